@@ -1,0 +1,37 @@
+"""Environment switches and default locations.
+
+``BUBBLESCOPE_HOME``
+    Root of the embedded store and caches (default: the platform's user data directory).
+``BUBBLESCOPE_DISABLE_NUMBA``
+    ``1``/``true`` runs kernels as plain Python (slow; for coverage and debugging), as arch does.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = ["cache_dir", "data_home", "numba_disabled"]
+
+
+def numba_disabled() -> bool:
+    """Return whether ``BUBBLESCOPE_DISABLE_NUMBA`` asks for the pure-Python kernels."""
+    return os.environ.get("BUBBLESCOPE_DISABLE_NUMBA", "").lower() in {"1", "true", "yes"}
+
+
+def data_home() -> Path:
+    """Return the store root: ``$BUBBLESCOPE_HOME`` or the platform user data directory.
+
+    The directory is not created here; writers create what they write.
+    """
+    env = os.environ.get("BUBBLESCOPE_HOME")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("bubblescope", appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Return the cache directory (simulated critical values, downloads): ``data_home()/cache``."""
+    return data_home() / "cache"

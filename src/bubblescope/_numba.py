@@ -1,0 +1,41 @@
+"""numba shim: ``njit`` compiles unless ``BUBBLESCOPE_DISABLE_NUMBA`` is set.
+
+With the switch set, the decorated functions run as plain Python, which is slow but lets
+coverage and debuggers see inside the kernels (the pattern of ``arch.compat.numba``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from bubblescope._config import numba_disabled
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+__all__ = ["njit", "prange"]
+
+if numba_disabled():
+    prange = range
+
+    def njit(*args: Any, **kwargs: Any) -> Any:
+        """Return the function unchanged (numba disabled)."""
+        if len(args) == 1 and callable(args[0]) and not kwargs:
+            return args[0]
+
+        def wrap(func: F) -> F:
+            return func
+
+        return wrap
+
+else:
+    import numba
+
+    prange = numba.prange
+
+    def njit(*args: Any, **kwargs: Any) -> Any:
+        """Compile with ``numba.njit`` (``cache=True`` unless given)."""
+        kwargs.setdefault("cache", True)
+        if len(args) == 1 and callable(args[0]) and len(kwargs) == 1:
+            return numba.njit(cache=kwargs["cache"])(args[0])
+        return numba.njit(*args, **kwargs)

@@ -1,0 +1,52 @@
+"""The ``bubblescope`` command line.
+
+Each command group lives in its own module under :mod:`bubblescope.cli` and exposes
+``register(app)``; this module only assembles them. Heavy imports happen inside the commands,
+so ``bubblescope --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+__all__ = ["app", "build_app", "run"]
+
+#: Modules under bubblescope.cli that add commands, in --help order.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+HELP = """Measure speculative bubbles and stress-test the economy behind them.
+
+Start with `bubblescope overview` (runs on the data bundled with the installed packages,
+no network needed). Every command takes --json for scripting and --help for details.
+"""
+
+
+def build_app() -> typer.Typer:
+    """Assemble the CLI from :data:`COMMAND_MODULES`."""
+    application = typer.Typer(
+        name="bubblescope",
+        help=HELP,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+        rich_markup_mode="rich",
+    )
+
+    @application.callback()
+    def _root() -> None:
+        """Measure speculative bubbles and stress-test the economy behind them."""
+
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"bubblescope.cli.{name}")
+        module.register(application)
+    return application
+
+
+app = build_app()
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()

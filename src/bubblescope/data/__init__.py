@@ -1,0 +1,1 @@
+"""Data layer: validation, loaders, the embedded store and the sourced fact base."""

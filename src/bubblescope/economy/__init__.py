@@ -1,0 +1,1 @@
+"""Models of the AI economy: financing network, depreciation, GPU economics, power, valuation."""

@@ -1,0 +1,36 @@
+"""Shared fixtures: the real data in ../shared/data (skipped with a reason when absent)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _shared_data_dir() -> Path:
+    env = os.environ.get("BUBBLESCOPE_SHARED_DATA")
+    if env:
+        return Path(env)
+    return REPO.parent / "shared" / "data"
+
+
+SHARED_DATA = _shared_data_dir()
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """Root of the shared real-data folder; skips the test when it is not there."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared real data not found at {SHARED_DATA} (set BUBBLESCOPE_SHARED_DATA)")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def store_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty BUBBLESCOPE_HOME for tests that touch the store."""
+    home = tmp_path / "bubblescope-home"
+    monkeypatch.setenv("BUBBLESCOPE_HOME", str(home))
+    return home
