@@ -15,6 +15,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = ["njit", "prange"]
 
+prange: Any
 if numba_disabled():
     prange = range
 

@@ -50,8 +50,11 @@ def to_jsonable(obj: Any) -> Any:
     if isinstance(obj, pd.DataFrame):
         return [to_jsonable(r) for r in obj.reset_index().to_dict(orient="records")]
     if isinstance(obj, (pd.Timestamp, datetime)):
-        return obj.isoformat() if obj != obj.replace(hour=0, minute=0, second=0, microsecond=0) \
+        return (
+            obj.isoformat()
+            if obj != obj.replace(hour=0, minute=0, second=0, microsecond=0)
             else obj.date().isoformat()
+        )
     if isinstance(obj, date):
         return obj.isoformat()
     if isinstance(obj, (np.bool_, bool)):
@@ -112,8 +115,9 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except BubblescopeError as exc:
-            err_console.print(f"error: {exc}", style="red", highlight=False, soft_wrap=True,
-                              markup=False)
+            err_console.print(
+                f"error: {exc}", style="red", highlight=False, soft_wrap=True, markup=False
+            )
             raise typer.Exit(code=exc.exit_code) from None
 
     return wrapper

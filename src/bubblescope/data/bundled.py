@@ -20,10 +20,16 @@ __all__ = ["BUNDLED", "load_bundled"]
 
 #: name -> (arch sub-package, file, description)
 BUNDLED: dict[str, tuple[str, str, str]] = {
-    "nasdaq": ("arch.data.nasdaq", "nasdaq.csv.gz",
-               "NASDAQ Composite daily OHLCV 1999-2018 (shipped in the arch package)"),
-    "sp500": ("arch.data.sp500", "sp500.csv.gz",
-              "S&P 500 daily OHLCV 1999-2018 (shipped in the arch package)"),
+    "nasdaq": (
+        "arch.data.nasdaq",
+        "nasdaq.csv.gz",
+        "NASDAQ Composite daily OHLCV 1999-2018 (shipped in the arch package)",
+    ),
+    "sp500": (
+        "arch.data.sp500",
+        "sp500.csv.gz",
+        "S&P 500 daily OHLCV 1999-2018 (shipped in the arch package)",
+    ),
 }
 
 
@@ -61,7 +67,7 @@ def load_bundled(name: str) -> pd.DataFrame:
             f"bundled series {name!r} needs the 'arch' package's data ({package}/{filename})",
             hint="pip install arch",
         ) from exc
-    dates = pd.to_datetime(raw["Date"], format="%m/%d/%Y")
+    dates = pd.DatetimeIndex(pd.to_datetime(raw["Date"], format="%m/%d/%Y"))
     return canonical_frame(
         dates,
         raw["Close"].to_numpy(),

@@ -25,8 +25,13 @@ from bubblescope.errors import DataError
 __all__ = ["CANONICAL_COLUMNS", "OPTIONAL_PRICE_COLUMNS", "canonical_frame", "check_canonical"]
 
 OPTIONAL_PRICE_COLUMNS: tuple[str, ...] = ("open", "high", "low", "volume")
-CANONICAL_COLUMNS: tuple[str, ...] = ("close", *OPTIONAL_PRICE_COLUMNS, "symbol", "source",
-                                      "adjusted")
+CANONICAL_COLUMNS: tuple[str, ...] = (
+    "close",
+    *OPTIONAL_PRICE_COLUMNS,
+    "symbol",
+    "source",
+    "adjusted",
+)
 
 
 def canonical_frame(

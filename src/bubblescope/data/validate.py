@@ -139,7 +139,8 @@ def infer_frequency(index: pd.DatetimeIndex) -> tuple[str | None, dict[str, int]
     """
     if len(index) < 2:
         return None, {}
-    gaps = np.diff(index.asi8) / (86_400 * 1e9)
+    seconds = index.to_numpy().astype("datetime64[s]").astype(np.int64)
+    gaps = np.diff(seconds) / 86_400.0
     counts: dict[str, int] = {}
     assigned = np.zeros(gaps.shape, dtype=bool)
     for code, lo, hi in _FREQ_BINS:
@@ -211,17 +212,17 @@ def _clean_dates(
             return obj.reset_index(drop=True)
         try:
             obj = obj.copy()
-            obj.index = pd.DatetimeIndex(pd.to_datetime(obj.index))
+            obj.index = pd.DatetimeIndex(pd.to_datetime(obj.index, format="mixed"))
         except (TypeError, ValueError) as exc:
             raise InputError(
-                f"{name}: index is neither dates nor integer positions "
-                f"(dtype {obj.index.dtype})",
+                f"{name}: index is neither dates nor integer positions (dtype {obj.index.dtype})",
                 hint="pass a DatetimeIndex, or a plain array",
             ) from exc
     idx = obj.index
     assert isinstance(idx, pd.DatetimeIndex)
     if idx.hasnans:
-        raise InputError(f"{name}: {int(idx.isna().sum())} missing date(s) (NaT) in the index")
+        n_nat = int(np.asarray(idx.isna()).sum())
+        raise InputError(f"{name}: {n_nat} missing date(s) (NaT) in the index")
     if not idx.is_monotonic_increasing:
         n_bad = int((np.diff(idx.asi8) < 0).sum())
         if not repair:
@@ -342,8 +343,9 @@ def validate_series(
         s = s[~bad]
         actions.append(f"dropped {int(bad.sum())} NaN/inf value(s)")
 
-    s, freq = _check_frequency(s, label, repair, allow_mixed_frequency, actions)
-    assert isinstance(s, pd.Series)
+    checked, freq = _check_frequency(s, label, repair, allow_mixed_frequency, actions)
+    assert isinstance(checked, pd.Series)
+    s = checked
     _check_values(s.to_numpy(dtype=np.float64), s.index, label, positive, nonconstant)
     if len(s) < min_points:
         what = f" for {purpose}" if purpose else ""
@@ -442,8 +444,9 @@ def validate_panel(
         col_values = frame[col].to_numpy(dtype=np.float64)
         finite_values = col_values[np.isfinite(col_values)]
         label = f"{name}[{col}]"
-        _check_values(finite_values, frame.index[np.isfinite(col_values)], label, positive,
-                      nonconstant)
+        _check_values(
+            finite_values, frame.index[np.isfinite(col_values)], label, positive, nonconstant
+        )
         if len(finite_values) < min_points:
             what = f" for {purpose}" if purpose else ""
             raise InputError(
