@@ -1,0 +1,438 @@
+"""A transparent composite bubble gauge in the spirit of Dalio's bubble indicator.
+
+Dalio (2021) scores six criteria — (1) prices high relative to traditional measures,
+(2) prices discounting unsustainable conditions, (3) new buyers entering, (4) broadly bullish
+sentiment, (5) purchases financed by high leverage, (6) extended forward purchases — and his 2018
+checklist adds (7) stimulative monetary policy. Each criterion here is measured by named,
+sourced proxies; each proxy is ranked against its own history as a percentile (0 = lowest ever,
+100 = highest ever, oriented so that 100 is the bubbliest reading); the criteria average their
+proxies and the aggregate is the weighted mean of the criteria that have data. Missing criteria are
+reported with the share of the total weight they leave uncovered, never filled.
+
+Ranking is point-in-time by default (``ranking="expanding"``): the percentile at date t uses only
+observations up to t, so a backtest reads what an analyst could have read then. ``"full"`` ranks
+against the whole sample (hindsight; useful for describing history).
+
+Built-in proxies from Shiller's monthly data (R. J. Shiller, *Irrational Exuberance* data,
+columns as in :func:`bubblescope.data.sources` Shiller loader: ``P, E, CPI, GS10, CAPE`` and
+optionally ``excess_CAPE_yield``):
+
+=========================  ========================================  ========================
+criterion                  proxy                                     bubblier when
+=========================  ========================================  ========================
+price_vs_traditional       CAPE (Shiller P/E10)                      higher
+price_vs_traditional       trailing P/E (P / 12-month E)             higher
+unsustainable_growth       excess CAPE yield (1/CAPE − real 10y)     lower
+monetary_policy            real 10-year yield (GS10 − CPI inflation)  lower
+=========================  ========================================  ========================
+
+The other criteria (new buyers, sentiment, leverage, forward purchases) take user-supplied
+series through ``extra`` (e.g. margin debt / market cap for leverage, AAII bull–bear spread for
+sentiment, RPO/backlog growth for forward purchases), each with its own orientation and source.
+
+References
+----------
+Dalio, R. (2021-02-22). "Are We In A Stock Market Bubble?" Bridgewater/LinkedIn.
+Dalio, R. (2018). *Principles for Navigating Big Debt Crises*, Part 1 (bubble checklist).
+Shiller, R. J. (2015). *Irrational Exuberance*, 3rd ed.; online data (ie_data.xls).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from bubblescope.errors import InputError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "CRITERIA",
+    "DEFAULT_WEIGHTS",
+    "GaugeProxy",
+    "GaugeResult",
+    "bubble_gauge",
+    "percentile_rank",
+    "shiller_proxies",
+]
+
+#: Dalio's criteria (1)–(6) plus the monetary-policy item of his 2018 checklist.
+CRITERIA: dict[str, str] = {
+    "price_vs_traditional": "Prices high relative to traditional measures",
+    "unsustainable_growth": "Prices discounting unsustainable growth",
+    "new_buyers": "New buyers entering the market",
+    "sentiment": "Broadly bullish sentiment",
+    "leverage": "Purchases financed by high leverage",
+    "forward_purchases": "Extended forward purchases (capex, backlog, inventory)",
+    "monetary_policy": "Stimulative monetary policy",
+}
+
+#: Equal weights: Dalio publishes no weights, so none is privileged (an assumption, shown).
+DEFAULT_WEIGHTS: dict[str, float] = dict.fromkeys(CRITERIA, 1.0)
+
+Ranking = Literal["expanding", "full"]
+
+
+@dataclass(frozen=True)
+class GaugeProxy:
+    """One measured proxy of a criterion.
+
+    Attributes
+    ----------
+    key : str
+        Short identifier (``"cape"``).
+    criterion : str
+        One of :data:`CRITERIA`.
+    series : pandas.Series
+        The raw proxy values, indexed by date.
+    higher_is_bubblier : bool
+        Orientation: False means low values are the bubbly ones (e.g. yields).
+    source : str
+        Where the data comes from and how the proxy is computed.
+    unit : str
+        Unit of the raw values.
+    """
+
+    key: str
+    criterion: str
+    series: pd.Series
+    higher_is_bubblier: bool
+    source: str
+    unit: str = ""
+
+    def __post_init__(self) -> None:
+        if self.criterion not in CRITERIA:
+            raise InputError(
+                f"proxy {self.key!r}: unknown criterion {self.criterion!r}",
+                hint=f"choose one of {sorted(CRITERIA)}",
+            )
+        if not isinstance(self.series.index, pd.DatetimeIndex):
+            raise InputError(f"proxy {self.key!r}: series needs a DatetimeIndex")
+        if not self.series.index.is_monotonic_increasing or self.series.index.has_duplicates:
+            raise InputError(f"proxy {self.key!r}: dates must be sorted and unique")
+        if np.isinf(self.series.to_numpy(dtype=np.float64)).any():
+            raise InputError(f"proxy {self.key!r}: infinite values")
+
+
+def percentile_rank(
+    series: pd.Series, *, ranking: Ranking = "expanding", min_history: int = 120
+) -> pd.Series:
+    """Rank each value against its own history, in percent (0–100).
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Values; NaN are skipped (they neither get a rank nor count as history).
+    ranking : {"expanding", "full"}
+        ``"expanding"``: the value at t is ranked among the values up to and including t
+        (point-in-time; no look-ahead). ``"full"``: ranked among all values.
+    min_history : int
+        Expanding ranks need at least this many observations (earlier ranks are NaN).
+
+    Returns
+    -------
+    pandas.Series
+        Percentile = 100 · (number of values ≤ current − 1) / (count − 1); the highest value seen
+        so far is 100 and the lowest is 0.
+    """
+    values = series.to_numpy(dtype=np.float64)
+    out = np.full(values.shape, np.nan)
+    ok = np.flatnonzero(~np.isnan(values))
+    if len(ok) < 2:
+        return pd.Series(out, index=series.index, name=series.name)
+    clean = values[ok]
+    if ranking == "full":
+        order = np.sort(clean)
+        le = np.searchsorted(order, clean, side="right")
+        out[ok] = 100.0 * (le - 1) / (len(clean) - 1)
+    elif ranking == "expanding":
+        ranks = np.full(clean.shape, np.nan)
+        for i in range(max(min_history, 2) - 1, len(clean)):
+            history = clean[: i + 1]
+            ranks[i] = 100.0 * (np.count_nonzero(history <= clean[i]) - 1) / i
+        out[ok] = ranks
+    else:
+        raise InputError(f"ranking must be 'expanding' or 'full', got {ranking!r}")
+    return pd.Series(out, index=series.index, name=series.name)
+
+
+def shiller_proxies(data: pd.DataFrame, *, inflation_months: int = 12) -> list[GaugeProxy]:
+    """Build the Shiller-data proxies (CAPE, trailing P/E, excess CAPE yield, real 10y yield).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Monthly rows with a DatetimeIndex and columns ``P`` (index level), ``E`` (12-month
+        earnings), ``CPI``, ``GS10`` (10-year yield, %), ``CAPE``; ``excess_CAPE_yield``
+        (a fraction, as Shiller publishes it) is used when present, else computed as
+        ``1/CAPE − (GS10/100 − trailing inflation)``.
+    inflation_months : int
+        Window of the trailing CPI inflation used for the real yield.
+
+    Returns
+    -------
+    list of GaugeProxy
+    """
+    required = {"P", "E", "CPI", "GS10", "CAPE"}
+    missing = sorted(required - set(data.columns))
+    if missing:
+        raise InputError(
+            f"Shiller data is missing column(s) {missing}",
+            hint="load ie_data.xls or the tidy CSV with bubblescope.data.sources",
+        )
+    if not isinstance(data.index, pd.DatetimeIndex):
+        raise InputError("Shiller data needs a DatetimeIndex (monthly dates)")
+    frame = data.sort_index()
+    cpi = frame["CPI"].astype(float)
+    inflation = cpi / cpi.shift(inflation_months) - 1.0
+    real_yield = frame["GS10"].astype(float) / 100.0 - inflation
+    if "excess_CAPE_yield" in frame.columns:
+        ecy = frame["excess_CAPE_yield"].astype(float)
+        ecy_source = "Shiller's excess CAPE yield (1/CAPE minus the real 10-year yield)"
+    else:
+        ecy = 1.0 / frame["CAPE"].astype(float) - real_yield
+        ecy_source = "1/CAPE minus (GS10 − trailing CPI inflation), after Shiller's ECY"
+    pe = frame["P"].astype(float) / frame["E"].astype(float)
+    src = "Shiller monthly data (ie_data.xls)"
+    return [
+        GaugeProxy(
+            "cape",
+            "price_vs_traditional",
+            frame["CAPE"].astype(float),
+            True,
+            f"{src}: cyclically adjusted P/E (real price / 10-year real earnings)",
+            "x",
+        ),
+        GaugeProxy(
+            "pe_trailing",
+            "price_vs_traditional",
+            pe,
+            True,
+            f"{src}: S&P composite price / trailing 12-month earnings",
+            "x",
+        ),
+        GaugeProxy(
+            "excess_cape_yield",
+            "unsustainable_growth",
+            ecy,
+            False,
+            f"{src}: {ecy_source}; low = equities priced for growth bonds do not need",
+            "fraction",
+        ),
+        GaugeProxy(
+            "real_10y_yield",
+            "monetary_policy",
+            real_yield,
+            False,
+            f"{src}: GS10 minus {inflation_months}-month CPI inflation; low = easy money",
+            "fraction",
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class GaugeResult:
+    """Readings of the composite gauge over time.
+
+    Attributes
+    ----------
+    proxies : pandas.DataFrame
+        Percentile (0–100, oriented: 100 = bubbliest) of every proxy, by date.
+    criteria : pandas.DataFrame
+        Mean proxy percentile per criterion, by date (NaN where the criterion has no data).
+    aggregate : pandas.Series
+        Weighted mean of the available criteria, by date.
+    coverage : pandas.Series
+        Share (0–1) of the total weight carried by criteria with data, by date.
+    weights : dict
+        The weight of every criterion (shown, never hidden).
+    sources : dict
+        Proxy key → source description.
+    ranking : str
+        ``"expanding"`` (point-in-time) or ``"full"``.
+    """
+
+    proxies: pd.DataFrame
+    criteria: pd.DataFrame
+    aggregate: pd.Series
+    coverage: pd.Series
+    weights: dict[str, float]
+    sources: dict[str, str]
+    ranking: str
+    proxy_criteria: dict[str, str] = field(default_factory=dict)
+
+    def reading(self, date: str | pd.Timestamp) -> dict[str, Any]:
+        """The gauge as of ``date`` (the last observation at or before it)."""
+        ts = pd.Timestamp(date)
+        sub = self.aggregate.loc[:ts].dropna()
+        if sub.empty:
+            raise InputError(f"no gauge reading at or before {ts.date()}")
+        at = sub.index[-1]
+        return {
+            "date": at,
+            "aggregate": float(sub.iloc[-1]),
+            "coverage": float(self.coverage.loc[at]),
+            "criteria": {k: _nan_to_none(v) for k, v in self.criteria.loc[at].items()},
+            "proxies": {k: _nan_to_none(v) for k, v in self.proxies.loc[at].items()},
+        }
+
+    def missing_criteria(self) -> list[str]:
+        """Criteria with no proxy at all (their weight is the uncovered share)."""
+        return [c for c in CRITERIA if self.criteria[c].isna().all()]
+
+    def summary(self) -> str:
+        """A text summary: latest reading, components, weights, coverage and what is missing."""
+        latest = self.reading(self.aggregate.dropna().index[-1])
+        lines = [
+            f"Bubble gauge ({self.ranking} percentile ranks; 100 = most extreme in its history)",
+            f"as of {latest['date'].date()}: aggregate {latest['aggregate']:.1f} "
+            f"(coverage {latest['coverage']:.0%} of the weight)",
+            "criterion                      weight  reading",
+        ]
+        for crit, label in CRITERIA.items():
+            value = latest["criteria"][crit]
+            shown = "missing" if value is None else f"{value:6.1f}"
+            lines.append(f"  {crit:<28} {self.weights[crit]:5.2f}  {shown}   {label}")
+        lines.append("proxies:")
+        for key, src in self.sources.items():
+            value = latest["proxies"].get(key)
+            shown = "n/a" if value is None else f"{value:5.1f}"
+            lines.append(f"  {key:<20} {shown}  {src}")
+        return "\n".join(lines)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Proxies, criteria, aggregate and coverage side by side, by date."""
+        out = pd.concat(
+            [
+                self.proxies.add_prefix("proxy:"),
+                self.criteria.add_prefix("criterion:"),
+                self.aggregate.rename("aggregate"),
+                self.coverage.rename("coverage"),
+            ],
+            axis=1,
+        )
+        out.index.name = "date"
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: weights, sources, the latest reading and the aggregate history."""
+        latest = self.reading(self.aggregate.dropna().index[-1])
+        return {
+            "ranking": self.ranking,
+            "weights": self.weights,
+            "sources": self.sources,
+            "proxy_criteria": self.proxy_criteria,
+            "missing_criteria": self.missing_criteria(),
+            "latest": latest,
+            "aggregate": self.aggregate.dropna(),
+        }
+
+    def plot(self) -> Figure:
+        """Aggregate and criteria readings over time (matplotlib Figure)."""
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(10, 4.5))
+        for crit in self.criteria.columns:
+            col = self.criteria[crit]
+            if col.notna().any():
+                ax.plot(col.index, col.to_numpy(), lw=0.8, alpha=0.6, label=crit)
+        ax.plot(
+            self.aggregate.index,
+            self.aggregate.to_numpy(),
+            color="black",
+            lw=1.8,
+            label="aggregate",
+        )
+        ax.axhline(90, color="grey", ls=":", lw=0.8)
+        ax.set_ylim(0, 100)
+        ax.set_ylabel("percentile of own history")
+        ax.set_title(f"Bubble gauge ({self.ranking} ranking)")
+        ax.legend(fontsize=7, ncol=3, loc="lower left")
+        fig.tight_layout()
+        return fig
+
+
+def _nan_to_none(value: Any) -> float | None:
+    f = float(value)
+    return None if np.isnan(f) else f
+
+
+def bubble_gauge(
+    proxies: list[GaugeProxy],
+    *,
+    weights: dict[str, float] | None = None,
+    ranking: Ranking = "expanding",
+    min_history: int = 120,
+) -> GaugeResult:
+    """Combine proxies into criterion readings and a weighted aggregate.
+
+    Parameters
+    ----------
+    proxies : list of GaugeProxy
+        E.g. :func:`shiller_proxies` plus any user-supplied ones.
+    weights : dict, optional
+        Criterion → weight (non-negative; default :data:`DEFAULT_WEIGHTS`, equal).
+    ranking : {"expanding", "full"}
+        Point-in-time or full-sample percentiles (see :func:`percentile_rank`).
+    min_history : int
+        Observations a proxy needs before its expanding rank is defined (default 120 = ten
+        years of monthly data).
+
+    Returns
+    -------
+    GaugeResult
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> idx = pd.date_range("2000-01-01", periods=5, freq="MS")
+    >>> p = GaugeProxy("x", "sentiment", pd.Series([1.0, 2, 3, 4, 5], index=idx), True, "toy")
+    >>> float(bubble_gauge([p], ranking="full").aggregate.iloc[-1])
+    100.0
+    """
+    if not proxies:
+        raise InputError("bubble_gauge needs at least one proxy")
+    keys = [p.key for p in proxies]
+    if len(set(keys)) != len(keys):
+        raise InputError(f"duplicate proxy keys: {sorted({k for k in keys if keys.count(k) > 1})}")
+    w = dict(DEFAULT_WEIGHTS if weights is None else weights)
+    unknown = sorted(set(w) - set(CRITERIA))
+    if unknown:
+        raise InputError(f"weights for unknown criteria {unknown}", hint=f"use {sorted(CRITERIA)}")
+    for crit in CRITERIA:
+        w.setdefault(crit, 0.0)
+    if any(not np.isfinite(v) or v < 0 for v in w.values()) or sum(w.values()) <= 0:
+        raise InputError(f"weights must be finite, non-negative and not all zero: {w}")
+
+    ranked: dict[str, pd.Series] = {}
+    for p in proxies:
+        oriented = p.series.astype(float) if p.higher_is_bubblier else -p.series.astype(float)
+        ranked[p.key] = percentile_rank(oriented, ranking=ranking, min_history=min_history)
+    proxy_frame = pd.DataFrame(ranked).sort_index()
+    criteria = pd.DataFrame(index=proxy_frame.index)
+    for crit in CRITERIA:
+        cols = [p.key for p in proxies if p.criterion == crit]
+        criteria[crit] = proxy_frame[cols].mean(axis=1, skipna=True) if cols else np.nan
+    weight_vec = np.array([w[c] for c in CRITERIA])
+    values = criteria.to_numpy(dtype=np.float64)
+    available = ~np.isnan(values)
+    covered = (available * weight_vec).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        aggregate = np.where(
+            covered > 0, np.nansum(np.nan_to_num(values) * weight_vec, axis=1) / covered, np.nan
+        )
+    total = weight_vec.sum()
+    return GaugeResult(
+        proxies=proxy_frame,
+        criteria=criteria,
+        aggregate=pd.Series(aggregate, index=proxy_frame.index, name="aggregate"),
+        coverage=pd.Series(covered / total, index=proxy_frame.index, name="coverage"),
+        weights=w,
+        sources={p.key: p.source for p in proxies},
+        ranking=ranking,
+        proxy_criteria={p.key: p.criterion for p in proxies},
+    )

@@ -1,0 +1,133 @@
+"""Composite bubble gauge: ranking, aggregation, coverage, and the Shiller backtest."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.stats import rankdata
+
+from bubblescope.errors import InputError
+from bubblescope.gauge import (
+    CRITERIA,
+    GaugeProxy,
+    bubble_gauge,
+    percentile_rank,
+    shiller_proxies,
+)
+
+
+def monthly(n: int) -> pd.DatetimeIndex:
+    return pd.date_range("1900-01-01", periods=n, freq="MS")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=2, max_size=80))
+def test_full_rank_matches_scipy_rankdata(values: list[float]) -> None:
+    s = pd.Series(values, index=monthly(len(values)))
+    expected = 100.0 * (rankdata(values, method="max") - 1) / (len(values) - 1)
+    np.testing.assert_allclose(percentile_rank(s, ranking="full").to_numpy(), expected)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(-1e3, 1e3, allow_nan=False), min_size=3, max_size=60), st.data())
+def test_expanding_rank_has_no_look_ahead(values: list[float], data: st.DataObject) -> None:
+    s = pd.Series(values, index=monthly(len(values)))
+    t = data.draw(st.integers(0, len(values) - 1))
+    perturbed = s.copy()
+    perturbed.iloc[t + 1 :] = data.draw(st.floats(-1e3, 1e3, allow_nan=False))
+    a = percentile_rank(s, min_history=2).iloc[: t + 1]
+    b = percentile_rank(perturbed, min_history=2).iloc[: t + 1]
+    pd.testing.assert_series_equal(a, b)
+
+
+def test_expanding_rank_reads_100_at_a_new_high() -> None:
+    s = pd.Series([1.0, 3.0, 2.0, 4.0, 0.5], index=monthly(5))
+    np.testing.assert_allclose(
+        percentile_rank(s, min_history=2).to_numpy(), [np.nan, 100.0, 50.0, 100.0, 0.0]
+    )
+
+
+def _proxy(key: str, crit: str, values: list[float], higher: bool = True) -> GaugeProxy:
+    return GaugeProxy(key, crit, pd.Series(values, index=monthly(len(values))), higher, "toy")
+
+
+def test_aggregate_is_the_weighted_mean_of_available_criteria() -> None:
+    a = _proxy("a", "sentiment", [1.0, 2.0, 3.0])
+    b = _proxy("b", "leverage", [3.0, 2.0, 1.0])
+    c = _proxy("c", "leverage", [1.0, 3.0, 2.0], higher=False)
+    res = bubble_gauge([a, b, c], weights={"sentiment": 1.0, "leverage": 3.0}, ranking="full")
+    last = res.criteria.iloc[-1]
+    assert last["sentiment"] == pytest.approx(100.0)
+    assert last["leverage"] == pytest.approx((0.0 + 50.0) / 2)
+    assert res.aggregate.iloc[-1] == pytest.approx((1 * 100.0 + 3 * 25.0) / 4)
+    assert res.coverage.iloc[-1] == pytest.approx(1.0)  # unlisted criteria get weight 0
+    assert set(res.missing_criteria()) == set(CRITERIA) - {"sentiment", "leverage"}
+
+
+def test_missing_criteria_reduce_coverage_not_the_reading() -> None:
+    a = _proxy("a", "sentiment", [1.0, 2.0, 3.0])
+    res = bubble_gauge([a], ranking="full")
+    assert res.coverage.iloc[-1] == pytest.approx(1 / len(CRITERIA))
+    assert res.aggregate.iloc[-1] == pytest.approx(100.0)
+    assert "missing" in res.summary()
+
+
+def test_bad_gauge_inputs_raise_named_errors() -> None:
+    with pytest.raises(InputError, match="unknown criterion 'vibes'"):
+        _proxy("a", "vibes", [1.0, 2.0])
+    a = _proxy("a", "sentiment", [1.0, 2.0])
+    with pytest.raises(InputError, match="duplicate proxy keys"):
+        bubble_gauge([a, a])
+    with pytest.raises(InputError, match="unknown criteria"):
+        bubble_gauge([a], weights={"karma": 1.0})
+    with pytest.raises(InputError, match="non-negative"):
+        bubble_gauge([a], weights={"sentiment": -1.0})
+    with pytest.raises(InputError, match="missing column"):
+        shiller_proxies(pd.DataFrame({"P": [1.0]}, index=monthly(1)))
+
+
+@pytest.fixture(scope="module")
+def shiller(shared_data) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    frame = pd.read_csv(shared_data / "shiller" / "shiller_monthly_tidy.csv", parse_dates=["date"])
+    return frame.set_index("date")
+
+
+def test_shiller_backtest_tops_in_1929_and_2000(shiller: pd.DataFrame) -> None:
+    """Acceptance (issue 7): price/valuation components in their top decile in 1929 and 1999–2000.
+
+    Point-in-time (expanding) ranks, Shiller 2026 vintage (shared/data/shiller/).
+    """
+    res = bubble_gauge(shiller_proxies(shiller))
+    price = res.criteria["price_vs_traditional"]
+    assert price.loc["1929-01":"1929-09"].max() >= 90
+    assert price.loc["1999-01":"2000-03"].max() >= 90
+    assert res.proxies["cape"].loc["1999-12"].iloc[0] == pytest.approx(100.0)
+    # quiet years read low: CAPE in 1982 (CAPE ~7) is near the bottom of its history
+    assert res.proxies["cape"].loc["1982-06"].iloc[0] < 10
+    # three of seven criteria have Shiller proxies; the rest are reported as missing
+    assert res.coverage.dropna().iloc[-1] == pytest.approx(3 / 7)
+    assert set(res.missing_criteria()) == {
+        "new_buyers",
+        "sentiment",
+        "leverage",
+        "forward_purchases",
+    }
+
+
+def test_shiller_aggregate_recomputes_from_shown_components(shiller: pd.DataFrame) -> None:
+    res = bubble_gauge(shiller_proxies(shiller))
+    reading = res.reading("2000-01-31")
+    crits = {k: v for k, v in reading["criteria"].items() if v is not None}
+    expected = sum(res.weights[k] * v for k, v in crits.items()) / sum(
+        res.weights[k] for k in crits
+    )
+    assert reading["aggregate"] == pytest.approx(expected)
+    frame = res.to_frame()
+    assert {"aggregate", "coverage", "proxy:cape", "criterion:monetary_policy"} <= set(frame)
+    payload = res.to_dict()
+    assert payload["weights"] == res.weights
+    fig = res.plot()
+    assert len(fig.axes) == 1
