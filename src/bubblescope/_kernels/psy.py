@@ -1,0 +1,271 @@
+"""Exact recursive ADF kernels (BADF, BSADF) in O(T^2) time and O(T) memory.
+
+For every end row ``i1`` the window is grown *backwards* one regression row at a time
+(``i0 = i1, i1-1, ..., 0``) while the window means and the centred cross-product matrix of
+``[regressors | dependent]`` are updated with Welford's stable one-pass recurrences. Each
+window's ADF t-ratio then comes from a Cholesky factor of that small ``q x q`` matrix
+(``q = lag + 2``), in O(q^3), so a full BSADF sweep costs O(T^2 q^2) time and O(q^2) memory
+per end point. No ``T x T`` matrix is ever stored (exubercore keeps one: O(T^2) memory).
+
+Centring makes the sums independent of the series' level, which removes the catastrophic
+cancellation of raw prefix sums on series whose level spans many orders of magnitude. What is
+left is the cancellation inside the Schur complement ``SSR = C_yy - C_yx C_xx^{-1} C_xy`` when a
+window fits almost perfectly (explosive stretches), and near-collinear regressors. Each window
+checks both pivots; if a pivot keeps less than ``_TOL_Y`` (resp. ``_TOL_X``) of its diagonal
+the window is recomputed exactly by a Householder QR of its centred data (two-pass means).
+
+Layout of the regression matrix ``Z`` (one row per regression row ``t = i + 1 + lag``):
+``[dy_{t-1}, ..., dy_{t-lag}, y_{t-1}, dy_t]``; the intercept is handled by centring. The
+statistic is the t-ratio of the ``y_{t-1}`` coefficient with ``s^2 = SSR / (m - lag - 2)``.
+
+References
+----------
+Phillips, P.C.B., Shi, S. and Yu, J. (2015). Testing for multiple bubbles: historical
+episodes of exuberance and collapse in the S&P 500. International Economic Review 56(4),
+1043-1078.
+Welford, B.P. (1962). Note on a method for calculating corrected sums of squares and
+products. Technometrics 4(3), 419-420.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import numpy as np
+
+from bubblescope._numba import njit, prange
+from bubblescope._typing import Float64Array
+
+__all__ = ["adf_window", "design_matrix", "end_stats", "sweep", "sweep_batch"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+_njit_parallel = cast(Callable[[_F], _F], njit(parallel=True))
+
+#: Fall back to an exact QR when the SSR keeps less than this fraction of C_yy.
+_TOL_Y = 1e-3
+#: Fall back when a regressor's Cholesky pivot keeps less than this fraction of its variance.
+_TOL_X = 1e-6
+
+
+@njit
+def design_matrix(y: Float64Array, lag: int) -> Float64Array:
+    """Build the ADF regression matrix of a level series.
+
+    Parameters
+    ----------
+    y : ndarray of float64, shape (T,)
+        Level series.
+    lag : int
+        Number of lagged differences ``k >= 0``.
+
+    Returns
+    -------
+    ndarray, shape (T - 1 - lag, lag + 2)
+        Rows ``[dy_{t-1..t-k}, y_{t-1}, dy_t]`` for ``t = 1 + lag, ..., T - 1``.
+    """
+    n = y.shape[0] - 1 - lag
+    q = lag + 2
+    z = np.empty((n, q))
+    for i in range(n):
+        t = i + 1 + lag
+        for j in range(lag):
+            z[i, j] = y[t - 1 - j] - y[t - 2 - j]
+        z[i, lag] = y[t - 1]
+        z[i, lag + 1] = y[t] - y[t - 1]
+    return z
+
+
+@njit
+def adf_window(z: Float64Array, i0: int, i1: int) -> float:
+    """Exact ADF t-ratio on rows ``i0..i1`` by Householder QR of the centred window.
+
+    This is the fallback for ill-conditioned windows and the reference of the fast path.
+    Returns NaN when a regressor is constant on the window or the fit is perfect.
+    """
+    m = i1 - i0 + 1
+    q = z.shape[1]
+    dof = m - q
+    if dof <= 0:
+        return np.nan
+    a = np.empty((m, q))
+    for j in range(q):
+        s = 0.0
+        for i in range(m):
+            s += z[i0 + i, j]
+        mu = s / m
+        for i in range(m):
+            a[i, j] = z[i0 + i, j] - mu
+    diag = np.empty(q)
+    for j in range(q):
+        norm = 0.0
+        for i in range(j, m):
+            norm += a[i, j] * a[i, j]
+        norm = np.sqrt(norm)
+        if norm == 0.0:
+            return np.nan
+        alpha = -norm if a[j, j] >= 0.0 else norm
+        v0 = a[j, j] - alpha
+        vnorm2 = v0 * v0 + norm * norm - a[j, j] * a[j, j]
+        diag[j] = alpha
+        if vnorm2 == 0.0:
+            continue
+        a[j, j] = v0
+        for c in range(j + 1, q):
+            dot = 0.0
+            for i in range(j, m):
+                dot += a[i, j] * a[i, c]
+            f = 2.0 * dot / vnorm2
+            for i in range(j, m):
+                a[i, c] -= f * a[i, j]
+    rll = diag[q - 2]
+    rly = a[q - 2, q - 1]
+    ryy = abs(diag[q - 1])
+    if ryy == 0.0:
+        return np.nan
+    sign = 1.0 if rll > 0.0 else -1.0
+    return float(np.sqrt(dof) * rly * sign / ryy)
+
+
+@njit
+def _tstat_chol(mat: Float64Array, low: Float64Array, m: int) -> float:
+    """ADF t-ratio from the centred cross-product matrix; NaN flags an ill-conditioned window."""
+    q = mat.shape[0]
+    for j in range(q):
+        s = mat[j, j]
+        for k in range(j):
+            s -= low[j, k] * low[j, k]
+        tol = _TOL_Y if j == q - 1 else _TOL_X
+        if not s > tol * mat[j, j]:
+            return np.nan
+        d = np.sqrt(s)
+        low[j, j] = d
+        for i in range(j + 1, q):
+            r = mat[i, j]
+            for k in range(j):
+                r -= low[i, k] * low[j, k]
+            low[i, j] = r / d
+    return float(np.sqrt(m - q) * low[q - 1, q - 2] / low[q - 1, q - 1])
+
+
+@njit
+def _end_lag0(z: Float64Array, i1: int, minw: int) -> tuple[float, float]:
+    """Lag-0 specialisation of :func:`end_stats` (scalar recurrences)."""
+    mx = 0.0
+    my = 0.0
+    cxx = 0.0
+    cxy = 0.0
+    cyy = 0.0
+    best = -np.inf
+    t = np.nan
+    for i0 in range(i1, -1, -1):
+        m = i1 - i0 + 1
+        x = z[i0, 0]
+        yv = z[i0, 1]
+        dx = x - mx
+        dy = yv - my
+        inv = 1.0 / m
+        mx += dx * inv
+        my += dy * inv
+        ex = x - mx
+        ey = yv - my
+        cxx += dx * ex
+        cxy += dx * ey
+        cyy += dy * ey
+        if m >= minw:
+            ssr = cyy - cxy * cxy / cxx if cxx > 0.0 else 0.0
+            if cxx > 0.0 and ssr > _TOL_Y * cyy:
+                t = cxy / np.sqrt(cxx) * np.sqrt((m - 2) / ssr)
+            else:
+                t = adf_window(z, i0, i1)
+            if t > best:
+                best = t
+    return best, t
+
+
+@njit
+def end_stats(z: Float64Array, i1: int, minw: int) -> tuple[float, float]:
+    """BSADF and BADF for the window end row ``i1``.
+
+    Parameters
+    ----------
+    z : ndarray, shape (n, q)
+        Regression matrix from :func:`design_matrix`.
+    i1 : int
+        Last regression row of every window (``i1 >= minw - 1``).
+    minw : int
+        Minimum window in regression rows (``minw > q``).
+
+    Returns
+    -------
+    (float, float)
+        ``max_{i0 <= i1 - minw + 1} ADF(i0, i1)`` and ``ADF(0, i1)``.
+    """
+    q = z.shape[1]
+    if q == 2:
+        best0, first0 = _end_lag0(z, i1, minw)
+        return float(best0), float(first0)
+    mean = np.zeros(q)
+    mat = np.zeros((q, q))
+    low = np.zeros((q, q))
+    d = np.empty(q)
+    best = -np.inf
+    t = np.nan
+    for i0 in range(i1, -1, -1):
+        m = i1 - i0 + 1
+        inv = 1.0 / m
+        for a in range(q):
+            d[a] = z[i0, a] - mean[a]
+            mean[a] += d[a] * inv
+        for a in range(q):
+            for b in range(a + 1):
+                mat[a, b] += d[a] * (z[i0, b] - mean[b])
+        if m >= minw:
+            for a in range(q):
+                for b in range(a):
+                    mat[b, a] = mat[a, b]
+            t = _tstat_chol(mat, low, m)
+            if np.isnan(t):
+                t = adf_window(z, i0, i1)
+            if t > best:
+                best = t
+    return best, t
+
+
+@_njit_parallel
+def sweep(z: Float64Array, minw: int) -> tuple[Float64Array, Float64Array]:
+    """BSADF and BADF sequences of one series, parallel over window ends.
+
+    Returns two arrays of length ``n - minw + 1``; entry ``k`` belongs to end row
+    ``minw - 1 + k`` (exuber's ``bsadf``/``badf`` layout).
+    """
+    n = z.shape[0]
+    L = n - minw + 1
+    bsadf = np.empty(L)
+    badf = np.empty(L)
+    for k in prange(L):
+        b, a = end_stats(z, minw - 1 + k, minw)
+        bsadf[k] = b
+        badf[k] = a
+    return bsadf, badf
+
+
+@_njit_parallel
+def sweep_batch(ys: Float64Array, minw: int, lag: int) -> tuple[Float64Array, Float64Array]:
+    """BSADF and BADF sequences of many level series (rows of ``ys``), parallel over series.
+
+    Used by the Monte Carlo and bootstrap critical values: each row is processed serially
+    by one thread, so the result does not depend on the number of threads.
+    """
+    reps, T = ys.shape
+    n = T - 1 - lag
+    L = n - minw + 1
+    bsadf = np.empty((reps, L))
+    badf = np.empty((reps, L))
+    for r in prange(reps):
+        z = design_matrix(ys[r], lag)
+        for k in range(L):
+            b, a = end_stats(z, minw - 1 + k, minw)
+            bsadf[r, k] = b
+            badf[r, k] = a
+    return bsadf, badf
