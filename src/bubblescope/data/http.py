@@ -1,0 +1,171 @@
+"""One HTTP GET for every live source: timeouts, bounded retries with backoff, a User-Agent.
+
+Every live adapter (FRED CSV, SEC companyfacts, the SEC ticker map) downloads through
+:func:`get`, so they share one failure policy:
+
+* each attempt has a timeout (``timeout`` seconds for connect, read, write and pool);
+* timeouts, connection errors, HTTP 429 and HTTP 5xx are retried up to ``retries`` times,
+  sleeping ``backoff * 2**attempt`` seconds between attempts (capped at :data:`MAX_SLEEP_S`;
+  a ``Retry-After`` header in seconds on 429/503 is honoured up to the same cap);
+* anything else (4xx, an exhausted retry budget) raises :class:`~bubblescope.errors.SourceError`
+  naming what was being fetched, the URL and the cause.
+
+The worst-case wall time is therefore bounded by roughly
+``(retries + 1) * 4 * timeout + retries * MAX_SLEEP_S``: a download can fail, but never hang.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+
+from bubblescope import __version__
+from bubblescope.errors import SourceError
+
+__all__ = ["DEFAULT_TIMEOUT_S", "MAX_SLEEP_S", "USER_AGENT", "get", "get_json", "get_text"]
+
+#: Default per-attempt timeout, seconds.
+DEFAULT_TIMEOUT_S: float = 20.0
+#: Longest single sleep between attempts, seconds.
+MAX_SLEEP_S: float = 30.0
+#: Default User-Agent (SEC EDGAR rejects requests without one).
+USER_AGENT: str = f"bubblescope/{__version__} (+https://github.com/bubblescope/bubblescope)"
+
+#: Status codes worth another attempt: rate limiting and server-side failures.
+_RETRY_STATUS: frozenset[int] = frozenset({429, 500, 502, 503, 504})
+
+#: Indirection so tests can replace the sleep without waiting.
+_sleep: Callable[[float], None] = time.sleep
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Return a ``Retry-After`` header given in seconds, else None (HTTP dates are ignored)."""
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def get(
+    url: str,
+    *,
+    what: str | None = None,
+    params: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    retries: int = 3,
+    backoff: float = 0.5,
+    client: httpx.Client | None = None,
+) -> httpx.Response:
+    """GET ``url`` with timeouts and retries; return the successful (2xx) response.
+
+    Parameters
+    ----------
+    url : str
+        Absolute URL.
+    what : str, optional
+        What is being fetched (a symbol, series id or CIK), used in error messages.
+    params, headers : mapping, optional
+        Query parameters and extra headers. ``User-Agent`` defaults to :data:`USER_AGENT`.
+    timeout : float
+        Per-attempt timeout in seconds (connect, read, write and pool each).
+    retries : int
+        Extra attempts after the first on timeouts, connection errors, 429 and 5xx.
+    backoff : float
+        Base of the exponential backoff, seconds: the k-th retry waits ``backoff * 2**(k-1)``.
+    client : httpx.Client, optional
+        A client to reuse (connection pooling); by default a short-lived one is made.
+
+    Returns
+    -------
+    httpx.Response
+        A response with a 2xx status, body already read.
+
+    Raises
+    ------
+    SourceError
+        On a non-retryable HTTP status, or when every attempt failed; the message names
+        ``what``, the URL and the last cause.
+    """
+    if retries < 0 or timeout <= 0 or backoff < 0:
+        raise SourceError(
+            f"invalid download settings for {url}: retries={retries}, timeout={timeout}, "
+            f"backoff={backoff}",
+            hint="use retries >= 0, timeout > 0 and backoff >= 0",
+        )
+    label = f"{what} ({url})" if what else url
+    merged = {"User-Agent": USER_AGENT}
+    if headers:
+        merged.update(headers)
+    owns_client = client is None
+    session = client if client is not None else httpx.Client(follow_redirects=True)
+    cause = "no attempt made"
+    try:
+        for attempt in range(retries + 1):
+            wait = min(backoff * 2.0**attempt, MAX_SLEEP_S)
+            try:
+                response = session.get(url, params=params, headers=merged,
+                                       timeout=httpx.Timeout(timeout))
+            except httpx.TimeoutException as exc:
+                cause = f"timed out after {timeout:g} s ({type(exc).__name__})"
+            except httpx.TransportError as exc:
+                cause = f"connection failed: {type(exc).__name__}: {exc}"
+            else:
+                if response.is_success:
+                    return response
+                cause = f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
+                if response.status_code not in _RETRY_STATUS:
+                    raise SourceError(f"download of {label} failed: {cause}",
+                                      hint=_hint_for(response.status_code))
+                suggested = _retry_after(response)
+                if suggested is not None:
+                    wait = min(suggested, MAX_SLEEP_S)
+            if attempt < retries:
+                _sleep(wait)
+    finally:
+        if owns_client:
+            session.close()
+    raise SourceError(
+        f"download of {label} failed after {retries + 1} attempt(s): {cause}",
+        hint="check the network connection or try again later",
+    )
+
+
+def _hint_for(status: int) -> str:
+    """Return a fix suggestion for a non-retryable HTTP status."""
+    if status == 404:
+        return "check the symbol, series id or CIK"
+    if status in (401, 403):
+        return ("the server refused the request; SEC needs a User-Agent with a contact e-mail "
+                "(set BUBBLESCOPE_SEC_USER_AGENT)")
+    return "check the request"
+
+
+def get_text(url: str, **kwargs: Any) -> str:
+    """GET ``url`` (see :func:`get` for the keyword arguments) and return the body as text."""
+    return get(url, **kwargs).text
+
+
+def get_json(url: str, **kwargs: Any) -> Any:
+    """GET ``url`` (see :func:`get`) and decode its JSON body.
+
+    Raises
+    ------
+    SourceError
+        When the body is not valid JSON.
+    """
+    what = kwargs.get("what")
+    response = get(url, **kwargs)
+    try:
+        return response.json()
+    except ValueError as exc:
+        label = f"{what} ({url})" if what else url
+        raise SourceError(f"download of {label} returned invalid JSON: {exc}",
+                          hint="the server may have returned an error page; try again later") \
+            from exc
