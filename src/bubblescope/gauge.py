@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from bubblescope.charts import ChartSpec, HLine, Line, Panel, render_matplotlib
 from bubblescope.errors import InputError
 
 if TYPE_CHECKING:
@@ -331,29 +332,37 @@ class GaugeResult:
             "aggregate": self.aggregate.dropna(),
         }
 
+    def chart_spec(self) -> ChartSpec:
+        """The renderer-neutral chart: aggregate and criteria over time, 90th-percentile line."""
+        lines = [
+            Line(list(self.criteria.index), self.criteria[c].to_numpy(), c, width=0.8)
+            for c in self.criteria.columns
+            if self.criteria[c].notna().any()
+        ]
+        lines.append(
+            Line(
+                list(self.aggregate.index),
+                self.aggregate.to_numpy(),
+                "aggregate",
+                color="#000000",
+                width=2.0,
+            )
+        )
+        panel = Panel(
+            "Bubble gauge: percentile of own history (100 = most extreme)",
+            ylabel="percentile",
+            lines=tuple(lines),
+            hlines=(HLine(90.0, "90th percentile"),),
+        )
+        return ChartSpec(
+            f"Composite bubble gauge ({self.ranking} ranking)",
+            (panel,),
+            source="; ".join(sorted(set(self.sources.values()))),
+        )
+
     def plot(self) -> Figure:
         """Aggregate and criteria readings over time (matplotlib Figure)."""
-        import matplotlib.pyplot as plt
-
-        fig, ax = plt.subplots(figsize=(10, 4.5))
-        for crit in self.criteria.columns:
-            col = self.criteria[crit]
-            if col.notna().any():
-                ax.plot(col.index, col.to_numpy(), lw=0.8, alpha=0.6, label=crit)
-        ax.plot(
-            self.aggregate.index,
-            self.aggregate.to_numpy(),
-            color="black",
-            lw=1.8,
-            label="aggregate",
-        )
-        ax.axhline(90, color="grey", ls=":", lw=0.8)
-        ax.set_ylim(0, 100)
-        ax.set_ylabel("percentile of own history")
-        ax.set_title(f"Bubble gauge ({self.ranking} ranking)")
-        ax.legend(fontsize=7, ncol=3, loc="lower left")
-        fig.tight_layout()
-        return fig
+        return render_matplotlib(self.chart_spec())
 
 
 def _nan_to_none(value: Any) -> float | None:
