@@ -1,0 +1,648 @@
+"""The sourced AI-economy fact base: typed, validated facts and deal edges shipped with the package.
+
+Every fact is one figure (or one range / qualitative statement) with its unit, as-of date, entity,
+source title and reference, and a grade that says how well it is sourced. Deals are the money
+flows between AI companies (who pays whom, how much, of what kind) used by the financing-network
+models. Both live as CSV files in ``bubblescope/data/factbase/`` (schema in the README there) and
+are validated on load: a malformed row raises :class:`~bubblescope.errors.DataError` naming the
+file, the row and the field.
+
+Conflicting sources are never silently resolved: rows that disagree share a ``conflict_group``
+and :meth:`FactBase.conflicts` returns them side by side.
+
+References
+----------
+The figures come from the research notes ``ai-economy-facts.md`` / ``facts.csv`` / ``edges.csv``
+of the bubblescope specification (compiled from public reporting up to mid-2026); each row names
+its own source. Re-pull a number from the primary document named there before publishing it.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import math
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, cast, get_args
+
+from bubblescope.errors import DataError, InputError, UnitError, UnknownSymbolError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "DEAL_STATUSES",
+    "DEAL_TYPES",
+    "GRADES",
+    "UNITS",
+    "Deal",
+    "Fact",
+    "FactBase",
+    "Grade",
+    "get_fact",
+    "load_factbase",
+]
+
+Grade = Literal["verified", "secondary", "derived", "unverified", "conflicting"]
+
+#: Grades, strongest sourcing first. Mapping from the research notes' markers:
+#: ``[V]`` -> verified; ``[V-secondary]`` and ``[S]`` -> secondary; ``[D]`` -> derived;
+#: ``[U]`` or "from memory" -> unverified; any ``[C]`` -> conflicting (it wins over the others).
+GRADES: tuple[Grade, ...] = get_args(Grade)
+
+#: The unit vocabulary. Amounts are nominal US dollars unless the row says otherwise.
+UNITS: dict[str, str] = {
+    "USD": "US dollars",
+    "USD mn": "millions of US dollars",
+    "USD bn": "billions of US dollars",
+    "USD tn": "trillions of US dollars",
+    "USD bn/yr": "billions of US dollars per year",
+    "USD bn/GW": "billions of US dollars per gigawatt of data-centre capacity",
+    "USD/GPU-hour": "US dollars per GPU-hour",
+    "%": "percent",
+    "pp": "percentage points",
+    "bp": "basis points (1/100 of a percent)",
+    "percentile": "percentile rank against the indicator's own history (0-100)",
+    "x": "multiple or ratio (e.g. P/E)",
+    "GW": "gigawatts",
+    "kW": "kilowatts",
+    "W": "watts",
+    "PWh": "petawatt-hours (trillion kWh)",
+    "TWh": "terawatt-hours (billion kWh)",
+    "GWh": "gigawatt-hours",
+    "GWh/day": "gigawatt-hours per day",
+    "MWh": "megawatt-hours",
+    "Wh": "watt-hours",
+    "million": "count, in millions (users, shares)",
+    "years": "years",
+    "qualitative": "a statement, not a number",
+    "formula": "a model equation or definition",
+}
+
+#: Deal kinds. Mapping from ``edges.csv``: "equity investment (LOI)" -> equity_investment (status
+#: lapsed/loi); "chip purchase (LOI)" -> chip_purchase; "equity (issued to customer)" ->
+#: equity_to_customer; "backstop / compute purchase" -> backstop; "compute purchase (leaseback)"
+#: and "compute purchase + equity" -> compute_purchase (the nuance is kept in the deal's note);
+#: "share sale (funding source)" -> share_sale.
+DEAL_TYPES: frozenset[str] = frozenset({
+    "equity_investment", "compute_purchase", "chip_purchase", "warrant", "backstop", "loan",
+    "share_sale", "equity_to_customer",
+})
+
+#: Deal statuses: ``loi`` non-binding letter of intent still open; ``lapsed`` abandoned or
+#: superseded; ``reported`` press reports only, not confirmed by the parties; ``announced``
+#: announced by the parties, not yet closed; ``term_sheet`` agreed terms short of a definitive
+#: contract; ``signed`` definitive or contracted agreement; ``executed`` closed, funded, issued
+#: or already paid.
+DEAL_STATUSES: frozenset[str] = frozenset({
+    "loi", "lapsed", "reported", "announced", "term_sheet", "signed", "executed",
+})
+
+_FACT_COLUMNS = ("id", "topic", "description", "value", "value_text", "unit", "as_of", "entity",
+                 "source_title", "source_ref", "grade", "conflict_group", "parent", "note")
+_DEAL_COLUMNS = ("id", "payer", "payee", "amount", "unit", "gw", "type", "date", "horizon",
+                 "status", "description", "note", "source_title", "source_ref", "grade",
+                 "fact_ids")
+_DEAL_UNITS = frozenset({"USD bn", "GW"})
+
+_ID_RE = re.compile(r"[A-Z]{1,4}-?\d{2}[a-z]?")
+_DATE_TOKEN = re.compile(
+    r"(?:c\.)?(?:"
+    r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?: \(FY\))?"
+    r"|(?P<qy>\d{4})-Q[1-4]"
+    r"|(?P<y1>\d{4})-(?P<y2>\d{4})"
+    r")"
+)
+_DATE_SEPARATORS = re.compile(r" / | -> | to |\.\.")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One sourced figure of the AI-economy fact base.
+
+    Attributes
+    ----------
+    id : str
+        Stable identifier, e.g. ``"CIR-01"`` (rows split out of a research-note row carry a
+        letter suffix and name it in ``parent``).
+    topic : str
+        Theme, e.g. ``"circular"``, ``"capex"``, ``"gw_cost"``.
+    description : str
+        What the figure measures, in plain words.
+    value : float or None
+        The number, in ``unit``; ``None`` when the source gives a range, several readings or a
+        statement (then see ``value_text``).
+    unit : str
+        One of :data:`UNITS`.
+    as_of : str
+        ISO date or period as the source gives it (``"2025-11-20"``, ``"2025-Q3"``,
+        ``"2024 (FY)"``, ``"2025-10 / 2026-02"``).
+    entity : str
+        Who the figure is about or who stated it.
+    source_title, source_ref : str
+        Where it comes from: a title and a URL, DOI or ``"derived"`` for own calculations.
+    grade : Grade
+        How well it is sourced; see :data:`GRADES`.
+    note : str
+        Context and caveats.
+    value_text : str
+        The raw reading when ``value`` is ``None`` (e.g. ``"325-580"``).
+    conflict_group : str
+        Name shared by rows whose sources disagree (empty when none).
+    parent : str
+        Id of the research-note row this one was split out of (empty for original rows).
+    """
+
+    id: str
+    topic: str
+    description: str
+    value: float | None
+    unit: str
+    as_of: str
+    entity: str
+    source_title: str
+    source_ref: str
+    grade: Grade
+    note: str = ""
+    value_text: str = ""
+    conflict_group: str = ""
+    parent: str = ""
+
+    @property
+    def display_value(self) -> str:
+        """The value as a short string with its unit (``"300 USD bn"``, ``"325-580 TWh"``)."""
+        shown = self.value_text if self.value is None else f"{self.value:g}"
+        if not shown:
+            return self.unit
+        return shown if self.unit in ("qualitative", "formula") else f"{shown} {self.unit}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the fact as a JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Deal:
+    """One money flow between two parties of the AI build-out (an edge of the financing graph).
+
+    Attributes
+    ----------
+    id : str
+        Edge id, e.g. ``"E01"``.
+    payer, payee : str
+        Who pays and who receives (``"market"`` for open-market share sales).
+    amount : float or None
+        Headline amount in billions of US dollars; ``None`` when the deal is stated in GW only.
+    unit : str
+        ``"USD bn"``, or ``"GW"`` when only a capacity is stated.
+    type : str
+        One of :data:`DEAL_TYPES`.
+    date, horizon : str
+        Announcement date (or period) and the stated horizon.
+    status : str
+        One of :data:`DEAL_STATUSES`.
+    description : str
+        What the deal is, in plain words.
+    source_title, source_ref : str
+        Source title and URL.
+    grade : str
+        One of :data:`GRADES`.
+    gw : float or None
+        Data-centre capacity in GW when the source states one.
+    note : str
+        Caveats (binding or not, how the amount is built up).
+    fact_ids : tuple of str
+        Fact-base rows that document the deal.
+    """
+
+    id: str
+    payer: str
+    payee: str
+    amount: float | None
+    unit: str
+    type: str
+    date: str
+    horizon: str
+    status: str
+    description: str
+    source_title: str
+    source_ref: str
+    grade: str
+    gw: float | None = None
+    note: str = ""
+    fact_ids: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the deal as a JSON-ready dict."""
+        out = asdict(self)
+        out["fact_ids"] = list(self.fact_ids)
+        return out
+
+
+@dataclass(frozen=True)
+class FactBase:
+    """Immutable container of :class:`Fact` and :class:`Deal` rows with lookups.
+
+    Parameters
+    ----------
+    facts : tuple of Fact
+    deals : tuple of Deal
+    """
+
+    facts: tuple[Fact, ...]
+    deals: tuple[Deal, ...]
+    _by_id: dict[str, Fact] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {f.id.upper(): f for f in self.facts})
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def __contains__(self, fact_id: object) -> bool:
+        return isinstance(fact_id, str) and fact_id.strip().upper() in self._by_id
+
+    def get(self, fact_id: str) -> Fact:
+        """Return the fact with id ``fact_id`` (case-insensitive).
+
+        Raises
+        ------
+        UnknownSymbolError
+            If no fact has that id; the message lists the closest ids.
+        """
+        key = fact_id.strip().upper()
+        try:
+            return self._by_id[key]
+        except KeyError:
+            close = difflib.get_close_matches(key, list(self._by_id), n=3, cutoff=0.6)
+            hint = (f"did you mean {', '.join(close)}?" if close
+                    else "list ids with `bubblescope facts list`")
+            raise UnknownSymbolError(f"unknown fact id {fact_id!r}", hint=hint) from None
+
+    def value(self, fact_id: str, unit: str | None = None) -> float:
+        """Return the numeric value of a fact, optionally checking its unit.
+
+        Parameters
+        ----------
+        fact_id : str
+            Fact id.
+        unit : str, optional
+            Expected unit; a different unit raises :class:`UnitError` (no silent conversion).
+
+        Raises
+        ------
+        UnknownSymbolError
+            Unknown id.
+        UnitError
+            ``unit`` is given and differs from the fact's unit.
+        InputError
+            The fact has no single number (a range, several readings or a statement).
+        """
+        fact = self.get(fact_id)
+        if unit is not None and unit != fact.unit:
+            raise UnitError(f"fact {fact.id} is in {fact.unit!r}, not {unit!r}",
+                            hint=f"ask for unit={fact.unit!r} and convert explicitly")
+        if fact.value is None:
+            raise InputError(
+                f"fact {fact.id} has no single numeric value (reads {fact.value_text!r})",
+                hint="use .get(id).value_text, or a split-out row with one number")
+        return fact.value
+
+    def search(self, text: str) -> list[Fact]:
+        """Facts matching every word of ``text`` (case-insensitive), in file order.
+
+        The words are looked up in the id, topic, description, entity, value text, unit, source
+        title, note and conflict group.
+        """
+        words = text.casefold().split()
+        if not words:
+            raise InputError("empty search text",
+                             hint="give one or more words, e.g. 'oracle capex'")
+        hits = []
+        for fact in self.facts:
+            haystack = " ".join((fact.id, fact.topic, fact.description, fact.entity,
+                                 fact.value_text, fact.unit, fact.source_title, fact.note,
+                                 fact.conflict_group)).casefold()
+            if all(word in haystack for word in words):
+                hits.append(fact)
+        return hits
+
+    def topics(self) -> list[str]:
+        """Topics in order of first appearance."""
+        return list(dict.fromkeys(f.topic for f in self.facts))
+
+    def by_topic(self, topic: str) -> list[Fact]:
+        """Facts of one topic, in file order.
+
+        Raises
+        ------
+        UnknownSymbolError
+            If no fact has that topic; the message lists the known topics.
+        """
+        hits = [f for f in self.facts if f.topic == topic]
+        if not hits:
+            raise UnknownSymbolError(f"unknown topic {topic!r}",
+                                     hint=f"known topics: {', '.join(self.topics())}")
+        return hits
+
+    def by_grade(self, grade: str) -> list[Fact]:
+        """Facts of one grade, in file order (:class:`InputError` for an unknown grade)."""
+        if grade not in GRADES:
+            raise InputError(f"unknown grade {grade!r}", hint=f"one of {', '.join(GRADES)}")
+        return [f for f in self.facts if f.grade == grade]
+
+    def conflicts(self) -> list[tuple[Fact, ...]]:
+        """Groups of facts whose sources disagree, each kept side by side in file order.
+
+        A one-member group is a row that itself carries the disagreeing readings (in its value
+        text or note).
+        """
+        groups: dict[str, list[Fact]] = {}
+        for fact in self.facts:
+            if fact.conflict_group:
+                groups.setdefault(fact.conflict_group, []).append(fact)
+        return [tuple(members) for members in groups.values()]
+
+    def deals_of(self, entity: str) -> list[Deal]:
+        """Deals in which ``entity`` pays or receives (case-insensitive exact name)."""
+        key = entity.strip().casefold()
+        hits = [d for d in self.deals if key in (d.payer.casefold(), d.payee.casefold())]
+        if not hits:
+            names = sorted({d.payer for d in self.deals} | {d.payee for d in self.deals})
+            raise UnknownSymbolError(f"no deal involves {entity!r}",
+                                     hint=f"known parties: {', '.join(names)}")
+        return hits
+
+    def facts_frame(self) -> pd.DataFrame:
+        """All facts as a DataFrame indexed by ``id`` (one column per :class:`Fact` field)."""
+        import pandas as pd
+
+        frame = pd.DataFrame([f.to_dict() for f in self.facts],
+                             columns=[f.name for f in fields(Fact)])
+        frame["value"] = frame["value"].astype("float64")
+        return frame.set_index("id")
+
+    def deals_frame(self) -> pd.DataFrame:
+        """All deals as a DataFrame indexed by ``id`` (one column per :class:`Deal` field)."""
+        import pandas as pd
+
+        frame = pd.DataFrame([d.to_dict() for d in self.deals],
+                             columns=[f.name for f in fields(Deal)])
+        frame["amount"] = frame["amount"].astype("float64")
+        frame["gw"] = frame["gw"].astype("float64")
+        frame["fact_ids"] = [";".join(d.fact_ids) for d in self.deals]
+        return frame.set_index("id")
+
+    def summary(self) -> str:
+        """A short text overview: counts by topic and by grade, deals, and the conflict groups."""
+        by_topic = Counter(f.topic for f in self.facts)
+        by_grade = Counter(f.grade for f in self.facts)
+        lines = [
+            f"AI-economy fact base: {len(self.facts)} facts in {len(by_topic)} topics, "
+            f"{len(self.deals)} deal edges",
+            "  by topic: " + ", ".join(f"{t} {n}" for t, n in by_topic.items()),
+            "  by grade: " + ", ".join(f"{g} {by_grade[g]}" for g in GRADES if by_grade[g]),
+        ]
+        dollar = [d.amount for d in self.deals if d.amount is not None]
+        gw_only = [d for d in self.deals if d.amount is None]
+        lines.append(
+            f"  deals: {len(dollar)} with dollar amounts (sum {sum(dollar):,.1f} USD bn, gross), "
+            f"{len(gw_only)} stated in GW only "
+            f"({sum(d.gw or 0.0 for d in gw_only):g} GW)")
+        groups = self.conflicts()
+        lines.append(f"  conflicting sources kept side by side: {len(groups)} groups")
+        for members in groups:
+            name = members[0].conflict_group
+            lines.append(f"    {name}: " + " vs ".join(
+                f"{m.id} {m.display_value}" for m in members))
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return all facts and deals as a JSON-ready dict."""
+        return {"facts": [f.to_dict() for f in self.facts],
+                "deals": [d.to_dict() for d in self.deals]}
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading and validation
+
+
+class _RowReader:
+    """Validates the fields of one CSV row; every failure names file, line, id and field."""
+
+    def __init__(self, file: str, line: int, row: dict[str, str]) -> None:
+        self.file, self.line, self.row = file, line, row
+        self.id = row.get("id", "").strip()
+
+    def fail(self, column: str, problem: str, hint: str | None = None) -> DataError:
+        where = f"{self.file}, row {self.line}" + (f" ({self.id})" if self.id else "")
+        return DataError(f"{where}, field '{column}': {problem}", hint=hint)
+
+    def text(self, column: str, *, required: bool = True) -> str:
+        value = (self.row.get(column) or "").strip()
+        if required and not value:
+            raise self.fail(column, "is empty")
+        return value
+
+    def number(self, column: str) -> float | None:
+        raw = self.text(column, required=False)
+        if not raw:
+            return None
+        try:
+            value = float(raw)
+        except ValueError:
+            raise self.fail(column, f"{raw!r} is not a number",
+                            hint="put ranges and qualitative readings in value_text") from None
+        if not math.isfinite(value):
+            raise self.fail(column, f"{raw!r} is not finite")
+        return value
+
+    def choice(self, column: str, allowed: frozenset[str] | tuple[str, ...]) -> str:
+        value = self.text(column)
+        if value not in allowed:
+            raise self.fail(column, f"unknown value {value!r}",
+                            hint=f"one of {', '.join(sorted(allowed))}")
+        return value
+
+    def period(self, column: str) -> str:
+        value = self.text(column)
+        for token in _DATE_SEPARATORS.split(value):
+            if not _valid_date_token(token):
+                raise self.fail(column, f"{value!r} is not a date or period",
+                                hint="use YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn or 'YYYY (FY)', "
+                                     "joined by ' / ', ' -> ', ' to ' or '..'")
+        return value
+
+
+def _valid_date_token(token: str) -> bool:
+    match = _DATE_TOKEN.fullmatch(token)
+    if match is None:
+        return False
+    if match["y1"] is not None:
+        return int(match["y1"]) < int(match["y2"])
+    if match["m"] is not None:
+        try:
+            date(int(match["y"]), int(match["m"]), int(match["d"] or 1))
+        except ValueError:
+            return False
+    return True
+
+
+def _read_rows(text: str, file: str, columns: tuple[str, ...]) -> list[_RowReader]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = tuple(reader.fieldnames or ())
+    missing = [c for c in columns if c not in header]
+    extra = [c for c in header if c not in columns]
+    if missing or extra:
+        raise DataError(
+            f"{file}: header does not match the fact-base schema"
+            + (f"; missing {', '.join(missing)}" if missing else "")
+            + (f"; unexpected {', '.join(extra)}" if extra else ""),
+            hint=f"expected columns: {','.join(columns)}")
+    rows = []
+    for number, row in enumerate(reader, start=2):
+        if None in row:  # more cells than header columns
+            raise DataError(f"{file}, row {number}: more cells than columns",
+                            hint="quote fields that contain commas")
+        rows.append(_RowReader(file, number, cast(dict[str, str], row)))
+    if not rows:
+        raise DataError(f"{file}: no rows")
+    return rows
+
+
+def _parse_fact(r: _RowReader) -> Fact:
+    fact_id = r.text("id")
+    if not _ID_RE.fullmatch(fact_id):
+        raise r.fail("id", f"{fact_id!r} is not a fact id like 'CIR-01' or 'GPU-13a'")
+    value = r.number("value")
+    value_text = r.text("value_text", required=False)
+    unit = r.choice("unit", frozenset(UNITS))
+    if value is not None and value_text:
+        raise r.fail("value_text", "given together with a numeric value",
+                     hint="keep one: value for a number, value_text for anything else")
+    if value is None and not value_text and unit != "qualitative":
+        raise r.fail("value", "is empty and value_text is empty too")
+    source_ref = r.text("source_ref")
+    return Fact(
+        id=fact_id, topic=r.text("topic"), description=r.text("description"), value=value,
+        unit=unit, as_of=r.period("as_of"), entity=r.text("entity"),
+        source_title=r.text("source_title"), source_ref=source_ref,
+        grade=cast(Grade, r.choice("grade", GRADES)), note=r.text("note", required=False),
+        value_text=value_text, conflict_group=r.text("conflict_group", required=False),
+        parent=r.text("parent", required=False),
+    )
+
+
+def _parse_deal(r: _RowReader) -> Deal:
+    deal_id = r.text("id")
+    amount = r.number("amount")
+    gw = r.number("gw")
+    unit = r.choice("unit", _DEAL_UNITS)
+    if unit == "USD bn" and amount is None:
+        raise r.fail("amount", "is empty for a deal in 'USD bn'",
+                     hint="give the amount, or unit 'GW' with the capacity in gw")
+    if unit == "GW" and (amount is not None or gw is None):
+        raise r.fail("gw", "a deal in 'GW' needs an empty amount and the capacity in gw")
+    for column, number in (("amount", amount), ("gw", gw)):
+        if number is not None and number <= 0:
+            raise r.fail(column, f"must be positive, got {number:g}")
+    payer, payee = r.text("payer"), r.text("payee")
+    if payer == payee:
+        raise r.fail("payee", f"equals the payer {payer!r}")
+    refs = r.text("fact_ids", required=False)
+    return Deal(
+        id=deal_id, payer=payer, payee=payee, amount=amount, unit=unit,
+        type=r.choice("type", DEAL_TYPES), date=r.period("date"),
+        horizon=r.text("horizon", required=False), status=r.choice("status", DEAL_STATUSES),
+        description=r.text("description"), source_title=r.text("source_title"),
+        source_ref=r.text("source_ref"), grade=r.choice("grade", GRADES), gw=gw,
+        note=r.text("note", required=False),
+        fact_ids=tuple(ref.strip() for ref in refs.split(";")) if refs else (),
+    )
+
+
+def _check_unique(readers: list[_RowReader], file: str) -> None:
+    seen: dict[str, int] = {}
+    for r in readers:
+        key = r.id.upper()
+        if key in seen:
+            raise r.fail("id", f"duplicate id {r.id!r} (first on row {seen[key]})")
+        seen[key] = r.line
+
+
+def _build(facts_text: str, deals_text: str, facts_file: str, deals_file: str) -> FactBase:
+    fact_rows = _read_rows(facts_text, facts_file, _FACT_COLUMNS)
+    deal_rows = _read_rows(deals_text, deals_file, _DEAL_COLUMNS)
+    _check_unique(fact_rows, facts_file)
+    _check_unique(deal_rows, deals_file)
+    facts = tuple(_parse_fact(r) for r in fact_rows)
+    deals = tuple(_parse_deal(r) for r in deal_rows)
+    ids = {f.id for f in facts}
+    for r, fact in zip(fact_rows, facts, strict=True):
+        if fact.parent and fact.parent not in ids:
+            raise r.fail("parent", f"names unknown fact {fact.parent!r}")
+    for r, deal in zip(deal_rows, deals, strict=True):
+        unknown = [ref for ref in deal.fact_ids if ref not in ids]
+        if unknown:
+            raise r.fail("fact_ids", f"names unknown fact(s) {', '.join(unknown)}")
+    return FactBase(facts=facts, deals=deals)
+
+
+def _read_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"fact-base file not found: {path}",
+                        hint="a fact-base folder holds facts.csv and deals.csv") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path} is not UTF-8 text: {exc.reason}") from None
+
+
+@lru_cache(maxsize=1)
+def _default_factbase() -> FactBase:
+    folder = resources.files("bubblescope.data").joinpath("factbase")
+    return _build(folder.joinpath("facts.csv").read_text(encoding="utf-8"),
+                  folder.joinpath("deals.csv").read_text(encoding="utf-8"),
+                  "factbase/facts.csv", "factbase/deals.csv")
+
+
+def load_factbase(path: str | Path | None = None) -> FactBase:
+    """Load and validate a fact base.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Folder holding ``facts.csv`` and ``deals.csv`` in the package schema. ``None`` (default)
+        loads the fact base shipped with bubblescope (cached after the first call).
+
+    Returns
+    -------
+    FactBase
+
+    Raises
+    ------
+    DataError
+        A file is missing, or a row breaks the schema (unknown grade or unit, empty source,
+        malformed date, duplicate id, ...); the message names the file, the row and the field.
+    """
+    if path is None:
+        return _default_factbase()
+    folder = Path(path)
+    if not folder.is_dir():
+        raise DataError(f"fact-base folder not found: {folder}",
+                        hint="pass the folder that holds facts.csv and deals.csv")
+    facts_path, deals_path = folder / "facts.csv", folder / "deals.csv"
+    return _build(_read_file(facts_path), _read_file(deals_path), str(facts_path),
+                  str(deals_path))
+
+
+def get_fact(fact_id: str) -> Fact:
+    """Return one fact from the bundled fact base (see :meth:`FactBase.get`)."""
+    return _default_factbase().get(fact_id)
