@@ -1,0 +1,142 @@
+"""Round-trip of the bundled fact base against the research notes it was built from.
+
+The spec files (``../shared/spec/facts.csv`` and ``edges.csv``, siblings of the shared data folder)
+are the reference: every spec row must be present with the same figure, unit meaning, date, entity,
+source and grade, and every deal edge with the same parties and amount.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from bubblescope.data.facts import load_factbase
+
+# Independent statement of how the research notes' free-text units map to the vocabulary:
+# first matching prefix wins (the spec's unit often continues with a qualifier in brackets).
+UNIT_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("USD bn revenue/yr", "USD bn/yr"), ("USD bn/yr", "USD bn/yr"), ("USD bn", "USD bn"),
+    ("USD tn", "USD tn"), ("USD mn", "USD mn"), ("USD per GPU-hour", "USD/GPU-hour"),
+    ("percentile", "percentile"), ("% ", "%"), ("pp ", "pp"), ("bp", "bp"),
+    ("GWh/day", "GWh/day"), ("GWh ", "GWh"), ("GW ", "GW"), ("TWh", "TWh"), ("MWh", "MWh"),
+    ("Wh", "Wh"), ("billion kWh", "TWh"), ("trillion kWh", "PWh"), ("kW", "kW"),
+    ("million", "million"), ("years", "years"), ("ratio", "x"), ("multiple of", "x"),
+    ("qualitative", "qualitative"), ("phases", "qualitative"),
+)
+EXACT_UNITS = {"%": "%", "W": "W", "x": "x", "GW": "GW", "GWh": "GWh", "pp": "pp"}
+FORMULA_UNITS = {"model parameters", "thresholds", "degree vs threshold", "fixed point",
+                 "recovery rates", "relative equity loss"}
+# Party names the bundled deals normalise (an AWS contract is a contract with Amazon).
+PARTY_ALIASES = {"Amazon (AWS)": "Amazon", "market (NVDA sale)": "market"}
+
+
+def expected_unit(raw: str) -> str:
+    raw = raw.strip()
+    if raw in EXACT_UNITS:
+        return EXACT_UNITS[raw]
+    if raw in FORMULA_UNITS:
+        return "formula"
+    for prefix, unit in UNIT_PREFIXES:
+        if raw.startswith(prefix):
+            return unit
+    raise AssertionError(f"test has no unit rule for {raw!r}")
+
+
+def expected_grade(note: str) -> str:
+    markers = set(re.findall(r"\[([^\]]+)\]", note))
+    if "C" in markers:
+        return "conflicting"
+    if "U" in markers or any("from memory" in m for m in markers):
+        return "unverified"
+    if "D" in markers:
+        return "derived"
+    if "V" in markers:
+        return "verified"
+    assert markers & {"V-secondary", "S"}, note
+    return "secondary"
+
+
+@pytest.fixture(scope="module")
+def spec_dir(shared_data: Path) -> Path:
+    spec = shared_data.parent / "spec"
+    if not (spec / "facts.csv").is_file() or not (spec / "edges.csv").is_file():
+        pytest.skip(f"spec facts.csv/edges.csv not found in {spec}")
+    return spec
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_spec_has_the_documented_row_counts(spec_dir: Path) -> None:
+    # ai-economy-facts.md: "facts.csv: 134 rows"; §2.3: 29 money-flow edges.
+    assert len(_rows(spec_dir / "facts.csv")) == 134
+    assert len(_rows(spec_dir / "edges.csv")) == 29
+
+
+def test_every_spec_fact_round_trips(spec_dir: Path) -> None:
+    base = load_factbase()
+    for row in _rows(spec_dir / "facts.csv"):
+        fact = base.get(row["id"])
+        raw = row["value"].strip()
+        try:
+            number: float | None = float(raw)
+        except ValueError:
+            number = None
+        if number is not None:
+            assert fact.value == number, row["id"]
+            assert fact.value_text == "", row["id"]
+        else:
+            assert fact.value is None, row["id"]
+            assert fact.value_text == ("" if raw == "n/a" else raw), row["id"]
+        assert fact.unit == expected_unit(row["unit"]), row["id"]
+        assert fact.topic == row["topic"], row["id"]
+        assert fact.as_of == row["as_of_date"].strip(), row["id"]
+        assert fact.entity == row["entity"].strip(), row["id"]
+        assert fact.source_title == row["source_title"].strip(), row["id"]
+        assert fact.source_ref == row["source_url_or_ref"].strip(), row["id"]
+        assert fact.grade == expected_grade(row["note"]), row["id"]
+        assert fact.parent == "", row["id"]
+
+
+def test_descriptions_and_notes_are_rewritten_not_copied(spec_dir: Path) -> None:
+    base = load_factbase()
+    for row in _rows(spec_dir / "facts.csv"):
+        fact = base.get(row["id"])
+        assert fact.description.casefold() != row["quantity"].strip().casefold(), row["id"]
+        spec_note = re.sub(r"^(\[[^\]]+\])+\s*", "", row["note"]).strip()
+        if len(spec_note) > 25:
+            assert spec_note not in fact.note, row["id"]
+
+
+def test_every_conflict_marked_row_sits_in_a_conflict_group(spec_dir: Path) -> None:
+    base = load_factbase()
+    for row in _rows(spec_dir / "facts.csv"):
+        if "[C]" in row["note"]:
+            assert base.get(row["id"]).conflict_group, row["id"]
+
+
+def test_every_spec_edge_round_trips(spec_dir: Path) -> None:
+    deals = {d.id: d for d in load_factbase().deals}
+    edges = _rows(spec_dir / "edges.csv")
+    assert set(deals) == {e["edge_id"] for e in edges}
+    for edge in edges:
+        deal = deals[edge["edge_id"]]
+        assert deal.payer == PARTY_ALIASES.get(edge["payer"], edge["payer"]), deal.id
+        assert deal.payee == PARTY_ALIASES.get(edge["payee"], edge["payee"]), deal.id
+        assert deal.date == edge["date"].strip(), deal.id
+        assert deal.source_ref == edge["source_url"].strip(), deal.id
+        if edge["amount_usd_bn"].strip():
+            assert deal.amount == float(edge["amount_usd_bn"]), deal.id
+            assert deal.unit == "USD bn", deal.id
+        else:
+            # stated in GW only: the capacity must appear in the spec's note
+            assert deal.amount is None, deal.id
+            assert deal.unit == "GW", deal.id
+            assert deal.gw is not None
+            assert f"{deal.gw:g} GW" in edge["amount_note"], deal.id
+        assert ("LOI" in edge["type"]) == (deal.status in {"loi", "lapsed"}), deal.id
