@@ -181,7 +181,9 @@ class Fact:
         shown = self.value_text if self.value is None else f"{self.value:g}"
         if not shown:
             return self.unit
-        return shown if self.unit in ("qualitative", "formula") else f"{shown} {self.unit}"
+        if self.unit in ("qualitative", "formula") or shown.endswith(self.unit):
+            return shown
+        return f"{shown} {self.unit}"
 
     def to_dict(self) -> dict[str, Any]:
         """Return the fact as a JSON-ready dict."""
@@ -421,13 +423,17 @@ class FactBase:
         for members in groups:
             name = members[0].conflict_group
             lines.append(f"    {name}: " + " vs ".join(
-                f"{m.id} {m.display_value}" for m in members))
+                f"{m.id} {_shorten(m.display_value)}" for m in members))
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
         """Return all facts and deals as a JSON-ready dict."""
         return {"facts": [f.to_dict() for f in self.facts],
                 "deals": [d.to_dict() for d in self.deals]}
+
+
+def _shorten(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 # ---------------------------------------------------------------------------------------------
