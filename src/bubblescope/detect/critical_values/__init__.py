@@ -1,0 +1,23 @@
+"""Critical values of the PSY statistics, chosen by a method object (scipy style).
+
+``psy(y, cv=MonteCarloCV(reps=2000, rng=0))``, ``cv=WildBootstrapCV(...)`` or
+``cv=PhillipsShiCV(horizon=...)``. Every method returns :class:`PSYCriticalValues`; see its
+module for the BSADF critical-value subtlety and the family-wise constant.
+"""
+
+from bubblescope.detect.critical_values._result import (
+    BSADFDefinition,
+    CriticalValueMethod,
+    PSYCriticalValues,
+)
+from bubblescope.detect.critical_values.bootstrap import PhillipsShiCV, WildBootstrapCV
+from bubblescope.detect.critical_values.montecarlo import MonteCarloCV
+
+__all__ = [
+    "BSADFDefinition",
+    "CriticalValueMethod",
+    "MonteCarloCV",
+    "PSYCriticalValues",
+    "PhillipsShiCV",
+    "WildBootstrapCV",
+]

@@ -1,0 +1,81 @@
+"""Shared machinery of the simulated critical values: chunking, seeding, caching."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Executor
+from typing import Any
+
+import numpy as np
+
+from bubblescope._typing import Float64Array, ProgressCallback, RngLike
+from bubblescope.detect.critical_values import _cache
+from bubblescope.detect.critical_values._result import (
+    BSADFDefinition,
+    PSYCriticalValues,
+    from_draws,
+)
+from bubblescope.errors import InputError
+from bubblescope.parallel import as_seed_sequence, map_chunks, spawn_seeds
+
+__all__ = ["CHUNK_REPS", "run_simulation", "seed_identity"]
+
+#: Replications per chunk. Fixed (never derived from the worker count), so that every
+#: replication gets the same seed whatever runs it: serial and parallel runs are identical.
+CHUNK_REPS = 50
+
+
+def seed_identity(rng: RngLike) -> dict[str, Any] | None:
+    """A cache identity for ``rng``, or None when it is not reproducible (None, a Generator)."""
+    if rng is None or isinstance(rng, np.random.Generator):
+        return None
+    seq = as_seed_sequence(rng)
+    return {"entropy": str(seq.entropy), "spawn_key": list(seq.spawn_key)}
+
+
+def run_simulation(
+    chunk_func: Callable[[Any], tuple[Float64Array, Float64Array]],
+    make_task: Callable[[np.random.SeedSequence, int], Any],
+    *,
+    reps: int,
+    rng: RngLike,
+    levels: tuple[float, ...],
+    definition: BSADFDefinition,
+    method: str,
+    horizon: int,
+    params: dict[str, Any],
+    cache: bool,
+    executor: Executor | None,
+    n_jobs: int | None,
+    progress: ProgressCallback | None,
+) -> PSYCriticalValues:
+    """Run ``reps`` replications in fixed chunks, take quantiles, and cache the result.
+
+    ``chunk_func(task)`` returns ``(badf, bsadf)`` arrays of shape ``(reps_in_chunk, n_ends)``;
+    ``make_task(seed, n)`` builds the picklable task of one chunk.
+    """
+    if reps < 10:
+        raise InputError(f"reps must be at least 10, got {reps}")
+    identity = seed_identity(rng)
+    key = None
+    if cache and identity is not None:
+        key = _cache.cache_key(
+            {**params, "reps": reps, "rng": identity, "levels": list(levels),
+             "definition": definition, "method": method, "chunk": CHUNK_REPS}
+        )
+        hit = _cache.load(key)
+        if hit is not None:
+            return hit
+    n_chunks = -(-reps // CHUNK_REPS)
+    seeds = spawn_seeds(rng, n_chunks)
+    sizes = [min(CHUNK_REPS, reps - i * CHUNK_REPS) for i in range(n_chunks)]
+    tasks = [make_task(s, n) for s, n in zip(seeds, sizes, strict=True)]
+    parts = map_chunks(chunk_func, tasks, executor=executor, n_jobs=n_jobs, progress=progress)
+    badf = np.concatenate([p[0] for p in parts])
+    bsadf = np.concatenate([p[1] for p in parts])
+    cv = from_draws(
+        badf, bsadf, levels=levels, definition=definition, method=method, horizon=horizon
+    )
+    if key is not None:
+        _cache.save(key, cv)
+    return cv

@@ -1,0 +1,441 @@
+"""PSY exuberance tests: ADF, SADF, GSADF, BADF/BSADF paths, critical values and episodes.
+
+The statistics are exact OLS t-ratios (float64), computed by the O(T^2)-time, O(T)-memory
+kernel of :mod:`bubblescope._kernels.psy`; they equal exuber/pyexuber's to ~1e-13.
+
+Conventions (state them; they change GSADF in the second decimal)
+---------------------------------------------------------------
+* ``window="psy"`` (default): minimum window ``floor(T (0.01 + 1.8/sqrt T))`` points of y
+  (PSY 2015, psymonitor). ``window="exuber"``: the same number of regression rows, i.e. one
+  (plus ``lag``) more point (exuber's ``radf`` default). An int: points of y.
+* Critical values come from a method object (``cv=MonteCarloCV(...)``, ``WildBootstrapCV``,
+  ``PhillipsShiCV``); ``cv=None`` skips them.
+* ``stamping="familywise"`` (default) compares the BSADF path with one constant critical
+  value, the quantile of its maximum (GSADF) under the null, so that on a random walk *any*
+  false episode occurs with probability ``1 - level``. ``stamping="pointwise"`` uses the PSY
+  sequence (quantile of the SADF on ``[0, r2]``), which flags a false episode in 42-49% of
+  random walks (detection-methods.md §1.8).
+* ``rule="psy"``: an episode's end is searched from ``min_duration = round(delta log T)``
+  observations after its start; ``rule="exuber"``: runs shorter than ``min_duration`` are
+  dropped.
+
+References
+----------
+Phillips, P.C.B., Wu, Y. and Yu, J. (2011). Explosive behavior in the 1990s Nasdaq: when did
+exuberance escalate asset values? International Economic Review 52(1), 201-226.
+Phillips, P.C.B., Shi, S. and Yu, J. (2015). Testing for multiple bubbles: historical
+episodes of exuberance and collapse in the S&P 500. International Economic Review 56(4),
+1043-1078.
+
+Examples
+--------
+>>> import numpy as np
+>>> from bubblescope.detect.psy import psy
+>>> y = np.cumsum(np.random.default_rng(0).standard_normal(120))
+>>> res = psy(y, cv=None)
+>>> round(res.gsadf, 6) == round(float(res.bsadf.max()), 6)
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from bubblescope._kernels.psy import design_matrix, sweep
+from bubblescope.data.validate import validate_panel, validate_series
+from bubblescope.detect._datestamp import Episode, EpisodeRule, episodes_from_path
+from bubblescope.detect._psy_window import (
+    WindowSpec,
+    WindowSpecLike,
+    resolve_window,
+)
+from bubblescope.detect._psy_window import (
+    min_duration as default_min_duration,
+)
+from bubblescope.detect.critical_values import (
+    CriticalValueMethod,
+    MonteCarloCV,
+    PSYCriticalValues,
+)
+from bubblescope.errors import InputError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["DEFAULT_CV", "PSYPanelResult", "PSYResult", "Stamping", "psy"]
+
+Stamping = Literal["familywise", "pointwise"]
+
+#: Default critical values: 1,000 Monte Carlo replications under the PSY null with a fixed
+#: seed, so they are reproducible and cached on disk after the first call for each (T, window,
+#: lag).
+DEFAULT_CV = MonteCarloCV(reps=1000, rng=20150401)
+
+
+@dataclass(frozen=True)
+class PSYResult:
+    """Result of :func:`psy` on one series.
+
+    Attributes
+    ----------
+    name : str
+        Series name.
+    y : pandas.Series
+        The validated input (index: the input's dates, or a RangeIndex).
+    lag : int
+        Lagged differences in every ADF regression.
+    window : WindowSpec
+        Minimum window (convention, points of y, regression rows).
+    adf, sadf, gsadf : float
+        Full-sample ADF, SADF (sup BADF) and GSADF (sup BSADF) statistics.
+    badf, bsadf : pandas.Series
+        Forward (``ADF_0^{r2}``) and backward-sup ADF paths, indexed by window-end date.
+    cv : PSYCriticalValues or None
+        Critical values (None when ``cv=None`` was passed).
+    level : float
+        Confidence level used for stamping and ``reject``.
+    stamping : {"familywise", "pointwise"}
+        Which critical value the BSADF path is compared with.
+    rule : {"psy", "exuber"}
+        Episode rule.
+    min_duration : int
+        Minimum duration (observations) of the episode rule.
+    episodes : tuple of Episode
+        Explosive episodes (empty without critical values).
+    """
+
+    name: str
+    y: pd.Series
+    lag: int
+    window: WindowSpec
+    adf: float
+    sadf: float
+    gsadf: float
+    badf: pd.Series
+    bsadf: pd.Series
+    cv: PSYCriticalValues | None
+    level: float
+    stamping: Stamping
+    rule: EpisodeRule
+    min_duration: int
+    episodes: tuple[Episode, ...]
+
+    @property
+    def threshold(self) -> pd.Series:
+        """Critical value the BSADF path is compared with (NaN without critical values)."""
+        return pd.Series(_threshold(self.cv, self.level, self.stamping, len(self.bsadf)),
+                         index=self.bsadf.index, name="threshold")
+
+    def critical_value(self, statistic: Literal["adf", "sadf", "gsadf"]) -> float:
+        """Critical value of a full-sample statistic at ``level`` (NaN without cv)."""
+        if self.cv is None:
+            return float("nan")
+        return float(getattr(self.cv, statistic)[self.cv.level_index(self.level)])
+
+    @property
+    def reject(self) -> bool | None:
+        """Whether GSADF exceeds its critical value at ``level`` (None without cv)."""
+        if self.cv is None:
+            return None
+        return bool(self.gsadf > self.critical_value("gsadf"))
+
+    def summary(self) -> str:
+        """Plain-text report of the statistics, critical values and episodes."""
+        w = self.window
+        lines = [
+            f"PSY exuberance test: {self.name}",
+            f"  observations {len(self.y)}, lag {self.lag}, minimum window {w.points} points "
+            f"({w.rows} regression rows, convention {w.convention!r})",
+        ]
+        levels = self.cv.levels if self.cv is not None else ()
+        head = "  statistic      value" + "".join(f"   {lv:>6.0%}" for lv in levels)
+        lines.append(head)
+        for stat in ("adf", "sadf", "gsadf"):
+            row = f"  {stat.upper():<9} {getattr(self, stat):>10.4f}"
+            if self.cv is not None:
+                row += "".join(f"   {v:>6.3f}" for v in getattr(self.cv, stat))
+            lines.append(row)
+        if self.cv is None:
+            lines.append("  no critical values (cv=None): no episodes stamped")
+        else:
+            lines.append(
+                f"  critical values: {self.cv.method}, {self.cv.reps} reps; stamping "
+                f"{self.stamping} at {self.level:.0%}, rule {self.rule!r}, minimum duration "
+                f"{self.min_duration}"
+            )
+            lines.append(f"  episodes: {len(self.episodes)}")
+            for ep in self.episodes:
+                d = ep.to_dict()
+                end = "ongoing" if ep.ongoing else d["end"]
+                lines.append(
+                    f"    {d['start']} -> {end}  peak {d['peak']} (BSADF {ep.peak_stat:.3f}), "
+                    f"{ep.duration} obs"
+                )
+        return "\n".join(lines)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per input date: y, BADF, BSADF, critical values and the episode flag."""
+        frame = pd.DataFrame({"y": self.y})
+        frame["badf"] = self.badf
+        frame["bsadf"] = self.bsadf
+        if self.cv is not None:
+            i = self.cv.level_index(self.level)
+            frame["badf_cv"] = pd.Series(self.cv.badf[:, i], index=self.bsadf.index)
+            frame["bsadf_cv"] = pd.Series(self.cv.bsadf[:, i], index=self.bsadf.index)
+        frame["threshold"] = self.threshold
+        flag = pd.Series(False, index=self.y.index)
+        pos = {label: k for k, label in enumerate(self.y.index)}
+        for ep in self.episodes:
+            stop = len(self.y) if ep.end is None else pos[ep.end]
+            flag.iloc[pos[ep.start] : stop] = True
+        frame["episode"] = flag
+        return frame
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready result (what ``--json`` and the web API emit)."""
+        return {
+            "name": self.name,
+            "n": len(self.y),
+            "lag": self.lag,
+            "window": {"convention": self.window.convention, "points": self.window.points,
+                       "rows": self.window.rows},
+            "adf": self.adf,
+            "sadf": self.sadf,
+            "gsadf": self.gsadf,
+            "reject": self.reject,
+            "level": self.level,
+            "stamping": self.stamping,
+            "rule": self.rule,
+            "min_duration": self.min_duration,
+            "critical_values": None if self.cv is None else self.cv.to_dict(),
+            "episodes": [ep.to_dict() for ep in self.episodes],
+            "bsadf_peak": {"date": _jsonable_label(self.bsadf.idxmax()),
+                           "value": float(self.bsadf.max())},
+        }
+
+    def plot(self) -> Figure:
+        """Price with shaded episodes (top) and BSADF with its critical value (bottom)."""
+        import matplotlib.pyplot as plt
+
+        fig, (ax1, ax2) = plt.subplots(2, 1, sharex=True, figsize=(9, 6))
+        ax1.plot(self.y.index, self.y.to_numpy(), color="black", lw=1)
+        ax1.set_ylabel(self.name)
+        ax1.set_title(f"PSY: GSADF {self.gsadf:.3f}, lag {self.lag}, window {self.window.points}")
+        ax2.plot(self.bsadf.index, self.bsadf.to_numpy(), label="BSADF", lw=1)
+        if self.cv is not None:
+            ax2.plot(self.bsadf.index, self.threshold.to_numpy(), "--", color="red",
+                     label=f"{self.level:.0%} {self.stamping} CV")
+        last = self.y.index[-1]
+        for ep in self.episodes:
+            for ax in (ax1, ax2):
+                ax.axvspan(ep.start, last if ep.end is None else ep.end, color="orange",
+                           alpha=0.3, lw=0)
+        ax2.legend(loc="upper left")
+        ax2.set_ylabel("BSADF")
+        fig.tight_layout()
+        return fig
+
+
+@dataclass(frozen=True)
+class PSYPanelResult:
+    """Result of :func:`psy` on several columns: one :class:`PSYResult` each plus the panel.
+
+    Attributes
+    ----------
+    results : dict of str to PSYResult
+        Per-column results.
+    bsadf_panel : pandas.Series
+        Cross-sectional mean of the BSADF paths (Pavlidis et al. 2016).
+    gsadf_panel : float
+        Supremum of ``bsadf_panel``.
+    """
+
+    results: dict[str, PSYResult]
+    bsadf_panel: pd.Series
+    gsadf_panel: float
+
+    def summary(self) -> str:
+        """Per-column statistics and the panel GSADF."""
+        lines = [f"PSY panel: {len(self.results)} series, panel GSADF {self.gsadf_panel:.4f}"]
+        for name, r in self.results.items():
+            lines.append(f"  {name:<16} GSADF {r.gsadf:>8.4f}  episodes {len(r.episodes)}")
+        return "\n".join(lines)
+
+    def to_frame(self) -> pd.DataFrame:
+        """BSADF of each column and the panel mean, indexed by date."""
+        frame = pd.DataFrame({name: r.bsadf for name, r in self.results.items()})
+        frame["panel"] = self.bsadf_panel
+        return frame
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready result."""
+        return {
+            "gsadf_panel": self.gsadf_panel,
+            "series": {name: r.to_dict() for name, r in self.results.items()},
+        }
+
+    def plot(self) -> Figure:
+        """BSADF paths of every column with the panel mean."""
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(9, 4))
+        for name, r in self.results.items():
+            ax.plot(r.bsadf.index, r.bsadf.to_numpy(), lw=0.8, label=name)
+        ax.plot(self.bsadf_panel.index, self.bsadf_panel.to_numpy(), color="black", lw=1.5,
+                label="panel")
+        ax.legend(loc="upper left")
+        ax.set_ylabel("BSADF")
+        return fig
+
+
+def _jsonable_label(x: Any) -> Any:
+    if isinstance(x, pd.Timestamp):
+        return x.isoformat()
+    return x.item() if isinstance(x, np.generic) else x
+
+
+def _threshold(
+    cv: PSYCriticalValues | None, level: float, stamping: Stamping, n: int
+) -> np.ndarray:
+    if cv is None:
+        return np.full(n, np.nan)
+    i = cv.level_index(level)
+    if stamping == "familywise":
+        return np.full(n, cv.familywise[i])
+    if stamping == "pointwise":
+        return np.asarray(cv.bsadf[:, i], dtype=np.float64)
+    raise InputError(f"unknown stamping {stamping!r}", hint="use 'familywise' or 'pointwise'")
+
+
+def _check_lag(lag: int) -> int:
+    if isinstance(lag, bool) or not isinstance(lag, (int, np.integer)) or lag < 0:
+        raise InputError(f"lag must be a non-negative integer, got {lag!r}")
+    return int(lag)
+
+
+def _psy_one(
+    s: pd.Series,
+    name: str,
+    lag: int,
+    window: WindowSpecLike,
+    cv: CriticalValueMethod | None,
+    level: float,
+    stamping: Stamping,
+    rule: EpisodeRule,
+    min_duration: int | None,
+    delta: float,
+) -> PSYResult:
+    values = np.ascontiguousarray(s.to_numpy(dtype=np.float64))
+    T = len(values)
+    spec = resolve_window(window, T, lag)
+    bsadf_v, badf_v = sweep(design_matrix(values, lag), spec.rows)
+    ends = s.index[spec.points - 1 :]
+    bsadf = pd.Series(bsadf_v, index=ends, name="bsadf")
+    badf = pd.Series(badf_v, index=ends, name="badf")
+    cvs = None if cv is None else cv.compute(values, minw=spec.rows, lag=lag)
+    if cvs is not None and cvs.badf.shape[0] != len(ends):
+        raise InputError(
+            f"critical values cover {cvs.badf.shape[0]} window ends, the series has {len(ends)}"
+        )
+    dur = default_min_duration(T, delta) if min_duration is None else int(min_duration)
+    episodes: tuple[Episode, ...] = ()
+    if cvs is not None:
+        thr = _threshold(cvs, level, stamping, len(ends))
+        episodes = episodes_from_path(bsadf, thr, min_duration=dur, rule=rule)
+    return PSYResult(
+        name=name,
+        y=s,
+        lag=lag,
+        window=spec,
+        adf=float(badf_v[-1]),
+        sadf=float(np.max(badf_v)),
+        gsadf=float(np.max(bsadf_v)),
+        badf=badf,
+        bsadf=bsadf,
+        cv=cvs,
+        level=level,
+        stamping=stamping,
+        rule=rule,
+        min_duration=dur,
+        episodes=episodes,
+    )
+
+
+def psy(
+    y: Any,
+    lag: int = 0,
+    window: WindowSpecLike = "psy",
+    cv: CriticalValueMethod | None = DEFAULT_CV,
+    *,
+    level: float = 0.95,
+    stamping: Stamping = "familywise",
+    rule: EpisodeRule = "psy",
+    min_duration: int | None = None,
+    delta: float = 1.0,
+    name: str | None = None,
+) -> PSYResult | PSYPanelResult:
+    """Run the PSY recursive right-tailed ADF tests and date-stamp explosive episodes.
+
+    Parameters
+    ----------
+    y : pandas.Series, DataFrame, or array-like
+        Level series (prices or price/dividend ratios, in their own units; take logs first if
+        you want log prices). A DataFrame with several columns gives a :class:`PSYPanelResult`.
+    lag : int
+        Fixed number of lagged differences in each ADF regression (PSY recommend a small one).
+    window : {"psy", "exuber"} or int
+        Minimum window convention (see the module docstring); an int is a number of points.
+    cv : critical-value method or None
+        E.g. ``MonteCarloCV(reps=2000, rng=0)``, ``WildBootstrapCV(...)``,
+        ``PhillipsShiCV(horizon=...)``. Default: :data:`DEFAULT_CV`.
+    level : float
+        Confidence level for stamping and the test decision (must be one of the cv levels).
+    stamping : {"familywise", "pointwise"}
+        Compare BSADF with the family-wise constant (default) or the pointwise PSY sequence.
+    rule : {"psy", "exuber"}
+        Episode rule (PSY termination search or exuber's minimum-duration filter).
+    min_duration : int, optional
+        Minimum duration in observations; default ``round(delta log T)``.
+    delta : float
+        PSY's frequency-dependent duration constant.
+    name : str, optional
+        Series name for messages and output.
+
+    Returns
+    -------
+    PSYResult or PSYPanelResult
+
+    Raises
+    ------
+    InputError
+        Too short for the window, NaN/inf, constant series, unsorted or duplicated dates, a
+        lag too large for the window, an unknown option.
+    """
+    lag = _check_lag(lag)
+    if not 0.0 < level < 1.0:
+        raise InputError(f"level must lie strictly between 0 and 1, got {level}")
+    if stamping not in ("familywise", "pointwise"):
+        raise InputError(f"unknown stamping {stamping!r}", hint="use 'familywise' or 'pointwise'")
+    if rule not in ("psy", "exuber"):
+        raise InputError(f"unknown episode rule {rule!r}", hint="use 'psy' or 'exuber'")
+    purpose = f"PSY with lag {lag}"
+    min_points = 2 * lag + 4
+    if isinstance(y, pd.DataFrame) and y.shape[1] > 1:
+        panel = validate_panel(y, min_points=min_points, positive=False, allow_ragged=False,
+                               name=name or "panel", purpose=purpose)
+        results = {
+            str(col): _psy_one(panel.frame[col], str(col), lag, window, cv, level, stamping,
+                               rule, min_duration, delta)
+            for col in panel.frame.columns
+        }
+        bsadf_panel = pd.concat([r.bsadf for r in results.values()], axis=1).mean(axis=1)
+        bsadf_panel.name = "bsadf_panel"
+        return PSYPanelResult(results, bsadf_panel, float(bsadf_panel.max()))
+    v = validate_series(y, min_points=min_points, positive=False, nonconstant=True, name=name,
+                        purpose=purpose)
+    label = str(v.series.name) if v.series.name is not None else "series"
+    return _psy_one(v.series, label, lag, window, cv, level, stamping, rule, min_duration, delta)
