@@ -1,0 +1,175 @@
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bubblescope.economy._fundamentals import assumption
+from bubblescope.economy.depreciation import (
+    DISCLOSED_CHANGES,
+    CapexVintages,
+    LifePolicy,
+    burry_capex,
+    burry_case,
+    change_of_estimate,
+    depreciation_matrix,
+    disclosed_case,
+    implied_economic_life,
+    implied_share,
+    restatement,
+)
+from bubblescope.errors import ConvergenceError, DataError, InputError
+
+TAX = assumption("tax", 0.21, "1", "test")
+
+
+# ---- acceptance: disclosed effects (published values: facts DEP-06..DEP-09) ----------------
+@pytest.mark.parametrize("entity", DISCLOSED_CHANGES)
+def test_disclosed_effects_within_25_percent(shared_data, entity: str) -> None:
+    res = disclosed_case(entity, shared_data / "sec_xbrl")
+    cmp = res.comparison()
+    assert cmp is not None
+    for row in cmp["items"].values():
+        assert abs(row["relative_error"]) <= 0.25, (entity, row)
+    text = res.summary()
+    assert "Inputs and assumptions" in text
+    assert "assumption" in text
+    assert "filing" in text
+
+
+def test_disclosed_published_values(shared_data) -> None:
+    # MSFT FY2023 +$3.7B (DEP-06); Alphabet -$3.9B / +$3.0B (DEP-07);
+    # Meta 2025 -$2.9B (DEP-09); Amazon 2025 -$0.7B (DEP-08)
+    expected = {"MSFT": {"operating_income": 3.7},
+                "GOOGL": {"depreciation": -3.9, "net_income": 3.0},
+                "META": {"depreciation": -2.9}, "AMZN": {"operating_income": -0.7}}
+    for entity, items in expected.items():
+        res = disclosed_case(entity, shared_data / "sec_xbrl")
+        got = res.comparison()["items"]
+        assert {k: v["disclosed_usd_bn"] for k, v in got.items()} == items
+        for key, value in items.items():
+            assert res.effect_in(res.disclosed.year)[key] == pytest.approx(value, rel=0.25)
+
+
+def test_amazon_subset_is_a_proper_subset(shared_data) -> None:
+    # Amazon shortened the life of only a "subset": the share implied by -$0.7B must be
+    # well below a ~60% server/network share of capex (DEP-14's assumption).
+    res = disclosed_case("AMZN", shared_data / "sec_xbrl")
+    assert 0.0 < implied_share(res) < 0.3
+
+
+def test_msft_capex_comes_from_the_filing(shared_data) -> None:
+    res = disclosed_case("MSFT", shared_data / "sec_xbrl")
+    capex = {i.name: i for i in res.inputs if i.kind == "filing"}
+    # PROVENANCE.md §10: MSFT fiscal 2024 capex 44.48 bn is outside FY2019-23; FY2023 is
+    # PaymentsToAcquirePropertyPlantAndEquipment 28.107 bn in the FY2023 10-K.
+    assert capex["MSFT capex FY2023"].m_as("USD bn") == pytest.approx(28.107, abs=0.01)
+
+
+def test_burry_176_and_implied_life() -> None:
+    res = burry_case()
+    assert res.total() == pytest.approx(176.0, abs=1e-6)  # DEP-01
+    # ai-economy-facts.md §3.5: $176B corresponds to an economic life of about 3.5-4 years
+    assert res.implied_life is not None
+    assert 3.5 <= res.implied_life <= 4.0
+    assert "3.77 yrs" in res.summary()
+
+
+def test_dep14_illustration_reproduced() -> None:
+    # DEP-14 [D]: 150 (4-yr vs 6-yr) and 268 (3-yr vs 6-yr), USD bn over 2026-28
+    assert burry_case(4.0).total() == pytest.approx(150.0, abs=1.0)
+    assert burry_case(3.0).total() == pytest.approx(268.0, abs=1.0)
+
+
+# ---- mechanics ---------------------------------------------------------------------------
+def test_asc250_hand_example() -> None:
+    # cost 100, 4-yr life, in service at the start of 2020; at the start of 2022 (age 2,
+    # NBV 50) the life becomes 6 -> 50 / (6 - 2) = 12.5 a year for 2022-2025
+    policy = LifePolicy(((-math.inf, 4.0), (2022.0, 6.0)))
+    d = depreciation_matrix(np.array([100.0]), [2020], range(2020, 2027), policy, "full-year")
+    np.testing.assert_allclose(d[0], [25, 25, 12.5, 12.5, 12.5, 12.5, 0])
+
+
+def test_shortening_below_age_charges_remaining_book_value_at_once() -> None:
+    # 6-yr life, shortened to 3 at age 4 -> remaining NBV (1/3 of cost) charged in that year
+    policy = LifePolicy(((-math.inf, 6.0), (2024.0, 3.0)))
+    d = depreciation_matrix(np.array([60.0]), [2020], range(2020, 2027), policy, "full-year")
+    np.testing.assert_allclose(d[0], [10, 10, 10, 10, 20, 0, 0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(cost=st.floats(1.0, 1e3), short=st.floats(1.0, 6.0), extra=st.floats(0.25, 6.0),
+       half=st.booleans())
+def test_longer_life_lower_now_higher_later(cost: float, short: float, extra: float,
+                                           half: bool) -> None:
+    long = short + extra
+    years = list(range(2020, 2040))
+    conv = "half-year" if half else "full-year"
+    d_short = depreciation_matrix(np.array([cost]), [2020], years, LifePolicy.constant(short),
+                                  conv)[0]
+    d_long = depreciation_matrix(np.array([cost]), [2020], years, LifePolicy.constant(long),
+                                 conv)[0]
+    assert d_long[0] < d_short[0]  # lower now
+    # slower throughout: cumulative depreciation never runs ahead of the shorter life's
+    assert (np.cumsum(d_long) <= np.cumsum(d_short) + 1e-9 * cost).all()
+    last = int(np.flatnonzero(d_long > 0)[-1])
+    assert d_long[last] > d_short[last]  # higher later
+
+
+@settings(max_examples=60, deadline=None)
+@given(cost=st.floats(0.5, 1e3), lives=st.lists(st.floats(0.5, 8.0), min_size=1, max_size=4),
+       gaps=st.lists(st.floats(0.1, 3.0), min_size=3, max_size=3), half=st.booleans())
+def test_total_depreciation_equals_cost(cost: float, lives: list[float], gaps: list[float],
+                                        half: bool) -> None:
+    times = [-math.inf, *np.cumsum([2019.0 + gaps[0], *gaps[1:]])[: len(lives) - 1]]
+    policy = LifePolicy(tuple(zip(times, lives, strict=False)))
+    d = depreciation_matrix(np.array([cost]), [2019], range(2019, 2045), policy,
+                            "half-year" if half else "full-year")
+    assert d.sum() == pytest.approx(cost, rel=1e-12)
+    assert (d >= -1e-12).all()
+
+
+def test_restatement_aggregates_entities() -> None:
+    a = CapexVintages("A", (2020, 2021), (10.0, 20.0))
+    b = CapexVintages("B", (2021,), (30.0,))
+    res = restatement([a, b], assumption("share", 0.5, "1", "t"), LifePolicy.constant(6),
+                      LifePolicy.constant(3), list(range(2020, 2026)), TAX)
+    frame = res.to_frame()
+    np.testing.assert_allclose(frame.loc["all", "understated_usd_bn"].to_numpy(),
+                               res.understated.sum(axis=0))
+    assert res.understated.sum() == pytest.approx(0.0, abs=1e-9) or res.total() > 0
+    d = res.to_dict()
+    assert d["understated_total_usd_bn"] == pytest.approx(res.total())
+
+
+def test_plots_return_figures(shared_data) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    assert isinstance(burry_case().plot(), Figure)
+    assert isinstance(disclosed_case("MSFT", shared_data / "sec_xbrl").plot(), Figure)
+
+
+# ---- bad input ---------------------------------------------------------------------------
+def test_bad_inputs_raise_typed_errors(tmp_path) -> None:
+    with pytest.raises(InputError, match="capex must be finite and >= 0"):
+        CapexVintages("X", (2020,), (-1.0,))
+    with pytest.raises(InputError, match="must increase strictly"):
+        CapexVintages("X", (2021, 2020), (1.0, 1.0))
+    with pytest.raises(InputError, match="change times must increase"):
+        LifePolicy(((2022.0, 4.0), (2021.0, 5.0)))
+    with pytest.raises(InputError, match="positive number of years"):
+        LifePolicy.constant(0.0)
+    with pytest.raises(InputError, match="short-lived share must be within"):
+        change_of_estimate(burry_capex(), assumption("s", 1.5, "1", "t"),
+                           LifePolicy.constant(4), LifePolicy.constant(6), [2025], TAX)
+    with pytest.raises(InputError, match="no disclosed useful-life change for 'ORCL'"):
+        disclosed_case("ORCL", tmp_path)
+    with pytest.raises(DataError, match="no file matching"):
+        disclosed_case("MSFT", tmp_path)
+    with pytest.raises(ConvergenceError, match="no economic life"):
+        implied_economic_life(1e6, [burry_capex()], assumption("s", 0.6, "1", "t"),
+                              LifePolicy.constant(6), (2026, 2028))
