@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
 from bubblescope import __version__
 from bubblescope.errors import SourceError
 
-__all__ = ["DEFAULT_TIMEOUT_S", "MAX_SLEEP_S", "USER_AGENT", "get", "get_json", "get_text"]
+__all__ = ["DEFAULT_TIMEOUT_S", "MAX_SLEEP_S", "USER_AGENT", "get", "get_json", "get_text",
+           "retry_call"]
+
+T = TypeVar("T")
 
 #: Default per-attempt timeout, seconds.
 DEFAULT_TIMEOUT_S: float = 20.0
@@ -169,3 +172,37 @@ def get_json(url: str, **kwargs: Any) -> Any:
         raise SourceError(f"download of {label} returned invalid JSON: {exc}",
                           hint="the server may have returned an error page; try again later") \
             from exc
+
+
+def retry_call(func: Callable[[], T], *, what: str, retries: int = 2, backoff: float = 1.0,
+               give_up_on: tuple[type[BaseException], ...] = ()) -> T:
+    """Call ``func()`` with the same retry policy as :func:`get`, for non-httpx clients.
+
+    Parameters
+    ----------
+    func : callable
+        The download, taking no arguments; it must enforce its own timeout.
+    what : str
+        What is being fetched, for the error message.
+    retries, backoff : int, float
+        As in :func:`get`.
+    give_up_on : tuple of exception types
+        Raised at once, not retried (e.g. a typed "no such symbol" error).
+
+    Raises
+    ------
+    SourceError
+        When every attempt raised; names ``what`` and the last exception.
+    """
+    cause = "no attempt made"
+    for attempt in range(retries + 1):
+        try:
+            return func()
+        except give_up_on:
+            raise
+        except Exception as exc:  # any client failure is a retryable source failure
+            cause = f"{type(exc).__name__}: {exc}"
+        if attempt < retries:
+            _sleep(min(backoff * 2.0**attempt, MAX_SLEEP_S))
+    raise SourceError(f"download of {what} failed after {retries + 1} attempt(s): {cause}",
+                      hint="check the network connection or try again later")

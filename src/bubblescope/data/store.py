@@ -1,0 +1,462 @@
+"""The embedded store: immutable Parquet files read through short-lived in-process DuckDB.
+
+Why not a DuckDB database file? DuckDB lets one process hold a database file for writing and
+locks every other process out, so the CLI could not import while the dashboard reads. Here every
+import writes one new Parquet file and nothing is ever rewritten, so any number of processes can
+read while one writes (``../shared/spec/ecosystem-and-style.md`` §2c).
+
+Layout (under :func:`store_root`, i.e. ``$BUBBLESCOPE_HOME/store``)::
+
+    SCHEMA_VERSION                      {"schema_version": 1}
+    prices/symbol=NVDA/part-<vintage>-<hash>.parquet
+    fundamentals/symbol=MSFT/part-....parquet
+    facts/ deals/ runs/                 same Hive-style tree
+    .tmp/                               files being written (never read)
+
+Atomicity
+    A file is written completely under ``.tmp/`` (same filesystem), flushed to disk, and then
+    moved into place with :func:`os.replace`, which is atomic on POSIX and Windows. Readers list
+    only ``part-*.parquet`` files inside dataset folders, so they never see a partial file; a
+    writer killed mid-way leaves at most an orphan in ``.tmp/`` (removed by later imports once
+    it is an hour old).
+Idempotence
+    ``<hash>`` is a SHA-256 of the frame's content (columns, dtypes, index and values). Importing
+    the same content again for the same dataset and symbol writes nothing.
+Which vintage wins
+    ``<vintage>`` is the import time in nanoseconds (also stored in the column ``_vintage``).
+    ``prices`` keeps one row per (symbol, date): the row from the **newest import** wins, so
+    importing a revised file (a later FRED vintage) overrides the overlapping dates and keeps the
+    rest. ``fundamentals``, ``facts`` and ``deals`` are snapshots: the newest import for a symbol
+    replaces the older ones as a whole. ``runs`` is append-only: every import is kept. Because a
+    re-import of identical content writes nothing, its vintage stays that of its first import.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from bubblescope._config import data_home
+from bubblescope._typing import ProgressCallback
+from bubblescope.data.frames import CANONICAL_COLUMNS, OPTIONAL_PRICE_COLUMNS, check_canonical
+from bubblescope.errors import InputError, StoreError, UnknownSymbolError
+
+__all__ = [
+    "DATASETS",
+    "SCHEMA_VERSION",
+    "ImportResult",
+    "import_frame",
+    "list_datasets",
+    "list_symbols",
+    "load_dataset",
+    "load_prices",
+    "query",
+    "store_root",
+    "summary",
+]
+
+#: Version of the on-disk layout; bumped when files written by an older version cannot be read.
+SCHEMA_VERSION = 1
+
+Semantics = Literal["series", "snapshot", "append"]
+#: dataset -> how imports combine (see the module notes).
+DATASETS: dict[str, Semantics] = {
+    "prices": "series",
+    "fundamentals": "snapshot",
+    "facts": "snapshot",
+    "deals": "snapshot",
+    "runs": "append",
+}
+#: Columns every ``prices`` file must carry.
+_PRICE_REQUIRED = ("date", "close", "_vintage")
+
+_SYMBOL = re.compile(r"^[A-Za-z0-9._^-]{1,64}$")
+_PART = re.compile(r"^part-(\d{19})-([0-9a-f]{16})\.parquet$")
+_ROW_GROUP = 100_000
+_TMP_MAX_AGE_S = 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import did.
+
+    Attributes
+    ----------
+    dataset, symbol : str
+    path : str
+        The Parquet file holding the content (new or already present).
+    rows : int
+    written : bool
+        False when identical content was already stored (nothing written).
+    """
+
+    dataset: str
+    symbol: str
+    path: str
+    rows: int
+    written: bool
+
+    def summary(self) -> str:
+        """One line for humans."""
+        verb = "imported" if self.written else "already stored (nothing written)"
+        return f"{self.dataset}/{self.symbol}: {self.rows} rows {verb} -> {self.path}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return {"dataset": self.dataset, "symbol": self.symbol, "path": self.path,
+                "rows": self.rows, "written": self.written}
+
+
+def store_root() -> Path:
+    """Return the store directory, ``data_home()/store`` (not created here)."""
+    return data_home() / "store"
+
+
+def _check_dataset(dataset: str) -> None:
+    if dataset not in DATASETS:
+        raise InputError(f"unknown dataset {dataset!r}", hint=f"choose one of {list(DATASETS)}")
+
+
+def _check_symbol(symbol: str) -> str:
+    if not _SYMBOL.match(symbol):
+        raise InputError(f"invalid symbol {symbol!r} for the store",
+                         hint="use letters, digits and . _ ^ - (at most 64 characters)")
+    return symbol
+
+
+def _check_schema(root: Path) -> None:
+    """Raise :class:`StoreError` if the store was written by an incompatible version."""
+    marker = root / "SCHEMA_VERSION"
+    if not marker.exists():
+        return
+    try:
+        version = int(json.loads(marker.read_text(encoding="utf-8"))["schema_version"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"store schema file {marker} is unreadable: {exc}",
+                         hint="restore it or move the store away") from exc
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"store at {root} has schema version {version}; this bubblescope reads "
+                         f"up to {SCHEMA_VERSION}", hint="upgrade bubblescope")
+
+
+def _write_schema(root: Path) -> None:
+    marker = root / "SCHEMA_VERSION"
+    if marker.exists():
+        return
+    tmp = root / ".tmp" / f"schema-{uuid.uuid4().hex}.json"
+    tmp.write_text(json.dumps({"schema_version": SCHEMA_VERSION}) + "\n", encoding="utf-8")
+    os.replace(tmp, marker)
+
+
+def _content_hash(frame: pd.DataFrame) -> str:
+    """SHA-256 (first 16 hex digits) of column names, dtypes, index and values."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()]).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+def _clean_tmp(tmp_dir: Path) -> None:
+    """Remove orphans of killed writers (older than an hour; younger ones may be in use)."""
+    now = time.time()
+    for orphan in tmp_dir.glob("*"):
+        with contextlib.suppress(OSError):
+            if now - orphan.stat().st_mtime > _TMP_MAX_AGE_S:
+                orphan.unlink()
+
+
+def _to_table_frame(frame: pd.DataFrame, dataset: str) -> pd.DataFrame:
+    """Prepare a frame for writing: prices get a ``date`` column and no ``symbol`` column."""
+    if dataset == "prices":
+        check_canonical(frame)
+        out = frame.reset_index()
+        out["date"] = pd.to_datetime(out["date"]).astype("datetime64[us]")
+        keep = ["date", *[c for c in CANONICAL_COLUMNS if c in out.columns and c != "symbol"]]
+        return out[keep]
+    out = frame.reset_index(drop=isinstance(frame.index, pd.RangeIndex))
+    if "symbol" in out.columns:
+        out = out.drop(columns="symbol")
+    return out
+
+
+def import_frame(
+    frame: pd.DataFrame,
+    dataset: str = "prices",
+    *,
+    symbol: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> ImportResult:
+    """Store ``frame`` as one new immutable Parquet file (atomic, idempotent).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        For ``prices`` a canonical price frame (see :mod:`bubblescope.data.frames`); for other
+        datasets any frame with string column names.
+    dataset : {"prices", "fundamentals", "facts", "deals", "runs"}
+    symbol : str, optional
+        Partition key; defaults to the frame's single ``symbol`` (or ``ticker``) value. Price
+        symbols are upper-cased.
+    progress : callable, optional
+        ``progress(rows_written, total_rows)`` after each row group.
+
+    Returns
+    -------
+    ImportResult
+
+    Raises
+    ------
+    InputError
+        Unknown dataset, bad symbol, or a price frame that is not canonical.
+    StoreError
+        When the store cannot be written.
+    """
+    _check_dataset(dataset)
+    if symbol is None:
+        label = next((c for c in ("symbol", "ticker") if c in frame.columns), None)
+        if label is None or frame[label].nunique() != 1:
+            raise InputError("cannot tell the symbol to store the frame under",
+                             hint="pass symbol=... (or a frame with one 'symbol'/'ticker' value)")
+        symbol = str(frame[label].iloc[0])
+    if dataset == "prices":
+        symbol = symbol.upper()
+    _check_symbol(symbol)
+    if frame.empty:
+        raise InputError(f"nothing to import for {symbol}: the frame is empty")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    root = store_root()
+    _check_schema(root)
+    table_frame = _to_table_frame(frame, dataset)
+    content = _content_hash(table_frame)
+    folder = root / dataset / f"symbol={symbol}"
+    existing = sorted(folder.glob(f"part-*-{content}.parquet")) if folder.is_dir() else []
+    if existing:
+        return ImportResult(dataset, symbol, str(existing[0]), len(table_frame), False)
+    vintage = time.time_ns()
+    table_frame = table_frame.assign(_vintage=np.int64(vintage))
+    tmp_dir = root / ".tmp"
+    try:
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        _write_schema(root)
+        _clean_tmp(tmp_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        table = pa.Table.from_pandas(table_frame, preserve_index=False)
+        tmp = tmp_dir / f"{dataset}-{symbol}-{os.getpid()}-{uuid.uuid4().hex}.parquet"
+        total = table.num_rows
+        with pq.ParquetWriter(tmp, table.schema, compression="zstd") as writer:
+            for offset in range(0, total, _ROW_GROUP):
+                writer.write_table(table.slice(offset, _ROW_GROUP))
+                if progress is not None:
+                    progress(min(offset + _ROW_GROUP, total), total)
+        with tmp.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        final = folder / f"part-{vintage:019d}-{content}.parquet"
+        os.replace(tmp, final)
+    except OSError as exc:
+        raise StoreError(f"cannot write {dataset}/{symbol} to the store at {root}: {exc}",
+                         hint="check free disk space and permissions") from exc
+    return ImportResult(dataset, symbol, str(final), len(table_frame), True)
+
+
+def _part_files(dataset: str, symbol: str | None = None) -> list[Path]:
+    """Committed Parquet files of a dataset (optionally one symbol), oldest vintage first."""
+    base = store_root() / dataset
+    if not base.is_dir():
+        return []
+    folders = [base / f"symbol={symbol}"] if symbol is not None else sorted(
+        p for p in base.glob("symbol=*") if p.is_dir())
+    files = [f for folder in folders if folder.is_dir() for f in folder.iterdir()
+             if _PART.match(f.name)]
+    return sorted(files, key=lambda f: f.name)
+
+
+def _check_files(files: list[Path], required: tuple[str, ...]) -> None:
+    """Raise :class:`StoreError` naming each file that is not a readable store file."""
+    import pyarrow.parquet as pq
+
+    bad: list[str] = []
+    for file in files:
+        try:
+            names = set(pq.read_schema(file).names)
+        except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ... for bad files
+            bad.append(f"{file} ({type(exc).__name__}: {exc})")
+            continue
+        missing = [c for c in required if c not in names]
+        if missing:
+            bad.append(f"{file} (foreign file: lacks column(s) {missing})")
+    if bad:
+        raise StoreError("corrupt or foreign file(s) in the store: " + "; ".join(bad),
+                         hint="move the named file(s) out of the store; other data is unaffected")
+
+
+def _sql_list(files: list[Path]) -> str:
+    return "[" + ", ".join("'" + str(f).replace("'", "''") + "'" for f in files) + "]"
+
+
+def _view_sql(dataset: str, files: list[Path]) -> str:
+    """SELECT giving the dataset's current rows (vintage rules applied) over ``files``."""
+    source = (f"read_parquet({_sql_list(files)}, hive_partitioning=true, union_by_name=true, "
+              f"hive_types={{'symbol': VARCHAR}})")
+    semantics = DATASETS[dataset]
+    if semantics == "series":
+        return (f"SELECT * EXCLUDE (_rn) FROM (SELECT *, row_number() OVER (PARTITION BY symbol, "
+                f"date ORDER BY _vintage DESC) AS _rn FROM {source}) WHERE _rn = 1")
+    if semantics == "snapshot":
+        return (f"SELECT * EXCLUDE (_newest) FROM (SELECT *, max(_vintage) OVER (PARTITION BY "
+                f"symbol) AS _newest FROM {source}) WHERE _vintage = _newest")
+    return f"SELECT * FROM {source}"
+
+
+@contextlib.contextmanager
+def _connect() -> Iterator[Any]:
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _run(sql: str, files: list[Path], what: str) -> pd.DataFrame:
+    import duckdb
+
+    try:
+        with _connect() as con:
+            result: pd.DataFrame = con.execute(sql).df()
+            return result
+    except duckdb.Error as exc:
+        _check_files(files, ())
+        raise StoreError(f"store query on {what} failed: {exc}") from exc
+
+
+def load_dataset(dataset: str, symbol: str | None = None) -> pd.DataFrame:
+    """Return a dataset's current rows (vintage rules applied), optionally for one symbol.
+
+    Raises
+    ------
+    StoreError
+        Naming any corrupt or foreign file among those read.
+    """
+    _check_dataset(dataset)
+    _check_schema(store_root())
+    files = _part_files(dataset, symbol)
+    if not files:
+        return pd.DataFrame()
+    _check_files(files, ("_vintage",))
+    return _run(_view_sql(dataset, files), files, dataset)
+
+
+def load_prices(symbol: str) -> pd.DataFrame:
+    """Return a stored price series as a canonical frame (newest vintage per date).
+
+    Raises
+    ------
+    UnknownSymbolError
+        When the store has no prices for ``symbol``; the message lists what it has.
+    StoreError
+        When one of the symbol's files is corrupt or foreign (files of other symbols are not
+        read, so they cannot break this read).
+    """
+    key = symbol.upper()
+    if not _SYMBOL.match(key) or not _part_files("prices", key):
+        available = list_symbols("prices")
+        raise UnknownSymbolError(f"no prices for {symbol!r} in the store "
+                                 f"({', '.join(available) or 'store is empty'})",
+                                 hint="import it with `bubblescope data import FILE`")
+    files = _part_files("prices", key)
+    _check_files(files, _PRICE_REQUIRED)
+    rows = _run(_view_sql("prices", files) + " ORDER BY date", files, f"prices/{key}")
+    frame = rows.set_index(pd.DatetimeIndex(rows.pop("date"), name="date"))
+    frame["adjusted"] = frame["adjusted"].astype(bool) if "adjusted" in frame else False
+    frame["source"] = frame["source"].astype(str) if "source" in frame else "store"
+    frame["symbol"] = key
+    optional = [c for c in OPTIONAL_PRICE_COLUMNS
+                if c in frame.columns and frame[c].notna().any()]
+    frame = frame[["close", *optional, "symbol", "source", "adjusted"]]
+    frame = frame.astype({c: np.float64 for c in ("close", *optional)})
+    check_canonical(frame)
+    return frame
+
+
+def list_datasets() -> pd.DataFrame:
+    """One row per dataset: ``dataset``, ``semantics``, ``symbols``, ``files``."""
+    rows = []
+    for name, semantics in DATASETS.items():
+        files = _part_files(name)
+        rows.append({"dataset": name, "semantics": semantics,
+                     "symbols": len({f.parent.name for f in files}), "files": len(files)})
+    return pd.DataFrame(rows)
+
+
+def list_symbols(dataset: str = "prices") -> list[str]:
+    """Sorted symbols that have at least one committed file in ``dataset``."""
+    _check_dataset(dataset)
+    return sorted({f.parent.name.removeprefix("symbol=") for f in _part_files(dataset)})
+
+
+def summary(dataset: str = "prices") -> pd.DataFrame:
+    """Per-symbol row counts (and first/last date for prices) of a dataset's current rows."""
+    _check_dataset(dataset)
+    files = _part_files(dataset)
+    if not files:
+        return pd.DataFrame(columns=["symbol", "rows"])
+    _check_files(files, _PRICE_REQUIRED if dataset == "prices" else ("_vintage",))
+    extra = (", min(date) AS first, max(date) AS last, any_value(source) AS source"
+             if dataset == "prices" else "")
+    sql = (f"SELECT symbol, count(*) AS rows{extra} FROM ({_view_sql(dataset, files)}) "
+           f"GROUP BY symbol ORDER BY symbol")
+    return _run(sql, files, dataset)
+
+
+def query(sql: str) -> pd.DataFrame:
+    """Run read-only SQL over the store's datasets, each visible as a view of its current rows.
+
+    Parameters
+    ----------
+    sql : str
+        DuckDB SQL naming ``prices``, ``fundamentals``, ``facts``, ``deals`` or ``runs``.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    StoreError
+        On a SQL error, a query on an empty dataset, or a corrupt/foreign file (named).
+    """
+    import duckdb
+
+    _check_schema(store_root())
+    all_files: list[Path] = []
+    try:
+        with _connect() as con:
+            for name in DATASETS:
+                files = _part_files(name)
+                if files:
+                    _check_files(files, _PRICE_REQUIRED if name == "prices" else ("_vintage",))
+                    con.execute(f"CREATE TEMP VIEW {name} AS {_view_sql(name, files)}")
+                    all_files.extend(files)
+            result: pd.DataFrame = con.execute(sql).df()
+            return result
+    except duckdb.CatalogException as exc:
+        raise StoreError(f"store query failed: {exc}",
+                         hint="a dataset with no imports has no view; import data first") from exc
+    except duckdb.Error as exc:
+        _check_files(all_files, ())
+        raise StoreError(f"store query failed: {exc}") from exc
