@@ -1,0 +1,242 @@
+"""Stress scenarios and their translation into clearing inputs (liabilities, assets, caps).
+
+A scenario changes one of three things of the one-year clearing problem:
+
+* :class:`PaymentShock` — a firm pays at most ``fraction`` of what it owes (its cap);
+* :class:`InvestorWithdrawal` — an investor's equity commitments disappear (their payees lose
+  that inflow; the investor no longer owes it);
+* :class:`MarketClosure` — the named firms lose ``cut`` of their external funding
+  (their external assets ``e``).
+
+External assets are mostly not sourced. Where the user gives none and the firm's balance sheet
+has no cash or liquid assets, :class:`BufferAssumption` supplies them, and the firm is flagged
+``"assumed"``: the firm is assumed to cover its net funding need in the network from outside
+(``max(0, owed − owed to it)``, so the *unshocked* network clears in full) plus a cushion of
+``coverage ×`` its own obligations. A stress then measures what the shock breaks, not what an
+arbitrary buffer leaves unfunded.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bubblescope._typing import Float64Array
+from bubblescope.economy.network import CASH_TYPES, FinancingNetwork
+from bubblescope.errors import InputError
+
+__all__ = [
+    "BufferAssumption",
+    "ClearingInputs",
+    "InvestorWithdrawal",
+    "MarketClosure",
+    "PaymentShock",
+    "Scenario",
+    "prepare",
+]
+
+
+def _unit_interval(name: str, value: float) -> float:
+    if not (isinstance(value, (int, float)) and math.isfinite(value) and 0.0 <= value <= 1.0):
+        raise InputError(f"{name} must be in [0, 1], got {value!r}")
+    return float(value)
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentShock:
+    """``firm`` pays at most ``fraction`` (in [0, 1]) of its obligations this year.
+
+    The firm is in default by assumption (round 0), so its equity is 0 (limited liability):
+    what it withholds is not counted as a gain.
+    """
+
+    firm: str
+    fraction: float
+
+    def __post_init__(self) -> None:
+        _unit_interval(f"shock fraction for {self.firm}", self.fraction)
+
+    @property
+    def label(self) -> str:
+        """Short description."""
+        return f"{self.firm} pays {self.fraction:.0%} of its obligations"
+
+
+@dataclass(frozen=True, slots=True)
+class InvestorWithdrawal:
+    """``investor`` withdraws its equity commitments (to ``investee`` only, if given)."""
+
+    investor: str
+    investee: str | None = None
+
+    @property
+    def label(self) -> str:
+        """Short description."""
+        return f"{self.investor} withdraws equity" + (
+            f" from {self.investee}" if self.investee else "")
+
+
+@dataclass(frozen=True, slots=True)
+class MarketClosure:
+    """The financing market closes for ``firms``: they lose ``cut`` of their external assets."""
+
+    firms: tuple[str, ...]
+    cut: float = 1.0
+
+    def __post_init__(self) -> None:
+        _unit_interval("market-closure cut", self.cut)
+        if not self.firms:
+            raise InputError("a market closure needs at least one firm")
+
+    @property
+    def label(self) -> str:
+        """Short description."""
+        return f"funding market closes for {', '.join(self.firms)} (-{self.cut:.0%})"
+
+
+Scenario = PaymentShock | InvestorWithdrawal | MarketClosure
+
+
+@dataclass(frozen=True, slots=True)
+class BufferAssumption:
+    """External assets of firms whose cash is not sourced.
+
+    Assumed external assets = ``max(0, obligations − receivables) + coverage × obligations``
+    (USD bn, the year's network amounts): the firm funds its net need from outside and holds a
+    cushion.
+
+    Parameters
+    ----------
+    coverage : float
+        Cushion used by :func:`~bubblescope.economy.stress.stress` (default 0.1).
+    low, high : float
+        Range of the cushion swept by :func:`~bubblescope.economy.stress.sensitivity`
+        (uniform draws; default 0 to 0.5).
+    """
+
+    coverage: float = 0.1
+    low: float = 0.0
+    high: float = 0.5
+
+    def __post_init__(self) -> None:
+        for name in ("coverage", "low", "high"):
+            v = getattr(self, name)
+            if not (math.isfinite(v) and v >= 0):
+                raise InputError(f"BufferAssumption.{name} must be finite and >= 0, got {v}")
+        if self.low > self.high:
+            raise InputError(f"BufferAssumption low {self.low} exceeds high {self.high}")
+
+    @property
+    def basis(self) -> str:
+        """What the multiple applies to."""
+        return ("net funding need in the network plus a cushion of coverage × the firm's own "
+                "obligations this year")
+
+
+@dataclass(frozen=True)
+class ClearingInputs:
+    """Arrays for the kernels, in ``names`` order (USD bn or USD bn/yr)."""
+
+    names: tuple[str, ...]
+    liabilities: Float64Array
+    purchases: Float64Array
+    external: Float64Array
+    cap: Float64Array
+    assumed: tuple[bool, ...]
+    need: Float64Array
+    pbar_base: Float64Array
+    closure_keep: Float64Array
+    basis: tuple[str, ...]
+
+
+def _check_external(network: FinancingNetwork,
+                    external_assets: Mapping[str, float] | None) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for name, value in (external_assets or {}).items():
+        network.firm(name)
+        v = float(value)
+        if not math.isfinite(v) or v < 0:
+            raise InputError(f"external assets of {name} must be finite and >= 0, got {value!r}")
+        out[name] = v
+    return out
+
+
+def apply_withdrawals(network: FinancingNetwork,
+                      scenarios: Sequence[Scenario]) -> FinancingNetwork:
+    """The network without the equity commitments withdrawn by the scenarios."""
+    out = network
+    for s in scenarios:
+        if isinstance(s, InvestorWithdrawal):
+            network.firm(s.investor)
+            if s.investee is not None:
+                network.firm(s.investee)
+            inv, tee = s.investor, s.investee
+            out = out.without(lambda c, inv=inv, tee=tee: c.type == "equity_investment"
+                              and c.payer == inv and (tee is None or c.payee == tee))
+    return out
+
+
+def prepare(
+    network: FinancingNetwork,
+    scenarios: Sequence[Scenario],
+    *,
+    year: int | None,
+    external_assets: Mapping[str, float] | None,
+    buffer: BufferAssumption,
+    shocked: bool = True,
+) -> ClearingInputs:
+    """Translate a network and scenarios into kernel arrays.
+
+    ``shocked=False`` gives the baseline (no scenario applied) on the same firms.
+    """
+    given = _check_external(network, external_assets)
+    for s in scenarios:
+        if isinstance(s, PaymentShock):
+            network.firm(s.firm)
+        elif isinstance(s, MarketClosure):
+            for f in s.firms:
+                network.firm(f)
+    net = apply_withdrawals(network, scenarios) if shocked else network
+    annual = year is None
+    liab = net.amount_matrix(CASH_TYPES, year=year, annual=annual)
+    purchases = net.amount_matrix({"compute_purchase", "chip_purchase", "backstop"},
+                                  year=year, annual=annual)
+    # obligations of the *unshocked* network size the assumed buffers, so a withdrawal does not
+    # change what a firm is assumed to hold
+    base_liab = network.amount_matrix(CASH_TYPES, year=year, annual=annual)
+    base_pbar = base_liab.sum(axis=1)
+    need = np.maximum(0.0, base_pbar - base_liab.sum(axis=0))
+    names = net.names
+    n = len(names)
+    external = np.zeros(n)
+    assumed = []
+    basis = []
+    for k, firm in enumerate(net.firms):
+        if firm.name in given:
+            external[k] = given[firm.name]
+            assumed.append(False)
+            basis.append("given")
+        elif firm.cash is not None or firm.liquid_assets is not None:
+            external[k] = (firm.cash or 0.0) + (firm.liquid_assets or 0.0)
+            assumed.append(False)
+            basis.append("balance sheet")
+        else:
+            external[k] = need[k] + buffer.coverage * base_pbar[k]
+            assumed.append(True)
+            basis.append("assumed")
+    keep = np.ones(n)
+    cap = liab.sum(axis=1)
+    if shocked:
+        index = {name: k for k, name in enumerate(names)}
+        for s in scenarios:
+            if isinstance(s, MarketClosure):
+                for f in s.firms:
+                    keep[index[f]] *= 1.0 - s.cut
+            elif isinstance(s, PaymentShock):
+                k = index[s.firm]
+                cap[k] = min(cap[k], s.fraction * liab[k].sum())
+    return ClearingInputs(names, liab, purchases, external * keep, cap, tuple(assumed), need,
+                          base_pbar, keep, tuple(basis))

@@ -1,0 +1,711 @@
+"""The AI financing network: firms, commitments, loops and dependence.
+
+Direction convention
+--------------------
+Every edge points the way **money (or value) moves**: the ``payer`` pays the ``payee``.
+
+* a purchase (``compute_purchase``, ``chip_purchase``, ``backstop``) runs buyer → seller;
+* an ``equity_investment`` runs investor → investee (the investor then *holds* the investee);
+* a ``warrant`` or ``equity_to_customer`` runs issuer → recipient (the issuer hands its own
+  shares to the recipient, who then holds the issuer);
+* a ``loan`` runs lender → borrower;
+* a ``share_sale`` runs seller → ``market`` as recorded in ``edges.csv``: it is the seller's
+  funding source, not a bilateral commitment, and is left out of loops and clearing.
+
+So a loop such as Nvidia → OpenAI → Oracle → Nvidia reads: Nvidia invests in OpenAI, OpenAI
+buys Oracle compute, Oracle buys Nvidia chips.
+
+Amounts are USD bn. GW-stated deals are priced with an explicit :class:`GWPrice` (default: the
+fact base's ``GWC-01``, ~$35B of Nvidia content per GW). Multi-year deals become even annual
+obligations (:mod:`bubblescope.economy._network_schedule`). Non-binding deals (statuses
+``lapsed``, ``term_sheet``, ``loi`` …) are left out unless ``include_nonbinding=True``.
+
+References
+----------
+ai-economy-facts.md §2 (deal facts and edge list), §10 (methods).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from bubblescope._typing import Float64Array, JSONDict
+from bubblescope.economy._network_io import (
+    EDGE_TYPES,
+    NONBINDING_STATUSES,
+    DealRow,
+    read_rows,
+    validate_rows,
+)
+from bubblescope.economy._network_schedule import Schedule, ScheduleAssumption, parse_schedule
+from bubblescope.errors import BubblescopeError, InputError, UnknownSymbolError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "CASH_TYPES",
+    "DEFAULT_GROUPS",
+    "EDGE_TYPES",
+    "EQUITY_TYPES",
+    "LISTED_TICKERS",
+    "PURCHASE_TYPES",
+    "Commitment",
+    "Cycle",
+    "FinancingNetwork",
+    "Firm",
+    "GWPrice",
+    "NetworkResult",
+    "ScheduleAssumption",
+    "analyze_network",
+    "load_network",
+    "network_from_rows",
+]
+
+#: Purchases: the payer buys goods or services from the payee (the payee's revenue).
+PURCHASE_TYPES: frozenset[str] = frozenset({"compute_purchase", "chip_purchase", "backstop"})
+#: Equity-like transfers: the holder of the resulting stake is the investor (equity) or the
+#: recipient (warrant, shares issued to a customer).
+EQUITY_TYPES: frozenset[str] = frozenset({"equity_investment", "warrant", "equity_to_customer"})
+#: Cash obligations cleared in the stress test (non-cash share grants and share sales are not).
+CASH_TYPES: frozenset[str] = frozenset(
+    {"compute_purchase", "chip_purchase", "backstop", "loan", "equity_investment"}
+)
+#: Types that enter loops and group flows by default (all but the share sale to the market).
+FLOW_TYPES: frozenset[str] = frozenset(EDGE_TYPES) - {"share_sale"}
+
+#: Tickers of the listed firms (for "revenue at risk"); private firms are absent.
+LISTED_TICKERS: Mapping[str, str] = {
+    "Oracle": "ORCL", "Nvidia": "NVDA", "Microsoft": "MSFT", "Amazon": "AMZN", "AMD": "AMD",
+    "Broadcom": "AVGO", "CoreWeave": "CRWV", "Nebius": "NBIS", "Meta": "META",
+    "SoftBank": "9984.T",
+}
+
+#: Default firm groups for net flows (edit freely: pass ``groups=`` to the analysis).
+DEFAULT_GROUPS: Mapping[str, tuple[str, ...]] = {
+    "labs": ("OpenAI", "Anthropic"),
+    "clouds": ("Oracle", "Microsoft", "Amazon", "CoreWeave", "Lambda", "Nebius", "Meta"),
+    "chipmakers": ("Nvidia", "AMD", "Broadcom"),
+    "investors": ("SoftBank",),
+}
+
+#: Balance-sheet items read from the fact base: (firm, item) -> fact id.
+SOURCED_ITEMS: Mapping[tuple[str, str], str] = {
+    ("Oracle", "backlog"): "CIR-02",
+    ("OpenAI", "revenue"): "OAI-06",
+}
+
+_EXTERNAL_NODES = frozenset({"market"})
+_BALANCE_ITEMS = ("cash", "liquid_assets", "debt", "revenue", "backlog", "equity")
+
+
+@dataclass(frozen=True, slots=True)
+class GWPrice:
+    """Dollars per GW used to price GW-stated deals.
+
+    Parameters
+    ----------
+    usd_bn_per_gw : float
+        USD bn per GW of capacity (default 35: Nvidia chips-and-systems content per GW).
+    source : str
+        Fact id (or other reference) the figure comes from (default ``GWC-01``; the all-in
+        alternative is ``GWC-03``, 50 USD bn/GW).
+    """
+
+    usd_bn_per_gw: float = 35.0
+    source: str = "GWC-01"
+
+    def __post_init__(self) -> None:
+        if not np.isfinite(self.usd_bn_per_gw) or self.usd_bn_per_gw <= 0:
+            raise InputError(f"usd_bn_per_gw must be positive, got {self.usd_bn_per_gw}")
+
+
+@dataclass(frozen=True, slots=True)
+class Firm:
+    """A node: a firm and its balance-sheet items in USD bn (``None`` = not sourced).
+
+    ``sources`` maps each known item to the fact id or file it came from.
+    """
+
+    name: str
+    ticker: str | None = None
+    external: bool = False
+    cash: float | None = None
+    liquid_assets: float | None = None
+    debt: float | None = None
+    revenue: float | None = None
+    backlog: float | None = None
+    equity: float | None = None
+    sources: tuple[tuple[str, str], ...] = ()
+
+    def to_dict(self) -> JSONDict:
+        """Plain dict of the firm's fields."""
+        d: JSONDict = {"name": self.name, "ticker": self.ticker, "external": self.external}
+        for item in _BALANCE_ITEMS:
+            d[item] = getattr(self, item)
+        d["sources"] = dict(self.sources)
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    """A typed edge: ``payer`` pays ``payee`` ``amount_usd_bn`` (USD bn) on ``schedule``.
+
+    ``amount_basis`` is ``"stated"`` or ``"gw"`` (priced as ``gw × GWPrice``); ``row`` is the
+    data row of a user file (None for the fact base).
+    """
+
+    id: str
+    payer: str
+    payee: str
+    type: str
+    amount_usd_bn: float
+    amount_basis: str
+    gw: float | None
+    date: str
+    horizon: str
+    status: str
+    binding: bool
+    schedule: Schedule
+    description: str = ""
+    source_title: str = ""
+    source_ref: str = ""
+    grade: str = ""
+    row: int | None = None
+
+    @property
+    def annual(self) -> dict[int, float]:
+        """Obligation per calendar year (USD bn/yr)."""
+        return self.schedule.annual(self.amount_usd_bn)
+
+    @property
+    def annual_rate(self) -> float:
+        """Run-rate obligation: ``amount / years`` (USD bn/yr)."""
+        return self.amount_usd_bn / self.schedule.years
+
+    def to_dict(self) -> JSONDict:
+        """Plain dict of the commitment, schedule flattened."""
+        return {
+            "id": self.id, "payer": self.payer, "payee": self.payee, "type": self.type,
+            "amount_usd_bn": self.amount_usd_bn, "amount_basis": self.amount_basis,
+            "gw": self.gw, "date": self.date, "horizon": self.horizon, "status": self.status,
+            "binding": self.binding, "start_year": self.schedule.start,
+            "years": self.schedule.years, "schedule_rule": self.schedule.rule,
+            "schedule_warning": self.schedule.warning, "annual_usd_bn": self.annual_rate,
+            "description": self.description, "source_title": self.source_title,
+            "source_ref": self.source_ref, "grade": self.grade, "row": self.row,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Cycle:
+    """A simple loop of money: ``nodes[0] → nodes[1] → … → nodes[0]``.
+
+    ``edge_amounts[k]`` is the total (USD bn, contract totals) on ``nodes[k] → nodes[k+1]``
+    and ``edge_ids[k]`` the commitment ids behind it. ``bottleneck`` (the smallest edge) is
+    the most money that can go round the whole loop; ``total`` is the sum over its edges.
+    """
+
+    nodes: tuple[str, ...]
+    edge_amounts: tuple[float, ...]
+    edge_ids: tuple[tuple[str, ...], ...]
+
+    @property
+    def bottleneck(self) -> float:
+        """Smallest edge on the loop (USD bn)."""
+        return min(self.edge_amounts)
+
+    @property
+    def total(self) -> float:
+        """Sum of the loop's edges (USD bn)."""
+        return float(sum(self.edge_amounts))
+
+    @property
+    def label(self) -> str:
+        """``"A → B → C → A"``."""
+        return " → ".join((*self.nodes, self.nodes[0]))
+
+    def to_dict(self) -> JSONDict:
+        """Plain dict with the loop, its amounts and source deal ids."""
+        return {"loop": self.label, "nodes": list(self.nodes),
+                "edge_amounts_usd_bn": list(self.edge_amounts),
+                "edge_ids": [list(e) for e in self.edge_ids],
+                "bottleneck_usd_bn": self.bottleneck, "total_usd_bn": self.total}
+
+
+@dataclass(frozen=True)
+class FinancingNetwork:
+    """Firms and the commitments between them.
+
+    Build with :func:`load_network` or :func:`network_from_rows`. ``commitments`` holds the
+    included edges; ``dropped`` the non-binding ones left out (kept for the record).
+    """
+
+    firms: tuple[Firm, ...]
+    commitments: tuple[Commitment, ...]
+    dropped: tuple[Commitment, ...] = ()
+    gw_price: GWPrice = field(default_factory=GWPrice)
+    schedule_assumption: ScheduleAssumption = field(default_factory=ScheduleAssumption)
+    include_nonbinding: bool = False
+    origin: str = "fact base"
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Firm names in node order."""
+        return tuple(f.name for f in self.firms)
+
+    def firm(self, name: str) -> Firm:
+        """The firm called ``name``; :class:`UnknownSymbolError` listing the known ones."""
+        for f in self.firms:
+            if f.name == name:
+                return f
+        raise UnknownSymbolError(f"unknown firm {name!r}",
+                                 hint=f"known firms: {', '.join(self.names)}")
+
+    def without(self, predicate: Any) -> FinancingNetwork:
+        """A copy without the commitments for which ``predicate(commitment)`` is true."""
+        return replace(self, commitments=tuple(c for c in self.commitments if not predicate(c)))
+
+    def warnings(self) -> list[str]:
+        """Assumptions that filled gaps (schedules read with a default length)."""
+        return [f"{c.id}: {c.schedule.warning}" for c in self.commitments if c.schedule.warning]
+
+    def edges_frame(self) -> pd.DataFrame:
+        """One row per included commitment, indexed by id."""
+        rows = [c.to_dict() for c in self.commitments]
+        return pd.DataFrame(rows).set_index("id") if rows else pd.DataFrame()
+
+    def amount_matrix(
+        self, types: Iterable[str] = FLOW_TYPES, *, year: int | None = None,
+        annual: bool = False,
+    ) -> Float64Array:
+        """``M[i, j]``: USD bn from firm ``i`` to firm ``j`` over edges of ``types``.
+
+        Parameters
+        ----------
+        types : iterable of str
+            Commitment types to include.
+        year : int, optional
+            Only the obligations falling in this calendar year (USD bn that year).
+        annual : bool
+            Run-rate obligations (``amount / years``, USD bn/yr) instead of contract totals.
+        """
+        wanted = set(types)
+        index = {n: k for k, n in enumerate(self.names)}
+        m = np.zeros((len(index), len(index)))
+        for c in self.commitments:
+            if c.type not in wanted:
+                continue
+            if year is not None:
+                amount = c.annual.get(year, 0.0)
+            elif annual:
+                amount = c.annual_rate
+            else:
+                amount = c.amount_usd_bn
+            m[index[c.payer], index[c.payee]] += amount
+        return m
+
+    def graph(self) -> Any:
+        """A ``networkx.MultiDiGraph``: one edge per commitment, attributes as in ``to_dict``."""
+        import networkx as nx
+
+        g = nx.MultiDiGraph()
+        for f in self.firms:
+            g.add_node(f.name, **f.to_dict())
+        for c in self.commitments:
+            g.add_edge(c.payer, c.payee, key=c.id, **c.to_dict())
+        return g
+
+    def cycles(self, types: Iterable[str] = FLOW_TYPES,
+               max_length: int | None = None) -> tuple[Cycle, ...]:
+        """Simple loops of money over edges of ``types``, largest bottleneck first.
+
+        Parallel commitments between the same two firms are summed into one edge.
+        """
+        import networkx as nx
+
+        wanted = set(types)
+        amounts: dict[tuple[str, str], float] = {}
+        ids: dict[tuple[str, str], list[str]] = {}
+        for c in self.commitments:
+            if c.type in wanted:
+                key = (c.payer, c.payee)
+                amounts[key] = amounts.get(key, 0.0) + c.amount_usd_bn
+                ids.setdefault(key, []).append(c.id)
+        g = nx.DiGraph()
+        g.add_nodes_from(sorted(self.names))
+        g.add_edges_from(sorted(amounts))
+        found = []
+        for loop in nx.simple_cycles(g, length_bound=max_length):
+            start = loop.index(min(loop))
+            nodes = tuple(loop[start:] + loop[:start])
+            pairs = [(nodes[k], nodes[(k + 1) % len(nodes)]) for k in range(len(nodes))]
+            found.append(Cycle(nodes, tuple(amounts[p] for p in pairs),
+                               tuple(tuple(ids[p]) for p in pairs)))
+        found.sort(key=lambda c: (-c.bottleneck, c.nodes))
+        return tuple(found)
+
+    def vendor_financing(self) -> pd.DataFrame:
+        """Per seller, the share of its sales to each buyer funded by the seller itself.
+
+        For seller ``s`` and buyer ``b``: ``sales`` = purchases ``b → s`` (contract totals);
+        ``funding`` = equity-like transfers and loans ``s → b``; the financed part is
+        ``min(funding, sales)``. The seller's ratio is ``Σ_b financed / Σ_b sales``.
+
+        Returns
+        -------
+        DataFrame
+            Indexed by seller: ``sales_usd_bn``, ``self_funded_usd_bn``,
+            ``vendor_financing_ratio``, ``main_financed_buyer``.
+        """
+        funding_types = EQUITY_TYPES | {"loan"}
+        sales = self.amount_matrix(PURCHASE_TYPES)
+        funding = self.amount_matrix(funding_types)
+        rows = []
+        for s, name in enumerate(self.names):
+            total = sales[:, s].sum()
+            if total <= 0:
+                continue
+            financed = np.minimum(funding[s, :], sales[:, s])
+            main = int(np.argmax(financed))
+            rows.append({
+                "seller": name, "sales_usd_bn": total,
+                "self_funded_usd_bn": financed.sum(),
+                "vendor_financing_ratio": financed.sum() / total,
+                "main_financed_buyer": self.names[main] if financed[main] > 0 else None,
+            })
+        return pd.DataFrame(rows).set_index("seller") if rows else pd.DataFrame()
+
+    def concentration(self) -> pd.DataFrame:
+        """Per seller, the largest single customer's share of what it is owed.
+
+        ``share_of_commitments``: largest buyer's share of all purchase commitments payable to
+        the firm in this network; ``share_of_backlog``: the same amount over the firm's sourced
+        backlog (None when the backlog is not sourced); ``hhi``: Herfindahl index of buyers.
+        """
+        sales = self.amount_matrix(PURCHASE_TYPES)
+        rows = []
+        for s, firm in enumerate(self.firms):
+            col = sales[:, s]
+            total = col.sum()
+            if total <= 0:
+                continue
+            top = int(np.argmax(col))
+            shares = col / total
+            rows.append({
+                "firm": firm.name, "owed_usd_bn": total, "largest_customer": self.names[top],
+                "largest_usd_bn": col[top], "share_of_commitments": shares[top],
+                "hhi": float((shares**2).sum()),
+                "backlog_usd_bn": firm.backlog,
+                "share_of_backlog": None if firm.backlog is None else col[top] / firm.backlog,
+            })
+        return pd.DataFrame(rows).set_index("firm") if rows else pd.DataFrame()
+
+    def group_flows(self, groups: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
+        """Gross and net flows between groups of firms (contract totals, USD bn).
+
+        Firms in no group fall in ``"other"``. Returns one row per ordered pair of groups with
+        ``gross_usd_bn`` (from → to) and ``net_usd_bn`` (from → to minus to → from).
+        """
+        groups = DEFAULT_GROUPS if groups is None else groups
+        member: dict[str, str] = {}
+        for g, names in groups.items():
+            for n in names:
+                if n in member:
+                    raise InputError(f"firm {n!r} is in two groups ({member[n]!r}, {g!r})")
+                member[n] = g
+        labels = [*groups, "other"]
+        pos = {g: k for k, g in enumerate(labels)}
+        flows = np.zeros((len(labels), len(labels)))
+        m = self.amount_matrix(FLOW_TYPES)
+        for i, a in enumerate(self.names):
+            for j, b in enumerate(self.names):
+                flows[pos[member.get(a, "other")], pos[member.get(b, "other")]] += m[i, j]
+        net = flows - flows.T
+        rows = [{"from": a, "to": b, "gross_usd_bn": flows[i, j], "net_usd_bn": net[i, j]}
+                for i, a in enumerate(labels) for j, b in enumerate(labels)
+                if i != j and (flows[i, j] > 0 or flows[j, i] > 0)]
+        return pd.DataFrame(rows)
+
+
+def _binding(row: DealRow) -> bool:
+    return row.status not in NONBINDING_STATUSES
+
+
+def network_from_rows(
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    origin: str = "rows",
+    include_nonbinding: bool = False,
+    gw_price: GWPrice | None = None,
+    schedule: ScheduleAssumption | None = None,
+    firms: Iterable[Firm] = (),
+) -> FinancingNetwork:
+    """Build a network from commitment rows (dicts with the fact-base ``Deal`` fields).
+
+    Parameters
+    ----------
+    rows : iterable of mapping
+        See :mod:`bubblescope.economy._network_io` for the fields and checks.
+    origin : str
+        Name used in error messages (e.g. the file path).
+    include_nonbinding : bool
+        Keep non-binding deals (LOI, term sheet, lapsed). Default False: they are reported in
+        ``dropped`` but take no part in loops or clearing.
+    gw_price : GWPrice, optional
+        USD bn per GW for GW-stated deals (default :class:`GWPrice`, fact ``GWC-01``).
+    schedule : ScheduleAssumption, optional
+        Fallback length for horizons without one.
+    firms : iterable of Firm
+        Known balance sheets; firms met only in commitments get empty balance sheets.
+    """
+    price = gw_price or GWPrice()
+    assume = schedule or ScheduleAssumption()
+    kept: list[Commitment] = []
+    dropped: list[Commitment] = []
+    for r in validate_rows(rows, origin):
+        if r.amount_usd_bn is not None:
+            amount, basis = r.amount_usd_bn, "stated"
+        else:
+            amount, basis = float(r.gw or 0.0) * price.usd_bn_per_gw, "gw"
+        c = Commitment(
+            id=r.id, payer=r.payer, payee=r.payee, type=r.type, amount_usd_bn=amount,
+            amount_basis=basis, gw=r.gw, date=r.date, horizon=r.horizon, status=r.status,
+            binding=_binding(r), schedule=parse_schedule(r.horizon, r.date, assume),
+            description=r.description, source_title=r.source_title, source_ref=r.source_ref,
+            grade=r.grade, row=r.row if origin != "fact base" else None,
+        )
+        (kept if c.binding or include_nonbinding else dropped).append(c)
+    known = {f.name: f for f in firms}
+    names: list[str] = []
+    for c in kept:
+        for n in (c.payer, c.payee):
+            if n not in names:
+                names.append(n)
+    nodes = tuple(
+        known.get(n) or Firm(n, ticker=LISTED_TICKERS.get(n), external=n in _EXTERNAL_NODES)
+        for n in names
+    )
+    return FinancingNetwork(nodes, tuple(kept), tuple(dropped), price, assume,
+                            include_nonbinding, origin)
+
+
+def _factbase_firms(fb: Any, names: Iterable[str]) -> list[Firm]:
+    out = []
+    for n in names:
+        items: dict[str, Any] = {}
+        sources: list[tuple[str, str]] = []
+        for (firm, item), fid in SOURCED_ITEMS.items():
+            if firm != n:
+                continue
+            try:
+                value = fb.value(fid)
+            except BubblescopeError:  # a fact missing or without one number: stays unknown
+                continue
+            if value is not None:
+                items[item] = float(value)
+                sources.append((item, fid))
+        out.append(Firm(n, ticker=LISTED_TICKERS.get(n), external=n in _EXTERNAL_NODES,
+                        sources=tuple(sources), **items))
+    return out
+
+
+def read_firms(path: str | Path) -> list[Firm]:
+    """Read balance sheets from a CSV/YAML file.
+
+    Columns: ``name`` plus any of cash, liquid_assets, debt, revenue, backlog, equity (USD bn),
+    ``ticker`` and ``source``. Blank cells stay unknown (None), never 0.
+    """
+    rows = read_rows(path)
+    out = []
+    for k, raw in enumerate(rows, start=1):
+        name = str(raw.get("name") or "").strip()
+        if not name:
+            raise InputError(f"{path} row {k}: missing firm name")
+        values: dict[str, Any] = {}
+        for item in _BALANCE_ITEMS:
+            text = "" if raw.get(item) is None else str(raw.get(item)).strip()
+            if text:
+                try:
+                    values[item] = float(text)
+                except ValueError:
+                    raise InputError(f"{path} row {k} ({name}): {item} {text!r} is not a "
+                                     "number") from None
+                if not np.isfinite(values[item]):
+                    raise InputError(f"{path} row {k} ({name}): {item} is not finite")
+        src = str(raw.get("source") or path)
+        ticker = str(raw.get("ticker") or "").strip() or LISTED_TICKERS.get(name)
+        out.append(Firm(name, ticker=ticker, sources=tuple((i, src) for i in values),
+                        **values))
+    return out
+
+
+def load_network(
+    source: str | Path | None = None,
+    *,
+    include_nonbinding: bool = False,
+    gw_price: GWPrice | None = None,
+    schedule: ScheduleAssumption | None = None,
+    firms: str | Path | Iterable[Firm] | None = None,
+) -> FinancingNetwork:
+    """Load the financing network from the fact base (default) or a user CSV/YAML.
+
+    Parameters
+    ----------
+    source : path, optional
+        A commitments file with the fact-base ``Deal`` fields; ``None`` uses the shipped fact
+        base (:func:`bubblescope.data.facts.load_factbase`).
+    include_nonbinding : bool
+        Keep non-binding deals (default False; see :func:`network_from_rows`).
+    gw_price : GWPrice, optional
+        USD bn per GW; by default the fact base's ``GWC-01`` value when it has one.
+    schedule : ScheduleAssumption, optional
+        Fallback schedule length.
+    firms : path or iterable of Firm, optional
+        Balance sheets; merged over the ones sourced from the fact base.
+
+    Examples
+    --------
+    >>> net = load_network()
+    >>> [c.label for c in net.cycles() if set(c.nodes) == {"AMD", "OpenAI"}]
+    ['AMD → OpenAI → AMD']
+    """
+    user_firms = list(read_firms(firms) if isinstance(firms, (str, Path)) else (firms or ()))
+    if source is not None:
+        rows = read_rows(source)
+        net = network_from_rows(rows, origin=str(source), include_nonbinding=include_nonbinding,
+                                gw_price=gw_price, schedule=schedule, firms=user_firms)
+        return net
+    from bubblescope.data.facts import load_factbase
+
+    fb = load_factbase()
+    if gw_price is None:
+        gw_price = GWPrice(float(fb.value("GWC-01")), "GWC-01")
+    rows = [_deal_row(d) for d in fb.deals]
+    net = network_from_rows(rows, origin="fact base", include_nonbinding=include_nonbinding,
+                            gw_price=gw_price, schedule=schedule)
+    sourced = {f.name: f for f in _factbase_firms(fb, net.names)}
+    for f in user_firms:
+        sourced[f.name] = f
+    firms_out = tuple(sourced.get(f.name, f) for f in net.firms)
+    return replace(net, firms=firms_out)
+
+
+def _deal_row(deal: Any) -> dict[str, Any]:
+    fields = ("id", "payer", "payee", "amount", "unit", "type", "date", "horizon", "status",
+              "description", "source_title", "source_ref", "grade", "gw")
+    return {k: getattr(deal, k, None) for k in fields}
+
+
+@dataclass(frozen=True)
+class NetworkResult:
+    """Loops and dependence measures of a :class:`FinancingNetwork`.
+
+    Attributes
+    ----------
+    network : FinancingNetwork
+    cycles : tuple of Cycle
+        Simple loops, largest bottleneck first.
+    vendor_financing, concentration, group_flows : DataFrame
+        See the methods of the same names on :class:`FinancingNetwork`.
+    """
+
+    network: FinancingNetwork
+    cycles: tuple[Cycle, ...]
+    vendor_financing: pd.DataFrame
+    concentration: pd.DataFrame
+    group_flows: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """The commitments table (one row per edge, indexed by id)."""
+        return self.network.edges_frame()
+
+    def to_dict(self) -> JSONDict:
+        """JSON-ready dict (what ``--json`` and the web API emit)."""
+        net = self.network
+        return {
+            "origin": net.origin,
+            "include_nonbinding": net.include_nonbinding,
+            "gw_price": {"usd_bn_per_gw": net.gw_price.usd_bn_per_gw,
+                         "source": net.gw_price.source},
+            "default_schedule_years": net.schedule_assumption.default_years,
+            "firms": [f.to_dict() for f in net.firms],
+            "commitments": [c.to_dict() for c in net.commitments],
+            "dropped_nonbinding": [c.id for c in net.dropped],
+            "cycles": [c.to_dict() for c in self.cycles],
+            "vendor_financing": _records(self.vendor_financing),
+            "concentration": _records(self.concentration),
+            "group_flows": self.group_flows.to_dict(orient="records"),
+            "warnings": net.warnings(),
+        }
+
+    def summary(self) -> str:
+        """Plain-text summary: size, loops, vendor financing, concentration."""
+        net = self.network
+        total = sum(c.amount_usd_bn for c in net.commitments)
+        lines = [
+            f"Financing network ({net.origin}): {len(net.firms)} firms, "
+            f"{len(net.commitments)} commitments, {total:,.1f} USD bn "
+            f"({len(net.dropped)} non-binding left out); GW priced at "
+            f"{net.gw_price.usd_bn_per_gw:g} USD bn/GW [{net.gw_price.source}]",
+            f"Loops: {len(self.cycles)}",
+        ]
+        for c in self.cycles[:10]:
+            ids = ", ".join("+".join(e) for e in c.edge_ids)
+            lines.append(f"  {c.label}: {c.bottleneck:,.2f} round, {c.total:,.1f} total "
+                         f"[{ids}]")
+        if not self.vendor_financing.empty:
+            lines.append("Vendor financing (share of sales funded by the seller):")
+            for name, r in self.vendor_financing.iterrows():
+                lines.append(f"  {name}: {r['vendor_financing_ratio']:.1%} of "
+                             f"{r['sales_usd_bn']:,.1f}")
+        if not self.concentration.empty:
+            lines.append("Largest customer share:")
+            for name, r in self.concentration.iterrows():
+                extra = ("" if r["share_of_backlog"] is None or pd.isna(r["share_of_backlog"])
+                         else f", {r['share_of_backlog']:.1%} of backlog")
+                lines.append(f"  {name}: {r['largest_customer']} "
+                             f"{r['share_of_commitments']:.1%}{extra}")
+        lines.extend(f"note: {w}" for w in net.warnings())
+        return "\n".join(lines)
+
+    def chart_spec(self) -> JSONDict:
+        """Renderer-neutral nodes/edges/positions (see :func:`network_chart_spec`)."""
+        from bubblescope.economy._network_plot import network_chart_spec
+
+        return network_chart_spec(self.network)
+
+    def plot(self) -> Figure:
+        """Directed weighted network: edge width = amount, colour = commitment type."""
+        from bubblescope.economy._network_plot import render_matplotlib
+
+        return render_matplotlib(self.chart_spec())
+
+
+def _records(frame: pd.DataFrame) -> list[JSONDict]:
+    if frame.empty:
+        return []
+    return [{str(k): v for k, v in r.items()}
+            for r in frame.reset_index().to_dict(orient="records")]
+
+
+def analyze_network(
+    network: FinancingNetwork,
+    *,
+    groups: Mapping[str, Sequence[str]] | None = None,
+    max_cycle_length: int | None = None,
+) -> NetworkResult:
+    """Loops, vendor financing, concentration and group flows of ``network``."""
+    return NetworkResult(
+        network=network,
+        cycles=network.cycles(max_length=max_cycle_length),
+        vendor_financing=network.vendor_financing(),
+        concentration=network.concentration(),
+        group_flows=network.group_flows(groups),
+    )

@@ -1,0 +1,482 @@
+"""Stress tests of the financing network: clearing vectors, default cascades and DebtRank.
+
+One year of obligations (a calendar ``year`` of the schedules, or by default the run-rate
+``amount / years`` of every commitment) is cleared with the Eisenberg–Noe (2001) clearing
+vector — the greatest fixed point, computed exactly by the fictitious-default algorithm — or,
+with ``alpha, beta < 1``, the Rogers–Veraart (2013) greatest clearing vector with default
+costs. Equity losses then spread over equity-like holdings by DebtRank (Battiston et al. 2012).
+
+Per firm, the result reports payments due and made, receipts due and received, shortfalls, the
+round in which the firm defaulted, its equity loss against the unshocked baseline, its DebtRank
+distress and — for listed firms — the revenue at risk (purchase receipts lost).
+
+All amounts are USD bn (per year for obligations). Equity here is the clearing net worth
+``e + received − paid`` of the year (0 for a firm in default: limited liability), not market
+capitalisation. A negative equity loss is a gain (an investor that withdraws keeps its cash).
+
+References
+----------
+Eisenberg, L. and Noe, T. H. (2001). Systemic risk in financial systems. *Management Science*
+47(2), 236–249.
+Rogers, L. C. G. and Veraart, L. A. M. (2013). Failure and rescue in an interbank network.
+*Management Science* 59(4), 882–898.
+Battiston, S. et al. (2012). DebtRank: too central to fail? *Scientific Reports* 2, 541.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from bubblescope._kernels.clearing import clear, clear_batch, debtrank
+from bubblescope._typing import Float64Array, JSONDict, ProgressCallback, RngLike
+from bubblescope.economy._network_scenario import (
+    BufferAssumption,
+    ClearingInputs,
+    InvestorWithdrawal,
+    MarketClosure,
+    PaymentShock,
+    Scenario,
+    prepare,
+)
+from bubblescope.economy.network import EQUITY_TYPES, FinancingNetwork
+from bubblescope.errors import ConvergenceError, InputError
+from bubblescope.parallel import map_chunks, spawn_seeds
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "BufferAssumption",
+    "InvestorWithdrawal",
+    "MarketClosure",
+    "PaymentShock",
+    "Scenario",
+    "SensitivityResult",
+    "StressResult",
+    "parse_shock",
+    "sensitivity",
+    "stress",
+]
+
+
+def parse_shock(text: str) -> PaymentShock:
+    """Read ``"Firm=fraction"`` (e.g. ``"OpenAI=0.5"``) into a :class:`PaymentShock`."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise InputError(f"shock {text!r} is not of the form FIRM=FRACTION",
+                         hint='e.g. --shock "OpenAI=0.5"')
+    try:
+        fraction = float(value)
+    except ValueError:
+        raise InputError(f"shock {text!r}: fraction {value!r} is not a number") from None
+    return PaymentShock(name.strip(), fraction)
+
+
+def _check_rates(alpha: float, beta: float) -> None:
+    for name, v in (("alpha", alpha), ("beta", beta)):
+        if not (math.isfinite(v) and 0.0 <= v <= 1.0):
+            raise InputError(f"{name} must be in [0, 1], got {v!r}")
+
+
+def _clear(inputs: ClearingInputs, alpha: float,
+           beta: float) -> tuple[Float64Array, Any, int, Float64Array]:
+    try:
+        return clear(inputs.liabilities, inputs.external, inputs.cap, alpha, beta)
+    except np.linalg.LinAlgError as exc:  # a closed ring with no outside money (see kernel)
+        raise ConvergenceError(f"clearing system is singular: {exc}",
+                               hint="give the firms in the ring some external assets") from None
+
+
+def _receipts(liab: Float64Array, pay: Float64Array) -> Float64Array:
+    pbar = liab.sum(axis=1)
+    ratio = np.divide(pay, pbar, out=np.ones_like(pay), where=pbar > 0)
+    return np.asarray(liab.T @ ratio, dtype=np.float64)
+
+
+def _equity(external: Float64Array, received: Float64Array, paid: Float64Array,
+            due: Float64Array) -> Float64Array:
+    """Clearing net worth ``e + received − paid``, 0 for a firm in default.
+
+    Limited liability: a defaulting firm's shareholders get nothing. Under Eisenberg–Noe the
+    identity holds anyway (a defaulter pays out everything); under Rogers–Veraart the rest is
+    lost to default costs; a shocked firm's withheld cash is not a gain.
+    """
+    solvent = paid >= due - 1e-12 * np.maximum(1.0, due)
+    return np.asarray(np.where(solvent, external + received - paid, 0.0), dtype=np.float64)
+
+
+def _equity_exposures(network: FinancingNetwork) -> Float64Array:
+    """``x[h, i]``: USD bn of firm ``i``'s equity held by ``h`` (contract amounts)."""
+    index = {n: k for k, n in enumerate(network.names)}
+    x = np.zeros((len(index), len(index)))
+    for c in network.commitments:
+        if c.type not in EQUITY_TYPES:
+            continue
+        if c.type == "equity_investment":
+            holder, issuer = c.payer, c.payee
+        else:  # warrant / shares issued to a customer: the recipient holds the issuer
+            holder, issuer = c.payee, c.payer
+        x[index[holder], index[issuer]] += c.amount_usd_bn
+    return x
+
+
+@dataclass(frozen=True)
+class StressResult:
+    """Outcome of one stress scenario.
+
+    Attributes
+    ----------
+    scenarios : tuple
+        The shocks applied.
+    alpha, beta : float
+        Rogers–Veraart recovery rates (1, 1 = Eisenberg–Noe).
+    year : int or None
+        Calendar year cleared (None: run-rate obligations).
+    firms : DataFrame
+        One row per firm (see :func:`stress`).
+    cascade : DataFrame
+        One row per fictitious-default round: new defaulters, total paid, total shortfall.
+    debtrank : float
+        DebtRank ``R`` of the equity losses (value-weighted extra distress).
+    buffer : BufferAssumption
+        The assumption behind the external assets flagged ``"assumed"``.
+    warnings : tuple of str
+        Schedule assumptions inherited from the network.
+    """
+
+    scenarios: tuple[Scenario, ...]
+    alpha: float
+    beta: float
+    year: int | None
+    firms: pd.DataFrame
+    cascade: pd.DataFrame
+    debtrank: float
+    buffer: BufferAssumption
+    warnings: tuple[str, ...] = field(default=())
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-firm table, indexed by firm."""
+        return self.firms.copy()
+
+    def to_dict(self) -> JSONDict:
+        """JSON-ready dict (what ``--json`` and the web API emit)."""
+        return {
+            "scenarios": [s.label for s in self.scenarios],
+            "model": "Eisenberg-Noe" if self.alpha == self.beta == 1.0 else "Rogers-Veraart",
+            "alpha": self.alpha, "beta": self.beta,
+            "year": self.year if self.year is not None else "run-rate",
+            "unit": "USD bn per year",
+            "firms": [{str(k): v for k, v in r.items()}
+                      for r in self.firms.reset_index().to_dict(orient="records")],
+            "cascade": [{str(k): v for k, v in r.items()}
+                        for r in self.cascade.to_dict(orient="records")],
+            "debtrank": self.debtrank,
+            "buffer_assumption": {"coverage": self.buffer.coverage,
+                                  "basis": self.buffer.basis},
+            "warnings": list(self.warnings),
+        }
+
+    def summary(self) -> str:
+        """Plain-text summary of defaults, shortfalls and losses."""
+        f = self.firms
+        model = ("Eisenberg–Noe" if self.alpha == self.beta == 1.0
+                 else f"Rogers–Veraart (α={self.alpha:g}, β={self.beta:g})")
+        when = f"year {self.year}" if self.year is not None else "run-rate year"
+        lines = [f"Stress: {'; '.join(s.label for s in self.scenarios) or 'no shock'} — "
+                 f"{model}, {when}, USD bn",
+                 f"{'firm':<12}{'due':>9}{'paid':>9}{'due in':>9}{'recv':>9}{'eq loss':>9}"
+                 f"  default"]
+        for name, r in f.iterrows():
+            rnd = "-" if pd.isna(r["default_round"]) else f"round {int(r['default_round'])}"
+            lines.append(f"{name!s:<12}{r['due']:>9.2f}{r['paid']:>9.2f}{r['due_in']:>9.2f}"
+                         f"{r['received']:>9.2f}{r['equity_loss']:>9.2f}  {rnd}")
+        n_def = int(f["default_round"].notna().sum())
+        lines.append(f"{n_def} firm(s) in default; total shortfall "
+                     f"{float(f['shortfall'].sum()):.2f}; DebtRank R = {self.debtrank:.3f}")
+        assumed = [str(n) for n in f.index[f["external_basis"] == "assumed"]]
+        if assumed:
+            lines.append(f"external assets assumed (net need + {self.buffer.coverage:g} × own "
+                         f"obligations) for: {', '.join(assumed)}")
+        return "\n".join(lines)
+
+    def plot(self) -> Figure:
+        """Bars of receipts due vs received and equity loss per firm."""
+        from matplotlib.figure import Figure
+
+        f = self.firms
+        fig = Figure(figsize=(9, 5))
+        ax = fig.add_subplot()
+        y = np.arange(len(f))
+        ax.barh(y + 0.2, f["due_in"], height=0.4, color="#BBBBBB", label="receipts due")
+        ax.barh(y + 0.2, f["received"], height=0.4, color="#0072B2", label="received")
+        ax.barh(y - 0.2, f["equity_loss"], height=0.4, color="#D55E00", label="equity loss")
+        ax.set_yticks(y, [str(i) for i in f.index])
+        ax.invert_yaxis()
+        ax.set_xlabel("USD bn per year")
+        ax.set_title("; ".join(s.label for s in self.scenarios) or "no shock")
+        ax.legend(frameon=False, fontsize=8)
+        fig.tight_layout()
+        return fig
+
+
+def stress(
+    network: FinancingNetwork,
+    scenarios: Sequence[Scenario] = (),
+    *,
+    alpha: float = 1.0,
+    beta: float = 1.0,
+    year: int | None = None,
+    external_assets: Mapping[str, float] | None = None,
+    buffer: BufferAssumption | None = None,
+) -> StressResult:
+    """Clear one year of obligations under ``scenarios`` and measure the damage.
+
+    Parameters
+    ----------
+    network : FinancingNetwork
+        From :func:`~bubblescope.economy.network.load_network`.
+    scenarios : sequence of PaymentShock, InvestorWithdrawal, MarketClosure
+        Applied together.
+    alpha, beta : float
+        Rogers–Veraart recovery rates on external assets and on receipts (1, 1 = EN).
+    year : int, optional
+        Calendar year of the schedules to clear; default the run-rate year.
+    external_assets : mapping, optional
+        USD bn of outside money per firm; others come from the balance sheet or ``buffer``.
+    buffer : BufferAssumption, optional
+        Assumed external assets where nothing is sourced (default coverage 0.5).
+
+    Returns
+    -------
+    StressResult
+        ``firms`` columns: ``due, paid, shortfall`` (what the firm owes and pays),
+        ``due_in, received, shortfall_in`` (what it is owed and gets), ``default_round``
+        (NaN = no default, 0 = shocked), ``external_assets, external_basis``,
+        ``equity_base, equity, equity_loss`` (against the unshocked network),
+        ``debtrank_h`` (relative equity loss after DebtRank), ``ticker`` and
+        ``revenue_at_risk`` (listed firms: purchase receipts lost vs the baseline).
+
+    Examples
+    --------
+    >>> from bubblescope.economy.network import load_network
+    >>> res = stress(load_network(), [PaymentShock("OpenAI", 0.5)])
+    >>> bool(res.firms.loc["Oracle", "received"] < res.firms.loc["Oracle", "due_in"])
+    True
+    """
+    _check_rates(alpha, beta)
+    buf = buffer or BufferAssumption()
+    base = prepare(network, scenarios, year=year, external_assets=external_assets, buffer=buf,
+                   shocked=False)
+    shocked = prepare(network, scenarios, year=year, external_assets=external_assets,
+                      buffer=buf, shocked=True)
+    p0, _, _, _ = _clear(base, alpha, beta)
+    p, dround, rounds, history = _clear(shocked, alpha, beta)
+    recv0 = _receipts(base.liabilities, p0)
+    recv = _receipts(shocked.liabilities, p)
+    rev0 = _receipts(base.purchases, p0)
+    rev = _receipts(shocked.purchases, p)
+    due = shocked.liabilities.sum(axis=1)
+    eq0 = _equity(base.external, recv0, p0, base.liabilities.sum(axis=1))
+    eq = _equity(shocked.external, recv, p, due)
+    loss = eq0 - eq
+
+    capital = np.array([network.firm(n).equity if network.firm(n).equity is not None
+                        else max(e, 0.0) for n, e in zip(network.names, eq0, strict=True)])
+    expo = _equity_exposures(network)
+    impact = np.minimum(1.0, np.divide(expo.T, capital[None, :],
+                                       out=np.where(expo.T > 0, 1.0, 0.0),
+                                       where=capital[None, :] > 0))
+    h0 = np.clip(np.divide(loss, capital, out=np.where(loss > 0, 1.0, 0.0), where=capital > 0),
+                 0.0, 1.0)
+    value = capital / capital.sum() if capital.sum() > 0 else np.full(len(capital),
+                                                                     1 / len(capital))
+    h, r_total, _ = debtrank(np.ascontiguousarray(impact), value, h0)
+
+    names = shocked.names
+    tickers = [network.firm(n).ticker for n in names]
+    frame = pd.DataFrame({
+        "due": due, "paid": p, "shortfall": due - p,
+        "due_in": shocked.liabilities.sum(axis=0), "received": recv,
+        "shortfall_in": shocked.liabilities.sum(axis=0) - recv,
+        "default_round": pd.array([None if d < 0 else int(d) for d in dround],
+                                  dtype="Int64"),
+        "external_assets": shocked.external, "external_basis": list(shocked.basis),
+        "equity_base": eq0, "equity": eq, "equity_loss": loss, "debtrank_h": h,
+        "ticker": tickers,
+        "revenue_at_risk": [float(rev0[k] - rev[k]) if t is not None else np.nan
+                            for k, t in enumerate(tickers)],
+    }, index=pd.Index(names, name="firm"))
+    frame = frame.loc[[n for n in names if not network.firm(n).external]]
+    cascade_rows = []
+    for k in range(rounds + 1):
+        new = [names[i] for i in range(len(names)) if dround[i] == k]
+        cascade_rows.append({"round": k, "new_defaults": ", ".join(new),
+                             "n_new": len(new), "total_paid": float(history[k].sum()),
+                             "total_shortfall": float((due - history[k]).sum())})
+    return StressResult(tuple(scenarios), float(alpha), float(beta), year, frame,
+                        pd.DataFrame(cascade_rows), float(r_total), buf,
+                        tuple(network.warnings()))
+
+
+@dataclass(frozen=True)
+class SensitivityResult:
+    """Ranges of stress outcomes over draws of the unknown external assets.
+
+    ``ranges`` is indexed by firm with ``min/median/max`` of ``received``, ``shortfall`` and
+    ``equity_loss`` (USD bn/yr) and ``default_share`` (share of draws in which it defaulted).
+    """
+
+    scenarios: tuple[Scenario, ...]
+    n_draws: int
+    buffer: BufferAssumption
+    ranges: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-firm range table."""
+        return self.ranges.copy()
+
+    def to_dict(self) -> JSONDict:
+        """JSON-ready dict."""
+        return {"scenarios": [s.label for s in self.scenarios], "n_draws": self.n_draws,
+                "buffer_range": [self.buffer.low, self.buffer.high],
+                "buffer_basis": self.buffer.basis,
+                "firms": [{str(k): v for k, v in r.items()}
+                          for r in self.ranges.reset_index().to_dict(orient="records")]}
+
+    def summary(self) -> str:
+        """Plain-text ranges per firm."""
+        lines = [f"Sensitivity: {self.n_draws} draws of assumed external assets "
+                 f"(cushion in [{self.buffer.low:g}, {self.buffer.high:g}] × own obligations)",
+                 f"{'firm':<12}{'received (min/med/max)':>28}{'eq loss (min/med/max)':>28}"
+                 f"{'P(default)':>12}"]
+        for name, r in self.ranges.iterrows():
+            lines.append(
+                f"{name!s:<12}{r['received_min']:>9.2f}{r['received_median']:>9.2f}"
+                f"{r['received_max']:>10.2f}{r['equity_loss_min']:>9.2f}"
+                f"{r['equity_loss_median']:>9.2f}{r['equity_loss_max']:>10.2f}"
+                f"{r['default_share']:>12.0%}")
+        return "\n".join(lines)
+
+    def plot(self) -> Figure:
+        """Equity-loss ranges (min–max bar, median dot) per firm."""
+        from matplotlib.figure import Figure
+
+        r = self.ranges
+        fig = Figure(figsize=(8, 5))
+        ax = fig.add_subplot()
+        y = np.arange(len(r))
+        ax.hlines(y, r["equity_loss_min"], r["equity_loss_max"], color="#0072B2", lw=4)
+        ax.plot(r["equity_loss_median"], y, "o", color="#D55E00")
+        ax.set_yticks(y, [str(i) for i in r.index])
+        ax.invert_yaxis()
+        ax.set_xlabel("equity loss, USD bn per year (min–max, median)")
+        fig.tight_layout()
+        return fig
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    seed: np.random.SeedSequence
+    size: int
+    base: ClearingInputs
+    shocked: ClearingInputs
+    low: float
+    high: float
+    alpha: float
+    beta: float
+
+
+def _run_chunk(chunk: _Chunk) -> tuple[Float64Array, Float64Array, Float64Array, Any]:
+    rng = np.random.default_rng(chunk.seed)
+    n = len(chunk.base.names)
+    cover = rng.uniform(chunk.low, chunk.high, size=(chunk.size, n))
+    assumed = np.array(chunk.base.assumed)
+    b = chunk.base
+    e0 = np.where(assumed[None, :], b.need[None, :] + cover * b.pbar_base[None, :],
+                  b.external[None, :])
+    e1 = e0 * chunk.shocked.closure_keep[None, :]
+    p0, _ = clear_batch(chunk.base.liabilities, e0, np.tile(chunk.base.cap, (chunk.size, 1)),
+                        chunk.alpha, chunk.beta)
+    p1, d1 = clear_batch(chunk.shocked.liabilities, e1,
+                         np.tile(chunk.shocked.cap, (chunk.size, 1)), chunk.alpha, chunk.beta)
+    recv0 = np.stack([_receipts(chunk.base.liabilities, row) for row in p0])
+    recv1 = np.stack([_receipts(chunk.shocked.liabilities, row) for row in p1])
+    loss = (_equity(e0, recv0, p0, chunk.base.liabilities.sum(axis=1))
+            - _equity(e1, recv1, p1, chunk.shocked.liabilities.sum(axis=1)))
+    return recv1, chunk.shocked.liabilities.sum(axis=1)[None, :] - p1, loss, d1 >= 0
+
+
+def sensitivity(
+    network: FinancingNetwork,
+    scenarios: Sequence[Scenario] = (),
+    *,
+    n_draws: int = 200,
+    rng: RngLike = None,
+    alpha: float = 1.0,
+    beta: float = 1.0,
+    year: int | None = None,
+    external_assets: Mapping[str, float] | None = None,
+    buffer: BufferAssumption | None = None,
+    chunk_size: int = 50,
+    n_jobs: int | None = None,
+    executor: Executor | None = None,
+    progress: ProgressCallback | None = None,
+) -> SensitivityResult:
+    """Sweep the unknown external assets and report outcome ranges.
+
+    Each firm flagged ``"assumed"`` draws its coverage uniformly from
+    ``[buffer.low, buffer.high]`` (× its own obligations), independently per draw. Draws are
+    made per chunk from ``spawn_seeds(rng, n_chunks)``, so serial, process-pool and Dask runs
+    return identical numbers.
+
+    Parameters
+    ----------
+    network, scenarios, alpha, beta, year, external_assets, buffer
+        As in :func:`stress`.
+    n_draws : int
+        Number of draws (>= 1).
+    rng : int, Generator, SeedSequence or None
+        Randomness.
+    chunk_size : int
+        Draws per work item (part of the random stream: keep it fixed to reproduce).
+    n_jobs, executor, progress
+        Passed to :func:`bubblescope.parallel.map_chunks`.
+    """
+    _check_rates(alpha, beta)
+    if n_draws < 1 or chunk_size < 1:
+        raise InputError(f"n_draws and chunk_size must be >= 1, got {n_draws}, {chunk_size}")
+    buf = buffer or BufferAssumption()
+    base = prepare(network, scenarios, year=year, external_assets=external_assets, buffer=buf,
+                   shocked=False)
+    shocked = prepare(network, scenarios, year=year, external_assets=external_assets,
+                      buffer=buf, shocked=True)
+    sizes = [min(chunk_size, n_draws - k) for k in range(0, n_draws, chunk_size)]
+    seeds = spawn_seeds(rng, len(sizes))
+    chunks = [_Chunk(s, m, base, shocked, buf.low, buf.high, float(alpha), float(beta))
+              for s, m in zip(seeds, sizes, strict=True)]
+    try:
+        parts = map_chunks(_run_chunk, chunks, executor=executor, n_jobs=n_jobs,
+                           progress=progress)
+    except np.linalg.LinAlgError as exc:
+        raise ConvergenceError(f"clearing system is singular: {exc}") from None
+    recv = np.concatenate([q[0] for q in parts])
+    short = np.concatenate([q[1] for q in parts])
+    loss = np.concatenate([q[2] for q in parts])
+    default = np.concatenate([q[3] for q in parts])
+    cols: dict[str, Any] = {}
+    for label, arr in (("received", recv), ("shortfall", short), ("equity_loss", loss)):
+        cols[f"{label}_min"] = arr.min(axis=0)
+        cols[f"{label}_median"] = np.median(arr, axis=0)
+        cols[f"{label}_max"] = arr.max(axis=0)
+    cols["default_share"] = default.mean(axis=0)
+    cols["external_basis"] = list(base.basis)
+    ranges = pd.DataFrame(cols, index=pd.Index(shocked.names, name="firm"))
+    ranges = ranges.loc[[n for n in shocked.names if not network.firm(n).external]]
+    return SensitivityResult(tuple(scenarios), n_draws, buf, ranges)
