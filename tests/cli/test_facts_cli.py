@@ -101,7 +101,7 @@ def test_conflicts_json_lists_groups(app: typer.Typer) -> None:
     payload = run_json(app, "conflicts")
     groups = {g["group"]: [f["id"] for f in g["facts"]] for g in payload["groups"]}
     assert payload["count"] == len(BASE.conflicts())
-    assert groups["openai-2024-loss"] == ["OAI-04", "OAI-07"]
+    assert groups["openai-2024-loss"] == ["OAI-04", "OAI-07", "OAI-07a"]
     assert groups["goldman-dc-power-growth"] == ["ENE-10", "ENE-10a", "ENE-10b"]
 
 

@@ -93,7 +93,7 @@ def test_malformed_fact_rows_raise_dataerror_naming_row_and_field(
 
 
 def test_duplicate_fact_id_names_both_rows(copy_base: Path) -> None:
-    _mutate(copy_base, "facts.csv", "CIR-02", id="CIR-01")
+    _mutate(copy_base, "facts.csv", "CIR-01a", id="CIR-01")
     with pytest.raises(DataError, match=r"row 9 \(CIR-01\), field 'id': duplicate id 'CIR-01' "
                                         r"\(first on row 8\)"):
         load_factbase(copy_base)
@@ -231,7 +231,10 @@ def test_vocabularies_cover_every_row() -> None:
 def test_conflicts_are_kept_side_by_side() -> None:
     groups = {g[0].conflict_group: {f.id for f in g} for g in BASE.conflicts()}
     # §12 of the research notes: these pairs disagree and must both stay in the base
-    assert groups["openai-2024-loss"] == {"OAI-04", "OAI-07"}
+    assert groups["openai-2024-loss"] == {"OAI-04", "OAI-07", "OAI-07a"}
+    assert (BASE.value("OAI-04"), BASE.value("OAI-07a")) == (5.0, 8.78)
+    assert {BASE.value(i) for i in ("ENE-11a", "ENE-11b")} == {4097.0, 4110.0}
+    assert {"ENE-11a", "ENE-11b"} <= groups["eia-2024-consumption"]
     assert groups["nvidia-openai-investment"] == {"CIR-08", "CIR-09"}
     assert groups["msft-openai-stake"] == {"CIR-13", "CIR-13a"}
     assert BASE.value("CIR-13") == 27.0

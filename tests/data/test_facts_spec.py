@@ -140,3 +140,33 @@ def test_every_spec_edge_round_trips(spec_dir: Path) -> None:
             assert deal.gw is not None
             assert f"{deal.gw:g} GW" in edge["amount_note"], deal.id
         assert ("LOI" in edge["type"]) == (deal.status in {"loi", "lapsed"}), deal.id
+
+
+def _number_forms(value: float) -> set[str]:
+    forms = {f"{value:g}", f"{value:,g}"}
+    if value == int(value):
+        forms.add(f"{int(value):,}")
+    return forms
+
+
+def test_split_rows_carry_numbers_printed_in_the_spec(spec_dir: Path) -> None:
+    """Every single-number row split out of a spec row shows up in that row's text; the DEP-14
+    capex path comes from the narrative's section 3.5 instead."""
+    spec = {r["id"]: r for r in _rows(spec_dir / "facts.csv")}
+    narrative = (spec_dir / "ai-economy-facts.md").read_text(encoding="utf-8")
+    checked = 0
+    for fact in load_factbase().facts:
+        if not fact.parent or fact.value is None:
+            continue
+        if fact.id in {f"DEP-14{letter}" for letter in "cdefghijk"}:
+            assert f"{fact.as_of} {fact.value:g}" in narrative, fact.id
+        elif fact.id == "DEP-14l":
+            assert f"{fact.value:g}% of capex in servers" in narrative
+        else:
+            row = spec[fact.parent]
+            text = " ".join((row["quantity"], row["value"], row["unit"], row["note"]))
+            assert any(form in text for form in _number_forms(fact.value)), fact.id
+            assert fact.source_ref in {row["source_url_or_ref"].strip(),
+                                       spec["OAI-10"]["source_url_or_ref"]}, fact.id
+        checked += 1
+    assert checked > 100

@@ -80,6 +80,8 @@ UNITS: dict[str, str] = {
     "GWh/day": "gigawatt-hours per day",
     "MWh": "megawatt-hours",
     "Wh": "watt-hours",
+    "kWh/day": "kilowatt-hours per day",
+    "count": "a plain count (households, firms)",
     "million": "count, in millions (users, shares)",
     "years": "years",
     "qualitative": "a statement, not a number",
@@ -412,18 +414,21 @@ class FactBase:
             "  by topic: " + ", ".join(f"{t} {n}" for t, n in by_topic.items()),
             "  by grade: " + ", ".join(f"{g} {by_grade[g]}" for g in GRADES if by_grade[g]),
         ]
-        dollar = [d.amount for d in self.deals if d.amount is not None]
+        dollar = [d for d in self.deals if d.amount is not None]
+        live = sum(d.amount or 0.0 for d in dollar if d.status != "lapsed")
         gw_only = [d for d in self.deals if d.amount is None]
         lines.append(
-            f"  deals: {len(dollar)} with dollar amounts (sum {sum(dollar):,.1f} USD bn, gross), "
-            f"{len(gw_only)} stated in GW only "
+            f"  deals: {len(dollar)} with dollar amounts (sum {live:,.1f} USD bn gross, "
+            f"lapsed LOIs excluded), {len(gw_only)} stated in GW only "
             f"({sum(d.gw or 0.0 for d in gw_only):g} GW)")
         groups = self.conflicts()
         lines.append(f"  conflicting sources kept side by side: {len(groups)} groups")
         for members in groups:
-            name = members[0].conflict_group
-            lines.append(f"    {name}: " + " vs ".join(
-                f"{m.id} {_shorten(m.display_value)}" for m in members))
+            # a multi-reading row whose single figures sit in the same group is shown by those
+            shown = [m for m in members
+                     if m.value is not None or not any(c.parent == m.id for c in members)]
+            lines.append(f"    {members[0].conflict_group}: " + " vs ".join(
+                f"{m.id} {_shorten(m.display_value)}" for m in shown))
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
