@@ -1,0 +1,76 @@
+"""``bubblescope runup`` and ``bubblescope drawdown``: GSY run-up crash odds and drawdown tables."""
+
+from __future__ import annotations
+
+from typing import Literal, cast
+
+import typer
+
+from bubblescope.cli._common import JSON_OPTION, console, emit, handle_errors
+
+__all__ = ["register"]
+
+RUNUP_HELP = """Greenwood–Shleifer–You run-ups: flag 24-month returns above the threshold (raw and,
+with --market, net of the market), group them into episodes, label crashes (a 40% drawdown
+within the next 24 months) and give the crash probability of the model fitted on the Ken French
+49 industries. Daily or weekly prices are reduced to month-end prices first.
+
+SERIES is a bundled name (nasdaq, sp500), a CSV/Parquet file, or a symbol in the store.
+Example: `bubblescope runup nasdaq --market sp500 --threshold 0.5`.
+"""
+
+DRAWDOWN_HELP = """Drawdown table: the maximum drawdown and the worst peak-to-trough episodes
+(peak, trough, recovery date, depth, durations).
+
+SERIES is a bundled name (nasdaq, sp500), a CSV/Parquet file, or a symbol in the store.
+Example: `bubblescope drawdown nasdaq --top 3`.
+"""
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``runup`` and ``drawdown`` commands to ``app``."""
+
+    @app.command("runup", help=RUNUP_HELP)
+    @handle_errors
+    def runup_command(
+        series: str = typer.Argument(..., help="Bundled name, file path, or stored symbol."),
+        threshold: float = typer.Option(1.0, help="Run-up size as a fraction (1.0 = 100%)."),
+        horizon: int = typer.Option(24, help="Run-up and crash window, in months."),
+        market: str | None = typer.Option(
+            None, help="Market series (name, file or symbol) for the net-of-market condition."
+        ),
+        anchor: str = typer.Option("peak", help="Drawdown anchor: 'peak' or 'runup'."),
+        prior_window: int = typer.Option(
+            60, help="Months of the prior-return filter (>= 50% raw); 0 disables it."
+        ),
+        as_json: bool = JSON_OPTION,
+    ) -> None:
+        from bubblescope.data.sources import resolve_series
+        from bubblescope.detect.runup import runup
+
+        frame = resolve_series(series)
+        market_frame = resolve_series(market) if market else None
+        result = runup(
+            frame,
+            market_frame,
+            threshold=threshold,
+            horizon=horizon,
+            anchor=cast("Literal['peak', 'runup']", anchor),  # runup() validates it
+            prior_window=prior_window or None,
+        )
+        emit(result.to_dict(), as_json, lambda: console.print(result.summary(),
+                                                                highlight=False))
+
+    @app.command("drawdown", help=DRAWDOWN_HELP)
+    @handle_errors
+    def drawdown_command(
+        series: str = typer.Argument(..., help="Bundled name, file path, or stored symbol."),
+        top: int = typer.Option(5, help="Number of episodes to list (deepest first)."),
+        as_json: bool = JSON_OPTION,
+    ) -> None:
+        from bubblescope.data.sources import resolve_series
+        from bubblescope.detect.drawdown import drawdown
+
+        result = drawdown(resolve_series(series), top=top)
+        emit(result.to_dict(), as_json, lambda: console.print(result.summary(),
+                                                                highlight=False))

@@ -1,0 +1,1 @@
+"""Scripts that generate the small coefficient modules shipped with :mod:`bubblescope.detect`."""
