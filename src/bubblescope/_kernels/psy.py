@@ -37,7 +37,14 @@ import numpy as np
 from bubblescope._numba import njit, prange
 from bubblescope._typing import Float64Array
 
-__all__ = ["adf_window", "design_matrix", "end_stats", "sweep", "sweep_batch"]
+__all__ = [
+    "adf_window",
+    "design_matrix",
+    "end_stats",
+    "sweep",
+    "sweep_batch",
+    "sweep_batch_serial",
+]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 _njit_parallel = cast(Callable[[_F], _F], njit(parallel=True))
@@ -250,6 +257,17 @@ def sweep(z: Float64Array, minw: int) -> tuple[Float64Array, Float64Array]:
     return bsadf, badf
 
 
+@njit
+def _batch_row(
+    ys: Float64Array, r: int, minw: int, lag: int, bsadf: Float64Array, badf: Float64Array
+) -> None:
+    z = design_matrix(ys[r], lag)
+    for k in range(bsadf.shape[1]):
+        b, a = end_stats(z, minw - 1 + k, minw)
+        bsadf[r, k] = b
+        badf[r, k] = a
+
+
 @_njit_parallel
 def sweep_batch(ys: Float64Array, minw: int, lag: int) -> tuple[Float64Array, Float64Array]:
     """BSADF and BADF sequences of many level series (rows of ``ys``), parallel over series.
@@ -258,14 +276,23 @@ def sweep_batch(ys: Float64Array, minw: int, lag: int) -> tuple[Float64Array, Fl
     by one thread, so the result does not depend on the number of threads.
     """
     reps, T = ys.shape
-    n = T - 1 - lag
-    L = n - minw + 1
+    L = T - 1 - lag - minw + 1
     bsadf = np.empty((reps, L))
     badf = np.empty((reps, L))
     for r in prange(reps):
-        z = design_matrix(ys[r], lag)
-        for k in range(L):
-            b, a = end_stats(z, minw - 1 + k, minw)
-            bsadf[r, k] = b
-            badf[r, k] = a
+        _batch_row(ys, r, minw, lag, bsadf, badf)
+    return bsadf, badf
+
+
+@njit
+def sweep_batch_serial(
+    ys: Float64Array, minw: int, lag: int
+) -> tuple[Float64Array, Float64Array]:
+    """Single-threaded :func:`sweep_batch` (for worker processes; identical results)."""
+    reps, T = ys.shape
+    L = T - 1 - lag - minw + 1
+    bsadf = np.empty((reps, L))
+    badf = np.empty((reps, L))
+    for r in range(reps):
+        _batch_row(ys, r, minw, lag, bsadf, badf)
     return bsadf, badf

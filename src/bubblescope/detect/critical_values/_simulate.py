@@ -18,11 +18,23 @@ from bubblescope.detect.critical_values._result import (
 from bubblescope.errors import InputError
 from bubblescope.parallel import as_seed_sequence, map_chunks, spawn_seeds
 
-__all__ = ["CHUNK_REPS", "run_simulation", "seed_identity"]
+__all__ = ["CHUNK_REPS", "batch_kernel", "run_simulation", "seed_identity"]
 
 #: Replications per chunk. Fixed (never derived from the worker count), so that every
 #: replication gets the same seed whatever runs it: serial and parallel runs are identical.
 CHUNK_REPS = 50
+
+
+def batch_kernel(
+    threaded: bool,
+) -> Callable[[Float64Array, int, int], tuple[Float64Array, Float64Array]]:
+    """The multi-threaded batch kernel in this process, the single-threaded one in workers."""
+    from bubblescope._kernels.psy import sweep_batch, sweep_batch_serial
+
+    kernel: Callable[[Float64Array, int, int], tuple[Float64Array, Float64Array]] = (
+        sweep_batch if threaded else sweep_batch_serial
+    )
+    return kernel
 
 
 def seed_identity(rng: RngLike) -> dict[str, Any] | None:
@@ -35,7 +47,7 @@ def seed_identity(rng: RngLike) -> dict[str, Any] | None:
 
 def run_simulation(
     chunk_func: Callable[[Any], tuple[Float64Array, Float64Array]],
-    make_task: Callable[[np.random.SeedSequence, int], Any],
+    make_task: Callable[[np.random.SeedSequence, int, bool], Any],
     *,
     reps: int,
     rng: RngLike,
@@ -52,7 +64,10 @@ def run_simulation(
     """Run ``reps`` replications in fixed chunks, take quantiles, and cache the result.
 
     ``chunk_func(task)`` returns ``(badf, bsadf)`` arrays of shape ``(reps_in_chunk, n_ends)``;
-    ``make_task(seed, n)`` builds the picklable task of one chunk.
+    ``make_task(seed, n, threaded)`` builds the picklable task of one chunk; ``threaded`` says
+    whether the chunk runs in this process (numba threads) or in a worker (one thread each).
+    Local process pools use the ``spawn`` start method: forking a process whose numba thread
+    pool is running is unsafe.
     """
     if reps < 10:
         raise InputError(f"reps must be at least 10, got {reps}")
@@ -69,8 +84,26 @@ def run_simulation(
     n_chunks = -(-reps // CHUNK_REPS)
     seeds = spawn_seeds(rng, n_chunks)
     sizes = [min(CHUNK_REPS, reps - i * CHUNK_REPS) for i in range(n_chunks)]
-    tasks = [make_task(s, n) for s, n in zip(seeds, sizes, strict=True)]
-    parts = map_chunks(chunk_func, tasks, executor=executor, n_jobs=n_jobs, progress=progress)
+    in_process = executor is None and (n_jobs is None or n_jobs == 1 or n_chunks == 1)
+    tasks = [make_task(s, n, in_process) for s, n in zip(seeds, sizes, strict=True)]
+    own_pool = None
+    if not in_process and executor is None:
+        import multiprocessing
+        import os
+        from concurrent.futures import ProcessPoolExecutor
+
+        if n_jobs is not None and (n_jobs < -1 or n_jobs == 0):
+            raise InputError(f"n_jobs must be a positive integer or -1, got {n_jobs}")
+        workers = (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs or 1)
+        own_pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+        )
+        executor = own_pool
+    try:
+        parts = map_chunks(chunk_func, tasks, executor=executor, progress=progress)
+    finally:
+        if own_pool is not None:
+            own_pool.shutdown()
     badf = np.concatenate([p[0] for p in parts])
     bsadf = np.concatenate([p[1] for p in parts])
     cv = from_draws(

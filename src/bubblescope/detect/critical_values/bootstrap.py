@@ -19,14 +19,13 @@ from typing import Literal
 
 import numpy as np
 
-from bubblescope._kernels.psy import sweep_batch
 from bubblescope._typing import Float64Array, ProgressCallback, RngLike
 from bubblescope.detect.critical_values._result import (
     BSADFDefinition,
     PSYCriticalValues,
     check_levels,
 )
-from bubblescope.detect.critical_values._simulate import run_simulation
+from bubblescope.detect.critical_values._simulate import batch_kernel, run_simulation
 from bubblescope.errors import InputError
 
 __all__ = ["Multiplier", "PhillipsShiCV", "WildBootstrapCV"]
@@ -46,15 +45,15 @@ def _digest(y: Float64Array) -> str:
     return hashlib.sha256(np.ascontiguousarray(y, dtype=np.float64).tobytes()).hexdigest()
 
 
-_WBTask = tuple[np.random.SeedSequence, int, Float64Array, str, int, int]
+_WBTask = tuple[np.random.SeedSequence, int, Float64Array, str, int, int, bool]
 
 
 def _wb_chunk(task: _WBTask) -> tuple[Float64Array, Float64Array]:
-    seed, reps, dy, kind, minw, lag = task
+    seed, reps, dy, kind, minw, lag, threaded = task
     w = _draw_multipliers(np.random.default_rng(seed), kind, (reps, len(dy)))
     ys = np.zeros((reps, len(dy) + 1))
     ys[:, 1:] = np.cumsum(w * dy, axis=1)
-    bsadf, badf = sweep_batch(ys, minw, lag)
+    bsadf, badf = batch_kernel(threaded)(ys, minw, lag)
     return badf, bsadf
 
 
@@ -84,8 +83,8 @@ class WildBootstrapCV:
         kind = self.multiplier
         _draw_multipliers(np.random.default_rng(0), kind, (1, 1))
 
-        def make_task(seed: np.random.SeedSequence, n: int) -> _WBTask:
-            return (seed, n, dy, kind, minw, lag)
+        def make_task(seed: np.random.SeedSequence, n: int, threaded: bool) -> _WBTask:
+            return (seed, n, dy, kind, minw, lag, threaded)
 
         return run_simulation(
             _wb_chunk,
@@ -105,11 +104,11 @@ class WildBootstrapCV:
 
 
 _PSTask = tuple[np.random.SeedSequence, int, Float64Array, Float64Array, Float64Array, float,
-                int, int, int]
+                int, int, int, bool]
 
 
 def _ps_chunk(task: _PSTask) -> tuple[Float64Array, Float64Array]:
-    seed, reps, psi, resid, dy_init, y0, horizon, minw, lag = task
+    seed, reps, psi, resid, dy_init, y0, horizon, minw, lag, threaded = task
     rng = np.random.default_rng(seed)
     p = len(psi)
     n_diff = horizon - 1
@@ -125,7 +124,7 @@ def _ps_chunk(task: _PSTask) -> tuple[Float64Array, Float64Array]:
     ys = np.empty((reps, horizon))
     ys[:, 0] = y0
     ys[:, 1:] = y0 + np.cumsum(dyb, axis=1)
-    bsadf, badf = sweep_batch(ys, minw, lag)
+    bsadf, badf = batch_kernel(threaded)(ys, minw, lag)
     return badf, bsadf
 
 
@@ -179,8 +178,8 @@ class PhillipsShiCV:
         dy_init = dy[:p].copy()
         y0 = float(y[0])
 
-        def make_task(seed: np.random.SeedSequence, n: int) -> _PSTask:
-            return (seed, n, psi, resid, dy_init, y0, horizon, minw, lag)
+        def make_task(seed: np.random.SeedSequence, n: int, threaded: bool) -> _PSTask:
+            return (seed, n, psi, resid, dy_init, y0, horizon, minw, lag, threaded)
 
         cv = run_simulation(
             _ps_chunk,

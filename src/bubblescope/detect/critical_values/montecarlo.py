@@ -14,25 +14,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bubblescope._kernels.psy import sweep_batch
 from bubblescope._typing import Float64Array, ProgressCallback, RngLike
 from bubblescope.detect.critical_values._result import (
     BSADFDefinition,
     PSYCriticalValues,
     check_levels,
 )
-from bubblescope.detect.critical_values._simulate import run_simulation
+from bubblescope.detect.critical_values._simulate import batch_kernel, run_simulation
 
 __all__ = ["MonteCarloCV"]
 
-_Task = tuple[np.random.SeedSequence, int, int, int, int, float]
+_Task = tuple[np.random.SeedSequence, int, int, int, int, float, bool]
 
 
 def _mc_chunk(task: _Task) -> tuple[Float64Array, Float64Array]:
-    seed, reps, T, minw, lag, drift = task
+    seed, reps, T, minw, lag, drift, threaded = task
     eps = np.random.default_rng(seed).standard_normal((reps, T))
     ys = np.cumsum(eps + drift, axis=1)
-    bsadf, badf = sweep_batch(ys, minw, lag)
+    bsadf, badf = batch_kernel(threaded)(ys, minw, lag)
     return badf, bsadf
 
 
@@ -95,8 +94,8 @@ class MonteCarloCV:
         drift = self.d * T ** (-self.eta) if self.drift else 0.0
         levels = check_levels(self.levels)
 
-        def make_task(seed: np.random.SeedSequence, n: int) -> _Task:
-            return (seed, n, T, minw, lag, drift)
+        def make_task(seed: np.random.SeedSequence, n: int, threaded: bool) -> _Task:
+            return (seed, n, T, minw, lag, drift, threaded)
 
         return run_simulation(
             _mc_chunk,
