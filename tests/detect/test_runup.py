@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import matplotlib
@@ -257,3 +258,30 @@ def test_crash_probability_shape_and_errors() -> None:
     full = crash_probability(1.0, volatility=0.3, volatility_change=0.0, acceleration=0.5,
                              firm_growth=0.1)
     assert 0.0 < full < 1.0
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_flags_match_independent_pandas_computation(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    idx = pd.date_range("1990-01-31", periods=240, freq="ME")
+    asset = pd.Series(np.exp(np.cumsum(rng.normal(0.02, 0.12, 240))), index=idx, name="A")
+    market = pd.Series(np.exp(np.cumsum(rng.normal(0.005, 0.04, 240))), index=idx)
+    res = runup(asset, market, threshold=0.5, prior_window=None, crash_model=False)
+    raw = asset / asset.shift(24) - 1
+    net = raw - (market / market.shift(24) - 1)
+    expected = (raw > 0.5) & (net > 0.5)
+    np.testing.assert_array_equal(res.flags["A"].to_numpy(), expected.to_numpy())
+    # every episode start is flagged; consecutive starts are >= 24 months apart; every flagged
+    # month lies in some episode's window
+    starts = [idx.get_loc(d) for d in res.episodes["start"]]
+    assert all(expected.iloc[s] for s in starts)
+    assert all(b - a >= 24 for a, b in itertools.pairwise(starts))
+    covered = np.zeros(240, dtype=bool)
+    for s in starts:
+        covered[s : s + 24] = True
+    assert covered[expected.to_numpy()].all()
+    # crash labels agree with a direct max-drawdown computation on each window
+    for s, crash in zip(starts, res.episodes["crash"], strict=True):
+        window = asset.iloc[s : s + 25].to_numpy()
+        if s + 24 <= 239:
+            assert bool(crash) == bool((window / np.maximum.accumulate(window) - 1).min() <= -0.4)
