@@ -106,3 +106,10 @@ def test_shipped_coefficients_are_reproducible(shared_data: Path) -> None:
         np.testing.assert_allclose(fresh[key]["params"], model["params"], rtol=1e-9)
         np.testing.assert_allclose(fresh[key]["bse"], model["bse"], rtol=1e-9)
         assert fresh[key]["nobs"] == model["nobs"]
+
+
+def test_crashes_are_sudden(episodes) -> None:  # type: ignore[no-untyped-def]
+    crashed = episodes[1.0][episodes[1.0]["crash"].astype(bool)]
+    share = (crashed["worst_period_return"] <= -0.20).mean()
+    ref = REF["crashes_with_single_month_le_minus_20pct"]
+    assert abs(share - ref["count"] / ref["of"]) <= TOL["single_month_share"]
