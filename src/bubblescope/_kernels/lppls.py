@@ -1,0 +1,677 @@
+"""LPPLS kernels: profiled (slaved) SSR, a nested-window grid search and bounded polishing.
+
+The JLS log-periodic power law singularity model in the Filimonov–Sornette (2013) form is
+
+    ln p(t) = A + B f + C1 g + C2 h,
+    f = |tc − t|^m,  g = f cos(ω ln|tc − t|),  h = f sin(ω ln|tc − t|).
+
+For fixed nonlinear parameters (tc, m, ω) the linear ones (A, B, C1, C2) solve the 4×4 normal
+equations; the kernels solve the equivalent 3×3 system of the *centred* sums (the intercept
+drops out), by a Cholesky factorisation that skips a column whose residual variance after the
+earlier columns is below ``1e-12`` of its own (an unidentified column, e.g. f ≈ constant as
+m → 0). The profiled SSR is then ``Syy − ‖L⁻¹ r‖²``.
+
+Inside the kernels time is rescaled, ``u = |tc − t| / S`` with ``S`` the window length, so the
+sums stay O(1) for m up to 2; this changes (B, C1, C2) by known factors but not the SSR.
+
+Nested windows sharing the right end t2 share f, g, h for every candidate (tc, m, ω) with tc
+measured from t2, so one backward pass of suffix sums gives the normal equations of *all*
+windows at once (:func:`grid_nested`).
+
+All functions take plain float64 arrays; time is in trading days (observation index).
+
+References
+----------
+Filimonov, V. and Sornette, D. (2013). A stable and robust calibration scheme of the
+log-periodic power law model. Physica A 392(17), 3698–3707.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from bubblescope._numba import njit
+from bubblescope._typing import Float64Array, IntArray
+
+__all__ = [
+    "fit_batch",
+    "grid_nested",
+    "linear_params",
+    "lppls_path",
+    "polish",
+    "polish_many",
+    "profiled_ssr",
+]
+
+#: Below this distance (trading days) from tc, f = g = h = 0 (their limit for m > 0).
+_TINY = 1e-9
+#: A column whose residual variance after the earlier ones is below this fraction of its own is
+#: treated as unidentified and dropped from the solve.
+_COLLINEAR = 1e-12
+
+
+@njit
+def _solve3(
+    n: float,
+    sf: float, sg: float, sh: float,
+    sff: float, sfg: float, sfh: float, sgg: float, sgh: float, shh: float,
+    sy: float, syf: float, syg: float, syh: float, syy: float,
+) -> tuple[float, float, float, float, float]:
+    """Profiled SSR and (A, B, C1, C2) from raw sums, via the centred 3×3 system."""
+    a11 = sff - sf * sf / n
+    a12 = sfg - sf * sg / n
+    a13 = sfh - sf * sh / n
+    a22 = sgg - sg * sg / n
+    a23 = sgh - sg * sh / n
+    a33 = shh - sh * sh / n
+    r1 = syf - sy * sf / n
+    r2 = syg - sy * sg / n
+    r3 = syh - sy * sh / n
+    ryy = syy - sy * sy / n
+    l00 = 0.0
+    l10 = 0.0
+    l20 = 0.0
+    l11 = 0.0
+    l21 = 0.0
+    l22 = 0.0
+    z0 = 0.0
+    z1 = 0.0
+    z2 = 0.0
+    if a11 > 0.0:
+        l00 = math.sqrt(a11)
+        l10 = a12 / l00
+        l20 = a13 / l00
+        z0 = r1 / l00
+    d1 = a22 - l10 * l10
+    if d1 > _COLLINEAR * a22 and d1 > 0.0:
+        l11 = math.sqrt(d1)
+        l21 = (a23 - l20 * l10) / l11
+        z1 = (r2 - l10 * z0) / l11
+    d2 = a33 - l20 * l20 - l21 * l21
+    if d2 > _COLLINEAR * a33 and d2 > 0.0:
+        l22 = math.sqrt(d2)
+        z2 = (r3 - l20 * z0 - l21 * z1) / l22
+    ssr = ryy - z0 * z0 - z1 * z1 - z2 * z2
+    if ssr < 0.0:
+        ssr = 0.0
+    c2 = z2 / l22 if l22 > 0.0 else 0.0
+    c1 = (z1 - l21 * c2) / l11 if l11 > 0.0 else 0.0
+    b = (z0 - l10 * c1 - l20 * c2) / l00 if l00 > 0.0 else 0.0
+    a = (sy - b * sf - c1 * sg - c2 * sh) / n
+    return ssr, a, b, c1, c2
+
+
+@njit
+def _fit_window(
+    t: Float64Array, y: Float64Array, tc: float, m: float, omega: float, scale: float
+) -> tuple[float, float, float, float, float]:
+    """Profiled SSR and scaled linear parameters of one window (time scaled by ``scale``)."""
+    n = t.shape[0]
+    sf = sg = sh = sff = sfg = sfh = sgg = sgh = shh = 0.0
+    sy = syf = syg = syh = syy = 0.0
+    for i in range(n):
+        d = abs(tc - t[i])
+        yi = y[i]
+        if d > _TINY:
+            lu = math.log(d / scale)
+            f = math.exp(m * lu)
+            g = f * math.cos(omega * lu)
+            h = f * math.sin(omega * lu)
+        else:
+            f = g = h = 0.0
+        sf += f
+        sg += g
+        sh += h
+        sff += f * f
+        sfg += f * g
+        sfh += f * h
+        sgg += g * g
+        sgh += g * h
+        shh += h * h
+        sy += yi
+        syf += yi * f
+        syg += yi * g
+        syh += yi * h
+        syy += yi * yi
+    ssr, a, b, c1, c2 = _solve3(
+        float(n), sf, sg, sh, sff, sfg, sfh, sgg, sgh, shh, sy, syf, syg, syh, syy
+    )
+    return ssr, a, b, c1, c2
+
+
+@njit
+def _residuals_buf(
+    t: Float64Array, y: Float64Array, tc: float, m: float, omega: float, scale: float,
+    out: Float64Array, buf: Float64Array,
+) -> float:
+    """Write the residuals of the slaved fit at (tc, m, ω) into ``out``; return the SSR.
+
+    ``buf`` (shape (3, n)) holds f, g, h so that the transcendental functions run once.
+    """
+    n = t.shape[0]
+    sf = sg = sh = sff = sfg = sfh = sgg = sgh = shh = 0.0
+    sy = syf = syg = syh = syy = 0.0
+    for i in range(n):
+        d = abs(tc - t[i])
+        yi = y[i]
+        if d > _TINY:
+            lu = math.log(d / scale)
+            f = math.exp(m * lu)
+            g = f * math.cos(omega * lu)
+            h = f * math.sin(omega * lu)
+        else:
+            f = g = h = 0.0
+        buf[0, i] = f
+        buf[1, i] = g
+        buf[2, i] = h
+        sf += f
+        sg += g
+        sh += h
+        sff += f * f
+        sfg += f * g
+        sfh += f * h
+        sgg += g * g
+        sgh += g * h
+        shh += h * h
+        sy += yi
+        syf += yi * f
+        syg += yi * g
+        syh += yi * h
+        syy += yi * yi
+    _, a, b, c1, c2 = _solve3(
+        float(n), sf, sg, sh, sff, sfg, sfh, sgg, sgh, shh, sy, syf, syg, syh, syy
+    )
+    ssr = 0.0
+    for i in range(n):
+        r = y[i] - (a + b * buf[0, i] + c1 * buf[1, i] + c2 * buf[2, i])
+        out[i] = r
+        ssr += r * r
+    return ssr
+
+
+@njit
+def _residuals(
+    t: Float64Array, y: Float64Array, tc: float, m: float, omega: float, scale: float,
+    out: Float64Array,
+) -> float:
+    """:func:`_residuals_buf` with its own scratch buffer."""
+    buf = np.empty((3, t.shape[0]))
+    ssr: float = _residuals_buf(t, y, tc, m, omega, scale, out, buf)
+    return ssr
+
+
+@njit
+def profiled_ssr(t: Float64Array, y: Float64Array, tc: float, m: float, omega: float) -> float:
+    """Return min over (A, B, C1, C2) of the SSR of ``y`` at fixed (tc, m, ω).
+
+    Parameters
+    ----------
+    t : ndarray
+        Times (trading days), any origin.
+    y : ndarray
+        Log prices.
+    tc, m, omega : float
+        Critical time (same units as ``t``), exponent, angular log-frequency.
+
+    Returns
+    -------
+    float
+        The slaved sum of squared residuals (log-price units squared).
+    """
+    scale = max(abs(tc - t[0]), abs(tc - t[-1]), 1.0)
+    out = np.empty(t.shape[0])
+    ssr: float = _residuals(t, y, tc, m, omega, scale, out)
+    return ssr
+
+
+@njit
+def linear_params(
+    t: Float64Array, y: Float64Array, tc: float, m: float, omega: float
+) -> Float64Array:
+    """Return ``[A, B, C1, C2, SSR]`` of the slaved fit at (tc, m, ω), in unscaled time.
+
+    The solve runs in scaled time ``u = |tc − t|/S``; with ``φ0 = ω ln S`` the unscaled
+    parameters are ``B = S^−m B_s``, ``C1 = S^−m (C1_s cos φ0 − C2_s sin φ0)``,
+    ``C2 = S^−m (C1_s sin φ0 + C2_s cos φ0)`` (FS2013 eq. 17, rescaled).
+    """
+    scale = max(abs(tc - t[0]), abs(tc - t[-1]), 1.0)
+    out = np.empty(t.shape[0])
+    ssr = _residuals(t, y, tc, m, omega, scale, out)
+    _, a, bs, c1s, c2s = _fit_window(t, y, tc, m, omega, scale)
+    k = math.exp(-m * math.log(scale))
+    phi0 = omega * math.log(scale)
+    res = np.empty(5)
+    res[0] = a
+    res[1] = k * bs
+    res[2] = k * (c1s * math.cos(phi0) - c2s * math.sin(phi0))
+    res[3] = k * (c1s * math.sin(phi0) + c2s * math.cos(phi0))
+    res[4] = ssr
+    return res
+
+
+@njit
+def lppls_path(
+    t: Float64Array, tc: float, m: float, omega: float, a: float, b: float, c1: float, c2: float
+) -> Float64Array:
+    """Evaluate ``A + |tc−t|^m (B + C1 cos(ω ln|tc−t|) + C2 sin(ω ln|tc−t|))`` at ``t``."""
+    out = np.empty(t.shape[0])
+    for i in range(t.shape[0]):
+        d = abs(tc - t[i])
+        if d > _TINY:
+            ld = math.log(d)
+            out[i] = a + math.exp(m * ld) * (
+                b + c1 * math.cos(omega * ld) + c2 * math.sin(omega * ld)
+            )
+        else:
+            out[i] = a
+    return out
+
+
+@njit
+def grid_nested(
+    y: Float64Array,
+    starts: IntArray,
+    tc_offsets: Float64Array,
+    m_grid: Float64Array,
+    w_grid: Float64Array,
+    tc_lo_frac: float,
+    tc_hi_frac: float,
+    keep: int,
+) -> tuple[Float64Array, Float64Array]:
+    """Grid-search (tc, m, ω) for every nested window ``y[s:]`` at once.
+
+    Parameters
+    ----------
+    y : ndarray, shape (N,)
+        Log prices; time is the index 0..N−1, so the shared right end is t2 = N − 1.
+    starts : ndarray of int, shape (W,)
+        Window starts t1, strictly increasing (longest window first).
+    tc_offsets : ndarray
+        Candidate tc − t2 (trading days). A window with dt = t2 − t1 uses only the offsets in
+        ``[−tc_lo_frac·dt, tc_hi_frac·dt]``.
+    m_grid, w_grid : ndarray
+        Candidate exponents and angular log-frequencies.
+    tc_lo_frac, tc_hi_frac : float
+        The tc search interval per window as fractions of its dt.
+    keep : int
+        How many lowest-SSR candidates to return per window.
+
+    Returns
+    -------
+    best_ssr : ndarray, shape (W, keep)
+        Ascending SSR of the kept candidates (``inf`` where fewer were admissible).
+    best_par : ndarray, shape (W, keep, 3)
+        Their (tc − t2, m, ω).
+    """
+    n = y.shape[0]
+    n_win = starts.shape[0]
+    t2 = float(n - 1)
+    scale = float(n)
+    ymean = 0.0
+    for i in range(n):
+        ymean += y[i]
+    ymean /= n
+    yc = y - ymean
+    # suffix sums of 1, y, y² at each window start
+    suf_y = np.zeros(n_win)
+    suf_yy = np.zeros(n_win)
+    acc_y = 0.0
+    acc_yy = 0.0
+    w = n_win - 1
+    for i in range(n - 1, -1, -1):
+        acc_y += yc[i]
+        acc_yy += yc[i] * yc[i]
+        while w >= 0 and starts[w] == i:
+            suf_y[w] = acc_y
+            suf_yy[w] = acc_yy
+            w -= 1
+    best_ssr = np.full((n_win, keep), np.inf)
+    best_par = np.zeros((n_win, keep, 3))
+    dts = np.empty(n_win)
+    for k in range(n_win):
+        dts[k] = t2 - starts[k]
+    lu = np.empty(n)
+    zero = np.empty(n, dtype=np.bool_)
+    fm = np.empty((m_grid.shape[0], n))
+    cw = np.empty(n)
+    sw = np.empty(n)
+    first = starts[0]
+    for io in range(tc_offsets.shape[0]):
+        off = tc_offsets[io]
+        # which windows admit this offset?
+        any_ok = False
+        for k in range(n_win):
+            if -tc_lo_frac * dts[k] <= off <= tc_hi_frac * dts[k]:
+                any_ok = True
+                break
+        if not any_ok:
+            continue
+        tc = t2 + off
+        for i in range(first, n):
+            d = abs(tc - i)
+            if d > _TINY:
+                lu[i] = math.log(d / scale)
+                zero[i] = False
+            else:
+                lu[i] = 0.0
+                zero[i] = True
+        for im in range(m_grid.shape[0]):
+            for i in range(first, n):
+                fm[im, i] = 0.0 if zero[i] else math.exp(m_grid[im] * lu[i])
+        for iw in range(w_grid.shape[0]):
+            om = w_grid[iw]
+            for i in range(first, n):
+                cw[i] = math.cos(om * lu[i])
+                sw[i] = math.sin(om * lu[i])
+            for im in range(m_grid.shape[0]):
+                sf = sg = sh = sff = sfg = sfh = sgg = sgh = shh = 0.0
+                syf = syg = syh = 0.0
+                k = n_win - 1
+                for i in range(n - 1, first - 1, -1):
+                    f = fm[im, i]
+                    g = f * cw[i]
+                    h = f * sw[i]
+                    yi = yc[i]
+                    sf += f
+                    sg += g
+                    sh += h
+                    sff += f * f
+                    sfg += f * g
+                    sfh += f * h
+                    sgg += g * g
+                    sgh += g * h
+                    shh += h * h
+                    syf += yi * f
+                    syg += yi * g
+                    syh += yi * h
+                    while k >= 0 and starts[k] == i:
+                        if -tc_lo_frac * dts[k] <= off <= tc_hi_frac * dts[k]:
+                            ssr = _solve3(
+                                float(n - i), sf, sg, sh, sff, sfg, sfh, sgg, sgh, shh,
+                                suf_y[k], syf, syg, syh, suf_yy[k],
+                            )[0]
+                            if ssr < best_ssr[k, keep - 1]:
+                                j = keep - 1
+                                while j > 0 and best_ssr[k, j - 1] > ssr:
+                                    best_ssr[k, j] = best_ssr[k, j - 1]
+                                    best_par[k, j, 0] = best_par[k, j - 1, 0]
+                                    best_par[k, j, 1] = best_par[k, j - 1, 1]
+                                    best_par[k, j, 2] = best_par[k, j - 1, 2]
+                                    j -= 1
+                                best_ssr[k, j] = ssr
+                                best_par[k, j, 0] = off
+                                best_par[k, j, 1] = m_grid[im]
+                                best_par[k, j, 2] = om
+                        k -= 1
+    return best_ssr, best_par
+
+
+@njit
+def _clip(x: float, lo: float, hi: float) -> float:
+    return lo if x < lo else (hi if x > hi else x)
+
+
+@njit
+def polish(
+    t: Float64Array,
+    y: Float64Array,
+    start: Float64Array,
+    lo: Float64Array,
+    hi: Float64Array,
+    max_iter: int = 60,
+    tol: float = 1e-12,
+) -> Float64Array:
+    """Bounded Levenberg–Marquardt on the slaved residuals over (tc, m, ω).
+
+    A projected LM (variable projection with the Kaufman Jacobian, taken by forward
+    differences of the slaved residual vector): parameters are mapped to [0, 1] by their
+    bounds; a coordinate at a bound whose gradient points outward is frozen for that step;
+    steps are clipped to the box and accepted only if the SSR falls.
+
+    Parameters
+    ----------
+    t, y : ndarray
+        Window times (trading days) and log prices.
+    start : ndarray, shape (3,)
+        Starting (tc, m, ω), inside the bounds.
+    lo, hi : ndarray, shape (3,)
+        Bounds of (tc, m, ω).
+    max_iter : int
+        Iteration cap.
+    tol : float
+        Stop when an accepted step lowers the SSR by less than ``tol`` relative.
+
+    Returns
+    -------
+    ndarray, shape (5,)
+        ``[tc, m, ω, SSR, iterations]``.
+    """
+    n = t.shape[0]
+    scale = max(float(t[-1] - t[0]), 1.0)
+    span = np.empty(3)
+    p = np.empty(3)
+    for j in range(3):
+        span[j] = hi[j] - lo[j]
+        p[j] = _clip((start[j] - lo[j]) / span[j], 0.0, 1.0) if span[j] > 0 else 0.0
+    theta = np.empty(3)
+    trial = np.empty(3)
+    r = np.empty(n)
+    rt = np.empty(n)
+    jac = np.empty((n, 3))
+    buf = np.empty((3, n))
+    for j in range(3):
+        theta[j] = lo[j] + p[j] * span[j]
+    ssr = _residuals_buf(t, y, theta[0], theta[1], theta[2], scale, r, buf)
+    lam = 1e-3
+    it = 0
+    jtj = np.empty((3, 3))
+    g = np.empty(3)
+    step = np.empty(3)
+    converged = False
+    while it < max_iter and not converged:
+        it += 1
+        # forward-difference Jacobian in the unit box (step away from the upper bound)
+        for j in range(3):
+            if span[j] <= 0:
+                for i in range(n):
+                    jac[i, j] = 0.0
+                continue
+            h = 1e-6 if p[j] <= 0.5 else -1e-6
+            for q in range(3):
+                trial[q] = theta[q]
+            trial[j] = lo[j] + (p[j] + h) * span[j]
+            _residuals_buf(t, y, trial[0], trial[1], trial[2], scale, rt, buf)
+            for i in range(n):
+                jac[i, j] = (rt[i] - r[i]) / h
+        for a in range(3):
+            s = 0.0
+            for i in range(n):
+                s += jac[i, a] * r[i]
+            g[a] = s
+            for b in range(a, 3):
+                s = 0.0
+                for i in range(n):
+                    s += jac[i, a] * jac[i, b]
+                jtj[a, b] = s
+                jtj[b, a] = s
+        free = np.ones(3, dtype=np.bool_)
+        for j in range(3):
+            # descent direction is -g; frozen if it leaves the box
+            if span[j] <= 0 or (p[j] <= 0.0 and g[j] > 0) or (p[j] >= 1.0 and g[j] < 0):
+                free[j] = False
+        improved = False
+        while lam < 1e12:
+            # solve (JᵀJ + λ diag) step = −g on the free coordinates (3×3 Gauss elimination)
+            mat = np.zeros((3, 4))
+            for a in range(3):
+                if not free[a]:
+                    mat[a, a] = 1.0
+                    continue
+                for b in range(3):
+                    if free[b]:
+                        mat[a, b] = jtj[a, b]
+                mat[a, a] += lam * max(jtj[a, a], 1e-12)
+                mat[a, 3] = -g[a]
+            ok = True
+            for c in range(3):
+                piv = c
+                for a in range(c + 1, 3):
+                    if abs(mat[a, c]) > abs(mat[piv, c]):
+                        piv = a
+                if abs(mat[piv, c]) < 1e-300:
+                    ok = False
+                    break
+                if piv != c:
+                    for b in range(4):
+                        tmp = mat[c, b]
+                        mat[c, b] = mat[piv, b]
+                        mat[piv, b] = tmp
+                for a in range(c + 1, 3):
+                    fac = mat[a, c] / mat[c, c]
+                    for b in range(c, 4):
+                        mat[a, b] -= fac * mat[c, b]
+            if not ok:
+                lam *= 10.0
+                continue
+            for c in range(2, -1, -1):
+                s = mat[c, 3]
+                for b in range(c + 1, 3):
+                    s -= mat[c, b] * step[b]
+                step[c] = s / mat[c, c]
+            for j in range(3):
+                trial[j] = lo[j] + _clip(p[j] + step[j], 0.0, 1.0) * span[j]
+            new = _residuals_buf(t, y, trial[0], trial[1], trial[2], scale, rt, buf)
+            if new < ssr:
+                rel = (ssr - new) / max(ssr, 1e-300)
+                for j in range(3):
+                    p[j] = _clip(p[j] + step[j], 0.0, 1.0)
+                    theta[j] = trial[j]
+                for i in range(n):
+                    r[i] = rt[i]
+                ssr = new
+                lam = max(lam / 4.0, 1e-9)
+                improved = True
+                if rel < tol:
+                    converged = True
+                break
+            lam *= 4.0
+        if not improved:
+            break
+    out = np.empty(5)
+    out[0] = theta[0]
+    out[1] = theta[1]
+    out[2] = theta[2]
+    out[3] = ssr
+    out[4] = float(it)
+    return out
+
+
+@njit
+def polish_many(
+    y: Float64Array,
+    starts: IntArray,
+    cand: Float64Array,
+    lo: Float64Array,
+    hi: Float64Array,
+    max_iter: int,
+) -> Float64Array:
+    """Polish every kept candidate of every nested window; return each window's best.
+
+    Parameters
+    ----------
+    y : ndarray, shape (N,)
+        Log prices; time is the index, t2 = N − 1.
+    starts : ndarray of int, shape (W,)
+        Window starts.
+    cand : ndarray, shape (W, K, 3)
+        Starting (tc, m, ω) per window (absolute tc); rows with NaN tc are skipped.
+    lo, hi : ndarray, shape (W, 3)
+        Bounds per window.
+    max_iter : int
+        LM iteration cap.
+
+    Returns
+    -------
+    ndarray, shape (W, 4)
+        Best ``[tc, m, ω, SSR]`` per window (SSR ``inf`` when no candidate was given).
+    """
+    n = y.shape[0]
+    n_win = starts.shape[0]
+    t_all = np.arange(n).astype(np.float64)
+    out = np.full((n_win, 4), np.inf)
+    for k in range(n_win):
+        s = starts[k]
+        t = t_all[s:]
+        yy = y[s:]
+        for c in range(cand.shape[1]):
+            if np.isnan(cand[k, c, 0]):
+                continue
+            res = polish(t, yy, cand[k, c], lo[k], hi[k], max_iter, 1e-9)
+            if res[3] < out[k, 3]:
+                out[k, 0] = res[0]
+                out[k, 1] = res[1]
+                out[k, 2] = res[2]
+                out[k, 3] = res[3]
+    return out
+
+
+@njit
+def fit_batch(
+    t: Float64Array,
+    ys: Float64Array,
+    cand: Float64Array,
+    lo: Float64Array,
+    hi: Float64Array,
+    max_iter: int,
+) -> Float64Array:
+    """Fit many series on the same time axis from the same starting points.
+
+    Used for the synthetic series of DS LPPLS Trust: every row of ``ys`` is polished from each
+    row of ``cand`` and the lowest SSR is kept.
+
+    Parameters
+    ----------
+    t : ndarray, shape (n,)
+        Times (trading days).
+    ys : ndarray, shape (R, n)
+        Log-price series.
+    cand : ndarray, shape (K, 3)
+        Starting (tc, m, ω).
+    lo, hi : ndarray, shape (3,)
+        Bounds of (tc, m, ω).
+    max_iter : int
+        LM iteration cap.
+
+    Returns
+    -------
+    ndarray, shape (R, 9)
+        ``[tc, m, ω, SSR, A, B, C1, C2, relative error]`` per series, with the relative
+        error the mean of |exp(residual) − 1| (|p − p̂|/p̂ in price units).
+    """
+    n_rep = ys.shape[0]
+    n = t.shape[0]
+    out = np.empty((n_rep, 9))
+    for r in range(n_rep):
+        y = np.ascontiguousarray(ys[r])
+        best = np.full(4, np.inf)
+        for c in range(cand.shape[0]):
+            res = polish(t, y, cand[c], lo, hi, max_iter, 1e-9)
+            if res[3] < best[3]:
+                best[:] = res[:4]
+        lin = linear_params(t, y, best[0], best[1], best[2])
+        path = lppls_path(t, best[0], best[1], best[2], lin[0], lin[1], lin[2], lin[3])
+        rel = 0.0
+        for i in range(n):
+            rel += abs(math.exp(y[i] - path[i]) - 1.0)
+        out[r, 0] = best[0]
+        out[r, 1] = best[1]
+        out[r, 2] = best[2]
+        out[r, 3] = lin[4]
+        out[r, 4] = lin[0]
+        out[r, 5] = lin[1]
+        out[r, 6] = lin[2]
+        out[r, 7] = lin[3]
+        out[r, 8] = rel / n
+    return out

@@ -1,0 +1,220 @@
+"""The LPPLS fitting engine on plain arrays: nested-window grid, polish, derived quantities.
+
+Shared by :func:`bubblescope.detect.lppls.lppls_fit` (one window) and the DS LPPLS indicators
+(126 nested windows per date). Time is the observation index (trading days); the windows all
+end at t2 = N − 1 of the array they are given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bubblescope._kernels import lppls as K
+from bubblescope._typing import Float64Array
+from bubblescope.detect._lppls_config import (
+    GridSpec,
+    LPPLSFilter,
+    OscillationFormula,
+    SearchSpace,
+    oscillations,
+)
+
+__all__ = ["NestedFits", "fit_nested", "trust_fractions"]
+
+#: A parameter within this fraction of its search range from a bound is "at the boundary".
+BOUNDARY_TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class NestedFits:
+    """Best fit of every nested window (arrays of shape (W,)); tc is an absolute index."""
+
+    starts: np.ndarray
+    t2: int
+    tc: Float64Array
+    m: Float64Array
+    omega: Float64Array
+    ssr: Float64Array
+    a: Float64Array
+    b: Float64Array
+    c1: Float64Array
+    c2: Float64Array
+    relative_error: Float64Array
+    lo: Float64Array
+    hi: Float64Array
+    candidates: Float64Array
+
+    @property
+    def dt(self) -> Float64Array:
+        """t2 − t1 per window (trading days)."""
+        return (self.t2 - self.starts).astype(np.float64)
+
+    @property
+    def c(self) -> Float64Array:
+        """|C| = √(C1² + C2²)."""
+        return np.hypot(self.c1, self.c2)
+
+    @property
+    def damping(self) -> Float64Array:
+        """m|B| / (ω|C|)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return self.m * np.abs(self.b) / (self.omega * self.c)
+
+    def oscillations(self, formula: OscillationFormula = "ln_ratio_2pi") -> Float64Array:
+        """Oscillation count per window."""
+        return oscillations(self.omega, self.tc, self.starts.astype(np.float64),
+                            float(self.t2), formula)
+
+    def at_boundary(self) -> np.ndarray:
+        """Boolean (W, 3): (tc, m, ω) at a bound of the search space."""
+        theta = np.column_stack([self.tc, self.m, self.omega])
+        span = np.maximum(self.hi - self.lo, 1e-300)
+        return (np.abs(theta - self.lo) <= BOUNDARY_TOL * span) | (
+            np.abs(self.hi - theta) <= BOUNDARY_TOL * span
+        )
+
+    def passes(self, flt: LPPLSFilter) -> np.ndarray:
+        """Which windows satisfy ``flt``."""
+        return flt.passes(
+            m=self.m,
+            omega=self.omega,
+            tc_offset=self.tc - self.t2,
+            dt=self.dt,
+            n_oscillations=self.oscillations(flt.oscillation_formula),
+            damping=self.damping,
+            relative_error=self.relative_error,
+        )
+
+
+def _bounds(starts: np.ndarray, t2: int, space: SearchSpace) -> tuple[Float64Array, Float64Array]:
+    dt = (t2 - starts).astype(np.float64)
+    lo = np.column_stack([t2 + space.tc[0] * dt, np.full(dt.shape, space.m[0]),
+                          np.full(dt.shape, space.omega[0])])
+    hi = np.column_stack([t2 + space.tc[1] * dt, np.full(dt.shape, space.m[1]),
+                          np.full(dt.shape, space.omega[1])])
+    return lo, hi
+
+
+def fit_nested(
+    y: Float64Array,
+    starts: np.ndarray,
+    space: SearchSpace,
+    grid: GridSpec,
+    extra_starts: Float64Array | None = None,
+) -> NestedFits:
+    """Fit every window ``y[s:]`` (s in ``starts``, increasing) by grid scan + bounded LM.
+
+    Parameters
+    ----------
+    y : ndarray, shape (N,)
+        Log prices; t2 = N − 1.
+    starts : ndarray of int
+        Window starts, strictly increasing.
+    space : SearchSpace
+        Bounds of (tc, m, ω).
+    grid : GridSpec
+        Grid resolution and number of polished candidates.
+    extra_starts : ndarray, shape (W, R, 3), optional
+        Further starting points (absolute tc) per window, e.g. random draws.
+
+    Returns
+    -------
+    NestedFits
+    """
+    y = np.ascontiguousarray(y, dtype=np.float64)
+    starts = np.ascontiguousarray(starts, dtype=np.int64)
+    n = y.shape[0]
+    t2 = n - 1
+    dt_max = float(t2 - starts[0])
+    offsets = np.linspace(space.tc[0] * dt_max, space.tc[1] * dt_max, grid.n_tc)
+    m_grid = np.linspace(space.m[0], space.m[1], grid.n_m)
+    w_grid = np.linspace(space.omega[0], space.omega[1], grid.n_omega)
+    best_ssr, best_par = K.grid_nested(
+        y, starts, offsets, m_grid, w_grid, -space.tc[0], space.tc[1], grid.keep
+    )
+    cand = best_par.copy()
+    cand[:, :, 0] += t2
+    cand[~np.isfinite(best_ssr), 0] = np.nan
+    lo, hi = _bounds(starts, t2, space)
+    # windows whose tc interval holds no grid offset start from the interval's midpoint
+    empty = ~np.isfinite(best_ssr[:, 0])
+    if empty.any():
+        mid = 0.5 * (lo[empty] + hi[empty])
+        cand[empty, 0, :] = mid
+    if extra_starts is not None:
+        cand = np.concatenate([cand, extra_starts], axis=1)
+    cand = np.ascontiguousarray(cand)
+    best = K.polish_many(y, starts, cand, np.ascontiguousarray(lo), np.ascontiguousarray(hi),
+                         grid.max_iter)
+    w = starts.shape[0]
+    lin = np.empty((w, 5))
+    rel = np.empty(w)
+    t_all = np.arange(n, dtype=np.float64)
+    for k in range(w):
+        s = int(starts[k])
+        t = t_all[s:]
+        lin[k] = K.linear_params(t, y[s:], best[k, 0], best[k, 1], best[k, 2])
+        path = K.lppls_path(t, best[k, 0], best[k, 1], best[k, 2], *lin[k, :4])
+        rel[k] = float(np.mean(np.abs(np.expm1(y[s:] - path))))
+    return NestedFits(
+        starts=starts, t2=t2, tc=best[:, 0].copy(), m=best[:, 1].copy(),
+        omega=best[:, 2].copy(), ssr=lin[:, 4].copy(), a=lin[:, 0].copy(), b=lin[:, 1].copy(),
+        c1=lin[:, 2].copy(), c2=lin[:, 3].copy(), relative_error=rel, lo=lo, hi=hi,
+        candidates=cand,
+    )
+
+
+def trust_fractions(
+    y: Float64Array,
+    fits: NestedFits,
+    flt: LPPLSFilter,
+    n_synthetic: int,
+    seed: np.random.SeedSequence,
+    grid: GridSpec,
+) -> tuple[Float64Array, Float64Array]:
+    """Per window, the fraction of synthetic series (fit + resampled residuals) passing ``flt``.
+
+    Each window's ``n_synthetic`` series are its fitted LPPLS path plus residuals resampled
+    with replacement (Sornette et al. 2015), each refitted by bounded LM started from the
+    window's best fit and its grid candidates.
+
+    Returns
+    -------
+    positive, negative : ndarray, shape (W,)
+        Fractions passing with B < 0 and with B > 0.
+    """
+    w = fits.starts.shape[0]
+    n = y.shape[0]
+    t_all = np.arange(n, dtype=np.float64)
+    pos = np.empty(w)
+    neg = np.empty(w)
+    children = seed.spawn(w)
+    for k in range(w):
+        s = int(fits.starts[k])
+        t = t_all[s:]
+        path = K.lppls_path(t, fits.tc[k], fits.m[k], fits.omega[k], fits.a[k], fits.b[k],
+                            fits.c1[k], fits.c2[k])
+        resid = y[s:] - path
+        gen = np.random.default_rng(children[k])
+        idx = gen.integers(0, resid.shape[0], size=(n_synthetic, resid.shape[0]))
+        ys = np.ascontiguousarray(path[None, :] + resid[idx])
+        cand = [np.array([fits.tc[k], fits.m[k], fits.omega[k]])]
+        cand += [c for c in fits.candidates[k] if np.isfinite(c[0])][:1]
+        out = K.fit_batch(t, ys, np.ascontiguousarray(np.array(cand)), fits.lo[k], fits.hi[k],
+                          grid.max_iter)
+        m, om, tc = out[:, 1], out[:, 2], out[:, 0]
+        b = out[:, 5]
+        c = np.hypot(out[:, 6], out[:, 7])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            damping = m * np.abs(b) / (om * c)
+        ok = flt.passes(
+            m=m, omega=om, tc_offset=tc - fits.t2, dt=np.full(m.shape, float(fits.t2 - s)),
+            n_oscillations=oscillations(om, tc, float(s), float(fits.t2),
+                                        flt.oscillation_formula),
+            damping=damping, relative_error=out[:, 8],
+        )
+        pos[k] = float(np.mean(ok & (b < 0)))
+        neg[k] = float(np.mean(ok & (b > 0)))
+    return pos, neg

@@ -1,0 +1,271 @@
+"""DS LPPLS Confidence and Trust over a range of dates (Sornette et al. 2015).
+
+For each "present" date t2, every window of a :class:`WindowSet` ending at t2 is fitted (grid
+over (tc, m, ω) shared by all windows, then bounded LM polishing). Then
+
+* **Confidence** = (number of windows whose fit passes filter 1 with B < 0) / (number of
+  windows) for positive bubbles, and likewise with B > 0 for negative bubbles. The denominator
+  is *all* windows, as in FCO's definition (the ``lppls`` package divides by same-sign fits).
+* **Trust** = median over windows of the fraction of ``n_synthetic`` synthetic series (the
+  window's fitted LPPLS path plus its residuals resampled with replacement) whose refits pass
+  filter 2 with the same sign of B. Refits start from the window's fit and best grid point.
+
+Dates are independent chunks mapped by :func:`bubblescope.parallel.map_chunks`, each with its
+own child seed, so serial and parallel runs are identical.
+
+References
+----------
+Sornette, D., Demos, G., Zhang, Q., Cauwels, P., Filimonov, V. and Zhang, Q. (2015). Real-time
+prediction and post-mortem analysis of the Shanghai 2015 stock market bubble and crash.
+Journal of Investment Strategies 4(4), 77–95.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from bubblescope._typing import Float64Array, JSONDict, ProgressCallback, RngLike
+from bubblescope.data.validate import validate_series
+from bubblescope.detect._lppls_config import GridSpec, LPPLSFilter, SearchSpace, WindowSet
+from bubblescope.detect._lppls_engine import fit_nested, trust_fractions
+from bubblescope.detect._lppls_time import locate
+from bubblescope.errors import InputError
+from bubblescope.parallel import map_chunks, spawn_seeds
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["COLUMNS", "LPPLSIndicators", "lppls_confidence"]
+
+#: Columns of :meth:`LPPLSIndicators.to_frame`.
+COLUMNS: tuple[str, ...] = (
+    "confidence_pos",
+    "confidence_neg",
+    "trust_pos",
+    "trust_neg",
+    "tc_median_pos",
+    "tc_median_neg",
+)
+
+
+@dataclass(frozen=True)
+class _DateTask:
+    y: Float64Array
+    starts: np.ndarray
+    space: SearchSpace
+    grid: GridSpec
+    flt: LPPLSFilter
+    trust_flt: LPPLSFilter | None
+    n_synthetic: int
+    seed: np.random.SeedSequence
+
+
+def _run_date(task: _DateTask) -> tuple[float, ...]:
+    """Indicators of one t2 (module level so process and Dask executors can pickle it)."""
+    fits = fit_nested(task.y, task.starts, task.space, task.grid)
+    ok = fits.passes(task.flt)
+    w = float(task.starts.shape[0])
+    pos = ok & (fits.b < 0)
+    neg = ok & (fits.b > 0)
+    offset = fits.tc - fits.t2
+    tc_pos = float(np.median(offset[pos])) if pos.any() else np.nan
+    tc_neg = float(np.median(offset[neg])) if neg.any() else np.nan
+    trust_pos = trust_neg = np.nan
+    if task.trust_flt is not None:
+        fp, fn = trust_fractions(task.y, fits, task.trust_flt, task.n_synthetic, task.seed,
+                                 task.grid)
+        trust_pos = float(np.median(fp))
+        trust_neg = float(np.median(fn))
+    return (float(pos.sum()) / w, float(neg.sum()) / w, trust_pos, trust_neg, tc_pos, tc_neg)
+
+
+@dataclass(frozen=True)
+class LPPLSIndicators:
+    """DS LPPLS Confidence and Trust by date.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        Indexed by t2 (dates or positions); columns :data:`COLUMNS`. ``tc_median_*`` is the
+        median tc − t2 (trading days) of the qualifying windows; Trust columns are NaN when
+        Trust was not computed.
+    prices : pandas.Series
+        The input prices (for plotting).
+    windows : WindowSet
+    filter, trust_filter : LPPLSFilter
+    space : SearchSpace
+    n_synthetic : int
+        Synthetic series per window for Trust (0 when not computed).
+    """
+
+    frame: pd.DataFrame
+    prices: pd.Series = field(repr=False)
+    windows: WindowSet
+    filter: LPPLSFilter
+    trust_filter: LPPLSFilter
+    space: SearchSpace
+    n_synthetic: int
+
+    def to_frame(self) -> pd.DataFrame:
+        """The indicators by date (a copy)."""
+        return self.frame.copy()
+
+    def to_dict(self) -> JSONDict:
+        """Return a JSON-ready dict: settings and one record per date."""
+        return {
+            "windows": self.windows.to_dict(),
+            "filter": self.filter.to_dict(),
+            "trust_filter": self.trust_filter.to_dict(),
+            "search_space": self.space.to_dict(),
+            "n_synthetic": self.n_synthetic,
+            "rows": self.frame.reset_index().rename(columns={"index": "t2"}).to_dict("records"),
+        }
+
+    def summary(self) -> str:
+        """Text summary: settings, the last date and the peaks."""
+        f = self.frame
+        lines = [
+            f"DS LPPLS indicators: {len(f)} date(s), {len(self.windows)} windows "
+            f"({self.windows.max_window}->{self.windows.min_window} step {self.windows.step})",
+        ]
+        if len(f):
+            last = f.iloc[-1]
+            lines.append(
+                f"  last t2 {_fmt(f.index[-1])}: confidence +{last['confidence_pos']:.3f} / "
+                f"-{last['confidence_neg']:.3f}, trust +{last['trust_pos']:.3f} / "
+                f"-{last['trust_neg']:.3f}"
+            )
+            for col in ("confidence_pos", "confidence_neg"):
+                k = int(np.nanargmax(f[col].to_numpy()))
+                lines.append(f"  peak {col}: {f[col].iloc[k]:.3f} at {_fmt(f.index[k])}")
+        return "\n".join(lines)
+
+    def plot(self) -> Figure:
+        """Price (log scale) above positive/negative Confidence (and Trust when computed)."""
+        import matplotlib.pyplot as plt
+
+        fig, (ax0, ax1) = plt.subplots(2, 1, figsize=(10, 6), sharex=True,
+                                       gridspec_kw={"height_ratios": [2, 1]})
+        f = self.frame
+        p = self.prices.loc[f.index[0]:f.index[-1]] if len(f) else self.prices
+        ax0.plot(p.index, p.to_numpy(), color="0.3", lw=1)
+        ax0.set_yscale("log")
+        ax0.set_ylabel("price (log scale)")
+        ax1.plot(f.index, f["confidence_pos"], color="tab:red", label="confidence (B<0)")
+        ax1.plot(f.index, f["confidence_neg"], color="tab:green", label="confidence (B>0)")
+        if f["trust_pos"].notna().any():
+            ax1.plot(f.index, f["trust_pos"], color="tab:red", ls=":", label="trust (B<0)")
+            ax1.plot(f.index, f["trust_neg"], color="tab:green", ls=":", label="trust (B>0)")
+        ax1.set_ylim(0, 1)
+        ax1.set_ylabel("fraction")
+        ax1.legend(loc="upper left", fontsize="small")
+        ax0.set_title("DS LPPLS Confidence")
+        return fig
+
+
+def _fmt(x: object) -> str:
+    return str(x.date()) if isinstance(x, pd.Timestamp) else str(x)
+
+
+def lppls_confidence(
+    prices: Any,
+    dates: Iterable[object] | None = None,
+    *,
+    windows: WindowSet | None = None,
+    filter: LPPLSFilter | None = None,
+    trust_filter: LPPLSFilter | None = None,
+    trust: bool = False,
+    n_synthetic: int = 100,
+    space: SearchSpace | None = None,
+    grid: GridSpec | None = None,
+    rng: RngLike = None,
+    n_jobs: int | None = None,
+    executor: Executor | None = None,
+    progress: ProgressCallback | None = None,
+) -> LPPLSIndicators:
+    """DS LPPLS Confidence (and optionally Trust) for positive and negative bubbles.
+
+    Parameters
+    ----------
+    prices : pandas.Series or array-like
+        Positive prices, one per trading day, no gaps.
+    dates : iterable of date-like or int, optional
+        The t2 values (a date means the last observation on or before it). Default: every
+        observation with at least ``windows.max_window`` observations up to it.
+    windows : WindowSet, optional
+        Nested windows per date; default 750 → 125 in steps of 5 (126 windows).
+    filter : LPPLSFilter, optional
+        Qualification for Confidence; default :meth:`LPPLSFilter.fco_confidence`.
+    trust_filter : LPPLSFilter, optional
+        Qualification for Trust; default :meth:`LPPLSFilter.fco_trust`.
+    trust : bool
+        Compute Trust (refits ``n_synthetic`` series per window: about 100× the cost of
+        Confidence).
+    n_synthetic : int
+        Synthetic series per window for Trust (100 in Sornette et al. 2015).
+    space : SearchSpace, optional
+        Search bounds; default :meth:`SearchSpace.fco`.
+    grid : GridSpec, optional
+        Grid and polishing settings; default ``GridSpec()``.
+    rng : int, Generator, SeedSequence or None
+        Seeds the Trust resampling (one child per date).
+    n_jobs, executor : optional
+        Parallelism over dates, as in :func:`bubblescope.parallel.map_chunks`.
+    progress : callable, optional
+        ``progress(done, total)`` over dates.
+
+    Returns
+    -------
+    LPPLSIndicators
+
+    Raises
+    ------
+    InputError
+        Bad prices, a date with fewer than ``windows.max_window`` observations up to it, or
+        ``n_synthetic < 1`` with ``trust``.
+    """
+    windows = windows or WindowSet()
+    flt = filter or LPPLSFilter.fco_confidence()
+    tflt = trust_filter or LPPLSFilter.fco_trust()
+    space = space or SearchSpace.fco()
+    grid = grid or GridSpec()
+    if trust and n_synthetic < 1:
+        raise InputError(f"n_synthetic must be at least 1 for Trust, got {n_synthetic}")
+    vs = validate_series(prices, min_points=windows.max_window, name="prices",
+                         purpose=f"LPPLS windows of {windows.max_window} observations")
+    index = vs.index
+    logp = np.log(vs.values)
+    need = windows.max_window
+    if dates is None:
+        positions = list(range(need - 1, len(logp)))
+    else:
+        positions = sorted({locate(index, d, side="right", what="date") for d in dates})
+        if not positions:
+            raise InputError("no dates given")
+        short = [p for p in positions if p + 1 < need]
+        if short:
+            raise InputError(
+                f"date {_fmt(index[short[0]])} has {short[0] + 1} observations up to it; the "
+                f"longest window needs {need}",
+                hint="pick later dates or a smaller WindowSet.max_window",
+            )
+    starts = (need - windows.lengths).astype(np.int64)
+    seeds = spawn_seeds(rng, len(positions)) if trust else [np.random.SeedSequence(0)] * len(
+        positions)
+    tasks = [
+        _DateTask(np.ascontiguousarray(logp[p - need + 1 : p + 1]), starts, space, grid, flt,
+                  tflt if trust else None, n_synthetic, s)
+        for p, s in zip(positions, seeds, strict=True)
+    ]
+    rows = map_chunks(_run_date, tasks, executor=executor, n_jobs=n_jobs, progress=progress)
+    frame = pd.DataFrame(rows, columns=list(COLUMNS), index=index[positions])
+    frame.index.name = "t2"
+    return LPPLSIndicators(frame=frame, prices=vs.series, windows=windows, filter=flt,
+                           trust_filter=tflt, space=space,
+                           n_synthetic=n_synthetic if trust else 0)
