@@ -154,7 +154,8 @@ class DrawdownResult:
                 f"{'recovery':>12} {'periods down':>13}"
             )
             for row in self.episodes.itertuples(index=False):
-                rec = _fmt_date(row.recovery) if isinstance(row.recovery, pd.Timestamp) else "not yet"
+                recovered = isinstance(row.recovery, pd.Timestamp)
+                rec = _fmt_date(row.recovery) if recovered else "not yet"
                 lines.append(
                     f"{_fmt_date(row.peak):>12} {row.peak_price:>11,.2f} "
                     f"{_fmt_date(row.trough):>12} {row.trough_price:>11,.2f} "
