@@ -224,6 +224,8 @@ def import_frame(
         When the store cannot be written.
     """
     _check_dataset(dataset)
+    if frame.empty:
+        raise InputError(f"nothing to import for {symbol or 'the store'}: the frame is empty")
     if symbol is None:
         label = next((c for c in ("symbol", "ticker") if c in frame.columns), None)
         if label is None or frame[label].nunique() != 1:
@@ -233,8 +235,6 @@ def import_frame(
     if dataset == "prices":
         symbol = symbol.upper()
     _check_symbol(symbol)
-    if frame.empty:
-        raise InputError(f"nothing to import for {symbol}: the frame is empty")
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -332,6 +332,11 @@ def _connect() -> Iterator[Any]:
         con.close()
 
 
+def _one_line(exc: BaseException) -> str:
+    """DuckDB messages span lines (with a caret diagram); errors print as one line."""
+    return " ".join(str(exc).split())
+
+
 def _run(sql: str, files: list[Path], what: str) -> pd.DataFrame:
     import duckdb
 
@@ -341,7 +346,7 @@ def _run(sql: str, files: list[Path], what: str) -> pd.DataFrame:
             return result
     except duckdb.Error as exc:
         _check_files(files, ())
-        raise StoreError(f"store query on {what} failed: {exc}") from exc
+        raise StoreError(f"store query on {what} failed: {_one_line(exc)}") from exc
 
 
 def load_dataset(dataset: str, symbol: str | None = None) -> pd.DataFrame:
@@ -455,8 +460,8 @@ def query(sql: str) -> pd.DataFrame:
             result: pd.DataFrame = con.execute(sql).df()
             return result
     except duckdb.CatalogException as exc:
-        raise StoreError(f"store query failed: {exc}",
+        raise StoreError(f"store query failed: {_one_line(exc)}",
                          hint="a dataset with no imports has no view; import data first") from exc
     except duckdb.Error as exc:
         _check_files(all_files, ())
-        raise StoreError(f"store query failed: {exc}") from exc
+        raise StoreError(f"store query failed: {_one_line(exc)}") from exc
