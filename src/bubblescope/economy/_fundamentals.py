@@ -144,7 +144,10 @@ def fact_part(fact_id: str, value: float, unit: str, *, name: str) -> Input:
     fact = _get_fact(fact_id)
     haystack = " ".join(str(getattr(fact, f, "") or "")
                         for f in ("value_text", "note", "description", "source_title"))
-    if float(value) not in _numbers_in(haystack):
+    numbers = _numbers_in(haystack)
+    if fact.value is not None:
+        numbers.add(abs(float(fact.value)))
+    if abs(float(value)) not in numbers:
         raise DataError(f"fact {fact_id} does not state {value:g} ({fact.value_text!r})",
                         hint="check the fact base or pass the value as an assumption")
     return Input(name, Q(value, unit), "fact", _fact_label(fact))

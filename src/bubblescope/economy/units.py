@@ -102,7 +102,8 @@ for _sym, _scale in (("h", 1.0), ("day", 24.0), ("week", 168.0), ("month", _HOUR
                      ("year", 8760.0)):
     _register(_u(_sym, _scale, _TIME))
 UNITS["years"] = UNITS["year"]
-_register(_u("1", 1.0, _NONE), "fraction", "ratio", "x")
+_register(_u("1", 1.0, _NONE), "fraction", "ratio")
+_register(_u("x", 1.0, _NONE))
 _register(_u("%", 0.01, _NONE))
 _register(_u("pp", 0.01, _NONE))
 _register(_u("item", 1.0, (0, 0, 0, 1)), "GPU", "household", "households")
@@ -225,7 +226,8 @@ class Quantity:
         return other <= self
 
     def __str__(self) -> str:
-        return f"{self.value:,.6g} {self.unit.symbol}"
+        suffix = "" if self.unit.symbol == "1" else f" {self.unit.symbol}"
+        return f"{self.value:,.6g}{suffix}"
 
     def to_dict(self) -> dict[str, Any]:
         """``{"value": float, "unit": str}`` (JSON-ready; non-finite values become None)."""

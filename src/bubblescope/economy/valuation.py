@@ -1,0 +1,565 @@
+r"""Valuation: multiples against history, reverse DCF, Sequoia's revenue gap, Nadella's test.
+
+* **Multiples.** P/E = price / EPS (or market cap / net income), P/S = market cap / sales,
+  market cap / GDP; set beside the sourced historical readings (Cisco and Yahoo in 2000, the
+  CAPE record, Nvidia in 2025; facts VAL-02..06, VAL-10, MAC-09).
+* **Reverse DCF** (Mauboussin & Rappaport): the growth ``g`` of free cash flow over ``N`` years
+  that makes :math:`P = \\sum_{t=1}^{N} FCF_0 (1+g)^t/(1+r)^t + TV_N/(1+r)^N`, with the Gordon
+  terminal value :math:`TV_N = FCF_N (1+g_\\infty)/(r-g_\\infty)`; solved with
+  :func:`scipy.optimize.brentq`. No root → :class:`NoSolutionError`.
+* **Sequoia's question** (Cahn 2023, 2024): revenue needed = data-centre GPU run-rate /
+  GPU share of data-centre cost / (1 − end-user gross margin), i.e. run-rate × 2 × 2; against
+  the AI revenue assumed, the gap.
+* **Nadella's test**: AI proves its value when real GDP grows ~10% (world) or 5–7% (developed);
+  stated as a comparison with an observed growth rate.
+
+References
+----------
+M. Mauboussin & A. Rappaport, *Expectations Investing* (2001; rev. 2021).
+D. Cahn, "AI's $200B Question" (Sequoia, Sept 2023) and "AI's $600B Question" (June 2024)
+[VAL-07, VAL-08]. S. Nadella on the Dwarkesh Patel podcast, 2025-02-19 [VAL-09].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from bubblescope._typing import Float64Array
+from bubblescope.economy._fundamentals import (
+    Input,
+    assumption,
+    fact_number,
+    fact_part,
+    format_inputs,
+    inputs_to_dicts,
+    user_input,
+)
+from bubblescope.economy.units import Q
+from bubblescope.errors import ConvergenceError, DataError, InputError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "Multiple",
+    "MultiplesTable",
+    "NadellaTest",
+    "NoSolutionError",
+    "ReverseDCFResult",
+    "SequoiaGap",
+    "dcf_value",
+    "history_multiples",
+    "multiple",
+    "nadella_test",
+    "nvidia_fcf_from_filing",
+    "reverse_dcf",
+    "sequoia_2023",
+    "sequoia_2024",
+    "sequoia_gap",
+]
+
+
+class NoSolutionError(ConvergenceError):
+    """No growth rate in the search bracket reproduces the price."""
+
+
+# --------------------------------------------------------------------------------------------
+# Multiples
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Multiple:
+    """A valuation multiple with its numerator and denominator (or a sourced reading)."""
+
+    label: str
+    kind: str
+    value: float
+    inputs: tuple[Input, ...]
+
+
+def multiple(label: str, kind: str, numerator: Input, denominator: Input) -> Multiple:
+    """``numerator / denominator`` as a multiple; both in money units (or both per share).
+
+    Raises
+    ------
+    UnitError
+        When the two are not in the same dimension.
+    InputError
+        When the denominator is not positive.
+    """
+    ratio = (numerator.quantity / denominator.quantity)
+    if denominator.value <= 0:
+        raise InputError(f"{label}: {kind} needs a positive denominator, got "
+                         f"{denominator.quantity}", hint="a multiple of a loss is undefined")
+    return Multiple(label, kind, ratio.m_as("1"), (numerator, denominator))
+
+
+def _reading(label: str, kind: str, fid: str, value: float) -> Multiple:
+    item = fact_part(fid, value, "x", name=f"{label} {kind}")
+    return Multiple(label, kind, value, (item,))
+
+
+@dataclass(frozen=True)
+class MultiplesTable:
+    """Multiples side by side (computed and sourced readings)."""
+
+    rows: tuple[Multiple, ...]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per multiple."""
+        return pd.DataFrame([{"label": m.label, "kind": m.kind, "value": m.value,
+                              "source": "; ".join(f"{i.kind}: {i.source}" for i in m.inputs)}
+                             for m in self.rows]).set_index("label")
+
+    def summary(self) -> str:
+        """Table and inputs."""
+        frame = self.to_frame()
+        return "\n".join([frame[["kind", "value"]].round(2).to_string(),
+                          format_inputs(i for m in self.rows for i in m.inputs)])
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {"multiples": self.to_frame().reset_index().to_dict(orient="records"),
+                "inputs": inputs_to_dicts(i for m in self.rows for i in m.inputs)}
+
+    def plot(self) -> Figure:
+        """P/E readings on a log scale."""
+        import matplotlib.pyplot as plt
+
+        pe = [m for m in self.rows if "P/E" in m.kind or "CAPE" in m.kind]
+        fig, ax = plt.subplots(figsize=(8, 4.5))
+        ax.barh([f"{m.label} ({m.kind})" for m in pe], [m.value for m in pe])
+        ax.set_xscale("log")
+        ax.set_xlabel("multiple (log scale)")
+        ax.set_title("Price/earnings against history")
+        fig.tight_layout()
+        return fig
+
+
+def history_multiples(extra: Sequence[Multiple] = ()) -> MultiplesTable:
+    """Sourced multiples (2000 and 2025) plus computed ones, and any ``extra`` rows.
+
+    Computed: Nvidia's trailing P/E from price and EPS (VAL-02 inputs), Yahoo's from market value
+    and net income (VAL-06 inputs), and market cap / GDP for Nvidia (2025), Cisco (2000) and
+    Yahoo (1999) with labelled GDP assumptions.
+    """
+    nv_price = fact_part("VAL-02", 207, "USD", name="Nvidia share price, low of range")
+    nv_eps = fact_part("VAL-02", 3.51, "USD", name="Nvidia TTM diluted EPS")
+    yhoo_cap = fact_part("VAL-06", 114, "USD bn", name="Yahoo market value 1999-12-31")
+    yhoo_ni = fact_part("VAL-06", 34.9, "USD mn", name="Yahoo trailing net income")
+    us_gdp_2025 = assumption("US nominal GDP 2025", 30.3, "USD tn",
+                             "BEA, about $30.3T annual rate in 2025 (not in the fact base)")
+    us_gdp_2000 = assumption("US nominal GDP 2000", 10.25, "USD tn",
+                             "BEA, about $10.25T in 2000 (not in the fact base)")
+    us_gdp_1999 = assumption("US nominal GDP 1999", 9.63, "USD tn",
+                             "BEA, about $9.63T in 1999 (not in the fact base)")
+    rows = [
+        multiple("Nvidia 2025-10-29", "trailing P/E (computed)", nv_price, nv_eps),
+        _reading("Nvidia 2025-11-20", "trailing P/E", "VAL-03", 45),
+        _reading("Nvidia 10-yr average", "trailing P/E", "VAL-03", 53),
+        _reading("Cisco 2000-03", "forward P/E", "VAL-05", 120),
+        _reading("Cisco 2000-03", "trailing P/E (low)", "VAL-05", 165),
+        multiple("Yahoo 1999-12-31", "trailing P/E (computed)", yhoo_cap, yhoo_ni),
+        _reading("Yahoo 1999-12-31", "trailing P/E", "VAL-06", 3264),
+        _reading("Yahoo 1999-12-31", "P/S", "VAL-06", 263),
+        _reading("Palantir 2025-11", "P/E (2025E)", "VAL-10", 300),
+        _reading("Palantir 2025-11", "P/S", "VAL-10", 115),
+        _reading("S&P 500 late 2025", "CAPE", "MAC-09", 40),
+        _reading("S&P 500 1999-12", "CAPE", "MAC-09", 44.2),
+        _reading("S&P 500 1929", "CAPE", "MAC-09", 32.6),
+        multiple("Nvidia 2025-10-29", "market cap / US GDP",
+                 fact_number("VAL-01", "USD tn", name="Nvidia market cap"), us_gdp_2025),
+        multiple("Cisco 2000-03-27", "market cap / US GDP",
+                 fact_part("VAL-04", 555, "USD bn", name="Cisco market cap"), us_gdp_2000),
+        multiple("Yahoo 1999-12-31", "market cap / US GDP", yhoo_cap, us_gdp_1999),
+    ]
+    return MultiplesTable((*rows, *extra))
+
+
+# --------------------------------------------------------------------------------------------
+# Reverse DCF
+# --------------------------------------------------------------------------------------------
+def dcf_value(fcf0: float, growth: float, rate: float, horizon: int,
+              terminal_growth: float) -> float:
+    """Present value of FCF growing at ``growth`` for ``horizon`` years plus a Gordon tail.
+
+    Units follow ``fcf0`` (e.g. USD bn); rates are fractions per year.
+    """
+    t = np.arange(1, horizon + 1, dtype=np.float64)
+    flows = fcf0 * (1.0 + growth) ** t / (1.0 + rate) ** t
+    tail = fcf0 * (1.0 + growth) ** horizon * (1.0 + terminal_growth) / (rate - terminal_growth)
+    return float(flows.sum() + tail / (1.0 + rate) ** horizon)
+
+
+@dataclass(frozen=True)
+class ReverseDCFResult:
+    """The FCF growth a price implies, with a sensitivity to the discount rate."""
+
+    label: str
+    implied_growth: float
+    price: Input
+    fcf0: Input
+    discount_rate: Input
+    horizon: Input
+    terminal_growth: Input
+    rates: Float64Array
+    growth_by_rate: Float64Array
+
+    @property
+    def inputs(self) -> tuple[Input, ...]:
+        """Every input."""
+        return (self.price, self.fcf0, self.discount_rate, self.horizon, self.terminal_growth)
+
+    @property
+    def implied_fcf_at_horizon(self) -> float:
+        """FCF in the horizon year implied by the growth, in ``fcf0``'s unit."""
+        return float(self.fcf0.value * (1.0 + self.implied_growth) ** self.horizon.m_as("year"))
+
+    def to_frame(self) -> pd.DataFrame:
+        """Implied growth for each discount rate of the sensitivity."""
+        return pd.DataFrame({"implied_growth": self.growth_by_rate},
+                            index=pd.Index(self.rates, name="discount_rate"))
+
+    def summary(self) -> str:
+        """Headline, sensitivity and inputs."""
+        n = self.horizon.m_as("year")
+        return "\n".join([
+            f"{self.label}: price {self.price.quantity} implies FCF growth of "
+            f"{self.implied_growth:.1%} a year for {n:g} years (FCF {self.fcf0.quantity} → "
+            f"{self.implied_fcf_at_horizon:,.1f}), then {self.terminal_growth.m_as('1'):.1%}",
+            self.to_frame().round(4).to_string(), format_inputs(self.inputs)])
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {"label": self.label, "implied_growth": self.implied_growth,
+                "implied_fcf_at_horizon": self.implied_fcf_at_horizon,
+                "sensitivity": {f"{r:.4f}": (g if np.isfinite(g) else None)
+                                for r, g in zip(self.rates, self.growth_by_rate, strict=True)},
+                "inputs": inputs_to_dicts(self.inputs)}
+
+    def plot(self) -> Figure:
+        """Implied growth against the discount rate."""
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(7, 4))
+        ax.plot(self.rates * 100, self.growth_by_rate * 100, "o-")
+        ax.axvline(self.discount_rate.m_as("1") * 100, color="k", ls=":")
+        ax.set_xlabel("discount rate, %")
+        ax.set_ylabel("implied FCF growth, % a year")
+        ax.set_title(f"{self.label}: growth implied by the price")
+        fig.tight_layout()
+        return fig
+
+
+_BRACKET = (-0.95, 5.0)
+
+
+def _solve_growth(price: float, fcf0: float, rate: float, horizon: int, terminal: float) -> float:
+    from scipy.optimize import brentq
+
+    lo, hi = _BRACKET
+
+    def gap(g: float) -> float:
+        return dcf_value(fcf0, g, rate, horizon, terminal) - price
+
+    f_lo, f_hi = gap(lo), gap(hi)
+    if f_lo * f_hi > 0:
+        raise NoSolutionError(
+            f"no FCF growth in [{lo:.0%}, {hi:.0%}] a year gives a value of {price:,.4g} "
+            f"(values run {f_lo + price:,.4g} to {f_hi + price:,.4g})",
+            hint="check price and FCF units, or lengthen the horizon")
+    return float(brentq(gap, lo, hi, xtol=1e-12))
+
+
+def reverse_dcf(price: Input | float, fcf0: Input | float, *,
+                discount_rate: Input | float = 0.09, horizon: int = 10,
+                terminal_growth: Input | float = 0.03, label: str = "reverse DCF",
+                sensitivity: Sequence[float] | None = None) -> ReverseDCFResult:
+    """Growth of free cash flow implied by a price (enterprise value or market cap).
+
+    Parameters
+    ----------
+    price : Input or float
+        Value to explain (money; floats are USD bn).
+    fcf0 : Input or float
+        Free cash flow of the latest year (same money dimension; floats are USD bn).
+    discount_rate : Input or float
+        Annual discount rate (fraction). Default 9%, an assumption.
+    horizon : int
+        Years of explicit growth.
+    terminal_growth : Input or float
+        Perpetual growth after the horizon (fraction, < discount rate). Default 3%.
+    label : str
+    sensitivity : sequence of float, optional
+        Discount rates for the sensitivity table (default ±2 pp around the rate).
+
+    Raises
+    ------
+    InputError
+        Non-positive price or FCF, horizon < 1, or terminal growth ≥ discount rate.
+    NoSolutionError
+        When no growth in [-95%, 500%] a year reproduces the price.
+    """
+    p = price if isinstance(price, Input) else user_input("price", price, "USD bn")
+    f = fcf0 if isinstance(fcf0, Input) else user_input("free cash flow, latest year",
+                                                        fcf0, "USD bn")
+    r = (discount_rate if isinstance(discount_rate, Input)
+         else assumption("discount rate", discount_rate, "1",
+                         "illustrative cost of equity for a mega-cap (not sourced)"))
+    tg = (terminal_growth if isinstance(terminal_growth, Input)
+          else assumption("terminal growth", terminal_growth, "1",
+                          "long-run nominal growth of the economy (illustrative)"))
+    if horizon < 1:
+        raise InputError(f"horizon must be at least 1 year, got {horizon}")
+    pv, fv = p.m_as("USD bn"), f.m_as("USD bn")
+    if pv <= 0 or fv <= 0:
+        raise InputError(f"price and free cash flow must be positive (got {pv:g} and {fv:g} "
+                         "USD bn)", hint="a reverse DCF needs positive cash flow to grow")
+    rate, term = r.m_as("1"), tg.m_as("1")
+    if term >= rate:
+        raise InputError(f"terminal growth {term:.2%} must be below the discount rate "
+                         f"{rate:.2%}")
+    g = _solve_growth(pv, fv, rate, horizon, term)
+    rates = np.asarray(sensitivity if sensitivity is not None
+                       else rate + np.array([-0.02, -0.01, 0.0, 0.01, 0.02]), dtype=np.float64)
+    by_rate = np.full(rates.shape, np.nan)
+    for k, rr in enumerate(rates):
+        if rr > term:
+            try:
+                by_rate[k] = _solve_growth(pv, fv, float(rr), horizon, term)
+            except NoSolutionError:
+                by_rate[k] = np.nan
+    return ReverseDCFResult(label, g, p, f, r, Input("horizon", Q(horizon, "year"), "user",
+                                                     "explicit-growth years"),
+                            tg, rates, by_rate)
+
+
+def nvidia_fcf_from_filing(path: str | Path, fiscal_year: int | None = None) -> Input:
+    """Nvidia free cash flow (operating cash flow − capex) for a fiscal year, from companyfacts.
+
+    Raises
+    ------
+    DataError
+        When the year is missing.
+    """
+    from bubblescope.data.sec import annual_series, parse_companyfacts
+
+    facts = parse_companyfacts(path, ticker="NVDA")
+    cfo = annual_series(facts, "operating_cash_flow",
+                        tags=["NetCashProvidedByUsedInOperatingActivities"])
+    capex = annual_series(facts, "capex")
+    both = cfo.set_index("fiscal_year")["value"].to_frame("cfo").join(
+        capex.set_index("fiscal_year")["value"].rename("capex"), how="inner")
+    if both.empty:
+        raise DataError(f"no operating cash flow and capex for the same year in {path}")
+    year = int(str(both.index.max())) if fiscal_year is None else fiscal_year
+    if year not in both.index:
+        raise DataError(f"fiscal year {year} not in {path}",
+                        hint=f"years available: {sorted(int(str(y)) for y in both.index)}")
+    row = both.loc[year]
+    fcf = (float(str(row["cfo"])) - float(str(row["capex"]))) / 1e9
+    return Input(f"NVDA free cash flow FY{year}", Q(fcf, "USD bn"), "filing",
+                 f"SEC companyfacts NVDA FY{year}: NetCashProvidedByUsedInOperatingActivities "
+                 "minus capex tag chain")
+
+
+# --------------------------------------------------------------------------------------------
+# Sequoia
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SequoiaGap:
+    """AI revenue needed to pay for data-centre GPU spending, and the gap to AI revenue."""
+
+    label: str
+    run_rate: Input
+    gpu_share: Input
+    margin: Input
+    ai_revenue: Input | None
+    published: Input | None
+
+    @property
+    def required_revenue(self) -> float:
+        """USD bn a year: run-rate / GPU share of cost / (1 − end-user margin)."""
+        return (self.run_rate.m_as("USD bn/yr") / self.gpu_share.m_as("1")
+                / (1.0 - self.margin.m_as("1")))
+
+    @property
+    def gap(self) -> float | None:
+        """Required revenue minus AI revenue, USD bn a year."""
+        if self.ai_revenue is None:
+            return None
+        return self.required_revenue - self.ai_revenue.m_as("USD bn/yr")
+
+    @property
+    def inputs(self) -> tuple[Input, ...]:
+        """Every input."""
+        extra = tuple(i for i in (self.ai_revenue, self.published) if i is not None)
+        return (self.run_rate, self.gpu_share, self.margin, *extra)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The arithmetic as rows, USD bn a year."""
+        rows = {"data-centre run-rate": self.run_rate.m_as("USD bn/yr"),
+                "÷ GPU share of data-centre cost": self.run_rate.m_as("USD bn/yr")
+                / self.gpu_share.m_as("1"),
+                "÷ (1 − end-user gross margin) = revenue required": self.required_revenue}
+        if self.ai_revenue is not None:
+            rows["AI revenue assumed"] = self.ai_revenue.m_as("USD bn/yr")
+            rows["gap"] = float(self.gap or 0.0)
+        return pd.DataFrame({"usd_bn_per_year": list(rows.values())},
+                            index=pd.Index(list(rows), name="step"))
+
+    def summary(self) -> str:
+        """Arithmetic, comparison with the published figure, inputs."""
+        lines = [f"{self.label}: revenue required {self.required_revenue:,.1f} USD bn/yr",
+                 self.to_frame().to_string()]
+        if self.published is not None:
+            lines.append(f"published: {self.published.quantity} [{self.published.source}]")
+        lines.append(format_inputs(self.inputs))
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {"label": self.label, "required_revenue_usd_bn": self.required_revenue,
+                "gap_usd_bn": self.gap,
+                "published_usd_bn": None if self.published is None else self.published.value,
+                "inputs": inputs_to_dicts(self.inputs)}
+
+    def plot(self) -> Figure:
+        """Required revenue vs AI revenue."""
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(6, 4))
+        labels = ["revenue required"]
+        values = [self.required_revenue]
+        if self.ai_revenue is not None:
+            labels.append("AI revenue")
+            values.append(self.ai_revenue.m_as("USD bn/yr"))
+        ax.bar(labels, values)
+        ax.set_ylabel("USD bn a year")
+        ax.set_title(self.label)
+        fig.tight_layout()
+        return fig
+
+
+def sequoia_gap(run_rate: Input | float, *, gpu_share: Input | None = None,
+                margin: Input | None = None, ai_revenue: Input | float | None = None,
+                label: str = "Sequoia revenue gap",
+                published: Input | None = None) -> SequoiaGap:
+    """Revenue needed for a GPU (or capex) run-rate: run-rate × (1/s) × 1/(1 − m).
+
+    Parameters
+    ----------
+    run_rate : Input or float
+        Annualised GPU (or capex) spend, USD bn a year.
+    gpu_share : Input, optional
+        GPU share of data-centre total cost ``s`` (default 0.5, Cahn).
+    margin : Input, optional
+        End-user gross margin ``m`` (default 50%, VAL-07).
+    ai_revenue : Input or float, optional
+        AI revenue to compare with (USD bn a year).
+    """
+    rr = run_rate if isinstance(run_rate, Input) else user_input("run-rate", run_rate,
+                                                                  "USD bn/yr")
+    s = gpu_share or assumption("GPU share of data-centre cost", 0.5, "1",
+                                "Cahn: GPUs are about half of data-centre total cost "
+                                "(ai-economy-facts.md §10.5)")
+    m = margin or fact_part("VAL-07", 50, "%", name="end-user gross margin")
+    if not 0.0 < s.m_as("1") <= 1.0 or not 0.0 <= m.m_as("1") < 1.0:
+        raise InputError("GPU share must be in (0, 1] and margin in [0, 1)")
+    if rr.m_as("USD bn/yr") < 0:
+        raise InputError(f"run-rate must be >= 0, got {rr.quantity}")
+    ai = (ai_revenue if isinstance(ai_revenue, Input) or ai_revenue is None
+          else user_input("AI revenue", ai_revenue, "USD bn/yr"))
+    return SequoiaGap(label, rr, s, m, ai, published)
+
+
+def sequoia_2023() -> SequoiaGap:
+    """Cahn, Sept 2023: $50B run-rate × 2 × 2 = $200B (VAL-07)."""
+    return sequoia_gap(fact_part("VAL-07", 50, "USD bn/yr",
+                                 name="Nvidia data-centre run-rate (Q4-2023 × 4)"),
+                       label="AI's $200B question (Sept 2023)",
+                       published=fact_number("VAL-07", "USD bn/yr",
+                                             name="Sequoia: revenue needed"))
+
+
+def sequoia_2024() -> SequoiaGap:
+    """Cahn, June 2024: ~$150B run-rate × 4 = $600B against ~$100B AI revenue (VAL-08)."""
+    return sequoia_gap(fact_part("VAL-08", 150, "USD bn/yr",
+                                 name="Nvidia data-centre run-rate"),
+                       ai_revenue=fact_part("VAL-08", 100, "USD bn/yr",
+                                            name="AI revenue assumed by Cahn"),
+                       label="AI's $600B question (June 2024)",
+                       published=fact_number("VAL-08", "USD bn/yr",
+                                             name="Sequoia: revenue needed"))
+
+
+# --------------------------------------------------------------------------------------------
+# Nadella
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NadellaTest:
+    """Observed real GDP growth against the growth Nadella named as proof of AI's value."""
+
+    observed: Input
+    thresholds: tuple[Input, ...]
+
+    def shortfalls(self) -> dict[str, float]:
+        """Threshold minus observed growth, percentage points (positive: test not met)."""
+        obs = self.observed.m_as("%")
+        return {t.name: t.m_as("%") - obs for t in self.thresholds}
+
+    def passed(self) -> bool:
+        """Whether the observed growth meets the lowest threshold."""
+        return min(self.shortfalls().values()) <= 0
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per threshold."""
+        return pd.DataFrame([{"threshold": t.name, "threshold_pct": t.m_as("%"),
+                              "observed_pct": self.observed.m_as("%"),
+                              "shortfall_pp": t.m_as("%") - self.observed.m_as("%")}
+                             for t in self.thresholds]).set_index("threshold")
+
+    def summary(self) -> str:
+        """The stated comparison."""
+        verdict = "meets" if self.passed() else "does not meet"
+        return "\n".join([
+            "Nadella: 'the real benchmark is the world growing at 10%'; developed economies "
+            "5-7% real. The payoff must show in demand, not only in supply.",
+            f"Observed {self.observed.quantity} {verdict} the lowest threshold.",
+            self.to_frame().round(2).to_string(),
+            format_inputs((self.observed, *self.thresholds))])
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {"observed_pct": self.observed.m_as("%"), "passed": self.passed(),
+                "shortfalls_pp": self.shortfalls(),
+                "inputs": inputs_to_dicts((self.observed, *self.thresholds))}
+
+    def plot(self) -> Figure:
+        """Observed growth against the thresholds."""
+        import matplotlib.pyplot as plt
+
+        frame = self.to_frame()
+        fig, ax = plt.subplots(figsize=(6, 4))
+        ax.barh(frame.index.astype(str), frame["threshold_pct"], color="tab:gray")
+        ax.axvline(self.observed.m_as("%"), color="tab:red", label="observed")
+        ax.set_xlabel("real GDP growth, %")
+        ax.legend()
+        fig.tight_layout()
+        return fig
+
+
+def nadella_test(observed: Input | float | None = None) -> NadellaTest:
+    """Compare real GDP growth (``%``; default US H1-2025, MAC-02) with Nadella's 10/7/5%."""
+    obs = (observed if isinstance(observed, Input)
+           else fact_part("MAC-02", 1.2, "%", name="US real GDP growth H1-2025 (annualised)")
+           if observed is None else user_input("observed real GDP growth", observed, "%"))
+    thresholds = (fact_part("VAL-09", 10, "%", name="world"),
+                  fact_part("VAL-09", 7, "%", name="developed (upper)"),
+                  fact_part("VAL-09", 5, "%", name="developed (lower)"))
+    return NadellaTest(obs, thresholds)
