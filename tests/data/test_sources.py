@@ -274,3 +274,17 @@ def test_resolve_bad_column_and_empty_range() -> None:
         resolve_series("nasdaq", column="foo")
     with pytest.raises(InputError, match=r"series 'nasdaq' has no rows between 2030-01-01"):
         resolve_series("nasdaq", start="2030-01-01")
+
+
+def test_parquet_errors_name_rows_not_lines(tmp_path: Path) -> None:
+    path = tmp_path / "p.parquet"
+    pd.DataFrame({"date": pd.to_datetime(["2020-01-02", "2020-01-03"]),
+                  "close": ["1.5", "oops"]}).to_parquet(path)
+    with pytest.raises(DataError, match=r"p.parquet: row 2, column 'close': 'oops' is not a "
+                                        r"number"):
+        load_file(path)
+    dup = tmp_path / "d.parquet"
+    pd.DataFrame({"date": pd.to_datetime(["2020-01-02", "2020-01-02"]),
+                  "close": [1.0, 2.0]}).to_parquet(dup)
+    with pytest.raises(DataError, match=r"duplicated date 2020-01-02 on rows 1, 2"):
+        load_file(dup)

@@ -7,8 +7,8 @@ Formats (``format=`` or auto-detected from the file)
     ``Adj Close`` is present it becomes ``close``, ``open/high/low`` are scaled by
     ``Adj Close / Close`` so the bar stays consistent, and ``adjusted`` is True.
 ``fred``
-    ``observation_date`` (or ``DATE``/``date``) followed by the series column (``NASDAQCOM``);
-    the series id becomes the symbol.
+    ``observation_date`` or ``DATE`` (or ``date`` followed by an upper-case series id) and then
+    the series column (``NASDAQCOM``); the series id becomes the symbol.
 ``shiller``
     Shiller's monthly data: either his ``YYYY.MM`` float date codes (October is written
     ``2025.1``) or the tidy export with ISO dates and ``P``/``CAPE`` columns. Dates are the first
@@ -59,6 +59,7 @@ MISSING_TOKENS: frozenset[str] = frozenset({"", ".", "null", "nan", "NaN", "NA",
 
 _DATE_NAMES: tuple[str, ...] = ("date", "observation_date", "timestamp", "datetime", "time")
 _SHILLER_CODE = re.compile(r"^\d{4}\.\d{1,2}$")
+_FRED_ID = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _OHLV = ("open", "high", "low", "volume")
 
 
@@ -91,29 +92,33 @@ def _read_csv_strings(path: Path) -> pd.DataFrame:
     return table
 
 
-def detect_format(path: str | os.PathLike[str]) -> str:
-    """Guess the file format from the suffix and header (see the module notes).
-
-    Raises
-    ------
-    DataError
-        For a missing file, an empty file, or an Excel workbook.
-    """
-    file = Path(path)
+def _container(file: Path) -> str:
+    """Return ``parquet`` or ``text`` from the suffix and magic bytes; reject Excel/missing."""
     if not file.is_file():
         raise DataError(f"file not found: {file}", hint="check the path")
     suffixes = "".join(file.suffixes).lower()
-    if suffixes.endswith((".parquet", ".pq")):
-        return "parquet"
     if suffixes.endswith((".xls", ".xlsx")):
         raise DataError(f"{file}: Excel workbooks are not read",
                         hint="export the data sheet to CSV (for Shiller's ie_data.xls use the "
                              "'Data' sheet) and import the CSV")
+    if suffixes.endswith((".parquet", ".pq")):
+        return "parquet"
     with file.open("rb") as handle:
-        if handle.read(4) == b"PAR1":
-            return "parquet"
-    table = _read_csv_strings(file)
-    return _detect_table_format(table)
+        return "parquet" if handle.read(4) == b"PAR1" else "text"
+
+
+def detect_format(path: str | os.PathLike[str]) -> str:
+    """Guess the file format from the suffix, magic bytes and header (see the module notes).
+
+    Raises
+    ------
+    DataError
+        For a missing, empty or unreadable file, or an Excel workbook.
+    """
+    file = Path(path)
+    if _container(file) == "parquet":
+        return "parquet"
+    return _detect_table_format(_read_csv_strings(file))
 
 
 def _detect_table_format(table: pd.DataFrame) -> str:
@@ -129,34 +134,48 @@ def _detect_table_format(table: pd.DataFrame) -> str:
         return "shiller"
     if first.lower() == "observation_date" or first == "DATE":
         return "fred"
-    if first.lower() == "date" and len(table.columns) >= 2:
+    if first.lower() == "date" and len(table.columns) >= 2 and _FRED_ID.match(
+            str(table.columns[1])):
         return "fred"
     return "generic"
 
 
-def _parse_shiller_codes(raw: pd.Series, origin: str, column: str) -> pd.DatetimeIndex:
+class _Where:
+    """Names a cell: ``line N`` of a text file (header = line 1) or ``row N`` of a Parquet file."""
+
+    def __init__(self, origin: str, text_file: bool) -> None:
+        self.origin = origin
+        self.word, self.offset = ("line", 2) if text_file else ("row", 1)
+
+    def number(self, index_value: object) -> int:
+        return int(str(index_value)) + self.offset
+
+    def __call__(self, index_value: object, column: str) -> str:
+        return f"{self.origin}: {self.word} {self.number(index_value)}, column {column!r}"
+
+
+def _parse_shiller_codes(raw: pd.Series, where: _Where, column: str) -> pd.DatetimeIndex:
     """Convert Shiller ``YYYY.MM`` codes (``2025.1`` = October) to first-of-month dates."""
     years: list[int] = []
     months: list[int] = []
     for pos, text in enumerate(raw.astype(str).str.strip().tolist()):
         if not _SHILLER_CODE.match(text):
-            raise DataError(f"{origin}: line {int(raw.index[pos]) + 2}, column {column!r}: "
+            raise DataError(f"{where(raw.index[pos], column)}: "
                             f"{text!r} is not a Shiller YYYY.MM date code")
         year, frac = text.split(".")
         month = int(frac) * 10 if len(frac) == 1 else int(frac)
         if not 1 <= month <= 12:
-            raise DataError(f"{origin}: line {int(raw.index[pos]) + 2}, column {column!r}: "
-                            f"{text!r} has month {month}")
+            raise DataError(f"{where(raw.index[pos], column)}: {text!r} has month {month}")
         years.append(int(year))
         months.append(month)
     parts = pd.DataFrame({"year": years, "month": months, "day": [1] * len(years)})
     return pd.DatetimeIndex(pd.to_datetime(parts))
 
 
-def _parse_dates(raw: pd.Series, origin: str, column: str, shiller: bool) -> pd.DatetimeIndex:
+def _parse_dates(raw: pd.Series, where: _Where, column: str, shiller: bool) -> pd.DatetimeIndex:
     """Parse a string date column, naming the first bad line on failure."""
     if shiller:
-        return _parse_shiller_codes(raw, origin, column)
+        return _parse_shiller_codes(raw, where, column)
     text = raw.astype(str).str.strip()
     for fmt in ("ISO8601", "%m/%d/%Y", "%Y%m%d"):
         try:
@@ -169,12 +188,11 @@ def _parse_dates(raw: pd.Series, origin: str, column: str, shiller: bool) -> pd.
         return index
     coerced = pd.to_datetime(text, format="ISO8601", errors="coerce")
     bad = int(np.flatnonzero(pd.isna(coerced))[0])
-    raise DataError(f"{origin}: line {int(raw.index[bad]) + 2}, column {column!r}: cannot parse "
-                    f"date {text.iloc[bad]!r}",
+    raise DataError(f"{where(raw.index[bad], column)}: cannot parse date {text.iloc[bad]!r}",
                     hint="use ISO dates (YYYY-MM-DD) or name the right column with --date-col")
 
 
-def _numeric(raw: pd.Series, origin: str, column: str) -> np.ndarray:
+def _numeric(raw: pd.Series, where: _Where, column: str) -> np.ndarray:
     """Convert a string column to float64: missing tokens -> NaN, anything else bad -> error."""
     text = raw.astype(str).str.strip()
     missing = text.isin(MISSING_TOKENS).to_numpy()
@@ -182,13 +200,11 @@ def _numeric(raw: pd.Series, origin: str, column: str) -> np.ndarray:
     bad = np.flatnonzero(np.isnan(values) & ~missing)
     if bad.size:
         i = int(bad[0])
-        raise DataError(f"{origin}: line {int(raw.index[i]) + 2}, column {column!r}: "
-                        f"{text.iloc[i]!r} is not a number",
+        raise DataError(f"{where(raw.index[i], column)}: {text.iloc[i]!r} is not a number",
                         hint="fix or remove the row (empty cells and '.' count as missing)")
     if np.isinf(values).any():
         i = int(np.flatnonzero(np.isinf(values))[0])
-        raise DataError(f"{origin}: line {int(raw.index[i]) + 2}, column {column!r}: "
-                        f"infinite value {text.iloc[i]!r}")
+        raise DataError(f"{where(raw.index[i], column)}: infinite value {text.iloc[i]!r}")
     return values
 
 
@@ -223,13 +239,14 @@ def parse_table(
     value_col: str | None = None,
     adjusted: bool | None = None,
     source: str | None = None,
+    text_file: bool = True,
 ) -> pd.DataFrame:
     """Turn a table of strings (one row per observation) into a canonical price frame.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        Cells as strings, row ``i`` being line ``i + 2`` of the file (header on line 1).
+        Cells as strings; for a text file, index ``i`` is line ``i + 2`` (header on line 1).
     origin : str
         The file or source named in error messages.
     format : str
@@ -243,6 +260,8 @@ def parse_table(
         Override the ``adjusted`` flag (default: True only for a Yahoo ``Adj Close``).
     source : str, optional
         Label for the ``source`` column; defaults to ``origin``.
+    text_file : bool
+        Whether errors name ``line N`` of a text file (True) or ``row N`` of a table.
 
     Returns
     -------
@@ -264,6 +283,7 @@ def parse_table(
         raise DataError(f"{origin}: no data rows", hint="the file has a header but no data")
     fmt = _detect_table_format(table) if format in ("auto", "parquet") else format
     lower = _columns_by_lower(list(table.columns))
+    where = _Where(origin, text_file)
     notes: list[str] = []
     # -- which columns -----------------------------------------------------------------------
     if date_col is not None:
@@ -297,16 +317,16 @@ def parse_table(
     # -- parse -------------------------------------------------------------------------------
     shiller_codes = fmt == "shiller" and bool(
         table[dcol].astype(str).str.strip().str.match(_SHILLER_CODE.pattern).all())
-    close = _numeric(table[vcol], origin, vcol)
+    close = _numeric(table[vcol], where, vcol)
     keep = ~np.isnan(close)
     extra: dict[str, np.ndarray] = {}
     if fmt == "yahoo" and value_col is None:
         for name in _OHLV:
             col = lower.get(name)
             if col is not None:
-                extra[name] = _numeric(table[col], origin, col)
+                extra[name] = _numeric(table[col], where, col)
         if adj_col is not None and "close" in lower:
-            raw_close = _numeric(table[lower["close"]], origin, lower["close"])
+            raw_close = _numeric(table[lower["close"]], where, lower["close"])
             with np.errstate(divide="ignore", invalid="ignore"):
                 factor = np.where(raw_close > 0, close / raw_close, np.nan)
             for name in ("open", "high", "low"):
@@ -322,17 +342,17 @@ def parse_table(
         raise DataError(f"{origin}: column {vcol!r} has no numeric values",
                         hint="name the value column with --value-col")
     kept = table.loc[keep]
-    dates = _parse_dates(kept[dcol], origin, dcol, shiller_codes)
-    lines = np.asarray(kept.index, dtype=np.int64) + 2
+    dates = _parse_dates(kept[dcol], where, dcol, shiller_codes)
+    lines = np.asarray(kept.index, dtype=np.int64) + where.offset
     close = close[keep]
     extra = {k: v[keep] for k, v in extra.items()}
     # -- order and duplicates ----------------------------------------------------------------
     dup = dates.duplicated(keep=False)
     if dup.any():
         first_dup = dates[dup][0]
-        where = lines[np.asarray(dates == first_dup)]
-        raise DataError(f"{origin}: duplicated date {first_dup.date()} on lines "
-                        f"{', '.join(str(x) for x in where[:5])}",
+        at = lines[np.asarray(dates == first_dup)]
+        raise DataError(f"{origin}: duplicated date {first_dup.date()} on {where.word}s "
+                        f"{', '.join(str(x) for x in at[:5])}",
                         hint="remove the repeated rows")
     if len(dates) > 1 and not dates.is_monotonic_increasing:
         if dates.is_monotonic_decreasing:
@@ -343,8 +363,8 @@ def parse_table(
         else:
             steps = np.flatnonzero(np.diff(dates.asi8) < 0)
             i = int(steps[0]) + 1
-            raise DataError(f"{origin}: dates out of order: line {lines[i]} "
-                            f"({dates[i].date()}) comes after line {lines[i - 1]} "
+            raise DataError(f"{origin}: dates out of order: {where.word} {lines[i]} "
+                            f"({dates[i].date()}) comes after {where.word} {lines[i - 1]} "
                             f"({dates[i - 1].date()})", hint="sort the file by date")
     # -- labels ------------------------------------------------------------------------------
     if symbol is None:
@@ -421,17 +441,11 @@ def load_file(
     if format not in FORMATS:
         raise InputError(f"unknown file format {format!r}", hint=f"choose one of {list(FORMATS)}")
     file = Path(path)
-    fmt = detect_format(file) if format == "auto" else format
-    if not file.is_file():
-        raise DataError(f"file not found: {file}", hint="check the path")
-    if fmt == "parquet":
-        table = _parquet_as_strings(file)
-    else:
-        if os.path.getsize(file) == 0:
-            raise DataError(f"{file}: file is empty", hint="check the path or re-download it")
-        table = _read_csv_strings(file)
-    return parse_table(table, origin=str(file), format=fmt, symbol=symbol, date_col=date_col,
-                       value_col=value_col, adjusted=adjusted, source=f"file:{file.name}")
+    parquet = _container(file) == "parquet"
+    table = _parquet_as_strings(file) if parquet else _read_csv_strings(file)
+    return parse_table(table, origin=str(file), format=format, symbol=symbol,
+                       date_col=date_col, value_col=value_col, adjusted=adjusted,
+                       source=f"file:{file.name}", text_file=not parquet)
 
 
 def resolve_series(

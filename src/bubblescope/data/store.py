@@ -429,7 +429,10 @@ def summary(dataset: str = "prices") -> pd.DataFrame:
 
 
 def query(sql: str) -> pd.DataFrame:
-    """Run read-only SQL over the store's datasets, each visible as a view of its current rows.
+    """Run SQL over the store's datasets, each visible as a view of its current rows.
+
+    Meant for SELECTs: the in-memory connection lives for this call only, so nothing the SQL
+    creates persists, and the Parquet files are never modified through it.
 
     Parameters
     ----------
