@@ -2,7 +2,8 @@
 
 :func:`network_chart_spec` returns plain data (nodes with positions, edges with width and
 colour) so that any renderer — matplotlib here, plotly in the report/dashboard — draws the
-same picture. Positions come from a seeded spring layout, so they are reproducible.
+same picture. Positions come from a shell layout (the firms with the largest gross flows in the
+middle, the rest on a circle in node order), so they are deterministic.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ TYPE_COLOURS: dict[str, str] = {
 
 
 def network_chart_spec(
-    network: FinancingNetwork, *, max_width: float = 8.0, seed: int = 7
+    network: FinancingNetwork, *, max_width: float = 8.0, hubs: int = 2
 ) -> JSONDict:
     """Nodes, edges and positions of ``network`` for any renderer.
 
@@ -41,8 +42,8 @@ def network_chart_spec(
     network : FinancingNetwork
     max_width : float
         Line width (points) of the largest edge; widths scale linearly with the amount.
-    seed : int
-        Seed of the spring layout.
+    hubs : int
+        How many of the largest firms (gross flow in + out) sit on the inner shell.
 
     Returns
     -------
@@ -53,12 +54,15 @@ def network_chart_spec(
     """
     import networkx as nx
 
-    g = nx.DiGraph()
-    g.add_nodes_from(network.names)
+    gross = dict.fromkeys(network.names, 0.0)
     for c in network.commitments:
-        w = g.get_edge_data(c.payer, c.payee, {"weight": 0.0})["weight"]
-        g.add_edge(c.payer, c.payee, weight=w + c.amount_usd_bn)
-    pos = nx.spring_layout(g, seed=seed, weight=None) if len(g) else {}
+        gross[c.payer] += c.amount_usd_bn
+        gross[c.payee] += c.amount_usd_bn
+    ranked = sorted(network.names, key=lambda n: (-gross[n], n))
+    inner = ranked[: max(0, min(hubs, len(ranked) - 2))]
+    outer = [n for n in network.names if n not in inner]
+    shells = [inner, outer] if inner else [outer]
+    pos = nx.shell_layout(nx.empty_graph(network.names), shells, scale=1.0) if outer else {}
     biggest = max((c.amount_usd_bn for c in network.commitments), default=1.0) or 1.0
     nodes = [{"id": f.name, "x": float(pos[f.name][0]), "y": float(pos[f.name][1]),
               "listed": f.ticker is not None, "external": f.external} for f in network.firms]

@@ -54,6 +54,7 @@ __all__ = [
     "DEFAULT_GROUPS",
     "EDGE_TYPES",
     "EQUITY_TYPES",
+    "FLOW_TYPES",
     "LISTED_TICKERS",
     "PURCHASE_TYPES",
     "Commitment",
@@ -66,6 +67,7 @@ __all__ = [
     "analyze_network",
     "load_network",
     "network_from_rows",
+    "read_firms",
 ]
 
 #: Purchases: the payer buys goods or services from the payee (the payee's revenue).
@@ -158,7 +160,7 @@ class Commitment:
     """A typed edge: ``payer`` pays ``payee`` ``amount_usd_bn`` (USD bn) on ``schedule``.
 
     ``amount_basis`` is ``"stated"`` or ``"gw"`` (priced as ``gw × GWPrice``); ``row`` is the
-    data row of a user file (None for the fact base).
+    1-based data row in the source (a user file, or the fact base's deal list).
     """
 
     id: str
@@ -479,7 +481,7 @@ def network_from_rows(
             amount_basis=basis, gw=r.gw, date=r.date, horizon=r.horizon, status=r.status,
             binding=_binding(r), schedule=parse_schedule(r.horizon, r.date, assume),
             description=r.description, source_title=r.source_title, source_ref=r.source_ref,
-            grade=r.grade, row=r.row if origin != "fact base" else None,
+            grade=r.grade, row=r.row,
         )
         (kept if c.binding or include_nonbinding else dropped).append(c)
     known = {f.name: f for f in firms}
@@ -586,7 +588,7 @@ def load_network(
 
     fb = load_factbase()
     if gw_price is None:
-        gw_price = GWPrice(float(fb.value("GWC-01")), "GWC-01")
+        gw_price = GWPrice(float(fb.value("GWC-01", unit="USD bn/GW")), "GWC-01")
     rows = [_deal_row(d) for d in fb.deals]
     net = network_from_rows(rows, origin="fact base", include_nonbinding=include_nonbinding,
                             gw_price=gw_price, schedule=schedule)
