@@ -134,3 +134,47 @@ def test_a_silent_server_cannot_hang_the_download(silent_server: str,
     with pytest.raises(SourceError, match=r"failed after 2 attempt\(s\): timed out after 0.2 s"):
         http.get(silent_server, timeout=0.2, retries=1)
     assert time.monotonic() - started < 5.0
+
+
+@pytest.fixture
+def trickling_server() -> Iterator[str]:
+    """A local HTTP server that answers 200 and then sends one body byte every 50 ms forever."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    stop = threading.Event()
+
+    def serve() -> None:
+        server.settimeout(0.05)
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n")
+            while not stop.is_set():
+                try:
+                    conn.sendall(b"x")
+                except OSError:
+                    break
+                time.sleep(0.05)
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/trickle"
+    stop.set()
+    thread.join()
+    server.close()
+
+
+def test_a_trickling_body_hits_the_total_deadline(trickling_server: str,
+                                                  sleeps: list[float]) -> None:
+    # Bytes arrive every 50 ms, well inside the 0.5 s read timeout, so only the per-attempt total
+    # deadline can stop this download.
+    started = time.monotonic()
+    with pytest.raises(SourceError, match=r"failed after 1 attempt\(s\): body did not arrive "
+                                          r"within 0.6 s"):
+        http.get(trickling_server, timeout=0.5, deadline_s=0.6, retries=0)
+    assert time.monotonic() - started < 5.0

@@ -10,8 +10,10 @@ Every live adapter (FRED CSV, SEC companyfacts, the SEC ticker map) downloads th
 * anything else (4xx, an exhausted retry budget) raises :class:`~bubblescope.errors.SourceError`
   naming what was being fetched, the URL and the cause.
 
-The worst-case wall time is therefore bounded by roughly
-``(retries + 1) * 4 * timeout + retries * MAX_SLEEP_S``: a download can fail, but never hang.
+Each attempt's body must also arrive within ``deadline_s`` (default ``4 * timeout``) in total,
+so the worst-case wall time is bounded by roughly
+``(retries + 1) * (timeout + deadline_s) + retries * MAX_SLEEP_S``: a download can fail, but
+never hang.
 """
 
 from __future__ import annotations
@@ -55,6 +57,27 @@ def _retry_after(response: httpx.Response) -> float | None:
         return None
 
 
+class _DeadlineExceeded(Exception):
+    """A response kept trickling in past the attempt's total time budget."""
+
+
+def _get_once(session: httpx.Client, url: str, params: Mapping[str, str] | None,
+              headers: Mapping[str, str], timeout: float, deadline_s: float) -> httpx.Response:
+    """One GET whose body must arrive within ``deadline_s`` in total (not only per read)."""
+    started = time.monotonic()
+    with session.stream("GET", url, params=params, headers=headers,
+                        timeout=httpx.Timeout(timeout)) as response:
+        chunks: list[bytes] = []
+        for chunk in response.iter_bytes():
+            chunks.append(chunk)
+            if time.monotonic() - started > deadline_s:
+                raise _DeadlineExceeded
+    plain = [(k, v) for k, v in response.headers.multi_items()
+             if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+    return httpx.Response(response.status_code, headers=plain, content=b"".join(chunks),
+                          request=response.request)
+
+
 def get(
     url: str,
     *,
@@ -64,6 +87,7 @@ def get(
     timeout: float = DEFAULT_TIMEOUT_S,
     retries: int = 3,
     backoff: float = 0.5,
+    deadline_s: float | None = None,
     client: httpx.Client | None = None,
 ) -> httpx.Response:
     """GET ``url`` with timeouts and retries; return the successful (2xx) response.
@@ -82,6 +106,9 @@ def get(
         Extra attempts after the first on timeouts, connection errors, 429 and 5xx.
     backoff : float
         Base of the exponential backoff, seconds: the k-th retry waits ``backoff * 2**(k-1)``.
+    deadline_s : float, optional
+        Total time allowed for one attempt's body, seconds (default ``4 * timeout``), so a
+        server trickling bytes slower than ``timeout`` apart still cannot stall the download.
     client : httpx.Client, optional
         A client to reuse (connection pooling); by default a short-lived one is made.
 
@@ -106,6 +133,7 @@ def get(
     merged = {"User-Agent": USER_AGENT}
     if headers:
         merged.update(headers)
+    budget = 4.0 * timeout if deadline_s is None else deadline_s
     owns_client = client is None
     session = client if client is not None else httpx.Client(follow_redirects=True)
     cause = "no attempt made"
@@ -113,8 +141,9 @@ def get(
         for attempt in range(retries + 1):
             wait = min(backoff * 2.0**attempt, MAX_SLEEP_S)
             try:
-                response = session.get(url, params=params, headers=merged,
-                                       timeout=httpx.Timeout(timeout))
+                response = _get_once(session, url, params, merged, timeout, budget)
+            except _DeadlineExceeded:
+                cause = f"body did not arrive within {budget:g} s"
             except httpx.TimeoutException as exc:
                 cause = f"timed out after {timeout:g} s ({type(exc).__name__})"
             except httpx.TransportError as exc:
