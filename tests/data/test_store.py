@@ -168,3 +168,15 @@ def test_progress_reports_rows(store_home: Path) -> None:
                             adjusted=False)
     store.import_frame(frame, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(100_000, 250_000), (200_000, 250_000), (250_000, 250_000)]
+
+
+def test_fundamentals_round_trip_through_the_store(store_home: Path, shared_data: Path) -> None:
+    from bubblescope.data.sec import annual_series, parse_companyfacts
+
+    facts = parse_companyfacts(shared_data / "sec_xbrl" / "MSFT_companyfacts_CIK0000789019.json.gz",
+                               ticker="MSFT")
+    store.import_frame(facts, "fundamentals")
+    back = store.load_dataset("fundamentals", "MSFT")
+    assert len(back) == len(facts)
+    pd.testing.assert_frame_equal(annual_series(back, "capex"), annual_series(facts, "capex"),
+                                  check_dtype=False)
