@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -207,3 +208,41 @@ def test_sensitivity_ranges_and_reproducible(chain: FinancingNetwork) -> None:
     assert serial.plot().axes
     with pytest.raises(InputError, match="n_draws"):
         sensitivity(chain, shock, n_draws=0)
+
+
+def test_row_order_does_not_matter() -> None:
+    # The same deals in reverse order give a permuted node order but identical per-firm
+    # results (the kernel's node-order invariance, end to end).
+    rows = [
+        _row("A1", "Lab", "Cloud", 300, "compute_purchase", "5 yrs"),
+        _row("A2", "Cloud", "Chips", 40, "chip_purchase", "2 yrs"),
+        _row("A3", "Chips", "Lab", 30, "equity_investment"),
+        _row("A4", "Fund", "Lab", 20, "equity_investment"),
+        _row("A5", "Lab", "Chips", 10, "chip_purchase"),
+    ]
+    forward = network_from_rows(rows)
+    backward = network_from_rows(rows[::-1])
+    assert forward.names != backward.names
+    shock = [PaymentShock("Lab", 0.3)]
+    a = stress(forward, shock, alpha=0.7, beta=0.6).firms
+    b = stress(backward, shock, alpha=0.7, beta=0.6).firms.loc[a.index]
+    numeric = ["due", "paid", "received", "equity_loss", "debtrank_h"]
+    np.testing.assert_allclose(a[numeric].to_numpy(float), b[numeric].to_numpy(float),
+                               atol=1e-9)
+    assert a["default_round"].equals(b["default_round"])
+
+
+def test_balance_sheet_cash_is_used(tmp_path: Path) -> None:
+    deals = tmp_path / "deals.csv"
+    deals.write_text("id,payer,payee,amount,unit,type,date,horizon,status\n"
+                     "B1,Lab,Cloud,100,USD bn,compute_purchase,2025,2 yrs,signed\n")
+    firms = tmp_path / "firms.csv"
+    firms.write_text("name,cash,source\nLab,20,10-K\n")
+    net = load_network(deals, firms=firms)
+    res = stress(net)
+    f = res.firms
+    # Lab owes 50/yr and holds 20 of sourced cash: it pays 20, Cloud receives 20
+    assert f.loc["Lab", "external_basis"] == "balance sheet"
+    assert f.loc["Lab", "paid"] == pytest.approx(20.0)
+    assert f.loc["Cloud", "external_basis"] == "assumed"
+    assert net.firm("Lab").sources == (("cash", "10-K"),)
