@@ -90,9 +90,10 @@ def test_cash_life_payback_and_npv_by_hand() -> None:
 def test_bernstein_vs_burry_side_by_side() -> None:
     res = bernstein_vs_burry()
     frame = res.to_frame()
-    assert list(frame.index) == ["H100", "A100"]
+    assert list(frame.index) == ["H100 bought 2023", "H100 bought 2026.2", "A100 bought 2020.5",
+                                 "A100 bought 2026.4"]
     # Bernstein (DEP-12): a five-year-old A100 is still cash-profitable
-    a100 = res.results[1]
+    a100 = res.results[2]
     assert a100.margin[5] > 0
     # Burry: full-cost price exceeds the cash cost by the capex recovery
     for r in res.results:
@@ -100,7 +101,9 @@ def test_bernstein_vs_burry_side_by_side() -> None:
     assert "Bernstein" in res.summary()
     assert "Burry" in res.summary()
     d = res.to_dict()
-    assert d["table"][0]["generation"] == "H100"
+    assert d["table"][0]["gpu"] == "H100 bought 2023"
+    with pytest.raises(InputError, match="unknown cohort"):
+        bernstein_vs_burry(cohorts=("someday",))
 
 
 def test_gpu_bad_inputs() -> None:

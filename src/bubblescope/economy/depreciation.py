@@ -431,7 +431,12 @@ class EstimateChangeResult:
         """Text: the effect by year, the comparison with the disclosure, and all inputs."""
         lines = [f"{self.entity}: useful-life change {self.old_policy.label} → "
                  f"{self.new_policy.label} (ASC 250, prospective)"]
-        lines.append(self.to_frame().round(3).to_string())
+        short = self.to_frame().rename(columns={
+            "depreciation_old_usd_bn": "dep old", "depreciation_new_usd_bn": "dep new",
+            "depreciation_change_usd_bn": "Δ dep", "operating_income_change_usd_bn": "Δ EBIT",
+            "net_income_change_usd_bn": "Δ net inc"})
+        lines.append("USD bn, short-lived assets of the modelled vintages only:")
+        lines.append(short.round(3).to_string())
         cmp = self.comparison()
         if cmp is not None:
             lines.append(f"Disclosed ({cmp['fact']}), FY{cmp['year']}:")
@@ -536,7 +541,11 @@ class RestatementResult:
         lines = [f"Depreciation at economic life {self.economic_policy.label} vs book "
                  f"{self.book_policy.label}: understated by {self.total():,.1f} USD bn "
                  f"pre-tax over {lo}–{hi}"]
-        lines.append(self.to_frame().loc["all"].round(2).to_string())
+        short = self.to_frame().loc["all"].rename(columns={
+            "book_usd_bn": "book", "economic_usd_bn": "economic",
+            "understated_usd_bn": "understated", "understated_after_tax_usd_bn": "after tax"})
+        lines.append("USD bn, all entities:")
+        lines.append(short.round(2).to_string())
         lines.extend(self.notes)
         lines.append(format_inputs(self.inputs))
         return "\n".join(lines)

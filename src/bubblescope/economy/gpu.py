@@ -479,22 +479,21 @@ class Readings:
     product_cycle: Input
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per generation: the cash view and the capital-recovery view."""
+        """One row per generation and purchase cohort: the cash and capital-recovery views."""
         rows = []
         for res in self.results:
             npv_book = res.npv_by_retirement()[min(int(res.book_life.m_as("year")),
                                                    len(res.ages))]
             rows.append({
-                "generation": res.generation.name,
+                "gpu": f"{res.generation.name} bought {res.purchase_time:g}",
                 "cash_cost_usd_per_gpu_hour": res.cost.total,
-                "latest_price_usd_per_gpu_hour":
-                    res.generation.observations[-1].price.m_as("USD/GPU-h"),
+                "rent_year1_usd_per_gpu_hour": float(res.price[0]),
                 "bernstein_cash_life_years": res.cash_life,
                 "burry_payback_years": res.payback_years,
                 "burry_full_cost_price_usd_per_gpu_hour": res.full_cost_price,
                 "burry_npv_over_book_life_usd": float(npv_book),
             })
-        return pd.DataFrame(rows).set_index("generation")
+        return pd.DataFrame(rows).set_index("gpu")
 
     def summary(self) -> str:
         """Both readings in words, the table, and the inputs."""
@@ -502,7 +501,9 @@ class Readings:
                  "Burry: a GPU must repay its purchase price within its book life; "
                  f"product cycle {self.product_cycle.value:g} yrs "
                  f"[{self.product_cycle.source}].",
-                 self.to_frame().round(2).to_string()]
+                 _short(self.to_frame()).round(2).to_string(),
+                 "(cash life NaN: still cash-positive at the end of the horizon; payback NaN: "
+                 "never repaid within it)"]
         lines.extend(format_inputs(res.inputs, f"Inputs ({res.generation.name})")
                      for res in self.results)
         return "\n".join(lines)
@@ -532,10 +533,38 @@ class Readings:
         return fig
 
 
-def bernstein_vs_burry(generations: Sequence[str | Generation] = ("H100", "A100"),
+def _short(frame: pd.DataFrame) -> pd.DataFrame:
+    """Column names short enough for a terminal."""
+    return frame.rename(columns={
+        "cash_cost_usd_per_gpu_hour": "cash $/h", "rent_year1_usd_per_gpu_hour": "rent $/h",
+        "bernstein_cash_life_years": "B'stein life", "burry_payback_years": "payback yrs",
+        "burry_full_cost_price_usd_per_gpu_hour": "full-cost $/h",
+        "burry_npv_over_book_life_usd": "NPV book life $"})
+
+
+def bernstein_vs_burry(generations: Sequence[str | Generation] = ("H100", "A100"), *,
+                       cohorts: Sequence[str] = ("launch", "latest"),
                        **kwargs: Any) -> Readings:
-    """Bernstein's and Burry's readings on the same inputs (``kwargs`` go to gpu_economics)."""
-    results = tuple(gpu_economics(g, **kwargs) for g in generations)
+    """Bernstein's and Burry's readings on the same inputs.
+
+    Parameters
+    ----------
+    generations : sequence
+        Generations (names or objects).
+    cohorts : sequence of {"launch", "latest"}
+        Purchase times to show: at launch (an old GPU today) and at the latest rental
+        observation (a GPU bought at today's prices).
+    **kwargs
+        Passed to :func:`gpu_economics` (utilisation, discount_rate, costs, horizon ...).
+    """
+    unknown = set(cohorts) - {"launch", "latest"}
+    if unknown or not cohorts:
+        raise InputError(f"unknown cohort(s) {sorted(unknown)}", hint="launch and/or latest")
+    gens = [generation(g) if isinstance(g, str) else g for g in generations]
+    results = tuple(
+        gpu_economics(g, purchase_time=g.launch if c == "launch" else g.observations[-1].time,
+                      **kwargs)
+        for g in gens for c in cohorts)
     cycle = assumption("Nvidia product cycle", 2.5, "year",
                        "Burry cites a two-to-three-year product cycle (DEP-01 note)")
     if not results:
