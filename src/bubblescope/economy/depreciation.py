@@ -541,7 +541,7 @@ class RestatementResult:
         lines = [f"Depreciation at economic life {self.economic_policy.label} vs book "
                  f"{self.book_policy.label}: understated by {self.total():,.1f} USD bn "
                  f"pre-tax over {lo}–{hi}"]
-        short = self.to_frame().loc["all"].rename(columns={
+        short = pd.DataFrame(self.to_frame().loc["all"]).rename(columns={
             "book_usd_bn": "book", "economic_usd_bn": "economic",
             "understated_usd_bn": "understated", "understated_after_tax_usd_bn": "after tax"})
         lines.append("USD bn, all entities:")
