@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -180,3 +182,16 @@ def test_fundamentals_round_trip_through_the_store(store_home: Path, shared_data
     assert len(back) == len(facts)
     pd.testing.assert_frame_equal(annual_series(back, "capex"), annual_series(facts, "capex"),
                                   check_dtype=False)
+
+
+def test_old_orphans_are_cleaned_young_ones_kept(store_home: Path) -> None:
+    store.import_frame(_prices("AAA", [1.0]))
+    tmp_dir = store_home / "store" / ".tmp"
+    old, young = tmp_dir / "prices-X-1-old.parquet", tmp_dir / "prices-X-2-young.parquet"
+    old.write_bytes(b"partial")
+    young.write_bytes(b"partial")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    store.import_frame(_prices("BBB", [1.0]))
+    assert not old.exists()  # a killed writer's leftover
+    assert young.exists()  # may belong to a writer still running
