@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from multiprocessing import get_context
 from typing import Any, TypeVar
 
 import numpy as np
@@ -85,6 +86,7 @@ def map_chunks(
     executor: Executor | None = None,
     n_jobs: int | None = None,
     progress: ProgressCallback | None = None,
+    on_result: Callable[[int, R], None] | None = None,
 ) -> list[R]:
     """Apply ``func`` to every chunk and return the results in chunk order.
 
@@ -98,10 +100,13 @@ def map_chunks(
         Any executor: a ``ProcessPoolExecutor``, or ``distributed.Client.get_executor()``
         (see :func:`dask_executor`). Takes precedence over ``n_jobs``.
     n_jobs : int, optional
-        ``None`` or 1 runs serially in this process; ``k > 1`` uses a local process pool of
-        ``k`` workers; ``-1`` uses every core.
+        ``None`` or 1 runs serially in this process; ``k > 1`` uses a local pool of ``k``
+        spawned processes; ``-1`` uses every core.
     progress : callable, optional
         ``progress(done, total)`` after each finished chunk.
+    on_result : callable, optional
+        ``on_result(i, result)`` as soon as chunk ``i`` finishes (completion order), e.g. to
+        persist each result so that a crash later in the run loses nothing already finished.
 
     Returns
     -------
@@ -114,6 +119,8 @@ def map_chunks(
         out: list[R] = []
         for i, item in enumerate(items):
             out.append(func(item))
+            if on_result is not None:
+                on_result(i, out[-1])
             if progress is not None:
                 progress(i + 1, total)
         return out
@@ -124,7 +131,9 @@ def map_chunks(
         if n_jobs is not None and (n_jobs < -1 or n_jobs == 0):
             raise InputError(f"n_jobs must be a positive integer or -1, got {n_jobs}")
         workers = (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs or 1)
-        executor = ProcessPoolExecutor(max_workers=workers)
+        # spawn, not fork: forking a process whose numba kernels already started OpenMP
+        # threads aborts ("fork() called from a process already using GNU OpenMP")
+        executor = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
     try:
         futures = [executor.submit(func, item) for item in items]
         results: list[Any] = [None] * total
@@ -132,7 +141,10 @@ def map_chunks(
         from concurrent.futures import as_completed
 
         for done, fut in enumerate(as_completed(futures), start=1):
-            results[index[id(fut)]] = fut.result()
+            i = index[id(fut)]
+            results[i] = fut.result()
+            if on_result is not None:
+                on_result(i, results[i])
             if progress is not None:
                 progress(done, total)
         return results
@@ -163,8 +175,9 @@ def dask_executor(address: str | None = None, *, n_workers: int = 2) -> Executor
             "dask.distributed is not installed", hint="pip install 'bubblescope[dask]'"
         ) from exc
     if address is None:
-        client = Client(LocalCluster(n_workers=n_workers, threads_per_worker=1))
+        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1)  # type: ignore[no-untyped-call]
+        client = Client(cluster)  # type: ignore[no-untyped-call]
     else:
-        client = Client(address)
-    executor: Executor = client.get_executor()
+        client = Client(address)  # type: ignore[no-untyped-call]
+    executor: Executor = client.get_executor()  # type: ignore[no-untyped-call]
     return executor

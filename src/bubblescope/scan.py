@@ -1,0 +1,459 @@
+"""Scan a universe of price series: PSY exuberance, GSY run-ups and drawdowns per symbol.
+
+One task per symbol runs the chosen analyses through their own modules
+(:func:`bubblescope.detect.psy.psy`, :func:`bubblescope.detect.runup.runup`,
+:func:`bubblescope.detect.drawdown.drawdown`) and returns a flat, JSON-ready summary row. Tasks go
+through :func:`bubblescope.parallel.map_chunks`, so they run serially, on a local process pool,
+or on a ``dask.distributed`` cluster (``executor=dask_executor(address)``) with identical
+results: every analysis here is deterministic given its settings (the PSY Monte Carlo critical
+values use a fixed seed and are cached on disk by their parameters), and each task's seed is a
+child of one ``SeedSequence`` indexed by the symbol's position.
+
+A failing symbol (too short, bad data) becomes a failed row naming the error; the others keep
+their results. With ``store=True`` each finished row is written to the store's ``runs``
+dataset as soon as it arrives, so a crash later in the scan loses nothing already finished.
+
+Settings (:class:`ScanConfig`)
+    PSY runs on log prices of the trailing ``window`` observations (default 1,260 ≈ five years
+    of trading days, so every long-listed symbol shares one sample length and one cached
+    critical-value table), lag 0, PSY minimum window, family-wise stamping at 95%.
+    Run-ups use month-end prices (GSY's monthly definitions: 24-month return above 100%, raw
+    and, with ``market``, net of the market).
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from bubblescope._typing import ProgressCallback, RngLike
+from bubblescope.charts import Bar, ChartSpec, HLine, Panel, render_matplotlib
+from bubblescope.errors import BubblescopeError, DataError, InputError
+from bubblescope.parallel import map_chunks, spawn_seeds
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    from matplotlib.figure import Figure
+
+__all__ = ["ANALYSES", "ScanConfig", "ScanResult", "SymbolOutcome", "load_universe", "scan"]
+
+#: Analyses a scan can run, with what each reports.
+ANALYSES: dict[str, str] = {
+    "psy": "GSADF on log prices (trailing window), 95% critical value, ongoing episode",
+    "runup": "GSY 24-month run-up (raw and net of market), crash probability of the latest run-up",
+    "drawdown": "maximum drawdown and current drawdown from the running peak",
+}
+
+
+@dataclass(frozen=True)
+class ScanConfig:
+    """Settings of a scan (all shown in the result).
+
+    Attributes
+    ----------
+    analyses : tuple of str
+        Keys of :data:`ANALYSES`.
+    window : int or None
+        PSY sample: the trailing ``window`` observations (None = full history).
+    lag : int
+        PSY lag.
+    psy_reps : int
+        Monte Carlo replications of the PSY critical values.
+    level : float
+        PSY confidence level.
+    runup_threshold : float
+        GSY run-up threshold (fraction; 1.0 = 100%).
+    """
+
+    analyses: tuple[str, ...] = ("psy", "runup")
+    window: int | None = 1260
+    lag: int = 0
+    psy_reps: int = 499
+    level: float = 0.95
+    runup_threshold: float = 1.0
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.analyses) - set(ANALYSES))
+        if unknown or not self.analyses:
+            raise InputError(
+                f"unknown or no analyses {unknown or list(self.analyses)}",
+                hint=f"choose from {sorted(ANALYSES)}",
+            )
+        if self.window is not None and self.window < 30:
+            raise InputError(f"scan window must be at least 30 observations, got {self.window}")
+        if self.psy_reps < 99:
+            raise InputError(f"psy_reps must be at least 99, got {self.psy_reps}")
+
+
+@dataclass(frozen=True)
+class SymbolOutcome:
+    """The scan row of one symbol: flat metrics and, per failed analysis, its error.
+
+    ``ok`` is True when every analysis ran; an analysis that fails (e.g. a history too short
+    for a 24-month run-up) records ``"ErrorType: message"`` under its name in ``errors`` and the
+    symbol keeps the metrics of the analyses that ran.
+    """
+
+    symbol: str
+    ok: bool
+    metrics: dict[str, Any]
+    errors: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """All rows of a scan, in universe order, plus the settings used."""
+
+    outcomes: tuple[SymbolOutcome, ...]
+    config: ScanConfig
+    market: str | None = None
+    stored_runs: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def failures(self) -> list[SymbolOutcome]:
+        """Rows that failed, with their error."""
+        return [o for o in self.outcomes if not o.ok]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per symbol: the metrics, ``ok`` and the error (if any)."""
+        rows = [
+            {
+                "symbol": o.symbol,
+                "ok": o.ok,
+                **o.metrics,
+                "errors": "; ".join(f"{k}: {v}" for k, v in o.errors.items()) or None,
+                "seconds": o.seconds,
+            }
+            for o in self.outcomes
+        ]
+        return pd.DataFrame(rows).set_index("symbol")
+
+    def summary(self) -> str:
+        """A text table of the most exuberant symbols and the failures."""
+        frame = self.to_frame()
+        ok = frame
+        n_ok = int(frame["ok"].sum())
+        lines = [
+            f"Scan of {len(frame)} symbols ({n_ok} complete, {len(frame) - n_ok} with a failed "
+            f"analysis); "
+            f"analyses: {', '.join(self.config.analyses)}; PSY window "
+            f"{self.config.window or 'full history'}, lag {self.config.lag}"
+        ]
+        if "psy_gsadf_ratio" in ok:
+            lines.append("most exuberant (GSADF / 95% critical value):")
+            top = ok.dropna(subset=["psy_gsadf_ratio"])
+            top = top.sort_values("psy_gsadf_ratio", ascending=False).head(10)
+            for sym, row in top.iterrows():
+                flag = "ongoing episode" if row.get("psy_ongoing") else ""
+                lines.append(
+                    f"  {sym:<8} GSADF {row['psy_gsadf']:7.2f}  cv {row['psy_cv']:5.2f}  "
+                    f"ratio {row['psy_gsadf_ratio']:5.2f}  {flag}"
+                )
+        if "runup_flag_now" in ok:
+            runups = ok[ok["runup_flag_now"].astype("boolean").fillna(False).astype(bool)]
+            lines.append(f"in a GSY run-up now: {', '.join(runups.index) or 'none'}")
+        for o in self.failures:
+            for analysis, error in o.errors.items():
+                lines.append(f"  {o.symbol} {analysis} failed: {error}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: settings and one entry per symbol."""
+        return {
+            "config": asdict(self.config),
+            "market": self.market,
+            "outcomes": [o.to_dict() for o in self.outcomes],
+            "stored_runs": list(self.stored_runs),
+        }
+
+    def chart_spec(self) -> ChartSpec:
+        """Bars of GSADF relative to its 95% critical value per symbol (> 1 rejects)."""
+        frame = self.to_frame()
+        if "psy_gsadf_ratio" not in frame:
+            raise InputError("this scan ran no PSY analysis; nothing to chart")
+        ratios = frame["psy_gsadf_ratio"].dropna().sort_values(ascending=False)
+        panel = Panel(
+            "GSADF / 95% critical value (log prices, trailing window)",
+            ylabel="ratio",
+            bars=(Bar(list(ratios.index), ratios.to_numpy(), "GSADF ratio"),),
+            hlines=(HLine(1.0, "critical value"),),
+        )
+        return ChartSpec("Exuberance scan", (panel,), source="PSY (2015) via bubblescope.scan")
+
+    def plot(self) -> Figure:
+        """Render :meth:`chart_spec` with matplotlib."""
+        return render_matplotlib(self.chart_spec())
+
+
+@dataclass(frozen=True)
+class _Task:
+    symbol: str
+    close: pd.Series
+    market: pd.Series | None
+    config: ScanConfig
+    seed: np.random.SeedSequence
+
+
+def _psy_metrics(close: pd.Series, config: ScanConfig) -> dict[str, Any]:
+    from bubblescope.detect.critical_values.montecarlo import MonteCarloCV
+    from bubblescope.detect.psy import PSYResult, psy
+
+    y = np.log(close)
+    if config.window is not None:
+        y = y.iloc[-config.window :]
+    res = psy(
+        y,
+        lag=config.lag,
+        cv=MonteCarloCV(reps=config.psy_reps, rng=20150401),
+        level=config.level,
+        name=str(close.name),
+    )
+    assert isinstance(res, PSYResult)
+    cv = res.critical_value("gsadf")
+    last = res.episodes[-1] if res.episodes else None
+    return {
+        "psy_n": len(y),
+        "psy_gsadf": res.gsadf,
+        "psy_cv": cv,
+        "psy_gsadf_ratio": res.gsadf / cv if cv > 0 else float("nan"),
+        "psy_reject": res.reject,
+        "psy_last_bsadf": float(res.bsadf.iloc[-1]),
+        "psy_episodes": len(res.episodes),
+        "psy_ongoing": bool(last is not None and last.ongoing),
+    }
+
+
+def _runup_metrics(
+    close: pd.Series, market: pd.Series | None, config: ScanConfig
+) -> dict[str, Any]:
+    from bubblescope.detect.runup import runup
+
+    if market is not None:
+        # the net-of-market condition needs the market on every date: use the common span
+        close = close.loc[max(close.index[0], market.index[0]) :]
+        market = market.loc[: close.index[-1]]
+    res = runup(close, market, threshold=config.runup_threshold, name=str(close.name))
+    raw = res.raw_runup.iloc[:, 0].dropna()
+    net = res.net_runup.iloc[:, 0].dropna() if market is not None else pd.Series(dtype=float)
+    flags = res.flags.iloc[:, 0]
+    latest_prob = float("nan")
+    if len(res.episodes) and "crash_probability" in res.episodes:
+        latest_prob = float(res.episodes["crash_probability"].iloc[-1])
+    return {
+        "runup_raw_2y": float(raw.iloc[-1]) if len(raw) else float("nan"),
+        "runup_net_2y": float(net.iloc[-1]) if len(net) else float("nan"),
+        "runup_flag_now": bool(flags.iloc[-1]) if len(flags) else False,
+        "runup_episodes": res.n_episodes,
+        "runup_crashes": res.n_crashes,
+        "runup_latest_crash_probability": latest_prob,
+    }
+
+
+def _drawdown_metrics(close: pd.Series) -> dict[str, Any]:
+    from bubblescope.detect.drawdown import drawdown_curve, max_drawdown
+
+    values = close.to_numpy(dtype=np.float64)
+    return {
+        "max_drawdown": max_drawdown(values),
+        "current_drawdown": float(drawdown_curve(values)[-1]),
+    }
+
+
+def _run_task(task: _Task) -> SymbolOutcome:
+    """Worker: run every analysis for one symbol (module level so it pickles)."""
+    start = time.perf_counter()
+    metrics: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    runners = {
+        "psy": lambda: _psy_metrics(task.close, task.config),
+        "runup": lambda: _runup_metrics(task.close, task.market, task.config),
+        "drawdown": lambda: _drawdown_metrics(task.close),
+    }
+    for analysis in task.config.analyses:
+        try:
+            metrics.update(runners[analysis]())
+        except BubblescopeError as exc:
+            errors[analysis] = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # a bug: keep the other analyses and symbols, report it loudly
+            detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+            errors[analysis] = f"InternalError: unexpected {detail}"
+    return SymbolOutcome(task.symbol, not errors, metrics, errors, time.perf_counter() - start)
+
+
+def _close_series(symbol: str, data: pd.DataFrame | pd.Series) -> pd.Series:
+    if isinstance(data, pd.DataFrame):
+        if "close" not in data.columns:
+            raise InputError(f"{symbol}: frame has no 'close' column")
+        series = data["close"]
+    else:
+        series = data
+    return series.astype(float).dropna().rename(symbol)
+
+
+def scan(
+    universe: Mapping[str, pd.DataFrame | pd.Series],
+    config: ScanConfig | None = None,
+    *,
+    market: pd.DataFrame | pd.Series | None = None,
+    market_name: str | None = None,
+    executor: Executor | None = None,
+    n_jobs: int | None = None,
+    rng: RngLike = 0,
+    progress: ProgressCallback | None = None,
+    store: bool = False,
+) -> ScanResult:
+    """Run the configured analyses on every symbol of ``universe``.
+
+    Parameters
+    ----------
+    universe : mapping of symbol -> canonical price frame or close Series
+        Daily (or any frequency) prices with a DatetimeIndex.
+    config : ScanConfig, optional
+    market : frame or Series, optional
+        Market prices for the net-of-market run-up (e.g. SPY).
+    market_name : str, optional
+        Label of the market in the result.
+    executor : concurrent.futures.Executor, optional
+        E.g. :func:`bubblescope.parallel.dask_executor`; overrides ``n_jobs``.
+    n_jobs : int, optional
+        Local processes (None/1 = serial).
+    rng : int, Generator, SeedSequence or None
+        Root seed; task ``i`` gets child ``i`` (no analysis here draws from it today, but
+        stochastic analyses added later stay reproducible).
+    progress : callable, optional
+        ``progress(done, total)`` per finished symbol.
+    store : bool
+        Append every finished row to the store's ``runs`` dataset as it arrives.
+
+    Returns
+    -------
+    ScanResult
+        Rows in universe order, identical for serial, process and Dask runs.
+    """
+    cfg = config or ScanConfig()
+    if not universe:
+        raise InputError("the universe is empty")
+    market_close = None if market is None else _close_series(market_name or "market", market)
+    symbols = list(universe)
+    seeds = spawn_seeds(rng, len(symbols))
+    tasks = [
+        _Task(sym, _close_series(sym, universe[sym]), market_close, cfg, seed)
+        for sym, seed in zip(symbols, seeds, strict=True)
+    ]
+    run_id = f"scan-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    stored: list[str] = []
+
+    def persist(_: int, outcome: SymbolOutcome) -> None:
+        from bubblescope.data.store import import_frame
+
+        row = pd.DataFrame([{**_flat(outcome), "run_id": run_id}])
+        stored.append(import_frame(row, "runs", symbol=outcome.symbol).path)
+
+    outcomes = map_chunks(
+        _run_task,
+        tasks,
+        executor=executor,
+        n_jobs=n_jobs,
+        progress=progress,
+        on_result=persist if store else None,
+    )
+    return ScanResult(tuple(outcomes), cfg, market_name, tuple(stored))
+
+
+def _flat(outcome: SymbolOutcome) -> dict[str, Any]:
+    errors = "; ".join(f"{k}: {v}" for k, v in outcome.errors.items()) or None
+    return {
+        "symbol": outcome.symbol,
+        "ok": outcome.ok,
+        "errors": errors,
+        "seconds": outcome.seconds,
+        **outcome.metrics,
+    }
+
+
+def load_universe(
+    path: str | Path, symbols: Sequence[str] | None = None
+) -> dict[str, pd.DataFrame]:
+    """Load a universe: a folder of price files, or a text/CSV file listing symbols or files.
+
+    Parameters
+    ----------
+    path : str or Path
+        * a directory: every ``*.csv``/``*.parquet`` inside is one symbol (file stem);
+        * a file with one entry per line (or a ``symbol`` column, optionally ``path``): each
+          entry is resolved by :func:`bubblescope.data.sources.resolve_series` (a bundled name,
+          a file path, or a symbol in the store).
+    symbols : sequence of str, optional
+        Keep only these symbols.
+
+    Returns
+    -------
+    dict
+        symbol -> canonical price frame.
+    """
+    from bubblescope.data.sources import load_file, resolve_series
+
+    root = Path(path)
+    if not root.exists():
+        raise DataError(f"universe {root} does not exist")
+    if root.is_dir():
+        files = {
+            p.stem.upper(): p
+            for p in sorted(root.iterdir())
+            if p.suffix in {".csv", ".parquet"} and not p.name.startswith("_")
+        }
+        if not files:
+            raise DataError(f"universe folder {root} holds no .csv or .parquet files")
+        entries = [(sym, str(f)) for sym, f in files.items()]
+    else:
+        entries = _universe_entries(root)
+    if symbols is not None:
+        wanted = [s.upper() for s in symbols]
+        known = {sym for sym, _ in entries}
+        missing = sorted(set(wanted) - known)
+        if missing:
+            raise DataError(f"symbols not in the universe {root}: {missing}")
+        lookup = dict(entries)
+        entries = [(s, lookup[s]) for s in wanted]
+    universe: dict[str, pd.DataFrame] = {}
+    for sym, spec in entries:
+        is_file = Path(spec).is_file()
+        universe[sym] = load_file(spec, symbol=sym) if is_file else resolve_series(spec)
+    return universe
+
+
+def _universe_entries(path: Path) -> list[tuple[str, str]]:
+    text = path.read_text(encoding="utf-8").strip().splitlines()
+    if not text:
+        raise DataError(f"universe file {path} is empty")
+    header = [h.strip().lower() for h in text[0].split(",")]
+    entries: list[tuple[str, str]] = []
+    if "symbol" in header:
+        frame = pd.read_csv(path)
+        frame.columns = [c.strip().lower() for c in frame.columns]
+        for _, row in frame.iterrows():
+            sym = str(row["symbol"]).strip().upper()
+            spec = str(row["path"]) if "path" in frame and pd.notna(row["path"]) else sym
+            if "path" in frame and pd.notna(row["path"]) and not Path(spec).is_absolute():
+                spec = str(path.parent / spec)
+            entries.append((sym, spec))
+    else:
+        for line in text:
+            item = line.strip()
+            if item and not item.startswith("#"):
+                entries.append((Path(item).stem.upper() if "/" in item else item.upper(), item))
+    return entries

@@ -1,0 +1,125 @@
+"""Universe scans: serial, process and Dask runs agree; failures stay per symbol."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bubblescope.detect.psy import PSYResult, psy
+from bubblescope.errors import DataError, InputError
+from bubblescope.scan import ScanConfig, load_universe, scan
+
+CONFIG = ScanConfig(analyses=("psy", "drawdown"), window=None, psy_reps=99)
+
+
+def _walk(seed: int, n: int = 240, drift: float = 0.0) -> pd.Series:
+    rng = np.random.default_rng(seed)
+    steps = rng.normal(drift, 0.02, n)
+    return pd.Series(100 * np.exp(np.cumsum(steps)), index=pd.bdate_range("2010-01-01", periods=n))
+
+
+@pytest.fixture
+def universe() -> dict[str, pd.Series]:
+    u = {f"S{i}": _walk(i) for i in range(4)}
+    u["BUBBLE"] = _walk(99, drift=0.0)
+    u["BUBBLE"].iloc[150:200] *= np.exp(np.cumsum(np.full(50, 0.03)))  # an explosive stretch
+    u["BUBBLE"].iloc[200:] *= u["BUBBLE"].iloc[199] / u["BUBBLE"].iloc[200]
+    return u
+
+
+def _frame(result) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    return result.to_frame().drop(columns="seconds")
+
+
+def test_scan_metrics_come_from_the_psy_module(store_home: Path, universe) -> None:  # type: ignore[no-untyped-def]
+    res = scan(universe, CONFIG)
+    frame = res.to_frame()
+    direct = psy(np.log(universe["BUBBLE"]), cv=None)
+    assert isinstance(direct, PSYResult)
+    assert frame.loc["BUBBLE", "psy_gsadf"] == pytest.approx(direct.gsadf, abs=1e-12)
+    assert frame.loc["BUBBLE", "psy_gsadf_ratio"] == frame["psy_gsadf_ratio"].max()
+    assert frame.loc["BUBBLE", "psy_reject"]
+    assert (frame["max_drawdown"] <= 0).all()
+    assert "BUBBLE" in res.summary()
+
+
+def test_serial_and_process_pool_are_identical(store_home: Path, universe) -> None:  # type: ignore[no-untyped-def]
+    serial = scan(universe, CONFIG)
+    pooled = scan(universe, CONFIG, n_jobs=2)
+    pd.testing.assert_frame_equal(_frame(serial), _frame(pooled))
+
+
+def test_failures_are_per_analysis_and_per_symbol(store_home: Path, universe) -> None:  # type: ignore[no-untyped-def]
+    universe["SHORT"] = _walk(5, n=12)
+    res = scan(universe, ScanConfig(analyses=("psy", "runup"), window=None, psy_reps=99))
+    frame = res.to_frame()
+    assert not frame.loc["SHORT", "ok"]
+    assert "runup: InputError" in frame.loc["SHORT", "errors"]
+    # the symbols with long enough data kept their PSY results
+    assert frame.loc[["S0", "BUBBLE"], "psy_gsadf"].notna().all()
+    assert {o.symbol for o in res.failures} >= {"SHORT"}
+
+
+def test_bad_scan_inputs_raise() -> None:
+    with pytest.raises(InputError, match="unknown or no analyses"):
+        ScanConfig(analyses=("tea-leaves",))
+    with pytest.raises(InputError, match="universe is empty"):
+        scan({})
+    with pytest.raises(DataError, match="does not exist"):
+        load_universe("/nonexistent/universe.txt")
+
+
+def test_rows_are_stored_as_they_finish(store_home: Path, universe) -> None:  # type: ignore[no-untyped-def]
+    from bubblescope.data.store import load_dataset
+
+    res = scan(universe, CONFIG, store=True)
+    runs = load_dataset("runs")
+    assert len(res.stored_runs) == len(universe)
+    assert set(runs["symbol"]) == set(universe)
+    stored = runs.set_index("symbol").loc["BUBBLE", "psy_gsadf"]
+    assert stored == pytest.approx(res.to_frame().loc["BUBBLE", "psy_gsadf"])
+
+
+def test_load_universe_from_a_symbol_list(tmp_path: Path, shared_data: Path) -> None:
+    listing = tmp_path / "universe.csv"
+    folder = shared_data / "yahoo_dsturdy"
+    listing.write_text(f"symbol,path\nNVDA,{folder / 'NVDA.csv'}\nCSCO,{folder / 'CSCO.csv'}\n")
+    u = load_universe(listing)
+    assert list(u) == ["NVDA", "CSCO"]
+    assert u["NVDA"]["close"].index.is_monotonic_increasing
+
+
+def test_dask_cluster_equals_serial_even_when_a_worker_dies(store_home: Path, universe) -> None:  # type: ignore[no-untyped-def]
+    distributed = pytest.importorskip("distributed")
+    serial = scan(universe, CONFIG)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        pids = list(client.run(os.getpid).values())
+        done = threading.Event()
+        killed = threading.Event()
+
+        def kill_one_worker() -> None:
+            time.sleep(0.5)
+            if not done.is_set():
+                os.kill(pids[0], signal.SIGKILL)
+                killed.set()
+
+        killer = threading.Thread(target=kill_one_worker)
+        killer.start()
+        result = scan(universe, CONFIG, executor=client.get_executor(), store=True)
+        done.set()
+        killer.join()
+    assert killed.is_set(), "the scan finished before a worker could be killed"
+    pd.testing.assert_frame_equal(_frame(serial), _frame(result))
+    assert len(result.stored_runs) == len(universe)
