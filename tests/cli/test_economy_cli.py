@@ -45,6 +45,10 @@ def test_depreciation_commands(app, shared_data) -> None:
     row = d["comparison"]["items"]["operating_income"]
     assert row["disclosed_usd_bn"] == 3.7  # DEP-06
     assert abs(row["relative_error"]) <= 0.25
+    rows = _json(app, ["depreciation", "table", "--sec-dir",
+                       str(shared_data / "sec_xbrl")])["rows"]
+    assert {r["entity"] for r in rows} == {"MSFT", "GOOGL", "META", "AMZN"}
+    assert all(abs(r["relative_error"]) <= 0.25 for r in rows)
     b = _json(app, ["depreciation", "burry"])
     assert b["understated_total_usd_bn"] == pytest.approx(176.0)  # DEP-01
     human = CliRunner().invoke(app, ["depreciation", "burry"])

@@ -33,3 +33,14 @@ def test_arithmetic_and_comparison() -> None:
     assert Q(50.0, "%").m_as("1") == pytest.approx(0.5)
     assert as_quantity(2.5, "USD/kWh", name="price").unit.symbol == "USD/kWh"
     assert Q(1.0, "USD bn").to_dict() == {"value": 1.0, "unit": "USD bn"}
+
+
+def test_non_finite_inputs_are_rejected() -> None:
+    from bubblescope.economy._fundamentals import assumption, user_input
+    from bubblescope.economy.valuation import reverse_dcf
+
+    with pytest.raises(InputError, match="'price' is not a finite number"):
+        reverse_dcf(float("nan"), 10.0)
+    with pytest.raises(InputError, match="not a finite number"):
+        assumption("share", float("inf"), "1", "t")
+    assert user_input("x", 1.0, "GW").m_as("MW") == pytest.approx(1000.0)

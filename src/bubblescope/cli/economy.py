@@ -83,6 +83,19 @@ def depreciation_disclosed(
     _show(result, as_json, plot)
 
 
+@depreciation_app.command("table")
+@handle_errors
+def depreciation_table(
+    sec_dir: Path = _SEC_DIR_OPTION,
+    plot: Path | None = _PLOT_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """All disclosed changes (MSFT, GOOGL, META, AMZN): model vs filing, implied shares."""
+    from bubblescope.economy.depreciation import disclosed_all
+
+    _show(disclosed_all(sec_dir), as_json, plot)
+
+
 @depreciation_app.command("burry")
 @handle_errors
 def depreciation_burry(

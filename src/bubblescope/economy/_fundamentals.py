@@ -18,6 +18,7 @@ list of what it rests on.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from typing import Any, Literal
 
 from bubblescope.economy.units import Q, Quantity
 from bubblescope.economy.units import unit as unit_of
-from bubblescope.errors import DataError
+from bubblescope.errors import DataError, InputError
 
 __all__ = ["Input", "InputKind", "assumption", "fact_number", "fact_part", "format_inputs",
            "inputs_to_dicts", "user_input"]
@@ -55,6 +56,11 @@ class Input:
     quantity: Quantity
     kind: InputKind
     source: str
+
+    def __post_init__(self) -> None:
+        if not math.isfinite(self.quantity.value):
+            raise InputError(f"input {self.name!r} is not a finite number "
+                             f"({self.quantity.value})", hint="pass a finite value")
 
     @property
     def value(self) -> float:
