@@ -36,6 +36,7 @@ import pandas as pd
 
 from bubblescope._typing import ProgressCallback, RngLike
 from bubblescope.charts import Bar, ChartSpec, HLine, Panel, render_matplotlib
+from bubblescope.data.validate import validate_series
 from bubblescope.errors import BubblescopeError, DataError, InputError
 from bubblescope.parallel import map_chunks, spawn_seeds
 
@@ -212,9 +213,11 @@ def _psy_metrics(close: pd.Series, config: ScanConfig) -> dict[str, Any]:
     from bubblescope.detect.critical_values.montecarlo import MonteCarloCV
     from bubblescope.detect.psy import PSYResult, psy
 
-    y = np.log(close)
-    if config.window is not None:
-        y = y.iloc[-config.window :]
+    sample = close if config.window is None else close.iloc[-config.window :]
+    prices = validate_series(
+        sample, min_points=3, name=str(close.name), purpose="PSY on log prices"
+    ).series
+    y = np.log(prices)
     res = psy(
         y,
         lag=config.lag,

@@ -1,0 +1,76 @@
+"""``bubblescope scan``: PSY, run-up and drawdown readings for a universe of symbols."""
+
+from __future__ import annotations
+
+import typer
+
+from bubblescope.cli._common import JSON_OPTION, console, emit, handle_errors, progress_bar
+
+__all__ = ["register"]
+
+SCAN_HELP = """Scan a universe: per symbol, PSY exuberance on log prices (trailing window), the GSY
+run-up and its crash probability, and drawdowns. One failing analysis is reported for its symbol
+without losing the others.
+
+UNIVERSE is a folder of price files (one symbol per file), or a file listing symbols or paths
+(one per line, or CSV columns symbol[,path]). Work runs serially, on local processes (--jobs),
+or on a Dask cluster (--dask tcp://host:8786, or --dask local); results are identical.
+Example: `bubblescope scan prices/ --market SPY --jobs 2`.
+"""
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``scan`` command to ``app``."""
+
+    @app.command("scan", help=SCAN_HELP)
+    @handle_errors
+    def scan_command(
+        universe: str = typer.Argument(..., help="Folder of price files, or a symbol list."),
+        market: str | None = typer.Option(
+            None,
+            help="Market series for net-of-market run-ups: a symbol of the universe, a "
+            "bundled name, a file or a stored symbol.",
+        ),
+        analyses: str = typer.Option("psy,runup", help="Comma-separated: psy, runup, drawdown."),
+        window: int = typer.Option(1260, help="PSY trailing window in observations (0 = all)."),
+        lag: int = typer.Option(0, help="PSY lag."),
+        reps: int = typer.Option(499, help="Monte Carlo replications of the PSY critical values."),
+        symbols: str | None = typer.Option(None, help="Comma-separated subset of the universe."),
+        jobs: int = typer.Option(1, help="Local worker processes (1 = serial, -1 = all cores)."),
+        dask: str | None = typer.Option(
+            None, help="Dask scheduler address, or 'local' for a LocalCluster."
+        ),
+        store: bool = typer.Option(False, help="Append each finished row to the store's runs."),
+        as_json: bool = JSON_OPTION,
+    ) -> None:
+        from bubblescope.data.sources import resolve_series
+        from bubblescope.parallel import dask_executor
+        from bubblescope.scan import ScanConfig, load_universe, scan
+
+        config = ScanConfig(
+            analyses=tuple(a.strip() for a in analyses.split(",") if a.strip()),
+            window=window or None,
+            lag=lag,
+            psy_reps=reps,
+        )
+        wanted = [s.strip() for s in symbols.split(",")] if symbols else None
+        members = load_universe(universe, wanted)
+        market_frame = None
+        if market:
+            key = market.upper()
+            market_frame = members.pop(key) if key in members else resolve_series(market)
+        executor = None
+        if dask:
+            executor = dask_executor(None if dask == "local" else dask)
+        with progress_bar("scanning", enabled=not as_json) as progress:
+            result = scan(
+                members,
+                config,
+                market=market_frame,
+                market_name=market,
+                executor=executor,
+                n_jobs=jobs,
+                progress=progress,
+                store=store,
+            )
+        emit(result.to_dict(), as_json, lambda: console.print(result.summary(), highlight=False))
