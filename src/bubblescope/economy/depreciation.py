@@ -327,6 +327,16 @@ def depreciation_matrix(capex: Float64Array, vintages: Sequence[int], years: Seq
     Returns
     -------
     ndarray of float64, shape (len(vintages), len(years))
+
+    Examples
+    --------
+    A 4-year asset whose life becomes 6 years at the start of its third year (ASC 250):
+
+    >>> import math, numpy as np
+    >>> policy = LifePolicy(((-math.inf, 4.0), (2022.0, 6.0)))
+    >>> depreciation_matrix(np.array([100.0]), [2020], range(2020, 2026), policy,
+    ...                     "full-year")[0].tolist()
+    [25.0, 25.0, 12.5, 12.5, 12.5, 12.5]
     """
     if convention not in _OFFSET:
         raise InputError(f"unknown convention {convention!r}", hint="half-year or full-year")

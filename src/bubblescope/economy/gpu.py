@@ -127,6 +127,15 @@ def cash_cost(power: Input, pue: Input, electricity_price: Input,
         An input in the wrong dimension.
     InputError
         PUE below 1 or a negative price.
+
+    Examples
+    --------
+    >>> from bubblescope.economy._fundamentals import assumption as a
+    >>> c = cash_cost(a("power", 1.275, "kW/GPU", "GPU-10"), a("PUE", 1.2, "1", "GPU-10"),
+    ...               a("price", 0.06, "USD/kWh", "GPU-10"),
+    ...               a("colo", 150, "USD/kW-month", "GPU-11"))
+    >>> round(c.electricity, 2), round(c.colocation, 2)
+    (0.09, 0.26)
     """
     kw = power.m_as("kW/GPU")
     p = pue.m_as("1")

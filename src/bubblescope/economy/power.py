@@ -349,7 +349,15 @@ class TrainingEnergy:
 def training_energy(energy: Input | None = None, duration: Input | None = None, *,
                     name: str = "GPT-4 training",
                     bases: Sequence[Input] | None = None) -> TrainingEnergy:
-    """Daily draw and household equivalents of a training run (default: GPT-4, ENE-01/02)."""
+    """Daily draw and household equivalents of a training run (default: GPT-4, ENE-01/02).
+
+    Examples
+    --------
+    >>> {k: round(v, -2) for k, v in training_energy().households().items()}
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'advanced-economy household (ENE-02 basis)': 28500.0, 'US household': 15000.0,
+     'EU household': 43300.0}
+    """
     e = energy or fact_number("ENE-01", "GWh", name="GPT-4 training electricity (IEA)")
     d = duration or fact_part("ENE-02", 98, "day", name="GPT-4 training duration (~14 weeks)")
     if e.m_as("GWh") <= 0 or d.m_as("day") <= 0:

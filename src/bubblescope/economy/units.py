@@ -13,7 +13,7 @@ Examples
 >>> round(daily.m_as("GWh/day"), 3)
 0.433
 >>> round((daily / Q(15.2, "kWh/day/household")).m_as("household"))
-28465
+28464
 """
 
 from __future__ import annotations

@@ -304,6 +304,14 @@ def reverse_dcf(price: Input | float, fcf0: Input | float, *,
         Non-positive price or FCF, horizon < 1, or terminal growth ≥ discount rate.
     NoSolutionError
         When no growth in [-95%, 500%] a year reproduces the price.
+
+    Examples
+    --------
+    A Gordon perpetuity (FCF 10 growing 4%, discounted at 9%) implies 4% growth:
+
+    >>> round(reverse_dcf(10 * 1.04 / 0.05, 10.0, discount_rate=0.09,
+    ...                   terminal_growth=0.04).implied_growth, 6)
+    0.04
     """
     p = price if isinstance(price, Input) else user_input("price", price, "USD bn")
     f = fcf0 if isinstance(fcf0, Input) else user_input("free cash flow, latest year",
@@ -479,7 +487,13 @@ def sequoia_gap(run_rate: Input | float, *, gpu_share: Input | None = None,
 
 
 def sequoia_2023() -> SequoiaGap:
-    """Cahn, Sept 2023: $50B run-rate × 2 × 2 = $200B (VAL-07)."""
+    """Cahn, Sept 2023: $50B run-rate × 2 × 2 = $200B (VAL-07).
+
+    Examples
+    --------
+    >>> sequoia_2023().required_revenue
+    200.0
+    """
     return sequoia_gap(fact_part("VAL-07", 50, "USD bn/yr",
                                  name="Nvidia data-centre run-rate (Q4-2023 × 4)"),
                        label="AI's $200B question (Sept 2023)",
