@@ -119,19 +119,25 @@ gpu_app = typer.Typer(help="GPU unit economics: cash cost, margins by age, payba
 @gpu_app.command("cost")
 @handle_errors
 def gpu_cost(
-    power_kw: float = typer.Option(1.275, help="Wall power per GPU, kW (H100: 1.275)."),
-    pue: float = typer.Option(1.3, help="Power usage effectiveness."),
-    price: float = typer.Option(0.08, help="Electricity, USD per kWh."),
-    colo: float = typer.Option(200.0, help="Colocation, USD per kW-month."),
+    power_kw: float | None = typer.Option(
+        None, help="Wall power per GPU, kW (default: H100 1.275, GPU-10)."),
+    pue: float | None = typer.Option(None, help="Power usage effectiveness (default 1.3)."),
+    price: float | None = typer.Option(None, help="Electricity, USD per kWh (default 0.08)."),
+    colo: float | None = typer.Option(None, help="Colocation, USD per kW-month (default 200)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Cash cost per GPU-hour: power × PUE × $/kWh + colocation $/kW-month."""
-    from bubblescope.economy.gpu import cash_cost
+    from bubblescope.economy.gpu import cash_cost, default_costs, generation
 
-    result = cash_cost(_user("wall power", power_kw, "kW/GPU"),
-                       _user("PUE", pue, "1"),
-                       _user("electricity price", price, "USD/kWh"),
-                       _user("colocation rate", colo, "USD/kW-month"))
+    defaults = default_costs()
+    result = cash_cost(
+        generation("H100").power if power_kw is None
+        else _user("wall power", power_kw, "kW/GPU"),
+        defaults["pue"] if pue is None else _user("PUE", pue, "1"),
+        defaults["electricity_price"] if price is None
+        else _user("electricity price", price, "USD/kWh"),
+        defaults["colocation_rate"] if colo is None
+        else _user("colocation rate", colo, "USD/kW-month"))
     emit(result.to_dict(), as_json, lambda: console.print(result.summary(), markup=False,
                                                           highlight=False))
 
@@ -203,9 +209,10 @@ def power_training(
 @handle_errors
 def power_fleet(
     groups: list[str] = _GROUPS_ARGUMENT,
-    utilisation: float = typer.Option(0.7, help="Average load share."),
-    pue: float = typer.Option(1.2, help="Power usage effectiveness."),
-    overhead: float = typer.Option(1.0, help="Node wall power per board watt (1.82 DGX H100)."),
+    utilisation: float | None = typer.Option(None, help="Average load share (default 0.7)."),
+    pue: float | None = typer.Option(None, help="Power usage effectiveness (default 1.2)."),
+    overhead: float | None = typer.Option(
+        None, help="Node wall power per board watt (default 1.0; 1.82 for a DGX H100)."),
     plot: Path | None = _PLOT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -222,9 +229,11 @@ def power_fleet(
         if not sep or not number >= 0:
             raise InputError(f"cannot read fleet group {item!r}", hint="write TYPE=COUNT")
         pairs.append((kind, number))
-    result = fleet_power(pairs, utilisation=_user("utilisation", utilisation, "1"),
-                         pue=_user("PUE", pue, "1"),
-                         node_overhead=_user("node overhead", overhead, "1"))
+    result = fleet_power(
+        pairs,
+        utilisation=None if utilisation is None else _user("utilisation", utilisation, "1"),
+        pue=None if pue is None else _user("PUE", pue, "1"),
+        node_overhead=None if overhead is None else _user("node overhead", overhead, "1"))
     _show(result, as_json, plot)
 
 
@@ -286,9 +295,10 @@ def valuation_sequoia(
 def valuation_reverse_dcf(
     price: float = typer.Option(..., help="Market value to explain, USD bn."),
     fcf: float = typer.Option(..., help="Latest free cash flow, USD bn."),
-    rate: float = typer.Option(0.09, help="Discount rate (fraction)."),
+    rate: float | None = typer.Option(None, help="Discount rate, fraction (default 0.09)."),
     horizon: int = typer.Option(10, help="Years of explicit growth."),
-    terminal: float = typer.Option(0.03, help="Terminal growth (fraction)."),
+    terminal: float | None = typer.Option(None, help="Terminal growth, fraction "
+                                                     "(default 0.03)."),
     plot: Path | None = _PLOT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:

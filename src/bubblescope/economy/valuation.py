@@ -259,6 +259,13 @@ class ReverseDCFResult:
 _BRACKET = (-0.95, 5.0)
 
 
+def _as_input(value: Input | float | None, name: str, default: Input) -> Input:
+    """An Input as given, a float as a user value (fraction), or the labelled default."""
+    if value is None:
+        return default
+    return value if isinstance(value, Input) else user_input(name, value, "1")
+
+
 def _solve_growth(price: float, fcf0: float, rate: float, horizon: int, terminal: float) -> float:
     from scipy.optimize import brentq
 
@@ -277,8 +284,8 @@ def _solve_growth(price: float, fcf0: float, rate: float, horizon: int, terminal
 
 
 def reverse_dcf(price: Input | float, fcf0: Input | float, *,
-                discount_rate: Input | float = 0.09, horizon: int = 10,
-                terminal_growth: Input | float = 0.03, label: str = "reverse DCF",
+                discount_rate: Input | float | None = None, horizon: int = 10,
+                terminal_growth: Input | float | None = None, label: str = "reverse DCF",
                 sensitivity: Sequence[float] | None = None) -> ReverseDCFResult:
     """Growth of free cash flow implied by a price (enterprise value or market cap).
 
@@ -288,12 +295,13 @@ def reverse_dcf(price: Input | float, fcf0: Input | float, *,
         Value to explain (money; floats are USD bn).
     fcf0 : Input or float
         Free cash flow of the latest year (same money dimension; floats are USD bn).
-    discount_rate : Input or float
-        Annual discount rate (fraction). Default 9%, an assumption.
+    discount_rate : Input or float, optional
+        Annual discount rate (fraction). Default: a labelled 9% assumption.
     horizon : int
         Years of explicit growth.
-    terminal_growth : Input or float
-        Perpetual growth after the horizon (fraction, < discount rate). Default 3%.
+    terminal_growth : Input or float, optional
+        Perpetual growth after the horizon (fraction, < discount rate). Default: a labelled 3%
+        assumption.
     label : str
     sensitivity : sequence of float, optional
         Discount rates for the sensitivity table (default ±2 pp around the rate).
@@ -316,12 +324,10 @@ def reverse_dcf(price: Input | float, fcf0: Input | float, *,
     p = price if isinstance(price, Input) else user_input("price", price, "USD bn")
     f = fcf0 if isinstance(fcf0, Input) else user_input("free cash flow, latest year",
                                                         fcf0, "USD bn")
-    r = (discount_rate if isinstance(discount_rate, Input)
-         else assumption("discount rate", discount_rate, "1",
-                         "illustrative cost of equity for a mega-cap (not sourced)"))
-    tg = (terminal_growth if isinstance(terminal_growth, Input)
-          else assumption("terminal growth", terminal_growth, "1",
-                          "long-run nominal growth of the economy (illustrative)"))
+    r = _as_input(discount_rate, "discount rate", assumption(
+        "discount rate", 0.09, "1", "illustrative cost of equity for a mega-cap (not sourced)"))
+    tg = _as_input(terminal_growth, "terminal growth", assumption(
+        "terminal growth", 0.03, "1", "long-run nominal growth of the economy (illustrative)"))
     if horizon < 1:
         raise InputError(f"horizon must be at least 1 year, got {horizon}")
     pv, fv = p.m_as("USD bn"), f.m_as("USD bn")
