@@ -1,0 +1,75 @@
+"""Dot-com vs AI boom: each series rebased to 100 at its own peak, on trading days from it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from bubblescope.charts import ChartSpec, HLine, Line, Panel
+from bubblescope.detect.drawdown import drawdown
+from bubblescope.report.context import IMPORT_HINT, ReportContext
+from bubblescope.report.model import Chart, Number, Section, Table
+
+__all__ = ["DOTCOM", "build"]
+
+#: The dot-com cycle of the bundled NASDAQ.
+DOTCOM = ("1999-01-01", "2002-12-31")
+#: Trading days shown before and after each peak.
+SPAN = 750
+
+
+def _aligned(close: pd.Series, peak: Any) -> pd.Series:
+    at = int(close.index.get_indexer(pd.Index([peak]))[0])
+    lo, hi = max(0, at - SPAN), min(len(close), at + SPAN + 1)
+    window = close.iloc[lo:hi]
+    return pd.Series(100.0 * window.to_numpy() / close.iloc[at], index=range(lo - at, hi - at))
+
+
+def build(ctx: ReportContext) -> Section:
+    """Peak-aligned paths, with peak date, depth and days since peak from the drawdown engine."""
+    series = {"NASDAQ 1999–2002": ctx.nasdaq.loc[DOTCOM[0]:DOTCOM[1]], **ctx.stored}
+    lines: list[Line] = []
+    numbers: list[Number] = []
+    rows: list[tuple[str, ...]] = []
+    data: dict[str, Any] = {}
+    for name, close in series.items():
+        key = "NASDAQ" if name.startswith("NASDAQ") else name
+        source = f"bubblescope.detect.drawdown on {ctx.source_of(key)}"
+        dd = drawdown(close, name=name)
+        peak = pd.Timestamp(close.idxmax())  # type: ignore[arg-type]
+        path = _aligned(close, peak)
+        lines.append(Line(list(path.index), path, name, width=2.0 if key == "NASDAQ" else 1.5))
+        after = len(close.loc[peak:]) - 1
+        since = dd.drawdown.loc[peak:]
+        depth = 100.0 * float(since.min())
+        data[name] = dd.to_dict()
+        numbers.append(Number(f"{name}: fall from its highest close", f"{depth:.1f}%",
+                              source, raw=depth))
+        rows.append((name, str(peak.date()), f"{float(close.loc[peak]):,.2f}",
+                     f"{depth:.1f}%", str(pd.Timestamp(since.idxmin()).date()),  # type: ignore[arg-type]
+                     str(after)))
+    notes = [] if ctx.stored else [f"No AI-stock prices in the local store, so only the dot-com "
+                                   f"path is drawn; add one with {IMPORT_HINT}."]
+    spec = ChartSpec(
+        "Dot-com vs AI boom, aligned on each series' peak (peak = 100)",
+        (Panel("rebased price (log scale)", "peak = 100", lines=tuple(lines),
+               hlines=(HLine(100.0, "peak"),), logy=True),),
+        xlabel="trading days from the peak",
+        source="NASDAQ: arch bundled data; AI stocks: local store",
+    )
+    return Section(
+        key="comparison",
+        title="Dot-com vs AI boom, aligned on their peaks",
+        intro=("Each series is rebased to 100 at its highest close and drawn against trading "
+               "days from that peak, so the run-ups and what followed can be compared directly. "
+               "The peak is each series' highest close; for a series still near its high the "
+               "right-hand side is simply short."),
+        numbers=tuple(numbers),
+        charts=(Chart(spec),),
+        tables=(Table("Peaks and drawdowns", ("series", "peak", "peak close", "fall since",
+                                              "lowest since", "trading days since peak"),
+                      tuple(rows)),),
+        notes=tuple(notes),
+        data=data,
+    )

@@ -1,0 +1,128 @@
+"""PSY exuberance tests on log prices and on levels, side by side.
+
+The two transformations answer different questions, and for fast-growing stocks they can
+disagree sharply; the section shows both and says which flags what, instead of picking one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import numpy as np
+import pandas as pd
+
+from bubblescope.charts import Band, ChartSpec, Line, Panel
+from bubblescope.detect.critical_values import MonteCarloCV
+from bubblescope.detect.psy import PSYResult, psy
+from bubblescope.report.context import IMPORT_HINT, ReportContext
+from bubblescope.report.model import Chart, Number, Section, Table
+
+__all__ = ["EXPLANATION", "build", "psy_chart", "run_pair"]
+
+#: The plain-language note on what each transformation detects.
+EXPLANATION = (
+    "On log prices the test asks whether the growth rate itself keeps rising: a price "
+    "compounding at a steady rate is a random walk with drift in logs and is NOT flagged; only "
+    "super-exponential (accelerating) growth is. On price levels, steady exponential growth is "
+    "already explosive, so levels flag any sustained fast compounding. A series explosive in "
+    "levels but not in logs grew fast at a roughly constant rate; explosive in logs means growth "
+    "was accelerating — the textbook bubble signature. Leaders of 1999–2000 and today's AI "
+    "leaders can land on different sides of that line, so both readings are shown."
+)
+
+
+def run_pair(close: pd.Series, ctx: ReportContext, name: str) -> tuple[PSYResult, PSYResult]:
+    """PSY on log prices and on levels of ``close`` resampled to the report frequency."""
+    s = ctx.settings
+    sampled = close.resample(s.psy_frequency).last().dropna()
+    cv = MonteCarloCV(reps=s.psy_reps, rng=s.psy_seed)
+    # A Series input always gives a single-series PSYResult.
+    on_logs = cast(PSYResult, psy(np.log(sampled), cv=cv, name=f"log {name}"))
+    on_levels = cast(PSYResult, psy(sampled, cv=cv, name=name))
+    return on_logs, on_levels
+
+
+def psy_chart(result: PSYResult, title: str, source: str) -> ChartSpec:
+    """Tested series with shaded episodes above BSADF and its critical value."""
+    frame = result.to_frame()
+    last = frame.index[-1]
+    bands = tuple(Band(ep.start, last if ep.end is None else ep.end, "episode")
+                  for ep in result.episodes)
+    crit = (Line(frame.index, frame["threshold"], f"{result.level:.0%} {result.stamping} CV",
+                 color="#D55E00", dash="dash"),) if result.cv is not None else ()
+    return ChartSpec(
+        title,
+        (
+            Panel(result.name, lines=(Line(frame.index, frame["y"], result.name,
+                                           color="#000000", width=1.0),), bands=bands),
+            Panel("BSADF", "statistic",
+                  lines=(Line(frame.index, frame["bsadf"], "BSADF", color="#0072B2"), *crit),
+                  bands=bands, height=0.8),
+        ),
+        source=source,
+    )
+
+
+def _episodes(result: PSYResult) -> str:
+    if not result.episodes:
+        return "none"
+    parts = []
+    for ep in result.episodes:
+        d: dict[str, Any] = ep.to_dict()
+        parts.append(f"{d['start']} → {'ongoing' if ep.ongoing else d['end']}")
+    return "; ".join(parts)
+
+
+def _verdict(result: PSYResult) -> str:
+    return {True: "explosive", False: "not explosive", None: "no critical values"}[result.reject]
+
+
+def build(ctx: ReportContext) -> Section:
+    """The PSY section: every series, log prices and levels side by side."""
+    s = ctx.settings
+    charts: list[Chart] = []
+    numbers: list[Number] = []
+    rows: list[tuple[str, ...]] = []
+    notes: list[str] = []
+    data: dict[str, Any] = {}
+    for name, close in ctx.all_series().items():
+        source = f"bubblescope.detect.psy on {ctx.source_of(name)}"
+        on_logs, on_levels = run_pair(close, ctx, name)
+        data[name] = {"log": on_logs.to_dict(), "level": on_levels.to_dict()}
+        for label, res in (("log prices", on_logs), ("levels", on_levels)):
+            charts.append(Chart(psy_chart(res, f"{name}: PSY on {label}", source)))
+            cv = res.critical_value("gsadf")
+            numbers.append(Number(f"{name} GSADF on {label}", f"{res.gsadf:.3f}", source,
+                                  raw=res.gsadf))
+            rows.append((name, label, f"{res.gsadf:.3f}", f"{cv:.3f}", _verdict(res),
+                         _episodes(res)))
+        if on_logs.reject != on_levels.reject:
+            which = "levels" if on_levels.reject else "log prices"
+            other = "log prices" if on_levels.reject else "levels"
+            notes.append(
+                f"{name}: the two readings disagree — explosive on {which} "
+                f"(GSADF {max(on_logs.gsadf, on_levels.gsadf):.2f}) but not on {other}. "
+                + ("Growth was fast but not accelerating (exponential, not super-exponential)."
+                   if on_levels.reject else
+                   "Log growth accelerated while levels stayed below their critical value.")
+            )
+    if not ctx.stored:
+        notes.append(f"No AI-stock prices in the local store; add some with {IMPORT_HINT}.")
+    notes.append(
+        f"Settings: prices resampled to {s.psy_frequency} (last close); lag 0; minimum window "
+        f"by the PSY rule; critical values from {s.psy_reps} Monte Carlo replications (seed "
+        f"{s.psy_seed}); episodes: family-wise 95% critical value, PSY termination rule."
+    )
+    return Section(
+        key="psy",
+        title="Explosive-growth tests (PSY): log prices vs levels",
+        intro=EXPLANATION,
+        numbers=tuple(numbers),
+        charts=tuple(charts),
+        tables=(Table("GSADF by series and transformation",
+                      ("series", "tested on", "GSADF", "95% CV", "verdict", "episodes"),
+                      tuple(rows)),),
+        notes=tuple(notes),
+        side_by_side=True,
+        data=data,
+    )

@@ -1,0 +1,129 @@
+"""The report: self-contained HTML, sections present, numbers equal to the engines' own."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import cast
+
+import numpy as np
+import pytest
+
+from bubblescope.data.facts import load_factbase
+from bubblescope.detect.critical_values import MonteCarloCV
+from bubblescope.detect.psy import PSYResult, psy
+from bubblescope.economy.depreciation import burry_case
+from bubblescope.economy.network import load_network
+from bubblescope.errors import BackendError
+from bubblescope.report import Report, ReportContext, render_html, write_pdf
+from bubblescope.report.sections import SECTIONS
+from bubblescope.report.sections.psy import EXPLANATION
+from tests.report.conftest import FAST
+
+
+def test_every_registered_section_is_built_in_order(built: Report) -> None:
+    assert [s.key for s in built.sections] == [k for k, _ in SECTIONS]
+
+
+def test_progress_reports_each_section(built: Report,
+                                       progress_calls: list[tuple[int, int]]) -> None:
+    n = len(SECTIONS)
+    assert progress_calls == [(i, n) for i in range(n + 1)]
+
+
+def test_html_is_self_contained(built: Report) -> None:
+    html = render_html(built)
+    # No external scripts, stylesheets or images: the file must open offline.
+    assert not re.search(r"<script[^>]+src=", html)
+    assert not re.search(r"<link[^>]+href=", html)
+    assert not re.search(r"<img[^>]+src=[\"']https?:", html)
+    assert "Plotly.newPlot" in html
+    assert "plotly.js" in html.lower()
+    for section in built.sections:
+        assert f'<section id="{section.key}">' in html
+        assert section.title.replace("&", "&amp;") in html
+
+
+def test_psy_numbers_match_the_engine_on_logs_and_levels(built: Report,
+                                                         report_home: Path) -> None:
+    ctx = ReportContext(settings=FAST)
+    weekly = ctx.nasdaq.resample(FAST.psy_frequency).last().dropna()
+    cv = MonteCarloCV(reps=FAST.psy_reps, rng=FAST.psy_seed)
+    on_logs = cast(PSYResult, psy(np.log(weekly), cv=cv))
+    on_levels = cast(PSYResult, psy(weekly, cv=cv))
+    numbers = {n.label: n for n in built.section("psy").numbers}
+    assert numbers["NASDAQ GSADF on log prices"].raw == pytest.approx(on_logs.gsadf, abs=0)
+    assert numbers["NASDAQ GSADF on levels"].raw == pytest.approx(on_levels.gsadf, abs=0)
+    html = render_html(built)
+    assert f"{on_logs.gsadf:.3f}" in html
+    assert f"{on_levels.gsadf:.3f}" in html
+    # The plain-language note and a log/level pair of charts for each series (NASDAQ, AIX).
+    assert EXPLANATION[:60] in html
+    assert len(built.section("psy").charts) == 4
+    assert built.section("psy").side_by_side
+
+
+def test_stored_series_enters_the_peak_comparison(built: Report) -> None:
+    comparison = built.section("comparison")
+    names = [row[0] for row in comparison.tables[0].rows]
+    assert names == ["NASDAQ 1999–2002", "AIX"]
+    # The dot-com peak of the NASDAQ Composite: 10 March 2000 (PROVENANCE.md of the shared data).
+    assert comparison.tables[0].rows[0][1] == "2000-03-10"
+
+
+def test_empty_store_says_how_to_import(store_home: Path) -> None:
+    from bubblescope.report.sections import comparison
+
+    section = comparison.build(ReportContext(settings=FAST))
+    assert any("bubblescope data import" in note for note in section.notes)
+
+
+def test_economy_numbers_match_engines_and_cite_facts(built: Report) -> None:
+    dep = {n.label: n for n in built.section("depreciation").numbers}
+    # Burry's published claim: $176B understated over 2026-28 (fact DEP-01).
+    assert dep["understated depreciation 2026–2028"].raw == pytest.approx(
+        load_factbase().value("DEP-01"), rel=1e-9)
+    assert dep["economic life implied by that figure"].raw == burry_case().implied_life
+    net = {n.label: n for n in built.section("network").numbers}
+    assert net["binding commitments"].raw == len(load_network().commitments)
+    cited = {c["id"] for c in built.cited}
+    assert {"DEP-01", "DEP-14"} <= cited
+    html = render_html(built)
+    assert 'href="#fact-DEP-01"' in html
+    assert 'id="fact-DEP-01"' in html
+
+
+def test_gauge_without_shiller_data_names_the_option(built: Report) -> None:
+    gauge = built.section("gauge")
+    assert not gauge.charts
+    assert any("--shiller" in n for n in gauge.notes)
+
+
+def test_gauge_with_shiller_data_reports_the_engine_reading(shared_data: Path) -> None:
+    from bubblescope.gauge import bubble_gauge, shiller_proxies
+    from bubblescope.report.sections import gauge
+    from bubblescope.report.sections.gauge import read_shiller
+
+    path = shared_data / "shiller" / "shiller_monthly_tidy.csv"
+    section = gauge.build(ReportContext(settings=FAST, shiller=path))
+    res = bubble_gauge(shiller_proxies(read_shiller(path)))
+    expected = res.reading(res.aggregate.dropna().index[-1])["aggregate"]
+    assert section.numbers[0].raw == pytest.approx(expected, abs=0)
+    assert len(section.charts) == 1
+
+
+def test_pdf_without_weasyprint_is_a_backend_error(built: Report, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    with pytest.raises(BackendError, match="WeasyPrint"):
+        write_pdf(built, tmp_path / "r.pdf")
+
+
+def test_to_dict_is_json_ready(built: Report) -> None:
+    import json
+
+    from bubblescope.cli._common import to_jsonable
+
+    payload = json.loads(json.dumps(to_jsonable(built.to_dict()), allow_nan=False))
+    assert [s["key"] for s in payload["sections"]] == [s.key for s in built.sections]
