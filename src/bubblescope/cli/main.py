@@ -14,7 +14,7 @@ import typer
 __all__ = ["app", "build_app", "run"]
 
 #: Modules under bubblescope.cli that add commands, in --help order.
-COMMAND_MODULES: tuple[str, ...] = ("facts", "runup", "scan")
+COMMAND_MODULES: tuple[str, ...] = ("overview", "facts", "runup", "scan")
 
 HELP = """Measure speculative bubbles and stress-test the economy behind them.
 
