@@ -312,6 +312,9 @@ def _view_sql(dataset: str, files: list[Path]) -> str:
     source = (f"read_parquet({_sql_list(files)}, hive_partitioning=true, union_by_name=true, "
               f"hive_types={{'symbol': VARCHAR}})")
     semantics = DATASETS[dataset]
+    one_file_per_symbol = len({f.parent for f in files}) == len(files)
+    if semantics != "append" and one_file_per_symbol:
+        return f"SELECT * FROM {source}"  # nothing to choose between: skip the window
     if semantics == "series":
         return (f"SELECT * EXCLUDE (_rn) FROM (SELECT *, row_number() OVER (PARTITION BY symbol, "
                 f"date ORDER BY _vintage DESC) AS _rn FROM {source}) WHERE _rn = 1")
@@ -337,13 +340,18 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
+def _fetch(con: Any, sql: str) -> pd.DataFrame:
+    """Run ``sql`` and convert through Arrow (several times faster than ``.df()`` on strings)."""
+    result: pd.DataFrame = con.sql(sql).to_arrow_table().to_pandas()
+    return result
+
+
 def _run(sql: str, files: list[Path], what: str) -> pd.DataFrame:
     import duckdb
 
     try:
         with _connect() as con:
-            result: pd.DataFrame = con.execute(sql).df()
-            return result
+            return _fetch(con, sql)
     except duckdb.Error as exc:
         _check_files(files, ())
         raise StoreError(f"store query on {what} failed: {_one_line(exc)}") from exc
@@ -460,8 +468,7 @@ def query(sql: str) -> pd.DataFrame:
                     _check_files(files, _PRICE_REQUIRED if name == "prices" else ("_vintage",))
                     con.execute(f"CREATE TEMP VIEW {name} AS {_view_sql(name, files)}")
                     all_files.extend(files)
-            result: pd.DataFrame = con.execute(sql).df()
-            return result
+            return _fetch(con, sql)
     except duckdb.CatalogException as exc:
         raise StoreError(f"store query failed: {_one_line(exc)}",
                          hint="a dataset with no imports has no view; import data first") from exc
