@@ -14,12 +14,13 @@ __all__ = ["register"]
 
 HELP = """Load price series into the local store and look at them.
 
-The store lives in $BUBBLESCOPE_HOME/store (or your platform's data folder). Examples:
+The store lives in $BUBBLESCOPE_HOME/store (or your platform's data folder).
+Files can be FRED, Yahoo, Shiller or any date,value CSV, or Parquet. Examples:
 
-  bubblescope data import NASDAQCOM.csv          (FRED, Yahoo, Shiller or any date,value CSV)
+  bubblescope data import NASDAQCOM.csv
   bubblescope data list
   bubblescope data show NASDAQCOM --tail 5
-  bubblescope data fetch NVDA --source yahoo     (needs the network and `pip install yfinance`)
+  bubblescope data fetch NVDA --source yahoo   (network; pip install yfinance)
 """
 
 
@@ -174,4 +175,4 @@ def register(app: typer.Typer) -> None:
 
         emit(payload, as_json, render)
 
-    app.add_typer(data_app, name="data", help="Import, list, show and fetch price series.")
+    app.add_typer(data_app, name="data")
