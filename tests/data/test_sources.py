@@ -288,3 +288,16 @@ def test_parquet_errors_name_rows_not_lines(tmp_path: Path) -> None:
                   "close": [1.0, 2.0]}).to_parquet(dup)
     with pytest.raises(DataError, match=r"duplicated date 2020-01-02 on rows 1, 2"):
         load_file(dup)
+
+
+def test_utc_offsets_keep_the_local_trading_date(tmp_path: Path) -> None:
+    # yfinance CSVs carry the exchange's offset, which changes with daylight saving time.
+    path = _csv(tmp_path, "Date,Close\n2024-03-08 00:00:00-05:00,1\n"
+                          "2024-03-11 00:00:00-04:00,2\n2024-03-12T09:30:00Z,3\n")
+    frame = load_file(path)
+    assert list(frame.index) == [pd.Timestamp("2024-03-08"), pd.Timestamp("2024-03-11"),
+                                 pd.Timestamp("2024-03-12 09:30")]
+    fixtures = Path(__file__).parent / "fixtures" / "yahoo"
+    yahoo = load_file(fixtures / "YHOO_history_1999-12-27_2000-01-07.csv")
+    assert yahoo.index[0] == pd.Timestamp("1999-12-27")
+    assert yahoo.loc["2000-01-03", "close"] == 118.75

@@ -18,6 +18,9 @@ Formats (``format=`` or auto-detected from the file)
 ``parquet``
     A Parquet file with a date column or a DatetimeIndex, read like ``generic``.
 
+Dates with a UTC offset (``2024-01-02 00:00:00-05:00``, as yfinance writes them) keep their
+local wall time: the trading date, not the UTC instant.
+
 Missing values (empty, ``.``, ``null``, ``nan``, ``NA``, ``N/A``, ``#N/A``; FRED writes holidays
 as empty or ``.``) are dropped and reported in ``frame.attrs["notes"]``; every other non-numeric
 value is a :class:`~bubblescope.errors.DataError` naming the file, line and column. A file in
@@ -60,6 +63,7 @@ MISSING_TOKENS: frozenset[str] = frozenset({"", ".", "null", "nan", "NaN", "NA",
 _DATE_NAMES: tuple[str, ...] = ("date", "observation_date", "timestamp", "datetime", "time")
 _SHILLER_CODE = re.compile(r"^\d{4}\.\d{1,2}$")
 _FRED_ID = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_UTC_OFFSET = re.compile(r"^(.*\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|[+-]\d{2}:?\d{2})$")
 _OHLV = ("open", "high", "low", "volume")
 
 
@@ -176,16 +180,15 @@ def _parse_dates(raw: pd.Series, where: _Where, column: str, shiller: bool) -> p
     """Parse a string date column, naming the first bad line on failure."""
     if shiller:
         return _parse_shiller_codes(raw, where, column)
-    text = raw.astype(str).str.strip()
+    # Local wall time is the trading date: drop UTC offsets ("2024-01-02 00:00:00-05:00" is
+    # 2 January on the exchange, not 05:00 UTC), which also allows mixed DST offsets.
+    text = raw.astype(str).str.strip().str.replace(_UTC_OFFSET, r"\1", regex=True)
     for fmt in ("ISO8601", "%m/%d/%Y", "%Y%m%d"):
         try:
             parsed = pd.to_datetime(text, format=fmt)
         except (ValueError, TypeError, OverflowError):
             continue
-        index = pd.DatetimeIndex(parsed)
-        if index.tz is not None:
-            index = index.tz_convert("UTC").tz_localize(None)
-        return index
+        return pd.DatetimeIndex(parsed)
     coerced = pd.to_datetime(text, format="ISO8601", errors="coerce")
     bad = int(np.flatnonzero(pd.isna(coerced))[0])
     raise DataError(f"{where(raw.index[bad], column)}: cannot parse date {text.iloc[bad]!r}",
