@@ -144,25 +144,32 @@ def _fit_window(
 @njit
 def _residuals_buf(
     t: Float64Array, y: Float64Array, tc: float, m: float, omega: float, scale: float,
-    out: Float64Array, buf: Float64Array,
+    out: Float64Array, buf: Float64Array, sums: Float64Array,
 ) -> float:
     """Write the residuals of the slaved fit at (tc, m, ω) into ``out``; return the SSR.
 
-    ``buf`` (shape (3, n)) holds f, g, h so that the transcendental functions run once.
+    ``buf`` (shape (5, n)) receives f, g, h, ln(d/S) and sign(tc − t)/d, so the
+    transcendental functions run once; ``sums`` (shape (14,)) receives Σf, Σg, Σh, Σff, Σfg,
+    Σfh, Σgg, Σgh, Σhh, n and the scaled (A, B, C1, C2).
     """
     n = t.shape[0]
     sf = sg = sh = sff = sfg = sfh = sgg = sgh = shh = 0.0
     sy = syf = syg = syh = syy = 0.0
     for i in range(n):
-        d = abs(tc - t[i])
+        dd = tc - t[i]
+        d = abs(dd)
         yi = y[i]
         if d > _TINY:
             lu = math.log(d / scale)
             f = math.exp(m * lu)
             g = f * math.cos(omega * lu)
             h = f * math.sin(omega * lu)
+            buf[3, i] = lu
+            buf[4, i] = 1.0 / dd
         else:
             f = g = h = 0.0
+            buf[3, i] = 0.0
+            buf[4, i] = 0.0
         buf[0, i] = f
         buf[1, i] = g
         buf[2, i] = h
@@ -183,6 +190,20 @@ def _residuals_buf(
     _, a, b, c1, c2 = _solve3(
         float(n), sf, sg, sh, sff, sfg, sfh, sgg, sgh, shh, sy, syf, syg, syh, syy
     )
+    sums[0] = sf
+    sums[1] = sg
+    sums[2] = sh
+    sums[3] = sff
+    sums[4] = sfg
+    sums[5] = sfh
+    sums[6] = sgg
+    sums[7] = sgh
+    sums[8] = shh
+    sums[9] = float(n)
+    sums[10] = a
+    sums[11] = b
+    sums[12] = c1
+    sums[13] = c2
     ssr = 0.0
     for i in range(n):
         r = y[i] - (a + b * buf[0, i] + c1 * buf[1, i] + c2 * buf[2, i])
@@ -192,13 +213,54 @@ def _residuals_buf(
 
 
 @njit
+def _jacobian(
+    buf: Float64Array, sums: Float64Array, m: float, omega: float, span: Float64Array,
+    jac: Float64Array,
+) -> None:
+    """Kaufman's variable-projection Jacobian of the slaved residuals, in the unit box.
+
+    Column j is −(I − P) (∂X/∂θ_j) β · span_j, with P the projection on the design's columns
+    (computed with the same centred solve) and the derivatives at fixed β:
+    ∂ŷ/∂m = ln(d/S)·q, ∂ŷ/∂ω = ln(d/S)·(C2 g − C1 h), ∂ŷ/∂tc = (m q + ω (C2 g − C1 h))/(tc − t),
+    where q = B f + C1 g + C2 h.
+    """
+    n = buf.shape[1]
+    b = sums[11]
+    c1 = sums[12]
+    c2 = sums[13]
+    for i in range(n):
+        q = b * buf[0, i] + c1 * buf[1, i] + c2 * buf[2, i]
+        osc = c2 * buf[1, i] - c1 * buf[2, i]
+        jac[i, 0] = (m * q + omega * osc) * buf[4, i]
+        jac[i, 1] = buf[3, i] * q
+        jac[i, 2] = buf[3, i] * osc
+    for j in range(3):
+        sv = svf = svg = svh = svv = 0.0
+        for i in range(n):
+            v = jac[i, j]
+            sv += v
+            svf += v * buf[0, i]
+            svg += v * buf[1, i]
+            svh += v * buf[2, i]
+            svv += v * v
+        _, pa, pb, pc1, pc2 = _solve3(
+            sums[9], sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7],
+            sums[8], sv, svf, svg, svh, svv,
+        )
+        for i in range(n):
+            proj = pa + pb * buf[0, i] + pc1 * buf[1, i] + pc2 * buf[2, i]
+            jac[i, j] = -(jac[i, j] - proj) * span[j]
+
+
+@njit
 def _residuals(
     t: Float64Array, y: Float64Array, tc: float, m: float, omega: float, scale: float,
     out: Float64Array,
 ) -> float:
     """:func:`_residuals_buf` with its own scratch buffer."""
-    buf = np.empty((3, t.shape[0]))
-    ssr: float = _residuals_buf(t, y, tc, m, omega, scale, out, buf)
+    buf = np.empty((5, t.shape[0]))
+    sums = np.empty(14)
+    ssr: float = _residuals_buf(t, y, tc, m, omega, scale, out, buf, sums)
     return ssr
 
 
@@ -425,8 +487,9 @@ def polish(
 ) -> Float64Array:
     """Bounded Levenberg–Marquardt on the slaved residuals over (tc, m, ω).
 
-    A projected LM (variable projection with the Kaufman Jacobian, taken by forward
-    differences of the slaved residual vector): parameters are mapped to [0, 1] by their
+    A projected LM on the variable-projection problem (analytic Kaufman Jacobian, see
+    :func:`_jacobian`; its JᵀR is the exact gradient of the profiled SSR): parameters are
+    mapped to [0, 1] by their
     bounds; a coordinate at a bound whose gradient points outward is frozen for that step;
     steps are clipped to the box and accepted only if the SSR falls.
 
@@ -460,10 +523,13 @@ def polish(
     r = np.empty(n)
     rt = np.empty(n)
     jac = np.empty((n, 3))
-    buf = np.empty((3, n))
+    buf = np.empty((5, n))
+    sums = np.empty(14)
+    trial_buf = np.empty((5, n))
+    trial_sums = np.empty(14)
     for j in range(3):
         theta[j] = lo[j] + p[j] * span[j]
-    ssr = _residuals_buf(t, y, theta[0], theta[1], theta[2], scale, r, buf)
+    ssr = _residuals_buf(t, y, theta[0], theta[1], theta[2], scale, r, buf, sums)
     lam = 1e-3
     it = 0
     jtj = np.empty((3, 3))
@@ -472,19 +538,7 @@ def polish(
     converged = False
     while it < max_iter and not converged:
         it += 1
-        # forward-difference Jacobian in the unit box (step away from the upper bound)
-        for j in range(3):
-            if span[j] <= 0:
-                for i in range(n):
-                    jac[i, j] = 0.0
-                continue
-            h = 1e-6 if p[j] <= 0.5 else -1e-6
-            for q in range(3):
-                trial[q] = theta[q]
-            trial[j] = lo[j] + (p[j] + h) * span[j]
-            _residuals_buf(t, y, trial[0], trial[1], trial[2], scale, rt, buf)
-            for i in range(n):
-                jac[i, j] = (rt[i] - r[i]) / h
+        _jacobian(buf, sums, theta[1], theta[2], span, jac)
         for a in range(3):
             s = 0.0
             for i in range(n):
@@ -542,14 +596,16 @@ def polish(
                 step[c] = s / mat[c, c]
             for j in range(3):
                 trial[j] = lo[j] + _clip(p[j] + step[j], 0.0, 1.0) * span[j]
-            new = _residuals_buf(t, y, trial[0], trial[1], trial[2], scale, rt, buf)
+            new = _residuals_buf(t, y, trial[0], trial[1], trial[2], scale, rt, trial_buf,
+                                 trial_sums)
             if new < ssr:
                 rel = (ssr - new) / max(ssr, 1e-300)
                 for j in range(3):
                     p[j] = _clip(p[j] + step[j], 0.0, 1.0)
                     theta[j] = trial[j]
-                for i in range(n):
-                    r[i] = rt[i]
+                r[:] = rt
+                buf[:, :] = trial_buf
+                sums[:] = trial_sums
                 ssr = new
                 lam = max(lam / 4.0, 1e-9)
                 improved = True

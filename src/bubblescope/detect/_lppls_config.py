@@ -159,7 +159,7 @@ class GridSpec:
     n_tc: int = 31
     n_m: int = 8
     n_omega: int = 33
-    keep: int = 2
+    keep: int = 4
     n_random: int = 0
     max_iter: int = 50
 

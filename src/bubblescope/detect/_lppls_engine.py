@@ -97,6 +97,14 @@ def _bounds(starts: np.ndarray, t2: int, space: SearchSpace) -> tuple[Float64Arr
     return lo, hi
 
 
+def _drop_neighbours(cand: Float64Array, steps: Float64Array) -> None:
+    """Blank (NaN tc) kept grid points adjacent to a better one: same basin, polished once."""
+    for j in range(1, cand.shape[1]):
+        for i in range(j):
+            near = np.all(np.abs(cand[:, j, :] - cand[:, i, :]) <= 1.01 * steps, axis=1)
+            cand[near & np.isfinite(cand[:, i, 0]), j, 0] = np.nan
+
+
 def fit_nested(
     y: Float64Array,
     starts: np.ndarray,
@@ -135,8 +143,11 @@ def fit_nested(
         y, starts, offsets, m_grid, w_grid, -space.tc[0], space.tc[1], grid.keep
     )
     cand = best_par.copy()
-    cand[:, :, 0] += t2
     cand[~np.isfinite(best_ssr), 0] = np.nan
+    _drop_neighbours(cand, np.array([offsets[1] - offsets[0] if grid.n_tc > 1 else 0.0,
+                                     m_grid[1] - m_grid[0] if grid.n_m > 1 else 0.0,
+                                     w_grid[1] - w_grid[0] if grid.n_omega > 1 else 0.0]))
+    cand[:, :, 0] += t2
     lo, hi = _bounds(starts, t2, space)
     # windows whose tc interval holds no grid offset start from the interval's midpoint
     empty = ~np.isfinite(best_ssr[:, 0])

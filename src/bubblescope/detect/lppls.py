@@ -329,7 +329,7 @@ def lppls_fit(
     space : SearchSpace, optional
         Bounds of (tc, m, ω); default :meth:`SearchSpace.fco` (Sornette et al. 2015 Table 1).
     grid : GridSpec, optional
-        Grid resolution and polishing; default ``GridSpec(n_tc=41, n_m=12, n_omega=50, keep=4,
+        Grid resolution and polishing; default ``GridSpec(n_tc=41, n_m=12, n_omega=50, keep=6,
         n_random=4)`` (finer than the indicator's, since it runs once).
     rng : int, Generator, SeedSequence or None
         Seeds the ``grid.n_random`` extra uniformly drawn starts.
@@ -371,7 +371,7 @@ def lppls_fit(
             f"an LPPLS fit needs at least {MIN_WINDOW}"
         )
     space = space or SearchSpace.fco()
-    grid = grid or GridSpec(n_tc=41, n_m=12, n_omega=50, keep=4, n_random=4)
+    grid = grid or GridSpec(n_tc=41, n_m=12, n_omega=50, keep=6, n_random=4)
     y = np.log(values[i1 : i2 + 1])
     dt = float(i2 - i1)
     extra = None
