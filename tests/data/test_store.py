@@ -195,3 +195,10 @@ def test_old_orphans_are_cleaned_young_ones_kept(store_home: Path) -> None:
     store.import_frame(_prices("BBB", [1.0]))
     assert not old.exists()  # a killed writer's leftover
     assert young.exists()  # may belong to a writer still running
+
+
+def test_unstorable_values_are_an_input_error(store_home: Path) -> None:
+    with pytest.raises(InputError, match=r"cannot store runs/psy: a column holds values Parquet "
+                                         r"cannot represent"):
+        store.import_frame(pd.DataFrame({"cfg": [{"a": 1}, [1, 2]]}), "runs", symbol="psy")
+    assert store.list_symbols("runs") == []

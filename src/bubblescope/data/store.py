@@ -241,20 +241,27 @@ def import_frame(
     root = store_root()
     _check_schema(root)
     table_frame = _to_table_frame(frame, dataset)
-    content = _content_hash(table_frame)
+    try:
+        content = _content_hash(table_frame)
+        table = pa.Table.from_pandas(table_frame.assign(_vintage=np.int64(0)),
+                                     preserve_index=False)
+    except (TypeError, ValueError, pa.ArrowException) as exc:
+        raise InputError(f"cannot store {dataset}/{symbol}: a column holds values Parquet "
+                         f"cannot represent ({exc})",
+                         hint="use plain numbers, strings, booleans and dates") from exc
     folder = root / dataset / f"symbol={symbol}"
     existing = sorted(folder.glob(f"part-*-{content}.parquet")) if folder.is_dir() else []
     if existing:
         return ImportResult(dataset, symbol, str(existing[0]), len(table_frame), False)
     vintage = time.time_ns()
-    table_frame = table_frame.assign(_vintage=np.int64(vintage))
     tmp_dir = root / ".tmp"
     try:
         tmp_dir.mkdir(parents=True, exist_ok=True)
         _write_schema(root)
         _clean_tmp(tmp_dir)
         folder.mkdir(parents=True, exist_ok=True)
-        table = pa.Table.from_pandas(table_frame, preserve_index=False)
+        table = table.set_column(table.schema.get_field_index("_vintage"), "_vintage",
+                                 pa.array(np.full(table.num_rows, vintage, dtype=np.int64)))
         tmp = tmp_dir / f"{dataset}-{symbol}-{os.getpid()}-{uuid.uuid4().hex}.parquet"
         total = table.num_rows
         with pq.ParquetWriter(tmp, table.schema, compression="zstd") as writer:
