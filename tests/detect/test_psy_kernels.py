@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from bubblescope._kernels import psy as kernels
 from bubblescope._kernels.psy import adf_window, design_matrix, end_stats, sweep, sweep_batch
 
 
@@ -80,3 +81,12 @@ def test_batch_equals_single_series_sweep() -> None:
         b, a = sweep(design_matrix(ys[r], 1), 12)
         np.testing.assert_array_equal(bs[r], b)
         np.testing.assert_array_equal(ba[r], a)
+
+
+def test_threaded_and_serial_sweeps_are_identical() -> None:
+    y = np.cumsum(np.random.default_rng(8).standard_normal(kernels.PARALLEL_MIN_ROWS + 50))
+    z = design_matrix(y, 1)
+    par = kernels._sweep_parallel(z, 40)
+    ser = kernels._sweep_serial(z, 40)
+    np.testing.assert_array_equal(par[0], ser[0])
+    np.testing.assert_array_equal(par[1], ser[1])

@@ -38,6 +38,7 @@ from bubblescope._numba import njit, prange
 from bubblescope._typing import Float64Array
 
 __all__ = [
+    "PARALLEL_MIN_ROWS",
     "adf_window",
     "design_matrix",
     "end_stats",
@@ -239,22 +240,48 @@ def end_stats(z: Float64Array, i1: int, minw: int) -> tuple[float, float]:
     return best, t
 
 
-@_njit_parallel
-def sweep(z: Float64Array, minw: int) -> tuple[Float64Array, Float64Array]:
-    """BSADF and BADF sequences of one series, parallel over window ends.
+@njit
+def _sweep_into(
+    z: Float64Array, minw: int, k: int, bsadf: Float64Array, badf: Float64Array
+) -> None:
+    b, a = end_stats(z, minw - 1 + k, minw)
+    bsadf[k] = b
+    badf[k] = a
 
-    Returns two arrays of length ``n - minw + 1``; entry ``k`` belongs to end row
-    ``minw - 1 + k`` (exuber's ``bsadf``/``badf`` layout).
-    """
-    n = z.shape[0]
-    L = n - minw + 1
+
+@_njit_parallel
+def _sweep_parallel(z: Float64Array, minw: int) -> tuple[Float64Array, Float64Array]:
+    L = z.shape[0] - minw + 1
     bsadf = np.empty(L)
     badf = np.empty(L)
     for k in prange(L):
-        b, a = end_stats(z, minw - 1 + k, minw)
-        bsadf[k] = b
-        badf[k] = a
+        _sweep_into(z, minw, k, bsadf, badf)
     return bsadf, badf
+
+
+@njit
+def _sweep_serial(z: Float64Array, minw: int) -> tuple[Float64Array, Float64Array]:
+    L = z.shape[0] - minw + 1
+    bsadf = np.empty(L)
+    badf = np.empty(L)
+    for k in range(L):
+        _sweep_into(z, minw, k, bsadf, badf)
+    return bsadf, badf
+
+
+#: Below this many regression rows one thread is faster than waking the numba thread pool.
+PARALLEL_MIN_ROWS = 600
+
+
+def sweep(z: Float64Array, minw: int) -> tuple[Float64Array, Float64Array]:
+    """BSADF and BADF sequences of one series (parallel over window ends for long series).
+
+    Returns two arrays of length ``n - minw + 1``; entry ``k`` belongs to end row
+    ``minw - 1 + k`` (exuber's ``bsadf``/``badf`` layout). Both paths give identical numbers.
+    """
+    kernel = _sweep_parallel if z.shape[0] >= PARALLEL_MIN_ROWS else _sweep_serial
+    bsadf, badf = kernel(z, minw)
+    return np.asarray(bsadf, dtype=np.float64), np.asarray(badf, dtype=np.float64)
 
 
 @njit

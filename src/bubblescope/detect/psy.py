@@ -322,7 +322,7 @@ def _psy_one(
     name: str,
     lag: int,
     window: WindowSpecLike,
-    cv: CriticalValueMethod | None,
+    cv: CriticalValueMethod | PSYCriticalValues | None,
     level: float,
     stamping: Stamping,
     rule: EpisodeRule,
@@ -336,7 +336,10 @@ def _psy_one(
     ends = s.index[spec.points - 1 :]
     bsadf = pd.Series(bsadf_v, index=ends, name="bsadf")
     badf = pd.Series(badf_v, index=ends, name="badf")
-    cvs = None if cv is None else cv.compute(values, minw=spec.rows, lag=lag)
+    if cv is None or isinstance(cv, PSYCriticalValues):
+        cvs = cv
+    else:
+        cvs = cv.compute(values, minw=spec.rows, lag=lag)
     if cvs is not None and cvs.badf.shape[0] != len(ends):
         raise InputError(
             f"critical values cover {cvs.badf.shape[0]} window ends, the series has {len(ends)}"
@@ -369,7 +372,7 @@ def psy(
     y: Any,
     lag: int = 0,
     window: WindowSpecLike = "psy",
-    cv: CriticalValueMethod | None = DEFAULT_CV,
+    cv: CriticalValueMethod | PSYCriticalValues | None = DEFAULT_CV,
     *,
     level: float = 0.95,
     stamping: Stamping = "familywise",
@@ -389,9 +392,10 @@ def psy(
         Fixed number of lagged differences in each ADF regression (PSY recommend a small one).
     window : {"psy", "exuber"} or int
         Minimum window convention (see the module docstring); an int is a number of points.
-    cv : critical-value method or None
+    cv : critical-value method, PSYCriticalValues, or None
         E.g. ``MonteCarloCV(reps=2000, rng=0)``, ``WildBootstrapCV(...)``,
-        ``PhillipsShiCV(horizon=...)``. Default: :data:`DEFAULT_CV`.
+        ``PhillipsShiCV(horizon=...)``, or critical values computed once beforehand (for many
+        series of one length). Default: :data:`DEFAULT_CV`.
     level : float
         Confidence level for stamping and the test decision (must be one of the cv levels).
     stamping : {"familywise", "pointwise"}
