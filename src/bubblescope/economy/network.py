@@ -27,7 +27,7 @@ ai-economy-facts.md §2 (deal facts and edge list), §10 (methods).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -270,7 +270,7 @@ class FinancingNetwork:
         raise UnknownSymbolError(f"unknown firm {name!r}",
                                  hint=f"known firms: {', '.join(self.names)}")
 
-    def without(self, predicate: Any) -> FinancingNetwork:
+    def without(self, predicate: Callable[[Commitment], bool]) -> FinancingNetwork:
         """A copy without the commitments for which ``predicate(commitment)`` is true."""
         return replace(self, commitments=tuple(c for c in self.commitments if not predicate(c)))
 
