@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bubblescope._typing import Float64Array
-from bubblescope.economy.network import CASH_TYPES, FinancingNetwork
+from bubblescope.economy.network import CASH_TYPES, Commitment, FinancingNetwork
 from bubblescope.errors import InputError
 
 __all__ = [
@@ -167,16 +167,18 @@ def _check_external(network: FinancingNetwork,
 def apply_withdrawals(network: FinancingNetwork,
                       scenarios: Sequence[Scenario]) -> FinancingNetwork:
     """The network without the equity commitments withdrawn by the scenarios."""
-    out = network
-    for s in scenarios:
-        if isinstance(s, InvestorWithdrawal):
-            network.firm(s.investor)
-            if s.investee is not None:
-                network.firm(s.investee)
-            inv, tee = s.investor, s.investee
-            out = out.without(lambda c, inv=inv, tee=tee: c.type == "equity_investment"
-                              and c.payer == inv and (tee is None or c.payee == tee))
-    return out
+    withdrawals = [s for s in scenarios if isinstance(s, InvestorWithdrawal)]
+    for w in withdrawals:
+        network.firm(w.investor)
+        if w.investee is not None:
+            network.firm(w.investee)
+
+    def withdrawn(c: Commitment) -> bool:
+        return c.type == "equity_investment" and any(
+            c.payer == w.investor and (w.investee is None or c.payee == w.investee)
+            for w in withdrawals)
+
+    return network.without(withdrawn) if withdrawals else network
 
 
 def prepare(
