@@ -246,3 +246,24 @@ def test_balance_sheet_cash_is_used(tmp_path: Path) -> None:
     assert f.loc["Lab", "paid"] == pytest.approx(20.0)
     assert f.loc["Cloud", "external_basis"] == "assumed"
     assert net.firm("Lab").sources == (("cash", "10-K"),)
+
+
+def test_debtrank_spreads_equity_losses_to_holders() -> None:
+    # Lab buys 100 of cloud this year; Fund holds 20 of Lab equity (its investment).
+    # Outside money: Lab 100, Cloud 0, Fund 100. Baseline equity (e + received - paid):
+    # Lab 100 + 20 - 100 = 20, Cloud 0 + 100 = 100, Fund 100 - 20 = 80.
+    # Shock Lab to 50%: Lab defaults (equity 0, h0 = 20/20 = 1); Cloud receives 50
+    # (h0 = 50/100 = 0.5); Fund loses nothing in clearing but holds 20 of Lab against 80 of
+    # capital: impact 0.25, so DebtRank gives h_Fund = 0.25 x 1.
+    # R = extra distress weighted by capital share = 0.25 x 80 / 200 = 0.1.
+    net = network_from_rows([
+        _row("D1", "Lab", "Cloud", 100, "compute_purchase"),
+        _row("D2", "Fund", "Lab", 20, "equity_investment"),
+    ])
+    res = stress(net, [PaymentShock("Lab", 0.5)],
+                 external_assets={"Lab": 100.0, "Cloud": 0.0, "Fund": 100.0})
+    f = res.firms
+    assert f["equity_base"].to_dict() == pytest.approx({"Lab": 20.0, "Cloud": 100.0,
+                                                        "Fund": 80.0})
+    assert f["debtrank_h"].to_dict() == pytest.approx({"Lab": 1.0, "Cloud": 0.5, "Fund": 0.25})
+    assert res.debtrank == pytest.approx(0.1)
