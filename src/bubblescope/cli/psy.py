@@ -1,0 +1,106 @@
+"""``bubblescope psy``: PSY exuberance test, critical values and date-stamped episodes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from bubblescope.cli._common import JSON_OPTION, console, emit, handle_errors, progress_bar
+
+__all__ = ["register"]
+
+HELP = """Phillips-Shi-Yu (2015) exuberance test: ADF, SADF, GSADF, the BSADF path and the
+date-stamped explosive episodes of one series.
+
+SERIES is a bundled name (nasdaq, sp500), a CSV/Parquet file, or a symbol in the store.
+Critical values: --cv mc (Monte Carlo under the PSY null, cached on disk), wild (Harvey et al.
+2016 wild bootstrap), ps (Phillips-Shi 2020 bootstrap; --horizon sets the family-wise window).
+By default episodes are stamped against the family-wise critical value (false-alarm rate
+1 - level on a random walk); --stamping pointwise uses PSY's pointwise sequence.
+
+Examples:
+
+  bubblescope psy sp500 --start 1995-01-01 --end 2002-12-31 --log --lag 1
+  bubblescope psy prices.csv --window exuber --cv ps --horizon 40 --reps 499 --json
+"""
+
+
+def _window(text: str) -> Any:
+    from bubblescope.errors import InputError
+
+    if text in ("psy", "exuber"):
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise InputError(
+            f"--window must be 'psy', 'exuber' or a number of points, got {text!r}"
+        ) from None
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``psy`` command to ``app``."""
+
+    @app.command("psy", help=HELP)
+    @handle_errors
+    def psy_command(
+        series: str = typer.Argument(..., help="Bundled name, file path, or stored symbol."),
+        lag: int = typer.Option(0, "--lag", help="Lagged differences in each ADF regression."),
+        window: str = typer.Option(
+            "psy", "--window", help="Minimum window: 'psy' (floor(T(0.01+1.8/sqrt T)) points), "
+            "'exuber' (that many regression rows) or a number of points."),
+        cv: str = typer.Option("mc", "--cv", help="Critical values: mc, wild or ps."),
+        level: float = typer.Option(0.95, "--level", help="Confidence level (e.g. 0.95)."),
+        horizon: int | None = typer.Option(
+            None, "--horizon", help="--cv ps: points over which the family-wise critical value "
+            "controls false alarms (default: the whole sample)."),
+        reps: int = typer.Option(1000, "--reps", help="Replications of the critical values."),
+        seed: int = typer.Option(20150401, "--seed", help="Seed (results are reproducible)."),
+        stamping: str = typer.Option(
+            "familywise", "--stamping", help="familywise (default) or pointwise."),
+        rule: str = typer.Option("psy", "--rule", help="Episode rule: psy or exuber."),
+        min_duration: int | None = typer.Option(
+            None, "--min-duration", help="Minimum episode length (default round(log T))."),
+        log: bool = typer.Option(False, "--log", help="Analyse log prices."),
+        column: str | None = typer.Option(None, "--column", help="Value column of a file."),
+        start: str | None = typer.Option(None, "--start", help="First date to use."),
+        end: str | None = typer.Option(None, "--end", help="Last date to use."),
+        jobs: int | None = typer.Option(None, "--jobs", help="Worker processes (default: "
+                                        "one process, numba threads on every core)."),
+        as_json: bool = JSON_OPTION,
+    ) -> None:
+        import numpy as np
+
+        from bubblescope.data.sources import resolve_series
+        from bubblescope.detect.critical_values import (
+            MonteCarloCV,
+            PhillipsShiCV,
+            WildBootstrapCV,
+        )
+        from bubblescope.detect.psy import psy
+        from bubblescope.errors import InputError
+
+        levels = tuple(sorted({0.90, 0.95, 0.99, round(level, 6)}))
+        close = resolve_series(series, column=column, start=start, end=end)["close"]
+        close = close.rename(series)
+        if log:
+            if (close <= 0).any():
+                raise InputError(f"{series}: --log needs positive prices")
+            close = np.log(close)
+        with progress_bar("critical values", enabled=not as_json) as progress:
+            method: Any
+            if cv == "mc":
+                method = MonteCarloCV(reps=reps, rng=seed, levels=levels, n_jobs=jobs,
+                                      progress=progress)
+            elif cv == "wild":
+                method = WildBootstrapCV(reps=reps, rng=seed, levels=levels, n_jobs=jobs,
+                                         progress=progress)
+            elif cv == "ps":
+                method = PhillipsShiCV(reps=reps, rng=seed, horizon=horizon, levels=levels,
+                                       n_jobs=jobs, progress=progress)
+            else:
+                raise InputError(f"unknown --cv {cv!r}", hint="use mc, wild or ps")
+            result = psy(close, lag=lag, window=_window(window), cv=method, level=level,
+                         stamping=stamping, rule=rule, min_duration=min_duration)  # type: ignore[arg-type]
+        emit(result.to_dict(), as_json, lambda: console.print(result.summary(), highlight=False))
