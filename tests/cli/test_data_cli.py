@@ -141,3 +141,34 @@ def test_fetch_failure_is_a_source_error(app: typer.Typer, store_home: Path,
     code, _, err = _invoke(app, "data", "fetch", "NVDA")
     assert code == 5
     assert "Yahoo prices for NVDA failed after 3 attempt(s): TimeoutError: timed out" in err
+
+
+def test_annual_from_a_file_and_from_the_store(app: typer.Typer, store_home: Path,
+                                               shared_data: Path) -> None:
+    from bubblescope.data import store
+    from bubblescope.data.sec import parse_companyfacts
+
+    path = shared_data / "sec_xbrl" / "MSFT_companyfacts_CIK0000789019.json.gz"
+    code, out, _ = _invoke(app, "data", "annual", str(path), "--item", "capex", "--json")
+    assert code == 0
+    years = {row["fiscal_year"]: row for row in json.loads(out)["years"]}
+    # PROVENANCE.md §10: MSFT capex 44.48 bn (FY to 2024-06) and 64.55 bn (FY to 2025-06).
+    assert years[2024]["value"] == 44_477_000_000.0
+    assert years[2025]["value"] == 64_551_000_000.0
+    assert years[2025]["tag"] == "PaymentsToAcquirePropertyPlantAndEquipment"
+
+    code, _, err = _invoke(app, "data", "annual", "MSFT")
+    assert code == 3
+    assert "no SEC companyfacts for 'MSFT' in the store (none stored)" in err
+    store.import_frame(parse_companyfacts(path, ticker="MSFT"), "fundamentals")
+    code, out, _ = _invoke(app, "data", "annual", "msft", "--item", "revenue")
+    assert code == 0
+    assert "MSFT revenue" in out
+    code, out, _ = _invoke(app, "data", "annual", "msft", "--item", "revenue", "--json")
+    last = json.loads(out)["years"][-1]
+    # Microsoft FY2025 (to 2025-06-30) revenue: USD 281,724 m, as published in its 10-K.
+    assert (last["fiscal_year"], last["value"]) == (2025, 281_724_000_000.0)
+    assert last["tag"] == "RevenueFromContractWithCustomerExcludingAssessedTax"
+    code, _, err = _invoke(app, "data", "annual", "MSFT", "--item", "capx")
+    assert code == 2
+    assert "unknown fundamentals item 'capx'" in err

@@ -21,6 +21,7 @@ Files can be FRED, Yahoo, Shiller or any date,value CSV, or Parquet. Examples:
   bubblescope data list
   bubblescope data show NASDAQCOM --tail 5
   bubblescope data fetch NVDA --source yahoo   (network; pip install yfinance)
+  bubblescope data annual MSFT --item capex    (after `data fetch MSFT --source sec`)
 """
 
 
@@ -172,6 +173,48 @@ def register(app: typer.Typer) -> None:
             console.print(result.summary(), highlight=False)
             for note in payload["notes"]:
                 console.print(f"  note: {note}", highlight=False)
+
+        emit(payload, as_json, render)
+
+    @data_app.command("annual")
+    @handle_errors
+    def annual_cmd(
+        company: Annotated[str, typer.Argument(help="Ticker fetched with `data fetch TICKER "
+                                               "--source sec`, or a companyfacts .json/.json.gz "
+                                               "file.")],
+        item: str = typer.Option("capex", "--item", help="capex, depreciation, ppe_net, "
+                                 "ppe_gross, revenue, net_income or operating_income."),
+        as_json: bool = JSON_OPTION,
+    ) -> None:
+        """Annual SEC figures for one item, with the XBRL tag and filing behind each year."""
+        from bubblescope.data import store
+        from bubblescope.data.sec import annual_series, parse_companyfacts
+        from bubblescope.errors import UnknownSymbolError
+
+        path = Path(company).expanduser()
+        label = company.upper()
+        if path.is_file():
+            facts = parse_companyfacts(path)
+            label = path.name.split(".")[0]
+        elif label in store.list_symbols("fundamentals"):
+            facts = store.load_dataset("fundamentals", label)
+        else:
+            raise UnknownSymbolError(
+                f"no SEC companyfacts for {company!r} in the store "
+                f"({', '.join(store.list_symbols('fundamentals')) or 'none stored'})",
+                hint=f"run `bubblescope data fetch {company} --source sec` or pass a file")
+        series = annual_series(facts, item)
+        records = [{"period_end": end, "fiscal_year": int(row["fiscal_year"]),
+                    "value": float(row["value"]), "unit": row["unit"], "tag": row["tag"],
+                    "form": row["form"], "filed": row["filed"], "accn": row["accn"]}
+                   for end, row in series.iterrows()]
+        payload = {"company": label, "item": item, "years": records}
+
+        def render() -> None:
+            shown = [{"FY": r["fiscal_year"], "period end": r["period_end"],
+                      f"{item} (bn {r['unit']})": r["value"] / 1e9, "tag": r["tag"],
+                      "filed": r["filed"]} for r in records]
+            _print_table(f"{label} {item}", shown)
 
         emit(payload, as_json, render)
 
