@@ -233,3 +233,12 @@ def test_fetch_foreign_payload(no_sleep: None) -> None:
     respx.get(MSFT_URL).mock(return_value=httpx.Response(200, json={"error": "rate"}))
     with pytest.raises(SourceError, match="CIK0000789019 .* unexpected payload"):
         sec.fetch_companyfacts("789019")
+
+
+def test_a_filer_without_facts_gives_an_empty_series() -> None:
+    facts = sec.parse_companyfacts({"cik": 1, "facts": {}})
+    assert facts.empty
+    series = sec.annual_series(facts, "capex")
+    assert series.empty
+    assert series.index.name == "period_end"
+    assert list(series.columns)[:4] == ["fiscal_year", "start", "value", "tag"]

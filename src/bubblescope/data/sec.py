@@ -196,7 +196,7 @@ def parse_companyfacts(obj_or_path: Mapping[str, Any] | str | os.PathLike[str],
     return frame
 
 
-def _fiscal_year_ends(annual: pd.DataFrame) -> pd.DataFrame:
+def _filing_period_ends(annual: pd.DataFrame) -> pd.DataFrame:
     """Map each annual filing (``accn``) to its report period end.
 
     A filing's report period end is the latest ``end`` among its full-year flows (cover-page
@@ -270,7 +270,7 @@ def annual_series(
     columns = ["fiscal_year", "start", "value", "tag", "unit", "form", "filed", "accn", "ticker"]
     is_annual = facts["form"].isin(list(forms)) & (facts["fp"] == "FY").fillna(False)
     annual = facts[is_annual.fillna(False)]
-    filings = _fiscal_year_ends(annual)
+    filings = _filing_period_ends(annual)
     subset = annual[annual["concept"].isin(list(chain)) & (annual["unit"] == unit).fillna(False)]
     instant = subset["start"].isna() & subset["end"].isin(filings["period_end"])
     full_year = ((subset["end"] - subset["start"]).dt.days).between(*ANNUAL_DAYS).fillna(False)
