@@ -86,6 +86,8 @@ def test_killed_import_leaves_the_store_intact(store_home: Path) -> None:
     # ... and still writable.
     assert store.import_frame(_good_prices().assign(symbol="AFTER")).written
     assert store.list_symbols() == ["AFTER", "GOOD"]
+    for orphan in tmp_dir.glob("prices-BIG-*.parquet"):  # ~100 MB; pytest keeps tmp dirs
+        orphan.unlink()
 
 
 def test_reader_process_queries_while_a_writer_imports(store_home: Path) -> None:
