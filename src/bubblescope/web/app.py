@@ -1,0 +1,246 @@
+"""FastAPI application factory: JSON API, typed errors, uploads, jobs and the dashboard page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import FastAPI, File, Query, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bubblescope.cli._common import to_jsonable
+from bubblescope.errors import BubblescopeError, ConvergenceError, UnknownSymbolError
+from bubblescope.web import analyses as an
+from bubblescope.web.jobs import JobManager
+from bubblescope.web.schemas import (
+    SERIES_PATTERN,
+    DrawdownRequest,
+    LPPLSConfidenceRequest,
+    LPPLSRequest,
+    PSYRequest,
+    RunupRequest,
+    StressRequest,
+)
+from bubblescope.web.series import SeriesRegistry
+
+if TYPE_CHECKING:
+    from bubblescope.data.facts import FactBase
+
+__all__ = ["DEFAULT_MAX_UPLOAD", "create_app"]
+
+#: Largest accepted upload, bytes (5 MiB: about 100 years of daily prices as CSV).
+DEFAULT_MAX_UPLOAD = 5 * 1024 * 1024
+
+STATIC = Path(__file__).with_name("static")
+
+
+def _status(exc: BubblescopeError) -> int:
+    if isinstance(exc, UnknownSymbolError):
+        return 404
+    if isinstance(exc, ConvergenceError):
+        return 422
+    return 400
+
+
+def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) -> FastAPI:
+    """Build the dashboard application.
+
+    Parameters
+    ----------
+    max_upload_bytes : int
+        Uploads larger than this get a 413.
+    workers : int
+        Threads running background jobs.
+
+    Returns
+    -------
+    fastapi.FastAPI
+    """
+    registry = SeriesRegistry()
+    jobs = JobManager(workers=workers)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        jobs.shutdown()
+
+    app = FastAPI(title="bubblescope", version="1", lifespan=lifespan,
+                  description="Bubble detection and AI-economy stress tests: a JSON API for "
+                              "every analysis, and the dashboard at /.")
+    app.state.registry, app.state.jobs = registry, jobs
+
+    def ok(payload: Any, status: int = 200) -> Response:
+        body = json.dumps(to_jsonable(payload), allow_nan=False)
+        return Response(body, status_code=status, media_type="application/json")
+
+    def error(status: int, kind: str, message: str, **extra: Any) -> JSONResponse:
+        return JSONResponse({"error": kind, "message": message, **extra}, status_code=status)
+
+    @app.exception_handler(BubblescopeError)
+    async def _typed(request: Request, exc: BubblescopeError) -> JSONResponse:
+        return error(_status(exc), type(exc).__name__, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return error(exc.status_code, "HTTPError", str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))}
+                   for e in exc.errors()]
+        message = "; ".join(f"{'.'.join(str(p) for p in d['loc'])}: {d['msg']}"
+                            for d in details) or "invalid request"
+        return error(422, "ValidationError", message, detail=details)
+
+    # --- pages and static files -----------------------------------------------------------
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> FileResponse:
+        path = resources.files("plotly") / "package_data" / "plotly.min.js"
+        return FileResponse(str(path), media_type="text/javascript")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    # --- data -------------------------------------------------------------------------------
+    @app.get("/api/health", tags=["meta"])
+    def health() -> dict[str, str]:
+        """Liveness check."""
+        return {"status": "ok"}
+
+    @app.get("/api/series", tags=["data"])
+    def list_series() -> Response:
+        """Every series the API can analyse: bundled, uploaded and stored."""
+        return ok({"series": registry.names()})
+
+    @app.get("/api/series/{name}", tags=["data"])
+    def get_series(name: Annotated[str, PathParam(pattern=SERIES_PATTERN)],
+                   start: dt.date | None = None, end: dt.date | None = None) -> Response:
+        """Summary and price chart of one series."""
+        return ok(an.series_api(registry, name, start, end))
+
+    @app.post("/api/upload", tags=["data"], status_code=201)
+    async def upload(file: Annotated[UploadFile, File(description="CSV of dates and prices")]
+                     ) -> Response:
+        """Upload a CSV price series (at most ``max_upload_bytes``); returns its new name."""
+        content = await file.read(max_upload_bytes + 1)
+        if len(content) > max_upload_bytes:
+            return error(413, "UploadTooLarge",
+                         f"upload exceeds the limit of {max_upload_bytes:,} bytes")
+        if not content.strip():
+            return error(400, "InputError", "the uploaded file is empty")
+        name, frame = registry.add_upload(content, file.filename or "upload.csv")
+        return ok({"name": name, "n": len(frame), "first": frame.index[0],
+                   "last": frame.index[-1], "notes": frame.attrs.get("notes", [])}, 201)
+
+    # --- detection --------------------------------------------------------------------------
+    @app.post("/api/psy", tags=["detect"])
+    def run_psy(req: PSYRequest) -> Response:
+        """PSY exuberance test (GSADF, BSADF path, critical values, episodes)."""
+        return ok(an.psy_api(registry, req))
+
+    @app.post("/api/lppls", tags=["detect"])
+    def run_lppls(req: LPPLSRequest) -> Response:
+        """One LPPLS fit on the date window."""
+        return ok(an.lppls_api(registry, req))
+
+    @app.post("/api/runup", tags=["detect"])
+    def run_runup(req: RunupRequest) -> Response:
+        """Greenwood–Shleifer–You run-ups and crash labels."""
+        return ok(an.runup_api(registry, req))
+
+    @app.post("/api/drawdown", tags=["detect"])
+    def run_drawdown(req: DrawdownRequest) -> Response:
+        """Drawdown curve and the worst episodes."""
+        return ok(an.drawdown_api(registry, req))
+
+    # --- background jobs --------------------------------------------------------------------
+    @app.post("/api/jobs/psy", tags=["jobs"], status_code=202)
+    def job_psy(req: PSYRequest) -> Response:
+        """Run PSY in the background; poll ``GET /api/jobs/{id}``."""
+        registry.load(req.series)  # unknown series -> 404 now, not a failed job later
+        job = jobs.submit("psy", lambda progress: an.psy_api(registry, req, progress))
+        return ok(job.to_dict(), 202)
+
+    @app.post("/api/jobs/lppls-confidence", tags=["jobs"], status_code=202)
+    def job_confidence(req: LPPLSConfidenceRequest) -> Response:
+        """Run DS LPPLS Confidence in the background; poll ``GET /api/jobs/{id}``."""
+        registry.load(req.series)
+        job = jobs.submit("lppls-confidence",
+                          lambda progress: an.lppls_confidence_api(registry, req, progress))
+        return ok(job.to_dict(), 202)
+
+    @app.get("/api/jobs/{job_id}", tags=["jobs"])
+    def job_status(job_id: str) -> Response:
+        """Status, progress (done of total) and, when done, the result of a job."""
+        return ok(jobs.get(job_id).to_dict())
+
+    # --- economy and facts ------------------------------------------------------------------
+    @functools.cache
+    def factbase() -> FactBase:
+        from bubblescope.data.facts import load_factbase
+
+        return load_factbase()
+
+    @functools.cache
+    def network_payload() -> str:
+        from bubblescope.economy.network import analyze_network, load_network
+        from bubblescope.report.sections.network import network_figure
+
+        res = analyze_network(load_network())
+        return json.dumps(to_jsonable({"result": res.to_dict(), "summary": res.summary(),
+                                       "chart": network_figure(res.chart_spec())}),
+                          allow_nan=False)
+
+    @app.get("/api/facts", tags=["facts"])
+    def facts(q: Annotated[str | None, Query(max_length=200)] = None,
+              topic: Annotated[str | None, Query(max_length=64)] = None,
+              limit: Annotated[int, Query(ge=1, le=500)] = 100) -> Response:
+        """Facts of the fact base, optionally searched by text or filtered by topic."""
+        fb = factbase()
+        rows = fb.search(q) if q else list(fb.facts)
+        if topic:
+            rows = [f for f in rows if f.topic == topic]
+        return ok({"total": len(rows), "topics": fb.topics(),
+                   "facts": [f.to_dict() for f in rows[:limit]]})
+
+    @app.get("/api/facts/{fact_id}", tags=["facts"])
+    def fact(fact_id: str) -> Response:
+        """One fact with its source."""
+        fb = factbase()
+        if fact_id not in fb:
+            raise UnknownSymbolError(f"no fact {fact_id!r}", hint="search with GET /api/facts")
+        return ok(fb.get(fact_id).to_dict())
+
+    @app.get("/api/network", tags=["economy"])
+    def network() -> Response:
+        """The financing network: firms, commitments, loops and its chart."""
+        return Response(network_payload(), media_type="application/json")
+
+    @app.post("/api/stress", tags=["economy"])
+    def run_stress(req: StressRequest) -> Response:
+        """Clear one year of obligations after payment shocks (Eisenberg–Noe/Rogers–Veraart)."""
+        return ok(an.stress_api(req))
+
+    @app.get("/api/depreciation", tags=["economy"])
+    def depreciation(economic_life: Annotated[float | None, Query(gt=0.5, le=30.0)] = None
+                     ) -> Response:
+        """Burry's depreciation case, at the implied or a chosen economic life (years)."""
+        from bubblescope.economy.depreciation import burry_case
+
+        res = burry_case(economic_life)
+        return ok({"result": res.to_dict(), "summary": res.summary()})
+
+    return app

@@ -1,0 +1,98 @@
+"""Request bodies of the JSON API (pydantic validates them; bad ones get a 422)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = [
+    "DrawdownRequest",
+    "LPPLSConfidenceRequest",
+    "LPPLSRequest",
+    "PSYRequest",
+    "RunupRequest",
+    "SeriesRequest",
+    "Shock",
+    "StressRequest",
+]
+
+#: Series names: bundled names, ``upload-xxxxxxxx`` or store symbols (never paths).
+SERIES_PATTERN = r"^[A-Za-z0-9._^-]{1,64}$"
+
+
+class SeriesRequest(BaseModel):
+    """A series and an optional date window."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    series: str = Field("nasdaq", pattern=SERIES_PATTERN,
+                        description="bundled name, upload name or stored symbol")
+    start: dt.date | None = Field(None, description="first date (inclusive)")
+    end: dt.date | None = Field(None, description="last date (inclusive)")
+
+
+class PSYRequest(SeriesRequest):
+    """PSY exuberance test settings."""
+
+    transform: Literal["log", "level"] = Field("log", description="test log prices or levels")
+    frequency: Literal["D", "W", "M"] = Field("M", description="resample to daily, weekly "
+                                              "(Friday) or month-end closes")
+    lag: int = Field(0, ge=0, le=12)
+    reps: int = Field(199, ge=50, le=2000, description="Monte Carlo replications")
+    level: float = Field(0.95, description="confidence level: 0.9, 0.95 or 0.99")
+
+    @field_validator("level")
+    @classmethod
+    def _known_level(cls, value: float) -> float:
+        if value not in (0.9, 0.95, 0.99):
+            raise ValueError("level must be 0.9, 0.95 or 0.99 (the simulated levels)")
+        return value
+
+
+class LPPLSRequest(SeriesRequest):
+    """One LPPLS fit on the window [start, end]."""
+
+
+class LPPLSConfidenceRequest(SeriesRequest):
+    """DS LPPLS Confidence over the window's dates."""
+
+    max_window: int = Field(250, ge=40, le=750)
+    min_window: int = Field(60, ge=20, le=750)
+    step: int = Field(10, ge=1, le=100)
+    every: int = Field(10, ge=1, le=250, description="every n-th trading day")
+
+
+class RunupRequest(SeriesRequest):
+    """GSY run-up settings (month-end prices)."""
+
+    threshold: float = Field(1.0, gt=0.0, le=20.0, description="return that counts as a run-up")
+    horizon: int = Field(24, ge=2, le=120, description="months")
+    crash_drawdown: float = Field(0.4, gt=0.0, lt=1.0)
+
+
+class DrawdownRequest(SeriesRequest):
+    """Drawdown settings."""
+
+    top: int = Field(5, ge=1, le=50)
+
+
+class Shock(BaseModel):
+    """``firm`` pays ``fraction`` of its obligations."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    firm: str = Field(..., min_length=1, max_length=64)
+    fraction: float = Field(..., ge=0.0, le=1.0)
+
+
+class StressRequest(BaseModel):
+    """A stress scenario on the fact-base network."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    shocks: list[Shock] = Field(default_factory=lambda: [Shock(firm="OpenAI", fraction=0.5)],
+                                max_length=20)
+    alpha: float = Field(1.0, ge=0.0, le=1.0, description="recovery on external assets")
+    beta: float = Field(1.0, ge=0.0, le=1.0, description="recovery on receipts")

@@ -1,0 +1,110 @@
+"""Which series the API may analyse: bundled data, uploads and the local store (never paths).
+
+The API does not hand user text to :func:`~bubblescope.data.sources.resolve_series`, which
+would also open files by path; names are matched against the three known places only.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+import uuid
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bubblescope.errors import BubblescopeError, InputError, UnknownSymbolError
+
+__all__ = ["SeriesRegistry", "window"]
+
+
+class SeriesRegistry:
+    """Bundled series, uploaded series (in memory) and stored series, by name.
+
+    Parameters
+    ----------
+    max_uploads : int
+        Uploaded series kept (oldest dropped first).
+    """
+
+    def __init__(self, max_uploads: int = 20) -> None:
+        self._uploads: OrderedDict[str, pd.DataFrame] = OrderedDict()
+        self._max = max_uploads
+        self._lock = threading.Lock()
+
+    def names(self) -> list[dict[str, str]]:
+        """Every analysable series with its kind (bundled, upload, store)."""
+        from bubblescope.data import store
+        from bubblescope.data.bundled import BUNDLED
+
+        out = [{"name": n, "kind": "bundled"} for n in BUNDLED]
+        with self._lock:
+            out += [{"name": n, "kind": "upload"} for n in self._uploads]
+        out += [{"name": s, "kind": "store"} for s in store.list_symbols("prices")]
+        return out
+
+    def load(self, name: str) -> pd.DataFrame:
+        """The canonical price frame of ``name``.
+
+        Raises
+        ------
+        UnknownSymbolError
+            When ``name`` is neither bundled, uploaded nor stored.
+        """
+        from bubblescope.data import store
+        from bubblescope.data.bundled import BUNDLED, load_bundled
+
+        if name.lower() in BUNDLED:
+            return load_bundled(name.lower())
+        with self._lock:
+            if name in self._uploads:
+                return self._uploads[name]
+        try:
+            return store.load_prices(name)
+        except UnknownSymbolError:
+            known = ", ".join(d["name"] for d in self.names())
+            raise UnknownSymbolError(f"unknown series {name!r} (available: {known})",
+                                     hint="upload a CSV or import it into the store") from None
+
+    def add_upload(self, content: bytes, filename: str) -> tuple[str, pd.DataFrame]:
+        """Parse an uploaded CSV into a canonical frame and register it under a new name.
+
+        Raises
+        ------
+        InputError
+            When the file cannot be parsed as a price series (the message says why).
+        """
+        from bubblescope.data.sources import load_file
+
+        suffix = ".parquet" if filename.lower().endswith(".parquet") else ".csv"
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"upload{suffix}"
+            path.write_bytes(content)
+            try:
+                frame = load_file(path)
+            except BubblescopeError as exc:
+                reason = str(exc).replace(str(path), filename)
+                raise InputError(f"cannot use the uploaded file {filename!r}: {reason}") from exc
+            except (ValueError, TypeError, KeyError, IndexError, UnicodeError) as exc:
+                raise InputError(f"cannot parse the uploaded file {filename!r}: {exc}",
+                                 hint="upload a CSV with a date column and a price column"
+                                 ) from exc
+        name = f"upload-{uuid.uuid4().hex[:8]}"
+        with self._lock:
+            self._uploads[name] = frame
+            while len(self._uploads) > self._max:
+                self._uploads.popitem(last=False)
+        return name, frame
+
+
+def window(frame: pd.DataFrame, start: Any, end: Any) -> pd.Series:
+    """Closes of ``frame`` between ``start`` and ``end`` (inclusive; None = open)."""
+    close = frame["close"].astype("float64")
+    close = close.loc[pd.Timestamp(start) if start else None:
+                      pd.Timestamp(end) if end else None]
+    if close.empty:
+        raise InputError(f"no observations between {start or 'the start'} and "
+                         f"{end or 'the end'}")
+    return close

@@ -1,0 +1,214 @@
+"use strict";
+// bubblescope dashboard: plain JavaScript over the JSON API (no external resources).
+
+const $ = (id) => document.getElementById(id);
+
+async function api(path, options = {}) {
+  const response = await fetch(path, options);
+  const body = await response.json().catch(() => ({ error: "BadResponse", message: response.statusText }));
+  if (!response.ok) {
+    throw new Error(`${body.error || response.status}: ${body.message || response.statusText}`);
+  }
+  return body;
+}
+
+function post(path, payload) {
+  return api(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload) });
+}
+
+function showNumbers(target, items) {
+  target.innerHTML = "";
+  for (const [label, value] of items) {
+    const div = document.createElement("div");
+    div.className = "number";
+    div.innerHTML = '<div class="label"></div><div class="value"></div>';
+    div.querySelector(".label").textContent = label;
+    div.querySelector(".value").textContent = value;
+    target.appendChild(div);
+  }
+}
+
+const fmt = (x, digits = 3) => (x === null || x === undefined ? "n/a" : Number(x).toFixed(digits));
+const pct = (x) => (x === null || x === undefined ? "n/a" : `${Number(x).toFixed(1)}%`);
+
+function numbersFor(analysis, r) {
+  if (analysis === "psy") {
+    const cv = r.critical_values ? r.critical_values.gsadf[r.critical_values.levels.indexOf(r.level)] : null;
+    return [["GSADF", fmt(r.gsadf)], ["95% critical value", fmt(cv)],
+            ["explosive?", r.reject === null ? "n/a" : (r.reject ? "yes" : "no")],
+            ["episodes", String(r.episodes.length)], ["observations", String(r.n)]];
+  }
+  if (analysis === "lppls") {
+    return r.ok ? [["tc", r.tc_date || fmt(r.tc_days_after_t2, 1)], ["m", fmt(r.m)], ["ω", fmt(r.omega)],
+                   ["passes filter", r.passes_filter1 ? "yes" : "no"]] : [["fit", r.reason]];
+  }
+  if (analysis === "lppls-confidence") {
+    const pos = r.rows.map((row) => row.confidence_pos).filter((v) => v !== null);
+    return [["dates", String(r.rows.length)], ["peak confidence (positive)", fmt(Math.max(...pos), 2)]];
+  }
+  if (analysis === "runup") {
+    return [["run-up episodes", String(r.n_episodes)], ["crashes", String(r.n_crashes)]];
+  }
+  return [["maximum drawdown", pct(100 * r.max_drawdown)], ["under-water spells", String(r.n_episodes)]];
+}
+
+async function loadSeries(selected) {
+  const { series } = await api("/api/series");
+  const select = $("series");
+  select.innerHTML = "";
+  for (const s of series) {
+    const option = document.createElement("option");
+    option.value = s.name;
+    option.textContent = `${s.name} (${s.kind})`;
+    select.appendChild(option);
+  }
+  if (selected) select.value = selected;
+}
+
+async function pollJob(job) {
+  $("progress").hidden = false;
+  for (;;) {
+    const state = await api(`/api/jobs/${job.id}`);
+    $("progress-bar").max = Math.max(state.total, 1);
+    $("progress-bar").value = state.done;
+    $("progress-text").textContent = `${state.status} ${state.done}/${state.total || "?"}`;
+    if (state.status === "done") { $("progress").hidden = true; return state.result; }
+    if (state.status === "failed") { $("progress").hidden = true; throw new Error(`${state.error.error}: ${state.error.message}`); }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+
+async function runAnalysis(event) {
+  event.preventDefault();
+  const analysis = $("analysis").value;
+  const body = { series: $("series").value };
+  if ($("start").value) body.start = $("start").value;
+  if ($("end").value) body.end = $("end").value;
+  $("message").textContent = "";
+  $("run").disabled = true;
+  try {
+    let out;
+    if (analysis === "psy") {
+      Object.assign(body, { transform: $("transform").value, frequency: $("frequency").value, reps: Number($("reps").value) });
+      out = await pollJob(await post("/api/jobs/psy", body));
+    } else if (analysis === "lppls-confidence") {
+      out = await pollJob(await post("/api/jobs/lppls-confidence", body));
+    } else {
+      out = await post(`/api/${analysis}`, body);
+    }
+    showNumbers($("numbers"), numbersFor(analysis, out.result));
+    Plotly.react("chart", out.chart.data, out.chart.layout, { responsive: true, displaylogo: false });
+    $("summary").textContent = out.summary || "";
+    $("chart").dataset.ready = analysis;
+  } catch (err) {
+    $("message").textContent = err.message;
+  } finally {
+    $("run").disabled = false;
+  }
+}
+
+async function uploadFile() {
+  const file = $("upload").files[0];
+  if (!file) return;
+  const form = new FormData();
+  form.append("file", file);
+  $("message").textContent = "";
+  try {
+    const out = await api("/api/upload", { method: "POST", body: form });
+    await loadSeries(out.name);
+    $("message").textContent = "";
+  } catch (err) {
+    $("message").textContent = err.message;
+  }
+}
+
+async function loadNetwork() {
+  const out = await api("/api/network");
+  const r = out.result;
+  const total = r.commitments.reduce((s, c) => s + (c.amount_usd_bn || 0), 0);
+  showNumbers($("network-numbers"), [["firms", String(r.firms.length)], ["commitments", String(r.commitments.length)],
+                                     ["total, USD bn", total.toFixed(1)], ["loops", String(r.cycles.length)]]);
+  Plotly.react("network-chart", out.chart.data, out.chart.layout, { responsive: true, displaylogo: false });
+  const firm = $("firm");
+  firm.innerHTML = "";
+  for (const f of r.firms) {
+    const option = document.createElement("option");
+    option.value = f.name;
+    option.textContent = f.name;
+    firm.appendChild(option);
+  }
+  firm.value = "OpenAI";
+}
+
+async function runStress(event) {
+  event.preventDefault();
+  try {
+    const out = await post("/api/stress", { shocks: [{ firm: $("firm").value, fraction: Number($("fraction").value) }],
+                                            alpha: Number($("alpha").value), beta: Number($("beta").value) });
+    Plotly.react("stress-chart", out.chart.data, out.chart.layout, { responsive: true, displaylogo: false });
+    $("stress-summary").textContent = out.summary;
+  } catch (err) {
+    $("stress-summary").textContent = err.message;
+  }
+}
+
+async function searchFacts(event) {
+  if (event) event.preventDefault();
+  const q = $("facts-q").value;
+  const out = await api(`/api/facts${q ? `?q=${encodeURIComponent(q)}` : ""}`);
+  const tbody = $("facts-table").querySelector("tbody");
+  tbody.innerHTML = "";
+  for (const f of out.facts) {
+    const tr = document.createElement("tr");
+    const value = f.value === null ? f.value_text : `${f.value} ${f.unit}`;
+    for (const text of [f.id, f.description, value, f.as_of]) {
+      const td = document.createElement("td");
+      td.textContent = text;
+      tr.appendChild(td);
+    }
+    const src = document.createElement("td");
+    if (f.source_ref.startsWith("http")) {
+      const a = document.createElement("a");
+      a.href = f.source_ref;
+      a.textContent = f.source_title;
+      a.rel = "noreferrer";
+      src.appendChild(a);
+    } else {
+      src.textContent = `${f.source_title} (${f.source_ref})`;
+    }
+    tr.appendChild(src);
+    const grade = document.createElement("td");
+    grade.textContent = f.grade;
+    tr.appendChild(grade);
+    tbody.appendChild(tr);
+  }
+}
+
+function switchTab(name) {
+  for (const button of document.querySelectorAll(".tab")) button.classList.toggle("active", button.dataset.tab === name);
+  for (const panel of document.querySelectorAll(".panel")) panel.hidden = panel.id !== `tab-${name}`;
+  if (name === "network" && !$("network-chart").dataset.loaded) {
+    $("network-chart").dataset.loaded = "1";
+    loadNetwork().catch((err) => { $("stress-summary").textContent = err.message; });
+  }
+  if (name === "facts" && !$("facts-table").dataset.loaded) {
+    $("facts-table").dataset.loaded = "1";
+    searchFacts();
+  }
+}
+
+function toggleOptions() {
+  const psy = $("analysis").value === "psy";
+  for (const el of document.querySelectorAll(".psy-only")) el.hidden = !psy;
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const button of document.querySelectorAll(".tab")) button.addEventListener("click", () => switchTab(button.dataset.tab));
+  $("analyse-form").addEventListener("submit", runAnalysis);
+  $("stress-form").addEventListener("submit", runStress);
+  $("facts-form").addEventListener("submit", searchFacts);
+  $("upload").addEventListener("change", uploadFile);
+  $("analysis").addEventListener("change", toggleOptions);
+  toggleOptions();
+  loadSeries("nasdaq").catch((err) => { $("message").textContent = err.message; });
+});
