@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+# rich wraps CLI tables at the terminal width; make CLI output independent of the terminal
+os.environ["COLUMNS"] = "160"
+os.environ.setdefault("MPLBACKEND", "Agg")
+
 REPO = Path(__file__).resolve().parents[1]
 
 

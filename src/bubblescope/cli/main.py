@@ -14,7 +14,15 @@ import typer
 __all__ = ["app", "build_app", "run"]
 
 #: Modules under bubblescope.cli that add commands, in --help order.
-COMMAND_MODULES: tuple[str, ...] = ("overview", "facts", "runup", "scan")
+COMMAND_MODULES: tuple[str, ...] = (
+    "overview",
+    "data",
+    "facts",
+    "runup",
+    "network",
+    "economy",
+    "scan",
+)
 
 HELP = """Measure speculative bubbles and stress-test the economy behind them.
 
@@ -31,7 +39,7 @@ def build_app() -> typer.Typer:
         no_args_is_help=True,
         pretty_exceptions_enable=False,
         add_completion=False,
-        rich_markup_mode="rich",
+        rich_markup_mode="markdown",
     )
 
     @application.callback()

@@ -18,7 +18,11 @@ gap. The first run simulates and caches the PSY critical values (a few seconds).
 def register(app: typer.Typer) -> None:
     """Add the ``overview`` command to ``app``."""
 
-    @app.command("overview", help=HELP)
+    @app.command(
+        "overview",
+        help=HELP,
+        short_help="Start here: every engine once, offline, on the installed data.",
+    )
     @handle_errors
     def overview_command(
         reps: int = typer.Option(499, help="Monte Carlo replications of the PSY critical values."),

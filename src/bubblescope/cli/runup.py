@@ -30,7 +30,11 @@ Example: `bubblescope drawdown nasdaq --top 3`.
 def register(app: typer.Typer) -> None:
     """Add the ``runup`` and ``drawdown`` commands to ``app``."""
 
-    @app.command("runup", help=RUNUP_HELP)
+    @app.command(
+        "runup",
+        help=RUNUP_HELP,
+        short_help="Greenwood–Shleifer–You run-ups, crash labels and crash probability.",
+    )
     @handle_errors
     def runup_command(
         series: str = typer.Argument(..., help="Bundled name, file path, or stored symbol."),
@@ -61,7 +65,11 @@ def register(app: typer.Typer) -> None:
         emit(result.to_dict(), as_json, lambda: console.print(result.summary(),
                                                                 highlight=False))
 
-    @app.command("drawdown", help=DRAWDOWN_HELP)
+    @app.command(
+        "drawdown",
+        help=DRAWDOWN_HELP,
+        short_help="Maximum drawdown and the worst peak-to-trough episodes.",
+    )
     @handle_errors
     def drawdown_command(
         series: str = typer.Argument(..., help="Bundled name, file path, or stored symbol."),

@@ -22,7 +22,11 @@ Example: `bubblescope scan prices/ --market SPY --jobs 2`.
 def register(app: typer.Typer) -> None:
     """Add the ``scan`` command to ``app``."""
 
-    @app.command("scan", help=SCAN_HELP)
+    @app.command(
+        "scan",
+        help=SCAN_HELP,
+        short_help="PSY, run-up and drawdown readings for a universe (serial, processes, Dask).",
+    )
     @handle_errors
     def scan_command(
         universe: str = typer.Argument(..., help="Folder of price files, or a symbol list."),
