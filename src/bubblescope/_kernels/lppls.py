@@ -214,26 +214,46 @@ def _residuals_buf(
 
 @njit
 def _jacobian(
-    buf: Float64Array, sums: Float64Array, m: float, omega: float, span: Float64Array,
-    jac: Float64Array,
+    buf: Float64Array, sums: Float64Array, r: Float64Array, m: float, omega: float,
+    span: Float64Array, jac: Float64Array,
 ) -> None:
-    """Kaufman's variable-projection Jacobian of the slaved residuals, in the unit box.
+    """Exact (Golub–Pereyra) Jacobian of the slaved residuals, in the unit box.
 
-    Column j is −(I − P) (∂X/∂θ_j) β · span_j, with P the projection on the design's columns
-    (computed with the same centred solve) and the derivatives at fixed β:
-    ∂ŷ/∂m = ln(d/S)·q, ∂ŷ/∂ω = ln(d/S)·(C2 g − C1 h), ∂ŷ/∂tc = (m q + ω (C2 g − C1 h))/(tc − t),
-    where q = B f + C1 g + C2 h.
+    With X the design (1, f, g, h), β its least-squares coefficients, D_j = ∂X/∂θ_j and P the
+    projection on X's columns, column j is
+
+        ∂r/∂θ_j = −[(I − P) D_j β + X (XᵀX)⁻¹ D_jᵀ r] · span_j,
+
+    both solves done with the same centred 3×3 factorisation. The column derivatives use
+    ∂ln(d/S)/∂tc = 1/(tc − t): ∂f/∂m = ln(d/S) f, ∂g/∂ω = −ln(d/S) h, ∂h/∂ω = ln(d/S) g,
+    ∂f/∂tc = m f/(tc − t), ∂g/∂tc = (m g − ω h)/(tc − t), ∂h/∂tc = (m h + ω g)/(tc − t).
     """
     n = buf.shape[1]
     b = sums[11]
     c1 = sums[12]
     c2 = sums[13]
+    # D_jᵀ r: rows (f, g, h) derivatives against r, for j = tc, m, ω
+    u = np.zeros((3, 3))
     for i in range(n):
-        q = b * buf[0, i] + c1 * buf[1, i] + c2 * buf[2, i]
-        osc = c2 * buf[1, i] - c1 * buf[2, i]
-        jac[i, 0] = (m * q + omega * osc) * buf[4, i]
-        jac[i, 1] = buf[3, i] * q
-        jac[i, 2] = buf[3, i] * osc
+        f = buf[0, i]
+        g = buf[1, i]
+        h = buf[2, i]
+        lu = buf[3, i]
+        inv = buf[4, i]
+        ri = r[i]
+        q = b * f + c1 * g + c2 * h
+        osc = c2 * g - c1 * h
+        jac[i, 0] = (m * q + omega * osc) * inv
+        jac[i, 1] = lu * q
+        jac[i, 2] = lu * osc
+        u[0, 0] += ri * m * f * inv
+        u[0, 1] += ri * (m * g - omega * h) * inv
+        u[0, 2] += ri * (m * h + omega * g) * inv
+        u[1, 0] += ri * lu * f
+        u[1, 1] += ri * lu * g
+        u[1, 2] += ri * lu * h
+        u[2, 1] -= ri * lu * h
+        u[2, 2] += ri * lu * g
     for j in range(3):
         sv = svf = svg = svh = svv = 0.0
         for i in range(n):
@@ -247,9 +267,14 @@ def _jacobian(
             sums[9], sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7],
             sums[8], sv, svf, svg, svh, svv,
         )
+        _, za, zb, zc1, zc2 = _solve3(
+            sums[9], sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7],
+            sums[8], 0.0, u[j, 0], u[j, 1], u[j, 2], 0.0,
+        )
         for i in range(n):
             proj = pa + pb * buf[0, i] + pc1 * buf[1, i] + pc2 * buf[2, i]
-            jac[i, j] = -(jac[i, j] - proj) * span[j]
+            second = za + zb * buf[0, i] + zc1 * buf[1, i] + zc2 * buf[2, i]
+            jac[i, j] = -(jac[i, j] - proj + second) * span[j]
 
 
 @njit
@@ -487,8 +512,8 @@ def polish(
 ) -> Float64Array:
     """Bounded Levenberg–Marquardt on the slaved residuals over (tc, m, ω).
 
-    A projected LM on the variable-projection problem (analytic Kaufman Jacobian, see
-    :func:`_jacobian`; its JᵀR is the exact gradient of the profiled SSR): parameters are
+    A projected LM on the variable-projection problem (exact analytic Jacobian, see
+    :func:`_jacobian`): parameters are
     mapped to [0, 1] by their
     bounds; a coordinate at a bound whose gradient points outward is frozen for that step;
     steps are clipped to the box and accepted only if the SSR falls.
@@ -538,7 +563,7 @@ def polish(
     converged = False
     while it < max_iter and not converged:
         it += 1
-        _jacobian(buf, sums, theta[1], theta[2], span, jac)
+        _jacobian(buf, sums, r, theta[1], theta[2], span, jac)
         for a in range(3):
             s = 0.0
             for i in range(n):
