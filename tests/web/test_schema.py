@@ -22,7 +22,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(max_upload_b
 
 
 @schema.parametrize()
-@settings(max_examples=8, deadline=None, phases=[Phase.generate], derandomize=True,
+@settings(max_examples=5, deadline=None, phases=[Phase.generate], derandomize=True,
           suppress_health_check=list(HealthCheck))
 def test_no_server_errors(case: schemathesis.Case) -> None:
     response = case.call()

@@ -34,7 +34,7 @@ const pct = (x) => (x === null || x === undefined ? "n/a" : `${Number(x).toFixed
 function numbersFor(analysis, r) {
   if (analysis === "psy") {
     const cv = r.critical_values ? r.critical_values.gsadf[r.critical_values.levels.indexOf(r.level)] : null;
-    return [["GSADF", fmt(r.gsadf)], ["95% critical value", fmt(cv)],
+    return [["GSADF", fmt(r.gsadf)], [`${Math.round(100 * r.level)}% critical value`, fmt(cv)],
             ["explosive?", r.reject === null ? "n/a" : (r.reject ? "yes" : "no")],
             ["episodes", String(r.episodes.length)], ["observations", String(r.n)]];
   }

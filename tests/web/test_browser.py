@@ -1,0 +1,103 @@
+"""The dashboard in a real browser: Debian's Chromium, headless, driven by Playwright.
+
+Starts uvicorn on 127.0.0.1 (a free port) in a thread, runs PSY from the page and checks that
+the chart is drawn and that the GSADF shown equals the engine's. Screenshots go to
+``test-artifacts/``. Skips with the reason when Chromium or Playwright is missing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import cast
+
+import pytest
+
+from bubblescope.data.bundled import load_bundled
+from bubblescope.detect.critical_values import MonteCarloCV
+from bubblescope.detect.psy import PSYResult, psy
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync",
+                 "--disable-quic"]
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(store_home: Path) -> Iterator[str]:
+    uvicorn = pytest.importorskip("uvicorn")
+    from bubblescope.web import create_app
+
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port,
+                                        log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline:
+            raise AssertionError("uvicorn did not start within 20 s")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def page(server: str) -> Iterator[object]:
+    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=CHROMIUM_ARGS)
+        try:
+            pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+            yield pg
+        finally:
+            browser.close()
+
+
+def test_dashboard_runs_psy_and_draws_the_chart(page: object, server: str) -> None:
+    from playwright.sync_api import Page, expect
+
+    pg = cast(Page, page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.goto(server + "/")
+    expect(pg.locator("#series option[value=nasdaq]")).to_have_count(1)
+    pg.select_option("#analysis", "psy")
+    pg.select_option("#transform", "level")
+    pg.select_option("#frequency", "M")
+    pg.fill("#reps", "99")
+    pg.click("#run")
+    expect(pg.locator("#chart[data-ready=psy]")).to_have_count(1, timeout=60_000)
+    # plotly drew an SVG with the price and BSADF lines.
+    expect(pg.locator("#chart .main-svg").first).to_be_visible()
+    assert pg.locator("#chart .scatterlayer .trace").count() >= 2
+    monthly = load_bundled("nasdaq")["close"].resample("ME").last()
+    expected = cast(PSYResult, psy(monthly, cv=MonteCarloCV(reps=99, rng=20150401)))
+    expect(pg.locator("#numbers")).to_contain_text(f"{expected.gsadf:.3f}")
+    expect(pg.locator("#numbers")).to_contain_text("yes" if expected.reject else "no")
+    pg.screenshot(path=str(ARTIFACTS / "dashboard-psy.png"), full_page=True)
+
+    pg.click("button[data-tab=network]")
+    expect(pg.locator("#network-chart .main-svg").first).to_be_visible(timeout=30_000)
+    pg.click("#stress-form button[type=submit]")
+    expect(pg.locator("#stress-summary")).to_contain_text("DebtRank", timeout=30_000)
+    pg.screenshot(path=str(ARTIFACTS / "dashboard-network.png"), full_page=True)
+    assert errors == []
