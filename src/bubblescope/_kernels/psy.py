@@ -3,7 +3,7 @@
 For every end row ``i1`` the window is grown *backwards* one regression row at a time
 (``i0 = i1, i1-1, ..., 0``) while the window means and the centred cross-product matrix of
 ``[regressors | dependent]`` are updated with Welford's stable one-pass recurrences. Each
-window's ADF t-ratio then comes from a Cholesky factor of that small ``q x q`` matrix
+window's ADF t-ratio then comes from a square-root-free LDL' factor of that small ``q x q`` matrix
 (``q = lag + 2``), in O(q^3), so a full BSADF sweep costs O(T^2 q^2) time and O(q^2) memory
 per end point. No ``T x T`` matrix is ever stored (exubercore keeps one: O(T^2) memory).
 
@@ -52,7 +52,7 @@ _njit_parallel = cast(Callable[[_F], _F], njit(parallel=True))
 
 #: Fall back to an exact QR when the SSR keeps less than this fraction of C_yy.
 _TOL_Y = 1e-3
-#: Fall back when a regressor's Cholesky pivot keeps less than this fraction of its variance.
+#: Fall back when a regressor's LDL' pivot keeps less than this fraction of its variance.
 _TOL_X = 1e-6
 
 
@@ -136,24 +136,29 @@ def adf_window(z: Float64Array, i0: int, i1: int) -> float:
 
 
 @njit
-def _tstat_chol(mat: Float64Array, low: Float64Array, m: int) -> float:
-    """ADF t-ratio from the centred cross-product matrix; NaN flags an ill-conditioned window."""
+def _tstat_ldl(mat: Float64Array, low: Float64Array, diag: Float64Array, m: int) -> float:
+    """ADF t-ratio from the centred cross-product matrix; NaN flags an ill-conditioned window.
+
+    Uses the square-root-free LDL' factorisation of the lower triangle of ``mat``: with the
+    regressor of interest last among the regressors, ``t = L[q-1,q-2] sqrt(dof D[q-2]/D[q-1])``
+    (``D[q-1]`` is the SSR), which equals the Cholesky/QR expression.
+    """
     q = mat.shape[0]
     for j in range(q):
-        s = mat[j, j]
+        dj = mat[j, j]
         for k in range(j):
-            s -= low[j, k] * low[j, k]
+            dj -= low[j, k] * low[j, k] * diag[k]
         tol = _TOL_Y if j == q - 1 else _TOL_X
-        if not s > tol * mat[j, j]:
+        if not dj > tol * mat[j, j]:
             return np.nan
-        d = np.sqrt(s)
-        low[j, j] = d
+        diag[j] = dj
+        rd = 1.0 / dj
         for i in range(j + 1, q):
             r = mat[i, j]
             for k in range(j):
-                r -= low[i, k] * low[j, k]
-            low[i, j] = r / d
-    return float(np.sqrt(m - q) * low[q - 1, q - 2] / low[q - 1, q - 1])
+                r -= low[i, k] * low[j, k] * diag[k]
+            low[i, j] = r * rd
+    return float(low[q - 1, q - 2] * np.sqrt((m - q) * diag[q - 2] / diag[q - 1]))
 
 
 @njit
@@ -181,9 +186,10 @@ def _end_lag0(z: Float64Array, i1: int, minw: int) -> tuple[float, float]:
         cxy += dx * ey
         cyy += dy * ey
         if m >= minw:
-            ssr = cyy - cxy * cxy / cxx if cxx > 0.0 else 0.0
-            if cxx > 0.0 and ssr > _TOL_Y * cyy:
-                t = cxy / np.sqrt(cxx) * np.sqrt((m - 2) / ssr)
+            # cxx * SSR; the t-ratio is cxy sqrt((m - 2) / (cxx SSR)): one sqrt, one division
+            num = cxx * cyy - cxy * cxy
+            if cxx > 0.0 and num > _TOL_Y * cxx * cyy:
+                t = cxy * np.sqrt((m - 2) / num)
             else:
                 t = adf_window(z, i0, i1)
             if t > best:
@@ -216,6 +222,7 @@ def end_stats(z: Float64Array, i1: int, minw: int) -> tuple[float, float]:
     mean = np.zeros(q)
     mat = np.zeros((q, q))
     low = np.zeros((q, q))
+    diag = np.zeros(q)
     d = np.empty(q)
     best = -np.inf
     t = np.nan
@@ -229,10 +236,7 @@ def end_stats(z: Float64Array, i1: int, minw: int) -> tuple[float, float]:
             for b in range(a + 1):
                 mat[a, b] += d[a] * (z[i0, b] - mean[b])
         if m >= minw:
-            for a in range(q):
-                for b in range(a):
-                    mat[b, a] = mat[a, b]
-            t = _tstat_chol(mat, low, m)
+            t = _tstat_ldl(mat, low, diag, m)
             if np.isnan(t):
                 t = adf_window(z, i0, i1)
             if t > best:
