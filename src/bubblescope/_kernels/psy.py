@@ -224,6 +224,7 @@ def end_stats(z: Float64Array, i1: int, minw: int) -> tuple[float, float]:
     low = np.zeros((q, q))
     diag = np.zeros(q)
     d = np.empty(q)
+    e = np.empty(q)
     best = -np.inf
     t = np.nan
     for i0 in range(i1, -1, -1):
@@ -232,9 +233,11 @@ def end_stats(z: Float64Array, i1: int, minw: int) -> tuple[float, float]:
         for a in range(q):
             d[a] = z[i0, a] - mean[a]
             mean[a] += d[a] * inv
+            e[a] = z[i0, a] - mean[a]
         for a in range(q):
+            da = d[a]
             for b in range(a + 1):
-                mat[a, b] += d[a] * (z[i0, b] - mean[b])
+                mat[a, b] += da * e[b]
         if m >= minw:
             t = _tstat_ldl(mat, low, diag, m)
             if np.isnan(t):
