@@ -65,6 +65,7 @@ def test_confidence_is_a_fraction_of_all_windows(s11: LPPLSIndicators) -> None:
     assert d["windows"]["n_windows"] == 126
     assert [r["t2"] for r in d["rows"]] == ["1999-09-10", "2000-03-10"]
     assert "peak confidence_pos" in s11.summary()
+    assert "trust not computed" in s11.summary()
     import matplotlib
 
     matplotlib.use("Agg")

@@ -136,10 +136,11 @@ class LPPLSIndicators:
         ]
         if len(f):
             last = f.iloc[-1]
+            trust = (f"trust +{last['trust_pos']:.3f} / -{last['trust_neg']:.3f}"
+                     if self.n_synthetic else "trust not computed")
             lines.append(
                 f"  last t2 {_fmt(f.index[-1])}: confidence +{last['confidence_pos']:.3f} / "
-                f"-{last['confidence_neg']:.3f}, trust +{last['trust_pos']:.3f} / "
-                f"-{last['trust_neg']:.3f}"
+                f"-{last['confidence_neg']:.3f}, {trust}"
             )
             for col in ("confidence_pos", "confidence_neg"):
                 k = int(np.nanargmax(f[col].to_numpy()))
