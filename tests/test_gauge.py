@@ -16,6 +16,7 @@ from bubblescope.gauge import (
     bubble_gauge,
     percentile_rank,
     shiller_proxies,
+    stock_proxies,
 )
 
 
@@ -131,3 +132,28 @@ def test_shiller_aggregate_recomputes_from_shown_components(shiller: pd.DataFram
     assert payload["weights"] == res.weights
     fig = res.plot()
     assert len(fig.axes) == 1
+
+
+def test_stock_proxies_rank_momentum_against_own_history() -> None:
+    idx = pd.bdate_range("2000-01-03", periods=260 * 8)
+    price = np.exp(np.linspace(0.0, 1.0, len(idx)))
+    price[-260 * 2 :] *= np.exp(np.linspace(0.0, 1.5, 260 * 2))  # a late surge
+    frame = pd.DataFrame({"close": price, "volume": np.linspace(1e6, 5e6, len(idx))}, index=idx)
+    proxies = stock_proxies(frame, name="TOY")
+    assert {p.key for p in proxies} == {"momentum", "volume_growth"}
+    res = bubble_gauge(proxies, min_history=60)
+    last = res.reading(res.aggregate.dropna().index[-1])
+    assert last["criteria"]["sentiment"] == pytest.approx(100.0)  # biggest 2-year gain ever
+    assert last["coverage"] == pytest.approx(2 / 7)
+    mom = next(p for p in proxies if p.key == "momentum").series.dropna()
+    monthly = frame["close"].resample("ME").last()
+    assert mom.iloc[-1] == pytest.approx(monthly.iloc[-1] / monthly.iloc[-25] - 1.0)
+
+
+def test_stock_proxies_use_positive_earnings_only() -> None:
+    idx = pd.bdate_range("2010-01-01", periods=600)
+    frame = pd.Series(np.linspace(10.0, 20.0, len(idx)), index=idx, name="X")
+    eps = pd.Series([1.0, -0.5], index=pd.to_datetime(["2010-01-31", "2011-06-30"]))
+    pe = next(p for p in stock_proxies(frame, earnings=eps) if p.key == "pe").series
+    assert pe.loc["2010-06-01"] == pytest.approx(frame.loc[:"2010-06-30"].iloc[-1] / 1.0)
+    assert pe.loc["2011-07-01":].isna().all()

@@ -123,3 +123,15 @@ def test_dask_cluster_equals_serial_even_when_a_worker_dies(store_home: Path, un
     assert killed.is_set(), "the scan finished before a worker could be killed"
     pd.testing.assert_frame_equal(_frame(serial), _frame(result))
     assert len(result.stored_runs) == len(universe)
+
+
+def test_gauge_analysis_reads_per_stock_gauges(store_home: Path) -> None:
+    idx = pd.bdate_range("2005-01-03", periods=260 * 8)
+    flat = pd.Series(np.exp(np.linspace(0, 0.5, len(idx))), index=idx)
+    surge = flat.copy()
+    surge.iloc[-500:] *= np.exp(np.linspace(0, 1.5, 500))
+    res = scan({"FLAT": flat, "SURGE": surge}, ScanConfig(analyses=("gauge",)))
+    frame = res.to_frame()
+    assert frame.loc["SURGE", "gauge_aggregate"] > frame.loc["FLAT", "gauge_aggregate"]
+    assert frame.loc["SURGE", "gauge_aggregate"] == pytest.approx(100.0)
+    assert frame["gauge_coverage"].tolist() == pytest.approx([1 / 7, 1 / 7])

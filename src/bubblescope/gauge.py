@@ -59,6 +59,7 @@ __all__ = [
     "bubble_gauge",
     "percentile_rank",
     "shiller_proxies",
+    "stock_proxies",
 ]
 
 #: Dalio's criteria (1)–(6) plus the monetary-policy item of his 2018 checklist.
@@ -233,6 +234,100 @@ def shiller_proxies(data: pd.DataFrame, *, inflation_months: int = 12) -> list[G
             "fraction",
         ),
     ]
+
+
+def _month_end(series: pd.Series) -> pd.Series:
+    out = series.resample("ME").last().dropna()
+    out.index = pd.DatetimeIndex(out.index).to_period("M").to_timestamp()
+    return out
+
+
+def stock_proxies(
+    prices: pd.DataFrame | pd.Series,
+    *,
+    earnings: pd.Series | None = None,
+    horizon_months: int = 24,
+    name: str | None = None,
+) -> list[GaugeProxy]:
+    """Per-stock proxies from a price history (month-end values).
+
+    =====================  ==================================================  ============
+    criterion              proxy                                               bubblier when
+    =====================  ==================================================  ============
+    sentiment              trailing ``horizon_months`` return (momentum as a    higher
+                           revealed-bullishness proxy; GSY's run-up measure)
+    new_buyers             12-month growth of average daily volume (needs a     higher
+                           ``volume`` column)
+    price_vs_traditional   price / trailing 12-month earnings per share          higher
+                           (needs ``earnings``)
+    =====================  ==================================================  ============
+
+    Parameters
+    ----------
+    prices : canonical price frame or Series
+        Daily (or any) prices with a DatetimeIndex; a ``volume`` column is used when present.
+    earnings : pandas.Series, optional
+        Trailing 12-month EPS by date (e.g. from SEC filings), forward-filled to month ends.
+    horizon_months : int
+        Momentum horizon.
+    name : str, optional
+        Label for sources and messages.
+
+    Returns
+    -------
+    list of GaugeProxy
+        Criteria without data are simply absent (and show up as missing coverage).
+    """
+    from bubblescope.data.validate import validate_series
+
+    label = name or (str(prices.name) if isinstance(prices, pd.Series) else "stock")
+    close = validate_series(prices, min_points=2, name=label).series
+    if not isinstance(close.index, pd.DatetimeIndex):
+        raise InputError(f"{label}: stock proxies need dates (a DatetimeIndex)")
+    monthly = _month_end(close)
+    momentum = monthly / monthly.shift(horizon_months) - 1.0
+    out = [
+        GaugeProxy(
+            "momentum",
+            "sentiment",
+            momentum,
+            True,
+            f"{label}: trailing {horizon_months}-month price return (month-end)",
+            "fraction",
+        )
+    ]
+    if isinstance(prices, pd.DataFrame) and "volume" in prices.columns:
+        volume = prices["volume"].astype(float)
+        if volume.notna().any() and (volume.dropna() > 0).any():
+            avg = volume.resample("ME").mean()
+            avg.index = pd.DatetimeIndex(avg.index).to_period("M").to_timestamp()
+            growth = (avg / avg.shift(12) - 1.0).replace([np.inf, -np.inf], np.nan)
+            out.append(
+                GaugeProxy(
+                    "volume_growth",
+                    "new_buyers",
+                    growth,
+                    True,
+                    f"{label}: 12-month growth of average daily volume",
+                    "fraction",
+                )
+            )
+    if earnings is not None:
+        eps = earnings.astype(float).sort_index()
+        eps.index = pd.DatetimeIndex(eps.index).to_period("M").to_timestamp()
+        eps = eps[~eps.index.duplicated(keep="last")].reindex(monthly.index, method="ffill")
+        pe = (monthly / eps).where(eps > 0)
+        out.append(
+            GaugeProxy(
+                "pe",
+                "price_vs_traditional",
+                pe,
+                True,
+                f"{label}: price / trailing 12-month EPS (P/E < 0 left out)",
+                "x",
+            )
+        )
+    return out
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ ANALYSES: dict[str, str] = {
     "psy": "GSADF on log prices (trailing window), 95% critical value, ongoing episode",
     "runup": "GSY 24-month run-up (raw and net of market), crash probability of the latest run-up",
     "drawdown": "maximum drawdown and current drawdown from the running peak",
+    "gauge": "per-stock bubble gauge from prices and volume (momentum, volume growth)",
 }
 
 
@@ -204,6 +205,7 @@ class ScanResult:
 class _Task:
     symbol: str
     close: pd.Series
+    volume: pd.Series | None
     market: pd.Series | None
     config: ScanConfig
     seed: np.random.SeedSequence
@@ -276,6 +278,24 @@ def _drawdown_metrics(close: pd.Series) -> dict[str, Any]:
     }
 
 
+def _gauge_metrics(close: pd.Series, volume: pd.Series | None) -> dict[str, Any]:
+    from bubblescope.gauge import bubble_gauge, stock_proxies
+
+    prices: pd.DataFrame | pd.Series = close
+    if volume is not None:
+        prices = pd.DataFrame({"close": close, "volume": volume.reindex(close.index)})
+    res = bubble_gauge(stock_proxies(prices, name=str(close.name)), min_history=60)
+    valid = res.aggregate.dropna()
+    if valid.empty:
+        raise InputError(f"{close.name}: too little history for a gauge reading (5 years)")
+    latest = res.reading(valid.index[-1])
+    return {
+        "gauge_aggregate": latest["aggregate"],
+        "gauge_coverage": latest["coverage"],
+        "gauge_date": str(latest["date"].date()),
+    }
+
+
 def _run_task(task: _Task) -> SymbolOutcome:
     """Worker: run every analysis for one symbol (module level so it pickles)."""
     start = time.perf_counter()
@@ -285,6 +305,7 @@ def _run_task(task: _Task) -> SymbolOutcome:
         "psy": lambda: _psy_metrics(task.close, task.config),
         "runup": lambda: _runup_metrics(task.close, task.market, task.config),
         "drawdown": lambda: _drawdown_metrics(task.close),
+        "gauge": lambda: _gauge_metrics(task.close, task.volume),
     }
     for analysis in task.config.analyses:
         try:
@@ -305,6 +326,12 @@ def _close_series(symbol: str, data: pd.DataFrame | pd.Series) -> pd.Series:
     else:
         series = data
     return series.astype(float).dropna().rename(symbol)
+
+
+def _volume_series(data: pd.DataFrame | pd.Series) -> pd.Series | None:
+    if isinstance(data, pd.DataFrame) and "volume" in data.columns:
+        return data["volume"].astype(float)
+    return None
 
 
 def scan(
@@ -354,7 +381,14 @@ def scan(
     symbols = list(universe)
     seeds = spawn_seeds(rng, len(symbols))
     tasks = [
-        _Task(sym, _close_series(sym, universe[sym]), market_close, cfg, seed)
+        _Task(
+            sym,
+            _close_series(sym, universe[sym]),
+            _volume_series(universe[sym]),
+            market_close,
+            cfg,
+            seed,
+        )
         for sym, seed in zip(symbols, seeds, strict=True)
     ]
     run_id = f"scan-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"

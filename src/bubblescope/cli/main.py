@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "runup",
     "network",
     "economy",
+    "gauge",
     "scan",
 )
 
