@@ -151,3 +151,26 @@ def test_psy_uses_the_method_object_and_level() -> None:
     assert np.all(res.threshold == res.cv.familywise[2])  # type: ignore[union-attr]
     with pytest.raises(Exception, match="level 0.975 not among"):
         psy(y, cv=MonteCarloCV(reps=200, rng=1, cache=False), level=0.975)
+
+
+def test_panel_sieve_bootstrap_near_pyexuber_and_worker_independent() -> None:
+    pytest.importorskip("exuber")
+    from exuber.cv import radf_sb_cv
+
+    from bubblescope.detect.critical_values import PanelSieveCV
+    from bubblescope.detect.psy import PSYPanelResult
+
+    y = np.cumsum(np.random.default_rng(4).standard_normal((150, 3)), axis=0) + 50
+    ours = PanelSieveCV(reps=500, rng=1).compute(y, minw=20, lag=1)
+    ref = radf_sb_cv(y, minw=20, lag=1, nboot=500, seed=1)
+    # Independent 500-draw bootstraps of one panel: 95% quantiles within ~3 s.e. (~0.04 each).
+    assert ours.gsadf_panel[1] == pytest.approx(float(np.ravel(ref.gsadf_panel_cv)[1]), abs=0.15)
+    assert ours.bsadf_panel.shape == np.asarray(ref.bsadf_panel_cv).shape
+    small = PanelSieveCV(reps=60, rng=2)
+    a = small.compute(y[:60], minw=15, lag=0)
+    b = PanelSieveCV(reps=60, rng=2, n_jobs=2).compute(y[:60], minw=15, lag=0)
+    np.testing.assert_array_equal(a.bsadf_panel, b.bsadf_panel)
+    res = psy(y, window=21, cv=None, panel_cv=a)
+    assert isinstance(res, PSYPanelResult)
+    assert res.panel_reject == (res.gsadf_panel > a.gsadf_panel[1])
+    assert res.to_dict()["panel_critical_values"]["reps"] == 60

@@ -61,6 +61,7 @@ from bubblescope.detect.critical_values import (
     MonteCarloCV,
     PSYCriticalValues,
 )
+from bubblescope.detect.critical_values.panel import PanelCriticalValues, PanelSieveCV
 from bubblescope.errors import InputError
 
 if TYPE_CHECKING:
@@ -257,10 +258,27 @@ class PSYPanelResult:
     results: dict[str, PSYResult]
     bsadf_panel: pd.Series
     gsadf_panel: float
+    panel_cv: PanelCriticalValues | None = None
+    level: float = 0.95
+    panel_episodes: tuple[Episode, ...] = ()
+
+    @property
+    def panel_reject(self) -> bool | None:
+        """Whether the panel GSADF exceeds its critical value at ``level`` (None without cv)."""
+        if self.panel_cv is None:
+            return None
+        i = list(self.panel_cv.levels).index(self.level)
+        return bool(self.gsadf_panel > self.panel_cv.gsadf_panel[i])
 
     def summary(self) -> str:
         """Per-column statistics and the panel GSADF."""
         lines = [f"PSY panel: {len(self.results)} series, panel GSADF {self.gsadf_panel:.4f}"]
+        if self.panel_cv is not None:
+            lines.append(f"  panel sieve bootstrap ({self.panel_cv.reps} reps) critical values: "
+                         + ", ".join(f"{lv:.0%} {v:.3f}" for lv, v in
+                                     zip(self.panel_cv.levels, self.panel_cv.gsadf_panel,
+                                         strict=True))
+                         + f"; panel episodes: {len(self.panel_episodes)}")
         for name, r in self.results.items():
             lines.append(f"  {name:<16} GSADF {r.gsadf:>8.4f}  episodes {len(r.episodes)}")
         return "\n".join(lines)
@@ -275,6 +293,9 @@ class PSYPanelResult:
         """JSON-ready result."""
         return {
             "gsadf_panel": self.gsadf_panel,
+            "panel_reject": self.panel_reject,
+            "panel_critical_values": None if self.panel_cv is None else self.panel_cv.to_dict(),
+            "panel_episodes": [ep.to_dict() for ep in self.panel_episodes],
             "series": {name: r.to_dict() for name, r in self.results.items()},
         }
 
@@ -380,6 +401,7 @@ def psy(
     min_duration: int | None = None,
     delta: float = 1.0,
     name: str | None = None,
+    panel_cv: PanelSieveCV | PanelCriticalValues | None = None,
 ) -> PSYResult | PSYPanelResult:
     """Run the PSY recursive right-tailed ADF tests and date-stamp explosive episodes.
 
@@ -387,7 +409,8 @@ def psy(
     ----------
     y : pandas.Series, DataFrame, or array-like
         Level series (prices or price/dividend ratios, in their own units; take logs first if
-        you want log prices). A DataFrame with several columns gives a :class:`PSYPanelResult`.
+        you want log prices). A DataFrame or 2-d array with several columns gives a
+        :class:`PSYPanelResult`.
     lag : int
         Fixed number of lagged differences in each ADF regression (PSY recommend a small one).
     window : {"psy", "exuber"} or int
@@ -408,6 +431,9 @@ def psy(
         PSY's frequency-dependent duration constant.
     name : str, optional
         Series name for messages and output.
+    panel_cv : PanelSieveCV or PanelCriticalValues, optional
+        Several columns only: critical values of the panel statistics; panel episodes are then
+        stamped against the family-wise (panel GSADF) value with the same rule.
 
     Returns
     -------
@@ -428,7 +454,8 @@ def psy(
         raise InputError(f"unknown episode rule {rule!r}", hint="use 'psy' or 'exuber'")
     purpose = f"PSY with lag {lag}"
     min_points = 2 * lag + 4
-    if isinstance(y, pd.DataFrame) and y.shape[1] > 1:
+    shape: tuple[int, ...] = tuple(getattr(y, "shape", ()))
+    if isinstance(y, (pd.DataFrame, np.ndarray)) and len(shape) == 2 and shape[1] > 1:
         panel = validate_panel(y, min_points=min_points, positive=False, allow_ragged=False,
                                name=name or "panel", purpose=purpose)
         results = {
@@ -438,7 +465,20 @@ def psy(
         }
         bsadf_panel = pd.concat([r.bsadf for r in results.values()], axis=1).mean(axis=1)
         bsadf_panel.name = "bsadf_panel"
-        return PSYPanelResult(results, bsadf_panel, float(bsadf_panel.max()))
+        first = next(iter(results.values()))
+        pcv = panel_cv
+        if isinstance(pcv, PanelSieveCV):
+            pcv = pcv.compute(panel.values, minw=first.window.rows, lag=lag)
+        panel_eps: tuple[Episode, ...] = ()
+        if pcv is not None:
+            if level not in pcv.levels:
+                raise InputError(f"level {level} not among the panel critical values "
+                                 f"{pcv.levels}")
+            thr = np.full(len(bsadf_panel), pcv.gsadf_panel[list(pcv.levels).index(level)])
+            panel_eps = episodes_from_path(bsadf_panel, thr, min_duration=first.min_duration,
+                                           rule=rule)
+        return PSYPanelResult(results, bsadf_panel, float(bsadf_panel.max()), pcv, level,
+                              panel_eps)
     v = validate_series(y, min_points=min_points, positive=False, nonconstant=True, name=name,
                         purpose=purpose)
     label = str(v.series.name) if v.series.name is not None else "series"

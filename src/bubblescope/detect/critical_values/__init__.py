@@ -12,12 +12,15 @@ from bubblescope.detect.critical_values._result import (
 )
 from bubblescope.detect.critical_values.bootstrap import PhillipsShiCV, WildBootstrapCV
 from bubblescope.detect.critical_values.montecarlo import MonteCarloCV
+from bubblescope.detect.critical_values.panel import PanelCriticalValues, PanelSieveCV
 
 __all__ = [
     "BSADFDefinition",
     "CriticalValueMethod",
     "MonteCarloCV",
     "PSYCriticalValues",
+    "PanelCriticalValues",
+    "PanelSieveCV",
     "PhillipsShiCV",
     "WildBootstrapCV",
 ]
