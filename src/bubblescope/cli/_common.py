@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
 from typing import Any
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from bubblescope._json import to_jsonable
 from bubblescope._typing import ProgressCallback
 
 __all__ = [
@@ -32,43 +29,6 @@ err_console = Console(stderr=True)
 
 #: Reusable ``--json`` option: every command prints its result's ``to_dict()`` as JSON.
 JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON (for scripts).")
-
-
-def to_jsonable(obj: Any) -> Any:
-    """Convert numpy/pandas/datetime values (recursively) into plain JSON types.
-
-    NaN and infinities become ``null``, since JSON has no representation for them.
-    """
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return [to_jsonable(v) for v in obj.tolist()]
-    if isinstance(obj, pd.Series):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, pd.DataFrame):
-        return [to_jsonable(r) for r in obj.reset_index().to_dict(orient="records")]
-    if isinstance(obj, (pd.Timestamp, datetime)):
-        return (
-            obj.isoformat()
-            if obj != obj.replace(hour=0, minute=0, second=0, microsecond=0)
-            else obj.date().isoformat()
-        )
-    if isinstance(obj, date):
-        return obj.isoformat()
-    if isinstance(obj, (np.bool_, bool)):
-        return bool(obj)
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        value = float(obj)
-        return value if math.isfinite(value) else None
-    if obj is None or isinstance(obj, (str, int)):
-        return obj
-    if obj is pd.NaT:
-        return None
-    return str(obj)
 
 
 def emit(payload: dict[str, Any], as_json: bool, render: Callable[[], None]) -> None:

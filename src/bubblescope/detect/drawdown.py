@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from bubblescope._json import to_jsonable
 from bubblescope._typing import Float64Array, JSONDict
 from bubblescope.data.validate import validate_series
 from bubblescope.errors import InputError
@@ -176,14 +177,14 @@ class DrawdownResult:
     def to_dict(self) -> JSONDict:
         """Return a JSON-ready dict (what ``--json`` emits)."""
         episodes = [
-            {k: _jsonable(v) for k, v in rec.items()}
+            {k: to_jsonable(v) for k, v in rec.items()}
             for rec in self.episodes.to_dict(orient="records")
         ]
         return {
             "name": self.name,
             "n_points": len(self.prices),
-            "start": _jsonable(self.prices.index[0]),
-            "end": _jsonable(self.prices.index[-1]),
+            "start": to_jsonable(self.prices.index[0]),
+            "end": to_jsonable(self.prices.index[-1]),
             "max_drawdown": self.max_drawdown,
             "max_drawdown_pct": 100.0 * self.max_drawdown,
             "n_episodes": self.n_episodes,
@@ -216,17 +217,6 @@ def _fmt_date(x: Any) -> str:
     return str(x)
 
 
-def _jsonable(x: Any) -> Any:
-    if x is None or x is pd.NaT or x is pd.NA:
-        return None
-    if isinstance(x, pd.Timestamp):
-        return x.date().isoformat()
-    if isinstance(x, (np.integer,)):
-        return int(x)
-    if isinstance(x, (np.floating, float)):
-        v = float(x)
-        return v if np.isfinite(v) else None
-    return x
 
 
 def drawdown(data: Any, *, top: int = 5, name: str | None = None) -> DrawdownResult:

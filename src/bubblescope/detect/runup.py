@@ -83,6 +83,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from bubblescope._json import to_jsonable
 from bubblescope._typing import Float64Array, JSONDict
 from bubblescope.data.validate import validate_series
 from bubblescope.errors import InputError
@@ -184,7 +185,7 @@ class RunupResult:
             for r in self.episodes.to_dict(orient="records"):
                 crash = "?" if r["crash"] is pd.NA else ("yes" if r["crash"] else "no")
                 lines.append(
-                    f"{r['series']!s:<10} {_jsonable(r['start'])!s:>10} "
+                    f"{r['series']!s:<10} {to_jsonable(r['start'])!s:>10} "
                     f"{_pct(r['raw_runup']):>7} {_pct(r['net_runup']):>7} {crash:>6} "
                     f"{_pct(r['drawdown']):>9} {_pct(r['crash_probability']):>9}"
                 )
@@ -204,14 +205,14 @@ class RunupResult:
     def to_dict(self) -> JSONDict:
         """Return a JSON-ready dict: settings, counts, episodes, and per-series flag counts."""
         episodes = [
-            {k: _jsonable(v) for k, v in rec.items()}
+            {k: to_jsonable(v) for k, v in rec.items()}
             for rec in self.episodes.to_dict(orient="records")
         ]
         return {
             "settings": dict(self.settings),
             "n_episodes": self.n_episodes,
             "n_crashes": self.n_crashes,
-            "crash_share": _jsonable(self.crash_share),
+            "crash_share": to_jsonable(self.crash_share),
             "flagged_periods": {str(c): int(self.flags[c].sum()) for c in self.flags.columns},
             "episodes": episodes,
         }
@@ -244,19 +245,6 @@ def _pct(x: Any) -> str:
     return "-" if x is None or pd.isna(x) else f"{100 * float(x):.0f}%"
 
 
-def _jsonable(x: Any) -> Any:
-    if x is None or x is pd.NA or x is pd.NaT:
-        return None
-    if isinstance(x, pd.Timestamp):
-        return x.date().isoformat()
-    if isinstance(x, (bool, np.bool_)):
-        return bool(x)
-    if isinstance(x, (np.integer,)):
-        return int(x)
-    if isinstance(x, (float, np.floating)):
-        v = float(x)
-        return v if np.isfinite(v) else None
-    return x
 
 
 # ---------------------------------------------------------------------------------------------
