@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "overview",
     "data",
     "facts",
+    "lppls",
     "runup",
     "network",
     "economy",
