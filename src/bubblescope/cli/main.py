@@ -41,7 +41,7 @@ def build_app() -> typer.Typer:
         no_args_is_help=True,
         pretty_exceptions_enable=False,
         add_completion=False,
-        rich_markup_mode="markdown",
+        rich_markup_mode="rich",
     )
 
     @application.callback()
