@@ -94,23 +94,34 @@ def test_economy_numbers_match_engines_and_cite_facts(built: Report) -> None:
     assert 'id="fact-DEP-01"' in html
 
 
-def test_gauge_without_shiller_data_names_the_option(built: Report) -> None:
+def test_gauge_per_series_equals_the_engine_and_names_the_shiller_option(
+        built: Report, report_home: Path) -> None:
+    from bubblescope.gauge import bubble_gauge, stock_proxies
+    from bubblescope.report.sections.gauge import MIN_HISTORY
+
     gauge = built.section("gauge")
-    assert not gauge.charts
     assert any("--shiller" in n for n in gauge.notes)
+    # The synthetic stored series has 33 months: too short, and the report says so.
+    assert any(n.startswith("AIX: too short") for n in gauge.notes)
+    frame = ReportContext(settings=FAST).frames["NASDAQ"]
+    res = bubble_gauge(stock_proxies(frame, name="NASDAQ"), min_history=MIN_HISTORY)
+    expected = res.reading(res.aggregate.dropna().index[-1])["aggregate"]
+    numbers = [n for n in gauge.numbers if n.label.startswith("NASDAQ: gauge reading")]
+    assert numbers[0].raw == pytest.approx(expected, abs=0)
 
 
-def test_gauge_with_shiller_data_reports_the_engine_reading(shared_data: Path) -> None:
+def test_market_gauge_with_shiller_data_reports_the_engine_reading(shared_data: Path) -> None:
+    from bubblescope.data.shiller import load_shiller_table
     from bubblescope.gauge import bubble_gauge, shiller_proxies
     from bubblescope.report.sections import gauge
-    from bubblescope.report.sections.gauge import read_shiller
 
     path = shared_data / "shiller" / "shiller_monthly_tidy.csv"
-    section = gauge.build(ReportContext(settings=FAST, shiller=path))
-    res = bubble_gauge(shiller_proxies(read_shiller(path)))
+    section = gauge.build(ReportContext(settings=FAST, shiller=path, symbols=()))
+    res = bubble_gauge(shiller_proxies(load_shiller_table(path)))
     expected = res.reading(res.aggregate.dropna().index[-1])["aggregate"]
+    assert section.numbers[0].label.startswith("US market")
     assert section.numbers[0].raw == pytest.approx(expected, abs=0)
-    assert len(section.charts) == 1
+    assert len(section.charts) == 2
 
 
 def test_pdf_without_weasyprint_is_a_backend_error(built: Report, tmp_path: Path,
@@ -127,3 +138,20 @@ def test_to_dict_is_json_ready(built: Report) -> None:
 
     payload = json.loads(json.dumps(to_jsonable(built.to_dict()), allow_nan=False))
     assert [s["key"] for s in payload["sections"]] == [s.key for s in built.sections]
+
+
+def test_pdf_with_weasyprint(report_home: Path, tmp_path: Path) -> None:
+    pytest.importorskip("weasyprint", reason="weasyprint not installed (the pdf extra)")
+    from bubblescope.report import build_report
+    from bubblescope.report.pdf import render_static_html
+    from bubblescope.report.sections import depreciation
+
+    small = build_report(ReportContext(settings=FAST),
+                         sections=(("depreciation", depreciation.build),))
+    static = render_static_html(small)
+    # Figures are inline SVG from matplotlib and there is no script at all.
+    assert "<svg" in static
+    assert "<script" not in static
+    data = write_pdf(small, tmp_path / "r.pdf").read_bytes()
+    assert data.startswith(b"%PDF")
+    assert len(data) > 20_000

@@ -83,26 +83,34 @@ class ReportContext:
     symbols: tuple[str, ...] | None = None
 
     @cached_property
-    def nasdaq(self) -> pd.Series:
-        """Daily NASDAQ Composite closes, 1999–2018 (arch's bundled copy)."""
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Canonical price frames: NASDAQ (bundled), then the stored series, by symbol."""
+        from bubblescope.data import store
         from bubblescope.data.bundled import load_bundled
 
-        close = load_bundled("nasdaq")["close"].astype("float64")
+        wanted = (list(self.symbols) if self.symbols is not None
+                  else store.list_symbols("prices")[: self.settings.max_store_symbols])
+        out = {"NASDAQ": load_bundled("nasdaq")}
+        for symbol in wanted:
+            out[symbol.upper()] = store.load_prices(symbol)
+        return out
+
+    @cached_property
+    def nasdaq(self) -> pd.Series:
+        """Daily NASDAQ Composite closes, 1999–2018 (arch's bundled copy)."""
+        close = self.frames["NASDAQ"]["close"].astype("float64")
         close.name = "NASDAQ Composite"
         return close
 
     @cached_property
     def stored(self) -> dict[str, pd.Series]:
         """Daily closes of the stored series to analyse, by symbol (may be empty)."""
-        from bubblescope.data import store
-
-        wanted = (list(self.symbols) if self.symbols is not None
-                  else store.list_symbols("prices")[: self.settings.max_store_symbols])
         out: dict[str, pd.Series] = {}
-        for symbol in wanted:
-            close = store.load_prices(symbol)["close"].astype("float64")
-            close.name = symbol.upper()
-            out[symbol.upper()] = close
+        for symbol, frame in self.frames.items():
+            if symbol != "NASDAQ":
+                close = frame["close"].astype("float64")
+                close.name = symbol
+                out[symbol] = close
         return out
 
     @cached_property

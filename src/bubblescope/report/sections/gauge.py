@@ -1,58 +1,84 @@
-"""The composite bubble gauge with its components (needs Shiller's monthly data)."""
+"""The composite bubble gauge with its components: per series, and for the market with Shiller data.
+
+Per-series gauges use :func:`~bubblescope.gauge.stock_proxies` (momentum, volume growth) on
+the bundled NASDAQ and the stored series; the market gauge uses
+:func:`~bubblescope.gauge.shiller_proxies` when a Shiller table is given (``--shiller``).
+"""
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import Any
 
-from bubblescope.errors import InputError
-from bubblescope.gauge import CRITERIA, bubble_gauge, shiller_proxies
+from bubblescope.gauge import CRITERIA, GaugeResult, bubble_gauge, shiller_proxies, stock_proxies
 from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Chart, Number, Section, Table
 
-__all__ = ["build", "read_shiller"]
+__all__ = ["MIN_HISTORY", "build"]
 
 INTRO = ("A transparent gauge in the spirit of Dalio's bubble indicator: each criterion is "
          "measured by named proxies, each proxy is ranked against its own history (0 = lowest "
-         "ever, 100 = bubbliest), and the aggregate is the weighted mean of the criteria that "
-         "have data; uncovered weight is reported, never filled.")
+         "ever, 100 = bubbliest, point-in-time), and the aggregate is the weighted mean of the "
+         "criteria that have data; the weight left uncovered is reported, never filled.")
+
+#: Months of history a per-series proxy needs before it is ranked (as `bubblescope gauge stock`).
+MIN_HISTORY = 60
 
 
-def read_shiller(path: object) -> pd.DataFrame:
-    """Read a tidy Shiller monthly CSV (``date, P, E, CPI, GS10, CAPE``) indexed by date."""
-    try:
-        frame = pd.read_csv(str(path), parse_dates=["date"])
-    except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read the Shiller file {path}: {exc}",
-                         hint="pass a CSV with columns date, P, E, CPI, GS10, CAPE") from exc
-    return frame.set_index("date")
+def _present(label: str, res: GaugeResult, source: str
+             ) -> tuple[list[Number], Chart, Table, dict[str, Any]]:
+    latest = res.reading(res.aggregate.dropna().index[-1])
+    numbers = [Number(f"{label}: gauge reading, {latest['date'].date()}",
+                      f"{latest['aggregate']:.1f} / 100", source, raw=latest["aggregate"]),
+               Number(f"{label}: weight covered by data", f"{100 * latest['coverage']:.0f}%",
+                      source, raw=100 * latest["coverage"])]
+    rows = []
+    for crit, text in CRITERIA.items():
+        value = latest["criteria"][crit]
+        proxies = ", ".join(f"{k} {v:.1f}" for k, v in latest["proxies"].items()
+                            if v is not None and res.proxy_criteria.get(k) == crit)
+        rows.append((text, f"{res.weights[crit]:g}",
+                     "missing" if value is None else f"{value:.1f}", proxies))
+    table = Table(f"{label}: components (latest reading)",
+                  ("criterion", "weight", "percentile", "proxies"), tuple(rows))
+    return numbers, Chart(res.chart_spec(), caption=f"{label}: {source}"), table, res.to_dict()
 
 
 def build(ctx: ReportContext) -> Section:
-    """Latest reading, criteria and proxies over time, or how to supply the data."""
-    if ctx.shiller is None:
-        return Section(key="gauge", title="Bubble gauge", intro=INTRO,
-                       notes=("The gauge's built-in proxies come from Shiller's monthly data, "
-                              "which is not bundled; run `bubblescope report --shiller "
-                              "shiller_monthly.csv` (columns date, P, E, CPI, GS10, CAPE) to "
-                              "include it.",))
-    res = bubble_gauge(shiller_proxies(read_shiller(ctx.shiller)))
-    latest = res.reading(res.aggregate.dropna().index[-1])
-    src = f"bubblescope.gauge on Shiller monthly data ({ctx.shiller.name})"
-    numbers = [Number(f"aggregate reading, {latest['date'].date()}",
-                      f"{latest['aggregate']:.1f} / 100", src, raw=latest["aggregate"]),
-               Number("weight covered by data", f"{100 * latest['coverage']:.0f}%", src,
-                      raw=100 * latest["coverage"])]
-    rows = tuple((label, f"{res.weights[c]:g}",
-                  "missing" if latest["criteria"][c] is None
-                  else f"{latest['criteria'][c]:.1f}") for c, label in CRITERIA.items())
-    proxies = tuple((k, "missing" if v is None else f"{v:.1f}", res.sources.get(k, ""))
-                    for k, v in latest["proxies"].items())
-    return Section(
-        key="gauge", title="Bubble gauge", intro=INTRO, numbers=tuple(numbers),
-        charts=(Chart(res.chart_spec()),),
-        tables=(Table("Criteria (latest reading)", ("criterion", "weight", "percentile"), rows),
-                Table("Proxies (latest reading)", ("proxy", "percentile", "source"), proxies)),
-        notes=(f"Missing criteria: {', '.join(res.missing_criteria()) or 'none'}; ranking "
-               f"{res.ranking} (point-in-time).",),
-        data=res.to_dict(),
-    )
+    """Gauges for every series (and the market when Shiller data is given)."""
+    numbers: list[Number] = []
+    charts: list[Chart] = []
+    tables: list[Table] = []
+    data: dict[str, Any] = {}
+    notes: list[str] = []
+    if ctx.shiller is not None:
+        from bubblescope.data.shiller import load_shiller_table
+
+        res = bubble_gauge(shiller_proxies(load_shiller_table(ctx.shiller)))
+        parts = _present("US market", res, f"bubblescope.gauge on Shiller monthly data "
+                                           f"({ctx.shiller.name})")
+        numbers += parts[0]
+        charts.append(parts[1])
+        tables.append(parts[2])
+        data["market"] = parts[3]
+    else:
+        notes.append("The market gauge (CAPE, P/E, excess CAPE yield, real rates) needs "
+                     "Shiller's monthly table, which is not bundled: run `bubblescope report "
+                     "--shiller shiller.csv` to include it.")
+    for name, frame in ctx.frames.items():
+        res = bubble_gauge(stock_proxies(frame, name=name), min_history=MIN_HISTORY)
+        if res.aggregate.dropna().empty:
+            notes.append(f"{name}: too short for a gauge reading (each proxy needs "
+                         f"{MIN_HISTORY} months of history before it is ranked).")
+            continue
+        parts = _present(name, res, f"bubblescope.gauge (stock proxies) on "
+                                    f"{ctx.source_of(name)}")
+        numbers += parts[0]
+        charts.append(parts[1])
+        tables.append(parts[2])
+        data[name] = parts[3]
+    notes.append(f"Per-series gauges: momentum (24-month return) and 12-month volume growth, "
+                 f"ranked once {MIN_HISTORY} months of history exist; criteria without a proxy "
+                 f"are missing, and their weight is the uncovered share.")
+    return Section(key="gauge", title="Bubble gauge and its components", intro=INTRO,
+                   numbers=tuple(numbers), charts=tuple(charts), tables=tuple(tables),
+                   notes=tuple(notes), data=data)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from bubblescope.charts import ChartSpec, Line, Marker, Panel
+from bubblescope.charts import ChartSpec, Line, Panel
 from bubblescope.detect.lppls import FailedFit, LPPLSFit, WindowSet, lppls_confidence, lppls_fit
 from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Chart, Number, Section, Table
@@ -27,23 +27,21 @@ def fit_window(close: pd.Series) -> tuple[Any, Any]:
 
 
 def _chart(name: str, close: pd.Series, fit: LPPLSFit | FailedFit, conf: pd.DataFrame,
-           source: str) -> ChartSpec:
-    lo = min(conf.index[0], close.index[0]) if len(conf) else close.index[0]
-    hi = max(conf.index[-1], close.index[-1]) if len(conf) else close.index[-1]
+           window: tuple[Any, Any], source: str) -> ChartSpec:
+    """Price over the fit window and the Confidence dates, the fitted path, Confidence."""
+    lo = min(pd.Timestamp(window[0]), conf.index[0])
+    hi = max(pd.Timestamp(window[1]), conf.index[-1])
     shown = close.loc[lo:hi]
     lines = [Line(shown.index, shown, f"{name} close", color="#000000", width=1.0)]
-    markers: list[Marker] = []
     if isinstance(fit, LPPLSFit):
         frame = fit.to_frame()
-        lines.append(Line(frame.index, frame["fitted_price"], "LPPLS fit", color="#D55E00",
+        label = "LPPLS fit" + (f" (tc {fit.tc_date.date()})" if fit.tc_date is not None else "")
+        lines.append(Line(frame.index, frame["fitted_price"], label, color="#D55E00",
                           width=2.0))
-        if fit.tc_date is not None:
-            markers.append(Marker(fit.tc_date, float(frame["fitted_price"].iloc[-1]),
-                                  f"tc {fit.tc_date.date()}", color="#D55E00"))
     return ChartSpec(
         f"{name}: LPPLS fit and DS LPPLS Confidence",
         (
-            Panel("price (log scale)", lines=tuple(lines), markers=tuple(markers), logy=True),
+            Panel("price (log scale)", lines=tuple(lines), logy=True),
             Panel("Confidence", "share of windows",
                   lines=(Line(conf.index, conf["confidence_pos"], "confidence, positive bubble",
                               color="#D55E00"),
@@ -79,7 +77,7 @@ def build(ctx: ReportContext) -> Section:
         conf = lppls_confidence(close, dates, windows=windows).to_frame()
         data[name] = {"fit": fit.to_dict(),
                       "confidence": conf.reset_index(names="t2").to_dict("records")}
-        charts.append(Chart(_chart(name, close, fit, conf, source)))
+        charts.append(Chart(_chart(name, close, fit, conf, (t1, t2), source)))
         peak_conf = float(conf["confidence_pos"].max())
         numbers.append(Number(f"{name}: peak positive-bubble Confidence", f"{peak_conf:.2f}",
                               source, raw=peak_conf))
