@@ -155,3 +155,17 @@ def test_pdf_with_weasyprint(report_home: Path, tmp_path: Path) -> None:
     data = write_pdf(small, tmp_path / "r.pdf").read_bytes()
     assert data.startswith(b"%PDF")
     assert len(data) > 20_000
+
+
+def test_gpu_and_power_numbers_match_engines_and_published_projections(built: Report) -> None:
+    from bubblescope.economy.gpu import gpu_economics
+
+    gpu = {n.label: n for n in built.section("gpu").numbers}
+    h100 = gpu_economics("H100")
+    assert gpu["H100 full-cost break-even rent over the book life"].raw == h100.full_cost_price
+    assert gpu["H100 (2023) payback"].raw == h100.payback_years
+    power = {n.label: n for n in built.section("power").numbers}
+    # IEA 'Energy and AI' base case: world data centres 945 TWh in 2030 (fact ENE-06).
+    assert power["World DC (IEA): 2030 demand"].raw == pytest.approx(945.0)
+    cited = {c["id"] for c in built.cited}
+    assert {"GPU-10", "ENE-06"} <= cited

@@ -15,8 +15,10 @@ from bubblescope.report.sections import comparison as comparison
 from bubblescope.report.sections import depreciation as depreciation
 from bubblescope.report.sections import drawdowns as drawdowns
 from bubblescope.report.sections import gauge as gauge
+from bubblescope.report.sections import gpu as gpu
 from bubblescope.report.sections import lppls as lppls
 from bubblescope.report.sections import network as network
+from bubblescope.report.sections import power as power
 from bubblescope.report.sections import psy as psy
 
 __all__ = ["SECTIONS", "Builder"]
@@ -31,5 +33,7 @@ SECTIONS: tuple[tuple[str, Builder], ...] = (
     ("drawdowns", drawdowns.build),
     ("network", network.build),
     ("depreciation", depreciation.build),
+    ("gpu", gpu.build),
+    ("power", power.build),
     ("gauge", gauge.build),
 )
