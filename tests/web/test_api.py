@@ -161,3 +161,28 @@ def test_dashboard_assets_are_local(client: TestClient) -> None:
     js = client.get("/static/plotly.min.js")
     assert js.status_code == 200
     assert "plotly" in js.text[:2000].lower()
+
+
+def test_gpu_power_and_gauge_match_the_engines(client: TestClient) -> None:
+    from bubblescope.economy.gpu import gpu_economics
+    from bubblescope.gauge import bubble_gauge, stock_proxies
+    from bubblescope.report.sections.gauge import MIN_HISTORY
+
+    body = client.get("/api/gpu", params={"generation": "A100"}).json()
+    assert body["result"]["payback_years"] == gpu_economics("A100").payback_years
+    # IEA 'Energy and AI' base case: world data centres 945 TWh in 2030 (fact ENE-06).
+    rows = client.get("/api/power").json()["result"]["projections"]
+    assert {r["series"]: r["end_twh"] for r in rows}["World DC (IEA)"] == 945.0
+    res = bubble_gauge(stock_proxies(load_bundled("nasdaq"), name="nasdaq"),
+                       min_history=MIN_HISTORY)
+    gauge = client.get("/api/gauge/nasdaq").json()["result"]
+    assert gauge["latest"]["aggregate"] == pytest.approx(
+        float(res.aggregate.dropna().iloc[-1]), abs=0)
+
+
+def test_gauge_of_a_too_short_upload_is_not_a_server_error(client: TestClient) -> None:
+    name = client.post("/api/upload", files={"file": ("p.csv", GOOD_CSV)}).json()["name"]
+    r = client.get(f"/api/gauge/{name}")
+    assert r.status_code == 400, r.text
+    assert "too short for a gauge" in r.json()["message"]
+    _still_serving(client)

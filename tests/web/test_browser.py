@@ -100,4 +100,10 @@ def test_dashboard_runs_psy_and_draws_the_chart(page: object, server: str) -> No
     pg.click("#stress-form button[type=submit]")
     expect(pg.locator("#stress-summary")).to_contain_text("DebtRank", timeout=30_000)
     pg.screenshot(path=str(ARTIFACTS / "dashboard-network.png"), full_page=True)
+
+    pg.click("button[data-tab=economy]")
+    expect(pg.locator("#gpu-chart .main-svg").first).to_be_visible(timeout=30_000)
+    expect(pg.locator("#power-chart .main-svg").first).to_be_visible(timeout=30_000)
+    expect(pg.locator("#gpu-numbers")).to_contain_text("payback")
+    pg.screenshot(path=str(ARTIFACTS / "dashboard-economy.png"), full_page=True)
     assert errors == []

@@ -48,8 +48,18 @@ def _linkify(text: str, known: set[str]) -> Markup:
 
 
 def render_html(report: Report) -> str:
-    """The report as an HTML string."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
+    """The report as an HTML string.
+
+    Raises
+    ------
+    BackendError
+        When jinja2 or plotly (the ``report`` extra) is not installed.
+    """
+    try:
+        from jinja2 import Environment, PackageLoader, select_autoescape
+    except ImportError as exc:
+        raise BackendError("the HTML report needs jinja2, which is not installed",
+                           hint="pip install 'bubblescope[report]'") from exc
 
     env = Environment(loader=PackageLoader("bubblescope.report", "templates"),
                       autoescape=select_autoescape(["html", "j2"]))

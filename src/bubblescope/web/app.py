@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import FastAPI, File, Query, Request, UploadFile
 from fastapi import Path as PathParam
@@ -18,8 +18,14 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bubblescope.charts import to_plotly
 from bubblescope.cli._common import to_jsonable
-from bubblescope.errors import BubblescopeError, ConvergenceError, UnknownSymbolError
+from bubblescope.errors import (
+    BubblescopeError,
+    ConvergenceError,
+    InputError,
+    UnknownSymbolError,
+)
 from bubblescope.web import analyses as an
 from bubblescope.web.jobs import JobManager
 from bubblescope.web.schemas import (
@@ -233,6 +239,42 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
     def run_stress(req: StressRequest) -> Response:
         """Clear one year of obligations after payment shocks (Eisenberg–Noe/Rogers–Veraart)."""
         return ok(an.stress_api(req))
+
+    @app.get("/api/gpu", tags=["economy"])
+    def gpu(generation: Literal["H100", "A100"] = "H100",
+            purchase_time: Annotated[float | None, Query(ge=2015.0, le=2035.0)] = None
+            ) -> Response:
+        """Margins by age, payback and economic life of one GPU cohort."""
+        from bubblescope.economy.gpu import gpu_economics
+        from bubblescope.report.sections.gpu import gpu_chart
+
+        res = gpu_economics(generation, purchase_time=purchase_time)
+        return ok({"result": res.to_dict(), "summary": res.summary(),
+                   "chart": to_plotly(gpu_chart(res))})
+
+    @app.get("/api/power", tags=["economy"])
+    def power() -> Response:
+        """Data-centre electricity projections against total US demand growth."""
+        from bubblescope.economy.power import grid_comparison
+        from bubblescope.report.sections.power import power_chart
+
+        res = grid_comparison()
+        return ok({"result": res.to_dict(), "summary": res.summary(),
+                   "chart": to_plotly(power_chart(res))})
+
+    @app.get("/api/gauge/{name}", tags=["economy"])
+    def gauge(name: Annotated[str, PathParam(pattern=SERIES_PATTERN)]) -> Response:
+        """Composite bubble gauge of one series from its price and volume proxies."""
+        from bubblescope.gauge import bubble_gauge, stock_proxies
+        from bubblescope.report.sections.gauge import MIN_HISTORY
+
+        res = bubble_gauge(stock_proxies(registry.load(name), name=name),
+                           min_history=MIN_HISTORY)
+        if res.aggregate.dropna().empty:
+            raise InputError(f"{name} is too short for a gauge reading",
+                             hint=f"each proxy needs {MIN_HISTORY} months of history")
+        return ok({"result": res.to_dict(), "summary": res.summary(),
+                   "chart": to_plotly(res.chart_spec())})
 
     @app.get("/api/depreciation", tags=["economy"])
     def depreciation(economic_life: Annotated[float | None, Query(gt=0.5, le=30.0)] = None

@@ -3,34 +3,23 @@
 from __future__ import annotations
 
 from bubblescope.charts import Bar, ChartSpec, Line, Panel
-from bubblescope.economy.gpu import bernstein_vs_burry, gpu_economics
+from bubblescope.economy.gpu import GPUEconomics, bernstein_vs_burry, gpu_economics
 from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Chart, Number, Section, Table
 
-__all__ = ["build"]
+__all__ = ["build", "gpu_chart"]
 
 
 def _years(value: float | None) -> str:
     return "beyond the horizon" if value is None or value != value else f"{value:.1f} years"
 
 
-def build(ctx: ReportContext) -> Section:
-    """H100 bought in 2023: rent vs cash cost by age; cohorts under both rules."""
-    h100 = gpu_economics("H100")
-    frame = h100.to_frame()
+def gpu_chart(result: GPUEconomics) -> ChartSpec:
+    """Rent vs cash cost by age, and the annual margin, of one GPU cohort."""
+    frame = result.to_frame()
     ages = [int(a) for a in frame.index]
-    src = "bubblescope.economy.gpu.gpu_economics('H100'); rents GPU-01..03, power GPU-10"
-    cash = float(h100.to_dict()["cash_cost"]["total_usd_per_gpu_hour"])
-    numbers = [
-        Number("H100 cash cost (power + colocation)", f"{cash:.2f} USD/GPU-h", src, raw=cash),
-        Number("H100 full-cost break-even rent over the book life",
-               f"{h100.full_cost_price:.2f} USD/GPU-h", src, raw=h100.full_cost_price),
-        Number("H100 (2023) payback", _years(h100.payback_years), src, raw=h100.payback_years),
-        Number("H100 (2023) economic life, cash rule", _years(h100.economic_life), src,
-               raw=h100.economic_life),
-    ]
-    spec = ChartSpec(
-        "H100 bought in 2023: rent vs cash cost by age",
+    return ChartSpec(
+        f"{result.generation.name} bought in {result.purchase_time:g}: rent vs cash cost by age",
         (Panel("USD per GPU-hour", "USD/GPU-h",
                lines=(Line(ages, frame["price_usd_per_gpu_hour"], "rent", color="#0072B2"),
                       Line(ages, frame["cash_cost_usd_per_gpu_hour"], "cash cost",
@@ -41,6 +30,22 @@ def build(ctx: ReportContext) -> Section:
         xlabel="age (years)",
         source="bubblescope.economy.gpu; rents from the fact base (GPU-01..06)",
     )
+
+
+def build(ctx: ReportContext) -> Section:
+    """H100 bought in 2023: rent vs cash cost by age; cohorts under both rules."""
+    h100 = gpu_economics("H100")
+    src = "bubblescope.economy.gpu.gpu_economics('H100'); rents GPU-01..03, power GPU-10"
+    cash = float(h100.to_dict()["cash_cost"]["total_usd_per_gpu_hour"])
+    numbers = [
+        Number("H100 cash cost (power + colocation)", f"{cash:.2f} USD/GPU-h", src, raw=cash),
+        Number("H100 full-cost break-even rent over the book life",
+               f"{h100.full_cost_price:.2f} USD/GPU-h", src, raw=h100.full_cost_price),
+        Number("H100 (2023) payback", _years(h100.payback_years), src, raw=h100.payback_years),
+        Number("H100 (2023) economic life, cash rule", _years(h100.economic_life), src,
+               raw=h100.economic_life),
+    ]
+    spec = gpu_chart(h100)
     cohorts = bernstein_vs_burry()
     cf = cohorts.to_frame()
     rows = tuple((str(name), f"{r['cash_cost_usd_per_gpu_hour']:.2f}",

@@ -3,18 +3,33 @@
 from __future__ import annotations
 
 from bubblescope.charts import Bar, ChartSpec, Panel
-from bubblescope.economy.power import grid_comparison
+from bubblescope.economy.power import GridComparison, grid_comparison
 from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Chart, Number, Section, Table
 
-__all__ = ["build"]
+__all__ = ["build", "power_chart"]
+
+
+def power_chart(result: GridComparison) -> ChartSpec:
+    """Start vs end demand of every projection, and the TWh each adds per year."""
+    f = result.to_frame()
+    names = [str(n) for n in f.index]
+    return ChartSpec(
+        "Electricity demand projections, start vs end year",
+        (Panel("TWh per year", "TWh",
+               bars=(Bar(names, f["start_twh"], "start year", color="#56B4E9"),
+                     Bar(names, f["end_twh"], "end year", color="#0072B2"))),
+         Panel("TWh added per year", "TWh/yr",
+               bars=(Bar(names, f["twh_added_per_year"], "added per year", color="#D55E00"),),
+               height=0.6)),
+        source="IEA Energy and AI; LBNL 2024; EIA STEO (fact base ENE-06..ENE-11)",
+    )
 
 
 def build(ctx: ReportContext) -> Section:
     """Projections (IEA, LBNL, EIA) and the data-centre share of US demand growth."""
     res = grid_comparison()
     f = res.to_frame()
-    names = [str(n) for n in f.index]
     src = "bubblescope.economy.power.grid_comparison; projections ENE-06..ENE-11"
     numbers = [Number(f"{name}: {int(r['end_year'])} demand", f"{r['end_twh']:,.0f} TWh "
                       f"({100 * r['cagr']:.1f}%/yr)", src, raw=float(r["end_twh"]))
@@ -25,16 +40,7 @@ def build(ctx: ReportContext) -> Section:
             share = res.dc_share_of_growth(p.label, grid)
             numbers.append(Number(f"{p.label}: share of the TWh {grid} adds per year",
                                   f"{100 * share:.0f}%", src, raw=100 * share))
-    spec = ChartSpec(
-        "Electricity demand projections, start vs end year",
-        (Panel("TWh per year", "TWh",
-               bars=(Bar(names, f["start_twh"], "start year", color="#56B4E9"),
-                     Bar(names, f["end_twh"], "end year", color="#0072B2"))),
-         Panel("TWh added per year", "TWh/yr",
-               bars=(Bar(names, f["twh_added_per_year"], "added per year", color="#D55E00"),),
-               height=0.6)),
-        source="IEA Energy and AI; LBNL 2024; EIA STEO (fact base ENE-06..ENE-11)",
-    )
+    spec = power_chart(res)
     rows = tuple((str(n), str(r["kind"]), f"{int(r['start_year'])}: {r['start_twh']:,.0f}",
                   f"{int(r['end_year'])}: {r['end_twh']:,.0f}", f"{100 * r['cagr']:.1f}%",
                   f"{r['end_average_gw']:,.1f}") for n, r in f.iterrows())

@@ -49,6 +49,11 @@ function numbersFor(analysis, r) {
   if (analysis === "runup") {
     return [["run-up episodes", String(r.n_episodes)], ["crashes", String(r.n_crashes)]];
   }
+  if (analysis === "gauge") {
+    const latest = r.latest || {};
+    return [["gauge reading", fmt(latest.aggregate, 1)], ["as of", String(latest.date || "n/a")],
+            ["weight covered", pct(100 * (latest.coverage || 0))]];
+  }
   return [["maximum drawdown", pct(100 * r.max_drawdown)], ["under-water spells", String(r.n_episodes)]];
 }
 
@@ -93,6 +98,8 @@ async function runAnalysis(event) {
       out = await pollJob(await post("/api/jobs/psy", body));
     } else if (analysis === "lppls-confidence") {
       out = await pollJob(await post("/api/jobs/lppls-confidence", body));
+    } else if (analysis === "gauge") {
+      out = await api(`/api/gauge/${encodeURIComponent(body.series)}`);
     } else {
       out = await post(`/api/${analysis}`, body);
     }
@@ -152,6 +159,28 @@ async function runStress(event) {
   }
 }
 
+async function runGpu(event) {
+  if (event) event.preventDefault();
+  const params = new URLSearchParams({ generation: $("generation").value });
+  if ($("purchase").value) params.set("purchase_time", $("purchase").value);
+  try {
+    const out = await api(`/api/gpu?${params}`);
+    const r = out.result;
+    showNumbers($("gpu-numbers"), [["payback", r.payback_years === null ? "not within horizon" : `${fmt(r.payback_years, 1)} years`],
+                                   ["economic life (cash rule)", `${fmt(r.economic_life_years, 1)} years`],
+                                   ["full-cost break-even rent", `${fmt(r.full_cost_price_usd_per_gpu_hour, 2)} USD/GPU-h`]]);
+    Plotly.react("gpu-chart", out.chart.data, out.chart.layout, { responsive: true, displaylogo: false });
+    $("economy-summary").textContent = out.summary;
+  } catch (err) {
+    $("economy-summary").textContent = err.message;
+  }
+}
+
+async function loadPower() {
+  const out = await api("/api/power");
+  Plotly.react("power-chart", out.chart.data, out.chart.layout, { responsive: true, displaylogo: false });
+}
+
 async function searchFacts(event) {
   if (event) event.preventDefault();
   const q = $("facts-q").value;
@@ -191,6 +220,11 @@ function switchTab(name) {
     $("network-chart").dataset.loaded = "1";
     loadNetwork().catch((err) => { $("stress-summary").textContent = err.message; });
   }
+  if (name === "economy" && !$("gpu-chart").dataset.loaded) {
+    $("gpu-chart").dataset.loaded = "1";
+    runGpu();
+    loadPower().catch((err) => { $("economy-summary").textContent = err.message; });
+  }
   if (name === "facts" && !$("facts-table").dataset.loaded) {
     $("facts-table").dataset.loaded = "1";
     searchFacts();
@@ -199,6 +233,7 @@ function switchTab(name) {
 
 function toggleOptions() {
   const psy = $("analysis").value === "psy";
+  for (const id of ["start", "end"]) $(id).disabled = $("analysis").value === "gauge";
   for (const el of document.querySelectorAll(".psy-only")) el.hidden = !psy;
 }
 
@@ -207,6 +242,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("analyse-form").addEventListener("submit", runAnalysis);
   $("stress-form").addEventListener("submit", runStress);
   $("facts-form").addEventListener("submit", searchFacts);
+  $("gpu-form").addEventListener("submit", runGpu);
   $("upload").addEventListener("change", uploadFile);
   $("analysis").addEventListener("change", toggleOptions);
   toggleOptions();
