@@ -169,3 +169,10 @@ def test_gpu_and_power_numbers_match_engines_and_published_projections(built: Re
     assert power["World DC (IEA): 2030 demand"].raw == pytest.approx(945.0)
     cited = {c["id"] for c in built.cited}
     assert {"GPU-10", "ENE-06"} <= cited
+
+
+def test_valuation_reproduces_sequoias_published_figure(built: Report) -> None:
+    val = {n.label: n for n in built.section("valuation").numbers}
+    # Sequoia (Cahn, June 2024): "AI's $600B question" (fact VAL-08).
+    assert val["revenue AI must earn (Sequoia, June 2024)"].raw == pytest.approx(600.0)
+    assert "VAL-08" in {c["id"] for c in built.cited}

@@ -20,6 +20,7 @@ from bubblescope.report.sections import lppls as lppls
 from bubblescope.report.sections import network as network
 from bubblescope.report.sections import power as power
 from bubblescope.report.sections import psy as psy
+from bubblescope.report.sections import valuation as valuation
 
 __all__ = ["SECTIONS", "Builder"]
 
@@ -35,5 +36,6 @@ SECTIONS: tuple[tuple[str, Builder], ...] = (
     ("depreciation", depreciation.build),
     ("gpu", gpu.build),
     ("power", power.build),
+    ("valuation", valuation.build),
     ("gauge", gauge.build),
 )
