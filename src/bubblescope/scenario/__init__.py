@@ -1,0 +1,30 @@
+"""Scenario Monte Carlo of the AI capex system (capex, funding, power, fleet, herding, bust).
+
+The model is stated in :mod:`bubblescope.scenario.model`; scenarios are YAML files validated by
+:mod:`bubblescope.scenario.spec` (presets ship in ``bubblescope/scenario/presets``); runs are
+chunked and seeded by :func:`run_scenario`, which clears busts through the financing network
+(:mod:`bubblescope.economy.stress`).
+
+Examples
+--------
+>>> from bubblescope.scenario import run_scenario
+>>> res = run_scenario("base", n_paths=1_000, rng=7)
+>>> print(res.summary())  # doctest: +SKIP
+"""
+
+from bubblescope.scenario.macro import furman_reference, jpm_wealth_inputs, wealth_effect
+from bubblescope.scenario.result import ScenarioResult
+from bubblescope.scenario.runner import run_scenario
+from bubblescope.scenario.spec import PARAMETERS, ScenarioSpec, list_presets, load_scenario
+
+__all__ = [
+    "PARAMETERS",
+    "ScenarioResult",
+    "ScenarioSpec",
+    "furman_reference",
+    "jpm_wealth_inputs",
+    "list_presets",
+    "load_scenario",
+    "run_scenario",
+    "wealth_effect",
+]

@@ -1,0 +1,1 @@
+"""Scenario presets shipped as YAML package data."""

@@ -1,0 +1,230 @@
+"""The result of a scenario Monte Carlo: bust timing and depth, distress, macro, legacy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from bubblescope._typing import Float64Array, JSONDict
+from bubblescope.charts import ChartSpec, HLine, Line, Panel, render_matplotlib
+from bubblescope.scenario.macro import WealthEffect, furman_reference, wealth_effect
+from bubblescope.scenario.spec import ScenarioSpec
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["ScenarioResult"]
+
+
+def _q(values: Float64Array, q: float) -> float | None:
+    finite = values[np.isfinite(values)]
+    return float(np.quantile(finite, q)) if finite.size else None
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioResult:
+    """Paths and summaries of one scenario run (see :mod:`bubblescope.scenario.model`).
+
+    Attributes
+    ----------
+    spec : ScenarioSpec
+        The scenario with every input's provenance.
+    n_paths, chunk_size : int
+        Paths simulated and paths per chunk (the chunk size is part of the random stream).
+    paths : dict of str to ndarray
+        Per-path arrays from :func:`~bubblescope.scenario.model.simulate` plus
+        ``funding_cut`` (NaN without a bust) and ``firms_in_default`` (network stress).
+    firm_default_share : dict of str to float
+        Share of all paths in which each firm of the network defaults.
+    defaults_by_cut : dict of float to tuple of str
+        Firms in default at each funding-cut level that occurred.
+    """
+
+    spec: ScenarioSpec
+    n_paths: int
+    chunk_size: int
+    paths: dict[str, Float64Array]
+    firm_default_share: dict[str, float]
+    defaults_by_cut: dict[float, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """Simulated calendar years."""
+        return self.spec.years
+
+    @property
+    def busted(self) -> np.ndarray:
+        """Boolean mask of paths with a bust within the horizon."""
+        return np.asarray(self.paths["bust_year"] >= 0)
+
+    def bust_share_by_year(self) -> Float64Array:
+        """Share of paths that have busted by the end of each year (cumulative)."""
+        year = self.paths["bust_year"]
+        return np.array([float(np.mean((year >= 0) & (year <= t)))
+                         for t in range(len(self.years))])
+
+    def median_bust_year(self) -> int | None:
+        """Calendar year of the median bust over all paths (None: beyond the horizon)."""
+        med = float(np.median(self.paths["bust_time"]))
+        return None if not np.isfinite(med) else self.spec.start_year + int(np.floor(med))
+
+    def depth_quantiles(self) -> dict[str, float | None]:
+        """Quantiles (10/50/90%) of the index's peak-to-trough fall over busted paths."""
+        depth = self.paths["depth"][self.busted]
+        return {f"p{int(q * 100)}": _q(depth, q) for q in (0.1, 0.5, 0.9)}
+
+    def legacy(self) -> dict[str, float | None]:
+        """Medians over busted paths, at the bust: GW installed, durable and GPU values (USD bn)."""
+        return {key: _q(self.paths[key], 0.5) for key in
+                ("gw_at_bust", "durable_nbv_at_bust", "gpu_book_nbv_at_bust", "gpu_writeoff")}
+
+    def distress(self) -> dict[str, Any]:
+        """Firms in default: mean and share of paths with any, and per-firm frequency."""
+        count = self.paths["firms_in_default"]
+        return {"mean_firms_in_default": float(count.mean()),
+                "share_paths_with_default": float(np.mean(count > 0)),
+                "firm_default_share": dict(sorted(self.firm_default_share.items(),
+                                                  key=lambda kv: -kv[1]))}
+
+    def wealth_effect_at(self, fall: float) -> WealthEffect:
+        """Spending response to a fall in AI stocks, with this scenario's calibration."""
+        v = self.spec.values()
+        return wealth_effect(fall, wealth_gain=v["wealth_gain"], spending_gain=v["spending_gain"],
+                             spending_gain_share=v["spending_gain_share"],
+                             ai_wealth_per_10pct=v["ai_wealth_per_10pct"],
+                             top10_consumption_share=v["top10_consumption_share"],
+                             top10_wealth_effect_share=v["top10_wealth_effect_share"])
+
+    def macro(self) -> dict[str, Any]:
+        """AI investment's contribution to GDP growth and the wealth effect of the median bust."""
+        depth = self.depth_quantiles()["p50"]
+        gdp = self.paths["gdp_contribution_pp"]
+        return {"furman_h1_2025": furman_reference().to_dict(),
+                "gdp_contribution_pp_first_year_median": float(np.median(gdp[:, 0])),
+                "gdp_contribution_pp_bust_year_median": _q(
+                    gdp[self.busted, self.paths["bust_year"][self.busted].astype(int)], 0.5),
+                "jpm_10pct_fall": self.wealth_effect_at(0.1).to_dict(),
+                "median_bust_wealth_effect": (self.wealth_effect_at(depth).to_dict()
+                                              if depth is not None else None)}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per year: medians and bands of capex, funding, power, prices, macro, busts."""
+        p = self.paths
+        med = {k: np.median(p[k], axis=0) for k in (
+            "capex", "planned", "internal", "debt", "equity", "revenue",
+            "gdp_contribution_pp", "spending_effect")}
+        price = p["price"][:, 1:]
+        return pd.DataFrame({
+            "capex_median": med["capex"], "capex_mean": p["capex"].mean(axis=0),
+            "planned_median": med["planned"], "power_cap": p["power_cap"][0],
+            "internal_mean": p["internal"].mean(axis=0), "debt_mean": p["debt"].mean(axis=0),
+            "equity_mean": p["equity"].mean(axis=0),
+            "power_binding_share": np.mean(p["capex"] >= p["power_cap"] * (1 - 1e-12), axis=0),
+            "ai_revenue_median": med["revenue"],
+            "index_p10": np.quantile(price, 0.1, axis=0), "index_median": np.median(price, axis=0),
+            "index_p90": np.quantile(price, 0.9, axis=0),
+            "bust_share_cumulative": self.bust_share_by_year(),
+            "gdp_contribution_pp_median": med["gdp_contribution_pp"],
+            "spending_effect_median": med["spending_effect"],
+        }, index=pd.Index(self.years, name="year"))
+
+    def summary(self) -> str:
+        """Headline numbers and the inputs they rest on."""
+        share = self.bust_share_by_year()
+        year = self.median_bust_year()
+        dq = self.depth_quantiles()
+        leg = self.legacy()
+        dist = self.distress()
+        mac = self.macro()
+        furman = mac["furman_h1_2025"]
+        bust_we = mac["median_bust_wealth_effect"]
+
+        def pct(x: float | None) -> str:
+            return "n/a" if x is None else f"{x:.0%}"
+
+        def num(x: float | None, unit: str) -> str:
+            return "n/a" if x is None else f"{x:,.0f} {unit}"
+
+        top = list(dist["firm_default_share"].items())[:4]
+        lines = [
+            f"Scenario {self.spec.name!r} ({self.spec.origin}): {self.n_paths:,} paths, "
+            f"{self.years[0]}-{self.years[-1]}"
+            + (f"; overrides {', '.join(self.spec.overrides)}" if self.spec.overrides else ""),
+            f"Bust within the horizon: {pct(float(share[-1]))} of paths "
+            f"(by {self.years[min(2, len(self.years) - 1)]}: "
+            f"{pct(float(share[min(2, len(share) - 1)]))}); median bust year: "
+            f"{year if year is not None else 'beyond ' + str(self.years[-1])}; "
+            f"{pct(float(np.mean(self.paths['funding_bust'])))} of paths bust on funding",
+            f"Depth (peak-to-trough of the AI index, busted paths): median {pct(dq['p50'])}, "
+            f"10-90%: {pct(dq['p10'])}-{pct(dq['p90'])}",
+            f"Firms in default (network stress): mean {dist['mean_firms_in_default']:.1f}; "
+            "most often: " + ", ".join(f"{k} {v:.0%}" for k, v in top),
+            f"Legacy at the bust (medians): {num(leg['gw_at_bust'], 'GW')} installed, durable "
+            f"plant and shells {num(leg['durable_nbv_at_bust'], 'USD bn')} vs GPU book value "
+            f"{num(leg['gpu_book_nbv_at_bust'], 'USD bn')}, of which written off "
+            f"{num(leg['gpu_writeoff'], 'USD bn')}",
+            f"GDP: AI capex adds {mac['gdp_contribution_pp_first_year_median']:.2f} pp in "
+            f"{self.years[0]} (median); H1-2025 reference {furman['ai_contribution_pp']:.2f} pp, "
+            f"ex-AI growth {furman['ex_ai_growth_pct']:.2f}% (Furman: "
+            f"{furman['published_ex_ai_growth_pct']:g}%)",
+            f"Wealth effect: a 10% fall costs {mac['jpm_10pct_fall']['spending_loss_usd_bn']:.0f} "
+            "USD bn of spending (JPMorgan ~95)"
+            + (f"; the median bust costs {bust_we['spending_loss_usd_bn']:,.0f} USD bn "
+               f"({bust_we['top10_spending_cut']:.1%} of the top 10%'s spending)"
+               if bust_we else ""),
+        ]
+        return "\n".join(lines)
+
+    def to_dict(self) -> JSONDict:
+        """JSON-ready: scenario with provenance, headline numbers and the yearly table."""
+        frame = self.to_frame()
+        return {
+            "scenario": self.spec.to_dict(), "n_paths": self.n_paths,
+            "chunk_size": self.chunk_size,
+            "bust": {"share_by_year": dict(zip(map(str, self.years),
+                                               self.bust_share_by_year().tolist(), strict=True)),
+                     "median_year": self.median_bust_year(),
+                     "funding_share": float(np.mean(self.paths["funding_bust"])),
+                     "depth": self.depth_quantiles()},
+            "distress": self.distress(),
+            "defaults_by_cut": {f"{k:.2f}": list(v) for k, v in self.defaults_by_cut.items()},
+            "legacy": self.legacy(), "macro": self.macro(),
+            "yearly": frame.reset_index().to_dict(orient="records"),
+        }
+
+    def chart_spec(self) -> ChartSpec:
+        """Index band, cumulative bust share, capex vs plan and power, GDP contribution."""
+        f = self.to_frame()
+        x = list(self.years)
+        furman = furman_reference()
+        return ChartSpec(
+            title=f"AI capex scenario {self.spec.name!r} ({self.n_paths:,} paths)",
+            panels=(
+                Panel("AI equity index (end of year, start = 1)", "index", lines=(
+                    Line(x, f["index_p10"].tolist(), "10th percentile", dash="dot"),
+                    Line(x, f["index_median"].tolist(), "median"),
+                    Line(x, f["index_p90"].tolist(), "90th percentile", dash="dot"))),
+                Panel("Share of paths busted (cumulative)", "share", lines=(
+                    Line(x, f["bust_share_cumulative"].tolist(), "busted"),)),
+                Panel("Capex, USD bn", "USD bn", lines=(
+                    Line(x, f["planned_median"].tolist(), "plan (median)", dash="dash"),
+                    Line(x, f["power_cap"].tolist(), "power cap", dash="dot"),
+                    Line(x, f["capex_median"].tolist(), "capex (median)"),
+                    Line(x, f["internal_mean"].tolist(), "internal (mean)"),
+                    Line(x, f["debt_mean"].tolist(), "debt (mean)"),
+                    Line(x, f["equity_mean"].tolist(), "equity (mean)"))),
+                Panel("AI capex contribution to GDP growth, pp", "pp", lines=(
+                    Line(x, f["gdp_contribution_pp_median"].tolist(), "median"),),
+                    hlines=(HLine(furman.ai_contribution_pp, "H1-2025 (Furman, MAC-01/02)"),)),
+            ),
+            xlabel="year",
+            source="bubblescope.scenario; inputs: " + self.spec.origin,
+            notes=("Model and inputs: bubblescope.scenario.model; every input's source in "
+                   "to_dict()['scenario']['parameters'].",))
+
+    def plot(self) -> Figure:
+        """The chart of :meth:`chart_spec` as a matplotlib Figure."""
+        return render_matplotlib(self.chart_spec())

@@ -1,0 +1,160 @@
+"""Run a scenario: chunk the paths, simulate them (serial, processes or Dask), stress the network.
+
+Paths are simulated in chunks of ``chunk_size``; chunk ``i`` draws from the ``i``-th seed of
+:func:`bubblescope.parallel.spawn_seeds`, so serial, process-pool and Dask runs of the same seed
+and chunk size return identical numbers. The financing-network stress runs once per distinct
+funding-cut level (cuts are rounded up to a 5% grid) in the calling process.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bubblescope._typing import Float64Array, ProgressCallback, RngLike
+from bubblescope.economy.depreciation import LifePolicy, burry_capex, depreciation_matrix
+from bubblescope.economy.power import capex_to_gw
+from bubblescope.economy.stress import BufferAssumption, MarketClosure, stress
+from bubblescope.errors import InputError
+from bubblescope.parallel import map_chunks, spawn_seeds
+from bubblescope.scenario.model import ModelInputs, simulate
+from bubblescope.scenario.result import ScenarioResult
+from bubblescope.scenario.spec import ScenarioSpec, load_scenario
+
+__all__ = ["CUT_GRID", "model_inputs", "run_scenario"]
+
+#: Funding-cut levels cleared through the network (a path's cut is rounded up to the grid).
+CUT_GRID: Float64Array = np.linspace(0.0, 1.0, 21)
+
+
+def model_inputs(spec: ScenarioSpec) -> ModelInputs:
+    """Translate a scenario into the plain arrays of :func:`~bubblescope.scenario.model.simulate`.
+
+    Historical vintages are the DEP-14 capex path of
+    :func:`bubblescope.economy.depreciation.burry_capex` before the year preceding the start,
+    then ``capex_base`` for that year.
+    """
+    path = burry_capex()
+    first = path.years[0]
+    if not first < spec.start_year <= path.years[-1] + 1:
+        raise InputError(f"{spec.origin}: field 'start_year' must be in {first + 1}.."
+                         f"{path.years[-1] + 1} (the historical capex vintages), "
+                         f"got {spec.start_year}")
+    hist = [c for y, c in zip(path.years, path.capex, strict=True) if y < spec.start_year - 1]
+    hist.append(spec.value("capex_base"))
+    all_years = list(range(first, spec.start_year + spec.horizon_years))
+    ones = np.ones(len(all_years))
+
+    def per_unit(life: float) -> Float64Array:
+        return depreciation_matrix(ones, all_years, all_years, LifePolicy.constant(life))
+
+    gw = capex_to_gw(1.0, costs=[spec.params["cost_per_gw"]]).gigawatts()
+    return ModelInputs(
+        p=spec.values(), n_years=spec.horizon_years,
+        gw_per_usd_bn=float(next(iter(gw.values()))),
+        hist_capex=np.asarray(hist, dtype=np.float64),
+        dep_gpu_book=per_unit(spec.value("gpu_book_life")),
+        dep_gpu_econ=per_unit(spec.value("gpu_economic_life")),
+        dep_durable=per_unit(spec.value("durable_life")))
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    inputs: ModelInputs
+    seed: np.random.SeedSequence
+    size: int
+
+
+def _run_chunk(chunk: _Chunk) -> dict[str, Float64Array]:
+    return simulate(chunk.inputs, chunk.seed, chunk.size)
+
+
+def _distress(spec: ScenarioSpec, cuts: Float64Array
+              ) -> tuple[Float64Array, dict[str, float], dict[float, tuple[str, ...]]]:
+    """Firms in default per path from the network stress at each path's funding cut."""
+    from bubblescope.economy.network import load_network
+
+    network = load_network()
+    buffer = BufferAssumption(coverage=spec.value("network_buffer"))
+    grid = np.ceil(np.round(np.clip(np.nan_to_num(cuts), 0.0, 1.0) * 20.0, 9))
+    level = np.where(np.isnan(cuts), -1, grid.astype(np.int64))
+    defaults: dict[float, tuple[str, ...]] = {}
+    count = np.zeros(cuts.size)
+    freq = dict.fromkeys((n for n in network.names if not network.firm(n).external), 0.0)
+    for k in np.unique(level[level >= 0]):
+        cut = float(CUT_GRID[k])
+        res = stress(network, [MarketClosure(spec.closure_firms, cut)], buffer=buffer)
+        names = tuple(str(n) for n in res.firms.index[res.firms["default_round"].notna()])
+        defaults[cut] = names
+        mask = level == k
+        count[mask] = len(names)
+        for name in names:
+            freq[name] += float(mask.sum())
+    return count, {k: v / max(cuts.size, 1) for k, v in freq.items()}, defaults
+
+
+def run_scenario(
+    scenario: ScenarioSpec | str | Path = "base",
+    *,
+    n_paths: int = 10_000,
+    rng: RngLike = None,
+    overrides: Mapping[str, float] | None = None,
+    chunk_size: int = 2_000,
+    n_jobs: int | None = None,
+    executor: Executor | None = None,
+    progress: ProgressCallback | None = None,
+) -> ScenarioResult:
+    """Monte Carlo of the AI capex system for one scenario.
+
+    Parameters
+    ----------
+    scenario : ScenarioSpec, str or Path
+        A validated spec, a preset name (see :func:`~bubblescope.scenario.list_presets`) or a
+        YAML file.
+    n_paths : int
+        Number of paths (>= 1).
+    rng : int, Generator, SeedSequence or None
+        Randomness (``None``: fresh entropy, not reproducible).
+    overrides : mapping, optional
+        Parameter values in model units (``{"kappa": 0.1}``), recorded as user inputs.
+    chunk_size : int
+        Paths per work item; part of the random stream, keep it fixed to reproduce a run.
+    n_jobs, executor, progress
+        Passed to :func:`bubblescope.parallel.map_chunks` (processes or a Dask executor).
+
+    Returns
+    -------
+    ScenarioResult
+
+    Examples
+    --------
+    >>> res = run_scenario("base", n_paths=500, rng=1)
+    >>> 0.0 <= res.bust_share_by_year()[-1] <= 1.0
+    True
+    """
+    spec = scenario if isinstance(scenario, ScenarioSpec) else load_scenario(scenario)
+    if overrides:
+        spec = spec.with_overrides(overrides)
+    if isinstance(n_paths, bool) or not isinstance(n_paths, int) or n_paths < 1:
+        raise InputError(f"n_paths must be a positive integer, got {n_paths!r}")
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise InputError(f"chunk_size must be a positive integer, got {chunk_size!r}")
+    inputs = model_inputs(spec)
+    n_chunks = math.ceil(n_paths / chunk_size)
+    seeds = spawn_seeds(rng, n_chunks)
+    chunks = [_Chunk(inputs, seed, min(chunk_size, n_paths - i * chunk_size))
+              for i, seed in enumerate(seeds)]
+    parts = map_chunks(_run_chunk, chunks, executor=executor, n_jobs=n_jobs, progress=progress)
+    paths = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+    cuts = np.where(paths["bust_year"] >= 0,
+                    np.minimum(1.0, spec.value("closure_sensitivity") * paths["depth"]), np.nan)
+    distress, firm_share, defaults = _distress(spec, cuts)
+    paths["funding_cut"] = cuts
+    paths["firms_in_default"] = distress
+    return ScenarioResult(spec=spec, n_paths=n_paths, chunk_size=chunk_size, paths=paths,
+                          firm_default_share=firm_share, defaults_by_cut=defaults)
