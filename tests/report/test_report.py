@@ -176,3 +176,19 @@ def test_valuation_reproduces_sequoias_published_figure(built: Report) -> None:
     # Sequoia (Cahn, June 2024): "AI's $600B question" (fact VAL-08).
     assert val["revenue AI must earn (Sequoia, June 2024)"].raw == pytest.approx(600.0)
     assert "VAL-08" in {c["id"] for c in built.cited}
+
+
+def test_a_too_short_stored_series_is_reported_not_fatal(store_home: Path) -> None:
+    import pandas as pd
+
+    from bubblescope.data import store
+    from bubblescope.data.frames import canonical_frame
+    from bubblescope.report.sections import drawdowns
+
+    dates = pd.bdate_range("2024-01-01", periods=28)
+    store.import_frame(canonical_frame(dates, np.linspace(100.0, 130.0, 28), symbol="TINY",
+                                       source="test", adjusted=False), "prices")
+    section = drawdowns.build(ReportContext(settings=FAST))
+    assert [r[0] for r in section.tables[0].rows].count("TINY") == 1
+    assert any(n.startswith("TINY: no run-up analysis") and "too short" in n
+               for n in section.notes)

@@ -9,6 +9,7 @@ import pandas as pd
 from bubblescope.charts import ChartSpec, Line, Panel
 from bubblescope.detect.drawdown import drawdown
 from bubblescope.detect.runup import runup
+from bubblescope.errors import InputError
 from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Chart, Number, Section, Table
 
@@ -29,8 +30,12 @@ def build(ctx: ReportContext) -> Section:
     data: dict[str, Any] = {}
     for name, close in ctx.all_series().items():
         dd = drawdown(close, name=name)
-        ru = runup(close, name=name)
-        data[name] = {"drawdown": dd.to_dict(), "runup": ru.to_dict()}
+        try:
+            ru = runup(close, name=name)
+        except InputError as exc:  # e.g. a stored series shorter than the run-up horizon
+            ru = None
+            notes.append(f"{name}: no run-up analysis ({exc}).")
+        data[name] = {"drawdown": dd.to_dict(), "runup": None if ru is None else ru.to_dict()}
         source = f"bubblescope.detect.drawdown/runup on {ctx.source_of(name)}"
         curve = dd.to_frame()["drawdown"] * 100.0
         lines.append(Line(curve.index, curve, name))
@@ -39,6 +44,8 @@ def build(ctx: ReportContext) -> Section:
         rows.extend((name, _day(ep["peak"]), _day(ep["trough"]), f"{ep['depth_pct']:.1f}%",
                      _day(ep["recovery"]))
                     for ep in dd.episodes.head(3).to_dict(orient="records"))
+        if ru is None:
+            continue
         st = ru.settings
         numbers.append(Number(f"{name}: GSY run-up episodes", str(ru.n_episodes), source,
                               raw=float(ru.n_episodes)))

@@ -14,6 +14,7 @@ import pandas as pd
 from bubblescope.charts import Band, ChartSpec, Line, Panel
 from bubblescope.detect.critical_values import MonteCarloCV
 from bubblescope.detect.psy import PSYResult, psy
+from bubblescope.errors import InputError
 from bubblescope.report.context import IMPORT_HINT, ReportContext
 from bubblescope.report.model import Chart, Number, Section, Table
 
@@ -87,7 +88,11 @@ def build(ctx: ReportContext) -> Section:
     data: dict[str, Any] = {}
     for name, close in ctx.all_series().items():
         source = f"bubblescope.detect.psy on {ctx.source_of(name)}"
-        on_logs, on_levels = run_pair(close, ctx, name)
+        try:
+            on_logs, on_levels = run_pair(close, ctx, name)
+        except InputError as exc:  # e.g. a stored series too short for the minimum window
+            notes.append(f"{name}: not tested ({exc}).")
+            continue
         data[name] = {"log": on_logs.to_dict(), "level": on_levels.to_dict()}
         for label, res in (("log prices", on_logs), ("levels", on_levels)):
             charts.append(Chart(psy_chart(res, f"{name}: PSY on {label}", source)))
