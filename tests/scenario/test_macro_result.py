@@ -89,6 +89,26 @@ def test_chart_spec_and_plot(result) -> None:  # type: ignore[no-untyped-def]
     plt.close(fig)
 
 
+def test_no_bust_scenario_reports_none_and_stays_json_ready() -> None:
+    res = run_scenario("base", n_paths=200, rng=1, chunk_size=200, overrides={
+        "onset_rate": 1e-12, "revenue_disappointment": 1.0, "internal_cash_start": 5000.0})
+    assert not res.busted.any()
+    assert res.median_bust_year() is None
+    assert res.depth_quantiles()["p50"] is None
+    assert res.distress()["mean_firms_in_default"] == 0.0
+    json.dumps(res.to_dict(), allow_nan=False)
+    assert "no path busts" in res.summary()
+
+
+def test_sequoia_requirement_uses_the_valuation_module(result) -> None:  # type: ignore[no-untyped-def]
+    from bubblescope.economy.valuation import sequoia_gap
+
+    frame = result.to_frame()
+    per = sequoia_gap(100.0, margin=result.spec.params["ai_gross_margin"]).required_revenue / 100
+    np.testing.assert_allclose(frame["revenue_required_median"], per * frame["capex_median"])
+    assert per == pytest.approx(4.0)  # Sequoia: 1/s x 1/(1-m) with s = m = 0.5
+
+
 @pytest.mark.cluster
 def test_dask_equals_serial() -> None:
     pytest.importorskip("distributed")

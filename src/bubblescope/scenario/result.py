@@ -41,6 +41,9 @@ class ScenarioResult:
         Share of all paths in which each firm of the network defaults.
     defaults_by_cut : dict of float to tuple of str
         Firms in default at each funding-cut level that occurred.
+    revenue_per_capex : float
+        AI revenue a year needed per dollar of capex a year: Sequoia's 1/s × 1/(1 − m) from
+        :func:`bubblescope.economy.valuation.sequoia_gap` (NaN when not computed).
     """
 
     spec: ScenarioSpec
@@ -49,6 +52,7 @@ class ScenarioResult:
     paths: dict[str, Float64Array]
     firm_default_share: dict[str, float]
     defaults_by_cut: dict[float, tuple[str, ...]] = field(default_factory=dict)
+    revenue_per_capex: float = float("nan")
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -124,6 +128,7 @@ class ScenarioResult:
             "equity_mean": p["equity"].mean(axis=0),
             "power_binding_share": np.mean(p["capex"] >= p["power_cap"] * (1 - 1e-12), axis=0),
             "ai_revenue_median": med["revenue"],
+            "revenue_required_median": self.revenue_per_capex * med["capex"],
             "index_p10": np.quantile(price, 0.1, axis=0), "index_median": np.median(price, axis=0),
             "index_p90": np.quantile(price, 0.9, axis=0),
             "bust_share_cumulative": self.bust_share_by_year(),
@@ -140,6 +145,7 @@ class ScenarioResult:
         dist = self.distress()
         mac = self.macro()
         furman = mac["furman_h1_2025"]
+        frame = self.to_frame()
         bust_we = mac["median_bust_wealth_effect"]
 
         def pct(x: float | None) -> str:
@@ -158,14 +164,20 @@ class ScenarioResult:
             f"{pct(float(share[min(2, len(share) - 1)]))}); median bust year: "
             f"{year if year is not None else 'beyond ' + str(self.years[-1])}; "
             f"{pct(float(np.mean(self.paths['funding_bust'])))} of paths bust on funding",
+            f"Revenue: AI revenue {frame['ai_revenue_median'].iloc[0]:,.0f} USD bn in "
+            f"{self.years[0]} against {frame['revenue_required_median'].iloc[0]:,.0f} USD bn "
+            f"that Sequoia's rule requires for the year's capex (x{self.revenue_per_capex:g}); "
+            f"{frame['ai_revenue_median'].iloc[-1]:,.0f} vs "
+            f"{frame['revenue_required_median'].iloc[-1]:,.0f} in {self.years[-1]} (medians)",
             f"Depth (peak-to-trough of the AI index, busted paths): median {pct(dq['p50'])}, "
             f"10-90%: {pct(dq['p10'])}-{pct(dq['p90'])}",
             f"Firms in default (network stress): mean {dist['mean_firms_in_default']:.1f}; "
             "most often: " + ", ".join(f"{k} {v:.0%}" for k, v in top),
-            f"Legacy at the bust (medians): {num(leg['gw_at_bust'], 'GW')} installed, durable "
-            f"plant and shells {num(leg['durable_nbv_at_bust'], 'USD bn')} vs GPU book value "
-            f"{num(leg['gpu_book_nbv_at_bust'], 'USD bn')}, of which written off "
-            f"{num(leg['gpu_writeoff'], 'USD bn')}",
+            (f"Legacy at the bust (medians): {num(leg['gw_at_bust'], 'GW')} installed, durable "
+             f"plant and shells {num(leg['durable_nbv_at_bust'], 'USD bn')} vs GPU book value "
+             f"{num(leg['gpu_book_nbv_at_bust'], 'USD bn')}, of which written off "
+             f"{num(leg['gpu_writeoff'], 'USD bn')}") if self.busted.any()
+            else "Legacy: no path busts within the horizon",
             f"GDP: AI capex adds {mac['gdp_contribution_pp_first_year_median']:.2f} pp in "
             f"{self.years[0]} (median); H1-2025 reference {furman['ai_contribution_pp']:.2f} pp, "
             f"ex-AI growth {furman['ex_ai_growth_pct']:.2f}% (Furman: "

@@ -20,6 +20,7 @@ from bubblescope._typing import Float64Array, ProgressCallback, RngLike
 from bubblescope.economy.depreciation import LifePolicy, burry_capex, depreciation_matrix
 from bubblescope.economy.power import capex_to_gw
 from bubblescope.economy.stress import BufferAssumption, MarketClosure, stress
+from bubblescope.economy.valuation import sequoia_gap
 from bubblescope.errors import InputError
 from bubblescope.parallel import map_chunks, spawn_seeds
 from bubblescope.scenario.model import ModelInputs, simulate
@@ -156,5 +157,8 @@ def run_scenario(
     distress, firm_share, defaults = _distress(spec, cuts)
     paths["funding_cut"] = cuts
     paths["firms_in_default"] = distress
+    # Sequoia's revenue requirement generalised to all capex (ai-economy-facts.md section 10.5)
+    required = sequoia_gap(1.0, margin=spec.params["ai_gross_margin"]).required_revenue
     return ScenarioResult(spec=spec, n_paths=n_paths, chunk_size=chunk_size, paths=paths,
-                          firm_default_share=firm_share, defaults_by_cut=defaults)
+                          firm_default_share=firm_share, defaults_by_cut=defaults,
+                          revenue_per_capex=required)
