@@ -144,6 +144,15 @@ def test_bad_requests_get_typed_4xx_and_server_keeps_serving(
     _still_serving(client)
 
 
+def test_oversized_upload_is_refused_from_its_declared_length(client: TestClient) -> None:
+    body = b"x" * (TEST_UPLOAD_LIMIT + 200_000)
+    r = client.post("/api/upload", content=body,
+                    headers={"Content-Type": "multipart/form-data; boundary=b"})
+    assert r.status_code == 413
+    assert r.json()["error"] == "UploadTooLarge"
+    _still_serving(client)
+
+
 def test_failed_job_carries_the_typed_error(client: TestClient) -> None:
     r = client.post("/api/jobs/lppls-confidence",
                     json={"series": "nasdaq", "end": "1999-03-01", "max_window": 250})

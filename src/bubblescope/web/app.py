@@ -48,6 +48,8 @@ __all__ = ["DEFAULT_MAX_UPLOAD", "create_app"]
 DEFAULT_MAX_UPLOAD = 5 * 1024 * 1024
 
 STATIC = Path(__file__).with_name("static")
+#: Bytes of multipart framing allowed on top of the file itself.
+_FORM_OVERHEAD = 64 * 1024
 
 
 def _status(exc: BubblescopeError) -> int:
@@ -91,6 +93,16 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
 
     def error(status: int, kind: str, message: str, **extra: Any) -> JSONResponse:
         return JSONResponse({"error": kind, "message": message, **extra}, status_code=status)
+
+    @app.middleware("http")
+    async def _limit_uploads(request: Request, call_next: Any) -> Any:
+        # Refuse an oversized upload from its Content-Length, before the body is read.
+        if request.url.path == "/api/upload":
+            declared = request.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > max_upload_bytes + _FORM_OVERHEAD:
+                return error(413, "UploadTooLarge",
+                             f"upload exceeds the limit of {max_upload_bytes:,} bytes")
+        return await call_next(request)
 
     @app.exception_handler(BubblescopeError)
     async def _typed(request: Request, exc: BubblescopeError) -> JSONResponse:
