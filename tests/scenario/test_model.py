@@ -142,5 +142,12 @@ def test_firms_in_default_come_from_the_network_stress() -> None:
     cut = np.ceil(round(res.paths["funding_cut"][i] * 20, 9)) / 20
     direct = stress(load_network(), [MarketClosure(spec.closure_firms, cut)],
                     buffer=BufferAssumption(coverage=spec.value("network_buffer")))
-    assert res.paths["firms_in_default"][i] == direct.firms["default_round"].notna().sum()
+    f = direct.firms
+    default = f["default_round"].notna()
+    assert res.paths["firms_in_default"][i] == default.sum()
+    assert res.paths["firms_in_distress"][i] == (default | (f["debtrank_h"]
+                                                    >= spec.value("distress_threshold"))).sum()
     assert (res.paths["firms_in_default"][~res.busted] == 0).all()
+    assert (res.paths["firms_in_distress"] >= res.paths["firms_in_default"]).all()
+    shares = res.distress()["firm_distress_share"]
+    assert all(shares[k] >= v for k, v in res.firm_default_share.items())

@@ -36,11 +36,13 @@ class ScenarioResult:
         Paths simulated and paths per chunk (the chunk size is part of the random stream).
     paths : dict of str to ndarray
         Per-path arrays from :func:`~bubblescope.scenario.model.simulate` plus
-        ``funding_cut`` (NaN without a bust) and ``firms_in_default`` (network stress).
-    firm_default_share : dict of str to float
-        Share of all paths in which each firm of the network defaults.
-    defaults_by_cut : dict of float to tuple of str
-        Firms in default at each funding-cut level that occurred.
+        ``funding_cut`` (NaN without a bust), ``firms_in_default`` and ``firms_in_distress``
+        (network stress).
+    firm_default_share, firm_distress_share : dict of str to float
+        Share of all paths in which each firm of the network defaults / is in distress
+        (default, or a DebtRank equity loss of at least ``distress_threshold``).
+    defaults_by_cut, distressed_by_cut : dict of float to tuple of str
+        Firms in default / in distress at each funding-cut level that occurred.
     revenue_per_capex : float
         AI revenue a year needed per dollar of capex a year: Sequoia's 1/s × 1/(1 − m) from
         :func:`bubblescope.economy.valuation.sequoia_gap` (NaN when not computed).
@@ -51,7 +53,9 @@ class ScenarioResult:
     chunk_size: int
     paths: dict[str, Float64Array]
     firm_default_share: dict[str, float]
+    firm_distress_share: dict[str, float] = field(default_factory=dict)
     defaults_by_cut: dict[float, tuple[str, ...]] = field(default_factory=dict)
+    distressed_by_cut: dict[float, tuple[str, ...]] = field(default_factory=dict)
     revenue_per_capex: float = float("nan")
 
     @property
@@ -86,12 +90,19 @@ class ScenarioResult:
                 ("gw_at_bust", "durable_nbv_at_bust", "gpu_book_nbv_at_bust", "gpu_writeoff")}
 
     def distress(self) -> dict[str, Any]:
-        """Firms in default: mean and share of paths with any, and per-firm frequency."""
-        count = self.paths["firms_in_default"]
-        return {"mean_firms_in_default": float(count.mean()),
-                "share_paths_with_default": float(np.mean(count > 0)),
-                "firm_default_share": dict(sorted(self.firm_default_share.items(),
-                                                  key=lambda kv: -kv[1]))}
+        """Firms in default and in distress: means, share of paths with any, per-firm shares."""
+        default = self.paths["firms_in_default"]
+        distress = self.paths["firms_in_distress"]
+
+        def ranked(shares: dict[str, float]) -> dict[str, float]:
+            return dict(sorted(shares.items(), key=lambda kv: -kv[1]))
+
+        return {"mean_firms_in_default": float(default.mean()),
+                "share_paths_with_default": float(np.mean(default > 0)),
+                "mean_firms_in_distress": float(distress.mean()),
+                "share_paths_with_distress": float(np.mean(distress > 0)),
+                "firm_default_share": ranked(self.firm_default_share),
+                "firm_distress_share": ranked(self.firm_distress_share)}
 
     def wealth_effect_at(self, fall: float) -> WealthEffect:
         """Spending response to a fall in AI stocks, with this scenario's calibration."""
@@ -154,7 +165,7 @@ class ScenarioResult:
         def num(x: float | None, unit: str) -> str:
             return "n/a" if x is None else f"{x:,.0f} {unit}"
 
-        top = list(dist["firm_default_share"].items())[:4]
+        top = [(k, v) for k, v in dist["firm_distress_share"].items() if v > 0][:5]
         lines = [
             f"Scenario {self.spec.name!r} ({self.spec.origin}): {self.n_paths:,} paths, "
             f"{self.years[0]}-{self.years[-1]}"
@@ -171,8 +182,9 @@ class ScenarioResult:
             f"{frame['revenue_required_median'].iloc[-1]:,.0f} in {self.years[-1]} (medians)",
             f"Depth (peak-to-trough of the AI index, busted paths): median {pct(dq['p50'])}, "
             f"10-90%: {pct(dq['p10'])}-{pct(dq['p90'])}",
-            f"Firms in default (network stress): mean {dist['mean_firms_in_default']:.1f}; "
-            "most often: " + ", ".join(f"{k} {v:.0%}" for k, v in top),
+            f"Network stress: mean {dist['mean_firms_in_default']:.1f} firms in default, "
+            f"{dist['mean_firms_in_distress']:.1f} in distress; most often distressed: "
+            + (", ".join(f"{k} {v:.0%}" for k, v in top) or "none"),
             (f"Legacy at the bust (medians): {num(leg['gw_at_bust'], 'GW')} installed, durable "
              f"plant and shells {num(leg['durable_nbv_at_bust'], 'USD bn')} vs GPU book value "
              f"{num(leg['gpu_book_nbv_at_bust'], 'USD bn')}, of which written off "
@@ -203,6 +215,8 @@ class ScenarioResult:
                      "depth": self.depth_quantiles()},
             "distress": self.distress(),
             "defaults_by_cut": {f"{k:.2f}": list(v) for k, v in self.defaults_by_cut.items()},
+            "distressed_by_cut": {f"{k:.2f}": list(v)
+                                  for k, v in self.distressed_by_cut.items()},
             "legacy": self.legacy(), "macro": self.macro(),
             "yearly": frame.reset_index().to_dict(orient="records"),
         }

@@ -75,28 +75,50 @@ def _run_chunk(chunk: _Chunk) -> dict[str, Float64Array]:
     return simulate(chunk.inputs, chunk.seed, chunk.size)
 
 
-def _distress(spec: ScenarioSpec, cuts: Float64Array
-              ) -> tuple[Float64Array, dict[str, float], dict[float, tuple[str, ...]]]:
-    """Firms in default per path from the network stress at each path's funding cut."""
+@dataclass(frozen=True)
+class _Distress:
+    """Per-path counts and per-firm shares of default and of distress."""
+
+    n_default: Float64Array
+    n_distress: Float64Array
+    default_share: dict[str, float]
+    distress_share: dict[str, float]
+    defaults_by_cut: dict[float, tuple[str, ...]]
+    distressed_by_cut: dict[float, tuple[str, ...]]
+
+
+def _distress(spec: ScenarioSpec, cuts: Float64Array) -> _Distress:
+    """Firms in default and in distress per path, from the network stress at each path's cut.
+
+    In default: the clearing vector pays less than is due. In distress: in default, or a
+    DebtRank relative equity loss ``h`` of at least ``distress_threshold``.
+    """
     from bubblescope.economy.network import load_network
 
     network = load_network()
     buffer = BufferAssumption(coverage=spec.value("network_buffer"))
+    threshold = spec.value("distress_threshold")
     grid = np.ceil(np.round(np.clip(np.nan_to_num(cuts), 0.0, 1.0) * 20.0, 9))
     level = np.where(np.isnan(cuts), -1, grid.astype(np.int64))
-    defaults: dict[float, tuple[str, ...]] = {}
-    count = np.zeros(cuts.size)
-    freq = dict.fromkeys((n for n in network.names if not network.firm(n).external), 0.0)
+    firms = [n for n in network.names if not network.firm(n).external]
+    out = _Distress(np.zeros(cuts.size), np.zeros(cuts.size), dict.fromkeys(firms, 0.0),
+                    dict.fromkeys(firms, 0.0), {}, {})
     for k in np.unique(level[level >= 0]):
         cut = float(CUT_GRID[k])
-        res = stress(network, [MarketClosure(spec.closure_firms, cut)], buffer=buffer)
-        names = tuple(str(n) for n in res.firms.index[res.firms["default_round"].notna()])
-        defaults[cut] = names
+        frame = stress(network, [MarketClosure(spec.closure_firms, cut)], buffer=buffer).firms
+        default = frame["default_round"].notna().to_numpy()
+        distress = default | (frame["debtrank_h"].to_numpy() >= threshold)
         mask = level == k
-        count[mask] = len(names)
-        for name in names:
-            freq[name] += float(mask.sum())
-    return count, {k: v / max(cuts.size, 1) for k, v in freq.items()}, defaults
+        share = float(mask.sum()) / cuts.size
+        for flags, counts, shares, by_cut in (
+                (default, out.n_default, out.default_share, out.defaults_by_cut),
+                (distress, out.n_distress, out.distress_share, out.distressed_by_cut)):
+            names = tuple(str(n) for n in frame.index[flags])
+            by_cut[cut] = names
+            counts[mask] = len(names)
+            for name in names:
+                shares[name] += share
+    return out
 
 
 def run_scenario(
@@ -154,11 +176,14 @@ def run_scenario(
     paths = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
     cuts = np.where(paths["bust_year"] >= 0,
                     np.minimum(1.0, spec.value("closure_sensitivity") * paths["depth"]), np.nan)
-    distress, firm_share, defaults = _distress(spec, cuts)
+    dist = _distress(spec, cuts)
     paths["funding_cut"] = cuts
-    paths["firms_in_default"] = distress
+    paths["firms_in_default"] = dist.n_default
+    paths["firms_in_distress"] = dist.n_distress
     # Sequoia's revenue requirement generalised to all capex (ai-economy-facts.md section 10.5)
     required = sequoia_gap(1.0, margin=spec.params["ai_gross_margin"]).required_revenue
     return ScenarioResult(spec=spec, n_paths=n_paths, chunk_size=chunk_size, paths=paths,
-                          firm_default_share=firm_share, defaults_by_cut=defaults,
-                          revenue_per_capex=required)
+                          firm_default_share=dist.default_share,
+                          firm_distress_share=dist.distress_share,
+                          defaults_by_cut=dist.defaults_by_cut,
+                          distressed_by_cut=dist.distressed_by_cut, revenue_per_capex=required)

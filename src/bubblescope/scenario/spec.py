@@ -114,6 +114,7 @@ PARAMETERS: dict[str, ParamInfo] = {
     # network and macro
     "closure_sensitivity": ParamInfo("1", "nonneg", "phi: funding cut per unit of price fall"),
     "network_buffer": ParamInfo("1", "nonneg", "cushion of assumed external assets (stress)"),
+    "distress_threshold": ParamInfo("1", "fraction", "DebtRank equity loss that means distress"),
     "gdp": ParamInfo("USD tn", "positive", "Y: nominal US GDP"),
     "domestic_content": ParamInfo("1", "fraction", "a: domestic value added share of AI capex"),
     "wealth_gain": ParamInfo("USD tn", "positive", "JPM: household wealth gain in a year"),
