@@ -157,7 +157,9 @@ def run_scenario(
     Examples
     --------
     >>> res = run_scenario("base", n_paths=500, rng=1)
-    >>> 0.0 <= res.bust_share_by_year()[-1] <= 1.0
+    >>> res.n_paths, res.years[0], len(res.years)
+    (500, 2026, 10)
+    >>> bool((res.paths["capex"] <= res.paths["power_cap"]).all())
     True
     """
     spec = scenario if isinstance(scenario, ScenarioSpec) else load_scenario(scenario)
