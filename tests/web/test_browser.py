@@ -7,6 +7,7 @@ the chart is drawn and that the GSADF shown equals the engine's. Screenshots go 
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import threading
@@ -94,6 +95,16 @@ def test_dashboard_runs_psy_and_draws_the_chart(page: object, server: str) -> No
     expect(pg.locator("#numbers")).to_contain_text(f"{expected.gsadf:.3f}")
     expect(pg.locator("#numbers")).to_contain_text("yes" if expected.reject else "no")
     pg.screenshot(path=str(ARTIFACTS / "dashboard-psy.png"), full_page=True)
+
+    # Upload a CSV from the page: it becomes the selected series; a malformed one shows the
+    # server's message and the page keeps working.
+    csv = "Date,Close\n" + "".join(f"2020-01-{d:02d},{100 + d}\n" for d in range(1, 29))
+    pg.set_input_files("#upload", files=[{"name": "mine.csv", "mimeType": "text/csv",
+                                          "buffer": csv.encode()}])
+    expect(pg.locator("#series")).to_have_value(re.compile(r"^upload-[0-9a-f]{8}$"))
+    pg.set_input_files("#upload", files=[{"name": "bad.csv", "mimeType": "text/csv",
+                                          "buffer": b"no,dates\nhere,either\n"}])
+    expect(pg.locator("#message")).to_contain_text("bad.csv")
 
     pg.click("button[data-tab=network]")
     expect(pg.locator("#network-chart .main-svg").first).to_be_visible(timeout=30_000)
