@@ -162,11 +162,11 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
     xi = rho * eps + math.sqrt(max(0.0, 1.0 - rho**2)) * zeta
 
     steps = p["ai_revenue_growth"] - 0.5 * p["ai_revenue_vol"] ** 2 + p["ai_revenue_vol"] * eps
-    log_r = np.concatenate([np.zeros((n, 1)), np.cumsum(steps[:, :-1], axis=1)], axis=1)
-    revenue = p["ai_revenue_start"] * np.exp(log_r)
+    log_r = np.concatenate([np.zeros((n, 1)), np.cumsum(steps, axis=1)], axis=1)  # (n, T + 1)
+    revenue = p["ai_revenue_start"] * np.exp(log_r[:, :T])
     years = np.arange(T, dtype=np.float64)
     plan_revenue = p["ai_revenue_start"] * np.exp(p["ai_revenue_growth"] * years)
-    fundamental = revenue / (p["ai_revenue_start"] * (1.0 + p["initial_overvaluation"]))
+    fundamental = np.exp(log_r) / (1.0 + p["initial_overvaluation"])  # (n, T + 1)
     ab_time = _ab_bust_time(rng, n, p, revenue, plan_revenue[None, :])
 
     wealth = 10.0 * p["ai_wealth_per_10pct"] * 1000.0  # USD bn of AI equity at P = 1
@@ -205,7 +205,7 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
         bust_year[new] = t
         post_plan[new] = (1.0 - p["post_bust_capex_cut"]) * plan0[t]
         grown = price[:, t] * np.exp(drift + p["price_vol"] * xi[:, t])
-        after = (1.0 - p["crash_overshoot"]) * fundamental[:, min(t + 1, T - 1)]
+        after = (1.0 - p["crash_overshoot"]) * fundamental[:, t + 1]
         crash = (1.0 - p["crash_overshoot"]) * np.minimum(price[:, t], fundamental[:, t])
         price[:, t + 1] = np.where(new, crash, np.where(busted, after, grown))
         busted |= new
