@@ -72,6 +72,14 @@ def test_outputs_are_consistent_and_json_ready(result) -> None:  # type: ignore[
     assert "Furman" in summary
 
 
+def test_gpu_life_context_comes_from_the_gpu_module(result) -> None:  # type: ignore[no-untyped-def]
+    from bubblescope.economy.gpu import gpu_economics
+
+    lives = result.to_dict()["legacy"]["gpu_lives"]
+    assert lives["economic_life"] == 4.0  # DEP-14a, the preset's Burry-side life
+    assert lives["h100_economic_life_rental_path"] == gpu_economics("H100").economic_life
+
+
 def test_median_bust_year_is_the_median_of_bust_times(result) -> None:  # type: ignore[no-untyped-def]
     med = float(np.median(result.paths["bust_time"]))
     expected = None if not np.isfinite(med) else result.spec.start_year + int(med)

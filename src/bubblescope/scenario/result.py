@@ -89,6 +89,19 @@ class ScenarioResult:
         return {key: _q(self.paths[key], 0.5) for key in
                 ("gw_at_bust", "durable_nbv_at_bust", "gpu_book_nbv_at_bust", "gpu_writeoff")}
 
+    def gpu_life_context(self) -> dict[str, float | None]:
+        """The scenario's GPU lives next to the rental-path estimate of :mod:`economy.gpu`.
+
+        ``h100_economic_life_rental_path`` is the cash-rule economic life of an H100 from
+        :func:`bubblescope.economy.gpu.gpu_economics` (None if it outlives the model horizon);
+        when it is at least the book life, a bust writes off nothing beyond normal depreciation.
+        """
+        from bubblescope.economy.gpu import gpu_economics
+
+        return {"book_life": self.spec.value("gpu_book_life"),
+                "economic_life": self.spec.value("gpu_economic_life"),
+                "h100_economic_life_rental_path": gpu_economics("H100").economic_life}
+
     def distress(self) -> dict[str, Any]:
         """Firms in default and in distress: means, share of paths with any, per-firm shares."""
         default = self.paths["firms_in_default"]
@@ -158,6 +171,7 @@ class ScenarioResult:
         furman = mac["furman_h1_2025"]
         frame = self.to_frame()
         bust_we = mac["median_bust_wealth_effect"]
+        lives = self.gpu_life_context()
 
         def pct(x: float | None) -> str:
             return "n/a" if x is None else f"{x:.0%}"
@@ -190,6 +204,10 @@ class ScenarioResult:
              f"{num(leg['gpu_book_nbv_at_bust'], 'USD bn')}, of which written off "
              f"{num(leg['gpu_writeoff'], 'USD bn')}") if self.busted.any()
             else "Legacy: no path busts within the horizon",
+            f"GPU lives: book {lives['book_life']:g} y, economic {lives['economic_life']:g} y "
+            f"in this scenario; the H100 rental path of economy.gpu gives "
+            + ("more than its horizon" if lives["h100_economic_life_rental_path"] is None
+               else f"{lives['h100_economic_life_rental_path']:g} y"),
             f"GDP: AI capex adds {mac['gdp_contribution_pp_first_year_median']:.2f} pp in "
             f"{self.years[0]} (median); H1-2025 reference {furman['ai_contribution_pp']:.2f} pp, "
             f"ex-AI growth {furman['ex_ai_growth_pct']:.2f}% (Furman: "
@@ -217,7 +235,8 @@ class ScenarioResult:
             "defaults_by_cut": {f"{k:.2f}": list(v) for k, v in self.defaults_by_cut.items()},
             "distressed_by_cut": {f"{k:.2f}": list(v)
                                   for k, v in self.distressed_by_cut.items()},
-            "legacy": self.legacy(), "macro": self.macro(),
+            "legacy": {**self.legacy(), "gpu_lives": self.gpu_life_context()},
+            "macro": self.macro(),
             "yearly": frame.reset_index().to_dict(orient="records"),
         }
 
