@@ -19,9 +19,11 @@ who burst the bubble once a share kappa has sold (Abreu-Brunnermeier). Reports b
 depth, firms in default on the financing network, the macro transmission (GDP, wealth effect)
 and the legacy (GW and shells vs GPU value written off).
 
-SCENARIO is a preset name (`bubblescope scenario list`) or a YAML file. Results are identical
-for a seed whether run serially, with --jobs or on Dask (--dask). Example:
-`bubblescope scenario run funding_squeeze --paths 20000 --seed 1 --set kappa=0.1`.
+SCENARIO is a preset name (see `bubblescope scenario list`) or a YAML file.
+
+Results are identical for a seed whether run serially, with --jobs or on Dask (--dask).
+
+Example: `bubblescope scenario run funding_squeeze --paths 20000 --seed 1 --set kappa=0.1`.
 """
 
 
