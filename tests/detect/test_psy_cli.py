@@ -33,7 +33,8 @@ def test_psy_command_json_on_csv_file(tmp_path: Path, store_home: Path) -> None:
         path, index=False
     )
     out = CliRunner().invoke(
-        _app(), ["psy", str(path), "--window", "27", "--reps", "100", "--seed", "1", "--json"]
+        _app(), ["psy", str(path), "--window", "27", "--cv", "mc", "--reps", "100", "--seed", "1",
+                 "--json"]
     )
     assert out.exit_code == 0, out.output
     payload = json.loads(out.output)
@@ -56,3 +57,17 @@ def test_psy_command_human_output_and_errors(tmp_path: Path, store_home: Path) -
     bad = runner.invoke(_app(), ["psy", "sp500", "--window", "weekly"])
     assert bad.exit_code == 2
     assert "--window must be" in bad.output
+
+
+def test_psy_command_default_uses_the_response_surface(store_home: Path) -> None:
+    out = CliRunner().invoke(_app(), ["psy", "nasdaq", "--log", "--json"])
+    assert out.exit_code == 0, out.output
+    payload = json.loads(out.output)
+    assert payload["critical_values"]["method"].startswith("response surface")
+    assert payload["n"] == 5031  # arch's NASDAQ 1999-2018, daily
+    exuber = pytest.importorskip("exuber")
+    from bubblescope.data.bundled import load_bundled
+
+    logp = np.log(load_bundled("nasdaq")["close"].to_numpy())
+    ref = exuber.radf(logp, minw=payload["window"]["rows"])
+    assert payload["gsadf"] == pytest.approx(float(np.ravel(ref.gsadf)[0]), abs=1e-9)

@@ -73,3 +73,17 @@ def test_surface_in_psy_and_its_limits() -> None:
         psy(y[:300], lag=3, cv=ResponseSurfaceCV())
     with pytest.raises(InputError, match="covers levels"):
         psy(y[:300], cv=ResponseSurfaceCV(levels=(0.975,)))
+
+
+def test_auto_default_picks_surface_or_monte_carlo(store_home: Path) -> None:
+    y = np.cumsum(np.random.default_rng(3).standard_normal(120))
+    auto = psy(y)
+    assert isinstance(auto, PSYResult)
+    assert auto.cv is not None
+    assert auto.cv.method == "response surface"
+    custom = psy(y, window=30)
+    assert isinstance(custom, PSYResult)
+    assert custom.cv is not None
+    assert custom.cv.method.startswith("Monte Carlo")
+    assert custom.cv.reps == 1000
+    assert len(list((store_home / "cache" / "psy_cv").glob("*.npz"))) == 1

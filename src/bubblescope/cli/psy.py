@@ -14,8 +14,10 @@ HELP = """Phillips-Shi-Yu (2015) exuberance test: ADF, SADF, GSADF, the BSADF pa
 date-stamped explosive episodes of one series.
 
 SERIES is a bundled name (nasdaq, sp500), a CSV/Parquet file, or a symbol in the store.
-Critical values: --cv mc (Monte Carlo under the PSY null, cached on disk), wild (Harvey et al.
-2016 wild bootstrap), ps (Phillips-Shi 2020 bootstrap; --horizon sets the family-wise window).
+Critical values: --cv auto (default: the response surface, no simulation, for the default
+windows and lags 0-2; else Monte Carlo), rs (response surface), mc (Monte Carlo under the PSY
+null, cached on disk), wild (Harvey et al. 2016 wild bootstrap), ps (Phillips-Shi 2020
+bootstrap; --horizon sets the family-wise window).
 By default episodes are stamped against the family-wise critical value (false-alarm rate
 1 - level on a random walk); --stamping pointwise uses PSY's pointwise sequence.
 
@@ -50,7 +52,7 @@ def register(app: typer.Typer) -> None:
         window: str = typer.Option(
             "psy", "--window", help="Minimum window: 'psy' (floor(T(0.01+1.8/sqrt T)) points), "
             "'exuber' (that many regression rows) or a number of points."),
-        cv: str = typer.Option("mc", "--cv", help="Critical values: mc, wild or ps."),
+        cv: str = typer.Option("auto", "--cv", help="Critical values: auto, rs, mc, wild or ps."),
         level: float = typer.Option(0.95, "--level", help="Confidence level (e.g. 0.95)."),
         horizon: int | None = typer.Option(
             None, "--horizon", help="--cv ps: points over which the family-wise critical value "
@@ -76,12 +78,16 @@ def register(app: typer.Typer) -> None:
         from bubblescope.detect.critical_values import (
             MonteCarloCV,
             PhillipsShiCV,
+            ResponseSurfaceCV,
             WildBootstrapCV,
         )
         from bubblescope.detect.psy import psy
         from bubblescope.errors import InputError
 
         levels = tuple(sorted({0.90, 0.95, 0.99, round(level, 6)}))
+        if cv in ("auto", "rs") and level not in (0.90, 0.95, 0.99):
+            raise InputError(f"--cv {cv} covers levels 0.90, 0.95, 0.99, got {level}",
+                             hint="use --cv mc for other levels")
         close = resolve_series(series, column=column, start=start, end=end)["close"]
         close = close.rename(series)
         if log:
@@ -90,7 +96,11 @@ def register(app: typer.Typer) -> None:
             close = np.log(close)
         with progress_bar("critical values", enabled=not as_json) as progress:
             method: Any
-            if cv == "mc":
+            if cv == "auto":
+                method = "auto"
+            elif cv == "rs":
+                method = ResponseSurfaceCV(levels=levels)
+            elif cv == "mc":
                 method = MonteCarloCV(reps=reps, rng=seed, levels=levels, n_jobs=jobs,
                                       progress=progress)
             elif cv == "wild":
@@ -100,7 +110,7 @@ def register(app: typer.Typer) -> None:
                 method = PhillipsShiCV(reps=reps, rng=seed, horizon=horizon, levels=levels,
                                        n_jobs=jobs, progress=progress)
             else:
-                raise InputError(f"unknown --cv {cv!r}", hint="use mc, wild or ps")
+                raise InputError(f"unknown --cv {cv!r}", hint="use auto, rs, mc, wild or ps")
             result = psy(close, lag=lag, window=_window(window), cv=method, level=level,
                          stamping=stamping, rule=rule, min_duration=min_duration)  # type: ignore[arg-type]
         emit(result.to_dict(), as_json, lambda: console.print(result.summary(), highlight=False))

@@ -9,7 +9,8 @@ Conventions (state them; they change GSADF in the second decimal)
   (PSY 2015, psymonitor). ``window="exuber"``: the same number of regression rows, i.e. one
   (plus ``lag``) more point (exuber's ``radf`` default). An int: points of y.
 * Critical values come from a method object (``cv=MonteCarloCV(...)``, ``WildBootstrapCV``,
-  ``PhillipsShiCV``); ``cv=None`` skips them.
+  ``PhillipsShiCV``, ``ResponseSurfaceCV``); the default ``"auto"`` uses the response surface
+  where it applies (no simulation at call time); ``cv=None`` skips them.
 * ``stamping="familywise"`` (default) compares the BSADF path with one constant critical
   value, the quantile of its maximum (GSADF) under the null, so that on a random walk *any*
   false episode occurs with probability ``1 - level``. ``stamping="pointwise"`` uses the PSY
@@ -60,6 +61,7 @@ from bubblescope.detect.critical_values import (
     CriticalValueMethod,
     MonteCarloCV,
     PSYCriticalValues,
+    ResponseSurfaceCV,
 )
 from bubblescope.detect.critical_values.panel import PanelCriticalValues, PanelSieveCV
 from bubblescope.errors import InputError
@@ -67,14 +69,25 @@ from bubblescope.errors import InputError
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["DEFAULT_CV", "PSYPanelResult", "PSYResult", "Stamping", "psy"]
+__all__ = ["FALLBACK_CV", "PSYPanelResult", "PSYResult", "Stamping", "default_cv", "psy"]
 
 Stamping = Literal["familywise", "pointwise"]
 
-#: Default critical values: 1,000 Monte Carlo replications under the PSY null with a fixed
-#: seed, so they are reproducible and cached on disk after the first call for each (T, window,
-#: lag).
-DEFAULT_CV = MonteCarloCV(reps=1000, rng=20150401)
+#: Critical values used by ``cv="auto"`` where the response surface does not apply: 1,000
+#: Monte Carlo replications under the PSY null with a fixed seed (reproducible, and cached on
+#: disk after the first call for each T, window and lag).
+FALLBACK_CV = MonteCarloCV(reps=1000, rng=20150401)
+
+
+def default_cv(window: WindowSpec, lag: int) -> CriticalValueMethod:
+    """Return what ``cv="auto"`` uses.
+
+    The response surface (no simulation at call time) for the default windows and lags 0-2,
+    else :data:`FALLBACK_CV`.
+    """
+    if window.convention in ("psy", "exuber") and lag <= 2:
+        return ResponseSurfaceCV()
+    return FALLBACK_CV
 
 
 @dataclass(frozen=True)
@@ -343,7 +356,7 @@ def _psy_one(
     name: str,
     lag: int,
     window: WindowSpecLike,
-    cv: CriticalValueMethod | PSYCriticalValues | None,
+    cv: CriticalValueMethod | PSYCriticalValues | str | None,
     level: float,
     stamping: Stamping,
     rule: EpisodeRule,
@@ -357,6 +370,10 @@ def _psy_one(
     ends = s.index[spec.points - 1 :]
     bsadf = pd.Series(bsadf_v, index=ends, name="bsadf")
     badf = pd.Series(badf_v, index=ends, name="badf")
+    if isinstance(cv, str):
+        if cv != "auto":
+            raise InputError(f"unknown cv {cv!r}", hint="pass 'auto', None or a method object")
+        cv = default_cv(spec, lag)
     if cv is None or isinstance(cv, PSYCriticalValues):
         cvs = cv
     else:
@@ -393,7 +410,7 @@ def psy(
     y: Any,
     lag: int = 0,
     window: WindowSpecLike = "psy",
-    cv: CriticalValueMethod | PSYCriticalValues | None = DEFAULT_CV,
+    cv: CriticalValueMethod | PSYCriticalValues | Literal["auto"] | None = "auto",
     *,
     level: float = 0.95,
     stamping: Stamping = "familywise",
@@ -415,10 +432,11 @@ def psy(
         Fixed number of lagged differences in each ADF regression (PSY recommend a small one).
     window : {"psy", "exuber"} or int
         Minimum window convention (see the module docstring); an int is a number of points.
-    cv : critical-value method, PSYCriticalValues, or None
+    cv : "auto", critical-value method, PSYCriticalValues, or None
         E.g. ``MonteCarloCV(reps=2000, rng=0)``, ``WildBootstrapCV(...)``,
-        ``PhillipsShiCV(horizon=...)``, or critical values computed once beforehand (for many
-        series of one length). Default: :data:`DEFAULT_CV`.
+        ``PhillipsShiCV(horizon=...)``, ``ResponseSurfaceCV()``, or critical values computed
+        once beforehand (for many series of one length). ``"auto"`` (default): see
+        :func:`default_cv`.
     level : float
         Confidence level for stamping and the test decision (must be one of the cv levels).
     stamping : {"familywise", "pointwise"}
