@@ -1,0 +1,114 @@
+"""Time the whole NASDAQ Composite daily backtest (1971-2026, every signal) on 2 cores.
+
+Stages: PSY (Phillips-Shi family-wise critical value on the 10-year training sample, then the
+streaming monitor over ~11,400 appended days), DS LPPLS Confidence on a monthly t2 grid (126
+FCO windows per date, dates spread over ``--n-jobs`` processes), GSY run-up and crash
+probability, the Shiller gauge, the two baselines, event detection and scoring.
+
+Peer in the same run: the naive point-in-time PSY, i.e. exuber's C++ ``radf`` (pyexuber)
+recomputed on the series truncated at each date, timed on ``--naive-dates`` evenly spaced dates
+and extrapolated to every monitored date (stated as such in the table).
+
+Run::
+
+    .venv/bin/python benchmarks/bench_backtest.py [--data ../shared/data] [--n-jobs 2]
+        [--lppls-grid M] [--max-lppls-dates N]
+
+``--max-lppls-dates`` keeps only the last N grid dates' worth of history for LPPLS (timing a
+subset; the table then extrapolates to the full grid and says so).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", default=str(Path(__file__).resolve().parents[2] / "shared"
+                                              / "data"))
+    parser.add_argument("--n-jobs", type=int, default=2)
+    parser.add_argument("--lppls-grid", default="M")
+    parser.add_argument("--max-lppls-dates", type=int, default=0)
+    parser.add_argument("--naive-dates", type=int, default=20)
+    args = parser.parse_args()
+
+    from bubblescope.backtest import EventSpec, SignalConfig, detect_events, score
+    from bubblescope.backtest.histories import load_nasdaq, load_shiller
+    from bubblescope.backtest.signals import (
+        build_signal,
+        default_windows,
+        lppls_grid_dates,
+    )
+
+    data = Path(args.data)
+    prices = load_nasdaq(data / "fred" / "NASDAQCOM_daily_1971-2026_combined.csv")
+    shiller = load_shiller(data / "shiller" / "shiller_monthly_tidy.csv")
+    cfg = SignalConfig(lppls_grid=args.lppls_grid, cache=False)
+    rows: list[tuple[str, float, str]] = []
+    built = {}
+
+    def stage(name: str, note: str = "", series=prices) -> None:  # type: ignore[no-untyped-def]
+        t = time.perf_counter()
+        for s in build_signal(name, series, cfg, frequency="D", shiller=shiller, rng=0,
+                              n_jobs=args.n_jobs):
+            built[s.name] = s
+        rows.append((name, time.perf_counter() - t, note))
+
+    total0 = time.perf_counter()
+    stage("psy", "499-rep Phillips-Shi CV + streaming monitor")
+    grid, _ = lppls_grid_dates(prices.index, args.lppls_grid, default_windows("D").max_window)
+    if args.max_lppls_dates and args.max_lppls_dates < len(grid):
+        first = grid[-args.max_lppls_dates]
+        start = prices.index.searchsorted(first) - default_windows("D").max_window + 1
+        sub = prices.iloc[start:]
+        stage("lppls", f"SUBSET: {args.max_lppls_dates} of {len(grid)} grid dates", sub)
+        name, secs, note = rows[-1]
+        rows[-1] = (name, secs, note)
+        rows.append(("lppls (extrapolated)", secs * len(grid) / args.max_lppls_dates,
+                     f"to all {len(grid)} grid dates"))
+    else:
+        stage("lppls", f"{len(grid)} {args.lppls_grid}-grid dates x 126 windows")
+    stage("runup", "runup + crash probability")
+    stage("gauge")
+    stage("baseline_return")
+    stage("baseline_cape")
+    t = time.perf_counter()
+    spec = EventSpec.index()
+    events = detect_events(prices, spec)
+    import pandas as pd
+
+    alarms = pd.DataFrame({k: s.alarm for k, s in built.items()
+                           if len(s.alarm) == len(prices)})
+    score(alarms, events, spec)
+    rows.append(("events + scoring", time.perf_counter() - t, f"{len(events)} events"))
+    total = time.perf_counter() - total0
+
+    import exuber
+
+    y = np.log(prices.to_numpy())
+    n_train = int(prices.index.searchsorted(prices.index[0] + pd.DateOffset(years=10)))
+    ends = np.linspace(n_train, len(y) - 1, args.naive_dates).astype(int)
+    minw = int(np.floor(n_train * (0.01 + 1.8 / np.sqrt(n_train))))
+    exuber.radf(y[: n_train + 10], minw=minw, lag=0)  # warm-up
+    t = time.perf_counter()
+    for e in ends:
+        exuber.radf(y[: e + 1], minw=minw, lag=0)
+    naive = (time.perf_counter() - t) / len(ends) * (len(y) - n_train)
+
+    print(f"NASDAQ daily {prices.index[0].date()}..{prices.index[-1].date()} ({len(prices)} obs),"
+          f" n_jobs={args.n_jobs}")
+    print(f"{'stage':<24}{'seconds':>10}  note")
+    for name, secs, note in rows:
+        print(f"{name:<24}{secs:>10.1f}  {note}")
+    print(f"{'total (measured)':<24}{total:>10.1f}")
+    print(f"{'peer: naive PSY':<24}{naive:>10.1f}  pyexuber radf on every truncated series "
+          f"(extrapolated from {len(ends)} dates)")
+
+
+if __name__ == "__main__":
+    main()

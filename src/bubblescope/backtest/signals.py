@@ -1,0 +1,444 @@
+"""Point-in-time signal builders: each value at date t uses data up to t only.
+
+Every builder returns a :class:`Signal`: a ``value`` series (the statistic, probability or
+score) and an ``alarm`` series (1.0 = warning, 0.0 = no warning, NaN = not available yet), both
+on the price dates. How each stays free of look-ahead:
+
+psy
+    :class:`~bubblescope.detect._psy_monitor.PSYMonitor` on log prices. The training sample is
+    the first ``train_years`` of data; the minimum window is resolved on it and the family-wise
+    critical value (Phillips-Shi composite bootstrap, ``PhillipsShiCV(horizon=...)``, size
+    controlled over ``psy_horizon_years`` of monitoring) is computed on it alone. Each later
+    observation is appended in turn (BSADF equals recomputation on the truncated series). The
+    signal is available from the last training date on.
+lppls
+    DS LPPLS Confidence of positive bubbles (:func:`bubblescope.detect.lppls.lppls_confidence`,
+    which fits windows ending at t2 only) on a coarse grid: t2 = the last observation on or
+    before each calendar period end e (``lppls_grid``: "W", "M" or "Q"). The value is
+    published on the first observation on or after e (only then is t2 known to be the period's
+    last date) and held forward to the next publication. A trailing incomplete period is not
+    evaluated, so truncating the data at t changes nothing up to t.
+runup, crash_probability
+    :func:`bubblescope.detect.runup.runup` (month-end prices, trailing returns only) and the
+    GSY logit :func:`~bubblescope.detect.runup.crash_probability`. Month-end values are dated at
+    calendar month ends and held forward, so a daily date only sees completed months. Without a
+    market series the raw run-up stands in for the net run-up (an index measured against a flat
+    market). Below a 50% run-up the logit is an extrapolation (it was fitted on run-ups of 50%
+    to 200%).
+gauge
+    :func:`bubblescope.gauge.bubble_gauge` on :func:`~bubblescope.gauge.shiller_proxies` with
+    expanding percentile ranks, dated at the Shiller observation dates (use month ends: P is a
+    monthly average, known when the month closes) and held forward.
+baseline_return
+    Trailing ``return_years`` return: ``P_t / P_{t - 2y} - 1`` with ``P_{t - 2y}`` the last
+    price on or before that date; alarm above ``return_threshold`` (100%).
+baseline_cape
+    Shiller CAPE held forward from its dates; alarm above ``cape_threshold`` (30).
+
+References
+----------
+Phillips, P.C.B. and Shi, S. (2020). Real time monitoring of asset markets: bubbles and
+crises. Handbook of Statistics 42, 61-80.
+Sornette, D. et al. (2015). Real-time prediction and post-mortem analysis of the Shanghai 2015
+stock market bubble and crash. Journal of Investment Strategies 4(4), 77-95.
+Greenwood, R., Shleifer, A. and You, Y. (2019). Bubbles for Fama. JFE 131(1), 20-43.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from bubblescope._typing import RngLike
+from bubblescope.detect._lppls_config import GridSpec, WindowSet
+from bubblescope.detect._psy_monitor import PSYMonitor
+from bubblescope.detect._psy_window import WindowSpecLike
+from bubblescope.errors import InputError
+
+__all__ = ["ALL_SIGNALS", "BASELINES", "Signal", "SignalConfig", "SignalKind", "build_signal"]
+
+SignalKind = Literal["alarm", "probability"]
+
+#: Every signal name, in display order.
+ALL_SIGNALS: tuple[str, ...] = (
+    "psy", "lppls", "runup", "crash_probability", "gauge", "baseline_return", "baseline_cape",
+)
+#: The simple baselines every signal is compared with.
+BASELINES: tuple[str, ...] = ("baseline_return", "baseline_cape")
+
+_GRID_FREQ = {"W": "W-SUN", "M": "ME", "Q": "QE"}
+
+
+@dataclass(frozen=True)
+class SignalConfig:
+    """Settings of every signal (defaults: the brief's; change any of them per run).
+
+    Attributes
+    ----------
+    train_years : float
+        PSY training sample: the first ``train_years`` of data (window and critical value).
+    psy_lag, psy_window : int, {"psy", "exuber"} or int
+        ADF lag and minimum window of the monitor.
+    psy_horizon_years : float
+        Monitoring horizon over which the family-wise critical value controls the chance of any
+        false alarm (psymonitor's S&P example uses two years).
+    psy_level : float
+        Confidence level of the family-wise critical value.
+    psy_reps : int
+        Bootstrap replications of the critical value.
+    psy_min_duration : int
+        PSY rule: an alarm, once raised, is held at least this many observations.
+    psy_log : bool
+        Run PSY on log prices (default) or on price levels.
+    lppls_grid : {"W", "M", "Q"}
+        Calendar period of the LPPLS t2 grid.
+    lppls_windows : WindowSet, optional
+        Nested windows; default by data frequency: daily 750->125 step 5 (FCO, 126 windows),
+        weekly 150->25 step 1, monthly 36->20 step 1.
+    lppls_gridspec : GridSpec, optional
+        LPPLS grid and polish settings (default ``GridSpec()``).
+    lppls_threshold : float
+        Alarm when the positive-bubble Confidence reaches it.
+    runup_threshold, runup_horizon, runup_prior_window
+        GSY run-up: return above ``runup_threshold`` over ``runup_horizon`` months (raw and,
+        with a market, net), prior filter over ``runup_prior_window`` months (None disables).
+    crash_probability_threshold : float
+        Alarm when the GSY crash probability reaches it (0.35 ~ a 100% net run-up).
+    gauge_threshold, gauge_min_history
+        Alarm when the expanding-rank gauge reaches this percentile; months of history before
+        a proxy is ranked.
+    return_years, return_threshold
+        Baseline: trailing return over ``return_years`` above ``return_threshold`` (fraction).
+    cape_threshold : float
+        Baseline: CAPE above it.
+    cache : bool
+        Cache the PSY critical values on disk (keyed by data and seed).
+    """
+
+    train_years: float = 10.0
+    psy_lag: int = 0
+    psy_window: WindowSpecLike = "psy"
+    psy_horizon_years: float = 2.0
+    psy_level: float = 0.95
+    psy_reps: int = 499
+    psy_min_duration: int = 0
+    psy_log: bool = True
+    lppls_grid: Literal["W", "M", "Q"] = "M"
+    lppls_windows: WindowSet | None = None
+    lppls_gridspec: GridSpec | None = None
+    lppls_threshold: float = 0.1
+    runup_threshold: float = 1.0
+    runup_horizon: int = 24
+    runup_prior_window: int | None = 60
+    crash_probability_threshold: float = 0.35
+    gauge_threshold: float = 90.0
+    gauge_min_history: int = 120
+    return_years: float = 2.0
+    return_threshold: float = 1.0
+    cape_threshold: float = 30.0
+    cache: bool = True
+
+    def __post_init__(self) -> None:
+        if self.lppls_grid not in _GRID_FREQ:
+            raise InputError(f"lppls_grid must be one of {sorted(_GRID_FREQ)}, got "
+                             f"{self.lppls_grid!r}")
+        if not self.train_years > 0 or not self.psy_horizon_years > 0:
+            raise InputError("train_years and psy_horizon_years must be positive")
+        if not 0.0 < self.psy_level < 1.0:
+            raise InputError(f"psy_level must lie strictly between 0 and 1, got {self.psy_level}")
+        if not self.return_years > 0:
+            raise InputError(f"return_years must be positive, got {self.return_years}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready settings."""
+        out: dict[str, Any] = {}
+        for key, value in self.__dict__.items():
+            out[key] = (value.__dict__ if isinstance(value, (WindowSet, GridSpec)) else value)
+        return out
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One point-in-time signal on the price dates.
+
+    Attributes
+    ----------
+    name : str
+    kind : {"alarm", "probability"}
+        ``probability``: ``value`` is a forecast probability (Brier-scored as is).
+    value : pandas.Series
+        Statistic, probability or score (NaN where not available).
+    alarm : pandas.Series
+        1.0 warning, 0.0 none, NaN not available.
+    threshold : float or None
+        The alarm rule's threshold on ``value`` (informative; ``alarm`` is what is scored).
+    description : str
+        How it was computed, including the evaluation grid.
+    baseline : bool
+    """
+
+    name: str
+    kind: SignalKind
+    value: pd.Series = field(repr=False)
+    alarm: pd.Series = field(repr=False)
+    threshold: float | None
+    description: str
+    baseline: bool = False
+
+    def info(self) -> dict[str, Any]:
+        """The signal's metadata (no series)."""
+        return {"name": self.name, "kind": self.kind, "threshold": self.threshold,
+                "description": self.description, "baseline": self.baseline}
+
+
+def _alarm_from(value: pd.Series, threshold: float) -> pd.Series:
+    out = (value >= threshold).astype(np.float64)
+    return out.where(value.notna())
+
+
+def _years_to_offset(years: float) -> pd.DateOffset:
+    return pd.DateOffset(months=round(12 * years))
+
+
+def _held(values: pd.Series, dates: pd.DatetimeIndex) -> pd.Series:
+    """Value at each date = the last value dated on or before it (NaN before the first)."""
+    s = values.dropna().sort_index()
+    out = s.reindex(dates, method="ffill") if len(s) else pd.Series(np.nan, index=dates)
+    return pd.Series(out.to_numpy(dtype=np.float64), index=dates)
+
+
+def psy_signal(prices: pd.Series, cfg: SignalConfig, *, rng: RngLike = None,
+               n_jobs: int | None = None, executor: Executor | None = None) -> Signal:
+    """PSY BSADF alarm with a family-wise critical value fitted on the training sample."""
+    from bubblescope.detect.critical_values import PhillipsShiCV
+
+    dates = _dated(prices)
+    y = prices.to_numpy(dtype=np.float64)
+    if cfg.psy_log:
+        y = np.log(y)
+    train_end = dates[0] + _years_to_offset(cfg.train_years)
+    n_train = int(dates.searchsorted(train_end, side="left"))
+    if n_train >= len(y):
+        raise InputError(f"PSY: the {cfg.train_years}-year training sample covers the whole "
+                         "history; nothing is left to monitor",
+                         hint="use a longer history or a shorter train_years")
+    train = pd.Series(y[:n_train], index=dates[:n_train])
+    probe = PSYMonitor(train, lag=cfg.psy_lag, window=cfg.psy_window)
+    span_years = (dates[n_train - 1] - dates[0]).days / 365.25
+    per_year = (n_train - 1) / span_years if span_years > 0 else 1.0
+    horizon = min(n_train, probe.window.points + round(cfg.psy_horizon_years * per_year) - 1)
+    cv = PhillipsShiCV(reps=cfg.psy_reps, rng=rng, horizon=horizon, levels=(cfg.psy_level,),
+                       n_jobs=n_jobs, executor=executor, cache=cfg.cache)
+    crit = cv.compute(train.to_numpy(), minw=probe.window.rows, lag=cfg.psy_lag)
+    threshold = float(crit.familywise[0])
+    monitor = PSYMonitor(train, lag=cfg.psy_lag, window=cfg.psy_window, threshold=threshold,
+                         min_duration=cfg.psy_min_duration)
+    for i in range(n_train, len(y)):
+        monitor.append(float(y[i]), date=dates[i])
+    valid = dates >= dates[n_train - 1]
+    value = monitor.bsadf.reindex(dates).where(valid)
+    alarm = monitor.alarms.astype(np.float64).reindex(dates).where(valid)
+    return Signal(
+        "psy", "alarm", value.astype(np.float64), alarm.astype(np.float64), threshold,
+        f"PSY BSADF on {'log prices' if cfg.psy_log else 'price levels'}, streaming monitor; "
+        f"training {dates[0].date()}.."
+        f"{dates[n_train - 1].date()} ({n_train} obs, window {probe.window.points}); "
+        f"family-wise {cfg.psy_level:.0%} critical value {threshold:.3f} (Phillips-Shi "
+        f"bootstrap, {cfg.psy_reps} reps, horizon {horizon} obs)",
+    )
+
+
+def default_windows(frequency: str | None) -> WindowSet:
+    """LPPLS windows for the data frequency (FCO's 750->125 trading days, rescaled)."""
+    if frequency == "W":
+        return WindowSet(150, 25, 1)
+    if frequency in ("M", "Q", "A"):
+        return WindowSet(36, 20, 1)
+    return WindowSet()
+
+
+def lppls_grid_dates(dates: pd.DatetimeIndex, grid: str,
+                     min_obs: int) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
+    """The LPPLS schedule: t2 dates and their publication dates.
+
+    For each calendar period end e up to the last date: t2 is the last date on or before e (at
+    least ``min_obs`` observations in) and the publication date the first date on or after e,
+    when the period is known to be complete.
+
+    Publishing only once e has passed keeps the schedule free of look-ahead too: whether a date
+    is the last of its month is not known on that date (the next one might still be in it).
+    """
+    ends = pd.date_range(dates[0], dates[-1], freq=_GRID_FREQ[grid])
+    t2 = dates.searchsorted(ends, side="right") - 1
+    pub = dates.searchsorted(ends, side="left")
+    keep = t2 >= min_obs - 1
+    t2, pub = t2[keep], pub[keep]
+    first = np.r_[True, t2[1:] != t2[:-1]]
+    return dates[t2[first]], dates[pub[first]]
+
+
+def lppls_signal(prices: pd.Series, cfg: SignalConfig, *, frequency: str | None,
+                 n_jobs: int | None = None, executor: Executor | None = None) -> Signal:
+    """DS LPPLS Confidence (positive bubbles) on a calendar grid, held forward."""
+    from bubblescope.detect.lppls import lppls_confidence
+
+    dates = _dated(prices)
+    windows = cfg.lppls_windows or default_windows(frequency)
+    t2, published = lppls_grid_dates(dates, cfg.lppls_grid, windows.max_window)
+    if len(t2) == 0:
+        raise InputError(f"LPPLS: no grid date has the {windows.max_window} observations the "
+                         "longest window needs", hint="use a longer history or smaller windows")
+    ind = lppls_confidence(prices, dates=list(t2), windows=windows, grid=cfg.lppls_gridspec,
+                           n_jobs=n_jobs, executor=executor)
+    conf = pd.Series(ind.frame["confidence_pos"].to_numpy(dtype=np.float64), index=published)
+    value = _held(conf, dates)
+    return Signal(
+        "lppls", "alarm", value, _alarm_from(value, cfg.lppls_threshold), cfg.lppls_threshold,
+        f"DS LPPLS Confidence (B<0), windows {windows.max_window}->{windows.min_window} step "
+        f"{windows.step} ({len(windows)}), t2 = last date of each of {len(t2)} "
+        f"{cfg.lppls_grid}-periods, published on the first date on or after the period end "
+        "and held forward",
+    )
+
+
+def runup_signals(prices: pd.Series, cfg: SignalConfig, *,
+                  market: pd.Series | None = None) -> tuple[Signal, Signal]:
+    """GSY run-up flag and crash probability from completed months, held forward."""
+    from bubblescope.detect.runup import crash_probability, runup
+
+    dates = _dated(prices)
+    res = runup(prices.rename("series"), market, threshold=cfg.runup_threshold,
+                horizon=cfg.runup_horizon, prior_window=cfg.runup_prior_window,
+                crash_model=False)
+    frame = res.to_frame()
+    raw = frame["raw_runup"].astype(np.float64)
+    defined = raw.notna()
+    flag = frame["flag"].astype(np.float64).where(defined)
+    net = frame["net_runup"].astype(np.float64) if market is not None else raw
+    prob = pd.Series(np.nan, index=frame.index)
+    ok = net.notna().to_numpy()
+    prob[ok] = crash_probability(net.to_numpy()[ok])
+    flag_v = _held(flag, dates)
+    prob_v = _held(prob, dates)
+    net_text = "net of the market" if market is not None else "raw (no market: raw as net)"
+    prior = (f", prior {cfg.runup_prior_window}-month return >= 50%"
+             if cfg.runup_prior_window else "")
+    return (
+        Signal("runup", "alarm", flag_v, flag_v.copy(), cfg.runup_threshold,
+               f"GSY run-up: {cfg.runup_horizon}-month return > {cfg.runup_threshold:.0%} "
+               f"({net_text}){prior}; month-end values held forward"),
+        Signal("crash_probability", "probability", prob_v,
+               _alarm_from(prob_v, cfg.crash_probability_threshold),
+               cfg.crash_probability_threshold,
+               f"GSY logit crash probability of the {net_text} run-up; month-end values held "
+               "forward; extrapolated below a 50% run-up"),
+    )
+
+
+def gauge_signal(dates: pd.DatetimeIndex, shiller: pd.DataFrame, cfg: SignalConfig) -> Signal:
+    """Composite gauge (expanding percentile ranks of the Shiller proxies), held forward."""
+    from bubblescope.gauge import bubble_gauge, shiller_proxies
+
+    g = bubble_gauge(shiller_proxies(shiller), ranking="expanding",
+                     min_history=cfg.gauge_min_history)
+    value = _held(g.aggregate, dates)
+    return Signal("gauge", "alarm", value, _alarm_from(value, cfg.gauge_threshold),
+                  cfg.gauge_threshold,
+                  "Dalio-style bubble gauge, expanding percentile ranks of Shiller proxies "
+                  f"(>= {cfg.gauge_min_history} months of history), held forward")
+
+
+def return_baseline(prices: pd.Series, cfg: SignalConfig) -> Signal:
+    """Baseline: trailing ``return_years`` return above ``return_threshold``."""
+    dates = _dated(prices)
+    p = prices.to_numpy(dtype=np.float64)
+    back = dates - _years_to_offset(cfg.return_years)
+    pos = dates.searchsorted(back, side="right") - 1
+    value = np.full(len(p), np.nan)
+    ok = pos >= 0
+    value[ok] = p[ok] / p[pos[ok]] - 1.0
+    v = pd.Series(value, index=dates)
+    return Signal("baseline_return", "alarm", v, _alarm_from(v, np.nextafter(
+        cfg.return_threshold, np.inf)), cfg.return_threshold,
+        f"trailing {cfg.return_years:g}-year return > {cfg.return_threshold:.0%}",
+        baseline=True)
+
+
+def cape_baseline(dates: pd.DatetimeIndex, shiller: pd.DataFrame, cfg: SignalConfig) -> Signal:
+    """Baseline: Shiller CAPE above ``cape_threshold``, held forward."""
+    if "CAPE" not in shiller.columns:
+        raise InputError("the CAPE baseline needs a Shiller frame with a CAPE column")
+    value = _held(shiller["CAPE"].astype(np.float64), dates)
+    return Signal("baseline_cape", "alarm", value,
+                  _alarm_from(value, np.nextafter(cfg.cape_threshold, np.inf)),
+                  cfg.cape_threshold, f"Shiller CAPE > {cfg.cape_threshold:g}, held forward",
+                  baseline=True)
+
+
+def _dated(prices: pd.Series) -> pd.DatetimeIndex:
+    if not isinstance(prices.index, pd.DatetimeIndex):
+        raise InputError("the backtest needs dated prices (a DatetimeIndex)")
+    return prices.index
+
+
+def build_signal(
+    name: str,
+    prices: pd.Series,
+    cfg: SignalConfig,
+    *,
+    frequency: str | None,
+    shiller: pd.DataFrame | None = None,
+    market: pd.Series | None = None,
+    rng: RngLike = None,
+    n_jobs: int | None = None,
+    executor: Executor | None = None,
+) -> list[Signal]:
+    """Build one named signal (``runup`` also gives ``crash_probability``).
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`ALL_SIGNALS`.
+    prices : pandas.Series
+        Validated positive prices with a DatetimeIndex.
+    cfg : SignalConfig
+    frequency : str or None
+        Data frequency code from validation ("D", "W", "M", ...).
+    shiller : pandas.DataFrame, optional
+        Shiller monthly frame (``gauge``, ``baseline_cape``).
+    market : pandas.Series, optional
+        Market prices for the net-of-market run-up.
+    rng, n_jobs, executor
+        Seed of the PSY bootstrap; parallelism of the PSY bootstrap and LPPLS dates.
+
+    Returns
+    -------
+    list of Signal
+
+    Raises
+    ------
+    InputError
+        Unknown name, missing Shiller data, or a history too short for the signal.
+    """
+    if name == "psy":
+        return [psy_signal(prices, cfg, rng=rng, n_jobs=n_jobs, executor=executor)]
+    if name == "lppls":
+        return [lppls_signal(prices, cfg, frequency=frequency, n_jobs=n_jobs,
+                             executor=executor)]
+    if name in ("runup", "crash_probability"):
+        return list(runup_signals(prices, cfg, market=market))
+    if name == "baseline_return":
+        return [return_baseline(prices, cfg)]
+    if name in ("gauge", "baseline_cape"):
+        if shiller is None:
+            raise InputError(f"signal {name!r} needs Shiller monthly data",
+                             hint="pass shiller= (see bubblescope.backtest.histories)")
+        dates = _dated(prices)
+        if name == "gauge":
+            return [gauge_signal(dates, shiller, cfg)]
+        return [cape_baseline(dates, shiller, cfg)]
+    raise InputError(f"unknown signal {name!r}", hint=f"choose from {list(ALL_SIGNALS)}")

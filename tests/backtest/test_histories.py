@@ -1,0 +1,61 @@
+"""Real histories: French industries with their market, the yahoo_dsturdy universe, eras."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bubblescope.backtest import EventSpec, SignalConfig, backtest_universe
+from bubblescope.backtest.histories import load_french, load_nasdaq, load_universe, to_weekly
+from bubblescope.errors import DataError
+
+FAST = SignalConfig(psy_reps=49, cache=False)
+
+
+def test_weekly_sampling_keeps_the_last_trading_day(shared_data: Path) -> None:
+    nq = load_nasdaq(shared_data / "fred" / "NASDAQCOM_daily_1971-2026_combined.csv")
+    w = to_weekly(nq)
+    # PROVENANCE: 5,048.62 on Friday 2000-03-10, the dot-com peak
+    assert w[pd.Timestamp("2000-03-10")] == pytest.approx(5048.62)
+    assert w.index.is_monotonic_increasing
+    assert set(w.index).issubset(set(nq.index))
+
+
+def test_french_industries_dot_com_crash(shared_data: Path) -> None:
+    prices, market = load_french(
+        shared_data / "ken_french" / "49_Industry_Portfolios_monthly_1926-2025.csv")
+    assert prices.shape[1] == 49
+    uni = backtest_universe({c: prices[c] for c in ("Chips", "Hardw")},
+                            signals="runup,baseline_return", market=market, config=FAST)
+    assert not uni.failures
+    chips = uni.results["Chips"]
+    peaks = [e.peak for e in chips.events]
+    assert any(pd.Timestamp("2000-01-31") <= p <= pd.Timestamp("2000-12-31") for p in peaks)
+    assert uni.pooled.loc["runup", "events"] == sum(
+        r.scores.table.loc["runup", "events"] for r in uni.results.values())
+
+
+def test_universe_csco_peak_and_eras_side_by_side(shared_data: Path) -> None:
+    uni_data = load_universe(shared_data / "yahoo_dsturdy", ["CSCO", "NVDA", "CRWV"])
+    uni = backtest_universe(uni_data, signals="psy,runup,baseline_return", config=FAST,
+                            events=EventSpec.stock())
+    # PROVENANCE: CSCO peaked on 2000-03-27 and fell 89% to its 2002 low; the +50% rally off
+    # the April 2001 low ends the first down phase (EventSpec.rebound), so this event's trough
+    # is the 2001 low and the rest of the fall is a later event
+    csco = {e.peak: e for e in uni.results["CSCO"].events}
+    first = csco[pd.Timestamp("2000-03-27")]
+    assert first.trough.year == 2001
+    assert first.depth < -0.8
+    assert any(first.peak < p < pd.Timestamp("2002-10-31") for p in csco)
+    # CRWV (listed 2025-03) is too short for a 10-year PSY training sample or a run-up
+    assert "psy" in uni.results["CRWV"].skipped
+    eras = uni.results["NVDA"].eras()
+    assert set(eras.index.get_level_values("era")) == {"dot-com", "AI"}
+    assert eras.loc[("AI", "baseline_return"), "max_value"] > 1.0
+
+
+def test_missing_files_are_data_errors(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="no symbol files"):
+        load_universe(tmp_path)
