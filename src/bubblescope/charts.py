@@ -271,10 +271,12 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
                 }
             )
         for m in panel.markers:
+            # plotly places annotations on a log axis at log10 of the data value
+            y_pos = float(np.log10(m.y)) if panel.logy and m.y > 0 else float(m.y)
             layout["annotations"].append(
                 {
                     "x": _xs([m.x])[0],
-                    "y": float(m.y),
+                    "y": y_pos,
                     "xref": "x",
                     "yref": yref,
                     "text": m.text,

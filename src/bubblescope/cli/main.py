@@ -16,6 +16,8 @@ __all__ = ["app", "build_app", "run"]
 #: Modules under bubblescope.cli that add commands, in --help order.
 COMMAND_MODULES: tuple[str, ...] = (
     "overview",
+    "report",
+    "serve",
     "data",
     "facts",
     "lppls",
@@ -24,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "economy",
     "gauge",
     "scan",
+    "scenario",
 )
 
 HELP = """Measure speculative bubbles and stress-test the economy behind them.

@@ -18,8 +18,8 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bubblescope._json import to_jsonable
 from bubblescope.charts import to_plotly
-from bubblescope.cli._common import to_jsonable
 from bubblescope.errors import (
     BubblescopeError,
     ConvergenceError,
