@@ -157,3 +157,13 @@ def test_stock_proxies_use_positive_earnings_only() -> None:
     pe = next(p for p in stock_proxies(frame, earnings=eps) if p.key == "pe").series
     assert pe.loc["2010-06-01"] == pytest.approx(frame.loc[:"2010-06-30"].iloc[-1] / 1.0)
     assert pe.loc["2011-07-01":].isna().all()
+
+
+def test_a_gauge_without_enough_history_says_so() -> None:
+    a = _proxy("a", "sentiment", [1.0, 2.0, 3.0])
+    res = bubble_gauge([a], min_history=120)
+    assert res.latest() is None
+    assert "no reading yet" in res.summary()
+    assert res.to_dict()["latest"] is None
+    with pytest.raises(InputError, match="no gauge reading"):
+        res.reading("1900-03-01")

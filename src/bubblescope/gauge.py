@@ -380,9 +380,17 @@ class GaugeResult:
         """Criteria with no proxy at all (their weight is the uncovered share)."""
         return [c for c in CRITERIA if self.criteria[c].isna().all()]
 
+    def latest(self) -> dict[str, Any] | None:
+        """The most recent reading, or None while no proxy has enough history to be ranked."""
+        valid = self.aggregate.dropna()
+        return None if valid.empty else self.reading(valid.index[-1])
+
     def summary(self) -> str:
         """A text summary: latest reading, components, weights, coverage and what is missing."""
-        latest = self.reading(self.aggregate.dropna().index[-1])
+        latest = self.latest()
+        if latest is None:
+            return (f"Bubble gauge ({self.ranking} ranking): no reading yet — no proxy has "
+                    "enough history to be ranked against (see min_history)")
         lines = [
             f"Bubble gauge ({self.ranking} percentile ranks; 100 = most extreme in its history)",
             f"as of {latest['date'].date()}: aggregate {latest['aggregate']:.1f} "
@@ -416,7 +424,7 @@ class GaugeResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: weights, sources, the latest reading and the aggregate history."""
-        latest = self.reading(self.aggregate.dropna().index[-1])
+        latest = self.latest()
         return {
             "ranking": self.ranking,
             "weights": self.weights,
