@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "overview",
     "report",
     "serve",
+    "psy",
     "data",
     "facts",
     "lppls",
@@ -27,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "gauge",
     "scan",
     "scenario",
+    "backtest",
 )
 
 HELP = """Measure speculative bubbles and stress-test the economy behind them.
