@@ -174,6 +174,8 @@ def test_panel_matches_pyexuber_panel() -> None:
     np.testing.assert_allclose(res.bsadf_panel.to_numpy(), np.ravel(ref.bsadf_panel), atol=1e-9)
     assert res.gsadf_panel == pytest.approx(float(np.ravel(ref.gsadf_panel)[0]), abs=1e-9)
     assert res.to_frame().index[0] == frame.index[res.results["a"].window.points - 1]
+    assert "panel GSADF" in res.summary()
+    assert len(res.plot().axes) == 1
 
 
 def test_result_is_indexed_by_input_dates_and_serialises() -> None:

@@ -49,6 +49,7 @@ import pandas as pd
 from bubblescope._kernels.psy import design_matrix, sweep
 from bubblescope.data.validate import validate_panel, validate_series
 from bubblescope.detect._datestamp import Episode, EpisodeRule, episodes_from_path
+from bubblescope.detect._psy_monitor import MonitorUpdate, PSYMonitor
 from bubblescope.detect._psy_window import (
     WindowSpec,
     WindowSpecLike,
@@ -69,7 +70,17 @@ from bubblescope.errors import InputError
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["FALLBACK_CV", "PSYPanelResult", "PSYResult", "Stamping", "default_cv", "psy"]
+__all__ = [
+    "FALLBACK_CV",
+    "Episode",
+    "MonitorUpdate",
+    "PSYMonitor",
+    "PSYPanelResult",
+    "PSYResult",
+    "Stamping",
+    "default_cv",
+    "psy",
+]
 
 Stamping = Literal["familywise", "pointwise"]
 
