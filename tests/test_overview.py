@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from bubblescope.cli.main import app
@@ -14,7 +13,7 @@ from bubblescope.overview import run_overview
 
 def test_overview_sections_and_published_numbers(store_home: Path) -> None:
     calls: list[tuple[int, int]] = []
-    ov = run_overview(reps=99, progress=lambda d, t: calls.append((d, t)))
+    ov = run_overview(progress=lambda d, t: calls.append((d, t)))
     keys = [s.key for s in ov.sections]
     assert keys == ["drawdowns", "psy", "lppls", "facts", "network", "sequoia"]
     assert calls[-1] == (6, 6)
@@ -33,13 +32,7 @@ def test_overview_sections_and_published_numbers(store_home: Path) -> None:
 
 
 def test_overview_cli_json(store_home: Path) -> None:
-    res = CliRunner().invoke(app, ["overview", "--reps", "99", "--json"])
+    res = CliRunner().invoke(app, ["overview", "--json"])
     assert res.exit_code == 0, res.output
     payload = json.loads(res.output)
     assert payload["sections"][0]["key"] == "drawdowns"
-
-
-@pytest.mark.parametrize("reps", ["0", "abc"])
-def test_overview_rejects_bad_reps(reps: str, store_home: Path) -> None:
-    res = CliRunner().invoke(app, ["overview", "--reps", reps])
-    assert res.exit_code != 0

@@ -4,8 +4,8 @@ Runs without network or imported data, on the NASDAQ Composite and S&P 500 daily
 ship inside the ``arch`` package and on bubblescope's sourced fact base:
 
 1. dot-com drawdowns (:mod:`bubblescope.detect.drawdown`);
-2. PSY exuberance on month-end NASDAQ, log prices and levels side by side
-   (:mod:`bubblescope.detect.psy`, Monte Carlo critical values, cached after the first run);
+2. PSY exuberance on weekly NASDAQ, log prices and levels side by side
+   (:mod:`bubblescope.detect.psy`, response-surface critical values: no simulation);
 3. the LPPLS fit of the 750 trading days to the 2000-03-10 peak
    (:mod:`bubblescope.detect.lppls`, stylised bounds m ∈ [0.1, 0.9]);
 4. the fact base in numbers (:mod:`bubblescope.data.facts`);
@@ -92,23 +92,22 @@ def _drawdowns() -> Section:
     )
 
 
-def _psy(reps: int) -> Section:
+def _psy() -> Section:
     from bubblescope.data.bundled import load_bundled
-    from bubblescope.detect.critical_values.montecarlo import MonteCarloCV
     from bubblescope.detect.psy import PSYResult, psy
 
     weekly = load_bundled("nasdaq")["close"].resample("W-FRI").last().dropna()
     weekly = weekly.loc[:"2002-12-31"].rename("NASDAQ")
-    cv = MonteCarloCV(reps=reps, rng=20150401)
     lines: list[str] = [
         f"NASDAQ Composite, Friday closes {weekly.index[0].date()}..{weekly.index[-1].date()} "
-        f"(T = {len(weekly)}), lag 0, PSY minimum window, {reps}-rep Monte Carlo critical "
-        "values, family-wise stamping at 95%",
+        f"(T = {len(weekly)}), lag 0, PSY minimum window, family-wise stamping at 95%",
     ]
     data: dict[str, Any] = {}
+    method = ""
     for label, series in (("log prices", np.log(weekly)), ("levels", weekly)):
-        res = psy(series, cv=cv, name=f"NASDAQ ({label})")
+        res = psy(series, name=f"NASDAQ ({label})")
         assert isinstance(res, PSYResult)
+        assert res.cv is not None
         crit = res.critical_value("gsadf")
         episodes = (
             ", ".join(
@@ -122,6 +121,8 @@ def _psy(reps: int) -> Section:
             f"{'explosive' if res.reject else 'not explosive'}; episodes: {episodes}"
         )
         data[label] = res.to_dict()
+        method = res.cv.method
+    lines.append(f"critical values: {method}")
     lines.append(
         "log prices test for faster-than-exponential (super-exponential) growth; levels "
         "flag plain exponential growth too, so the two can disagree"
@@ -205,13 +206,11 @@ def _sequoia() -> Section:
     return Section("sequoia", "Sequoia's revenue gap (David Cahn)", tuple(lines), data)
 
 
-def run_overview(*, reps: int = 499, progress: ProgressCallback | None = None) -> Overview:
+def run_overview(*, progress: ProgressCallback | None = None) -> Overview:
     """Run every overview section.
 
     Parameters
     ----------
-    reps : int
-        Monte Carlo replications of the PSY critical values (cached on disk by parameters).
     progress : callable, optional
         ``progress(done, total)`` after each section.
 
@@ -221,7 +220,7 @@ def run_overview(*, reps: int = 499, progress: ProgressCallback | None = None) -
     """
     builders: list[Callable[[], Section]] = [
         _drawdowns,
-        lambda: _psy(reps),
+        _psy,
         _lppls,
         _facts,
         _network,

@@ -25,13 +25,12 @@ def register(app: typer.Typer) -> None:
     )
     @handle_errors
     def overview_command(
-        reps: int = typer.Option(499, help="Monte Carlo replications of the PSY critical values."),
         as_json: bool = JSON_OPTION,
     ) -> None:
         from bubblescope.overview import run_overview
 
         with progress_bar("overview", enabled=not as_json) as progress:
-            result = run_overview(reps=reps, progress=progress)
+            result = run_overview(progress=progress)
         emit(
             result.to_dict(),
             as_json,
