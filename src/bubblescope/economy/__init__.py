@@ -1,1 +1,59 @@
-"""Models of the AI economy: financing network, depreciation, GPU economics, power, valuation."""
+"""Models of the AI economy: financing network and stress, depreciation, GPUs, power, valuation.
+
+Public names are re-exported lazily (the submodule is imported on first use). ``stress`` is not
+re-exported because the submodule of the same name would shadow it: use
+``from bubblescope.economy.stress import stress``.
+"""
+
+from __future__ import annotations
+
+from bubblescope._lazy import lazy_exports
+
+_EXPORTS: dict[str, str] = {
+    # the financing network and its stress tests (Eisenberg–Noe, Rogers–Veraart, DebtRank)
+    "load_network": "network",
+    "network_from_rows": "network",
+    "read_firms": "network",
+    "analyze_network": "network",
+    "FinancingNetwork": "network",
+    "Commitment": "network",
+    "Firm": "network",
+    "Cycle": "network",
+    "GWPrice": "network",
+    "ScheduleAssumption": "network",
+    "NetworkResult": "network",
+    "sensitivity": "stress",
+    "parse_shock": "stress",
+    "PaymentShock": "stress",
+    "InvestorWithdrawal": "stress",
+    "MarketClosure": "stress",
+    "BufferAssumption": "stress",
+    "StressResult": "stress",
+    "SensitivityResult": "stress",
+    "network_chart_spec": "_network_plot",
+    # fundamentals
+    "restatement": "depreciation",
+    "change_of_estimate": "depreciation",
+    "disclosed_all": "depreciation",
+    "burry_case": "depreciation",
+    "implied_economic_life": "depreciation",
+    "LifePolicy": "depreciation",
+    "CapexVintages": "depreciation",
+    "gpu_economics": "gpu",
+    "bernstein_vs_burry": "gpu",
+    "cash_cost": "gpu",
+    "training_energy": "power",
+    "fleet_power": "power",
+    "capex_to_gw": "power",
+    "grid_comparison": "power",
+    "reverse_dcf": "valuation",
+    "sequoia_gap": "valuation",
+    "sequoia_2023": "valuation",
+    "sequoia_2024": "valuation",
+    "nadella_test": "valuation",
+    "history_multiples": "valuation",
+    "Quantity": "units",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -1,0 +1,34 @@
+"""Package surface: lazy re-exports resolve, and importing stays light."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+import bubblescope
+
+
+@pytest.mark.parametrize("package", ["bubblescope.detect", "bubblescope.economy"])
+def test_every_reexport_resolves_to_a_public_name(package: str) -> None:
+    pkg = importlib.import_module(package)
+    for name in pkg.__all__:
+        obj = getattr(pkg, name)
+        home = importlib.import_module(f"{package}.{pkg._EXPORTS[name]}")
+        assert obj is getattr(home, name)
+        assert name in getattr(home, "__all__", [name]) or pkg._EXPORTS[name].startswith("_")
+    with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
+        pkg.nonsense  # noqa: B018
+
+
+def test_import_does_not_load_numba_scipy_or_optional_extras() -> None:
+    code = (
+        "import sys, bubblescope, bubblescope.detect, bubblescope.economy, bubblescope.cli.main;"
+        "heavy = [m for m in ('numba', 'scipy', 'jax', 'dask', 'matplotlib', 'fastapi', 'plotly')"
+        " if m in sys.modules]; print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+    assert bubblescope.__version__
