@@ -66,8 +66,8 @@ def run_simulation(
     ``chunk_func(task)`` returns ``(badf, bsadf)`` arrays of shape ``(reps_in_chunk, n_ends)``;
     ``make_task(seed, n, threaded)`` builds the picklable task of one chunk; ``threaded`` says
     whether the chunk runs in this process (numba threads) or in a worker (one thread each).
-    Local process pools use the ``spawn`` start method: forking a process whose numba thread
-    pool is running is unsafe.
+    Local process pools come from :func:`bubblescope.parallel.map_chunks` (``spawn`` start
+    method: forking a process whose numba thread pool is running is unsafe).
     """
     if reps < 10:
         raise InputError(f"reps must be at least 10, got {reps}")
@@ -86,24 +86,8 @@ def run_simulation(
     sizes = [min(CHUNK_REPS, reps - i * CHUNK_REPS) for i in range(n_chunks)]
     in_process = executor is None and (n_jobs is None or n_jobs == 1 or n_chunks == 1)
     tasks = [make_task(s, n, in_process) for s, n in zip(seeds, sizes, strict=True)]
-    own_pool = None
-    if not in_process and executor is None:
-        import multiprocessing
-        import os
-        from concurrent.futures import ProcessPoolExecutor
-
-        if n_jobs is not None and (n_jobs < -1 or n_jobs == 0):
-            raise InputError(f"n_jobs must be a positive integer or -1, got {n_jobs}")
-        workers = (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs or 1)
-        own_pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
-        )
-        executor = own_pool
-    try:
-        parts = map_chunks(chunk_func, tasks, executor=executor, progress=progress)
-    finally:
-        if own_pool is not None:
-            own_pool.shutdown()
+    parts = map_chunks(chunk_func, tasks, executor=executor,
+                       n_jobs=None if in_process else n_jobs, progress=progress)
     badf = np.concatenate([p[0] for p in parts])
     bsadf = np.concatenate([p[1] for p in parts])
     cv = from_draws(

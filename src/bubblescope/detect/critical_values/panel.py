@@ -137,19 +137,9 @@ class PanelSieveCV:
         tasks = [(s, n, y[0].copy(), coef, resid, init, minw, lag, threaded)
                  for s, n in zip(spawn_seeds(self.rng, n_chunks), sizes, strict=True)]
         executor = self.executor
-        own = None
-        if executor is None and not threaded:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            own = executor = ProcessPoolExecutor(
-                max_workers=self.n_jobs if self.n_jobs and self.n_jobs > 0 else None,
-                mp_context=multiprocessing.get_context("spawn"))
-        try:
-            parts = map_chunks(_sieve_chunk, tasks, executor=executor, progress=self.progress)
-        finally:
-            if own is not None:
-                own.shutdown()
+        parts = map_chunks(_sieve_chunk, tasks, executor=executor,
+                           n_jobs=None if threaded else (self.n_jobs or -1),
+                           progress=self.progress)
         panel = np.concatenate(parts)
         lv = np.asarray(levels)
         return PanelCriticalValues(
