@@ -577,7 +577,7 @@ class NadellaTest:
 def nadella_test(observed: Input | float | None = None) -> NadellaTest:
     """Compare real GDP growth (``%``; default US H1-2025, MAC-02) with Nadella's 10/7/5%."""
     obs = (observed if isinstance(observed, Input)
-           else fact_part("MAC-02", 1.2, "%", name="US real GDP growth H1-2025 (annualised)")
+           else fact_number("MAC-02a", "%", name="US real GDP growth H1-2025 (annualised)")
            if observed is None else user_input("observed real GDP growth", observed, "%"))
     thresholds = (fact_part("VAL-09", 10, "%", name="world"),
                   fact_part("VAL-09", 7, "%", name="developed (upper)"),

@@ -1,11 +1,11 @@
 """Macro reference points of the scenario model, computed from fact-base inputs.
 
-* Furman's H1-2025 reading: real GDP grew about 1.2% annualised (MAC-02 note) and information-
+* Furman's H1-2025 reading: real GDP grew about 1.2% annualised (MAC-02a) and information-
   processing equipment and software gave 92% of it (MAC-02), so growth without them was
   ``1.2 × (1 − 0.92) ≈ 0.1%`` (MAC-01). Furman stresses this is an accounting split, not a
   counterfactual.
 * JPMorgan's wealth effect: +5 USD tn of household wealth adds about 180 USD bn of spending
-  (MAC-05 note), a marginal propensity to spend of 3.6 cents per dollar; a 10% fall in AI stocks
+  (MAC-05a-e), a marginal propensity to spend of 3.6 cents per dollar; a 10% fall in AI stocks
   removes 2.7 USD tn of wealth, hence ``0.036 × 2,700 ≈ 97`` USD bn of spending against the
   published ~95 USD bn (the published figures are rounded).
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bubblescope.economy._fundamentals import Input, fact_number, fact_part, inputs_to_dicts
+from bubblescope.economy._fundamentals import Input, fact_number, inputs_to_dicts
 
 __all__ = ["FurmanReference", "WealthEffect", "furman_reference", "jpm_wealth_inputs",
            "wealth_effect"]
@@ -56,7 +56,7 @@ class FurmanReference:
 def furman_reference() -> FurmanReference:
     """Furman's "growth ex-AI ≈ 0.1%" for H1 2025, recomputed from the fact base."""
     return FurmanReference(
-        fact_part("MAC-02", 1.2, "%", name="US real GDP growth H1 2025, annualised"),
+        fact_number("MAC-02a", "%", name="US real GDP growth H1 2025, annualised"),
         fact_number("MAC-02", "%", name="share of H1-2025 growth from info-processing investment"),
         fact_number("MAC-01", "%", name="published growth excluding info-processing investment"))
 
@@ -92,15 +92,15 @@ class WealthEffect:
 
 
 def jpm_wealth_inputs() -> dict[str, Input]:
-    """JPMorgan's wealth-effect figures as sourced inputs (all from the MAC-05 row)."""
+    """JPMorgan's wealth-effect figures as sourced inputs (MAC-05a..e, split from MAC-05)."""
     return {
-        "wealth_gain": fact_part("MAC-05", 5, "USD tn", name="wealth gain in a year"),
-        "spending_gain": fact_part("MAC-05", 180, "USD bn", name="spending added by that gain"),
-        "spending_gain_share": fact_part("MAC-05", 0.9, "%", name="that spending / consumption"),
-        "ai_wealth_per_10pct": fact_part("MAC-05", 2.7, "USD tn",
-                                         name="wealth lost in a 10% fall"),
-        "spending_loss_per_10pct": fact_part("MAC-05", 95, "USD bn",
-                                             name="published spending lost in a 10% fall"),
+        "wealth_gain": fact_number("MAC-05a", "USD tn", name="wealth gain in a year"),
+        "spending_gain": fact_number("MAC-05b", "USD bn", name="spending added by that gain"),
+        "spending_gain_share": fact_number("MAC-05c", "%", name="that spending / consumption"),
+        "ai_wealth_per_10pct": fact_number("MAC-05d", "USD tn", name="wealth lost in a 10% fall"),
+        "spending_loss_per_10pct": fact_number(
+            "MAC-05e", "USD bn", name="published spending lost in a 10% fall"
+        ),
     }
 
 
