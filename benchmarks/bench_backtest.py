@@ -35,7 +35,12 @@ def main() -> None:
     parser.add_argument("--lppls-grid", default="M")
     parser.add_argument("--max-lppls-dates", type=int, default=0)
     parser.add_argument("--naive-dates", type=int, default=20)
+    parser.add_argument("--universe", action="store_true",
+                        help="instead: time the 62-ticker universe (psy, runup, baselines)")
     args = parser.parse_args()
+    if args.universe:
+        universe(Path(args.data), args.n_jobs)
+        return
 
     from bubblescope.backtest import EventSpec, SignalConfig, detect_events, score
     from bubblescope.backtest.histories import load_nasdaq, load_shiller
@@ -84,7 +89,9 @@ def main() -> None:
 
     alarms = pd.DataFrame({k: s.alarm for k, s in built.items()
                            if len(s.alarm) == len(prices)})
-    score(alarms, events, spec)
+    probs = pd.DataFrame({k: s.value for k, s in built.items() if s.kind == "probability"})
+    scores = score(alarms, events, spec, probabilities=probs,
+                   baselines=[k for k, s in built.items() if s.baseline and k in alarms])
     rows.append(("events + scoring", time.perf_counter() - t, f"{len(events)} events"))
     total = time.perf_counter() - total0
 
@@ -106,8 +113,30 @@ def main() -> None:
     for name, secs, note in rows:
         print(f"{name:<24}{secs:>10.1f}  {note}")
     print(f"{'total (measured)':<24}{total:>10.1f}")
+    print()
+    cols = ["events", "hits", "hit_rate", "lead_median_months", "false_alarms_per_year",
+            "precision", "brier", "brier_skill"]
+    print(scores.table[cols].to_string(float_format=lambda v: f"{v:.3g}"))
     print(f"{'peer: naive PSY':<24}{naive:>10.1f}  pyexuber radf on every truncated series "
           f"(extrapolated from {len(ends)} dates)")
+
+
+def universe(data: Path, n_jobs: int) -> None:
+    """Time the yahoo_dsturdy universe backtest (one task per symbol, 40% events)."""
+    from bubblescope.backtest import EventSpec, backtest_universe
+    from bubblescope.backtest.histories import load_shiller, load_universe
+
+    uni = load_universe(data / "yahoo_dsturdy")
+    shiller = load_shiller(data / "shiller" / "shiller_monthly_tidy.csv")
+    t = time.perf_counter()
+    res = backtest_universe(uni, signals="psy,runup,baseline", events=EventSpec.stock(),
+                            shiller=shiller, n_jobs=n_jobs)
+    secs = time.perf_counter() - t
+    print(f"universe: {len(uni)} symbols, n_jobs={n_jobs}: {secs:.1f} s "
+          f"({len(res.failures)} failed)")
+    print(res.summary())
+    print(res.eras().xs("AI", level="era").groupby(level="signal")["alarm_share"].mean()
+          .to_string())
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ def test_universe_csco_peak_and_eras_side_by_side(shared_data: Path) -> None:
     assert any(first.peak < p < pd.Timestamp("2002-10-31") for p in csco)
     # CRWV (listed 2025-03) is too short for a 10-year PSY training sample or a run-up
     assert "psy" in uni.results["CRWV"].skipped
-    eras = uni.results["NVDA"].eras()
+    eras = uni.eras().loc["NVDA"]
     assert set(eras.index.get_level_values("era")) == {"dot-com", "AI"}
     assert eras.loc[("AI", "baseline_return"), "max_value"] > 1.0
 

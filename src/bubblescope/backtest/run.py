@@ -215,6 +215,13 @@ class UniverseBacktest:
         return pd.concat({s: r.scores.table for s, r in self.results.items()},
                          names=["symbol", "signal"])
 
+    def eras(self, eras: dict[str, tuple[str, str]] | None = None) -> pd.DataFrame:
+        """Every symbol's era table (default: dot-com and AI eras), indexed by symbol first."""
+        if not self.results:
+            return pd.DataFrame()
+        return pd.concat({s: r.eras(eras) for s, r in self.results.items()},
+                         names=["symbol"])
+
     def summary(self) -> str:
         """Text: pooled scores per signal and the failures."""
         lines = [f"Universe backtest: {len(self.results)} symbol(s), {len(self.failures)} "

@@ -67,9 +67,9 @@ class Scores:
     table : pandas.DataFrame
         One row per signal, columns :data:`SCORE_COLUMNS`.
     leads : pandas.DataFrame
-        Lead time in months, one row per signal and one column per event peak; NaN = missed,
-        absent signal rows/columns never; ``-inf`` never appears. Events not scored for a
-        signal (window not covered) are NaN and listed in ``unscored``.
+        Lead time in months, one row per signal and one column per event peak. NaN means the
+        event was missed, or not scored for that signal (its window is not covered; those are
+        listed in ``unscored``).
     unscored : dict
         Signal -> event peaks outside its coverage.
     """

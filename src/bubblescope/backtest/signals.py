@@ -109,8 +109,9 @@ class SignalConfig:
     crash_probability_threshold : float
         Alarm when the GSY crash probability reaches it (0.35 ~ a 100% net run-up).
     gauge_threshold, gauge_min_history
-        Alarm when the expanding-rank gauge reaches this percentile; months of history before
-        a proxy is ranked.
+        Alarm when the expanding-rank gauge aggregate reaches this level (80: the aggregate
+        reached it in about 5% of Shiller months 1881-2026, 90 almost never, a choice made
+        looking at the whole history, so vary it); months of history before a proxy is ranked.
     return_years, return_threshold
         Baseline: trailing return over ``return_years`` above ``return_threshold`` (fraction).
     cape_threshold : float
@@ -135,7 +136,7 @@ class SignalConfig:
     runup_horizon: int = 24
     runup_prior_window: int | None = 60
     crash_probability_threshold: float = 0.35
-    gauge_threshold: float = 90.0
+    gauge_threshold: float = 80.0
     gauge_min_history: int = 120
     return_years: float = 2.0
     return_threshold: float = 1.0
