@@ -53,3 +53,14 @@ def test_truncating_after_t_changes_nothing_up_to_t(cut: int) -> None:
     t = BASE_P.index[cut]
     truncated = _signals(BASE_P.loc[:t], BASE_S.loc[:t])
     pd.testing.assert_frame_equal(truncated, BASE.loc[:t])
+
+
+def test_lppls_schedule_publishes_once_the_period_has_closed() -> None:
+    from bubblescope.backtest.signals import lppls_grid_dates
+
+    days = pd.bdate_range("2000-08-01", "2000-10-10")
+    t2, published = lppls_grid_dates(days, "M", 1)
+    # 2000-08-31 is a Thursday: known that day; 2000-09-30 is a Saturday: t2 Friday 09-29,
+    # known only on Monday 10-02; October is still open on 10-10 and is not evaluated
+    assert list(t2) == [pd.Timestamp("2000-08-31"), pd.Timestamp("2000-09-29")]
+    assert list(published) == [pd.Timestamp("2000-08-31"), pd.Timestamp("2000-10-02")]

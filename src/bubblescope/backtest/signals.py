@@ -14,7 +14,7 @@ psy
 lppls
     DS LPPLS Confidence of positive bubbles (:func:`bubblescope.detect.lppls.lppls_confidence`,
     which fits windows ending at t2 only) on a coarse grid: t2 = the last observation on or
-    before each calendar period end e (``lppls_grid``: "W", "M" or "Q"). The value is
+    before each calendar period end e (``lppls_grid``: "W" (Fridays), "M" or "Q"). The value is
     published on the first observation on or after e (only then is t2 known to be the period's
     last date) and held forward to the next publication. A trailing incomplete period is not
     evaluated, so truncating the data at t changes nothing up to t.
@@ -70,7 +70,7 @@ ALL_SIGNALS: tuple[str, ...] = (
 #: The simple baselines every signal is compared with.
 BASELINES: tuple[str, ...] = ("baseline_return", "baseline_cape")
 
-_GRID_FREQ = {"W": "W-SUN", "M": "ME", "Q": "QE"}
+_GRID_FREQ = {"W": "W-FRI", "M": "ME", "Q": "QE"}
 
 
 @dataclass(frozen=True)
