@@ -1,6 +1,7 @@
 """No look-ahead: changing (or dropping) the data after date t leaves every signal at or before t
-unchanged. Covers every signal type (PSY, LPPLS, run-up, crash probability, gauge, both
-baselines) on short synthetic series with cheap settings."""
+unchanged. Covers every signal type (PSY, LPPLS, run-up and crash probability net of a market,
+gauge, both baselines) on short synthetic series with cheap settings; prices, market and the
+Shiller frame are all perturbed."""
 
 from __future__ import annotations
 
@@ -13,19 +14,20 @@ from bubblescope.backtest import ALL_SIGNALS, backtest
 from tests.backtest.conftest import CHEAP, SMALL_EVENTS, shiller_like, weekly_prices
 
 
-def _signals(prices: pd.Series, shiller: pd.DataFrame) -> pd.DataFrame:
-    res = backtest(prices, shiller=shiller, config=CHEAP, events=SMALL_EVENTS, rng=7,
-                   strict=True)
+def _signals(prices: pd.Series, shiller: pd.DataFrame, market: pd.Series) -> pd.DataFrame:
+    res = backtest(prices, shiller=shiller, market=market, config=CHEAP, events=SMALL_EVENTS,
+                   rng=7, strict=True)
     assert list(res.values.columns) == list(ALL_SIGNALS)
     return pd.concat([res.values.add_prefix("v:"), res.alarms.add_prefix("a:")], axis=1)
 
 
 BASE_P = weekly_prices(3)
 BASE_S = shiller_like(3)
-BASE = _signals(BASE_P, BASE_S)
+BASE_M = weekly_prices(4)  # market for the net-of-market run-up
+BASE = _signals(BASE_P, BASE_S, BASE_M)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(cut=st.integers(min_value=20, max_value=len(BASE_P) - 2),
        seed=st.integers(min_value=0, max_value=2**32 - 1),
        scale=st.floats(min_value=0.05, max_value=0.8))
@@ -40,18 +42,20 @@ def test_signals_up_to_t_ignore_later_data(cut: int, seed: int, scale: float) ->
     for col in sh.columns:
         sh.loc[s_later, col] = sh.loc[s_later, col] * np.exp(
             scale * rng.standard_normal(int(s_later.sum())))
-    perturbed = _signals(p, sh)
+    m = BASE_M.copy()
+    m[later] = m[later] * np.exp(scale * rng.standard_normal(int(later.sum())))
+    perturbed = _signals(p, sh, m)
     pd.testing.assert_frame_equal(perturbed.loc[:t], BASE.loc[:t])
     assert not perturbed.loc[later].equals(BASE.loc[later])  # the perturbation did bite
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(cut=st.integers(min_value=90, max_value=len(BASE_P) - 2))
 def test_truncating_after_t_changes_nothing_up_to_t(cut: int) -> None:
     # also catches schedule look-ahead: e.g. evaluating LPPLS on "the last date of the month"
     # needs the next date; the grid publishes on the first date on or after the month end
     t = BASE_P.index[cut]
-    truncated = _signals(BASE_P.loc[:t], BASE_S.loc[:t])
+    truncated = _signals(BASE_P.loc[:t], BASE_S.loc[:t], BASE_M.loc[:t])
     pd.testing.assert_frame_equal(truncated, BASE.loc[:t])
 
 
