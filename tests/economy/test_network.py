@@ -204,12 +204,16 @@ def test_factbase_loops_of_section_2_3(factbase_network) -> None:  # type: ignor
     assert amounts["OpenAI"] == pytest.approx(fb.value("CIR-10") * fb.value("GWC-01"))
     assert dict(zip(c.nodes, c.edge_ids, strict=True)) == {"AMD": ("E07",),
                                                            "OpenAI": ("E06",)}
-    # Nvidia's money into CoreWeave (E13 backstop, E14 equity, E15 Osprey) comes back to
-    # Nvidia. The fact base has no CoreWeave -> Nvidia chip purchase, so the loop closes via
-    # CoreWeave's shares to OpenAI (E12), OpenAI -> Oracle and Oracle -> Nvidia.
-    c = _find(cycles, ["Nvidia", "CoreWeave", "OpenAI", "Oracle"])
+    # Nvidia -> CoreWeave (E13 backstop, E14 equity, E15 Osprey) -> Nvidia (E30: CoreWeave's GPU
+    # purchases, a derived estimate from Epoch AI unit counts, fact CIR-29)
+    c = _find(cycles, ["Nvidia", "CoreWeave"])
     assert c.edge_ids[c.nodes.index("Nvidia")] == ("E13", "E14", "E15")
     assert c.edge_amounts[c.nodes.index("Nvidia")] == pytest.approx(6.3 + 2.0 + 1.4)
+    assert c.edge_ids[c.nodes.index("CoreWeave")] == ("E30",)
+    assert c.edge_amounts[c.nodes.index("CoreWeave")] == pytest.approx(fb.value("CIR-29"))
+    # the indirect return through CoreWeave's shares to OpenAI (E12) is found too
+    c = _find(cycles, ["Nvidia", "CoreWeave", "OpenAI", "Oracle"])
+    assert c.edge_ids[c.nodes.index("CoreWeave")] == ("E12",)
     # every edge id in every loop is a deal of the fact base (traceable to a source)
     deal_ids = {d.id for d in fb.deals}
     assert {i for cyc in cycles for e in cyc.edge_ids for i in e} <= deal_ids

@@ -52,7 +52,7 @@ def test_show_plot_and_json(app: typer.Typer, tmp_path: Path) -> None:
     assert payload["dropped_nonbinding"] == ["E03", "E04", "E10"]
     assert out.stat().st_size > 0
     text = CliRunner().invoke(app, ["network", "show", "--include-nonbinding"])
-    assert "29 commitments" in text.output  # 26 binding + E03, E04, E10
+    assert "30 commitments" in text.output  # 27 binding + E03, E04, E10
 
 
 def test_stress_json(app: typer.Typer) -> None:
