@@ -175,3 +175,22 @@ def test_split_rows_carry_numbers_printed_in_the_spec(spec_dir: Path) -> None:
                                        spec["OAI-10"]["source_url_or_ref"]}, fact.id
         checked += 1
     assert checked > 100
+
+
+def test_coreweave_gpu_spend_recomputes_from_epoch_data(shared_data: Path) -> None:
+    """CIR-29 (derived): Epoch AI units owned at end-2025 times Epoch's price geomeans."""
+    import csv
+
+    folder = shared_data / "epoch_ai" / "ai-chip-counts"
+    rows = list(csv.DictReader(
+        (folder / "owners_csv_export" / "coreweave" / "coreweave_owners_cumulative_by_chip.csv")
+        .open(encoding="utf-8")))
+    units = {r["Chip type"]: float(r["Number of Units"]) for r in rows
+             if r["Name"].endswith("through Q4 2025")}
+    with (folder / "data_inputs" / "Nvidia_annual_prices.csv").open(encoding="utf-8") as f:
+        prices = {r[0]: r for r in csv.reader(f)}
+    h100_2024 = float(prices["2024"][6].strip("$").replace(",", ""))
+    blackwell_2025 = float(prices["2025"][10].strip("$").replace(",", ""))
+    spend = (units["H100/H200"] * h100_2024
+             + (units["B200"] + units["B300"]) * blackwell_2025) / 1e9
+    assert load_factbase().value("CIR-29", "USD bn") == pytest.approx(spend, abs=0.05)
