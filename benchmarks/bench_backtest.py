@@ -29,14 +29,18 @@ import numpy as np
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", default=str(Path(__file__).resolve().parents[2] / "shared"
-                                              / "data"))
+    parser.add_argument(
+        "--data", default=str(Path(__file__).resolve().parents[2] / "shared" / "data")
+    )
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--lppls-grid", default="M")
     parser.add_argument("--max-lppls-dates", type=int, default=0)
     parser.add_argument("--naive-dates", type=int, default=20)
-    parser.add_argument("--universe", action="store_true",
-                        help="instead: time the 62-ticker universe (psy, runup, baselines)")
+    parser.add_argument(
+        "--universe",
+        action="store_true",
+        help="instead: time the 62-ticker universe (psy, runup, baselines)",
+    )
     args = parser.parse_args()
     if args.universe:
         universe(Path(args.data), args.n_jobs)
@@ -59,8 +63,9 @@ def main() -> None:
 
     def stage(name: str, note: str = "", series=prices) -> None:  # type: ignore[no-untyped-def]
         t = time.perf_counter()
-        for s in build_signal(name, series, cfg, frequency="D", shiller=shiller, rng=0,
-                              n_jobs=args.n_jobs):
+        for s in build_signal(
+            name, series, cfg, frequency="D", shiller=shiller, rng=0, n_jobs=args.n_jobs
+        ):
             built[s.name] = s
         rows.append((name, time.perf_counter() - t, note))
 
@@ -74,8 +79,13 @@ def main() -> None:
         stage("lppls", f"SUBSET: {args.max_lppls_dates} of {len(grid)} grid dates", sub)
         name, secs, note = rows[-1]
         rows[-1] = (name, secs, note)
-        rows.append(("lppls (extrapolated)", secs * len(grid) / args.max_lppls_dates,
-                     f"to all {len(grid)} grid dates"))
+        rows.append(
+            (
+                "lppls (extrapolated)",
+                secs * len(grid) / args.max_lppls_dates,
+                f"to all {len(grid)} grid dates",
+            )
+        )
     else:
         stage("lppls", f"{len(grid)} {args.lppls_grid}-grid dates x 126 windows")
     stage("runup", "runup + crash probability")
@@ -87,11 +97,15 @@ def main() -> None:
     events = detect_events(prices, spec)
     import pandas as pd
 
-    alarms = pd.DataFrame({k: s.alarm for k, s in built.items()
-                           if len(s.alarm) == len(prices)})
+    alarms = pd.DataFrame({k: s.alarm for k, s in built.items() if len(s.alarm) == len(prices)})
     probs = pd.DataFrame({k: s.value for k, s in built.items() if s.kind == "probability"})
-    scores = score(alarms, events, spec, probabilities=probs,
-                   baselines=[k for k, s in built.items() if s.baseline and k in alarms])
+    scores = score(
+        alarms,
+        events,
+        spec,
+        probabilities=probs,
+        baselines=[k for k, s in built.items() if s.baseline and k in alarms],
+    )
     rows.append(("events + scoring", time.perf_counter() - t, f"{len(events)} events"))
     total = time.perf_counter() - total0
 
@@ -107,18 +121,30 @@ def main() -> None:
         exuber.radf(y[: e + 1], minw=minw, lag=0)
     naive = (time.perf_counter() - t) / len(ends) * (len(y) - n_train)
 
-    print(f"NASDAQ daily {prices.index[0].date()}..{prices.index[-1].date()} ({len(prices)} obs),"
-          f" n_jobs={args.n_jobs}")
+    print(
+        f"NASDAQ daily {prices.index[0].date()}..{prices.index[-1].date()} ({len(prices)} obs),"
+        f" n_jobs={args.n_jobs}"
+    )
     print(f"{'stage':<24}{'seconds':>10}  note")
     for name, secs, note in rows:
         print(f"{name:<24}{secs:>10.1f}  {note}")
     print(f"{'total (measured)':<24}{total:>10.1f}")
     print()
-    cols = ["events", "hits", "hit_rate", "lead_median_months", "false_alarms_per_year",
-            "precision", "brier", "brier_skill"]
+    cols = [
+        "events",
+        "hits",
+        "hit_rate",
+        "lead_median_months",
+        "false_alarms_per_year",
+        "precision",
+        "brier",
+        "brier_skill",
+    ]
     print(scores.table[cols].to_string(float_format=lambda v: f"{v:.3g}"))
-    print(f"{'peer: naive PSY':<24}{naive:>10.1f}  pyexuber radf on every truncated series "
-          f"(extrapolated from {len(ends)} dates)")
+    print(
+        f"{'peer: naive PSY':<24}{naive:>10.1f}  pyexuber radf on every truncated series "
+        f"(extrapolated from {len(ends)} dates)"
+    )
 
 
 def universe(data: Path, n_jobs: int) -> None:
@@ -129,14 +155,17 @@ def universe(data: Path, n_jobs: int) -> None:
     uni = load_universe(data / "yahoo_dsturdy")
     shiller = load_shiller(data / "shiller" / "shiller_monthly_tidy.csv")
     t = time.perf_counter()
-    res = backtest_universe(uni, signals="psy,runup,baseline", events=EventSpec.stock(),
-                            shiller=shiller, n_jobs=n_jobs)
+    res = backtest_universe(
+        uni, signals="psy,runup,baseline", events=EventSpec.stock(), shiller=shiller, n_jobs=n_jobs
+    )
     secs = time.perf_counter() - t
-    print(f"universe: {len(uni)} symbols, n_jobs={n_jobs}: {secs:.1f} s "
-          f"({len(res.failures)} failed)")
+    print(
+        f"universe: {len(uni)} symbols, n_jobs={n_jobs}: {secs:.1f} s ({len(res.failures)} failed)"
+    )
     print(res.summary())
-    print(res.eras().xs("AI", level="era").groupby(level="signal")["alarm_share"].mean()
-          .to_string())
+    print(
+        res.eras().xs("AI", level="era").groupby(level="signal")["alarm_share"].mean().to_string()
+    )
 
 
 if __name__ == "__main__":

@@ -30,8 +30,11 @@ def best_of(func: Callable[[], object], repeat: int = 3) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--shared", type=Path,
-                        default=Path(__file__).resolve().parents[1].parent / "shared" / "data")
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=Path(__file__).resolve().parents[1].parent / "shared" / "data",
+    )
     args = parser.parse_args()
     os.environ["BUBBLESCOPE_HOME"] = tempfile.mkdtemp(prefix="bubblescope-bench-")
 
@@ -42,14 +45,22 @@ def main() -> None:
     rows: list[tuple[str, float, float]] = []
     fred = args.shared / "fred" / "NASDAQCOM_1971-2025_iandonaldson.csv"
     if fred.is_file():
-        rows.append(("load FRED CSV, 14,180 lines",
-                     best_of(lambda: load_file(fred)),
-                     best_of(lambda: pd.read_csv(fred, parse_dates=["observation_date"]))))
+        rows.append(
+            (
+                "load FRED CSV, 14,180 lines",
+                best_of(lambda: load_file(fred)),
+                best_of(lambda: pd.read_csv(fred, parse_dates=["observation_date"])),
+            )
+        )
     scratch = Path(tempfile.mkdtemp(prefix="bubblescope-peer-"))
     for n in (13_914, 1_000_000):
-        frame = canonical_frame(pd.date_range("1990-01-01", periods=n, freq="min"),
-                                1.0 + np.random.default_rng(0).random(n), symbol=f"S{n}",
-                                source="bench", adjusted=False)
+        frame = canonical_frame(
+            pd.date_range("1990-01-01", periods=n, freq="min"),
+            1.0 + np.random.default_rng(0).random(n),
+            symbol=f"S{n}",
+            source="bench",
+            adjusted=False,
+        )
         bumps = iter(range(1, 100))
 
         def write_store(f: pd.DataFrame = frame, bump: Iterator[int] = bumps) -> None:
@@ -62,9 +73,13 @@ def main() -> None:
         rows.append((f"import {n:,} rows", best_of(write_store), best_of(write_peer)))
         single = scratch / f"single-{n}.parquet"
         frame.to_parquet(single)
-        rows.append((f"load {n:,} rows (3 vintages merged)",
-                     best_of(lambda s=f"S{n}": store.load_prices(s)),
-                     best_of(lambda p=single: pd.read_parquet(p))))
+        rows.append(
+            (
+                f"load {n:,} rows (3 vintages merged)",
+                best_of(lambda s=f"S{n}": store.load_prices(s)),
+                best_of(lambda p=single: pd.read_parquet(p)),
+            )
+        )
     print(f"{'task':40s} {'bubblescope s':>14s} {'pandas/pyarrow s':>17s} {'ratio':>7s}")
     for task, ours, peer in rows:
         print(f"{task:40s} {ours:14.4f} {peer:17.4f} {ours / peer:7.1f}")

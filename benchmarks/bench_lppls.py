@@ -76,39 +76,55 @@ def main() -> None:
         ssr_peer = profiled_ssr(t[s:], y[s:], r["tc"], r["m"], r["w"])
         ok = fits.ssr[k] <= ssr_peer * (1 + 1e-8)
         better += ok
-        if (space.m[0] <= r["m"] <= space.m[1] and space.omega[0] <= r["w"] <= space.omega[1]
-                and abs(r["tc"] - 749) <= 0.2 * dt):
+        if (
+            space.m[0] <= r["m"] <= space.m[1]
+            and space.omega[0] <= r["w"] <= space.omega[1]
+            and abs(r["tc"] - 749) <= 0.2 * dt
+        ):
             inside += 1
             better_inside += ok
 
     print("LPPLS, NASDAQ (lppls nasdaq_dotcom.csv), t2 = 2000-03-10, 1 core")
     print(f"{'':46s}{'wall (s)':>10s}{'CPU (s)':>10s}")
-    print(f"{'bubblescope confidence, 126 windows (median)':46s}{np.median(ours):10.3f}"
-          f"{np.median(ours_cpu):10.3f}")
-    print(f"{'lppls _func_compute_nested_fits, 125 windows':46s}{theirs_time:10.3f}"
-          f"{theirs_cpu:10.3f}")
-    print(f"speed-up: {theirs_time / np.median(ours):.1f}x wall, "
-          f"{theirs_cpu / np.median(ours_cpu):.1f}x CPU (the box is shared; CPU time is the "
-          "fairer single-core figure)")
-    print(f"windows where bubblescope SSR <= lppls SSR: {better}/{n_common} "
-          f"({better / n_common:.1%}; {failed} lppls fits failed outright)")
+    print(
+        f"{'bubblescope confidence, 126 windows (median)':46s}{np.median(ours):10.3f}"
+        f"{np.median(ours_cpu):10.3f}"
+    )
+    print(
+        f"{'lppls _func_compute_nested_fits, 125 windows':46s}{theirs_time:10.3f}{theirs_cpu:10.3f}"
+    )
+    print(
+        f"speed-up: {theirs_time / np.median(ours):.1f}x wall, "
+        f"{theirs_cpu / np.median(ours_cpu):.1f}x CPU (the box is shared; CPU time is the "
+        "fairer single-core figure)"
+    )
+    print(
+        f"windows where bubblescope SSR <= lppls SSR: {better}/{n_common} "
+        f"({better / n_common:.1%}; {failed} lppls fits failed outright)"
+    )
     if inside:
-        print(f"  among lppls fits inside the FCO search space: {better_inside}/{inside} "
-              f"({better_inside / inside:.1%})")
+        print(
+            f"  among lppls fits inside the FCO search space: {better_inside}/{inside} "
+            f"({better_inside / inside:.1%})"
+        )
     outside = n_common - failed - inside
     print(f"  lppls fits outside the FCO search space (m, omega or tc): {outside}")
 
     if args.dates <= 0:
         return
-    dates = close.index[-args.dates:]
+    dates = close.index[-args.dates :]
     t0 = time.perf_counter()
     out = lppls_confidence(close, dates=dates, n_jobs=2)
     wall = time.perf_counter() - t0
-    print(f"\nbubblescope confidence, {len(dates)} daily t2 "
-          f"({dates[0].date()}..{dates[-1].date()}), 2 processes: {wall:.1f} s "
-          f"({wall / len(dates):.3f} s per date)")
-    print(f"  peak confidence_pos {out.frame['confidence_pos'].max():.3f} "
-          f"on {out.frame['confidence_pos'].idxmax().date()}")
+    print(
+        f"\nbubblescope confidence, {len(dates)} daily t2 "
+        f"({dates[0].date()}..{dates[-1].date()}), 2 processes: {wall:.1f} s "
+        f"({wall / len(dates):.3f} s per date)"
+    )
+    print(
+        f"  peak confidence_pos {out.frame['confidence_pos'].max():.3f} "
+        f"on {out.frame['confidence_pos'].idxmax().date()}"
+    )
 
 
 if __name__ == "__main__":

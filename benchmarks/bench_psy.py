@@ -56,24 +56,32 @@ print(json.dumps({"times": times, "gsadf": float(g), "mem": rss("VmHWM") - befor
 
 
 def cell(T: int, lag: int, tool: str) -> dict[str, float]:
-    out = subprocess.run([sys.executable, "-c", CHILD, str(T), str(lag), tool],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(T), str(lag), tool],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     res = json.loads(out.stdout.strip().splitlines()[-1])
     return {"time": min(res["times"]), "gsadf": res["gsadf"], "mem": res["mem"]}
 
 
 def statistics_table() -> None:
-    print(f"{'case':<18}{'bubblescope':>13}{'1 thread':>12}{'pyexuber':>12}{'speed-up':>10}"
-          f"{'peak MB (bs)':>14}{'peak MB (px)':>14}{'|dGSADF|':>11}")
+    print(
+        f"{'case':<18}{'bubblescope':>13}{'1 thread':>12}{'pyexuber':>12}{'speed-up':>10}"
+        f"{'peak MB (bs)':>14}{'peak MB (px)':>14}{'|dGSADF|':>11}"
+    )
     for lag, sizes in ((0, (200, 800, 1600, 6400)), (1, (1600, 3200)), (2, (1600, 3200))):
         for T in sizes:
             a, b = cell(T, lag, "bubblescope"), cell(T, lag, "pyexuber")
             one = cell(T, lag, "bubblescope-1thread")
-            print(f"{f'GSADF lag {lag} T={T}':<18}{a['time'] * 1e3:>10.1f} ms"
-                  f"{one['time'] * 1e3:>9.1f} ms"
-                  f"{b['time'] * 1e3:>9.1f} ms{b['time'] / a['time']:>9.1f}x"
-                  f"{a['mem']:>14.1f}{b['mem']:>14.1f}{abs(a['gsadf'] - b['gsadf']):>11.1e}",
-                  flush=True)
+            print(
+                f"{f'GSADF lag {lag} T={T}':<18}{a['time'] * 1e3:>10.1f} ms"
+                f"{one['time'] * 1e3:>9.1f} ms"
+                f"{b['time'] * 1e3:>9.1f} ms{b['time'] / a['time']:>9.1f}x"
+                f"{a['mem']:>14.1f}{b['mem']:>14.1f}{abs(a['gsadf'] - b['gsadf']):>11.1e}",
+                flush=True,
+            )
 
 
 def monte_carlo_table() -> None:
@@ -83,19 +91,25 @@ def monte_carlo_table() -> None:
     from bubblescope.detect.critical_values import MonteCarloCV
 
     MonteCarloCV(reps=20, rng=0, cache=False).compute(np.zeros(700), minw=15, lag=0)  # JIT
-    print(f"\n{'2,000-rep MC CVs':<18}{'bubblescope':>13}{'pyexuber':>12}{'speed-up':>10}"
-          f"{'GSADF95 bs':>12}{'GSADF95 px':>12}")
+    print(
+        f"\n{'2,000-rep MC CVs':<18}{'bubblescope':>13}{'pyexuber':>12}{'speed-up':>10}"
+        f"{'GSADF95 bs':>12}{'GSADF95 px':>12}"
+    )
     for T in (400, 1600):
         minw = int(np.floor(T * (0.01 + 1.8 / np.sqrt(T))))
         t = time.perf_counter()
         ours = MonteCarloCV(reps=2000, rng=1, drift=False, cache=False).compute(
-            np.zeros(T), minw=minw, lag=0)
+            np.zeros(T), minw=minw, lag=0
+        )
         t_ours = time.perf_counter() - t
         t = time.perf_counter()
         ref = radf_mc_cv(T, minw=minw, nrep=2000, seed=1)
         t_ref = time.perf_counter() - t
-        print(f"{f'T={T}':<18}{t_ours:>11.2f} s{t_ref:>10.2f} s{t_ref / t_ours:>9.1f}x"
-              f"{ours.gsadf[1]:>12.3f}{float(np.ravel(ref.gsadf_cv)[1]):>12.3f}", flush=True)
+        print(
+            f"{f'T={T}':<18}{t_ours:>11.2f} s{t_ref:>10.2f} s{t_ref / t_ours:>9.1f}x"
+            f"{ours.gsadf[1]:>12.3f}{float(np.ravel(ref.gsadf_cv)[1]):>12.3f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

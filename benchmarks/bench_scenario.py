@@ -40,8 +40,9 @@ def main() -> None:
         results = {}
         for label, jobs in (("serial", None), (f"{args.n_jobs} processes", args.n_jobs)):
             t = time.perf_counter()
-            results[label] = run_scenario(args.preset, n_paths=n, rng=1,
-                                          chunk_size=args.chunk_size, n_jobs=jobs)
+            results[label] = run_scenario(
+                args.preset, n_paths=n, rng=1, chunk_size=args.chunk_size, n_jobs=jobs
+            )
             times[label] = time.perf_counter() - t
         a, b = results.values()
         same = all(np.array_equal(a.paths[k], b.paths[k], equal_nan=True) for k in a.paths)

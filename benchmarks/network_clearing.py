@@ -61,10 +61,11 @@ def timed(func, *args):  # type: ignore[no-untyped-def]
 def main() -> None:
     warm_l, warm_e = network(5, 2)
     clear_batch(warm_l, warm_e, np.tile(warm_l.sum(axis=1), (2, 1)))  # compile / load cache
-    print(f"{'n':>5}{'scen':>6}{'bubblescope s':>15}{'Picard s':>11}{'iters':>7}"
-          f"{'LP s':>9}{'max|Δ| Picard':>15}{'max|Δ| LP':>11}")
-    for n, s, do_lp in ((10, 1000, True), (50, 1000, True), (200, 200, True),
-                        (500, 50, False)):
+    print(
+        f"{'n':>5}{'scen':>6}{'bubblescope s':>15}{'Picard s':>11}{'iters':>7}"
+        f"{'LP s':>9}{'max|Δ| Picard':>15}{'max|Δ| LP':>11}"
+    )
+    for n, s, do_lp in ((10, 1000, True), (50, 1000, True), (200, 200, True), (500, 50, False)):
         liab, ext = network(n, s)
         cap = np.tile(liab.sum(axis=1), (s, 1))
         (p, _), t_bs = timed(clear_batch, liab, ext, cap)
@@ -75,8 +76,10 @@ def main() -> None:
             t_lp_s = f"{t_lp:9.3f}"
         else:
             d_lp, t_lp_s = f"{'-':>11}", f"{'-':>9}"
-        print(f"{n:>5}{s:>6}{t_bs:>15.4f}{t_pic:>11.3f}{iters:>7}{t_lp_s}"
-              f"{np.abs(p - p_pic).max():>15.1e}{d_lp}")
+        print(
+            f"{n:>5}{s:>6}{t_bs:>15.4f}{t_pic:>11.3f}{iters:>7}{t_lp_s}"
+            f"{np.abs(p - p_pic).max():>15.1e}{d_lp}"
+        )
 
 
 if __name__ == "__main__":

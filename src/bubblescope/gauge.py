@@ -389,8 +389,10 @@ class GaugeResult:
         """A text summary: latest reading, components, weights, coverage and what is missing."""
         latest = self.latest()
         if latest is None:
-            return (f"Bubble gauge ({self.ranking} ranking): no reading yet — no proxy has "
-                    "enough history to be ranked against (see min_history)")
+            return (
+                f"Bubble gauge ({self.ranking} ranking): no reading yet — no proxy has "
+                "enough history to be ranked against (see min_history)"
+            )
         lines = [
             f"Bubble gauge ({self.ranking} percentile ranks; 100 = most extreme in its history)",
             f"as of {latest['date'].date()}: aggregate {latest['aggregate']:.1f} "

@@ -26,8 +26,7 @@ from tests.backtest.conftest import CHEAP, SMALL_EVENTS, weekly_prices
 
 
 def run(prices: pd.Series, shiller: pd.DataFrame, rng: int = 0, **kw: object) -> BacktestResult:
-    return backtest(prices, shiller=shiller, config=CHEAP, events=SMALL_EVENTS, rng=rng,
-                    **kw)  # type: ignore[arg-type]
+    return backtest(prices, shiller=shiller, config=CHEAP, events=SMALL_EVENTS, rng=rng, **kw)  # type: ignore[arg-type]
 
 
 def assert_same(a: BacktestResult, b: BacktestResult) -> None:
@@ -48,8 +47,9 @@ def test_deterministic_for_a_seed(prices: pd.Series, shiller: pd.DataFrame) -> N
 
 
 @pytest.mark.slow
-def test_one_history_serial_and_process_pool_are_identical(prices: pd.Series,
-                                                           shiller: pd.DataFrame) -> None:
+def test_one_history_serial_and_process_pool_are_identical(
+    prices: pd.Series, shiller: pd.DataFrame
+) -> None:
     # n_jobs=2 spreads the PSY bootstrap chunks and the LPPLS dates over two processes
     assert_same(run(prices, shiller, n_jobs=None), run(prices, shiller, n_jobs=2))
 
@@ -57,8 +57,7 @@ def test_one_history_serial_and_process_pool_are_identical(prices: pd.Series,
 def test_universe_serial_and_process_pool_are_identical(shiller: pd.DataFrame) -> None:
     uni = {f"S{i}": weekly_prices(i) for i in range(3)}
     u1 = backtest_universe(uni, config=CHEAP, events=SMALL_EVENTS, shiller=shiller, rng=1)
-    u2 = backtest_universe(uni, config=CHEAP, events=SMALL_EVENTS, shiller=shiller, rng=1,
-                           n_jobs=2)
+    u2 = backtest_universe(uni, config=CHEAP, events=SMALL_EVENTS, shiller=shiller, rng=1, n_jobs=2)
     pd.testing.assert_frame_equal(u1.to_frame(), u2.to_frame())
     pd.testing.assert_frame_equal(u1.pooled, u2.pooled)
     for sym in uni:
@@ -71,19 +70,27 @@ def test_dask_local_cluster_is_identical(shiller: pd.DataFrame) -> None:
     uni = {f"S{i}": weekly_prices(i) for i in range(3)}
     serial = backtest_universe(uni, config=CHEAP, events=SMALL_EVENTS, shiller=shiller, rng=1)
     with (
-        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                 dashboard_address=None) as cluster,
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        dask = backtest_universe(uni, config=CHEAP, events=SMALL_EVENTS, shiller=shiller,
-                                 rng=1, executor=client.get_executor())
+        dask = backtest_universe(
+            uni,
+            config=CHEAP,
+            events=SMALL_EVENTS,
+            shiller=shiller,
+            rng=1,
+            executor=client.get_executor(),
+        )
     pd.testing.assert_frame_equal(serial.to_frame(), dask.to_frame())
     for sym in uni:
         assert_same(serial.results[sym], dask.results[sym])
 
 
-def test_scores_recompute_from_stored_signals_and_events(prices: pd.Series,
-                                                         shiller: pd.DataFrame) -> None:
+def test_scores_recompute_from_stored_signals_and_events(
+    prices: pd.Series, shiller: pd.DataFrame
+) -> None:
     res = run(prices, shiller)
     again = res.score()
     pd.testing.assert_frame_equal(again.table, res.scores.table)
@@ -94,18 +101,28 @@ def test_scores_recompute_from_stored_signals_and_events(prices: pd.Series,
     events = [Event.from_dict(e) for e in payload["events"]]
     alarms = frame.filter(like="alarm:").rename(columns=lambda c: c.split(":", 1)[1])
     probs = frame[["value:crash_probability"]].rename(columns=lambda c: c.split(":", 1)[1])
-    spec = EventSpec(**{k: payload["event_spec"][k] for k in
-                        ("drawdown", "horizon_months", "rebound", "warning_months")})
-    rebuilt = score(alarms, events, spec, probabilities=probs,
-                    kinds={s["name"]: s["kind"] for s in payload["signals"]},
-                    baselines=[s["name"] for s in payload["signals"] if s["baseline"]])
+    spec = EventSpec(
+        **{
+            k: payload["event_spec"][k]
+            for k in ("drawdown", "horizon_months", "rebound", "warning_months")
+        }
+    )
+    rebuilt = score(
+        alarms,
+        events,
+        spec,
+        probabilities=probs,
+        kinds={s["name"]: s["kind"] for s in payload["signals"]},
+        baselines=[s["name"] for s in payload["signals"] if s["baseline"]],
+    )
     pd.testing.assert_frame_equal(rebuilt.table, res.scores.table)
     # another event definition rescoring the same stored series
     assert res.score(EventSpec(0.3, 6)).table.shape == res.scores.table.shape
 
 
-def test_psy_signal_equals_psy_on_the_truncated_series(prices: pd.Series,
-                                                       shiller: pd.DataFrame) -> None:
+def test_psy_signal_equals_psy_on_the_truncated_series(
+    prices: pd.Series, shiller: pd.DataFrame
+) -> None:
     res = run(prices, shiller)
     b = res.values["psy"].dropna()
     # the monitor's window comes from the 1-year training sample (52 weeks + the first Friday)
@@ -162,8 +179,10 @@ def test_nasdaq_weekly_psy_family_wise_alarm_precedes_the_2000_peak(shared_data:
     nq = to_weekly(load_nasdaq(shared_data / "fred" / "NASDAQCOM_daily_1971-2026_combined.csv"))
     w = nq.loc["1995":"2003"]
     peak = pd.Timestamp("2000-03-10")
-    for cfg in (SignalConfig(train_years=3, psy_log=False, psy_reps=199, cache=False),
-                SignalConfig(train_years=3, psy_horizon_years=1, psy_reps=199, cache=False)):
+    for cfg in (
+        SignalConfig(train_years=3, psy_log=False, psy_reps=199, cache=False),
+        SignalConfig(train_years=3, psy_horizon_years=1, psy_reps=199, cache=False),
+    ):
         res = backtest(w, signals="psy", config=cfg, rng=0, strict=True)
         on = res.alarms["psy"][res.alarms["psy"] > 0.5].index
         assert len(on), cfg
@@ -173,8 +192,12 @@ def test_nasdaq_weekly_psy_family_wise_alarm_precedes_the_2000_peak(shared_data:
 
 def test_shiller_sp500_gauge_and_cape_on_1929_and_2000(shared_data: Path) -> None:
     sh = load_shiller(shared_data / "shiller" / "shiller_monthly_tidy.csv")
-    res = backtest(sh["P"].rename("SP500"), signals="runup,gauge,baseline", shiller=sh,
-                   events=EventSpec.index())
+    res = backtest(
+        sh["P"].rename("SP500"),
+        signals="runup,gauge,baseline",
+        shiller=sh,
+        events=EventSpec.index(),
+    )
     peaks = [e.peak for e in res.events]
     assert pd.Timestamp("1929-09-30") in peaks
     assert pd.Timestamp("2000-08-31") in peaks

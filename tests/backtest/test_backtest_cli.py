@@ -25,22 +25,51 @@ def app() -> typer.Typer:
 def test_backtest_json_on_nasdaq_weekly(shared_data: Path) -> None:
     f = shared_data / "fred" / "NASDAQCOM_daily_1971-2026_combined.csv"
     sh = shared_data / "shiller" / "shiller_monthly_tidy.csv"
-    out = CliRunner().invoke(app(), ["backtest", str(f), "--signals", "psy,runup,baseline",
-                                     "--freq", "W", "--reps", "49", "--shiller", str(sh),
-                                     "--json"])
+    out = CliRunner().invoke(
+        app(),
+        [
+            "backtest",
+            str(f),
+            "--signals",
+            "psy,runup,baseline",
+            "--freq",
+            "W",
+            "--reps",
+            "49",
+            "--shiller",
+            str(sh),
+            "--json",
+        ],
+    )
     assert out.exit_code == 0, out.output
     payload = json.loads(out.stdout)
     assert payload["event_spec"]["drawdown"] == 0.2
     assert "2000-03-10" in [e["peak"] for e in payload["events"]]
-    assert set(payload["scores"]) == {"psy", "runup", "crash_probability", "baseline_return",
-                                      "baseline_cape"}
+    assert set(payload["scores"]) == {
+        "psy",
+        "runup",
+        "crash_probability",
+        "baseline_return",
+        "baseline_cape",
+    }
     assert payload["scores"]["baseline_cape"]["baseline"] is True
 
 
 def test_backtest_text_and_errors(shared_data: Path) -> None:
     f = shared_data / "fred" / "NASDAQCOM_daily_1971-2026_combined.csv"
-    out = CliRunner().invoke(app(), ["backtest", str(f), "--signals", "baseline_return",
-                                     "--freq", "M", "--event-drawdown", "0.3"])
+    out = CliRunner().invoke(
+        app(),
+        [
+            "backtest",
+            str(f),
+            "--signals",
+            "baseline_return",
+            "--freq",
+            "M",
+            "--event-drawdown",
+            "0.3",
+        ],
+    )
     assert out.exit_code == 0, out.output
     assert "events: >= 30% fall" in out.stdout
     bad = CliRunner().invoke(app(), ["backtest", str(f), "--freq", "X"])

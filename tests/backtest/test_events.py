@@ -22,9 +22,11 @@ def test_one_crash_peak_trough_and_depth_by_hand() -> None:
     ev = detect_events(monthly([8, 9, 10, 9, 8, 5, 6, 7]), EventSpec(0.2, 24))
     assert len(ev) == 1
     e = ev[0]
-    assert (e.peak, e.crash_date, e.trough) == (pd.Timestamp("2000-03-31"),
-                                                pd.Timestamp("2000-05-31"),
-                                                pd.Timestamp("2000-06-30"))
+    assert (e.peak, e.crash_date, e.trough) == (
+        pd.Timestamp("2000-03-31"),
+        pd.Timestamp("2000-05-31"),
+        pd.Timestamp("2000-06-30"),
+    )
     assert e.depth == pytest.approx(-0.5)
 
 
@@ -48,11 +50,14 @@ def test_event_round_trips_through_dict() -> None:
     assert Event.from_dict(e.to_dict()) == e
 
 
-@pytest.mark.parametrize(("kwargs", "match"), [
-    ({"drawdown": 1.5}, "drawdown must lie strictly between 0 and 1"),
-    ({"horizon_months": 0}, "horizon_months must be a positive"),
-    ({"rebound": -0.1}, "rebound must be positive"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"drawdown": 1.5}, "drawdown must lie strictly between 0 and 1"),
+        ({"horizon_months": 0}, "horizon_months must be a positive"),
+        ({"rebound": -0.1}, "rebound must be positive"),
+    ],
+)
 def test_bad_event_specs(kwargs: dict[str, float], match: str) -> None:
     with pytest.raises(InputError, match=match):
         EventSpec(**kwargs)  # type: ignore[arg-type]

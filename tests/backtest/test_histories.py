@@ -25,22 +25,29 @@ def test_weekly_sampling_keeps_the_last_trading_day(shared_data: Path) -> None:
 
 def test_french_industries_dot_com_crash(shared_data: Path) -> None:
     prices, market = load_french(
-        shared_data / "ken_french" / "49_Industry_Portfolios_monthly_1926-2025.csv")
+        shared_data / "ken_french" / "49_Industry_Portfolios_monthly_1926-2025.csv"
+    )
     assert prices.shape[1] == 49
-    uni = backtest_universe({c: prices[c] for c in ("Chips", "Hardw")},
-                            signals="runup,baseline_return", market=market, config=FAST)
+    uni = backtest_universe(
+        {c: prices[c] for c in ("Chips", "Hardw")},
+        signals="runup,baseline_return",
+        market=market,
+        config=FAST,
+    )
     assert not uni.failures
     chips = uni.results["Chips"]
     peaks = [e.peak for e in chips.events]
     assert any(pd.Timestamp("2000-01-31") <= p <= pd.Timestamp("2000-12-31") for p in peaks)
     assert uni.pooled.loc["runup", "events"] == sum(
-        r.scores.table.loc["runup", "events"] for r in uni.results.values())
+        r.scores.table.loc["runup", "events"] for r in uni.results.values()
+    )
 
 
 def test_universe_csco_peak_and_eras_side_by_side(shared_data: Path) -> None:
     uni_data = load_universe(shared_data / "yahoo_dsturdy", ["CSCO", "NVDA", "CRWV"])
-    uni = backtest_universe(uni_data, signals="psy,runup,baseline_return", config=FAST,
-                            events=EventSpec.stock())
+    uni = backtest_universe(
+        uni_data, signals="psy,runup,baseline_return", config=FAST, events=EventSpec.stock()
+    )
     # PROVENANCE: CSCO peaked on 2000-03-27 and fell 89% to its 2002 low; the +50% rally off
     # the April 2001 low ends the first down phase (EventSpec.rebound), so this event's trough
     # is the 2001 low and the rest of the fall is a later event

@@ -15,8 +15,15 @@ from tests.backtest.conftest import CHEAP, SMALL_EVENTS, shiller_like, weekly_pr
 
 
 def _signals(prices: pd.Series, shiller: pd.DataFrame, market: pd.Series) -> pd.DataFrame:
-    res = backtest(prices, shiller=shiller, market=market, config=CHEAP, events=SMALL_EVENTS,
-                   rng=7, strict=True)
+    res = backtest(
+        prices,
+        shiller=shiller,
+        market=market,
+        config=CHEAP,
+        events=SMALL_EVENTS,
+        rng=7,
+        strict=True,
+    )
     assert list(res.values.columns) == list(ALL_SIGNALS)
     return pd.concat([res.values.add_prefix("v:"), res.alarms.add_prefix("a:")], axis=1)
 
@@ -28,9 +35,11 @@ BASE = _signals(BASE_P, BASE_S, BASE_M)
 
 
 @settings(max_examples=50, deadline=None)
-@given(cut=st.integers(min_value=20, max_value=len(BASE_P) - 2),
-       seed=st.integers(min_value=0, max_value=2**32 - 1),
-       scale=st.floats(min_value=0.05, max_value=0.8))
+@given(
+    cut=st.integers(min_value=20, max_value=len(BASE_P) - 2),
+    seed=st.integers(min_value=0, max_value=2**32 - 1),
+    scale=st.floats(min_value=0.05, max_value=0.8),
+)
 def test_signals_up_to_t_ignore_later_data(cut: int, seed: int, scale: float) -> None:
     t = BASE_P.index[cut]
     rng = np.random.default_rng(seed)
@@ -41,7 +50,8 @@ def test_signals_up_to_t_ignore_later_data(cut: int, seed: int, scale: float) ->
     s_later = sh.index > t
     for col in sh.columns:
         sh.loc[s_later, col] = sh.loc[s_later, col] * np.exp(
-            scale * rng.standard_normal(int(s_later.sum())))
+            scale * rng.standard_normal(int(s_later.sum()))
+        )
     m = BASE_M.copy()
     m[later] = m[later] * np.exp(scale * rng.standard_normal(int(later.sum())))
     perturbed = _signals(p, sh, m)

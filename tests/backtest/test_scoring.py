@@ -13,32 +13,45 @@ DATES = pd.date_range("2000-01-31", "2009-12-31", freq="ME")
 SPEC = EventSpec(0.2, horizon_months=12, warning_months=12)
 # scored: window [2004-01-31, 2005-01-31]; unscored: its window starts before coverage (2001-01)
 EVENTS = (
-    Event(pd.Timestamp("2001-06-30"), 1.0, pd.Timestamp("2001-08-31"), pd.Timestamp("2001-09-30"),
-          0.7, -0.3),
-    Event(pd.Timestamp("2005-01-31"), 1.0, pd.Timestamp("2005-03-31"), pd.Timestamp("2005-06-30"),
-          0.6, -0.4),
+    Event(
+        pd.Timestamp("2001-06-30"),
+        1.0,
+        pd.Timestamp("2001-08-31"),
+        pd.Timestamp("2001-09-30"),
+        0.7,
+        -0.3,
+    ),
+    Event(
+        pd.Timestamp("2005-01-31"),
+        1.0,
+        pd.Timestamp("2005-03-31"),
+        pd.Timestamp("2005-06-30"),
+        0.6,
+        -0.4,
+    ),
 )
 
 
 def alarms() -> pd.DataFrame:
     a = pd.Series(0.0, index=DATES)
     a[:"2000-12-31"] = np.nan
-    for d in ("2002-01-31", "2002-02-28", "2004-06-30", "2004-07-31", "2004-08-31",
-              "2009-06-30"):
+    for d in ("2002-01-31", "2002-02-28", "2004-06-30", "2004-07-31", "2004-08-31", "2009-06-30"):
         a[d] = 1.0
     base = pd.Series(0.0, index=DATES)
     base[:"2000-12-31"] = np.nan
     prob = pd.Series(0.5, index=DATES)
     prob[:"2000-12-31"] = np.nan
-    return pd.DataFrame({"sig": a, "base": base, "prob": (prob > 0.6).astype(float).where(
-        prob.notna())})
+    return pd.DataFrame(
+        {"sig": a, "base": base, "prob": (prob > 0.6).astype(float).where(prob.notna())}
+    )
 
 
 def test_scores_by_hand() -> None:
     al = alarms()
     probs = pd.DataFrame({"prob": pd.Series(0.5, index=DATES).where(al["prob"].notna())})
-    s = score(al, EVENTS, SPEC, probabilities=probs, kinds={"prob": "probability"},
-              baselines=["base"])
+    s = score(
+        al, EVENTS, SPEC, probabilities=probs, kinds={"prob": "probability"}, baselines=["base"]
+    )
     row = s.table.loc["sig"]
     assert row["first_date"] == pd.Timestamp("2001-01-31")
     assert (row["events"], row["hits"], row["hit_rate"]) == (1, 1, 1.0)

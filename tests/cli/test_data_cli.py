@@ -34,8 +34,7 @@ def _invoke(app: typer.Typer, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_import_then_list_then_show(app: typer.Typer, store_home: Path,
-                                    shared_data: Path) -> None:
+def test_import_then_list_then_show(app: typer.Typer, store_home: Path, shared_data: Path) -> None:
     code, out, _ = _invoke(app, "data", "import", str(shared_data / FRED_FILE), "--json")
     assert code == 0
     payload = json.loads(out)
@@ -65,12 +64,25 @@ def test_import_then_list_then_show(app: typer.Typer, store_home: Path,
     assert "2025-06-12" in out
 
 
-def test_import_with_columns_and_human_output(app: typer.Typer, store_home: Path,
-                                              tmp_path: Path) -> None:
+def test_import_with_columns_and_human_output(
+    app: typer.Typer, store_home: Path, tmp_path: Path
+) -> None:
     path = tmp_path / "capex.csv"
     path.write_text("when,a,b\n2020-01-02,1,10\n2020-01-03,2,.\n2020-01-06,3,30\n")
-    code, out, _ = _invoke(app, "data", "import", str(path), "--date-col", "when",
-                           "--value-col", "b", "--symbol", "CAPEX", "--format", "generic")
+    code, out, _ = _invoke(
+        app,
+        "data",
+        "import",
+        str(path),
+        "--date-col",
+        "when",
+        "--value-col",
+        "b",
+        "--symbol",
+        "CAPEX",
+        "--format",
+        "generic",
+    )
     assert code == 0
     assert "prices/CAPEX: 2 rows imported" in out
     assert "note: dropped 1 row(s) with no b value" in out
@@ -83,13 +95,17 @@ def test_show_bundled_without_store(app: typer.Typer, store_home: Path) -> None:
     # arch's NASDAQ 1999-2018: the record close of that span was 8,109.69 on 2018-08-29.
     assert payload["max_date"] == "2018-08-29"
     assert round(payload["max_close"], 2) == 8109.69
-    assert (payload["first"], payload["last"], payload["rows"]) == ("1999-01-04", "2018-12-31",
-                                                                   5_031)
+    assert (payload["first"], payload["last"], payload["rows"]) == (
+        "1999-01-04",
+        "2018-12-31",
+        5_031,
+    )
     assert payload["tail"] == []
 
 
-def test_errors_are_one_line_with_exit_codes(app: typer.Typer, store_home: Path,
-                                             tmp_path: Path) -> None:
+def test_errors_are_one_line_with_exit_codes(
+    app: typer.Typer, store_home: Path, tmp_path: Path
+) -> None:
     code, _, err = _invoke(app, "data", "show", "ZZZ")
     assert code == 3
     assert err.startswith("error: unknown series 'ZZZ'")
@@ -107,17 +123,24 @@ def test_errors_are_one_line_with_exit_codes(app: typer.Typer, store_home: Path,
     assert "unknown dataset 'quotes'" in err
 
 
-def test_fetch_stores_prices_and_fundamentals(app: typer.Typer, store_home: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fetch_stores_prices_and_fundamentals(
+    app: typer.Typer, store_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[tuple[str, str, str | None]] = []
 
-    def fake_fetch(symbol: str, source: str = "yahoo", *, start: str | None = None,
-                   end: str | None = None) -> pd.DataFrame:
+    def fake_fetch(
+        symbol: str, source: str = "yahoo", *, start: str | None = None, end: str | None = None
+    ) -> pd.DataFrame:
         calls.append((symbol, source, start))
         if source == "sec":
             return pd.DataFrame({"ticker": ["MSFT"], "concept": ["Revenues"], "value": [1.0]})
-        return canonical_frame(pd.date_range("2024-01-02", periods=3), [1.0, 2.0, 3.0],
-                               symbol=symbol.upper(), source=source, adjusted=True)
+        return canonical_frame(
+            pd.date_range("2024-01-02", periods=3),
+            [1.0, 2.0, 3.0],
+            symbol=symbol.upper(),
+            source=source,
+            adjusted=True,
+        )
 
     monkeypatch.setattr(live, "fetch", fake_fetch)
     code, out, _ = _invoke(app, "data", "fetch", "nvda", "--start", "2024-01-01", "--json")
@@ -131,8 +154,9 @@ def test_fetch_stores_prices_and_fundamentals(app: typer.Typer, store_home: Path
     assert listing["symbols"] == [{"symbol": "MSFT", "rows": 1}]
 
 
-def test_fetch_failure_is_a_source_error(app: typer.Typer, store_home: Path,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fetch_failure_is_a_source_error(
+    app: typer.Typer, store_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def dead(symbol: str, start: str | None, end: str | None, timeout: float) -> pd.DataFrame:
         raise TimeoutError("timed out")
 
@@ -143,8 +167,9 @@ def test_fetch_failure_is_a_source_error(app: typer.Typer, store_home: Path,
     assert "Yahoo prices for NVDA failed after 3 attempt(s): TimeoutError: timed out" in err
 
 
-def test_annual_from_a_file_and_from_the_store(app: typer.Typer, store_home: Path,
-                                               shared_data: Path) -> None:
+def test_annual_from_a_file_and_from_the_store(
+    app: typer.Typer, store_home: Path, shared_data: Path
+) -> None:
     from bubblescope.data import store
     from bubblescope.data.sec import parse_companyfacts
 

@@ -22,31 +22,48 @@ def _json(app, args):
 
 def test_sequoia_json(app) -> None:
     # VAL-07 / VAL-08: $200B and $600B exactly; gap ~$500B
-    assert _json(app, ["valuation", "sequoia", "--year", "2023"])["required_revenue_usd_bn"] \
-        == 200.0
+    assert (
+        _json(app, ["valuation", "sequoia", "--year", "2023"])["required_revenue_usd_bn"] == 200.0
+    )
     d = _json(app, ["valuation", "sequoia", "--year", "2024"])
     assert d["required_revenue_usd_bn"] == 600.0
     assert d["gap_usd_bn"] == 500.0
 
 
 def test_reverse_dcf_and_errors(app) -> None:
-    d = _json(app, ["valuation", "reverse-dcf", "--price", "208", "--fcf", "10",
-                    "--rate", "0.09", "--terminal", "0.04", "--horizon", "5"])
+    d = _json(
+        app,
+        [
+            "valuation",
+            "reverse-dcf",
+            "--price",
+            "208",
+            "--fcf",
+            "10",
+            "--rate",
+            "0.09",
+            "--terminal",
+            "0.04",
+            "--horizon",
+            "5",
+        ],
+    )
     assert d["implied_growth"] == pytest.approx(0.04, abs=1e-6)  # Gordon: 10*1.04/0.05 = 208
-    bad = CliRunner().invoke(app, ["valuation", "reverse-dcf", "--price", "1e12", "--fcf", "1",
-                                   "--horizon", "1"])
+    bad = CliRunner().invoke(
+        app, ["valuation", "reverse-dcf", "--price", "1e12", "--fcf", "1", "--horizon", "1"]
+    )
     assert bad.exit_code == 6  # ConvergenceError
     assert "no FCF growth" in bad.output
 
 
 def test_depreciation_commands(app, shared_data) -> None:
-    d = _json(app, ["depreciation", "disclosed", "MSFT", "--sec-dir",
-                    str(shared_data / "sec_xbrl")])
+    d = _json(
+        app, ["depreciation", "disclosed", "MSFT", "--sec-dir", str(shared_data / "sec_xbrl")]
+    )
     row = d["comparison"]["items"]["operating_income"]
     assert row["disclosed_usd_bn"] == 3.7  # DEP-06
     assert abs(row["relative_error"]) <= 0.25
-    rows = _json(app, ["depreciation", "table", "--sec-dir",
-                       str(shared_data / "sec_xbrl")])["rows"]
+    rows = _json(app, ["depreciation", "table", "--sec-dir", str(shared_data / "sec_xbrl")])["rows"]
     assert {r["entity"] for r in rows} == {"MSFT", "GOOGL", "META", "AMZN"}
     assert all(abs(r["relative_error"]) <= 0.25 for r in rows)
     b = _json(app, ["depreciation", "burry"])
@@ -75,7 +92,8 @@ def test_power_and_gpu_commands(app, tmp_path) -> None:
     g = _json(app, ["gpu", "economics", "A100", "--rule", "npv"])
     assert g["rule"] == "npv"
     assert _json(app, ["power", "grid"])["projections"][0]["series"] == "World DC (IEA)"
-    assert _json(app, ["power", "capex", "380"])["gw"]["Epoch AI all-in cost per GW"] == \
-        pytest.approx(10.0)
+    assert _json(app, ["power", "capex", "380"])["gw"][
+        "Epoch AI all-in cost per GW"
+    ] == pytest.approx(10.0)
     assert _json(app, ["valuation", "nadella", "--growth", "6"])["passed"] is True
     assert len(_json(app, ["valuation", "multiples"])["multiples"]) >= 10

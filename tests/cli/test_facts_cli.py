@@ -45,8 +45,7 @@ def test_list_filters_by_topic_and_grade(app: typer.Typer) -> None:
     payload = run_json(app, "list", "--topic", "capex", "--grade", "derived")
     assert payload["count"] >= 1
     assert {(f["topic"], f["grade"]) for f in payload["facts"]} == {("capex", "derived")}
-    assert payload["count"] == sum(f.topic == "capex" and f.grade == "derived"
-                                   for f in BASE.facts)
+    assert payload["count"] == sum(f.topic == "capex" and f.grade == "derived" for f in BASE.facts)
 
 
 def test_list_human_table(app: typer.Typer) -> None:

@@ -65,6 +65,7 @@ def test_default_is_cached() -> None:
 
 # --- schema validation: each failure names file, row and field ------------------------------
 
+
 # CIR-01 is the 8th line of facts.csv (header + DAL-01..06 come first).
 @pytest.mark.parametrize(
     ("changes", "pattern"),
@@ -94,8 +95,11 @@ def test_malformed_fact_rows_raise_dataerror_naming_row_and_field(
 
 def test_duplicate_fact_id_names_both_rows(copy_base: Path) -> None:
     _mutate(copy_base, "facts.csv", "CIR-01a", id="CIR-01")
-    with pytest.raises(DataError, match=r"row 9 \(CIR-01\), field 'id': duplicate id 'CIR-01' "
-                                        r"\(first on row 8\)"):
+    with pytest.raises(
+        DataError,
+        match=r"row 9 \(CIR-01\), field 'id': duplicate id 'CIR-01' "
+        r"\(first on row 8\)",
+    ):
         load_factbase(copy_base)
 
 
@@ -136,8 +140,11 @@ def test_wrong_header_names_missing_and_unexpected_columns(copy_base: Path) -> N
     for row in rows:
         row["grading"] = row.pop("grade")
     _write(copy_base, "facts.csv", renamed, rows)
-    with pytest.raises(DataError, match=r"facts\.csv: header does not match.*missing grade; "
-                                        r"unexpected grading"):
+    with pytest.raises(
+        DataError,
+        match=r"facts\.csv: header does not match.*missing grade; "
+        r"unexpected grading",
+    ):
         load_factbase(copy_base)
 
 
@@ -172,6 +179,7 @@ def test_non_utf8_file_is_rejected(copy_base: Path) -> None:
 
 # --- lookups ---------------------------------------------------------------------------------
 
+
 def test_get_is_case_insensitive_and_module_helper_agrees() -> None:
     assert get_fact("cir-01") is BASE.get("CIR-01")
     # figure from the research notes: WSJ-reported OpenAI->Oracle contract, USD 300bn
@@ -188,8 +196,11 @@ def test_unknown_id_suggests_close_matches() -> None:
 def test_value_checks_unit_and_refuses_ranges() -> None:
     with pytest.raises(UnitError, match=r"fact CIR-01 is in 'USD bn', not 'USD tn'"):
         BASE.value("CIR-01", unit="USD tn")
-    with pytest.raises(InputError, match=r"fact ENE-09 has no single numeric value "
-                                         r"\(reads '325-580'\)"):
+    with pytest.raises(
+        InputError,
+        match=r"fact ENE-09 has no single numeric value "
+        r"\(reads '325-580'\)",
+    ):
         BASE.value("ENE-09")
 
 
@@ -227,6 +238,7 @@ def test_vocabularies_cover_every_row() -> None:
 
 
 # --- conflicts and the $/GW conversion facts -------------------------------------------------
+
 
 def test_conflicts_are_kept_side_by_side() -> None:
     groups = {g[0].conflict_group: {f.id for f in g} for g in BASE.conflicts()}
@@ -273,6 +285,7 @@ def test_deals_of_entity() -> None:
 
 
 # --- frames, dicts, summary ------------------------------------------------------------------
+
 
 def test_frames_mirror_the_rows() -> None:
     facts = BASE.facts_frame()

@@ -18,17 +18,41 @@ from bubblescope.data.facts import load_factbase
 # Independent statement of how the research notes' free-text units map to the vocabulary:
 # first matching prefix wins (the spec's unit often continues with a qualifier in brackets).
 UNIT_PREFIXES: tuple[tuple[str, str], ...] = (
-    ("USD bn revenue/yr", "USD bn/yr"), ("USD bn/yr", "USD bn/yr"), ("USD bn", "USD bn"),
-    ("USD tn", "USD tn"), ("USD mn", "USD mn"), ("USD per GPU-hour", "USD/GPU-hour"),
-    ("percentile", "percentile"), ("% ", "%"), ("pp ", "pp"), ("bp", "bp"),
-    ("GWh/day", "GWh/day"), ("GWh ", "GWh"), ("GW ", "GW"), ("TWh", "TWh"), ("MWh", "MWh"),
-    ("Wh", "Wh"), ("billion kWh", "TWh"), ("trillion kWh", "PWh"), ("kW", "kW"),
-    ("million", "million"), ("years", "years"), ("ratio", "x"), ("multiple of", "x"),
-    ("qualitative", "qualitative"), ("phases", "qualitative"),
+    ("USD bn revenue/yr", "USD bn/yr"),
+    ("USD bn/yr", "USD bn/yr"),
+    ("USD bn", "USD bn"),
+    ("USD tn", "USD tn"),
+    ("USD mn", "USD mn"),
+    ("USD per GPU-hour", "USD/GPU-hour"),
+    ("percentile", "percentile"),
+    ("% ", "%"),
+    ("pp ", "pp"),
+    ("bp", "bp"),
+    ("GWh/day", "GWh/day"),
+    ("GWh ", "GWh"),
+    ("GW ", "GW"),
+    ("TWh", "TWh"),
+    ("MWh", "MWh"),
+    ("Wh", "Wh"),
+    ("billion kWh", "TWh"),
+    ("trillion kWh", "PWh"),
+    ("kW", "kW"),
+    ("million", "million"),
+    ("years", "years"),
+    ("ratio", "x"),
+    ("multiple of", "x"),
+    ("qualitative", "qualitative"),
+    ("phases", "qualitative"),
 )
 EXACT_UNITS = {"%": "%", "W": "W", "x": "x", "GW": "GW", "GWh": "GWh", "pp": "pp"}
-FORMULA_UNITS = {"model parameters", "thresholds", "degree vs threshold", "fixed point",
-                 "recovery rates", "relative equity loss"}
+FORMULA_UNITS = {
+    "model parameters",
+    "thresholds",
+    "degree vs threshold",
+    "fixed point",
+    "recovery rates",
+    "relative equity loss",
+}
 # Party names the bundled deals normalise (an AWS contract is a contract with Amazon).
 PARTY_ALIASES = {"Amazon (AWS)": "Amazon", "market (NVDA sale)": "market"}
 
@@ -171,8 +195,10 @@ def test_split_rows_carry_numbers_printed_in_the_spec(spec_dir: Path) -> None:
             row = spec[fact.parent]
             text = " ".join((row["quantity"], row["value"], row["unit"], row["note"]))
             assert any(form in text for form in _number_forms(fact.value)), fact.id
-            assert fact.source_ref in {row["source_url_or_ref"].strip(),
-                                       spec["OAI-10"]["source_url_or_ref"]}, fact.id
+            assert fact.source_ref in {
+                row["source_url_or_ref"].strip(),
+                spec["OAI-10"]["source_url_or_ref"],
+            }, fact.id
         checked += 1
     assert checked > 100
 
@@ -182,15 +208,26 @@ def test_coreweave_gpu_spend_recomputes_from_epoch_data(shared_data: Path) -> No
     import csv
 
     folder = shared_data / "epoch_ai" / "ai-chip-counts"
-    rows = list(csv.DictReader(
-        (folder / "owners_csv_export" / "coreweave" / "coreweave_owners_cumulative_by_chip.csv")
-        .open(encoding="utf-8")))
-    units = {r["Chip type"]: float(r["Number of Units"]) for r in rows
-             if r["Name"].endswith("through Q4 2025")}
+    rows = list(
+        csv.DictReader(
+            (
+                folder
+                / "owners_csv_export"
+                / "coreweave"
+                / "coreweave_owners_cumulative_by_chip.csv"
+            ).open(encoding="utf-8")
+        )
+    )
+    units = {
+        r["Chip type"]: float(r["Number of Units"])
+        for r in rows
+        if r["Name"].endswith("through Q4 2025")
+    }
     with (folder / "data_inputs" / "Nvidia_annual_prices.csv").open(encoding="utf-8") as f:
         prices = {r[0]: r for r in csv.reader(f)}
     h100_2024 = float(prices["2024"][6].strip("$").replace(",", ""))
     blackwell_2025 = float(prices["2025"][10].strip("$").replace(",", ""))
-    spend = (units["H100/H200"] * h100_2024
-             + (units["B200"] + units["B300"]) * blackwell_2025) / 1e9
+    spend = (
+        units["H100/H200"] * h100_2024 + (units["B200"] + units["B300"]) * blackwell_2025
+    ) / 1e9
     assert load_factbase().value("CIR-29", "USD bn") == pytest.approx(spend, abs=0.05)

@@ -27,8 +27,9 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
 @respx.mock
 def test_retries_503_then_succeeds_with_exponential_backoff(sleeps: list[float]) -> None:
-    route = respx.get(URL).mock(side_effect=[httpx.Response(503), httpx.Response(503),
-                                             httpx.Response(200, text="ok")])
+    route = respx.get(URL).mock(
+        side_effect=[httpx.Response(503), httpx.Response(503), httpx.Response(200, text="ok")]
+    )
     response = http.get(URL, what="SP500", retries=3, backoff=0.5)
     assert response.text == "ok"
     assert route.call_count == 3
@@ -38,8 +39,11 @@ def test_retries_503_then_succeeds_with_exponential_backoff(sleeps: list[float])
 @respx.mock
 def test_exhausted_retries_name_symbol_url_and_cause(sleeps: list[float]) -> None:
     route = respx.get(URL).mock(return_value=httpx.Response(502))
-    with pytest.raises(SourceError, match=r"SP500 \(https://example.test/series.csv\) failed "
-                                          r"after 3 attempt\(s\): HTTP 502"):
+    with pytest.raises(
+        SourceError,
+        match=r"SP500 \(https://example.test/series.csv\) failed "
+        r"after 3 attempt\(s\): HTTP 502",
+    ):
         http.get(URL, what="SP500", retries=2, backoff=1.0)
     assert route.call_count == 3
     assert sleeps == [1.0, 2.0]
@@ -71,9 +75,13 @@ def test_404_is_not_retried_and_hints(sleeps: list[float]) -> None:
 
 @respx.mock
 def test_429_honours_retry_after_capped(sleeps: list[float]) -> None:
-    respx.get(URL).mock(side_effect=[httpx.Response(429, headers={"Retry-After": "7"}),
-                                     httpx.Response(429, headers={"Retry-After": "9999"}),
-                                     httpx.Response(200, text="ok")])
+    respx.get(URL).mock(
+        side_effect=[
+            httpx.Response(429, headers={"Retry-After": "7"}),
+            httpx.Response(429, headers={"Retry-After": "9999"}),
+            httpx.Response(200, text="ok"),
+        ]
+    )
     assert http.get(URL, retries=2).text == "ok"
     assert sleeps == [7.0, http.MAX_SLEEP_S]
 
@@ -127,8 +135,7 @@ def silent_server() -> Iterator[str]:
     server.close()
 
 
-def test_a_silent_server_cannot_hang_the_download(silent_server: str,
-                                                  sleeps: list[float]) -> None:
+def test_a_silent_server_cannot_hang_the_download(silent_server: str, sleeps: list[float]) -> None:
     # A real socket that never replies: the per-attempt read timeout must fire on every attempt.
     started = time.monotonic()
     with pytest.raises(SourceError, match=r"failed after 2 attempt\(s\): timed out after 0.2 s"):
@@ -169,12 +176,16 @@ def trickling_server() -> Iterator[str]:
     server.close()
 
 
-def test_a_trickling_body_hits_the_total_deadline(trickling_server: str,
-                                                  sleeps: list[float]) -> None:
+def test_a_trickling_body_hits_the_total_deadline(
+    trickling_server: str, sleeps: list[float]
+) -> None:
     # Bytes arrive every 50 ms, well inside the 0.5 s read timeout, so only the per-attempt total
     # deadline can stop this download.
     started = time.monotonic()
-    with pytest.raises(SourceError, match=r"failed after 1 attempt\(s\): body did not arrive "
-                                          r"within 0.6 s"):
+    with pytest.raises(
+        SourceError,
+        match=r"failed after 1 attempt\(s\): body did not arrive "
+        r"within 0.6 s",
+    ):
         http.get(trickling_server, timeout=0.5, deadline_s=0.6, retries=0)
     assert time.monotonic() - started < 5.0

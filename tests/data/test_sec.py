@@ -21,9 +21,11 @@ TICKERS_URL = "https://www.sec.gov/files/company_tickers.json"
 
 
 def _facts(shared_data: Path, ticker: str) -> pd.DataFrame:
-    files = {"MSFT": "MSFT_companyfacts_CIK0000789019.json.gz",
-             "NVDA": "NVDA_companyfacts_CIK0001045810.json.gz",
-             "GOOGL": "GOOGL_companyfacts_CIK0001652044.json.gz"}
+    files = {
+        "MSFT": "MSFT_companyfacts_CIK0000789019.json.gz",
+        "NVDA": "NVDA_companyfacts_CIK0001045810.json.gz",
+        "GOOGL": "GOOGL_companyfacts_CIK0001652044.json.gz",
+    }
     return sec.parse_companyfacts(shared_data / "sec_xbrl" / files[ticker], ticker=ticker)
 
 
@@ -39,11 +41,16 @@ def no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
 
 # --- parsing -----------------------------------------------------------------------------------
 
+
 def test_parse_matches_the_json_fact_count_and_types(shared_data: Path, msft: pd.DataFrame) -> None:
     with gzip.open(shared_data / "sec_xbrl" / "MSFT_companyfacts_CIK0000789019.json.gz") as fh:
         doc = json.load(fh)
-    n_facts = sum(len(rows) for concepts in doc["facts"].values() for body in concepts.values()
-                  for rows in body["units"].values())
+    n_facts = sum(
+        len(rows)
+        for concepts in doc["facts"].values()
+        for body in concepts.values()
+        for rows in body["units"].values()
+    )
     assert len(msft) == n_facts
     assert tuple(msft.columns) == sec.FACT_COLUMNS
     assert msft["cik"].unique().tolist() == [789019]
@@ -81,6 +88,7 @@ def test_parse_fact_without_value() -> None:
 
 # --- annual series ----------------------------------------------------------------------------
 
+
 def test_msft_capex_matches_provenance(msft: pd.DataFrame, shared_data: Path) -> None:
     # PROVENANCE.md §10: MSFT capex 44.48 bn for the fiscal year to 2024-06 and 64.55 bn to
     # 2025-06, tag PaymentsToAcquirePropertyPlantAndEquipment. The exact figures in the 10-K filed
@@ -94,9 +102,11 @@ def test_msft_capex_matches_provenance(msft: pd.DataFrame, shared_data: Path) ->
     assert fy25["accn"] == "0000950170-25-100235"
     # Cross-check against the independently derived CSV (SEC's calendar-aligned frames).
     csv = pd.read_csv(shared_data / "sec_xbrl" / "companyfacts_key_concepts_MSFT_GOOGL_NVDA.csv")
-    framed = csv[(csv["ticker"] == "MSFT")
-                 & (csv["concept"] == "PaymentsToAcquirePropertyPlantAndEquipment")
-                 & csv["frame"].isin(["CY2024", "CY2025"])].set_index("frame")["val"]
+    framed = csv[
+        (csv["ticker"] == "MSFT")
+        & (csv["concept"] == "PaymentsToAcquirePropertyPlantAndEquipment")
+        & csv["frame"].isin(["CY2024", "CY2025"])
+    ].set_index("frame")["val"]
     assert framed["CY2024"] == fy24["value"]
     assert framed["CY2025"] == fy25["value"]
 
@@ -115,9 +125,12 @@ def test_annual_rows_are_full_years_one_per_period_end(msft: pd.DataFrame) -> No
 
 def test_latest_filing_wins(msft: pd.DataFrame) -> None:
     # FY2023 capex is reported in the FY2023, FY2024 and FY2025 10-Ks; the newest filing wins.
-    raw = msft[(msft["concept"] == "PaymentsToAcquirePropertyPlantAndEquipment")
-               & (msft["end"] == "2023-06-30") & (msft["fp"] == "FY")
-               & ((msft["end"] - msft["start"]).dt.days > 350)]
+    raw = msft[
+        (msft["concept"] == "PaymentsToAcquirePropertyPlantAndEquipment")
+        & (msft["end"] == "2023-06-30")
+        & (msft["fp"] == "FY")
+        & ((msft["end"] - msft["start"]).dt.days > 350)
+    ]
     assert raw["accn"].nunique() >= 2
     row = sec.annual_series(msft, "capex").loc["2023-06-30"]
     assert row["filed"] == raw["filed"].max()
@@ -125,12 +138,33 @@ def test_latest_filing_wins(msft: pd.DataFrame) -> None:
 
 def test_latest_vintage_replaces_a_restated_value() -> None:
     def fact(val: float, filed: str, accn: str) -> dict[str, object]:
-        return {"start": "2023-01-01", "end": "2023-12-31", "val": val, "fy": 2023, "fp": "FY",
-                "form": "10-K", "filed": filed, "accn": accn}
+        return {
+            "start": "2023-01-01",
+            "end": "2023-12-31",
+            "val": val,
+            "fy": 2023,
+            "fp": "FY",
+            "form": "10-K",
+            "filed": filed,
+            "accn": accn,
+        }
 
-    doc = {"cik": 7, "facts": {"us-gaap": {"Revenues": {"units": {"USD": [
-        fact(100.0, "2024-02-01", "a-1"), fact(90.0, "2025-02-01", "a-2"),
-        fact(95.0, "2024-06-01", "a-3")]}}}}}
+    doc = {
+        "cik": 7,
+        "facts": {
+            "us-gaap": {
+                "Revenues": {
+                    "units": {
+                        "USD": [
+                            fact(100.0, "2024-02-01", "a-1"),
+                            fact(90.0, "2025-02-01", "a-2"),
+                            fact(95.0, "2024-06-01", "a-3"),
+                        ]
+                    }
+                }
+            }
+        },
+    }
     row = sec.annual_series(sec.parse_companyfacts(doc), "revenue").iloc[0]
     assert (row["value"], row["accn"]) == (90.0, "a-2")
 
@@ -189,13 +223,20 @@ def test_unknown_item_and_custom_chain(msft: pd.DataFrame) -> None:
 
 # --- live fetch (respx: no network) ------------------------------------------------------------
 
+
 @respx.mock
 def test_fetch_companyfacts_by_ticker(no_sleep: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BUBBLESCOPE_SEC_USER_AGENT", "Jane Doe jane@example.org")
-    respx.get(TICKERS_URL).mock(return_value=httpx.Response(
-        200, text=(FIXTURES / "company_tickers_trimmed.json").read_text()))
-    route = respx.get(MSFT_URL).mock(return_value=httpx.Response(
-        200, text=(FIXTURES / "companyfacts_CIK0000789019_trimmed.json").read_text()))
+    respx.get(TICKERS_URL).mock(
+        return_value=httpx.Response(
+            200, text=(FIXTURES / "company_tickers_trimmed.json").read_text()
+        )
+    )
+    route = respx.get(MSFT_URL).mock(
+        return_value=httpx.Response(
+            200, text=(FIXTURES / "companyfacts_CIK0000789019_trimmed.json").read_text()
+        )
+    )
     facts = sec.fetch_companyfacts("msft")
     assert route.calls.last.request.headers["User-Agent"] == "Jane Doe jane@example.org"
     assert facts["ticker"].unique().tolist() == ["MSFT"]
@@ -206,8 +247,9 @@ def test_fetch_companyfacts_by_ticker(no_sleep: None, monkeypatch: pytest.Monkey
 @respx.mock
 def test_fetch_retries_a_503(no_sleep: None) -> None:
     body = (FIXTURES / "companyfacts_CIK0000789019_trimmed.json").read_text()
-    route = respx.get(MSFT_URL).mock(side_effect=[httpx.Response(503),
-                                                  httpx.Response(200, text=body)])
+    route = respx.get(MSFT_URL).mock(
+        side_effect=[httpx.Response(503), httpx.Response(200, text=body)]
+    )
     facts = sec.fetch_companyfacts("CIK0000789019")
     assert route.call_count == 2
     assert facts["ticker"].iloc[0] == "CIK0000789019"
@@ -222,8 +264,11 @@ def test_fetch_timeout_is_a_source_error_naming_the_cik(no_sleep: None) -> None:
 
 @respx.mock
 def test_fetch_unknown_ticker(no_sleep: None) -> None:
-    respx.get(TICKERS_URL).mock(return_value=httpx.Response(
-        200, text=(FIXTURES / "company_tickers_trimmed.json").read_text()))
+    respx.get(TICKERS_URL).mock(
+        return_value=httpx.Response(
+            200, text=(FIXTURES / "company_tickers_trimmed.json").read_text()
+        )
+    )
     with pytest.raises(UnknownSymbolError, match="SEC lists no company with ticker 'ZZZZ'"):
         sec.fetch_companyfacts("ZZZZ")
 

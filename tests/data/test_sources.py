@@ -25,8 +25,10 @@ def _csv(tmp_path: Path, text: str, name: str = "series.csv") -> Path:
 
 # --- acceptance on the shared real files ---------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["NASDAQCOM_daily_1971-2026_combined.csv",
-                                  "NASDAQCOM_1971-2025_iandonaldson.csv"])
+
+@pytest.mark.parametrize(
+    "name", ["NASDAQCOM_daily_1971-2026_combined.csv", "NASDAQCOM_1971-2025_iandonaldson.csv"]
+)
 def test_nasdaq_dotcom_peak_and_trough(shared_data: Path, name: str) -> None:
     # PROVENANCE.md §4: peak 5,048.62 on 2000-03-10, trough 1,114.11 on 2002-10-09.
     frame = load_file(shared_data / "fred" / name)
@@ -93,8 +95,11 @@ def test_yahoo_file_with_adj_close(shared_data: Path) -> None:
 
 
 def test_adj_close_rescales_the_bar(tmp_path: Path) -> None:
-    path = _csv(tmp_path, "Date,Open,High,Low,Close,Adj Close,Volume\n"
-                          "2020-01-02,10,12,8,11,5.5,100\n2020-01-03,11,13,9,12,6,200\n")
+    path = _csv(
+        tmp_path,
+        "Date,Open,High,Low,Close,Adj Close,Volume\n"
+        "2020-01-02,10,12,8,11,5.5,100\n2020-01-03,11,13,9,12,6,200\n",
+    )
     frame = load_file(path)
     assert frame["close"].tolist() == [5.5, 6.0]
     assert frame["open"].tolist() == [5.0, 5.5]
@@ -136,8 +141,13 @@ def test_generic_with_named_columns_and_format_override(tmp_path: Path) -> None:
 
 
 def test_parquet_round_trip(tmp_path: Path) -> None:
-    original = canonical_frame(pd.date_range("2020-01-01", periods=5), [1.5, 2.0, 2.5, 3.0, 1e-3],
-                               symbol="X", source="test", adjusted=False)
+    original = canonical_frame(
+        pd.date_range("2020-01-01", periods=5),
+        [1.5, 2.0, 2.5, 3.0, 1e-3],
+        symbol="X",
+        source="test",
+        adjusted=False,
+    )
     path = tmp_path / "x.parquet"
     original[["close"]].to_parquet(path)
     assert detect_format(path) == "parquet"
@@ -147,23 +157,32 @@ def test_parquet_round_trip(tmp_path: Path) -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(values=st.lists(st.floats(min_value=1e-6, max_value=1e9, allow_nan=False,
-                                 allow_infinity=False), min_size=1, max_size=40),
-       start=st.dates(min_value=pd.Timestamp("1900-01-01").date(),
-                      max_value=pd.Timestamp("2100-01-01").date()))
-def test_csv_round_trip_is_exact(tmp_path_factory: pytest.TempPathFactory, values: list[float],
-                                 start: object) -> None:
+@given(
+    values=st.lists(
+        st.floats(min_value=1e-6, max_value=1e9, allow_nan=False, allow_infinity=False),
+        min_size=1,
+        max_size=40,
+    ),
+    start=st.dates(
+        min_value=pd.Timestamp("1900-01-01").date(), max_value=pd.Timestamp("2100-01-01").date()
+    ),
+)
+def test_csv_round_trip_is_exact(
+    tmp_path_factory: pytest.TempPathFactory, values: list[float], start: object
+) -> None:
     # Property: any positive float64 written with repr() comes back bit-identical, on its date.
     dates = pd.date_range(pd.Timestamp(start), periods=len(values), freq="D")
     path = tmp_path_factory.mktemp("rt") / "v.csv"
-    path.write_text("date,value\n" + "".join(f"{d.date()},{v!r}\n" for d, v in zip(dates, values,
-                                                                                   strict=True)))
+    path.write_text(
+        "date,value\n" + "".join(f"{d.date()},{v!r}\n" for d, v in zip(dates, values, strict=True))
+    )
     frame = load_file(path, format="generic")
     np.testing.assert_array_equal(frame["close"].to_numpy(), np.asarray(values))
     assert frame.index.equals(pd.DatetimeIndex(dates, name="date"))
 
 
 # --- every bad-input class: type AND message ------------------------------------------------------
+
 
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(DataError, match=r"file not found: .*nope.csv \(hint: check the path\)"):
@@ -199,8 +218,11 @@ def test_duplicated_dates_name_the_lines(tmp_path: Path) -> None:
 
 def test_unsorted_dates_name_the_lines(tmp_path: Path) -> None:
     path = _csv(tmp_path, "Date,Close\n2020-01-02,1\n2020-01-06,2\n2020-01-03,3\n")
-    with pytest.raises(DataError, match=r"dates out of order: line 4 \(2020-01-03\) comes after "
-                                        r"line 3 \(2020-01-06\).*sort the file by date"):
+    with pytest.raises(
+        DataError,
+        match=r"dates out of order: line 4 \(2020-01-03\) comes after "
+        r"line 3 \(2020-01-06\).*sort the file by date",
+    ):
         load_file(path)
 
 
@@ -240,6 +262,7 @@ def test_unknown_format() -> None:
 
 # --- resolve_series ---------------------------------------------------------------------------
 
+
 def test_resolve_bundled_and_file(tmp_path: Path) -> None:
     nasdaq = resolve_series("NASDAQ", start="2000-01-01", end="2000-12-31")
     assert nasdaq["close"].idxmax() == pd.Timestamp("2000-03-10")
@@ -248,24 +271,38 @@ def test_resolve_bundled_and_file(tmp_path: Path) -> None:
     path = _csv(tmp_path, "date,a,b\n2020-01-02,1,10\n2020-01-03,2,20\n")
     assert resolve_series(str(path), column="b")["close"].tolist() == [10.0, 20.0]
     volume = resolve_series("sp500", column="volume")
-    np.testing.assert_array_equal(volume["close"].to_numpy(),
-                                  load_bundled("sp500")["volume"].to_numpy())
+    np.testing.assert_array_equal(
+        volume["close"].to_numpy(), load_bundled("sp500")["volume"].to_numpy()
+    )
 
 
 def test_resolve_store_symbol(store_home: Path) -> None:
-    frame = canonical_frame(pd.date_range("2020-01-01", periods=3), [1.0, 2.0, 3.0],
-                            symbol="ABC", source="test", adjusted=False)
+    frame = canonical_frame(
+        pd.date_range("2020-01-01", periods=3),
+        [1.0, 2.0, 3.0],
+        symbol="ABC",
+        source="test",
+        adjusted=False,
+    )
     store.import_frame(frame)
     assert resolve_series("abc")["close"].tolist() == [1.0, 2.0, 3.0]
 
 
 def test_resolve_unknown_symbol_lists_what_exists(store_home: Path) -> None:
-    frame = canonical_frame(pd.date_range("2020-01-01", periods=3), [1.0, 2.0, 3.0],
-                            symbol="ABC", source="test", adjusted=False)
+    frame = canonical_frame(
+        pd.date_range("2020-01-01", periods=3),
+        [1.0, 2.0, 3.0],
+        symbol="ABC",
+        source="test",
+        adjusted=False,
+    )
     store.import_frame(frame)
-    with pytest.raises(UnknownSymbolError, match=r"unknown series 'ZZZ': not a bundled name "
-                                                 r"\['nasdaq', 'sp500'\], not a file, and not in "
-                                                 r"the store \(ABC\)"):
+    with pytest.raises(
+        UnknownSymbolError,
+        match=r"unknown series 'ZZZ': not a bundled name "
+        r"\['nasdaq', 'sp500'\], not a file, and not in "
+        r"the store \(ABC\)",
+    ):
         resolve_series("ZZZ")
 
 
@@ -278,25 +315,36 @@ def test_resolve_bad_column_and_empty_range() -> None:
 
 def test_parquet_errors_name_rows_not_lines(tmp_path: Path) -> None:
     path = tmp_path / "p.parquet"
-    pd.DataFrame({"date": pd.to_datetime(["2020-01-02", "2020-01-03"]),
-                  "close": ["1.5", "oops"]}).to_parquet(path)
-    with pytest.raises(DataError, match=r"p.parquet: row 2, column 'close': 'oops' is not a "
-                                        r"number"):
+    pd.DataFrame(
+        {"date": pd.to_datetime(["2020-01-02", "2020-01-03"]), "close": ["1.5", "oops"]}
+    ).to_parquet(path)
+    with pytest.raises(
+        DataError,
+        match=r"p.parquet: row 2, column 'close': 'oops' is not a "
+        r"number",
+    ):
         load_file(path)
     dup = tmp_path / "d.parquet"
-    pd.DataFrame({"date": pd.to_datetime(["2020-01-02", "2020-01-02"]),
-                  "close": [1.0, 2.0]}).to_parquet(dup)
+    pd.DataFrame(
+        {"date": pd.to_datetime(["2020-01-02", "2020-01-02"]), "close": [1.0, 2.0]}
+    ).to_parquet(dup)
     with pytest.raises(DataError, match=r"duplicated date 2020-01-02 on rows 1, 2"):
         load_file(dup)
 
 
 def test_utc_offsets_keep_the_local_trading_date(tmp_path: Path) -> None:
     # yfinance CSVs carry the exchange's offset, which changes with daylight saving time.
-    path = _csv(tmp_path, "Date,Close\n2024-03-08 00:00:00-05:00,1\n"
-                          "2024-03-11 00:00:00-04:00,2\n2024-03-12T09:30:00Z,3\n")
+    path = _csv(
+        tmp_path,
+        "Date,Close\n2024-03-08 00:00:00-05:00,1\n"
+        "2024-03-11 00:00:00-04:00,2\n2024-03-12T09:30:00Z,3\n",
+    )
     frame = load_file(path)
-    assert list(frame.index) == [pd.Timestamp("2024-03-08"), pd.Timestamp("2024-03-11"),
-                                 pd.Timestamp("2024-03-12 09:30")]
+    assert list(frame.index) == [
+        pd.Timestamp("2024-03-08"),
+        pd.Timestamp("2024-03-11"),
+        pd.Timestamp("2024-03-12 09:30"),
+    ]
     fixtures = Path(__file__).parent / "fixtures" / "yahoo"
     yahoo = load_file(fixtures / "YHOO_history_1999-12-27_2000-01-07.csv")
     assert yahoo.index[0] == pd.Timestamp("1999-12-27")

@@ -34,6 +34,7 @@ def _yahoo_snapshot() -> pd.DataFrame:
 
 # --- FRED --------------------------------------------------------------------------------------
 
+
 @respx.mock
 def test_fred_csv_parsed_with_holidays_reported() -> None:
     route = respx.get(FRED_URL).mock(return_value=httpx.Response(200, text=_fred_body()))
@@ -50,8 +51,9 @@ def test_fred_csv_parsed_with_holidays_reported() -> None:
 
 @respx.mock
 def test_fred_retries_503() -> None:
-    route = respx.get(FRED_URL).mock(side_effect=[httpx.Response(503),
-                                                  httpx.Response(200, text=_fred_body())])
+    route = respx.get(FRED_URL).mock(
+        side_effect=[httpx.Response(503), httpx.Response(200, text=_fred_body())]
+    )
     assert len(live.fetch_fred("NASDAQCOM")) == 18
     assert route.call_count == 2
 
@@ -59,8 +61,11 @@ def test_fred_retries_503() -> None:
 @respx.mock
 def test_fred_timeout_names_the_series() -> None:
     respx.get(FRED_URL).mock(side_effect=httpx.ReadTimeout("slow"))
-    with pytest.raises(SourceError, match=r"FRED series NASDAQCOM .* failed after 4 attempt\(s\)"
-                                          r": timed out"):
+    with pytest.raises(
+        SourceError,
+        match=r"FRED series NASDAQCOM .* failed after 4 attempt\(s\)"
+        r": timed out",
+    ):
         live.fetch_fred("NASDAQCOM")
 
 
@@ -76,13 +81,15 @@ def test_fred_unknown_series_and_html_page() -> None:
 
 @respx.mock
 def test_fred_malformed_payload() -> None:
-    respx.get(FRED_URL).mock(return_value=httpx.Response(
-        200, text="observation_date,SP500\n2020-01-02,12x\n"))
+    respx.get(FRED_URL).mock(
+        return_value=httpx.Response(200, text="observation_date,SP500\n2020-01-02,12x\n")
+    )
     with pytest.raises(SourceError, match=r"FRED series SP500 is malformed: .*'12x' is not a"):
         live.fetch_fred("SP500")
 
 
 # --- Yahoo (adapter boundary replaced by a stored snapshot) -----------------------------------
+
 
 def test_yahoo_snapshot_becomes_canonical(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[str, str | None, str | None, float]] = []
@@ -118,8 +125,11 @@ def test_yahoo_errors_are_retried_then_reported(monkeypatch: pytest.MonkeyPatch)
         raise TimeoutError("curl: (28) Operation timed out")
 
     monkeypatch.setattr(live, "_yahoo_history", dead)
-    with pytest.raises(SourceError, match=r"Yahoo prices for NVDA failed after 2 attempt\(s\): "
-                                          r"TimeoutError: curl: \(28\)"):
+    with pytest.raises(
+        SourceError,
+        match=r"Yahoo prices for NVDA failed after 2 attempt\(s\): "
+        r"TimeoutError: curl: \(28\)",
+    ):
         live.fetch_yahoo("NVDA", retries=1)
 
 
@@ -131,8 +141,11 @@ def test_yahoo_empty_result(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_yahoo_without_yfinance(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "yfinance", None)  # import yfinance -> ImportError
-    with pytest.raises(SourceError, match=r"needs the optional package yfinance.*"
-                                          r"bubblescope\[sources\]"):
+    with pytest.raises(
+        SourceError,
+        match=r"needs the optional package yfinance.*"
+        r"bubblescope\[sources\]",
+    ):
         live.fetch_yahoo("NVDA")
 
 

@@ -18,8 +18,13 @@ from bubblescope.errors import InputError, StoreError, UnknownSymbolError
 
 
 def _prices(symbol: str, values: list[float], start: str = "2020-01-01") -> pd.DataFrame:
-    return canonical_frame(pd.date_range(start, periods=len(values)), values, symbol=symbol,
-                           source="test", adjusted=False)
+    return canonical_frame(
+        pd.date_range(start, periods=len(values)),
+        values,
+        symbol=symbol,
+        source="test",
+        adjusted=False,
+    )
 
 
 def test_round_trip_keeps_values_dates_and_labels(store_home: Path, shared_data: Path) -> None:
@@ -29,11 +34,13 @@ def test_round_trip_keeps_values_dates_and_labels(store_home: Path, shared_data:
     assert result.rows == 4_965
     assert Path(result.path).parent == store_home / "store" / "prices" / "symbol=YHOO"
     loaded = store.load_prices("yhoo")
-    pd.testing.assert_frame_equal(loaded, original, check_dtype=False, check_index_type=False,
-                                  check_freq=False)
+    pd.testing.assert_frame_equal(
+        loaded, original, check_dtype=False, check_index_type=False, check_freq=False
+    )
     assert loaded["close"].dtype == np.float64
     assert json.loads((store_home / "store" / "SCHEMA_VERSION").read_text()) == {
-        "schema_version": store.SCHEMA_VERSION}
+        "schema_version": store.SCHEMA_VERSION
+    }
 
 
 def test_reimport_writes_nothing(store_home: Path) -> None:
@@ -46,8 +53,9 @@ def test_reimport_writes_nothing(store_home: Path) -> None:
     assert len(store.load_prices("AAA")) == 3
 
 
-def test_newer_vintage_wins_per_date_and_matches_the_combined_file(store_home: Path,
-                                                                   shared_data: Path) -> None:
+def test_newer_vintage_wins_per_date_and_matches_the_combined_file(
+    store_home: Path, shared_data: Path
+) -> None:
     # PROVENANCE.md §4: the combined NASDAQ file takes the older FRED vintage before 2021-04-14
     # and the newer one from then on (they differ on 12 dates, e.g. 2021-05-14). Importing the
     # two vintages in time order must reproduce it exactly.
@@ -81,8 +89,9 @@ def test_query_sees_current_rows(store_home: Path) -> None:
     store.import_frame(_prices("AAA", [1.0, 2.0, 3.0]))
     store.import_frame(_prices("AAA", [9.0], start="2020-01-03"))
     store.import_frame(_prices("BBB", [5.0, 6.0]))
-    result = store.query("SELECT symbol, sum(close) AS s FROM prices GROUP BY symbol "
-                         "ORDER BY symbol")
+    result = store.query(
+        "SELECT symbol, sum(close) AS s FROM prices GROUP BY symbol ORDER BY symbol"
+    )
     assert result["symbol"].tolist() == ["AAA", "BBB"]
     assert result["s"].tolist() == [12.0, 11.0]
     assert store.list_symbols() == ["AAA", "BBB"]
@@ -110,8 +119,11 @@ def test_bad_arguments(store_home: Path) -> None:
 
 
 def test_unknown_symbol_lists_the_store(store_home: Path) -> None:
-    with pytest.raises(UnknownSymbolError, match=r"no prices for 'NVDA' in the store "
-                                                 r"\(store is empty\)"):
+    with pytest.raises(
+        UnknownSymbolError,
+        match=r"no prices for 'NVDA' in the store "
+        r"\(store is empty\)",
+    ):
         store.load_prices("NVDA")
     store.import_frame(_prices("AAA", [1.0]))
     with pytest.raises(UnknownSymbolError, match=r"no prices for 'NVDA' in the store \(AAA\)"):
@@ -124,8 +136,11 @@ def test_corrupt_file_is_named_and_contained(store_home: Path) -> None:
     bad_dir.mkdir(parents=True)
     bad = bad_dir / "part-0000000000000000001-0123456789abcdef.parquet"
     bad.write_bytes(b"PAR1 this is not parquet PAR1")
-    with pytest.raises(StoreError, match=rf"corrupt or foreign file\(s\) in the store: "
-                                         rf"{bad}.*move the named file"):
+    with pytest.raises(
+        StoreError,
+        match=rf"corrupt or foreign file\(s\) in the store: "
+        rf"{bad}.*move the named file",
+    ):
         store.load_prices("BAD")
     with pytest.raises(StoreError, match=rf"{bad}"):
         store.query("SELECT count(*) FROM prices")
@@ -139,8 +154,11 @@ def test_foreign_parquet_is_named(store_home: Path) -> None:
     folder.mkdir(parents=True)
     alien = folder / "part-0000000000000000001-fedcba9876543210.parquet"
     pd.DataFrame({"x": [1, 2]}).to_parquet(alien)
-    with pytest.raises(StoreError, match=r"ALIEN.*foreign file: lacks column\(s\) "
-                                         r"\['date', 'close', '_vintage'\]"):
+    with pytest.raises(
+        StoreError,
+        match=r"ALIEN.*foreign file: lacks column\(s\) "
+        r"\['date', 'close', '_vintage'\]",
+    ):
         store.load_prices("ALIEN")
 
 
@@ -165,9 +183,13 @@ def test_newer_schema_and_broken_schema_file(store_home: Path) -> None:
 
 def test_progress_reports_rows(store_home: Path) -> None:
     seen: list[tuple[int, int]] = []
-    frame = canonical_frame(pd.date_range("2020-01-01", periods=250_000, freq="min"),
-                            np.linspace(1.0, 2.0, 250_000), symbol="AAA", source="test",
-                            adjusted=False)
+    frame = canonical_frame(
+        pd.date_range("2020-01-01", periods=250_000, freq="min"),
+        np.linspace(1.0, 2.0, 250_000),
+        symbol="AAA",
+        source="test",
+        adjusted=False,
+    )
     store.import_frame(frame, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(100_000, 250_000), (200_000, 250_000), (250_000, 250_000)]
 
@@ -175,13 +197,15 @@ def test_progress_reports_rows(store_home: Path) -> None:
 def test_fundamentals_round_trip_through_the_store(store_home: Path, shared_data: Path) -> None:
     from bubblescope.data.sec import annual_series, parse_companyfacts
 
-    facts = parse_companyfacts(shared_data / "sec_xbrl" / "MSFT_companyfacts_CIK0000789019.json.gz",
-                               ticker="MSFT")
+    facts = parse_companyfacts(
+        shared_data / "sec_xbrl" / "MSFT_companyfacts_CIK0000789019.json.gz", ticker="MSFT"
+    )
     store.import_frame(facts, "fundamentals")
     back = store.load_dataset("fundamentals", "MSFT")
     assert len(back) == len(facts)
-    pd.testing.assert_frame_equal(annual_series(back, "capex"), annual_series(facts, "capex"),
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        annual_series(back, "capex"), annual_series(facts, "capex"), check_dtype=False
+    )
 
 
 def test_old_orphans_are_cleaned_young_ones_kept(store_home: Path) -> None:
@@ -198,7 +222,10 @@ def test_old_orphans_are_cleaned_young_ones_kept(store_home: Path) -> None:
 
 
 def test_unstorable_values_are_an_input_error(store_home: Path) -> None:
-    with pytest.raises(InputError, match=r"cannot store runs/psy: a column holds values Parquet "
-                                         r"cannot represent"):
+    with pytest.raises(
+        InputError,
+        match=r"cannot store runs/psy: a column holds values Parquet "
+        r"cannot represent",
+    ):
         store.import_frame(pd.DataFrame({"cfg": [{"a": 1}, [1, 2]]}), "runs", symbol="psy")
     assert store.list_symbols("runs") == []

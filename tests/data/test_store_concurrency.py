@@ -51,15 +51,24 @@ STREAM_WRITER = textwrap.dedent("""
 
 
 def _good_prices() -> pd.DataFrame:
-    return canonical_frame(pd.date_range("2020-01-01", periods=3), [1.0, 2.0, 3.0],
-                           symbol="GOOD", source="test", adjusted=False)
+    return canonical_frame(
+        pd.date_range("2020-01-01", periods=3),
+        [1.0, 2.0, 3.0],
+        symbol="GOOD",
+        source="test",
+        adjusted=False,
+    )
 
 
 def test_killed_import_leaves_the_store_intact(store_home: Path) -> None:
     store.import_frame(_good_prices())
     tmp_dir = store_home / "store" / ".tmp"
-    child = subprocess.Popen([sys.executable, "-c", BIG_WRITER], env=os.environ.copy(),
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child = subprocess.Popen(
+        [sys.executable, "-c", BIG_WRITER],
+        env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 120
         while not any(tmp_dir.glob("prices-BIG-*.parquet")):
@@ -76,7 +85,8 @@ def test_killed_import_leaves_the_store_intact(store_home: Path) -> None:
     # The write was really interrupted: its temporary file is still there, never renamed.
     assert list(tmp_dir.glob("prices-BIG-*.parquet"))
     assert not (store_home / "store" / "prices" / "symbol=BIG").exists() or not any(
-        (store_home / "store" / "prices" / "symbol=BIG").glob("*.parquet"))
+        (store_home / "store" / "prices" / "symbol=BIG").glob("*.parquet")
+    )
     # The store is intact and readable; the orphan is invisible to readers.
     assert store.list_symbols() == ["GOOD"]
     assert store.load_prices("GOOD")["close"].tolist() == [1.0, 2.0, 3.0]
@@ -92,8 +102,11 @@ def test_killed_import_leaves_the_store_intact(store_home: Path) -> None:
 
 def test_reader_process_queries_while_a_writer_imports(store_home: Path) -> None:
     n_imports = 12
-    writer = subprocess.Popen([sys.executable, "-c", STREAM_WRITER, str(n_imports)],
-                              env=os.environ.copy(), stderr=subprocess.PIPE)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", STREAM_WRITER, str(n_imports)],
+        env=os.environ.copy(),
+        stderr=subprocess.PIPE,
+    )
     seen: list[float] = []
     reads = 0
     try:

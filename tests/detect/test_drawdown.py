@@ -98,8 +98,13 @@ def test_monotone_series_has_no_episode() -> None:
         ([1.0, np.nan, 2.0], {}, "NaN"),
         ([1.0, -2.0, 3.0], {}, "non-positive"),
         ([1.0], {}, "too short"),
-        (pd.Series([1.0, 2.0, 3.0], index=pd.to_datetime(["2020-01-03", "2020-01-01",
-                                                         "2020-01-02"])), {}, "not sorted"),
+        (
+            pd.Series(
+                [1.0, 2.0, 3.0], index=pd.to_datetime(["2020-01-03", "2020-01-01", "2020-01-02"])
+            ),
+            {},
+            "not sorted",
+        ),
         ([1.0, 2.0], {"top": 0}, "top must be a positive integer"),
     ],
 )

@@ -50,23 +50,34 @@ def s10_stylised(dotcom: pd.Series) -> LPPLSFit:
 
 # --- exact cases -------------------------------------------------------------------------
 
+
 def test_t8_formula_value_from_lppls_tests() -> None:
     # lppls tests/test_lppls.py: lppls(0, tc, m, w, a, b, c1, c2) = 1762.3196588471408
-    value = lppls_formula(0.0, 1300.2412888852296, 0.6087189222292106, 6.344318139503496,
-                          3034.166016949172, -16.041970137173486, 0.21878280136703082,
-                          -0.14789336333436504)
+    value = lppls_formula(
+        0.0,
+        1300.2412888852296,
+        0.6087189222292106,
+        6.344318139503496,
+        3034.166016949172,
+        -16.041970137173486,
+        0.21878280136703082,
+        -0.14789336333436504,
+    )
     assert value[0] == pytest.approx(1762.3196588471408, rel=1e-6)
 
 
 def test_t9_oscillations_formula_variants() -> None:
     # lppls tests: get_oscillations(2π, 200, 0, 100) = ln 2
-    assert float(oscillations(2 * np.pi, 200.0, 0.0, 100.0)) == pytest.approx(math.log(2),
-                                                                               abs=1e-12)
+    assert float(oscillations(2 * np.pi, 200.0, 0.0, 100.0)) == pytest.approx(
+        math.log(2), abs=1e-12
+    )
     # Shu & Zhu half-periods count twice as many; the printed Sornette (2015) form uses t2 − t1
     assert float(oscillations(2 * np.pi, 200.0, 0.0, 100.0, "half_periods")) == pytest.approx(
-        2 * math.log(2), abs=1e-12)
-    assert float(oscillations(2 * np.pi, 200.0, 0.0, 100.0, "sornette2015_printed")) == \
-        pytest.approx(np.pi * math.log(2), abs=1e-12)
+        2 * math.log(2), abs=1e-12
+    )
+    assert float(
+        oscillations(2 * np.pi, 200.0, 0.0, 100.0, "sornette2015_printed")
+    ) == pytest.approx(np.pi * math.log(2), abs=1e-12)
     with pytest.raises(InputError, match="unknown oscillation formula"):
         oscillations(1.0, 2.0, 0.0, 1.0, "nope")  # type: ignore[arg-type]
 
@@ -88,8 +99,9 @@ def test_profiled_ssr_matches_independent_lstsq() -> None:
     for tc, m, w in [(330.0, 0.3, 6.0), (300.5, 1.5, 20.0), (250.2, 0.05, 2.0)]:
         d = np.abs(tc - t)
         f = d**m
-        x = np.column_stack([np.ones_like(t), f, f * np.cos(w * np.log(d)),
-                             f * np.sin(w * np.log(d))])
+        x = np.column_stack(
+            [np.ones_like(t), f, f * np.cos(w * np.log(d)), f * np.sin(w * np.log(d))]
+        )
         resid = y - x @ np.linalg.lstsq(x, y, rcond=None)[0]
         assert K.profiled_ssr(t, y, tc, m, w) == pytest.approx(float(resid @ resid), rel=1e-8)
 
@@ -99,22 +111,28 @@ def test_grid_shared_sums_equal_direct_ssr_per_window() -> None:
     rng = np.random.default_rng(4)
     y = np.cumsum(rng.normal(0, 0.01, 200)) + 3.0
     starts = np.array([0, 40, 100], dtype=np.int64)
-    ssr, par = K.grid_nested(y, starts, np.array([7.5]), np.array([0.5]), np.array([9.0]),
-                             0.2, 0.2, 1)
+    ssr, par = K.grid_nested(
+        y, starts, np.array([7.5]), np.array([0.5]), np.array([9.0]), 0.2, 0.2, 1
+    )
     t = np.arange(200.0)
     for k, s in enumerate(starts):
         assert par[k, 0, 0] == 7.5
-        assert ssr[k, 0] == pytest.approx(K.profiled_ssr(t[s:], y[s:], 199 + 7.5, 0.5, 9.0),
-                                          rel=1e-8)
+        assert ssr[k, 0] == pytest.approx(
+            K.profiled_ssr(t[s:], y[s:], 199 + 7.5, 0.5, 9.0), rel=1e-8
+        )
 
 
 # --- synthetic recovery ------------------------------------------------------------------
 
+
 @settings(max_examples=12, deadline=None)
-@given(seed=st.integers(0, 2**31), tc_after=st.floats(15, 60), m=st.floats(0.3, 0.8),
-       omega=st.floats(6.0, 12.0))
-def test_synthetic_lppls_tc_recovered(seed: int, tc_after: float, m: float,
-                                      omega: float) -> None:
+@given(
+    seed=st.integers(0, 2**31),
+    tc_after=st.floats(15, 60),
+    m=st.floats(0.3, 0.8),
+    omega=st.floats(6.0, 12.0),
+)
+def test_synthetic_lppls_tc_recovered(seed: int, tc_after: float, m: float, omega: float) -> None:
     # 400 days, 1% daily log noise, B scaled so the power law moves the log price by ~0.8:
     # tc is recovered within max(5, 0.25·(tc − t2)) trading days; the further tc lies beyond
     # the data the flatter the SSR in tc (a 200-draw scan of this set-up peaked at 10.2 days
@@ -133,6 +151,7 @@ def test_synthetic_lppls_tc_recovered(seed: int, tc_after: float, m: float,
 
 # --- S10: the dot-com window ---------------------------------------------------------------
 
+
 def test_s10_stylised_bounds(s10_stylised: LPPLSFit) -> None:
     fit = s10_stylised
     # detection-methods.md S10: tc = t2 + 49.7 trading days, m 0.195, ω 7.33
@@ -149,10 +168,13 @@ def test_s10_stylised_bounds(s10_stylised: LPPLSFit) -> None:
 def test_s10_ssr_no_worse_than_lppls(s10_stylised: LPPLSFit) -> None:
     ref = json.loads((RESULTS / "lppls_nasdaq_s10.json").read_text())
     space = s10_stylised.space
-    inside = [f for f in ref["fits"]
-              if space.m[0] <= f["m"] <= space.m[1]
-              and space.omega[0] <= f["omega"] <= space.omega[1]
-              and abs(f["tc"] - 749) <= 0.2 * 749]
+    inside = [
+        f
+        for f in ref["fits"]
+        if space.m[0] <= f["m"] <= space.m[1]
+        and space.omega[0] <= f["omega"] <= space.omega[1]
+        and abs(f["tc"] - 749) <= 0.2 * 749
+    ]
     assert inside, "the reference should hold at least one in-bounds lppls solution"
     # polishing stops at a 1e-9 relative SSR change, hence the 1e-8 slack
     assert s10_stylised.ssr <= min(f["ssr"] for f in inside) * (1 + 1e-8)
@@ -171,8 +193,10 @@ def test_s10_wide_space_boundary_flagged_and_rejected(dotcom: pd.Series) -> None
 
 
 def test_s10_on_fred_close(shared_data: Path) -> None:
-    df = pd.read_csv(shared_data / "fred" / "NASDAQCOM_1971-2025_iandonaldson.csv",
-                     parse_dates=["observation_date"]).dropna()
+    df = pd.read_csv(
+        shared_data / "fred" / "NASDAQCOM_1971-2025_iandonaldson.csv",
+        parse_dates=["observation_date"],
+    ).dropna()
     s = df.set_index("observation_date")["NASDAQCOM"]
     fit = lppls_fit(s, t2="2000-03-10", window=750, space=SearchSpace.stylised(), rng=0)
     assert isinstance(fit, LPPLSFit)
@@ -193,6 +217,7 @@ def test_s10_live_lppls_peer(dotcom: pd.Series, s10_stylised: LPPLSFit) -> None:
 
 
 # --- result object and input errors ---------------------------------------------------------
+
 
 def test_fit_result_views(s10_stylised: LPPLSFit, dotcom: pd.Series) -> None:
     fit = s10_stylised

@@ -28,16 +28,21 @@ def bubble_csv(tmp_path: Path) -> Path:
     t = np.arange(float(n))
     logp = lppls_formula(t, n - 1 + 12.0, 0.5, 12.0, 6.0, -0.04, 0.0015, -0.001)
     noise = 0.008 * np.random.default_rng(11).standard_normal(n)
-    frame = pd.DataFrame({"Date": pd.bdate_range("2010-01-04", periods=n).strftime("%Y-%m-%d"),
-                          "Close": np.exp(logp + noise)})
+    frame = pd.DataFrame(
+        {
+            "Date": pd.bdate_range("2010-01-04", periods=n).strftime("%Y-%m-%d"),
+            "Close": np.exp(logp + noise),
+        }
+    )
     path = tmp_path / "bubble.csv"
     frame.to_csv(path, index=False)
     return path
 
 
 def test_fit_json(app: typer.Typer, bubble_csv: Path) -> None:
-    out = CliRunner().invoke(app, ["lppls", "fit", str(bubble_csv), "--window", "250",
-                                   "--space", "stylised", "--json"])
+    out = CliRunner().invoke(
+        app, ["lppls", "fit", str(bubble_csv), "--window", "250", "--space", "stylised", "--json"]
+    )
     assert out.exit_code == 0, out.output
     d = json.loads(out.output)
     # the series was generated with tc = t2 + 12 trading days, m = 0.5, ω = 12
@@ -47,8 +52,9 @@ def test_fit_json(app: typer.Typer, bubble_csv: Path) -> None:
 
 
 def test_fit_human_and_errors(app: typer.Typer, bubble_csv: Path) -> None:
-    out = CliRunner().invoke(app, ["lppls", "fit", str(bubble_csv), "--end", "2010-06-30",
-                                   "--start", "2010-01-04"])
+    out = CliRunner().invoke(
+        app, ["lppls", "fit", str(bubble_csv), "--end", "2010-06-30", "--start", "2010-01-04"]
+    )
     assert out.exit_code == 0, out.output
     assert "tc      = t2" in out.output
     bad = CliRunner().invoke(app, ["lppls", "fit", str(bubble_csv), "--space", "weird"])
@@ -60,8 +66,19 @@ def test_fit_human_and_errors(app: typer.Typer, bubble_csv: Path) -> None:
 
 
 def test_confidence_json_range(app: typer.Typer, bubble_csv: Path) -> None:
-    out = CliRunner().invoke(app, ["lppls", "confidence", str(bubble_csv), "--windows",
-                                   "200:125:25", "--start", "2011-03-07", "--json"])
+    out = CliRunner().invoke(
+        app,
+        [
+            "lppls",
+            "confidence",
+            str(bubble_csv),
+            "--windows",
+            "200:125:25",
+            "--start",
+            "2011-03-07",
+            "--json",
+        ],
+    )
     assert out.exit_code == 0, out.output
     d = json.loads(out.output)
     assert d["windows"]["n_windows"] == 4

@@ -34,8 +34,14 @@ def test_fco_window_set_and_filters_follow_table_1() -> None:
     assert ws.lengths[-1] == 125
     assert WindowSet.parse("750:125:5") == ws
     f1, f2 = LPPLSFilter.fco_confidence(), LPPLSFilter.fco_trust()
-    assert (f1.m, f1.omega, f1.tc, f1.min_oscillations, f1.min_damping,
-            f1.max_relative_error) == ((0.01, 1.2), (2.0, 25.0), (-0.05, 0.1), 2.5, 0.8, 0.05)
+    assert (f1.m, f1.omega, f1.tc, f1.min_oscillations, f1.min_damping, f1.max_relative_error) == (
+        (0.01, 1.2),
+        (2.0, 25.0),
+        (-0.05, 0.1),
+        2.5,
+        0.8,
+        0.05,
+    )
     assert (f2.m, f2.min_damping, f2.max_relative_error) == ((0.01, 0.99), 1.0, 0.2)
     with pytest.raises(InputError, match="cannot read window set"):
         WindowSet.parse("750-125")
@@ -82,16 +88,24 @@ def _synthetic_bubble() -> pd.Series:
 
 def test_trust_reproducible_and_serial_equals_parallel() -> None:
     prices = _synthetic_bubble()
-    kw = {"dates": [prices.index[-30], prices.index[-1]], "windows": WindowSet(200, 125, 25),
-          "trust": True, "n_synthetic": 12, "rng": 5}
+    kw = {
+        "dates": [prices.index[-30], prices.index[-1]],
+        "windows": WindowSet(200, 125, 25),
+        "trust": True,
+        "n_synthetic": 12,
+        "rng": 5,
+    }
     serial = lppls_confidence(prices, **kw).to_frame()
     again = lppls_confidence(prices, **kw).to_frame()
     parallel = lppls_confidence(prices, n_jobs=2, **kw).to_frame()
     pd.testing.assert_frame_equal(serial, again)
     pd.testing.assert_frame_equal(serial, parallel)
     assert serial[["trust_pos", "trust_neg"]].notna().all().all()
-    assert ((serial[["trust_pos", "trust_neg"]] >= 0) & (serial[["trust_pos", "trust_neg"]] <= 1)
-            ).all().all()
+    assert (
+        ((serial[["trust_pos", "trust_neg"]] >= 0) & (serial[["trust_pos", "trust_neg"]] <= 1))
+        .all()
+        .all()
+    )
     # a clean synthetic positive bubble (tc = t2 + 12, m 0.5, ω 12, damping 1.4, 5 oscillations
     # over the longest window): every window qualifies with B < 0 at the last date
     assert serial["confidence_pos"].iloc[-1] == 1.0
@@ -105,8 +119,13 @@ def test_indicator_input_errors() -> None:
     with pytest.raises(InputError, match="too short"):
         lppls_confidence(prices)  # 320 observations < 750
     with pytest.raises(InputError, match="n_synthetic"):
-        lppls_confidence(prices, dates=[prices.index[-1]], windows=WindowSet(200, 100, 25),
-                         trust=True, n_synthetic=0)
+        lppls_confidence(
+            prices,
+            dates=[prices.index[-1]],
+            windows=WindowSet(200, 100, 25),
+            trust=True,
+            n_synthetic=0,
+        )
     bad = prices.copy()
     bad.iloc[5] = 0.0
     with pytest.raises(InputError, match="non-positive"):

@@ -166,8 +166,9 @@ def test_property_equals_pyexuber(
 def test_panel_matches_pyexuber_panel() -> None:
     exuber = pytest.importorskip("exuber")
     y = np.cumsum(np.random.default_rng(4).standard_normal((150, 3)), axis=0)
-    frame = pd.DataFrame(y, columns=["a", "b", "c"],
-                         index=pd.date_range("2000-01-31", periods=150, freq="ME"))
+    frame = pd.DataFrame(
+        y, columns=["a", "b", "c"], index=pd.date_range("2000-01-31", periods=150, freq="ME")
+    )
     res = psy(frame, window="exuber", cv=None)
     assert isinstance(res, PSYPanelResult)
     ref = exuber.radf(y, minw=res.results["a"].window.rows)

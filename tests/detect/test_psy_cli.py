@@ -33,8 +33,20 @@ def test_psy_command_json_on_csv_file(tmp_path: Path, store_home: Path) -> None:
         path, index=False
     )
     out = CliRunner().invoke(
-        _app(), ["psy", str(path), "--window", "27", "--cv", "mc", "--reps", "100", "--seed", "1",
-                 "--json"]
+        _app(),
+        [
+            "psy",
+            str(path),
+            "--window",
+            "27",
+            "--cv",
+            "mc",
+            "--reps",
+            "100",
+            "--seed",
+            "1",
+            "--json",
+        ],
     )
     assert out.exit_code == 0, out.output
     payload = json.loads(out.output)
@@ -46,8 +58,22 @@ def test_psy_command_json_on_csv_file(tmp_path: Path, store_home: Path) -> None:
 
 def test_psy_command_human_output_and_errors(tmp_path: Path, store_home: Path) -> None:
     runner = CliRunner()
-    out = runner.invoke(_app(), ["psy", "sp500", "--start", "1999-01-01", "--end", "1999-12-31",
-                                 "--log", "--reps", "50", "--cv", "wild"])
+    out = runner.invoke(
+        _app(),
+        [
+            "psy",
+            "sp500",
+            "--start",
+            "1999-01-01",
+            "--end",
+            "1999-12-31",
+            "--log",
+            "--reps",
+            "50",
+            "--cv",
+            "wild",
+        ],
+    )
     assert out.exit_code == 0, out.output
     assert "GSADF" in out.output
     assert "wild bootstrap" in out.output

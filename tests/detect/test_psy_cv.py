@@ -21,8 +21,13 @@ from bubblescope.detect.critical_values import (
 from bubblescope.detect.psy import PSYResult, psy
 
 # S1/S2: PSY (2015) Table 1 95% (via Fantazzini's replication code), PSY window = r0 T points.
-PSY_TABLE1 = {100: (19, 1.30, 2.00), 200: (27, 1.40, 2.08), 400: (40, 1.49, 2.20),
-              800: (58, 1.53, 2.34), 1600: (88, 1.57, 2.41)}
+PSY_TABLE1 = {
+    100: (19, 1.30, 2.00),
+    200: (27, 1.40, 2.08),
+    400: (40, 1.49, 2.20),
+    800: (58, 1.53, 2.34),
+    1600: (88, 1.57, 2.41),
+}
 
 
 def _mc(T: int, points: int, reps: int, seed: int, **kw: object) -> object:
@@ -49,8 +54,10 @@ def test_S1_S2_psy_table1_large_T(T: int) -> None:
 
 
 # S3: exuber's shipped radf_crit (2,000 reps, seed 123, exuber convention, no drift, lag 0).
-EXUBER_CRIT = {100: (19, (1.710, 1.974, 2.571), (0.988, 1.295, 1.916)),
-               200: (27, (1.875, 2.114, 2.611), (1.093, 1.388, 1.950))}
+EXUBER_CRIT = {
+    100: (19, (1.710, 1.974, 2.571), (0.988, 1.295, 1.916)),
+    200: (27, (1.875, 2.114, 2.611), (1.093, 1.388, 1.950)),
+}
 
 
 @pytest.mark.parametrize("T", [100, 200])

@@ -121,8 +121,14 @@ def test_S8_sp500_episodes(shared_data: Path) -> None:
         hi = pd.Timestamp(b) - pd.DateOffset(months=2)
         return bool(flagged.loc[lo:hi].all()) if lo <= hi else bool(flagged.loc[a:b].any())
 
-    for a, b in [("1879-09", "1880-04"), ("1917-10", "1918-01"), ("1929-01", "1929-04"),
-                 ("1987-06", "1987-10"), ("1997-05", "2001-03"), ("2008-10", "2009-04")]:
+    for a, b in [
+        ("1879-09", "1880-04"),
+        ("1917-10", "1918-01"),
+        ("1929-01", "1929-04"),
+        ("1987-06", "1987-10"),
+        ("1997-05", "2001-03"),
+        ("2008-10", "2009-04"),
+    ]:
         assert covered(a, b), (a, b)
     gated = psy(s, window=36, cv=cv, stamping="pointwise", rule="exuber", min_duration=7)
     assert isinstance(gated, PSYResult)

@@ -14,8 +14,15 @@ from bubblescope.detect.critical_values import MonteCarloCV, ResponseSurfaceCV
 from bubblescope.detect.psy import PSYResult, psy
 from bubblescope.errors import InputError
 
-TABLE = (Path(__file__).resolve().parents[2] / "src" / "bubblescope" / "detect"
-         / "critical_values" / "simulation" / "psy_quantiles.csv")
+TABLE = (
+    Path(__file__).resolve().parents[2]
+    / "src"
+    / "bubblescope"
+    / "detect"
+    / "critical_values"
+    / "simulation"
+    / "psy_quantiles.csv"
+)
 
 
 def _rs(T: int, lag: int = 0, convention: str = "psy") -> object:
@@ -42,9 +49,16 @@ def test_surface_reproduces_the_simulated_grid() -> None:
     assert np.max(np.abs(tail)) < 0.3
 
 
-@pytest.mark.parametrize(("T", "sadf95", "gsadf95"), [(100, 1.30, 2.00), (200, 1.40, 2.08),
-                                                      (400, 1.49, 2.20), (800, 1.53, 2.34),
-                                                      (1600, 1.57, 2.41)])
+@pytest.mark.parametrize(
+    ("T", "sadf95", "gsadf95"),
+    [
+        (100, 1.30, 2.00),
+        (200, 1.40, 2.08),
+        (400, 1.49, 2.20),
+        (800, 1.53, 2.34),
+        (1600, 1.57, 2.41),
+    ],
+)
 def test_surface_matches_psy_table1(T: int, sadf95: float, gsadf95: float) -> None:
     cv = _rs(T)
     assert cv.gsadf[1] == pytest.approx(gsadf95, abs=0.06)  # type: ignore[attr-defined]
@@ -55,7 +69,8 @@ def test_surface_off_grid_agrees_with_fresh_monte_carlo() -> None:
     # T = 300 is not on the grid; an independent 3,000-rep MC (other seeds) has s.e. ~0.025.
     T = 300
     mc = MonteCarloCV(reps=3000, rng=424242, cache=False).compute(
-        np.zeros(T), minw=psy_min_window(T) - 1, lag=0)
+        np.zeros(T), minw=psy_min_window(T) - 1, lag=0
+    )
     cv = _rs(T)
     np.testing.assert_allclose(cv.gsadf[:2], mc.gsadf[:2], atol=0.08)  # type: ignore[attr-defined]
     np.testing.assert_allclose(cv.sadf[:2], mc.sadf[:2], atol=0.08)  # type: ignore[attr-defined]

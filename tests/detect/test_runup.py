@@ -153,8 +153,14 @@ def test_characteristics_by_construction() -> None:
     asset = _path([1.0] * 30)
     idx = asset.index
     firms = pd.Series(np.linspace(10, 40, len(idx)), index=idx)
-    res = runup(asset, _flat_market(asset), prior_window=None, n_firms=firms, min_firms=5,
-                turnover=pd.Series(np.arange(len(idx), dtype=float), index=idx))
+    res = runup(
+        asset,
+        _flat_market(asset),
+        prior_window=None,
+        n_firms=firms,
+        min_firms=5,
+        turnover=pd.Series(np.arange(len(idx), dtype=float), index=idx),
+    )
     ep = res.episodes.iloc[0]
     t = 35
     assert ep.firm_growth == pytest.approx(firms.iloc[t] / firms.iloc[t - 24] - 1)
@@ -164,8 +170,12 @@ def test_characteristics_by_construction() -> None:
     assert ep.volatility == pytest.approx(0.0, abs=1e-12)
     assert ep.acceleration == pytest.approx(G**24 - G**12, rel=1e-12)
     # too few firms -> no flag
-    assert runup(asset, _flat_market(asset), prior_window=None, n_firms=firms,
-                 min_firms=100).n_episodes == 0
+    assert (
+        runup(
+            asset, _flat_market(asset), prior_window=None, n_firms=firms, min_firms=100
+        ).n_episodes
+        == 0
+    )
 
 
 def test_result_api() -> None:
@@ -218,8 +228,10 @@ def test_bad_series() -> None:
     with pytest.raises(InputError, match="does not cover"):
         runup(asset, _flat_market(asset).iloc[5:])
     with pytest.raises(InputError, match="-100%"):
-        runup(pd.Series([0.1] * 30 + [-1.0], index=pd.date_range("2000", periods=31,
-                                                                   freq="ME")), kind="return")
+        runup(
+            pd.Series([0.1] * 30 + [-1.0], index=pd.date_range("2000", periods=31, freq="ME")),
+            kind="return",
+        )
 
 
 # -- the logit and the shipped model ----------------------------------------------------------
@@ -255,8 +267,9 @@ def test_crash_probability_shape_and_errors() -> None:
         crash_probability(float("nan"))
     with pytest.raises(InputError, match="unknown sample"):
         crash_probability(1.0, sample="1900-2000")  # type: ignore[arg-type]
-    full = crash_probability(1.0, volatility=0.3, volatility_change=0.0, acceleration=0.5,
-                             firm_growth=0.1)
+    full = crash_probability(
+        1.0, volatility=0.3, volatility_change=0.0, acceleration=0.5, firm_growth=0.1
+    )
     assert 0.0 < full < 1.0
 
 

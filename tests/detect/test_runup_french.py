@@ -31,13 +31,13 @@ def french(shared_data: Path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def episodes(french):  # type: ignore[no-untyped-def]
-    return {thr: label_episodes(french, thr, "1928-01-01", "2014-03-31")
-            for thr in (0.5, 1.0, 1.5)}
+    return {thr: label_episodes(french, thr, "1928-01-01", "2014-03-31") for thr in (0.5, 1.0, 1.5)}
 
 
 def test_market_proxy_tracks_fama_french_market(french, shared_data: Path) -> None:  # type: ignore[no-untyped-def]
-    ff = pd.read_csv(shared_data / "ken_french/ff5_factors_daily_1963-2025.csv",
-                     parse_dates=["date"])
+    ff = pd.read_csv(
+        shared_data / "ken_french/ff5_factors_daily_1963-2025.csv", parse_dates=["date"]
+    )
     gross = (1.0 + ff["MKT_RF"] + ff["RF"]).groupby(ff["date"].dt.to_period("M")).prod()
     ffm = pd.Series(gross.to_numpy() - 1.0, index=gross.index.to_timestamp(how="end").normalize())
     both = pd.concat([french.market, ffm], axis=1, join="inner").dropna()

@@ -120,8 +120,13 @@ def _lp_clearing(liab: np.ndarray, e: np.ndarray) -> np.ndarray:
     pbar = liab.sum(axis=1)
     rel = np.divide(liab, pbar[:, None], out=np.zeros_like(liab), where=pbar[:, None] > 0)
     n = len(e)
-    res = linprog(-np.ones(n), A_ub=np.eye(n) - rel.T, b_ub=e,
-                  bounds=list(zip(np.zeros(n), pbar, strict=True)), method="highs")
+    res = linprog(
+        -np.ones(n),
+        A_ub=np.eye(n) - rel.T,
+        b_ub=e,
+        bounds=list(zip(np.zeros(n), pbar, strict=True)),
+        method="highs",
+    )
     assert res.status == 0
     return np.asarray(res.x)
 
@@ -147,7 +152,8 @@ def test_en_matches_linear_programme(seed: int) -> None:
 # ---------------------------------------------------------------------------------------------
 
 networks = st.integers(0, 2**31 - 1).flatmap(
-    lambda seed: st.tuples(st.just(seed), st.integers(2, 8), st.floats(0.2, 1.0)))
+    lambda seed: st.tuples(st.just(seed), st.integers(2, 8), st.floats(0.2, 1.0))
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -187,8 +193,7 @@ def test_rv_greatest_below_en(net: tuple[int, int, float], alpha: float, beta: f
 
 @settings(max_examples=40, deadline=None)
 @given(networks, st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.floats(0.0, 1.0))
-def test_monotone_in_shock(net: tuple[int, int, float], f1: float, f2: float,
-                           cut: float) -> None:
+def test_monotone_in_shock(net: tuple[int, int, float], f1: float, f2: float, cut: float) -> None:
     # A harsher payment shock (smaller cap) or less outside money never raises any payment.
     liab, e = _random_network(*net)
     pbar = liab.sum(axis=1)

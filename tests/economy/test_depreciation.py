@@ -41,9 +41,12 @@ def test_disclosed_effects_within_25_percent(shared_data, entity: str) -> None:
 def test_disclosed_published_values(shared_data) -> None:
     # MSFT FY2023 +$3.7B (DEP-06); Alphabet -$3.9B / +$3.0B (DEP-07);
     # Meta 2025 -$2.9B (DEP-09); Amazon 2025 -$0.7B (DEP-08)
-    expected = {"MSFT": {"operating_income": 3.7},
-                "GOOGL": {"depreciation": -3.9, "net_income": 3.0},
-                "META": {"depreciation": -2.9}, "AMZN": {"operating_income": -0.7}}
+    expected = {
+        "MSFT": {"operating_income": 3.7},
+        "GOOGL": {"depreciation": -3.9, "net_income": 3.0},
+        "META": {"depreciation": -2.9},
+        "AMZN": {"operating_income": -0.7},
+    }
     for entity, items in expected.items():
         res = disclosed_case(entity, shared_data / "sec_xbrl")
         got = res.comparison()["items"]
@@ -99,17 +102,24 @@ def test_shortening_below_age_charges_remaining_book_value_at_once() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(cost=st.floats(1.0, 1e3), short=st.floats(1.0, 6.0), extra=st.floats(0.25, 6.0),
-       half=st.booleans())
-def test_longer_life_lower_now_higher_later(cost: float, short: float, extra: float,
-                                           half: bool) -> None:
+@given(
+    cost=st.floats(1.0, 1e3),
+    short=st.floats(1.0, 6.0),
+    extra=st.floats(0.25, 6.0),
+    half=st.booleans(),
+)
+def test_longer_life_lower_now_higher_later(
+    cost: float, short: float, extra: float, half: bool
+) -> None:
     long = short + extra
     years = list(range(2020, 2040))
     conv = "half-year" if half else "full-year"
-    d_short = depreciation_matrix(np.array([cost]), [2020], years, LifePolicy.constant(short),
-                                  conv)[0]
-    d_long = depreciation_matrix(np.array([cost]), [2020], years, LifePolicy.constant(long),
-                                 conv)[0]
+    d_short = depreciation_matrix(
+        np.array([cost]), [2020], years, LifePolicy.constant(short), conv
+    )[0]
+    d_long = depreciation_matrix(np.array([cost]), [2020], years, LifePolicy.constant(long), conv)[
+        0
+    ]
     assert d_long[0] < d_short[0]  # lower now
     # slower throughout: cumulative depreciation never runs ahead of the shorter life's
     assert (np.cumsum(d_long) <= np.cumsum(d_short) + 1e-9 * cost).all()
@@ -118,14 +128,20 @@ def test_longer_life_lower_now_higher_later(cost: float, short: float, extra: fl
 
 
 @settings(max_examples=60, deadline=None)
-@given(cost=st.floats(0.5, 1e3), lives=st.lists(st.floats(0.5, 8.0), min_size=1, max_size=4),
-       gaps=st.lists(st.floats(0.1, 3.0), min_size=3, max_size=3), half=st.booleans())
-def test_total_depreciation_equals_cost(cost: float, lives: list[float], gaps: list[float],
-                                        half: bool) -> None:
+@given(
+    cost=st.floats(0.5, 1e3),
+    lives=st.lists(st.floats(0.5, 8.0), min_size=1, max_size=4),
+    gaps=st.lists(st.floats(0.1, 3.0), min_size=3, max_size=3),
+    half=st.booleans(),
+)
+def test_total_depreciation_equals_cost(
+    cost: float, lives: list[float], gaps: list[float], half: bool
+) -> None:
     times = [-math.inf, *np.cumsum([2019.0 + gaps[0], *gaps[1:]])[: len(lives) - 1]]
     policy = LifePolicy(tuple(zip(times, lives, strict=False)))
-    d = depreciation_matrix(np.array([cost]), [2019], range(2019, 2045), policy,
-                            "half-year" if half else "full-year")
+    d = depreciation_matrix(
+        np.array([cost]), [2019], range(2019, 2045), policy, "half-year" if half else "full-year"
+    )
     assert d.sum() == pytest.approx(cost, rel=1e-12)
     assert (d >= -1e-12).all()
 
@@ -133,11 +149,18 @@ def test_total_depreciation_equals_cost(cost: float, lives: list[float], gaps: l
 def test_restatement_aggregates_entities() -> None:
     a = CapexVintages("A", (2020, 2021), (10.0, 20.0))
     b = CapexVintages("B", (2021,), (30.0,))
-    res = restatement([a, b], assumption("share", 0.5, "1", "t"), LifePolicy.constant(6),
-                      LifePolicy.constant(3), list(range(2020, 2026)), TAX)
+    res = restatement(
+        [a, b],
+        assumption("share", 0.5, "1", "t"),
+        LifePolicy.constant(6),
+        LifePolicy.constant(3),
+        list(range(2020, 2026)),
+        TAX,
+    )
     frame = res.to_frame()
-    np.testing.assert_allclose(frame.loc["all", "understated_usd_bn"].to_numpy(),
-                               res.understated.sum(axis=0))
+    np.testing.assert_allclose(
+        frame.loc["all", "understated_usd_bn"].to_numpy(), res.understated.sum(axis=0)
+    )
     assert res.understated.sum() == pytest.approx(0.0, abs=1e-9) or res.total() > 0
     d = res.to_dict()
     assert d["understated_total_usd_bn"] == pytest.approx(res.total())
@@ -164,12 +187,23 @@ def test_bad_inputs_raise_typed_errors(tmp_path) -> None:
     with pytest.raises(InputError, match="positive number of years"):
         LifePolicy.constant(0.0)
     with pytest.raises(InputError, match="short-lived share must be within"):
-        change_of_estimate(burry_capex(), assumption("s", 1.5, "1", "t"),
-                           LifePolicy.constant(4), LifePolicy.constant(6), [2025], TAX)
+        change_of_estimate(
+            burry_capex(),
+            assumption("s", 1.5, "1", "t"),
+            LifePolicy.constant(4),
+            LifePolicy.constant(6),
+            [2025],
+            TAX,
+        )
     with pytest.raises(InputError, match="no disclosed useful-life change for 'ORCL'"):
         disclosed_case("ORCL", tmp_path)
     with pytest.raises(DataError, match="no file matching"):
         disclosed_case("MSFT", tmp_path)
     with pytest.raises(ConvergenceError, match="no economic life"):
-        implied_economic_life(1e6, [burry_capex()], assumption("s", 0.6, "1", "t"),
-                              LifePolicy.constant(6), (2026, 2028))
+        implied_economic_life(
+            1e6,
+            [burry_capex()],
+            assumption("s", 0.6, "1", "t"),
+            LifePolicy.constant(6),
+            (2026, 2028),
+        )

@@ -27,21 +27,37 @@ def _a(name, value, unit):
     ],
 )
 def test_cash_cost_reproduces_published_ranges(kw, elec_range, colo_range) -> None:
-    low = cash_cost(_a("p", kw, "kW/GPU"), _a("pue", 1.2, "1"), _a("e", 0.06, "USD/kWh"),
-                    _a("c", 150, "USD/kW-month"))
-    high = cash_cost(_a("p", kw, "kW/GPU"), _a("pue", 1.4, "1"), _a("e", 0.10, "USD/kWh"),
-                     _a("c", 250, "USD/kW-month"))
+    low = cash_cost(
+        _a("p", kw, "kW/GPU"),
+        _a("pue", 1.2, "1"),
+        _a("e", 0.06, "USD/kWh"),
+        _a("c", 150, "USD/kW-month"),
+    )
+    high = cash_cost(
+        _a("p", kw, "kW/GPU"),
+        _a("pue", 1.4, "1"),
+        _a("e", 0.10, "USD/kWh"),
+        _a("c", 250, "USD/kW-month"),
+    )
     assert (round(low.electricity, 2), round(high.electricity, 2)) == elec_range
     assert (round(low.colocation, 2), round(high.colocation, 2)) == colo_range
 
 
 def test_cash_cost_units_and_bounds() -> None:
     with pytest.raises(UnitError, match="must be in kW/GPU|cannot convert"):
-        cash_cost(_a("p", 1.0, "kWh"), _a("pue", 1.2, "1"), _a("e", 0.06, "USD/kWh"),
-                  _a("c", 150, "USD/kW-month"))
+        cash_cost(
+            _a("p", 1.0, "kWh"),
+            _a("pue", 1.2, "1"),
+            _a("e", 0.06, "USD/kWh"),
+            _a("c", 150, "USD/kW-month"),
+        )
     with pytest.raises(InputError, match="PUE must be >= 1"):
-        cash_cost(_a("p", 1.0, "kW/GPU"), _a("pue", 0.9, "1"), _a("e", 0.06, "USD/kWh"),
-                  _a("c", 150, "USD/kW-month"))
+        cash_cost(
+            _a("p", 1.0, "kW/GPU"),
+            _a("pue", 0.9, "1"),
+            _a("e", 0.06, "USD/kWh"),
+            _a("c", 150, "USD/kW-month"),
+        )
 
 
 def test_h100_cash_cost_far_below_rent() -> None:
@@ -61,18 +77,29 @@ def test_price_path_passes_through_observations_and_declines_after() -> None:
 
 
 def _toy(prices, decline=-0.5):
-    obs = tuple(RentalObservation(2020.0 + k, _a(f"p{k}", p, "USD/GPU-hour"))
-                for k, p in enumerate(prices))
-    return Generation("toy", 2020.0, _a("power", 1.0, "kW/GPU"), _a("cost", 10_000, "USD/GPU"),
-                      obs, _a("decline", decline, "1"))
+    obs = tuple(
+        RentalObservation(2020.0 + k, _a(f"p{k}", p, "USD/GPU-hour")) for k, p in enumerate(prices)
+    )
+    return Generation(
+        "toy",
+        2020.0,
+        _a("power", 1.0, "kW/GPU"),
+        _a("cost", 10_000, "USD/GPU"),
+        obs,
+        _a("decline", decline, "1"),
+    )
 
 
 def test_cash_life_payback_and_npv_by_hand() -> None:
-    zero = {"pue": _a("pue", 1.0, "1"), "electricity_price": _a("e", 0.0, "USD/kWh"),
-            "colocation_rate": _a("c", 73.0, "USD/kW-month")}  # 0.1 USD per GPU-hour
+    zero = {
+        "pue": _a("pue", 1.0, "1"),
+        "electricity_price": _a("e", 0.0, "USD/kWh"),
+        "colocation_rate": _a("c", 73.0, "USD/kW-month"),
+    }  # 0.1 USD per GPU-hour
     gen = _toy([1.1, 1.1, 1.1], decline=-0.95)
-    res = gpu_economics(gen, horizon=6, utilisation=_a("u", 1.0, "1"), costs=zero,
-                        discount_rate=_a("r", 0.0, "1"))
+    res = gpu_economics(
+        gen, horizon=6, utilisation=_a("u", 1.0, "1"), costs=zero, discount_rate=_a("r", 0.0, "1")
+    )
     # mid-year prices: ages 0, 1 -> 1.1; age 2 (2022.5) -> 1.1 * 0.05**0.5 = 0.246 > 0.1;
     # age 3 -> 1.1 * 0.05**1.5 = 0.012 < 0.1, the first negative margin
     assert res.margin[0] == pytest.approx(8760.0)  # (1.1 - 0.1) * 8760
@@ -80,9 +107,15 @@ def test_cash_life_payback_and_npv_by_hand() -> None:
     assert res.payback_years == pytest.approx(10_000 / 8760.0)
     assert res.cash_life == 3.0
     assert res.npv_life == 3.0
-    with_resale = gpu_economics(gen, horizon=6, utilisation=_a("u", 1.0, "1"), costs=zero,
-                                discount_rate=_a("r", 0.0, "1"), rule="npv",
-                                resale=[10_000, 20_000, 0, 0, 0, 0])
+    with_resale = gpu_economics(
+        gen,
+        horizon=6,
+        utilisation=_a("u", 1.0, "1"),
+        costs=zero,
+        discount_rate=_a("r", 0.0, "1"),
+        rule="npv",
+        resale=[10_000, 20_000, 0, 0, 0, 0],
+    )
     # selling after one year for 20,000 beats running: 8760 + 20000 > 2 * 8760
     assert with_resale.economic_life == 1.0
 
@@ -90,8 +123,12 @@ def test_cash_life_payback_and_npv_by_hand() -> None:
 def test_bernstein_vs_burry_side_by_side() -> None:
     res = bernstein_vs_burry()
     frame = res.to_frame()
-    assert list(frame.index) == ["H100 bought 2023", "H100 bought 2026.2", "A100 bought 2020.5",
-                                 "A100 bought 2026.4"]
+    assert list(frame.index) == [
+        "H100 bought 2023",
+        "H100 bought 2026.2",
+        "A100 bought 2020.5",
+        "A100 bought 2026.4",
+    ]
     # Bernstein (DEP-12): a five-year-old A100 is still cash-profitable
     a100 = res.results[2]
     assert a100.margin[5] > 0
@@ -112,9 +149,14 @@ def test_gpu_bad_inputs() -> None:
     with pytest.raises(InputError, match="unknown life rule"):
         gpu_economics("H100", rule="never")  # type: ignore[arg-type]
     with pytest.raises(InputError, match="strictly increasing"):
-        _toy([1.0, 1.0]).__class__("t", 2020.0, _a("p", 1, "kW/GPU"), _a("c", 1, "USD/GPU"),
-                                   tuple(reversed(_toy([1.0, 2.0]).observations)),
-                                   _a("d", -0.1, "1"))
+        _toy([1.0, 1.0]).__class__(
+            "t",
+            2020.0,
+            _a("p", 1, "kW/GPU"),
+            _a("c", 1, "USD/GPU"),
+            tuple(reversed(_toy([1.0, 2.0]).observations)),
+            _a("d", -0.1, "1"),
+        )
     with pytest.raises(InputError, match="utilisation must be in"):
         gpu_economics("H100", utilisation=_a("u", 0.0, "1"))
 

@@ -84,15 +84,19 @@ GOOD = "D1,A,B,10,USD bn,,compute_purchase,2025-01,3 yrs,signed,src,ref\n"
         ("D2,A,C,5,EUR bn,,loan,2025,,signed,s,r\n", UnitError, r"row 2 \(id D2\): unit 'EUR"),
         ("D2,A,C,5,GW,6,chip_purchase,2025,,signed,s,r\n", UnitError, r"row 2.*disagrees"),
         ("D1,A,C,5,USD bn,,loan,2025,,signed,s,r\n", InputError, r"row 2.*duplicate id 'D1'"),
-        ("D2,A,B,10,USD bn,,compute_purchase,2025-01,3 yrs,signed,s,r\n", InputError,
-         r"row 2 \(id D2\): duplicate edge A -> B.*same as id D1"),
+        (
+            "D2,A,B,10,USD bn,,compute_purchase,2025-01,3 yrs,signed,s,r\n",
+            InputError,
+            r"row 2 \(id D2\): duplicate edge A -> B.*same as id D1",
+        ),
         ("D2,A,C,5,USD bn,,gift,2025,,signed,s,r\n", InputError, r"row 2.*unknown commitment"),
         ("D2,A,A,5,USD bn,,loan,2025,,signed,s,r\n", InputError, r"row 2.*both 'A'"),
         ("D2,,C,5,USD bn,,loan,2025,,signed,s,r\n", InputError, r"row 2.*missing payer"),
     ],
 )
-def test_bad_rows_raise_typed_errors(tmp_path: Path, row: str, error: type[Exception],
-                                     match: str) -> None:
+def test_bad_rows_raise_typed_errors(
+    tmp_path: Path, row: str, error: type[Exception], match: str
+) -> None:
     path = _csv(tmp_path, GOOD + row)
     with pytest.raises(error, match=match):
         load_network(path)
@@ -118,9 +122,11 @@ def test_gw_price_must_be_positive() -> None:
 
 
 def test_user_csv_gw_pricing_and_nonbinding(tmp_path: Path) -> None:
-    body = (GOOD
-            + "D2,B,A,,GW,2,chip_purchase,2025,4 yrs,signed,s,r\n"
-            + "D3,A,C,7,USD bn,,equity_investment,2025,,lapsed,s,r\n")
+    body = (
+        GOOD
+        + "D2,B,A,,GW,2,chip_purchase,2025,4 yrs,signed,s,r\n"
+        + "D3,A,C,7,USD bn,,equity_investment,2025,,lapsed,s,r\n"
+    )
     net = load_network(_csv(tmp_path, body), gw_price=GWPrice(40.0, "test"))
     ids = [c.id for c in net.commitments]
     assert ids == ["D1", "D2"]
@@ -141,7 +147,8 @@ def test_user_yaml(tmp_path: Path) -> None:
         "commitments:\n"
         "  - {id: Y1, payer: A, payee: B, amount: 4, unit: USD bn, type: loan, date: '2025'}\n"
         "  - {id: Y2, payer: B, payee: A, amount: 1, unit: USD bn, type: compute_purchase,\n"
-        "     date: '2025', horizon: 2 yrs}\n")
+        "     date: '2025', horizon: 2 yrs}\n"
+    )
     net = load_network(path)
     (cycle,) = net.cycles()
     assert cycle.label == "A → B → A"
@@ -161,8 +168,7 @@ def test_read_firms_keeps_unknown_as_none(tmp_path: Path) -> None:
 
 
 def test_unknown_firm_is_typed() -> None:
-    net = network_from_rows([{"id": "X", "payer": "A", "payee": "B", "amount": 1,
-                              "type": "loan"}])
+    net = network_from_rows([{"id": "X", "payer": "A", "payee": "B", "amount": 1, "type": "loan"}])
     with pytest.raises(UnknownSymbolError, match="unknown firm 'Z'.*known firms: A, B"):
         net.firm("Z")
 
@@ -194,7 +200,10 @@ def test_factbase_loops_of_section_2_3(factbase_network) -> None:  # type: ignor
     # Nvidia -> OpenAI (E05 equity) -> Oracle (E01 compute) -> Nvidia (E02 chips)
     c = _find(cycles, ["Nvidia", "OpenAI", "Oracle"])
     assert dict(zip(c.nodes, c.edge_ids, strict=True)) == {
-        "Nvidia": ("E05",), "OpenAI": ("E01",), "Oracle": ("E02",)}
+        "Nvidia": ("E05",),
+        "OpenAI": ("E01",),
+        "Oracle": ("E02",),
+    }
     assert c.bottleneck == pytest.approx(fb.value("CIR-09"))  # the $30B stake
     assert c.total == pytest.approx(30 + fb.value("CIR-01") + fb.value("CIR-07"))
     # AMD -> OpenAI (E07 warrant, ~$34B) -> AMD (E06, 6 GW priced at GWC-01 $/GW)
@@ -202,8 +211,7 @@ def test_factbase_loops_of_section_2_3(factbase_network) -> None:  # type: ignor
     amounts = dict(zip(c.nodes, c.edge_amounts, strict=True))
     assert amounts["AMD"] == pytest.approx(34.0)
     assert amounts["OpenAI"] == pytest.approx(fb.value("CIR-10") * fb.value("GWC-01"))
-    assert dict(zip(c.nodes, c.edge_ids, strict=True)) == {"AMD": ("E07",),
-                                                           "OpenAI": ("E06",)}
+    assert dict(zip(c.nodes, c.edge_ids, strict=True)) == {"AMD": ("E07",), "OpenAI": ("E06",)}
     # Nvidia -> CoreWeave (E13 backstop, E14 equity, E15 Osprey) -> Nvidia (E30: CoreWeave's GPU
     # purchases, a derived estimate from Epoch AI unit counts, fact CIR-29)
     c = _find(cycles, ["Nvidia", "CoreWeave"])
@@ -236,8 +244,7 @@ def test_vendor_financing_and_concentration(factbase_network) -> None:  # type: 
     fb = load_factbase()
     vf = factbase_network.vendor_financing()
     # AMD: warrant 34 against 6 GW of chip sales priced at GWC-01
-    assert vf.loc["AMD", "vendor_financing_ratio"] == pytest.approx(
-        34.0 / (6 * fb.value("GWC-01")))
+    assert vf.loc["AMD", "vendor_financing_ratio"] == pytest.approx(34.0 / (6 * fb.value("GWC-01")))
     # Amazon: $50B into OpenAI against $38B + $100B of AWS contracts (E21 vs E22, E23)
     assert vf.loc["Amazon", "vendor_financing_ratio"] == pytest.approx(50 / 138)
     assert vf.loc["Oracle", "vendor_financing_ratio"] == 0.0
@@ -246,7 +253,8 @@ def test_vendor_financing_and_concentration(factbase_network) -> None:  # type: 
     assert conc.loc["Oracle", "largest_customer"] == "OpenAI"
     assert conc.loc["Oracle", "share_of_commitments"] == pytest.approx(1.0)
     assert conc.loc["Oracle", "share_of_backlog"] == pytest.approx(
-        fb.value("CIR-01") / fb.value("CIR-02"))
+        fb.value("CIR-01") / fb.value("CIR-02")
+    )
     assert conc.loc["Microsoft", "share_of_commitments"] == pytest.approx(250 / 280)
 
 

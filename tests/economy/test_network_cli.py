@@ -36,8 +36,9 @@ def test_cycles_json(app: typer.Typer) -> None:
 
 
 def test_cycles_text_and_gw_price(app: typer.Typer) -> None:
-    result = CliRunner().invoke(app, ["network", "cycles", "--usd-bn-per-gw", "50",
-                                      "--max-length", "2"])
+    result = CliRunner().invoke(
+        app, ["network", "cycles", "--usd-bn-per-gw", "50", "--max-length", "2"]
+    )
     assert result.exit_code == 0, result.output
     # 6 GW x 50 = 300 on OpenAI -> AMD, plus the 34 warrant
     assert "AMD → OpenAI → AMD: 34.00 round, 334.0 total [E07, E06]" in result.output
@@ -56,8 +57,22 @@ def test_show_plot_and_json(app: typer.Typer, tmp_path: Path) -> None:
 
 
 def test_stress_json(app: typer.Typer) -> None:
-    result = CliRunner().invoke(app, ["network", "stress", "--shock", "OpenAI=0.5", "--alpha",
-                                      "0.8", "--beta", "0.9", "--sweep", "10", "--json"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "network",
+            "stress",
+            "--shock",
+            "OpenAI=0.5",
+            "--alpha",
+            "0.8",
+            "--beta",
+            "0.9",
+            "--sweep",
+            "10",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
     assert payload["model"] == "Rogers-Veraart"
@@ -67,8 +82,9 @@ def test_stress_json(app: typer.Typer) -> None:
 
 
 def test_stress_text_with_withdrawal_and_closure(app: typer.Typer) -> None:
-    result = CliRunner().invoke(app, ["network", "stress", "--withdraw", "Nvidia",
-                                      "--close-market", "OpenAI"])
+    result = CliRunner().invoke(
+        app, ["network", "stress", "--withdraw", "Nvidia", "--close-market", "OpenAI"]
+    )
     assert result.exit_code == 0, result.output
     assert "Nvidia withdraws equity" in result.output
     assert "funding market closes for OpenAI" in result.output

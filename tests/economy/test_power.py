@@ -60,7 +60,11 @@ def test_power_bad_input_and_plots() -> None:
 
     with pytest.raises(InputError, match="must be positive"):
         training_energy(assumption("e", 0.0, "GWh", "t"))
-    for res in (training_energy(), grid_comparison(), capex_to_gw(100.0),
-                fleet_power([("B200", 10)])):
+    for res in (
+        training_energy(),
+        grid_comparison(),
+        capex_to_gw(100.0),
+        fleet_power([("B200", 10)]),
+    ):
         assert isinstance(res.plot(), Figure)
         assert isinstance(res.to_dict(), dict)

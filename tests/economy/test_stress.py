@@ -28,21 +28,33 @@ from bubblescope.errors import InputError, UnknownSymbolError
 matplotlib.use("Agg")
 
 
-def _row(i: str, payer: str, payee: str, amount: float, kind: str,
-         horizon: str = "") -> dict[str, object]:
-    return {"id": i, "payer": payer, "payee": payee, "amount": amount, "unit": "USD bn",
-            "type": kind, "date": "2025", "horizon": horizon, "status": "signed"}
+def _row(
+    i: str, payer: str, payee: str, amount: float, kind: str, horizon: str = ""
+) -> dict[str, object]:
+    return {
+        "id": i,
+        "payer": payer,
+        "payee": payee,
+        "amount": amount,
+        "unit": "USD bn",
+        "type": kind,
+        "date": "2025",
+        "horizon": horizon,
+        "status": "signed",
+    }
 
 
 @pytest.fixture
 def chain() -> FinancingNetwork:
     # Lab buys 60/yr of cloud (300 over 5 yrs); Cloud buys 20/yr of chips (40 over 2 yrs);
     # Chips invests 30 (one-off) in Lab.
-    return network_from_rows([
-        _row("L1", "Lab", "Cloud", 300, "compute_purchase", "5 yrs"),
-        _row("L2", "Cloud", "Chips", 40, "chip_purchase", "2 yrs"),
-        _row("L3", "Chips", "Lab", 30, "equity_investment"),
-    ])
+    return network_from_rows(
+        [
+            _row("L1", "Lab", "Cloud", 300, "compute_purchase", "5 yrs"),
+            _row("L2", "Cloud", "Chips", 40, "chip_purchase", "2 yrs"),
+            _row("L3", "Chips", "Lab", 30, "equity_investment"),
+        ]
+    )
 
 
 def test_payment_shock_closed_form(chain: FinancingNetwork) -> None:
@@ -51,8 +63,9 @@ def test_payment_shock_closed_form(chain: FinancingNetwork) -> None:
     # Shock Lab to 50% (cap 30). Lab has 0 + receipts; Cloud gets p_L, pays min(20, p_L);
     # Chips gets p_C, pays min(30, p_C); Lab pays min(30, p_Ch). Greatest solution: p_L = 20,
     # p_C = 20, p_Ch = 20 (the ring is limited by Cloud's 20).
-    res = stress(chain, [PaymentShock("Lab", 0.5)],
-                 external_assets={"Lab": 0.0, "Cloud": 0.0, "Chips": 0.0})
+    res = stress(
+        chain, [PaymentShock("Lab", 0.5)], external_assets={"Lab": 0.0, "Cloud": 0.0, "Chips": 0.0}
+    )
     f = res.firms
     assert f.loc["Lab", "due"] == pytest.approx(60.0)
     assert f.loc["Lab", "paid"] == pytest.approx(20.0)
@@ -74,8 +87,11 @@ def test_payment_shock_with_buffers(chain: FinancingNetwork) -> None:
     # Lab pays 30 -> Cloud has 5 + 30 >= 20 and pays 20 -> Chips has 50 + 20 >= 30 pays 30.
     # Cloud's receipts drop from 60 to 30, so its equity loss is 30 and, listed or not, the
     # purchase revenue it loses is 30.
-    res = stress(chain, [PaymentShock("Lab", 0.5)],
-                 external_assets={"Lab": 100.0, "Cloud": 5.0, "Chips": 50.0})
+    res = stress(
+        chain,
+        [PaymentShock("Lab", 0.5)],
+        external_assets={"Lab": 100.0, "Cloud": 5.0, "Chips": 50.0},
+    )
     f = res.firms
     assert f.loc["Cloud", "received"] == pytest.approx(30.0)
     assert f.loc["Cloud", "equity_loss"] == pytest.approx(30.0)
@@ -89,8 +105,11 @@ def test_payment_shock_with_buffers(chain: FinancingNetwork) -> None:
 
 def test_investor_withdrawal(chain: FinancingNetwork) -> None:
     # Chips withdraws its 30 equity: Lab's receipts fall by 30 and Chips owes nothing.
-    res = stress(chain, [InvestorWithdrawal("Chips")],
-                 external_assets={"Lab": 100.0, "Cloud": 5.0, "Chips": 50.0})
+    res = stress(
+        chain,
+        [InvestorWithdrawal("Chips")],
+        external_assets={"Lab": 100.0, "Cloud": 5.0, "Chips": 50.0},
+    )
     f = res.firms
     assert f.loc["Lab", "due_in"] == pytest.approx(0.0)
     assert f.loc["Chips", "due"] == pytest.approx(0.0)
@@ -101,8 +120,11 @@ def test_investor_withdrawal(chain: FinancingNetwork) -> None:
 
 def test_market_closure(chain: FinancingNetwork) -> None:
     # Lab's 100 of outside money is cut to 0: Lab has only its 30 of receipts, pays 30 of 60.
-    res = stress(chain, [MarketClosure(("Lab",))],
-                 external_assets={"Lab": 100.0, "Cloud": 5.0, "Chips": 50.0})
+    res = stress(
+        chain,
+        [MarketClosure(("Lab",))],
+        external_assets={"Lab": 100.0, "Cloud": 5.0, "Chips": 50.0},
+    )
     f = res.firms
     assert f.loc["Lab", "external_assets"] == 0.0
     assert f.loc["Lab", "paid"] == pytest.approx(30.0)
@@ -199,8 +221,9 @@ def test_sensitivity_ranges_and_reproducible(chain: FinancingNetwork) -> None:
     # p_Cloud, it defaults in some draws and not in others
     assert 0.0 <= r.loc["Chips", "default_share"] <= 1.0
     # a firm with given assets has no spread when nobody else's draw reaches it
-    fixed = sensitivity(chain, shock, n_draws=20, rng=1,
-                        external_assets={"Lab": 100.0, "Cloud": 5.0, "Chips": 50.0})
+    fixed = sensitivity(
+        chain, shock, n_draws=20, rng=1, external_assets={"Lab": 100.0, "Cloud": 5.0, "Chips": 50.0}
+    )
     fr = fixed.ranges
     assert (fr["received_min"] == fr["received_max"]).all()
     json.dumps(to_jsonable(serial.to_dict()), allow_nan=False)
@@ -227,15 +250,16 @@ def test_row_order_does_not_matter() -> None:
     a = stress(forward, shock, alpha=0.7, beta=0.6).firms
     b = stress(backward, shock, alpha=0.7, beta=0.6).firms.loc[a.index]
     numeric = ["due", "paid", "received", "equity_loss", "debtrank_h"]
-    np.testing.assert_allclose(a[numeric].to_numpy(float), b[numeric].to_numpy(float),
-                               atol=1e-9)
+    np.testing.assert_allclose(a[numeric].to_numpy(float), b[numeric].to_numpy(float), atol=1e-9)
     assert a["default_round"].equals(b["default_round"])
 
 
 def test_balance_sheet_cash_is_used(tmp_path: Path) -> None:
     deals = tmp_path / "deals.csv"
-    deals.write_text("id,payer,payee,amount,unit,type,date,horizon,status\n"
-                     "B1,Lab,Cloud,100,USD bn,compute_purchase,2025,2 yrs,signed\n")
+    deals.write_text(
+        "id,payer,payee,amount,unit,type,date,horizon,status\n"
+        "B1,Lab,Cloud,100,USD bn,compute_purchase,2025,2 yrs,signed\n"
+    )
     firms = tmp_path / "firms.csv"
     firms.write_text("name,cash,source\nLab,20,10-K\n")
     net = load_network(deals, firms=firms)
@@ -256,14 +280,16 @@ def test_debtrank_spreads_equity_losses_to_holders() -> None:
     # (h0 = 50/100 = 0.5); Fund loses nothing in clearing but holds 20 of Lab against 80 of
     # capital: impact 0.25, so DebtRank gives h_Fund = 0.25 x 1.
     # R = extra distress weighted by capital share = 0.25 x 80 / 200 = 0.1.
-    net = network_from_rows([
-        _row("D1", "Lab", "Cloud", 100, "compute_purchase"),
-        _row("D2", "Fund", "Lab", 20, "equity_investment"),
-    ])
-    res = stress(net, [PaymentShock("Lab", 0.5)],
-                 external_assets={"Lab": 100.0, "Cloud": 0.0, "Fund": 100.0})
+    net = network_from_rows(
+        [
+            _row("D1", "Lab", "Cloud", 100, "compute_purchase"),
+            _row("D2", "Fund", "Lab", 20, "equity_investment"),
+        ]
+    )
+    res = stress(
+        net, [PaymentShock("Lab", 0.5)], external_assets={"Lab": 100.0, "Cloud": 0.0, "Fund": 100.0}
+    )
     f = res.firms
-    assert f["equity_base"].to_dict() == pytest.approx({"Lab": 20.0, "Cloud": 100.0,
-                                                        "Fund": 80.0})
+    assert f["equity_base"].to_dict() == pytest.approx({"Lab": 20.0, "Cloud": 100.0, "Fund": 80.0})
     assert f["debtrank_h"].to_dict() == pytest.approx({"Lab": 1.0, "Cloud": 0.5, "Fund": 0.25})
     assert res.debtrank == pytest.approx(0.1)

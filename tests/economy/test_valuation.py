@@ -45,8 +45,7 @@ def test_multiple_unit_checks() -> None:
     with pytest.raises(InputError, match="positive denominator"):
         multiple("x", "P/E", assumption("p", 10, "USD", "t"), assumption("e", -1, "USD", "t"))
     with pytest.raises(UnitError):
-        multiple("x", "P/E", assumption("p", 10, "USD", "t"),
-                 assumption("e", 1, "GW", "t"))
+        multiple("x", "P/E", assumption("p", 10, "USD", "t"), assumption("e", 1, "GW", "t"))
 
 
 def test_reverse_dcf_gordon_consistency() -> None:
@@ -82,7 +81,8 @@ def test_reverse_dcf_errors() -> None:
 
 def test_nvidia_from_filing(shared_data) -> None:
     fcf = nvidia_fcf_from_filing(
-        shared_data / "sec_xbrl" / "NVDA_companyfacts_CIK0001045810.json.gz", 2025)
+        shared_data / "sec_xbrl" / "NVDA_companyfacts_CIK0001045810.json.gz", 2025
+    )
     # NVIDIA FY2025 10-K: operating cash flow $64.089B, capex $3.236B -> FCF ~ $60.85B
     assert fcf.m_as("USD bn") == pytest.approx(60.85, abs=0.05)
     res = reverse_dcf(5050.0, fcf, label="Nvidia at $5T")  # VAL-01 market cap
@@ -104,7 +104,6 @@ def test_valuation_plots() -> None:
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    for res in (history_multiples(), sequoia_2024(), nadella_test(),
-                reverse_dcf(1000.0, 20.0)):
+    for res in (history_multiples(), sequoia_2024(), nadella_test(), reverse_dcf(1000.0, 20.0)):
         assert isinstance(res.plot(), Figure)
         assert isinstance(res.to_dict(), dict)

@@ -41,7 +41,8 @@ def test_report_rejects_absurd_reps(store_home: Path, tmp_path: Path) -> None:
 
 
 def test_unknown_symbol_is_one_line_error(store_home: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(_app(), ["report", "--out", str(tmp_path / "r.html"),
-                                         "--symbol", "NOPE", "--reps", "60"])
+    result = CliRunner().invoke(
+        _app(), ["report", "--out", str(tmp_path / "r.html"), "--symbol", "NOPE", "--reps", "60"]
+    )
     assert result.exit_code != 0
     assert "no prices for 'NOPE'" in result.output

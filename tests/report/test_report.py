@@ -26,8 +26,9 @@ def test_every_registered_section_is_built_in_order(built: Report) -> None:
     assert [s.key for s in built.sections] == [k for k, _ in SECTIONS]
 
 
-def test_progress_reports_each_section(built: Report,
-                                       progress_calls: list[tuple[int, int]]) -> None:
+def test_progress_reports_each_section(
+    built: Report, progress_calls: list[tuple[int, int]]
+) -> None:
     n = len(SECTIONS)
     assert progress_calls == [(i, n) for i in range(n + 1)]
 
@@ -45,8 +46,7 @@ def test_html_is_self_contained(built: Report) -> None:
         assert section.title.replace("&", "&amp;") in html
 
 
-def test_psy_numbers_match_the_engine_on_logs_and_levels(built: Report,
-                                                         report_home: Path) -> None:
+def test_psy_numbers_match_the_engine_on_logs_and_levels(built: Report, report_home: Path) -> None:
     ctx = ReportContext(settings=FAST)
     weekly = ctx.nasdaq.resample(FAST.psy_frequency).last().dropna()
     cv = MonteCarloCV(reps=FAST.psy_reps, rng=FAST.psy_seed)
@@ -83,7 +83,8 @@ def test_economy_numbers_match_engines_and_cite_facts(built: Report) -> None:
     dep = {n.label: n for n in built.section("depreciation").numbers}
     # Burry's published claim: $176B understated over 2026-28 (fact DEP-01).
     assert dep["understated depreciation 2026–2028"].raw == pytest.approx(
-        load_factbase().value("DEP-01"), rel=1e-9)
+        load_factbase().value("DEP-01"), rel=1e-9
+    )
     assert dep["economic life implied by that figure"].raw == burry_case().implied_life
     net = {n.label: n for n in built.section("network").numbers}
     assert net["binding commitments"].raw == len(load_network().commitments)
@@ -95,7 +96,8 @@ def test_economy_numbers_match_engines_and_cite_facts(built: Report) -> None:
 
 
 def test_gauge_per_series_equals_the_engine_and_names_the_shiller_option(
-        built: Report, report_home: Path) -> None:
+    built: Report, report_home: Path
+) -> None:
     from bubblescope.gauge import bubble_gauge, stock_proxies
     from bubblescope.report.sections.gauge import MIN_HISTORY
 
@@ -124,8 +126,9 @@ def test_market_gauge_with_shiller_data_reports_the_engine_reading(shared_data: 
     assert len(section.charts) == 2
 
 
-def test_pdf_without_weasyprint_is_a_backend_error(built: Report, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pdf_without_weasyprint_is_a_backend_error(
+    built: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(sys.modules, "weasyprint", None)
     with pytest.raises(BackendError, match="WeasyPrint"):
         write_pdf(built, tmp_path / "r.pdf")
@@ -146,8 +149,9 @@ def test_pdf_with_weasyprint(report_home: Path, tmp_path: Path) -> None:
     from bubblescope.report.pdf import render_static_html
     from bubblescope.report.sections import depreciation
 
-    small = build_report(ReportContext(settings=FAST),
-                         sections=(("depreciation", depreciation.build),))
+    small = build_report(
+        ReportContext(settings=FAST), sections=(("depreciation", depreciation.build),)
+    )
     static = render_static_html(small)
     # Figures are inline SVG from matplotlib and there is no script at all.
     assert "<svg" in static
@@ -186,10 +190,13 @@ def test_a_too_short_stored_series_is_reported_not_fatal(store_home: Path) -> No
     from bubblescope.report.sections import drawdowns
 
     dates = pd.bdate_range("2024-01-01", periods=28)
-    store.import_frame(canonical_frame(dates, np.linspace(100.0, 130.0, 28), symbol="TINY",
-                                       source="test", adjusted=False), "prices")
+    store.import_frame(
+        canonical_frame(
+            dates, np.linspace(100.0, 130.0, 28), symbol="TINY", source="test", adjusted=False
+        ),
+        "prices",
+    )
     section = drawdowns.build(ReportContext(settings=FAST))
     # A rising series never falls below its running peak.
     assert {n.label: n.raw for n in section.numbers}["TINY: maximum drawdown"] == 0.0
-    assert any(n.startswith("TINY: no run-up analysis") and "too short" in n
-               for n in section.notes)
+    assert any(n.startswith("TINY: no run-up analysis") and "too short" in n for n in section.notes)

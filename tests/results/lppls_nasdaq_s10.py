@@ -34,6 +34,13 @@ for seed in range(5):
     np.random.seed(seed)  # noqa: NPY002 - lppls draws its starts from the global state
     tc, m, w = peer.LPPLS(observations=np.array([t, y])).fit(25)[:3]
     fits.append({"seed": seed, "tc": tc, "m": m, "omega": w, "ssr": slaved_ssr(t, y, tc, m, w)})
-print(json.dumps({"source": "lppls 0.6.24 LPPLS.fit(25), numpy seeds 0-4",
-                  "window": [str(s.index[0].date()), str(s.index[-1].date())], "fits": fits},
-                 indent=2))
+print(
+    json.dumps(
+        {
+            "source": "lppls 0.6.24 LPPLS.fit(25), numpy seeds 0-4",
+            "window": [str(s.index[0].date()), str(s.index[-1].date())],
+            "fits": fits,
+        },
+        indent=2,
+    )
+)

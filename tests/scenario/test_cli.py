@@ -41,8 +41,20 @@ def test_list_and_show(app: typer.Typer) -> None:
 
 def test_run_json_with_overrides_is_reproducible(app: typer.Typer) -> None:
     runner = CliRunner()
-    args = ["scenario", "run", "base", "--paths", "400", "--seed", "3", "--chunk-size", "200",
-            "--set", "kappa=0.2", "--json"]
+    args = [
+        "scenario",
+        "run",
+        "base",
+        "--paths",
+        "400",
+        "--seed",
+        "3",
+        "--chunk-size",
+        "200",
+        "--set",
+        "kappa=0.2",
+        "--json",
+    ]
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
     payload = json.loads(first.output)
@@ -55,8 +67,20 @@ def test_run_human_and_plot(app: typer.Typer, tmp_path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    out = CliRunner().invoke(app, ["scenario", "run", "power_bound", "--paths", "300",
-                                   "--seed", "1", "--plot", str(tmp_path / "s.png")])
+    out = CliRunner().invoke(
+        app,
+        [
+            "scenario",
+            "run",
+            "power_bound",
+            "--paths",
+            "300",
+            "--seed",
+            "1",
+            "--plot",
+            str(tmp_path / "s.png"),
+        ],
+    )
     assert out.exit_code == 0, out.output
     assert "Bust within the horizon" in out.output
     assert (tmp_path / "s.png").stat().st_size > 0

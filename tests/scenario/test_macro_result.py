@@ -20,11 +20,15 @@ from bubblescope.scenario import (
 def test_jpmorgan_calibration_reproduces_95bn_for_a_10pct_fall() -> None:
     j = {k: v.value for k, v in jpm_wealth_inputs().items()}
     spec = load_scenario("base")
-    we = wealth_effect(0.10, wealth_gain=j["wealth_gain"], spending_gain=j["spending_gain"],
-                       spending_gain_share=j["spending_gain_share"] / 100,
-                       ai_wealth_per_10pct=j["ai_wealth_per_10pct"],
-                       top10_consumption_share=spec.value("top10_consumption_share"),
-                       top10_wealth_effect_share=spec.value("top10_wealth_effect_share"))
+    we = wealth_effect(
+        0.10,
+        wealth_gain=j["wealth_gain"],
+        spending_gain=j["spending_gain"],
+        spending_gain_share=j["spending_gain_share"] / 100,
+        ai_wealth_per_10pct=j["ai_wealth_per_10pct"],
+        top10_consumption_share=spec.value("top10_consumption_share"),
+        top10_wealth_effect_share=spec.value("top10_wealth_effect_share"),
+    )
     assert we.wealth_loss == pytest.approx(1000 * j["ai_wealth_per_10pct"])
     # the MPC comes from JPMorgan's other reading (+5 USD tn -> +180 USD bn), so the $95B is
     # reproduced, not fitted; 3% covers the rounding of the published figures (97.2 vs ~95)
@@ -34,11 +38,17 @@ def test_jpmorgan_calibration_reproduces_95bn_for_a_10pct_fall() -> None:
 
 
 def test_wealth_effect_is_linear_in_the_fall() -> None:
-    kw = dict(wealth_gain=5.0, spending_gain=180.0, spending_gain_share=0.009,
-              ai_wealth_per_10pct=2.7, top10_consumption_share=0.492,
-              top10_wealth_effect_share=0.87)
+    kw = dict(
+        wealth_gain=5.0,
+        spending_gain=180.0,
+        spending_gain_share=0.009,
+        ai_wealth_per_10pct=2.7,
+        top10_consumption_share=0.492,
+        top10_wealth_effect_share=0.87,
+    )
     assert wealth_effect(0.3, **kw).spending_loss == pytest.approx(
-        3 * wealth_effect(0.1, **kw).spending_loss)
+        3 * wealth_effect(0.1, **kw).spending_loss
+    )
 
 
 def test_furman_ex_ai_growth_from_fact_inputs() -> None:
@@ -64,8 +74,11 @@ def test_outputs_are_consistent_and_json_ready(result) -> None:  # type: ignore[
     assert d["bust"]["median_year"] == result.median_bust_year()
     frame = result.to_frame()
     assert list(frame.index) == list(result.years)
-    np.testing.assert_allclose(frame["internal_mean"] + frame["debt_mean"]
-                               + frame["equity_mean"], frame["capex_mean"], rtol=1e-12)
+    np.testing.assert_allclose(
+        frame["internal_mean"] + frame["debt_mean"] + frame["equity_mean"],
+        frame["capex_mean"],
+        rtol=1e-12,
+    )
     summary = result.summary()
     assert "Bust within the horizon" in summary
     assert "JPMorgan" in summary
@@ -98,8 +111,17 @@ def test_chart_spec_and_plot(result) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_no_bust_scenario_reports_none_and_stays_json_ready() -> None:
-    res = run_scenario("base", n_paths=200, rng=1, chunk_size=200, overrides={
-        "onset_rate": 1e-12, "revenue_disappointment": 1.0, "internal_cash_start": 5000.0})
+    res = run_scenario(
+        "base",
+        n_paths=200,
+        rng=1,
+        chunk_size=200,
+        overrides={
+            "onset_rate": 1e-12,
+            "revenue_disappointment": 1.0,
+            "internal_cash_start": 5000.0,
+        },
+    )
     assert not res.busted.any()
     assert res.median_bust_year() is None
     assert res.depth_quantiles()["p50"] is None

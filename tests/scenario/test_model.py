@@ -20,8 +20,9 @@ SEED = 20251122
 N = 1_000
 
 
-def _paths(overrides: dict[str, float] | None = None, preset: str = "base",
-           seed: int = SEED, n: int = N) -> dict[str, np.ndarray]:
+def _paths(
+    overrides: dict[str, float] | None = None, preset: str = "base", seed: int = SEED, n: int = N
+) -> dict[str, np.ndarray]:
     spec = load_scenario(preset)
     if overrides:
         spec = spec.with_overrides(overrides)
@@ -67,9 +68,10 @@ def test_higher_kappa_busts_later_path_by_path(k1: float, dk: float) -> None:
     assert np.mean(np.isfinite(hi["bust_time"])) <= np.mean(np.isfinite(lo["bust_time"]))
 
 
-@pytest.mark.parametrize(("name", "factor"), [("equity_issuance_rate", 3.0),
-                                              ("internal_cash_start", 1.5),
-                                              ("internal_cash_start", 1.05)])
+@pytest.mark.parametrize(
+    ("name", "factor"),
+    [("equity_issuance_rate", 3.0), ("internal_cash_start", 1.5), ("internal_cash_start", 1.05)],
+)
 def test_more_funding_means_a_later_or_no_bust(name: str, factor: float) -> None:
     base = load_scenario("funding_squeeze")
     lo = _paths(preset="funding_squeeze")
@@ -77,8 +79,10 @@ def test_more_funding_means_a_later_or_no_bust(name: str, factor: float) -> None
     # path by path on common random numbers, hence first-order stochastic dominance
     assert (hi["bust_time"] >= lo["bust_time"]).all()
     grid = np.arange(0, 11)
-    assert (np.array([np.mean(hi["bust_time"] <= t) for t in grid])
-            <= np.array([np.mean(lo["bust_time"] <= t) for t in grid])).all()
+    assert (
+        np.array([np.mean(hi["bust_time"] <= t) for t in grid])
+        <= np.array([np.mean(lo["bust_time"] <= t) for t in grid])
+    ).all()
     assert np.mean(hi["funding_bust"]) < np.mean(lo["funding_bust"])
 
 
@@ -89,10 +93,13 @@ def test_tighter_power_means_less_capex(factor: float) -> None:
     tight = _paths({"grid_additions": spec.value("grid_additions") * factor})
     assert tight["capex"].sum(axis=1).mean() < loose["capex"].sum(axis=1).mean()
     # before either path busts, capex can only be lower
-    pre = np.arange(10)[None, :] < np.minimum(np.where(loose["bust_year"] < 0, 10,
-                                                       loose["bust_year"]),
-                                              np.where(tight["bust_year"] < 0, 10,
-                                                       tight["bust_year"]))[:, None]
+    pre = (
+        np.arange(10)[None, :]
+        < np.minimum(
+            np.where(loose["bust_year"] < 0, 10, loose["bust_year"]),
+            np.where(tight["bust_year"] < 0, 10, tight["bust_year"]),
+        )[:, None]
+    )
     assert (tight["capex"][pre] <= loose["capex"][pre] + 1e-9).all()
 
 
@@ -119,7 +126,7 @@ def test_gw_at_bust_is_cumulative_capex_over_cost_per_gw() -> None:
     busted = np.flatnonzero(p["bust_year"] >= 0)
     i = busted[0]
     b = int(p["bust_year"][i])
-    expected = (inputs.hist_capex.sum() + p["capex"][i, :b + 1].sum()) / spec.value("cost_per_gw")
+    expected = (inputs.hist_capex.sum() + p["capex"][i, : b + 1].sum()) / spec.value("cost_per_gw")
     assert p["gw_at_bust"][i] == pytest.approx(expected, rel=1e-12)
 
 
@@ -140,13 +147,18 @@ def test_firms_in_default_come_from_the_network_stress() -> None:
     spec = res.spec
     i = int(np.flatnonzero(res.busted)[0])
     cut = np.ceil(round(res.paths["funding_cut"][i] * 20, 9)) / 20
-    direct = stress(load_network(), [MarketClosure(spec.closure_firms, cut)],
-                    buffer=BufferAssumption(coverage=spec.value("network_buffer")))
+    direct = stress(
+        load_network(),
+        [MarketClosure(spec.closure_firms, cut)],
+        buffer=BufferAssumption(coverage=spec.value("network_buffer")),
+    )
     f = direct.firms
     default = f["default_round"].notna()
     assert res.paths["firms_in_default"][i] == default.sum()
-    assert res.paths["firms_in_distress"][i] == (default | (f["debtrank_h"]
-                                                    >= spec.value("distress_threshold"))).sum()
+    assert (
+        res.paths["firms_in_distress"][i]
+        == (default | (f["debtrank_h"] >= spec.value("distress_threshold"))).sum()
+    )
     assert (res.paths["firms_in_default"][~res.busted] == 0).all()
     assert (res.paths["firms_in_distress"] >= res.paths["firms_in_default"]).all()
     shares = res.distress()["firm_distress_share"]

@@ -34,7 +34,8 @@ def test_sourced_parameters_read_the_fact_base() -> None:
     assert spec.value("capex_start") == fb.value("DEP-14i", unit="USD bn")
     assert spec.value("cost_per_gw") == fb.value("GWC-03", unit="USD bn/GW")
     assert spec.value("top10_consumption_share") == pytest.approx(
-        fb.value("MAC-06b", unit="%") / 100)
+        fb.value("MAC-06b", unit="%") / 100
+    )
     assert spec.params["kappa"].source.startswith("MOD-01")
 
 
@@ -44,33 +45,58 @@ def test_extends_overrides_only_what_it_names() -> None:
     assert power.value("kappa") == base.value("kappa")
 
 
-@pytest.mark.parametrize(("body", "pattern"), [
-    ("bogus: 1\n", r"my_scenario\.yaml: unknown field 'bogus'"),
-    ("parameters:\n  kapa: {value: 0.1, unit: '1', assumption: x}\n",
-     r"my_scenario\.yaml: unknown field 'parameters\.kapa'.*did you mean 'kappa'"),
-    ("parameters:\n  kappa: {value: 0.1, unit: '1', asumption: x}\n",
-     r"unknown field 'parameters\.kappa\.asumption'"),
-    ("parameters:\n  kappa: {value: 0.1, unit: '1'}\n",
-     r"my_scenario\.yaml: field 'parameters\.kappa' needs exactly one of 'source'"),
-    ("parameters:\n  kappa: {value: 0.1, unit: '1', source: MOD-01, assumption: x}\n",
-     r"field 'parameters\.kappa' needs exactly one of"),
-    ("parameters:\n  kappa: {value: high, unit: '1', assumption: x}\n",
-     r"field 'parameters\.kappa\.value' must be a number, got 'high'"),
-    ("parameters:\n  kappa: 0.1\n", r"field 'parameters\.kappa' must be a mapping"),
-    ("parameters:\n  grid_additions: {value: -3, unit: GW, assumption: x}\n",
-     r"field 'parameters\.grid_additions' must be a positive number, got -3"),
-    ("parameters:\n  kappa: {value: 1.5, unit: '1', assumption: x}\n",
-     r"field 'parameters\.kappa' must be a fraction in \[0, 1\]"),
-    ("parameters:\n  n_holders: {value: 10.5, unit: '1', assumption: x}\n",
-     r"field 'parameters\.n_holders' must be a whole number"),
-    ("parameters:\n  grid_additions: {value: 15, unit: USD bn, assumption: x}\n",
-     r"field 'parameters\.grid_additions'.*"),
-    ("parameters:\n  grid_additions: {value: 15, unit: furlongs, assumption: x}\n",
-     r"field 'parameters\.grid_additions\.unit'"),
-    ("horizon_years: 0\n", r"field 'horizon_years' must be a positive integer"),
-    ("network:\n  closure_firms: [Enron]\n",
-     r"field 'network\.closure_firms': unknown firm 'Enron'"),
-])
+@pytest.mark.parametrize(
+    ("body", "pattern"),
+    [
+        ("bogus: 1\n", r"my_scenario\.yaml: unknown field 'bogus'"),
+        (
+            "parameters:\n  kapa: {value: 0.1, unit: '1', assumption: x}\n",
+            r"my_scenario\.yaml: unknown field 'parameters\.kapa'.*did you mean 'kappa'",
+        ),
+        (
+            "parameters:\n  kappa: {value: 0.1, unit: '1', asumption: x}\n",
+            r"unknown field 'parameters\.kappa\.asumption'",
+        ),
+        (
+            "parameters:\n  kappa: {value: 0.1, unit: '1'}\n",
+            r"my_scenario\.yaml: field 'parameters\.kappa' needs exactly one of 'source'",
+        ),
+        (
+            "parameters:\n  kappa: {value: 0.1, unit: '1', source: MOD-01, assumption: x}\n",
+            r"field 'parameters\.kappa' needs exactly one of",
+        ),
+        (
+            "parameters:\n  kappa: {value: high, unit: '1', assumption: x}\n",
+            r"field 'parameters\.kappa\.value' must be a number, got 'high'",
+        ),
+        ("parameters:\n  kappa: 0.1\n", r"field 'parameters\.kappa' must be a mapping"),
+        (
+            "parameters:\n  grid_additions: {value: -3, unit: GW, assumption: x}\n",
+            r"field 'parameters\.grid_additions' must be a positive number, got -3",
+        ),
+        (
+            "parameters:\n  kappa: {value: 1.5, unit: '1', assumption: x}\n",
+            r"field 'parameters\.kappa' must be a fraction in \[0, 1\]",
+        ),
+        (
+            "parameters:\n  n_holders: {value: 10.5, unit: '1', assumption: x}\n",
+            r"field 'parameters\.n_holders' must be a whole number",
+        ),
+        (
+            "parameters:\n  grid_additions: {value: 15, unit: USD bn, assumption: x}\n",
+            r"field 'parameters\.grid_additions'.*",
+        ),
+        (
+            "parameters:\n  grid_additions: {value: 15, unit: furlongs, assumption: x}\n",
+            r"field 'parameters\.grid_additions\.unit'",
+        ),
+        ("horizon_years: 0\n", r"field 'horizon_years' must be a positive integer"),
+        (
+            "network:\n  closure_firms: [Enron]\n",
+            r"field 'network\.closure_firms': unknown firm 'Enron'",
+        ),
+    ],
+)
 def test_bad_fields_are_named(tmp_path: Path, body: str, pattern: str) -> None:
     path = _write(tmp_path, body)
     with pytest.raises(InputError, match=pattern):
@@ -87,15 +113,21 @@ def test_start_year_outside_the_historical_vintages_is_named(tmp_path: Path) -> 
 
 def test_a_value_the_cited_fact_does_not_state_is_a_data_error(tmp_path: Path) -> None:
     path = _write(tmp_path, "parameters:\n  kappa: {value: 0.07, unit: '1', source: MOD-01}\n")
-    with pytest.raises(DataError, match=r"my_scenario\.yaml: field 'parameters\.kappa': fact "
-                                        r"MOD-01 does not state 0\.07"):
+    with pytest.raises(
+        DataError,
+        match=r"my_scenario\.yaml: field 'parameters\.kappa': fact "
+        r"MOD-01 does not state 0\.07",
+    ):
         load_scenario(path)
 
 
 def test_missing_parameters_without_extends_are_named(tmp_path: Path) -> None:
     path = tmp_path / "bare.yaml"
-    path.write_text("start_year: 2026\nhorizon_years: 5\nparameters:\n"
-                    "  kappa: {value: 0.05, unit: '1', source: MOD-01}\n", encoding="utf-8")
+    path.write_text(
+        "start_year: 2026\nhorizon_years: 5\nparameters:\n"
+        "  kappa: {value: 0.05, unit: '1', source: MOD-01}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputError, match=r"bare\.yaml: missing field 'parameters\.capex_base'"):
         load_scenario(path)
 

@@ -16,8 +16,9 @@ from bubblescope.detect.psy import PSYResult, psy
 from bubblescope.economy.network import load_network
 from tests.web.conftest import TEST_UPLOAD_LIMIT
 
-GOOD_CSV = "Date,Close\n" + "\n".join(
-    f"2020-01-{d:02d},{100 + d * 1.5:.2f}" for d in range(1, 29)) + "\n"
+GOOD_CSV = (
+    "Date,Close\n" + "\n".join(f"2020-01-{d:02d},{100 + d * 1.5:.2f}" for d in range(1, 29)) + "\n"
+)
 
 
 def _wait(client: TestClient, job: dict[str, Any], timeout: float = 60.0) -> dict[str, Any]:
@@ -40,8 +41,9 @@ def test_series_lists_bundled_data(client: TestClient) -> None:
 
 
 def test_psy_matches_the_engine(client: TestClient) -> None:
-    r = client.post("/api/psy", json={"series": "nasdaq", "frequency": "M", "reps": 99,
-                                      "transform": "level"})
+    r = client.post(
+        "/api/psy", json={"series": "nasdaq", "frequency": "M", "reps": 99, "transform": "level"}
+    )
     assert r.status_code == 200
     monthly = load_bundled("nasdaq")["close"].resample("ME").last()
     expected = cast(PSYResult, psy(monthly, cv=MonteCarloCV(reps=99, rng=20150401)))
@@ -100,40 +102,114 @@ def test_upload_then_analyse(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("method", "path", "kwargs", "status", "error", "message"),
     [
-        ("post", "/api/psy", {"json": {"series": "NOSUCH"}}, 404, "UnknownSymbolError",
-         "unknown series 'NOSUCH'"),
-        ("post", "/api/psy", {"json": {"series": "nasdaq", "reps": 10**9}}, 422,
-         "ValidationError", "reps"),
-        ("post", "/api/psy", {"json": {"series": "nasdaq", "lag": -3}}, 422, "ValidationError",
-         "lag"),
-        ("post", "/api/psy", {"json": {"series": "nasdaq", "frequency": "D"}}, 400,
-         "InputError", "too many for PSY"),
-        ("post", "/api/psy", {"json": {"series": "../../etc/passwd"}}, 422, "ValidationError",
-         "series"),
-        ("post", "/api/psy", {"json": {"series": "nasdaq", "start": "2030-01-01"}}, 400,
-         "InputError", "no observations"),
-        ("post", "/api/runup", {"json": {"series": "nasdaq", "threshold": -1}}, 422,
-         "ValidationError", "threshold"),
-        ("post", "/api/stress", {"json": {"shocks": [{"firm": "Nobody", "fraction": 0.5}]}},
-         400, "InputError", "unknown firm"),
-        ("post", "/api/stress", {"json": {"shocks": [{"firm": "OpenAI", "fraction": 7}]}}, 422,
-         "ValidationError", "fraction"),
+        (
+            "post",
+            "/api/psy",
+            {"json": {"series": "NOSUCH"}},
+            404,
+            "UnknownSymbolError",
+            "unknown series 'NOSUCH'",
+        ),
+        (
+            "post",
+            "/api/psy",
+            {"json": {"series": "nasdaq", "reps": 10**9}},
+            422,
+            "ValidationError",
+            "reps",
+        ),
+        (
+            "post",
+            "/api/psy",
+            {"json": {"series": "nasdaq", "lag": -3}},
+            422,
+            "ValidationError",
+            "lag",
+        ),
+        (
+            "post",
+            "/api/psy",
+            {"json": {"series": "nasdaq", "frequency": "D"}},
+            400,
+            "InputError",
+            "too many for PSY",
+        ),
+        (
+            "post",
+            "/api/psy",
+            {"json": {"series": "../../etc/passwd"}},
+            422,
+            "ValidationError",
+            "series",
+        ),
+        (
+            "post",
+            "/api/psy",
+            {"json": {"series": "nasdaq", "start": "2030-01-01"}},
+            400,
+            "InputError",
+            "no observations",
+        ),
+        (
+            "post",
+            "/api/runup",
+            {"json": {"series": "nasdaq", "threshold": -1}},
+            422,
+            "ValidationError",
+            "threshold",
+        ),
+        (
+            "post",
+            "/api/stress",
+            {"json": {"shocks": [{"firm": "Nobody", "fraction": 0.5}]}},
+            400,
+            "InputError",
+            "unknown firm",
+        ),
+        (
+            "post",
+            "/api/stress",
+            {"json": {"shocks": [{"firm": "OpenAI", "fraction": 7}]}},
+            422,
+            "ValidationError",
+            "fraction",
+        ),
         ("get", "/api/facts/NOPE-99", {}, 404, "UnknownSymbolError", "no fact"),
         ("get", "/api/jobs/000000000000", {}, 404, "UnknownSymbolError", "no job"),
-        ("post", "/api/upload", {"files": {"file": ("bad.csv", "just,some\ngarbage,here\n")}},
-         400, "InputError", "bad.csv"),
-        ("post", "/api/upload", {"files": {"file": ("empty.csv", "")}}, 400, "InputError",
-         "empty"),
-        ("post", "/api/upload",
-         {"files": {"file": ("big.csv", "x" * (TEST_UPLOAD_LIMIT + 1))}}, 413,
-         "UploadTooLarge", "exceeds the limit"),
-        ("post", "/api/psy", {"content": "{not json", "headers": {"Content-Type":
-                                                                  "application/json"}},
-         422, "ValidationError", "JSON"),
+        (
+            "post",
+            "/api/upload",
+            {"files": {"file": ("bad.csv", "just,some\ngarbage,here\n")}},
+            400,
+            "InputError",
+            "bad.csv",
+        ),
+        ("post", "/api/upload", {"files": {"file": ("empty.csv", "")}}, 400, "InputError", "empty"),
+        (
+            "post",
+            "/api/upload",
+            {"files": {"file": ("big.csv", "x" * (TEST_UPLOAD_LIMIT + 1))}},
+            413,
+            "UploadTooLarge",
+            "exceeds the limit",
+        ),
+        (
+            "post",
+            "/api/psy",
+            {"content": "{not json", "headers": {"Content-Type": "application/json"}},
+            422,
+            "ValidationError",
+            "JSON",
+        ),
     ],
 )
 def test_bad_requests_get_typed_4xx_and_server_keeps_serving(
-    client: TestClient, method: str, path: str, kwargs: dict[str, Any], status: int, error: str,
+    client: TestClient,
+    method: str,
+    path: str,
+    kwargs: dict[str, Any],
+    status: int,
+    error: str,
     message: str,
 ) -> None:
     r = getattr(client, method)(path, **kwargs)
@@ -146,16 +222,19 @@ def test_bad_requests_get_typed_4xx_and_server_keeps_serving(
 
 def test_oversized_upload_is_refused_from_its_declared_length(client: TestClient) -> None:
     body = b"x" * (TEST_UPLOAD_LIMIT + 200_000)
-    r = client.post("/api/upload", content=body,
-                    headers={"Content-Type": "multipart/form-data; boundary=b"})
+    r = client.post(
+        "/api/upload", content=body, headers={"Content-Type": "multipart/form-data; boundary=b"}
+    )
     assert r.status_code == 413
     assert r.json()["error"] == "UploadTooLarge"
     _still_serving(client)
 
 
 def test_failed_job_carries_the_typed_error(client: TestClient) -> None:
-    r = client.post("/api/jobs/lppls-confidence",
-                    json={"series": "nasdaq", "end": "1999-03-01", "max_window": 250})
+    r = client.post(
+        "/api/jobs/lppls-confidence",
+        json={"series": "nasdaq", "end": "1999-03-01", "max_window": 250},
+    )
     state = _wait(client, r.json())
     assert state["status"] == "failed"
     assert state["error"]["error"] == "InputError"
@@ -182,11 +261,13 @@ def test_gpu_power_and_gauge_match_the_engines(client: TestClient) -> None:
     # IEA 'Energy and AI' base case: world data centres 945 TWh in 2030 (fact ENE-06).
     rows = client.get("/api/power").json()["result"]["projections"]
     assert {r["series"]: r["end_twh"] for r in rows}["World DC (IEA)"] == 945.0
-    res = bubble_gauge(stock_proxies(load_bundled("nasdaq"), name="nasdaq"),
-                       min_history=MIN_HISTORY)
+    res = bubble_gauge(
+        stock_proxies(load_bundled("nasdaq"), name="nasdaq"), min_history=MIN_HISTORY
+    )
     gauge = client.get("/api/gauge/nasdaq").json()["result"]
     assert gauge["latest"]["aggregate"] == pytest.approx(
-        float(res.aggregate.dropna().iloc[-1]), abs=0)
+        float(res.aggregate.dropna().iloc[-1]), abs=0
+    )
 
 
 def test_gauge_of_a_too_short_upload_is_not_a_server_error(client: TestClient) -> None:

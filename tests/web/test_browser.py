@@ -24,9 +24,15 @@ from bubblescope.detect.psy import PSYResult, psy
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync",
-                 "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 pytestmark = pytest.mark.browser
 
@@ -43,8 +49,9 @@ def server(store_home: Path) -> Iterator[str]:
     from bubblescope.web import create_app
 
     port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port,
-                                        log_level="warning"))
+    srv = uvicorn.Server(
+        uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -63,8 +70,7 @@ def page(server: str) -> Iterator[object]:
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             pg = browser.new_page(viewport={"width": 1400, "height": 1000})
             yield pg
@@ -99,11 +105,14 @@ def test_dashboard_runs_psy_and_draws_the_chart(page: object, server: str) -> No
     # Upload a CSV from the page: it becomes the selected series; a malformed one shows the
     # server's message and the page keeps working.
     csv = "Date,Close\n" + "".join(f"2020-01-{d:02d},{100 + d}\n" for d in range(1, 29))
-    pg.set_input_files("#upload", files=[{"name": "mine.csv", "mimeType": "text/csv",
-                                          "buffer": csv.encode()}])
+    pg.set_input_files(
+        "#upload", files=[{"name": "mine.csv", "mimeType": "text/csv", "buffer": csv.encode()}]
+    )
     expect(pg.locator("#series")).to_have_value(re.compile(r"^upload-[0-9a-f]{8}$"))
-    pg.set_input_files("#upload", files=[{"name": "bad.csv", "mimeType": "text/csv",
-                                          "buffer": b"no,dates\nhere,either\n"}])
+    pg.set_input_files(
+        "#upload",
+        files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": b"no,dates\nhere,either\n"}],
+    )
     expect(pg.locator("#message")).to_contain_text("bad.csv")
 
     pg.click("button[data-tab=network]")

@@ -22,8 +22,13 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(max_upload_b
 
 
 @schema.parametrize()
-@settings(max_examples=5, deadline=None, phases=[Phase.generate], derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=5,
+    deadline=None,
+    phases=[Phase.generate],
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
 def test_no_server_errors(case: schemathesis.Case) -> None:
     response = case.call()
     assert response.status_code < 500, (case.method, case.path, response.text[:500])

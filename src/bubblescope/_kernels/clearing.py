@@ -186,8 +186,9 @@ def clear(
     rel, pbar = relative_liabilities(liab)
     c = pbar.copy() if cap is None else np.minimum(np.asarray(cap, dtype=np.float64), pbar)
     history = np.zeros((pbar.shape[0] + 2, pbar.shape[0]))
-    p, default_round, rounds = _clear_core(rel, pbar, ext, c, float(alpha), float(beta),
-                                           float(tol), history)
+    p, default_round, rounds = _clear_core(
+        rel, pbar, ext, c, float(alpha), float(beta), float(tol), history
+    )
     return p, default_round, rounds, history[: rounds + 1].copy()
 
 

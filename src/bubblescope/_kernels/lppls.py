@@ -55,9 +55,20 @@ _COLLINEAR = 1e-12
 @njit
 def _solve3(
     n: float,
-    sf: float, sg: float, sh: float,
-    sff: float, sfg: float, sfh: float, sgg: float, sgh: float, shh: float,
-    sy: float, syf: float, syg: float, syh: float, syy: float,
+    sf: float,
+    sg: float,
+    sh: float,
+    sff: float,
+    sfg: float,
+    sfh: float,
+    sgg: float,
+    sgh: float,
+    shh: float,
+    sy: float,
+    syf: float,
+    syg: float,
+    syh: float,
+    syy: float,
 ) -> tuple[float, float, float, float, float]:
     """Profiled SSR and (A, B, C1, C2) from raw sums, via the centred 3×3 system."""
     a11 = sff - sf * sf / n
@@ -143,8 +154,15 @@ def _fit_window(
 
 @njit
 def _residuals_buf(
-    t: Float64Array, y: Float64Array, tc: float, m: float, omega: float, scale: float,
-    out: Float64Array, buf: Float64Array, sums: Float64Array,
+    t: Float64Array,
+    y: Float64Array,
+    tc: float,
+    m: float,
+    omega: float,
+    scale: float,
+    out: Float64Array,
+    buf: Float64Array,
+    sums: Float64Array,
 ) -> float:
     """Write the residuals of the slaved fit at (tc, m, ω) into ``out``; return the SSR.
 
@@ -214,8 +232,13 @@ def _residuals_buf(
 
 @njit
 def _jacobian(
-    buf: Float64Array, sums: Float64Array, r: Float64Array, m: float, omega: float,
-    span: Float64Array, jac: Float64Array,
+    buf: Float64Array,
+    sums: Float64Array,
+    r: Float64Array,
+    m: float,
+    omega: float,
+    span: Float64Array,
+    jac: Float64Array,
 ) -> None:
     """Exact (Golub–Pereyra) Jacobian of the slaved residuals, in the unit box.
 
@@ -264,12 +287,38 @@ def _jacobian(
             svh += v * buf[2, i]
             svv += v * v
         _, pa, pb, pc1, pc2 = _solve3(
-            sums[9], sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7],
-            sums[8], sv, svf, svg, svh, svv,
+            sums[9],
+            sums[0],
+            sums[1],
+            sums[2],
+            sums[3],
+            sums[4],
+            sums[5],
+            sums[6],
+            sums[7],
+            sums[8],
+            sv,
+            svf,
+            svg,
+            svh,
+            svv,
         )
         _, za, zb, zc1, zc2 = _solve3(
-            sums[9], sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7],
-            sums[8], 0.0, u[j, 0], u[j, 1], u[j, 2], 0.0,
+            sums[9],
+            sums[0],
+            sums[1],
+            sums[2],
+            sums[3],
+            sums[4],
+            sums[5],
+            sums[6],
+            sums[7],
+            sums[8],
+            0.0,
+            u[j, 0],
+            u[j, 1],
+            u[j, 2],
+            0.0,
         )
         for i in range(n):
             proj = pa + pb * buf[0, i] + pc1 * buf[1, i] + pc2 * buf[2, i]
@@ -279,7 +328,12 @@ def _jacobian(
 
 @njit
 def _residuals(
-    t: Float64Array, y: Float64Array, tc: float, m: float, omega: float, scale: float,
+    t: Float64Array,
+    y: Float64Array,
+    tc: float,
+    m: float,
+    omega: float,
+    scale: float,
     out: Float64Array,
 ) -> float:
     """:func:`_residuals_buf` with its own scratch buffer."""
@@ -476,8 +530,21 @@ def grid_nested(
                     while k >= 0 and starts[k] == i:
                         if -tc_lo_frac * dts[k] <= off <= tc_hi_frac * dts[k]:
                             ssr = _solve3(
-                                float(n - i), sf, sg, sh, sff, sfg, sfh, sgg, sgh, shh,
-                                suf_y[k], syf, syg, syh, suf_yy[k],
+                                float(n - i),
+                                sf,
+                                sg,
+                                sh,
+                                sff,
+                                sfg,
+                                sfh,
+                                sgg,
+                                sgh,
+                                shh,
+                                suf_y[k],
+                                syf,
+                                syg,
+                                syh,
+                                suf_yy[k],
                             )[0]
                             if ssr < best_ssr[k, keep - 1]:
                                 j = keep - 1
@@ -621,8 +688,9 @@ def polish(
                 step[c] = s / mat[c, c]
             for j in range(3):
                 trial[j] = lo[j] + _clip(p[j] + step[j], 0.0, 1.0) * span[j]
-            new = _residuals_buf(t, y, trial[0], trial[1], trial[2], scale, rt, trial_buf,
-                                 trial_sums)
+            new = _residuals_buf(
+                t, y, trial[0], trial[1], trial[2], scale, rt, trial_buf, trial_sums
+            )
             if new < ssr:
                 rel = (ssr - new) / max(ssr, 1e-300)
                 for j in range(3):

@@ -436,9 +436,7 @@ def sweep_batch(ys: Float64Array, minw: int, lag: int) -> tuple[Float64Array, Fl
 
 
 @njit
-def sweep_batch_serial(
-    ys: Float64Array, minw: int, lag: int
-) -> tuple[Float64Array, Float64Array]:
+def sweep_batch_serial(ys: Float64Array, minw: int, lag: int) -> tuple[Float64Array, Float64Array]:
     """Single-threaded :func:`sweep_batch` (for worker processes; identical results)."""
     reps, T = ys.shape
     L = T - 1 - lag - minw + 1

@@ -58,8 +58,10 @@ class EventSpec:
 
     def __post_init__(self) -> None:
         if not 0.0 < self.drawdown < 1.0:
-            raise InputError(f"event drawdown must lie strictly between 0 and 1, got "
-                             f"{self.drawdown}", hint="write 20% as 0.2")
+            raise InputError(
+                f"event drawdown must lie strictly between 0 and 1, got {self.drawdown}",
+                hint="write 20% as 0.2",
+            )
         if not self.rebound > 0.0:
             raise InputError(f"event rebound must be positive, got {self.rebound}")
         for name in ("horizon_months", "warning_months"):
@@ -79,8 +81,12 @@ class EventSpec:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready settings."""
-        return {"drawdown": self.drawdown, "horizon_months": self.horizon_months,
-                "rebound": self.rebound, "warning_months": self.warning_months}
+        return {
+            "drawdown": self.drawdown,
+            "horizon_months": self.horizon_months,
+            "rebound": self.rebound,
+            "warning_months": self.warning_months,
+        }
 
 
 @dataclass(frozen=True)
@@ -114,17 +120,26 @@ class Event:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready record (ISO dates)."""
-        return {"peak": self.peak.date().isoformat(), "peak_price": self.peak_price,
-                "crash_date": self.crash_date.date().isoformat(),
-                "trough": self.trough.date().isoformat(), "trough_price": self.trough_price,
-                "depth": self.depth}
+        return {
+            "peak": self.peak.date().isoformat(),
+            "peak_price": self.peak_price,
+            "crash_date": self.crash_date.date().isoformat(),
+            "trough": self.trough.date().isoformat(),
+            "trough_price": self.trough_price,
+            "depth": self.depth,
+        }
 
     @classmethod
     def from_dict(cls, record: dict[str, Any]) -> Event:
         """Inverse of :meth:`to_dict`."""
-        return cls(pd.Timestamp(record["peak"]), float(record["peak_price"]),
-                   pd.Timestamp(record["crash_date"]), pd.Timestamp(record["trough"]),
-                   float(record["trough_price"]), float(record["depth"]))
+        return cls(
+            pd.Timestamp(record["peak"]),
+            float(record["peak_price"]),
+            pd.Timestamp(record["crash_date"]),
+            pd.Timestamp(record["trough"]),
+            float(record["trough_price"]),
+            float(record["depth"]),
+        )
 
 
 def detect_events(prices: Any, spec: EventSpec | None = None) -> tuple[Event, ...]:
@@ -155,8 +170,9 @@ def detect_events(prices: Any, spec: EventSpec | None = None) -> tuple[Event, ..
     ('2000-02-29', -0.4)
     """
     spec = spec or EventSpec.index()
-    v = validate_series(prices, min_points=2, nonconstant=False, name="prices",
-                        purpose="event detection")
+    v = validate_series(
+        prices, min_points=2, nonconstant=False, name="prices", purpose="event detection"
+    )
     if not isinstance(v.index, pd.DatetimeIndex):
         raise InputError("event detection needs dated prices (a DatetimeIndex)")
     p = v.values
@@ -191,8 +207,15 @@ def detect_events(prices: Any, spec: EventSpec | None = None) -> tuple[Event, ..
     return tuple(events)
 
 
-def _event(p: np.ndarray, dates: pd.DatetimeIndex, pending: tuple[int, int],
-           i_trough: int) -> Event:
+def _event(
+    p: np.ndarray, dates: pd.DatetimeIndex, pending: tuple[int, int], i_trough: int
+) -> Event:
     i_peak, i_crash = pending
-    return Event(dates[i_peak], float(p[i_peak]), dates[i_crash], dates[i_trough],
-                 float(p[i_trough]), float(p[i_trough] / p[i_peak] - 1.0))
+    return Event(
+        dates[i_peak],
+        float(p[i_peak]),
+        dates[i_crash],
+        dates[i_trough],
+        float(p[i_trough]),
+        float(p[i_trough] / p[i_peak] - 1.0),
+    )

@@ -17,8 +17,15 @@ import pandas as pd
 from bubblescope.data.sources import load_file
 from bubblescope.errors import DataError
 
-__all__ = ["ERAS", "load_french", "load_nasdaq", "load_shiller", "load_universe", "to_monthly",
-           "to_weekly"]
+__all__ = [
+    "ERAS",
+    "load_french",
+    "load_nasdaq",
+    "load_shiller",
+    "load_universe",
+    "to_monthly",
+    "to_weekly",
+]
 
 #: The dot-com and AI eras compared side by side (inclusive dates).
 ERAS: dict[str, tuple[str, str]] = {
@@ -48,13 +55,13 @@ def to_monthly(prices: pd.Series) -> pd.Series:
         raise DataError("monthly sampling needs a DatetimeIndex")
     out = prices.groupby(prices.index.to_period("M")).last()
     ends = pd.PeriodIndex(out.index).to_timestamp(how="end").normalize()
-    return pd.Series(out.to_numpy(), index=pd.DatetimeIndex(ends, name="date"),
-                     name=prices.name)
+    return pd.Series(out.to_numpy(), index=pd.DatetimeIndex(ends, name="date"), name=prices.name)
 
 
 def _month_end(index: pd.Index) -> pd.DatetimeIndex:
-    return pd.DatetimeIndex(pd.DatetimeIndex(index).to_period("M").to_timestamp(how="end")
-                            .normalize(), name="date")
+    return pd.DatetimeIndex(
+        pd.DatetimeIndex(index).to_period("M").to_timestamp(how="end").normalize(), name="date"
+    )
 
 
 def load_shiller(path: str | Path) -> pd.DataFrame:
@@ -83,8 +90,9 @@ def load_french(path: str | Path) -> tuple[pd.DataFrame, pd.Series]:
     from bubblescope.detect._runup_french import read_french_industries
 
     data = read_french_industries(path)
-    market = pd.Series(np.exp(np.log1p(data.market).cumsum()), index=data.market.index,
-                       name="market")
+    market = pd.Series(
+        np.exp(np.log1p(data.market).cumsum()), index=data.market.index, name="market"
+    )
     return data.prices(), market
 
 
@@ -97,5 +105,7 @@ def load_universe(folder: str | Path, symbols: Sequence[str] | None = None) -> d
         files = [p for p in files if p.stem.upper() in wanted]
     if not files:
         raise DataError(f"no symbol files found in {root}")
-    return {p.stem.upper(): load_file(p, symbol=p.stem.upper())["close"].rename(p.stem.upper())
-            for p in files}
+    return {
+        p.stem.upper(): load_file(p, symbol=p.stem.upper())["close"].rename(p.stem.upper())
+        for p in files
+    }

@@ -17,8 +17,17 @@ if TYPE_CHECKING:
 
 __all__ = ["BacktestResult"]
 
-_SHOWN = ("events", "hits", "hit_rate", "lead_median_months", "false_alarms_per_year",
-          "precision", "date_recall", "brier", "brier_skill")
+_SHOWN = (
+    "events",
+    "hits",
+    "hit_rate",
+    "lead_median_months",
+    "false_alarms_per_year",
+    "precision",
+    "date_recall",
+    "brier",
+    "brier_skill",
+)
 
 
 def _iso(x: Any) -> Any:
@@ -74,22 +83,28 @@ class BacktestResult:
     def score(self, spec: EventSpec | None = None) -> Scores:
         """Recompute the scores from the stored series and events (optionally another spec)."""
         prob = [s["name"] for s in self.signals if s["kind"] == "probability"]
-        return score(self.alarms, self.events, spec or self.event_spec,
-                     probabilities=self.values[prob],
-                     kinds={s["name"]: s["kind"] for s in self.signals},
-                     baselines=[s["name"] for s in self.signals if s["baseline"]])
+        return score(
+            self.alarms,
+            self.events,
+            spec or self.event_spec,
+            probabilities=self.values[prob],
+            kinds={s["name"]: s["kind"] for s in self.signals},
+            baselines=[s["name"] for s in self.signals if s["baseline"]],
+        )
 
     def latest(self) -> pd.DataFrame:
         """Each signal's reading on the last date (value and alarm) next to its record."""
         last = self.values.index[-1]
         t = self.scores.table
-        return pd.DataFrame({
-            "value": self.values.loc[last],
-            "alarm": self.alarms.loc[last],
-            "hit_rate": t["hit_rate"],
-            "false_alarms_per_year": t["false_alarms_per_year"],
-            "lead_median_months": t["lead_median_months"],
-        })
+        return pd.DataFrame(
+            {
+                "value": self.values.loc[last],
+                "alarm": self.alarms.loc[last],
+                "hit_rate": t["hit_rate"],
+                "false_alarms_per_year": t["false_alarms_per_year"],
+                "lead_median_months": t["lead_median_months"],
+            }
+        )
 
     def eras(self, eras: dict[str, tuple[str, str]] | None = None) -> pd.DataFrame:
         """Each signal within each era side by side (default: the dot-com and AI eras).
@@ -106,13 +121,16 @@ class BacktestResult:
                 a = self.alarms[name].loc[start:end].dropna()
                 v = self.values[name].loc[start:end].dropna()
                 on = a[a > 0.5]
-                rows.append({
-                    "era": era, "signal": name,
-                    "first_alarm": on.index[0] if len(on) else None,
-                    "alarm_share": float((a > 0.5).mean()) if len(a) else np.nan,
-                    "max_value": float(v.max()) if len(v) else np.nan,
-                    "last_value": float(v.iloc[-1]) if len(v) else np.nan,
-                })
+                rows.append(
+                    {
+                        "era": era,
+                        "signal": name,
+                        "first_alarm": on.index[0] if len(on) else None,
+                        "alarm_share": float((a > 0.5).mean()) if len(a) else np.nan,
+                        "max_value": float(v.max()) if len(v) else np.nan,
+                        "last_value": float(v.iloc[-1]) if len(v) else np.nan,
+                    }
+                )
         return pd.DataFrame(rows).set_index(["era", "signal"])
 
     def summary(self) -> str:
@@ -124,8 +142,7 @@ class BacktestResult:
             f"({len(p)} obs, {self.settings.get('frequency')})",
             f"events: >= {spec.drawdown:.0%} fall within {spec.horizon_months} months of a peak; "
             f"warning window {spec.warning_months} months before the peak",
-            "  " + (", ".join(f"{e.peak.date()} ({e.depth:.0%})" for e in self.events)
-                    or "none"),
+            "  " + (", ".join(f"{e.peak.date()} ({e.depth:.0%})" for e in self.events) or "none"),
         ]
         t = self.scores.table
         lines.append(f"{'signal':<18}" + "".join(f"{c[:12]:>13}" for c in _SHOWN))
@@ -147,8 +164,14 @@ class BacktestResult:
 
     def to_frame(self) -> pd.DataFrame:
         """Price, every signal's value (``value:<name>``) and alarm (``alarm:<name>``) by date."""
-        out = pd.concat([self.prices.rename("price"), self.values.add_prefix("value:"),
-                         self.alarms.add_prefix("alarm:")], axis=1)
+        out = pd.concat(
+            [
+                self.prices.rename("price"),
+                self.values.add_prefix("value:"),
+                self.alarms.add_prefix("alarm:"),
+            ],
+            axis=1,
+        )
         out.index.name = "date"
         return out
 
@@ -156,10 +179,13 @@ class BacktestResult:
         """JSON-ready: settings, events, scores, lead times and the latest readings."""
         table = self.scores.table
         scores = {name: {c: _iso(v) for c, v in row.items()} for name, row in table.iterrows()}
-        leads = {name: {_iso(k): _iso(v) for k, v in row.items()}
-                 for name, row in self.scores.leads.iterrows()}
-        latest = {name: {c: _iso(v) for c, v in row.items()}
-                  for name, row in self.latest().iterrows()}
+        leads = {
+            name: {_iso(k): _iso(v) for k, v in row.items()}
+            for name, row in self.scores.leads.iterrows()
+        }
+        latest = {
+            name: {c: _iso(v) for c, v in row.items()} for name, row in self.latest().iterrows()
+        }
         return {
             "name": self.name,
             "start": _iso(self.prices.index[0]),
@@ -172,8 +198,10 @@ class BacktestResult:
             "lead_months": leads,
             "unscored_events": {k: [_iso(x) for x in v] for k, v in self.scores.unscored.items()},
             "latest": latest,
-            "eras": [{k: _iso(v) for k, v in r.items()}
-                     for r in self.eras().reset_index().to_dict(orient="records")],
+            "eras": [
+                {k: _iso(v) for k, v in r.items()}
+                for r in self.eras().reset_index().to_dict(orient="records")
+            ],
             "skipped": dict(self.skipped),
             "settings": self.settings,
         }
@@ -182,22 +210,46 @@ class BacktestResult:
         """Price with crash events (bands peak->trough, peak markers), then each signal."""
         p = self.prices
         x = list(p.index)
-        bands = tuple(Band(e.peak, e.trough, f"{e.depth:.0%}", color="#D55E00", opacity=0.2)
-                      for e in self.events)
-        markers = tuple(Marker(e.peak, e.peak_price, f"peak {e.peak.date()}", color="#D55E00")
-                        for e in self.events)
-        panels = [Panel(f"{self.name}: price and crash events", "price (log scale)",
-                        lines=(Line(x, p.to_numpy(), "price", color="#000000", width=1.0),),
-                        bands=bands, markers=markers, logy=True, height=1.6)]
+        bands = tuple(
+            Band(e.peak, e.trough, f"{e.depth:.0%}", color="#D55E00", opacity=0.2)
+            for e in self.events
+        )
+        markers = tuple(
+            Marker(e.peak, e.peak_price, f"peak {e.peak.date()}", color="#D55E00")
+            for e in self.events
+        )
+        panels = [
+            Panel(
+                f"{self.name}: price and crash events",
+                "price (log scale)",
+                lines=(Line(x, p.to_numpy(), "price", color="#000000", width=1.0),),
+                bands=bands,
+                markers=markers,
+                logy=True,
+                height=1.6,
+            )
+        ]
         for info in self.signals:
             name = info["name"]
-            hl = () if info["threshold"] is None else (HLine(float(info["threshold"]),
-                                                             "alarm threshold"),)
-            alarm_bands = tuple(Band(e.warning_start(self.event_spec), e.peak, "",
-                                     color="#999999", opacity=0.15) for e in self.events)
-            panels.append(Panel(name, "probability" if info["kind"] == "probability" else "value",
-                                lines=(Line(x, self.values[name].to_numpy(), name, width=1.0),),
-                                hlines=hl, bands=alarm_bands, height=0.6))
+            hl = (
+                ()
+                if info["threshold"] is None
+                else (HLine(float(info["threshold"]), "alarm threshold"),)
+            )
+            alarm_bands = tuple(
+                Band(e.warning_start(self.event_spec), e.peak, "", color="#999999", opacity=0.15)
+                for e in self.events
+            )
+            panels.append(
+                Panel(
+                    name,
+                    "probability" if info["kind"] == "probability" else "value",
+                    lines=(Line(x, self.values[name].to_numpy(), name, width=1.0),),
+                    hlines=hl,
+                    bands=alarm_bands,
+                    height=0.6,
+                )
+            )
         return ChartSpec(
             f"Early-warning backtest: {self.name}",
             tuple(panels),

@@ -31,9 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["UniverseBacktest", "backtest", "backtest_universe", "parse_signals"]
 
-_GROUPS = {"runup": ("runup", "crash_probability"),
-           "baseline": BASELINES,
-           "all": ALL_SIGNALS}
+_GROUPS = {"runup": ("runup", "crash_probability"), "baseline": BASELINES, "all": ALL_SIGNALS}
 
 
 def parse_signals(text: str | Sequence[str]) -> tuple[str, ...]:
@@ -52,8 +50,10 @@ def parse_signals(text: str | Sequence[str]) -> tuple[str, ...]:
         names = _GROUPS.get(item, (item,))
         for n in names:
             if n not in ALL_SIGNALS:
-                raise InputError(f"unknown signal {item!r}",
-                                 hint=f"choose from {sorted(set(ALL_SIGNALS) | set(_GROUPS))}")
+                raise InputError(
+                    f"unknown signal {item!r}",
+                    hint=f"choose from {sorted(set(ALL_SIGNALS) | set(_GROUPS))}",
+                )
             if n not in out:
                 out.append(n)
     if not out:
@@ -122,8 +122,9 @@ def backtest(
     cfg = config or SignalConfig()
     spec = events or EventSpec.index()
     label = name or (prices.name if isinstance(prices, pd.Series) and prices.name else "series")
-    v = validate_series(_close(prices, str(label)), min_points=3, name=str(label),
-                        purpose="a backtest")
+    v = validate_series(
+        _close(prices, str(label)), min_points=3, name=str(label), purpose="a backtest"
+    )
     series = v.series
     if not isinstance(series.index, pd.DatetimeIndex):
         raise InputError("the backtest needs dated prices (a DatetimeIndex)")
@@ -136,8 +137,17 @@ def backtest(
         if sig in built or sig in skipped:
             continue
         try:
-            for s in build_signal(sig, series, cfg, frequency=freq, shiller=shiller, market=mkt,
-                                  rng=rng, n_jobs=n_jobs, executor=executor):
+            for s in build_signal(
+                sig,
+                series,
+                cfg,
+                frequency=freq,
+                shiller=shiller,
+                market=mkt,
+                rng=rng,
+                n_jobs=n_jobs,
+                executor=executor,
+            ):
                 if s.name in wanted:
                     built[s.name] = s
         except BubblescopeError as exc:
@@ -152,14 +162,23 @@ def backtest(
     infos = tuple(built[s].info() for s in order)
     evs = detect_events(series, spec)
     prob = [s for s in order if built[s].kind == "probability"]
-    scores = score(alarms, evs, spec, probabilities=values[prob],
-                   kinds={s: built[s].kind for s in order},
-                   baselines=[s for s in order if built[s].baseline])
+    scores = score(
+        alarms,
+        evs,
+        spec,
+        probabilities=values[prob],
+        kinds={s: built[s].kind for s in order},
+        baselines=[s for s in order if built[s].baseline],
+    )
     seed = as_seed_sequence(rng) if not isinstance(rng, np.random.Generator) else None
-    settings = {"signals": cfg.to_dict(), "frequency": freq,
-                "seed": None if seed is None else str(seed.entropy)}
-    return BacktestResult(str(label), series, values, alarms, infos, evs, spec, scores,
-                          skipped, settings)
+    settings = {
+        "signals": cfg.to_dict(),
+        "frequency": freq,
+        "seed": None if seed is None else str(seed.entropy),
+    }
+    return BacktestResult(
+        str(label), series, values, alarms, infos, evs, spec, scores, skipped, settings
+    )
 
 
 @dataclass(frozen=True)
@@ -178,9 +197,16 @@ def _run_task(task: _Task) -> tuple[str, BacktestResult | None, str | None, floa
     """Worker: one symbol's backtest (module level so process and Dask executors pickle it)."""
     start = time.perf_counter()
     try:
-        res = backtest(task.close, signals=task.signals, config=task.config, events=task.events,
-                       shiller=task.shiller, market=task.market, name=task.symbol,
-                       rng=task.seed)
+        res = backtest(
+            task.close,
+            signals=task.signals,
+            config=task.config,
+            events=task.events,
+            shiller=task.shiller,
+            market=task.market,
+            name=task.symbol,
+            rng=task.seed,
+        )
     except BubblescopeError as exc:
         return task.symbol, None, f"{type(exc).__name__}: {exc}", time.perf_counter() - start
     return task.symbol, res, None, time.perf_counter() - start
@@ -212,25 +238,29 @@ class UniverseBacktest:
         """Every symbol's score table stacked, indexed by (symbol, signal)."""
         if not self.results:
             return pd.DataFrame()
-        return pd.concat({s: r.scores.table for s, r in self.results.items()},
-                         names=["symbol", "signal"])
+        return pd.concat(
+            {s: r.scores.table for s, r in self.results.items()}, names=["symbol", "signal"]
+        )
 
     def eras(self, eras: dict[str, tuple[str, str]] | None = None) -> pd.DataFrame:
         """Every symbol's era table (default: dot-com and AI eras), indexed by symbol first."""
         if not self.results:
             return pd.DataFrame()
-        return pd.concat({s: r.eras(eras) for s, r in self.results.items()},
-                         names=["symbol"])
+        return pd.concat({s: r.eras(eras) for s, r in self.results.items()}, names=["symbol"])
 
     def summary(self) -> str:
         """Text: pooled scores per signal and the failures."""
-        lines = [f"Universe backtest: {len(self.results)} symbol(s), {len(self.failures)} "
-                 "failed", f"{'signal':<18}{'events':>8}{'hits':>6}{'hit rate':>10}"
-                 f"{'false/yr':>10}{'lead (mo)':>11}"]
+        lines = [
+            f"Universe backtest: {len(self.results)} symbol(s), {len(self.failures)} failed",
+            f"{'signal':<18}{'events':>8}{'hits':>6}{'hit rate':>10}"
+            f"{'false/yr':>10}{'lead (mo)':>11}",
+        ]
         for name, row in self.pooled.iterrows():
-            lines.append(f"{name!s:<18}{int(row['events']):>8}{int(row['hits']):>6}"
-                         f"{row['hit_rate']:>10.2f}{row['false_alarms_per_year']:>10.2f}"
-                         f"{row['lead_median_months']:>11.1f}")
+            lines.append(
+                f"{name!s:<18}{int(row['events']):>8}{int(row['hits']):>6}"
+                f"{row['hit_rate']:>10.2f}{row['false_alarms_per_year']:>10.2f}"
+                f"{row['lead_median_months']:>11.1f}"
+            )
         for sym, why in self.failures.items():
             lines.append(f"  failed {sym}: {why}")
         return "\n".join(lines)
@@ -246,13 +276,23 @@ class UniverseBacktest:
     def chart_spec(self) -> ChartSpec:
         """Bars: pooled hit rate and false alarms per year per signal."""
         names = [str(n) for n in self.pooled.index]
-        return ChartSpec("Universe backtest: pooled record per signal", (
-            Panel("hit rate (events warned in their pre-peak window)", "fraction",
-                  bars=(Bar(names, self.pooled["hit_rate"].to_numpy(), "hit rate"),)),
-            Panel("false alarms per year", "per year",
-                  bars=(Bar(names, self.pooled["false_alarms_per_year"].to_numpy(),
-                            "false alarms"),)),
-        ))
+        return ChartSpec(
+            "Universe backtest: pooled record per signal",
+            (
+                Panel(
+                    "hit rate (events warned in their pre-peak window)",
+                    "fraction",
+                    bars=(Bar(names, self.pooled["hit_rate"].to_numpy(), "hit rate"),),
+                ),
+                Panel(
+                    "false alarms per year",
+                    "per year",
+                    bars=(
+                        Bar(names, self.pooled["false_alarms_per_year"].to_numpy(), "false alarms"),
+                    ),
+                ),
+            ),
+        )
 
     def plot(self) -> Figure:
         """Matplotlib rendering of :meth:`chart_spec`."""
@@ -265,11 +305,11 @@ def _pooled(results: Mapping[str, BacktestResult]) -> pd.DataFrame:
     leads: dict[str, list[float]] = {}
     for res in results.values():
         spec = res.event_spec
-        end = res.prices.index[-1] - pd.DateOffset(
-            months=spec.warning_months + spec.horizon_months)
+        end = res.prices.index[-1] - pd.DateOffset(months=spec.warning_months + spec.horizon_months)
         for name, r in res.scores.table.iterrows():
-            a = acc.setdefault(str(name), {"events": 0.0, "hits": 0.0, "false_alarms": 0.0,
-                                           "years": 0.0})
+            a = acc.setdefault(
+                str(name), {"events": 0.0, "hits": 0.0, "false_alarms": 0.0, "years": 0.0}
+            )
             a["events"] += float(r["events"])
             a["hits"] += float(r["hits"])
             a["false_alarms"] += float(r["false_alarms"])
@@ -279,14 +319,23 @@ def _pooled(results: Mapping[str, BacktestResult]) -> pd.DataFrame:
             leads.setdefault(str(name), []).extend(row.dropna().tolist())
     out = pd.DataFrame.from_dict(acc, orient="index")
     if out.empty:
-        return pd.DataFrame(columns=["events", "hits", "hit_rate", "false_alarms",
-                                     "false_alarms_per_year", "lead_median_months"])
+        return pd.DataFrame(
+            columns=[
+                "events",
+                "hits",
+                "hit_rate",
+                "false_alarms",
+                "false_alarms_per_year",
+                "lead_median_months",
+            ]
+        )
     frame = out[["events", "hits"]].copy()
     frame["hit_rate"] = out["hits"] / out["events"].where(out["events"] > 0)
     frame["false_alarms"] = out["false_alarms"]
     frame["false_alarms_per_year"] = out["false_alarms"] / out["years"].where(out["years"] > 0)
-    frame["lead_median_months"] = [float(np.median(leads[n])) if leads.get(n) else np.nan
-                                   for n in frame.index]
+    frame["lead_median_months"] = [
+        float(np.median(leads[n])) if leads.get(n) else np.nan for n in frame.index
+    ]
     return frame
 
 
@@ -329,8 +378,10 @@ def backtest_universe(
     wanted = parse_signals(signals)
     mkt = None if market is None else _close(market, "market")
     seeds = spawn_seeds(rng, len(universe))
-    tasks = [_Task(str(sym), _close(data, str(sym)), wanted, cfg, spec, shiller, mkt, seed)
-             for (sym, data), seed in zip(universe.items(), seeds, strict=True)]
+    tasks = [
+        _Task(str(sym), _close(data, str(sym)), wanted, cfg, spec, shiller, mkt, seed)
+        for (sym, data), seed in zip(universe.items(), seeds, strict=True)
+    ]
     outs = map_chunks(_run_task, tasks, executor=executor, n_jobs=n_jobs, progress=progress)
     results = {s: r for s, r, _, _ in outs if r is not None}
     failures = {s: e for s, _, e, _ in outs if e is not None}

@@ -50,11 +50,28 @@ _MONTH_DAYS = 30.4375
 
 #: Columns of :attr:`Scores.table`.
 SCORE_COLUMNS: tuple[str, ...] = (
-    "kind", "baseline", "first_date", "events", "hits", "hit_rate", "lead_median_months",
-    "lead_min_months", "lead_max_months", "alarm_episodes", "false_alarms",
-    "false_alarms_per_year", "precision", "date_precision", "date_recall", "alarm_share",
-    "brier", "brier_climatology", "brier_skill", "hit_rate_vs_baseline",
-    "false_alarms_per_year_vs_baseline", "brier_vs_baseline",
+    "kind",
+    "baseline",
+    "first_date",
+    "events",
+    "hits",
+    "hit_rate",
+    "lead_median_months",
+    "lead_min_months",
+    "lead_max_months",
+    "alarm_episodes",
+    "false_alarms",
+    "false_alarms_per_year",
+    "precision",
+    "date_precision",
+    "date_recall",
+    "alarm_share",
+    "brier",
+    "brier_climatology",
+    "brier_skill",
+    "hit_rate_vs_baseline",
+    "false_alarms_per_year_vs_baseline",
+    "brier_vs_baseline",
 )
 
 
@@ -153,8 +170,11 @@ def _score_one(
             f, yy = forecast[f_ok], y[f_ok].astype(np.float64)
             brier = float(np.mean((f - yy) ** 2))
             ref = float(np.mean((yy.mean() - yy) ** 2))
-            row.update(brier=brier, brier_climatology=ref,
-                       brier_skill=1.0 - brier / ref if ref > 0 else np.nan)
+            row.update(
+                brier=brier,
+                brier_climatology=ref,
+                brier_skill=1.0 - brier / ref if ref > 0 else np.nan,
+            )
     return row, leads
 
 
@@ -224,7 +244,8 @@ def score(
         base = table.loc[list(baselines)]
         table["hit_rate_vs_baseline"] = table["hit_rate"] - base["hit_rate"].max()
         table["false_alarms_per_year_vs_baseline"] = (
-            table["false_alarms_per_year"] - base["false_alarms_per_year"].min())
+            table["false_alarms_per_year"] - base["false_alarms_per_year"].min()
+        )
         table["brier_vs_baseline"] = table["brier"] - base["brier"].min()
     lead_frame = pd.DataFrame(
         {name: [np.nan if v is None else v for v in vals] for name, vals in leads.items()},

@@ -65,7 +65,13 @@ SignalKind = Literal["alarm", "probability"]
 
 #: Every signal name, in display order.
 ALL_SIGNALS: tuple[str, ...] = (
-    "psy", "lppls", "runup", "crash_probability", "gauge", "baseline_return", "baseline_cape",
+    "psy",
+    "lppls",
+    "runup",
+    "crash_probability",
+    "gauge",
+    "baseline_return",
+    "baseline_cape",
 )
 #: The simple baselines every signal is compared with.
 BASELINES: tuple[str, ...] = ("baseline_return", "baseline_cape")
@@ -145,8 +151,9 @@ class SignalConfig:
 
     def __post_init__(self) -> None:
         if self.lppls_grid not in _GRID_FREQ:
-            raise InputError(f"lppls_grid must be one of {sorted(_GRID_FREQ)}, got "
-                             f"{self.lppls_grid!r}")
+            raise InputError(
+                f"lppls_grid must be one of {sorted(_GRID_FREQ)}, got {self.lppls_grid!r}"
+            )
         if not self.train_years > 0 or not self.psy_horizon_years > 0:
             raise InputError("train_years and psy_horizon_years must be positive")
         if not 0.0 < self.psy_level < 1.0:
@@ -158,7 +165,7 @@ class SignalConfig:
         """JSON-ready settings."""
         out: dict[str, Any] = {}
         for key, value in self.__dict__.items():
-            out[key] = (value.__dict__ if isinstance(value, (WindowSet, GridSpec)) else value)
+            out[key] = value.__dict__ if isinstance(value, (WindowSet, GridSpec)) else value
         return out
 
 
@@ -192,8 +199,13 @@ class Signal:
 
     def info(self) -> dict[str, Any]:
         """The signal's metadata (no series)."""
-        return {"name": self.name, "kind": self.kind, "threshold": self.threshold,
-                "description": self.description, "baseline": self.baseline}
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "threshold": self.threshold,
+            "description": self.description,
+            "baseline": self.baseline,
+        }
 
 
 def _alarm_from(value: pd.Series, threshold: float) -> pd.Series:
@@ -212,8 +224,14 @@ def _held(values: pd.Series, dates: pd.DatetimeIndex) -> pd.Series:
     return pd.Series(out.to_numpy(dtype=np.float64), index=dates)
 
 
-def psy_signal(prices: pd.Series, cfg: SignalConfig, *, rng: RngLike = None,
-               n_jobs: int | None = None, executor: Executor | None = None) -> Signal:
+def psy_signal(
+    prices: pd.Series,
+    cfg: SignalConfig,
+    *,
+    rng: RngLike = None,
+    n_jobs: int | None = None,
+    executor: Executor | None = None,
+) -> Signal:
     """PSY BSADF alarm with a family-wise critical value fitted on the training sample."""
     from bubblescope.detect.critical_values import PhillipsShiCV
 
@@ -224,27 +242,45 @@ def psy_signal(prices: pd.Series, cfg: SignalConfig, *, rng: RngLike = None,
     train_end = dates[0] + _years_to_offset(cfg.train_years)
     n_train = int(dates.searchsorted(train_end, side="left"))
     if n_train >= len(y):
-        raise InputError(f"PSY: the {cfg.train_years}-year training sample covers the whole "
-                         "history; nothing is left to monitor",
-                         hint="use a longer history or a shorter train_years")
+        raise InputError(
+            f"PSY: the {cfg.train_years}-year training sample covers the whole "
+            "history; nothing is left to monitor",
+            hint="use a longer history or a shorter train_years",
+        )
     train = pd.Series(y[:n_train], index=dates[:n_train])
     probe = PSYMonitor(train, lag=cfg.psy_lag, window=cfg.psy_window)
     span_years = (dates[n_train - 1] - dates[0]).days / 365.25
     per_year = (n_train - 1) / span_years if span_years > 0 else 1.0
     horizon = min(n_train, probe.window.points + round(cfg.psy_horizon_years * per_year) - 1)
-    cv = PhillipsShiCV(reps=cfg.psy_reps, rng=rng, horizon=horizon, levels=(cfg.psy_level,),
-                       n_jobs=n_jobs, executor=executor, cache=cfg.cache)
+    cv = PhillipsShiCV(
+        reps=cfg.psy_reps,
+        rng=rng,
+        horizon=horizon,
+        levels=(cfg.psy_level,),
+        n_jobs=n_jobs,
+        executor=executor,
+        cache=cfg.cache,
+    )
     crit = cv.compute(train.to_numpy(), minw=probe.window.rows, lag=cfg.psy_lag)
     threshold = float(crit.familywise[0])
-    monitor = PSYMonitor(train, lag=cfg.psy_lag, window=cfg.psy_window, threshold=threshold,
-                         min_duration=cfg.psy_min_duration)
+    monitor = PSYMonitor(
+        train,
+        lag=cfg.psy_lag,
+        window=cfg.psy_window,
+        threshold=threshold,
+        min_duration=cfg.psy_min_duration,
+    )
     for i in range(n_train, len(y)):
         monitor.append(float(y[i]), date=dates[i])
     valid = dates >= dates[n_train - 1]
     value = monitor.bsadf.reindex(dates).where(valid)
     alarm = monitor.alarms.astype(np.float64).reindex(dates).where(valid)
     return Signal(
-        "psy", "alarm", value.astype(np.float64), alarm.astype(np.float64), threshold,
+        "psy",
+        "alarm",
+        value.astype(np.float64),
+        alarm.astype(np.float64),
+        threshold,
         f"PSY BSADF on {'log prices' if cfg.psy_log else 'price levels'}, streaming monitor; "
         f"training {dates[0].date()}.."
         f"{dates[n_train - 1].date()} ({n_train} obs, window {probe.window.points}); "
@@ -262,8 +298,9 @@ def default_windows(frequency: str | None) -> WindowSet:
     return WindowSet()
 
 
-def lppls_grid_dates(dates: pd.DatetimeIndex, grid: str,
-                     min_obs: int) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
+def lppls_grid_dates(
+    dates: pd.DatetimeIndex, grid: str, min_obs: int
+) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
     """The LPPLS schedule: t2 dates and their publication dates.
 
     For each calendar period end e up to the last date: t2 is the last date on or before e (at
@@ -282,8 +319,14 @@ def lppls_grid_dates(dates: pd.DatetimeIndex, grid: str,
     return dates[t2[first]], dates[pub[first]]
 
 
-def lppls_signal(prices: pd.Series, cfg: SignalConfig, *, frequency: str | None,
-                 n_jobs: int | None = None, executor: Executor | None = None) -> Signal:
+def lppls_signal(
+    prices: pd.Series,
+    cfg: SignalConfig,
+    *,
+    frequency: str | None,
+    n_jobs: int | None = None,
+    executor: Executor | None = None,
+) -> Signal:
     """DS LPPLS Confidence (positive bubbles) on a calendar grid, held forward."""
     from bubblescope.detect.lppls import lppls_confidence
 
@@ -291,14 +334,27 @@ def lppls_signal(prices: pd.Series, cfg: SignalConfig, *, frequency: str | None,
     windows = cfg.lppls_windows or default_windows(frequency)
     t2, published = lppls_grid_dates(dates, cfg.lppls_grid, windows.max_window)
     if len(t2) == 0:
-        raise InputError(f"LPPLS: no grid date has the {windows.max_window} observations the "
-                         "longest window needs", hint="use a longer history or smaller windows")
-    ind = lppls_confidence(prices, dates=list(t2), windows=windows, grid=cfg.lppls_gridspec,
-                           n_jobs=n_jobs, executor=executor)
+        raise InputError(
+            f"LPPLS: no grid date has the {windows.max_window} observations the "
+            "longest window needs",
+            hint="use a longer history or smaller windows",
+        )
+    ind = lppls_confidence(
+        prices,
+        dates=list(t2),
+        windows=windows,
+        grid=cfg.lppls_gridspec,
+        n_jobs=n_jobs,
+        executor=executor,
+    )
     conf = pd.Series(ind.frame["confidence_pos"].to_numpy(dtype=np.float64), index=published)
     value = _held(conf, dates)
     return Signal(
-        "lppls", "alarm", value, _alarm_from(value, cfg.lppls_threshold), cfg.lppls_threshold,
+        "lppls",
+        "alarm",
+        value,
+        _alarm_from(value, cfg.lppls_threshold),
+        cfg.lppls_threshold,
         f"DS LPPLS Confidence (B<0), windows {windows.max_window}->{windows.min_window} step "
         f"{windows.step} ({len(windows)}), t2 = last date of each of {len(t2)} "
         f"{cfg.lppls_grid}-periods, published on the first date on or after the period end "
@@ -306,15 +362,21 @@ def lppls_signal(prices: pd.Series, cfg: SignalConfig, *, frequency: str | None,
     )
 
 
-def runup_signals(prices: pd.Series, cfg: SignalConfig, *,
-                  market: pd.Series | None = None) -> tuple[Signal, Signal]:
+def runup_signals(
+    prices: pd.Series, cfg: SignalConfig, *, market: pd.Series | None = None
+) -> tuple[Signal, Signal]:
     """GSY run-up flag and crash probability from completed months, held forward."""
     from bubblescope.detect.runup import crash_probability, runup
 
     dates = _dated(prices)
-    res = runup(prices.rename("series"), market, threshold=cfg.runup_threshold,
-                horizon=cfg.runup_horizon, prior_window=cfg.runup_prior_window,
-                crash_model=False)
+    res = runup(
+        prices.rename("series"),
+        market,
+        threshold=cfg.runup_threshold,
+        horizon=cfg.runup_horizon,
+        prior_window=cfg.runup_prior_window,
+        crash_model=False,
+    )
     frame = res.to_frame()
     raw = frame["raw_runup"].astype(np.float64)
     defined = raw.notna()
@@ -326,17 +388,28 @@ def runup_signals(prices: pd.Series, cfg: SignalConfig, *,
     flag_v = _held(flag, dates)
     prob_v = _held(prob, dates)
     net_text = "net of the market" if market is not None else "raw (no market: raw as net)"
-    prior = (f", prior {cfg.runup_prior_window}-month return >= 50%"
-             if cfg.runup_prior_window else "")
+    prior = (
+        f", prior {cfg.runup_prior_window}-month return >= 50%" if cfg.runup_prior_window else ""
+    )
     return (
-        Signal("runup", "alarm", flag_v, flag_v.copy(), cfg.runup_threshold,
-               f"GSY run-up: {cfg.runup_horizon}-month return > {cfg.runup_threshold:.0%} "
-               f"({net_text}){prior}; month-end values held forward"),
-        Signal("crash_probability", "probability", prob_v,
-               _alarm_from(prob_v, cfg.crash_probability_threshold),
-               cfg.crash_probability_threshold,
-               f"GSY logit crash probability of the {net_text} run-up; month-end values held "
-               "forward; extrapolated below a 50% run-up"),
+        Signal(
+            "runup",
+            "alarm",
+            flag_v,
+            flag_v.copy(),
+            cfg.runup_threshold,
+            f"GSY run-up: {cfg.runup_horizon}-month return > {cfg.runup_threshold:.0%} "
+            f"({net_text}){prior}; month-end values held forward",
+        ),
+        Signal(
+            "crash_probability",
+            "probability",
+            prob_v,
+            _alarm_from(prob_v, cfg.crash_probability_threshold),
+            cfg.crash_probability_threshold,
+            f"GSY logit crash probability of the {net_text} run-up; month-end values held "
+            "forward; extrapolated below a 50% run-up",
+        ),
     )
 
 
@@ -344,13 +417,19 @@ def gauge_signal(dates: pd.DatetimeIndex, shiller: pd.DataFrame, cfg: SignalConf
     """Composite gauge (expanding percentile ranks of the Shiller proxies), held forward."""
     from bubblescope.gauge import bubble_gauge, shiller_proxies
 
-    g = bubble_gauge(shiller_proxies(shiller), ranking="expanding",
-                     min_history=cfg.gauge_min_history)
+    g = bubble_gauge(
+        shiller_proxies(shiller), ranking="expanding", min_history=cfg.gauge_min_history
+    )
     value = _held(g.aggregate, dates)
-    return Signal("gauge", "alarm", value, _alarm_from(value, cfg.gauge_threshold),
-                  cfg.gauge_threshold,
-                  "Dalio-style bubble gauge, expanding percentile ranks of Shiller proxies "
-                  f"(>= {cfg.gauge_min_history} months of history), held forward")
+    return Signal(
+        "gauge",
+        "alarm",
+        value,
+        _alarm_from(value, cfg.gauge_threshold),
+        cfg.gauge_threshold,
+        "Dalio-style bubble gauge, expanding percentile ranks of Shiller proxies "
+        f"(>= {cfg.gauge_min_history} months of history), held forward",
+    )
 
 
 def return_baseline(prices: pd.Series, cfg: SignalConfig) -> Signal:
@@ -363,10 +442,15 @@ def return_baseline(prices: pd.Series, cfg: SignalConfig) -> Signal:
     ok = pos >= 0
     value[ok] = p[ok] / p[pos[ok]] - 1.0
     v = pd.Series(value, index=dates)
-    return Signal("baseline_return", "alarm", v, _alarm_from(v, np.nextafter(
-        cfg.return_threshold, np.inf)), cfg.return_threshold,
+    return Signal(
+        "baseline_return",
+        "alarm",
+        v,
+        _alarm_from(v, np.nextafter(cfg.return_threshold, np.inf)),
+        cfg.return_threshold,
         f"trailing {cfg.return_years:g}-year return > {cfg.return_threshold:.0%}",
-        baseline=True)
+        baseline=True,
+    )
 
 
 def cape_baseline(dates: pd.DatetimeIndex, shiller: pd.DataFrame, cfg: SignalConfig) -> Signal:
@@ -374,10 +458,15 @@ def cape_baseline(dates: pd.DatetimeIndex, shiller: pd.DataFrame, cfg: SignalCon
     if "CAPE" not in shiller.columns:
         raise InputError("the CAPE baseline needs a Shiller frame with a CAPE column")
     value = _held(shiller["CAPE"].astype(np.float64), dates)
-    return Signal("baseline_cape", "alarm", value,
-                  _alarm_from(value, np.nextafter(cfg.cape_threshold, np.inf)),
-                  cfg.cape_threshold, f"Shiller CAPE > {cfg.cape_threshold:g}, held forward",
-                  baseline=True)
+    return Signal(
+        "baseline_cape",
+        "alarm",
+        value,
+        _alarm_from(value, np.nextafter(cfg.cape_threshold, np.inf)),
+        cfg.cape_threshold,
+        f"Shiller CAPE > {cfg.cape_threshold:g}, held forward",
+        baseline=True,
+    )
 
 
 def _dated(prices: pd.Series) -> pd.DatetimeIndex:
@@ -428,16 +517,17 @@ def build_signal(
     if name == "psy":
         return [psy_signal(prices, cfg, rng=rng, n_jobs=n_jobs, executor=executor)]
     if name == "lppls":
-        return [lppls_signal(prices, cfg, frequency=frequency, n_jobs=n_jobs,
-                             executor=executor)]
+        return [lppls_signal(prices, cfg, frequency=frequency, n_jobs=n_jobs, executor=executor)]
     if name in ("runup", "crash_probability"):
         return list(runup_signals(prices, cfg, market=market))
     if name == "baseline_return":
         return [return_baseline(prices, cfg)]
     if name in ("gauge", "baseline_cape"):
         if shiller is None:
-            raise InputError(f"signal {name!r} needs Shiller monthly data",
-                             hint="pass shiller= (see bubblescope.backtest.histories)")
+            raise InputError(
+                f"signal {name!r} needs Shiller monthly data",
+                hint="pass shiller= (see bubblescope.backtest.histories)",
+            )
         dates = _dated(prices)
         if name == "gauge":
             return [gauge_signal(dates, shiller, cfg)]

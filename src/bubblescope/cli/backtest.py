@@ -27,15 +27,19 @@ _FREQ = {"D": None, "W": "W", "M": "M"}
 def register(app: typer.Typer) -> None:
     """Add the ``backtest`` command to ``app``."""
 
-    @app.command("backtest", help=HELP,
-                 short_help="Point-in-time backtest of every bubble signal against crashes.")
+    @app.command(
+        "backtest",
+        help=HELP,
+        short_help="Point-in-time backtest of every bubble signal against crashes.",
+    )
     @handle_errors
     def backtest_command(
         series: str = typer.Argument(..., help="Bundled name, file path, or stored symbol."),
         signals: str = typer.Option(
             "psy,lppls,runup,gauge,baseline",
             help="Comma list: psy, lppls, runup (adds crash_probability), gauge, baseline "
-                 "(both baselines), or single names; 'all' for every signal."),
+            "(both baselines), or single names; 'all' for every signal.",
+        ),
         event_drawdown: float = typer.Option(0.2, help="Crash size as a fraction (0.2 = 20%)."),
         horizon: int = typer.Option(24, help="Months within which the fall must happen."),
         warning: int = typer.Option(24, help="Pre-peak warning window, in months."),
@@ -63,8 +67,11 @@ def register(app: typer.Typer) -> None:
         elif key == "M":
             prices = to_monthly(prices)
         market_close = resolve_series(market)["close"] if market else None
-        cfg = SignalConfig(train_years=train_years, psy_reps=reps,
-                           lppls_grid=cast("Literal['W', 'M', 'Q']", lppls_grid.upper()))
+        cfg = SignalConfig(
+            train_years=train_years,
+            psy_reps=reps,
+            lppls_grid=cast("Literal['W', 'M', 'Q']", lppls_grid.upper()),
+        )
         result = backtest(
             prices,
             signals=signals,

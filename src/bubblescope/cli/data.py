@@ -58,14 +58,20 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def import_cmd(
         file: Annotated[Path, typer.Argument(help="CSV or Parquet file to import.")],
-        symbol: str | None = typer.Option(None, "--symbol", help="Store the series under this "
-                                          "symbol (default: FRED id, Shiller column or file "
-                                          "name)."),
-        fmt: str = typer.Option("auto", "--format", help="auto, yahoo, fred, shiller, generic "
-                                "or parquet."),
+        symbol: str | None = typer.Option(
+            None,
+            "--symbol",
+            help="Store the series under this "
+            "symbol (default: FRED id, Shiller column or file "
+            "name).",
+        ),
+        fmt: str = typer.Option(
+            "auto", "--format", help="auto, yahoo, fred, shiller, generic or parquet."
+        ),
         date_col: str | None = typer.Option(None, "--date-col", help="Column holding dates."),
-        value_col: str | None = typer.Option(None, "--value-col", help="Column holding the "
-                                             "values to analyse (becomes 'close')."),
+        value_col: str | None = typer.Option(
+            None, "--value-col", help="Column holding the values to analyse (becomes 'close')."
+        ),
         as_json: bool = JSON_OPTION,
     ) -> None:
         """Import a price file into the store (atomic; re-importing the same file is a no-op)."""
@@ -73,17 +79,25 @@ def register(app: typer.Typer) -> None:
         from bubblescope.data.sources import load_file
 
         with progress_bar(f"importing {file.name}", enabled=not as_json) as progress:
-            frame = load_file(file, format=fmt, symbol=symbol, date_col=date_col,
-                              value_col=value_col)
+            frame = load_file(
+                file, format=fmt, symbol=symbol, date_col=date_col, value_col=value_col
+            )
             result = store.import_frame(frame, "prices", progress=progress)
-        payload = {**result.to_dict(), "format": frame.attrs.get("format"),
-                   "first": frame.index[0], "last": frame.index[-1],
-                   "notes": frame.attrs.get("notes", [])}
+        payload = {
+            **result.to_dict(),
+            "format": frame.attrs.get("format"),
+            "first": frame.index[0],
+            "last": frame.index[-1],
+            "notes": frame.attrs.get("notes", []),
+        }
 
         def render() -> None:
             console.print(result.summary(), highlight=False)
-            console.print(f"  {frame.index[0].date()} .. {frame.index[-1].date()}, "
-                          f"format {payload['format']}", highlight=False)
+            console.print(
+                f"  {frame.index[0].date()} .. {frame.index[-1].date()}, "
+                f"format {payload['format']}",
+                highlight=False,
+            )
             for note in payload["notes"]:
                 console.print(f"  note: {note}", highlight=False)
 
@@ -92,8 +106,9 @@ def register(app: typer.Typer) -> None:
     @data_app.command("list")
     @handle_errors
     def list_cmd(
-        dataset: str = typer.Option("prices", "--dataset", help="prices, fundamentals, facts, "
-                                    "deals or runs."),
+        dataset: str = typer.Option(
+            "prices", "--dataset", help="prices, fundamentals, facts, deals or runs."
+        ),
         as_json: bool = JSON_OPTION,
     ) -> None:
         """List the datasets in the store and the symbols of one of them."""
@@ -101,12 +116,18 @@ def register(app: typer.Typer) -> None:
 
         datasets: list[dict[str, Any]] = [
             {str(k): v for k, v in row.items()}
-            for row in store.list_datasets().to_dict(orient="records")]
+            for row in store.list_datasets().to_dict(orient="records")
+        ]
         symbols: list[dict[str, Any]] = [
             {str(k): v for k, v in row.items()}
-            for row in store.summary(dataset).to_dict(orient="records")]
-        payload = {"store": str(store.store_root()), "datasets": datasets,
-                   "dataset": dataset, "symbols": symbols}
+            for row in store.summary(dataset).to_dict(orient="records")
+        ]
+        payload = {
+            "store": str(store.store_root()),
+            "datasets": datasets,
+            "dataset": dataset,
+            "symbols": symbols,
+        }
 
         def render() -> None:
             console.print(f"store: {payload['store']}", highlight=False)
@@ -118,8 +139,9 @@ def register(app: typer.Typer) -> None:
     @data_app.command("show")
     @handle_errors
     def show_cmd(
-        symbol: Annotated[str, typer.Argument(help="Stored symbol, bundled name (nasdaq, "
-                                              "sp500) or a file path.")],
+        symbol: Annotated[
+            str, typer.Argument(help="Stored symbol, bundled name (nasdaq, sp500) or a file path.")
+        ],
         tail: int = typer.Option(10, "--tail", min=0, help="How many of the latest rows."),
         as_json: bool = JSON_OPTION,
     ) -> None:
@@ -129,19 +151,26 @@ def register(app: typer.Typer) -> None:
         frame = resolve_series(symbol)
         close = frame["close"]
         peak = frame.index[int(close.to_numpy().argmax())]
-        payload = {"symbol": str(frame["symbol"].iloc[0]), "source": str(frame["source"].iloc[0]),
-                   "adjusted": bool(frame["adjusted"].iloc[0]), "rows": len(frame),
-                   "first": frame.index[0], "last": frame.index[-1],
-                   "max_close": float(close.max()), "max_date": peak,
-                   "tail": _frame_rows(frame.drop(columns=["symbol", "source", "adjusted"]),
-                                       tail)}
+        payload = {
+            "symbol": str(frame["symbol"].iloc[0]),
+            "source": str(frame["source"].iloc[0]),
+            "adjusted": bool(frame["adjusted"].iloc[0]),
+            "rows": len(frame),
+            "first": frame.index[0],
+            "last": frame.index[-1],
+            "max_close": float(close.max()),
+            "max_date": peak,
+            "tail": _frame_rows(frame.drop(columns=["symbol", "source", "adjusted"]), tail),
+        }
 
         def render() -> None:
-            console.print(f"{payload['symbol']} ({payload['source']}, adjusted="
-                          f"{payload['adjusted']}): {payload['rows']} rows "
-                          f"{frame.index[0].date()} .. {frame.index[-1].date()}; peak close "
-                          f"{payload['max_close']:,.2f} on {peak.date()}",
-                          highlight=False)
+            console.print(
+                f"{payload['symbol']} ({payload['source']}, adjusted="
+                f"{payload['adjusted']}): {payload['rows']} rows "
+                f"{frame.index[0].date()} .. {frame.index[-1].date()}; peak close "
+                f"{payload['max_close']:,.2f} on {peak.date()}",
+                highlight=False,
+            )
             if tail:
                 _print_table(f"last {tail} rows", payload["tail"])
 
@@ -152,10 +181,10 @@ def register(app: typer.Typer) -> None:
     def fetch_cmd(
         symbol: Annotated[str, typer.Argument(help="Ticker (Yahoo, SEC) or FRED series id.")],
         source: str = typer.Option("yahoo", "--source", help="yahoo, fred or sec."),
-        start: str | None = typer.Option(None, "--start", help="First date, YYYY-MM-DD "
-                                         "(prices only)."),
-        end: str | None = typer.Option(None, "--end", help="Last date, YYYY-MM-DD "
-                                       "(prices only)."),
+        start: str | None = typer.Option(
+            None, "--start", help="First date, YYYY-MM-DD (prices only)."
+        ),
+        end: str | None = typer.Option(None, "--end", help="Last date, YYYY-MM-DD (prices only)."),
         as_json: bool = JSON_OPTION,
     ) -> None:
         """Download a series (network) and store it: prices from Yahoo/FRED, SEC fundamentals."""
@@ -166,8 +195,7 @@ def register(app: typer.Typer) -> None:
             dataset = "fundamentals" if source == "sec" else "prices"
             name = symbol.upper() if source == "sec" else None
             result = store.import_frame(frame, dataset, symbol=name, progress=progress)
-        payload = {**result.to_dict(), "source": source,
-                   "notes": frame.attrs.get("notes", [])}
+        payload = {**result.to_dict(), "source": source, "notes": frame.attrs.get("notes", [])}
 
         def render() -> None:
             console.print(result.summary(), highlight=False)
@@ -179,11 +207,20 @@ def register(app: typer.Typer) -> None:
     @data_app.command("annual")
     @handle_errors
     def annual_cmd(
-        company: Annotated[str, typer.Argument(help="Ticker fetched with `data fetch TICKER "
-                                               "--source sec`, or a companyfacts .json/.json.gz "
-                                               "file.")],
-        item: str = typer.Option("capex", "--item", help="capex, depreciation, ppe_net, "
-                                 "ppe_gross, revenue, net_income or operating_income."),
+        company: Annotated[
+            str,
+            typer.Argument(
+                help="Ticker fetched with `data fetch TICKER "
+                "--source sec`, or a companyfacts .json/.json.gz "
+                "file."
+            ),
+        ],
+        item: str = typer.Option(
+            "capex",
+            "--item",
+            help="capex, depreciation, ppe_net, "
+            "ppe_gross, revenue, net_income or operating_income.",
+        ),
         as_json: bool = JSON_OPTION,
     ) -> None:
         """Annual SEC figures for one item, with the XBRL tag and filing behind each year."""
@@ -202,18 +239,35 @@ def register(app: typer.Typer) -> None:
             raise UnknownSymbolError(
                 f"no SEC companyfacts for {company!r} in the store "
                 f"({', '.join(store.list_symbols('fundamentals')) or 'none stored'})",
-                hint=f"run `bubblescope data fetch {company} --source sec` or pass a file")
+                hint=f"run `bubblescope data fetch {company} --source sec` or pass a file",
+            )
         series = annual_series(facts, item)
-        records = [{"period_end": end, "fiscal_year": int(row["fiscal_year"]),
-                    "value": float(row["value"]), "unit": row["unit"], "tag": row["tag"],
-                    "form": row["form"], "filed": row["filed"], "accn": row["accn"]}
-                   for end, row in series.iterrows()]
+        records = [
+            {
+                "period_end": end,
+                "fiscal_year": int(row["fiscal_year"]),
+                "value": float(row["value"]),
+                "unit": row["unit"],
+                "tag": row["tag"],
+                "form": row["form"],
+                "filed": row["filed"],
+                "accn": row["accn"],
+            }
+            for end, row in series.iterrows()
+        ]
         payload = {"company": label, "item": item, "years": records}
 
         def render() -> None:
-            shown = [{"FY": r["fiscal_year"], "period end": r["period_end"],
-                      f"{item} (bn {r['unit']})": r["value"] / 1e9, "tag": r["tag"],
-                      "filed": r["filed"]} for r in records]
+            shown = [
+                {
+                    "FY": r["fiscal_year"],
+                    "period end": r["period_end"],
+                    f"{item} (bn {r['unit']})": r["value"] / 1e9,
+                    "tag": r["tag"],
+                    "filed": r["filed"],
+                }
+                for r in records
+            ]
             _print_table(f"{label} {item}", shown)
 
         emit(payload, as_json, render)

@@ -27,9 +27,12 @@ class _Result(Protocol):
 
 _PLOT_OPTION = typer.Option(None, "--plot", help="Save the chart to this file (png, svg, pdf).")
 _SEC_DIR_OPTION = typer.Option(
-    ..., "--sec-dir", envvar="BUBBLESCOPE_SEC_DIR",
+    ...,
+    "--sec-dir",
+    envvar="BUBBLESCOPE_SEC_DIR",
     help="Folder with SEC companyfacts JSON (MSFT, GOOGL, NVDA) and the iXBRL extract "
-         "(AMZN, META); env BUBBLESCOPE_SEC_DIR.")
+    "(AMZN, META); env BUBBLESCOPE_SEC_DIR.",
+)
 
 
 #: Fleet groups (module-level: a call in a list-typed default trips B008).
@@ -43,8 +46,11 @@ def _show(result: _Result, as_json: bool, plot: Path | None) -> None:
         matplotlib.use("Agg")
         fig = result.plot()
         fig.savefig(plot)
-    emit(result.to_dict(), as_json, lambda: console.print(result.summary(), markup=False,
-                                                          highlight=False))
+    emit(
+        result.to_dict(),
+        as_json,
+        lambda: console.print(result.summary(), markup=False, highlight=False),
+    )
 
 
 def _user(name: str, value: float, unit: str) -> Any:
@@ -57,7 +63,8 @@ def _user(name: str, value: float, unit: str) -> Any:
 # --------------------------------------------------------------------------------------------
 depreciation_app = typer.Typer(
     help="Depreciation restatement: disclosed useful-life changes and Burry's $176B.",
-    no_args_is_help=True)
+    no_args_is_help=True,
+)
 
 
 @depreciation_app.command("disclosed")
@@ -67,8 +74,9 @@ def depreciation_disclosed(
     sec_dir: Path = _SEC_DIR_OPTION,
     share: float | None = typer.Option(None, help="Override the short-lived share of capex."),
     tax_rate: float | None = typer.Option(None, help="Override the tax rate (default 21%)."),
-    full_year: bool = typer.Option(False, "--full-year",
-                                   help="Full-year instead of half-year convention."),
+    full_year: bool = typer.Option(
+        False, "--full-year", help="Full-year instead of half-year convention."
+    ),
     plot: Path | None = _PLOT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -76,10 +84,12 @@ def depreciation_disclosed(
     from bubblescope.economy.depreciation import disclosed_case
 
     result = disclosed_case(
-        entity, sec_dir,
+        entity,
+        sec_dir,
         share=None if share is None else _user("short-lived share", share, "1"),
         tax_rate=None if tax_rate is None else _user("tax rate τ", tax_rate, "1"),
-        convention="full-year" if full_year else "half-year")
+        convention="full-year" if full_year else "half-year",
+    )
     _show(result, as_json, plot)
 
 
@@ -100,7 +110,8 @@ def depreciation_table(
 @handle_errors
 def depreciation_burry(
     economic_life: float | None = typer.Option(
-        None, help="Economic life in years (default: the life implied by $176B)."),
+        None, help="Economic life in years (default: the life implied by $176B)."
+    ),
     book_life: float = typer.Option(6.0, help="Book life in years."),
     plot: Path | None = _PLOT_OPTION,
     as_json: bool = JSON_OPTION,
@@ -112,15 +123,17 @@ def depreciation_burry(
 
 
 # --------------------------------------------------------------------------------------------
-gpu_app = typer.Typer(help="GPU unit economics: cash cost, margins by age, payback, life.",
-                      no_args_is_help=True)
+gpu_app = typer.Typer(
+    help="GPU unit economics: cash cost, margins by age, payback, life.", no_args_is_help=True
+)
 
 
 @gpu_app.command("cost")
 @handle_errors
 def gpu_cost(
     power_kw: float | None = typer.Option(
-        None, help="Wall power per GPU, kW (default: H100 1.275, GPU-10)."),
+        None, help="Wall power per GPU, kW (default: H100 1.275, GPU-10)."
+    ),
     pue: float | None = typer.Option(None, help="Power usage effectiveness (default 1.3)."),
     price: float | None = typer.Option(None, help="Electricity, USD per kWh (default 0.08)."),
     colo: float | None = typer.Option(None, help="Colocation, USD per kW-month (default 200)."),
@@ -131,23 +144,29 @@ def gpu_cost(
 
     defaults = default_costs()
     result = cash_cost(
-        generation("H100").power if power_kw is None
-        else _user("wall power", power_kw, "kW/GPU"),
+        generation("H100").power if power_kw is None else _user("wall power", power_kw, "kW/GPU"),
         defaults["pue"] if pue is None else _user("PUE", pue, "1"),
-        defaults["electricity_price"] if price is None
+        defaults["electricity_price"]
+        if price is None
         else _user("electricity price", price, "USD/kWh"),
-        defaults["colocation_rate"] if colo is None
-        else _user("colocation rate", colo, "USD/kW-month"))
-    emit(result.to_dict(), as_json, lambda: console.print(result.summary(), markup=False,
-                                                          highlight=False))
+        defaults["colocation_rate"]
+        if colo is None
+        else _user("colocation rate", colo, "USD/kW-month"),
+    )
+    emit(
+        result.to_dict(),
+        as_json,
+        lambda: console.print(result.summary(), markup=False, highlight=False),
+    )
 
 
 @gpu_app.command("economics")
 @handle_errors
 def gpu_economics_cmd(
     generation: str = typer.Argument("H100", help="H100 or A100."),
-    bought: float | None = typer.Option(None, help="Purchase time, decimal year "
-                                                    "(default: launch)."),
+    bought: float | None = typer.Option(
+        None, help="Purchase time, decimal year (default: launch)."
+    ),
     rule: str = typer.Option("cash", help="Economic-life rule: cash or npv."),
     horizon: int = typer.Option(10, help="Years of age to model."),
     utilisation: float | None = typer.Option(None, help="Share of hours rented."),
@@ -161,11 +180,13 @@ def gpu_economics_cmd(
     if rule not in ("cash", "npv"):
         raise InputError(f"unknown life rule {rule!r}", hint="cash or npv")
     result = gpu_economics(
-        generation, purchase_time=bought, horizon=horizon, rule=rule,  # type: ignore[arg-type]
-        utilisation=None if utilisation is None else _user("utilisation",
-                                                                 utilisation, "1"),
-        discount_rate=None if discount_rate is None else _user("discount rate",
-                                                                     discount_rate, "1"))
+        generation,
+        purchase_time=bought,
+        horizon=horizon,
+        rule=rule,  # type: ignore[arg-type]
+        utilisation=None if utilisation is None else _user("utilisation", utilisation, "1"),
+        discount_rate=None if discount_rate is None else _user("discount rate", discount_rate, "1"),
+    )
     _show(result, as_json, plot)
 
 
@@ -182,15 +203,15 @@ def gpu_readings(
 
 
 # --------------------------------------------------------------------------------------------
-power_app = typer.Typer(help="Power: training runs, fleets, capex → GW, grid outlooks.",
-                        no_args_is_help=True)
+power_app = typer.Typer(
+    help="Power: training runs, fleets, capex → GW, grid outlooks.", no_args_is_help=True
+)
 
 
 @power_app.command("training")
 @handle_errors
 def power_training(
-    gwh: float | None = typer.Option(None, help="Training energy, GWh (default GPT-4, "
-                                                "ENE-01)."),
+    gwh: float | None = typer.Option(None, help="Training energy, GWh (default GPT-4, ENE-01)."),
     days: float | None = typer.Option(None, help="Duration, days (default 98)."),
     name: str = typer.Option("GPT-4 training", help="Label."),
     plot: Path | None = _PLOT_OPTION,
@@ -199,9 +220,11 @@ def power_training(
     """Daily draw of a training run and the households whose daily use it equals."""
     from bubblescope.economy.power import training_energy
 
-    result = training_energy(None if gwh is None else _user("training energy", gwh, "GWh"),
-                             None if days is None else _user("duration", days, "day"),
-                             name=name)
+    result = training_energy(
+        None if gwh is None else _user("training energy", gwh, "GWh"),
+        None if days is None else _user("duration", days, "day"),
+        name=name,
+    )
     _show(result, as_json, plot)
 
 
@@ -212,7 +235,8 @@ def power_fleet(
     utilisation: float | None = typer.Option(None, help="Average load share (default 0.7)."),
     pue: float | None = typer.Option(None, help="Power usage effectiveness (default 1.2)."),
     overhead: float | None = typer.Option(
-        None, help="Node wall power per board watt (default 1.0; 1.82 for a DGX H100)."),
+        None, help="Node wall power per board watt (default 1.0; 1.82 for a DGX H100)."
+    ),
     plot: Path | None = _PLOT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -233,7 +257,8 @@ def power_fleet(
         pairs,
         utilisation=None if utilisation is None else _user("utilisation", utilisation, "1"),
         pue=None if pue is None else _user("PUE", pue, "1"),
-        node_overhead=None if overhead is None else _user("node overhead", overhead, "1"))
+        node_overhead=None if overhead is None else _user("node overhead", overhead, "1"),
+    )
     _show(result, as_json, plot)
 
 
@@ -263,8 +288,9 @@ def power_grid(
 
 
 # --------------------------------------------------------------------------------------------
-valuation_app = typer.Typer(help="Valuation: multiples, reverse DCF, Sequoia's gap, Nadella.",
-                            no_args_is_help=True)
+valuation_app = typer.Typer(
+    help="Valuation: multiples, reverse DCF, Sequoia's gap, Nadella.", no_args_is_help=True
+)
 
 
 @valuation_app.command("sequoia")
@@ -297,16 +323,18 @@ def valuation_reverse_dcf(
     fcf: float = typer.Option(..., help="Latest free cash flow, USD bn."),
     rate: float | None = typer.Option(None, help="Discount rate, fraction (default 0.09)."),
     horizon: int = typer.Option(10, help="Years of explicit growth."),
-    terminal: float | None = typer.Option(None, help="Terminal growth, fraction "
-                                                     "(default 0.03)."),
+    terminal: float | None = typer.Option(None, help="Terminal growth, fraction (default 0.03)."),
     plot: Path | None = _PLOT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """FCF growth a price implies (Mauboussin-Rappaport reverse DCF)."""
     from bubblescope.economy.valuation import reverse_dcf
 
-    _show(reverse_dcf(price, fcf, discount_rate=rate, horizon=horizon,
-                      terminal_growth=terminal), as_json, plot)
+    _show(
+        reverse_dcf(price, fcf, discount_rate=rate, horizon=horizon, terminal_growth=terminal),
+        as_json,
+        plot,
+    )
 
 
 @valuation_app.command("multiples")
@@ -324,8 +352,9 @@ def valuation_multiples(
 @valuation_app.command("nadella")
 @handle_errors
 def valuation_nadella(
-    growth: float | None = typer.Option(None, help="Observed real GDP growth, % (default: US "
-                                                   "H1-2025, 1.2%)."),
+    growth: float | None = typer.Option(
+        None, help="Observed real GDP growth, % (default: US H1-2025, 1.2%)."
+    ),
     plot: Path | None = _PLOT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:

@@ -23,8 +23,13 @@ derived (own calculation from stated inputs), unverified, conflicting (sources d
 #: The ``search`` words (a module-level default: a call in a list-typed default trips B008).
 _WORDS_ARGUMENT = typer.Argument(..., help="Words that must all appear (any case).")
 
-_GRADE_STYLE = {"verified": "green", "secondary": "cyan", "derived": "magenta",
-                "unverified": "yellow", "conflicting": "red"}
+_GRADE_STYLE = {
+    "verified": "green",
+    "secondary": "cyan",
+    "derived": "magenta",
+    "unverified": "yellow",
+    "conflicting": "red",
+}
 
 
 def summary(path: str | None = None) -> str:
@@ -46,8 +51,13 @@ def _fact_table(facts: Sequence[Fact], title: str) -> Table:
     table.add_column("grade", no_wrap=True)
     table.add_column("description", overflow="fold", ratio=1)
     for fact in facts:
-        table.add_row(fact.id, fact.display_value, fact.as_of,
-                      f"[{_GRADE_STYLE[fact.grade]}]{fact.grade}[/]", fact.description)
+        table.add_row(
+            fact.id,
+            fact.display_value,
+            fact.as_of,
+            f"[{_GRADE_STYLE[fact.grade]}]{fact.grade}[/]",
+            fact.description,
+        )
     return table
 
 
@@ -73,10 +83,15 @@ def _deal_table(deals: Sequence[Deal], title: str) -> Table:
     table.add_column("status", no_wrap=True)
     table.add_column("date", overflow="fold")
     for deal in deals:
-        table.add_row(deal.id, f"{deal.payer} → {deal.payee}",
-                      "" if deal.amount is None else f"{deal.amount:g}",
-                      "" if deal.gw is None else f"{deal.gw:g}",
-                      deal.type, deal.status, deal.date)
+        table.add_row(
+            deal.id,
+            f"{deal.payer} → {deal.payee}",
+            "" if deal.amount is None else f"{deal.amount:g}",
+            "" if deal.gw is None else f"{deal.gw:g}",
+            deal.type,
+            deal.status,
+            deal.date,
+        )
     return table
 
 
@@ -85,10 +100,15 @@ def _render_fact(base: FactBase, fact: Fact) -> None:
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     rows = [
-        ("id", fact.id), ("description", fact.description), ("value", fact.display_value),
-        ("as of", fact.as_of), ("entity", fact.entity), ("topic", fact.topic),
+        ("id", fact.id),
+        ("description", fact.description),
+        ("value", fact.display_value),
+        ("as of", fact.as_of),
+        ("entity", fact.entity),
+        ("topic", fact.topic),
         ("grade", f"[{_GRADE_STYLE[fact.grade]}]{fact.grade}[/]"),
-        ("source", fact.source_title), ("reference", fact.source_ref),
+        ("source", fact.source_title),
+        ("reference", fact.source_ref),
     ]
     if fact.note:
         rows.append(("note", fact.note))
@@ -112,10 +132,12 @@ def register(app: typer.Typer) -> None:
     @group.command("list")
     @handle_errors
     def list_facts(
-        topic: str | None = typer.Option(None, "--topic", "-t",
-                                         help="Only this topic, e.g. capex, circular, energy."),
-        grade: str | None = typer.Option(None, "--grade", "-g",
-                                         help=f"Only this grade: {', '.join(GRADES)}."),
+        topic: str | None = typer.Option(
+            None, "--topic", "-t", help="Only this topic, e.g. capex, circular, energy."
+        ),
+        grade: str | None = typer.Option(
+            None, "--grade", "-g", help=f"Only this grade: {', '.join(GRADES)}."
+        ),
         as_json: bool = JSON_OPTION,
     ) -> None:
         """List facts (id, value with unit, as-of date, grade, description)."""
@@ -125,8 +147,11 @@ def register(app: typer.Typer) -> None:
             facts = [f for f in facts if f in base.by_topic(topic)]
         if grade is not None:
             facts = [f for f in facts if f in base.by_grade(grade)]
-        emit({"count": len(facts), "facts": [f.to_dict() for f in facts]}, as_json,
-             lambda: console.print(_fact_table(facts, f"{len(facts)} facts")))
+        emit(
+            {"count": len(facts), "facts": [f.to_dict() for f in facts]},
+            as_json,
+            lambda: console.print(_fact_table(facts, f"{len(facts)} facts")),
+        )
 
     @group.command("show")
     @handle_errors
@@ -137,11 +162,21 @@ def register(app: typer.Typer) -> None:
         """Show one fact in full: value, date, entity, source, grade, note, conflicts, deals."""
         base = load_factbase()
         fact = base.get(fact_id)
-        conflict = ([m.id for m in next(g for g in base.conflicts()
-                                        if g[0].conflict_group == fact.conflict_group)]
-                    if fact.conflict_group else [])
-        payload = {**fact.to_dict(), "conflicts_with": [i for i in conflict if i != fact.id],
-                   "deals": [d.id for d in base.deals if fact.id in d.fact_ids]}
+        conflict = (
+            [
+                m.id
+                for m in next(
+                    g for g in base.conflicts() if g[0].conflict_group == fact.conflict_group
+                )
+            ]
+            if fact.conflict_group
+            else []
+        )
+        payload = {
+            **fact.to_dict(),
+            "conflicts_with": [i for i in conflict if i != fact.id],
+            "deals": [d.id for d in base.deals if fact.id in d.fact_ids],
+        }
         emit(payload, as_json, lambda: _render_fact(base, fact))
 
     @group.command("search")
@@ -153,18 +188,23 @@ def register(app: typer.Typer) -> None:
         """Find facts whose text (description, entity, source, note, ...) holds every word."""
         text = " ".join(words)
         facts = load_factbase().search(text)
-        emit({"query": text, "count": len(facts), "facts": [f.to_dict() for f in facts]},
-             as_json,
-             lambda: console.print(_fact_table(facts, f"{len(facts)} facts matching {text!r}")))
+        emit(
+            {"query": text, "count": len(facts), "facts": [f.to_dict() for f in facts]},
+            as_json,
+            lambda: console.print(_fact_table(facts, f"{len(facts)} facts matching {text!r}")),
+        )
 
     @group.command("conflicts")
     @handle_errors
     def conflicts(as_json: bool = JSON_OPTION) -> None:
         """Show the groups of facts whose sources disagree, side by side."""
         groups = load_factbase().conflicts()
-        payload = {"count": len(groups),
-                   "groups": [{"group": g[0].conflict_group, "facts": [f.to_dict() for f in g]}
-                              for g in groups]}
+        payload = {
+            "count": len(groups),
+            "groups": [
+                {"group": g[0].conflict_group, "facts": [f.to_dict() for f in g]} for g in groups
+            ],
+        }
 
         def render() -> None:
             for members in groups:
@@ -175,15 +215,19 @@ def register(app: typer.Typer) -> None:
     @group.command("deals")
     @handle_errors
     def deals(
-        entity: str | None = typer.Option(None, "--entity", "-e",
-                                          help="Only deals this party pays or receives in."),
+        entity: str | None = typer.Option(
+            None, "--entity", "-e", help="Only deals this party pays or receives in."
+        ),
         as_json: bool = JSON_OPTION,
     ) -> None:
         """List the deal edges of the AI financing network (USD bn, or GW if only that is given)."""
         base = load_factbase()
         rows = list(base.deals) if entity is None else base.deals_of(entity)
-        emit({"count": len(rows), "deals": [d.to_dict() for d in rows]}, as_json,
-             lambda: console.print(_deal_table(rows, f"{len(rows)} deals")))
+        emit(
+            {"count": len(rows), "deals": [d.to_dict() for d in rows]},
+            as_json,
+            lambda: console.print(_deal_table(rows, f"{len(rows)} deals")),
+        )
 
     @group.command("summary")
     @handle_errors
@@ -191,11 +235,13 @@ def register(app: typer.Typer) -> None:
         """Counts by topic and grade, deal totals and the conflict groups."""
         base = load_factbase()
         by_grade = {g: len(base.by_grade(g)) for g in GRADES}
-        payload = {"facts": len(base.facts), "deals": len(base.deals),
-                   "by_topic": {t: len(base.by_topic(t)) for t in base.topics()},
-                   "by_grade": by_grade,
-                   "conflict_groups": {g[0].conflict_group: [f.id for f in g]
-                                       for g in base.conflicts()}}
+        payload = {
+            "facts": len(base.facts),
+            "deals": len(base.deals),
+            "by_topic": {t: len(base.by_topic(t)) for t in base.topics()},
+            "by_grade": by_grade,
+            "conflict_groups": {g[0].conflict_group: [f.id for f in g] for g in base.conflicts()},
+        }
         emit(payload, as_json, lambda: typer.echo(base.summary()))
 
     app.add_typer(group)

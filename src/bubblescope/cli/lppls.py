@@ -58,11 +58,18 @@ def register(app: typer.Typer) -> None:
         start: str | None = typer.Option(None, "--start", help="Window start t1 (date)."),
         end: str | None = typer.Option(None, "--end", help="Window end t2 (date; default: last)."),
         window: int | None = typer.Option(
-            None, "--window", help="Window length in trading days ending at --end "
-            "(used when --start is not given; default: all data)."),
-        space: str = typer.Option("fco", "--space", help="Search space: 'fco' (Sornette et al. "
-                                  "2015 Table 1) or 'stylised' (m in [0.1, 0.9], omega in "
-                                  "[2, 25])."),
+            None,
+            "--window",
+            help="Window length in trading days ending at --end "
+            "(used when --start is not given; default: all data).",
+        ),
+        space: str = typer.Option(
+            "fco",
+            "--space",
+            help="Search space: 'fco' (Sornette et al. "
+            "2015 Table 1) or 'stylised' (m in [0.1, 0.9], omega in "
+            "[2, 25]).",
+        ),
         seed: int = typer.Option(0, "--seed", help="Seed of the extra random starts."),
         as_json: bool = JSON_OPTION,
     ) -> None:
@@ -82,13 +89,18 @@ def register(app: typer.Typer) -> None:
         series: str = typer.Argument(..., help="Bundled name, file path, or stored symbol."),
         start: str | None = typer.Option(None, "--start", help="First t2 date (default: --end)."),
         end: str | None = typer.Option(None, "--end", help="Last t2 date (default: last day)."),
-        windows: str = typer.Option("750:125:5", "--windows", help="Nested windows MAX:MIN:STEP "
-                                    "in trading days, or fco/short/medium/long."),
+        windows: str = typer.Option(
+            "750:125:5",
+            "--windows",
+            help="Nested windows MAX:MIN:STEP in trading days, or fco/short/medium/long.",
+        ),
         trust: bool = typer.Option(False, "--trust", help="Also compute DS LPPLS Trust."),
-        n_synthetic: int = typer.Option(100, "--n-synthetic", help="Synthetic series per "
-                                        "window for Trust."),
+        n_synthetic: int = typer.Option(
+            100, "--n-synthetic", help="Synthetic series per window for Trust."
+        ),
         no_relative_error: bool = typer.Option(
-            False, "--no-relative-error", help="Drop filter 1's relative-error condition."),
+            False, "--no-relative-error", help="Drop filter 1's relative-error condition."
+        ),
         jobs: int = typer.Option(1, "--jobs", help="Worker processes over dates (-1: all)."),
         seed: int = typer.Option(0, "--seed", help="Seed of the Trust resampling."),
         as_json: bool = JSON_OPTION,
@@ -109,9 +121,17 @@ def register(app: typer.Typer) -> None:
         lo = index[-1] if start is None else max(index[0], pd.Timestamp(start))
         dates = list(index[index >= lo])
         with progress_bar("LPPLS confidence", enabled=not as_json) as progress:
-            result = lppls_confidence(close, dates=dates, windows=ws, filter=flt, trust=trust,
-                                      n_synthetic=n_synthetic, rng=seed, n_jobs=jobs,
-                                      progress=progress)
+            result = lppls_confidence(
+                close,
+                dates=dates,
+                windows=ws,
+                filter=flt,
+                trust=trust,
+                n_synthetic=n_synthetic,
+                rng=seed,
+                n_jobs=jobs,
+                progress=progress,
+            )
 
         def render() -> None:
             console.print(result.summary(), highlight=False)
@@ -121,8 +141,7 @@ def register(app: typer.Typer) -> None:
                 table.add_column(col)
             for when, row in frame.iterrows():
                 label = str(when.date()) if isinstance(when, pd.Timestamp) else str(when)
-                table.add_row(label,
-                              *[f"{v:.3f}" for v in row.to_numpy()])
+                table.add_row(label, *[f"{v:.3f}" for v in row.to_numpy()])
             console.print(table)
 
         emit(result.to_dict(), as_json, render)

@@ -11,21 +11,32 @@ from bubblescope.cli._common import JSON_OPTION, console, emit, handle_errors
 
 __all__ = ["register"]
 
-_FILE = typer.Option(None, "--file", "-f",
-                     help="Commitments CSV/YAML with the fact-base deal fields "
-                          "(default: the shipped fact base).")
-_NONBINDING = typer.Option(False, "--include-nonbinding",
-                           help="Keep non-binding deals (LOI, term sheet, lapsed).")
-_GW = typer.Option(None, "--usd-bn-per-gw",
-                   help="USD bn per GW for GW-stated deals (default: fact GWC-01, 35).")
+_FILE = typer.Option(
+    None,
+    "--file",
+    "-f",
+    help="Commitments CSV/YAML with the fact-base deal fields (default: the shipped fact base).",
+)
+_NONBINDING = typer.Option(
+    False, "--include-nonbinding", help="Keep non-binding deals (LOI, term sheet, lapsed)."
+)
+_GW = typer.Option(
+    None, "--usd-bn-per-gw", help="USD bn per GW for GW-stated deals (default: fact GWC-01, 35)."
+)
 
 _PLOT = typer.Option(None, "--plot", help="Write the network figure to this file (png/svg/pdf).")
-_SHOCK = typer.Option([], "--shock", help='FIRM=FRACTION: the firm pays that fraction of its '
-                                          'obligations, e.g. "OpenAI=0.5" (repeatable).')
-_WITHDRAW = typer.Option([], "--withdraw",
-                         help="Investor whose equity commitments vanish (repeatable).")
-_CLOSE = typer.Option([], "--close-market",
-                      help="Firm whose external funding is cut to zero (repeatable).")
+_SHOCK = typer.Option(
+    [],
+    "--shock",
+    help="FIRM=FRACTION: the firm pays that fraction of its "
+    'obligations, e.g. "OpenAI=0.5" (repeatable).',
+)
+_WITHDRAW = typer.Option(
+    [], "--withdraw", help="Investor whose equity commitments vanish (repeatable)."
+)
+_CLOSE = typer.Option(
+    [], "--close-market", help="Firm whose external funding is cut to zero (repeatable)."
+)
 
 
 def _load(file: Path | None, include_nonbinding: bool, usd_bn_per_gw: float | None) -> Any:
@@ -37,8 +48,9 @@ def _load(file: Path | None, include_nonbinding: bool, usd_bn_per_gw: float | No
 
 def register(app: typer.Typer) -> None:
     """Add the ``network`` command group to ``app``."""
-    group = typer.Typer(help="Circular AI financing: the deal graph, its loops, stress tests.",
-                        no_args_is_help=True)
+    group = typer.Typer(
+        help="Circular AI financing: the deal graph, its loops, stress tests.", no_args_is_help=True
+    )
 
     @group.command("show")
     @handle_errors
@@ -63,8 +75,9 @@ def register(app: typer.Typer) -> None:
         file: Path | None = _FILE,
         include_nonbinding: bool = _NONBINDING,
         usd_bn_per_gw: float | None = _GW,
-        max_length: int | None = typer.Option(None, "--max-length",
-                                               help="Longest loop to list (firms)."),
+        max_length: int | None = typer.Option(
+            None, "--max-length", help="Longest loop to list (firms)."
+        ),
         as_json: bool = JSON_OPTION,
     ) -> None:
         """Simple loops of money, with the amount that goes round and the source deal ids."""
@@ -75,8 +88,10 @@ def register(app: typer.Typer) -> None:
         def render() -> None:
             for c in found:
                 ids = ", ".join("+".join(e) for e in c.edge_ids)
-                console.print(f"{c.label}: {c.bottleneck:,.2f} round, {c.total:,.1f} total "
-                              f"[{ids}]", markup=False)
+                console.print(
+                    f"{c.label}: {c.bottleneck:,.2f} round, {c.total:,.1f} total [{ids}]",
+                    markup=False,
+                )
 
         emit(payload, as_json, render)
 
@@ -86,13 +101,16 @@ def register(app: typer.Typer) -> None:
         shock: list[str] = _SHOCK,
         withdraw: list[str] = _WITHDRAW,
         close_market: list[str] = _CLOSE,
-        alpha: float = typer.Option(1.0, "--alpha",
-                                    help="Rogers–Veraart recovery on external assets."),
+        alpha: float = typer.Option(
+            1.0, "--alpha", help="Rogers–Veraart recovery on external assets."
+        ),
         beta: float = typer.Option(1.0, "--beta", help="Rogers–Veraart recovery on receipts."),
-        year: int | None = typer.Option(None, "--year",
-                                        help="Calendar year to clear (default: run-rate)."),
-        sweep: int = typer.Option(0, "--sweep",
-                                  help="Also sweep the assumed cash buffers over N draws."),
+        year: int | None = typer.Option(
+            None, "--year", help="Calendar year to clear (default: run-rate)."
+        ),
+        sweep: int = typer.Option(
+            0, "--sweep", help="Also sweep the assumed cash buffers over N draws."
+        ),
         seed: int = typer.Option(0, "--seed", help="Seed of the sweep."),
         file: Path | None = _FILE,
         include_nonbinding: bool = _NONBINDING,
@@ -118,8 +136,9 @@ def register(app: typer.Typer) -> None:
         payload = result.to_dict()
         sens = None
         if sweep > 0:
-            sens = sensitivity(net, scenarios, n_draws=sweep, rng=seed, alpha=alpha, beta=beta,
-                               year=year)
+            sens = sensitivity(
+                net, scenarios, n_draws=sweep, rng=seed, alpha=alpha, beta=beta, year=year
+            )
             payload["sensitivity"] = sens.to_dict()
 
         def render() -> None:

@@ -50,26 +50,37 @@ def register(app: typer.Typer) -> None:
         series: str = typer.Argument(..., help="Bundled name, file path, or stored symbol."),
         lag: int = typer.Option(0, "--lag", help="Lagged differences in each ADF regression."),
         window: str = typer.Option(
-            "psy", "--window", help="Minimum window: 'psy' (floor(T(0.01+1.8/sqrt T)) points), "
-            "'exuber' (that many regression rows) or a number of points."),
+            "psy",
+            "--window",
+            help="Minimum window: 'psy' (floor(T(0.01+1.8/sqrt T)) points), "
+            "'exuber' (that many regression rows) or a number of points.",
+        ),
         cv: str = typer.Option("auto", "--cv", help="Critical values: auto, rs, mc, wild or ps."),
         level: float = typer.Option(0.95, "--level", help="Confidence level (e.g. 0.95)."),
         horizon: int | None = typer.Option(
-            None, "--horizon", help="--cv ps: points over which the family-wise critical value "
-            "controls false alarms (default: the whole sample)."),
+            None,
+            "--horizon",
+            help="--cv ps: points over which the family-wise critical value "
+            "controls false alarms (default: the whole sample).",
+        ),
         reps: int = typer.Option(1000, "--reps", help="Replications of the critical values."),
         seed: int = typer.Option(20150401, "--seed", help="Seed (results are reproducible)."),
         stamping: str = typer.Option(
-            "familywise", "--stamping", help="familywise (default) or pointwise."),
+            "familywise", "--stamping", help="familywise (default) or pointwise."
+        ),
         rule: str = typer.Option("psy", "--rule", help="Episode rule: psy or exuber."),
         min_duration: int | None = typer.Option(
-            None, "--min-duration", help="Minimum episode length (default round(log T))."),
+            None, "--min-duration", help="Minimum episode length (default round(log T))."
+        ),
         log: bool = typer.Option(False, "--log", help="Analyse log prices."),
         column: str | None = typer.Option(None, "--column", help="Value column of a file."),
         start: str | None = typer.Option(None, "--start", help="First date to use."),
         end: str | None = typer.Option(None, "--end", help="Last date to use."),
-        jobs: int | None = typer.Option(None, "--jobs", help="Worker processes (default: "
-                                        "one process, numba threads on every core)."),
+        jobs: int | None = typer.Option(
+            None,
+            "--jobs",
+            help="Worker processes (default: one process, numba threads on every core).",
+        ),
         as_json: bool = JSON_OPTION,
     ) -> None:
         import numpy as np
@@ -86,8 +97,10 @@ def register(app: typer.Typer) -> None:
 
         levels = tuple(sorted({0.90, 0.95, 0.99, round(level, 6)}))
         if cv in ("auto", "rs") and level not in (0.90, 0.95, 0.99):
-            raise InputError(f"--cv {cv} covers levels 0.90, 0.95, 0.99, got {level}",
-                             hint="use --cv mc for other levels")
+            raise InputError(
+                f"--cv {cv} covers levels 0.90, 0.95, 0.99, got {level}",
+                hint="use --cv mc for other levels",
+            )
         close = resolve_series(series, column=column, start=start, end=end)["close"]
         close = close.rename(series)
         if log:
@@ -101,16 +114,32 @@ def register(app: typer.Typer) -> None:
             elif cv == "rs":
                 method = ResponseSurfaceCV(levels=levels)
             elif cv == "mc":
-                method = MonteCarloCV(reps=reps, rng=seed, levels=levels, n_jobs=jobs,
-                                      progress=progress)
+                method = MonteCarloCV(
+                    reps=reps, rng=seed, levels=levels, n_jobs=jobs, progress=progress
+                )
             elif cv == "wild":
-                method = WildBootstrapCV(reps=reps, rng=seed, levels=levels, n_jobs=jobs,
-                                         progress=progress)
+                method = WildBootstrapCV(
+                    reps=reps, rng=seed, levels=levels, n_jobs=jobs, progress=progress
+                )
             elif cv == "ps":
-                method = PhillipsShiCV(reps=reps, rng=seed, horizon=horizon, levels=levels,
-                                       n_jobs=jobs, progress=progress)
+                method = PhillipsShiCV(
+                    reps=reps,
+                    rng=seed,
+                    horizon=horizon,
+                    levels=levels,
+                    n_jobs=jobs,
+                    progress=progress,
+                )
             else:
                 raise InputError(f"unknown --cv {cv!r}", hint="use auto, rs, mc, wild or ps")
-            result = psy(close, lag=lag, window=_window(window), cv=method, level=level,
-                         stamping=stamping, rule=rule, min_duration=min_duration)  # type: ignore[arg-type]
+            result = psy(
+                close,
+                lag=lag,
+                window=_window(window),
+                cv=method,
+                level=level,
+                stamping=stamping,  # type: ignore[arg-type]  # psy() validates it
+                rule=rule,  # type: ignore[arg-type]
+                min_duration=min_duration,
+            )
         emit(result.to_dict(), as_json, lambda: console.print(result.summary(), highlight=False))

@@ -19,17 +19,36 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def report_cmd(
         out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path(
-            "report.html"),
-        pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF next to the HTML "
-                                          "(needs WeasyPrint).")] = False,
-        shiller: Annotated[Path | None, typer.Option(
-            "--shiller", help="Shiller monthly CSV (date, P, E, CPI, GS10, CAPE) for the "
-            "bubble gauge.")] = None,
-        symbol: Annotated[list[str] | None, typer.Option(
-            "--symbol", help="Stored symbol to analyse (repeatable; default: what the store "
-            "holds, up to 3).")] = None,
-        reps: Annotated[int, typer.Option("--reps", min=50, max=100_000, help="Monte Carlo "
-                                          "replications for the PSY critical values.")] = 499,
+            "report.html"
+        ),
+        pdf: Annotated[
+            bool,
+            typer.Option("--pdf", help="Also write a PDF next to the HTML (needs WeasyPrint)."),
+        ] = False,
+        shiller: Annotated[
+            Path | None,
+            typer.Option(
+                "--shiller",
+                help="Shiller monthly CSV (date, P, E, CPI, GS10, CAPE) for the bubble gauge.",
+            ),
+        ] = None,
+        symbol: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--symbol",
+                help="Stored symbol to analyse (repeatable; default: what the store "
+                "holds, up to 3).",
+            ),
+        ] = None,
+        reps: Annotated[
+            int,
+            typer.Option(
+                "--reps",
+                min=50,
+                max=100_000,
+                help="Monte Carlo replications for the PSY critical values.",
+            ),
+        ] = 499,
         as_json: bool = JSON_OPTION,
     ) -> None:
         """Run every analysis on the embedded data and write one self-contained HTML report.
@@ -45,20 +64,30 @@ def register(app: typer.Typer) -> None:
             write_pdf,
         )
 
-        ctx = ReportContext(settings=ReportSettings(psy_reps=reps), shiller=shiller,
-                            symbols=tuple(symbol) if symbol else None)
+        ctx = ReportContext(
+            settings=ReportSettings(psy_reps=reps),
+            shiller=shiller,
+            symbols=tuple(symbol) if symbol else None,
+        )
         with progress_bar("building report", enabled=not as_json) as progress:
             report = build_report(ctx, progress=progress)
         html = write_html(report, out)
         pdf_path = write_pdf(report, out.with_suffix(".pdf")) if pdf else None
-        payload = {"html": str(html), "pdf": None if pdf_path is None else str(pdf_path),
-                   **report.to_dict()}
+        payload = {
+            "html": str(html),
+            "pdf": None if pdf_path is None else str(pdf_path),
+            **report.to_dict(),
+        }
 
         def render() -> None:
-            console.print(f"report written to [bold]{html}[/bold]"
-                          + (f" and [bold]{pdf_path}[/bold]" if pdf_path else ""))
+            console.print(
+                f"report written to [bold]{html}[/bold]"
+                + (f" and [bold]{pdf_path}[/bold]" if pdf_path else "")
+            )
             for section in report.sections:
-                console.print(f"  {section.title}: {len(section.numbers)} numbers, "
-                              f"{len(section.charts)} charts")
+                console.print(
+                    f"  {section.title}: {len(section.numbers)} numbers, "
+                    f"{len(section.charts)} charts"
+                )
 
         emit(payload, as_json, render)

@@ -62,8 +62,7 @@ def register(app: typer.Typer) -> None:
             anchor=cast("Literal['peak', 'runup']", anchor),  # runup() validates it
             prior_window=prior_window or None,
         )
-        emit(result.to_dict(), as_json, lambda: console.print(result.summary(),
-                                                                highlight=False))
+        emit(result.to_dict(), as_json, lambda: console.print(result.summary(), highlight=False))
 
     @app.command(
         "drawdown",
@@ -80,5 +79,4 @@ def register(app: typer.Typer) -> None:
         from bubblescope.detect.drawdown import drawdown
 
         result = drawdown(resolve_series(series), top=top)
-        emit(result.to_dict(), as_json, lambda: console.print(result.summary(),
-                                                                highlight=False))
+        emit(result.to_dict(), as_json, lambda: console.print(result.summary(), highlight=False))

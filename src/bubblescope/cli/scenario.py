@@ -29,21 +29,25 @@ Example: `bubblescope scenario run funding_squeeze --paths 20000 --seed 1 --set 
 
 def register(app: typer.Typer) -> None:
     """Add the ``scenario`` command group to ``app``."""
-    group = typer.Typer(help="Scenario Monte Carlo of the AI capex system (YAML scenarios).",
-                        no_args_is_help=True)
+    group = typer.Typer(
+        help="Scenario Monte Carlo of the AI capex system (YAML scenarios).", no_args_is_help=True
+    )
 
     @group.command("run", help=RUN_HELP, short_help="Run a scenario Monte Carlo.")
     @handle_errors
     def run(
         scenario: str = typer.Argument("base", help="Preset name or YAML file."),
         paths: int = typer.Option(10_000, "--paths", help="Number of Monte Carlo paths."),
-        seed: int | None = typer.Option(None, "--seed",
-                                        help="Random seed (omit: not reproducible)."),
+        seed: int | None = typer.Option(
+            None, "--seed", help="Random seed (omit: not reproducible)."
+        ),
         jobs: int = typer.Option(1, "--jobs", help="Local worker processes (1 = serial)."),
         dask: str | None = typer.Option(
-            None, "--dask", help="Dask scheduler address, or 'local' for a LocalCluster."),
-        chunk_size: int = typer.Option(2_000, "--chunk-size",
-                                       help="Paths per work item (part of the random stream)."),
+            None, "--dask", help="Dask scheduler address, or 'local' for a LocalCluster."
+        ),
+        chunk_size: int = typer.Option(
+            2_000, "--chunk-size", help="Paths per work item (part of the random stream)."
+        ),
         settings: list[str] = _SET,
         plot: Path | None = _PLOT,
         as_json: bool = JSON_OPTION,
@@ -60,9 +64,15 @@ def register(app: typer.Typer) -> None:
             executor = dask_executor(None if dask == "local" else dask)
         try:
             with progress_bar(f"scenario {spec.name}", enabled=not as_json) as progress:
-                result = run_scenario(spec, n_paths=paths, rng=seed, chunk_size=chunk_size,
-                                      n_jobs=jobs if jobs != 1 else None, executor=executor,
-                                      progress=progress)
+                result = run_scenario(
+                    spec,
+                    n_paths=paths,
+                    rng=seed,
+                    chunk_size=chunk_size,
+                    n_jobs=jobs if jobs != 1 else None,
+                    executor=executor,
+                    progress=progress,
+                )
         finally:
             if executor is not None:
                 executor.shutdown()
@@ -98,11 +108,17 @@ def register(app: typer.Typer) -> None:
 
         def render() -> None:
             console.print(f"{spec.name} ({spec.origin}): {spec.description}", markup=False)
-            console.print(f"years {spec.years[0]}-{spec.years[-1]}; funding closes for: "
-                          f"{', '.join(spec.closure_firms)}", markup=False)
+            console.print(
+                f"years {spec.years[0]}-{spec.years[-1]}; funding closes for: "
+                f"{', '.join(spec.closure_firms)}",
+                markup=False,
+            )
             for row in spec.inputs_frame_rows():
-                console.print(f"  {row['parameter']} = {row['value']:g} {row['unit']} "
-                              f"[{row['kind']}: {row['source']}]", markup=False)
+                console.print(
+                    f"  {row['parameter']} = {row['value']:g} {row['unit']} "
+                    f"[{row['kind']}: {row['source']}]",
+                    markup=False,
+                )
 
         emit(spec.to_dict(), as_json, render)
 

@@ -93,25 +93,70 @@ UNITS: dict[str, str] = {
 #: equity_to_customer; "backstop / compute purchase" -> backstop; "compute purchase (leaseback)"
 #: and "compute purchase + equity" -> compute_purchase (the nuance is kept in the deal's note);
 #: "share sale (funding source)" -> share_sale.
-DEAL_TYPES: frozenset[str] = frozenset({
-    "equity_investment", "compute_purchase", "chip_purchase", "warrant", "backstop", "loan",
-    "share_sale", "equity_to_customer",
-})
+DEAL_TYPES: frozenset[str] = frozenset(
+    {
+        "equity_investment",
+        "compute_purchase",
+        "chip_purchase",
+        "warrant",
+        "backstop",
+        "loan",
+        "share_sale",
+        "equity_to_customer",
+    }
+)
 
 #: Deal statuses: ``loi`` non-binding letter of intent still open; ``lapsed`` abandoned or
 #: superseded; ``reported`` press reports only, not confirmed by the parties; ``announced``
 #: announced by the parties, not yet closed; ``term_sheet`` agreed terms short of a definitive
 #: contract; ``signed`` definitive or contracted agreement; ``executed`` closed, funded, issued
 #: or already paid.
-DEAL_STATUSES: frozenset[str] = frozenset({
-    "loi", "lapsed", "reported", "announced", "term_sheet", "signed", "executed",
-})
+DEAL_STATUSES: frozenset[str] = frozenset(
+    {
+        "loi",
+        "lapsed",
+        "reported",
+        "announced",
+        "term_sheet",
+        "signed",
+        "executed",
+    }
+)
 
-_FACT_COLUMNS = ("id", "topic", "description", "value", "value_text", "unit", "as_of", "entity",
-                 "source_title", "source_ref", "grade", "conflict_group", "parent", "note")
-_DEAL_COLUMNS = ("id", "payer", "payee", "amount", "unit", "gw", "type", "date", "horizon",
-                 "status", "description", "note", "source_title", "source_ref", "grade",
-                 "fact_ids")
+_FACT_COLUMNS = (
+    "id",
+    "topic",
+    "description",
+    "value",
+    "value_text",
+    "unit",
+    "as_of",
+    "entity",
+    "source_title",
+    "source_ref",
+    "grade",
+    "conflict_group",
+    "parent",
+    "note",
+)
+_DEAL_COLUMNS = (
+    "id",
+    "payer",
+    "payee",
+    "amount",
+    "unit",
+    "gw",
+    "type",
+    "date",
+    "horizon",
+    "status",
+    "description",
+    "note",
+    "source_title",
+    "source_ref",
+    "grade",
+    "fact_ids",
+)
 _DEAL_UNITS = frozenset({"USD bn", "GW"})
 
 _ID_RE = re.compile(r"[A-Z]{1,4}-?\d{2}[a-z]?")
@@ -286,8 +331,11 @@ class FactBase:
             return self._by_id[key]
         except KeyError:
             close = difflib.get_close_matches(key, list(self._by_id), n=3, cutoff=0.6)
-            hint = (f"did you mean {', '.join(close)}?" if close
-                    else "list ids with `bubblescope facts list`")
+            hint = (
+                f"did you mean {', '.join(close)}?"
+                if close
+                else "list ids with `bubblescope facts list`"
+            )
             raise UnknownSymbolError(f"unknown fact id {fact_id!r}", hint=hint) from None
 
     def value(self, fact_id: str, unit: str | None = None) -> float:
@@ -311,12 +359,15 @@ class FactBase:
         """
         fact = self.get(fact_id)
         if unit is not None and unit != fact.unit:
-            raise UnitError(f"fact {fact.id} is in {fact.unit!r}, not {unit!r}",
-                            hint=f"ask for unit={fact.unit!r} and convert explicitly")
+            raise UnitError(
+                f"fact {fact.id} is in {fact.unit!r}, not {unit!r}",
+                hint=f"ask for unit={fact.unit!r} and convert explicitly",
+            )
         if fact.value is None:
             raise InputError(
                 f"fact {fact.id} has no single numeric value (reads {fact.value_text!r})",
-                hint="use .get(id).value_text, or a split-out row with one number")
+                hint="use .get(id).value_text, or a split-out row with one number",
+            )
         return fact.value
 
     def search(self, text: str) -> list[Fact]:
@@ -327,13 +378,24 @@ class FactBase:
         """
         words = text.casefold().split()
         if not words:
-            raise InputError("empty search text",
-                             hint="give one or more words, e.g. 'oracle capex'")
+            raise InputError(
+                "empty search text", hint="give one or more words, e.g. 'oracle capex'"
+            )
         hits = []
         for fact in self.facts:
-            haystack = " ".join((fact.id, fact.topic, fact.description, fact.entity,
-                                 fact.value_text, fact.unit, fact.source_title, fact.note,
-                                 fact.conflict_group)).casefold()
+            haystack = " ".join(
+                (
+                    fact.id,
+                    fact.topic,
+                    fact.description,
+                    fact.entity,
+                    fact.value_text,
+                    fact.unit,
+                    fact.source_title,
+                    fact.note,
+                    fact.conflict_group,
+                )
+            ).casefold()
             if all(word in haystack for word in words):
                 hits.append(fact)
         return hits
@@ -352,8 +414,9 @@ class FactBase:
         """
         hits = [f for f in self.facts if f.topic == topic]
         if not hits:
-            raise UnknownSymbolError(f"unknown topic {topic!r}",
-                                     hint=f"known topics: {', '.join(self.topics())}")
+            raise UnknownSymbolError(
+                f"unknown topic {topic!r}", hint=f"known topics: {', '.join(self.topics())}"
+            )
         return hits
 
     def by_grade(self, grade: str) -> list[Fact]:
@@ -380,16 +443,18 @@ class FactBase:
         hits = [d for d in self.deals if key in (d.payer.casefold(), d.payee.casefold())]
         if not hits:
             names = sorted({d.payer for d in self.deals} | {d.payee for d in self.deals})
-            raise UnknownSymbolError(f"no deal involves {entity!r}",
-                                     hint=f"known parties: {', '.join(names)}")
+            raise UnknownSymbolError(
+                f"no deal involves {entity!r}", hint=f"known parties: {', '.join(names)}"
+            )
         return hits
 
     def facts_frame(self) -> pd.DataFrame:
         """All facts as a DataFrame indexed by ``id`` (one column per :class:`Fact` field)."""
         import pandas as pd
 
-        frame = pd.DataFrame([f.to_dict() for f in self.facts],
-                             columns=[f.name for f in fields(Fact)])
+        frame = pd.DataFrame(
+            [f.to_dict() for f in self.facts], columns=[f.name for f in fields(Fact)]
+        )
         frame["value"] = frame["value"].astype("float64")
         return frame.set_index("id")
 
@@ -397,8 +462,9 @@ class FactBase:
         """All deals as a DataFrame indexed by ``id`` (one column per :class:`Deal` field)."""
         import pandas as pd
 
-        frame = pd.DataFrame([d.to_dict() for d in self.deals],
-                             columns=[f.name for f in fields(Deal)])
+        frame = pd.DataFrame(
+            [d.to_dict() for d in self.deals], columns=[f.name for f in fields(Deal)]
+        )
         frame["amount"] = frame["amount"].astype("float64")
         frame["gw"] = frame["gw"].astype("float64")
         frame["fact_ids"] = [";".join(d.fact_ids) for d in self.deals]
@@ -420,21 +486,29 @@ class FactBase:
         lines.append(
             f"  deals: {len(dollar)} with dollar amounts (sum {live:,.1f} USD bn gross, "
             f"lapsed LOIs excluded), {len(gw_only)} stated in GW only "
-            f"({sum(d.gw or 0.0 for d in gw_only):g} GW)")
+            f"({sum(d.gw or 0.0 for d in gw_only):g} GW)"
+        )
         groups = self.conflicts()
         lines.append(f"  conflicting sources kept side by side: {len(groups)} groups")
         for members in groups:
             # a multi-reading row whose single figures sit in the same group is shown by those
-            shown = [m for m in members
-                     if m.value is not None or not any(c.parent == m.id for c in members)]
-            lines.append(f"    {members[0].conflict_group}: " + " vs ".join(
-                f"{m.id} {_shorten(m.display_value)}" for m in shown))
+            shown = [
+                m
+                for m in members
+                if m.value is not None or not any(c.parent == m.id for c in members)
+            ]
+            lines.append(
+                f"    {members[0].conflict_group}: "
+                + " vs ".join(f"{m.id} {_shorten(m.display_value)}" for m in shown)
+            )
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
         """Return all facts and deals as a JSON-ready dict."""
-        return {"facts": [f.to_dict() for f in self.facts],
-                "deals": [d.to_dict() for d in self.deals]}
+        return {
+            "facts": [f.to_dict() for f in self.facts],
+            "deals": [d.to_dict() for d in self.deals],
+        }
 
 
 def _shorten(text: str, width: int = 40) -> str:
@@ -469,8 +543,11 @@ class _RowReader:
         try:
             value = float(raw)
         except ValueError:
-            raise self.fail(column, f"{raw!r} is not a number",
-                            hint="put ranges and qualitative readings in value_text") from None
+            raise self.fail(
+                column,
+                f"{raw!r} is not a number",
+                hint="put ranges and qualitative readings in value_text",
+            ) from None
         if not math.isfinite(value):
             raise self.fail(column, f"{raw!r} is not finite")
         return value
@@ -478,17 +555,21 @@ class _RowReader:
     def choice(self, column: str, allowed: frozenset[str] | tuple[str, ...]) -> str:
         value = self.text(column)
         if value not in allowed:
-            raise self.fail(column, f"unknown value {value!r}",
-                            hint=f"one of {', '.join(sorted(allowed))}")
+            raise self.fail(
+                column, f"unknown value {value!r}", hint=f"one of {', '.join(sorted(allowed))}"
+            )
         return value
 
     def period(self, column: str) -> str:
         value = self.text(column)
         for token in _DATE_SEPARATORS.split(value):
             if not _valid_date_token(token):
-                raise self.fail(column, f"{value!r} is not a date or period",
-                                hint="use YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn or 'YYYY (FY)', "
-                                     "joined by ' / ', ' -> ', ' to ' or '..'")
+                raise self.fail(
+                    column,
+                    f"{value!r} is not a date or period",
+                    hint="use YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn or 'YYYY (FY)', "
+                    "joined by ' / ', ' -> ', ' to ' or '..'",
+                )
         return value
 
 
@@ -516,12 +597,15 @@ def _read_rows(text: str, file: str, columns: tuple[str, ...]) -> list[_RowReade
             f"{file}: header does not match the fact-base schema"
             + (f"; missing {', '.join(missing)}" if missing else "")
             + (f"; unexpected {', '.join(extra)}" if extra else ""),
-            hint=f"expected columns: {','.join(columns)}")
+            hint=f"expected columns: {','.join(columns)}",
+        )
     rows = []
     for number, row in enumerate(reader, start=2):
         if None in row:  # more cells than header columns
-            raise DataError(f"{file}, row {number}: more cells than columns",
-                            hint="quote fields that contain commas")
+            raise DataError(
+                f"{file}, row {number}: more cells than columns",
+                hint="quote fields that contain commas",
+            )
         rows.append(_RowReader(file, number, cast(dict[str, str], row)))
     if not rows:
         raise DataError(f"{file}: no rows")
@@ -536,17 +620,28 @@ def _parse_fact(r: _RowReader) -> Fact:
     value_text = r.text("value_text", required=False)
     unit = r.choice("unit", frozenset(UNITS))
     if value is not None and value_text:
-        raise r.fail("value_text", "given together with a numeric value",
-                     hint="keep one: value for a number, value_text for anything else")
+        raise r.fail(
+            "value_text",
+            "given together with a numeric value",
+            hint="keep one: value for a number, value_text for anything else",
+        )
     if value is None and not value_text and unit != "qualitative":
         raise r.fail("value", "is empty and value_text is empty too")
     source_ref = r.text("source_ref")
     return Fact(
-        id=fact_id, topic=r.text("topic"), description=r.text("description"), value=value,
-        unit=unit, as_of=r.period("as_of"), entity=r.text("entity"),
-        source_title=r.text("source_title"), source_ref=source_ref,
-        grade=cast(Grade, r.choice("grade", GRADES)), note=r.text("note", required=False),
-        value_text=value_text, conflict_group=r.text("conflict_group", required=False),
+        id=fact_id,
+        topic=r.text("topic"),
+        description=r.text("description"),
+        value=value,
+        unit=unit,
+        as_of=r.period("as_of"),
+        entity=r.text("entity"),
+        source_title=r.text("source_title"),
+        source_ref=source_ref,
+        grade=cast(Grade, r.choice("grade", GRADES)),
+        note=r.text("note", required=False),
+        value_text=value_text,
+        conflict_group=r.text("conflict_group", required=False),
         parent=r.text("parent", required=False),
     )
 
@@ -557,8 +652,11 @@ def _parse_deal(r: _RowReader) -> Deal:
     gw = r.number("gw")
     unit = r.choice("unit", _DEAL_UNITS)
     if unit == "USD bn" and amount is None:
-        raise r.fail("amount", "is empty for a deal in 'USD bn'",
-                     hint="give the amount, or unit 'GW' with the capacity in gw")
+        raise r.fail(
+            "amount",
+            "is empty for a deal in 'USD bn'",
+            hint="give the amount, or unit 'GW' with the capacity in gw",
+        )
     if unit == "GW" and (amount is not None or gw is None):
         raise r.fail("gw", "a deal in 'GW' needs an empty amount and the capacity in gw")
     for column, number in (("amount", amount), ("gw", gw)):
@@ -569,11 +667,20 @@ def _parse_deal(r: _RowReader) -> Deal:
         raise r.fail("payee", f"equals the payer {payer!r}")
     refs = r.text("fact_ids", required=False)
     return Deal(
-        id=deal_id, payer=payer, payee=payee, amount=amount, unit=unit,
-        type=r.choice("type", DEAL_TYPES), date=r.period("date"),
-        horizon=r.text("horizon", required=False), status=r.choice("status", DEAL_STATUSES),
-        description=r.text("description"), source_title=r.text("source_title"),
-        source_ref=r.text("source_ref"), grade=r.choice("grade", GRADES), gw=gw,
+        id=deal_id,
+        payer=payer,
+        payee=payee,
+        amount=amount,
+        unit=unit,
+        type=r.choice("type", DEAL_TYPES),
+        date=r.period("date"),
+        horizon=r.text("horizon", required=False),
+        status=r.choice("status", DEAL_STATUSES),
+        description=r.text("description"),
+        source_title=r.text("source_title"),
+        source_ref=r.text("source_ref"),
+        grade=r.choice("grade", GRADES),
+        gw=gw,
         note=r.text("note", required=False),
         fact_ids=tuple(ref.strip() for ref in refs.split(";")) if refs else (),
     )
@@ -610,8 +717,10 @@ def _read_file(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise DataError(f"fact-base file not found: {path}",
-                        hint="a fact-base folder holds facts.csv and deals.csv") from None
+        raise DataError(
+            f"fact-base file not found: {path}",
+            hint="a fact-base folder holds facts.csv and deals.csv",
+        ) from None
     except UnicodeDecodeError as exc:
         raise DataError(f"{path} is not UTF-8 text: {exc.reason}") from None
 
@@ -619,9 +728,12 @@ def _read_file(path: Path) -> str:
 @lru_cache(maxsize=1)
 def _default_factbase() -> FactBase:
     folder = resources.files("bubblescope.data").joinpath("factbase")
-    return _build(folder.joinpath("facts.csv").read_text(encoding="utf-8"),
-                  folder.joinpath("deals.csv").read_text(encoding="utf-8"),
-                  "factbase/facts.csv", "factbase/deals.csv")
+    return _build(
+        folder.joinpath("facts.csv").read_text(encoding="utf-8"),
+        folder.joinpath("deals.csv").read_text(encoding="utf-8"),
+        "factbase/facts.csv",
+        "factbase/deals.csv",
+    )
 
 
 def load_factbase(path: str | Path | None = None) -> FactBase:
@@ -647,11 +759,12 @@ def load_factbase(path: str | Path | None = None) -> FactBase:
         return _default_factbase()
     folder = Path(path)
     if not folder.is_dir():
-        raise DataError(f"fact-base folder not found: {folder}",
-                        hint="pass the folder that holds facts.csv and deals.csv")
+        raise DataError(
+            f"fact-base folder not found: {folder}",
+            hint="pass the folder that holds facts.csv and deals.csv",
+        )
     facts_path, deals_path = folder / "facts.csv", folder / "deals.csv"
-    return _build(_read_file(facts_path), _read_file(deals_path), str(facts_path),
-                  str(deals_path))
+    return _build(_read_file(facts_path), _read_file(deals_path), str(facts_path), str(deals_path))
 
 
 def get_fact(fact_id: str) -> Fact:

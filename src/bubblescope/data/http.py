@@ -27,8 +27,15 @@ import httpx
 from bubblescope import __version__
 from bubblescope.errors import SourceError
 
-__all__ = ["DEFAULT_TIMEOUT_S", "MAX_SLEEP_S", "USER_AGENT", "get", "get_json", "get_text",
-           "retry_call"]
+__all__ = [
+    "DEFAULT_TIMEOUT_S",
+    "MAX_SLEEP_S",
+    "USER_AGENT",
+    "get",
+    "get_json",
+    "get_text",
+    "retry_call",
+]
 
 T = TypeVar("T")
 
@@ -61,21 +68,32 @@ class _DeadlineExceeded(Exception):
     """A response kept trickling in past the attempt's total time budget."""
 
 
-def _get_once(session: httpx.Client, url: str, params: Mapping[str, str] | None,
-              headers: Mapping[str, str], timeout: float, deadline_s: float) -> httpx.Response:
+def _get_once(
+    session: httpx.Client,
+    url: str,
+    params: Mapping[str, str] | None,
+    headers: Mapping[str, str],
+    timeout: float,
+    deadline_s: float,
+) -> httpx.Response:
     """One GET whose body must arrive within ``deadline_s`` in total (not only per read)."""
     started = time.monotonic()
-    with session.stream("GET", url, params=params, headers=headers,
-                        timeout=httpx.Timeout(timeout)) as response:
+    with session.stream(
+        "GET", url, params=params, headers=headers, timeout=httpx.Timeout(timeout)
+    ) as response:
         chunks: list[bytes] = []
         for chunk in response.iter_bytes():
             chunks.append(chunk)
             if time.monotonic() - started > deadline_s:
                 raise _DeadlineExceeded
-    plain = [(k, v) for k, v in response.headers.multi_items()
-             if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
-    return httpx.Response(response.status_code, headers=plain, content=b"".join(chunks),
-                          request=response.request)
+    plain = [
+        (k, v)
+        for k, v in response.headers.multi_items()
+        if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+    ]
+    return httpx.Response(
+        response.status_code, headers=plain, content=b"".join(chunks), request=response.request
+    )
 
 
 def get(
@@ -153,8 +171,9 @@ def get(
                     return response
                 cause = f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
                 if response.status_code not in _RETRY_STATUS:
-                    raise SourceError(f"download of {label} failed: {cause}",
-                                      hint=_hint_for(response.status_code))
+                    raise SourceError(
+                        f"download of {label} failed: {cause}", hint=_hint_for(response.status_code)
+                    )
                 suggested = _retry_after(response)
                 if suggested is not None:
                     wait = min(suggested, MAX_SLEEP_S)
@@ -174,8 +193,10 @@ def _hint_for(status: int) -> str:
     if status == 404:
         return "check the symbol, series id or CIK"
     if status in (401, 403):
-        return ("the server refused the request; SEC needs a User-Agent with a contact e-mail "
-                "(set BUBBLESCOPE_SEC_USER_AGENT)")
+        return (
+            "the server refused the request; SEC needs a User-Agent with a contact e-mail "
+            "(set BUBBLESCOPE_SEC_USER_AGENT)"
+        )
     return "check the request"
 
 
@@ -198,13 +219,20 @@ def get_json(url: str, **kwargs: Any) -> Any:
         return response.json()
     except ValueError as exc:
         label = f"{what} ({url})" if what else url
-        raise SourceError(f"download of {label} returned invalid JSON: {exc}",
-                          hint="the server may have returned an error page; try again later") \
-            from exc
+        raise SourceError(
+            f"download of {label} returned invalid JSON: {exc}",
+            hint="the server may have returned an error page; try again later",
+        ) from exc
 
 
-def retry_call(func: Callable[[], T], *, what: str, retries: int = 2, backoff: float = 1.0,
-               give_up_on: tuple[type[BaseException], ...] = ()) -> T:
+def retry_call(
+    func: Callable[[], T],
+    *,
+    what: str,
+    retries: int = 2,
+    backoff: float = 1.0,
+    give_up_on: tuple[type[BaseException], ...] = (),
+) -> T:
     """Call ``func()`` with the same retry policy as :func:`get`, for non-httpx clients.
 
     Parameters
@@ -233,5 +261,7 @@ def retry_call(func: Callable[[], T], *, what: str, retries: int = 2, backoff: f
             cause = f"{type(exc).__name__}: {exc}"
         if attempt < retries:
             _sleep(min(backoff * 2.0**attempt, MAX_SLEEP_S))
-    raise SourceError(f"download of {what} failed after {retries + 1} attempt(s): {cause}",
-                      hint="check the network connection or try again later")
+    raise SourceError(
+        f"download of {what} failed after {retries + 1} attempt(s): {cause}",
+        hint="check the network connection or try again later",
+    )

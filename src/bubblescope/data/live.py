@@ -32,8 +32,7 @@ LIVE_SOURCES: tuple[str, ...] = ("yahoo", "fred", "sec")
 _FRED_URL = "https://fred.stlouisfed.org/graph/fredgraph.csv"
 
 
-def _yahoo_history(symbol: str, start: str | None, end: str | None,
-                   timeout: float) -> pd.DataFrame:
+def _yahoo_history(symbol: str, start: str | None, end: str | None, timeout: float) -> pd.DataFrame:
     """Ask yfinance for daily bars (the adapter boundary that tests replace).
 
     Returns yfinance's ``Ticker.history(auto_adjust=True)`` frame: a tz-aware ``Date`` index and
@@ -42,17 +41,30 @@ def _yahoo_history(symbol: str, start: str | None, end: str | None,
     try:
         import yfinance as yf
     except ImportError as exc:
-        raise SourceError(f"Yahoo download of {symbol} needs the optional package yfinance",
-                          hint="pip install 'bubblescope[sources]'") from exc
+        raise SourceError(
+            f"Yahoo download of {symbol} needs the optional package yfinance",
+            hint="pip install 'bubblescope[sources]'",
+        ) from exc
     history: pd.DataFrame = yf.Ticker(symbol).history(
-        start=start, end=end, period=None if start else "max", interval="1d",
-        auto_adjust=True, timeout=timeout)
+        start=start,
+        end=end,
+        period=None if start else "max",
+        interval="1d",
+        auto_adjust=True,
+        timeout=timeout,
+    )
     return history
 
 
-def fetch_yahoo(symbol: str, *, start: str | None = None, end: str | None = None,
-                timeout: float = http.DEFAULT_TIMEOUT_S, retries: int = 2,
-                backoff: float = 1.0) -> pd.DataFrame:
+def fetch_yahoo(
+    symbol: str,
+    *,
+    start: str | None = None,
+    end: str | None = None,
+    timeout: float = http.DEFAULT_TIMEOUT_S,
+    retries: int = 2,
+    backoff: float = 1.0,
+) -> pd.DataFrame:
     """Download daily split- and dividend-adjusted bars from Yahoo Finance (network).
 
     Parameters
@@ -74,28 +86,43 @@ def fetch_yahoo(symbol: str, *, start: str | None = None, end: str | None = None
     SourceError
         yfinance missing, every attempt failed, or Yahoo returned no rows for ``symbol``.
     """
-    raw = http.retry_call(lambda: _yahoo_history(symbol, start, end, timeout),
-                          what=f"Yahoo prices for {symbol}", retries=retries, backoff=backoff,
-                          give_up_on=(SourceError,))
+    raw = http.retry_call(
+        lambda: _yahoo_history(symbol, start, end, timeout),
+        what=f"Yahoo prices for {symbol}",
+        retries=retries,
+        backoff=backoff,
+        give_up_on=(SourceError,),
+    )
     if raw is None or raw.empty or "Close" not in raw.columns:
-        raise SourceError(f"Yahoo returned no prices for {symbol!r}",
-                          hint="check the ticker (indices need a caret, e.g. ^GSPC)")
+        raise SourceError(
+            f"Yahoo returned no prices for {symbol!r}",
+            hint="check the ticker (indices need a caret, e.g. ^GSPC)",
+        )
     index = pd.DatetimeIndex(raw.index)
     if index.tz is not None:  # keep the exchange's calendar date, not UTC
         index = index.tz_localize(None)
-    extra = {name.lower(): raw[name].to_numpy(dtype="float64")
-             for name in ("Open", "High", "Low", "Volume") if name in raw.columns}
+    extra = {
+        name.lower(): raw[name].to_numpy(dtype="float64")
+        for name in ("Open", "High", "Low", "Volume")
+        if name in raw.columns
+    }
     clean = raw["Close"].notna().to_numpy()
     try:
-        return canonical_frame(index.normalize()[clean], raw["Close"].to_numpy()[clean],
-                               symbol=symbol.upper(), source="yahoo", adjusted=True,
-                               extra={k: v[clean] for k, v in extra.items()})
+        return canonical_frame(
+            index.normalize()[clean],
+            raw["Close"].to_numpy()[clean],
+            symbol=symbol.upper(),
+            source="yahoo",
+            adjusted=True,
+            extra={k: v[clean] for k, v in extra.items()},
+        )
     except DataError as exc:
         raise SourceError(f"Yahoo prices for {symbol} are malformed: {exc}") from exc
 
 
-def fetch_fred(series_id: str, *, start: str | None = None, end: str | None = None,
-               **http_kwargs: Any) -> pd.DataFrame:
+def fetch_fred(
+    series_id: str, *, start: str | None = None, end: str | None = None, **http_kwargs: Any
+) -> pd.DataFrame:
     """Download a FRED series as CSV (``fredgraph.csv``; no API key needed) (network).
 
     Parameters
@@ -127,19 +154,20 @@ def fetch_fred(series_id: str, *, start: str | None = None, end: str | None = No
     text = http.get_text(_FRED_URL, what=f"FRED series {sid}", params=params, **http_kwargs)
     header = text.lstrip().split("\n", 1)[0]
     if sid not in header.upper().split(","):
-        raise SourceError(f"FRED returned no CSV for series {sid} (first line: {header[:80]!r})",
-                          hint="check the series id on fred.stlouisfed.org")
-    table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                        skip_blank_lines=False)
+        raise SourceError(
+            f"FRED returned no CSV for series {sid} (first line: {header[:80]!r})",
+            hint="check the series id on fred.stlouisfed.org",
+        )
+    table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False)
     try:
-        return parse_table(table, origin=f"FRED {sid}", format="fred", symbol=sid,
-                           source="fred")
+        return parse_table(table, origin=f"FRED {sid}", format="fred", symbol=sid, source="fred")
     except DataError as exc:
         raise SourceError(f"FRED series {sid} is malformed: {exc}") from exc
 
 
-def fetch(symbol: str, source: str = "yahoo", *, start: str | None = None,
-          end: str | None = None) -> pd.DataFrame:
+def fetch(
+    symbol: str, source: str = "yahoo", *, start: str | None = None, end: str | None = None
+) -> pd.DataFrame:
     """Fetch ``symbol`` from a live source (network).
 
     Parameters

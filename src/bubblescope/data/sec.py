@@ -56,29 +56,52 @@ __all__ = [
 ]
 
 #: Columns of :func:`parse_companyfacts`.
-FACT_COLUMNS: tuple[str, ...] = ("ticker", "cik", "concept", "taxonomy", "unit", "start", "end",
-                                 "value", "fy", "fp", "form", "filed", "accn", "frame")
+FACT_COLUMNS: tuple[str, ...] = (
+    "ticker",
+    "cik",
+    "concept",
+    "taxonomy",
+    "unit",
+    "start",
+    "end",
+    "value",
+    "fy",
+    "fp",
+    "form",
+    "filed",
+    "accn",
+    "frame",
+)
 
 #: Item -> us-gaap tags in priority order (first tag with a value for a fiscal year wins).
 TAG_CHAINS: dict[str, tuple[str, ...]] = {
-    "capex": ("PaymentsToAcquirePropertyPlantAndEquipment",
-              "PaymentsToAcquireProductiveAssets"),
-    "depreciation": ("DepreciationDepletionAndAmortization",
-                     "DepreciationAndAmortization",
-                     "DepreciationAmortizationAndAccretionNet",
-                     "Depreciation"),
-    "ppe_net": ("PropertyPlantAndEquipmentNet",
-                "PropertyPlantAndEquipmentAndFinanceLeaseRightOfUseAssetAfterAccumulated"
-                "DepreciationAndAmortization"),
-    "ppe_gross": ("PropertyPlantAndEquipmentGross",
-                  "PropertyPlantAndEquipmentAndFinanceLeaseRightOfUseAssetBeforeAccumulated"
-                  "DepreciationAndAmortization"),
-    "revenue": ("Revenues",
-                "RevenueFromContractWithCustomerExcludingAssessedTax",
-                "SalesRevenueNet"),
-    "net_income": ("NetIncomeLoss",
-                   "ProfitLoss",
-                   "NetIncomeLossAvailableToCommonStockholdersBasic"),
+    "capex": ("PaymentsToAcquirePropertyPlantAndEquipment", "PaymentsToAcquireProductiveAssets"),
+    "depreciation": (
+        "DepreciationDepletionAndAmortization",
+        "DepreciationAndAmortization",
+        "DepreciationAmortizationAndAccretionNet",
+        "Depreciation",
+    ),
+    "ppe_net": (
+        "PropertyPlantAndEquipmentNet",
+        "PropertyPlantAndEquipmentAndFinanceLeaseRightOfUseAssetAfterAccumulated"
+        "DepreciationAndAmortization",
+    ),
+    "ppe_gross": (
+        "PropertyPlantAndEquipmentGross",
+        "PropertyPlantAndEquipmentAndFinanceLeaseRightOfUseAssetBeforeAccumulated"
+        "DepreciationAndAmortization",
+    ),
+    "revenue": (
+        "Revenues",
+        "RevenueFromContractWithCustomerExcludingAssessedTax",
+        "SalesRevenueNet",
+    ),
+    "net_income": (
+        "NetIncomeLoss",
+        "ProfitLoss",
+        "NetIncomeLossAvailableToCommonStockholdersBasic",
+    ),
     "operating_income": ("OperatingIncomeLoss",),
 }
 
@@ -110,8 +133,9 @@ def _read_json(path: Path) -> Any:
         raise DataError(f"{path}: not a readable companyfacts JSON file: {exc}") from exc
 
 
-def parse_companyfacts(obj_or_path: Mapping[str, Any] | str | os.PathLike[str],
-                       ticker: str | None = None) -> pd.DataFrame:
+def parse_companyfacts(
+    obj_or_path: Mapping[str, Any] | str | os.PathLike[str], ticker: str | None = None
+) -> pd.DataFrame:
     """Flatten an SEC companyfacts document into one tidy row per reported fact.
 
     Parameters
@@ -160,7 +184,8 @@ def parse_companyfacts(obj_or_path: Mapping[str, Any] | str | os.PathLike[str],
                         end, val = row["end"], row["val"]
                     except (KeyError, TypeError) as exc:
                         raise DataError(
-                            f"{source}: fact {taxonomy}:{concept} [{unit}] lacks {exc}") from exc
+                            f"{source}: fact {taxonomy}:{concept} [{unit}] lacks {exc}"
+                        ) from exc
                     cols["concept"].append(concept)
                     cols["taxonomy"].append(taxonomy)
                     cols["unit"].append(unit)
@@ -175,22 +200,24 @@ def parse_companyfacts(obj_or_path: Mapping[str, Any] | str | os.PathLike[str],
                     cols["frame"].append(row.get("frame"))
     n = len(cols["end"])
     try:
-        frame = pd.DataFrame({
-            "ticker": pd.array([label] * n, dtype="string"),
-            "cik": np.full(n, cik, dtype=np.int64),
-            "concept": pd.array(cols["concept"], dtype="string"),
-            "taxonomy": pd.array(cols["taxonomy"], dtype="string"),
-            "unit": pd.array(cols["unit"], dtype="string"),
-            "start": pd.to_datetime(pd.Series(cols["start"], dtype=object), format="%Y-%m-%d"),
-            "end": pd.to_datetime(pd.Series(cols["end"], dtype=object), format="%Y-%m-%d"),
-            "value": pd.to_numeric(pd.Series(cols["value"], dtype=object)).astype(np.float64),
-            "fy": pd.array(cols["fy"], dtype="Int64"),
-            "fp": pd.array(cols["fp"], dtype="string"),
-            "form": pd.array(cols["form"], dtype="string"),
-            "filed": pd.to_datetime(pd.Series(cols["filed"], dtype=object), format="%Y-%m-%d"),
-            "accn": pd.array(cols["accn"], dtype="string"),
-            "frame": pd.array(cols["frame"], dtype="string"),
-        })
+        frame = pd.DataFrame(
+            {
+                "ticker": pd.array([label] * n, dtype="string"),
+                "cik": np.full(n, cik, dtype=np.int64),
+                "concept": pd.array(cols["concept"], dtype="string"),
+                "taxonomy": pd.array(cols["taxonomy"], dtype="string"),
+                "unit": pd.array(cols["unit"], dtype="string"),
+                "start": pd.to_datetime(pd.Series(cols["start"], dtype=object), format="%Y-%m-%d"),
+                "end": pd.to_datetime(pd.Series(cols["end"], dtype=object), format="%Y-%m-%d"),
+                "value": pd.to_numeric(pd.Series(cols["value"], dtype=object)).astype(np.float64),
+                "fy": pd.array(cols["fy"], dtype="Int64"),
+                "fp": pd.array(cols["fp"], dtype="string"),
+                "form": pd.array(cols["form"], dtype="string"),
+                "filed": pd.to_datetime(pd.Series(cols["filed"], dtype=object), format="%Y-%m-%d"),
+                "accn": pd.array(cols["accn"], dtype="string"),
+                "frame": pd.array(cols["frame"], dtype="string"),
+            }
+        )
     except (TypeError, ValueError) as exc:
         raise DataError(f"{source}: malformed fact values: {exc}") from exc
     return frame
@@ -256,8 +283,10 @@ def annual_series(
     """
     if tags is None:
         if item not in TAG_CHAINS:
-            raise InputError(f"unknown fundamentals item {item!r}",
-                             hint=f"choose one of {sorted(TAG_CHAINS)} or pass tags=[...]")
+            raise InputError(
+                f"unknown fundamentals item {item!r}",
+                hint=f"choose one of {sorted(TAG_CHAINS)} or pass tags=[...]",
+            )
         chain = TAG_CHAINS[item]
     else:
         chain = tuple(tags)
@@ -265,8 +294,10 @@ def annual_series(
             raise InputError(f"empty tag chain for item {item!r}")
     missing_cols = [c for c in FACT_COLUMNS if c not in facts.columns]
     if missing_cols:
-        raise InputError(f"facts frame lacks column(s) {missing_cols}",
-                         hint="pass the output of parse_companyfacts")
+        raise InputError(
+            f"facts frame lacks column(s) {missing_cols}",
+            hint="pass the output of parse_companyfacts",
+        )
     columns = ["fiscal_year", "start", "value", "tag", "unit", "form", "filed", "accn", "ticker"]
     is_annual = facts["form"].isin(list(forms)) & (facts["fp"] == "FY").fillna(False)
     annual = facts[is_annual.fillna(False)]
@@ -281,21 +312,25 @@ def annual_series(
         return empty
     rank = {tag: i for i, tag in enumerate(chain)}
     ordered = subset.assign(_rank=subset["concept"].map(rank).astype(np.int64)).sort_values(
-        ["end", "_rank", "filed", "accn"], ascending=[True, True, False, False], kind="stable")
+        ["end", "_rank", "filed", "accn"], ascending=[True, True, False, False], kind="stable"
+    )
     best = ordered.drop_duplicates("end", keep="first")
     ends = pd.DatetimeIndex(best["end"].to_numpy())
     fiscal_year = ends.year - ((ends.month == 1) & (ends.day <= _FY_ROLLBACK_DAYS))
-    out = pd.DataFrame({
-        "fiscal_year": np.asarray(fiscal_year, dtype=np.int64),
-        "start": best["start"].to_numpy(),
-        "value": best["value"].to_numpy(dtype=np.float64),
-        "tag": best["concept"].to_numpy(),
-        "unit": best["unit"].to_numpy(),
-        "form": best["form"].to_numpy(),
-        "filed": best["filed"].to_numpy(),
-        "accn": best["accn"].to_numpy(),
-        "ticker": best["ticker"].to_numpy(),
-    }, index=ends.rename("period_end"))
+    out = pd.DataFrame(
+        {
+            "fiscal_year": np.asarray(fiscal_year, dtype=np.int64),
+            "start": best["start"].to_numpy(),
+            "value": best["value"].to_numpy(dtype=np.float64),
+            "tag": best["concept"].to_numpy(),
+            "unit": best["unit"].to_numpy(),
+            "form": best["form"].to_numpy(),
+            "filed": best["filed"].to_numpy(),
+            "accn": best["accn"].to_numpy(),
+            "ticker": best["ticker"].to_numpy(),
+        },
+        index=ends.rename("period_end"),
+    )
     return out.sort_index()
 
 
@@ -315,15 +350,17 @@ def cik_for_ticker(ticker: str, **http_kwargs: Any) -> int:
     SourceError
         When the download fails.
     """
-    payload = http.get_json(_TICKERS_URL, what="SEC ticker map", headers=_sec_headers(),
-                            **http_kwargs)
+    payload = http.get_json(
+        _TICKERS_URL, what="SEC ticker map", headers=_sec_headers(), **http_kwargs
+    )
     wanted = ticker.upper()
     rows = payload.values() if isinstance(payload, Mapping) else payload
     for row in rows:
         if isinstance(row, Mapping) and str(row.get("ticker", "")).upper() == wanted:
             return int(row["cik_str"])
-    raise UnknownSymbolError(f"SEC lists no company with ticker {ticker!r}",
-                             hint="pass the numeric CIK instead")
+    raise UnknownSymbolError(
+        f"SEC lists no company with ticker {ticker!r}", hint="pass the numeric CIK instead"
+    )
 
 
 def fetch_companyfacts(cik_or_ticker: str | int, **http_kwargs: Any) -> pd.DataFrame:

@@ -57,8 +57,9 @@ FileFormat = Literal["auto", "yahoo", "fred", "shiller", "generic", "parquet"]
 #: Accepted values of ``format=``.
 FORMATS: tuple[str, ...] = ("auto", "yahoo", "fred", "shiller", "generic", "parquet")
 #: Cell contents read as "no value" (dropped and reported).
-MISSING_TOKENS: frozenset[str] = frozenset({"", ".", "null", "nan", "NaN", "NA", "N/A", "#N/A",
-                                            "None", "<NA>", "NaT"})
+MISSING_TOKENS: frozenset[str] = frozenset(
+    {"", ".", "null", "nan", "NaN", "NA", "N/A", "#N/A", "None", "<NA>", "NaT"}
+)
 
 _DATE_NAMES: tuple[str, ...] = ("date", "observation_date", "timestamp", "datetime", "time")
 _SHILLER_CODE = re.compile(r"^\d{4}\.\d{1,2}$")
@@ -87,9 +88,16 @@ def _read_csv_strings(path: Path) -> pd.DataFrame:
     first_line = head.splitlines()[0].decode("utf-8", errors="replace")
     sep = ";" if first_line.count(";") > first_line.count(",") else ","
     try:
-        table = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, skipinitialspace=True,
-                            compression="infer", encoding_errors="strict")
+        table = pd.read_csv(
+            path,
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            skipinitialspace=True,
+            compression="infer",
+            encoding_errors="strict",
+        )
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError, EOFError, OSError) as exc:
         raise DataError(f"{path}: not a readable CSV file: {exc}") from exc
     table.columns = [str(c).strip() for c in table.columns]
@@ -102,9 +110,11 @@ def _container(file: Path) -> str:
         raise DataError(f"file not found: {file}", hint="check the path")
     suffixes = "".join(file.suffixes).lower()
     if suffixes.endswith((".xls", ".xlsx")):
-        raise DataError(f"{file}: Excel workbooks are not read",
-                        hint="export the data sheet to CSV (for Shiller's ie_data.xls use the "
-                             "'Data' sheet) and import the CSV")
+        raise DataError(
+            f"{file}: Excel workbooks are not read",
+            hint="export the data sheet to CSV (for Shiller's ie_data.xls use the "
+            "'Data' sheet) and import the CSV",
+        )
     if suffixes.endswith((".parquet", ".pq")):
         return "parquet"
     with file.open("rb") as handle:
@@ -138,8 +148,11 @@ def _detect_table_format(table: pd.DataFrame) -> str:
         return "shiller"
     if first.lower() == "observation_date" or first == "DATE":
         return "fred"
-    if first.lower() == "date" and len(table.columns) >= 2 and _FRED_ID.match(
-            str(table.columns[1])):
+    if (
+        first.lower() == "date"
+        and len(table.columns) >= 2
+        and _FRED_ID.match(str(table.columns[1]))
+    ):
         return "fred"
     return "generic"
 
@@ -164,8 +177,9 @@ def _parse_shiller_codes(raw: pd.Series, where: _Where, column: str) -> pd.Datet
     months: list[int] = []
     for pos, text in enumerate(raw.astype(str).str.strip().tolist()):
         if not _SHILLER_CODE.match(text):
-            raise DataError(f"{where(raw.index[pos], column)}: "
-                            f"{text!r} is not a Shiller YYYY.MM date code")
+            raise DataError(
+                f"{where(raw.index[pos], column)}: {text!r} is not a Shiller YYYY.MM date code"
+            )
         year, frac = text.split(".")
         month = int(frac) * 10 if len(frac) == 1 else int(frac)
         if not 1 <= month <= 12:
@@ -191,8 +205,10 @@ def _parse_dates(raw: pd.Series, where: _Where, column: str, shiller: bool) -> p
         return pd.DatetimeIndex(parsed)
     coerced = pd.to_datetime(text, format="ISO8601", errors="coerce")
     bad = int(np.flatnonzero(pd.isna(coerced))[0])
-    raise DataError(f"{where(raw.index[bad], column)}: cannot parse date {text.iloc[bad]!r}",
-                    hint="use ISO dates (YYYY-MM-DD) or name the right column with --date-col")
+    raise DataError(
+        f"{where(raw.index[bad], column)}: cannot parse date {text.iloc[bad]!r}",
+        hint="use ISO dates (YYYY-MM-DD) or name the right column with --date-col",
+    )
 
 
 def _numeric(raw: pd.Series, where: _Where, column: str) -> np.ndarray:
@@ -203,8 +219,10 @@ def _numeric(raw: pd.Series, where: _Where, column: str) -> np.ndarray:
     bad = np.flatnonzero(np.isnan(values) & ~missing)
     if bad.size:
         i = int(bad[0])
-        raise DataError(f"{where(raw.index[i], column)}: {text.iloc[i]!r} is not a number",
-                        hint="fix or remove the row (empty cells and '.' count as missing)")
+        raise DataError(
+            f"{where(raw.index[i], column)}: {text.iloc[i]!r} is not a number",
+            hint="fix or remove the row (empty cells and '.' count as missing)",
+        )
     if np.isinf(values).any():
         i = int(np.flatnonzero(np.isinf(values))[0])
         raise DataError(f"{where(raw.index[i], column)}: infinite value {text.iloc[i]!r}")
@@ -219,17 +237,22 @@ def _pick(lower: dict[str, str], names: Sequence[str]) -> str | None:
     return None
 
 
-def _resolve_column(table: pd.DataFrame, wanted: str | None, origin: str, role: str,
-                    option: str) -> str:
+def _resolve_column(
+    table: pd.DataFrame, wanted: str | None, origin: str, role: str, option: str
+) -> str:
     """Return the column called ``wanted`` (case-insensitive) or raise naming the choices."""
     lower = _columns_by_lower(list(table.columns))
     if wanted is not None and wanted.strip().lower() in lower:
         return lower[wanted.strip().lower()]
     if wanted is not None:
-        raise DataError(f"{origin}: no column {wanted!r}; columns are {list(table.columns)}",
-                        hint=f"pass the {role} column with {option}")
-    raise DataError(f"{origin}: cannot tell which column holds the {role}; columns are "
-                    f"{list(table.columns)}", hint=f"pass it with {option}")
+        raise DataError(
+            f"{origin}: no column {wanted!r}; columns are {list(table.columns)}",
+            hint=f"pass the {role} column with {option}",
+        )
+    raise DataError(
+        f"{origin}: cannot tell which column holds the {role}; columns are {list(table.columns)}",
+        hint=f"pass it with {option}",
+    )
 
 
 def parse_table(
@@ -296,8 +319,11 @@ def parse_table(
         if found is None and fmt in ("shiller", "fred"):
             found = str(table.columns[0])
         if found is None:
-            raise DataError(f"{origin}: no date column (looked for {list(_DATE_NAMES)}); columns "
-                            f"are {list(table.columns)}", hint="name it with --date-col")
+            raise DataError(
+                f"{origin}: no date column (looked for {list(_DATE_NAMES)}); columns "
+                f"are {list(table.columns)}",
+                hint="name it with --date-col",
+            )
         dcol = found
     adj_col = _pick(lower, ("adj close", "adj_close", "adjclose")) if fmt == "yahoo" else None
     if value_col is not None:
@@ -306,20 +332,26 @@ def parse_table(
         vcol = adj_col or _resolve_column(table, "close", origin, "value", "--value-col")
     elif fmt == "shiller":
         found = _pick(lower, ("P", "Price", "SP500", "Close"))
-        vcol = found if found is not None else _resolve_column(table, None, origin, "value",
-                                                              "--value-col")
+        vcol = (
+            found
+            if found is not None
+            else _resolve_column(table, None, origin, "value", "--value-col")
+        )
     elif fmt == "fred":
         others = [c for c in table.columns if c != dcol]
-        vcol = others[0] if others else _resolve_column(table, None, origin, "value",
-                                                        "--value-col")
+        vcol = others[0] if others else _resolve_column(table, None, origin, "value", "--value-col")
     else:
         found = _pick(lower, ("close", "value", "price"))
         others = [c for c in table.columns if c != dcol]
-        vcol = found or (others[0] if len(others) == 1 else
-                         _resolve_column(table, None, origin, "value", "--value-col"))
+        vcol = found or (
+            others[0]
+            if len(others) == 1
+            else _resolve_column(table, None, origin, "value", "--value-col")
+        )
     # -- parse -------------------------------------------------------------------------------
     shiller_codes = fmt == "shiller" and bool(
-        table[dcol].astype(str).str.strip().str.match(_SHILLER_CODE.pattern).all())
+        table[dcol].astype(str).str.strip().str.match(_SHILLER_CODE.pattern).all()
+    )
     close = _numeric(table[vcol], where, vcol)
     keep = ~np.isnan(close)
     extra: dict[str, np.ndarray] = {}
@@ -342,8 +374,10 @@ def parse_table(
         shown = ", ".join(dates_missing[:3]) + (" ..." if n_missing > 3 else "")
         notes.append(f"dropped {n_missing} row(s) with no {vcol} value (holidays/gaps): {shown}")
     if not keep.any():
-        raise DataError(f"{origin}: column {vcol!r} has no numeric values",
-                        hint="name the value column with --value-col")
+        raise DataError(
+            f"{origin}: column {vcol!r} has no numeric values",
+            hint="name the value column with --value-col",
+        )
     kept = table.loc[keep]
     dates = _parse_dates(kept[dcol], where, dcol, shiller_codes)
     lines = np.asarray(kept.index, dtype=np.int64) + where.offset
@@ -354,9 +388,11 @@ def parse_table(
     if dup.any():
         first_dup = dates[dup][0]
         at = lines[np.asarray(dates == first_dup)]
-        raise DataError(f"{origin}: duplicated date {first_dup.date()} on {where.word}s "
-                        f"{', '.join(str(x) for x in at[:5])}",
-                        hint="remove the repeated rows")
+        raise DataError(
+            f"{origin}: duplicated date {first_dup.date()} on {where.word}s "
+            f"{', '.join(str(x) for x in at[:5])}",
+            hint="remove the repeated rows",
+        )
     if len(dates) > 1 and not dates.is_monotonic_increasing:
         if dates.is_monotonic_decreasing:
             order = np.arange(len(dates))[::-1]
@@ -366,9 +402,12 @@ def parse_table(
         else:
             steps = np.flatnonzero(np.diff(dates.asi8) < 0)
             i = int(steps[0]) + 1
-            raise DataError(f"{origin}: dates out of order: {where.word} {lines[i]} "
-                            f"({dates[i].date()}) comes after {where.word} {lines[i - 1]} "
-                            f"({dates[i - 1].date()})", hint="sort the file by date")
+            raise DataError(
+                f"{origin}: dates out of order: {where.word} {lines[i]} "
+                f"({dates[i].date()}) comes after {where.word} {lines[i - 1]} "
+                f"({dates[i - 1].date()})",
+                hint="sort the file by date",
+            )
     # -- labels ------------------------------------------------------------------------------
     if symbol is None:
         if fmt == "fred":
@@ -378,8 +417,14 @@ def parse_table(
         else:
             symbol = Path(origin).name.split(".")[0].upper()
     is_adjusted = adjusted if adjusted is not None else adj_col is not None and value_col is None
-    frame = canonical_frame(dates, close, symbol=symbol, source=source or origin,
-                            adjusted=is_adjusted, extra=dict(extra))
+    frame = canonical_frame(
+        dates,
+        close,
+        symbol=symbol,
+        source=source or origin,
+        adjusted=is_adjusted,
+        extra=dict(extra),
+    )
     frame.attrs["notes"] = notes
     frame.attrs["format"] = fmt
     return frame
@@ -446,9 +491,17 @@ def load_file(
     file = Path(path)
     parquet = _container(file) == "parquet"
     table = _parquet_as_strings(file) if parquet else _read_csv_strings(file)
-    return parse_table(table, origin=str(file), format=format, symbol=symbol,
-                       date_col=date_col, value_col=value_col, adjusted=adjusted,
-                       source=f"file:{file.name}", text_file=not parquet)
+    return parse_table(
+        table,
+        origin=str(file),
+        format=format,
+        symbol=symbol,
+        date_col=date_col,
+        value_col=value_col,
+        adjusted=adjusted,
+        source=f"file:{file.name}",
+        text_file=not parquet,
+    )
 
 
 def resolve_series(
@@ -501,17 +554,24 @@ def resolve_series(
                 f"unknown series {spec!r}: not a bundled name {sorted(BUNDLED)}, not a file, "
                 f"and not in the store ({shown or 'store is empty'})",
                 hint="import it first with `bubblescope data import FILE` or "
-                     "`bubblescope data fetch SYMBOL`")
+                "`bubblescope data fetch SYMBOL`",
+            )
     if column is not None and column != "close":
         numeric = [c for c in frame.columns if c not in ("symbol", "source", "adjusted")]
         if column not in numeric:
-            raise InputError(f"series {spec!r} has no numeric column {column!r}",
-                             hint=f"choose one of {numeric}")
+            raise InputError(
+                f"series {spec!r} has no numeric column {column!r}", hint=f"choose one of {numeric}"
+            )
         frame = frame.assign(close=frame[column]).dropna(subset=["close"])
     if start is not None or end is not None:
-        frame = frame.loc[pd.Timestamp(start) if start is not None else None:
-                          pd.Timestamp(end) if end is not None else None]
+        frame = frame.loc[
+            pd.Timestamp(start) if start is not None else None : pd.Timestamp(end)
+            if end is not None
+            else None
+        ]
         if frame.empty:
-            raise InputError(f"series {spec!r} has no rows between {start} and {end}",
-                             hint="widen the date range")
+            raise InputError(
+                f"series {spec!r} has no rows between {start} and {end}",
+                hint="widen the date range",
+            )
     return frame

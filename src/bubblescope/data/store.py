@@ -115,8 +115,13 @@ class ImportResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""
-        return {"dataset": self.dataset, "symbol": self.symbol, "path": self.path,
-                "rows": self.rows, "written": self.written}
+        return {
+            "dataset": self.dataset,
+            "symbol": self.symbol,
+            "path": self.path,
+            "rows": self.rows,
+            "written": self.written,
+        }
 
 
 def store_root() -> Path:
@@ -131,8 +136,10 @@ def _check_dataset(dataset: str) -> None:
 
 def _check_symbol(symbol: str) -> str:
     if not _SYMBOL.match(symbol):
-        raise InputError(f"invalid symbol {symbol!r} for the store",
-                         hint="use letters, digits and . _ ^ - (at most 64 characters)")
+        raise InputError(
+            f"invalid symbol {symbol!r} for the store",
+            hint="use letters, digits and . _ ^ - (at most 64 characters)",
+        )
     return symbol
 
 
@@ -144,11 +151,16 @@ def _check_schema(root: Path) -> None:
     try:
         version = int(json.loads(marker.read_text(encoding="utf-8"))["schema_version"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise StoreError(f"store schema file {marker} is unreadable: {exc}",
-                         hint="restore it or move the store away") from exc
+        raise StoreError(
+            f"store schema file {marker} is unreadable: {exc}",
+            hint="restore it or move the store away",
+        ) from exc
     if version > SCHEMA_VERSION:
-        raise StoreError(f"store at {root} has schema version {version}; this bubblescope reads "
-                         f"up to {SCHEMA_VERSION}", hint="upgrade bubblescope")
+        raise StoreError(
+            f"store at {root} has schema version {version}; this bubblescope reads "
+            f"up to {SCHEMA_VERSION}",
+            hint="upgrade bubblescope",
+        )
 
 
 def _write_schema(root: Path) -> None:
@@ -229,8 +241,10 @@ def import_frame(
     if symbol is None:
         label = next((c for c in ("symbol", "ticker") if c in frame.columns), None)
         if label is None or frame[label].nunique() != 1:
-            raise InputError("cannot tell the symbol to store the frame under",
-                             hint="pass symbol=... (or a frame with one 'symbol'/'ticker' value)")
+            raise InputError(
+                "cannot tell the symbol to store the frame under",
+                hint="pass symbol=... (or a frame with one 'symbol'/'ticker' value)",
+            )
         symbol = str(frame[label].iloc[0])
     if dataset == "prices":
         symbol = symbol.upper()
@@ -243,12 +257,13 @@ def import_frame(
     table_frame = _to_table_frame(frame, dataset)
     try:
         content = _content_hash(table_frame)
-        table = pa.Table.from_pandas(table_frame.assign(_vintage=np.int64(0)),
-                                     preserve_index=False)
+        table = pa.Table.from_pandas(table_frame.assign(_vintage=np.int64(0)), preserve_index=False)
     except (TypeError, ValueError, pa.ArrowException) as exc:
-        raise InputError(f"cannot store {dataset}/{symbol}: a column holds values Parquet "
-                         f"cannot represent ({exc})",
-                         hint="use plain numbers, strings, booleans and dates") from exc
+        raise InputError(
+            f"cannot store {dataset}/{symbol}: a column holds values Parquet "
+            f"cannot represent ({exc})",
+            hint="use plain numbers, strings, booleans and dates",
+        ) from exc
     folder = root / dataset / f"symbol={symbol}"
     existing = sorted(folder.glob(f"part-*-{content}.parquet")) if folder.is_dir() else []
     if existing:
@@ -260,8 +275,11 @@ def import_frame(
         _write_schema(root)
         _clean_tmp(tmp_dir)
         folder.mkdir(parents=True, exist_ok=True)
-        table = table.set_column(table.schema.get_field_index("_vintage"), "_vintage",
-                                 pa.array(np.full(table.num_rows, vintage, dtype=np.int64)))
+        table = table.set_column(
+            table.schema.get_field_index("_vintage"),
+            "_vintage",
+            pa.array(np.full(table.num_rows, vintage, dtype=np.int64)),
+        )
         tmp = tmp_dir / f"{dataset}-{symbol}-{os.getpid()}-{uuid.uuid4().hex}.parquet"
         total = table.num_rows
         with pq.ParquetWriter(tmp, table.schema, compression="zstd") as writer:
@@ -274,8 +292,10 @@ def import_frame(
         final = folder / f"part-{vintage:019d}-{content}.parquet"
         os.replace(tmp, final)
     except OSError as exc:
-        raise StoreError(f"cannot write {dataset}/{symbol} to the store at {root}: {exc}",
-                         hint="check free disk space and permissions") from exc
+        raise StoreError(
+            f"cannot write {dataset}/{symbol} to the store at {root}: {exc}",
+            hint="check free disk space and permissions",
+        ) from exc
     return ImportResult(dataset, symbol, str(final), len(table_frame), True)
 
 
@@ -284,10 +304,14 @@ def _part_files(dataset: str, symbol: str | None = None) -> list[Path]:
     base = store_root() / dataset
     if not base.is_dir():
         return []
-    folders = [base / f"symbol={symbol}"] if symbol is not None else sorted(
-        p for p in base.glob("symbol=*") if p.is_dir())
-    files = [f for folder in folders if folder.is_dir() for f in folder.iterdir()
-             if _PART.match(f.name)]
+    folders = (
+        [base / f"symbol={symbol}"]
+        if symbol is not None
+        else sorted(p for p in base.glob("symbol=*") if p.is_dir())
+    )
+    files = [
+        f for folder in folders if folder.is_dir() for f in folder.iterdir() if _PART.match(f.name)
+    ]
     return sorted(files, key=lambda f: f.name)
 
 
@@ -306,8 +330,10 @@ def _check_files(files: list[Path], required: tuple[str, ...]) -> None:
         if missing:
             bad.append(f"{file} (foreign file: lacks column(s) {missing})")
     if bad:
-        raise StoreError("corrupt or foreign file(s) in the store: " + "; ".join(bad),
-                         hint="move the named file(s) out of the store; other data is unaffected")
+        raise StoreError(
+            "corrupt or foreign file(s) in the store: " + "; ".join(bad),
+            hint="move the named file(s) out of the store; other data is unaffected",
+        )
 
 
 def _sql_list(files: list[Path]) -> str:
@@ -316,18 +342,24 @@ def _sql_list(files: list[Path]) -> str:
 
 def _view_sql(dataset: str, files: list[Path]) -> str:
     """SELECT giving the dataset's current rows (vintage rules applied) over ``files``."""
-    source = (f"read_parquet({_sql_list(files)}, hive_partitioning=true, union_by_name=true, "
-              f"hive_types={{'symbol': VARCHAR}})")
+    source = (
+        f"read_parquet({_sql_list(files)}, hive_partitioning=true, union_by_name=true, "
+        f"hive_types={{'symbol': VARCHAR}})"
+    )
     semantics = DATASETS[dataset]
     one_file_per_symbol = len({f.parent for f in files}) == len(files)
     if semantics != "append" and one_file_per_symbol:
         return f"SELECT * FROM {source}"  # nothing to choose between: skip the window
     if semantics == "series":
-        return (f"SELECT * EXCLUDE (_rn) FROM (SELECT *, row_number() OVER (PARTITION BY symbol, "
-                f"date ORDER BY _vintage DESC) AS _rn FROM {source}) WHERE _rn = 1")
+        return (
+            f"SELECT * EXCLUDE (_rn) FROM (SELECT *, row_number() OVER (PARTITION BY symbol, "
+            f"date ORDER BY _vintage DESC) AS _rn FROM {source}) WHERE _rn = 1"
+        )
     if semantics == "snapshot":
-        return (f"SELECT * EXCLUDE (_newest) FROM (SELECT *, max(_vintage) OVER (PARTITION BY "
-                f"symbol) AS _newest FROM {source}) WHERE _vintage = _newest")
+        return (
+            f"SELECT * EXCLUDE (_newest) FROM (SELECT *, max(_vintage) OVER (PARTITION BY "
+            f"symbol) AS _newest FROM {source}) WHERE _vintage = _newest"
+        )
     return f"SELECT * FROM {source}"
 
 
@@ -395,9 +427,10 @@ def load_prices(symbol: str) -> pd.DataFrame:
     key = symbol.upper()
     if not _SYMBOL.match(key) or not _part_files("prices", key):
         available = list_symbols("prices")
-        raise UnknownSymbolError(f"no prices for {symbol!r} in the store "
-                                 f"({', '.join(available) or 'store is empty'})",
-                                 hint="import it with `bubblescope data import FILE`")
+        raise UnknownSymbolError(
+            f"no prices for {symbol!r} in the store ({', '.join(available) or 'store is empty'})",
+            hint="import it with `bubblescope data import FILE`",
+        )
     files = _part_files("prices", key)
     _check_files(files, _PRICE_REQUIRED)
     rows = _run(_view_sql("prices", files) + " ORDER BY date", files, f"prices/{key}")
@@ -405,8 +438,7 @@ def load_prices(symbol: str) -> pd.DataFrame:
     frame["adjusted"] = frame["adjusted"].astype(bool) if "adjusted" in frame else False
     frame["source"] = frame["source"].astype(str) if "source" in frame else "store"
     frame["symbol"] = key
-    optional = [c for c in OPTIONAL_PRICE_COLUMNS
-                if c in frame.columns and frame[c].notna().any()]
+    optional = [c for c in OPTIONAL_PRICE_COLUMNS if c in frame.columns and frame[c].notna().any()]
     frame = frame[["close", *optional, "symbol", "source", "adjusted"]]
     frame = frame.astype({c: np.float64 for c in ("close", *optional)})
     check_canonical(frame)
@@ -418,8 +450,14 @@ def list_datasets() -> pd.DataFrame:
     rows = []
     for name, semantics in DATASETS.items():
         files = _part_files(name)
-        rows.append({"dataset": name, "semantics": semantics,
-                     "symbols": len({f.parent.name for f in files}), "files": len(files)})
+        rows.append(
+            {
+                "dataset": name,
+                "semantics": semantics,
+                "symbols": len({f.parent.name for f in files}),
+                "files": len(files),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -436,10 +474,15 @@ def summary(dataset: str = "prices") -> pd.DataFrame:
     if not files:
         return pd.DataFrame(columns=["symbol", "rows"])
     _check_files(files, _PRICE_REQUIRED if dataset == "prices" else ("_vintage",))
-    extra = (", min(date) AS first, max(date) AS last, any_value(source) AS source"
-             if dataset == "prices" else "")
-    sql = (f"SELECT symbol, count(*) AS rows{extra} FROM ({_view_sql(dataset, files)}) "
-           f"GROUP BY symbol ORDER BY symbol")
+    extra = (
+        ", min(date) AS first, max(date) AS last, any_value(source) AS source"
+        if dataset == "prices"
+        else ""
+    )
+    sql = (
+        f"SELECT symbol, count(*) AS rows{extra} FROM ({_view_sql(dataset, files)}) "
+        f"GROUP BY symbol ORDER BY symbol"
+    )
     return _run(sql, files, dataset)
 
 
@@ -477,8 +520,10 @@ def query(sql: str) -> pd.DataFrame:
                     all_files.extend(files)
             return _fetch(con, sql)
     except duckdb.CatalogException as exc:
-        raise StoreError(f"store query failed: {_one_line(exc)}",
-                         hint="a dataset with no imports has no view; import data first") from exc
+        raise StoreError(
+            f"store query failed: {_one_line(exc)}",
+            hint="a dataset with no imports has no view; import data first",
+        ) from exc
     except duckdb.Error as exc:
         _check_files(all_files, ())
         raise StoreError(f"store query failed: {_one_line(exc)}") from exc

@@ -91,8 +91,9 @@ def oscillations(
 
 def _check_range(name: str, lo: float, hi: float, floor: float = -math.inf) -> None:
     if not (math.isfinite(lo) and math.isfinite(hi)) or lo > hi or lo < floor:
-        raise InputError(f"{name} bounds must be finite with {floor} <= low <= high, got "
-                         f"({lo}, {hi})")
+        raise InputError(
+            f"{name} bounds must be finite with {floor} <= low <= high, got ({lo}, {hi})"
+        )
 
 
 @dataclass(frozen=True)
@@ -250,8 +251,12 @@ class WindowSet:
 
     def to_dict(self) -> dict[str, int]:
         """Return a JSON-ready dict."""
-        return {"max_window": self.max_window, "min_window": self.min_window, "step": self.step,
-                "n_windows": len(self)}
+        return {
+            "max_window": self.max_window,
+            "min_window": self.min_window,
+            "step": self.step,
+            "n_windows": len(self),
+        }
 
 
 @dataclass(frozen=True)

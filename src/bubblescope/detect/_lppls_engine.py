@@ -64,8 +64,9 @@ class NestedFits:
 
     def oscillations(self, formula: OscillationFormula = "ln_ratio_2pi") -> Float64Array:
         """Oscillation count per window."""
-        return oscillations(self.omega, self.tc, self.starts.astype(np.float64),
-                            float(self.t2), formula)
+        return oscillations(
+            self.omega, self.tc, self.starts.astype(np.float64), float(self.t2), formula
+        )
 
     def at_boundary(self) -> np.ndarray:
         """Boolean (W, 3): (tc, m, ω) at a bound of the search space."""
@@ -90,10 +91,12 @@ class NestedFits:
 
 def _bounds(starts: np.ndarray, t2: int, space: SearchSpace) -> tuple[Float64Array, Float64Array]:
     dt = (t2 - starts).astype(np.float64)
-    lo = np.column_stack([t2 + space.tc[0] * dt, np.full(dt.shape, space.m[0]),
-                          np.full(dt.shape, space.omega[0])])
-    hi = np.column_stack([t2 + space.tc[1] * dt, np.full(dt.shape, space.m[1]),
-                          np.full(dt.shape, space.omega[1])])
+    lo = np.column_stack(
+        [t2 + space.tc[0] * dt, np.full(dt.shape, space.m[0]), np.full(dt.shape, space.omega[0])]
+    )
+    hi = np.column_stack(
+        [t2 + space.tc[1] * dt, np.full(dt.shape, space.m[1]), np.full(dt.shape, space.omega[1])]
+    )
     return lo, hi
 
 
@@ -144,9 +147,16 @@ def fit_nested(
     )
     cand = best_par.copy()
     cand[~np.isfinite(best_ssr), 0] = np.nan
-    _drop_neighbours(cand, np.array([offsets[1] - offsets[0] if grid.n_tc > 1 else 0.0,
-                                     m_grid[1] - m_grid[0] if grid.n_m > 1 else 0.0,
-                                     w_grid[1] - w_grid[0] if grid.n_omega > 1 else 0.0]))
+    _drop_neighbours(
+        cand,
+        np.array(
+            [
+                offsets[1] - offsets[0] if grid.n_tc > 1 else 0.0,
+                m_grid[1] - m_grid[0] if grid.n_m > 1 else 0.0,
+                w_grid[1] - w_grid[0] if grid.n_omega > 1 else 0.0,
+            ]
+        ),
+    )
     cand[:, :, 0] += t2
     lo, hi = _bounds(starts, t2, space)
     # windows whose tc interval holds no grid offset start from the interval's midpoint
@@ -157,8 +167,9 @@ def fit_nested(
     if extra_starts is not None:
         cand = np.concatenate([cand, extra_starts], axis=1)
     cand = np.ascontiguousarray(cand)
-    best = K.polish_many(y, starts, cand, np.ascontiguousarray(lo), np.ascontiguousarray(hi),
-                         grid.max_iter)
+    best = K.polish_many(
+        y, starts, cand, np.ascontiguousarray(lo), np.ascontiguousarray(hi), grid.max_iter
+    )
     w = starts.shape[0]
     lin = np.empty((w, 5))
     rel = np.empty(w)
@@ -170,9 +181,19 @@ def fit_nested(
         path = K.lppls_path(t, best[k, 0], best[k, 1], best[k, 2], *lin[k, :4])
         rel[k] = float(np.mean(np.abs(np.expm1(y[s:] - path))))
     return NestedFits(
-        starts=starts, t2=t2, tc=best[:, 0].copy(), m=best[:, 1].copy(),
-        omega=best[:, 2].copy(), ssr=lin[:, 4].copy(), a=lin[:, 0].copy(), b=lin[:, 1].copy(),
-        c1=lin[:, 2].copy(), c2=lin[:, 3].copy(), relative_error=rel, lo=lo, hi=hi,
+        starts=starts,
+        t2=t2,
+        tc=best[:, 0].copy(),
+        m=best[:, 1].copy(),
+        omega=best[:, 2].copy(),
+        ssr=lin[:, 4].copy(),
+        a=lin[:, 0].copy(),
+        b=lin[:, 1].copy(),
+        c1=lin[:, 2].copy(),
+        c2=lin[:, 3].copy(),
+        relative_error=rel,
+        lo=lo,
+        hi=hi,
         candidates=cand,
     )
 
@@ -205,26 +226,31 @@ def trust_fractions(
     for k in range(w):
         s = int(fits.starts[k])
         t = t_all[s:]
-        path = K.lppls_path(t, fits.tc[k], fits.m[k], fits.omega[k], fits.a[k], fits.b[k],
-                            fits.c1[k], fits.c2[k])
+        path = K.lppls_path(
+            t, fits.tc[k], fits.m[k], fits.omega[k], fits.a[k], fits.b[k], fits.c1[k], fits.c2[k]
+        )
         resid = y[s:] - path
         gen = np.random.default_rng(children[k])
         idx = gen.integers(0, resid.shape[0], size=(n_synthetic, resid.shape[0]))
         ys = np.ascontiguousarray(path[None, :] + resid[idx])
         cand = [np.array([fits.tc[k], fits.m[k], fits.omega[k]])]
         cand += [c for c in fits.candidates[k] if np.isfinite(c[0])][:1]
-        out = K.fit_batch(t, ys, np.ascontiguousarray(np.array(cand)), fits.lo[k], fits.hi[k],
-                          grid.max_iter)
+        out = K.fit_batch(
+            t, ys, np.ascontiguousarray(np.array(cand)), fits.lo[k], fits.hi[k], grid.max_iter
+        )
         m, om, tc = out[:, 1], out[:, 2], out[:, 0]
         b = out[:, 5]
         c = np.hypot(out[:, 6], out[:, 7])
         with np.errstate(divide="ignore", invalid="ignore"):
             damping = m * np.abs(b) / (om * c)
         ok = flt.passes(
-            m=m, omega=om, tc_offset=tc - fits.t2, dt=np.full(m.shape, float(fits.t2 - s)),
-            n_oscillations=oscillations(om, tc, float(s), float(fits.t2),
-                                        flt.oscillation_formula),
-            damping=damping, relative_error=out[:, 8],
+            m=m,
+            omega=om,
+            tc_offset=tc - fits.t2,
+            dt=np.full(m.shape, float(fits.t2 - s)),
+            n_oscillations=oscillations(om, tc, float(s), float(fits.t2), flt.oscillation_formula),
+            damping=damping,
+            relative_error=out[:, 8],
         )
         pos[k] = float(np.mean(ok & (b < 0)))
         neg[k] = float(np.mean(ok & (b > 0)))

@@ -78,8 +78,9 @@ def _run_date(task: _DateTask) -> tuple[float, ...]:
     tc_neg = float(np.median(offset[neg])) if neg.any() else np.nan
     trust_pos = trust_neg = np.nan
     if task.trust_flt is not None:
-        fp, fn = trust_fractions(task.y, fits, task.trust_flt, task.n_synthetic, task.seed,
-                                 task.grid)
+        fp, fn = trust_fractions(
+            task.y, fits, task.trust_flt, task.n_synthetic, task.seed, task.grid
+        )
         trust_pos = float(np.median(fp))
         trust_neg = float(np.median(fn))
     return (float(pos.sum()) / w, float(neg.sum()) / w, trust_pos, trust_neg, tc_pos, tc_neg)
@@ -136,8 +137,11 @@ class LPPLSIndicators:
         ]
         if len(f):
             last = f.iloc[-1]
-            trust = (f"trust +{last['trust_pos']:.3f} / -{last['trust_neg']:.3f}"
-                     if self.n_synthetic else "trust not computed")
+            trust = (
+                f"trust +{last['trust_pos']:.3f} / -{last['trust_neg']:.3f}"
+                if self.n_synthetic
+                else "trust not computed"
+            )
             lines.append(
                 f"  last t2 {_fmt(f.index[-1])}: confidence +{last['confidence_pos']:.3f} / "
                 f"-{last['confidence_neg']:.3f}, {trust}"
@@ -151,10 +155,11 @@ class LPPLSIndicators:
         """Price (log scale) above positive/negative Confidence (and Trust when computed)."""
         import matplotlib.pyplot as plt
 
-        fig, (ax0, ax1) = plt.subplots(2, 1, figsize=(10, 6), sharex=True,
-                                       gridspec_kw={"height_ratios": [2, 1]})
+        fig, (ax0, ax1) = plt.subplots(
+            2, 1, figsize=(10, 6), sharex=True, gridspec_kw={"height_ratios": [2, 1]}
+        )
         f = self.frame
-        p = self.prices.loc[f.index[0]:f.index[-1]] if len(f) else self.prices
+        p = self.prices.loc[f.index[0] : f.index[-1]] if len(f) else self.prices
         ax0.plot(p.index, p.to_numpy(), color="0.3", lw=1)
         ax0.set_yscale("log")
         ax0.set_ylabel("price (log scale)")
@@ -238,8 +243,12 @@ def lppls_confidence(
     grid = grid or GridSpec()
     if trust and n_synthetic < 1:
         raise InputError(f"n_synthetic must be at least 1 for Trust, got {n_synthetic}")
-    vs = validate_series(prices, min_points=windows.max_window, name="prices",
-                         purpose=f"LPPLS windows of {windows.max_window} observations")
+    vs = validate_series(
+        prices,
+        min_points=windows.max_window,
+        name="prices",
+        purpose=f"LPPLS windows of {windows.max_window} observations",
+    )
     index = vs.index
     logp = np.log(vs.values)
     need = windows.max_window
@@ -257,16 +266,31 @@ def lppls_confidence(
                 hint="pick later dates or a smaller WindowSet.max_window",
             )
     starts = (need - windows.lengths).astype(np.int64)
-    seeds = spawn_seeds(rng, len(positions)) if trust else [np.random.SeedSequence(0)] * len(
-        positions)
+    seeds = (
+        spawn_seeds(rng, len(positions)) if trust else [np.random.SeedSequence(0)] * len(positions)
+    )
     tasks = [
-        _DateTask(np.ascontiguousarray(logp[p - need + 1 : p + 1]), starts, space, grid, flt,
-                  tflt if trust else None, n_synthetic, s)
+        _DateTask(
+            np.ascontiguousarray(logp[p - need + 1 : p + 1]),
+            starts,
+            space,
+            grid,
+            flt,
+            tflt if trust else None,
+            n_synthetic,
+            s,
+        )
         for p, s in zip(positions, seeds, strict=True)
     ]
     rows = map_chunks(_run_date, tasks, executor=executor, n_jobs=n_jobs, progress=progress)
     frame = pd.DataFrame(rows, columns=list(COLUMNS), index=index[positions])
     frame.index.name = "t2"
-    return LPPLSIndicators(frame=frame, prices=vs.series, windows=windows, filter=flt,
-                           trust_filter=tflt, space=space,
-                           n_synthetic=n_synthetic if trust else 0)
+    return LPPLSIndicators(
+        frame=frame,
+        prices=vs.series,
+        windows=windows,
+        filter=flt,
+        trust_filter=tflt,
+        space=space,
+        n_synthetic=n_synthetic if trust else 0,
+    )

@@ -89,8 +89,12 @@ class PSYMonitor:
             raise InputError(f"lag must be a non-negative integer, got {lag!r}")
         if min_duration < 0:
             raise InputError(f"min_duration must be >= 0, got {min_duration}")
-        v = validate_series(history, min_points=2 * lag + 4, positive=False,
-                            purpose=f"PSY monitoring with lag {lag}")
+        v = validate_series(
+            history,
+            min_points=2 * lag + 4,
+            positive=False,
+            purpose=f"PSY monitoring with lag {lag}",
+        )
         values = v.values
         self.lag = lag
         self.window = resolve_window(window, len(values), lag)
@@ -139,8 +143,9 @@ class PSYMonitor:
                 raise InputError("this monitor has dated history: pass date= with each value")
             label: Any = pd.Timestamp(date)
             if label <= self._labels[-1]:
-                raise InputError(f"date {label.date()} is not after the last date "
-                                 f"{self._labels[-1].date()}")
+                raise InputError(
+                    f"date {label.date()} is not after the last date {self._labels[-1].date()}"
+                )
         else:
             label = len(self._labels) if date is None else date
         self._y.append(x)

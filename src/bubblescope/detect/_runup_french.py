@@ -28,8 +28,12 @@ _MISSING = (-99.99, -999.0)
 
 def _is_title(line: str) -> bool:
     stripped = line.strip()
-    return bool(stripped) and not stripped[0].isdigit() and not stripped.startswith(",") \
+    return (
+        bool(stripped)
+        and not stripped[0].isdigit()
+        and not stripped.startswith(",")
         and not stripped.lower().startswith("date")
+    )
 
 
 def read_french_blocks(path: str | Path) -> dict[str, pd.DataFrame]:
@@ -72,8 +76,7 @@ def read_french_blocks(path: str | Path) -> dict[str, pd.DataFrame]:
     blocks: dict[str, pd.DataFrame] = {}
     for name, rows in chunks.items():
         try:
-            frame = pd.read_csv(io.StringIO("\n".join(rows)), skipinitialspace=True,
-                                dtype={0: str})
+            frame = pd.read_csv(io.StringIO("\n".join(rows)), skipinitialspace=True, dtype={0: str})
             frame.columns = [str(c).strip() for c in frame.columns]
             first = frame.columns[0]
             frame[first] = frame[first].astype(str).str.strip()

@@ -195,8 +195,9 @@ class DrawdownResult:
         """Plot prices (log scale) with the episodes shaded, and the under-water curve."""
         import matplotlib.pyplot as plt
 
-        fig, (ax1, ax2) = plt.subplots(2, 1, sharex=True, figsize=(9, 6),
-                                       gridspec_kw={"height_ratios": [2, 1]})
+        fig, (ax1, ax2) = plt.subplots(
+            2, 1, sharex=True, figsize=(9, 6), gridspec_kw={"height_ratios": [2, 1]}
+        )
         ax1.plot(self.prices.index, self.prices.to_numpy(), lw=1.0, color="black")
         ax1.set_yscale("log")
         ax1.set_ylabel("price (log scale)")
@@ -204,8 +205,9 @@ class DrawdownResult:
         for row in self.episodes.itertuples(index=False):
             end = row.recovery if isinstance(row.recovery, pd.Timestamp) else self.prices.index[-1]
             ax1.axvspan(row.peak, end, color="tab:red", alpha=0.12)
-        ax2.fill_between(self.drawdown.index, 100.0 * self.drawdown.to_numpy(), 0.0,
-                         color="tab:red", alpha=0.5)
+        ax2.fill_between(
+            self.drawdown.index, 100.0 * self.drawdown.to_numpy(), 0.0, color="tab:red", alpha=0.5
+        )
         ax2.set_ylabel("drawdown (%)")
         fig.tight_layout()
         return fig
@@ -215,8 +217,6 @@ def _fmt_date(x: Any) -> str:
     if isinstance(x, pd.Timestamp):
         return str(x.date())
     return str(x)
-
-
 
 
 def drawdown(data: Any, *, top: int = 5, name: str | None = None) -> DrawdownResult:
@@ -258,8 +258,9 @@ def drawdown(data: Any, *, top: int = 5, name: str | None = None) -> DrawdownRes
         raise InputError(f"top must be a positive integer, got {top!r}")
     if name is None and isinstance(data, pd.DataFrame) and "symbol" in data.columns and len(data):
         name = str(data["symbol"].iloc[0])
-    v = validate_series(data, min_points=2, nonconstant=False, name=name,
-                        purpose="a drawdown table")
+    v = validate_series(
+        data, min_points=2, nonconstant=False, name=name, purpose="a drawdown table"
+    )
     prices = v.series
     label = str(prices.name)
     p = v.values

@@ -79,7 +79,13 @@ MIN_WINDOW = 20
 
 
 def lppls_formula(
-    t: float | Float64Array, tc: float, m: float, omega: float, a: float, b: float, c1: float,
+    t: float | Float64Array,
+    tc: float,
+    m: float,
+    omega: float,
+    a: float,
+    b: float,
+    c1: float,
     c2: float,
 ) -> Float64Array:
     """Evaluate the LPPLS log-price ``A + |tc−t|^m (B + C1 cos(ω ln|tc−t|) + C2 sin(ω ln|tc−t|))``.
@@ -93,8 +99,9 @@ def lppls_formula(
     1762.319659
     """
     tt = np.atleast_1d(np.asarray(t, dtype=np.float64))
-    return np.asarray(K.lppls_path(np.ascontiguousarray(tt), tc, m, omega, a, b, c1, c2),
-                      dtype=np.float64)
+    return np.asarray(
+        K.lppls_path(np.ascontiguousarray(tt), tc, m, omega, a, b, c1, c2), dtype=np.float64
+    )
 
 
 @dataclass(frozen=True)
@@ -223,9 +230,13 @@ class LPPLSFit:
         one = np.ones(1)
         return bool(
             f.passes(
-                m=one * self.m, omega=one * self.omega, tc_offset=one * self.tc,
-                dt=one * self.dt, n_oscillations=one * self.oscillations_by(f.oscillation_formula),
-                damping=one * self.damping, relative_error=one * self.relative_error,
+                m=one * self.m,
+                omega=one * self.omega,
+                tc_offset=one * self.tc,
+                dt=one * self.dt,
+                n_oscillations=one * self.oscillations_by(f.oscillation_formula),
+                damping=one * self.damping,
+                relative_error=one * self.relative_error,
             )[0]
         )
 
@@ -233,21 +244,40 @@ class LPPLSFit:
         """Return a JSON-ready dict (parameters, derived quantities, flags; no arrays)."""
         return {
             "ok": True,
-            "t1": self.index[0], "t2": self.index[-1], "n_obs": self.n_obs,
-            "tc_days_after_t2": self.tc, "tc_date": self.tc_date,
-            "m": self.m, "omega": self.omega, "A": self.a, "B": self.b, "C1": self.c1,
-            "C2": self.c2, "C": self.c, "phi": self.phi, "damping": self.damping,
-            "oscillations": self.oscillations, "relative_error": self.relative_error,
-            "ssr": self.ssr, "bubble": self.bubble, "at_boundary": list(self.at_boundary),
-            "passes_filter1": self.passes(), "search_space": self.space.to_dict(),
+            "t1": self.index[0],
+            "t2": self.index[-1],
+            "n_obs": self.n_obs,
+            "tc_days_after_t2": self.tc,
+            "tc_date": self.tc_date,
+            "m": self.m,
+            "omega": self.omega,
+            "A": self.a,
+            "B": self.b,
+            "C1": self.c1,
+            "C2": self.c2,
+            "C": self.c,
+            "phi": self.phi,
+            "damping": self.damping,
+            "oscillations": self.oscillations,
+            "relative_error": self.relative_error,
+            "ssr": self.ssr,
+            "bubble": self.bubble,
+            "at_boundary": list(self.at_boundary),
+            "passes_filter1": self.passes(),
+            "search_space": self.space.to_dict(),
         }
 
     def to_frame(self) -> pd.DataFrame:
         """Window observations: price, fitted price, log price, fitted log price, residual."""
         logp = self.fitted + self.residuals
         return pd.DataFrame(
-            {"price": np.exp(logp), "fitted_price": np.exp(self.fitted), "log_price": logp,
-             "fitted_log_price": self.fitted, "residual": self.residuals},
+            {
+                "price": np.exp(logp),
+                "fitted_price": np.exp(self.fitted),
+                "log_price": logp,
+                "fitted_log_price": self.fitted,
+                "residual": self.residuals,
+            },
             index=self.index,
         )
 
@@ -285,8 +315,11 @@ class LPPLSFit:
         ax.plot(x, frame["price"], color="0.3", lw=1, label="price")
         horizon = max(self.tc, 0.0)
         t_ext = np.arange(0.0, self.dt + math.floor(horizon) + 1.0)
-        path = np.exp(lppls_formula(t_ext, self.tc + self.dt, self.m, self.omega, self.a,
-                                    self.b, self.c1, self.c2))
+        path = np.exp(
+            lppls_formula(
+                t_ext, self.tc + self.dt, self.m, self.omega, self.a, self.b, self.c1, self.c2
+            )
+        )
         if isinstance(self.index, pd.DatetimeIndex):
             extra = pd.bdate_range(self.index[-1], periods=len(t_ext) - self.n_obs + 1)[1:]
             x_ext: Any = self.index.append(extra)
@@ -358,8 +391,10 @@ def lppls_fit(
             i1 = 0
         else:
             if window < MIN_WINDOW:
-                raise InputError(f"window={window} is too short; an LPPLS fit needs at least "
-                                 f"{MIN_WINDOW} observations")
+                raise InputError(
+                    f"window={window} is too short; an LPPLS fit needs at least "
+                    f"{MIN_WINDOW} observations"
+                )
             i1 = i2 - window + 1
             if i1 < 0:
                 raise InputError(
@@ -385,21 +420,34 @@ def lppls_fit(
         extra = (lo + (hi - lo) * gen.random((grid.n_random, 3)))[None, :, :]
     fits = fit_nested(y, np.array([0], dtype=np.int64), space, grid, extra)
     if not (np.isfinite(fits.ssr[0]) and np.isfinite(fits.b[0]) and np.isfinite(fits.tc[0])):
-        return FailedFit("no finite least-squares solution in the search space",
-                         index[i1], index[i2])
+        return FailedFit(
+            "no finite least-squares solution in the search space", index[i1], index[i2]
+        )
     tc_local = float(fits.tc[0])
     flags = tuple(
-        name for name, hit in zip(("tc", "m", "omega"), fits.at_boundary()[0], strict=True)
-        if hit
+        name for name, hit in zip(("tc", "m", "omega"), fits.at_boundary()[0], strict=True) if hit
     )
     t = np.arange(y.shape[0], dtype=np.float64)
-    fitted = K.lppls_path(t, tc_local, fits.m[0], fits.omega[0], fits.a[0], fits.b[0],
-                          fits.c1[0], fits.c2[0])
+    fitted = K.lppls_path(
+        t, tc_local, fits.m[0], fits.omega[0], fits.a[0], fits.b[0], fits.c1[0], fits.c2[0]
+    )
     tc_pos = i1 + tc_local
     return LPPLSFit(
-        tc=tc_local - dt, tc_date=index_to_date(index, tc_pos), m=float(fits.m[0]),
-        omega=float(fits.omega[0]), a=float(fits.a[0]), b=float(fits.b[0]),
-        c1=float(fits.c1[0]), c2=float(fits.c2[0]), ssr=float(fits.ssr[0]),
-        residuals=y - fitted, fitted=fitted, at_boundary=flags, space=space,
-        index=index[i1 : i2 + 1], t1_pos=i1, t2_pos=i2, tc_pos=tc_pos,
+        tc=tc_local - dt,
+        tc_date=index_to_date(index, tc_pos),
+        m=float(fits.m[0]),
+        omega=float(fits.omega[0]),
+        a=float(fits.a[0]),
+        b=float(fits.b[0]),
+        c1=float(fits.c1[0]),
+        c2=float(fits.c2[0]),
+        ssr=float(fits.ssr[0]),
+        residuals=y - fitted,
+        fitted=fitted,
+        at_boundary=flags,
+        space=space,
+        index=index[i1 : i2 + 1],
+        t1_pos=i1,
+        t2_pos=i2,
+        tc_pos=tc_pos,
     )

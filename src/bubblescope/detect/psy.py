@@ -152,8 +152,11 @@ class PSYResult:
     @property
     def threshold(self) -> pd.Series:
         """Critical value the BSADF path is compared with (NaN without critical values)."""
-        return pd.Series(_threshold(self.cv, self.level, self.stamping, len(self.bsadf)),
-                         index=self.bsadf.index, name="threshold")
+        return pd.Series(
+            _threshold(self.cv, self.level, self.stamping, len(self.bsadf)),
+            index=self.bsadf.index,
+            name="threshold",
+        )
 
     def critical_value(self, statistic: Literal["adf", "sadf", "gsadf"]) -> float:
         """Critical value of a full-sample statistic at ``level`` (NaN without cv)."""
@@ -226,8 +229,11 @@ class PSYResult:
             "name": self.name,
             "n": len(self.y),
             "lag": self.lag,
-            "window": {"convention": self.window.convention, "points": self.window.points,
-                       "rows": self.window.rows},
+            "window": {
+                "convention": self.window.convention,
+                "points": self.window.points,
+                "rows": self.window.rows,
+            },
             "adf": self.adf,
             "sadf": self.sadf,
             "gsadf": self.gsadf,
@@ -238,8 +244,10 @@ class PSYResult:
             "min_duration": self.min_duration,
             "critical_values": None if self.cv is None else self.cv.to_dict(),
             "episodes": [ep.to_dict() for ep in self.episodes],
-            "bsadf_peak": {"date": _jsonable_label(self.bsadf.idxmax()),
-                           "value": float(self.bsadf.max())},
+            "bsadf_peak": {
+                "date": _jsonable_label(self.bsadf.idxmax()),
+                "value": float(self.bsadf.max()),
+            },
         }
 
     def plot(self) -> Figure:
@@ -252,13 +260,19 @@ class PSYResult:
         ax1.set_title(f"PSY: GSADF {self.gsadf:.3f}, lag {self.lag}, window {self.window.points}")
         ax2.plot(self.bsadf.index, self.bsadf.to_numpy(), label="BSADF", lw=1)
         if self.cv is not None:
-            ax2.plot(self.bsadf.index, self.threshold.to_numpy(), "--", color="red",
-                     label=f"{self.level:.0%} {self.stamping} CV")
+            ax2.plot(
+                self.bsadf.index,
+                self.threshold.to_numpy(),
+                "--",
+                color="red",
+                label=f"{self.level:.0%} {self.stamping} CV",
+            )
         last = self.y.index[-1]
         for ep in self.episodes:
             for ax in (ax1, ax2):
-                ax.axvspan(ep.start, last if ep.end is None else ep.end, color="orange",
-                           alpha=0.3, lw=0)
+                ax.axvspan(
+                    ep.start, last if ep.end is None else ep.end, color="orange", alpha=0.3, lw=0
+                )
         ax2.legend(loc="upper left")
         ax2.set_ylabel("BSADF")
         fig.tight_layout()
@@ -298,11 +312,14 @@ class PSYPanelResult:
         """Per-column statistics and the panel GSADF."""
         lines = [f"PSY panel: {len(self.results)} series, panel GSADF {self.gsadf_panel:.4f}"]
         if self.panel_cv is not None:
-            lines.append(f"  panel sieve bootstrap ({self.panel_cv.reps} reps) critical values: "
-                         + ", ".join(f"{lv:.0%} {v:.3f}" for lv, v in
-                                     zip(self.panel_cv.levels, self.panel_cv.gsadf_panel,
-                                         strict=True))
-                         + f"; panel episodes: {len(self.panel_episodes)}")
+            lines.append(
+                f"  panel sieve bootstrap ({self.panel_cv.reps} reps) critical values: "
+                + ", ".join(
+                    f"{lv:.0%} {v:.3f}"
+                    for lv, v in zip(self.panel_cv.levels, self.panel_cv.gsadf_panel, strict=True)
+                )
+                + f"; panel episodes: {len(self.panel_episodes)}"
+            )
         for name, r in self.results.items():
             lines.append(f"  {name:<16} GSADF {r.gsadf:>8.4f}  episodes {len(r.episodes)}")
         return "\n".join(lines)
@@ -330,8 +347,13 @@ class PSYPanelResult:
         fig, ax = plt.subplots(figsize=(9, 4))
         for name, r in self.results.items():
             ax.plot(r.bsadf.index, r.bsadf.to_numpy(), lw=0.8, label=name)
-        ax.plot(self.bsadf_panel.index, self.bsadf_panel.to_numpy(), color="black", lw=1.5,
-                label="panel")
+        ax.plot(
+            self.bsadf_panel.index,
+            self.bsadf_panel.to_numpy(),
+            color="black",
+            lw=1.5,
+            label="panel",
+        )
         ax.legend(loc="upper left")
         ax.set_ylabel("BSADF")
         return fig
@@ -485,11 +507,27 @@ def psy(
     min_points = 2 * lag + 4
     shape: tuple[int, ...] = tuple(getattr(y, "shape", ()))
     if isinstance(y, (pd.DataFrame, np.ndarray)) and len(shape) == 2 and shape[1] > 1:
-        panel = validate_panel(y, min_points=min_points, positive=False, allow_ragged=False,
-                               name=name or "panel", purpose=purpose)
+        panel = validate_panel(
+            y,
+            min_points=min_points,
+            positive=False,
+            allow_ragged=False,
+            name=name or "panel",
+            purpose=purpose,
+        )
         results = {
-            str(col): _psy_one(panel.frame[col], str(col), lag, window, cv, level, stamping,
-                               rule, min_duration, delta)
+            str(col): _psy_one(
+                panel.frame[col],
+                str(col),
+                lag,
+                window,
+                cv,
+                level,
+                stamping,
+                rule,
+                min_duration,
+                delta,
+            )
             for col in panel.frame.columns
         }
         bsadf_panel = pd.concat([r.bsadf for r in results.values()], axis=1).mean(axis=1)
@@ -501,14 +539,14 @@ def psy(
         panel_eps: tuple[Episode, ...] = ()
         if pcv is not None:
             if level not in pcv.levels:
-                raise InputError(f"level {level} not among the panel critical values "
-                                 f"{pcv.levels}")
+                raise InputError(f"level {level} not among the panel critical values {pcv.levels}")
             thr = np.full(len(bsadf_panel), pcv.gsadf_panel[list(pcv.levels).index(level)])
-            panel_eps = episodes_from_path(bsadf_panel, thr, min_duration=first.min_duration,
-                                           rule=rule)
-        return PSYPanelResult(results, bsadf_panel, float(bsadf_panel.max()), pcv, level,
-                              panel_eps)
-    v = validate_series(y, min_points=min_points, positive=False, nonconstant=True, name=name,
-                        purpose=purpose)
+            panel_eps = episodes_from_path(
+                bsadf_panel, thr, min_duration=first.min_duration, rule=rule
+            )
+        return PSYPanelResult(results, bsadf_panel, float(bsadf_panel.max()), pcv, level, panel_eps)
+    v = validate_series(
+        y, min_points=min_points, positive=False, nonconstant=True, name=name, purpose=purpose
+    )
     label = str(v.series.name) if v.series.name is not None else "series"
     return _psy_one(v.series, label, lag, window, cv, level, stamping, rule, min_duration, delta)

@@ -180,8 +180,10 @@ class RunupResult:
             + (f" ({100 * self.crash_share:.0f}% of decided)" if self.n_episodes else ""),
         ]
         if self.n_episodes:
-            lines.append(f"{'series':<10} {'start':>10} {'raw':>7} {'net':>7} {'crash':>6} "
-                         f"{'drawdown':>9} {'P(crash)':>9}")
+            lines.append(
+                f"{'series':<10} {'start':>10} {'raw':>7} {'net':>7} {'crash':>6} "
+                f"{'drawdown':>9} {'P(crash)':>9}"
+            )
             for r in self.episodes.to_dict(orient="records"):
                 crash = "?" if r["crash"] is pd.NA else ("yes" if r["crash"] else "no")
                 lines.append(
@@ -222,8 +224,9 @@ class RunupResult:
         import matplotlib.pyplot as plt
 
         cols = list(self.raw_runup.columns)[:6]
-        fig, axes = plt.subplots(len(cols), 1, sharex=True, figsize=(9, 2.6 * len(cols)),
-                                 squeeze=False)
+        fig, axes = plt.subplots(
+            len(cols), 1, sharex=True, figsize=(9, 2.6 * len(cols)), squeeze=False
+        )
         thr = 100.0 * self.settings["threshold"]
         for ax, col in zip(axes[:, 0], cols, strict=True):
             ax.plot(self.raw_runup.index, 100 * self.raw_runup[col], lw=1, label="raw")
@@ -243,8 +246,6 @@ class RunupResult:
 
 def _pct(x: Any) -> str:
     return "-" if x is None or pd.isna(x) else f"{100 * float(x):.0f}%"
-
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -294,12 +295,15 @@ def _prepare(
             raise InputError(f"{label}[{col}]: no finite values")
         s = s.iloc[finite[0] : finite[-1] + 1]  # leading/trailing NaN: series not yet listed
         if kind == "return":
-            vr = validate_series(s, min_points=2, positive=False, nonconstant=False,
-                                 name=f"{label}[{col}]")
+            vr = validate_series(
+                s, min_points=2, positive=False, nonconstant=False, name=f"{label}[{col}]"
+            )
             r = vr.values
             if (r <= -1.0).any():
-                raise InputError(f"{label}[{col}]: a return of -100% or less; cannot compound "
-                                 "it into a price index")
+                raise InputError(
+                    f"{label}[{col}]: a return of -100% or less; cannot compound "
+                    "it into a price index"
+                )
             s = pd.Series(np.exp(np.cumsum(np.log1p(r))), index=vr.index, name=col)
         v = validate_series(s, min_points=2, nonconstant=False, name=f"{label}[{col}]")
         s, f = v.series, v.report.frequency
@@ -316,8 +320,9 @@ def _prepare(
     return out, freq
 
 
-def _aligned(extra: Any, name: str, columns: list[str], index: pd.Index,
-             monthly: bool) -> dict[str, Float64Array] | None:
+def _aligned(
+    extra: Any, name: str, columns: list[str], index: pd.Index, monthly: bool
+) -> dict[str, Float64Array] | None:
     """Align a characteristic (Series for one asset, DataFrame by column) onto ``index``."""
     if extra is None:
         return None
@@ -325,8 +330,10 @@ def _aligned(extra: Any, name: str, columns: list[str], index: pd.Index,
     if not isinstance(frame, pd.DataFrame):
         raise InputError(f"{name}: pass a pandas Series or DataFrame with dates")
     if isinstance(extra, pd.Series) and len(columns) > 1:
-        raise InputError(f"{name}: one Series given for {len(columns)} assets; pass a "
-                         "DataFrame with one column per asset")
+        raise InputError(
+            f"{name}: one Series given for {len(columns)} assets; pass a "
+            "DataFrame with one column per asset"
+        )
     out: dict[str, Float64Array] = {}
     for col in columns:
         if col not in frame.columns:
@@ -360,9 +367,7 @@ def _trailing_vol(logp: Float64Array, h: int, end: int) -> float:
     return float(np.std(rets, ddof=1))
 
 
-def _crash_window(
-    p: Float64Array, t: int, hc: int, anchor: str
-) -> tuple[Float64Array, int, int]:
+def _crash_window(p: Float64Array, t: int, hc: int, anchor: str) -> tuple[Float64Array, int, int]:
     """Drawdown path over [t, t+hc] (clipped) and the positions of its peak and trough."""
     window = p[t : t + hc + 1]
     if anchor == "peak":
@@ -521,8 +526,19 @@ def runup(
     >>> str(ep.start.date()), bool(ep.crash)  # 1.04**18 > 2 after 18 months; then -50%
     ('2002-06-30', True)
     """
-    _check_settings(threshold, horizon, crash_drawdown, crash_horizon, anchor, net,
-                    prior_window, prior_return, min_firms, n_firms, kind)
+    _check_settings(
+        threshold,
+        horizon,
+        crash_drawdown,
+        crash_horizon,
+        anchor,
+        net,
+        prior_window,
+        prior_return,
+        min_firms,
+        n_firms,
+        kind,
+    )
     hc = horizon if crash_horizon is None else crash_horizon
     label = name or "series"
     series, freq = _prepare(prices, label, kind, monthly, horizon + 1)
@@ -551,8 +567,9 @@ def runup(
     net_cols: dict[str, Float64Array] = {}
     flag_cols: dict[str, npt.NDArray[np.bool_]] = {}
     rows: list[dict[str, Any]] = []
-    periods_per_year = _PERIODS_PER_YEAR.get(freq or "", 1.0) \
-        if isinstance(index, pd.DatetimeIndex) else 1.0
+    periods_per_year = (
+        _PERIODS_PER_YEAR.get(freq or "", 1.0) if isinstance(index, pd.DatetimeIndex) else 1.0
+    )
     for col in columns:
         s = series[col]
         p = s.to_numpy(dtype=np.float64)
@@ -573,8 +590,9 @@ def runup(
         if min_firms is not None and nf is not None:
             cond &= np.nan_to_num(nf, nan=-np.inf) >= min_firms
         cond = cond & np.isfinite(raw)
-        for r in _column_episodes(p, cond, raw, netr, h=horizon, hc=hc,
-                                  crash_dd=crash_drawdown, anchor=anchor):
+        for r in _column_episodes(
+            p, cond, raw, netr, h=horizon, hc=hc, crash_dd=crash_drawdown, anchor=anchor
+        ):
             t = r.pop("pos")
             dates = s.index
             rows.append(
@@ -596,26 +614,33 @@ def runup(
                     "acceleration": r["acceleration"],
                     "firm_growth": _change(nf, t, horizon, ratio=True),
                     "turnover": turn[col][pos][t] if turn is not None else np.nan,
-                    "turnover_change": _change(turn[col][pos] if turn is not None else None,
-                                               t, horizon, ratio=False),
+                    "turnover_change": _change(
+                        turn[col][pos] if turn is not None else None, t, horizon, ratio=False
+                    ),
                     "issuance": issue[col][pos][t] if issue is not None else np.nan,
                 }
             )
         raw_cols[col] = np.asarray(pd.Series(raw, index=s.index).reindex(index), dtype=np.float64)
-        net_cols[col] = np.asarray(pd.Series(netr, index=s.index).reindex(index),
-                                   dtype=np.float64)
-        flag_cols[col] = pd.Series(cond, index=s.index).reindex(index, fill_value=False) \
-            .to_numpy(dtype=bool)
+        net_cols[col] = np.asarray(pd.Series(netr, index=s.index).reindex(index), dtype=np.float64)
+        flag_cols[col] = (
+            pd.Series(cond, index=s.index).reindex(index, fill_value=False).to_numpy(dtype=bool)
+        )
 
-    episodes = pd.DataFrame(rows, columns=[c for c in EPISODE_COLUMNS
-                                           if c != "crash_probability"])
+    episodes = pd.DataFrame(rows, columns=[c for c in EPISODE_COLUMNS if c != "crash_probability"])
     episodes["crash"] = episodes["crash"].astype("boolean")
     episodes["crash_probability"] = np.nan
-    model_applies = crash_model and mkt is not None and freq == "M" and horizon == 24 and hc == 24 \
+    model_applies = (
+        crash_model
+        and mkt is not None
+        and freq == "M"
+        and horizon == 24
+        and hc == 24
         and net == "difference"
+    )
     if model_applies and len(episodes):
         episodes["crash_probability"] = crash_probability(
-            episodes["net_runup"].to_numpy(dtype=np.float64))
+            episodes["net_runup"].to_numpy(dtype=np.float64)
+        )
     settings: dict[str, Any] = {
         "threshold": threshold,
         "horizon": horizon,
@@ -630,7 +655,7 @@ def runup(
         "frequency": freq,
         "resampled_to_month_end": bool(monthly and freq == "M"),
         "episode_rule": "first flagged period starts an episode; the next may start "
-                        "crash_horizon periods later",
+        "crash_horizon periods later",
         "model": "net" if model_applies else None,
     }
     return RunupResult(
@@ -652,9 +677,17 @@ def _change(values: Float64Array | None, t: int, h: int, *, ratio: bool) -> floa
 
 
 def _check_settings(
-    threshold: float, horizon: int, crash_drawdown: float, crash_horizon: int | None,
-    anchor: str, net: str, prior_window: int | None, prior_return: float,
-    min_firms: int | None, n_firms: Any, kind: str,
+    threshold: float,
+    horizon: int,
+    crash_drawdown: float,
+    crash_horizon: int | None,
+    anchor: str,
+    net: str,
+    prior_window: int | None,
+    prior_return: float,
+    min_firms: int | None,
+    n_firms: Any,
+    kind: str,
 ) -> None:
     def _posint(v: Any, what: str) -> None:
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
@@ -666,11 +699,15 @@ def _check_settings(
     if prior_window is not None:
         _posint(prior_window, "prior_window")
     if not np.isfinite(threshold) or threshold <= -1.0:
-        raise InputError(f"threshold must be a return above -100% (fraction), got {threshold!r}",
-                         hint="1.0 means a 100% run-up")
+        raise InputError(
+            f"threshold must be a return above -100% (fraction), got {threshold!r}",
+            hint="1.0 means a 100% run-up",
+        )
     if not (0.0 < crash_drawdown < 1.0):
-        raise InputError(f"crash_drawdown must be a fraction in (0, 1), got {crash_drawdown!r}",
-                         hint="0.4 means a 40% drawdown")
+        raise InputError(
+            f"crash_drawdown must be a fraction in (0, 1), got {crash_drawdown!r}",
+            hint="0.4 means a 40% drawdown",
+        )
     if not np.isfinite(prior_return):
         raise InputError(f"prior_return must be finite, got {prior_return!r}")
     if anchor not in ("peak", "runup"):
@@ -733,8 +770,7 @@ def crash_probability(
         raise InputError(f"unknown characteristic(s) {unknown}", hint=f"use {MODEL_TERMS}")
     if characteristics and set(characteristics) != set(MODEL_TERMS):
         missing = sorted(set(MODEL_TERMS) - set(characteristics))
-        raise InputError(f"the characteristics model needs all of {MODEL_TERMS}; missing "
-                         f"{missing}")
+        raise InputError(f"the characteristics model needs all of {MODEL_TERMS}; missing {missing}")
     key = ("full" if characteristics else "net") + "_" + sample.replace("-", "_")
     if key not in MODELS:
         raise InputError(f"unknown sample {sample!r}", hint="use '1928-2014' or '1928-2025'")

@@ -28,8 +28,16 @@ from bubblescope.economy.units import Q, Quantity
 from bubblescope.economy.units import unit as unit_of
 from bubblescope.errors import DataError, InputError
 
-__all__ = ["Input", "InputKind", "assumption", "fact_number", "fact_part", "format_inputs",
-           "inputs_to_dicts", "user_input"]
+__all__ = [
+    "Input",
+    "InputKind",
+    "assumption",
+    "fact_number",
+    "fact_part",
+    "format_inputs",
+    "inputs_to_dicts",
+    "user_input",
+]
 
 InputKind = Literal["fact", "filing", "assumption", "user"]
 
@@ -59,8 +67,10 @@ class Input:
 
     def __post_init__(self) -> None:
         if not math.isfinite(self.quantity.value):
-            raise InputError(f"input {self.name!r} is not a finite number "
-                             f"({self.quantity.value})", hint="pass a finite value")
+            raise InputError(
+                f"input {self.name!r} is not a finite number ({self.quantity.value})",
+                hint="pass a finite value",
+            )
 
     @property
     def value(self) -> float:
@@ -77,8 +87,12 @@ class Input:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping."""
-        return {"name": self.name, **self.quantity.to_dict(), "kind": self.kind,
-                "source": self.source}
+        return {
+            "name": self.name,
+            **self.quantity.to_dict(),
+            "kind": self.kind,
+            "source": self.source,
+        }
 
 
 def assumption(name: str, value: float, unit: str, rationale: str) -> Input:
@@ -128,8 +142,9 @@ def fact_number(fact_id: str, unit: str, *, name: str | None = None) -> Input:
     quantity_unit = unit_of(unit)
     value = load_factbase().value(fact_id, unit=unit)
     fact = _get_fact(fact_id)
-    return Input(name or fact.description, Quantity(value, quantity_unit), "fact",
-                 _fact_label(fact))
+    return Input(
+        name or fact.description, Quantity(value, quantity_unit), "fact", _fact_label(fact)
+    )
 
 
 def _numbers_in(text: str) -> set[float]:
@@ -148,14 +163,18 @@ def fact_part(fact_id: str, value: float, unit: str, *, name: str) -> Input:
         When ``value`` does not occur in the fact's text.
     """
     fact = _get_fact(fact_id)
-    haystack = " ".join(str(getattr(fact, f, "") or "")
-                        for f in ("value_text", "note", "description", "source_title"))
+    haystack = " ".join(
+        str(getattr(fact, f, "") or "")
+        for f in ("value_text", "note", "description", "source_title")
+    )
     numbers = _numbers_in(haystack)
     if fact.value is not None:
         numbers.add(abs(float(fact.value)))
     if abs(float(value)) not in numbers:
-        raise DataError(f"fact {fact_id} does not state {value:g} ({fact.value_text!r})",
-                        hint="check the fact base or pass the value as an assumption")
+        raise DataError(
+            f"fact {fact_id} does not state {value:g} ({fact.value_text!r})",
+            hint="check the fact base or pass the value as an assumption",
+        )
     return Input(name, Q(value, unit), "fact", _fact_label(fact))
 
 

@@ -117,8 +117,10 @@ def _number(raw: Mapping[str, Any], key: str, where: str) -> float | None:
     if not math.isfinite(value):
         raise InputError(f"{where}: {key} is {text}, not a finite number")
     if value < 0:
-        raise InputError(f"{where}: negative {key} {value:g}",
-                         hint="amounts are magnitudes; direction is payer -> payee")
+        raise InputError(
+            f"{where}: negative {key} {value:g}",
+            hint="amounts are magnitudes; direction is payer -> payee",
+        )
     return value
 
 
@@ -148,18 +150,21 @@ def validate_rows(rows: Iterable[Mapping[str, Any]], origin: str) -> list[DealRo
             raise InputError(f"{where}: payer and payee are both {payer!r}")
         kind = _text(raw, "type")
         if kind not in EDGE_TYPES:
-            raise InputError(f"{where}: unknown commitment type {kind!r}",
-                             hint=f"one of {', '.join(EDGE_TYPES)}")
+            raise InputError(
+                f"{where}: unknown commitment type {kind!r}", hint=f"one of {', '.join(EDGE_TYPES)}"
+            )
         unit = _text(raw, "unit") or "USD bn"
         if unit not in _UNITS:
-            raise UnitError(f"{where}: unit {unit!r} is not supported",
-                            hint="state amounts in 'USD bn' or 'GW'")
+            raise UnitError(
+                f"{where}: unit {unit!r} is not supported", hint="state amounts in 'USD bn' or 'GW'"
+            )
         amount = _number(raw, "amount", where)
         gw = _number(raw, "gw", where)
         if unit == "GW":
             if amount is not None and gw is not None and not math.isclose(amount, gw):
-                raise UnitError(f"{where}: unit is GW but amount {amount:g} disagrees with "
-                                f"gw {gw:g}")
+                raise UnitError(
+                    f"{where}: unit is GW but amount {amount:g} disagrees with gw {gw:g}"
+                )
             gw = gw if gw is not None else amount
             amount = None
         if amount is None and gw is None:
@@ -170,14 +175,27 @@ def validate_rows(rows: Iterable[Mapping[str, Any]], origin: str) -> list[DealRo
         date = _text(raw, "date")
         key = (payer, payee, kind, date, repr(amount), repr(gw))
         if key in seen_edges:
-            raise InputError(f"{where}: duplicate edge {payer} -> {payee} ({kind}, {date}), "
-                             f"same as id {seen_edges[key]}")
+            raise InputError(
+                f"{where}: duplicate edge {payer} -> {payee} ({kind}, {date}), "
+                f"same as id {seen_edges[key]}"
+            )
         seen_edges[key] = rid
-        out.append(DealRow(
-            row=k, id=rid, payer=payer, payee=payee, type=kind, amount_usd_bn=amount, gw=gw,
-            date=date, horizon=_text(raw, "horizon"), status=_text(raw, "status").lower(),
-            description=_text(raw, "description"), source_title=_text(raw, "source_title"),
-            source_ref=_text(raw, "source_ref") or _text(raw, "source_url"),
-            grade=_text(raw, "grade"),
-        ))
+        out.append(
+            DealRow(
+                row=k,
+                id=rid,
+                payer=payer,
+                payee=payee,
+                type=kind,
+                amount_usd_bn=amount,
+                gw=gw,
+                date=date,
+                horizon=_text(raw, "horizon"),
+                status=_text(raw, "status").lower(),
+                description=_text(raw, "description"),
+                source_title=_text(raw, "source_title"),
+                source_ref=_text(raw, "source_ref") or _text(raw, "source_url"),
+                grade=_text(raw, "grade"),
+            )
+        )
     return out

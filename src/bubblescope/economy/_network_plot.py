@@ -64,17 +64,36 @@ def network_chart_spec(
     shells = [inner, outer] if inner else [outer]
     pos = nx.shell_layout(nx.empty_graph(network.names), shells, scale=1.0) if outer else {}
     biggest = max((c.amount_usd_bn for c in network.commitments), default=1.0) or 1.0
-    nodes = [{"id": f.name, "x": float(pos[f.name][0]), "y": float(pos[f.name][1]),
-              "listed": f.ticker is not None, "external": f.external} for f in network.firms]
-    edges = [{"source": c.payer, "target": c.payee, "id": c.id, "type": c.type,
-              "amount_usd_bn": c.amount_usd_bn,
-              "width": max(0.5, max_width * c.amount_usd_bn / biggest),
-              "colour": TYPE_COLOURS.get(c.type, "#000000"), "binding": c.binding}
-             for c in network.commitments]
+    nodes = [
+        {
+            "id": f.name,
+            "x": float(pos[f.name][0]),
+            "y": float(pos[f.name][1]),
+            "listed": f.ticker is not None,
+            "external": f.external,
+        }
+        for f in network.firms
+    ]
+    edges = [
+        {
+            "source": c.payer,
+            "target": c.payee,
+            "id": c.id,
+            "type": c.type,
+            "amount_usd_bn": c.amount_usd_bn,
+            "width": max(0.5, max_width * c.amount_usd_bn / biggest),
+            "colour": TYPE_COLOURS.get(c.type, "#000000"),
+            "binding": c.binding,
+        }
+        for c in network.commitments
+    ]
     used = {c.type for c in network.commitments}
-    return {"nodes": nodes, "edges": edges,
-            "legend": {t: col for t, col in TYPE_COLOURS.items() if t in used},
-            "title": f"Financing network ({network.origin}), USD bn"}
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "legend": {t: col for t, col in TYPE_COLOURS.items() if t in used},
+        "title": f"Financing network ({network.origin}), USD bn",
+    }
 
 
 def render_matplotlib(spec: JSONDict) -> Figure:
@@ -92,17 +111,34 @@ def render_matplotlib(spec: JSONDict) -> Figure:
         pair_count[key] = k + 1
         style: Any = "arc3,rad=" + f"{0.12 + 0.08 * k:.2f}"
         ax.annotate(
-            "", xy=pos[e["target"]], xytext=pos[e["source"]],
-            arrowprops={"arrowstyle": "-|>", "color": e["colour"], "lw": e["width"],
-                        "connectionstyle": style, "shrinkA": 14, "shrinkB": 14,
-                        "linestyle": "-" if e["binding"] else "--", "alpha": 0.8},
+            "",
+            xy=pos[e["target"]],
+            xytext=pos[e["source"]],
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": e["colour"],
+                "lw": e["width"],
+                "connectionstyle": style,
+                "shrinkA": 14,
+                "shrinkB": 14,
+                "linestyle": "-" if e["binding"] else "--",
+                "alpha": 0.8,
+            },
         )
     for n in spec["nodes"]:
-        ax.scatter([n["x"]], [n["y"]], s=700, color="white",
-                   edgecolors="black" if n["listed"] else "grey", zorder=3)
+        ax.scatter(
+            [n["x"]],
+            [n["y"]],
+            s=700,
+            color="white",
+            edgecolors="black" if n["listed"] else "grey",
+            zorder=3,
+        )
         ax.text(n["x"], n["y"], n["id"], ha="center", va="center", fontsize=8, zorder=4)
-    handles = [Line2D([0], [0], color=c, lw=3, label=t.replace("_", " "))
-               for t, c in spec["legend"].items()]
+    handles = [
+        Line2D([0], [0], color=c, lw=3, label=t.replace("_", " "))
+        for t, c in spec["legend"].items()
+    ]
     if handles:
         ax.legend(handles=handles, loc="lower left", fontsize=7, frameon=False)
     ax.set_title(spec["title"])

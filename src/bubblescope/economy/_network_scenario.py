@@ -76,7 +76,8 @@ class InvestorWithdrawal:
     def label(self) -> str:
         """Short description."""
         return f"{self.investor} withdraws equity" + (
-            f" from {self.investee}" if self.investee else "")
+            f" from {self.investee}" if self.investee else ""
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +133,10 @@ class BufferAssumption:
     @property
     def basis(self) -> str:
         """What the multiple applies to."""
-        return ("net funding need in the network plus a cushion of coverage × the firm's own "
-                "obligations this year")
+        return (
+            "net funding need in the network plus a cushion of coverage × the firm's own "
+            "obligations this year"
+        )
 
 
 @dataclass(frozen=True)
@@ -152,8 +155,9 @@ class ClearingInputs:
     basis: tuple[str, ...]
 
 
-def _check_external(network: FinancingNetwork,
-                    external_assets: Mapping[str, float] | None) -> dict[str, float]:
+def _check_external(
+    network: FinancingNetwork, external_assets: Mapping[str, float] | None
+) -> dict[str, float]:
     out: dict[str, float] = {}
     for name, value in (external_assets or {}).items():
         network.firm(name)
@@ -164,8 +168,7 @@ def _check_external(network: FinancingNetwork,
     return out
 
 
-def apply_withdrawals(network: FinancingNetwork,
-                      scenarios: Sequence[Scenario]) -> FinancingNetwork:
+def apply_withdrawals(network: FinancingNetwork, scenarios: Sequence[Scenario]) -> FinancingNetwork:
     """The network without the equity commitments withdrawn by the scenarios."""
     withdrawals = [s for s in scenarios if isinstance(s, InvestorWithdrawal)]
     for w in withdrawals:
@@ -176,7 +179,8 @@ def apply_withdrawals(network: FinancingNetwork,
     def withdrawn(c: Commitment) -> bool:
         return c.type == "equity_investment" and any(
             c.payer == w.investor and (w.investee is None or c.payee == w.investee)
-            for w in withdrawals)
+            for w in withdrawals
+        )
 
     return network.without(withdrawn) if withdrawals else network
 
@@ -204,8 +208,9 @@ def prepare(
     net = apply_withdrawals(network, scenarios) if shocked else network
     annual = year is None
     liab = net.amount_matrix(CASH_TYPES, year=year, annual=annual)
-    purchases = net.amount_matrix({"compute_purchase", "chip_purchase", "backstop"},
-                                  year=year, annual=annual)
+    purchases = net.amount_matrix(
+        {"compute_purchase", "chip_purchase", "backstop"}, year=year, annual=annual
+    )
     # obligations of the *unshocked* network size the assumed buffers, so a withdrawal does not
     # change what a firm is assumed to hold
     base_liab = network.amount_matrix(CASH_TYPES, year=year, annual=annual)
@@ -240,5 +245,15 @@ def prepare(
             elif isinstance(s, PaymentShock):
                 k = index[s.firm]
                 cap[k] = min(cap[k], s.fraction * liab[k].sum())
-    return ClearingInputs(names, liab, purchases, external * keep, cap, tuple(assumed), need,
-                          base_pbar, keep, tuple(basis))
+    return ClearingInputs(
+        names,
+        liab,
+        purchases,
+        external * keep,
+        cap,
+        tuple(assumed),
+        need,
+        base_pbar,
+        keep,
+        tuple(basis),
+    )

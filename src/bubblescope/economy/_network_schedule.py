@@ -136,13 +136,17 @@ def parse_schedule(
             return Schedule(a, b - a + 1, "YEAR to YEAR")
     start = years_in_text[0] if years_in_text else year0
     if start is None:
-        return Schedule(0, assume.default_years, "assumed",
-                        warning=f"horizon {text!r} and date {date!r} unreadable: year unknown, "
-                                f"{assume.default_years} yrs assumed")
+        return Schedule(
+            0,
+            assume.default_years,
+            "assumed",
+            warning=f"horizon {text!r} and date {date!r} unreadable: year unknown, "
+            f"{assume.default_years} yrs assumed",
+        )
     return Schedule(
         start,
         assume.default_years,
         "assumed length",
         warning=f"horizon {text!r} gives no length: {assume.default_years} yrs from {start} "
-                "assumed (ScheduleAssumption.default_years)",
+        "assumed (ScheduleAssumption.default_years)",
     )

@@ -144,13 +144,19 @@ class CapexVintages:
 
     def __post_init__(self) -> None:
         if len(self.years) != len(self.capex) or not self.years:
-            raise InputError(f"{self.entity}: need one capex value per year "
-                             f"({len(self.years)} years, {len(self.capex)} values)")
+            raise InputError(
+                f"{self.entity}: need one capex value per year "
+                f"({len(self.years)} years, {len(self.capex)} values)"
+            )
         if any(b <= a for a, b in itertools.pairwise(self.years)):
-            raise InputError(f"{self.entity}: capex years must increase strictly, got "
-                             f"{list(self.years)}")
-        bad = [y for y, c in zip(self.years, self.capex, strict=True)
-               if not (math.isfinite(c) and c >= 0)]
+            raise InputError(
+                f"{self.entity}: capex years must increase strictly, got {list(self.years)}"
+            )
+        bad = [
+            y
+            for y, c in zip(self.years, self.capex, strict=True)
+            if not (math.isfinite(c) and c >= 0)
+        ]
         if bad:
             raise InputError(f"{self.entity}: capex must be finite and >= 0 (years {bad})")
 
@@ -158,32 +164,41 @@ class CapexVintages:
     def from_inputs(cls, entity: str, items: Mapping[int, Input]) -> CapexVintages:
         """Build from ``{year: Input}`` (each Input in a money unit; stored in USD bn)."""
         years = tuple(sorted(items))
-        return cls(entity, years, tuple(items[y].m_as("USD bn") for y in years),
-                   tuple(items[y] for y in years))
+        return cls(
+            entity,
+            years,
+            tuple(items[y].m_as("USD bn") for y in years),
+            tuple(items[y] for y in years),
+        )
 
     def extend(self, items: Mapping[int, Input]) -> CapexVintages:
         """Add or replace years from ``{year: Input}``."""
         merged = dict(zip(self.years, self.sources, strict=False)) if self.sources else {}
         if not merged:
-            merged = {y: Input(f"{self.entity} capex {y}", Q(c, "USD bn"), "user", "given")
-                      for y, c in zip(self.years, self.capex, strict=True)}
+            merged = {
+                y: Input(f"{self.entity} capex {y}", Q(c, "USD bn"), "user", "given")
+                for y, c in zip(self.years, self.capex, strict=True)
+            }
         merged.update(items)
         return CapexVintages.from_inputs(self.entity, merged)
 
     def scaled(self, factor: float, entity: str | None = None) -> CapexVintages:
         """Capex multiplied by ``factor`` (e.g. a short-lived share)."""
-        return CapexVintages(entity or self.entity, self.years,
-                             tuple(c * factor for c in self.capex), self.sources)
+        return CapexVintages(
+            entity or self.entity, self.years, tuple(c * factor for c in self.capex), self.sources
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """Capex (USD bn) and source by fiscal year."""
-        return pd.DataFrame({"capex_usd_bn": self.capex,
-                             "source": [s.line() for s in self.sources] or None},
-                            index=pd.Index(self.years, name="fiscal_year"))
+        return pd.DataFrame(
+            {"capex_usd_bn": self.capex, "source": [s.line() for s in self.sources] or None},
+            index=pd.Index(self.years, name="fiscal_year"),
+        )
 
 
-def capex_from_companyfacts(path_or_facts: str | Path | pd.DataFrame, entity: str,
-                            years: Sequence[int] | None = None) -> CapexVintages:
+def capex_from_companyfacts(
+    path_or_facts: str | Path | pd.DataFrame, entity: str, years: Sequence[int] | None = None
+) -> CapexVintages:
     """Annual capex (PP&E purchases) from an SEC companyfacts file via the ``capex`` tag chain.
 
     Parameters
@@ -203,27 +218,36 @@ def capex_from_companyfacts(path_or_facts: str | Path | pd.DataFrame, entity: st
     """
     from bubblescope.data.sec import annual_series, parse_companyfacts
 
-    facts = (path_or_facts if isinstance(path_or_facts, pd.DataFrame)
-             else parse_companyfacts(path_or_facts, ticker=entity))
+    facts = (
+        path_or_facts
+        if isinstance(path_or_facts, pd.DataFrame)
+        else parse_companyfacts(path_or_facts, ticker=entity)
+    )
     series = annual_series(facts, "capex")
     items: dict[int, Input] = {}
     for row in series.itertuples():
         year = int(str(row.fiscal_year))
         if years is not None and year not in years:
             continue
-        items[year] = Input(f"{entity} capex FY{year}", Q(float(str(row.value)) / 1e9, "USD bn"),
-                            "filing", f"SEC companyfacts {entity} {row.tag} FY{year} "
-                                      f"({row.form} accn {row.accn})")
+        items[year] = Input(
+            f"{entity} capex FY{year}",
+            Q(float(str(row.value)) / 1e9, "USD bn"),
+            "filing",
+            f"SEC companyfacts {entity} {row.tag} FY{year} ({row.form} accn {row.accn})",
+        )
     _require_years(entity, items, years)
     return CapexVintages.from_inputs(entity, items)
 
 
-_CAPEX_TAGS = ("us-gaap:PaymentsToAcquirePropertyPlantAndEquipment",
-               "us-gaap:PaymentsToAcquireProductiveAssets")
+_CAPEX_TAGS = (
+    "us-gaap:PaymentsToAcquirePropertyPlantAndEquipment",
+    "us-gaap:PaymentsToAcquireProductiveAssets",
+)
 
 
-def capex_from_ixbrl(path: str | Path, company: str,
-                     years: Sequence[int] | None = None) -> CapexVintages:
+def capex_from_ixbrl(
+    path: str | Path, company: str, years: Sequence[int] | None = None
+) -> CapexVintages:
     """Annual capex from the inline-XBRL fact table (``ixbrl_10k_facts_*.csv.gz``).
 
     Parameters
@@ -258,9 +282,12 @@ def capex_from_ixbrl(path: str | Path, company: str,
             if (years is not None and year not in years) or year in items:
                 continue
             origin = Path(str(getattr(row, "source", path))).name
-            items[year] = Input(f"{company} capex {year}",
-                                Q(float(str(row.value)) / 1e9, "USD bn"), "filing",
-                                f"10-K iXBRL {company} {concept} {year} ({origin})")
+            items[year] = Input(
+                f"{company} capex {year}",
+                Q(float(str(row.value)) / 1e9, "USD bn"),
+                "filing",
+                f"10-K iXBRL {company} {concept} {year} ({origin})",
+            )
     _require_years(company, items, years)
     return CapexVintages.from_inputs(company, items)
 
@@ -271,15 +298,18 @@ def _require_years(entity: str, items: Mapping[int, Input], years: Sequence[int]
     if years is not None:
         missing = sorted(set(years) - set(items))
         if missing:
-            raise DataError(f"{entity}: capex for year(s) {missing} is not in the filing",
-                            hint="add those years as labelled assumptions")
+            raise DataError(
+                f"{entity}: capex for year(s) {missing} is not in the filing",
+                hint="add those years as labelled assumptions",
+            )
 
 
 # --------------------------------------------------------------------------------------------
 # Kernel: depreciation of each vintage in each year (plain float64 arrays)
 # --------------------------------------------------------------------------------------------
-def _segments(cost: float, start: float, policy: LifePolicy
-              ) -> tuple[list[tuple[float, float, float]], list[tuple[float, float]]]:
+def _segments(
+    cost: float, start: float, policy: LifePolicy
+) -> tuple[list[tuple[float, float, float]], list[tuple[float, float]]]:
     """Straight-line segments ``(t0, t1, amount)`` and lumps ``(t, amount)`` of one vintage.
 
     Amounts (not rates) are tracked so that they sum to ``cost`` to rounding, however short a
@@ -306,9 +336,13 @@ def _segments(cost: float, start: float, policy: LifePolicy
     return segments, lumps
 
 
-def depreciation_matrix(capex: Float64Array, vintages: Sequence[int], years: Sequence[int],
-                        policy: LifePolicy, convention: Convention = "half-year"
-                        ) -> Float64Array:
+def depreciation_matrix(
+    capex: Float64Array,
+    vintages: Sequence[int],
+    years: Sequence[int],
+    policy: LifePolicy,
+    convention: Convention = "half-year",
+) -> Float64Array:
     """Depreciation charge of each vintage (rows) in each fiscal year (columns).
 
     Parameters
@@ -414,9 +448,11 @@ class EstimateChangeResult:
         if year not in self.years:
             raise InputError(f"year {year} not modelled", hint=f"years are {self.years}")
         i = self.years.index(year)
-        return {"depreciation": float(self.depreciation_change[i]),
-                "operating_income": float(self.operating_income_change[i]),
-                "net_income": float(self.net_income_change[i])}
+        return {
+            "depreciation": float(self.depreciation_change[i]),
+            "operating_income": float(self.operating_income_change[i]),
+            "net_income": float(self.net_income_change[i]),
+        }
 
     def comparison(self) -> dict[str, Any] | None:
         """Model vs the disclosed figure(s), with relative errors."""
@@ -425,47 +461,66 @@ class EstimateChangeResult:
         eff = self.effect_in(self.disclosed.year)
         rows = {}
         for item, published in self.disclosed.effects.items():
-            rows[item] = {"model_usd_bn": eff[item], "disclosed_usd_bn": published,
-                          "relative_error": _rel_error(eff[item], published)}
+            rows[item] = {
+                "model_usd_bn": eff[item],
+                "disclosed_usd_bn": published,
+                "relative_error": _rel_error(eff[item], published),
+            }
         return {"year": self.disclosed.year, "fact": self.disclosed.fact_id, "items": rows}
 
     def to_frame(self) -> pd.DataFrame:
         """By fiscal year: depreciation old/new and the three effects (USD bn)."""
-        return pd.DataFrame({
-            "depreciation_old_usd_bn": self.depreciation_old,
-            "depreciation_new_usd_bn": self.depreciation_new,
-            "depreciation_change_usd_bn": self.depreciation_change,
-            "operating_income_change_usd_bn": self.operating_income_change,
-            "net_income_change_usd_bn": self.net_income_change,
-        }, index=pd.Index(self.years, name="fiscal_year"))
+        return pd.DataFrame(
+            {
+                "depreciation_old_usd_bn": self.depreciation_old,
+                "depreciation_new_usd_bn": self.depreciation_new,
+                "depreciation_change_usd_bn": self.depreciation_change,
+                "operating_income_change_usd_bn": self.operating_income_change,
+                "net_income_change_usd_bn": self.net_income_change,
+            },
+            index=pd.Index(self.years, name="fiscal_year"),
+        )
 
     def summary(self) -> str:
         """Text: the effect by year, the comparison with the disclosure, and all inputs."""
-        lines = [f"{self.entity}: useful-life change {self.old_policy.label} → "
-                 f"{self.new_policy.label} (ASC 250, prospective)"]
-        short = self.to_frame().rename(columns={
-            "depreciation_old_usd_bn": "dep old", "depreciation_new_usd_bn": "dep new",
-            "depreciation_change_usd_bn": "Δ dep", "operating_income_change_usd_bn": "Δ EBIT",
-            "net_income_change_usd_bn": "Δ net inc"})
+        lines = [
+            f"{self.entity}: useful-life change {self.old_policy.label} → "
+            f"{self.new_policy.label} (ASC 250, prospective)"
+        ]
+        short = self.to_frame().rename(
+            columns={
+                "depreciation_old_usd_bn": "dep old",
+                "depreciation_new_usd_bn": "dep new",
+                "depreciation_change_usd_bn": "Δ dep",
+                "operating_income_change_usd_bn": "Δ EBIT",
+                "net_income_change_usd_bn": "Δ net inc",
+            }
+        )
         lines.append("USD bn, short-lived assets of the modelled vintages only:")
         lines.append(short.round(3).to_string())
         cmp = self.comparison()
         if cmp is not None:
             lines.append(f"Disclosed ({cmp['fact']}), FY{cmp['year']}:")
             for item, row in cmp["items"].items():
-                lines.append(f"  {item}: model {row['model_usd_bn']:+.2f} vs disclosed "
-                             f"{row['disclosed_usd_bn']:+.2f} USD bn "
-                             f"({row['relative_error']:+.0%})")
+                lines.append(
+                    f"  {item}: model {row['model_usd_bn']:+.2f} vs disclosed "
+                    f"{row['disclosed_usd_bn']:+.2f} USD bn "
+                    f"({row['relative_error']:+.0%})"
+                )
         lines.append(format_inputs(self.inputs))
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: policies, by-year table, comparison and inputs."""
         frame = self.to_frame().reset_index()
-        return {"entity": self.entity, "old_policy": self.old_policy.label,
-                "new_policy": self.new_policy.label,
-                "by_year": frame.to_dict(orient="records"),
-                "comparison": self.comparison(), "inputs": inputs_to_dicts(self.inputs)}
+        return {
+            "entity": self.entity,
+            "old_policy": self.old_policy.label,
+            "new_policy": self.new_policy.label,
+            "by_year": frame.to_dict(orient="records"),
+            "comparison": self.comparison(),
+            "inputs": inputs_to_dicts(self.inputs),
+        }
 
     def plot(self) -> Figure:
         """Bars: old vs new depreciation; line: operating-income effect."""
@@ -525,8 +580,9 @@ class RestatementResult:
 
     def total(self, first: int | None = None, last: int | None = None) -> float:
         """Aggregate pre-tax understatement over ``first..last`` (default: the window), USD bn."""
-        lo, hi = (first, last) if first is not None else (self.window or (self.years[0],
-                                                                          self.years[-1]))
+        lo, hi = (
+            (first, last) if first is not None else (self.window or (self.years[0], self.years[-1]))
+        )
         hi = hi if hi is not None else self.years[-1]
         mask = np.array([lo <= y <= hi for y in self.years])
         return float(self.understated[:, mask].sum())
@@ -538,24 +594,37 @@ class RestatementResult:
         book = np.vstack([self.book, self.book.sum(axis=0)])
         econ = np.vstack([self.economic, self.economic.sum(axis=0)])
         for i, name in enumerate(names):
-            frames.append(pd.DataFrame({
-                "entity": name, "fiscal_year": self.years,
-                "book_usd_bn": book[i], "economic_usd_bn": econ[i],
-                "understated_usd_bn": econ[i] - book[i],
-                "understated_after_tax_usd_bn": (econ[i] - book[i])
-                * (1.0 - self.tax_rate.m_as("1")),
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "entity": name,
+                        "fiscal_year": self.years,
+                        "book_usd_bn": book[i],
+                        "economic_usd_bn": econ[i],
+                        "understated_usd_bn": econ[i] - book[i],
+                        "understated_after_tax_usd_bn": (econ[i] - book[i])
+                        * (1.0 - self.tax_rate.m_as("1")),
+                    }
+                )
+            )
         return pd.concat(frames).set_index(["entity", "fiscal_year"])
 
     def summary(self) -> str:
         """Headline, aggregate by year, and inputs."""
         lo, hi = self.window or (self.years[0], self.years[-1])
-        lines = [f"Depreciation at economic life {self.economic_policy.label} vs book "
-                 f"{self.book_policy.label}: understated by {self.total():,.1f} USD bn "
-                 f"pre-tax over {lo}–{hi}"]
-        short = pd.DataFrame(self.to_frame().loc["all"]).rename(columns={
-            "book_usd_bn": "book", "economic_usd_bn": "economic",
-            "understated_usd_bn": "understated", "understated_after_tax_usd_bn": "after tax"})
+        lines = [
+            f"Depreciation at economic life {self.economic_policy.label} vs book "
+            f"{self.book_policy.label}: understated by {self.total():,.1f} USD bn "
+            f"pre-tax over {lo}–{hi}"
+        ]
+        short = pd.DataFrame(self.to_frame().loc["all"]).rename(
+            columns={
+                "book_usd_bn": "book",
+                "economic_usd_bn": "economic",
+                "understated_usd_bn": "understated",
+                "understated_after_tax_usd_bn": "after tax",
+            }
+        )
         lines.append("USD bn, all entities:")
         lines.append(short.round(2).to_string())
         lines.extend(self.notes)
@@ -564,13 +633,16 @@ class RestatementResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {"book_policy": self.book_policy.label,
-                "economic_policy": self.economic_policy.label,
-                "window": list(self.window) if self.window else None,
-                "understated_total_usd_bn": self.total(),
-                "implied_economic_life_years": self.implied_life,
-                "by_year": self.to_frame().reset_index().to_dict(orient="records"),
-                "notes": list(self.notes), "inputs": inputs_to_dicts(self.inputs)}
+        return {
+            "book_policy": self.book_policy.label,
+            "economic_policy": self.economic_policy.label,
+            "window": list(self.window) if self.window else None,
+            "understated_total_usd_bn": self.total(),
+            "implied_economic_life_years": self.implied_life,
+            "by_year": self.to_frame().reset_index().to_dict(orient="records"),
+            "notes": list(self.notes),
+            "inputs": inputs_to_dicts(self.inputs),
+        }
 
     def plot(self) -> Figure:
         """Waterfall of the aggregate understatement by year to its window total."""
@@ -609,10 +681,17 @@ def _check_tax(tax_rate: Input) -> float:
     return value
 
 
-def change_of_estimate(capex: CapexVintages, share: Input, old_policy: LifePolicy,
-                       new_policy: LifePolicy, years: Sequence[int], tax_rate: Input, *,
-                       convention: Convention = "half-year",
-                       disclosed: DisclosedChange | None = None) -> EstimateChangeResult:
+def change_of_estimate(
+    capex: CapexVintages,
+    share: Input,
+    old_policy: LifePolicy,
+    new_policy: LifePolicy,
+    years: Sequence[int],
+    tax_rate: Input,
+    *,
+    convention: Convention = "half-year",
+    disclosed: DisclosedChange | None = None,
+) -> EstimateChangeResult:
     """Depreciation and earnings effect of a change of useful life (ASC 250, prospective).
 
     Parameters
@@ -640,18 +719,34 @@ def change_of_estimate(capex: CapexVintages, share: Input, old_policy: LifePolic
     cost = np.asarray(capex.capex, dtype=np.float64) * s
     old = depreciation_matrix(cost, capex.years, years, old_policy, convention).sum(axis=0)
     new = depreciation_matrix(cost, capex.years, years, new_policy, convention).sum(axis=0)
-    inputs = (*capex.sources, share, tax_rate,
-              assumption("placed-in-service convention", _OFFSET[convention], "year",
-                         f"{convention}: capex enters service this far into its fiscal year"))
-    return EstimateChangeResult(capex.entity, old_policy, new_policy, tuple(years), old, new,
-                                tax_rate, inputs, disclosed)
+    inputs = (
+        *capex.sources,
+        share,
+        tax_rate,
+        assumption(
+            "placed-in-service convention",
+            _OFFSET[convention],
+            "year",
+            f"{convention}: capex enters service this far into its fiscal year",
+        ),
+    )
+    return EstimateChangeResult(
+        capex.entity, old_policy, new_policy, tuple(years), old, new, tax_rate, inputs, disclosed
+    )
 
 
-def restatement(capex: Sequence[CapexVintages], share: Input, book_policy: LifePolicy,
-                economic_policy: LifePolicy, years: Sequence[int], tax_rate: Input, *,
-                window: tuple[int, int] | None = None,
-                convention: Convention = "half-year",
-                extra_inputs: Sequence[Input] = ()) -> RestatementResult:
+def restatement(
+    capex: Sequence[CapexVintages],
+    share: Input,
+    book_policy: LifePolicy,
+    economic_policy: LifePolicy,
+    years: Sequence[int],
+    tax_rate: Input,
+    *,
+    window: tuple[int, int] | None = None,
+    convention: Convention = "half-year",
+    extra_inputs: Sequence[Input] = (),
+) -> RestatementResult:
     """Short-lived depreciation under book vs economic lives, per entity and aggregate.
 
     Parameters
@@ -674,20 +769,46 @@ def restatement(capex: Sequence[CapexVintages], share: Input, book_policy: LifeP
     _check_tax(tax_rate)
     if not capex:
         raise InputError("restatement needs at least one entity's capex")
-    book = np.vstack([depreciation_matrix(np.asarray(c.capex) * s, c.years, years, book_policy,
-                                          convention).sum(axis=0) for c in capex])
-    econ = np.vstack([depreciation_matrix(np.asarray(c.capex) * s, c.years, years,
-                                          economic_policy, convention).sum(axis=0)
-                      for c in capex])
+    book = np.vstack(
+        [
+            depreciation_matrix(
+                np.asarray(c.capex) * s, c.years, years, book_policy, convention
+            ).sum(axis=0)
+            for c in capex
+        ]
+    )
+    econ = np.vstack(
+        [
+            depreciation_matrix(
+                np.asarray(c.capex) * s, c.years, years, economic_policy, convention
+            ).sum(axis=0)
+            for c in capex
+        ]
+    )
     inputs = (*(src for c in capex for src in c.sources), share, tax_rate, *extra_inputs)
-    return RestatementResult(tuple(c.entity for c in capex), tuple(years), book, econ,
-                             book_policy, economic_policy, tax_rate, inputs, window)
+    return RestatementResult(
+        tuple(c.entity for c in capex),
+        tuple(years),
+        book,
+        econ,
+        book_policy,
+        economic_policy,
+        tax_rate,
+        inputs,
+        window,
+    )
 
 
-def implied_economic_life(target_usd_bn: float, capex: Sequence[CapexVintages], share: Input,
-                          book_policy: LifePolicy, window: tuple[int, int], *,
-                          convention: Convention = "half-year",
-                          bracket: tuple[float, float] = (1.0, 12.0)) -> float:
+def implied_economic_life(
+    target_usd_bn: float,
+    capex: Sequence[CapexVintages],
+    share: Input,
+    book_policy: LifePolicy,
+    window: tuple[int, int],
+    *,
+    convention: Convention = "half-year",
+    bracket: tuple[float, float] = (1.0, 12.0),
+) -> float:
     """Economic life (years) at which the window's understatement equals ``target_usd_bn``.
 
     Solved with :func:`scipy.optimize.brentq`; the understatement falls as the economic life
@@ -705,8 +826,16 @@ def implied_economic_life(target_usd_bn: float, capex: Sequence[CapexVintages], 
     tax = Input("tax rate (unused)", zero, "assumption", "pre-tax comparison")
 
     def gap(life: float) -> float:
-        res = restatement(capex, share, book_policy, LifePolicy.constant(life), years, tax,
-                          window=window, convention=convention)
+        res = restatement(
+            capex,
+            share,
+            book_policy,
+            LifePolicy.constant(life),
+            years,
+            tax,
+            window=window,
+            convention=convention,
+        )
         return res.total() - target_usd_bn
 
     lo, hi = bracket
@@ -715,7 +844,8 @@ def implied_economic_life(target_usd_bn: float, capex: Sequence[CapexVintages], 
         raise ConvergenceError(
             f"no economic life in [{lo}, {hi}] years gives {target_usd_bn:g} USD bn "
             f"(range {f_hi + target_usd_bn:.1f} to {f_lo + target_usd_bn:.1f})",
-            hint="check the capex path, the share and the book life")
+            hint="check the capex path, the share and the book life",
+        )
     return float(brentq(gap, lo, hi, xtol=1e-9))
 
 
@@ -733,15 +863,25 @@ class DisclosedChange:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {"entity": self.entity, "fact": self.fact_id, "year": self.year,
-                "old_policy": self.old_policy.label, "new_policy": self.new_policy.label,
-                "effects_usd_bn": dict(self.effects), "description": self.description}
+        return {
+            "entity": self.entity,
+            "fact": self.fact_id,
+            "year": self.year,
+            "old_policy": self.old_policy.label,
+            "new_policy": self.new_policy.label,
+            "effects_usd_bn": dict(self.effects),
+            "description": self.description,
+        }
 
 
 _INF = -math.inf
 #: Tax rate for after-tax effects: the US federal statutory rate.
-US_STATUTORY_TAX = ("tax rate τ", 0.21, "1",
-                    "US federal statutory corporate rate since 2018 (TCJA); effective rates differ")
+US_STATUTORY_TAX = (
+    "tax rate τ",
+    0.21,
+    "1",
+    "US federal statutory corporate rate since 2018 (TCJA); effective rates differ",
+)
 
 
 def _policy(label: str, *changes: tuple[float, float]) -> LifePolicy:
@@ -753,86 +893,143 @@ def _cases() -> dict[str, dict[str, Any]]:
     return {
         "MSFT": {
             "change": DisclosedChange(
-                "MSFT", "DEP-06", 2023,
+                "MSFT",
+                "DEP-06",
+                2023,
                 _policy("3→4 yrs (FY2021)", (0, 3.0), (2021.0, 4.0)),
                 _policy("4→6 yrs (FY2023)", (0, 3.0), (2021.0, 4.0), (2023.0, 6.0)),
-                {"operating_income": fact_part("DEP-06", 3.7, "USD bn",
-                                               name="disclosed").value},
-                "servers and network equipment 4→6 years from FY2023 (July 2022)"),
-            "source": "companyfacts", "years": range(2019, 2024),
+                {"operating_income": fact_part("DEP-06", 3.7, "USD bn", name="disclosed").value},
+                "servers and network equipment 4→6 years from FY2023 (July 2022)",
+            ),
+            "source": "companyfacts",
+            "years": range(2019, 2024),
             "share": assumption(
-                "short-lived share of MSFT capex", 0.40, "1",
+                "short-lived share of MSFT capex",
+                0.40,
+                "1",
                 "computer equipment and software was roughly 35-45% of Microsoft's gross PP&E "
                 "in its FY2020-22 10-K notes (dimensional facts, not in companyfacts; "
-                "unverified, from memory of the filings)"),
+                "unverified, from memory of the filings)",
+            ),
         },
         "GOOGL": {
             "change": DisclosedChange(
-                "GOOGL", "DEP-07", 2023,
+                "GOOGL",
+                "DEP-07",
+                2023,
                 _policy("3→4 yrs (2021)", (0, 3.0), (2021.0, 4.0)),
                 _policy("4→6 yrs (2023)", (0, 3.0), (2021.0, 4.0), (2023.0, 6.0)),
-                {"depreciation": -fact_part("DEP-07", 3.9, "USD bn", name="disclosed").value,
-                 "net_income": fact_part("DEP-07", 3.0, "USD bn", name="disclosed").value},
+                {
+                    "depreciation": -fact_part("DEP-07", 3.9, "USD bn", name="disclosed").value,
+                    "net_income": fact_part("DEP-07", 3.0, "USD bn", name="disclosed").value,
+                },
                 "servers 4→6 and certain network equipment 5→6 years from January 2023 "
-                "(modelled as all short-lived assets 4→6)"),
-            "source": "companyfacts", "years": range(2019, 2024),
+                "(modelled as all short-lived assets 4→6)",
+            ),
+            "source": "companyfacts",
+            "years": range(2019, 2024),
             "share": assumption(
-                "short-lived share of GOOGL capex", 0.40, "1",
+                "short-lived share of GOOGL capex",
+                0.40,
+                "1",
                 "information-technology assets were roughly 40% of Alphabet's gross PP&E in "
-                "its 2021-22 10-K notes (unverified, from memory of the filings)"),
+                "its 2021-22 10-K notes (unverified, from memory of the filings)",
+            ),
         },
         "META": {
             "change": DisclosedChange(
-                "META", "DEP-09", 2025,
+                "META",
+                "DEP-09",
+                2025,
                 _policy("4→4.5→5 yrs (2022)", (0, 4.0), (2022.25, 4.5), (2022.75, 5.0)),
-                _policy("5→5.5 yrs (2025)", (0, 4.0), (2022.25, 4.5), (2022.75, 5.0),
-                        (2025.0, 5.5)),
+                _policy(
+                    "5→5.5 yrs (2025)", (0, 4.0), (2022.25, 4.5), (2022.75, 5.0), (2025.0, 5.5)
+                ),
                 {"depreciation": -fact_part("DEP-09", 2.9, "USD bn", name="disclosed").value},
-                "servers and network assets 5→5.5 years from January 2025"),
-            "source": "ixbrl", "years": range(2022, 2025),
+                "servers and network assets 5→5.5 years from January 2025",
+            ),
+            "source": "ixbrl",
+            "years": range(2022, 2025),
             "extra": {
-                2019: assumption("META capex 2019", 15.10, "USD bn",
-                                 "purchases of property and equipment, Meta 10-K 2019 cash-flow "
-                                 "statement (not in the shared iXBRL extract; from memory)"),
-                2020: assumption("META capex 2020", 15.12, "USD bn",
-                                 "Meta 10-K 2020 cash-flow statement (from memory)"),
-                2021: assumption("META capex 2021", 18.57, "USD bn",
-                                 "Meta 10-K 2021 cash-flow statement (from memory)"),
+                2019: assumption(
+                    "META capex 2019",
+                    15.10,
+                    "USD bn",
+                    "purchases of property and equipment, Meta 10-K 2019 cash-flow "
+                    "statement (not in the shared iXBRL extract; from memory)",
+                ),
+                2020: assumption(
+                    "META capex 2020",
+                    15.12,
+                    "USD bn",
+                    "Meta 10-K 2020 cash-flow statement (from memory)",
+                ),
+                2021: assumption(
+                    "META capex 2021",
+                    18.57,
+                    "USD bn",
+                    "Meta 10-K 2021 cash-flow statement (from memory)",
+                ),
                 2025: fact_part("CAP-02", 72.2, "USD bn", name="META capex 2025 (actual)"),
             },
             "share": assumption(
-                "short-lived share of META capex", 2.0 / 3.0, "1",
+                "short-lived share of META capex",
+                2.0 / 3.0,
+                "1",
                 "Microsoft puts about two thirds of its capex in short-lived assets (CAP-03); "
-                "applied to Meta, whose capex is likewise dominated by servers and network"),
+                "applied to Meta, whose capex is likewise dominated by servers and network",
+            ),
         },
         "AMZN": {
             "change": DisclosedChange(
-                "AMZN", "DEP-08", 2025,
-                _policy("5→6 yrs (2024)", (0, 3.0), (2020.0, 4.0), (2022.0, 5.0),
-                        (2024.0, 6.0)),
-                _policy("subset 6→5 yrs (2025)", (0, 3.0), (2020.0, 4.0), (2022.0, 5.0),
-                        (2024.0, 6.0), (2025.0, 5.0)),
-                {"operating_income": -fact_part("DEP-08", 0.7, "USD bn",
-                                                name="disclosed").value},
+                "AMZN",
+                "DEP-08",
+                2025,
+                _policy("5→6 yrs (2024)", (0, 3.0), (2020.0, 4.0), (2022.0, 5.0), (2024.0, 6.0)),
+                _policy(
+                    "subset 6→5 yrs (2025)",
+                    (0, 3.0),
+                    (2020.0, 4.0),
+                    (2022.0, 5.0),
+                    (2024.0, 6.0),
+                    (2025.0, 5.0),
+                ),
+                {"operating_income": -fact_part("DEP-08", 0.7, "USD bn", name="disclosed").value},
                 "a subset of servers and networking equipment 6→5 years from January 2025 "
-                "(early-retirement charges not modelled)"),
-            "source": "ixbrl", "years": range(2022, 2025),
+                "(early-retirement charges not modelled)",
+            ),
+            "source": "ixbrl",
+            "years": range(2022, 2025),
             "extra": {
-                2019: assumption("AMZN capex 2019", 16.86, "USD bn",
-                                 "purchases of property and equipment, Amazon 10-K 2019 "
-                                 "(not in the shared iXBRL extract; from memory)"),
-                2020: assumption("AMZN capex 2020", 40.14, "USD bn",
-                                 "Amazon 10-K 2020 cash-flow statement (from memory)"),
-                2021: assumption("AMZN capex 2021", 61.05, "USD bn",
-                                 "Amazon 10-K 2021 cash-flow statement (from memory)"),
-                2025: fact_part("CAP-04", 131.8, "USD bn",
-                                name="AMZN cash capex 2025"),
+                2019: assumption(
+                    "AMZN capex 2019",
+                    16.86,
+                    "USD bn",
+                    "purchases of property and equipment, Amazon 10-K 2019 "
+                    "(not in the shared iXBRL extract; from memory)",
+                ),
+                2020: assumption(
+                    "AMZN capex 2020",
+                    40.14,
+                    "USD bn",
+                    "Amazon 10-K 2020 cash-flow statement (from memory)",
+                ),
+                2021: assumption(
+                    "AMZN capex 2021",
+                    61.05,
+                    "USD bn",
+                    "Amazon 10-K 2021 cash-flow statement (from memory)",
+                ),
+                2025: fact_part("CAP-04", 131.8, "USD bn", name="AMZN cash capex 2025"),
             },
             "share": assumption(
-                "share of AMZN capex in the shortened subset", 0.04, "1",
+                "share of AMZN capex in the shortened subset",
+                0.04,
+                "1",
                 "CALIBRATED: Amazon does not size the 'subset'; 4% of capex (about a fifteenth "
                 "of a ~60% server/network share) matches the disclosed effect, so this case "
-                "checks the mechanics, not an independent prediction"),
+                "checks the mechanics, not an independent prediction",
+            ),
         },
     }
 
@@ -844,14 +1041,21 @@ DISCLOSED_CHANGES: tuple[str, ...] = ("MSFT", "GOOGL", "META", "AMZN")
 def _find(sec_dir: Path, pattern: str) -> Path:
     hits = sorted(sec_dir.glob(pattern))
     if not hits:
-        raise DataError(f"no file matching {pattern!r} in {sec_dir}",
-                        hint="point sec_dir at a folder with SEC companyfacts / iXBRL extracts")
+        raise DataError(
+            f"no file matching {pattern!r} in {sec_dir}",
+            hint="point sec_dir at a folder with SEC companyfacts / iXBRL extracts",
+        )
     return hits[0]
 
 
-def disclosed_case(entity: str, sec_dir: str | Path, *, share: Input | None = None,
-                   tax_rate: Input | None = None,
-                   convention: Convention = "half-year") -> EstimateChangeResult:
+def disclosed_case(
+    entity: str,
+    sec_dir: str | Path,
+    *,
+    share: Input | None = None,
+    tax_rate: Input | None = None,
+    convention: Convention = "half-year",
+) -> EstimateChangeResult:
     """Reproduce a disclosed useful-life change from filings and stated assumptions.
 
     Parameters
@@ -873,24 +1077,34 @@ def disclosed_case(entity: str, sec_dir: str | Path, *, share: Input | None = No
     """
     key = entity.upper()
     if key not in DISCLOSED_CHANGES:
-        raise InputError(f"no disclosed useful-life change for {entity!r}",
-                         hint=f"choose one of {list(DISCLOSED_CHANGES)}")
+        raise InputError(
+            f"no disclosed useful-life change for {entity!r}",
+            hint=f"choose one of {list(DISCLOSED_CHANGES)}",
+        )
     case = _cases()[key]
     change: DisclosedChange = case["change"]
     folder = Path(sec_dir)
     if case["source"] == "companyfacts":
-        capex = capex_from_companyfacts(_find(folder, f"{key}_companyfacts*.json*"), key,
-                                        years=list(case["years"]))
+        capex = capex_from_companyfacts(
+            _find(folder, f"{key}_companyfacts*.json*"), key, years=list(case["years"])
+        )
     else:
-        capex = capex_from_ixbrl(_find(folder, "ixbrl_10k_facts*.csv*"), key,
-                                 years=list(case["years"]))
+        capex = capex_from_ixbrl(
+            _find(folder, "ixbrl_10k_facts*.csv*"), key, years=list(case["years"])
+        )
     if "extra" in case:
         capex = capex.extend(case["extra"])
     years = list(range(capex.years[0], change.year + 2))
-    return change_of_estimate(capex, share or case["share"], change.old_policy,
-                              change.new_policy, years,
-                              tax_rate or assumption(*US_STATUTORY_TAX),
-                              convention=convention, disclosed=change)
+    return change_of_estimate(
+        capex,
+        share or case["share"],
+        change.old_policy,
+        change.new_policy,
+        years,
+        tax_rate or assumption(*US_STATUTORY_TAX),
+        convention=convention,
+        disclosed=change,
+    )
 
 
 def implied_share(result: EstimateChangeResult, item: str | None = None) -> float:
@@ -903,29 +1117,45 @@ def implied_share(result: EstimateChangeResult, item: str | None = None) -> floa
         raise InputError("result has no disclosed effect to match")
     key = item or next(iter(cmp["items"]))
     row = cmp["items"][key]
-    share = next(i for i in result.inputs if i.name.startswith(("short-lived share",
-                                                                 "share of")))
+    share = next(i for i in result.inputs if i.name.startswith(("short-lived share", "share of")))
     return float(share.m_as("1") * row["disclosed_usd_bn"] / row["model_usd_bn"])
 
 
 #: Combined MSFT+GOOGL+AMZN+META+ORCL capex path of ai-economy-facts.md §3.5 (USD bn).
-_BURRY_CAPEX = {2020: 150.0, 2021: 180.0, 2022: 200.0, 2023: 190.0, 2024: 245.0,
-                2025: 410.0, 2026: 650.0, 2027: 720.0, 2028: 760.0}
+_BURRY_CAPEX = {
+    2020: 150.0,
+    2021: 180.0,
+    2022: 200.0,
+    2023: 190.0,
+    2024: 245.0,
+    2025: 410.0,
+    2026: 650.0,
+    2027: 720.0,
+    2028: 760.0,
+}
 
 
 def burry_capex() -> CapexVintages:
     """The §3.5 capex path (assumption set behind DEP-14), one labelled input per year."""
     items = {
-        year: assumption(f"big-5 capex {year}", value, "USD bn",
-                         "ai-economy-facts.md §3.5 capex path behind DEP-14 (2020-24 from "
-                         "filings, 2025 actuals/guides CAP-01..06, 2026-28 extrapolated)")
+        year: assumption(
+            f"big-5 capex {year}",
+            value,
+            "USD bn",
+            "ai-economy-facts.md §3.5 capex path behind DEP-14 (2020-24 from "
+            "filings, 2025 actuals/guides CAP-01..06, 2026-28 extrapolated)",
+        )
         for year, value in _BURRY_CAPEX.items()
     }
     return CapexVintages.from_inputs("MSFT+GOOGL+AMZN+META+ORCL", items)
 
 
-def burry_case(economic_life: float | None = None, *, book_life: float = 6.0,
-               convention: Convention = "half-year") -> RestatementResult:
+def burry_case(
+    economic_life: float | None = None,
+    *,
+    book_life: float = 6.0,
+    convention: Convention = "half-year",
+) -> RestatementResult:
     """Burry's claim: depreciation understated by $176B over 2026–28 [DEP-01].
 
     Uses the §3.5 assumption set (capex path, 60% short-lived share from DEP-14, book life 6 years)
@@ -937,20 +1167,43 @@ def burry_case(economic_life: float | None = None, *, book_life: float = 6.0,
     target = fact_number("DEP-01", "USD bn", name="Burry: understated depreciation 2026-28")
     book = LifePolicy.constant(book_life)
     window = (2026, 2028)
-    implied = implied_economic_life(target.m_as("USD bn"), [capex], share, book, window,
-                                    convention=convention)
+    implied = implied_economic_life(
+        target.m_as("USD bn"), [capex], share, book, window, convention=convention
+    )
     life = implied if economic_life is None else float(economic_life)
-    res = restatement([capex], share, book, LifePolicy.constant(life),
-                      list(range(2020, 2029)), assumption(*US_STATUTORY_TAX), window=window,
-                      convention=convention,
-                      extra_inputs=(target, assumption("book life", book_life, "year",
-                                                       "hyperscaler book lives 5.5-6 yrs "
-                                                       "(DEP-06..09)")))
-    note = (f"Economic life implied by {target.value:g} USD bn ({target.source}): "
-            f"{implied:.2f} yrs against {book_life:g} yrs on the books")
-    return RestatementResult(res.entities, res.years, res.book, res.economic, res.book_policy,
-                             res.economic_policy, res.tax_rate, res.inputs, res.window,
-                             notes=(note,), implied_life=implied)
+    res = restatement(
+        [capex],
+        share,
+        book,
+        LifePolicy.constant(life),
+        list(range(2020, 2029)),
+        assumption(*US_STATUTORY_TAX),
+        window=window,
+        convention=convention,
+        extra_inputs=(
+            target,
+            assumption(
+                "book life", book_life, "year", "hyperscaler book lives 5.5-6 yrs (DEP-06..09)"
+            ),
+        ),
+    )
+    note = (
+        f"Economic life implied by {target.value:g} USD bn ({target.source}): "
+        f"{implied:.2f} yrs against {book_life:g} yrs on the books"
+    )
+    return RestatementResult(
+        res.entities,
+        res.years,
+        res.book,
+        res.economic,
+        res.book_policy,
+        res.economic_policy,
+        res.tax_rate,
+        res.inputs,
+        res.window,
+        notes=(note,),
+        implied_life=implied,
+    )
 
 
 @dataclass(frozen=True)
@@ -967,25 +1220,35 @@ class DisclosedTable:
             if cmp is None:
                 continue
             for item, row in cmp["items"].items():
-                rows.append({"entity": res.entity, "fiscal_year": cmp["year"], "item": item,
-                             "model_usd_bn": row["model_usd_bn"],
-                             "disclosed_usd_bn": row["disclosed_usd_bn"],
-                             "relative_error": row["relative_error"],
-                             "implied_share": implied_share(res, item),
-                             "fact": cmp["fact"]})
+                rows.append(
+                    {
+                        "entity": res.entity,
+                        "fiscal_year": cmp["year"],
+                        "item": item,
+                        "model_usd_bn": row["model_usd_bn"],
+                        "disclosed_usd_bn": row["disclosed_usd_bn"],
+                        "relative_error": row["relative_error"],
+                        "implied_share": implied_share(res, item),
+                        "fact": cmp["fact"],
+                    }
+                )
         return pd.DataFrame(rows).set_index(["entity", "item"])
 
     def summary(self) -> str:
         """Table, then each firm's inputs."""
-        lines = ["Disclosed useful-life changes reproduced (USD bn):",
-                 self.to_frame().drop(columns="fact").round(3).to_string()]
+        lines = [
+            "Disclosed useful-life changes reproduced (USD bn):",
+            self.to_frame().drop(columns="fact").round(3).to_string(),
+        ]
         lines.extend(format_inputs(r.inputs, f"Inputs ({r.entity})") for r in self.results)
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {"rows": self.to_frame().reset_index().to_dict(orient="records"),
-                "cases": [r.to_dict() for r in self.results]}
+        return {
+            "rows": self.to_frame().reset_index().to_dict(orient="records"),
+            "cases": [r.to_dict() for r in self.results],
+        }
 
     def plot(self) -> Figure:
         """Model vs disclosed effect per firm."""
@@ -1006,8 +1269,8 @@ class DisclosedTable:
         return fig
 
 
-def disclosed_all(sec_dir: str | Path, *,
-                  convention: Convention = "half-year") -> DisclosedTable:
+def disclosed_all(sec_dir: str | Path, *, convention: Convention = "half-year") -> DisclosedTable:
     """Every case of :data:`DISCLOSED_CHANGES` with its default assumptions."""
-    return DisclosedTable(tuple(disclosed_case(e, sec_dir, convention=convention)
-                                for e in DISCLOSED_CHANGES))
+    return DisclosedTable(
+        tuple(disclosed_case(e, sec_dir, convention=convention) for e in DISCLOSED_CHANGES)
+    )

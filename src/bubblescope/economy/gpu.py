@@ -96,18 +96,24 @@ class CashCost:
 
     def summary(self) -> str:
         """Text with the inputs."""
-        return (f"cash cost {self.total:.3f} USD/GPU-h = electricity {self.electricity:.3f} "
-                f"+ colocation {self.colocation:.3f}\n{format_inputs(self.inputs)}")
+        return (
+            f"cash cost {self.total:.3f} USD/GPU-h = electricity {self.electricity:.3f} "
+            f"+ colocation {self.colocation:.3f}\n{format_inputs(self.inputs)}"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {"electricity_usd_per_gpu_hour": self.electricity,
-                "colocation_usd_per_gpu_hour": self.colocation,
-                "total_usd_per_gpu_hour": self.total, "inputs": inputs_to_dicts(self.inputs)}
+        return {
+            "electricity_usd_per_gpu_hour": self.electricity,
+            "colocation_usd_per_gpu_hour": self.colocation,
+            "total_usd_per_gpu_hour": self.total,
+            "inputs": inputs_to_dicts(self.inputs),
+        }
 
 
-def cash_cost(power: Input, pue: Input, electricity_price: Input,
-              colocation_rate: Input) -> CashCost:
+def cash_cost(
+    power: Input, pue: Input, electricity_price: Input, colocation_rate: Input
+) -> CashCost:
     """Per GPU-hour cash cost from wall power, PUE, USD/kWh and USD/kW-month.
 
     Parameters
@@ -144,8 +150,10 @@ def cash_cost(power: Input, pue: Input, electricity_price: Input,
     price = electricity_price.m_as("USD/kWh")
     colo = colocation_rate.m_as("USD/kWh")  # USD per kW-month = USD per 730 kWh
     if kw <= 0 or price < 0 or colo < 0:
-        raise InputError("power must be > 0 and prices >= 0 "
-                         f"(got {kw} kW, {price} USD/kWh, {colo} USD/kWh colocation)")
+        raise InputError(
+            "power must be > 0 and prices >= 0 "
+            f"(got {kw} kW, {price} USD/kWh, {colo} USD/kWh colocation)"
+        )
     return CashCost(kw * p * price, kw * colo, (power, pue, electricity_price, colocation_rate))
 
 
@@ -153,10 +161,15 @@ def default_costs() -> dict[str, Input]:
     """Central cost inputs: midpoints of the ranges behind GPU-10 and GPU-11."""
     return {
         "pue": assumption("PUE", 1.3, "1", "midpoint of 1.2-1.4 used for GPU-10"),
-        "electricity_price": assumption("electricity price", 0.08, "USD/kWh",
-                                        "midpoint of $0.06-0.10/kWh used for GPU-10"),
-        "colocation_rate": assumption("colocation rate", 200.0, "USD/kW-month",
-                                      "midpoint of $150-250 per kW-month used for GPU-11"),
+        "electricity_price": assumption(
+            "electricity price", 0.08, "USD/kWh", "midpoint of $0.06-0.10/kWh used for GPU-10"
+        ),
+        "colocation_rate": assumption(
+            "colocation rate",
+            200.0,
+            "USD/kW-month",
+            "midpoint of $150-250 per kW-month used for GPU-11",
+        ),
     }
 
 
@@ -202,8 +215,9 @@ class Generation:
             raise InputError(f"{self.name}: need at least one rental observation")
         times = [o.time for o in self.observations]
         if sorted(times) != times or len(set(times)) != len(times):
-            raise InputError(f"{self.name}: rental observations must have strictly increasing "
-                             f"times, got {times}")
+            raise InputError(
+                f"{self.name}: rental observations must have strictly increasing times, got {times}"
+            )
         if any(o.price.m_as("USD/GPU-h") <= 0 for o in self.observations):
             raise InputError(f"{self.name}: rental prices must be positive")
         if self.decline.m_as("1") <= -1.0:
@@ -215,56 +229,102 @@ class Generation:
         logp = np.log([o.price.m_as("USD/GPU-h") for o in self.observations])
         tt = np.atleast_1d(np.asarray(t, dtype=np.float64))
         inside = np.exp(np.interp(tt, times, logp))
-        after = np.exp(logp[-1]) * (1.0 + self.decline.m_as("1")) ** np.maximum(
-            tt - times[-1], 0.0)
+        after = np.exp(logp[-1]) * (1.0 + self.decline.m_as("1")) ** np.maximum(tt - times[-1], 0.0)
         return np.where(tt > times[-1], after, inside)
 
     @property
     def inputs(self) -> tuple[Input, ...]:
         """Every input of the generation."""
-        return (self.power, self.purchase_price, *(o.price for o in self.observations),
-                self.decline)
+        return (
+            self.power,
+            self.purchase_price,
+            *(o.price for o in self.observations),
+            self.decline,
+        )
 
 
 def generation(name: str) -> Generation:
     """Built-in generation ``"H100"`` or ``"A100"`` with sourced inputs."""
-    decline = fact_part("GPU-06", 22, "%", name="rental price change after last observation "
-                                                  "(H100 2025 YTD, RBC; sign: decline)")
+    decline = fact_part(
+        "GPU-06",
+        22,
+        "%",
+        name="rental price change after last observation (H100 2025 YTD, RBC; sign: decline)",
+    )
     decline = Input(decline.name, -decline.quantity, decline.kind, decline.source)
     key = name.upper()
     if key == "H100":
         return Generation(
-            "H100", 2023.0,
+            "H100",
+            2023.0,
             fact_part("GPU-10", 1.275, "kW/GPU", name="H100 wall power per GPU"),
-            assumption("H100 purchase price", 27_500.0, "USD/GPU",
-                       "midpoint of the ~$25-30k H100 price in ai-economy-facts.md §3.4"),
-            (RentalObservation(2023.0, fact_part("GPU-01", 4.70, "USD/GPU-hour",
-                                                 name="H100 rent at launch")),
-             RentalObservation(2023.5, fact_part("GPU-01", 8, "USD/GPU-hour",
-                                                 name="H100 rent, 2023 peak (mid-2023)")),
-             RentalObservation(2024.8, fact_part("GPU-02", 2, "USD/GPU-hour",
-                                                 name="H100 marketplace rent Oct-2024")),
-             RentalObservation(2025.8, fact_part("GPU-03", 1.70, "USD/GPU-hour",
-                                                 name="H100 1-yr contract Oct-2025")),
-             RentalObservation(2026.2, fact_part("GPU-03", 2.35, "USD/GPU-hour",
-                                                 name="H100 1-yr contract Mar-2026"))),
-            decline)
+            assumption(
+                "H100 purchase price",
+                27_500.0,
+                "USD/GPU",
+                "midpoint of the ~$25-30k H100 price in ai-economy-facts.md §3.4",
+            ),
+            (
+                RentalObservation(
+                    2023.0, fact_part("GPU-01", 4.70, "USD/GPU-hour", name="H100 rent at launch")
+                ),
+                RentalObservation(
+                    2023.5,
+                    fact_part("GPU-01", 8, "USD/GPU-hour", name="H100 rent, 2023 peak (mid-2023)"),
+                ),
+                RentalObservation(
+                    2024.8,
+                    fact_part("GPU-02", 2, "USD/GPU-hour", name="H100 marketplace rent Oct-2024"),
+                ),
+                RentalObservation(
+                    2025.8,
+                    fact_part("GPU-03", 1.70, "USD/GPU-hour", name="H100 1-yr contract Oct-2025"),
+                ),
+                RentalObservation(
+                    2026.2,
+                    fact_part("GPU-03", 2.35, "USD/GPU-hour", name="H100 1-yr contract Mar-2026"),
+                ),
+            ),
+            decline,
+        )
     if key == "A100":
         return Generation(
-            "A100", 2020.5,
+            "A100",
+            2020.5,
             fact_part("GPU-12", 0.81, "kW/GPU", name="A100 wall power per GPU"),
-            assumption("A100 purchase price", 15_000.0, "USD/GPU",
-                       "A100 SXM4 40GB list price 2020-07 in Epoch AI Hardware_prices.csv "
-                       "(PROVENANCE.md §11)"),
-            (RentalObservation(2021.5, assumption(
-                "A100 rent mid-2021", 2.40, "USD/GPU-hour",
-                "AWS/Azure 1-year committed price 2021-06, Epoch AI Hardware_prices.csv")),
-             RentalObservation(2026.4, fact_part("GPU-05", 1.10, "USD/GPU-hour",
-                                                 name="A100 80GB specialty-cloud low, "
-                                                      "May-2026"))),
-            decline)
-    raise InputError(f"unknown GPU generation {name!r}", hint="choose H100 or A100, or build "
-                     "a Generation with your own observations")
+            assumption(
+                "A100 purchase price",
+                15_000.0,
+                "USD/GPU",
+                "A100 SXM4 40GB list price 2020-07 in Epoch AI Hardware_prices.csv "
+                "(PROVENANCE.md §11)",
+            ),
+            (
+                RentalObservation(
+                    2021.5,
+                    assumption(
+                        "A100 rent mid-2021",
+                        2.40,
+                        "USD/GPU-hour",
+                        "AWS/Azure 1-year committed price 2021-06, Epoch AI Hardware_prices.csv",
+                    ),
+                ),
+                RentalObservation(
+                    2026.4,
+                    fact_part(
+                        "GPU-05",
+                        1.10,
+                        "USD/GPU-hour",
+                        name="A100 80GB specialty-cloud low, May-2026",
+                    ),
+                ),
+            ),
+            decline,
+        )
+    raise InputError(
+        f"unknown GPU generation {name!r}",
+        hint="choose H100 or A100, or build a Generation with your own observations",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -357,19 +417,27 @@ class GPUEconomics:
     @property
     def inputs(self) -> tuple[Input, ...]:
         """Every input."""
-        return (*self.generation.inputs, *self.cost.inputs[1:], self.utilisation,
-                self.discount_rate, self.book_life)
+        return (
+            *self.generation.inputs,
+            *self.cost.inputs[1:],
+            self.utilisation,
+            self.discount_rate,
+            self.book_life,
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """By year of age: calendar mid-year, price, margin, cumulative and NPV."""
-        return pd.DataFrame({
-            "calendar_mid_year": self.purchase_time + self.ages + 0.5,
-            "price_usd_per_gpu_hour": self.price,
-            "cash_cost_usd_per_gpu_hour": self.cost.total,
-            "annual_margin_usd": self.margin,
-            "cumulative_margin_usd": np.cumsum(self.margin),
-            "npv_if_retired_after_usd": self.npv_by_retirement()[1:],
-        }, index=pd.Index(self.ages.astype(np.int64), name="age_years"))
+        return pd.DataFrame(
+            {
+                "calendar_mid_year": self.purchase_time + self.ages + 0.5,
+                "price_usd_per_gpu_hour": self.price,
+                "cash_cost_usd_per_gpu_hour": self.cost.total,
+                "annual_margin_usd": self.margin,
+                "cumulative_margin_usd": np.cumsum(self.margin),
+                "npv_if_retired_after_usd": self.npv_by_retirement()[1:],
+            },
+            index=pd.Index(self.ages.astype(np.int64), name="age_years"),
+        )
 
     def summary(self) -> str:
         """Headline figures and inputs."""
@@ -387,14 +455,19 @@ class GPUEconomics:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {"generation": self.generation.name, "purchase_time": self.purchase_time,
-                "rule": self.rule, "economic_life_years": self.economic_life,
-                "cash_life_years": self.cash_life, "npv_life_years": self.npv_life,
-                "payback_years": self.payback_years,
-                "full_cost_price_usd_per_gpu_hour": self.full_cost_price,
-                "cash_cost": self.cost.to_dict(),
-                "by_age": self.to_frame().reset_index().to_dict(orient="records"),
-                "inputs": inputs_to_dicts(self.inputs)}
+        return {
+            "generation": self.generation.name,
+            "purchase_time": self.purchase_time,
+            "rule": self.rule,
+            "economic_life_years": self.economic_life,
+            "cash_life_years": self.cash_life,
+            "npv_life_years": self.npv_life,
+            "payback_years": self.payback_years,
+            "full_cost_price_usd_per_gpu_hour": self.full_cost_price,
+            "cash_cost": self.cost.to_dict(),
+            "by_age": self.to_frame().reset_index().to_dict(orient="records"),
+            "inputs": inputs_to_dicts(self.inputs),
+        }
 
     def plot(self) -> Figure:
         """Rental price and cash cost by age (left), cumulative margin vs price (right)."""
@@ -422,11 +495,18 @@ def _fmt_years(value: float | None) -> str:
     return "beyond horizon" if value is None else f"{value:.1f} yrs"
 
 
-def gpu_economics(gen: Generation | str, *, purchase_time: float | None = None,
-                  horizon: int = 10, utilisation: Input | None = None,
-                  discount_rate: Input | None = None, book_life: Input | None = None,
-                  costs: dict[str, Input] | None = None, rule: LifeRule = "cash",
-                  resale: Sequence[float] | None = None) -> GPUEconomics:
+def gpu_economics(
+    gen: Generation | str,
+    *,
+    purchase_time: float | None = None,
+    horizon: int = 10,
+    utilisation: Input | None = None,
+    discount_rate: Input | None = None,
+    book_life: Input | None = None,
+    costs: dict[str, Input] | None = None,
+    rule: LifeRule = "cash",
+    resale: Sequence[float] | None = None,
+) -> GPUEconomics:
     """Margins by age, payback and economic life of one GPU.
 
     Parameters
@@ -455,13 +535,15 @@ def gpu_economics(gen: Generation | str, *, purchase_time: float | None = None,
     if horizon < 1:
         raise InputError(f"horizon must be at least 1 year, got {horizon}")
     g = generation(gen) if isinstance(gen, str) else gen
-    util = utilisation or assumption("utilisation", 0.8, "1",
-                                     "share of hours rented; long-term contracts run high")
+    util = utilisation or assumption(
+        "utilisation", 0.8, "1", "share of hours rented; long-term contracts run high"
+    )
     u = util.m_as("1")
     if not 0.0 < u <= 1.0:
         raise InputError(f"utilisation must be in (0, 1], got {u}")
-    rate = discount_rate or assumption("discount rate", 0.10, "1",
-                                       "illustrative cost of capital for GPU fleets")
+    rate = discount_rate or assumption(
+        "discount rate", 0.10, "1", "illustrative cost of capital for GPU fleets"
+    )
     life = book_life or fact_part("DEP-06", 6, "year", name="book life (hyperscaler, DEP-06)")
     c = {**default_costs(), **(costs or {})}
     cost = cash_cost(g.power, c["pue"], c["electricity_price"], c["colocation_rate"])
@@ -491,37 +573,43 @@ class Readings:
         """One row per generation and purchase cohort: the cash and capital-recovery views."""
         rows = []
         for res in self.results:
-            npv_book = res.npv_by_retirement()[min(int(res.book_life.m_as("year")),
-                                                   len(res.ages))]
-            rows.append({
-                "gpu": f"{res.generation.name} bought {res.purchase_time:g}",
-                "cash_cost_usd_per_gpu_hour": res.cost.total,
-                "rent_year1_usd_per_gpu_hour": float(res.price[0]),
-                "bernstein_cash_life_years": res.cash_life,
-                "burry_payback_years": res.payback_years,
-                "burry_full_cost_price_usd_per_gpu_hour": res.full_cost_price,
-                "burry_npv_over_book_life_usd": float(npv_book),
-            })
+            npv_book = res.npv_by_retirement()[min(int(res.book_life.m_as("year")), len(res.ages))]
+            rows.append(
+                {
+                    "gpu": f"{res.generation.name} bought {res.purchase_time:g}",
+                    "cash_cost_usd_per_gpu_hour": res.cost.total,
+                    "rent_year1_usd_per_gpu_hour": float(res.price[0]),
+                    "bernstein_cash_life_years": res.cash_life,
+                    "burry_payback_years": res.payback_years,
+                    "burry_full_cost_price_usd_per_gpu_hour": res.full_cost_price,
+                    "burry_npv_over_book_life_usd": float(npv_book),
+                }
+            )
         return pd.DataFrame(rows).set_index("gpu")
 
     def summary(self) -> str:
         """Both readings in words, the table, and the inputs."""
-        lines = ["Bernstein: keep a GPU while rent covers its cash cost (power + colocation).",
-                 "Burry: a GPU must repay its purchase price within its book life; "
-                 f"product cycle {self.product_cycle.value:g} yrs "
-                 f"[{self.product_cycle.source}].",
-                 _short(self.to_frame()).round(2).to_string(),
-                 "(cash life NaN: still cash-positive at the end of the horizon; payback NaN: "
-                 "never repaid within it)"]
-        lines.extend(format_inputs(res.inputs, f"Inputs ({res.generation.name})")
-                     for res in self.results)
+        lines = [
+            "Bernstein: keep a GPU while rent covers its cash cost (power + colocation).",
+            "Burry: a GPU must repay its purchase price within its book life; "
+            f"product cycle {self.product_cycle.value:g} yrs "
+            f"[{self.product_cycle.source}].",
+            _short(self.to_frame()).round(2).to_string(),
+            "(cash life NaN: still cash-positive at the end of the horizon; payback NaN: "
+            "never repaid within it)",
+        ]
+        lines.extend(
+            format_inputs(res.inputs, f"Inputs ({res.generation.name})") for res in self.results
+        )
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {"table": self.to_frame().reset_index().to_dict(orient="records"),
-                "product_cycle_years": self.product_cycle.value,
-                "generations": [r.to_dict() for r in self.results]}
+        return {
+            "table": self.to_frame().reset_index().to_dict(orient="records"),
+            "product_cycle_years": self.product_cycle.value,
+            "generations": [r.to_dict() for r in self.results],
+        }
 
     def plot(self) -> Figure:
         """Annual margin by age for each generation, with each purchase price."""
@@ -530,9 +618,12 @@ class Readings:
         fig, ax = plt.subplots(figsize=(8, 4.5))
         for res in self.results:
             line = ax.plot(res.ages + 0.5, res.margin / 1e3, "o-", label=res.generation.name)
-            ax.axhline(res.purchase / 1e3 / res.book_life.m_as("year"),
-                       color=line[0].get_color(), ls=":",
-                       label=f"{res.generation.name} straight-line capex per year")
+            ax.axhline(
+                res.purchase / 1e3 / res.book_life.m_as("year"),
+                color=line[0].get_color(),
+                ls=":",
+                label=f"{res.generation.name} straight-line capex per year",
+            )
         ax.axhline(0.0, color="k", lw=0.8)
         ax.set_xlabel("age, years")
         ax.set_ylabel("annual cash margin, USD thousand per GPU")
@@ -544,16 +635,24 @@ class Readings:
 
 def _short(frame: pd.DataFrame) -> pd.DataFrame:
     """Column names short enough for a terminal."""
-    return frame.rename(columns={
-        "cash_cost_usd_per_gpu_hour": "cash $/h", "rent_year1_usd_per_gpu_hour": "rent $/h",
-        "bernstein_cash_life_years": "B'stein life", "burry_payback_years": "payback yrs",
-        "burry_full_cost_price_usd_per_gpu_hour": "full-cost $/h",
-        "burry_npv_over_book_life_usd": "NPV book life $"})
+    return frame.rename(
+        columns={
+            "cash_cost_usd_per_gpu_hour": "cash $/h",
+            "rent_year1_usd_per_gpu_hour": "rent $/h",
+            "bernstein_cash_life_years": "B'stein life",
+            "burry_payback_years": "payback yrs",
+            "burry_full_cost_price_usd_per_gpu_hour": "full-cost $/h",
+            "burry_npv_over_book_life_usd": "NPV book life $",
+        }
+    )
 
 
-def bernstein_vs_burry(generations: Sequence[str | Generation] = ("H100", "A100"), *,
-                       cohorts: Sequence[str] = ("launch", "latest"),
-                       **kwargs: Any) -> Readings:
+def bernstein_vs_burry(
+    generations: Sequence[str | Generation] = ("H100", "A100"),
+    *,
+    cohorts: Sequence[str] = ("launch", "latest"),
+    **kwargs: Any,
+) -> Readings:
     """Bernstein's and Burry's readings on the same inputs.
 
     Parameters
@@ -571,11 +670,18 @@ def bernstein_vs_burry(generations: Sequence[str | Generation] = ("H100", "A100"
         raise InputError(f"unknown cohort(s) {sorted(unknown)}", hint="launch and/or latest")
     gens = [generation(g) if isinstance(g, str) else g for g in generations]
     results = tuple(
-        gpu_economics(g, purchase_time=g.launch if c == "launch" else g.observations[-1].time,
-                      **kwargs)
-        for g in gens for c in cohorts)
-    cycle = assumption("Nvidia product cycle", 2.5, "year",
-                       "Burry cites a two-to-three-year product cycle (DEP-01 note)")
+        gpu_economics(
+            g, purchase_time=g.launch if c == "launch" else g.observations[-1].time, **kwargs
+        )
+        for g in gens
+        for c in cohorts
+    )
+    cycle = assumption(
+        "Nvidia product cycle",
+        2.5,
+        "year",
+        "Burry cites a two-to-three-year product cycle (DEP-01 note)",
+    )
     if not results:
         raise InputError("need at least one GPU generation")
     return Readings(results, cycle)

@@ -84,8 +84,15 @@ FLOW_TYPES: frozenset[str] = frozenset(EDGE_TYPES) - {"share_sale"}
 
 #: Tickers of the listed firms (for "revenue at risk"); private firms are absent.
 LISTED_TICKERS: Mapping[str, str] = {
-    "Oracle": "ORCL", "Nvidia": "NVDA", "Microsoft": "MSFT", "Amazon": "AMZN", "AMD": "AMD",
-    "Broadcom": "AVGO", "CoreWeave": "CRWV", "Nebius": "NBIS", "Meta": "META",
+    "Oracle": "ORCL",
+    "Nvidia": "NVDA",
+    "Microsoft": "MSFT",
+    "Amazon": "AMZN",
+    "AMD": "AMD",
+    "Broadcom": "AVGO",
+    "CoreWeave": "CRWV",
+    "Nebius": "NBIS",
+    "Meta": "META",
     "SoftBank": "9984.T",
 }
 
@@ -194,14 +201,27 @@ class Commitment:
     def to_dict(self) -> JSONDict:
         """Plain dict of the commitment, schedule flattened."""
         return {
-            "id": self.id, "payer": self.payer, "payee": self.payee, "type": self.type,
-            "amount_usd_bn": self.amount_usd_bn, "amount_basis": self.amount_basis,
-            "gw": self.gw, "date": self.date, "horizon": self.horizon, "status": self.status,
-            "binding": self.binding, "start_year": self.schedule.start,
-            "years": self.schedule.years, "schedule_rule": self.schedule.rule,
-            "schedule_warning": self.schedule.warning, "annual_usd_bn": self.annual_rate,
-            "description": self.description, "source_title": self.source_title,
-            "source_ref": self.source_ref, "grade": self.grade, "row": self.row,
+            "id": self.id,
+            "payer": self.payer,
+            "payee": self.payee,
+            "type": self.type,
+            "amount_usd_bn": self.amount_usd_bn,
+            "amount_basis": self.amount_basis,
+            "gw": self.gw,
+            "date": self.date,
+            "horizon": self.horizon,
+            "status": self.status,
+            "binding": self.binding,
+            "start_year": self.schedule.start,
+            "years": self.schedule.years,
+            "schedule_rule": self.schedule.rule,
+            "schedule_warning": self.schedule.warning,
+            "annual_usd_bn": self.annual_rate,
+            "description": self.description,
+            "source_title": self.source_title,
+            "source_ref": self.source_ref,
+            "grade": self.grade,
+            "row": self.row,
         }
 
 
@@ -235,10 +255,14 @@ class Cycle:
 
     def to_dict(self) -> JSONDict:
         """Plain dict with the loop, its amounts and source deal ids."""
-        return {"loop": self.label, "nodes": list(self.nodes),
-                "edge_amounts_usd_bn": list(self.edge_amounts),
-                "edge_ids": [list(e) for e in self.edge_ids],
-                "bottleneck_usd_bn": self.bottleneck, "total_usd_bn": self.total}
+        return {
+            "loop": self.label,
+            "nodes": list(self.nodes),
+            "edge_amounts_usd_bn": list(self.edge_amounts),
+            "edge_ids": [list(e) for e in self.edge_ids],
+            "bottleneck_usd_bn": self.bottleneck,
+            "total_usd_bn": self.total,
+        }
 
 
 @dataclass(frozen=True)
@@ -267,8 +291,9 @@ class FinancingNetwork:
         for f in self.firms:
             if f.name == name:
                 return f
-        raise UnknownSymbolError(f"unknown firm {name!r}",
-                                 hint=f"known firms: {', '.join(self.names)}")
+        raise UnknownSymbolError(
+            f"unknown firm {name!r}", hint=f"known firms: {', '.join(self.names)}"
+        )
 
     def without(self, predicate: Callable[[Commitment], bool]) -> FinancingNetwork:
         """A copy without the commitments for which ``predicate(commitment)`` is true."""
@@ -284,7 +309,10 @@ class FinancingNetwork:
         return pd.DataFrame(rows).set_index("id") if rows else pd.DataFrame()
 
     def amount_matrix(
-        self, types: Iterable[str] = FLOW_TYPES, *, year: int | None = None,
+        self,
+        types: Iterable[str] = FLOW_TYPES,
+        *,
+        year: int | None = None,
         annual: bool = False,
     ) -> Float64Array:
         """``M[i, j]``: USD bn from firm ``i`` to firm ``j`` over edges of ``types``.
@@ -324,8 +352,9 @@ class FinancingNetwork:
             g.add_edge(c.payer, c.payee, key=c.id, **c.to_dict())
         return g
 
-    def cycles(self, types: Iterable[str] = FLOW_TYPES,
-               max_length: int | None = None) -> tuple[Cycle, ...]:
+    def cycles(
+        self, types: Iterable[str] = FLOW_TYPES, max_length: int | None = None
+    ) -> tuple[Cycle, ...]:
         """Simple loops of money over edges of ``types``, largest bottleneck first.
 
         Parallel commitments between the same two firms are summed into one edge.
@@ -348,8 +377,9 @@ class FinancingNetwork:
             start = loop.index(min(loop))
             nodes = tuple(loop[start:] + loop[:start])
             pairs = [(nodes[k], nodes[(k + 1) % len(nodes)]) for k in range(len(nodes))]
-            found.append(Cycle(nodes, tuple(amounts[p] for p in pairs),
-                               tuple(tuple(ids[p]) for p in pairs)))
+            found.append(
+                Cycle(nodes, tuple(amounts[p] for p in pairs), tuple(tuple(ids[p]) for p in pairs))
+            )
         found.sort(key=lambda c: (-c.bottleneck, c.nodes))
         return tuple(found)
 
@@ -376,12 +406,15 @@ class FinancingNetwork:
                 continue
             financed = np.minimum(funding[s, :], sales[:, s])
             main = int(np.argmax(financed))
-            rows.append({
-                "seller": name, "sales_usd_bn": total,
-                "self_funded_usd_bn": financed.sum(),
-                "vendor_financing_ratio": financed.sum() / total,
-                "main_financed_buyer": self.names[main] if financed[main] > 0 else None,
-            })
+            rows.append(
+                {
+                    "seller": name,
+                    "sales_usd_bn": total,
+                    "self_funded_usd_bn": financed.sum(),
+                    "vendor_financing_ratio": financed.sum() / total,
+                    "main_financed_buyer": self.names[main] if financed[main] > 0 else None,
+                }
+            )
         return pd.DataFrame(rows).set_index("seller") if rows else pd.DataFrame()
 
     def concentration(self) -> pd.DataFrame:
@@ -400,13 +433,18 @@ class FinancingNetwork:
                 continue
             top = int(np.argmax(col))
             shares = col / total
-            rows.append({
-                "firm": firm.name, "owed_usd_bn": total, "largest_customer": self.names[top],
-                "largest_usd_bn": col[top], "share_of_commitments": shares[top],
-                "hhi": float((shares**2).sum()),
-                "backlog_usd_bn": firm.backlog,
-                "share_of_backlog": None if firm.backlog is None else col[top] / firm.backlog,
-            })
+            rows.append(
+                {
+                    "firm": firm.name,
+                    "owed_usd_bn": total,
+                    "largest_customer": self.names[top],
+                    "largest_usd_bn": col[top],
+                    "share_of_commitments": shares[top],
+                    "hhi": float((shares**2).sum()),
+                    "backlog_usd_bn": firm.backlog,
+                    "share_of_backlog": None if firm.backlog is None else col[top] / firm.backlog,
+                }
+            )
         return pd.DataFrame(rows).set_index("firm") if rows else pd.DataFrame()
 
     def group_flows(self, groups: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
@@ -430,9 +468,12 @@ class FinancingNetwork:
             for j, b in enumerate(self.names):
                 flows[pos[member.get(a, "other")], pos[member.get(b, "other")]] += m[i, j]
         net = flows - flows.T
-        rows = [{"from": a, "to": b, "gross_usd_bn": flows[i, j], "net_usd_bn": net[i, j]}
-                for i, a in enumerate(labels) for j, b in enumerate(labels)
-                if i != j and (flows[i, j] > 0 or flows[j, i] > 0)]
+        rows = [
+            {"from": a, "to": b, "gross_usd_bn": flows[i, j], "net_usd_bn": net[i, j]}
+            for i, a in enumerate(labels)
+            for j, b in enumerate(labels)
+            if i != j and (flows[i, j] > 0 or flows[j, i] > 0)
+        ]
         return pd.DataFrame(rows)
 
 
@@ -477,11 +518,23 @@ def network_from_rows(
         else:
             amount, basis = float(r.gw or 0.0) * price.usd_bn_per_gw, "gw"
         c = Commitment(
-            id=r.id, payer=r.payer, payee=r.payee, type=r.type, amount_usd_bn=amount,
-            amount_basis=basis, gw=r.gw, date=r.date, horizon=r.horizon, status=r.status,
-            binding=_binding(r), schedule=parse_schedule(r.horizon, r.date, assume),
-            description=r.description, source_title=r.source_title, source_ref=r.source_ref,
-            grade=r.grade, row=r.row,
+            id=r.id,
+            payer=r.payer,
+            payee=r.payee,
+            type=r.type,
+            amount_usd_bn=amount,
+            amount_basis=basis,
+            gw=r.gw,
+            date=r.date,
+            horizon=r.horizon,
+            status=r.status,
+            binding=_binding(r),
+            schedule=parse_schedule(r.horizon, r.date, assume),
+            description=r.description,
+            source_title=r.source_title,
+            source_ref=r.source_ref,
+            grade=r.grade,
+            row=r.row,
         )
         (kept if c.binding or include_nonbinding else dropped).append(c)
     known = {f.name: f for f in firms}
@@ -494,8 +547,9 @@ def network_from_rows(
         known.get(n) or Firm(n, ticker=LISTED_TICKERS.get(n), external=n in _EXTERNAL_NODES)
         for n in names
     )
-    return FinancingNetwork(nodes, tuple(kept), tuple(dropped), price, assume,
-                            include_nonbinding, origin)
+    return FinancingNetwork(
+        nodes, tuple(kept), tuple(dropped), price, assume, include_nonbinding, origin
+    )
 
 
 def _factbase_firms(fb: Any, names: Iterable[str]) -> list[Firm]:
@@ -513,8 +567,15 @@ def _factbase_firms(fb: Any, names: Iterable[str]) -> list[Firm]:
             if value is not None:
                 items[item] = float(value)
                 sources.append((item, fid))
-        out.append(Firm(n, ticker=LISTED_TICKERS.get(n), external=n in _EXTERNAL_NODES,
-                        sources=tuple(sources), **items))
+        out.append(
+            Firm(
+                n,
+                ticker=LISTED_TICKERS.get(n),
+                external=n in _EXTERNAL_NODES,
+                sources=tuple(sources),
+                **items,
+            )
+        )
     return out
 
 
@@ -537,14 +598,14 @@ def read_firms(path: str | Path) -> list[Firm]:
                 try:
                     values[item] = float(text)
                 except ValueError:
-                    raise InputError(f"{path} row {k} ({name}): {item} {text!r} is not a "
-                                     "number") from None
+                    raise InputError(
+                        f"{path} row {k} ({name}): {item} {text!r} is not a number"
+                    ) from None
                 if not np.isfinite(values[item]):
                     raise InputError(f"{path} row {k} ({name}): {item} is not finite")
         src = str(raw.get("source") or path)
         ticker = str(raw.get("ticker") or "").strip() or LISTED_TICKERS.get(name)
-        out.append(Firm(name, ticker=ticker, sources=tuple((i, src) for i in values),
-                        **values))
+        out.append(Firm(name, ticker=ticker, sources=tuple((i, src) for i in values), **values))
     return out
 
 
@@ -581,8 +642,14 @@ def load_network(
     user_firms = list(read_firms(firms) if isinstance(firms, (str, Path)) else (firms or ()))
     if source is not None:
         rows = read_rows(source)
-        net = network_from_rows(rows, origin=str(source), include_nonbinding=include_nonbinding,
-                                gw_price=gw_price, schedule=schedule, firms=user_firms)
+        net = network_from_rows(
+            rows,
+            origin=str(source),
+            include_nonbinding=include_nonbinding,
+            gw_price=gw_price,
+            schedule=schedule,
+            firms=user_firms,
+        )
         return net
     from bubblescope.data.facts import load_factbase
 
@@ -590,8 +657,13 @@ def load_network(
     if gw_price is None:
         gw_price = GWPrice(float(fb.value("GWC-01", unit="USD bn/GW")), "GWC-01")
     rows = [_deal_row(d) for d in fb.deals]
-    net = network_from_rows(rows, origin="fact base", include_nonbinding=include_nonbinding,
-                            gw_price=gw_price, schedule=schedule)
+    net = network_from_rows(
+        rows,
+        origin="fact base",
+        include_nonbinding=include_nonbinding,
+        gw_price=gw_price,
+        schedule=schedule,
+    )
     sourced = {f.name: f for f in _factbase_firms(fb, net.names)}
     for f in user_firms:
         sourced[f.name] = f
@@ -600,8 +672,22 @@ def load_network(
 
 
 def _deal_row(deal: Any) -> dict[str, Any]:
-    fields = ("id", "payer", "payee", "amount", "unit", "type", "date", "horizon", "status",
-              "description", "source_title", "source_ref", "grade", "gw")
+    fields = (
+        "id",
+        "payer",
+        "payee",
+        "amount",
+        "unit",
+        "type",
+        "date",
+        "horizon",
+        "status",
+        "description",
+        "source_title",
+        "source_ref",
+        "grade",
+        "gw",
+    )
     return {k: getattr(deal, k, None) for k in fields}
 
 
@@ -634,8 +720,10 @@ class NetworkResult:
         return {
             "origin": net.origin,
             "include_nonbinding": net.include_nonbinding,
-            "gw_price": {"usd_bn_per_gw": net.gw_price.usd_bn_per_gw,
-                         "source": net.gw_price.source},
+            "gw_price": {
+                "usd_bn_per_gw": net.gw_price.usd_bn_per_gw,
+                "source": net.gw_price.source,
+            },
             "default_schedule_years": net.schedule_assumption.default_years,
             "firms": [f.to_dict() for f in net.firms],
             "commitments": [c.to_dict() for c in net.commitments],
@@ -660,20 +748,24 @@ class NetworkResult:
         ]
         for c in self.cycles[:10]:
             ids = ", ".join("+".join(e) for e in c.edge_ids)
-            lines.append(f"  {c.label}: {c.bottleneck:,.2f} round, {c.total:,.1f} total "
-                         f"[{ids}]")
+            lines.append(f"  {c.label}: {c.bottleneck:,.2f} round, {c.total:,.1f} total [{ids}]")
         if not self.vendor_financing.empty:
             lines.append("Vendor financing (share of sales funded by the seller):")
             for name, r in self.vendor_financing.iterrows():
-                lines.append(f"  {name}: {r['vendor_financing_ratio']:.1%} of "
-                             f"{r['sales_usd_bn']:,.1f}")
+                lines.append(
+                    f"  {name}: {r['vendor_financing_ratio']:.1%} of {r['sales_usd_bn']:,.1f}"
+                )
         if not self.concentration.empty:
             lines.append("Largest customer share:")
             for name, r in self.concentration.iterrows():
-                extra = ("" if r["share_of_backlog"] is None or pd.isna(r["share_of_backlog"])
-                         else f", {r['share_of_backlog']:.1%} of backlog")
-                lines.append(f"  {name}: {r['largest_customer']} "
-                             f"{r['share_of_commitments']:.1%}{extra}")
+                extra = (
+                    ""
+                    if r["share_of_backlog"] is None or pd.isna(r["share_of_backlog"])
+                    else f", {r['share_of_backlog']:.1%} of backlog"
+                )
+                lines.append(
+                    f"  {name}: {r['largest_customer']} {r['share_of_commitments']:.1%}{extra}"
+                )
         lines.extend(f"note: {w}" for w in net.warnings())
         return "\n".join(lines)
 
@@ -693,8 +785,9 @@ class NetworkResult:
 def _records(frame: pd.DataFrame) -> list[JSONDict]:
     if frame.empty:
         return []
-    return [{str(k): v for k, v in r.items()}
-            for r in frame.reset_index().to_dict(orient="records")]
+    return [
+        {str(k): v for k, v in r.items()} for r in frame.reset_index().to_dict(orient="records")
+    ]
 
 
 def analyze_network(

@@ -100,8 +100,9 @@ class AcceleratorGroup:
     @property
     def it_power(self) -> Quantity:
         """IT (server) power at full board power."""
-        return (self.count.quantity * self.board_power.quantity
-                * self.node_overhead.m_as("1")).to("GW")
+        return (self.count.quantity * self.board_power.quantity * self.node_overhead.m_as("1")).to(
+            "GW"
+        )
 
     @property
     def facility_power(self) -> Quantity:
@@ -137,27 +138,42 @@ class FleetPower:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per group."""
-        return pd.DataFrame([{
-            "group": g.name, "count": g.count.m_as("item"),
-            "board_power_w": g.board_power.m_as("W/GPU"), "utilisation": g.utilisation.m_as("1"),
-            "pue": g.pue.m_as("1"), "it_gw": g.it_power.m_as("GW"),
-            "facility_gw": g.facility_power.m_as("GW"), "twh_per_year": g.annual_energy.m_as("TWh"),
-        } for g in self.groups]).set_index("group")
+        return pd.DataFrame(
+            [
+                {
+                    "group": g.name,
+                    "count": g.count.m_as("item"),
+                    "board_power_w": g.board_power.m_as("W/GPU"),
+                    "utilisation": g.utilisation.m_as("1"),
+                    "pue": g.pue.m_as("1"),
+                    "it_gw": g.it_power.m_as("GW"),
+                    "facility_gw": g.facility_power.m_as("GW"),
+                    "twh_per_year": g.annual_energy.m_as("TWh"),
+                }
+                for g in self.groups
+            ]
+        ).set_index("group")
 
     def summary(self) -> str:
         """Totals, table and inputs."""
         inputs = [i for g in self.groups for i in g.inputs]
-        return "\n".join([
-            f"Fleet: {self.facility_power.m_as('GW'):.3f} GW facility power, "
-            f"{self.annual_energy.m_as('TWh'):.2f} TWh a year",
-            self.to_frame().round(4).to_string(), format_inputs(inputs)])
+        return "\n".join(
+            [
+                f"Fleet: {self.facility_power.m_as('GW'):.3f} GW facility power, "
+                f"{self.annual_energy.m_as('TWh'):.2f} TWh a year",
+                self.to_frame().round(4).to_string(),
+                format_inputs(inputs),
+            ]
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {"facility_gw": self.facility_power.m_as("GW"),
-                "twh_per_year": self.annual_energy.m_as("TWh"),
-                "groups": self.to_frame().reset_index().to_dict(orient="records"),
-                "inputs": inputs_to_dicts(i for g in self.groups for i in g.inputs)}
+        return {
+            "facility_gw": self.facility_power.m_as("GW"),
+            "twh_per_year": self.annual_energy.m_as("TWh"),
+            "groups": self.to_frame().reset_index().to_dict(orient="records"),
+            "inputs": inputs_to_dicts(i for g in self.groups for i in g.inputs),
+        }
 
     def plot(self) -> Figure:
         """Facility GW by group."""
@@ -175,9 +191,13 @@ class FleetPower:
 _BOARD_POWER = {"H100": 700, "A100": 400, "B200": 1000, "MI300X": 750}
 
 
-def fleet_power(groups: Sequence[tuple[str, float]] | Sequence[AcceleratorGroup], *,
-                utilisation: Input | None = None, pue: Input | None = None,
-                node_overhead: Input | None = None) -> FleetPower:
+def fleet_power(
+    groups: Sequence[tuple[str, float]] | Sequence[AcceleratorGroup],
+    *,
+    utilisation: Input | None = None,
+    pue: Input | None = None,
+    node_overhead: Input | None = None,
+) -> FleetPower:
     """Power and energy of installed accelerators.
 
     Parameters
@@ -191,11 +211,13 @@ def fleet_power(groups: Sequence[tuple[str, float]] | Sequence[AcceleratorGroup]
     """
     if not groups:
         raise InputError("fleet needs at least one accelerator group")
-    util = utilisation or assumption("utilisation", 0.7, "1",
-                                     "average load share of board power (illustrative)")
+    util = utilisation or assumption(
+        "utilisation", 0.7, "1", "average load share of board power (illustrative)"
+    )
     p = pue or assumption("PUE", 1.2, "1", "hyperscale PUE ~1.1-1.2 (ai-economy-facts.md §7)")
-    over = node_overhead or assumption("node overhead", 1.0, "1",
-                                       "boards only; 1.82 adds the DGX H100 server (GPU-08)")
+    over = node_overhead or assumption(
+        "node overhead", 1.0, "1", "boards only; 1.82 adds the DGX H100 server (GPU-08)"
+    )
     built: list[AcceleratorGroup] = []
     for item in groups:
         if isinstance(item, AcceleratorGroup):
@@ -204,13 +226,21 @@ def fleet_power(groups: Sequence[tuple[str, float]] | Sequence[AcceleratorGroup]
         kind, count = item
         key = kind.upper()
         if key not in _BOARD_POWER:
-            raise InputError(f"unknown accelerator type {kind!r}",
-                             hint=f"choose one of {sorted(_BOARD_POWER)} or pass an "
-                                  "AcceleratorGroup")
+            raise InputError(
+                f"unknown accelerator type {kind!r}",
+                hint=f"choose one of {sorted(_BOARD_POWER)} or pass an AcceleratorGroup",
+            )
         power = fact_part("GPU-07", _BOARD_POWER[key], "W/GPU", name=f"{key} board power")
-        built.append(AcceleratorGroup(key, Input(f"{key} count", Q(count, "GPU"), "user",
-                                                 "given by the user"),
-                                      power, util, p, over))
+        built.append(
+            AcceleratorGroup(
+                key,
+                Input(f"{key} count", Q(count, "GPU"), "user", "given by the user"),
+                power,
+                util,
+                p,
+                over,
+            )
+        )
     return FleetPower(tuple(built))
 
 
@@ -230,20 +260,35 @@ class CapexPower:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per cost basis."""
-        return pd.DataFrame([{"basis": c.name, "usd_bn_per_gw": c.m_as("USD bn/GW"),
-                              "gw": self.capex.m_as("USD bn") / c.m_as("USD bn/GW"),
-                              "source": c.source} for c in self.costs]).set_index("basis")
+        return pd.DataFrame(
+            [
+                {
+                    "basis": c.name,
+                    "usd_bn_per_gw": c.m_as("USD bn/GW"),
+                    "gw": self.capex.m_as("USD bn") / c.m_as("USD bn/GW"),
+                    "source": c.source,
+                }
+                for c in self.costs
+            ]
+        ).set_index("basis")
 
     def summary(self) -> str:
         """Table and inputs."""
-        return "\n".join([f"Capex {self.capex.quantity} buys:",
-                          self.to_frame()[["usd_bn_per_gw", "gw"]].round(2).to_string(),
-                          format_inputs((self.capex, *self.costs))])
+        return "\n".join(
+            [
+                f"Capex {self.capex.quantity} buys:",
+                self.to_frame()[["usd_bn_per_gw", "gw"]].round(2).to_string(),
+                format_inputs((self.capex, *self.costs)),
+            ]
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {"capex_usd_bn": self.capex.m_as("USD bn"), "gw": self.gigawatts(),
-                "inputs": inputs_to_dicts((self.capex, *self.costs))}
+        return {
+            "capex_usd_bn": self.capex.m_as("USD bn"),
+            "gw": self.gigawatts(),
+            "inputs": inputs_to_dicts((self.capex, *self.costs)),
+        }
 
     def plot(self) -> Figure:
         """GW by cost basis."""
@@ -260,14 +305,22 @@ class CapexPower:
 
 def capex_to_gw(capex: Input | float, costs: Sequence[Input] | None = None) -> CapexPower:
     """GW of data-centre capacity a capex budget buys (``capex`` in USD bn if a float)."""
-    cap = capex if isinstance(capex, Input) else Input("capex", Q(capex, "USD bn"), "user",
-                                                        "given by the user")
+    cap = (
+        capex
+        if isinstance(capex, Input)
+        else Input("capex", Q(capex, "USD bn"), "user", "given by the user")
+    )
     if cap.m_as("USD bn") < 0:
         raise InputError(f"capex must be >= 0, got {cap.quantity}")
-    basis = tuple(costs) if costs else (
-        fact_number("GPU-13a", "USD bn/GW", name="Epoch AI all-in cost per GW"),
-        fact_number("GPU-13b", "USD bn/GW", name="Bernstein cost per GW"),
-        fact_number("OAI-01a", "USD bn/GW", name="OpenAI (Altman) cost per GW, lower bound"))
+    basis = (
+        tuple(costs)
+        if costs
+        else (
+            fact_number("GPU-13a", "USD bn/GW", name="Epoch AI all-in cost per GW"),
+            fact_number("GPU-13b", "USD bn/GW", name="Bernstein cost per GW"),
+            fact_number("OAI-01a", "USD bn/GW", name="OpenAI (Altman) cost per GW, lower bound"),
+        )
+    )
     if any(c.m_as("USD bn/GW") <= 0 for c in basis):
         raise InputError("costs per GW must be positive")
     return CapexPower(cap, basis)
@@ -279,12 +332,21 @@ def capex_to_gw(capex: Input | float, costs: Sequence[Input] | None = None) -> C
 def household_bases() -> tuple[Input, ...]:
     """Household electricity use per day: advanced-economy (ENE-02), US and EU bases."""
     return (
-        fact_part("ENE-02", 15.2, "kWh/day/household",
-                  name="advanced-economy household (ENE-02 basis)"),
-        assumption("US household", 28.8, "kWh/day/household",
-                   "about 10,500 kWh a year per US home (EIA), as in ai-economy-facts.md §7"),
-        assumption("EU household", 10.0, "kWh/day/household",
-                   "about 3,650 kWh a year per EU home, as in ai-economy-facts.md §7"),
+        fact_part(
+            "ENE-02", 15.2, "kWh/day/household", name="advanced-economy household (ENE-02 basis)"
+        ),
+        assumption(
+            "US household",
+            28.8,
+            "kWh/day/household",
+            "about 10,500 kWh a year per US home (EIA), as in ai-economy-facts.md §7",
+        ),
+        assumption(
+            "EU household",
+            10.0,
+            "kWh/day/household",
+            "about 3,650 kWh a year per EU home, as in ai-economy-facts.md §7",
+        ),
     )
 
 
@@ -313,25 +375,39 @@ class TrainingEnergy:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per household basis."""
-        return pd.DataFrame([{"basis": b.name, "kwh_per_day": b.m_as("kWh/day/household"),
-                              "households": (self.per_day / b.quantity).m_as("household")}
-                             for b in self.bases]).set_index("basis")
+        return pd.DataFrame(
+            [
+                {
+                    "basis": b.name,
+                    "kwh_per_day": b.m_as("kWh/day/household"),
+                    "households": (self.per_day / b.quantity).m_as("household"),
+                }
+                for b in self.bases
+            ]
+        ).set_index("basis")
 
     def summary(self) -> str:
         """Headline and the caveat about what the comparison means."""
-        return "\n".join([
-            f"{self.name}: {self.energy.quantity} over {self.duration.quantity} = "
-            f"{self.per_day.m_as('GWh/day'):.3f} GWh/day "
-            f"({self.average_power.m_as('MW'):.1f} MW average)",
-            "Equals the DAILY use of this many households (not their use over the whole run):",
-            self.to_frame().round(1).to_string(),
-            format_inputs((self.energy, self.duration, *self.bases))])
+        return "\n".join(
+            [
+                f"{self.name}: {self.energy.quantity} over {self.duration.quantity} = "
+                f"{self.per_day.m_as('GWh/day'):.3f} GWh/day "
+                f"({self.average_power.m_as('MW'):.1f} MW average)",
+                "Equals the DAILY use of this many households (not their use over the whole run):",
+                self.to_frame().round(1).to_string(),
+                format_inputs((self.energy, self.duration, *self.bases)),
+            ]
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {"name": self.name, "gwh_per_day": self.per_day.m_as("GWh/day"),
-                "average_mw": self.average_power.m_as("MW"), "households": self.households(),
-                "inputs": inputs_to_dicts((self.energy, self.duration, *self.bases))}
+        return {
+            "name": self.name,
+            "gwh_per_day": self.per_day.m_as("GWh/day"),
+            "average_mw": self.average_power.m_as("MW"),
+            "households": self.households(),
+            "inputs": inputs_to_dicts((self.energy, self.duration, *self.bases)),
+        }
 
     def plot(self) -> Figure:
         """Household equivalents by basis."""
@@ -346,9 +422,13 @@ class TrainingEnergy:
         return fig
 
 
-def training_energy(energy: Input | None = None, duration: Input | None = None, *,
-                    name: str = "GPT-4 training",
-                    bases: Sequence[Input] | None = None) -> TrainingEnergy:
+def training_energy(
+    energy: Input | None = None,
+    duration: Input | None = None,
+    *,
+    name: str = "GPT-4 training",
+    bases: Sequence[Input] | None = None,
+) -> TrainingEnergy:
     """Daily draw and household equivalents of a training run (default: GPT-4, ENE-01/02).
 
     Examples
@@ -405,13 +485,21 @@ class GridComparison:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per projection."""
-        rows = [{"series": p.label, "kind": kind, "start_year": p.start_year,
-                 "start_twh": p.start.m_as("TWh"), "end_year": p.end_year,
-                 "end_twh": p.end.m_as("TWh"), "cagr": p.cagr,
-                 "twh_added_per_year": p.increment_per_year,
-                 "end_average_gw": p.end.m_as("TWh") * 1e3 / 8760.0}
-                for kind, group in (("data centres", self.data_centres), ("total", self.grid))
-                for p in group]
+        rows = [
+            {
+                "series": p.label,
+                "kind": kind,
+                "start_year": p.start_year,
+                "start_twh": p.start.m_as("TWh"),
+                "end_year": p.end_year,
+                "end_twh": p.end.m_as("TWh"),
+                "cagr": p.cagr,
+                "twh_added_per_year": p.increment_per_year,
+                "end_average_gw": p.end.m_as("TWh") * 1e3 / 8760.0,
+            }
+            for kind, group in (("data centres", self.data_centres), ("total", self.grid))
+            for p in group
+        ]
         return pd.DataFrame(rows).set_index("series")
 
     @property
@@ -424,15 +512,20 @@ class GridComparison:
         lines = [self.to_frame().round(3).to_string()]
         us_dc = [p.label for p in self.data_centres if p.label.startswith("US")]
         us_grid = [p.label for p in self.grid if p.label.startswith("US")]
-        lines.extend(f"{dc} adds {self.dc_share_of_growth(dc, g):.0%} of the TWh per year "
-                     f"that {g} adds" for dc in us_dc for g in us_grid)
+        lines.extend(
+            f"{dc} adds {self.dc_share_of_growth(dc, g):.0%} of the TWh per year that {g} adds"
+            for dc in us_dc
+            for g in us_grid
+        )
         lines.append(format_inputs(self.inputs))
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {"projections": self.to_frame().reset_index().to_dict(orient="records"),
-                "inputs": inputs_to_dicts(self.inputs)}
+        return {
+            "projections": self.to_frame().reset_index().to_dict(orient="records"),
+            "inputs": inputs_to_dicts(self.inputs),
+        }
 
     def plot(self) -> Figure:
         """Data-centre TWh (left axis) and total US TWh (right axis) over time."""
@@ -440,13 +533,21 @@ class GridComparison:
 
         fig, ax = plt.subplots(figsize=(8, 4.5))
         for p in self.data_centres:
-            ax.plot([p.start_year, p.end_year], [p.start.m_as("TWh"), p.end.m_as("TWh")],
-                    "o-", label=p.label)
+            ax.plot(
+                [p.start_year, p.end_year],
+                [p.start.m_as("TWh"), p.end.m_as("TWh")],
+                "o-",
+                label=p.label,
+            )
         ax.set_ylabel("data-centre electricity, TWh")
         ax2 = ax.twinx()
         for p in self.grid:
-            ax2.plot([p.start_year, p.end_year], [p.start.m_as("TWh"), p.end.m_as("TWh")],
-                     "k--", label=p.label)
+            ax2.plot(
+                [p.start_year, p.end_year],
+                [p.start.m_as("TWh"), p.end.m_as("TWh")],
+                "k--",
+                label=p.label,
+            )
         ax2.set_ylabel("total electricity, TWh")
         ax.legend(loc="upper left")
         ax2.legend(loc="lower right")
@@ -455,10 +556,14 @@ class GridComparison:
         return fig
 
 
-def _proj(label: str, fid0: str, y0: int, v0: float, fid1: str, y1: int, v1: float
-          ) -> Projection:
-    return Projection(label, y0, fact_part(fid0, v0, "TWh", name=f"{label} {y0}"),
-                      y1, fact_part(fid1, v1, "TWh", name=f"{label} {y1}"))
+def _proj(label: str, fid0: str, y0: int, v0: float, fid1: str, y1: int, v1: float) -> Projection:
+    return Projection(
+        label,
+        y0,
+        fact_part(fid0, v0, "TWh", name=f"{label} {y0}"),
+        y1,
+        fact_part(fid1, v1, "TWh", name=f"{label} {y1}"),
+    )
 
 
 def grid_comparison() -> GridComparison:

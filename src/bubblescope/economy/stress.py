@@ -70,8 +70,9 @@ def parse_shock(text: str) -> PaymentShock:
     """Read ``"Firm=fraction"`` (e.g. ``"OpenAI=0.5"``) into a :class:`PaymentShock`."""
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
-        raise InputError(f"shock {text!r} is not of the form FIRM=FRACTION",
-                         hint='e.g. --shock "OpenAI=0.5"')
+        raise InputError(
+            f"shock {text!r} is not of the form FIRM=FRACTION", hint='e.g. --shock "OpenAI=0.5"'
+        )
     try:
         fraction = float(value)
     except ValueError:
@@ -85,13 +86,16 @@ def _check_rates(alpha: float, beta: float) -> None:
             raise InputError(f"{name} must be in [0, 1], got {v!r}")
 
 
-def _clear(inputs: ClearingInputs, alpha: float,
-           beta: float) -> tuple[Float64Array, Any, int, Float64Array]:
+def _clear(
+    inputs: ClearingInputs, alpha: float, beta: float
+) -> tuple[Float64Array, Any, int, Float64Array]:
     try:
         return clear(inputs.liabilities, inputs.external, inputs.cap, alpha, beta)
     except np.linalg.LinAlgError as exc:  # a closed ring with no outside money (see kernel)
-        raise ConvergenceError(f"clearing system is singular: {exc}",
-                               hint="give the firms in the ring some external assets") from None
+        raise ConvergenceError(
+            f"clearing system is singular: {exc}",
+            hint="give the firms in the ring some external assets",
+        ) from None
 
 
 def _receipts(liab: Float64Array, pay: Float64Array) -> Float64Array:
@@ -100,8 +104,9 @@ def _receipts(liab: Float64Array, pay: Float64Array) -> Float64Array:
     return np.asarray(liab.T @ ratio, dtype=np.float64)
 
 
-def _equity(external: Float64Array, received: Float64Array, paid: Float64Array,
-            due: Float64Array) -> Float64Array:
+def _equity(
+    external: Float64Array, received: Float64Array, paid: Float64Array, due: Float64Array
+) -> Float64Array:
     """Clearing net worth ``e + received − paid``, 0 for a firm in default.
 
     Limited liability: a defaulting firm's shareholders get nothing. Under Eisenberg–Noe the
@@ -170,40 +175,53 @@ class StressResult:
         return {
             "scenarios": [s.label for s in self.scenarios],
             "model": "Eisenberg-Noe" if self.alpha == self.beta == 1.0 else "Rogers-Veraart",
-            "alpha": self.alpha, "beta": self.beta,
+            "alpha": self.alpha,
+            "beta": self.beta,
             "year": self.year if self.year is not None else "run-rate",
             "unit": "USD bn per year",
-            "firms": [{str(k): v for k, v in r.items()}
-                      for r in self.firms.reset_index().to_dict(orient="records")],
-            "cascade": [{str(k): v for k, v in r.items()}
-                        for r in self.cascade.to_dict(orient="records")],
+            "firms": [
+                {str(k): v for k, v in r.items()}
+                for r in self.firms.reset_index().to_dict(orient="records")
+            ],
+            "cascade": [
+                {str(k): v for k, v in r.items()} for r in self.cascade.to_dict(orient="records")
+            ],
             "debtrank": self.debtrank,
-            "buffer_assumption": {"coverage": self.buffer.coverage,
-                                  "basis": self.buffer.basis},
+            "buffer_assumption": {"coverage": self.buffer.coverage, "basis": self.buffer.basis},
             "warnings": list(self.warnings),
         }
 
     def summary(self) -> str:
         """Plain-text summary of defaults, shortfalls and losses."""
         f = self.firms
-        model = ("Eisenberg–Noe" if self.alpha == self.beta == 1.0
-                 else f"Rogers–Veraart (α={self.alpha:g}, β={self.beta:g})")
+        model = (
+            "Eisenberg–Noe"
+            if self.alpha == self.beta == 1.0
+            else f"Rogers–Veraart (α={self.alpha:g}, β={self.beta:g})"
+        )
         when = f"year {self.year}" if self.year is not None else "run-rate year"
-        lines = [f"Stress: {'; '.join(s.label for s in self.scenarios) or 'no shock'} — "
-                 f"{model}, {when}, USD bn",
-                 f"{'firm':<12}{'due':>9}{'paid':>9}{'due in':>9}{'recv':>9}{'eq loss':>9}"
-                 f"  default"]
+        lines = [
+            f"Stress: {'; '.join(s.label for s in self.scenarios) or 'no shock'} — "
+            f"{model}, {when}, USD bn",
+            f"{'firm':<12}{'due':>9}{'paid':>9}{'due in':>9}{'recv':>9}{'eq loss':>9}  default",
+        ]
         for name, r in f.iterrows():
             rnd = "-" if pd.isna(r["default_round"]) else f"round {int(r['default_round'])}"
-            lines.append(f"{name!s:<12}{r['due']:>9.2f}{r['paid']:>9.2f}{r['due_in']:>9.2f}"
-                         f"{r['received']:>9.2f}{r['equity_loss']:>9.2f}  {rnd}")
+            lines.append(
+                f"{name!s:<12}{r['due']:>9.2f}{r['paid']:>9.2f}{r['due_in']:>9.2f}"
+                f"{r['received']:>9.2f}{r['equity_loss']:>9.2f}  {rnd}"
+            )
         n_def = int(f["default_round"].notna().sum())
-        lines.append(f"{n_def} firm(s) in default; total shortfall "
-                     f"{float(f['shortfall'].sum()):.2f}; DebtRank R = {self.debtrank:.3f}")
+        lines.append(
+            f"{n_def} firm(s) in default; total shortfall "
+            f"{float(f['shortfall'].sum()):.2f}; DebtRank R = {self.debtrank:.3f}"
+        )
         assumed = [str(n) for n in f.index[f["external_basis"] == "assumed"]]
         if assumed:
-            lines.append(f"external assets assumed (net need + {self.buffer.coverage:g} × own "
-                         f"obligations) for: {', '.join(assumed)}")
+            lines.append(
+                f"external assets assumed (net need + {self.buffer.coverage:g} × own "
+                f"obligations) for: {', '.join(assumed)}"
+            )
         return "\n".join(lines)
 
     def plot(self) -> Figure:
@@ -272,10 +290,12 @@ def stress(
     """
     _check_rates(alpha, beta)
     buf = buffer or BufferAssumption()
-    base = prepare(network, scenarios, year=year, external_assets=external_assets, buffer=buf,
-                   shocked=False)
-    shocked = prepare(network, scenarios, year=year, external_assets=external_assets,
-                      buffer=buf, shocked=True)
+    base = prepare(
+        network, scenarios, year=year, external_assets=external_assets, buffer=buf, shocked=False
+    )
+    shocked = prepare(
+        network, scenarios, year=year, external_assets=external_assets, buffer=buf, shocked=True
+    )
     p0, _, _, _ = _clear(base, alpha, beta)
     p, dround, rounds, history = _clear(shocked, alpha, beta)
     recv0 = _receipts(base.liabilities, p0)
@@ -287,42 +307,75 @@ def stress(
     eq = _equity(shocked.external, recv, p, due)
     loss = eq0 - eq
 
-    capital = np.array([network.firm(n).equity if network.firm(n).equity is not None
-                        else max(e, 0.0) for n, e in zip(network.names, eq0, strict=True)])
+    capital = np.array(
+        [
+            network.firm(n).equity if network.firm(n).equity is not None else max(e, 0.0)
+            for n, e in zip(network.names, eq0, strict=True)
+        ]
+    )
     expo = _equity_exposures(network)
-    impact = np.minimum(1.0, np.divide(expo.T, capital[None, :],
-                                       out=np.where(expo.T > 0, 1.0, 0.0),
-                                       where=capital[None, :] > 0))
-    h0 = np.clip(np.divide(loss, capital, out=np.where(loss > 0, 1.0, 0.0), where=capital > 0),
-                 0.0, 1.0)
-    value = capital / capital.sum() if capital.sum() > 0 else np.full(len(capital),
-                                                                     1 / len(capital))
+    impact = np.minimum(
+        1.0,
+        np.divide(
+            expo.T, capital[None, :], out=np.where(expo.T > 0, 1.0, 0.0), where=capital[None, :] > 0
+        ),
+    )
+    h0 = np.clip(
+        np.divide(loss, capital, out=np.where(loss > 0, 1.0, 0.0), where=capital > 0), 0.0, 1.0
+    )
+    value = (
+        capital / capital.sum() if capital.sum() > 0 else np.full(len(capital), 1 / len(capital))
+    )
     h, r_total, _ = debtrank(np.ascontiguousarray(impact), value, h0)
 
     names = shocked.names
     tickers = [network.firm(n).ticker for n in names]
-    frame = pd.DataFrame({
-        "due": due, "paid": p, "shortfall": due - p,
-        "due_in": shocked.liabilities.sum(axis=0), "received": recv,
-        "shortfall_in": shocked.liabilities.sum(axis=0) - recv,
-        "default_round": pd.array([None if d < 0 else int(d) for d in dround],
-                                  dtype="Int64"),
-        "external_assets": shocked.external, "external_basis": list(shocked.basis),
-        "equity_base": eq0, "equity": eq, "equity_loss": loss, "debtrank_h": h,
-        "ticker": tickers,
-        "revenue_at_risk": [float(rev0[k] - rev[k]) if t is not None else np.nan
-                            for k, t in enumerate(tickers)],
-    }, index=pd.Index(names, name="firm"))
+    frame = pd.DataFrame(
+        {
+            "due": due,
+            "paid": p,
+            "shortfall": due - p,
+            "due_in": shocked.liabilities.sum(axis=0),
+            "received": recv,
+            "shortfall_in": shocked.liabilities.sum(axis=0) - recv,
+            "default_round": pd.array([None if d < 0 else int(d) for d in dround], dtype="Int64"),
+            "external_assets": shocked.external,
+            "external_basis": list(shocked.basis),
+            "equity_base": eq0,
+            "equity": eq,
+            "equity_loss": loss,
+            "debtrank_h": h,
+            "ticker": tickers,
+            "revenue_at_risk": [
+                float(rev0[k] - rev[k]) if t is not None else np.nan for k, t in enumerate(tickers)
+            ],
+        },
+        index=pd.Index(names, name="firm"),
+    )
     frame = frame.loc[[n for n in names if not network.firm(n).external]]
     cascade_rows = []
     for k in range(rounds + 1):
         new = [names[i] for i in range(len(names)) if dround[i] == k]
-        cascade_rows.append({"round": k, "new_defaults": ", ".join(new),
-                             "n_new": len(new), "total_paid": float(history[k].sum()),
-                             "total_shortfall": float((due - history[k]).sum())})
-    return StressResult(tuple(scenarios), float(alpha), float(beta), year, frame,
-                        pd.DataFrame(cascade_rows), float(r_total), buf,
-                        tuple(network.warnings()))
+        cascade_rows.append(
+            {
+                "round": k,
+                "new_defaults": ", ".join(new),
+                "n_new": len(new),
+                "total_paid": float(history[k].sum()),
+                "total_shortfall": float((due - history[k]).sum()),
+            }
+        )
+    return StressResult(
+        tuple(scenarios),
+        float(alpha),
+        float(beta),
+        year,
+        frame,
+        pd.DataFrame(cascade_rows),
+        float(r_total),
+        buf,
+        tuple(network.warnings()),
+    )
 
 
 @dataclass(frozen=True)
@@ -344,24 +397,32 @@ class SensitivityResult:
 
     def to_dict(self) -> JSONDict:
         """JSON-ready dict."""
-        return {"scenarios": [s.label for s in self.scenarios], "n_draws": self.n_draws,
-                "buffer_range": [self.buffer.low, self.buffer.high],
-                "buffer_basis": self.buffer.basis,
-                "firms": [{str(k): v for k, v in r.items()}
-                          for r in self.ranges.reset_index().to_dict(orient="records")]}
+        return {
+            "scenarios": [s.label for s in self.scenarios],
+            "n_draws": self.n_draws,
+            "buffer_range": [self.buffer.low, self.buffer.high],
+            "buffer_basis": self.buffer.basis,
+            "firms": [
+                {str(k): v for k, v in r.items()}
+                for r in self.ranges.reset_index().to_dict(orient="records")
+            ],
+        }
 
     def summary(self) -> str:
         """Plain-text ranges per firm."""
-        lines = [f"Sensitivity: {self.n_draws} draws of assumed external assets "
-                 f"(cushion in [{self.buffer.low:g}, {self.buffer.high:g}] × own obligations)",
-                 f"{'firm':<12}{'received (min/med/max)':>28}{'eq loss (min/med/max)':>28}"
-                 f"{'P(default)':>12}"]
+        lines = [
+            f"Sensitivity: {self.n_draws} draws of assumed external assets "
+            f"(cushion in [{self.buffer.low:g}, {self.buffer.high:g}] × own obligations)",
+            f"{'firm':<12}{'received (min/med/max)':>28}{'eq loss (min/med/max)':>28}"
+            f"{'P(default)':>12}",
+        ]
         for name, r in self.ranges.iterrows():
             lines.append(
                 f"{name!s:<12}{r['received_min']:>9.2f}{r['received_median']:>9.2f}"
                 f"{r['received_max']:>10.2f}{r['equity_loss_min']:>9.2f}"
                 f"{r['equity_loss_median']:>9.2f}{r['equity_loss_max']:>10.2f}"
-                f"{r['default_share']:>12.0%}")
+                f"{r['default_share']:>12.0%}"
+            )
         return "\n".join(lines)
 
     def plot(self) -> Figure:
@@ -399,17 +460,29 @@ def _run_chunk(chunk: _Chunk) -> tuple[Float64Array, Float64Array, Float64Array,
     cover = rng.uniform(chunk.low, chunk.high, size=(chunk.size, n))
     assumed = np.array(chunk.base.assumed)
     b = chunk.base
-    e0 = np.where(assumed[None, :], b.need[None, :] + cover * b.pbar_base[None, :],
-                  b.external[None, :])
+    e0 = np.where(
+        assumed[None, :], b.need[None, :] + cover * b.pbar_base[None, :], b.external[None, :]
+    )
     e1 = e0 * chunk.shocked.closure_keep[None, :]
-    p0, _ = clear_batch(chunk.base.liabilities, e0, np.tile(chunk.base.cap, (chunk.size, 1)),
-                        chunk.alpha, chunk.beta)
-    p1, d1 = clear_batch(chunk.shocked.liabilities, e1,
-                         np.tile(chunk.shocked.cap, (chunk.size, 1)), chunk.alpha, chunk.beta)
+    p0, _ = clear_batch(
+        chunk.base.liabilities,
+        e0,
+        np.tile(chunk.base.cap, (chunk.size, 1)),
+        chunk.alpha,
+        chunk.beta,
+    )
+    p1, d1 = clear_batch(
+        chunk.shocked.liabilities,
+        e1,
+        np.tile(chunk.shocked.cap, (chunk.size, 1)),
+        chunk.alpha,
+        chunk.beta,
+    )
     recv0 = np.stack([_receipts(chunk.base.liabilities, row) for row in p0])
     recv1 = np.stack([_receipts(chunk.shocked.liabilities, row) for row in p1])
-    loss = (_equity(e0, recv0, p0, chunk.base.liabilities.sum(axis=1))
-            - _equity(e1, recv1, p1, chunk.shocked.liabilities.sum(axis=1)))
+    loss = _equity(e0, recv0, p0, chunk.base.liabilities.sum(axis=1)) - _equity(
+        e1, recv1, p1, chunk.shocked.liabilities.sum(axis=1)
+    )
     return recv1, chunk.shocked.liabilities.sum(axis=1)[None, :] - p1, loss, d1 >= 0
 
 
@@ -453,17 +526,20 @@ def sensitivity(
     if n_draws < 1 or chunk_size < 1:
         raise InputError(f"n_draws and chunk_size must be >= 1, got {n_draws}, {chunk_size}")
     buf = buffer or BufferAssumption()
-    base = prepare(network, scenarios, year=year, external_assets=external_assets, buffer=buf,
-                   shocked=False)
-    shocked = prepare(network, scenarios, year=year, external_assets=external_assets,
-                      buffer=buf, shocked=True)
+    base = prepare(
+        network, scenarios, year=year, external_assets=external_assets, buffer=buf, shocked=False
+    )
+    shocked = prepare(
+        network, scenarios, year=year, external_assets=external_assets, buffer=buf, shocked=True
+    )
     sizes = [min(chunk_size, n_draws - k) for k in range(0, n_draws, chunk_size)]
     seeds = spawn_seeds(rng, len(sizes))
-    chunks = [_Chunk(s, m, base, shocked, buf.low, buf.high, float(alpha), float(beta))
-              for s, m in zip(seeds, sizes, strict=True)]
+    chunks = [
+        _Chunk(s, m, base, shocked, buf.low, buf.high, float(alpha), float(beta))
+        for s, m in zip(seeds, sizes, strict=True)
+    ]
     try:
-        parts = map_chunks(_run_chunk, chunks, executor=executor, n_jobs=n_jobs,
-                           progress=progress)
+        parts = map_chunks(_run_chunk, chunks, executor=executor, n_jobs=n_jobs, progress=progress)
     except np.linalg.LinAlgError as exc:
         raise ConvergenceError(f"clearing system is singular: {exc}") from None
     recv = np.concatenate([q[0] for q in parts])

@@ -98,8 +98,13 @@ for _sym, _scale in (("Wh", 1.0), ("kWh", 1e3), ("MWh", 1e6), ("GWh", 1e9), ("TW
     _register(_u(_sym, _scale, _ENERGY))
 _register(_u("billion kWh", 1e12, _ENERGY))
 _register(_u("trillion kWh", 1e15, _ENERGY), "PWh")
-for _sym, _scale in (("h", 1.0), ("day", 24.0), ("week", 168.0), ("month", _HOURS_PER_MONTH),
-                     ("year", 8760.0)):
+for _sym, _scale in (
+    ("h", 1.0),
+    ("day", 24.0),
+    ("week", 168.0),
+    ("month", _HOURS_PER_MONTH),
+    ("year", 8760.0),
+):
     _register(_u(_sym, _scale, _TIME))
 UNITS["years"] = UNITS["year"]
 _register(_u("1", 1.0, _NONE), "fraction", "ratio")
@@ -137,8 +142,7 @@ def unit(symbol: str | Unit) -> Unit:
     try:
         return UNITS[symbol]
     except KeyError:
-        raise UnitError(f"unknown unit {symbol!r}",
-                        hint=f"use one of {sorted(UNITS)}") from None
+        raise UnitError(f"unknown unit {symbol!r}", hint=f"use one of {sorted(UNITS)}") from None
 
 
 @dataclass(frozen=True)
@@ -174,7 +178,8 @@ class Quantity:
         if tgt.dims != self.unit.dims:
             raise UnitError(
                 f"cannot convert {self.unit.symbol} ({self.unit.describe_dims()}) to "
-                f"{tgt.symbol} ({tgt.describe_dims()})")
+                f"{tgt.symbol} ({tgt.describe_dims()})"
+            )
         return self._in_base() / tgt.scale
 
     def to(self, target: str | Unit) -> Quantity:
@@ -186,7 +191,8 @@ class Quantity:
         if self.unit.dims != other.unit.dims:
             raise UnitError(
                 f"cannot {op} {self.unit.symbol} ({self.unit.describe_dims()}) and "
-                f"{other.unit.symbol} ({other.unit.describe_dims()})")
+                f"{other.unit.symbol} ({other.unit.describe_dims()})"
+            )
 
     def __add__(self, other: Quantity) -> Quantity:
         self._same_dims(other, "add")
@@ -231,8 +237,10 @@ class Quantity:
 
     def to_dict(self) -> dict[str, Any]:
         """``{"value": float, "unit": str}`` (JSON-ready; non-finite values become None)."""
-        return {"value": self.value if math.isfinite(self.value) else None,
-                "unit": self.unit.symbol}
+        return {
+            "value": self.value if math.isfinite(self.value) else None,
+            "unit": self.unit.symbol,
+        }
 
 
 def Q(value: float, symbol: str | Unit) -> Quantity:
@@ -262,6 +270,7 @@ def as_quantity(value: Quantity | float, expected: str, *, name: str) -> Quantit
         if value.unit.dims != target.dims:
             raise UnitError(
                 f"{name} must be in {target.symbol} ({target.describe_dims()}), got "
-                f"{value.unit.symbol} ({value.unit.describe_dims()})")
+                f"{value.unit.symbol} ({value.unit.describe_dims()})"
+            )
         return value.to(target)
     return Quantity(float(value), target)

@@ -92,10 +92,12 @@ def multiple(label: str, kind: str, numerator: Input, denominator: Input) -> Mul
     InputError
         When the denominator is not positive.
     """
-    ratio = (numerator.quantity / denominator.quantity)
+    ratio = numerator.quantity / denominator.quantity
     if denominator.value <= 0:
-        raise InputError(f"{label}: {kind} needs a positive denominator, got "
-                         f"{denominator.quantity}", hint="a multiple of a loss is undefined")
+        raise InputError(
+            f"{label}: {kind} needs a positive denominator, got {denominator.quantity}",
+            hint="a multiple of a loss is undefined",
+        )
     return Multiple(label, kind, ratio.m_as("1"), (numerator, denominator))
 
 
@@ -112,20 +114,34 @@ class MultiplesTable:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per multiple."""
-        return pd.DataFrame([{"label": m.label, "kind": m.kind, "value": m.value,
-                              "source": "; ".join(f"{i.kind}: {i.source}" for i in m.inputs)}
-                             for m in self.rows]).set_index("label")
+        return pd.DataFrame(
+            [
+                {
+                    "label": m.label,
+                    "kind": m.kind,
+                    "value": m.value,
+                    "source": "; ".join(f"{i.kind}: {i.source}" for i in m.inputs),
+                }
+                for m in self.rows
+            ]
+        ).set_index("label")
 
     def summary(self) -> str:
         """Table and inputs."""
         frame = self.to_frame()
-        return "\n".join([frame[["kind", "value"]].round(2).to_string(),
-                          format_inputs(i for m in self.rows for i in m.inputs)])
+        return "\n".join(
+            [
+                frame[["kind", "value"]].round(2).to_string(),
+                format_inputs(i for m in self.rows for i in m.inputs),
+            ]
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {"multiples": self.to_frame().reset_index().to_dict(orient="records"),
-                "inputs": inputs_to_dicts(i for m in self.rows for i in m.inputs)}
+        return {
+            "multiples": self.to_frame().reset_index().to_dict(orient="records"),
+            "inputs": inputs_to_dicts(i for m in self.rows for i in m.inputs),
+        }
 
     def plot(self) -> Figure:
         """P/E readings on a log scale."""
@@ -152,12 +168,18 @@ def history_multiples(extra: Sequence[Multiple] = ()) -> MultiplesTable:
     nv_eps = fact_part("VAL-02", 3.51, "USD", name="Nvidia TTM diluted EPS")
     yhoo_cap = fact_part("VAL-06", 114, "USD bn", name="Yahoo market value 1999-12-31")
     yhoo_ni = fact_part("VAL-06", 34.9, "USD mn", name="Yahoo trailing net income")
-    us_gdp_2025 = assumption("US nominal GDP 2025", 30.3, "USD tn",
-                             "BEA, about $30.3T annual rate in 2025 (not in the fact base)")
-    us_gdp_2000 = assumption("US nominal GDP 2000", 10.25, "USD tn",
-                             "BEA, about $10.25T in 2000 (not in the fact base)")
-    us_gdp_1999 = assumption("US nominal GDP 1999", 9.63, "USD tn",
-                             "BEA, about $9.63T in 1999 (not in the fact base)")
+    us_gdp_2025 = assumption(
+        "US nominal GDP 2025",
+        30.3,
+        "USD tn",
+        "BEA, about $30.3T annual rate in 2025 (not in the fact base)",
+    )
+    us_gdp_2000 = assumption(
+        "US nominal GDP 2000", 10.25, "USD tn", "BEA, about $10.25T in 2000 (not in the fact base)"
+    )
+    us_gdp_1999 = assumption(
+        "US nominal GDP 1999", 9.63, "USD tn", "BEA, about $9.63T in 1999 (not in the fact base)"
+    )
     rows = [
         multiple("Nvidia 2025-10-29", "trailing P/E (computed)", nv_price, nv_eps),
         _reading("Nvidia 2025-11-20", "trailing P/E", "VAL-03", 45),
@@ -172,10 +194,18 @@ def history_multiples(extra: Sequence[Multiple] = ()) -> MultiplesTable:
         _reading("S&P 500 late 2025", "CAPE", "MAC-09", 40),
         _reading("S&P 500 1999-12", "CAPE", "MAC-09", 44.2),
         _reading("S&P 500 1929", "CAPE", "MAC-09", 32.6),
-        multiple("Nvidia 2025-10-29", "market cap / US GDP",
-                 fact_number("VAL-01", "USD tn", name="Nvidia market cap"), us_gdp_2025),
-        multiple("Cisco 2000-03-27", "market cap / US GDP",
-                 fact_part("VAL-04", 555, "USD bn", name="Cisco market cap"), us_gdp_2000),
+        multiple(
+            "Nvidia 2025-10-29",
+            "market cap / US GDP",
+            fact_number("VAL-01", "USD tn", name="Nvidia market cap"),
+            us_gdp_2025,
+        ),
+        multiple(
+            "Cisco 2000-03-27",
+            "market cap / US GDP",
+            fact_part("VAL-04", 555, "USD bn", name="Cisco market cap"),
+            us_gdp_2000,
+        ),
         multiple("Yahoo 1999-12-31", "market cap / US GDP", yhoo_cap, us_gdp_1999),
     ]
     return MultiplesTable((*rows, *extra))
@@ -184,8 +214,9 @@ def history_multiples(extra: Sequence[Multiple] = ()) -> MultiplesTable:
 # --------------------------------------------------------------------------------------------
 # Reverse DCF
 # --------------------------------------------------------------------------------------------
-def dcf_value(fcf0: float, growth: float, rate: float, horizon: int,
-              terminal_growth: float) -> float:
+def dcf_value(
+    fcf0: float, growth: float, rate: float, horizon: int, terminal_growth: float
+) -> float:
     """Present value of FCF growing at ``growth`` for ``horizon`` years plus a Gordon tail.
 
     Units follow ``fcf0`` (e.g. USD bn); rates are fractions per year.
@@ -222,25 +253,36 @@ class ReverseDCFResult:
 
     def to_frame(self) -> pd.DataFrame:
         """Implied growth for each discount rate of the sensitivity."""
-        return pd.DataFrame({"implied_growth": self.growth_by_rate},
-                            index=pd.Index(self.rates, name="discount_rate"))
+        return pd.DataFrame(
+            {"implied_growth": self.growth_by_rate},
+            index=pd.Index(self.rates, name="discount_rate"),
+        )
 
     def summary(self) -> str:
         """Headline, sensitivity and inputs."""
         n = self.horizon.m_as("year")
-        return "\n".join([
-            f"{self.label}: price {self.price.quantity} implies FCF growth of "
-            f"{self.implied_growth:.1%} a year for {n:g} years (FCF {self.fcf0.quantity} → "
-            f"{self.implied_fcf_at_horizon:,.1f}), then {self.terminal_growth.m_as('1'):.1%}",
-            self.to_frame().round(4).to_string(), format_inputs(self.inputs)])
+        return "\n".join(
+            [
+                f"{self.label}: price {self.price.quantity} implies FCF growth of "
+                f"{self.implied_growth:.1%} a year for {n:g} years (FCF {self.fcf0.quantity} → "
+                f"{self.implied_fcf_at_horizon:,.1f}), then {self.terminal_growth.m_as('1'):.1%}",
+                self.to_frame().round(4).to_string(),
+                format_inputs(self.inputs),
+            ]
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {"label": self.label, "implied_growth": self.implied_growth,
-                "implied_fcf_at_horizon": self.implied_fcf_at_horizon,
-                "sensitivity": {f"{r:.4f}": (g if np.isfinite(g) else None)
-                                for r, g in zip(self.rates, self.growth_by_rate, strict=True)},
-                "inputs": inputs_to_dicts(self.inputs)}
+        return {
+            "label": self.label,
+            "implied_growth": self.implied_growth,
+            "implied_fcf_at_horizon": self.implied_fcf_at_horizon,
+            "sensitivity": {
+                f"{r:.4f}": (g if np.isfinite(g) else None)
+                for r, g in zip(self.rates, self.growth_by_rate, strict=True)
+            },
+            "inputs": inputs_to_dicts(self.inputs),
+        }
 
     def plot(self) -> Figure:
         """Implied growth against the discount rate."""
@@ -279,14 +321,21 @@ def _solve_growth(price: float, fcf0: float, rate: float, horizon: int, terminal
         raise NoSolutionError(
             f"no FCF growth in [{lo:.0%}, {hi:.0%}] a year gives a value of {price:,.4g} "
             f"(values run {f_lo + price:,.4g} to {f_hi + price:,.4g})",
-            hint="check price and FCF units, or lengthen the horizon")
+            hint="check price and FCF units, or lengthen the horizon",
+        )
     return float(brentq(gap, lo, hi, xtol=1e-12))
 
 
-def reverse_dcf(price: Input | float, fcf0: Input | float, *,
-                discount_rate: Input | float | None = None, horizon: int = 10,
-                terminal_growth: Input | float | None = None, label: str = "reverse DCF",
-                sensitivity: Sequence[float] | None = None) -> ReverseDCFResult:
+def reverse_dcf(
+    price: Input | float,
+    fcf0: Input | float,
+    *,
+    discount_rate: Input | float | None = None,
+    horizon: int = 10,
+    terminal_growth: Input | float | None = None,
+    label: str = "reverse DCF",
+    sensitivity: Sequence[float] | None = None,
+) -> ReverseDCFResult:
     """Growth of free cash flow implied by a price (enterprise value or market cap).
 
     Parameters
@@ -322,25 +371,43 @@ def reverse_dcf(price: Input | float, fcf0: Input | float, *,
     0.04
     """
     p = price if isinstance(price, Input) else user_input("price", price, "USD bn")
-    f = fcf0 if isinstance(fcf0, Input) else user_input("free cash flow, latest year",
-                                                        fcf0, "USD bn")
-    r = _as_input(discount_rate, "discount rate", assumption(
-        "discount rate", 0.09, "1", "illustrative cost of equity for a mega-cap (not sourced)"))
-    tg = _as_input(terminal_growth, "terminal growth", assumption(
-        "terminal growth", 0.03, "1", "long-run nominal growth of the economy (illustrative)"))
+    f = (
+        fcf0
+        if isinstance(fcf0, Input)
+        else user_input("free cash flow, latest year", fcf0, "USD bn")
+    )
+    r = _as_input(
+        discount_rate,
+        "discount rate",
+        assumption(
+            "discount rate", 0.09, "1", "illustrative cost of equity for a mega-cap (not sourced)"
+        ),
+    )
+    tg = _as_input(
+        terminal_growth,
+        "terminal growth",
+        assumption(
+            "terminal growth", 0.03, "1", "long-run nominal growth of the economy (illustrative)"
+        ),
+    )
     if horizon < 1:
         raise InputError(f"horizon must be at least 1 year, got {horizon}")
     pv, fv = p.m_as("USD bn"), f.m_as("USD bn")
     if pv <= 0 or fv <= 0:
-        raise InputError(f"price and free cash flow must be positive (got {pv:g} and {fv:g} "
-                         "USD bn)", hint="a reverse DCF needs positive cash flow to grow")
+        raise InputError(
+            f"price and free cash flow must be positive (got {pv:g} and {fv:g} USD bn)",
+            hint="a reverse DCF needs positive cash flow to grow",
+        )
     rate, term = r.m_as("1"), tg.m_as("1")
     if term >= rate:
-        raise InputError(f"terminal growth {term:.2%} must be below the discount rate "
-                         f"{rate:.2%}")
+        raise InputError(f"terminal growth {term:.2%} must be below the discount rate {rate:.2%}")
     g = _solve_growth(pv, fv, rate, horizon, term)
-    rates = np.asarray(sensitivity if sensitivity is not None
-                       else rate + np.array([-0.02, -0.01, 0.0, 0.01, 0.02]), dtype=np.float64)
+    rates = np.asarray(
+        sensitivity
+        if sensitivity is not None
+        else rate + np.array([-0.02, -0.01, 0.0, 0.01, 0.02]),
+        dtype=np.float64,
+    )
     by_rate = np.full(rates.shape, np.nan)
     for k, rr in enumerate(rates):
         if rr > term:
@@ -348,9 +415,17 @@ def reverse_dcf(price: Input | float, fcf0: Input | float, *,
                 by_rate[k] = _solve_growth(pv, fv, float(rr), horizon, term)
             except NoSolutionError:
                 by_rate[k] = np.nan
-    return ReverseDCFResult(label, g, p, f, r, Input("horizon", Q(horizon, "year"), "user",
-                                                     "explicit-growth years"),
-                            tg, rates, by_rate)
+    return ReverseDCFResult(
+        label,
+        g,
+        p,
+        f,
+        r,
+        Input("horizon", Q(horizon, "year"), "user", "explicit-growth years"),
+        tg,
+        rates,
+        by_rate,
+    )
 
 
 def nvidia_fcf_from_filing(path: str | Path, fiscal_year: int | None = None) -> Input:
@@ -364,22 +439,32 @@ def nvidia_fcf_from_filing(path: str | Path, fiscal_year: int | None = None) -> 
     from bubblescope.data.sec import annual_series, parse_companyfacts
 
     facts = parse_companyfacts(path, ticker="NVDA")
-    cfo = annual_series(facts, "operating_cash_flow",
-                        tags=["NetCashProvidedByUsedInOperatingActivities"])
+    cfo = annual_series(
+        facts, "operating_cash_flow", tags=["NetCashProvidedByUsedInOperatingActivities"]
+    )
     capex = annual_series(facts, "capex")
-    both = cfo.set_index("fiscal_year")["value"].to_frame("cfo").join(
-        capex.set_index("fiscal_year")["value"].rename("capex"), how="inner")
+    both = (
+        cfo.set_index("fiscal_year")["value"]
+        .to_frame("cfo")
+        .join(capex.set_index("fiscal_year")["value"].rename("capex"), how="inner")
+    )
     if both.empty:
         raise DataError(f"no operating cash flow and capex for the same year in {path}")
     year = int(str(both.index.max())) if fiscal_year is None else fiscal_year
     if year not in both.index:
-        raise DataError(f"fiscal year {year} not in {path}",
-                        hint=f"years available: {sorted(int(str(y)) for y in both.index)}")
+        raise DataError(
+            f"fiscal year {year} not in {path}",
+            hint=f"years available: {sorted(int(str(y)) for y in both.index)}",
+        )
     row = both.loc[year]
     fcf = (float(str(row["cfo"])) - float(str(row["capex"]))) / 1e9
-    return Input(f"NVDA free cash flow FY{year}", Q(fcf, "USD bn"), "filing",
-                 f"SEC companyfacts NVDA FY{year}: NetCashProvidedByUsedInOperatingActivities "
-                 "minus capex tag chain")
+    return Input(
+        f"NVDA free cash flow FY{year}",
+        Q(fcf, "USD bn"),
+        "filing",
+        f"SEC companyfacts NVDA FY{year}: NetCashProvidedByUsedInOperatingActivities "
+        "minus capex tag chain",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -399,8 +484,11 @@ class SequoiaGap:
     @property
     def required_revenue(self) -> float:
         """USD bn a year: run-rate / GPU share of cost / (1 − end-user margin)."""
-        return (self.run_rate.m_as("USD bn/yr") / self.gpu_share.m_as("1")
-                / (1.0 - self.margin.m_as("1")))
+        return (
+            self.run_rate.m_as("USD bn/yr")
+            / self.gpu_share.m_as("1")
+            / (1.0 - self.margin.m_as("1"))
+        )
 
     @property
     def gap(self) -> float | None:
@@ -417,20 +505,25 @@ class SequoiaGap:
 
     def to_frame(self) -> pd.DataFrame:
         """The arithmetic as rows, USD bn a year."""
-        rows = {"data-centre run-rate": self.run_rate.m_as("USD bn/yr"),
-                "÷ GPU share of data-centre cost": self.run_rate.m_as("USD bn/yr")
-                / self.gpu_share.m_as("1"),
-                "÷ (1 − end-user gross margin) = revenue required": self.required_revenue}
+        rows = {
+            "data-centre run-rate": self.run_rate.m_as("USD bn/yr"),
+            "÷ GPU share of data-centre cost": self.run_rate.m_as("USD bn/yr")
+            / self.gpu_share.m_as("1"),
+            "÷ (1 − end-user gross margin) = revenue required": self.required_revenue,
+        }
         if self.ai_revenue is not None:
             rows["AI revenue assumed"] = self.ai_revenue.m_as("USD bn/yr")
             rows["gap"] = float(self.gap or 0.0)
-        return pd.DataFrame({"usd_bn_per_year": list(rows.values())},
-                            index=pd.Index(list(rows), name="step"))
+        return pd.DataFrame(
+            {"usd_bn_per_year": list(rows.values())}, index=pd.Index(list(rows), name="step")
+        )
 
     def summary(self) -> str:
         """Arithmetic, comparison with the published figure, inputs."""
-        lines = [f"{self.label}: revenue required {self.required_revenue:,.1f} USD bn/yr",
-                 self.to_frame().to_string()]
+        lines = [
+            f"{self.label}: revenue required {self.required_revenue:,.1f} USD bn/yr",
+            self.to_frame().to_string(),
+        ]
         if self.published is not None:
             lines.append(f"published: {self.published.quantity} [{self.published.source}]")
         lines.append(format_inputs(self.inputs))
@@ -438,10 +531,13 @@ class SequoiaGap:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {"label": self.label, "required_revenue_usd_bn": self.required_revenue,
-                "gap_usd_bn": self.gap,
-                "published_usd_bn": None if self.published is None else self.published.value,
-                "inputs": inputs_to_dicts(self.inputs)}
+        return {
+            "label": self.label,
+            "required_revenue_usd_bn": self.required_revenue,
+            "gap_usd_bn": self.gap,
+            "published_usd_bn": None if self.published is None else self.published.value,
+            "inputs": inputs_to_dicts(self.inputs),
+        }
 
     def plot(self) -> Figure:
         """Required revenue vs AI revenue."""
@@ -460,10 +556,15 @@ class SequoiaGap:
         return fig
 
 
-def sequoia_gap(run_rate: Input | float, *, gpu_share: Input | None = None,
-                margin: Input | None = None, ai_revenue: Input | float | None = None,
-                label: str = "Sequoia revenue gap",
-                published: Input | None = None) -> SequoiaGap:
+def sequoia_gap(
+    run_rate: Input | float,
+    *,
+    gpu_share: Input | None = None,
+    margin: Input | None = None,
+    ai_revenue: Input | float | None = None,
+    label: str = "Sequoia revenue gap",
+    published: Input | None = None,
+) -> SequoiaGap:
     """Revenue needed for a GPU (or capex) run-rate: run-rate × (1/s) × 1/(1 − m).
 
     Parameters
@@ -477,18 +578,23 @@ def sequoia_gap(run_rate: Input | float, *, gpu_share: Input | None = None,
     ai_revenue : Input or float, optional
         AI revenue to compare with (USD bn a year).
     """
-    rr = run_rate if isinstance(run_rate, Input) else user_input("run-rate", run_rate,
-                                                                  "USD bn/yr")
-    s = gpu_share or assumption("GPU share of data-centre cost", 0.5, "1",
-                                "Cahn: GPUs are about half of data-centre total cost "
-                                "(ai-economy-facts.md §10.5)")
+    rr = run_rate if isinstance(run_rate, Input) else user_input("run-rate", run_rate, "USD bn/yr")
+    s = gpu_share or assumption(
+        "GPU share of data-centre cost",
+        0.5,
+        "1",
+        "Cahn: GPUs are about half of data-centre total cost (ai-economy-facts.md §10.5)",
+    )
     m = margin or fact_part("VAL-07", 50, "%", name="end-user gross margin")
     if not 0.0 < s.m_as("1") <= 1.0 or not 0.0 <= m.m_as("1") < 1.0:
         raise InputError("GPU share must be in (0, 1] and margin in [0, 1)")
     if rr.m_as("USD bn/yr") < 0:
         raise InputError(f"run-rate must be >= 0, got {rr.quantity}")
-    ai = (ai_revenue if isinstance(ai_revenue, Input) or ai_revenue is None
-          else user_input("AI revenue", ai_revenue, "USD bn/yr"))
+    ai = (
+        ai_revenue
+        if isinstance(ai_revenue, Input) or ai_revenue is None
+        else user_input("AI revenue", ai_revenue, "USD bn/yr")
+    )
     return SequoiaGap(label, rr, s, m, ai, published)
 
 
@@ -500,22 +606,21 @@ def sequoia_2023() -> SequoiaGap:
     >>> sequoia_2023().required_revenue
     200.0
     """
-    return sequoia_gap(fact_part("VAL-07", 50, "USD bn/yr",
-                                 name="Nvidia data-centre run-rate (Q4-2023 × 4)"),
-                       label="AI's $200B question (Sept 2023)",
-                       published=fact_number("VAL-07", "USD bn/yr",
-                                             name="Sequoia: revenue needed"))
+    return sequoia_gap(
+        fact_part("VAL-07", 50, "USD bn/yr", name="Nvidia data-centre run-rate (Q4-2023 × 4)"),
+        label="AI's $200B question (Sept 2023)",
+        published=fact_number("VAL-07", "USD bn/yr", name="Sequoia: revenue needed"),
+    )
 
 
 def sequoia_2024() -> SequoiaGap:
     """Cahn, June 2024: ~$150B run-rate × 4 = $600B against ~$100B AI revenue (VAL-08)."""
-    return sequoia_gap(fact_part("VAL-08", 150, "USD bn/yr",
-                                 name="Nvidia data-centre run-rate"),
-                       ai_revenue=fact_part("VAL-08", 100, "USD bn/yr",
-                                            name="AI revenue assumed by Cahn"),
-                       label="AI's $600B question (June 2024)",
-                       published=fact_number("VAL-08", "USD bn/yr",
-                                             name="Sequoia: revenue needed"))
+    return sequoia_gap(
+        fact_part("VAL-08", 150, "USD bn/yr", name="Nvidia data-centre run-rate"),
+        ai_revenue=fact_part("VAL-08", 100, "USD bn/yr", name="AI revenue assumed by Cahn"),
+        label="AI's $600B question (June 2024)",
+        published=fact_number("VAL-08", "USD bn/yr", name="Sequoia: revenue needed"),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -539,26 +644,39 @@ class NadellaTest:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per threshold."""
-        return pd.DataFrame([{"threshold": t.name, "threshold_pct": t.m_as("%"),
-                              "observed_pct": self.observed.m_as("%"),
-                              "shortfall_pp": t.m_as("%") - self.observed.m_as("%")}
-                             for t in self.thresholds]).set_index("threshold")
+        return pd.DataFrame(
+            [
+                {
+                    "threshold": t.name,
+                    "threshold_pct": t.m_as("%"),
+                    "observed_pct": self.observed.m_as("%"),
+                    "shortfall_pp": t.m_as("%") - self.observed.m_as("%"),
+                }
+                for t in self.thresholds
+            ]
+        ).set_index("threshold")
 
     def summary(self) -> str:
         """The stated comparison."""
         verdict = "meets" if self.passed() else "does not meet"
-        return "\n".join([
-            "Nadella: 'the real benchmark is the world growing at 10%'; developed economies "
-            "5-7% real. The payoff must show in demand, not only in supply.",
-            f"Observed {self.observed.quantity} {verdict} the lowest threshold.",
-            self.to_frame().round(2).to_string(),
-            format_inputs((self.observed, *self.thresholds))])
+        return "\n".join(
+            [
+                "Nadella: 'the real benchmark is the world growing at 10%'; developed economies "
+                "5-7% real. The payoff must show in demand, not only in supply.",
+                f"Observed {self.observed.quantity} {verdict} the lowest threshold.",
+                self.to_frame().round(2).to_string(),
+                format_inputs((self.observed, *self.thresholds)),
+            ]
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {"observed_pct": self.observed.m_as("%"), "passed": self.passed(),
-                "shortfalls_pp": self.shortfalls(),
-                "inputs": inputs_to_dicts((self.observed, *self.thresholds))}
+        return {
+            "observed_pct": self.observed.m_as("%"),
+            "passed": self.passed(),
+            "shortfalls_pp": self.shortfalls(),
+            "inputs": inputs_to_dicts((self.observed, *self.thresholds)),
+        }
 
     def plot(self) -> Figure:
         """Observed growth against the thresholds."""
@@ -576,10 +694,16 @@ class NadellaTest:
 
 def nadella_test(observed: Input | float | None = None) -> NadellaTest:
     """Compare real GDP growth (``%``; default US H1-2025, MAC-02) with Nadella's 10/7/5%."""
-    obs = (observed if isinstance(observed, Input)
-           else fact_number("MAC-02a", "%", name="US real GDP growth H1-2025 (annualised)")
-           if observed is None else user_input("observed real GDP growth", observed, "%"))
-    thresholds = (fact_part("VAL-09", 10, "%", name="world"),
-                  fact_part("VAL-09", 7, "%", name="developed (upper)"),
-                  fact_part("VAL-09", 5, "%", name="developed (lower)"))
+    obs = (
+        observed
+        if isinstance(observed, Input)
+        else fact_number("MAC-02a", "%", name="US real GDP growth H1-2025 (annualised)")
+        if observed is None
+        else user_input("observed real GDP growth", observed, "%")
+    )
+    thresholds = (
+        fact_part("VAL-09", 10, "%", name="world"),
+        fact_part("VAL-09", 7, "%", name="developed (upper)"),
+        fact_part("VAL-09", 5, "%", name="developed (lower)"),
+    )
     return NadellaTest(obs, thresholds)

@@ -52,19 +52,28 @@ class Report:
             "settings": self.settings,
             "data_sources": list(self.data_sources),
             "sections": [
-                {"key": s.key, "title": s.title,
-                 "numbers": [{"label": n.label, "value": n.value, "source": n.source,
-                              "raw": n.raw} for n in s.numbers],
-                 "notes": list(s.notes), "data": s.data}
+                {
+                    "key": s.key,
+                    "title": s.title,
+                    "numbers": [
+                        {"label": n.label, "value": n.value, "source": n.source, "raw": n.raw}
+                        for n in s.numbers
+                    ],
+                    "notes": list(s.notes),
+                    "data": s.data,
+                }
                 for s in self.sections
             ],
             "sources": list(self.cited),
         }
 
 
-def build_report(ctx: ReportContext | None = None, *,
-                 sections: tuple[tuple[str, Builder], ...] = SECTIONS,
-                 progress: ProgressCallback | None = None) -> Report:
+def build_report(
+    ctx: ReportContext | None = None,
+    *,
+    sections: tuple[tuple[str, Builder], ...] = SECTIONS,
+    progress: ProgressCallback | None = None,
+) -> Report:
     """Build every registered section on ``ctx`` (default: embedded data, default settings).
 
     Parameters
@@ -98,9 +107,16 @@ def build_report(ctx: ReportContext | None = None, *,
             if fid in fb and fid not in seen:
                 seen.add(fid)
                 fact = fb.get(fid)
-                cited.append({"id": fact.id, "description": fact.description,
-                              "value": fact.display_value, "as_of": fact.as_of,
-                              "source_title": fact.source_title, "source_ref": fact.source_ref,
-                              "grade": fact.grade})
+                cited.append(
+                    {
+                        "id": fact.id,
+                        "description": fact.description,
+                        "value": fact.display_value,
+                        "as_of": fact.as_of,
+                        "source_title": fact.source_title,
+                        "source_ref": fact.source_ref,
+                        "grade": fact.grade,
+                    }
+                )
     sources = tuple(f"{name}: {ctx.source_of(name)}" for name in ctx.all_series())
     return Report(tuple(built), tuple(cited), asdict(ctx.settings), sources)

@@ -88,8 +88,11 @@ class ReportContext:
         from bubblescope.data import store
         from bubblescope.data.bundled import load_bundled
 
-        wanted = (list(self.symbols) if self.symbols is not None
-                  else store.list_symbols("prices")[: self.settings.max_store_symbols])
+        wanted = (
+            list(self.symbols)
+            if self.symbols is not None
+            else store.list_symbols("prices")[: self.settings.max_store_symbols]
+        )
         out = {"NASDAQ": load_bundled("nasdaq")}
         for symbol in wanted:
             out[symbol.upper()] = store.load_prices(symbol)
@@ -132,5 +135,6 @@ class ReportContext:
 
 
 #: The command that fills the store with an AI stock (shown when the store is empty).
-IMPORT_HINT = ("`bubblescope data import NVDA.csv` (a Yahoo CSV) or "
-               "`bubblescope data fetch NVDA` (network)")
+IMPORT_HINT = (
+    "`bubblescope data import NVDA.csv` (a Yahoo CSV) or `bubblescope data fetch NVDA` (network)"
+)

@@ -26,8 +26,10 @@ def plotly_js() -> str:
     try:
         return (resources.files("plotly") / "package_data" / "plotly.min.js").read_text("utf-8")
     except (ModuleNotFoundError, FileNotFoundError) as exc:
-        raise BackendError("plotly.js not found: the HTML report needs the plotly package",
-                           hint="pip install 'bubblescope[report]'") from exc
+        raise BackendError(
+            "plotly.js not found: the HTML report needs the plotly package",
+            hint="pip install 'bubblescope[report]'",
+        ) from exc
 
 
 def _script_json(obj: Any) -> Markup:
@@ -58,15 +60,22 @@ def render_html(report: Report) -> str:
     try:
         from jinja2 import Environment, PackageLoader, select_autoescape
     except ImportError as exc:
-        raise BackendError("the HTML report needs jinja2, which is not installed",
-                           hint="pip install 'bubblescope[report]'") from exc
+        raise BackendError(
+            "the HTML report needs jinja2, which is not installed",
+            hint="pip install 'bubblescope[report]'",
+        ) from exc
 
-    env = Environment(loader=PackageLoader("bubblescope.report", "templates"),
-                      autoescape=select_autoescape(["html", "j2"]))
+    env = Environment(
+        loader=PackageLoader("bubblescope.report", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+    )
     known = {c["id"] for c in report.cited}
     env.filters["linkify"] = lambda text: _linkify(str(text), known)
-    figures = {f"fig-{s.key}-{i}": _script_json(c.plotly())
-               for s in report.sections for i, c in enumerate(s.charts)}
+    figures = {
+        f"fig-{s.key}-{i}": _script_json(c.plotly())
+        for s in report.sections
+        for i, c in enumerate(s.charts)
+    }
     template = env.get_template("report.html.j2")
     return template.render(report=report, figures=figures, plotly_js=Markup(plotly_js()))
 

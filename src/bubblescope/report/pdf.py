@@ -17,7 +17,7 @@ def _svg(fig: object) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight")  # type: ignore[attr-defined]
     text = buf.getvalue()
-    return text[text.find("<svg"):]
+    return text[text.find("<svg") :]
 
 
 def render_static_html(report: Report) -> str:
@@ -26,12 +26,17 @@ def render_static_html(report: Report) -> str:
 
     from bubblescope.report.html import _linkify
 
-    env = Environment(loader=PackageLoader("bubblescope.report", "templates"),
-                      autoescape=select_autoescape(["html", "j2"]))
+    env = Environment(
+        loader=PackageLoader("bubblescope.report", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+    )
     known = {c["id"] for c in report.cited}
     env.filters["linkify"] = lambda text: _linkify(str(text), known)
-    svgs = {f"fig-{s.key}-{i}": Markup(_svg(c.matplotlib()))
-            for s in report.sections for i, c in enumerate(s.charts)}
+    svgs = {
+        f"fig-{s.key}-{i}": Markup(_svg(c.matplotlib()))
+        for s in report.sections
+        for i, c in enumerate(s.charts)
+    }
     return env.get_template("report_print.html.j2").render(report=report, svgs=svgs)
 
 
@@ -46,8 +51,10 @@ def write_pdf(report: Report, path: str | Path) -> Path:
     try:
         from weasyprint import HTML
     except ImportError as exc:
-        raise BackendError("PDF output needs WeasyPrint, which is not installed",
-                           hint="pip install weasyprint (or 'bubblescope[pdf]')") from exc
+        raise BackendError(
+            "PDF output needs WeasyPrint, which is not installed",
+            hint="pip install weasyprint (or 'bubblescope[pdf]')",
+        ) from exc
     out = Path(path)
     HTML(string=render_static_html(report)).write_pdf(str(out))
     return out

@@ -22,8 +22,13 @@ from typing import Any
 
 from bubblescope.economy._fundamentals import Input, fact_number, inputs_to_dicts
 
-__all__ = ["FurmanReference", "WealthEffect", "furman_reference", "jpm_wealth_inputs",
-           "wealth_effect"]
+__all__ = [
+    "FurmanReference",
+    "WealthEffect",
+    "furman_reference",
+    "jpm_wealth_inputs",
+    "wealth_effect",
+]
 
 
 @dataclass(frozen=True)
@@ -46,11 +51,12 @@ class FurmanReference:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {"ai_contribution_pp": self.ai_contribution_pp,
-                "ex_ai_growth_pct": self.ex_ai_growth,
-                "published_ex_ai_growth_pct": self.published_ex_ai.m_as("%"),
-                "inputs": inputs_to_dicts((self.total_growth, self.ai_share,
-                                           self.published_ex_ai))}
+        return {
+            "ai_contribution_pp": self.ai_contribution_pp,
+            "ex_ai_growth_pct": self.ex_ai_growth,
+            "published_ex_ai_growth_pct": self.published_ex_ai.m_as("%"),
+            "inputs": inputs_to_dicts((self.total_growth, self.ai_share, self.published_ex_ai)),
+        }
 
 
 def furman_reference() -> FurmanReference:
@@ -58,7 +64,8 @@ def furman_reference() -> FurmanReference:
     return FurmanReference(
         fact_number("MAC-02a", "%", name="US real GDP growth H1 2025, annualised"),
         fact_number("MAC-02", "%", name="share of H1-2025 growth from info-processing investment"),
-        fact_number("MAC-01", "%", name="published growth excluding info-processing investment"))
+        fact_number("MAC-01", "%", name="published growth excluding info-processing investment"),
+    )
 
 
 @dataclass(frozen=True)
@@ -85,10 +92,13 @@ class WealthEffect:
 
     def to_dict(self) -> dict[str, float]:
         """JSON-ready."""
-        return {"fall": self.fall, "wealth_loss_usd_bn": self.wealth_loss,
-                "spending_loss_usd_bn": self.spending_loss,
-                "share_of_consumption": self.consumption_share,
-                "top10_spending_cut": self.top10_cut}
+        return {
+            "fall": self.fall,
+            "wealth_loss_usd_bn": self.wealth_loss,
+            "spending_loss_usd_bn": self.spending_loss,
+            "share_of_consumption": self.consumption_share,
+            "top10_spending_cut": self.top10_cut,
+        }
 
 
 def jpm_wealth_inputs() -> dict[str, Input]:
@@ -104,10 +114,16 @@ def jpm_wealth_inputs() -> dict[str, Input]:
     }
 
 
-def wealth_effect(fall: float, *, wealth_gain: float, spending_gain: float,
-                  spending_gain_share: float, ai_wealth_per_10pct: float,
-                  top10_consumption_share: float, top10_wealth_effect_share: float
-                  ) -> WealthEffect:
+def wealth_effect(
+    fall: float,
+    *,
+    wealth_gain: float,
+    spending_gain: float,
+    spending_gain_share: float,
+    ai_wealth_per_10pct: float,
+    top10_consumption_share: float,
+    top10_wealth_effect_share: float,
+) -> WealthEffect:
     """Spending lost when AI stocks fall by ``fall``, calibrated on JPMorgan's figures.
 
     Parameters

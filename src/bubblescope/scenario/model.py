@@ -115,8 +115,9 @@ class ModelInputs:
     dep_durable: Float64Array
 
 
-def _ab_bust_time(rng: np.random.Generator, n: int, p: dict[str, float],
-                  revenue: Float64Array, plan: Float64Array) -> Float64Array:
+def _ab_bust_time(
+    rng: np.random.Generator, n: int, p: dict[str, float], revenue: Float64Array, plan: Float64Array
+) -> Float64Array:
     """Abreu-Brunnermeier bust time (years from the start) per path."""
     onset = rng.exponential(1.0 / p["onset_rate"], size=n)
     n_holders = int(p["n_holders"])
@@ -174,8 +175,10 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
     core_cash = p["internal_cash_start"] * (1.0 + p["internal_cash_growth"]) ** years
     plan0 = p["capex_start"] * (1.0 + p["capex_plan_growth"]) ** years
 
-    out = {name: np.zeros((n, T)) for name in (
-        "capex", "internal", "debt", "equity", "planned", "funding_cap")}
+    out = {
+        name: np.zeros((n, T))
+        for name in ("capex", "internal", "debt", "equity", "planned", "funding_cap")
+    }
     price = np.ones((n, T + 1))
     debt_stock = np.full(n, p["debt_start"])
     busted = np.zeros(n, dtype=bool)
@@ -186,8 +189,9 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
     for t in range(T):
         planned = np.where(busted, post_plan, plan0[t])
         cash = core_cash[t] + p["ai_gross_margin"] * revenue[:, t]
-        debt_cap = np.maximum(0.0, p["max_leverage"] * cash
-                              - (1.0 - p["debt_repayment"]) * debt_stock)
+        debt_cap = np.maximum(
+            0.0, p["max_leverage"] * cash - (1.0 - p["debt_repayment"]) * debt_stock
+        )
         equity_cap = p["equity_issuance_rate"] * wealth * price[:, t]
         funding = cash + debt_cap + equity_cap
         deployable = np.minimum(planned, power_cap[t])
@@ -196,8 +200,14 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
         debt = np.minimum(capex - internal, debt_cap)
         equity = capex - internal - debt
         debt_stock = (1.0 - p["debt_repayment"]) * debt_stock + debt
-        for name, arr in (("capex", capex), ("internal", internal), ("debt", debt),
-                          ("equity", equity), ("planned", planned), ("funding_cap", funding)):
+        for name, arr in (
+            ("capex", capex),
+            ("internal", internal),
+            ("debt", debt),
+            ("equity", equity),
+            ("planned", planned),
+            ("funding_cap", funding),
+        ):
             out[name][:, t] = arr
         short = ~busted & (funding < deployable)
         new = ~busted & ((ab_time < t + 1.0) | short)
@@ -211,27 +221,32 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
         busted |= new
 
     # a funding failure is seen when the year's budget is set (its start); sellers act in-year
-    bust_time = np.where(bust_year < 0, np.inf,
-                         np.where(funding_bust > 0, bust_year.astype(np.float64), ab_time))
+    bust_time = np.where(
+        bust_year < 0, np.inf, np.where(funding_bust > 0, bust_year.astype(np.float64), ab_time)
+    )
     running_peak = np.maximum.accumulate(price, axis=1)
     depth = np.max(1.0 - price / running_peak, axis=1)
 
     out.update(_legacy(inputs, out["capex"], bust_year))
     prev = np.concatenate([np.full((n, 1), p["capex_base"]), out["capex"][:, :-1]], axis=1)
-    out["gdp_contribution_pp"] = 100.0 * p["domestic_content"] * (out["capex"] - prev) / (
-        1000.0 * p["gdp"])
+    out["gdp_contribution_pp"] = (
+        100.0 * p["domestic_content"] * (out["capex"] - prev) / (1000.0 * p["gdp"])
+    )
     mpc = p["spending_gain"] / (1000.0 * p["wealth_gain"])
     out["spending_effect"] = mpc * wealth * (price[:, 1:] - 1.0)
-    out.update(power_cap=np.broadcast_to(power_cap, (n, T)).copy(), revenue=revenue,
-               price=price)
+    out.update(power_cap=np.broadcast_to(power_cap, (n, T)).copy(), revenue=revenue, price=price)
     per_path: dict[str, Float64Array] = {
-        "bust_time": bust_time, "bust_year": bust_year.astype(np.float64),
-        "funding_bust": funding_bust, "depth": depth}
+        "bust_time": bust_time,
+        "bust_year": bust_year.astype(np.float64),
+        "funding_bust": funding_bust,
+        "depth": depth,
+    }
     return {**out, **per_path}
 
 
-def _legacy(inputs: ModelInputs, capex: Float64Array, bust_year: np.ndarray
-            ) -> dict[str, Float64Array]:
+def _legacy(
+    inputs: ModelInputs, capex: Float64Array, bust_year: np.ndarray
+) -> dict[str, Float64Array]:
     """GW, durable net book value and GPU write-off at the end of the bust year (NaN if none)."""
     p = inputs.p
     n = capex.shape[0]
@@ -256,6 +271,9 @@ def _legacy(inputs: ModelInputs, capex: Float64Array, bust_year: np.ndarray
 
     gpu_book_nbv = gpu_cost_to - book
     gpu_econ_nbv = np.maximum(gpu_cost_to - econ, 0.0)
-    return {"gw_at_bust": at(gw), "durable_nbv_at_bust": at(dur_cost_to - dur),
-            "gpu_book_nbv_at_bust": at(gpu_book_nbv),
-            "gpu_writeoff": at(gpu_book_nbv - gpu_econ_nbv)}
+    return {
+        "gw_at_bust": at(gw),
+        "durable_nbv_at_bust": at(dur_cost_to - dur),
+        "gpu_book_nbv_at_bust": at(gpu_book_nbv),
+        "gpu_writeoff": at(gpu_book_nbv - gpu_econ_nbv),
+    }

@@ -71,8 +71,7 @@ class ScenarioResult:
     def bust_share_by_year(self) -> Float64Array:
         """Share of paths that have busted by the end of each year (cumulative)."""
         year = self.paths["bust_year"]
-        return np.array([float(np.mean((year >= 0) & (year <= t)))
-                         for t in range(len(self.years))])
+        return np.array([float(np.mean((year >= 0) & (year <= t))) for t in range(len(self.years))])
 
     def median_bust_year(self) -> int | None:
         """Calendar year of the median bust over all paths (None: beyond the horizon)."""
@@ -86,8 +85,10 @@ class ScenarioResult:
 
     def legacy(self) -> dict[str, float | None]:
         """Medians over busted paths, at the bust: GW installed, durable and GPU values (USD bn)."""
-        return {key: _q(self.paths[key], 0.5) for key in
-                ("gw_at_bust", "durable_nbv_at_bust", "gpu_book_nbv_at_bust", "gpu_writeoff")}
+        return {
+            key: _q(self.paths[key], 0.5)
+            for key in ("gw_at_bust", "durable_nbv_at_bust", "gpu_book_nbv_at_bust", "gpu_writeoff")
+        }
 
     def gpu_life_context(self) -> dict[str, float | None]:
         """The scenario's GPU lives next to the rental-path estimate of :mod:`economy.gpu`.
@@ -98,9 +99,11 @@ class ScenarioResult:
         """
         from bubblescope.economy.gpu import gpu_economics
 
-        return {"book_life": self.spec.value("gpu_book_life"),
-                "economic_life": self.spec.value("gpu_economic_life"),
-                "h100_economic_life_rental_path": gpu_economics("H100").economic_life}
+        return {
+            "book_life": self.spec.value("gpu_book_life"),
+            "economic_life": self.spec.value("gpu_economic_life"),
+            "h100_economic_life_rental_path": gpu_economics("H100").economic_life,
+        }
 
     def distress(self) -> dict[str, Any]:
         """Firms in default and in distress: means, share of paths with any, per-firm shares."""
@@ -110,55 +113,82 @@ class ScenarioResult:
         def ranked(shares: dict[str, float]) -> dict[str, float]:
             return dict(sorted(shares.items(), key=lambda kv: -kv[1]))
 
-        return {"mean_firms_in_default": float(default.mean()),
-                "share_paths_with_default": float(np.mean(default > 0)),
-                "mean_firms_in_distress": float(distress.mean()),
-                "share_paths_with_distress": float(np.mean(distress > 0)),
-                "firm_default_share": ranked(self.firm_default_share),
-                "firm_distress_share": ranked(self.firm_distress_share)}
+        return {
+            "mean_firms_in_default": float(default.mean()),
+            "share_paths_with_default": float(np.mean(default > 0)),
+            "mean_firms_in_distress": float(distress.mean()),
+            "share_paths_with_distress": float(np.mean(distress > 0)),
+            "firm_default_share": ranked(self.firm_default_share),
+            "firm_distress_share": ranked(self.firm_distress_share),
+        }
 
     def wealth_effect_at(self, fall: float) -> WealthEffect:
         """Spending response to a fall in AI stocks, with this scenario's calibration."""
         v = self.spec.values()
-        return wealth_effect(fall, wealth_gain=v["wealth_gain"], spending_gain=v["spending_gain"],
-                             spending_gain_share=v["spending_gain_share"],
-                             ai_wealth_per_10pct=v["ai_wealth_per_10pct"],
-                             top10_consumption_share=v["top10_consumption_share"],
-                             top10_wealth_effect_share=v["top10_wealth_effect_share"])
+        return wealth_effect(
+            fall,
+            wealth_gain=v["wealth_gain"],
+            spending_gain=v["spending_gain"],
+            spending_gain_share=v["spending_gain_share"],
+            ai_wealth_per_10pct=v["ai_wealth_per_10pct"],
+            top10_consumption_share=v["top10_consumption_share"],
+            top10_wealth_effect_share=v["top10_wealth_effect_share"],
+        )
 
     def macro(self) -> dict[str, Any]:
         """AI investment's contribution to GDP growth and the wealth effect of the median bust."""
         depth = self.depth_quantiles()["p50"]
         gdp = self.paths["gdp_contribution_pp"]
-        return {"furman_h1_2025": furman_reference().to_dict(),
-                "gdp_contribution_pp_first_year_median": float(np.median(gdp[:, 0])),
-                "gdp_contribution_pp_bust_year_median": _q(
-                    gdp[self.busted, self.paths["bust_year"][self.busted].astype(int)], 0.5),
-                "jpm_10pct_fall": self.wealth_effect_at(0.1).to_dict(),
-                "median_bust_wealth_effect": (self.wealth_effect_at(depth).to_dict()
-                                              if depth is not None else None)}
+        return {
+            "furman_h1_2025": furman_reference().to_dict(),
+            "gdp_contribution_pp_first_year_median": float(np.median(gdp[:, 0])),
+            "gdp_contribution_pp_bust_year_median": _q(
+                gdp[self.busted, self.paths["bust_year"][self.busted].astype(int)], 0.5
+            ),
+            "jpm_10pct_fall": self.wealth_effect_at(0.1).to_dict(),
+            "median_bust_wealth_effect": (
+                self.wealth_effect_at(depth).to_dict() if depth is not None else None
+            ),
+        }
 
     def to_frame(self) -> pd.DataFrame:
         """One row per year: medians and bands of capex, funding, power, prices, macro, busts."""
         p = self.paths
-        med = {k: np.median(p[k], axis=0) for k in (
-            "capex", "planned", "internal", "debt", "equity", "revenue",
-            "gdp_contribution_pp", "spending_effect")}
+        med = {
+            k: np.median(p[k], axis=0)
+            for k in (
+                "capex",
+                "planned",
+                "internal",
+                "debt",
+                "equity",
+                "revenue",
+                "gdp_contribution_pp",
+                "spending_effect",
+            )
+        }
         price = p["price"][:, 1:]
-        return pd.DataFrame({
-            "capex_median": med["capex"], "capex_mean": p["capex"].mean(axis=0),
-            "planned_median": med["planned"], "power_cap": p["power_cap"][0],
-            "internal_mean": p["internal"].mean(axis=0), "debt_mean": p["debt"].mean(axis=0),
-            "equity_mean": p["equity"].mean(axis=0),
-            "power_binding_share": np.mean(p["capex"] >= p["power_cap"] * (1 - 1e-12), axis=0),
-            "ai_revenue_median": med["revenue"],
-            "revenue_required_median": self.revenue_per_capex * med["capex"],
-            "index_p10": np.quantile(price, 0.1, axis=0), "index_median": np.median(price, axis=0),
-            "index_p90": np.quantile(price, 0.9, axis=0),
-            "bust_share_cumulative": self.bust_share_by_year(),
-            "gdp_contribution_pp_median": med["gdp_contribution_pp"],
-            "spending_effect_median": med["spending_effect"],
-        }, index=pd.Index(self.years, name="year"))
+        return pd.DataFrame(
+            {
+                "capex_median": med["capex"],
+                "capex_mean": p["capex"].mean(axis=0),
+                "planned_median": med["planned"],
+                "power_cap": p["power_cap"][0],
+                "internal_mean": p["internal"].mean(axis=0),
+                "debt_mean": p["debt"].mean(axis=0),
+                "equity_mean": p["equity"].mean(axis=0),
+                "power_binding_share": np.mean(p["capex"] >= p["power_cap"] * (1 - 1e-12), axis=0),
+                "ai_revenue_median": med["revenue"],
+                "revenue_required_median": self.revenue_per_capex * med["capex"],
+                "index_p10": np.quantile(price, 0.1, axis=0),
+                "index_median": np.median(price, axis=0),
+                "index_p90": np.quantile(price, 0.9, axis=0),
+                "bust_share_cumulative": self.bust_share_by_year(),
+                "gdp_contribution_pp_median": med["gdp_contribution_pp"],
+                "spending_effect_median": med["spending_effect"],
+            },
+            index=pd.Index(self.years, name="year"),
+        )
 
     def summary(self) -> str:
         """Headline numbers and the inputs they rest on."""
@@ -199,24 +229,33 @@ class ScenarioResult:
             f"Network stress: mean {dist['mean_firms_in_default']:.1f} firms in default, "
             f"{dist['mean_firms_in_distress']:.1f} in distress; most often distressed: "
             + (", ".join(f"{k} {v:.0%}" for k, v in top) or "none"),
-            (f"Legacy at the bust (medians): {num(leg['gw_at_bust'], 'GW')} installed, durable "
-             f"plant and shells {num(leg['durable_nbv_at_bust'], 'USD bn')} vs GPU book value "
-             f"{num(leg['gpu_book_nbv_at_bust'], 'USD bn')}, of which written off "
-             f"{num(leg['gpu_writeoff'], 'USD bn')}") if self.busted.any()
+            (
+                f"Legacy at the bust (medians): {num(leg['gw_at_bust'], 'GW')} installed, durable "
+                f"plant and shells {num(leg['durable_nbv_at_bust'], 'USD bn')} vs GPU book value "
+                f"{num(leg['gpu_book_nbv_at_bust'], 'USD bn')}, of which written off "
+                f"{num(leg['gpu_writeoff'], 'USD bn')}"
+            )
+            if self.busted.any()
             else "Legacy: no path busts within the horizon",
             f"GPU lives: book {lives['book_life']:g} y, economic {lives['economic_life']:g} y "
             f"in this scenario; the H100 rental path of economy.gpu gives "
-            + ("more than its horizon" if lives["h100_economic_life_rental_path"] is None
-               else f"{lives['h100_economic_life_rental_path']:g} y"),
+            + (
+                "more than its horizon"
+                if lives["h100_economic_life_rental_path"] is None
+                else f"{lives['h100_economic_life_rental_path']:g} y"
+            ),
             f"GDP: AI capex adds {mac['gdp_contribution_pp_first_year_median']:.2f} pp in "
             f"{self.years[0]} (median); H1-2025 reference {furman['ai_contribution_pp']:.2f} pp, "
             f"ex-AI growth {furman['ex_ai_growth_pct']:.2f}% (Furman: "
             f"{furman['published_ex_ai_growth_pct']:g}%)",
             f"Wealth effect: a 10% fall costs {mac['jpm_10pct_fall']['spending_loss_usd_bn']:.0f} "
             "USD bn of spending (JPMorgan ~95)"
-            + (f"; the median bust costs {bust_we['spending_loss_usd_bn']:,.0f} USD bn "
-               f"({bust_we['top10_spending_cut']:.1%} of the top 10%'s spending)"
-               if bust_we else ""),
+            + (
+                f"; the median bust costs {bust_we['spending_loss_usd_bn']:,.0f} USD bn "
+                f"({bust_we['top10_spending_cut']:.1%} of the top 10%'s spending)"
+                if bust_we
+                else ""
+            ),
         ]
         return "\n".join(lines)
 
@@ -224,17 +263,20 @@ class ScenarioResult:
         """JSON-ready: scenario with provenance, headline numbers and the yearly table."""
         frame = self.to_frame()
         return {
-            "scenario": self.spec.to_dict(), "n_paths": self.n_paths,
+            "scenario": self.spec.to_dict(),
+            "n_paths": self.n_paths,
             "chunk_size": self.chunk_size,
-            "bust": {"share_by_year": dict(zip(map(str, self.years),
-                                               self.bust_share_by_year().tolist(), strict=True)),
-                     "median_year": self.median_bust_year(),
-                     "funding_share": float(np.mean(self.paths["funding_bust"])),
-                     "depth": self.depth_quantiles()},
+            "bust": {
+                "share_by_year": dict(
+                    zip(map(str, self.years), self.bust_share_by_year().tolist(), strict=True)
+                ),
+                "median_year": self.median_bust_year(),
+                "funding_share": float(np.mean(self.paths["funding_bust"])),
+                "depth": self.depth_quantiles(),
+            },
             "distress": self.distress(),
             "defaults_by_cut": {f"{k:.2f}": list(v) for k, v in self.defaults_by_cut.items()},
-            "distressed_by_cut": {f"{k:.2f}": list(v)
-                                  for k, v in self.distressed_by_cut.items()},
+            "distressed_by_cut": {f"{k:.2f}": list(v) for k, v in self.distressed_by_cut.items()},
             "legacy": {**self.legacy(), "gpu_lives": self.gpu_life_context()},
             "macro": self.macro(),
             "yearly": frame.reset_index().to_dict(orient="records"),
@@ -248,27 +290,46 @@ class ScenarioResult:
         return ChartSpec(
             title=f"AI capex scenario {self.spec.name!r} ({self.n_paths:,} paths)",
             panels=(
-                Panel("AI equity index (end of year, start = 1)", "index", lines=(
-                    Line(x, f["index_p10"].tolist(), "10th percentile", dash="dot"),
-                    Line(x, f["index_median"].tolist(), "median"),
-                    Line(x, f["index_p90"].tolist(), "90th percentile", dash="dot"))),
-                Panel("Share of paths busted (cumulative)", "share", lines=(
-                    Line(x, f["bust_share_cumulative"].tolist(), "busted"),)),
-                Panel("Capex, USD bn", "USD bn", lines=(
-                    Line(x, f["planned_median"].tolist(), "plan (median)", dash="dash"),
-                    Line(x, f["power_cap"].tolist(), "power cap", dash="dot"),
-                    Line(x, f["capex_median"].tolist(), "capex (median)"),
-                    Line(x, f["internal_mean"].tolist(), "internal (mean)"),
-                    Line(x, f["debt_mean"].tolist(), "debt (mean)"),
-                    Line(x, f["equity_mean"].tolist(), "equity (mean)"))),
-                Panel("AI capex contribution to GDP growth, pp", "pp", lines=(
-                    Line(x, f["gdp_contribution_pp_median"].tolist(), "median"),),
-                    hlines=(HLine(furman.ai_contribution_pp, "H1-2025 (Furman, MAC-01/02)"),)),
+                Panel(
+                    "AI equity index (end of year, start = 1)",
+                    "index",
+                    lines=(
+                        Line(x, f["index_p10"].tolist(), "10th percentile", dash="dot"),
+                        Line(x, f["index_median"].tolist(), "median"),
+                        Line(x, f["index_p90"].tolist(), "90th percentile", dash="dot"),
+                    ),
+                ),
+                Panel(
+                    "Share of paths busted (cumulative)",
+                    "share",
+                    lines=(Line(x, f["bust_share_cumulative"].tolist(), "busted"),),
+                ),
+                Panel(
+                    "Capex, USD bn",
+                    "USD bn",
+                    lines=(
+                        Line(x, f["planned_median"].tolist(), "plan (median)", dash="dash"),
+                        Line(x, f["power_cap"].tolist(), "power cap", dash="dot"),
+                        Line(x, f["capex_median"].tolist(), "capex (median)"),
+                        Line(x, f["internal_mean"].tolist(), "internal (mean)"),
+                        Line(x, f["debt_mean"].tolist(), "debt (mean)"),
+                        Line(x, f["equity_mean"].tolist(), "equity (mean)"),
+                    ),
+                ),
+                Panel(
+                    "AI capex contribution to GDP growth, pp",
+                    "pp",
+                    lines=(Line(x, f["gdp_contribution_pp_median"].tolist(), "median"),),
+                    hlines=(HLine(furman.ai_contribution_pp, "H1-2025 (Furman, MAC-01/02)"),),
+                ),
             ),
             xlabel="year",
             source="bubblescope.scenario; inputs: " + self.spec.origin,
-            notes=("Model and inputs: bubblescope.scenario.model; every input's source in "
-                   "to_dict()['scenario']['parameters'].",))
+            notes=(
+                "Model and inputs: bubblescope.scenario.model; every input's source in "
+                "to_dict()['scenario']['parameters'].",
+            ),
+        )
 
     def plot(self) -> Figure:
         """The chart of :meth:`chart_spec` as a matplotlib Figure."""

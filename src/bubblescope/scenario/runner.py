@@ -43,9 +43,11 @@ def model_inputs(spec: ScenarioSpec) -> ModelInputs:
     path = burry_capex()
     first = path.years[0]
     if not first < spec.start_year <= path.years[-1] + 1:
-        raise InputError(f"{spec.origin}: field 'start_year' must be in {first + 1}.."
-                         f"{path.years[-1] + 1} (the historical capex vintages), "
-                         f"got {spec.start_year}")
+        raise InputError(
+            f"{spec.origin}: field 'start_year' must be in {first + 1}.."
+            f"{path.years[-1] + 1} (the historical capex vintages), "
+            f"got {spec.start_year}"
+        )
     hist = [c for y, c in zip(path.years, path.capex, strict=True) if y < spec.start_year - 1]
     hist.append(spec.value("capex_base"))
     all_years = list(range(first, spec.start_year + spec.horizon_years))
@@ -56,12 +58,14 @@ def model_inputs(spec: ScenarioSpec) -> ModelInputs:
 
     gw = capex_to_gw(1.0, costs=[spec.params["cost_per_gw"]]).gigawatts()
     return ModelInputs(
-        p=spec.values(), n_years=spec.horizon_years,
+        p=spec.values(),
+        n_years=spec.horizon_years,
         gw_per_usd_bn=float(next(iter(gw.values()))),
         hist_capex=np.asarray(hist, dtype=np.float64),
         dep_gpu_book=per_unit(spec.value("gpu_book_life")),
         dep_gpu_econ=per_unit(spec.value("gpu_economic_life")),
-        dep_durable=per_unit(spec.value("durable_life")))
+        dep_durable=per_unit(spec.value("durable_life")),
+    )
 
 
 @dataclass(frozen=True)
@@ -101,8 +105,14 @@ def _distress(spec: ScenarioSpec, cuts: Float64Array) -> _Distress:
     grid = np.ceil(np.round(np.clip(np.nan_to_num(cuts), 0.0, 1.0) * 20.0, 9))
     level = np.where(np.isnan(cuts), -1, grid.astype(np.int64))
     firms = [n for n in network.names if not network.firm(n).external]
-    out = _Distress(np.zeros(cuts.size), np.zeros(cuts.size), dict.fromkeys(firms, 0.0),
-                    dict.fromkeys(firms, 0.0), {}, {})
+    out = _Distress(
+        np.zeros(cuts.size),
+        np.zeros(cuts.size),
+        dict.fromkeys(firms, 0.0),
+        dict.fromkeys(firms, 0.0),
+        {},
+        {},
+    )
     for k in np.unique(level[level >= 0]):
         cut = float(CUT_GRID[k])
         frame = stress(network, [MarketClosure(spec.closure_firms, cut)], buffer=buffer).firms
@@ -111,8 +121,9 @@ def _distress(spec: ScenarioSpec, cuts: Float64Array) -> _Distress:
         mask = level == k
         share = float(mask.sum()) / cuts.size
         for flags, counts, shares, by_cut in (
-                (default, out.n_default, out.default_share, out.defaults_by_cut),
-                (distress, out.n_distress, out.distress_share, out.distressed_by_cut)):
+            (default, out.n_default, out.default_share, out.defaults_by_cut),
+            (distress, out.n_distress, out.distress_share, out.distressed_by_cut),
+        ):
             names = tuple(str(n) for n in frame.index[flags])
             by_cut[cut] = names
             counts[mask] = len(names)
@@ -172,20 +183,31 @@ def run_scenario(
     inputs = model_inputs(spec)
     n_chunks = math.ceil(n_paths / chunk_size)
     seeds = spawn_seeds(rng, n_chunks)
-    chunks = [_Chunk(inputs, seed, min(chunk_size, n_paths - i * chunk_size))
-              for i, seed in enumerate(seeds)]
+    chunks = [
+        _Chunk(inputs, seed, min(chunk_size, n_paths - i * chunk_size))
+        for i, seed in enumerate(seeds)
+    ]
     parts = map_chunks(_run_chunk, chunks, executor=executor, n_jobs=n_jobs, progress=progress)
     paths = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
-    cuts = np.where(paths["bust_year"] >= 0,
-                    np.minimum(1.0, spec.value("closure_sensitivity") * paths["depth"]), np.nan)
+    cuts = np.where(
+        paths["bust_year"] >= 0,
+        np.minimum(1.0, spec.value("closure_sensitivity") * paths["depth"]),
+        np.nan,
+    )
     dist = _distress(spec, cuts)
     paths["funding_cut"] = cuts
     paths["firms_in_default"] = dist.n_default
     paths["firms_in_distress"] = dist.n_distress
     # Sequoia's revenue requirement generalised to all capex (ai-economy-facts.md section 10.5)
     required = sequoia_gap(1.0, margin=spec.params["ai_gross_margin"]).required_revenue
-    return ScenarioResult(spec=spec, n_paths=n_paths, chunk_size=chunk_size, paths=paths,
-                          firm_default_share=dist.default_share,
-                          firm_distress_share=dist.distress_share,
-                          defaults_by_cut=dist.defaults_by_cut,
-                          distressed_by_cut=dist.distressed_by_cut, revenue_per_capex=required)
+    return ScenarioResult(
+        spec=spec,
+        n_paths=n_paths,
+        chunk_size=chunk_size,
+        paths=paths,
+        firm_default_share=dist.default_share,
+        firm_distress_share=dist.distress_share,
+        defaults_by_cut=dist.defaults_by_cut,
+        distressed_by_cut=dist.distressed_by_cut,
+        revenue_per_capex=required,
+    )

@@ -125,8 +125,9 @@ PARAMETERS: dict[str, ParamInfo] = {
 }
 
 _ENTRY_KEYS = frozenset({"value", "unit", "source", "assumption"})
-_TOP_KEYS = frozenset({"name", "description", "extends", "start_year", "horizon_years",
-                       "parameters", "network"})
+_TOP_KEYS = frozenset(
+    {"name", "description", "extends", "start_year", "horizon_years", "parameters", "network"}
+)
 _NETWORK_KEYS = frozenset({"closure_firms"})
 _PRESET_PACKAGE = "bubblescope.scenario.presets"
 
@@ -185,22 +186,38 @@ class ScenarioSpec:
             item = user_input(name, float(value), info.unit)
             _check_constraint(name, item, info, where, f"--set {name}")
             params[name] = item
-        return replace(self, params=params,
-                       overrides=self.overrides + tuple(f"{k}={v:g}" for k, v in pairs.items()))
+        return replace(
+            self,
+            params=params,
+            overrides=self.overrides + tuple(f"{k}={v:g}" for k, v in pairs.items()),
+        )
 
     def inputs_frame_rows(self) -> list[dict[str, Any]]:
         """One row per parameter: name, value, unit, kind, source and meaning."""
-        return [{"parameter": name, "value": self.params[name].value,
-                 "unit": self.params[name].quantity.unit.symbol,
-                 "kind": self.params[name].kind, "source": self.params[name].source,
-                 "meaning": info.description} for name, info in PARAMETERS.items()]
+        return [
+            {
+                "parameter": name,
+                "value": self.params[name].value,
+                "unit": self.params[name].quantity.unit.symbol,
+                "kind": self.params[name].kind,
+                "source": self.params[name].source,
+                "meaning": info.description,
+            }
+            for name, info in PARAMETERS.items()
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {"name": self.name, "description": self.description, "origin": self.origin,
-                "start_year": self.start_year, "horizon_years": self.horizon_years,
-                "closure_firms": list(self.closure_firms), "overrides": list(self.overrides),
-                "parameters": self.inputs_frame_rows()}
+        return {
+            "name": self.name,
+            "description": self.description,
+            "origin": self.origin,
+            "start_year": self.start_year,
+            "horizon_years": self.horizon_years,
+            "closure_firms": list(self.closure_firms),
+            "overrides": list(self.overrides),
+            "parameters": self.inputs_frame_rows(),
+        }
 
 
 def _parse_settings(items: list[str]) -> dict[str, float]:
@@ -208,8 +225,9 @@ def _parse_settings(items: list[str]) -> dict[str, float]:
     for text in items:
         key, sep, raw = text.partition("=")
         if not sep or not key.strip():
-            raise InputError(f"--set {text!r} is not of the form NAME=VALUE",
-                             hint="e.g. --set kappa=0.1")
+            raise InputError(
+                f"--set {text!r} is not of the form NAME=VALUE", hint="e.g. --set kappa=0.1"
+            )
         try:
             out[key.strip()] = float(raw)
         except ValueError:
@@ -222,14 +240,16 @@ def _param_info(name: str, where: str, field_name: str) -> ParamInfo:
         import difflib
 
         close = difflib.get_close_matches(name, PARAMETERS, n=1)
-        raise InputError(f"{where}: unknown field {field_name!r}",
-                         hint=f"did you mean {close[0]!r}?" if close
-                         else "see `bubblescope scenario show base` for the parameters")
+        raise InputError(
+            f"{where}: unknown field {field_name!r}",
+            hint=f"did you mean {close[0]!r}?"
+            if close
+            else "see `bubblescope scenario show base` for the parameters",
+        )
     return PARAMETERS[name]
 
 
-def _check_constraint(name: str, item: Input, info: ParamInfo, where: str,
-                      field_name: str) -> None:
+def _check_constraint(name: str, item: Input, info: ParamInfo, where: str, field_name: str) -> None:
     v = item.m_as(info.unit)
     bad = {
         "positive": not v > 0,
@@ -239,28 +259,37 @@ def _check_constraint(name: str, item: Input, info: ParamInfo, where: str,
         "count": not (v >= 1 and float(v).is_integer()),
     }[info.constraint]
     if bad:
-        need = {"positive": "a positive number", "nonneg": "a number >= 0",
-                "fraction": "a fraction in [0, 1] (in unit '1')", "real": "a finite number",
-                "count": "a whole number >= 1"}[info.constraint]
-        raise InputError(f"{where}: field {field_name!r} must be {need}, got {v:g} "
-                         f"{info.unit}")
+        need = {
+            "positive": "a positive number",
+            "nonneg": "a number >= 0",
+            "fraction": "a fraction in [0, 1] (in unit '1')",
+            "real": "a finite number",
+            "count": "a whole number >= 1",
+        }[info.constraint]
+        raise InputError(f"{where}: field {field_name!r} must be {need}, got {v:g} {info.unit}")
 
 
 def _entry(name: str, raw: Any, where: str) -> Input:
     field_name = f"parameters.{name}"
     info = _param_info(name, where, field_name)
     if not isinstance(raw, Mapping):
-        raise InputError(f"{where}: field {field_name!r} must be a mapping with 'value', "
-                         f"'unit' and 'source' or 'assumption', got {type(raw).__name__}")
+        raise InputError(
+            f"{where}: field {field_name!r} must be a mapping with 'value', "
+            f"'unit' and 'source' or 'assumption', got {type(raw).__name__}"
+        )
     unknown = sorted(set(raw) - _ENTRY_KEYS)
     if unknown:
-        raise InputError(f"{where}: unknown field '{field_name}.{unknown[0]}'",
-                         hint="allowed: value, unit, source, assumption")
+        raise InputError(
+            f"{where}: unknown field '{field_name}.{unknown[0]}'",
+            hint="allowed: value, unit, source, assumption",
+        )
     source, rationale = raw.get("source"), raw.get("assumption")
     if (source is None) == (rationale is None):
-        raise InputError(f"{where}: field {field_name!r} needs exactly one of 'source' (a fact "
-                         "id) or 'assumption' (a rationale)",
-                         hint="say where the number comes from")
+        raise InputError(
+            f"{where}: field {field_name!r} needs exactly one of 'source' (a fact "
+            "id) or 'assumption' (a rationale)",
+            hint="say where the number comes from",
+        )
     unit = raw.get("unit", info.unit)
     if not isinstance(unit, str):
         raise InputError(f"{where}: field '{field_name}.unit' must be a string, got {unit!r}")
@@ -270,22 +299,29 @@ def _entry(name: str, raw: Any, where: str) -> Input:
         raise InputError(f"{where}: field '{field_name}.unit': {exc.message}") from None
     value = raw.get("value")
     if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
-        raise InputError(f"{where}: field '{field_name}.value' must be a number, got "
-                         f"{value!r} ({type(value).__name__})")
+        raise InputError(
+            f"{where}: field '{field_name}.value' must be a number, got "
+            f"{value!r} ({type(value).__name__})"
+        )
     try:
         if rationale is not None:
             if not isinstance(rationale, str) or not rationale.strip():
-                raise InputError(f"{where}: field '{field_name}.assumption' must be a non-empty "
-                                 "rationale")
+                raise InputError(
+                    f"{where}: field '{field_name}.assumption' must be a non-empty rationale"
+                )
             if value is None:
-                raise InputError(f"{where}: field '{field_name}.value' is required with an "
-                                 "assumption")
+                raise InputError(
+                    f"{where}: field '{field_name}.value' is required with an assumption"
+                )
             item = assumption(name, float(value), unit, rationale.strip())
         else:
             if not isinstance(source, str):
                 raise InputError(f"{where}: field '{field_name}.source' must be a fact id")
-            item = (fact_number(source, unit, name=name) if value is None
-                    else fact_part(source, float(value), unit, name=name))
+            item = (
+                fact_number(source, unit, name=name)
+                if value is None
+                else fact_part(source, float(value), unit, name=name)
+            )
         item.m_as(info.unit)
     except DataError as exc:
         raise DataError(f"{where}: field {field_name!r}: {exc.message}", hint=exc.hint) from None
@@ -309,8 +345,7 @@ def _int_field(doc: Mapping[str, Any], key: str, where: str, default: int | None
 def list_presets() -> list[str]:
     """Names of the scenario presets shipped with the package."""
     root = resources.files(_PRESET_PACKAGE)
-    return sorted(p.name.removesuffix(".yaml") for p in root.iterdir()
-                  if p.name.endswith(".yaml"))
+    return sorted(p.name.removesuffix(".yaml") for p in root.iterdir() if p.name.endswith(".yaml"))
 
 
 def _read_text(name_or_path: str | Path) -> tuple[str, str]:
@@ -320,8 +355,10 @@ def _read_text(name_or_path: str | Path) -> tuple[str, str]:
         return res.read_text(encoding="utf-8"), f"preset {text_name!r}"
     path = Path(name_or_path)
     if not path.is_file():
-        raise InputError(f"no scenario preset or file named {text_name!r}",
-                         hint=f"presets: {', '.join(list_presets())}")
+        raise InputError(
+            f"no scenario preset or file named {text_name!r}",
+            hint=f"presets: {', '.join(list_presets())}",
+        )
     return path.read_text(encoding="utf-8"), str(path)
 
 
@@ -351,8 +388,10 @@ def load_scenario(name_or_path: str | Path, *, _depth: int = 0) -> ScenarioSpec:
         raise InputError(f"{where}: a scenario must be a YAML mapping")
     unknown = sorted(set(doc) - _TOP_KEYS)
     if unknown:
-        raise InputError(f"{where}: unknown field {unknown[0]!r}",
-                         hint=f"allowed: {', '.join(sorted(_TOP_KEYS))}")
+        raise InputError(
+            f"{where}: unknown field {unknown[0]!r}",
+            hint=f"allowed: {', '.join(sorted(_TOP_KEYS))}",
+        )
     parent: ScenarioSpec | None = None
     if "extends" in doc:
         if _depth > 4:
@@ -366,32 +405,45 @@ def load_scenario(name_or_path: str | Path, *, _depth: int = 0) -> ScenarioSpec:
         params[str(name)] = _entry(str(name), raw, where)
     missing = [p for p in PARAMETERS if p not in params]
     if missing:
-        raise InputError(f"{where}: missing field 'parameters.{missing[0]}'"
-                         + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
-                         hint="give it, or start from a preset with 'extends: base'")
+        raise InputError(
+            f"{where}: missing field 'parameters.{missing[0]}'"
+            + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
+            hint="give it, or start from a preset with 'extends: base'",
+        )
     net = doc.get("network") or {}
     if not isinstance(net, Mapping) or set(net) - _NETWORK_KEYS:
         raise InputError(f"{where}: field 'network' may only contain 'closure_firms'")
     firms_raw = net.get("closure_firms", list(parent.closure_firms) if parent else None)
-    if not isinstance(firms_raw, list) or not firms_raw or not all(
-            isinstance(f, str) for f in firms_raw):
-        raise InputError(f"{where}: field 'network.closure_firms' must be a non-empty list of "
-                         "firm names")
+    if (
+        not isinstance(firms_raw, list)
+        or not firms_raw
+        or not all(isinstance(f, str) for f in firms_raw)
+    ):
+        raise InputError(
+            f"{where}: field 'network.closure_firms' must be a non-empty list of firm names"
+        )
     from bubblescope.economy.network import load_network
 
     network = load_network()
     for firm in firms_raw:
         if firm not in network.names:
-            raise InputError(f"{where}: field 'network.closure_firms': unknown firm {firm!r}",
-                             hint=f"firms: {', '.join(network.names)}")
+            raise InputError(
+                f"{where}: field 'network.closure_firms': unknown firm {firm!r}",
+                hint=f"firms: {', '.join(network.names)}",
+            )
     name = doc.get("name", parent.name if parent else Path(str(name_or_path)).stem)
     description = doc.get("description", parent.description if parent else "")
     for key, val in (("name", name), ("description", description)):
         if not isinstance(val, str):
             raise InputError(f"{where}: field {key!r} must be a string, got {val!r}")
     return ScenarioSpec(
-        name=name, description=description,
+        name=name,
+        description=description,
         start_year=_int_field(doc, "start_year", where, parent.start_year if parent else None),
-        horizon_years=_int_field(doc, "horizon_years", where,
-                                 parent.horizon_years if parent else None),
-        params=params, closure_firms=tuple(firms_raw), origin=where)
+        horizon_years=_int_field(
+            doc, "horizon_years", where, parent.horizon_years if parent else None
+        ),
+        params=params,
+        closure_firms=tuple(firms_raw),
+        origin=where,
+    )

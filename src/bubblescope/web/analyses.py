@@ -24,28 +24,51 @@ from bubblescope.web.schemas import (
 )
 from bubblescope.web.series import SeriesRegistry, window
 
-__all__ = ["MAX_PSY_POINTS", "drawdown_api", "lppls_api", "lppls_confidence_api", "psy_api",
-           "runup_api", "series_api", "stress_api"]
+__all__ = [
+    "MAX_PSY_POINTS",
+    "drawdown_api",
+    "lppls_api",
+    "lppls_confidence_api",
+    "psy_api",
+    "runup_api",
+    "series_api",
+    "stress_api",
+]
 
 #: PSY costs O(T²) per replication: longer series must be resampled first.
 MAX_PSY_POINTS = 2000
 _FREQ = {"D": None, "W": "W-FRI", "M": "ME"}
 
 
-def series_api(reg: SeriesRegistry, name: str, start: Any = None, end: Any = None
-               ) -> dict[str, Any]:
+def series_api(
+    reg: SeriesRegistry, name: str, start: Any = None, end: Any = None
+) -> dict[str, Any]:
     """Summary and price chart of a series."""
     close = window(reg.load(name), start, end)
-    spec = ChartSpec(name, (Panel("close", lines=(Line(close.index, close, name,
-                                                       color="#000000", width=1.0),),
-                                  logy=True),), source=name)
-    return {"name": name, "n": len(close), "first": str(close.index[0].date()),
-            "last": str(close.index[-1].date()), "last_close": float(close.iloc[-1]),
-            "chart": to_plotly(spec)}
+    spec = ChartSpec(
+        name,
+        (
+            Panel(
+                "close",
+                lines=(Line(close.index, close, name, color="#000000", width=1.0),),
+                logy=True,
+            ),
+        ),
+        source=name,
+    )
+    return {
+        "name": name,
+        "n": len(close),
+        "first": str(close.index[0].date()),
+        "last": str(close.index[-1].date()),
+        "last_close": float(close.iloc[-1]),
+        "chart": to_plotly(spec),
+    }
 
 
-def psy_api(reg: SeriesRegistry, req: PSYRequest, progress: ProgressCallback | None = None
-            ) -> dict[str, Any]:
+def psy_api(
+    reg: SeriesRegistry, req: PSYRequest, progress: ProgressCallback | None = None
+) -> dict[str, Any]:
     """PSY on log prices or levels, with the report's chart."""
     from bubblescope.detect.critical_values import MonteCarloCV
     from bubblescope.detect.psy import PSYResult, psy
@@ -56,19 +79,31 @@ def psy_api(reg: SeriesRegistry, req: PSYRequest, progress: ProgressCallback | N
     if freq is not None:
         close = close.resample(freq).last().dropna()
     if len(close) > MAX_PSY_POINTS:
-        raise InputError(f"{len(close)} observations is too many for PSY here (at most "
-                         f"{MAX_PSY_POINTS})", hint="choose weekly or monthly frequency or a "
-                         "shorter date window")
+        raise InputError(
+            f"{len(close)} observations is too many for PSY here (at most {MAX_PSY_POINTS})",
+            hint="choose weekly or monthly frequency or a shorter date window",
+        )
     y = np.log(close) if req.transform == "log" else close
     if progress is not None:
         progress(0, 1)
-    res = cast(PSYResult, psy(y, lag=req.lag, cv=MonteCarloCV(reps=req.reps, rng=20150401),
-                              level=req.level, name=f"{req.transform} {req.series}"))
+    res = cast(
+        PSYResult,
+        psy(
+            y,
+            lag=req.lag,
+            cv=MonteCarloCV(reps=req.reps, rng=20150401),
+            level=req.level,
+            name=f"{req.transform} {req.series}",
+        ),
+    )
     if progress is not None:
         progress(1, 1)
     title = f"{req.series}: PSY on {'log prices' if req.transform == 'log' else 'levels'}"
-    return {"result": res.to_dict(), "summary": res.summary(),
-            "chart": to_plotly(psy_chart(res, title, req.series))}
+    return {
+        "result": res.to_dict(),
+        "summary": res.summary(),
+        "chart": to_plotly(psy_chart(res, title, req.series)),
+    }
 
 
 def lppls_api(reg: SeriesRegistry, req: LPPLSRequest) -> dict[str, Any]:
@@ -80,15 +115,20 @@ def lppls_api(reg: SeriesRegistry, req: LPPLSRequest) -> dict[str, Any]:
     lines = [Line(close.index, close, req.series, color="#000000", width=1.0)]
     if isinstance(fit, LPPLSFit):
         frame = fit.to_frame()
-        lines.append(Line(frame.index, frame["fitted_price"], "LPPLS fit", color="#D55E00",
-                          width=2.0))
-    spec = ChartSpec(f"{req.series}: LPPLS fit", (Panel("price (log scale)", lines=tuple(lines),
-                                                        logy=True),), source=req.series)
+        lines.append(
+            Line(frame.index, frame["fitted_price"], "LPPLS fit", color="#D55E00", width=2.0)
+        )
+    spec = ChartSpec(
+        f"{req.series}: LPPLS fit",
+        (Panel("price (log scale)", lines=tuple(lines), logy=True),),
+        source=req.series,
+    )
     return {"result": fit.to_dict(), "summary": fit.summary(), "chart": to_plotly(spec)}
 
 
-def lppls_confidence_api(reg: SeriesRegistry, req: LPPLSConfidenceRequest,
-                         progress: ProgressCallback | None = None) -> dict[str, Any]:
+def lppls_confidence_api(
+    reg: SeriesRegistry, req: LPPLSConfidenceRequest, progress: ProgressCallback | None = None
+) -> dict[str, Any]:
     """DS LPPLS Confidence at every ``every``-th date of the window."""
     from bubblescope.detect.lppls import WindowSet, lppls_confidence
 
@@ -100,18 +140,34 @@ def lppls_confidence_api(reg: SeriesRegistry, req: LPPLSConfidenceRequest,
     dates = [d for i, d in enumerate(shown.index, start=first) if i + 1 >= req.max_window]
     dates = dates[:: req.every][:200]
     if not dates:
-        raise InputError(f"no date in the window has {req.max_window} observations before it",
-                         hint="move the window later or lower max_window")
-    ind = lppls_confidence(full, dates, windows=WindowSet(req.max_window, req.min_window,
-                                                          req.step), progress=progress)
+        raise InputError(
+            f"no date in the window has {req.max_window} observations before it",
+            hint="move the window later or lower max_window",
+        )
+    ind = lppls_confidence(
+        full, dates, windows=WindowSet(req.max_window, req.min_window, req.step), progress=progress
+    )
     f = ind.to_frame()
-    spec = ChartSpec(f"{req.series}: DS LPPLS Confidence", (
-        Panel("price (log scale)", lines=(Line(shown.index, shown, req.series, color="#000000",
-                                               width=1.0),), logy=True),
-        Panel("Confidence", "share of windows", lines=(
-            Line(f.index, f["confidence_pos"], "positive bubble", color="#D55E00"),
-            Line(f.index, f["confidence_neg"], "negative bubble", color="#009E73")),
-            height=0.7)), source=req.series)
+    spec = ChartSpec(
+        f"{req.series}: DS LPPLS Confidence",
+        (
+            Panel(
+                "price (log scale)",
+                lines=(Line(shown.index, shown, req.series, color="#000000", width=1.0),),
+                logy=True,
+            ),
+            Panel(
+                "Confidence",
+                "share of windows",
+                lines=(
+                    Line(f.index, f["confidence_pos"], "positive bubble", color="#D55E00"),
+                    Line(f.index, f["confidence_neg"], "negative bubble", color="#009E73"),
+                ),
+                height=0.7,
+            ),
+        ),
+        source=req.series,
+    )
     return {"result": ind.to_dict(), "summary": ind.summary(), "chart": to_plotly(spec)}
 
 
@@ -121,12 +177,26 @@ def runup_api(reg: SeriesRegistry, req: RunupRequest) -> dict[str, Any]:
     from bubblescope.detect.runup import runup
 
     close = window(reg.load(req.series), req.start, req.end)
-    res = runup(close, threshold=req.threshold, horizon=req.horizon,
-                crash_drawdown=req.crash_drawdown, name=req.series)
+    res = runup(
+        close,
+        threshold=req.threshold,
+        horizon=req.horizon,
+        crash_drawdown=req.crash_drawdown,
+        name=req.series,
+    )
     raw = res.to_frame()["raw_runup"] * 100.0
-    spec = ChartSpec(f"{req.series}: {req.horizon}-month return (GSY run-ups)", (
-        Panel("trailing return", "%", lines=(Line(raw.index, raw, "trailing return"),),
-              hlines=(HLine(100.0 * req.threshold, "run-up threshold"),)),), source=req.series)
+    spec = ChartSpec(
+        f"{req.series}: {req.horizon}-month return (GSY run-ups)",
+        (
+            Panel(
+                "trailing return",
+                "%",
+                lines=(Line(raw.index, raw, "trailing return"),),
+                hlines=(HLine(100.0 * req.threshold, "run-up threshold"),),
+            ),
+        ),
+        source=req.series,
+    )
     return {"result": res.to_dict(), "summary": res.summary(), "chart": to_plotly(spec)}
 
 
@@ -137,9 +207,11 @@ def drawdown_api(reg: SeriesRegistry, req: DrawdownRequest) -> dict[str, Any]:
     close = window(reg.load(req.series), req.start, req.end)
     res = drawdown(close, top=req.top, name=req.series)
     dd = res.to_frame()["drawdown"] * 100.0
-    spec = ChartSpec(f"{req.series}: drawdown", (
-        Panel("drawdown", "% below running peak", lines=(Line(dd.index, dd, "drawdown"),)),),
-        source=req.series)
+    spec = ChartSpec(
+        f"{req.series}: drawdown",
+        (Panel("drawdown", "% below running peak", lines=(Line(dd.index, dd, "drawdown"),)),),
+        source=req.series,
+    )
     return {"result": res.to_dict(), "summary": res.summary(), "chart": to_plotly(spec)}
 
 
@@ -153,7 +225,11 @@ def stress_api(req: StressRequest) -> dict[str, Any]:
     unknown = sorted({s.firm for s in req.shocks} - set(net.names))
     if unknown:
         raise InputError(f"unknown firm(s) {unknown}", hint=f"choose from {list(net.names)}")
-    res = stress(net, [PaymentShock(s.firm, s.fraction) for s in req.shocks],
-                 alpha=req.alpha, beta=req.beta)
-    return {"result": res.to_dict(), "summary": res.summary(),
-            "chart": to_plotly(stress_chart(res))}
+    res = stress(
+        net, [PaymentShock(s.firm, s.fraction) for s in req.shocks], alpha=req.alpha, beta=req.beta
+    )
+    return {
+        "result": res.to_dict(),
+        "summary": res.summary(),
+        "chart": to_plotly(stress_chart(res)),
+    }

@@ -82,9 +82,13 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
         yield
         jobs.shutdown()
 
-    app = FastAPI(title="bubblescope", version="1", lifespan=lifespan,
-                  description="Bubble detection and AI-economy stress tests: a JSON API for "
-                              "every analysis, and the dashboard at /.")
+    app = FastAPI(
+        title="bubblescope",
+        version="1",
+        lifespan=lifespan,
+        description="Bubble detection and AI-economy stress tests: a JSON API for "
+        "every analysis, and the dashboard at /.",
+    )
     app.state.registry, app.state.jobs = registry, jobs
 
     def ok(payload: Any, status: int = 200) -> Response:
@@ -100,8 +104,9 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
         if request.url.path == "/api/upload":
             declared = request.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > max_upload_bytes + _FORM_OVERHEAD:
-                return error(413, "UploadTooLarge",
-                             f"upload exceeds the limit of {max_upload_bytes:,} bytes")
+                return error(
+                    413, "UploadTooLarge", f"upload exceeds the limit of {max_upload_bytes:,} bytes"
+                )
         return await call_next(request)
 
     @app.exception_handler(BubblescopeError)
@@ -114,10 +119,13 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))}
-                   for e in exc.errors()]
-        message = "; ".join(f"{'.'.join(str(p) for p in d['loc'])}: {d['msg']}"
-                            for d in details) or "invalid request"
+        details = [
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))} for e in exc.errors()
+        ]
+        message = (
+            "; ".join(f"{'.'.join(str(p) for p in d['loc'])}: {d['msg']}" for d in details)
+            or "invalid request"
+        )
         return error(422, "ValidationError", message, detail=details)
 
     # --- pages and static files -----------------------------------------------------------
@@ -144,24 +152,37 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
         return ok({"series": registry.names()})
 
     @app.get("/api/series/{name}", tags=["data"])
-    def get_series(name: Annotated[str, PathParam(pattern=SERIES_PATTERN)],
-                   start: dt.date | None = None, end: dt.date | None = None) -> Response:
+    def get_series(
+        name: Annotated[str, PathParam(pattern=SERIES_PATTERN)],
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+    ) -> Response:
         """Summary and price chart of one series."""
         return ok(an.series_api(registry, name, start, end))
 
     @app.post("/api/upload", tags=["data"], status_code=201)
-    async def upload(file: Annotated[UploadFile, File(description="CSV of dates and prices")]
-                     ) -> Response:
+    async def upload(
+        file: Annotated[UploadFile, File(description="CSV of dates and prices")],
+    ) -> Response:
         """Upload a CSV price series (at most ``max_upload_bytes``); returns its new name."""
         content = await file.read(max_upload_bytes + 1)
         if len(content) > max_upload_bytes:
-            return error(413, "UploadTooLarge",
-                         f"upload exceeds the limit of {max_upload_bytes:,} bytes")
+            return error(
+                413, "UploadTooLarge", f"upload exceeds the limit of {max_upload_bytes:,} bytes"
+            )
         if not content.strip():
             return error(400, "InputError", "the uploaded file is empty")
         name, frame = registry.add_upload(content, file.filename or "upload.csv")
-        return ok({"name": name, "n": len(frame), "first": frame.index[0],
-                   "last": frame.index[-1], "notes": frame.attrs.get("notes", [])}, 201)
+        return ok(
+            {
+                "name": name,
+                "n": len(frame),
+                "first": frame.index[0],
+                "last": frame.index[-1],
+                "notes": frame.attrs.get("notes", []),
+            },
+            201,
+        )
 
     # --- detection --------------------------------------------------------------------------
     @app.post("/api/psy", tags=["detect"])
@@ -196,8 +217,9 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
     def job_confidence(req: LPPLSConfidenceRequest) -> Response:
         """Run DS LPPLS Confidence in the background; poll ``GET /api/jobs/{id}``."""
         registry.load(req.series)
-        job = jobs.submit("lppls-confidence",
-                          lambda progress: an.lppls_confidence_api(registry, req, progress))
+        job = jobs.submit(
+            "lppls-confidence", lambda progress: an.lppls_confidence_api(registry, req, progress)
+        )
         return ok(job.to_dict(), 202)
 
     @app.get("/api/jobs/{job_id}", tags=["jobs"])
@@ -218,21 +240,35 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
         from bubblescope.report.sections.network import network_figure
 
         res = analyze_network(load_network())
-        return json.dumps(to_jsonable({"result": res.to_dict(), "summary": res.summary(),
-                                       "chart": network_figure(res.chart_spec())}),
-                          allow_nan=False)
+        return json.dumps(
+            to_jsonable(
+                {
+                    "result": res.to_dict(),
+                    "summary": res.summary(),
+                    "chart": network_figure(res.chart_spec()),
+                }
+            ),
+            allow_nan=False,
+        )
 
     @app.get("/api/facts", tags=["facts"])
-    def facts(q: Annotated[str | None, Query(max_length=200)] = None,
-              topic: Annotated[str | None, Query(max_length=64)] = None,
-              limit: Annotated[int, Query(ge=1, le=500)] = 100) -> Response:
+    def facts(
+        q: Annotated[str | None, Query(max_length=200)] = None,
+        topic: Annotated[str | None, Query(max_length=64)] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    ) -> Response:
         """Facts of the fact base, optionally searched by text or filtered by topic."""
         fb = factbase()
         rows = fb.search(q) if q else list(fb.facts)
         if topic:
             rows = [f for f in rows if f.topic == topic]
-        return ok({"total": len(rows), "topics": fb.topics(),
-                   "facts": [f.to_dict() for f in rows[:limit]]})
+        return ok(
+            {
+                "total": len(rows),
+                "topics": fb.topics(),
+                "facts": [f.to_dict() for f in rows[:limit]],
+            }
+        )
 
     @app.get("/api/facts/{fact_id}", tags=["facts"])
     def fact(fact_id: str) -> Response:
@@ -253,16 +289,18 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
         return ok(an.stress_api(req))
 
     @app.get("/api/gpu", tags=["economy"])
-    def gpu(generation: Literal["H100", "A100"] = "H100",
-            purchase_time: Annotated[float | None, Query(ge=2015.0, le=2035.0)] = None
-            ) -> Response:
+    def gpu(
+        generation: Literal["H100", "A100"] = "H100",
+        purchase_time: Annotated[float | None, Query(ge=2015.0, le=2035.0)] = None,
+    ) -> Response:
         """Margins by age, payback and economic life of one GPU cohort."""
         from bubblescope.economy.gpu import gpu_economics
         from bubblescope.report.sections.gpu import gpu_chart
 
         res = gpu_economics(generation, purchase_time=purchase_time)
-        return ok({"result": res.to_dict(), "summary": res.summary(),
-                   "chart": to_plotly(gpu_chart(res))})
+        return ok(
+            {"result": res.to_dict(), "summary": res.summary(), "chart": to_plotly(gpu_chart(res))}
+        )
 
     @app.get("/api/power", tags=["economy"])
     def power() -> Response:
@@ -271,8 +309,13 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
         from bubblescope.report.sections.power import power_chart
 
         res = grid_comparison()
-        return ok({"result": res.to_dict(), "summary": res.summary(),
-                   "chart": to_plotly(power_chart(res))})
+        return ok(
+            {
+                "result": res.to_dict(),
+                "summary": res.summary(),
+                "chart": to_plotly(power_chart(res)),
+            }
+        )
 
     @app.get("/api/gauge/{name}", tags=["economy"])
     def gauge(name: Annotated[str, PathParam(pattern=SERIES_PATTERN)]) -> Response:
@@ -280,17 +323,24 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
         from bubblescope.gauge import bubble_gauge, stock_proxies
         from bubblescope.report.sections.gauge import MIN_HISTORY
 
-        res = bubble_gauge(stock_proxies(registry.load(name), name=name),
-                           min_history=MIN_HISTORY)
+        res = bubble_gauge(stock_proxies(registry.load(name), name=name), min_history=MIN_HISTORY)
         if res.aggregate.dropna().empty:
-            raise InputError(f"{name} is too short for a gauge reading",
-                             hint=f"each proxy needs {MIN_HISTORY} months of history")
-        return ok({"result": res.to_dict(), "summary": res.summary(),
-                   "chart": to_plotly(res.chart_spec())})
+            raise InputError(
+                f"{name} is too short for a gauge reading",
+                hint=f"each proxy needs {MIN_HISTORY} months of history",
+            )
+        return ok(
+            {
+                "result": res.to_dict(),
+                "summary": res.summary(),
+                "chart": to_plotly(res.chart_spec()),
+            }
+        )
 
     @app.get("/api/depreciation", tags=["economy"])
-    def depreciation(economic_life: Annotated[float | None, Query(gt=0.5, le=30.0)] = None
-                     ) -> Response:
+    def depreciation(
+        economic_life: Annotated[float | None, Query(gt=0.5, le=30.0)] = None,
+    ) -> Response:
         """Burry's depreciation case, at the implied or a chosen economic life (years)."""
         from bubblescope.economy.depreciation import burry_case
 

@@ -37,9 +37,15 @@ class Job:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready snapshot."""
         with self.lock:
-            return {"id": self.id, "kind": self.kind, "status": self.status,
-                    "done": self.done, "total": self.total, "result": self.result,
-                    "error": self.error}
+            return {
+                "id": self.id,
+                "kind": self.kind,
+                "status": self.status,
+                "done": self.done,
+                "total": self.total,
+                "result": self.result,
+                "error": self.error,
+            }
 
 
 class JobManager:
@@ -68,8 +74,9 @@ class JobManager:
             while len(self._jobs) > self._keep:
                 self._jobs.popitem(last=False)
             if self._pool is None:
-                self._pool = ThreadPoolExecutor(max_workers=self._workers,
-                                                thread_name_prefix="bubblescope-job")
+                self._pool = ThreadPoolExecutor(
+                    max_workers=self._workers, thread_name_prefix="bubblescope-job"
+                )
             pool = self._pool
         pool.submit(self._run, job, func)
         return job
@@ -82,13 +89,14 @@ class JobManager:
             result = func(job.progress)
         except BubblescopeError as exc:
             with job.lock:
-                job.status, job.error = "failed", {"error": type(exc).__name__,
-                                                   "message": str(exc)}
+                job.status, job.error = "failed", {"error": type(exc).__name__, "message": str(exc)}
             return
         except Exception as exc:  # a bug: keep serving, report it on the job
             with job.lock:
-                job.status, job.error = "failed", {"error": "InternalError",
-                                                   "message": f"{type(exc).__name__}: {exc}"}
+                job.status, job.error = (
+                    "failed",
+                    {"error": "InternalError", "message": f"{type(exc).__name__}: {exc}"},
+                )
             return
         with job.lock:
             job.status, job.result = "done", result
@@ -104,8 +112,9 @@ class JobManager:
         with self._lock:
             job = self._jobs.get(job_id)
         if job is None:
-            raise UnknownSymbolError(f"no job {job_id!r}",
-                                     hint="submit one with POST /api/jobs/...")
+            raise UnknownSymbolError(
+                f"no job {job_id!r}", hint="submit one with POST /api/jobs/..."
+            )
         return job
 
     def shutdown(self) -> None:

@@ -27,8 +27,9 @@ class SeriesRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    series: str = Field("nasdaq", pattern=SERIES_PATTERN,
-                        description="bundled name, upload name or stored symbol")
+    series: str = Field(
+        "nasdaq", pattern=SERIES_PATTERN, description="bundled name, upload name or stored symbol"
+    )
     start: dt.date | None = Field(None, description="first date (inclusive)")
     end: dt.date | None = Field(None, description="last date (inclusive)")
 
@@ -37,8 +38,9 @@ class PSYRequest(SeriesRequest):
     """PSY exuberance test settings."""
 
     transform: Literal["log", "level"] = Field("log", description="test log prices or levels")
-    frequency: Literal["D", "W", "M"] = Field("M", description="resample to daily, weekly "
-                                              "(Friday) or month-end closes")
+    frequency: Literal["D", "W", "M"] = Field(
+        "M", description="resample to daily, weekly (Friday) or month-end closes"
+    )
     lag: int = Field(0, ge=0, le=12)
     reps: int = Field(199, ge=50, le=2000, description="Monte Carlo replications")
     level: float = Field(0.95, description="confidence level: 0.9, 0.95 or 0.99")
@@ -92,7 +94,8 @@ class StressRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    shocks: list[Shock] = Field(default_factory=lambda: [Shock(firm="OpenAI", fraction=0.5)],
-                                max_length=20)
+    shocks: list[Shock] = Field(
+        default_factory=lambda: [Shock(firm="OpenAI", fraction=0.5)], max_length=20
+    )
     alpha: float = Field(1.0, ge=0.0, le=1.0, description="recovery on external assets")
     beta: float = Field(1.0, ge=0.0, le=1.0, description="recovery on receipts")

@@ -65,8 +65,10 @@ class SeriesRegistry:
             return store.load_prices(name)
         except UnknownSymbolError:
             known = ", ".join(d["name"] for d in self.names())
-            raise UnknownSymbolError(f"unknown series {name!r} (available: {known})",
-                                     hint="upload a CSV or import it into the store") from None
+            raise UnknownSymbolError(
+                f"unknown series {name!r} (available: {known})",
+                hint="upload a CSV or import it into the store",
+            ) from None
 
     def add_upload(self, content: bytes, filename: str) -> tuple[str, pd.DataFrame]:
         """Parse an uploaded CSV into a canonical frame and register it under a new name.
@@ -88,9 +90,10 @@ class SeriesRegistry:
                 reason = str(exc).replace(str(path), filename)
                 raise InputError(f"cannot use the uploaded file {filename!r}: {reason}") from exc
             except (ValueError, TypeError, KeyError, IndexError, UnicodeError) as exc:
-                raise InputError(f"cannot parse the uploaded file {filename!r}: {exc}",
-                                 hint="upload a CSV with a date column and a price column"
-                                 ) from exc
+                raise InputError(
+                    f"cannot parse the uploaded file {filename!r}: {exc}",
+                    hint="upload a CSV with a date column and a price column",
+                ) from exc
         name = f"upload-{uuid.uuid4().hex[:8]}"
         with self._lock:
             self._uploads[name] = frame
@@ -102,9 +105,7 @@ class SeriesRegistry:
 def window(frame: pd.DataFrame, start: Any, end: Any) -> pd.Series:
     """Closes of ``frame`` between ``start`` and ``end`` (inclusive; None = open)."""
     close = frame["close"].astype("float64")
-    close = close.loc[pd.Timestamp(start) if start else None:
-                      pd.Timestamp(end) if end else None]
+    close = close.loc[pd.Timestamp(start) if start else None : pd.Timestamp(end) if end else None]
     if close.empty:
-        raise InputError(f"no observations between {start or 'the start'} and "
-                         f"{end or 'the end'}")
+        raise InputError(f"no observations between {start or 'the start'} and {end or 'the end'}")
     return close

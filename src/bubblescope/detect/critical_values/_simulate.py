@@ -75,8 +75,15 @@ def run_simulation(
     key = None
     if cache and identity is not None:
         key = _cache.cache_key(
-            {**params, "reps": reps, "rng": identity, "levels": list(levels),
-             "definition": definition, "method": method, "chunk": CHUNK_REPS}
+            {
+                **params,
+                "reps": reps,
+                "rng": identity,
+                "levels": list(levels),
+                "definition": definition,
+                "method": method,
+                "chunk": CHUNK_REPS,
+            }
         )
         hit = _cache.load(key)
         if hit is not None:
@@ -86,8 +93,13 @@ def run_simulation(
     sizes = [min(CHUNK_REPS, reps - i * CHUNK_REPS) for i in range(n_chunks)]
     in_process = executor is None and (n_jobs is None or n_jobs == 1 or n_chunks == 1)
     tasks = [make_task(s, n, in_process) for s, n in zip(seeds, sizes, strict=True)]
-    parts = map_chunks(chunk_func, tasks, executor=executor,
-                       n_jobs=None if in_process else n_jobs, progress=progress)
+    parts = map_chunks(
+        chunk_func,
+        tasks,
+        executor=executor,
+        n_jobs=None if in_process else n_jobs,
+        progress=progress,
+    )
     badf = np.concatenate([p[0] for p in parts])
     bsadf = np.concatenate([p[1] for p in parts])
     cv = from_draws(

@@ -103,8 +103,18 @@ class WildBootstrapCV:
         )
 
 
-_PSTask = tuple[np.random.SeedSequence, int, Float64Array, Float64Array, Float64Array, float,
-                int, int, int, bool]
+_PSTask = tuple[
+    np.random.SeedSequence,
+    int,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    float,
+    int,
+    int,
+    int,
+    bool,
+]
 
 
 def _ps_chunk(task: _PSTask) -> tuple[Float64Array, Float64Array]:
@@ -190,8 +200,14 @@ class PhillipsShiCV:
             definition="sadf",
             method=f"Phillips-Shi bootstrap (horizon {horizon})",
             horizon=horizon,
-            params={"kind": "ps", "data": _digest(y), "h": horizon, "p": p, "minw": minw,
-                    "lag": lag},
+            params={
+                "kind": "ps",
+                "data": _digest(y),
+                "h": horizon,
+                "p": p,
+                "minw": minw,
+                "lag": lag,
+            },
             cache=self.cache,
             executor=self.executor,
             n_jobs=self.n_jobs,

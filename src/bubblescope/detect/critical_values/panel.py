@@ -49,12 +49,25 @@ class PanelCriticalValues:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary."""
-        return {"method": "panel sieve bootstrap", "reps": self.reps, "levels": list(self.levels),
-                "gsadf_panel": self.gsadf_panel.tolist()}
+        return {
+            "method": "panel sieve bootstrap",
+            "reps": self.reps,
+            "levels": list(self.levels),
+            "gsadf_panel": self.gsadf_panel.tolist(),
+        }
 
 
-_Task = tuple[np.random.SeedSequence, int, Float64Array, Float64Array, Float64Array,
-              Float64Array, int, int, bool]
+_Task = tuple[
+    np.random.SeedSequence,
+    int,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    int,
+    int,
+    bool,
+]
 
 
 def _sieve_chunk(task: _Task) -> Float64Array:
@@ -134,12 +147,18 @@ class PanelSieveCV:
         n_chunks = -(-self.reps // CHUNK_REPS)
         sizes = [min(CHUNK_REPS, self.reps - i * CHUNK_REPS) for i in range(n_chunks)]
         threaded = self.executor is None and self.n_jobs in (None, 1)
-        tasks = [(s, n, y[0].copy(), coef, resid, init, minw, lag, threaded)
-                 for s, n in zip(spawn_seeds(self.rng, n_chunks), sizes, strict=True)]
+        tasks = [
+            (s, n, y[0].copy(), coef, resid, init, minw, lag, threaded)
+            for s, n in zip(spawn_seeds(self.rng, n_chunks), sizes, strict=True)
+        ]
         executor = self.executor
-        parts = map_chunks(_sieve_chunk, tasks, executor=executor,
-                           n_jobs=None if threaded else (self.n_jobs or -1),
-                           progress=self.progress)
+        parts = map_chunks(
+            _sieve_chunk,
+            tasks,
+            executor=executor,
+            n_jobs=None if threaded else (self.n_jobs or -1),
+            progress=self.progress,
+        )
         panel = np.concatenate(parts)
         lv = np.asarray(levels)
         return PanelCriticalValues(

@@ -69,8 +69,10 @@ class ResponseSurfaceCV:
         if any(all(abs(lv - ref) > 1e-12 for ref in _LEVELS) for lv in levels):
             raise InputError(f"the response surface covers levels {_LEVELS}, got {levels}")
         if lag not in T_MAX:
-            raise InputError(f"the response surface covers lags 0-2, got {lag}",
-                             hint="use MonteCarloCV for larger lags")
+            raise InputError(
+                f"the response surface covers lags 0-2, got {lag}",
+                hint="use MonteCarloCV for larger lags",
+            )
         T = len(y)
         if minw == psy_min_window(T) - 1 - lag:
             convention = "psy"
@@ -112,5 +114,3 @@ class ResponseSurfaceCV:
         from bubblescope.detect.critical_values._response_surface_coefs import T_MAX, T_MIN
 
         return T_MIN, T_MAX[lag]
-
-

@@ -77,8 +77,14 @@ def label_episodes(
     """
     prices = _after_last_gap(data.prices())
     market = np.exp(np.log1p(data.market).cumsum())
-    res = runup(prices, market, threshold=threshold, n_firms=data.n_firms,
-                min_firms=MIN_FIRMS, crash_model=False)
+    res = runup(
+        prices,
+        market,
+        threshold=threshold,
+        n_firms=data.n_firms,
+        min_firms=MIN_FIRMS,
+        crash_model=False,
+    )
     ep = res.episodes
     keep = (ep["start"] >= pd.Timestamp(start)) & ~ep["censored"]
     if end is not None:
@@ -113,21 +119,23 @@ def fit_models(path: str | Path) -> dict[str, Any]:
                 "nobs": fit.nobs,
                 "n_clusters": fit.n_clusters,
                 "loglike": fit.loglike,
-                "runup_dates": (str(stacked["start"].min().date()),
-                                str(stacked["start"].max().date())),
+                "runup_dates": (
+                    str(stacked["start"].min().date()),
+                    str(stacked["start"].max().date()),
+                ),
                 "episodes_crashes_by_threshold": shares,
             }
     models["_provenance"] = {
         "data_file": Path(path).name,
         "data_sha256": digest,
         "data_source": "Kenneth R. French Data Library, 49 Industry Portfolios (value-weighted "
-                       "monthly returns, number of firms, average firm size)",
+        "monthly returns, number of firms, average firm size)",
         "script": "python -m bubblescope.detect.simulation.fit_runup_model --data PATH",
         "thresholds_stacked": GRID,
         "min_firms": MIN_FIRMS,
         "definitions": "runup() defaults: 24-month raw and net (difference) run-up, prior "
-                       "60-month return >= 50%, crash = peak-anchored drawdown >= 40% within 24 "
-                       "months; standard errors clustered by industry",
+        "60-month return >= 50%, crash = peak-anchored drawdown >= 40% within 24 "
+        "months; standard errors clustered by industry",
     }
     return models
 
@@ -159,8 +167,10 @@ def main(argv: list[str] | None = None) -> int:
     Path(args.out).write_text(render(models), encoding="utf-8")
     for key, m in models.items():
         if not key.startswith("_"):
-            coef = ", ".join(f"{t}={b:.3f}({s:.3f})"
-                             for t, b, s in zip(m["terms"], m["params"], m["bse"], strict=True))
+            coef = ", ".join(
+                f"{t}={b:.3f}({s:.3f})"
+                for t, b, s in zip(m["terms"], m["params"], m["bse"], strict=True)
+            )
             print(f"{key}: n={m['nobs']} {coef}")
     return 0
 

@@ -28,7 +28,7 @@ def _aligned(close: pd.Series, peak: Any) -> pd.Series:
 
 def build(ctx: ReportContext) -> Section:
     """Peak-aligned paths, with peak date, depth and days since peak from the drawdown engine."""
-    series = {"NASDAQ 1999–2002": ctx.nasdaq.loc[DOTCOM[0]:DOTCOM[1]], **ctx.stored}
+    series = {"NASDAQ 1999–2002": ctx.nasdaq.loc[DOTCOM[0] : DOTCOM[1]], **ctx.stored}
     lines: list[Line] = []
     numbers: list[Number] = []
     rows: list[tuple[str, ...]] = []
@@ -44,32 +44,66 @@ def build(ctx: ReportContext) -> Section:
         since = dd.drawdown.loc[peak:]
         depth = 100.0 * float(since.min())
         data[name] = dd.to_dict()
-        numbers.append(Number(f"{name}: fall from its highest close", f"{depth:.1f}%",
-                              source, raw=depth))
-        rows.append((name, str(peak.date()), f"{float(close.loc[peak]):,.2f}",
-                     f"{depth:.1f}%", str(pd.Timestamp(since.idxmin()).date()),  # type: ignore[arg-type]
-                     str(after)))
-    notes = [] if ctx.stored else [f"No AI-stock prices in the local store, so only the dot-com "
-                                   f"path is drawn; add one with {IMPORT_HINT}."]
+        numbers.append(
+            Number(f"{name}: fall from its highest close", f"{depth:.1f}%", source, raw=depth)
+        )
+        rows.append(
+            (
+                name,
+                str(peak.date()),
+                f"{float(close.loc[peak]):,.2f}",
+                f"{depth:.1f}%",
+                str(pd.Timestamp(since.idxmin()).date()),  # type: ignore[arg-type]
+                str(after),
+            )
+        )
+    notes = (
+        []
+        if ctx.stored
+        else [
+            f"No AI-stock prices in the local store, so only the dot-com "
+            f"path is drawn; add one with {IMPORT_HINT}."
+        ]
+    )
     spec = ChartSpec(
         "Dot-com vs AI boom, aligned on each series' peak (peak = 100)",
-        (Panel("rebased price (log scale)", "peak = 100", lines=tuple(lines),
-               hlines=(HLine(100.0, "peak"),), logy=True),),
+        (
+            Panel(
+                "rebased price (log scale)",
+                "peak = 100",
+                lines=tuple(lines),
+                hlines=(HLine(100.0, "peak"),),
+                logy=True,
+            ),
+        ),
         xlabel="trading days from the peak",
         source="NASDAQ: arch bundled data; AI stocks: local store",
     )
     return Section(
         key="comparison",
         title="Dot-com vs AI boom, aligned on their peaks",
-        intro=("Each series is rebased to 100 at its highest close and drawn against trading "
-               "days from that peak, so the run-ups and what followed can be compared directly. "
-               "The peak is each series' highest close; for a series still near its high the "
-               "right-hand side is simply short."),
+        intro=(
+            "Each series is rebased to 100 at its highest close and drawn against trading "
+            "days from that peak, so the run-ups and what followed can be compared directly. "
+            "The peak is each series' highest close; for a series still near its high the "
+            "right-hand side is simply short."
+        ),
         numbers=tuple(numbers),
         charts=(Chart(spec),),
-        tables=(Table("Peaks and drawdowns", ("series", "peak", "peak close", "fall since",
-                                              "lowest since", "trading days since peak"),
-                      tuple(rows)),),
+        tables=(
+            Table(
+                "Peaks and drawdowns",
+                (
+                    "series",
+                    "peak",
+                    "peak close",
+                    "fall since",
+                    "lowest since",
+                    "trading days since peak",
+                ),
+                tuple(rows),
+            ),
+        ),
         notes=tuple(notes),
         data=data,
     )

@@ -16,35 +16,64 @@ def build(ctx: ReportContext) -> Section:
     agg = res.to_frame().loc["all"]
     years = [str(y) for y in agg.index]
     src = "bubblescope.economy.depreciation.burry_case; target DEP-01, short-lived share DEP-14"
-    numbers = [Number(f"understated depreciation {res.window[0]}–{res.window[1]}" if res.window
-                      else "understated depreciation", f"{res.total():,.1f} USD bn pre-tax", src,
-                      raw=res.total())]
+    numbers = [
+        Number(
+            f"understated depreciation {res.window[0]}–{res.window[1]}"
+            if res.window
+            else "understated depreciation",
+            f"{res.total():,.1f} USD bn pre-tax",
+            src,
+            raw=res.total(),
+        )
+    ]
     if res.implied_life is not None:
-        numbers.append(Number("economic life implied by that figure",
-                              f"{res.implied_life:.2f} years", src, raw=res.implied_life))
+        numbers.append(
+            Number(
+                "economic life implied by that figure",
+                f"{res.implied_life:.2f} years",
+                src,
+                raw=res.implied_life,
+            )
+        )
     spec = ChartSpec(
-        f"Depreciation, book ({res.book_policy.label}) vs economic "
-        f"({res.economic_policy.label})",
-        (Panel("aggregate, USD bn", "USD bn",
-               bars=(Bar(years, agg["book_usd_bn"], "book", color="#0072B2"),
-                     Bar(years, agg["economic_usd_bn"], "economic", color="#D55E00"))),
-         Panel("understatement", "USD bn",
-               bars=(Bar(years, agg["understated_usd_bn"], "pre-tax", color="#CC79A7"),),
-               height=0.6)),
+        f"Depreciation, book ({res.book_policy.label}) vs economic ({res.economic_policy.label})",
+        (
+            Panel(
+                "aggregate, USD bn",
+                "USD bn",
+                bars=(
+                    Bar(years, agg["book_usd_bn"], "book", color="#0072B2"),
+                    Bar(years, agg["economic_usd_bn"], "economic", color="#D55E00"),
+                ),
+            ),
+            Panel(
+                "understatement",
+                "USD bn",
+                bars=(Bar(years, agg["understated_usd_bn"], "pre-tax", color="#CC79A7"),),
+                height=0.6,
+            ),
+        ),
         source="bubblescope.economy.depreciation; capex path ai-economy-facts.md §3.5",
     )
     inputs = tuple((i.name, str(i.quantity), i.kind, i.source) for i in res.inputs)
     return Section(
         key="depreciation",
         title="Depreciation restatement",
-        intro=("Servers and network gear are depreciated over 5.5–6 years on the books. If "
-               "their economic life is shorter, earnings are overstated. This section restates "
-               "the big-5 capex path at the economic life that reproduces Burry's $176B "
-               "understatement for 2026–28 and shows the gap year by year."),
+        intro=(
+            "Servers and network gear are depreciated over 5.5–6 years on the books. If "
+            "their economic life is shorter, earnings are overstated. This section restates "
+            "the big-5 capex path at the economic life that reproduces Burry's $176B "
+            "understatement for 2026–28 and shows the gap year by year."
+        ),
         numbers=tuple(numbers),
         charts=(Chart(spec),),
-        tables=(Table("Inputs (kind and source of every assumption)",
-                      ("input", "value", "kind", "source"), inputs),),
+        tables=(
+            Table(
+                "Inputs (kind and source of every assumption)",
+                ("input", "value", "kind", "source"),
+                inputs,
+            ),
+        ),
         notes=res.notes,
         data=res.to_dict(),
     )

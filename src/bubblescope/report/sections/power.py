@@ -16,12 +16,22 @@ def power_chart(result: GridComparison) -> ChartSpec:
     names = [str(n) for n in f.index]
     return ChartSpec(
         "Electricity demand projections, start vs end year",
-        (Panel("TWh per year", "TWh",
-               bars=(Bar(names, f["start_twh"], "start year", color="#56B4E9"),
-                     Bar(names, f["end_twh"], "end year", color="#0072B2"))),
-         Panel("TWh added per year", "TWh/yr",
-               bars=(Bar(names, f["twh_added_per_year"], "added per year", color="#D55E00"),),
-               height=0.6)),
+        (
+            Panel(
+                "TWh per year",
+                "TWh",
+                bars=(
+                    Bar(names, f["start_twh"], "start year", color="#56B4E9"),
+                    Bar(names, f["end_twh"], "end year", color="#0072B2"),
+                ),
+            ),
+            Panel(
+                "TWh added per year",
+                "TWh/yr",
+                bars=(Bar(names, f["twh_added_per_year"], "added per year", color="#D55E00"),),
+                height=0.6,
+            ),
+        ),
         source="IEA Energy and AI; LBNL 2024; EIA STEO (fact base ENE-06..ENE-11)",
     )
 
@@ -31,30 +41,58 @@ def build(ctx: ReportContext) -> Section:
     res = grid_comparison()
     f = res.to_frame()
     src = "bubblescope.economy.power.grid_comparison; projections ENE-06..ENE-11"
-    numbers = [Number(f"{name}: {int(r['end_year'])} demand", f"{r['end_twh']:,.0f} TWh "
-                      f"({100 * r['cagr']:.1f}%/yr)", src, raw=float(r["end_twh"]))
-               for name, r in f.iterrows() if r["kind"] == "data centres"]
+    numbers = [
+        Number(
+            f"{name}: {int(r['end_year'])} demand",
+            f"{r['end_twh']:,.0f} TWh ({100 * r['cagr']:.1f}%/yr)",
+            src,
+            raw=float(r["end_twh"]),
+        )
+        for name, r in f.iterrows()
+        if r["kind"] == "data centres"
+    ]
     grid = res.grid[0].label
     for p in res.data_centres:
         if p.label.startswith("US"):
             share = res.dc_share_of_growth(p.label, grid)
-            numbers.append(Number(f"{p.label}: share of the TWh {grid} adds per year",
-                                  f"{100 * share:.0f}%", src, raw=100 * share))
+            numbers.append(
+                Number(
+                    f"{p.label}: share of the TWh {grid} adds per year",
+                    f"{100 * share:.0f}%",
+                    src,
+                    raw=100 * share,
+                )
+            )
     spec = power_chart(res)
-    rows = tuple((str(n), str(r["kind"]), f"{int(r['start_year'])}: {r['start_twh']:,.0f}",
-                  f"{int(r['end_year'])}: {r['end_twh']:,.0f}", f"{100 * r['cagr']:.1f}%",
-                  f"{r['end_average_gw']:,.1f}") for n, r in f.iterrows())
+    rows = tuple(
+        (
+            str(n),
+            str(r["kind"]),
+            f"{int(r['start_year'])}: {r['start_twh']:,.0f}",
+            f"{int(r['end_year'])}: {r['end_twh']:,.0f}",
+            f"{100 * r['cagr']:.1f}%",
+            f"{r['end_average_gw']:,.1f}",
+        )
+        for n, r in f.iterrows()
+    )
     inputs = tuple((i.name, str(i.quantity), i.kind, i.source) for i in res.inputs)
     return Section(
         key="power",
         title="Power demand",
-        intro=("How much electricity the AI build-out needs, from published projections, and "
-               "how that compares with the growth of total US demand: the TWh data centres add "
-               "each year as a share of what the whole grid adds."),
+        intro=(
+            "How much electricity the AI build-out needs, from published projections, and "
+            "how that compares with the growth of total US demand: the TWh data centres add "
+            "each year as a share of what the whole grid adds."
+        ),
         numbers=tuple(numbers),
         charts=(Chart(spec),),
-        tables=(Table("Projections (TWh; average GW at the end year)",
-                      ("series", "kind", "start", "end", "growth", "average GW"), rows),
-                Table("Inputs", ("input", "value", "kind", "source"), inputs)),
+        tables=(
+            Table(
+                "Projections (TWh; average GW at the end year)",
+                ("series", "kind", "start", "end", "growth", "average GW"),
+                rows,
+            ),
+            Table("Inputs", ("input", "value", "kind", "source"), inputs),
+        ),
         data=res.to_dict(),
     )

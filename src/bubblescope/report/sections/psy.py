@@ -47,18 +47,37 @@ def psy_chart(result: PSYResult, title: str, source: str) -> ChartSpec:
     """Tested series with shaded episodes above BSADF and its critical value."""
     frame = result.to_frame()
     last = frame.index[-1]
-    bands = tuple(Band(ep.start, last if ep.end is None else ep.end, "episode")
-                  for ep in result.episodes)
-    crit = (Line(frame.index, frame["threshold"], f"{result.level:.0%} {result.stamping} CV",
-                 color="#D55E00", dash="dash"),) if result.cv is not None else ()
+    bands = tuple(
+        Band(ep.start, last if ep.end is None else ep.end, "episode") for ep in result.episodes
+    )
+    crit = (
+        (
+            Line(
+                frame.index,
+                frame["threshold"],
+                f"{result.level:.0%} {result.stamping} CV",
+                color="#D55E00",
+                dash="dash",
+            ),
+        )
+        if result.cv is not None
+        else ()
+    )
     return ChartSpec(
         title,
         (
-            Panel(result.name, lines=(Line(frame.index, frame["y"], result.name,
-                                           color="#000000", width=1.0),), bands=bands),
-            Panel("BSADF", "statistic",
-                  lines=(Line(frame.index, frame["bsadf"], "BSADF", color="#0072B2"), *crit),
-                  bands=bands, height=0.8),
+            Panel(
+                result.name,
+                lines=(Line(frame.index, frame["y"], result.name, color="#000000", width=1.0),),
+                bands=bands,
+            ),
+            Panel(
+                "BSADF",
+                "statistic",
+                lines=(Line(frame.index, frame["bsadf"], "BSADF", color="#0072B2"), *crit),
+                bands=bands,
+                height=0.8,
+            ),
         ),
         source=source,
     )
@@ -97,19 +116,23 @@ def build(ctx: ReportContext) -> Section:
         for label, res in (("log prices", on_logs), ("levels", on_levels)):
             charts.append(Chart(psy_chart(res, f"{name}: PSY on {label}", source)))
             cv = res.critical_value("gsadf")
-            numbers.append(Number(f"{name} GSADF on {label}", f"{res.gsadf:.3f}", source,
-                                  raw=res.gsadf))
-            rows.append((name, label, f"{res.gsadf:.3f}", f"{cv:.3f}", _verdict(res),
-                         _episodes(res)))
+            numbers.append(
+                Number(f"{name} GSADF on {label}", f"{res.gsadf:.3f}", source, raw=res.gsadf)
+            )
+            rows.append(
+                (name, label, f"{res.gsadf:.3f}", f"{cv:.3f}", _verdict(res), _episodes(res))
+            )
         if on_logs.reject != on_levels.reject:
             which = "levels" if on_levels.reject else "log prices"
             other = "log prices" if on_levels.reject else "levels"
             notes.append(
                 f"{name}: the two readings disagree — explosive on {which} "
                 f"(GSADF {max(on_logs.gsadf, on_levels.gsadf):.2f}) but not on {other}. "
-                + ("Growth was fast but not accelerating (exponential, not super-exponential)."
-                   if on_levels.reject else
-                   "Log growth accelerated while levels stayed below their critical value.")
+                + (
+                    "Growth was fast but not accelerating (exponential, not super-exponential)."
+                    if on_levels.reject
+                    else "Log growth accelerated while levels stayed below their critical value."
+                )
             )
     if not ctx.stored:
         notes.append(f"No AI-stock prices in the local store; add some with {IMPORT_HINT}.")
@@ -124,9 +147,13 @@ def build(ctx: ReportContext) -> Section:
         intro=EXPLANATION,
         numbers=tuple(numbers),
         charts=tuple(charts),
-        tables=(Table("GSADF by series and transformation",
-                      ("series", "tested on", "GSADF", "95% CV", "verdict", "episodes"),
-                      tuple(rows)),),
+        tables=(
+            Table(
+                "GSADF by series and transformation",
+                ("series", "tested on", "GSADF", "95% CV", "verdict", "episodes"),
+                tuple(rows),
+            ),
+        ),
         notes=tuple(notes),
         side_by_side=True,
         data=data,

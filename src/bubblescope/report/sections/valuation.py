@@ -15,9 +15,20 @@ def sequoia_chart(gap: SequoiaGap) -> ChartSpec:
     f = gap.to_frame()
     return ChartSpec(
         f"{gap.label}: from data-centre spending to the revenue it requires",
-        (Panel("USD bn per year", "USD bn/yr",
-               bars=(Bar([str(s) for s in f.index], f["usd_bn_per_year"], "USD bn per year",
-                         color="#0072B2"),)),),
+        (
+            Panel(
+                "USD bn per year",
+                "USD bn/yr",
+                bars=(
+                    Bar(
+                        [str(s) for s in f.index],
+                        f["usd_bn_per_year"],
+                        "USD bn per year",
+                        color="#0072B2",
+                    ),
+                ),
+            ),
+        ),
         source="bubblescope.economy.valuation; inputs VAL-07, VAL-08",
     )
 
@@ -28,32 +39,57 @@ def build(ctx: ReportContext) -> Section:
     gap = sequoia_2024()
     growth = nadella_test()
     src = "bubblescope.economy.valuation"
-    numbers = [Number("revenue AI must earn (Sequoia, June 2024)",
-                      f"{gap.required_revenue:,.0f} USD bn/yr", f"{src}.sequoia_2024; VAL-08",
-                      raw=gap.required_revenue)]
+    numbers = [
+        Number(
+            "revenue AI must earn (Sequoia, June 2024)",
+            f"{gap.required_revenue:,.0f} USD bn/yr",
+            f"{src}.sequoia_2024; VAL-08",
+            raw=gap.required_revenue,
+        )
+    ]
     if gap.gap is not None:
-        numbers.append(Number("gap to assumed AI revenue", f"{gap.gap:,.0f} USD bn/yr",
-                              f"{src}.sequoia_2024; VAL-08", raw=gap.gap))
+        numbers.append(
+            Number(
+                "gap to assumed AI revenue",
+                f"{gap.gap:,.0f} USD bn/yr",
+                f"{src}.sequoia_2024; VAL-08",
+                raw=gap.gap,
+            )
+        )
     g = growth.to_frame()
-    numbers.append(Number("observed US real GDP growth vs Nadella's 10% benchmark",
-                          f"{g['observed_pct'].iloc[0]:.1f}% vs {g['threshold_pct'].iloc[0]:.0f}%",
-                          f"{src}.nadella_test; MAC-02, VAL-09",
-                          raw=float(g["observed_pct"].iloc[0])))
+    numbers.append(
+        Number(
+            "observed US real GDP growth vs Nadella's 10% benchmark",
+            f"{g['observed_pct'].iloc[0]:.1f}% vs {g['threshold_pct'].iloc[0]:.0f}%",
+            f"{src}.nadella_test; MAC-02, VAL-09",
+            raw=float(g["observed_pct"].iloc[0]),
+        )
+    )
     m = multiples.to_frame()
-    rows = tuple((str(label), str(r["kind"]), f"{r['value']:,.2f}", str(r.get("source", "")))
-                 for label, r in m.iterrows())
+    rows = tuple(
+        (str(label), str(r["kind"]), f"{r['value']:,.2f}", str(r.get("source", "")))
+        for label, r in m.iterrows()
+    )
     inputs = tuple((i.name, str(i.quantity), i.kind, i.source) for i in gap.inputs)
     return Section(
         key="valuation",
         title="Valuation: then and now",
-        intro=("Multiples of the dot-com leaders next to today's AI leaders, Sequoia's "
-               "'$600B question' (the revenue the data-centre build-out must eventually earn), "
-               "and Nadella's benchmark that real growth must show up in the economy."),
+        intro=(
+            "Multiples of the dot-com leaders next to today's AI leaders, Sequoia's "
+            "'$600B question' (the revenue the data-centre build-out must eventually earn), "
+            "and Nadella's benchmark that real growth must show up in the economy."
+        ),
         numbers=tuple(numbers),
         charts=(Chart(sequoia_chart(gap)),),
-        tables=(Table("Multiples, then and now", ("company, date", "multiple", "value",
-                                                  "source"), rows),
-                Table("Sequoia inputs", ("input", "value", "kind", "source"), inputs)),
-        data={"multiples": multiples.to_dict(), "sequoia": gap.to_dict(),
-              "nadella": growth.to_dict()},
+        tables=(
+            Table(
+                "Multiples, then and now", ("company, date", "multiple", "value", "source"), rows
+            ),
+            Table("Sequoia inputs", ("input", "value", "kind", "source"), inputs),
+        ),
+        data={
+            "multiples": multiples.to_dict(),
+            "sequoia": gap.to_dict(),
+            "nadella": growth.to_dict(),
+        },
     )

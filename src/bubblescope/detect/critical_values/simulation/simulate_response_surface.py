@@ -27,8 +27,11 @@ import numpy as np
 from bubblescope.detect._psy_window import psy_min_window
 from bubblescope.detect.critical_values import MonteCarloCV
 
-GRID = {0: (50, 100, 200, 400, 800, 1600, 3200), 1: (50, 100, 200, 400, 800, 1600),
-        2: (50, 100, 200, 400, 800, 1600)}
+GRID = {
+    0: (50, 100, 200, 400, 800, 1600, 3200),
+    1: (50, 100, 200, 400, 800, 1600),
+    2: (50, 100, 200, 400, 800, 1600),
+}
 LEVELS = (0.90, 0.95, 0.99)
 REPS = 2000
 HERE = Path(__file__).resolve().parent
@@ -36,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 
 def regressors(T: float) -> list[float]:
     """The response-surface regressors ``[1, log T, T^-1/2]``."""
-    return [1.0, math.log(T), T ** -0.5]
+    return [1.0, math.log(T), T**-0.5]
 
 
 def simulate() -> list[dict[str, float | int | str]]:
@@ -49,13 +52,25 @@ def simulate() -> list[dict[str, float | int | str]]:
                 cell += 1
                 minw = psy_min_window(T) - 1 - lag if convention == "psy" else psy_min_window(T)
                 cv = MonteCarloCV(reps=REPS, rng=20150401 + cell, cache=False).compute(
-                    np.zeros(T), minw=minw, lag=lag)
+                    np.zeros(T), minw=minw, lag=lag
+                )
                 for stat in ("adf", "sadf", "gsadf"):
                     for lv, q in zip(LEVELS, getattr(cv, stat), strict=True):
-                        rows.append({"lag": lag, "convention": convention, "T": T,
-                                     "statistic": stat, "level": lv, "quantile": float(q)})
-                print(f"lag {lag} T {T} {convention}: GSADF 95% {cv.gsadf[1]:.3f}",
-                      file=sys.stderr, flush=True)
+                        rows.append(
+                            {
+                                "lag": lag,
+                                "convention": convention,
+                                "T": T,
+                                "statistic": stat,
+                                "level": lv,
+                                "quantile": float(q),
+                            }
+                        )
+                print(
+                    f"lag {lag} T {T} {convention}: GSADF 95% {cv.gsadf[1]:.3f}",
+                    file=sys.stderr,
+                    flush=True,
+                )
     return rows
 
 
@@ -64,8 +79,12 @@ def fit(rows: list[dict[str, float | int | str]]) -> dict[str, list[float]]:
     coefs: dict[str, list[float]] = {}
     keys = sorted({(r["lag"], r["convention"], r["statistic"], r["level"]) for r in rows})
     for lag, convention, stat, lv in keys:
-        sel = [r for r in rows if (r["lag"], r["convention"], r["statistic"], r["level"])
-               == (lag, convention, stat, lv)]
+        sel = [
+            r
+            for r in rows
+            if (r["lag"], r["convention"], r["statistic"], r["level"])
+            == (lag, convention, stat, lv)
+        ]
         x = np.array([regressors(float(r["T"])) for r in sel])
         y = np.array([float(r["quantile"]) for r in sel])
         beta, *_ = np.linalg.lstsq(x, y, rcond=None)
