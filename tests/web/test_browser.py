@@ -1,7 +1,8 @@
 """The dashboard in a real browser: Debian's Chromium, headless, driven by Playwright.
 
 Starts uvicorn on 127.0.0.1 (a free port) in a thread, runs PSY from the page and checks that
-the chart is drawn and that the GSADF shown equals the engine's. Screenshots go to
+the chart is drawn and that the GSADF shown equals the engine's; then changes a scenario
+parameter and checks the headline numbers shown equal the Monte Carlo's own. Screenshots go to
 ``test-artifacts/``. Skips with the reason when Chromium or Playwright is missing.
 """
 
@@ -21,6 +22,7 @@ import pytest
 from bubblescope.data.bundled import load_bundled
 from bubblescope.detect.critical_values import MonteCarloCV
 from bubblescope.detect.psy import PSYResult, psy
+from bubblescope.scenario import load_scenario, run_scenario
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -126,4 +128,25 @@ def test_dashboard_runs_psy_and_draws_the_chart(page: object, server: str) -> No
     expect(pg.locator("#power-chart .main-svg").first).to_be_visible(timeout=30_000)
     expect(pg.locator("#gpu-numbers")).to_contain_text("payback")
     pg.screenshot(path=str(ARTIFACTS / "dashboard-economy.png"), full_page=True)
+
+    # Scenario tab: the preset's sourced kappa is shown; change it, run, and the headline
+    # numbers equal the engine's run with the same override, paths and seed.
+    pg.click("button[data-tab=scenario]")
+    base = load_scenario("base")
+    expect(pg.locator("#param-kappa")).to_have_value(f"{base.value('kappa'):g}", timeout=30_000)
+    pg.fill("#param-kappa", "0.2")
+    pg.fill("#scenario-paths", "1000")
+    pg.click("#scenario-run")
+    expect(pg.locator("#scenario-chart[data-ready=kappa]")).to_have_count(1, timeout=60_000)
+    expect(pg.locator("#scenario-chart .main-svg").first).to_be_visible()
+    res = run_scenario(base, n_paths=1000, rng=20260101, overrides={"kappa": 0.2})
+    numbers = pg.locator("#scenario-numbers")
+    expect(numbers).to_contain_text(f"{100 * res.bust_share_by_year()[-1]:.1f}%")
+    expect(numbers).to_contain_text(str(res.median_bust_year()))
+    expect(numbers).to_contain_text(f"{100 * cast(float, res.depth_quantiles()['p50']):.1f}%")
+    expect(pg.locator("#scenario-inputs")).to_contain_text("user")
+    pg.fill("#param-kappa", "1.5")
+    pg.click("#scenario-run")
+    expect(pg.locator("#scenario-message")).to_contain_text("overrides.kappa")
+    pg.screenshot(path=str(ARTIFACTS / "dashboard-scenario.png"), full_page=True)
     assert errors == []

@@ -27,6 +27,7 @@ from bubblescope.errors import (
     UnknownSymbolError,
 )
 from bubblescope.web import analyses as an
+from bubblescope.web import scenario as sc
 from bubblescope.web.jobs import JobManager
 from bubblescope.web.schemas import (
     SERIES_PATTERN,
@@ -35,6 +36,7 @@ from bubblescope.web.schemas import (
     LPPLSRequest,
     PSYRequest,
     RunupRequest,
+    ScenarioRequest,
     StressRequest,
 )
 from bubblescope.web.series import SeriesRegistry
@@ -222,6 +224,13 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
         )
         return ok(job.to_dict(), 202)
 
+    @app.post("/api/jobs/scenario", tags=["jobs"], status_code=202)
+    def job_scenario(req: ScenarioRequest) -> Response:
+        """Run the scenario Monte Carlo in the background (progress in chunks of paths)."""
+        spec = sc.scenario_spec(req)  # bad preset or override -> 400 now, not a failed job
+        job = jobs.submit("scenario", lambda progress: sc.scenario_api(req, progress, spec=spec))
+        return ok(job.to_dict(), 202)
+
     @app.get("/api/jobs/{job_id}", tags=["jobs"])
     def job_status(job_id: str) -> Response:
         """Status, progress (done of total) and, when done, the result of a job."""
@@ -336,6 +345,23 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
                 "chart": to_plotly(res.chart_spec()),
             }
         )
+
+    @functools.cache
+    def scenario_presets() -> str:
+        return json.dumps(to_jsonable(sc.preset_catalogue()), allow_nan=False)
+
+    @app.get("/api/scenario/presets", tags=["scenario"])
+    def presets() -> Response:
+        """Scenario presets: every parameter's value, unit, admissible range and source."""
+        return Response(scenario_presets(), media_type="application/json")
+
+    @app.post("/api/scenario", tags=["scenario"])
+    def run_scenario(req: ScenarioRequest) -> Response:
+        """Scenario Monte Carlo of the AI capex system for a preset with overrides.
+
+        At most 20,000 paths; for progress, submit the same body to ``POST /api/jobs/scenario``.
+        """
+        return ok(sc.scenario_api(req))
 
     @app.get("/api/depreciation", tags=["economy"])
     def depreciation(

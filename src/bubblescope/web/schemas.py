@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -13,6 +14,7 @@ __all__ = [
     "LPPLSRequest",
     "PSYRequest",
     "RunupRequest",
+    "ScenarioRequest",
     "SeriesRequest",
     "Shock",
     "StressRequest",
@@ -99,3 +101,30 @@ class StressRequest(BaseModel):
     )
     alpha: float = Field(1.0, ge=0.0, le=1.0, description="recovery on external assets")
     beta: float = Field(1.0, ge=0.0, le=1.0, description="recovery on receipts")
+
+
+class ScenarioRequest(BaseModel):
+    """A scenario Monte Carlo run: a preset, the number of paths, a seed and overrides."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    preset: str = Field(
+        "base",
+        pattern=r"^[A-Za-z0-9_-]{1,64}$",
+        description="preset name (see GET /api/scenario/presets)",
+    )
+    paths: int = Field(2_000, ge=100, le=20_000, description="Monte Carlo paths")
+    seed: int = Field(20260101, ge=0, le=2**32 - 1, description="random seed (reproducible)")
+    overrides: dict[str, float] = Field(
+        default_factory=dict,
+        max_length=64,
+        description='parameter values in the model\'s units, e.g. {"kappa": 0.1}',
+    )
+
+    @field_validator("overrides")
+    @classmethod
+    def _finite(cls, value: dict[str, float]) -> dict[str, float]:
+        bad = [k for k, v in value.items() if not math.isfinite(v)]
+        if bad:
+            raise ValueError(f"override {bad[0]!r} must be a finite number")
+        return value

@@ -70,15 +70,15 @@ async function loadSeries(selected) {
   if (selected) select.value = selected;
 }
 
-async function pollJob(job) {
-  $("progress").hidden = false;
+async function pollJob(job, box = "progress") {
+  $(box).hidden = false;
   for (;;) {
     const state = await api(`/api/jobs/${job.id}`);
-    $("progress-bar").max = Math.max(state.total, 1);
-    $("progress-bar").value = state.done;
-    $("progress-text").textContent = `${state.status} ${state.done}/${state.total || "?"}`;
-    if (state.status === "done") { $("progress").hidden = true; return state.result; }
-    if (state.status === "failed") { $("progress").hidden = true; throw new Error(`${state.error.error}: ${state.error.message}`); }
+    $(`${box}-bar`).max = Math.max(state.total, 1);
+    $(`${box}-bar`).value = state.done;
+    $(`${box}-text`).textContent = `${state.status} ${state.done}/${state.total || "?"}`;
+    if (state.status === "done") { $(box).hidden = true; return state.result; }
+    if (state.status === "failed") { $(box).hidden = true; throw new Error(`${state.error.error}: ${state.error.message}`); }
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
 }
@@ -213,6 +213,86 @@ async function searchFacts(event) {
   }
 }
 
+let scenarioCatalogue = null;
+
+function fillTable(table, rows, keys) {
+  const tbody = table.querySelector("tbody");
+  tbody.innerHTML = "";
+  for (const row of rows) {
+    const tr = document.createElement("tr");
+    for (const key of keys) {
+      const td = document.createElement("td");
+      td.textContent = row[key] === null || row[key] === undefined ? "" : String(row[key]);
+      tr.appendChild(td);
+    }
+    tbody.appendChild(tr);
+  }
+}
+
+function showPreset() {
+  const preset = scenarioCatalogue.presets.find((p) => p.name === $("preset").value);
+  $("preset-description").textContent = preset.description;
+  const box = $("scenario-params");
+  box.innerHTML = "";
+  for (const name of scenarioCatalogue.key_parameters) {
+    const row = preset.parameters.find((r) => r.parameter === name);
+    const label = document.createElement("label");
+    label.title = `${row.meaning}; source: ${row.source}`;
+    label.textContent = `${name} (${row.model_unit === "1" ? "fraction" : row.model_unit})`;
+    const input = document.createElement("input");
+    Object.assign(input, { type: "number", id: `param-${name}`, step: "any", value: String(row.model_value) });
+    input.dataset.preset = String(row.model_value);
+    label.appendChild(input);
+    box.appendChild(label);
+  }
+  fillTable($("scenario-inputs"), preset.parameters, ["parameter", "value", "unit", "kind", "source", "meaning"]);
+}
+
+async function loadScenario() {
+  scenarioCatalogue = await api("/api/scenario/presets");
+  const select = $("preset");
+  select.innerHTML = "";
+  for (const p of scenarioCatalogue.presets) {
+    const option = document.createElement("option");
+    option.value = p.name;
+    option.textContent = p.name;
+    select.appendChild(option);
+  }
+  select.value = "base";
+  showPreset();
+}
+
+async function runScenario(event) {
+  event.preventDefault();
+  const overrides = {};
+  for (const name of scenarioCatalogue.key_parameters) {
+    const input = $(`param-${name}`);
+    if (input.value !== input.dataset.preset) overrides[name] = Number(input.value);
+  }
+  const body = { preset: $("preset").value, paths: Number($("scenario-paths").value),
+                 seed: Number($("scenario-seed").value), overrides };
+  $("scenario-message").textContent = "";
+  $("scenario-run").disabled = true;
+  try {
+    const out = await pollJob(await post("/api/jobs/scenario", body), "scenario-progress");
+    const h = out.headline;
+    showNumbers($("scenario-numbers"), [
+      [`bust share by ${h.by_year}`, pct(100 * h.bust_share)],
+      ["median bust year", h.median_bust_year === null ? `after ${h.by_year}` : String(h.median_bust_year)],
+      ["median depth (busted paths)", h.median_depth === null ? "n/a" : pct(100 * h.median_depth)],
+      ["paths", String(h.n_paths)],
+    ]);
+    Plotly.react("scenario-chart", out.chart.data, out.chart.layout, { responsive: true, displaylogo: false });
+    $("scenario-summary").textContent = out.summary;
+    fillTable($("scenario-inputs"), out.result.scenario.parameters, ["parameter", "value", "unit", "kind", "source", "meaning"]);
+    $("scenario-chart").dataset.ready = Object.keys(overrides).sort().join(",") || "preset";
+  } catch (err) {
+    $("scenario-message").textContent = err.message;
+  } finally {
+    $("scenario-run").disabled = false;
+  }
+}
+
 function switchTab(name) {
   for (const button of document.querySelectorAll(".tab")) button.classList.toggle("active", button.dataset.tab === name);
   for (const panel of document.querySelectorAll(".panel")) panel.hidden = panel.id !== `tab-${name}`;
@@ -224,6 +304,10 @@ function switchTab(name) {
     $("gpu-chart").dataset.loaded = "1";
     runGpu();
     loadPower().catch((err) => { $("economy-summary").textContent = err.message; });
+  }
+  if (name === "scenario" && !$("preset").dataset.loaded) {
+    $("preset").dataset.loaded = "1";
+    loadScenario().catch((err) => { $("scenario-message").textContent = err.message; });
   }
   if (name === "facts" && !$("facts-table").dataset.loaded) {
     $("facts-table").dataset.loaded = "1";
@@ -243,6 +327,8 @@ document.addEventListener("DOMContentLoaded", () => {
   $("stress-form").addEventListener("submit", runStress);
   $("facts-form").addEventListener("submit", searchFacts);
   $("gpu-form").addEventListener("submit", runGpu);
+  $("scenario-form").addEventListener("submit", runScenario);
+  $("preset").addEventListener("change", showPreset);
   $("upload").addEventListener("change", uploadFile);
   $("analysis").addEventListener("change", toggleOptions);
   toggleOptions();
