@@ -13,8 +13,9 @@ from bubblescope.data import store
 from bubblescope.data.frames import canonical_frame
 from bubblescope.report import Report, ReportContext, ReportSettings, build_report
 
-#: Small settings so the module builds in seconds (monthly PSY, 99 replications).
-FAST = ReportSettings(psy_frequency="ME", psy_reps=99, lppls_every=40)
+#: Small settings so the module builds in seconds (monthly PSY, 99 replications, quarterly
+#: LPPLS grid in the backtest).
+FAST = ReportSettings(psy_frequency="ME", psy_reps=99, lppls_every=40, backtest_lppls_grid="Q")
 
 
 def ai_like_prices(n: int = 700, seed: int = 3) -> pd.DataFrame:

@@ -42,6 +42,16 @@ class ReportSettings:
         Most stored series analysed (the first ones in alphabetical order).
     shock_firm, shock_fraction : str, float
         The stress scenario: ``shock_firm`` pays ``shock_fraction`` of its obligations.
+    backtest_frequency : {"W", "M"}
+        The early-warning backtest runs on weekly (Friday) or month-end closes.
+    backtest_train_years : float
+        PSY training sample of the backtest, years (the bundled NASDAQ starts in 1999).
+    backtest_psy_reps : int
+        Bootstrap replications of the backtest's family-wise PSY critical value.
+    backtest_lppls_grid : {"W", "M", "Q", "off"}
+        Calendar grid of the backtest's LPPLS Confidence ("off": LPPLS is not backtested).
+    backtest_lppls_step : int
+        Step between the nested LPPLS window lengths (observations; coarser is faster).
     """
 
     psy_frequency: str = "W-FRI"
@@ -54,6 +64,11 @@ class ReportSettings:
     max_store_symbols: int = 3
     shock_firm: str = "OpenAI"
     shock_fraction: float = 0.5
+    backtest_frequency: str = "W"
+    backtest_train_years: float = 5.0
+    backtest_psy_reps: int = 199
+    backtest_lppls_grid: str = "M"
+    backtest_lppls_step: int = 5
 
     def __post_init__(self) -> None:
         if self.psy_reps < 50:
@@ -62,6 +77,17 @@ class ReportSettings:
             raise InputError(f"shock_fraction must lie in [0, 1], got {self.shock_fraction}")
         if self.max_store_symbols < 0:
             raise InputError("max_store_symbols must be non-negative")
+        if self.backtest_frequency not in ("W", "M"):
+            raise InputError(
+                f"backtest_frequency must be 'W' or 'M', got {self.backtest_frequency!r}"
+            )
+        if self.backtest_lppls_grid not in ("W", "M", "Q", "off"):
+            raise InputError(
+                "backtest_lppls_grid must be 'W', 'M', 'Q' or 'off', "
+                f"got {self.backtest_lppls_grid!r}"
+            )
+        if self.backtest_psy_reps < 50 or self.backtest_lppls_step < 1:
+            raise InputError("backtest_psy_reps must be >= 50 and backtest_lppls_step >= 1")
 
 
 @dataclass

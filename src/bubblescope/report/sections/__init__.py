@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Section
+from bubblescope.report.sections import backtest as backtest
 from bubblescope.report.sections import comparison as comparison
 from bubblescope.report.sections import depreciation as depreciation
 from bubblescope.report.sections import drawdowns as drawdowns
@@ -32,6 +33,7 @@ SECTIONS: tuple[tuple[str, Builder], ...] = (
     ("lppls", lppls.build),
     ("comparison", comparison.build),
     ("drawdowns", drawdowns.build),
+    ("backtest", backtest.build),
     ("network", network.build),
     ("depreciation", depreciation.build),
     ("gpu", gpu.build),
