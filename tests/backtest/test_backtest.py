@@ -205,3 +205,11 @@ def test_shiller_sp500_gauge_and_cape_on_1929_and_2000(shared_data: Path) -> Non
     leads = res.scores.leads.loc["baseline_cape"]
     assert leads[pd.Timestamp("1929-09-30")] >= 0
     assert leads[pd.Timestamp("2000-08-31")] > 0
+
+
+def test_lppls_grid_without_enough_history_is_a_typed_error() -> None:
+    from bubblescope.backtest.signals import lppls_grid_dates
+
+    dates = pd.date_range("2020-01-03", periods=140, freq="W-FRI")
+    with pytest.raises(InputError, match="needs.*140 observations in all"):
+        lppls_grid_dates(dates, "M", 150)

@@ -207,3 +207,17 @@ def test_bad_inputs_raise_typed_errors(tmp_path) -> None:
             LifePolicy.constant(6),
             (2026, 2028),
         )
+
+
+def test_disclosed_case_reads_filings_from_the_store(shared_data, store_home) -> None:  # type: ignore[no-untyped-def]
+    """Without sec_dir, the companyfacts fetched into the store give the same result."""
+    from bubblescope.data.sec import parse_companyfacts
+    from bubblescope.data.store import import_frame
+
+    with pytest.raises(DataError, match="no SEC filings for MSFT in the local store"):
+        disclosed_case("MSFT")
+    path = shared_data / "sec_xbrl" / "MSFT_companyfacts_CIK0000789019.json.gz"
+    import_frame(parse_companyfacts(path, ticker="MSFT"), "fundamentals", symbol="MSFT")
+    from_store = disclosed_case("MSFT").comparison()
+    from_files = disclosed_case("MSFT", shared_data / "sec_xbrl").comparison()
+    assert from_store == from_files

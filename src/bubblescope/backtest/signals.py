@@ -315,6 +315,12 @@ def lppls_grid_dates(
     pub = dates.searchsorted(ends, side="left")
     keep = t2 >= min_obs - 1
     t2, pub = t2[keep], pub[keep]
+    if len(t2) == 0:
+        raise InputError(
+            f"no {grid} LPPLS date has the {min_obs} observations the longest window needs "
+            f"({len(dates)} observations in all)",
+            hint="use a longer history or shorter LPPLS windows",
+        )
     first = np.r_[True, t2[1:] != t2[:-1]]
     return dates[t2[first]], dates[pub[first]]
 

@@ -27,11 +27,12 @@ class _Result(Protocol):
 
 _PLOT_OPTION = typer.Option(None, "--plot", help="Save the chart to this file (png, svg, pdf).")
 _SEC_DIR_OPTION = typer.Option(
-    ...,
+    None,
     "--sec-dir",
     envvar="BUBBLESCOPE_SEC_DIR",
     help="Folder with SEC companyfacts JSON (MSFT, GOOGL, NVDA) and the iXBRL extract "
-    "(AMZN, META); env BUBBLESCOPE_SEC_DIR.",
+    "(AMZN, META); env BUBBLESCOPE_SEC_DIR. Default: the filings in the local store, "
+    "from `bubblescope data fetch MSFT --source sec`.",
 )
 
 
@@ -71,7 +72,7 @@ depreciation_app = typer.Typer(
 @handle_errors
 def depreciation_disclosed(
     entity: str = typer.Argument(..., help="MSFT, GOOGL, META or AMZN."),
-    sec_dir: Path = _SEC_DIR_OPTION,
+    sec_dir: Path | None = _SEC_DIR_OPTION,
     share: float | None = typer.Option(None, help="Override the short-lived share of capex."),
     tax_rate: float | None = typer.Option(None, help="Override the tax rate (default 21%)."),
     full_year: bool = typer.Option(
@@ -96,7 +97,7 @@ def depreciation_disclosed(
 @depreciation_app.command("table")
 @handle_errors
 def depreciation_table(
-    sec_dir: Path = _SEC_DIR_OPTION,
+    sec_dir: Path | None = _SEC_DIR_OPTION,
     plot: Path | None = _PLOT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:

@@ -1048,9 +1048,25 @@ def _find(sec_dir: Path, pattern: str) -> Path:
     return hits[0]
 
 
+def _stored_companyfacts(entity: str) -> pd.DataFrame:
+    """Companyfacts rows that ``bubblescope data fetch ENTITY --source sec`` put in the store."""
+    from bubblescope.data.store import load_dataset
+    from bubblescope.errors import UnknownSymbolError
+
+    try:
+        facts = load_dataset("fundamentals", entity)
+    except UnknownSymbolError as exc:
+        raise DataError(
+            f"no SEC filings for {entity} in the local store",
+            hint=f"run `bubblescope data fetch {entity} --source sec`, or pass sec_dir with "
+            "companyfacts files",
+        ) from exc
+    return facts.drop(columns=[c for c in facts.columns if c.startswith("_")])
+
+
 def disclosed_case(
     entity: str,
-    sec_dir: str | Path,
+    sec_dir: str | Path | None = None,
     *,
     share: Input | None = None,
     tax_rate: Input | None = None,
@@ -1061,9 +1077,11 @@ def disclosed_case(
     Parameters
     ----------
     entity : {"MSFT", "GOOGL", "META", "AMZN"}
-    sec_dir : path
+    sec_dir : path, optional
         Folder with ``{TICKER}_companyfacts*.json.gz`` (MSFT, GOOGL) and
-        ``ixbrl_10k_facts*.csv.gz`` (AMZN, META).
+        ``ixbrl_10k_facts*.csv.gz`` (AMZN, META). Default: the companyfacts of ``entity`` in
+        the local store (``bubblescope data fetch ENTITY --source sec``), read through the same
+        capex tag chain.
     share : Input, optional
         Override the short-lived share assumption.
     tax_rate : Input, optional
@@ -1083,14 +1101,15 @@ def disclosed_case(
         )
     case = _cases()[key]
     change: DisclosedChange = case["change"]
-    folder = Path(sec_dir)
-    if case["source"] == "companyfacts":
+    if sec_dir is None:
+        capex = capex_from_companyfacts(_stored_companyfacts(key), key, years=list(case["years"]))
+    elif case["source"] == "companyfacts":
         capex = capex_from_companyfacts(
-            _find(folder, f"{key}_companyfacts*.json*"), key, years=list(case["years"])
+            _find(Path(sec_dir), f"{key}_companyfacts*.json*"), key, years=list(case["years"])
         )
     else:
         capex = capex_from_ixbrl(
-            _find(folder, "ixbrl_10k_facts*.csv*"), key, years=list(case["years"])
+            _find(Path(sec_dir), "ixbrl_10k_facts*.csv*"), key, years=list(case["years"])
         )
     if "extra" in case:
         capex = capex.extend(case["extra"])
@@ -1269,7 +1288,9 @@ class DisclosedTable:
         return fig
 
 
-def disclosed_all(sec_dir: str | Path, *, convention: Convention = "half-year") -> DisclosedTable:
+def disclosed_all(
+    sec_dir: str | Path | None = None, *, convention: Convention = "half-year"
+) -> DisclosedTable:
     """Every case of :data:`DISCLOSED_CHANGES` with its default assumptions."""
     return DisclosedTable(
         tuple(disclosed_case(e, sec_dir, convention=convention) for e in DISCLOSED_CHANGES)
