@@ -1051,16 +1051,14 @@ def _find(sec_dir: Path, pattern: str) -> Path:
 def _stored_companyfacts(entity: str) -> pd.DataFrame:
     """Companyfacts rows that ``bubblescope data fetch ENTITY --source sec`` put in the store."""
     from bubblescope.data.store import load_dataset
-    from bubblescope.errors import UnknownSymbolError
 
-    try:
-        facts = load_dataset("fundamentals", entity)
-    except UnknownSymbolError as exc:
+    facts = load_dataset("fundamentals", entity)
+    if facts.empty:
         raise DataError(
             f"no SEC filings for {entity} in the local store",
             hint=f"run `bubblescope data fetch {entity} --source sec`, or pass sec_dir with "
             "companyfacts files",
-        ) from exc
+        )
     return facts.drop(columns=[c for c in facts.columns if c.startswith("_")])
 
 
