@@ -233,7 +233,7 @@ def test_by_topic_and_by_grade_reject_unknown_names() -> None:
 def test_vocabularies_cover_every_row() -> None:
     assert {f.unit for f in BASE.facts} <= set(UNITS)
     assert {f.grade for f in BASE.facts} <= set(GRADES)
-    assert {d.type for d in BASE.deals} <= DEAL_TYPES
+    assert {d.type for d in BASE.deals} <= set(DEAL_TYPES)
     assert {d.status for d in BASE.deals} <= DEAL_STATUSES
 
 

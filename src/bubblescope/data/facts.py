@@ -93,17 +93,15 @@ UNITS: dict[str, str] = {
 #: equity_to_customer; "backstop / compute purchase" -> backstop; "compute purchase (leaseback)"
 #: and "compute purchase + equity" -> compute_purchase (the nuance is kept in the deal's note);
 #: "share sale (funding source)" -> share_sale.
-DEAL_TYPES: frozenset[str] = frozenset(
-    {
-        "equity_investment",
-        "compute_purchase",
-        "chip_purchase",
-        "warrant",
-        "backstop",
-        "loan",
-        "share_sale",
-        "equity_to_customer",
-    }
+DEAL_TYPES: tuple[str, ...] = (
+    "equity_investment",
+    "compute_purchase",
+    "chip_purchase",
+    "warrant",
+    "backstop",
+    "loan",
+    "share_sale",
+    "equity_to_customer",
 )
 
 #: Deal statuses: ``loi`` non-binding letter of intent still open; ``lapsed`` abandoned or

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bubblescope.data.facts import DEAL_TYPES
 from bubblescope.errors import DataError, InputError, UnitError
 
 __all__ = [
@@ -28,17 +29,8 @@ __all__ = [
     "validate_rows",
 ]
 
-#: Commitment types the model knows (``edges.csv`` / fact-base vocabulary).
-EDGE_TYPES: tuple[str, ...] = (
-    "equity_investment",
-    "compute_purchase",
-    "chip_purchase",
-    "warrant",
-    "backstop",
-    "loan",
-    "share_sale",
-    "equity_to_customer",
-)
+#: Commitment types the model knows: the fact base's deal vocabulary.
+EDGE_TYPES: tuple[str, ...] = DEAL_TYPES
 
 #: Statuses that make a commitment non-binding (excluded unless ``include_nonbinding``).
 NONBINDING_STATUSES: frozenset[str] = frozenset(
