@@ -60,6 +60,8 @@ def run_simulation(
     executor: Executor | None,
     n_jobs: int | None,
     progress: ProgressCallback | None,
+    label: str | None = None,
+    group: int | None = None,
 ) -> PSYCriticalValues:
     """Run ``reps`` replications in fixed chunks, take quantiles, and cache the result.
 
@@ -68,6 +70,13 @@ def run_simulation(
     whether the chunk runs in this process (numba threads) or in a worker (one thread each).
     Local process pools come from :func:`bubblescope.parallel.map_chunks` (``spawn`` start
     method: forking a process whose numba thread pool is running is unsafe).
+
+    ``label`` (default ``method``) is the result's method label; it is not part of the cache
+    key, so a backend that gives the same numbers (the JAX kernel) shares the cache entry, and
+    the label records what computed the stored values. With ``group`` set, the chunks run
+    in this process ``group`` at a time (``executor`` and ``n_jobs`` are not used):
+    ``chunk_func`` then receives a list of tasks and returns their results concatenated, one
+    accelerator call per group; the seed and the draws of every chunk are unchanged.
     """
     if reps < 10:
         raise InputError(f"reps must be at least 10, got {reps}")
@@ -93,17 +102,26 @@ def run_simulation(
     sizes = [min(CHUNK_REPS, reps - i * CHUNK_REPS) for i in range(n_chunks)]
     in_process = executor is None and (n_jobs is None or n_jobs == 1 or n_chunks == 1)
     tasks = [make_task(s, n, in_process) for s, n in zip(seeds, sizes, strict=True)]
-    parts = map_chunks(
-        chunk_func,
-        tasks,
-        executor=executor,
-        n_jobs=None if in_process else n_jobs,
-        progress=progress,
-    )
+    if group is not None:
+        groups = [tasks[i : i + group] for i in range(0, n_chunks, group)]
+        parts = map_chunks(chunk_func, groups, progress=progress)
+    else:
+        parts = map_chunks(
+            chunk_func,
+            tasks,
+            executor=executor,
+            n_jobs=None if in_process else n_jobs,
+            progress=progress,
+        )
     badf = np.concatenate([p[0] for p in parts])
     bsadf = np.concatenate([p[1] for p in parts])
     cv = from_draws(
-        badf, bsadf, levels=levels, definition=definition, method=method, horizon=horizon
+        badf,
+        bsadf,
+        levels=levels,
+        definition=definition,
+        method=method if label is None else label,
+        horizon=horizon,
     )
     if key is not None:
         _cache.save(key, cv)

@@ -9,8 +9,11 @@ episodes of exuberance and collapse in the S&P 500. International Economic Revie
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from functools import partial
+from typing import Any, Literal
 
 import numpy as np
 
@@ -20,19 +23,70 @@ from bubblescope.detect.critical_values._result import (
     PSYCriticalValues,
     check_levels,
 )
-from bubblescope.detect.critical_values._simulate import batch_kernel, run_simulation
+from bubblescope.detect.critical_values._simulate import (
+    CHUNK_REPS,
+    batch_kernel,
+    run_simulation,
+)
+from bubblescope.errors import InputError
 
-__all__ = ["MonteCarloCV"]
+__all__ = ["Backend", "MonteCarloCV", "resolve_backend"]
+
+#: ``"cpu"``: the numba kernel; ``"gpu"``: the JAX kernel on JAX's default device;
+#: ``"auto"``: ``"gpu"`` when jax is installed and sees a GPU, else ``"cpu"``.
+Backend = Literal["auto", "cpu", "gpu"]
 
 _Task = tuple[np.random.SeedSequence, int, int, int, int, float, bool]
 
 
-def _mc_chunk(task: _Task) -> tuple[Float64Array, Float64Array]:
-    seed, reps, T, minw, lag, drift, threaded = task
+def _draw(task: _Task) -> Float64Array:
+    """The null random walks of one chunk, drawn on the host from the chunk's own seed."""
+    seed, reps, T, _, _, drift, _ = task
     eps = np.random.default_rng(seed).standard_normal((reps, T))
-    ys = np.cumsum(eps + drift, axis=1)
-    bsadf, badf = batch_kernel(threaded)(ys, minw, lag)
+    return np.cumsum(eps + drift, axis=1)
+
+
+def _mc_chunk(task: _Task) -> tuple[Float64Array, Float64Array]:
+    _, _, _, minw, lag, _, threaded = task
+    bsadf, badf = batch_kernel(threaded)(_draw(task), minw, lag)
     return badf, bsadf
+
+
+def _mc_group_jax(tasks: list[_Task], *, batch: int) -> tuple[Float64Array, Float64Array]:
+    """Several chunks in one JAX call, padded to ``batch`` rows so XLA compiles one shape."""
+    from bubblescope._kernels.psy_jax import sweep_batch_jax
+
+    _, _, _, minw, lag, _, _ = tasks[0]
+    ys = np.concatenate([_draw(t) for t in tasks])
+    n = ys.shape[0]
+    if n < batch:
+        ys = np.concatenate([ys, np.repeat(ys[:1], batch - n, axis=0)])
+    bsadf, badf = sweep_batch_jax(ys, minw, lag)
+    return badf[:n], bsadf[:n]
+
+
+def resolve_backend(backend: str) -> Literal["cpu", "gpu"]:
+    """Map ``"auto"``/``"cpu"``/``"gpu"`` to the backend that will run.
+
+    Raises
+    ------
+    InputError
+        For any other value.
+    BackendError
+        For ``"gpu"`` when jax is not installed (with the install hint).
+    """
+    if backend == "cpu":
+        return "cpu"
+    if backend == "gpu":
+        from bubblescope._kernels.psy_jax import import_jax
+
+        import_jax()
+        return "gpu"
+    if backend == "auto":
+        from bubblescope._kernels.psy_jax import has_gpu
+
+        return "gpu" if has_gpu() else "cpu"
+    raise InputError(f"unknown backend {backend!r}", hint="use backend='auto', 'cpu' or 'gpu'")
 
 
 @dataclass(frozen=True)
@@ -66,7 +120,21 @@ class MonteCarloCV:
     cache : bool
         Read and write the on-disk cache.
     progress : callable, optional
-        ``progress(done, total)`` over chunks.
+        ``progress(done, total)`` over chunks (over groups of chunks with the gpu backend).
+    backend : {"cpu", "gpu", "auto"}
+        ``"cpu"`` (default): the numba kernel. ``"gpu"``: the JAX kernel
+        (:mod:`bubblescope._kernels.psy_jax`) on JAX's default device, a GPU when there is one,
+        else the CPU; needs ``pip install 'bubblescope[gpu]'``. ``"auto"``: ``"gpu"`` when jax
+        sees a GPU, else ``"cpu"``. The random draws are the same numpy draws from the same
+        spawned seeds (made on the host, then transferred), so both backends give the same
+        critical values to about 1e-12 (floating-point summation order only); the on-disk cache
+        is shared. The result's ``method`` names the JAX device, e.g.
+        ``"Monte Carlo (drift) [jax gpu (NVIDIA H100 80GB HBM3)]"``. ``n_jobs`` and
+        ``executor`` are not used by the gpu backend (one device, called from this process).
+    gpu_batch : int
+        Replications per JAX call (rounded down to whole chunks of 50). Larger batches mean
+        fewer launches; the kernel's memory per call is bounded separately (see
+        :func:`bubblescope._kernels.psy_jax.block_ends_for`).
 
     Examples
     --------
@@ -87,6 +155,8 @@ class MonteCarloCV:
     executor: Executor | None = None
     cache: bool = True
     progress: ProgressCallback | None = None
+    backend: Backend = "cpu"
+    gpu_batch: int = 1000
 
     def compute(self, y: Float64Array, *, minw: int, lag: int) -> PSYCriticalValues:
         """Critical values for a series of ``len(y)`` points (its values are not used)."""
@@ -97,18 +167,31 @@ class MonteCarloCV:
         def make_task(seed: np.random.SeedSequence, n: int, threaded: bool) -> _Task:
             return (seed, n, T, minw, lag, drift, threaded)
 
+        method = "Monte Carlo" + (" (drift)" if self.drift else "")
+        chunk_func: Callable[[Any], tuple[Float64Array, Float64Array]] = _mc_chunk
+        label = None
+        group = None
+        if resolve_backend(self.backend) == "gpu":
+            from bubblescope._kernels.psy_jax import device_label
+
+            n_chunks = -(-self.reps // CHUNK_REPS)
+            group = max(1, min(self.gpu_batch // CHUNK_REPS, n_chunks))
+            chunk_func = partial(_mc_group_jax, batch=group * CHUNK_REPS)
+            label = f"{method} [{device_label()}]"
         return run_simulation(
-            _mc_chunk,
+            chunk_func,
             make_task,
             reps=self.reps,
             rng=self.rng,
             levels=levels,
             definition=self.bsadf_definition,
-            method="Monte Carlo" + (" (drift)" if self.drift else ""),
+            method=method,
             horizon=T,
             params={"kind": "mc", "T": T, "minw": minw, "lag": lag, "drift": drift},
             cache=self.cache,
             executor=self.executor,
             n_jobs=self.n_jobs,
             progress=self.progress,
+            label=label,
+            group=group,
         )

@@ -1,0 +1,244 @@
+"""Optional JAX kernel of the BADF and BSADF sequences of many series (GPU Monte Carlo).
+
+The JAX twin of :func:`bubblescope._kernels.psy.sweep_batch`: for a batch of level series
+(``reps x T``, float64) it returns the same BSADF and BADF sequences, with every (start, end)
+window of a block of end rows evaluated at once, so XLA compiles one fused program of one
+shape and the GPU sees millions of windows per launch.
+
+Algorithm (one series; vmapped over the batch)
+----------------------------------------------
+The series is standardised (the ADF t-ratio is invariant to ``y -> a + b y`` with ``b > 0``) and
+the regression matrix ``Z = [dy_{t-1..t-k}, y_{t-1}, dy_t]`` (``n x q`` with ``q = k + 2``) is
+built as in :func:`bubblescope._kernels.psy.design_matrix`. For a block of ``E`` end rows ``i1``
+the rows are shifted by the end row, ``D_i = Z_i - Z_{i1}`` (rows after ``i1`` set to zero), and
+reverse cumulative sums over ``i`` give, for every start ``i0``, the window sums ``s = sum D_i``
+and ``S = sum D_i D_i'`` at once (the rectangle of all ``(i0, i1)`` pairs, masked where
+``i1 - i0 + 1 < minw``). The centred cross-product matrix is ``C = S - s s' / m``. Shifting by the
+end row rather than differencing raw prefix sums of ``Z'Z`` keeps ``s`` of the order of the
+window's spread, so the cancellation that makes plain prefix sums fail on series with a wide
+level range (ecosystem-and-style.md §2a) stays small. Each window's t-ratio comes from the
+square-root-free LDL' factor of ``C`` as in the numba kernel:
+``t = L[q-1,q-2] sqrt((m - q) D[q-2] / D[q-1])``. Unlike the numba kernel there is no exact-QR
+fallback for ill-conditioned windows (a data-dependent branch would break the fused program);
+windows whose pivots are not positive give NaN and are skipped by the maximum. Under the
+random-walk null such windows do not occur in practice.
+
+Memory and the block size
+-------------------------
+End rows are processed in blocks of ``block_ends`` (a sequential ``lax.map`` over blocks), so
+the working set is about ``batch * block_ends * n * (q + q(q+1)/2) * 8 * 4`` bytes (four live
+arrays of the cumulative sums). By default ``block_ends`` is the largest block that keeps this
+under ``max_bytes`` (:data:`DEFAULT_MAX_BYTES`, 1 GiB, or the environment variable
+``BUBBLESCOPE_JAX_MAX_BYTES``). On a large GPU raise it (e.g. 16 GiB on an 80 GB H100) for
+fewer, larger launches; lower it on a small GPU or when XLA reports an out-of-memory error.
+For T = 1,600, lag 2 and a batch of 1,000 series one end row needs about 0.7 GB, so 1 GiB gives
+one end row per step (1.6 M windows per launch), which already fills an H100.
+
+References
+----------
+Phillips, P.C.B., Shi, S. and Yu, J. (2015). Testing for multiple bubbles: historical
+episodes of exuberance and collapse in the S&P 500. International Economic Review 56(4),
+1043-1078.
+Bradbury, J. et al. (2018). JAX: composable transformations of Python+NumPy programs.
+http://github.com/jax-ml/jax
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from bubblescope._typing import Float64Array
+from bubblescope.errors import BackendError
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "block_ends_for",
+    "device_label",
+    "has_gpu",
+    "import_jax",
+    "sweep_batch_jax",
+]
+
+#: Default working-set budget of one kernel call in bytes (see the module docstring).
+DEFAULT_MAX_BYTES = 1 << 30
+#: Live float64 arrays of size ``batch * block * n * (q + q(q+1)/2)`` assumed per block.
+_LIVE_ARRAYS = 4
+_INSTALL_HINT = "pip install 'bubblescope[gpu]'"
+
+
+def import_jax() -> Any:
+    """Import jax with float64 enabled, or raise :class:`BackendError` with the install hint."""
+    try:
+        import jax
+    except ImportError as exc:
+        raise BackendError(
+            "the gpu backend needs jax, which is not installed", hint=_INSTALL_HINT
+        ) from exc
+    config: Any = jax.config
+    config.update("jax_enable_x64", True)
+    return jax
+
+
+def has_gpu() -> bool:
+    """True when jax is installed and sees at least one GPU device."""
+    try:
+        jax = import_jax()
+    except BackendError:
+        return False
+    try:
+        return any(d.platform == "gpu" for d in jax.devices())
+    except RuntimeError:
+        return False
+
+
+def device_label() -> str:
+    """The default JAX device in words, e.g. ``"jax gpu (NVIDIA H100 80GB HBM3)"``."""
+    jax = import_jax()
+    dev = jax.devices()[0]
+    kind = getattr(dev, "device_kind", "") or ""
+    return f"jax {dev.platform}" + (f" ({kind})" if kind and kind != dev.platform else "")
+
+
+def block_ends_for(batch: int, T: int, lag: int, n_ends: int, max_bytes: int | None) -> int:
+    """The number of end rows per block that keeps one block under ``max_bytes``.
+
+    Parameters
+    ----------
+    batch : int
+        Series per kernel call.
+    T : int
+        Series length (points).
+    lag : int
+        ADF lag ``k``.
+    n_ends : int
+        Number of end rows (the length of the output sequences).
+    max_bytes : int or None
+        Budget in bytes; None reads ``BUBBLESCOPE_JAX_MAX_BYTES`` or uses
+        :data:`DEFAULT_MAX_BYTES`.
+    """
+    if max_bytes is None:
+        max_bytes = int(os.environ.get("BUBBLESCOPE_JAX_MAX_BYTES", DEFAULT_MAX_BYTES))
+    q = lag + 2
+    n = T - 1 - lag
+    per_end = batch * n * (q + q * (q + 1) // 2) * 8 * _LIVE_ARRAYS
+    return int(max(1, min(n_ends, max_bytes // max(per_end, 1))))
+
+
+def _design(jnp: Any, y: Any, lag: int) -> Any:
+    """Rows ``[dy_{t-1..t-k}, y_{t-1}, dy_t]``, ``t = 1 + lag .. T - 1`` (as ``design_matrix``)."""
+    T = y.shape[0]
+    dy = y[1:] - y[:-1]
+    cols = [dy[lag - 1 - j : T - 2 - j] for j in range(lag)]
+    cols.append(y[lag : T - 1])
+    cols.append(dy[lag:])
+    return jnp.stack(cols, axis=1)
+
+
+def _tstat(jnp: Any, c: list[list[Any]], m: Any, q: int) -> Any:
+    """ADF t-ratio from the lower triangle ``c[a][b]`` (a >= b) by LDL', elementwise."""
+    low: list[list[Any]] = [[None] * q for _ in range(q)]
+    diag: list[Any] = [None] * q
+    ok = jnp.ones_like(m, dtype=bool)
+    for j in range(q):
+        dj = c[j][j]
+        for k in range(j):
+            dj = dj - low[j][k] * low[j][k] * diag[k]
+        ok = ok & (dj > 0.0)
+        diag[j] = jnp.where(dj > 0.0, dj, 1.0)
+        for i in range(j + 1, q):
+            r = c[i][j]
+            for k in range(j):
+                r = r - low[i][k] * low[j][k] * diag[k]
+            low[i][j] = r / diag[j]
+    t = low[q - 1][q - 2] * jnp.sqrt((m - q) * diag[q - 2] / diag[q - 1])
+    return jnp.where(ok, t, jnp.nan)
+
+
+@lru_cache(maxsize=32)
+def _compiled(T: int, minw: int, lag: int, block: int) -> Callable[[Any], tuple[Any, Any]]:
+    """The jitted, vmapped kernel for one ``(T, minw, lag, block)``."""
+    jax = import_jax()
+    jnp = jax.numpy
+    q = lag + 2
+    n = T - 1 - lag
+    n_ends = n - minw + 1
+    n_blocks = -(-n_ends // block)
+    rows = jnp.arange(n)
+    pairs = [(a, b) for a in range(q) for b in range(a + 1)]
+
+    def one_series(y: Any) -> tuple[Any, Any]:
+        y = (y - jnp.mean(y)) / jnp.std(y)
+        z = _design(jnp, y, lag)
+
+        def one_block(b: Any) -> tuple[Any, Any]:
+            i1 = jnp.minimum(minw - 1 + b * block + jnp.arange(block), n - 1)
+            live = rows[None, :] <= i1[:, None]
+            d = jnp.where(live[:, :, None], z[None, :, :] - z[i1][:, None, :], 0.0)
+            s = jnp.flip(jnp.cumsum(jnp.flip(d, 1), axis=1), 1)
+            prods = jnp.stack([d[:, :, a] * d[:, :, bb] for a, bb in pairs], axis=2)
+            ss = jnp.flip(jnp.cumsum(jnp.flip(prods, 1), axis=1), 1)
+            m = (i1[:, None] - rows[None, :] + 1).astype(jnp.float64)
+            mm = jnp.maximum(m, 1.0)
+            c: list[list[Any]] = [[None] * q for _ in range(q)]
+            for p, (a, bb) in enumerate(pairs):
+                c[a][bb] = ss[:, :, p] - s[:, :, a] * s[:, :, bb] / mm
+            t = _tstat(jnp, c, mm, q)
+            valid = (m >= minw) & ~jnp.isnan(t)
+            bsadf = jnp.max(jnp.where(valid, t, -jnp.inf), axis=1)
+            return bsadf, t[:, 0]
+
+        bsadf, badf = jax.lax.map(one_block, jnp.arange(n_blocks))
+        return bsadf.reshape(-1)[:n_ends], badf.reshape(-1)[:n_ends]
+
+    fn: Callable[[Any], tuple[Any, Any]] = jax.jit(jax.vmap(one_series))
+    return fn
+
+
+def sweep_batch_jax(
+    ys: Float64Array,
+    minw: int,
+    lag: int,
+    *,
+    block_ends: int | None = None,
+    max_bytes: int | None = None,
+) -> tuple[Float64Array, Float64Array]:
+    """BSADF and BADF sequences of many level series on the default JAX device.
+
+    Parameters
+    ----------
+    ys : ndarray of float64, shape (reps, T)
+        Level series, one per row.
+    minw : int
+        Minimum window in regression rows (``minw > lag + 2``).
+    lag : int
+        ADF lag ``k >= 0``.
+    block_ends : int, optional
+        End rows per block; default from :func:`block_ends_for` and ``max_bytes``.
+    max_bytes : int, optional
+        Working-set budget in bytes when ``block_ends`` is not given.
+
+    Returns
+    -------
+    (ndarray, ndarray), each of shape (reps, T - 1 - lag - minw + 1)
+        BSADF and BADF; entry ``k`` belongs to end row ``minw - 1 + k`` (as
+        :func:`bubblescope._kernels.psy.sweep_batch`, to about 1e-12 on random walks).
+
+    Raises
+    ------
+    BackendError
+        When jax is not installed.
+    """
+    jax = import_jax()
+    reps, T = ys.shape
+    n_ends = T - 1 - lag - minw + 1
+    block = (
+        block_ends if block_ends is not None else block_ends_for(reps, T, lag, n_ends, max_bytes)
+    )
+    fn = _compiled(T, minw, lag, int(max(1, min(block, n_ends))))
+    bsadf, badf = fn(jax.numpy.asarray(np.ascontiguousarray(ys, dtype=np.float64)))
+    return np.asarray(bsadf, dtype=np.float64), np.asarray(badf, dtype=np.float64)
