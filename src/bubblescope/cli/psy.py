@@ -17,7 +17,10 @@ SERIES is a bundled name (nasdaq, sp500), a CSV/Parquet file, or a symbol in the
 Critical values: --cv auto (default: the response surface, no simulation, for the default
 windows and lags 0-2; else Monte Carlo), rs (response surface), mc (Monte Carlo under the PSY
 null, cached on disk), wild (Harvey et al. 2016 wild bootstrap), ps (Phillips-Shi 2020
-bootstrap; --horizon sets the family-wise window).
+bootstrap; --horizon sets the family-wise window), none (statistics only).
+--lag-selection aic|bic --max-lag K chooses each window's lag from 0..K (psymonitor's IC
+option, on a common sample per window); no critical-value method simulates that procedure,
+so it needs --cv none.
 By default episodes are stamped against the family-wise critical value (false-alarm rate
 1 - level on a random walk); --stamping pointwise uses PSY's pointwise sequence.
 
@@ -25,6 +28,7 @@ Examples:
 
   bubblescope psy sp500 --start 1995-01-01 --end 2002-12-31 --log --lag 1
   bubblescope psy prices.csv --window exuber --cv ps --horizon 40 --reps 499 --json
+  bubblescope psy sp500 --log --lag-selection bic --max-lag 6 --cv none
 """
 
 
@@ -49,13 +53,24 @@ def register(app: typer.Typer) -> None:
     def psy_command(
         series: str = typer.Argument(..., help="Bundled name, file path, or stored symbol."),
         lag: int = typer.Option(0, "--lag", help="Lagged differences in each ADF regression."),
+        lag_selection: str = typer.Option(
+            "fixed",
+            "--lag-selection",
+            help="fixed (every window uses --lag), aic or bic (each window's lag chosen from "
+            "0..--max-lag).",
+        ),
+        max_lag: int | None = typer.Option(
+            None, "--max-lag", help="Largest candidate lag for --lag-selection aic/bic."
+        ),
         window: str = typer.Option(
             "psy",
             "--window",
             help="Minimum window: 'psy' (floor(T(0.01+1.8/sqrt T)) points), "
             "'exuber' (that many regression rows) or a number of points.",
         ),
-        cv: str = typer.Option("auto", "--cv", help="Critical values: auto, rs, mc, wild or ps."),
+        cv: str = typer.Option(
+            "auto", "--cv", help="Critical values: auto, rs, mc, wild, ps or none."
+        ),
         level: float = typer.Option(0.95, "--level", help="Confidence level (e.g. 0.95)."),
         horizon: int | None = typer.Option(
             None,
@@ -96,6 +111,12 @@ def register(app: typer.Typer) -> None:
         from bubblescope.errors import InputError
 
         levels = tuple(sorted({0.90, 0.95, 0.99, round(level, 6)}))
+        if lag_selection != "fixed" and cv != "none":
+            raise InputError(
+                f"--cv {cv} simulates fixed-lag regressions; it does not apply to "
+                f"--lag-selection {lag_selection}",
+                hint="add --cv none (statistics only)",
+            )
         if cv in ("auto", "rs") and level not in (0.90, 0.95, 0.99):
             raise InputError(
                 f"--cv {cv} covers levels 0.90, 0.95, 0.99, got {level}",
@@ -111,6 +132,8 @@ def register(app: typer.Typer) -> None:
             method: Any
             if cv == "auto":
                 method = "auto"
+            elif cv == "none":
+                method = None
             elif cv == "rs":
                 method = ResponseSurfaceCV(levels=levels)
             elif cv == "mc":
@@ -131,7 +154,7 @@ def register(app: typer.Typer) -> None:
                     progress=progress,
                 )
             else:
-                raise InputError(f"unknown --cv {cv!r}", hint="use auto, rs, mc, wild or ps")
+                raise InputError(f"unknown --cv {cv!r}", hint="use auto, rs, mc, wild, ps or none")
             result = psy(
                 close,
                 lag=lag,
@@ -141,5 +164,7 @@ def register(app: typer.Typer) -> None:
                 stamping=stamping,  # type: ignore[arg-type]  # psy() validates it
                 rule=rule,  # type: ignore[arg-type]
                 min_duration=min_duration,
+                lag_selection=lag_selection,  # type: ignore[arg-type]  # psy() validates it
+                max_lag=max_lag,
             )
         emit(result.to_dict(), as_json, lambda: console.print(result.summary(), highlight=False))

@@ -16,6 +16,10 @@ Conventions (state them; they change GSADF in the second decimal)
   false episode occurs with probability ``1 - level``. ``stamping="pointwise"`` uses the PSY
   sequence (quantile of the SADF on ``[0, r2]``), which flags a false episode in 42-49% of
   random walks (detection-methods.md §1.8).
+* ``lag_selection="aic"``/``"bic"``: the lag of every window is chosen from ``0..max_lag`` by
+  ``n log(SSR/n) + p c`` (``c = 2`` or ``log n``, ``p = k + 2`` coefficients) on a common
+  effective sample per window (see :mod:`bubblescope._kernels.psy_ic`); windows are laid out
+  as for the fixed lag ``max_lag``. Only ``cv=None`` or precomputed critical values apply.
 * ``rule="psy"``: an episode's end is searched from ``min_duration = round(delta log T)``
   observations after its start; ``rule="exuber"``: runs shorter than ``min_duration`` are
   dropped.
@@ -47,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from bubblescope._kernels.psy import design_matrix, sweep
+from bubblescope._kernels.psy_ic import AIC, BIC, sweep_ic
 from bubblescope.data.validate import validate_panel, validate_series
 from bubblescope.detect._datestamp import Episode, EpisodeRule, episodes_from_path
 from bubblescope.detect._psy_monitor import MonitorUpdate, PSYMonitor
@@ -73,6 +78,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FALLBACK_CV",
     "Episode",
+    "LagSelection",
     "MonitorUpdate",
     "PSYMonitor",
     "PSYPanelResult",
@@ -83,6 +89,7 @@ __all__ = [
 ]
 
 Stamping = Literal["familywise", "pointwise"]
+LagSelection = Literal["fixed", "aic", "bic"]
 
 #: Critical values used by ``cv="auto"`` where the response surface does not apply: 1,000
 #: Monte Carlo replications under the PSY null with a fixed seed (reproducible, and cached on
@@ -112,7 +119,8 @@ class PSYResult:
     y : pandas.Series
         The validated input (index: the input's dates, or a RangeIndex).
     lag : int
-        Lagged differences in every ADF regression.
+        Lagged differences in every ADF regression; with AIC/BIC selection the maximum lag
+        (which also fixes the window layout).
     window : WindowSpec
         Minimum window (convention, points of y, regression rows).
     adf, sadf, gsadf : float
@@ -131,6 +139,11 @@ class PSYResult:
         Minimum duration (observations) of the episode rule.
     episodes : tuple of Episode
         Explosive episodes (empty without critical values).
+    lag_selection : {"fixed", "aic", "bic"}
+        How each window's lag was chosen.
+    badf_lag, bsadf_lag : pandas.Series or None
+        With AIC/BIC selection: the lag selected in the forward window ``[0, r2]`` and in the
+        window attaining the BSADF, indexed like ``badf``/``bsadf`` (None for a fixed lag).
     """
 
     name: str
@@ -148,6 +161,9 @@ class PSYResult:
     rule: EpisodeRule
     min_duration: int
     episodes: tuple[Episode, ...]
+    lag_selection: LagSelection = "fixed"
+    badf_lag: pd.Series | None = None
+    bsadf_lag: pd.Series | None = None
 
     @property
     def threshold(self) -> pd.Series:
@@ -174,11 +190,22 @@ class PSYResult:
     def summary(self) -> str:
         """Plain-text report of the statistics, critical values and episodes."""
         w = self.window
+        lag = (
+            f"lag {self.lag}"
+            if self.lag_selection == "fixed"
+            else f"lag 0-{self.lag} by {self.lag_selection.upper()} per window"
+        )
         lines = [
             f"PSY exuberance test: {self.name}",
-            f"  observations {len(self.y)}, lag {self.lag}, minimum window {w.points} points "
+            f"  observations {len(self.y)}, {lag}, minimum window {w.points} points "
             f"({w.rows} regression rows, convention {w.convention!r})",
         ]
+        if self.badf_lag is not None and self.bsadf_lag is not None:
+            peak = int(np.argmax(self.bsadf.to_numpy()))
+            lines.append(
+                f"  selected lag: {int(self.bsadf_lag.iloc[peak])} at the BSADF peak, "
+                f"{int(self.badf_lag.iloc[-1])} in the full sample"
+            )
         levels = self.cv.levels if self.cv is not None else ()
         head = "  statistic      value" + "".join(f"   {lv:>6.0%}" for lv in levels)
         lines.append(head)
@@ -210,6 +237,9 @@ class PSYResult:
         frame = pd.DataFrame({"y": self.y})
         frame["badf"] = self.badf
         frame["bsadf"] = self.bsadf
+        if self.badf_lag is not None and self.bsadf_lag is not None:
+            frame["badf_lag"] = self.badf_lag.astype("Int64")
+            frame["bsadf_lag"] = self.bsadf_lag.astype("Int64")
         if self.cv is not None:
             i = self.cv.level_index(self.level)
             frame["badf_cv"] = pd.Series(self.cv.badf[:, i], index=self.bsadf.index)
@@ -229,6 +259,14 @@ class PSYResult:
             "name": self.name,
             "n": len(self.y),
             "lag": self.lag,
+            "lag_selection": self.lag_selection,
+            "max_lag": None if self.lag_selection == "fixed" else self.lag,
+            "selected_lag": None
+            if self.badf_lag is None or self.bsadf_lag is None
+            else {
+                "adf": int(self.badf_lag.iloc[-1]),
+                "gsadf": int(self.bsadf_lag.iloc[int(np.argmax(self.bsadf.to_numpy()))]),
+            },
             "window": {
                 "convention": self.window.convention,
                 "points": self.window.points,
@@ -257,7 +295,10 @@ class PSYResult:
         fig, (ax1, ax2) = plt.subplots(2, 1, sharex=True, figsize=(9, 6))
         ax1.plot(self.y.index, self.y.to_numpy(), color="black", lw=1)
         ax1.set_ylabel(self.name)
-        ax1.set_title(f"PSY: GSADF {self.gsadf:.3f}, lag {self.lag}, window {self.window.points}")
+        lag = f"lag {self.lag}"
+        if self.lag_selection != "fixed":
+            lag = f"{self.lag_selection.upper()} lag <= {self.lag}"
+        ax1.set_title(f"PSY: GSADF {self.gsadf:.3f}, {lag}, window {self.window.points}")
         ax2.plot(self.bsadf.index, self.bsadf.to_numpy(), label="BSADF", lw=1)
         if self.cv is not None:
             ax2.plot(
@@ -378,10 +419,58 @@ def _threshold(
     raise InputError(f"unknown stamping {stamping!r}", hint="use 'familywise' or 'pointwise'")
 
 
-def _check_lag(lag: int) -> int:
+def _check_lag(lag: int, name: str = "lag") -> int:
     if isinstance(lag, bool) or not isinstance(lag, (int, np.integer)) or lag < 0:
-        raise InputError(f"lag must be a non-negative integer, got {lag!r}")
+        raise InputError(f"{name} must be a non-negative integer, got {lag!r}")
     return int(lag)
+
+
+def _check_lag_selection(
+    lag: int,
+    lag_selection: str,
+    max_lag: int | None,
+    cv: object,
+    panel_cv: object,
+) -> int:
+    """Validate the lag arguments; return the lag that lays out the windows."""
+    lag = _check_lag(lag)
+    if lag_selection == "fixed":
+        if max_lag is not None:
+            raise InputError(
+                f"max_lag={max_lag!r} applies only with lag_selection 'aic' or 'bic'",
+                hint="pass lag_selection='aic' or 'bic', or drop max_lag",
+            )
+        return lag
+    if lag_selection not in ("aic", "bic"):
+        raise InputError(
+            f"unknown lag_selection {lag_selection!r}", hint="use 'fixed', 'aic' or 'bic'"
+        )
+    if max_lag is None:
+        raise InputError(
+            f"lag_selection={lag_selection!r} needs max_lag, the largest candidate lag",
+            hint="e.g. max_lag=6 (psymonitor's S&P 500 vignette uses BIC with 6)",
+        )
+    max_lag = _check_lag(max_lag, "max_lag")
+    if lag not in (0, max_lag):
+        raise InputError(
+            f"lag={lag} conflicts with lag_selection={lag_selection!r}, max_lag={max_lag}: "
+            "the lag is chosen per window",
+            hint="leave lag at 0 or set it equal to max_lag",
+        )
+    if cv is not None and not isinstance(cv, PSYCriticalValues):
+        raise InputError(
+            f"cv={cv!r} simulates fixed-lag ADF regressions and does not apply to "
+            f"lag_selection={lag_selection!r}",
+            hint="pass cv=None (statistics only) or PSYCriticalValues simulated with the same "
+            "AIC/BIC procedure",
+        )
+    if isinstance(panel_cv, PanelSieveCV):
+        raise InputError(
+            f"panel_cv={panel_cv!r} simulates fixed-lag ADF regressions and does not apply to "
+            f"lag_selection={lag_selection!r}",
+            hint="pass panel_cv=None or precomputed PanelCriticalValues",
+        )
+    return max_lag
 
 
 def _psy_one(
@@ -395,12 +484,25 @@ def _psy_one(
     rule: EpisodeRule,
     min_duration: int | None,
     delta: float,
+    lag_selection: LagSelection = "fixed",
 ) -> PSYResult:
     values = np.ascontiguousarray(s.to_numpy(dtype=np.float64))
     T = len(values)
     spec = resolve_window(window, T, lag)
-    bsadf_v, badf_v = sweep(design_matrix(values, lag), spec.rows)
     ends = s.index[spec.points - 1 :]
+    badf_lag: pd.Series | None = None
+    bsadf_lag: pd.Series | None = None
+    if lag_selection == "fixed" or lag == 0:
+        # one candidate lag: nothing to select, and the fixed-lag kernel is exact and faster
+        bsadf_v, badf_v = sweep(design_matrix(values, lag), spec.rows)
+        if lag_selection != "fixed":
+            badf_lag = pd.Series(0, index=ends, name="badf_lag")
+            bsadf_lag = pd.Series(0, index=ends, name="bsadf_lag")
+    else:
+        crit = AIC if lag_selection == "aic" else BIC
+        bsadf_v, badf_v, kb, ka = sweep_ic(design_matrix(values, lag), spec.rows, lag, crit)
+        badf_lag = pd.Series(ka, index=ends, name="badf_lag")
+        bsadf_lag = pd.Series(kb, index=ends, name="bsadf_lag")
     bsadf = pd.Series(bsadf_v, index=ends, name="bsadf")
     badf = pd.Series(badf_v, index=ends, name="badf")
     if isinstance(cv, str):
@@ -436,6 +538,9 @@ def _psy_one(
         rule=rule,
         min_duration=dur,
         episodes=episodes,
+        lag_selection=lag_selection,
+        badf_lag=badf_lag,
+        bsadf_lag=bsadf_lag,
     )
 
 
@@ -452,6 +557,8 @@ def psy(
     delta: float = 1.0,
     name: str | None = None,
     panel_cv: PanelSieveCV | PanelCriticalValues | None = None,
+    lag_selection: LagSelection = "fixed",
+    max_lag: int | None = None,
 ) -> PSYResult | PSYPanelResult:
     """Run the PSY recursive right-tailed ADF tests and date-stamp explosive episodes.
 
@@ -463,6 +570,7 @@ def psy(
         :class:`PSYPanelResult`.
     lag : int
         Fixed number of lagged differences in each ADF regression (PSY recommend a small one).
+        With ``lag_selection`` "aic"/"bic" leave it at 0 or set it equal to ``max_lag``.
     window : {"psy", "exuber"} or int
         Minimum window convention (see the module docstring); an int is a number of points.
     cv : "auto", critical-value method, PSYCriticalValues, or None
@@ -485,6 +593,18 @@ def psy(
     panel_cv : PanelSieveCV or PanelCriticalValues, optional
         Several columns only: critical values of the panel statistics; panel episodes are then
         stamped against the family-wise (panel GSADF) value with the same rule.
+    lag_selection : {"fixed", "aic", "bic"}
+        "fixed" (default): every window uses ``lag``. "aic"/"bic": each window's lag is chosen
+        from ``0..max_lag`` by ``n log(SSR/n) + (k + 2) c`` with ``c = 2`` (AIC) or ``log n``
+        (BIC) on a common sample of ``n`` regression rows, the window's first ``max_lag + 1``
+        points serving as initial conditions (psymonitor's ``IC = 1/2`` with ``adflag =
+        max_lag``, except that psymonitor fits each lag on its own sample and uses the maximum
+        lag's degrees of freedom for all). Windows are laid out as for the fixed lag
+        ``max_lag``. No critical-value method simulates this procedure: pass ``cv=None`` or
+        precomputed :class:`PSYCriticalValues`. Cost grows like ``T^2 max_lag^4``; fine for
+        T up to ~1,000.
+    max_lag : int, optional
+        Largest candidate lag; required with "aic"/"bic", not allowed with "fixed".
 
     Returns
     -------
@@ -496,14 +616,14 @@ def psy(
         Too short for the window, NaN/inf, constant series, unsorted or duplicated dates, a
         lag too large for the window, an unknown option.
     """
-    lag = _check_lag(lag)
+    lag = _check_lag_selection(lag, lag_selection, max_lag, cv, panel_cv)
     if not 0.0 < level < 1.0:
         raise InputError(f"level must lie strictly between 0 and 1, got {level}")
     if stamping not in ("familywise", "pointwise"):
         raise InputError(f"unknown stamping {stamping!r}", hint="use 'familywise' or 'pointwise'")
     if rule not in ("psy", "exuber"):
         raise InputError(f"unknown episode rule {rule!r}", hint="use 'psy' or 'exuber'")
-    purpose = f"PSY with lag {lag}"
+    purpose = f"PSY with lag {lag}" if lag_selection == "fixed" else f"PSY with max_lag {lag}"
     min_points = 2 * lag + 4
     shape: tuple[int, ...] = tuple(getattr(y, "shape", ()))
     if isinstance(y, (pd.DataFrame, np.ndarray)) and len(shape) == 2 and shape[1] > 1:
@@ -527,6 +647,7 @@ def psy(
                 rule,
                 min_duration,
                 delta,
+                lag_selection,
             )
             for col in panel.frame.columns
         }
@@ -549,4 +670,6 @@ def psy(
         y, min_points=min_points, positive=False, nonconstant=True, name=name, purpose=purpose
     )
     label = str(v.series.name) if v.series.name is not None else "series"
-    return _psy_one(v.series, label, lag, window, cv, level, stamping, rule, min_duration, delta)
+    return _psy_one(
+        v.series, label, lag, window, cv, level, stamping, rule, min_duration, delta, lag_selection
+    )
