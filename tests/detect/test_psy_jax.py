@@ -24,6 +24,7 @@ jax = pytest.importorskip("jax")
 
 from bubblescope._kernels.psy_jax import (  # noqa: E402
     block_ends_for,
+    default_max_bytes,
     import_jax,
     sweep_batch_jax,
 )
@@ -67,12 +68,21 @@ def test_jax_kernel_matches_numba(lag: int, convention: str) -> None:
     assert ref_bsadf[4].max() > 5.0
 
 
-def test_jax_kernel_block_size_does_not_change_results() -> None:
-    ys = _series()
-    whole = sweep_batch_jax(ys, 20, 1)
-    blocked = sweep_batch_jax(ys, 20, 1, block_ends=7)  # 98 ends: 14 blocks
-    np.testing.assert_allclose(blocked[0], whole[0], rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(blocked[1], whole[1], rtol=1e-12, atol=1e-12)
+@pytest.mark.parametrize("block", [1, 7, 32])
+def test_jax_kernel_any_block_size_matches_numba(block: int) -> None:
+    # a steeper bubble (level spans ~50x): each block's shifted suffix sums cancel the most here
+    rng = np.random.default_rng(3)
+    y = np.empty(T)
+    y[0] = 10.0
+    e = 0.3 * rng.standard_normal(T)
+    for t in range(1, T):
+        y[t] = (1.08 if 60 <= t < 110 else 1.0) * y[t - 1] + e[t]
+    ys = np.vstack([_series()[:2], y])
+    bsadf, badf = sweep_batch_jax(ys, 20, 2, block_ends=block)  # 96 ends
+    ref_bsadf, ref_badf = sweep_batch(ys, 20, 2)
+    assert y.max() / y.min() > 20.0
+    assert _rel_err(bsadf, ref_bsadf) < TOL
+    assert _rel_err(badf, ref_badf) < TOL
 
 
 def test_block_ends_respects_memory_budget() -> None:
@@ -80,7 +90,14 @@ def test_block_ends_respects_memory_budget() -> None:
     per_end = 1000 * 1597 * 14 * 8 * 4
     assert block_ends_for(1000, 1600, 2, 1500, per_end * 3 + 1) == 3
     assert block_ends_for(1000, 1600, 2, 1500, 1) == 1
-    assert block_ends_for(2, 100, 0, 80, 1 << 40) == 80
+    assert block_ends_for(2, 100, 0, 80, 1 << 40) == 32  # MAX_BLOCK caps it (accuracy)
+    assert block_ends_for(2, 100, 0, 20, 1 << 40) == 20
+
+
+def test_memory_budget_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BUBBLESCOPE_JAX_MAX_BYTES", str(1000 * 1597 * 14 * 8 * 4 * 5))
+    assert default_max_bytes() == 1000 * 1597 * 14 * 8 * 4 * 5
+    assert block_ends_for(1000, 1600, 2, 1500, None) == 5
 
 
 def test_montecarlo_gpu_backend_equals_cpu() -> None:

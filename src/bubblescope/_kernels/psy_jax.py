@@ -9,14 +9,18 @@ Algorithm (one series; vmapped over the batch)
 ----------------------------------------------
 The series is standardised (the ADF t-ratio is invariant to ``y -> a + b y`` with ``b > 0``) and
 the regression matrix ``Z = [dy_{t-1..t-k}, y_{t-1}, dy_t]`` (``n x q`` with ``q = k + 2``) is
-built as in :func:`bubblescope._kernels.psy.design_matrix`. For a block of ``E`` end rows ``i1``
-the rows are shifted by the end row, ``D_i = Z_i - Z_{i1}`` (rows after ``i1`` set to zero), and
-reverse cumulative sums over ``i`` give, for every start ``i0``, the window sums ``s = sum D_i``
-and ``S = sum D_i D_i'`` at once (the rectangle of all ``(i0, i1)`` pairs, masked where
-``i1 - i0 + 1 < minw``). The centred cross-product matrix is ``C = S - s s' / m``. Shifting by the
-end row rather than differencing raw prefix sums of ``Z'Z`` keeps ``s`` of the order of the
-window's spread, so the cancellation that makes plain prefix sums fail on series with a wide
-level range (ecosystem-and-style.md §2a) stays small. Each window's t-ratio comes from the
+built as in :func:`bubblescope._kernels.psy.design_matrix`. End rows ``i1`` are taken in
+blocks. For a block the rows are shifted by the block's last end row ``r``, ``D_i = Z_i - Z_r``
+(rows after ``r`` set to zero), and one reverse cumulative sum of ``[D_i, D_i D_i']`` over ``i``
+gives the suffix sums ``A_i``; every window's sums are then ``s = A_{i0} - A_{i1+1}`` and
+``S`` likewise (the rectangle of all ``(i0, i1)`` pairs of the block, masked where
+``i1 - i0 + 1 < minw``), and the centred cross-product matrix is ``C = S - s s' / m``. These are
+the prefix sums of ecosystem-and-style.md §2a taken from the block's end and about a shifted
+origin: the subtracted suffix ``A_{i1+1}`` covers fewer than ``block`` rows next to ``r``, and
+``s`` is of the order of the window's spread rather than of the level, so the cancellation that
+makes plain prefix sums of ``Z'Z`` fail on series with a wide level range stays small (blocks
+are capped at :data:`MAX_BLOCK` end rows for this reason: 1e-11 relative error at 32 on a
+bubble spanning 100x in level, 2e-10 at 64). Each window's t-ratio comes from the
 square-root-free LDL' factor of ``C`` as in the numba kernel:
 ``t = L[q-1,q-2] sqrt((m - q) D[q-2] / D[q-1])``. Unlike the numba kernel there is no exact-QR
 fallback for ill-conditioned windows (a data-dependent branch would break the fused program);
@@ -26,13 +30,16 @@ random-walk null such windows do not occur in practice.
 Memory and the block size
 -------------------------
 End rows are processed in blocks of ``block_ends`` (a sequential ``lax.map`` over blocks), so
-the working set is about ``batch * block_ends * n * (q + q(q+1)/2) * 8 * 4`` bytes (four live
-arrays of the cumulative sums). By default ``block_ends`` is the largest block that keeps this
-under ``max_bytes`` (:data:`DEFAULT_MAX_BYTES`, 1 GiB, or the environment variable
-``BUBBLESCOPE_JAX_MAX_BYTES``). On a large GPU raise it (e.g. 16 GiB on an 80 GB H100) for
-fewer, larger launches; lower it on a small GPU or when XLA reports an out-of-memory error.
-For T = 1,600, lag 2 and a batch of 1,000 series one end row needs about 0.7 GB, so 1 GiB gives
-one end row per step (1.6 M windows per launch), which already fills an H100.
+the working set is bounded by about ``batch * block_ends * n * (q + q(q+1)/2) * 8 * 4`` bytes
+(four live float64 arrays of the window sums of the rectangle; XLA-CPU's measured temporary
+memory is about half of that). By default ``block_ends`` is the largest block, at most
+:data:`MAX_BLOCK`, that keeps this under a budget (:func:`default_max_bytes`): the environment
+variable ``BUBBLESCOPE_JAX_MAX_BYTES`` if set, else a quarter of the GPU's memory limit as JAX
+reports it, else :data:`DEFAULT_MAX_BYTES` (1 GiB, on CPU). Lower the budget (or the batch,
+``MonteCarloCV(gpu_batch=...)``) when XLA reports an out-of-memory error or another process
+shares the GPU. Example: T = 1,600, lag 2 and a batch of 1,000 series need about 0.72 GB per
+end row, so a 16 GiB budget (about a quarter of what JAX may use on an 80 GB H100) gives
+blocks of 24 end rows, 38 M (start, end) pairs per step.
 
 References
 ----------
@@ -57,13 +64,17 @@ from bubblescope.errors import BackendError
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "MAX_BLOCK",
     "block_ends_for",
+    "default_max_bytes",
     "device_label",
     "has_gpu",
     "import_jax",
     "sweep_batch_jax",
 ]
 
+#: Most end rows per block (accuracy: see the module docstring).
+MAX_BLOCK = 32
 #: Default working-set budget of one kernel call in bytes (see the module docstring).
 DEFAULT_MAX_BYTES = 1 << 30
 #: Live float64 arrays of size ``batch * block * n * (q + q(q+1)/2)`` assumed per block.
@@ -104,6 +115,20 @@ def device_label() -> str:
     return f"jax {dev.platform}" + (f" ({kind})" if kind and kind != dev.platform else "")
 
 
+def default_max_bytes() -> int:
+    """The kernel's working-set budget per call in bytes (see the module docstring)."""
+    env = os.environ.get("BUBBLESCOPE_JAX_MAX_BYTES")
+    if env:
+        return int(env)
+    dev = import_jax().devices()[0]
+    if dev.platform == "gpu":
+        stats = dev.memory_stats() or {}
+        limit = int(stats.get("bytes_limit", 0))
+        if limit > 0:
+            return limit // 4
+    return DEFAULT_MAX_BYTES
+
+
 def block_ends_for(batch: int, T: int, lag: int, n_ends: int, max_bytes: int | None) -> int:
     """The number of end rows per block that keeps one block under ``max_bytes``.
 
@@ -118,15 +143,14 @@ def block_ends_for(batch: int, T: int, lag: int, n_ends: int, max_bytes: int | N
     n_ends : int
         Number of end rows (the length of the output sequences).
     max_bytes : int or None
-        Budget in bytes; None reads ``BUBBLESCOPE_JAX_MAX_BYTES`` or uses
-        :data:`DEFAULT_MAX_BYTES`.
+        Budget in bytes; None means :func:`default_max_bytes`.
     """
     if max_bytes is None:
-        max_bytes = int(os.environ.get("BUBBLESCOPE_JAX_MAX_BYTES", DEFAULT_MAX_BYTES))
+        max_bytes = default_max_bytes()
     q = lag + 2
     n = T - 1 - lag
     per_end = batch * n * (q + q * (q + 1) // 2) * 8 * _LIVE_ARRAYS
-    return int(max(1, min(n_ends, max_bytes // max(per_end, 1))))
+    return int(max(1, min(n_ends, MAX_BLOCK, max_bytes // max(per_end, 1))))
 
 
 def _design(jnp: Any, y: Any, lag: int) -> Any:
@@ -177,11 +201,14 @@ def _compiled(T: int, minw: int, lag: int, block: int) -> Callable[[Any], tuple[
 
         def one_block(b: Any) -> tuple[Any, Any]:
             i1 = jnp.minimum(minw - 1 + b * block + jnp.arange(block), n - 1)
-            live = rows[None, :] <= i1[:, None]
-            d = jnp.where(live[:, :, None], z[None, :, :] - z[i1][:, None, :], 0.0)
-            s = jnp.flip(jnp.cumsum(jnp.flip(d, 1), axis=1), 1)
-            prods = jnp.stack([d[:, :, a] * d[:, :, bb] for a, bb in pairs], axis=2)
-            ss = jnp.flip(jnp.cumsum(jnp.flip(prods, 1), axis=1), 1)
+            ref = i1[-1]
+            d = jnp.where((rows <= ref)[:, None], z - z[ref], 0.0)
+            cols = [d[:, a] for a in range(q)] + [d[:, a] * d[:, bb] for a, bb in pairs]
+            acc = jnp.flip(jnp.cumsum(jnp.flip(jnp.stack(cols, axis=1), 0), axis=0), 0)
+            acc = jnp.concatenate([acc, jnp.zeros((1, acc.shape[1]))], axis=0)
+            win = acc[None, :n, :] - acc[i1 + 1][:, None, :]
+            s = win[:, :, :q]
+            ss = win[:, :, q:]
             m = (i1[:, None] - rows[None, :] + 1).astype(jnp.float64)
             mm = jnp.maximum(m, 1.0)
             c: list[list[Any]] = [[None] * q for _ in range(q)]
@@ -218,7 +245,8 @@ def sweep_batch_jax(
     lag : int
         ADF lag ``k >= 0``.
     block_ends : int, optional
-        End rows per block; default from :func:`block_ends_for` and ``max_bytes``.
+        End rows per block (at most :data:`MAX_BLOCK` is advised); default from
+        :func:`block_ends_for` and ``max_bytes``.
     max_bytes : int, optional
         Working-set budget in bytes when ``block_ends`` is not given.
 
