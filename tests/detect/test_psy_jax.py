@@ -113,6 +113,25 @@ def test_montecarlo_gpu_backend_equals_cpu() -> None:
     assert cpu.method == "Monte Carlo (drift)"
 
 
+def test_gpu_backend_batch_size_does_not_change_critical_values() -> None:
+    y = np.zeros(60)
+    kw = {"reps": 130, "rng": 5, "cache": False, "backend": "gpu"}
+    small = MonteCarloCV(**kw, gpu_batch=50).compute(y, minw=12, lag=0)  # type: ignore[arg-type]
+    big = MonteCarloCV(**kw, gpu_batch=150).compute(y, minw=12, lag=0)  # type: ignore[arg-type]
+    np.testing.assert_allclose(small.gsadf, big.gsadf, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(small.bsadf, big.bsadf, rtol=1e-12, atol=1e-12)
+
+
+def test_cache_is_shared_between_backends(store_home: object) -> None:
+    # same draws, same numbers: the cache key leaves the backend out, so a gpu request is
+    # served from a cpu run's entry (whose label says what computed it)
+    y = np.zeros(60)
+    cpu = MonteCarloCV(reps=60, rng=9).compute(y, minw=12, lag=0)
+    gpu = MonteCarloCV(reps=60, rng=9, backend="gpu").compute(y, minw=12, lag=0)
+    assert gpu.method == cpu.method == "Monte Carlo (drift)"
+    np.testing.assert_array_equal(gpu.gsadf, cpu.gsadf)
+
+
 def test_gpu_backend_without_jax_raises_backend_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "jax", None)  # makes `import jax` raise ImportError
     with pytest.raises(BackendError, match=r"needs jax.*pip install 'bubblescope\[gpu\]'"):
