@@ -10,6 +10,7 @@ JAX runs on the CPU here; the ``gpu``-marked test checks a GPU is really visible
 
 from __future__ import annotations
 
+import subprocess
 import sys
 
 import numpy as np
@@ -152,6 +153,15 @@ def test_unknown_backend_is_input_error() -> None:
         MonteCarloCV(reps=20, rng=1, cache=False, backend="tpu").compute(  # type: ignore[arg-type]
             np.zeros(40), minw=10, lag=0
         )
+
+
+def test_importing_bubblescope_does_not_import_jax() -> None:
+    code = (
+        "import sys, bubblescope, bubblescope.detect.psy, bubblescope.detect.critical_values;"
+        "print('jax' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 @pytest.mark.gpu

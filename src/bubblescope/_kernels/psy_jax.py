@@ -196,7 +196,8 @@ def _compiled(T: int, minw: int, lag: int, block: int) -> Callable[[Any], tuple[
     pairs = [(a, b) for a in range(q) for b in range(a + 1)]
 
     def one_series(y: Any) -> tuple[Any, Any]:
-        y = (y - jnp.mean(y)) / jnp.std(y)
+        sd = jnp.std(y)
+        y = (y - jnp.mean(y)) / jnp.where(sd > 0.0, sd, 1.0)
         z = _design(jnp, y, lag)
 
         def one_block(b: Any) -> tuple[Any, Any]:
