@@ -99,6 +99,9 @@ def test_memory_budget_from_environment(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("BUBBLESCOPE_JAX_MAX_BYTES", str(1000 * 1597 * 14 * 8 * 4 * 5))
     assert default_max_bytes() == 1000 * 1597 * 14 * 8 * 4 * 5
     assert block_ends_for(1000, 1600, 2, 1500, None) == 5
+    monkeypatch.setenv("BUBBLESCOPE_JAX_MAX_BYTES", "8GB")
+    with pytest.raises(InputError, match="BUBBLESCOPE_JAX_MAX_BYTES must be a positive"):
+        default_max_bytes()
 
 
 def test_montecarlo_gpu_backend_equals_cpu() -> None:

@@ -60,7 +60,7 @@ from typing import Any
 import numpy as np
 
 from bubblescope._typing import Float64Array
-from bubblescope.errors import BackendError
+from bubblescope.errors import BackendError, InputError
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -83,7 +83,11 @@ _INSTALL_HINT = "pip install 'bubblescope[gpu]'"
 
 
 def import_jax() -> Any:
-    """Import jax with float64 enabled, or raise :class:`BackendError` with the install hint."""
+    """Import jax with float64 enabled, or raise :class:`BackendError` with the install hint.
+
+    ``jax_enable_x64`` is a process-wide JAX setting: the kernels need float64 (prefix-sum
+    differences cancel digits), so it stays on for other JAX code in the same process.
+    """
     try:
         import jax
     except ImportError as exc:
@@ -119,6 +123,11 @@ def default_max_bytes() -> int:
     """The kernel's working-set budget per call in bytes (see the module docstring)."""
     env = os.environ.get("BUBBLESCOPE_JAX_MAX_BYTES")
     if env:
+        if not env.isdigit() or int(env) <= 0:
+            raise InputError(
+                f"BUBBLESCOPE_JAX_MAX_BYTES must be a positive number of bytes, got {env!r}",
+                hint="e.g. BUBBLESCOPE_JAX_MAX_BYTES=8000000000 for 8 GB",
+            )
         return int(env)
     dev = import_jax().devices()[0]
     if dev.platform == "gpu":
