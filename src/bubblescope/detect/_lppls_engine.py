@@ -21,7 +21,7 @@ from bubblescope.detect._lppls_config import (
     oscillations,
 )
 
-__all__ = ["NestedFits", "fit_nested", "trust_fractions"]
+__all__ = ["NestedFits", "fit_nested", "fit_nested_dates_jax", "trust_fractions"]
 
 #: A parameter within this fraction of its search range from a bound is "at the boundary".
 BOUNDARY_TOL = 1e-6
@@ -138,10 +138,7 @@ def fit_nested(
     starts = np.ascontiguousarray(starts, dtype=np.int64)
     n = y.shape[0]
     t2 = n - 1
-    dt_max = float(t2 - starts[0])
-    offsets = np.linspace(space.tc[0] * dt_max, space.tc[1] * dt_max, grid.n_tc)
-    m_grid = np.linspace(space.m[0], space.m[1], grid.n_m)
-    w_grid = np.linspace(space.omega[0], space.omega[1], grid.n_omega)
+    offsets, m_grid, w_grid = _grid_axes(starts, t2, space, grid)
     best_ssr, best_par = K.grid_nested(
         y, starts, offsets, m_grid, w_grid, -space.tc[0], space.tc[1], grid.keep
     )
@@ -196,6 +193,90 @@ def fit_nested(
         hi=hi,
         candidates=cand,
     )
+
+
+def _grid_axes(
+    starts: np.ndarray, t2: int, space: SearchSpace, grid: GridSpec
+) -> tuple[Float64Array, Float64Array, Float64Array]:
+    """The tc-offset, m and ω grids of :func:`fit_nested` (tc offsets from the longest window)."""
+    dt_max = float(t2 - starts[0])
+    offsets = np.linspace(space.tc[0] * dt_max, space.tc[1] * dt_max, grid.n_tc)
+    m_grid = np.linspace(space.m[0], space.m[1], grid.n_m)
+    w_grid = np.linspace(space.omega[0], space.omega[1], grid.n_omega)
+    return offsets, m_grid, w_grid
+
+
+def fit_nested_dates_jax(
+    ys: Float64Array,
+    starts: np.ndarray,
+    space: SearchSpace,
+    grid: GridSpec,
+    n_iter: int | None = None,
+    batch: int | None = None,
+) -> list[NestedFits]:
+    """:func:`fit_nested` for many dates at once on the default JAX device.
+
+    Same grid, kept candidates and bounds as :func:`fit_nested`; the polish is a fixed
+    ``n_iter`` projected LM iterations per candidate (default ``2 * grid.max_iter``: each
+    iteration tries one damping, where the numba polish retries until a step is accepted).
+
+    Parameters
+    ----------
+    ys : ndarray, shape (D, N)
+        Log prices per date; every date's t2 = N − 1.
+    starts : ndarray of int
+        Window starts, strictly increasing.
+    space, grid :
+        As in :func:`fit_nested` (``grid.n_random`` random starts are not supported here).
+    n_iter : int, optional
+        LM iterations per candidate.
+    batch : int, optional
+        Dates per kernel call (see :func:`bubblescope._kernels.lppls_jax.fit_dates_jax`).
+
+    Returns
+    -------
+    list of NestedFits
+        One per date.
+    """
+    from bubblescope._kernels.lppls_jax import fit_dates_jax
+
+    ys = np.ascontiguousarray(ys, dtype=np.float64)
+    starts = np.ascontiguousarray(starts, dtype=np.int64)
+    t2 = ys.shape[1] - 1
+    offsets, m_grid, w_grid = _grid_axes(starts, t2, space, grid)
+    fits, cands = fit_dates_jax(
+        ys,
+        starts,
+        offsets,
+        m_grid,
+        w_grid,
+        space.tc,
+        space.m,
+        space.omega,
+        grid.keep,
+        2 * grid.max_iter if n_iter is None else n_iter,
+        batch,
+    )
+    lo, hi = _bounds(starts, t2, space)
+    return [
+        NestedFits(
+            starts=starts,
+            t2=t2,
+            tc=f[:, 0].copy(),
+            m=f[:, 1].copy(),
+            omega=f[:, 2].copy(),
+            ssr=f[:, 3].copy(),
+            a=f[:, 4].copy(),
+            b=f[:, 5].copy(),
+            c1=f[:, 6].copy(),
+            c2=f[:, 7].copy(),
+            relative_error=f[:, 8].copy(),
+            lo=lo,
+            hi=hi,
+            candidates=c,
+        )
+        for f, c in zip(fits, cands, strict=True)
+    ]
 
 
 def trust_fractions(

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -33,7 +33,12 @@ import pandas as pd
 from bubblescope._typing import Float64Array, JSONDict, ProgressCallback, RngLike
 from bubblescope.data.validate import validate_series
 from bubblescope.detect._lppls_config import GridSpec, LPPLSFilter, SearchSpace, WindowSet
-from bubblescope.detect._lppls_engine import fit_nested, trust_fractions
+from bubblescope.detect._lppls_engine import (
+    NestedFits,
+    fit_nested,
+    fit_nested_dates_jax,
+    trust_fractions,
+)
 from bubblescope.detect._lppls_time import locate
 from bubblescope.errors import InputError
 from bubblescope.parallel import map_chunks, spawn_seeds
@@ -42,6 +47,10 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = ["COLUMNS", "LPPLSIndicators", "lppls_confidence"]
+
+Backend = Literal["cpu", "gpu", "auto"]
+#: Label of the default (numba) backend in :attr:`LPPLSIndicators.device`.
+CPU_DEVICE = "numba cpu"
 
 #: Columns of :meth:`LPPLSIndicators.to_frame`.
 COLUMNS: tuple[str, ...] = (
@@ -68,7 +77,11 @@ class _DateTask:
 
 def _run_date(task: _DateTask) -> tuple[float, ...]:
     """Indicators of one t2 (module level so process and Dask executors can pickle it)."""
-    fits = fit_nested(task.y, task.starts, task.space, task.grid)
+    return _indicators(fit_nested(task.y, task.starts, task.space, task.grid), task)
+
+
+def _indicators(fits: NestedFits, task: _DateTask) -> tuple[float, ...]:
+    """Confidence (and Trust) of one t2 from its window fits."""
     ok = fits.passes(task.flt)
     w = float(task.starts.shape[0])
     pos = ok & (fits.b < 0)
@@ -103,6 +116,9 @@ class LPPLSIndicators:
     space : SearchSpace
     n_synthetic : int
         Synthetic series per window for Trust (0 when not computed).
+    device : str
+        Where the window fits ran: ``"numba cpu"`` or the JAX device, e.g. ``"jax gpu (NVIDIA
+        H100 80GB HBM3)"``.
     """
 
     frame: pd.DataFrame
@@ -112,6 +128,7 @@ class LPPLSIndicators:
     trust_filter: LPPLSFilter
     space: SearchSpace
     n_synthetic: int
+    device: str = CPU_DEVICE
 
     def to_frame(self) -> pd.DataFrame:
         """The indicators by date (a copy)."""
@@ -125,6 +142,7 @@ class LPPLSIndicators:
             "trust_filter": self.trust_filter.to_dict(),
             "search_space": self.space.to_dict(),
             "n_synthetic": self.n_synthetic,
+            "device": self.device,
             "rows": self.frame.reset_index().rename(columns={"index": "t2"}).to_dict("records"),
         }
 
@@ -194,6 +212,7 @@ def lppls_confidence(
     n_jobs: int | None = None,
     executor: Executor | None = None,
     progress: ProgressCallback | None = None,
+    backend: Backend = "cpu",
 ) -> LPPLSIndicators:
     """DS LPPLS Confidence (and optionally Trust) for positive and negative bubbles.
 
@@ -224,7 +243,14 @@ def lppls_confidence(
     n_jobs, executor : optional
         Parallelism over dates, as in :func:`bubblescope.parallel.map_chunks`.
     progress : callable, optional
-        ``progress(done, total)`` over dates.
+        ``progress(done, total)`` over dates (with ``backend="gpu"``: over batches of dates).
+    backend : {"cpu", "gpu", "auto"}
+        ``"cpu"``: numba, dates mapped over ``n_jobs``/``executor``. ``"gpu"``: every date's
+        windows are fitted in large batches by the JAX kernel
+        (:func:`bubblescope._kernels.lppls_jax.fit_dates_jax`) on JAX's default device (a GPU
+        if present, else the CPU); same grid and bounds, polished by a fixed number
+        (``2 * grid.max_iter``) of LM iterations, so SSRs agree with numba to about 1e-7
+        relative. ``"auto"``: ``"gpu"`` when JAX sees a GPU, else ``"cpu"``.
 
     Returns
     -------
@@ -233,14 +259,23 @@ def lppls_confidence(
     Raises
     ------
     InputError
-        Bad prices, a date with fewer than ``windows.max_window`` observations up to it, or
-        ``n_synthetic < 1`` with ``trust``.
+        Bad prices, a date with fewer than ``windows.max_window`` observations up to it,
+        ``n_synthetic < 1`` with ``trust``, an unknown ``backend``, or ``trust`` with the gpu
+        backend (Trust runs on the CPU only).
+    BackendError
+        ``backend="gpu"`` without jax installed.
     """
     windows = windows or WindowSet()
     flt = filter or LPPLSFilter.fco_confidence()
     tflt = trust_filter or LPPLSFilter.fco_trust()
     space = space or SearchSpace.fco()
     grid = grid or GridSpec()
+    use_gpu = _use_gpu(backend)
+    if use_gpu and trust:
+        raise InputError(
+            "trust=True is not available with the gpu backend",
+            hint="use backend='cpu' for Trust, or compute Confidence only with the gpu backend",
+        )
     if trust and n_synthetic < 1:
         raise InputError(f"n_synthetic must be at least 1 for Trust, got {n_synthetic}")
     vs = validate_series(
@@ -282,7 +317,11 @@ def lppls_confidence(
         )
         for p, s in zip(positions, seeds, strict=True)
     ]
-    rows = map_chunks(_run_date, tasks, executor=executor, n_jobs=n_jobs, progress=progress)
+    device = CPU_DEVICE
+    if use_gpu:
+        rows, device = _run_dates_gpu(tasks, progress)
+    else:
+        rows = map_chunks(_run_date, tasks, executor=executor, n_jobs=n_jobs, progress=progress)
     frame = pd.DataFrame(rows, columns=list(COLUMNS), index=index[positions])
     frame.index.name = "t2"
     return LPPLSIndicators(
@@ -293,4 +332,44 @@ def lppls_confidence(
         trust_filter=tflt,
         space=space,
         n_synthetic=n_synthetic if trust else 0,
+        device=device,
     )
+
+
+def _use_gpu(backend: str) -> bool:
+    """Resolve ``backend`` to whether the JAX kernel runs."""
+    if backend == "cpu":
+        return False
+    if backend == "gpu":
+        from bubblescope._kernels.psy_jax import import_jax
+
+        import_jax()
+        return True
+    if backend == "auto":
+        from bubblescope._kernels.psy_jax import has_gpu
+
+        return has_gpu()
+    raise InputError(f"unknown backend {backend!r}", hint="choose one of 'cpu', 'gpu' or 'auto'")
+
+
+def _run_dates_gpu(
+    tasks: list[_DateTask], progress: ProgressCallback | None
+) -> tuple[list[tuple[float, ...]], str]:
+    """Confidence rows of all dates through the JAX kernel, in batches of dates."""
+    from bubblescope._kernels.lppls_jax import dates_per_call
+    from bubblescope._kernels.psy_jax import device_label
+
+    first = tasks[0]
+    ys = np.stack([t.y for t in tasks])
+    batch = min(len(tasks), dates_per_call(ys.shape[1], first.grid.n_m, first.grid.n_omega))
+    # whole kernel batches per progress step, so progress costs no extra compiled shape
+    step = batch * max(1, -(-len(tasks) // (batch * 20)))
+    rows: list[tuple[float, ...]] = []
+    for lo in range(0, len(tasks), step):
+        fits = fit_nested_dates_jax(
+            ys[lo : lo + step], first.starts, first.space, first.grid, batch=batch
+        )
+        rows += [_indicators(f, t) for f, t in zip(fits, tasks[lo : lo + step], strict=True)]
+        if progress is not None:
+            progress(len(rows), len(tasks))
+    return rows, device_label()

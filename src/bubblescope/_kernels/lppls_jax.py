@@ -1,0 +1,393 @@
+"""Optional JAX kernel of the nested-window LPPLS fits of many dates at once (GPU Confidence).
+
+The JAX twin of :func:`bubblescope.detect._lppls_engine.fit_nested` for a batch of dates: every
+date's log prices ``y`` (length N, t2 = N − 1) are fitted on the same nested windows ``y[s:]``,
+with the same (tc, m, ω) grid and bounds, in one fused, jitted and vmapped program.
+
+Algorithm (one date; vmapped over a batch of dates)
+---------------------------------------------------
+1. **Grid.** For each tc offset (a sequential ``lax.map``) the columns ``f, g, h`` of all
+   ``n_m × n_ω`` candidates are built on the full series, and the 12 candidate-dependent sums
+   (Σf, Σg, Σh, Σff, Σfg, Σfh, Σgg, Σgh, Σhh, Σyf, Σyg, Σyh) of *every* window come from one
+   matrix product with the (W × N) window mask (the masked sums of ecosystem-and-style.md
+   §2a). The profiled SSR is the centred 3×3 Cholesky solve of
+   :func:`bubblescope._kernels.lppls._solve3` (same collinearity rule). Inadmissible offsets
+   of a window get SSR ``inf``; the ``keep`` lowest SSRs per window are kept in the numba
+   kernel's visiting order (tc, ω, m), and kept points adjacent to a better one are dropped as
+   in ``fit_nested``.
+2. **Polish.** Each kept candidate runs a fixed number ``n_iter`` of projected
+   Levenberg–Marquardt iterations on the slaved residuals in the unit box of the bounds (the
+   variable-projection Jacobian comes from forward-mode autodiff through the profiled solve,
+   which equals the exact Golub–Pereyra Jacobian of the numba polish). A step is accepted
+   only if the SSR falls (λ /= 4), otherwise λ *= 4; coordinates at a bound whose gradient
+   points outward are frozen for the step. A fixed iteration count (``lax.fori_loop``) keeps
+   the program data-independent, which is what makes it fast on a GPU.
+3. **Best per window**: the lowest-SSR candidate, with (A, B, C1, C2) in unscaled time as
+   :func:`bubblescope._kernels.lppls.linear_params` reports them and the relative error
+   mean |exp(residual) − 1|.
+
+Memory
+------
+The grid step holds about ``12 · n_m · n_ω · N`` float64 values per date and tc offset, a few
+times over; the dates per call are chosen so that this stays under the budget of
+:func:`bubblescope._kernels.psy_jax.default_max_bytes` (``BUBBLESCOPE_JAX_MAX_BYTES``, a quarter
+of the GPU's memory, or 1 GiB on CPU).
+
+References
+----------
+Filimonov, V. and Sornette, D. (2013). A stable and robust calibration scheme of the
+log-periodic power law model. Physica A 392(17), 3698–3707.
+Golub, G. and Pereyra, V. (1973). The differentiation of pseudo-inverses and nonlinear least
+squares problems whose variables separate. SIAM J. Numer. Anal. 10(2), 413–432.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from bubblescope._kernels.psy_jax import default_max_bytes, import_jax
+from bubblescope._typing import Float64Array, IntArray
+
+__all__ = ["dates_per_call", "fit_dates_jax"]
+
+#: As in the numba kernel: below this distance from tc, f = g = h = 0.
+_TINY = 1e-9
+#: As in the numba kernel: relative residual variance below which a column is dropped.
+_COLLINEAR = 1e-12
+#: Live float64 copies of the per-offset feature block assumed by the memory estimate.
+_LIVE = 4
+
+
+def _solve3(jnp: Any, n: Any, s: list[Any], sy: Any, syy: Any) -> tuple[Any, ...]:
+    """Vectorised :func:`bubblescope._kernels.lppls._solve3` (safe under autodiff).
+
+    ``s`` holds Σf, Σg, Σh, Σff, Σfg, Σfh, Σgg, Σgh, Σhh, Σyf, Σyg, Σyh.
+    """
+    sf, sg, sh, sff, sfg, sfh, sgg, sgh, shh, syf, syg, syh = s
+    a11 = sff - sf * sf / n
+    a12 = sfg - sf * sg / n
+    a13 = sfh - sf * sh / n
+    a22 = sgg - sg * sg / n
+    a23 = sgh - sg * sh / n
+    a33 = shh - sh * sh / n
+    r1 = syf - sy * sf / n
+    r2 = syg - sy * sg / n
+    r3 = syh - sy * sh / n
+    ryy = syy - sy * sy / n
+    ok0 = a11 > 0.0
+    l00 = jnp.sqrt(jnp.where(ok0, a11, 1.0))
+    l10 = jnp.where(ok0, a12 / l00, 0.0)
+    l20 = jnp.where(ok0, a13 / l00, 0.0)
+    z0 = jnp.where(ok0, r1 / l00, 0.0)
+    d1 = a22 - l10 * l10
+    ok1 = (d1 > _COLLINEAR * a22) & (d1 > 0.0)
+    l11 = jnp.sqrt(jnp.where(ok1, d1, 1.0))
+    l21 = jnp.where(ok1, (a23 - l20 * l10) / l11, 0.0)
+    z1 = jnp.where(ok1, (r2 - l10 * z0) / l11, 0.0)
+    d2 = a33 - l20 * l20 - l21 * l21
+    ok2 = (d2 > _COLLINEAR * a33) & (d2 > 0.0)
+    l22 = jnp.sqrt(jnp.where(ok2, d2, 1.0))
+    z2 = jnp.where(ok2, (r3 - l20 * z0 - l21 * z1) / l22, 0.0)
+    ssr = jnp.maximum(ryy - z0 * z0 - z1 * z1 - z2 * z2, 0.0)
+    c2 = jnp.where(ok2, z2 / l22, 0.0)
+    c1 = jnp.where(ok1, (z1 - l21 * c2) / l11, 0.0)
+    b = jnp.where(ok0, (z0 - l10 * c1 - l20 * c2) / l00, 0.0)
+    a = (sy - b * sf - c1 * sg - c2 * sh) / n
+    return ssr, a, b, c1, c2
+
+
+def _columns(jnp: Any, t: Any, tc: Any, m: Any, omega: Any, scale: Any) -> tuple[Any, ...]:
+    """f, g, h at times ``t`` in scaled time (zero within ``_TINY`` of tc)."""
+    d = jnp.abs(tc - t)
+    ok = d > _TINY
+    lu = jnp.log(jnp.where(ok, d, 1.0) / scale)
+    f = jnp.where(ok, jnp.exp(m * lu), 0.0)
+    return f, f * jnp.cos(omega * lu), f * jnp.sin(omega * lu)
+
+
+@lru_cache(maxsize=8)
+def _compiled(
+    n: int,
+    starts: tuple[int, ...],
+    offsets: tuple[float, ...],
+    m_grid: tuple[float, ...],
+    w_grid: tuple[float, ...],
+    tc_frac: tuple[float, float],
+    space_m: tuple[float, float],
+    space_w: tuple[float, float],
+    keep: int,
+    n_iter: int,
+) -> Any:
+    """Build and jit the batched fit for one problem shape (cached per shape and settings)."""
+    jax = import_jax()
+    jnp = jax.numpy
+    lax = jax.lax
+    t2 = float(n - 1)
+    t = jnp.arange(n, dtype=jnp.float64)
+    st = jnp.asarray(starts, dtype=jnp.int64)
+    dts = t2 - st.astype(jnp.float64)
+    nwin = jnp.asarray(n - st, dtype=jnp.float64)
+    mask = (t[None, :] >= st[:, None].astype(jnp.float64)).astype(jnp.float64)  # (W, n)
+    offs = jnp.asarray(offsets)
+    mg = jnp.asarray(m_grid)
+    wg = jnp.asarray(w_grid)
+    n_w, n_m = len(w_grid), len(m_grid)
+    lo = jnp.stack(
+        [t2 + tc_frac[0] * dts, jnp.full(dts.shape, space_m[0]), jnp.full(dts.shape, space_w[0])],
+        axis=1,
+    )
+    hi = jnp.stack(
+        [t2 + tc_frac[1] * dts, jnp.full(dts.shape, space_m[1]), jnp.full(dts.shape, space_w[1])],
+        axis=1,
+    )
+    span = hi - lo
+    steps = jnp.asarray(
+        [
+            offsets[1] - offsets[0] if len(offsets) > 1 else 0.0,
+            m_grid[1] - m_grid[0] if n_m > 1 else 0.0,
+            w_grid[1] - w_grid[0] if n_w > 1 else 0.0,
+        ]
+    )
+    scale_grid = float(n)
+
+    def grid(yc: Any) -> tuple[Any, Any]:
+        sy = mask @ yc
+        syy = mask @ (yc * yc)
+
+        def one_offset(off: Any) -> Any:
+            f, g, h = _columns(
+                jnp, t[None, None, :], t2 + off, mg[None, :, None], wg[:, None, None], scale_grid
+            )
+            f = jnp.broadcast_to(f, g.shape)
+            feats = jnp.stack(
+                [f, g, h, f * f, f * g, f * h, g * g, g * h, h * h, yc * f, yc * g, yc * h]
+            )  # (12, n_w, n_m, n)
+            sums = jnp.einsum("kn,cwmn->ckwm", mask, feats)  # (12, W, n_w, n_m)
+            nn = nwin[:, None, None]
+            ssr = _solve3(jnp, nn, list(sums), sy[:, None, None], syy[:, None, None])[0]
+            admissible = (tc_frac[0] * dts <= off) & (off <= tc_frac[1] * dts)
+            return jnp.where(admissible[:, None, None], ssr, jnp.inf)
+
+        ssr = lax.map(one_offset, offs)  # (n_tc, W, n_w, n_m)
+        flat = jnp.moveaxis(ssr, 1, 0).reshape(ssr.shape[1], -1)
+        neg, idx = lax.top_k(-flat, keep)
+        io = idx // (n_w * n_m)
+        iw = (idx // n_m) % n_w
+        im = idx % n_m
+        par = jnp.stack([offs[io], mg[im], wg[iw]], axis=-1)  # (W, keep, 3)
+        return -neg, par
+
+    def slaved(theta: Any, yc: Any, wmask: Any, scale: Any) -> tuple[Any, ...]:
+        """Residuals and scaled (A, B, C1, C2) of the profiled fit of one window at θ."""
+        f, g, h = _columns(jnp, t, theta[0], theta[1], theta[2], scale)
+        f, g, h = f * wmask, g * wmask, h * wmask
+        y = yc * wmask
+        s = [
+            f.sum(),
+            g.sum(),
+            h.sum(),
+            (f * f).sum(),
+            (f * g).sum(),
+            (f * h).sum(),
+            (g * g).sum(),
+            (g * h).sum(),
+            (h * h).sum(),
+            (y * f).sum(),
+            (y * g).sum(),
+            (y * h).sum(),
+        ]
+        _, a, b, c1, c2 = _solve3(jnp, wmask.sum(), s, y.sum(), (y * y).sum())
+        return wmask * (y - (a + b * f + c1 * g + c2 * h)), a, b, c1, c2
+
+    def resid(p: Any, yc: Any, wmask: Any, lo_k: Any, span_k: Any, scale: Any) -> Any:
+        return slaved(lo_k + p * span_k, yc, wmask, scale)[0]
+
+    eye = jnp.eye(3)
+
+    def polish(p0: Any, yc: Any, wmask: Any, lo_k: Any, span_k: Any, scale: Any) -> tuple[Any, Any]:
+        def fr(p: Any) -> Any:
+            return resid(p, yc, wmask, lo_k, span_k, scale)
+
+        r0 = fr(p0)
+
+        def body(_: Any, state: tuple[Any, Any, Any]) -> tuple[Any, Any, Any]:
+            p, ssr, lam = state
+            r, lin = jax.linearize(fr, p)
+            jac = jax.vmap(lin)(eye).T  # (n, 3)
+            g = jac.T @ r
+            jtj = jac.T @ jac
+            free = (span_k > 0) & ~((p <= 0.0) & (g > 0)) & ~((p >= 1.0) & (g < 0))
+            both = free[:, None] & free[None, :]
+            diag = jnp.where(free, lam * jnp.maximum(jnp.diag(jtj), 1e-12), 1.0)
+            mat = jnp.where(both, jtj, 0.0) + jnp.diag(diag)
+            rhs = jnp.where(free, -g, 0.0)
+            step = jnp.linalg.solve(mat, rhs)
+            step = jnp.where(jnp.isfinite(step), step, 0.0)
+            pt = jnp.clip(p + step, 0.0, 1.0)
+            rt = fr(pt)
+            new = rt @ rt
+            acc = new < ssr
+            return (
+                jnp.where(acc, pt, p),
+                jnp.where(acc, new, ssr),
+                jnp.where(acc, jnp.maximum(lam / 4.0, 1e-9), jnp.minimum(lam * 4.0, 1e12)),
+            )
+
+        p, ssr, _ = lax.fori_loop(0, n_iter, body, (p0, r0 @ r0, jnp.asarray(1e-3)))
+        return p, ssr
+
+    def final(p: Any, yc: Any, ymean: Any, k: Any) -> Any:
+        """(tc, m, ω, SSR, A, B, C1, C2, relative error) of window ``k`` at unit-box ``p``."""
+        theta = lo[k] + p * span[k]
+        tc, m, om = theta[0], theta[1], theta[2]
+        s0 = st[k].astype(jnp.float64)
+        scale = jnp.maximum(jnp.maximum(jnp.abs(tc - s0), jnp.abs(tc - t2)), 1.0)
+        wm = mask[k]
+        r, a, bs, c1s, c2s = slaved(theta, yc, wm, scale)
+        kk = jnp.exp(-m * jnp.log(scale))
+        phi0 = om * jnp.log(scale)
+        rel = (wm * jnp.abs(jnp.expm1(r))).sum() / wm.sum()
+        return jnp.stack(
+            [
+                tc,
+                m,
+                om,
+                r @ r,
+                a + ymean,
+                kk * bs,
+                kk * (c1s * jnp.cos(phi0) - c2s * jnp.sin(phi0)),
+                kk * (c1s * jnp.sin(phi0) + c2s * jnp.cos(phi0)),
+                rel,
+            ]
+        )
+
+    scales = jnp.maximum(dts, 1.0)
+    win_idx = jnp.arange(len(starts))
+
+    def one_date(y: Any) -> tuple[Any, Any]:
+        ymean = y.mean()
+        yc = y - ymean
+        best_ssr, par = grid(yc)
+        cand = par.at[:, :, 0].set(jnp.where(jnp.isfinite(best_ssr), par[:, :, 0], jnp.nan))
+        for j in range(1, keep):
+            for i in range(j):
+                near = jnp.all(jnp.abs(cand[:, j, :] - cand[:, i, :]) <= 1.01 * steps, axis=1)
+                drop = near & jnp.isfinite(cand[:, i, 0])
+                cand = cand.at[:, j, 0].set(jnp.where(drop, jnp.nan, cand[:, j, 0]))
+        cand = cand.at[:, :, 0].add(t2)
+        empty = ~jnp.isfinite(best_ssr[:, 0])
+        mid = 0.5 * (lo + hi)
+        cand = cand.at[:, 0, :].set(jnp.where(empty[:, None], mid, cand[:, 0, :]))
+        valid = jnp.isfinite(cand[:, :, 0])
+        start = jnp.where(valid[:, :, None], cand, mid[:, None, :])
+        safe_span = jnp.where(span > 0, span, 1.0)
+        p0 = jnp.where(
+            span[:, None, :] > 0,
+            jnp.clip((start - lo[:, None, :]) / safe_span[:, None, :], 0, 1),
+            0,
+        )
+        pol = jax.vmap(  # windows
+            jax.vmap(polish, in_axes=(0, None, None, None, None, None)),  # candidates
+            in_axes=(0, None, 0, 0, 0, 0),
+        )
+        p, ssr = pol(p0, yc, mask, lo, span, scales)
+        ssr = jnp.where(valid, ssr, jnp.inf)
+        best = jnp.argmin(ssr, axis=1)
+        pb = jnp.take_along_axis(p, best[:, None, None], axis=1)[:, 0, :]
+        out = jax.vmap(final, in_axes=(0, None, None, 0))(pb, yc, ymean, win_idx)
+        return out, cand
+
+    return jax.jit(jax.vmap(one_date))
+
+
+def dates_per_call(n: int, n_m: int, n_omega: int, max_bytes: int | None = None) -> int:
+    """Dates per kernel call that keep the grid's working set under ``max_bytes``.
+
+    Parameters
+    ----------
+    n : int
+        Observations per date (the longest window).
+    n_m, n_omega : int
+        Grid sizes of m and ω.
+    max_bytes : int or None
+        Budget in bytes; None means :func:`bubblescope._kernels.psy_jax.default_max_bytes`.
+    """
+    if max_bytes is None:
+        max_bytes = default_max_bytes()
+    per_date = 12 * n_m * n_omega * n * 8 * _LIVE
+    return int(max(1, min(4096, max_bytes // max(per_date, 1))))
+
+
+def fit_dates_jax(
+    ys: Float64Array,
+    starts: IntArray,
+    offsets: Float64Array,
+    m_grid: Float64Array,
+    w_grid: Float64Array,
+    tc_frac: tuple[float, float],
+    m_bounds: tuple[float, float],
+    w_bounds: tuple[float, float],
+    keep: int,
+    n_iter: int,
+    batch: int | None = None,
+) -> tuple[Float64Array, Float64Array]:
+    """Best LPPLS fit of every nested window of every date, on the default JAX device.
+
+    Parameters
+    ----------
+    ys : ndarray, shape (D, N)
+        Log prices per date; t2 = N − 1 (trading days are the index).
+    starts : ndarray of int, shape (W,)
+        Window starts, strictly increasing.
+    offsets, m_grid, w_grid : ndarray
+        Grid of tc − t2 (trading days), m and ω, as in
+        :func:`bubblescope._kernels.lppls.grid_nested`.
+    tc_frac : tuple of float
+        tc bounds as fractions of dt = t2 − t1 (``SearchSpace.tc``).
+    m_bounds, w_bounds : tuple of float
+        Bounds of m and ω.
+    keep : int
+        Grid candidates polished per window.
+    n_iter : int
+        Fixed LM iterations per candidate.
+    batch : int, optional
+        Dates per kernel call (a shorter last call is padded to this size, so one shape
+        compiles); default the smaller of ``D`` and :func:`dates_per_call`.
+
+    Returns
+    -------
+    fits : ndarray, shape (D, W, 9)
+        ``[tc, m, ω, SSR, A, B, C1, C2, relative error]`` per window (absolute tc).
+    candidates : ndarray, shape (D, W, keep, 3)
+        The polished grid starting points (absolute tc; NaN tc where dropped).
+    """
+    jax = import_jax()
+    ys = np.ascontiguousarray(ys, dtype=np.float64)
+    d, n = ys.shape
+    fn = _compiled(
+        n,
+        tuple(int(s) for s in starts),
+        tuple(float(x) for x in offsets),
+        tuple(float(x) for x in m_grid),
+        tuple(float(x) for x in w_grid),
+        (float(tc_frac[0]), float(tc_frac[1])),
+        (float(m_bounds[0]), float(m_bounds[1])),
+        (float(w_bounds[0]), float(w_bounds[1])),
+        int(keep),
+        int(n_iter),
+    )
+    b = max(1, batch or min(d, dates_per_call(n, len(m_grid), len(w_grid))))
+    fits = np.empty((d, len(starts), 9))
+    cands = np.empty((d, len(starts), keep, 3))
+    for lo in range(0, d, b):
+        chunk = ys[lo : lo + b]
+        k = chunk.shape[0]
+        if k < b:
+            chunk = np.concatenate([chunk, np.repeat(chunk[-1:], b - k, axis=0)])
+        out, cand = fn(jax.numpy.asarray(chunk))
+        fits[lo : lo + k] = np.asarray(out)[:k]
+        cands[lo : lo + k] = np.asarray(cand)[:k]
+    return fits, cands
