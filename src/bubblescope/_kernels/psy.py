@@ -408,6 +408,187 @@ def sweep(z: Float64Array, minw: int) -> tuple[Float64Array, Float64Array]:
     return np.asarray(bsadf, dtype=np.float64), np.asarray(badf, dtype=np.float64)
 
 
+#: Most series per lane tile of the lag-0 batch kernel (a tile's running sums stay in L1).
+_TILE_MAX = 32
+#: Relative slack of the division-free "might beat the running maximum" pre-test; far above
+#: the few-ulp rounding of either side, so every window that can win is computed exactly.
+_RELAX = 1e-9
+
+
+@njit
+def _lanes_lag0(
+    xs: Float64Array,
+    ys: Float64Array,
+    zs: Float64Array,
+    i1: int,
+    minw: int,
+    st: Float64Array,
+    first: Float64Array,
+    flag: Any,
+) -> None:
+    """:func:`_end_lag0` for one end row ``i1`` of ``W`` series at once (one series per lane).
+
+    ``xs``/``ys`` (shape ``(n, W)``) hold the two design columns lane-minor, so each window
+    step is one vectorisable pass over the lanes. The arithmetic of every lane is that of
+    :func:`_end_lag0`, operation for operation, so the results are bitwise identical. The
+    t-ratio ``t = cxy sqrt((m - 2) / num)`` costs a division and a square root; the pass
+    instead tests ``sign(t) t^2 num = cxy |cxy| (m - 2)`` against ``s num`` with ``s`` the
+    lane's running ``sign(best) best^2`` lowered by ``_RELAX``, and only flagged lanes (a
+    possible new maximum, an ill-conditioned window, or the full window ``i0 = 0``) compute
+    ``t`` (or the QR fallback) exactly. On return ``st[6]`` is the BSADF and ``first`` the
+    BADF of each lane. ``st`` is scratch of shape ``(7, W)``, ``flag`` a boolean ``(W,)``.
+    """
+    w = xs.shape[1]
+    for r in range(w):
+        for j in range(5):
+            st[j, r] = 0.0
+        st[5, r] = -np.inf
+        st[6, r] = -np.inf
+    for i0 in range(i1, -1, -1):
+        m = i1 - i0 + 1
+        inv = 1.0 / m
+        xrow = xs[i0]
+        yrow = ys[i0]
+        if m < minw:
+            for r in range(w):
+                x = xrow[r]
+                yv = yrow[r]
+                dx = x - st[0, r]
+                dy = yv - st[1, r]
+                mx = st[0, r] + dx * inv
+                my = st[1, r] + dy * inv
+                st[0, r] = mx
+                st[1, r] = my
+                ex = x - mx
+                ey = yv - my
+                st[2, r] += dx * ex
+                st[3, r] += dx * ey
+                st[4, r] += dy * ey
+            continue
+        mm2 = float(m - 2)
+        nflag = 0
+        for r in range(w):
+            x = xrow[r]
+            yv = yrow[r]
+            dx = x - st[0, r]
+            dy = yv - st[1, r]
+            mx = st[0, r] + dx * inv
+            my = st[1, r] + dy * inv
+            st[0, r] = mx
+            st[1, r] = my
+            ex = x - mx
+            ey = yv - my
+            cxx = st[2, r] + dx * ex
+            cxy = st[3, r] + dx * ey
+            cyy = st[4, r] + dy * ey
+            st[2, r] = cxx
+            st[3, r] = cxy
+            st[4, r] = cyy
+            num = cxx * cyy - cxy * cxy
+            bad = not ((cxx > 0.0) & (num > _TOL_Y * cxx * cyy))
+            fl = bad | ((cxy * abs(cxy) * mm2) > st[5, r] * num)
+            flag[r] = fl
+            nflag += int(fl)
+        if nflag == 0 and i0 != 0:
+            continue
+        for r in range(w):
+            if not flag[r] and i0 != 0:
+                continue
+            cxx = st[2, r]
+            cxy = st[3, r]
+            cyy = st[4, r]
+            num = cxx * cyy - cxy * cxy
+            if cxx > 0.0 and num > _TOL_Y * cxx * cyy:
+                t = cxy * np.sqrt((m - 2) / num)
+            else:
+                t = adf_window(zs[r], i0, i1)
+            if t > st[6, r]:
+                st[6, r] = t
+                s = t * abs(t)
+                st[5, r] = s - abs(s) * _RELAX
+            if i0 == 0:
+                first[r] = t
+
+
+@njit
+def _lag0_layout(ys: Float64Array) -> tuple[Float64Array, Float64Array, Float64Array]:
+    """Lane-tiled lag-0 design of the rows of ``ys``: ``zs`` (per series) and ``xs``/``ys``.
+
+    The series are split into ``nt = ceil(R / _TILE_MAX)`` tiles of equal width ``W``; the
+    last tile is padded with copies of the last series (computed, then discarded).
+    """
+    reps, T = ys.shape
+    n = T - 1
+    nt = -(-reps // _TILE_MAX)
+    w = -(-reps // nt)
+    zs = np.empty((nt * w, n, 2))
+    xt = np.empty((nt, n, w))
+    yt = np.empty((nt, n, w))
+    for r in range(nt * w):
+        zs[r] = design_matrix(ys[min(r, reps - 1)], 0)
+        tl = r // w
+        lane = r % w
+        for i in range(n):
+            xt[tl, i, lane] = zs[r, i, 0]
+            yt[tl, i, lane] = zs[r, i, 1]
+    return zs, xt, yt
+
+
+@njit
+def _lag0_job(
+    zs: Float64Array,
+    xt: Float64Array,
+    yt: Float64Array,
+    minw: int,
+    job: int,
+    bsadf: Float64Array,
+    badf: Float64Array,
+) -> None:
+    """One end of one lane tile, written into ``bsadf``/``badf``.
+
+    Jobs ``0, 1, 2, 3, ...`` take the ends ``0, L-1, 1, L-2, ...`` (a window's cost grows
+    with its end), so numba's equal contiguous blocks of jobs carry equal work.
+    """
+    nt, _, w = xt.shape
+    L = bsadf.shape[1]
+    p = job // nt
+    k = p // 2 if p % 2 == 0 else L - 1 - p // 2
+    tl = job % nt
+    st = np.empty((7, w))
+    first = np.empty(w)
+    flag = np.empty(w, dtype=np.bool_)
+    _lanes_lag0(xt[tl], yt[tl], zs[tl * w : (tl + 1) * w], minw - 1 + k, minw, st, first, flag)
+    for lane in range(w):
+        r = tl * w + lane
+        if r < bsadf.shape[0]:
+            bsadf[r, k] = st[6, lane]
+            badf[r, k] = first[lane]
+
+
+@_njit_parallel
+def _batch_lag0_parallel(ys: Float64Array, minw: int) -> tuple[Float64Array, Float64Array]:
+    reps, T = ys.shape
+    L = T - minw
+    zs, xt, yt = _lag0_layout(ys)
+    bsadf = np.empty((reps, L))
+    badf = np.empty((reps, L))
+    for job in prange(L * xt.shape[0]):
+        _lag0_job(zs, xt, yt, minw, job, bsadf, badf)
+    return bsadf, badf
+
+
+@njit
+def _batch_lag0_serial(ys: Float64Array, minw: int) -> tuple[Float64Array, Float64Array]:
+    reps, T = ys.shape
+    L = T - minw
+    zs, xt, yt = _lag0_layout(ys)
+    bsadf = np.empty((reps, L))
+    badf = np.empty((reps, L))
+    for job in range(L * xt.shape[0]):
+        _lag0_job(zs, xt, yt, minw, job, bsadf, badf)
+    return bsadf, badf
+
+
 @njit
 def _batch_row(
     ys: Float64Array, r: int, minw: int, lag: int, bsadf: Float64Array, badf: Float64Array
@@ -420,12 +601,7 @@ def _batch_row(
 
 
 @_njit_parallel
-def sweep_batch(ys: Float64Array, minw: int, lag: int) -> tuple[Float64Array, Float64Array]:
-    """BSADF and BADF sequences of many level series (rows of ``ys``), parallel over series.
-
-    Used by the Monte Carlo and bootstrap critical values: each row is processed serially
-    by one thread, so the result does not depend on the number of threads.
-    """
+def _batch_parallel(ys: Float64Array, minw: int, lag: int) -> tuple[Float64Array, Float64Array]:
     reps, T = ys.shape
     L = T - 1 - lag - minw + 1
     bsadf = np.empty((reps, L))
@@ -436,8 +612,7 @@ def sweep_batch(ys: Float64Array, minw: int, lag: int) -> tuple[Float64Array, Fl
 
 
 @njit
-def sweep_batch_serial(ys: Float64Array, minw: int, lag: int) -> tuple[Float64Array, Float64Array]:
-    """Single-threaded :func:`sweep_batch` (for worker processes; identical results)."""
+def _batch_serial(ys: Float64Array, minw: int, lag: int) -> tuple[Float64Array, Float64Array]:
     reps, T = ys.shape
     L = T - 1 - lag - minw + 1
     bsadf = np.empty((reps, L))
@@ -445,3 +620,33 @@ def sweep_batch_serial(ys: Float64Array, minw: int, lag: int) -> tuple[Float64Ar
     for r in range(reps):
         _batch_row(ys, r, minw, lag, bsadf, badf)
     return bsadf, badf
+
+
+def sweep_batch(ys: Float64Array, minw: int, lag: int) -> tuple[Float64Array, Float64Array]:
+    """BSADF and BADF sequences of many level series (rows of ``ys``), on numba threads.
+
+    Used by the Monte Carlo and bootstrap critical values. Lag 0 runs up to ``_TILE_MAX``
+    series side by side in SIMD lanes (:func:`_lanes_lag0`), threads taking (end, tile)
+    pairs; other lags give each thread whole series. Either way every series' numbers are
+    computed by the same operations whatever the thread count, tiling or batch (identical
+    to :func:`end_stats` on that series alone).
+
+    Returns
+    -------
+    (ndarray, ndarray), each of shape ``(R, T - 1 - lag - minw + 1)``
+        BSADF and BADF of each row.
+    """
+    if lag == 0:
+        bsadf, badf = _batch_lag0_parallel(ys, minw)
+    else:
+        bsadf, badf = _batch_parallel(ys, minw, lag)
+    return np.asarray(bsadf, dtype=np.float64), np.asarray(badf, dtype=np.float64)
+
+
+def sweep_batch_serial(ys: Float64Array, minw: int, lag: int) -> tuple[Float64Array, Float64Array]:
+    """Single-threaded :func:`sweep_batch` (for worker processes; identical results)."""
+    if lag == 0:
+        bsadf, badf = _batch_lag0_serial(ys, minw)
+    else:
+        bsadf, badf = _batch_serial(ys, minw, lag)
+    return np.asarray(bsadf, dtype=np.float64), np.asarray(badf, dtype=np.float64)
