@@ -99,6 +99,21 @@ def _solve3(jnp: Any, n: Any, s: list[Any], sy: Any, syy: Any) -> tuple[Any, ...
     return ssr, a, b, c1, c2
 
 
+def _solve_3x3(jnp: Any, mat: Any, rhs: Any) -> Any:
+    """Solve one 3×3 system by Cramer's rule (no LAPACK call per tiny system)."""
+
+    def det(c0: Any, c1: Any, c2: Any) -> Any:
+        return (
+            c0[0] * (c1[1] * c2[2] - c1[2] * c2[1])
+            - c1[0] * (c0[1] * c2[2] - c0[2] * c2[1])
+            + c2[0] * (c0[1] * c1[2] - c0[2] * c1[1])
+        )
+
+    a0, a1, a2 = mat[:, 0], mat[:, 1], mat[:, 2]
+    d = det(a0, a1, a2)
+    return jnp.stack([det(rhs, a1, a2), det(a0, rhs, a2), det(a0, a1, rhs)]) / d
+
+
 def _columns(jnp: Any, t: Any, tc: Any, m: Any, omega: Any, scale: Any) -> tuple[Any, ...]:
     """f, g, h at times ``t`` in scaled time (zero within ``_TINY`` of tc)."""
     d = jnp.abs(tc - t)
@@ -224,7 +239,7 @@ def _compiled(
             diag = jnp.where(free, lam * jnp.maximum(jnp.diag(jtj), 1e-12), 1.0)
             mat = jnp.where(both, jtj, 0.0) + jnp.diag(diag)
             rhs = jnp.where(free, -g, 0.0)
-            step = jnp.linalg.solve(mat, rhs)
+            step = _solve_3x3(jnp, mat, rhs)
             step = jnp.where(jnp.isfinite(step), step, 0.0)
             pt = jnp.clip(p + step, 0.0, 1.0)
             rt = fr(pt)
