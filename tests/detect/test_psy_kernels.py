@@ -90,3 +90,30 @@ def test_threaded_and_serial_sweeps_are_identical() -> None:
     ser = kernels._sweep_serial(z, 40)
     np.testing.assert_array_equal(par[0], ser[0])
     np.testing.assert_array_equal(par[1], ser[1])
+
+
+@pytest.mark.parametrize("n_series", [1, 7, 33, 70])  # one lane tile, partial, and several tiles
+def test_lag0_lane_batch_equals_per_series_end_stats(n_series: int) -> None:
+    """The SIMD lane kernel behind Monte Carlo: identical to end_stats on each series alone.
+
+    Mixes random walks, explosive stretches (where the pre-test must not drop a new maximum),
+    a constant stretch and a huge-level series (the QR fallback)."""
+    from bubblescope._kernels.psy import sweep_batch_serial
+
+    rng = np.random.default_rng(11)
+    T, minw = 90, 14
+    ys = np.cumsum(rng.standard_normal((n_series, T)), axis=1)
+    for r in range(0, n_series, 3):
+        ys[r, 40:70] = ys[r, 40] * 1.06 ** np.arange(30) + 5.0
+    if n_series > 2:
+        ys[1, 10:30] = ys[1, 10]
+        ys[2] = 1e6 * 1.15 ** np.arange(T)
+    bs, ba = sweep_batch(ys, minw, 0)
+    bs_serial, ba_serial = sweep_batch_serial(ys, minw, 0)
+    np.testing.assert_array_equal(bs, bs_serial)
+    np.testing.assert_array_equal(ba, ba_serial)
+    for r in range(n_series):
+        z = design_matrix(ys[r], 0)
+        ref = np.array([end_stats(z, i1, minw) for i1 in range(minw - 1, z.shape[0])])
+        np.testing.assert_array_equal(bs[r], ref[:, 0])
+        np.testing.assert_array_equal(ba[r], ref[:, 1])
