@@ -44,6 +44,7 @@ __all__ = [
     "adf_window",
     "design_matrix",
     "end_stats",
+    "householder_tstat",
     "sweep",
     "sweep_batch",
     "sweep_batch_serial",
@@ -87,6 +88,54 @@ def design_matrix(y: Float64Array, lag: int) -> Float64Array:
 
 
 @njit
+def householder_tstat(a: Float64Array) -> tuple[float, float]:
+    """t-ratio and SSR of an OLS fit from a Householder QR, overwriting ``a``.
+
+    ``a`` (m × q) holds the centred regressors with the tested one (``y_{t-1}``) in column
+    ``q - 2`` and the centred dependent variable (``Δy_t``) in column ``q - 1``; the intercept is
+    accounted for by the centring, so the residual degrees of freedom are ``m - q``.
+
+    Returns
+    -------
+    (float, float)
+        The t-ratio of column ``q - 2`` and the SSR; ``(nan, nan)`` when a regressor is constant
+        on the window, ``(nan, 0.0)`` for a perfect fit.
+    """
+    m, q = a.shape
+    diag = np.empty(q)
+    for j in range(q):
+        norm = 0.0
+        for i in range(j, m):
+            norm += a[i, j] * a[i, j]
+        norm = np.sqrt(norm)
+        if norm == 0.0:
+            if j == q - 1:
+                return np.nan, 0.0
+            return np.nan, np.nan
+        alpha = -norm if a[j, j] >= 0.0 else norm
+        v0 = a[j, j] - alpha
+        vnorm2 = v0 * v0 + norm * norm - a[j, j] * a[j, j]
+        diag[j] = alpha
+        if vnorm2 == 0.0:
+            continue
+        a[j, j] = v0
+        for c in range(j + 1, q):
+            dot = 0.0
+            for i in range(j, m):
+                dot += a[i, j] * a[i, c]
+            f = 2.0 * dot / vnorm2
+            for i in range(j, m):
+                a[i, c] -= f * a[i, j]
+    rll = diag[q - 2]
+    rly = a[q - 2, q - 1]
+    ryy = abs(diag[q - 1])
+    if ryy == 0.0:
+        return np.nan, 0.0
+    sign = 1.0 if rll > 0.0 else -1.0
+    return float(np.sqrt(m - q) * rly * sign / ryy), float(ryy * ryy)
+
+
+@njit
 def adf_window(z: Float64Array, i0: int, i1: int) -> float:
     """Exact ADF t-ratio on rows ``i0..i1`` by Householder QR of the centred window.
 
@@ -106,35 +155,8 @@ def adf_window(z: Float64Array, i0: int, i1: int) -> float:
         mu = s / m
         for i in range(m):
             a[i, j] = z[i0 + i, j] - mu
-    diag = np.empty(q)
-    for j in range(q):
-        norm = 0.0
-        for i in range(j, m):
-            norm += a[i, j] * a[i, j]
-        norm = np.sqrt(norm)
-        if norm == 0.0:
-            return np.nan
-        alpha = -norm if a[j, j] >= 0.0 else norm
-        v0 = a[j, j] - alpha
-        vnorm2 = v0 * v0 + norm * norm - a[j, j] * a[j, j]
-        diag[j] = alpha
-        if vnorm2 == 0.0:
-            continue
-        a[j, j] = v0
-        for c in range(j + 1, q):
-            dot = 0.0
-            for i in range(j, m):
-                dot += a[i, j] * a[i, c]
-            f = 2.0 * dot / vnorm2
-            for i in range(j, m):
-                a[i, c] -= f * a[i, j]
-    rll = diag[q - 2]
-    rly = a[q - 2, q - 1]
-    ryy = abs(diag[q - 1])
-    if ryy == 0.0:
-        return np.nan
-    sign = 1.0 if rll > 0.0 else -1.0
-    return float(np.sqrt(dof) * rly * sign / ryy)
+    tstat, _ = householder_tstat(a)
+    return float(tstat)
 
 
 @njit

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from bubblescope._kernels.psy import householder_tstat
 from bubblescope._numba import njit
 from bubblescope._typing import Float64Array
 
@@ -86,35 +87,8 @@ def _qr_stats(z: Float64Array, k: int, max_lag: int, i0: int, i1: int) -> tuple[
         mu = s / m
         for i in range(m):
             a[i, j] = z[i0 + i, c] - mu
-    diag = np.empty(q)
-    for j in range(q):
-        norm = 0.0
-        for i in range(j, m):
-            norm += a[i, j] * a[i, j]
-        norm = np.sqrt(norm)
-        if norm == 0.0:
-            if j == q - 1:
-                return np.nan, 0.0
-            return np.nan, np.nan
-        alpha = -norm if a[j, j] >= 0.0 else norm
-        v0 = a[j, j] - alpha
-        vnorm2 = v0 * v0 + norm * norm - a[j, j] * a[j, j]
-        diag[j] = alpha
-        if vnorm2 == 0.0:
-            continue
-        a[j, j] = v0
-        for c in range(j + 1, q):
-            dot = 0.0
-            for i in range(j, m):
-                dot += a[i, j] * a[i, c]
-            f = 2.0 * dot / vnorm2
-            for i in range(j, m):
-                a[i, c] -= f * a[i, j]
-    rll = diag[q - 2]
-    rly = a[q - 2, q - 1]
-    ryy = abs(diag[q - 1])
-    sign = 1.0 if rll > 0.0 else -1.0
-    return float(np.sqrt(m - q) * rly * sign / ryy), float(ryy * ryy)
+    tstat, ssr = householder_tstat(a)
+    return float(tstat), float(ssr)
 
 
 @njit
