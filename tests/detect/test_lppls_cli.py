@@ -88,3 +88,15 @@ def test_confidence_json_range(app: typer.Typer, bubble_csv: Path) -> None:
     bad = CliRunner().invoke(app, ["lppls", "confidence", str(bubble_csv)])
     assert bad.exit_code != 0
     assert "too short" in bad.output
+
+
+def test_confidence_backend_option(app: typer.Typer, bubble_csv: Path) -> None:
+    args = ["lppls", "confidence", str(bubble_csv), "--windows", "200:125:25", "--json"]
+    bad = CliRunner().invoke(app, [*args, "--backend", "tpu"])
+    assert bad.exit_code == 2
+    assert "unknown backend 'tpu'" in bad.output
+    pytest.importorskip("jax")
+    cpu = json.loads(CliRunner().invoke(app, [*args, "--backend", "cpu"]).output)
+    gpu = json.loads(CliRunner().invoke(app, [*args, "--backend", "gpu"]).output)
+    # JAX (on whatever device it has) qualifies the same windows as numba
+    assert gpu["rows"][-1]["confidence_pos"] == cpu["rows"][-1]["confidence_pos"]

@@ -103,6 +103,11 @@ def register(app: typer.Typer) -> None:
         ),
         jobs: int = typer.Option(1, "--jobs", help="Worker processes over dates (-1: all)."),
         seed: int = typer.Option(0, "--seed", help="Seed of the Trust resampling."),
+        backend: str = typer.Option(
+            "cpu",
+            "--backend",
+            help="cpu (numba), gpu (JAX on its device; needs the gpu extra) or auto.",
+        ),
         as_json: bool = JSON_OPTION,
     ) -> None:
         import dataclasses
@@ -131,6 +136,7 @@ def register(app: typer.Typer) -> None:
                 rng=seed,
                 n_jobs=jobs,
                 progress=progress,
+                backend=backend,  # type: ignore[arg-type]  # lppls_confidence validates it
             )
 
         def render() -> None:
