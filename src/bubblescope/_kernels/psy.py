@@ -48,6 +48,7 @@ __all__ = [
     "sweep",
     "sweep_batch",
     "sweep_batch_serial",
+    "welford_add_row",
 ]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -85,6 +86,33 @@ def design_matrix(y: Float64Array, lag: int) -> Float64Array:
         z[i, lag] = y[t - 1]
         z[i, lag + 1] = y[t] - y[t - 1]
     return z
+
+
+@njit
+def welford_add_row(
+    z: Float64Array,
+    i0: int,
+    m: int,
+    mean: Float64Array,
+    mat: Float64Array,
+    d: Float64Array,
+    e: Float64Array,
+) -> None:
+    """Add row ``i0`` of ``z`` to running means and centred cross-products (Welford 1962).
+
+    ``m`` is the number of rows including the new one; ``mat`` keeps the lower triangle of
+    the centred cross-product matrix; ``d`` and ``e`` are scratch vectors of length ``q``.
+    """
+    inv = 1.0 / m
+    q = z.shape[1]
+    for a in range(q):
+        d[a] = z[i0, a] - mean[a]
+        mean[a] += d[a] * inv
+        e[a] = z[i0, a] - mean[a]
+    for a in range(q):
+        da = d[a]
+        for b in range(a + 1):
+            mat[a, b] += da * e[b]
 
 
 @njit
@@ -368,15 +396,7 @@ def end_stats(z: Float64Array, i1: int, minw: int) -> tuple[float, float]:
     t = np.nan
     for i0 in range(i1, -1, -1):
         m = i1 - i0 + 1
-        inv = 1.0 / m
-        for a in range(q):
-            d[a] = z[i0, a] - mean[a]
-            mean[a] += d[a] * inv
-            e[a] = z[i0, a] - mean[a]
-        for a in range(q):
-            da = d[a]
-            for b in range(a + 1):
-                mat[a, b] += da * e[b]
+        welford_add_row(z, i0, m, mean, mat, d, e)
         if m >= minw:
             t = _tstat_ldl(mat, low, diag, m)
             if np.isnan(t):

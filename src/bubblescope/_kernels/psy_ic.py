@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bubblescope._kernels.psy import householder_tstat
+from bubblescope._kernels.psy import householder_tstat, welford_add_row
 from bubblescope._numba import njit
 from bubblescope._typing import Float64Array
 
@@ -215,15 +215,7 @@ def _end_stats_ic(
     k = -1
     for i0 in range(i1, -1, -1):
         m = i1 - i0 + 1
-        inv = 1.0 / m
-        for a in range(q):
-            d[a] = z[i0, a] - mean[a]
-            mean[a] += d[a] * inv
-            e[a] = z[i0, a] - mean[a]
-        for a in range(q):
-            da = d[a]
-            for b in range(a + 1):
-                mat[a, b] += da * e[b]
+        welford_add_row(z, i0, m, mean, mat, d, e)
         if m >= minw:
             t, k = _select(z, mat, low, diag, i0, i1, max_lag, criterion)
             if t > best:
