@@ -326,12 +326,13 @@ def _segments(
         spent = nbv * (time - t0) / (end - t0)
         segments.append((t0, time, spent))
         nbv -= spent
-        remaining = new_life - (time - start)
         life, t0 = new_life, time
-        if remaining <= 0:  # already older than the new life: charge what is left now
+        end = start + new_life
+        # already at or past the new life (compared as computed, so a remaining life that rounds
+        # to nothing is a lump, not a zero-length segment): charge what is left now
+        if end <= time:
             lumps.append((time, nbv))
             return segments, lumps
-        end = start + new_life
     segments.append((t0, end, nbv))
     return segments, lumps
 
