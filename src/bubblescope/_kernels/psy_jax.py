@@ -27,6 +27,10 @@ fallback for ill-conditioned windows (a data-dependent branch would break the fu
 windows whose pivots are not positive give NaN and are skipped by the maximum. Under the
 random-walk null such windows do not occur in practice.
 
+Blocks of early end rows need few starts (``i0 <= i1 - minw + 1``), so the blocks are split
+into at most :data:`GROUPS` runs and each run computes only the starts its own last end row
+needs: the triangle of valid windows rather than the whole rectangle, to within 1/GROUPS.
+
 Memory and the block size
 -------------------------
 End rows are processed in blocks of ``block_ends`` (a sequential ``lax.map`` over blocks), so
@@ -64,6 +68,7 @@ from bubblescope.errors import BackendError, InputError
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "GROUPS",
     "MAX_BLOCK",
     "block_ends_for",
     "default_max_bytes",
@@ -75,6 +80,8 @@ __all__ = [
 
 #: Most end rows per block (accuracy: see the module docstring).
 MAX_BLOCK = 32
+#: Most runs of blocks, each computing only the window starts its end rows need.
+GROUPS = 8
 #: Default working-set budget of one kernel call in bytes (see the module docstring).
 DEFAULT_MAX_BYTES = 1 << 30
 #: Live float64 arrays of size ``batch * block * n * (q + q(q+1)/2)`` assumed per block.
@@ -192,6 +199,21 @@ def _tstat(jnp: Any, c: list[list[Any]], m: Any, q: int) -> Any:
     return jnp.where(ok, t, jnp.nan)
 
 
+def _groups(n_blocks: int, block: int, minw: int, n: int) -> list[tuple[int, int, int]]:
+    """Split blocks of end rows into at most :data:`GROUPS` runs ``(first, count, starts)``.
+
+    ``starts`` is the number of window starts the run needs: every end row ``i1`` of the run
+    has its valid starts in ``[0, i1 - minw + 1]``, so the run computes ``starts`` columns
+    rather than all ``n`` (the triangle of valid windows instead of the whole rectangle).
+    """
+    runs = np.array_split(np.arange(n_blocks), min(GROUPS, n_blocks))
+    out = []
+    for run in runs:
+        last_end = min(minw - 1 + (int(run[-1]) + 1) * block - 1, n - 1)
+        out.append((int(run[0]), len(run), last_end - minw + 2))
+    return out
+
+
 @lru_cache(maxsize=32)
 def _compiled(T: int, minw: int, lag: int, block: int) -> Callable[[Any], tuple[Any, Any]]:
     """The jitted, vmapped kernel for one ``(T, minw, lag, block)``."""
@@ -203,23 +225,24 @@ def _compiled(T: int, minw: int, lag: int, block: int) -> Callable[[Any], tuple[
     n_blocks = -(-n_ends // block)
     rows = jnp.arange(n)
     pairs = [(a, b) for a in range(q) for b in range(a + 1)]
+    runs = _groups(n_blocks, block, minw, n)
 
     def one_series(y: Any) -> tuple[Any, Any]:
         sd = jnp.std(y)
         y = (y - jnp.mean(y)) / jnp.where(sd > 0.0, sd, 1.0)
         z = _design(jnp, y, lag)
 
-        def one_block(b: Any) -> tuple[Any, Any]:
+        def one_block(b: Any, n_starts: int) -> tuple[Any, Any]:
             i1 = jnp.minimum(minw - 1 + b * block + jnp.arange(block), n - 1)
             ref = i1[-1]
             d = jnp.where((rows <= ref)[:, None], z - z[ref], 0.0)
             cols = [d[:, a] for a in range(q)] + [d[:, a] * d[:, bb] for a, bb in pairs]
             acc = jnp.flip(jnp.cumsum(jnp.flip(jnp.stack(cols, axis=1), 0), axis=0), 0)
             acc = jnp.concatenate([acc, jnp.zeros((1, acc.shape[1]))], axis=0)
-            win = acc[None, :n, :] - acc[i1 + 1][:, None, :]
+            win = acc[None, :n_starts, :] - acc[i1 + 1][:, None, :]
             s = win[:, :, :q]
             ss = win[:, :, q:]
-            m = (i1[:, None] - rows[None, :] + 1).astype(jnp.float64)
+            m = (i1[:, None] - rows[None, :n_starts] + 1).astype(jnp.float64)
             mm = jnp.maximum(m, 1.0)
             c: list[list[Any]] = [[None] * q for _ in range(q)]
             for p, (a, bb) in enumerate(pairs):
@@ -229,8 +252,13 @@ def _compiled(T: int, minw: int, lag: int, block: int) -> Callable[[Any], tuple[
             bsadf = jnp.max(jnp.where(valid, t, -jnp.inf), axis=1)
             return bsadf, t[:, 0]
 
-        bsadf, badf = jax.lax.map(one_block, jnp.arange(n_blocks))
-        return bsadf.reshape(-1)[:n_ends], badf.reshape(-1)[:n_ends]
+        parts = [
+            jax.lax.map(lambda b, ns=n_starts: one_block(b, ns), jnp.arange(first, first + count))
+            for first, count, n_starts in runs
+        ]
+        bsadf = jnp.concatenate([p[0].reshape(-1) for p in parts])
+        badf = jnp.concatenate([p[1].reshape(-1) for p in parts])
+        return bsadf[:n_ends], badf[:n_ends]
 
     fn: Callable[[Any], tuple[Any, Any]] = jax.jit(jax.vmap(one_series))
     return fn
