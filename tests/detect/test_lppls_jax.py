@@ -79,10 +79,14 @@ def test_jax_fits_do_not_depend_on_the_date_batch(
     starts = WINDOWS.max_window - WINDOWS.lengths
     one = fit_nested_dates_jax(ys, starts, SearchSpace.fco(), GridSpec(), batch=1)
     for a, b in zip(one, fits[1], strict=True):
-        # dates are independent problems: only XLA's per-shape fusion may round differently;
-        # the SSR is flat in tc at the minimum, so 1e-10 in SSR allows ~1e-6 days in tc
-        np.testing.assert_allclose(a.ssr, b.ssr, rtol=1e-10)
-        np.testing.assert_allclose(a.tc, b.tc, rtol=0, atol=1e-4)
+        # dates are independent problems, but the batch shape changes how XLA blocks the
+        # polish's Gram products, so sums round differently in the last bits, and a fixed
+        # number of LM steps carries that along flat directions of the SSR (measured on the
+        # CPU: 2.4e-10 relative in SSR, 0.004 trading days in tc, 1e-4 in omega)
+        np.testing.assert_allclose(a.ssr, b.ssr, rtol=1e-8)
+        np.testing.assert_allclose(a.tc, b.tc, rtol=0, atol=0.05)
+        np.testing.assert_allclose(a.m, b.m, rtol=0, atol=1e-4)
+        np.testing.assert_allclose(a.omega, b.omega, rtol=0, atol=1e-3)
         np.testing.assert_array_equal(np.sign(a.b), np.sign(b.b))
 
 
@@ -153,3 +157,47 @@ def test_gpu_backend_runs_on_a_gpu() -> None:
     f = out.to_frame()
     assert f.loc["2000-03-10", "confidence_pos"] >= 0.10
     assert f.loc["1999-09-10", "confidence_pos"] <= 0.05
+
+
+@pytest.mark.parametrize(("theta", "start"), [((215.0, 0.4, 8.0), 40), ((260.0, 0.85, 13.0), 120)])
+def test_polish_normal_equations_equal_autodiff_jacobian(
+    theta: tuple[float, float, float], start: int
+) -> None:
+    # the polish's closed-form variable-projection J'r and J'J against forward-mode autodiff
+    # of the slaved residuals (the formulation the kernel used before): independent routes
+    from bubblescope._kernels.lppls_jax import _basis, _normal_eq, _profile
+    from bubblescope._kernels.psy_jax import import_jax
+
+    jax = import_jax()
+    jnp = jax.numpy
+    t = jnp.arange(200.0)
+    rng = np.random.default_rng(4)
+    d = 230.0 - np.arange(200.0)
+    y = (
+        5.0
+        - 0.02 * d**0.5 * (1.0 + 0.1 * np.cos(9.0 * np.log(d)))
+        + 0.01 * rng.standard_normal(200)
+    )
+    yc = jnp.asarray(y - y.mean())
+    wmask = (t >= start).astype(jnp.float64)
+    span = jnp.asarray([30.0, 0.5, 10.0])
+    lo = jnp.asarray(theta) - 0.4 * span
+    scale = 200.0 - start
+    p = jnp.asarray([0.4, 0.4, 0.4])
+
+    def resid(q: object) -> object:
+        th = lo + q * span  # type: ignore[operator]
+        _, a, b, c1, c2 = _profile(jnp, th, t, yc, wmask, scale)
+        _, f, g, h, _ = _basis(jnp, th, t, scale)
+        return wmask * (yc - (a + b * f + c1 * g + c2 * h))
+
+    r = np.asarray(resid(p))
+    jac = np.asarray(jax.jacfwd(resid)(p))
+    ssr, *beta = _profile(jnp, lo + p * span, t, yc, wmask, scale)
+    grad, jtj = _normal_eq(jnp, lo + p * span, tuple(beta), t, yc, wmask, span, scale)
+    np.testing.assert_allclose(float(ssr), r @ r, rtol=1e-9)
+    np.testing.assert_allclose(
+        np.asarray(grad), jac.T @ r, rtol=1e-7, atol=1e-12 * np.abs(jac.T @ r).max()
+    )
+    np.testing.assert_allclose(np.asarray(jtj), jac.T @ jac, rtol=1e-7)
+    assert np.abs(jac.T @ r).max() > 0.0  # not at a stationary point: the gradient is tested

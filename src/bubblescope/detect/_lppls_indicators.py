@@ -361,7 +361,12 @@ def _run_dates_gpu(
 
     first = tasks[0]
     ys = np.stack([t.y for t in tasks])
-    batch = min(len(tasks), dates_per_call(ys.shape[1], first.grid.n_m, first.grid.n_omega))
+    batch = min(
+        len(tasks),
+        dates_per_call(
+            ys.shape[1], first.grid.n_m, first.grid.n_omega, len(first.starts), first.grid.keep
+        ),
+    )
     # whole kernel batches per progress step, so progress costs no extra compiled shape
     step = batch * max(1, -(-len(tasks) // (batch * 20)))
     rows: list[tuple[float, ...]] = []
