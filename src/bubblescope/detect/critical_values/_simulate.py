@@ -74,9 +74,11 @@ def run_simulation(
     ``label`` (default ``method``) is the result's method label; it is not part of the cache
     key, so a backend that gives the same numbers (the JAX kernel) shares the cache entry, and
     the label records what computed the stored values. With ``group`` set, the chunks run
-    in this process ``group`` at a time (``executor`` and ``n_jobs`` are not used):
-    ``chunk_func`` then receives a list of tasks and returns their results concatenated, one
-    accelerator call per group; the seed and the draws of every chunk are unchanged.
+    ``group`` at a time (``n_jobs`` is not used): ``chunk_func`` then receives a list of
+    tasks and returns their results concatenated, one accelerator call per group, serially
+    in this process or on ``executor`` (the gpu backend passes a two-thread pool, so the host
+    draws one group while the accelerator computes another); the seed and the draws of every
+    chunk are unchanged.
     """
     if reps < 10:
         raise InputError(f"reps must be at least 10, got {reps}")
@@ -104,7 +106,7 @@ def run_simulation(
     tasks = [make_task(s, n, in_process) for s, n in zip(seeds, sizes, strict=True)]
     if group is not None:
         groups = [tasks[i : i + group] for i in range(0, n_chunks, group)]
-        parts = map_chunks(chunk_func, groups, progress=progress)
+        parts = map_chunks(chunk_func, groups, executor=executor, progress=progress)
     else:
         parts = map_chunks(
             chunk_func,

@@ -10,7 +10,7 @@ episodes of exuberance and collapse in the S&P 500. International Economic Revie
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal
@@ -37,6 +37,9 @@ __all__ = ["Backend", "MonteCarloCV", "resolve_backend"]
 Backend = Literal["auto", "cpu", "gpu"]
 
 _Task = tuple[np.random.SeedSequence, int, int, int, int, float, bool]
+
+#: Groups of chunks in flight with the gpu backend (host draws overlap accelerator work).
+GPU_IN_FLIGHT = 2
 
 #: Chunks per kernel call when the cpu backend runs in this process (1,000 replications:
 #: large enough that call overheads vanish, small enough for a useful progress bar).
@@ -188,18 +191,9 @@ class MonteCarloCV:
         label = None
         group = None
         n_chunks = -(-self.reps // CHUNK_REPS)
-        if resolve_backend(self.backend) == "gpu":
-            from bubblescope._kernels.psy_jax import device_label
-
-            group = max(1, min(self.gpu_batch // CHUNK_REPS, n_chunks))
-            chunk_func = partial(_mc_group_jax, batch=group * CHUNK_REPS)
-            label = f"{method} [{device_label()}]"
-        elif self.executor is None and self.n_jobs in (None, 1):
-            group = min(CPU_GROUP, n_chunks)
-            chunk_func = _mc_group_cpu
-        return run_simulation(
-            chunk_func,
-            make_task,
+        run = partial(
+            run_simulation,
+            make_task=make_task,
             reps=self.reps,
             rng=self.rng,
             levels=levels,
@@ -208,9 +202,23 @@ class MonteCarloCV:
             horizon=T,
             params={"kind": "mc", "T": T, "minw": minw, "lag": lag, "drift": drift},
             cache=self.cache,
-            executor=self.executor,
             n_jobs=self.n_jobs,
             progress=self.progress,
-            label=label,
-            group=group,
         )
+        if resolve_backend(self.backend) == "gpu":
+            from bubblescope._kernels.psy_jax import device_label
+
+            group = max(1, min(self.gpu_batch // CHUNK_REPS, n_chunks))
+            label = f"{method} [{device_label()}]"
+            # two groups in flight: the host draws one while the accelerator computes the other
+            with ThreadPoolExecutor(max_workers=GPU_IN_FLIGHT) as pool:
+                return run(
+                    partial(_mc_group_jax, batch=group * CHUNK_REPS),
+                    executor=pool,
+                    label=label,
+                    group=group,
+                )
+        if self.executor is None and self.n_jobs in (None, 1):
+            group = min(CPU_GROUP, n_chunks)
+            chunk_func = _mc_group_cpu
+        return run(chunk_func, executor=self.executor, label=label, group=group)
