@@ -214,21 +214,24 @@ class WindowSet:
 
     @classmethod
     def short(cls) -> WindowSet:
-        """Short scale, 183 → 40 trading days in steps of 3.
+        """Short scale, 183 → 40 trading days in steps of 3 (48 windows).
 
-        FCO-style multi-scale; the exact ranges of Demirer et al. (2019) are not verified here.
+        The short, medium and long ranges (40–183, 365–730 and 730–1460 days) are those of the
+        multi-scale DS LPPLS Confidence of Demirer, Demos, Gupta and Sornette (2019) as the
+        open LPPLS-APPLIANCE project (github.com/sabato96/LPPLS-APPLIANCE) reports them; they
+        are not checked against the paper itself. The steps are bubblescope's choice.
         """
         return cls(183, 40, 3)
 
     @classmethod
     def medium(cls) -> WindowSet:
-        """Medium scale, 365 → 183 trading days in steps of 4."""
-        return cls(365, 183, 4)
+        """Medium scale, 730 → 365 trading days in steps of 5 (74 windows); see :meth:`short`."""
+        return cls(730, 365, 5)
 
     @classmethod
     def long(cls) -> WindowSet:
-        """Long scale, 730 → 365 trading days in steps of 5."""
-        return cls(730, 365, 5)
+        """Long scale, 1460 → 730 trading days in steps of 10 (74 windows); see :meth:`short`."""
+        return cls(1460, 730, 10)
 
     @classmethod
     def parse(cls, text: str) -> WindowSet:
