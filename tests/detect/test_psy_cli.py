@@ -97,3 +97,20 @@ def test_psy_command_default_uses_the_response_surface(store_home: Path) -> None
     logp = np.log(load_bundled("nasdaq")["close"].to_numpy())
     ref = exuber.radf(logp, minw=payload["window"]["rows"])
     assert payload["gsadf"] == pytest.approx(float(np.ravel(ref.gsadf)[0]), abs=1e-9)
+
+
+def test_psy_command_backend_option(tmp_path: Path, store_home: Path) -> None:
+    y = np.cumsum(np.random.default_rng(5).standard_normal(120)) + 100
+    path = tmp_path / "walk.csv"
+    pd.DataFrame({"date": pd.date_range("2001-01-01", periods=120, freq="B"), "close": y}).to_csv(
+        path, index=False
+    )
+    runner = CliRunner()
+    rs = runner.invoke(_app(), ["psy", str(path), "--cv", "rs", "--backend", "gpu"])
+    assert rs.exit_code != 0
+    assert "--backend gpu applies to simulated critical values, not --cv rs" in rs.output
+    bad = runner.invoke(
+        _app(), ["psy", str(path), "--cv", "wild", "--reps", "20", "--backend", "tpu"]
+    )
+    assert bad.exit_code != 0
+    assert "unknown backend 'tpu'" in bad.output

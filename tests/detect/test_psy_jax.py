@@ -18,7 +18,12 @@ import pytest
 
 from bubblescope._kernels.psy import sweep_batch
 from bubblescope.detect._psy_window import resolve_window
-from bubblescope.detect.critical_values import MonteCarloCV
+from bubblescope.detect.critical_values import (
+    MonteCarloCV,
+    PanelSieveCV,
+    PhillipsShiCV,
+    WildBootstrapCV,
+)
 from bubblescope.errors import BackendError, InputError
 
 jax = pytest.importorskip("jax")
@@ -171,3 +176,59 @@ def test_importing_bubblescope_does_not_import_jax() -> None:
 def test_gpu_device_present() -> None:
     import_jax()
     assert any(d.platform == "gpu" for d in jax.devices()), jax.devices()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda b: WildBootstrapCV(reps=110, rng=3, cache=False, multiplier="rademacher", backend=b),
+        lambda b: PhillipsShiCV(reps=110, rng=4, cache=False, horizon=60, backend=b),
+    ],
+    ids=["wild", "phillips-shi"],
+)
+def test_bootstrap_gpu_backend_equals_cpu(make: object) -> None:
+    # same host draws, other kernel: the bootstrap critical values agree to rounding
+    y = np.cumsum(np.random.default_rng(8).standard_normal(90)) + 30.0
+    cpu = make("cpu").compute(y, minw=18, lag=1)  # type: ignore[operator]
+    gpu = make("gpu").compute(y, minw=18, lag=1)  # type: ignore[operator]
+    for name in ("sadf", "gsadf", "badf", "bsadf"):
+        np.testing.assert_allclose(getattr(gpu, name), getattr(cpu, name), rtol=TOL, atol=TOL)
+    assert gpu.method.startswith(cpu.method + " [jax ")
+
+
+def test_panel_sieve_gpu_backend_equals_cpu() -> None:
+    # N = 3 series per replicate through one JAX call (rows series-major within a chunk)
+    panel = np.cumsum(np.random.default_rng(9).standard_normal((80, 3)), axis=0) + 40.0
+    kw = {"reps": 70, "rng": 6, "gpu_batch": 50}
+    cpu = PanelSieveCV(**kw).compute(panel, minw=16, lag=0)  # type: ignore[arg-type]
+    gpu = PanelSieveCV(**kw, backend="gpu").compute(panel, minw=16, lag=0)  # type: ignore[arg-type]
+    np.testing.assert_allclose(gpu.bsadf_panel, cpu.bsadf_panel, rtol=TOL, atol=TOL)
+    np.testing.assert_allclose(gpu.gsadf_panel, cpu.gsadf_panel, rtol=TOL, atol=TOL)
+
+
+def test_psy_cli_gpu_backend_names_the_device(tmp_path: object, store_home: object) -> None:
+    import json
+    from pathlib import Path
+
+    import pandas as pd
+    import typer
+    from typer.testing import CliRunner
+
+    from bubblescope.cli.psy import register
+
+    app = typer.Typer()
+    register(app)
+    app.callback()(lambda: None)
+    y = np.cumsum(np.random.default_rng(5).standard_normal(120)) + 100
+    path = Path(str(tmp_path)) / "walk.csv"
+    dates = pd.date_range("2001-01-01", periods=120, freq="B")
+    pd.DataFrame({"date": dates, "close": y}).to_csv(path, index=False)
+    args = ["psy", str(path), "--cv", "ps", "--reps", "60", "--seed", "3", "--json"]
+    out = CliRunner().invoke(app, [*args, "--backend", "gpu"])
+    assert out.exit_code == 0, out.output
+    payload = json.loads(out.output)
+    gpu = payload["critical_values"]
+    rows = payload["window"]["rows"]
+    cpu = PhillipsShiCV(reps=60, rng=3, cache=False).compute(y, minw=rows, lag=0)
+    assert gpu["method"].startswith(cpu.method + " [jax ")
+    np.testing.assert_allclose(gpu["gsadf"], cpu.gsadf, rtol=TOL, atol=TOL)

@@ -96,6 +96,12 @@ def register(app: typer.Typer) -> None:
             "--jobs",
             help="Worker processes (default: one process, numba threads on every core).",
         ),
+        backend: str = typer.Option(
+            "cpu",
+            "--backend",
+            help="--cv mc, wild or ps: cpu (numba), gpu (JAX, needs bubblescope[gpu]) or "
+            "auto (gpu when JAX sees one).",
+        ),
         as_json: bool = JSON_OPTION,
     ) -> None:
         import numpy as np
@@ -117,6 +123,11 @@ def register(app: typer.Typer) -> None:
                 f"--lag-selection {lag_selection}",
                 hint="add --cv none (statistics only)",
             )
+        if backend != "cpu" and cv not in ("mc", "wild", "ps"):
+            raise InputError(
+                f"--backend {backend} applies to simulated critical values, not --cv {cv}",
+                hint="use --cv mc, wild or ps with --backend, or drop --backend",
+            )
         if cv in ("auto", "rs") and level not in (0.90, 0.95, 0.99):
             raise InputError(
                 f"--cv {cv} covers levels 0.90, 0.95, 0.99, got {level}",
@@ -136,23 +147,21 @@ def register(app: typer.Typer) -> None:
                 method = None
             elif cv == "rs":
                 method = ResponseSurfaceCV(levels=levels)
-            elif cv == "mc":
-                method = MonteCarloCV(
-                    reps=reps, rng=seed, levels=levels, n_jobs=jobs, progress=progress
-                )
-            elif cv == "wild":
-                method = WildBootstrapCV(
-                    reps=reps, rng=seed, levels=levels, n_jobs=jobs, progress=progress
-                )
-            elif cv == "ps":
-                method = PhillipsShiCV(
-                    reps=reps,
-                    rng=seed,
-                    horizon=horizon,
-                    levels=levels,
-                    n_jobs=jobs,
-                    progress=progress,
-                )
+            elif cv in ("mc", "wild", "ps"):
+                sim: dict[str, Any] = {
+                    "reps": reps,
+                    "rng": seed,
+                    "levels": levels,
+                    "n_jobs": jobs,
+                    "progress": progress,
+                    "backend": backend,
+                }
+                if cv == "mc":
+                    method = MonteCarloCV(**sim)
+                elif cv == "wild":
+                    method = WildBootstrapCV(**sim)
+                else:
+                    method = PhillipsShiCV(horizon=horizon, **sim)
             else:
                 raise InputError(f"unknown --cv {cv!r}", hint="use auto, rs, mc, wild, ps or none")
             result = psy(

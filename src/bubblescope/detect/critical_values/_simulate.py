@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Executor
-from typing import Any
+from concurrent.futures import Executor, ThreadPoolExecutor
+from functools import partial
+from typing import Any, Literal
 
 import numpy as np
 
@@ -18,23 +19,148 @@ from bubblescope.detect.critical_values._result import (
 from bubblescope.errors import InputError
 from bubblescope.parallel import as_seed_sequence, map_chunks, spawn_seeds
 
-__all__ = ["CHUNK_REPS", "batch_kernel", "run_simulation", "seed_identity"]
+__all__ = [
+    "CHUNK_REPS",
+    "Backend",
+    "chunk_statistics",
+    "resolve_backend",
+    "run_simulation",
+    "seed_identity",
+]
 
 #: Replications per chunk. Fixed (never derived from the worker count), so that every
 #: replication gets the same seed whatever runs it: serial and parallel runs are identical.
 CHUNK_REPS = 50
 
 
-def batch_kernel(
-    threaded: bool,
-) -> Callable[[Float64Array, int, int], tuple[Float64Array, Float64Array]]:
-    """The multi-threaded batch kernel in this process, the single-threaded one in workers."""
+#: Chunks per kernel call when the cpu backend runs in this process (1,000 replications:
+#: large enough that call overheads vanish, small enough for a useful progress bar).
+CPU_GROUP = 20
+#: Groups of chunks in flight with the gpu backend (host draws overlap accelerator work).
+GPU_IN_FLIGHT = 2
+
+#: ``"cpu"``: the numba kernel; ``"gpu"``: the JAX kernel on JAX's default device;
+#: ``"auto"``: ``"gpu"`` when jax is installed and sees a GPU, else ``"cpu"``.
+Backend = Literal["auto", "cpu", "gpu"]
+
+#: ``draw(task)``: the level series of one chunk, ``(rows, T)`` float64 (a module-level
+#: function, so that tasks pickle for process pools).
+Draw = Callable[[Any], Float64Array]
+#: ``(badf, bsadf)`` of one chunk's rows, each ``(rows, n_ends)``.
+Stats = tuple[Float64Array, Float64Array]
+
+
+def resolve_backend(backend: str) -> Literal["cpu", "gpu"]:
+    """Map ``"auto"``/``"cpu"``/``"gpu"`` to the backend that will run.
+
+    Raises
+    ------
+    InputError
+        For any other value.
+    BackendError
+        For ``"gpu"`` when jax is not installed (with the install hint).
+    """
+    if backend == "cpu":
+        return "cpu"
+    if backend == "gpu":
+        from bubblescope._kernels.psy_jax import import_jax
+
+        import_jax()
+        return "gpu"
+    if backend == "auto":
+        from bubblescope._kernels.psy_jax import has_gpu
+
+        return "gpu" if has_gpu() else "cpu"
+    raise InputError(f"unknown backend {backend!r}", hint="use backend='auto', 'cpu' or 'gpu'")
+
+
+def _kernel(kind: str, ys: Float64Array, minw: int, lag: int, batch: int) -> Stats:
+    """BADF and BSADF of the rows of ``ys``: numba threads, one numba thread, or JAX."""
+    if kind == "jax":
+        from bubblescope._kernels.psy_jax import sweep_batch_jax
+
+        n = ys.shape[0]
+        if n < batch:  # pad to the compiled shape
+            ys = np.concatenate([ys, np.repeat(ys[:1], batch - n, axis=0)])
+        bsadf, badf = sweep_batch_jax(ys, minw, lag)
+        return badf[:n], bsadf[:n]
     from bubblescope._kernels.psy import sweep_batch, sweep_batch_serial
 
-    kernel: Callable[[Float64Array, int, int], tuple[Float64Array, Float64Array]] = (
-        sweep_batch if threaded else sweep_batch_serial
+    bsadf, badf = (sweep_batch if kind == "threads" else sweep_batch_serial)(ys, minw, lag)
+    return badf, bsadf
+
+
+def _run_chunks(
+    draw: Draw, minw: int, lag: int, kind: str, batch: int, tasks: list[Any]
+) -> list[Stats]:
+    """Draw every chunk of ``tasks``, run them in one kernel call, split the result back."""
+    ys = [draw(t) for t in tasks]
+    badf, bsadf = _kernel(kind, np.concatenate(ys), minw, lag, batch)
+    cuts = np.cumsum([len(y) for y in ys])[:-1]
+    return list(zip(np.split(badf, cuts), np.split(bsadf, cuts), strict=True))
+
+
+def chunk_statistics(
+    draw: Draw,
+    tasks: list[Any],
+    *,
+    minw: int,
+    lag: int,
+    backend: str,
+    gpu_batch: int,
+    executor: Executor | None,
+    n_jobs: int | None,
+    progress: ProgressCallback | None,
+    rows_per_rep: int = 1,
+) -> tuple[list[Stats], str | None]:
+    """``(badf, bsadf)`` of every chunk's drawn series, on the chosen backend.
+
+    * ``backend`` resolving to ``"gpu"``: chunks are grouped into JAX calls of
+      ``gpu_batch`` rows (whole chunks), :data:`GPU_IN_FLIGHT` groups at a time on threads of
+      this process, so the host draws one group while the device computes another
+      (``executor`` and ``n_jobs`` are not used: one device, called from this process).
+    * cpu in this process (no ``executor``, ``n_jobs`` None or 1): :data:`CPU_GROUP` chunks
+      per call of the multi-threaded numba kernel.
+    * cpu on ``executor`` or a pool of ``n_jobs`` spawned processes: one chunk per task,
+      single-threaded numba in each worker.
+
+    Every chunk's draws come from its own task whatever runs it, and each series' statistics
+    from the same per-series operations, so the results are identical across ``n_jobs``,
+    executors and grouping (and equal to floating-point summation order across backends).
+
+    ``rows_per_rep`` is the number of series a replication draws (a panel's columns): JAX
+    calls are padded to ``gpu_batch`` replications' rows, so one shape compiles.
+
+    Returns
+    -------
+    (list, str or None)
+        One ``(badf, bsadf)`` per task, in task order; the JAX device in words for the gpu
+        backend, else None.
+    """
+    if resolve_backend(backend) == "gpu":
+        from bubblescope._kernels.psy_jax import device_label
+
+        per = max(1, gpu_batch // CHUNK_REPS)
+        groups = [tasks[i : i + per] for i in range(0, len(tasks), per)]
+        batch = min(per, len(tasks)) * CHUNK_REPS * rows_per_rep
+        func = partial(_run_chunks, draw, minw, lag, "jax", batch)
+        with ThreadPoolExecutor(max_workers=GPU_IN_FLIGHT) as pool:
+            parts = map_chunks(func, groups, executor=pool, progress=progress)
+        return [c for part in parts for c in part], device_label()
+    if executor is None and (n_jobs is None or n_jobs == 1 or len(tasks) == 1):
+        groups = [tasks[i : i + CPU_GROUP] for i in range(0, len(tasks), CPU_GROUP)]
+        parts = map_chunks(
+            partial(_run_chunks, draw, minw, lag, "threads", 0), groups, progress=progress
+        )
+        return [c for part in parts for c in part], None
+    single = map_chunks(
+        partial(_run_chunks, draw, minw, lag, "serial", 0),
+        [[t] for t in tasks],
+        executor=executor,
+        n_jobs=n_jobs,
+        progress=progress,
     )
-    return kernel
+    return [part[0] for part in single], None
 
 
 def seed_identity(rng: RngLike) -> dict[str, Any] | None:
@@ -46,11 +172,13 @@ def seed_identity(rng: RngLike) -> dict[str, Any] | None:
 
 
 def run_simulation(
-    chunk_func: Callable[[Any], tuple[Float64Array, Float64Array]],
-    make_task: Callable[[np.random.SeedSequence, int, bool], Any],
+    draw: Draw,
+    make_task: Callable[[np.random.SeedSequence, int], Any],
     *,
     reps: int,
     rng: RngLike,
+    minw: int,
+    lag: int,
     levels: tuple[float, ...],
     definition: BSADFDefinition,
     method: str,
@@ -60,28 +188,24 @@ def run_simulation(
     executor: Executor | None,
     n_jobs: int | None,
     progress: ProgressCallback | None,
-    label: str | None = None,
-    group: int | None = None,
+    backend: str = "cpu",
+    gpu_batch: int = 1000,
 ) -> PSYCriticalValues:
     """Run ``reps`` replications in fixed chunks, take quantiles, and cache the result.
 
-    ``chunk_func(task)`` returns ``(badf, bsadf)`` arrays of shape ``(reps_in_chunk, n_ends)``;
-    ``make_task(seed, n, threaded)`` builds the picklable task of one chunk; ``threaded`` says
-    whether the chunk runs in this process (numba threads) or in a worker (one thread each).
-    Local process pools come from :func:`bubblescope.parallel.map_chunks` (``spawn`` start
-    method: forking a process whose numba thread pool is running is unsafe).
+    ``make_task(seed, n)`` builds the picklable task of one chunk of ``n`` replications and
+    ``draw(task)`` its ``(n, T)`` level series; :func:`chunk_statistics` runs them on the
+    backend. Local process pools come from :func:`bubblescope.parallel.map_chunks` (``spawn``
+    start method: forking a process whose numba thread pool is running is unsafe).
 
-    ``label`` (default ``method``) is the result's method label; it is not part of the cache
-    key, so a backend that gives the same numbers (the JAX kernel) shares the cache entry, and
-    the label records what computed the stored values. With ``group`` set, the chunks run
-    ``group`` at a time (``n_jobs`` is not used): ``chunk_func`` then receives a list of
-    tasks and returns their results concatenated, one accelerator call per group, serially
-    in this process or on ``executor`` (the gpu backend passes a two-thread pool, so the host
-    draws one group while the accelerator computes another); the seed and the draws of every
-    chunk are unchanged.
+    The backend is not part of the cache key: the JAX kernel gives the same numbers to
+    floating-point summation order, so it shares the cache entry, and the result's method
+    label (``"... [jax gpu (...)]"`` when JAX computed it) records what computed the stored
+    values.
     """
     if reps < 10:
         raise InputError(f"reps must be at least 10, got {reps}")
+    resolve_backend(backend)  # a bad backend is an error even when the cache could answer
     identity = seed_identity(rng)
     key = None
     if cache and identity is not None:
@@ -102,27 +226,24 @@ def run_simulation(
     n_chunks = -(-reps // CHUNK_REPS)
     seeds = spawn_seeds(rng, n_chunks)
     sizes = [min(CHUNK_REPS, reps - i * CHUNK_REPS) for i in range(n_chunks)]
-    in_process = executor is None and (n_jobs is None or n_jobs == 1 or n_chunks == 1)
-    tasks = [make_task(s, n, in_process) for s, n in zip(seeds, sizes, strict=True)]
-    if group is not None:
-        groups = [tasks[i : i + group] for i in range(0, n_chunks, group)]
-        parts = map_chunks(chunk_func, groups, executor=executor, progress=progress)
-    else:
-        parts = map_chunks(
-            chunk_func,
-            tasks,
-            executor=executor,
-            n_jobs=None if in_process else n_jobs,
-            progress=progress,
-        )
-    badf = np.concatenate([p[0] for p in parts])
-    bsadf = np.concatenate([p[1] for p in parts])
+    tasks = [make_task(s, n) for s, n in zip(seeds, sizes, strict=True)]
+    parts, device = chunk_statistics(
+        draw,
+        tasks,
+        minw=minw,
+        lag=lag,
+        backend=backend,
+        gpu_batch=gpu_batch,
+        executor=executor,
+        n_jobs=n_jobs,
+        progress=progress,
+    )
     cv = from_draws(
-        badf,
-        bsadf,
+        np.concatenate([p[0] for p in parts]),
+        np.concatenate([p[1] for p in parts]),
         levels=levels,
         definition=definition,
-        method=method if label is None else label,
+        method=method if device is None else f"{method} [{device}]",
         horizon=horizon,
     )
     if key is not None:

@@ -25,7 +25,7 @@ from bubblescope.detect.critical_values._result import (
     PSYCriticalValues,
     check_levels,
 )
-from bubblescope.detect.critical_values._simulate import batch_kernel, run_simulation
+from bubblescope.detect.critical_values._simulate import Backend, run_simulation
 from bubblescope.errors import InputError
 
 __all__ = ["Multiplier", "PhillipsShiCV", "WildBootstrapCV"]
@@ -45,16 +45,16 @@ def _digest(y: Float64Array) -> str:
     return hashlib.sha256(np.ascontiguousarray(y, dtype=np.float64).tobytes()).hexdigest()
 
 
-_WBTask = tuple[np.random.SeedSequence, int, Float64Array, str, int, int, bool]
+_WBTask = tuple[np.random.SeedSequence, int, Float64Array, str]
 
 
-def _wb_chunk(task: _WBTask) -> tuple[Float64Array, Float64Array]:
-    seed, reps, dy, kind, minw, lag, threaded = task
+def _wb_draw(task: _WBTask) -> Float64Array:
+    """Wild-bootstrap level series of one chunk: ``y*_0 = 0``, ``dy*_t = w_t dy_t``."""
+    seed, reps, dy, kind = task
     w = _draw_multipliers(np.random.default_rng(seed), kind, (reps, len(dy)))
     ys = np.zeros((reps, len(dy) + 1))
     ys[:, 1:] = np.cumsum(w * dy, axis=1)
-    bsadf, badf = batch_kernel(threaded)(ys, minw, lag)
-    return badf, bsadf
+    return ys
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,8 @@ class WildBootstrapCV:
     Replicates are ``y*_t = sum_{s<=t} w_s dy_s`` (``y*_0 = 0``) with i.i.d. multipliers
     ``w`` (standard normal or Rademacher), which keeps the data's (possibly time-varying)
     volatility under a unit-root null. Parameters as in
-    :class:`~bubblescope.detect.critical_values.MonteCarloCV`, plus ``multiplier``.
+    :class:`~bubblescope.detect.critical_values.MonteCarloCV` (``backend`` and ``gpu_batch``
+    included: the replicates are drawn on the host either way), plus ``multiplier``.
     """
 
     reps: int = 500
@@ -76,6 +77,8 @@ class WildBootstrapCV:
     executor: Executor | None = None
     cache: bool = True
     progress: ProgressCallback | None = None
+    backend: Backend = "cpu"
+    gpu_batch: int = 1000
 
     def compute(self, y: Float64Array, *, minw: int, lag: int) -> PSYCriticalValues:
         """Critical values for the level series ``y``."""
@@ -83,14 +86,16 @@ class WildBootstrapCV:
         kind = self.multiplier
         _draw_multipliers(np.random.default_rng(0), kind, (1, 1))
 
-        def make_task(seed: np.random.SeedSequence, n: int, threaded: bool) -> _WBTask:
-            return (seed, n, dy, kind, minw, lag, threaded)
+        def make_task(seed: np.random.SeedSequence, n: int) -> _WBTask:
+            return (seed, n, dy, kind)
 
         return run_simulation(
-            _wb_chunk,
+            _wb_draw,
             make_task,
             reps=self.reps,
             rng=self.rng,
+            minw=minw,
+            lag=lag,
             levels=check_levels(self.levels),
             definition=self.bsadf_definition,
             method=f"wild bootstrap (HLST, {kind})",
@@ -100,25 +105,17 @@ class WildBootstrapCV:
             executor=self.executor,
             n_jobs=self.n_jobs,
             progress=self.progress,
+            backend=self.backend,
+            gpu_batch=self.gpu_batch,
         )
 
 
-_PSTask = tuple[
-    np.random.SeedSequence,
-    int,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    float,
-    int,
-    int,
-    int,
-    bool,
-]
+_PSTask = tuple[np.random.SeedSequence, int, Float64Array, Float64Array, Float64Array, float, int]
 
 
-def _ps_chunk(task: _PSTask) -> tuple[Float64Array, Float64Array]:
-    seed, reps, psi, resid, dy_init, y0, horizon, minw, lag, threaded = task
+def _ps_draw(task: _PSTask) -> Float64Array:
+    """Level series of one chunk from the fitted AR null with wild-resampled residuals."""
+    seed, reps, psi, resid, dy_init, y0, horizon = task
     rng = np.random.default_rng(seed)
     p = len(psi)
     n_diff = horizon - 1
@@ -134,8 +131,7 @@ def _ps_chunk(task: _PSTask) -> tuple[Float64Array, Float64Array]:
     ys = np.empty((reps, horizon))
     ys[:, 0] = y0
     ys[:, 1:] = y0 + np.cumsum(dyb, axis=1)
-    bsadf, badf = batch_kernel(threaded)(ys, minw, lag)
-    return badf, bsadf
+    return ys
 
 
 @dataclass(frozen=True)
@@ -153,6 +149,8 @@ class PhillipsShiCV:
     does; ``adf``, ``sadf``, ``gsadf`` refer to a ``horizon``-point sample.
 
     psymonitor's S&P application uses ``horizon = 24 + window - 1`` for monthly data (two years).
+    ``n_jobs``, ``executor``, ``cache``, ``progress``, ``backend`` and ``gpu_batch`` are as in
+    :class:`~bubblescope.detect.critical_values.MonteCarloCV`.
     """
 
     reps: int = 499
@@ -164,6 +162,8 @@ class PhillipsShiCV:
     executor: Executor | None = None
     cache: bool = True
     progress: ProgressCallback | None = None
+    backend: Backend = "cpu"
+    gpu_batch: int = 1000
 
     def compute(self, y: Float64Array, *, minw: int, lag: int) -> PSYCriticalValues:
         """Critical values for the level series ``y``."""
@@ -188,14 +188,16 @@ class PhillipsShiCV:
         dy_init = dy[:p].copy()
         y0 = float(y[0])
 
-        def make_task(seed: np.random.SeedSequence, n: int, threaded: bool) -> _PSTask:
-            return (seed, n, psi, resid, dy_init, y0, horizon, minw, lag, threaded)
+        def make_task(seed: np.random.SeedSequence, n: int) -> _PSTask:
+            return (seed, n, psi, resid, dy_init, y0, horizon)
 
         cv = run_simulation(
-            _ps_chunk,
+            _ps_draw,
             make_task,
             reps=self.reps,
             rng=self.rng,
+            minw=minw,
+            lag=lag,
             levels=check_levels(self.levels),
             definition="sadf",
             method=f"Phillips-Shi bootstrap (horizon {horizon})",
@@ -212,6 +214,8 @@ class PhillipsShiCV:
             executor=self.executor,
             n_jobs=self.n_jobs,
             progress=self.progress,
+            backend=self.backend,
+            gpu_batch=self.gpu_batch,
         )
         n_ends = T - 1 - lag - minw + 1
         return dataclasses.replace(

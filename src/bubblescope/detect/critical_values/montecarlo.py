@@ -9,11 +9,8 @@ episodes of exuberance and collapse in the S&P 500. International Economic Revie
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
-from functools import partial
-from typing import Any, Literal
 
 import numpy as np
 
@@ -23,89 +20,18 @@ from bubblescope.detect.critical_values._result import (
     PSYCriticalValues,
     check_levels,
 )
-from bubblescope.detect.critical_values._simulate import (
-    CHUNK_REPS,
-    batch_kernel,
-    run_simulation,
-)
-from bubblescope.errors import InputError
+from bubblescope.detect.critical_values._simulate import Backend, resolve_backend, run_simulation
 
 __all__ = ["Backend", "MonteCarloCV", "resolve_backend"]
 
-#: ``"cpu"``: the numba kernel; ``"gpu"``: the JAX kernel on JAX's default device;
-#: ``"auto"``: ``"gpu"`` when jax is installed and sees a GPU, else ``"cpu"``.
-Backend = Literal["auto", "cpu", "gpu"]
-
-_Task = tuple[np.random.SeedSequence, int, int, int, int, float, bool]
-
-#: Groups of chunks in flight with the gpu backend (host draws overlap accelerator work).
-GPU_IN_FLIGHT = 2
-
-#: Chunks per kernel call when the cpu backend runs in this process (1,000 replications:
-#: large enough that call overheads vanish, small enough for a useful progress bar).
-CPU_GROUP = 20
+_Task = tuple[np.random.SeedSequence, int, int, float]
 
 
 def _draw(task: _Task) -> Float64Array:
     """The null random walks of one chunk, drawn on the host from the chunk's own seed."""
-    seed, reps, T, _, _, drift, _ = task
+    seed, reps, T, drift = task
     eps = np.random.default_rng(seed).standard_normal((reps, T))
     return np.cumsum(eps + drift, axis=1)
-
-
-def _mc_chunk(task: _Task) -> tuple[Float64Array, Float64Array]:
-    _, _, _, minw, lag, _, threaded = task
-    bsadf, badf = batch_kernel(threaded)(_draw(task), minw, lag)
-    return badf, bsadf
-
-
-def _mc_group_cpu(tasks: list[_Task]) -> tuple[Float64Array, Float64Array]:
-    """Several chunks in one call of the threaded numba kernel (each chunk's draws unchanged).
-
-    One call per group rather than per chunk lets the lag-0 kernel fill whole SIMD tiles and
-    keeps the numba threads busy across chunk boundaries; every series is computed by the
-    same operations as in :func:`_mc_chunk`, so the numbers are identical.
-    """
-    _, _, _, minw, lag, _, _ = tasks[0]
-    bsadf, badf = batch_kernel(True)(np.concatenate([_draw(t) for t in tasks]), minw, lag)
-    return badf, bsadf
-
-
-def _mc_group_jax(tasks: list[_Task], *, batch: int) -> tuple[Float64Array, Float64Array]:
-    """Several chunks in one JAX call, padded to ``batch`` rows so XLA compiles one shape."""
-    from bubblescope._kernels.psy_jax import sweep_batch_jax
-
-    _, _, _, minw, lag, _, _ = tasks[0]
-    ys = np.concatenate([_draw(t) for t in tasks])
-    n = ys.shape[0]
-    if n < batch:
-        ys = np.concatenate([ys, np.repeat(ys[:1], batch - n, axis=0)])
-    bsadf, badf = sweep_batch_jax(ys, minw, lag)
-    return badf[:n], bsadf[:n]
-
-
-def resolve_backend(backend: str) -> Literal["cpu", "gpu"]:
-    """Map ``"auto"``/``"cpu"``/``"gpu"`` to the backend that will run.
-
-    Raises
-    ------
-    InputError
-        For any other value.
-    BackendError
-        For ``"gpu"`` when jax is not installed (with the install hint).
-    """
-    if backend == "cpu":
-        return "cpu"
-    if backend == "gpu":
-        from bubblescope._kernels.psy_jax import import_jax
-
-        import_jax()
-        return "gpu"
-    if backend == "auto":
-        from bubblescope._kernels.psy_jax import has_gpu
-
-        return "gpu" if has_gpu() else "cpu"
-    raise InputError(f"unknown backend {backend!r}", hint="use backend='auto', 'cpu' or 'gpu'")
 
 
 @dataclass(frozen=True)
@@ -181,44 +107,26 @@ class MonteCarloCV:
         """Critical values for a series of ``len(y)`` points (its values are not used)."""
         T = len(y)
         drift = self.d * T ** (-self.eta) if self.drift else 0.0
-        levels = check_levels(self.levels)
 
-        def make_task(seed: np.random.SeedSequence, n: int, threaded: bool) -> _Task:
-            return (seed, n, T, minw, lag, drift, threaded)
+        def make_task(seed: np.random.SeedSequence, n: int) -> _Task:
+            return (seed, n, T, drift)
 
-        method = "Monte Carlo" + (" (drift)" if self.drift else "")
-        chunk_func: Callable[[Any], tuple[Float64Array, Float64Array]] = _mc_chunk
-        label = None
-        group = None
-        n_chunks = -(-self.reps // CHUNK_REPS)
-        run = partial(
-            run_simulation,
-            make_task=make_task,
+        return run_simulation(
+            _draw,
+            make_task,
             reps=self.reps,
             rng=self.rng,
-            levels=levels,
+            minw=minw,
+            lag=lag,
+            levels=check_levels(self.levels),
             definition=self.bsadf_definition,
-            method=method,
+            method="Monte Carlo" + (" (drift)" if self.drift else ""),
             horizon=T,
             params={"kind": "mc", "T": T, "minw": minw, "lag": lag, "drift": drift},
             cache=self.cache,
+            executor=self.executor,
             n_jobs=self.n_jobs,
             progress=self.progress,
+            backend=self.backend,
+            gpu_batch=self.gpu_batch,
         )
-        if resolve_backend(self.backend) == "gpu":
-            from bubblescope._kernels.psy_jax import device_label
-
-            group = max(1, min(self.gpu_batch // CHUNK_REPS, n_chunks))
-            label = f"{method} [{device_label()}]"
-            # two groups in flight: the host draws one while the accelerator computes the other
-            with ThreadPoolExecutor(max_workers=GPU_IN_FLIGHT) as pool:
-                return run(
-                    partial(_mc_group_jax, batch=group * CHUNK_REPS),
-                    executor=pool,
-                    label=label,
-                    group=group,
-                )
-        if self.executor is None and self.n_jobs in (None, 1):
-            group = min(CPU_GROUP, n_chunks)
-            chunk_func = _mc_group_cpu
-        return run(chunk_func, executor=self.executor, label=label, group=group)

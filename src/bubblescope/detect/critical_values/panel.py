@@ -21,9 +21,13 @@ import numpy as np
 
 from bubblescope._typing import Float64Array, ProgressCallback, RngLike
 from bubblescope.detect.critical_values._result import check_levels
-from bubblescope.detect.critical_values._simulate import CHUNK_REPS, batch_kernel
+from bubblescope.detect.critical_values._simulate import (
+    CHUNK_REPS,
+    Backend,
+    chunk_statistics,
+)
 from bubblescope.errors import InputError
-from bubblescope.parallel import map_chunks, spawn_seeds
+from bubblescope.parallel import spawn_seeds
 
 __all__ = ["PanelCriticalValues", "PanelSieveCV"]
 
@@ -58,26 +62,23 @@ class PanelCriticalValues:
 
 
 _Task = tuple[
-    np.random.SeedSequence,
-    int,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    int,
-    int,
-    bool,
+    np.random.SeedSequence, int, Float64Array, Float64Array, Float64Array, Float64Array, int
 ]
 
 
-def _sieve_chunk(task: _Task) -> Float64Array:
-    seed, reps, y0, coef, resid, init, minw, lag, threaded = task
+def _sieve_draw(task: _Task) -> Float64Array:
+    """Level series of one chunk, ``(N * reps, T)``, series by series (series-major rows).
+
+    Every series of a replicate resamples the same time indices of the AR residuals, which
+    keeps the cross-sectional dependence of the panel.
+    """
+    seed, reps, y0, coef, resid, init, lag = task
     rng = np.random.default_rng(seed)
     nres, nser = resid.shape
     p = lag + 1
     T = nres + p + 1
     idx = rng.integers(0, nres, size=(reps, nres))
-    panel = np.zeros((reps, T - 1 - lag - minw + 1))
+    out = np.empty((nser, reps, T))
     for j in range(nser):
         res = resid[idx, j]
         x = coef[j, 0] + res - res.mean(axis=1, keepdims=True)
@@ -88,13 +89,9 @@ def _sieve_chunk(task: _Task) -> Float64Array:
             for k in range(p):
                 acc += coef[j, 1 + k] * dy[:, p + t - 1 - k]
             dy[:, p + t] = acc
-        ys = np.empty((reps, T))
-        ys[:, 0] = y0[j]
-        ys[:, 1:] = y0[j] + np.cumsum(dy, axis=1)
-        bsadf, _ = batch_kernel(threaded)(ys, minw, lag)
-        panel += bsadf
-    out: Float64Array = panel / nser
-    return out
+        out[j, :, 0] = y0[j]
+        out[j, :, 1:] = y0[j] + np.cumsum(dy, axis=1)
+    return out.reshape(nser * reps, T)
 
 
 @dataclass(frozen=True)
@@ -109,8 +106,9 @@ class PanelSieveCV:
         Seed; chunks of 50 replications get their own spawned seeds (identical results for any
         ``n_jobs``).
     levels : tuple of float
-    n_jobs, executor, progress
-        As in :class:`~bubblescope.detect.critical_values.MonteCarloCV`.
+    n_jobs, executor, progress, backend, gpu_batch
+        As in :class:`~bubblescope.detect.critical_values.MonteCarloCV` (``gpu_batch``
+        counts replications; each draws ``N`` series).
     """
 
     reps: int = 500
@@ -119,6 +117,8 @@ class PanelSieveCV:
     n_jobs: int | None = None
     executor: Executor | None = None
     progress: ProgressCallback | None = None
+    backend: Backend = "cpu"
+    gpu_batch: int = 1000
 
     def compute(self, y: Float64Array, *, minw: int, lag: int) -> PanelCriticalValues:
         """Critical values for the ``(T, N)`` panel ``y`` (no missing values)."""
@@ -146,19 +146,24 @@ class PanelSieveCV:
             init[j] = dy[:p][::-1]
         n_chunks = -(-self.reps // CHUNK_REPS)
         sizes = [min(CHUNK_REPS, self.reps - i * CHUNK_REPS) for i in range(n_chunks)]
-        threaded = self.executor is None and self.n_jobs in (None, 1)
         tasks = [
-            (s, n, y[0].copy(), coef, resid, init, minw, lag, threaded)
+            (s, n, y[0].copy(), coef, resid, init, lag)
             for s, n in zip(spawn_seeds(self.rng, n_chunks), sizes, strict=True)
         ]
-        executor = self.executor
-        parts = map_chunks(
-            _sieve_chunk,
+        stats, _ = chunk_statistics(
+            _sieve_draw,
             tasks,
-            executor=executor,
-            n_jobs=None if threaded else (self.n_jobs or -1),
+            minw=minw,
+            lag=lag,
+            backend=self.backend,
+            gpu_batch=self.gpu_batch,
+            executor=self.executor,
+            n_jobs=self.n_jobs,
             progress=self.progress,
+            rows_per_rep=nser,
         )
+        # the panel statistic: the cross-sectional mean BSADF of each replicate
+        parts = [bsadf.reshape(nser, -1, bsadf.shape[1]).sum(axis=0) / nser for _, bsadf in stats]
         panel = np.concatenate(parts)
         lv = np.asarray(levels)
         return PanelCriticalValues(
