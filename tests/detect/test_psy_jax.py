@@ -232,3 +232,40 @@ def test_psy_cli_gpu_backend_names_the_device(tmp_path: object, store_home: obje
     cpu = PhillipsShiCV(reps=60, rng=3, cache=False).compute(y, minw=rows, lag=0)
     assert gpu["method"].startswith(cpu.method + " [jax ")
     np.testing.assert_allclose(gpu["gsadf"], cpu.gsadf, rtol=TOL, atol=TOL)
+
+
+def test_psy_gpu_backend_equals_cpu_on_many_columns() -> None:
+    import pandas as pd
+
+    from bubblescope.detect.psy import psy
+
+    ys = _series()
+    # a constant stretch: windows inside it have no ADF regression, which the JAX kernel
+    # cannot evaluate (it counts them) and numba solves by its QR fallback: that column
+    # must come back equal to the cpu result too
+    flat = np.cumsum(np.random.default_rng(2).standard_normal(T)) + 50.0
+    flat[40:75] = flat[40]
+    frame = pd.DataFrame(
+        np.vstack([ys, flat]).T,
+        index=pd.date_range("2010-01-01", periods=T, freq="MS"),
+        columns=["w1", "w2", "w3", "w4", "bubble", "flat"],
+    )
+    cpu = psy(frame, lag=1, cv=None)
+    gpu = psy(frame, lag=1, cv=None, backend="gpu")
+    for col in frame.columns:
+        a, b = gpu.results[col], cpu.results[col]  # type: ignore[union-attr]
+        assert _rel_err(a.bsadf.to_numpy(), b.bsadf.to_numpy()) < TOL
+        assert _rel_err(a.badf.to_numpy(), b.badf.to_numpy()) < TOL
+        assert a.gsadf == pytest.approx(b.gsadf, rel=TOL)
+    single = psy(frame["bubble"], lag=1, cv=None, backend="gpu")
+    assert single.gsadf == pytest.approx(cpu.results["bubble"].gsadf, rel=TOL)  # type: ignore[union-attr]
+
+
+def test_psy_gpu_backend_rejects_lag_selection_and_unknown_backends() -> None:
+    from bubblescope.detect.psy import psy
+
+    y = _series()[0]
+    with pytest.raises(InputError, match="fixed-lag statistics, not lag_selection 'bic'"):
+        psy(y, cv=None, lag_selection="bic", max_lag=2, backend="gpu")
+    with pytest.raises(InputError, match="unknown backend 'tpu'"):
+        psy(y, cv=None, backend="tpu")  # type: ignore[arg-type]

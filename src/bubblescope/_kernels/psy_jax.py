@@ -63,7 +63,7 @@ from typing import Any
 
 import numpy as np
 
-from bubblescope._typing import Float64Array
+from bubblescope._typing import Float64Array, IntArray
 from bubblescope.errors import BackendError, InputError
 
 __all__ = [
@@ -76,6 +76,7 @@ __all__ = [
     "has_gpu",
     "import_jax",
     "sweep_batch_jax",
+    "sweep_batch_jax_checked",
 ]
 
 #: Most end rows per block (accuracy: see the module docstring).
@@ -215,7 +216,7 @@ def _groups(n_blocks: int, block: int, minw: int, n: int) -> list[tuple[int, int
 
 
 @lru_cache(maxsize=32)
-def _compiled(T: int, minw: int, lag: int, block: int) -> Callable[[Any], tuple[Any, Any]]:
+def _compiled(T: int, minw: int, lag: int, block: int) -> Callable[[Any], tuple[Any, Any, Any]]:
     """The jitted, vmapped kernel for one ``(T, minw, lag, block)``."""
     jax = import_jax()
     jnp = jax.numpy
@@ -227,13 +228,14 @@ def _compiled(T: int, minw: int, lag: int, block: int) -> Callable[[Any], tuple[
     pairs = [(a, b) for a in range(q) for b in range(a + 1)]
     runs = _groups(n_blocks, block, minw, n)
 
-    def one_series(y: Any) -> tuple[Any, Any]:
+    def one_series(y: Any) -> tuple[Any, Any, Any]:
         sd = jnp.std(y)
         y = (y - jnp.mean(y)) / jnp.where(sd > 0.0, sd, 1.0)
         z = _design(jnp, y, lag)
 
-        def one_block(b: Any, n_starts: int) -> tuple[Any, Any]:
-            i1 = jnp.minimum(minw - 1 + b * block + jnp.arange(block), n - 1)
+        def one_block(b: Any, n_starts: int) -> tuple[Any, Any, Any]:
+            raw = minw - 1 + b * block + jnp.arange(block)
+            i1 = jnp.minimum(raw, n - 1)  # the last block repeats the last end row
             ref = i1[-1]
             d = jnp.where((rows <= ref)[:, None], z - z[ref], 0.0)
             cols = [d[:, a] for a in range(q)] + [d[:, a] * d[:, bb] for a, bb in pairs]
@@ -248,9 +250,11 @@ def _compiled(T: int, minw: int, lag: int, block: int) -> Callable[[Any], tuple[
             for p, (a, bb) in enumerate(pairs):
                 c[a][bb] = ss[:, :, p] - s[:, :, a] * s[:, :, bb] / mm
             t = _tstat(jnp, c, mm, q)
-            valid = (m >= minw) & ~jnp.isnan(t)
+            inside = m >= minw
+            valid = inside & ~jnp.isnan(t)
             bsadf = jnp.max(jnp.where(valid, t, -jnp.inf), axis=1)
-            return bsadf, t[:, 0]
+            invalid = jnp.sum(inside & jnp.isnan(t) & (raw < n)[:, None])
+            return bsadf, t[:, 0], invalid
 
         parts = [
             jax.lax.map(lambda b, ns=n_starts: one_block(b, ns), jnp.arange(first, first + count))
@@ -258,10 +262,46 @@ def _compiled(T: int, minw: int, lag: int, block: int) -> Callable[[Any], tuple[
         ]
         bsadf = jnp.concatenate([p[0].reshape(-1) for p in parts])
         badf = jnp.concatenate([p[1].reshape(-1) for p in parts])
-        return bsadf[:n_ends], badf[:n_ends]
+        invalid = sum(jnp.sum(p[2]) for p in parts)
+        return bsadf[:n_ends], badf[:n_ends], invalid
 
-    fn: Callable[[Any], tuple[Any, Any]] = jax.jit(jax.vmap(one_series))
+    fn: Callable[[Any], tuple[Any, Any, Any]] = jax.jit(jax.vmap(one_series))
     return fn
+
+
+def sweep_batch_jax_checked(
+    ys: Float64Array,
+    minw: int,
+    lag: int,
+    *,
+    block_ends: int | None = None,
+    max_bytes: int | None = None,
+) -> tuple[Float64Array, Float64Array, IntArray]:
+    """:func:`sweep_batch_jax` plus, per series, the number of windows it could not evaluate.
+
+    A window whose LDL' pivots are not positive (an ill-conditioned window, which the numba
+    kernel would solve by its exact QR fallback) gives NaN and is left out of the BSADF
+    maximum; a caller that must be exact recomputes the series with a positive count on the
+    CPU (:func:`bubblescope.detect.psy.psy` does).
+
+    Returns
+    -------
+    (ndarray, ndarray, ndarray of int64)
+        BSADF, BADF (as :func:`sweep_batch_jax`) and the count per series.
+    """
+    jax = import_jax()
+    reps, T = ys.shape
+    n_ends = T - 1 - lag - minw + 1
+    block = (
+        block_ends if block_ends is not None else block_ends_for(reps, T, lag, n_ends, max_bytes)
+    )
+    fn = _compiled(T, minw, lag, int(max(1, min(block, n_ends))))
+    bsadf, badf, invalid = fn(jax.numpy.asarray(np.ascontiguousarray(ys, dtype=np.float64)))
+    return (
+        np.asarray(bsadf, dtype=np.float64),
+        np.asarray(badf, dtype=np.float64),
+        np.asarray(invalid, dtype=np.int64),
+    )
 
 
 def sweep_batch_jax(
@@ -292,19 +332,15 @@ def sweep_batch_jax(
     -------
     (ndarray, ndarray), each of shape (reps, T - 1 - lag - minw + 1)
         BSADF and BADF; entry ``k`` belongs to end row ``minw - 1 + k`` (as
-        :func:`bubblescope._kernels.psy.sweep_batch`, to about 1e-12 on random walks).
+        :func:`bubblescope._kernels.psy.sweep_batch`, to about 1e-12 on random walks and
+        1e-9 on a series whose level spans a factor of 1e6).
 
     Raises
     ------
     BackendError
         When jax is not installed.
     """
-    jax = import_jax()
-    reps, T = ys.shape
-    n_ends = T - 1 - lag - minw + 1
-    block = (
-        block_ends if block_ends is not None else block_ends_for(reps, T, lag, n_ends, max_bytes)
+    bsadf, badf, _ = sweep_batch_jax_checked(
+        ys, minw, lag, block_ends=block_ends, max_bytes=max_bytes
     )
-    fn = _compiled(T, minw, lag, int(max(1, min(block, n_ends))))
-    bsadf, badf = fn(jax.numpy.asarray(np.ascontiguousarray(ys, dtype=np.float64)))
-    return np.asarray(bsadf, dtype=np.float64), np.asarray(badf, dtype=np.float64)
+    return bsadf, badf

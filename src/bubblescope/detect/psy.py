@@ -52,6 +52,7 @@ import pandas as pd
 
 from bubblescope._kernels.psy import design_matrix, sweep
 from bubblescope._kernels.psy_ic import AIC, BIC, sweep_ic
+from bubblescope._typing import Float64Array
 from bubblescope.data.validate import validate_panel, validate_series
 from bubblescope.detect._datestamp import Episode, EpisodeRule, episodes_from_path
 from bubblescope.detect._psy_monitor import MonitorUpdate, PSYMonitor
@@ -69,6 +70,7 @@ from bubblescope.detect.critical_values import (
     PSYCriticalValues,
     ResponseSurfaceCV,
 )
+from bubblescope.detect.critical_values._simulate import Backend, resolve_backend
 from bubblescope.detect.critical_values.panel import PanelCriticalValues, PanelSieveCV
 from bubblescope.errors import InputError
 
@@ -473,6 +475,28 @@ def _check_lag_selection(
     return max_lag
 
 
+def _gpu_statistics(
+    values: Float64Array, window: WindowSpecLike, lag: int
+) -> list[tuple[Float64Array, Float64Array]]:
+    """BSADF and BADF of every column of ``values`` (T, N) in one JAX call.
+
+    A column with a window the JAX kernel could not evaluate (non-positive LDL' pivots, e.g. a
+    constant stretch) is recomputed by the exact numba kernel, so no window is silently left
+    out of its statistics.
+    """
+    from bubblescope._kernels.psy_jax import sweep_batch_jax_checked
+
+    spec = resolve_window(window, values.shape[0], lag)
+    bsadf, badf, invalid = sweep_batch_jax_checked(np.ascontiguousarray(values.T), spec.rows, lag)
+    out = []
+    for j in range(values.shape[1]):
+        if invalid[j] > 0:
+            out.append(sweep(design_matrix(np.ascontiguousarray(values[:, j]), lag), spec.rows))
+        else:
+            out.append((bsadf[j], badf[j]))
+    return out
+
+
 def _psy_one(
     s: pd.Series,
     name: str,
@@ -485,6 +509,7 @@ def _psy_one(
     min_duration: int | None,
     delta: float,
     lag_selection: LagSelection = "fixed",
+    stats: tuple[Float64Array, Float64Array] | None = None,
 ) -> PSYResult:
     values = np.ascontiguousarray(s.to_numpy(dtype=np.float64))
     T = len(values)
@@ -492,7 +517,9 @@ def _psy_one(
     ends = s.index[spec.points - 1 :]
     badf_lag: pd.Series | None = None
     bsadf_lag: pd.Series | None = None
-    if lag_selection == "fixed" or lag == 0:
+    if stats is not None:  # computed for all columns at once (the gpu backend)
+        bsadf_v, badf_v = stats
+    elif lag_selection == "fixed" or lag == 0:
         # one candidate lag: nothing to select, and the fixed-lag kernel is exact and faster
         bsadf_v, badf_v = sweep(design_matrix(values, lag), spec.rows)
         if lag_selection != "fixed":
@@ -559,6 +586,7 @@ def psy(
     panel_cv: PanelSieveCV | PanelCriticalValues | None = None,
     lag_selection: LagSelection = "fixed",
     max_lag: int | None = None,
+    backend: Backend = "cpu",
 ) -> PSYResult | PSYPanelResult:
     """Run the PSY recursive right-tailed ADF tests and date-stamp explosive episodes.
 
@@ -605,6 +633,15 @@ def psy(
         T up to ~1,000.
     max_lag : int, optional
         Largest candidate lag; required with "aic"/"bic", not allowed with "fixed".
+    backend : {"cpu", "gpu", "auto"}
+        Kernel of the statistics. ``"cpu"`` (default): numba, exact (conditioning guard with
+        a QR fallback per window). ``"gpu"``: every column in one call of the JAX kernel
+        (:mod:`bubblescope._kernels.psy_jax`) on JAX's default device, for many series of
+        one length; equal to the cpu statistics to about 1e-12 relative on ordinary series
+        and 1e-9 on a level spanning a factor of 1e6; a column with a window the JAX kernel
+        cannot evaluate (non-positive pivots) is recomputed with numba. Fixed lag only.
+        ``"auto"``: ``"gpu"`` when jax sees a GPU. Critical-value methods have their own
+        ``backend``.
 
     Returns
     -------
@@ -614,9 +651,18 @@ def psy(
     ------
     InputError
         Too short for the window, NaN/inf, constant series, unsorted or duplicated dates, a
-        lag too large for the window, an unknown option.
+        lag too large for the window, an unknown option, the gpu backend with
+        ``lag_selection`` "aic"/"bic".
+    BackendError
+        ``backend="gpu"`` without jax installed.
     """
     lag = _check_lag_selection(lag, lag_selection, max_lag, cv, panel_cv)
+    use_gpu = resolve_backend(backend) == "gpu"
+    if use_gpu and lag_selection != "fixed":
+        raise InputError(
+            f"the gpu backend computes fixed-lag statistics, not lag_selection {lag_selection!r}",
+            hint="use backend='cpu' with lag_selection 'aic' or 'bic'",
+        )
     if not 0.0 < level < 1.0:
         raise InputError(f"level must lie strictly between 0 and 1, got {level}")
     if stamping not in ("familywise", "pointwise"):
@@ -635,6 +681,7 @@ def psy(
             name=name or "panel",
             purpose=purpose,
         )
+        stats = _gpu_statistics(panel.values, window, lag) if use_gpu else None
         results = {
             str(col): _psy_one(
                 panel.frame[col],
@@ -648,8 +695,9 @@ def psy(
                 min_duration,
                 delta,
                 lag_selection,
+                None if stats is None else stats[j],
             )
-            for col in panel.frame.columns
+            for j, col in enumerate(panel.frame.columns)
         }
         bsadf_panel = pd.concat([r.bsadf for r in results.values()], axis=1).mean(axis=1)
         bsadf_panel.name = "bsadf_panel"
@@ -670,6 +718,19 @@ def psy(
         y, min_points=min_points, positive=False, nonconstant=True, name=name, purpose=purpose
     )
     label = str(v.series.name) if v.series.name is not None else "series"
+    values = v.series.to_numpy(dtype=np.float64)[:, None]
+    one = _gpu_statistics(values, window, lag)[0] if use_gpu else None
     return _psy_one(
-        v.series, label, lag, window, cv, level, stamping, rule, min_duration, delta, lag_selection
+        v.series,
+        label,
+        lag,
+        window,
+        cv,
+        level,
+        stamping,
+        rule,
+        min_duration,
+        delta,
+        lag_selection,
+        one,
     )
