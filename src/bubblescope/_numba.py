@@ -13,7 +13,7 @@ from bubblescope._config import numba_disabled
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["njit", "prange"]
+__all__ = ["njit", "njit_parallel", "prange"]
 
 prange: Any
 if numba_disabled():
@@ -40,3 +40,9 @@ else:
         if len(args) == 1 and callable(args[0]) and len(kwargs) == 1:
             return numba.njit(cache=kwargs["cache"])(args[0])
         return numba.njit(*args, **kwargs)
+
+
+def njit_parallel(func: F) -> F:
+    """``njit(parallel=True)`` with the decorated function's type kept (loops over ``prange``)."""
+    compiled: F = njit(parallel=True)(func)
+    return compiled

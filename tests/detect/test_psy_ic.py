@@ -19,9 +19,15 @@ import typer
 from typer.testing import CliRunner
 
 from bubblescope._kernels.psy import design_matrix, sweep
-from bubblescope._kernels.psy_ic import AIC, BIC, adf_ic_window, sweep_ic
+from bubblescope._kernels.psy_ic import AIC, BIC, adf_ic_window, sweep_ic, sweep_ic_batch
 from bubblescope.cli.psy import register
-from bubblescope.detect.critical_values import MonteCarloCV, PanelSieveCV, ResponseSurfaceCV
+from bubblescope.detect.critical_values import (
+    MonteCarloCV,
+    PanelSieveCV,
+    PhillipsShiCV,
+    ResponseSurfaceCV,
+    WildBootstrapCV,
+)
 from bubblescope.detect.psy import PSYResult, psy
 from bubblescope.errors import InputError
 
@@ -242,4 +248,69 @@ def test_cli_lag_selection(tmp_path: Path, store_home: Path) -> None:
     assert "by BIC per window" in text.stdout
     bad = CliRunner().invoke(_app(), ["psy", str(path), "--lag-selection", "aic", "--max-lag", "2"])
     assert bad.exit_code != 0
-    assert "--cv auto simulates fixed-lag regressions" in bad.output
+    assert "--cv auto (the response surface) covers fixed-lag regressions" in bad.output
+    mc = CliRunner().invoke(
+        _app(), [*args[:-2], "--cv", "mc", "--reps", "40", "--seed", "2", "--json"]
+    )
+    assert mc.exit_code == 0, mc.output
+    cvs = json.loads(mc.stdout)["critical_values"]
+    assert cvs["method"] == "Monte Carlo (drift), BIC lag 0..2"
+
+
+def test_batch_ic_kernel_equals_sweep_ic_per_series() -> None:
+    ys = np.vstack([_walk(s, 70) for s in (1, 2, 3)])
+    for threaded in (True, False):
+        bsadf, badf = sweep_ic_batch(ys, 14, 2, BIC, threaded=threaded)
+        for r in range(3):
+            ref_b, ref_a, _, _ = sweep_ic(design_matrix(ys[r], 2), 14, 2, BIC)
+            np.testing.assert_array_equal(bsadf[r], ref_b)
+            np.testing.assert_array_equal(badf[r], ref_a)
+
+
+def test_monte_carlo_of_the_selection_procedure_with_max_lag_0_is_the_lag_0_test() -> None:
+    # with one candidate lag the selection kernel (LDL' per candidate on Welford sums) must
+    # reproduce the fixed lag-0 kernel's critical values: two independent code paths
+    fixed = MonteCarloCV(reps=120, rng=4, cache=False).compute(np.zeros(60), minw=12, lag=0)
+    sel = MonteCarloCV(reps=120, rng=4, cache=False, lag_selection="aic").compute(
+        np.zeros(60), minw=12, lag=0
+    )
+    for name in ("sadf", "gsadf", "badf", "bsadf"):
+        np.testing.assert_allclose(getattr(sel, name), getattr(fixed, name), rtol=1e-10)
+    assert sel.method == "Monte Carlo (drift), AIC lag 0..0"
+
+
+def test_selection_critical_values_serial_equal_parallel_and_feed_psy() -> None:
+    y = _walk(11, 70)
+    kw = {"reps": 60, "rng": 5, "cache": False, "lag_selection": "bic"}
+    serial = MonteCarloCV(**kw).compute(y, minw=14, lag=2)  # type: ignore[arg-type]
+    pooled = MonteCarloCV(**kw, n_jobs=2).compute(y, minw=14, lag=2)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(serial.bsadf, pooled.bsadf)
+    np.testing.assert_array_equal(serial.gsadf, pooled.gsadf)
+    # psy accepts the matching procedure and stamps against it
+    res = psy(y, lag_selection="bic", max_lag=2, window=17, cv=MonteCarloCV(**kw))  # type: ignore[arg-type]
+    assert isinstance(res, PSYResult)
+    assert res.cv is not None
+    np.testing.assert_array_equal(res.cv.gsadf, serial.gsadf)
+    assert res.reject == bool(res.gsadf > res.critical_value("gsadf"))
+    # and refuses a mismatch either way
+    with pytest.raises(InputError, match="simulates lag_selection='bic', but the statistics"):
+        psy(y, lag=2, cv=MonteCarloCV(**kw))  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="fixed-lag"):
+        psy(y, lag_selection="aic", max_lag=2, cv=MonteCarloCV(**kw))  # type: ignore[arg-type]
+
+
+def test_bootstraps_simulate_the_selection_procedure_and_gpu_refuses_it() -> None:
+    y = _walk(12, 70)
+    wb = WildBootstrapCV(reps=30, rng=1, cache=False, lag_selection="bic").compute(
+        y, minw=14, lag=1
+    )
+    ps = PhillipsShiCV(reps=30, rng=1, cache=False, lag_selection="bic").compute(y, minw=14, lag=1)
+    assert wb.method.endswith("BIC lag 0..1")
+    assert ps.method.startswith("Phillips-Shi bootstrap (horizon 70), BIC lag 0..1")
+    assert np.all(np.isfinite(wb.bsadf))
+    assert np.all(np.isfinite(ps.gsadf))
+    pytest.importorskip("jax")
+    with pytest.raises(InputError, match="gpu backend simulates fixed-lag regressions"):
+        MonteCarloCV(reps=20, rng=1, cache=False, lag_selection="bic", backend="gpu").compute(
+            y, minw=14, lag=1
+        )

@@ -31,12 +31,11 @@ products. Technometrics 4(3), 419-420.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any
 
 import numpy as np
 
-from bubblescope._numba import njit, prange
+from bubblescope._numba import njit, njit_parallel, prange
 from bubblescope._typing import Float64Array
 
 __all__ = [
@@ -51,8 +50,6 @@ __all__ = [
     "welford_add_row",
 ]
 
-_F = TypeVar("_F", bound=Callable[..., Any])
-_njit_parallel = cast(Callable[[_F], _F], njit(parallel=True))
 
 #: Fall back to an exact QR when the SSR keeps less than this fraction of C_yy.
 _TOL_Y = 1e-3
@@ -415,7 +412,7 @@ def _sweep_into(
     badf[k] = a
 
 
-@_njit_parallel
+@njit_parallel
 def _sweep_parallel(z: Float64Array, minw: int) -> tuple[Float64Array, Float64Array]:
     L = z.shape[0] - minw + 1
     bsadf = np.empty(L)
@@ -607,7 +604,7 @@ def _lag0_job(
             badf[r, k] = first[lane]
 
 
-@_njit_parallel
+@njit_parallel
 def _batch_lag0_parallel(ys: Float64Array, minw: int) -> tuple[Float64Array, Float64Array]:
     reps, T = ys.shape
     L = T - minw
@@ -642,7 +639,7 @@ def _batch_row(
         badf[r, k] = a
 
 
-@_njit_parallel
+@njit_parallel
 def _batch_parallel(ys: Float64Array, minw: int, lag: int) -> tuple[Float64Array, Float64Array]:
     reps, T = ys.shape
     L = T - 1 - lag - minw + 1

@@ -45,11 +45,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from bubblescope._kernels.psy import householder_tstat, welford_add_row
-from bubblescope._numba import njit
+from bubblescope._kernels.psy import design_matrix, householder_tstat, welford_add_row
+from bubblescope._numba import njit, njit_parallel, prange
 from bubblescope._typing import Float64Array
 
-__all__ = ["AIC", "BIC", "adf_ic_window", "sweep_ic"]
+__all__ = ["AIC", "BIC", "adf_ic_window", "sweep_ic", "sweep_ic_batch"]
+
 
 #: Criterion codes accepted by the kernels.
 AIC = 0
@@ -261,3 +262,64 @@ def sweep_ic(
         bsadf_lag[j] = kb
         badf_lag[j] = ka
     return bsadf, badf, bsadf_lag, badf_lag
+
+
+@njit
+def _ic_row(
+    ys: Float64Array,
+    r: int,
+    minw: int,
+    max_lag: int,
+    criterion: int,
+    bsadf: Float64Array,
+    badf: Float64Array,
+) -> None:
+    z = design_matrix(ys[r], max_lag)
+    for j in range(bsadf.shape[1]):
+        b, a, _, _ = _end_stats_ic(z, minw - 1 + j, minw, max_lag, criterion)
+        bsadf[r, j] = b
+        badf[r, j] = a
+
+
+@njit_parallel
+def _ic_batch_parallel(
+    ys: Float64Array, minw: int, max_lag: int, criterion: int
+) -> tuple[Float64Array, Float64Array]:
+    reps, T = ys.shape
+    L = T - 1 - max_lag - minw + 1
+    bsadf = np.empty((reps, L))
+    badf = np.empty((reps, L))
+    for r in prange(reps):
+        _ic_row(ys, r, minw, max_lag, criterion, bsadf, badf)
+    return bsadf, badf
+
+
+@njit
+def _ic_batch_serial(
+    ys: Float64Array, minw: int, max_lag: int, criterion: int
+) -> tuple[Float64Array, Float64Array]:
+    reps, T = ys.shape
+    L = T - 1 - max_lag - minw + 1
+    bsadf = np.empty((reps, L))
+    badf = np.empty((reps, L))
+    for r in range(reps):
+        _ic_row(ys, r, minw, max_lag, criterion, bsadf, badf)
+    return bsadf, badf
+
+
+def sweep_ic_batch(
+    ys: Float64Array, minw: int, max_lag: int, criterion: int, *, threaded: bool = True
+) -> tuple[Float64Array, Float64Array]:
+    """BSADF and BADF sequences with AIC/BIC lag selection of many level series (rows of ``ys``).
+
+    The simulation counterpart of :func:`sweep_ic` (used by the critical values of the
+    lag-selection procedure): series on numba threads (``threaded``) or one after another,
+    each computed by the same operations either way.
+
+    Returns
+    -------
+    (ndarray, ndarray), each of shape ``(R, T - 1 - max_lag - minw + 1)``
+    """
+    kernel = _ic_batch_parallel if threaded else _ic_batch_serial
+    bsadf, badf = kernel(np.ascontiguousarray(ys, dtype=np.float64), minw, max_lag, criterion)
+    return np.asarray(bsadf, dtype=np.float64), np.asarray(badf, dtype=np.float64)

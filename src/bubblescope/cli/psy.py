@@ -19,8 +19,8 @@ windows and lags 0-2; else Monte Carlo), rs (response surface), mc (Monte Carlo 
 null, cached on disk), wild (Harvey et al. 2016 wild bootstrap), ps (Phillips-Shi 2020
 bootstrap; --horizon sets the family-wise window), none (statistics only).
 --lag-selection aic|bic --max-lag K chooses each window's lag from 0..K (psymonitor's IC
-option, on a common sample per window); no critical-value method simulates that procedure,
-so it needs --cv none.
+option, on a common sample per window); --cv mc, wild and ps then simulate the same
+selection (about five times the fixed-lag cost), and auto/rs do not apply.
 By default episodes are stamped against the family-wise critical value (false-alarm rate
 1 - level on a random walk); --stamping pointwise uses PSY's pointwise sequence.
 
@@ -29,6 +29,7 @@ Examples:
   bubblescope psy sp500 --start 1995-01-01 --end 2002-12-31 --log --lag 1
   bubblescope psy prices.csv --window exuber --cv ps --horizon 40 --reps 499 --json
   bubblescope psy sp500 --log --lag-selection bic --max-lag 6 --cv none
+  bubblescope psy sp500 --log --lag-selection bic --max-lag 2 --cv mc --reps 499
 """
 
 
@@ -117,11 +118,11 @@ def register(app: typer.Typer) -> None:
         from bubblescope.errors import InputError
 
         levels = tuple(sorted({0.90, 0.95, 0.99, round(level, 6)}))
-        if lag_selection != "fixed" and cv != "none":
+        if lag_selection != "fixed" and cv in ("auto", "rs"):
             raise InputError(
-                f"--cv {cv} simulates fixed-lag regressions; it does not apply to "
-                f"--lag-selection {lag_selection}",
-                hint="add --cv none (statistics only)",
+                f"--cv {cv} (the response surface) covers fixed-lag regressions; it does not "
+                f"apply to --lag-selection {lag_selection}",
+                hint="use --cv mc, wild or ps (they simulate the selection too) or --cv none",
             )
         if backend != "cpu" and cv not in ("mc", "wild", "ps"):
             raise InputError(
@@ -155,6 +156,7 @@ def register(app: typer.Typer) -> None:
                     "n_jobs": jobs,
                     "progress": progress,
                     "backend": backend,
+                    "lag_selection": lag_selection,
                 }
                 if cv == "mc":
                     method = MonteCarloCV(**sim)

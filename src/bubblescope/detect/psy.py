@@ -70,7 +70,7 @@ from bubblescope.detect.critical_values import (
     PSYCriticalValues,
     ResponseSurfaceCV,
 )
-from bubblescope.detect.critical_values._simulate import Backend, resolve_backend
+from bubblescope.detect.critical_values._simulate import Backend, LagSelection, resolve_backend
 from bubblescope.detect.critical_values.panel import PanelCriticalValues, PanelSieveCV
 from bubblescope.errors import InputError
 
@@ -91,7 +91,6 @@ __all__ = [
 ]
 
 Stamping = Literal["familywise", "pointwise"]
-LagSelection = Literal["fixed", "aic", "bic"]
 
 #: Critical values used by ``cv="auto"`` where the response surface does not apply: 1,000
 #: Monte Carlo replications under the PSY null with a fixed seed (reproducible, and cached on
@@ -437,6 +436,12 @@ def _check_lag_selection(
     """Validate the lag arguments; return the lag that lays out the windows."""
     lag = _check_lag(lag)
     if lag_selection == "fixed":
+        simulated = getattr(cv, "lag_selection", "fixed")
+        if simulated != "fixed":
+            raise InputError(
+                f"cv simulates lag_selection={simulated!r}, but the statistics use a fixed lag",
+                hint=f"pass lag_selection={simulated!r} with max_lag, or a fixed-lag cv",
+            )
         if max_lag is not None:
             raise InputError(
                 f"max_lag={max_lag!r} applies only with lag_selection 'aic' or 'bic'",
@@ -459,12 +464,17 @@ def _check_lag_selection(
             "the lag is chosen per window",
             hint="leave lag at 0 or set it equal to max_lag",
         )
-    if cv is not None and not isinstance(cv, PSYCriticalValues):
+    if (
+        cv is not None
+        and not isinstance(cv, PSYCriticalValues)
+        and getattr(cv, "lag_selection", "fixed") != lag_selection
+    ):
         raise InputError(
             f"cv={cv!r} simulates fixed-lag ADF regressions and does not apply to "
             f"lag_selection={lag_selection!r}",
-            hint="pass cv=None (statistics only) or PSYCriticalValues simulated with the same "
-            "AIC/BIC procedure",
+            hint=f"pass e.g. cv=MonteCarloCV(lag_selection={lag_selection!r}) (likewise "
+            "WildBootstrapCV, PhillipsShiCV), cv=None (statistics only) or PSYCriticalValues "
+            "simulated with the same procedure",
         )
     if isinstance(panel_cv, PanelSieveCV):
         raise InputError(
@@ -628,9 +638,10 @@ def psy(
         points serving as initial conditions (psymonitor's ``IC = 1/2`` with ``adflag =
         max_lag``, except that psymonitor fits each lag on its own sample and uses the maximum
         lag's degrees of freedom for all). Windows are laid out as for the fixed lag
-        ``max_lag``. No critical-value method simulates this procedure: pass ``cv=None`` or
-        precomputed :class:`PSYCriticalValues`. Cost grows like ``T^2 max_lag^4``; fine for
-        T up to ~1,000.
+        ``max_lag``. Critical values must simulate the same procedure:
+        ``MonteCarloCV(lag_selection="bic")`` (likewise ``WildBootstrapCV``,
+        ``PhillipsShiCV``), precomputed :class:`PSYCriticalValues`, or ``cv=None``. Cost
+        grows like ``T^2 max_lag^4``; fine for T up to ~1,000.
     max_lag : int, optional
         Largest candidate lag; required with "aic"/"bic", not allowed with "fixed".
     backend : {"cpu", "gpu", "auto"}

@@ -22,6 +22,7 @@ from bubblescope.parallel import as_seed_sequence, map_chunks, spawn_seeds
 __all__ = [
     "CHUNK_REPS",
     "Backend",
+    "LagSelection",
     "chunk_statistics",
     "resolve_backend",
     "run_simulation",
@@ -42,6 +43,9 @@ GPU_IN_FLIGHT = 2
 #: ``"cpu"``: the numba kernel; ``"gpu"``: the JAX kernel on JAX's default device;
 #: ``"auto"``: ``"gpu"`` when jax is installed and sees a GPU, else ``"cpu"``.
 Backend = Literal["auto", "cpu", "gpu"]
+
+#: Lag of every ADF regression: fixed, or selected per window from ``0..lag`` by AIC or BIC.
+LagSelection = Literal["fixed", "aic", "bic"]
 
 #: ``draw(task)``: the level series of one chunk, ``(rows, T)`` float64 (a module-level
 #: function, so that tasks pickle for process pools).
@@ -74,8 +78,19 @@ def resolve_backend(backend: str) -> Literal["cpu", "gpu"]:
     raise InputError(f"unknown backend {backend!r}", hint="use backend='auto', 'cpu' or 'gpu'")
 
 
-def _kernel(kind: str, ys: Float64Array, minw: int, lag: int, batch: int) -> Stats:
-    """BADF and BSADF of the rows of ``ys``: numba threads, one numba thread, or JAX."""
+def _kernel(
+    kind: str, ys: Float64Array, minw: int, lag: int, batch: int, criterion: int | None
+) -> Stats:
+    """BADF and BSADF of the rows of ``ys``: numba threads, one numba thread, or JAX.
+
+    With ``criterion`` (:data:`bubblescope._kernels.psy_ic.AIC` or ``BIC``) every window's lag
+    is selected from ``0..lag`` (numba only).
+    """
+    if criterion is not None:
+        from bubblescope._kernels.psy_ic import sweep_ic_batch
+
+        bsadf, badf = sweep_ic_batch(ys, minw, lag, criterion, threaded=kind == "threads")
+        return badf, bsadf
     if kind == "jax":
         from bubblescope._kernels.psy_jax import sweep_batch_jax
 
@@ -91,13 +106,32 @@ def _kernel(kind: str, ys: Float64Array, minw: int, lag: int, batch: int) -> Sta
 
 
 def _run_chunks(
-    draw: Draw, minw: int, lag: int, kind: str, batch: int, tasks: list[Any]
+    draw: Draw,
+    minw: int,
+    lag: int,
+    criterion: int | None,
+    kind: str,
+    batch: int,
+    tasks: list[Any],
 ) -> list[Stats]:
     """Draw every chunk of ``tasks``, run them in one kernel call, split the result back."""
     ys = [draw(t) for t in tasks]
-    badf, bsadf = _kernel(kind, np.concatenate(ys), minw, lag, batch)
+    badf, bsadf = _kernel(kind, np.concatenate(ys), minw, lag, batch, criterion)
     cuts = np.cumsum([len(y) for y in ys])[:-1]
     return list(zip(np.split(badf, cuts), np.split(bsadf, cuts), strict=True))
+
+
+def _criterion(lag_selection: str) -> int | None:
+    """The psy_ic criterion code of ``lag_selection`` (None for a fixed lag)."""
+    if lag_selection == "fixed":
+        return None
+    from bubblescope._kernels.psy_ic import AIC, BIC
+
+    if lag_selection == "aic":
+        return AIC
+    if lag_selection == "bic":
+        return BIC
+    raise InputError(f"unknown lag_selection {lag_selection!r}", hint="use 'fixed', 'aic' or 'bic'")
 
 
 def chunk_statistics(
@@ -112,6 +146,7 @@ def chunk_statistics(
     n_jobs: int | None,
     progress: ProgressCallback | None,
     rows_per_rep: int = 1,
+    lag_selection: str = "fixed",
 ) -> tuple[list[Stats], str | None]:
     """``(badf, bsadf)`` of every chunk's drawn series, on the chosen backend.
 
@@ -130,6 +165,9 @@ def chunk_statistics(
 
     ``rows_per_rep`` is the number of series a replication draws (a panel's columns): JAX
     calls are padded to ``gpu_batch`` replications' rows, so one shape compiles.
+    ``lag_selection`` "aic"/"bic" selects every window's lag from ``0..lag`` as
+    :func:`bubblescope.detect.psy.psy` does (:func:`bubblescope._kernels.psy_ic.sweep_ic_batch`;
+    cpu backend only).
 
     Returns
     -------
@@ -137,24 +175,34 @@ def chunk_statistics(
         One ``(badf, bsadf)`` per task, in task order; the JAX device in words for the gpu
         backend, else None.
     """
+    criterion = _criterion(lag_selection)
     if resolve_backend(backend) == "gpu":
         from bubblescope._kernels.psy_jax import device_label
+
+        if criterion is not None:
+            raise InputError(
+                f"the gpu backend simulates fixed-lag regressions, not lag_selection "
+                f"{lag_selection!r}",
+                hint="use backend='cpu' for the AIC/BIC procedure",
+            )
 
         per = max(1, gpu_batch // CHUNK_REPS)
         groups = [tasks[i : i + per] for i in range(0, len(tasks), per)]
         batch = min(per, len(tasks)) * CHUNK_REPS * rows_per_rep
-        func = partial(_run_chunks, draw, minw, lag, "jax", batch)
+        func = partial(_run_chunks, draw, minw, lag, None, "jax", batch)
         with ThreadPoolExecutor(max_workers=GPU_IN_FLIGHT) as pool:
             parts = map_chunks(func, groups, executor=pool, progress=progress)
         return [c for part in parts for c in part], device_label()
     if executor is None and (n_jobs is None or n_jobs == 1 or len(tasks) == 1):
         groups = [tasks[i : i + CPU_GROUP] for i in range(0, len(tasks), CPU_GROUP)]
         parts = map_chunks(
-            partial(_run_chunks, draw, minw, lag, "threads", 0), groups, progress=progress
+            partial(_run_chunks, draw, minw, lag, criterion, "threads", 0),
+            groups,
+            progress=progress,
         )
         return [c for part in parts for c in part], None
     single = map_chunks(
-        partial(_run_chunks, draw, minw, lag, "serial", 0),
+        partial(_run_chunks, draw, minw, lag, criterion, "serial", 0),
         [[t] for t in tasks],
         executor=executor,
         n_jobs=n_jobs,
@@ -190,6 +238,7 @@ def run_simulation(
     progress: ProgressCallback | None,
     backend: str = "cpu",
     gpu_batch: int = 1000,
+    lag_selection: str = "fixed",
 ) -> PSYCriticalValues:
     """Run ``reps`` replications in fixed chunks, take quantiles, and cache the result.
 
@@ -201,11 +250,15 @@ def run_simulation(
     The backend is not part of the cache key: the JAX kernel gives the same numbers to
     floating-point summation order, so it shares the cache entry, and the result's method
     label (``"... [jax gpu (...)]"`` when JAX computed it) records what computed the stored
-    values.
+    values. With ``lag_selection`` "aic"/"bic" every window's lag is selected from
+    ``0..lag``; the method label says so and the cache key includes it.
     """
     if reps < 10:
         raise InputError(f"reps must be at least 10, got {reps}")
     resolve_backend(backend)  # a bad backend is an error even when the cache could answer
+    if _criterion(lag_selection) is not None:
+        params = {**params, "lag_selection": lag_selection}
+        method = f"{method}, {lag_selection.upper()} lag 0..{lag}"
     identity = seed_identity(rng)
     key = None
     if cache and identity is not None:
@@ -237,6 +290,7 @@ def run_simulation(
         executor=executor,
         n_jobs=n_jobs,
         progress=progress,
+        lag_selection=lag_selection,
     )
     cv = from_draws(
         np.concatenate([p[0] for p in parts]),

@@ -25,7 +25,7 @@ from bubblescope.detect.critical_values._result import (
     PSYCriticalValues,
     check_levels,
 )
-from bubblescope.detect.critical_values._simulate import Backend, run_simulation
+from bubblescope.detect.critical_values._simulate import Backend, LagSelection, run_simulation
 from bubblescope.errors import InputError
 
 __all__ = ["Multiplier", "PhillipsShiCV", "WildBootstrapCV"]
@@ -64,8 +64,9 @@ class WildBootstrapCV:
     Replicates are ``y*_t = sum_{s<=t} w_s dy_s`` (``y*_0 = 0``) with i.i.d. multipliers
     ``w`` (standard normal or Rademacher), which keeps the data's (possibly time-varying)
     volatility under a unit-root null. Parameters as in
-    :class:`~bubblescope.detect.critical_values.MonteCarloCV` (``backend`` and ``gpu_batch``
-    included: the replicates are drawn on the host either way), plus ``multiplier``.
+    :class:`~bubblescope.detect.critical_values.MonteCarloCV` (``backend``, ``gpu_batch`` and
+    ``lag_selection`` included: the replicates are drawn on the host either way), plus
+    ``multiplier``.
     """
 
     reps: int = 500
@@ -79,6 +80,7 @@ class WildBootstrapCV:
     progress: ProgressCallback | None = None
     backend: Backend = "cpu"
     gpu_batch: int = 1000
+    lag_selection: LagSelection = "fixed"
 
     def compute(self, y: Float64Array, *, minw: int, lag: int) -> PSYCriticalValues:
         """Critical values for the level series ``y``."""
@@ -107,6 +109,7 @@ class WildBootstrapCV:
             progress=self.progress,
             backend=self.backend,
             gpu_batch=self.gpu_batch,
+            lag_selection=self.lag_selection,
         )
 
 
@@ -149,8 +152,9 @@ class PhillipsShiCV:
     does; ``adf``, ``sadf``, ``gsadf`` refer to a ``horizon``-point sample.
 
     psymonitor's S&P application uses ``horizon = 24 + window - 1`` for monthly data (two years).
-    ``n_jobs``, ``executor``, ``cache``, ``progress``, ``backend`` and ``gpu_batch`` are as in
-    :class:`~bubblescope.detect.critical_values.MonteCarloCV`.
+    ``n_jobs``, ``executor``, ``cache``, ``progress``, ``backend``, ``gpu_batch`` and
+    ``lag_selection`` are as in :class:`~bubblescope.detect.critical_values.MonteCarloCV`
+    (with "aic"/"bic", ``ar_lag`` defaults to the largest candidate lag).
     """
 
     reps: int = 499
@@ -164,6 +168,7 @@ class PhillipsShiCV:
     progress: ProgressCallback | None = None
     backend: Backend = "cpu"
     gpu_batch: int = 1000
+    lag_selection: LagSelection = "fixed"
 
     def compute(self, y: Float64Array, *, minw: int, lag: int) -> PSYCriticalValues:
         """Critical values for the level series ``y``."""
@@ -216,6 +221,7 @@ class PhillipsShiCV:
             progress=self.progress,
             backend=self.backend,
             gpu_batch=self.gpu_batch,
+            lag_selection=self.lag_selection,
         )
         n_ends = T - 1 - lag - minw + 1
         return dataclasses.replace(

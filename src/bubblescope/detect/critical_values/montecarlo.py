@@ -20,7 +20,12 @@ from bubblescope.detect.critical_values._result import (
     PSYCriticalValues,
     check_levels,
 )
-from bubblescope.detect.critical_values._simulate import Backend, resolve_backend, run_simulation
+from bubblescope.detect.critical_values._simulate import (
+    Backend,
+    LagSelection,
+    resolve_backend,
+    run_simulation,
+)
 
 __all__ = ["Backend", "MonteCarloCV", "resolve_backend"]
 
@@ -81,6 +86,11 @@ class MonteCarloCV:
         fewer launches; the kernel's memory per call is bounded separately (see
         :func:`bubblescope._kernels.psy_jax.block_ends_for`).
 
+    lag_selection : {"fixed", "aic", "bic"}
+        ``"fixed"`` (default): every regression uses ``lag``. ``"aic"``/``"bic"``: every
+        window's lag is selected from ``0..lag`` as :func:`bubblescope.detect.psy.psy` does
+        with ``max_lag=lag`` (cpu backend only; about five times the fixed-lag cost).
+
     Examples
     --------
     >>> import numpy as np
@@ -102,6 +112,7 @@ class MonteCarloCV:
     progress: ProgressCallback | None = None
     backend: Backend = "cpu"
     gpu_batch: int = 1000
+    lag_selection: LagSelection = "fixed"
 
     def compute(self, y: Float64Array, *, minw: int, lag: int) -> PSYCriticalValues:
         """Critical values for a series of ``len(y)`` points (its values are not used)."""
@@ -129,4 +140,5 @@ class MonteCarloCV:
             progress=self.progress,
             backend=self.backend,
             gpu_batch=self.gpu_batch,
+            lag_selection=self.lag_selection,
         )
