@@ -682,6 +682,25 @@ def psy(
         raise InputError(f"unknown episode rule {rule!r}", hint="use 'psy' or 'exuber'")
     purpose = f"PSY with lag {lag}" if lag_selection == "fixed" else f"PSY with max_lag {lag}"
     min_points = 2 * lag + 4
+
+    def one_column(
+        s: pd.Series, label: str, stats: tuple[Float64Array, Float64Array] | None
+    ) -> PSYResult:
+        return _psy_one(
+            s,
+            label,
+            lag,
+            window,
+            cv,
+            level,
+            stamping,
+            rule,
+            min_duration,
+            delta,
+            lag_selection,
+            stats,
+        )
+
     shape: tuple[int, ...] = tuple(getattr(y, "shape", ()))
     if isinstance(y, (pd.DataFrame, np.ndarray)) and len(shape) == 2 and shape[1] > 1:
         panel = validate_panel(
@@ -694,20 +713,7 @@ def psy(
         )
         stats = _gpu_statistics(panel.values, window, lag) if use_gpu else None
         results = {
-            str(col): _psy_one(
-                panel.frame[col],
-                str(col),
-                lag,
-                window,
-                cv,
-                level,
-                stamping,
-                rule,
-                min_duration,
-                delta,
-                lag_selection,
-                None if stats is None else stats[j],
-            )
+            str(col): one_column(panel.frame[col], str(col), None if stats is None else stats[j])
             for j, col in enumerate(panel.frame.columns)
         }
         bsadf_panel = pd.concat([r.bsadf for r in results.values()], axis=1).mean(axis=1)
@@ -730,18 +736,4 @@ def psy(
     )
     label = str(v.series.name) if v.series.name is not None else "series"
     values = v.series.to_numpy(dtype=np.float64)[:, None]
-    one = _gpu_statistics(values, window, lag)[0] if use_gpu else None
-    return _psy_one(
-        v.series,
-        label,
-        lag,
-        window,
-        cv,
-        level,
-        stamping,
-        rule,
-        min_duration,
-        delta,
-        lag_selection,
-        one,
-    )
+    return one_column(v.series, label, _gpu_statistics(values, window, lag)[0] if use_gpu else None)
