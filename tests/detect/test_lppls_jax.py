@@ -127,10 +127,39 @@ def test_gpu_backend_s11_fco_windows() -> None:
     assert f.loc["1999-09-10", "confidence_pos"] <= 0.05
 
 
-def test_gpu_backend_rejects_trust_and_unknown_backends() -> None:
+def test_gpu_backend_trust_equals_numba() -> None:
+    # same seeds, same synthetic series drawn on the host; the JAX refit runs numba's LM
+    # (same stopping rules), so the per-window pass counts, hence Trust, agree
+    kw = {
+        "dates": ["2000-03-10"],
+        "windows": WindowSet(750, 125, 50),
+        "trust": True,
+        "n_synthetic": 20,
+        "rng": 3,
+    }
+    cpu = lppls_confidence(nasdaq_dotcom(), **kw).to_frame()  # type: ignore[arg-type]
+    gpu = lppls_confidence(nasdaq_dotcom(), **kw, backend="gpu").to_frame()  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(gpu, cpu, rtol=1e-6)
+    assert gpu.loc["2000-03-10", "trust_pos"] > 0.0  # a bubble date: Trust is not trivially 0
+
+
+def test_trust_refits_equal_numba_per_window() -> None:
+    from bubblescope.detect._lppls_config import LPPLSFilter
+    from bubblescope.detect._lppls_engine import trust_fractions, trust_fractions_jax
+
+    y = _date_logs(nasdaq_dotcom(), WINDOWS.max_window)[1]
+    fits = fit_nested(y, WINDOWS.max_window - WINDOWS.lengths, SearchSpace.fco(), GridSpec())
+    flt = LPPLSFilter.fco_trust()
+    # SeedSequence.spawn is stateful: each backend gets its own, equal, seed object
+    cpu = trust_fractions(y, fits, flt, 20, np.random.SeedSequence(7), GridSpec())
+    (gpu,) = trust_fractions_jax([y], [fits], flt, 20, [np.random.SeedSequence(7)], GridSpec())
+    np.testing.assert_array_equal(gpu[0], cpu[0])
+    np.testing.assert_array_equal(gpu[1], cpu[1])
+    assert 0.0 < cpu[0].max() <= 1.0
+
+
+def test_gpu_backend_rejects_unknown_backends() -> None:
     s = nasdaq_dotcom()
-    with pytest.raises(InputError, match="trust=True is not available with the gpu backend"):
-        lppls_confidence(s, dates=DATES, windows=WINDOWS, trust=True, backend="gpu")
     with pytest.raises(InputError, match="unknown backend 'tpu'"):
         lppls_confidence(s, dates=DATES, windows=WINDOWS, backend="tpu")  # type: ignore[arg-type]
 

@@ -22,10 +22,12 @@ Algorithm (one date; vmapped over a batch of dates)
    product: the Gram matrix of the columns it needs (``[1, f, g, h, y]`` for the SSR and
    (A, B, C1, C2) of a trial point; 14 columns, f, g, h, their closed-form derivatives and
    the residual, for ``J'r`` and ``J'J``, :func:`_normal_eq`). So f, g, h are evaluated once
-   per pass and read once, rather than once per sum. A step is accepted only if the
-   SSR falls (λ /= 4), otherwise λ *= 4; coordinates at a bound whose gradient points
-   outward are frozen for the step. A fixed iteration count (``lax.fori_loop``) keeps the
-   program data-independent, which is what makes it fast on a GPU. Windows are polished in
+   per pass and read once, rather than once per sum. The LM is the numba polish's
+   (:func:`_polish`): a step is accepted only if the SSR falls (λ /= 4), otherwise λ *= 4;
+   coordinates at a bound whose gradient points outward are frozen for the step; a candidate
+   stops where numba's would. A fixed number of attempts (``lax.fori_loop``, stopped lanes
+   frozen) keeps the program data-independent, which is what makes it fast on a GPU.
+   Windows are polished in
    :data:`LENGTH_CLASSES` runs of similar length, each over the points of its own longest
    window only (the longest window's padding is not paid by the short ones). Together these
    made 252 dates of FCO windows 1.8× faster on an H100 than the first version (autodiff of
@@ -33,6 +35,9 @@ Algorithm (one date; vmapped over a batch of dates)
 3. **Best per window**: the lowest-SSR candidate, with (A, B, C1, C2) in unscaled time as
    :func:`bubblescope._kernels.lppls.linear_params` reports them and the relative error
    mean |exp(residual) − 1|.
+
+:func:`refit_rows_jax` runs the same polish on single windows of many series (the synthetic
+series of DS LPPLS Trust), each row with its own window start, bounds and starting points.
 
 Memory
 ------
@@ -60,7 +65,7 @@ squares problems whose variables separate. SIAM J. Numer. Anal. 10(2), 413–432
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
@@ -68,8 +73,10 @@ import numpy as np
 from bubblescope._kernels.psy_jax import default_max_bytes, import_jax
 from bubblescope._typing import Float64Array, IntArray
 
-__all__ = ["dates_per_call", "fit_dates_jax"]
+__all__ = ["dates_per_call", "fit_dates_jax", "refit_rows_jax", "rows_per_call"]
 
+#: As in the numba polish: stop when an accepted step gains less than this (relative SSR).
+_TOL = 1e-9
 #: As in the numba kernel: below this distance from tc, f = g = h = 0.
 _TINY = 1e-9
 #: As in the numba kernel: relative residual variance below which a column is dropped.
@@ -257,6 +264,94 @@ def _normal_eq(
     return grad, jtj
 
 
+def _polish(
+    jnp: Any,
+    lax: Any,
+    n_iter: int,
+    max_accepted: int,
+    p0: Any,
+    tt: Any,
+    yc: Any,
+    wmask: Any,
+    lo_k: Any,
+    span_k: Any,
+    scale: Any,
+) -> tuple[Any, Any]:
+    """Projected LM from unit-box ``p0``, as :func:`bubblescope._kernels.lppls.polish`.
+
+    Each of the ``n_iter`` attempts solves ``(J'J + λ diag J'J) step = −J'r`` on the free
+    coordinates and accepts the clipped step if the SSR falls (λ /= 4, at least 1e-9), else
+    λ *= 4. A lane stops (its state frozen) where the numba polish stops: after
+    ``max_accepted`` accepted steps, an accepted step gaining less than :data:`_TOL`
+    relative, or a rejection that takes λ to 1e12. The fixed attempt count keeps the program
+    data-independent; the numba loop's attempts beyond ``n_iter`` are the only difference.
+    Returns the final point and its SSR.
+    """
+
+    def prof(p: Any) -> tuple[Any, ...]:
+        return _profile(jnp, lo_k + p * span_k, tt, yc, wmask, scale)
+
+    def body(_: Any, state: tuple[Any, ...]) -> tuple[Any, ...]:
+        p, ssr, lam, beta, accepted, done = state
+        g, jtj = _normal_eq(jnp, lo_k + p * span_k, beta, tt, yc, wmask, span_k, scale)
+        free = (span_k > 0) & ~((p <= 0.0) & (g > 0)) & ~((p >= 1.0) & (g < 0))
+        both = free[:, None] & free[None, :]
+        diag = jnp.where(free, lam * jnp.maximum(jnp.diag(jtj), 1e-12), 1.0)
+        mat = jnp.where(both, jtj, 0.0) + jnp.diag(diag)
+        rhs = jnp.where(free, -g, 0.0)
+        step = _solve_3x3(jnp, mat, rhs)
+        step = jnp.where(jnp.isfinite(step), step, 0.0)
+        pt = jnp.clip(p + step, 0.0, 1.0)
+        trial = prof(pt)
+        acc = (trial[0] < ssr) & ~done
+        gain = (ssr - trial[0]) / jnp.maximum(ssr, 1e-300)
+        count = accepted + acc.astype(accepted.dtype)
+        rejected = ~done & ~acc
+        stop = (acc & ((gain < _TOL) | (count >= max_accepted))) | (rejected & (lam * 4.0 >= 1e12))
+        return (
+            jnp.where(acc, pt, p),
+            jnp.where(acc, trial[0], ssr),
+            jnp.where(acc, jnp.maximum(lam / 4.0, 1e-9), jnp.where(rejected, lam * 4.0, lam)),
+            tuple(jnp.where(acc, x, y) for x, y in zip(trial[1:], beta, strict=True)),
+            count,
+            done | stop,
+        )
+
+    first = prof(p0)
+    init = (p0, first[0], jnp.asarray(1e-3), first[1:], jnp.asarray(0), jnp.asarray(False))
+    p, ssr, *_ = lax.fori_loop(0, n_iter, body, init)
+    return p, ssr
+
+
+def _summary(jnp: Any, theta: Any, t: Any, yc: Any, wm: Any, s0: Any, t2: float, ymean: Any) -> Any:
+    """``[tc, m, ω, SSR, A, B, C1, C2, relative error]`` of the window masked by ``wm``.
+
+    (A, B, C1, C2) in unscaled time as :func:`bubblescope._kernels.lppls.linear_params`
+    reports them (A shifted back by ``ymean``); ``s0`` is the window's first point.
+    """
+    tc, m, om = theta[0], theta[1], theta[2]
+    scale = jnp.maximum(jnp.maximum(jnp.abs(tc - s0), jnp.abs(tc - t2)), 1.0)
+    _, a, bs, c1s, c2s = _profile(jnp, theta, t, yc, wm, scale)
+    _, f, g, h, _ = _basis(jnp, theta, t, scale)
+    r = wm * (yc - (a + bs * f + c1s * g + c2s * h))
+    kk = jnp.exp(-m * jnp.log(scale))
+    phi0 = om * jnp.log(scale)
+    rel = (wm * jnp.abs(jnp.expm1(r))).sum() / wm.sum()
+    return jnp.stack(
+        [
+            tc,
+            m,
+            om,
+            r @ r,
+            a + ymean,
+            kk * bs,
+            kk * (c1s * jnp.cos(phi0) - c2s * jnp.sin(phi0)),
+            kk * (c1s * jnp.sin(phi0) + c2s * jnp.cos(phi0)),
+            rel,
+        ]
+    )
+
+
 def _length_classes(starts: tuple[int, ...]) -> list[tuple[int, int, int]]:
     """Split the windows into at most :data:`LENGTH_CLASSES` runs ``(first, stop, start)``.
 
@@ -280,6 +375,7 @@ def _compiled(
     space_w: tuple[float, float],
     keep: int,
     n_iter: int,
+    max_accepted: int,
 ) -> Any:
     """Build and jit the batched fit for one problem shape (cached per shape and settings)."""
     jax = import_jax()
@@ -340,62 +436,12 @@ def _compiled(
         par = jnp.stack([offs[io], mg[im], wg[iw]], axis=-1)  # (W, keep, 3)
         return -neg, par
 
-    def polish(
-        p0: Any, tt: Any, yc: Any, wmask: Any, lo_k: Any, span_k: Any, scale: Any
-    ) -> tuple[Any, Any]:
-        def prof(p: Any) -> tuple[Any, ...]:
-            return _profile(jnp, lo_k + p * span_k, tt, yc, wmask, scale)
-
-        def body(_: Any, state: tuple[Any, ...]) -> tuple[Any, ...]:
-            p, ssr, lam, beta = state
-            g, jtj = _normal_eq(jnp, lo_k + p * span_k, beta, tt, yc, wmask, span_k, scale)
-            free = (span_k > 0) & ~((p <= 0.0) & (g > 0)) & ~((p >= 1.0) & (g < 0))
-            both = free[:, None] & free[None, :]
-            diag = jnp.where(free, lam * jnp.maximum(jnp.diag(jtj), 1e-12), 1.0)
-            mat = jnp.where(both, jtj, 0.0) + jnp.diag(diag)
-            rhs = jnp.where(free, -g, 0.0)
-            step = _solve_3x3(jnp, mat, rhs)
-            step = jnp.where(jnp.isfinite(step), step, 0.0)
-            pt = jnp.clip(p + step, 0.0, 1.0)
-            trial = prof(pt)
-            acc = trial[0] < ssr
-            return (
-                jnp.where(acc, pt, p),
-                jnp.where(acc, trial[0], ssr),
-                jnp.where(acc, jnp.maximum(lam / 4.0, 1e-9), jnp.minimum(lam * 4.0, 1e12)),
-                tuple(jnp.where(acc, x, y) for x, y in zip(trial[1:], beta, strict=True)),
-            )
-
-        first = prof(p0)
-        p, ssr, _, _ = lax.fori_loop(0, n_iter, body, (p0, first[0], jnp.asarray(1e-3), first[1:]))
-        return p, ssr
-
     def final(p: Any, yc: Any, ymean: Any, k: Any) -> Any:
         """(tc, m, ω, SSR, A, B, C1, C2, relative error) of window ``k`` at unit-box ``p``."""
-        theta = lo[k] + p * span[k]
-        tc, m, om = theta[0], theta[1], theta[2]
         s0 = st[k].astype(jnp.float64)
-        scale = jnp.maximum(jnp.maximum(jnp.abs(tc - s0), jnp.abs(tc - t2)), 1.0)
-        wm = mask[k]
-        _, a, bs, c1s, c2s = _profile(jnp, theta, t, yc, wm, scale)
-        _, f, g, h, _ = _basis(jnp, theta, t, scale)
-        r = wm * (yc - (a + bs * f + c1s * g + c2s * h))
-        kk = jnp.exp(-m * jnp.log(scale))
-        phi0 = om * jnp.log(scale)
-        rel = (wm * jnp.abs(jnp.expm1(r))).sum() / wm.sum()
-        return jnp.stack(
-            [
-                tc,
-                m,
-                om,
-                r @ r,
-                a + ymean,
-                kk * bs,
-                kk * (c1s * jnp.cos(phi0) - c2s * jnp.sin(phi0)),
-                kk * (c1s * jnp.sin(phi0) + c2s * jnp.cos(phi0)),
-                rel,
-            ]
-        )
+        return _summary(jnp, lo[k] + p * span[k], t, yc, mask[k], s0, t2, ymean)
+
+    polish = partial(_polish, jnp, lax, n_iter, max_accepted)
 
     scales = jnp.maximum(dts, 1.0)
     win_idx = jnp.arange(len(starts))
@@ -490,6 +536,7 @@ def fit_dates_jax(
     w_bounds: tuple[float, float],
     keep: int,
     n_iter: int,
+    max_accepted: int,
     batch: int | None = None,
 ) -> tuple[Float64Array, Float64Array]:
     """Best LPPLS fit of every nested window of every date, on the default JAX device.
@@ -510,7 +557,9 @@ def fit_dates_jax(
     keep : int
         Grid candidates polished per window.
     n_iter : int
-        Fixed LM iterations per candidate.
+        LM attempts per candidate (see :func:`_polish`).
+    max_accepted : int
+        Accepted LM steps after which a candidate stops (the numba polish's ``max_iter``).
     batch : int, optional
         Dates per kernel call (a shorter last call is padded to this size, so one shape
         compiles); default the smaller of ``D`` and :func:`dates_per_call`.
@@ -536,6 +585,7 @@ def fit_dates_jax(
         (float(w_bounds[0]), float(w_bounds[1])),
         int(keep),
         int(n_iter),
+        int(max_accepted),
     )
     b = max(1, batch or min(d, dates_per_call(n, len(m_grid), len(w_grid), len(starts), keep)))
     fits = np.empty((d, len(starts), 9))
@@ -549,3 +599,92 @@ def fit_dates_jax(
         fits[lo : lo + k] = np.asarray(out)[:k]
         cands[lo : lo + k] = np.asarray(cand)[:k]
     return fits, cands
+
+
+@lru_cache(maxsize=8)
+def _compiled_refit(n: int, n_iter: int, max_accepted: int) -> Any:
+    """Build and jit the batched refit of single windows (one shape per length and n_iter)."""
+    jax = import_jax()
+    jnp = jax.numpy
+    t = jnp.arange(n, dtype=jnp.float64)
+    t2 = float(n - 1)
+    polish = jax.vmap(
+        partial(_polish, jnp, jax.lax, n_iter, max_accepted),
+        in_axes=(0, None, None, None, None, None, None),
+    )
+
+    def one_row(y: Any, s0: Any, cand: Any, lo_r: Any, hi_r: Any) -> Any:
+        wm = (t >= s0).astype(jnp.float64)
+        ymean = (y * wm).sum() / wm.sum()
+        yc = (y - ymean) * wm
+        span_r = hi_r - lo_r
+        safe = jnp.where(span_r > 0, span_r, 1.0)
+        p0 = jnp.where(span_r > 0, jnp.clip((cand - lo_r) / safe, 0.0, 1.0), 0.0)
+        p, ssr = polish(p0, t, yc, wm, lo_r, span_r, jnp.maximum(t2 - s0, 1.0))
+        return _summary(jnp, lo_r + p[jnp.argmin(ssr)] * span_r, t, yc, wm, s0, t2, ymean)
+
+    return jax.jit(jax.vmap(one_row))
+
+
+def rows_per_call(n: int, n_starts: int, max_bytes: int | None = None) -> int:
+    """Rows per :func:`refit_rows_jax` call that keep the polish's columns under ``max_bytes``."""
+    if max_bytes is None:
+        max_bytes = default_max_bytes()
+    per_row = _POLISH_COLUMNS * n_starts * n * 8 * _LIVE
+    return int(max(1, min(1 << 16, max_bytes // max(per_row, 1))))
+
+
+def refit_rows_jax(
+    ys: Float64Array,
+    starts: IntArray,
+    cands: Float64Array,
+    lo: Float64Array,
+    hi: Float64Array,
+    n_iter: int,
+    max_accepted: int,
+    batch: int | None = None,
+) -> Float64Array:
+    """Refit every row on its own window from a few starting points, on the default JAX device.
+
+    The GPU counterpart of :func:`bubblescope._kernels.lppls.fit_batch` for the synthetic
+    series of DS LPPLS Trust: row ``r`` is fitted on points ``starts[r] .. N − 1`` (earlier
+    points are ignored), by ``n_iter`` projected LM iterations from each of its starting
+    points, and the lower-SSR end is kept.
+
+    Parameters
+    ----------
+    ys : ndarray, shape (R, N)
+        Log prices; t2 = N − 1 for every row.
+    starts : ndarray of int, shape (R,)
+        First point of each row's window.
+    cands : ndarray, shape (R, S, 3)
+        Starting (tc, m, ω) per row (absolute tc).
+    lo, hi : ndarray, shape (R, 3)
+        Bounds of (tc, m, ω) per row.
+    n_iter : int
+        LM attempts per starting point (see :func:`_polish`).
+    max_accepted : int
+        Accepted LM steps after which a start stops (the numba polish's ``max_iter``).
+    batch : int, optional
+        Rows per kernel call (the last call is padded to it); default :func:`rows_per_call`.
+
+    Returns
+    -------
+    ndarray, shape (R, 9)
+        ``[tc, m, ω, SSR, A, B, C1, C2, relative error]`` per row, as ``fit_batch``.
+    """
+    jax = import_jax()
+    jnp = jax.numpy
+    ys = np.ascontiguousarray(ys, dtype=np.float64)
+    r, n = ys.shape
+    fn = _compiled_refit(n, int(n_iter), int(max_accepted))
+    b = max(1, min(r, batch or rows_per_call(n, cands.shape[1])))
+    out = np.empty((r, 9))
+    args = [ys, np.asarray(starts, dtype=np.float64), cands, lo, hi]
+    for first in range(0, r, b):
+        chunk = [np.asarray(a[first : first + b], dtype=np.float64) for a in args]
+        k = chunk[0].shape[0]
+        if k < b:  # pad to the compiled shape
+            chunk = [np.concatenate([c, np.repeat(c[-1:], b - k, axis=0)]) for c in chunk]
+        out[first : first + k] = np.asarray(fn(*(jnp.asarray(c) for c in chunk)))[:k]
+    return out

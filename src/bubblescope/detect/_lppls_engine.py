@@ -21,8 +21,16 @@ from bubblescope.detect._lppls_config import (
     oscillations,
 )
 
-__all__ = ["NestedFits", "fit_nested", "fit_nested_dates_jax", "trust_fractions"]
+__all__ = [
+    "NestedFits",
+    "fit_nested",
+    "fit_nested_dates_jax",
+    "trust_fractions",
+    "trust_fractions_jax",
+]
 
+#: Host memory for the synthetic series of one batch of Trust refits (dates are grouped).
+_TRUST_HOST_BYTES = 1 << 30
 #: A parameter within this fraction of its search range from a bound is "at the boundary".
 BOUNDARY_TOL = 1e-6
 
@@ -255,6 +263,7 @@ def fit_nested_dates_jax(
         space.omega,
         grid.keep,
         2 * grid.max_iter if n_iter is None else n_iter,
+        grid.max_iter,
         batch,
     )
     lo, hi = _bounds(starts, t2, space)
@@ -279,6 +288,59 @@ def fit_nested_dates_jax(
     ]
 
 
+def _trust_series(
+    y: Float64Array, fits: NestedFits, n_synthetic: int, seed: np.random.SeedSequence
+) -> list[tuple[int, Float64Array, Float64Array]]:
+    """Per window: its first point, its synthetic series and their LM starting points.
+
+    Each window's ``n_synthetic`` series are its fitted LPPLS path plus residuals resampled
+    with replacement (Sornette et al. 2015), drawn from the window's own spawned seed; the
+    starting points are the window's best fit and its best grid candidate.
+    """
+    n = y.shape[0]
+    t_all = np.arange(n, dtype=np.float64)
+    out = []
+    for k, child in enumerate(seed.spawn(fits.starts.shape[0])):
+        s = int(fits.starts[k])
+        path = K.lppls_path(
+            t_all[s:],
+            fits.tc[k],
+            fits.m[k],
+            fits.omega[k],
+            fits.a[k],
+            fits.b[k],
+            fits.c1[k],
+            fits.c2[k],
+        )
+        resid = y[s:] - path
+        idx = np.random.default_rng(child).integers(0, resid.shape[0], size=(n_synthetic, n - s))
+        cand = [np.array([fits.tc[k], fits.m[k], fits.omega[k]])]
+        cand += [c for c in fits.candidates[k] if np.isfinite(c[0])][:1]
+        out.append((s, np.ascontiguousarray(path[None, :] + resid[idx]), np.array(cand)))
+    return out
+
+
+def _trust_outcome(
+    out: Float64Array, fits: NestedFits, start: int, flt: LPPLSFilter
+) -> tuple[float, float]:
+    """Fractions of one window's refitted synthetic series passing ``flt`` with B < 0, B > 0."""
+    m, om, tc = out[:, 1], out[:, 2], out[:, 0]
+    b = out[:, 5]
+    c = np.hypot(out[:, 6], out[:, 7])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        damping = m * np.abs(b) / (om * c)
+    ok = flt.passes(
+        m=m,
+        omega=om,
+        tc_offset=tc - fits.t2,
+        dt=np.full(m.shape, float(fits.t2 - start)),
+        n_oscillations=oscillations(om, tc, float(start), float(fits.t2), flt.oscillation_formula),
+        damping=damping,
+        relative_error=out[:, 8],
+    )
+    return float(np.mean(ok & (b < 0))), float(np.mean(ok & (b > 0)))
+
+
 def trust_fractions(
     y: Float64Array,
     fits: NestedFits,
@@ -289,50 +351,94 @@ def trust_fractions(
 ) -> tuple[Float64Array, Float64Array]:
     """Per window, the fraction of synthetic series (fit + resampled residuals) passing ``flt``.
 
-    Each window's ``n_synthetic`` series are its fitted LPPLS path plus residuals resampled
-    with replacement (Sornette et al. 2015), each refitted by bounded LM started from the
-    window's best fit and its grid candidates.
+    Each synthetic series is refitted on its window by bounded LM (numba,
+    :func:`bubblescope._kernels.lppls.fit_batch`) from the points of :func:`_trust_series`.
 
     Returns
     -------
     positive, negative : ndarray, shape (W,)
         Fractions passing with B < 0 and with B > 0.
     """
-    w = fits.starts.shape[0]
-    n = y.shape[0]
-    t_all = np.arange(n, dtype=np.float64)
-    pos = np.empty(w)
-    neg = np.empty(w)
-    children = seed.spawn(w)
-    for k in range(w):
-        s = int(fits.starts[k])
-        t = t_all[s:]
-        path = K.lppls_path(
-            t, fits.tc[k], fits.m[k], fits.omega[k], fits.a[k], fits.b[k], fits.c1[k], fits.c2[k]
-        )
-        resid = y[s:] - path
-        gen = np.random.default_rng(children[k])
-        idx = gen.integers(0, resid.shape[0], size=(n_synthetic, resid.shape[0]))
-        ys = np.ascontiguousarray(path[None, :] + resid[idx])
-        cand = [np.array([fits.tc[k], fits.m[k], fits.omega[k]])]
-        cand += [c for c in fits.candidates[k] if np.isfinite(c[0])][:1]
+    t_all = np.arange(y.shape[0], dtype=np.float64)
+    frac = []
+    for k, (s, ys, cand) in enumerate(_trust_series(y, fits, n_synthetic, seed)):
         out = K.fit_batch(
-            t, ys, np.ascontiguousarray(np.array(cand)), fits.lo[k], fits.hi[k], grid.max_iter
+            t_all[s:], ys, np.ascontiguousarray(cand), fits.lo[k], fits.hi[k], grid.max_iter
         )
-        m, om, tc = out[:, 1], out[:, 2], out[:, 0]
-        b = out[:, 5]
-        c = np.hypot(out[:, 6], out[:, 7])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            damping = m * np.abs(b) / (om * c)
-        ok = flt.passes(
-            m=m,
-            omega=om,
-            tc_offset=tc - fits.t2,
-            dt=np.full(m.shape, float(fits.t2 - s)),
-            n_oscillations=oscillations(om, tc, float(s), float(fits.t2), flt.oscillation_formula),
-            damping=damping,
-            relative_error=out[:, 8],
-        )
-        pos[k] = float(np.mean(ok & (b < 0)))
-        neg[k] = float(np.mean(ok & (b > 0)))
-    return pos, neg
+        frac.append(_trust_outcome(out, fits, s, flt))
+    pos, neg = np.asarray(frac).T
+    return pos.copy(), neg.copy()
+
+
+def trust_fractions_jax(
+    ys: list[Float64Array],
+    fits: list[NestedFits],
+    flt: LPPLSFilter,
+    n_synthetic: int,
+    seeds: list[np.random.SeedSequence],
+    grid: GridSpec,
+    n_iter: int | None = None,
+) -> list[tuple[Float64Array, Float64Array]]:
+    """:func:`trust_fractions` of many dates, the refits on the default JAX device.
+
+    The synthetic series and starting points are the numba path's (same seeds, drawn on the
+    host); every series of every window of every date is refitted in large batches by
+    :func:`bubblescope._kernels.lppls_jax.refit_rows_jax`, ``n_iter`` projected LM
+    iterations (default ``2 * grid.max_iter``) from each starting point.
+
+    Returns
+    -------
+    list of (positive, negative)
+        One pair of (W,) arrays per date.
+    """
+    n = ys[0].shape[0]
+    per_date = max(f.starts.shape[0] for f in fits) * n_synthetic * n * 8
+    step = max(1, _TRUST_HOST_BYTES // max(per_date, 1))
+    out: list[tuple[Float64Array, Float64Array]] = []
+    for first in range(0, len(ys), step):
+        part = slice(first, first + step)
+        out += _trust_group_jax(ys[part], fits[part], flt, n_synthetic, seeds[part], grid, n_iter)
+    return out
+
+
+def _trust_group_jax(
+    ys: list[Float64Array],
+    fits: list[NestedFits],
+    flt: LPPLSFilter,
+    n_synthetic: int,
+    seeds: list[np.random.SeedSequence],
+    grid: GridSpec,
+    n_iter: int | None,
+) -> list[tuple[Float64Array, Float64Array]]:
+    """:func:`trust_fractions_jax` of a group of dates small enough to hold on the host."""
+    from bubblescope._kernels.lppls_jax import refit_rows_jax
+
+    n = ys[0].shape[0]
+    rows, starts, cands, lo, hi, owner = [], [], [], [], [], []
+    for d, (y, f, seed) in enumerate(zip(ys, fits, seeds, strict=True)):
+        for k, (s, syn, cand) in enumerate(_trust_series(y, f, n_synthetic, seed)):
+            pad = np.empty((syn.shape[0], n))
+            pad[:, s:] = syn
+            pad[:, :s] = syn[:, :1]  # ignored by the fit (before the window)
+            rows.append(pad)
+            starts.append(np.full(syn.shape[0], s))
+            two = np.vstack([cand, cand[:1]])[:2]  # a lone start is polished twice
+            cands.append(np.repeat(two[None], syn.shape[0], axis=0))
+            lo.append(np.repeat(f.lo[k][None], syn.shape[0], axis=0))
+            hi.append(np.repeat(f.hi[k][None], syn.shape[0], axis=0))
+            owner.append((d, k, s, syn.shape[0]))
+    out = refit_rows_jax(
+        np.concatenate(rows),
+        np.concatenate(starts),
+        np.concatenate(cands),
+        np.concatenate(lo),
+        np.concatenate(hi),
+        2 * grid.max_iter if n_iter is None else n_iter,
+        grid.max_iter,
+    )
+    frac = [np.empty((f.starts.shape[0], 2)) for f in fits]
+    first = 0
+    for d, k, s, count in owner:
+        frac[d][k] = _trust_outcome(out[first : first + count], fits[d], s, flt)
+        first += count
+    return [(f[:, 0].copy(), f[:, 1].copy()) for f in frac]

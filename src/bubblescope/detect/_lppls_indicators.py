@@ -38,6 +38,7 @@ from bubblescope.detect._lppls_engine import (
     fit_nested,
     fit_nested_dates_jax,
     trust_fractions,
+    trust_fractions_jax,
 )
 from bubblescope.detect._lppls_time import locate
 from bubblescope.errors import InputError
@@ -80,8 +81,16 @@ def _run_date(task: _DateTask) -> tuple[float, ...]:
     return _indicators(fit_nested(task.y, task.starts, task.space, task.grid), task)
 
 
-def _indicators(fits: NestedFits, task: _DateTask) -> tuple[float, ...]:
-    """Confidence (and Trust) of one t2 from its window fits."""
+def _indicators(
+    fits: NestedFits,
+    task: _DateTask,
+    trust: tuple[Float64Array, Float64Array] | None = None,
+) -> tuple[float, ...]:
+    """Confidence (and Trust) of one t2 from its window fits.
+
+    ``trust``: the per-window Trust fractions when already computed (the gpu backend); else
+    they are computed here (numba) when the task asks for Trust.
+    """
     ok = fits.passes(task.flt)
     w = float(task.starts.shape[0])
     pos = ok & (fits.b < 0)
@@ -90,10 +99,12 @@ def _indicators(fits: NestedFits, task: _DateTask) -> tuple[float, ...]:
     tc_pos = float(np.median(offset[pos])) if pos.any() else np.nan
     tc_neg = float(np.median(offset[neg])) if neg.any() else np.nan
     trust_pos = trust_neg = np.nan
-    if task.trust_flt is not None:
-        fp, fn = trust_fractions(
+    if trust is None and task.trust_flt is not None:
+        trust = trust_fractions(
             task.y, fits, task.trust_flt, task.n_synthetic, task.seed, task.grid
         )
+    if trust is not None:
+        fp, fn = trust
         trust_pos = float(np.median(fp))
         trust_neg = float(np.median(fn))
     return (float(pos.sum()) / w, float(neg.sum()) / w, trust_pos, trust_neg, tc_pos, tc_neg)
@@ -250,7 +261,12 @@ def lppls_confidence(
         (:func:`bubblescope._kernels.lppls_jax.fit_dates_jax`) on JAX's default device (a GPU
         if present, else the CPU); same grid and bounds, polished by a fixed number
         (``2 * grid.max_iter``) of LM iterations, so SSRs agree with numba to about 1e-7
-        relative. ``"auto"``: ``"gpu"`` when JAX sees a GPU, else ``"cpu"``.
+        relative. With ``trust`` the synthetic series are drawn on the host exactly as for
+        the cpu backend and refitted in large batches by
+        :func:`bubblescope._kernels.lppls_jax.refit_rows_jax`, which runs numba's LM with
+        its stopping rules, so Trust equals the cpu backend's up to floating-point ties at a
+        filter bound (the tests find every window's pass count identical).
+        ``"auto"``: ``"gpu"`` when JAX sees a GPU, else ``"cpu"``.
 
     Returns
     -------
@@ -260,8 +276,7 @@ def lppls_confidence(
     ------
     InputError
         Bad prices, a date with fewer than ``windows.max_window`` observations up to it,
-        ``n_synthetic < 1`` with ``trust``, an unknown ``backend``, or ``trust`` with the gpu
-        backend (Trust runs on the CPU only).
+        ``n_synthetic < 1`` with ``trust``, or an unknown ``backend``.
     BackendError
         ``backend="gpu"`` without jax installed.
     """
@@ -271,11 +286,6 @@ def lppls_confidence(
     space = space or SearchSpace.fco()
     grid = grid or GridSpec()
     use_gpu = _use_gpu(backend)
-    if use_gpu and trust:
-        raise InputError(
-            "trust=True is not available with the gpu backend",
-            hint="use backend='cpu' for Trust, or compute Confidence only with the gpu backend",
-        )
     if trust and n_synthetic < 1:
         raise InputError(f"n_synthetic must be at least 1 for Trust, got {n_synthetic}")
     vs = validate_series(
@@ -374,7 +384,20 @@ def _run_dates_gpu(
         fits = fit_nested_dates_jax(
             ys[lo : lo + step], first.starts, first.space, first.grid, batch=batch
         )
-        rows += [_indicators(f, t) for f, t in zip(fits, tasks[lo : lo + step], strict=True)]
+        chunk = tasks[lo : lo + step]
+        trusts: list[tuple[Float64Array, Float64Array] | None] = [None] * len(chunk)
+        if first.trust_flt is not None:
+            trusts = list(
+                trust_fractions_jax(
+                    [t.y for t in chunk],
+                    fits,
+                    first.trust_flt,
+                    first.n_synthetic,
+                    [t.seed for t in chunk],
+                    first.grid,
+                )
+            )
+        rows += [_indicators(f, t, tr) for f, t, tr in zip(fits, chunk, trusts, strict=True)]
         if progress is not None:
             progress(len(rows), len(tasks))
     return rows, device_label()
