@@ -54,6 +54,21 @@ class NestedFits:
     hi: Float64Array
     candidates: Float64Array
 
+    @classmethod
+    def from_rows(
+        cls,
+        starts: np.ndarray,
+        t2: int,
+        rows: Float64Array,
+        lo: Float64Array,
+        hi: Float64Array,
+        candidates: Float64Array,
+    ) -> NestedFits:
+        """From ``(W, 9)`` rows ``[tc, m, ω, SSR, A, B, C1, C2, relative error]``."""
+        cols = [rows[:, j].copy() for j in range(9)]
+        tc, m, omega, ssr, a, b, c1, c2, rel = cols
+        return cls(starts, t2, tc, m, omega, ssr, a, b, c1, c2, rel, lo, hi, candidates)
+
     @property
     def dt(self) -> Float64Array:
         """t2 − t1 per window (trading days)."""
@@ -185,22 +200,8 @@ def fit_nested(
         lin[k] = K.linear_params(t, y[s:], best[k, 0], best[k, 1], best[k, 2])
         path = K.lppls_path(t, best[k, 0], best[k, 1], best[k, 2], *lin[k, :4])
         rel[k] = float(np.mean(np.abs(np.expm1(y[s:] - path))))
-    return NestedFits(
-        starts=starts,
-        t2=t2,
-        tc=best[:, 0].copy(),
-        m=best[:, 1].copy(),
-        omega=best[:, 2].copy(),
-        ssr=lin[:, 4].copy(),
-        a=lin[:, 0].copy(),
-        b=lin[:, 1].copy(),
-        c1=lin[:, 2].copy(),
-        c2=lin[:, 3].copy(),
-        relative_error=rel,
-        lo=lo,
-        hi=hi,
-        candidates=cand,
-    )
+    rows = np.column_stack([best[:, :3], lin[:, 4], lin[:, :4], rel])
+    return NestedFits.from_rows(starts, t2, rows, lo, hi, cand)
 
 
 def _grid_axes(
@@ -268,23 +269,7 @@ def fit_nested_dates_jax(
     )
     lo, hi = _bounds(starts, t2, space)
     return [
-        NestedFits(
-            starts=starts,
-            t2=t2,
-            tc=f[:, 0].copy(),
-            m=f[:, 1].copy(),
-            omega=f[:, 2].copy(),
-            ssr=f[:, 3].copy(),
-            a=f[:, 4].copy(),
-            b=f[:, 5].copy(),
-            c1=f[:, 6].copy(),
-            c2=f[:, 7].copy(),
-            relative_error=f[:, 8].copy(),
-            lo=lo,
-            hi=hi,
-            candidates=c,
-        )
-        for f, c in zip(fits, cands, strict=True)
+        NestedFits.from_rows(starts, t2, f, lo, hi, c) for f, c in zip(fits, cands, strict=True)
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal
 
@@ -23,6 +24,7 @@ __all__ = [
     "CHUNK_REPS",
     "Backend",
     "LagSelection",
+    "SimulationSettings",
     "chunk_statistics",
     "resolve_backend",
     "run_simulation",
@@ -303,3 +305,57 @@ def run_simulation(
     if key is not None:
         _cache.save(key, cv)
     return cv
+
+
+@dataclass(frozen=True, kw_only=True)
+class SimulationSettings:
+    """How a simulated critical-value method runs: the fields its classes share.
+
+    Keyword-only, after each class's own fields; see
+    :class:`~bubblescope.detect.critical_values.MonteCarloCV` for their meaning.
+    """
+
+    n_jobs: int | None = None
+    executor: Executor | None = None
+    cache: bool = True
+    progress: ProgressCallback | None = None
+    backend: Backend = "cpu"
+    gpu_batch: int = 1000
+    lag_selection: LagSelection = "fixed"
+
+    def _simulate(
+        self,
+        draw: Draw,
+        make_task: Callable[[np.random.SeedSequence, int], Any],
+        *,
+        reps: int,
+        rng: RngLike,
+        minw: int,
+        lag: int,
+        levels: tuple[float, ...],
+        definition: BSADFDefinition,
+        method: str,
+        horizon: int,
+        params: dict[str, Any],
+    ) -> PSYCriticalValues:
+        """:func:`run_simulation` with these settings."""
+        return run_simulation(
+            draw,
+            make_task,
+            reps=reps,
+            rng=rng,
+            minw=minw,
+            lag=lag,
+            levels=levels,
+            definition=definition,
+            method=method,
+            horizon=horizon,
+            params=params,
+            cache=self.cache,
+            executor=self.executor,
+            n_jobs=self.n_jobs,
+            progress=self.progress,
+            backend=self.backend,
+            gpu_batch=self.gpu_batch,
+            lag_selection=self.lag_selection,
+        )

@@ -13,19 +13,18 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
-from bubblescope._typing import Float64Array, ProgressCallback, RngLike
+from bubblescope._typing import Float64Array, RngLike
 from bubblescope.detect.critical_values._result import (
     BSADFDefinition,
     PSYCriticalValues,
     check_levels,
 )
-from bubblescope.detect.critical_values._simulate import Backend, LagSelection, run_simulation
+from bubblescope.detect.critical_values._simulate import SimulationSettings
 from bubblescope.errors import InputError
 
 __all__ = ["Multiplier", "PhillipsShiCV", "WildBootstrapCV"]
@@ -58,7 +57,7 @@ def _wb_draw(task: _WBTask) -> Float64Array:
 
 
 @dataclass(frozen=True)
-class WildBootstrapCV:
+class WildBootstrapCV(SimulationSettings):
     """Harvey-Leybourne-Sollis-Taylor (2016) wild bootstrap.
 
     Replicates are ``y*_t = sum_{s<=t} w_s dy_s`` (``y*_0 = 0``) with i.i.d. multipliers
@@ -74,13 +73,6 @@ class WildBootstrapCV:
     multiplier: Multiplier = "normal"
     levels: tuple[float, ...] = (0.90, 0.95, 0.99)
     bsadf_definition: BSADFDefinition = "sadf"
-    n_jobs: int | None = None
-    executor: Executor | None = None
-    cache: bool = True
-    progress: ProgressCallback | None = None
-    backend: Backend = "cpu"
-    gpu_batch: int = 1000
-    lag_selection: LagSelection = "fixed"
 
     def compute(self, y: Float64Array, *, minw: int, lag: int) -> PSYCriticalValues:
         """Critical values for the level series ``y``."""
@@ -91,7 +83,7 @@ class WildBootstrapCV:
         def make_task(seed: np.random.SeedSequence, n: int) -> _WBTask:
             return (seed, n, dy, kind)
 
-        return run_simulation(
+        return self._simulate(
             _wb_draw,
             make_task,
             reps=self.reps,
@@ -103,13 +95,6 @@ class WildBootstrapCV:
             method=f"wild bootstrap (HLST, {kind})",
             horizon=len(y),
             params={"kind": "wb", "data": _digest(y), "mult": kind, "minw": minw, "lag": lag},
-            cache=self.cache,
-            executor=self.executor,
-            n_jobs=self.n_jobs,
-            progress=self.progress,
-            backend=self.backend,
-            gpu_batch=self.gpu_batch,
-            lag_selection=self.lag_selection,
         )
 
 
@@ -138,7 +123,7 @@ def _ps_draw(task: _PSTask) -> Float64Array:
 
 
 @dataclass(frozen=True)
-class PhillipsShiCV:
+class PhillipsShiCV(SimulationSettings):
     """Phillips-Shi (2020) composite wild bootstrap with a family-wise constant critical value.
 
     The null model ``dy_t = a + sum_j psi_j dy_{t-j} + e_t`` (``ar_lag`` lags, default the test's
@@ -162,13 +147,6 @@ class PhillipsShiCV:
     horizon: int | None = None
     ar_lag: int | None = None
     levels: tuple[float, ...] = (0.90, 0.95, 0.99)
-    n_jobs: int | None = None
-    executor: Executor | None = None
-    cache: bool = True
-    progress: ProgressCallback | None = None
-    backend: Backend = "cpu"
-    gpu_batch: int = 1000
-    lag_selection: LagSelection = "fixed"
 
     def compute(self, y: Float64Array, *, minw: int, lag: int) -> PSYCriticalValues:
         """Critical values for the level series ``y``."""
@@ -196,7 +174,7 @@ class PhillipsShiCV:
         def make_task(seed: np.random.SeedSequence, n: int) -> _PSTask:
             return (seed, n, psi, resid, dy_init, y0, horizon)
 
-        cv = run_simulation(
+        cv = self._simulate(
             _ps_draw,
             make_task,
             reps=self.reps,
@@ -215,13 +193,6 @@ class PhillipsShiCV:
                 "minw": minw,
                 "lag": lag,
             },
-            cache=self.cache,
-            executor=self.executor,
-            n_jobs=self.n_jobs,
-            progress=self.progress,
-            backend=self.backend,
-            gpu_batch=self.gpu_batch,
-            lag_selection=self.lag_selection,
         )
         n_ends = T - 1 - lag - minw + 1
         return dataclasses.replace(

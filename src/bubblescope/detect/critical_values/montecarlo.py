@@ -9,12 +9,11 @@ episodes of exuberance and collapse in the S&P 500. International Economic Revie
 
 from __future__ import annotations
 
-from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
 
-from bubblescope._typing import Float64Array, ProgressCallback, RngLike
+from bubblescope._typing import Float64Array, RngLike
 from bubblescope.detect.critical_values._result import (
     BSADFDefinition,
     PSYCriticalValues,
@@ -22,9 +21,8 @@ from bubblescope.detect.critical_values._result import (
 )
 from bubblescope.detect.critical_values._simulate import (
     Backend,
-    LagSelection,
+    SimulationSettings,
     resolve_backend,
-    run_simulation,
 )
 
 __all__ = ["Backend", "MonteCarloCV", "resolve_backend"]
@@ -40,7 +38,7 @@ def _draw(task: _Task) -> Float64Array:
 
 
 @dataclass(frozen=True)
-class MonteCarloCV:
+class MonteCarloCV(SimulationSettings):
     """Monte Carlo critical values: simulate the null, compute the statistics, take quantiles.
 
     The critical values depend only on the sample size, window and lag, so they are cached on
@@ -85,7 +83,6 @@ class MonteCarloCV:
         Replications per JAX call (rounded down to whole chunks of 50). Larger batches mean
         fewer launches; the kernel's memory per call is bounded separately (see
         :func:`bubblescope._kernels.psy_jax.block_ends_for`).
-
     lag_selection : {"fixed", "aic", "bic"}
         ``"fixed"`` (default): every regression uses ``lag``. ``"aic"``/``"bic"``: every
         window's lag is selected from ``0..lag`` as :func:`bubblescope.detect.psy.psy` does
@@ -106,13 +103,6 @@ class MonteCarloCV:
     eta: float = 1.0
     levels: tuple[float, ...] = (0.90, 0.95, 0.99)
     bsadf_definition: BSADFDefinition = "sadf"
-    n_jobs: int | None = None
-    executor: Executor | None = None
-    cache: bool = True
-    progress: ProgressCallback | None = None
-    backend: Backend = "cpu"
-    gpu_batch: int = 1000
-    lag_selection: LagSelection = "fixed"
 
     def compute(self, y: Float64Array, *, minw: int, lag: int) -> PSYCriticalValues:
         """Critical values for a series of ``len(y)`` points (its values are not used)."""
@@ -122,7 +112,7 @@ class MonteCarloCV:
         def make_task(seed: np.random.SeedSequence, n: int) -> _Task:
             return (seed, n, T, drift)
 
-        return run_simulation(
+        return self._simulate(
             _draw,
             make_task,
             reps=self.reps,
@@ -134,11 +124,4 @@ class MonteCarloCV:
             method="Monte Carlo" + (" (drift)" if self.drift else ""),
             horizon=T,
             params={"kind": "mc", "T": T, "minw": minw, "lag": lag, "drift": drift},
-            cache=self.cache,
-            executor=self.executor,
-            n_jobs=self.n_jobs,
-            progress=self.progress,
-            backend=self.backend,
-            gpu_batch=self.gpu_batch,
-            lag_selection=self.lag_selection,
         )
