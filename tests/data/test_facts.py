@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -268,6 +269,67 @@ def test_conversion_facts_for_gw_denominated_deals_exist() -> None:
     assert per_gw["GWC-02"].value_text == "50-60"
     gw_only = {d.id: d.gw for d in BASE.deals if d.amount is None}
     assert gw_only == {"E04": 10.0, "E06": 6.0, "E10": 10.0}
+
+
+# Phrases that point at our own working documents instead of a primary source: the compiled
+# research notes and their file names, "this report", section numbers of those notes.
+INTERNAL_DOCUMENT = re.compile(
+    r"this report|research notes?|working notes|ai-economy-facts|detection-methods"
+    r"|ecosystem-and-style|design\.md|\b(?:facts|edges|deals)\.csv\b"
+    r"|\b(?:the|our|bubblescope) spec(?:ification)?\b|\bspec(?:ification)? (?:§|section)"
+    r"|§\s*\d|\bsection \d+\.",
+    re.IGNORECASE,
+)
+
+
+def _cited_text(row: dict[str, str]) -> dict[str, str]:
+    return {k: row[k] for k in ("description", "source_title", "source_ref", "note")}
+
+
+@pytest.mark.parametrize("name", ["facts.csv", "deals.csv"])
+def test_no_row_cites_an_internal_document(name: str) -> None:
+    _, rows = _table(name)
+    offending = [
+        f"{row['id']}.{field}: {text!r}"
+        for row in rows
+        for field, text in _cited_text(row).items()
+        if INTERNAL_DOCUMENT.search(text)
+    ]
+    assert offending == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This report, section 3.5 (capex path assumption)",
+        "bubblescope spec ai-economy-facts.md §2.2",
+        "Attributed to Huang in the research notes",
+        "Closes the loop of ai-economy-facts.md §2.3",
+        "see edges.csv",
+    ],
+)
+def test_internal_document_pattern_catches_the_old_citations(text: str) -> None:
+    assert INTERNAL_DOCUMENT.search(text)
+
+
+def test_primary_sources_that_mention_a_spec_sheet_are_not_internal() -> None:
+    # a vendor's spec sheet quoted by a third party is a real source, not our notes
+    assert not INTERNAL_DOCUMENT.search(BASE.get("GPU-08").source_title)
+
+
+def test_own_derivations_say_how_and_from_what() -> None:
+    """A 'Derived:' source is an own calculation: it is graded derived, points at no URL of
+    its own and names the fact ids (or the dataset URL) it starts from."""
+    ids = {f.id for f in BASE.facts}
+    rows = [*BASE.facts, *BASE.deals]
+    derived = [r for r in rows if r.source_title.startswith("Derived:")]
+    assert {r.id for r in derived} >= {"DEP-14", "GWC-03", "CIR-29", "E30"}
+    for row in derived:
+        assert row.source_ref == "derived", row.id
+        assert row.grade in ("derived", "conflicting"), row.id
+        named = set(re.findall(r"[A-Z]{2,4}-\d{2}[a-z]?", row.source_title))
+        assert named <= ids, row.id
+        assert named or "https://" in row.source_title, row.id
 
 
 def test_split_rows_keep_their_parents_source() -> None:

@@ -2,7 +2,8 @@
 
 The spec files (``../shared/spec/facts.csv`` and ``edges.csv``, siblings of the shared data folder)
 are the reference: every spec row must be present with the same figure, unit meaning, date, entity,
-source and grade, and every deal edge with the same parties and amount.
+source (title and reference, which name the primary source or say how a figure was derived) and
+grade, and every deal edge with the same parties, amount and source.
 """
 
 from __future__ import annotations
@@ -158,6 +159,7 @@ def test_every_spec_edge_round_trips(spec_dir: Path) -> None:
         assert deal.payer == PARTY_ALIASES.get(edge["payer"], edge["payer"]), deal.id
         assert deal.payee == PARTY_ALIASES.get(edge["payee"], edge["payee"]), deal.id
         assert deal.date == edge["date"].strip(), deal.id
+        assert deal.source_title == edge["source_title"].strip(), deal.id
         assert deal.source_ref == edge["source_url"].strip(), deal.id
         if edge["amount_usd_bn"].strip():
             assert deal.amount == float(edge["amount_usd_bn"]), deal.id

@@ -12,9 +12,10 @@ and :meth:`FactBase.conflicts` returns them side by side.
 
 References
 ----------
-The figures come from the research notes ``ai-economy-facts.md`` / ``facts.csv`` / ``edges.csv``
-of the bubblescope specification (compiled from public reporting up to mid-2026); each row names
-its own source. Re-pull a number from the primary document named there before publishing it.
+The figures were compiled from public reporting and filings up to mid-2026. Each row names its own
+source: the publisher, title, URL and date of the primary item or of the secondary report quoting
+it, or ``Derived: <method, input fact ids>`` for own calculations. Re-pull a number from the
+primary document named there before publishing it.
 """
 
 from __future__ import annotations
@@ -52,9 +53,10 @@ __all__ = [
 
 Grade = Literal["verified", "secondary", "derived", "unverified", "conflicting"]
 
-#: Grades, strongest sourcing first. Mapping from the research notes' markers:
-#: ``[V]`` -> verified; ``[V-secondary]`` and ``[S]`` -> secondary; ``[D]`` -> derived;
-#: ``[U]`` or "from memory" -> unverified; any ``[C]`` -> conflicting (it wins over the others).
+#: Grades, strongest sourcing first: verified (checked against a primary document or text
+#: quoting it), secondary (secondary reports only), derived (own calculation from stated inputs),
+#: unverified (no source found, or from memory), conflicting (sources disagree; wins over the
+#: others).
 GRADES: tuple[Grade, ...] = get_args(Grade)
 
 #: The unit vocabulary. Amounts are nominal US dollars unless the row says otherwise.
@@ -88,8 +90,8 @@ UNITS: dict[str, str] = {
     "formula": "a model equation or definition",
 }
 
-#: Deal kinds. Mapping from ``edges.csv``: "equity investment (LOI)" -> equity_investment (status
-#: lapsed/loi); "chip purchase (LOI)" -> chip_purchase; "equity (issued to customer)" ->
+#: Deal kinds. Mapping from the source wording: "equity investment (LOI)" -> equity_investment
+#: (status lapsed/loi); "chip purchase (LOI)" -> chip_purchase; "equity (issued to customer)" ->
 #: equity_to_customer; "backstop / compute purchase" -> backstop; "compute purchase (leaseback)"
 #: and "compute purchase + equity" -> compute_purchase (the nuance is kept in the deal's note);
 #: "share sale (funding source)" -> share_sale.
@@ -175,7 +177,7 @@ class Fact:
     Attributes
     ----------
     id : str
-        Stable identifier, e.g. ``"CIR-01"`` (rows split out of a research-note row carry a
+        Stable identifier, e.g. ``"CIR-01"`` (rows split out of a multi-reading row carry a
         letter suffix and name it in ``parent``).
     topic : str
         Theme, e.g. ``"circular"``, ``"capex"``, ``"gw_cost"``.
@@ -192,7 +194,8 @@ class Fact:
     entity : str
         Who the figure is about or who stated it.
     source_title, source_ref : str
-        Where it comes from: a title and a URL, DOI or ``"derived"`` for own calculations.
+        Where it comes from: publisher, title and date, and a URL or DOI; for own calculations
+        ``"Derived: <method, input fact ids>"`` and ``"derived"``.
     grade : Grade
         How well it is sourced; see :data:`GRADES`.
     note : str
@@ -202,7 +205,7 @@ class Fact:
     conflict_group : str
         Name shared by rows whose sources disagree (empty when none).
     parent : str
-        Id of the research-note row this one was split out of (empty for original rows).
+        Id of the multi-reading row this one was split out of (empty for original rows).
     """
 
     id: str
