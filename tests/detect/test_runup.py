@@ -298,3 +298,65 @@ def test_flags_match_independent_pandas_computation(seed: int) -> None:
         window = asset.iloc[s : s + 25].to_numpy()
         if s + 24 <= 239:
             assert bool(crash) == bool((window / np.maximum.accumulate(window) - 1).min() <= -0.4)
+
+
+# -- open (censored) episodes: the crash window runs past the end of the data ------------------
+
+
+def test_open_episode_is_neither_a_crash_nor_a_non_crash() -> None:
+    # run-up at position 35 (2002-12); its 24-month window closes at 2004-12, but the data stop
+    # ten months after the top (2003-10), without a 40% fall
+    asset = _path([1.0] * 10)
+    res = runup(asset, _flat_market(asset), prior_window=None)
+    ep = res.episodes.iloc[0]
+    assert ep.start == asset.index[35]
+    assert bool(ep.censored)
+    assert pd.isna(ep.crash)
+    assert ep.window_end == ep.start + pd.offsets.MonthEnd(24)
+    assert ep.window_end > asset.index[-1]
+    assert (res.n_crashes, res.n_open) == (0, 1)
+    assert np.isnan(res.crash_share)
+    text = res.summary()
+    row = next(line for line in text.splitlines() if line.startswith("A "))
+    assert row.endswith("open (window ends 2004-12)")
+    assert " no" not in row
+    assert "nan" not in text
+    assert "1 open" in text
+    payload = json.loads(json.dumps(res.to_dict(), allow_nan=False))
+    assert payload["episodes"][0]["crash"] is None
+    assert payload["episodes"][0]["censored"] is True
+    assert payload["episodes"][0]["open"] is True
+    assert payload["episodes"][0]["window_end"] == "2004-12-31"
+    assert (payload["n_crashes"], payload["n_open"], payload["crash_share"]) == (0, 1, None)
+
+
+def test_censored_episode_that_already_crashed_counts_as_a_crash() -> None:
+    # the window is cut short by the data end, but the 50% fall is already in the data
+    asset = _path([1.0, 0.5])
+    res = runup(asset, _flat_market(asset), prior_window=None)
+    ep = res.episodes.iloc[0]
+    assert bool(ep.censored)
+    assert bool(ep.crash)
+    assert (res.n_crashes, res.n_open, res.crash_share) == (1, 0, 1.0)
+    row = next(line for line in res.summary().splitlines() if line.startswith("A "))
+    assert row.endswith("yes")
+    assert res.to_dict()["episodes"][0]["open"] is False
+
+
+def test_crash_share_leaves_open_episodes_out_of_both_counts() -> None:
+    # three series: a crash, a decided non-crash, an open episode -> share 1 of 2 decided
+    crash, calm, still_open = _path([1.0, 0.5] + [0.5] * 30), _path([1.0] * 32), _path([1.0] * 5)
+    # O stops early (trailing NaN: no prices after 2003-05)
+    frame = pd.concat([crash.rename("C"), calm.rename("N"), still_open.rename("O")], axis=1)
+    res = runup(frame, _flat_market(crash), prior_window=None)
+    labels = dict(zip(res.episodes["series"], res.episodes["crash"].tolist(), strict=True))
+    assert (labels["C"], labels["N"], labels["O"] is pd.NA) == (True, False, True)
+    assert (res.n_episodes, res.n_crashes, res.n_open) == (3, 1, 1)
+    assert res.crash_share == 0.5
+
+
+def test_window_end_of_undated_data_counts_periods() -> None:
+    values = _path([1.0] * 10).to_numpy()
+    res = runup(values, np.ones(len(values)), prior_window=None)
+    assert res.episodes["window_end"].tolist() == [35 + 24]
+    assert res.summary().splitlines()[-1].endswith("open (window ends at period 59)")

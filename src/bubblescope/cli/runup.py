@@ -13,7 +13,10 @@ __all__ = ["register"]
 RUNUP_HELP = """Greenwood–Shleifer–You run-ups: flag 24-month returns above the threshold (raw and,
 with --market, net of the market), group them into episodes, label crashes (a 40% drawdown
 within the next 24 months) and give the crash probability of the model fitted on the Ken French
-49 industries. Daily or weekly prices are reduced to month-end prices first.
+49 industries. Daily or weekly prices are reduced to month-end prices first. An episode whose
+crash window runs past the end of the data is open, neither a crash nor a non-crash: it prints as
+"open (window ends YYYY-MM)" (JSON: crash null, censored and open true) and is left out of the
+crash share.
 
 SERIES is a bundled name (nasdaq, sp500), a CSV/Parquet file, or a symbol in the store.
 Example: `bubblescope runup nasdaq --market sp500 --threshold 0.5`.

@@ -31,7 +31,9 @@ crash label
     is the spec's S12 reading ("max drawdown within the next 24 months") and, on the French
     49 industries, gives a crash share close to GSY's 53% (0.45 against 0.31 for the run-up
     anchor). A window cut short by the end of the data is ``censored``: its crash label is
-    True if 40% was already lost, else missing.
+    True if 40% was already lost, else missing. Such an *open* episode is neither a crash nor a
+    non-crash: it is left out of ``n_crashes`` and of both sides of ``crash_share``, printed as
+    "open (window ends YYYY-MM)" and emitted as ``crash: null, open: true`` in JSON.
 characteristics (at the run-up date t)
     ``volatility``: standard deviation of log returns over ``(t-H, t]`` (annualised for dated
     data, per period otherwise); ``volatility_change``: minus the same over ``(t-2H, t-H]``;
@@ -136,12 +138,16 @@ class RunupResult:
         Boolean run-up flags (the full condition, before de-duplication).
     episodes : pandas.DataFrame
         One row per episode (columns in :data:`EPISODE_COLUMNS`): ``start`` (run-up date),
-        ``raw_runup``/``net_runup`` there, ``crash`` (True/False, ``<NA>`` when censored and
-        not yet crashed), ``drawdown`` (deepest fall in the window, negative fraction, by the
-        chosen anchor), ``peak``/``trough``/``crash_date`` (first date the fall reached the
-        crash size), ``window_end``, ``censored``, ``worst_period_return`` (lowest single-period
-        return in the window), the characteristics, and ``crash_probability`` from the shipped
-        model (NaN unless monthly data, ``horizon = 24`` and a market were used).
+        ``raw_runup``/``net_runup`` there, ``crash`` (True/False, ``<NA>`` when the episode is
+        open: censored and not yet crashed), ``drawdown`` (deepest fall in the window so far,
+        negative fraction, by the chosen anchor), ``peak``/``trough``/``crash_date`` (first
+        date the fall reached the crash size), ``window_end`` (the date ``crash_horizon``
+        periods after the run-up date; for a censored episode it lies beyond the last
+        observation, extrapolated at the data's frequency; a period number for undated data),
+        ``censored`` (the window runs past the end of the data), ``worst_period_return``
+        (lowest single-period return in the window), the characteristics, and
+        ``crash_probability`` from the shipped model (NaN unless monthly data, ``horizon = 24``
+        and a market were used).
     settings : dict
         Every definition choice used (threshold, horizons, anchor, net definition, filters).
     """
@@ -159,38 +165,60 @@ class RunupResult:
 
     @property
     def n_crashes(self) -> int:
-        """Number of episodes labelled as crashes."""
+        """Number of episodes labelled as crashes.
+
+        A censored episode whose fall already reached the crash size counts; an open one (no
+        crash yet, window past the end of the data) does not.
+        """
         return int((self.episodes["crash"] == True).sum())  # noqa: E712  (nullable boolean)
 
     @property
+    def n_open(self) -> int:
+        """Number of open episodes: censored and not yet crashed, so the label is unknown."""
+        return int(self.episodes["crash"].isna().sum())
+
+    @property
     def crash_share(self) -> float:
-        """Crashes over episodes with a decided label (NaN when there are none)."""
-        decided = self.episodes["crash"].notna().sum()
+        """Crashes over episodes with a decided label (NaN when there are none).
+
+        Open episodes are left out of the numerator and the denominator: they are neither
+        crashes nor non-crashes yet.
+        """
+        decided = self.n_episodes - self.n_open
         return float(self.n_crashes / decided) if decided else float("nan")
 
     def summary(self) -> str:
         """Return a plain-text report of the settings and the episodes table."""
         s = self.settings
         net = "raw and net of market" if s["net_of_market"] else "raw only (no market given)"
+        decided = self.n_episodes - self.n_open
+        counts = f"{self.n_episodes} episode(s), {self.n_crashes} crash(es)"
+        if self.n_episodes:
+            counts += f", {decided - self.n_crashes} without a crash"
+        if self.n_open:
+            counts += f", {self.n_open} open (crash window runs past the end of the data)"
+        if decided:
+            counts += f"; crash share {100 * self.crash_share:.0f}% of the {decided} decided"
+        elif self.n_episodes:
+            counts += "; no episode decided yet"
         lines = [
             f"GSY run-ups: {s['horizon']}-period return > {100 * s['threshold']:.0f}% ({net}); "
             f"crash = drawdown >= {100 * s['crash_drawdown']:.0f}% within "
             f"{s['crash_horizon']} periods (anchor: {s['anchor']})",
-            f"{self.n_episodes} episode(s), {self.n_crashes} crash(es)"
-            + (f" ({100 * self.crash_share:.0f}% of decided)" if self.n_episodes else ""),
+            counts,
         ]
         if self.n_episodes:
             lines.append(
-                f"{'series':<10} {'start':>10} {'raw':>7} {'net':>7} {'crash':>6} "
-                f"{'drawdown':>9} {'P(crash)':>9}"
+                f"{'series':<10} {'start':>10} {'raw':>7} {'net':>7} {'drawdown':>9} "
+                f"{'P(crash)':>9}  crash"
             )
-            for r in self.episodes.to_dict(orient="records"):
-                crash = "?" if r["crash"] is pd.NA else ("yes" if r["crash"] else "no")
-                lines.append(
-                    f"{r['series']!s:<10} {to_jsonable(r['start'])!s:>10} "
-                    f"{_pct(r['raw_runup']):>7} {_pct(r['net_runup']):>7} {crash:>6} "
-                    f"{_pct(r['drawdown']):>9} {_pct(r['crash_probability']):>9}"
-                )
+            lines.extend(
+                f"{r['series']!s:<10} {to_jsonable(r['start'])!s:>10} "
+                f"{_pct(r['raw_runup']):>7} {_pct(r['net_runup']):>7} "
+                f"{_pct(r['drawdown']):>9} {_pct(r['crash_probability']):>9}  "
+                f"{_crash_label(r['crash'], r['window_end'], s['frequency'])}"
+                for r in self.episodes.to_dict(orient="records")
+            )
         return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:
@@ -205,15 +233,20 @@ class RunupResult:
         return pd.concat(parts, axis=1)
 
     def to_dict(self) -> JSONDict:
-        """Return a JSON-ready dict: settings, counts, episodes, and per-series flag counts."""
+        """Return a JSON-ready dict: settings, counts, episodes, and per-series flag counts.
+
+        An open episode has ``crash: null``, ``censored: true`` and ``open: true``; ``n_open``
+        counts them and ``crash_share`` leaves them out (``null`` when nothing is decided).
+        """
         episodes = [
-            {k: to_jsonable(v) for k, v in rec.items()}
+            {**{k: to_jsonable(v) for k, v in rec.items()}, "open": _is_open(rec["crash"])}
             for rec in self.episodes.to_dict(orient="records")
         ]
         return {
             "settings": dict(self.settings),
             "n_episodes": self.n_episodes,
             "n_crashes": self.n_crashes,
+            "n_open": self.n_open,
             "crash_share": to_jsonable(self.crash_share),
             "flagged_periods": {str(c): int(self.flags[c].sum()) for c in self.flags.columns},
             "episodes": episodes,
@@ -235,17 +268,59 @@ class RunupResult:
             ax.axhline(thr, color="grey", ls="--", lw=0.8)
             eps = self.episodes[self.episodes["series"] == col]
             for r in eps.to_dict(orient="records"):
-                color = "tab:red" if r["crash"] is True else "tab:green"
-                ax.axvline(r["start"], color=color, lw=1.2)
+                if _is_open(r["crash"]):
+                    ax.axvline(r["start"], color="tab:grey", lw=1.2, ls=":")
+                else:
+                    ax.axvline(r["start"], color="tab:red" if r["crash"] else "tab:green", lw=1.2)
             ax.set_ylabel(f"{col}\n{self.settings['horizon']}-period return (%)")
             ax.legend(loc="upper left", fontsize=8)
-        axes[0, 0].set_title("Run-ups (red: crashed, green: did not)")
+        axes[0, 0].set_title("Run-ups (red: crashed, green: did not, grey dotted: open)")
         fig.tight_layout()
         return fig
 
 
 def _pct(x: Any) -> str:
     return "-" if x is None or pd.isna(x) else f"{100 * float(x):.0f}%"
+
+
+def _is_open(crash: Any) -> bool:
+    """True for an undecided crash label (``<NA>`` in the frame, None in its records)."""
+    return crash is None or crash is pd.NA
+
+
+def _crash_label(crash: Any, window_end: Any, frequency: str | None) -> str:
+    """``yes``, ``no`` or ``open (window ends ...)`` for the summary table."""
+    if not _is_open(crash):
+        return "yes" if crash else "no"
+    if isinstance(window_end, pd.Timestamp):
+        shown = window_end.strftime("%Y-%m" if frequency in ("M", "Q", "A") else "%Y-%m-%d")
+        return f"open (window ends {shown})"
+    return f"open (window ends at period {window_end})"
+
+
+def _window_end(dates: pd.Index, t: int, hc: int, freq: str | None) -> Any:
+    """Date (or position label) ``hc`` periods after position ``t``, past the data if need be.
+
+    Monthly, quarterly and annual windows are counted in calendar months from the run-up date
+    (month-ends stay month-ends); daily windows in business days and weekly ones in weeks from
+    the last observation; other dated data at their median spacing.
+    """
+    end = t + hc
+    if end < len(dates):
+        return dates[end]
+    if not isinstance(dates, pd.DatetimeIndex):
+        return dates[t] + hc
+    start, last, beyond = dates[t], dates[-1], end - (len(dates) - 1)
+    months = {"M": 1, "Q": 3, "A": 12}.get(freq or "")
+    if months is not None:
+        step = months * hc
+        offset = pd.offsets.MonthEnd(step) if start.is_month_end else pd.DateOffset(months=step)
+        return start + offset
+    if freq == "D":
+        return last + pd.offsets.BDay(beyond)
+    if freq == "W":
+        return last + pd.DateOffset(weeks=beyond)
+    return last + beyond * pd.Timedelta(np.median(np.diff(dates.asi8)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -421,7 +496,6 @@ def _column_episodes(
                 "peak_pos": peak,
                 "trough_pos": trough,
                 "crash_pos": t + int(hit[0]) if hit.size else None,
-                "end_pos": min(t + hc, n - 1),
                 "censored": censored,
                 "worst_period_return": float(window_rets.min()) if window_rets.size else np.nan,
                 "volatility": vol,
@@ -606,7 +680,7 @@ def runup(
                     "peak": dates[r["peak_pos"]],
                     "trough": dates[r["trough_pos"]],
                     "crash_date": dates[r["crash_pos"]] if r["crash_pos"] is not None else None,
-                    "window_end": dates[r["end_pos"]],
+                    "window_end": _window_end(dates, t, hc, freq),
                     "censored": r["censored"],
                     "worst_period_return": r["worst_period_return"],
                     "volatility": r["volatility"] * np.sqrt(periods_per_year),
