@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -167,3 +169,90 @@ def test_a_gauge_without_enough_history_says_so() -> None:
     assert res.to_dict()["latest"] is None
     with pytest.raises(InputError, match="no gauge reading"):
         res.reading("1900-03-01")
+
+
+# --- readings at a date: nothing later than the date may show up as "latest" -----------------
+
+
+def _month_end_toy() -> tuple[pd.Series, pd.Series]:
+    """Two toy proxies on month-end dates 1900-01 .. 1919-12 (a boom peaking in 1910-03)."""
+    idx = pd.date_range("1900-01-31", periods=240, freq="ME")
+    t = np.arange(240, dtype=float)
+    boom = pd.Series(np.sin(t / 7.0) + np.exp(-(((t - 122) / 6.0) ** 2)) * 3.0, index=idx)
+    rate = pd.Series(np.cos(t / 11.0), index=idx)
+    return boom, rate
+
+
+def _toy_gauge(ranking: str = "expanding"):  # type: ignore[no-untyped-def]
+    boom, rate = _month_end_toy()
+    proxies = [
+        GaugeProxy("boom", "sentiment", boom, True, "toy boom"),
+        GaugeProxy("rate", "monetary_policy", rate, False, "toy rate"),
+    ]
+    return bubble_gauge(proxies, ranking=ranking, min_history=24)  # type: ignore[arg-type]
+
+
+def _expanding_pct(values: pd.Series, at: str) -> float:
+    """Independent point-in-time percentile: scipy's max-rank among the values up to ``at``."""
+    history = values.loc[:at].to_numpy()
+    return float(100.0 * (rankdata(history, method="max")[-1] - 1) / (len(history) - 1))
+
+
+def test_reading_at_a_month_is_the_one_of_that_month() -> None:
+    res = _toy_gauge()
+    boom, rate = _month_end_toy()
+    reading = res.reading("1910-03")  # month-end data: "1910-03" means March 1910, not Feb
+    assert reading["date"] == pd.Timestamp("1910-03-31")
+    expected = {
+        "sentiment": _expanding_pct(boom, "1910-03-31"),
+        "monetary_policy": _expanding_pct(-rate, "1910-03-31"),
+    }
+    assert reading["criteria"]["sentiment"] == pytest.approx(expected["sentiment"])
+    assert reading["criteria"]["monetary_policy"] == pytest.approx(expected["monetary_policy"])
+    assert reading["aggregate"] == pytest.approx(sum(expected.values()) / 2)
+
+
+def test_summary_at_a_date_shows_that_reading_and_no_later_latest() -> None:
+    res = _toy_gauge()
+    at = res.reading("1910-03")
+    text = res.summary(at="1910-03")
+    assert "latest" not in text.lower()
+    assert f"reading as of 1910-03-31 (requested 1910-03): aggregate {at['aggregate']:.1f}" in text
+    assert f"{at['criteria']['sentiment']:6.1f}" in text
+    shown_dates = re.findall(r"\d{4}-\d{2}-\d{2}", text)
+    assert shown_dates
+    assert max(shown_dates) <= "1910-03-31"
+    # without a date the summary says it is the latest reading, and which date that is
+    assert "latest reading, as of 1919-12-31" in res.summary()
+
+
+def test_to_dict_at_a_date_has_no_latest_and_stops_there() -> None:
+    res = _toy_gauge()
+    payload = res.to_dict(at="1910-03")
+    assert "latest" not in payload
+    assert payload["at"]["date"] == pd.Timestamp("1910-03-31")
+    assert payload["requested_at"] == "1910-03"
+    assert payload["aggregate"].index[-1] == pd.Timestamp("1910-03-31")
+    pd.testing.assert_series_equal(payload["aggregate"], res.aggregate.loc[:"1910-03"].dropna())
+    assert res.to_dict()["latest"]["date"] == pd.Timestamp("1919-12-31")
+
+
+def test_full_ranking_at_a_date_is_flagged_as_hindsight() -> None:
+    text = _toy_gauge("full").summary(at="1910-03")
+    assert "hindsight" in text
+    assert "1919-12-31" in text  # the sample the ranks were taken against is named
+
+
+def test_reading_at_a_date_after_the_data_names_both_dates() -> None:
+    res = _toy_gauge()
+    text = res.summary(at="1935-06")
+    assert "as of 1919-12-31" in text
+    assert "requested 1935-06" in text
+
+
+def test_reading_at_a_bad_date_is_an_input_error() -> None:
+    res = _toy_gauge()
+    with pytest.raises(InputError, match="'soon' is not a date"):
+        res.reading("soon")
+    with pytest.raises(InputError, match="no gauge reading at or before 1890-01"):
+        res.summary(at="1890-01")

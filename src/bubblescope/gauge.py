@@ -362,11 +362,35 @@ class GaugeResult:
     proxy_criteria: dict[str, str] = field(default_factory=dict)
 
     def reading(self, date: str | pd.Timestamp) -> dict[str, Any]:
-        """The gauge as of ``date`` (the last observation at or before it)."""
-        ts = pd.Timestamp(date)
-        sub = self.aggregate.loc[:ts].dropna()
+        """The gauge as of ``date``: the last reading at or before it.
+
+        Parameters
+        ----------
+        date : str or Timestamp
+            A timestamp, or a date string of any resolution; a string names a period and means
+            its end, so ``"2000-03"`` is the reading of March 2000 whether the data are dated
+            at month starts or month ends, and ``"2000"`` the last reading of 2000.
+
+        Returns
+        -------
+        dict
+            ``date`` (the date of the reading, at or before ``date``), ``aggregate``,
+            ``coverage`` and the ``criteria`` and ``proxies`` percentiles there.
+
+        Raises
+        ------
+        InputError
+            ``date`` is not a date, or no reading exists at or before it.
+        """
+        cutoff = _period_end(date)
+        sub = self.aggregate.loc[:cutoff].dropna()
         if sub.empty:
-            raise InputError(f"no gauge reading at or before {ts.date()}")
+            raise InputError(
+                f"no gauge reading at or before {date}",
+                hint=f"readings start {self.aggregate.dropna().index.min().date()}"
+                if self.aggregate.notna().any()
+                else "no proxy has enough history to be ranked (see min_history)",
+            )
         at = sub.index[-1]
         return {
             "date": at,
@@ -385,29 +409,52 @@ class GaugeResult:
         valid = self.aggregate.dropna()
         return None if valid.empty else self.reading(valid.index[-1])
 
-    def summary(self) -> str:
-        """A text summary: latest reading, components, weights, coverage and what is missing."""
-        latest = self.latest()
-        if latest is None:
+    def summary(self, at: str | pd.Timestamp | None = None) -> str:
+        """A text summary of one reading: components, weights, coverage and what is missing.
+
+        Parameters
+        ----------
+        at : str or Timestamp, optional
+            Show the reading as of this date (see :meth:`reading`); the text names the date of
+            that reading and the date asked for, and shows nothing of later dates. By default
+            the latest reading, labelled as such with its date.
+        """
+        shown = self.latest() if at is None else self.reading(at)
+        if shown is None:
             return (
                 f"Bubble gauge ({self.ranking} ranking): no reading yet — no proxy has "
                 "enough history to be ranked against (see min_history)"
             )
+        day = shown["date"].date()
+        if at is None:
+            which = f"latest reading, as of {day}"
+        else:
+            which = f"reading as of {day} (requested {at})"
+        if self.ranking == "full":
+            ranks = (
+                "full-sample percentile ranks against every date to "
+                f"{self.aggregate.index[-1].date()}, hindsight; 100 = most extreme in the sample"
+            )
+        else:
+            ranks = (
+                "expanding (point-in-time) percentile ranks, each date against its own past; "
+                "100 = most extreme so far"
+            )
         lines = [
-            f"Bubble gauge ({self.ranking} percentile ranks; 100 = most extreme in its history)",
-            f"as of {latest['date'].date()}: aggregate {latest['aggregate']:.1f} "
-            f"(coverage {latest['coverage']:.0%} of the weight)",
-            "criterion                      weight  reading",
+            f"Bubble gauge: {ranks}",
+            f"{which}: aggregate {shown['aggregate']:.1f} "
+            f"(coverage {shown['coverage']:.0%} of the weight)",
+            f"criterion                      weight  reading on {day}",
         ]
         for crit, label in CRITERIA.items():
-            value = latest["criteria"][crit]
-            shown = "missing" if value is None else f"{value:6.1f}"
-            lines.append(f"  {crit:<28} {self.weights[crit]:5.2f}  {shown}   {label}")
-        lines.append("proxies:")
+            value = shown["criteria"][crit]
+            text = "missing" if value is None else f"{value:6.1f}"
+            lines.append(f"  {crit:<28} {self.weights[crit]:5.2f}  {text}   {label}")
+        lines.append(f"proxies on {day}:")
         for key, src in self.sources.items():
-            value = latest["proxies"].get(key)
-            shown = "n/a" if value is None else f"{value:5.1f}"
-            lines.append(f"  {key:<20} {shown}  {src}")
+            value = shown["proxies"].get(key)
+            text = "n/a" if value is None else f"{value:5.1f}"
+            lines.append(f"  {key:<20} {text}  {src}")
         return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:
@@ -424,18 +471,32 @@ class GaugeResult:
         out.index.name = "date"
         return out
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: weights, sources, the latest reading and the aggregate history."""
-        latest = self.latest()
-        return {
+    def to_dict(self, at: str | pd.Timestamp | None = None) -> dict[str, Any]:
+        """JSON-ready: weights, sources, one reading and the aggregate history.
+
+        Parameters
+        ----------
+        at : str or Timestamp, optional
+            Give the reading as of this date under ``"at"`` (with the date asked for under
+            ``"requested_at"``) and the aggregate history up to that reading only; there is no
+            ``"latest"`` key then. By default the latest reading is under ``"latest"``.
+        """
+        out: dict[str, Any] = {
             "ranking": self.ranking,
             "weights": self.weights,
             "sources": self.sources,
             "proxy_criteria": self.proxy_criteria,
             "missing_criteria": self.missing_criteria(),
-            "latest": latest,
-            "aggregate": self.aggregate.dropna(),
         }
+        if at is None:
+            out["latest"] = self.latest()
+            out["aggregate"] = self.aggregate.dropna()
+        else:
+            reading = self.reading(at)
+            out["requested_at"] = str(at)
+            out["at"] = reading
+            out["aggregate"] = self.aggregate.loc[: reading["date"]].dropna()
+        return out
 
     def chart_spec(self) -> ChartSpec:
         """The renderer-neutral chart: aggregate and criteria over time, 90th-percentile line."""
@@ -468,6 +529,22 @@ class GaugeResult:
     def plot(self) -> Figure:
         """Aggregate and criteria readings over time (matplotlib Figure)."""
         return render_matplotlib(self.chart_spec())
+
+
+def _period_end(date: str | pd.Timestamp) -> pd.Timestamp:
+    """The last instant of the period a date string names (a timestamp is kept as it is)."""
+    if not isinstance(date, str):
+        return pd.Timestamp(date)
+    text = date.strip()
+    try:
+        end = pd.Period(text).end_time if text else None
+    except ValueError:  # pandas' DateParseError included
+        end = None
+    if end is None:
+        raise InputError(
+            f"{date!r} is not a date", hint="use YYYY-MM-DD, YYYY-MM or YYYY, e.g. 2000-03"
+        )
+    return end
 
 
 def _nan_to_none(value: Any) -> float | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -34,6 +36,39 @@ def test_market_gauge_reading_at_a_date(app: typer.Typer, shared_data: Path) -> 
     ]
 
 
+def _cape_point_in_time_percentile(path: Path, month: str) -> float:
+    """CAPE's percentile among all CAPE values up to ``month`` (first of the month), by hand."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["CAPE"] and r["date"] <= f"{month}-01"]
+    history = [float(r["CAPE"]) for r in rows]
+    now = history[-1]
+    return 100.0 * (sum(v <= now for v in history) - 1) / (len(history) - 1)
+
+
+def test_market_gauge_at_a_date_shows_that_date_only(app: typer.Typer, shared_data: Path) -> None:
+    """Issue: `gauge market --at 2000-03` printed the 2026 reading as "latest"."""
+    path = shared_data / "shiller" / "shiller_monthly_tidy.csv"
+    runner = CliRunner()
+    text = runner.invoke(app, ["gauge", "market", str(path), "--at", "2000-03"])
+    assert text.exit_code == 0, text.output
+    assert "latest" not in text.output.lower()
+    assert "reading as of 2000-03-01 (requested 2000-03)" in text.output
+    assert max(re.findall(r"\d{4}-\d{2}-\d{2}", text.output)) == "2000-03-01"
+    payload = json.loads(
+        runner.invoke(app, ["gauge", "market", str(path), "--at", "2000-03", "--json"]).output
+    )
+    assert "latest" not in payload
+    assert payload["at"]["date"] == "2000-03-01"
+    cape = _cape_point_in_time_percentile(path, "2000-03")
+    assert payload["at"]["proxies"]["cape"] == pytest.approx(cape)
+    assert re.search(rf"^\s+cape\s+{cape:.1f}\s", text.output, re.MULTILINE)
+    assert f"aggregate {payload['at']['aggregate']:.1f}" in text.output
+    assert max(payload["aggregate"])[:10] == "2000-03-01"  # history stops at the reading
+    # without --at the latest reading is labelled as the latest, with its own date
+    latest = runner.invoke(app, ["gauge", "market", str(path)])
+    assert "latest reading, as of 2026-" in latest.output
+
+
 def test_market_gauge_weights_and_errors(app: typer.Typer, shared_data: Path) -> None:
     path = str(shared_data / "shiller" / "shiller_monthly_tidy.csv")
     runner = CliRunner()
@@ -44,6 +79,11 @@ def test_market_gauge_weights_and_errors(app: typer.Typer, shared_data: Path) ->
     assert "unknown criteria" in bad.output
     bad = runner.invoke(app, ["gauge", "market", path, "--ranking", "psychic"])
     assert "ranking must be" in bad.output
+    bad = runner.invoke(app, ["gauge", "market", path, "--at", "soon"])
+    assert bad.exit_code == 2
+    assert "'soon' is not a date" in bad.output
+    bad = runner.invoke(app, ["gauge", "market", path, "--at", "1850-01"])
+    assert "no gauge reading at or before 1850-01" in bad.output
 
 
 def test_stock_gauge_on_a_price_file(app: typer.Typer, shared_data: Path) -> None:

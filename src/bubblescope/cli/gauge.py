@@ -58,7 +58,11 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def market_command(
         file: str = typer.Argument(..., help="Shiller monthly table (CSV)."),
-        at: str | None = typer.Option(None, help="Reading as of this date (default: latest)."),
+        at: str | None = typer.Option(
+            None,
+            help="Show the reading of this date or month, e.g. 2000-03 (the last one at or "
+            "before its end; default: the latest reading).",
+        ),
         ranking: str = typer.Option("expanding", help="'expanding' (point-in-time) or 'full'."),
         weight: Annotated[
             list[str] | None, typer.Option(help="criterion=weight, repeatable.")
@@ -72,17 +76,11 @@ def register(app: typer.Typer) -> None:
         result = bubble_gauge(
             shiller_proxies(table), weights=_weights(weight), ranking=cast("Ranking", ranking)
         )  # bubble_gauge validates it
-        payload = result.to_dict()
-        if at:
-            payload["at"] = result.reading(at)
-        text = result.summary()
-        if at:
-            reading = payload["at"]
-            text = (
-                f"as of {reading['date'].date()}: aggregate {reading['aggregate']:.1f} "
-                f"(coverage {reading['coverage']:.0%})\n\n" + text
-            )
-        emit(payload, as_json, lambda: console.print(text, highlight=False, soft_wrap=True))
+        emit(
+            result.to_dict(at=at),
+            as_json,
+            lambda: console.print(result.summary(at=at), highlight=False, soft_wrap=True),
+        )
 
     @group.command("stock", help=STOCK_HELP)
     @handle_errors
