@@ -383,6 +383,29 @@ def test_summary_counts_match_the_rows() -> None:
     assert "msft-openai-stake: CIR-13 27 % vs CIR-13a 32.5 %" in text
 
 
+def test_summary_states_the_commitment_total_and_what_it_includes(copy_base: Path) -> None:
+    total = BASE.commitment_total()
+    # the fourth line (the one `bubblescope overview` shows last) is the total's label
+    assert BASE.summary().splitlines()[3].strip() == total.label()
+    binding = [d for d in BASE.deals if d.status not in {"loi", "lapsed", "term_sheet"}]
+    assert total.stated_usd_bn == pytest.approx(sum(d.amount or 0.0 for d in binding))
+    assert total.gw == sum(d.gw or 0.0 for d in binding if d.amount is None)
+    assert total.usd_bn_per_gw == BASE.value("GWC-01")
+    assert {i for i, _ in total.left_out} == {d.id for d in BASE.deals} - {d.id for d in binding}
+    # a fact base without the $/GW fact cannot price GW deals and says so
+    header, rows = _table("facts.csv")
+    _write(copy_base, "facts.csv", header, [r for r in rows if r["id"] != "GWC-01"])
+    _mutate(copy_base, "deals.csv", "E04", fact_ids="CIR-08")
+    assert "stated only in GW are not priced (no GWC-01 fact" in load_factbase(copy_base).summary()
+
+
+def test_commitment_total_needs_a_positive_price() -> None:
+    with pytest.raises(InputError, match="usd_bn_per_gw must be a positive number"):
+        BASE.commitment_total(0.0)
+    with pytest.raises(InputError, match="usd_bn_per_gw must be a positive number"):
+        BASE.commitment_total(float("nan"))
+
+
 def test_factbase_is_immutable() -> None:
     with pytest.raises(AttributeError):
         BASE.facts = ()  # type: ignore[misc]

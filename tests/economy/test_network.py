@@ -288,3 +288,59 @@ def test_network_result_outputs(factbase_network) -> None:  # type: ignore[no-un
     assert fig.axes
     graph = factbase_network.graph()
     assert graph.number_of_edges() == len(factbase_network.commitments)
+
+
+# ---------------------------------------------------------------------------------------------
+# the total of commitments: one function behind the network and the fact-base summary
+# ---------------------------------------------------------------------------------------------
+
+
+def test_network_total_is_the_sum_of_its_commitments(factbase_network) -> None:  # type: ignore[no-untyped-def]
+    total = factbase_network.commitment_total()
+    assert total.total_usd_bn == pytest.approx(
+        sum(c.amount_usd_bn for c in factbase_network.commitments), abs=1e-9
+    )
+    assert total.stated_ids + total.gw_ids == tuple(
+        c.id for c in factbase_network.commitments if c.amount_basis == "stated"
+    ) + tuple(c.id for c in factbase_network.commitments if c.amount_basis == "gw")
+    assert dict(total.left_out) == {c.id: c.status for c in factbase_network.dropped}
+    assert sum(usd for _, usd in total.by_kind) == pytest.approx(total.total_usd_bn)
+
+
+@pytest.mark.parametrize(
+    ("include_nonbinding", "price"), [(False, None), (True, None), (False, 50.0), (True, 50.0)]
+)
+def test_network_and_fact_base_totals_agree(include_nonbinding: bool, price: float | None) -> None:
+    fb = load_factbase()
+    gw_price = None if price is None else GWPrice(price, "GWC-03")
+    net = load_network(include_nonbinding=include_nonbinding, gw_price=gw_price)
+    from_net = net.commitment_total()
+    from_fb = fb.commitment_total(
+        price, None if price is None else "GWC-03", include_nonbinding=include_nonbinding
+    )
+    assert from_net == from_fb
+    assert from_net.label() in analyze_network(net).summary()
+    assert from_net.nonbinding_included is include_nonbinding
+
+
+def test_user_file_total_states_what_it_holds(tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path,
+        "A,X,Y,10,USD bn,,compute_purchase,2025,3 yrs,signed,s,u\n"
+        "B,Y,X,,GW,2,chip_purchase,2025,2025-2026,signed,s,u\n"
+        "C,X,Y,4,USD bn,,equity_investment,2025,,executed,s,u\n",
+    )
+    total = load_network(path, gw_price=GWPrice(30.0, "my estimate")).commitment_total()
+    assert total.total_usd_bn == pytest.approx(10 + 2 * 30 + 4)
+    assert total.label() == (
+        "commitments: 74.0 USD bn gross (binding deals of every type) = 14.0 stated in USD bn "
+        "(2 deals) + 60.0 for 2 GW x 30 USD bn/GW [my estimate] (1 deal stated only in GW); "
+        "by kind: purchases 70.0, equity stakes and warrants 4.0"
+    )
+
+
+def test_nonbinding_statuses_of_the_network_cover_the_fact_base_ones() -> None:
+    from bubblescope.data.facts import DEAL_STATUSES, NONBINDING_STATUSES
+    from bubblescope.economy._network_io import NONBINDING_STATUSES as NETWORK_NONBINDING
+
+    assert NETWORK_NONBINDING & DEAL_STATUSES == NONBINDING_STATUSES

@@ -232,7 +232,7 @@ def register(app: typer.Typer) -> None:
     @group.command("summary")
     @handle_errors
     def summary_command(as_json: bool = JSON_OPTION) -> None:
-        """Counts by topic and grade, deal totals and the conflict groups."""
+        """Counts by topic and grade, the total of commitments and the conflict groups."""
         base = load_factbase()
         by_grade = {g: len(base.by_grade(g)) for g in GRADES}
         payload = {
@@ -241,6 +241,7 @@ def register(app: typer.Typer) -> None:
             "by_topic": {t: len(base.by_topic(t)) for t in base.topics()},
             "by_grade": by_grade,
             "conflict_groups": {g[0].conflict_group: [f.id for f in g] for g in base.conflicts()},
+            "commitments": base.commitment_total().to_dict(),
         }
         emit(payload, as_json, lambda: typer.echo(base.summary()))
 

@@ -26,6 +26,7 @@ import io
 import math
 import re
 from collections import Counter
+from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from functools import lru_cache
@@ -39,14 +40,19 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "DEAL_KINDS",
     "DEAL_STATUSES",
     "DEAL_TYPES",
     "GRADES",
+    "GW_PRICE_FACT",
+    "NONBINDING_STATUSES",
     "UNITS",
+    "CommitmentTotal",
     "Deal",
     "Fact",
     "FactBase",
     "Grade",
+    "commitment_total",
     "get_fact",
     "load_factbase",
 ]
@@ -122,6 +128,24 @@ DEAL_STATUSES: frozenset[str] = frozenset(
         "executed",
     }
 )
+
+#: Statuses of deals that bind nobody, or no longer: left out of commitment totals and, by
+#: default, of the financing network.
+NONBINDING_STATUSES: frozenset[str] = frozenset({"loi", "lapsed", "term_sheet"})
+
+#: Deal types grouped by what changes hands: purchases of goods and services, equity-like stakes
+#: (the holder is the investor or the recipient of the shares), loans, and share sales to the
+#: market (the seller's funding source, not a bilateral commitment).
+DEAL_KINDS: dict[str, tuple[str, ...]] = {
+    "purchases": ("compute_purchase", "chip_purchase", "backstop"),
+    "equity stakes and warrants": ("equity_investment", "warrant", "equity_to_customer"),
+    "loans": ("loan",),
+    "share sales": ("share_sale",),
+}
+
+#: Fact giving the default USD bn per GW for deals stated only in GW: Nvidia's chips-and-systems
+#: content of a gigawatt (the deals so stated are chip purchases).
+GW_PRICE_FACT = "GWC-01"
 
 _FACT_COLUMNS = (
     "id",
@@ -294,6 +318,174 @@ class Deal:
         out = asdict(self)
         out["fact_ids"] = list(self.fact_ids)
         return out
+
+
+@dataclass(frozen=True)
+class CommitmentTotal:
+    """The headline sum of deal amounts, with everything it includes spelled out.
+
+    Build it with :func:`commitment_total`; every surface that prints a total of commitments
+    (the fact-base summary, the financing network) prints :meth:`label`.
+
+    Attributes
+    ----------
+    stated_usd_bn : float
+        Sum of the included deals stated in USD bn (gross: nothing netted).
+    stated_ids : tuple of str
+        Those deals.
+    gw : float
+        Capacity of the included deals stated only in GW.
+    gw_ids : tuple of str
+        Those deals.
+    usd_bn_per_gw : float
+        USD bn per GW used to price them.
+    gw_source : str
+        Where that price comes from (a fact id, or the option that set it).
+    by_kind : tuple of (str, float)
+        USD bn per kind of :data:`DEAL_KINDS` (GW-stated deals at the price), in that order;
+        kinds without a deal are left out.
+    left_out : tuple of (str, str)
+        ``(id, status)`` of the non-binding deals not counted.
+    nonbinding_included : bool
+        Whether non-binding deals were counted (then ``left_out`` is empty).
+    """
+
+    stated_usd_bn: float
+    stated_ids: tuple[str, ...]
+    gw: float
+    gw_ids: tuple[str, ...]
+    usd_bn_per_gw: float
+    gw_source: str
+    by_kind: tuple[tuple[str, float], ...]
+    left_out: tuple[tuple[str, str], ...]
+    nonbinding_included: bool = False
+
+    @property
+    def gw_usd_bn(self) -> float:
+        """The GW-stated deals in USD bn: ``gw × usd_bn_per_gw``."""
+        return self.gw * self.usd_bn_per_gw
+
+    @property
+    def total_usd_bn(self) -> float:
+        """Stated dollars plus the priced GW deals (USD bn)."""
+        return self.stated_usd_bn + self.gw_usd_bn
+
+    def label(self) -> str:
+        """One line: the total, what it is made of, and what is left out."""
+        included = (
+            "all deals, non-binding included" if self.nonbinding_included else "binding deals"
+        )
+        parts = [
+            f"commitments: {self.total_usd_bn:,.1f} USD bn gross ({included} of every type) = "
+            f"{self.stated_usd_bn:,.1f} stated in USD bn ({_deals(len(self.stated_ids))})",
+        ]
+        if self.gw_ids:
+            parts.append(
+                f" + {self.gw_usd_bn:,.1f} for {self.gw:g} GW x {self.usd_bn_per_gw:g} USD bn/GW "
+                f"[{self.gw_source}] ({_deals(len(self.gw_ids))} stated only in GW)"
+            )
+        if self.by_kind:
+            parts.append(
+                "; by kind: " + ", ".join(f"{kind} {usd:,.1f}" for kind, usd in self.by_kind)
+            )
+        if self.left_out:
+            parts.append(
+                "; non-binding left out: "
+                + ", ".join(f"{deal_id} ({status})" for deal_id, status in self.left_out)
+            )
+        return "".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict: the parts, the total and the label."""
+        return {
+            "total_usd_bn": self.total_usd_bn,
+            "stated_usd_bn": self.stated_usd_bn,
+            "stated_ids": list(self.stated_ids),
+            "gw": self.gw,
+            "gw_ids": list(self.gw_ids),
+            "usd_bn_per_gw": self.usd_bn_per_gw,
+            "gw_source": self.gw_source,
+            "gw_usd_bn": self.gw_usd_bn,
+            "by_kind": dict(self.by_kind),
+            "left_out": [{"id": deal_id, "status": status} for deal_id, status in self.left_out],
+            "nonbinding_included": self.nonbinding_included,
+            "label": self.label(),
+        }
+
+
+def commitment_total(
+    deals: Iterable[Deal],
+    *,
+    usd_bn_per_gw: float,
+    gw_source: str,
+    nonbinding: Collection[str] = NONBINDING_STATUSES,
+    include_nonbinding: bool = False,
+) -> CommitmentTotal:
+    """Sum the deals into one total of commitments, recording exactly what goes in.
+
+    Deals stated in USD bn count at their stated amount; deals stated only in GW at
+    ``gw × usd_bn_per_gw``. Every deal type counts, gross (a purchase and the equity that
+    funds it both count; see :attr:`CommitmentTotal.by_kind`). Deals whose status is in
+    ``nonbinding`` are left out unless ``include_nonbinding``.
+
+    Parameters
+    ----------
+    deals : iterable of Deal
+        The deal edges (e.g. ``load_factbase().deals``).
+    usd_bn_per_gw : float
+        USD bn per GW for deals stated only in GW (positive).
+    gw_source : str
+        Fact id or other origin of that price, shown in the label.
+    nonbinding : collection of str
+        Statuses that make a deal non-binding (default :data:`NONBINDING_STATUSES`).
+    include_nonbinding : bool
+        Count non-binding deals too.
+
+    Returns
+    -------
+    CommitmentTotal
+
+    Raises
+    ------
+    InputError
+        ``usd_bn_per_gw`` is not a positive finite number.
+
+    Examples
+    --------
+    >>> total = load_factbase().commitment_total()
+    >>> round(total.total_usd_bn, 1) == round(total.stated_usd_bn + 6 * 35, 1)
+    True
+    """
+    if not math.isfinite(usd_bn_per_gw) or usd_bn_per_gw <= 0:
+        raise InputError(f"usd_bn_per_gw must be a positive number, got {usd_bn_per_gw!r}")
+    kind_of = {t: kind for kind, types in DEAL_KINDS.items() for t in types}
+    stated: list[Deal] = []
+    gw_only: list[Deal] = []
+    left_out: list[tuple[str, str]] = []
+    by_kind: dict[str, float] = dict.fromkeys(DEAL_KINDS, 0.0)
+    for deal in deals:
+        if deal.status in nonbinding and not include_nonbinding:
+            left_out.append((deal.id, deal.status))
+            continue
+        if deal.amount is not None:
+            stated.append(deal)
+            usd = deal.amount
+        else:
+            gw_only.append(deal)
+            usd = (deal.gw or 0.0) * usd_bn_per_gw
+        kind = kind_of.get(deal.type, deal.type)
+        by_kind[kind] = by_kind.get(kind, 0.0) + usd
+    return CommitmentTotal(
+        stated_usd_bn=math.fsum(d.amount or 0.0 for d in stated),
+        stated_ids=tuple(d.id for d in stated),
+        gw=math.fsum(d.gw or 0.0 for d in gw_only),
+        gw_ids=tuple(d.id for d in gw_only),
+        usd_bn_per_gw=usd_bn_per_gw,
+        gw_source=gw_source,
+        by_kind=tuple((kind, usd) for kind, usd in by_kind.items() if usd > 0),
+        left_out=tuple(left_out),
+        nonbinding_included=include_nonbinding,
+    )
 
 
 @dataclass(frozen=True)
@@ -471,8 +663,48 @@ class FactBase:
         frame["fact_ids"] = [";".join(d.fact_ids) for d in self.deals]
         return frame.set_index("id")
 
+    def commitment_total(
+        self,
+        usd_bn_per_gw: float | None = None,
+        gw_source: str | None = None,
+        *,
+        include_nonbinding: bool = False,
+    ) -> CommitmentTotal:
+        """The total of the deals' commitments (see :func:`commitment_total`).
+
+        Parameters
+        ----------
+        usd_bn_per_gw : float, optional
+            USD bn per GW for deals stated only in GW; by default the value of the fact
+            :data:`GW_PRICE_FACT` (``GWC-01``, 35), the price the financing network uses too.
+        gw_source : str, optional
+            Origin of ``usd_bn_per_gw`` shown in the label (default: the fact id, or
+            ``"user"`` when a price is given).
+        include_nonbinding : bool
+            Count LOIs, term sheets and lapsed deals too.
+
+        Raises
+        ------
+        UnknownSymbolError
+            No price is given and the fact base has no :data:`GW_PRICE_FACT` row.
+        """
+        if usd_bn_per_gw is None:
+            usd_bn_per_gw = self.value(GW_PRICE_FACT, unit="USD bn/GW")
+            gw_source = gw_source or GW_PRICE_FACT
+        return commitment_total(
+            self.deals,
+            usd_bn_per_gw=usd_bn_per_gw,
+            gw_source=gw_source or "user",
+            include_nonbinding=include_nonbinding,
+        )
+
     def summary(self) -> str:
-        """A short text overview: counts by topic and by grade, deals, and the conflict groups."""
+        """A short text overview: counts by topic and by grade, deals, and the conflict groups.
+
+        The deals line is :meth:`CommitmentTotal.label` of :meth:`commitment_total`, the same
+        line the financing network prints; a fact base without a ``GWC-01`` price leaves the
+        GW-stated deals unpriced and says so.
+        """
         by_topic = Counter(f.topic for f in self.facts)
         by_grade = Counter(f.grade for f in self.facts)
         lines = [
@@ -481,14 +713,14 @@ class FactBase:
             "  by topic: " + ", ".join(f"{t} {n}" for t, n in by_topic.items()),
             "  by grade: " + ", ".join(f"{g} {by_grade[g]}" for g in GRADES if by_grade[g]),
         ]
-        dollar = [d for d in self.deals if d.amount is not None]
-        live = sum(d.amount or 0.0 for d in dollar if d.status != "lapsed")
-        gw_only = [d for d in self.deals if d.amount is None]
-        lines.append(
-            f"  deals: {len(dollar)} with dollar amounts (sum {live:,.1f} USD bn gross, "
-            f"lapsed LOIs excluded), {len(gw_only)} stated in GW only "
-            f"({sum(d.gw or 0.0 for d in gw_only):g} GW)"
-        )
+        if GW_PRICE_FACT in self:
+            lines.append(f"  {self.commitment_total().label()}")
+        else:
+            gw_only = [d for d in self.deals if d.amount is None]
+            lines.append(
+                f"  deals: {len(self.deals) - len(gw_only)} stated in USD bn; {len(gw_only)} "
+                f"stated only in GW are not priced (no {GW_PRICE_FACT} fact for USD bn/GW)"
+            )
         groups = self.conflicts()
         lines.append(f"  conflicting sources kept side by side: {len(groups)} groups")
         for members in groups:
@@ -510,6 +742,10 @@ class FactBase:
             "facts": [f.to_dict() for f in self.facts],
             "deals": [d.to_dict() for d in self.deals],
         }
+
+
+def _deals(count: int) -> str:
+    return f"{count} deal" if count == 1 else f"{count} deals"
 
 
 def _shorten(text: str, width: int = 40) -> str:

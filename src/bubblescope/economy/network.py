@@ -20,6 +20,10 @@ fact base's ``GWC-01``, ~$35B of Nvidia content per GW). Multi-year deals become
 obligations (:mod:`bubblescope.economy._network_schedule`). Non-binding deals (statuses
 ``lapsed``, ``term_sheet``, ``loi`` …) are left out unless ``include_nonbinding=True``.
 
+The network's total of commitments is :meth:`FinancingNetwork.commitment_total`, computed by
+:func:`bubblescope.data.facts.commitment_total`, the function behind the fact-base summary too,
+so both print one number with one label (stated dollars, GW at their price, kinds, left out).
+
 References
 ----------
 ai-economy-facts.md §2 (deal facts and edge list), §10 (methods).
@@ -36,6 +40,13 @@ import numpy as np
 import pandas as pd
 
 from bubblescope._typing import Float64Array, JSONDict
+from bubblescope.data.facts import (
+    DEAL_KINDS,
+    GW_PRICE_FACT,
+    CommitmentTotal,
+    Deal,
+    commitment_total,
+)
 from bubblescope.economy._network_io import (
     EDGE_TYPES,
     NONBINDING_STATUSES,
@@ -71,10 +82,10 @@ __all__ = [
 ]
 
 #: Purchases: the payer buys goods or services from the payee (the payee's revenue).
-PURCHASE_TYPES: frozenset[str] = frozenset({"compute_purchase", "chip_purchase", "backstop"})
+PURCHASE_TYPES: frozenset[str] = frozenset(DEAL_KINDS["purchases"])
 #: Equity-like transfers: the holder of the resulting stake is the investor (equity) or the
 #: recipient (warrant, shares issued to a customer).
-EQUITY_TYPES: frozenset[str] = frozenset({"equity_investment", "warrant", "equity_to_customer"})
+EQUITY_TYPES: frozenset[str] = frozenset(DEAL_KINDS["equity stakes and warrants"])
 #: Cash obligations cleared in the stress test (non-cash share grants and share sales are not).
 CASH_TYPES: frozenset[str] = frozenset(
     {"compute_purchase", "chip_purchase", "backstop", "loan", "equity_investment"}
@@ -128,7 +139,7 @@ class GWPrice:
     """
 
     usd_bn_per_gw: float = 35.0
-    source: str = "GWC-01"
+    source: str = GW_PRICE_FACT
 
     def __post_init__(self) -> None:
         if not np.isfinite(self.usd_bn_per_gw) or self.usd_bn_per_gw <= 0:
@@ -298,6 +309,21 @@ class FinancingNetwork:
     def without(self, predicate: Callable[[Commitment], bool]) -> FinancingNetwork:
         """A copy without the commitments for which ``predicate(commitment)`` is true."""
         return replace(self, commitments=tuple(c for c in self.commitments if not predicate(c)))
+
+    def commitment_total(self) -> CommitmentTotal:
+        """Total of the commitments (USD bn) and exactly what it includes.
+
+        The included commitments at their stated amounts, GW-stated ones at the network's
+        :class:`GWPrice`, every type gross; the non-binding ones left out are listed. Computed by
+        :func:`bubblescope.data.facts.commitment_total`, as the fact-base summary is.
+        """
+        return commitment_total(
+            [_as_deal(c) for c in (*self.commitments, *self.dropped)],
+            usd_bn_per_gw=self.gw_price.usd_bn_per_gw,
+            gw_source=self.gw_price.source,
+            nonbinding=NONBINDING_STATUSES,
+            include_nonbinding=self.include_nonbinding,
+        )
 
     def warnings(self) -> list[str]:
         """Assumptions that filled gaps (schedules read with a default length)."""
@@ -481,6 +507,27 @@ def _binding(row: DealRow) -> bool:
     return row.status not in NONBINDING_STATUSES
 
 
+def _as_deal(c: Commitment) -> Deal:
+    """The commitment as the fact base's deal (a GW-priced one goes back to its GW figure)."""
+    gw_stated = c.amount_basis == "gw"
+    return Deal(
+        id=c.id,
+        payer=c.payer,
+        payee=c.payee,
+        amount=None if gw_stated else c.amount_usd_bn,
+        unit="GW" if gw_stated else "USD bn",
+        type=c.type,
+        date=c.date,
+        horizon=c.horizon,
+        status=c.status,
+        description=c.description,
+        source_title=c.source_title,
+        source_ref=c.source_ref,
+        grade=c.grade,
+        gw=c.gw,
+    )
+
+
 def network_from_rows(
     rows: Iterable[Mapping[str, Any]],
     *,
@@ -655,7 +702,7 @@ def load_network(
 
     fb = load_factbase()
     if gw_price is None:
-        gw_price = GWPrice(float(fb.value("GWC-01", unit="USD bn/GW")), "GWC-01")
+        gw_price = GWPrice(float(fb.value(GW_PRICE_FACT, unit="USD bn/GW")), GW_PRICE_FACT)
     rows = [_deal_row(d) for d in fb.deals]
     net = network_from_rows(
         rows,
@@ -725,6 +772,7 @@ class NetworkResult:
                 "source": net.gw_price.source,
             },
             "default_schedule_years": net.schedule_assumption.default_years,
+            "commitment_total": net.commitment_total().to_dict(),
             "firms": [f.to_dict() for f in net.firms],
             "commitments": [c.to_dict() for c in net.commitments],
             "dropped_nonbinding": [c.id for c in net.dropped],
@@ -738,12 +786,10 @@ class NetworkResult:
     def summary(self) -> str:
         """Plain-text summary: size, loops, vendor financing, concentration."""
         net = self.network
-        total = sum(c.amount_usd_bn for c in net.commitments)
         lines = [
             f"Financing network ({net.origin}): {len(net.firms)} firms, "
-            f"{len(net.commitments)} commitments, {total:,.1f} USD bn "
-            f"({len(net.dropped)} non-binding left out); GW priced at "
-            f"{net.gw_price.usd_bn_per_gw:g} USD bn/GW [{net.gw_price.source}]",
+            f"{len(net.commitments)} commitments ({len(net.dropped)} non-binding left out)",
+            f"  {net.commitment_total().label()}",
             f"Loops: {len(self.cycles)}",
         ]
         for c in self.cycles[:10]:
