@@ -141,12 +141,55 @@ def test_yahoo_empty_result(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_yahoo_without_yfinance(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "yfinance", None)  # import yfinance -> ImportError
-    with pytest.raises(
-        SourceError,
-        match=r"needs the optional package yfinance.*"
-        r"bubblescope\[sources\]",
-    ):
+    with pytest.raises(SourceError, match=r"needs the optional package yfinance") as info:
         live.fetch_yahoo("NVDA")
+    # the hint names the extras that install it: the front ends' one, and yfinance alone
+    assert "pip install 'bubblescope[app]'" in str(info.value)
+    assert "'bubblescope[sources]'" in str(info.value)
+
+
+def test_data_fetch_yahoo_without_yfinance_names_the_extra(
+    monkeypatch: pytest.MonkeyPatch, store_home: Path
+) -> None:
+    """Issue: `bubblescope data fetch NVDA --source yahoo` failed when the README's extra was
+    installed; without yfinance the command must say which extra brings it."""
+    from typer.testing import CliRunner
+
+    from bubblescope.cli.main import build_app
+
+    monkeypatch.setitem(sys.modules, "yfinance", None)
+    result = CliRunner().invoke(build_app(), ["data", "fetch", "NVDA", "--source", "yahoo"])
+    assert result.exit_code == 5  # SourceError's exit code
+    text = " ".join(result.output.split())
+    assert "Yahoo download of NVDA needs the optional package yfinance" in text
+    assert "pip install 'bubblescope[app]'" in text
+    assert "Traceback" not in result.output
+
+
+def test_app_extra_brings_what_the_front_ends_import() -> None:
+    """The `app` extra holds report + web + sources; `test` (and so `dev`) install yfinance."""
+    import tomllib
+
+    extras = tomllib.loads(
+        (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8")
+    )["project"]["optional-dependencies"]
+
+    def names(extra: str) -> set[str]:
+        out: set[str] = set()
+        for requirement in extras[extra]:
+            name = requirement.split(">")[0].split("[")[0].strip()
+            if name == "bubblescope":  # a self-reference: bubblescope[a,b]
+                for inner in requirement.split("[")[1].rstrip("]").split(","):
+                    out |= names(inner.strip())
+            else:
+                out.add(name)
+        return out
+
+    front_ends = {"matplotlib", "jinja2", "plotly", "weasyprint", "fastapi", "uvicorn"}
+    assert front_ends | {"python-multipart", "yfinance"} <= names("app")
+    assert names("report") | names("web") | names("sources") == names("app")
+    assert "yfinance" in names("test")
+    assert "bubblescope[test]" in extras["dev"]
 
 
 def test_fetch_dispatch(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,7 +6,8 @@ companyfacts frame for SEC) and turns every failure into a
 are retried with exponential backoff (:mod:`bubblescope.data.http`), so a dead source fails
 instead of hanging.
 
-yfinance is optional (``pip install 'bubblescope[sources]'``) and imported only inside
+yfinance is optional: the ``app`` extra (everything the CLI, report and dashboard use) and the
+``sources`` extra install it (:data:`YFINANCE_HINT`). It is imported only inside
 :func:`_yahoo_history`, the one function that talks to it; tests replace that function with a
 stored snapshot, since yfinance's curl_cffi transport cannot be replayed by HTTP recorders.
 """
@@ -23,13 +24,19 @@ from bubblescope.data.frames import canonical_frame
 from bubblescope.data.sources import parse_table
 from bubblescope.errors import DataError, InputError, SourceError
 
-__all__ = ["LIVE_SOURCES", "fetch", "fetch_fred", "fetch_yahoo"]
+__all__ = ["LIVE_SOURCES", "YFINANCE_HINT", "fetch", "fetch_fred", "fetch_yahoo"]
 
 LiveSource = Literal["yahoo", "fred", "sec"]
 #: Names accepted by :func:`fetch`.
 LIVE_SOURCES: tuple[str, ...] = ("yahoo", "fred", "sec")
 
 _FRED_URL = "https://fred.stlouisfed.org/graph/fredgraph.csv"
+
+#: How to get yfinance: the extra a user of bubblescope's front ends installs, or just yfinance.
+YFINANCE_HINT = (
+    "pip install 'bubblescope[app]' (CLI, report and dashboard) or 'bubblescope[sources]' "
+    "(yfinance only); in a source checkout: pip install -e '.[app]'"
+)
 
 
 def _yahoo_history(symbol: str, start: str | None, end: str | None, timeout: float) -> pd.DataFrame:
@@ -42,8 +49,9 @@ def _yahoo_history(symbol: str, start: str | None, end: str | None, timeout: flo
         import yfinance as yf
     except ImportError as exc:
         raise SourceError(
-            f"Yahoo download of {symbol} needs the optional package yfinance",
-            hint="pip install 'bubblescope[sources]'",
+            f"Yahoo download of {symbol} needs the optional package yfinance, which could not "
+            f"be imported ({exc})",
+            hint=YFINANCE_HINT,
         ) from exc
     history: pd.DataFrame = yf.Ticker(symbol).history(
         start=start,
