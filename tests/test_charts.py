@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+from dataclasses import replace
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
+import pytest
 
 from bubblescope.charts import (
+    Y_PAD,
     Band,
     Bar,
     ChartSpec,
@@ -15,7 +20,11 @@ from bubblescope.charts import (
     Line,
     Marker,
     Panel,
+    VLine,
+    log_ticks,
+    panel_yrange,
     render_matplotlib,
+    tick_text,
     to_plotly,
 )
 
@@ -67,3 +76,214 @@ def test_matplotlib_figure_has_one_axis_per_panel_plus_twin() -> None:
     labels = fig.axes[1].get_legend_handles_labels()[1]
     assert "95% CV" in labels
     assert "BSADF" in labels
+
+
+# --- layout decisions shared by both renderers -------------------------------------------------
+
+
+def _dates(n: int) -> pd.DatetimeIndex:
+    return pd.date_range("2000-01-07", periods=n, freq="W-FRI")
+
+
+def _prices(n: int = 300, seed: int = 0) -> npt.NDArray[np.float64]:
+    rng = np.random.default_rng(seed)
+    return np.asarray(1000 * np.exp(np.cumsum(0.01 + 0.03 * rng.standard_normal(n))))
+
+
+@pytest.mark.parametrize("logy", [False, True])
+def test_yrange_covers_the_data_with_a_small_pad(logy: bool) -> None:
+    y = _prices()
+    panel = Panel(
+        "p", lines=(Line(_dates(len(y)), y, "p"),), hlines=(HLine(1200.0, "h"),), logy=logy
+    )
+    lo, hi = panel_yrange(panel)  # type: ignore[misc]
+    data_lo, data_hi = min(y.min(), 1200.0), max(y.max(), 1200.0)
+    assert lo < data_lo
+    assert hi > data_hi
+    if logy:  # padded by Y_PAD of the log span on each side, never by decades
+        span = np.log10(data_hi / data_lo)
+        assert np.log10(data_lo / lo) == pytest.approx(Y_PAD * span)
+        assert np.log10(hi / data_hi) == pytest.approx(Y_PAD * span)
+    else:
+        assert (data_lo - lo) == pytest.approx(Y_PAD * (data_hi - data_lo))
+        assert (hi - data_hi) == pytest.approx(Y_PAD * (data_hi - data_lo))
+
+
+def test_yrange_bars_start_at_zero_and_explicit_range_wins() -> None:
+    bars = Panel("b", bars=(Bar(["a", "b"], [3.0, 5.0], "x"), Bar(["a", "b"], [1.0, 2.0], "y")))
+    lo, hi = panel_yrange(bars)  # type: ignore[misc]
+    assert lo == 0.0  # bars stand on the axis
+    assert hi > 5.0
+    floating = Panel("w", bars=(Bar(["a", "b"], [-2.0, 4.0], "w", base=[10.0, 8.0]),))
+    lo, hi = panel_yrange(floating)  # type: ignore[misc]
+    assert 0.0 < lo < 8.0  # floating bars: bases and tops count, zero does not
+    assert hi > 12.0
+    assert panel_yrange(replace(bars, yrange=(0.0, 1.0))) == (0.0, 1.0)
+    assert panel_yrange(Panel("empty")) is None
+    flat = panel_yrange(Panel("f", lines=(Line([1, 2], [0.0, 0.0], "f"),)))
+    assert flat is not None
+    assert flat[0] < 0.0 < flat[1]
+    two_axes = Panel(
+        "t",
+        lines=(Line([1, 2], [1.0, 2.0], "a"), Line([1, 2], [100.0, 300.0], "b", secondary=True)),
+    )
+    assert panel_yrange(two_axes)[1] < 100  # type: ignore[index]
+    assert panel_yrange(two_axes, secondary=True)[0] > 2  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi"), [(1.0, 8.0), (1100.0, 8100.0), (20.0, 400.0), (0.5, 2e5), (1e-3, 1e9)]
+)
+@pytest.mark.parametrize("max_ticks", [2, 4, 8])
+def test_log_ticks_lie_in_the_range_and_respect_the_budget(
+    lo: float, hi: float, max_ticks: int
+) -> None:
+    ticks = log_ticks(lo, hi, max_ticks)
+    assert ticks is not None
+    assert all(lo <= t <= hi for t in ticks)
+    assert 1 <= len(ticks) <= max_ticks
+    assert ticks == sorted(set(ticks))
+    mantissas = {round(t / 10 ** np.floor(np.log10(t)), 6) for t in ticks}
+    assert mantissas <= {1.0, 1.5, 2.0, 3.0, 5.0, 7.0}
+    # a bigger budget never gives fewer ticks
+    assert len(log_ticks(lo, hi, max_ticks + 4) or []) >= len(ticks)
+
+
+def test_log_ticks_leave_narrow_ranges_to_the_renderer() -> None:
+    assert log_ticks(2500.0, 2900.0) is None
+    assert log_ticks(5.0, 1.0) is None
+
+
+@pytest.mark.parametrize("value", [0.25, 1.0, 7.0, 1500.0, 2e4, 3e6, 7.5e9, -2000.0])
+def test_tick_text_reads_back_as_the_value(value: float) -> None:
+    text = tick_text(value)
+    scale = {"k": 1e3, "M": 1e6, "B": 1e9}.get(text[-1], 1.0)
+    number = float(text[:-1]) if scale != 1.0 else float(text)
+    assert number * scale == pytest.approx(value)
+    assert len(text) <= 5
+
+
+def _stacked(n_strips: int, strip_height: float = 0.36) -> ChartSpec:
+    x = _dates(300)
+    price = Panel(
+        "price", "price (log scale)", lines=(Line(x, _prices(), "p"),), logy=True, height=1.4
+    )
+    strips = tuple(
+        Panel(
+            f"s{i}",
+            "probability",
+            lines=(Line(x, np.linspace(0, 1, 300), f"s{i}"),),
+            height=strip_height,
+        )
+        for i in range(n_strips)
+    )
+    return ChartSpec("stack", (price, *strips), source="test", legend=False)
+
+
+def test_plotly_height_grows_with_panels_and_domains_keep_their_gaps() -> None:
+    heights = [to_plotly(_stacked(k))["layout"]["height"] for k in range(4)]
+    assert heights == sorted(heights)
+    assert len(set(heights)) == 4
+    fig = to_plotly(_stacked(5))
+    layout = fig["layout"]
+    plot_px = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    domains = [layout[k]["domain"] for k in sorted(k for k in layout if k.startswith("yaxis"))]
+    domains.sort(key=lambda d: -d[1])
+    for upper, lower in itertools.pairwise(domains):
+        assert (upper[0] - lower[1]) * plot_px >= 30  # room for the lower panel's title
+    for d in domains:
+        assert (d[1] - d[0]) * plot_px >= 60  # no panel squeezed to a line
+    assert not layout["showlegend"]
+
+
+def test_plotly_axis_ranges_and_log_ticks_come_from_the_spec() -> None:
+    spec = _stacked(2)
+    layout = to_plotly(spec)["layout"]
+    lo, hi = panel_yrange(spec.panels[0])  # type: ignore[misc]
+    top = layout["yaxis"]
+    assert top["type"] == "log"
+    assert top["range"] == pytest.approx([np.log10(lo), np.log10(hi)])
+    assert all(lo <= t <= hi for t in top["tickvals"])
+    assert top["ticktext"] == [tick_text(t) for t in top["tickvals"]]
+    assert layout["yaxis3"]["range"] == pytest.approx(list(panel_yrange(spec.panels[1])))  # type: ignore[arg-type]
+
+
+def test_a_long_axis_title_moves_into_a_short_panel_title() -> None:
+    spec = _stacked(1, strip_height=0.3)
+    layout = to_plotly(spec)["layout"]
+    assert layout["yaxis"]["title"]["text"] == "price (log scale)"  # tall panel keeps it
+    assert layout["yaxis3"]["title"]["text"] == ""
+    titles = [a["text"] for a in layout["annotations"] if a.get("yref") == "paper"]
+    assert any("s0" in t and "probability" in t for t in titles)
+    fig = render_matplotlib(spec)
+    assert fig.axes[1].get_ylabel() == ""
+    assert "probability" in fig.axes[1].get_title(loc="left")
+
+
+def test_legend_and_source_sit_below_the_x_axis_in_that_order() -> None:
+    fig = to_plotly(_spec())
+    layout = fig["layout"]
+    source = next(a for a in layout["annotations"] if a["text"].startswith("Source"))
+    assert layout["legend"]["y"] < source["y"] < 0
+    plot_px = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    below_px = -layout["legend"]["y"] * plot_px
+    assert below_px < layout["margin"]["b"]  # the legend starts inside the bottom margin
+
+
+def test_category_labels_wrap_to_their_share_of_the_width_or_slant() -> None:
+    long = ["data-centre run-rate", "÷ (1 − end-user gross margin) = revenue required", "gap"]
+    wrapped = to_plotly(ChartSpec("w", (Panel("p", bars=(Bar(long, [1.0, 2.0, 3.0], "b"),)),)))
+    axis = wrapped["layout"]["xaxis"]
+    assert axis["tickangle"] == 0
+    assert [t.replace("<br>", " ") for t in axis["ticktext"]] == long
+    assert max(len(line) for t in axis["ticktext"] for line in t.split("<br>")) < 30
+    many = [f"Firmname{i:02d}" for i in range(14)]
+    slanted = to_plotly(ChartSpec("s", (Panel("p", bars=(Bar(many, np.ones(14), "b"),)),)))
+    assert slanted["layout"]["xaxis"]["tickangle"] != 0
+    assert slanted["layout"]["margin"]["b"] > wrapped["layout"]["margin"]["b"] - 40
+
+
+def test_vlines_are_drawn_by_both_renderers_with_labels_inside_the_panel() -> None:
+    x = _dates(100)
+    panel = Panel(
+        "p",
+        lines=(Line(x, np.arange(100.0), "p"),),
+        vlines=(VLine(x[10], "early"), VLine(x[95], "late")),
+    )
+    layout = to_plotly(ChartSpec("v", (panel,)))["layout"]
+    assert sum(s["type"] == "line" and s["x0"] == s["x1"] for s in layout["shapes"]) == 2
+    anchors = {
+        a["text"]: a["xanchor"] for a in layout["annotations"] if a["text"] in {"early", "late"}
+    }
+    assert anchors == {"early": "left", "late": "right"}  # the late label turns inwards
+    fig = render_matplotlib(ChartSpec("v", (panel,)))
+    texts = {t.get_text(): t.get_horizontalalignment() for t in fig.axes[0].texts}
+    assert texts == anchors
+
+
+def test_matplotlib_groups_bars_and_keeps_legends_off_the_data() -> None:
+    cats = ["a", "b", "c"]
+    spec = ChartSpec(
+        "g", (Panel("p", bars=(Bar(cats, [1.0, 2.0, 3.0], "x"), Bar(cats, [3.0, 2.0, 1.0], "y"))),)
+    )
+    fig = render_matplotlib(spec)
+    ax = fig.axes[0]
+    rects = sorted(ax.patches, key=lambda r: r.get_x())
+    for left, right in itertools.pairwise(rects):
+        assert left.get_x() + left.get_width() <= right.get_x() + 1e-9  # side by side
+    fig.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    assert legend.x0 >= ax.get_window_extent().x1  # right of the axes, not over the bars
+    assert ax.get_ylim() == pytest.approx(panel_yrange(spec.panels[0]))
+
+
+def test_matplotlib_log_axis_uses_the_shared_ticks() -> None:
+    spec = _stacked(1)
+    fig = render_matplotlib(spec)
+    ax = fig.axes[0]
+    lo, hi = panel_yrange(spec.panels[0])  # type: ignore[misc]
+    assert ax.get_ylim() == pytest.approx((lo, hi))
+    plotly_ticks = to_plotly(spec)["layout"]["yaxis"]["tickvals"]
+    assert list(ax.get_yticks()) == pytest.approx(plotly_ticks)
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_yticklabels()] == [tick_text(t) for t in plotly_ticks]

@@ -1,20 +1,32 @@
 """Renderer-neutral chart specifications: one spec, two renderers.
 
 A result object describes its figure once, as a :class:`ChartSpec` of panels holding lines,
-bars, shaded bands, horizontal reference lines and markers. :func:`render_matplotlib` turns the
-spec into a matplotlib Figure (``plot()``, static SVG/PDF reports) and :func:`to_plotly` into a
-plotly.js figure dict (interactive HTML report and dashboard), so the two outputs cannot disagree.
-Plotly itself is not imported: the dict is what plotly.js consumes.
+bars, shaded bands, horizontal and vertical reference lines and markers.
+:func:`render_matplotlib` turns the spec into a matplotlib Figure (``plot()``, static SVG/PDF
+reports) and :func:`to_plotly` into a plotly.js figure dict (interactive HTML report and
+dashboard), so the two outputs cannot disagree. Plotly itself is not imported: the dict is what
+plotly.js consumes.
+
+Both renderers share the layout decisions that keep a chart readable at its rendered size:
+each panel's y range comes from its data (:func:`panel_yrange`), log axes get 1-2-5 ticks
+written in plain numbers (:func:`log_ticks`), long titles and category labels are wrapped, and
+a y-axis title too long for a short panel moves into the panel's title. The plotly figure has
+an explicit pixel height that grows with the panels, so stacked panels are never squeezed into
+a fixed box.
 
 Examples
 --------
 >>> spec = ChartSpec("demo", (Panel("prices", lines=(Line([1, 2, 3], [1.0, 2.0, 4.0], "p"),)),))
 >>> to_plotly(spec)["data"][0]["name"]
 'p'
+>>> panel_yrange(spec.panels[0])
+(0.88, 4.12)
 """
 
 from __future__ import annotations
 
+import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -24,6 +36,7 @@ import numpy.typing as npt
 import pandas as pd
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 __all__ = [
@@ -35,14 +48,19 @@ __all__ = [
     "Line",
     "Marker",
     "Panel",
+    "VLine",
+    "log_ticks",
+    "panel_yrange",
     "render_matplotlib",
+    "tick_text",
     "to_plotly",
 ]
 
 #: x or y values: a list, a numpy array or a pandas Index/Series.
 Values = Sequence[Any] | npt.NDArray[Any] | pd.Index | pd.Series
 
-#: Colour-blind-safe palette (Okabe–Ito) used when an element names no colour.
+#: Colour-blind-safe palette (Okabe–Ito) used when an element names no colour; the yellow, hard
+#: to read on white, comes last.
 PALETTE: tuple[str, ...] = (
     "#0072B2",
     "#D55E00",
@@ -50,9 +68,28 @@ PALETTE: tuple[str, ...] = (
     "#CC79A7",
     "#E69F00",
     "#56B4E9",
-    "#F0E442",
     "#000000",
+    "#F0E442",
 )
+
+#: Share of the data span added above and below a panel's data (log span on log axes).
+Y_PAD = 0.04
+
+# Pixel model of the plotly figure. The narrowest width a chart is shown at is a report cell
+# of a side-by-side pair (about 640 px); titles, legends and category labels are laid out for
+# it, so they also fit the wider full-width charts.
+_NOMINAL_WIDTH_PX = 600
+_PANEL_PX = 250  # plot height of a panel of height 1.0
+_MIN_PANEL_PX = 70
+_MAX_PANELS_PX = 820  # taller stacks are scaled down to this (panels keep _MIN_PANEL_PX)
+_GAP_PX = 36  # between stacked panels: the next panel's title sits in it
+_TITLE_LINE_PX = 24
+_TICKS_PX = 24  # x tick labels (one line)
+_TICK_LINE_PX = 15  # each further line of a wrapped category label
+_XTITLE_PX = 26
+_SOURCE_PX = 18
+_LEGEND_ROW_PX = 21
+_CHAR_PX = {10: 5.6, 12: 6.8, 14: 7.8, 17: 9.4}  # mean glyph width by font size (Open Sans)
 
 
 @dataclass(frozen=True)
@@ -70,7 +107,10 @@ class Line:
 
 @dataclass(frozen=True)
 class Bar:
-    """Vertical bars (``base`` lets bars float, as in a waterfall)."""
+    """Vertical bars (``base`` lets bars float, as in a waterfall).
+
+    Several bars in one panel are drawn side by side at each x (grouped).
+    """
 
     x: Values
     y: Values
@@ -101,6 +141,19 @@ class HLine:
 
 
 @dataclass(frozen=True)
+class VLine:
+    """A vertical reference line across a panel, e.g. a crash peak.
+
+    ``label`` (optional) is written at the top of the panel beside the line.
+    """
+
+    x: Any
+    label: str = ""
+    color: str = "#000000"
+    dash: Literal["solid", "dash", "dot"] = "dot"
+
+
+@dataclass(frozen=True)
 class Marker:
     """An annotated point, e.g. a peak or a critical time tc."""
 
@@ -112,7 +165,11 @@ class Marker:
 
 @dataclass(frozen=True)
 class Panel:
-    """One stacked panel sharing the chart's x axis."""
+    """One stacked panel sharing the chart's x axis.
+
+    ``yrange`` fixes the y range (data units, e.g. ``(0, 1)`` for a probability); by default
+    it is derived from the panel's data by :func:`panel_yrange`.
+    """
 
     title: str
     ylabel: str = ""
@@ -124,17 +181,24 @@ class Panel:
     logy: bool = False
     secondary_ylabel: str = ""
     height: float = 1.0
+    vlines: tuple[VLine, ...] = ()
+    yrange: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """A figure: a title, stacked panels, and the source line printed under it."""
+    """A figure: a title, stacked panels, and the source line printed under it.
+
+    ``legend=False`` leaves the legend out (for charts whose panel titles already name every
+    series).
+    """
 
     title: str
     panels: tuple[Panel, ...]
     xlabel: str = ""
     source: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    legend: bool = True
 
 
 def _xs(values: Values) -> list[Any]:
@@ -154,6 +218,179 @@ def _ys(values: Values) -> list[float | None]:
     return [None if not np.isfinite(v) else float(v) for v in arr]
 
 
+def _finite(values: Values | float) -> npt.NDArray[np.float64]:
+    arr = np.atleast_1d(np.asarray(values, dtype=np.float64)).ravel()
+    return arr[np.isfinite(arr)]
+
+
+def panel_yrange(panel: Panel, *, secondary: bool = False) -> tuple[float, float] | None:
+    """The y range a panel is drawn with, in data units (``None``: nothing to draw).
+
+    ``panel.yrange`` when given; otherwise the span of the finite values of the panel's lines
+    (primary or ``secondary`` axis), bars (their bases and tops, and zero for bars standing on
+    the axis), reference lines and markers, widened by :data:`Y_PAD` of that span on each side
+    (of the log span on a log axis, where only positive values count). Bars standing on the
+    axis start exactly at zero when they are all non-negative (floating bars are padded like
+    lines). A single value is widened to a visible range.
+
+    Parameters
+    ----------
+    panel : Panel
+    secondary : bool
+        The range of the right-hand axis (lines with ``secondary=True``).
+
+    Returns
+    -------
+    (float, float) or None
+    """
+    if panel.yrange is not None and not secondary:
+        return (float(panel.yrange[0]), float(panel.yrange[1]))
+    parts = [_finite(line.y) for line in panel.lines if line.secondary == secondary]
+    floor: float | None = None
+    if not secondary:
+        for bar in panel.bars:
+            top = np.asarray(bar.y, dtype=np.float64)
+            base = np.zeros_like(top) if bar.base is None else np.asarray(bar.base, np.float64)
+            parts += [_finite(base), _finite(base + top)]
+        parts += [_finite([h.y for h in panel.hlines]), _finite([m.y for m in panel.markers])]
+        if any(bar.base is None for bar in panel.bars):
+            floor = 0.0
+    values = np.concatenate(parts) if parts else np.empty(0)
+    if panel.logy:
+        values = values[values > 0]
+    if values.size == 0:
+        return None
+    lo, hi = float(values.min()), float(values.max())
+    if panel.logy:
+        span = math.log10(hi / lo) or 0.5
+        pad = 10.0 ** (Y_PAD * span)
+        return (lo / pad, hi * pad)
+    span = hi - lo or max(abs(hi) * 0.2, 1.0)
+    lo_pad = lo if floor is not None and lo >= floor else lo - Y_PAD * span
+    hi_pad = hi if floor is not None and hi <= floor else hi + Y_PAD * span
+    if lo == hi:
+        lo_pad, hi_pad = min(lo_pad, lo - span / 2), max(hi_pad, hi + span / 2)
+    return (lo_pad, hi_pad)
+
+
+def tick_text(value: float) -> str:
+    """A tick label in plain digits with k/M/B suffixes (``2000 -> '2k'``, ``0.5 -> '0.5'``)."""
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:g}{suffix}"
+    return f"{value:g}"
+
+
+def log_ticks(lo: float, hi: float, max_ticks: int = 6) -> list[float] | None:
+    """Readable tick values for a log axis over ``[lo, hi]`` (``None``: use linear-style ticks).
+
+    The densest of the mantissa sequences 1-1.5-2-3-5-7, 1-2-3-5, 1-2-5, 1-3 and 1 (then every
+    2nd, 3rd … decade) with at most ``max_ticks`` values inside the range. A range too narrow
+    to hold two values of the densest sequence returns ``None``: the renderer's own ticks read
+    better there.
+    """
+    if not (0 < lo < hi) or max_ticks < 2:
+        return None
+    k0, k1 = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+    levels = [
+        [m * 10.0**k for k in range(k0, k1 + 1) for m in mantissas]
+        for mantissas in ((1, 1.5, 2, 3, 5, 7), (1, 2, 3, 5), (1, 2, 5), (1, 3), (1,))
+    ]
+    levels += [
+        [10.0**k for k in range(k0, k1 + 1) if k % step == 0] for step in range(2, k1 - k0 + 2)
+    ]
+    inside = [[t for t in level if lo <= t <= hi] for level in levels]
+    if len(inside[0]) < 2:
+        return None
+    return next((ticks for ticks in inside if 1 <= len(ticks) <= max_ticks), inside[-1])
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, max(width, 8), break_long_words=False, break_on_hyphens=False) or [
+        ""
+    ]
+
+
+def _text_px(text: str, size: int) -> float:
+    return len(text) * _CHAR_PX[size]
+
+
+def _categories(panel: Panel) -> list[str]:
+    """The panel's bar categories in order of first appearance (empty for numeric/date x)."""
+    seen: dict[str, None] = {}
+    for bar in panel.bars:
+        for v in bar.x:
+            if not isinstance(v, str):
+                return []
+            seen[v] = None
+    return list(seen)
+
+
+def _category_labels(categories: list[str], width_chars: int) -> tuple[list[list[str]], bool]:
+    """Category labels wrapped to ``width_chars`` a line, and whether they must be slanted.
+
+    Labels are slanted (and not wrapped) when a single word is longer than a line.
+    """
+    wrapped = [_wrap(c, width_chars) for c in categories]
+    if any(len(line) > width_chars for lines in wrapped for line in lines):
+        return [[c] for c in categories], True
+    return wrapped, False
+
+
+def _panels_px(panels: Sequence[Panel]) -> list[float]:
+    """Plot height of each panel: 250 px per unit of height, the stack capped at 820 px."""
+    wanted = [_PANEL_PX * p.height for p in panels]
+    scale = min(1.0, _MAX_PANELS_PX / sum(wanted)) if wanted else 1.0
+    return [max(_MIN_PANEL_PX, w * scale) for w in wanted]
+
+
+def _legend_entries(spec: ChartSpec) -> list[str]:
+    if not spec.legend:
+        return []
+    return [n for p in spec.panels for n in (*(x.name for x in p.lines), *(b.name for b in p.bars))]
+
+
+def _legend_rows(names: Sequence[str], width_px: float) -> int:
+    rows, used = 0, width_px
+    for name in names:
+        item = 46 + _text_px(name, 12)
+        if used + item > width_px:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows
+
+
+def _ends(values: Values) -> list[Any]:
+    """The first and last of ``values`` (none if empty)."""
+    arr = np.asarray(values)
+    return [arr[0], arr[-1]] if arr.size else []
+
+
+def _x_fraction(panel: Panel, x: Any) -> float | None:
+    """Where ``x`` lies between the panel's first and last line x (None if not numeric/dates)."""
+    xs = [v for line in panel.lines for v in _ends(line.x)]
+    if not xs:
+        return None
+    try:
+        if isinstance(x, (pd.Timestamp, np.datetime64, str)) or isinstance(
+            xs[0], (pd.Timestamp, np.datetime64)
+        ):
+            nums = [float(pd.Timestamp(v).value) for v in xs]
+            pos = float(pd.Timestamp(x).value)
+        else:
+            nums, pos = [float(v) for v in xs], float(x)
+    except (TypeError, ValueError):
+        return None
+    lo, hi = min(nums), max(nums)
+    return None if hi <= lo else (pos - lo) / (hi - lo)
+
+
+def _vline_anchor(panel: Panel, v: VLine) -> Literal["left", "right"]:
+    """Labels of lines in the right fifth of a panel go to their left, so they stay inside."""
+    frac = _x_fraction(panel, v.x)
+    return "right" if frac is not None and frac > 0.8 else "left"
+
+
 _PLOTLY_DASH = {"solid": "solid", "dash": "dash", "dot": "dot"}
 
 
@@ -161,46 +398,93 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
     """Convert a spec into a plotly.js figure dict (``{"data": [...], "layout": {...}}``).
 
     Panels become vertically stacked y axes sharing one x axis; bands become shaded shapes,
-    horizontal lines become line shapes, markers become annotations.
+    horizontal and vertical lines become line shapes, markers become annotations. The layout
+    has an explicit pixel height (panels of height 1.0 get 250 px, stacked panels are 36 px
+    apart), each y axis has the data-derived range of :func:`panel_yrange`, log axes carry the
+    ticks of :func:`log_ticks`, and the title, category labels, source line and legend are
+    placed in a bottom margin sized for a 600 px wide chart.
     """
     n = len(spec.panels)
-    total = sum(p.height for p in spec.panels) or 1.0
-    gap = 0.06 if n > 1 else 0.0
-    usable = 1.0 - gap * (n - 1)
+    panel_px = _panels_px(spec.panels)
+    plot_px = sum(panel_px) + _GAP_PX * max(n - 1, 0) or float(_PANEL_PX)
+    title_lines = _wrap(spec.title, int(_NOMINAL_WIDTH_PX / _CHAR_PX[17]))
+    margin_t = 16 + _TITLE_LINE_PX * len(title_lines) + 24
+    categories = _categories(spec.panels[-1]) if spec.panels else []
+    width_chars = int(_NOMINAL_WIDTH_PX / max(len(categories), 1) / _CHAR_PX[12]) - 1
+    wrapped, slanted = _category_labels(categories, width_chars)
+    if slanted:  # a 30 degree slant: half the label's length goes down
+        ticks_px = _TICKS_PX + 0.5 * max(_text_px(c, 12) for c in categories)
+    else:
+        ticks_px = _TICKS_PX + _TICK_LINE_PX * (max(map(len, wrapped), default=1) - 1)
+    axis_px = ticks_px + (_XTITLE_PX if spec.xlabel else 0)
+    source = _wrap(f"Source: {spec.source}", int(_NOMINAL_WIDTH_PX / _CHAR_PX[10]))
+    source_px = (_SOURCE_PX + 14 * (len(source) - 1)) if spec.source else 0
+    legend = _legend_entries(spec)
+    legend_px = _LEGEND_ROW_PX * _legend_rows(legend, _NOMINAL_WIDTH_PX)
+    margin_b = axis_px + source_px + legend_px + 12
     layout: dict[str, Any] = {
-        "title": {"text": spec.title},
-        "showlegend": True,
-        "legend": {"orientation": "h"},
+        "title": {
+            "text": "<br>".join(title_lines),
+            "x": 0.5,
+            "xanchor": "center",
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "pad": {"t": 14},
+        },
+        "height": round(plot_px + margin_t + margin_b),
+        "showlegend": bool(legend),
+        "legend": {
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": -(axis_px + source_px) / plot_px,
+            "yanchor": "top",
+        },
         "shapes": [],
         "annotations": [],
-        "margin": {"t": 60, "b": 60, "l": 60, "r": 60},
-        "xaxis": {"title": {"text": spec.xlabel}, "anchor": f"y{_axis_suffix(n - 1, n)}"},
+        "margin": {"t": margin_t, "b": margin_b, "l": 60, "r": 30},
+        "xaxis": {
+            "title": {"text": spec.xlabel},
+            "anchor": "y" + _axis_suffix(n - 1, n),
+            "automargin": False,
+        },
     }
+    if categories:
+        layout["xaxis"].update(
+            {
+                "tickmode": "array",
+                "tickvals": categories,
+                "ticktext": ["<br>".join(w) for w in wrapped],
+                "tickangle": -30 if slanted else 0,
+            }
+        )
     data: list[dict[str, Any]] = []
-    top = 1.0
+    top_px = 0.0
     colour_i = 0
     for i, panel in enumerate(spec.panels):
-        height = usable * panel.height / total
-        domain = [max(0.0, top - height), top]
-        top = domain[0] - gap
-        yname = "yaxis" + ("" if i == 0 else str(2 * i + 1))
-        yref = "y" + ("" if i == 0 else str(2 * i + 1))
+        px = panel_px[i]
+        domain = [max(0.0, 1.0 - (top_px + px) / plot_px), 1.0 - top_px / plot_px]
+        top_px += px + _GAP_PX
+        yname = "yaxis" + _axis_suffix(i, n)
+        yref = "y" + _axis_suffix(i, n)
         y2name = "yaxis" + str(2 * i + 2)
         y2ref = "y" + str(2 * i + 2)
-        layout[yname] = {
-            "domain": domain,
-            "title": {"text": panel.ylabel},
-            "type": "log" if panel.logy else "linear",
-        }
+        title = f"<b>{panel.title}</b>"
+        ylabel = panel.ylabel
+        if ylabel and _text_px(ylabel, 14) + 10 > px:
+            title, ylabel = f"{title}  ({ylabel})", ""
+        layout[yname] = _plotly_yaxis(panel, px, ylabel, domain=domain)
         if any(line.secondary for line in panel.lines):
             layout[y2name] = {
+                **_plotly_yaxis(panel, px, panel.secondary_ylabel, secondary=True),
                 "overlaying": yref,
                 "side": "right",
-                "title": {"text": panel.secondary_ylabel},
             }
+            layout["margin"]["r"] = 60
         layout["annotations"].append(
             {
-                "text": f"<b>{panel.title}</b>",
+                "text": title,
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
@@ -208,6 +492,7 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
                 "xanchor": "left",
                 "yanchor": "bottom",
                 "showarrow": False,
+                "font": {"size": 12},
             }
         )
         for line in panel.lines:
@@ -266,10 +551,40 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
                     "x1": 1,
                     "y0": h.y,
                     "y1": h.y,
-                    "line": {"color": h.color, "dash": _PLOTLY_DASH[h.dash]},
+                    "line": {"color": h.color, "dash": _PLOTLY_DASH[h.dash], "width": 1},
                     "name": h.name,
                 }
             )
+        for v in panel.vlines:
+            x = _xs([v.x])[0]
+            layout["shapes"].append(
+                {
+                    "type": "line",
+                    "xref": "x",
+                    "yref": f"{yref} domain",
+                    "x0": x,
+                    "x1": x,
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": v.color, "dash": _PLOTLY_DASH[v.dash], "width": 1.2},
+                }
+            )
+            if v.label:
+                anchor = _vline_anchor(panel, v)
+                layout["annotations"].append(
+                    {
+                        "text": v.label,
+                        "x": x,
+                        "y": 1,
+                        "xref": "x",
+                        "yref": f"{yref} domain",
+                        "xanchor": anchor,
+                        "yanchor": "top",
+                        "xshift": 3 if anchor == "left" else -3,
+                        "showarrow": False,
+                        "font": {"size": 10, "color": v.color},
+                    }
+                )
         for m in panel.markers:
             # plotly places annotations on a log axis at log10 of the data value
             y_pos = float(np.log10(m.y)) if panel.logy and m.y > 0 else float(m.y)
@@ -282,31 +597,108 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
                     "text": m.text,
                     "showarrow": True,
                     "arrowcolor": m.color,
-                    "font": {"color": m.color},
+                    "ax": 0,
+                    "ay": -24,
+                    "font": {"color": m.color, "size": 10},
                 }
             )
     if spec.source:
         layout["annotations"].append(
             {
-                "text": f"Source: {spec.source}",
+                "text": "<br>".join(source),
+                "align": "left",
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
-                "y": -0.12,
+                "y": -axis_px / plot_px,
                 "showarrow": False,
                 "font": {"size": 10},
                 "xanchor": "left",
+                "yanchor": "top",
             }
         )
     return {"data": data, "layout": layout}
+
+
+def _plotly_yaxis(
+    panel: Panel,
+    px: float,
+    title: str,
+    *,
+    domain: list[float] | None = None,
+    secondary: bool = False,
+) -> dict[str, Any]:
+    """One y axis: type, data-derived range, tick density for its pixel height, title."""
+    axis: dict[str, Any] = {
+        "title": {"text": title},
+        "type": "log" if panel.logy and not secondary else "linear",
+        "automargin": True,
+        "nticks": max(3, min(8, int(px / 40))),
+    }
+    if domain is not None:
+        axis["domain"] = domain
+    rng = panel_yrange(panel, secondary=secondary)
+    if rng is None:
+        return axis
+    if axis["type"] == "log":
+        axis["range"] = [math.log10(rng[0]), math.log10(rng[1])]
+        ticks = log_ticks(*rng, max_ticks=max(2, int(px / 50)))
+        if ticks is not None:
+            axis.update(tickmode="array", tickvals=ticks, ticktext=[tick_text(t) for t in ticks])
+    else:
+        axis["range"] = list(rng)
+    return axis
 
 
 def _axis_suffix(i: int, n: int) -> str:
     return "" if i == 0 else str(2 * i + 1)
 
 
+def _bar_positions(
+    panel: Panel, categories: list[str]
+) -> tuple[list[npt.NDArray[np.float64] | list[Any]], float | None]:
+    """Positions of each bar series, grouped side by side, and the bar width.
+
+    Categories sit at 0, 1, …; numeric x keep their values and share their smallest spacing;
+    other x (dates) are drawn as given (width ``None``: matplotlib's default).
+    """
+    k = len(panel.bars)
+    if categories:
+        where = {c: j for j, c in enumerate(categories)}
+        centres = [np.array([where[v] for v in bar.x], dtype=np.float64) for bar in panel.bars]
+        spacing = 1.0
+    else:
+        try:
+            centres = [np.asarray(bar.x, dtype=np.float64) for bar in panel.bars]
+        except (TypeError, ValueError):
+            return [list(bar.x) for bar in panel.bars], None
+        steps = np.diff(np.unique(np.concatenate(centres)))
+        spacing = float(steps.min()) if steps.size else 1.0
+    width = 0.8 * spacing / k
+    return [c + (j - (k - 1) / 2) * width for j, c in enumerate(centres)], width
+
+
+def _mpl_log_axis(ax: Axes, rng: tuple[float, float], px: float) -> None:
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
+
+    ticks = log_ticks(*rng, max_ticks=max(2, int(px / 50)))
+    if ticks is None:
+        from matplotlib.ticker import MaxNLocator
+
+        ticks = [t for t in MaxNLocator(4).tick_values(*rng) if rng[0] <= t <= rng[1]]
+    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: tick_text(v)))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
 def render_matplotlib(spec: ChartSpec, *, width: float = 10.0) -> Figure:
-    """Render a spec with matplotlib and return the Figure (never shown)."""
+    """Render a spec with matplotlib and return the Figure (never shown).
+
+    Legends sit to the right of their panel (never over the data), grouped bars stand side by
+    side, y ranges and log ticks match :func:`to_plotly`'s, and date axes use concise labels.
+    """
+    import matplotlib.dates as mdates
     from matplotlib.figure import Figure
 
     heights = [p.height for p in spec.panels] or [1.0]
@@ -315,8 +707,12 @@ def render_matplotlib(spec: ChartSpec, *, width: float = 10.0) -> Figure:
         len(heights), 1, sharex=True, squeeze=False, gridspec_kw={"height_ratios": heights}
     )[:, 0]
     colour_i = 0
-    for ax, panel in zip(axes, spec.panels, strict=False):
+    dates = False
+    chars = int(width * 72 / 7.5)  # characters of a 10 pt line across the figure
+    # the plotly pixel heights set the log tick density, so both renderers pick the same ticks
+    for ax, panel, px in zip(axes, spec.panels, _panels_px(spec.panels), strict=False):
         twin = None
+        categories = _categories(panel)
         for band in panel.bands:
             ax.axvspan(
                 band.start,
@@ -326,19 +722,36 @@ def render_matplotlib(spec: ChartSpec, *, width: float = 10.0) -> Figure:
                 lw=0,
                 label=band.label or None,
             )
-        for bar in panel.bars:
+        positions, bar_width = _bar_positions(panel, categories) if panel.bars else ([], None)
+        for bar, pos in zip(panel.bars, positions, strict=True):
             colour = bar.color or PALETTE[colour_i % len(PALETTE)]
             colour_i += 1
             ax.bar(
-                list(bar.x),
+                pos,
                 np.asarray(bar.y, dtype=float),
+                **({} if bar_width is None else {"width": bar_width}),
                 color=colour,
                 label=bar.name,
                 bottom=None if bar.base is None else np.asarray(bar.base, dtype=float),
             )
+        if categories:
+            # 10 pt labels (about 5.5 pt a character) across an axes 0.8 of the figure wide
+            labels, slanted = _category_labels(
+                categories, int(0.8 * width * 72 / 5.5 / len(categories)) - 1
+            )
+            ax.set_xticks(
+                range(len(categories)),
+                ["\n".join(lines) for lines in labels],
+                rotation=30 if slanted else 0,
+                ha="right" if slanted else "center",
+                rotation_mode="anchor",
+            )
         for line in panel.lines:
             colour = line.color or PALETTE[colour_i % len(PALETTE)]
             colour_i += 1
+            dates = dates or any(
+                isinstance(v, (pd.Timestamp, np.datetime64)) for v in _ends(line.x)
+            )
             target = ax
             if line.secondary:
                 twin = twin or ax.twinx()
@@ -359,6 +772,23 @@ def render_matplotlib(spec: ChartSpec, *, width: float = 10.0) -> Figure:
                 lw=1,
                 label=h.name,
             )
+        for v in panel.vlines:
+            ax.axvline(
+                v.x, color=v.color, ls={"solid": "-", "dash": "--", "dot": ":"}[v.dash], lw=1
+            )
+            if v.label:
+                anchor = _vline_anchor(panel, v)
+                ax.annotate(
+                    v.label,
+                    (ax.xaxis.convert_units(v.x), 0.98),
+                    xycoords=ax.get_xaxis_transform(),
+                    xytext=(3 if anchor == "left" else -3, 0),
+                    textcoords="offset points",
+                    ha=anchor,
+                    va="top",
+                    fontsize=7,
+                    color=v.color,
+                )
         for m in panel.markers:
             ax.annotate(
                 m.text,
@@ -371,19 +801,52 @@ def render_matplotlib(spec: ChartSpec, *, width: float = 10.0) -> Figure:
             ax.plot([m.x], [m.y], "o", color=m.color, ms=4)
         if panel.logy:
             ax.set_yscale("log")
-        ax.set_title(panel.title, loc="left", fontsize=10)
-        ax.set_ylabel(panel.ylabel)
+        rng = panel_yrange(panel)
+        if rng is not None:
+            ax.set_ylim(*rng)
+            if panel.logy:
+                _mpl_log_axis(ax, rng, px)
+        if twin is not None:
+            rng2 = panel_yrange(panel, secondary=True)
+            if rng2 is not None:
+                twin.set_ylim(*rng2)
+        title, ylabel = panel.title, panel.ylabel
+        if ylabel and len(ylabel) * 7 > 72 * 2.6 * panel.height:
+            title, ylabel = f"{title}  ({ylabel})", ""
+        ax.set_title(title, loc="left", fontsize=10)
+        ax.set_ylabel(ylabel)
         if twin is not None:
             twin.set_ylabel(panel.secondary_ylabel)
         handles, labels = ax.get_legend_handles_labels()
         if twin is not None:
             h2, l2 = twin.get_legend_handles_labels()
             handles, labels = handles + h2, labels + l2
-        if handles:
-            ax.legend(handles, labels, fontsize=7, loc="best")
+        if handles and spec.legend:
+            ax.legend(
+                handles,
+                labels,
+                fontsize=7,
+                loc="upper left",
+                bbox_to_anchor=(1.06 if twin is not None else 1.005, 1.0),
+                borderaxespad=0,
+                frameon=False,
+            )
+    if dates:
+        locator = mdates.AutoDateLocator(maxticks=10)  # type: ignore[no-untyped-call]
+        axes[-1].xaxis.set_major_locator(locator)
+        axes[-1].xaxis.set_major_formatter(
+            mdates.ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
+        )
     axes[-1].set_xlabel(spec.xlabel)
-    fig.suptitle(spec.title)
+    fig.suptitle("\n".join(_wrap(spec.title, int(chars * 0.75))))
     if spec.source:
-        fig.text(0.01, 0.005, f"Source: {spec.source}", fontsize=7, ha="left", va="bottom")
-    fig.tight_layout(rect=(0, 0.02, 1, 1))
+        fig.text(
+            0.01,
+            0.005,
+            "\n".join(_wrap(f"Source: {spec.source}", int(chars * 1.4))),
+            fontsize=7,
+            ha="left",
+            va="bottom",
+        )
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig
