@@ -20,6 +20,7 @@ from bubblescope.backtest import (
     score,
 )
 from bubblescope.backtest.histories import load_nasdaq, load_shiller, to_weekly
+from bubblescope.charts import Y_PAD, panel_yrange, to_plotly
 from bubblescope.detect.psy import psy
 from bubblescope.errors import InputError
 from tests.backtest.conftest import CHEAP, SMALL_EVENTS, weekly_prices
@@ -142,12 +143,53 @@ def test_result_api(prices: pd.Series, shiller: pd.DataFrame) -> None:
     assert "baseline_cape (b" in text
     assert json.loads(json.dumps(res.to_dict()))["observations"] == len(prices)
     assert set(res.to_frame().columns) >= {"price", "value:psy", "alarm:lppls"}
-    spec = res.chart_spec()
-    assert len(spec.panels) == 1 + len(res.signals)
-    assert len(spec.panels[0].bands) == len(res.events)
     assert isinstance(res.plot(), matplotlib.figure.Figure)
     eras = res.eras({"early": ("2000-01-01", "2000-12-31"), "late": ("2002-01-01", "2003-12-31")})
     assert eras.index.get_level_values("era").unique().tolist() == ["early", "late"]
+
+
+def test_chart_spec_price_on_its_own_log_range_events_as_lines_alarms_as_spans(
+    prices: pd.Series, shiller: pd.DataFrame
+) -> None:
+    res = run(prices, shiller)
+    assert res.events  # the layout below is about them
+    spec = res.chart_spec()
+    price, *strips = spec.panels
+    # price: log axis, range from its own data, padded by at most Y_PAD of its log span
+    assert price.logy
+    lo, hi = panel_yrange(price)  # type: ignore[misc]
+    p_lo, p_hi = float(prices.min()), float(prices.max())
+    assert lo < p_lo
+    assert hi > p_hi
+    assert np.log10(hi / lo) <= (1 + 2 * Y_PAD) * np.log10(p_hi / p_lo) + 1e-12
+    layout = to_plotly(spec)["layout"]
+    assert layout["yaxis"]["type"] == "log"
+    assert 10 ** layout["yaxis"]["range"][1] == pytest.approx(hi)
+    # every crash peak is a vertical line across every panel, labelled once, on the price
+    peaks = [e.peak for e in res.events]
+    for panel in spec.panels:
+        assert [v.x for v in panel.vlines] == peaks
+    assert all(v.label for v in price.vlines)
+    assert not any(v.label for s in strips for v in s.vlines)
+    # one strip per signal: distinct short titles, no axis title to collide with its neighbours
+    assert len(strips) == len(res.signals)
+    titles = [s.title for s in strips]
+    assert len(set(titles)) == len(titles)
+    assert all(len(t) <= 60 and not s.ylabel for t, s in zip(titles, strips, strict=True))
+    assert all(t.startswith(info["name"]) for t, info in zip(titles, res.signals, strict=True))
+    # a strip is shaded on exactly the dates its alarm is on
+    dates = prices.index
+    for info, strip in zip(res.signals, strips, strict=True):
+        on = (res.alarms[info["name"]] > 0.5).to_numpy()
+        closed = np.zeros(len(dates), dtype=bool)
+        half_open = np.zeros(len(dates), dtype=bool)
+        for band in strip.bands:
+            closed |= (dates >= band.start) & (dates <= band.end)
+            half_open |= (dates >= band.start) & (dates < band.end)
+        assert (closed | ~on).all(), info["name"]
+        assert not (half_open & ~on).any(), info["name"]
+        if info["threshold"] is not None:
+            assert [h.y for h in strip.hlines] == [pytest.approx(info["threshold"])]
 
 
 def test_missing_inputs_are_reported_or_raised(prices: pd.Series) -> None:

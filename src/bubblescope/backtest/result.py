@@ -9,13 +9,24 @@ import numpy as np
 import pandas as pd
 
 from bubblescope.backtest.events import Event, EventSpec
-from bubblescope.backtest.scoring import Scores, score
-from bubblescope.charts import Band, ChartSpec, HLine, Line, Marker, Panel, render_matplotlib
+from bubblescope.backtest.scoring import Scores, _episodes, score
+from bubblescope.charts import (
+    Band,
+    ChartSpec,
+    HLine,
+    Line,
+    Panel,
+    VLine,
+    render_matplotlib,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = ["BacktestResult"]
+
+#: Signal colours: the Okabe–Ito palette without the vermilion of the crash events.
+_SIGNAL_COLOURS = ("#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 
 _SHOWN = (
     "events",
@@ -207,53 +218,65 @@ class BacktestResult:
         }
 
     def chart_spec(self) -> ChartSpec:
-        """Price with crash events (bands peak->trough, peak markers), then each signal."""
+        """Price with its crash events, then one strip per signal with its alarm spells shaded.
+
+        The price panel is on a log axis with its range from the data; each crash event is a
+        dotted vertical line at its peak (across every panel) and a red span to its trough, its
+        pre-peak warning window a grey span. Each signal strip shows the value, the alarm
+        threshold (dashed) and the dates the alarm was on, shaded in the signal's colour.
+        """
         p = self.prices
         x = list(p.index)
-        bands = tuple(
-            Band(e.peak, e.trough, f"{e.depth:.0%}", color="#D55E00", opacity=0.2)
+        peaks = tuple(VLine(e.peak, color="#D55E00") for e in self.events)
+        labelled = tuple(
+            VLine(e.peak, f"peak {e.peak:%Y-%m} ({e.depth:.0%})", color="#D55E00")
             for e in self.events
         )
-        markers = tuple(
-            Marker(e.peak, e.peak_price, f"peak {e.peak.date()}", color="#D55E00")
+        crashes = tuple(Band(e.peak, e.trough, color="#D55E00", opacity=0.15) for e in self.events)
+        warnings = tuple(
+            Band(e.warning_start(self.event_spec), e.peak, color="#999999", opacity=0.2)
             for e in self.events
         )
         panels = [
             Panel(
-                f"{self.name}: price and crash events",
-                "price (log scale)",
+                f"{self.name} (log scale): crash events",
                 lines=(Line(x, p.to_numpy(), "price", color="#000000", width=1.0),),
-                bands=bands,
-                markers=markers,
+                bands=warnings + crashes,
+                vlines=labelled,
                 logy=True,
-                height=1.6,
+                height=1.4,
             )
         ]
-        for info in self.signals:
+        for i, info in enumerate(self.signals):
             name = info["name"]
-            hl = (
-                ()
-                if info["threshold"] is None
-                else (HLine(float(info["threshold"]), "alarm threshold"),)
-            )
-            alarm_bands = tuple(
-                Band(e.warning_start(self.event_spec), e.peak, "", color="#999999", opacity=0.15)
-                for e in self.events
+            colour = _SIGNAL_COLOURS[i % len(_SIGNAL_COLOURS)]
+            threshold = info["threshold"]
+            title = name + (" (baseline)" if info["baseline"] else "")
+            if threshold is not None:
+                title += f": alarm at {float(threshold):.3g} or above"
+            on = self.alarms[name].to_numpy(dtype=np.float64) > 0.5
+            ends = [*x[1:], x[-1]]
+            spells = tuple(
+                Band(x[a], ends[b], color=colour, opacity=0.25) for a, b in _episodes(on)
             )
             panels.append(
                 Panel(
-                    name,
-                    "probability" if info["kind"] == "probability" else "value",
-                    lines=(Line(x, self.values[name].to_numpy(), name, width=1.0),),
-                    hlines=hl,
-                    bands=alarm_bands,
-                    height=0.6,
+                    title,
+                    lines=(Line(x, self.values[name].to_numpy(), name, color=colour, width=1.0),),
+                    hlines=()
+                    if threshold is None
+                    else (HLine(float(threshold), "alarm threshold"),),
+                    bands=spells,
+                    vlines=peaks,
+                    height=0.36,
                 )
             )
         return ChartSpec(
             f"Early-warning backtest: {self.name}",
             tuple(panels),
-            source="point-in-time signals; grey: pre-peak warning windows; red: peak to trough",
+            source="point-in-time signals. Dotted lines: crash peaks; red: peak to trough; "
+            "grey: pre-peak warning windows; shaded strips: alarm on; dashed: alarm threshold",
+            legend=False,
         )
 
     def plot(self) -> Figure:
