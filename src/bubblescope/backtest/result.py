@@ -233,8 +233,8 @@ class BacktestResult:
             for e in self.events
         )
         crashes = tuple(Band(e.peak, e.trough, color="#D55E00", opacity=0.15) for e in self.events)
-        warnings = tuple(
-            Band(e.warning_start(self.event_spec), e.peak, color="#999999", opacity=0.2)
+        warnings = tuple(  # clipped to the data, so they do not widen the x axis
+            Band(max(e.warning_start(self.event_spec), x[0]), e.peak, color="#999999", opacity=0.2)
             for e in self.events
         )
         panels = [
