@@ -801,6 +801,8 @@ def render_matplotlib(spec: ChartSpec, *, width: float = 10.0) -> Figure:
             ax.plot([m.x], [m.y], "o", color=m.color, ms=4)
         if panel.logy:
             ax.set_yscale("log")
+        if not panel.bars:
+            ax.set_xmargin(0)  # lines run edge to edge, as in plotly
         rng = panel_yrange(panel)
         if rng is not None:
             ax.set_ylim(*rng)
