@@ -39,9 +39,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from bubblescope.data.bundled import BUNDLED, load_bundled
 from bubblescope.data.frames import canonical_frame
-from bubblescope.errors import DataError, InputError, UnknownSymbolError
+from bubblescope.errors import DataError, InputError
 
 __all__ = [
     "FORMATS",
@@ -516,18 +515,20 @@ def resolve_series(
     Parameters
     ----------
     spec : str
-        A bundled name (``nasdaq``, ``sp500``), a path to a CSV/Parquet file, or a symbol in
-        the embedded store (``NVDA``), tried in that order.
+        A shipped series (a ticker such as ``NVDA``, or ``nasdaq``, ``sp500``; the store's rows
+        for the same symbol win per date, see :func:`bubblescope.data.catalog.load_series`), a
+        path to a CSV/Parquet file, or another symbol of the embedded store, tried in that
+        order.
     column : str, optional
         The column to analyse as ``close``: the value column of a file, or another column of a
-        bundled/stored frame (``open``, ``volume`` ...).
+        shipped/stored frame (``volume`` ...).
     start, end : str or Timestamp, optional
         Inclusive date bounds.
 
     Returns
     -------
     pandas.DataFrame
-        Canonical frame.
+        Canonical frame; ``attrs["vintage"]`` and ``attrs["last_date"]`` name the data used.
 
     Raises
     ------
@@ -536,26 +537,18 @@ def resolve_series(
     InputError
         When ``column`` does not exist or the date bounds leave no rows.
     """
+    from bubblescope.data.catalog import load_series
+    from bubblescope.data.universe import canonical_symbol
+
     text = spec.strip()
-    if text.lower() in BUNDLED:
-        frame = load_bundled(text.lower())
-    elif Path(text).expanduser().is_file():
-        frame = load_file(Path(text).expanduser(), value_col=column)
+    path = Path(text).expanduser()
+    if canonical_symbol(text) is None and path.is_file():
+        frame = load_file(path, value_col=column)
+        frame.attrs.update(vintage=f"file {path.name}", last_date=frame.index[-1])
         column = None
     else:
-        from bubblescope.data import store
-
-        available = store.list_symbols("prices")
-        if text.upper() in available:
-            frame = store.load_prices(text.upper())
-        else:
-            shown = ", ".join(available[:20]) + (" ..." if len(available) > 20 else "")
-            raise UnknownSymbolError(
-                f"unknown series {spec!r}: not a bundled name {sorted(BUNDLED)}, not a file, "
-                f"and not in the store ({shown or 'store is empty'})",
-                hint="import it first with `bubblescope data import FILE` or "
-                "`bubblescope data fetch SYMBOL`",
-            )
+        frame = load_series(text)
+    attrs = dict(frame.attrs)
     if column is not None and column != "close":
         numeric = [c for c in frame.columns if c not in ("symbol", "source", "adjusted")]
         if column not in numeric:
@@ -574,4 +567,5 @@ def resolve_series(
                 f"series {spec!r} has no rows between {start} and {end}",
                 hint="widen the date range",
             )
+    frame.attrs = {**attrs, "last_date": frame.index[-1]}
     return frame

@@ -10,7 +10,7 @@ Layout (under :func:`store_root`, i.e. ``$BUBBLESCOPE_HOME/store``)::
     SCHEMA_VERSION                      {"schema_version": 1}
     prices/symbol=NVDA/part-<vintage>-<hash>.parquet
     fundamentals/symbol=MSFT/part-....parquet
-    facts/ deals/ runs/                 same Hive-style tree
+    facts/ deals/ runs/ readings/       same Hive-style tree
     .tmp/                               files being written (never read)
 
 Atomicity
@@ -27,7 +27,8 @@ Which vintage wins
     ``prices`` keeps one row per (symbol, date): the row from the **newest import** wins, so
     importing a revised file (a later FRED vintage) overrides the overlapping dates and keeps the
     rest. ``fundamentals``, ``facts`` and ``deals`` are snapshots: the newest import for a symbol
-    replaces the older ones as a whole. ``runs`` is append-only: every import is kept. Because a
+    replaces the older ones as a whole. ``runs`` and ``readings`` (the status page's readings log)
+    are append-only: every import is kept. Because a
     re-import of identical content writes nothing, its vintage stays that of its first import.
 """
 
@@ -65,6 +66,7 @@ __all__ = [
     "query",
     "store_root",
     "summary",
+    "vintage_time",
 ]
 
 #: Version of the on-disk layout; bumped when files written by an older version cannot be read.
@@ -78,6 +80,7 @@ DATASETS: dict[str, Semantics] = {
     "facts": "snapshot",
     "deals": "snapshot",
     "runs": "append",
+    "readings": "append",
 }
 #: Columns every ``prices`` file must carry.
 _PRICE_REQUIRED = ("date", "close", "_vintage")
@@ -416,6 +419,9 @@ def load_dataset(dataset: str, symbol: str | None = None) -> pd.DataFrame:
 def load_prices(symbol: str) -> pd.DataFrame:
     """Return a stored price series as a canonical frame (newest vintage per date).
 
+    ``attrs["vintage"]`` names the newest import that supplied rows (``"store import
+    2026-12-01 10:00 UTC"``) and ``attrs["last_date"]`` the last date.
+
     Raises
     ------
     UnknownSymbolError
@@ -434,6 +440,7 @@ def load_prices(symbol: str) -> pd.DataFrame:
     files = _part_files("prices", key)
     _check_files(files, _PRICE_REQUIRED)
     rows = _run(_view_sql("prices", files) + " ORDER BY date", files, f"prices/{key}")
+    newest = int(rows.pop("_vintage").max())
     frame = rows.set_index(pd.DatetimeIndex(rows.pop("date"), name="date"))
     frame["adjusted"] = frame["adjusted"].astype(bool) if "adjusted" in frame else False
     frame["source"] = frame["source"].astype(str) if "source" in frame else "store"
@@ -442,7 +449,13 @@ def load_prices(symbol: str) -> pd.DataFrame:
     frame = frame[["close", *optional, "symbol", "source", "adjusted"]]
     frame = frame.astype({c: np.float64 for c in ("close", *optional)})
     check_canonical(frame)
+    frame.attrs.update(vintage=f"store import {vintage_time(newest)}", last_date=frame.index[-1])
     return frame
+
+
+def vintage_time(vintage: int) -> str:
+    """An import vintage (nanoseconds since the epoch) as ``YYYY-MM-DD HH:MM UTC``."""
+    return pd.Timestamp(vintage, unit="ns", tz="UTC").strftime("%Y-%m-%d %H:%M UTC")
 
 
 def list_datasets() -> pd.DataFrame:

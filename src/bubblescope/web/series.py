@@ -1,4 +1,4 @@
-"""Which series the API may analyse: bundled data, uploads and the local store (never paths).
+"""Which series the API may analyse: shipped data, uploads and the local store (never paths).
 
 The API does not hand user text to :func:`~bubblescope.data.sources.resolve_series`, which
 would also open files by path; names are matched against the three known places only.
@@ -21,7 +21,7 @@ __all__ = ["SeriesRegistry", "window"]
 
 
 class SeriesRegistry:
-    """Bundled series, uploaded series (in memory) and stored series, by name.
+    """Shipped series, uploaded series (in memory) and stored series, by name.
 
     Parameters
     ----------
@@ -35,39 +35,33 @@ class SeriesRegistry:
         self._lock = threading.Lock()
 
     def names(self) -> list[dict[str, str]]:
-        """Every analysable series with its kind (bundled, upload, store)."""
-        from bubblescope.data import store
-        from bubblescope.data.bundled import BUNDLED
+        """Every analysable series with its kind (shipped, store, shipped+store, upload)."""
+        from bubblescope.data.catalog import series_names
 
-        out = [{"name": n, "kind": "bundled"} for n in BUNDLED]
+        out = series_names()
         with self._lock:
             out += [{"name": n, "kind": "upload"} for n in self._uploads]
-        out += [{"name": s, "kind": "store"} for s in store.list_symbols("prices")]
         return out
 
     def load(self, name: str) -> pd.DataFrame:
-        """The canonical price frame of ``name``.
+        """The canonical price frame of ``name`` (stored rows win over shipped ones per date).
 
         Raises
         ------
         UnknownSymbolError
-            When ``name`` is neither bundled, uploaded nor stored.
+            When ``name`` is neither shipped, uploaded nor stored.
         """
-        from bubblescope.data import store
-        from bubblescope.data.bundled import BUNDLED, load_bundled
+        from bubblescope.data.catalog import load_series
 
-        if name.lower() in BUNDLED:
-            return load_bundled(name.lower())
         with self._lock:
             if name in self._uploads:
                 return self._uploads[name]
         try:
-            return store.load_prices(name)
+            return load_series(name)
         except UnknownSymbolError:
-            known = ", ".join(d["name"] for d in self.names())
             raise UnknownSymbolError(
-                f"unknown series {name!r} (available: {known})",
-                hint="upload a CSV or import it into the store",
+                f"unknown series {name!r}",
+                hint="list them with GET /api/series; upload a CSV or import it into the store",
             ) from None
 
     def add_upload(self, content: bytes, filename: str) -> tuple[str, pd.DataFrame]:
