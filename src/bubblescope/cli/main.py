@@ -15,6 +15,7 @@ __all__ = ["app", "build_app", "run"]
 
 #: Modules under bubblescope.cli that add commands, in --help order.
 COMMAND_MODULES: tuple[str, ...] = (
+    "status",
     "overview",
     "report",
     "serve",
@@ -33,8 +34,9 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 HELP = """Measure speculative bubbles and stress-test the economy behind them.
 
-Start with `bubblescope overview` (runs on the data bundled with the installed packages,
-no network needed). Every command takes --json for scripting and --help for details.
+Start with `bubblescope status` (is the AI boom a bubble? one screen, offline, on the data
+that ships with bubblescope) or `bubblescope overview` (every engine once). Every command
+takes --json for scripting and --help for details.
 """
 
 

@@ -61,7 +61,11 @@ COLUMNS: tuple[str, ...] = (
     "trust_neg",
     "tc_median_pos",
     "tc_median_neg",
+    "tc_q10_pos",
+    "tc_q90_pos",
 )
+#: Quantiles of tc − t2 among the qualifying positive-bubble windows (the spread of tc).
+TC_QUANTILES: tuple[float, float] = (0.1, 0.9)
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,7 @@ def _indicators(
     offset = fits.tc - fits.t2
     tc_pos = float(np.median(offset[pos])) if pos.any() else np.nan
     tc_neg = float(np.median(offset[neg])) if neg.any() else np.nan
+    lo, hi = np.quantile(offset[pos], TC_QUANTILES) if pos.any() else (np.nan, np.nan)
     trust_pos = trust_neg = np.nan
     if trust is None and task.trust_flt is not None:
         trust = trust_fractions(
@@ -107,7 +112,16 @@ def _indicators(
         fp, fn = trust
         trust_pos = float(np.median(fp))
         trust_neg = float(np.median(fn))
-    return (float(pos.sum()) / w, float(neg.sum()) / w, trust_pos, trust_neg, tc_pos, tc_neg)
+    return (
+        float(pos.sum()) / w,
+        float(neg.sum()) / w,
+        trust_pos,
+        trust_neg,
+        tc_pos,
+        tc_neg,
+        float(lo),
+        float(hi),
+    )
 
 
 @dataclass(frozen=True)
@@ -118,8 +132,10 @@ class LPPLSIndicators:
     ----------
     frame : pandas.DataFrame
         Indexed by t2 (dates or positions); columns :data:`COLUMNS`. ``tc_median_*`` is the
-        median tc − t2 (trading days) of the qualifying windows; Trust columns are NaN when
-        Trust was not computed.
+        median tc − t2 (trading days) of the qualifying windows, ``tc_q10_pos`` and
+        ``tc_q90_pos`` the 10th and 90th percentiles of tc − t2 over the qualifying
+        positive-bubble windows (NaN when none qualifies); Trust columns are NaN when Trust
+        was not computed.
     prices : pandas.Series
         The input prices (for plotting).
     windows : WindowSet

@@ -1,0 +1,78 @@
+"""Results cache: JSON results on disk, keyed by the data and settings that produced them.
+
+A key is the SHA-256 of everything a result depends on: a namespace, the content hash of each
+input series (:func:`content_hash`, so importing or updating data invalidates it), the settings'
+fingerprint and bubblescope's version. Entries are written atomically (temporary name, then
+rename), so concurrent runs never read half a file; an unreadable entry is recomputed.
+``BUBBLESCOPE_NO_CACHE=1`` bypasses the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bubblescope._config import cache_dir
+from bubblescope._json import to_jsonable
+
+__all__ = ["cached_json", "content_hash", "result_key"]
+
+#: Bump when a cached result's meaning changes without its inputs changing.
+FORMAT = 1
+
+
+def content_hash(data: pd.Series | pd.DataFrame) -> str:
+    """SHA-256 (16 hex digits) of a series' or frame's index and values."""
+    digest = hashlib.sha256()
+    digest.update(pd.util.hash_pandas_object(data, index=True).to_numpy().tobytes())
+    if isinstance(data, pd.DataFrame):
+        digest.update(json.dumps([str(c) for c in data.columns]).encode())
+    return digest.hexdigest()[:16]
+
+
+def result_key(namespace: str, *parts: Any) -> str:
+    """Cache key of a result: namespace, inputs' hashes and settings, version."""
+    from bubblescope import __version__
+
+    blob = json.dumps(
+        {"ns": namespace, "parts": to_jsonable(list(parts)), "v": __version__, "f": FORMAT},
+        sort_keys=True,
+    )
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _path(namespace: str, key: str) -> Path:
+    return cache_dir() / "results" / namespace / f"{key}.json"
+
+
+def cached_json(namespace: str, key: str, compute: Callable[[], Any]) -> Any:
+    """The cached JSON value under ``key``, or ``compute()`` stored under it.
+
+    ``compute`` must return JSON-ready data (:func:`bubblescope._json.to_jsonable` is applied,
+    so what is returned on a miss equals what a later hit returns).
+    """
+    path = _path(namespace, key)
+    disabled = os.environ.get("BUBBLESCOPE_NO_CACHE", "").lower() in {"1", "true", "yes"}
+    if not disabled and path.is_file():
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+    value = to_jsonable(compute())
+    if disabled:
+        return value
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+        tmp.write_text(json.dumps(value, allow_nan=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home still computes; it only cannot remember
+    return value

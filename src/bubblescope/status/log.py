@@ -1,0 +1,96 @@
+"""The readings log: every status run's readings, on the record, in the store.
+
+Each run appends one Parquet file to the store's ``readings`` dataset (append-only, never
+rewritten): one row per (series, signal) with the reading's value, light and since-date, the
+run's date, the data's last date and vintage, the settings' fingerprint, and a SHA-256 content
+hash of the run's readings. Like the fingerprints the ETH Financial Crisis Observatory publishes
+for its forecasts, the hash lets anyone check later that a reading was made before the outcome;
+:func:`load_readings` returns the log so a backtest can score past readings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from bubblescope.status.result import StatusResult
+
+__all__ = ["LOG_COLUMNS", "append_readings", "load_readings", "readings_hash"]
+
+#: Columns of the readings log.
+LOG_COLUMNS: tuple[str, ...] = (
+    "run_hash",
+    "measured",
+    "settings",
+    "series",
+    "signal",
+    "value",
+    "light",
+    "since",
+    "last_date",
+    "vintage",
+)
+
+
+def _frame(result: StatusResult) -> pd.DataFrame:
+    rows = [
+        {
+            "measured": result.today,
+            "settings": str(result.settings.get("fingerprint", "")),
+            "series": row.key,
+            "signal": r.signal,
+            "value": r.value,
+            "light": r.light,
+            "since": r.since,
+            "last_date": row.last_date,
+            "vintage": row.vintage,
+        }
+        for row in result.rows
+        for r in row.readings
+    ]
+    return pd.DataFrame.from_records(rows)
+
+
+def readings_hash(result: StatusResult) -> str:
+    """SHA-256 of the run's readings (series, signal, value, light, since, data date, vintage)."""
+    frame = _frame(result)
+    text = json.dumps(frame.to_dict(orient="records"), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def append_readings(result: StatusResult) -> str:
+    """Append the run's readings to the store's log; returns the run's content hash.
+
+    Appending the same readings again writes nothing (the store is idempotent).
+
+    Raises
+    ------
+    StoreError
+        When the store cannot be written.
+    """
+    from bubblescope.data import store
+
+    digest = readings_hash(result)
+    frame = _frame(result)
+    if frame.empty:
+        return digest
+    frame.insert(0, "run_hash", digest)
+    frame["value"] = frame["value"].astype("float64")
+    store.import_frame(frame[list(LOG_COLUMNS)], "readings", symbol="status")
+    return digest
+
+
+def load_readings() -> pd.DataFrame:
+    """Every logged reading, oldest run first (empty frame with :data:`LOG_COLUMNS` if none)."""
+    from bubblescope.data import store
+
+    frame = store.load_dataset("readings")
+    if frame.empty:
+        return pd.DataFrame(columns=list(LOG_COLUMNS))
+    return frame.sort_values(["_vintage", "series", "signal"], kind="stable")[
+        [*LOG_COLUMNS, "_vintage"]
+    ].reset_index(drop=True)

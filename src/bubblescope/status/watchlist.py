@@ -1,0 +1,207 @@
+"""The watchlist: the series the status page reads, and the equal-weighted baskets.
+
+A :class:`WatchItem` is a stock, an index or a basket. Baskets are equal-weighted and
+rebalanced every quarter (``RunSettings.data.basket_rebalance``), like the S&P 500 Equal Weight
+Index: at each rebalance date every listed member gets the same weight, which then drifts with
+its price until the next rebalance. A member listed mid-quarter joins at the next rebalance. A
+basket starts in the first rebalance period in which at least ``basket_min_share`` of its
+members are listed. The level is an index, 100 on the first day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from bubblescope.data.universe import INDEX_SYMBOLS, NAMES, canonical_symbol
+from bubblescope.errors import InputError
+from bubblescope.settings import DataSettings, RunSettings
+
+__all__ = ["Kind", "WatchItem", "basket_index", "default_watchlist", "load_item", "watchlist"]
+
+Kind = Literal["stock", "index", "basket"]
+
+
+@dataclass(frozen=True)
+class WatchItem:
+    """One row of the status page.
+
+    Attributes
+    ----------
+    key : str
+        Symbol (``"NVDA"``, ``"NASDAQ"``) or basket key (``"AI_BASKET"``).
+    label : str
+    kind : {"stock", "index", "basket"}
+    members : tuple of str
+        A basket's members (empty otherwise).
+    weighting : str
+        How a basket is weighted ("" for a single series).
+    """
+
+    key: str
+    label: str
+    kind: Kind
+    members: tuple[str, ...] = ()
+    weighting: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return {
+            "key": self.key,
+            "label": self.label,
+            "kind": self.kind,
+            "members": list(self.members),
+            "weighting": self.weighting,
+        }
+
+
+def _weighting(data: DataSettings) -> str:
+    period = {"M": "month", "Q": "quarter"}[data.basket_rebalance]
+    return f"equal-weighted, rebalanced every {period}"
+
+
+def ai_basket(settings: RunSettings) -> WatchItem:
+    """The AI basket of ``settings``."""
+    data = settings.data
+    return WatchItem(
+        "AI_BASKET",
+        f"AI basket ({len(data.ai_basket)} names)",
+        "basket",
+        data.ai_basket,
+        _weighting(data),
+    )
+
+
+def dotcom_basket(settings: RunSettings) -> WatchItem:
+    """The dot-com basket of ``settings``."""
+    data = settings.data
+    return WatchItem(
+        "DOTCOM_BASKET",
+        f"Dot-com basket ({len(data.dotcom_basket)} names)",
+        "basket",
+        data.dotcom_basket,
+        _weighting(data),
+    )
+
+
+def watchlist(symbols: list[str] | tuple[str, ...], settings: RunSettings) -> tuple[WatchItem, ...]:
+    """Watch items for ``symbols`` (tickers, index names, ``AI_BASKET``, ``DOTCOM_BASKET``).
+
+    Unknown tickers are kept (their row will say why it failed), so one bad name never stops
+    the others.
+    """
+    out: list[WatchItem] = []
+    for text in symbols:
+        key = text.strip().upper()
+        if key == "AI_BASKET":
+            out.append(ai_basket(settings))
+        elif key == "DOTCOM_BASKET":
+            out.append(dotcom_basket(settings))
+        else:
+            symbol = canonical_symbol(key) or key
+            kind: Kind = "index" if symbol in INDEX_SYMBOLS else "stock"
+            out.append(WatchItem(symbol, NAMES.get(symbol, symbol), kind))
+    return tuple(out)
+
+
+def default_watchlist(settings: RunSettings) -> tuple[WatchItem, ...]:
+    """The AI leaders, the AI basket, then the indices, as ``settings.data`` lists them."""
+    data = settings.data
+    return watchlist([*data.leaders, "AI_BASKET", *data.indices], settings)
+
+
+def basket_index(
+    closes: pd.DataFrame, *, rebalance: Literal["M", "Q"] = "Q", min_share: float = 0.5
+) -> pd.Series:
+    """Equal-weighted index of ``closes`` (one column per member), rebalanced each period.
+
+    Parameters
+    ----------
+    closes : pandas.DataFrame
+        Daily closes, NaN before a member's listing (and on days it did not trade).
+    rebalance : {"M", "Q"}
+        Rebalance every month or quarter (at the first trading day of the period).
+    min_share : float
+        The index starts in the first period with at least this share of members listed.
+
+    Returns
+    -------
+    pandas.Series
+        Index level, 100 on its first day; ``attrs["members_listed"]`` holds the count of
+        members in each period.
+
+    Raises
+    ------
+    InputError
+        When no period has enough members listed.
+
+    Examples
+    --------
+    >>> days = pd.bdate_range("2024-01-01", periods=40)  # one quarter
+    >>> a = pd.Series(np.linspace(10, 20, 40), index=days)
+    >>> idx = basket_index(pd.DataFrame({"a": a, "b": 50.0}, index=days))
+    >>> float(idx.iloc[-1])  # a doubled, b flat: 100 * (2 + 1) / 2
+    150.0
+    """
+    closes = closes.sort_index().ffill()
+    listed = closes.notna()
+    periods = closes.index.to_period(rebalance)
+    starts = pd.Series(closes.index, index=closes.index).groupby(periods).first()
+    enough = [p for p, day in starts.items() if listed.loc[day].mean() >= min_share]
+    if not enough:
+        raise InputError(
+            f"no period has {min_share:.0%} of the basket's {closes.shape[1]} members listed"
+        )
+    level = 100.0
+    pieces: list[pd.Series] = []
+    counts: dict[str, int] = {}
+    first = starts.index.get_loc(enough[0])
+    for period in starts.index[first:]:
+        rows = closes.loc[periods == period]
+        base = rows.iloc[0]
+        members = base.index[base.notna().to_numpy()]
+        relative = rows[members].div(base[members]).mean(axis=1)
+        piece = level * relative
+        pieces.append(piece)
+        counts[str(period)] = len(members)
+        level = float(piece.iloc[-1])
+    out = pd.concat(pieces)
+    out.name = "basket"
+    out.attrs["members_listed"] = counts
+    return out
+
+
+def load_item(item: WatchItem, settings: RunSettings) -> pd.DataFrame:
+    """Daily closes of a watch item as a canonical-like frame (``close``; ``attrs`` vintage).
+
+    A basket's ``attrs`` list its members' vintages and last dates; its last date is the
+    earliest last date among its members (the basket is not extended past any member's data).
+
+    Raises
+    ------
+    UnknownSymbolError, DataError, StoreError
+        From loading a member.
+    """
+    from bubblescope.data.catalog import load_series
+
+    if item.kind != "basket":
+        return load_series(item.key)
+    frames = {m: load_series(m) for m in item.members}
+    last = min(f.index[-1] for f in frames.values())
+    closes = pd.concat({m: f["close"] for m, f in frames.items()}, axis=1, sort=True).loc[:last]
+    level = basket_index(
+        closes, rebalance=settings.data.basket_rebalance, min_share=settings.data.basket_min_share
+    )
+    vintages = sorted({f.attrs.get("vintage", "") for f in frames.values()})
+    frame = pd.DataFrame({"close": level.to_numpy(np.float64)}, index=level.index)
+    frame.index.name = "date"
+    frame.attrs.update(
+        vintage=" + ".join(v for v in vintages if v),
+        last_date=frame.index[-1],
+        symbol=item.key,
+        members_listed=level.attrs["members_listed"],
+    )
+    return frame
