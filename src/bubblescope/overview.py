@@ -1,30 +1,36 @@
-"""The overview: a first look at every engine on the data that ships with the installation.
+"""The overview: today's answer first, then every engine once, on the data that ships.
 
-Runs without network or imported data, on the NASDAQ Composite and S&P 500 daily 1999–2018 that
-ship inside the ``arch`` package and on bubblescope's sourced fact base:
+Runs without network or imported data (data a user imported or updated wins per date):
 
-1. dot-com drawdowns (:mod:`bubblescope.detect.drawdown`);
-2. PSY exuberance on weekly NASDAQ, log prices and levels side by side
-   (:mod:`bubblescope.detect.psy`, response-surface critical values: no simulation);
-3. the LPPLS fit of the 750 trading days to the 2000-03-10 peak
-   (:mod:`bubblescope.detect.lppls`, stylised bounds m ∈ [0.1, 0.9]);
-4. the fact base in numbers (:mod:`bubblescope.data.facts`);
-5. circular-financing loops of the deal network (:mod:`bubblescope.economy.network`);
-6. Sequoia's revenue gap, Sept 2023 and June 2024 inputs (:mod:`bubblescope.economy.valuation`).
+1. the status page (:mod:`bubblescope.status`): every watched series now, signal by signal,
+   next to each signal's record, the market view and the synthesis;
+2. the deepest drawdowns of the NASDAQ Composite (1971-) and the S&P 500 (1927-), with the
+   current one (:mod:`bubblescope.detect.drawdown`);
+3. PSY on the dot-com boom: weekly NASDAQ 1990-2002, log prices and levels, with the
+   standard run's critical values (:mod:`bubblescope.detect.psy`);
+4. the LPPLS fit of the 750 trading days to the 2000-03-10 peak (:mod:`bubblescope.detect.lppls`);
+5. the fact base in numbers (:mod:`bubblescope.data.facts`);
+6. circular-financing loops of the deal network (:mod:`bubblescope.economy.network`);
+7. Sequoia's revenue gap, Sept 2023 and June 2024 inputs (:mod:`bubblescope.economy.valuation`).
 
-Every number comes from those modules' result objects; nothing is recomputed here.
+Every number comes from those modules' result objects; nothing is recomputed here. The
+settings are :class:`bubblescope.settings.RunSettings` (the standard run by default).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from bubblescope._typing import ProgressCallback
+from bubblescope.settings import RunSettings
+
+if TYPE_CHECKING:
+    from bubblescope.status.result import StatusResult
 
 __all__ = ["Overview", "Section", "run_overview"]
 
@@ -45,13 +51,14 @@ class Section:
 
 @dataclass(frozen=True)
 class Overview:
-    """All sections, in order."""
+    """The status page, then the engine sections, in order."""
 
+    status: StatusResult
     sections: tuple[Section, ...]
 
     def summary(self) -> str:
-        """The text a person reads."""
-        out: list[str] = []
+        """The text a person reads: the status table first."""
+        out: list[str] = [self.status.summary(), ""]
         for i, sec in enumerate(self.sections, start=1):
             out.append(f"{i}. {sec.title}")
             out.extend(f"   {line}" for line in sec.lines)
@@ -59,55 +66,75 @@ class Overview:
         return "\n".join(out).rstrip()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: every section's data."""
-        return {"sections": [s.to_dict() for s in self.sections]}
+        """JSON-ready: the status page and every section's data."""
+        return {
+            "status": self.status.to_dict(),
+            "sections": [s.to_dict() for s in self.sections],
+        }
 
 
-def _drawdowns() -> Section:
-    from bubblescope.data.bundled import load_bundled
+def _date(value: Any) -> str:
+    return str(pd.Timestamp(value).date())
+
+
+def _drawdowns(settings: RunSettings) -> Section:
+    from bubblescope.data.catalog import load_series
     from bubblescope.detect.drawdown import drawdown
 
     lines: list[str] = []
     data: dict[str, Any] = {}
-    for name in ("nasdaq", "sp500"):
-        frame = load_bundled(name)
-        res = drawdown(frame["close"].rename(str(frame["symbol"].iloc[0])), top=2)
-        data[name] = res.to_dict()
+    for symbol in settings.data.indices:
+        frame = load_series(symbol)
+        close = frame["close"].rename(symbol)
+        res = drawdown(close, top=3)
+        data[symbol] = res.to_dict()
+        last = _date(close.index[-1])
         for _, row in res.episodes.iterrows():
             recovered = row.get("recovery")
             rec = (
-                "not recovered by 2018-12-31"
+                f"not recovered by {last}"
                 if pd.isna(recovered)
-                else f"recovered {pd.Timestamp(recovered).date()}"
+                else f"recovered {_date(recovered)}"
             )
             lines.append(
-                f"{frame['symbol'].iloc[0]:<7} peak {pd.Timestamp(row['peak']).date()} → trough "
-                f"{pd.Timestamp(row['trough']).date()}: {row['depth_pct']:.1f}% ({rec})"
+                f"{symbol:<7} peak {_date(row['peak'])} → trough {_date(row['trough'])}: "
+                f"{row['depth_pct']:.1f}% ({rec})"
             )
+        now = float(res.drawdown.iloc[-1])
+        lines.append(
+            f"{symbol:<7} now ({last}): {100 * now:.1f}% from its peak "
+            f"({frame.attrs.get('vintage', '')}, from {_date(close.index[0])})"
+        )
     return Section(
         "drawdowns",
-        "Dot-com drawdowns (arch's bundled daily closes, 1999–2018)",
+        "The deepest falls of the NASDAQ Composite and the S&P 500, and where they stand now",
         tuple(lines),
         data,
     )
 
 
-def _psy() -> Section:
-    from bubblescope.data.bundled import load_bundled
-    from bubblescope.detect.psy import PSYResult, psy
+#: The dot-com boom and bust as the overview tests it (weekly closes).
+DOTCOM_SPAN = ("1990-01-01", "2002-12-31")
 
-    weekly = load_bundled("nasdaq")["close"].resample("W-FRI").last().dropna()
-    weekly = weekly.loc[:"2002-12-31"].rename("NASDAQ")
+
+def _psy(settings: RunSettings) -> Section:
+    from bubblescope.data.catalog import load_series
+    from bubblescope.detect.psy import PSYResult, psy
+    from bubblescope.settings import resample
+
+    ps = settings.psy
+    daily = load_series("NASDAQ")["close"].loc[DOTCOM_SPAN[0] : DOTCOM_SPAN[1]]
+    weekly = resample(daily, ps.frequency).rename("NASDAQ")
     lines: list[str] = [
-        f"NASDAQ Composite, Friday closes {weekly.index[0].date()}..{weekly.index[-1].date()} "
-        f"(T = {len(weekly)}), lag 0, PSY minimum window, family-wise stamping at 95%",
+        f"NASDAQ Composite, {ps.frequency} closes {_date(weekly.index[0])}.."
+        f"{_date(weekly.index[-1])} (T = {len(weekly)}), lag {ps.lag}, {ps.window} minimum "
+        f"window, family-wise stamping at {ps.level:.0%}",
     ]
     data: dict[str, Any] = {}
-    method = ""
     for label, series in (("log prices", np.log(weekly)), ("levels", weekly)):
-        res = psy(series, name=f"NASDAQ ({label})")
+        res = psy(series, lag=ps.lag, window=ps.window, cv=ps.cv(), level=ps.level,
+                  name=f"NASDAQ ({label})")  # fmt: skip
         assert isinstance(res, PSYResult)
-        assert res.cv is not None
         crit = res.critical_value("gsadf")
         episodes = (
             ", ".join(
@@ -121,8 +148,7 @@ def _psy() -> Section:
             f"{'explosive' if res.reject else 'not explosive'}; episodes: {episodes}"
         )
         data[label] = res.to_dict()
-        method = res.cv.method
-    lines.append(f"critical values: {method}")
+    lines.append(f"critical values: {ps.reps} Monte Carlo replications, seed {ps.seed}")
     lines.append(
         "log prices test for faster-than-exponential (super-exponential) growth; levels "
         "flag plain exponential growth too, so the two can disagree"
@@ -130,40 +156,37 @@ def _psy() -> Section:
     return Section("psy", "PSY exuberance test on the dot-com boom", tuple(lines), data)
 
 
-def _date(value: Any) -> str:
-    return str(pd.Timestamp(value).date())
+#: The classic dot-com LPPLS window: 750 trading days to the NASDAQ peak.
+DOTCOM_PEAK = "2000-03-10"
+LPPLS_WINDOW = 750
 
 
-def _lppls() -> Section:
-    from bubblescope.data.bundled import load_bundled
+def _lppls(settings: RunSettings) -> Section:
+    from bubblescope.data.catalog import load_series
     from bubblescope.detect.lppls import LPPLSFit, SearchSpace, lppls_fit
 
-    close = load_bundled("nasdaq")["close"].loc[:"2000-03-10"]
-    fit = lppls_fit(close, t2="2000-03-10", window=len(close), space=SearchSpace.stylised(), rng=0)
+    close = load_series("NASDAQ")["close"].loc[:DOTCOM_PEAK]
+    title = "LPPLS fit to the dot-com peak"
+    fit = lppls_fit(
+        close, t2=DOTCOM_PEAK, window=LPPLS_WINDOW, space=SearchSpace.stylised(),
+        rng=settings.psy.seed,
+    )  # fmt: skip
     if not isinstance(fit, LPPLSFit):
-        return Section(
-            "lppls",
-            "LPPLS fit to the dot-com peak",
-            (f"no fit: {fit.reason}",),
-            {"failed": fit.reason},
-        )
-    tc_date = "n/a" if fit.tc_date is None else str(pd.Timestamp(fit.tc_date).date())
+        return Section("lppls", title, (f"no fit: {fit.reason}",), {"failed": fit.reason})
+    tc_date = "n/a" if fit.tc_date is None else _date(fit.tc_date)
+    verdict = "passes" if fit.passes() else "fails"
     lines = [
-        f"NASDAQ, {len(close)} trading days to 2000-03-10 (arch data starts 1999-01-04), "
-        "stylised bounds m ∈ [0.1, 0.9]",
+        f"NASDAQ, {LPPLS_WINDOW} trading days to {DOTCOM_PEAK}, stylised bounds m ∈ [0.1, 0.9]",
         f"critical time tc = t2 + {fit.tc:.1f} trading days ≈ {tc_date}; m = {fit.m:.3f}, "
-        f"ω = {fit.omega:.2f}, B = {fit.b:.3f} ({'bubble' if fit.b < 0 else 'anti-bubble'})",
+        f"ω = {fit.omega:.2f}, B = {fit.b:.3f} ({'bubble' if fit.b < 0 else 'anti-bubble'}); "
+        f"the fit {verdict} the Sornette et al. (2015) filter",
     ]
     if fit.at_boundary:
-        lines.append(
-            f"boundary solution ({', '.join(fit.at_boundary)} on a search bound): the FCO "
-            "filters reject it; a longer window (750 days, e.g. FRED NASDAQCOM imported with "
-            "`bubblescope data import`) gives the classic fit tc ≈ 2000-05-19, m ≈ 0.2"
-        )
-    return Section("lppls", "LPPLS fit to the dot-com peak", tuple(lines), fit.to_dict())
+        lines.append(f"boundary solution: {', '.join(fit.at_boundary)} on a search bound")
+    return Section("lppls", title, tuple(lines), fit.to_dict())
 
 
-def _facts() -> Section:
+def _facts(settings: RunSettings) -> Section:
     from bubblescope.data.facts import load_factbase
 
     fb = load_factbase()
@@ -176,7 +199,7 @@ def _facts() -> Section:
     )
 
 
-def _network() -> Section:
+def _network(settings: RunSettings) -> Section:
     from bubblescope.economy.network import analyze_network, load_network
 
     res = analyze_network(load_network())
@@ -192,7 +215,7 @@ def _network() -> Section:
     )
 
 
-def _sequoia() -> Section:
+def _sequoia(settings: RunSettings) -> Section:
     from bubblescope.economy.valuation import sequoia_2023, sequoia_2024
 
     lines: list[str] = []
@@ -206,19 +229,26 @@ def _sequoia() -> Section:
     return Section("sequoia", "Sequoia's revenue gap (David Cahn)", tuple(lines), data)
 
 
-def run_overview(*, progress: ProgressCallback | None = None) -> Overview:
-    """Run every overview section.
+def run_overview(
+    settings: RunSettings | None = None, *, progress: ProgressCallback | None = None
+) -> Overview:
+    """The status page, then every overview section.
 
     Parameters
     ----------
+    settings : RunSettings, optional
+        Default: the standard run.
     progress : callable, optional
-        ``progress(done, total)`` after each section.
+        ``progress(done, total)`` after the status page and each section.
 
     Returns
     -------
     Overview
     """
-    builders: list[Callable[[], Section]] = [
+    from bubblescope.status import run_status
+
+    settings = settings or RunSettings.preset("standard")
+    builders: list[Callable[[RunSettings], Section]] = [
         _drawdowns,
         _psy,
         _lppls,
@@ -226,9 +256,13 @@ def run_overview(*, progress: ProgressCallback | None = None) -> Overview:
         _network,
         _sequoia,
     ]
+    total = len(builders) + 1
+    status = run_status(settings)
+    if progress is not None:
+        progress(1, total)
     sections = []
-    for i, build in enumerate(builders, start=1):
-        sections.append(build())
+    for i, build in enumerate(builders, start=2):
+        sections.append(build(settings))
         if progress is not None:
-            progress(i, len(builders))
-    return Overview(tuple(sections))
+            progress(i, total)
+    return Overview(status, tuple(sections))

@@ -12,10 +12,16 @@ import pytest
 from bubblescope.data import store
 from bubblescope.data.frames import canonical_frame
 from bubblescope.report import Report, ReportContext, ReportSettings, build_report
+from bubblescope.settings import RunSettings
 
-#: Small settings so the module builds in seconds (monthly PSY, 99 replications, quarterly
-#: LPPLS grid in the backtest).
-FAST = ReportSettings(psy_frequency="ME", psy_reps=99, lppls_every=40, backtest_lppls_grid="Q")
+#: Small settings so the module builds in seconds: the quick preset with monthly PSY (99
+#: replications), short LPPLS windows only and a quarterly LPPLS grid in the backtest.
+FAST_RUN = RunSettings.preset("quick").with_changes(
+    psy={"frequency": "M", "reps": 99},
+    lppls={"scales": ("short",), "history_months": 1},
+    backtest={"lppls_grid": "Q", "psy_reps": 99},
+)
+FAST = ReportSettings(run=FAST_RUN, lppls_every=40)
 
 
 def ai_like_prices(n: int = 700, seed: int = 3) -> pd.DataFrame:

@@ -29,32 +29,36 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option(
                 "--shiller",
-                help="Shiller monthly CSV (date, P, E, CPI, GS10, CAPE) for the bubble gauge.",
+                help="Your own Shiller monthly CSV (date, P, E, CPI, GS10, CAPE) for the "
+                "market gauge (default: the shipped table).",
             ),
         ] = None,
         symbol: Annotated[
             list[str] | None,
             typer.Option(
                 "--symbol",
-                help="Stored symbol to analyse (repeatable; default: what the store "
-                "holds, up to 3).",
+                help="Watch this series instead of the default watchlist (repeatable: "
+                "tickers, nasdaq, sp500, AI_BASKET).",
             ),
         ] = None,
+        preset: Annotated[
+            str, typer.Option("--preset", help="Run settings: standard, quick or publication.")
+        ] = "standard",
         reps: Annotated[
-            int,
+            int | None,
             typer.Option(
                 "--reps",
                 min=50,
                 max=100_000,
-                help="Monte Carlo replications for the PSY critical values.",
+                help="Monte Carlo replications of the PSY critical values (default: the preset's).",
             ),
-        ] = 499,
+        ] = None,
         as_json: bool = JSON_OPTION,
     ) -> None:
-        """Run every analysis on the embedded data and write one self-contained HTML report.
+        """Run every analysis and write one self-contained HTML report that opens on the status page.
 
-        Uses the bundled dot-com NASDAQ, the fact base and whatever the local store holds
-        (e.g. AI-stock prices from `bubblescope data import`); no network needed.
+        Runs offline on the data that ships with bubblescope (your imports and `data update`
+        win per date) and the fact base, with the standard run's settings unless told otherwise.
         """
         from bubblescope.report import (
             ReportContext,
@@ -63,9 +67,13 @@ def register(app: typer.Typer) -> None:
             write_html,
             write_pdf,
         )
+        from bubblescope.settings import RunSettings
 
+        run = RunSettings.preset(preset)
+        if reps is not None:
+            run = run.with_changes(psy={"reps": reps})
         ctx = ReportContext(
-            settings=ReportSettings(psy_reps=reps),
+            settings=ReportSettings(run=run),
             shiller=shiller,
             symbols=tuple(symbol) if symbol else None,
         )

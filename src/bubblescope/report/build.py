@@ -88,8 +88,6 @@ def build_report(
     -------
     Report
     """
-    from dataclasses import asdict
-
     ctx = ctx or ReportContext()
     built: list[Section] = []
     total = len(sections)
@@ -119,4 +117,4 @@ def build_report(
                     }
                 )
     sources = tuple(f"{name}: {ctx.source_of(name)}" for name in ctx.all_series())
-    return Report(tuple(built), tuple(cited), asdict(ctx.settings), sources)
+    return Report(tuple(built), tuple(cited), ctx.settings.to_dict(), sources)

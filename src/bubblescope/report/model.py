@@ -122,6 +122,9 @@ class Section:
     side_by_side : bool
     data : dict
         JSON-ready payload (the engines' ``to_dict()``), emitted by ``--json``.
+    html : str
+        A block of trusted, already escaped HTML shown after the intro (the status table,
+        rendered by :func:`bubblescope.status.status_table_html`).
     """
 
     key: str
@@ -133,6 +136,7 @@ class Section:
     notes: tuple[str, ...] = ()
     side_by_side: bool = False
     data: dict[str, Any] = field(default_factory=dict)
+    html: str = ""
 
     def fact_ids(self) -> list[str]:
         """Every fact id the section's numbers, tables and notes cite."""

@@ -21,6 +21,7 @@ from bubblescope.report.sections import lppls as lppls
 from bubblescope.report.sections import network as network
 from bubblescope.report.sections import power as power
 from bubblescope.report.sections import psy as psy
+from bubblescope.report.sections import status as status
 from bubblescope.report.sections import valuation as valuation
 
 __all__ = ["SECTIONS", "Builder"]
@@ -29,6 +30,7 @@ Builder = Callable[[ReportContext], Section]
 
 #: (key, builder) in report order.
 SECTIONS: tuple[tuple[str, Builder], ...] = (
+    ("status", status.build),
     ("psy", psy.build),
     ("lppls", lppls.build),
     ("comparison", comparison.build),

@@ -8,13 +8,13 @@ import pandas as pd
 
 from bubblescope.charts import ChartSpec, HLine, Line, Panel
 from bubblescope.detect.drawdown import drawdown
-from bubblescope.report.context import IMPORT_HINT, ReportContext
+from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Chart, Number, Section, Table
 
 __all__ = ["DOTCOM", "build"]
 
-#: The dot-com cycle of the bundled NASDAQ.
-DOTCOM = ("1999-01-01", "2002-12-31")
+#: The dot-com cycle of the NASDAQ Composite (its peak is 2000-03-10).
+DOTCOM = ("1995-01-01", "2002-12-31")
 #: Trading days shown before and after each peak.
 SPAN = 750
 
@@ -28,7 +28,7 @@ def _aligned(close: pd.Series, peak: Any) -> pd.Series:
 
 def build(ctx: ReportContext) -> Section:
     """Peak-aligned paths, with peak date, depth and days since peak from the drawdown engine."""
-    series = {"NASDAQ 1999–2002": ctx.nasdaq.loc[DOTCOM[0] : DOTCOM[1]], **ctx.stored}
+    series = {"NASDAQ 1995–2002": ctx.nasdaq.loc[DOTCOM[0] : DOTCOM[1]], **ctx.stored}
     lines: list[Line] = []
     numbers: list[Number] = []
     rows: list[tuple[str, ...]] = []
@@ -42,29 +42,33 @@ def build(ctx: ReportContext) -> Section:
         lines.append(Line(list(path.index), path, name, width=2.0 if key == "NASDAQ" else 1.5))
         after = len(close.loc[peak:]) - 1
         since = dd.drawdown.loc[peak:]
-        depth = 100.0 * float(since.min())
+        deepest = 100.0 * float(since.min())
+        now = 100.0 * float(dd.drawdown.iloc[-1])
         data[name] = dd.to_dict()
         numbers.append(
-            Number(f"{name}: fall from its highest close", f"{depth:.1f}%", source, raw=depth)
+            Number(
+                f"{name}: now below its highest close ({close.index[-1].date()})",
+                f"{now:.1f}%",
+                source,
+                raw=now,
+            )
         )
         rows.append(
             (
                 name,
                 str(peak.date()),
                 f"{float(close.loc[peak]):,.2f}",
-                f"{depth:.1f}%",
+                f"{now:.1f}%",
+                f"{deepest:.1f}%",
                 str(pd.Timestamp(since.idxmin()).date()),  # type: ignore[arg-type]
                 str(after),
             )
         )
-    notes = (
-        []
-        if ctx.stored
-        else [
-            f"No AI-stock prices in the local store, so only the dot-com "
-            f"path is drawn; add one with {IMPORT_HINT}."
-        ]
-    )
+    notes = [
+        "'Now' is the last close against the highest close (the status page's drawdown); "
+        "'deepest since' is the lowest point after the peak, which for the dot-com NASDAQ "
+        "is the October 2002 trough."
+    ]
     spec = ChartSpec(
         "Dot-com vs AI boom, aligned on each series' peak (peak = 100)",
         (
@@ -77,7 +81,7 @@ def build(ctx: ReportContext) -> Section:
             ),
         ),
         xlabel="trading days from the peak",
-        source="NASDAQ: arch bundled data; AI stocks: local store",
+        source="bubblescope.detect.drawdown on the shipped daily closes (store rows win)",
     )
     return Section(
         key="comparison",
@@ -97,8 +101,9 @@ def build(ctx: ReportContext) -> Section:
                     "series",
                     "peak",
                     "peak close",
-                    "fall since",
-                    "lowest since",
+                    "now",
+                    "deepest since",
+                    "lowest on",
                     "trading days since peak",
                 ),
                 tuple(rows),

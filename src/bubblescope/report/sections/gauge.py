@@ -75,23 +75,17 @@ def build(ctx: ReportContext) -> Section:
     tables: list[Table] = []
     data: dict[str, Any] = {}
     notes: list[str] = []
-    if ctx.shiller is not None:
-        from bubblescope.data.shiller import load_shiller_table
-
-        res = bubble_gauge(shiller_proxies(load_shiller_table(ctx.shiller)))
-        parts = _present(
-            "US market", res, f"bubblescope.gauge on Shiller monthly data ({ctx.shiller.name})"
-        )
-        numbers += parts[0]
-        charts.append(parts[1])
-        tables.append(parts[2])
-        data["market"] = parts[3]
-    else:
-        notes.append(
-            "The market gauge (CAPE, P/E, excess CAPE yield, real rates) needs "
-            "Shiller's monthly table, which is not bundled: run `bubblescope report "
-            "--shiller shiller.csv` to include it."
-        )
+    res = bubble_gauge(shiller_proxies(ctx.shiller_table))
+    shiller_source = (
+        f"your Shiller file {ctx.shiller.name}"
+        if ctx.shiller is not None
+        else f"Shiller's table as shipped ({ctx.shiller_table.attrs.get('vintage', '')})"
+    )
+    parts = _present("US market", res, f"bubblescope.gauge on {shiller_source}")
+    numbers += parts[0]
+    charts.append(parts[1])
+    tables.append(parts[2])
+    data["market"] = parts[3]
     for name, frame in ctx.frames.items():
         res = bubble_gauge(stock_proxies(frame, name=name), min_history=MIN_HISTORY)
         if res.aggregate.dropna().empty:

@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 
 from bubblescope.charts import Band, ChartSpec, Line, Panel
-from bubblescope.detect.critical_values import MonteCarloCV
 from bubblescope.detect.psy import PSYResult, psy
 from bubblescope.errors import InputError
-from bubblescope.report.context import IMPORT_HINT, ReportContext
+from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Chart, Number, Section, Table
+from bubblescope.settings import resample
 
 __all__ = ["EXPLANATION", "build", "psy_chart", "run_pair"]
 
@@ -32,14 +32,26 @@ EXPLANATION = (
 )
 
 
+#: The dot-com boom and bust as the report tests it on the NASDAQ Composite.
+DOTCOM_SPAN = ("1990-01-01", "2002-12-31")
+
+
+def sample(close: pd.Series, ctx: ReportContext, name: str) -> pd.Series:
+    """The closes PSY tests: the dot-com span for the NASDAQ, else the run's "now" sample."""
+    ps = ctx.settings.run.psy
+    if name == "NASDAQ":
+        return resample(close.loc[DOTCOM_SPAN[0] : DOTCOM_SPAN[1]], ps.frequency)
+    return ps.sample(close)
+
+
 def run_pair(close: pd.Series, ctx: ReportContext, name: str) -> tuple[PSYResult, PSYResult]:
-    """PSY on log prices and on levels of ``close`` resampled to the report frequency."""
-    s = ctx.settings
-    sampled = close.resample(s.psy_frequency).last().dropna()
-    cv = MonteCarloCV(reps=s.psy_reps, rng=s.psy_seed)
+    """PSY on log prices and on levels of ``close`` with the run's PSY settings."""
+    ps = ctx.settings.run.psy
+    sampled = sample(close, ctx, name)
+    kwargs: dict[str, Any] = {"lag": ps.lag, "window": ps.window, "cv": ps.cv(), "level": ps.level}
     # A Series input always gives a single-series PSYResult.
-    on_logs = cast(PSYResult, psy(np.log(sampled), cv=cv, name=f"log {name}"))
-    on_levels = cast(PSYResult, psy(sampled, cv=cv, name=name))
+    on_logs = cast(PSYResult, psy(np.log(sampled), name=f"log {name}", **kwargs))
+    on_levels = cast(PSYResult, psy(sampled, name=name, **kwargs))
     return on_logs, on_levels
 
 
@@ -99,7 +111,7 @@ def _verdict(result: PSYResult) -> str:
 
 def build(ctx: ReportContext) -> Section:
     """The PSY section: every series, log prices and levels side by side."""
-    s = ctx.settings
+    ps = ctx.settings.run.psy
     charts: list[Chart] = []
     numbers: list[Number] = []
     rows: list[tuple[str, ...]] = []
@@ -134,12 +146,11 @@ def build(ctx: ReportContext) -> Section:
                     else "Log growth accelerated while levels stayed below their critical value."
                 )
             )
-    if not ctx.stored:
-        notes.append(f"No AI-stock prices in the local store; add some with {IMPORT_HINT}.")
     notes.append(
-        f"Settings: prices resampled to {s.psy_frequency} (last close); lag 0; minimum window "
-        f"by the PSY rule; critical values from {s.psy_reps} Monte Carlo replications (seed "
-        f"{s.psy_seed}); episodes: family-wise 95% critical value, PSY termination rule."
+        f"The NASDAQ Composite is tested on the dot-com boom and bust ({DOTCOM_SPAN[0][:4]}-"
+        f"{DOTCOM_SPAN[1][:4]}); every other series on the run's 'now' sample. Settings: "
+        f"{ps.describe()}; PSY termination rule. The status page reads the last BSADF of the "
+        "same tests."
     )
     return Section(
         key="psy",
