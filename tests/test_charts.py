@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +28,15 @@ from bubblescope.charts import (
     tick_text,
     to_plotly,
 )
+from bubblescope.economy._network_plot import label_box, network_chart_spec
+from bubblescope.economy._network_plot import render_matplotlib as render_network
+from bubblescope.economy.network import (
+    DEFAULT_GROUPS,
+    FinancingNetwork,
+    load_network,
+    network_from_rows,
+)
+from bubblescope.report.sections.network import network_figure
 
 
 def _spec() -> ChartSpec:
@@ -287,3 +297,128 @@ def test_matplotlib_log_axis_uses_the_shared_ticks() -> None:
     assert list(ax.get_yticks()) == pytest.approx(plotly_ticks)
     fig.canvas.draw()
     assert [t.get_text() for t in ax.get_yticklabels()] == [tick_text(t) for t in plotly_ticks]
+
+
+# --- the financing network's chart: fixed layout, labels that do not collide --------------------
+
+
+def _ring_network(n: int) -> FinancingNetwork:
+    """A hub paying ``n`` firms with realistic name lengths, which pay each other in a ring."""
+    names = [
+        f"{w}{i}" for i, w in enumerate(["Anthropic", "CoreWeave", "Nebius", "Microsoft"] * n)
+    ][:n]
+    rows = [
+        {"id": f"H{i}", "payer": "Hub", "payee": f, "amount": 10.0 + i, "type": "compute_purchase"}
+        for i, f in enumerate(names)
+    ]
+    rows += [
+        {
+            "id": f"R{i}",
+            "payer": f,
+            "payee": names[(i + 1) % n],
+            "amount": 1.0 + i,
+            "type": "equity_investment",
+        }
+        for i, f in enumerate(names)
+    ]
+    return network_from_rows(rows)
+
+
+def _label_boxes(spec: dict[str, Any]) -> dict[str, tuple[float, float, float, float]]:
+    ppu = spec["px_per_unit"]
+    return {
+        n["id"]: label_box(n["label_x"], n["label_y"], n["id"], n["label_anchor"], 12, ppu)
+        for n in spec["nodes"]
+    }
+
+
+def _disjoint(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+
+
+@pytest.mark.parametrize("network", ["factbase", 8, 16])
+def test_network_labels_do_not_collide_at_the_nominal_scale(network: str | int) -> None:
+    net = load_network() if network == "factbase" else _ring_network(int(network))
+    spec = network_chart_spec(net)
+    ppu = spec["px_per_unit"]
+    boxes = _label_boxes(spec)
+    node_r = 9 / ppu
+    markers = {
+        n["id"]: (n["x"] - node_r, n["y"] - node_r, n["x"] + node_r, n["y"] + node_r)
+        for n in spec["nodes"]
+    }
+    for a, b in itertools.combinations(boxes, 2):
+        assert _disjoint(boxes[a], boxes[b]), (a, b)
+    for name, box in boxes.items():
+        for other, marker in markers.items():
+            assert _disjoint(box, marker), (name, other)
+    edge_boxes = [
+        label_box(e["label_x"], e["label_y"], e["label"], "center", 10, ppu)
+        for e in spec["edges"]
+        if e["label"]
+    ]
+    assert edge_boxes  # the biggest deals are labelled
+    for box in edge_boxes:
+        assert all(_disjoint(box, b) for b in (*boxes.values(), *markers.values()))
+    for a, b in itertools.combinations(edge_boxes, 2):
+        assert _disjoint(a, b)
+    # everything drawn lies inside the square the renderers show
+    ext = spec["extent"]
+    assert all(abs(v) <= ext for b in (*boxes.values(), *edge_boxes) for v in b)
+
+
+def test_network_layout_groups_roles_and_routes_edges_between_their_nodes() -> None:
+    net = load_network()
+    spec = network_chart_spec(net)
+    nodes = {n["id"]: n for n in spec["nodes"]}
+    hubs = [n for n in spec["nodes"] if n["hub"]]
+    assert len(hubs) == 1
+    assert (hubs[0]["x"], hubs[0]["y"]) == (0.0, 0.0)
+    for role, members in DEFAULT_GROUPS.items():
+        for name in members:
+            if name in nodes:
+                assert nodes[name]["role"] == role
+    # each role occupies one arc of the ring: consecutive ring positions change role at most
+    # once per role
+    ring = sorted(
+        (n for n in spec["nodes"] if not n["hub"]), key=lambda n: -np.arctan2(n["y"], n["x"])
+    )
+    changes = sum(a["role"] != b["role"] for a, b in itertools.pairwise([*ring, ring[0]]))
+    assert changes <= len({n["role"] for n in ring})
+    for e in spec["edges"]:
+        start, end = np.array(e["path"][0]), np.array(e["path"][-1])
+        dist = {
+            name: (np.hypot(*(start - (n["x"], n["y"]))), np.hypot(*(end - (n["x"], n["y"]))))
+            for name, n in nodes.items()
+        }
+        assert min(dist, key=lambda k: dist[k][0]) == e["source"]
+        assert min(dist, key=lambda k: dist[k][1]) == e["target"]
+    # a deal and its reverse (or a repeated deal) take different routes
+    mids = [tuple(np.round(e["path"][len(e["path"]) // 2], 6)) for e in spec["edges"]]
+    assert len(set(mids)) == len(mids)
+
+
+def test_network_figures_draw_the_spec_at_its_scale() -> None:
+    spec = network_chart_spec(load_network())
+    fig = network_figure(spec)
+    layout = fig["layout"]
+    assert layout["yaxis"]["scaleanchor"] == "x"
+    plot_px = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    span = layout["yaxis"]["range"][1] - layout["yaxis"]["range"][0]
+    assert plot_px / span == pytest.approx(spec["px_per_unit"], rel=1e-3)  # height in whole px
+    edges = [t for t in fig["data"] if t.get("showlegend") is False]
+    assert len(edges) == len(spec["edges"])
+    legend = [t["name"] for t in fig["data"] if t.get("showlegend") is not False]
+    assert legend == [k.replace("_", " ") for k in spec["legend"]] + [
+        r[0] for r in spec["roles"].values()
+    ]
+    labels = {
+        a["text"]: a["xanchor"]
+        for a in layout["annotations"]
+        if a["text"] in {n["id"] for n in spec["nodes"]}
+    }
+    assert labels == {n["id"]: n["label_anchor"] for n in spec["nodes"]}
+    mpl = render_network(spec)
+    texts = {t.get_text() for t in mpl.axes[0].texts}
+    assert {n["id"] for n in spec["nodes"]} <= texts
+    assert {e["label"] for e in spec["edges"] if e["label"]} <= texts

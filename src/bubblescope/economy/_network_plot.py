@@ -1,13 +1,23 @@
 """Chart spec of the financing network and its matplotlib renderer.
 
-:func:`network_chart_spec` returns plain data (nodes with positions, edges with width and
-colour) so that any renderer — matplotlib here, plotly in the report/dashboard — draws the
-same picture. Positions come from a shell layout (the firms with the largest gross flows in the
-middle, the rest on a circle in node order), so they are deterministic.
+:func:`network_chart_spec` returns plain data — nodes with positions and label placements,
+edges as curved paths with width, colour and (where it fits) an amount label — so that any
+renderer, matplotlib here and plotly in the report and dashboard, draws the same picture.
+
+The layout is fixed, not simulated: the firm with the largest gross flow sits in the middle and
+the others on a ring, grouped by role (AI labs, clouds, chip makers, investors, then anything
+else) with a free slot between groups, turned half a slot so no node sits at the very top or
+bottom. Each ring label is beside its node on the side away from the centre (right of a node
+on the right half, left on the left half), so labels on one side are stacked as their nodes
+are and labels near the top or bottom run apart. Edges bend to the left of their direction,
+so a deal and its reverse do not overlap; repeated deals between the same pair bend further.
+An amount is written on an edge only where its label box clears every node, node label and
+earlier (larger) amount at the scale of ``px_per_unit`` pixels per ring radius.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from bubblescope._typing import JSONDict
@@ -17,7 +27,14 @@ if TYPE_CHECKING:
 
     from bubblescope.economy.network import FinancingNetwork
 
-__all__ = ["TYPE_COLOURS", "network_chart_spec", "render_matplotlib"]
+__all__ = [
+    "ROLE_LABELS",
+    "ROLE_SYMBOLS",
+    "TYPE_COLOURS",
+    "label_box",
+    "network_chart_spec",
+    "render_matplotlib",
+]
 
 #: Colour per commitment type (colour-blind-safe Okabe–Ito palette).
 TYPE_COLOURS: dict[str, str] = {
@@ -31,11 +48,175 @@ TYPE_COLOURS: dict[str, str] = {
     "share_sale": "#999999",
 }
 
+#: Legend text per firm role, in ring order (roles from ``DEFAULT_GROUPS``; "other" for the rest).
+ROLE_LABELS: dict[str, str] = {
+    "labs": "AI lab",
+    "clouds": "cloud / compute provider",
+    "chipmakers": "chip maker",
+    "investors": "investor",
+    "other": "other",
+}
+
+#: Marker per firm role (plotly symbol names; :func:`render_matplotlib` maps them).
+ROLE_SYMBOLS: dict[str, str] = {
+    "labs": "circle",
+    "clouds": "square",
+    "chipmakers": "diamond",
+    "investors": "triangle-up",
+    "other": "x",
+}
+
+# Nominal text metrics (pixels) of the renderers' small fonts, for label boxes.
+_NODE_FONT_PX = 12
+_EDGE_FONT_PX = 10
+_CHAR_W = 0.6  # mean glyph width as a share of the font size
+_NODE_R_PX = 9
+_LABEL_GAP_PX = 5
+_PATH_POINTS = 24
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in ring units
+
+
+def label_box(
+    x: float, y: float, text: str, anchor: str, font_px: float, px_per_unit: float
+) -> Box:
+    """Estimated box of a one-line label anchored at ``(x, y)`` (ring units).
+
+    ``anchor`` is ``"left"`` (text runs right of the point), ``"right"`` or ``"center"``; the
+    text is vertically centred on ``y``.
+    """
+    w = len(text) * _CHAR_W * font_px / px_per_unit
+    h = 1.2 * font_px / px_per_unit
+    x0 = {"left": x, "right": x - w, "center": x - w / 2}[anchor]
+    return (x0, y - h / 2, x0 + w, y + h / 2)
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _roles(network: FinancingNetwork) -> dict[str, str]:
+    from bubblescope.economy.network import DEFAULT_GROUPS
+
+    role: dict[str, str] = {}
+    for group, members in DEFAULT_GROUPS.items():
+        for name in members:
+            role.setdefault(name, group)
+    return {n: role.get(n, "other") for n in network.names}
+
+
+def _positions(
+    names: list[str], roles: dict[str, str], hubs: list[str]
+) -> dict[str, tuple[float, float]]:
+    """Hubs in the middle (on a small inner ring when several), the rest on the unit ring."""
+    pos: dict[str, tuple[float, float]] = {}
+    for k, name in enumerate(hubs):
+        if len(hubs) == 1:
+            pos[name] = (0.0, 0.0)
+        else:
+            a = math.pi / 2 - 2 * math.pi * k / len(hubs)
+            pos[name] = (0.3 * math.cos(a), 0.3 * math.sin(a))
+    slots: list[str | None] = []
+    for role in ROLE_LABELS:
+        members = [n for n in names if roles[n] == role and n not in hubs]
+        if members:
+            slots += [*members, None]
+    if not slots:
+        return pos
+    step = 2 * math.pi / len(slots)
+    for k, slot in enumerate(slots):
+        if slot is not None:
+            # half a slot off the vertical, so no label sits on the ring's top or bottom
+            a = math.pi / 2 - step * (k + 0.5)
+            pos[slot] = (math.cos(a), math.sin(a))
+    return pos
+
+
+def _node_label(x: float, y: float, *, hub: bool, px_per_unit: float) -> tuple[float, float, str]:
+    """Label point and anchor: above a hub; beside a ring node, on the side away from the centre.
+
+    A ring label starts one node radius and a gap to the right of a node on the right half
+    (to the left on the left half) and is centred on the node's height, so it never covers its
+    own marker and two labels on one side are as far apart vertically as their nodes.
+    """
+    off = (_NODE_R_PX + _LABEL_GAP_PX) / px_per_unit
+    if hub:
+        return x, y + off + 0.6 * _NODE_FONT_PX / px_per_unit, "center"
+    return (x + off, y, "left") if x >= 0 else (x - off, y, "right")
+
+
+def _curve(
+    p0: tuple[float, float], p1: tuple[float, float], bend: float, trim: float
+) -> list[list[float]]:
+    """Quadratic curve from ``p0`` to ``p1`` bulging ``bend`` × length to the left of travel.
+
+    Both ends are trimmed by ``trim`` (ring units) so arrows start and stop at the node's edge.
+    """
+    (x0, y0), (x1, y1) = p0, p1
+    dx, dy = x1 - x0, y1 - y0
+    cx, cy = (x0 + x1) / 2 - bend * dy, (y0 + y1) / 2 + bend * dx
+    pts = []
+    for i in range(_PATH_POINTS + 1):
+        t = i / _PATH_POINTS
+        u = 1 - t
+        pts.append(
+            [u * u * x0 + 2 * u * t * cx + t * t * x1, u * u * y0 + 2 * u * t * cy + t * t * y1]
+        )
+    keep = [
+        p
+        for p in pts
+        if math.hypot(p[0] - x0, p[1] - y0) >= trim and math.hypot(p[0] - x1, p[1] - y1) >= trim
+    ]
+    return keep if len(keep) >= 2 else [pts[0], pts[-1]]
+
+
+def _amount(value: float) -> str:
+    return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
+
+
+def _place_nodes(
+    network: FinancingNetwork,
+    pos: dict[str, tuple[float, float]],
+    roles: dict[str, str],
+    centre: list[str],
+    px_per_unit: float,
+) -> tuple[list[dict[str, Any]], list[Box]]:
+    """Node records with their label placement, and the boxes of their markers and labels."""
+    nodes = []
+    boxes: list[Box] = []
+    half = _NODE_R_PX / px_per_unit
+    for f in network.firms:
+        x, y = pos[f.name]
+        lx, ly, anchor = _node_label(x, y, hub=f.name in centre, px_per_unit=px_per_unit)
+        nodes.append(
+            {
+                "id": f.name,
+                "x": x,
+                "y": y,
+                "listed": f.ticker is not None,
+                "external": f.external,
+                "role": roles[f.name],
+                "hub": f.name in centre,
+                "label_x": lx,
+                "label_y": ly,
+                "label_anchor": anchor,
+            }
+        )
+        boxes += [
+            (x - half, y - half, x + half, y + half),
+            label_box(lx, ly, f.name, anchor, _NODE_FONT_PX, px_per_unit),
+        ]
+    return nodes, boxes
+
 
 def network_chart_spec(
-    network: FinancingNetwork, *, max_width: float = 8.0, hubs: int = 2
+    network: FinancingNetwork,
+    *,
+    max_width: float = 8.0,
+    hubs: int = 1,
+    px_per_unit: float = 190.0,
 ) -> JSONDict:
-    """Nodes, edges and positions of ``network`` for any renderer.
+    """Nodes, edges and their placement for any renderer.
 
     Parameters
     ----------
@@ -43,57 +224,89 @@ def network_chart_spec(
     max_width : float
         Line width (points) of the largest edge; widths scale linearly with the amount.
     hubs : int
-        How many of the largest firms (gross flow in + out) sit on the inner shell.
+        How many of the largest firms (gross flow in + out) sit in the middle of the ring.
+    px_per_unit : float
+        Pixels per ring radius the labels are fitted at (text has a fixed size, so renderers draw
+        the ring at this scale). Raised in steps of 15% while node labels or markers would
+        overlap (a network with many firms gets a larger ring); the value used is returned.
 
     Returns
     -------
     dict
-        ``{"nodes": [{"id", "x", "y", "listed", "external"}], "edges": [{"source", "target",
-        "id", "type", "amount_usd_bn", "width", "colour", "binding"}], "legend": {type:
-        colour}, "title": str}``.
+        ``{"nodes": [{"id", "x", "y", "listed", "external", "role", "hub", "label_x",
+        "label_y", "label_anchor"}], "edges": [{"source", "target", "id", "type",
+        "amount_usd_bn", "width", "colour", "binding", "path", "label", "label_x",
+        "label_y"}], "legend": {type: colour}, "roles": {role: (text, symbol)}, "title": str,
+        "extent": half-width of the square that holds the ring and its labels (ring units),
+        "px_per_unit": float}``. ``path`` is the edge's curve as ``[[x, y], …]``; ``label``
+        is the amount (USD bn), or ``""`` where it does not fit.
     """
-    import networkx as nx
-
     gross = dict.fromkeys(network.names, 0.0)
     for c in network.commitments:
         gross[c.payer] += c.amount_usd_bn
         gross[c.payee] += c.amount_usd_bn
     ranked = sorted(network.names, key=lambda n: (-gross[n], n))
-    inner = ranked[: max(0, min(hubs, len(ranked) - 2))]
-    outer = [n for n in network.names if n not in inner]
-    shells = [inner, outer] if inner else [outer]
-    pos = nx.shell_layout(nx.empty_graph(network.names), shells, scale=1.0) if outer else {}
+    centre = ranked[: max(0, min(hubs, len(ranked) - 2))]
+    roles = _roles(network)
+    pos = _positions(list(network.names), roles, centre)
+    for _ in range(12):
+        nodes, obstacles = _place_nodes(network, pos, roles, centre, px_per_unit)
+        if all(not _overlaps(a, b) for i, a in enumerate(obstacles) for b in obstacles[i + 1 :]):
+            break
+        px_per_unit *= 1.15  # text keeps its size: a larger ring makes room for it
+    node_half = _NODE_R_PX / px_per_unit
     biggest = max((c.amount_usd_bn for c in network.commitments), default=1.0) or 1.0
-    nodes = [
-        {
-            "id": f.name,
-            "x": float(pos[f.name][0]),
-            "y": float(pos[f.name][1]),
-            "listed": f.ticker is not None,
-            "external": f.external,
-        }
-        for f in network.firms
-    ]
-    edges = [
-        {
-            "source": c.payer,
-            "target": c.payee,
-            "id": c.id,
-            "type": c.type,
-            "amount_usd_bn": c.amount_usd_bn,
-            "width": max(0.5, max_width * c.amount_usd_bn / biggest),
-            "colour": TYPE_COLOURS.get(c.type, "#000000"),
-            "binding": c.binding,
-        }
-        for c in network.commitments
-    ]
+    seen: dict[tuple[str, str], int] = {}
+    edges: list[dict[str, Any]] = []
+    for c in network.commitments:
+        k = seen.get((c.payer, c.payee), 0)
+        seen[(c.payer, c.payee)] = k + 1
+        path = _curve(pos[c.payer], pos[c.payee], 0.1 + 0.12 * k, 1.6 * node_half)
+        edges.append(
+            {
+                "source": c.payer,
+                "target": c.payee,
+                "id": c.id,
+                "type": c.type,
+                "amount_usd_bn": c.amount_usd_bn,
+                "width": max(0.5, max_width * c.amount_usd_bn / biggest),
+                "colour": TYPE_COLOURS.get(c.type, "#000000"),
+                "binding": c.binding,
+                "path": path,
+                "label": "",
+                "label_x": None,
+                "label_y": None,
+            }
+        )
+    for e in sorted(edges, key=lambda e: -float(e["amount_usd_bn"])):
+        text = _amount(float(e["amount_usd_bn"]))
+        path = e["path"]
+        for t in (0.5, 0.4, 0.6, 0.3, 0.7):
+            x, y = path[round(t * (len(path) - 1))]
+            box = label_box(x, y, text, "center", _EDGE_FONT_PX, px_per_unit)
+            if not any(_overlaps(box, o) for o in obstacles):
+                e.update(label=text, label_x=x, label_y=y)
+                obstacles.append(box)
+                break
+    extent = max(
+        [1.0]
+        + [abs(v) for b in obstacles for v in b]
+        + [abs(v) for e in edges for p in e["path"] for v in p]
+    )
     used = {c.type for c in network.commitments}
+    present = {roles[n] for n in network.names if n not in centre} | {roles[n] for n in centre}
     return {
         "nodes": nodes,
         "edges": edges,
         "legend": {t: col for t, col in TYPE_COLOURS.items() if t in used},
+        "roles": {r: (ROLE_LABELS[r], ROLE_SYMBOLS[r]) for r in ROLE_LABELS if r in present},
         "title": f"Financing network ({network.origin}), USD bn",
+        "extent": extent + 0.04,
+        "px_per_unit": px_per_unit,
     }
+
+
+_MPL_SYMBOLS = {"circle": "o", "square": "s", "diamond": "D", "triangle-up": "^", "x": "X"}
 
 
 def render_matplotlib(spec: JSONDict) -> Figure:
@@ -101,47 +314,86 @@ def render_matplotlib(spec: JSONDict) -> Figure:
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
-    fig = Figure(figsize=(9, 7))
-    ax = fig.add_subplot()
-    pos: dict[str, tuple[float, float]] = {n["id"]: (n["x"], n["y"]) for n in spec["nodes"]}
-    pair_count: dict[tuple[str, str], int] = {}
+    fig = Figure(figsize=(10, 7.2))
+    ax = fig.add_axes((0.0, 0.02, 0.7, 0.9))
     for e in spec["edges"]:
-        key = (e["source"], e["target"])
-        k = pair_count.get(key, 0)
-        pair_count[key] = k + 1
-        style: Any = "arc3,rad=" + f"{0.12 + 0.08 * k:.2f}"
+        xs, ys = zip(*e["path"], strict=True)
+        ls = "-" if e["binding"] else "--"
+        ax.plot(xs, ys, color=e["colour"], lw=e["width"], ls=ls, alpha=0.8, solid_capstyle="butt")
         ax.annotate(
             "",
-            xy=pos[e["target"]],
-            xytext=pos[e["source"]],
-            arrowprops={
-                "arrowstyle": "-|>",
-                "color": e["colour"],
-                "lw": e["width"],
-                "connectionstyle": style,
-                "shrinkA": 14,
-                "shrinkB": 14,
-                "linestyle": "-" if e["binding"] else "--",
-                "alpha": 0.8,
-            },
+            xy=(xs[-1], ys[-1]),
+            xytext=(xs[-2], ys[-2]),
+            arrowprops={"arrowstyle": "-|>", "color": e["colour"], "lw": 1.2, "alpha": 0.9},
         )
+        if e["label"]:
+            ax.text(
+                e["label_x"],
+                e["label_y"],
+                e["label"],
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="#333333",
+                bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},
+                zorder=5,
+            )
+    roles = spec["roles"]
     for n in spec["nodes"]:
         ax.scatter(
             [n["x"]],
             [n["y"]],
-            s=700,
-            color="white",
-            edgecolors="black" if n["listed"] else "grey",
-            zorder=3,
+            s=120,
+            marker=_MPL_SYMBOLS[roles[n["role"]][1]],
+            color="#BBBBBB" if n["external"] else "#333333",
+            edgecolors="white",
+            zorder=4,
         )
-        ax.text(n["x"], n["y"], n["id"], ha="center", va="center", fontsize=8, zorder=4)
-    handles = [
+        ax.text(
+            n["label_x"],
+            n["label_y"],
+            n["id"],
+            ha=n["label_anchor"],
+            va="center",
+            fontsize=9,
+            zorder=6,
+            bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75},
+        )
+    type_handles = [
         Line2D([0], [0], color=c, lw=3, label=t.replace("_", " "))
         for t, c in spec["legend"].items()
     ]
-    if handles:
-        ax.legend(handles=handles, loc="lower left", fontsize=7, frameon=False)
-    ax.set_title(spec["title"])
+    role_handles = [
+        Line2D([0], [0], marker=_MPL_SYMBOLS[sym], color="#333333", ls="none", ms=7, label=text)
+        for text, sym in roles.values()
+    ]
+    if type_handles:
+        fig.legend(
+            handles=type_handles,
+            title="deal (arrow: money flows)",
+            loc="upper left",
+            bbox_to_anchor=(0.71, 0.9),
+            fontsize=8,
+            title_fontsize=8,
+            frameon=False,
+            alignment="left",
+        )
+    if role_handles:
+        fig.legend(
+            handles=role_handles,
+            title="firm",
+            loc="upper left",
+            bbox_to_anchor=(0.71, 0.45),
+            fontsize=8,
+            title_fontsize=8,
+            frameon=False,
+            alignment="left",
+        )
+    ext = spec["extent"]
+    ax.set_xlim(-ext, ext)
+    ax.set_ylim(-ext, ext)
+    ax.set_aspect("equal")
     ax.set_axis_off()
-    ax.margins(0.12)
+    fig.suptitle(spec["title"], x=0.35)
+    fig.text(0.01, 0.01, "Edge width = amount; dashed: not binding", fontsize=7)
     return fig

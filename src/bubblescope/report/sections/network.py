@@ -17,33 +17,68 @@ __all__ = ["build", "network_figure", "stress_chart"]
 
 
 def network_figure(spec: JSONDict) -> dict[str, Any]:
-    """Plotly figure of :meth:`NetworkResult.chart_spec` (nodes, edges and layout as given)."""
-    pos = {n["id"]: (n["x"], n["y"]) for n in spec["nodes"]}
+    """Plotly figure of :meth:`NetworkResult.chart_spec`, drawn at the spec's nominal scale.
+
+    Edges are the spec's curved paths (hover: deal id, parties, amount, type) with an arrowhead
+    at the payee; amounts are written where the spec placed them; nodes carry their role's
+    symbol and their label beside them. The axes share one scale, and the figure's height puts
+    ``px_per_unit`` pixels on the ring radius, the scale the labels were fitted at. The legend
+    (deal types, then firm roles) sits to the right of the ring.
+    """
     data: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
     for e in spec["edges"]:
-        (x0, y0), (x1, y1) = pos[e["source"]], pos[e["target"]]
+        xs, ys = [p[0] for p in e["path"]], [p[1] for p in e["path"]]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": xs,
+                "y": ys,
+                "line": {
+                    "color": e["colour"],
+                    "width": max(1.0, 1.4 * e["width"]),
+                    "dash": "solid" if e["binding"] else "dash",
+                },
+                "opacity": 0.75,
+                "showlegend": False,
+                "hoverinfo": "text",
+                "text": f"{e['id']}: {e['source']} → {e['target']}, "
+                f"{e['amount_usd_bn']:,.1f} USD bn ({e['type'].replace('_', ' ')})",
+            }
+        )
         annotations.append(
             {
-                "x": x1,
-                "y": y1,
-                "ax": x0,
-                "ay": y0,
+                "x": xs[-1],
+                "y": ys[-1],
+                "ax": xs[-2],
+                "ay": ys[-2],
                 "xref": "x",
                 "yref": "y",
                 "axref": "x",
                 "ayref": "y",
                 "showarrow": True,
                 "arrowhead": 2,
-                "arrowsize": 1,
-                "arrowwidth": max(0.8, e["width"] / 2),
+                "arrowsize": 1.3,
+                "arrowwidth": 1.5,
                 "arrowcolor": e["colour"],
-                "opacity": 0.7,
                 "text": "",
-                "hovertext": f"{e['id']}: {e['source']} → {e['target']}, "
-                f"{e['amount_usd_bn']:,.1f} USD bn ({e['type']})",
             }
         )
+        if e["label"]:
+            annotations.append(
+                {
+                    "x": e["label_x"],
+                    "y": e["label_y"],
+                    "xref": "x",
+                    "yref": "y",
+                    "text": e["label"],
+                    "showarrow": False,
+                    "font": {"size": 10, "color": "#333333"},
+                    "bgcolor": "rgba(255,255,255,0.8)",
+                    "borderpad": 0,
+                }
+            )
     for kind, colour in spec["legend"].items():
         data.append(
             {
@@ -53,35 +88,62 @@ def network_figure(spec: JSONDict) -> dict[str, Any]:
                 "y": [None],
                 "name": kind.replace("_", " "),
                 "line": {"color": colour, "width": 3},
+                "legendgroup": "deals",
+                "legendgrouptitle": {"text": "deal (arrow: money flows)"},
             }
         )
-    data.append(
+    for role, (text, symbol) in spec["roles"].items():
+        members = [n for n in spec["nodes"] if n["role"] == role]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": text,
+                "x": [n["x"] for n in members],
+                "y": [n["y"] for n in members],
+                "text": [n["id"] for n in members],
+                "hoverinfo": "text",
+                "marker": {
+                    "size": 14,
+                    "symbol": symbol,
+                    "color": ["#BBBBBB" if n["external"] else "#333333" for n in members],
+                    "line": {"color": "white", "width": 1},
+                },
+                "legendgroup": "firms",
+                "legendgrouptitle": {"text": "firm"},
+            }
+        )
+    annotations.extend(
         {
-            "type": "scatter",
-            "mode": "markers+text",
-            "name": "firms",
-            "x": [n["x"] for n in spec["nodes"]],
-            "y": [n["y"] for n in spec["nodes"]],
-            "text": [n["id"] for n in spec["nodes"]],
-            "textposition": "top center",
-            "marker": {
-                "size": 14,
-                "color": ["#BBBBBB" if n["external"] else "#0072B2" for n in spec["nodes"]],
-            },
-            "hoverinfo": "text",
+            "x": n["label_x"],
+            "y": n["label_y"],
+            "xref": "x",
+            "yref": "y",
+            "text": n["id"],
+            "showarrow": False,
+            "xanchor": n["label_anchor"],
+            "yanchor": "middle",
+            "font": {"size": 12},
+            "bgcolor": "rgba(255,255,255,0.75)",
+            "borderpad": 0,
         }
+        for n in spec["nodes"]
     )
-    hidden = {"visible": False, "showgrid": False, "zeroline": False}
+    ext = spec["extent"]
+    hidden = {"visible": False, "showgrid": False, "zeroline": False, "range": [-ext, ext]}
+    margin = {"t": 50, "b": 30, "l": 10, "r": 10}
     return {
         "data": data,
         "layout": {
             "title": {"text": spec["title"]},
             "xaxis": hidden,
-            "yaxis": hidden,
+            "yaxis": {**hidden, "scaleanchor": "x", "scaleratio": 1},
             "annotations": annotations,
             "showlegend": True,
-            "legend": {"orientation": "h"},
-            "margin": {"t": 60, "b": 30, "l": 20, "r": 20},
+            "legend": {"x": 1, "xanchor": "right", "y": 1, "yanchor": "top"},
+            "hovermode": "closest",
+            "height": round(2 * ext * spec["px_per_unit"]) + margin["t"] + margin["b"],
+            "margin": margin,
         },
     }
 
