@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pytest
+from matplotlib.patches import Rectangle
 
 from bubblescope.charts import (
     Y_PAD,
@@ -28,6 +29,7 @@ from bubblescope.charts import (
     tick_text,
     to_plotly,
 )
+from bubblescope.detect.drawdown import drawdown
 from bubblescope.economy._network_plot import label_box, network_chart_spec
 from bubblescope.economy._network_plot import render_matplotlib as render_network
 from bubblescope.economy.network import (
@@ -36,6 +38,7 @@ from bubblescope.economy.network import (
     load_network,
     network_from_rows,
 )
+from bubblescope.report.sections.drawdowns import drawdown_charts
 from bubblescope.report.sections.network import network_figure
 
 
@@ -278,12 +281,15 @@ def test_matplotlib_groups_bars_and_keeps_legends_off_the_data() -> None:
     )
     fig = render_matplotlib(spec)
     ax = fig.axes[0]
-    rects = sorted(ax.patches, key=lambda r: r.get_x())
+    rects = sorted((p for p in ax.patches if isinstance(p, Rectangle)), key=lambda r: r.get_x())
     for left, right in itertools.pairwise(rects):
         assert left.get_x() + left.get_width() <= right.get_x() + 1e-9  # side by side
     fig.canvas.draw()
-    legend = ax.get_legend().get_window_extent()
-    assert legend.x0 >= ax.get_window_extent().x1  # right of the axes, not over the bars
+    legend = ax.get_legend()
+    assert legend is not None
+    assert (
+        legend.get_window_extent().x0 >= ax.get_window_extent().x1
+    )  # right of the axes, not over the bars
     assert ax.get_ylim() == pytest.approx(panel_yrange(spec.panels[0]))
 
 
@@ -360,8 +366,8 @@ def test_network_labels_do_not_collide_at_the_nominal_scale(network: str | int) 
     assert edge_boxes  # the biggest deals are labelled
     for box in edge_boxes:
         assert all(_disjoint(box, b) for b in (*boxes.values(), *markers.values()))
-    for a, b in itertools.combinations(edge_boxes, 2):
-        assert _disjoint(a, b)
+    for first, second in itertools.combinations(edge_boxes, 2):
+        assert _disjoint(first, second)
     # everything drawn lies inside the square the renderers show
     ext = spec["extent"]
     assert all(abs(v) <= ext for b in (*boxes.values(), *edge_boxes) for v in b)
@@ -422,3 +428,33 @@ def test_network_figures_draw_the_spec_at_its_scale() -> None:
     texts = {t.get_text() for t in mpl.axes[0].texts}
     assert {n["id"] for n in spec["nodes"]} <= texts
     assert {e["label"] for e in spec["edges"] if e["label"]} <= texts
+
+
+# --- drawdowns: small multiples on one y range ---------------------------------------------------
+
+
+def test_drawdown_small_multiples_share_a_range_that_holds_every_curve() -> None:
+    x = pd.bdate_range("2020-01-01", periods=400)
+    deep = pd.Series(_prices(400, seed=1)[::-1], index=x)  # falls to its end: under water now
+    shallow = pd.Series(_prices(400, seed=2), index=x)
+    results = {
+        n: (drawdown(s, name=n), f"{n} source")
+        for n, s in {"deep": deep, "shallow": shallow}.items()
+    }
+    charts = drawdown_charts(results)
+    assert len(charts) == len(results)
+    ranges = {c.spec.panels[0].yrange for c in charts}  # type: ignore[union-attr]
+    assert len(ranges) == 1
+    lo, hi = ranges.pop()  # type: ignore[misc]
+    for (dd, _), chart in zip(results.values(), charts, strict=True):
+        curve = 100 * dd.drawdown
+        assert lo <= curve.min()
+        assert hi >= 0.0
+        assert lo >= 100 * min(r.max_drawdown for r, _ in results.values()) * (1 + 2 * Y_PAD)
+        panel = chart.spec.panels[0]  # type: ignore[union-attr]
+        worst = dd.episodes.iloc[0]
+        assert (panel.bands[0].start, panel.bands[0].end) == (worst["peak"], worst["trough"])
+        assert len(panel.lines) == 1
+        assert chart.spec.source.startswith("bubblescope.detect.drawdown on")  # type: ignore[union-attr]
+    # the series under water on its last date has its current episode named in the title
+    assert "latest" in charts[0].spec.panels[0].title  # type: ignore[union-attr]

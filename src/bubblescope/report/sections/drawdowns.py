@@ -6,14 +6,14 @@ from typing import Any
 
 import pandas as pd
 
-from bubblescope.charts import ChartSpec, Line, Panel
-from bubblescope.detect.drawdown import drawdown
+from bubblescope.charts import PALETTE, Y_PAD, Band, ChartSpec, Line, Panel
+from bubblescope.detect.drawdown import DrawdownResult, drawdown
 from bubblescope.detect.runup import runup
 from bubblescope.errors import InputError
 from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Chart, Number, Section, Table
 
-__all__ = ["build"]
+__all__ = ["build", "drawdown_charts"]
 
 
 def _day(value: Any) -> str:
@@ -21,9 +21,61 @@ def _day(value: Any) -> str:
     return "not yet" if pd.isna(value) else str(pd.Timestamp(value).date())
 
 
+def drawdown_charts(results: dict[str, tuple[DrawdownResult, str]]) -> tuple[Chart, ...]:
+    """Small multiples: one drawdown chart per series, all on the same y range.
+
+    Each chart shades the series' deepest episode (peak to trough, vermilion) and, when the
+    series is under water on its last date, the current episode (running peak to last date,
+    grey); its panel title gives both depths. The shared range runs from the deepest drawdown
+    of all series to zero, so the charts compare at a glance.
+
+    Parameters
+    ----------
+    results : dict
+        Series name -> (its drawdown result, the source line of its prices).
+    """
+    curves = {name: 100.0 * dd.drawdown for name, (dd, _) in results.items()}
+    deepest = min((float(c.min()) for c in curves.values()), default=0.0) or -1.0
+    yrange = (deepest * (1 + Y_PAD), -Y_PAD * deepest)
+    charts = []
+    for i, (name, (dd, source)) in enumerate(results.items()):
+        curve = curves[name]
+        last = float(curve.iloc[-1])
+        bands, facts = [], []
+        if len(dd.episodes):
+            worst = dd.episodes.iloc[0]
+            bands.append(Band(worst["peak"], worst["trough"], color="#D55E00", opacity=0.18))
+            facts.append(
+                f"deepest {worst['depth_pct']:.0f}% "
+                f"({_day(worst['peak'])} to {_day(worst['trough'])})"
+            )
+        if last < 0:
+            start = curve.index[curve.to_numpy() >= 0][-1]
+            if not (bands and start == bands[0].start):
+                bands.append(Band(start, curve.index[-1], color="#999999", opacity=0.25))
+            facts.append(f"latest {last:.0f}%")
+        spec = ChartSpec(
+            f"{name}: drawdown from the running peak",
+            (
+                Panel(
+                    "; ".join(facts) or "never below its running peak",
+                    "% below running peak",
+                    lines=(Line(curve.index, curve, name, color=PALETTE[i % len(PALETTE)]),),
+                    bands=tuple(bands),
+                    yrange=yrange,
+                ),
+            ),
+            source=f"bubblescope.detect.drawdown on {source}. Vermilion: deepest episode, "
+            "peak to trough; grey: current episode",
+            legend=False,
+        )
+        charts.append(Chart(spec))
+    return tuple(charts)
+
+
 def build(ctx: ReportContext) -> Section:
     """Drawdown curves, worst episodes and GSY run-up flags."""
-    lines: list[Line] = []
+    drawn: dict[str, tuple[DrawdownResult, str]] = {}
     numbers: list[Number] = []
     rows: list[tuple[str, ...]] = []
     notes: list[str] = []
@@ -37,8 +89,7 @@ def build(ctx: ReportContext) -> Section:
             notes.append(f"{name}: no run-up analysis ({exc}).")
         data[name] = {"drawdown": dd.to_dict(), "runup": None if ru is None else ru.to_dict()}
         source = f"bubblescope.detect.drawdown/runup on {ctx.source_of(name)}"
-        curve = dd.to_frame()["drawdown"] * 100.0
-        lines.append(Line(curve.index, curve, name))
+        drawn[name] = (dd, ctx.source_of(name))
         numbers.append(
             Number(
                 f"{name}: maximum drawdown",
@@ -70,11 +121,7 @@ def build(ctx: ReportContext) -> Section:
             f"above {100 * st['threshold']:.0f}%), {ru.n_crashes} followed by a crash "
             f"(fall of {100 * st['crash_drawdown']:.0f}% or more)."
         )
-    spec = ChartSpec(
-        "Drawdown from the running peak",
-        (Panel("drawdown", "% below running peak", lines=tuple(lines)),),
-        source="bubblescope.detect.drawdown; NASDAQ: arch bundled data",
-    )
+    charts = drawdown_charts(drawn)
     return Section(
         key="drawdowns",
         title="Run-ups and drawdowns",
@@ -85,7 +132,8 @@ def build(ctx: ReportContext) -> Section:
             "prices."
         ),
         numbers=tuple(numbers),
-        charts=(Chart(spec),),
+        charts=charts,
+        side_by_side=len(charts) > 1,
         tables=(
             Table(
                 "Deepest drawdowns", ("series", "peak", "trough", "depth", "recovered"), tuple(rows)
