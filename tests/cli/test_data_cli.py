@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -13,8 +15,12 @@ from typer.testing import CliRunner
 from bubblescope.cli.data import register
 from bubblescope.data import live
 from bubblescope.data.frames import canonical_frame
+from bubblescope.data.fundamentals import fundamentals_from_companyfacts
+from bubblescope.data.sec import parse_companyfacts
 
 FRED_FILE = "fred/NASDAQCOM_1971-2025_iandonaldson.csv"
+FIXTURES = Path(__file__).resolve().parents[1] / "data" / "fixtures"
+SEC_FIXTURE = FIXTURES / "sec" / "companyfacts_CIK0000789019_trimmed.json"
 
 
 @pytest.fixture
@@ -47,18 +53,23 @@ def test_import_then_list_then_show(app: typer.Typer, store_home: Path, shared_d
 
     code, out, _ = _invoke(app, "data", "list", "--json")
     assert code == 0
-    listing = json.loads(out)
+    listing = json.loads(out)["store"]
     assert listing["symbols"][0]["symbol"] == "NASDAQCOM"
     assert listing["symbols"][0]["rows"] == 13_705
 
-    code, out, _ = _invoke(app, "data", "show", "nasdaqcom", "--tail", "2", "--json")
+    # NASDAQCOM is also an alias of the shipped NASDAQ, so show the file under its own name
+    code, out, _ = _invoke(
+        app, "data", "import", str(shared_data / FRED_FILE), "--symbol", "FRED_IXIC", "--json"
+    )
+    assert code == 0
+    code, out, _ = _invoke(app, "data", "show", "fred_ixic", "--tail", "2", "--json")
     assert code == 0
     shown = json.loads(out)
     assert shown["max_close"] == 20_173.89  # PROVENANCE.md §4: 2024-12-16
     assert shown["max_date"] == "2024-12-16"
     assert [row["date"] for row in shown["tail"]] == ["2025-06-11", "2025-06-12"]
 
-    code, out, _ = _invoke(app, "data", "show", "NASDAQCOM", "--tail", "3")
+    code, out, _ = _invoke(app, "data", "show", "FRED_IXIC", "--tail", "3")
     assert code == 0
     assert "peak close 20,173.89 on 2024-12-16" in out
     assert "2025-06-12" in out
@@ -92,14 +103,11 @@ def test_show_bundled_without_store(app: typer.Typer, store_home: Path) -> None:
     code, out, _ = _invoke(app, "data", "show", "nasdaq", "--json", "--tail", "0")
     assert code == 0
     payload = json.loads(out)
-    # arch's NASDAQ 1999-2018: the record close of that span was 8,109.69 on 2018-08-29.
-    assert payload["max_date"] == "2018-08-29"
-    assert round(payload["max_close"], 2) == 8109.69
-    assert (payload["first"], payload["last"], payload["rows"]) == (
-        "1999-01-04",
-        "2018-12-31",
-        5_031,
-    )
+    assert payload["symbol"] == "NASDAQ"
+    # whatever range ships, it spans the dot-com peak of 5,048.62 (2000-03-10)
+    assert payload["first"] <= "2000-03-10" <= payload["last"]
+    assert payload["max_close"] >= 5048.62
+    assert payload["rows"] > 2_500
     assert payload["tail"] == []
 
 
@@ -133,7 +141,7 @@ def test_fetch_stores_prices_and_fundamentals(
     ) -> pd.DataFrame:
         calls.append((symbol, source, start))
         if source == "sec":
-            return pd.DataFrame({"ticker": ["MSFT"], "concept": ["Revenues"], "value": [1.0]})
+            return parse_companyfacts(SEC_FIXTURE)
         return canonical_frame(
             pd.date_range("2024-01-02", periods=3),
             [1.0, 2.0, 3.0],
@@ -148,10 +156,16 @@ def test_fetch_stores_prices_and_fundamentals(
     assert json.loads(out)["symbol"] == "NVDA"
     code, out, _ = _invoke(app, "data", "fetch", "msft", "--source", "sec", "--json")
     assert code == 0
-    assert json.loads(out)["dataset"] == "fundamentals"
+    stored = json.loads(out)
+    assert stored["dataset"] == "fundamentals"
     assert calls == [("nvda", "yahoo", "2024-01-01"), ("msft", "sec", None)]
     listing = json.loads(_invoke(app, "data", "list", "--dataset", "fundamentals", "--json")[1])
-    assert listing["symbols"] == [{"symbol": "MSFT", "rows": 1}]
+    assert listing["store"]["symbols"] == [{"symbol": "MSFT", "rows": stored["rows"]}]
+    # stored as the fundamentals table: MSFT capex FY2025 (to 2025-06-30), 64.55 bn
+    code, out, _ = _invoke(app, "data", "annual", "MSFT", "--json")
+    assert code == 0
+    years = {row["fiscal_year"]: row["value"] for row in json.loads(out)["years"]}
+    assert years[2025] == 64_551_000_000.0
 
 
 def test_fetch_failure_is_a_source_error(
@@ -171,7 +185,6 @@ def test_annual_from_a_file_and_from_the_store(
     app: typer.Typer, store_home: Path, shared_data: Path
 ) -> None:
     from bubblescope.data import store
-    from bubblescope.data.sec import parse_companyfacts
 
     path = shared_data / "sec_xbrl" / "MSFT_companyfacts_CIK0000789019.json.gz"
     code, out, _ = _invoke(app, "data", "annual", str(path), "--item", "capex", "--json")
@@ -197,3 +210,114 @@ def test_annual_from_a_file_and_from_the_store(
     code, _, err = _invoke(app, "data", "annual", "MSFT", "--item", "capx")
     assert code == 2
     assert "unknown fundamentals item 'capx'" in err
+
+    # the fundamentals table (what `data fetch --source sec` and `data update` store) gives the
+    # same annual values, and its other items
+    facts = parse_companyfacts(path, ticker="MSFT")
+    store.import_frame(fundamentals_from_companyfacts(facts, source="t"), "fundamentals")
+    code, out, _ = _invoke(app, "data", "annual", "msft", "--item", "revenue", "--json")
+    assert json.loads(out)["years"][-1] == last
+    code, out, _ = _invoke(app, "data", "annual", "msft", "--item", "capex", "--json")
+    assert {r["fiscal_year"]: r["value"] for r in json.loads(out)["years"]}[
+        2024
+    ] == 44_477_000_000.0
+    code, out, _ = _invoke(app, "data", "annual", "msft", "--item", "debt")
+    assert code == 0
+    assert "MSFT debt" in out
+    code, _, err = _invoke(app, "data", "annual", "MSFT", "--item", "capx")
+    assert code == 2
+    assert "unknown fundamentals item 'capx'" in err
+
+
+# --- the shipped data card -----------------------------------------------------------------------
+
+
+def test_list_prints_the_data_card_then_the_store(app: typer.Typer, store_home: Path) -> None:
+    from bubblescope.data.bundled import load_datacard
+
+    card = load_datacard()
+    code, out, _ = _invoke(app, "data", "list")
+    assert code == 0
+    assert out.index("prices.parquet") < out.index("fundamentals.parquet") < out.index("store:")
+    assert f"shipped data {card.version}" in out
+    assert "https://fred.stlouisfed.org/series/NASDAQCOM" in out
+    assert "terms / licence" in out
+    assert "public-domain" in out  # the SEC row's terms
+    nasdaq = card.source_of("NASDAQ")
+    assert nasdaq.first in out
+    assert "prices: nothing stored yet" in out
+    code, out, _ = _invoke(app, "data", "list", "--json")
+    payload = json.loads(out)
+    assert payload["shipped"] == json.loads(json.dumps(card.to_dict()))
+    assert set(payload["shipped"]["files"]) >= {"prices.parquet", "fundamentals.parquet"}
+    assert payload["store"]["symbols"] == []
+
+
+@pytest.fixture
+def shipped_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    from bubblescope.data import bundled
+
+    folder = tmp_path / "shipped"
+    shutil.copytree(bundled.shipped_dir(), folder)
+    monkeypatch.setenv("BUBBLESCOPE_SHIPPED_DIR", str(folder))
+    bundled._card_at.cache_clear()
+    yield folder
+    bundled._card_at.cache_clear()
+
+
+def test_a_broken_data_card_is_one_line_data_error(
+    app: typer.Typer, store_home: Path, shipped_copy: Path
+) -> None:
+    from bubblescope.data import bundled
+
+    card = shipped_copy / "datacard.yaml"
+    card.write_text("version: [unclosed\nfiles: {\n", encoding="utf-8")
+    code, out, err = _invoke(app, "data", "list")
+    assert code == 3
+    assert out == ""
+    assert err.startswith(f"error: the shipped data card {card} is unreadable")
+    assert err.count("\n") == 1
+    card.write_text("version: '1'\nfiles: {}\n", encoding="utf-8")
+    bundled._card_at.cache_clear()
+    code, _, err = _invoke(app, "data", "list", "--json")
+    assert code == 3
+    assert "the shipped data card is corrupt" in err
+    card.unlink()
+    bundled._card_at.cache_clear()
+    code, _, err = _invoke(app, "data", "list")
+    assert code == 3
+    assert f"the shipped data card {card} is missing" in err
+    assert err.count("\n") == 1
+
+
+# --- data update ---------------------------------------------------------------------------------
+
+
+def _snapshot(name: str) -> pd.DataFrame:
+    raw = pd.read_csv(FIXTURES / "yahoo" / name)
+    index = pd.DatetimeIndex(pd.to_datetime(raw.pop("Date"), utc=True), name="Date")
+    return raw.set_index(index.tz_convert("America/New_York"))
+
+
+def test_update_stores_what_it_can_and_tables_the_failures(
+    app: typer.Typer, store_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def history(symbol: str, start: str | None, end: str | None, timeout: float) -> pd.DataFrame:
+        if symbol == "NVDA":
+            return _snapshot("NVDA_history_2025-10-23_2025-11-05.csv")
+        return pd.DataFrame()  # what yfinance gives for an unknown ticker
+
+    monkeypatch.setattr(live, "_yahoo_history", history)
+    code, out, _ = _invoke(app, "data", "update", "nvda", "zzzz", "--no-fundamentals")
+    assert code == 0
+    assert "1 of 2 step(s) stored, 1 failed" in out
+    assert "1 failed step(s)" in out
+    assert "Yahoo returned no prices for 'ZZZZ'" in out
+    code, out, _ = _invoke(app, "data", "update", "ZZZZ", "--no-fundamentals", "--json")
+    assert code == 5
+    payload = json.loads(out)
+    assert (payload["succeeded"], payload["failed"]) == (0, 1)
+    assert payload["entries"][0]["error"].startswith("Yahoo returned no prices for 'ZZZZ'")
+    code, _, err = _invoke(app, "data", "update", "NVDA", "--no-prices", "--no-fundamentals")
+    assert code == 2
+    assert "unknown or no datasets" in err

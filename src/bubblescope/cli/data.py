@@ -1,14 +1,21 @@
-"""``bubblescope data``: import files into the embedded store, list, show and fetch series."""
+"""``bubblescope data``: import, list, show, fetch and update series and SEC fundamentals."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from bubblescope.cli._common import JSON_OPTION, console, emit, handle_errors, progress_bar
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from bubblescope.data.bundled import DataCard
+    from bubblescope.data.update import UpdateResult
 
 __all__ = ["register"]
 
@@ -18,9 +25,11 @@ The store lives in $BUBBLESCOPE_HOME/store (or your platform's data folder).
 Files can be FRED, Yahoo, Shiller or any date,value CSV, or Parquet. Examples:
 
   bubblescope data import NASDAQCOM.csv
-  bubblescope data list
+  bubblescope data list                        (the shipped data card, then the store)
   bubblescope data show NASDAQCOM --tail 5
   bubblescope data fetch NVDA --source yahoo   (network; pip install yfinance)
+  bubblescope data update                      (network: the whole shipped universe)
+  bubblescope data update NVDA MSFT --no-prices
   bubblescope data annual MSFT --item capex    (after `data fetch MSFT --source sec`)
 """
 
@@ -48,6 +57,72 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.4f}".rstrip("0").rstrip(".")
     return "" if value is None else str(value)
+
+
+def _symbols_cell(symbols: tuple[str, ...]) -> str:
+    if not symbols:
+        return ""
+    shown = ", ".join(symbols[:8])
+    more = f", ... ({len(symbols)} symbols)" if len(symbols) > 8 else ""
+    return f"\nsymbols: {shown}{more}"
+
+
+def _print_card(card: DataCard) -> None:
+    """The shipped data card: per file, each source's URL, terms, range and adjustments."""
+    console.print(
+        f"[bold]shipped data {escape(card.version)}[/bold] (prices to {card.prices_as_of}); "
+        f"built by {escape(card.built_by)}",
+        highlight=False,
+    )
+    for file in card.files.values():
+        table = Table(
+            title=f"{escape(file.name)}: {escape(file.description)} ({file.rows:,} rows)",
+            title_justify="left",
+            show_lines=True,
+        )
+        table.add_column("source", ratio=3, overflow="fold")
+        table.add_column("first .. last", no_wrap=True)
+        table.add_column("terms / licence", ratio=2, overflow="fold")
+        table.add_column("adjustments", ratio=3, overflow="fold")
+        for src in file.sources:
+            table.add_row(
+                escape(f"{src.name}\n{src.url}\ncopy: {src.origin}{_symbols_cell(src.symbols)}"),
+                f"{src.first} ..\n{src.last}",
+                escape(src.terms),
+                escape(src.adjustments),
+            )
+        console.print(table)
+
+
+def _stored_annual(stored: pd.DataFrame, item: str) -> pd.DataFrame:
+    """FY rows of ``item`` from a stored fundamentals table, shaped as ``annual_series``.
+
+    Stores written before the fundamentals table hold raw companyfacts rows; those still go
+    through :func:`bubblescope.data.sec.annual_series`.
+    """
+    import pandas as pd
+
+    from bubblescope.data.fundamentals import COLUMNS, ITEMS
+    from bubblescope.data.sec import annual_series
+    from bubblescope.errors import InputError
+
+    if not set(COLUMNS) <= set(stored.columns):
+        return annual_series(stored, item)
+    if item not in ITEMS:
+        raise InputError(
+            f"unknown fundamentals item {item!r}", hint=f"choose one of {', '.join(ITEMS)}"
+        )
+    rows = stored[(stored["item"] == item) & (stored["period"] == "FY")].sort_values("end")
+    return rows.set_index(pd.DatetimeIndex(rows["end"], name="period_end"))
+
+
+def _print_failures(result: UpdateResult) -> None:
+    table = Table(title=f"{len(result.failed)} failed step(s)", title_justify="left")
+    for column in ("symbol", "dataset", "source", "error"):
+        table.add_column(column, overflow="fold")
+    for entry in result.failed:
+        table.add_row(entry.symbol, entry.dataset, entry.source, escape(entry.error))
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:
@@ -111,9 +186,11 @@ def register(app: typer.Typer) -> None:
         ),
         as_json: bool = JSON_OPTION,
     ) -> None:
-        """List the datasets in the store and the symbols of one of them."""
+        """Show the shipped data card (sources, terms, ranges), then what the store holds."""
         from bubblescope.data import store
+        from bubblescope.data.bundled import load_datacard
 
+        card = load_datacard()
         datasets: list[dict[str, Any]] = [
             {str(k): v for k, v in row.items()}
             for row in store.list_datasets().to_dict(orient="records")
@@ -122,15 +199,17 @@ def register(app: typer.Typer) -> None:
             {str(k): v for k, v in row.items()}
             for row in store.summary(dataset).to_dict(orient="records")
         ]
-        payload = {
+        stored = {
             "store": str(store.store_root()),
             "datasets": datasets,
             "dataset": dataset,
             "symbols": symbols,
         }
+        payload = {"shipped": card.to_dict(), "store": stored}
 
         def render() -> None:
-            console.print(f"store: {payload['store']}", highlight=False)
+            _print_card(card)
+            console.print(f"\nstore: {stored['store']}", highlight=False)
             _print_table("datasets", datasets)
             _print_table(dataset, symbols)
 
@@ -187,13 +266,22 @@ def register(app: typer.Typer) -> None:
         end: str | None = typer.Option(None, "--end", help="Last date, YYYY-MM-DD (prices only)."),
         as_json: bool = JSON_OPTION,
     ) -> None:
-        """Download a series (network) and store it: prices from Yahoo/FRED, SEC fundamentals."""
+        """Download a series (network) and store it: prices from Yahoo/FRED, SEC fundamentals.
+
+        SEC companyfacts are stored as the fundamentals table (annual and quarterly values with
+        their filings), the same as `data update` stores.
+        """
         from bubblescope.data import live, store
+        from bubblescope.data.fundamentals import fundamentals_from_companyfacts
 
         with progress_bar(f"fetching {symbol} from {source}", enabled=not as_json) as progress:
             frame = live.fetch(symbol, source, start=start, end=end)
             dataset = "fundamentals" if source == "sec" else "prices"
             name = symbol.upper() if source == "sec" else None
+            if source == "sec":
+                frame = fundamentals_from_companyfacts(
+                    frame.assign(ticker=name), source=f"SEC companyfacts {name}"
+                )
             result = store.import_frame(frame, dataset, symbol=name, progress=progress)
         payload = {**result.to_dict(), "source": source, "notes": frame.attrs.get("notes", [])}
 
@@ -203,6 +291,62 @@ def register(app: typer.Typer) -> None:
                 console.print(f"  note: {note}", highlight=False)
 
         emit(payload, as_json, render)
+
+    @data_app.command("update")
+    @handle_errors
+    def update_cmd(
+        symbols: Annotated[
+            list[str] | None,
+            typer.Argument(help="Symbols or aliases to refresh (default: the shipped universe)."),
+        ] = None,
+        prices: bool = typer.Option(
+            True, "--prices/--no-prices", help="Refresh prices (Yahoo; NASDAQ from FRED)."
+        ),
+        fundamentals: bool = typer.Option(
+            True,
+            "--fundamentals/--no-fundamentals",
+            help="Refresh SEC fundamentals of the firms that ship them.",
+        ),
+        as_json: bool = JSON_OPTION,
+    ) -> None:
+        """Refresh the shipped universe live into the store (network).
+
+        Each symbol succeeds or fails on its own; the exit code is 0 when at least one step
+        succeeded and 5 (a source error) when all failed.
+        """
+        from bubblescope.data.update import update_universe
+        from bubblescope.errors import SourceError
+
+        sources = [name for name, on in (("prices", prices), ("fundamentals", fundamentals)) if on]
+        with progress_bar("updating", enabled=not as_json) as progress:
+            result = update_universe(symbols or None, sources=sources, progress=progress)
+
+        def render() -> None:
+            console.print(
+                f"{len(result.succeeded)} of {len(result.entries)} step(s) stored, "
+                f"{len(result.failed)} failed",
+                highlight=False,
+            )
+            ok = [
+                {
+                    "symbol": e.symbol,
+                    "dataset": e.dataset,
+                    "source": e.source,
+                    "rows": e.rows,
+                    "first": e.first,
+                    "last": e.last,
+                    "new rows": e.new_rows,
+                }
+                for e in result.succeeded
+            ]
+            if ok:
+                _print_table("stored", ok)
+            if result.failed:
+                _print_failures(result)
+
+        emit(result.to_dict(), as_json, render)
+        if not result.any_ok:
+            raise typer.Exit(code=SourceError.exit_code)
 
     @data_app.command("annual")
     @handle_errors
@@ -218,8 +362,9 @@ def register(app: typer.Typer) -> None:
         item: str = typer.Option(
             "capex",
             "--item",
-            help="capex, depreciation, ppe_net, "
-            "ppe_gross, revenue, net_income or operating_income.",
+            help="capex, depreciation, revenue, net_income, operating_income; from the store "
+            "also operating_cash_flow, cash_and_securities, debt, shares_outstanding; from a "
+            "file also ppe_net, ppe_gross.",
         ),
         as_json: bool = JSON_OPTION,
     ) -> None:
@@ -231,17 +376,16 @@ def register(app: typer.Typer) -> None:
         path = Path(company).expanduser()
         label = company.upper()
         if path.is_file():
-            facts = parse_companyfacts(path)
+            series = annual_series(parse_companyfacts(path), item)
             label = path.name.split(".")[0]
         elif label in store.list_symbols("fundamentals"):
-            facts = store.load_dataset("fundamentals", label)
+            series = _stored_annual(store.load_dataset("fundamentals", label), item)
         else:
             raise UnknownSymbolError(
                 f"no SEC companyfacts for {company!r} in the store "
                 f"({', '.join(store.list_symbols('fundamentals')) or 'none stored'})",
                 hint=f"run `bubblescope data fetch {company} --source sec` or pass a file",
             )
-        series = annual_series(facts, item)
         records = [
             {
                 "period_end": end,
