@@ -43,44 +43,46 @@ Each item is a list of formulas tried in order for every period; a formula is a 
 each part is a tag chain (the first tag with a value for that period is used). A formula applies
 when all its required parts have a value; an optional part without a value counts as zero.
 
-=======================  ==============================================================  =======
-item                     formulas (``A|B`` = tag chain, ``[...]`` = optional part)       unit
-=======================  ==============================================================  =======
-revenue                  Revenues | RevenueFromContractWithCustomerExcludingAssessedTax   USD
-                         | RevenueFromContractWithCustomerIncludingAssessedTax
-                         | SalesRevenueNet
-operating_income         OperatingIncomeLoss                                              USD
-net_income               NetIncomeLoss | ProfitLoss                                       USD
-                         | NetIncomeLossAvailableToCommonStockholdersBasic
-capex                    PaymentsToAcquirePropertyPlantAndEquipment                       USD
-                         | PaymentsToAcquireProductiveAssets
-depreciation             DepreciationDepletionAndAmortization | DepreciationAndAmortization USD
-                         | DepreciationAmortizationAndAccretionNet; else Depreciation
-                         + [AmortizationOfIntangibleAssets]
-                         + [FinanceLeaseRightOfUseAssetAmortization]
-operating_cash_flow      NetCashProvidedByUsedInOperatingActivities                      USD
-cash_and_securities      CashCashEquivalentsAndShortTermInvestments; else                 USD
-                         CashAndCashEquivalentsAtCarryingValue + (ShortTermInvestments
-                         | MarketableSecuritiesCurrent
-                         | AvailableForSaleSecuritiesDebtSecuritiesCurrent
-                         | DebtSecuritiesCurrent | AvailableForSaleSecuritiesCurrent)
-debt                     (LongTermDebtNoncurrent | LongTermNotesAndLoans                  USD
-                         | LongTermDebtAndCapitalLeaseObligations) + [LongTermDebtCurrent
-                         | NotesPayableCurrent | LongTermDebtAndCapitalLeaseObligationsCurrent]
-                         + [CommercialPaper | ShortTermBorrowings]; else LongTermDebt
-                         + [CommercialPaper | ShortTermBorrowings]
-shares_outstanding       dei:EntityCommonStockSharesOutstanding on the cover, the classes  shares
-                         of one filing summed; else CommonStockSharesOutstanding at the
-                         filing's balance-sheet date
-=======================  ==============================================================  =======
+``A | B`` is a tag chain, ``[...]`` an optional part, ``;`` separates formulas.
+
+``revenue`` (USD)
+    Revenues | RevenueFromContractWithCustomerExcludingAssessedTax |
+    RevenueFromContractWithCustomerIncludingAssessedTax | SalesRevenueNet
+``operating_income`` (USD)
+    OperatingIncomeLoss
+``net_income`` (USD)
+    NetIncomeLoss | ProfitLoss | NetIncomeLossAvailableToCommonStockholdersBasic
+``capex`` (USD)
+    PaymentsToAcquirePropertyPlantAndEquipment | PaymentsToAcquireProductiveAssets
+``depreciation`` (USD, D&A)
+    DepreciationDepletionAndAmortization | DepreciationAndAmortization |
+    DepreciationAmortizationAndAccretionNet; Depreciation + [AmortizationOfIntangibleAssets] +
+    [FinanceLeaseRightOfUseAssetAmortization]
+``operating_cash_flow`` (USD)
+    NetCashProvidedByUsedInOperatingActivities
+``cash_and_securities`` (USD, cash and equivalents plus short-term marketable securities)
+    CashCashEquivalentsAndShortTermInvestments; CashAndCashEquivalentsAtCarryingValue +
+    (ShortTermInvestments | MarketableSecuritiesCurrent |
+    AvailableForSaleSecuritiesDebtSecuritiesCurrent | DebtSecuritiesCurrent |
+    AvailableForSaleSecuritiesCurrent)
+``debt`` (USD, long-term debt including its current portion plus short-term borrowings)
+    (LongTermDebtNoncurrent | LongTermNotesAndLoans | LongTermDebtAndCapitalLeaseObligations) +
+    [LongTermDebtCurrent | NotesPayableCurrent | LongTermDebtAndCapitalLeaseObligationsCurrent] +
+    [CommercialPaper | ShortTermBorrowings]; LongTermDebt + [CommercialPaper |
+    ShortTermBorrowings]
+``shares_outstanding`` (shares)
+    dei:EntityCommonStockSharesOutstanding on the cover page, the classes reported in one
+    filing summed; else CommonStockSharesOutstanding at the filing's balance-sheet date
 
 Notes on the items: Microsoft reports its cash-flow D&A line ("Depreciation, amortization, and
 other") under a company-specific tag that companyfacts omits, so its ``depreciation`` is the sum
 of the three us-gaap tags (USD 21.8 bn for FY2024 against 22.3 bn published: "other" is
 missing). Alphabet tags its long-term debt with finance leases
 (``LongTermDebtAndCapitalLeaseObligations``) in 2015-2024. ``cash_and_securities`` is left out
-rather than understated when no short-term securities tag is reported. Values are as tagged: a
-filer that puts a figure under an unexpected tag gets a wrong or missing value.
+rather than understated when no short-term securities tag is reported. companyfacts omits
+company-specific tags, so a filer that used one for a line in some filings has gaps there
+(NVIDIA's capex in several 10-Qs). Values are as tagged: a figure under an unexpected tag is
+wrong or missing.
 
 Which vintage wins
 ------------------

@@ -19,7 +19,7 @@ Prices: the shipped and Yahoo closes are split- **and dividend-adjusted** (yfina
 factor matches, so splits cancel. Dividend adjustment scales each past close down by the
 dividends paid since, so past market caps (and P/E, P/S) come out **below** what the market
 paid then, by the cumulative dividend yield since ``t``: a fraction of a percent for NVIDIA,
-10-40% for early Microsoft. Pass unadjusted closes times the split factor to avoid it.
+10-40% for early Microsoft. Pass closes adjusted for splits only to avoid it.
 
 Market capitalisation counts every share class at the price of the class given (Alphabet's
 class A price for all its classes).
