@@ -14,6 +14,7 @@ import pytest
 from matplotlib.patches import Rectangle
 
 from bubblescope.charts import (
+    PALETTE,
     Y_PAD,
     Band,
     Bar,
@@ -458,3 +459,49 @@ def test_drawdown_small_multiples_share_a_range_that_holds_every_curve() -> None
         assert chart.spec.source.startswith("bubblescope.detect.drawdown on")  # type: ignore[union-attr]
     # the series under water on its last date has its current episode named in the title
     assert "latest" in charts[0].spec.panels[0].title  # type: ignore[union-attr]
+
+
+def test_close_vline_labels_are_stacked_in_rows_that_do_not_collide() -> None:
+    x = pd.date_range("1971-01-01", "2026-01-01", freq="MS")
+    peaks = [
+        pd.Timestamp(f"{y}-06-01")
+        for y in (1973, 1980, 1981, 1983, 1987, 1989, 1998, 2000, 2007, 2018, 2020, 2021, 2025)
+    ]
+    panel = Panel(
+        "p",
+        lines=(Line(x, np.linspace(1, 2, len(x)), "p"),),
+        vlines=tuple(VLine(p, f"{p:%Y-%m} -30%") for p in peaks),
+        height=1.4,
+    )
+    spec = ChartSpec("v", (panel,))
+    layout = to_plotly(spec)["layout"]
+    labels = [a for a in layout["annotations"] if a["text"].endswith("-30%")]
+    assert 0 < len(labels) <= len(peaks)
+    assert len({a["yshift"] for a in labels}) > 1  # close peaks went to further rows
+    width = 600 - 90  # the nominal plot width the rows are laid out for
+    span = (x[-1] - x[0]).days
+    rows: dict[float, list[tuple[float, float]]] = {}
+    for a in labels:
+        at = (pd.Timestamp(a["x"]) - x[0]).days / span * width + a["xshift"]
+        w = len(a["text"]) * 5.6
+        rows.setdefault(a["yshift"], []).append(
+            (at, at + w) if a["xanchor"] == "left" else (at - w, at)
+        )
+    for spans in rows.values():
+        for (a0, a1), (b0, b1) in itertools.combinations(spans, 2):
+            assert a1 <= b0 or b1 <= a0
+    fig = render_matplotlib(spec)
+    assert len(fig.axes[0].texts) == len(labels)  # the same labels in both renderers
+
+
+def test_lines_past_the_palette_stay_distinguishable() -> None:
+    x = list(range(5))
+    n = len(PALETTE) + 3
+    spec = ChartSpec(
+        "many", (Panel("p", lines=tuple(Line(x, np.arange(5.0) + i, f"l{i}") for i in range(n))),)
+    )
+    styles = [(t["line"]["color"], t["line"]["dash"]) for t in to_plotly(spec)["data"]]
+    assert len(set(styles)) == n
+    fig = render_matplotlib(spec)
+    mpl_styles = [(line.get_color(), line.get_linestyle()) for line in fig.axes[0].get_lines()]
+    assert len(set(mpl_styles)) == n

@@ -144,7 +144,8 @@ class HLine:
 class VLine:
     """A vertical reference line across a panel, e.g. a crash peak.
 
-    ``label`` (optional) is written at the top of the panel beside the line.
+    ``label`` (optional) is written at the top of the panel beside the line; labels of close
+    lines are stacked in rows, and one that finds no room is left out (the line stays).
     """
 
     x: Any
@@ -391,6 +392,50 @@ def _vline_anchor(panel: Panel, v: VLine) -> Literal["left", "right"]:
     return "right" if frac is not None and frac > 0.8 else "left"
 
 
+def _vline_rows(panel: Panel, px: float) -> list[int | None]:
+    """Text row (0 = top) of each vertical line's label; ``None``: no label, or no room.
+
+    Labels are placed left to right, each in the first row where it clears the labels already
+    there at the nominal plot width; a panel holds one row per 45 px of height (at most four),
+    and a label that fits in none is left out (its line is still drawn).
+    """
+    width = _NOMINAL_WIDTH_PX - 90  # the plot area between the y-axis margins
+    rows = max(1, min(4, int(px / 45)))
+    placed: list[list[tuple[float, float]]] = [[] for _ in range(rows)]
+    out: list[int | None] = [None] * len(panel.vlines)
+    order = sorted(
+        (i for i, v in enumerate(panel.vlines) if v.label),
+        key=lambda i: _x_fraction(panel, panel.vlines[i].x) or 0.0,
+    )
+    for i in order:
+        v = panel.vlines[i]
+        frac = _x_fraction(panel, v.x)
+        if frac is None:
+            out[i] = 0
+            continue
+        w = _text_px(v.label, 10)
+        at = frac * width
+        span = (at + 3, at + 3 + w) if _vline_anchor(panel, v) == "left" else (at - 3 - w, at - 3)
+        for row, taken in enumerate(placed):
+            if all(span[1] + 4 <= a or b + 4 <= span[0] for a, b in taken):
+                taken.append(span)
+                out[i] = row
+                break
+    return out
+
+
+def _line_style(line: Line, i: int) -> tuple[str, Literal["solid", "dash", "dot"]]:
+    """Colour and dash of the ``i``-th line of a chart.
+
+    A line without a colour takes the next palette colour; once the palette has come round,
+    solid lines are drawn dotted so that no two lines look the same.
+    """
+    if line.color is not None:
+        return line.color, line.dash
+    dash = "dot" if i >= len(PALETTE) and line.dash == "solid" else line.dash
+    return PALETTE[i % len(PALETTE)], dash
+
+
 _PLOTLY_DASH = {"solid": "solid", "dash": "dash", "dot": "dot"}
 
 
@@ -496,7 +541,7 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
             }
         )
         for line in panel.lines:
-            colour = line.color or PALETTE[colour_i % len(PALETTE)]
+            colour, dash = _line_style(line, colour_i)
             colour_i += 1
             data.append(
                 {
@@ -507,7 +552,7 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
                     "y": _ys(line.y),
                     "xaxis": "x",
                     "yaxis": y2ref if line.secondary else yref,
-                    "line": {"color": colour, "width": line.width, "dash": _PLOTLY_DASH[line.dash]},
+                    "line": {"color": colour, "width": line.width, "dash": _PLOTLY_DASH[dash]},
                 }
             )
         for bar in panel.bars:
@@ -555,7 +600,7 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
                     "name": h.name,
                 }
             )
-        for v in panel.vlines:
+        for v, row in zip(panel.vlines, _vline_rows(panel, px), strict=True):
             x = _xs([v.x])[0]
             layout["shapes"].append(
                 {
@@ -569,7 +614,7 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
                     "line": {"color": v.color, "dash": _PLOTLY_DASH[v.dash], "width": 1.2},
                 }
             )
-            if v.label:
+            if row is not None:
                 anchor = _vline_anchor(panel, v)
                 layout["annotations"].append(
                     {
@@ -581,6 +626,7 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
                         "xanchor": anchor,
                         "yanchor": "top",
                         "xshift": 3 if anchor == "left" else -3,
+                        "yshift": -14 * row,
                         "showarrow": False,
                         "font": {"size": 10, "color": v.color},
                     }
@@ -747,7 +793,7 @@ def render_matplotlib(spec: ChartSpec, *, width: float = 10.0) -> Figure:
                 rotation_mode="anchor",
             )
         for line in panel.lines:
-            colour = line.color or PALETTE[colour_i % len(PALETTE)]
+            colour, dash = _line_style(line, colour_i)
             colour_i += 1
             dates = dates or any(
                 isinstance(v, (pd.Timestamp, np.datetime64)) for v in _ends(line.x)
@@ -761,7 +807,7 @@ def render_matplotlib(spec: ChartSpec, *, width: float = 10.0) -> Figure:
                 np.asarray(line.y, dtype=float),
                 color=colour,
                 lw=line.width,
-                ls={"solid": "-", "dash": "--", "dot": ":"}[line.dash],
+                ls={"solid": "-", "dash": "--", "dot": ":"}[dash],
                 label=line.name,
             )
         for h in panel.hlines:
@@ -772,17 +818,17 @@ def render_matplotlib(spec: ChartSpec, *, width: float = 10.0) -> Figure:
                 lw=1,
                 label=h.name,
             )
-        for v in panel.vlines:
+        for v, row in zip(panel.vlines, _vline_rows(panel, px), strict=True):
             ax.axvline(
                 v.x, color=v.color, ls={"solid": "-", "dash": "--", "dot": ":"}[v.dash], lw=1
             )
-            if v.label:
+            if row is not None:
                 anchor = _vline_anchor(panel, v)
                 ax.annotate(
                     v.label,
                     (ax.xaxis.convert_units(v.x), 0.98),
                     xycoords=ax.get_xaxis_transform(),
-                    xytext=(3 if anchor == "left" else -3, 0),
+                    xytext=(3 if anchor == "left" else -3, -9 * row),
                     textcoords="offset points",
                     ha=anchor,
                     va="top",
