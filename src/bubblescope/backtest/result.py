@@ -229,8 +229,7 @@ class BacktestResult:
         x = list(p.index)
         peaks = tuple(VLine(e.peak, color="#D55E00") for e in self.events)
         labelled = tuple(
-            VLine(e.peak, f"peak {e.peak:%Y-%m} ({e.depth:.0%})", color="#D55E00")
-            for e in self.events
+            VLine(e.peak, f"{e.peak:%Y-%m} {e.depth:.0%}", color="#D55E00") for e in self.events
         )
         crashes = tuple(Band(e.peak, e.trough, color="#D55E00", opacity=0.15) for e in self.events)
         warnings = tuple(  # clipped to the data, so they do not widen the x axis
