@@ -1,42 +1,63 @@
-"""The dashboard in a real browser: Debian's Chromium, headless, driven by Playwright.
+"""The dashboard and the HTML report in a real browser: Debian's Chromium, headless, Playwright.
 
 Starts uvicorn on 127.0.0.1 (a free port) in a thread, runs PSY from the page and checks that
 the chart is drawn and that the GSADF shown equals the engine's; then changes a scenario
-parameter and checks the headline numbers shown equal the Monte Carlo's own. Screenshots go to
-``test-artifacts/``. Skips with the reason when Chromium or Playwright is missing.
+parameter and checks the headline numbers shown equal the Monte Carlo's own. Every chart of
+the dashboard and of a small report (the report tests' fast settings, opened from disk) is
+screenshot into ``test-artifacts/screenshots/`` and must be drawn at a readable size with no
+two texts (tick labels, titles, legend, annotations) over each other; the measuring is
+``scripts/screenshot_charts.py``'s, which makes the same screenshots of the default report.
+Full-page screenshots go to ``test-artifacts/``. Skips with the reason when Chromium or
+Playwright is missing.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import cast
+from types import ModuleType
+from typing import Any, cast
 
 import pytest
 
+from bubblescope.data import store
 from bubblescope.data.bundled import load_bundled
 from bubblescope.detect.critical_values import MonteCarloCV
 from bubblescope.detect.psy import PSYResult, psy
+from bubblescope.report import ReportContext, build_report, write_html
 from bubblescope.scenario import load_scenario, run_scenario
+from tests.report.conftest import FAST, ai_like_prices
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
 
 pytestmark = pytest.mark.browser
+
+
+def _load_shots() -> ModuleType:
+    """``scripts/screenshot_charts.py`` (a script, not a package): its browser and measuring."""
+    spec = importlib.util.spec_from_file_location(
+        "screenshot_charts", ROOT / "scripts" / "screenshot_charts.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+shots = _load_shots()
+CHROMIUM: str = shots.CHROMIUM
 
 
 def _free_port() -> int:
@@ -66,18 +87,40 @@ def server(store_home: Path) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-@pytest.fixture
-def page(server: str) -> Iterator[object]:
+@contextmanager
+def _chromium_page() -> Iterator[object]:
+    """A page of headless Chromium at the screenshots' viewport (skips when it is missing)."""
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = shots.launch(pw)
         try:
-            pg = browser.new_page(viewport={"width": 1400, "height": 1000})
-            yield pg
+            yield browser.new_page(viewport=shots.VIEWPORT)
         finally:
             browser.close()
+
+
+@pytest.fixture
+def page(server: str) -> Iterator[object]:
+    with _chromium_page() as pg:
+        yield pg
+
+
+@pytest.fixture
+def report_page(store_home: Path) -> Iterator[object]:
+    with _chromium_page() as pg:
+        yield pg
+
+
+def _assert_readable(taken: list[Any]) -> None:
+    """Every chart drawn at a readable size with no overlapping text (all listed if not)."""
+    assert taken
+    problems = {shot.name: shot.problems for shot in taken if shot.problems}
+    assert problems == {}, problems
+    for shot in taken:
+        assert shot.path.stat().st_size > 0
+        assert shot.texts > 0  # tick labels at the least: the text check had something to check
 
 
 def test_dashboard_runs_psy_and_draws_the_chart(page: object, server: str) -> None:
@@ -88,7 +131,7 @@ def test_dashboard_runs_psy_and_draws_the_chart(page: object, server: str) -> No
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
     pg.goto(server + "/")
-    expect(pg.locator("#series option[value=nasdaq]")).to_have_count(1)
+    shots.select_nasdaq(pg)
     pg.select_option("#analysis", "psy")
     pg.select_option("#transform", "level")
     pg.select_option("#frequency", "M")
@@ -149,4 +192,33 @@ def test_dashboard_runs_psy_and_draws_the_chart(page: object, server: str) -> No
     pg.click("#scenario-run")
     expect(pg.locator("#scenario-message")).to_contain_text("overrides.kappa")
     pg.screenshot(path=str(ARTIFACTS / "dashboard-scenario.png"), full_page=True)
+    assert errors == []
+
+
+def test_every_dashboard_chart_is_drawn_readably(page: object, server: str) -> None:
+    from playwright.sync_api import Page
+
+    pg = cast(Page, page)
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    taken = shots.shoot_dashboard(pg, server, SCREENSHOTS)
+    names = {shot.name for shot in taken}
+    assert {"dashboard-psy", "dashboard-network", "dashboard-scenario"} <= names
+    _assert_readable(taken)
+    assert errors == []
+
+
+def test_every_report_chart_is_drawn_readably(report_page: object, tmp_path: Path) -> None:
+    from playwright.sync_api import Page
+
+    pg = cast(Page, report_page)
+    store.import_frame(ai_like_prices(), "prices")
+    report = build_report(ReportContext(settings=FAST))
+    html = write_html(report, tmp_path / "report.html")
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    taken = shots.shoot_report(pg, html, SCREENSHOTS)
+    expected = [f"report-{s.key}-{i}" for s in report.sections for i in range(len(s.charts))]
+    assert [shot.name for shot in taken] == expected
+    _assert_readable(taken)
     assert errors == []
