@@ -1,6 +1,8 @@
 import math
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,6 +14,7 @@ from bubblescope.economy.depreciation import (
     LifePolicy,
     burry_capex,
     burry_case,
+    capex_from_companyfacts,
     change_of_estimate,
     depreciation_matrix,
     disclosed_case,
@@ -221,3 +224,71 @@ def test_disclosed_case_reads_filings_from_the_store(shared_data, store_home) ->
     from_store = disclosed_case("MSFT").comparison()
     from_files = disclosed_case("MSFT", shared_data / "sec_xbrl").comparison()
     assert from_store == from_files
+
+
+TRIMMED_MSFT = (
+    Path(__file__).resolve().parents[1]
+    / "data"
+    / "fixtures"
+    / "sec"
+    / "companyfacts_CIK0000789019_trimmed.json"
+)
+
+
+def test_stored_fundamentals_table_gives_the_capex_of_the_raw_facts(store_home) -> None:  # type: ignore[no-untyped-def]
+    """`data fetch --source sec` stores the fundamentals table; its capex is the raw facts'."""
+    from bubblescope.data.fundamentals import fundamentals_from_companyfacts
+    from bubblescope.data.sec import parse_companyfacts
+    from bubblescope.data.store import import_frame, load_dataset
+
+    raw = parse_companyfacts(TRIMMED_MSFT, ticker="MSFT")
+    table = fundamentals_from_companyfacts(raw, source="SEC companyfacts MSFT")
+    import_frame(table, "fundamentals", symbol="MSFT")
+
+    from_store = capex_from_companyfacts(load_dataset("fundamentals", "MSFT"), "MSFT")
+    from_raw = capex_from_companyfacts(raw, "MSFT")
+    # the trimmed file holds the 10-K capex of FY2023-25 (USD 28.107, 44.477, 64.551 bn)
+    assert from_store.years == from_raw.years == (2023, 2024, 2025)
+    assert from_store.capex == from_raw.capex
+    assert from_store.capex[0] == pytest.approx(28.107, abs=1e-3)
+    fy2025 = from_store.sources[2].source
+    assert fy2025.startswith("SEC companyfacts MSFT: PaymentsToAcquirePropertyPlantAndEquipment")
+    assert "FY2025 (10-K accn " in fy2025
+    two = pd.concat([table, table.assign(symbol="MSFT2")])
+    with pytest.raises(InputError, match="holds 2 symbols"):
+        capex_from_companyfacts(two, "MSFT")
+
+    # disclosed_case reads the same table: the years the trimmed file lacks are named,
+    # rather than the table being rejected for its columns
+    with pytest.raises(DataError, match="2019"):
+        disclosed_case("MSFT")
+
+
+def test_disclosed_case_from_the_stored_fundamentals_table(shared_data, store_home) -> None:  # type: ignore[no-untyped-def]
+    from bubblescope.data.fundamentals import fundamentals_from_companyfacts
+    from bubblescope.data.sec import parse_companyfacts
+    from bubblescope.data.store import import_frame
+
+    path = shared_data / "sec_xbrl" / "MSFT_companyfacts_CIK0000789019.json.gz"
+    raw = parse_companyfacts(path, ticker="MSFT")
+    import_frame(
+        fundamentals_from_companyfacts(raw, source=path.name), "fundamentals", symbol="MSFT"
+    )
+    from_store = disclosed_case("MSFT")
+    from_files = disclosed_case("MSFT", shared_data / "sec_xbrl")
+    assert from_store.comparison() == from_files.comparison()
+    filings = [(i.name, i.m_as("USD bn")) for i in from_store.inputs if i.kind == "filing"]
+    assert filings == [(i.name, i.m_as("USD bn")) for i in from_files.inputs if i.kind == "filing"]
+    assert len(filings) == 5  # FY2019-23
+
+
+def test_burry_capex_cites_the_fact_base() -> None:
+    from bubblescope.data.facts import load_factbase
+
+    capex = burry_capex()
+    facts = load_factbase()
+    assert capex.years == tuple(range(2020, 2029))
+    for item, letter in zip(capex.sources, "cdefghijk", strict=True):
+        assert item.source.startswith("fact base DEP-14c..k")
+        assert "ai-economy-facts" not in item.source
+        assert item.m_as("USD bn") == facts.value(f"DEP-14{letter}", unit="USD bn")

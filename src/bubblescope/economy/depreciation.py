@@ -1,6 +1,6 @@
 """Depreciation of capex vintages under book and economic lives, and changes of estimate.
 
-The model follows ``ai-economy-facts.md`` §3.5:
+The model:
 
 * **Straight line.** A vintage of cost :math:`C_v` placed in service at time :math:`s_v` with life
   :math:`N` is charged :math:`C_v/N` per year on :math:`[s_v, s_v+N)`; the charge in fiscal year
@@ -199,13 +199,15 @@ class CapexVintages:
 def capex_from_companyfacts(
     path_or_facts: str | Path | pd.DataFrame, entity: str, years: Sequence[int] | None = None
 ) -> CapexVintages:
-    """Annual capex (PP&E purchases) from an SEC companyfacts file via the ``capex`` tag chain.
+    """Annual capex (PP&E purchases) from SEC companyfacts via the ``capex`` tag chain.
 
     Parameters
     ----------
     path_or_facts : path or DataFrame
-        A companyfacts ``.json``/``.json.gz`` or the output of
-        :func:`bubblescope.data.sec.parse_companyfacts`.
+        A companyfacts ``.json``/``.json.gz``, the output of
+        :func:`bubblescope.data.sec.parse_companyfacts`, or a fundamentals table of
+        :mod:`bubblescope.data.fundamentals` (its ``capex`` FY rows, which follow the same tag
+        chain; what ``bubblescope data fetch TICKER --source sec`` stores).
     entity : str
         Ticker, used in labels.
     years : sequence of int, optional
@@ -215,7 +217,10 @@ def capex_from_companyfacts(
     ------
     DataError
         When a requested year is not in the filing.
+    InputError
+        When a fundamentals table holds more than one symbol.
     """
+    from bubblescope.data.fundamentals import COLUMNS
     from bubblescope.data.sec import annual_series, parse_companyfacts
 
     facts = (
@@ -223,17 +228,29 @@ def capex_from_companyfacts(
         if isinstance(path_or_facts, pd.DataFrame)
         else parse_companyfacts(path_or_facts, ticker=entity)
     )
-    series = annual_series(facts, "capex")
+    tidy = set(COLUMNS) <= set(facts.columns) and bool(facts["item"].notna().any())
+    if tidy and facts["symbol"].nunique() > 1:
+        raise InputError(
+            f"the fundamentals table holds {facts['symbol'].nunique()} symbols",
+            hint=f"pass the rows of {entity} only",
+        )
+    if tidy:
+        series = facts[(facts["item"] == "capex") & (facts["period"] == "FY")].sort_values("end")
+    else:
+        series = annual_series(facts, "capex")
     items: dict[int, Input] = {}
     for row in series.itertuples():
         year = int(str(row.fiscal_year))
         if years is not None and year not in years:
             continue
+        accn = str(row.accn)
+        filing = f"accn {accn}" if accn else f"filed {pd.Timestamp(str(row.filed)).date()}"
+        origin = f"{row.source}:" if tidy else f"SEC companyfacts {entity}"
         items[year] = Input(
             f"{entity} capex FY{year}",
             Q(float(str(row.value)) / 1e9, "USD bn"),
             "filing",
-            f"SEC companyfacts {entity} {row.tag} FY{year} ({row.form} accn {row.accn})",
+            f"{origin} {row.tag} FY{year} ({row.form} {filing})",
         )
     _require_years(entity, items, years)
     return CapexVintages.from_inputs(entity, items)
@@ -1050,7 +1067,11 @@ def _find(sec_dir: Path, pattern: str) -> Path:
 
 
 def _stored_companyfacts(entity: str) -> pd.DataFrame:
-    """Companyfacts rows that ``bubblescope data fetch ENTITY --source sec`` put in the store."""
+    """SEC filings that ``bubblescope data fetch ENTITY --source sec`` put in the store.
+
+    Current stores hold the fundamentals table; stores written before it, raw companyfacts rows.
+    :func:`capex_from_companyfacts` reads both.
+    """
     from bubblescope.data.store import load_dataset
 
     facts = load_dataset("fundamentals", entity)
@@ -1078,9 +1099,9 @@ def disclosed_case(
     entity : {"MSFT", "GOOGL", "META", "AMZN"}
     sec_dir : path, optional
         Folder with ``{TICKER}_companyfacts*.json.gz`` (MSFT, GOOGL) and
-        ``ixbrl_10k_facts*.csv.gz`` (AMZN, META). Default: the companyfacts of ``entity`` in
-        the local store (``bubblescope data fetch ENTITY --source sec``), read through the same
-        capex tag chain.
+        ``ixbrl_10k_facts*.csv.gz`` (AMZN, META). Default: the SEC fundamentals of ``entity``
+        in the local store (``bubblescope data fetch ENTITY --source sec`` or ``bubblescope
+        data update``), whose capex follows the same tag chain.
     share : Input, optional
         Override the short-lived share assumption.
     tax_rate : Input, optional
@@ -1139,7 +1160,7 @@ def implied_share(result: EstimateChangeResult, item: str | None = None) -> floa
     return float(share.m_as("1") * row["disclosed_usd_bn"] / row["model_usd_bn"])
 
 
-#: Combined MSFT+GOOGL+AMZN+META+ORCL capex path of ai-economy-facts.md §3.5 (USD bn).
+#: Combined MSFT+GOOGL+AMZN+META+ORCL capex path behind DEP-14 (fact base DEP-14c..k, USD bn).
 _BURRY_CAPEX = {
     2020: 150.0,
     2021: 180.0,
@@ -1154,14 +1175,14 @@ _BURRY_CAPEX = {
 
 
 def burry_capex() -> CapexVintages:
-    """The §3.5 capex path (assumption set behind DEP-14), one labelled input per year."""
+    """The assumed capex path behind DEP-14 (fact base DEP-14c..k), one labelled input per year."""
     items = {
         year: assumption(
             f"big-5 capex {year}",
             value,
             "USD bn",
-            "ai-economy-facts.md §3.5 capex path behind DEP-14 (2020-24 from "
-            "filings, 2025 actuals/guides CAP-01..06, 2026-28 extrapolated)",
+            "fact base DEP-14c..k (assumed round-number capex path behind DEP-14, not summed "
+            "from filings; 2026-28 projected; no external source)",
         )
         for year, value in _BURRY_CAPEX.items()
     }
@@ -1176,7 +1197,7 @@ def burry_case(
 ) -> RestatementResult:
     """Burry's claim: depreciation understated by $176B over 2026–28 [DEP-01].
 
-    Uses the §3.5 assumption set (capex path, 60% short-lived share from DEP-14, book life 6 years)
+    Uses the DEP-14 assumption set (capex path DEP-14c..k, 60% short-lived share, book life 6 years)
     and solves for the economic life that reproduces $176B; with ``economic_life`` given, reports
     the understatement at that life instead. The implied life is in ``notes``.
     """
