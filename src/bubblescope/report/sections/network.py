@@ -172,7 +172,8 @@ def stress_chart(result: StressResult) -> ChartSpec:
 
 def _network_numbers(res: NetworkResult) -> list[Number]:
     net = res.network
-    total = sum(c.amount_usd_bn for c in net.commitments)
+    total = net.commitment_total()
+    deals = "all deals, non-binding included" if total.nonbinding_included else "binding deals"
     src = (
         f"bubblescope.economy.network on the fact-base deal edges; GW priced by "
         f"{net.gw_price.source}"
@@ -182,7 +183,12 @@ def _network_numbers(res: NetworkResult) -> list[Number]:
         Number(
             "binding commitments", str(len(net.commitments)), src, raw=float(len(net.commitments))
         ),
-        Number("commitments, total", f"{total:,.1f} USD bn", src, raw=total),
+        Number(
+            f"commitments, gross ({deals}, GW at the $/GW shown)",
+            f"{total.total_usd_bn:,.1f} USD bn",
+            f"{src}; {total.label()}",
+            raw=total.total_usd_bn,
+        ),
         Number("financing loops", str(len(res.cycles)), src, raw=float(len(res.cycles))),
         Number(
             "price of a gigawatt of AI capacity",
