@@ -44,7 +44,7 @@ def test_import_then_list_then_show(app: typer.Typer, store_home: Path, shared_d
     code, out, _ = _invoke(app, "data", "import", str(shared_data / FRED_FILE), "--json")
     assert code == 0
     payload = json.loads(out)
-    assert payload["symbol"] == "NASDAQCOM"
+    assert payload["symbol"] == "NASDAQ"  # NASDAQCOM is an alias of the shipped NASDAQ
     assert payload["rows"] == 13_705
     assert payload["written"] is True
     assert payload["notes"][0].startswith("dropped 475 row(s)")
@@ -54,10 +54,10 @@ def test_import_then_list_then_show(app: typer.Typer, store_home: Path, shared_d
     code, out, _ = _invoke(app, "data", "list", "--json")
     assert code == 0
     listing = json.loads(out)["store"]
-    assert listing["symbols"][0]["symbol"] == "NASDAQCOM"
+    assert listing["symbols"][0]["symbol"] == "NASDAQ"
     assert listing["symbols"][0]["rows"] == 13_705
 
-    # NASDAQCOM is also an alias of the shipped NASDAQ, so show the file under its own name
+    # `show nasdaq` would overlay the file on the shipped NASDAQ: show it under its own name
     code, out, _ = _invoke(
         app, "data", "import", str(shared_data / FRED_FILE), "--symbol", "FRED_IXIC", "--json"
     )
@@ -73,6 +73,51 @@ def test_import_then_list_then_show(app: typer.Typer, store_home: Path, shared_d
     assert code == 0
     assert "peak close 20,173.89 on 2024-12-16" in out
     assert "2025-06-12" in out
+
+
+def test_import_of_an_alias_overlays_the_shipped_series(
+    app: typer.Typer, store_home: Path, tmp_path: Path
+) -> None:
+    """A FRED NASDAQCOM file is stored as NASDAQ; its rows win over the shipped ones per date."""
+    from bubblescope.data import store
+    from bubblescope.data.bundled import load_bundled
+    from bubblescope.data.sources import resolve_series
+
+    bundled = load_bundled("NASDAQ")
+    shipped = bundled["close"]
+    days = shipped.loc["2024-12-09":"2024-12-13"]
+    assert len(days) == 5
+    changed = days.index[2]
+    values = days.copy()
+    values[changed] = 12_345.67  # deliberately not the shipped close
+    path = tmp_path / "NASDAQCOM.csv"
+    lines = [f"{d.date()},{v:.2f}" for d, v in values.items()]
+    path.write_text("observation_date,NASDAQCOM\n" + "\n".join(lines) + "\n")
+
+    code, out, _ = _invoke(app, "data", "import", str(path))
+    assert code == 0, out
+    assert "prices/NASDAQ: 5 rows imported" in out
+    assert (
+        "note: stored as NASDAQ (alias of the shipped NASDAQ Composite); its rows win over the "
+        "shipped ones per date" in " ".join(out.split())
+    )
+    assert store.list_symbols("prices") == ["NASDAQ"]
+
+    frame = resolve_series("nasdaq")
+    assert frame.loc[changed, "close"] == 12_345.67
+    others = frame.index.isin(shipped.index) & (frame.index != changed)
+    assert (frame.loc[others, "close"] == shipped[frame.index[others]]).all()
+    assert len(frame) == len(shipped)
+    assert set(frame["symbol"]) == {"NASDAQ"}
+    assert frame.loc[changed, "source"] == "file:NASDAQCOM.csv"
+    vintage = frame.attrs["vintage"]
+    assert vintage.startswith(f"{bundled.attrs['vintage']} + store import ")
+
+    code, out, _ = _invoke(app, "data", "show", "nasdaq", "--json", "--tail", "0")
+    assert code == 0
+    assert json.loads(out)["rows"] == len(shipped)
+    code, out, _ = _invoke(app, "data", "show", "NASDAQCOM", "--json", "--tail", "0")
+    assert json.loads(out)["symbol"] == "NASDAQ"
 
 
 def test_import_with_columns_and_human_output(
@@ -153,12 +198,25 @@ def test_fetch_stores_prices_and_fundamentals(
     monkeypatch.setattr(live, "fetch", fake_fetch)
     code, out, _ = _invoke(app, "data", "fetch", "nvda", "--start", "2024-01-01", "--json")
     assert code == 0
-    assert json.loads(out)["symbol"] == "NVDA"
+    fetched = json.loads(out)
+    assert (fetched["symbol"], fetched["notes"]) == ("NVDA", [])
+    code, out, _ = _invoke(app, "data", "fetch", "^gspc", "--json")
+    assert code == 0
+    fetched = json.loads(out)
+    assert fetched["symbol"] == "SP500"
+    assert fetched["notes"] == [
+        "stored as SP500 (alias of the shipped S&P 500); its rows win over the shipped ones "
+        "per date"
+    ]
     code, out, _ = _invoke(app, "data", "fetch", "msft", "--source", "sec", "--json")
     assert code == 0
     stored = json.loads(out)
     assert stored["dataset"] == "fundamentals"
-    assert calls == [("nvda", "yahoo", "2024-01-01"), ("msft", "sec", None)]
+    assert calls == [
+        ("nvda", "yahoo", "2024-01-01"),
+        ("^gspc", "yahoo", None),
+        ("msft", "sec", None),
+    ]
     listing = json.loads(_invoke(app, "data", "list", "--dataset", "fundamentals", "--json")[1])
     assert listing["store"]["symbols"] == [{"symbol": "MSFT", "rows": stored["rows"]}]
     # stored as the fundamentals table: MSFT capex FY2025 (to 2025-06-30), 64.55 bn

@@ -24,10 +24,10 @@ HELP = """Load price series into the local store and look at them.
 The store lives in $BUBBLESCOPE_HOME/store (or your platform's data folder).
 Files can be FRED, Yahoo, Shiller or any date,value CSV, or Parquet. Examples:
 
-  bubblescope data import NASDAQCOM.csv
+  bubblescope data import NASDAQCOM.csv        (stored as NASDAQ, over the shipped rows)
   bubblescope data list                        (the shipped data card, then the store)
-  bubblescope data show NASDAQCOM --tail 5
-  bubblescope data fetch NVDA --source yahoo   (network; pip install yfinance)
+  bubblescope data show nasdaq --tail 5
+  bubblescope data fetch NVDA --source yahoo   (network; pip install 'bubblescope[app]')
   bubblescope data update                      (network: the whole shipped universe)
   bubblescope data update NVDA MSFT --no-prices
   bubblescope data annual MSFT --item capex    (after `data fetch MSFT --source sec`)
@@ -94,6 +94,25 @@ def _print_card(card: DataCard) -> None:
         console.print(table)
 
 
+def _under_shipped_symbol(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """``frame`` under the shipped symbol its symbol is an alias of, and a note saying so.
+
+    ``NASDAQCOM`` or ``^IXIC`` become ``NASDAQ``, so the import overlays the shipped series
+    per date under one name; other symbols are left as they are.
+    """
+    from bubblescope.data.universe import NAMES, canonical_symbol
+
+    symbol = str(frame["symbol"].iloc[0]).upper()
+    canonical = canonical_symbol(symbol) or symbol
+    if canonical == symbol:
+        return frame, []
+    note = (
+        f"stored as {canonical} (alias of the shipped {NAMES[canonical]}); its rows win over "
+        "the shipped ones per date"
+    )
+    return frame.assign(symbol=canonical), [note]
+
+
 def _stored_annual(stored: pd.DataFrame, item: str) -> pd.DataFrame:
     """FY rows of ``item`` from a stored fundamentals table, shaped as ``annual_series``.
 
@@ -136,9 +155,9 @@ def register(app: typer.Typer) -> None:
         symbol: str | None = typer.Option(
             None,
             "--symbol",
-            help="Store the series under this "
-            "symbol (default: FRED id, Shiller column or file "
-            "name).",
+            help="Store the series under this symbol (default: FRED id, Shiller column or file "
+            "name); an alias of a shipped series (NASDAQCOM, ^GSPC) is stored under the shipped "
+            "symbol (NASDAQ, SP500), its rows winning over the shipped ones per date.",
         ),
         fmt: str = typer.Option(
             "auto", "--format", help="auto, yahoo, fred, shiller, generic or parquet."
@@ -157,13 +176,14 @@ def register(app: typer.Typer) -> None:
             frame = load_file(
                 file, format=fmt, symbol=symbol, date_col=date_col, value_col=value_col
             )
+            frame, shipped = _under_shipped_symbol(frame)
             result = store.import_frame(frame, "prices", progress=progress)
         payload = {
             **result.to_dict(),
             "format": frame.attrs.get("format"),
             "first": frame.index[0],
             "last": frame.index[-1],
-            "notes": frame.attrs.get("notes", []),
+            "notes": [*frame.attrs.get("notes", []), *shipped],
         }
 
         def render() -> None:
@@ -278,12 +298,19 @@ def register(app: typer.Typer) -> None:
             frame = live.fetch(symbol, source, start=start, end=end)
             dataset = "fundamentals" if source == "sec" else "prices"
             name = symbol.upper() if source == "sec" else None
+            shipped: list[str] = []
             if source == "sec":
                 frame = fundamentals_from_companyfacts(
                     frame.assign(ticker=name), source=f"SEC companyfacts {name}"
                 )
+            else:
+                frame, shipped = _under_shipped_symbol(frame)
             result = store.import_frame(frame, dataset, symbol=name, progress=progress)
-        payload = {**result.to_dict(), "source": source, "notes": frame.attrs.get("notes", [])}
+        payload = {
+            **result.to_dict(),
+            "source": source,
+            "notes": [*frame.attrs.get("notes", []), *shipped],
+        }
 
         def render() -> None:
             console.print(result.summary(), highlight=False)
