@@ -2,10 +2,11 @@
 
 A :class:`WatchItem` is a stock, an index or a basket. Baskets are equal-weighted and
 rebalanced every quarter (``RunSettings.data.basket_rebalance``), like the S&P 500 Equal Weight
-Index: at each rebalance date every listed member gets the same weight, which then drifts with
-its price until the next rebalance. A member listed mid-quarter joins at the next rebalance. A
-basket starts in the first rebalance period in which at least ``basket_min_share`` of its
-members are listed. The level is an index, 100 on the first day.
+Index: at the close of each rebalance date (the period's first trading day) every listed member
+gets the same weight, which then drifts with its price up to the next rebalance date's close.
+A member listed mid-quarter joins at the next rebalance. A basket starts in the first rebalance
+period in which at least ``basket_min_share`` of its members are listed. The level is an index,
+100 on the first day.
 """
 
 from __future__ import annotations
@@ -145,6 +146,10 @@ def basket_index(
     >>> idx = basket_index(pd.DataFrame({"a": a, "b": 50.0}, index=days))
     >>> float(idx.iloc[-1])  # a doubled, b flat: 100 * (2 + 1) / 2
     150.0
+    >>> days = pd.to_datetime(["2024-03-27", "2024-03-28", "2024-04-01"])  # Q1, Q1, Q2
+    >>> two = basket_index(pd.DataFrame({"a": [10.0, 10.0, 20.0], "b": 10.0}, index=days))
+    >>> two.tolist()  # a doubles on the rebalance day: earned with Q1's weights
+    [100.0, 100.0, 150.0]
     """
     closes = closes.sort_index().ffill()
     listed = closes.notna()
@@ -159,7 +164,8 @@ def basket_index(
     pieces: list[pd.Series] = []
     counts: dict[str, int] = {}
     first = starts.index.get_loc(enough[0])
-    for period in starts.index[first:]:
+    days = list(starts.iloc[first:])
+    for k, period in enumerate(starts.index[first:]):
         rows = closes.loc[periods == period]
         base = rows.iloc[0]
         members = base.index[base.notna().to_numpy()]
@@ -167,8 +173,11 @@ def basket_index(
         piece = level * relative
         pieces.append(piece)
         counts[str(period)] = len(members)
-        level = float(piece.iloc[-1])
-    out = pd.concat(pieces)
+        if k + 1 < len(days):
+            # the weights drift up to the next rebalance day's close, where the basket is
+            # rebalanced: that day's move is earned with this period's weights
+            level *= float(closes.loc[days[k + 1], members].div(base[members]).mean())
+    out: pd.Series = pd.concat(pieces)
     out.name = "basket"
     out.attrs["members_listed"] = counts
     return out
