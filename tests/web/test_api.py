@@ -35,9 +35,11 @@ def _still_serving(client: TestClient) -> None:
     assert client.get("/api/health").json() == {"status": "ok"}
 
 
-def test_series_lists_bundled_data(client: TestClient) -> None:
+def test_series_lists_shipped_data(client: TestClient) -> None:
+    from bubblescope.data.universe import universe
+
     names = {s["name"]: s["kind"] for s in client.get("/api/series").json()["series"]}
-    assert names == {"nasdaq": "bundled", "sp500": "bundled"}
+    assert names == dict.fromkeys(universe(), "shipped")
 
 
 def test_psy_matches_the_engine(client: TestClient) -> None:
@@ -233,7 +235,7 @@ def test_oversized_upload_is_refused_from_its_declared_length(client: TestClient
 def test_failed_job_carries_the_typed_error(client: TestClient) -> None:
     r = client.post(
         "/api/jobs/lppls-confidence",
-        json={"series": "nasdaq", "end": "1999-03-01", "max_window": 250},
+        json={"series": "CRWV", "end": "2025-06-01", "max_window": 250},
     )
     state = _wait(client, r.json())
     assert state["status"] == "failed"

@@ -25,6 +25,7 @@ from bubblescope.web.schemas import (
 from bubblescope.web.series import SeriesRegistry, window
 
 __all__ = [
+    "MAX_CONFIDENCE_DATES",
     "MAX_PSY_POINTS",
     "drawdown_api",
     "lppls_api",
@@ -37,7 +38,8 @@ __all__ = [
 
 #: PSY costs O(T²) per replication: longer series must be resampled first.
 MAX_PSY_POINTS = 2000
-_FREQ = {"D": None, "W": "W-FRI", "M": "ME"}
+#: Most LPPLS Confidence dates per request: the latest ones, counted back from the window's end.
+MAX_CONFIDENCE_DATES = 200
 
 
 def series_api(
@@ -73,11 +75,10 @@ def psy_api(
     from bubblescope.detect.critical_values import MonteCarloCV
     from bubblescope.detect.psy import PSYResult, psy
     from bubblescope.report.sections.psy import psy_chart
+    from bubblescope.settings import RunSettings, resample
 
-    close = window(reg.load(req.series), req.start, req.end)
-    freq = _FREQ[req.frequency]
-    if freq is not None:
-        close = close.resample(freq).last().dropna()
+    seed = RunSettings.preset("standard").psy.seed
+    close = resample(window(reg.load(req.series), req.start, req.end), req.frequency)
     if len(close) > MAX_PSY_POINTS:
         raise InputError(
             f"{len(close)} observations is too many for PSY here (at most {MAX_PSY_POINTS})",
@@ -91,7 +92,7 @@ def psy_api(
         psy(
             y,
             lag=req.lag,
-            cv=MonteCarloCV(reps=req.reps, rng=20150401),
+            cv=MonteCarloCV(reps=req.reps, rng=seed),
             level=req.level,
             name=f"{req.transform} {req.series}",
         ),
@@ -129,7 +130,11 @@ def lppls_api(reg: SeriesRegistry, req: LPPLSRequest) -> dict[str, Any]:
 def lppls_confidence_api(
     reg: SeriesRegistry, req: LPPLSConfidenceRequest, progress: ProgressCallback | None = None
 ) -> dict[str, Any]:
-    """DS LPPLS Confidence at every ``every``-th date of the window."""
+    """DS LPPLS Confidence at every ``every``-th date of the window, counted back from its end.
+
+    At most :data:`MAX_CONFIDENCE_DATES` dates: the most recent ones, so a long window still
+    reaches its last date.
+    """
     from bubblescope.detect.lppls import WindowSet, lppls_confidence
 
     if req.min_window > req.max_window:
@@ -138,7 +143,7 @@ def lppls_confidence_api(
     shown = window(reg.load(req.series), req.start, req.end)
     first = full.index.get_indexer(pd.Index([shown.index[0]]))[0]
     dates = [d for i, d in enumerate(shown.index, start=first) if i + 1 >= req.max_window]
-    dates = dates[:: req.every][:200]
+    dates = dates[::-1][:: req.every][:MAX_CONFIDENCE_DATES][::-1]
     if not dates:
         raise InputError(
             f"no date in the window has {req.max_window} observations before it",

@@ -142,6 +142,25 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
+    # --- the answer now ------------------------------------------------------------------------
+    @app.get("/api/status", tags=["status"])
+    def status(
+        preset: Annotated[Literal["standard", "quick", "publication"], Query()] = "standard",
+    ) -> Response:
+        """The status page: every watched series now, next to each signal's record.
+
+        Returns ``status`` (the same JSON as ``bubblescope status --json``), ``html`` (the
+        table, market view and synthesis as the report shows them) and ``chart`` (the AI
+        basket against the dot-com basket).
+        """
+        from bubblescope.settings import RunSettings
+        from bubblescope.status import run_status, status_table_html
+
+        result = run_status(RunSettings.preset(preset))
+        data = result.to_dict()
+        chart = to_plotly(result.chart_spec()) if result.alignment is not None else None
+        return ok({"status": data, "html": status_table_html(data), "chart": chart})
+
     # --- data -------------------------------------------------------------------------------
     @app.get("/api/health", tags=["meta"])
     def health() -> dict[str, str]:
@@ -150,7 +169,7 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
 
     @app.get("/api/series", tags=["data"])
     def list_series() -> Response:
-        """Every series the API can analyse: bundled, uploaded and stored."""
+        """Every series the API can analyse: shipped, uploaded and stored."""
         return ok({"series": registry.names()})
 
     @app.get("/api/series/{name}", tags=["data"])

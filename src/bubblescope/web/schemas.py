@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bubblescope.settings import RunSettings
+
 __all__ = [
     "DrawdownRequest",
     "LPPLSConfidenceRequest",
@@ -20,7 +22,10 @@ __all__ = [
     "StressRequest",
 ]
 
-#: Series names: bundled names, ``upload-xxxxxxxx`` or store symbols (never paths).
+#: The standard run: the defaults of every request.
+_STANDARD = RunSettings.preset("standard")
+
+#: Series names: shipped names, ``upload-xxxxxxxx`` or store symbols (never paths).
 SERIES_PATTERN = r"^[A-Za-z0-9._^-]{1,64}$"
 
 
@@ -30,7 +35,9 @@ class SeriesRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     series: str = Field(
-        "nasdaq", pattern=SERIES_PATTERN, description="bundled name, upload name or stored symbol"
+        "NASDAQ",
+        pattern=SERIES_PATTERN,
+        description="shipped series (ticker, NASDAQ, SP500), upload name or stored symbol",
     )
     start: dt.date | None = Field(None, description="first date (inclusive)")
     end: dt.date | None = Field(None, description="last date (inclusive)")
@@ -41,10 +48,17 @@ class PSYRequest(SeriesRequest):
 
     transform: Literal["log", "level"] = Field("log", description="test log prices or levels")
     frequency: Literal["D", "W", "M"] = Field(
-        "M", description="resample to daily, weekly (Friday) or month-end closes"
+        _STANDARD.psy.frequency,
+        description="resample to daily, weekly (last close of the week) or month-end closes "
+        "(default: the standard run's)",
     )
-    lag: int = Field(0, ge=0, le=12)
-    reps: int = Field(199, ge=50, le=2000, description="Monte Carlo replications")
+    lag: int = Field(_STANDARD.psy.lag, ge=0, le=12)
+    reps: int = Field(
+        _STANDARD.psy.reps,
+        ge=50,
+        le=2000,
+        description="Monte Carlo replications (default: the standard run's)",
+    )
     level: float = Field(0.95, description="confidence level: 0.9, 0.95 or 0.99")
 
     @field_validator("level")

@@ -293,6 +293,19 @@ async function runScenario(event) {
   }
 }
 
+async function loadStatus() {
+  try {
+    const out = await api("/api/status");
+    $("status-table").innerHTML = out.html;  // server-rendered and escaped (status_table_html)
+    if (out.chart) Plotly.react("status-chart", out.chart.data, out.chart.layout, { responsive: true, displaylogo: false });
+    $("status-table").dataset.ready = "1";
+  } catch (err) {
+    $("status-message").textContent = err.message;
+  } finally {
+    $("status-progress").hidden = true;
+  }
+}
+
 function switchTab(name) {
   for (const button of document.querySelectorAll(".tab")) button.classList.toggle("active", button.dataset.tab === name);
   for (const panel of document.querySelectorAll(".panel")) panel.hidden = panel.id !== `tab-${name}`;
@@ -332,5 +345,6 @@ document.addEventListener("DOMContentLoaded", () => {
   $("upload").addEventListener("change", uploadFile);
   $("analysis").addEventListener("change", toggleOptions);
   toggleOptions();
-  loadSeries("nasdaq").catch((err) => { $("message").textContent = err.message; });
+  loadSeries("NASDAQ").catch((err) => { $("message").textContent = err.message; });
+  loadStatus();
 });
