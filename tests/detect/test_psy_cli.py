@@ -37,6 +37,8 @@ def test_psy_command_json_on_csv_file(tmp_path: Path, store_home: Path) -> None:
         [
             "psy",
             str(path),
+            "--freq",
+            "D",
             "--window",
             "27",
             "--cv",
@@ -85,18 +87,44 @@ def test_psy_command_human_output_and_errors(tmp_path: Path, store_home: Path) -
     assert "--window must be" in bad.output
 
 
-def test_psy_command_default_uses_the_response_surface(store_home: Path) -> None:
-    out = CliRunner().invoke(_app(), ["psy", "nasdaq", "--log", "--json"])
+def test_psy_command_default_is_the_standard_run(store_home: Path) -> None:
+    """Default: weekly log closes of the last 20 years, the preset's Monte Carlo values."""
+    from bubblescope.data.bundled import load_bundled
+    from bubblescope.settings import RunSettings
+
+    out = CliRunner().invoke(_app(), ["psy", "nasdaq", "--log", "--json", "--reps", "199"])
     assert out.exit_code == 0, out.output
     payload = json.loads(out.output)
-    assert payload["critical_values"]["method"].startswith("response surface")
-    assert payload["n"] == 5031  # arch's NASDAQ 1999-2018, daily
+    standard = RunSettings.preset("standard").psy
+    assert payload["critical_values"]["method"].startswith("Monte Carlo")
+    assert payload["critical_values"]["reps"] == 199
+    assert payload["data"]["frequency"] == "W"
+    # Independent sampling: the last close of each week, dated at its own trading day,
+    # over the 240 months before the last date.
+    close = load_bundled("nasdaq")["close"]
+    weeks = close.groupby(close.index.to_period("W-FRI"))
+    weekly = pd.Series([g.iloc[-1] for _, g in weeks], index=[g.index[-1] for _, g in weeks])
+    cutoff = weekly.index[-1] - pd.DateOffset(months=round(12 * standard.lookback_years))
+    weekly = weekly[weekly.index > cutoff]
+    assert payload["n"] == len(weekly)
+    assert payload["data"]["first_date"] == str(weekly.index[0].date())
     exuber = pytest.importorskip("exuber")
-    from bubblescope.data.bundled import load_bundled
-
-    logp = np.log(load_bundled("nasdaq")["close"].to_numpy())
-    ref = exuber.radf(logp, minw=payload["window"]["rows"])
+    ref = exuber.radf(np.log(weekly.to_numpy()), minw=payload["window"]["rows"])
     assert payload["gsadf"] == pytest.approx(float(np.ravel(ref.gsadf)[0]), abs=1e-9)
+
+
+def test_psy_command_freq_option(store_home: Path) -> None:
+    runner = CliRunner()
+    monthly = runner.invoke(
+        _app(), ["psy", "sp500", "--freq", "M", "--start", "1990-01-01", "--cv", "none", "--json"]
+    )
+    assert monthly.exit_code == 0, monthly.output
+    payload = json.loads(monthly.output)
+    assert payload["data"]["frequency"] == "M"
+    assert payload["data"]["first_date"] == "1990-01-31"
+    bad = runner.invoke(_app(), ["psy", "sp500", "--freq", "Q"])
+    assert bad.exit_code == 2
+    assert "--freq must be D, W or M" in bad.output
 
 
 def test_psy_command_backend_option(tmp_path: Path, store_home: Path) -> None:

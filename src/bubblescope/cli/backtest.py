@@ -16,7 +16,8 @@ baselines "2-year return > 100%" and "CAPE > 30"), find the crash events (a fall
 --event-drawdown within --horizon months of a peak) and score hit rate, lead time, false alarms
 per year, precision/recall and the Brier score, each against the baselines.
 
-SERIES is a bundled name (nasdaq, sp500), a CSV/Parquet file, or a symbol in the store.
+SERIES is a shipped series (a ticker such as NVDA, nasdaq, sp500), a CSV/Parquet file, or a
+symbol in the store (stored rows win over shipped ones per date).
 The gauge and the CAPE baseline need --shiller (Shiller's monthly tidy CSV).
 Example: `bubblescope backtest NASDAQCOM.csv --signals psy,runup,baseline --freq W`.
 """

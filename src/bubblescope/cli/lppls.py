@@ -15,7 +15,8 @@ __all__ = ["register"]
 
 HELP = """Log-periodic power law singularity (LPPLS) bubble diagnostics, in trading days.
 
-SERIES is a bundled name (nasdaq, sp500), a CSV/Parquet file, or a symbol in the store.
+SERIES is a shipped series (a ticker such as NVDA, nasdaq, sp500), a CSV/Parquet file, or a
+symbol in the store (stored rows win over shipped ones per date).
 Examples:
 
   bubblescope lppls fit prices.csv --end 2000-03-10 --window 750 --space stylised

@@ -13,11 +13,15 @@ __all__ = ["register"]
 HELP = """Phillips-Shi-Yu (2015) exuberance test: ADF, SADF, GSADF, the BSADF path and the
 date-stamped explosive episodes of one series.
 
-SERIES is a bundled name (nasdaq, sp500), a CSV/Parquet file, or a symbol in the store.
-Critical values: --cv auto (default: the response surface, no simulation, for the default
-windows and lags 0-2; else Monte Carlo), rs (response surface), mc (Monte Carlo under the PSY
-null, cached on disk), wild (Harvey et al. 2016 wild bootstrap), ps (Phillips-Shi 2020
-bootstrap; --horizon sets the family-wise window), none (statistics only).
+SERIES is a shipped series (a ticker such as NVDA, nasdaq, sp500), a CSV/Parquet file, or a
+symbol in the store. Daily closes are resampled with --freq (default: the standard run's
+weekly closes, each dated at its trading day) over the preset's last 20 years unless --start
+is given, the sample the status page reads. Critical values: --cv mc (default: Monte Carlo
+under the PSY null with the standard run's replications and seed, cached on disk, so the
+numbers equal the status page's and the report's), auto (the response surface where it
+applies, else Monte Carlo), rs (response surface), wild (Harvey et al. 2016 wild bootstrap),
+ps (Phillips-Shi 2020 bootstrap; --horizon sets the family-wise window), none (statistics
+only).
 --lag-selection aic|bic --max-lag K chooses each window's lag from 0..K (psymonitor's IC
 option, on a common sample per window); --cv mc, wild and ps then simulate the same
 selection (about five times the fixed-lag cost), and auto/rs do not apply.
@@ -26,7 +30,8 @@ By default episodes are stamped against the family-wise critical value (false-al
 
 Examples:
 
-  bubblescope psy sp500 --start 1995-01-01 --end 2002-12-31 --log --lag 1
+  bubblescope psy NVDA --log
+  bubblescope psy sp500 --start 1995-01-01 --end 2002-12-31 --log --lag 1 --freq M
   bubblescope psy prices.csv --window exuber --cv ps --horizon 40 --reps 499 --json
   bubblescope psy sp500 --log --lag-selection bic --max-lag 6 --cv none
   bubblescope psy sp500 --log --lag-selection bic --max-lag 2 --cv mc --reps 499
@@ -52,7 +57,16 @@ def register(app: typer.Typer) -> None:
     @app.command("psy", help=HELP)
     @handle_errors
     def psy_command(
-        series: str = typer.Argument(..., help="Bundled name, file path, or stored symbol."),
+        series: str = typer.Argument(..., help="Shipped series, file path, or stored symbol."),
+        freq: str | None = typer.Option(
+            None,
+            "--freq",
+            help="Sampling of daily closes: D, W (last close of each week) or M "
+            "(default: the preset's, W).",
+        ),
+        preset: str = typer.Option(
+            "standard", "--preset", help="Defaults from this run: standard, quick, publication."
+        ),
         lag: int = typer.Option(0, "--lag", help="Lagged differences in each ADF regression."),
         lag_selection: str = typer.Option(
             "fixed",
@@ -70,7 +84,7 @@ def register(app: typer.Typer) -> None:
             "'exuber' (that many regression rows) or a number of points.",
         ),
         cv: str = typer.Option(
-            "auto", "--cv", help="Critical values: auto, rs, mc, wild, ps or none."
+            "mc", "--cv", help="Critical values: mc (default), auto, rs, wild, ps or none."
         ),
         level: float = typer.Option(0.95, "--level", help="Confidence level (e.g. 0.95)."),
         horizon: int | None = typer.Option(
@@ -79,8 +93,12 @@ def register(app: typer.Typer) -> None:
             help="--cv ps: points over which the family-wise critical value "
             "controls false alarms (default: the whole sample).",
         ),
-        reps: int = typer.Option(1000, "--reps", help="Replications of the critical values."),
-        seed: int = typer.Option(20150401, "--seed", help="Seed (results are reproducible)."),
+        reps: int | None = typer.Option(
+            None, "--reps", help="Replications of the critical values (default: the preset's)."
+        ),
+        seed: int | None = typer.Option(
+            None, "--seed", help="Seed (default: the preset's; results are reproducible)."
+        ),
         stamping: str = typer.Option(
             "familywise", "--stamping", help="familywise (default) or pointwise."
         ),
@@ -105,6 +123,8 @@ def register(app: typer.Typer) -> None:
         ),
         as_json: bool = JSON_OPTION,
     ) -> None:
+        from dataclasses import replace
+
         import numpy as np
 
         from bubblescope.data.sources import resolve_series
@@ -116,7 +136,14 @@ def register(app: typer.Typer) -> None:
         )
         from bubblescope.detect.psy import psy
         from bubblescope.errors import InputError
+        from bubblescope.settings import RunSettings, resample
 
+        standard = RunSettings.preset(preset).psy
+        reps = standard.reps if reps is None else reps
+        seed = standard.seed if seed is None else seed
+        frequency = (freq or standard.frequency).upper()
+        if frequency not in ("D", "W", "M"):
+            raise InputError(f"--freq must be D, W or M, got {freq!r}")
         levels = tuple(sorted({0.90, 0.95, 0.99, round(level, 6)}))
         if lag_selection != "fixed" and cv in ("auto", "rs"):
             raise InputError(
@@ -134,8 +161,12 @@ def register(app: typer.Typer) -> None:
                 f"--cv {cv} covers levels 0.90, 0.95, 0.99, got {level}",
                 hint="use --cv mc for other levels",
             )
-        close = resolve_series(series, column=column, start=start, end=end)["close"]
-        close = close.rename(series)
+        frame = resolve_series(series, column=column, start=start, end=end)
+        sampler = replace(standard, frequency=frequency)
+        if start is None:
+            close = sampler.sample(frame["close"]).rename(series)
+        else:
+            close = resample(frame["close"], sampler.frequency).rename(series)
         if log:
             if (close <= 0).any():
                 raise InputError(f"{series}: --log needs positive prices")
@@ -178,4 +209,28 @@ def register(app: typer.Typer) -> None:
                 lag_selection=lag_selection,  # type: ignore[arg-type]  # psy() validates it
                 max_lag=max_lag,
             )
-        emit(result.to_dict(), as_json, lambda: console.print(result.summary(), highlight=False))
+        from bubblescope.data.catalog import describe_vintage, staleness
+
+        stale = staleness(frame.index[-1])
+        payload = {
+            **result.to_dict(),
+            "data": {
+                "vintage": describe_vintage(frame),
+                "frequency": frequency,
+                "first_date": close.index[0],
+                "last_date": frame.index[-1],
+                "stale": stale,
+            },
+        }
+
+        def render() -> None:
+            console.print(result.summary(), highlight=False)
+            console.print(
+                f"data: {describe_vintage(frame)}; tested {frequency} closes "
+                f"{close.index[0].date()} to {close.index[-1].date()}",
+                highlight=False,
+            )
+            if stale:
+                console.print(f"warning: {stale}", style="yellow", highlight=False)
+
+        emit(payload, as_json, render)

@@ -18,14 +18,16 @@ crash window runs past the end of the data is open, neither a crash nor a non-cr
 "open (window ends YYYY-MM)" (JSON: crash null, censored and open true) and is left out of the
 crash share.
 
-SERIES is a bundled name (nasdaq, sp500), a CSV/Parquet file, or a symbol in the store.
+SERIES is a shipped series (a ticker such as NVDA, nasdaq, sp500), a CSV/Parquet file, or a
+symbol in the store (stored rows win over shipped ones per date).
 Example: `bubblescope runup nasdaq --market sp500 --threshold 0.5`.
 """
 
 DRAWDOWN_HELP = """Drawdown table: the maximum drawdown and the worst peak-to-trough episodes
 (peak, trough, recovery date, depth, durations).
 
-SERIES is a bundled name (nasdaq, sp500), a CSV/Parquet file, or a symbol in the store.
+SERIES is a shipped series (a ticker such as NVDA, nasdaq, sp500), a CSV/Parquet file, or a
+symbol in the store (stored rows win over shipped ones per date).
 Example: `bubblescope drawdown nasdaq --top 3`.
 """
 
