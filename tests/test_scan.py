@@ -15,8 +15,13 @@ import pytest
 from bubblescope.detect.psy import PSYResult, psy
 from bubblescope.errors import DataError, InputError
 from bubblescope.scan import ScanConfig, load_universe, scan
+from bubblescope.settings import RunSettings
 
-CONFIG = ScanConfig(analyses=("psy", "drawdown"), window=None, psy_reps=99)
+#: Daily closes as given (no weekly sampling, no lookback), 99 replications.
+DAILY = RunSettings.preset("quick").with_changes(
+    psy={"reps": 99, "frequency": "D", "lookback_years": None}
+)
+CONFIG = ScanConfig(analyses=("psy", "drawdown"), run=DAILY)
 
 
 def _walk(seed: int, n: int = 240, drift: float = 0.0) -> pd.Series:
@@ -58,7 +63,7 @@ def test_serial_and_process_pool_are_identical(store_home: Path, universe) -> No
 
 def test_failures_are_per_analysis_and_per_symbol(store_home: Path, universe) -> None:  # type: ignore[no-untyped-def]
     universe["SHORT"] = _walk(5, n=12)
-    res = scan(universe, ScanConfig(analyses=("psy", "runup"), window=None, psy_reps=99))
+    res = scan(universe, ScanConfig(analyses=("psy", "runup"), run=DAILY))
     frame = res.to_frame()
     assert not frame.loc["SHORT", "ok"]
     assert "runup: InputError" in frame.loc["SHORT", "errors"]
@@ -135,3 +140,28 @@ def test_gauge_analysis_reads_per_stock_gauges(store_home: Path) -> None:
     assert frame.loc["SURGE", "gauge_aggregate"] > frame.loc["FLAT", "gauge_aggregate"]
     assert frame.loc["SURGE", "gauge_aggregate"] == pytest.approx(100.0)
     assert frame["gauge_coverage"].tolist() == pytest.approx([1 / 7, 1 / 7])
+
+
+def test_scan_reads_as_the_status_page_does(store_home: Path) -> None:
+    """The standard run's PSY and GSY crash odds of a stock equal the status page's."""
+    from bubblescope.data.catalog import load_series
+    from bubblescope.settings import RunSettings
+    from bubblescope.status.readings import crash_odds_reading, psy_reading, return_reading
+
+    run = RunSettings.preset("standard").with_changes(psy={"reps": 99})
+    nvda = load_series("NVDA")
+    sp500 = load_series("SP500")
+    res = scan({"NVDA": nvda}, ScanConfig(analyses=("psy", "runup"), run=run), market=sp500)
+    row = res.to_frame().loc["NVDA"]
+    close, market = nvda["close"], sp500["close"]
+    psy_now = psy_reading(close, run, log=True)
+    ret, net = return_reading(close, market, run, is_market=False)
+    odds = crash_odds_reading(net, run, kind="stock", is_market=False)
+    assert row["psy_last_bsadf"] == pytest.approx(psy_now.value, abs=1e-12)
+    assert row["psy_cv"] == pytest.approx(psy_now.detail["gsadf_critical_value"], abs=1e-12)
+    assert row["runup_raw_2y"] == pytest.approx(ret.value, abs=1e-12)
+    assert row["runup_net_2y"] == pytest.approx(net, abs=1e-12)
+    if odds.value is None:
+        assert np.isnan(row["runup_crash_odds_now"])
+    else:
+        assert row["runup_crash_odds_now"] == pytest.approx(odds.value, abs=1e-12)

@@ -14,11 +14,13 @@ their results. With ``store=True`` each finished row is written to the store's `
 dataset as soon as it arrives, so a crash later in the scan loses nothing already finished.
 
 Settings (:class:`ScanConfig`)
-    PSY runs on log prices of the trailing ``window`` observations (default 1,260 ≈ five years
-    of trading days, so every long-listed symbol shares one sample length and one cached
-    critical-value table), lag 0, PSY minimum window, family-wise stamping at 95%.
-    Run-ups use month-end prices (GSY's monthly definitions: 24-month return above 100%, raw
-    and, with ``market``, net of the market).
+    The standard run (:class:`bubblescope.settings.RunSettings`) unless told otherwise, so a
+    symbol scanned here reads as it does on the status page: PSY on log prices of its weekly
+    closes over the last 20 years (``window``: the trailing observations instead), lag 0, PSY
+    minimum window, the run's Monte Carlo critical values, family-wise stamping at 95%.
+    Run-ups: GSY's episodes on month-end prices (24-month return above 100%, raw and, with
+    ``market``, net of the market), and the run-up now (the two-year return at the last
+    date) with GSY's crash odds at that net run-up, the status page's numbers.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from bubblescope.charts import Bar, ChartSpec, HLine, Panel, render_matplotlib
 from bubblescope.data.validate import validate_series
 from bubblescope.errors import BubblescopeError, DataError, InputError
 from bubblescope.parallel import map_chunks, spawn_seeds
+from bubblescope.settings import RunSettings
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -56,6 +59,10 @@ ANALYSES: dict[str, str] = {
 }
 
 
+def _standard() -> RunSettings:
+    return RunSettings.preset("standard")
+
+
 @dataclass(frozen=True)
 class ScanConfig:
     """Settings of a scan (all shown in the result).
@@ -64,24 +71,16 @@ class ScanConfig:
     ----------
     analyses : tuple of str
         Keys of :data:`ANALYSES`.
+    run : RunSettings
+        The run whose PSY, run-up and threshold settings apply (default: the standard run).
     window : int or None
-        PSY sample: the trailing ``window`` observations (None = full history).
-    lag : int
-        PSY lag.
-    psy_reps : int
-        Monte Carlo replications of the PSY critical values.
-    level : float
-        PSY confidence level.
-    runup_threshold : float
-        GSY run-up threshold (fraction; 1.0 = 100%).
+        PSY sample: the trailing ``window`` observations of the input as given; None (the
+        default) samples as the run does (weekly closes of the last 20 years).
     """
 
     analyses: tuple[str, ...] = ("psy", "runup")
-    window: int | None = 1260
-    lag: int = 0
-    psy_reps: int = 499
-    level: float = 0.95
-    runup_threshold: float = 1.0
+    run: RunSettings = field(default_factory=_standard)
+    window: int | None = None
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.analyses) - set(ANALYSES))
@@ -92,8 +91,14 @@ class ScanConfig:
             )
         if self.window is not None and self.window < 30:
             raise InputError(f"scan window must be at least 30 observations, got {self.window}")
-        if self.psy_reps < 99:
-            raise InputError(f"psy_reps must be at least 99, got {self.psy_reps}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready settings."""
+        return {
+            "analyses": list(self.analyses),
+            "window": self.window,
+            "run": {**self.run.to_dict(), "fingerprint": self.run.fingerprint()},
+        }
 
 
 @dataclass(frozen=True)
@@ -152,8 +157,12 @@ class ScanResult:
         lines = [
             f"Scan of {len(frame)} symbols ({n_ok} complete, {len(frame) - n_ok} with a failed "
             f"analysis); "
-            f"analyses: {', '.join(self.config.analyses)}; PSY window "
-            f"{self.config.window or 'full history'}, lag {self.config.lag}"
+            f"analyses: {', '.join(self.config.analyses)}; PSY on "
+            + (
+                f"the trailing {self.config.window} observations"
+                if self.config.window
+                else self.config.run.psy.describe()
+            )
         ]
         if "psy_gsadf_ratio" in ok:
             lines.append("most exuberant (GSADF / 95% critical value):")
@@ -168,6 +177,13 @@ class ScanResult:
         if "runup_flag_now" in ok:
             runups = ok[ok["runup_flag_now"].astype("boolean").fillna(False).astype(bool)]
             lines.append(f"in a GSY run-up now: {', '.join(runups.index) or 'none'}")
+            odds = ok["runup_crash_odds_now"].dropna().sort_values(ascending=False)
+            if len(odds):
+                lines.append(
+                    "GSY crash odds at today's net run-up (industry-portfolio model; indicative "
+                    "for single stocks): "
+                    + ", ".join(f"{sym} {p:.0%}" for sym, p in odds.head(10).items())
+                )
         for o in self.failures:
             for analysis, error in o.errors.items():
                 lines.append(f"  {o.symbol} {analysis} failed: {error}")
@@ -176,7 +192,7 @@ class ScanResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: settings and one entry per symbol."""
         return {
-            "config": asdict(self.config),
+            "config": self.config.to_dict(),
             "market": self.market,
             "outcomes": [o.to_dict() for o in self.outcomes],
             "stored_runs": list(self.stored_runs),
@@ -212,21 +228,15 @@ class _Task:
 
 
 def _psy_metrics(close: pd.Series, config: ScanConfig) -> dict[str, Any]:
-    from bubblescope.detect.critical_values.montecarlo import MonteCarloCV
     from bubblescope.detect.psy import PSYResult, psy
 
-    sample = close if config.window is None else close.iloc[-config.window :]
+    ps = config.run.psy
+    sample = ps.sample(close) if config.window is None else close.iloc[-config.window :]
     prices = validate_series(
         sample, min_points=3, name=str(close.name), purpose="PSY on log prices"
     ).series
     y = np.log(prices)
-    res = psy(
-        y,
-        lag=config.lag,
-        cv=MonteCarloCV(reps=config.psy_reps, rng=20150401),
-        level=config.level,
-        name=str(close.name),
-    )
+    res = psy(y, lag=ps.lag, window=ps.window, cv=ps.cv(), level=ps.level, name=str(close.name))
     assert isinstance(res, PSYResult)
     cv = res.critical_value("gsadf")
     last = res.episodes[-1] if res.episodes else None
@@ -245,26 +255,35 @@ def _psy_metrics(close: pd.Series, config: ScanConfig) -> dict[str, Any]:
 def _runup_metrics(
     close: pd.Series, market: pd.Series | None, config: ScanConfig
 ) -> dict[str, Any]:
-    from bubblescope.detect.runup import runup
+    from bubblescope.detect.runup import MODEL_FROM, crash_probability, runup, trailing_return
 
+    rs = config.run.runup
+    raw_now = trailing_return(close, rs.horizon_months)
+    net_now = float("nan")
     if market is not None:
-        # the net-of-market condition needs the market on every date: use the common span
+        market_now = trailing_return(market, rs.horizon_months).asof(close.index[-1])
+        net_now = float(raw_now.iloc[-1]) - float(market_now)
+        # the episodes' net-of-market condition needs the market on every date
         close = close.loc[max(close.index[0], market.index[0]) :]
         market = market.loc[: close.index[-1]]
-    res = runup(close, market, threshold=config.runup_threshold, name=str(close.name))
-    raw = res.raw_runup.iloc[:, 0].dropna()
-    net = res.net_runup.iloc[:, 0].dropna() if market is not None else pd.Series(dtype=float)
+    res = runup(close, market, threshold=rs.threshold, horizon=rs.horizon_months,
+                name=str(close.name))  # fmt: skip
     flags = res.flags.iloc[:, 0]
+    odds = float("nan")
+    if np.isfinite(net_now) and net_now >= MODEL_FROM:
+        odds = float(crash_probability(net_now, sample=rs.model_sample))  # type: ignore[arg-type]
     latest_prob = float("nan")
     if len(res.episodes) and "crash_probability" in res.episodes:
         latest_prob = float(res.episodes["crash_probability"].iloc[-1])
     return {
-        "runup_raw_2y": float(raw.iloc[-1]) if len(raw) else float("nan"),
-        "runup_net_2y": float(net.iloc[-1]) if len(net) else float("nan"),
+        "runup_raw_2y": float(raw_now.iloc[-1]),
+        "runup_net_2y": net_now,
         "runup_flag_now": bool(flags.iloc[-1]) if len(flags) else False,
+        "runup_crash_odds_now": odds,
         "runup_episodes": res.n_episodes,
         "runup_crashes": res.n_crashes,
-        "runup_latest_crash_probability": latest_prob,
+        "runup_open": res.n_open,
+        "runup_latest_episode_crash_probability": latest_prob,
     }
 
 

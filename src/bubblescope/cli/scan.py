@@ -33,12 +33,18 @@ def register(app: typer.Typer) -> None:
         market: str | None = typer.Option(
             None,
             help="Market series for net-of-market run-ups: a symbol of the universe, a "
-            "bundled name, a file or a stored symbol.",
+            "shipped series, a file or a stored symbol.",
         ),
         analyses: str = typer.Option("psy,runup", help="Comma-separated: psy, runup, drawdown."),
-        window: int = typer.Option(1260, help="PSY trailing window in observations (0 = all)."),
-        lag: int = typer.Option(0, help="PSY lag."),
-        reps: int = typer.Option(499, help="Monte Carlo replications of the PSY critical values."),
+        window: int = typer.Option(
+            0,
+            help="PSY on the trailing N observations as given (0 = the preset's sampling: "
+            "weekly closes of the last 20 years).",
+        ),
+        preset: str = typer.Option("standard", help="Run settings: standard, quick, publication."),
+        reps: int | None = typer.Option(
+            None, help="Monte Carlo replications of the PSY critical values (default: preset)."
+        ),
         symbols: str | None = typer.Option(None, help="Comma-separated subset of the universe."),
         jobs: int = typer.Option(1, help="Local worker processes (1 = serial, -1 = all cores)."),
         dask: str | None = typer.Option(
@@ -50,12 +56,15 @@ def register(app: typer.Typer) -> None:
         from bubblescope.data.sources import resolve_series
         from bubblescope.parallel import dask_executor
         from bubblescope.scan import ScanConfig, load_universe, scan
+        from bubblescope.settings import RunSettings
 
+        run = RunSettings.preset(preset)
+        if reps is not None:
+            run = run.with_changes(psy={"reps": reps})
         config = ScanConfig(
             analyses=tuple(a.strip() for a in analyses.split(",") if a.strip()),
+            run=run,
             window=window or None,
-            lag=lag,
-            psy_reps=reps,
         )
         wanted = [s.strip() for s in symbols.split(",")] if symbols else None
         members = load_universe(universe, wanted)

@@ -93,9 +93,19 @@ from bubblescope.errors import InputError
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["MODEL_TERMS", "RunupResult", "crash_probability", "runup"]
+__all__ = [
+    "MODEL_FROM",
+    "MODEL_TERMS",
+    "RunupResult",
+    "crash_probability",
+    "runup",
+    "trailing_return",
+]
 
 _PERIODS_PER_YEAR = {"D": 252.0, "W": 52.0, "M": 12.0, "Q": 4.0, "A": 1.0}
+
+#: Smallest net run-up the crash model describes: it was fitted on episodes crossing 50%..200%.
+MODEL_FROM = 0.5
 
 #: Characteristic terms of the shipped "full" crash model, besides ``net_runup``.
 MODEL_TERMS: tuple[str, ...] = ("volatility", "volatility_change", "acceleration", "firm_growth")
@@ -858,3 +868,25 @@ def crash_probability(
     z = params[0] + sum(params[i + 1] * a for i, a in enumerate(arrays))
     prob = logistic(np.atleast_1d(np.asarray(z, dtype=np.float64))).reshape(arrays[0].shape)
     return float(prob) if prob.ndim == 0 else prob
+
+
+def trailing_return(close: pd.Series, months: int) -> pd.Series:
+    """``P_t / P_{t - months} - 1`` at every date of a daily (or any) price series.
+
+    ``P_{t - months}`` is the last close on or before the calendar date ``months`` earlier;
+    NaN until that much history exists. This is GSY's two-year return read at every date
+    rather than at month ends, what the status page and ``scan`` report as the run-up now.
+
+    Examples
+    --------
+    >>> days = pd.to_datetime(["2020-01-31", "2021-01-29", "2022-01-31"])
+    >>> trailing_return(pd.Series([1.0, 2.0, 4.0], index=days), 24).tolist()[-1]
+    3.0
+    """
+    close = close.dropna()
+    index = pd.DatetimeIndex(close.index)
+    back = index - pd.DateOffset(months=months)
+    pos = index.searchsorted(back, side="right") - 1
+    values = close.to_numpy(dtype=np.float64)
+    base = np.where(pos >= 0, values[np.clip(pos, 0, None)], np.nan)
+    return pd.Series(values / base - 1.0, index=index, name=f"return_{months}m")

@@ -50,6 +50,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from bubblescope.detect.runup import MODEL_FROM, trailing_return
 from bubblescope.errors import BubblescopeError, InputError
 from bubblescope.settings import RunSettings
 
@@ -63,7 +64,6 @@ __all__ = [
     "lppls_reading",
     "psy_reading",
     "return_reading",
-    "trailing_return",
 ]
 
 Light = Literal["red", "amber", "green", "grey"]
@@ -354,27 +354,6 @@ def _since(trace: pd.Series, holds: Callable[[float], bool]) -> tuple[str | None
 # --- returns, crash odds, drawdown -------------------------------------------------------------
 
 
-def trailing_return(close: pd.Series, months: int) -> pd.Series:
-    """``P_t / P_{t - months} - 1`` at every date (NaN until ``months`` of history exist).
-
-    ``P_{t - months}`` is the last close on or before the calendar date ``months`` earlier.
-
-    Examples
-    --------
-    >>> s = pd.Series([1.0, 2.0, 4.0], index=pd.to_datetime(["2020-01-31", "2021-01-29",
-    ...                                                      "2022-01-31"]))
-    >>> trailing_return(s, 24).tolist()[-1]
-    3.0
-    """
-    close = close.dropna()
-    index = pd.DatetimeIndex(close.index)
-    back = index - pd.DateOffset(months=months)
-    pos = index.searchsorted(back, side="right") - 1
-    values = close.to_numpy(dtype=np.float64)
-    base = np.where(pos >= 0, values[np.clip(pos, 0, None)], np.nan)
-    return pd.Series(values / base - 1.0, index=index, name=f"return_{months}m")
-
-
 def return_reading(
     close: pd.Series, market: pd.Series | None, settings: RunSettings, *, is_market: bool
 ) -> tuple[Reading, float | None]:
@@ -448,7 +427,7 @@ def crash_odds_reading(
         return grey(signal, label, "the market itself has no net-of-market run-up")
     if net is None:
         return grey(signal, label, "needs a net-of-market two-year return")
-    low = 0.5
+    low = MODEL_FROM
     scope = (
         "GSY's logit was estimated on the 49 French industry portfolios; for a single stock it "
         "is indicative only (single stocks crash more often)"
