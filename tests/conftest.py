@@ -23,6 +23,15 @@ def _shared_data_dir() -> Path:
 
 SHARED_DATA = _shared_data_dir()
 
+# Backtest records and status rows are cached by data and settings: share one results cache
+# across the run (and its xdist workers) so each is computed once, while every test keeps its
+# own empty store.
+if "BUBBLESCOPE_RESULTS_CACHE" not in os.environ:
+    import tempfile
+
+    _run_home = os.environ.get("BUBBLESCOPE_HOME") or tempfile.mkdtemp(prefix="bubblescope-")
+    os.environ["BUBBLESCOPE_RESULTS_CACHE"] = str(Path(_run_home) / "results-cache")
+
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:

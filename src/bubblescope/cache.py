@@ -4,7 +4,8 @@ A key is the SHA-256 of everything a result depends on: a namespace, the content
 input series (:func:`content_hash`, so importing or updating data invalidates it), the settings'
 fingerprint and bubblescope's version. Entries are written atomically (temporary name, then
 rename), so concurrent runs never read half a file; an unreadable entry is recomputed.
-``BUBBLESCOPE_NO_CACHE=1`` bypasses the cache.
+``BUBBLESCOPE_NO_CACHE=1`` bypasses the cache; ``BUBBLESCOPE_RESULTS_CACHE`` moves it from
+``$BUBBLESCOPE_HOME/cache/results`` to another folder (the test suite shares one per run).
 """
 
 from __future__ import annotations
@@ -49,7 +50,9 @@ def result_key(namespace: str, *parts: Any) -> str:
 
 
 def _path(namespace: str, key: str) -> Path:
-    return cache_dir() / "results" / namespace / f"{key}.json"
+    root = os.environ.get("BUBBLESCOPE_RESULTS_CACHE")
+    base = Path(root) if root else cache_dir() / "results"
+    return base / namespace / f"{key}.json"
 
 
 def cached_json(namespace: str, key: str, compute: Callable[[], Any]) -> Any:

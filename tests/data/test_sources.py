@@ -264,7 +264,8 @@ def test_unknown_format() -> None:
 
 
 def test_resolve_bundled_and_file(tmp_path: Path) -> None:
-    nasdaq = resolve_series("NASDAQ", start="2000-01-01", end="2000-12-31")
+    nasdaq = resolve_series("^IXIC", start="2000-01-01", end="2000-12-31")
+    assert nasdaq.attrs["last_date"] == nasdaq.index[-1]
     assert nasdaq["close"].idxmax() == pd.Timestamp("2000-03-10")
     assert nasdaq.index[0] >= pd.Timestamp("2000-01-01")
     assert nasdaq.index[-1] <= pd.Timestamp("2000-12-31")
@@ -272,7 +273,7 @@ def test_resolve_bundled_and_file(tmp_path: Path) -> None:
     assert resolve_series(str(path), column="b")["close"].tolist() == [10.0, 20.0]
     volume = resolve_series("sp500", column="volume")
     np.testing.assert_array_equal(
-        volume["close"].to_numpy(), load_bundled("sp500")["volume"].to_numpy()
+        volume["close"].to_numpy(), load_bundled("sp500")["volume"].dropna().to_numpy()
     )
 
 
@@ -299,11 +300,32 @@ def test_resolve_unknown_symbol_lists_what_exists(store_home: Path) -> None:
     store.import_frame(frame)
     with pytest.raises(
         UnknownSymbolError,
-        match=r"unknown series 'ZZZ': not a bundled name "
-        r"\['nasdaq', 'sp500'\], not a file, and not in "
-        r"the store \(ABC\)",
+        match=r"unknown series 'ZZZ': not in the shipped data \(nasdaq, sp500 and 62 "
+        r"tickers; `bubblescope data list`\) and not in the store \(ABC\)",
     ):
         resolve_series("ZZZ")
+
+
+def test_stored_rows_win_over_shipped_rows_per_date(store_home: Path) -> None:
+    shipped = load_bundled("NVDA")
+    day = shipped.index[-10]
+    revised = canonical_frame(
+        [day, shipped.index[-1] + pd.Timedelta(days=3)],
+        [1234.5, 999.0],
+        symbol="NVDA",
+        source="yahoo",
+        adjusted=True,
+    )
+    store.import_frame(revised)
+    frame = resolve_series("nvda")
+    assert frame.loc[day, "close"] == 1234.5
+    assert frame.loc[shipped.index[-11], "close"] == shipped.loc[shipped.index[-11], "close"]
+    assert frame.index[-1] == shipped.index[-1] + pd.Timedelta(days=3)
+    assert frame.attrs["last_date"] == frame.index[-1]
+    assert frame.attrs["vintage"].startswith("shipped ")
+    assert "+ store import" in frame.attrs["vintage"]
+    assert frame.loc[day, "source"] == "yahoo"
+    assert len(frame) == len(shipped) + 1
 
 
 def test_resolve_bad_column_and_empty_range() -> None:

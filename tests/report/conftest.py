@@ -22,6 +22,8 @@ FAST_RUN = RunSettings.preset("quick").with_changes(
     backtest={"lppls_grid": "Q", "psy_reps": 99},
 )
 FAST = ReportSettings(run=FAST_RUN, lppls_every=40)
+#: The report's watchlist in these tests: a shipped stock, the synthetic stored one, an index.
+WATCH = ("NVDA", "AIX", "nasdaq")
 
 
 def ai_like_prices(n: int = 700, seed: int = 3) -> pd.DataFrame:
@@ -50,5 +52,5 @@ def progress_calls() -> list[tuple[int, int]]:
 
 @pytest.fixture(scope="module")
 def built(report_home: Path, progress_calls: list[tuple[int, int]]) -> Report:
-    ctx = ReportContext(settings=FAST)
+    ctx = ReportContext(settings=FAST, symbols=WATCH)
     return build_report(ctx, progress=lambda done, total: progress_calls.append((done, total)))

@@ -1,41 +1,51 @@
-"""The backtest section: records equal bubblescope.backtest's own scores, readings are labelled."""
+"""The backtest section: each record equals bubblescope.backtest run with the documented settings."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from markupsafe import escape
 
 from bubblescope.backtest import BacktestResult, EventSpec, SignalConfig, backtest
-from bubblescope.backtest.histories import to_monthly, to_weekly
 from bubblescope.data.bundled import load_bundled
-from bubblescope.data.store import load_prices
-from bubblescope.detect._lppls_config import WindowSet
-from bubblescope.report import Report, ReportContext, ReportSettings, render_html
+from bubblescope.detect.lppls import WindowSet
+from bubblescope.report import Report, render_html
 from bubblescope.report.sections import SECTIONS
-from bubblescope.report.sections import backtest as section
 from tests.report.conftest import FAST
 
-#: The report's backtest settings written out (FAST: weekly closes, quarterly LPPLS grid,
-#: weekly default windows 150->25 in steps of 5, PSY trained on 5 years with 199 replications).
+#: The FAST run's backtest settings written out: weekly closes (the last of each week, dated
+#: at its trading day), PSY trained on 10 years with 99 replications at the run's seed,
+#: quarterly LPPLS with weekly windows 150->25 in steps of 5, run-up net of the S&P 500.
 CONFIG = SignalConfig(
-    train_years=5.0, psy_reps=199, lppls_grid="Q", lppls_windows=WindowSet(150, 25, 5)
+    train_years=10.0,
+    psy_reps=99,
+    lppls_grid="Q",
+    lppls_windows=WindowSet(150, 25, 5),
+    crash_probability_threshold=0.35,
 )
-SIGNALS = ("psy", "lppls", "runup", "crash_probability", "baseline_return")
+SIGNALS = ("psy", "lppls", "runup", "crash_probability")
+
+
+def _weekly(close: pd.Series) -> pd.Series:
+    groups = close.groupby(close.index.to_period("W-FRI"))
+    return pd.Series(
+        [g.iloc[-1] for _, g in groups], index=pd.DatetimeIndex([g.index[-1] for _, g in groups])
+    )
 
 
 @pytest.fixture(scope="module")
 def nasdaq_record() -> BacktestResult:
-    weekly = to_weekly(load_bundled("nasdaq")["close"].astype("float64"))
     return backtest(
-        weekly,
+        _weekly(load_bundled("nasdaq")["close"]),
         signals=SIGNALS,
         config=CONFIG,
         events=EventSpec.index(),
+        market=_weekly(load_bundled("sp500")["close"]),
         name="NASDAQ",
-        rng=FAST.psy_seed,
+        rng=FAST.run.psy.seed,
     )
 
 
@@ -48,85 +58,42 @@ def test_section_is_registered_and_rendered(built: Report) -> None:
         assert str(escape(text)) in html
 
 
-def test_record_equals_the_backtest_modules_scores(
+def test_nasdaq_records_equal_the_backtest_modules_scores(
     built: Report, nasdaq_record: BacktestResult
 ) -> None:
-    res = nasdaq_record
+    table = nasdaq_record.scores.table
     sec = built.section("backtest")
-    expected = res.to_dict()
-    assert sec.data["record"]["scores"] == expected["scores"]
-    assert sec.data["record"]["events"] == expected["events"]
-    table = res.scores.table
-    rows = {r[0]: r for r in sec.tables[0].rows}
-    assert list(rows) == list(SIGNALS)
-    for name in SIGNALS:
+    assert sec.data["nasdaq"]["scores"] == nasdaq_record.to_dict()["scores"]
+    rows = [r for r in sec.tables[0].rows if r[0].startswith("NASDAQ Composite 1971-2026")]
+    by_signal = {r[2]: r for r in rows}
+    assert {"psy", "lppls"} <= set(by_signal)
+    for name in ("psy", "lppls"):
         t = table.loc[name]
-        hit, fa, lead, brier = rows[name][1:5]
-        assert hit == f"{t['hit_rate']:.0%}"
-        assert fa == f"{t['false_alarms_per_year']:.2f}"
-        assert lead == (
-            "–" if pd.isna(t["lead_median_months"]) else f"{t['lead_median_months']:.1f}"
-        )
-        assert brier == f"{t['brier']:.3f}"
-    numbers = {n.label: n for n in sec.numbers}
-    for name in SIGNALS:
-        number = numbers[f"{name}: crashes warned of (NASDAQ 1999–2018)"]
-        assert number.raw == table.loc[name, "hit_rate"]
-        assert number.value == f"{table.loc[name, 'hits']} of {table.loc[name, 'events']}"
+        assert by_signal[name][3] == f"{int(t['hits'])} of {int(t['events'])}"
+        assert by_signal[name][4] == f"{t['hit_rate']:.0%}"
+        assert by_signal[name][5] == f"{t['false_alarms_per_year']:.2f}"
+    # the stock rows (NVDA, AIX) take their run-up record from the French industries
+    assert any(r[0].startswith("49 French industries") for r in sec.tables[0].rows)
 
 
-def test_stored_ai_stock_reading_equals_its_own_backtest(built: Report, report_home: Path) -> None:
-    """The synthetic AIX of the store: readings on its last weekly date, single-stock events."""
-    weekly = to_weekly(load_prices("AIX")["close"].astype("float64"))
-    res = backtest(
-        weekly,
-        signals=[s for s in SIGNALS if s != "lppls"],
-        config=CONFIG,
-        events=EventSpec.stock(),
-        name="AIX",
-        rng=FAST.psy_seed,
-    )
-    sec = built.section("backtest")
-    heads = sec.tables[0].columns[5:]
-    assert heads == (f"AIX today (stored, {weekly.index[-1].date()})",)
-    latest = res.latest()
-    for row in sec.tables[0].rows:
-        reading = row[5]
-        if row[0] in res.skipped or row[0] == "lppls":
-            assert reading == "n/a (skipped; see notes)"
-            assert any(note.startswith(f"AIX: {row[0]} skipped") for note in sec.notes)
-            continue
-        alarm, value = latest.loc[row[0], "alarm"], latest.loc[row[0], "value"]
-        assert reading == f"{'ALARM' if alarm > 0.5 else 'quiet'} ({value:.3g})"
-    # 700 business days are too short for PSY's 5-year training sample and (140 weeks) for
-    # the 150-week LPPLS window.
-    assert "psy" in res.skipped
-    assert len(weekly) < 150
-    assert sec.data["readings"]["AIX"]["latest"] == res.to_dict()["latest"]
+def test_status_cells_carry_the_same_records(built: Report, nasdaq_record: BacktestResult) -> None:
+    status = built.section("status").data
+    nasdaq = next(r for r in status["rows"] if r["key"] == "NASDAQ")
+    rec = nasdaq["records"]["psy_log"]
+    t = nasdaq_record.scores.table.loc["psy"]
+    assert (rec["warned"], rec["crashes"]) == (int(t["hits"]), int(t["events"]))
+    assert rec["false_alarms_per_year"] == pytest.approx(t["false_alarms_per_year"], abs=0)
+    events = [e.peak.date() for e in nasdaq_record.events]
+    # the dot-com peak is one of the NASDAQ's crash events (a fall of 20% within 24 months)
+    assert pd.Timestamp("2000-03-10").date() in events
+    assert np.isfinite(rec["lead_median_months"] or np.nan) or rec["warned"] == 0
 
 
-def test_empty_store_reads_the_last_bundled_date(store_home: Path) -> None:
-    settings = ReportSettings(backtest_frequency="M", backtest_lppls_grid="off")
-    sec = section.build(ReportContext(settings=settings))
-    monthly = to_monthly(load_bundled("nasdaq")["close"].astype("float64"))
-    res = backtest(
-        monthly,
-        signals=("psy", "runup", "crash_probability", "baseline_return"),
-        config=SignalConfig(train_years=5.0, psy_reps=199),
-        events=EventSpec.index(),
-        name="NASDAQ",
-        rng=settings.psy_seed,
-    )
-    assert sec.tables[0].columns[5:] == (
-        f"NASDAQ, latest bundled date ({monthly.index[-1].date()})",
-    )
-    assert [r[0] for r in sec.tables[0].rows] == [
-        "psy",
-        "runup",
-        "crash_probability",
-        "baseline_return",
-    ]
-    assert sec.data["record"]["scores"] == res.to_dict()["scores"]
-    assert any("No AI stock is in the local store" in n for n in sec.notes)
-    assert any("LPPLS not backtested" in n for n in sec.notes)
-    assert any("month-end closes" in n for n in sec.notes)
+def test_records_are_cached_and_follow_the_settings(report_home: Path) -> None:
+    from bubblescope.status.records import compute_records
+
+    first = compute_records(FAST.run)
+    again = compute_records(FAST.run)
+    assert first == again
+    changed = compute_records(FAST.run.with_changes(backtest={"train_years": 20.0}))
+    assert changed["NASDAQ"]["psy"] != first["NASDAQ"]["psy"]

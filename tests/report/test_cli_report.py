@@ -24,14 +24,18 @@ def _app() -> typer.Typer:
 
 def test_report_command_writes_html_and_json(store_home: Path, tmp_path: Path) -> None:
     out = tmp_path / "r.html"
-    result = CliRunner().invoke(_app(), ["report", "--out", str(out), "--reps", "60", "--json"])
+    result = CliRunner().invoke(
+        _app(), ["report", "--out", str(out), "--preset", "quick", "--reps", "60", "--json"]
+    )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     assert payload["html"] == str(out)
     assert payload["pdf"] is None
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert payload["sections"][0]["key"] == "status"
     assert {s["key"] for s in payload["sections"]} >= {"psy", "lppls", "network"}
-    assert payload["settings"]["psy_reps"] == 60
+    assert payload["settings"]["run"]["psy"]["reps"] == 60
+    assert payload["settings"]["run"]["name"] == "quick"
 
 
 def test_report_rejects_absurd_reps(store_home: Path, tmp_path: Path) -> None:
@@ -40,9 +44,14 @@ def test_report_rejects_absurd_reps(store_home: Path, tmp_path: Path) -> None:
     assert "reps" in result.output
 
 
-def test_unknown_symbol_is_one_line_error(store_home: Path, tmp_path: Path) -> None:
+def test_unknown_symbol_fails_its_row_and_the_report_builds(
+    store_home: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "r.html"
     result = CliRunner().invoke(
-        _app(), ["report", "--out", str(tmp_path / "r.html"), "--symbol", "NOPE", "--reps", "60"]
+        _app(),
+        ["report", "--out", str(out), "--symbol", "NOPE", "--symbol", "NVDA", "--preset", "quick"],
     )
-    assert result.exit_code != 0
-    assert "no prices for 'NOPE'" in result.output
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "not computed: unknown series &#x27;NOPE&#x27;" in html

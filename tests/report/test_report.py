@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import cast
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from bubblescope.data.facts import load_factbase
@@ -16,10 +17,10 @@ from bubblescope.detect.psy import PSYResult, psy
 from bubblescope.economy.depreciation import burry_case
 from bubblescope.economy.network import load_network
 from bubblescope.errors import BackendError
-from bubblescope.report import Report, ReportContext, render_html, write_pdf
+from bubblescope.report import Report, ReportContext, build_report, render_html, write_pdf
 from bubblescope.report.sections import SECTIONS
 from bubblescope.report.sections.psy import EXPLANATION
-from tests.report.conftest import FAST
+from tests.report.conftest import FAST, WATCH
 
 
 def test_every_registered_section_is_built_in_order(built: Report) -> None:
@@ -46,37 +47,114 @@ def test_html_is_self_contained(built: Report) -> None:
         assert section.title.replace("&", "&amp;") in html
 
 
+def _monthly(close: pd.Series) -> pd.Series:
+    """Last close of each month, dated at its trading day (independent of the engine)."""
+    groups = close.groupby(close.index.to_period("M"))
+    return pd.Series([g.iloc[-1] for _, g in groups], index=[g.index[-1] for _, g in groups])
+
+
 def test_psy_numbers_match_the_engine_on_logs_and_levels(built: Report, report_home: Path) -> None:
-    ctx = ReportContext(settings=FAST)
-    weekly = ctx.nasdaq.resample(FAST.psy_frequency).last().dropna()
-    cv = MonteCarloCV(reps=FAST.psy_reps, rng=FAST.psy_seed)
-    on_logs = cast(PSYResult, psy(np.log(weekly), cv=cv))
-    on_levels = cast(PSYResult, psy(weekly, cv=cv))
+    from bubblescope.data.bundled import load_bundled
+
+    ps = FAST.run.psy
+    dotcom = _monthly(load_bundled("nasdaq")["close"].loc["1990":"2002"])
+    cv = MonteCarloCV(reps=ps.reps, rng=ps.seed)
+    on_logs = cast(PSYResult, psy(np.log(dotcom), cv=cv))
+    on_levels = cast(PSYResult, psy(dotcom, cv=cv))
     numbers = {n.label: n for n in built.section("psy").numbers}
     assert numbers["NASDAQ GSADF on log prices"].raw == pytest.approx(on_logs.gsadf, abs=0)
     assert numbers["NASDAQ GSADF on levels"].raw == pytest.approx(on_levels.gsadf, abs=0)
     html = render_html(built)
     assert f"{on_logs.gsadf:.3f}" in html
     assert f"{on_levels.gsadf:.3f}" in html
-    # The plain-language note and a log/level pair of charts for each series (NASDAQ, AIX).
+    # The plain-language note and a log/level pair of charts for each series (NASDAQ, NVDA, AIX).
     assert EXPLANATION[:60] in html
-    assert len(built.section("psy").charts) == 4
+    assert len(built.section("psy").charts) == 6
     assert built.section("psy").side_by_side
 
 
-def test_stored_series_enters_the_peak_comparison(built: Report) -> None:
+def test_psy_section_and_status_page_read_the_same_test(built: Report) -> None:
+    status = built.section("status").data
+    nvda = next(r for r in status["rows"] if r["key"] == "NVDA")
+    psy_data = built.section("psy").data["NVDA"]
+    for key, transform in (("psy_log", "log"), ("psy_level", "level")):
+        detail = nvda["readings"][key]["detail"]
+        assert detail["gsadf"] == pytest.approx(psy_data[transform]["gsadf"], abs=0)
+        assert detail["n"] == psy_data[transform]["n"]
+
+
+def test_watched_series_enter_the_peak_comparison(built: Report) -> None:
     comparison = built.section("comparison")
     names = [row[0] for row in comparison.tables[0].rows]
-    assert names == ["NASDAQ 1999–2002", "AIX"]
+    assert names == ["NASDAQ 1995–2002", "NVDA", "AIX"]
     # The dot-com peak of the NASDAQ Composite: 10 March 2000 (PROVENANCE.md of the shared data).
     assert comparison.tables[0].rows[0][1] == "2000-03-10"
 
 
-def test_empty_store_says_how_to_import(store_home: Path) -> None:
-    from bubblescope.report.sections import comparison
+def test_drawdown_cards_show_the_current_fall_not_the_deepest(built: Report) -> None:
+    from bubblescope.data.bundled import load_bundled
 
-    section = comparison.build(ReportContext(settings=FAST))
-    assert any("bubblescope data import" in note for note in section.notes)
+    close = load_bundled("NVDA")["close"].to_numpy()
+    now = 100 * (close[-1] / close.max() - 1)
+    cards = {n.label.split(":")[0]: n for n in built.section("comparison").numbers}
+    assert cards["NVDA"].raw == pytest.approx(now, abs=1e-9)
+    assert "now below its highest close" in cards["NVDA"].label
+    # the dot-com NASDAQ ended 2002 far below its peak but above its October 2002 trough
+    row = built.section("comparison").tables[0].rows[0]
+    assert float(row[3].rstrip("%")) > float(row[4].rstrip("%"))
+    status = built.section("status").data
+    nvda = next(r for r in status["rows"] if r["key"] == "NVDA")
+    assert 100 * nvda["readings"]["drawdown"]["value"] == pytest.approx(now, abs=1e-9)
+
+
+def test_unknown_watchlist_symbol_fails_its_row_only(report_home: Path) -> None:
+    from bubblescope.report.sections import drawdowns, status
+
+    ctx = ReportContext(settings=FAST, symbols=("NVDA", "NOPE"))
+    section = status.build(ctx)
+    rows = {r["key"]: r for r in section.data["rows"]}
+    assert rows["NOPE"]["error"].startswith("unknown series 'NOPE'")
+    assert rows["NVDA"]["error"] is None
+    assert "not computed: unknown series" in section.html
+    assert {n.label.split(":")[0] for n in drawdowns.build(ctx).numbers} >= {"NVDA"}
+
+
+def test_a_damaged_shipped_file_fails_the_price_sections_only(
+    report_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from bubblescope.data import bundled
+    from bubblescope.data.bundled import shipped_dir
+    from bubblescope.report.sections import depreciation, network, psy, status
+
+    copy = tmp_path / "shipped"
+    shutil.copytree(shipped_dir(), copy)
+    prices = copy / "prices.parquet"
+    prices.write_bytes(prices.read_bytes()[:1000])
+    monkeypatch.setenv("BUBBLESCOPE_SHIPPED_DIR", str(copy))
+    for cached in (bundled._card_at, bundled._verified_table, bundled._grouped_prices):
+        cached.cache_clear()
+    try:
+        report = build_report(
+            ReportContext(settings=FAST, symbols=("NVDA",)),
+            sections=(
+                ("status", status.build),
+                ("psy", psy.build),
+                ("network", network.build),
+                ("depreciation", depreciation.build),
+            ),
+        )
+    finally:
+        for cached in (bundled._card_at, bundled._verified_table, bundled._grouped_prices):
+            cached.cache_clear()
+    built = {s.key: s for s in report.sections}
+    nvda = built["status"].data["rows"][0]
+    assert "prices.parquet does not match its data card" in nvda["error"]
+    assert built["psy"].title == "psy: not built"
+    assert "does not match its data card" in built["psy"].intro
+    assert built["network"].numbers and built["depreciation"].numbers
+    assert "does not match its data card" in render_html(report)
 
 
 def test_economy_numbers_match_engines_and_cite_facts(built: Report) -> None:
@@ -95,17 +173,20 @@ def test_economy_numbers_match_engines_and_cite_facts(built: Report) -> None:
     assert 'id="fact-DEP-01"' in html
 
 
-def test_gauge_per_series_equals_the_engine_and_names_the_shiller_option(
-    built: Report, report_home: Path
-) -> None:
-    from bubblescope.gauge import bubble_gauge, stock_proxies
+def test_gauge_per_series_equals_the_engine(built: Report, report_home: Path) -> None:
+    from bubblescope.data.bundled import load_shiller
+    from bubblescope.gauge import bubble_gauge, shiller_proxies, stock_proxies
     from bubblescope.report.sections.gauge import MIN_HISTORY
 
     gauge = built.section("gauge")
-    assert any("--shiller" in n for n in gauge.notes)
+    # The market gauge runs on the shipped Shiller table.
+    market = bubble_gauge(shiller_proxies(load_shiller()))
+    expected = market.reading(market.aggregate.dropna().index[-1])["aggregate"]
+    assert gauge.numbers[0].label.startswith("US market")
+    assert gauge.numbers[0].raw == pytest.approx(expected, abs=0)
     # The synthetic stored series has 33 months: too short, and the report says so.
     assert any(n.startswith("AIX: too short") for n in gauge.notes)
-    frame = ReportContext(settings=FAST).frames["NASDAQ"]
+    frame = ReportContext(settings=FAST, symbols=WATCH).frames["NASDAQ"]
     res = bubble_gauge(stock_proxies(frame, name="NASDAQ"), min_history=MIN_HISTORY)
     expected = res.reading(res.aggregate.dropna().index[-1])["aggregate"]
     numbers = [n for n in gauge.numbers if n.label.startswith("NASDAQ: gauge reading")]
@@ -145,12 +226,11 @@ def test_to_dict_is_json_ready(built: Report) -> None:
 
 def test_pdf_with_weasyprint(report_home: Path, tmp_path: Path) -> None:
     pytest.importorskip("weasyprint", reason="weasyprint not installed (the pdf extra)")
-    from bubblescope.report import build_report
     from bubblescope.report.pdf import render_static_html
     from bubblescope.report.sections import depreciation
 
     small = build_report(
-        ReportContext(settings=FAST), sections=(("depreciation", depreciation.build),)
+        ReportContext(settings=FAST, symbols=()), sections=(("depreciation", depreciation.build),)
     )
     static = render_static_html(small)
     # Figures are inline SVG from matplotlib and there is no script at all.
@@ -196,7 +276,7 @@ def test_a_too_short_stored_series_is_reported_not_fatal(store_home: Path) -> No
         ),
         "prices",
     )
-    section = drawdowns.build(ReportContext(settings=FAST))
+    section = drawdowns.build(ReportContext(settings=FAST, symbols=("TINY",)))
     # A rising series never falls below its running peak.
     assert {n.label: n.raw for n in section.numbers}["TINY: maximum drawdown"] == 0.0
     assert any(n.startswith("TINY: no run-up analysis") and "too short" in n for n in section.notes)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bubblescope._typing import ProgressCallback
+from bubblescope.errors import BubblescopeError
 from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Section
 from bubblescope.report.sections import SECTIONS, Builder
@@ -74,7 +75,10 @@ def build_report(
     sections: tuple[tuple[str, Builder], ...] = SECTIONS,
     progress: ProgressCallback | None = None,
 ) -> Report:
-    """Build every registered section on ``ctx`` (default: embedded data, default settings).
+    """Build every registered section on ``ctx`` (default: shipped data, the standard run).
+
+    A section whose data cannot be read (a damaged shipped file, an unknown symbol) becomes a
+    section that says why; the others are built as usual.
 
     Parameters
     ----------
@@ -93,8 +97,18 @@ def build_report(
     total = len(sections)
     if progress is not None:
         progress(0, total)
-    for i, (_, builder) in enumerate(sections, start=1):
-        built.append(builder(ctx))
+    for i, (key, builder) in enumerate(sections, start=1):
+        try:
+            built.append(builder(ctx))
+        except BubblescopeError as exc:
+            built.append(
+                Section(
+                    key=key,
+                    title=f"{key}: not built",
+                    intro=f"This section could not be built: {exc}",
+                    notes=("The other sections do not depend on it.",),
+                )
+            )
         if progress is not None:
             progress(i, total)
     fb = ctx.factbase
@@ -116,5 +130,8 @@ def build_report(
                         "grade": fact.grade,
                     }
                 )
-    sources = tuple(f"{name}: {ctx.source_of(name)}" for name in ctx.all_series())
+    try:
+        sources = tuple(f"{name}: {ctx.source_of(name)}" for name in ctx.all_series())
+    except BubblescopeError as exc:
+        sources = (f"price data not available: {exc}",)
     return Report(tuple(built), tuple(cited), ctx.settings.to_dict(), sources)
