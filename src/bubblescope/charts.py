@@ -475,7 +475,8 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
             "yref": "container",
             "y": 1,
             "yanchor": "top",
-            "pad": {"t": 14},
+            # plotly lifts a title of several lines by about 12 px: pad it back down
+            "pad": {"t": 14 if len(title_lines) == 1 else 26},
         },
         "height": round(plot_px + margin_t + margin_b),
         "showlegend": bool(legend),
