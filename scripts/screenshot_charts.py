@@ -3,13 +3,14 @@
 Builds the report (the standard run; ``--preset quick`` for a faster one), opens
 ``report.html`` in headless Chromium and saves each chart as ``report-<section>-<n>.png``; then
 starts the dashboard on a free local port, runs every analysis and tab and saves each chart as
-``dashboard-<name>.png``. Each chart is measured as it is shown: its size, and every pair of
-texts drawn over each other (tick labels, titles, legend, annotations). The browser test
-(``tests/web/test_browser.py``) uses the same functions on a small report.
+``dashboard-<name>.png``. Each chart is measured as it is shown: its size, every pair of texts
+drawn over each other (tick labels, titles, legend, annotations) and every text cut off by the
+chart's edge. The browser test (``tests/web/test_browser.py``) uses the same functions on a
+small report.
 
 Needs the ``report`` and ``web`` extras, Playwright and Debian's Chromium
 (``apt-get install chromium``). Prints one line per chart and exits with 1 when a chart is too
-small or has overlapping text.
+small or has overlapping or cut-off text.
 
 Usage::
 
@@ -51,7 +52,8 @@ MIN_WIDTH, MIN_HEIGHT = 300, 200
 #: Two texts overlap when their boxes share more than this many pixels in both directions.
 OVERLAP_TOLERANCE_PX = 1.0
 
-# Every visible, non-empty SVG text of a plotly chart with its box in page pixels.
+# Every visible, non-empty SVG text of a plotly chart with its box in page pixels, and the box
+# of the chart itself.
 _TEXT_BOXES_JS = """
 (el) => {
   const out = [];
@@ -71,14 +73,15 @@ _TEXT_BOXES_JS = """
     out.push({text, cls: t.getAttribute("class") || "", x: r.left, y: r.top, w: r.width,
               h: r.height});
   }
-  return out;
+  const svg = el.querySelector(".main-svg").getBoundingClientRect();
+  return {texts: out, chart: {x: svg.left, y: svg.top, w: svg.width, h: svg.height}};
 }
 """
 
 
 @dataclass(frozen=True)
 class ChartShot:
-    """One chart as shown: where its screenshot is, its size and its overlapping texts."""
+    """One chart as shown: its screenshot, its size, and its overlapping or cut-off texts."""
 
     name: str
     path: Path
@@ -87,6 +90,7 @@ class ChartShot:
     traces: int
     texts: int
     overlaps: tuple[tuple[str, str], ...]
+    clipped: tuple[str, ...] = ()
 
     @property
     def problems(self) -> list[str]:
@@ -97,6 +101,7 @@ class ChartShot:
         if self.traces == 0:
             out.append("nothing drawn")
         out += [f"{a!r} overlaps {b!r}" for a, b in self.overlaps]
+        out += [f"{t!r} runs off the chart" for t in self.clipped]
         return out
 
 
@@ -114,6 +119,16 @@ def overlapping(
     return pairs
 
 
+def _inside(box: dict[str, Any], frame: dict[str, Any], tol: float = OVERLAP_TOLERANCE_PX) -> bool:
+    """Whether ``box`` lies within ``frame`` (both ``x, y, w, h``), give or take ``tol`` px."""
+    return bool(
+        box["x"] >= frame["x"] - tol
+        and box["y"] >= frame["y"] - tol
+        and box["x"] + box["w"] <= frame["x"] + frame["w"] + tol
+        and box["y"] + box["h"] <= frame["y"] + frame["h"] + tol
+    )
+
+
 def shoot(chart: Locator, path: Path) -> ChartShot:
     """Screenshot one plotly chart element to ``path`` and measure it."""
     chart.scroll_into_view_if_needed()
@@ -121,7 +136,8 @@ def shoot(chart: Locator, path: Path) -> ChartShot:
     path.parent.mkdir(parents=True, exist_ok=True)
     chart.screenshot(path=str(path))
     box = chart.bounding_box() or {"width": 0.0, "height": 0.0}
-    texts = chart.evaluate(_TEXT_BOXES_JS)
+    found = chart.evaluate(_TEXT_BOXES_JS)
+    texts, svg = found["texts"], found["chart"]
     traces = chart.locator(".scatterlayer .trace, .barlayer .trace").count()
     return ChartShot(
         path.stem,
@@ -131,6 +147,7 @@ def shoot(chart: Locator, path: Path) -> ChartShot:
         traces,
         len(texts),
         tuple(overlapping(texts)),
+        tuple(t["text"] for t in texts if not _inside(t, svg)),
     )
 
 
