@@ -221,8 +221,9 @@ def _psy_what_if(
     from bubblescope.detect.psy import psy
 
     ps = settings.psy
-    values = sample.to_numpy(dtype=np.float64).copy()
-    price = float(values[-1])
+    prices = sample.to_numpy(dtype=np.float64)
+    values = np.log(prices) if log else prices.copy()  # the series the reading tested
+    price = float(prices[-1])
 
     def bsadf_at(p: float) -> float:
         values[-1] = np.log(p) if log else p
