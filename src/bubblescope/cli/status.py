@@ -72,10 +72,7 @@ def render_status(result: StatusResult) -> list[RenderableType]:
         out.append(Text(f"{name}: {weighting}", style="dim"))
     out += [Text(f"warning: {w}", style="yellow") for w in result.warnings]
     out.append(_records_table(result))
-    market = [result.gauge.text] if result.gauge is not None else []
-    if result.alignment is not None:
-        market.append(result.alignment.text)
-    market += list(result.market_notes)
+    market = result.market_lines()
     if market:
         out.append(Text("Market", style="bold"))
         out += [Text(f"  {line}") for line in market]
@@ -156,7 +153,10 @@ def register(app: typer.Typer) -> None:
             frame = frame[frame["series"] == series.upper()]
         runs = list(dict.fromkeys(frame["run_hash"]))[-last:] if len(frame) else []
         frame = frame[frame["run_hash"].isin(runs)]
-        rows: list[dict[str, Any]] = frame.drop(columns="_vintage").to_dict(orient="records")
+        rows = [
+            {str(k): v for k, v in rec.items()}
+            for rec in frame.drop(columns="_vintage").to_dict(orient="records")
+        ]
 
         def render() -> None:
             if not rows:

@@ -5,6 +5,13 @@
   gone toward a 1929/2000-style bubble (fact DAL-05, ~80%). The two are different scales (ours is
   a percentile of each proxy's own history; Dalio's is his indicator's share of the way to a
   full bubble) and are shown side by side, not equated.
+* **The AI leaders' share of the S&P 500's value and of its two-year gain**: their market
+  capitalisations (price × shares outstanding from the shipped SEC filings, via
+  :func:`bubblescope.detect.multiples.multiples`) against the index's value, the S&P 500's level
+  scaled to its total market value of fact MAC-10 (an assumption: the index divisor is taken as
+  constant, which holds to a few percent over a few years). The gain uses today's share counts
+  for both dates (buybacks and issuance over two years are a few percent). Next to it, the
+  sourced readings MAC-05 (30 AI stocks, 44% of the index) and MAC-04a (75% of its return).
 * **The AI basket against the dot-com basket**, each aligned at the start of its run-up: the
   lowest close in the ``alignment_lookback_years`` before its reference date (today for the AI
   basket; the dot-com basket's peak, searched in ``dotcom_peak_window``). Both are the
@@ -16,7 +23,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -25,7 +32,20 @@ from bubblescope.charts import ChartSpec, HLine, Line, Panel
 from bubblescope.errors import DataError
 from bubblescope.settings import RunSettings
 
-__all__ = ["Alignment", "GaugeView", "alignment", "alignment_chart", "gauge_view"]
+__all__ = [
+    "Alignment",
+    "GaugeView",
+    "IndexShare",
+    "alignment",
+    "alignment_chart",
+    "gauge_view",
+    "index_share",
+]
+
+#: Fact giving the S&P 500's total market value at a date (scales the index level into USD).
+INDEX_CAP_FACT = "MAC-10"
+#: Sourced readings of the AI names' weight shown next to the computed one.
+AI_WEIGHT_FACTS = ("MAC-05", "MAC-04a")
 
 
 @dataclass(frozen=True)
@@ -150,7 +170,7 @@ class Alignment:
 
 def _start(level: pd.Series, reference: pd.Timestamp, years: float) -> pd.Timestamp:
     window = level.loc[reference - pd.DateOffset(months=round(12 * years)) : reference]
-    return pd.Timestamp(window.idxmin())
+    return pd.Timestamp(window.index[int(np.argmin(window.to_numpy()))])
 
 
 def _rebased(level: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
@@ -164,14 +184,17 @@ def alignment(ai: pd.Series, dotcom: pd.Series, settings: RunSettings) -> Alignm
     """Align the two basket levels at the start of their run-ups (see the module notes)."""
     data = settings.data
     lo, hi = data.dotcom_peak_window
-    peak = pd.Timestamp(dotcom.loc[lo:hi].idxmax())
+    span = dotcom.loc[lo:hi]
+    peak = pd.Timestamp(span.index[int(np.argmax(span.to_numpy()))])
     years = data.alignment_lookback_years
     ai_last = pd.Timestamp(ai.index[-1])
     ai_start = _start(ai, ai_last, years)
     dc_start = _start(dotcom, peak, years)
     ai_path = _rebased(ai, ai_start, ai_last)
     after = dotcom.loc[peak : peak + pd.DateOffset(years=3)]
-    dc_path = _rebased(dotcom, dc_start, pd.Timestamp(after.idxmin()))
+    dc_path = _rebased(
+        dotcom, dc_start, pd.Timestamp(after.index[int(np.argmin(after.to_numpy()))])
+    )
     days = len(ai_path) - 1
     peak_day = len(dotcom.loc[dc_start:peak]) - 1
     same_age = float(dc_path.iloc[min(days, len(dc_path) - 1)]) / 100.0
@@ -236,4 +259,127 @@ def alignment_chart(al: Alignment, source: str) -> ChartSpec:
         ),
         xlabel="trading days from the start of the run-up",
         source=source,
+    )
+
+
+@dataclass(frozen=True)
+class IndexShare:
+    """The AI leaders' share of the S&P 500's value now and of its gain over two years.
+
+    Attributes
+    ----------
+    members : tuple of str
+        Leaders with SEC share counts (the others are listed in ``missing``).
+    as_of, then : str
+        The common last price date, and the date ``months`` earlier.
+    months : int
+    leaders_cap, index_cap : float
+        USD trillions at ``as_of``.
+    share_value, share_gain : float or None
+        Fractions (0-1): of the index's value, and of its change in value since ``then``.
+    missing : tuple of str
+        Leaders without shipped share counts, with the reason.
+    text : str
+    """
+
+    members: tuple[str, ...]
+    as_of: str
+    then: str
+    months: int
+    leaders_cap: float
+    index_cap: float
+    share_value: float
+    share_gain: float | None
+    missing: tuple[str, ...]
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return {
+            "members": list(self.members),
+            "as_of": self.as_of,
+            "then": self.then,
+            "months": self.months,
+            "leaders_cap_usd_tn": self.leaders_cap,
+            "index_cap_usd_tn": self.index_cap,
+            "share_value": self.share_value,
+            "share_gain": self.share_gain,
+            "missing": list(self.missing),
+            "index_cap_fact": INDEX_CAP_FACT,
+            "text": self.text,
+        }
+
+
+def index_share(settings: RunSettings) -> IndexShare:
+    """The AI leaders' share of the S&P 500's value and of its two-year gain (module notes)."""
+    from bubblescope.data.bundled import load_fundamentals
+    from bubblescope.data.catalog import load_series
+    from bubblescope.data.facts import load_factbase
+    from bubblescope.detect.multiples import multiples
+    from bubblescope.errors import BubblescopeError
+
+    fb = load_factbase()
+    anchor = fb.get(INDEX_CAP_FACT)
+    if anchor.value is None:
+        raise DataError(f"fact {INDEX_CAP_FACT} has no value")
+    index = load_series("SP500")["close"]
+    months = settings.runup.horizon_months
+    closes: dict[str, pd.Series] = {}
+    shares: dict[str, float] = {}
+    missing: list[str] = []
+    for symbol in settings.data.leaders:
+        funds = load_fundamentals(symbol)
+        if funds.empty:
+            missing.append(f"{symbol} (no SEC filings ship)")
+            continue
+        close = load_series(symbol)["close"]
+        try:
+            latest = multiples(close, funds, symbol).latest()
+        except BubblescopeError as exc:
+            missing.append(f"{symbol} ({exc.message})")
+            continue
+        closes[symbol] = close
+        shares[symbol] = latest.shares
+    if not closes:
+        raise DataError("no AI leader has shipped share counts")
+    now = min(min(c.index[-1] for c in closes.values()), index.index[-1])
+    then = now - pd.DateOffset(months=months)
+
+    def price(series: pd.Series, at: pd.Timestamp) -> float:
+        return float(cast(float, series.asof(at)))
+
+    scale = float(anchor.value) / price(index, pd.Timestamp(anchor.as_of))
+
+    def caps(at: pd.Timestamp) -> tuple[float, float]:
+        leaders = sum(price(c, at) * shares[s] for s, c in closes.items()) / 1e12
+        return leaders, scale * price(index, at)
+
+    lead_now, idx_now = caps(now)
+    lead_then, idx_then = caps(then)
+    share_value = lead_now / idx_now
+    gain = idx_now - idx_then
+    share_gain = (lead_now - lead_then) / gain if gain > 0 else None
+    sourced = [fb.get(fid) for fid in AI_WEIGHT_FACTS if fid in fb]
+    text = (
+        f"{', '.join(closes)} are worth ${lead_now:,.1f}T, {share_value:.0%} of the S&P 500's "
+        f"${idx_now:,.1f}T on {now.date()}"
+        + (
+            f", and made {share_gain:.0%} of its ${gain:,.1f}T gain over {months} months"
+            if share_gain is not None
+            else f"; the index lost value over {months} months"
+        )
+        + f" (index value scaled from {INDEX_CAP_FACT})"
+        + "".join(f"; {f.id}: {f.description}, {f.display_value} ({f.as_of})" for f in sourced)
+    )
+    return IndexShare(
+        members=tuple(closes),
+        as_of=str(now.date()),
+        then=str(pd.Timestamp(then).date()),
+        months=months,
+        leaders_cap=lead_now,
+        index_cap=idx_now,
+        share_value=share_value,
+        share_gain=share_gain,
+        missing=tuple(missing),
+        text=text,
     )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from bubblescope.charts import ChartSpec, render_matplotlib
-from bubblescope.status.market import Alignment, GaugeView, alignment_chart
+from bubblescope.status.market import Alignment, GaugeView, IndexShare, alignment_chart
 from bubblescope.status.readings import LIGHTS, Reading
 from bubblescope.status.records import Record
 
@@ -107,8 +107,10 @@ class StatusResult:
     rows : tuple of StatusRow
     gauge : GaugeView or None
     alignment : Alignment or None
+    index_share : IndexShare or None
+        The AI leaders' share of the S&P 500's value and gain.
     market_notes : tuple of str
-        Market-level lines (AI share of the index, sourced comparisons) and why a part failed.
+        Why a part of the market view failed, or what it leaves out.
     synthesis : tuple of str
         The plain-language synthesis: signals counted, their reliability, what would change.
     settings : dict
@@ -121,6 +123,7 @@ class StatusResult:
     rows: tuple[StatusRow, ...]
     gauge: GaugeView | None
     alignment: Alignment | None
+    index_share: IndexShare | None
     market_notes: tuple[str, ...]
     synthesis: tuple[str, ...]
     settings: dict[str, Any]
@@ -133,6 +136,11 @@ class StatusResult:
             if r.key == key:
                 return r
         raise KeyError(key)
+
+    def market_lines(self) -> list[str]:
+        """The market view as lines: gauge, AI share of the index, basket comparison, notes."""
+        parts = [self.gauge, self.index_share, self.alignment]
+        return [p.text for p in parts if p is not None] + list(self.market_notes)
 
     @property
     def data_end(self) -> str | None:
@@ -165,13 +173,10 @@ class StatusResult:
                 cells.append(f"{_MARK[r.light]} {head}: {_short(r)}{since}")
             out.append(f"{row.label:<{width}}  " + " | ".join(cells[:3]))
             out.append(f"{'':<{width}}  " + " | ".join(cells[3:]))
-        if self.gauge is not None or self.alignment is not None or self.market_notes:
+        market = self.market_lines()
+        if market:
             out += ["", "Market"]
-            if self.gauge is not None:
-                out.append(f"  {self.gauge.text}")
-            if self.alignment is not None:
-                out.append(f"  {self.alignment.text}")
-            out += [f"  {n}" for n in self.market_notes]
+            out += [f"  {line}" for line in market]
         out += ["", "What the signals say"]
         out += [f"  {s}" for s in self.synthesis]
         return "\n".join(out)
@@ -206,6 +211,7 @@ class StatusResult:
             "rows": [r.to_dict() for r in self.rows],
             "gauge": None if self.gauge is None else self.gauge.to_dict(),
             "alignment": None if self.alignment is None else self.alignment.to_dict(),
+            "index_share": None if self.index_share is None else self.index_share.to_dict(),
             "market_notes": list(self.market_notes),
             "synthesis": list(self.synthesis),
             "settings": self.settings,
@@ -296,8 +302,7 @@ def status_table_html(data: dict[str, Any]) -> str:
         )
     warnings = "".join(f'<p class="warning">{html.escape(w)}</p>' for w in data["warnings"])
     market = [
-        *([data["gauge"]["text"]] if data.get("gauge") else []),
-        *([data["alignment"]["text"]] if data.get("alignment") else []),
+        *(data[k]["text"] for k in ("gauge", "index_share", "alignment") if data.get(k)),
         *data["market_notes"],
     ]
     lists = "".join(

@@ -128,11 +128,11 @@ def _stale_warnings(rows: list[StatusRow]) -> list[str]:
     ]
 
 
-def _market_view(settings: RunSettings) -> tuple[Any, Any, list[str]]:
-    from bubblescope.status.market import alignment, gauge_view
+def _market_view(settings: RunSettings) -> tuple[Any, Any, Any, list[str]]:
+    from bubblescope.status.market import alignment, gauge_view, index_share
 
     notes: list[str] = []
-    gauge = align = None
+    gauge = align = share = None
     try:
         gauge = gauge_view()
     except BubblescopeError as exc:
@@ -143,7 +143,13 @@ def _market_view(settings: RunSettings) -> tuple[Any, Any, list[str]]:
         align = alignment(ai, dc, settings)
     except BubblescopeError as exc:
         notes.append(f"basket comparison not computed: {exc}")
-    return gauge, align, notes
+    try:
+        share = index_share(settings)
+        if share.missing:
+            notes.append(f"not in the AI share (no share counts): {'; '.join(share.missing)}")
+    except BubblescopeError as exc:
+        notes.append(f"AI share of the index not computed: {exc}")
+    return gauge, align, share, notes
 
 
 def run_status(
@@ -197,13 +203,14 @@ def run_status(
     for i, item in enumerate(items, start=2):
         rows.append(_row(item, settings, market, records))
         tick(i)
-    gauge, align, notes = _market_view(settings)
+    gauge, align, share, notes = _market_view(settings)
     tick(total)
     warnings += _stale_warnings(rows)
     result = StatusResult(
         rows=tuple(rows),
         gauge=gauge,
         alignment=align,
+        index_share=share,
         market_notes=tuple(notes),
         synthesis=synthesise(tuple(rows)),
         settings={**settings.to_dict(), "fingerprint": settings.fingerprint()},
