@@ -391,39 +391,11 @@ def light_run_start(key: str, light: str) -> str | None:
     return day(close.index[i])
 
 
-_AMBER_SINCE = pytest.mark.xfail(
-    strict=True,
-    reason="return_reading's amber 'since' is the start of the run of raw returns >= 50% "
-    "(red days included), not the date since which the amber light has held as Reading.since "
-    "documents: NVDA reads amber since 2023-12-11, but was red (raw and net >= 100%) until "
-    "2026-05-19",
-)
-
-
-@pytest.mark.parametrize(
-    "key", [pytest.param(k, marks=_AMBER_SINCE) if k == "NVDA" else k for k in KEYS]
-)
+@pytest.mark.parametrize("key", KEYS)
 def test_return_24m_since_the_light_held(status: StatusResult, key: str) -> None:
     r = reading(status, key, "return_24m")
     want = light_run_start(key, r.light) if r.light != "green" else None
     assert r.since == want
-
-
-@pytest.mark.parametrize("key", KEYS)
-def test_return_24m_amber_since_is_the_start_of_the_50pct_run(
-    status: StatusResult, key: str
-) -> None:
-    # What return_reading does today for an amber light (see the xfail above).
-    r = reading(status, key, "return_24m")
-    if r.light != "amber":
-        pytest.skip(f"{key}'s run-up light is {r.light}")
-    close = series(key)
-    raw = trailing_returns(close, int(preset("runup", "horizon_months")))
-    held = raw >= preset("lights", "return_amber")
-    i = len(held) - 1
-    while i > 0 and held[i - 1]:
-        i -= 1
-    assert r.since == day(close.index[i])
 
 
 def gsy_model() -> tuple[float, float, float]:

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -288,7 +288,7 @@ def lppls_reading(close: pd.Series, settings: RunSettings) -> Reading:
         dates = [
             d
             for d in _month_end_dates(index, ls.history_months)
-            if index.get_loc(d) + 1 >= windows.max_window
+            if int(index.searchsorted(d)) + 1 >= windows.max_window
         ]
         frame = lppls_confidence(close, dates, windows=windows).to_frame()
         row = frame.iloc[-1]
@@ -372,8 +372,8 @@ def return_reading(
     mret = pd.Series(dtype=np.float64)
     if market is not None and not is_market:
         mret = trailing_return(market, rs.horizon_months)
-        m_now = mret.asof(raw.index[-1])
-        net = now - float(m_now) if np.isfinite(m_now) else None
+        m_now = float(cast(float, mret.asof(raw.index[-1])))
+        net = now - m_now if np.isfinite(m_now) else None
     flag = now >= rs.threshold and (net is None or net >= rs.threshold)
     if is_market:
         flag = now >= rs.threshold
@@ -384,15 +384,18 @@ def return_reading(
     text += "; GSY run-up" if flag else ""
     if light == "green":
         since, bound = None, ""
-    elif light == "red":
+    else:
+        # the light of every date: red needs raw and net at the threshold, amber the raw
+        # return at the amber level without red; "since" is the start of today's light
         both = (
             raw
             if net is None
             else pd.concat([raw, raw - mret.reindex(raw.index, method="ffill")], axis=1).min(axis=1)
         )
-        since, bound = _since(both, lambda v: v >= rs.threshold)
-    else:
-        since, bound = _since(raw, lambda v: v >= settings.lights.return_amber)
+        red = (both >= rs.threshold).astype(np.float64)
+        amber = (raw >= settings.lights.return_amber).astype(np.float64)
+        level = pd.Series(np.where(red > 0, 2.0, amber), index=raw.index).where(raw.notna())
+        since, bound = _since(level, lambda v: v == LIGHTS[light])
     base_date = raw.index[-1] - pd.DateOffset(months=rs.horizon_months)
     price_then = float(close.loc[:base_date].iloc[-1])
     price_now = float(close.iloc[-1])
