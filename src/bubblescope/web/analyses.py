@@ -33,6 +33,7 @@ __all__ = [
     "psy_api",
     "runup_api",
     "series_api",
+    "status_api",
     "stress_api",
 ]
 
@@ -40,6 +41,17 @@ __all__ = [
 MAX_PSY_POINTS = 2000
 #: Most LPPLS Confidence dates per request: the latest ones, counted back from the window's end.
 MAX_CONFIDENCE_DATES = 200
+
+
+def status_api(preset: str, progress: ProgressCallback | None = None) -> dict[str, Any]:
+    """The status page: its JSON, the HTML table the report shows, the aligned-basket chart."""
+    from bubblescope.settings import RunSettings
+    from bubblescope.status import run_status, status_table_html
+
+    result = run_status(RunSettings.preset(preset), progress=progress)
+    data = result.to_dict()
+    chart = to_plotly(result.chart_spec()) if result.alignment is not None else None
+    return {"status": data, "html": status_table_html(data), "chart": chart}
 
 
 def series_api(

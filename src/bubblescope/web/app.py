@@ -153,13 +153,18 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
         table, market view and synthesis as the report shows them) and ``chart`` (the AI
         basket against the dot-com basket).
         """
-        from bubblescope.settings import RunSettings
-        from bubblescope.status import run_status, status_table_html
+        return ok(an.status_api(preset))
 
-        result = run_status(RunSettings.preset(preset))
-        data = result.to_dict()
-        chart = to_plotly(result.chart_spec()) if result.alignment is not None else None
-        return ok({"status": data, "html": status_table_html(data), "chart": chart})
+    @app.post("/api/jobs/status", tags=["status"], status_code=202)
+    def job_status_page(
+        preset: Annotated[Literal["standard", "quick", "publication"], Query()] = "standard",
+    ) -> Response:
+        """Compute the status page in the background; poll ``GET /api/jobs/{id}``.
+
+        The first run computes the backtest records (a minute or two); later runs read them.
+        """
+        job = jobs.submit("status", lambda progress: an.status_api(preset, progress))
+        return ok(job.to_dict(), 202)
 
     # --- data -------------------------------------------------------------------------------
     @app.get("/api/health", tags=["meta"])

@@ -295,13 +295,13 @@ async function runScenario(event) {
 
 async function loadStatus() {
   try {
-    const out = await api("/api/status");
+    const job = await api("/api/jobs/status", { method: "POST" });
+    const out = await pollJob(job, "status-progress");
     $("status-table").innerHTML = out.html;  // server-rendered and escaped (status_table_html)
     if (out.chart) Plotly.react("status-chart", out.chart.data, out.chart.layout, { responsive: true, displaylogo: false });
     $("status-table").dataset.ready = "1";
   } catch (err) {
     $("status-message").textContent = err.message;
-  } finally {
     $("status-progress").hidden = true;
   }
 }
