@@ -288,7 +288,6 @@ def build_fundamentals(shared: Path) -> tuple[pa.Table, dict[str, Any]]:
         fundamentals_from_companyfacts,
         fundamentals_from_ixbrl,
     )
-
     from bubblescope.data.sec import parse_companyfacts
 
     folder = shared / "sec_xbrl"

@@ -31,7 +31,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -262,7 +262,7 @@ def _runup_metrics(
     net_now = float("nan")
     if market is not None:
         market_now = trailing_return(market, rs.horizon_months).asof(close.index[-1])
-        net_now = float(raw_now.iloc[-1]) - float(market_now)
+        net_now = float(raw_now.iloc[-1]) - float(cast(float, market_now))
         # the episodes' net-of-market condition needs the market on every date
         close = close.loc[max(close.index[0], market.index[0]) :]
         market = market.loc[: close.index[-1]]

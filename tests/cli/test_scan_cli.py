@@ -29,7 +29,8 @@ def test_scan_cli_reports_partial_failures_as_json(
     assert rows["NVDA"]["ok"]
     # ^IRX (T-bill yield) is <= 0 on 7 days of 2020 (PROVENANCE.md §3): its run-up needs logs
     assert "non-positive" in rows["IRX"]["errors"]["runup"]
-    assert rows["IRX"]["metrics"]["psy_gsadf"] is not None  # the 5-year PSY window is positive
+    # the standard run's 20-year weekly PSY sample includes those days: no log, a clear error
+    assert "non-positive" in rows["IRX"]["errors"]["psy"]
 
 
 def test_scan_cli_unknown_folder_is_one_line_error(tmp_path: Path) -> None:

@@ -234,7 +234,8 @@ def test_cli_lag_selection(tmp_path: Path, store_home: Path) -> None:
     path = tmp_path / "walk.csv"
     dates = pd.date_range("2000-01-03", periods=80, freq="B")
     pd.DataFrame({"date": dates, "close": y}).to_csv(path, index=False)
-    args = ["psy", str(path), "--lag-selection", "bic", "--max-lag", "2", "--cv", "none"]
+    args = ["psy", str(path), "--freq", "D", "--lag-selection", "bic", "--max-lag", "2"]
+    args += ["--cv", "none"]
     out = CliRunner().invoke(_app(), [*args, "--json"])
     assert out.exit_code == 0, out.output
     payload = json.loads(out.stdout)
@@ -246,7 +247,9 @@ def test_cli_lag_selection(tmp_path: Path, store_home: Path) -> None:
     text = CliRunner().invoke(_app(), args)
     assert text.exit_code == 0
     assert "by BIC per window" in text.stdout
-    bad = CliRunner().invoke(_app(), ["psy", str(path), "--lag-selection", "aic", "--max-lag", "2"])
+    bad = CliRunner().invoke(
+        _app(), ["psy", str(path), "--lag-selection", "aic", "--max-lag", "2", "--cv", "auto"]
+    )
     assert bad.exit_code != 0
     assert "--cv auto (the response surface) covers fixed-lag regressions" in bad.output
     mc = CliRunner().invoke(

@@ -223,7 +223,7 @@ def test_psy_cli_gpu_backend_names_the_device(tmp_path: object, store_home: obje
     path = Path(str(tmp_path)) / "walk.csv"
     dates = pd.date_range("2001-01-01", periods=120, freq="B")
     pd.DataFrame({"date": dates, "close": y}).to_csv(path, index=False)
-    args = ["psy", str(path), "--cv", "ps", "--reps", "60", "--seed", "3", "--json"]
+    args = ["psy", str(path), "--freq", "D", "--cv", "ps", "--reps", "60", "--seed", "3", "--json"]
     out = CliRunner().invoke(app, [*args, "--backend", "gpu"])
     assert out.exit_code == 0, out.output
     payload = json.loads(out.output)

@@ -1,4 +1,4 @@
-"""The backtest section: each record equals bubblescope.backtest run with the documented settings."""
+"""The backtest section: each record equals bubblescope.backtest with the documented settings."""
 
 from __future__ import annotations
 

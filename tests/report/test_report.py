@@ -153,7 +153,8 @@ def test_a_damaged_shipped_file_fails_the_price_sections_only(
     assert "prices.parquet does not match its data card" in nvda["error"]
     assert built["psy"].title == "psy: not built"
     assert "does not match its data card" in built["psy"].intro
-    assert built["network"].numbers and built["depreciation"].numbers
+    assert built["network"].numbers
+    assert built["depreciation"].numbers
     assert "does not match its data card" in render_html(report)
 
 

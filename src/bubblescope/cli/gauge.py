@@ -25,7 +25,8 @@ Example: `bubblescope gauge market shiller.csv --at 2000-03`.
 STOCK_HELP = """A per-stock gauge from prices (and volume when the file has it): momentum as the
 sentiment proxy, volume growth as the new-buyers proxy.
 
-SERIES is a shipped series (NVDA, nasdaq ...), a price file or a stored symbol. Example: `bubblescope gauge stock NVDA`.
+SERIES is a shipped series (NVDA, nasdaq ...), a price file or a stored symbol. Example:
+`bubblescope gauge stock NVDA`.
 """
 
 

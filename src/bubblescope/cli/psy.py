@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import typer
 
@@ -136,7 +136,7 @@ def register(app: typer.Typer) -> None:
         )
         from bubblescope.detect.psy import psy
         from bubblescope.errors import InputError
-        from bubblescope.settings import RunSettings, resample
+        from bubblescope.settings import Frequency, RunSettings, resample
 
         standard = RunSettings.preset(preset).psy
         reps = standard.reps if reps is None else reps
@@ -162,7 +162,7 @@ def register(app: typer.Typer) -> None:
                 hint="use --cv mc for other levels",
             )
         frame = resolve_series(series, column=column, start=start, end=end)
-        sampler = replace(standard, frequency=frequency)
+        sampler = replace(standard, frequency=cast(Frequency, frequency))
         if start is None:
             close = sampler.sample(frame["close"]).rename(series)
         else:

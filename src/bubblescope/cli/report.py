@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         as_json: bool = JSON_OPTION,
     ) -> None:
-        """Run every analysis and write one self-contained HTML report that opens on the status page.
+        """Run every analysis and write one self-contained HTML report, opening on the status page.
 
         Runs offline on the data that ships with bubblescope (your imports and `data update`
         win per date) and the fact base, with the standard run's settings unless told otherwise.

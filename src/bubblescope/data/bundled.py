@@ -287,7 +287,8 @@ def _verified_table(folder: Path, name: str) -> pd.DataFrame:
         )
     import io
 
-    return pq.read_table(io.BytesIO(content)).to_pandas()
+    frame: pd.DataFrame = pq.read_table(io.BytesIO(content)).to_pandas()
+    return frame
 
 
 def _table(name: str) -> pd.DataFrame:
@@ -341,7 +342,9 @@ def load_bundled(name: str) -> pd.DataFrame:
     rows = _price_rows(symbol)
     source = card.source_of(symbol)
     volume = rows["volume"].to_numpy(dtype=np.float64)
-    extra = {"volume": volume} if np.isfinite(volume).any() else None
+    extra: dict[str, np.ndarray | pd.Series] | None = (
+        {"volume": volume} if np.isfinite(volume).any() else None
+    )
     frame = canonical_frame(
         pd.DatetimeIndex(rows["date"]),
         rows["close"].to_numpy(dtype=np.float64),

@@ -72,7 +72,7 @@ def resample(close: pd.Series, frequency: Frequency) -> pd.Series:
         return close
     if frequency not in ("W", "M"):
         raise InputError(f"unknown frequency {frequency!r}", hint="use D, W or M")
-    period = close.index.to_period("W-FRI" if frequency == "W" else "M")
+    period = pd.DatetimeIndex(close.index).to_period("W-FRI" if frequency == "W" else "M")
     grouped = close.groupby(period)
     out = pd.Series(
         grouped.last().to_numpy(),
@@ -104,7 +104,7 @@ class PSYSettings:
     frequency: Frequency = "W"
     lookback_years: float | None = 20.0
     lag: int = 0
-    window: str | int = "psy"
+    window: Literal["psy", "exuber"] | int = "psy"
     reps: int = 999
     seed: int = 20150401
     level: float = 0.95

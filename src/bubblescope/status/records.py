@@ -178,9 +178,15 @@ def _index_backtests(
     signals = ["psy", "lppls", "runup", "crash_probability"]
     if shiller is not None:
         signals.append("baseline_cape")
-    common = {"events": EventSpec.index(), "market": mkt, "name": key, "rng": settings.psy.seed}
-    main = backtest(prices, signals=signals, config=_config(settings), shiller=shiller, **common)
-    levels = backtest(prices, signals=["psy"], config=_config(settings, log=False), **common)
+    seed, events = settings.psy.seed, EventSpec.index()
+    main = backtest(
+        prices, signals=signals, config=_config(settings), shiller=shiller, events=events,
+        market=mkt, name=key, rng=seed,
+    )  # fmt: skip
+    levels = backtest(
+        prices, signals=["psy"], config=_config(settings, log=False), events=events,
+        market=mkt, name=key, rng=seed,
+    )  # fmt: skip
     return main, levels
 
 
@@ -273,7 +279,8 @@ def _month_end_shiller(table: pd.DataFrame) -> pd.DataFrame:
     """Shiller's table dated at month ends (P is a monthly average, known once the month ends)."""
     out = table.copy()
     out.index = pd.DatetimeIndex(
-        out.index.to_period("M").to_timestamp(how="end").normalize(), name="date"
+        pd.DatetimeIndex(out.index).to_period("M").to_timestamp(how="end").normalize(),
+        name="date",
     )
     return out
 

@@ -47,9 +47,11 @@ def synthesise(rows: tuple[StatusRow, ...]) -> tuple[str, ...]:
     for row in ok:
         for signal in ("psy_log", "psy_level", "drawdown"):
             r = row.reading(signal)
+            if r is None or not r.what_if:
+                continue
             market_level = row.kind in ("index", "basket")
             wanted = r.light != "green" if signal != "drawdown" else market_level
-            if r is not None and r.what_if and wanted:
+            if wanted:
                 changes.append(f"{row.key} {SIGNALS[signal]}: {r.what_if}")
     out += [f"Would change: {c}" for c in changes]
     failed = [r for r in rows if r.error is not None]

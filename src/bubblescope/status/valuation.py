@@ -41,9 +41,9 @@ def _cape_reading(settings: RunSettings) -> Reading:
 
     table = load_shiller()
     cape = table["CAPE"].dropna()
-    now, at = float(cape.iloc[-1]), cape.index[-1]
+    now, at = float(cape.iloc[-1]), pd.Timestamp(cape.index[-1])
     pct = _percentile(cape, now)
-    peak_at = cape.idxmax()
+    peak_at = pd.Timestamp(cape.index[int(np.argmax(cape.to_numpy()))])
     peak = float(cape.max())
     light = _light(pct, settings)
     text = (

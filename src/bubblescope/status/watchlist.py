@@ -153,7 +153,7 @@ def basket_index(
     """
     closes = closes.sort_index().ffill()
     listed = closes.notna()
-    periods = closes.index.to_period(rebalance)
+    periods = pd.DatetimeIndex(closes.index).to_period(rebalance)
     starts = pd.Series(closes.index, index=closes.index).groupby(periods).first()
     enough = [p for p, day in starts.items() if listed.loc[day].mean() >= min_share]
     if not enough:
