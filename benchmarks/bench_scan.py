@@ -36,7 +36,10 @@ def main() -> None:
 
     universe = load_universe(args.data)
     market = universe.pop("SPY")
-    config = ScanConfig(window=args.window, psy_reps=args.reps)
+    from bubblescope.settings import RunSettings
+
+    run = RunSettings.preset("standard").with_changes(psy={"reps": args.reps})
+    config = ScanConfig(window=args.window, run=run)
     rows: list[tuple[str, float, str]] = []
 
     t = time.perf_counter()

@@ -133,7 +133,10 @@ def test_shiller_aggregate_recomputes_from_shown_components(shiller: pd.DataFram
     payload = res.to_dict()
     assert payload["weights"] == res.weights
     fig = res.plot()
-    assert len(fig.axes) == 1
+    # the aggregate, then the criteria with data in a panel of their own
+    assert len(fig.axes) == 2
+    drawn = {line.get_label() for line in fig.axes[1].get_lines()}
+    assert drawn >= {k for k in crits}
 
 
 def test_stock_proxies_rank_momentum_against_own_history() -> None:

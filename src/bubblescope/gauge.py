@@ -499,30 +499,44 @@ class GaugeResult:
         return out
 
     def chart_spec(self) -> ChartSpec:
-        """The renderer-neutral chart: aggregate and criteria over time, 90th-percentile line."""
-        lines = [
-            Line(list(self.criteria.index), self.criteria[c].to_numpy(), c, width=0.8)
-            for c in self.criteria.columns
-            if self.criteria[c].notna().any()
-        ]
-        lines.append(
-            Line(
-                list(self.aggregate.index),
-                self.aggregate.to_numpy(),
-                "aggregate",
-                color="#000000",
-                width=2.0,
+        """The renderer-neutral chart: the aggregate, then its criteria in a panel of their own.
+
+        The criteria get their own panel (not drawn over the aggregate) so the aggregate stays
+        readable; with one criterion only, that panel would repeat the aggregate and is left out.
+        """
+        criteria = [c for c in self.criteria.columns if self.criteria[c].notna().any()]
+        panels = [
+            Panel(
+                "Bubble gauge: aggregate percentile of own history (100 = most extreme)",
+                ylabel="percentile",
+                lines=(
+                    Line(
+                        list(self.aggregate.index),
+                        self.aggregate.to_numpy(),
+                        "aggregate",
+                        color="#000000",
+                        width=1.5,
+                    ),
+                ),
+                hlines=(HLine(90.0, "90th percentile"),),
+                yrange=(0.0, 100.0),
             )
-        )
-        panel = Panel(
-            "Bubble gauge: percentile of own history (100 = most extreme)",
-            ylabel="percentile",
-            lines=tuple(lines),
-            hlines=(HLine(90.0, "90th percentile"),),
-        )
+        ]
+        if len(criteria) > 1:
+            panels.append(
+                Panel(
+                    "criteria",
+                    ylabel="percentile",
+                    lines=tuple(
+                        Line(list(self.criteria.index), self.criteria[c].to_numpy(), c, width=0.8)
+                        for c in criteria
+                    ),
+                    yrange=(0.0, 100.0),
+                )
+            )
         return ChartSpec(
             f"Composite bubble gauge ({self.ranking} ranking)",
-            (panel,),
+            tuple(panels),
             source="; ".join(sorted(set(self.sources.values()))),
         )
 

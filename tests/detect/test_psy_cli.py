@@ -98,7 +98,7 @@ def test_psy_command_default_is_the_standard_run(store_home: Path) -> None:
     standard = RunSettings.preset("standard").psy
     assert payload["critical_values"]["method"].startswith("Monte Carlo")
     assert payload["critical_values"]["reps"] == 199
-    assert payload["data"]["frequency"] == "W"
+    assert payload["sample"]["frequency"] == "W"
     # Independent sampling: the last close of each week, dated at its own trading day,
     # over the 240 months before the last date.
     close = load_bundled("nasdaq")["close"]
@@ -107,21 +107,23 @@ def test_psy_command_default_is_the_standard_run(store_home: Path) -> None:
     cutoff = weekly.index[-1] - pd.DateOffset(months=round(12 * standard.lookback_years))
     weekly = weekly[weekly.index > cutoff]
     assert payload["n"] == len(weekly)
-    assert payload["data"]["first_date"] == str(weekly.index[0].date())
+    assert payload["sample"]["first_date"] == str(weekly.index[0].date())
     exuber = pytest.importorskip("exuber")
     ref = exuber.radf(np.log(weekly.to_numpy()), minw=payload["window"]["rows"])
     assert payload["gsadf"] == pytest.approx(float(np.ravel(ref.gsadf)[0]), abs=1e-9)
 
 
-def test_psy_command_freq_option(store_home: Path) -> None:
+def test_psy_command_freq_option(store_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BUBBLESCOPE_TODAY", "2026-12-06")
     runner = CliRunner()
     monthly = runner.invoke(
         _app(), ["psy", "sp500", "--freq", "M", "--start", "1990-01-01", "--cv", "none", "--json"]
     )
     assert monthly.exit_code == 0, monthly.output
     payload = json.loads(monthly.output)
-    assert payload["data"]["frequency"] == "M"
-    assert payload["data"]["first_date"] == "1990-01-31"
+    assert payload["sample"]["frequency"] == "M"
+    assert payload["sample"]["first_date"] == "1990-01-31"
+    assert payload["data"]["stale"].startswith("prices end 2026-08-21")
     bad = runner.invoke(_app(), ["psy", "sp500", "--freq", "Q"])
     assert bad.exit_code == 2
     assert "--freq must be D, W or M" in bad.output

@@ -281,3 +281,15 @@ def test_a_too_short_stored_series_is_reported_not_fatal(store_home: Path) -> No
     # A rising series never falls below its running peak.
     assert {n.label: n.raw for n in section.numbers}["TINY: maximum drawdown"] == 0.0
     assert any(n.startswith("TINY: no run-up analysis") and "too short" in n for n in section.notes)
+
+
+def test_dotcom_lppls_fit_is_the_overviews(built: Report) -> None:
+    from bubblescope.overview import _lppls
+    from tests.report.conftest import FAST
+
+    overview = _lppls(FAST.run).data
+    report = built.section("lppls").data["dotcom"]["fit"]
+    assert report["tc_days_after_t2"] == overview["tc_days_after_t2"]
+    assert report["m"] == overview["m"]
+    # the classic dot-com fit (stylised bounds, 750 days to 2000-03-10): tc about two months on
+    assert 20 < report["tc_days_after_t2"] < 80

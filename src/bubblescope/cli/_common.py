@@ -18,6 +18,7 @@ __all__ = [
     "JSON_OPTION",
     "console",
     "emit",
+    "emit_with_data",
     "err_console",
     "handle_errors",
     "progress_bar",
@@ -37,6 +38,31 @@ def emit(payload: dict[str, Any], as_json: bool, render: Callable[[], None]) -> 
         typer.echo(json.dumps(to_jsonable(payload), indent=2, allow_nan=False))
     else:
         render()
+
+
+def emit_with_data(
+    payload: dict[str, Any], as_json: bool, render: Callable[[], None], frame: Any
+) -> None:
+    """:func:`emit`, stating the prices used: ``payload["data"]`` and a line after the render.
+
+    ``frame`` is the price frame or series the command read (its ``attrs`` name the vintage).
+    The line names the vintage and dates, and a stale-data warning follows when the prices are
+    more than 14 days old.
+    """
+    from bubblescope.data.catalog import data_info
+
+    info = data_info(frame)
+
+    def render_with_data() -> None:
+        render()
+        console.print(
+            f"data: {info['vintage']}; {info['first_date']} to {info['last_date']}",
+            highlight=False,
+        )
+        if info["stale"]:
+            console.print(f"warning: {info['stale']}", style="yellow", highlight=False)
+
+    emit({**payload, "data": info}, as_json, render_with_data)
 
 
 @contextmanager

@@ -6,7 +6,7 @@ from typing import Literal, cast
 
 import typer
 
-from bubblescope.cli._common import JSON_OPTION, console, emit, handle_errors
+from bubblescope.cli._common import JSON_OPTION, console, emit_with_data, handle_errors
 
 __all__ = ["register"]
 
@@ -62,7 +62,8 @@ def register(app: typer.Typer) -> None:
         key = freq.strip().upper()
         if key not in _FREQ:
             raise InputError(f"unknown frequency {freq!r}", hint="use D, W or M")
-        prices = resolve_series(series)["close"].rename(series)
+        frame = resolve_series(series)
+        prices = frame["close"].rename(series)
         if key == "W":
             prices = to_weekly(prices)
         elif key == "M":
@@ -84,4 +85,9 @@ def register(app: typer.Typer) -> None:
             rng=seed,
             n_jobs=None if n_jobs == 1 else n_jobs,
         )
-        emit(result.to_dict(), as_json, lambda: console.print(result.summary(), highlight=False))
+        emit_with_data(
+            result.to_dict(),
+            as_json,
+            lambda: console.print(result.summary(), highlight=False),
+            frame,
+        )

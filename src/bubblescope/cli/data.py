@@ -9,7 +9,14 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from bubblescope.cli._common import JSON_OPTION, console, emit, handle_errors, progress_bar
+from bubblescope.cli._common import (
+    JSON_OPTION,
+    console,
+    emit,
+    emit_with_data,
+    handle_errors,
+    progress_bar,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -273,7 +280,7 @@ def register(app: typer.Typer) -> None:
             if tail:
                 _print_table(f"last {tail} rows", payload["tail"])
 
-        emit(payload, as_json, render)
+        emit_with_data(payload, as_json, render, frame)
 
     @data_app.command("fetch")
     @handle_errors

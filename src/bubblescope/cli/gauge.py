@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
-from bubblescope.cli._common import JSON_OPTION, console, emit, handle_errors
+from bubblescope.cli._common import JSON_OPTION, console, emit, emit_with_data, handle_errors
 
 if TYPE_CHECKING:
     from bubblescope.gauge import Ranking
@@ -97,8 +97,9 @@ def register(app: typer.Typer) -> None:
         result = bubble_gauge(
             stock_proxies(frame, horizon_months=horizon, name=series.upper()), min_history=60
         )
-        emit(
+        emit_with_data(
             result.to_dict(),
             as_json,
             lambda: console.print(result.summary(), highlight=False, soft_wrap=True),
+            frame,
         )

@@ -6,7 +6,13 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from bubblescope.cli._common import JSON_OPTION, console, emit, handle_errors, progress_bar
+from bubblescope.cli._common import (
+    JSON_OPTION,
+    console,
+    emit_with_data,
+    handle_errors,
+    progress_bar,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,7 +88,9 @@ def register(app: typer.Typer) -> None:
             raise InputError(f"unknown search space {space!r}", hint="use 'fco' or 'stylised'")
         close = _load(series, end)
         fit = lppls_fit(close, t1=start, t2=end, window=window, space=spaces[space](), rng=seed)
-        emit(fit.to_dict(), as_json, lambda: console.print(fit.summary(), highlight=False))
+        emit_with_data(
+            fit.to_dict(), as_json, lambda: console.print(fit.summary(), highlight=False), close
+        )
 
     @lppls_app.command("confidence", help=CONF_HELP)
     @handle_errors
@@ -151,6 +159,6 @@ def register(app: typer.Typer) -> None:
                 table.add_row(label, *[f"{v:.3f}" for v in row.to_numpy()])
             console.print(table)
 
-        emit(result.to_dict(), as_json, render)
+        emit_with_data(result.to_dict(), as_json, render, close)
 
     app.add_typer(lppls_app, name="lppls")

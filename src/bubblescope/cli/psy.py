@@ -6,7 +6,13 @@ from typing import Any, cast
 
 import typer
 
-from bubblescope.cli._common import JSON_OPTION, console, emit, handle_errors, progress_bar
+from bubblescope.cli._common import (
+    JSON_OPTION,
+    console,
+    emit_with_data,
+    handle_errors,
+    progress_bar,
+)
 
 __all__ = ["register"]
 
@@ -209,28 +215,20 @@ def register(app: typer.Typer) -> None:
                 lag_selection=lag_selection,  # type: ignore[arg-type]  # psy() validates it
                 max_lag=max_lag,
             )
-        from bubblescope.data.catalog import describe_vintage, staleness
-
-        stale = staleness(frame.index[-1])
-        payload = {
-            **result.to_dict(),
-            "data": {
-                "vintage": describe_vintage(frame),
-                "frequency": frequency,
-                "first_date": close.index[0],
-                "last_date": frame.index[-1],
-                "stale": stale,
-            },
-        }
 
         def render() -> None:
             console.print(result.summary(), highlight=False)
             console.print(
-                f"data: {describe_vintage(frame)}; tested {frequency} closes "
-                f"{close.index[0].date()} to {close.index[-1].date()}",
+                f"tested {frequency} closes {close.index[0].date()} to {close.index[-1].date()}",
                 highlight=False,
             )
-            if stale:
-                console.print(f"warning: {stale}", style="yellow", highlight=False)
 
-        emit(payload, as_json, render)
+        payload = {
+            **result.to_dict(),
+            "sample": {
+                "frequency": frequency,
+                "first_date": close.index[0],
+                "last_date": close.index[-1],
+            },
+        }
+        emit_with_data(payload, as_json, render, frame)

@@ -6,7 +6,7 @@ from typing import Literal, cast
 
 import typer
 
-from bubblescope.cli._common import JSON_OPTION, console, emit, handle_errors
+from bubblescope.cli._common import JSON_OPTION, console, emit_with_data, handle_errors
 
 __all__ = ["register"]
 
@@ -67,7 +67,12 @@ def register(app: typer.Typer) -> None:
             anchor=cast("Literal['peak', 'runup']", anchor),  # runup() validates it
             prior_window=prior_window or None,
         )
-        emit(result.to_dict(), as_json, lambda: console.print(result.summary(), highlight=False))
+        emit_with_data(
+            result.to_dict(),
+            as_json,
+            lambda: console.print(result.summary(), highlight=False),
+            frame,
+        )
 
     @app.command(
         "drawdown",
@@ -83,5 +88,11 @@ def register(app: typer.Typer) -> None:
         from bubblescope.data.sources import resolve_series
         from bubblescope.detect.drawdown import drawdown
 
-        result = drawdown(resolve_series(series), top=top)
-        emit(result.to_dict(), as_json, lambda: console.print(result.summary(), highlight=False))
+        frame = resolve_series(series)
+        result = drawdown(frame, top=top)
+        emit_with_data(
+            result.to_dict(),
+            as_json,
+            lambda: console.print(result.summary(), highlight=False),
+            frame,
+        )

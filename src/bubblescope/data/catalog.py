@@ -25,7 +25,14 @@ from bubblescope._config import today
 from bubblescope.data.universe import ALIASES, RATE_SYMBOLS, canonical_symbol, universe
 from bubblescope.errors import UnknownSymbolError
 
-__all__ = ["MAX_AGE_DAYS", "describe_vintage", "load_series", "series_names", "staleness"]
+__all__ = [
+    "MAX_AGE_DAYS",
+    "data_info",
+    "describe_vintage",
+    "load_series",
+    "series_names",
+    "staleness",
+]
 
 #: Prices older than this many days (against today) get a warning.
 MAX_AGE_DAYS = 14
@@ -153,3 +160,24 @@ def staleness(last_date: Any, *, now: pd.Timestamp | None = None) -> str | None:
         f"prices end {last.date()}, {age} days before {current.date()}; refresh with "
         "`bubblescope data update`"
     )
+
+
+def data_info(frame: pd.DataFrame | pd.Series) -> dict[str, Any]:
+    """What an output states about the prices it used: vintage, dates, and a staleness warning.
+
+    Returns
+    -------
+    dict
+        ``vintage``, ``first_date``, ``last_date`` (ISO dates) and ``stale`` (the warning of
+        :func:`staleness`, or None).
+    """
+    vintage = frame.attrs.get("vintage") or (
+        str(frame["source"].iloc[-1]) if isinstance(frame, pd.DataFrame) else ""
+    )
+    last = pd.Timestamp(frame.index[-1])
+    return {
+        "vintage": vintage,
+        "first_date": str(pd.Timestamp(frame.index[0]).date()),
+        "last_date": str(last.date()),
+        "stale": staleness(last),
+    }

@@ -110,7 +110,7 @@ class LifePolicy:
     @classmethod
     def constant(cls, life: float) -> LifePolicy:
         """One life for every vintage."""
-        return cls(((-math.inf, float(life)),), label=f"{life:g} yrs")
+        return cls(((-math.inf, float(life)),), label=f"{life:.3g} yrs")
 
     def life_at(self, t: float) -> float:
         """Life in force at time ``t`` (the first pair's life before its time)."""

@@ -295,7 +295,7 @@ class ScenarioResult:
                     "index",
                     lines=(
                         Line(x, f["index_p10"].tolist(), "10th percentile", dash="dot"),
-                        Line(x, f["index_median"].tolist(), "median"),
+                        Line(x, f["index_median"].tolist(), "index (median)"),
                         Line(x, f["index_p90"].tolist(), "90th percentile", dash="dot"),
                     ),
                 ),
@@ -319,7 +319,11 @@ class ScenarioResult:
                 Panel(
                     "AI capex contribution to GDP growth, pp",
                     "pp",
-                    lines=(Line(x, f["gdp_contribution_pp_median"].tolist(), "median"),),
+                    lines=(
+                        Line(
+                            x, f["gdp_contribution_pp_median"].tolist(), "GDP contribution (median)"
+                        ),
+                    ),
                     hlines=(HLine(furman.ai_contribution_pp, "H1-2025 (Furman, MAC-01/02)"),),
                 ),
             ),

@@ -13,6 +13,7 @@ import pandas as pd
 
 from bubblescope._typing import ProgressCallback
 from bubblescope.charts import ChartSpec, Line, Panel, to_plotly
+from bubblescope.data.catalog import data_info
 from bubblescope.errors import InputError
 from bubblescope.web.schemas import (
     DrawdownRequest,
@@ -77,6 +78,7 @@ def series_api(
         "last": str(close.index[-1].date()),
         "last_close": float(close.iloc[-1]),
         "chart": to_plotly(spec),
+        "data": data_info(close),
     }
 
 
@@ -116,6 +118,7 @@ def psy_api(
         "result": res.to_dict(),
         "summary": res.summary(),
         "chart": to_plotly(psy_chart(res, title, req.series)),
+        "data": data_info(close),
     }
 
 
@@ -136,7 +139,12 @@ def lppls_api(reg: SeriesRegistry, req: LPPLSRequest) -> dict[str, Any]:
         (Panel("price (log scale)", lines=tuple(lines), logy=True),),
         source=req.series,
     )
-    return {"result": fit.to_dict(), "summary": fit.summary(), "chart": to_plotly(spec)}
+    return {
+        "result": fit.to_dict(),
+        "summary": fit.summary(),
+        "chart": to_plotly(spec),
+        "data": data_info(close),
+    }
 
 
 def lppls_confidence_api(
@@ -176,6 +184,7 @@ def lppls_confidence_api(
             Panel(
                 "Confidence",
                 "share of windows",
+                yrange=(0.0, 1.0),
                 lines=(
                     Line(f.index, f["confidence_pos"], "positive bubble", color="#D55E00"),
                     Line(f.index, f["confidence_neg"], "negative bubble", color="#009E73"),
@@ -185,7 +194,12 @@ def lppls_confidence_api(
         ),
         source=req.series,
     )
-    return {"result": ind.to_dict(), "summary": ind.summary(), "chart": to_plotly(spec)}
+    return {
+        "result": ind.to_dict(),
+        "summary": ind.summary(),
+        "chart": to_plotly(spec),
+        "data": data_info(shown),
+    }
 
 
 def runup_api(reg: SeriesRegistry, req: RunupRequest) -> dict[str, Any]:
@@ -214,7 +228,12 @@ def runup_api(reg: SeriesRegistry, req: RunupRequest) -> dict[str, Any]:
         ),
         source=req.series,
     )
-    return {"result": res.to_dict(), "summary": res.summary(), "chart": to_plotly(spec)}
+    return {
+        "result": res.to_dict(),
+        "summary": res.summary(),
+        "chart": to_plotly(spec),
+        "data": data_info(close),
+    }
 
 
 def drawdown_api(reg: SeriesRegistry, req: DrawdownRequest) -> dict[str, Any]:
@@ -229,7 +248,12 @@ def drawdown_api(reg: SeriesRegistry, req: DrawdownRequest) -> dict[str, Any]:
         (Panel("drawdown", "% below running peak", lines=(Line(dd.index, dd, "drawdown"),)),),
         source=req.series,
     )
-    return {"result": res.to_dict(), "summary": res.summary(), "chart": to_plotly(spec)}
+    return {
+        "result": res.to_dict(),
+        "summary": res.summary(),
+        "chart": to_plotly(spec),
+        "data": data_info(close),
+    }
 
 
 def stress_api(req: StressRequest) -> dict[str, Any]:

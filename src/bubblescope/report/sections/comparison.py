@@ -17,6 +17,24 @@ __all__ = ["DOTCOM", "build"]
 DOTCOM = ("1995-01-01", "2002-12-31")
 #: Trading days shown before and after each peak.
 SPAN = 750
+#: The lines drawn (colour, width); every series is in the table below the chart.
+DRAWN = {
+    "NASDAQ 1995–2002": ("#000000", 2.5),
+    "AI basket": ("#D55E00", 2.5),
+    "NVDA": ("#0072B2", 1.5),
+}
+
+
+def _ai_basket(ctx: ReportContext) -> pd.Series | None:
+    """The status page's AI basket level (None when it cannot be built)."""
+    from bubblescope.errors import BubblescopeError
+    from bubblescope.status.watchlist import ai_basket, load_item
+
+    run = ctx.settings.run
+    try:
+        return load_item(ai_basket(run), run)["close"]
+    except BubblescopeError:
+        return None
 
 
 def _aligned(close: pd.Series, peak: Any) -> pd.Series:
@@ -29,6 +47,9 @@ def _aligned(close: pd.Series, peak: Any) -> pd.Series:
 def build(ctx: ReportContext) -> Section:
     """Peak-aligned paths, with peak date, depth and days since peak from the drawdown engine."""
     series = {"NASDAQ 1995–2002": ctx.nasdaq.loc[DOTCOM[0] : DOTCOM[1]], **ctx.stored}
+    basket = _ai_basket(ctx)
+    if basket is not None:
+        series["AI basket"] = basket
     lines: list[Line] = []
     numbers: list[Number] = []
     rows: list[tuple[str, ...]] = []
@@ -39,7 +60,9 @@ def build(ctx: ReportContext) -> Section:
         dd = drawdown(close, name=name)
         peak = pd.Timestamp(close.idxmax())  # type: ignore[arg-type]
         path = _aligned(close, peak)
-        lines.append(Line(list(path.index), path, name, width=2.0 if key == "NASDAQ" else 1.5))
+        if name in DRAWN:
+            style = DRAWN[name]
+            lines.append(Line(list(path.index), path, name, color=style[0], width=style[1]))
         after = len(close.loc[peak:]) - 1
         since = dd.drawdown.loc[peak:]
         deepest = 100.0 * float(since.min())
@@ -70,7 +93,7 @@ def build(ctx: ReportContext) -> Section:
         "is the October 2002 trough."
     ]
     spec = ChartSpec(
-        "Dot-com vs AI boom, aligned on each series' peak (peak = 100)",
+        "The dot-com NASDAQ, the AI basket and Nvidia, aligned on each one's peak (peak = 100)",
         (
             Panel(
                 "rebased price (log scale)",
@@ -90,7 +113,8 @@ def build(ctx: ReportContext) -> Section:
             "Each series is rebased to 100 at its highest close and drawn against trading "
             "days from that peak, so the run-ups and what followed can be compared directly. "
             "The peak is each series' highest close; for a series still near its high the "
-            "right-hand side is simply short."
+            "right-hand side is simply short. The chart draws the dot-com NASDAQ, the AI basket "
+            "and Nvidia; the table gives every watched series."
         ),
         numbers=tuple(numbers),
         charts=(Chart(spec),),

@@ -7,7 +7,14 @@ from typing import Any
 import pandas as pd
 
 from bubblescope.charts import ChartSpec, Line, Panel
-from bubblescope.detect.lppls import FailedFit, LPPLSFit, WindowSet, lppls_confidence, lppls_fit
+from bubblescope.detect.lppls import (
+    FailedFit,
+    LPPLSFit,
+    SearchSpace,
+    WindowSet,
+    lppls_confidence,
+    lppls_fit,
+)
 from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Chart, Number, Section, Table
 
@@ -44,12 +51,13 @@ def _chart(
             Panel(
                 "Confidence",
                 "share of windows",
+                yrange=(0.0, 1.0),
                 lines=(
                     Line(
                         conf.index,
                         conf["confidence_pos"],
                         "confidence, positive bubble",
-                        color="#D55E00",
+                        color="#CC79A7",
                     ),
                     Line(
                         conf.index,
@@ -75,7 +83,10 @@ def build(ctx: ReportContext) -> Section:
     source = f"bubblescope.detect.lppls on {ctx.source_of('NASDAQ')}"
     t2 = pd.Timestamp(DOTCOM_PEAK)
     t1 = close.loc[:t2].index[-DOTCOM_WINDOW]
-    fit = lppls_fit(close, t1, t2, rng=s.run.psy.seed)
+    # the overview's fit: the same window, bounds and seed, so both print the same tc
+    fit = lppls_fit(
+        close, t2=t2, window=DOTCOM_WINDOW, space=SearchSpace.stylised(), rng=s.run.psy.seed
+    )
     span = close.loc[DOTCOM_SPAN[0] : DOTCOM_SPAN[1]].index
     conf = lppls_confidence(close, list(span[:: s.lppls_every]), windows=windows).to_frame()
     numbers: list[Number] = []

@@ -105,7 +105,9 @@ async function runAnalysis(event) {
     }
     showNumbers($("numbers"), numbersFor(analysis, out.result));
     Plotly.react("chart", out.chart.data, out.chart.layout, { responsive: true, displaylogo: false });
-    $("summary").textContent = out.summary || "";
+    const data = out.data ? `\n\ndata: ${out.data.vintage}; ${out.data.first_date} to ${out.data.last_date}` +
+      (out.data.stale ? `\nwarning: ${out.data.stale}` : "") : "";
+    $("summary").textContent = (out.summary || "") + data;
     $("chart").dataset.ready = analysis;
   } catch (err) {
     $("message").textContent = err.message;
