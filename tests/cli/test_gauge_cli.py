@@ -92,3 +92,15 @@ def test_stock_gauge_on_a_price_file(app: typer.Typer, shared_data: Path) -> Non
     )
     assert res.exit_code == 0, res.output
     assert "momentum" in json.loads(res.output)["sources"]
+
+
+def test_gauge_market_reads_the_shipped_table_by_name(app: typer.Typer, store_home: Path) -> None:
+    from bubblescope.data.bundled import load_shiller
+    from bubblescope.gauge import bubble_gauge, shiller_proxies
+
+    res = CliRunner().invoke(app, ["gauge", "market", "shiller", "--json"])
+    assert res.exit_code == 0, res.output
+    payload = json.loads(res.output)
+    expected = bubble_gauge(shiller_proxies(load_shiller())).latest()
+    assert expected is not None
+    assert payload["latest"]["aggregate"] == pytest.approx(expected["aggregate"], abs=0)

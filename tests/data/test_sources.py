@@ -371,3 +371,13 @@ def test_utc_offsets_keep_the_local_trading_date(tmp_path: Path) -> None:
     yahoo = load_file(fixtures / "YHOO_history_1999-12-27_2000-01-07.csv")
     assert yahoo.index[0] == pd.Timestamp("1999-12-27")
     assert yahoo.loc["2000-01-03", "close"] == 118.75
+
+
+def test_shiller_resolves_to_the_shipped_monthly_price() -> None:
+    from bubblescope.data.bundled import load_shiller
+
+    frame = resolve_series("Shiller")
+    table = load_shiller()
+    assert frame.index[0] == pd.Timestamp("1871-01-01")
+    np.testing.assert_array_equal(frame["close"].to_numpy(), table["P"].dropna().to_numpy())
+    assert frame.attrs["vintage"].startswith("shipped ")

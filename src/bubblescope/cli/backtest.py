@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal, cast
+from pathlib import Path
+from typing import Any, Literal, cast
 
 import typer
 
@@ -18,11 +19,24 @@ per year, precision/recall and the Brier score, each against the baselines.
 
 SERIES is a shipped series (a ticker such as NVDA, nasdaq, sp500), a CSV/Parquet file, or a
 symbol in the store (stored rows win over shipped ones per date).
-The gauge and the CAPE baseline need --shiller (Shiller's monthly tidy CSV).
+The gauge and the CAPE baseline use Shiller's table: --shiller shiller (the shipped one) or a
+CSV. PSY training, replications, seed and the LPPLS grid default to the standard run's.
 Example: `bubblescope backtest NASDAQCOM.csv --signals psy,runup,baseline --freq W`.
 """
 
 _FREQ = {"D": None, "W": "W", "M": "M"}
+
+
+def _shiller(spec: str) -> Any:
+    """Shiller's table dated at month ends: the shipped one for 'shiller', else a CSV."""
+    from bubblescope.backtest.histories import load_shiller
+
+    if spec.strip().lower() == "shiller" and not Path(spec).is_file():
+        from bubblescope.data.bundled import load_shiller as shipped
+        from bubblescope.status.records import month_end_shiller
+
+        return month_end_shiller(shipped())
+    return load_shiller(spec)
 
 
 def register(app: typer.Typer) -> None:
@@ -45,17 +59,26 @@ def register(app: typer.Typer) -> None:
         horizon: int = typer.Option(24, help="Months within which the fall must happen."),
         warning: int = typer.Option(24, help="Pre-peak warning window, in months."),
         freq: str = typer.Option("D", help="Resample first: D (as is), W (weekly) or M."),
-        shiller: str | None = typer.Option(None, help="Shiller monthly tidy CSV (gauge, CAPE)."),
+        shiller: str | None = typer.Option(
+            None, help="Shiller's table for the gauge and CAPE: 'shiller' (shipped) or a CSV."
+        ),
         market: str | None = typer.Option(None, help="Market series for the net run-up."),
-        train_years: float = typer.Option(10.0, help="PSY training sample, in years."),
-        lppls_grid: str = typer.Option("M", help="LPPLS evaluation grid: W, M or Q."),
-        reps: int = typer.Option(499, help="Bootstrap replications of the PSY critical value."),
-        seed: int = typer.Option(0, help="Seed of the PSY bootstrap."),
+        preset: str = typer.Option("standard", help="Run settings: standard, quick, publication."),
+        train_years: float | None = typer.Option(
+            None, help="PSY training sample, in years (default: the preset's)."
+        ),
+        lppls_grid: str | None = typer.Option(
+            None, help="LPPLS evaluation grid: W, M or Q (default: the preset's)."
+        ),
+        reps: int | None = typer.Option(
+            None, help="Bootstrap replications of the PSY critical value (default: the preset's)."
+        ),
+        seed: int | None = typer.Option(None, help="Seed of the PSY bootstrap (default: preset)."),
         n_jobs: int = typer.Option(1, help="Processes for the PSY bootstrap and LPPLS dates."),
         as_json: bool = JSON_OPTION,
     ) -> None:
         from bubblescope.backtest import EventSpec, SignalConfig, backtest
-        from bubblescope.backtest.histories import load_shiller, to_monthly, to_weekly
+        from bubblescope.backtest.histories import to_monthly, to_weekly
         from bubblescope.data.sources import resolve_series
         from bubblescope.errors import InputError
 
@@ -69,20 +92,25 @@ def register(app: typer.Typer) -> None:
         elif key == "M":
             prices = to_monthly(prices)
         market_close = resolve_series(market)["close"] if market else None
+        from bubblescope.settings import RunSettings
+
+        run = RunSettings.preset(preset)
         cfg = SignalConfig(
-            train_years=train_years,
-            psy_reps=reps,
-            lppls_grid=cast("Literal['W', 'M', 'Q']", lppls_grid.upper()),
+            train_years=run.backtest.train_years if train_years is None else train_years,
+            psy_reps=run.backtest.psy_reps if reps is None else reps,
+            lppls_grid=cast(
+                "Literal['W', 'M', 'Q']", (lppls_grid or run.backtest.lppls_grid).upper()
+            ),
         )
         result = backtest(
             prices,
             signals=signals,
             config=cfg,
             events=EventSpec(event_drawdown, horizon, warning_months=warning),
-            shiller=load_shiller(shiller) if shiller else None,
+            shiller=_shiller(shiller) if shiller else None,
             market=market_close,
             name=series,
-            rng=seed,
+            rng=run.psy.seed if seed is None else seed,
             n_jobs=None if n_jobs == 1 else n_jobs,
         )
         emit_with_data(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
@@ -58,7 +59,9 @@ def register(app: typer.Typer) -> None:
     @group.command("market", help=MARKET_HELP)
     @handle_errors
     def market_command(
-        file: str = typer.Argument(..., help="Shiller monthly table (CSV)."),
+        file: str = typer.Argument(
+            "shiller", help="Shiller monthly table: 'shiller' (the shipped one, default) or a CSV."
+        ),
         at: str | None = typer.Option(
             None,
             help="Show the reading of this date or month, e.g. 2000-03 (the last one at or "
@@ -73,7 +76,12 @@ def register(app: typer.Typer) -> None:
         from bubblescope.data.shiller import load_shiller_table
         from bubblescope.gauge import bubble_gauge, shiller_proxies
 
-        table = load_shiller_table(file)
+        if file.strip().lower() == "shiller" and not Path(file).is_file():
+            from bubblescope.data.bundled import load_shiller
+
+            table = load_shiller()
+        else:
+            table = load_shiller_table(file)
         result = bubble_gauge(
             shiller_proxies(table), weights=_weights(weight), ranking=cast("Ranking", ranking)
         )  # bubble_gauge validates it

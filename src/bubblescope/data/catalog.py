@@ -64,7 +64,8 @@ def load_series(name: str) -> pd.DataFrame:
     ----------
     name : str
         A ticker (``"NVDA"``), an index name as users write it (``"nasdaq"``, ``"sp500"``,
-        ``"^GSPC"``), or any symbol of the store.
+        ``"^GSPC"``), ``"shiller"`` (Shiller's monthly S&P composite price, the monthly average
+        of daily closes, from 1871), or any symbol of the store.
 
     Returns
     -------
@@ -83,6 +84,8 @@ def load_series(name: str) -> pd.DataFrame:
     from bubblescope.data import store
     from bubblescope.data.bundled import load_bundled
 
+    if name.strip().lower() == "shiller":
+        return _shiller_prices()
     symbol = canonical_symbol(name)
     if symbol is not None:
         shipped = load_bundled(symbol)
@@ -109,6 +112,26 @@ def load_series(name: str) -> pd.DataFrame:
         f"({shown or 'store is empty'})",
         hint="import it with `bubblescope data import FILE` or `bubblescope data fetch SYMBOL`",
     )
+
+
+def _shiller_prices() -> pd.DataFrame:
+    """Shiller's S&P composite price ``P`` (monthly average of daily closes) as a price frame."""
+    from bubblescope.data.bundled import load_shiller
+    from bubblescope.data.frames import canonical_frame
+
+    table = load_shiller()
+    price = table["P"].dropna()
+    frame = canonical_frame(
+        price.index,
+        price.to_numpy(),
+        symbol="SHILLER",
+        source=table.attrs["vintage"],
+        adjusted=False,
+    )
+    frame.attrs.update(
+        vintage=table.attrs["vintage"], last_date=frame.index[-1], symbol="SHILLER", rate=False
+    )
+    return frame
 
 
 def series_names() -> list[dict[str, str]]:

@@ -339,15 +339,22 @@ def _presets() -> dict[str, Any]:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise DataError(f"cannot read the run presets {path}: {exc}") from exc
+    return _validated(raw, str(path))
+
+
+def _validated(raw: Any, where: str) -> dict[str, Any]:
+    """The presets document when every row is ``{value, why}`` in a known section."""
     if not isinstance(raw, dict) or set(raw) != set(PRESETS):
-        raise DataError(f"{path}: expected the presets {list(PRESETS)}")
+        raise DataError(f"{where}: expected the presets {list(PRESETS)}")
     for name, body in raw.items():
+        if body is not None and not isinstance(body, dict):
+            raise DataError(f"{where}: preset {name!r} is not a mapping")
         for section, rows in (body or {}).items():
             if section not in _SECTIONS or not isinstance(rows, dict):
-                raise DataError(f"{path}: preset {name!r} has an unknown section {section!r}")
+                raise DataError(f"{where}: preset {name!r} has an unknown section {section!r}")
             for key, row in rows.items():
                 if not isinstance(row, dict) or set(row) != {"value", "why"} or not row["why"]:
-                    raise DataError(f"{path}: {name}.{section}.{key} needs a value and a reason")
+                    raise DataError(f"{where}: {name}.{section}.{key} needs a value and a reason")
     return dict(raw)
 
 

@@ -9,7 +9,13 @@ report, dashboard, API, ``bubblescope status``) renders the same
 :class:`~bubblescope.status.result.StatusResult`.
 """
 
-from bubblescope.status.log import append_readings, load_readings, readings_hash
+from bubblescope.status.log import (
+    append_readings,
+    load_readings,
+    logged_alarms,
+    readings_hash,
+    score_readings,
+)
 from bubblescope.status.readings import Reading
 from bubblescope.status.records import Record
 from bubblescope.status.result import SIGNALS, StatusResult, StatusRow, status_table_html
@@ -27,7 +33,9 @@ __all__ = [
     "basket_index",
     "default_watchlist",
     "load_readings",
+    "logged_alarms",
     "readings_hash",
     "run_status",
+    "score_readings",
     "status_table_html",
 ]

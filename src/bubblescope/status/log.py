@@ -4,8 +4,9 @@ Each run appends one Parquet file to the store's ``readings`` dataset (append-on
 rewritten): one row per (series, signal) with the reading's value, light and since-date, the
 run's date, the data's last date and vintage, the settings' fingerprint, and a SHA-256 content
 hash of the run's readings. Like the fingerprints the ETH Financial Crisis Observatory publishes
-for its forecasts, the hash lets anyone check later that a reading was made before the outcome;
-:func:`load_readings` returns the log so a backtest can score past readings.
+for its forecasts, the hash lets anyone check later that a reading was made before the outcome.
+:func:`load_readings` returns the log; :func:`score_readings` scores one signal's logged alarms
+against the crashes that followed, with the backtest's scoring rules.
 """
 
 from __future__ import annotations
@@ -17,9 +18,17 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 if TYPE_CHECKING:
+    from bubblescope.backtest import EventSpec, Scores
     from bubblescope.status.result import StatusResult
 
-__all__ = ["LOG_COLUMNS", "append_readings", "load_readings", "readings_hash"]
+__all__ = [
+    "LOG_COLUMNS",
+    "append_readings",
+    "load_readings",
+    "logged_alarms",
+    "readings_hash",
+    "score_readings",
+]
 
 #: Columns of the readings log.
 LOG_COLUMNS: tuple[str, ...] = (
@@ -94,3 +103,59 @@ def load_readings() -> pd.DataFrame:
     return frame.sort_values(["_vintage", "series", "signal"], kind="stable")[
         [*LOG_COLUMNS, "_vintage"]
     ].reset_index(drop=True)
+
+
+def logged_alarms(log: pd.DataFrame, series: str, signal: str) -> pd.Series:
+    """One signal's logged readings of one series as an alarm series by data date.
+
+    1.0 where the reading was red, 0.0 where it was amber or green; a grey reading (not
+    available) is left out. When several runs read the same data date, the last one counts.
+
+    Raises
+    ------
+    InputError
+        When the log has no reading of ``signal`` on ``series``.
+    """
+    from bubblescope.errors import InputError
+
+    rows = log[(log["series"] == series.upper()) & (log["signal"] == signal)]
+    rows = rows[rows["light"] != "grey"]
+    if rows.empty:
+        raise InputError(f"the readings log has no {signal} reading of {series}")
+    dates = pd.DatetimeIndex(pd.to_datetime(rows["last_date"]), name="date")
+    alarm = pd.Series((rows["light"] == "red").to_numpy(dtype="float64"), index=dates)
+    return alarm[~alarm.index.duplicated(keep="last")].sort_index().rename(signal)
+
+
+def score_readings(
+    log: pd.DataFrame, series: str, signal: str, prices: pd.Series, spec: EventSpec | None = None
+) -> Scores:
+    """Score a signal's logged alarms against the crashes in ``prices`` that followed them.
+
+    Each logged alarm holds from its data date until the next logged reading (what a reader
+    of the status page would have seen); the crash events and the scoring are the backtest's
+    (:func:`bubblescope.backtest.detect_events`, :func:`bubblescope.backtest.score`). Dates
+    before the first logged reading are not scored.
+
+    Parameters
+    ----------
+    log : pandas.DataFrame
+        :func:`load_readings` output.
+    series, signal : str
+        E.g. ``"NVDA"``, ``"psy_log"``.
+    prices : pandas.Series
+        Daily closes of the series to date (they must reach past the readings to score them).
+    spec : EventSpec, optional
+        Crash events; default a 20% fall within 24 months (``EventSpec.index()``).
+
+    Returns
+    -------
+    Scores
+    """
+    from bubblescope.backtest import EventSpec, detect_events, score
+
+    spec = spec or EventSpec.index()
+    alarm = logged_alarms(log, series, signal)
+    on_prices = alarm.reindex(prices.index, method="ffill")
+    events = detect_events(prices, spec)
+    return score(on_prices.to_frame(signal), events, spec)

@@ -32,7 +32,14 @@ import pandas as pd
 from bubblescope._typing import ProgressCallback
 from bubblescope.settings import RunSettings
 
-__all__ = ["HISTORIES", "Record", "compute_records", "nasdaq_backtest", "record_for"]
+__all__ = [
+    "HISTORIES",
+    "Record",
+    "compute_records",
+    "month_end_shiller",
+    "nasdaq_backtest",
+    "record_for",
+]
 
 #: History key -> (label, event description).
 HISTORIES: dict[str, tuple[str, str]] = {
@@ -248,7 +255,7 @@ def compute_records(
 
     nasdaq = load_series("NASDAQ")["close"]
     sp500 = load_series("SP500")["close"]
-    shiller = _month_end_shiller(load_shiller())
+    shiller = month_end_shiller(load_shiller())
     jobs = {
         "NASDAQ": (
             [content_hash(nasdaq), content_hash(sp500)],
@@ -275,7 +282,7 @@ def _config_dict(settings: RunSettings) -> dict[str, Any]:
     return cfg
 
 
-def _month_end_shiller(table: pd.DataFrame) -> pd.DataFrame:
+def month_end_shiller(table: pd.DataFrame) -> pd.DataFrame:
     """Shiller's table dated at month ends (P is a monthly average, known once the month ends)."""
     out = table.copy()
     out.index = pd.DatetimeIndex(
