@@ -86,7 +86,7 @@ def test_psy_section_and_status_page_read_the_same_test(built: Report) -> None:
 def test_watched_series_enter_the_peak_comparison(built: Report) -> None:
     comparison = built.section("comparison")
     names = [row[0] for row in comparison.tables[0].rows]
-    assert names == ["NASDAQ 1995–2002", "NVDA", "AIX"]
+    assert names == ["NASDAQ 1995–2002", "NVDA", "AIX", "AI basket"]
     # The dot-com peak of the NASDAQ Composite: 10 March 2000 (PROVENANCE.md of the shared data).
     assert comparison.tables[0].rows[0][1] == "2000-03-10"
 
