@@ -11,6 +11,7 @@ from bubblescope.cli._common import JSON_OPTION, console, emit, handle_errors, p
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from bubblescope.status.readings import Reading
     from bubblescope.status.result import StatusResult
 
 __all__ = ["PRESET_OPTION", "register", "render_status"]
@@ -30,6 +31,48 @@ PRESET_OPTION = typer.Option(
 )
 _STYLE = {"red": "bold red", "amber": "yellow", "green": "green", "grey": "dim"}
 _DOT = {"red": "●", "amber": "◐", "green": "○", "grey": "·"}
+#: Short column heads and what each compact cell shows (printed under the table).
+_HEADS = {
+    "psy_log": "PSY log",
+    "psy_level": "PSY lvl",
+    "lppls": "LPPLS",
+    "return_24m": "Run-up",
+    "crash_odds": "Crash",
+    "drawdown": "Drawdn",
+    "valuation": "Value",
+}
+_KEY = (
+    "PSY: last BSADF over its 95% critical value (weekly closes, 20 years; log prices and "
+    "levels). LPPLS: the largest Confidence now and its window scale (Short, Medium, Long). "
+    "Run-up: 24-month return, n = net of the S&P 500. Crash: GSY crash odds. Drawdn: fall from "
+    "the peak. Value: trailing P/E (or P/S, CAPE) and p = its percentile of own history. "
+    "`--json` or the report give every detail."
+)
+
+
+def _compact(r: Reading) -> str:
+    """A terminal-width cell: the reading's number(s) only."""
+    d = r.detail
+    if r.light == "grey" or r.value is None:
+        return "n/a" if r.light == "grey" else "–"
+    if r.signal in ("psy_log", "psy_level"):
+        return f"{r.value:.2f}\n/{d['critical_value']:.2f}"
+    if r.signal == "lppls":
+        best = d.get("largest_scale", "")
+        return f"{r.value:.2f} {best[:1].upper()}"
+    if r.signal == "return_24m":
+        net = d.get("net")
+        return f"{r.value:+.0%}" + ("" if net is None else f"\nn{net:+.0%}")
+    if r.signal == "crash_odds":
+        return f"{r.value:.0%}"
+    if r.signal == "drawdown":
+        return f"{r.value:+.1%}"
+    if r.signal == "valuation":
+        if d.get("measure") == "CAPE":
+            return f"CAPE {d['value']:.0f}\np{r.value:.0f}"
+        ratio = ("P/E", d.get("pe")) if d.get("pe") is not None else ("P/S", d.get("ps"))
+        return f"{ratio[0]} {ratio[1]:.0f}\np{r.value:.0f}"
+    return r.text
 
 
 def render_status(result: StatusResult) -> list[RenderableType]:
@@ -43,13 +86,15 @@ def render_status(result: StatusResult) -> list[RenderableType]:
     title = "Is the AI boom a bubble? Readings now" + (
         f" (prices to {result.data_end})" if result.data_end else ""
     )
-    table = Table(title=title, show_lines=True, expand=False)
-    table.add_column("series", no_wrap=True)
-    for head in SIGNALS.values():
-        table.add_column(head, overflow="fold", max_width=24)
-    for row in result.rows:
-        label = Text(row.label, style="bold")
-        label.append(f"\n{row.kind}, to {row.last_date or '?'}", style="dim")
+    from rich import box
+
+    table = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1), expand=False)
+    table.add_column("series", overflow="fold")
+    for sig in SIGNALS:
+        table.add_column(_HEADS[sig], overflow="fold")
+    for i, row in enumerate(result.rows):
+        label = Text(row.key.replace("_BASKET", "").replace("SP500", "S&P500"), style="bold")
+        label.append(f"\n{row.last_date[2:7] if row.last_date else '?'}", style="dim")
         if row.error:
             table.add_row(label, Text(f"not computed: {row.error}", style="red"))
             continue
@@ -59,19 +104,25 @@ def render_status(result: StatusResult) -> list[RenderableType]:
             if r is None:
                 cells.append(Text("–", style="dim"))
                 continue
-            cell = Text(f"{_DOT[r.light]} ", style=_STYLE[r.light])
-            cell.append(r.text.split("; episode since")[0], style=_STYLE[r.light])
+            cell = Text(f"{_DOT[r.light]} {_compact(r)}", style=_STYLE[r.light])
             if r.since:
-                cell.append(f"\nsince {r.since}", style="dim")
+                cell.append(f"\n{r.since[2:7]}", style="dim")
             cells.append(cell)
-        table.add_row(label, *cells)
+        table.add_row(label, *cells, end_section=i < len(result.rows) - 1)
     out.append(table)
-    out.append(Text("● alarm  ◐ warning  ○ quiet  · not available", style="dim"))
+    out.append(
+        Text(
+            "● alarm  ◐ warning  ○ quiet  · not available. Under a series: the month of its last "
+            "price (YY-MM); under a reading: the month since which its light has held.",
+            style="dim",
+        )
+    )
+    out.append(Text(_KEY, style="dim"))
     baskets = {r.label: r.weighting for r in result.rows if r.weighting}
     for name, weighting in baskets.items():
         out.append(Text(f"{name}: {weighting}", style="dim"))
     out += [Text(f"warning: {w}", style="yellow") for w in result.warnings]
-    out.append(_records_table(result))
+    out += _records_table(result)
     market = result.market_lines()
     if market:
         out.append(Text("Market", style="bold"))
@@ -81,32 +132,39 @@ def render_status(result: StatusResult) -> list[RenderableType]:
     return out
 
 
-def _records_table(result: StatusResult) -> RenderableType:
+def _records_table(result: StatusResult) -> list[RenderableType]:
+    from rich import box
     from rich.table import Table
-
-    from bubblescope.status.result import SIGNALS
+    from rich.text import Text
 
     seen: dict[tuple[str, str], Any] = {}
     for row in result.rows:
         for sig, rec in row.records.items():
             seen.setdefault((sig, rec.history), rec)
-    table = Table(title="Each signal's record (backtest: crashes warned of, false alarms)")
+    table = Table(
+        title="Each signal's record in the backtests", box=box.SIMPLE_HEAD, padding=(0, 1)
+    )
     table.add_column("signal")
     table.add_column("history")
-    table.add_column("crash =")
     table.add_column("warned", justify="right")
-    table.add_column("false alarms / yr", justify="right")
-    table.add_column("median lead (months)", justify="right")
-    for (sig, _), rec in sorted(seen.items(), key=lambda kv: list(SIGNALS).index(kv[0][0])):
+    table.add_column("false/yr", justify="right")
+    table.add_column("lead (m)", justify="right")
+    for (sig, _), rec in sorted(seen.items(), key=lambda kv: list(_HEADS).index(kv[0][0])):
         table.add_row(
-            SIGNALS[sig],
-            rec.history,
-            rec.events,
+            _HEADS[sig],
+            rec.history.replace(" Composite", "").replace(", pooled", ""),
             f"{rec.warned}/{rec.crashes}",
             "–" if rec.false_alarms_per_year is None else f"{rec.false_alarms_per_year:.2f}",
             "–" if rec.lead_median_months is None else f"{rec.lead_median_months:.0f}",
         )
-    return table
+    crashes = sorted({f"{rec.history.split(' 1')[0]}: {rec.events}" for rec in seen.values()})
+    note = Text(
+        "warned: crashes with an alarm in the 24 months before their peak; false/yr: alarm "
+        "spells no crash followed, per year; lead: median months from the first alarm to the "
+        "peak. A crash is " + "; ".join(crashes) + ".",
+        style="dim",
+    )
+    return [table, note]
 
 
 def register(app: typer.Typer) -> None:
