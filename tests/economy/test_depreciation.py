@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bubblescope.economy._fundamentals import assumption
 from bubblescope.economy.depreciation import (
     DISCLOSED_CHANGES,
     CapexVintages,
@@ -22,6 +21,7 @@ from bubblescope.economy.depreciation import (
     implied_share,
     restatement,
 )
+from bubblescope.economy.inputs import assumption
 from bubblescope.errors import ConvergenceError, DataError, InputError
 
 TAX = assumption("tax", 0.21, "1", "test")

@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
 
-from bubblescope.economy._fundamentals import assumption
 from bubblescope.economy.gpu import (
     Generation,
     RentalObservation,
@@ -10,6 +9,7 @@ from bubblescope.economy.gpu import (
     generation,
     gpu_economics,
 )
+from bubblescope.economy.inputs import assumption
 from bubblescope.errors import InputError, UnitError
 
 

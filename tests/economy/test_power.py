@@ -1,6 +1,6 @@
 import pytest
 
-from bubblescope.economy._fundamentals import assumption
+from bubblescope.economy.inputs import assumption
 from bubblescope.economy.power import (
     capex_to_gw,
     fleet_power,

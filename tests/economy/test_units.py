@@ -36,7 +36,7 @@ def test_arithmetic_and_comparison() -> None:
 
 
 def test_non_finite_inputs_are_rejected() -> None:
-    from bubblescope.economy._fundamentals import assumption, user_input
+    from bubblescope.economy.inputs import assumption, user_input
     from bubblescope.economy.valuation import reverse_dcf
 
     with pytest.raises(InputError, match="'price' is not a finite number"):

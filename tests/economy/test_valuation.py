@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bubblescope.economy._fundamentals import assumption
+from bubblescope.economy.inputs import assumption
 from bubblescope.economy.valuation import (
     NoSolutionError,
     dcf_value,

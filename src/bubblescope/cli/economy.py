@@ -55,7 +55,7 @@ def _show(result: _Result, as_json: bool, plot: Path | None) -> None:
 
 
 def _user(name: str, value: float, unit: str) -> Any:
-    from bubblescope.economy._fundamentals import Input
+    from bubblescope.economy.inputs import Input
     from bubblescope.economy.units import Q
 
     return Input(name, Q(value, unit), "user", "given on the command line")

@@ -53,6 +53,11 @@ _EXPORTS: dict[str, str] = {
     "nadella_test": "valuation",
     "history_multiples": "valuation",
     "Quantity": "units",
+    # sourced inputs and labelled assumptions
+    "Input": "inputs",
+    "InputKind": "inputs",
+    "assumption": "inputs",
+    "user_input": "inputs",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from bubblescope._typing import Float64Array
-from bubblescope.economy._fundamentals import (
+from bubblescope.economy.inputs import (
     Input,
     assumption,
     fact_number,

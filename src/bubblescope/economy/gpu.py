@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from bubblescope._typing import Float64Array
-from bubblescope.economy._fundamentals import (
+from bubblescope.economy.inputs import (
     Input,
     assumption,
     fact_part,
@@ -136,7 +136,7 @@ def cash_cost(
 
     Examples
     --------
-    >>> from bubblescope.economy._fundamentals import assumption as a
+    >>> from bubblescope.economy.inputs import assumption as a
     >>> c = cash_cost(a("power", 1.275, "kW/GPU", "GPU-10"), a("PUE", 1.2, "1", "GPU-10"),
     ...               a("price", 0.06, "USD/kWh", "GPU-10"),
     ...               a("colo", 150, "USD/kW-month", "GPU-11"))

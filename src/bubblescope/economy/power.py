@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from bubblescope.economy._fundamentals import (
+from bubblescope.economy.inputs import (
     Input,
     assumption,
     fact_number,

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bubblescope.economy._fundamentals import Input, fact_number, inputs_to_dicts
+from bubblescope.economy.inputs import Input, fact_number, inputs_to_dicts
 
 __all__ = [
     "FurmanReference",

@@ -17,7 +17,7 @@ A scenario file is YAML with this shape::
 Every parameter names its provenance: ``source`` (a fact id of
 :mod:`bubblescope.data.facts`) or ``assumption`` (the rationale, in words). With a ``source`` and
 no ``value`` the fact's own number is read (its unit must match); with both, the value must occur
-in the fact's text (:func:`bubblescope.economy._fundamentals.fact_part`), so a typo or a changed
+in the fact's text (:func:`bubblescope.economy.inputs.fact_part`), so a typo or a changed
 fact is an error rather than a silent drift. Overrides from the command line (``--set
 kappa=0.1``) become ``user`` inputs.
 
@@ -36,7 +36,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from bubblescope.economy._fundamentals import Input, assumption, fact_number, fact_part, user_input
+from bubblescope.economy.inputs import Input, assumption, fact_number, fact_part, user_input
 from bubblescope.economy.units import unit as unit_of
 from bubblescope.errors import BubblescopeError, DataError, InputError
 
