@@ -87,7 +87,7 @@ def load_french(path: str | Path) -> tuple[pd.DataFrame, pd.Series]:
     market : pandas.Series
         The capitalisation-weighted market built from the same file.
     """
-    from bubblescope.detect._runup_french import read_french_industries
+    from bubblescope.detect.industries import read_french_industries
 
     data = read_french_industries(path)
     market = pd.Series(

@@ -5,7 +5,7 @@ score) and an ``alarm`` series (1.0 = warning, 0.0 = no warning, NaN = not avail
 on the price dates. How each stays free of look-ahead:
 
 psy
-    :class:`~bubblescope.detect._psy_monitor.PSYMonitor` on log prices. The training sample is
+    :class:`~bubblescope.detect.psy.PSYMonitor` on log prices. The training sample is
     the first ``train_years`` of data; the minimum window is resolved on it and the family-wise
     critical value (Phillips-Shi composite bootstrap, ``PhillipsShiCV(horizon=...)``, size
     controlled over ``psy_horizon_years`` of monitoring) is computed on it alone. Each later
@@ -54,9 +54,8 @@ import numpy as np
 import pandas as pd
 
 from bubblescope._typing import RngLike
-from bubblescope.detect._lppls_config import GridSpec, WindowSet
-from bubblescope.detect._psy_monitor import PSYMonitor
-from bubblescope.detect._psy_window import WindowSpecLike
+from bubblescope.detect.lppls import GridSpec, WindowSet
+from bubblescope.detect.psy import PSYMonitor, WindowSpecLike
 from bubblescope.errors import InputError
 
 __all__ = ["ALL_SIGNALS", "BASELINES", "Signal", "SignalConfig", "SignalKind", "build_signal"]

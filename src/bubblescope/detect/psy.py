@@ -65,12 +65,14 @@ from bubblescope.detect._psy_window import (
     min_duration as default_min_duration,
 )
 from bubblescope.detect.critical_values import (
+    Backend,
     CriticalValueMethod,
+    LagSelection,
     MonteCarloCV,
     PSYCriticalValues,
     ResponseSurfaceCV,
 )
-from bubblescope.detect.critical_values._simulate import Backend, LagSelection, resolve_backend
+from bubblescope.detect.critical_values.montecarlo import resolve_backend
 from bubblescope.detect.critical_values.panel import PanelCriticalValues, PanelSieveCV
 from bubblescope.errors import InputError
 
@@ -86,6 +88,7 @@ __all__ = [
     "PSYPanelResult",
     "PSYResult",
     "Stamping",
+    "WindowSpecLike",
     "default_cv",
     "psy",
 ]

@@ -11,6 +11,7 @@ from bubblescope.detect.critical_values._result import (
     CriticalValueMethod,
     PSYCriticalValues,
 )
+from bubblescope.detect.critical_values._simulate import Backend, LagSelection
 from bubblescope.detect.critical_values.bootstrap import PhillipsShiCV, WildBootstrapCV
 from bubblescope.detect.critical_values.montecarlo import MonteCarloCV
 from bubblescope.detect.critical_values.panel import PanelCriticalValues, PanelSieveCV
@@ -18,7 +19,9 @@ from bubblescope.detect.critical_values.response_surface import ResponseSurfaceC
 
 __all__ = [
     "BSADFDefinition",
+    "Backend",
     "CriticalValueMethod",
+    "LagSelection",
     "MonteCarloCV",
     "PSYCriticalValues",
     "PanelCriticalValues",
