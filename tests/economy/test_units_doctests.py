@@ -4,7 +4,9 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("module", ["units", "depreciation", "gpu", "power", "valuation"])
+@pytest.mark.parametrize(
+    "module", ["units", "depreciation", "depreciation.schedule", "gpu", "power", "valuation"]
+)
 def test_docstring_examples_run(module: str) -> None:
     mod = importlib.import_module(f"bubblescope.economy.{module}")
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
