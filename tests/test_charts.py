@@ -23,6 +23,8 @@ from bubblescope.charts import (
     Line,
     Marker,
     Panel,
+    Points,
+    Text,
     VLine,
     log_ticks,
     panel_yrange,
@@ -304,6 +306,86 @@ def test_matplotlib_log_axis_uses_the_shared_ticks() -> None:
     assert list(ax.get_yticks()) == pytest.approx(plotly_ticks)
     fig.canvas.draw()
     assert [t.get_text() for t in ax.get_yticklabels()] == [tick_text(t) for t in plotly_ticks]
+
+
+# --- diagrams: points, texts, arrows, an equal-aspect panel without axes ------------------------
+
+
+def _diagram() -> ChartSpec:
+    return ChartSpec(
+        "diagram",
+        (
+            Panel(
+                "a ring",
+                lines=(
+                    Line(
+                        [0.0, 0.5, 1.0],
+                        [0.0, 0.3, 0.0],
+                        "edge",
+                        "#D55E00",
+                        4.0,
+                        legend=False,
+                        arrow=True,
+                        hover="A → B",
+                        opacity=0.75,
+                    ),
+                    Line((), (), "key", "#D55E00", 3.0),
+                ),
+                points=(
+                    Points(
+                        [0.0, 1.0],
+                        [0.0, 0.0],
+                        "firms",
+                        "square",
+                        ("#333333", "#BBBBBB"),
+                        hover=("A", "B"),
+                    ),
+                ),
+                texts=(Text(1.05, 0.0, "B", anchor="left", size=12, background=True),),
+                yrange=(-1.0, 1.0),
+                aspect="equal",
+                axes=False,
+            ),
+        ),
+        xrange=(-1.0, 2.0),
+    )
+
+
+def test_diagram_elements_in_plotly() -> None:
+    fig = to_plotly(_diagram())
+    json.dumps(fig, allow_nan=False)
+    edge, key, firms = fig["data"]
+    assert (edge["showlegend"], edge["opacity"], edge["text"]) == (False, 0.75, "A → B")
+    assert (key["x"], key["name"]) == ([None], "key")  # a legend key without points
+    assert firms["mode"] == "markers"
+    assert firms["marker"]["symbol"] == "square"
+    assert firms["marker"]["color"] == ["#333333", "#BBBBBB"]
+    assert firms["text"] == ["A", "B"]
+    layout = fig["layout"]
+    arrow = next(a for a in layout["annotations"] if a.get("axref") == "x")
+    assert (arrow["x"], arrow["y"], arrow["ax"], arrow["ay"]) == (1.0, 0.0, 0.5, 0.3)
+    label = next(a for a in layout["annotations"] if a["text"] == "B")
+    assert (label["xanchor"], label["showarrow"], label["font"]["size"]) == ("left", False, 12)
+    assert "bgcolor" in label
+    assert layout["yaxis"]["scaleanchor"] == "x"
+    assert layout["xaxis"]["range"] == [-1.0, 2.0]
+    assert layout["yaxis"]["visible"] is layout["xaxis"]["visible"] is False
+    assert layout["showlegend"]  # the key and the points; the edge is left out
+
+
+def test_diagram_elements_in_matplotlib() -> None:
+    fig = render_matplotlib(_diagram())
+    ax = fig.axes[0]
+    assert not ax.axison
+    assert ax.get_aspect() == 1.0
+    assert ax.get_xlim() == pytest.approx((-1.0, 2.0))
+    arrows = [t for t in ax.texts if getattr(t, "arrow_patch", None) is not None]
+    assert len(arrows) == 1
+    assert arrows[0].xy == (1.0, 0.0)
+    assert [t.get_text() for t in ax.texts if t not in arrows] == ["B"]
+    assert len(ax.collections) == 1  # the points
+    names = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert names == ["key", "firms"]
 
 
 # --- the financing network's chart: fixed layout, labels that do not collide --------------------

@@ -1,7 +1,8 @@
 """Renderer-neutral chart specifications: one spec, two renderers.
 
 A result object describes its figure once, as a :class:`ChartSpec` of panels holding lines,
-bars, shaded bands, horizontal and vertical reference lines and markers.
+bars, shaded bands, horizontal and vertical reference lines, markers, point series and text
+labels (a panel with ``aspect="equal"`` and ``axes=False`` is a diagram, e.g. a network).
 :func:`render_matplotlib` turns the spec into a matplotlib Figure (``plot()``, static SVG/PDF
 reports) and :func:`to_plotly` into a plotly.js figure dict (interactive HTML report and
 dashboard), so the two outputs cannot disagree. Plotly itself is not imported: the dict is what
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PALETTE",
+    "PANEL_PX",
+    "SYMBOLS",
     "Band",
     "Bar",
     "ChartSpec",
@@ -48,6 +51,8 @@ __all__ = [
     "Line",
     "Marker",
     "Panel",
+    "Points",
+    "Text",
     "VLine",
     "log_ticks",
     "panel_yrange",
@@ -75,11 +80,14 @@ PALETTE: tuple[str, ...] = (
 #: Share of the data span added above and below a panel's data (log span on log axes).
 Y_PAD = 0.04
 
+#: Plot height in pixels of a panel of height 1.0 in :func:`to_plotly` (a diagram drawn at a
+#: fixed scale sets its panel's height from it).
+PANEL_PX = 250
+
 # Pixel model of the plotly figure. The narrowest width a chart is shown at is a report cell
 # of a side-by-side pair (about 640 px); titles, legends and category labels are laid out for
 # it, so they also fit the wider full-width charts.
 _NOMINAL_WIDTH_PX = 600
-_PANEL_PX = 250  # plot height of a panel of height 1.0
 _MIN_PANEL_PX = 70
 _MAX_PANELS_PX = 820  # taller stacks are scaled down to this (panels keep _MIN_PANEL_PX)
 _GAP_PX = 36  # between stacked panels: the next panel's title sits in it
@@ -94,7 +102,13 @@ _CHAR_PX = {10: 5.6, 12: 6.8, 14: 7.8, 17: 9.4}  # mean glyph width by font size
 
 @dataclass(frozen=True)
 class Line:
-    """A line (or step) series."""
+    """A line (or step) series.
+
+    ``legend=False`` keeps the line out of the legend; a line without points is a legend key
+    only. ``arrow`` draws an arrowhead at the last point (an edge of a diagram), ``hover`` is
+    the text an interactive renderer shows over the line, and ``opacity`` lets crossing lines
+    show through each other.
+    """
 
     x: Values
     y: Values
@@ -103,6 +117,10 @@ class Line:
     width: float = 1.5
     dash: Literal["solid", "dash", "dot"] = "solid"
     secondary: bool = False
+    legend: bool = True
+    arrow: bool = False
+    hover: str = ""
+    opacity: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -164,12 +182,59 @@ class Marker:
     color: str = "#000000"
 
 
+#: Marker symbols of :class:`Points` (plotly names) and their matplotlib markers.
+SYMBOLS: dict[str, str] = {
+    "circle": "o",
+    "square": "s",
+    "diamond": "D",
+    "triangle-up": "^",
+    "x": "X",
+}
+
+
+@dataclass(frozen=True)
+class Points:
+    """A series of point markers, e.g. the nodes of a network (one legend entry).
+
+    ``color`` is one colour or one per point; ``size`` is the marker's diameter in pixels;
+    ``hover`` holds the text an interactive renderer shows over each point.
+    """
+
+    x: Values
+    y: Values
+    name: str
+    symbol: Literal["circle", "square", "diamond", "triangle-up", "x"] = "circle"
+    color: str | tuple[str, ...] = "#333333"
+    size: float = 14.0
+    hover: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text label placed at a data point, without a marker or arrow.
+
+    ``anchor`` says which end of the text sits at ``x`` (``"left"``: the text runs to the
+    right of it); the text is centred on ``y``. ``size`` is the font size in pixels; with
+    ``background`` the text is drawn on a white box that hides what lies under it.
+    """
+
+    x: float
+    y: float
+    text: str
+    anchor: Literal["left", "center", "right"] = "center"
+    size: int = 10
+    color: str = "#333333"
+    background: bool = False
+
+
 @dataclass(frozen=True)
 class Panel:
     """One stacked panel sharing the chart's x axis.
 
     ``yrange`` fixes the y range (data units, e.g. ``(0, 1)`` for a probability); by default
-    it is derived from the panel's data by :func:`panel_yrange`.
+    it is derived from the panel's data by :func:`panel_yrange`. ``aspect="equal"`` draws one
+    unit of x as long as one unit of y, and ``axes=False`` leaves out the axis lines, ticks
+    and grid: with both, a panel is a diagram (a network's ring).
     """
 
     title: str
@@ -184,6 +249,10 @@ class Panel:
     height: float = 1.0
     vlines: tuple[VLine, ...] = ()
     yrange: tuple[float, float] | None = None
+    points: tuple[Points, ...] = ()
+    texts: tuple[Text, ...] = ()
+    aspect: Literal["auto", "equal"] = "auto"
+    axes: bool = True
 
 
 @dataclass(frozen=True)
@@ -191,7 +260,8 @@ class ChartSpec:
     """A figure: a title, stacked panels, and the source line printed under it.
 
     ``legend=False`` leaves the legend out (for charts whose panel titles already name every
-    series).
+    series). ``xrange`` fixes the shared x range (data units); by default the renderers fit it
+    to the data.
     """
 
     title: str
@@ -200,6 +270,7 @@ class ChartSpec:
     source: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
     legend: bool = True
+    xrange: tuple[float, float] | None = None
 
 
 def _xs(values: Values) -> list[Any]:
@@ -229,10 +300,10 @@ def panel_yrange(panel: Panel, *, secondary: bool = False) -> tuple[float, float
 
     ``panel.yrange`` when given; otherwise the span of the finite values of the panel's lines
     (primary or ``secondary`` axis), bars (their bases and tops, and zero for bars standing on
-    the axis), reference lines and markers, widened by :data:`Y_PAD` of that span on each side
-    (of the log span on a log axis, where only positive values count). Bars standing on the
-    axis start exactly at zero when they are all non-negative (floating bars are padded like
-    lines). A single value is widened to a visible range.
+    the axis), reference lines, markers, points and texts, widened by :data:`Y_PAD` of that
+    span on each side (of the log span on a log axis, where only positive values count). Bars
+    standing on the axis start exactly at zero when they are all non-negative (floating bars
+    are padded like lines). A single value is widened to a visible range.
 
     Parameters
     ----------
@@ -254,6 +325,7 @@ def panel_yrange(panel: Panel, *, secondary: bool = False) -> tuple[float, float
             base = np.zeros_like(top) if bar.base is None else np.asarray(bar.base, np.float64)
             parts += [_finite(base), _finite(base + top)]
         parts += [_finite([h.y for h in panel.hlines]), _finite([m.y for m in panel.markers])]
+        parts += [_finite(pt.y) for pt in panel.points] + [_finite([t.y for t in panel.texts])]
         if any(bar.base is None for bar in panel.bars):
             floor = 0.0
     values = np.concatenate(parts) if parts else np.empty(0)
@@ -340,7 +412,7 @@ def _category_labels(categories: list[str], width_chars: int) -> tuple[list[list
 
 def _panels_px(panels: Sequence[Panel]) -> list[float]:
     """Plot height of each panel: 250 px per unit of height, the stack capped at 820 px."""
-    wanted = [_PANEL_PX * p.height for p in panels]
+    wanted = [PANEL_PX * p.height for p in panels]
     scale = min(1.0, _MAX_PANELS_PX / sum(wanted)) if wanted else 1.0
     return [max(_MIN_PANEL_PX, w * scale) for w in wanted]
 
@@ -348,7 +420,15 @@ def _panels_px(panels: Sequence[Panel]) -> list[float]:
 def _legend_entries(spec: ChartSpec) -> list[str]:
     if not spec.legend:
         return []
-    return [n for p in spec.panels for n in (*(x.name for x in p.lines), *(b.name for b in p.bars))]
+    return [
+        n
+        for p in spec.panels
+        for n in (
+            *(x.name for x in p.lines if x.legend),
+            *(b.name for b in p.bars),
+            *(s.name for s in p.points),
+        )
+    ]
 
 
 def _legend_rows(names: Sequence[str], width_px: float) -> int:
@@ -437,13 +517,15 @@ def _line_style(line: Line, i: int) -> tuple[str, Literal["solid", "dash", "dot"
 
 
 _PLOTLY_DASH = {"solid": "solid", "dash": "dash", "dot": "dot"}
+_HIDDEN_AXIS = {"visible": False, "showgrid": False, "zeroline": False}
 
 
 def to_plotly(spec: ChartSpec) -> dict[str, Any]:
     """Convert a spec into a plotly.js figure dict (``{"data": [...], "layout": {...}}``).
 
     Panels become vertically stacked y axes sharing one x axis; bands become shaded shapes,
-    horizontal and vertical lines become line shapes, markers become annotations. The layout
+    horizontal and vertical lines become line shapes, markers, texts and line arrowheads become
+    annotations, points become marker traces. The layout
     has an explicit pixel height (panels of height 1.0 get 250 px, stacked panels are 36 px
     apart), each y axis has the data-derived range of :func:`panel_yrange`, log axes carry the
     ticks of :func:`log_ticks`, and the title, category labels, source line and legend are
@@ -451,7 +533,7 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
     """
     n = len(spec.panels)
     panel_px = _panels_px(spec.panels)
-    plot_px = sum(panel_px) + _GAP_PX * max(n - 1, 0) or float(_PANEL_PX)
+    plot_px = sum(panel_px) + _GAP_PX * max(n - 1, 0) or float(PANEL_PX)
     title_lines = _wrap(spec.title, int(_NOMINAL_WIDTH_PX / _CHAR_PX[17]))
     margin_t = 16 + _TITLE_LINE_PX * len(title_lines) + 24
     categories = _categories(spec.panels[-1]) if spec.panels else []
@@ -496,6 +578,10 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
             "automargin": False,
         },
     }
+    if spec.xrange is not None:
+        layout["xaxis"]["range"] = list(spec.xrange)
+    if spec.panels and not any(p.axes for p in spec.panels):
+        layout["xaxis"].update(_HIDDEN_AXIS)
     if categories:
         layout["xaxis"].update(
             {
@@ -521,6 +607,10 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
         if ylabel and _text_px(ylabel, 14) + 10 > px:
             title, ylabel = f"{title}  ({ylabel})", ""
         layout[yname] = _plotly_yaxis(panel, px, ylabel, domain=domain)
+        if panel.aspect == "equal":
+            layout[yname].update(scaleanchor="x", scaleratio=1)
+        if not panel.axes:
+            layout[yname].update(_HIDDEN_AXIS)
         if any(line.secondary for line in panel.lines):
             layout[y2name] = {
                 **_plotly_yaxis(panel, px, panel.secondary_ylabel, secondary=True),
@@ -544,18 +634,62 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
         for line in panel.lines:
             colour, dash = _line_style(line, colour_i)
             colour_i += 1
-            data.append(
-                {
-                    "type": "scatter",
-                    "mode": "lines",
-                    "name": line.name,
-                    "x": _xs(line.x),
-                    "y": _ys(line.y),
-                    "xaxis": "x",
-                    "yaxis": y2ref if line.secondary else yref,
-                    "line": {"color": colour, "width": line.width, "dash": _PLOTLY_DASH[dash]},
-                }
-            )
+            xs, ys = _xs(line.x), _ys(line.y)
+            line_trace: dict[str, Any] = {
+                "type": "scatter",
+                "mode": "lines",
+                "name": line.name,
+                "x": xs or [None],  # a line without points still gets its legend key
+                "y": ys or [None],
+                "xaxis": "x",
+                "yaxis": y2ref if line.secondary else yref,
+                "line": {"color": colour, "width": line.width, "dash": _PLOTLY_DASH[dash]},
+            }
+            if not line.legend:
+                line_trace["showlegend"] = False
+            if line.opacity != 1.0:
+                line_trace["opacity"] = line.opacity
+            if line.hover:
+                line_trace.update(text=line.hover, hoverinfo="text")
+            data.append(line_trace)
+            if line.arrow and len(xs) >= 2:
+                layout["annotations"].append(
+                    {
+                        "x": xs[-1],
+                        "y": _annotation_y(panel, ys[-1]),
+                        "ax": xs[-2],
+                        "ay": _annotation_y(panel, ys[-2]),
+                        "xref": "x",
+                        "yref": yref,
+                        "axref": "x",
+                        "ayref": yref,
+                        "showarrow": True,
+                        "arrowhead": 2,
+                        "arrowsize": 1.3,
+                        "arrowwidth": 1.5,
+                        "arrowcolor": colour,
+                        "text": "",
+                    }
+                )
+        data.extend(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": pts.name,
+                "x": _xs(pts.x),
+                "y": _ys(pts.y),
+                "xaxis": "x",
+                "yaxis": yref,
+                "marker": {
+                    "size": pts.size,
+                    "symbol": pts.symbol,
+                    "color": pts.color if isinstance(pts.color, str) else list(pts.color),
+                    "line": {"color": "white", "width": 1},
+                },
+                **({"text": list(pts.hover), "hoverinfo": "text"} if pts.hover else {}),
+            }
+            for pts in panel.points
+        )
         for bar in panel.bars:
             colour = bar.color or PALETTE[colour_i % len(PALETTE)]
             colour_i += 1
@@ -633,12 +767,10 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
                     }
                 )
         for m in panel.markers:
-            # plotly places annotations on a log axis at log10 of the data value
-            y_pos = float(np.log10(m.y)) if panel.logy and m.y > 0 else float(m.y)
             layout["annotations"].append(
                 {
                     "x": _xs([m.x])[0],
-                    "y": y_pos,
+                    "y": _annotation_y(panel, m.y),
                     "xref": "x",
                     "yref": yref,
                     "text": m.text,
@@ -647,6 +779,23 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
                     "ax": 0,
                     "ay": -24,
                     "font": {"color": m.color, "size": 10},
+                }
+            )
+        for t in panel.texts:
+            layout["annotations"].append(
+                {
+                    "x": t.x,
+                    "y": _annotation_y(panel, t.y),
+                    "xref": "x",
+                    "yref": yref,
+                    "text": t.text,
+                    "showarrow": False,
+                    "xanchor": t.anchor,
+                    "yanchor": "middle",
+                    "font": {"size": t.size, "color": t.color},
+                    **(
+                        {"bgcolor": "rgba(255,255,255,0.8)", "borderpad": 0} if t.background else {}
+                    ),
                 }
             )
     if spec.source:
@@ -665,6 +814,13 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
             }
         )
     return {"data": data, "layout": layout}
+
+
+def _annotation_y(panel: Panel, y: float | None) -> float | None:
+    """Where plotly places an annotation at ``y``: log10 of the value on a log axis."""
+    if y is None:
+        return None
+    return float(np.log10(y)) if panel.logy and y > 0 else float(y)
 
 
 def _plotly_yaxis(
@@ -803,13 +959,48 @@ def render_matplotlib(spec: ChartSpec, *, width: float = 10.0) -> Figure:
             if line.secondary:
                 twin = twin or ax.twinx()
                 target = twin
+            xs, ys = list(line.x), np.asarray(line.y, dtype=float)
             target.plot(
-                list(line.x),
-                np.asarray(line.y, dtype=float),
+                xs,
+                ys,
                 color=colour,
                 lw=line.width,
                 ls={"solid": "-", "dash": "--", "dot": ":"}[dash],
-                label=line.name,
+                label=line.name if line.legend else "_nolegend_",
+                alpha=line.opacity,
+                solid_capstyle="butt",
+            )
+            if line.arrow and len(xs) >= 2:
+                target.annotate(
+                    "",
+                    xy=(xs[-1], ys[-1]),
+                    xytext=(xs[-2], ys[-2]),
+                    arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.2},
+                )
+        for pts in panel.points:
+            ax.scatter(
+                list(pts.x),
+                np.asarray(pts.y, dtype=float),
+                s=(0.75 * pts.size) ** 2,  # area in pt², the diameter given in px
+                marker=SYMBOLS[pts.symbol],
+                c=[pts.color] if isinstance(pts.color, str) else list(pts.color),
+                edgecolors="white",
+                label=pts.name,
+                zorder=4,
+            )
+        for t in panel.texts:
+            ax.text(
+                t.x,
+                t.y,
+                t.text,
+                ha=t.anchor,
+                va="center",
+                fontsize=0.75 * t.size,  # px to pt
+                color=t.color,
+                zorder=6,
+                bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8}
+                if t.background
+                else None,
             )
         for h in panel.hlines:
             ax.axhline(
@@ -850,6 +1041,10 @@ def render_matplotlib(spec: ChartSpec, *, width: float = 10.0) -> Figure:
             ax.set_yscale("log")
         if not panel.bars:
             ax.set_xmargin(0)  # lines run edge to edge, as in plotly
+        if panel.aspect == "equal":
+            ax.set_aspect("equal")
+        if not panel.axes:
+            ax.set_axis_off()
         rng = panel_yrange(panel)
         if rng is not None:
             ax.set_ylim(*rng)
@@ -880,6 +1075,8 @@ def render_matplotlib(spec: ChartSpec, *, width: float = 10.0) -> Figure:
                 borderaxespad=0,
                 frameon=False,
             )
+    if spec.xrange is not None:
+        axes[-1].set_xlim(*spec.xrange)
     if dates:
         locator = mdates.AutoDateLocator(maxticks=10)  # type: ignore[no-untyped-call]
         axes[-1].xaxis.set_major_locator(locator)
