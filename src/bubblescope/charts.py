@@ -56,6 +56,7 @@ __all__ = [
     "VLine",
     "log_ticks",
     "panel_yrange",
+    "price_panel",
     "render_matplotlib",
     "tick_text",
     "to_plotly",
@@ -271,6 +272,25 @@ class ChartSpec:
     notes: tuple[str, ...] = field(default_factory=tuple)
     legend: bool = True
     xrange: tuple[float, float] | None = None
+
+
+def price_panel(
+    close: pd.Series,
+    name: str,
+    *,
+    lines: tuple[Line, ...] = (),
+    vlines: tuple[VLine, ...] = (),
+) -> Panel:
+    """Closes on a log axis, in black, with any further ``lines`` and ``vlines`` over them.
+
+    The price panel that LPPLS fits, the Confidence indicator and a series' own chart share.
+    """
+    return Panel(
+        "price (log scale)",
+        lines=(Line(close.index, close, name, color="#000000", width=1.0), *lines),
+        vlines=vlines,
+        logy=True,
+    )
 
 
 def _xs(values: Values) -> list[Any]:

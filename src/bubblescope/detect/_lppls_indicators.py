@@ -30,7 +30,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from bubblescope._json import to_jsonable
 from bubblescope._typing import Float64Array, JSONDict, ProgressCallback, RngLike
+from bubblescope.charts import ChartSpec, Line, Panel, VLine, price_panel
 from bubblescope.data.validate import validate_series
 from bubblescope.detect._lppls_config import GridSpec, LPPLSFilter, SearchSpace, WindowSet
 from bubblescope.detect._lppls_engine import (
@@ -43,9 +45,10 @@ from bubblescope.detect._lppls_engine import (
 from bubblescope.detect._lppls_time import locate
 from bubblescope.errors import InputError
 from bubblescope.parallel import map_chunks, spawn_seeds
+from bubblescope.result import ResultMixin
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+    from bubblescope.detect.lppls import LPPLSFit
 
 __all__ = ["COLUMNS", "LPPLSIndicators", "lppls_confidence"]
 
@@ -125,7 +128,7 @@ def _indicators(
 
 
 @dataclass(frozen=True)
-class LPPLSIndicators:
+class LPPLSIndicators(ResultMixin):
     """DS LPPLS Confidence and Trust by date.
 
     Attributes
@@ -163,15 +166,18 @@ class LPPLSIndicators:
 
     def to_dict(self) -> JSONDict:
         """Return a JSON-ready dict: settings and one record per date."""
-        return {
-            "windows": self.windows.to_dict(),
-            "filter": self.filter.to_dict(),
-            "trust_filter": self.trust_filter.to_dict(),
-            "search_space": self.space.to_dict(),
-            "n_synthetic": self.n_synthetic,
-            "device": self.device,
-            "rows": self.frame.reset_index().rename(columns={"index": "t2"}).to_dict("records"),
-        }
+        out: JSONDict = to_jsonable(
+            {
+                "windows": self.windows.to_dict(),
+                "filter": self.filter.to_dict(),
+                "trust_filter": self.trust_filter.to_dict(),
+                "search_space": self.space.to_dict(),
+                "n_synthetic": self.n_synthetic,
+                "device": self.device,
+                "rows": self.frame.reset_index().rename(columns={"index": "t2"}).to_dict("records"),
+            }
+        )
+        return out
 
     def summary(self) -> str:
         """Text summary: settings, the last date and the peaks."""
@@ -196,28 +202,79 @@ class LPPLSIndicators:
                 lines.append(f"  peak {col}: {f[col].iloc[k]:.3f} at {_fmt(f.index[k])}")
         return "\n".join(lines)
 
-    def plot(self) -> Figure:
-        """Price (log scale) above positive/negative Confidence (and Trust when computed)."""
-        import matplotlib.pyplot as plt
+    def chart_spec(
+        self,
+        *,
+        fit: LPPLSFit | None = None,
+        name: str = "price",
+        title: str | None = None,
+        source: str = "",
+    ) -> ChartSpec:
+        """Price (log scale) above positive and negative Confidence (and Trust when computed).
 
-        fig, (ax0, ax1) = plt.subplots(
-            2, 1, figsize=(10, 6), sharex=True, gridspec_kw={"height_ratios": [2, 1]}
-        )
+        Parameters
+        ----------
+        fit : LPPLSFit, optional
+            A single fit drawn over the prices (its path to tc and tc); the price panel then
+            spans its window too.
+        name : str
+            What the prices are (the legend of the price line).
+        title : str, optional
+            The chart's title (default: ``name``, and the fit when one is drawn).
+        source : str
+            The source line printed under the chart.
+        """
         f = self.frame
-        p = self.prices.loc[f.index[0] : f.index[-1]] if len(f) else self.prices
-        ax0.plot(p.index, p.to_numpy(), color="0.3", lw=1)
-        ax0.set_yscale("log")
-        ax0.set_ylabel("price (log scale)")
-        ax1.plot(f.index, f["confidence_pos"], color="tab:red", label="confidence (B<0)")
-        ax1.plot(f.index, f["confidence_neg"], color="tab:green", label="confidence (B>0)")
-        if f["trust_pos"].notna().any():
-            ax1.plot(f.index, f["trust_pos"], color="tab:red", ls=":", label="trust (B<0)")
-            ax1.plot(f.index, f["trust_neg"], color="tab:green", ls=":", label="trust (B>0)")
-        ax1.set_ylim(0, 1)
-        ax1.set_ylabel("fraction")
-        ax1.legend(loc="upper left", fontsize="small")
-        ax0.set_title("DS LPPLS Confidence")
-        return fig
+        lo, hi = (
+            (f.index[0], f.index[-1]) if len(f) else (self.prices.index[0], self.prices.index[-1])
+        )
+        lines: tuple[Line, ...] = ()
+        vlines: tuple[VLine, ...] = ()
+        if fit is not None:
+            path, tc = fit.lines()
+            lines, vlines = (path,), (tc,)
+            lo, hi = min(lo, fit.index[0]), max(hi, fit.index[-1])
+        trust = (
+            (
+                Line(
+                    f.index, f["trust_pos"], "trust, positive bubble", color="#CC79A7", dash="dot"
+                ),
+                Line(
+                    f.index, f["trust_neg"], "trust, negative bubble", color="#009E73", dash="dot"
+                ),
+            )
+            if f["trust_pos"].notna().any()
+            else ()
+        )
+        return ChartSpec(
+            title
+            or f"{name}: " + ("LPPLS fit and " if fit is not None else "") + "DS LPPLS Confidence",
+            (
+                price_panel(self.prices.loc[lo:hi], name, lines=lines, vlines=vlines),
+                Panel(
+                    "Confidence",
+                    "share of windows",
+                    yrange=(0.0, 1.0),
+                    lines=(
+                        Line(
+                            f.index,
+                            f["confidence_pos"],
+                            "confidence, positive bubble",
+                            color="#CC79A7",
+                        ),
+                        Line(
+                            f.index,
+                            f["confidence_neg"],
+                            "confidence, negative bubble",
+                            color="#009E73",
+                        ),
+                        *trust,
+                    ),
+                    height=0.7,
+                ),
+            ),
+            source=source,
+        )
 
 
 def _fmt(x: object) -> str:

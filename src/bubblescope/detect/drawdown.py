@@ -28,18 +28,17 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from bubblescope._json import to_jsonable
 from bubblescope._typing import Float64Array, JSONDict
+from bubblescope.charts import PALETTE, Band, ChartSpec, Line, Panel
 from bubblescope.data.validate import validate_series
 from bubblescope.errors import InputError
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from bubblescope.result import ResultMixin
 
 __all__ = ["DrawdownResult", "drawdown", "drawdown_curve", "max_drawdown"]
 
@@ -111,7 +110,7 @@ def _episode_bounds(dd: Float64Array) -> list[tuple[int, int, int | None]]:
 
 
 @dataclass(frozen=True, eq=False)
-class DrawdownResult:
+class DrawdownResult(ResultMixin):
     """Drawdown curve and worst episodes of one price series.
 
     Attributes
@@ -191,26 +190,63 @@ class DrawdownResult:
             "episodes": episodes,
         }
 
-    def plot(self) -> Figure:
-        """Plot prices (log scale) with the episodes shaded, and the under-water curve."""
-        import matplotlib.pyplot as plt
+    def chart_spec(
+        self,
+        *,
+        source: str = "",
+        yrange: tuple[float, float] | None = None,
+        color: str = PALETTE[0],
+    ) -> ChartSpec:
+        """The drawdown curve with the deepest episode and the current one shaded.
 
-        fig, (ax1, ax2) = plt.subplots(
-            2, 1, sharex=True, figsize=(9, 6), gridspec_kw={"height_ratios": [2, 1]}
+        The deepest episode (peak to trough) is shaded vermilion and, when the series is under
+        water on its last date, the current episode (running peak to last date) grey; the
+        panel's title gives both depths.
+
+        Parameters
+        ----------
+        source : str
+            Where the prices come from (default: the series name).
+        yrange : (float, float), optional
+            The y range in percent, e.g. one range shared by several series' charts.
+        color : str
+            The curve's colour.
+        """
+        curve = 100.0 * self.drawdown
+        last = float(curve.iloc[-1])
+        bands, facts = [], []
+        if len(self.episodes):
+            worst = self.episodes.iloc[0]
+            bands.append(Band(worst["peak"], worst["trough"], color="#D55E00", opacity=0.18))
+            facts.append(
+                f"deepest {worst['depth_pct']:.0f}% "
+                f"({_day(worst['peak'])} to {_day(worst['trough'])})"
+            )
+        if last < 0:
+            start = curve.index[curve.to_numpy() >= 0][-1]
+            if not (bands and start == bands[0].start):
+                bands.append(Band(start, curve.index[-1], color="#999999", opacity=0.25))
+            facts.append(f"latest {last:.0f}%")
+        return ChartSpec(
+            f"{self.name}: drawdown from the running peak",
+            (
+                Panel(
+                    "; ".join(facts) or "never below its running peak",
+                    "% below running peak",
+                    lines=(Line(curve.index, curve, self.name, color=color),),
+                    bands=tuple(bands),
+                    yrange=yrange,
+                ),
+            ),
+            source=f"bubblescope.detect.drawdown on {source or self.name}. Vermilion: deepest "
+            "episode, peak to trough; grey: current episode",
+            legend=False,
         )
-        ax1.plot(self.prices.index, self.prices.to_numpy(), lw=1.0, color="black")
-        ax1.set_yscale("log")
-        ax1.set_ylabel("price (log scale)")
-        ax1.set_title(f"{self.name}: worst drawdowns")
-        for row in self.episodes.itertuples(index=False):
-            end = row.recovery if isinstance(row.recovery, pd.Timestamp) else self.prices.index[-1]
-            ax1.axvspan(row.peak, end, color="tab:red", alpha=0.12)
-        ax2.fill_between(
-            self.drawdown.index, 100.0 * self.drawdown.to_numpy(), 0.0, color="tab:red", alpha=0.5
-        )
-        ax2.set_ylabel("drawdown (%)")
-        fig.tight_layout()
-        return fig
+
+
+def _day(value: Any) -> str:
+    """A date as YYYY-MM-DD, or "not yet" for a missing (unrecovered) one."""
+    return "not yet" if pd.isna(value) else str(pd.Timestamp(value).date())
 
 
 def _fmt_date(x: Any) -> str:

@@ -33,13 +33,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from bubblescope._json import to_jsonable
 from bubblescope._kernels import lppls as K
 from bubblescope._typing import Float64Array, JSONDict, RngLike
+from bubblescope.charts import ChartSpec, Line, VLine, price_panel
 from bubblescope.data.validate import validate_series
 from bubblescope.detect._lppls_config import (
     OSCILLATION_FORMULAS,
@@ -55,9 +57,7 @@ from bubblescope.detect._lppls_indicators import LPPLSIndicators, lppls_confiden
 from bubblescope.detect._lppls_time import index_to_date, locate
 from bubblescope.errors import InputError
 from bubblescope.parallel import as_generator
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from bubblescope.result import ResultMixin
 
 __all__ = [
     "OSCILLATION_FORMULAS",
@@ -105,26 +105,58 @@ def lppls_formula(
 
 
 @dataclass(frozen=True)
-class FailedFit:
-    """A fit that produced no usable solution, with the reason (never silent zeros)."""
+class FailedFit(ResultMixin):
+    """A fit that produced no usable solution, with the reason (never silent zeros).
+
+    Attributes
+    ----------
+    reason : str
+    t1, t2 : date or int
+        The window's ends.
+    prices : pandas.Series
+        The window's prices, the data it could not fit (empty when not given).
+    """
 
     reason: str
     t1: object
     t2: object
+    prices: pd.Series = field(
+        default_factory=lambda: pd.Series(dtype=np.float64), repr=False, compare=False
+    )
 
     ok = False
 
     def summary(self) -> str:
         """One-line description."""
-        return f"LPPLS fit {self.t1} .. {self.t2} failed: {self.reason}"
+        return f"LPPLS fit {_fmt(self.t1)} .. {_fmt(self.t2)} failed: {self.reason}"
+
+    def to_frame(self) -> pd.DataFrame:
+        """The window's prices (the data the fit could not describe)."""
+        return pd.DataFrame({"price": self.prices})
 
     def to_dict(self) -> JSONDict:
         """Return a JSON-ready dict."""
-        return {"ok": False, "reason": self.reason, "t1": self.t1, "t2": self.t2}
+        out: JSONDict = to_jsonable(
+            {"ok": False, "reason": self.reason, "t1": self.t1, "t2": self.t2}
+        )
+        return out
+
+    def chart_spec(
+        self, *, name: str = "price", title: str | None = None, source: str = ""
+    ) -> ChartSpec:
+        """The window's prices (log scale), which no LPPLS path could describe, and why.
+
+        Parameters are those of :meth:`LPPLSFit.chart_spec`.
+        """
+        return ChartSpec(
+            title or f"{name}: LPPLS fit failed ({self.reason})",
+            (price_panel(self.prices, name),),
+            source=source,
+        )
 
 
 @dataclass(frozen=True)
-class LPPLSFit:
+class LPPLSFit(ResultMixin):
     """One LPPLS calibration on the window [t1, t2].
 
     Attributes
@@ -242,30 +274,33 @@ class LPPLSFit:
 
     def to_dict(self) -> JSONDict:
         """Return a JSON-ready dict (parameters, derived quantities, flags; no arrays)."""
-        return {
-            "ok": True,
-            "t1": self.index[0],
-            "t2": self.index[-1],
-            "n_obs": self.n_obs,
-            "tc_days_after_t2": self.tc,
-            "tc_date": self.tc_date,
-            "m": self.m,
-            "omega": self.omega,
-            "A": self.a,
-            "B": self.b,
-            "C1": self.c1,
-            "C2": self.c2,
-            "C": self.c,
-            "phi": self.phi,
-            "damping": self.damping,
-            "oscillations": self.oscillations,
-            "relative_error": self.relative_error,
-            "ssr": self.ssr,
-            "bubble": self.bubble,
-            "at_boundary": list(self.at_boundary),
-            "passes_filter1": self.passes(),
-            "search_space": self.space.to_dict(),
-        }
+        out: JSONDict = to_jsonable(
+            {
+                "ok": True,
+                "t1": self.index[0],
+                "t2": self.index[-1],
+                "n_obs": self.n_obs,
+                "tc_days_after_t2": self.tc,
+                "tc_date": self.tc_date,
+                "m": self.m,
+                "omega": self.omega,
+                "A": self.a,
+                "B": self.b,
+                "C1": self.c1,
+                "C2": self.c2,
+                "C": self.c,
+                "phi": self.phi,
+                "damping": self.damping,
+                "oscillations": self.oscillations,
+                "relative_error": self.relative_error,
+                "ssr": self.ssr,
+                "bubble": self.bubble,
+                "at_boundary": list(self.at_boundary),
+                "passes_filter1": self.passes(),
+                "search_space": self.space.to_dict(),
+            }
+        )
+        return out
 
     def to_frame(self) -> pd.DataFrame:
         """Window observations: price, fitted price, log price, fitted log price, residual."""
@@ -297,22 +332,11 @@ class LPPLSFit:
         ]
         return "\n".join(lines)
 
-    def plot(self, ax: Any = None) -> Figure:
-        """Plot the price (log scale), the fitted LPPLS path extended to tc, and tc.
+    def path(self) -> pd.Series:
+        """The fitted LPPLS price path from t1, extended past t2 to tc when tc lies ahead.
 
-        Returns
-        -------
-        matplotlib.figure.Figure
+        Indexed by the window's dates and then business days (positions for undated input).
         """
-        import matplotlib.pyplot as plt
-
-        if ax is None:
-            fig, ax = plt.subplots(figsize=(9, 4.5))
-        else:
-            fig = ax.figure
-        frame = self.to_frame()
-        x: Any = frame.index
-        ax.plot(x, frame["price"], color="0.3", lw=1, label="price")
         horizon = max(self.tc, 0.0)
         t_ext = np.arange(0.0, self.dt + math.floor(horizon) + 1.0)
         path = np.exp(
@@ -322,17 +346,43 @@ class LPPLSFit:
         )
         if isinstance(self.index, pd.DatetimeIndex):
             extra = pd.bdate_range(self.index[-1], periods=len(t_ext) - self.n_obs + 1)[1:]
-            x_ext: Any = self.index.append(extra)
+            x_ext: pd.Index = self.index.append(extra)
         else:
-            x_ext = np.arange(self.t1_pos, self.t1_pos + len(t_ext))
-        ax.plot(x_ext, path, color="tab:red", lw=1.5, label="LPPLS fit")
+            x_ext = pd.RangeIndex(self.t1_pos, self.t1_pos + len(t_ext))
+        return pd.Series(path, index=x_ext, name="lppls_path")
+
+    def lines(self) -> tuple[Line, VLine]:
+        """The fitted path (to tc) and tc itself, as drawn over a price panel."""
+        path = self.path()
+        when = f" (tc {self.tc_date.date()})" if self.tc_date is not None else ""
         tc_x: Any = self.tc_date if self.tc_date is not None else self.tc_pos
-        ax.axvline(tc_x, color="tab:red", ls="--", lw=1, label="tc")
-        ax.set_yscale("log")
-        ax.set_ylabel("price (log scale)")
-        ax.set_title(f"LPPLS: m={self.m:.2f}, ω={self.omega:.2f}, tc=t2{self.tc:+.0f} days")
-        ax.legend(loc="upper left")
-        return fig
+        return (
+            Line(path.index, path, f"LPPLS fit{when}", color="#D55E00", width=2.0),
+            VLine(tc_x, "tc", color="#D55E00", dash="dash"),
+        )
+
+    def chart_spec(
+        self, *, name: str = "price", title: str | None = None, source: str = ""
+    ) -> ChartSpec:
+        """The price (log scale), the fitted LPPLS path extended to tc, and tc.
+
+        Parameters
+        ----------
+        name : str
+            What the prices are (the legend of the price line).
+        title : str, optional
+            The chart's title (default: ``name`` and the fit's m, ω and tc).
+        source : str
+            The source line printed under the chart.
+        """
+        path, tc = self.lines()
+        return ChartSpec(
+            title
+            or f"{name}: LPPLS fit (m {self.m:.2f}, ω {self.omega:.2f}, tc = t2 {self.tc:+.0f} "
+            "trading days)",
+            (price_panel(self.to_frame()["price"], name, lines=(path,), vlines=(tc,)),),
+            source=source,
+        )
 
 
 def _fmt(x: object) -> str:
@@ -421,7 +471,10 @@ def lppls_fit(
     fits = fit_nested(y, np.array([0], dtype=np.int64), space, grid, extra)
     if not (np.isfinite(fits.ssr[0]) and np.isfinite(fits.b[0]) and np.isfinite(fits.tc[0])):
         return FailedFit(
-            "no finite least-squares solution in the search space", index[i1], index[i2]
+            "no finite least-squares solution in the search space",
+            index[i1],
+            index[i2],
+            pd.Series(values[i1 : i2 + 1], index=index[i1 : i2 + 1]),
         )
     tc_local = float(fits.tc[0])
     flags = tuple(

@@ -34,23 +34,20 @@ value).
 
 from __future__ import annotations
 
-import html
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from bubblescope._json import to_jsonable
-from bubblescope.charts import ChartSpec, Line, Marker, Panel, render_matplotlib
+from bubblescope.charts import ChartSpec, Line, Marker, Panel
 from bubblescope.data.fundamentals import split_factors, trailing_table
 from bubblescope.data.validate import validate_series
 from bubblescope.errors import DataError, InputError
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from bubblescope.result import ResultMixin
 
 __all__ = ["Basis", "MultiplesReading", "MultiplesResult", "multiples"]
 
@@ -168,7 +165,7 @@ def _finite(value: float) -> float | None:
 
 
 @dataclass(frozen=True)
-class MultiplesResult:
+class MultiplesResult(ResultMixin):
     """Market capitalisation, trailing P/E and P/S of one firm over time.
 
     Attributes
@@ -295,9 +292,6 @@ class MultiplesResult:
         lines += [f"  note: {n}" for n in (*reading.notes, *self.notes)]
         return "\n".join(lines)
 
-    def _repr_html_(self) -> str:
-        return f"<pre>{html.escape(self.summary())}</pre>"
-
     def to_frame(self) -> pd.DataFrame:
         """The multiples by date (see :attr:`frame`)."""
         return self.frame.copy()
@@ -359,10 +353,6 @@ class MultiplesResult:
             source=self.source,
             notes=self.notes,
         )
-
-    def plot(self) -> Figure:
-        """Market cap, P/E and P/S over time (matplotlib Figure)."""
-        return render_matplotlib(self.chart_spec())
 
 
 def _as_of(table: pd.DataFrame, dates: pd.DatetimeIndex) -> npt.NDArray[np.intp]:

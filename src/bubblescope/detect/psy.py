@@ -45,14 +45,16 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from bubblescope._json import to_jsonable
 from bubblescope._kernels.psy import design_matrix, sweep
 from bubblescope._kernels.psy_ic import AIC, BIC, sweep_ic
 from bubblescope._typing import Float64Array
+from bubblescope.charts import Band, ChartSpec, HLine, Line, Panel
 from bubblescope.data.validate import validate_panel, validate_series
 from bubblescope.detect._datestamp import Episode, EpisodeRule, episodes_from_path
 from bubblescope.detect._psy_monitor import MonitorUpdate, PSYMonitor
@@ -75,9 +77,7 @@ from bubblescope.detect.critical_values import (
 from bubblescope.detect.critical_values.montecarlo import resolve_backend
 from bubblescope.detect.critical_values.panel import PanelCriticalValues, PanelSieveCV
 from bubblescope.errors import InputError
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from bubblescope.result import ResultMixin
 
 __all__ = [
     "FALLBACK_CV",
@@ -113,7 +113,7 @@ def default_cv(window: WindowSpec, lag: int) -> CriticalValueMethod:
 
 
 @dataclass(frozen=True)
-class PSYResult:
+class PSYResult(ResultMixin):
     """Result of :func:`psy` on one series.
 
     Attributes
@@ -259,73 +259,97 @@ class PSYResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready result (what ``--json`` and the web API emit)."""
-        return {
-            "name": self.name,
-            "n": len(self.y),
-            "lag": self.lag,
-            "lag_selection": self.lag_selection,
-            "max_lag": None if self.lag_selection == "fixed" else self.lag,
-            "selected_lag": None
-            if self.badf_lag is None or self.bsadf_lag is None
-            else {
-                "adf": int(self.badf_lag.iloc[-1]),
-                "gsadf": int(self.bsadf_lag.iloc[int(np.argmax(self.bsadf.to_numpy()))]),
-            },
-            "window": {
-                "convention": self.window.convention,
-                "points": self.window.points,
-                "rows": self.window.rows,
-            },
-            "adf": self.adf,
-            "sadf": self.sadf,
-            "gsadf": self.gsadf,
-            "reject": self.reject,
-            "level": self.level,
-            "stamping": self.stamping,
-            "rule": self.rule,
-            "min_duration": self.min_duration,
-            "critical_values": None if self.cv is None else self.cv.to_dict(),
-            "episodes": [ep.to_dict() for ep in self.episodes],
-            "bsadf_peak": {
-                "date": _jsonable_label(self.bsadf.idxmax()),
-                "value": float(self.bsadf.max()),
-            },
-        }
+        out: dict[str, Any] = to_jsonable(
+            {
+                "name": self.name,
+                "n": len(self.y),
+                "lag": self.lag,
+                "lag_selection": self.lag_selection,
+                "max_lag": None if self.lag_selection == "fixed" else self.lag,
+                "selected_lag": None
+                if self.badf_lag is None or self.bsadf_lag is None
+                else {
+                    "adf": int(self.badf_lag.iloc[-1]),
+                    "gsadf": int(self.bsadf_lag.iloc[int(np.argmax(self.bsadf.to_numpy()))]),
+                },
+                "window": {
+                    "convention": self.window.convention,
+                    "points": self.window.points,
+                    "rows": self.window.rows,
+                },
+                "adf": self.adf,
+                "sadf": self.sadf,
+                "gsadf": self.gsadf,
+                "reject": self.reject,
+                "level": self.level,
+                "stamping": self.stamping,
+                "rule": self.rule,
+                "min_duration": self.min_duration,
+                "critical_values": None if self.cv is None else self.cv.to_dict(),
+                "episodes": [ep.to_dict() for ep in self.episodes],
+                "bsadf_peak": {
+                    "date": _jsonable_label(self.bsadf.idxmax()),
+                    "value": float(self.bsadf.max()),
+                },
+            }
+        )
+        return out
 
-    def plot(self) -> Figure:
-        """Price with shaded episodes (top) and BSADF with its critical value (bottom)."""
-        import matplotlib.pyplot as plt
+    def chart_spec(self, *, title: str | None = None, source: str = "") -> ChartSpec:
+        """The tested series with its episodes shaded, above BSADF and its critical value.
 
-        fig, (ax1, ax2) = plt.subplots(2, 1, sharex=True, figsize=(9, 6))
-        ax1.plot(self.y.index, self.y.to_numpy(), color="black", lw=1)
-        ax1.set_ylabel(self.name)
-        lag = f"lag {self.lag}"
-        if self.lag_selection != "fixed":
-            lag = f"{self.lag_selection.upper()} lag <= {self.lag}"
-        ax1.set_title(f"PSY: GSADF {self.gsadf:.3f}, {lag}, window {self.window.points}")
-        ax2.plot(self.bsadf.index, self.bsadf.to_numpy(), label="BSADF", lw=1)
-        if self.cv is not None:
-            ax2.plot(
-                self.bsadf.index,
-                self.threshold.to_numpy(),
-                "--",
-                color="red",
-                label=f"{self.level:.0%} {self.stamping} CV",
+        Parameters
+        ----------
+        title : str, optional
+            The chart's title (default: the series, GSADF, lag and minimum window).
+        source : str
+            The source line printed under the chart.
+        """
+        frame = self.to_frame()
+        last = frame.index[-1]
+        bands = tuple(
+            Band(ep.start, last if ep.end is None else ep.end, "episode") for ep in self.episodes
+        )
+        crit = (
+            (
+                Line(
+                    frame.index,
+                    frame["threshold"],
+                    f"{self.level:.0%} {self.stamping} CV",
+                    color="#D55E00",
+                    dash="dash",
+                ),
             )
-        last = self.y.index[-1]
-        for ep in self.episodes:
-            for ax in (ax1, ax2):
-                ax.axvspan(
-                    ep.start, last if ep.end is None else ep.end, color="orange", alpha=0.3, lw=0
-                )
-        ax2.legend(loc="upper left")
-        ax2.set_ylabel("BSADF")
-        fig.tight_layout()
-        return fig
+            if self.cv is not None
+            else ()
+        )
+        if title is None:
+            lag = f"lag {self.lag}"
+            if self.lag_selection != "fixed":
+                lag = f"{self.lag_selection.upper()} lag <= {self.lag}"
+            title = f"{self.name}: PSY, GSADF {self.gsadf:.3f}, {lag}, window {self.window.points}"
+        return ChartSpec(
+            title,
+            (
+                Panel(
+                    self.name,
+                    lines=(Line(frame.index, frame["y"], self.name, color="#000000", width=1.0),),
+                    bands=bands,
+                ),
+                Panel(
+                    "BSADF",
+                    "statistic",
+                    lines=(Line(frame.index, frame["bsadf"], "BSADF", color="#0072B2"), *crit),
+                    bands=bands,
+                    height=0.8,
+                ),
+            ),
+            source=source,
+        )
 
 
 @dataclass(frozen=True)
-class PSYPanelResult:
+class PSYPanelResult(ResultMixin):
     """Result of :func:`psy` on several columns: one :class:`PSYResult` each plus the panel.
 
     Attributes
@@ -377,31 +401,53 @@ class PSYPanelResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready result."""
-        return {
-            "gsadf_panel": self.gsadf_panel,
-            "panel_reject": self.panel_reject,
-            "panel_critical_values": None if self.panel_cv is None else self.panel_cv.to_dict(),
-            "panel_episodes": [ep.to_dict() for ep in self.panel_episodes],
-            "series": {name: r.to_dict() for name, r in self.results.items()},
-        }
-
-    def plot(self) -> Figure:
-        """BSADF paths of every column with the panel mean."""
-        import matplotlib.pyplot as plt
-
-        fig, ax = plt.subplots(figsize=(9, 4))
-        for name, r in self.results.items():
-            ax.plot(r.bsadf.index, r.bsadf.to_numpy(), lw=0.8, label=name)
-        ax.plot(
-            self.bsadf_panel.index,
-            self.bsadf_panel.to_numpy(),
-            color="black",
-            lw=1.5,
-            label="panel",
+        out: dict[str, Any] = to_jsonable(
+            {
+                "gsadf_panel": self.gsadf_panel,
+                "panel_reject": self.panel_reject,
+                "panel_critical_values": None if self.panel_cv is None else self.panel_cv.to_dict(),
+                "panel_episodes": [ep.to_dict() for ep in self.panel_episodes],
+                "series": {name: r.to_dict() for name, r in self.results.items()},
+            }
         )
-        ax.legend(loc="upper left")
-        ax.set_ylabel("BSADF")
-        return fig
+        return out
+
+    def chart_spec(self) -> ChartSpec:
+        """BSADF of every column and their panel mean, with the panel's critical value."""
+        last = self.bsadf_panel.index[-1]
+        hlines: tuple[HLine, ...] = ()
+        if self.panel_cv is not None:
+            i = list(self.panel_cv.levels).index(self.level)
+            hlines = (
+                HLine(float(self.panel_cv.gsadf_panel[i]), f"{self.level:.0%} panel GSADF CV"),
+            )
+        return ChartSpec(
+            f"PSY panel: {len(self.results)} series, panel GSADF {self.gsadf_panel:.3f}",
+            (
+                Panel(
+                    "BSADF of each series and the panel mean",
+                    "statistic",
+                    lines=(
+                        *(
+                            Line(r.bsadf.index, r.bsadf.to_numpy(), name, width=0.8)
+                            for name, r in self.results.items()
+                        ),
+                        Line(
+                            self.bsadf_panel.index,
+                            self.bsadf_panel.to_numpy(),
+                            "panel",
+                            color="#000000",
+                            width=1.5,
+                        ),
+                    ),
+                    bands=tuple(
+                        Band(ep.start, last if ep.end is None else ep.end, "panel episode")
+                        for ep in self.panel_episodes
+                    ),
+                    hlines=hlines,
+                ),
+            ),
+        )
 
 
 def _jsonable_label(x: Any) -> Any:

@@ -79,7 +79,7 @@ Economics 131(1):20–43, doi:10.1016/j.jfineco.2018.09.002.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -87,11 +87,10 @@ import pandas as pd
 
 from bubblescope._json import to_jsonable
 from bubblescope._typing import Float64Array, JSONDict
+from bubblescope.charts import ChartSpec, HLine, Line, Panel, VLine
 from bubblescope.data.validate import validate_series
 from bubblescope.errors import InputError
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from bubblescope.result import ResultMixin
 
 __all__ = [
     "MODEL_FROM",
@@ -103,6 +102,10 @@ __all__ = [
 ]
 
 _PERIODS_PER_YEAR = {"D": 252.0, "W": 52.0, "M": 12.0, "Q": 4.0, "A": 1.0}
+_PERIOD_NAMES = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "A": "year"}
+
+#: Most series :meth:`RunupResult.chart_spec` draws (one panel each).
+MAX_PANELS = 6
 
 #: Smallest net run-up the crash model describes: it was fitted on episodes crossing 50%..200%.
 MODEL_FROM = 0.5
@@ -135,7 +138,7 @@ EPISODE_COLUMNS: tuple[str, ...] = (
 
 
 @dataclass(frozen=True, eq=False)
-class RunupResult:
+class RunupResult(ResultMixin):
     """Run-up flags, episodes and crash labels for one or several price series.
 
     Attributes
@@ -262,35 +265,57 @@ class RunupResult:
             "episodes": episodes,
         }
 
-    def plot(self) -> Figure:
-        """Plot each series' raw and net run-up with the threshold and episode starts."""
-        import matplotlib.pyplot as plt
+    def chart_spec(self, *, source: str = "") -> ChartSpec:
+        """Each series' trailing return (and net of the market) against the run-up threshold.
 
-        cols = list(self.raw_runup.columns)[:6]
-        fig, axes = plt.subplots(
-            len(cols), 1, sharex=True, figsize=(9, 2.6 * len(cols)), squeeze=False
+        One panel per series, the first :data:`MAX_PANELS`; each run-up's start is a vertical
+        line: vermilion when a crash followed, green when none did, grey dotted while open.
+
+        Parameters
+        ----------
+        source : str
+            Where the prices come from (the start of the source line under the chart).
+        """
+        s = self.settings
+        unit = _PERIOD_NAMES.get(s["frequency"] or "", "period")
+        names = list(self.raw_runup.columns)
+        shown = names[:MAX_PANELS]
+        panels = []
+        for col in shown:
+            lines = [Line(self.raw_runup.index, 100.0 * self.raw_runup[col], "trailing return")]
+            if s["net_of_market"]:
+                lines.append(
+                    Line(self.net_runup.index, 100.0 * self.net_runup[col], "net of market")
+                )
+            starts = self.episodes[self.episodes["series"] == col].to_dict(orient="records")
+            panels.append(
+                Panel(
+                    "trailing return" if len(shown) == 1 else str(col),
+                    "%",
+                    lines=tuple(lines),
+                    hlines=(HLine(100.0 * s["threshold"], "run-up threshold"),),
+                    vlines=tuple(_start_line(r["start"], r["crash"]) for r in starts),
+                )
+            )
+        more = f"; the first {MAX_PANELS} of {len(names)} series" if len(names) > MAX_PANELS else ""
+        return ChartSpec(
+            f"{', '.join(map(str, shown))}: {s['horizon']}-{unit} return (GSY run-ups)",
+            tuple(panels),
+            source=(f"{source}. " if source else "")
+            + "Run-up starts: vermilion, a crash followed; green, none did; grey dotted, open"
+            + more,
         )
-        thr = 100.0 * self.settings["threshold"]
-        for ax, col in zip(axes[:, 0], cols, strict=True):
-            ax.plot(self.raw_runup.index, 100 * self.raw_runup[col], lw=1, label="raw")
-            if self.settings["net_of_market"]:
-                ax.plot(self.net_runup.index, 100 * self.net_runup[col], lw=1, label="net")
-            ax.axhline(thr, color="grey", ls="--", lw=0.8)
-            eps = self.episodes[self.episodes["series"] == col]
-            for r in eps.to_dict(orient="records"):
-                if _is_open(r["crash"]):
-                    ax.axvline(r["start"], color="tab:grey", lw=1.2, ls=":")
-                else:
-                    ax.axvline(r["start"], color="tab:red" if r["crash"] else "tab:green", lw=1.2)
-            ax.set_ylabel(f"{col}\n{self.settings['horizon']}-period return (%)")
-            ax.legend(loc="upper left", fontsize=8)
-        axes[0, 0].set_title("Run-ups (red: crashed, green: did not, grey dotted: open)")
-        fig.tight_layout()
-        return fig
 
 
 def _pct(x: Any) -> str:
     return "-" if x is None or pd.isna(x) else f"{100 * float(x):.0f}%"
+
+
+def _start_line(start: Any, crash: Any) -> VLine:
+    """The vertical line at a run-up's start, coloured by what followed."""
+    if _is_open(crash):
+        return VLine(start, color="#999999", dash="dot")
+    return VLine(start, color="#D55E00" if crash else "#009E73", dash="solid")
 
 
 def _is_open(crash: Any) -> bool:

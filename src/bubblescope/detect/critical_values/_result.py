@@ -26,17 +26,28 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 import numpy as np
+import pandas as pd
 
+from bubblescope._json import to_jsonable
 from bubblescope._typing import Float64Array
+from bubblescope.charts import PALETTE, ChartSpec, HLine, Line, Panel
 from bubblescope.errors import InputError
+from bubblescope.result import ResultMixin
 
-__all__ = ["BSADFDefinition", "CriticalValueMethod", "PSYCriticalValues", "from_draws"]
+__all__ = [
+    "BSADFDefinition",
+    "CriticalValueMethod",
+    "PSYCriticalValues",
+    "by_window_end",
+    "from_draws",
+    "levels_chart",
+]
 
 BSADFDefinition = Literal["sadf", "bsadf"]
 
 
 @dataclass(frozen=True)
-class PSYCriticalValues:
+class PSYCriticalValues(ResultMixin):
     """Critical values at several levels.
 
     Attributes
@@ -83,19 +94,102 @@ class PSYCriticalValues:
             hint="pass levels=(..., level) to the critical-value method",
         )
 
+    def summary(self) -> str:
+        """The full-sample and family-wise critical values by level, and how they were made."""
+        lines = [
+            f"PSY critical values: {self.method}, {self.reps} replications; BSADF compared "
+            f"with the {self.bsadf_definition!r} sequence; family-wise over {self.horizon} points",
+            "  level        ADF     SADF    GSADF  family-wise",
+        ]
+        for i, level in enumerate(self.levels):
+            lines.append(
+                f"  {level:>5.0%}  {self.adf[i]:>8.3f} {self.sadf[i]:>8.3f} "
+                f"{self.gsadf[i]:>8.3f} {self.familywise[i]:>12.3f}"
+            )
+        return "\n".join(lines)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The pointwise BADF and BSADF critical values, one row per window end and level."""
+        return by_window_end(self.levels, badf=self.badf, bsadf=self.bsadf)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (the full-sample and family-wise values)."""
-        return {
-            "method": self.method,
-            "reps": self.reps,
-            "levels": list(self.levels),
-            "adf": self.adf.tolist(),
-            "sadf": self.sadf.tolist(),
-            "gsadf": self.gsadf.tolist(),
-            "familywise": self.familywise.tolist(),
-            "horizon": self.horizon,
-            "bsadf_definition": self.bsadf_definition,
+        out: dict[str, Any] = to_jsonable(
+            {
+                "method": self.method,
+                "reps": self.reps,
+                "levels": list(self.levels),
+                "adf": self.adf.tolist(),
+                "sadf": self.sadf.tolist(),
+                "gsadf": self.gsadf.tolist(),
+                "familywise": self.familywise.tolist(),
+                "horizon": self.horizon,
+                "bsadf_definition": self.bsadf_definition,
+            }
+        )
+        return out
+
+    def chart_spec(self) -> ChartSpec:
+        """The pointwise BSADF critical value of each level by window end, and the family-wise one.
+
+        See :func:`levels_chart`.
+        """
+        return levels_chart(
+            f"PSY critical values ({self.method}, {self.reps} replications)",
+            f"BSADF critical values ({self.bsadf_definition!r} sequence) and the family-wise "
+            "constant",
+            self.levels,
+            self.bsadf,
+            self.familywise,
+            "family-wise",
+        )
+
+
+def by_window_end(levels: tuple[float, ...], **columns: Float64Array) -> pd.DataFrame:
+    """Critical-value arrays of shape ``(n_ends, n_levels)`` as a frame by (window end, level)."""
+    n_ends = next(iter(columns.values())).shape[0]
+    return pd.DataFrame(
+        {
+            "window_end": np.repeat(np.arange(1, n_ends + 1), len(levels)),
+            "level": np.tile(np.asarray(levels, dtype=np.float64), n_ends),
+            **{name: values.ravel() for name, values in columns.items()},
         }
+    ).set_index(["window_end", "level"])
+
+
+def levels_chart(
+    title: str,
+    panel_title: str,
+    levels: tuple[float, ...],
+    pointwise: Float64Array,
+    constant: Float64Array,
+    constant_name: str,
+) -> ChartSpec:
+    """Each level's pointwise critical values by window end, its constant one dashed.
+
+    Critical values have no dates of their own: the x axis counts window ends from the first
+    (the minimum window). A level's line and its constant share a colour.
+    """
+    x = np.arange(1, pointwise.shape[0] + 1)
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(levels))]
+    return ChartSpec(
+        title,
+        (
+            Panel(
+                panel_title,
+                "statistic",
+                lines=tuple(
+                    Line(x, pointwise[:, i], f"{level:.0%} pointwise", color=colour)
+                    for i, (level, colour) in enumerate(zip(levels, colours, strict=True))
+                ),
+                hlines=tuple(
+                    HLine(float(constant[i]), f"{level:.0%} {constant_name}", color=colour)
+                    for i, (level, colour) in enumerate(zip(levels, colours, strict=True))
+                ),
+            ),
+        ),
+        xlabel="window end (1 = the minimum window)",
+    )
 
 
 class CriticalValueMethod(Protocol):

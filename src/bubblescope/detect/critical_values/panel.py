@@ -18,9 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
+from bubblescope._json import to_jsonable
 from bubblescope._typing import Float64Array, ProgressCallback, RngLike
-from bubblescope.detect.critical_values._result import check_levels
+from bubblescope.charts import ChartSpec
+from bubblescope.detect.critical_values._result import by_window_end, check_levels, levels_chart
 from bubblescope.detect.critical_values._simulate import (
     CHUNK_REPS,
     Backend,
@@ -28,12 +31,13 @@ from bubblescope.detect.critical_values._simulate import (
 )
 from bubblescope.errors import InputError
 from bubblescope.parallel import spawn_seeds
+from bubblescope.result import ResultMixin
 
 __all__ = ["PanelCriticalValues", "PanelSieveCV"]
 
 
 @dataclass(frozen=True)
-class PanelCriticalValues:
+class PanelCriticalValues(ResultMixin):
     """Critical values of the panel statistics.
 
     Attributes
@@ -51,14 +55,43 @@ class PanelCriticalValues:
     gsadf_panel: Float64Array
     reps: int
 
+    def summary(self) -> str:
+        """The panel GSADF critical value of each level."""
+        return f"Panel sieve bootstrap critical values ({self.reps} replications): " + ", ".join(
+            f"{level:.0%} {value:.3f}"
+            for level, value in zip(self.levels, self.gsadf_panel, strict=True)
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """The pointwise panel BSADF critical values, one row per window end and level."""
+        return by_window_end(self.levels, bsadf_panel=self.bsadf_panel)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary."""
-        return {
-            "method": "panel sieve bootstrap",
-            "reps": self.reps,
-            "levels": list(self.levels),
-            "gsadf_panel": self.gsadf_panel.tolist(),
-        }
+        out: dict[str, Any] = to_jsonable(
+            {
+                "method": "panel sieve bootstrap",
+                "reps": self.reps,
+                "levels": list(self.levels),
+                "gsadf_panel": self.gsadf_panel.tolist(),
+            }
+        )
+        return out
+
+    def chart_spec(self) -> ChartSpec:
+        """The pointwise panel BSADF critical value of each level by window end, and GSADF's.
+
+        The panel GSADF's critical value is the family-wise constant (see
+        :func:`~bubblescope.detect.critical_values._result.levels_chart`).
+        """
+        return levels_chart(
+            f"Panel PSY critical values (sieve bootstrap, {self.reps} replications)",
+            "panel BSADF critical values and the panel GSADF's",
+            self.levels,
+            self.bsadf_panel,
+            self.gsadf_panel,
+            "GSADF",
+        )
 
 
 _Task = tuple[
