@@ -40,20 +40,20 @@ Shiller, R. J. (2015). *Irrational Exuberance*, 3rd ed.; online data (ie_data.xl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from bubblescope.charts import ChartSpec, HLine, Line, Panel, render_matplotlib
+from bubblescope._json import to_jsonable
+from bubblescope.charts import ChartSpec, HLine, Line, Panel
 from bubblescope.errors import InputError
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from bubblescope.result import ResultMixin
 
 __all__ = [
     "CRITERIA",
     "DEFAULT_WEIGHTS",
+    "STOCK_MIN_HISTORY",
     "GaugeProxy",
     "GaugeResult",
     "bubble_gauge",
@@ -77,6 +77,10 @@ CRITERIA: dict[str, str] = {
 DEFAULT_WEIGHTS: dict[str, float] = dict.fromkeys(CRITERIA, 1.0)
 
 Ranking = Literal["expanding", "full"]
+
+#: Months of history a per-series (stock) proxy needs before it is ranked: five years, where the
+#: market gauge's Shiller proxies need ten (``bubble_gauge``'s default).
+STOCK_MIN_HISTORY = 60
 
 
 @dataclass(frozen=True)
@@ -331,7 +335,7 @@ def stock_proxies(
 
 
 @dataclass(frozen=True)
-class GaugeResult:
+class GaugeResult(ResultMixin):
     """Readings of the composite gauge over time.
 
     Attributes
@@ -496,7 +500,8 @@ class GaugeResult:
             out["requested_at"] = str(at)
             out["at"] = reading
             out["aggregate"] = self.aggregate.loc[: reading["date"]].dropna()
-        return out
+        strict: dict[str, Any] = to_jsonable(out)
+        return strict
 
     def chart_spec(self) -> ChartSpec:
         """The renderer-neutral chart: the aggregate, then its criteria in a panel of their own.
@@ -539,10 +544,6 @@ class GaugeResult:
             tuple(panels),
             source="; ".join(sorted(set(self.sources.values()))),
         )
-
-    def plot(self) -> Figure:
-        """Aggregate and criteria readings over time (matplotlib Figure)."""
-        return render_matplotlib(self.chart_spec())
 
 
 def _period_end(date: str | pd.Timestamp) -> pd.Timestamp:

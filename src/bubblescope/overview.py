@@ -26,10 +26,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from bubblescope._json import to_jsonable
 from bubblescope._typing import ProgressCallback
+from bubblescope.result import ResultMixin
 from bubblescope.settings import RunSettings
 
 if TYPE_CHECKING:
+    from bubblescope.charts import ChartSpec
     from bubblescope.status.result import StatusResult
 
 __all__ = ["Overview", "Section", "run_overview"]
@@ -50,8 +53,12 @@ class Section:
 
 
 @dataclass(frozen=True)
-class Overview:
-    """The status page, then the engine sections, in order."""
+class Overview(ResultMixin):
+    """The status page, then the engine sections, in order.
+
+    A composite: its frame and chart are the status page's (the engine sections are text and
+    data, each drawn by its own result where the report shows it).
+    """
 
     status: StatusResult
     sections: tuple[Section, ...]
@@ -65,12 +72,23 @@ class Overview:
             out.append("")
         return "\n".join(out).rstrip()
 
+    def to_frame(self) -> pd.DataFrame:
+        """The status page's readings, one row per (series, signal)."""
+        return self.status.to_frame()
+
+    def chart_spec(self) -> ChartSpec:
+        """The status page's chart."""
+        return self.status.chart_spec()
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: the status page and every section's data."""
-        return {
-            "status": self.status.to_dict(),
-            "sections": [s.to_dict() for s in self.sections],
-        }
+        out: dict[str, Any] = to_jsonable(
+            {
+                "status": self.status.to_dict(),
+                "sections": [s.to_dict() for s in self.sections],
+            }
+        )
+        return out
 
 
 def _date(value: Any) -> str:

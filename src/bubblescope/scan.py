@@ -36,17 +36,17 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pandas as pd
 
+from bubblescope._json import to_jsonable
 from bubblescope._typing import ProgressCallback, RngLike
-from bubblescope.charts import Bar, ChartSpec, HLine, Panel, render_matplotlib
+from bubblescope.charts import Bar, ChartSpec, HLine, Panel
 from bubblescope.data.validate import validate_series
 from bubblescope.errors import BubblescopeError, DataError, InputError
 from bubblescope.parallel import map_chunks, spawn_seeds
+from bubblescope.result import ResultMixin
 from bubblescope.settings import RunSettings
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
-
-    from matplotlib.figure import Figure
 
 __all__ = ["ANALYSES", "ScanConfig", "ScanResult", "SymbolOutcome", "load_universe", "scan"]
 
@@ -122,7 +122,7 @@ class SymbolOutcome:
 
 
 @dataclass(frozen=True)
-class ScanResult:
+class ScanResult(ResultMixin):
     """All rows of a scan, in universe order, plus the settings used."""
 
     outcomes: tuple[SymbolOutcome, ...]
@@ -191,30 +191,62 @@ class ScanResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: settings and one entry per symbol."""
-        return {
-            "config": self.config.to_dict(),
-            "market": self.market,
-            "outcomes": [o.to_dict() for o in self.outcomes],
-            "stored_runs": list(self.stored_runs),
-        }
+        out: dict[str, Any] = to_jsonable(
+            {
+                "config": self.config.to_dict(),
+                "market": self.market,
+                "outcomes": [o.to_dict() for o in self.outcomes],
+                "stored_runs": list(self.stored_runs),
+            }
+        )
+        return out
 
     def chart_spec(self) -> ChartSpec:
-        """Bars of GSADF relative to its 95% critical value per symbol (> 1 rejects)."""
-        frame = self.to_frame()
-        if "psy_gsadf_ratio" not in frame:
-            raise InputError("this scan ran no PSY analysis; nothing to chart")
-        ratios = frame["psy_gsadf_ratio"].dropna().sort_values(ascending=False)
-        panel = Panel(
-            "GSADF / 95% critical value (log prices, trailing window)",
-            ylabel="ratio",
-            bars=(Bar(list(ratios.index), ratios.to_numpy(), "GSADF ratio"),),
-            hlines=(HLine(1.0, "critical value"),),
-        )
-        return ChartSpec("Exuberance scan", (panel,), source="PSY (2015) via bubblescope.scan")
+        """One panel of bars across the symbols per analysis that ran.
 
-    def plot(self) -> Figure:
-        """Render :meth:`chart_spec` with matplotlib."""
-        return render_matplotlib(self.chart_spec())
+        PSY: GSADF relative to its 95% critical value (above 1 rejects); run-up: the trailing
+        24-month return against GSY's doubling; drawdown: the fall from the running peak now;
+        gauge: the latest aggregate percentile. The panels share the x axis, so every panel
+        lists the symbols in one order: highest first on the first panel's metric.
+        """
+        frame = self.to_frame()
+        panels: list[Panel] = []
+        order: list[str] = []
+        for analysis in self.config.analyses:
+            column, title, ylabel, scale, line = _CHARTED[analysis]
+            if column not in frame:
+                continue
+            values = scale * frame[column].astype("float64")
+            order = order or list(values.sort_values(ascending=False).index)
+            panels.append(
+                Panel(
+                    title,
+                    ylabel=ylabel,
+                    bars=(Bar(order, values.reindex(order).to_numpy(), title),),
+                    hlines=() if line is None else (HLine(line[0], line[1]),),
+                )
+            )
+        return ChartSpec(
+            "Exuberance scan",
+            tuple(panels),
+            source=f"{', '.join(self.config.analyses)} via bubblescope.scan",
+            legend=False,
+        )
+
+
+#: Per analysis: the metric charted, panel title, y label, scale and reference line.
+_CHARTED: dict[str, tuple[str, str, str, float, tuple[float, str] | None]] = {
+    "psy": (
+        "psy_gsadf_ratio",
+        "GSADF / 95% critical value (log prices)",
+        "ratio",
+        1.0,
+        (1.0, "critical value"),
+    ),
+    "runup": ("runup_raw_2y", "24-month return now", "%", 100.0, (100.0, "GSY run-up (doubling)")),
+    "drawdown": ("current_drawdown", "drawdown from the running peak now", "%", 100.0, None),
+    "gauge": ("gauge_aggregate", "gauge: aggregate percentile now", "percentile", 1.0, None),
+}
 
 
 @dataclass(frozen=True)
@@ -298,12 +330,12 @@ def _drawdown_metrics(close: pd.Series) -> dict[str, Any]:
 
 
 def _gauge_metrics(close: pd.Series, volume: pd.Series | None) -> dict[str, Any]:
-    from bubblescope.gauge import bubble_gauge, stock_proxies
+    from bubblescope.gauge import STOCK_MIN_HISTORY, bubble_gauge, stock_proxies
 
     prices: pd.DataFrame | pd.Series = close
     if volume is not None:
         prices = pd.DataFrame({"close": close, "volume": volume.reindex(close.index)})
-    res = bubble_gauge(stock_proxies(prices, name=str(close.name)), min_history=60)
+    res = bubble_gauge(stock_proxies(prices, name=str(close.name)), min_history=STOCK_MIN_HISTORY)
     valid = res.aggregate.dropna()
     if valid.empty:
         raise InputError(f"{close.name}: too little history for a gauge reading (5 years)")

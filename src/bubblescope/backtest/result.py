@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from bubblescope._json import to_jsonable
 from bubblescope.backtest.events import Event, EventSpec
 from bubblescope.backtest.scoring import Scores, _episodes, score
 from bubblescope.charts import (
@@ -17,11 +18,8 @@ from bubblescope.charts import (
     Line,
     Panel,
     VLine,
-    render_matplotlib,
 )
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from bubblescope.result import ResultMixin
 
 __all__ = ["BacktestResult"]
 
@@ -56,7 +54,7 @@ def _iso(x: Any) -> Any:
 
 
 @dataclass(frozen=True, eq=False)
-class BacktestResult:
+class BacktestResult(ResultMixin):
     """Point-in-time signals on one price history, its crash events and the scores.
 
     Everything the scores depend on is stored: :meth:`score` recomputes :attr:`scores` from
@@ -197,25 +195,30 @@ class BacktestResult:
         latest = {
             name: {c: _iso(v) for c, v in row.items()} for name, row in self.latest().iterrows()
         }
-        return {
-            "name": self.name,
-            "start": _iso(self.prices.index[0]),
-            "end": _iso(self.prices.index[-1]),
-            "observations": len(self.prices),
-            "event_spec": self.event_spec.to_dict(),
-            "events": [e.to_dict() for e in self.events],
-            "signals": [dict(s) for s in self.signals],
-            "scores": scores,
-            "lead_months": leads,
-            "unscored_events": {k: [_iso(x) for x in v] for k, v in self.scores.unscored.items()},
-            "latest": latest,
-            "eras": [
-                {k: _iso(v) for k, v in r.items()}
-                for r in self.eras().reset_index().to_dict(orient="records")
-            ],
-            "skipped": dict(self.skipped),
-            "settings": self.settings,
-        }
+        out: dict[str, Any] = to_jsonable(
+            {
+                "name": self.name,
+                "start": _iso(self.prices.index[0]),
+                "end": _iso(self.prices.index[-1]),
+                "observations": len(self.prices),
+                "event_spec": self.event_spec.to_dict(),
+                "events": [e.to_dict() for e in self.events],
+                "signals": [dict(s) for s in self.signals],
+                "scores": scores,
+                "lead_months": leads,
+                "unscored_events": {
+                    k: [_iso(x) for x in v] for k, v in self.scores.unscored.items()
+                },
+                "latest": latest,
+                "eras": [
+                    {k: _iso(v) for k, v in r.items()}
+                    for r in self.eras().reset_index().to_dict(orient="records")
+                ],
+                "skipped": dict(self.skipped),
+                "settings": self.settings,
+            }
+        )
+        return out
 
     def chart_spec(self) -> ChartSpec:
         """Price with its crash events, then one strip per signal with its alarm spells shaded.
@@ -277,7 +280,3 @@ class BacktestResult:
             "grey: pre-peak warning windows; shaded strips: alarm on; dashed: alarm threshold",
             legend=False,
         )
-
-    def plot(self) -> Figure:
-        """Matplotlib rendering of :meth:`chart_spec`."""
-        return render_matplotlib(self.chart_spec())

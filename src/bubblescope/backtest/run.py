@@ -11,23 +11,22 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from bubblescope._json import to_jsonable
 from bubblescope._typing import ProgressCallback, RngLike
 from bubblescope.backtest.events import EventSpec, detect_events
 from bubblescope.backtest.result import BacktestResult, _iso
 from bubblescope.backtest.scoring import score
 from bubblescope.backtest.signals import ALL_SIGNALS, BASELINES, Signal, SignalConfig, build_signal
-from bubblescope.charts import Bar, ChartSpec, Panel, render_matplotlib
+from bubblescope.charts import Bar, ChartSpec, Panel
 from bubblescope.data.validate import validate_series
 from bubblescope.errors import BubblescopeError, InputError
 from bubblescope.parallel import as_seed_sequence, map_chunks, spawn_seeds
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from bubblescope.result import ResultMixin
 
 __all__ = ["UniverseBacktest", "backtest", "backtest_universe", "parse_signals"]
 
@@ -213,7 +212,7 @@ def _run_task(task: _Task) -> tuple[str, BacktestResult | None, str | None, floa
 
 
 @dataclass(frozen=True, eq=False)
-class UniverseBacktest:
+class UniverseBacktest(ResultMixin):
     """Backtests of many symbols and their pooled scores.
 
     Attributes
@@ -267,11 +266,16 @@ class UniverseBacktest:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: pooled scores, per-symbol results and failures."""
-        return {
-            "pooled": {n: {c: _iso(v) for c, v in r.items()} for n, r in self.pooled.iterrows()},
-            "symbols": {s: r.to_dict() for s, r in self.results.items()},
-            "failures": dict(self.failures),
-        }
+        out: dict[str, Any] = to_jsonable(
+            {
+                "pooled": {
+                    n: {c: _iso(v) for c, v in r.items()} for n, r in self.pooled.iterrows()
+                },
+                "symbols": {s: r.to_dict() for s, r in self.results.items()},
+                "failures": dict(self.failures),
+            }
+        )
+        return out
 
     def chart_spec(self) -> ChartSpec:
         """Bars: pooled hit rate and false alarms per year per signal."""
@@ -293,10 +297,6 @@ class UniverseBacktest:
                 ),
             ),
         )
-
-    def plot(self) -> Figure:
-        """Matplotlib rendering of :meth:`chart_spec`."""
-        return render_matplotlib(self.chart_spec())
 
 
 def _pooled(results: Mapping[str, BacktestResult]) -> pd.DataFrame:

@@ -99,11 +99,12 @@ def register(app: typer.Typer) -> None:
         as_json: bool = JSON_OPTION,
     ) -> None:
         from bubblescope.data.sources import resolve_series
-        from bubblescope.gauge import bubble_gauge, stock_proxies
+        from bubblescope.gauge import STOCK_MIN_HISTORY, bubble_gauge, stock_proxies
 
         frame = resolve_series(series)
         result = bubble_gauge(
-            stock_proxies(frame, horizon_months=horizon, name=series.upper()), min_history=60
+            stock_proxies(frame, horizon_months=horizon, name=series.upper()),
+            min_history=STOCK_MIN_HISTORY,
         )
         emit_with_data(
             result.to_dict(),

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from bubblescope._json import to_jsonable
 from bubblescope._typing import Float64Array, JSONDict
-from bubblescope.charts import ChartSpec, HLine, Line, Panel, render_matplotlib
+from bubblescope.charts import ChartSpec, HLine, Line, Panel
+from bubblescope.result import ResultMixin
 from bubblescope.scenario.macro import WealthEffect, furman_reference, wealth_effect
 from bubblescope.scenario.spec import ScenarioSpec
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
 __all__ = ["ScenarioResult"]
 
@@ -25,7 +24,7 @@ def _q(values: Float64Array, q: float) -> float | None:
 
 
 @dataclass(frozen=True, eq=False)
-class ScenarioResult:
+class ScenarioResult(ResultMixin):
     """Paths and summaries of one scenario run (see :mod:`bubblescope.scenario.model`).
 
     Attributes
@@ -262,25 +261,30 @@ class ScenarioResult:
     def to_dict(self) -> JSONDict:
         """JSON-ready: scenario with provenance, headline numbers and the yearly table."""
         frame = self.to_frame()
-        return {
-            "scenario": self.spec.to_dict(),
-            "n_paths": self.n_paths,
-            "chunk_size": self.chunk_size,
-            "bust": {
-                "share_by_year": dict(
-                    zip(map(str, self.years), self.bust_share_by_year().tolist(), strict=True)
-                ),
-                "median_year": self.median_bust_year(),
-                "funding_share": float(np.mean(self.paths["funding_bust"])),
-                "depth": self.depth_quantiles(),
-            },
-            "distress": self.distress(),
-            "defaults_by_cut": {f"{k:.2f}": list(v) for k, v in self.defaults_by_cut.items()},
-            "distressed_by_cut": {f"{k:.2f}": list(v) for k, v in self.distressed_by_cut.items()},
-            "legacy": {**self.legacy(), "gpu_lives": self.gpu_life_context()},
-            "macro": self.macro(),
-            "yearly": frame.reset_index().to_dict(orient="records"),
-        }
+        out: JSONDict = to_jsonable(
+            {
+                "scenario": self.spec.to_dict(),
+                "n_paths": self.n_paths,
+                "chunk_size": self.chunk_size,
+                "bust": {
+                    "share_by_year": dict(
+                        zip(map(str, self.years), self.bust_share_by_year().tolist(), strict=True)
+                    ),
+                    "median_year": self.median_bust_year(),
+                    "funding_share": float(np.mean(self.paths["funding_bust"])),
+                    "depth": self.depth_quantiles(),
+                },
+                "distress": self.distress(),
+                "defaults_by_cut": {f"{k:.2f}": list(v) for k, v in self.defaults_by_cut.items()},
+                "distressed_by_cut": {
+                    f"{k:.2f}": list(v) for k, v in self.distressed_by_cut.items()
+                },
+                "legacy": {**self.legacy(), "gpu_lives": self.gpu_life_context()},
+                "macro": self.macro(),
+                "yearly": frame.reset_index().to_dict(orient="records"),
+            }
+        )
+        return out
 
     def chart_spec(self) -> ChartSpec:
         """Index band, cumulative bust share, capex vs plan and power, GDP contribution."""
@@ -334,7 +338,3 @@ class ScenarioResult:
                 "to_dict()['scenario']['parameters'].",
             ),
         )
-
-    def plot(self) -> Figure:
-        """The chart of :meth:`chart_spec` as a matplotlib Figure."""
-        return render_matplotlib(self.chart_spec())

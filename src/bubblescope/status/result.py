@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
-from bubblescope.charts import ChartSpec, render_matplotlib
+from bubblescope.charts import Bar, ChartSpec, Panel
+from bubblescope.result import ResultMixin
 from bubblescope.status.market import Alignment, GaugeView, IndexShare, alignment_chart
 from bubblescope.status.readings import LIGHTS, Reading
 from bubblescope.status.records import Record
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
 __all__ = ["SIGNALS", "StatusResult", "StatusRow"]
 
@@ -99,7 +97,7 @@ class StatusRow:
 
 
 @dataclass(frozen=True)
-class StatusResult:
+class StatusResult(ResultMixin):
     """The status page: readings, records, market view and synthesis.
 
     Attributes
@@ -222,14 +220,34 @@ class StatusResult:
         return self.to_frame()["value"].unstack("signal")
 
     def chart_spec(self) -> ChartSpec:
-        """The AI basket against the dot-com basket, aligned at the start of their run-ups."""
-        if self.alignment is None:
-            raise ValueError("no basket alignment in this status result")
-        return alignment_chart(self.alignment, "bubblescope.status on the shipped daily closes")
+        """The AI basket against the dot-com basket, aligned at the start of their run-ups.
 
-    def plot(self) -> Figure:
-        """The aligned baskets (matplotlib Figure)."""
-        return render_matplotlib(self.chart_spec())
+        Without the alignment (a basket could not be built), the signals in alarm per series:
+        the count the synthesis starts from, next to how many signals had a reading.
+        """
+        if self.alignment is not None:
+            return alignment_chart(self.alignment, "bubblescope.status on the shipped daily closes")
+        rows = [r for r in self.rows if r.error is None]
+        labels = [r.label for r in rows]
+        return ChartSpec(
+            "Signals in alarm per series",
+            (
+                Panel(
+                    "signals in alarm (red) of those with a reading",
+                    "signals",
+                    bars=(
+                        Bar(
+                            labels,
+                            [sum(x.light != "grey" for x in r.readings) for r in rows],
+                            "with a reading",
+                            color="#999999",
+                        ),
+                        Bar(labels, [len(r.alarms) for r in rows], "in alarm", color="#D55E00"),
+                    ),
+                ),
+            ),
+            source="bubblescope.status on the shipped daily closes",
+        )
 
     def _repr_html_(self) -> str:
         return status_table_html(self.to_dict())

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bubblescope.gauge import CRITERIA, GaugeResult, bubble_gauge, shiller_proxies, stock_proxies
+from bubblescope.gauge import (
+    CRITERIA,
+    STOCK_MIN_HISTORY,
+    GaugeResult,
+    bubble_gauge,
+    shiller_proxies,
+    stock_proxies,
+)
 from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Chart, Number, Section, Table
 
@@ -23,7 +30,7 @@ INTRO = (
 )
 
 #: Months of history a per-series proxy needs before it is ranked (as `bubblescope gauge stock`).
-MIN_HISTORY = 60
+MIN_HISTORY = STOCK_MIN_HISTORY
 
 
 def _present(
