@@ -33,9 +33,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bubblescope.charts import Bar, ChartSpec, Panel
 from bubblescope.data.frames import canonical_frame
 from bubblescope.data.universe import NAMES, RATE_SYMBOLS, canonical_symbol, universe
 from bubblescope.errors import DataError, UnknownSymbolError
+from bubblescope.result import ResultMixin
 
 __all__ = [
     "BUNDLED",
@@ -128,7 +130,7 @@ class ShippedFile:
 
 
 @dataclass(frozen=True)
-class DataCard:
+class DataCard(ResultMixin):
     """The shipped dataset's card: version, price date and every file's provenance.
 
     Attributes
@@ -173,6 +175,24 @@ class DataCard:
                 out.append(f"    adjustments: {src.adjustments}")
         return "\n".join(out)
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per file and source: span, rows and how many price symbols it supplies."""
+        return pd.DataFrame(
+            [
+                {
+                    "file": file.name,
+                    "source": src.name,
+                    "first": src.first,
+                    "last": src.last,
+                    "rows": src.rows,
+                    "symbols": len(src.symbols),
+                }
+                for file in self.files.values()
+                for src in file.sources
+            ],
+            columns=["file", "source", "first", "last", "rows", "symbols"],
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""
         return {
@@ -181,6 +201,43 @@ class DataCard:
             "built_by": self.built_by,
             "files": {k: v.to_dict() for k, v in self.files.items()},
         }
+
+    def chart_spec(self) -> ChartSpec:
+        """The years each shipped file covers: a bar from its first to its last date."""
+        frame = self.to_frame()
+        years = {
+            name: (
+                min(_year(d) for d in group["first"]),
+                max(_year(d) for d in group["last"]),
+            )
+            for name, group in frame.groupby("file", sort=False)
+        }
+        names = list(years)
+        return ChartSpec(
+            f"bubblescope shipped data {self.version} (prices to {self.prices_as_of})",
+            (
+                Panel(
+                    "years covered by each file",
+                    "year",
+                    bars=(
+                        Bar(
+                            names,
+                            [years[n][1] - years[n][0] for n in names],
+                            "covered",
+                            base=[years[n][0] for n in names],
+                        ),
+                    ),
+                ),
+            ),
+            source=f"the data card, built by {self.built_by}",
+            legend=False,
+        )
+
+
+def _year(day: str) -> float:
+    """A ``YYYY-MM-DD`` or ``YYYY-MM`` date as a decimal year."""
+    stamp = pd.Timestamp(day)
+    return stamp.year + (stamp.day_of_year - 1) / 365.25
 
 
 def _field(mapping: Any, key: str, where: str) -> Any:

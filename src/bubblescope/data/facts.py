@@ -35,9 +35,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
 from bubblescope.errors import DataError, InputError, UnitError, UnknownSymbolError
+from bubblescope.result import ResultMixin
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from bubblescope.charts import ChartSpec
 
 __all__ = [
     "DEAL_KINDS",
@@ -489,7 +492,7 @@ def commitment_total(
 
 
 @dataclass(frozen=True)
-class FactBase:
+class FactBase(ResultMixin):
     """Immutable container of :class:`Fact` and :class:`Deal` rows with lookups.
 
     Parameters
@@ -736,12 +739,37 @@ class FactBase:
             )
         return "\n".join(lines)
 
+    def to_frame(self) -> pd.DataFrame:
+        """The facts, one row each (:meth:`facts_frame`)."""
+        return self.facts_frame()
+
     def to_dict(self) -> dict[str, Any]:
         """Return all facts and deals as a JSON-ready dict."""
         return {
             "facts": [f.to_dict() for f in self.facts],
             "deals": [d.to_dict() for d in self.deals],
         }
+
+    def chart_spec(self) -> ChartSpec:
+        """Facts per topic; the source line counts them by grade."""
+        from bubblescope.charts import Bar, ChartSpec, Panel
+
+        by_topic = Counter(f.topic for f in self.facts)
+        by_grade = Counter(f.grade for f in self.facts)
+        topics = self.topics()
+        return ChartSpec(
+            f"AI-economy fact base: {len(self.facts)} facts, {len(self.deals)} deal edges",
+            (
+                Panel(
+                    "facts per topic",
+                    "facts",
+                    bars=(Bar(topics, [by_topic[t] for t in topics], "facts"),),
+                ),
+            ),
+            source="bubblescope.data.facts; by grade: "
+            + ", ".join(f"{g} {by_grade[g]}" for g in GRADES if by_grade[g]),
+            legend=False,
+        )
 
 
 def _deals(count: int) -> str:

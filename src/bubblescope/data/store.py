@@ -51,8 +51,10 @@ import pandas as pd
 
 from bubblescope._config import data_home
 from bubblescope._typing import ProgressCallback
+from bubblescope.charts import Bar, ChartSpec, Panel
 from bubblescope.data.frames import CANONICAL_COLUMNS, OPTIONAL_PRICE_COLUMNS, check_canonical
 from bubblescope.errors import InputError, StoreError, UnknownSymbolError
+from bubblescope.result import ResultMixin
 
 __all__ = [
     "DATASETS",
@@ -92,7 +94,7 @@ _TMP_MAX_AGE_S = 3600.0
 
 
 @dataclass(frozen=True, slots=True)
-class ImportResult:
+class ImportResult(ResultMixin):
     """What an import did.
 
     Attributes
@@ -116,6 +118,10 @@ class ImportResult:
         verb = "imported" if self.written else "already stored (nothing written)"
         return f"{self.dataset}/{self.symbol}: {self.rows} rows {verb} -> {self.path}"
 
+    def to_frame(self) -> pd.DataFrame:
+        """The import as one row."""
+        return pd.DataFrame([self.to_dict()])
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""
         return {
@@ -125,6 +131,26 @@ class ImportResult:
             "rows": self.rows,
             "written": self.written,
         }
+
+    def chart_spec(self) -> ChartSpec:
+        """The rows the symbol now has in the store from this content (one bar).
+
+        An import has no series of its own to draw; the bar says how much it holds, and
+        whether it was written or was already there.
+        """
+        verb = "written" if self.written else "already stored"
+        return ChartSpec(
+            f"Import of {self.dataset}/{self.symbol}",
+            (
+                Panel(
+                    f"rows {verb}",
+                    "rows",
+                    bars=(Bar([self.symbol], [self.rows], f"rows {verb}"),),
+                ),
+            ),
+            source=self.path,
+            legend=False,
+        )
 
 
 def store_root() -> Path:

@@ -30,7 +30,9 @@ import pandas as pd
 
 from bubblescope._json import to_jsonable
 from bubblescope._typing import ProgressCallback
+from bubblescope.charts import Bar, ChartSpec, Panel
 from bubblescope.errors import BubblescopeError, InputError, SourceError
+from bubblescope.result import ResultMixin
 
 __all__ = ["DATASETS", "UpdateEntry", "UpdateResult", "update_universe"]
 
@@ -96,7 +98,7 @@ class UpdateEntry:
 
 
 @dataclass(frozen=True)
-class UpdateResult:
+class UpdateResult(ResultMixin):
     """Every step of an update, in order.
 
     Attributes
@@ -136,6 +138,24 @@ class UpdateResult:
         lines += [f"  FAILED  {e.symbol:<8} {e.dataset:<12} {e.error}" for e in self.failed]
         return "\n".join(lines)
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per step (the fields of :meth:`UpdateEntry.to_dict`)."""
+        return pd.DataFrame(
+            [e.to_dict() for e in self.entries],
+            columns=[
+                "symbol",
+                "dataset",
+                "source",
+                "ok",
+                "rows",
+                "first",
+                "last",
+                "new_rows",
+                "written",
+                "error",
+            ],
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: counts and every step."""
         return {
@@ -143,6 +163,27 @@ class UpdateResult:
             "failed": len(self.failed),
             "entries": [e.to_dict() for e in self.entries],
         }
+
+    def chart_spec(self) -> ChartSpec:
+        """Rows fetched and rows new to the store, per step (a failed step has none).
+
+        An update has no series of its own to draw; the bars show what each step brought.
+        """
+        steps = [f"{e.symbol} {e.dataset}" for e in self.entries]
+        return ChartSpec(
+            f"Data update: {len(self.succeeded)} of {len(self.entries)} step(s) succeeded",
+            (
+                Panel(
+                    "rows per step",
+                    "rows",
+                    bars=(
+                        Bar(steps, [e.rows for e in self.entries], "rows fetched"),
+                        Bar(steps, [e.new_rows for e in self.entries], "new rows"),
+                    ),
+                ),
+            ),
+            source="; ".join(f"{e.symbol} {e.dataset} failed: {e.error}" for e in self.failed),
+        )
 
 
 def _symbols(symbols: Iterable[str] | None) -> list[str]:
