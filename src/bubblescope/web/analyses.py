@@ -1,18 +1,18 @@
 """The API's analyses: call an engine, return its ``to_dict()`` plus a plotly figure.
 
-Charts come from the same builders as the report (:mod:`bubblescope.report.sections`), so the
-dashboard and the report draw the same picture of the same result.
+Every chart is the result's own :meth:`~bubblescope.result.Result.chart_spec`, the one the
+report draws too, so the dashboard and the report show the same picture of the same result.
 """
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 
 from bubblescope._typing import ProgressCallback
-from bubblescope.charts import ChartSpec, Line, Panel, to_plotly
+from bubblescope.charts import ChartSpec, price_panel, to_plotly
 from bubblescope.data.catalog import data_info
 from bubblescope.errors import InputError
 from bubblescope.web.schemas import (
@@ -25,6 +25,9 @@ from bubblescope.web.schemas import (
 )
 from bubblescope.web.series import SeriesRegistry, window
 
+if TYPE_CHECKING:
+    from bubblescope.result import Result
+
 __all__ = [
     "MAX_CONFIDENCE_DATES",
     "MAX_PSY_POINTS",
@@ -32,6 +35,7 @@ __all__ = [
     "lppls_api",
     "lppls_confidence_api",
     "psy_api",
+    "result_payload",
     "runup_api",
     "series_api",
     "status_api",
@@ -44,6 +48,20 @@ MAX_PSY_POINTS = 2000
 MAX_CONFIDENCE_DATES = 200
 
 
+def result_payload(res: Result, chart: ChartSpec | None = None, **extra: Any) -> dict[str, Any]:
+    """What an analysis returns: the result's JSON and summary, its chart for plotly.js, ``extra``.
+
+    ``chart`` is the result's ``chart_spec()`` unless one is given (the same spec with the
+    request's title or source).
+    """
+    return {
+        "result": res.to_dict(),
+        "summary": res.summary(),
+        "chart": to_plotly(res.chart_spec() if chart is None else chart),
+        **extra,
+    }
+
+
 def status_api(preset: str, progress: ProgressCallback | None = None) -> dict[str, Any]:
     """The status page: its JSON, the HTML table the report shows, the aligned-basket chart."""
     from bubblescope.settings import RunSettings
@@ -51,8 +69,11 @@ def status_api(preset: str, progress: ProgressCallback | None = None) -> dict[st
 
     result = run_status(RunSettings.preset(preset), progress=progress)
     data = result.to_dict()
-    chart = to_plotly(result.chart_spec()) if result.alignment is not None else None
-    return {"status": data, "html": status_table_html(data), "chart": chart}
+    return {
+        "status": data,
+        "html": status_table_html(data),
+        "chart": to_plotly(result.chart_spec()),
+    }
 
 
 def series_api(
@@ -60,17 +81,7 @@ def series_api(
 ) -> dict[str, Any]:
     """Summary and price chart of a series."""
     close = window(reg.load(name), start, end)
-    spec = ChartSpec(
-        name,
-        (
-            Panel(
-                "close",
-                lines=(Line(close.index, close, name, color="#000000", width=1.0),),
-                logy=True,
-            ),
-        ),
-        source=name,
-    )
+    spec = ChartSpec(name, (price_panel(close, name),), source=name)
     return {
         "name": name,
         "n": len(close),
@@ -88,7 +99,6 @@ def psy_api(
     """PSY on log prices or levels, with the report's chart."""
     from bubblescope.detect.critical_values import MonteCarloCV
     from bubblescope.detect.psy import PSYResult, psy
-    from bubblescope.report.sections.psy import psy_chart
     from bubblescope.settings import RunSettings, resample
 
     seed = RunSettings.preset("standard").psy.seed
@@ -114,37 +124,20 @@ def psy_api(
     if progress is not None:
         progress(1, 1)
     title = f"{req.series}: PSY on {'log prices' if req.transform == 'log' else 'levels'}"
-    return {
-        "result": res.to_dict(),
-        "summary": res.summary(),
-        "chart": to_plotly(psy_chart(res, title, req.series)),
-        "data": data_info(close),
-    }
+    return result_payload(
+        res, res.chart_spec(title=title, source=req.series), data=data_info(close)
+    )
 
 
 def lppls_api(reg: SeriesRegistry, req: LPPLSRequest) -> dict[str, Any]:
     """One LPPLS fit with the price and fitted path."""
-    from bubblescope.detect.lppls import LPPLSFit, lppls_fit
+    from bubblescope.detect.lppls import lppls_fit
 
     close = window(reg.load(req.series), req.start, req.end)
     fit = lppls_fit(close, rng=0)
-    lines = [Line(close.index, close, req.series, color="#000000", width=1.0)]
-    if isinstance(fit, LPPLSFit):
-        frame = fit.to_frame()
-        lines.append(
-            Line(frame.index, frame["fitted_price"], "LPPLS fit", color="#D55E00", width=2.0)
-        )
-    spec = ChartSpec(
-        f"{req.series}: LPPLS fit",
-        (Panel("price (log scale)", lines=tuple(lines), logy=True),),
-        source=req.series,
+    return result_payload(
+        fit, fit.chart_spec(name=req.series, source=req.series), data=data_info(close)
     )
-    return {
-        "result": fit.to_dict(),
-        "summary": fit.summary(),
-        "chart": to_plotly(spec),
-        "data": data_info(close),
-    }
 
 
 def lppls_confidence_api(
@@ -172,39 +165,13 @@ def lppls_confidence_api(
     ind = lppls_confidence(
         full, dates, windows=WindowSet(req.max_window, req.min_window, req.step), progress=progress
     )
-    f = ind.to_frame()
-    spec = ChartSpec(
-        f"{req.series}: DS LPPLS Confidence",
-        (
-            Panel(
-                "price (log scale)",
-                lines=(Line(shown.index, shown, req.series, color="#000000", width=1.0),),
-                logy=True,
-            ),
-            Panel(
-                "Confidence",
-                "share of windows",
-                yrange=(0.0, 1.0),
-                lines=(
-                    Line(f.index, f["confidence_pos"], "positive bubble", color="#D55E00"),
-                    Line(f.index, f["confidence_neg"], "negative bubble", color="#009E73"),
-                ),
-                height=0.7,
-            ),
-        ),
-        source=req.series,
+    return result_payload(
+        ind, ind.chart_spec(name=req.series, source=req.series), data=data_info(shown)
     )
-    return {
-        "result": ind.to_dict(),
-        "summary": ind.summary(),
-        "chart": to_plotly(spec),
-        "data": data_info(shown),
-    }
 
 
 def runup_api(reg: SeriesRegistry, req: RunupRequest) -> dict[str, Any]:
     """GSY run-ups with the trailing return against the threshold."""
-    from bubblescope.charts import HLine
     from bubblescope.detect.runup import runup
 
     close = window(reg.load(req.series), req.start, req.end)
@@ -215,25 +182,7 @@ def runup_api(reg: SeriesRegistry, req: RunupRequest) -> dict[str, Any]:
         crash_drawdown=req.crash_drawdown,
         name=req.series,
     )
-    raw = res.to_frame()["raw_runup"] * 100.0
-    spec = ChartSpec(
-        f"{req.series}: {req.horizon}-month return (GSY run-ups)",
-        (
-            Panel(
-                "trailing return",
-                "%",
-                lines=(Line(raw.index, raw, "trailing return"),),
-                hlines=(HLine(100.0 * req.threshold, "run-up threshold"),),
-            ),
-        ),
-        source=req.series,
-    )
-    return {
-        "result": res.to_dict(),
-        "summary": res.summary(),
-        "chart": to_plotly(spec),
-        "data": data_info(close),
-    }
+    return result_payload(res, res.chart_spec(source=req.series), data=data_info(close))
 
 
 def drawdown_api(reg: SeriesRegistry, req: DrawdownRequest) -> dict[str, Any]:
@@ -242,18 +191,7 @@ def drawdown_api(reg: SeriesRegistry, req: DrawdownRequest) -> dict[str, Any]:
 
     close = window(reg.load(req.series), req.start, req.end)
     res = drawdown(close, top=req.top, name=req.series)
-    dd = res.to_frame()["drawdown"] * 100.0
-    spec = ChartSpec(
-        f"{req.series}: drawdown",
-        (Panel("drawdown", "% below running peak", lines=(Line(dd.index, dd, "drawdown"),)),),
-        source=req.series,
-    )
-    return {
-        "result": res.to_dict(),
-        "summary": res.summary(),
-        "chart": to_plotly(spec),
-        "data": data_info(close),
-    }
+    return result_payload(res, res.chart_spec(source=req.series), data=data_info(close))
 
 
 def stress_api(req: StressRequest) -> dict[str, Any]:

@@ -353,22 +353,17 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
     @app.get("/api/gauge/{name}", tags=["economy"])
     def gauge(name: Annotated[str, PathParam(pattern=SERIES_PATTERN)]) -> Response:
         """Composite bubble gauge of one series from its price and volume proxies."""
-        from bubblescope.gauge import bubble_gauge, stock_proxies
-        from bubblescope.report.sections.gauge import MIN_HISTORY
+        from bubblescope.gauge import STOCK_MIN_HISTORY, bubble_gauge, stock_proxies
 
-        res = bubble_gauge(stock_proxies(registry.load(name), name=name), min_history=MIN_HISTORY)
+        res = bubble_gauge(
+            stock_proxies(registry.load(name), name=name), min_history=STOCK_MIN_HISTORY
+        )
         if res.aggregate.dropna().empty:
             raise InputError(
                 f"{name} is too short for a gauge reading",
-                hint=f"each proxy needs {MIN_HISTORY} months of history",
+                hint=f"each proxy needs {STOCK_MIN_HISTORY} months of history",
             )
-        return ok(
-            {
-                "result": res.to_dict(),
-                "summary": res.summary(),
-                "chart": to_plotly(res.chart_spec()),
-            }
-        )
+        return ok(an.result_payload(res))
 
     @functools.cache
     def scenario_presets() -> str:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bubblescope._typing import ProgressCallback
-from bubblescope.charts import to_plotly
 from bubblescope.errors import InputError
+from bubblescope.web.analyses import result_payload
 from bubblescope.web.schemas import ScenarioRequest
 
 if TYPE_CHECKING:
@@ -118,9 +118,4 @@ def scenario_api(
 
     spec = scenario_spec(req) if spec is None else spec
     res = run_scenario(spec, n_paths=req.paths, rng=req.seed, progress=progress)
-    return {
-        "result": res.to_dict(),
-        "headline": headline(res),
-        "summary": res.summary(),
-        "chart": to_plotly(res.chart_spec()),
-    }
+    return result_payload(res, headline=headline(res))

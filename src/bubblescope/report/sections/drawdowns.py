@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from bubblescope.charts import PALETTE, Y_PAD, Band, ChartSpec, Line, Panel
+from bubblescope.charts import PALETTE, Y_PAD
 from bubblescope.detect.drawdown import DrawdownResult, drawdown
 from bubblescope.detect.runup import runup
 from bubblescope.errors import InputError
@@ -24,53 +24,21 @@ def _day(value: Any) -> str:
 def drawdown_charts(results: dict[str, tuple[DrawdownResult, str]]) -> tuple[Chart, ...]:
     """Small multiples: one drawdown chart per series, all on the same y range.
 
-    Each chart shades the series' deepest episode (peak to trough, vermilion) and, when the
-    series is under water on its last date, the current episode (running peak to last date,
-    grey); its panel title gives both depths. The shared range runs from the deepest drawdown
-    of all series to zero, so the charts compare at a glance.
+    Each chart is the series' :meth:`~bubblescope.detect.drawdown.DrawdownResult.chart_spec`;
+    the shared range runs from the deepest drawdown of all series to zero, so the charts
+    compare at a glance.
 
     Parameters
     ----------
     results : dict
         Series name -> (its drawdown result, the source line of its prices).
     """
-    curves = {name: 100.0 * dd.drawdown for name, (dd, _) in results.items()}
-    deepest = min((float(c.min()) for c in curves.values()), default=0.0) or -1.0
+    deepest = min((100.0 * dd.max_drawdown for dd, _ in results.values()), default=0.0) or -1.0
     yrange = (deepest * (1 + Y_PAD), -Y_PAD * deepest)
-    charts = []
-    for i, (name, (dd, source)) in enumerate(results.items()):
-        curve = curves[name]
-        last = float(curve.iloc[-1])
-        bands, facts = [], []
-        if len(dd.episodes):
-            worst = dd.episodes.iloc[0]
-            bands.append(Band(worst["peak"], worst["trough"], color="#D55E00", opacity=0.18))
-            facts.append(
-                f"deepest {worst['depth_pct']:.0f}% "
-                f"({_day(worst['peak'])} to {_day(worst['trough'])})"
-            )
-        if last < 0:
-            start = curve.index[curve.to_numpy() >= 0][-1]
-            if not (bands and start == bands[0].start):
-                bands.append(Band(start, curve.index[-1], color="#999999", opacity=0.25))
-            facts.append(f"latest {last:.0f}%")
-        spec = ChartSpec(
-            f"{name}: drawdown from the running peak",
-            (
-                Panel(
-                    "; ".join(facts) or "never below its running peak",
-                    "% below running peak",
-                    lines=(Line(curve.index, curve, name, color=PALETTE[i % len(PALETTE)]),),
-                    bands=tuple(bands),
-                    yrange=yrange,
-                ),
-            ),
-            source=f"bubblescope.detect.drawdown on {source}. Vermilion: deepest episode, "
-            "peak to trough; grey: current episode",
-            legend=False,
-        )
-        charts.append(Chart(spec))
-    return tuple(charts)
+    return tuple(
+        Chart(dd.chart_spec(source=source, yrange=yrange, color=PALETTE[i % len(PALETTE)]))
+        for i, (dd, source) in enumerate(results.values())
+    )
 
 
 def build(ctx: ReportContext) -> Section:

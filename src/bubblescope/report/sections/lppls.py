@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
-from bubblescope.charts import ChartSpec, Line, Panel
 from bubblescope.detect.lppls import (
-    FailedFit,
     LPPLSFit,
     SearchSpace,
     WindowSet,
@@ -27,52 +23,6 @@ DOTCOM_WINDOW = 750
 DOTCOM_SPAN = ("2000-01-03", "2000-12-29")
 
 
-def _chart(
-    name: str,
-    close: pd.Series,
-    fit: LPPLSFit | FailedFit,
-    conf: pd.DataFrame,
-    window: tuple[Any, Any],
-    source: str,
-) -> ChartSpec:
-    """Price over the fit window and the Confidence dates, the fitted path, Confidence."""
-    lo = min(pd.Timestamp(window[0]), conf.index[0])
-    hi = max(pd.Timestamp(window[1]), conf.index[-1])
-    shown = close.loc[lo:hi]
-    lines = [Line(shown.index, shown, f"{name} close", color="#000000", width=1.0)]
-    if isinstance(fit, LPPLSFit):
-        frame = fit.to_frame()
-        label = "LPPLS fit" + (f" (tc {fit.tc_date.date()})" if fit.tc_date is not None else "")
-        lines.append(Line(frame.index, frame["fitted_price"], label, color="#D55E00", width=2.0))
-    return ChartSpec(
-        f"{name}: LPPLS fit and DS LPPLS Confidence",
-        (
-            Panel("price (log scale)", lines=tuple(lines), logy=True),
-            Panel(
-                "Confidence",
-                "share of windows",
-                yrange=(0.0, 1.0),
-                lines=(
-                    Line(
-                        conf.index,
-                        conf["confidence_pos"],
-                        "confidence, positive bubble",
-                        color="#CC79A7",
-                    ),
-                    Line(
-                        conf.index,
-                        conf["confidence_neg"],
-                        "confidence, negative bubble",
-                        color="#009E73",
-                    ),
-                ),
-                height=0.7,
-            ),
-        ),
-        source=source,
-    )
-
-
 def build(ctx: ReportContext) -> Section:
     """The dot-com fit and Confidence trace, and every watched series' Confidence now."""
     s = ctx.settings
@@ -88,7 +38,8 @@ def build(ctx: ReportContext) -> Section:
         close, t2=t2, window=DOTCOM_WINDOW, space=SearchSpace.stylised(), rng=s.run.psy.seed
     )
     span = close.loc[DOTCOM_SPAN[0] : DOTCOM_SPAN[1]].index
-    conf = lppls_confidence(close, list(span[:: s.lppls_every]), windows=windows).to_frame()
+    indicators = lppls_confidence(close, list(span[:: s.lppls_every]), windows=windows)
+    conf = indicators.to_frame()
     numbers: list[Number] = []
     peak_conf = float(conf["confidence_pos"].max())
     numbers.append(
@@ -165,7 +116,16 @@ def build(ctx: ReportContext) -> Section:
             "values near 1 mean almost every window sees a positive bubble."
         ),
         numbers=tuple(numbers),
-        charts=(Chart(_chart("NASDAQ", close, fit, conf, (t1, t2), source)),),
+        charts=(
+            Chart(
+                indicators.chart_spec(
+                    fit=fit if isinstance(fit, LPPLSFit) else None,
+                    name="NASDAQ close",
+                    title="NASDAQ: LPPLS fit and DS LPPLS Confidence",
+                    source=source,
+                )
+            ),
+        ),
         tables=(
             Table(
                 "Single fit (tc in trading days after the window end)",

@@ -11,14 +11,13 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from bubblescope.charts import Band, ChartSpec, Line, Panel
 from bubblescope.detect.psy import PSYResult, psy
 from bubblescope.errors import InputError
 from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Chart, Number, Section, Table
 from bubblescope.settings import resample
 
-__all__ = ["EXPLANATION", "build", "psy_chart", "run_pair"]
+__all__ = ["EXPLANATION", "build", "run_pair"]
 
 #: The plain-language note on what each transformation detects.
 EXPLANATION = (
@@ -55,46 +54,6 @@ def run_pair(close: pd.Series, ctx: ReportContext, name: str) -> tuple[PSYResult
     return on_logs, on_levels
 
 
-def psy_chart(result: PSYResult, title: str, source: str) -> ChartSpec:
-    """Tested series with shaded episodes above BSADF and its critical value."""
-    frame = result.to_frame()
-    last = frame.index[-1]
-    bands = tuple(
-        Band(ep.start, last if ep.end is None else ep.end, "episode") for ep in result.episodes
-    )
-    crit = (
-        (
-            Line(
-                frame.index,
-                frame["threshold"],
-                f"{result.level:.0%} {result.stamping} CV",
-                color="#D55E00",
-                dash="dash",
-            ),
-        )
-        if result.cv is not None
-        else ()
-    )
-    return ChartSpec(
-        title,
-        (
-            Panel(
-                result.name,
-                lines=(Line(frame.index, frame["y"], result.name, color="#000000", width=1.0),),
-                bands=bands,
-            ),
-            Panel(
-                "BSADF",
-                "statistic",
-                lines=(Line(frame.index, frame["bsadf"], "BSADF", color="#0072B2"), *crit),
-                bands=bands,
-                height=0.8,
-            ),
-        ),
-        source=source,
-    )
-
-
 def _episodes(result: PSYResult) -> str:
     if not result.episodes:
         return "none"
@@ -126,7 +85,7 @@ def build(ctx: ReportContext) -> Section:
             continue
         data[name] = {"log": on_logs.to_dict(), "level": on_levels.to_dict()}
         for label, res in (("log prices", on_logs), ("levels", on_levels)):
-            charts.append(Chart(psy_chart(res, f"{name}: PSY on {label}", source)))
+            charts.append(Chart(res.chart_spec(title=f"{name}: PSY on {label}", source=source)))
             cv = res.critical_value("gsadf")
             numbers.append(
                 Number(f"{name} GSADF on {label}", f"{res.gsadf:.3f}", source, raw=res.gsadf)
