@@ -33,8 +33,7 @@ from bubblescope.charts import (
     to_plotly,
 )
 from bubblescope.detect.drawdown import drawdown
-from bubblescope.economy._network_plot import label_box, network_chart_spec
-from bubblescope.economy._network_plot import render_matplotlib as render_network
+from bubblescope.economy._network_plot import label_box, network_chart_spec, network_layout
 from bubblescope.economy.network import (
     DEFAULT_GROUPS,
     FinancingNetwork,
@@ -42,7 +41,6 @@ from bubblescope.economy.network import (
     network_from_rows,
 )
 from bubblescope.report.sections.drawdowns import drawdown_charts
-from bubblescope.report.sections.network import network_figure
 
 
 def _spec() -> ChartSpec:
@@ -428,7 +426,7 @@ def _disjoint(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
 @pytest.mark.parametrize("network", ["factbase", 8, 16])
 def test_network_labels_do_not_collide_at_the_nominal_scale(network: str | int) -> None:
     net = load_network() if network == "factbase" else _ring_network(int(network))
-    spec = network_chart_spec(net)
+    spec = network_layout(net)
     ppu = spec["px_per_unit"]
     boxes = _label_boxes(spec)
     node_r = 9 / ppu
@@ -458,7 +456,7 @@ def test_network_labels_do_not_collide_at_the_nominal_scale(network: str | int) 
 
 def test_network_layout_groups_roles_and_routes_edges_between_their_nodes() -> None:
     net = load_network()
-    spec = network_chart_spec(net)
+    spec = network_layout(net)
     nodes = {n["id"]: n for n in spec["nodes"]}
     hubs = [n for n in spec["nodes"] if n["hub"]]
     assert len(hubs) == 1
@@ -488,15 +486,19 @@ def test_network_layout_groups_roles_and_routes_edges_between_their_nodes() -> N
 
 
 def test_network_figures_draw_the_spec_at_its_scale() -> None:
-    spec = network_chart_spec(load_network())
-    fig = network_figure(spec)
+    net = load_network()
+    spec = network_layout(net)
+    fig = to_plotly(network_chart_spec(net))
     layout = fig["layout"]
     assert layout["yaxis"]["scaleanchor"] == "x"
+    assert layout["xaxis"]["visible"] is layout["yaxis"]["visible"] is False
     plot_px = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
     span = layout["yaxis"]["range"][1] - layout["yaxis"]["range"][0]
     assert plot_px / span == pytest.approx(spec["px_per_unit"], rel=1e-3)  # height in whole px
     edges = [t for t in fig["data"] if t.get("showlegend") is False]
     assert len(edges) == len(spec["edges"])
+    arrows = [a for a in layout["annotations"] if a.get("showarrow") and a.get("axref") == "x"]
+    assert len(arrows) == len(spec["edges"])
     legend = [t["name"] for t in fig["data"] if t.get("showlegend") is not False]
     assert legend == [k.replace("_", " ") for k in spec["legend"]] + [
         r[0] for r in spec["roles"].values()
@@ -507,7 +509,7 @@ def test_network_figures_draw_the_spec_at_its_scale() -> None:
         if a["text"] in {n["id"] for n in spec["nodes"]}
     }
     assert labels == {n["id"]: n["label_anchor"] for n in spec["nodes"]}
-    mpl = render_network(spec)
+    mpl = render_matplotlib(network_chart_spec(net))
     texts = {t.get_text() for t in mpl.axes[0].texts}
     assert {n["id"] for n in spec["nodes"]} <= texts
     assert {e["label"] for e in spec["edges"] if e["label"]} <= texts

@@ -10,6 +10,7 @@ import pytest
 
 from bubblescope.cli._common import to_jsonable
 from bubblescope.data.facts import load_factbase
+from bubblescope.economy import network_layout
 from bubblescope.economy._network_schedule import ScheduleAssumption, parse_schedule
 from bubblescope.economy.network import (
     GWPrice,
@@ -279,11 +280,17 @@ def test_network_result_outputs(factbase_network) -> None:  # type: ignore[no-un
     assert "Nvidia → OpenAI → Oracle → Nvidia" in res.summary()
     frame = res.to_frame()
     assert frame.loc["E06", "amount_basis"] == "gw"
-    spec = res.chart_spec()
+    spec = network_layout(res.network)
     widths = {e["id"]: e["width"] for e in spec["edges"]}
     assert widths["E01"] == pytest.approx(8.0)  # the largest deal gets the full width
     assert widths["E02"] == pytest.approx(8.0 * 40 / 300)
     assert {n["id"] for n in spec["nodes"]} == set(factbase_network.names)
+    # the chart draws each edge once, its width the amount's, and every firm as a point
+    panel = res.chart_spec().panels[0]
+    drawn = {line.name: line.width for line in panel.lines if not line.legend}
+    assert set(drawn) == {c.id for c in factbase_network.commitments}
+    assert drawn["E02"] / drawn["E01"] == pytest.approx(40 / 300)
+    assert sum(len(p.x) for p in panel.points) == len(factbase_network.names)
     fig = res.plot()
     assert fig.axes
     graph = factbase_network.graph()

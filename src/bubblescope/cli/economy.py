@@ -7,22 +7,15 @@ machine-readable form) and can save its chart with ``--plot FILE``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import typer
 
 from bubblescope.cli._common import JSON_OPTION, console, emit, handle_errors
 from bubblescope.errors import InputError
+from bubblescope.result import Result
 
 __all__ = ["register"]
-
-
-class _Result(Protocol):
-    def summary(self) -> str: ...
-
-    def to_dict(self) -> dict[str, Any]: ...
-
-    def plot(self) -> Any: ...
 
 
 _PLOT_OPTION = typer.Option(None, "--plot", help="Save the chart to this file (png, svg, pdf).")
@@ -40,7 +33,7 @@ _SEC_DIR_OPTION = typer.Option(
 _GROUPS_ARGUMENT = typer.Argument(..., help="TYPE=COUNT pairs, e.g. H100=1000000 B200=500000.")
 
 
-def _show(result: _Result, as_json: bool, plot: Path | None) -> None:
+def _show(result: Result, as_json: bool, plot: Path | None) -> None:
     if plot is not None:
         import matplotlib
 
@@ -113,7 +106,9 @@ def depreciation_burry(
     economic_life: float | None = typer.Option(
         None, help="Economic life in years (default: the life implied by $176B)."
     ),
-    book_life: float = typer.Option(6.0, help="Book life in years."),
+    book_life: float | None = typer.Option(
+        None, help="Book life in years (default: the case's 6 years, DEP-06..09)."
+    ),
     plot: Path | None = _PLOT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -138,6 +133,7 @@ def gpu_cost(
     pue: float | None = typer.Option(None, help="Power usage effectiveness (default 1.3)."),
     price: float | None = typer.Option(None, help="Electricity, USD per kWh (default 0.08)."),
     colo: float | None = typer.Option(None, help="Colocation, USD per kW-month (default 200)."),
+    plot: Path | None = _PLOT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Cash cost per GPU-hour: power × PUE × $/kWh + colocation $/kW-month."""
@@ -154,11 +150,7 @@ def gpu_cost(
         if colo is None
         else _user("colocation rate", colo, "USD/kW-month"),
     )
-    emit(
-        result.to_dict(),
-        as_json,
-        lambda: console.print(result.summary(), markup=False, highlight=False),
-    )
+    _show(result, as_json, plot)
 
 
 @gpu_app.command("economics")

@@ -31,6 +31,7 @@ _EXPORTS: dict[str, str] = {
     "StressResult": "stress",
     "SensitivityResult": "stress",
     "network_chart_spec": "_network_plot",
+    "network_layout": "_network_plot",
     # fundamentals
     "restatement": "depreciation",
     "change_of_estimate": "depreciation",

@@ -1,8 +1,10 @@
-"""Chart spec of the financing network and its matplotlib renderer.
+"""Layout and chart spec of the financing network.
 
-:func:`network_chart_spec` returns plain data — nodes with positions and label placements,
-edges as curved paths with width, colour and (where it fits) an amount label — so that any
-renderer, matplotlib here and plotly in the report and dashboard, draws the same picture.
+:func:`network_layout` returns plain data — nodes with positions and label placements, edges
+as curved paths with width, colour and (where it fits) an amount label — and
+:func:`network_chart_spec` turns it into a :class:`~bubblescope.charts.ChartSpec` (edges as
+lines with arrowheads, nodes as points, labels as texts, on one equal-aspect panel without
+axes), so matplotlib and plotly draw the same picture.
 
 The layout is fixed, not simulated: the firm with the largest gross flow sits in the middle and
 the others on a ring, grouped by role (AI labs, clouds, chip makers, investors, then anything
@@ -18,13 +20,12 @@ earlier (larger) amount at the scale of ``px_per_unit`` pixels per ring radius.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from bubblescope._typing import JSONDict
+from bubblescope.charts import PANEL_PX, ChartSpec, Line, Panel, Points, Text
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
     from bubblescope.economy.network import FinancingNetwork
 
 __all__ = [
@@ -33,7 +34,7 @@ __all__ = [
     "TYPE_COLOURS",
     "label_box",
     "network_chart_spec",
-    "render_matplotlib",
+    "network_layout",
 ]
 
 #: Colour per commitment type (colour-blind-safe Okabe–Ito palette).
@@ -57,8 +58,8 @@ ROLE_LABELS: dict[str, str] = {
     "other": "other",
 }
 
-#: Marker per firm role (plotly symbol names; :func:`render_matplotlib` maps them).
-ROLE_SYMBOLS: dict[str, str] = {
+#: Marker per firm role (:class:`~bubblescope.charts.Points` symbols).
+ROLE_SYMBOLS: dict[str, Literal["circle", "square", "diamond", "triangle-up", "x"]] = {
     "labs": "circle",
     "clouds": "square",
     "chipmakers": "diamond",
@@ -209,14 +210,14 @@ def _place_nodes(
     return nodes, boxes
 
 
-def network_chart_spec(
+def network_layout(
     network: FinancingNetwork,
     *,
     max_width: float = 8.0,
     hubs: int = 1,
     px_per_unit: float = 190.0,
 ) -> JSONDict:
-    """Nodes, edges and their placement for any renderer.
+    """Nodes, edges and their placement (what :func:`network_chart_spec` draws).
 
     Parameters
     ----------
@@ -306,94 +307,84 @@ def network_chart_spec(
     }
 
 
-_MPL_SYMBOLS = {"circle": "o", "square": "s", "diamond": "D", "triangle-up": "^", "x": "X"}
+#: Node colours: firms inside the network, and external ones (the market).
+_NODE_COLOUR, _EXTERNAL_COLOUR = "#333333", "#BBBBBB"
 
 
-def render_matplotlib(spec: JSONDict) -> Figure:
-    """Draw a :func:`network_chart_spec` with matplotlib and return the figure."""
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
+def network_chart_spec(network: FinancingNetwork, **options: Any) -> ChartSpec:
+    """The network drawn from its :func:`network_layout` (``options`` are passed on to it).
 
-    fig = Figure(figsize=(10, 7.2))
-    ax = fig.add_axes((0.0, 0.02, 0.7, 0.9))
-    for e in spec["edges"]:
-        xs, ys = zip(*e["path"], strict=True)
-        ls = "-" if e["binding"] else "--"
-        ax.plot(xs, ys, color=e["colour"], lw=e["width"], ls=ls, alpha=0.8, solid_capstyle="butt")
-        ax.annotate(
-            "",
-            xy=(xs[-1], ys[-1]),
-            xytext=(xs[-2], ys[-2]),
-            arrowprops={"arrowstyle": "-|>", "color": e["colour"], "lw": 1.2, "alpha": 0.9},
+    One panel without axes, one unit of x as long as one of y, tall enough to put the
+    layout's ``px_per_unit`` pixels on the ring radius (the scale its labels were fitted at):
+    each edge a line along its curve with an arrowhead at the payee, dashed when not binding,
+    its width the amount (hover: deal id, parties, amount and type); a legend key per deal
+    type and a point series per firm role; amounts and firm names as texts on white.
+    """
+    layout = network_layout(network, **options)
+    edges = tuple(
+        Line(
+            [p[0] for p in e["path"]],
+            [p[1] for p in e["path"]],
+            str(e["id"]),
+            color=e["colour"],
+            width=max(1.0, 1.4 * e["width"]),
+            dash="solid" if e["binding"] else "dash",
+            legend=False,
+            arrow=True,
+            hover=f"{e['id']}: {e['source']} → {e['target']}, "
+            f"{e['amount_usd_bn']:,.1f} USD bn ({e['type'].replace('_', ' ')})",
+            opacity=0.75,
         )
-        if e["label"]:
-            ax.text(
-                e["label_x"],
-                e["label_y"],
-                e["label"],
-                ha="center",
-                va="center",
-                fontsize=7,
-                color="#333333",
-                bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},
-                zorder=5,
+        for e in layout["edges"]
+    )
+    keys = tuple(
+        Line((), (), kind.replace("_", " "), color=colour, width=3.0)
+        for kind, colour in layout["legend"].items()
+    )
+    roles = []
+    for role, (text, symbol) in layout["roles"].items():
+        members = [n for n in layout["nodes"] if n["role"] == role]
+        roles.append(
+            Points(
+                [n["x"] for n in members],
+                [n["y"] for n in members],
+                text,
+                symbol=symbol,
+                color=tuple(_EXTERNAL_COLOUR if n["external"] else _NODE_COLOUR for n in members),
+                hover=tuple(n["id"] for n in members),
             )
-    roles = spec["roles"]
-    for n in spec["nodes"]:
-        ax.scatter(
-            [n["x"]],
-            [n["y"]],
-            s=120,
-            marker=_MPL_SYMBOLS[roles[n["role"]][1]],
-            color="#BBBBBB" if n["external"] else "#333333",
-            edgecolors="white",
-            zorder=4,
         )
-        ax.text(
+    amounts = tuple(
+        Text(e["label_x"], e["label_y"], e["label"], size=_EDGE_FONT_PX, background=True)
+        for e in layout["edges"]
+        if e["label"]
+    )
+    names = tuple(
+        Text(
             n["label_x"],
             n["label_y"],
             n["id"],
-            ha=n["label_anchor"],
-            va="center",
-            fontsize=9,
-            zorder=6,
-            bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75},
+            anchor=n["label_anchor"],
+            size=_NODE_FONT_PX,
+            background=True,
         )
-    type_handles = [
-        Line2D([0], [0], color=c, lw=3, label=t.replace("_", " "))
-        for t, c in spec["legend"].items()
-    ]
-    role_handles = [
-        Line2D([0], [0], marker=_MPL_SYMBOLS[sym], color="#333333", ls="none", ms=7, label=text)
-        for text, sym in roles.values()
-    ]
-    if type_handles:
-        fig.legend(
-            handles=type_handles,
-            title="deal (arrow: money flows)",
-            loc="upper left",
-            bbox_to_anchor=(0.71, 0.9),
-            fontsize=8,
-            title_fontsize=8,
-            frameon=False,
-            alignment="left",
-        )
-    if role_handles:
-        fig.legend(
-            handles=role_handles,
-            title="firm",
-            loc="upper left",
-            bbox_to_anchor=(0.71, 0.45),
-            fontsize=8,
-            title_fontsize=8,
-            frameon=False,
-            alignment="left",
-        )
-    ext = spec["extent"]
-    ax.set_xlim(-ext, ext)
-    ax.set_ylim(-ext, ext)
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-    fig.suptitle(spec["title"], x=0.35)
-    fig.text(0.01, 0.01, "Edge width = amount; dashed: not binding", fontsize=7)
-    return fig
+        for n in layout["nodes"]
+    )
+    ext = float(layout["extent"])
+    return ChartSpec(
+        layout["title"],
+        (
+            Panel(
+                "arrow: money flows; width: amount; dashed: not binding",
+                lines=(*edges, *keys),
+                points=tuple(roles),
+                texts=(*amounts, *names),
+                yrange=(-ext, ext),
+                height=2 * ext * float(layout["px_per_unit"]) / PANEL_PX,
+                aspect="equal",
+                axes=False,
+            ),
+        ),
+        source=f"bubblescope.economy.network; deals: {network.origin}",
+        xrange=(-ext, ext),
+    )

@@ -34,12 +34,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from bubblescope._json import to_jsonable
 from bubblescope._typing import Float64Array
+from bubblescope.charts import PALETTE, Bar, ChartSpec, HLine, Line, Panel
+from bubblescope.economy._charts import bar_chart
 from bubblescope.economy.inputs import (
     Input,
     assumption,
@@ -48,9 +51,7 @@ from bubblescope.economy.inputs import (
     inputs_to_dicts,
 )
 from bubblescope.errors import InputError
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from bubblescope.result import ResultMixin
 
 __all__ = [
     "CashCost",
@@ -74,7 +75,7 @@ _HOURS_PER_YEAR = 8760.0
 # Cash cost per GPU-hour
 # --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class CashCost:
+class CashCost(ResultMixin):
     """Cash running cost of one GPU, USD per GPU-hour.
 
     Attributes
@@ -101,14 +102,36 @@ class CashCost:
             f"+ colocation {self.colocation:.3f}\n{format_inputs(self.inputs)}"
         )
 
+    def to_frame(self) -> pd.DataFrame:
+        """USD per GPU-hour by part of the cost (electricity, colocation, total)."""
+        return pd.DataFrame(
+            {"usd_per_gpu_hour": [self.electricity, self.colocation, self.total]},
+            index=pd.Index(["electricity", "colocation", "total"], name="cost"),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {
-            "electricity_usd_per_gpu_hour": self.electricity,
-            "colocation_usd_per_gpu_hour": self.colocation,
-            "total_usd_per_gpu_hour": self.total,
-            "inputs": inputs_to_dicts(self.inputs),
-        }
+        out: dict[str, Any] = to_jsonable(
+            {
+                "electricity_usd_per_gpu_hour": self.electricity,
+                "colocation_usd_per_gpu_hour": self.colocation,
+                "total_usd_per_gpu_hour": self.total,
+                "inputs": inputs_to_dicts(self.inputs),
+            }
+        )
+        return out
+
+    def chart_spec(self) -> ChartSpec:
+        """Electricity, colocation and their total, USD per GPU-hour."""
+        f = self.to_frame()
+        return bar_chart(
+            f"Cash cost of a GPU: {self.total:.2f} USD per GPU-hour",
+            "USD per GPU-hour",
+            "USD/GPU-h",
+            f.index,
+            f["usd_per_gpu_hour"],
+            source="bubblescope.economy.gpu.cash_cost (each input's source: summary())",
+        )
 
 
 def cash_cost(
@@ -331,7 +354,7 @@ def generation(name: str) -> Generation:
 # Economics by age
 # --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class GPUEconomics:
+class GPUEconomics(ResultMixin):
     """Margins of one GPU by year of age, with payback and economic life.
 
     Attributes
@@ -455,40 +478,54 @@ class GPUEconomics:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {
-            "generation": self.generation.name,
-            "purchase_time": self.purchase_time,
-            "rule": self.rule,
-            "economic_life_years": self.economic_life,
-            "cash_life_years": self.cash_life,
-            "npv_life_years": self.npv_life,
-            "payback_years": self.payback_years,
-            "full_cost_price_usd_per_gpu_hour": self.full_cost_price,
-            "cash_cost": self.cost.to_dict(),
-            "by_age": self.to_frame().reset_index().to_dict(orient="records"),
-            "inputs": inputs_to_dicts(self.inputs),
-        }
+        out: dict[str, Any] = to_jsonable(
+            {
+                "generation": self.generation.name,
+                "purchase_time": self.purchase_time,
+                "rule": self.rule,
+                "economic_life_years": self.economic_life,
+                "cash_life_years": self.cash_life,
+                "npv_life_years": self.npv_life,
+                "payback_years": self.payback_years,
+                "full_cost_price_usd_per_gpu_hour": self.full_cost_price,
+                "cash_cost": self.cost.to_dict(),
+                "by_age": self.to_frame().reset_index().to_dict(orient="records"),
+                "inputs": inputs_to_dicts(self.inputs),
+            }
+        )
+        return out
 
-    def plot(self) -> Figure:
-        """Rental price and cash cost by age (left), cumulative margin vs price (right)."""
-        import matplotlib.pyplot as plt
-
-        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
-        ax1.plot(self.ages + 0.5, self.price, "o-", label="rental price")
-        ax1.axhline(self.cost.total, color="k", ls="--", label="cash cost")
-        ax1.axhline(self.full_cost_price, color="r", ls=":", label="full-cost break-even")
-        ax1.set_xlabel("age, years")
-        ax1.set_ylabel("USD per GPU-hour")
-        ax1.legend()
-        ax2.bar(self.ages + 0.5, self.margin / 1e3, label="annual margin")
-        ax2.plot(self.ages + 1.0, np.cumsum(self.margin) / 1e3, "k-o", label="cumulative")
-        ax2.axhline(self.purchase / 1e3, color="r", ls=":", label="purchase price")
-        ax2.set_xlabel("age, years")
-        ax2.set_ylabel("USD thousand per GPU")
-        ax2.legend()
-        fig.suptitle(f"{self.generation.name}: margin by age")
-        fig.tight_layout()
-        return fig
+    def chart_spec(self) -> ChartSpec:
+        """Rent vs cash cost by age, and the annual margin."""
+        frame = self.to_frame()
+        ages = [int(a) for a in frame.index]
+        return ChartSpec(
+            f"{self.generation.name} bought in {self.purchase_time:g}: rent vs cash cost by age",
+            (
+                Panel(
+                    "USD per GPU-hour",
+                    "USD/GPU-h",
+                    lines=(
+                        Line(ages, frame["price_usd_per_gpu_hour"], "rent", color="#0072B2"),
+                        Line(
+                            ages,
+                            frame["cash_cost_usd_per_gpu_hour"],
+                            "cash cost",
+                            color="#D55E00",
+                            dash="dash",
+                        ),
+                    ),
+                ),
+                Panel(
+                    "annual margin",
+                    "USD per GPU",
+                    bars=(Bar(ages, frame["annual_margin_usd"], "annual margin", color="#009E73"),),
+                    height=0.6,
+                ),
+            ),
+            xlabel="age (years)",
+            source="bubblescope.economy.gpu; rents from the fact base (GPU-01..06)",
+        )
 
 
 def _fmt_years(value: float | None) -> str:
@@ -563,7 +600,7 @@ def gpu_economics(
 # Bernstein vs Burry
 # --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class Readings:
+class Readings(ResultMixin):
     """Bernstein's and Burry's readings of the same GPU economics, side by side."""
 
     results: tuple[GPUEconomics, ...]
@@ -605,32 +642,61 @@ class Readings:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {
-            "table": self.to_frame().reset_index().to_dict(orient="records"),
-            "product_cycle_years": self.product_cycle.value,
-            "generations": [r.to_dict() for r in self.results],
-        }
+        out: dict[str, Any] = to_jsonable(
+            {
+                "table": self.to_frame().reset_index().to_dict(orient="records"),
+                "product_cycle_years": self.product_cycle.value,
+                "generations": [r.to_dict() for r in self.results],
+            }
+        )
+        return out
 
-    def plot(self) -> Figure:
-        """Annual margin by age for each generation, with each purchase price."""
-        import matplotlib.pyplot as plt
+    def chart_spec(self) -> ChartSpec:
+        """Annual margin by age of each cohort, against each generation's straight-line capex.
 
-        fig, ax = plt.subplots(figsize=(8, 4.5))
+        Bernstein keeps a GPU while its margin is above zero; Burry asks that it stay above the
+        purchase price spread over the book life. A generation has one colour, its cohorts
+        bought at launch solid and bought later dashed.
+        """
+        names = list(dict.fromkeys(r.generation.name for r in self.results))
+        colour = {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(names)}
+        first: dict[str, float] = {}
+        lines = []
         for res in self.results:
-            line = ax.plot(res.ages + 0.5, res.margin / 1e3, "o-", label=res.generation.name)
-            ax.axhline(
-                res.purchase / 1e3 / res.book_life.m_as("year"),
-                color=line[0].get_color(),
-                ls=":",
-                label=f"{res.generation.name} straight-line capex per year",
+            name = res.generation.name
+            launch = first.setdefault(name, res.purchase_time) == res.purchase_time
+            lines.append(
+                Line(
+                    res.ages + 0.5,
+                    res.margin / 1e3,
+                    f"{name} bought {res.purchase_time:g}",
+                    color=colour[name],
+                    dash="solid" if launch else "dash",
+                )
             )
-        ax.axhline(0.0, color="k", lw=0.8)
-        ax.set_xlabel("age, years")
-        ax.set_ylabel("annual cash margin, USD thousand per GPU")
-        ax.set_title("Bernstein (margin > 0) vs Burry (margin > capex recovery)")
-        ax.legend()
-        fig.tight_layout()
-        return fig
+        capex = {
+            r.generation.name: r.purchase / 1e3 / r.book_life.m_as("year") for r in self.results
+        }
+        return ChartSpec(
+            "Bernstein (margin > 0) vs Burry (margin > capex recovery)",
+            (
+                Panel(
+                    "annual cash margin by age; dotted: purchase price over the book life",
+                    "USD thousand per GPU",
+                    lines=tuple(lines),
+                    hlines=(
+                        *(
+                            HLine(v, f"{n} straight-line capex per year", colour[n], "dot")
+                            for n, v in capex.items()
+                        ),
+                        HLine(0.0, "zero margin", "#000000", "solid"),
+                    ),
+                ),
+            ),
+            xlabel="age (years)",
+            source="bubblescope.economy.gpu.bernstein_vs_burry; rents GPU-01..06, "
+            f"product cycle {self.product_cycle.value:g} yrs ({self.product_cycle.source})",
+        )
 
 
 def _short(frame: pd.DataFrame) -> pd.DataFrame:

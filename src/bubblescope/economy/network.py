@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from bubblescope._json import to_jsonable
 from bubblescope._typing import Float64Array, JSONDict
 from bubblescope.data.facts import (
     DEAL_KINDS,
@@ -56,9 +57,10 @@ from bubblescope.economy._network_io import (
 )
 from bubblescope.economy._network_schedule import Schedule, ScheduleAssumption, parse_schedule
 from bubblescope.errors import BubblescopeError, InputError, UnknownSymbolError
+from bubblescope.result import ResultMixin
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+    from bubblescope.charts import ChartSpec
 
 __all__ = [
     "CASH_TYPES",
@@ -739,7 +741,7 @@ def _deal_row(deal: Any) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class NetworkResult:
+class NetworkResult(ResultMixin):
     """Loops and dependence measures of a :class:`FinancingNetwork`.
 
     Attributes
@@ -764,24 +766,27 @@ class NetworkResult:
     def to_dict(self) -> JSONDict:
         """JSON-ready dict (what ``--json`` and the web API emit)."""
         net = self.network
-        return {
-            "origin": net.origin,
-            "include_nonbinding": net.include_nonbinding,
-            "gw_price": {
-                "usd_bn_per_gw": net.gw_price.usd_bn_per_gw,
-                "source": net.gw_price.source,
-            },
-            "default_schedule_years": net.schedule_assumption.default_years,
-            "commitment_total": net.commitment_total().to_dict(),
-            "firms": [f.to_dict() for f in net.firms],
-            "commitments": [c.to_dict() for c in net.commitments],
-            "dropped_nonbinding": [c.id for c in net.dropped],
-            "cycles": [c.to_dict() for c in self.cycles],
-            "vendor_financing": _records(self.vendor_financing),
-            "concentration": _records(self.concentration),
-            "group_flows": self.group_flows.to_dict(orient="records"),
-            "warnings": net.warnings(),
-        }
+        out: JSONDict = to_jsonable(
+            {
+                "origin": net.origin,
+                "include_nonbinding": net.include_nonbinding,
+                "gw_price": {
+                    "usd_bn_per_gw": net.gw_price.usd_bn_per_gw,
+                    "source": net.gw_price.source,
+                },
+                "default_schedule_years": net.schedule_assumption.default_years,
+                "commitment_total": net.commitment_total().to_dict(),
+                "firms": [f.to_dict() for f in net.firms],
+                "commitments": [c.to_dict() for c in net.commitments],
+                "dropped_nonbinding": [c.id for c in net.dropped],
+                "cycles": [c.to_dict() for c in self.cycles],
+                "vendor_financing": _records(self.vendor_financing),
+                "concentration": _records(self.concentration),
+                "group_flows": self.group_flows.to_dict(orient="records"),
+                "warnings": net.warnings(),
+            }
+        )
+        return out
 
     def summary(self) -> str:
         """Plain-text summary: size, loops, vendor financing, concentration."""
@@ -815,17 +820,14 @@ class NetworkResult:
         lines.extend(f"note: {w}" for w in net.warnings())
         return "\n".join(lines)
 
-    def chart_spec(self) -> JSONDict:
-        """Renderer-neutral nodes/edges/positions (see :func:`network_chart_spec`)."""
+    def chart_spec(self) -> ChartSpec:
+        """The network: edge width = amount, colour = commitment type.
+
+        See :func:`bubblescope.economy.network_chart_spec` for the layout.
+        """
         from bubblescope.economy._network_plot import network_chart_spec
 
         return network_chart_spec(self.network)
-
-    def plot(self) -> Figure:
-        """Directed weighted network: edge width = amount, colour = commitment type."""
-        from bubblescope.economy._network_plot import render_matplotlib
-
-        return render_matplotlib(self.chart_spec())
 
 
 def _records(frame: pd.DataFrame) -> list[JSONDict]:

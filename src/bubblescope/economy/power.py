@@ -21,11 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from bubblescope._json import to_jsonable
+from bubblescope.charts import Bar, ChartSpec, Panel
+from bubblescope.economy._charts import bar_chart
 from bubblescope.economy.inputs import (
     Input,
     assumption,
@@ -36,9 +39,7 @@ from bubblescope.economy.inputs import (
 )
 from bubblescope.economy.units import Q, Quantity
 from bubblescope.errors import InputError
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from bubblescope.result import ResultMixin
 
 __all__ = [
     "AcceleratorGroup",
@@ -121,7 +122,7 @@ class AcceleratorGroup:
 
 
 @dataclass(frozen=True)
-class FleetPower:
+class FleetPower(ResultMixin):
     """Power and energy of a fleet of accelerator groups."""
 
     groups: tuple[AcceleratorGroup, ...]
@@ -168,24 +169,28 @@ class FleetPower:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {
-            "facility_gw": self.facility_power.m_as("GW"),
-            "twh_per_year": self.annual_energy.m_as("TWh"),
-            "groups": self.to_frame().reset_index().to_dict(orient="records"),
-            "inputs": inputs_to_dicts(i for g in self.groups for i in g.inputs),
-        }
+        out: dict[str, Any] = to_jsonable(
+            {
+                "facility_gw": self.facility_power.m_as("GW"),
+                "twh_per_year": self.annual_energy.m_as("TWh"),
+                "groups": self.to_frame().reset_index().to_dict(orient="records"),
+                "inputs": inputs_to_dicts(i for g in self.groups for i in g.inputs),
+            }
+        )
+        return out
 
-    def plot(self) -> Figure:
-        """Facility GW by group."""
-        import matplotlib.pyplot as plt
-
+    def chart_spec(self) -> ChartSpec:
+        """Facility power by accelerator group, GW."""
         frame = self.to_frame()
-        fig, ax = plt.subplots(figsize=(7, 4))
-        ax.bar(frame.index.astype(str), frame["facility_gw"])
-        ax.set_ylabel("facility power, GW")
-        ax.set_title("Installed accelerators: power demand")
-        fig.tight_layout()
-        return fig
+        return bar_chart(
+            f"Installed accelerators: {self.facility_power.m_as('GW'):.2f} GW facility power, "
+            f"{self.annual_energy.m_as('TWh'):.1f} TWh a year",
+            "facility power by group",
+            "GW",
+            frame.index,
+            frame["facility_gw"],
+            source="bubblescope.economy.power.fleet_power (each input's source: summary())",
+        )
 
 
 _BOARD_POWER = {"H100": 700, "A100": 400, "B200": 1000, "MI300X": 750}
@@ -248,7 +253,7 @@ def fleet_power(
 # Capex to GW
 # --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class CapexPower:
+class CapexPower(ResultMixin):
     """Capacity bought by a capex budget at each sourced cost per GW."""
 
     capex: Input
@@ -284,23 +289,27 @@ class CapexPower:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {
-            "capex_usd_bn": self.capex.m_as("USD bn"),
-            "gw": self.gigawatts(),
-            "inputs": inputs_to_dicts((self.capex, *self.costs)),
-        }
+        out: dict[str, Any] = to_jsonable(
+            {
+                "capex_usd_bn": self.capex.m_as("USD bn"),
+                "gw": self.gigawatts(),
+                "inputs": inputs_to_dicts((self.capex, *self.costs)),
+            }
+        )
+        return out
 
-    def plot(self) -> Figure:
-        """GW by cost basis."""
-        import matplotlib.pyplot as plt
-
+    def chart_spec(self) -> ChartSpec:
+        """GW bought at each cost basis."""
         frame = self.to_frame()
-        fig, ax = plt.subplots(figsize=(7, 4))
-        ax.barh(frame.index.astype(str), frame["gw"])
-        ax.set_xlabel("GW")
-        ax.set_title(f"Capacity bought by {self.capex.quantity}")
-        fig.tight_layout()
-        return fig
+        return bar_chart(
+            f"Capacity bought by {self.capex.quantity}",
+            "GW at each cost per GW",
+            "GW",
+            frame.index,
+            frame["gw"],
+            source="bubblescope.economy.power.capex_to_gw; "
+            + "; ".join(f"{c.name}: {c.source}" for c in self.costs),
+        )
 
 
 def capex_to_gw(capex: Input | float, costs: Sequence[Input] | None = None) -> CapexPower:
@@ -351,7 +360,7 @@ def household_bases() -> tuple[Input, ...]:
 
 
 @dataclass(frozen=True)
-class TrainingEnergy:
+class TrainingEnergy(ResultMixin):
     """Energy of a training run, its average draw and household equivalents."""
 
     name: str
@@ -401,25 +410,28 @@ class TrainingEnergy:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {
-            "name": self.name,
-            "gwh_per_day": self.per_day.m_as("GWh/day"),
-            "average_mw": self.average_power.m_as("MW"),
-            "households": self.households(),
-            "inputs": inputs_to_dicts((self.energy, self.duration, *self.bases)),
-        }
+        out: dict[str, Any] = to_jsonable(
+            {
+                "name": self.name,
+                "gwh_per_day": self.per_day.m_as("GWh/day"),
+                "average_mw": self.average_power.m_as("MW"),
+                "households": self.households(),
+                "inputs": inputs_to_dicts((self.energy, self.duration, *self.bases)),
+            }
+        )
+        return out
 
-    def plot(self) -> Figure:
-        """Household equivalents by basis."""
-        import matplotlib.pyplot as plt
-
+    def chart_spec(self) -> ChartSpec:
+        """Households whose daily use equals the run's daily energy, by household basis."""
         frame = self.to_frame()
-        fig, ax = plt.subplots(figsize=(7, 4))
-        ax.barh(frame.index.astype(str), frame["households"])
-        ax.set_xlabel("households (daily use)")
-        ax.set_title(f"{self.name}: {self.per_day.m_as('GWh/day'):.2f} GWh/day")
-        fig.tight_layout()
-        return fig
+        return bar_chart(
+            f"{self.name}: {self.per_day.m_as('GWh/day'):.2f} GWh a day",
+            "households with the same daily use",
+            "households",
+            frame.index,
+            frame["households"],
+            source=f"bubblescope.economy.power.training_energy; {self.energy.source}",
+        )
 
 
 def training_energy(
@@ -471,7 +483,7 @@ class Projection:
 
 
 @dataclass(frozen=True)
-class GridComparison:
+class GridComparison(ResultMixin):
     """Data-centre demand projections against total electricity outlooks."""
 
     data_centres: tuple[Projection, ...]
@@ -522,38 +534,38 @@ class GridComparison:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {
-            "projections": self.to_frame().reset_index().to_dict(orient="records"),
-            "inputs": inputs_to_dicts(self.inputs),
-        }
+        out: dict[str, Any] = to_jsonable(
+            {
+                "projections": self.to_frame().reset_index().to_dict(orient="records"),
+                "inputs": inputs_to_dicts(self.inputs),
+            }
+        )
+        return out
 
-    def plot(self) -> Figure:
-        """Data-centre TWh (left axis) and total US TWh (right axis) over time."""
-        import matplotlib.pyplot as plt
-
-        fig, ax = plt.subplots(figsize=(8, 4.5))
-        for p in self.data_centres:
-            ax.plot(
-                [p.start_year, p.end_year],
-                [p.start.m_as("TWh"), p.end.m_as("TWh")],
-                "o-",
-                label=p.label,
-            )
-        ax.set_ylabel("data-centre electricity, TWh")
-        ax2 = ax.twinx()
-        for p in self.grid:
-            ax2.plot(
-                [p.start_year, p.end_year],
-                [p.start.m_as("TWh"), p.end.m_as("TWh")],
-                "k--",
-                label=p.label,
-            )
-        ax2.set_ylabel("total electricity, TWh")
-        ax.legend(loc="upper left")
-        ax2.legend(loc="lower right")
-        ax.set_title("Data-centre demand vs grid outlooks")
-        fig.tight_layout()
-        return fig
+    def chart_spec(self) -> ChartSpec:
+        """Start vs end demand of every projection, and the TWh each adds per year."""
+        f = self.to_frame()
+        names = [str(n) for n in f.index]
+        return ChartSpec(
+            "Electricity demand projections, start vs end year",
+            (
+                Panel(
+                    "TWh per year",
+                    "TWh",
+                    bars=(
+                        Bar(names, f["start_twh"], "start year", color="#56B4E9"),
+                        Bar(names, f["end_twh"], "end year", color="#0072B2"),
+                    ),
+                ),
+                Panel(
+                    "TWh added per year",
+                    "TWh/yr",
+                    bars=(Bar(names, f["twh_added_per_year"], "added per year", color="#D55E00"),),
+                    height=0.6,
+                ),
+            ),
+            source="IEA Energy and AI; LBNL 2024; EIA STEO (fact base ENE-06..ENE-11)",
+        )
 
 
 def _proj(label: str, fid0: str, y0: int, v0: float, fid1: str, y1: int, v1: float) -> Projection:

@@ -29,13 +29,15 @@ import math
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from bubblescope._json import to_jsonable
 from bubblescope._kernels.clearing import clear, clear_batch, debtrank
 from bubblescope._typing import Float64Array, JSONDict, ProgressCallback, RngLike
+from bubblescope.charts import Bar, ChartSpec, Panel
 from bubblescope.economy._network_scenario import (
     BufferAssumption,
     ClearingInputs,
@@ -48,9 +50,7 @@ from bubblescope.economy._network_scenario import (
 from bubblescope.economy.network import EQUITY_TYPES, FinancingNetwork
 from bubblescope.errors import ConvergenceError, InputError
 from bubblescope.parallel import map_chunks, spawn_seeds
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from bubblescope.result import ResultMixin
 
 __all__ = [
     "BufferAssumption",
@@ -133,7 +133,7 @@ def _equity_exposures(network: FinancingNetwork) -> Float64Array:
 
 
 @dataclass(frozen=True)
-class StressResult:
+class StressResult(ResultMixin):
     """Outcome of one stress scenario.
 
     Attributes
@@ -172,24 +172,28 @@ class StressResult:
 
     def to_dict(self) -> JSONDict:
         """JSON-ready dict (what ``--json`` and the web API emit)."""
-        return {
-            "scenarios": [s.label for s in self.scenarios],
-            "model": "Eisenberg-Noe" if self.alpha == self.beta == 1.0 else "Rogers-Veraart",
-            "alpha": self.alpha,
-            "beta": self.beta,
-            "year": self.year if self.year is not None else "run-rate",
-            "unit": "USD bn per year",
-            "firms": [
-                {str(k): v for k, v in r.items()}
-                for r in self.firms.reset_index().to_dict(orient="records")
-            ],
-            "cascade": [
-                {str(k): v for k, v in r.items()} for r in self.cascade.to_dict(orient="records")
-            ],
-            "debtrank": self.debtrank,
-            "buffer_assumption": {"coverage": self.buffer.coverage, "basis": self.buffer.basis},
-            "warnings": list(self.warnings),
-        }
+        out: JSONDict = to_jsonable(
+            {
+                "scenarios": [s.label for s in self.scenarios],
+                "model": "Eisenberg-Noe" if self.alpha == self.beta == 1.0 else "Rogers-Veraart",
+                "alpha": self.alpha,
+                "beta": self.beta,
+                "year": self.year if self.year is not None else "run-rate",
+                "unit": "USD bn per year",
+                "firms": [
+                    {str(k): v for k, v in r.items()}
+                    for r in self.firms.reset_index().to_dict(orient="records")
+                ],
+                "cascade": [
+                    {str(k): v for k, v in r.items()}
+                    for r in self.cascade.to_dict(orient="records")
+                ],
+                "debtrank": self.debtrank,
+                "buffer_assumption": {"coverage": self.buffer.coverage, "basis": self.buffer.basis},
+                "warnings": list(self.warnings),
+            }
+        )
+        return out
 
     def summary(self) -> str:
         """Plain-text summary of defaults, shortfalls and losses."""
@@ -224,24 +228,26 @@ class StressResult:
             )
         return "\n".join(lines)
 
-    def plot(self) -> Figure:
-        """Bars of receipts due vs received and equity loss per firm."""
-        from matplotlib.figure import Figure
-
+    def chart_spec(self) -> ChartSpec:
+        """Receipts due vs received and equity loss by firm (USD bn per year)."""
         f = self.firms
-        fig = Figure(figsize=(9, 5))
-        ax = fig.add_subplot()
-        y = np.arange(len(f))
-        ax.barh(y + 0.2, f["due_in"], height=0.4, color="#BBBBBB", label="receipts due")
-        ax.barh(y + 0.2, f["received"], height=0.4, color="#0072B2", label="received")
-        ax.barh(y - 0.2, f["equity_loss"], height=0.4, color="#D55E00", label="equity loss")
-        ax.set_yticks(y, [str(i) for i in f.index])
-        ax.invert_yaxis()
-        ax.set_xlabel("USD bn per year")
-        ax.set_title("; ".join(s.label for s in self.scenarios) or "no shock")
-        ax.legend(frameon=False, fontsize=8)
-        fig.tight_layout()
-        return fig
+        firms = [str(i) for i in f.index]
+        title = "; ".join(s.label for s in self.scenarios) or "no shock"
+        return ChartSpec(
+            f"Stress: {title}",
+            (
+                Panel(
+                    "USD bn per year",
+                    "USD bn",
+                    bars=(
+                        Bar(firms, f["due_in"], "receipts due", color="#BBBBBB"),
+                        Bar(firms, f["received"], "received", color="#0072B2"),
+                        Bar(firms, f["equity_loss"], "equity loss", color="#D55E00"),
+                    ),
+                ),
+            ),
+            source="bubblescope.economy.stress on the fact-base financing network",
+        )
 
 
 def stress(
@@ -379,7 +385,7 @@ def stress(
 
 
 @dataclass(frozen=True)
-class SensitivityResult:
+class SensitivityResult(ResultMixin):
     """Ranges of stress outcomes over draws of the unknown external assets.
 
     ``ranges`` is indexed by firm with ``min/median/max`` of ``received``, ``shortfall`` and
@@ -397,16 +403,19 @@ class SensitivityResult:
 
     def to_dict(self) -> JSONDict:
         """JSON-ready dict."""
-        return {
-            "scenarios": [s.label for s in self.scenarios],
-            "n_draws": self.n_draws,
-            "buffer_range": [self.buffer.low, self.buffer.high],
-            "buffer_basis": self.buffer.basis,
-            "firms": [
-                {str(k): v for k, v in r.items()}
-                for r in self.ranges.reset_index().to_dict(orient="records")
-            ],
-        }
+        out: JSONDict = to_jsonable(
+            {
+                "scenarios": [s.label for s in self.scenarios],
+                "n_draws": self.n_draws,
+                "buffer_range": [self.buffer.low, self.buffer.high],
+                "buffer_basis": self.buffer.basis,
+                "firms": [
+                    {str(k): v for k, v in r.items()}
+                    for r in self.ranges.reset_index().to_dict(orient="records")
+                ],
+            }
+        )
+        return out
 
     def summary(self) -> str:
         """Plain-text ranges per firm."""
@@ -425,21 +434,34 @@ class SensitivityResult:
             )
         return "\n".join(lines)
 
-    def plot(self) -> Figure:
-        """Equity-loss ranges (min–max bar, median dot) per firm."""
-        from matplotlib.figure import Figure
-
+    def chart_spec(self) -> ChartSpec:
+        """Equity loss by firm (least, median and most over the draws) and default odds."""
         r = self.ranges
-        fig = Figure(figsize=(8, 5))
-        ax = fig.add_subplot()
-        y = np.arange(len(r))
-        ax.hlines(y, r["equity_loss_min"], r["equity_loss_max"], color="#0072B2", lw=4)
-        ax.plot(r["equity_loss_median"], y, "o", color="#D55E00")
-        ax.set_yticks(y, [str(i) for i in r.index])
-        ax.invert_yaxis()
-        ax.set_xlabel("equity loss, USD bn per year (min–max, median)")
-        fig.tight_layout()
-        return fig
+        firms = [str(i) for i in r.index]
+        title = "; ".join(s.label for s in self.scenarios) or "no shock"
+        return ChartSpec(
+            f"Sensitivity: {title}, {self.n_draws} draws of the assumed external assets",
+            (
+                Panel(
+                    "equity loss over the draws, USD bn per year",
+                    "USD bn",
+                    bars=(
+                        Bar(firms, r["equity_loss_min"], "least", color="#56B4E9"),
+                        Bar(firms, r["equity_loss_median"], "median", color="#0072B2"),
+                        Bar(firms, r["equity_loss_max"], "most", color="#D55E00"),
+                    ),
+                ),
+                Panel(
+                    "share of draws in default",
+                    "share",
+                    bars=(Bar(firms, r["default_share"], "in default", color="#CC79A7"),),
+                    yrange=(0.0, 1.0),
+                    height=0.6,
+                ),
+            ),
+            source="bubblescope.economy.stress.sensitivity on the fact-base financing network "
+            f"(cushion drawn from {self.buffer.low:g} to {self.buffer.high:g} × own obligations)",
+        )
 
 
 @dataclass(frozen=True)

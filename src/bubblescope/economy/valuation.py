@@ -25,12 +25,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from bubblescope._json import to_jsonable
 from bubblescope._typing import Float64Array
+from bubblescope.charts import ChartSpec, HLine, Line, Panel, VLine
+from bubblescope.economy._charts import bar_chart
 from bubblescope.economy.inputs import (
     Input,
     assumption,
@@ -42,9 +45,7 @@ from bubblescope.economy.inputs import (
 )
 from bubblescope.economy.units import Q
 from bubblescope.errors import ConvergenceError, DataError, InputError
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from bubblescope.result import ResultMixin
 
 __all__ = [
     "Multiple",
@@ -107,7 +108,7 @@ def _reading(label: str, kind: str, fid: str, value: float) -> Multiple:
 
 
 @dataclass(frozen=True)
-class MultiplesTable:
+class MultiplesTable(ResultMixin):
     """Multiples side by side (computed and sourced readings)."""
 
     rows: tuple[Multiple, ...]
@@ -138,23 +139,28 @@ class MultiplesTable:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {
-            "multiples": self.to_frame().reset_index().to_dict(orient="records"),
-            "inputs": inputs_to_dicts(i for m in self.rows for i in m.inputs),
-        }
+        out: dict[str, Any] = to_jsonable(
+            {
+                "multiples": self.to_frame().reset_index().to_dict(orient="records"),
+                "inputs": inputs_to_dicts(i for m in self.rows for i in m.inputs),
+            }
+        )
+        return out
 
-    def plot(self) -> Figure:
-        """P/E readings on a log scale."""
-        import matplotlib.pyplot as plt
-
+    def chart_spec(self) -> ChartSpec:
+        """The P/E and CAPE readings, on a log scale."""
         pe = [m for m in self.rows if "P/E" in m.kind or "CAPE" in m.kind]
-        fig, ax = plt.subplots(figsize=(8, 4.5))
-        ax.barh([f"{m.label} ({m.kind})" for m in pe], [m.value for m in pe])
-        ax.set_xscale("log")
-        ax.set_xlabel("multiple (log scale)")
-        ax.set_title("Price/earnings against history")
-        fig.tight_layout()
-        return fig
+        return bar_chart(
+            "Price/earnings against history",
+            "P/E and CAPE readings (log scale)",
+            "multiple",
+            [f"{m.label}, {m.kind}" for m in pe],
+            [m.value for m in pe],
+            source="bubblescope.economy.valuation.history_multiples; "
+            "facts VAL-02..06, VAL-10, MAC-09",
+            logy=True,
+            height=1.4,  # room for the bars above the slanted labels
+        )
 
 
 def history_multiples(extra: Sequence[Multiple] = ()) -> MultiplesTable:
@@ -228,7 +234,7 @@ def dcf_value(
 
 
 @dataclass(frozen=True)
-class ReverseDCFResult:
+class ReverseDCFResult(ResultMixin):
     """The FCF growth a price implies, with a sensitivity to the discount rate."""
 
     label: str
@@ -273,29 +279,36 @@ class ReverseDCFResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {
-            "label": self.label,
-            "implied_growth": self.implied_growth,
-            "implied_fcf_at_horizon": self.implied_fcf_at_horizon,
-            "sensitivity": {
-                f"{r:.4f}": (g if np.isfinite(g) else None)
-                for r, g in zip(self.rates, self.growth_by_rate, strict=True)
-            },
-            "inputs": inputs_to_dicts(self.inputs),
-        }
+        out: dict[str, Any] = to_jsonable(
+            {
+                "label": self.label,
+                "implied_growth": self.implied_growth,
+                "implied_fcf_at_horizon": self.implied_fcf_at_horizon,
+                "sensitivity": {
+                    f"{r:.4f}": (g if np.isfinite(g) else None)
+                    for r, g in zip(self.rates, self.growth_by_rate, strict=True)
+                },
+                "inputs": inputs_to_dicts(self.inputs),
+            }
+        )
+        return out
 
-    def plot(self) -> Figure:
-        """Implied growth against the discount rate."""
-        import matplotlib.pyplot as plt
-
-        fig, ax = plt.subplots(figsize=(7, 4))
-        ax.plot(self.rates * 100, self.growth_by_rate * 100, "o-")
-        ax.axvline(self.discount_rate.m_as("1") * 100, color="k", ls=":")
-        ax.set_xlabel("discount rate, %")
-        ax.set_ylabel("implied FCF growth, % a year")
-        ax.set_title(f"{self.label}: growth implied by the price")
-        fig.tight_layout()
-        return fig
+    def chart_spec(self) -> ChartSpec:
+        """Implied growth against the discount rate, the rate assumed marked."""
+        return ChartSpec(
+            f"{self.label}: growth implied by the price",
+            (
+                Panel(
+                    "implied FCF growth by discount rate",
+                    "% a year",
+                    lines=(Line(self.rates * 100, self.growth_by_rate * 100, "implied growth"),),
+                    vlines=(VLine(self.discount_rate.m_as("1") * 100, "rate assumed"),),
+                ),
+            ),
+            xlabel="discount rate, %",
+            source="bubblescope.economy.valuation.reverse_dcf (each input's source: summary())",
+            legend=False,
+        )
 
 
 _BRACKET = (-0.95, 5.0)
@@ -471,7 +484,7 @@ def nvidia_fcf_from_filing(path: str | Path, fiscal_year: int | None = None) -> 
 # Sequoia
 # --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class SequoiaGap:
+class SequoiaGap(ResultMixin):
     """AI revenue needed to pay for data-centre GPU spending, and the gap to AI revenue."""
 
     label: str
@@ -531,29 +544,29 @@ class SequoiaGap:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {
-            "label": self.label,
-            "required_revenue_usd_bn": self.required_revenue,
-            "gap_usd_bn": self.gap,
-            "published_usd_bn": None if self.published is None else self.published.value,
-            "inputs": inputs_to_dicts(self.inputs),
-        }
+        out: dict[str, Any] = to_jsonable(
+            {
+                "label": self.label,
+                "required_revenue_usd_bn": self.required_revenue,
+                "gap_usd_bn": self.gap,
+                "published_usd_bn": None if self.published is None else self.published.value,
+                "inputs": inputs_to_dicts(self.inputs),
+            }
+        )
+        return out
 
-    def plot(self) -> Figure:
-        """Required revenue vs AI revenue."""
-        import matplotlib.pyplot as plt
-
-        fig, ax = plt.subplots(figsize=(6, 4))
-        labels = ["revenue required"]
-        values = [self.required_revenue]
-        if self.ai_revenue is not None:
-            labels.append("AI revenue")
-            values.append(self.ai_revenue.m_as("USD bn/yr"))
-        ax.bar(labels, values)
-        ax.set_ylabel("USD bn a year")
-        ax.set_title(self.label)
-        fig.tight_layout()
-        return fig
+    def chart_spec(self) -> ChartSpec:
+        """The steps from the data-centre run-rate to the revenue required, and the gap."""
+        f = self.to_frame()
+        return bar_chart(
+            f"{self.label}: from data-centre spending to the revenue it requires",
+            "USD bn per year",
+            "USD bn/yr",
+            f.index,
+            f["usd_bn_per_year"],
+            source="bubblescope.economy.valuation; inputs VAL-07, VAL-08",
+            name="USD bn per year",
+        )
 
 
 def sequoia_gap(
@@ -627,7 +640,7 @@ def sequoia_2024() -> SequoiaGap:
 # Nadella
 # --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class NadellaTest:
+class NadellaTest(ResultMixin):
     """Observed real GDP growth against the growth Nadella named as proof of AI's value."""
 
     observed: Input
@@ -671,25 +684,32 @@ class NadellaTest:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {
-            "observed_pct": self.observed.m_as("%"),
-            "passed": self.passed(),
-            "shortfalls_pp": self.shortfalls(),
-            "inputs": inputs_to_dicts((self.observed, *self.thresholds)),
-        }
+        out: dict[str, Any] = to_jsonable(
+            {
+                "observed_pct": self.observed.m_as("%"),
+                "passed": self.passed(),
+                "shortfalls_pp": self.shortfalls(),
+                "inputs": inputs_to_dicts((self.observed, *self.thresholds)),
+            }
+        )
+        return out
 
-    def plot(self) -> Figure:
-        """Observed growth against the thresholds."""
-        import matplotlib.pyplot as plt
-
+    def chart_spec(self) -> ChartSpec:
+        """Nadella's growth thresholds, with the observed growth as a line across them."""
         frame = self.to_frame()
-        fig, ax = plt.subplots(figsize=(6, 4))
-        ax.barh(frame.index.astype(str), frame["threshold_pct"], color="tab:gray")
-        ax.axvline(self.observed.m_as("%"), color="tab:red", label="observed")
-        ax.set_xlabel("real GDP growth, %")
-        ax.legend()
-        fig.tight_layout()
-        return fig
+        observed = self.observed.m_as("%")
+        return bar_chart(
+            "Nadella's test: real GDP growth against the growth that would prove AI's value",
+            f"thresholds (bars) and observed growth {observed:.1f}% (line)",
+            "real GDP growth, %",
+            frame.index,
+            frame["threshold_pct"],
+            source=f"bubblescope.economy.valuation.nadella_test; thresholds VAL-09; "
+            f"observed {self.observed.source}",
+            name="threshold",
+            color="#999999",
+            hlines=(HLine(observed, f"observed ({self.observed.name})", "#D55E00"),),
+        )
 
 
 def nadella_test(observed: Input | float | None = None) -> NadellaTest:

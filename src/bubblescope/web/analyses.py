@@ -198,7 +198,6 @@ def stress_api(req: StressRequest) -> dict[str, Any]:
     """Stress the fact-base network with the requested shocks."""
     from bubblescope.economy.network import load_network
     from bubblescope.economy.stress import PaymentShock, stress
-    from bubblescope.report.sections.network import stress_chart
 
     net = load_network()
     unknown = sorted({s.firm for s in req.shocks} - set(net.names))
@@ -207,8 +206,4 @@ def stress_api(req: StressRequest) -> dict[str, Any]:
     res = stress(
         net, [PaymentShock(s.firm, s.fraction) for s in req.shocks], alpha=req.alpha, beta=req.beta
     )
-    return {
-        "result": res.to_dict(),
-        "summary": res.summary(),
-        "chart": to_plotly(stress_chart(res)),
-    }
+    return result_payload(res)

@@ -19,7 +19,6 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bubblescope._json import to_jsonable
-from bubblescope.charts import to_plotly
 from bubblescope.errors import (
     BubblescopeError,
     ConvergenceError,
@@ -270,19 +269,9 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
     @functools.cache
     def network_payload() -> str:
         from bubblescope.economy.network import analyze_network, load_network
-        from bubblescope.report.sections.network import network_figure
 
         res = analyze_network(load_network())
-        return json.dumps(
-            to_jsonable(
-                {
-                    "result": res.to_dict(),
-                    "summary": res.summary(),
-                    "chart": network_figure(res.chart_spec()),
-                }
-            ),
-            allow_nan=False,
-        )
+        return json.dumps(to_jsonable(an.result_payload(res)), allow_nan=False)
 
     @app.get("/api/facts", tags=["facts"])
     def facts(
@@ -328,27 +317,15 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
     ) -> Response:
         """Margins by age, payback and economic life of one GPU cohort."""
         from bubblescope.economy.gpu import gpu_economics
-        from bubblescope.report.sections.gpu import gpu_chart
 
-        res = gpu_economics(generation, purchase_time=purchase_time)
-        return ok(
-            {"result": res.to_dict(), "summary": res.summary(), "chart": to_plotly(gpu_chart(res))}
-        )
+        return ok(an.result_payload(gpu_economics(generation, purchase_time=purchase_time)))
 
     @app.get("/api/power", tags=["economy"])
     def power() -> Response:
         """Data-centre electricity projections against total US demand growth."""
         from bubblescope.economy.power import grid_comparison
-        from bubblescope.report.sections.power import power_chart
 
-        res = grid_comparison()
-        return ok(
-            {
-                "result": res.to_dict(),
-                "summary": res.summary(),
-                "chart": to_plotly(power_chart(res)),
-            }
-        )
+        return ok(an.result_payload(grid_comparison()))
 
     @app.get("/api/gauge/{name}", tags=["economy"])
     def gauge(name: Annotated[str, PathParam(pattern=SERIES_PATTERN)]) -> Response:
@@ -389,7 +366,6 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
         """Burry's depreciation case, at the implied or a chosen economic life (years)."""
         from bubblescope.economy.depreciation import burry_case
 
-        res = burry_case(economic_life)
-        return ok({"result": res.to_dict(), "summary": res.summary()})
+        return ok(an.result_payload(burry_case(economic_life)))
 
     return app

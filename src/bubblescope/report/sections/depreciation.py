@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bubblescope.charts import Bar, ChartSpec, Panel
 from bubblescope.economy.depreciation import burry_case
 from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Chart, Number, Section, Table
@@ -13,8 +12,6 @@ __all__ = ["build"]
 def build(ctx: ReportContext) -> Section:
     """Book vs economic depreciation of the big-5 capex path and the implied economic life."""
     res = burry_case()
-    agg = res.to_frame().loc["all"]
-    years = [str(y) for y in agg.index]
     src = "bubblescope.economy.depreciation.burry_case; target DEP-01, short-lived share DEP-14"
     numbers = [
         Number(
@@ -35,26 +32,6 @@ def build(ctx: ReportContext) -> Section:
                 raw=res.implied_life,
             )
         )
-    spec = ChartSpec(
-        f"Depreciation, book ({res.book_policy.label}) vs economic ({res.economic_policy.label})",
-        (
-            Panel(
-                "aggregate, USD bn",
-                "USD bn",
-                bars=(
-                    Bar(years, agg["book_usd_bn"], "book", color="#0072B2"),
-                    Bar(years, agg["economic_usd_bn"], "economic", color="#D55E00"),
-                ),
-            ),
-            Panel(
-                "understatement",
-                "USD bn",
-                bars=(Bar(years, agg["understated_usd_bn"], "pre-tax", color="#CC79A7"),),
-                height=0.6,
-            ),
-        ),
-        source="bubblescope.economy.depreciation; capex path ai-economy-facts.md §3.5",
-    )
     inputs = tuple((i.name, str(i.quantity), i.kind, i.source) for i in res.inputs)
     return Section(
         key="depreciation",
@@ -66,7 +43,7 @@ def build(ctx: ReportContext) -> Section:
             "understatement for 2026–28 and shows the gap year by year."
         ),
         numbers=tuple(numbers),
-        charts=(Chart(spec),),
+        charts=(Chart(res.chart_spec()),),
         tables=(
             Table(
                 "Inputs (kind and source of every assumption)",

@@ -2,49 +2,15 @@
 
 from __future__ import annotations
 
-from bubblescope.charts import Bar, ChartSpec, Line, Panel
-from bubblescope.economy.gpu import GPUEconomics, bernstein_vs_burry, gpu_economics
+from bubblescope.economy.gpu import bernstein_vs_burry, gpu_economics
 from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Chart, Number, Section, Table
 
-__all__ = ["build", "gpu_chart"]
+__all__ = ["build"]
 
 
 def _years(value: float | None) -> str:
     return "beyond the horizon" if value is None or value != value else f"{value:.1f} years"
-
-
-def gpu_chart(result: GPUEconomics) -> ChartSpec:
-    """Rent vs cash cost by age, and the annual margin, of one GPU cohort."""
-    frame = result.to_frame()
-    ages = [int(a) for a in frame.index]
-    return ChartSpec(
-        f"{result.generation.name} bought in {result.purchase_time:g}: rent vs cash cost by age",
-        (
-            Panel(
-                "USD per GPU-hour",
-                "USD/GPU-h",
-                lines=(
-                    Line(ages, frame["price_usd_per_gpu_hour"], "rent", color="#0072B2"),
-                    Line(
-                        ages,
-                        frame["cash_cost_usd_per_gpu_hour"],
-                        "cash cost",
-                        color="#D55E00",
-                        dash="dash",
-                    ),
-                ),
-            ),
-            Panel(
-                "annual margin",
-                "USD per GPU",
-                bars=(Bar(ages, frame["annual_margin_usd"], "annual margin", color="#009E73"),),
-                height=0.6,
-            ),
-        ),
-        xlabel="age (years)",
-        source="bubblescope.economy.gpu; rents from the fact base (GPU-01..06)",
-    )
 
 
 def build(ctx: ReportContext) -> Section:
@@ -68,7 +34,6 @@ def build(ctx: ReportContext) -> Section:
             raw=h100.economic_life,
         ),
     ]
-    spec = gpu_chart(h100)
     cohorts = bernstein_vs_burry()
     cf = cohorts.to_frame()
     rows = tuple(
@@ -94,7 +59,7 @@ def build(ctx: ReportContext) -> Section:
             "and bought today."
         ),
         numbers=tuple(numbers),
-        charts=(Chart(spec),),
+        charts=(Chart(h100.chart_spec()),),
         tables=(
             Table(
                 "Cohorts under both rules (USD/GPU-h; NPV in USD per GPU)",

@@ -2,172 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
-from bubblescope._typing import JSONDict
-from bubblescope.charts import Bar, ChartSpec, Panel
 from bubblescope.economy.network import NetworkResult, analyze_network, load_network
-from bubblescope.economy.stress import PaymentShock, StressResult, stress
+from bubblescope.economy.stress import PaymentShock, stress
 from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Chart, Number, Section, Table
 
-__all__ = ["build", "network_figure", "stress_chart"]
-
-
-def network_figure(spec: JSONDict) -> dict[str, Any]:
-    """Plotly figure of :meth:`NetworkResult.chart_spec`, drawn at the spec's nominal scale.
-
-    Edges are the spec's curved paths (hover: deal id, parties, amount, type) with an arrowhead
-    at the payee; amounts are written where the spec placed them; nodes carry their role's
-    symbol and their label beside them. The axes share one scale, and the figure's height puts
-    ``px_per_unit`` pixels on the ring radius, the scale the labels were fitted at. The legend
-    (deal types, then firm roles) sits to the right of the ring.
-    """
-    data: list[dict[str, Any]] = []
-    annotations: list[dict[str, Any]] = []
-    for e in spec["edges"]:
-        xs, ys = [p[0] for p in e["path"]], [p[1] for p in e["path"]]
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "x": xs,
-                "y": ys,
-                "line": {
-                    "color": e["colour"],
-                    "width": max(1.0, 1.4 * e["width"]),
-                    "dash": "solid" if e["binding"] else "dash",
-                },
-                "opacity": 0.75,
-                "showlegend": False,
-                "hoverinfo": "text",
-                "text": f"{e['id']}: {e['source']} → {e['target']}, "
-                f"{e['amount_usd_bn']:,.1f} USD bn ({e['type'].replace('_', ' ')})",
-            }
-        )
-        annotations.append(
-            {
-                "x": xs[-1],
-                "y": ys[-1],
-                "ax": xs[-2],
-                "ay": ys[-2],
-                "xref": "x",
-                "yref": "y",
-                "axref": "x",
-                "ayref": "y",
-                "showarrow": True,
-                "arrowhead": 2,
-                "arrowsize": 1.3,
-                "arrowwidth": 1.5,
-                "arrowcolor": e["colour"],
-                "text": "",
-            }
-        )
-        if e["label"]:
-            annotations.append(
-                {
-                    "x": e["label_x"],
-                    "y": e["label_y"],
-                    "xref": "x",
-                    "yref": "y",
-                    "text": e["label"],
-                    "showarrow": False,
-                    "font": {"size": 10, "color": "#333333"},
-                    "bgcolor": "rgba(255,255,255,0.8)",
-                    "borderpad": 0,
-                }
-            )
-    for kind, colour in spec["legend"].items():
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "x": [None],
-                "y": [None],
-                "name": kind.replace("_", " "),
-                "line": {"color": colour, "width": 3},
-                "legendgroup": "deals",
-                "legendgrouptitle": {"text": "deal (arrow: money flows)"},
-            }
-        )
-    for role, (text, symbol) in spec["roles"].items():
-        members = [n for n in spec["nodes"] if n["role"] == role]
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "name": text,
-                "x": [n["x"] for n in members],
-                "y": [n["y"] for n in members],
-                "text": [n["id"] for n in members],
-                "hoverinfo": "text",
-                "marker": {
-                    "size": 14,
-                    "symbol": symbol,
-                    "color": ["#BBBBBB" if n["external"] else "#333333" for n in members],
-                    "line": {"color": "white", "width": 1},
-                },
-                "legendgroup": "firms",
-                "legendgrouptitle": {"text": "firm"},
-            }
-        )
-    annotations.extend(
-        {
-            "x": n["label_x"],
-            "y": n["label_y"],
-            "xref": "x",
-            "yref": "y",
-            "text": n["id"],
-            "showarrow": False,
-            "xanchor": n["label_anchor"],
-            "yanchor": "middle",
-            "font": {"size": 12},
-            "bgcolor": "rgba(255,255,255,0.75)",
-            "borderpad": 0,
-        }
-        for n in spec["nodes"]
-    )
-    ext = spec["extent"]
-    hidden = {"visible": False, "showgrid": False, "zeroline": False, "range": [-ext, ext]}
-    margin = {"t": 50, "b": 30, "l": 10, "r": 10}
-    return {
-        "data": data,
-        "layout": {
-            "title": {"text": spec["title"]},
-            "xaxis": hidden,
-            "yaxis": {**hidden, "scaleanchor": "x", "scaleratio": 1},
-            "annotations": annotations,
-            "showlegend": True,
-            "legend": {"x": 1, "xanchor": "right", "y": 1, "yanchor": "top"},
-            "hovermode": "closest",
-            "height": round(2 * ext * spec["px_per_unit"]) + margin["t"] + margin["b"],
-            "margin": margin,
-        },
-    }
-
-
-def stress_chart(result: StressResult) -> ChartSpec:
-    """Receipts due vs received and equity loss by firm (USD bn per year)."""
-    f = result.to_frame()
-    firms = [str(i) for i in f.index]
-    title = "; ".join(s.label for s in result.scenarios) or "no shock"
-    return ChartSpec(
-        f"Stress: {title}",
-        (
-            Panel(
-                "USD bn per year",
-                "USD bn",
-                bars=(
-                    Bar(firms, f["due_in"], "receipts due", color="#BBBBBB"),
-                    Bar(firms, f["received"], "received", color="#0072B2"),
-                    Bar(firms, f["equity_loss"], "equity loss", color="#D55E00"),
-                ),
-            ),
-        ),
-        source="bubblescope.economy.stress on the fact-base financing network",
-    )
+__all__ = ["build"]
 
 
 def _network_numbers(res: NetworkResult) -> list[Number]:
@@ -246,12 +88,8 @@ def build(ctx: ReportContext) -> Section:
         ),
         numbers=tuple(numbers),
         charts=(
-            Chart(
-                plotly_figure=network_figure(res.chart_spec()),
-                matplotlib_figure=res.plot,
-                caption="Edge width = amount",
-            ),
-            Chart(stress_chart(shocked)),
+            Chart(res.chart_spec(), caption="Edge width = amount"),
+            Chart(shocked.chart_spec()),
         ),
         tables=(
             Table(

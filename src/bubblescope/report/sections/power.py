@@ -2,38 +2,11 @@
 
 from __future__ import annotations
 
-from bubblescope.charts import Bar, ChartSpec, Panel
-from bubblescope.economy.power import GridComparison, grid_comparison
+from bubblescope.economy.power import grid_comparison
 from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Chart, Number, Section, Table
 
-__all__ = ["build", "power_chart"]
-
-
-def power_chart(result: GridComparison) -> ChartSpec:
-    """Start vs end demand of every projection, and the TWh each adds per year."""
-    f = result.to_frame()
-    names = [str(n) for n in f.index]
-    return ChartSpec(
-        "Electricity demand projections, start vs end year",
-        (
-            Panel(
-                "TWh per year",
-                "TWh",
-                bars=(
-                    Bar(names, f["start_twh"], "start year", color="#56B4E9"),
-                    Bar(names, f["end_twh"], "end year", color="#0072B2"),
-                ),
-            ),
-            Panel(
-                "TWh added per year",
-                "TWh/yr",
-                bars=(Bar(names, f["twh_added_per_year"], "added per year", color="#D55E00"),),
-                height=0.6,
-            ),
-        ),
-        source="IEA Energy and AI; LBNL 2024; EIA STEO (fact base ENE-06..ENE-11)",
-    )
+__all__ = ["build"]
 
 
 def build(ctx: ReportContext) -> Section:
@@ -63,7 +36,6 @@ def build(ctx: ReportContext) -> Section:
                     raw=100 * share,
                 )
             )
-    spec = power_chart(res)
     rows = tuple(
         (
             str(n),
@@ -85,7 +57,7 @@ def build(ctx: ReportContext) -> Section:
             "each year as a share of what the whole grid adds."
         ),
         numbers=tuple(numbers),
-        charts=(Chart(spec),),
+        charts=(Chart(res.chart_spec()),),
         tables=(
             Table(
                 "Projections (TWh; average GW at the end year)",

@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-from bubblescope.charts import Bar, ChartSpec, Panel
-from bubblescope.economy.valuation import SequoiaGap, history_multiples, nadella_test, sequoia_2024
+from bubblescope.economy.valuation import history_multiples, nadella_test, sequoia_2024
 from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Chart, Number, Section, Table
 
-__all__ = ["build", "sequoia_chart"]
-
-
-def sequoia_chart(gap: SequoiaGap) -> ChartSpec:
-    """The steps from the data-centre run-rate to the revenue required, and the gap."""
-    f = gap.to_frame()
-    return ChartSpec(
-        f"{gap.label}: from data-centre spending to the revenue it requires",
-        (
-            Panel(
-                "USD bn per year",
-                "USD bn/yr",
-                bars=(
-                    Bar(
-                        [str(s) for s in f.index],
-                        f["usd_bn_per_year"],
-                        "USD bn per year",
-                        color="#0072B2",
-                    ),
-                ),
-            ),
-        ),
-        source="bubblescope.economy.valuation; inputs VAL-07, VAL-08",
-    )
+__all__ = ["build"]
 
 
 def build(ctx: ReportContext) -> Section:
@@ -80,7 +56,7 @@ def build(ctx: ReportContext) -> Section:
             "and Nadella's benchmark that real growth must show up in the economy."
         ),
         numbers=tuple(numbers),
-        charts=(Chart(sequoia_chart(gap)),),
+        charts=(Chart(gap.chart_spec()),),
         tables=(
             Table(
                 "Multiples, then and now", ("company, date", "multiple", "value", "source"), rows
