@@ -1,4 +1,5 @@
-"""Shared fixtures: the real data in ../shared/data (skipped with a reason when absent)."""
+"""Shared fixtures: files of ../shared/data rebuilt from the repository (``shared_file``), and
+the real folder itself for the few tests that still need it (skipped with a reason when absent)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+
+from tests.reference import SharedFiles
 
 # rich wraps CLI tables at the terminal width; make CLI output independent of the terminal
 os.environ["COLUMNS"] = "160"
@@ -31,6 +34,16 @@ if "BUBBLESCOPE_RESULTS_CACHE" not in os.environ:
 
     _run_home = os.environ.get("BUBBLESCOPE_HOME") or tempfile.mkdtemp(prefix="bubblescope-")
     os.environ["BUBBLESCOPE_RESULTS_CACHE"] = str(Path(_run_home) / "results-cache")
+
+
+@pytest.fixture(scope="session")
+def shared_file(tmp_path_factory: pytest.TempPathFactory) -> SharedFiles:
+    """``shared_file("fred/X.csv")``: a file byte for byte ``../shared/data/fred/X.csv``.
+
+    Made from the copies in tests/results/shared_data or rebuilt from the shipped dataset, and
+    checked against the original's SHA-256 (see tests/reference.py); never skips.
+    """
+    return SharedFiles(tmp_path_factory.mktemp("shared-data"))
 
 
 @pytest.fixture(scope="session")
