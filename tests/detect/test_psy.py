@@ -1,15 +1,14 @@
 """PSY statistics against published and peer values (detection-methods.md §6(a) T1-T7).
 
 Sources: T1/T3 the R-exuber golden fixtures shipped with pyexuber
-(``shared/data/reference/pyexuber_golden``); T2/T5 psymonitor and pyexuber runs quoted in the
-spec; T4 pyexuber; T6/T7 exuber's 2018 replication of PSY on
-``shared/data/reference/SP_DV.csv`` (2011-vintage Shiller data, NOT the 2026 vintage in
-``shared/data/shiller``). Property tests compare with pyexuber (``exuber.radf``) itself.
+(``reference/pyexuber_golden``); T2/T5 psymonitor and pyexuber runs quoted in the spec; T4
+pyexuber; T6/T7 exuber's 2018 replication of PSY on ``reference/SP_DV.csv`` (2011-vintage Shiller
+data, NOT the 2026 vintage of the shipped Shiller table). Both are copies of the shared data
+folder's files in ``tests/results/shared_data`` (see ``tests/results/README.md``). Property tests
+compare with pyexuber (``exuber.radf``) itself.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -20,13 +19,16 @@ from hypothesis import strategies as st
 
 from bubblescope.detect.psy import PSYPanelResult, PSYResult, psy
 from bubblescope.errors import InputError
+from tests.reference import SharedFiles
 
 matplotlib.use("Agg")
 
 
-def _golden(shared: Path, case: str) -> tuple[np.ndarray, int, int, np.ndarray]:
+def _golden(shared_file: SharedFiles, case: str) -> tuple[np.ndarray, int, int, np.ndarray]:
     """Level series, minw, lag and output vector of a pyexuber golden case."""
-    base = shared / "reference" / "pyexuber_golden"
+    base = shared_file(f"reference/pyexuber_golden/{case}_params.csv").parent
+    for part in ("input", "output"):
+        shared_file(f"reference/pyexuber_golden/{case}_{part}.csv")
     params = pd.read_csv(base / f"{case}_params.csv")
     minw, lag = int(params["min_win"][0]), int(params["lag"][0])
     x = pd.read_csv(base / f"{case}_input.csv")
@@ -40,8 +42,8 @@ def _golden(shared: Path, case: str) -> tuple[np.ndarray, int, int, np.ndarray]:
     return y, minw, lag, out
 
 
-def _sp_dv(shared: Path) -> pd.Series:
-    df = pd.read_csv(shared / "reference" / "SP_DV.csv", sep=";")
+def _sp_dv(shared_file: SharedFiles) -> pd.Series:
+    df = pd.read_csv(shared_file("reference/SP_DV.csv"), sep=";")
     code = df["Date"].to_numpy()  # Shiller's YYYY.MM float code (1871.1 is October)
     year = np.floor(code).astype(int)
     month = np.rint((code - year) * 100).astype(int)
@@ -50,9 +52,9 @@ def _sp_dv(shared: Path) -> pd.Series:
 
 
 @pytest.mark.parametrize("case", ["small_lag0", "small_lag1", "medium_lag0", "medium_lag2"])
-def test_T1_T3_golden_vectors(shared_data: Path, case: str) -> None:
+def test_T1_T3_golden_vectors(shared_file: SharedFiles, case: str) -> None:
     # Whole output vectors of R exuber: 1e-12 (lag 0) and 1e-9 (lag > 0), as pyexuber's tests.
-    y, minw, lag, out = _golden(shared_data, case)
+    y, minw, lag, out = _golden(shared_file, case)
     res = psy(y, lag=lag, window=minw + 1 + lag, cv=None)
     assert isinstance(res, PSYResult)
     n = len(res.bsadf)
@@ -62,8 +64,8 @@ def test_T1_T3_golden_vectors(shared_data: Path, case: str) -> None:
     np.testing.assert_allclose(res.bsadf.to_numpy(), out[n + 3 :], rtol=0, atol=tol)
 
 
-def test_T1_T2_T4_published_values(shared_data: Path) -> None:
-    y = np.loadtxt(shared_data / "reference" / "pyexuber_golden" / "small_lag0_y.txt")
+def test_T1_T2_T4_published_values(shared_file: SharedFiles) -> None:
+    y = np.loadtxt(shared_file("reference/pyexuber_golden/small_lag0_y.txt"))
     t1 = psy(y, window="exuber", cv=None)  # exuber minw 19 rows = PSY window 20
     assert isinstance(t1, PSYResult)
     assert (t1.window.rows, t1.window.points) == (19, 20)
@@ -118,9 +120,9 @@ def test_T5_conventions_map_to_window_points() -> None:
     assert b.gsadf == pytest.approx(0.7497451336, abs=1e-9)
 
 
-def test_T6_sp500_price_dividend(shared_data: Path) -> None:
+def test_T6_sp500_price_dividend(shared_file: SharedFiles) -> None:
     # SP_DV.csv (2011 vintage), lag 0, exuber minimum window 90 rows; exuber 2018 vignette.
-    s = _sp_dv(shared_data)
+    s = _sp_dv(shared_file)
     res = psy(s, window="exuber", cv=None)
     assert isinstance(res, PSYResult)
     assert res.window.rows == 90
@@ -130,8 +132,8 @@ def test_T6_sp500_price_dividend(shared_data: Path) -> None:
     assert res.bsadf.idxmax() == pd.Timestamp("1999-07-01")
 
 
-def test_T7_sp500_truncated_psy_window(shared_data: Path) -> None:
-    s = _sp_dv(shared_data).loc[:"2010-12-01"]
+def test_T7_sp500_truncated_psy_window(shared_file: SharedFiles) -> None:
+    s = _sp_dv(shared_file).loc[:"2010-12-01"]
     res = psy(s, window="psy", cv=None)
     assert isinstance(res, PSYResult)
     assert len(s) == 1680

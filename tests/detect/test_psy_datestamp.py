@@ -3,8 +3,6 @@ detection-methods.md §6(a) as seeded Monte Carlo (targets and tolerances from t
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,6 +12,7 @@ from hypothesis import strategies as st
 from bubblescope.detect._datestamp import episodes_from_path, find_runs
 from bubblescope.detect.critical_values import MonteCarloCV
 from bubblescope.detect.psy import PSYResult, psy
+from tests.reference import SharedFiles
 
 
 @settings(max_examples=60, deadline=None)
@@ -97,8 +96,8 @@ def test_S6_power_psy_single_bubble() -> None:
     assert exuber is not None
 
 
-def _sp_dv(shared: Path) -> pd.Series:
-    df = pd.read_csv(shared / "reference" / "SP_DV.csv", sep=";")
+def _sp_dv(shared_file: SharedFiles) -> pd.Series:
+    df = pd.read_csv(shared_file("reference/SP_DV.csv"), sep=";")
     code = df["Date"].to_numpy()
     year = np.floor(code).astype(int)
     month = np.rint((code - year) * 100).astype(int)
@@ -107,10 +106,10 @@ def _sp_dv(shared: Path) -> pd.Series:
 
 
 @pytest.mark.slow
-def test_S8_sp500_episodes(shared_data: Path) -> None:
+def test_S8_sp500_episodes(shared_file: SharedFiles) -> None:
     # SP_DV.csv (2011 vintage) to 2010.12, lag 0, PSY window 36, pointwise SADF-type 95% CV
     # (1,000 MC reps), no duration gate; episodes from the spec's own run, +-2 months at run ends.
-    s = _sp_dv(shared_data).loc[:"2010-12-01"]
+    s = _sp_dv(shared_file).loc[:"2010-12-01"]
     cv = MonteCarloCV(reps=1000, rng=36, cache=False).compute(s.to_numpy(), minw=35, lag=0)
     res = psy(s, window=36, cv=cv, stamping="pointwise", rule="exuber", min_duration=0)
     assert isinstance(res, PSYResult)
