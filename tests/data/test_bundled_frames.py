@@ -23,6 +23,7 @@ from bubblescope.data.bundled import (
 from bubblescope.data.frames import canonical_frame, check_canonical
 from bubblescope.data.universe import universe
 from bubblescope.errors import DataError, UnknownSymbolError
+from tests.reference import SharedFiles, rebuilt_from_shipped
 
 
 def test_shipped_nasdaq_has_the_dotcom_peak_and_the_long_history() -> None:
@@ -62,25 +63,34 @@ def test_known_ticker_values() -> None:
     assert csco.loc[:"2001"].idxmax() == pd.Timestamp("2000-03-27")
 
 
-def test_shipped_prices_equal_the_shared_copies(shared_data: Path) -> None:
-    for symbol in ("NVDA", "CSCO", "XLU"):
-        raw = pd.read_csv(shared_data / "yahoo_dsturdy" / f"{symbol}.csv")
-        frame = load_bundled(symbol)
-        np.testing.assert_array_equal(frame["close"].to_numpy(), raw["Close"].to_numpy())
-    raw = pd.read_csv(shared_data / "fred" / "NASDAQCOM_daily_1971-2026_combined.csv")
+def test_shipped_prices_rebuild_the_shared_files_byte_for_byte(tmp_path: Path) -> None:
+    """Every Yahoo ticker file, the combined FRED NASDAQ file and Shiller's tidy CSV of the shared
+    data folder, rebuilt from the shipped dataset, have the originals' SHA-256 (recorded in
+    tests/results/shared_data/SHA256SUMS): the shipped values are those files' values."""
+    files = SharedFiles(tmp_path)
+    rebuilt = [rel for rel in files.sums if rebuilt_from_shipped(rel)]
+    # PROVENANCE.md §3: 62 ticker files; and the FRED NASDAQ and Shiller files
+    assert sum(rel.startswith("yahoo_dsturdy/") for rel in rebuilt) == 62
+    assert len(rebuilt) == 64
+    for rel in rebuilt:
+        files(rel)  # raises unless the bytes hash to the original's SHA-256
+    raw = pd.read_csv(tmp_path / "fred" / "NASDAQCOM_daily_1971-2026_combined.csv")
     np.testing.assert_array_equal(load_bundled("nasdaq")["close"].to_numpy(), raw["NASDAQCOM"])
-    shiller = pd.read_csv(shared_data / "shiller" / "shiller_monthly_tidy.csv")
+    shiller = pd.read_csv(tmp_path / "shiller" / "shiller_monthly_tidy.csv")
     np.testing.assert_array_equal(load_shiller()["CAPE"].to_numpy(), shiller["CAPE"].to_numpy())
 
 
-def test_french_panel_equals_the_original_file(shared_data: Path) -> None:
+def test_french_panel_equals_the_original_file(shared_file: SharedFiles) -> None:
     from bubblescope.detect.industries import french_industries, read_french_industries
 
     shipped = french_industries(load_french49())
     original = read_french_industries(
-        shared_data / "ken_french" / "49_Industry_Portfolios_monthly_1926-2025.csv"
+        shared_file("ken_french/49_Industry_Portfolios_monthly_1926-2025.csv")
     )
-    pd.testing.assert_frame_equal(shipped.returns, original.returns, check_names=False)
+    for panel in ("returns", "n_firms", "firm_size"):
+        pd.testing.assert_frame_equal(
+            getattr(shipped, panel), getattr(original, panel), check_names=False
+        )
     pd.testing.assert_series_equal(shipped.market, original.market)
 
 

@@ -1,9 +1,10 @@
 """Round-trip of the bundled fact base against the research notes it was built from.
 
-The spec files (``../shared/spec/facts.csv`` and ``edges.csv``, siblings of the shared data folder)
-are the reference: every spec row must be present with the same figure, unit meaning, date, entity,
-source (title and reference, which name the primary source or say how a figure was derived) and
-grade, and every deal edge with the same parties, amount and source.
+The spec files (``../shared/spec/facts.csv`` and ``edges.csv``, siblings of the shared data folder;
+copied verbatim to ``tests/results/spec``, kept current by tests/test_reference_copies.py) are the
+reference: every spec row must be present with the same figure, unit meaning, date, entity, source
+(title and reference, which name the primary source or say how a figure was derived) and grade, and
+every deal edge with the same parties, amount and source.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bubblescope.data.facts import load_factbase
+from tests.reference import SPEC, SharedFiles
 
 # Independent statement of how the research notes' free-text units map to the vocabulary:
 # first matching prefix wins (the spec's unit often continues with a qualifier in brackets).
@@ -85,11 +87,8 @@ def expected_grade(note: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def spec_dir(shared_data: Path) -> Path:
-    spec = shared_data.parent / "spec"
-    if not (spec / "facts.csv").is_file() or not (spec / "edges.csv").is_file():
-        pytest.skip(f"spec facts.csv/edges.csv not found in {spec}")
-    return spec
+def spec_dir() -> Path:
+    return SPEC
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -205,19 +204,18 @@ def test_split_rows_carry_numbers_printed_in_the_spec(spec_dir: Path) -> None:
     assert checked > 100
 
 
-def test_coreweave_gpu_spend_recomputes_from_epoch_data(shared_data: Path) -> None:
+def test_coreweave_gpu_spend_recomputes_from_epoch_data(shared_file: SharedFiles) -> None:
     """CIR-29 (derived): Epoch AI units owned at end-2025 times Epoch's price geomeans."""
     import csv
 
-    folder = shared_data / "epoch_ai" / "ai-chip-counts"
+    folder = "epoch_ai/ai-chip-counts"
     rows = list(
         csv.DictReader(
-            (
-                folder
-                / "owners_csv_export"
-                / "coreweave"
-                / "coreweave_owners_cumulative_by_chip.csv"
-            ).open(encoding="utf-8")
+            shared_file(
+                f"{folder}/owners_csv_export/coreweave/coreweave_owners_cumulative_by_chip.csv"
+            )
+            .read_text(encoding="utf-8")
+            .splitlines()
         )
     )
     units = {
@@ -225,7 +223,7 @@ def test_coreweave_gpu_spend_recomputes_from_epoch_data(shared_data: Path) -> No
         for r in rows
         if r["Name"].endswith("through Q4 2025")
     }
-    with (folder / "data_inputs" / "Nvidia_annual_prices.csv").open(encoding="utf-8") as f:
+    with shared_file(f"{folder}/data_inputs/Nvidia_annual_prices.csv").open(encoding="utf-8") as f:
         prices = {r[0]: r for r in csv.reader(f)}
     h100_2024 = float(prices["2024"][6].strip("$").replace(",", ""))
     blackwell_2025 = float(prices["2025"][10].strip("$").replace(",", ""))

@@ -1,8 +1,11 @@
-"""SEC fundamentals: schema, published values, fiscal labels, derived quarters, point in time."""
+"""SEC fundamentals: schema, published values, fiscal labels, derived quarters, point in time.
+
+Inputs: SEC companyfacts JSON of MSFT, NVDA and GOOGL cut to the concepts bubblescope reads, and
+the inline-XBRL facts file (tests/results/trimmed/sec_xbrl; origins in tests/results/README.md).
+The tables made from them are the shipped fundamentals (last test).
+"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,21 +14,20 @@ import pytest
 from bubblescope.data import fundamentals as F
 from bubblescope.data.sec import annual_series, parse_companyfacts
 from bubblescope.errors import DataError, InputError
+from tests.reference import TRIMMED
 
+SEC_DIR = TRIMMED / "sec_xbrl"
 FILES = {
-    "MSFT": "MSFT_companyfacts_CIK0000789019.json.gz",
-    "NVDA": "NVDA_companyfacts_CIK0001045810.json.gz",
-    "GOOGL": "GOOGL_companyfacts_CIK0001652044.json.gz",
+    "MSFT": "MSFT_companyfacts_CIK0000789019_trimmed.json.gz",
+    "NVDA": "NVDA_companyfacts_CIK0001045810_trimmed.json.gz",
+    "GOOGL": "GOOGL_companyfacts_CIK0001652044_trimmed.json.gz",
 }
 IXBRL = "ixbrl_10k_facts_AMZN_META_GOOGL_NVDA_ORCL.csv.gz"
 
 
 @pytest.fixture(scope="module")
-def raw(shared_data: Path) -> dict[str, pd.DataFrame]:
-    return {
-        t: parse_companyfacts(shared_data / "sec_xbrl" / name, ticker=t)
-        for t, name in FILES.items()
-    }
+def raw() -> dict[str, pd.DataFrame]:
+    return {t: parse_companyfacts(SEC_DIR / name, ticker=t) for t, name in FILES.items()}
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +36,8 @@ def tidy(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 @pytest.fixture(scope="module")
-def ixbrl(shared_data: Path) -> pd.DataFrame:
-    return F.fundamentals_from_ixbrl(pd.read_csv(shared_data / "sec_xbrl" / IXBRL))
+def ixbrl() -> pd.DataFrame:
+    return F.fundamentals_from_ixbrl(pd.read_csv(SEC_DIR / IXBRL))
 
 
 def _one(frame: pd.DataFrame, **where: object) -> pd.Series:
@@ -453,3 +455,20 @@ def test_split_heuristic_limits() -> None:
         F.split_factors(shares * 0)
     with pytest.raises(InputError, match="DatetimeIndex"):
         F.split_factors(pd.Series([1.0, 2.0]))
+
+
+# --- the shipped table ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ticker", sorted(FILES))
+def test_shipped_fundamentals_are_the_tables_of_the_filings(
+    tidy: dict[str, pd.DataFrame], ticker: str
+) -> None:
+    """The shipped fundamentals of a companyfacts filer are what this code makes of its filings
+    (scripts/build_dataset.py); a change to the code or the data that splits them fails here."""
+    from bubblescope.data.bundled import load_fundamentals
+
+    keys = ["item", "period", "fiscal_year", "fiscal_period", "end"]
+    made = tidy[ticker].drop(columns="source").sort_values(keys, ignore_index=True)
+    shipped = load_fundamentals(ticker).drop(columns="source").sort_values(keys, ignore_index=True)
+    pd.testing.assert_frame_equal(made, shipped)

@@ -1,4 +1,9 @@
-"""SEC companyfacts: tidy parsing, tag chains, vintages, and the live fetch (mocked)."""
+"""SEC companyfacts: tidy parsing, tag chains, vintages, and the live fetch (mocked).
+
+The filers' documents are SEC companyfacts JSON cut to the concepts bubblescope reads
+(tests/results/trimmed/sec_xbrl; every tag-chain series is the full document's, see
+tests/results/README.md).
+"""
 
 from __future__ import annotations
 
@@ -14,24 +19,26 @@ import respx
 
 from bubblescope.data import http, sec
 from bubblescope.errors import DataError, InputError, SourceError, UnknownSymbolError
+from tests.reference import TRIMMED
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sec"
 MSFT_URL = "https://data.sec.gov/api/xbrl/companyfacts/CIK0000789019.json"
 TICKERS_URL = "https://www.sec.gov/files/company_tickers.json"
+SEC_DIR = TRIMMED / "sec_xbrl"
+FILES = {
+    "MSFT": "MSFT_companyfacts_CIK0000789019_trimmed.json.gz",
+    "NVDA": "NVDA_companyfacts_CIK0001045810_trimmed.json.gz",
+    "GOOGL": "GOOGL_companyfacts_CIK0001652044_trimmed.json.gz",
+}
 
 
-def _facts(shared_data: Path, ticker: str) -> pd.DataFrame:
-    files = {
-        "MSFT": "MSFT_companyfacts_CIK0000789019.json.gz",
-        "NVDA": "NVDA_companyfacts_CIK0001045810.json.gz",
-        "GOOGL": "GOOGL_companyfacts_CIK0001652044.json.gz",
-    }
-    return sec.parse_companyfacts(shared_data / "sec_xbrl" / files[ticker], ticker=ticker)
+def _facts(ticker: str) -> pd.DataFrame:
+    return sec.parse_companyfacts(SEC_DIR / FILES[ticker], ticker=ticker)
 
 
 @pytest.fixture(scope="module")
-def msft(shared_data: Path) -> pd.DataFrame:
-    return _facts(shared_data, "MSFT")
+def msft() -> pd.DataFrame:
+    return _facts("MSFT")
 
 
 @pytest.fixture
@@ -42,8 +49,8 @@ def no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- parsing -----------------------------------------------------------------------------------
 
 
-def test_parse_matches_the_json_fact_count_and_types(shared_data: Path, msft: pd.DataFrame) -> None:
-    with gzip.open(shared_data / "sec_xbrl" / "MSFT_companyfacts_CIK0000789019.json.gz") as fh:
+def test_parse_matches_the_json_fact_count_and_types(msft: pd.DataFrame) -> None:
+    with gzip.open(SEC_DIR / FILES["MSFT"]) as fh:
         doc = json.load(fh)
     n_facts = sum(
         len(rows)
@@ -89,7 +96,7 @@ def test_parse_fact_without_value() -> None:
 # --- annual series ----------------------------------------------------------------------------
 
 
-def test_msft_capex_matches_provenance(msft: pd.DataFrame, shared_data: Path) -> None:
+def test_msft_capex_matches_provenance(msft: pd.DataFrame) -> None:
     # PROVENANCE.md §10: MSFT capex 44.48 bn for the fiscal year to 2024-06 and 64.55 bn to
     # 2025-06, tag PaymentsToAcquirePropertyPlantAndEquipment. The exact figures in the 10-K filed
     # 2025-07-30 (accession 0000950170-25-100235) are USD 44,477 m and 64,551 m.
@@ -100,8 +107,9 @@ def test_msft_capex_matches_provenance(msft: pd.DataFrame, shared_data: Path) ->
     assert (fy24["fiscal_year"], fy25["fiscal_year"]) == (2024, 2025)
     assert set(capex["tag"]) == {"PaymentsToAcquirePropertyPlantAndEquipment"}
     assert fy25["accn"] == "0000950170-25-100235"
-    # Cross-check against the independently derived CSV (SEC's calendar-aligned frames).
-    csv = pd.read_csv(shared_data / "sec_xbrl" / "companyfacts_key_concepts_MSFT_GOOGL_NVDA.csv")
+    # Cross-check against the independently derived CSV (SEC's calendar-aligned frames; its
+    # MSFT capex rows with an annual frame, tests/results/README.md).
+    csv = pd.read_csv(SEC_DIR / "companyfacts_key_concepts_MSFT_capex.csv")
     framed = csv[
         (csv["ticker"] == "MSFT")
         & (csv["concept"] == "PaymentsToAcquirePropertyPlantAndEquipment")
@@ -169,11 +177,11 @@ def test_latest_vintage_replaces_a_restated_value() -> None:
     assert (row["value"], row["accn"]) == (90.0, "a-2")
 
 
-def test_nvda_capex_tag_switch(shared_data: Path) -> None:
+def test_nvda_capex_tag_switch() -> None:
     # PROVENANCE.md §10: NVDA moved capex from PaymentsToAcquirePropertyPlantAndEquipment to
     # PaymentsToAcquireProductiveAssets. NVIDIA's FY2025 10-K reports purchases of PP&E and
     # intangible assets of USD 3,236 m; FY2012 (year to 2012-01-29) USD 138.7 m.
-    capex = sec.annual_series(_facts(shared_data, "NVDA"), "capex")
+    capex = sec.annual_series(_facts("NVDA"), "capex")
     early, late = capex.loc["2012-01-29"], capex.loc["2025-01-26"]
     assert early["tag"] == "PaymentsToAcquirePropertyPlantAndEquipment"
     assert early["value"] == 138_735_000.0
@@ -184,11 +192,11 @@ def test_nvda_capex_tag_switch(shared_data: Path) -> None:
     assert set(capex["tag"]) == set(sec.TAG_CHAINS["capex"])
 
 
-def test_googl_revenue_tag_switch(shared_data: Path) -> None:
+def test_googl_revenue_tag_switch() -> None:
     # PROVENANCE.md §10: GOOGL revenue sits under Revenues in some years and under
     # RevenueFromContractWithCustomerExcludingAssessedTax in others. Published totals:
     # 2021 USD 257,637 m, 2022 USD 282,836 m, 2024 USD 350,018 m.
-    revenue = sec.annual_series(_facts(shared_data, "GOOGL"), "revenue")
+    revenue = sec.annual_series(_facts("GOOGL"), "revenue")
     assert revenue.loc["2021-12-31", "value"] == 257_637_000_000.0
     assert revenue.loc["2022-12-31", "tag"] == "RevenueFromContractWithCustomerExcludingAssessedTax"
     assert revenue.loc["2022-12-31", "value"] == 282_836_000_000.0
@@ -196,10 +204,10 @@ def test_googl_revenue_tag_switch(shared_data: Path) -> None:
     assert revenue.loc["2024-12-31", "value"] == 350_018_000_000.0
 
 
-def test_googl_ppe_net_moves_to_the_finance_lease_tag(shared_data: Path) -> None:
+def test_googl_ppe_net_moves_to_the_finance_lease_tag() -> None:
     # PROVENANCE.md §10: GOOGL PP&E net moved to the ...AndFinanceLeaseRightOfUseAsset... tag in
     # 2024; the chain keeps the plain tag while it exists and falls back afterwards.
-    ppe = sec.annual_series(_facts(shared_data, "GOOGL"), "ppe_net")
+    ppe = sec.annual_series(_facts("GOOGL"), "ppe_net")
     assert ppe.loc["2024-12-31", "tag"] == "PropertyPlantAndEquipmentNet"
     assert ppe.loc["2025-12-31", "tag"].startswith("PropertyPlantAndEquipmentAndFinanceLease")
     assert ppe["start"].isna().all()

@@ -8,11 +8,13 @@ import pytest
 
 from bubblescope.data.shiller import load_shiller_table
 from bubblescope.errors import DataError
+from tests.reference import SharedFiles
 
 
-def test_tidy_shiller_table_loads_with_cape_peak(shared_data: Path) -> None:
-    # PROVENANCE.md §1: CAPE maximum 44.20 in 1999-12; 1,865 rows 1871-01..2026-05
-    table = load_shiller_table(shared_data / "shiller" / "shiller_monthly_tidy.csv")
+def test_tidy_shiller_table_loads_with_cape_peak(shared_file: SharedFiles) -> None:
+    # PROVENANCE.md §1: CAPE maximum 44.20 in 1999-12; 1,865 rows 1871-01..2026-05. The tidy CSV
+    # is rebuilt byte for byte from the shipped Shiller table (tests/reference.py).
+    table = load_shiller_table(shared_file("shiller/shiller_monthly_tidy.csv"))
     assert len(table) == 1865
     assert str(table.index[0].date()) == "1871-01-01"
     assert table["CAPE"].idxmax().strftime("%Y-%m") == "1999-12"

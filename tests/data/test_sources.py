@@ -1,4 +1,8 @@
-"""File loaders: the shared real files agree with their provenance; every bad input is typed."""
+"""File loaders: the real files agree with their provenance; every bad input is typed.
+
+The real files are those of the shared data folder, byte for byte: copies in tests/results or
+rebuilt from the shipped dataset (the ``shared_file`` fixture, tests/reference.py).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from bubblescope.data.bundled import load_bundled
 from bubblescope.data.frames import canonical_frame
 from bubblescope.data.sources import detect_format, load_file, resolve_series
 from bubblescope.errors import DataError, InputError, UnknownSymbolError
+from tests.reference import SharedFiles
 
 
 def _csv(tmp_path: Path, text: str, name: str = "series.csv") -> Path:
@@ -29,9 +34,9 @@ def _csv(tmp_path: Path, text: str, name: str = "series.csv") -> Path:
 @pytest.mark.parametrize(
     "name", ["NASDAQCOM_daily_1971-2026_combined.csv", "NASDAQCOM_1971-2025_iandonaldson.csv"]
 )
-def test_nasdaq_dotcom_peak_and_trough(shared_data: Path, name: str) -> None:
+def test_nasdaq_dotcom_peak_and_trough(shared_file: SharedFiles, name: str) -> None:
     # PROVENANCE.md §4: peak 5,048.62 on 2000-03-10, trough 1,114.11 on 2002-10-09.
-    frame = load_file(shared_data / "fred" / name)
+    frame = load_file(shared_file(f"fred/{name}"))
     dotcom = frame.loc["1995":"2003", "close"]
     assert dotcom.idxmax() == pd.Timestamp("2000-03-10")
     assert dotcom.max() == 5048.62
@@ -40,30 +45,30 @@ def test_nasdaq_dotcom_peak_and_trough(shared_data: Path, name: str) -> None:
     assert frame["symbol"].iloc[0] == "NASDAQCOM"
 
 
-def test_fred_holidays_are_dropped_and_reported(shared_data: Path) -> None:
+def test_fred_holidays_are_dropped_and_reported(shared_file: SharedFiles) -> None:
     # PROVENANCE.md §4: 14,180 rows of which 475 blank holidays.
-    frame = load_file(shared_data / "fred" / "NASDAQCOM_1971-2025_iandonaldson.csv")
+    frame = load_file(shared_file("fred/NASDAQCOM_1971-2025_iandonaldson.csv"))
     assert len(frame) == 14_180 - 475
     assert frame.attrs["notes"][0].startswith("dropped 475 row(s) with no NASDAQCOM value")
     assert "1971-02-15" in frame.attrs["notes"][0]
 
 
-def test_shiller_cape_peak(shared_data: Path) -> None:
+def test_shiller_cape_peak(shared_file: SharedFiles) -> None:
     # PROVENANCE.md §1: CAPE maximum 44.20 in 1999-12; CAPE is blank for the first 10 years.
-    frame = load_file(shared_data / "shiller" / "shiller_monthly_tidy.csv", value_col="CAPE")
+    frame = load_file(shared_file("shiller/shiller_monthly_tidy.csv"), value_col="CAPE")
     assert frame.attrs["format"] == "shiller"
     assert frame["close"].idxmax() == pd.Timestamp("1999-12-01")
     assert round(frame["close"].max(), 1) == 44.2
     assert frame.attrs["notes"][0].startswith("dropped 120 row(s)")
-    price = load_file(shared_data / "shiller" / "shiller_monthly_tidy.csv")
+    price = load_file(shared_file("shiller/shiller_monthly_tidy.csv"))
     assert price["symbol"].iloc[0] == "SHILLER_P"
     assert len(price) == 1_865
 
 
-def test_shiller_float_date_codes(shared_data: Path) -> None:
+def test_shiller_float_date_codes(shared_file: SharedFiles) -> None:
     # reference/SP_DV.csv: ';'-separated, Shiller codes 1871.01 ... 2011.03 (1,683 rows); line 11
     # is '1871.1', i.e. October 1871 with price 82.93.
-    frame = load_file(shared_data / "reference" / "SP_DV.csv")
+    frame = load_file(shared_file("reference/SP_DV.csv"))
     assert frame.attrs["format"] == "shiller"
     assert len(frame) == 1_683
     assert frame.index[0] == pd.Timestamp("1871-01-01")
@@ -81,9 +86,9 @@ def test_shiller_codes_october_and_bad_month(tmp_path: Path) -> None:
         load_file(bad)
 
 
-def test_yahoo_file_with_adj_close(shared_data: Path) -> None:
+def test_yahoo_file_with_adj_close(shared_file: SharedFiles) -> None:
     # PROVENANCE.md §6: 4,965 rows; peak 118.75 on 2000-01-03; 2001 low 4.06; Adj Close = Close.
-    frame = load_file(shared_data / "backtrader_datas" / "yhoo-1996-2015.csv", symbol="YHOO")
+    frame = load_file(shared_file("backtrader_datas/yhoo-1996-2015.csv"), symbol="YHOO")
     assert frame.attrs["format"] == "yahoo"
     assert len(frame) == 4_965
     assert bool(frame["adjusted"].iloc[0]) is True
@@ -108,9 +113,9 @@ def test_adj_close_rescales_the_bar(tmp_path: Path) -> None:
     assert "scaled by Adj Close / Close" in frame.attrs["notes"][0]
 
 
-def test_dsturdy_date_close_file(shared_data: Path) -> None:
+def test_dsturdy_date_close_file(shared_file: SharedFiles) -> None:
     # PROVENANCE.md §3: NVDA 2024-06-18 = 135.36 (split- and dividend-adjusted), first 1999-01-22.
-    frame = load_file(shared_data / "yahoo_dsturdy" / "NVDA.csv", adjusted=True)
+    frame = load_file(shared_file("yahoo_dsturdy/NVDA.csv"), adjusted=True)
     assert frame["symbol"].iloc[0] == "NVDA"
     assert round(frame.loc["2024-06-18", "close"], 2) == 135.36
     assert frame.index[0] == pd.Timestamp("1999-01-22")
@@ -118,9 +123,9 @@ def test_dsturdy_date_close_file(shared_data: Path) -> None:
     assert list(frame.columns) == ["close", "symbol", "source", "adjusted"]
 
 
-def test_newest_first_file_is_reversed(shared_data: Path) -> None:
+def test_newest_first_file_is_reversed(shared_file: SharedFiles) -> None:
     # PROVENANCE.md §7: ML4T rows are newest-first; JAVA has 1,275 valid rows, then literal 'nan'.
-    frame = load_file(shared_data / "ml4t" / "JAVA.csv")
+    frame = load_file(shared_file("ml4t/JAVA.csv"))
     assert frame.index.is_monotonic_increasing
     assert len(frame) == 1_275
     assert frame.index[0] == pd.Timestamp("2005-01-03")

@@ -15,6 +15,7 @@ from bubblescope.data import store
 from bubblescope.data.frames import canonical_frame
 from bubblescope.data.sources import load_file
 from bubblescope.errors import InputError, StoreError, UnknownSymbolError
+from tests.reference import TRIMMED, SharedFiles
 
 
 def _prices(symbol: str, values: list[float], start: str = "2020-01-01") -> pd.DataFrame:
@@ -27,8 +28,10 @@ def _prices(symbol: str, values: list[float], start: str = "2020-01-01") -> pd.D
     )
 
 
-def test_round_trip_keeps_values_dates_and_labels(store_home: Path, shared_data: Path) -> None:
-    original = load_file(shared_data / "backtrader_datas" / "yhoo-1996-2015.csv", symbol="YHOO")
+def test_round_trip_keeps_values_dates_and_labels(
+    store_home: Path, shared_file: SharedFiles
+) -> None:
+    original = load_file(shared_file("backtrader_datas/yhoo-1996-2015.csv"), symbol="YHOO")
     result = store.import_frame(original)
     assert result.written
     assert result.rows == 4_965
@@ -54,16 +57,17 @@ def test_reimport_writes_nothing(store_home: Path) -> None:
 
 
 def test_newer_vintage_wins_per_date_and_matches_the_combined_file(
-    store_home: Path, shared_data: Path
+    store_home: Path, shared_file: SharedFiles
 ) -> None:
     # PROVENANCE.md §4: the combined NASDAQ file takes the older FRED vintage before 2021-04-14
     # and the newer one from then on (they differ on 12 dates, e.g. 2021-05-14). Importing the
     # two vintages in time order must reproduce it exactly.
-    fred = shared_data / "fred"
-    store.import_frame(load_file(fred / "NASDAQCOM_1971-2025_iandonaldson.csv"))
-    store.import_frame(load_file(fred / "NASDAQCOM_2021-2026_xinyuliu.csv"))
+    store.import_frame(load_file(shared_file("fred/NASDAQCOM_1971-2025_iandonaldson.csv")))
+    store.import_frame(load_file(shared_file("fred/NASDAQCOM_2021-2026_xinyuliu.csv")))
     merged = store.load_prices("NASDAQCOM")
-    combined = pd.read_csv(fred / "NASDAQCOM_daily_1971-2026_combined.csv", parse_dates=["date"])
+    combined = pd.read_csv(
+        shared_file("fred/NASDAQCOM_daily_1971-2026_combined.csv"), parse_dates=["date"]
+    )
     assert len(merged) == len(combined) == 13_914
     np.testing.assert_array_equal(merged.index.to_numpy(), combined["date"].to_numpy())
     np.testing.assert_array_equal(merged["close"].to_numpy(), combined["NASDAQCOM"].to_numpy())
@@ -194,11 +198,12 @@ def test_progress_reports_rows(store_home: Path) -> None:
     assert seen == [(100_000, 250_000), (200_000, 250_000), (250_000, 250_000)]
 
 
-def test_fundamentals_round_trip_through_the_store(store_home: Path, shared_data: Path) -> None:
+def test_fundamentals_round_trip_through_the_store(store_home: Path) -> None:
     from bubblescope.data.sec import annual_series, parse_companyfacts
 
+    # Microsoft's companyfacts cut to the concepts bubblescope reads (tests/results/README.md)
     facts = parse_companyfacts(
-        shared_data / "sec_xbrl" / "MSFT_companyfacts_CIK0000789019.json.gz", ticker="MSFT"
+        TRIMMED / "sec_xbrl" / "MSFT_companyfacts_CIK0000789019_trimmed.json.gz", ticker="MSFT"
     )
     store.import_frame(facts, "fundamentals")
     back = store.load_dataset("fundamentals", "MSFT")
