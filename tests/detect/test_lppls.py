@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from bubblescope._kernels import lppls as K
 from bubblescope.cli._common import to_jsonable
+from bubblescope.data.bundled import load_bundled
 from bubblescope.detect.lppls import (
     FailedFit,
     GridSpec,
@@ -192,12 +193,10 @@ def test_s10_wide_space_boundary_flagged_and_rejected(dotcom: pd.Series) -> None
     assert not fit.passes(LPPLSFilter.fco_confidence())
 
 
-def test_s10_on_fred_close(shared_data: Path) -> None:
-    df = pd.read_csv(
-        shared_data / "fred" / "NASDAQCOM_1971-2025_iandonaldson.csv",
-        parse_dates=["observation_date"],
-    ).dropna()
-    s = df.set_index("observation_date")["NASDAQCOM"]
+def test_s10_on_fred_close() -> None:
+    # the shipped NASDAQ is FRED NASDAQCOM (before 2021-04-14 the same values and trading days as
+    # shared/data/fred/NASDAQCOM_1971-2025_iandonaldson.csv, on which S10 was computed)
+    s = load_bundled("nasdaq")["close"]
     fit = lppls_fit(s, t2="2000-03-10", window=750, space=SearchSpace.stylised(), rng=0)
     assert isinstance(fit, LPPLSFit)
     # detection-methods.md S10: SSR = 2.8476 on FRED data

@@ -1,4 +1,8 @@
-"""Point-in-time market cap, P/E and P/S, recomputed from the raw filings and the raw closes."""
+"""Point-in-time market cap, P/E and P/S, recomputed from the raw filings and the raw closes.
+
+Closes: the shipped NVDA series (byte for byte the Yahoo file it was built from). Filings:
+NVIDIA's SEC companyfacts cut to the concepts bubblescope reads (tests/results/trimmed/sec_xbrl).
+"""
 
 from __future__ import annotations
 
@@ -12,30 +16,32 @@ import pandas as pd
 import pytest
 
 from bubblescope.charts import ChartSpec
+from bubblescope.data.bundled import load_bundled
 from bubblescope.data.fundamentals import COLUMNS, fundamentals_from_companyfacts
 from bubblescope.data.sec import parse_companyfacts
 from bubblescope.detect.multiples import MultiplesResult, multiples
 from bubblescope.errors import DataError, InputError
+from tests.reference import TRIMMED
 
 FACTS_CSV = Path(__file__).resolve().parents[2] / "src/bubblescope/data/factbase/facts.csv"
-NVDA_JSON = "sec_xbrl/NVDA_companyfacts_CIK0001045810.json.gz"
+NVDA_JSON = TRIMMED / "sec_xbrl" / "NVDA_companyfacts_CIK0001045810_trimmed.json.gz"
 #: NVIDIA's splits after 2009, with their effective dates (NVIDIA press releases).
 NVDA_SPLITS = ((pd.Timestamp("2021-07-20"), 4.0), (pd.Timestamp("2024-06-10"), 10.0))
 
 
 @pytest.fixture(scope="module")
-def closes(shared_data: Path) -> pd.Series:
-    raw = pd.read_csv(shared_data / "yahoo_dsturdy" / "NVDA.csv")
+def closes() -> pd.Series:
+    raw = load_bundled("NVDA")
     return pd.Series(
-        raw["Close"].to_numpy(dtype=np.float64),
-        index=pd.DatetimeIndex(pd.to_datetime(raw["Date"], format="%Y-%m-%d"), name="date"),
+        raw["close"].to_numpy(dtype=np.float64),
+        index=pd.DatetimeIndex(raw.index, name="date"),
         name="NVDA",
     )
 
 
 @pytest.fixture(scope="module")
-def doc(shared_data: Path) -> dict:  # type: ignore[type-arg]
-    with gzip.open(shared_data / NVDA_JSON, "rt", encoding="utf-8") as handle:
+def doc() -> dict:  # type: ignore[type-arg]
+    with gzip.open(NVDA_JSON, "rt", encoding="utf-8") as handle:
         return json.load(handle)  # type: ignore[no-any-return]
 
 
@@ -243,7 +249,7 @@ def test_errors(closes: pd.Series) -> None:
 
 
 def test_shipped_data_give_the_same_multiples(result: MultiplesResult) -> None:
-    from bubblescope.data.bundled import load_bundled, load_fundamentals
+    from bubblescope.data.bundled import load_fundamentals
 
     shipped = multiples(load_bundled("NVDA")["close"], load_fundamentals("NVDA"), "NVDA")
     assert shipped.frame.index[0] == result.frame.index[0]

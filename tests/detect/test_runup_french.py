@@ -2,6 +2,11 @@
 
 Also: the market proxy against the Fama–French market factor, and that the shipped
 coefficients are exactly what the committed fitting script produces.
+
+Data: the shipped French 49 industries (same panel as French's file, tests/data/
+test_bundled_frames.py); French's file itself (a copy in tests/results) for its reader and for
+the fitting script, whose coefficients record the file's SHA-256; and the date, MKT_RF and RF
+columns of the daily Fama–French factors (tests/results/trimmed). See tests/results/README.md.
 """
 
 from __future__ import annotations
@@ -13,11 +18,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from bubblescope.data.bundled import load_french49
 from bubblescope.detect._runup_coefficients import MODELS, PROVENANCE
-from bubblescope.detect._runup_french import read_french_blocks, read_french_industries
+from bubblescope.detect._runup_french import read_french_blocks
+from bubblescope.detect.industries import french_industries
 from bubblescope.detect.runup import crash_probability
 from bubblescope.detect.simulation.fit_runup_model import fit_models, label_episodes
 from bubblescope.errors import DataError
+from tests.reference import TRIMMED, SharedFiles
 
 REF = json.loads((Path(__file__).parents[1] / "results" / "runup_gsy_reference.json").read_text())
 TOL = REF["tolerances"]
@@ -25,8 +33,8 @@ FILE = "ken_french/49_Industry_Portfolios_monthly_1926-2025.csv"
 
 
 @pytest.fixture(scope="module")
-def french(shared_data: Path):  # type: ignore[no-untyped-def]
-    return read_french_industries(shared_data / FILE)
+def french():  # type: ignore[no-untyped-def]
+    return french_industries(load_french49())
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +42,9 @@ def episodes(french):  # type: ignore[no-untyped-def]
     return {thr: label_episodes(french, thr, "1928-01-01", "2014-03-31") for thr in (0.5, 1.0, 1.5)}
 
 
-def test_market_proxy_tracks_fama_french_market(french, shared_data: Path) -> None:  # type: ignore[no-untyped-def]
+def test_market_proxy_tracks_fama_french_market(french) -> None:  # type: ignore[no-untyped-def]
     ff = pd.read_csv(
-        shared_data / "ken_french/ff5_factors_daily_1963-2025.csv", parse_dates=["date"]
+        TRIMMED / "ken_french" / "ff5_factors_daily_1963-2025_mkt_rf.csv.gz", parse_dates=["date"]
     )
     gross = (1.0 + ff["MKT_RF"] + ff["RF"]).groupby(ff["date"].dt.to_period("M")).prod()
     ffm = pd.Series(gross.to_numpy() - 1.0, index=gross.index.to_timestamp(how="end").normalize())
@@ -47,8 +55,8 @@ def test_market_proxy_tracks_fama_french_market(french, shared_data: Path) -> No
     assert (both.iloc[:, 0] - both.iloc[:, 1]).abs().mean() < 0.002
 
 
-def test_reader_blocks_and_units(shared_data: Path) -> None:
-    blocks = read_french_blocks(shared_data / FILE)
+def test_reader_blocks_and_units(shared_file: SharedFiles) -> None:
+    blocks = read_french_blocks(shared_file(FILE))
     assert "Number of Firms in Portfolios" in blocks
     assert blocks["Average Value Weighted Returns -- Monthly"].shape == (1187, 49)
     assert np.isnan(blocks["Average Value Weighted Returns -- Monthly"].loc["192607", "Soda"])
@@ -99,8 +107,8 @@ def test_shipped_model(french) -> None:  # type: ignore[no-untyped-def]
     assert full["params"][vol] / full["bse"][vol] > 2.0
 
 
-def test_shipped_coefficients_are_reproducible(shared_data: Path) -> None:
-    fresh = fit_models(shared_data / FILE)
+def test_shipped_coefficients_are_reproducible(shared_file: SharedFiles) -> None:
+    fresh = fit_models(shared_file(FILE))
     assert fresh["_provenance"]["data_sha256"] == PROVENANCE["data_sha256"]
     for key, model in MODELS.items():
         np.testing.assert_allclose(fresh[key]["params"], model["params"], rtol=1e-9)
