@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,10 +18,12 @@ from bubblescope.backtest import (
     parse_signals,
     score,
 )
-from bubblescope.backtest.histories import load_nasdaq, load_shiller, to_weekly
+from bubblescope.backtest.histories import to_weekly
 from bubblescope.charts import Y_PAD, panel_yrange, to_plotly
+from bubblescope.data.bundled import load_bundled, load_shiller
 from bubblescope.detect.psy import psy
 from bubblescope.errors import InputError
+from bubblescope.status.records import month_end_shiller
 from tests.backtest.conftest import CHEAP, SMALL_EVENTS, weekly_prices
 
 
@@ -211,14 +212,14 @@ def test_parse_signals_groups() -> None:
     assert parse_signals(["baseline", "psy"]) == ("baseline_return", "baseline_cape", "psy")
 
 
-def test_nasdaq_weekly_psy_family_wise_alarm_precedes_the_2000_peak(shared_data: Path) -> None:
+def test_nasdaq_weekly_psy_family_wise_alarm_precedes_the_2000_peak() -> None:
     """NASDAQ 1995-2003 weekly: the family-wise PSY alarm fires before 2000-03-10.
 
     Training sample 1995-1997; Phillips-Shi bootstrap on it only. On price levels the 95%
     family-wise value over a two-year horizon is crossed from December 1999; on log prices the
     BSADF peaks at 2.20 on 2000-03-10, under the two-year value (2.37) but over the one-year one.
     """
-    nq = to_weekly(load_nasdaq(shared_data / "fred" / "NASDAQCOM_daily_1971-2026_combined.csv"))
+    nq = to_weekly(load_bundled("nasdaq")["close"])  # FRED NASDAQCOM, as shipped
     w = nq.loc["1995":"2003"]
     peak = pd.Timestamp("2000-03-10")
     for cfg in (
@@ -232,8 +233,8 @@ def test_nasdaq_weekly_psy_family_wise_alarm_precedes_the_2000_peak(shared_data:
         assert res.scores.leads.loc["psy", peak] > 0
 
 
-def test_shiller_sp500_gauge_and_cape_on_1929_and_2000(shared_data: Path) -> None:
-    sh = load_shiller(shared_data / "shiller" / "shiller_monthly_tidy.csv")
+def test_shiller_sp500_gauge_and_cape_on_1929_and_2000() -> None:
+    sh = month_end_shiller(load_shiller())  # the shipped table, dated at month ends
     res = backtest(
         sh["P"].rename("SP500"),
         signals="runup,gauge,baseline",

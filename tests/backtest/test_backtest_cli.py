@@ -1,4 +1,5 @@
-"""``bubblescope backtest`` through typer's CliRunner on real files."""
+"""``bubblescope backtest`` through typer's CliRunner on the shipped series and on a real file
+(the shared FRED file, rebuilt byte for byte from the shipped NASDAQ: tests/reference.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import typer
 from typer.testing import CliRunner
 
 from bubblescope.cli.backtest import register
+from tests.reference import SharedFiles
 
 
 def app() -> typer.Typer:
@@ -22,14 +24,13 @@ def app() -> typer.Typer:
     return a
 
 
-def test_backtest_json_on_nasdaq_weekly(shared_data: Path) -> None:
-    f = shared_data / "fred" / "NASDAQCOM_daily_1971-2026_combined.csv"
-    sh = shared_data / "shiller" / "shiller_monthly_tidy.csv"
+def test_backtest_json_on_nasdaq_weekly(store_home: Path) -> None:
+    # the shipped NASDAQ and Shiller table by name (the empty store overlays nothing)
     out = CliRunner().invoke(
         app(),
         [
             "backtest",
-            str(f),
+            "nasdaq",
             "--signals",
             "psy,runup,baseline",
             "--freq",
@@ -37,7 +38,7 @@ def test_backtest_json_on_nasdaq_weekly(shared_data: Path) -> None:
             "--reps",
             "49",
             "--shiller",
-            str(sh),
+            "shiller",
             "--json",
         ],
     )
@@ -55,8 +56,8 @@ def test_backtest_json_on_nasdaq_weekly(shared_data: Path) -> None:
     assert payload["scores"]["baseline_cape"]["baseline"] is True
 
 
-def test_backtest_text_and_errors(shared_data: Path) -> None:
-    f = shared_data / "fred" / "NASDAQCOM_daily_1971-2026_combined.csv"
+def test_backtest_text_and_errors(shared_file: SharedFiles) -> None:
+    f = shared_file("fred/NASDAQCOM_daily_1971-2026_combined.csv")
     out = CliRunner().invoke(
         app(),
         [

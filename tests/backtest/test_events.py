@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from bubblescope.backtest import Event, EventSpec, detect_events
-from bubblescope.backtest.histories import load_nasdaq
+from bubblescope.data.bundled import load_bundled
 from bubblescope.errors import InputError
 
 
@@ -70,9 +68,9 @@ def test_undated_or_bad_prices_are_rejected() -> None:
         detect_events(monthly([1.0, -2.0, 1.0]))
 
 
-def test_nasdaq_dot_com_crash_matches_provenance(shared_data: Path) -> None:
+def test_nasdaq_dot_com_crash_matches_provenance() -> None:
     # PROVENANCE.md section 4: peak 5,048.62 on 2000-03-10, trough 1,114.11 on 2002-10-09 (-77.9%)
-    p = load_nasdaq(shared_data / "fred" / "NASDAQCOM_daily_1971-2026_combined.csv")
+    p = load_bundled("nasdaq")["close"]  # FRED NASDAQCOM, as shipped
     ev = {e.peak: e for e in detect_events(p, EventSpec.index())}
     e = ev[pd.Timestamp("2000-03-10")]
     assert e.peak_price == pytest.approx(5048.62)

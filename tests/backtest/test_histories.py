@@ -1,4 +1,8 @@
-"""Real histories: French industries with their market, the yahoo_dsturdy universe, eras."""
+"""Real histories: French industries with their market, the yahoo_dsturdy universe, eras.
+
+The readers get the shared data folder's files, byte for byte: rebuilt from the shipped dataset
+(NASDAQ, Yahoo closes) or the committed copy (French's file); see tests/reference.py.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,13 @@ import pytest
 from bubblescope.backtest import EventSpec, SignalConfig, backtest_universe
 from bubblescope.backtest.histories import load_french, load_nasdaq, load_universe, to_weekly
 from bubblescope.errors import DataError
+from tests.reference import SharedFiles
 
 FAST = SignalConfig(psy_reps=49, cache=False)
 
 
-def test_weekly_sampling_keeps_the_last_trading_day(shared_data: Path) -> None:
-    nq = load_nasdaq(shared_data / "fred" / "NASDAQCOM_daily_1971-2026_combined.csv")
+def test_weekly_sampling_keeps_the_last_trading_day(shared_file: SharedFiles) -> None:
+    nq = load_nasdaq(shared_file("fred/NASDAQCOM_daily_1971-2026_combined.csv"))
     w = to_weekly(nq)
     # PROVENANCE: 5,048.62 on Friday 2000-03-10, the dot-com peak
     assert w[pd.Timestamp("2000-03-10")] == pytest.approx(5048.62)
@@ -23,9 +28,9 @@ def test_weekly_sampling_keeps_the_last_trading_day(shared_data: Path) -> None:
     assert set(w.index).issubset(set(nq.index))
 
 
-def test_french_industries_dot_com_crash(shared_data: Path) -> None:
+def test_french_industries_dot_com_crash(shared_file: SharedFiles) -> None:
     prices, market = load_french(
-        shared_data / "ken_french" / "49_Industry_Portfolios_monthly_1926-2025.csv"
+        shared_file("ken_french/49_Industry_Portfolios_monthly_1926-2025.csv")
     )
     assert prices.shape[1] == 49
     uni = backtest_universe(
@@ -43,8 +48,10 @@ def test_french_industries_dot_com_crash(shared_data: Path) -> None:
     )
 
 
-def test_universe_csco_peak_and_eras_side_by_side(shared_data: Path) -> None:
-    uni_data = load_universe(shared_data / "yahoo_dsturdy", ["CSCO", "NVDA", "CRWV"])
+def test_universe_csco_peak_and_eras_side_by_side(shared_file: SharedFiles) -> None:
+    symbols = ["CSCO", "NVDA", "CRWV"]
+    folder = shared_file.folder("yahoo_dsturdy", [f"{s}.csv" for s in symbols])
+    uni_data = load_universe(folder, symbols)
     uni = backtest_universe(
         uni_data, signals="psy,runup,baseline_return", config=FAST, events=EventSpec.stock()
     )
