@@ -17,6 +17,7 @@ from bubblescope.data import live
 from bubblescope.data.frames import canonical_frame
 from bubblescope.data.fundamentals import fundamentals_from_companyfacts
 from bubblescope.data.sec import parse_companyfacts
+from tests.reference import TRIMMED, SharedFiles
 
 FRED_FILE = "fred/NASDAQCOM_1971-2025_iandonaldson.csv"
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "fixtures"
@@ -40,15 +41,18 @@ def _invoke(app: typer.Typer, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_import_then_list_then_show(app: typer.Typer, store_home: Path, shared_data: Path) -> None:
-    code, out, _ = _invoke(app, "data", "import", str(shared_data / FRED_FILE), "--json")
+def test_import_then_list_then_show(
+    app: typer.Typer, store_home: Path, shared_file: SharedFiles
+) -> None:
+    fred = str(shared_file(FRED_FILE))
+    code, out, _ = _invoke(app, "data", "import", fred, "--json")
     assert code == 0
     payload = json.loads(out)
     assert payload["symbol"] == "NASDAQ"  # NASDAQCOM is an alias of the shipped NASDAQ
     assert payload["rows"] == 13_705
     assert payload["written"] is True
     assert payload["notes"][0].startswith("dropped 475 row(s)")
-    again = json.loads(_invoke(app, "data", "import", str(shared_data / FRED_FILE), "--json")[1])
+    again = json.loads(_invoke(app, "data", "import", fred, "--json")[1])
     assert again["written"] is False
 
     code, out, _ = _invoke(app, "data", "list", "--json")
@@ -58,9 +62,7 @@ def test_import_then_list_then_show(app: typer.Typer, store_home: Path, shared_d
     assert listing["symbols"][0]["rows"] == 13_705
 
     # `show nasdaq` would overlay the file on the shipped NASDAQ: show it under its own name
-    code, out, _ = _invoke(
-        app, "data", "import", str(shared_data / FRED_FILE), "--symbol", "FRED_IXIC", "--json"
-    )
+    code, out, _ = _invoke(app, "data", "import", fred, "--symbol", "FRED_IXIC", "--json")
     assert code == 0
     code, out, _ = _invoke(app, "data", "show", "fred_ixic", "--tail", "2", "--json")
     assert code == 0
@@ -239,12 +241,11 @@ def test_fetch_failure_is_a_source_error(
     assert "Yahoo prices for NVDA failed after 3 attempt(s): TimeoutError: timed out" in err
 
 
-def test_annual_from_a_file_and_from_the_store(
-    app: typer.Typer, store_home: Path, shared_data: Path
-) -> None:
+def test_annual_from_a_file_and_from_the_store(app: typer.Typer, store_home: Path) -> None:
     from bubblescope.data import store
 
-    path = shared_data / "sec_xbrl" / "MSFT_companyfacts_CIK0000789019.json.gz"
+    # Microsoft's companyfacts cut to the concepts bubblescope reads (tests/results/README.md)
+    path = TRIMMED / "sec_xbrl" / "MSFT_companyfacts_CIK0000789019_trimmed.json.gz"
     code, out, _ = _invoke(app, "data", "annual", str(path), "--item", "capex", "--json")
     assert code == 0
     years = {row["fiscal_year"]: row for row in json.loads(out)["years"]}

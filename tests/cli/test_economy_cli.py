@@ -5,6 +5,7 @@ import typer
 from typer.testing import CliRunner
 
 from bubblescope.cli.economy import register
+from tests.reference import TRIMMED
 
 
 @pytest.fixture(scope="module")
@@ -56,14 +57,14 @@ def test_reverse_dcf_and_errors(app) -> None:
     assert "no FCF growth" in bad.output
 
 
-def test_depreciation_commands(app, shared_data) -> None:
-    d = _json(
-        app, ["depreciation", "disclosed", "MSFT", "--sec-dir", str(shared_data / "sec_xbrl")]
-    )
+def test_depreciation_commands(app) -> None:
+    # SEC filings cut to the concepts bubblescope reads (tests/results/trimmed/sec_xbrl)
+    sec_dir = str(TRIMMED / "sec_xbrl")
+    d = _json(app, ["depreciation", "disclosed", "MSFT", "--sec-dir", sec_dir])
     row = d["comparison"]["items"]["operating_income"]
     assert row["disclosed_usd_bn"] == 3.7  # DEP-06
     assert abs(row["relative_error"]) <= 0.25
-    rows = _json(app, ["depreciation", "table", "--sec-dir", str(shared_data / "sec_xbrl")])["rows"]
+    rows = _json(app, ["depreciation", "table", "--sec-dir", sec_dir])["rows"]
     assert {r["entity"] for r in rows} == {"MSFT", "GOOGL", "META", "AMZN"}
     assert all(abs(r["relative_error"]) <= 0.25 for r in rows)
     b = _json(app, ["depreciation", "burry"])

@@ -12,6 +12,7 @@ import typer
 from typer.testing import CliRunner
 
 from bubblescope.cli.gauge import register
+from tests.reference import SharedFiles
 
 
 @pytest.fixture
@@ -21,8 +22,8 @@ def app() -> typer.Typer:
     return application
 
 
-def test_market_gauge_reading_at_a_date(app: typer.Typer, shared_data: Path) -> None:
-    path = shared_data / "shiller" / "shiller_monthly_tidy.csv"
+def test_market_gauge_reading_at_a_date(app: typer.Typer, shared_file: SharedFiles) -> None:
+    path = shared_file("shiller/shiller_monthly_tidy.csv")  # Shiller's table as a CSV file
     res = CliRunner().invoke(app, ["gauge", "market", str(path), "--at", "2000-01", "--json"])
     assert res.exit_code == 0, res.output
     payload = json.loads(res.output)
@@ -45,17 +46,23 @@ def _cape_point_in_time_percentile(path: Path, month: str) -> float:
     return 100.0 * (sum(v <= now for v in history) - 1) / (len(history) - 1)
 
 
-def test_market_gauge_at_a_date_shows_that_date_only(app: typer.Typer, shared_data: Path) -> None:
-    """Issue: `gauge market --at 2000-03` printed the 2026 reading as "latest"."""
-    path = shared_data / "shiller" / "shiller_monthly_tidy.csv"
+def test_market_gauge_at_a_date_shows_that_date_only(
+    app: typer.Typer, shared_file: SharedFiles
+) -> None:
+    """Issue: `gauge market --at 2000-03` printed the 2026 reading as "latest".
+
+    The command reads the shipped table; the percentile is recomputed by hand from the tidy CSV
+    it was built from (byte for byte the shared file, tests/reference.py).
+    """
+    path = shared_file("shiller/shiller_monthly_tidy.csv")
     runner = CliRunner()
-    text = runner.invoke(app, ["gauge", "market", str(path), "--at", "2000-03"])
+    text = runner.invoke(app, ["gauge", "market", "shiller", "--at", "2000-03"])
     assert text.exit_code == 0, text.output
     assert "latest" not in text.output.lower()
     assert "reading as of 2000-03-01 (requested 2000-03)" in text.output
     assert max(re.findall(r"\d{4}-\d{2}-\d{2}", text.output)) == "2000-03-01"
     payload = json.loads(
-        runner.invoke(app, ["gauge", "market", str(path), "--at", "2000-03", "--json"]).output
+        runner.invoke(app, ["gauge", "market", "shiller", "--at", "2000-03", "--json"]).output
     )
     assert "latest" not in payload
     assert payload["at"]["date"] == "2000-03-01"
@@ -65,12 +72,12 @@ def test_market_gauge_at_a_date_shows_that_date_only(app: typer.Typer, shared_da
     assert f"aggregate {payload['at']['aggregate']:.1f}" in text.output
     assert max(payload["aggregate"])[:10] == "2000-03-01"  # history stops at the reading
     # without --at the latest reading is labelled as the latest, with its own date
-    latest = runner.invoke(app, ["gauge", "market", str(path)])
+    latest = runner.invoke(app, ["gauge", "market", "shiller"])
     assert "latest reading, as of 2026-" in latest.output
 
 
-def test_market_gauge_weights_and_errors(app: typer.Typer, shared_data: Path) -> None:
-    path = str(shared_data / "shiller" / "shiller_monthly_tidy.csv")
+def test_market_gauge_weights_and_errors(app: typer.Typer, shared_file: SharedFiles) -> None:
+    path = str(shared_file("shiller/shiller_monthly_tidy.csv"))
     runner = CliRunner()
     res = runner.invoke(app, ["gauge", "market", path, "--weight", "monetary_policy=0", "--json"])
     assert json.loads(res.output)["weights"]["monetary_policy"] == 0.0
@@ -86,9 +93,9 @@ def test_market_gauge_weights_and_errors(app: typer.Typer, shared_data: Path) ->
     assert "no gauge reading at or before 1850-01" in bad.output
 
 
-def test_stock_gauge_on_a_price_file(app: typer.Typer, shared_data: Path) -> None:
+def test_stock_gauge_on_a_price_file(app: typer.Typer, shared_file: SharedFiles) -> None:
     res = CliRunner().invoke(
-        app, ["gauge", "stock", str(shared_data / "yahoo_dsturdy" / "CSCO.csv"), "--json"]
+        app, ["gauge", "stock", str(shared_file("yahoo_dsturdy/CSCO.csv")), "--json"]
     )
     assert res.exit_code == 0, res.output
     assert "momentum" in json.loads(res.output)["sources"]

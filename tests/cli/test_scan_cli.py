@@ -10,15 +10,16 @@ import typer
 from typer.testing import CliRunner
 
 from bubblescope.cli.scan import register
+from tests.reference import SharedFiles
 
 
 def test_scan_cli_reports_partial_failures_as_json(
-    tmp_path: Path, shared_data: Path, store_home: Path
+    tmp_path: Path, shared_file: SharedFiles, store_home: Path
 ) -> None:
     folder = tmp_path / "universe"
     folder.mkdir()
-    for sym in ("NVDA", "SPY", "IRX"):
-        shutil.copy(shared_data / "yahoo_dsturdy" / f"{sym}.csv", folder / f"{sym}.csv")
+    for sym in ("NVDA", "SPY", "IRX"):  # the Yahoo files the shipped closes were built from
+        shutil.copy(shared_file(f"yahoo_dsturdy/{sym}.csv"), folder / f"{sym}.csv")
     app = typer.Typer()
     register(app)
     res = CliRunner().invoke(app, [str(folder), "--market", "SPY", "--reps", "99", "--json"])
