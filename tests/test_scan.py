@@ -16,6 +16,7 @@ from bubblescope.detect.psy import PSYResult, psy
 from bubblescope.errors import DataError, InputError
 from bubblescope.scan import ScanConfig, load_universe, scan
 from bubblescope.settings import RunSettings
+from tests.reference import SharedFiles
 
 #: Daily closes as given (no weekly sampling, no lookback), 99 replications.
 DAILY = RunSettings.preset("quick").with_changes(
@@ -92,10 +93,10 @@ def test_rows_are_stored_as_they_finish(store_home: Path, universe) -> None:  # 
     assert stored == pytest.approx(res.to_frame().loc["BUBBLE", "psy_gsadf"])
 
 
-def test_load_universe_from_a_symbol_list(tmp_path: Path, shared_data: Path) -> None:
+def test_load_universe_from_a_symbol_list(tmp_path: Path, shared_file: SharedFiles) -> None:
     listing = tmp_path / "universe.csv"
-    folder = shared_data / "yahoo_dsturdy"
-    listing.write_text(f"symbol,path\nNVDA,{folder / 'NVDA.csv'}\nCSCO,{folder / 'CSCO.csv'}\n")
+    nvda, csco = shared_file("yahoo_dsturdy/NVDA.csv"), shared_file("yahoo_dsturdy/CSCO.csv")
+    listing.write_text(f"symbol,path\nNVDA,{nvda}\nCSCO,{csco}\n")
     u = load_universe(listing)
     assert list(u) == ["NVDA", "CSCO"]
     assert u["NVDA"]["close"].index.is_monotonic_increasing

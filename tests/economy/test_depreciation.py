@@ -23,14 +23,18 @@ from bubblescope.economy.depreciation import (
 )
 from bubblescope.economy.inputs import assumption
 from bubblescope.errors import ConvergenceError, DataError, InputError
+from tests.reference import TRIMMED
 
 TAX = assumption("tax", 0.21, "1", "test")
+#: MSFT/GOOGL companyfacts cut to the concepts bubblescope reads, and the AMZN/META inline-XBRL
+#: facts (tests/results/trimmed/sec_xbrl; origins in tests/results/README.md).
+SEC_DIR = TRIMMED / "sec_xbrl"
 
 
 # ---- acceptance: disclosed effects (published values: facts DEP-06..DEP-09) ----------------
 @pytest.mark.parametrize("entity", DISCLOSED_CHANGES)
-def test_disclosed_effects_within_25_percent(shared_data, entity: str) -> None:
-    res = disclosed_case(entity, shared_data / "sec_xbrl")
+def test_disclosed_effects_within_25_percent(entity: str) -> None:
+    res = disclosed_case(entity, SEC_DIR)
     cmp = res.comparison()
     assert cmp is not None
     for row in cmp["items"].values():
@@ -41,7 +45,7 @@ def test_disclosed_effects_within_25_percent(shared_data, entity: str) -> None:
     assert "filing" in text
 
 
-def test_disclosed_published_values(shared_data) -> None:
+def test_disclosed_published_values() -> None:
     # MSFT FY2023 +$3.7B (DEP-06); Alphabet -$3.9B / +$3.0B (DEP-07);
     # Meta 2025 -$2.9B (DEP-09); Amazon 2025 -$0.7B (DEP-08)
     expected = {
@@ -51,22 +55,22 @@ def test_disclosed_published_values(shared_data) -> None:
         "AMZN": {"operating_income": -0.7},
     }
     for entity, items in expected.items():
-        res = disclosed_case(entity, shared_data / "sec_xbrl")
+        res = disclosed_case(entity, SEC_DIR)
         got = res.comparison()["items"]
         assert {k: v["disclosed_usd_bn"] for k, v in got.items()} == items
         for key, value in items.items():
             assert res.effect_in(res.disclosed.year)[key] == pytest.approx(value, rel=0.25)
 
 
-def test_amazon_subset_is_a_proper_subset(shared_data) -> None:
+def test_amazon_subset_is_a_proper_subset() -> None:
     # Amazon shortened the life of only a "subset": the share implied by -$0.7B must be
     # well below a ~60% server/network share of capex (DEP-14's assumption).
-    res = disclosed_case("AMZN", shared_data / "sec_xbrl")
+    res = disclosed_case("AMZN", SEC_DIR)
     assert 0.0 < implied_share(res) < 0.3
 
 
-def test_msft_capex_comes_from_the_filing(shared_data) -> None:
-    res = disclosed_case("MSFT", shared_data / "sec_xbrl")
+def test_msft_capex_comes_from_the_filing() -> None:
+    res = disclosed_case("MSFT", SEC_DIR)
     capex = {i.name: i for i in res.inputs if i.kind == "filing"}
     # PROVENANCE.md §10: MSFT fiscal 2024 capex 44.48 bn is outside FY2019-23; FY2023 is
     # PaymentsToAcquirePropertyPlantAndEquipment 28.107 bn in the FY2023 10-K.
@@ -169,14 +173,14 @@ def test_restatement_aggregates_entities() -> None:
     assert d["understated_total_usd_bn"] == pytest.approx(res.total())
 
 
-def test_plots_return_figures(shared_data) -> None:
+def test_plots_return_figures() -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
     assert isinstance(burry_case().plot(), Figure)
-    assert isinstance(disclosed_case("MSFT", shared_data / "sec_xbrl").plot(), Figure)
+    assert isinstance(disclosed_case("MSFT", SEC_DIR).plot(), Figure)
 
 
 # ---- bad input ---------------------------------------------------------------------------
@@ -212,17 +216,17 @@ def test_bad_inputs_raise_typed_errors(tmp_path) -> None:
         )
 
 
-def test_disclosed_case_reads_filings_from_the_store(shared_data, store_home) -> None:  # type: ignore[no-untyped-def]
+def test_disclosed_case_reads_filings_from_the_store(store_home) -> None:  # type: ignore[no-untyped-def]
     """Without sec_dir, the companyfacts fetched into the store give the same result."""
     from bubblescope.data.sec import parse_companyfacts
     from bubblescope.data.store import import_frame
 
     with pytest.raises(DataError, match="no SEC filings for MSFT in the local store"):
         disclosed_case("MSFT")
-    path = shared_data / "sec_xbrl" / "MSFT_companyfacts_CIK0000789019.json.gz"
+    path = SEC_DIR / "MSFT_companyfacts_CIK0000789019_trimmed.json.gz"
     import_frame(parse_companyfacts(path, ticker="MSFT"), "fundamentals", symbol="MSFT")
     from_store = disclosed_case("MSFT").comparison()
-    from_files = disclosed_case("MSFT", shared_data / "sec_xbrl").comparison()
+    from_files = disclosed_case("MSFT", SEC_DIR).comparison()
     assert from_store == from_files
 
 
@@ -264,18 +268,18 @@ def test_stored_fundamentals_table_gives_the_capex_of_the_raw_facts(store_home) 
         disclosed_case("MSFT")
 
 
-def test_disclosed_case_from_the_stored_fundamentals_table(shared_data, store_home) -> None:  # type: ignore[no-untyped-def]
+def test_disclosed_case_from_the_stored_fundamentals_table(store_home) -> None:  # type: ignore[no-untyped-def]
     from bubblescope.data.fundamentals import fundamentals_from_companyfacts
     from bubblescope.data.sec import parse_companyfacts
     from bubblescope.data.store import import_frame
 
-    path = shared_data / "sec_xbrl" / "MSFT_companyfacts_CIK0000789019.json.gz"
+    path = SEC_DIR / "MSFT_companyfacts_CIK0000789019_trimmed.json.gz"
     raw = parse_companyfacts(path, ticker="MSFT")
     import_frame(
         fundamentals_from_companyfacts(raw, source=path.name), "fundamentals", symbol="MSFT"
     )
     from_store = disclosed_case("MSFT")
-    from_files = disclosed_case("MSFT", shared_data / "sec_xbrl")
+    from_files = disclosed_case("MSFT", SEC_DIR)
     assert from_store.comparison() == from_files.comparison()
     filings = [(i.name, i.m_as("USD bn")) for i in from_store.inputs if i.kind == "filing"]
     assert filings == [(i.name, i.m_as("USD bn")) for i in from_files.inputs if i.kind == "filing"]

@@ -20,6 +20,7 @@ from bubblescope.errors import BackendError
 from bubblescope.report import Report, ReportContext, build_report, render_html, write_pdf
 from bubblescope.report.sections import SECTIONS
 from bubblescope.report.sections.psy import EXPLANATION
+from tests.reference import SharedFiles
 from tests.report.conftest import FAST, WATCH
 
 
@@ -194,12 +195,14 @@ def test_gauge_per_series_equals_the_engine(built: Report, report_home: Path) ->
     assert numbers[0].raw == pytest.approx(expected, abs=0)
 
 
-def test_market_gauge_with_shiller_data_reports_the_engine_reading(shared_data: Path) -> None:
+def test_market_gauge_with_shiller_data_reports_the_engine_reading(
+    shared_file: SharedFiles,
+) -> None:
     from bubblescope.data.shiller import load_shiller_table
     from bubblescope.gauge import bubble_gauge, shiller_proxies
     from bubblescope.report.sections import gauge
 
-    path = shared_data / "shiller" / "shiller_monthly_tidy.csv"
+    path = shared_file("shiller/shiller_monthly_tidy.csv")  # a user's Shiller CSV
     section = gauge.build(ReportContext(settings=FAST, shiller=path, symbols=()))
     res = bubble_gauge(shiller_proxies(load_shiller_table(path)))
     expected = res.reading(res.aggregate.dropna().index[-1])["aggregate"]
