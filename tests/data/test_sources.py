@@ -386,3 +386,20 @@ def test_shiller_resolves_to_the_shipped_monthly_price() -> None:
     assert frame.index[0] == pd.Timestamp("1871-01-01")
     np.testing.assert_array_equal(frame["close"].to_numpy(), table["P"].dropna().to_numpy())
     assert frame.attrs["vintage"].startswith("shipped ")
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz"])
+def test_compressed_semicolon_file_reads_like_the_plain_one(tmp_path: Path, suffix: str) -> None:
+    import bz2
+    import gzip
+    import lzma
+
+    text = b"date;close\n2020-01-02;1.5\n2020-01-03;2.5\n2020-01-06;3.0\n"
+    opener = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}[suffix]
+    path = tmp_path / f"prices.csv{suffix}"
+    with opener(path, "wb") as handle:
+        handle.write(text)
+    plain = tmp_path / "prices.csv"
+    plain.write_bytes(text)
+    # the separator is guessed from the decompressed header, not the compressed bytes
+    assert load_file(path)["close"].tolist() == load_file(plain)["close"].tolist() == [1.5, 2.5, 3.0]

@@ -34,7 +34,7 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -75,12 +75,35 @@ def _columns_by_lower(columns: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def _open_text_bytes(path: Path) -> IO[bytes]:
+    """The file's bytes, decompressed when its suffix says gzip, bz2, xz or zip."""
+    import bz2
+    import gzip
+    import lzma
+    import zipfile
+
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    if suffix == ".bz2":
+        return bz2.open(path, "rb")
+    if suffix == ".xz":
+        return lzma.open(path, "rb")
+    if suffix == ".zip":
+        archive = zipfile.ZipFile(path)
+        names = archive.namelist()
+        if len(names) != 1:
+            raise DataError(f"{path}: a zip file must hold exactly one CSV, found {len(names)}")
+        return archive.open(names[0])
+    return path.open("rb")
+
+
 def _read_csv_strings(path: Path) -> pd.DataFrame:
     """Read a delimited text file as strings, keeping blank lines so line numbers stay true."""
     try:
-        with path.open("rb") as handle:
+        with _open_text_bytes(path) as handle:
             head = handle.read(4096)
-    except OSError as exc:
+    except (OSError, EOFError) as exc:
         raise DataError(f"{path}: cannot read file: {exc}") from exc
     if not head.strip():
         raise DataError(f"{path}: file is empty", hint="check the path or re-download the file")
