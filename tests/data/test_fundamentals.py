@@ -472,3 +472,19 @@ def test_shipped_fundamentals_are_the_tables_of_the_filings(
     made = tidy[ticker].drop(columns="source").sort_values(keys, ignore_index=True)
     shipped = load_fundamentals(ticker).drop(columns="source").sort_values(keys, ignore_index=True)
     pd.testing.assert_frame_equal(made, shipped)
+
+
+def test_forward_dated_facts_do_not_shift_nvidias_fiscal_quarters() -> None:
+    """NVIDIA's fiscal 2014 quarters, as published (revenue, USD): Q1 954.7 mn (to 2013-04-28),
+    Q4 1,144.2 mn (to 2014-01-26). A share-repurchase fact running past its filing date once
+    moved the fiscal calendar and labelled the fourth quarter Q1, dropping Q1-Q3."""
+    from bubblescope.data.bundled import load_fundamentals
+
+    rows = load_fundamentals("NVDA")
+    q = rows[(rows["item"] == "revenue") & (rows["period"] == "Q") & (rows["fiscal_year"] == 2014)]
+    by_quarter = q.set_index("fiscal_period")
+    assert list(by_quarter.index) == ["Q1", "Q2", "Q3", "Q4"]
+    assert by_quarter.loc["Q1", "end"] == pd.Timestamp("2013-04-28")
+    assert by_quarter.loc["Q1", "value"] == pytest.approx(954.739e6, rel=1e-6)
+    assert by_quarter.loc["Q4", "end"] == pd.Timestamp("2014-01-26")
+    assert by_quarter.loc["Q4", "value"] == pytest.approx(1144.218e6, rel=1e-6)

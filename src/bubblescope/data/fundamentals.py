@@ -538,10 +538,16 @@ class _Calendar:
 
 
 def _period_ends(std: pd.DataFrame) -> pd.Series:
-    """Filing key -> its report period end (the latest end of its flows up to a year long)."""
+    """Filing key -> its report period end (the latest end of its flows up to a year long).
+
+    Flows ending after their filing date are left out: a report describes a period that has
+    ended, and a forward-dated fact (NVIDIA tags share-repurchase programmes running into the
+    next fiscal year) would otherwise shift the filer's fiscal calendar.
+    """
     flows = std[std["start"].notna()]
     flows = flows[(_days(flows) <= ANNUAL_DAYS[1]).to_numpy()]
-    return flows.groupby("filing")["end"].max()
+    ended = flows["filed"].isna() | (flows["end"] <= flows["filed"])
+    return flows[ended.to_numpy()].groupby("filing")["end"].max()
 
 
 def _pick(facts: pd.DataFrame, key: list[str], latest: bool) -> pd.DataFrame:
