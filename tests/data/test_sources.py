@@ -402,4 +402,6 @@ def test_compressed_semicolon_file_reads_like_the_plain_one(tmp_path: Path, suff
     plain = tmp_path / "prices.csv"
     plain.write_bytes(text)
     # the separator is guessed from the decompressed header, not the compressed bytes
-    assert load_file(path)["close"].tolist() == load_file(plain)["close"].tolist() == [1.5, 2.5, 3.0]
+    assert (
+        load_file(path)["close"].tolist() == load_file(plain)["close"].tolist() == [1.5, 2.5, 3.0]
+    )
