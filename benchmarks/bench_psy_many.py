@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from bubblescope._kernels.psy_jax import device_label, has_gpu
-from bubblescope.detect.psy import PSYPanelResult, psy
+from bubblescope.detect.exuberance import PSYPanelResult, psy
 
 
 def _run(frame: pd.DataFrame, lag: int, backend: str) -> tuple[float, PSYPanelResult]:

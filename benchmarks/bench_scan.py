@@ -31,7 +31,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("BUBBLESCOPE_HOME", tempfile.mkdtemp(prefix="bench-scan-"))
 
-    from bubblescope.detect.psy import psy
+    from bubblescope.detect.exuberance import psy
     from bubblescope.scan import ScanConfig, load_universe, scan
 
     universe = load_universe(args.data)

@@ -32,7 +32,7 @@ from bubblescope.charts import (
     tick_text,
     to_plotly,
 )
-from bubblescope.detect.drawdown import drawdown
+from bubblescope.detect.drawdowns import drawdown
 from bubblescope.economy._network_plot import label_box, network_chart_spec, network_layout
 from bubblescope.economy.network import (
     DEFAULT_GROUPS,

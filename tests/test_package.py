@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import subprocess
 import sys
 
@@ -21,6 +22,20 @@ def test_every_reexport_resolves_to_a_public_name(package: str) -> None:
         assert name in getattr(home, "__all__", [name]) or pkg._EXPORTS[name].startswith("_")
     with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
         pkg.nonsense  # noqa: B018
+
+
+@pytest.mark.parametrize("package", ["bubblescope.detect", "bubblescope.economy"])
+def test_no_reexport_is_shadowed_by_a_submodule(package: str) -> None:
+    # a submodule named like a re-exported function would replace it once imported
+    pkg = importlib.import_module(package)
+    submodules = {m.name for m in pkgutil.iter_modules(pkg.__path__)}
+    assert not submodules & set(pkg.__all__)
+    for name in submodules:
+        importlib.import_module(f"{package}.{name}")
+    for name in pkg.__all__:
+        assert getattr(pkg, name) is getattr(
+            importlib.import_module(f"{package}.{pkg._EXPORTS[name]}"), name
+        )
 
 
 def test_import_does_not_load_numba_scipy_or_optional_extras() -> None:

@@ -68,14 +68,14 @@ def _lppls_prices(n: int = 160) -> pd.Series:
 
 
 def _psy() -> Any:
-    from bubblescope.detect.psy import psy
+    from bubblescope.detect.exuberance import psy
 
     return psy(np.log(_boom()), name="log boom")
 
 
 def _psy_panel() -> Any:
     from bubblescope.detect.critical_values import PanelSieveCV
-    from bubblescope.detect.psy import psy
+    from bubblescope.detect.exuberance import psy
 
     frame = pd.DataFrame({f"s{i}": np.log(_walk(100, i)) for i in range(3)})
     return psy(frame, cv=None, panel_cv=PanelSieveCV(reps=20, rng=0))
@@ -116,20 +116,20 @@ def _lppls_indicators() -> Any:
 
 
 def _runup() -> Any:
-    from bubblescope.detect.runup import runup
+    from bubblescope.detect.gsy import runup
 
     return runup(_boom(400), horizon=12, crash_drawdown=0.3, name="boom")
 
 
 def _drawdown() -> Any:
-    from bubblescope.detect.drawdown import drawdown
+    from bubblescope.detect.drawdowns import drawdown
 
     return drawdown(_boom(), name="boom")
 
 
 def _multiples() -> Any:
     from bubblescope.data.bundled import load_bundled, load_fundamentals
-    from bubblescope.detect.multiples import multiples
+    from bubblescope.detect.firm_multiples import multiples
 
     close = load_bundled("NVDA")["close"].loc["2022":]
     return multiples(close, load_fundamentals("NVDA"), "NVDA", frequency="monthly")
@@ -282,8 +282,8 @@ def _factbase() -> Any:
 
 #: Every result type: its qualified name -> example factories (id, factory).
 EXAMPLES: dict[str, tuple[tuple[str, Factory], ...]] = {
-    "bubblescope.detect.psy.PSYResult": (("psy", _psy),),
-    "bubblescope.detect.psy.PSYPanelResult": (("psy-panel", _psy_panel),),
+    "bubblescope.detect.exuberance.PSYResult": (("psy", _psy),),
+    "bubblescope.detect.exuberance.PSYPanelResult": (("psy-panel", _psy_panel),),
     "bubblescope.detect.critical_values._result.PSYCriticalValues": (("psy-cv", _psy_cv),),
     "bubblescope.detect.critical_values.panel.PanelCriticalValues": (("panel-cv", _panel_cv),),
     "bubblescope.detect.lppls.LPPLSFit": (("lppls-fit", _lppls_fit),),
@@ -291,9 +291,9 @@ EXAMPLES: dict[str, tuple[tuple[str, Factory], ...]] = {
     "bubblescope.detect._lppls_indicators.LPPLSIndicators": (
         ("lppls-confidence", _lppls_indicators),
     ),
-    "bubblescope.detect.runup.RunupResult": (("runup", _runup),),
-    "bubblescope.detect.drawdown.DrawdownResult": (("drawdown", _drawdown),),
-    "bubblescope.detect.multiples.MultiplesResult": (("multiples", _multiples),),
+    "bubblescope.detect.gsy.RunupResult": (("runup", _runup),),
+    "bubblescope.detect.drawdowns.DrawdownResult": (("drawdown", _drawdown),),
+    "bubblescope.detect.firm_multiples.MultiplesResult": (("multiples", _multiples),),
     "bubblescope.gauge.GaugeResult": (("gauge", _gauge),),
     "bubblescope.scan.ScanResult": (("scan", _scan),),
     "bubblescope.backtest.result.BacktestResult": (("backtest", _backtest),),

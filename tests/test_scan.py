@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bubblescope.detect.psy import PSYResult, psy
+from bubblescope.detect.exuberance import PSYResult, psy
 from bubblescope.errors import DataError, InputError
 from bubblescope.scan import ScanConfig, load_universe, scan
 from bubblescope.settings import RunSettings

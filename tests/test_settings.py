@@ -85,7 +85,7 @@ def test_resample_never_dates_after_the_data() -> None:
 
 def test_psy_episodes_never_end_after_the_data() -> None:
     from bubblescope.data.catalog import load_series
-    from bubblescope.detect.psy import PSYResult, psy
+    from bubblescope.detect.exuberance import PSYResult, psy
 
     ps = RunSettings.preset("standard").with_changes(psy={"reps": 99}).psy
     for symbol in ("NVDA", "TSM"):

@@ -5,9 +5,9 @@ Runs without network or imported data (data a user imported or updated wins per 
 1. the status page (:mod:`bubblescope.status`): every watched series now, signal by signal,
    next to each signal's record, the market view and the synthesis;
 2. the deepest drawdowns of the NASDAQ Composite (1971-) and the S&P 500 (1927-), with the
-   current one (:mod:`bubblescope.detect.drawdown`);
+   current one (:mod:`bubblescope.detect.drawdowns`);
 3. PSY on the dot-com boom: weekly NASDAQ 1990-2002, log prices and levels, with the
-   standard run's critical values (:mod:`bubblescope.detect.psy`);
+   standard run's critical values (:mod:`bubblescope.detect.exuberance`);
 4. the LPPLS fit of the 750 trading days to the 2000-03-10 peak (:mod:`bubblescope.detect.lppls`);
 5. the fact base in numbers (:mod:`bubblescope.data.facts`);
 6. circular-financing loops of the deal network (:mod:`bubblescope.economy.network`);
@@ -97,7 +97,7 @@ def _date(value: Any) -> str:
 
 def _drawdowns(settings: RunSettings) -> Section:
     from bubblescope.data.catalog import load_series
-    from bubblescope.detect.drawdown import drawdown
+    from bubblescope.detect.drawdowns import drawdown
 
     lines: list[str] = []
     data: dict[str, Any] = {}
@@ -137,7 +137,7 @@ DOTCOM_SPAN = ("1990-01-01", "2002-12-31")
 
 def _psy(settings: RunSettings) -> Section:
     from bubblescope.data.catalog import load_series
-    from bubblescope.detect.psy import PSYResult, psy
+    from bubblescope.detect.exuberance import PSYResult, psy
     from bubblescope.settings import resample
 
     ps = settings.psy

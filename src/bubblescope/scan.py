@@ -1,8 +1,8 @@
 """Scan a universe of price series: PSY exuberance, GSY run-ups and drawdowns per symbol.
 
 One task per symbol runs the chosen analyses through their own modules
-(:func:`bubblescope.detect.psy.psy`, :func:`bubblescope.detect.runup.runup`,
-:func:`bubblescope.detect.drawdown.drawdown`) and returns a flat, JSON-ready summary row. Tasks go
+(:func:`bubblescope.detect.exuberance.psy`, :func:`bubblescope.detect.gsy.runup`,
+:func:`bubblescope.detect.drawdowns.drawdown`) and returns a flat, JSON-ready summary row. Tasks go
 through :func:`bubblescope.parallel.map_chunks`, so they run serially, on a local process pool,
 or on a ``dask.distributed`` cluster (``executor=dask_executor(address)``) with identical
 results: every analysis here is deterministic given its settings (the PSY Monte Carlo critical
@@ -260,7 +260,7 @@ class _Task:
 
 
 def _psy_metrics(close: pd.Series, config: ScanConfig) -> dict[str, Any]:
-    from bubblescope.detect.psy import PSYResult, psy
+    from bubblescope.detect.exuberance import PSYResult, psy
 
     ps = config.run.psy
     sample = ps.sample(close) if config.window is None else close.iloc[-config.window :]
@@ -287,7 +287,7 @@ def _psy_metrics(close: pd.Series, config: ScanConfig) -> dict[str, Any]:
 def _runup_metrics(
     close: pd.Series, market: pd.Series | None, config: ScanConfig
 ) -> dict[str, Any]:
-    from bubblescope.detect.runup import MODEL_FROM, crash_probability, runup, trailing_return
+    from bubblescope.detect.gsy import MODEL_FROM, crash_probability, runup, trailing_return
 
     rs = config.run.runup
     raw_now = trailing_return(close, rs.horizon_months)
@@ -320,7 +320,7 @@ def _runup_metrics(
 
 
 def _drawdown_metrics(close: pd.Series) -> dict[str, Any]:
-    from bubblescope.detect.drawdown import drawdown_curve, max_drawdown
+    from bubblescope.detect.drawdowns import drawdown_curve, max_drawdown
 
     values = close.to_numpy(dtype=np.float64)
     return {

@@ -21,7 +21,7 @@ from bubblescope.backtest import (
 from bubblescope.backtest.histories import to_weekly
 from bubblescope.charts import Y_PAD, panel_yrange, to_plotly
 from bubblescope.data.bundled import load_bundled, load_shiller
-from bubblescope.detect.psy import psy
+from bubblescope.detect.exuberance import psy
 from bubblescope.errors import InputError
 from bubblescope.status.records import month_end_shiller
 from tests.backtest.conftest import CHEAP, SMALL_EVENTS, weekly_prices

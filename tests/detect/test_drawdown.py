@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bubblescope.data.bundled import load_bundled
-from bubblescope.detect.drawdown import drawdown, drawdown_curve, max_drawdown
+from bubblescope.detect.drawdowns import drawdown, drawdown_curve, max_drawdown
 from bubblescope.errors import InputError
 
 matplotlib.use("Agg")

@@ -19,7 +19,7 @@ from bubblescope.charts import ChartSpec
 from bubblescope.data.bundled import load_bundled
 from bubblescope.data.fundamentals import COLUMNS, fundamentals_from_companyfacts
 from bubblescope.data.sec import parse_companyfacts
-from bubblescope.detect.multiples import MultiplesResult, multiples
+from bubblescope.detect.firm_multiples import MultiplesResult, multiples
 from bubblescope.errors import DataError, InputError
 from tests.reference import TRIMMED
 

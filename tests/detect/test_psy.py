@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bubblescope.detect.psy import PSYPanelResult, PSYResult, psy
+from bubblescope.detect.exuberance import PSYPanelResult, PSYResult, psy
 from bubblescope.errors import InputError
 from tests.reference import SharedFiles
 

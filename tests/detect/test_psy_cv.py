@@ -18,7 +18,7 @@ from bubblescope.detect.critical_values import (
     PhillipsShiCV,
     WildBootstrapCV,
 )
-from bubblescope.detect.psy import PSYResult, psy
+from bubblescope.detect.exuberance import PSYResult, psy
 
 # S1/S2: PSY (2015) Table 1 95% (via Fantazzini's replication code), PSY window = r0 T points.
 PSY_TABLE1 = {
@@ -165,7 +165,7 @@ def test_panel_sieve_bootstrap_near_pyexuber_and_worker_independent() -> None:
     from exuber.cv import radf_sb_cv
 
     from bubblescope.detect.critical_values import PanelSieveCV
-    from bubblescope.detect.psy import PSYPanelResult
+    from bubblescope.detect.exuberance import PSYPanelResult
 
     y = np.cumsum(np.random.default_rng(4).standard_normal((150, 3)), axis=0) + 50
     ours = PanelSieveCV(reps=500, rng=1).compute(y, minw=20, lag=1)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bubblescope.detect._datestamp import episodes_from_path, find_runs
 from bubblescope.detect.critical_values import MonteCarloCV
-from bubblescope.detect.psy import PSYResult, psy
+from bubblescope.detect.exuberance import PSYResult, psy
 from tests.reference import SharedFiles
 
 

@@ -28,7 +28,7 @@ from bubblescope.detect.critical_values import (
     ResponseSurfaceCV,
     WildBootstrapCV,
 )
-from bubblescope.detect.psy import PSYResult, psy
+from bubblescope.detect.exuberance import PSYResult, psy
 from bubblescope.errors import InputError
 
 

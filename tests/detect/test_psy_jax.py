@@ -165,7 +165,8 @@ def test_unknown_backend_is_input_error() -> None:
 
 def test_importing_bubblescope_does_not_import_jax() -> None:
     code = (
-        "import sys, bubblescope, bubblescope.detect.psy, bubblescope.detect.critical_values;"
+        "import sys, bubblescope, bubblescope.detect.exuberance,"
+        " bubblescope.detect.critical_values;"
         "print('jax' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -237,7 +238,7 @@ def test_psy_cli_gpu_backend_names_the_device(tmp_path: object, store_home: obje
 def test_psy_gpu_backend_equals_cpu_on_many_columns() -> None:
     import pandas as pd
 
-    from bubblescope.detect.psy import psy
+    from bubblescope.detect.exuberance import psy
 
     ys = _series()
     # a constant stretch: windows inside it have no ADF regression, which the JAX kernel
@@ -262,7 +263,7 @@ def test_psy_gpu_backend_equals_cpu_on_many_columns() -> None:
 
 
 def test_psy_gpu_backend_rejects_lag_selection_and_unknown_backends() -> None:
-    from bubblescope.detect.psy import psy
+    from bubblescope.detect.exuberance import psy
 
     y = _series()[0]
     with pytest.raises(InputError, match="fixed-lag statistics, not lag_selection 'bic'"):

@@ -8,7 +8,7 @@ import pytest
 
 from bubblescope.detect._datestamp import find_runs
 from bubblescope.detect._psy_monitor import PSYMonitor
-from bubblescope.detect.psy import PSYResult, psy
+from bubblescope.detect.exuberance import PSYResult, psy
 from bubblescope.errors import InputError
 
 

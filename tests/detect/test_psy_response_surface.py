@@ -11,7 +11,7 @@ import pytest
 
 from bubblescope.detect._psy_window import psy_min_window
 from bubblescope.detect.critical_values import MonteCarloCV, ResponseSurfaceCV
-from bubblescope.detect.psy import PSYResult, psy
+from bubblescope.detect.exuberance import PSYResult, psy
 from bubblescope.errors import InputError
 
 TABLE = (

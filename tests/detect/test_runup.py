@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from bubblescope.detect._runup_logit import fit_logit
-from bubblescope.detect.runup import crash_probability, runup
+from bubblescope.detect.gsy import crash_probability, runup
 from bubblescope.errors import InputError
 
 matplotlib.use("Agg")

@@ -21,8 +21,8 @@ import pytest
 from bubblescope.data.bundled import load_french49
 from bubblescope.detect._runup_coefficients import MODELS, PROVENANCE
 from bubblescope.detect._runup_french import read_french_blocks
+from bubblescope.detect.gsy import crash_probability
 from bubblescope.detect.industries import french_industries
-from bubblescope.detect.runup import crash_probability
 from bubblescope.detect.simulation.fit_runup_model import fit_models, label_episodes
 from bubblescope.errors import DataError
 from tests.reference import TRIMMED, SharedFiles

@@ -128,15 +128,15 @@ def _network() -> Any:
 
 
 def _stress() -> Any:
+    from bubblescope.economy.clearing import PaymentShock, stress
     from bubblescope.economy.network import load_network
-    from bubblescope.economy.stress import PaymentShock, stress
 
     return stress(load_network(), [PaymentShock("OpenAI", 0.5)])
 
 
 def _sensitivity() -> Any:
+    from bubblescope.economy.clearing import PaymentShock, sensitivity
     from bubblescope.economy.network import load_network
-    from bubblescope.economy.stress import PaymentShock, sensitivity
 
     return sensitivity(load_network(), [PaymentShock("OpenAI", 0.5)], n_draws=20, rng=0)
 
@@ -157,8 +157,8 @@ EXAMPLES: dict[str, Callable[[], Any]] = {
     "depreciation.restatement.RestatementResult": _restatement,
     "depreciation.published.DisclosedTable": _disclosed_table,
     "network.NetworkResult": _network,
-    "stress.StressResult": _stress,
-    "stress.SensitivityResult": _sensitivity,
+    "clearing.StressResult": _stress,
+    "clearing.SensitivityResult": _sensitivity,
 }
 
 

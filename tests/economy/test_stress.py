@@ -13,8 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bubblescope.cli._common import to_jsonable
-from bubblescope.economy.network import FinancingNetwork, load_network, network_from_rows
-from bubblescope.economy.stress import (
+from bubblescope.economy.clearing import (
     BufferAssumption,
     InvestorWithdrawal,
     MarketClosure,
@@ -23,6 +22,7 @@ from bubblescope.economy.stress import (
     sensitivity,
     stress,
 )
+from bubblescope.economy.network import FinancingNetwork, load_network, network_from_rows
 from bubblescope.errors import InputError, UnknownSymbolError
 
 matplotlib.use("Agg")

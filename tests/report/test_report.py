@@ -13,7 +13,7 @@ import pytest
 
 from bubblescope.data.facts import load_factbase
 from bubblescope.detect.critical_values import MonteCarloCV
-from bubblescope.detect.psy import PSYResult, psy
+from bubblescope.detect.exuberance import PSYResult, psy
 from bubblescope.economy.depreciation import burry_case
 from bubblescope.economy.network import load_network
 from bubblescope.errors import BackendError

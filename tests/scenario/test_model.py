@@ -140,8 +140,8 @@ def test_depth_is_the_index_drawdown_and_busts_fall() -> None:
 
 
 def test_firms_in_default_come_from_the_network_stress() -> None:
+    from bubblescope.economy.clearing import BufferAssumption, MarketClosure, stress
     from bubblescope.economy.network import load_network
-    from bubblescope.economy.stress import BufferAssumption, MarketClosure, stress
 
     res = run_scenario("base", n_paths=400, rng=3, chunk_size=400)
     spec = res.spec

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 
 from bubblescope.data.bundled import load_bundled
 from bubblescope.detect.critical_values import MonteCarloCV
-from bubblescope.detect.drawdown import drawdown
-from bubblescope.detect.psy import PSYResult, psy
+from bubblescope.detect.drawdowns import drawdown
+from bubblescope.detect.exuberance import PSYResult, psy
 from bubblescope.economy.network import load_network
 from tests.web.conftest import TEST_UPLOAD_LIMIT
 

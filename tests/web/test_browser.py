@@ -31,7 +31,7 @@ import pytest
 from bubblescope.data import store
 from bubblescope.data.bundled import load_bundled
 from bubblescope.detect.critical_values import MonteCarloCV
-from bubblescope.detect.psy import PSYResult, psy
+from bubblescope.detect.exuberance import PSYResult, psy
 from bubblescope.report import ReportContext, build_report, write_html
 from bubblescope.scenario import load_scenario, run_scenario
 from tests.report.conftest import FAST, ai_like_prices

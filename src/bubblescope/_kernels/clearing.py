@@ -178,7 +178,7 @@ def clear(
 
     Notes
     -----
-    Inputs are validated by the caller (:mod:`bubblescope.economy.stress`); the kernel assumes
+    Inputs are validated by the caller (:mod:`bubblescope.economy.clearing`); the kernel assumes
     finite, non-negative arrays and ``cap <= pbar``.
     """
     liab = np.ascontiguousarray(liabilities, dtype=np.float64)

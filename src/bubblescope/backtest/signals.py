@@ -5,7 +5,7 @@ score) and an ``alarm`` series (1.0 = warning, 0.0 = no warning, NaN = not avail
 on the price dates. How each stays free of look-ahead:
 
 psy
-    :class:`~bubblescope.detect.psy.PSYMonitor` on log prices. The training sample is
+    :class:`~bubblescope.detect.exuberance.PSYMonitor` on log prices. The training sample is
     the first ``train_years`` of data; the minimum window is resolved on it and the family-wise
     critical value (Phillips-Shi composite bootstrap, ``PhillipsShiCV(horizon=...)``, size
     controlled over ``psy_horizon_years`` of monitoring) is computed on it alone. Each later
@@ -19,8 +19,8 @@ lppls
     last date) and held forward to the next publication. A trailing incomplete period is not
     evaluated, so truncating the data at t changes nothing up to t.
 runup, crash_probability
-    :func:`bubblescope.detect.runup.runup` (month-end prices, trailing returns only) and the
-    GSY logit :func:`~bubblescope.detect.runup.crash_probability`. Month-end values are dated at
+    :func:`bubblescope.detect.gsy.runup` (month-end prices, trailing returns only) and the
+    GSY logit :func:`~bubblescope.detect.gsy.crash_probability`. Month-end values are dated at
     calendar month ends and held forward, so a daily date only sees completed months. Without a
     market series the raw run-up stands in for the net run-up (an index measured against a flat
     market). Below a 50% run-up the logit is an extrapolation (it was fitted on run-ups of 50%
@@ -54,8 +54,8 @@ import numpy as np
 import pandas as pd
 
 from bubblescope._typing import RngLike
+from bubblescope.detect.exuberance import PSYMonitor, WindowSpecLike
 from bubblescope.detect.lppls import GridSpec, WindowSet
-from bubblescope.detect.psy import PSYMonitor, WindowSpecLike
 from bubblescope.errors import InputError
 
 __all__ = ["ALL_SIGNALS", "BASELINES", "Signal", "SignalConfig", "SignalKind", "build_signal"]
@@ -371,7 +371,7 @@ def runup_signals(
     prices: pd.Series, cfg: SignalConfig, *, market: pd.Series | None = None
 ) -> tuple[Signal, Signal]:
     """GSY run-up flag and crash probability from completed months, held forward."""
-    from bubblescope.detect.runup import crash_probability, runup
+    from bubblescope.detect.gsy import crash_probability, runup
 
     dates = _dated(prices)
     res = runup(

@@ -118,7 +118,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = JSON_OPTION,
     ) -> None:
         """Clear a year of obligations after a shock (Eisenberg–Noe / Rogers–Veraart)."""
-        from bubblescope.economy.stress import (
+        from bubblescope.economy.clearing import (
             InvestorWithdrawal,
             MarketClosure,
             Scenario,

@@ -140,7 +140,7 @@ def register(app: typer.Typer) -> None:
             ResponseSurfaceCV,
             WildBootstrapCV,
         )
-        from bubblescope.detect.psy import psy
+        from bubblescope.detect.exuberance import psy
         from bubblescope.errors import InputError
         from bubblescope.settings import Frequency, RunSettings, resample
 

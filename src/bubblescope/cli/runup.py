@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = JSON_OPTION,
     ) -> None:
         from bubblescope.data.sources import resolve_series
-        from bubblescope.detect.runup import runup
+        from bubblescope.detect.gsy import runup
 
         frame = resolve_series(series)
         market_frame = resolve_series(market) if market else None
@@ -86,7 +86,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = JSON_OPTION,
     ) -> None:
         from bubblescope.data.sources import resolve_series
-        from bubblescope.detect.drawdown import drawdown
+        from bubblescope.detect.drawdowns import drawdown
 
         frame = resolve_series(series)
         result = drawdown(frame, top=top)

@@ -1,9 +1,11 @@
 """Bubble detection on market data: PSY exuberance tests, LPPLS, run-up crash odds, drawdowns.
 
-Public names are re-exported lazily: ``from bubblescope.detect import PSYResult`` imports the
-PSY module (and its numba kernels) only then. The functions named like their modules are not
-re-exported (a submodule import would shadow them): use ``from bubblescope.detect.psy import psy``,
-``...runup import runup`` and ``...drawdown import drawdown``.
+Public names are re-exported lazily: ``from bubblescope.detect import psy`` imports the PSY
+module (:mod:`~bubblescope.detect.exuberance`, and its numba kernels) only then. No submodule
+is named like a function, so every public function re-exports: :func:`psy` lives in
+:mod:`~bubblescope.detect.exuberance`, :func:`runup` in :mod:`~bubblescope.detect.gsy`,
+:func:`drawdown` in :mod:`~bubblescope.detect.drawdowns` and :func:`multiples` in
+:mod:`~bubblescope.detect.firm_multiples`.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from bubblescope._lazy import lazy_exports
 
 _EXPORTS: dict[str, str] = {
     # PSY (Phillips, Shi & Yu 2015)
-    "PSYResult": "psy",
-    "PSYPanelResult": "psy",
-    "PSYMonitor": "psy",
-    "MonitorUpdate": "psy",
-    "Episode": "psy",
-    "default_cv": "psy",
+    "psy": "exuberance",
+    "PSYResult": "exuberance",
+    "PSYPanelResult": "exuberance",
+    "PSYMonitor": "exuberance",
+    "MonitorUpdate": "exuberance",
+    "Episode": "exuberance",
+    "default_cv": "exuberance",
     "MonteCarloCV": "critical_values",
     "WildBootstrapCV": "critical_values",
     "PhillipsShiCV": "critical_values",
@@ -36,9 +39,14 @@ _EXPORTS: dict[str, str] = {
     "WindowSet": "lppls",
     "oscillations": "lppls",
     # Greenwood, Shleifer & You (2019) and drawdowns
-    "RunupResult": "runup",
-    "crash_probability": "runup",
-    "DrawdownResult": "drawdown",
+    "runup": "gsy",
+    "RunupResult": "gsy",
+    "crash_probability": "gsy",
+    "drawdown": "drawdowns",
+    "DrawdownResult": "drawdowns",
+    # point-in-time valuation multiples of one firm
+    "multiples": "firm_multiples",
+    "MultiplesResult": "firm_multiples",
 }
 
 __all__ = sorted(_EXPORTS)

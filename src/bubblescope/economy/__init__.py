@@ -1,8 +1,8 @@
 """Models of the AI economy: financing network and stress, depreciation, GPUs, power, valuation.
 
-Public names are re-exported lazily (the submodule is imported on first use). ``stress`` is not
-re-exported because the submodule of the same name would shadow it: use
-``from bubblescope.economy.stress import stress``.
+Public names are re-exported lazily (the submodule is imported on first use): ``from
+bubblescope.economy import stress`` imports :mod:`~bubblescope.economy.clearing`, the
+Eisenberg–Noe / Rogers–Veraart clearing behind it, only then.
 """
 
 from __future__ import annotations
@@ -22,14 +22,15 @@ _EXPORTS: dict[str, str] = {
     "GWPrice": "network",
     "ScheduleAssumption": "network",
     "NetworkResult": "network",
-    "sensitivity": "stress",
-    "parse_shock": "stress",
-    "PaymentShock": "stress",
-    "InvestorWithdrawal": "stress",
-    "MarketClosure": "stress",
-    "BufferAssumption": "stress",
-    "StressResult": "stress",
-    "SensitivityResult": "stress",
+    "stress": "clearing",
+    "sensitivity": "clearing",
+    "parse_shock": "clearing",
+    "PaymentShock": "clearing",
+    "InvestorWithdrawal": "clearing",
+    "MarketClosure": "clearing",
+    "BufferAssumption": "clearing",
+    "StressResult": "clearing",
+    "SensitivityResult": "clearing",
     "network_chart_spec": "_network_plot",
     "network_layout": "_network_plot",
     # fundamentals

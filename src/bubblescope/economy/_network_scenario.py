@@ -112,9 +112,9 @@ class BufferAssumption:
     Parameters
     ----------
     coverage : float
-        Cushion used by :func:`~bubblescope.economy.stress.stress` (default 0.1).
+        Cushion used by :func:`~bubblescope.economy.clearing.stress` (default 0.1).
     low, high : float
-        Range of the cushion swept by :func:`~bubblescope.economy.stress.sensitivity`
+        Range of the cushion swept by :func:`~bubblescope.economy.clearing.sensitivity`
         (uniform draws; default 0 to 0.5).
     """
 

@@ -3,7 +3,7 @@
 The model is stated in :mod:`bubblescope.scenario.model`; scenarios are YAML files validated by
 :mod:`bubblescope.scenario.spec` (presets ship in ``bubblescope/scenario/presets``); runs are
 chunked and seeded by :func:`run_scenario`, which clears busts through the financing network
-(:mod:`bubblescope.economy.stress`).
+(:mod:`bubblescope.economy.clearing`).
 
 Examples
 --------

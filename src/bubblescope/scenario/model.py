@@ -45,8 +45,8 @@ capacity cannot pay for deployable capex, :math:`CF_t + \bar D_t + \bar E_t < \m
 Over year :math:`b` the index falls from :math:`P_b` to :math:`(1-o) \min(P_b, F_b)` and then tracks
 :math:`(1-o) F_t`; depth is the largest peak-to-trough fall of the index path. The funding cut
 to the firms of ``closure_firms`` is :math:`\min(1, \phi \times \text{depth})`, cleared through the
-financing network by :func:`bubblescope.economy.stress.stress` (a
-:class:`~bubblescope.economy.stress.MarketClosure`) to count firms in default.
+financing network by :func:`bubblescope.economy.clearing.stress` (a
+:class:`~bubblescope.economy.clearing.MarketClosure`) to count firms in default.
 
 Fleet and legacy
 ----------------

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from bubblescope._typing import Float64Array, ProgressCallback, RngLike
+from bubblescope.economy.clearing import BufferAssumption, MarketClosure, stress
 from bubblescope.economy.depreciation import LifePolicy, burry_capex, depreciation_matrix
 from bubblescope.economy.power import capex_to_gw
-from bubblescope.economy.stress import BufferAssumption, MarketClosure, stress
 from bubblescope.economy.valuation import sequoia_gap
 from bubblescope.errors import InputError
 from bubblescope.parallel import map_chunks, spawn_seeds

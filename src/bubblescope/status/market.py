@@ -7,11 +7,11 @@
   full bubble) and are shown side by side, not equated.
 * **The AI leaders' share of the S&P 500's value and of its two-year gain**: their market
   capitalisations (price × shares outstanding from the shipped SEC filings, via
-  :func:`bubblescope.detect.multiples.multiples`) against the index's value, the S&P 500's level
-  scaled to its total market value of fact MAC-10 (an assumption: the index divisor is taken as
-  constant, which holds to a few percent over a few years). The gain uses today's share counts
-  for both dates (buybacks and issuance over two years are a few percent). Next to it, the
-  sourced readings MAC-05 (30 AI stocks, 44% of the index) and MAC-04a (75% of its return).
+  :func:`bubblescope.detect.firm_multiples.multiples`) against the index's value, the S&P 500's
+  level scaled to its total market value of fact MAC-10 (an assumption: the index divisor is
+  taken as constant, which holds to a few percent over a few years). The gain uses today's share
+  counts for both dates (buybacks and issuance over two years are a few percent). Next to it,
+  the sourced readings MAC-05 (30 AI stocks, 44% of the index) and MAC-04a (75% of its return).
 * **The AI basket against the dot-com basket**, each aligned at the start of its run-up: the
   lowest close in the ``alignment_lookback_years`` before its reference date (today for the AI
   basket; the dot-com basket's peak, searched in ``dotcom_peak_window``). Both are the
@@ -315,7 +315,7 @@ def index_share(settings: RunSettings) -> IndexShare:
     from bubblescope.data.bundled import load_fundamentals
     from bubblescope.data.catalog import load_series
     from bubblescope.data.facts import load_factbase
-    from bubblescope.detect.multiples import multiples
+    from bubblescope.detect.firm_multiples import multiples
     from bubblescope.errors import BubblescopeError
 
     fb = load_factbase()

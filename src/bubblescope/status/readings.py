@@ -22,7 +22,7 @@ return_24m
     month end).
 crash_odds
     GSY's crash probability from the net run-up (the logit of
-    :func:`bubblescope.detect.runup.crash_probability`, fitted on the 49 French industry
+    :func:`bubblescope.detect.gsy.crash_probability`, fitted on the 49 French industry
     portfolios): defined from a 50% net run-up; for a single stock it carries the caveat that
     the model was estimated on industry portfolios.
 drawdown
@@ -50,7 +50,7 @@ from typing import Any, Literal, cast
 import numpy as np
 import pandas as pd
 
-from bubblescope.detect.runup import MODEL_FROM, trailing_return
+from bubblescope.detect.gsy import MODEL_FROM, trailing_return
 from bubblescope.errors import BubblescopeError, InputError
 from bubblescope.settings import RunSettings
 
@@ -168,7 +168,7 @@ def psy_reading(
     close: pd.Series, settings: RunSettings, *, log: bool, rate: bool = False
 ) -> Reading:
     """PSY now on log prices (``log=True``) or levels: BSADF against its critical value."""
-    from bubblescope.detect.psy import PSYResult, psy
+    from bubblescope.detect.exuberance import PSYResult, psy
 
     signal, label = ("psy_log", "PSY (log)") if log else ("psy_level", "PSY (levels)")
     if rate and log:
@@ -218,7 +218,7 @@ def _psy_what_if(
     sample: pd.Series, *, log: bool, settings: RunSettings, crit: float, now: float
 ) -> str:
     """The close at the last date at which BSADF would cross its critical value."""
-    from bubblescope.detect.psy import psy
+    from bubblescope.detect.exuberance import psy
 
     ps = settings.psy
     prices = sample.to_numpy(dtype=np.float64)
@@ -424,7 +424,7 @@ def crash_odds_reading(
     net: float | None, settings: RunSettings, *, kind: str, is_market: bool
 ) -> Reading:
     """GSY crash probability from the net two-year run-up (industry-portfolio model)."""
-    from bubblescope.detect.runup import crash_probability
+    from bubblescope.detect.gsy import crash_probability
 
     signal, label = "crash_odds", "GSY crash odds"
     if is_market:

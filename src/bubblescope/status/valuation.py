@@ -3,7 +3,7 @@
 * The S&P 500: Shiller's CAPE (the shipped table) as a percentile of its history since 1881,
   next to its record, 44.2 in December 1999, read from the same table.
 * A stock whose SEC fundamentals ship (or are in the store): trailing P/E and P/S from
-  :func:`bubblescope.detect.multiples.multiples`, as percentiles of the stock's own history,
+  :func:`bubblescope.detect.firm_multiples.multiples`, as percentiles of the stock's own history,
   next to Cisco's and Yahoo's multiples at the 2000 peak (facts VAL-05 and VAL-06a/b).
 * Anything else: grey, saying why.
 """
@@ -84,7 +84,7 @@ def _fundamentals(symbol: str) -> pd.DataFrame:
 
 def _stock_reading(symbol: str, close: pd.Series, settings: RunSettings) -> Reading:
     from bubblescope.data.facts import load_factbase
-    from bubblescope.detect.multiples import multiples
+    from bubblescope.detect.firm_multiples import multiples
 
     funds = _fundamentals(symbol)
     if funds.empty:

@@ -98,7 +98,7 @@ def psy_api(
 ) -> dict[str, Any]:
     """PSY on log prices or levels, with the report's chart."""
     from bubblescope.detect.critical_values import MonteCarloCV
-    from bubblescope.detect.psy import PSYResult, psy
+    from bubblescope.detect.exuberance import PSYResult, psy
     from bubblescope.settings import RunSettings, resample
 
     seed = RunSettings.preset("standard").psy.seed
@@ -172,7 +172,7 @@ def lppls_confidence_api(
 
 def runup_api(reg: SeriesRegistry, req: RunupRequest) -> dict[str, Any]:
     """GSY run-ups with the trailing return against the threshold."""
-    from bubblescope.detect.runup import runup
+    from bubblescope.detect.gsy import runup
 
     close = window(reg.load(req.series), req.start, req.end)
     res = runup(
@@ -187,7 +187,7 @@ def runup_api(reg: SeriesRegistry, req: RunupRequest) -> dict[str, Any]:
 
 def drawdown_api(reg: SeriesRegistry, req: DrawdownRequest) -> dict[str, Any]:
     """Drawdown curve and worst episodes."""
-    from bubblescope.detect.drawdown import drawdown
+    from bubblescope.detect.drawdowns import drawdown
 
     close = window(reg.load(req.series), req.start, req.end)
     res = drawdown(close, top=req.top, name=req.series)
@@ -196,8 +196,8 @@ def drawdown_api(reg: SeriesRegistry, req: DrawdownRequest) -> dict[str, Any]:
 
 def stress_api(req: StressRequest) -> dict[str, Any]:
     """Stress the fact-base network with the requested shocks."""
+    from bubblescope.economy.clearing import PaymentShock, stress
     from bubblescope.economy.network import load_network
-    from bubblescope.economy.stress import PaymentShock, stress
 
     net = load_network()
     unknown = sorted({s.firm for s in req.shocks} - set(net.names))

@@ -168,8 +168,8 @@ def chunk_statistics(
     ``rows_per_rep`` is the number of series a replication draws (a panel's columns): JAX
     calls are padded to ``gpu_batch`` replications' rows, so one shape compiles.
     ``lag_selection`` "aic"/"bic" selects every window's lag from ``0..lag`` as
-    :func:`bubblescope.detect.psy.psy` does (:func:`bubblescope._kernels.psy_ic.sweep_ic_batch`;
-    cpu backend only).
+    :func:`bubblescope.detect.exuberance.psy` does
+    (:func:`bubblescope._kernels.psy_ic.sweep_ic_batch`; cpu backend only).
 
     Returns
     -------

@@ -85,7 +85,7 @@ class MonteCarloCV(SimulationSettings):
         :func:`bubblescope._kernels.psy_jax.block_ends_for`).
     lag_selection : {"fixed", "aic", "bic"}
         ``"fixed"`` (default): every regression uses ``lag``. ``"aic"``/``"bic"``: every
-        window's lag is selected from ``0..lag`` as :func:`bubblescope.detect.psy.psy` does
+        window's lag is selected from ``0..lag`` as :func:`bubblescope.detect.exuberance.psy` does
         with ``max_lag=lag`` (cpu backend only; about five times the fixed-lag cost).
 
     Examples

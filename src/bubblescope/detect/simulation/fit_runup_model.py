@@ -15,7 +15,7 @@ Design
   weighted by lagged market equity, ``n_firms * average firm size``; see
   :mod:`bubblescope.detect._runup_french`). One industry (``Rubbr``) has a 12-month hole with no
   firms (1943-07 to 1944-06); a column with such a hole is used only after its last gap.
-* Episodes: :func:`bubblescope.detect.runup.runup` with its defaults (24-month raw and net run-up,
+* Episodes: :func:`bubblescope.detect.gsy.runup` with its defaults (24-month raw and net run-up,
   net = difference, prior five-year return >= 50%, peak-anchored 40% drawdown within 24 months)
   plus ``min_firms=10`` (industries with fewer than 10 firms are skipped: the French portfolios of
   the 1920s–30s hold as few as one or two firms, where a "run-up" is one stock's move; GSY build
@@ -42,7 +42,7 @@ import pandas as pd
 
 from bubblescope.detect._runup_french import FrenchIndustries, read_french_industries
 from bubblescope.detect._runup_logit import fit_logit
-from bubblescope.detect.runup import MODEL_TERMS, runup
+from bubblescope.detect.gsy import MODEL_TERMS, runup
 
 __all__ = ["GRID", "SAMPLES", "fit_models", "label_episodes", "main", "render"]
 

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from bubblescope.charts import ChartSpec, HLine, Line, Panel
-from bubblescope.detect.drawdown import drawdown
+from bubblescope.detect.drawdowns import drawdown
 from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Chart, Number, Section, Table
 

@@ -7,8 +7,8 @@ from typing import Any
 import pandas as pd
 
 from bubblescope.charts import PALETTE, Y_PAD
-from bubblescope.detect.drawdown import DrawdownResult, drawdown
-from bubblescope.detect.runup import runup
+from bubblescope.detect.drawdowns import DrawdownResult, drawdown
+from bubblescope.detect.gsy import runup
 from bubblescope.errors import InputError
 from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Chart, Number, Section, Table
@@ -24,7 +24,7 @@ def _day(value: Any) -> str:
 def drawdown_charts(results: dict[str, tuple[DrawdownResult, str]]) -> tuple[Chart, ...]:
     """Small multiples: one drawdown chart per series, all on the same y range.
 
-    Each chart is the series' :meth:`~bubblescope.detect.drawdown.DrawdownResult.chart_spec`;
+    Each chart is the series' :meth:`~bubblescope.detect.drawdowns.DrawdownResult.chart_spec`;
     the shared range runs from the deepest drawdown of all series to zero, so the charts
     compare at a glance.
 

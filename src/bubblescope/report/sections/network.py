@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bubblescope.economy.clearing import PaymentShock, stress
 from bubblescope.economy.network import NetworkResult, analyze_network, load_network
-from bubblescope.economy.stress import PaymentShock, stress
 from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Chart, Number, Section, Table
 

@@ -11,7 +11,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from bubblescope.detect.psy import PSYResult, psy
+from bubblescope.detect.exuberance import PSYResult, psy
 from bubblescope.errors import InputError
 from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Chart, Number, Section, Table

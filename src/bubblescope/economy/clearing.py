@@ -459,7 +459,7 @@ class SensitivityResult(ResultMixin):
                     height=0.6,
                 ),
             ),
-            source="bubblescope.economy.stress.sensitivity on the fact-base financing network "
+            source="bubblescope.economy.sensitivity on the fact-base financing network "
             f"(cushion drawn from {self.buffer.low:g} to {self.buffer.high:g} × own obligations)",
         )
 

@@ -35,7 +35,7 @@ episodes of exuberance and collapse in the S&P 500. International Economic Revie
 Examples
 --------
 >>> import numpy as np
->>> from bubblescope.detect.psy import psy
+>>> from bubblescope.detect import psy
 >>> y = np.cumsum(np.random.default_rng(0).standard_normal(120))
 >>> res = psy(y, cv=None)
 >>> round(res.gsadf, 6) == round(float(res.bsadf.max()), 6)
