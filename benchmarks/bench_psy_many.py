@@ -1,7 +1,7 @@
 """Benchmark: PSY statistics of many series at once, JAX backend vs numba, in the same run.
 
-Times ``psy(frame, cv=None, backend="gpu")`` (every column in one call of the JAX kernel on
-JAX's default device) against ``backend="cpu"`` (the numba kernel column by column, on the
+Times ``psy_panel(frame, cv=None, backend="gpu")`` (every column in one call of the JAX kernel
+on JAX's default device) against ``backend="cpu"`` (the numba kernel column by column, on the
 same columns) for ``--series`` random walks of ``--T`` points, lag ``--lag``, PSY minimum
 window. The JAX compile (a first call of the same shape) is timed separately. numba may be
 timed on fewer columns (``--numba-series``) and extrapolated linearly (columns are
@@ -23,13 +23,12 @@ import numpy as np
 import pandas as pd
 
 from bubblescope._kernels.psy_jax import device_label, has_gpu
-from bubblescope.detect.exuberance import PSYPanelResult, psy
+from bubblescope.detect.exuberance import PSYPanelResult, psy_panel
 
 
 def _run(frame: pd.DataFrame, lag: int, backend: str) -> tuple[float, PSYPanelResult]:
     t0 = time.perf_counter()
-    out = psy(frame, lag=lag, cv=None, backend=backend)  # type: ignore[arg-type]
-    assert isinstance(out, PSYPanelResult)
+    out = psy_panel(frame, lag=lag, cv=None, backend=backend)  # type: ignore[arg-type]
     return time.perf_counter() - t0, out
 
 

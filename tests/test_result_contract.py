@@ -75,10 +75,10 @@ def _psy() -> Any:
 
 def _psy_panel() -> Any:
     from bubblescope.detect.critical_values import PanelSieveCV
-    from bubblescope.detect.exuberance import psy
+    from bubblescope.detect.exuberance import psy_panel
 
     frame = pd.DataFrame({f"s{i}": np.log(_walk(100, i)) for i in range(3)})
-    return psy(frame, cv=None, panel_cv=PanelSieveCV(reps=20, rng=0))
+    return psy_panel(frame, cv=None, panel_cv=PanelSieveCV(reps=20, rng=0))
 
 
 def _psy_cv() -> Any:

@@ -137,7 +137,7 @@ DOTCOM_SPAN = ("1990-01-01", "2002-12-31")
 
 def _psy(settings: RunSettings) -> Section:
     from bubblescope.data.catalog import load_series
-    from bubblescope.detect.exuberance import PSYResult, psy
+    from bubblescope.detect.exuberance import psy
     from bubblescope.settings import resample
 
     ps = settings.psy
@@ -152,7 +152,6 @@ def _psy(settings: RunSettings) -> Section:
     for label, series in (("log prices", np.log(weekly)), ("levels", weekly)):
         res = psy(series, lag=ps.lag, window=ps.window, cv=ps.cv(), level=ps.level,
                   name=f"NASDAQ ({label})")  # fmt: skip
-        assert isinstance(res, PSYResult)
         crit = res.critical_value("gsadf")
         episodes = (
             ", ".join(

@@ -260,7 +260,7 @@ class _Task:
 
 
 def _psy_metrics(close: pd.Series, config: ScanConfig) -> dict[str, Any]:
-    from bubblescope.detect.exuberance import PSYResult, psy
+    from bubblescope.detect.exuberance import psy
 
     ps = config.run.psy
     sample = ps.sample(close) if config.window is None else close.iloc[-config.window :]
@@ -269,7 +269,6 @@ def _psy_metrics(close: pd.Series, config: ScanConfig) -> dict[str, Any]:
     ).series
     y = np.log(prices)
     res = psy(y, lag=ps.lag, window=ps.window, cv=ps.cv(), level=ps.level, name=str(close.name))
-    assert isinstance(res, PSYResult)
     cv = res.critical_value("gsadf")
     last = res.episodes[-1] if res.episodes else None
     return {

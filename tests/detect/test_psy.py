@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bubblescope.detect.exuberance import PSYPanelResult, PSYResult, psy
+from bubblescope.detect.exuberance import psy, psy_panel
 from bubblescope.errors import InputError
 from tests.reference import SharedFiles
 
@@ -56,7 +56,6 @@ def test_T1_T3_golden_vectors(shared_file: SharedFiles, case: str) -> None:
     # Whole output vectors of R exuber: 1e-12 (lag 0) and 1e-9 (lag > 0), as pyexuber's tests.
     y, minw, lag, out = _golden(shared_file, case)
     res = psy(y, lag=lag, window=minw + 1 + lag, cv=None)
-    assert isinstance(res, PSYResult)
     n = len(res.bsadf)
     tol = 1e-12 if lag == 0 else 1e-9
     np.testing.assert_allclose(res.badf.to_numpy(), out[:n], rtol=0, atol=tol)
@@ -67,7 +66,6 @@ def test_T1_T3_golden_vectors(shared_file: SharedFiles, case: str) -> None:
 def test_T1_T2_T4_published_values(shared_file: SharedFiles) -> None:
     y = np.loadtxt(shared_file("reference/pyexuber_golden/small_lag0_y.txt"))
     t1 = psy(y, window="exuber", cv=None)  # exuber minw 19 rows = PSY window 20
-    assert isinstance(t1, PSYResult)
     assert (t1.window.rows, t1.window.points) == (19, 20)
     assert t1.adf == pytest.approx(-1.4567822778, abs=1e-9)
     assert t1.sadf == pytest.approx(-0.4244098515, abs=1e-9)
@@ -80,11 +78,9 @@ def test_T1_T2_T4_published_values(shared_file: SharedFiles) -> None:
     assert t1.badf.iloc[80] == t1.adf
     assert t1.bsadf.idxmax() == 95  # 0-based y index
     t2 = psy(y, window="psy", cv=None)  # psymonitor swindow0 = 19
-    assert isinstance(t2, PSYResult)
     assert t2.gsadf == pytest.approx(1.1512713584, abs=1e-9)
     assert t2.sadf == pytest.approx(-0.4244098515, abs=1e-9)
     t4 = psy(y, lag=1, window="exuber", cv=None)
-    assert isinstance(t4, PSYResult)
     assert (t4.adf, t4.sadf, t4.gsadf) == pytest.approx(
         (-1.4561195746, -0.3358989221, 1.6292322282), abs=1e-8
     )
@@ -106,15 +102,12 @@ T5 = [
 def test_T5_random_walks(T: int, points: int, gsadf: float, sadf: float, adf: float) -> None:
     y = np.cumsum(np.random.default_rng(12345).standard_normal(T))
     res = psy(y, window=points, cv=None)
-    assert isinstance(res, PSYResult)
     assert (res.gsadf, res.sadf, res.adf) == pytest.approx((gsadf, sadf, adf), abs=1e-9)
 
 
 def test_T5_conventions_map_to_window_points() -> None:
     y = np.cumsum(np.random.default_rng(12345).standard_normal(200))
     a, b = psy(y, window="psy", cv=None), psy(y, window="exuber", cv=None)
-    assert isinstance(a, PSYResult)
-    assert isinstance(b, PSYResult)
     assert (a.window.points, b.window.points) == (27, 28)
     assert a.gsadf == pytest.approx(0.8535467966, abs=1e-9)
     assert b.gsadf == pytest.approx(0.7497451336, abs=1e-9)
@@ -124,7 +117,6 @@ def test_T6_sp500_price_dividend(shared_file: SharedFiles) -> None:
     # SP_DV.csv (2011 vintage), lag 0, exuber minimum window 90 rows; exuber 2018 vignette.
     s = _sp_dv(shared_file)
     res = psy(s, window="exuber", cv=None)
-    assert isinstance(res, PSYResult)
     assert res.window.rows == 90
     assert res.adf == pytest.approx(-1.120363, abs=1e-5)
     assert res.sadf == pytest.approx(3.443243, abs=1e-5)
@@ -135,7 +127,6 @@ def test_T6_sp500_price_dividend(shared_file: SharedFiles) -> None:
 def test_T7_sp500_truncated_psy_window(shared_file: SharedFiles) -> None:
     s = _sp_dv(shared_file).loc[:"2010-12-01"]
     res = psy(s, window="psy", cv=None)
-    assert isinstance(res, PSYResult)
     assert len(s) == 1680
     assert res.window.points == 90
     assert (res.adf, res.sadf, res.gsadf) == pytest.approx((-1.1653, 3.4432, 4.2069), abs=1e-4)
@@ -155,7 +146,6 @@ def test_property_equals_pyexuber(
     exuber = pytest.importorskip("exuber")
     y = scale * np.cumsum(np.random.default_rng(seed).standard_normal(T)) + 3.0 * scale
     res = psy(y, lag=lag, window=convention, cv=None)  # type: ignore[arg-type]
-    assert isinstance(res, PSYResult)
     ref = exuber.radf(y, minw=res.window.rows, lag=lag)
     # 1e-9 absolute, the bound; both are exact OLS so agreement is ~1e-13.
     np.testing.assert_allclose(res.bsadf.to_numpy(), np.ravel(ref.bsadf), rtol=0, atol=1e-9)
@@ -171,8 +161,7 @@ def test_panel_matches_pyexuber_panel() -> None:
     frame = pd.DataFrame(
         y, columns=["a", "b", "c"], index=pd.date_range("2000-01-31", periods=150, freq="ME")
     )
-    res = psy(frame, window="exuber", cv=None)
-    assert isinstance(res, PSYPanelResult)
+    res = psy_panel(frame, window="exuber", cv=None)
     ref = exuber.radf(y, minw=res.results["a"].window.rows)
     np.testing.assert_allclose(res.bsadf_panel.to_numpy(), np.ravel(ref.bsadf_panel), atol=1e-9)
     assert res.gsadf_panel == pytest.approx(float(np.ravel(ref.gsadf_panel)[0]), abs=1e-9)
@@ -181,11 +170,31 @@ def test_panel_matches_pyexuber_panel() -> None:
     assert len(res.plot().axes) == 1
 
 
+def test_psy_tests_one_series_and_names_psy_panel_for_several() -> None:
+    idx = pd.date_range("2000-01-31", periods=80, freq="ME")
+    y = np.cumsum(np.random.default_rng(6).standard_normal((80, 2)), axis=0) + 30
+    frame = pd.DataFrame(y, columns=["a", "close"], index=idx)
+    for several in (frame, y):
+        with pytest.raises(InputError, match="got 2 columns") as err:
+            psy(several, cv=None)
+        assert "psy_panel" in str(err.value.hint)
+    # a one-column frame is the series; psy_panel gives each column psy's result on it
+    alone = psy(frame[["a"]], cv=None)
+    series = psy(frame["a"], cv=None)
+    pd.testing.assert_series_equal(alone.bsadf, series.bsadf)
+    assert alone.gsadf == series.gsadf
+    panel = psy_panel(frame, cv=None)
+    for col in frame.columns:
+        pd.testing.assert_series_equal(panel.results[col].bsadf, psy(frame[col], cv=None).bsadf)
+    one = psy_panel(frame[["a"]], cv=None)
+    assert list(one.results) == ["a"]
+    pd.testing.assert_series_equal(one.bsadf_panel, series.bsadf, check_names=False)
+
+
 def test_result_is_indexed_by_input_dates_and_serialises() -> None:
     idx = pd.date_range("2001-01-01", periods=100, freq="MS")
     y = pd.Series(np.cumsum(np.random.default_rng(2).standard_normal(100)) + 50, index=idx)
     res = psy(y, cv=None)
-    assert isinstance(res, PSYResult)
     assert res.bsadf.index[0] == idx[res.window.points - 1]
     frame = res.to_frame()
     assert frame.index.equals(idx)

@@ -18,7 +18,7 @@ from bubblescope.detect.critical_values import (
     PhillipsShiCV,
     WildBootstrapCV,
 )
-from bubblescope.detect.exuberance import PSYResult, psy
+from bubblescope.detect.exuberance import psy
 
 # S1/S2: PSY (2015) Table 1 95% (via Fantazzini's replication code), PSY window = r0 T points.
 PSY_TABLE1 = {
@@ -153,7 +153,6 @@ def test_phillips_shi_horizon_gives_constant_familywise_value() -> None:
 def test_psy_uses_the_method_object_and_level() -> None:
     y = np.cumsum(np.random.default_rng(12345).standard_normal(200))
     res = psy(y, cv=MonteCarloCV(reps=200, rng=1, cache=False), level=0.99)
-    assert isinstance(res, PSYResult)
     assert res.critical_value("gsadf") == res.cv.gsadf[2]  # type: ignore[union-attr]
     assert np.all(res.threshold == res.cv.familywise[2])  # type: ignore[union-attr]
     with pytest.raises(Exception, match="level 0.975 not among"):
@@ -165,7 +164,7 @@ def test_panel_sieve_bootstrap_near_pyexuber_and_worker_independent() -> None:
     from exuber.cv import radf_sb_cv
 
     from bubblescope.detect.critical_values import PanelSieveCV
-    from bubblescope.detect.exuberance import PSYPanelResult
+    from bubblescope.detect.exuberance import psy_panel
 
     y = np.cumsum(np.random.default_rng(4).standard_normal((150, 3)), axis=0) + 50
     ours = PanelSieveCV(reps=500, rng=1).compute(y, minw=20, lag=1)
@@ -177,7 +176,6 @@ def test_panel_sieve_bootstrap_near_pyexuber_and_worker_independent() -> None:
     a = small.compute(y[:60], minw=15, lag=0)
     b = PanelSieveCV(reps=60, rng=2, n_jobs=2).compute(y[:60], minw=15, lag=0)
     np.testing.assert_array_equal(a.bsadf_panel, b.bsadf_panel)
-    res = psy(y, window=21, cv=None, panel_cv=a)
-    assert isinstance(res, PSYPanelResult)
+    res = psy_panel(y, window=21, cv=None, panel_cv=a)
     assert res.panel_reject == (res.gsadf_panel > a.gsadf_panel[1])
     assert res.to_dict()["panel_critical_values"]["reps"] == 60

@@ -28,7 +28,7 @@ from bubblescope.detect.critical_values import (
     ResponseSurfaceCV,
     WildBootstrapCV,
 )
-from bubblescope.detect.exuberance import PSYResult, psy
+from bubblescope.detect.exuberance import psy, psy_panel
 from bubblescope.errors import InputError
 
 
@@ -74,7 +74,6 @@ def test_psy_ic_matches_brute_force(
 ) -> None:
     y = _walk(seed, T)
     res = psy(y, window=window, cv=None, lag_selection=crit, max_lag=max_lag)  # type: ignore[arg-type]
-    assert isinstance(res, PSYResult)
     minw = res.window.rows
     assert res.window.points == minw + 1 + max_lag
     assert res.badf_lag is not None
@@ -114,8 +113,6 @@ def test_max_lag_zero_equals_fixed_lag_zero(window: str) -> None:
     fixed = psy(y, lag=0, window=window, cv=None)  # type: ignore[arg-type]
     for crit in ("aic", "bic"):
         ic = psy(y, window=window, cv=None, lag_selection=crit, max_lag=0)  # type: ignore[arg-type]
-        assert isinstance(fixed, PSYResult)
-        assert isinstance(ic, PSYResult)
         assert np.array_equal(ic.bsadf.to_numpy(), fixed.bsadf.to_numpy())
         assert np.array_equal(ic.badf.to_numpy(), fixed.badf.to_numpy())
         assert ic.window == fixed.window
@@ -150,7 +147,6 @@ def test_bic_never_picks_a_larger_lag_than_aic(seed: int) -> None:
 def test_result_records_the_selection() -> None:
     y = pd.Series(_walk(8, 90), index=pd.date_range("2001-01-31", periods=90, freq="ME"))
     res = psy(y, cv=None, lag_selection="bic", max_lag=2)
-    assert isinstance(res, PSYResult)
     assert res.lag == 2
     assert res.lag_selection == "bic"
     assert "lag 0-2 by BIC per window" in res.summary()
@@ -161,7 +157,6 @@ def test_result_records_the_selection() -> None:
     frame = res.to_frame()
     assert frame["bsadf_lag"].dropna().between(0, 2).all()
     fixed = psy(y, lag=2, cv=None)
-    assert isinstance(fixed, PSYResult)
     assert fixed.to_dict()["lag_selection"] == "fixed"
     assert fixed.to_dict()["max_lag"] is None
     assert fixed.badf_lag is None
@@ -170,10 +165,9 @@ def test_result_records_the_selection() -> None:
 
 def test_panel_passes_the_selection_to_every_column() -> None:
     ys = np.column_stack([_walk(31, 60), _walk(32, 60)])
-    panel = psy(ys, cv=None, lag_selection="aic", max_lag=1)
-    for j, r in enumerate(panel.results.values()):  # type: ignore[union-attr]
+    panel = psy_panel(ys, cv=None, lag_selection="aic", max_lag=1)
+    for j, r in enumerate(panel.results.values()):
         single = psy(ys[:, j], cv=None, lag_selection="aic", max_lag=1)
-        assert isinstance(single, PSYResult)
         assert r.lag_selection == "aic"
         np.testing.assert_array_equal(r.bsadf.to_numpy(), single.bsadf.to_numpy())
 
@@ -202,7 +196,7 @@ def test_bad_combinations_raise_input_errors(kwargs: dict[str, object], match: s
 def test_panel_sieve_cv_with_selection_is_refused() -> None:
     ys = np.column_stack([_walk(41, 60), _walk(42, 60)])
     with pytest.raises(InputError, match="panel_cv=.* does not apply to lag_selection='bic'"):
-        psy(ys, cv=None, lag_selection="bic", max_lag=1, panel_cv=PanelSieveCV(reps=9, rng=0))
+        psy_panel(ys, cv=None, lag_selection="bic", max_lag=1, panel_cv=PanelSieveCV(reps=9, rng=0))
 
 
 def test_precomputed_critical_values_are_accepted() -> None:
@@ -210,10 +204,8 @@ def test_precomputed_critical_values_are_accepted() -> None:
     # Monte Carlo values only stand in to check the plumbing (stamping against them works).
     y = _walk(10, 60)
     fixed = psy(y, lag=1, cv=MonteCarloCV(reps=19, rng=0))
-    assert isinstance(fixed, PSYResult)
     assert fixed.cv is not None
     res = psy(y, cv=fixed.cv, lag_selection="aic", max_lag=1)
-    assert isinstance(res, PSYResult)
     assert res.cv is fixed.cv
     assert res.reject == bool(res.gsadf > res.critical_value("gsadf"))
 
@@ -240,7 +232,6 @@ def test_cli_lag_selection(tmp_path: Path, store_home: Path) -> None:
     assert out.exit_code == 0, out.output
     payload = json.loads(out.stdout)
     expected = psy(pd.Series(y, index=dates), cv=None, lag_selection="bic", max_lag=2)
-    assert isinstance(expected, PSYResult)
     assert payload["lag_selection"] == "bic"
     assert payload["max_lag"] == 2
     assert payload["gsadf"] == pytest.approx(expected.gsadf, abs=1e-12)
@@ -291,7 +282,6 @@ def test_selection_critical_values_serial_equal_parallel_and_feed_psy() -> None:
     np.testing.assert_array_equal(serial.gsadf, pooled.gsadf)
     # psy accepts the matching procedure and stamps against it
     res = psy(y, lag_selection="bic", max_lag=2, window=17, cv=MonteCarloCV(**kw))  # type: ignore[arg-type]
-    assert isinstance(res, PSYResult)
     assert res.cv is not None
     np.testing.assert_array_equal(res.cv.gsadf, serial.gsadf)
     assert res.reject == bool(res.gsadf > res.critical_value("gsadf"))

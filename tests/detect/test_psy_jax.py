@@ -238,7 +238,7 @@ def test_psy_cli_gpu_backend_names_the_device(tmp_path: object, store_home: obje
 def test_psy_gpu_backend_equals_cpu_on_many_columns() -> None:
     import pandas as pd
 
-    from bubblescope.detect.exuberance import psy
+    from bubblescope.detect.exuberance import psy, psy_panel
 
     ys = _series()
     # a constant stretch: windows inside it have no ADF regression, which the JAX kernel
@@ -251,15 +251,15 @@ def test_psy_gpu_backend_equals_cpu_on_many_columns() -> None:
         index=pd.date_range("2010-01-01", periods=T, freq="MS"),
         columns=["w1", "w2", "w3", "w4", "bubble", "flat"],
     )
-    cpu = psy(frame, lag=1, cv=None)
-    gpu = psy(frame, lag=1, cv=None, backend="gpu")
+    cpu = psy_panel(frame, lag=1, cv=None)
+    gpu = psy_panel(frame, lag=1, cv=None, backend="gpu")
     for col in frame.columns:
-        a, b = gpu.results[col], cpu.results[col]  # type: ignore[union-attr]
+        a, b = gpu.results[col], cpu.results[col]
         assert _rel_err(a.bsadf.to_numpy(), b.bsadf.to_numpy()) < TOL
         assert _rel_err(a.badf.to_numpy(), b.badf.to_numpy()) < TOL
         assert a.gsadf == pytest.approx(b.gsadf, rel=TOL)
     single = psy(frame["bubble"], lag=1, cv=None, backend="gpu")
-    assert single.gsadf == pytest.approx(cpu.results["bubble"].gsadf, rel=TOL)  # type: ignore[union-attr]
+    assert single.gsadf == pytest.approx(cpu.results["bubble"].gsadf, rel=TOL)
 
 
 def test_psy_gpu_backend_rejects_lag_selection_and_unknown_backends() -> None:

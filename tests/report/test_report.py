@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -13,7 +12,7 @@ import pytest
 
 from bubblescope.data.facts import load_factbase
 from bubblescope.detect.critical_values import MonteCarloCV
-from bubblescope.detect.exuberance import PSYResult, psy
+from bubblescope.detect.exuberance import psy
 from bubblescope.economy.depreciation import burry_case
 from bubblescope.economy.network import load_network
 from bubblescope.errors import BackendError
@@ -60,8 +59,8 @@ def test_psy_numbers_match_the_engine_on_logs_and_levels(built: Report, report_h
     ps = FAST.run.psy
     dotcom = _monthly(load_bundled("nasdaq")["close"].loc["1990":"2002"])
     cv = MonteCarloCV(reps=ps.reps, rng=ps.seed)
-    on_logs = cast(PSYResult, psy(np.log(dotcom), cv=cv))
-    on_levels = cast(PSYResult, psy(dotcom, cv=cv))
+    on_logs = psy(np.log(dotcom), cv=cv)
+    on_levels = psy(dotcom, cv=cv)
     numbers = {n.label: n for n in built.section("psy").numbers}
     assert numbers["NASDAQ GSADF on log prices"].raw == pytest.approx(on_logs.gsadf, abs=0)
     assert numbers["NASDAQ GSADF on levels"].raw == pytest.approx(on_levels.gsadf, abs=0)

@@ -282,7 +282,8 @@ def sweep_batch_jax_checked(
     A window whose LDL' pivots are not positive (an ill-conditioned window, which the numba
     kernel would solve by its exact QR fallback) gives NaN and is left out of the BSADF
     maximum; a caller that must be exact recomputes the series with a positive count on the
-    CPU (:func:`bubblescope.detect.exuberance.psy` does).
+    CPU (:func:`~bubblescope.detect.exuberance.psy` and
+    :func:`~bubblescope.detect.exuberance.psy_panel` do).
 
     Returns
     -------

@@ -2,10 +2,10 @@
 
 Public names are re-exported lazily: ``from bubblescope.detect import psy`` imports the PSY
 module (:mod:`~bubblescope.detect.exuberance`, and its numba kernels) only then. No submodule
-is named like a function, so every public function re-exports: :func:`psy` lives in
-:mod:`~bubblescope.detect.exuberance`, :func:`runup` in :mod:`~bubblescope.detect.gsy`,
-:func:`drawdown` in :mod:`~bubblescope.detect.drawdowns` and :func:`multiples` in
-:mod:`~bubblescope.detect.firm_multiples`.
+is named like a function, so every public function re-exports: :func:`psy` and
+:func:`psy_panel` live in :mod:`~bubblescope.detect.exuberance`, :func:`runup` in
+:mod:`~bubblescope.detect.gsy`, :func:`drawdown` in :mod:`~bubblescope.detect.drawdowns` and
+:func:`multiples` in :mod:`~bubblescope.detect.firm_multiples`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from bubblescope._lazy import lazy_exports
 _EXPORTS: dict[str, str] = {
     # PSY (Phillips, Shi & Yu 2015)
     "psy": "exuberance",
+    "psy_panel": "exuberance",
     "PSYResult": "exuberance",
     "PSYPanelResult": "exuberance",
     "PSYMonitor": "exuberance",

@@ -1,7 +1,9 @@
 """PSY exuberance tests: ADF, SADF, GSADF, BADF/BSADF paths, critical values and episodes.
 
-The statistics are exact OLS t-ratios (float64), computed by the O(T^2)-time, O(T)-memory
-kernel of :mod:`bubblescope._kernels.psy`; they equal exuber/pyexuber's to ~1e-13.
+:func:`psy` tests one series (:class:`PSYResult`); :func:`psy_panel` tests every column of a
+panel and their mean BSADF path, the panel GSADF (:class:`PSYPanelResult`). The statistics are
+exact OLS t-ratios (float64), computed by the O(T^2)-time, O(T)-memory kernel of
+:mod:`bubblescope._kernels.psy`; they equal exuber/pyexuber's to ~1e-13.
 
 Conventions (state them; they change GSADF in the second decimal)
 ---------------------------------------------------------------
@@ -91,6 +93,7 @@ __all__ = [
     "WindowSpecLike",
     "default_cv",
     "psy",
+    "psy_panel",
 ]
 
 Stamping = Literal["familywise", "pointwise"]
@@ -350,7 +353,7 @@ class PSYResult(ResultMixin):
 
 @dataclass(frozen=True)
 class PSYPanelResult(ResultMixin):
-    """Result of :func:`psy` on several columns: one :class:`PSYResult` each plus the panel.
+    """Result of :func:`psy_panel`: one :class:`PSYResult` per column plus the panel.
 
     Attributes
     ----------
@@ -630,6 +633,42 @@ def _psy_one(
     )
 
 
+def _check_options(
+    lag: int,
+    lag_selection: LagSelection,
+    max_lag: int | None,
+    cv: object,
+    panel_cv: object,
+    level: float,
+    stamping: Stamping,
+    rule: EpisodeRule,
+    backend: Backend,
+) -> tuple[int, bool]:
+    """Validate the settings shared by :func:`psy` and :func:`psy_panel`.
+
+    Returns the lag that lays out the windows and whether the gpu backend computes the
+    statistics.
+    """
+    lag = _check_lag_selection(lag, lag_selection, max_lag, cv, panel_cv)
+    use_gpu = resolve_backend(backend) == "gpu"
+    if use_gpu and lag_selection != "fixed":
+        raise InputError(
+            f"the gpu backend computes fixed-lag statistics, not lag_selection {lag_selection!r}",
+            hint="use backend='cpu' with lag_selection 'aic' or 'bic'",
+        )
+    if not 0.0 < level < 1.0:
+        raise InputError(f"level must lie strictly between 0 and 1, got {level}")
+    if stamping not in ("familywise", "pointwise"):
+        raise InputError(f"unknown stamping {stamping!r}", hint="use 'familywise' or 'pointwise'")
+    if rule not in ("psy", "exuber"):
+        raise InputError(f"unknown episode rule {rule!r}", hint="use 'psy' or 'exuber'")
+    return lag, use_gpu
+
+
+def _purpose(lag: int, lag_selection: LagSelection) -> str:
+    return f"PSY with lag {lag}" if lag_selection == "fixed" else f"PSY with max_lag {lag}"
+
+
 def psy(
     y: Any,
     lag: int = 0,
@@ -642,19 +681,19 @@ def psy(
     min_duration: int | None = None,
     delta: float = 1.0,
     name: str | None = None,
-    panel_cv: PanelSieveCV | PanelCriticalValues | None = None,
     lag_selection: LagSelection = "fixed",
     max_lag: int | None = None,
     backend: Backend = "cpu",
-) -> PSYResult | PSYPanelResult:
-    """Run the PSY recursive right-tailed ADF tests and date-stamp explosive episodes.
+) -> PSYResult:
+    """Run the PSY recursive right-tailed ADF tests on one series and date-stamp its episodes.
 
     Parameters
     ----------
-    y : pandas.Series, DataFrame, or array-like
+    y : pandas.Series, one-column DataFrame, or array-like
         Level series (prices or price/dividend ratios, in their own units; take logs first if
-        you want log prices). A DataFrame or 2-d array with several columns gives a
-        :class:`PSYPanelResult`.
+        you want log prices): a pandas Series, a one-column DataFrame, a 1-d array or
+        sequence. A DataFrame or 2-d array with several columns raises: test those with
+        :func:`psy_panel`.
     lag : int
         Fixed number of lagged differences in each ADF regression (PSY recommend a small one).
         With ``lag_selection`` "aic"/"bic" leave it at 0 or set it equal to ``max_lag``.
@@ -677,9 +716,6 @@ def psy(
         PSY's frequency-dependent duration constant.
     name : str, optional
         Series name for messages and output.
-    panel_cv : PanelSieveCV or PanelCriticalValues, optional
-        Several columns only: critical values of the panel statistics; panel episodes are then
-        stamped against the family-wise (panel GSADF) value with the same rule.
     lag_selection : {"fixed", "aic", "bic"}
         "fixed" (default): every window uses ``lag``. "aic"/"bic": each window's lag is chosen
         from ``0..max_lag`` by ``n log(SSR/n) + (k + 2) c`` with ``c = 2`` (AIC) or ``log n``
@@ -695,49 +731,139 @@ def psy(
         Largest candidate lag; required with "aic"/"bic", not allowed with "fixed".
     backend : {"cpu", "gpu", "auto"}
         Kernel of the statistics. ``"cpu"`` (default): numba, exact (conditioning guard with
-        a QR fallback per window). ``"gpu"``: every column in one call of the JAX kernel
-        (:mod:`bubblescope._kernels.psy_jax`) on JAX's default device, for many series of
-        one length; equal to the cpu statistics to about 1e-12 relative on ordinary series
-        and 1e-9 on a level spanning a factor of 1e6; a column with a window the JAX kernel
-        cannot evaluate (non-positive pivots) is recomputed with numba. Fixed lag only.
-        ``"auto"``: ``"gpu"`` when jax sees a GPU. Critical-value methods have their own
-        ``backend``.
+        a QR fallback per window). ``"gpu"``: the JAX kernel
+        (:mod:`bubblescope._kernels.psy_jax`) on JAX's default device, worth it for many
+        series of one length (:func:`psy_panel`); equal to the cpu statistics to about 1e-12
+        relative on ordinary series and 1e-9 on a level spanning a factor of 1e6; a series
+        with a window the JAX kernel cannot evaluate (non-positive pivots) is recomputed with
+        numba. Fixed lag only. ``"auto"``: ``"gpu"`` when jax sees a GPU. Critical-value
+        methods have their own ``backend``.
 
     Returns
     -------
-    PSYResult or PSYPanelResult
+    PSYResult
 
     Raises
     ------
     InputError
-        Too short for the window, NaN/inf, constant series, unsorted or duplicated dates, a
-        lag too large for the window, an unknown option, the gpu backend with
-        ``lag_selection`` "aic"/"bic".
+        Several columns (use :func:`psy_panel`), too short for the window, NaN/inf, constant
+        series, unsorted or duplicated dates, a lag too large for the window, an unknown
+        option, the gpu backend with ``lag_selection`` "aic"/"bic".
     BackendError
         ``backend="gpu"`` without jax installed.
     """
-    lag = _check_lag_selection(lag, lag_selection, max_lag, cv, panel_cv)
-    use_gpu = resolve_backend(backend) == "gpu"
-    if use_gpu and lag_selection != "fixed":
+    lag, use_gpu = _check_options(
+        lag, lag_selection, max_lag, cv, None, level, stamping, rule, backend
+    )
+    shape: tuple[int, ...] = tuple(getattr(y, "shape", ()))
+    if len(shape) == 2 and shape[1] > 1:
         raise InputError(
-            f"the gpu backend computes fixed-lag statistics, not lag_selection {lag_selection!r}",
-            hint="use backend='cpu' with lag_selection 'aic' or 'bic'",
+            f"{name or 'psy'}: psy tests one series, got {shape[1]} columns",
+            hint="use psy_panel() for several series, or pass one column (e.g. frame['close'])",
         )
-    if not 0.0 < level < 1.0:
-        raise InputError(f"level must lie strictly between 0 and 1, got {level}")
-    if stamping not in ("familywise", "pointwise"):
-        raise InputError(f"unknown stamping {stamping!r}", hint="use 'familywise' or 'pointwise'")
-    if rule not in ("psy", "exuber"):
-        raise InputError(f"unknown episode rule {rule!r}", hint="use 'psy' or 'exuber'")
-    purpose = f"PSY with lag {lag}" if lag_selection == "fixed" else f"PSY with max_lag {lag}"
-    min_points = 2 * lag + 4
+    v = validate_series(
+        y,
+        min_points=2 * lag + 4,
+        positive=False,
+        nonconstant=True,
+        name=name,
+        purpose=_purpose(lag, lag_selection),
+    )
+    label = str(v.series.name) if v.series.name is not None else "series"
+    stats = None
+    if use_gpu:
+        stats = _gpu_statistics(v.series.to_numpy(dtype=np.float64)[:, None], window, lag)[0]
+    return _psy_one(
+        v.series,
+        label,
+        lag,
+        window,
+        cv,
+        level,
+        stamping,
+        rule,
+        min_duration,
+        delta,
+        lag_selection,
+        stats,
+    )
 
-    def one_column(
-        s: pd.Series, label: str, stats: tuple[Float64Array, Float64Array] | None
-    ) -> PSYResult:
-        return _psy_one(
-            s,
-            label,
+
+def psy_panel(
+    frame: Any,
+    lag: int = 0,
+    window: WindowSpecLike = "psy",
+    cv: CriticalValueMethod | PSYCriticalValues | Literal["auto"] | None = "auto",
+    *,
+    panel_cv: PanelSieveCV | PanelCriticalValues | None = None,
+    level: float = 0.95,
+    stamping: Stamping = "familywise",
+    rule: EpisodeRule = "psy",
+    min_duration: int | None = None,
+    delta: float = 1.0,
+    name: str | None = None,
+    lag_selection: LagSelection = "fixed",
+    max_lag: int | None = None,
+    backend: Backend = "cpu",
+) -> PSYPanelResult:
+    """Run :func:`psy` on every column of a panel, and the panel GSADF of their mean BSADF.
+
+    Each column gets its own :class:`PSYResult` (its statistics, critical values from ``cv``
+    and episodes, exactly as :func:`psy` on that column). The panel statistic is the
+    cross-sectional mean of the BSADF paths and its supremum, the panel GSADF (Pavlidis et al.
+    2016); with ``panel_cv`` its episodes are stamped against the family-wise (panel GSADF)
+    critical value with the same ``rule``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or 2-d array-like
+        One column per series, all on one index and of one length (no leading or trailing
+        NaN): a pandas DataFrame or a 2-d array ``(T, N)``. A one-column frame is a panel of
+        one series (:func:`psy` on it gives the same column result).
+    lag, window, cv, level, stamping, rule, min_duration, delta, lag_selection, max_lag
+        As in :func:`psy`, applied to every column.
+    panel_cv : PanelSieveCV or PanelCriticalValues, optional
+        Critical values of the panel statistics; panel episodes are then stamped against the
+        family-wise (panel GSADF) value with the same rule.
+    name : str, optional
+        Panel name for messages (default ``"panel"``).
+    backend : {"cpu", "gpu", "auto"}
+        As in :func:`psy`; ``"gpu"`` computes every column in one call of the JAX kernel.
+
+    Returns
+    -------
+    PSYPanelResult
+
+    Raises
+    ------
+    InputError
+        As :func:`psy` for any column, ragged columns, a ``level`` missing from the panel
+        critical values.
+    BackendError
+        ``backend="gpu"`` without jax installed.
+
+    References
+    ----------
+    Pavlidis, E., Yusupova, A., Paya, I., Peel, D., Martínez-García, E., Mack, A. and
+    Grossman, V. (2016). Episodes of exuberance in housing markets: in search of the smoking
+    gun. Journal of Real Estate Finance and Economics 53(4), 419-449.
+    """
+    lag, use_gpu = _check_options(
+        lag, lag_selection, max_lag, cv, panel_cv, level, stamping, rule, backend
+    )
+    panel = validate_panel(
+        frame,
+        min_points=2 * lag + 4,
+        positive=False,
+        allow_ragged=False,
+        name=name or "panel",
+        purpose=_purpose(lag, lag_selection),
+    )
+    stats = _gpu_statistics(panel.values, window, lag) if use_gpu else None
+    results = {
+        str(col): _psy_one(
+            panel.frame[col],
+            str(col),
             lag,
             window,
             cv,
@@ -747,42 +873,20 @@ def psy(
             min_duration,
             delta,
             lag_selection,
-            stats,
+            None if stats is None else stats[j],
         )
-
-    shape: tuple[int, ...] = tuple(getattr(y, "shape", ()))
-    if isinstance(y, (pd.DataFrame, np.ndarray)) and len(shape) == 2 and shape[1] > 1:
-        panel = validate_panel(
-            y,
-            min_points=min_points,
-            positive=False,
-            allow_ragged=False,
-            name=name or "panel",
-            purpose=purpose,
-        )
-        stats = _gpu_statistics(panel.values, window, lag) if use_gpu else None
-        results = {
-            str(col): one_column(panel.frame[col], str(col), None if stats is None else stats[j])
-            for j, col in enumerate(panel.frame.columns)
-        }
-        bsadf_panel = pd.concat([r.bsadf for r in results.values()], axis=1).mean(axis=1)
-        bsadf_panel.name = "bsadf_panel"
-        first = next(iter(results.values()))
-        pcv = panel_cv
-        if isinstance(pcv, PanelSieveCV):
-            pcv = pcv.compute(panel.values, minw=first.window.rows, lag=lag)
-        panel_eps: tuple[Episode, ...] = ()
-        if pcv is not None:
-            if level not in pcv.levels:
-                raise InputError(f"level {level} not among the panel critical values {pcv.levels}")
-            thr = np.full(len(bsadf_panel), pcv.gsadf_panel[list(pcv.levels).index(level)])
-            panel_eps = episodes_from_path(
-                bsadf_panel, thr, min_duration=first.min_duration, rule=rule
-            )
-        return PSYPanelResult(results, bsadf_panel, float(bsadf_panel.max()), pcv, level, panel_eps)
-    v = validate_series(
-        y, min_points=min_points, positive=False, nonconstant=True, name=name, purpose=purpose
-    )
-    label = str(v.series.name) if v.series.name is not None else "series"
-    values = v.series.to_numpy(dtype=np.float64)[:, None]
-    return one_column(v.series, label, _gpu_statistics(values, window, lag)[0] if use_gpu else None)
+        for j, col in enumerate(panel.frame.columns)
+    }
+    bsadf_panel = pd.concat([r.bsadf for r in results.values()], axis=1).mean(axis=1)
+    bsadf_panel.name = "bsadf_panel"
+    first = next(iter(results.values()))
+    pcv = panel_cv
+    if isinstance(pcv, PanelSieveCV):
+        pcv = pcv.compute(panel.values, minw=first.window.rows, lag=lag)
+    panel_eps: tuple[Episode, ...] = ()
+    if pcv is not None:
+        if level not in pcv.levels:
+            raise InputError(f"level {level} not among the panel critical values {pcv.levels}")
+        thr = np.full(len(bsadf_panel), pcv.gsadf_panel[list(pcv.levels).index(level)])
+        panel_eps = episodes_from_path(bsadf_panel, thr, min_duration=first.min_duration, rule=rule)
+    return PSYPanelResult(results, bsadf_panel, float(bsadf_panel.max()), pcv, level, panel_eps)

@@ -168,7 +168,7 @@ def psy_reading(
     close: pd.Series, settings: RunSettings, *, log: bool, rate: bool = False
 ) -> Reading:
     """PSY now on log prices (``log=True``) or levels: BSADF against its critical value."""
-    from bubblescope.detect.exuberance import PSYResult, psy
+    from bubblescope.detect.exuberance import psy
 
     signal, label = ("psy_log", "PSY (log)") if log else ("psy_level", "PSY (levels)")
     if rate and log:
@@ -180,7 +180,6 @@ def psy_reading(
         res = psy(y, lag=ps.lag, window=ps.window, cv=ps.cv(), level=ps.level, name=label)
     except InputError as exc:
         return grey(signal, label, f"not tested: {exc}")
-    assert isinstance(res, PSYResult)
     assert res.cv is not None
     cv = res.cv
     crit = float(cv.familywise[cv.level_index(ps.level)])
@@ -228,7 +227,7 @@ def _psy_what_if(
     def bsadf_at(p: float) -> float:
         values[-1] = np.log(p) if log else p
         res = psy(values, lag=ps.lag, window=ps.window, cv=None)
-        return float(res.bsadf.to_numpy()[-1])  # type: ignore[union-attr]
+        return float(res.bsadf.to_numpy()[-1])
 
     if now > crit:
         level = _bisect(bsadf_at, price * 0.5, price, crit)

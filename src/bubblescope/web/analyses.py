@@ -6,7 +6,7 @@ report draws too, so the dashboard and the report show the same picture of the s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -98,7 +98,7 @@ def psy_api(
 ) -> dict[str, Any]:
     """PSY on log prices or levels, with the report's chart."""
     from bubblescope.detect.critical_values import MonteCarloCV
-    from bubblescope.detect.exuberance import PSYResult, psy
+    from bubblescope.detect.exuberance import psy
     from bubblescope.settings import RunSettings, resample
 
     seed = RunSettings.preset("standard").psy.seed
@@ -111,15 +111,12 @@ def psy_api(
     y = np.log(close) if req.transform == "log" else close
     if progress is not None:
         progress(0, 1)
-    res = cast(
-        PSYResult,
-        psy(
-            y,
-            lag=req.lag,
-            cv=MonteCarloCV(reps=req.reps, rng=seed),
-            level=req.level,
-            name=f"{req.transform} {req.series}",
-        ),
+    res = psy(
+        y,
+        lag=req.lag,
+        cv=MonteCarloCV(reps=req.reps, rng=seed),
+        level=req.level,
+        name=f"{req.transform} {req.series}",
     )
     if progress is not None:
         progress(1, 1)

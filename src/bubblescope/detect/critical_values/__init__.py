@@ -3,7 +3,7 @@
 ``psy(y, cv=MonteCarloCV(reps=2000, rng=0))``, ``cv=WildBootstrapCV(...)``,
 ``cv=ResponseSurfaceCV()`` (any T, no simulation) or ``cv=PhillipsShiCV(horizon=...)``.
 Every method returns :class:`PSYCriticalValues`; see its module for the BSADF critical-value
-subtlety and the family-wise constant. Panels: ``PanelSieveCV`` (``psy(..., panel_cv=)``).
+subtlety and the family-wise constant. Panels: ``PanelSieveCV`` (``psy_panel(..., panel_cv=)``).
 """
 
 from bubblescope.detect.critical_values._result import (

@@ -6,7 +6,7 @@ disagree sharply; the section shows both and says which flags what, instead of p
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,9 +48,8 @@ def run_pair(close: pd.Series, ctx: ReportContext, name: str) -> tuple[PSYResult
     ps = ctx.settings.run.psy
     sampled = sample(close, ctx, name)
     kwargs: dict[str, Any] = {"lag": ps.lag, "window": ps.window, "cv": ps.cv(), "level": ps.level}
-    # A Series input always gives a single-series PSYResult.
-    on_logs = cast(PSYResult, psy(np.log(sampled), name=f"log {name}", **kwargs))
-    on_levels = cast(PSYResult, psy(sampled, name=name, **kwargs))
+    on_logs = psy(np.log(sampled), name=f"log {name}", **kwargs)
+    on_levels = psy(sampled, name=name, **kwargs)
     return on_logs, on_levels
 
 
