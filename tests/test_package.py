@@ -38,6 +38,19 @@ def test_no_reexport_is_shadowed_by_a_submodule(package: str) -> None:
         )
 
 
+def test_the_entry_points_and_input_types_are_public() -> None:
+    from bubblescope import _typing
+    from bubblescope.data import FrameLike, SeriesLike
+
+    detect = importlib.import_module("bubblescope.detect")
+    economy = importlib.import_module("bubblescope.economy")
+    assert {"psy", "psy_panel", "runup", "drawdown", "multiples", "lppls_fit"} <= set(
+        detect.__all__
+    )
+    assert "stress" in economy.__all__
+    assert (SeriesLike, FrameLike) == (_typing.SeriesLike, _typing.FrameLike)
+
+
 def test_import_does_not_load_numba_scipy_or_optional_extras() -> None:
     code = (
         "import sys, bubblescope, bubblescope.detect, bubblescope.economy, bubblescope.cli.main;"

@@ -142,7 +142,7 @@ class Event:
         )
 
 
-def detect_events(prices: Any, spec: EventSpec | None = None) -> tuple[Event, ...]:
+def detect_events(prices: pd.Series, spec: EventSpec | None = None) -> tuple[Event, ...]:
     """Find every crash event of ``spec`` in a dated price history.
 
     Parameters

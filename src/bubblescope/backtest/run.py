@@ -60,7 +60,7 @@ def parse_signals(text: str | Sequence[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _close(data: Any, name: str) -> pd.Series:
+def _close(data: pd.Series | pd.DataFrame, name: str) -> pd.Series:
     if isinstance(data, pd.DataFrame):
         if "close" not in data.columns:
             raise InputError(f"{name}: the frame has no 'close' column")
@@ -69,13 +69,13 @@ def _close(data: Any, name: str) -> pd.Series:
 
 
 def backtest(
-    prices: Any,
+    prices: pd.Series | pd.DataFrame,
     *,
     signals: str | Sequence[str] = ALL_SIGNALS,
     config: SignalConfig | None = None,
     events: EventSpec | None = None,
     shiller: pd.DataFrame | None = None,
-    market: Any = None,
+    market: pd.Series | pd.DataFrame | None = None,
     name: str | None = None,
     rng: RngLike = 0,
     n_jobs: int | None = None,
@@ -340,13 +340,13 @@ def _pooled(results: Mapping[str, BacktestResult]) -> pd.DataFrame:
 
 
 def backtest_universe(
-    universe: Mapping[str, Any],
+    universe: Mapping[str, pd.Series | pd.DataFrame],
     *,
     signals: str | Sequence[str] = ALL_SIGNALS,
     config: SignalConfig | None = None,
     events: EventSpec | None = None,
     shiller: pd.DataFrame | None = None,
-    market: Any = None,
+    market: pd.Series | pd.DataFrame | None = None,
     rng: RngLike = 0,
     n_jobs: int | None = None,
     executor: Executor | None = None,

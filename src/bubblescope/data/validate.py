@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bubblescope._typing import FrameLike, SeriesLike
 from bubblescope.errors import InputError
 
 __all__ = [
@@ -280,7 +281,7 @@ def _check_frequency(
 
 
 def validate_series(
-    data: Any,
+    data: SeriesLike,
     *,
     min_points: int = 2,
     positive: bool = True,
@@ -294,8 +295,10 @@ def validate_series(
 
     Parameters
     ----------
-    data : pandas.Series, one-column DataFrame (or one with ``close``), array-like
-        The series. A DatetimeIndex is kept through to the output.
+    data : SeriesLike
+        The series: a pandas Series, a one-column DataFrame (or one with ``close``), an
+        array-like, or an object with ``.to_numpy()``. A DatetimeIndex is kept through to the
+        output.
     min_points : int
         Fewest points the calling method needs (after any repair).
     positive : bool
@@ -359,7 +362,7 @@ def validate_series(
 
 
 def validate_panel(
-    data: Any,
+    data: FrameLike,
     *,
     min_points: int = 2,
     positive: bool = True,
@@ -378,8 +381,9 @@ def validate_panel(
 
     Parameters
     ----------
-    data : pandas.DataFrame, 2-d array-like
-        One column per series.
+    data : FrameLike
+        One column per series: a pandas DataFrame (a Series is one column), a 2-d array-like,
+        or an object with ``.to_numpy()``.
     min_points, positive, nonconstant, repair, allow_mixed_frequency, purpose
         As in :func:`validate_series`, applied per column.
     allow_ragged : bool
@@ -438,8 +442,9 @@ def validate_panel(
         frame = frame[~interior_bad]
         actions.append(f"dropped {int(interior_bad.sum())} row(s) with NaN/inf")
 
-    frame, freq = _check_frequency(frame, name, repair, allow_mixed_frequency, actions)
-    assert isinstance(frame, pd.DataFrame)
+    checked, freq = _check_frequency(frame, name, repair, allow_mixed_frequency, actions)
+    assert isinstance(checked, pd.DataFrame)
+    frame = checked
     for col in frame.columns:
         col_values = frame[col].to_numpy(dtype=np.float64)
         finite_values = col_values[np.isfinite(col_values)]

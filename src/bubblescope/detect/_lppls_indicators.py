@@ -25,13 +25,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 
 from bubblescope._json import to_jsonable
-from bubblescope._typing import Float64Array, JSONDict, ProgressCallback, RngLike
+from bubblescope._typing import Float64Array, JSONDict, ProgressCallback, RngLike, SeriesLike
 from bubblescope.charts import ChartSpec, Line, Panel, VLine, price_panel
 from bubblescope.data.validate import validate_series
 from bubblescope.detect._lppls_config import GridSpec, LPPLSFilter, SearchSpace, WindowSet
@@ -282,7 +282,7 @@ def _fmt(x: object) -> str:
 
 
 def lppls_confidence(
-    prices: Any,
+    prices: SeriesLike,
     dates: Iterable[object] | None = None,
     *,
     windows: WindowSet | None = None,
@@ -302,7 +302,7 @@ def lppls_confidence(
 
     Parameters
     ----------
-    prices : pandas.Series or array-like
+    prices : SeriesLike
         Positive prices, one per trading day, no gaps.
     dates : iterable of date-like or int, optional
         The t2 values (a date means the last observation on or before it). Default: every

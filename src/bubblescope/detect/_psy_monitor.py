@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from bubblescope._kernels.psy import design_matrix, end_stats, sweep
+from bubblescope._typing import SeriesLike
 from bubblescope.data.validate import validate_series
 from bubblescope.detect._psy_window import WindowSpecLike, resolve_window
 from bubblescope.errors import InputError
@@ -53,7 +54,7 @@ class PSYMonitor:
 
     Parameters
     ----------
-    history : pandas.Series or array-like
+    history : SeriesLike
         The training sample (validated; at least one minimum window long).
     lag : int
         Lagged differences in each ADF regression.
@@ -78,7 +79,7 @@ class PSYMonitor:
 
     def __init__(
         self,
-        history: Any,
+        history: SeriesLike,
         *,
         lag: int = 0,
         window: WindowSpecLike = "psy",

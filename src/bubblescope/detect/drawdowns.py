@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from bubblescope._json import to_jsonable
-from bubblescope._typing import Float64Array, JSONDict
+from bubblescope._typing import Float64Array, JSONDict, SeriesLike
 from bubblescope.charts import PALETTE, Band, ChartSpec, Line, Panel
 from bubblescope.data.validate import validate_series
 from bubblescope.errors import InputError
@@ -255,13 +255,14 @@ def _fmt_date(x: Any) -> str:
     return str(x)
 
 
-def drawdown(data: Any, *, top: int = 5, name: str | None = None) -> DrawdownResult:
+def drawdown(data: SeriesLike, *, top: int = 5, name: str | None = None) -> DrawdownResult:
     """Compute the drawdown curve, maximum drawdown and the ``top`` worst episodes.
 
     Parameters
     ----------
-    data : pandas.Series, canonical price frame (uses ``close``), array-like
-        Strictly positive prices of any frequency. It passes through
+    data : SeriesLike
+        Strictly positive prices of any frequency: a pandas Series, a canonical price frame
+        (uses ``close``) or an array-like. It passes through
         :func:`bubblescope.data.validate.validate_series` (no repair).
     top : int
         How many episodes to keep (deepest first); at least 1.

@@ -55,7 +55,7 @@ import pandas as pd
 from bubblescope._json import to_jsonable
 from bubblescope._kernels.psy import design_matrix, sweep
 from bubblescope._kernels.psy_ic import AIC, BIC, sweep_ic
-from bubblescope._typing import Float64Array
+from bubblescope._typing import Float64Array, FrameLike, SeriesLike
 from bubblescope.charts import Band, ChartSpec, HLine, Line, Panel
 from bubblescope.data.validate import validate_panel, validate_series
 from bubblescope.detect._datestamp import Episode, EpisodeRule, episodes_from_path
@@ -670,7 +670,7 @@ def _purpose(lag: int, lag_selection: LagSelection) -> str:
 
 
 def psy(
-    y: Any,
+    y: SeriesLike,
     lag: int = 0,
     window: WindowSpecLike = "psy",
     cv: CriticalValueMethod | PSYCriticalValues | Literal["auto"] | None = "auto",
@@ -689,7 +689,7 @@ def psy(
 
     Parameters
     ----------
-    y : pandas.Series, one-column DataFrame, or array-like
+    y : SeriesLike
         Level series (prices or price/dividend ratios, in their own units; take logs first if
         you want log prices): a pandas Series, a one-column DataFrame, a 1-d array or
         sequence. A DataFrame or 2-d array with several columns raises: test those with
@@ -790,7 +790,7 @@ def psy(
 
 
 def psy_panel(
-    frame: Any,
+    frame: FrameLike,
     lag: int = 0,
     window: WindowSpecLike = "psy",
     cv: CriticalValueMethod | PSYCriticalValues | Literal["auto"] | None = "auto",
@@ -816,7 +816,7 @@ def psy_panel(
 
     Parameters
     ----------
-    frame : pandas.DataFrame or 2-d array-like
+    frame : FrameLike
         One column per series, all on one index and of one length (no leading or trailing
         NaN): a pandas DataFrame or a 2-d array ``(T, N)``. A one-column frame is a panel of
         one series (:func:`psy` on it gives the same column result).

@@ -86,7 +86,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from bubblescope._json import to_jsonable
-from bubblescope._typing import Float64Array, JSONDict
+from bubblescope._typing import Float64Array, FrameLike, JSONDict, SeriesLike
 from bubblescope.charts import ChartSpec, HLine, Line, Panel, VLine
 from bubblescope.data.validate import validate_series
 from bubblescope.errors import InputError
@@ -546,8 +546,8 @@ def _column_episodes(
 
 
 def runup(
-    prices: Any,
-    market: Any = None,
+    prices: SeriesLike | FrameLike,
+    market: SeriesLike | None = None,
     *,
     threshold: float = 1.0,
     horizon: int = 24,
@@ -557,10 +557,10 @@ def runup(
     net: Literal["difference", "relative"] = "difference",
     prior_window: int | None = 60,
     prior_return: float = 0.5,
-    n_firms: Any = None,
+    n_firms: pd.Series | pd.DataFrame | None = None,
     min_firms: int | None = None,
-    turnover: Any = None,
-    issuance: Any = None,
+    turnover: pd.Series | pd.DataFrame | None = None,
+    issuance: pd.Series | pd.DataFrame | None = None,
     kind: Literal["price", "return"] = "price",
     monthly: bool = True,
     crash_model: bool = True,
@@ -570,11 +570,12 @@ def runup(
 
     Parameters
     ----------
-    prices : pandas.Series, DataFrame (one column per asset), canonical price frame, array
-        Prices (or simple returns as fractions with ``kind="return"``), any frequency. Leading
+    prices : SeriesLike or FrameLike
+        A pandas Series, DataFrame (one column per asset), canonical price frame or array of
+        prices (or simple returns as fractions with ``kind="return"``), any frequency. Leading
         and trailing NaN per column are allowed (an asset listed later); every column passes
         :func:`bubblescope.data.validate.validate_series`.
-    market : same kinds as ``prices`` (one series), optional
+    market : SeriesLike, optional
         The market price (or return) series for the net-of-market condition.
     threshold : float
         Run-up size as a fraction (1.0 = 100%), applied to raw and net returns.
@@ -795,7 +796,7 @@ def _check_settings(
     prior_window: int | None,
     prior_return: float,
     min_firms: int | None,
-    n_firms: Any,
+    n_firms: pd.Series | pd.DataFrame | None,
     kind: str,
 ) -> None:
     def _posint(v: Any, what: str) -> None:

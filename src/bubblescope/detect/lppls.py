@@ -40,7 +40,7 @@ import pandas as pd
 
 from bubblescope._json import to_jsonable
 from bubblescope._kernels import lppls as K
-from bubblescope._typing import Float64Array, JSONDict, RngLike
+from bubblescope._typing import Float64Array, JSONDict, RngLike, SeriesLike
 from bubblescope.charts import ChartSpec, Line, VLine, price_panel
 from bubblescope.data.validate import validate_series
 from bubblescope.detect._lppls_config import (
@@ -390,7 +390,7 @@ def _fmt(x: object) -> str:
 
 
 def lppls_fit(
-    prices: Any,
+    prices: SeriesLike,
     t1: object = None,
     t2: object = None,
     *,
@@ -403,7 +403,7 @@ def lppls_fit(
 
     Parameters
     ----------
-    prices : pandas.Series or array-like
+    prices : SeriesLike
         Positive prices (not logs), one per trading day, without gaps; validated by
         :func:`~bubblescope.data.validate.validate_series`.
     t1, t2 : int, date-like or None
