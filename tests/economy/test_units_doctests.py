@@ -5,7 +5,8 @@ import pytest
 
 
 @pytest.mark.parametrize(
-    "module", ["units", "depreciation", "depreciation.schedule", "gpu", "power", "valuation"]
+    "module",
+    ["units", "assumptions", "depreciation", "depreciation.schedule", "gpu", "power", "valuation"],
 )
 def test_docstring_examples_run(module: str) -> None:
     mod = importlib.import_module(f"bubblescope.economy.{module}")

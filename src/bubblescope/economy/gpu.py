@@ -1,14 +1,18 @@
 """GPU unit economics: cash cost per GPU-hour, rental price paths, margins by age, payback, life.
 
-Per GPU-hour cash cost (``ai-economy-facts.md`` §3.4, facts GPU-10..12):
+Per GPU-hour cash cost (facts GPU-10..12):
 
 * electricity = wall power per GPU (kW) × PUE × price (USD/kWh);
 * colocation  = wall power per GPU (kW) × colocation rate (USD/kW-month) / 730 h.
 
 The rental price of a generation is a path through sourced observations (GPU-01..05),
 log-linearly interpolated in calendar time, flat before the first observation and declining at a
-stated annual rate after the last (default: RBC's 2025 H100 change, GPU-06). A GPU bought in year
+stated annual rate after the last (default: RBC's 2025 H100 change, GPU-06a). A GPU bought in year
 ``p`` is ``age = t - p`` years old at time ``t``.
+
+The default inputs are the rows of ``economy/assumptions/gpu.yaml``
+(:mod:`bubblescope.economy.assumptions`); every function that reads them takes ``assumptions=``
+(a set loaded from a file, or ``{row key: Input or number}``).
 
 Annual contribution margin at age ``a`` = 8760 h × (utilisation × (price − electricity) −
 colocation): power is paid when the GPU works, space and power capacity always. Economic life is
@@ -43,13 +47,9 @@ from bubblescope._json import to_jsonable
 from bubblescope._typing import Float64Array
 from bubblescope.charts import PALETTE, Bar, ChartSpec, HLine, Line, Panel
 from bubblescope.economy._charts import bar_chart
-from bubblescope.economy.inputs import (
-    Input,
-    assumption,
-    fact_part,
-    format_inputs,
-    inputs_to_dicts,
-)
+from bubblescope.economy.assumptions import AssumptionsLike, assumptions_for
+from bubblescope.economy.inputs import Input, format_inputs, inputs_to_dicts
+from bubblescope.economy.units import Q
 from bubblescope.errors import InputError
 from bubblescope.result import ResultMixin
 
@@ -64,11 +64,16 @@ __all__ = [
     "cash_cost",
     "default_costs",
     "generation",
+    "generation_names",
     "gpu_economics",
 ]
 
 LifeRule = Literal["cash", "npv"]
-_HOURS_PER_YEAR = 8760.0
+_COSTS = ("pue", "electricity_price", "colocation_rate")
+
+
+def _hours_per_year() -> float:
+    return Q(1.0, "year").m_as("h")
 
 
 # --------------------------------------------------------------------------------------------
@@ -180,20 +185,13 @@ def cash_cost(
     return CashCost(kw * p * price, kw * colo, (power, pue, electricity_price, colocation_rate))
 
 
-def default_costs() -> dict[str, Input]:
-    """Central cost inputs: midpoints of the ranges behind GPU-10 and GPU-11."""
-    return {
-        "pue": assumption("PUE", 1.3, "1", "midpoint of 1.2-1.4 used for GPU-10"),
-        "electricity_price": assumption(
-            "electricity price", 0.08, "USD/kWh", "midpoint of $0.06-0.10/kWh used for GPU-10"
-        ),
-        "colocation_rate": assumption(
-            "colocation rate",
-            200.0,
-            "USD/kW-month",
-            "midpoint of $150-250 per kW-month used for GPU-11",
-        ),
-    }
+def default_costs(*, assumptions: AssumptionsLike = None) -> dict[str, Input]:
+    """Central cost inputs: midpoints of the ranges behind GPU-10 and GPU-11 (``gpu.yaml``).
+
+    Returns ``{"pue": ..., "electricity_price": ..., "colocation_rate": ...}``.
+    """
+    a = assumptions_for("gpu", assumptions)
+    return {key: a.input(key) for key in _COSTS}
 
 
 # --------------------------------------------------------------------------------------------
@@ -266,87 +264,33 @@ class Generation:
         )
 
 
-def generation(name: str) -> Generation:
-    """Built-in generation ``"H100"`` or ``"A100"`` with sourced inputs."""
-    decline = fact_part(
-        "GPU-06",
-        22,
-        "%",
-        name="rental price change after last observation (H100 2025 YTD, RBC; sign: decline)",
-    )
-    decline = Input(decline.name, -decline.quantity, decline.kind, decline.source)
-    key = name.upper()
-    if key == "H100":
-        return Generation(
-            "H100",
-            2023.0,
-            fact_part("GPU-10", 1.275, "kW/GPU", name="H100 wall power per GPU"),
-            assumption(
-                "H100 purchase price",
-                27_500.0,
-                "USD/GPU",
-                "midpoint of the ~$25-30k H100 price in ai-economy-facts.md §3.4",
-            ),
-            (
-                RentalObservation(
-                    2023.0, fact_part("GPU-01", 4.70, "USD/GPU-hour", name="H100 rent at launch")
-                ),
-                RentalObservation(
-                    2023.5,
-                    fact_part("GPU-01", 8, "USD/GPU-hour", name="H100 rent, 2023 peak (mid-2023)"),
-                ),
-                RentalObservation(
-                    2024.8,
-                    fact_part("GPU-02", 2, "USD/GPU-hour", name="H100 marketplace rent Oct-2024"),
-                ),
-                RentalObservation(
-                    2025.8,
-                    fact_part("GPU-03", 1.70, "USD/GPU-hour", name="H100 1-yr contract Oct-2025"),
-                ),
-                RentalObservation(
-                    2026.2,
-                    fact_part("GPU-03", 2.35, "USD/GPU-hour", name="H100 1-yr contract Mar-2026"),
-                ),
-            ),
-            decline,
+def generation_names(*, assumptions: AssumptionsLike = None) -> tuple[str, ...]:
+    """Names of the built-in generations: those with rows ``<name>_rents`` in ``gpu.yaml``."""
+    a = assumptions_for("gpu", assumptions)
+    return tuple(k.removesuffix("_rents").upper() for k in a if k.endswith("_rents"))
+
+
+def generation(name: str, *, assumptions: AssumptionsLike = None) -> Generation:
+    """Built-in generation (``"H100"``, ``"A100"``) with sourced inputs.
+
+    Its rows in ``gpu.yaml``: ``<name>_power``, ``<name>_price`` (whose time is the launch, the
+    default purchase time), the series ``<name>_rents`` and the shared ``rent_decline``.
+    """
+    a = assumptions_for("gpu", assumptions)
+    key, known = name.upper(), generation_names(assumptions=a)
+    if key not in known:
+        raise InputError(
+            f"unknown GPU generation {name!r}",
+            hint=f"choose {' or '.join(known)}, or build a Generation with your own observations",
         )
-    if key == "A100":
-        return Generation(
-            "A100",
-            2020.5,
-            fact_part("GPU-12", 0.81, "kW/GPU", name="A100 wall power per GPU"),
-            assumption(
-                "A100 purchase price",
-                15_000.0,
-                "USD/GPU",
-                "A100 SXM4 40GB list price 2020-07 in Epoch AI Hardware_prices.csv "
-                "(PROVENANCE.md §11)",
-            ),
-            (
-                RentalObservation(
-                    2021.5,
-                    assumption(
-                        "A100 rent mid-2021",
-                        2.40,
-                        "USD/GPU-hour",
-                        "AWS/Azure 1-year committed price 2021-06, Epoch AI Hardware_prices.csv",
-                    ),
-                ),
-                RentalObservation(
-                    2026.4,
-                    fact_part(
-                        "GPU-05",
-                        1.10,
-                        "USD/GPU-hour",
-                        name="A100 80GB specialty-cloud low, May-2026",
-                    ),
-                ),
-            ),
-            decline,
-        )
-    raise InputError(
-        f"unknown GPU generation {name!r}",
-        hint="choose H100 or A100, or build a Generation with your own observations",
+    row = key.lower()
+    return Generation(
+        key,
+        a.at(f"{row}_price"),
+        a.input(f"{row}_power"),
+        a.input(f"{row}_price"),
+        tuple(RentalObservation(t, price) for t, price in a.series(f"{row}_rents")),
+        a.input("rent_decline"),
     )
 
 
@@ -432,7 +376,7 @@ class GPUEconomics(ResultMixin):
     @property
     def full_cost_price(self) -> float:
         """Rent per GPU-hour that covers cash cost plus straight-line capex over the book life."""
-        hours = _HOURS_PER_YEAR * self.utilisation.m_as("1") * self.book_life.m_as("year")
+        hours = _hours_per_year() * self.utilisation.m_as("1") * self.book_life.m_as("year")
         u = self.utilisation.m_as("1")
         per_hour_sold = (self.cost.electricity * u + self.cost.colocation) / u
         return self.purchase / hours + per_hour_sold
@@ -543,6 +487,7 @@ def gpu_economics(
     costs: dict[str, Input] | None = None,
     rule: LifeRule = "cash",
     resale: Sequence[float] | None = None,
+    assumptions: AssumptionsLike = None,
 ) -> GPUEconomics:
     """Margins by age, payback and economic life of one GPU.
 
@@ -559,35 +504,36 @@ def gpu_economics(
     discount_rate : Input, optional
         Annual rate for NPV (default assumption 10%).
     book_life : Input, optional
-        Book life for the full-cost price (default 6 years, DEP-06).
+        Book life for the full-cost price (default 6 years, DEP-06b).
     costs : dict, optional
         ``pue``, ``electricity_price``, ``colocation_rate`` Inputs (default :func:`default_costs`).
     rule : {"cash", "npv"}
         How to read the economic life.
     resale : sequence of float, optional
         Resale value (USD) at the start of each year of age, for the NPV rule.
+    assumptions : AssumptionSet or mapping, optional
+        The defaults in force (``gpu.yaml``): a set from
+        :func:`~bubblescope.economy.assumptions.load_assumptions`, or ``{row key: Input or
+        number}`` overriding some rows. The explicit arguments above win over it.
     """
     if rule not in ("cash", "npv"):
         raise InputError(f"unknown life rule {rule!r}", hint="cash or npv")
     if horizon < 1:
         raise InputError(f"horizon must be at least 1 year, got {horizon}")
-    g = generation(gen) if isinstance(gen, str) else gen
-    util = utilisation or assumption(
-        "utilisation", 0.8, "1", "share of hours rented; long-term contracts run high"
-    )
+    a = assumptions_for("gpu", assumptions)
+    g = generation(gen, assumptions=a) if isinstance(gen, str) else gen
+    util = utilisation or a.input("utilisation")
     u = util.m_as("1")
     if not 0.0 < u <= 1.0:
         raise InputError(f"utilisation must be in (0, 1], got {u}")
-    rate = discount_rate or assumption(
-        "discount rate", 0.10, "1", "illustrative cost of capital for GPU fleets"
-    )
-    life = book_life or fact_part("DEP-06", 6, "year", name="book life (hyperscaler, DEP-06)")
-    c = {**default_costs(), **(costs or {})}
+    rate = discount_rate or a.input("discount_rate")
+    life = book_life or a.input("book_life")
+    c = {**default_costs(assumptions=a), **(costs or {})}
     cost = cash_cost(g.power, c["pue"], c["electricity_price"], c["colocation_rate"])
     bought = g.launch if purchase_time is None else float(purchase_time)
     ages = np.arange(horizon, dtype=np.float64)
     price = g.price_at(bought + ages + 0.5)
-    margin = _HOURS_PER_YEAR * (u * (price - cost.electricity) - cost.colocation)
+    margin = _hours_per_year() * (u * (price - cost.electricity) - cost.colocation)
     resale_arr = None
     if resale is not None:
         resale_arr = np.asarray(resale, dtype=np.float64)
@@ -717,6 +663,7 @@ def bernstein_vs_burry(
     generations: Sequence[str | Generation] = ("H100", "A100"),
     *,
     cohorts: Sequence[str] = ("launch", "latest"),
+    assumptions: AssumptionsLike = None,
     **kwargs: Any,
 ) -> Readings:
     """Bernstein's and Burry's readings on the same inputs.
@@ -728,26 +675,27 @@ def bernstein_vs_burry(
     cohorts : sequence of {"launch", "latest"}
         Purchase times to show: at launch (an old GPU today) and at the latest rental
         observation (a GPU bought at today's prices).
+    assumptions : AssumptionSet or mapping, optional
+        The defaults in force (``gpu.yaml``; see :func:`gpu_economics`), the product cycle too.
     **kwargs
         Passed to :func:`gpu_economics` (utilisation, discount_rate, costs, horizon ...).
     """
     unknown = set(cohorts) - {"launch", "latest"}
     if unknown or not cohorts:
         raise InputError(f"unknown cohort(s) {sorted(unknown)}", hint="launch and/or latest")
-    gens = [generation(g) if isinstance(g, str) else g for g in generations]
+    a = assumptions_for("gpu", assumptions)
+    gens = [generation(g, assumptions=a) if isinstance(g, str) else g for g in generations]
     results = tuple(
         gpu_economics(
-            g, purchase_time=g.launch if c == "launch" else g.observations[-1].time, **kwargs
+            g,
+            purchase_time=g.launch if c == "launch" else g.observations[-1].time,
+            assumptions=a,
+            **kwargs,
         )
         for g in gens
         for c in cohorts
     )
-    cycle = assumption(
-        "Nvidia product cycle",
-        2.5,
-        "year",
-        "Burry cites a two-to-three-year product cycle (DEP-01 note)",
-    )
+    cycle = a.input("product_cycle")
     if not results:
         raise InputError("need at least one GPU generation")
     return Readings(results, cycle)
