@@ -10,6 +10,10 @@
 * **Grid.** Data-centre projections (IEA, LBNL) against total-consumption outlooks (EIA): growth
   rates, increments per year and the data-centre share of demand growth.
 
+The default inputs are the rows of ``economy/assumptions/power.yaml``
+(:mod:`bubblescope.economy.assumptions`); every function that reads them takes ``assumptions=``
+(a set loaded from a file, or ``{row key: Input or number}``).
+
 References
 ----------
 IEA (2025), *Energy and AI* [ENE-01, ENE-06, ENE-07]. Shehabi et al. (LBNL, 2024), *2024 United
@@ -29,14 +33,8 @@ import pandas as pd
 from bubblescope._json import to_jsonable
 from bubblescope.charts import Bar, ChartSpec, Panel
 from bubblescope.economy._charts import bar_chart
-from bubblescope.economy.inputs import (
-    Input,
-    assumption,
-    fact_number,
-    fact_part,
-    format_inputs,
-    inputs_to_dicts,
-)
+from bubblescope.economy.assumptions import AssumptionSet, AssumptionsLike, assumptions_for
+from bubblescope.economy.inputs import Input, format_inputs, inputs_to_dicts
 from bubblescope.economy.units import Q, Quantity
 from bubblescope.errors import InputError
 from bubblescope.result import ResultMixin
@@ -48,6 +46,7 @@ __all__ = [
     "GridComparison",
     "Projection",
     "TrainingEnergy",
+    "accelerator_types",
     "capex_to_gw",
     "fleet_power",
     "grid_comparison",
@@ -193,7 +192,13 @@ class FleetPower(ResultMixin):
         )
 
 
-_BOARD_POWER = {"H100": 700, "A100": 400, "B200": 1000, "MI300X": 750}
+_BOARD_POWER = "_board_power"
+
+
+def accelerator_types(*, assumptions: AssumptionsLike = None) -> tuple[str, ...]:
+    """Accelerator types with a board power in ``power.yaml`` (rows ``<type>_board_power``)."""
+    a = assumptions_for("power", assumptions)
+    return tuple(k.removesuffix(_BOARD_POWER).upper() for k in a if k.endswith(_BOARD_POWER))
 
 
 def fleet_power(
@@ -202,27 +207,30 @@ def fleet_power(
     utilisation: Input | None = None,
     pue: Input | None = None,
     node_overhead: Input | None = None,
+    assumptions: AssumptionsLike = None,
 ) -> FleetPower:
     """Power and energy of installed accelerators.
 
     Parameters
     ----------
     groups : sequence
-        :class:`AcceleratorGroup` objects, or ``(type, count)`` pairs with ``type`` one of H100,
-        A100, B200, MI300X (board power from GPU-07).
+        :class:`AcceleratorGroup` objects, or ``(type, count)`` pairs with ``type`` one of
+        :func:`accelerator_types` (H100, A100, B200, MI300X; board power from GPU-07).
     utilisation, pue, node_overhead : Input, optional
-        Shared defaults for ``(type, count)`` pairs: assumptions 0.7, 1.2 (hyperscale,
-        ai-economy-facts.md §7) and 1.0 (boards only).
+        Shared defaults for ``(type, count)`` pairs (``power.yaml``: 0.7, a hyperscale PUE of
+        1.2, and 1.0 for boards only).
+    assumptions : AssumptionSet or mapping, optional
+        The defaults in force (``power.yaml``): a set from
+        :func:`~bubblescope.economy.assumptions.load_assumptions`, or ``{row key: Input or
+        number}`` overriding some rows. The explicit arguments above win over it.
     """
     if not groups:
         raise InputError("fleet needs at least one accelerator group")
-    util = utilisation or assumption(
-        "utilisation", 0.7, "1", "average load share of board power (illustrative)"
-    )
-    p = pue or assumption("PUE", 1.2, "1", "hyperscale PUE ~1.1-1.2 (ai-economy-facts.md §7)")
-    over = node_overhead or assumption(
-        "node overhead", 1.0, "1", "boards only; 1.82 adds the DGX H100 server (GPU-08)"
-    )
+    a = assumptions_for("power", assumptions)
+    util = utilisation or a.input("utilisation")
+    p = pue or a.input("pue")
+    over = node_overhead or a.input("node_overhead")
+    known = accelerator_types(assumptions=a)
     built: list[AcceleratorGroup] = []
     for item in groups:
         if isinstance(item, AcceleratorGroup):
@@ -230,12 +238,12 @@ def fleet_power(
             continue
         kind, count = item
         key = kind.upper()
-        if key not in _BOARD_POWER:
+        if key not in known:
             raise InputError(
                 f"unknown accelerator type {kind!r}",
-                hint=f"choose one of {sorted(_BOARD_POWER)} or pass an AcceleratorGroup",
+                hint=f"choose one of {sorted(known)} or pass an AcceleratorGroup",
             )
-        power = fact_part("GPU-07", _BOARD_POWER[key], "W/GPU", name=f"{key} board power")
+        power = a.input(f"{key.lower()}{_BOARD_POWER}")
         built.append(
             AcceleratorGroup(
                 key,
@@ -312,8 +320,20 @@ class CapexPower(ResultMixin):
         )
 
 
-def capex_to_gw(capex: Input | float, costs: Sequence[Input] | None = None) -> CapexPower:
-    """GW of data-centre capacity a capex budget buys (``capex`` in USD bn if a float)."""
+_COSTS_PER_GW = ("epoch_cost_per_gw", "bernstein_cost_per_gw", "openai_cost_per_gw")
+
+
+def capex_to_gw(
+    capex: Input | float,
+    costs: Sequence[Input] | None = None,
+    *,
+    assumptions: AssumptionsLike = None,
+) -> CapexPower:
+    """GW of data-centre capacity a capex budget buys (``capex`` in USD bn if a float).
+
+    The default costs per GW are Epoch AI's, Bernstein's and OpenAI's (``power.yaml``; facts
+    GPU-13a, GPU-13b, OAI-01a); ``assumptions=`` overrides them as in :func:`fleet_power`.
+    """
     cap = (
         capex
         if isinstance(capex, Input)
@@ -321,15 +341,11 @@ def capex_to_gw(capex: Input | float, costs: Sequence[Input] | None = None) -> C
     )
     if cap.m_as("USD bn") < 0:
         raise InputError(f"capex must be >= 0, got {cap.quantity}")
-    basis = (
-        tuple(costs)
-        if costs
-        else (
-            fact_number("GPU-13a", "USD bn/GW", name="Epoch AI all-in cost per GW"),
-            fact_number("GPU-13b", "USD bn/GW", name="Bernstein cost per GW"),
-            fact_number("OAI-01a", "USD bn/GW", name="OpenAI (Altman) cost per GW, lower bound"),
-        )
-    )
+    if costs:
+        basis = tuple(costs)
+    else:
+        a = assumptions_for("power", assumptions)
+        basis = tuple(a.input(key) for key in _COSTS_PER_GW)
     if any(c.m_as("USD bn/GW") <= 0 for c in basis):
         raise InputError("costs per GW must be positive")
     return CapexPower(cap, basis)
@@ -338,25 +354,13 @@ def capex_to_gw(capex: Input | float, costs: Sequence[Input] | None = None) -> C
 # --------------------------------------------------------------------------------------------
 # Training runs and households
 # --------------------------------------------------------------------------------------------
-def household_bases() -> tuple[Input, ...]:
+_HOUSEHOLDS = ("household_advanced", "household_us", "household_eu")
+
+
+def household_bases(*, assumptions: AssumptionsLike = None) -> tuple[Input, ...]:
     """Household electricity use per day: advanced-economy (ENE-02), US and EU bases."""
-    return (
-        fact_part(
-            "ENE-02", 15.2, "kWh/day/household", name="advanced-economy household (ENE-02 basis)"
-        ),
-        assumption(
-            "US household",
-            28.8,
-            "kWh/day/household",
-            "about 10,500 kWh a year per US home (EIA), as in ai-economy-facts.md §7",
-        ),
-        assumption(
-            "EU household",
-            10.0,
-            "kWh/day/household",
-            "about 3,650 kWh a year per EU home, as in ai-economy-facts.md §7",
-        ),
-    )
+    a = assumptions_for("power", assumptions)
+    return tuple(a.input(key) for key in _HOUSEHOLDS)
 
 
 @dataclass(frozen=True)
@@ -440,8 +444,12 @@ def training_energy(
     *,
     name: str = "GPT-4 training",
     bases: Sequence[Input] | None = None,
+    assumptions: AssumptionsLike = None,
 ) -> TrainingEnergy:
     """Daily draw and household equivalents of a training run (default: GPT-4, ENE-01/02).
+
+    The defaults (GPT-4's energy and duration, the household bases) are rows of ``power.yaml``;
+    ``assumptions=`` overrides them as in :func:`fleet_power`.
 
     Examples
     --------
@@ -450,11 +458,12 @@ def training_energy(
     {'advanced-economy household (ENE-02 basis)': 28500.0, 'US household': 15000.0,
      'EU household': 43300.0}
     """
-    e = energy or fact_number("ENE-01", "GWh", name="GPT-4 training electricity (IEA)")
-    d = duration or fact_part("ENE-02", 98, "day", name="GPT-4 training duration (~14 weeks)")
+    a = assumptions_for("power", assumptions)
+    e = energy or a.input("gpt4_energy")
+    d = duration or a.input("gpt4_duration")
     if e.m_as("GWh") <= 0 or d.m_as("day") <= 0:
         raise InputError("training energy and duration must be positive")
-    return TrainingEnergy(name, e, d, tuple(bases) if bases else household_bases())
+    return TrainingEnergy(name, e, d, tuple(bases) if bases else household_bases(assumptions=a))
 
 
 # --------------------------------------------------------------------------------------------
@@ -507,7 +516,7 @@ class GridComparison(ResultMixin):
                 "end_twh": p.end.m_as("TWh"),
                 "cagr": p.cagr,
                 "twh_added_per_year": p.increment_per_year,
-                "end_average_gw": p.end.m_as("TWh") * 1e3 / 8760.0,
+                "end_average_gw": Q(p.end.m_as("TWh"), "TWh/year").m_as("GW"),
             }
             for kind, group in (("data centres", self.data_centres), ("total", self.grid))
             for p in group
@@ -568,25 +577,33 @@ class GridComparison(ResultMixin):
         )
 
 
-def _proj(label: str, fid0: str, y0: int, v0: float, fid1: str, y1: int, v1: float) -> Projection:
-    return Projection(
-        label,
-        y0,
-        fact_part(fid0, v0, "TWh", name=f"{label} {y0}"),
-        y1,
-        fact_part(fid1, v1, "TWh", name=f"{label} {y1}"),
-    )
+#: The projections grid_comparison sets side by side: (label, series key in power.yaml).
+_DATA_CENTRES = (
+    ("World DC (IEA)", "world_dc_iea"),
+    ("US DC (IEA)", "us_dc_iea"),
+    ("US DC (LBNL low)", "us_dc_lbnl_low"),
+    ("US DC (LBNL high)", "us_dc_lbnl_high"),
+)
+_GRID = (("US total (EIA STEO)", "us_total_eia"),)
 
 
-def grid_comparison() -> GridComparison:
-    """IEA and LBNL data-centre projections against the EIA US outlook (facts ENE-06..11)."""
-    dcs = (
-        _proj("World DC (IEA)", "ENE-06", 2024, 415, "ENE-06", 2030, 945),
-        _proj("US DC (IEA)", "ENE-07", 2024, 183, "ENE-07", 2030, 426),
-        _proj("US DC (LBNL low)", "ENE-08", 2023, 176, "ENE-09", 2028, 325),
-        _proj("US DC (LBNL high)", "ENE-08", 2023, 176, "ENE-09", 2028, 580),
-    )
-    grid = (_proj("US total (EIA STEO)", "ENE-11", 2024, 4110, "ENE-11", 2027, 4372),)
+def _projection(label: str, a: AssumptionSet, key: str) -> Projection:
+    series = a.series(key)
+    if len(series) != 2:
+        raise InputError(f"{a.where}: projection {key!r} needs a start and an end row")
+    (y0, start), (y1, end) = series
+    return Projection(label, int(y0), start, int(y1), end)
+
+
+def grid_comparison(*, assumptions: AssumptionsLike = None) -> GridComparison:
+    """IEA and LBNL data-centre projections against the EIA US outlook (facts ENE-06..11).
+
+    Each projection is a series of ``power.yaml`` (its start and end year); ``assumptions=``
+    overrides them as in :func:`fleet_power`.
+    """
+    a = assumptions_for("power", assumptions)
+    dcs = tuple(_projection(label, a, key) for label, key in _DATA_CENTRES)
+    grid = tuple(_projection(label, a, key) for label, key in _GRID)
     if not np.isfinite([p.cagr for p in dcs]).all():
         raise InputError("projection with a non-positive start value")
     return GridComparison(dcs, grid)
