@@ -13,6 +13,10 @@ r"""Valuation: multiples against history, reverse DCF, Sequoia's revenue gap, Na
 * **Nadella's test**: AI proves its value when real GDP grows ~10% (world) or 5–7% (developed);
   stated as a comparison with an observed growth rate.
 
+The default inputs are the rows of ``economy/assumptions/valuation.yaml``
+(:mod:`bubblescope.economy.assumptions`); every function that reads them takes ``assumptions=``
+(a set loaded from a file, or ``{row key: Input or number}``).
+
 References
 ----------
 M. Mauboussin & A. Rappaport, *Expectations Investing* (2001; rev. 2021).
@@ -34,15 +38,8 @@ from bubblescope._json import to_jsonable
 from bubblescope._typing import Float64Array
 from bubblescope.charts import ChartSpec, HLine, Line, Panel, VLine
 from bubblescope.economy._charts import bar_chart
-from bubblescope.economy.inputs import (
-    Input,
-    assumption,
-    fact_number,
-    fact_part,
-    format_inputs,
-    inputs_to_dicts,
-    user_input,
-)
+from bubblescope.economy.assumptions import AssumptionSet, AssumptionsLike, assumptions_for
+from bubblescope.economy.inputs import Input, format_inputs, inputs_to_dicts, user_input
 from bubblescope.economy.units import Q
 from bubblescope.errors import ConvergenceError, DataError, InputError
 from bubblescope.result import ResultMixin
@@ -102,9 +99,9 @@ def multiple(label: str, kind: str, numerator: Input, denominator: Input) -> Mul
     return Multiple(label, kind, ratio.m_as("1"), (numerator, denominator))
 
 
-def _reading(label: str, kind: str, fid: str, value: float) -> Multiple:
-    item = fact_part(fid, value, "x", name=f"{label} {kind}")
-    return Multiple(label, kind, value, (item,))
+def _reading(a: AssumptionSet, label: str, kind: str, key: str) -> Multiple:
+    item = a.input(key)
+    return Multiple(label, kind, item.m_as("x"), (item,))
 
 
 @dataclass(frozen=True)
@@ -163,57 +160,70 @@ class MultiplesTable(ResultMixin):
         )
 
 
-def history_multiples(extra: Sequence[Multiple] = ()) -> MultiplesTable:
+#: The sourced readings history_multiples shows: (label, kind, row key in valuation.yaml).
+_READINGS = (
+    ("Nvidia 2025-11-20", "trailing P/E", "nvda_pe_2025_11"),
+    ("Nvidia 10-yr average", "trailing P/E", "nvda_pe_10y"),
+    ("Cisco 2000-03", "forward P/E", "cisco_forward_pe_2000"),
+    ("Cisco 2000-03", "trailing P/E (low)", "cisco_trailing_pe_2000"),
+    ("Yahoo 1999-12-31", "trailing P/E", "yhoo_pe_1999"),
+    ("Yahoo 1999-12-31", "P/S", "yhoo_ps_1999"),
+    ("Palantir 2025-11", "P/E (2025E)", "pltr_pe_2025"),
+    ("Palantir 2025-11", "P/S", "pltr_ps_2025"),
+    ("S&P 500 late 2025", "CAPE", "spx_cape_2025"),
+    ("S&P 500 1999-12", "CAPE", "spx_cape_1999"),
+    ("S&P 500 1929", "CAPE", "spx_cape_1929"),
+)
+
+
+def history_multiples(
+    extra: Sequence[Multiple] = (), *, assumptions: AssumptionsLike = None
+) -> MultiplesTable:
     """Sourced multiples (2000 and 2025) plus computed ones, and any ``extra`` rows.
 
     Computed: Nvidia's trailing P/E from price and EPS (VAL-02 inputs), Yahoo's from market value
     and net income (VAL-06 inputs), and market cap / GDP for Nvidia (2025), Cisco (2000) and
-    Yahoo (1999) with labelled GDP assumptions.
+    Yahoo (1999) with labelled GDP assumptions. Every input is a row of ``valuation.yaml``;
+    ``assumptions=`` overrides rows (a set from a file, or ``{row key: Input or number}``).
     """
-    nv_price = fact_part("VAL-02", 207, "USD", name="Nvidia share price, low of range")
-    nv_eps = fact_part("VAL-02", 3.51, "USD", name="Nvidia TTM diluted EPS")
-    yhoo_cap = fact_part("VAL-06", 114, "USD bn", name="Yahoo market value 1999-12-31")
-    yhoo_ni = fact_part("VAL-06", 34.9, "USD mn", name="Yahoo trailing net income")
-    us_gdp_2025 = assumption(
-        "US nominal GDP 2025",
-        30.3,
-        "USD tn",
-        "BEA, about $30.3T annual rate in 2025 (not in the fact base)",
-    )
-    us_gdp_2000 = assumption(
-        "US nominal GDP 2000", 10.25, "USD tn", "BEA, about $10.25T in 2000 (not in the fact base)"
-    )
-    us_gdp_1999 = assumption(
-        "US nominal GDP 1999", 9.63, "USD tn", "BEA, about $9.63T in 1999 (not in the fact base)"
-    )
-    rows = [
-        multiple("Nvidia 2025-10-29", "trailing P/E (computed)", nv_price, nv_eps),
-        _reading("Nvidia 2025-11-20", "trailing P/E", "VAL-03", 45),
-        _reading("Nvidia 10-yr average", "trailing P/E", "VAL-03", 53),
-        _reading("Cisco 2000-03", "forward P/E", "VAL-05", 120),
-        _reading("Cisco 2000-03", "trailing P/E (low)", "VAL-05", 165),
-        multiple("Yahoo 1999-12-31", "trailing P/E (computed)", yhoo_cap, yhoo_ni),
-        _reading("Yahoo 1999-12-31", "trailing P/E", "VAL-06", 3264),
-        _reading("Yahoo 1999-12-31", "P/S", "VAL-06", 263),
-        _reading("Palantir 2025-11", "P/E (2025E)", "VAL-10", 300),
-        _reading("Palantir 2025-11", "P/S", "VAL-10", 115),
-        _reading("S&P 500 late 2025", "CAPE", "MAC-09", 40),
-        _reading("S&P 500 1999-12", "CAPE", "MAC-09", 44.2),
-        _reading("S&P 500 1929", "CAPE", "MAC-09", 32.6),
+    a = assumptions_for("valuation", assumptions)
+    computed = [
+        multiple(
+            "Nvidia 2025-10-29",
+            "trailing P/E (computed)",
+            a.input("nvda_price"),
+            a.input("nvda_eps"),
+        ),
+        multiple(
+            "Yahoo 1999-12-31",
+            "trailing P/E (computed)",
+            a.input("yhoo_market_cap"),
+            a.input("yhoo_net_income"),
+        ),
+    ]
+    readings = [_reading(a, label, kind, key) for label, kind, key in _READINGS]
+    to_gdp = [
         multiple(
             "Nvidia 2025-10-29",
             "market cap / US GDP",
-            fact_number("VAL-01", "USD tn", name="Nvidia market cap"),
-            us_gdp_2025,
+            a.input("nvda_market_cap"),
+            a.input("us_gdp_2025"),
         ),
         multiple(
             "Cisco 2000-03-27",
             "market cap / US GDP",
-            fact_part("VAL-04", 555, "USD bn", name="Cisco market cap"),
-            us_gdp_2000,
+            a.input("cisco_market_cap"),
+            a.input("us_gdp_2000"),
         ),
-        multiple("Yahoo 1999-12-31", "market cap / US GDP", yhoo_cap, us_gdp_1999),
+        multiple(
+            "Yahoo 1999-12-31",
+            "market cap / US GDP",
+            a.input("yhoo_market_cap"),
+            a.input("us_gdp_1999"),
+        ),
     ]
+    # Nvidia and Cisco, Yahoo (computed first), Palantir, the CAPE readings, then to GDP
+    rows = (computed[0], *readings[:4], computed[1], *readings[4:], *to_gdp)
     return MultiplesTable((*rows, *extra))
 
 
@@ -344,10 +354,11 @@ def reverse_dcf(
     fcf0: Input | float,
     *,
     discount_rate: Input | float | None = None,
-    horizon: int = 10,
+    horizon: int | None = None,
     terminal_growth: Input | float | None = None,
     label: str = "reverse DCF",
     sensitivity: Sequence[float] | None = None,
+    assumptions: AssumptionsLike = None,
 ) -> ReverseDCFResult:
     """Growth of free cash flow implied by a price (enterprise value or market cap).
 
@@ -359,14 +370,18 @@ def reverse_dcf(
         Free cash flow of the latest year (same money dimension; floats are USD bn).
     discount_rate : Input or float, optional
         Annual discount rate (fraction). Default: a labelled 9% assumption.
-    horizon : int
-        Years of explicit growth.
+    horizon : int, optional
+        Years of explicit growth. Default: a labelled 10-year assumption.
     terminal_growth : Input or float, optional
         Perpetual growth after the horizon (fraction, < discount rate). Default: a labelled 3%
         assumption.
     label : str
     sensitivity : sequence of float, optional
         Discount rates for the sensitivity table (default ±2 pp around the rate).
+    assumptions : AssumptionSet or mapping, optional
+        The defaults in force (``valuation.yaml``: ``discount_rate``, ``terminal_growth``,
+        ``horizon``): a set from :func:`~bubblescope.economy.assumptions.load_assumptions`, or
+        ``{row key: Input or number}``. The explicit arguments above win over it.
 
     Raises
     ------
@@ -389,22 +404,18 @@ def reverse_dcf(
         if isinstance(fcf0, Input)
         else user_input("free cash flow, latest year", fcf0, "USD bn")
     )
-    r = _as_input(
-        discount_rate,
-        "discount rate",
-        assumption(
-            "discount rate", 0.09, "1", "illustrative cost of equity for a mega-cap (not sourced)"
-        ),
+    a = assumptions_for("valuation", assumptions)
+    r = _as_input(discount_rate, "discount rate", a.input("discount_rate"))
+    tg = _as_input(terminal_growth, "terminal growth", a.input("terminal_growth"))
+    n_years = (
+        a.input("horizon")
+        if horizon is None
+        else Input("horizon", Q(horizon, "year"), "user", "explicit-growth years")
     )
-    tg = _as_input(
-        terminal_growth,
-        "terminal growth",
-        assumption(
-            "terminal growth", 0.03, "1", "long-run nominal growth of the economy (illustrative)"
-        ),
-    )
-    if horizon < 1:
-        raise InputError(f"horizon must be at least 1 year, got {horizon}")
+    years = n_years.m_as("year")
+    if years < 1 or not float(years).is_integer():
+        raise InputError(f"horizon must be a whole number of years >= 1, got {years:g}")
+    horizon = int(years)
     pv, fv = p.m_as("USD bn"), f.m_as("USD bn")
     if pv <= 0 or fv <= 0:
         raise InputError(
@@ -434,7 +445,7 @@ def reverse_dcf(
         p,
         f,
         r,
-        Input("horizon", Q(horizon, "year"), "user", "explicit-growth years"),
+        n_years,
         tg,
         rates,
         by_rate,
@@ -577,6 +588,7 @@ def sequoia_gap(
     ai_revenue: Input | float | None = None,
     label: str = "Sequoia revenue gap",
     published: Input | None = None,
+    assumptions: AssumptionsLike = None,
 ) -> SequoiaGap:
     """Revenue needed for a GPU (or capex) run-rate: run-rate × (1/s) × 1/(1 − m).
 
@@ -590,15 +602,15 @@ def sequoia_gap(
         End-user gross margin ``m`` (default 50%, VAL-07).
     ai_revenue : Input or float, optional
         AI revenue to compare with (USD bn a year).
+    assumptions : AssumptionSet or mapping, optional
+        The defaults in force (``valuation.yaml``: ``gpu_share``, ``end_user_margin``): a set
+        from :func:`~bubblescope.economy.assumptions.load_assumptions`, or ``{row key: Input or
+        number}``. The explicit arguments above win over it.
     """
     rr = run_rate if isinstance(run_rate, Input) else user_input("run-rate", run_rate, "USD bn/yr")
-    s = gpu_share or assumption(
-        "GPU share of data-centre cost",
-        0.5,
-        "1",
-        "Cahn: GPUs are about half of data-centre total cost (ai-economy-facts.md §10.5)",
-    )
-    m = margin or fact_part("VAL-07", 50, "%", name="end-user gross margin")
+    a = assumptions_for("valuation", assumptions)
+    s = gpu_share or a.input("gpu_share")
+    m = margin or a.input("end_user_margin")
     if not 0.0 < s.m_as("1") <= 1.0 or not 0.0 <= m.m_as("1") < 1.0:
         raise InputError("GPU share must be in (0, 1] and margin in [0, 1)")
     if rr.m_as("USD bn/yr") < 0:
@@ -611,28 +623,32 @@ def sequoia_gap(
     return SequoiaGap(label, rr, s, m, ai, published)
 
 
-def sequoia_2023() -> SequoiaGap:
-    """Cahn, Sept 2023: $50B run-rate × 2 × 2 = $200B (VAL-07).
+def sequoia_2023(*, assumptions: AssumptionsLike = None) -> SequoiaGap:
+    """Cahn, Sept 2023: $50B run-rate × 2 × 2 = $200B (VAL-07, VAL-07a).
 
     Examples
     --------
     >>> sequoia_2023().required_revenue
     200.0
     """
+    a = assumptions_for("valuation", assumptions)
     return sequoia_gap(
-        fact_part("VAL-07", 50, "USD bn/yr", name="Nvidia data-centre run-rate (Q4-2023 × 4)"),
+        a.input("sequoia_2023_run_rate"),
         label="AI's $200B question (Sept 2023)",
-        published=fact_number("VAL-07", "USD bn/yr", name="Sequoia: revenue needed"),
+        published=a.input("sequoia_2023_published"),
+        assumptions=a,
     )
 
 
-def sequoia_2024() -> SequoiaGap:
+def sequoia_2024(*, assumptions: AssumptionsLike = None) -> SequoiaGap:
     """Cahn, June 2024: ~$150B run-rate × 4 = $600B against ~$100B AI revenue (VAL-08)."""
+    a = assumptions_for("valuation", assumptions)
     return sequoia_gap(
-        fact_part("VAL-08", 150, "USD bn/yr", name="Nvidia data-centre run-rate"),
-        ai_revenue=fact_part("VAL-08", 100, "USD bn/yr", name="AI revenue assumed by Cahn"),
+        a.input("sequoia_2024_run_rate"),
+        ai_revenue=a.input("sequoia_2024_ai_revenue"),
         label="AI's $600B question (June 2024)",
-        published=fact_number("VAL-08", "USD bn/yr", name="Sequoia: revenue needed"),
+        published=a.input("sequoia_2024_published"),
+        assumptions=a,
     )
 
 
@@ -712,18 +728,23 @@ class NadellaTest(ResultMixin):
         )
 
 
-def nadella_test(observed: Input | float | None = None) -> NadellaTest:
-    """Compare real GDP growth (``%``; default US H1-2025, MAC-02) with Nadella's 10/7/5%."""
+_THRESHOLDS = ("nadella_world", "nadella_developed_upper", "nadella_developed_lower")
+
+
+def nadella_test(
+    observed: Input | float | None = None, *, assumptions: AssumptionsLike = None
+) -> NadellaTest:
+    """Compare real GDP growth (``%``; default US H1-2025, MAC-02a) with Nadella's 10/7/5%.
+
+    The default growth and the thresholds are rows of ``valuation.yaml``; ``assumptions=``
+    overrides them (a set from a file, or ``{row key: Input or number}``).
+    """
+    a = assumptions_for("valuation", assumptions)
     obs = (
         observed
         if isinstance(observed, Input)
-        else fact_number("MAC-02a", "%", name="US real GDP growth H1-2025 (annualised)")
+        else a.input("us_real_gdp_growth")
         if observed is None
         else user_input("observed real GDP growth", observed, "%")
     )
-    thresholds = (
-        fact_part("VAL-09", 10, "%", name="world"),
-        fact_part("VAL-09", 7, "%", name="developed (upper)"),
-        fact_part("VAL-09", 5, "%", name="developed (lower)"),
-    )
-    return NadellaTest(obs, thresholds)
+    return NadellaTest(obs, tuple(a.input(key) for key in _THRESHOLDS))
