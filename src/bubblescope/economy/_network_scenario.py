@@ -18,13 +18,15 @@ arbitrary buffer leaves unfunded.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from bubblescope._typing import Float64Array
+from bubblescope.economy.assumptions import load_assumptions
 from bubblescope.economy.network import CASH_TYPES, Commitment, FinancingNetwork
 from bubblescope.errors import InputError
 
@@ -101,6 +103,10 @@ class MarketClosure:
 Scenario = PaymentShock | InvestorWithdrawal | MarketClosure
 
 
+def _buffer(key: str) -> float:
+    return load_assumptions("network").input(key).m_as("1")
+
+
 @dataclass(frozen=True, slots=True)
 class BufferAssumption:
     """External assets of firms whose cash is not sourced.
@@ -112,15 +118,16 @@ class BufferAssumption:
     Parameters
     ----------
     coverage : float
-        Cushion used by :func:`~bubblescope.economy.clearing.stress` (default 0.1).
+        Cushion used by :func:`~bubblescope.economy.clearing.stress` (default: row
+        ``buffer_coverage`` of ``economy/assumptions/network.yaml``, 0.1).
     low, high : float
         Range of the cushion swept by :func:`~bubblescope.economy.clearing.sensitivity`
-        (uniform draws; default 0 to 0.5).
+        (uniform draws; default: rows ``buffer_low`` and ``buffer_high``, 0 to 0.5).
     """
 
-    coverage: float = 0.1
-    low: float = 0.0
-    high: float = 0.5
+    coverage: float = field(default_factory=functools.partial(_buffer, "buffer_coverage"))
+    low: float = field(default_factory=functools.partial(_buffer, "buffer_low"))
+    high: float = field(default_factory=functools.partial(_buffer, "buffer_high"))
 
     def __post_init__(self) -> None:
         for name in ("coverage", "low", "high"):

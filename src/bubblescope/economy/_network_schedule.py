@@ -9,11 +9,21 @@ Anything it cannot read falls back to :class:`ScheduleAssumption` and says so in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from bubblescope.economy.assumptions import load_assumptions
+from bubblescope.errors import InputError
 
 __all__ = ["Schedule", "ScheduleAssumption", "deal_year", "parse_schedule"]
 
 _YEAR = re.compile(r"(19|20)\d{2}")
+
+
+def _schedule_years() -> int:
+    years = load_assumptions("network").input("schedule_years").m_as("year")
+    if not float(years).is_integer():
+        raise InputError(f"network.yaml: schedule_years must be whole years, got {years:g}")
+    return int(years)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,17 +33,15 @@ class ScheduleAssumption:
     Parameters
     ----------
     default_years : int
-        Length (years) of a multi-year commitment whose horizon gives no length (default 5, the
-        modal reported length of the 2025 compute contracts: Oracle ~5 yrs, CoreWeave ~5 yrs,
-        Nebius ~5 yrs in ``edges.csv``).
+        Length (years) of a multi-year commitment whose horizon gives no length (default: row
+        ``schedule_years`` of ``economy/assumptions/network.yaml``, 5, the modal reported length
+        of the 2025 compute contracts in the fact base's deal list).
     """
 
-    default_years: int = 5
+    default_years: int = field(default_factory=_schedule_years)
 
     def __post_init__(self) -> None:
         if self.default_years < 1:
-            from bubblescope.errors import InputError
-
             raise InputError(f"default_years must be >= 1, got {self.default_years}")
 
 

@@ -275,7 +275,8 @@ def stress(
     external_assets : mapping, optional
         USD bn of outside money per firm; others come from the balance sheet or ``buffer``.
     buffer : BufferAssumption, optional
-        Assumed external assets where nothing is sourced (default coverage 0.5).
+        Assumed external assets where nothing is sourced (default :class:`BufferAssumption`:
+        coverage 0.1).
 
     Returns
     -------

@@ -43,7 +43,6 @@ from bubblescope._json import to_jsonable
 from bubblescope._typing import Float64Array, JSONDict
 from bubblescope.data.facts import (
     DEAL_KINDS,
-    GW_PRICE_FACT,
     CommitmentTotal,
     Deal,
     commitment_total,
@@ -56,6 +55,7 @@ from bubblescope.economy._network_io import (
     validate_rows,
 )
 from bubblescope.economy._network_schedule import Schedule, ScheduleAssumption, parse_schedule
+from bubblescope.economy.assumptions import load_assumptions
 from bubblescope.errors import BubblescopeError, InputError, UnknownSymbolError
 from bubblescope.result import ResultMixin
 
@@ -127,6 +127,15 @@ _EXTERNAL_NODES = frozenset({"market"})
 _BALANCE_ITEMS = ("cash", "liquid_assets", "debt", "revenue", "backlog", "equity")
 
 
+def _gw_price() -> float:
+    return load_assumptions("network").input("gw_price").m_as("USD bn/GW")
+
+
+def _gw_price_source() -> str:
+    row = load_assumptions("network").row("gw_price")
+    return row.fact or str(row.why)
+
+
 @dataclass(frozen=True, slots=True)
 class GWPrice:
     """Dollars per GW used to price GW-stated deals.
@@ -134,14 +143,15 @@ class GWPrice:
     Parameters
     ----------
     usd_bn_per_gw : float
-        USD bn per GW of capacity (default 35: Nvidia chips-and-systems content per GW).
+        USD bn per GW of capacity (default: row ``gw_price`` of ``economy/assumptions/
+        network.yaml``, fact ``GWC-01``, 35: Nvidia chips-and-systems content per GW).
     source : str
-        Fact id (or other reference) the figure comes from (default ``GWC-01``; the all-in
-        alternative is ``GWC-03``, 50 USD bn/GW).
+        Fact id (or other reference) the figure comes from (default the row's fact, ``GWC-01``;
+        the all-in alternative is ``GWC-03``, 50 USD bn/GW).
     """
 
-    usd_bn_per_gw: float = 35.0
-    source: str = GW_PRICE_FACT
+    usd_bn_per_gw: float = field(default_factory=_gw_price)
+    source: str = field(default_factory=_gw_price_source)
 
     def __post_init__(self) -> None:
         if not np.isfinite(self.usd_bn_per_gw) or self.usd_bn_per_gw <= 0:
@@ -676,7 +686,7 @@ def load_network(
     include_nonbinding : bool
         Keep non-binding deals (default False; see :func:`network_from_rows`).
     gw_price : GWPrice, optional
-        USD bn per GW; by default the fact base's ``GWC-01`` value when it has one.
+        USD bn per GW; by default :class:`GWPrice` (the fact base's ``GWC-01``).
     schedule : ScheduleAssumption, optional
         Fallback schedule length.
     firms : path or iterable of Firm, optional
@@ -703,8 +713,6 @@ def load_network(
     from bubblescope.data.facts import load_factbase
 
     fb = load_factbase()
-    if gw_price is None:
-        gw_price = GWPrice(float(fb.value(GW_PRICE_FACT, unit="USD bn/GW")), GW_PRICE_FACT)
     rows = [_deal_row(d) for d in fb.deals]
     net = network_from_rows(
         rows,

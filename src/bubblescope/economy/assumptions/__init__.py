@@ -206,6 +206,13 @@ class AssumptionSet:
             raise InputError(f"{self.where}: {key!r} is a single row", hint="use .input(key)")
         return item
 
+    def row(self, key: str) -> AssumptionRow:
+        """The file's row for ``key`` (a single row)."""
+        row = self.rows.get(key)
+        if not isinstance(row, AssumptionRow):
+            raise InputError(f"{self.where}: {key!r} is not a single row")
+        return row
+
     def at(self, key: str) -> float:
         """The calendar time (``at``, a decimal year) of a single row."""
         row = self.rows.get(key)
