@@ -293,6 +293,8 @@ def test_burry_capex_cites_the_fact_base() -> None:
     facts = load_factbase()
     assert capex.years == tuple(range(2020, 2029))
     for item, letter in zip(capex.sources, "cdefghijk", strict=True):
-        assert item.source.startswith("fact base DEP-14c..k")
+        # read from the fact, not repeated as an assumption citing it (issue #17)
+        assert item.kind == "fact"
+        assert item.source.startswith(f"DEP-14{letter} ")
         assert "ai-economy-facts" not in item.source
         assert item.m_as("USD bn") == facts.value(f"DEP-14{letter}", unit="USD bn")

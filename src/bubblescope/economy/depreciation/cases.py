@@ -151,7 +151,7 @@ class BurryCase:
     entity : str
         The aggregate the capex path belongs to.
     capex : mapping of int to InputRow
-        Capex by fiscal year.
+        Capex by fiscal year, each read from its fact.
     share, target, book_life : InputRow
         Short-lived share of capex, the claimed understatement over the window, the book life.
     years : tuple of int
@@ -312,19 +312,19 @@ class _Reader:
         raw = self.mapping(
             value, row, {"entity", "capex", "share", "target", "book_life", "years", "window"}
         )
-        capex = self.mapping(raw["capex"], f"{row}.capex", {"name", "unit", "rationale", "by_year"})
+        capex = self.mapping(raw["capex"], f"{row}.capex", {"name", "unit", "by_year"})
         by_year = capex["by_year"]
         if not isinstance(by_year, dict) or not by_year:
-            raise self.fail(f"{row}.capex.by_year", "expected {year: value}")
+            raise self.fail(f"{row}.capex.by_year", "expected {year: fact id}")
         name = self.text(capex["name"], f"{row}.capex.name")
         rows = {
             self.year(y, f"{row}.capex.by_year"): InputRow(
                 name.format(year=y),
-                self.number(v, f"{row}.capex.by_year.{y}"),
+                None,
                 self.text(capex["unit"], f"{row}.capex.unit"),
-                rationale=self.text(capex["rationale"], f"{row}.capex.rationale"),
+                fact=self.text(fid, f"{row}.capex.by_year.{y}"),
             )
-            for y, v in by_year.items()
+            for y, fid in by_year.items()
         }
         first, last = self.span(raw["years"], f"{row}.years")
         return BurryCase(

@@ -107,7 +107,7 @@ def disclosed_case(
 
 
 def burry_capex() -> CapexVintages:
-    """The assumed capex path behind DEP-14 (fact base DEP-14c..k), one labelled input per year."""
+    """The assumed capex path behind DEP-14, each year read from its fact (DEP-14c..k)."""
     case = load_cases().burry
     return CapexVintages.from_inputs(
         case.entity, {year: row.build() for year, row in case.capex.items()}
