@@ -1,10 +1,15 @@
-"""Checked physical and monetary quantities for the economy models.
+"""Checked physical and monetary quantities for the economy models, on a pint unit registry.
 
-A :class:`Quantity` is a float64 magnitude with a :class:`Unit`. Every unit is a scale factor onto
-four base dimensions (US dollars, watts, hours, counted items such as GPUs or households), so
-``GWh`` and ``kWh`` convert, ``USD/kW-month`` and ``USD/kWh`` convert (both are money per energy),
-and adding a ``GW`` to a ``TWh`` raises :class:`~bubblescope.errors.UnitError` instead of
-producing a number. The registry is deliberately small: the units the AI-economy facts use.
+A :class:`Quantity` is a float64 magnitude with a :class:`Unit`. The units are pint definitions
+(``units.txt`` next to this module: US dollars, watts, hours and counted items such as GPUs or
+households, with the prefixes and scale words the facts use), read into a
+:class:`pint.UnitRegistry` of those units only, so ``GWh`` and ``kWh`` convert, ``USD/kW-month``
+and ``USD/kWh`` convert (both are money per energy), and adding a ``GW`` to a ``TWh`` raises
+:class:`~bubblescope.errors.UnitError` instead of producing a number. A unit keeps the symbol it
+was written with (``"USD bn"``), so results print the fact base's units.
+
+pint is imported on the first unit looked up, not with this module; each symbol is parsed once
+and each conversion factor computed once.
 
 Examples
 --------
@@ -18,47 +23,103 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
-from dataclasses import dataclass
-from typing import Any
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 from bubblescope.errors import UnitError
 
-__all__ = ["BASES", "UNITS", "Q", "Quantity", "Unit", "as_quantity", "unit"]
+if TYPE_CHECKING:
+    import pint
 
-#: Base dimensions, in the order of :attr:`Unit.dims`.
+__all__ = ["BASES", "Q", "Quantity", "Unit", "as_quantity", "unit"]
+
+#: Base units, in the order of :attr:`Unit.dims`; ``_DIMENSIONS`` are their pint dimensions.
 BASES: tuple[str, ...] = ("USD", "W", "h", "item")
+_DIMENSIONS = ("[currency]", "[power]", "[time]", "[item]")
 
 Dims = tuple[int, int, int, int]
 
-_HOURS_PER_MONTH = 730.0  # 8760 h / 12, the convention of colocation pricing (GPU-11)
+_JOINED = re.compile(r"([A-Za-z]\w*)-([A-Za-z]\w*)")
+_HINT = "a unit of bubblescope/economy/units.txt, e.g. USD bn, GWh, kW/GPU, USD/kW-month, %"
+
+
+@functools.cache
+def _registry() -> pint.UnitRegistry[float]:
+    from importlib import resources
+
+    import pint
+
+    registry: pint.UnitRegistry[float] = pint.UnitRegistry(None)
+    with resources.as_file(resources.files("bubblescope.economy").joinpath("units.txt")) as path:
+        registry.load_definitions(str(path))
+    return registry
+
+
+def _expression(symbol: str) -> str:
+    """A unit as the facts write it, as a pint expression: ``kW-month`` -> ``(kW*month)``."""
+    text = symbol.replace(" per ", "/")
+    return _JOINED.sub(r"(\1*\2)", text)
+
+
+@functools.cache
+def _parse(symbol: str) -> pint.Unit:
+    registry = _registry()
+    if not symbol.strip():
+        raise UnitError("unknown unit ''", hint=_HINT)
+    try:
+        return registry.parse_units(_expression(symbol))
+    except Exception:  # pint's parser: UndefinedUnitError, AssertionError, TokenError ...
+        raise UnitError(f"unknown unit {symbol!r}", hint=_HINT) from None
+
+
+@functools.cache
+def _base(pint_unit: pint.Unit) -> tuple[float, Dims]:
+    """Magnitude of one ``pint_unit`` in base units, and its exponents of :data:`BASES`."""
+    factor, _ = _registry().get_root_units(pint_unit)
+    exponents = pint_unit.dimensionality
+    money, power, time, items = (int(cast(int, exponents.get(d, 0))) for d in _DIMENSIONS)
+    return float(cast(float, factor)), (money, power, time, items)
+
+
+@functools.cache
+def _factor(source: pint.Unit, target: pint.Unit) -> float:
+    """What a magnitude in ``source`` is multiplied by to be in ``target`` (pint's factor)."""
+    return float(_registry().convert(1.0, source, target))
 
 
 @dataclass(frozen=True)
 class Unit:
-    """A unit: a symbol, its scale onto the base units and its dimension exponents.
+    """A unit: the symbol it was written with and its pint unit.
 
     Parameters
     ----------
     symbol : str
         How the unit prints (``"GWh"``, ``"USD/kW-month"``).
-    scale : float
-        Magnitude of one of this unit in base units (USD, W, h, item).
-    dims : tuple of int
-        Exponents of (USD, W, h, item).
+    pint_unit : pint.Unit
+        The unit in bubblescope's pint registry.
     """
 
     symbol: str
-    scale: float
-    dims: Dims
+    pint_unit: pint.Unit = field(repr=False)
 
     def __mul__(self, other: Unit) -> Unit:
-        dims = tuple(a + b for a, b in zip(self.dims, other.dims, strict=True))
-        return Unit(f"{self.symbol}·{other.symbol}", self.scale * other.scale, dims)  # type: ignore[arg-type]
+        return Unit(f"{self.symbol}·{other.symbol}", self.pint_unit * other.pint_unit)
 
     def __truediv__(self, other: Unit) -> Unit:
-        dims = tuple(a - b for a, b in zip(self.dims, other.dims, strict=True))
-        return Unit(f"{self.symbol}/({other.symbol})", self.scale / other.scale, dims)  # type: ignore[arg-type]
+        return Unit(f"{self.symbol}/({other.symbol})", self.pint_unit / other.pint_unit)
+
+    @property
+    def scale(self) -> float:
+        """Magnitude of one of this unit in base units (USD, W, h, item)."""
+        return _base(self.pint_unit)[0]
+
+    @property
+    def dims(self) -> Dims:
+        """Exponents of the base units (USD, W, h, item)."""
+        return _base(self.pint_unit)[1]
 
     @property
     def dimensionless(self) -> bool:
@@ -71,66 +132,13 @@ class Unit:
         return "·".join(parts) or "dimensionless"
 
 
-def _u(symbol: str, scale: float, dims: Dims) -> Unit:
-    return Unit(symbol, scale, dims)
-
-
-_MONEY: Dims = (1, 0, 0, 0)
-_POWER: Dims = (0, 1, 0, 0)
-_TIME: Dims = (0, 0, 1, 0)
-_ENERGY: Dims = (0, 1, 1, 0)
-_NONE: Dims = (0, 0, 0, 0)
-
-#: The registry: symbol -> unit. Aliases map to the same scale and dimension.
-UNITS: dict[str, Unit] = {}
-
-
-def _register(unit_: Unit, *aliases: str) -> None:
-    for name in (unit_.symbol, *aliases):
-        UNITS[name] = unit_
-
-
-for _sym, _scale in (("USD", 1.0), ("USD mn", 1e6), ("USD bn", 1e9), ("USD tn", 1e12)):
-    _register(_u(_sym, _scale, _MONEY))
-for _sym, _scale in (("W", 1.0), ("kW", 1e3), ("MW", 1e6), ("GW", 1e9)):
-    _register(_u(_sym, _scale, _POWER))
-for _sym, _scale in (("Wh", 1.0), ("kWh", 1e3), ("MWh", 1e6), ("GWh", 1e9), ("TWh", 1e12)):
-    _register(_u(_sym, _scale, _ENERGY))
-_register(_u("billion kWh", 1e12, _ENERGY))
-_register(_u("trillion kWh", 1e15, _ENERGY), "PWh")
-for _sym, _scale in (
-    ("h", 1.0),
-    ("day", 24.0),
-    ("week", 168.0),
-    ("month", _HOURS_PER_MONTH),
-    ("year", 8760.0),
-):
-    _register(_u(_sym, _scale, _TIME))
-UNITS["years"] = UNITS["year"]
-_register(_u("1", 1.0, _NONE), "fraction", "ratio")
-_register(_u("x", 1.0, _NONE))
-_register(_u("%", 0.01, _NONE))
-_register(_u("pp", 0.01, _NONE))
-_register(_u("item", 1.0, (0, 0, 0, 1)), "GPU", "household", "households")
-# Derived units the fact base uses.
-_register(_u("USD/kWh", 1.0 / 1e3, (1, -1, -1, 0)))
-_register(_u("USD/MWh", 1.0 / 1e6, (1, -1, -1, 0)))
-_register(_u("USD/kW-month", 1.0 / (1e3 * _HOURS_PER_MONTH), (1, -1, -1, 0)))
-_register(_u("USD/GPU-h", 1.0, (1, 0, -1, -1)), "USD per GPU-hour", "USD/GPU-hour")
-_register(_u("USD/GPU", 1.0, (1, 0, 0, -1)))
-_register(_u("USD bn/GW", 1.0, (1, -1, 0, 0)))
-_register(_u("kW/GPU", 1e3, (0, 1, 0, -1)))
-_register(_u("W/GPU", 1.0, (0, 1, 0, -1)))
-_register(_u("GWh/day", 1e9 / 24.0, _POWER))
-_register(_u("TWh/year", 1e12 / 8760.0, _POWER))
-_register(_u("kWh/day/household", 1e3 / 24.0, (0, 1, 0, -1)))
-_register(_u("kWh/year/household", 1e3 / 8760.0, (0, 1, 0, -1)))
-_register(_u("USD bn/year", 1e9 / 8760.0, (1, 0, -1, 0)), "USD bn/yr")
-_register(_u("1/year", 1.0 / 8760.0, (0, 0, -1, 0)))
+@functools.cache
+def _unit(symbol: str) -> Unit:
+    return Unit(symbol, _parse(symbol))
 
 
 def unit(symbol: str | Unit) -> Unit:
-    """Look up a unit by symbol.
+    """Look up a unit by symbol (any pint expression of the registry's units).
 
     Raises
     ------
@@ -139,10 +147,15 @@ def unit(symbol: str | Unit) -> Unit:
     """
     if isinstance(symbol, Unit):
         return symbol
-    try:
-        return UNITS[symbol]
-    except KeyError:
-        raise UnitError(f"unknown unit {symbol!r}", hint=f"use one of {sorted(UNITS)}") from None
+    return _unit(symbol)
+
+
+def _check(a: Unit, b: Unit, verb: str, joiner: str) -> None:
+    if a.dims != b.dims:
+        raise UnitError(
+            f"cannot {verb} {a.symbol} ({a.describe_dims()}) {joiner} "
+            f"{b.symbol} ({b.describe_dims()})"
+        )
 
 
 @dataclass(frozen=True)
@@ -163,9 +176,6 @@ class Quantity:
     def __post_init__(self) -> None:
         object.__setattr__(self, "value", float(self.value))
 
-    def _in_base(self) -> float:
-        return self.value * self.unit.scale
-
     def m_as(self, target: str | Unit) -> float:
         """Magnitude in ``target`` (a float).
 
@@ -175,32 +185,24 @@ class Quantity:
             When ``target`` has another dimension.
         """
         tgt = unit(target)
-        if tgt.dims != self.unit.dims:
-            raise UnitError(
-                f"cannot convert {self.unit.symbol} ({self.unit.describe_dims()}) to "
-                f"{tgt.symbol} ({tgt.describe_dims()})"
-            )
-        return self._in_base() / tgt.scale
+        _check(self.unit, tgt, "convert", "to")
+        return self.value * _factor(self.unit.pint_unit, tgt.pint_unit)
 
     def to(self, target: str | Unit) -> Quantity:
         """The same quantity expressed in ``target``."""
         tgt = unit(target)
         return Quantity(self.m_as(tgt), tgt)
 
-    def _same_dims(self, other: Quantity, op: str) -> None:
-        if self.unit.dims != other.unit.dims:
-            raise UnitError(
-                f"cannot {op} {self.unit.symbol} ({self.unit.describe_dims()}) and "
-                f"{other.unit.symbol} ({other.unit.describe_dims()})"
-            )
+    def _other(self, other: Quantity, op: str) -> float:
+        """``other``'s magnitude in this quantity's unit, checked to share its dimension."""
+        _check(self.unit, other.unit, op, "and")
+        return other.value * _factor(other.unit.pint_unit, self.unit.pint_unit)
 
     def __add__(self, other: Quantity) -> Quantity:
-        self._same_dims(other, "add")
-        return Quantity(self.value + other.m_as(self.unit), self.unit)
+        return Quantity(self.value + self._other(other, "add"), self.unit)
 
     def __sub__(self, other: Quantity) -> Quantity:
-        self._same_dims(other, "subtract")
-        return Quantity(self.value - other.m_as(self.unit), self.unit)
+        return Quantity(self.value - self._other(other, "subtract"), self.unit)
 
     def __neg__(self) -> Quantity:
         return Quantity(-self.value, self.unit)
@@ -218,12 +220,10 @@ class Quantity:
         return Quantity(self.value / float(other), self.unit)
 
     def __lt__(self, other: Quantity) -> bool:
-        self._same_dims(other, "compare")
-        return self._in_base() < other._in_base()
+        return self.value < self._other(other, "compare")
 
     def __le__(self, other: Quantity) -> bool:
-        self._same_dims(other, "compare")
-        return self._in_base() <= other._in_base()
+        return self.value <= self._other(other, "compare")
 
     def __gt__(self, other: Quantity) -> bool:
         return other < self
