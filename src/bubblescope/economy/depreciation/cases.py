@@ -58,11 +58,11 @@ class InputRow:
 
     def build(self) -> Input:
         """The model input: a checked fact (part), or a labelled assumption."""
+        if self.value is None:  # a fact's own value (__post_init__: an assumption has one)
+            return fact_number(str(self.fact), self.unit, name=self.name)
         if self.fact is not None:
-            if self.value is None:
-                return fact_number(self.fact, self.unit, name=self.name)
             return fact_part(self.fact, self.value, self.unit, name=self.name)
-        return assumption(self.name, float(self.value or 0.0), self.unit, str(self.rationale))
+        return assumption(self.name, self.value, self.unit, str(self.rationale))
 
 
 @dataclass(frozen=True)
