@@ -55,11 +55,13 @@ _EXPORTS: dict[str, str] = {
     "nadella_test": "valuation",
     "history_multiples": "valuation",
     "Quantity": "units",
-    # sourced inputs and labelled assumptions
+    # sourced inputs and labelled assumptions; the default assumption sets (assumptions/*.yaml)
     "Input": "inputs",
     "InputKind": "inputs",
     "assumption": "inputs",
     "user_input": "inputs",
+    "AssumptionSet": "assumptions",
+    "load_assumptions": "assumptions",
 }
 
 __all__ = sorted(_EXPORTS)

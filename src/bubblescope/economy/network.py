@@ -9,7 +9,7 @@ Every edge points the way **money (or value) moves**: the ``payer`` pays the ``p
 * a ``warrant`` or ``equity_to_customer`` runs issuer → recipient (the issuer hands its own
   shares to the recipient, who then holds the issuer);
 * a ``loan`` runs lender → borrower;
-* a ``share_sale`` runs seller → ``market`` as recorded in ``edges.csv``: it is the seller's
+* a ``share_sale`` runs seller → ``market`` as recorded in the deal list: it is the seller's
   funding source, not a bilateral commitment, and is left out of loops and clearing.
 
 So a loop such as Nvidia → OpenAI → Oracle → Nvidia reads: Nvidia invests in OpenAI, OpenAI
@@ -26,7 +26,8 @@ so both print one number with one label (stated dollars, GW at their price, kind
 
 References
 ----------
-ai-economy-facts.md §2 (deal facts and edge list), §10 (methods).
+The fact base's deal list (``bubblescope/data/factbase/deals.csv``): each deal names its primary
+source.
 """
 
 from __future__ import annotations

@@ -339,7 +339,7 @@ class RestatementResult(ResultMixin):
                     height=0.6,
                 ),
             ),
-            source="bubblescope.economy.depreciation; capex path ai-economy-facts.md §3.5",
+            source="bubblescope.economy.depreciation; capex path: fact base DEP-14c..k",
         )
 
 
