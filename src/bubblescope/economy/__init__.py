@@ -54,6 +54,7 @@ _EXPORTS: dict[str, str] = {
     "sequoia_2024": "valuation",
     "nadella_test": "valuation",
     "history_multiples": "valuation",
+    "water_use": "water",
     "Quantity": "units",
     # sourced inputs and labelled assumptions; the default assumption sets (assumptions/*.yaml)
     "Input": "inputs",
