@@ -9,7 +9,9 @@ contract test checks each against :class:`bubblescope.result.Result`: ``summary(
 :class:`~bubblescope.charts.ChartSpec` with data, ``plot()`` its matplotlib Figure, its plotly
 figure JSON, and ``_repr_html_()`` HTML. The coverage test walks every module of the package
 and fails when a class with ``summary`` and ``to_dict`` has no example, so a new result cannot
-be left off the contract.
+be left off the contract. Every analysis of the registry (:data:`bubblescope.analyses.REGISTRY`)
+names result types that have examples here, and runs on a small input (:data:`SMALL_RUNS`) to
+a result of those types.
 """
 
 from __future__ import annotations
@@ -238,6 +240,18 @@ def _overview() -> Any:
     return Overview(_status(), (section,))
 
 
+def _water() -> Any:
+    from bubblescope.economy.water import water_use
+
+    return water_use()
+
+
+def _water_indirect() -> Any:
+    from bubblescope.economy.water import water_use
+
+    return water_use(indirect=True, cooling="evaporative")
+
+
 # --- data --------------------------------------------------------------------------------------
 
 
@@ -308,6 +322,10 @@ EXAMPLES: dict[str, tuple[tuple[str, Factory], ...]] = {
     "bubblescope.data.update.UpdateResult": (("update", _update_result),),
     "bubblescope.data.bundled.DataCard": (("data-card", _data_card),),
     "bubblescope.data.facts.FactBase": (("factbase", _factbase),),
+    "bubblescope.economy.water.WaterResult": (
+        ("water", _water),
+        ("water-indirect", _water_indirect),
+    ),
     **{
         f"bubblescope.economy.{name}": ((name.rsplit(".", 1)[-1], factory),)
         for name, factory in ECONOMY_EXAMPLES.items()
@@ -396,3 +414,73 @@ def test_every_result_type_has_an_example() -> None:
     assert not missing, f"result types without an example in EXAMPLES: {missing}"
     gone = sorted(set(EXAMPLES) - set(classes))
     assert not gone, f"EXAMPLES names classes that no longer exist: {gone}"
+
+
+# --- every analysis of the registry --------------------------------------------------------------
+
+
+def _small_runs() -> dict[str, tuple[Factory, dict[str, Any]]]:
+    """Registry name -> (its data, settings changed from the quick preset) for a small run."""
+    from bubblescope.data.catalog import load_series
+    from tests.backtest.conftest import weekly_prices
+
+    def nvda() -> Any:
+        return load_series("NVDA")
+
+    def none() -> None:
+        return None
+
+    return {
+        "psy": (_boom, {"lookback_years": None}),
+        "lppls": (_lppls_prices, {"window": None}),
+        "lppls-confidence": (
+            _lppls_prices,
+            {"max_window": 120, "min_window": 60, "step": 30, "every": 20, "dates": 2},
+        ),
+        "runup": (lambda: _boom(400), {"market": ""}),
+        "drawdown": (_boom, {}),
+        "gauge": (nvda, {}),
+        "gauge-market": (none, {}),
+        "multiples": (none, {}),
+        "gpu": (none, {}),
+        "power": (none, {}),
+        "water": (none, {"cooling": "closed_loop"}),
+        "valuation": (none, {}),
+        "depreciation": (none, {}),
+        "network": (none, {}),
+        "stress": (none, {"shocks": ("OpenAI=0.5", "Oracle=0.9")}),
+        "scan": (none, {"analyses": ("drawdown",), "symbols": ("NVDA", "MSFT")}),
+        "backtest": (lambda: weekly_prices(0, 600), {"signals": "runup,baseline_return"}),
+        "scenario": (none, {"paths": 200}),
+    }
+
+
+#: Registry entries not run here, and why.
+NOT_RUN: dict[str, str] = {
+    "status": "backtests every signal on a century of data (minutes); tests/test_consistency.py "
+    "runs it on every surface",
+}
+
+
+def test_every_registered_result_type_has_an_example() -> None:
+    from bubblescope.analyses import REGISTRY
+
+    for entry in REGISTRY:
+        missing = [name for name in entry.results if name not in EXAMPLES]
+        assert not missing, f"{entry.name}: result types without an example: {missing}"
+
+
+def test_every_registered_analysis_runs_to_its_result() -> None:
+    from bubblescope.analyses import REGISTRY
+
+    runs = _small_runs()
+    names = {entry.name for entry in REGISTRY}
+    assert set(runs) | set(NOT_RUN) == names, "give every registry entry a small run"
+    for entry in REGISTRY:
+        if entry.name in NOT_RUN:
+            continue
+        data, changes = runs[entry.name]
+        res = entry.run(data(), entry.configure("quick", changes))
+        assert isinstance(res, Result), entry.name
+        assert isinstance(res, entry.result_types()), (entry.name, type(res))
+        json.dumps(res.to_dict(), allow_nan=False)

@@ -1,8 +1,9 @@
 """Scan a universe of price series: PSY exuberance, GSY run-ups and drawdowns per symbol.
 
-One task per symbol runs the chosen analyses through their own modules
-(:func:`bubblescope.detect.exuberance.psy`, :func:`bubblescope.detect.gsy.runup`,
-:func:`bubblescope.detect.drawdowns.drawdown`) and returns a flat, JSON-ready summary row. Tasks go
+The analyses a scan can run are the registry entries with a scan column
+(:attr:`bubblescope.analyses.base.Analysis.scan`: PSY, GSY run-ups, drawdowns and the stock
+gauge, in registry order); each column's metrics run the entry's own analysis. One task per
+symbol runs the chosen analyses and returns a flat, JSON-ready summary row. Tasks go
 through :func:`bubblescope.parallel.map_chunks`, so they run serially, on a local process pool,
 or on a ``dask.distributed`` cluster (``executor=dask_executor(address)``) with identical
 results: every analysis here is deterministic given its settings (the PSY Monte Carlo critical
@@ -31,15 +32,16 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from bubblescope._json import to_jsonable
 from bubblescope._typing import ProgressCallback, RngLike
+from bubblescope.analyses.base import ScanHook, ScanInput
+from bubblescope.analyses.engines import ENGINES
 from bubblescope.charts import Bar, ChartSpec, HLine, Panel
-from bubblescope.data.validate import validate_series
 from bubblescope.errors import BubblescopeError, DataError, InputError
 from bubblescope.parallel import map_chunks, spawn_seeds
 from bubblescope.result import ResultMixin
@@ -50,13 +52,10 @@ if TYPE_CHECKING:
 
 __all__ = ["ANALYSES", "ScanConfig", "ScanResult", "SymbolOutcome", "load_universe", "scan"]
 
+#: The registry's scan columns by analysis name, in registry order.
+_HOOKS: dict[str, ScanHook] = {e.name: e.scan for e in ENGINES if e.scan is not None}
 #: Analyses a scan can run, with what each reports.
-ANALYSES: dict[str, str] = {
-    "psy": "GSADF on log prices (trailing window), 95% critical value, ongoing episode",
-    "runup": "GSY 24-month run-up (raw and net of market), crash probability of the latest run-up",
-    "drawdown": "maximum drawdown and current drawdown from the running peak",
-    "gauge": "per-stock bubble gauge from prices and volume (momentum, volume growth)",
-}
+ANALYSES: dict[str, str] = {name: hook.describe for name, hook in _HOOKS.items()}
 
 
 def _standard() -> RunSettings:
@@ -213,17 +212,17 @@ class ScanResult(ResultMixin):
         panels: list[Panel] = []
         order: list[str] = []
         for analysis in self.config.analyses:
-            column, title, ylabel, scale, line = _CHARTED[analysis]
-            if column not in frame:
+            hook = _HOOKS[analysis]
+            if hook.column not in frame:
                 continue
-            values = scale * frame[column].astype("float64")
+            values = hook.scale * frame[hook.column].astype("float64")
             order = order or list(values.sort_values(ascending=False).index)
             panels.append(
                 Panel(
-                    title,
-                    ylabel=ylabel,
-                    bars=(Bar(order, values.reindex(order).to_numpy(), title),),
-                    hlines=() if line is None else (HLine(line[0], line[1]),),
+                    hook.title,
+                    ylabel=hook.ylabel,
+                    bars=(Bar(order, values.reindex(order).to_numpy(), hook.title),),
+                    hlines=() if hook.line is None else (HLine(*hook.line),),
                 )
             )
         return ChartSpec(
@@ -232,21 +231,6 @@ class ScanResult(ResultMixin):
             source=f"{', '.join(self.config.analyses)} via bubblescope.scan",
             legend=False,
         )
-
-
-#: Per analysis: the metric charted, panel title, y label, scale and reference line.
-_CHARTED: dict[str, tuple[str, str, str, float, tuple[float, str] | None]] = {
-    "psy": (
-        "psy_gsadf_ratio",
-        "GSADF / 95% critical value (log prices)",
-        "ratio",
-        1.0,
-        (1.0, "critical value"),
-    ),
-    "runup": ("runup_raw_2y", "24-month return now", "%", 100.0, (100.0, "GSY run-up (doubling)")),
-    "drawdown": ("current_drawdown", "drawdown from the running peak now", "%", 100.0, None),
-    "gauge": ("gauge_aggregate", "gauge: aggregate percentile now", "percentile", 1.0, None),
-}
 
 
 @dataclass(frozen=True)
@@ -259,107 +243,15 @@ class _Task:
     seed: np.random.SeedSequence
 
 
-def _psy_metrics(close: pd.Series, config: ScanConfig) -> dict[str, Any]:
-    from bubblescope.detect.exuberance import psy
-
-    ps = config.run.psy
-    sample = ps.sample(close) if config.window is None else close.iloc[-config.window :]
-    prices = validate_series(
-        sample, min_points=3, name=str(close.name), purpose="PSY on log prices"
-    ).series
-    y = np.log(prices)
-    res = psy(y, lag=ps.lag, window=ps.window, cv=ps.cv(), level=ps.level, name=str(close.name))
-    cv = res.critical_value("gsadf")
-    last = res.episodes[-1] if res.episodes else None
-    return {
-        "psy_n": len(y),
-        "psy_gsadf": res.gsadf,
-        "psy_cv": cv,
-        "psy_gsadf_ratio": res.gsadf / cv if cv > 0 else float("nan"),
-        "psy_reject": res.reject,
-        "psy_last_bsadf": float(res.bsadf.iloc[-1]),
-        "psy_episodes": len(res.episodes),
-        "psy_ongoing": bool(last is not None and last.ongoing),
-    }
-
-
-def _runup_metrics(
-    close: pd.Series, market: pd.Series | None, config: ScanConfig
-) -> dict[str, Any]:
-    from bubblescope.detect.gsy import MODEL_FROM, crash_probability, runup, trailing_return
-
-    rs = config.run.runup
-    raw_now = trailing_return(close, rs.horizon_months)
-    net_now = float("nan")
-    if market is not None:
-        market_now = trailing_return(market, rs.horizon_months).asof(close.index[-1])
-        net_now = float(raw_now.iloc[-1]) - float(cast(float, market_now))
-        # the episodes' net-of-market condition needs the market on every date
-        close = close.loc[max(close.index[0], market.index[0]) :]
-        market = market.loc[: close.index[-1]]
-    res = runup(close, market, threshold=rs.threshold, horizon=rs.horizon_months,
-                name=str(close.name))  # fmt: skip
-    flags = res.flags.iloc[:, 0]
-    odds = float("nan")
-    if np.isfinite(net_now) and net_now >= MODEL_FROM:
-        odds = float(crash_probability(net_now, sample=rs.model_sample))  # type: ignore[arg-type]
-    latest_prob = float("nan")
-    if len(res.episodes) and "crash_probability" in res.episodes:
-        latest_prob = float(res.episodes["crash_probability"].iloc[-1])
-    return {
-        "runup_raw_2y": float(raw_now.iloc[-1]),
-        "runup_net_2y": net_now,
-        "runup_flag_now": bool(flags.iloc[-1]) if len(flags) else False,
-        "runup_crash_odds_now": odds,
-        "runup_episodes": res.n_episodes,
-        "runup_crashes": res.n_crashes,
-        "runup_open": res.n_open,
-        "runup_latest_episode_crash_probability": latest_prob,
-    }
-
-
-def _drawdown_metrics(close: pd.Series) -> dict[str, Any]:
-    from bubblescope.detect.drawdowns import drawdown_curve, max_drawdown
-
-    values = close.to_numpy(dtype=np.float64)
-    return {
-        "max_drawdown": max_drawdown(values),
-        "current_drawdown": float(drawdown_curve(values)[-1]),
-    }
-
-
-def _gauge_metrics(close: pd.Series, volume: pd.Series | None) -> dict[str, Any]:
-    from bubblescope.gauge import STOCK_MIN_HISTORY, bubble_gauge, stock_proxies
-
-    prices: pd.DataFrame | pd.Series = close
-    if volume is not None:
-        prices = pd.DataFrame({"close": close, "volume": volume.reindex(close.index)})
-    res = bubble_gauge(stock_proxies(prices, name=str(close.name)), min_history=STOCK_MIN_HISTORY)
-    valid = res.aggregate.dropna()
-    if valid.empty:
-        raise InputError(f"{close.name}: too little history for a gauge reading (5 years)")
-    latest = res.reading(valid.index[-1])
-    return {
-        "gauge_aggregate": latest["aggregate"],
-        "gauge_coverage": latest["coverage"],
-        "gauge_date": str(latest["date"].date()),
-    }
-
-
 def _run_task(task: _Task) -> SymbolOutcome:
     """Worker: run every analysis for one symbol (module level so it pickles)."""
     start = time.perf_counter()
     metrics: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    runners = {
-        "psy": lambda: _psy_metrics(task.close, task.config),
-        "runup": lambda: _runup_metrics(task.close, task.market, task.config),
-        "drawdown": lambda: _drawdown_metrics(task.close),
-        "gauge": lambda: _gauge_metrics(task.close, task.volume),
-    }
+    data = ScanInput(task.close, task.volume, task.market, task.config.run, task.config.window)
     for analysis in task.config.analyses:
         try:
-            metrics.update(runners[analysis]())
+            metrics.update(_HOOKS[analysis].metrics(data))
         except BubblescopeError as exc:
             errors[analysis] = f"{type(exc).__name__}: {exc}"
         except Exception as exc:  # a bug: keep the other analyses and symbols, report it loudly

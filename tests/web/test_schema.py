@@ -21,9 +21,11 @@ os.environ.setdefault("BUBBLESCOPE_HOME", tempfile.mkdtemp(prefix="bubblescope-s
 # The status page (GET /api/status, POST /api/jobs/status) reads every watched series and, on
 # a cold cache, backtests each signal over a century of data: minutes per call, not a request
 # to fuzz. tests/test_consistency.py calls it, and its parameter is a three-value enum.
-schema = schemathesis.openapi.from_asgi(
-    "/openapi.json", create_app(max_upload_bytes=100_000)
-).exclude(tag="status")
+schema = (
+    schemathesis.openapi.from_asgi("/openapi.json", create_app(max_upload_bytes=100_000))
+    .exclude(tag="status")
+    .exclude(tag="slow")
+)
 
 
 @schema.parametrize()

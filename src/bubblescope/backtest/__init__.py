@@ -9,11 +9,18 @@ from bubblescope.backtest.events import Event, EventSpec, detect_events
 from bubblescope.backtest.result import BacktestResult
 from bubblescope.backtest.run import UniverseBacktest, backtest, backtest_universe, parse_signals
 from bubblescope.backtest.scoring import Scores, score
-from bubblescope.backtest.signals import ALL_SIGNALS, BASELINES, Signal, SignalConfig
+from bubblescope.backtest.signals import (
+    ALL_SIGNALS,
+    BASELINES,
+    SIGNAL_SOURCES,
+    Signal,
+    SignalConfig,
+)
 
 __all__ = [
     "ALL_SIGNALS",
     "BASELINES",
+    "SIGNAL_SOURCES",
     "BacktestResult",
     "Event",
     "EventSpec",

@@ -54,26 +54,35 @@ import numpy as np
 import pandas as pd
 
 from bubblescope._typing import RngLike
+from bubblescope.analyses.engines import ENGINES
 from bubblescope.detect.exuberance import PSYMonitor, WindowSpecLike
 from bubblescope.detect.lppls import GridSpec, WindowSet
 from bubblescope.errors import InputError
 
-__all__ = ["ALL_SIGNALS", "BASELINES", "Signal", "SignalConfig", "SignalKind", "build_signal"]
+__all__ = [
+    "ALL_SIGNALS",
+    "BASELINES",
+    "SIGNAL_SOURCES",
+    "Signal",
+    "SignalConfig",
+    "SignalKind",
+    "build_signal",
+]
 
 SignalKind = Literal["alarm", "probability"]
 
+#: Signal -> (the registry analysis it comes from, what it is), in display order: the signals
+#: of the registry's entries (:attr:`bubblescope.analyses.base.Analysis.signals`), then the
+#: simple baselines, which come from no analysis.
+SIGNAL_SOURCES: dict[str, tuple[str | None, str]] = {
+    **{col.name: (entry.name, col.label) for entry in ENGINES for col in entry.signals},
+    "baseline_return": (None, "trailing two-year return above 100%"),
+    "baseline_cape": (None, "Shiller CAPE above 30"),
+}
 #: Every signal name, in display order.
-ALL_SIGNALS: tuple[str, ...] = (
-    "psy",
-    "lppls",
-    "runup",
-    "crash_probability",
-    "gauge",
-    "baseline_return",
-    "baseline_cape",
-)
+ALL_SIGNALS: tuple[str, ...] = tuple(SIGNAL_SOURCES)
 #: The simple baselines every signal is compared with.
-BASELINES: tuple[str, ...] = ("baseline_return", "baseline_cape")
+BASELINES: tuple[str, ...] = tuple(k for k, (source, _) in SIGNAL_SOURCES.items() if not source)
 
 _GRID_FREQ = {"W": "W-FRI", "M": "ME", "Q": "QE"}
 

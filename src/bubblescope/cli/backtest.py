@@ -50,15 +50,23 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def backtest_command(
         series: str = typer.Argument(..., help="Bundled name, file path, or stored symbol."),
-        signals: str = typer.Option(
-            "psy,lppls,runup,gauge,baseline",
+        signals: str | None = typer.Option(
+            None,
             help="Comma list: psy, lppls, runup (adds crash_probability), gauge, baseline "
-            "(both baselines), or single names; 'all' for every signal.",
+            "(both baselines), or single names; 'all' for every signal (default: the preset's).",
         ),
-        event_drawdown: float = typer.Option(0.2, help="Crash size as a fraction (0.2 = 20%)."),
-        horizon: int = typer.Option(24, help="Months within which the fall must happen."),
-        warning: int = typer.Option(24, help="Pre-peak warning window, in months."),
-        freq: str = typer.Option("D", help="Resample first: D (as is), W (weekly) or M."),
+        event_drawdown: float | None = typer.Option(
+            None, help="Crash size as a fraction (default: the preset's)."
+        ),
+        horizon: int | None = typer.Option(
+            None, help="Months within which the fall must happen (default: the preset's)."
+        ),
+        warning: int | None = typer.Option(
+            None, help="Pre-peak warning window, in months (default: the preset's)."
+        ),
+        freq: str | None = typer.Option(
+            None, help="Resample first: D (as is), W (weekly) or M (default: the preset's)."
+        ),
         shiller: str | None = typer.Option(
             None, help="Shiller's table for the gauge and CAPE: 'shiller' (shipped) or a CSV."
         ),
@@ -77,12 +85,18 @@ def register(app: typer.Typer) -> None:
         n_jobs: int = typer.Option(1, help="Processes for the PSY bootstrap and LPPLS dates."),
         as_json: bool = JSON_OPTION,
     ) -> None:
+        from bubblescope.analyses.registry import BacktestAnalysisSettings
         from bubblescope.backtest import EventSpec, SignalConfig, backtest
         from bubblescope.backtest.histories import to_monthly, to_weekly
         from bubblescope.data.sources import resolve_series
         from bubblescope.errors import InputError
 
-        key = freq.strip().upper()
+        standard = BacktestAnalysisSettings.preset(preset)
+        signals = standard.signals if signals is None else signals
+        event_drawdown = standard.event_drawdown if event_drawdown is None else event_drawdown
+        horizon = standard.horizon_months if horizon is None else horizon
+        warning = standard.warning_months if warning is None else warning
+        key = (freq or standard.frequency).strip().upper()
         if key not in _FREQ:
             raise InputError(f"unknown frequency {freq!r}", hint="use D, W or M")
         frame = resolve_series(series)

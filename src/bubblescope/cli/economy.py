@@ -156,19 +156,29 @@ def gpu_cost(
 @gpu_app.command("economics")
 @handle_errors
 def gpu_economics_cmd(
-    generation: str = typer.Argument("H100", help="H100 or A100."),
+    generation: str | None = typer.Argument(None, help="H100 or A100 (default: the standard's)."),
     bought: float | None = typer.Option(
         None, help="Purchase time, decimal year (default: launch)."
     ),
-    rule: str = typer.Option("cash", help="Economic-life rule: cash or npv."),
-    horizon: int = typer.Option(10, help="Years of age to model."),
+    rule: str | None = typer.Option(
+        None, help="Economic-life rule: cash or npv (default: the standard preset's)."
+    ),
+    horizon: int | None = typer.Option(
+        None, help="Years of age to model (default: the standard preset's)."
+    ),
     utilisation: float | None = typer.Option(None, help="Share of hours rented."),
     discount_rate: float | None = typer.Option(None, help="Annual discount rate."),
     plot: Path | None = _PLOT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Margin by age, payback and economic life of one GPU generation."""
+    from bubblescope.analyses.engines import GPUSettings
     from bubblescope.economy.gpu import gpu_economics
+
+    standard = GPUSettings.preset("standard")
+    generation = generation or standard.generation
+    rule = rule or standard.rule
+    horizon = standard.horizon if horizon is None else horizon
 
     if rule not in ("cash", "npv"):
         raise InputError(f"unknown life rule {rule!r}", hint="cash or npv")
@@ -289,14 +299,20 @@ valuation_app = typer.Typer(
 @valuation_app.command("sequoia")
 @handle_errors
 def valuation_sequoia(
-    year: int = typer.Option(2024, help="2023 ($200B question) or 2024 ($600B question)."),
+    year: int | None = typer.Option(
+        None,
+        help="2023 ($200B question) or 2024 ($600B question) (default: the standard preset's).",
+    ),
     run_rate: float | None = typer.Option(None, help="Own GPU/capex run-rate, USD bn a year."),
     ai_revenue: float | None = typer.Option(None, help="AI revenue to compare, USD bn a year."),
     plot: Path | None = _PLOT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Revenue needed to pay for GPU spending (run-rate × 2 × 2) and the gap."""
+    from bubblescope.analyses.engines import SequoiaSettings
     from bubblescope.economy.valuation import sequoia_2023, sequoia_2024, sequoia_gap
+
+    year = SequoiaSettings.preset("standard").year if year is None else year
 
     if run_rate is not None:
         result = sequoia_gap(run_rate, ai_revenue=ai_revenue)

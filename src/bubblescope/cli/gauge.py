@@ -67,14 +67,20 @@ def register(app: typer.Typer) -> None:
             help="Show the reading of this date or month, e.g. 2000-03 (the last one at or "
             "before its end; default: the latest reading).",
         ),
-        ranking: str = typer.Option("expanding", help="'expanding' (point-in-time) or 'full'."),
+        ranking: str | None = typer.Option(
+            None,
+            help="'expanding' (point-in-time) or 'full' (default: the standard preset's).",
+        ),
         weight: Annotated[
             list[str] | None, typer.Option(help="criterion=weight, repeatable.")
         ] = None,
         as_json: bool = JSON_OPTION,
     ) -> None:
+        from bubblescope.analyses.engines import MarketGaugeSettings
         from bubblescope.data.shiller import load_shiller_table
         from bubblescope.gauge import bubble_gauge, shiller_proxies
+
+        ranking = ranking or MarketGaugeSettings.preset("standard").ranking
 
         if file.strip().lower() == "shiller" and not Path(file).is_file():
             from bubblescope.data.bundled import load_shiller
@@ -95,11 +101,17 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def stock_command(
         series: str = typer.Argument(..., help="Bundled name, file path or stored symbol."),
-        horizon: int = typer.Option(24, help="Momentum horizon in months."),
+        horizon: int | None = typer.Option(
+            None, help="Momentum horizon in months (default: the standard preset's)."
+        ),
         as_json: bool = JSON_OPTION,
     ) -> None:
+        from bubblescope.analyses.engines import StockGaugeSettings
         from bubblescope.data.sources import resolve_series
         from bubblescope.gauge import STOCK_MIN_HISTORY, bubble_gauge, stock_proxies
+
+        if horizon is None:
+            horizon = StockGaugeSettings.preset("standard").horizon_months
 
         frame = resolve_series(series)
         result = bubble_gauge(

@@ -67,8 +67,8 @@ def register(app: typer.Typer) -> None:
         window: int | None = typer.Option(
             None,
             "--window",
-            help="Window length in trading days ending at --end "
-            "(used when --start is not given; default: all data).",
+            help="Window length in trading days ending at --end (used when --start is not "
+            "given; default: the standard preset's, or all data when shorter).",
         ),
         space: str = typer.Option(
             "fco",
@@ -80,6 +80,7 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(0, "--seed", help="Seed of the extra random starts."),
         as_json: bool = JSON_OPTION,
     ) -> None:
+        from bubblescope.analyses.engines import LPPLSFitSettings
         from bubblescope.detect.lppls import SearchSpace, lppls_fit
         from bubblescope.errors import InputError
 
@@ -87,6 +88,8 @@ def register(app: typer.Typer) -> None:
         if space not in spaces:
             raise InputError(f"unknown search space {space!r}", hint="use 'fco' or 'stylised'")
         close = _load(series, end)
+        if window is None:
+            window = LPPLSFitSettings.preset("standard").window_for(len(close))
         fit = lppls_fit(close, t1=start, t2=end, window=window, space=spaces[space](), rng=seed)
         emit_with_data(
             fit.to_dict(), as_json, lambda: console.print(fit.summary(), highlight=False), close

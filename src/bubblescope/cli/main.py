@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "scan",
     "scenario",
     "backtest",
+    "run",
 )
 
 HELP = """Measure speculative bubbles and stress-test the economy behind them.

@@ -101,10 +101,16 @@ def register(app: typer.Typer) -> None:
         shock: list[str] = _SHOCK,
         withdraw: list[str] = _WITHDRAW,
         close_market: list[str] = _CLOSE,
-        alpha: float = typer.Option(
-            1.0, "--alpha", help="Rogers–Veraart recovery on external assets."
+        alpha: float | None = typer.Option(
+            None,
+            "--alpha",
+            help="Rogers–Veraart recovery on external assets (default: the standard preset's).",
         ),
-        beta: float = typer.Option(1.0, "--beta", help="Rogers–Veraart recovery on receipts."),
+        beta: float | None = typer.Option(
+            None,
+            "--beta",
+            help="Rogers–Veraart recovery on receipts (default: the standard preset's).",
+        ),
         year: int | None = typer.Option(
             None, "--year", help="Calendar year to clear (default: run-rate)."
         ),
@@ -117,7 +123,11 @@ def register(app: typer.Typer) -> None:
         usd_bn_per_gw: float | None = _GW,
         as_json: bool = JSON_OPTION,
     ) -> None:
-        """Clear a year of obligations after a shock (Eisenberg–Noe / Rogers–Veraart)."""
+        """Clear a year of obligations after a shock (Eisenberg–Noe / Rogers–Veraart).
+
+        Without --shock, --withdraw or --close-market: the standard preset's shocks.
+        """
+        from bubblescope.analyses.engines import StressSettings
         from bubblescope.economy.clearing import (
             InvestorWithdrawal,
             MarketClosure,
@@ -127,6 +137,11 @@ def register(app: typer.Typer) -> None:
             stress,
         )
 
+        standard = StressSettings.preset("standard")
+        alpha = standard.alpha if alpha is None else alpha
+        beta = standard.beta if beta is None else beta
+        if not (shock or withdraw or close_market):
+            shock = list(standard.shocks)
         net = _load(file, include_nonbinding, usd_bn_per_gw)
         scenarios: list[Scenario] = [parse_shock(s) for s in shock]
         scenarios += [InvestorWithdrawal(w) for w in withdraw]

@@ -73,7 +73,11 @@ def register(app: typer.Typer) -> None:
         preset: str = typer.Option(
             "standard", "--preset", help="Defaults from this run: standard, quick, publication."
         ),
-        lag: int = typer.Option(0, "--lag", help="Lagged differences in each ADF regression."),
+        lag: int | None = typer.Option(
+            None,
+            "--lag",
+            help="Lagged differences in each ADF regression (default: the preset's).",
+        ),
         lag_selection: str = typer.Option(
             "fixed",
             "--lag-selection",
@@ -83,16 +87,19 @@ def register(app: typer.Typer) -> None:
         max_lag: int | None = typer.Option(
             None, "--max-lag", help="Largest candidate lag for --lag-selection aic/bic."
         ),
-        window: str = typer.Option(
-            "psy",
+        window: str | None = typer.Option(
+            None,
             "--window",
             help="Minimum window: 'psy' (floor(T(0.01+1.8/sqrt T)) points), "
-            "'exuber' (that many regression rows) or a number of points.",
+            "'exuber' (that many regression rows) or a number of points (default: the "
+            "preset's).",
         ),
         cv: str = typer.Option(
             "mc", "--cv", help="Critical values: mc (default), auto, rs, wild, ps or none."
         ),
-        level: float = typer.Option(0.95, "--level", help="Confidence level (e.g. 0.95)."),
+        level: float | None = typer.Option(
+            None, "--level", help="Confidence level (default: the preset's)."
+        ),
         horizon: int | None = typer.Option(
             None,
             "--horizon",
@@ -145,6 +152,9 @@ def register(app: typer.Typer) -> None:
         from bubblescope.settings import Frequency, RunSettings, resample
 
         standard = RunSettings.preset(preset).psy
+        lag = standard.lag if lag is None else lag
+        level = standard.level if level is None else level
+        window = str(standard.window) if window is None else window
         reps = standard.reps if reps is None else reps
         seed = standard.seed if seed is None else seed
         frequency = (freq or standard.frequency).upper()

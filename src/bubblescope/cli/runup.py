@@ -43,29 +43,43 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def runup_command(
         series: str = typer.Argument(..., help="Bundled name, file path, or stored symbol."),
-        threshold: float = typer.Option(1.0, help="Run-up size as a fraction (1.0 = 100%)."),
-        horizon: int = typer.Option(24, help="Run-up and crash window, in months."),
-        market: str | None = typer.Option(
-            None, help="Market series (name, file or symbol) for the net-of-market condition."
+        threshold: float | None = typer.Option(
+            None, help="Run-up size as a fraction (1.0 = 100%; default: the standard preset's)."
         ),
-        anchor: str = typer.Option("peak", help="Drawdown anchor: 'peak' or 'runup'."),
-        prior_window: int = typer.Option(
-            60, help="Months of the prior-return filter (>= 50% raw); 0 disables it."
+        horizon: int | None = typer.Option(
+            None, help="Run-up and crash window, in months (default: the standard preset's)."
+        ),
+        market: str | None = typer.Option(
+            None,
+            help="Market series (name, file or symbol) for the net-of-market condition "
+            "(default: the standard preset's, SP500; 'none' for raw run-ups only).",
+        ),
+        anchor: str | None = typer.Option(
+            None, help="Drawdown anchor: 'peak' or 'runup' (default: the standard preset's)."
+        ),
+        prior_window: int | None = typer.Option(
+            None,
+            help="Months of the prior-return filter (>= 50% raw); 0 disables it (default: the "
+            "standard preset's).",
         ),
         as_json: bool = JSON_OPTION,
     ) -> None:
+        from bubblescope.analyses.engines import RunupAnalysisSettings
         from bubblescope.data.sources import resolve_series
         from bubblescope.detect.gsy import runup
 
+        standard = RunupAnalysisSettings.preset("standard")
+        market = standard.market if market is None else market
         frame = resolve_series(series)
-        market_frame = resolve_series(market) if market else None
+        market_frame = resolve_series(market) if market and market != "none" else None
         result = runup(
             frame,
             market_frame,
-            threshold=threshold,
-            horizon=horizon,
-            anchor=cast("Literal['peak', 'runup']", anchor),  # runup() validates it
-            prior_window=prior_window or None,
+            threshold=standard.threshold if threshold is None else threshold,
+            horizon=standard.horizon_months if horizon is None else horizon,
+            crash_drawdown=standard.crash_drawdown,
+            anchor=cast("Literal['peak', 'runup']", anchor or standard.anchor),  # runup() checks
+            prior_window=standard.prior_window if prior_window is None else prior_window or None,
         )
         emit_with_data(
             result.to_dict(),
@@ -82,14 +96,19 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def drawdown_command(
         series: str = typer.Argument(..., help="Bundled name, file path, or stored symbol."),
-        top: int = typer.Option(5, help="Number of episodes to list (deepest first)."),
+        top: int | None = typer.Option(
+            None, help="Number of episodes to list, deepest first (default: the standard preset's)."
+        ),
         as_json: bool = JSON_OPTION,
     ) -> None:
+        from bubblescope.analyses.engines import DrawdownSettings
         from bubblescope.data.sources import resolve_series
         from bubblescope.detect.drawdowns import drawdown
 
         frame = resolve_series(series)
-        result = drawdown(frame, top=top)
+        result = drawdown(
+            frame, top=DrawdownSettings.preset("standard").top if top is None else top
+        )
         emit_with_data(
             result.to_dict(),
             as_json,

@@ -35,7 +35,11 @@ def register(app: typer.Typer) -> None:
             help="Market series for net-of-market run-ups: a symbol of the universe, a "
             "shipped series, a file or a stored symbol.",
         ),
-        analyses: str = typer.Option("psy,runup", help="Comma-separated: psy, runup, drawdown."),
+        analyses: str | None = typer.Option(
+            None,
+            help="Comma-separated: psy, runup, drawdown, gauge (default: the preset's, "
+            "`bubblescope run scan --help`).",
+        ),
         window: int = typer.Option(
             0,
             help="PSY on the trailing N observations as given (0 = the preset's sampling: "
@@ -53,11 +57,14 @@ def register(app: typer.Typer) -> None:
         store: bool = typer.Option(False, help="Append each finished row to the store's runs."),
         as_json: bool = JSON_OPTION,
     ) -> None:
+        from bubblescope.analyses.registry import ScanAnalysisSettings
         from bubblescope.data.sources import resolve_series
         from bubblescope.parallel import dask_executor
         from bubblescope.scan import ScanConfig, load_universe, scan
         from bubblescope.settings import RunSettings
 
+        if analyses is None:
+            analyses = ",".join(ScanAnalysisSettings.preset(preset).analyses)
         run = RunSettings.preset(preset)
         if reps is not None:
             run = run.with_changes(psy={"reps": reps})

@@ -37,9 +37,11 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def run(
         scenario: str = typer.Argument("base", help="Preset name or YAML file."),
-        paths: int = typer.Option(10_000, "--paths", help="Number of Monte Carlo paths."),
+        paths: int | None = typer.Option(
+            None, "--paths", help="Number of Monte Carlo paths (default: the standard preset's)."
+        ),
         seed: int | None = typer.Option(
-            None, "--seed", help="Random seed (omit: not reproducible)."
+            None, "--seed", help="Random seed (default: the standard preset's, reproducible)."
         ),
         jobs: int = typer.Option(1, "--jobs", help="Local worker processes (1 = serial)."),
         dask: str | None = typer.Option(
@@ -52,8 +54,12 @@ def register(app: typer.Typer) -> None:
         plot: Path | None = _PLOT,
         as_json: bool = JSON_OPTION,
     ) -> None:
+        from bubblescope.analyses.registry import ScenarioSettings
         from bubblescope.scenario import load_scenario, run_scenario
 
+        standard = ScenarioSettings.preset("standard")
+        paths = standard.paths if paths is None else paths
+        seed = standard.seed if seed is None else seed
         spec = load_scenario(scenario)
         if settings:
             spec = spec.with_overrides(list(settings))

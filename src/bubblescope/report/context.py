@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -30,6 +30,21 @@ def _standard() -> RunSettings:
     return RunSettings.preset("standard")
 
 
+def _confidence(name: str) -> Any:
+    """A setting of the registry's standard LPPLS Confidence trace."""
+    from bubblescope.analyses.engines import LPPLSConfidenceSettings
+
+    return getattr(LPPLSConfidenceSettings.preset("standard"), name)
+
+
+def _shock() -> Any:
+    """The registry's standard stress scenario: its first payment shock."""
+    from bubblescope.analyses.engines import StressSettings
+    from bubblescope.economy.clearing import parse_shock
+
+    return parse_shock(StressSettings.preset("standard").shocks[0])
+
+
 @dataclass(frozen=True)
 class ReportSettings:
     """The run settings plus the few choices only the report makes; all printed in it.
@@ -40,20 +55,22 @@ class ReportSettings:
         The standard run (or another preset): frequencies, seeds, replications, windows,
         thresholds and the watchlist.
     lppls_max_window, lppls_min_window, lppls_step : int
-        Nested LPPLS windows (trading days) of the dot-com Confidence trace.
+        Nested LPPLS windows (trading days) of the dot-com Confidence trace (default: the
+        registry's standard LPPLS Confidence, :mod:`bubblescope.analyses`).
     lppls_every : int
-        That trace is computed at every ``lppls_every``-th trading day of 2000.
+        That trace is computed at every ``lppls_every``-th trading day of 2000 (the same).
     shock_firm, shock_fraction : str, float
-        The stress scenario: ``shock_firm`` pays ``shock_fraction`` of its obligations.
+        The stress scenario: ``shock_firm`` pays ``shock_fraction`` of its obligations (default:
+        the registry's standard stress test).
     """
 
     run: RunSettings = field(default_factory=_standard)
-    lppls_max_window: int = 250
-    lppls_min_window: int = 60
-    lppls_step: int = 10
-    lppls_every: int = 10
-    shock_firm: str = "OpenAI"
-    shock_fraction: float = 0.5
+    lppls_max_window: int = field(default_factory=lambda: int(_confidence("max_window")))
+    lppls_min_window: int = field(default_factory=lambda: int(_confidence("min_window")))
+    lppls_step: int = field(default_factory=lambda: int(_confidence("step")))
+    lppls_every: int = field(default_factory=lambda: int(_confidence("every")))
+    shock_firm: str = field(default_factory=lambda: str(_shock().firm))
+    shock_fraction: float = field(default_factory=lambda: float(_shock().fraction))
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.shock_fraction <= 1.0:

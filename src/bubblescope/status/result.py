@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from bubblescope.analyses.engines import ENGINES
 from bubblescope.charts import Bar, ChartSpec, Panel
 from bubblescope.result import ResultMixin
 from bubblescope.status.market import Alignment, GaugeView, IndexShare, alignment_chart
@@ -21,16 +22,9 @@ from bubblescope.status.records import Record
 
 __all__ = ["SIGNALS", "StatusResult", "StatusRow"]
 
-#: Signal key -> column heading, in table order.
-SIGNALS: dict[str, str] = {
-    "psy_log": "PSY (log)",
-    "psy_level": "PSY (levels)",
-    "lppls": "LPPLS Confidence",
-    "return_24m": "Run-up (24 months)",
-    "crash_odds": "GSY crash odds",
-    "drawdown": "Drawdown now",
-    "valuation": "Valuation",
-}
+#: Signal key -> column heading, in table order: the status columns of the registry's entries
+#: (:attr:`bubblescope.analyses.base.Analysis.status`), in registry order.
+SIGNALS: dict[str, str] = {col.name: col.label for entry in ENGINES for col in entry.status}
 _MARK = {"red": "●", "amber": "◐", "green": "○", "grey": "·"}
 
 

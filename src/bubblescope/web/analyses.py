@@ -128,10 +128,11 @@ def psy_api(
 
 def lppls_api(reg: SeriesRegistry, req: LPPLSRequest) -> dict[str, Any]:
     """One LPPLS fit with the price and fitted path."""
+    from bubblescope.analyses.engines import LPPLSFitSettings
     from bubblescope.detect.lppls import lppls_fit
 
     close = window(reg.load(req.series), req.start, req.end)
-    fit = lppls_fit(close, rng=0)
+    fit = lppls_fit(close, rng=LPPLSFitSettings.preset("standard").seed)
     return result_payload(
         fit, fit.chart_spec(name=req.series, source=req.series), data=data_info(close)
     )

@@ -27,6 +27,7 @@ from bubblescope.errors import (
 )
 from bubblescope.web import analyses as an
 from bubblescope.web import scenario as sc
+from bubblescope.web.generated import add_analysis_routes, json_response
 from bubblescope.web.jobs import JobManager
 from bubblescope.web.schemas import (
     SERIES_PATTERN,
@@ -92,9 +93,7 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
     )
     app.state.registry, app.state.jobs = registry, jobs
 
-    def ok(payload: Any, status: int = 200) -> Response:
-        body = json.dumps(to_jsonable(payload), allow_nan=False)
-        return Response(body, status_code=status, media_type="application/json")
+    ok = json_response
 
     def error(status: int, kind: str, message: str, **extra: Any) -> JSONResponse:
         return JSONResponse({"error": kind, "message": message, **extra}, status_code=status)
@@ -140,6 +139,9 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
         return FileResponse(str(path), media_type="text/javascript")
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    # --- every analysis of the registry: POST /api/analyses/{name}, GET /api/analyses ------------
+    add_analysis_routes(app, registry, jobs)
 
     # --- the answer now ------------------------------------------------------------------------
     @app.get("/api/status", tags=["status"])

@@ -8,7 +8,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bubblescope.settings import RunSettings
+from bubblescope.analyses.engines import (
+    DrawdownSettings,
+    LPPLSConfidenceSettings,
+    PSYAnalysisSettings,
+    RunupAnalysisSettings,
+    StressSettings,
+)
+from bubblescope.analyses.registry import ScenarioSettings
 
 __all__ = [
     "DrawdownRequest",
@@ -22,8 +29,14 @@ __all__ = [
     "StressRequest",
 ]
 
-#: The standard run: the defaults of every request.
-_STANDARD = RunSettings.preset("standard")
+#: The registry's standard presets: the defaults of every request.
+_PSY = PSYAnalysisSettings.preset("standard")
+_CONFIDENCE = LPPLSConfidenceSettings.preset("standard")
+_RUNUP = RunupAnalysisSettings.preset("standard")
+_DRAWDOWN = DrawdownSettings.preset("standard")
+_STRESS = StressSettings.preset("standard")
+#: The dashboard's scenario runs take the quick preset's paths, the standard seed.
+_SCENARIO, _SCENARIO_QUICK = ScenarioSettings.preset("standard"), ScenarioSettings.preset("quick")
 
 #: Series names: shipped names, ``upload-xxxxxxxx`` or store symbols (never paths).
 SERIES_PATTERN = r"^[A-Za-z0-9._^-]{1,64}$"
@@ -48,18 +61,18 @@ class PSYRequest(SeriesRequest):
 
     transform: Literal["log", "level"] = Field("log", description="test log prices or levels")
     frequency: Literal["D", "W", "M"] = Field(
-        _STANDARD.psy.frequency,
+        _PSY.frequency,
         description="resample to daily, weekly (last close of the week) or month-end closes "
         "(default: the standard run's)",
     )
-    lag: int = Field(_STANDARD.psy.lag, ge=0, le=12)
+    lag: int = Field(_PSY.lag, ge=0, le=12)
     reps: int = Field(
-        _STANDARD.psy.reps,
+        _PSY.reps,
         ge=50,
         le=2000,
         description="Monte Carlo replications (default: the standard run's)",
     )
-    level: float = Field(0.95, description="confidence level: 0.9, 0.95 or 0.99")
+    level: float = Field(_PSY.level, description="confidence level: 0.9, 0.95 or 0.99")
 
     @field_validator("level")
     @classmethod
@@ -76,24 +89,26 @@ class LPPLSRequest(SeriesRequest):
 class LPPLSConfidenceRequest(SeriesRequest):
     """DS LPPLS Confidence over the window's dates."""
 
-    max_window: int = Field(250, ge=40, le=750)
-    min_window: int = Field(60, ge=20, le=750)
-    step: int = Field(10, ge=1, le=100)
-    every: int = Field(10, ge=1, le=250, description="every n-th trading day")
+    max_window: int = Field(_CONFIDENCE.max_window, ge=40, le=750)
+    min_window: int = Field(_CONFIDENCE.min_window, ge=20, le=750)
+    step: int = Field(_CONFIDENCE.step, ge=1, le=100)
+    every: int = Field(_CONFIDENCE.every, ge=1, le=250, description="every n-th trading day")
 
 
 class RunupRequest(SeriesRequest):
     """GSY run-up settings (month-end prices)."""
 
-    threshold: float = Field(1.0, gt=0.0, le=20.0, description="return that counts as a run-up")
-    horizon: int = Field(24, ge=2, le=120, description="months")
-    crash_drawdown: float = Field(0.4, gt=0.0, lt=1.0)
+    threshold: float = Field(
+        _RUNUP.threshold, gt=0.0, le=20.0, description="return that counts as a run-up"
+    )
+    horizon: int = Field(_RUNUP.horizon_months, ge=2, le=120, description="months")
+    crash_drawdown: float = Field(_RUNUP.crash_drawdown, gt=0.0, lt=1.0)
 
 
 class DrawdownRequest(SeriesRequest):
     """Drawdown settings."""
 
-    top: int = Field(5, ge=1, le=50)
+    top: int = Field(_DRAWDOWN.top, ge=1, le=50)
 
 
 class Shock(BaseModel):
@@ -105,16 +120,24 @@ class Shock(BaseModel):
     fraction: float = Field(..., ge=0.0, le=1.0)
 
 
+def _standard_shocks() -> list[Shock]:
+    """The registry's standard stress scenario as request shocks."""
+    from bubblescope.economy.clearing import parse_shock
+
+    return [
+        Shock(firm=shock.firm, fraction=shock.fraction)
+        for shock in map(parse_shock, _STRESS.shocks)
+    ]
+
+
 class StressRequest(BaseModel):
     """A stress scenario on the fact-base network."""
 
     model_config = ConfigDict(extra="forbid")
 
-    shocks: list[Shock] = Field(
-        default_factory=lambda: [Shock(firm="OpenAI", fraction=0.5)], max_length=20
-    )
-    alpha: float = Field(1.0, ge=0.0, le=1.0, description="recovery on external assets")
-    beta: float = Field(1.0, ge=0.0, le=1.0, description="recovery on receipts")
+    shocks: list[Shock] = Field(default_factory=lambda: _standard_shocks(), max_length=20)
+    alpha: float = Field(_STRESS.alpha, ge=0.0, le=1.0, description="recovery on external assets")
+    beta: float = Field(_STRESS.beta, ge=0.0, le=1.0, description="recovery on receipts")
 
 
 class ScenarioRequest(BaseModel):
@@ -127,8 +150,8 @@ class ScenarioRequest(BaseModel):
         pattern=r"^[A-Za-z0-9_-]{1,64}$",
         description="preset name (see GET /api/scenario/presets)",
     )
-    paths: int = Field(2_000, ge=100, le=20_000, description="Monte Carlo paths")
-    seed: int = Field(20260101, ge=0, le=2**32 - 1, description="random seed (reproducible)")
+    paths: int = Field(_SCENARIO_QUICK.paths, ge=100, le=20_000, description="Monte Carlo paths")
+    seed: int = Field(_SCENARIO.seed, ge=0, le=2**32 - 1, description="random seed (reproducible)")
     overrides: dict[str, float] = Field(
         default_factory=dict,
         max_length=64,

@@ -17,7 +17,7 @@ import pandas as pd
 
 from bubblescope.errors import BubblescopeError, InputError, UnknownSymbolError
 
-__all__ = ["SeriesRegistry", "window"]
+__all__ = ["SeriesRegistry", "window", "window_frame"]
 
 
 class SeriesRegistry:
@@ -96,10 +96,14 @@ class SeriesRegistry:
         return name, frame
 
 
+def window_frame(frame: pd.DataFrame, start: Any, end: Any) -> pd.DataFrame:
+    """The rows of ``frame`` between ``start`` and ``end`` (inclusive; None = open)."""
+    rows = frame.loc[pd.Timestamp(start) if start else None : pd.Timestamp(end) if end else None]
+    if rows.empty:
+        raise InputError(f"no observations between {start or 'the start'} and {end or 'the end'}")
+    return rows
+
+
 def window(frame: pd.DataFrame, start: Any, end: Any) -> pd.Series:
     """Closes of ``frame`` between ``start`` and ``end`` (inclusive; None = open)."""
-    close = frame["close"].astype("float64")
-    close = close.loc[pd.Timestamp(start) if start else None : pd.Timestamp(end) if end else None]
-    if close.empty:
-        raise InputError(f"no observations between {start or 'the start'} and {end or 'the end'}")
-    return close
+    return window_frame(frame, start, end)["close"].astype("float64")

@@ -308,6 +308,92 @@ async function loadStatus() {
   }
 }
 
+// "All analyses": every entry of the registry (GET /api/analyses), its form built from the
+// JSON schema of its request; fields left unchanged take the preset's values on the server.
+let registryCatalogue = null;
+
+function registryInput(name, prop, value) {
+  const choices = prop.enum || (prop.anyOf || []).flatMap((p) => p.enum || []);
+  const types = [prop.type, ...(prop.anyOf || []).map((p) => p.type)];
+  let input;
+  if (choices.length) {
+    input = document.createElement("select");
+    for (const c of choices) {
+      const option = document.createElement("option");
+      option.value = JSON.stringify(c);
+      option.textContent = String(c);
+      input.appendChild(option);
+    }
+    input.value = JSON.stringify(value);
+  } else if (types.includes("boolean")) {
+    input = Object.assign(document.createElement("input"), { type: "checkbox", checked: Boolean(value) });
+  } else {
+    input = Object.assign(document.createElement("input"), { type: "text", value: value === null || value === undefined ? "" : JSON.stringify(value).replace(/^"|"$/g, "") });
+  }
+  input.dataset.field = name;
+  input.dataset.initial = input.type === "checkbox" ? String(input.checked) : input.value;
+  return input;
+}
+
+function showRegistryEntry() {
+  const entry = registryCatalogue.find((a) => a.name === $("registry-analysis").value);
+  $("registry-help").textContent = entry.help;
+  const box = $("registry-fields");
+  box.innerHTML = "";
+  for (const [name, prop] of Object.entries(entry.schema.properties)) {
+    const label = document.createElement("label");
+    label.title = prop.description || "";
+    label.textContent = name.replace(/_/g, " ");
+    label.appendChild(registryInput(name, prop, prop.default));
+    box.appendChild(label);
+  }
+}
+
+function registryValue(input) {
+  if (input.type === "checkbox") return input.checked;
+  if (input.tagName === "SELECT") return JSON.parse(input.value);
+  const text = input.value.trim();
+  if (text === "") return null;
+  try { return JSON.parse(text); } catch { return text.includes(",") ? text.split(",").map((t) => t.trim()) : text; }
+}
+
+async function loadRegistry() {
+  registryCatalogue = (await api("/api/analyses")).analyses;
+  const select = $("registry-analysis");
+  select.innerHTML = "";
+  for (const a of registryCatalogue) {
+    const option = document.createElement("option");
+    option.value = a.name;
+    option.textContent = a.title;
+    select.appendChild(option);
+  }
+  select.value = "water";
+  showRegistryEntry();
+}
+
+async function runRegistry(event) {
+  event.preventDefault();
+  const entry = registryCatalogue.find((a) => a.name === $("registry-analysis").value);
+  const body = {};
+  for (const input of $("registry-fields").querySelectorAll("[data-field]")) {
+    const now = input.type === "checkbox" ? String(input.checked) : input.value;
+    if (now !== input.dataset.initial || input.dataset.field === "series") body[input.dataset.field] = registryValue(input);
+  }
+  $("registry-message").textContent = "";
+  $("registry-run").disabled = true;
+  try {
+    const out = entry.slow ? await pollJob(await post(`${entry.endpoint}/job`, body), "registry-progress")
+                           : await post(entry.endpoint, body);
+    Plotly.react("registry-chart", out.chart.data, out.chart.layout, { responsive: true, displaylogo: false });
+    $("registry-summary").textContent = out.summary;
+    $("registry-chart").dataset.ready = entry.name;
+  } catch (err) {
+    $("registry-message").textContent = err.message;
+  } finally {
+    $("registry-run").disabled = false;
+  }
+}
+
 function switchTab(name) {
   for (const button of document.querySelectorAll(".tab")) button.classList.toggle("active", button.dataset.tab === name);
   for (const panel of document.querySelectorAll(".panel")) panel.hidden = panel.id !== `tab-${name}`;
@@ -323,6 +409,10 @@ function switchTab(name) {
   if (name === "scenario" && !$("preset").dataset.loaded) {
     $("preset").dataset.loaded = "1";
     loadScenario().catch((err) => { $("scenario-message").textContent = err.message; });
+  }
+  if (name === "registry" && !$("registry-analysis").dataset.loaded) {
+    $("registry-analysis").dataset.loaded = "1";
+    loadRegistry().catch((err) => { $("registry-message").textContent = err.message; });
   }
   if (name === "facts" && !$("facts-table").dataset.loaded) {
     $("facts-table").dataset.loaded = "1";
@@ -343,6 +433,8 @@ document.addEventListener("DOMContentLoaded", () => {
   $("facts-form").addEventListener("submit", searchFacts);
   $("gpu-form").addEventListener("submit", runGpu);
   $("scenario-form").addEventListener("submit", runScenario);
+  $("registry-form").addEventListener("submit", runRegistry);
+  $("registry-analysis").addEventListener("change", showRegistryEntry);
   $("preset").addEventListener("change", showPreset);
   $("upload").addEventListener("change", uploadFile);
   $("analysis").addEventListener("change", toggleOptions);

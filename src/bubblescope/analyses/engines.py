@@ -1,0 +1,915 @@
+"""Registry entries of the engines: bubble detection on prices, the gauge, the AI economy.
+
+These entries sit below the scan, the backtest and the status page, which read their hooks
+(:data:`ENGINES`' scan columns, backtest signals and status columns); the composites built on
+them (scan, backtest, scenario, status page) are entries of :mod:`bubblescope.analyses.registry`.
+
+Settings: PSY, run-ups and the backtest reuse the sections of
+:class:`~bubblescope.settings.RunSettings` (``presets.yaml`` gives their "quick" and
+"publication" values). The other analyses have no variants to trade speed for precision: their
+three presets are equal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+
+from bubblescope.analyses.base import PRESET_NAMES, Analysis, Column, ScanHook, ScanInput, setting
+from bubblescope.errors import InputError
+from bubblescope.settings import PSYSettings, RunSettings, RunupSettings
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from bubblescope.detect.drawdowns import DrawdownResult
+    from bubblescope.detect.exuberance import PSYResult
+    from bubblescope.detect.firm_multiples import MultiplesResult
+    from bubblescope.detect.gsy import RunupResult
+    from bubblescope.detect.lppls import FailedFit, LPPLSFit, LPPLSIndicators
+    from bubblescope.economy.clearing import StressResult
+    from bubblescope.economy.depreciation.restatement import RestatementResult
+    from bubblescope.economy.gpu import GPUEconomics
+    from bubblescope.economy.network import NetworkResult
+    from bubblescope.economy.power import GridComparison
+    from bubblescope.economy.valuation import SequoiaGap
+    from bubblescope.economy.water import WaterResult
+    from bubblescope.gauge import GaugeResult
+
+__all__ = [
+    "DRAWDOWN",
+    "ENGINES",
+    "GAUGE",
+    "LPPLS_CONFIDENCE",
+    "MARKET_GAUGE",
+    "PSY",
+    "RUNUP",
+    "STRESS",
+    "WATER",
+    "DepreciationSettings",
+    "DrawdownSettings",
+    "GPUSettings",
+    "LPPLSConfidenceSettings",
+    "LPPLSFitSettings",
+    "MarketGaugeSettings",
+    "MultiplesSettings",
+    "NetworkSettings",
+    "NoSettings",
+    "PSYAnalysisSettings",
+    "RunupAnalysisSettings",
+    "SequoiaSettings",
+    "StockGaugeSettings",
+    "StressSettings",
+    "WaterSettings",
+    "closes",
+]
+
+T = TypeVar("T")
+
+#: Series names: shipped names, uploads or store symbols (never paths).
+_NAME = r"^[A-Za-z0-9._^-]{1,64}$"
+
+
+def closes(data: pd.Series | pd.DataFrame | None, analysis: str) -> pd.Series:
+    """The closes of ``data`` (a Series or a price frame with ``close``) as floats."""
+    import pandas as pd
+
+    if data is None:
+        raise InputError(f"{analysis} needs a price series")
+    if isinstance(data, pd.DataFrame):
+        if "close" not in data.columns:
+            raise InputError(f"{analysis}: the price frame has no 'close' column")
+        close = data["close"].rename(str(data.attrs.get("symbol") or "close"))
+    else:
+        close = data
+    return close.astype("float64").dropna()
+
+
+def _no_variants(cls: type[T], name: str) -> T:
+    """The one setting of an analysis without variants, whatever the preset's name."""
+    if name not in PRESET_NAMES:
+        raise InputError(f"unknown preset {name!r}", hint=f"one of {list(PRESET_NAMES)}")
+    return cls()
+
+
+# --- PSY ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PSYAnalysisSettings(PSYSettings):
+    """PSY settings of the run (:class:`~bubblescope.settings.PSYSettings`) plus the transform."""
+
+    frequency: Literal["D", "W", "M"] = setting(
+        PSYSettings.frequency, "sampling of daily closes: D, W (last close of a week) or M"
+    )
+    lookback_years: float | None = setting(
+        PSYSettings.lookback_years, "years tested, counted back from the last date (none: all)",
+        gt=0.0, le=200.0,
+    )  # fmt: skip
+    lag: int = setting(PSYSettings.lag, "lagged differences in each ADF regression", ge=0, le=12)
+    window: Literal["psy", "exuber"] | int = setting(
+        PSYSettings.window, "minimum window: psy, exuber or a number of points"
+    )
+    reps: int = setting(
+        PSYSettings.reps, "Monte Carlo replications of the critical values", ge=50, le=20_000
+    )
+    seed: int = setting(PSYSettings.seed, "seed of the critical values", ge=0, le=2**32 - 1)
+    level: float = setting(
+        PSYSettings.level, "level of the family-wise critical value", gt=0.0, lt=1.0
+    )
+    transform: Literal["log", "level"] = setting(
+        "log", "test log prices (super-exponential growth) or levels (exponential growth)"
+    )
+
+    @classmethod
+    def from_run(cls, run: RunSettings) -> PSYAnalysisSettings:
+        """The PSY section of ``run``."""
+        return cls(**dataclasses.asdict(run.psy))
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> PSYAnalysisSettings:
+        """``RunSettings.preset(name).psy``, on log prices."""
+        return cls.from_run(RunSettings.preset(name))
+
+
+def run_psy(data: pd.Series | pd.DataFrame | None, s: PSYAnalysisSettings) -> PSYResult:
+    """PSY on the run's sample of the closes: weekly closes of the last 20 years by default."""
+    import numpy as np
+
+    from bubblescope.data.validate import validate_series
+    from bubblescope.detect.exuberance import psy
+
+    close = closes(data, "PSY")
+    name = str(close.name) if close.name is not None else "series"
+    purpose = "PSY on log prices" if s.transform == "log" else "PSY on levels"
+    prices = validate_series(s.sample(close), min_points=3, name=name, purpose=purpose).series
+    y = np.log(prices) if s.transform == "log" else prices
+    return psy(y, lag=s.lag, window=s.window, cv=s.cv(), level=s.level, name=name)
+
+
+def _psy_scan(inp: ScanInput) -> dict[str, Any]:
+    s = PSYAnalysisSettings.from_run(inp.run)
+    close = inp.close
+    if inp.window is not None:  # the trailing observations as given: no resampling, no lookback
+        close = close.iloc[-inp.window :]
+        s = dataclasses.replace(s, frequency="D", lookback_years=None)
+    res = run_psy(close, s)
+    cv = res.critical_value("gsadf")
+    last = res.episodes[-1] if res.episodes else None
+    return {
+        "psy_n": len(res.y),
+        "psy_gsadf": res.gsadf,
+        "psy_cv": cv,
+        "psy_gsadf_ratio": res.gsadf / cv if cv > 0 else float("nan"),
+        "psy_reject": res.reject,
+        "psy_last_bsadf": float(res.bsadf.iloc[-1]),
+        "psy_episodes": len(res.episodes),
+        "psy_ongoing": bool(last is not None and last.ongoing),
+    }
+
+
+PSY: Analysis[PSYAnalysisSettings] = Analysis(
+    name="psy",
+    title="PSY exuberance test",
+    help="Phillips-Shi-Yu (2015) GSADF test and BSADF path on the run's sample of a series "
+    "(weekly closes of the last 20 years by default), Monte Carlo critical values and "
+    "date-stamped explosive episodes.",
+    settings=PSYAnalysisSettings,
+    run=run_psy,
+    results=("bubblescope.detect.exuberance.PSYResult",),
+    group="detect",
+    needs_series=True,
+    report=20,
+    scan=ScanHook(
+        "GSADF on log prices (trailing window), 95% critical value, ongoing episode",
+        _psy_scan,
+        "psy_gsadf_ratio",
+        "GSADF / 95% critical value (log prices)",
+        "ratio",
+        line=(1.0, "critical value"),
+    ),
+    signals=(Column("psy", "PSY BSADF alarm: streaming monitor, family-wise critical value"),),
+    status=(Column("psy_log", "PSY (log)"), Column("psy_level", "PSY (levels)")),
+)
+
+
+# --- LPPLS ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LPPLSFitSettings:
+    """One LPPLS fit (equal presets: one fit has no precision to trade)."""
+
+    window: int | None = setting(
+        750,
+        "trading days ending at the last date, FCO's longest window (none, or more than the "
+        "series has: the whole series)",
+        ge=30,
+        le=20_000,
+    )
+    space: Literal["fco", "stylised"] = setting(
+        "fco", "search space: fco (Sornette et al. 2015) or stylised"
+    )
+    seed: int = setting(0, "seed of the extra random starts", ge=0, le=2**32 - 1)
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> LPPLSFitSettings:
+        """The same fit for every preset."""
+        return _no_variants(cls, name)
+
+    def window_for(self, n: int) -> int | None:
+        """The window to fit in a series of ``n`` observations (None: all of them)."""
+        return None if self.window is None or self.window >= n else self.window
+
+
+def run_lppls_fit(
+    data: pd.Series | pd.DataFrame | None, s: LPPLSFitSettings
+) -> LPPLSFit | FailedFit:
+    """The LPPLS fit of the last ``window`` trading days (best of a grid, then polished)."""
+    from bubblescope.detect.lppls import SearchSpace, lppls_fit
+
+    close = closes(data, "LPPLS")
+    space = SearchSpace.fco() if s.space == "fco" else SearchSpace.stylised()
+    return lppls_fit(close, window=s.window_for(len(close)), space=space, rng=s.seed)
+
+
+@dataclass(frozen=True)
+class LPPLSConfidenceSettings:
+    """DS LPPLS Confidence over the last dates (equal presets; the windows set the cost)."""
+
+    max_window: int = setting(250, "longest window, trading days", ge=40, le=1500)
+    min_window: int = setting(60, "shortest window, trading days", ge=20, le=1500)
+    step: int = setting(10, "step between nested windows, trading days", ge=1, le=100)
+    every: int = setting(10, "every n-th trading day, counted back from the last", ge=1, le=250)
+    dates: int = setting(200, "most dates, the latest ones", ge=1, le=2000)
+
+    def __post_init__(self) -> None:
+        if self.min_window > self.max_window:
+            raise InputError(
+                f"min_window ({self.min_window}) exceeds max_window ({self.max_window})"
+            )
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> LPPLSConfidenceSettings:
+        """The same windows for every preset."""
+        return _no_variants(cls, name)
+
+
+def run_lppls_confidence(
+    data: pd.Series | pd.DataFrame | None, s: LPPLSConfidenceSettings
+) -> LPPLSIndicators:
+    """Confidence at every ``every``-th of the last dates that have ``max_window`` days before."""
+    from bubblescope.detect.lppls import WindowSet, lppls_confidence
+
+    close = closes(data, "LPPLS Confidence")
+    ends = range(len(close) - 1, s.max_window - 2, -s.every)
+    dates = [close.index[i] for i in ends][: s.dates][::-1]
+    if not dates:
+        raise InputError(
+            f"{len(close)} observations: no date has the {s.max_window} the longest window needs",
+            hint="use a longer series or a shorter max_window",
+        )
+    windows = WindowSet(s.max_window, s.min_window, s.step)
+    return lppls_confidence(close, dates, windows=windows)
+
+
+LPPLS_FIT: Analysis[LPPLSFitSettings] = Analysis(
+    name="lppls",
+    title="LPPLS fit",
+    help="One log-periodic power law singularity fit of the last trading days: critical time, "
+    "exponent m, log-frequency omega, and whether the fit passes Sornette et al.'s filter.",
+    settings=LPPLSFitSettings,
+    run=run_lppls_fit,
+    results=("bubblescope.detect.lppls.LPPLSFit", "bubblescope.detect.lppls.FailedFit"),
+    group="detect",
+    needs_series=True,
+)
+
+LPPLS_CONFIDENCE: Analysis[LPPLSConfidenceSettings] = Analysis(
+    name="lppls-confidence",
+    title="LPPLS Confidence",
+    help="DS LPPLS Confidence: the share of nested windows whose fit qualifies as a positive "
+    "(or negative) bubble, at every n-th of the last trading days.",
+    settings=LPPLSConfidenceSettings,
+    run=run_lppls_confidence,
+    results=("bubblescope.detect._lppls_indicators.LPPLSIndicators",),
+    group="detect",
+    needs_series=True,
+    slow=True,
+    report=30,
+    signals=(Column("lppls", "DS LPPLS Confidence of positive bubbles on a calendar grid"),),
+    status=(Column("lppls", "LPPLS Confidence"),),
+)
+
+
+# --- run-ups and drawdowns --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunupAnalysisSettings(RunupSettings):
+    """The run-up section of the run (:class:`~bubblescope.settings.RunupSettings`), crashes."""
+
+    horizon_months: int = setting(
+        RunupSettings.horizon_months, "run-up and crash window, months", ge=2, le=120
+    )
+    threshold: float = setting(
+        RunupSettings.threshold, "run-up size, a fraction (1.0 = 100%)", gt=0.0, le=20.0
+    )
+    market: str = setting(
+        RunupSettings.market, "market series for the net-of-market condition ('' for none)"
+    )
+    model_sample: str = setting(RunupSettings.model_sample, "sample of GSY's crash-odds logit")
+    crash_drawdown: float = setting(0.4, "crash size, a fraction", gt=0.0, lt=1.0)
+    prior_window: int | None = setting(
+        60, "months of the prior-return filter (none: off)", ge=1, le=240
+    )
+    anchor: Literal["peak", "runup"] = setting(
+        "peak", "drawdown from the running peak or from the run-up date"
+    )
+
+    def __post_init__(self) -> None:
+        import re
+
+        if self.market and not re.fullmatch(_NAME, self.market):
+            raise InputError(f"market {self.market!r} is not a series name")
+
+    @classmethod
+    def from_run(cls, run: RunSettings) -> RunupAnalysisSettings:
+        """The run-up section of ``run``."""
+        return cls(**dataclasses.asdict(run.runup))
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> RunupAnalysisSettings:
+        """``RunSettings.preset(name).runup`` with GSY's crash definition."""
+        return cls.from_run(RunSettings.preset(name))
+
+
+def runup_on(close: pd.Series, market: pd.Series | None, s: RunupAnalysisSettings) -> RunupResult:
+    """GSY run-ups of ``close``, net of ``market`` from the date both exist."""
+    from bubblescope.detect.gsy import runup
+
+    if market is not None:  # the net-of-market condition needs the market on every date
+        close = close.loc[max(close.index[0], market.index[0]) :]
+        market = market.loc[: close.index[-1]]
+    return runup(
+        close, market, threshold=s.threshold, horizon=s.horizon_months,
+        crash_drawdown=s.crash_drawdown, anchor=s.anchor, prior_window=s.prior_window,
+        name=str(close.name),
+    )  # fmt: skip
+
+
+def run_runup(data: pd.Series | pd.DataFrame | None, s: RunupAnalysisSettings) -> RunupResult:
+    """GSY run-ups on month-end prices, net of ``s.market`` (a shipped or stored series)."""
+    from bubblescope.data.catalog import load_series
+
+    market = load_series(s.market)["close"].astype("float64") if s.market else None
+    return runup_on(closes(data, "GSY run-up"), market, s)
+
+
+def _runup_scan(inp: ScanInput) -> dict[str, Any]:
+    import numpy as np
+
+    from bubblescope.detect.gsy import MODEL_FROM, crash_probability, trailing_return
+
+    s = dataclasses.replace(RunupAnalysisSettings.from_run(inp.run), market="")
+    raw_now = trailing_return(inp.close, s.horizon_months)
+    net_now = float("nan")
+    if inp.market is not None:
+        market_now = trailing_return(inp.market, s.horizon_months).asof(inp.close.index[-1])
+        net_now = float(raw_now.iloc[-1]) - float(cast(float, market_now))
+    res = runup_on(inp.close, inp.market, s)
+    flags = res.flags.iloc[:, 0]
+    odds = float("nan")
+    if np.isfinite(net_now) and net_now >= MODEL_FROM:
+        odds = float(crash_probability(net_now, sample=s.model_sample))  # type: ignore[arg-type]
+    latest_prob = float("nan")
+    if len(res.episodes) and "crash_probability" in res.episodes:
+        latest_prob = float(res.episodes["crash_probability"].iloc[-1])
+    return {
+        "runup_raw_2y": float(raw_now.iloc[-1]),
+        "runup_net_2y": net_now,
+        "runup_flag_now": bool(flags.iloc[-1]) if len(flags) else False,
+        "runup_crash_odds_now": odds,
+        "runup_episodes": res.n_episodes,
+        "runup_crashes": res.n_crashes,
+        "runup_open": res.n_open,
+        "runup_latest_episode_crash_probability": latest_prob,
+    }
+
+
+RUNUP: Analysis[RunupAnalysisSettings] = Analysis(
+    name="runup",
+    title="GSY run-ups",
+    help="Greenwood-Shleifer-You (2019) run-ups: 24-month returns above 100% raw and net of "
+    "the market, grouped into episodes, the crashes that followed and GSY's crash odds.",
+    settings=RunupAnalysisSettings,
+    run=run_runup,
+    results=("bubblescope.detect.gsy.RunupResult",),
+    group="detect",
+    needs_series=True,
+    scan=ScanHook(
+        "GSY 24-month run-up (raw and net of market), crash probability of the latest run-up",
+        _runup_scan,
+        "runup_raw_2y",
+        "24-month return now",
+        "%",
+        scale=100.0,
+        line=(100.0, "GSY run-up (doubling)"),
+    ),
+    signals=(
+        Column("runup", "GSY run-up flag from completed months"),
+        Column("crash_probability", "GSY logit crash probability of the run-up"),
+    ),
+    status=(Column("return_24m", "Run-up (24 months)"), Column("crash_odds", "GSY crash odds")),
+)
+
+
+@dataclass(frozen=True)
+class DrawdownSettings:
+    """Drawdown table settings (equal presets)."""
+
+    top: int = setting(5, "episodes to list, deepest first", ge=1, le=50)
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> DrawdownSettings:
+        """The same table for every preset."""
+        return _no_variants(cls, name)
+
+
+def run_drawdown(data: pd.Series | pd.DataFrame | None, s: DrawdownSettings) -> DrawdownResult:
+    """The drawdown curve and the deepest peak-to-trough episodes."""
+    from bubblescope.detect.drawdowns import drawdown
+
+    close = closes(data, "drawdown")
+    return drawdown(close, top=s.top, name=str(close.name))
+
+
+def _drawdown_scan(inp: ScanInput) -> dict[str, Any]:
+    import numpy as np
+
+    from bubblescope.detect.drawdowns import drawdown_curve, max_drawdown
+
+    values = inp.close.to_numpy(dtype=np.float64)
+    return {
+        "max_drawdown": max_drawdown(values),
+        "current_drawdown": float(drawdown_curve(values)[-1]),
+    }
+
+
+DRAWDOWN: Analysis[DrawdownSettings] = Analysis(
+    name="drawdown",
+    title="Drawdowns",
+    help="The fall from the running peak at every date, the maximum drawdown and the deepest "
+    "episodes with their peak, trough and recovery.",
+    settings=DrawdownSettings,
+    run=run_drawdown,
+    results=("bubblescope.detect.drawdowns.DrawdownResult",),
+    group="detect",
+    needs_series=True,
+    report=50,
+    scan=ScanHook(
+        "maximum drawdown and current drawdown from the running peak",
+        _drawdown_scan,
+        "current_drawdown",
+        "drawdown from the running peak now",
+        "%",
+        scale=100.0,
+    ),
+    status=(Column("drawdown", "Drawdown now"),),
+)
+
+
+# --- the gauge --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StockGaugeSettings:
+    """Per-stock gauge settings (equal presets)."""
+
+    horizon_months: int = setting(24, "momentum horizon, months", ge=1, le=120)
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> StockGaugeSettings:
+        """The same gauge for every preset."""
+        return _no_variants(cls, name)
+
+
+def run_stock_gauge(data: pd.Series | pd.DataFrame | None, s: StockGaugeSettings) -> GaugeResult:
+    """The gauge of one stock from its prices (and volume, where the frame has it)."""
+    import pandas as pd
+
+    from bubblescope.gauge import STOCK_MIN_HISTORY, bubble_gauge, stock_proxies
+
+    close = closes(data, "the gauge")
+    prices: pd.Series | pd.DataFrame = close
+    if isinstance(data, pd.DataFrame) and "volume" in data.columns:
+        prices = pd.DataFrame({"close": close, "volume": data["volume"].reindex(close.index)})
+    res = bubble_gauge(
+        stock_proxies(prices, horizon_months=s.horizon_months, name=str(close.name)),
+        min_history=STOCK_MIN_HISTORY,
+    )
+    if res.aggregate.dropna().empty:
+        raise InputError(
+            f"{close.name}: too little history for a gauge reading",
+            hint=f"each proxy needs {STOCK_MIN_HISTORY} months of history",
+        )
+    return res
+
+
+def _gauge_scan(inp: ScanInput) -> dict[str, Any]:
+    import pandas as pd
+
+    data: pd.Series | pd.DataFrame = inp.close
+    if inp.volume is not None:
+        data = pd.DataFrame({"close": inp.close, "volume": inp.volume.reindex(inp.close.index)})
+    res = run_stock_gauge(data, StockGaugeSettings())
+    latest = res.reading(res.aggregate.dropna().index[-1])
+    return {
+        "gauge_aggregate": latest["aggregate"],
+        "gauge_coverage": latest["coverage"],
+        "gauge_date": str(latest["date"].date()),
+    }
+
+
+GAUGE: Analysis[StockGaugeSettings] = Analysis(
+    name="gauge",
+    title="Bubble gauge of a stock",
+    help="Dalio-style gauge of one stock from its prices and volume: momentum as the sentiment "
+    "proxy, volume growth as the new-buyers proxy, each ranked against its own history.",
+    settings=StockGaugeSettings,
+    run=run_stock_gauge,
+    results=("bubblescope.gauge.GaugeResult",),
+    group="detect",
+    needs_series=True,
+    scan=ScanHook(
+        "per-stock bubble gauge from prices and volume (momentum, volume growth)",
+        _gauge_scan,
+        "gauge_aggregate",
+        "gauge: aggregate percentile now",
+        "percentile",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class MarketGaugeSettings:
+    """Market gauge settings (equal presets)."""
+
+    ranking: Literal["expanding", "full"] = setting(
+        "expanding", "percentiles point in time (expanding) or over the full sample"
+    )
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> MarketGaugeSettings:
+        """The same gauge for every preset."""
+        return _no_variants(cls, name)
+
+
+def run_market_gauge(data: pd.Series | pd.DataFrame | None, s: MarketGaugeSettings) -> GaugeResult:
+    """The market gauge from the shipped Shiller table (CAPE, P/E, excess CAPE yield, rates)."""
+    from bubblescope.data.bundled import load_shiller
+    from bubblescope.gauge import bubble_gauge, shiller_proxies
+
+    return bubble_gauge(shiller_proxies(load_shiller()), ranking=s.ranking)
+
+
+MARKET_GAUGE: Analysis[MarketGaugeSettings] = Analysis(
+    name="gauge-market",
+    title="Bubble gauge of the market",
+    help="Dalio's bubble criteria measured on Shiller's monthly data (CAPE, trailing P/E, the "
+    "excess CAPE yield, the real 10-year yield), each ranked against its own history.",
+    settings=MarketGaugeSettings,
+    run=run_market_gauge,
+    results=("bubblescope.gauge.GaugeResult",),
+    group="detect",
+    report=120,
+    signals=(Column("gauge", "Shiller-proxy bubble gauge with expanding percentile ranks"),),
+)
+
+
+# --- valuation multiples ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MultiplesSettings:
+    """Point-in-time multiples settings (equal presets)."""
+
+    symbol: str = setting("NVDA", "a firm with SEC fundamentals (NVDA, MSFT, GOOGL, AMZN, META)")
+    frequency: Literal["daily", "monthly"] = setting("monthly", "daily or month-end multiples")
+
+    def __post_init__(self) -> None:
+        import re
+
+        if not re.fullmatch(_NAME, self.symbol):
+            raise InputError(f"{self.symbol!r} is not a symbol")
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> MultiplesSettings:
+        """The same multiples for every preset."""
+        return _no_variants(cls, name)
+
+
+def run_multiples(data: pd.Series | pd.DataFrame | None, s: MultiplesSettings) -> MultiplesResult:
+    """Market cap, trailing P/E and P/S of ``s.symbol`` from its prices and its SEC filings."""
+    from bubblescope.data.bundled import load_fundamentals
+    from bubblescope.data.catalog import load_series
+    from bubblescope.detect.firm_multiples import multiples
+
+    symbol = s.symbol.upper()
+    return multiples(
+        load_series(symbol)["close"], load_fundamentals(symbol), symbol, frequency=s.frequency
+    )
+
+
+MULTIPLES: Analysis[MultiplesSettings] = Analysis(
+    name="multiples",
+    title="Valuation multiples of a firm",
+    help="Point-in-time market capitalisation, trailing P/E and P/S of one firm from its prices "
+    "and the SEC filings known at each date.",
+    settings=MultiplesSettings,
+    run=run_multiples,
+    results=("bubblescope.detect.firm_multiples.MultiplesResult",),
+    group="detect",
+    status=(Column("valuation", "Valuation"),),
+)
+
+
+# --- the AI economy ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoSettings:
+    """An analysis with nothing to set."""
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> NoSettings:
+        """Nothing, for every preset."""
+        return _no_variants(cls, name)
+
+
+@dataclass(frozen=True)
+class GPUSettings:
+    """GPU unit economics settings (equal presets)."""
+
+    generation: Literal["H100", "A100"] = setting("H100", "GPU generation")
+    purchase_time: float | None = setting(
+        None, "purchase time, decimal year (none: launch)", ge=2015.0, le=2035.0
+    )
+    rule: Literal["cash", "npv"] = setting("cash", "economic-life rule: cash margin or NPV")
+    horizon: int = setting(10, "years of age modelled", ge=2, le=30)
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> GPUSettings:
+        """The same cohort for every preset."""
+        return _no_variants(cls, name)
+
+
+def run_gpu(data: pd.Series | pd.DataFrame | None, s: GPUSettings) -> GPUEconomics:
+    """Margins by age, payback and economic life of one GPU cohort."""
+    from bubblescope.economy.gpu import gpu_economics
+
+    return gpu_economics(
+        s.generation, purchase_time=s.purchase_time, horizon=s.horizon, rule=s.rule
+    )
+
+
+def run_power(data: pd.Series | pd.DataFrame | None, s: NoSettings) -> GridComparison:
+    """Data-centre electricity projections against the growth of total US demand."""
+    from bubblescope.economy.power import grid_comparison
+
+    return grid_comparison()
+
+
+@dataclass(frozen=True)
+class SequoiaSettings:
+    """Sequoia's revenue gap settings (equal presets)."""
+
+    year: Literal[2023, 2024] = setting(
+        2024, "the essay: 2023 ($200B question) or 2024 ($600B question)"
+    )
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> SequoiaSettings:
+        """The same essay for every preset."""
+        return _no_variants(cls, name)
+
+
+def run_sequoia(data: pd.Series | pd.DataFrame | None, s: SequoiaSettings) -> SequoiaGap:
+    """The revenue AI must earn to pay for the GPU spending of Sequoia's essay, and the gap."""
+    from bubblescope.economy.valuation import sequoia_2023, sequoia_2024
+
+    return sequoia_2023() if s.year == 2023 else sequoia_2024()
+
+
+@dataclass(frozen=True)
+class DepreciationSettings:
+    """Burry's depreciation case settings (equal presets)."""
+
+    economic_life: float | None = setting(
+        None, "economic life, years (none: the life implied by $176B)", gt=0.5, le=30.0
+    )
+    book_life: float | None = setting(
+        None, "book life, years (none: the case's 6 years)", gt=0.5, le=30.0
+    )
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> DepreciationSettings:
+        """The same case for every preset."""
+        return _no_variants(cls, name)
+
+
+def run_depreciation(
+    data: pd.Series | pd.DataFrame | None, s: DepreciationSettings
+) -> RestatementResult:
+    """Book against economic depreciation of the big-5 capex path (Burry's $176B)."""
+    from bubblescope.economy.depreciation import burry_case
+
+    return burry_case(s.economic_life, book_life=s.book_life)
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    """Financing network settings (equal presets)."""
+
+    include_nonbinding: bool = setting(False, "keep non-binding deals (LOI, term sheet, lapsed)")
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> NetworkSettings:
+        """The same network for every preset."""
+        return _no_variants(cls, name)
+
+
+def run_network(data: pd.Series | pd.DataFrame | None, s: NetworkSettings) -> NetworkResult:
+    """The fact base's financing network: firms, commitments, loops, concentration."""
+    from bubblescope.economy.network import analyze_network, load_network
+
+    return analyze_network(load_network(include_nonbinding=s.include_nonbinding))
+
+
+@dataclass(frozen=True)
+class StressSettings:
+    """Stress-test settings (equal presets)."""
+
+    shocks: tuple[str, ...] = setting(
+        ("OpenAI=0.5",), "FIRM=FRACTION: the firm pays that fraction of its obligations",
+        max_length=20,
+    )  # fmt: skip
+    alpha: float = setting(1.0, "Rogers-Veraart recovery on external assets", ge=0.0, le=1.0)
+    beta: float = setting(1.0, "Rogers-Veraart recovery on receipts", ge=0.0, le=1.0)
+    year: int | None = setting(
+        None, "calendar year to clear (none: the run-rate)", ge=2020, le=2040
+    )
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> StressSettings:
+        """The same scenario for every preset."""
+        return _no_variants(cls, name)
+
+
+def run_stress(data: pd.Series | pd.DataFrame | None, s: StressSettings) -> StressResult:
+    """Clear a year of the network's obligations after the payment shocks."""
+    from bubblescope.economy.clearing import parse_shock, stress
+    from bubblescope.economy.network import load_network
+
+    net = load_network()
+    shocks = [parse_shock(text) for text in s.shocks]
+    unknown = sorted({shock.firm for shock in shocks} - set(net.names))
+    if unknown:
+        raise InputError(f"unknown firm(s) {unknown}", hint=f"choose from {list(net.names)}")
+    return stress(net, shocks, alpha=s.alpha, beta=s.beta, year=s.year)
+
+
+@dataclass(frozen=True)
+class WaterSettings:
+    """Data-centre water settings (equal presets: the model is a closed form)."""
+
+    cooling: Literal["site", "evaporative", "us_average", "microsoft_fleet", "closed_loop"] = (
+        setting("site", "cool every site this way (site: as its sources say)")
+    )
+    pue: float | None = setting(
+        None, "PUE, facility / IT energy (none: the US 2023 average, WAT-05)", ge=1.0, le=3.0
+    )
+    load_factor: float | None = setting(
+        None, "average draw as a share of stated power (none: water.yaml's)", gt=0.0, le=1.0
+    )
+    indirect: bool = setting(False, "also count the power plants' water (WAT-27)")
+    site_mw: float | None = setting(
+        None, "give every site this power, MW (none: each its sourced one)", gt=0.0, le=100_000.0
+    )
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> WaterSettings:
+        """The same model for every preset."""
+        return _no_variants(cls, name)
+
+
+def run_water(data: pd.Series | pd.DataFrame | None, s: WaterSettings) -> WaterResult:
+    """Cooling water per site against local supply, and per MWh by cooling type."""
+    from bubblescope.economy.water import water_use
+
+    return water_use(
+        cooling=s.cooling,
+        pue=s.pue,
+        load_factor=s.load_factor,
+        indirect=s.indirect,
+        site_mw=s.site_mw,
+    )
+
+
+GPU: Analysis[GPUSettings] = Analysis(
+    name="gpu",
+    title="GPU economics",
+    help="How long a GPU earns its keep: rent against cash cost by age, payback and economic "
+    "life (Bernstein's cash rule or an NPV rule) of one GPU cohort.",
+    settings=GPUSettings,
+    run=run_gpu,
+    results=("bubblescope.economy.gpu.GPUEconomics",),
+    group="economy",
+    report=90,
+)
+POWER: Analysis[NoSettings] = Analysis(
+    name="power",
+    title="Power demand",
+    help="Data-centre electricity projections (IEA, LBNL) against the EIA outlook for total US "
+    "demand: the share of the grid's growth data centres take.",
+    settings=NoSettings,
+    run=run_power,
+    results=("bubblescope.economy.power.GridComparison",),
+    group="economy",
+    report=100,
+)
+WATER: Analysis[WaterSettings] = Analysis(
+    name="water",
+    title="Data-centre water",
+    help="Cooling water of a sourced AI site in each dry region of the build-out (Mesa, "
+    "Arizona, Nevada, Texas) against the region's supply, and litres per MWh of data-centre "
+    "electricity by cooling type; every number a fact-base row or a labelled assumption.",
+    settings=WaterSettings,
+    run=run_water,
+    results=("bubblescope.economy.water.WaterResult",),
+    group="economy",
+    report=105,
+)
+VALUATION: Analysis[SequoiaSettings] = Analysis(
+    name="valuation",
+    title="Valuation: Sequoia's revenue gap",
+    help="The revenue AI must earn to pay for the GPU spending (run-rate x 2 for the data "
+    "centre x 2 for the margin, Sequoia 2023/2024) and the gap to AI revenue.",
+    settings=SequoiaSettings,
+    run=run_sequoia,
+    results=("bubblescope.economy.valuation.SequoiaGap",),
+    group="economy",
+    report=110,
+)
+DEPRECIATION: Analysis[DepreciationSettings] = Analysis(
+    name="depreciation",
+    title="Depreciation restatement",
+    help="Burry's case: the big-5 capex path depreciated over its economic rather than its "
+    "book life, the understatement 2026-28 and the economic life that gives $176B.",
+    settings=DepreciationSettings,
+    run=run_depreciation,
+    results=("bubblescope.economy.depreciation.restatement.RestatementResult",),
+    group="economy",
+    report=80,
+)
+NETWORK: Analysis[NetworkSettings] = Analysis(
+    name="network",
+    title="Financing network",
+    help="The AI deals of the fact base as a graph: firms, commitments, loops of money, vendor "
+    "financing and customer concentration.",
+    settings=NetworkSettings,
+    run=run_network,
+    results=("bubblescope.economy.network.NetworkResult",),
+    group="economy",
+    report=70,
+)
+STRESS: Analysis[StressSettings] = Analysis(
+    name="stress",
+    title="Stress test of the financing network",
+    help="One year of the network's obligations cleared after payment shocks "
+    "(Eisenberg-Noe / Rogers-Veraart): who defaults, the losses and their spread.",
+    settings=StressSettings,
+    run=run_stress,
+    results=("bubblescope.economy.clearing.StressResult",),
+    group="economy",
+)
+
+#: Entries on the engines, in registry order (their signals and columns keep this order).
+ENGINES: tuple[Analysis[Any], ...] = (
+    PSY,
+    LPPLS_FIT,
+    LPPLS_CONFIDENCE,
+    RUNUP,
+    DRAWDOWN,
+    GAUGE,
+    MARKET_GAUGE,
+    MULTIPLES,
+    GPU,
+    POWER,
+    WATER,
+    VALUATION,
+    DEPRECIATION,
+    NETWORK,
+    STRESS,
+)

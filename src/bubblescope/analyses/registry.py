@@ -1,0 +1,315 @@
+"""The one registry of analyses: :data:`REGISTRY`, every analysis bubblescope exposes, in order.
+
+The engines' entries come from :mod:`bubblescope.analyses.engines`; the composites built on them
+(the status page, a scan, the backtest, the scenario Monte Carlo) are defined here, above the
+modules they run. The front ends read this tuple: ``bubblescope run NAME`` and
+``POST /api/analyses/NAME`` exist for every entry, the report builds a section for every entry
+with a :attr:`~bubblescope.analyses.base.Analysis.report` position, and ``GET /api/analyses``
+lists them all.
+
+Composite settings carry ``run``, the :class:`~bubblescope.settings.RunSettings` preset whose
+sections apply, so ``preset("quick")`` runs them on the quick run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from bubblescope.analyses.base import PRESET_NAMES, Analysis, setting
+from bubblescope.analyses.engines import ENGINES
+from bubblescope.errors import InputError, UnknownSymbolError
+from bubblescope.settings import BacktestSettings, RunSettings
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from bubblescope.backtest.result import BacktestResult
+    from bubblescope.scan import ScanResult
+    from bubblescope.scenario.result import ScenarioResult
+    from bubblescope.status.result import StatusResult
+
+__all__ = [
+    "BACKTEST",
+    "REGISTRY",
+    "SCAN",
+    "SCENARIO",
+    "STATUS",
+    "BacktestAnalysisSettings",
+    "ScanAnalysisSettings",
+    "ScenarioSettings",
+    "StatusSettings",
+    "get",
+    "names",
+]
+
+_SYMBOL = re.compile(r"[A-Za-z0-9._^-]{1,64}")
+
+
+def _check_preset(name: str) -> None:
+    if name not in PRESET_NAMES:
+        raise InputError(f"unknown preset {name!r}", hint=f"one of {list(PRESET_NAMES)}")
+
+
+# --- the status page ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusSettings:
+    """The status page's run (its preset's settings decide everything else)."""
+
+    run: Literal["standard", "quick", "publication"] = setting(
+        "standard", "the run: standard, quick or publication"
+    )
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> StatusSettings:
+        """The status page of run ``name``."""
+        _check_preset(name)
+        return cls(run=name)  # type: ignore[arg-type]  # checked above
+
+
+def run_status_page(data: pd.Series | pd.DataFrame | None, s: StatusSettings) -> StatusResult:
+    """Every watched series now, next to each signal's backtest record."""
+    from bubblescope.status import run_status
+
+    return run_status(RunSettings.preset(s.run))
+
+
+STATUS: Analysis[StatusSettings] = Analysis(
+    name="status",
+    title="Status now",
+    help="Is the AI boom a bubble? Every watched series read now (PSY, LPPLS, run-up, crash "
+    "odds, drawdown, valuation) next to each signal's record, the market view and a synthesis.",
+    settings=StatusSettings,
+    run=run_status_page,
+    results=("bubblescope.status.result.StatusResult",),
+    group="composite",
+    slow=True,
+    report=10,
+)
+
+
+# --- a scan of many series ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScanAnalysisSettings:
+    """A scan of shipped or stored series."""
+
+    run: Literal["standard", "quick", "publication"] = setting(
+        "standard", "the run whose PSY and run-up settings apply"
+    )
+    analyses: tuple[str, ...] = setting(
+        ("psy", "runup"), "analyses with a scan column: psy, runup, drawdown, gauge", max_length=4
+    )
+    symbols: tuple[str, ...] = setting(
+        (), "series to scan (none: the run's AI leaders)", max_length=50
+    )
+    window: int | None = setting(
+        None, "PSY on the trailing observations (none: the run's sample)", ge=30, le=10_000
+    )
+    market: str = setting("", "market series for net-of-market run-ups ('' for none)")
+
+    def __post_init__(self) -> None:
+        bad = [s for s in (*self.symbols, self.market) if s and not _SYMBOL.fullmatch(s)]
+        if bad:
+            raise InputError(f"not series names: {bad}")
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> ScanAnalysisSettings:
+        """A scan on run ``name``."""
+        _check_preset(name)
+        return cls(run=name)  # type: ignore[arg-type]  # checked above
+
+
+def run_scan(data: pd.Series | pd.DataFrame | None, s: ScanAnalysisSettings) -> ScanResult:
+    """The scan's analyses on every symbol (the run's AI leaders unless ``symbols``)."""
+    from bubblescope.data.catalog import load_series
+    from bubblescope.scan import ScanConfig, scan
+
+    run = RunSettings.preset(s.run)
+    universe = {symbol: load_series(symbol) for symbol in s.symbols or run.data.leaders}
+    market = load_series(s.market) if s.market else None
+    config = ScanConfig(analyses=s.analyses, run=run, window=s.window)
+    return scan(universe, config, market=market, market_name=s.market or None)
+
+
+SCAN: Analysis[ScanAnalysisSettings] = Analysis(
+    name="scan",
+    title="Scan of many series",
+    help="PSY, GSY run-ups, drawdowns and the gauge for each series of a universe (the AI "
+    "leaders by default), one row per symbol; a failing symbol keeps its error.",
+    settings=ScanAnalysisSettings,
+    run=run_scan,
+    results=("bubblescope.scan.ScanResult",),
+    group="composite",
+    slow=True,
+)
+
+
+# --- the backtest ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BacktestAnalysisSettings(BacktestSettings):
+    """The run's backtest section (:class:`~bubblescope.settings.BacktestSettings`) plus events."""
+
+    frequency: Literal["W", "M"] = setting(BacktestSettings.frequency, "weekly or monthly closes")
+    train_years: float = setting(
+        BacktestSettings.train_years, "years of the PSY monitor's training sample", ge=1, le=50
+    )
+    psy_reps: int = setting(
+        BacktestSettings.psy_reps, "bootstrap replications of PSY's critical value", ge=50,
+        le=5000,
+    )  # fmt: skip
+    lppls_grid: Literal["W", "M", "Q"] = setting(
+        BacktestSettings.lppls_grid, "LPPLS Confidence at every week, month or quarter end"
+    )
+    lppls_step: int = setting(
+        BacktestSettings.lppls_step, "step between nested LPPLS windows", ge=1, le=25
+    )
+    run: Literal["standard", "quick", "publication"] = setting(
+        "standard", "the run whose PSY, LPPLS and run-up settings apply"
+    )
+    signals: str = setting(
+        "psy,lppls,runup,gauge,baseline", "comma list of signals, groups runup/baseline, or all"
+    )
+    event_drawdown: float = setting(0.2, "crash size, a fraction", gt=0.0, lt=1.0)
+    horizon_months: int = setting(24, "months within which the fall must happen", ge=1, le=120)
+    warning_months: int = setting(24, "pre-peak warning window, months", ge=1, le=120)
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> BacktestAnalysisSettings:
+        """``RunSettings.preset(name).backtest`` with crashes of 20% within 24 months."""
+        run = RunSettings.preset(name)
+        return cls(**dataclasses.asdict(run.backtest), run=name)  # type: ignore[arg-type]
+
+
+def run_backtest(
+    data: pd.Series | pd.DataFrame | None, s: BacktestAnalysisSettings
+) -> BacktestResult:
+    """Every signal as knowable on each date, scored against the crashes of the series."""
+    from bubblescope.analyses.engines import closes
+    from bubblescope.backtest import EventSpec, SignalConfig, backtest
+    from bubblescope.backtest.histories import to_monthly, to_weekly
+    from bubblescope.backtest.signals import default_windows
+    from bubblescope.data.bundled import load_shiller
+    from bubblescope.detect.lppls import WindowSet
+    from bubblescope.status.records import month_end_shiller
+
+    close = closes(data, "the backtest")
+    prices = to_weekly(close) if s.frequency == "W" else to_monthly(close)
+    run = RunSettings.preset(s.run)
+    base = default_windows(s.frequency)
+    config = SignalConfig(
+        train_years=s.train_years,
+        psy_lag=run.psy.lag,
+        psy_window=run.psy.window,
+        psy_level=run.psy.level,
+        psy_reps=s.psy_reps,
+        lppls_grid=s.lppls_grid,
+        lppls_windows=WindowSet(base.max_window, base.min_window, s.lppls_step),
+        lppls_threshold=run.lppls.alarm,
+        runup_threshold=run.runup.threshold,
+        runup_horizon=run.runup.horizon_months,
+        crash_probability_threshold=run.lights.crash_red,
+    )
+    return backtest(
+        prices,
+        signals=s.signals,
+        config=config,
+        events=EventSpec(s.event_drawdown, s.horizon_months, warning_months=s.warning_months),
+        shiller=month_end_shiller(load_shiller()),
+        name=str(close.name),
+        rng=run.psy.seed,
+    )
+
+
+BACKTEST: Analysis[BacktestAnalysisSettings] = Analysis(
+    name="backtest",
+    title="Backtest of the signals",
+    help="Each signal as it was knowable on each date (PSY monitor, LPPLS Confidence, GSY "
+    "run-up and crash odds, the gauge, two baselines), scored against the series' crashes.",
+    settings=BacktestAnalysisSettings,
+    run=run_backtest,
+    results=("bubblescope.backtest.result.BacktestResult",),
+    group="composite",
+    needs_series=True,
+    slow=True,
+    report=60,
+)
+
+
+# --- the scenario Monte Carlo ------------------------------------------------------------------
+
+#: Paths by preset: the engine's default, the dashboard's quick look, a tenth of the standard
+#: error for publication.
+_SCENARIO_PATHS = {"standard": 10_000, "quick": 2_000, "publication": 100_000}
+
+
+@dataclass(frozen=True)
+class ScenarioSettings:
+    """A scenario Monte Carlo run."""
+
+    scenario: str = setting("base", "scenario preset (bubblescope scenario list)")
+    paths: int = setting(_SCENARIO_PATHS["standard"], "Monte Carlo paths", ge=100, le=100_000)
+    seed: int = setting(20260101, "random seed (reproducible)", ge=0, le=2**32 - 1)
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", self.scenario):
+            raise InputError(f"{self.scenario!r} is not a scenario preset name")
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> ScenarioSettings:
+        """The base scenario with the preset's number of paths."""
+        _check_preset(name)
+        return cls(paths=_SCENARIO_PATHS[name])
+
+
+def run_scenario_mc(data: pd.Series | pd.DataFrame | None, s: ScenarioSettings) -> ScenarioResult:
+    """Monte Carlo of the AI capex system for one scenario preset."""
+    from bubblescope.scenario import list_presets, run_scenario
+
+    if s.scenario not in list_presets():
+        raise UnknownSymbolError(
+            f"no scenario preset {s.scenario!r}", hint=f"one of {list_presets()}"
+        )
+    return run_scenario(s.scenario, n_paths=s.paths, rng=s.seed)
+
+
+SCENARIO: Analysis[ScenarioSettings] = Analysis(
+    name="scenario",
+    title="Scenario Monte Carlo",
+    help="Monte Carlo of the AI capex system: capex against funding and power, AI revenue, the "
+    "GPU fleet by vintage and herding sellers; bust timing and depth, defaults, macro effects.",
+    settings=ScenarioSettings,
+    run=run_scenario_mc,
+    results=("bubblescope.scenario.result.ScenarioResult",),
+    group="composite",
+    slow=True,
+)
+
+#: Every analysis, in order: the engines, then the composites built on them.
+REGISTRY: tuple[Analysis[Any], ...] = (*ENGINES, STATUS, SCAN, BACKTEST, SCENARIO)
+
+
+def names() -> tuple[str, ...]:
+    """The registry's names, in order."""
+    return tuple(entry.name for entry in REGISTRY)
+
+
+def get(name: str) -> Analysis[Any]:
+    """The entry called ``name``.
+
+    Raises
+    ------
+    UnknownSymbolError
+        When no entry has that name (the message lists them).
+    """
+    for entry in REGISTRY:
+        if entry.name == name:
+            return entry
+    raise UnknownSymbolError(f"no analysis {name!r}", hint=f"one of {list(names())}")

@@ -1,0 +1,179 @@
+"""The API generated from the registry: an endpoint per analysis, its request model per settings.
+
+For every entry of :data:`bubblescope.analyses.registry.REGISTRY`,
+:func:`add_analysis_routes` adds ``POST /api/analyses/{name}``, whose body is
+:func:`request_model`'s pydantic model: the settings dataclass's fields with their types,
+bounds and help, defaulting to the standard preset, plus ``preset`` (a field left out takes the
+named preset's value) and, for an analysis of a series, ``series``, ``start`` and ``end``.
+Unknown fields are refused (422). The answer is :func:`~bubblescope.web.analyses.result_payload`
+of the result, with the settings used and, for a series, the data it read. A slow analysis is
+also offered as a background job (``POST /api/analyses/{name}/job``) and tagged ``slow``.
+``GET /api/analyses`` lists the registry: names, help, presets and request schemas.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import inspect
+import json
+from collections.abc import Callable
+from enum import Enum
+from typing import Any, Literal
+
+from fastapi import FastAPI
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from bubblescope._json import to_jsonable
+from bubblescope.analyses.base import PRESET_NAMES, Analysis
+from bubblescope.analyses.registry import REGISTRY
+from bubblescope.data.catalog import data_info
+from bubblescope.web.analyses import result_payload
+from bubblescope.web.jobs import JobManager
+from bubblescope.web.schemas import SERIES_PATTERN
+from bubblescope.web.series import SeriesRegistry, window_frame
+
+__all__ = ["add_analysis_routes", "json_response", "listing", "request_model", "run_request"]
+
+_BOUNDS = ("ge", "gt", "le", "lt", "max_length")
+
+
+def json_response(payload: Any, status: int = 200) -> Response:
+    """``payload`` as strict JSON (numpy and pandas values converted, no NaN)."""
+    body = json.dumps(to_jsonable(payload), allow_nan=False)
+    return Response(body, status_code=status, media_type="application/json")
+
+
+def _model_name(name: str) -> str:
+    return "".join(part.capitalize() for part in name.replace("_", "-").split("-")) + "Request"
+
+
+def request_model(entry: Analysis[Any]) -> type[BaseModel]:
+    """The request body of ``entry``'s endpoint (see the module notes)."""
+    fields: dict[str, Any] = {}
+    if entry.needs_series:
+        fields["series"] = (
+            str,
+            Field(
+                "NASDAQ",
+                pattern=SERIES_PATTERN,
+                description="shipped series (ticker, NASDAQ, SP500), upload name or stored symbol",
+            ),
+        )
+        fields["start"] = (dt.date | None, Field(None, description="first date (inclusive)"))
+        fields["end"] = (dt.date | None, Field(None, description="last date (inclusive)"))
+    fields["preset"] = (
+        Literal["standard", "quick", "publication"],
+        Field("standard", description="the preset whose values fill the fields left out"),
+    )
+    defaults = entry.defaults("standard")
+    for f in entry.fields():
+        bounds: dict[str, Any] = {k: v for k, v in f.bounds.items() if k in _BOUNDS}
+        fields[f.name] = (f.annotation, Field(defaults[f.name], description=f.help, **bounds))
+    model: type[BaseModel] = create_model(
+        _model_name(entry.name),
+        __config__=ConfigDict(extra="forbid"),
+        __doc__=f"Settings of {entry.title} (defaults: the standard preset).",
+        **fields,
+    )
+    return model
+
+
+def run_request(entry: Analysis[Any], req: BaseModel, series: SeriesRegistry) -> dict[str, Any]:
+    """Run ``entry`` on a request: its settings, and its series' window where it needs one."""
+    names = {f.name for f in entry.fields()}
+    values = {k: getattr(req, k) for k in req.model_fields_set if k in names}
+    settings = entry.configure(getattr(req, "preset", "standard"), values)
+    extra: dict[str, Any] = {}
+    frame = None
+    if entry.needs_series:
+        name = str(getattr(req, "series", ""))
+        frame = window_frame(
+            series.load(name), getattr(req, "start", None), getattr(req, "end", None)
+        )
+        frame.attrs = {**frame.attrs, "symbol": name}
+        extra["data"] = data_info(frame)
+    result = entry.run(frame, settings)
+    return result_payload(result, settings=dataclasses.asdict(settings), **extra)
+
+
+def listing() -> dict[str, Any]:
+    """Every analysis of the registry: name, title, help, presets and request schema."""
+    return {
+        "analyses": [
+            {
+                "name": entry.name,
+                "title": entry.title,
+                "help": entry.help,
+                "group": entry.group,
+                "needs_series": entry.needs_series,
+                "slow": entry.slow,
+                "in_report": entry.report is not None,
+                "endpoint": f"/api/analyses/{entry.name}",
+                "presets": {name: entry.defaults(name) for name in PRESET_NAMES},
+                "schema": request_model(entry).model_json_schema(),
+            }
+            for entry in REGISTRY
+        ]
+    }
+
+
+def _endpoint(
+    model: type[BaseModel], call: Callable[[BaseModel], Response], doc: str
+) -> Callable[..., Response]:
+    """A FastAPI handler whose body parameter is ``model`` (built, not written by hand)."""
+
+    def endpoint(req: BaseModel) -> Response:
+        return call(req)
+
+    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter("req", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=model)],
+        return_annotation=Response,
+    )
+    endpoint.__doc__ = doc
+    return endpoint
+
+
+def add_analysis_routes(app: FastAPI, series: SeriesRegistry, jobs: JobManager) -> None:
+    """Add ``GET /api/analyses`` and an endpoint (and job) for every entry of the registry."""
+
+    @app.get("/api/analyses", tags=["analyses"])
+    def analyses() -> Response:
+        """Every analysis: name, title, help, presets and the schema of its request."""
+        return json_response(listing())
+
+    for entry in REGISTRY:
+        model = request_model(entry)
+        tags: list[str | Enum] = ["analyses", entry.group, *(["slow"] if entry.slow else [])]
+
+        def run(req: BaseModel, entry: Analysis[Any] = entry) -> Response:
+            return json_response(run_request(entry, req, series))
+
+        app.add_api_route(
+            f"/api/analyses/{entry.name}",
+            _endpoint(model, run, entry.help),
+            methods=["POST"],
+            tags=tags,
+            summary=entry.title,
+            name=f"analysis-{entry.name}",
+        )
+        if entry.slow:
+
+            def submit(req: BaseModel, entry: Analysis[Any] = entry) -> Response:
+                if entry.needs_series:  # an unknown series is a 404 now, not a failed job later
+                    series.load(str(getattr(req, "series", "")))
+                job = jobs.submit(entry.name, lambda _: run_request(entry, req, series))
+                return json_response(job.to_dict(), 202)
+
+            app.add_api_route(
+                f"/api/analyses/{entry.name}/job",
+                _endpoint(
+                    model, submit, f"{entry.help} In the background: poll GET /api/jobs/{{id}}."
+                ),
+                methods=["POST"],
+                tags=[*tags, "jobs"],
+                summary=f"{entry.title} (background job)",
+                status_code=202,
+                name=f"analysis-job-{entry.name}",
+            )
