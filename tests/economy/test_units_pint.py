@@ -42,9 +42,14 @@ def test_the_fact_bases_spellings_are_pint_expressions(a: str, b: str) -> None:
 
 def test_compound_units_follow_from_the_definitions() -> None:
     assert Q(150.0, "USD/kW-month").m_as("USD/MWh") == pytest.approx(150e3 / 730.0)
-    assert unit("USD/kW-month").dims == unit("USD/kWh").dims == (1, -1, -1, 0)
+    assert unit("USD/kW-month").dims == unit("USD/kWh").dims == (1, -1, -1, 0, 0)
     assert unit("kWh/day/household").describe_dims() == "W·item^-1"
-    assert len(BASES) == len(unit("1").dims) == 4
+    assert len(BASES) == len(unit("1").dims) == 5
+    # water volumes: the exact definitions (inch 25.4 mm, gallon 231 in^3, acre 43,560 ft^2)
+    assert Q(1.0, "gal").m_as("L") == pytest.approx(231 * 2.54**3 / 1000, rel=1e-15)
+    assert Q(1.0, "acre-ft").m_as("L") == pytest.approx(43_560 * 12**3 * 2.54**3 / 1000, rel=1e-15)
+    assert Q(1.0, "mn gal/day").m_as("L/yr") == pytest.approx(1e6 * 365 * 3.785411784, rel=1e-15)
+    assert unit("L/kWh").describe_dims() == "W^-1·h^-1·m^3"
     assert (Q(35.0, "USD bn/GW") * Q(2.0, "GW")).m_as("USD tn") == pytest.approx(0.07)
 
 

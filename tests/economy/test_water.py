@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from bubblescope.data.facts import load_factbase
-from bubblescope.economy.water import COOLING, REGIONS, load_water_inputs, water_use
+from bubblescope.economy.water import COOLING, REGIONS, water_inputs, water_use
 from bubblescope.errors import DataError, InputError
 
 FB = load_factbase()
@@ -96,37 +96,50 @@ def test_a_lower_pue_sends_more_of_the_power_to_it_and_more_water_on_site() -> N
 
 
 def test_every_input_is_a_fact_or_a_labelled_assumption() -> None:
-    inputs = load_water_inputs()
-    for key, item in inputs.items():
+    inputs = water_inputs()
+    for key in inputs:
+        item = inputs.input(key)
         assert item.kind in ("fact", "assumption"), key
         if item.kind == "fact":
             fact_id = item.source.split()[0]
-            assert FB.get(fact_id).unit == item.unit, key
+            assert FB.get(fact_id).unit == str(item.quantity.unit.symbol), key
         else:
             assert len(item.source) > 20, f"{key}: an assumption needs its reason"
     for region in REGIONS:
         assert f"{region.key}_site" in inputs
         assert f"{region.key}_supply" in inputs
-    shown = {i.key for i in water_use(indirect=True).inputs}
-    assert shown <= set(inputs)
-    assert {"pue", "load_factor", "indirect", "wue_evaporative", "mesa_supply"} <= shown
+    shown = {i.name for i in water_use(indirect=True).inputs}
+    assert shown <= {inputs.input(key).name for key in inputs}
+    names = {inputs.input(k).name for k in ("pue", "load_factor", "indirect", "mesa_supply")}
+    assert names <= shown
 
 
 def test_user_values_and_assumption_files(tmp_path: Path) -> None:
     res = water_use(pue=1.2, load_factor=0.9)
-    pue = next(i for i in res.inputs if i.key == "pue")
+    pue = next(i for i in res.inputs if i.name.startswith("PUE"))
     assert (pue.kind, pue.value) == ("user", 1.2)
+    assert water_use(assumptions={"wue_us_average": 0.1}).site("Nevada").wue == 0.1
     own = tmp_path / "water.yaml"
     own.write_text(
         "wue_us_average:\n  name: WUE, a dry-cooled fleet\n  value: 0.1\n  unit: L/kWh\n"
         "  why: every site of this fleet cools with dry coolers in a test\n"
     )
     assert water_use(assumptions=own).site("Nevada").wue == 0.1
+    # a supply in gallons a year converts exactly like the shipped acre-feet
+    own.write_text(
+        "nevada_supply:\n  name: Nevada's supply in gallons\n  value: 1.0e11\n  unit: gal\n"
+        "  why: a round supply in another volume unit, in a test\n"
+    )
+    nevada = water_use(assumptions=own).site("Nevada")
+    assert nevada.supply_l == pytest.approx(1e11 * LITRES_PER_GALLON, rel=1e-12)
     own.write_text("nope:\n  name: x\n  value: 1\n  unit: '1'\n  why: a row the model lacks\n")
-    with pytest.raises(DataError, match="unknown row"):
+    with pytest.raises(DataError, match="not a row of water.yaml"):
         water_use(assumptions=own)
     own.write_text("pue:\n  name: PUE\n  value: 1.2\n  unit: x\n")
-    with pytest.raises(DataError, match="exactly one of fact and why"):
+    with pytest.raises(DataError, match="exactly one of fact"):
+        water_use(assumptions=own)
+    own.write_text("mesa_supply:\n  name: Mesa\n  value: 5\n  unit: MW\n  why: a wrong unit here\n")
+    with pytest.raises(DataError, match="mesa_supply"):
         water_use(assumptions=own)
 
 

@@ -37,10 +37,10 @@ if TYPE_CHECKING:
 __all__ = ["BASES", "Q", "Quantity", "Unit", "as_quantity", "unit"]
 
 #: Base units, in the order of :attr:`Unit.dims`; ``_DIMENSIONS`` are their pint dimensions.
-BASES: tuple[str, ...] = ("USD", "W", "h", "item")
-_DIMENSIONS = ("[currency]", "[power]", "[time]", "[item]")
+BASES: tuple[str, ...] = ("USD", "W", "h", "item", "m")
+_DIMENSIONS = ("[currency]", "[power]", "[time]", "[item]", "[length]")
 
-Dims = tuple[int, int, int, int]
+Dims = tuple[int, int, int, int, int]
 
 _JOINED = re.compile(r"([A-Za-z]\w*)-([A-Za-z]\w*)")
 _HINT = "a unit of bubblescope/economy/units.txt, e.g. USD bn, GWh, kW/GPU, USD/kW-month, %"
@@ -80,8 +80,8 @@ def _base(pint_unit: pint.Unit) -> tuple[float, Dims]:
     """Magnitude of one ``pint_unit`` in base units, and its exponents of :data:`BASES`."""
     factor, _ = _registry().get_root_units(pint_unit)
     exponents = pint_unit.dimensionality
-    money, power, time, items = (int(cast(int, exponents.get(d, 0))) for d in _DIMENSIONS)
-    return float(cast(float, factor)), (money, power, time, items)
+    money, power, time, items, length = (int(cast(int, exponents.get(d, 0))) for d in _DIMENSIONS)
+    return float(cast(float, factor)), (money, power, time, items, length)
 
 
 @functools.cache
@@ -113,12 +113,12 @@ class Unit:
 
     @property
     def scale(self) -> float:
-        """Magnitude of one of this unit in base units (USD, W, h, item)."""
+        """Magnitude of one of this unit in base units (USD, W, h, item, m)."""
         return _base(self.pint_unit)[0]
 
     @property
     def dims(self) -> Dims:
-        """Exponents of the base units (USD, W, h, item)."""
+        """Exponents of the base units (USD, W, h, item, m)."""
         return _base(self.pint_unit)[1]
 
     @property

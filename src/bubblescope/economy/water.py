@@ -20,9 +20,10 @@ A site's stated power ``P`` (MW, the facility's draw as announced) runs at an av
 * share of supply = a year's direct water / the region's supply a year.
 
 More power or a higher WUE means more water; a closed loop (WUE 0) evaporates none (the tests
-check both). Every number is a row of ``water.yaml`` next to this module, in the row format of
-:mod:`bubblescope.economy.assumptions`: a fact-base id (``fact:``, whose value is read) or a
-value with the reason for it (``why:``).
+check both). Every number is a row of ``assumptions/water.yaml`` (the row format of
+:mod:`bubblescope.economy.assumptions`): a fact-base id (``fact:``, whose value is read) or a
+value with the reason for it (``why:``). Volumes convert with the exact definitions of the
+gallon and the acre-foot in :mod:`bubblescope.economy.units`.
 
 Examples
 --------
@@ -37,18 +38,22 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 
 from bubblescope.charts import Bar, ChartSpec, Panel
-from bubblescope.errors import DataError, InputError
+from bubblescope.economy.assumptions import (
+    AssumptionSet,
+    AssumptionsLike,
+    assumptions_for,
+    load_assumptions,
+)
+from bubblescope.economy.inputs import Input, inputs_to_dicts, user_input
+from bubblescope.errors import InputError
 from bubblescope.result import ResultMixin
 
 __all__ = [
@@ -58,13 +63,12 @@ __all__ = [
     "CoolingWater",
     "Region",
     "SiteWater",
-    "WaterInput",
     "WaterResult",
-    "load_water_inputs",
+    "water_inputs",
     "water_use",
 ]
 
-#: Cooling types, each with a WUE row ``wue_<name>`` in ``water.yaml``.
+#: Cooling types, each with a WUE row ``wue_<name>`` in ``assumptions/water.yaml``.
 CoolingType = Literal["evaporative", "us_average", "microsoft_fleet", "closed_loop"]
 #: Cooling types in chart order, with their labels.
 COOLING: dict[CoolingType, str] = {
@@ -74,11 +78,8 @@ COOLING: dict[CoolingType, str] = {
     "closed_loop": "closed loop",
 }
 
-_SCALES = {"mn ": 1e6, "bn ": 1e9}
-_BN = _SCALES["bn "]
-_KILO = 1e3
-#: Volume unit -> the row holding its litres (litres themselves need none).
-_LITRES_ROW = {"gal": "litres_per_gallon", "acre-ft": "litres_per_acre_foot"}
+#: Litres in a billion litres, the unit the summary and the chart print.
+_BN = 1e9
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,8 @@ class Region:
     Attributes
     ----------
     key : str
-        Prefix of the region's rows in ``water.yaml`` (``<key>_site``, ``<key>_supply``, and
-        optionally ``<key>_reported`` and ``<key>_load_factor``).
+        Prefix of the region's rows in ``assumptions/water.yaml`` (``<key>_site``,
+        ``<key>_supply``, and optionally ``<key>_reported`` and ``<key>_load_factor``).
     label : str
     cooling : CoolingType
         How the site is cooled.
@@ -126,47 +127,6 @@ REGIONS: tuple[Region, ...] = (
         "Stargate Abilene cools its GB200 racks in a closed loop (WAT-25)",
     ),
 )
-
-
-@dataclass(frozen=True)
-class WaterInput:
-    """One number of the model with where it comes from.
-
-    Attributes
-    ----------
-    key : str
-        Row key in ``water.yaml`` (or the argument that overrode it).
-    name : str
-    value : float
-        In ``unit``.
-    unit : str
-    kind : {"fact", "assumption", "user"}
-    source : str
-        The fact id with its grade and source title, the rationale, or "given by the user".
-    """
-
-    key: str
-    name: str
-    value: float
-    unit: str
-    kind: Literal["fact", "assumption", "user"]
-    source: str
-
-    def line(self) -> str:
-        """``name = value unit [kind: source]``."""
-        unit = "" if self.unit == "1" else f" {self.unit}"
-        return f"{self.name} = {self.value:,.10g}{unit} [{self.kind}: {self.source}]"
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready."""
-        return {
-            "key": self.key,
-            "name": self.name,
-            "value": self.value,
-            "unit": self.unit,
-            "kind": self.kind,
-            "source": self.source,
-        }
 
 
 @dataclass(frozen=True)
@@ -264,7 +224,7 @@ class WaterResult(ResultMixin):
     ----------
     sites : tuple of SiteWater
     cooling : tuple of CoolingWater
-    inputs : tuple of WaterInput
+    inputs : tuple of Input
         Every number used, with its source.
     indirect : bool
         Whether the power plants' water is counted.
@@ -272,7 +232,7 @@ class WaterResult(ResultMixin):
 
     sites: tuple[SiteWater, ...]
     cooling: tuple[CoolingWater, ...]
-    inputs: tuple[WaterInput, ...]
+    inputs: tuple[Input, ...]
     indirect: bool
 
     def site(self, region: str) -> SiteWater:
@@ -295,7 +255,7 @@ class WaterResult(ResultMixin):
             lines.append(
                 f"  {s.region}: {s.site}, {s.facility_mw:,.0f} MW, {COOLING[s.cooling]} "
                 f"(WUE {s.wue:g} L/kWh): {_bn(s.direct_l)} on site{indirect} = "
-                f"{100 * s.share:.2g}% of {s.supply} ({_bn(s.supply_l)}){reported}"
+                f"{100 * s.share:.2g}% of {s.supply} ({_bn(s.supply_l)} a year){reported}"
             )
         lines.append("Litres per MWh of a data centre's electricity, by cooling type:")
         lines += [
@@ -313,7 +273,7 @@ class WaterResult(ResultMixin):
             "indirect": self.indirect,
             "sites": [s.to_dict() for s in self.sites],
             "cooling": [c.to_dict() for c in self.cooling],
-            "inputs": [i.to_dict() for i in self.inputs],
+            "inputs": inputs_to_dicts(self.inputs),
         }
 
     def chart_spec(self) -> ChartSpec:
@@ -364,107 +324,30 @@ class WaterResult(ResultMixin):
         )
 
 
-@functools.cache
-def _shipped_rows() -> dict[str, dict[str, Any]]:
-    text = resources.files("bubblescope.economy").joinpath("water.yaml").read_text("utf-8")
-    return _read_rows(text, "water.yaml")
+def water_inputs(assumptions: AssumptionsLike | str | Path = None) -> AssumptionSet:
+    """The model's inputs: ``assumptions/water.yaml``, a file of its rows over it, or overrides.
 
-
-def _read_rows(text: str, where: str) -> dict[str, dict[str, Any]]:
-    """The rows of a ``water.yaml``-format document, checked for their fields."""
-    import yaml
-
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DataError(f"cannot read {where}: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise DataError(f"{where}: expected a mapping of rows")
-    for key, row in raw.items():
-        if not isinstance(row, dict) or not {"name", "unit"} <= set(row):
-            raise DataError(f"{where}: row {key!r} needs a name and a unit")
-        if ("fact" in row) == ("why" in row):
-            raise DataError(f"{where}: row {key!r} needs exactly one of fact and why")
-        if ("value" in row) != ("why" in row):
-            raise DataError(
-                f"{where}: row {key!r}: an assumption gives a value, a fact row reads its fact's"
-            )
-    return raw
-
-
-def _build(key: str, row: Mapping[str, Any], where: str) -> WaterInput:
-    from bubblescope.data.facts import load_factbase
-
-    name, unit = str(row["name"]), str(row["unit"])
-    if "fact" in row:
-        fb = load_factbase()
-        fact = fb.get(str(row["fact"]))
-        value = fb.value(fact.id, unit=unit)
-        return WaterInput(
-            key, name, value, unit, "fact", f"{fact.id} {fact.grade} {fact.source_title}"
-        )
-    try:
-        value = float(row["value"])
-    except (TypeError, ValueError):
-        value = math.nan
-    if not math.isfinite(value):
-        raise DataError(f"{where}: row {key!r}: {row['value']!r} is not a finite number")
-    return WaterInput(key, name, value, unit, "assumption", str(row["why"]))
-
-
-def load_water_inputs(path: str | Path | None = None) -> dict[str, WaterInput]:
-    """The model's inputs by row key: ``water.yaml``, or a file of the same rows over it.
+    Parameters
+    ----------
+    assumptions : AssumptionSet, mapping, path or None
+        A path reads a YAML file of ``water.yaml`` rows that replace the shipped ones; a set or
+        a ``{row: Input or number}`` mapping is used as :func:`assumptions_for` says.
 
     Raises
     ------
     DataError
-        For a malformed row, a row the shipped file does not have, or a fact in another unit
-        than its row's (an unknown fact id is an :class:`~bubblescope.errors.UnknownSymbolError`).
+        For a malformed row, a row the shipped file does not have, or a unit of another
+        dimension than the row's.
     """
-    rows = {key: (row, "water.yaml") for key, row in _shipped_rows().items()}
-    if path is not None:
-        file = Path(path)
-        try:
-            text = file.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise DataError(f"cannot read water assumptions {file}: {exc}") from exc
-        extra = _read_rows(text, str(file))
-        unknown = sorted(set(extra) - set(rows))
-        if unknown:
-            raise DataError(f"{file}: unknown row(s) {unknown}", hint=f"rows: {sorted(rows)}")
-        rows.update({key: (row, str(file)) for key, row in extra.items()})
-    return {key: _build(key, row, where) for key, (row, where) in rows.items()}
+    if isinstance(assumptions, str | Path):
+        return load_assumptions("water", assumptions)
+    return assumptions_for("water", assumptions)
 
 
-def _volume_unit(unit: str) -> tuple[float, str, bool]:
-    """``(scale, base unit, per day)`` of a volume unit such as ``"mn gal/day"``."""
-    base, per_day = unit.removesuffix("/day"), unit.endswith("/day")
-    for prefix, scale in _SCALES.items():
-        if base.startswith(prefix):
-            return scale, base.removeprefix(prefix), per_day
-    return 1.0, base, per_day
-
-
-def _conversions(item: WaterInput) -> list[str]:
-    """The rows that turn ``item`` into litres a year."""
-    _, base, per_day = _volume_unit(item.unit)
-    return [_LITRES_ROW[base]] * (base in _LITRES_ROW) + ["days_per_year"] * per_day
-
-
-def _litres(item: WaterInput, inputs: Mapping[str, WaterInput]) -> float:
-    """A volume a year, in litres (a ``/day`` rate times the days of a year)."""
-    scale, base, per_day = _volume_unit(item.unit)
-    if base != "L" and base not in _LITRES_ROW:
-        raise DataError(f"water.yaml: row {item.key!r} has no volume unit ({item.unit!r})")
-    per_unit = inputs[_LITRES_ROW[base]].value if base in _LITRES_ROW else 1.0
-    days = inputs["days_per_year"].value if per_day else 1.0
-    return item.value * scale * per_unit * days
-
-
-def _user(key: str, name: str, value: float, unit: str) -> WaterInput:
-    if not math.isfinite(value):
-        raise InputError(f"{name} must be a finite number, got {value}")
-    return WaterInput(key, name, value, unit, "user", "given by the user")
+def _litres_a_year(item: Input) -> float:
+    """A volume (a year's) or a volume rate (``mn gal/day``) as litres a year."""
+    per_time = item.quantity.unit.dims[2] == -1
+    return item.m_as("L/yr") if per_time else item.m_as("L")
 
 
 def water_use(
@@ -474,7 +357,7 @@ def water_use(
     load_factor: float | None = None,
     indirect: bool = False,
     site_mw: float | None = None,
-    assumptions: str | Path | None = None,
+    assumptions: AssumptionsLike | str | Path = None,
 ) -> WaterResult:
     """Water of a site in each dry region against its supply, and per MWh by cooling type.
 
@@ -491,8 +374,9 @@ def water_use(
         Also count the water the power plants evaporate (WAT-27).
     site_mw : float, optional
         Give every site this stated power (MW) instead of its sourced one.
-    assumptions : path, optional
-        A YAML file of ``water.yaml`` rows that replace the shipped ones.
+    assumptions : AssumptionSet, mapping, path or None
+        The inputs (see :func:`water_inputs`): a YAML file of ``water.yaml`` rows, a set, or
+        ``{row: Input or number}`` overrides.
 
     Returns
     -------
@@ -502,59 +386,58 @@ def water_use(
     ------
     InputError
         For an unknown cooling type, a PUE below 1, a load factor outside (0, 1] or a
-        non-positive site power.
+        non-positive or non-finite site power.
     """
     if cooling != "site" and cooling not in COOLING:
         raise InputError(f"unknown cooling {cooling!r}", hint=f"site or one of {list(COOLING)}")
     if site_mw is not None and not (math.isfinite(site_mw) and site_mw > 0):
         raise InputError(f"site power must be positive, got {site_mw} MW")
-    inputs = load_water_inputs(assumptions)
-    if pue is not None:
-        inputs["pue"] = _user("pue", "PUE (facility energy / IT energy)", pue, "x")
-    if load_factor is not None:
-        inputs["load_factor"] = _user(
-            "load_factor", "average draw as a share of a site's stated power", load_factor, "1"
-        )
-    if site_mw is not None:
-        inputs["site_mw"] = _user("site_mw", "every site's stated power", site_mw, "MW")
-    p, hours = inputs["pue"].value, inputs["hours_per_year"].value
+    a = water_inputs(assumptions)
+    given = {"pue": pue, "load_factor": load_factor}
+    a = a.override({key: value for key, value in given.items() if value is not None})
+    override_site = (
+        None if site_mw is None else user_input("every site's stated power", site_mw, "MW")
+    )
+    p, hours = a.input("pue").m_as("1"), a.input("hours_per_year")
     if not p >= 1.0:
         raise InputError(f"PUE must be at least 1, got {p}")
-    w = inputs["indirect"].value if indirect else 0.0
-    used = ["pue", "load_factor", "hours_per_year"] + ["indirect"] * indirect
+    w = a.input("indirect").m_as("L/kWh") if indirect else 0.0
+    w_per_mwh = a.input("indirect").m_as("L/MWh") if indirect else 0.0
+    used: list[Input] = [a.input("pue"), a.input("load_factor"), hours]
+    used += [a.input("indirect")] * indirect
     sites: list[SiteWater] = []
     for region in REGIONS:
         kind: CoolingType = region.cooling if cooling == "site" else cooling
         load_key = f"{region.key}_load_factor"
-        if load_key not in inputs or load_factor is not None:
+        if load_key not in a or load_factor is not None:
             load_key = "load_factor"
-        lf = inputs[load_key].value
+        load = a.input(load_key)
+        lf = load.m_as("1")
         if not 0.0 < lf <= 1.0:
             raise InputError(f"the load factor must lie in (0, 1], got {lf}")
-        site = inputs["site_mw" if site_mw is not None else f"{region.key}_site"]
-        supply = inputs[f"{region.key}_supply"]
-        reported = inputs.get(f"{region.key}_reported")
-        energy_kwh = site.value * _KILO * lf * hours
-        wue = inputs[f"wue_{kind}"].value
+        site = override_site or a.input(f"{region.key}_site")
+        supply = a.input(f"{region.key}_supply")
+        reported = a.input(f"{region.key}_reported") if f"{region.key}_reported" in a else None
+        energy_kwh = (site.quantity * hours.quantity).m_as("kWh") * lf
+        wue = a.input(f"wue_{kind}")
         sites.append(
             SiteWater(
                 region=region.label,
-                site=inputs[f"{region.key}_site"].name,
-                facility_mw=site.value,
+                site=a.input(f"{region.key}_site").name,
+                facility_mw=site.m_as("MW"),
                 cooling=kind,
-                wue=wue,
-                direct_l=energy_kwh / p * wue,
+                wue=wue.m_as("L/kWh"),
+                direct_l=energy_kwh / p * wue.m_as("L/kWh"),
                 indirect_l=energy_kwh * w,
-                supply_l=_litres(supply, inputs),
+                supply_l=_litres_a_year(supply),
                 supply=supply.name,
-                reported_l=None if reported is None else _litres(reported, inputs),
+                reported_l=None if reported is None else _litres_a_year(reported),
             )
         )
-        used += [f"wue_{kind}", load_key, site.key, supply.key, *_conversions(supply)]
-        if reported is not None:
-            used += [reported.key, *_conversions(reported)]
-    wues = {kind: inputs[f"wue_{kind}"].value for kind in COOLING}
-    per_mwh = tuple(CoolingWater(k, v, _KILO * v / p, _KILO * w) for k, v in wues.items())
-    used += [f"wue_{kind}" for kind in COOLING]
-    shown = tuple(inputs[key] for key in dict.fromkeys(used))
-    return WaterResult(tuple(sites), per_mwh, shown, indirect)
+        used += [wue, load, site, supply, *([reported] if reported is not None else [])]
+    wues = {kind: a.input(f"wue_{kind}") for kind in COOLING}
+    per_mwh = tuple(
+        CoolingWater(k, v.m_as("L/kWh"), v.m_as("L/MWh") / p, w_per_mwh) for k, v in wues.items()
+    )
+    used += list(wues.values())
+    return WaterResult(tuple(sites), per_mwh, tuple(dict.fromkeys(used)), indirect)

@@ -105,6 +105,7 @@ OverrideValue: TypeAlias = "Input | float | Sequence[tuple[float, Input | float]
 AssumptionsLike: TypeAlias = "AssumptionSet | Mapping[str, OverrideValue] | None"
 
 _KEY = re.compile(r"[a-z][a-z0-9_]*")
+_SCIENTIFIC = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+")
 _FIELDS = frozenset({"name", "value", "unit", "fact", "why", "at"})
 _HINT = "see the row format in the docstring of bubblescope.economy.assumptions"
 
@@ -301,6 +302,8 @@ class _Reader:
         if field not in raw:
             return None
         value = raw[field]
+        if isinstance(value, str) and _SCIENTIFIC.fullmatch(value.strip()):
+            value = float(value)  # PyYAML (YAML 1.1) reads 1.0e11, without a sign, as text
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
