@@ -60,12 +60,21 @@ def parse_signals(text: str | Sequence[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _close(data: pd.Series | pd.DataFrame, name: str) -> pd.Series:
+def _close(data: pd.Series | pd.DataFrame, name: str, *, trim: bool = False) -> pd.Series:
+    """The close prices as float64; with ``trim``, leading and trailing NaN cut off.
+
+    Interior NaN are kept, so validation refuses them as every other engine does; ``trim``
+    only removes the dates before a symbol was listed or after it stopped trading.
+    """
     if isinstance(data, pd.DataFrame):
         if "close" not in data.columns:
             raise InputError(f"{name}: the frame has no 'close' column")
         data = data["close"]
-    return pd.Series(data, dtype=np.float64).dropna().rename(name)
+    close = pd.Series(data, dtype=np.float64).rename(name)
+    if trim:
+        finite = np.flatnonzero(close.notna().to_numpy())
+        close = close.iloc[finite[0] : finite[-1] + 1] if len(finite) else close.iloc[:0]
+    return close
 
 
 def backtest(
@@ -115,8 +124,9 @@ def backtest(
     Raises
     ------
     InputError
-        Bad prices (too short, non-positive, NaN, unsorted), unknown signals, or with ``strict``
-        a signal that cannot be computed.
+        Bad prices (too short, non-positive, NaN anywhere, unsorted), unknown signals, no
+        signal computable on this history (the message gives each signal's reason), or with
+        ``strict`` a signal that cannot be computed.
     """
     cfg = config or SignalConfig()
     spec = events or EventSpec.index()
@@ -128,7 +138,7 @@ def backtest(
     if not isinstance(series.index, pd.DatetimeIndex):
         raise InputError("the backtest needs dated prices (a DatetimeIndex)")
     freq = v.report.frequency
-    mkt = None if market is None else _close(market, "market")
+    mkt = None if market is None else _close(market, "market").dropna()
     wanted = parse_signals(signals)
     built: dict[str, Signal] = {}
     skipped: dict[str, str] = {}
@@ -156,6 +166,12 @@ def backtest(
             if sig == "runup":
                 skipped.setdefault("crash_probability", skipped[sig])
     order = [s for s in wanted if s in built]
+    if not order:
+        reasons = "; ".join(f"{sig}: {why}" for sig, why in skipped.items())
+        raise InputError(
+            f"{label}: none of the {len(wanted)} signal(s) could be computed ({reasons})",
+            hint="use a longer history, or choose signals that fit it with --signals",
+        )
     values = pd.DataFrame({s: built[s].value for s in order}, index=series.index)
     alarms = pd.DataFrame({s: built[s].alarm for s in order}, index=series.index)
     infos = tuple(built[s].info() for s in order)
@@ -376,10 +392,10 @@ def backtest_universe(
     cfg = config or SignalConfig()
     spec = events or EventSpec.stock()
     wanted = parse_signals(signals)
-    mkt = None if market is None else _close(market, "market")
+    mkt = None if market is None else _close(market, "market").dropna()
     seeds = spawn_seeds(rng, len(universe))
     tasks = [
-        _Task(str(sym), _close(data, str(sym)), wanted, cfg, spec, shiller, mkt, seed)
+        _Task(str(sym), _close(data, str(sym), trim=True), wanted, cfg, spec, shiller, mkt, seed)
         for (sym, data), seed in zip(universe.items(), seeds, strict=True)
     ]
     outs = map_chunks(_run_task, tasks, executor=executor, n_jobs=n_jobs, progress=progress)

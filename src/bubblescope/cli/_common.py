@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -17,10 +19,12 @@ from bubblescope._typing import ProgressCallback
 __all__ = [
     "JSON_OPTION",
     "console",
+    "date_callback",
     "emit",
     "emit_with_data",
     "err_console",
     "handle_errors",
+    "parse_date",
     "progress_bar",
     "to_jsonable",
 ]
@@ -30,6 +34,52 @@ err_console = Console(stderr=True)
 
 #: Reusable ``--json`` option: every command prints its result's ``to_dict()`` as JSON.
 JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON (for scripts).")
+
+
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+
+
+def parse_date(value: str | None, option: str) -> str | None:
+    """Check a date given on the command line; return it unchanged (None stays None).
+
+    Accepted: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` (a real calendar date) and full ISO 8601
+    timestamps (``2020-01-31T16:00``). Relative words (``yesterday``) and impossible dates
+    (``2020-02-30``, ``2020-13-45``) are refused.
+
+    Raises
+    ------
+    InputError
+        Naming the option, the value and the accepted forms.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    match = _PARTIAL_DATE.fullmatch(text)
+    try:
+        if match:
+            year, month, day = match.groups()
+            dt.date(int(year), int(month or 1), int(day or 1))
+        else:
+            dt.datetime.fromisoformat(text)
+    except ValueError:
+        from bubblescope.errors import InputError
+
+        raise InputError(
+            f"{option}: {value!r} is not a date",
+            hint="write YYYY-MM-DD (a real calendar date), YYYY-MM or YYYY",
+        ) from None
+    return text
+
+
+def date_callback(param: typer.CallbackParam, value: str | None) -> str | None:
+    """Typer callback for ``--start``/``--end``: :func:`parse_date`, a usage error (exit 2)."""
+    from bubblescope.errors import InputError
+
+    option = param.opts[0] if param.opts else str(param.name)
+    try:
+        return parse_date(value, option)
+    except InputError as exc:
+        raise typer.BadParameter(str(exc).removeprefix(f"{option}: ")) from None
 
 
 def emit(payload: dict[str, Any], as_json: bool, render: Callable[[], None]) -> None:

@@ -12,6 +12,7 @@ from rich.table import Table
 from bubblescope.cli._common import (
     JSON_OPTION,
     console,
+    date_callback,
     emit,
     emit_with_data,
     handle_errors,
@@ -288,9 +289,11 @@ def register(app: typer.Typer) -> None:
         symbol: Annotated[str, typer.Argument(help="Ticker (Yahoo, SEC) or FRED series id.")],
         source: str = typer.Option("yahoo", "--source", help="yahoo, fred or sec."),
         start: str | None = typer.Option(
-            None, "--start", help="First date, YYYY-MM-DD (prices only)."
+            None, "--start", help="First date, YYYY-MM-DD (prices only).", callback=date_callback
         ),
-        end: str | None = typer.Option(None, "--end", help="Last date, YYYY-MM-DD (prices only)."),
+        end: str | None = typer.Option(
+            None, "--end", help="Last date, YYYY-MM-DD (prices only).", callback=date_callback
+        ),
         as_json: bool = JSON_OPTION,
     ) -> None:
         """Download a series (network) and store it: prices from Yahoo/FRED, SEC fundamentals.

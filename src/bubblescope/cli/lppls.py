@@ -9,6 +9,7 @@ import typer
 from bubblescope.cli._common import (
     JSON_OPTION,
     console,
+    date_callback,
     emit_with_data,
     handle_errors,
     progress_bar,
@@ -62,8 +63,12 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def fit_command(
         series: str = typer.Argument(..., help="Bundled name, file path, or stored symbol."),
-        start: str | None = typer.Option(None, "--start", help="Window start t1 (date)."),
-        end: str | None = typer.Option(None, "--end", help="Window end t2 (date; default: last)."),
+        start: str | None = typer.Option(
+            None, "--start", help="Window start t1 (date).", callback=date_callback
+        ),
+        end: str | None = typer.Option(
+            None, "--end", help="Window end t2 (date; default: last).", callback=date_callback
+        ),
         window: int | None = typer.Option(
             None,
             "--window",
@@ -99,8 +104,12 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def confidence_command(
         series: str = typer.Argument(..., help="Bundled name, file path, or stored symbol."),
-        start: str | None = typer.Option(None, "--start", help="First t2 date (default: --end)."),
-        end: str | None = typer.Option(None, "--end", help="Last t2 date (default: last day)."),
+        start: str | None = typer.Option(
+            None, "--start", help="First t2 date (default: --end).", callback=date_callback
+        ),
+        end: str | None = typer.Option(
+            None, "--end", help="Last t2 date (default: last day).", callback=date_callback
+        ),
         windows: str = typer.Option(
             "750:125:5",
             "--windows",

@@ -9,6 +9,7 @@ import typer
 from bubblescope.cli._common import (
     JSON_OPTION,
     console,
+    date_callback,
     emit_with_data,
     handle_errors,
     progress_bar,
@@ -121,8 +122,12 @@ def register(app: typer.Typer) -> None:
         ),
         log: bool = typer.Option(False, "--log", help="Analyse log prices."),
         column: str | None = typer.Option(None, "--column", help="Value column of a file."),
-        start: str | None = typer.Option(None, "--start", help="First date to use."),
-        end: str | None = typer.Option(None, "--end", help="Last date to use."),
+        start: str | None = typer.Option(
+            None, "--start", help="First date to use (YYYY-MM-DD).", callback=date_callback
+        ),
+        end: str | None = typer.Option(
+            None, "--end", help="Last date to use (YYYY-MM-DD).", callback=date_callback
+        ),
         jobs: int | None = typer.Option(
             None,
             "--jobs",

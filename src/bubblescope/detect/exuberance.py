@@ -537,6 +537,47 @@ def _check_lag_selection(
     return max_lag
 
 
+def _power_of_two_scaled(values: Float64Array) -> Float64Array:
+    """Return ``values`` times the power of two that brings ``max|values|`` into [0.5, 1).
+
+    ADF t-statistics are invariant to the scale of the series (the intercept, the slope's
+    standard error and the residuals all scale together), and multiplying by a power of two is
+    exact in binary floating point, so the statistics are unchanged while the sums of squares
+    in the regressions can no longer overflow (levels near 1e155 and beyond) or underflow.
+    """
+    peak = float(np.max(np.abs(values))) if values.size else 0.0
+    if peak == 0.0 or not np.isfinite(peak):
+        return values
+    _, exponent = np.frexp(peak)
+    return np.ascontiguousarray(np.ldexp(values, -int(exponent)))
+
+
+def _refuse_boolean(y: object, name: str) -> None:
+    """Raise for boolean input, which would otherwise be read silently as 0.0 and 1.0."""
+    dtypes: list[Any] = []
+    if isinstance(y, pd.DataFrame):
+        dtypes = list(y.dtypes)
+    elif hasattr(y, "dtype"):
+        dtypes = [y.dtype]
+    elif isinstance(y, list | tuple) and y and all(isinstance(v, bool | np.bool_) for v in y):
+        dtypes = [np.dtype(bool)]
+    if any(pd.api.types.is_bool_dtype(d) for d in dtypes):
+        raise InputError(
+            f"{name}: got boolean values; PSY tests a price (or log price) series",
+            hint="pass the numeric prices, e.g. series.astype(float) if 0/1 is really meant",
+        )
+
+
+def _refuse_non_finite(name: str, adf: float, sadf: float, gsadf: float) -> None:
+    """Raise when a statistic is NaN or infinite instead of reporting "no rejection"."""
+    if not (np.isfinite(adf) and np.isfinite(sadf) and np.isfinite(gsadf)):
+        raise InputError(
+            f"{name}: the PSY statistics are not finite (ADF={adf}, SADF={sadf}, "
+            f"GSADF={gsadf}); the series' values span too wide a range for the regressions",
+            hint="test the log of the prices, or a series whose level spans a narrower range",
+        )
+
+
 def _gpu_statistics(
     values: Float64Array, window: WindowSpecLike, lag: int
 ) -> list[tuple[Float64Array, Float64Array]]:
@@ -549,6 +590,7 @@ def _gpu_statistics(
     from bubblescope._kernels.psy_jax import sweep_batch_jax_checked
 
     spec = resolve_window(window, values.shape[0], lag)
+    values = np.column_stack([_power_of_two_scaled(values[:, j]) for j in range(values.shape[1])])
     bsadf, badf, invalid = sweep_batch_jax_checked(np.ascontiguousarray(values.T), spec.rows, lag)
     out = []
     for j in range(values.shape[1]):
@@ -573,7 +615,7 @@ def _psy_one(
     lag_selection: LagSelection = "fixed",
     stats: tuple[Float64Array, Float64Array] | None = None,
 ) -> PSYResult:
-    values = np.ascontiguousarray(s.to_numpy(dtype=np.float64))
+    values = _power_of_two_scaled(np.ascontiguousarray(s.to_numpy(dtype=np.float64)))
     T = len(values)
     spec = resolve_window(window, T, lag)
     ends = s.index[spec.points - 1 :]
@@ -606,6 +648,7 @@ def _psy_one(
         raise InputError(
             f"critical values cover {cvs.badf.shape[0]} window ends, the series has {len(ends)}"
         )
+    _refuse_non_finite(name, float(badf_v[-1]), float(np.max(badf_v)), float(np.max(bsadf_v)))
     dur = default_min_duration(T, delta) if min_duration is None else int(min_duration)
     episodes: tuple[Episode, ...] = ()
     if cvs is not None:
@@ -755,6 +798,7 @@ def psy(
     lag, use_gpu = _check_options(
         lag, lag_selection, max_lag, cv, None, level, stamping, rule, backend
     )
+    _refuse_boolean(y, name or "psy")
     shape: tuple[int, ...] = tuple(getattr(y, "shape", ()))
     if len(shape) == 2 and shape[1] > 1:
         raise InputError(
@@ -851,6 +895,7 @@ def psy_panel(
     lag, use_gpu = _check_options(
         lag, lag_selection, max_lag, cv, panel_cv, level, stamping, rule, backend
     )
+    _refuse_boolean(frame, name or "panel")
     panel = validate_panel(
         frame,
         min_points=2 * lag + 4,

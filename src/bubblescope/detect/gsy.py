@@ -44,8 +44,9 @@ characteristics (at the run-up date t)
     firm age and issuance from CRSP/Compustat, which the French file lacks); ``turnover``,
     ``turnover_change`` and ``issuance`` when the user supplies them.
 
-Daily or weekly prices are reduced to month-end prices before anything is computed (when
-``monthly=True``), so ``horizon=24`` means 24 months whatever the input frequency.
+Daily, weekly, intraday or irregular sub-monthly prices are reduced to month-end prices before
+anything is computed (when ``monthly=True``), so ``horizon=24`` means 24 months whatever the
+input frequency; quarterly or annual prices are refused rather than read as months.
 
 Reproduction on the Ken French 49 industries (tests/detect/test_runup_french.py)
 ---------------------------------------------------------------------------------
@@ -387,6 +388,34 @@ def _to_month_end(series: pd.Series) -> pd.Series:
     return out
 
 
+_FREQUENCY_NAMES = {"Q": "quarterly", "A": "annual"}
+_SUB_MONTHLY_DAYS = 26.0  # the shortest gap the validator still calls monthly
+
+
+def _monthly_or_refuse(s: pd.Series, freq: str | None, label: str) -> tuple[pd.Series, str]:
+    """Month-end values of a monthly or finer series; refuse a coarser one.
+
+    Daily, weekly and monthly data, and irregular or intraday data whose median gap is under a
+    month (minute bars, a ragged daily record), are reduced to month-end values. Quarterly,
+    annual or irregular data with a longer median gap would have to be interpolated to give
+    months, which would invent run-ups, so they raise.
+    """
+    assert isinstance(s.index, pd.DatetimeIndex)
+    if freq in ("D", "W", "M"):
+        return _to_month_end(s), "M"
+    gaps_days = np.diff(s.index.asi8) / 86_400e9
+    median_gap = float(np.median(gaps_days)) if len(gaps_days) else float("nan")
+    if freq is None and median_gap < _SUB_MONTHLY_DAYS:
+        return _to_month_end(s), "M"
+    shown = _FREQUENCY_NAMES.get(freq or "", f"irregular (median gap {median_gap:.0f} days)")
+    raise InputError(
+        f"{label}: {shown} data; runup counts its horizon and windows in months and "
+        "will not invent monthly prices between coarser observations",
+        hint="pass monthly or finer prices, or monthly=False to count horizon, "
+        "crash_horizon and prior_window in the data's own periods",
+    )
+
+
 def _prepare(
     data: Any, label: str, kind: str, monthly: bool, min_points: int
 ) -> tuple[dict[str, pd.Series], str | None]:
@@ -417,8 +446,8 @@ def _prepare(
             s = pd.Series(np.exp(np.cumsum(np.log1p(r))), index=vr.index, name=col)
         v = validate_series(s, min_points=2, nonconstant=False, name=f"{label}[{col}]")
         s, f = v.series, v.report.frequency
-        if monthly and isinstance(s.index, pd.DatetimeIndex) and f in ("D", "W", "M"):
-            s, f = _to_month_end(s), "M"
+        if monthly and isinstance(s.index, pd.DatetimeIndex):
+            s, f = _monthly_or_refuse(s, f, f"{label}[{col}]")
         if len(s) < min_points:
             raise InputError(
                 f"{label}[{col}]: {len(s)} point(s) after month-end sampling is too short for a "
@@ -603,7 +632,9 @@ def runup(
     kind : {"price", "return"}
         What ``prices`` and ``market`` hold.
     monthly : bool
-        Reduce daily/weekly input to month-end values first (default True).
+        Reduce daily, weekly, intraday or irregular sub-monthly input to month-end values first
+        and refuse quarterly or annual input (default True); False counts every period in the
+        data's own frequency.
     crash_model : bool
         Add the shipped model's ``crash_probability`` to each episode (where it applies).
     name : str, optional
@@ -618,7 +649,8 @@ def runup(
     InputError
         Bad settings, a series too short for ``horizon`` (+1 points), NaN/inf inside a series,
         non-positive prices, unsorted or duplicated dates, returns at or below -100%, a market
-        that does not cover the assets' dates, ``min_firms`` without ``n_firms``.
+        that does not cover the assets' dates, ``min_firms`` without ``n_firms``, quarterly,
+        annual or other coarser-than-monthly dates with ``monthly=True``.
 
     References
     ----------
