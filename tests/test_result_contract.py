@@ -129,6 +129,12 @@ def _drawdown() -> Any:
     return drawdown(_boom(), name="boom")
 
 
+def _cusum() -> Any:
+    from bubblescope.detect.cusum import cusum_monitor
+
+    return cusum_monitor(np.log(_boom(200)), train=100, critical="table", name="boom")
+
+
 def _multiples() -> Any:
     from bubblescope.data.bundled import load_bundled, load_fundamentals
     from bubblescope.detect.firm_multiples import multiples
@@ -307,6 +313,7 @@ EXAMPLES: dict[str, tuple[tuple[str, Factory], ...]] = {
     ),
     "bubblescope.detect.gsy.RunupResult": (("runup", _runup),),
     "bubblescope.detect.drawdowns.DrawdownResult": (("drawdown", _drawdown),),
+    "bubblescope.detect.cusum.CUSUMResult": (("cusum", _cusum),),
     "bubblescope.detect.firm_multiples.MultiplesResult": (("multiples", _multiples),),
     "bubblescope.gauge.GaugeResult": (("gauge", _gauge),),
     "bubblescope.scan.ScanResult": (("scan", _scan),),

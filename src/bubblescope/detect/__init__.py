@@ -1,4 +1,4 @@
-"""Bubble detection on market data: PSY exuberance tests, LPPLS, run-up crash odds, drawdowns.
+"""Bubble detection on market data: PSY, CUSUM monitoring, LPPLS, run-up crash odds, drawdowns.
 
 Public names are re-exported lazily: ``from bubblescope.detect import psy`` imports the PSY
 module (:mod:`~bubblescope.detect.exuberance`, and its numba kernels) only then. No submodule
@@ -28,6 +28,12 @@ _EXPORTS: dict[str, str] = {
     "PanelSieveCV": "critical_values",
     "ResponseSurfaceCV": "critical_values",
     "PSYCriticalValues": "critical_values",
+    # CUSUM monitoring (Homm & Breitung 2012)
+    "cusum_monitor": "cusum",
+    "CUSUMMonitor": "cusum",
+    "CUSUMResult": "cusum",
+    "CUSUMUpdate": "cusum",
+    "CUSUMCV": "critical_values.cusum",
     # LPPLS (Johansen–Ledoit–Sornette; Filimonov–Sornette 2013; Sornette et al. 2015)
     "lppls_fit": "lppls",
     "lppls_confidence": "lppls",
