@@ -203,7 +203,8 @@ def shoot_dashboard(page: Page, url: str, out: Path, *, status: bool = False) ->
 
     The analyses run on the bundled NASDAQ (PSY monthly with 199 replications; LPPLS on
     1998-2000 so the fit stays quick); then the network and a stress test, the GPU and power
-    charts, and the base scenario with 2,000 paths. With ``status``, first the "Status now"
+    charts, the base scenario with 2,000 paths, and the water analysis in the "All analyses"
+    tab (a registry entry with no hand-written page). With ``status``, first the "Status now"
     tab's chart, where the dashboard has one (its first reading computes backtest records and
     can take minutes). Earlier ``dashboard-*.png`` files in ``out`` are removed first.
     """
@@ -241,6 +242,12 @@ def shoot_dashboard(page: Page, url: str, out: Path, *, status: bool = False) ->
     page.click("#scenario-run")
     _ready(page, "#scenario-chart[data-ready] .main-svg")
     shots.append(shoot(page.locator("#scenario-chart"), out / "dashboard-scenario.png"))
+    page.click("button[data-tab=registry]")
+    _ready(page, "#registry-analysis option[value=water]")
+    page.select_option("#registry-analysis", "water")
+    page.click("#registry-run")
+    _ready(page, "#registry-chart[data-ready=water] .main-svg")
+    shots.append(shoot(page.locator("#registry-chart"), out / "dashboard-registry-water.png"))
     return shots
 
 

@@ -250,17 +250,21 @@ function showPreset() {
   fillTable($("scenario-inputs"), preset.parameters, ["parameter", "value", "unit", "kind", "source", "meaning"]);
 }
 
-async function loadScenario() {
-  scenarioCatalogue = await api("/api/scenario/presets");
-  const select = $("preset");
+// Replace a <select>'s options with [value, label] pairs and select `chosen`.
+function fillSelect(select, pairs, chosen) {
   select.innerHTML = "";
-  for (const p of scenarioCatalogue.presets) {
+  for (const [value, label] of pairs) {
     const option = document.createElement("option");
-    option.value = p.name;
-    option.textContent = p.name;
+    option.value = value;
+    option.textContent = label;
     select.appendChild(option);
   }
-  select.value = "base";
+  select.value = chosen;
+}
+
+async function loadScenario() {
+  scenarioCatalogue = await api("/api/scenario/presets");
+  fillSelect($("preset"), scenarioCatalogue.presets.map((p) => [p.name, p.name]), "base");
   showPreset();
 }
 
@@ -359,15 +363,7 @@ function registryValue(input) {
 
 async function loadRegistry() {
   registryCatalogue = (await api("/api/analyses")).analyses;
-  const select = $("registry-analysis");
-  select.innerHTML = "";
-  for (const a of registryCatalogue) {
-    const option = document.createElement("option");
-    option.value = a.name;
-    option.textContent = a.title;
-    select.appendChild(option);
-  }
-  select.value = "water";
+  fillSelect($("registry-analysis"), registryCatalogue.map((a) => [a.name, a.title]), "water");
   showRegistryEntry();
 }
 
