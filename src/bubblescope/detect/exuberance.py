@@ -78,6 +78,7 @@ from bubblescope.detect.critical_values import (
 )
 from bubblescope.detect.critical_values.montecarlo import resolve_backend
 from bubblescope.detect.critical_values.panel import PanelCriticalValues, PanelSieveCV
+from bubblescope.detect.explosive_root import episode_root
 from bubblescope.errors import InputError
 from bubblescope.result import ResultMixin
 
@@ -237,6 +238,9 @@ class PSYResult(ResultMixin):
                     f"    {d['start']} -> {end}  peak {d['peak']} (BSADF {ep.peak_stat:.3f}), "
                     f"{ep.duration} obs"
                 )
+                root = episode_root(self.y, ep)
+                if root is not None:
+                    lines.append(f"      {root.describe()}")
         return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:
