@@ -37,7 +37,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from bubblescope.detect._datestamp import Episode
 from bubblescope.errors import InputError
@@ -71,6 +70,8 @@ def root_interval(
     kind : {"normal", "cauchy"}
         Guo-Sun-Wang normal interval or Phillips-Magdalinos fixed-root Cauchy interval.
     """
+    from scipy import stats
+
     if not 0.0 < level < 1.0:
         raise InputError(f"level must lie strictly between 0 and 1, got {level}")
     tail = 1.0 - (1.0 - level) / 2.0
@@ -246,13 +247,17 @@ def explosive_root(
 def episode_root(
     y: pd.Series, episode: Episode, *, level: float = 0.95, kind: Interval = "normal"
 ) -> ExplosiveRoot | None:
-    """The root over a PSY episode's observations, or None when it has fewer than three.
+    """The root over a PSY episode's observations, or None where it is not identified.
 
     The episode runs from its start to the observation before its (exclusive) end, or to the
-    last observation while it is ongoing.
+    last observation while it is ongoing. None: fewer than three observations, or lagged
+    values that are all zero.
     """
     i = int(y.index.get_indexer(pd.Index([episode.start]))[0])
     j = len(y) if episode.end is None else int(y.index.get_indexer(pd.Index([episode.end]))[0])
     if j - i < 3:
         return None
-    return explosive_root(y, y.index[i], y.index[j - 1], level=level, kind=kind)
+    try:
+        return explosive_root(y, y.index[i], y.index[j - 1], level=level, kind=kind)
+    except InputError:
+        return None
