@@ -285,6 +285,7 @@ def build_french(shared: Path) -> tuple[pa.Table, dict[str, Any]]:
 def build_fundamentals(shared: Path) -> tuple[pa.Table, dict[str, Any]]:
     """SEC fundamentals of the firms the shared files cover (annual and quarterly)."""
     from bubblescope.data.fundamentals import (
+        ITEMS,
         fundamentals_from_companyfacts,
         fundamentals_from_ixbrl,
     )
@@ -298,10 +299,19 @@ def build_fundamentals(shared: Path) -> tuple[pa.Table, dict[str, Any]]:
             payload = json.load(handle)
         facts = parse_companyfacts(payload, ticker=ticker)
         parts.append(fundamentals_from_companyfacts(facts, source=f"sec companyfacts {file.name}"))
-    covered = {str(s) for part in parts for s in part["symbol"].unique()}
-    ixbrl = pd.read_csv(folder / "ixbrl_10k_facts_AMZN_META_GOOGL_NVDA_ORCL.csv.gz")
-    ixbrl = ixbrl[~ixbrl["company"].isin(sorted(covered))]
-    parts.append(fundamentals_from_ixbrl(ixbrl))
+    covered = pd.concat(parts, ignore_index=True)[["symbol", "item"]].drop_duplicates()
+    ixbrl = fundamentals_from_ixbrl(
+        pd.read_csv(folder / "ixbrl_10k_facts_AMZN_META_GOOGL_NVDA_ORCL.csv.gz")
+    )
+    # a filer with companyfacts takes from its inline XBRL only the items companyfacts cannot
+    # carry (company-extension tags such as Alphabet's leases not yet commenced)
+    has = ixbrl.merge(covered, on=["symbol", "item"], how="left", indicator=True)["_merge"]
+    from_companyfacts = set(covered["symbol"])
+    ixbrl = ixbrl[
+        ~ixbrl["symbol"].isin(sorted(from_companyfacts)).to_numpy()
+        | (has == "left_only").to_numpy()
+    ]
+    parts.append(ixbrl)
     frame = pd.concat(parts, ignore_index=True)
     frame = frame.sort_values(["symbol", "item", "period", "end", "filed"], kind="stable")
     table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
@@ -310,7 +320,7 @@ def build_fundamentals(shared: Path) -> tuple[pa.Table, dict[str, Any]]:
         "origin": "MSFT and GOOGL companyfacts from GitHub koonkayma/stock-batch; NVDA "
         "companyfacts from a recorded SEC response in GitHub dgunning/edgartools @ ca5a7009; "
         "AMZN, META and ORCL inline-XBRL facts parsed from 10-K/10-Q HTML in the same "
-        "edgartools commit",
+        "edgartools commit (and, for GOOGL and NVDA, the items companyfacts lacks)",
         "url": "https://www.sec.gov/search-filings/edgar-application-programming-interfaces",
         "terms": "U.S. public-domain filings data (SEC EDGAR).",
         "adjustments": "As filed (USD; shares in shares, not split-adjusted). Each value "
@@ -319,7 +329,12 @@ def build_fundamentals(shared: Path) -> tuple[pa.Table, dict[str, Any]]:
         "three-month values; where a filing gives only year-to-date values the quarter is the "
         "year to date less the earlier quarters, and a fourth quarter not reported on its own "
         "is the fiscal year less the first three quarters (derived=True). Inline-XBRL facts "
-        "carry no accession number; Oracle's 10-Q file name has no filing date (filed empty).",
+        "carry no accession number; Oracle's 10-Q file name has no filing date (filed empty). "
+        "Items: revenue, operating and net income, capex, D&A, operating cash flow, cash and "
+        "short-term securities, debt, operating and finance lease liabilities, leases not yet "
+        "commenced (company-extension tags, inline XBRL only), remaining performance "
+        "obligations, shares outstanding.",
+        "items": list(ITEMS),
         "symbols": sorted({str(s) for s in frame["symbol"].unique()}),
         "first": str(pd.to_datetime(frame["end"]).min().date()),
         "last": str(pd.to_datetime(frame["end"]).max().date()),

@@ -122,6 +122,13 @@ KEEP = {
         "CommercialPaper",
         "ShortTermBorrowings",
         "LongTermDebt",
+        "OperatingLeaseLiability",
+        "OperatingLeaseLiabilityCurrent",
+        "OperatingLeaseLiabilityNoncurrent",
+        "FinanceLeaseLiability",
+        "FinanceLeaseLiabilityCurrent",
+        "FinanceLeaseLiabilityNoncurrent",
+        "RevenueRemainingPerformanceObligation",
         "CommonStockSharesOutstanding",
         "PropertyPlantAndEquipmentNet",
         "PropertyPlantAndEquipmentAndFinanceLeaseRightOfUseAssetAfterAccumulatedDepreciation"

@@ -70,6 +70,16 @@ when all its required parts have a value; an optional part without a value count
     [LongTermDebtCurrent | NotesPayableCurrent | LongTermDebtAndCapitalLeaseObligationsCurrent] +
     [CommercialPaper | ShortTermBorrowings]; LongTermDebt + [CommercialPaper |
     ShortTermBorrowings]
+``operating_lease_liability`` (USD, present value of operating-lease payments)
+    OperatingLeaseLiability; OperatingLeaseLiabilityCurrent + OperatingLeaseLiabilityNoncurrent
+``finance_lease_liability`` (USD)
+    FinanceLeaseLiability; FinanceLeaseLiabilityCurrent + FinanceLeaseLiabilityNoncurrent
+``leases_not_commenced`` (USD, undiscounted payments of leases signed but not yet commenced)
+    LesseeLeaseNotYetCommencedCurrentAmount + [LesseeLeaseNotYetCommencedNoncurrentAmount]:
+    company-extension concepts (:data:`EXTENSION_TAGS`, read from inline-XBRL facts only; no
+    us-gaap element exists and companyfacts omits company tags, so most filers have none)
+``remaining_performance_obligations`` (USD, contracted revenue not yet recognised: backlog)
+    RevenueRemainingPerformanceObligation
 ``shares_outstanding`` (shares)
     dei:EntityCommonStockSharesOutstanding on the cover page, the classes reported in one
     filing summed; else CommonStockSharesOutstanding at the filing's balance-sheet date
@@ -133,6 +143,7 @@ from bubblescope.errors import DataError, InputError
 
 __all__ = [
     "COLUMNS",
+    "EXTENSION_TAGS",
     "FLOW_ITEMS",
     "INSTANT_ITEMS",
     "ITEMS",
@@ -140,6 +151,7 @@ __all__ = [
     "SPLIT_TOLERANCE",
     "fundamentals_from_companyfacts",
     "fundamentals_from_ixbrl",
+    "item_tags",
     "split_factors",
     "trailing_table",
     "trailing_twelve_months",
@@ -256,7 +268,34 @@ _INSTANTS: Final[dict[str, tuple[_Formula, ...]]] = {
         ),
         (_Part(("LongTermDebt",)), _SHORT_TERM),
     ),
+    "operating_lease_liability": (
+        (_Part(("OperatingLeaseLiability",)),),
+        (
+            _Part(("OperatingLeaseLiabilityCurrent",)),
+            _Part(("OperatingLeaseLiabilityNoncurrent",)),
+        ),
+    ),
+    "finance_lease_liability": (
+        (_Part(("FinanceLeaseLiability",)),),
+        (
+            _Part(("FinanceLeaseLiabilityCurrent",)),
+            _Part(("FinanceLeaseLiabilityNoncurrent",)),
+        ),
+    ),
+    "leases_not_commenced": (
+        (
+            _Part(("LesseeLeaseNotYetCommencedCurrentAmount",)),
+            _Part(("LesseeLeaseNotYetCommencedNoncurrentAmount",), required=False),
+        ),
+    ),
+    "remaining_performance_obligations": _chain("RevenueRemainingPerformanceObligation"),
 }
+
+#: Company-extension concepts read from inline-XBRL facts (no us-gaap element exists for them).
+EXTENSION_TAGS: Final = (
+    "LesseeLeaseNotYetCommencedCurrentAmount",
+    "LesseeLeaseNotYetCommencedNoncurrentAmount",
+)
 
 _COVER_SHARES = "EntityCommonStockSharesOutstanding"
 _BALANCE_SHARES = "CommonStockSharesOutstanding"
@@ -267,6 +306,29 @@ FLOW_ITEMS: Final = tuple(_FLOWS)
 INSTANT_ITEMS: Final = (*_INSTANTS, "shares_outstanding")
 #: Every item, in the order of the module notes.
 ITEMS: Final = (*FLOW_ITEMS, *INSTANT_ITEMS)
+
+
+def item_tags(item: str) -> tuple[str, ...]:
+    """Every XBRL concept an item's formulas read, in formula and chain order.
+
+    Raises
+    ------
+    InputError
+        For an unknown item.
+
+    Examples
+    --------
+    >>> item_tags("remaining_performance_obligations")
+    ('RevenueRemainingPerformanceObligation',)
+    """
+    if item == "shares_outstanding":
+        return (_COVER_SHARES, _BALANCE_SHARES)
+    formulas = _FLOWS.get(item) or _INSTANTS.get(item)
+    if formulas is None:
+        raise InputError(f"unknown fundamentals item {item!r}", hint=f"choose one of {ITEMS}")
+    tags = (t for formula in formulas for part in formula for t in part.tags)
+    return tuple(dict.fromkeys(tags))
+
 
 #: Forms whose facts are used (annual and quarterly reports and their amendments).
 _FORMS: Final = (*ANNUAL_FORMS, "10-Q", "10-Q/A")
@@ -428,9 +490,10 @@ def fundamentals_from_ixbrl(rows: pd.DataFrame) -> pd.DataFrame:
         return _empty()
     concept = rows["concept"].astype(str)
     taxonomy = concept.str.split(":", n=1).str[0]
-    keep = taxonomy.isin(("us-gaap", "dei")).to_numpy()
+    local = concept.str.split(":", n=1).str[-1]
+    keep = (taxonomy.isin(("us-gaap", "dei")) | local.isin(EXTENSION_TAGS)).to_numpy()
     rows = rows[keep]
-    concept = concept[keep].str.split(":", n=1).str[1]
+    concept = local[keep]
     sources = rows["source"].astype(str)
     forms = {s: _form_of(s) for s in sources.unique()}
     try:
