@@ -13,6 +13,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import subprocess
+import sys
 import time
 from typing import Any, Literal
 
@@ -148,6 +150,22 @@ def test_cli_has_a_generated_command_per_entry() -> None:
 
 
 def test_cli_run_errors_are_one_line() -> None:
+def test_the_top_level_help_builds_no_registry_command() -> None:
+    """``bubblescope --help`` lists ``run`` without importing the registry (import time)."""
+    code = (
+        "import sys\n"
+        "from bubblescope.cli.main import app\n"
+        "try:\n"
+        "    app(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('bubblescope.analyses')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert " run " in out.stdout
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
     runner = CliRunner()
     out = runner.invoke(app, ["run", "water", "--set", "nope=1"])
     assert out.exit_code == 2

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
+from typer.core import TyperGroup
 
-from bubblescope.analyses.base import PresetName, members
 from bubblescope.cli._common import JSON_OPTION, console, emit, emit_with_data, handle_errors
 
 if TYPE_CHECKING:
@@ -41,6 +41,8 @@ _KEYWORD = inspect.Parameter.KEYWORD_ONLY
 
 def _option(f: SettingField) -> Any:
     """The typer annotation of a settings field's option (text options are coerced later)."""
+    from bubblescope.analyses.base import members
+
     flag = "--" + f.name.replace("_", "-")
     help_text = f.help or f.name.replace("_", " ")
     origin = typing.get_origin(f.annotation)
@@ -85,6 +87,8 @@ def _values(
 
 def _command(entry: Analysis[Any]) -> Any:
     """The typer callback of ``bubblescope run NAME`` (its signature built from the settings)."""
+    from bubblescope.analyses.base import PresetName
+
     fields = entry.fields()
     params: list[inspect.Parameter] = []
     if entry.needs_series:
@@ -165,11 +169,34 @@ def _command(entry: Analysis[Any]) -> Any:
     return handle_errors(command)
 
 
-def register(app: typer.Typer) -> None:
-    """Add the ``run`` group, one command per registry entry, to ``app``."""
-    from bubblescope.analyses.registry import REGISTRY
+class _RegistryGroup(TyperGroup):
+    """The ``run`` group: its commands are built from the registry when asked for, not at start.
 
-    group = typer.Typer(help=HELP, no_args_is_help=True, rich_markup_mode="rich")
-    for entry in REGISTRY:
-        group.command(entry.name, help=entry.help, short_help=entry.title)(_command(entry))
+    ``bubblescope --help`` and every other command then pay nothing for the registry's 19
+    generated commands; ``bubblescope run --help`` and ``bubblescope run NAME`` build them.
+    """
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        from bubblescope.analyses.registry import names
+
+        return list(names())
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:  # click's Command or None
+        from bubblescope.analyses.registry import REGISTRY
+
+        entry = next((e for e in REGISTRY if e.name == cmd_name), None)
+        if entry is None:
+            return None
+        single = typer.Typer(rich_markup_mode="rich")
+        single.command(entry.name, help=entry.help, short_help=entry.title)(_command(entry))
+        command = typer.main.get_command(single)
+        command.name = entry.name
+        return command
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``run`` group, one command per registry entry (built when used), to ``app``."""
+    group = typer.Typer(
+        cls=_RegistryGroup, help=HELP, no_args_is_help=True, rich_markup_mode="rich"
+    )
     app.add_typer(group, name="run")
