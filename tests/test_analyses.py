@@ -149,7 +149,6 @@ def test_cli_has_a_generated_command_per_entry() -> None:
             assert "--" + f.name.replace("_", "-") in out.output, (entry.name, f.name)
 
 
-def test_cli_run_errors_are_one_line() -> None:
 def test_the_top_level_help_builds_no_registry_command() -> None:
     """``bubblescope --help`` lists ``run`` without importing the registry (import time)."""
     code = (
@@ -166,6 +165,7 @@ def test_the_top_level_help_builds_no_registry_command() -> None:
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_cli_run_errors_are_one_line() -> None:
     runner = CliRunner()
     out = runner.invoke(app, ["run", "water", "--set", "nope=1"])
     assert out.exit_code == 2
