@@ -25,7 +25,17 @@ import numpy as np
 from bubblescope._typing import ProgressCallback, RngLike
 from bubblescope.errors import BackendError, InputError
 
-__all__ = ["as_generator", "as_seed_sequence", "dask_executor", "map_chunks", "spawn_seeds"]
+__all__ = [
+    "as_generator",
+    "as_seed_sequence",
+    "dask_executor",
+    "map_chunks",
+    "resolve_jobs",
+    "spawn_seeds",
+]
+
+#: Seconds :func:`dask_executor` waits for a scheduler before it gives up.
+DASK_CONNECT_TIMEOUT_S = 10.0
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -79,6 +89,41 @@ def spawn_seeds(rng: RngLike, n: int) -> list[np.random.SeedSequence]:
     return as_seed_sequence(rng).spawn(n)
 
 
+def resolve_jobs(n_jobs: int | None) -> int:
+    """The number of worker processes for ``n_jobs``: the one rule every command follows.
+
+    Parameters
+    ----------
+    n_jobs : int or None
+        ``None`` or 1: serial in this process; ``-1``: every core; ``k > 1``: ``k`` processes,
+        clamped to the machine's cores (more processes than cores only add memory and
+        start-up time: each spawned worker imports numpy, numba and pandas afresh).
+
+    Returns
+    -------
+    int
+        Workers, between 1 and ``os.cpu_count()``.
+
+    Raises
+    ------
+    InputError
+        ``0``, a value below ``-1`` or a non-integer, whatever the amount of work.
+    """
+    import os
+
+    cores = os.cpu_count() or 1
+    if n_jobs is None:
+        return 1
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer):
+        raise InputError(f"n_jobs must be an integer, got {n_jobs!r}")
+    if n_jobs == 0 or n_jobs < -1:
+        raise InputError(
+            f"n_jobs must be a positive integer or -1 (every core), got {n_jobs}",
+            hint=f"this machine has {cores} core(s)",
+        )
+    return cores if n_jobs == -1 else min(int(n_jobs), cores)
+
+
 def map_chunks(
     func: Callable[[T], R],
     chunks: Iterable[T],
@@ -101,7 +146,8 @@ def map_chunks(
         (see :func:`dask_executor`). Takes precedence over ``n_jobs``.
     n_jobs : int, optional
         ``None`` or 1 runs serially in this process; ``k > 1`` uses a local pool of ``k``
-        spawned processes; ``-1`` uses every core.
+        spawned processes, at most one per core and per chunk; ``-1`` uses every core
+        (see :func:`resolve_jobs`, which also refuses 0 and values below -1).
     progress : callable, optional
         ``progress(done, total)`` after each finished chunk.
     on_result : callable, optional
@@ -115,7 +161,8 @@ def map_chunks(
     """
     items: Sequence[T] = list(chunks)
     total = len(items)
-    if executor is None and (n_jobs is None or n_jobs == 1 or total <= 1):
+    workers = resolve_jobs(n_jobs)
+    if executor is None and (workers == 1 or total <= 1):
         out: list[R] = []
         for i, item in enumerate(items):
             out.append(func(item))
@@ -126,14 +173,11 @@ def map_chunks(
         return out
     own_pool = executor is None
     if executor is None:
-        import os
-
-        if n_jobs is not None and (n_jobs < -1 or n_jobs == 0):
-            raise InputError(f"n_jobs must be a positive integer or -1, got {n_jobs}")
-        workers = (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs or 1)
         # spawn, not fork: forking a process whose numba kernels already started OpenMP
         # threads aborts ("fork() called from a process already using GNU OpenMP")
-        executor = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+        executor = ProcessPoolExecutor(
+            max_workers=min(workers, total), mp_context=get_context("spawn")
+        )
     try:
         futures = [executor.submit(func, item) for item in items]
         results: list[Any] = [None] * total
@@ -166,7 +210,8 @@ def dask_executor(address: str | None = None, *, n_workers: int = 2) -> Executor
     Raises
     ------
     BackendError
-        If the ``dask`` extra is not installed.
+        If the ``dask`` extra is not installed, or no scheduler answers at ``address`` within
+        :data:`DASK_CONNECT_TIMEOUT_S` seconds.
     """
     try:
         from distributed import Client, LocalCluster
@@ -178,6 +223,14 @@ def dask_executor(address: str | None = None, *, n_workers: int = 2) -> Executor
         cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1)  # type: ignore[no-untyped-call]
         client = Client(cluster)  # type: ignore[no-untyped-call]
     else:
-        client = Client(address)  # type: ignore[no-untyped-call]
+        try:
+            client = Client(address, timeout=DASK_CONNECT_TIMEOUT_S)  # type: ignore[no-untyped-call]
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise BackendError(
+                f"no dask scheduler answered at {address!r} within "
+                f"{DASK_CONNECT_TIMEOUT_S:g} s ({type(exc).__name__}: {exc})",
+                hint="check the address (tcp://host:8786) and that the scheduler is running, "
+                "or use --dask local",
+            ) from None
     executor: Executor = client.get_executor()  # type: ignore[no-untyped-call]
     return executor

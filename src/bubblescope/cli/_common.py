@@ -24,13 +24,17 @@ __all__ = [
     "emit_with_data",
     "err_console",
     "handle_errors",
+    "jobs_callback",
     "parse_date",
     "progress_bar",
     "to_jsonable",
 ]
 
-console = Console()
-err_console = Console(stderr=True)
+#: Markup is off: every string printed holds user text somewhere (a file name, a column, a
+#: symbol, an error message), and ``[red]evil.csv`` or a column named ``[/x]`` must print as
+#: written, never restyle or crash the output. Style goes through ``style=`` or ``Text``.
+console = Console(markup=False)
+err_console = Console(stderr=True, markup=False)
 
 #: Reusable ``--json`` option: every command prints its result's ``to_dict()`` as JSON.
 JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON (for scripts).")
@@ -82,6 +86,22 @@ def date_callback(param: typer.CallbackParam, value: str | None) -> str | None:
         raise typer.BadParameter(str(exc).removeprefix(f"{option}: ")) from None
 
 
+def jobs_callback(param: typer.CallbackParam, value: int | None) -> int | None:
+    """Typer callback for ``--jobs``: refuse 0 and values below -1 before any work starts.
+
+    The value passes unchanged; :func:`bubblescope.parallel.resolve_jobs` clamps it to the
+    cores when the pool is made.
+    """
+    from bubblescope.errors import InputError
+    from bubblescope.parallel import resolve_jobs
+
+    try:
+        resolve_jobs(value)
+    except InputError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return value
+
+
 def emit(payload: dict[str, Any], as_json: bool, render: Callable[[], None]) -> None:
     """Print ``payload`` as JSON when ``as_json``, else call ``render`` for the human view."""
     if as_json:
@@ -122,7 +142,7 @@ def progress_bar(description: str, enabled: bool = True) -> Iterator[ProgressCal
         yield lambda done, total: None
         return
     with Progress(
-        TextColumn("[bold]{task.description}"),
+        TextColumn("{task.description}", style="bold", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),

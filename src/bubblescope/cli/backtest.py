@@ -7,7 +7,13 @@ from typing import Any, Literal, cast
 
 import typer
 
-from bubblescope.cli._common import JSON_OPTION, console, emit_with_data, handle_errors
+from bubblescope.cli._common import (
+    JSON_OPTION,
+    console,
+    emit_with_data,
+    handle_errors,
+    jobs_callback,
+)
 
 __all__ = ["register"]
 
@@ -82,7 +88,11 @@ def register(app: typer.Typer) -> None:
             None, help="Bootstrap replications of the PSY critical value (default: the preset's)."
         ),
         seed: int | None = typer.Option(None, help="Seed of the PSY bootstrap (default: preset)."),
-        n_jobs: int = typer.Option(1, help="Processes for the PSY bootstrap and LPPLS dates."),
+        n_jobs: int = typer.Option(
+            1,
+            help="Processes for the PSY bootstrap and LPPLS dates, at most one per core (-1: all).",
+            callback=jobs_callback,
+        ),
         as_json: bool = JSON_OPTION,
     ) -> None:
         from bubblescope.analyses.registry import BacktestAnalysisSettings

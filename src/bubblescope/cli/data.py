@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from bubblescope.cli._common import (
     JSON_OPTION,
@@ -78,13 +78,15 @@ def _symbols_cell(symbols: tuple[str, ...]) -> str:
 def _print_card(card: DataCard) -> None:
     """The shipped data card: per file, each source's URL, terms, range and adjustments."""
     console.print(
-        f"[bold]shipped data {escape(card.version)}[/bold] (prices to {card.prices_as_of}); "
-        f"built by {escape(card.built_by)}",
+        Text.assemble(
+            (f"shipped data {card.version}", "bold"),
+            f" (prices to {card.prices_as_of}); built by {card.built_by}",
+        ),
         highlight=False,
     )
     for file in card.files.values():
         table = Table(
-            title=f"{escape(file.name)}: {escape(file.description)} ({file.rows:,} rows)",
+            title=f"{file.name}: {file.description} ({file.rows:,} rows)",
             title_justify="left",
             show_lines=True,
         )
@@ -94,10 +96,10 @@ def _print_card(card: DataCard) -> None:
         table.add_column("adjustments", ratio=3, overflow="fold")
         for src in file.sources:
             table.add_row(
-                escape(f"{src.name}\n{src.url}\ncopy: {src.origin}{_symbols_cell(src.symbols)}"),
+                f"{src.name}\n{src.url}\ncopy: {src.origin}{_symbols_cell(src.symbols)}",
                 f"{src.first} ..\n{src.last}",
-                escape(src.terms),
-                escape(src.adjustments),
+                src.terms,
+                src.adjustments,
             )
         console.print(table)
 
@@ -148,7 +150,7 @@ def _print_failures(result: UpdateResult) -> None:
     for column in ("symbol", "dataset", "source", "error"):
         table.add_column(column, overflow="fold")
     for entry in result.failed:
-        table.add_row(entry.symbol, entry.dataset, entry.source, escape(entry.error))
+        table.add_row(entry.symbol, entry.dataset, entry.source, entry.error)
     console.print(table)
 
 

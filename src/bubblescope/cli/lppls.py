@@ -12,6 +12,7 @@ from bubblescope.cli._common import (
     date_callback,
     emit_with_data,
     handle_errors,
+    jobs_callback,
     progress_bar,
 )
 
@@ -122,7 +123,12 @@ def register(app: typer.Typer) -> None:
         no_relative_error: bool = typer.Option(
             False, "--no-relative-error", help="Drop filter 1's relative-error condition."
         ),
-        jobs: int = typer.Option(1, "--jobs", help="Worker processes over dates (-1: all)."),
+        jobs: int = typer.Option(
+            1,
+            "--jobs",
+            help="Worker processes over dates, at most one per core (-1: all).",
+            callback=jobs_callback,
+        ),
         seed: int = typer.Option(0, "--seed", help="Seed of the Trust resampling."),
         backend: str = typer.Option(
             "cpu",

@@ -12,6 +12,7 @@ from bubblescope.cli._common import (
     date_callback,
     emit_with_data,
     handle_errors,
+    jobs_callback,
     progress_bar,
 )
 
@@ -131,7 +132,9 @@ def register(app: typer.Typer) -> None:
         jobs: int | None = typer.Option(
             None,
             "--jobs",
-            help="Worker processes (default: one process, numba threads on every core).",
+            help="Worker processes, at most one per core; -1: every core (default: one "
+            "process, numba threads on every core).",
+            callback=jobs_callback,
         ),
         backend: str = typer.Option(
             "cpu",

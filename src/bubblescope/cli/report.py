@@ -88,10 +88,12 @@ def register(app: typer.Typer) -> None:
         }
 
         def render() -> None:
-            console.print(
-                f"report written to [bold]{html}[/bold]"
-                + (f" and [bold]{pdf_path}[/bold]" if pdf_path else "")
-            )
+            from rich.text import Text
+
+            written = Text.assemble("report written to ", (str(html), "bold"))
+            if pdf_path:
+                written.append_text(Text.assemble(" and ", (str(pdf_path), "bold")))
+            console.print(written)
             for section in report.sections:
                 console.print(
                     f"  {section.title}: {len(section.numbers)} numbers, "

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from bubblescope.cli._common import JSON_OPTION, console, emit, handle_errors, progress_bar
+from bubblescope.cli._common import (
+    JSON_OPTION,
+    console,
+    emit,
+    handle_errors,
+    jobs_callback,
+    progress_bar,
+)
 
 __all__ = ["register"]
 
@@ -50,7 +57,11 @@ def register(app: typer.Typer) -> None:
             None, help="Monte Carlo replications of the PSY critical values (default: preset)."
         ),
         symbols: str | None = typer.Option(None, help="Comma-separated subset of the universe."),
-        jobs: int = typer.Option(1, help="Local worker processes (1 = serial, -1 = all cores)."),
+        jobs: int = typer.Option(
+            1,
+            help="Local worker processes, at most one per core (1 = serial, -1 = all cores).",
+            callback=jobs_callback,
+        ),
         dask: str | None = typer.Option(
             None, help="Dask scheduler address, or 'local' for a LocalCluster."
         ),
