@@ -8,7 +8,15 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("module", ["bubblescope.scenario", "bubblescope.scenario.runner"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "bubblescope.scenario",
+        "bubblescope.scenario.runner",
+        "bubblescope.scenario.pricing",
+        "bubblescope.scenario.base_rate",
+    ],
+)
 def test_docstring_examples_run(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0

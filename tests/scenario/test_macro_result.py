@@ -101,10 +101,10 @@ def test_median_bust_year_is_the_median_of_bust_times(result) -> None:  # type: 
 
 def test_chart_spec_and_plot(result) -> None:  # type: ignore[no-untyped-def]
     spec = result.chart_spec()
-    assert len(spec.panels) == 4
+    assert len(spec.panels) == 5
     assert to_plotly(spec)["data"]
     fig = result.plot()
-    assert len(fig.axes) >= 4
+    assert len(fig.axes) >= 5
     import matplotlib.pyplot as plt
 
     plt.close(fig)
@@ -117,7 +117,8 @@ def test_no_bust_scenario_reports_none_and_stays_json_ready() -> None:
         rng=1,
         chunk_size=200,
         overrides={
-            "onset_rate": 1e-12,
+            "gap_onset_rate": 0.0,
+            "crash_threshold": 0.99,
             "revenue_disappointment": 1.0,
             "internal_cash_start": 5000.0,
         },

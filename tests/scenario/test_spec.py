@@ -37,6 +37,9 @@ def test_sourced_parameters_read_the_fact_base() -> None:
         fb.value("MAC-06b", unit="%") / 100
     )
     assert spec.params["kappa"].source.startswith("MOD-01")
+    # GSY's crash: a 40% drawdown (MOD-02), the base rate's threshold
+    assert spec.value("crash_threshold") == pytest.approx(0.4)
+    assert spec.params["crash_threshold"].source.startswith("MOD-02")
 
 
 def test_extends_overrides_only_what_it_names() -> None:
@@ -89,6 +92,30 @@ def test_extends_overrides_only_what_it_names() -> None:
         (
             "parameters:\n  grid_additions: {value: 15, unit: furlongs, assumption: x}\n",
             r"field 'parameters\.grid_additions\.unit'",
+        ),
+        (
+            "parameters:\n  onset_rate: {value: 0.15, unit: 1/year, assumption: x}\n",
+            r"unknown field 'parameters\.onset_rate'",
+        ),
+        (
+            "parameters:\n  crash_threshold: {value: 0, unit: '%', assumption: x}\n",
+            r"field 'parameters\.crash_threshold' must be a fraction in \(0, 1\)",
+        ),
+        (
+            "parameters:\n  dcf_horizon: {value: 10, unit: USD bn, assumption: x}\n",
+            r"field 'parameters\.dcf_horizon'.*",
+        ),
+        (
+            "parameters:\n  dcf_horizon: {value: 7.5, unit: years, assumption: x}\n",
+            r"field 'parameters\.dcf_horizon' must be a whole number",
+        ),
+        (
+            "parameters:\n  gap_onset_rate: {value: -1, unit: 1/year, assumption: x}\n",
+            r"field 'parameters\.gap_onset_rate' must be a number >= 0",
+        ),
+        (
+            "parameters:\n  discount_rate: {value: 9, unit: GW, assumption: x}\n",
+            r"field 'parameters\.discount_rate'",
         ),
         ("horizon_years: 0\n", r"field 'horizon_years' must be a positive integer"),
         (

@@ -3,13 +3,40 @@ r"""The stated model of the AI capex system, vectorised over Monte Carlo paths.
 Arrays are shaped ``(n_paths, n_years)`` (years ``t = 0 .. T-1`` from the scenario's start year);
 amounts are USD bn a year unless stated. Symbols match :data:`bubblescope.scenario.spec.PARAMETERS`.
 
-Revenue and prices (before a bust)
-----------------------------------
-AI revenue is log-normal: :math:`R_t = R_0 \exp(\sum_{s<t} (\mu_R - \sigma_R^2/2 + \sigma_R
-\varepsilon_s))`. The AI equity index starts at :math:`P_0 = 1` and follows
-:math:`P_{t+1} = P_t \exp(\mu_P - \sigma_P^2/2 + \sigma_P \xi_t)` with
-:math:`\xi = \rho \varepsilon + \sqrt{1-\rho^2} \zeta`. Its fundamental value tracks revenue:
-:math:`F_t = R_t / (R_0 (1 + \omega))` with :math:`\omega` the initial overvaluation.
+Revenue, valuation and the priced path
+--------------------------------------
+Demand for AI services is log-normal: :math:`D_t = R_0 e^{L_t}`, :math:`L_0 = 0`,
+:math:`L_{t+1} = L_t + \mu_R + \delta - \sigma_R^2/2 + \sigma_R \varepsilon_t`, where
+:math:`\mu_R` is the growth the market expects (:math:`E[D_t] = R_0 e^{\mu_R t}` when
+:math:`\delta = 0`) and :math:`\delta` the realised surprise on it. Revenue served is demand
+scaled by the capacity deployed against the plan the price assumes,
+
+.. math::
+    R_t = D_t u_t, \quad u_t = \min\Bigl(1, \frac{H + \sum_{s<t} C_s}{H + \sum_{s<t} K_s}\Bigr),
+
+with :math:`H` the historical capex and :math:`K_s` the pre-bust plan (so a power or funding
+shortfall against the plan caps revenue and is seen by holders; :math:`u_0 = 1`).
+
+The AI equity index is valued by discounted cash flow with
+:func:`bubblescope.economy.valuation.dcf_value`: free cash flow is :math:`m R`, growing at the
+expected rate :math:`g_e = e^{\mu_R} - 1` for :math:`T_{DCF}` years, then at :math:`g_\infty`,
+discounted at :math:`i`. The fundamental value is :math:`F_0 = \mathrm{DCF}(m R_0, g_e)` and the
+market value :math:`V_0 = (1 + \omega) F_0`, :math:`\omega` the initial overvaluation. The reverse
+DCF (:func:`bubblescope.economy.valuation.reverse_dcf`) gives the growth :math:`g^*` that
+:math:`V_0` implies, :math:`\mathrm{DCF}(m R_0, g^*) = V_0` (:math:`g^* = g_e` when
+:math:`\omega = 0`), and so the priced revenue path :math:`R^*_t = R_0 (1 + g^*)^t`. The gap is
+the log shortfall of revenue served below the median of the revenue the market expects on
+that path (the mean path less the log-normal's variance term, so a path that meets what was
+priced has no gap),
+
+.. math::
+    \Gamma_t = \max\bigl(0, \ln R^*_t - \sigma_R^2 t / 2 - \ln R_t\bigr).
+
+Before a bust the index (:math:`P_0 = 1` is :math:`V_0`) keeps the multiple it started with,
+so it moves with revenue served times a valuation-multiple noise,
+:math:`P_t = (R_t / R_0) M_t`, :math:`\ln M_{t+1} = \ln M_t + \sigma_M \zeta_t - \sigma_M^2/2`;
+the fundamental value is :math:`F_t = (R_t / R_0) / (1 + \omega)` (the DCF is linear in cash
+flow).
 
 Capex, power and funding
 ------------------------
@@ -29,23 +56,32 @@ paid in pecking order: internal :math:`I_t = \min(C_t, CF_t)`, debt
 :math:`B_t = \min(C_t - I_t, \bar D_t)`, equity :math:`S_t = C_t - I_t - B_t` (so
 :math:`C_t = I_t + B_t + S_t` exactly); :math:`D_t = (1-r) D_{t-1} + B_t`.
 
-Bust: herding sellers and funding failure
------------------------------------------
-Following Abreu and Brunnermeier (2003), the mispricing becomes observable at
-:math:`t_0 = \min(\text{Exp}(\lambda_0), \min\{t : R_t < (1-d) R_0 e^{\mu_R t}\})`.
-Each of ``N`` holders becomes aware at :math:`t_0 + \eta U_i` (:math:`U_i \sim U(0,1)`) and sells
-after a further delay :math:`\tau_i \sim \text{Exp}(\text{mean } \bar\tau)`; the bubble bursts when
-the share of holders who have sold exceeds :math:`\kappa`, i.e. at the :math:`\lceil \kappa N
-\rceil`-th smallest selling time (a threshold model in the sense of Granovetter 1978). A
-funding failure bursts it too (Minsky's financial distress): the first year in which funding
-capacity cannot pay for deployable capex, :math:`CF_t + \bar D_t + \bar E_t < \min(K_t,
-\bar C_t)`, dated at the start of that year. The bust is the earlier of the two, in year
-:math:`b`.
+Bust: the gap, herding sellers, funding failure and the base rate
+------------------------------------------------------------------
+The gap makes the mispricing public. The onset :math:`t_0` is the first time the cumulative
+hazard :math:`\Lambda(t) = \int_0^t \lambda_g \Gamma_{\lfloor s \rfloor} ds` (piecewise constant
+within a year) reaches a draw :math:`E_g \sim \text{Exp}(1)`, or the start of the first year in
+which revenue served is a share :math:`d` below that median, :math:`\Gamma_t \ge -\ln(1-d)`,
+whichever comes first (:math:`t_0 = \infty` while :math:`\Gamma = 0`). Following Abreu and
+Brunnermeier (2003), each of ``N`` holders becomes aware at :math:`t_0 + \eta U_i`
+(:math:`U_i \sim U(0,1)`) and sells after a further delay :math:`\tau_i \sim
+\text{Exp}(\text{mean } \bar\tau)`; the bubble bursts when the share of holders who have sold
+exceeds :math:`\kappa`, at :math:`t_{AB} = t_0 + \tau_{(\lceil \kappa N \rceil)}`, the order
+statistic of the selling times (a threshold model in the sense of Granovetter 1978). A funding
+failure bursts it too once the gap is visible (Minsky's financial distress): in the first year
+:math:`t` with :math:`t + 1 > t_0` in which funding cannot pay for the planned capex,
+:math:`CF_t + \bar D_t + \bar E_t < K_t`, at :math:`t_F = \max(t, t_0)`. Whatever the gap, a
+crash comes at the historical base rate :math:`h_0` of
+:func:`bubblescope.scenario.base_rate.base_crash_rate` (S&P 500 falls of at least
+:math:`\theta` a year since 1927): :math:`t_h = E_h / h_0`, :math:`E_h \sim \text{Exp}(1)`. The
+bust time is :math:`\min(t_h, t_{AB}, t_F)`, in year :math:`b`; with no gap the bust odds over
+:math:`T` years are the base rate's :math:`1 - e^{-h_0 T}`.
 
-Over year :math:`b` the index falls from :math:`P_b` to :math:`(1-o) \min(P_b, F_b)` and then tracks
-:math:`(1-o) F_t`; depth is the largest peak-to-trough fall of the index path. The funding cut
-to the firms of ``closure_firms`` is :math:`\min(1, \phi \times \text{depth})`, cleared through the
-financing network by :func:`bubblescope.economy.clearing.stress` (a
+Over year :math:`b` the index falls from :math:`P_b` to
+:math:`\min((1-o) \min(P_b, F_b), (1-\theta) P_b)`, a crash by the base rate's definition,
+and then tracks :math:`(1-o) F_t`; depth is the largest peak-to-trough fall of the index path.
+The funding cut to the firms of ``closure_firms`` is :math:`\min(1, \phi \times \text{depth})`,
+cleared through the financing network by :func:`bubblescope.economy.clearing.stress` (a
 :class:`~bubblescope.economy.clearing.MarketClosure`) to count firms in default.
 
 Fleet and legacy
@@ -104,6 +140,10 @@ class ModelInputs:
     dep_gpu_book, dep_gpu_econ, dep_durable : ndarray, shape (n_hist + T, n_hist + T)
         Per-unit depreciation of each vintage (rows) in each year (columns), historical years
         first, from :func:`bubblescope.economy.depreciation.depreciation_matrix`.
+    implied_growth : float
+        :math:`g^*`, the revenue growth a year the starting price implies (reverse DCF).
+    base_rate : float
+        :math:`h_0`, crashes a year at the historical base rate.
     """
 
     p: dict[str, float]
@@ -113,89 +153,118 @@ class ModelInputs:
     dep_gpu_book: Float64Array
     dep_gpu_econ: Float64Array
     dep_durable: Float64Array
+    implied_growth: float
+    base_rate: float
 
 
-def _ab_bust_time(
-    rng: np.random.Generator, n: int, p: dict[str, float], revenue: Float64Array, plan: Float64Array
-) -> Float64Array:
-    """Abreu-Brunnermeier bust time (years from the start) per path."""
-    onset = rng.exponential(1.0 / p["onset_rate"], size=n)
+def _sell_order_statistic(rng: np.random.Generator, n: int, p: dict[str, float]) -> Float64Array:
+    """Years from the onset to the sale that bursts the bubble (Abreu-Brunnermeier), per path."""
     n_holders = int(p["n_holders"])
     aware = rng.random((n, n_holders)) * p["awareness_window"]
     delay = rng.exponential(p["sell_delay_mean"], size=(n, n_holders))
-    miss = revenue < (1.0 - p["revenue_disappointment"]) * plan
-    first_miss = np.where(miss.any(axis=1), miss.argmax(axis=1).astype(np.float64), np.inf)
-    t0 = np.minimum(onset, first_miss)
     # bursts once the share sold exceeds kappa: the k-th order statistic of selling times
     k = min(n_holders, math.floor(p["kappa"] * n_holders) + 1)
-    sell = np.partition(aware + delay, k - 1, axis=1)[:, k - 1]
-    return np.asarray(t0 + sell, dtype=np.float64)
+    return np.asarray(np.partition(aware + delay, k - 1, axis=1)[:, k - 1], dtype=np.float64)
 
 
 def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[str, Float64Array]:
-    """Simulate ``n`` paths of the model (see the module docstring for the equations).
+    r"""Simulate ``n`` paths of the model (see the module docstring for the equations).
 
     Parameters
     ----------
     inputs : ModelInputs
     seed : numpy.random.SeedSequence
-        The chunk's seed; all draws of the chunk come from it in a fixed order.
+        The chunk's seed; all draws of the chunk come from it in a fixed order, and their
+        number does not depend on the parameters (except ``n_holders``), so two runs with the
+        same seed share their random numbers.
     n : int
         Number of paths.
 
     Returns
     -------
     dict of str to ndarray
-        ``capex, internal, debt, equity, planned, power_cap, funding_cap, revenue, price``
-        (n, T) — price is (n, T + 1), index at the start of each year plus the end —,
-        ``bust_time`` (n,) in years from the start (``inf``: none within the horizon),
-        ``bust_year`` (n,) index of the bust year or -1, ``funding_bust`` (n,) 1.0 where the
-        bust came from a funding failure, ``depth`` (n,) peak-to-trough fall of the index,
-        ``gw_at_bust, durable_nbv_at_bust, gpu_book_nbv_at_bust, gpu_writeoff`` (n,) (NaN
-        without a bust), ``gdp_contribution_pp, spending_effect`` (n, T).
+        ``capex, internal, debt, equity, planned, power_cap, funding_cap, demand, revenue,
+        priced_revenue, gap`` (n, T) — ``revenue`` is revenue served :math:`R_t`, ``gap``
+        :math:`\Gamma_t` —, ``price`` (n, T + 1), the index at the start of each year plus the
+        end, ``bust_time`` (n,) in years from the start (``inf``: none within the horizon),
+        ``bust_year`` (n,) index of the bust year or -1, ``onset_time`` (n,) :math:`t_0`
+        (``inf`` if the gap never became public), ``funding_bust``, ``base_rate_bust``,
+        ``herding_bust`` (n,) 1.0 for the mechanism that set the bust time, ``depth`` (n,)
+        peak-to-trough fall of the index, ``gw_at_bust, durable_nbv_at_bust,
+        gpu_book_nbv_at_bust, gpu_writeoff`` (n,) (NaN without a bust),
+        ``gdp_contribution_pp, spending_effect`` (n, T).
     """
     p = inputs.p
     T = inputs.n_years
     rng = np.random.default_rng(seed)
     eps = rng.standard_normal((n, T))
     zeta = rng.standard_normal((n, T))
-    rho = p["revenue_price_corr"]
-    xi = rho * eps + math.sqrt(max(0.0, 1.0 - rho**2)) * zeta
+    e_gap = rng.exponential(1.0, size=n)
+    e_base = rng.exponential(1.0, size=n)
+    sell = _sell_order_statistic(rng, n, p)
 
-    steps = p["ai_revenue_growth"] - 0.5 * p["ai_revenue_vol"] ** 2 + p["ai_revenue_vol"] * eps
-    log_r = np.concatenate([np.zeros((n, 1)), np.cumsum(steps, axis=1)], axis=1)  # (n, T + 1)
-    revenue = p["ai_revenue_start"] * np.exp(log_r[:, :T])
-    years = np.arange(T, dtype=np.float64)
-    plan_revenue = p["ai_revenue_start"] * np.exp(p["ai_revenue_growth"] * years)
-    fundamental = np.exp(log_r) / (1.0 + p["initial_overvaluation"])  # (n, T + 1)
-    ab_time = _ab_bust_time(rng, n, p, revenue, plan_revenue[None, :])
+    sigma_r = p["ai_revenue_vol"]
+    steps = p["ai_revenue_growth"] + p["revenue_growth_surprise"] - 0.5 * sigma_r**2
+    log_d = np.concatenate(
+        [np.zeros((n, 1)), np.cumsum(steps + sigma_r * eps, axis=1)], axis=1
+    )  # (n, T + 1)
+    sigma_m = p["price_vol"]
+    log_m = np.concatenate(
+        [np.zeros((n, 1)), np.cumsum(sigma_m * zeta - 0.5 * sigma_m**2, axis=1)], axis=1
+    )
+    years = np.arange(T + 1, dtype=np.float64)
+    log_priced = np.log1p(inputs.implied_growth) * years  # ln(R*_t / R_0)
+    log_priced_median = log_priced - 0.5 * sigma_r**2 * years
+    over = 1.0 + p["initial_overvaluation"]
+    miss_gap = (
+        -math.log1p(-p["revenue_disappointment"]) if p["revenue_disappointment"] < 1 else math.inf
+    )
+    t_base = np.divide(e_base, inputs.base_rate, out=np.full(n, np.inf), where=inputs.base_rate > 0)
 
     wealth = 10.0 * p["ai_wealth_per_10pct"] * 1000.0  # USD bn of AI equity at P = 1
-    power_cap = p["cost_per_gw"] * p["grid_additions"] * (1.0 + p["grid_growth"]) ** years
-    core_cash = p["internal_cash_start"] * (1.0 + p["internal_cash_growth"]) ** years
-    plan0 = p["capex_start"] * (1.0 + p["capex_plan_growth"]) ** years
+    power_cap = p["cost_per_gw"] * p["grid_additions"] * (1.0 + p["grid_growth"]) ** years[:T]
+    core_cash = p["internal_cash_start"] * (1.0 + p["internal_cash_growth"]) ** years[:T]
+    plan0 = p["capex_start"] * (1.0 + p["capex_plan_growth"]) ** years[:T]
+    hist = float(inputs.hist_capex.sum())
+    built = np.full(n, hist)
+    planned_cum = hist
 
     out = {
         name: np.zeros((n, T))
-        for name in ("capex", "internal", "debt", "equity", "planned", "funding_cap")
+        for name in ("capex", "internal", "debt", "equity", "planned", "funding_cap", "revenue")
     }
+    out["gap"] = np.zeros((n, T))
     price = np.ones((n, T + 1))
+    log_served = np.zeros(n)  # ln(R_t / R_0) of the current year
     debt_stock = np.full(n, p["debt_start"])
     busted = np.zeros(n, dtype=bool)
     bust_year = np.full(n, -1, dtype=np.int64)
-    funding_bust = np.zeros(n)
+    bust_time = np.full(n, np.inf)
+    cause = np.zeros(n, dtype=np.int64)  # 1 herding, 2 funding, 3 base rate
+    onset = np.full(n, np.inf)
+    hazard_used = np.zeros(n)
     post_plan = np.zeros(n)
-    drift = p["price_drift"] - 0.5 * p["price_vol"] ** 2
     for t in range(T):
+        revenue = p["ai_revenue_start"] * np.exp(log_served)
+        gap = np.maximum(0.0, log_priced_median[t] - log_served)
+        out["revenue"][:, t] = revenue
+        out["gap"][:, t] = gap
+        # onset of public awareness: the revenue miss at the year's start, else the gap hazard
+        rate = p["gap_onset_rate"] * gap
+        need = e_gap - hazard_used
+        within = np.divide(need, rate, out=np.full(n, np.inf), where=rate > 0)
+        new_onset = np.where(gap >= miss_gap, float(t), np.where(within < 1.0, t + within, np.inf))
+        onset = np.where(np.isfinite(onset) | busted, onset, new_onset)
+        hazard_used += rate
+
         planned = np.where(busted, post_plan, plan0[t])
-        cash = core_cash[t] + p["ai_gross_margin"] * revenue[:, t]
+        cash = core_cash[t] + p["ai_gross_margin"] * revenue
         debt_cap = np.maximum(
             0.0, p["max_leverage"] * cash - (1.0 - p["debt_repayment"]) * debt_stock
         )
         equity_cap = p["equity_issuance_rate"] * wealth * price[:, t]
         funding = cash + debt_cap + equity_cap
-        deployable = np.minimum(planned, power_cap[t])
-        capex = np.minimum(deployable, funding)
+        capex = np.minimum(np.minimum(planned, power_cap[t]), funding)
         internal = np.minimum(capex, cash)
         debt = np.minimum(capex - internal, debt_cap)
         equity = capex - internal - debt
@@ -209,21 +278,31 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
             ("funding_cap", funding),
         ):
             out[name][:, t] = arr
-        short = ~busted & (funding < deployable)
-        new = ~busted & ((ab_time < t + 1.0) | short)
-        funding_bust[short] = 1.0
+
+        short = (funding < plan0[t]) & (onset < t + 1.0)
+        t_fund = np.where(short, np.maximum(float(t), onset), np.inf)
+        times = np.stack([onset + sell, t_fund, t_base])
+        first = np.min(times, axis=0)
+        new = ~busted & (first < t + 1.0)
         bust_year[new] = t
+        bust_time[new] = first[new]
+        cause[new] = 1 + np.argmin(times, axis=0)[new]
         post_plan[new] = (1.0 - p["post_bust_capex_cut"]) * plan0[t]
-        grown = price[:, t] * np.exp(drift + p["price_vol"] * xi[:, t])
-        after = (1.0 - p["crash_overshoot"]) * fundamental[:, t + 1]
-        crash = (1.0 - p["crash_overshoot"]) * np.minimum(price[:, t], fundamental[:, t])
+
+        # capacity built against the plan caps next year's revenue served
+        built += capex
+        planned_cum += plan0[t]
+        log_served = log_d[:, t + 1] + np.log(np.minimum(1.0, built / planned_cum))
+        grown = np.exp(log_served + log_m[:, t + 1])
+        fundamental = np.exp(log_served) / over
+        crash = np.minimum(
+            (1.0 - p["crash_overshoot"]) * np.minimum(price[:, t], fundamental),
+            (1.0 - p["crash_threshold"]) * price[:, t],
+        )
+        after = (1.0 - p["crash_overshoot"]) * fundamental
         price[:, t + 1] = np.where(new, crash, np.where(busted, after, grown))
         busted |= new
 
-    # a funding failure is seen when the year's budget is set (its start); sellers act in-year
-    bust_time = np.where(
-        bust_year < 0, np.inf, np.where(funding_bust > 0, bust_year.astype(np.float64), ab_time)
-    )
     running_peak = np.maximum.accumulate(price, axis=1)
     depth = np.max(1.0 - price / running_peak, axis=1)
 
@@ -234,11 +313,21 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
     )
     mpc = p["spending_gain"] / (1000.0 * p["wealth_gain"])
     out["spending_effect"] = mpc * wealth * (price[:, 1:] - 1.0)
-    out.update(power_cap=np.broadcast_to(power_cap, (n, T)).copy(), revenue=revenue, price=price)
+    out.update(
+        power_cap=np.broadcast_to(power_cap, (n, T)).copy(),
+        demand=p["ai_revenue_start"] * np.exp(log_d[:, :T]),
+        priced_revenue=np.broadcast_to(
+            p["ai_revenue_start"] * np.exp(log_priced[:T]), (n, T)
+        ).copy(),
+        price=price,
+    )
     per_path: dict[str, Float64Array] = {
         "bust_time": bust_time,
         "bust_year": bust_year.astype(np.float64),
-        "funding_bust": funding_bust,
+        "onset_time": onset,
+        "herding_bust": (cause == 1).astype(np.float64),
+        "funding_bust": (cause == 2).astype(np.float64),
+        "base_rate_bust": (cause == 3).astype(np.float64),
         "depth": depth,
     }
     return {**out, **per_path}

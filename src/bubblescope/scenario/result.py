@@ -12,7 +12,9 @@ from bubblescope._json import to_jsonable
 from bubblescope._typing import Float64Array, JSONDict
 from bubblescope.charts import ChartSpec, HLine, Line, Panel
 from bubblescope.result import ResultMixin
+from bubblescope.scenario.base_rate import BaseRate
 from bubblescope.scenario.macro import WealthEffect, furman_reference, wealth_effect
+from bubblescope.scenario.pricing import PricedGrowth
 from bubblescope.scenario.spec import ScenarioSpec
 
 __all__ = ["ScenarioResult"]
@@ -45,6 +47,10 @@ class ScenarioResult(ResultMixin):
     revenue_per_capex : float
         AI revenue a year needed per dollar of capex a year: Sequoia's 1/s × 1/(1 − m) from
         :func:`bubblescope.economy.valuation.sequoia_gap` (NaN when not computed).
+    pricing : PricedGrowth or None
+        The index's DCF value, market value and the growth its price implies (reverse DCF).
+    base_rate : BaseRate or None
+        The historical crash rate :math:`h_0` the bust odds fall to without a gap.
     """
 
     spec: ScenarioSpec
@@ -56,6 +62,8 @@ class ScenarioResult(ResultMixin):
     defaults_by_cut: dict[float, tuple[str, ...]] = field(default_factory=dict)
     distressed_by_cut: dict[float, tuple[str, ...]] = field(default_factory=dict)
     revenue_per_capex: float = float("nan")
+    pricing: PricedGrowth | None = None
+    base_rate: BaseRate | None = None
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -71,6 +79,13 @@ class ScenarioResult(ResultMixin):
         """Share of paths that have busted by the end of each year (cumulative)."""
         year = self.paths["bust_year"]
         return np.array([float(np.mean((year >= 0) & (year <= t))) for t in range(len(self.years))])
+
+    def bust_causes(self) -> dict[str, float]:
+        """Share of all paths busted by each mechanism (herding on the gap, funding, base rate)."""
+        return {
+            key: float(np.mean(self.paths[f"{key}_bust"]))
+            for key in ("herding", "funding", "base_rate")
+        }
 
     def median_bust_year(self) -> int | None:
         """Calendar year of the median bust over all paths (None: beyond the horizon)."""
@@ -178,6 +193,9 @@ class ScenarioResult(ResultMixin):
                 "equity_mean": p["equity"].mean(axis=0),
                 "power_binding_share": np.mean(p["capex"] >= p["power_cap"] * (1 - 1e-12), axis=0),
                 "ai_revenue_median": med["revenue"],
+                "ai_demand_median": np.median(p["demand"], axis=0),
+                "priced_revenue": p["priced_revenue"][0],
+                "gap_median": np.median(p["gap"], axis=0),
                 "revenue_required_median": self.revenue_per_capex * med["capex"],
                 "index_p10": np.quantile(price, 0.1, axis=0),
                 "index_median": np.median(price, axis=0),
@@ -218,6 +236,7 @@ class ScenarioResult(ResultMixin):
             f"{pct(float(share[min(2, len(share) - 1)]))}); median bust year: "
             f"{year if year is not None else 'beyond ' + str(self.years[-1])}; "
             f"{pct(float(np.mean(self.paths['funding_bust'])))} of paths bust on funding",
+            *self._valuation_lines(float(share[-1])),
             f"Revenue: AI revenue {frame['ai_revenue_median'].iloc[0]:,.0f} USD bn in "
             f"{self.years[0]} against {frame['revenue_required_median'].iloc[0]:,.0f} USD bn "
             f"that Sequoia's rule requires for the year's capex (x{self.revenue_per_capex:g}); "
@@ -258,6 +277,45 @@ class ScenarioResult(ResultMixin):
         ]
         return "\n".join(lines)
 
+    def _gap_at_bust(self) -> float | None:
+        """Median log revenue gap in the bust year over busted paths (None without a bust)."""
+        rows = np.flatnonzero(self.busted)
+        years = self.paths["bust_year"][rows].astype(int)
+        return _q(self.paths["gap"][rows, years], 0.5)
+
+    def _valuation_lines(self, bust_share: float) -> list[str]:
+        """The priced path, the base rate and the bust's mechanisms, for the summary."""
+        lines = []
+        if self.pricing is not None:
+            pg = self.pricing
+            lines.append(
+                f"Valuation: the AI index at {pg.market_value:,.0f} USD bn is "
+                f"{pg.market_value / pg.fundamental_value - 1:.0%} above its DCF value at the "
+                f"expected revenue growth of {pg.expected_growth:.1%} a year; its price implies "
+                f"{pg.implied_growth:.1%} a year (reverse DCF)"
+                + (
+                    f"; median revenue gap at the bust {gap:.2f} (log)"
+                    if (gap := self._gap_at_bust()) is not None
+                    else ""
+                )
+            )
+        causes = self.bust_causes()
+        mech = (
+            f"herding on the gap {causes['herding']:.0%}, funding failure "
+            f"{causes['funding']:.0%}, base-rate crash {causes['base_rate']:.0%} of paths"
+        )
+        if self.base_rate is not None:
+            br = self.base_rate
+            lines.append(
+                f"Base rate: {len(br.crashes)} S&P 500 falls of {br.threshold:.0%} or more in "
+                f"{br.years:.1f} years ({br.first[:4]}-{br.last[:4]}), h0 = {br.rate:.3f} a year, "
+                f"so {br.odds(len(self.years)):.0%} over {len(self.years)} years with nothing "
+                f"mispriced, against {bust_share:.0%} here ({mech})"
+            )
+        else:
+            lines.append(f"Bust mechanisms: {mech}")
+        return lines
+
     def to_dict(self) -> JSONDict:
         """JSON-ready: scenario with provenance, headline numbers and the yearly table."""
         frame = self.to_frame()
@@ -272,8 +330,11 @@ class ScenarioResult(ResultMixin):
                     ),
                     "median_year": self.median_bust_year(),
                     "funding_share": float(np.mean(self.paths["funding_bust"])),
+                    "causes": self.bust_causes(),
                     "depth": self.depth_quantiles(),
                 },
+                "valuation": self.pricing.to_dict() if self.pricing else None,
+                "base_rate": self.base_rate.to_dict() if self.base_rate else None,
                 "distress": self.distress(),
                 "defaults_by_cut": {f"{k:.2f}": list(v) for k, v in self.defaults_by_cut.items()},
                 "distressed_by_cut": {
@@ -287,7 +348,7 @@ class ScenarioResult(ResultMixin):
         return out
 
     def chart_spec(self) -> ChartSpec:
-        """Index band, cumulative bust share, capex vs plan and power, GDP contribution."""
+        """Index band, bust share, revenue vs the priced path, capex vs plan and power, GDP."""
         f = self.to_frame()
         x = list(self.years)
         furman = furman_reference()
@@ -307,6 +368,15 @@ class ScenarioResult(ResultMixin):
                     "Share of paths busted (cumulative)",
                     "share",
                     lines=(Line(x, f["bust_share_cumulative"].tolist(), "busted"),),
+                ),
+                Panel(
+                    "AI revenue against the path the price implies, USD bn a year",
+                    "USD bn/yr",
+                    lines=(
+                        Line(x, f["priced_revenue"].tolist(), "priced (reverse DCF)", dash="dash"),
+                        Line(x, f["ai_demand_median"].tolist(), "demand (median)", dash="dot"),
+                        Line(x, f["ai_revenue_median"].tolist(), "served (median)"),
+                    ),
                 ),
                 Panel(
                     "Capex, USD bn",

@@ -23,7 +23,9 @@ from bubblescope.economy.power import capex_to_gw
 from bubblescope.economy.valuation import sequoia_gap
 from bubblescope.errors import InputError
 from bubblescope.parallel import map_chunks, spawn_seeds
+from bubblescope.scenario.base_rate import base_crash_rate
 from bubblescope.scenario.model import ModelInputs, simulate
+from bubblescope.scenario.pricing import priced_growth
 from bubblescope.scenario.result import ScenarioResult
 from bubblescope.scenario.spec import ScenarioSpec, load_scenario
 
@@ -57,6 +59,7 @@ def model_inputs(spec: ScenarioSpec) -> ModelInputs:
         return depreciation_matrix(ones, all_years, all_years, LifePolicy.constant(life))
 
     gw = capex_to_gw(1.0, costs=[spec.params["cost_per_gw"]]).gigawatts()
+    valuation = priced_growth(spec)
     return ModelInputs(
         p=spec.values(),
         n_years=spec.horizon_years,
@@ -65,6 +68,8 @@ def model_inputs(spec: ScenarioSpec) -> ModelInputs:
         dep_gpu_book=per_unit(spec.value("gpu_book_life")),
         dep_gpu_econ=per_unit(spec.value("gpu_economic_life")),
         dep_durable=per_unit(spec.value("durable_life")),
+        implied_growth=valuation.implied_growth,
+        base_rate=base_crash_rate(spec.value("crash_threshold")).rate,
     )
 
 
@@ -210,4 +215,6 @@ def run_scenario(
         defaults_by_cut=dist.defaults_by_cut,
         distressed_by_cut=dist.distressed_by_cut,
         revenue_per_capex=required,
+        pricing=priced_growth(spec),
+        base_rate=base_crash_rate(spec.value("crash_threshold")),
     )

@@ -48,7 +48,7 @@ __all__ = [
     "load_scenario",
 ]
 
-Constraint = Literal["positive", "nonneg", "fraction", "real", "count"]
+Constraint = Literal["positive", "nonneg", "fraction", "open_fraction", "real", "count"]
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,9 @@ class ParamInfo:
     ----------
     unit : str
         The unit the model works in (values given in a compatible unit are converted).
-    constraint : {"positive", "nonneg", "fraction", "real", "count"}
-        ``fraction`` is [0, 1] after conversion to the model unit; ``count`` a positive integer.
+    constraint : {"positive", "nonneg", "fraction", "open_fraction", "real", "count"}
+        ``fraction`` is [0, 1] and ``open_fraction`` (0, 1) after conversion to the model unit;
+        ``count`` a positive integer.
     description : str
         One line, with the equation symbol of :mod:`bubblescope.scenario.model`.
     """
@@ -87,7 +88,10 @@ PARAMETERS: dict[str, ParamInfo] = {
     "durable_life": ParamInfo("years", "positive", "L_dur: life of power plant and shells"),
     # revenue
     "ai_revenue_start": ParamInfo("USD bn/yr", "positive", "R_0: AI revenue in the first year"),
-    "ai_revenue_growth": ParamInfo("1", "real", "mu_R: expected log growth of AI revenue"),
+    "ai_revenue_growth": ParamInfo("1", "real", "mu_R: expected log growth of AI demand"),
+    "revenue_growth_surprise": ParamInfo(
+        "1", "real", "delta: realised minus expected log growth of AI demand"
+    ),
     "ai_revenue_vol": ParamInfo("1", "nonneg", "sigma_R: volatility of AI revenue growth"),
     "ai_gross_margin": ParamInfo("1", "fraction", "m: cash margin on AI revenue"),
     # funding
@@ -99,17 +103,23 @@ PARAMETERS: dict[str, ParamInfo] = {
     "equity_issuance_rate": ParamInfo("1", "fraction", "e: equity raisable per year / AI cap"),
     # prices
     "ai_wealth_per_10pct": ParamInfo("USD tn", "positive", "JPM: wealth lost in a 10% AI fall"),
-    "price_drift": ParamInfo("1", "real", "mu_P: expected log return of the AI index pre-bust"),
-    "price_vol": ParamInfo("1", "nonneg", "sigma_P: volatility of the AI index"),
-    "revenue_price_corr": ParamInfo("1", "real", "rho: correlation of revenue and price shocks"),
-    "initial_overvaluation": ParamInfo("1", "nonneg", "P_0/F_0 - 1: starting mispricing"),
+    "price_vol": ParamInfo("1", "nonneg", "sigma_M: volatility of the valuation multiple"),
+    "initial_overvaluation": ParamInfo("1", "nonneg", "omega = V_0/F_0 - 1: starting mispricing"),
+    "discount_rate": ParamInfo("1", "positive", "i: discount rate of the DCF"),
+    "terminal_growth": ParamInfo("1", "real", "g_inf: growth after the DCF horizon (< i)"),
+    "dcf_horizon": ParamInfo("years", "count", "T_DCF: years of explicit growth in the DCF"),
     "crash_overshoot": ParamInfo("1", "fraction", "o: undershoot below fundamentals in a bust"),
     # herding sellers (Abreu-Brunnermeier)
     "kappa": ParamInfo("1", "fraction", "kappa: share of holders whose selling bursts the bubble"),
     "awareness_window": ParamInfo("years", "positive", "eta: window over which holders learn"),
     "sell_delay_mean": ParamInfo("years", "positive", "tau: mean delay from awareness to sale"),
-    "onset_rate": ParamInfo("1/year", "positive", "lambda_0: rate of the mispricing onset"),
+    "gap_onset_rate": ParamInfo(
+        "1/year", "nonneg", "lambda_g: onset hazard per unit of log revenue gap Gamma"
+    ),
     "revenue_disappointment": ParamInfo("1", "fraction", "d: revenue shortfall that reveals it"),
+    "crash_threshold": ParamInfo(
+        "1", "open_fraction", "theta: fall that counts as a crash (base rate h_0, bust floor)"
+    ),
     "n_holders": ParamInfo("1", "count", "N: holders per path (order statistics)"),
     # network and macro
     "closure_sensitivity": ParamInfo("1", "nonneg", "phi: funding cut per unit of price fall"),
@@ -255,6 +265,7 @@ def _check_constraint(name: str, item: Input, info: ParamInfo, where: str, field
         "positive": not v > 0,
         "nonneg": not v >= 0,
         "fraction": not 0.0 <= v <= 1.0,
+        "open_fraction": not 0.0 < v < 1.0,
         "real": not math.isfinite(v),
         "count": not (v >= 1 and float(v).is_integer()),
     }[info.constraint]
@@ -263,6 +274,7 @@ def _check_constraint(name: str, item: Input, info: ParamInfo, where: str, field
             "positive": "a positive number",
             "nonneg": "a number >= 0",
             "fraction": "a fraction in [0, 1] (in unit '1')",
+            "open_fraction": "a fraction in (0, 1) (in unit '1')",
             "real": "a finite number",
             "count": "a whole number >= 1",
         }[info.constraint]
