@@ -91,6 +91,7 @@ def test_scan_backtest_and_status_read_the_registry() -> None:
     assert list(ANALYSES) == ["psy", "runup", "drawdown", "gauge"]
     assert ALL_SIGNALS == (
         "psy",
+        "cusum",
         "lppls",
         "runup",
         "crash_probability",

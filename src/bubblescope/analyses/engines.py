@@ -23,6 +23,7 @@ from bubblescope.settings import PSYSettings, RunSettings, RunupSettings
 if TYPE_CHECKING:
     import pandas as pd
 
+    from bubblescope.detect.cusum import CUSUMResult
     from bubblescope.detect.drawdowns import DrawdownResult
     from bubblescope.detect.exuberance import PSYResult
     from bubblescope.detect.firm_multiples import MultiplesResult
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from bubblescope.gauge import GaugeResult
 
 __all__ = [
+    "CUSUM",
     "DRAWDOWN",
     "ENGINES",
     "GAUGE",
@@ -47,6 +49,7 @@ __all__ = [
     "RUNUP",
     "STRESS",
     "WATER",
+    "CUSUMSettings",
     "DepreciationSettings",
     "DrawdownSettings",
     "GPUSettings",
@@ -191,6 +194,82 @@ PSY: Analysis[PSYAnalysisSettings] = Analysis(
     ),
     signals=(Column("psy", "PSY BSADF alarm: streaming monitor, family-wise critical value"),),
     status=(Column("psy_log", "PSY (log)"), Column("psy_level", "PSY (levels)")),
+)
+
+
+# --- CUSUM monitoring ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CUSUMSettings:
+    """Homm-Breitung CUSUM monitoring of a price series (presets differ in replications)."""
+
+    train_years: float = setting(
+        10.0, "training sample: the first years of the series", gt=0.0, le=100.0
+    )
+    horizon_years: float = setting(
+        10.0, "monitoring years over which the false-alarm rate is 1 - level", gt=0.0, le=100.0
+    )
+    level: float = setting(0.95, "one minus the false-alarm rate over the horizon", gt=0.0, lt=1.0)
+    demean: bool = setting(True, "remove the training sample's drift from every difference")
+    reps: int = setting(
+        2000, "simulated random walks for the boundary constant", ge=100, le=100_000
+    )
+    seed: int = setting(0, "seed of the simulated boundary constant", ge=0, le=2**32 - 1)
+    transform: Literal["log", "level"] = setting(
+        "log", "monitor log prices (explosive growth rate) or levels"
+    )
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> CUSUMSettings:
+        """``quick``: 500 walks; ``standard``: 2,000; ``publication``: 10,000."""
+        reps = {"quick": 500, "standard": 2000, "publication": 10_000}
+        if name not in reps:
+            raise InputError(f"unknown preset {name!r}", hint=f"one of {list(PRESET_NAMES)}")
+        return cls(reps=reps[name])
+
+
+def run_cusum(data: pd.Series | pd.DataFrame | None, s: CUSUMSettings) -> CUSUMResult:
+    """CUSUM monitoring after the first ``train_years`` of the closes."""
+    import numpy as np
+    import pandas as pd
+
+    from bubblescope.data.validate import validate_series
+    from bubblescope.detect.critical_values.cusum import CUSUMCV
+    from bubblescope.detect.cusum import cusum_monitor, training_and_horizon
+
+    close = closes(data, "CUSUM")
+    name = str(close.name) if close.name is not None else "series"
+    prices = validate_series(
+        close, min_points=3, positive=s.transform == "log", name=name, purpose="CUSUM"
+    ).series
+    if not isinstance(prices.index, pd.DatetimeIndex):
+        raise InputError("CUSUM monitoring needs dated prices (a DatetimeIndex)")
+    n, h = training_and_horizon(prices.index, s.train_years, s.horizon_years)
+    y = np.log(prices) if s.transform == "log" else prices
+    return cusum_monitor(
+        y,
+        train=n,
+        horizon=h,
+        level=s.level,
+        cv=CUSUMCV(reps=s.reps, rng=s.seed),
+        demean=s.demean,
+        name=name,
+    )
+
+
+CUSUM: Analysis[CUSUMSettings] = Analysis(
+    name="cusum",
+    title="CUSUM bubble monitor",
+    help="Homm-Breitung (2012) real-time CUSUM monitor: the standardised sum of returns since "
+    "a training sample against a boundary whose constant is simulated for the monitoring "
+    "horizon, and the first date it is crossed.",
+    settings=CUSUMSettings,
+    run=run_cusum,
+    results=("bubblescope.detect.cusum.CUSUMResult",),
+    group="detect",
+    needs_series=True,
+    signals=(Column("cusum", "Homm-Breitung CUSUM above its boundary (drift removed)"),),
 )
 
 
@@ -898,6 +977,7 @@ STRESS: Analysis[StressSettings] = Analysis(
 #: Entries on the engines, in registry order (their signals and columns keep this order).
 ENGINES: tuple[Analysis[Any], ...] = (
     PSY,
+    CUSUM,
     LPPLS_FIT,
     LPPLS_CONFIDENCE,
     RUNUP,

@@ -11,6 +11,12 @@ psy
     controlled over ``psy_horizon_years`` of monitoring) is computed on it alone. Each later
     observation is appended in turn (BSADF equals recomputation on the truncated series). The
     signal is available from the last training date on.
+cusum
+    :class:`~bubblescope.detect.cusum.CUSUMMonitor` (Homm & Breitung 2012) on log prices with
+    the training sample's drift removed. Training is the first ``train_years``; the boundary
+    constant is simulated for its length and a horizon of ``cusum_horizon_years`` (counted in
+    the training sample's observations per year), so it uses training data only. The value is
+    the detector over its boundary (alarm above 1), from the first monitored observation on.
 lppls
     DS LPPLS Confidence of positive bubbles (:func:`bubblescope.detect.lppls.lppls_confidence`,
     which fits windows ending at t2 only) on a coarse grid: t2 = the last observation on or
@@ -108,6 +114,13 @@ class SignalConfig:
         PSY rule: an alarm, once raised, is held at least this many observations.
     psy_log : bool
         Run PSY on log prices (default) or on price levels.
+    cusum_horizon_years : float
+        CUSUM monitoring horizon over which the false-alarm rate is ``1 - cusum_level``.
+    cusum_level : float
+        One minus the CUSUM monitor's false-alarm rate over its horizon.
+    cusum_reps, cusum_seed : int
+        Simulated random walks for the CUSUM boundary constant and their seed (its own, so
+        the constant does not move with the PSY bootstrap's ``rng``).
     lppls_grid : {"W", "M", "Q"}
         Calendar period of the LPPLS t2 grid.
     lppls_windows : WindowSet, optional
@@ -142,6 +155,10 @@ class SignalConfig:
     psy_reps: int = 499
     psy_min_duration: int = 0
     psy_log: bool = True
+    cusum_horizon_years: float = 10.0
+    cusum_level: float = 0.95
+    cusum_reps: int = 2000
+    cusum_seed: int = 0
     lppls_grid: Literal["W", "M", "Q"] = "M"
     lppls_windows: WindowSet | None = None
     lppls_gridspec: GridSpec | None = None
@@ -294,6 +311,40 @@ def psy_signal(
         f"{dates[n_train - 1].date()} ({n_train} obs, window {probe.window.points}); "
         f"family-wise {cfg.psy_level:.0%} critical value {threshold:.3f} (Phillips-Shi "
         f"bootstrap, {cfg.psy_reps} reps, horizon {horizon} obs)",
+    )
+
+
+def cusum_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
+    """Homm-Breitung CUSUM over its boundary, monitored after the training sample."""
+    from bubblescope.detect.critical_values.cusum import CUSUMCV
+    from bubblescope.detect.cusum import CUSUMMonitor, training_and_horizon
+
+    dates = _dated(prices)
+    y = np.log(prices.to_numpy(dtype=np.float64))
+    n, h = training_and_horizon(dates, cfg.train_years, cfg.cusum_horizon_years)
+    monitor = CUSUMMonitor(
+        pd.Series(y[:n], index=dates[:n]),
+        horizon=h,
+        level=cfg.cusum_level,
+        cv=CUSUMCV(reps=cfg.cusum_reps, rng=cfg.cusum_seed, cache=cfg.cache),
+        demean=True,
+        name=str(prices.name or "series"),
+    )
+    for i in range(n, len(y)):
+        monitor.append(float(y[i]), date=dates[i])
+    res = monitor.result()
+    ratio = pd.Series(res.statistic / res.boundary, index=res.index)
+    value = ratio.reindex(dates)
+    return Signal(
+        "cusum",
+        "alarm",
+        value.astype(np.float64),
+        _alarm_from(value, 1.0),
+        1.0,
+        f"Homm-Breitung CUSUM on log prices, training drift removed, streaming monitor; "
+        f"training {dates[0].date()}..{dates[n - 1].date()} ({n} obs); boundary constant "
+        f"b = {res.b:.3f}, {1 - cfg.cusum_level:.0%} false-alarm rate over {h} obs "
+        f"({res.method})",
     )
 
 
@@ -530,6 +581,8 @@ def build_signal(
     """
     if name == "psy":
         return [psy_signal(prices, cfg, rng=rng, n_jobs=n_jobs, executor=executor)]
+    if name == "cusum":
+        return [cusum_signal(prices, cfg)]
     if name == "lppls":
         return [lppls_signal(prices, cfg, frequency=frequency, n_jobs=n_jobs, executor=executor)]
     if name in ("runup", "crash_probability"):

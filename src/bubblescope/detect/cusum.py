@@ -45,7 +45,14 @@ from bubblescope.detect.critical_values.cusum import CUSUMCV, hb_table8
 from bubblescope.errors import InputError
 from bubblescope.result import ResultMixin
 
-__all__ = ["MIN_TRAIN", "CUSUMMonitor", "CUSUMResult", "CUSUMUpdate", "cusum_monitor"]
+__all__ = [
+    "MIN_TRAIN",
+    "CUSUMMonitor",
+    "CUSUMResult",
+    "CUSUMUpdate",
+    "cusum_monitor",
+    "training_and_horizon",
+]
 
 #: Fewest training points (HB tabulate n >= 20; below 10 the variance estimate is too noisy).
 MIN_TRAIN = 10
@@ -483,3 +490,31 @@ def cusum_monitor(
         method=method,
         demean=bool(demean),
     )
+
+
+def training_and_horizon(
+    dates: pd.DatetimeIndex, train_years: float, horizon_years: float
+) -> tuple[int, int]:
+    """Training points in the first ``train_years`` and monitored points in ``horizon_years``.
+
+    Both come from the training dates alone (observations per year over the training span),
+    so the monitor set up at the end of training does not depend on later data.
+
+    Raises
+    ------
+    InputError
+        Non-positive years, or a training sample that covers the whole series.
+    """
+    if not train_years > 0 or not horizon_years > 0:
+        raise InputError("train_years and horizon_years must be positive")
+    end = dates[0] + pd.DateOffset(months=round(12 * train_years))
+    n = int(dates.searchsorted(end, side="left"))
+    if n >= len(dates):
+        raise InputError(
+            f"the {train_years}-year training sample covers the whole history; nothing is "
+            "left to monitor",
+            hint="use a longer history or a shorter training sample",
+        )
+    span = (dates[n - 1] - dates[0]).days / 365.25
+    per_year = (n - 1) / span if span > 0 else 1.0
+    return n, max(1, round(horizon_years * per_year))
