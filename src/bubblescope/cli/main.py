@@ -11,7 +11,7 @@ import importlib
 
 import typer
 
-__all__ = ["app", "build_app", "run"]
+__all__ = ["app", "build_app", "run", "version_line"]
 
 #: Modules under bubblescope.cli that add commands, in --help order.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -41,6 +41,26 @@ takes --json for scripting and --help for details.
 """
 
 
+def version_line() -> str:
+    """The package and shipped-data versions, as ``bubblescope --version`` prints them.
+
+    The package follows semantic versioning (``MAJOR.MINOR.PATCH``); the shipped dataset is
+    versioned by the month of its last prices and a build number (``YYYY.MM.N``, its data
+    card's ``version``). Reads the card only when called, so ``bubblescope --help`` stays fast.
+    """
+    from bubblescope import __version__
+    from bubblescope.data.bundled import load_datacard
+
+    card = load_datacard()
+    return f"bubblescope {__version__} (shipped data {card.version}, prices to {card.prices_as_of})"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(version_line())
+        raise typer.Exit()
+
+
 def build_app() -> typer.Typer:
     """Assemble the CLI from :data:`COMMAND_MODULES`."""
     application = typer.Typer(
@@ -53,7 +73,15 @@ def build_app() -> typer.Typer:
     )
 
     @application.callback()
-    def _root() -> None:
+    def _root(
+        version: bool = typer.Option(
+            False,
+            "--version",
+            help="Print the package and shipped-data versions and exit.",
+            is_eager=True,
+            callback=_print_version,
+        ),
+    ) -> None:
         """Measure speculative bubbles and stress-test the economy behind them."""
 
     for name in COMMAND_MODULES:
