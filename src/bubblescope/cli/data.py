@@ -15,6 +15,7 @@ from bubblescope.cli._common import (
     date_callback,
     emit,
     emit_with_data,
+    err_console,
     handle_errors,
     progress_bar,
 )
@@ -225,15 +226,17 @@ def register(app: typer.Typer) -> None:
             {str(k): v for k, v in row.items()}
             for row in store.list_datasets().to_dict(orient="records")
         ]
+        held = store.summary(dataset)
         symbols: list[dict[str, Any]] = [
-            {str(k): v for k, v in row.items()}
-            for row in store.summary(dataset).to_dict(orient="records")
+            {str(k): v for k, v in row.items()} for row in held.to_dict(orient="records")
         ]
+        corrupt: list[str] = list(held.attrs.get("corrupt", []))
         stored = {
             "store": str(store.store_root()),
             "datasets": datasets,
             "dataset": dataset,
             "symbols": symbols,
+            "corrupt": corrupt,
         }
         payload = {"shipped": card.to_dict(), "store": stored}
 
@@ -242,6 +245,14 @@ def register(app: typer.Typer) -> None:
             console.print(f"\nstore: {stored['store']}", highlight=False)
             _print_table("datasets", datasets)
             _print_table(dataset, symbols)
+            for entry in corrupt:
+                err_console.print(
+                    f"warning: left out a corrupt or foreign file: {entry}; move it out of the "
+                    "store (the rest is listed above)",
+                    style="yellow",
+                    highlight=False,
+                    soft_wrap=True,
+                )
 
         emit(payload, as_json, render)
 

@@ -18,7 +18,9 @@ Atomicity
     moved into place with :func:`os.replace`, which is atomic on POSIX and Windows. Readers list
     only ``part-*.parquet`` files inside dataset folders, so they never see a partial file; a
     writer killed mid-way leaves at most an orphan in ``.tmp/`` (removed by later imports once
-    it is an hour old).
+    it is an hour old, or at once when the writer that named it is no longer running on this
+    machine). Every failure of a write that the writer survives (an error, a full disk,
+    Ctrl-C) removes its own temporary file.
 Idempotence
     ``<hash>`` is a SHA-256 of the frame's content (columns, dtypes, index and values). Importing
     the same content again for the same dataset and symbol writes nothing.
@@ -39,6 +41,7 @@ import hashlib
 import json
 import os
 import re
+import socket
 import time
 import uuid
 from collections.abc import Iterator
@@ -196,9 +199,12 @@ def _write_schema(root: Path) -> None:
     marker = root / "SCHEMA_VERSION"
     if marker.exists():
         return
-    tmp = root / ".tmp" / f"schema-{uuid.uuid4().hex}.json"
-    tmp.write_text(json.dumps({"schema_version": SCHEMA_VERSION}) + "\n", encoding="utf-8")
-    os.replace(tmp, marker)
+    tmp = root / ".tmp" / f"schema-{_writer_tag()}-{uuid.uuid4().hex}.json"
+    try:
+        tmp.write_text(json.dumps({"schema_version": SCHEMA_VERSION}) + "\n", encoding="utf-8")
+        os.replace(tmp, marker)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _content_hash(frame: pd.DataFrame) -> str:
@@ -209,12 +215,42 @@ def _content_hash(frame: pd.DataFrame) -> str:
     return digest.hexdigest()[:16]
 
 
+def _writer_tag() -> str:
+    """``<pid>.<host>`` naming this process in its temporary files (host: 8 hex digits)."""
+    host = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+    return f"{os.getpid()}.{host}"
+
+
+def _writer_gone(name: str) -> bool:
+    """Whether the writer named in a temporary file's name is a dead process of this host.
+
+    Temporary names end ``-<pid>.<host>-<uuid>.<ext>``. A writer on another host (a store on a
+    network drive) or a name of another shape is never judged gone: only age removes those.
+    """
+    parts = name.rsplit("-", 2)
+    if len(parts) != 3:
+        return False
+    pid_text, _, host = parts[1].partition(".")
+    if not pid_text.isdigit() or host != _writer_tag().partition(".")[2]:
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive but not ours (EPERM), or the platform cannot tell
+        return False
+    return False
+
+
 def _clean_tmp(tmp_dir: Path) -> None:
-    """Remove orphans of killed writers (older than an hour; younger ones may be in use)."""
+    """Remove orphans of killed writers: at once when the writer is dead, else after an hour."""
     now = time.time()
     for orphan in tmp_dir.glob("*"):
         with contextlib.suppress(OSError):
-            if now - orphan.stat().st_mtime > _TMP_MAX_AGE_S:
+            if _writer_gone(orphan.name) or now - orphan.stat().st_mtime > _TMP_MAX_AGE_S:
                 orphan.unlink()
 
 
@@ -299,6 +335,7 @@ def import_frame(
         return ImportResult(dataset, symbol, str(existing[0]), len(table_frame), False)
     vintage = time.time_ns()
     tmp_dir = root / ".tmp"
+    tmp = tmp_dir / f"{dataset}-{symbol}-{_writer_tag()}-{uuid.uuid4().hex}.parquet"
     try:
         tmp_dir.mkdir(parents=True, exist_ok=True)
         _write_schema(root)
@@ -309,7 +346,6 @@ def import_frame(
             "_vintage",
             pa.array(np.full(table.num_rows, vintage, dtype=np.int64)),
         )
-        tmp = tmp_dir / f"{dataset}-{symbol}-{os.getpid()}-{uuid.uuid4().hex}.parquet"
         total = table.num_rows
         with pq.ParquetWriter(tmp, table.schema, compression="zstd") as writer:
             for offset in range(0, total, _ROW_GROUP):
@@ -325,11 +361,19 @@ def import_frame(
             f"cannot write {dataset}/{symbol} to the store at {root}: {exc}",
             hint="check free disk space and permissions",
         ) from exc
+    finally:  # on success the file was moved away; on any failure it must not stay behind
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
     return ImportResult(dataset, symbol, str(final), len(table_frame), True)
 
 
 def _part_files(dataset: str, symbol: str | None = None) -> list[Path]:
-    """Committed Parquet files of a dataset (optionally one symbol), oldest vintage first."""
+    """Committed Parquet files of a dataset (optionally one symbol), oldest vintage first.
+
+    Every read lists files through here, so the store's schema version is checked on every
+    read (a store written by a newer bubblescope raises :class:`StoreError`).
+    """
+    _check_schema(store_root())
     base = store_root() / dataset
     if not base.is_dir():
         return []
@@ -344,10 +388,11 @@ def _part_files(dataset: str, symbol: str | None = None) -> list[Path]:
     return sorted(files, key=lambda f: f.name)
 
 
-def _check_files(files: list[Path], required: tuple[str, ...]) -> None:
-    """Raise :class:`StoreError` naming each file that is not a readable store file."""
+def _split_files(files: list[Path], required: tuple[str, ...]) -> tuple[list[Path], list[str]]:
+    """The readable store files, and ``"<file> (<why>)"`` for each corrupt or foreign one."""
     import pyarrow.parquet as pq
 
+    good: list[Path] = []
     bad: list[str] = []
     for file in files:
         try:
@@ -358,6 +403,14 @@ def _check_files(files: list[Path], required: tuple[str, ...]) -> None:
         missing = [c for c in required if c not in names]
         if missing:
             bad.append(f"{file} (foreign file: lacks column(s) {missing})")
+        else:
+            good.append(file)
+    return good, bad
+
+
+def _check_files(files: list[Path], required: tuple[str, ...]) -> None:
+    """Raise :class:`StoreError` naming each file that is not a readable store file."""
+    _, bad = _split_files(files, required)
     if bad:
         raise StoreError(
             "corrupt or foreign file(s) in the store: " + "; ".join(bad),
@@ -507,12 +560,20 @@ def list_symbols(dataset: str = "prices") -> list[str]:
 
 
 def summary(dataset: str = "prices") -> pd.DataFrame:
-    """Per-symbol row counts (and first/last date for prices) of a dataset's current rows."""
+    """Per-symbol row counts (and first/last date for prices) of a dataset's current rows.
+
+    A corrupt or foreign file does not hide the rest of the store: it is left out and named
+    in ``attrs["corrupt"]`` (a list of ``"<file> (<why>)"``, empty when all files are good);
+    the symbols it belongs to are counted from their readable files.
+    """
     _check_dataset(dataset)
-    files = _part_files(dataset)
+    files, corrupt = _split_files(
+        _part_files(dataset), _PRICE_REQUIRED if dataset == "prices" else ("_vintage",)
+    )
     if not files:
-        return pd.DataFrame(columns=["symbol", "rows"])
-    _check_files(files, _PRICE_REQUIRED if dataset == "prices" else ("_vintage",))
+        empty = pd.DataFrame(columns=["symbol", "rows"])
+        empty.attrs["corrupt"] = corrupt
+        return empty
     extra = (
         ", min(date) AS first, max(date) AS last, any_value(source) AS source"
         if dataset == "prices"
@@ -522,14 +583,41 @@ def summary(dataset: str = "prices") -> pd.DataFrame:
         f"SELECT symbol, count(*) AS rows{extra} FROM ({_view_sql(dataset, files)}) "
         f"GROUP BY symbol ORDER BY symbol"
     )
-    return _run(sql, files, dataset)
+    out = _run(sql, files, dataset)
+    out.attrs["corrupt"] = corrupt
+    return out
+
+
+def _read_only_statement(sql: str) -> None:
+    """Raise :class:`InputError` unless ``sql`` is exactly one SELECT (or EXPLAIN) statement."""
+    import duckdb
+
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise StoreError(f"store query failed: {_one_line(exc)}") from exc
+    if len(statements) != 1:
+        raise InputError(
+            f"store.query runs one SELECT statement, got {len(statements)}",
+            hint="run each query in its own call",
+        )
+    kind = statements[0].type
+    if kind not in (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN):
+        raise InputError(
+            f"store.query is read-only: a {kind.name} statement is not allowed",
+            hint="write a SELECT over prices, fundamentals, facts, deals, runs or readings",
+        )
 
 
 def query(sql: str) -> pd.DataFrame:
-    """Run SQL over the store's datasets, each visible as a view of its current rows.
+    """Run one read-only SELECT over the store's datasets, each a view of its current rows.
 
-    Meant for SELECTs: the in-memory connection lives for this call only, so nothing the SQL
-    creates persists, and the Parquet files are never modified through it.
+    Three locks keep it read-only: the statement must be a single SELECT (or EXPLAIN); the
+    connection may touch no file but the store's own Parquet files (DuckDB's
+    ``allowed_paths`` with ``enable_external_access = false``, so ``read_csv('/etc/passwd')``,
+    ``COPY ... TO``, ``ATTACH`` and extension installs fail); and its configuration is locked
+    (``lock_configuration``) before the SQL runs. The in-memory connection lives for this call
+    only, so nothing the SQL creates persists.
 
     Parameters
     ----------
@@ -542,26 +630,41 @@ def query(sql: str) -> pd.DataFrame:
 
     Raises
     ------
+    InputError
+        For anything but one SELECT or EXPLAIN statement (``COPY``, ``CREATE``, ``ATTACH``,
+        ``SET``, several statements).
     StoreError
-        On a SQL error, a query on an empty dataset, or a corrupt/foreign file (named).
+        On a SQL error (reading a file outside the store included), a query on an empty
+        dataset, or a corrupt/foreign file (named).
     """
     import duckdb
 
+    _read_only_statement(sql)
     _check_schema(store_root())
-    all_files: list[Path] = []
+    views: dict[str, list[Path]] = {}
+    for name in DATASETS:
+        files = _part_files(name)
+        if files:
+            _check_files(files, _PRICE_REQUIRED if name == "prices" else ("_vintage",))
+            views[name] = files
+    all_files = [f for files in views.values() for f in files]
     try:
         with _connect() as con:
-            for name in DATASETS:
-                files = _part_files(name)
-                if files:
-                    _check_files(files, _PRICE_REQUIRED if name == "prices" else ("_vintage",))
-                    con.execute(f"CREATE TEMP VIEW {name} AS {_view_sql(name, files)}")
-                    all_files.extend(files)
+            con.execute(f"SET allowed_paths = {_sql_list(all_files)}")
+            con.execute("SET enable_external_access = false")
+            con.execute("SET lock_configuration = true")
+            for name, files in views.items():
+                con.execute(f"CREATE TEMP VIEW {name} AS {_view_sql(name, files)}")
             return _fetch(con, sql)
     except duckdb.CatalogException as exc:
         raise StoreError(
             f"store query failed: {_one_line(exc)}",
             hint="a dataset with no imports has no view; import data first",
+        ) from exc
+    except duckdb.PermissionException as exc:
+        raise StoreError(
+            f"store query refused: {_one_line(exc)}",
+            hint="store.query reads only the store's datasets; load other files yourself",
         ) from exc
     except duckdb.Error as exc:
         _check_files(all_files, ())
