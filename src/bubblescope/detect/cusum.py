@@ -14,10 +14,14 @@ Table 8 or is simulated for the actual ``n`` and ``N``
 
 :class:`CUSUMMonitor` appends one observation at a time with O(1) work (a running sum of squared
 differences); :func:`cusum_monitor` computes the whole path at once, equal to the monitor's to
-floating-point summation order. ``demean=True`` removes the training sample's mean difference
-(a drift) from every difference, with its own simulated constants: log prices of a stock
-index drift upward, and the driftless detector then crosses any boundary of this shape
-eventually.
+floating-point summation order. ``bandwidth=H`` gives the volatility-robust monitor of
+Astill, Harvey, Leybourne, Taylor & Zu (2023): every difference standardised by a one-sided
+Gaussian kernel estimate of its spot variance over the last ``H + 1`` differences (their eq.
+6-7, as exuber's development branch implements it), the same boundary, O(H) work per
+observation; its constants are simulated for that detector. ``demean=True`` removes the
+training sample's mean difference (a drift) from every difference, with its own simulated
+constants: log prices of a stock index drift upward, and the driftless detector then crosses
+any boundary of this shape eventually.
 
 References
 ----------
@@ -25,11 +29,15 @@ Homm, U. and Breitung, J. (2012). Testing for speculative bubbles in stock marke
 comparison of alternative methods. Journal of Financial Econometrics 10(1), 198-231.
 Chu, C.-S. J., Stinchcombe, M. and White, H. (1996). Monitoring structural change.
 Econometrica 64(5), 1045-1065.
+Astill, S., Harvey, D.I., Leybourne, S.J., Taylor, A.M.R. and Zu, Y. (2023). CUSUM-based
+monitoring for explosive episodes in financial data in the presence of time-varying
+volatility. Journal of Financial Econometrics 21(1), 187-227.
 """
 
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -40,7 +48,7 @@ from bubblescope._typing import Float64Array, SeriesLike
 from bubblescope.charts import ChartSpec, Line, Panel, VLine
 from bubblescope.data.validate import validate_series
 from bubblescope.detect._cusum import boundary as boundary_path
-from bubblescope.detect._cusum import detector
+from bubblescope.detect._cusum import detector, kernel_weights
 from bubblescope.detect.critical_values.cusum import CUSUMCV, hb_table8
 from bubblescope.errors import InputError
 from bubblescope.result import ResultMixin
@@ -65,7 +73,13 @@ def _fmt(label: Any) -> str:
 
 
 def _resolve_b(
-    critical: Critical, cv: CUSUMCV | None, n: int, N: int, level: float, demean: bool
+    critical: Critical,
+    cv: CUSUMCV | None,
+    n: int,
+    N: int,
+    level: float,
+    demean: bool,
+    bandwidth: int | None,
 ) -> tuple[float, str]:
     """The boundary constant and how it was obtained."""
     if not 0.0 < level < 1.0:
@@ -75,6 +89,11 @@ def _resolve_b(
             raise InputError(f"boundary constant must be finite, got {critical}")
         return float(critical), "given"
     if critical == "table":
+        if bandwidth is not None:
+            raise InputError(
+                "Homm-Breitung Table 8(i) is for their detector, not the volatility-robust one",
+                hint="use critical='simulated' with a bandwidth",
+            )
         if demean:
             raise InputError(
                 "Homm-Breitung Table 8(i) is for the detector without drift removal",
@@ -94,9 +113,21 @@ def _resolve_b(
             executor=sim.executor,
             progress=sim.progress,
         )
-        b = float(sim.compute(n, N, demean=demean)[0])
+        b = float(sim.compute(n, N, demean=demean, bandwidth=bandwidth)[0])
         return b, f"simulated ({sim.reps} random walks, seed {sim.rng})"
     raise InputError(f"unknown critical {critical!r}", hint="use 'simulated', 'table' or a number")
+
+
+def _check_bandwidth(bandwidth: int | None, n: int) -> None:
+    if bandwidth is None:
+        return
+    if isinstance(bandwidth, bool) or not isinstance(bandwidth, int) or bandwidth < 1:
+        raise InputError(f"bandwidth must be a positive integer, got {bandwidth!r}")
+    if bandwidth >= n:
+        raise InputError(
+            f"the kernel bandwidth ({bandwidth}) needs a longer training sample ({n} points)",
+            hint="use a training sample longer than the bandwidth",
+        )
 
 
 def _training(history: SeriesLike, name: str | None, demean: bool) -> tuple[pd.Series, float]:
@@ -170,6 +201,8 @@ class CUSUMResult(ResultMixin):
         Where ``b`` comes from.
     demean : bool
         Whether the training drift was removed.
+    bandwidth : int or None
+        Kernel bandwidth of the volatility-robust detector (None: HB's running variance).
     """
 
     name: str
@@ -184,6 +217,7 @@ class CUSUMResult(ResultMixin):
     level: float
     method: str
     demean: bool
+    bandwidth: int | None = None
 
     @property
     def alarms(self) -> pd.Series:
@@ -200,7 +234,7 @@ class CUSUMResult(ResultMixin):
         """Training sample, boundary constant, first crossing and the latest reading."""
         m = len(self.statistic)
         lines = [
-            f"CUSUM monitor (Homm & Breitung 2012): {self.name}",
+            f"{self._title()}: {self.name}",
             f"  training {_fmt(self.train_start)}..{_fmt(self.train_end)} ({self.n_train} obs"
             + (", drift removed" if self.demean else "")
             + f"), monitored {m} obs",
@@ -224,6 +258,11 @@ class CUSUMResult(ResultMixin):
             )
         return "\n".join(lines)
 
+    def _title(self) -> str:
+        if self.bandwidth is None:
+            return "CUSUM monitor (Homm & Breitung 2012)"
+        return f"Volatility-robust CUSUM monitor (Astill et al. 2023, kernel H={self.bandwidth})"
+
     def to_frame(self) -> pd.DataFrame:
         """Detector, boundary and alarm per monitored observation."""
         return pd.DataFrame(
@@ -240,7 +279,8 @@ class CUSUMResult(ResultMixin):
         first = self.first_alarm
         return {
             "name": self.name,
-            "method": "cusum",
+            "method": "cusum" if self.bandwidth is None else "cusum-volatility-robust",
+            "bandwidth": self.bandwidth,
             "n_train": self.n_train,
             "train_start": _fmt(self.train_start),
             "train_end": _fmt(self.train_end),
@@ -259,7 +299,7 @@ class CUSUMResult(ResultMixin):
         """The detector against its boundary, the first crossing marked."""
         first = self.first_alarm
         return ChartSpec(
-            f"{self.name}: CUSUM monitor (Homm & Breitung 2012)",
+            f"{self.name}: {self._title()}",
             (
                 Panel(
                     "no crossing" if first is None else f"first crossing {_fmt(first)}",
@@ -303,13 +343,17 @@ class CUSUMMonitor:
         Simulation settings (default ``CUSUMCV()``: 2,000 walks, seed 0, cached).
     demean : bool
         Remove the training sample's mean difference (drift) from every difference.
+    bandwidth : int, optional
+        The volatility-robust detector (Astill et al. 2023) with this kernel bandwidth
+        (their recommended 20); None: HB's detector. O(bandwidth) work per observation.
     name : str, optional
 
     Raises
     ------
     InputError
-        Training sample too short, with NaN/inf, or with zero volatility; a bad level or
-        constant; a Table 8 cell that does not exist.
+        Training sample too short (or not longer than the bandwidth), with NaN/inf, or with
+        zero volatility; a bad level or constant; a Table 8 cell that does not exist; an
+        appended value whose spot volatility is zero.
 
     Examples
     --------
@@ -329,10 +373,12 @@ class CUSUMMonitor:
         critical: Critical = "simulated",
         cv: CUSUMCV | None = None,
         demean: bool = False,
+        bandwidth: int | None = None,
         name: str | None = None,
     ) -> None:
         train, mu = _training(history, name, demean)
         n = len(train)
+        _check_bandwidth(bandwidth, n)
         h = n if horizon is None else int(horizon)
         if h < 1:
             raise InputError(f"horizon must be at least 1 observation, got {horizon}")
@@ -341,11 +387,19 @@ class CUSUMMonitor:
         self.horizon = h
         self.level = float(level)
         self.demean = bool(demean)
-        self.b, self.method = _resolve_b(critical, cv, n, n + h, self.level, self.demean)
+        self.bandwidth = bandwidth
+        self.b, self.method = _resolve_b(critical, cv, n, n + h, self.level, self.demean, bandwidth)
         self._mu = mu
         values = train.to_numpy()
         dy = np.diff(values) - mu
         self._ss = float(np.cumsum(dy * dy)[-1])
+        self._w = None if bandwidth is None else kernel_weights(bandwidth)
+        self._recent: deque[float] = (
+            deque((float(v * v) for v in dy[::-1][:bandwidth]), maxlen=bandwidth + 1)
+            if bandwidth is not None
+            else deque()
+        )
+        self._sv = 0.0
         self._ref = float(values[-1])
         self._last = float(values[-1])
         self._dated = isinstance(train.index, pd.DatetimeIndex)
@@ -372,12 +426,23 @@ class CUSUMMonitor:
         else:
             label = self.n_train + len(self._labels) if date is None else date
         d = x - self._last - self._mu
-        self._ss += d * d
-        self._last = x
         k = len(self._labels) + 1  # monitored observations so far
         i = self.n_train - 1 + k  # 0-based position
-        sigma = math.sqrt(self._ss / i)
-        s = (x - self._ref - self._mu * k) / sigma
+        if self._w is None:
+            self._ss += d * d
+            s = (x - self._ref - self._mu * k) / math.sqrt(self._ss / i)
+        else:
+            self._recent.appendleft(d * d)
+            spot = math.sqrt(sum(w * q for w, q in zip(self._w, self._recent, strict=True)))
+            if not spot > 0.0:
+                self._recent.popleft()
+                raise InputError(
+                    f"{self.name}: zero spot volatility at {label}: the last "
+                    f"{len(self._w)} differences are all equal"
+                )
+            self._sv += d / spot
+            s = self._sv
+        self._last = x
         t = float(i + 1)
         bound = math.sqrt(t * (self.b + math.log(t / self.n_train)))
         alarm = s > bound
@@ -405,6 +470,7 @@ class CUSUMMonitor:
             level=self.level,
             method=self.method,
             demean=self.demean,
+            bandwidth=self.bandwidth,
         )
 
 
@@ -417,6 +483,7 @@ def cusum_monitor(
     critical: Critical = "simulated",
     cv: CUSUMCV | None = None,
     demean: bool = False,
+    bandwidth: int | None = None,
     name: str | None = None,
 ) -> CUSUMResult:
     """Homm-Breitung CUSUM monitoring of a whole series at once.
@@ -430,7 +497,7 @@ def cusum_monitor(
     horizon : int, optional
         Monitored observations over which the false-alarm rate is ``1 - level`` (default:
         the rest of the sample).
-    level, critical, cv, demean, name
+    level, critical, cv, demean, bandwidth, name
         As for :class:`CUSUMMonitor`.
 
     Returns
@@ -470,12 +537,19 @@ def cusum_monitor(
             f"{label}: the {n}-point training sample leaves nothing to monitor ({T} points)"
         )
     train_s, _ = _training(s.iloc[:n], label, demean)
+    _check_bandwidth(bandwidth, n)
     h = T - n if horizon is None else int(horizon)
     if h < 1:
         raise InputError(f"horizon must be at least 1 observation, got {horizon}")
-    b, method = _resolve_b(critical, cv, n, n + h, float(level), demean)
+    b, method = _resolve_b(critical, cv, n, n + h, float(level), demean, bandwidth)
     values: Float64Array = np.asarray(s.to_numpy(), dtype=np.float64)
-    stat, _ = detector(values, n, demean=demean)
+    stat, sigma = detector(values, n, demean=demean, bandwidth=bandwidth)
+    if not np.all(sigma > 0.0):
+        where = s.index[n + int(np.argmin(sigma > 0.0))]
+        raise InputError(
+            f"{label}: zero spot volatility at {_fmt(where)}: the last {bandwidth} + 1 "
+            "differences are all equal"
+        )
     return CUSUMResult(
         name=label,
         index=s.index[n:],
@@ -489,6 +563,7 @@ def cusum_monitor(
         level=float(level),
         method=method,
         demean=bool(demean),
+        bandwidth=bandwidth,
     )
 
 

@@ -9,7 +9,8 @@ the boundary ``sqrt(t (b + log(t/n)))`` sets the false-alarm rate over a monitor
 * :class:`CUSUMCV`: the ``level`` quantile of the crossing constant over simulated driftless
   Gaussian random walks of the actual ``n`` and ``N`` (the detector is invariant to the level
   and scale of the walk), in the fixed chunks and spawned seeds of the PSY critical values,
-  cached on disk under every parameter that changes them.
+  cached on disk under every parameter that changes them; for HB's detector or the
+  volatility-robust one of Astill, Harvey, Leybourne, Taylor & Zu (2023) (``bandwidth``).
 
 References
 ----------
@@ -75,11 +76,11 @@ def hb_table8(n: int, k: int, level: float) -> float:
     return row[HB_TABLE8_HORIZONS.index(k)]
 
 
-def _chunk(task: tuple[np.random.SeedSequence, int, int, int, bool]) -> Float64Array:
+def _chunk(task: tuple[np.random.SeedSequence, int, int, int, bool, int | None]) -> Float64Array:
     """Crossing constants of one chunk of null random walks."""
-    seed, reps, n, N, demean = task
+    seed, reps, n, N, demean, bandwidth = task
     y = np.cumsum(np.random.default_rng(seed).standard_normal((reps, N)), axis=1)
-    s, _ = detector(y, n, demean=demean)
+    s, _ = detector(y, n, demean=demean, bandwidth=bandwidth)
     return crossing_constant(s, n)
 
 
@@ -116,23 +117,32 @@ class CUSUMCV:
     executor: Executor | None = None
     progress: ProgressCallback | None = None
 
-    def draws(self, n: int, N: int, *, demean: bool = False) -> Float64Array:
-        """The crossing constant of each replication (``reps`` values)."""
+    def draws(
+        self, n: int, N: int, *, demean: bool = False, bandwidth: int | None = None
+    ) -> Float64Array:
+        """The crossing constant of each replication (``reps`` values).
+
+        ``bandwidth``: None for HB's detector, ``H`` for the volatility-robust one.
+        """
         if self.reps < 10:
             raise InputError(f"reps must be at least 10, got {self.reps}")
         if not 2 <= n < N:
             raise InputError(f"need 2 <= n < N, got n={n}, N={N}")
+        if bandwidth is not None and not 1 <= bandwidth < n:
+            raise InputError(f"need 1 <= bandwidth < n, got bandwidth={bandwidth}, n={n}")
         chunks = -(-self.reps // CHUNK_REPS)
         seeds = spawn_seeds(self.rng, chunks)
         sizes = [min(CHUNK_REPS, self.reps - i * CHUNK_REPS) for i in range(chunks)]
-        tasks = [(s, m, n, N, demean) for s, m in zip(seeds, sizes, strict=True)]
+        tasks = [(s, m, n, N, demean, bandwidth) for s, m in zip(seeds, sizes, strict=True)]
         parts = map_chunks(
             _chunk, tasks, executor=self.executor, n_jobs=self.n_jobs,
             progress=self.progress,
         )  # fmt: skip
         return np.concatenate(parts)
 
-    def compute(self, n: int, N: int, *, demean: bool = False) -> Float64Array:
+    def compute(
+        self, n: int, N: int, *, demean: bool = False, bandwidth: int | None = None
+    ) -> Float64Array:
         """Boundary constants ``b`` at :attr:`levels` for ``n`` training and ``N`` total points."""
         levels = check_levels(self.levels)
         identity = seed_identity(self.rng)
@@ -144,6 +154,7 @@ class CUSUMCV:
                     "n": n,
                     "N": N,
                     "demean": demean,
+                    "bandwidth": bandwidth,
                     "reps": self.reps,
                     "rng": identity,
                     "levels": list(levels),
@@ -158,7 +169,7 @@ class CUSUMCV:
                     cached = None
                 if cached is not None and cached.shape == (len(levels),):
                     return cached
-        b = np.quantile(self.draws(n, N, demean=demean), levels)
+        b = np.quantile(self.draws(n, N, demean=demean, bandwidth=bandwidth), levels)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{np.random.default_rng().integers(1 << 62)}.tmp")
