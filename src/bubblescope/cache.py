@@ -3,13 +3,16 @@
 A key is the SHA-256 of everything a result depends on: a namespace, the content hash of each
 input series (:func:`content_hash`, so importing or updating data invalidates it), the settings'
 fingerprint and bubblescope's version. Entries are written atomically (temporary name, then
-rename), so concurrent runs never read half a file; an unreadable entry is recomputed.
+rename), so concurrent runs never read half a file. The cache is best effort: an unreadable
+entry is deleted and recomputed, and a home that cannot be written (read-only, full) only
+means the value is not remembered; no temporary file is left behind either way.
 ``BUBBLESCOPE_NO_CACHE=1`` bypasses the cache; ``BUBBLESCOPE_RESULTS_CACHE`` moves it from
 ``$BUBBLESCOPE_HOME/cache/results`` to another folder (the test suite shares one per run).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -67,15 +70,19 @@ def cached_json(namespace: str, key: str, compute: Callable[[], Any]) -> Any:
         try:
             return json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            pass
+            with contextlib.suppress(OSError):
+                path.unlink()
     value = to_jsonable(compute())
     if disabled:
         return value
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
         tmp.write_text(json.dumps(value, allow_nan=False), encoding="utf-8")
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only home still computes; it only cannot remember
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
     return value

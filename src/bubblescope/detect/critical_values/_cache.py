@@ -1,9 +1,22 @@
-"""On-disk cache of simulated critical values, keyed by every parameter that affects them."""
+"""On-disk cache of simulated critical values, keyed by every parameter that affects them.
+
+The cache only saves time, so it never fails a run: an entry that cannot be read (truncated,
+not a zip file, missing arrays) is deleted and recomputed, and a home that is read-only or full
+only means nothing is remembered. The folder (``cache_dir()/psy_cv``) is bounded: after each
+write the least recently used entries (a hit refreshes an entry's modification time) are
+evicted until the folder holds at most ``BUBBLESCOPE_CV_CACHE_MB`` megabytes (default
+:data:`DEFAULT_MAX_MB`; ``0`` keeps nothing).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+import re
+import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +25,16 @@ import numpy as np
 from bubblescope._config import cache_dir
 from bubblescope.detect.critical_values._result import PSYCriticalValues
 
-__all__ = ["cache_key", "load", "save"]
+__all__ = ["DEFAULT_MAX_MB", "cache_key", "load", "max_bytes", "save"]
 
 _ARRAYS = ("adf", "sadf", "gsadf", "badf", "bsadf", "familywise")
 #: Bump when the simulation changes in a way that changes its numbers.
 _VERSION = 1
+#: Default bound of the folder in megabytes (an entry for T = 5,000 is about 0.3 MB).
+DEFAULT_MAX_MB = 256.0
+_ENTRY = re.compile(r"^[0-9a-f]{64}\.npz$")
+#: A temporary file older than this (seconds) belongs to a writer that died.
+_TMP_MAX_AGE_S = 3600.0
 
 
 def cache_key(params: dict[str, Any]) -> str:
@@ -25,12 +43,35 @@ def cache_key(params: dict[str, Any]) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def _folder() -> Path:
+    return cache_dir() / "psy_cv"
+
+
 def _path(key: str) -> Path:
-    return cache_dir() / "psy_cv" / f"{key}.npz"
+    return _folder() / f"{key}.npz"
+
+
+def max_bytes() -> int:
+    """The folder's bound in bytes, from ``BUBBLESCOPE_CV_CACHE_MB``.
+
+    An unreadable or negative value gives :data:`DEFAULT_MAX_MB`.
+    """
+    text = os.environ.get("BUBBLESCOPE_CV_CACHE_MB", "")
+    try:
+        mb = float(text) if text else DEFAULT_MAX_MB
+    except ValueError:
+        mb = DEFAULT_MAX_MB
+    if not np.isfinite(mb) or mb < 0:
+        mb = DEFAULT_MAX_MB
+    return int(mb * 1024 * 1024)
 
 
 def load(key: str) -> PSYCriticalValues | None:
-    """The cached critical values under ``key``, or None (missing or unreadable)."""
+    """The cached critical values under ``key``, or None (missing or unreadable).
+
+    An unreadable entry is deleted, so the next run writes a good one instead of failing on it
+    again; a hit refreshes the entry's modification time (its place in the LRU order).
+    """
     path = _path(key)
     if not path.is_file():
         return None
@@ -38,22 +79,30 @@ def load(key: str) -> PSYCriticalValues | None:
         with np.load(path, allow_pickle=False) as f:
             meta = json.loads(str(f["meta"]))
             arrays = {name: np.asarray(f[name], dtype=np.float64) for name in _ARRAYS}
-    except (OSError, ValueError, KeyError):
+        cv = PSYCriticalValues(
+            levels=tuple(meta["levels"]),
+            horizon=int(meta["horizon"]),
+            method=str(meta["method"]),
+            reps=int(meta["reps"]),
+            bsadf_definition=meta["bsadf_definition"],
+            **arrays,
+        )
+    except Exception:  # BadZipFile, EOFError, OSError, ValueError, KeyError ...: all mean "bad"
+        with contextlib.suppress(OSError):
+            path.unlink()
         return None
-    return PSYCriticalValues(
-        levels=tuple(meta["levels"]),
-        horizon=int(meta["horizon"]),
-        method=str(meta["method"]),
-        reps=int(meta["reps"]),
-        bsadf_definition=meta["bsadf_definition"],
-        **arrays,
-    )
+    with contextlib.suppress(OSError):
+        os.utime(path)
+    return cv
 
 
 def save(key: str, cv: PSYCriticalValues) -> None:
-    """Write ``cv`` under ``key`` atomically (write to a temporary name, then rename)."""
+    """Write ``cv`` under ``key`` atomically (temporary name, then rename), then evict.
+
+    Best effort: when the folder cannot be written (read-only home, full disk) nothing is
+    stored, no temporary file is left, and no error is raised.
+    """
     path = _path(key)
-    path.parent.mkdir(parents=True, exist_ok=True)
     meta = {
         "levels": list(cv.levels),
         "horizon": cv.horizon,
@@ -61,6 +110,43 @@ def save(key: str, cv: PSYCriticalValues) -> None:
         "reps": cv.reps,
         "bsadf_definition": cv.bsadf_definition,
     }
-    tmp = path.with_suffix(f".{np.random.default_rng().integers(1 << 62)}.tmp.npz")
-    np.savez(tmp, meta=np.asarray(json.dumps(meta)), **{n: getattr(cv, n) for n in _ARRAYS})
-    tmp.replace(path)
+    if max_bytes() == 0:
+        return
+    tmp = path.with_name(f".{key}.{os.getpid()}.{uuid.uuid4().hex}.tmp.npz")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(tmp, meta=np.asarray(json.dumps(meta)), **{n: getattr(cv, n) for n in _ARRAYS})
+        tmp.replace(path)
+    except OSError:
+        return
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+    _evict(path.parent, keep=path)
+
+
+def _evict(folder: Path, keep: Path) -> None:
+    """Delete least recently used entries until the folder fits :func:`max_bytes`.
+
+    ``keep`` (the entry just written) goes last, and only when it alone exceeds the bound.
+    Temporary files of writers that died more than an hour ago are removed too.
+    """
+    now = time.time()
+    entries: list[tuple[float, int, Path]] = []
+    with contextlib.suppress(OSError):
+        for item in folder.iterdir():
+            with contextlib.suppress(OSError):
+                st = item.stat()
+                if _ENTRY.match(item.name):
+                    entries.append((st.st_mtime, st.st_size, item))
+                elif item.name.endswith(".tmp.npz") and now - st.st_mtime > _TMP_MAX_AGE_S:
+                    item.unlink()
+    bound = max_bytes()
+    total = sum(size for _, size, _ in entries)
+    entries.sort(key=lambda e: (e[2] == keep, e[0]))
+    for _, size, item in entries:
+        if total <= bound:
+            break
+        with contextlib.suppress(OSError):
+            item.unlink()
+            total -= size
