@@ -190,6 +190,12 @@ def _scenario() -> Any:
     return run_scenario("base", n_paths=200, rng=0)
 
 
+def _sensitivity() -> Any:
+    from bubblescope.scenario.sensitivity import scenario_sensitivity
+
+    return scenario_sensitivity("base", method="morris", n=4, n_paths=100, rng=0)
+
+
 def _status(*, aligned: bool = True) -> Any:
     from bubblescope.status.market import Alignment
     from bubblescope.status.readings import Reading
@@ -320,6 +326,7 @@ EXAMPLES: dict[str, tuple[tuple[str, Factory], ...]] = {
     "bubblescope.backtest.result.BacktestResult": (("backtest", _backtest),),
     "bubblescope.backtest.run.UniverseBacktest": (("universe-backtest", _universe_backtest),),
     "bubblescope.scenario.result.ScenarioResult": (("scenario", _scenario),),
+    "bubblescope.scenario.sensitivity.SensitivityResult": (("sensitivity", _sensitivity),),
     "bubblescope.status.result.StatusResult": (
         ("status", _status),
         ("status-unaligned", lambda: _status(aligned=False)),

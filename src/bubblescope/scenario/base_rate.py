@@ -89,9 +89,38 @@ class BaseRate:
         }
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=1)
+def _sp500_spells() -> tuple[str, str, str, float, tuple[tuple[str, str, float], ...]]:
+    """Every under-water spell of the S&P 500: (series, first, last, years, spells)."""
+    from bubblescope.data.catalog import load_series
+    from bubblescope.detect.drawdowns import drawdown
+
+    frame = load_series("sp500")
+    res = drawdown(frame, top=max(1, len(frame)))
+    ep = res.episodes.sort_values("peak")
+    index = res.prices.index
+    spells = tuple(
+        (peak.strftime("%Y-%m-%d"), trough.strftime("%Y-%m-%d"), -float(depth) / 100.0)
+        for peak, trough, depth in zip(
+            pd.DatetimeIndex(ep["peak"]),
+            pd.DatetimeIndex(ep["trough"]),
+            ep["depth_pct"].to_numpy(dtype=np.float64),
+            strict=True,
+        )
+    )
+    return (
+        f"sp500 ({frame.attrs.get('vintage', 'unknown vintage')})",
+        str(index[0].date()),
+        str(index[-1].date()),
+        (index[-1] - index[0]).days / _DAYS_PER_YEAR,
+        spells,
+    )
+
+
 def base_crash_rate(threshold: float) -> BaseRate:
     """S&P 500 crashes of at least ``threshold`` per year since 1927 (see the module docstring).
+
+    The data are read once per process; later calls only count.
 
     Parameters
     ----------
@@ -111,28 +140,12 @@ def base_crash_rate(threshold: float) -> BaseRate:
     """
     if not 0.0 < threshold < 1.0:
         raise InputError(f"crash threshold must be in (0, 1), got {threshold:g}")
-    from bubblescope.data.catalog import load_series
-    from bubblescope.detect.drawdowns import drawdown
-
-    frame = load_series("sp500")
-    res = drawdown(frame, top=max(1, len(frame)))
-    ep = res.episodes
-    hit = ep[-ep["depth_pct"] >= 100.0 * threshold].sort_values("peak")
-    index = res.prices.index
-    span = (index[-1] - index[0]).days / _DAYS_PER_YEAR
+    series, first, last, years, spells = _sp500_spells()
     return BaseRate(
-        series=f"sp500 ({frame.attrs.get('vintage', 'unknown vintage')})",
+        series=series,
         threshold=threshold,
-        first=str(index[0].date()),
-        last=str(index[-1].date()),
-        years=float(span),
-        crashes=tuple(
-            (peak.strftime("%Y-%m-%d"), trough.strftime("%Y-%m-%d"), -float(depth) / 100.0)
-            for peak, trough, depth in zip(
-                pd.DatetimeIndex(hit["peak"]),
-                pd.DatetimeIndex(hit["trough"]),
-                hit["depth_pct"].to_numpy(dtype=np.float64),
-                strict=True,
-            )
-        ),
+        first=first,
+        last=last,
+        years=float(years),
+        crashes=tuple(c for c in spells if c[2] >= threshold),
     )

@@ -7,6 +7,7 @@ symbols.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bubblescope.economy.valuation import NoSolutionError, dcf_value, reverse_dcf
@@ -49,12 +50,17 @@ class PricedGrowth:
         }
 
 
-def priced_growth(spec: ScenarioSpec) -> PricedGrowth:
+def priced_growth(spec: ScenarioSpec | Mapping[str, float]) -> PricedGrowth:
     """DCF value of the AI index and the revenue growth its price implies (reverse DCF).
 
     Uses :func:`bubblescope.economy.valuation.dcf_value` and
     :func:`bubblescope.economy.valuation.reverse_dcf` with the scenario's ``discount_rate``,
     ``terminal_growth`` and ``dcf_horizon`` (see :mod:`bubblescope.scenario.model`).
+
+    Parameters
+    ----------
+    spec : ScenarioSpec or mapping
+        A scenario, or its parameters in model units (:meth:`ScenarioSpec.values`).
 
     Raises
     ------
@@ -69,11 +75,11 @@ def priced_growth(spec: ScenarioSpec) -> PricedGrowth:
     >>> round(pg.implied_growth - pg.expected_growth, 9)
     0.0
     """
-    v = spec.values()
+    v, origin = (spec.values(), spec.origin) if isinstance(spec, ScenarioSpec) else (spec, "values")
     rate, term, horizon = v["discount_rate"], v["terminal_growth"], int(v["dcf_horizon"])
     if term >= rate:
         raise InputError(
-            f"{spec.origin}: field 'parameters.terminal_growth' ({term:g}) must be below "
+            f"{origin}: field 'parameters.terminal_growth' ({term:g}) must be below "
             f"'parameters.discount_rate' ({rate:g})"
         )
     fcf0 = v["ai_gross_margin"] * v["ai_revenue_start"]
@@ -86,7 +92,7 @@ def priced_growth(spec: ScenarioSpec) -> PricedGrowth:
         ).implied_growth
     except NoSolutionError as exc:
         raise InputError(
-            f"{spec.origin}: fields 'parameters.initial_overvaluation' and "
+            f"{origin}: fields 'parameters.initial_overvaluation' and "
             f"'parameters.ai_revenue_growth': {exc.message}"
         ) from None
     return PricedGrowth(fcf0, expected, fundamental, market, implied)
