@@ -131,7 +131,7 @@ def test_upload_then_analyse(client: TestClient) -> None:
         (
             "post",
             "/api/psy",
-            {"json": {"series": "nasdaq", "frequency": "D"}},
+            {"json": {"series": "nasdaq", "frequency": "D", "reps": 50}},
             400,
             "InputError",
             "too many for PSY",

@@ -114,7 +114,7 @@ def psy_api(
     res = psy(
         y,
         lag=req.lag,
-        cv=MonteCarloCV(reps=req.reps, rng=seed),
+        cv=MonteCarloCV(reps=req.reps, rng=seed, progress=progress),
         level=req.level,
         name=f"{req.transform} {req.series}",
     )

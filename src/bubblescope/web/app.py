@@ -1,4 +1,13 @@
-"""FastAPI application factory: JSON API, typed errors, uploads, jobs and the dashboard page."""
+"""FastAPI application factory: JSON API, typed errors, uploads, jobs and the dashboard page.
+
+The app is guarded (:mod:`bubblescope.web.guard`: host allow-list, token, origin check, body
+limits counted as bytes arrive, security headers, a JSON 500), analyses are estimated before
+they run and refused over the budget (:mod:`bubblescope.web.cost`), and heavy ones wait in a
+bounded queue (:mod:`bubblescope.web.jobs`) that answers 429 when full. Light endpoints
+(health, lists, facts) never enter that queue. Every error body is ``{"error", "message"}``
+(a 422 adds ``detail``: ``loc``, ``msg`` and ``type`` per problem), as the OpenAPI schema says.
+There is no Swagger page (it would load its code from a CDN); the schema is at /openapi.json.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +23,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from fastapi import FastAPI, File, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic.json_schema import models_json_schema
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bubblescope._json import to_jsonable
@@ -27,19 +39,29 @@ from bubblescope.errors import (
 )
 from bubblescope.web import analyses as an
 from bubblescope.web import scenario as sc
+from bubblescope.web.cost import (
+    DEFAULT_BUDGET_S,
+    check_budget,
+    lppls_confidence_cost,
+    psy_cost,
+    scenario_cost,
+)
 from bubblescope.web.generated import add_analysis_routes, json_response
-from bubblescope.web.jobs import JobManager
+from bubblescope.web.guard import DEFAULT_ALLOWED_HOSTS, DEFAULT_MAX_JSON, Guard, GuardSettings
+from bubblescope.web.jobs import JobManager, QueueFullError
 from bubblescope.web.schemas import (
     SERIES_PATTERN,
     DrawdownRequest,
+    ErrorBody,
     LPPLSConfidenceRequest,
     LPPLSRequest,
     PSYRequest,
     RunupRequest,
     ScenarioRequest,
     StressRequest,
+    ValidationErrorBody,
 )
-from bubblescope.web.series import SeriesRegistry
+from bubblescope.web.series import SeriesRegistry, window
 
 if TYPE_CHECKING:
     from bubblescope.data.facts import FactBase
@@ -50,11 +72,21 @@ __all__ = ["DEFAULT_MAX_UPLOAD", "create_app"]
 DEFAULT_MAX_UPLOAD = 5 * 1024 * 1024
 
 STATIC = Path(__file__).with_name("static")
-#: Bytes of multipart framing allowed on top of the file itself.
-_FORM_OVERHEAD = 64 * 1024
+#: Error statuses every operation may answer, with the body each has.
+_ERRORS: dict[str, str] = {
+    "400": "bad input, or an analysis over the server's cost budget",
+    "401": "the server's token is missing or wrong",
+    "403": "a cross-site request that would change state",
+    "404": "unknown series, fact or job",
+    "413": "request body over the limit",
+    "429": "the analysis queue is full",
+    "500": "a server bug (no detail is disclosed)",
+}
 
 
 def _status(exc: BubblescopeError) -> int:
+    if isinstance(exc, QueueFullError):
+        return 429
     if isinstance(exc, UnknownSymbolError):
         return 404
     if isinstance(exc, ConvergenceError):
@@ -62,22 +94,69 @@ def _status(exc: BubblescopeError) -> int:
     return 400
 
 
-def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) -> FastAPI:
+def _error_responses(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with each operation's error bodies: ErrorBody (ValidationErrorBody for 422)."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    _, definitions = models_json_schema(
+        [(ErrorBody, "serialization"), (ValidationErrorBody, "serialization")],
+        ref_template="#/components/schemas/{model}",
+    )
+    components.update(definitions["$defs"])
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+
+    def body(name: str, description: str) -> dict[str, Any]:
+        ref = {"$ref": f"#/components/schemas/{name}"}
+        return {"description": description, "content": {"application/json": {"schema": ref}}}
+
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in _ERRORS.items():
+                responses[code] = body("ErrorBody", description)
+            responses["422"] = body("ValidationErrorBody", "a request that fails the schema")
+    return schema
+
+
+def create_app(
+    *,
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD,
+    workers: int = 2,
+    max_pending: int = 16,
+    budget_s: float = DEFAULT_BUDGET_S,
+    token: str | None = None,
+    allowed_hosts: tuple[str, ...] = DEFAULT_ALLOWED_HOSTS,
+    max_json_bytes: int = DEFAULT_MAX_JSON,
+    job_ttl: float = 3600.0,
+) -> FastAPI:
     """Build the dashboard application.
 
     Parameters
     ----------
     max_upload_bytes : int
-        Uploads larger than this get a 413.
+        Uploads larger than this get a 413 (counted as they arrive).
     workers : int
-        Threads running background jobs.
+        Analyses running at once (threads of the job queue).
+    max_pending : int
+        Analyses queued or running at once; one more gets a 429.
+    budget_s : float
+        Most estimated seconds of one analysis (:mod:`bubblescope.web.cost`); more gets a 400.
+    token : str, optional
+        Required on every API request (``Authorization: Bearer``, or the cookie that
+        ``/?token=`` sets); None: no token (for a server on the loopback only).
+    allowed_hosts : tuple of str
+        Host names the server answers to (DNS rebinding guard); ``"*"``: any.
+    max_json_bytes : int
+        Largest body of a request other than an upload, bytes.
+    job_ttl : float
+        Seconds a finished job's id keeps answering.
 
     Returns
     -------
     fastapi.FastAPI
     """
     registry = SeriesRegistry()
-    jobs = JobManager(workers=workers)
+    jobs = JobManager(workers=workers, max_pending=max_pending, ttl=job_ttl)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -90,37 +169,61 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
         lifespan=lifespan,
         description="Bubble detection and AI-economy stress tests: a JSON API for "
         "every analysis, and the dashboard at /.",
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.registry, app.state.jobs = registry, jobs
+    app.add_middleware(
+        Guard,
+        settings=GuardSettings(
+            max_upload_bytes=max_upload_bytes,
+            max_json_bytes=max_json_bytes,
+            token=token,
+            allowed_hosts=allowed_hosts,
+        ),
+    )
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _error_responses(
+                get_openapi(
+                    title=app.title,
+                    version=app.version,
+                    description=app.description,
+                    routes=app.routes,
+                )
+            )
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     ok = json_response
 
     def error(status: int, kind: str, message: str, **extra: Any) -> JSONResponse:
         return JSONResponse({"error": kind, "message": message, **extra}, status_code=status)
 
-    @app.middleware("http")
-    async def _limit_uploads(request: Request, call_next: Any) -> Any:
-        # Refuse an oversized upload from its Content-Length, before the body is read.
-        if request.url.path == "/api/upload":
-            declared = request.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > max_upload_bytes + _FORM_OVERHEAD:
-                return error(
-                    413, "UploadTooLarge", f"upload exceeds the limit of {max_upload_bytes:,} bytes"
-                )
-        return await call_next(request)
-
     @app.exception_handler(BubblescopeError)
     async def _typed(request: Request, exc: BubblescopeError) -> JSONResponse:
-        return error(_status(exc), type(exc).__name__, str(exc))
+        response = error(_status(exc), type(exc).__name__, str(exc))
+        if isinstance(exc, QueueFullError):
+            response.headers["Retry-After"] = "5"
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return error(exc.status_code, "HTTPError", str(exc.detail))
+        response = error(exc.status_code, "HTTPError", str(exc.detail))
+        response.headers.update(exc.headers or {})  # Allow on a 405
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         details = [
-            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))} for e in exc.errors()
+            {
+                "loc": list(e.get("loc", ())),
+                "msg": str(e.get("msg", "")),
+                "type": str(e.get("type", "")),
+            }
+            for e in exc.errors()
         ]
         message = (
             "; ".join(f"{'.'.join(str(p) for p in d['loc'])}: {d['msg']}" for d in details)
@@ -141,11 +244,12 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     # --- every analysis of the registry: POST /api/analyses/{name}, GET /api/analyses ------------
-    add_analysis_routes(app, registry, jobs)
+    add_analysis_routes(app, registry, jobs, budget_s)
 
     # --- the answer now ------------------------------------------------------------------------
     @app.get("/api/status", tags=["status"])
-    def status(
+    async def status(
+        request: Request,
         preset: Annotated[Literal["standard", "quick", "publication"], Query()] = "standard",
     ) -> Response:
         """The status page: every watched series now, next to each signal's record.
@@ -154,7 +258,9 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
         table, market view and synthesis as the report shows them) and ``chart`` (the AI
         basket against the dot-com basket).
         """
-        return ok(an.status_api(preset))
+        return ok(
+            await jobs.run("status", lambda p: an.status_api(preset, p), request.is_disconnected)
+        )
 
     @app.post("/api/jobs/status", tags=["status"], status_code=202)
     def job_status_page(
@@ -169,8 +275,8 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
 
     # --- data -------------------------------------------------------------------------------
     @app.get("/api/health", tags=["meta"])
-    def health() -> dict[str, str]:
-        """Liveness check."""
+    async def health() -> dict[str, str]:
+        """Liveness check (on the event loop: it never waits for a thread)."""
         return {"status": "ok"}
 
     @app.get("/api/series", tags=["data"])
@@ -192,7 +298,7 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
         file: Annotated[UploadFile, File(description="CSV of dates and prices")],
     ) -> Response:
         """Upload a CSV price series (at most ``max_upload_bytes``); returns its new name."""
-        content = await file.read(max_upload_bytes + 1)
+        content = await file.read(max_upload_bytes + 1)  # the guard counted the bytes too
         if len(content) > max_upload_bytes:
             return error(
                 413, "UploadTooLarge", f"upload exceeds the limit of {max_upload_bytes:,} bytes"
@@ -212,10 +318,24 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
         )
 
     # --- detection --------------------------------------------------------------------------
+    def psy_checked(req: PSYRequest) -> None:
+        """Refuse an unknown series now, and a PSY run over budget before it starts."""
+        from bubblescope.settings import resample
+
+        n = len(resample(window(registry.load(req.series), req.start, req.end), req.frequency))
+        check_budget(psy_cost(n, req.lag, req.reps), budget_s)
+
     @app.post("/api/psy", tags=["detect"])
-    def run_psy(req: PSYRequest) -> Response:
-        """PSY exuberance test (GSADF, BSADF path, critical values, episodes)."""
-        return ok(an.psy_api(registry, req))
+    async def run_psy(req: PSYRequest, request: Request) -> Response:
+        """PSY exuberance test (GSADF, BSADF path, critical values, episodes).
+
+        Refused (400) when its estimated cost exceeds the server's budget; runs in the
+        analysis queue (429 when full) and stops when the client leaves.
+        """
+        await run_in_threadpool(psy_checked, req)
+        return ok(
+            await jobs.run("psy", lambda p: an.psy_api(registry, req, p), request.is_disconnected)
+        )
 
     @app.post("/api/lppls", tags=["detect"])
     def run_lppls(req: LPPLSRequest) -> Response:
@@ -236,14 +356,18 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
     @app.post("/api/jobs/psy", tags=["jobs"], status_code=202)
     def job_psy(req: PSYRequest) -> Response:
         """Run PSY in the background; poll ``GET /api/jobs/{id}``."""
-        registry.load(req.series)  # unknown series -> 404 now, not a failed job later
+        psy_checked(req)  # unknown series -> 404 and over budget -> 400 now, not a failed job
         job = jobs.submit("psy", lambda progress: an.psy_api(registry, req, progress))
         return ok(job.to_dict(), 202)
 
     @app.post("/api/jobs/lppls-confidence", tags=["jobs"], status_code=202)
     def job_confidence(req: LPPLSConfidenceRequest) -> Response:
         """Run DS LPPLS Confidence in the background; poll ``GET /api/jobs/{id}``."""
-        registry.load(req.series)
+        shown = window(registry.load(req.series), req.start, req.end)
+        dates = min(an.MAX_CONFIDENCE_DATES, -(-len(shown) // req.every))
+        check_budget(
+            lppls_confidence_cost(dates, req.max_window, req.min_window, req.step), budget_s
+        )
         job = jobs.submit(
             "lppls-confidence", lambda progress: an.lppls_confidence_api(registry, req, progress)
         )
@@ -253,6 +377,7 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
     def job_scenario(req: ScenarioRequest) -> Response:
         """Run the scenario Monte Carlo in the background (progress in chunks of paths)."""
         spec = sc.scenario_spec(req)  # bad preset or override -> 400 now, not a failed job
+        check_budget(scenario_cost(req.paths), budget_s)
         job = jobs.submit("scenario", lambda progress: sc.scenario_api(req, progress, spec=spec))
         return ok(job.to_dict(), 202)
 
@@ -354,12 +479,19 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, workers: int = 2) 
         return Response(scenario_presets(), media_type="application/json")
 
     @app.post("/api/scenario", tags=["scenario"])
-    def run_scenario(req: ScenarioRequest) -> Response:
+    async def run_scenario(req: ScenarioRequest, request: Request) -> Response:
         """Scenario Monte Carlo of the AI capex system for a preset with overrides.
 
         At most 20,000 paths; for progress, submit the same body to ``POST /api/jobs/scenario``.
+        Runs in the analysis queue (429 when full) and stops when the client leaves.
         """
-        return ok(sc.scenario_api(req))
+        spec = await run_in_threadpool(sc.scenario_spec, req)
+        check_budget(scenario_cost(req.paths), budget_s)
+        return ok(
+            await jobs.run(
+                "scenario", lambda p: sc.scenario_api(req, p, spec=spec), request.is_disconnected
+            )
+        )
 
     @app.get("/api/depreciation", tags=["economy"])
     def depreciation(

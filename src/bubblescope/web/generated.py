@@ -9,6 +9,12 @@ Unknown fields are refused (422). The answer is :func:`~bubblescope.web.analyses
 of the result, with the settings used and, for a series, the data it read. A slow analysis is
 also offered as a background job (``POST /api/analyses/{name}/job``) and tagged ``slow``.
 ``GET /api/analyses`` lists the registry: names, help, presets and request schemas.
+
+Before an analysis runs, its cost is estimated from its settings and data
+(:func:`~bubblescope.web.cost.settings_cost`) and refused above the server's budget; a slow
+analysis, or one whose cost grows with its settings, runs in the job queue
+(:class:`~bubblescope.web.jobs.JobManager`), so it waits its turn, is refused when the queue is
+full and is cancelled when its client leaves. The others run on the request threads.
 """
 
 from __future__ import annotations
@@ -19,22 +25,33 @@ import inspect
 import json
 from collections.abc import Callable
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, create_model
+from starlette.concurrency import run_in_threadpool
 
 from bubblescope._json import to_jsonable
 from bubblescope.analyses.base import PRESET_NAMES, Analysis
 from bubblescope.analyses.registry import REGISTRY
 from bubblescope.data.catalog import data_info
 from bubblescope.web.analyses import result_payload
+from bubblescope.web.cost import DEFAULT_BUDGET_S, check_budget, settings_cost
 from bubblescope.web.jobs import JobManager
 from bubblescope.web.schemas import SERIES_PATTERN
 from bubblescope.web.series import SeriesRegistry, window_frame
 
-__all__ = ["add_analysis_routes", "json_response", "listing", "request_model", "run_request"]
+__all__ = [
+    "Prepared",
+    "add_analysis_routes",
+    "json_response",
+    "listing",
+    "prepare_request",
+    "request_model",
+    "run_prepared",
+    "run_request",
+]
 
 _BOUNDS = ("ge", "gt", "le", "lt", "max_length")
 
@@ -80,8 +97,18 @@ def request_model(entry: Analysis[Any]) -> type[BaseModel]:
     return model
 
 
-def run_request(entry: Analysis[Any], req: BaseModel, series: SeriesRegistry) -> dict[str, Any]:
-    """Run ``entry`` on a request: its settings, and its series' window where it needs one."""
+@dataclasses.dataclass(frozen=True)
+class Prepared:
+    """A request made ready to run: its settings and, for an analysis of a series, its data."""
+
+    entry: Analysis[Any]
+    settings: Any
+    frame: Any
+    extra: dict[str, Any]
+
+
+def prepare_request(entry: Analysis[Any], req: BaseModel, series: SeriesRegistry) -> Prepared:
+    """``entry``'s settings from a request, and its series' window where it needs one."""
     names = {f.name for f in entry.fields()}
     values = {k: getattr(req, k) for k in req.model_fields_set if k in names}
     settings = entry.configure(getattr(req, "preset", "standard"), values)
@@ -94,8 +121,18 @@ def run_request(entry: Analysis[Any], req: BaseModel, series: SeriesRegistry) ->
         )
         frame.attrs = {**frame.attrs, "symbol": name}
         extra["data"] = data_info(frame)
-    result = entry.run(frame, settings)
-    return result_payload(result, settings=dataclasses.asdict(settings), **extra)
+    return Prepared(entry, settings, frame, extra)
+
+
+def run_prepared(prepared: Prepared) -> dict[str, Any]:
+    """Run a prepared request; the result's payload with the settings used."""
+    result = prepared.entry.run(prepared.frame, prepared.settings)
+    return result_payload(result, settings=dataclasses.asdict(prepared.settings), **prepared.extra)
+
+
+def run_request(entry: Analysis[Any], req: BaseModel, series: SeriesRegistry) -> dict[str, Any]:
+    """Run ``entry`` on a request: its settings, and its series' window where it needs one."""
+    return run_prepared(prepare_request(entry, req, series))
 
 
 def listing() -> dict[str, Any]:
@@ -120,39 +157,72 @@ def listing() -> dict[str, Any]:
 
 
 def _endpoint(
-    model: type[BaseModel], call: Callable[[BaseModel], Response], doc: str
-) -> Callable[..., Response]:
-    """A FastAPI handler whose body parameter is ``model`` (built, not written by hand)."""
+    model: type[BaseModel], call: Callable[..., Any], doc: str, *, is_async: bool
+) -> Callable[..., Any]:
+    """A FastAPI handler of ``(req: model, request: Request)`` (built, not written by hand)."""
+    if is_async:
 
-    def endpoint(req: BaseModel) -> Response:
-        return call(req)
+        async def endpoint(req: BaseModel, request: Request) -> Response:
+            return cast(Response, await call(req, request))
+
+    else:
+
+        def endpoint(req: BaseModel, request: Request) -> Response:  # type: ignore[misc]
+            return cast(Response, call(req, request))
 
     endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [inspect.Parameter("req", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=model)],
+        [
+            inspect.Parameter("req", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=model),
+            inspect.Parameter(
+                "request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request
+            ),
+        ],
         return_annotation=Response,
     )
     endpoint.__doc__ = doc
     return endpoint
 
 
-def add_analysis_routes(app: FastAPI, series: SeriesRegistry, jobs: JobManager) -> None:
-    """Add ``GET /api/analyses`` and an endpoint (and job) for every entry of the registry."""
+def add_analysis_routes(
+    app: FastAPI,
+    series: SeriesRegistry,
+    jobs: JobManager,
+    budget_s: float = DEFAULT_BUDGET_S,
+) -> None:
+    """Add ``GET /api/analyses`` and an endpoint (and job) for every entry of the registry.
+
+    ``budget_s`` is the most seconds of estimated cost one analysis may have.
+    """
 
     @app.get("/api/analyses", tags=["analyses"])
     def analyses() -> Response:
         """Every analysis: name, title, help, presets and the schema of its request."""
         return json_response(listing())
 
+    def checked(entry: Analysis[Any], req: BaseModel) -> tuple[Prepared, bool]:
+        """The prepared request, refused over budget; whether it belongs in the job queue."""
+        prepared = prepare_request(entry, req, series)
+        estimate = settings_cost(prepared.settings, prepared.frame)
+        check_budget(estimate, budget_s)
+        return prepared, entry.slow or estimate is not None
+
     for entry in REGISTRY:
         model = request_model(entry)
         tags: list[str | Enum] = ["analyses", entry.group, *(["slow"] if entry.slow else [])]
 
-        def run(req: BaseModel, entry: Analysis[Any] = entry) -> Response:
-            return json_response(run_request(entry, req, series))
+        async def run(req: BaseModel, request: Request, entry: Analysis[Any] = entry) -> Response:
+            prepared, heavy = await run_in_threadpool(checked, entry, req)
+            if heavy:
+                payload = await jobs.run(
+                    entry.name, lambda _: run_prepared(prepared), request.is_disconnected
+                )
+            else:
+                payload = await run_in_threadpool(run_prepared, prepared)
+            return json_response(payload)
 
         app.add_api_route(
             f"/api/analyses/{entry.name}",
-            _endpoint(model, run, entry.help),
+            _endpoint(model, run, entry.help, is_async=True),
             methods=["POST"],
             tags=tags,
             summary=entry.title,
@@ -160,16 +230,18 @@ def add_analysis_routes(app: FastAPI, series: SeriesRegistry, jobs: JobManager) 
         )
         if entry.slow:
 
-            def submit(req: BaseModel, entry: Analysis[Any] = entry) -> Response:
-                if entry.needs_series:  # an unknown series is a 404 now, not a failed job later
-                    series.load(str(getattr(req, "series", "")))
-                job = jobs.submit(entry.name, lambda _: run_request(entry, req, series))
+            def submit(req: BaseModel, _: Request, entry: Analysis[Any] = entry) -> Response:
+                prepared, _heavy = checked(entry, req)  # unknown series, over budget: now
+                job = jobs.submit(entry.name, lambda _: run_prepared(prepared))
                 return json_response(job.to_dict(), 202)
 
             app.add_api_route(
                 f"/api/analyses/{entry.name}/job",
                 _endpoint(
-                    model, submit, f"{entry.help} In the background: poll GET /api/jobs/{{id}}."
+                    model,
+                    submit,
+                    f"{entry.help} In the background: poll GET /api/jobs/{{id}}.",
+                    is_async=False,
                 ),
                 methods=["POST"],
                 tags=[*tags, "jobs"],

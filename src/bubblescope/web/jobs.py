@@ -1,24 +1,47 @@
-"""Background jobs with progress for long analyses (a small thread pool, results in memory)."""
+"""Heavy work off the request threads: a bounded queue of analyses on a small thread pool.
+
+Every analysis the API runs, in a request or as a background job, goes through one
+:class:`JobManager`: at most ``workers`` run at once and at most ``max_pending`` are queued or
+running; one more is refused at once with :class:`QueueFullError` (HTTP 429) instead of
+waiting behind the others. A job's id answers from its submission until ``ttl`` seconds after
+it finished (queued and running jobs are never forgotten). A job is cancelled when its client
+leaves (:meth:`JobManager.run`): a queued one never starts, a running one stops at its next
+progress report. Light endpoints never enter this queue, so they never wait behind it.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import threading
+import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from bubblescope._typing import ProgressCallback
 from bubblescope.errors import BubblescopeError, UnknownSymbolError
 
-__all__ = ["Job", "JobManager"]
+__all__ = ["Job", "JobCancelledError", "JobManager", "QueueFullError"]
+
+#: Seconds between two checks of whether a waiting request's client is still connected.
+_POLL_S = 0.2
+
+
+class QueueFullError(BubblescopeError):
+    """Too many analyses are queued or running; the API answers 429."""
+
+
+class JobCancelledError(BubblescopeError):
+    """The job was cancelled (its client left) before it finished."""
 
 
 @dataclass
 class Job:
-    """State of one background analysis."""
+    """State of one analysis in the queue."""
 
     id: str
     kind: str
@@ -27,16 +50,33 @@ class Job:
     total: int = 0
     result: dict[str, Any] | None = None
     error: dict[str, str] | None = None
+    expires: float | None = None
+    exception: BaseException | None = field(default=None, repr=False)
+    cancelled: threading.Event = field(default_factory=threading.Event, repr=False)
+    future: Future[None] | None = field(default=None, repr=False)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def progress(self, done: int, total: int) -> None:
-        """Progress callback handed to the engine."""
+        """Progress callback handed to the engine; raises once the job is cancelled."""
+        if self.cancelled.is_set():
+            raise JobCancelledError(f"job {self.id} was cancelled")
         with self.lock:
             self.done, self.total = int(done), int(total)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready snapshot."""
+    @property
+    def finished(self) -> bool:
+        """Whether the job is done, failed or cancelled."""
         with self.lock:
+            return self.status in ("done", "failed", "cancelled")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready snapshot (``expires``: when the id stops answering, UTC, once finished)."""
+        with self.lock:
+            expires = (
+                None
+                if self.expires is None
+                else dt.datetime.fromtimestamp(self.expires, dt.UTC).isoformat(timespec="seconds")
+            )
             return {
                 "id": self.id,
                 "kind": self.kind,
@@ -45,61 +85,170 @@ class Job:
                 "total": self.total,
                 "result": self.result,
                 "error": self.error,
+                "expires": expires,
             }
 
 
 class JobManager:
-    """Run analyses on a thread pool and keep the last ``keep`` jobs.
+    """A bounded queue of analyses on a thread pool, and the jobs' states by id.
 
     Parameters
     ----------
     workers : int
-        Threads running jobs at once.
+        Analyses running at once.
+    max_pending : int
+        Analyses queued or running at once; one more raises :class:`QueueFullError`.
+    ttl : float
+        Seconds a finished job's id keeps answering.
     keep : int
-        Finished jobs remembered (oldest dropped first).
+        Finished jobs remembered at most (the oldest finished ones are dropped first; queued
+        and running jobs are never dropped).
+    clock : callable
+        Wall-clock seconds (``time.time``; a test passes its own).
     """
 
-    def __init__(self, workers: int = 2, keep: int = 100) -> None:
+    def __init__(
+        self,
+        workers: int = 2,
+        max_pending: int = 16,
+        ttl: float = 3600.0,
+        keep: int = 100,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if workers < 1 or max_pending < workers:
+            raise ValueError("need workers >= 1 and max_pending >= workers")
         self._workers = workers
+        self._max_pending = max_pending
+        self._ttl = ttl
+        self._keep = keep
+        self._clock = clock
         self._pool: ThreadPoolExecutor | None = None
         self._jobs: OrderedDict[str, Job] = OrderedDict()
-        self._keep = keep
+        self._pending = 0
         self._lock = threading.Lock()
 
-    def submit(self, kind: str, func: Callable[[ProgressCallback], dict[str, Any]]) -> Job:
-        """Queue ``func(progress)``; its dict becomes the job's result."""
+    @property
+    def pending(self) -> int:
+        """Analyses queued or running now."""
+        with self._lock:
+            return self._pending
+
+    def submit(
+        self,
+        kind: str,
+        func: Callable[[ProgressCallback], dict[str, Any]],
+        *,
+        listed: bool = True,
+    ) -> Job:
+        """Queue ``func(progress)``; its dict becomes the job's result.
+
+        ``listed`` jobs answer ``GET /api/jobs/{id}``; a request's own analysis is not listed.
+
+        Raises
+        ------
+        QueueFullError
+            When ``max_pending`` analyses are already queued or running.
+        """
         job = Job(id=uuid.uuid4().hex[:12], kind=kind)
         with self._lock:
-            self._jobs[job.id] = job
-            while len(self._jobs) > self._keep:
-                self._jobs.popitem(last=False)
+            self._expire()
+            if self._pending >= self._max_pending:
+                raise QueueFullError(
+                    f"{self._pending} analyses are queued or running, the most this server "
+                    "takes at once",
+                    hint="try again when one has finished",
+                )
+            self._pending += 1
+            if listed:
+                self._jobs[job.id] = job
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(
                     max_workers=self._workers, thread_name_prefix="bubblescope-job"
                 )
             pool = self._pool
-        pool.submit(self._run, job, func)
+        job.future = pool.submit(self._run, job, func)
+        job.future.add_done_callback(
+            lambda future: self._finish(job, "cancelled") if future.cancelled() else None
+        )
         return job
 
-    @staticmethod
-    def _run(job: Job, func: Callable[[ProgressCallback], dict[str, Any]]) -> None:
+    def _finish(self, job: Job, status: str) -> None:
+        now = self._clock()
+        with job.lock:
+            job.status, job.expires = status, now + self._ttl
+        with self._lock:
+            self._pending -= 1
+
+    def _run(self, job: Job, func: Callable[[ProgressCallback], dict[str, Any]]) -> None:
+        if job.cancelled.is_set():
+            self._finish(job, "cancelled")
+            return
         with job.lock:
             job.status = "running"
         try:
             result = func(job.progress)
+        except JobCancelledError as exc:
+            job.exception = exc
+            self._finish(job, "cancelled")
+            return
         except BubblescopeError as exc:
-            with job.lock:
-                job.status, job.error = "failed", {"error": type(exc).__name__, "message": str(exc)}
+            job.exception = exc
+            job.error = {"error": type(exc).__name__, "message": str(exc)}
+            self._finish(job, "failed")
             return
-        except Exception as exc:  # a bug: keep serving, report it on the job
-            with job.lock:
-                job.status, job.error = (
-                    "failed",
-                    {"error": "InternalError", "message": f"{type(exc).__name__}: {exc}"},
-                )
+        except Exception as exc:  # a bug: keep serving, name it on the job without its text
+            job.exception = exc
+            job.error = {"error": "InternalError", "message": "the analysis failed unexpectedly"}
+            self._finish(job, "failed")
             return
-        with job.lock:
-            job.status, job.result = "done", result
+        job.result = result
+        self._finish(job, "done")
+
+    def cancel(self, job: Job) -> None:
+        """Cancel ``job``: a queued one never starts, a running one stops at its next progress."""
+        job.cancelled.set()
+        if job.future is not None:
+            job.future.cancel()
+
+    async def run(
+        self,
+        kind: str,
+        func: Callable[[ProgressCallback], dict[str, Any]],
+        disconnected: Callable[[], Awaitable[bool]],
+    ) -> dict[str, Any]:
+        """Run ``func`` in the queue for a waiting request; cancel it if the client leaves.
+
+        Raises
+        ------
+        QueueFullError
+            When the queue is full.
+        JobCancelledError
+            When ``disconnected()`` turned true before the analysis finished.
+        Exception
+            Whatever the analysis raised.
+        """
+        job = self.submit(kind, func, listed=False)
+        assert job.future is not None
+        waiting = asyncio.wrap_future(job.future)
+        while not waiting.done():
+            await asyncio.wait({waiting}, timeout=_POLL_S)
+            if not waiting.done() and await disconnected():
+                self.cancel(job)
+                raise JobCancelledError(f"{kind}: the client left; the analysis was cancelled")
+        if job.exception is not None:
+            raise job.exception
+        if job.result is None:
+            raise JobCancelledError(f"{kind}: the analysis was cancelled")
+        return job.result
+
+    def _expire(self) -> None:
+        now = self._clock()
+        finished = [j for j in self._jobs.values() if j.finished and j.expires is not None]
+        drop = {j.id for j in finished if j.expires is not None and j.expires <= now}
+        live = [j for j in finished if j.id not in drop]
+        drop |= {j.id for j in live[: max(0, len(live) - self._keep)]}
+        for job_id in drop:
+            del self._jobs[job_id]
 
     def get(self, job_id: str) -> Job:
         """The job with ``job_id``.
@@ -107,13 +256,15 @@ class JobManager:
         Raises
         ------
         UnknownSymbolError
-            When no such job is remembered.
+            When no such job was submitted or its result has expired.
         """
         with self._lock:
+            self._expire()
             job = self._jobs.get(job_id)
         if job is None:
             raise UnknownSymbolError(
-                f"no job {job_id!r}", hint="submit one with POST /api/jobs/..."
+                f"no job {job_id!r} (finished jobs expire after {self._ttl:g} s)",
+                hint="submit one with POST /api/jobs/...",
             )
         return job
 

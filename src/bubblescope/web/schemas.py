@@ -19,6 +19,8 @@ from bubblescope.analyses.registry import ScenarioSettings
 
 __all__ = [
     "DrawdownRequest",
+    "ErrorBody",
+    "FieldError",
     "LPPLSConfidenceRequest",
     "LPPLSRequest",
     "PSYRequest",
@@ -27,6 +29,7 @@ __all__ = [
     "SeriesRequest",
     "Shock",
     "StressRequest",
+    "ValidationErrorBody",
 ]
 
 #: The registry's standard presets: the defaults of every request.
@@ -165,3 +168,29 @@ class ScenarioRequest(BaseModel):
         if bad:
             raise ValueError(f"override {bad[0]!r} must be a finite number")
         return value
+
+
+class ErrorBody(BaseModel):
+    """The body of every error answer."""
+
+    error: str = Field(..., description="the error's type, e.g. InputError or QueueFullError")
+    message: str = Field(..., description="what went wrong and, where known, how to fix it")
+
+
+class FieldError(BaseModel):
+    """One problem of a request that fails the schema."""
+
+    loc: list[str | int] = Field(..., description="where: body, query or path, then the field")
+    msg: str = Field(..., description="what is wrong")
+    type: str = Field(..., description="pydantic's error type, e.g. greater_than_equal")
+
+
+class ValidationErrorBody(ErrorBody):
+    """The body of a 422: the error, a one-line message and, for a schema failure, each problem.
+
+    A 422 that is not a schema failure (a fit that did not converge) has no ``detail``.
+    """
+
+    detail: list[FieldError] | None = Field(
+        None, description="each problem of a request that fails the schema"
+    )
