@@ -92,6 +92,7 @@ def test_scan_backtest_and_status_read_the_registry() -> None:
     assert ALL_SIGNALS == (
         "psy",
         "cusum",
+        "cusum_robust",
         "lppls",
         "runup",
         "crash_probability",

@@ -212,6 +212,13 @@ class CUSUMSettings:
     )
     level: float = setting(0.95, "one minus the false-alarm rate over the horizon", gt=0.0, lt=1.0)
     demean: bool = setting(True, "remove the training sample's drift from every difference")
+    bandwidth: int = setting(
+        0,
+        "kernel bandwidth of the volatility-robust detector (Astill et al. 2023 recommend 20); "
+        "0: Homm-Breitung's running variance",
+        ge=0,
+        le=250,
+    )
     reps: int = setting(
         2000, "simulated random walks for the boundary constant", ge=100, le=100_000
     )
@@ -254,6 +261,7 @@ def run_cusum(data: pd.Series | pd.DataFrame | None, s: CUSUMSettings) -> CUSUMR
         level=s.level,
         cv=CUSUMCV(reps=s.reps, rng=s.seed),
         demean=s.demean,
+        bandwidth=s.bandwidth or None,
         name=name,
     )
 
@@ -263,13 +271,17 @@ CUSUM: Analysis[CUSUMSettings] = Analysis(
     title="CUSUM bubble monitor",
     help="Homm-Breitung (2012) real-time CUSUM monitor: the standardised sum of returns since "
     "a training sample against a boundary whose constant is simulated for the monitoring "
-    "horizon, and the first date it is crossed.",
+    "horizon, and the first date it is crossed; with a bandwidth, the volatility-robust "
+    "version of Astill et al. (2023).",
     settings=CUSUMSettings,
     run=run_cusum,
     results=("bubblescope.detect.cusum.CUSUMResult",),
     group="detect",
     needs_series=True,
-    signals=(Column("cusum", "Homm-Breitung CUSUM above its boundary (drift removed)"),),
+    signals=(
+        Column("cusum", "Homm-Breitung CUSUM above its boundary (drift removed)"),
+        Column("cusum_robust", "volatility-robust CUSUM (Astill et al. 2023) above its boundary"),
+    ),
 )
 
 

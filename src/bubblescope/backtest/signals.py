@@ -17,6 +17,10 @@ cusum
     constant is simulated for its length and a horizon of ``cusum_horizon_years`` (counted in
     the training sample's observations per year), so it uses training data only. The value is
     the detector over its boundary (alarm above 1), from the first monitored observation on.
+cusum_robust
+    The same with the volatility-robust detector of Astill, Harvey, Leybourne, Taylor & Zu
+    (2023): differences standardised by a one-sided kernel spot volatility over the last
+    ``cusum_bandwidth + 1`` of them.
 lppls
     DS LPPLS Confidence of positive bubbles (:func:`bubblescope.detect.lppls.lppls_confidence`,
     which fits windows ending at t2 only) on a coarse grid: t2 = the last observation on or
@@ -118,6 +122,8 @@ class SignalConfig:
         CUSUM monitoring horizon over which the false-alarm rate is ``1 - cusum_level``.
     cusum_level : float
         One minus the CUSUM monitor's false-alarm rate over its horizon.
+    cusum_bandwidth : int
+        Kernel bandwidth of ``cusum_robust`` (Astill et al. 2023 recommend 20).
     cusum_reps, cusum_seed : int
         Simulated random walks for the CUSUM boundary constant and their seed (its own, so
         the constant does not move with the PSY bootstrap's ``rng``).
@@ -157,6 +163,7 @@ class SignalConfig:
     psy_log: bool = True
     cusum_horizon_years: float = 10.0
     cusum_level: float = 0.95
+    cusum_bandwidth: int = 20
     cusum_reps: int = 2000
     cusum_seed: int = 0
     lppls_grid: Literal["W", "M", "Q"] = "M"
@@ -314,8 +321,8 @@ def psy_signal(
     )
 
 
-def cusum_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
-    """Homm-Breitung CUSUM over its boundary, monitored after the training sample."""
+def cusum_signal(prices: pd.Series, cfg: SignalConfig, *, robust: bool = False) -> Signal:
+    """Homm-Breitung (or the volatility-robust) CUSUM over its boundary, after training."""
     from bubblescope.detect.critical_values.cusum import CUSUMCV
     from bubblescope.detect.cusum import CUSUMMonitor, training_and_horizon
 
@@ -328,6 +335,7 @@ def cusum_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
         level=cfg.cusum_level,
         cv=CUSUMCV(reps=cfg.cusum_reps, rng=cfg.cusum_seed, cache=cfg.cache),
         demean=True,
+        bandwidth=cfg.cusum_bandwidth if robust else None,
         name=str(prices.name or "series"),
     )
     for i in range(n, len(y)):
@@ -336,11 +344,12 @@ def cusum_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
     ratio = pd.Series(res.statistic / res.boundary, index=res.index)
     value = ratio.reindex(dates)
     return Signal(
-        "cusum",
+        "cusum_robust" if robust else "cusum",
         "alarm",
         value.astype(np.float64),
         _alarm_from(value, 1.0),
         1.0,
+        f"{'Volatility-robust (kernel H=' + str(cfg.cusum_bandwidth) + ') ' if robust else ''}"
         f"Homm-Breitung CUSUM on log prices, training drift removed, streaming monitor; "
         f"training {dates[0].date()}..{dates[n - 1].date()} ({n} obs); boundary constant "
         f"b = {res.b:.3f}, {1 - cfg.cusum_level:.0%} false-alarm rate over {h} obs "
@@ -581,8 +590,8 @@ def build_signal(
     """
     if name == "psy":
         return [psy_signal(prices, cfg, rng=rng, n_jobs=n_jobs, executor=executor)]
-    if name == "cusum":
-        return [cusum_signal(prices, cfg)]
+    if name in ("cusum", "cusum_robust"):
+        return [cusum_signal(prices, cfg, robust=name == "cusum_robust")]
     if name == "lppls":
         return [lppls_signal(prices, cfg, frequency=frequency, n_jobs=n_jobs, executor=executor)]
     if name in ("runup", "crash_probability"):
