@@ -128,11 +128,19 @@ class ScanResult(ResultMixin):
     config: ScanConfig
     market: str | None = None
     stored_runs: tuple[str, ...] = field(default_factory=tuple)
+    #: Symbol -> why its row could not be written to the store (``store=True``); the row
+    #: itself is kept in ``outcomes``.
+    unstored: dict[str, str] = field(default_factory=dict)
 
     @property
     def failures(self) -> list[SymbolOutcome]:
         """Rows that failed, with their error."""
         return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def all_failed(self) -> bool:
+        """Whether no symbol completed its analyses (the CLI then exits non-zero)."""
+        return all(not o.ok for o in self.outcomes)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per symbol: the metrics, ``ok`` and the error (if any)."""
@@ -186,6 +194,12 @@ class ScanResult(ResultMixin):
         for o in self.failures:
             for analysis, error in o.errors.items():
                 lines.append(f"  {o.symbol} {analysis} failed: {error}")
+        if self.unstored:
+            first = next(iter(self.unstored.values()))
+            lines.append(
+                f"not stored: {len(self.unstored)} row(s) could not be written to the store "
+                f"(kept here): {first}"
+            )
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -196,6 +210,7 @@ class ScanResult(ResultMixin):
                 "market": self.market,
                 "outcomes": [o.to_dict() for o in self.outcomes],
                 "stored_runs": list(self.stored_runs),
+                "unstored": dict(self.unstored),
             }
         )
         return out
@@ -309,7 +324,9 @@ def scan(
     progress : callable, optional
         ``progress(done, total)`` per finished symbol.
     store : bool
-        Append every finished row to the store's ``runs`` dataset as it arrives.
+        Append every finished row to the store's ``runs`` dataset as it arrives. A row that
+        cannot be written (a read-only or full store) is kept in the result and named in
+        :attr:`ScanResult.unstored`; the scan carries on.
 
     Returns
     -------
@@ -335,12 +352,16 @@ def scan(
     ]
     run_id = f"scan-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     stored: list[str] = []
+    unstored: dict[str, str] = {}
 
     def persist(_: int, outcome: SymbolOutcome) -> None:
         from bubblescope.data.store import import_frame
 
         row = pd.DataFrame([{**_flat(outcome), "run_id": run_id}])
-        stored.append(import_frame(row, "runs", symbol=outcome.symbol).path)
+        try:
+            stored.append(import_frame(row, "runs", symbol=outcome.symbol).path)
+        except BubblescopeError as exc:  # StoreError (read-only, full) or a bad symbol
+            unstored[outcome.symbol] = f"{type(exc).__name__}: {exc}"
 
     outcomes = map_chunks(
         _run_task,
@@ -350,7 +371,7 @@ def scan(
         progress=progress,
         on_result=persist if store else None,
     )
-    return ScanResult(tuple(outcomes), cfg, market_name, tuple(stored))
+    return ScanResult(tuple(outcomes), cfg, market_name, tuple(stored), unstored)
 
 
 def _flat(outcome: SymbolOutcome) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from bubblescope.cli._common import (
     JSON_OPTION,
     console,
     emit,
+    err_console,
     handle_errors,
     jobs_callback,
     progress_bar,
@@ -105,3 +106,10 @@ def register(app: typer.Typer) -> None:
                 store=store,
             )
         emit(result.to_dict(), as_json, lambda: console.print(result.summary(), highlight=False))
+        if result.all_failed:
+            err_console.print(
+                f"error: every symbol failed ({len(result.outcomes)}); the reasons are above",
+                style="red",
+                highlight=False,
+            )
+            raise typer.Exit(code=1)
