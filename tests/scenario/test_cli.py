@@ -1,4 +1,4 @@
-"""``bubblescope scenario run|list|show`` through typer's test runner."""
+"""``bubblescope scenario run|list|show|sensitivity`` through typer's test runner."""
 
 from __future__ import annotations
 
@@ -99,3 +99,19 @@ def test_errors_are_one_line(app: typer.Typer, tmp_path: Path) -> None:
     out = runner.invoke(app, ["scenario", "show", str(bad)])
     assert out.exit_code == 2
     assert "field 'parameters.kappa' needs exactly one of 'source'" in out.output
+
+
+def test_sensitivity_json_is_reproducible_and_bad_method_is_named(app: typer.Typer) -> None:
+    pytest.importorskip("SALib")
+    runner = CliRunner()
+    args = ["scenario", "sensitivity", "base", "--method", "morris", "--n", "3"]
+    args += ["--paths", "80", "--seed", "4", "--json"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    payload = json.loads(first.output)
+    assert payload["method"] == "morris"
+    assert set(payload["top_drivers"]) == {"bust_odds", "years_to_bust", "depth"}
+    assert runner.invoke(app, args).output == first.output
+    bad = runner.invoke(app, ["scenario", "sensitivity", "--method", "fast"])
+    assert bad.exit_code != 0
+    assert "sobol or morris" in bad.output

@@ -3,7 +3,10 @@
 The model is stated in :mod:`bubblescope.scenario.model`; scenarios are YAML files validated by
 :mod:`bubblescope.scenario.spec` (presets ship in ``bubblescope/scenario/presets``); runs are
 chunked and seeded by :func:`run_scenario`, which clears busts through the financing network
-(:mod:`bubblescope.economy.clearing`).
+(:mod:`bubblescope.economy.clearing`). The bust odds move with the evidence: the index is
+valued by DCF (:mod:`bubblescope.scenario.pricing`) and falls back to the historical base
+rate (:mod:`bubblescope.scenario.base_rate`) when nothing is mispriced;
+:func:`scenario_sensitivity` says which assumption decides the answer (Sobol or Morris).
 
 Examples
 --------
@@ -15,16 +18,19 @@ Examples
 from bubblescope.scenario.macro import furman_reference, jpm_wealth_inputs, wealth_effect
 from bubblescope.scenario.result import ScenarioResult
 from bubblescope.scenario.runner import run_scenario
+from bubblescope.scenario.sensitivity import SensitivityResult, scenario_sensitivity
 from bubblescope.scenario.spec import PARAMETERS, ScenarioSpec, list_presets, load_scenario
 
 __all__ = [
     "PARAMETERS",
     "ScenarioResult",
     "ScenarioSpec",
+    "SensitivityResult",
     "furman_reference",
     "jpm_wealth_inputs",
     "list_presets",
     "load_scenario",
     "run_scenario",
+    "scenario_sensitivity",
     "wealth_effect",
 ]
