@@ -151,7 +151,7 @@ class ExplosiveRoot:
             unit = "months"
             d, a, b = (obs * self.days_per_obs / _DAYS_PER_MONTH for obs in (d, dlo, dhi))
         upper = f"{b:.1f}" if math.isfinite(b) else "never"
-        return text + f"; doubles every {d:.1f} {unit} (CI {a:.1f} to {upper})"
+        return text + f"; the tested series doubles every {d:.1f} {unit} (CI {a:.1f} to {upper})"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields (an infinite doubling time is None)."""
@@ -207,7 +207,7 @@ def explosive_root(
     >>> import pandas as pd
     >>> r = explosive_root(pd.Series([1.0, 1.1, 1.2, 1.35, 1.5, 1.62]))
     >>> round(r.rho, 4)
-    1.0829
+    1.1
     """
     part = y.loc[start:end] if (start is not None or end is not None) else y
     values = part.to_numpy(dtype=np.float64)
