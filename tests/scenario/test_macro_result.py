@@ -153,3 +153,20 @@ def test_dask_equals_serial() -> None:
         executor.shutdown()
     for key in serial.paths:
         np.testing.assert_array_equal(serial.paths[key], dist.paths[key])
+
+
+def test_dashboard_headline_states_the_base_rate_and_the_priced_growth(result) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("fastapi")
+    from bubblescope.scenario.base_rate import base_crash_rate
+    from bubblescope.scenario.pricing import priced_growth
+    from bubblescope.web.scenario import KEY_PARAMETERS, headline
+
+    head = headline(result)
+    h0 = base_crash_rate(result.spec.value("crash_threshold")).rate
+    assert head["base_rate_odds"] == pytest.approx(1.0 - np.exp(-h0 * len(result.years)))
+    assert head["implied_growth"] == priced_growth(result.spec).implied_growth
+    assert head["expected_growth"] == pytest.approx(
+        np.expm1(result.spec.value("ai_revenue_growth"))
+    )
+    assert {"initial_overvaluation", "revenue_growth_surprise"} <= set(KEY_PARAMETERS)
+    json.dumps(head, allow_nan=False)

@@ -283,8 +283,10 @@ def run_scenario_mc(data: pd.Series | pd.DataFrame | None, s: ScenarioSettings) 
 SCENARIO: Analysis[ScenarioSettings] = Analysis(
     name="scenario",
     title="Scenario Monte Carlo",
-    help="Monte Carlo of the AI capex system: capex against funding and power, AI revenue, the "
-    "GPU fleet by vintage and herding sellers; bust timing and depth, defaults, macro effects.",
+    help="Monte Carlo of the AI capex system: capex against funding and power, AI revenue served "
+    "against the path the DCF price implies, the GPU fleet by vintage; the revenue gap, herding "
+    "sellers and funding failure set the bust, which falls to the S&P 500's historical crash "
+    "rate without a gap; bust odds, timing and depth, defaults, macro effects.",
     settings=ScenarioSettings,
     run=run_scenario_mc,
     results=("bubblescope.scenario.result.ScenarioResult",),

@@ -5,14 +5,14 @@ amounts are USD bn a year unless stated. Symbols match :data:`bubblescope.scenar
 
 Revenue, valuation and the priced path
 --------------------------------------
-Demand for AI services is log-normal: :math:`D_t = R_0 e^{L_t}`, :math:`L_0 = 0`,
+Demand for AI services is log-normal: :math:`Q_t = R_0 e^{L_t}`, :math:`L_0 = 0`,
 :math:`L_{t+1} = L_t + \mu_R + \delta - \sigma_R^2/2 + \sigma_R \varepsilon_t`, where
-:math:`\mu_R` is the growth the market expects (:math:`E[D_t] = R_0 e^{\mu_R t}` when
+:math:`\mu_R` is the growth the market expects (:math:`E[Q_t] = R_0 e^{\mu_R t}` when
 :math:`\delta = 0`) and :math:`\delta` the realised surprise on it. Revenue served is demand
 scaled by the capacity deployed against the plan the price assumes,
 
 .. math::
-    R_t = D_t u_t, \quad u_t = \min\Bigl(1, \frac{H + \sum_{s<t} C_s}{H + \sum_{s<t} K_s}\Bigr),
+    R_t = Q_t u_t, \quad u_t = \min\Bigl(1, \frac{H + \sum_{s<t} C_s}{H + \sum_{s<t} K_s}\Bigr),
 
 with :math:`H` the historical capex and :math:`K_s` the pre-bust plan (so a power or funding
 shortfall against the plan caps revenue and is seen by holders; :math:`u_0 = 1`).
@@ -51,8 +51,10 @@ Planned capex :math:`K_t = K_0 (1+g_K)^t`; after a bust in year :math:`b` the pl
     \bar E_t = e\, W P_t,
 
 with :math:`W` the AI equity wealth (JPMorgan: a 10% fall removes ``ai_wealth_per_10pct``, so
-:math:`W = 10 \times` that). Capex is :math:`C_t = \min(K_t, \bar C_t, CF_t + \bar D_t + \bar E_t)`,
-paid in pecking order: internal :math:`I_t = \min(C_t, CF_t)`, debt
+:math:`W = 10 \times` that; it is the market value of the whole AI complex, larger than
+:math:`V_0`, which values the AI revenue's cash flow alone). Capex is
+:math:`C_t = \min(K_t, \bar C_t, CF_t + \bar D_t + \bar E_t)`, paid in pecking order:
+internal :math:`I_t = \min(C_t, CF_t)`, debt
 :math:`B_t = \min(C_t - I_t, \bar D_t)`, equity :math:`S_t = C_t - I_t - B_t` (so
 :math:`C_t = I_t + B_t + S_t` exactly); :math:`D_t = (1-r) D_{t-1} + B_t`.
 
@@ -105,8 +107,11 @@ of total consumption, where total consumption = spending_gain / spending_gain_sh
 References
 ----------
 Abreu, D. and Brunnermeier, M. K. (2003). Bubbles and crashes. *Econometrica* 71(1), 173-204.
+Greenwood, R., Shleifer, A. and You, Y. (2019). Bubbles for Fama. *JFE* 131(1), 20-43.
 Granovetter, M. (1978). Threshold models of collective behavior. *AJS* 83(6), 1420-1443.
 Kindleberger, C. P. and Aliber, R. Z. (2005). *Manias, Panics and Crashes*, 5th ed. Wiley.
+Mauboussin, M. J. and Rappaport, A. (2001). *Expectations Investing*. Harvard Business School
+Press (the reverse DCF: read the expectations a price implies).
 Perez, C. (2002). *Technological Revolutions and Financial Capital*. Edward Elgar.
 Sequoia Capital (2024). AI's $600B question (revenue requirement, m = 0.5).
 """

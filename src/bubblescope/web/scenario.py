@@ -22,6 +22,8 @@ __all__ = ["KEY_PARAMETERS", "headline", "preset_catalogue", "scenario_api", "sc
 
 #: Parameters the dashboard offers for editing (all others keep the preset's sourced value).
 KEY_PARAMETERS = (
+    "initial_overvaluation",
+    "revenue_growth_surprise",
     "kappa",
     "equity_issuance_rate",
     "max_leverage",
@@ -93,14 +95,21 @@ def headline(res: ScenarioResult) -> dict[str, Any]:
         ``bust_share`` (share of paths busted by the last simulated year), ``by_year`` (that
         year), ``median_bust_year`` (None: beyond the horizon), ``median_depth`` (median
         peak-to-trough fall of the AI index over busted paths, a fraction; None without a
-        bust) and ``n_paths``.
+        bust), ``n_paths``, ``base_rate_odds`` (the bust odds over the horizon at the
+        historical base rate alone, what the bust share falls to without a gap),
+        ``implied_growth`` and ``expected_growth`` (the revenue growth a year the starting
+        price implies by reverse DCF, and the one its DCF value discounts).
     """
+    br, pg = res.base_rate, res.pricing
     return {
         "bust_share": float(res.bust_share_by_year()[-1]),
         "by_year": res.years[-1],
         "median_bust_year": res.median_bust_year(),
         "median_depth": res.depth_quantiles()["p50"],
         "n_paths": res.n_paths,
+        "base_rate_odds": br.odds(len(res.years)) if br is not None else None,
+        "implied_growth": pg.implied_growth if pg is not None else None,
+        "expected_growth": pg.expected_growth if pg is not None else None,
     }
 
 
