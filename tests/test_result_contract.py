@@ -326,7 +326,9 @@ EXAMPLES: dict[str, tuple[tuple[str, Factory], ...]] = {
     "bubblescope.backtest.result.BacktestResult": (("backtest", _backtest),),
     "bubblescope.backtest.run.UniverseBacktest": (("universe-backtest", _universe_backtest),),
     "bubblescope.scenario.result.ScenarioResult": (("scenario", _scenario),),
-    "bubblescope.scenario.sensitivity.SensitivityResult": (("sensitivity", _sensitivity),),
+    "bubblescope.scenario.sensitivity.GlobalSensitivityResult": (
+        ("scenario-sensitivity", _sensitivity),
+    ),
     "bubblescope.status.result.StatusResult": (
         ("status", _status),
         ("status-unaligned", lambda: _status(aligned=False)),

@@ -18,14 +18,14 @@ Examples
 from bubblescope.scenario.macro import furman_reference, jpm_wealth_inputs, wealth_effect
 from bubblescope.scenario.result import ScenarioResult
 from bubblescope.scenario.runner import run_scenario
-from bubblescope.scenario.sensitivity import SensitivityResult, scenario_sensitivity
+from bubblescope.scenario.sensitivity import GlobalSensitivityResult, scenario_sensitivity
 from bubblescope.scenario.spec import PARAMETERS, ScenarioSpec, list_presets, load_scenario
 
 __all__ = [
     "PARAMETERS",
+    "GlobalSensitivityResult",
     "ScenarioResult",
     "ScenarioSpec",
-    "SensitivityResult",
     "furman_reference",
     "jpm_wealth_inputs",
     "list_presets",

@@ -75,8 +75,8 @@ from bubblescope.scenario.spec import PARAMETERS, ScenarioSpec, _check_constrain
 
 __all__ = [
     "OUTPUTS",
+    "GlobalSensitivityResult",
     "ParamRange",
-    "SensitivityResult",
     "global_sensitivity",
     "ishigami",
     "ishigami_indices",
@@ -165,7 +165,7 @@ def load_ranges(path: str | Path | None = None) -> dict[str, ParamRange]:
 
 
 @dataclass(frozen=True, eq=False)
-class SensitivityResult(ResultMixin):
+class GlobalSensitivityResult(ResultMixin):
     """Global sensitivity indices of several outputs to several parameters.
 
     Attributes
@@ -352,7 +352,7 @@ def global_sensitivity(
     label: str = "a model",
     n_paths: int | None = None,
     why: Mapping[str, str] | None = None,
-) -> SensitivityResult:
+) -> GlobalSensitivityResult:
     """Sobol or Morris indices of ``func`` over a box, evaluated through the parallel seam.
 
     Parameters
@@ -428,7 +428,7 @@ def global_sensitivity(
                 problem, x, y[:, j], num_resamples=200, num_levels=4, seed=boot_seed
             )
         indices[out] = {s: np.asarray(res[s], dtype=np.float64) for s in _STATS[method]}
-    return SensitivityResult(
+    return GlobalSensitivityResult(
         method=method,
         label=label,
         names=tuple(names),
@@ -482,7 +482,7 @@ def scenario_sensitivity(
     executor: Executor | None = None,
     n_jobs: int | None = None,
     progress: ProgressCallback | None = None,
-) -> SensitivityResult:
+) -> GlobalSensitivityResult:
     """Sobol or Morris sensitivity of a scenario's bust odds, time to bust and depth.
 
     Parameters
