@@ -63,8 +63,11 @@ def test_payment_shock_closed_form(chain: FinancingNetwork) -> None:
     # Shock Lab to 50% (cap 30). Lab has 0 + receipts; Cloud gets p_L, pays min(20, p_L);
     # Chips gets p_C, pays min(30, p_C); Lab pays min(30, p_Ch). Greatest solution: p_L = 20,
     # p_C = 20, p_Ch = 20 (the ring is limited by Cloud's 20).
+    # Chips' equity (L3) is cleared as a debt here (FinancingNetwork.as_debt), closing the ring.
     res = stress(
-        chain, [PaymentShock("Lab", 0.5)], external_assets={"Lab": 0.0, "Cloud": 0.0, "Chips": 0.0}
+        chain.as_debt("L3"),
+        [PaymentShock("Lab", 0.5)],
+        external_assets={"Lab": 0.0, "Cloud": 0.0, "Chips": 0.0},
     )
     f = res.firms
     assert f.loc["Lab", "due"] == pytest.approx(60.0)
@@ -119,9 +122,10 @@ def test_investor_withdrawal(chain: FinancingNetwork) -> None:
 
 
 def test_market_closure(chain: FinancingNetwork) -> None:
-    # Lab's 100 of outside money is cut to 0: Lab has only its 30 of receipts, pays 30 of 60.
+    # Lab's 100 of outside money is cut to 0: Lab has only its 30 of receipts, pays 30 of 60
+    # (Chips' equity cleared as a debt, so the closure leaves it to Lab as a receipt).
     res = stress(
-        chain,
+        chain.as_debt("L3"),
         [MarketClosure(("Lab",))],
         external_assets={"Lab": 100.0, "Cloud": 5.0, "Chips": 50.0},
     )

@@ -8,12 +8,18 @@ A scenario changes one of three things of the one-year clearing problem:
 * :class:`MarketClosure` — the named firms lose ``cut`` of their external funding
   (their external assets ``e``).
 
-External assets are mostly not sourced. Where the user gives none and the firm's balance sheet
-has no cash or liquid assets, :class:`BufferAssumption` supplies them, and the firm is flagged
-``"assumed"``: the firm is assumed to cover its net funding need in the network from outside
-(``max(0, owed − owed to it)``, so the *unshocked* network clears in full) plus a cushion of
-``coverage ×`` its own obligations. A stress then measures what the shock breaks, not what an
-arbitrary buffer leaves unfunded.
+External assets (the outside money a firm can pay from) are its liquid assets from its filings
+(:mod:`bubblescope.data.financials`: cash and short-term securities) where they are sourced.
+Where the user gives none and no source does, :class:`BufferAssumption` supplies them, and the
+firm is flagged ``"assumed"``: the firm is assumed to cover its net need in the network from
+outside (``max(0, owed − owed to it)``, debts and funding alike, so the *unshocked* network
+clears in full) plus a cushion of ``coverage ×`` what it owes. A stress then measures what the
+shock breaks, not what an arbitrary buffer leaves unfunded; the stress output lists every firm
+so assumed with its value.
+
+Debts and funding (:data:`~bubblescope.economy.network.TREATMENTS`) are paid from the same
+money, pro rata to what is owed; a shortfall on a debt is a default, a shortfall on funding
+(equity, loans) is funding that did not arrive, never a default of the investor.
 """
 
 from __future__ import annotations
@@ -21,16 +27,17 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from bubblescope._typing import Float64Array
 from bubblescope.economy.assumptions import load_assumptions
-from bubblescope.economy.network import CASH_TYPES, Commitment, FinancingNetwork
+from bubblescope.economy.network import PURCHASE_TYPES, Commitment, FinancingNetwork
 from bubblescope.errors import InputError
 
 __all__ = [
+    "Assumption",
     "BufferAssumption",
     "ClearingInputs",
     "InvestorWithdrawal",
@@ -103,6 +110,37 @@ class MarketClosure:
 Scenario = PaymentShock | InvestorWithdrawal | MarketClosure
 
 
+@dataclass(frozen=True, slots=True)
+class Assumption:
+    """One assumption a stress rests on: its value (None for a rule), unit and reason.
+
+    ``applies_to`` names the firms or commitment ids it fills a gap for.
+    """
+
+    name: str
+    value: float | None
+    unit: str
+    why: str
+    applies_to: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """``"name = value unit (why) for: ..."``."""
+        value = "" if self.value is None else f" = {self.value:.6g} {self.unit}".rstrip()
+        where = f" for {', '.join(self.applies_to)}" if self.applies_to else ""
+        return f"{self.name}{value}{where}: {self.why}"
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain dict (strict JSON)."""
+        return {
+            "name": self.name,
+            "value": self.value,
+            "unit": self.unit,
+            "why": self.why,
+            "applies_to": list(self.applies_to),
+        }
+
+
 def _buffer(key: str) -> float:
     return load_assumptions("network").input(key).m_as("1")
 
@@ -112,8 +150,8 @@ class BufferAssumption:
     """External assets of firms whose cash is not sourced.
 
     Assumed external assets = ``max(0, obligations − receivables) + coverage × obligations``
-    (USD bn, the year's network amounts): the firm funds its net need from outside and holds a
-    cushion.
+    (USD bn, the year's debts and funding in the network under the default treatments): the firm
+    funds its net need from outside and holds a cushion.
 
     Parameters
     ----------
@@ -141,14 +179,23 @@ class BufferAssumption:
     def basis(self) -> str:
         """What the multiple applies to."""
         return (
-            "net funding need in the network plus a cushion of coverage × the firm's own "
-            "obligations this year"
+            "net need in the network (debts and funding owed less debts and funding due to the "
+            "firm, floored at 0) plus a cushion of coverage × what it owes this year"
         )
 
 
 @dataclass(frozen=True)
 class ClearingInputs:
-    """Arrays for the kernels, in ``names`` order (USD bn or USD bn/yr)."""
+    """Arrays for the kernels, in ``names`` order (USD bn or USD bn/yr).
+
+    ``liabilities`` are what is cleared: debts and funding (equity and loans, after
+    withdrawals), :data:`~bubblescope.economy.network.TREATMENTS`; ``debts`` the debts alone (a
+    shortfall on them is a default). ``sourced`` is the outside money that is given or on the
+    balance sheet (0 where assumed); ``need`` and ``pbar_base`` size the assumed firms' money
+    (their net need and what they owe in the unshocked network under the default treatments);
+    ``external`` is ``sourced``, or ``need + coverage × pbar_base`` where assumed, times
+    ``closure_keep``.
+    """
 
     names: tuple[str, ...]
     liabilities: Float64Array
@@ -160,6 +207,8 @@ class ClearingInputs:
     pbar_base: Float64Array
     closure_keep: Float64Array
     basis: tuple[str, ...]
+    sourced: Float64Array
+    debts: Float64Array
 
 
 def _check_external(
@@ -203,7 +252,10 @@ def prepare(
 ) -> ClearingInputs:
     """Translate a network and scenarios into kernel arrays.
 
-    ``shocked=False`` gives the baseline (no scenario applied) on the same firms.
+    ``shocked=False`` gives the baseline (no scenario applied) on the same firms. Assumed
+    external assets are sized on the unshocked network under the default treatments, so
+    neither a withdrawal nor :meth:`~bubblescope.economy.network.FinancingNetwork.as_debt`
+    changes what a firm is assumed to hold.
     """
     given = _check_external(network, external_assets)
     for s in scenarios:
@@ -214,33 +266,33 @@ def prepare(
                 network.firm(f)
     net = apply_withdrawals(network, scenarios) if shocked else network
     annual = year is None
-    liab = net.amount_matrix(CASH_TYPES, year=year, annual=annual)
-    purchases = net.amount_matrix(
-        {"compute_purchase", "chip_purchase", "backstop"}, year=year, annual=annual
-    )
-    # obligations of the *unshocked* network size the assumed buffers, so a withdrawal does not
-    # change what a firm is assumed to hold
-    base_liab = network.amount_matrix(CASH_TYPES, year=year, annual=annual)
+    debts = net.treated_matrix("debt", year=year, annual=annual)
+    liab = debts + net.treated_matrix("funding", year=year, annual=annual)
+    purchases = net.amount_matrix(PURCHASE_TYPES, year=year, annual=annual)
+    default = replace(network, overrides=())
+    base_liab = default.treated_matrix("debt", year=year, annual=annual)
+    base_liab = base_liab + default.treated_matrix("funding", year=year, annual=annual)
     base_pbar = base_liab.sum(axis=1)
     need = np.maximum(0.0, base_pbar - base_liab.sum(axis=0))
     names = net.names
     n = len(names)
-    external = np.zeros(n)
+    sourced = np.zeros(n)
     assumed = []
     basis = []
     for k, firm in enumerate(net.firms):
         if firm.name in given:
-            external[k] = given[firm.name]
+            sourced[k] = given[firm.name]
             assumed.append(False)
             basis.append("given")
         elif firm.cash is not None or firm.liquid_assets is not None:
-            external[k] = (firm.cash or 0.0) + (firm.liquid_assets or 0.0)
+            sourced[k] = (firm.cash or 0.0) + (firm.liquid_assets or 0.0)
             assumed.append(False)
             basis.append("balance sheet")
         else:
-            external[k] = need[k] + buffer.coverage * base_pbar[k]
             assumed.append(True)
             basis.append("assumed")
+    flags = np.array(assumed, dtype=bool)
+    external = np.where(flags, need + buffer.coverage * base_pbar, sourced)
     keep = np.ones(n)
     cap = liab.sum(axis=1)
     if shocked:
@@ -263,4 +315,6 @@ def prepare(
         base_pbar,
         keep,
         tuple(basis),
+        sourced,
+        debts,
     )

@@ -25,6 +25,7 @@ Battiston, S. et al. (2012). DebtRank: too central to fail? *Scientific Reports*
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
@@ -39,6 +40,7 @@ from bubblescope._kernels.clearing import clear, clear_batch, debtrank
 from bubblescope._typing import Float64Array, JSONDict, ProgressCallback, RngLike
 from bubblescope.charts import Bar, ChartSpec, Panel
 from bubblescope.economy._network_scenario import (
+    Assumption,
     BufferAssumption,
     ClearingInputs,
     InvestorWithdrawal,
@@ -47,12 +49,14 @@ from bubblescope.economy._network_scenario import (
     Scenario,
     prepare,
 )
-from bubblescope.economy.network import EQUITY_TYPES, FinancingNetwork
+from bubblescope.economy.assumptions import load_assumptions
+from bubblescope.economy.network import EQUITY_TYPES, TREATMENT_NOTES, FinancingNetwork, Firm
 from bubblescope.errors import ConvergenceError, InputError
 from bubblescope.parallel import map_chunks, spawn_seeds
 from bubblescope.result import ResultMixin
 
 __all__ = [
+    "Assumption",
     "BufferAssumption",
     "InvestorWithdrawal",
     "MarketClosure",
@@ -98,10 +102,14 @@ def _clear(
         ) from None
 
 
-def _receipts(liab: Float64Array, pay: Float64Array) -> Float64Array:
+def _ratio(liab: Float64Array, pay: Float64Array) -> Float64Array:
+    """Share of what each firm owes that it pays (1 where it owes nothing)."""
     pbar = liab.sum(axis=1)
-    ratio = np.divide(pay, pbar, out=np.ones_like(pay), where=pbar > 0)
-    return np.asarray(liab.T @ ratio, dtype=np.float64)
+    return np.asarray(np.divide(pay, pbar, out=np.ones_like(pay), where=pbar > 0))
+
+
+def _receipts(liab: Float64Array, pay: Float64Array) -> Float64Array:
+    return np.asarray(liab.T @ _ratio(liab, pay), dtype=np.float64)
 
 
 def _equity(
@@ -165,10 +173,18 @@ class StressResult(ResultMixin):
     debtrank: float
     buffer: BufferAssumption
     warnings: tuple[str, ...] = field(default=())
+    commitments: pd.DataFrame = field(default_factory=pd.DataFrame)
+    assumptions: tuple[Assumption, ...] = field(default=())
 
     def to_frame(self) -> pd.DataFrame:
         """The per-firm table, indexed by firm."""
         return self.firms.copy()
+
+    @property
+    def assumed_horizons(self) -> tuple[str, ...]:
+        """Ids of the commitments whose length was assumed (their horizon gave none)."""
+        c = self.commitments
+        return tuple(str(i) for i in c.index[c["length_assumed"]]) if not c.empty else ()
 
     def to_dict(self) -> JSONDict:
         """JSON-ready dict (what ``--json`` and the web API emit)."""
@@ -191,6 +207,13 @@ class StressResult(ResultMixin):
                 "debtrank": self.debtrank,
                 "buffer_assumption": {"coverage": self.buffer.coverage, "basis": self.buffer.basis},
                 "warnings": list(self.warnings),
+                "treatments": dict(TREATMENT_NOTES),
+                "commitments": [
+                    {str(k): v for k, v in r.items()}
+                    for r in self.commitments.reset_index().to_dict(orient="records")
+                ],
+                "assumed_horizons": list(self.assumed_horizons),
+                "assumptions": [a.to_dict() for a in self.assumptions],
             }
         )
         return out
@@ -207,25 +230,49 @@ class StressResult(ResultMixin):
         lines = [
             f"Stress: {'; '.join(s.label for s in self.scenarios) or 'no shock'} — "
             f"{model}, {when}, USD bn",
-            f"{'firm':<12}{'due':>9}{'paid':>9}{'due in':>9}{'recv':>9}{'eq loss':>9}  default",
+            f"{'firm':<12}{'liquid':>9}{'exposed':>9}{'due':>9}{'paid':>9}{'due in':>9}"
+            f"{'recv':>9}{'eq loss':>9}{'short %':>9}  default",
         ]
+        has = "liquid_assets" in f.columns
         for name, r in f.iterrows():
             rnd = "-" if pd.isna(r["default_round"]) else f"round {int(r['default_round'])}"
+            liquid = f"{r['liquid_assets']:>9.2f}" if has else f"{'':>9}"
+            if has and r["external_basis"] == "assumed":
+                liquid = f"{r['liquid_assets']:>8.2f}*"
+            exposed = f"{r['exposure_to_shocked']:>9.2f}" if has else f"{'':>9}"
+            share = r["shortfall_share"] if has else float("nan")
+            short = f"{share:>9.0%}" if share == share else f"{'-':>9}"
             lines.append(
-                f"{name!s:<12}{r['due']:>9.2f}{r['paid']:>9.2f}{r['due_in']:>9.2f}"
-                f"{r['received']:>9.2f}{r['equity_loss']:>9.2f}  {rnd}"
+                f"{name!s:<12}{liquid}{exposed}{r['due']:>9.2f}{r['paid']:>9.2f}"
+                f"{r['due_in']:>9.2f}{r['received']:>9.2f}{r['equity_loss']:>9.2f}{short}  {rnd}"
             )
+        lines.append(
+            "liquid: cash and short-term securities (* assumed); exposed: debts the shocked "
+            "firms owe it this year; short %: shortfall as a share of liquid assets"
+        )
         n_def = int(f["default_round"].notna().sum())
         lines.append(
             f"{n_def} firm(s) in default; total shortfall "
             f"{float(f['shortfall'].sum()):.2f}; DebtRank R = {self.debtrank:.3f}"
         )
-        assumed = [str(n) for n in f.index[f["external_basis"] == "assumed"]]
-        if assumed:
-            lines.append(
-                f"external assets assumed (net need + {self.buffer.coverage:g} × own "
-                f"obligations) for: {', '.join(assumed)}"
-            )
+        c = self.commitments
+        if not c.empty:
+            lines.append("Commitments by kind (USD bn this year):")
+            for label, group in c.groupby("label", sort=True):
+                ids = ", ".join(str(i) for i in group.index)
+                lines.append(
+                    f"  {label}: {float(group['year_usd_bn'].sum()):.2f} "
+                    f"[{ids}] — {TREATMENT_NOTES[str(group['treatment'].iloc[0])]}"
+                )
+        if self.assumed_horizons:
+            lines.append("length assumed (horizon gives none): " + ", ".join(self.assumed_horizons))
+        if self.assumptions:
+            lines.append("Assumptions:")
+            firms = [a for a in self.assumptions if a.name.startswith(_ASSUMED_LIQUID)]
+            lines.extend(f"  {a.label}" for a in self.assumptions if a not in firms)
+            if firms:
+                values = ", ".join(f"{a.applies_to[0]} {a.value:.2f}" for a in firms)
+                lines.append(f"  liquid assets assumed (USD bn): {values}: {firms[0].why}")
         return "\n".join(lines)
 
     def chart_spec(self) -> ChartSpec:
@@ -309,10 +356,16 @@ def stress(
     recv = _receipts(shocked.liabilities, p)
     rev0 = _receipts(base.purchases, p0)
     rev = _receipts(shocked.purchases, p)
-    due = shocked.liabilities.sum(axis=1)
+    pbar = shocked.liabilities.sum(axis=1)
     eq0 = _equity(base.external, recv0, p0, base.liabilities.sum(axis=1))
-    eq = _equity(shocked.external, recv, p, due)
+    eq = _equity(shocked.external, recv, p, pbar)
     loss = eq0 - eq
+    # debts and funding are paid pro rata; a shortfall is a default only on debts
+    ratio = _ratio(shocked.liabilities, p)
+    due = shocked.debts.sum(axis=1)
+    paid = ratio * due
+    funding_due = pbar - due
+    dround = np.where(due > 0, dround, -1)
 
     capital = np.array(
         [
@@ -340,11 +393,14 @@ def stress(
     frame = pd.DataFrame(
         {
             "due": due,
-            "paid": p,
-            "shortfall": due - p,
-            "due_in": shocked.liabilities.sum(axis=0),
-            "received": recv,
-            "shortfall_in": shocked.liabilities.sum(axis=0) - recv,
+            "paid": paid,
+            "shortfall": due - paid,
+            "due_in": shocked.debts.sum(axis=0),
+            "received": shocked.debts.T @ ratio,
+            "shortfall_in": shocked.debts.sum(axis=0) - shocked.debts.T @ ratio,
+            "funding_due": funding_due,
+            "funding_paid": ratio * funding_due,
+            "funding_received": (shocked.liabilities - shocked.debts).T @ ratio,
             "default_round": pd.array([None if d < 0 else int(d) for d in dround], dtype="Int64"),
             "external_assets": shocked.external,
             "external_basis": list(shocked.basis),
@@ -369,9 +425,30 @@ def stress(
                 "new_defaults": ", ".join(new),
                 "n_new": len(new),
                 "total_paid": float(history[k].sum()),
-                "total_shortfall": float((due - history[k]).sum()),
+                "total_shortfall": float((pbar - history[k]).sum()),
             }
         )
+    own = np.where(np.array(base.assumed), base.need + buf.coverage * base.pbar_base, base.sourced)
+    shocked_firms = [s.firm for s in scenarios if isinstance(s, PaymentShock)]
+    index = {n: k for k, n in enumerate(names)}
+    exposure = np.zeros(len(names))
+    for f in shocked_firms:
+        exposure += shocked.debts[index[f], :]
+    share = functools.partial(_share, own)
+    extra = pd.DataFrame(
+        {
+            "liquid_assets": own,
+            "liquid_source": [
+                _liquid_source(network.firm(n), b) for n, b in zip(names, base.basis, strict=True)
+            ],
+            "exposure_to_shocked": exposure,
+            "exposure_share": share(exposure),
+            "due_share": share(due),
+            "shortfall_share": share(due - paid),
+        },
+        index=pd.Index(names, name="firm"),
+    )
+    frame = frame.join(extra)
     return StressResult(
         tuple(scenarios),
         float(alpha),
@@ -382,7 +459,140 @@ def stress(
         float(r_total),
         buf,
         tuple(network.warnings()),
+        _commitment_table(network, year),
+        _assumptions(network, base, own, buf, external_assets, year),
     )
+
+
+_ASSUMED_LIQUID = "assumed liquid assets of "
+
+
+def _share(own: Float64Array, amount: Float64Array) -> Float64Array:
+    """``amount / own`` (NaN where a firm holds no liquid assets)."""
+    with np.errstate(over="ignore"):
+        out = np.divide(amount, own, out=np.full(len(own), np.nan), where=own > 0)
+    return np.asarray(out, dtype=np.float64)
+
+
+def _liquid_source(firm: Firm, basis: str) -> str:
+    if basis == "balance sheet":
+        sources = dict(firm.sources)
+        return "; ".join(
+            f"{item}: {sources[item]}" for item in ("liquid_assets", "cash") if item in sources
+        )
+    if basis == "given":
+        return "given by the caller (external_assets=)"
+    return "assumed (see the assumptions)"
+
+
+def _commitment_table(network: FinancingNetwork, year: int | None) -> pd.DataFrame:
+    """The treatment of every commitment and its amount in the cleared year (USD bn)."""
+    table = network.treatment_frame()
+    if table.empty:
+        return table
+    by_id = {c.id: c for c in network.commitments}
+    table["year_usd_bn"] = [
+        by_id[i].annual_rate if year is None else by_id[i].annual.get(year, 0.0)
+        for i in table.index
+    ]
+    return table
+
+
+def _assumptions(
+    network: FinancingNetwork,
+    inputs: ClearingInputs,
+    own: Float64Array,
+    buf: BufferAssumption,
+    external_assets: Mapping[str, float] | None,
+    year: int | None,
+) -> tuple[Assumption, ...]:
+    """Every assumption the stress rests on, with its value and reason."""
+    rows = load_assumptions("network")
+    out: list[Assumption] = []
+    gw = [c.id for c in network.commitments if c.amount_basis == "gw"]
+    if gw:
+        out.append(
+            Assumption(
+                "gw_price",
+                network.gw_price.usd_bn_per_gw,
+                "USD bn/GW",
+                f"GW-stated deals priced at fact {network.gw_price.source}",
+                tuple(gw),
+            )
+        )
+    lengths = [c.id for c in network.commitments if c.schedule.warning]
+    if lengths:
+        out.append(
+            Assumption(
+                "schedule_years",
+                float(network.schedule_assumption.default_years),
+                "year",
+                str(rows.row("schedule_years").why),
+                tuple(lengths),
+            )
+        )
+    outside = {f.name for f in network.firms if f.external}
+    assumed = [
+        n for n, a in zip(inputs.names, inputs.assumed, strict=True) if a and n not in outside
+    ]
+    if assumed:
+        default = buf.coverage == rows.input("buffer_coverage").m_as("1")
+        out.append(
+            Assumption(
+                "buffer_coverage",
+                buf.coverage,
+                "1",
+                str(rows.row("buffer_coverage").why) if default else "given by the caller",
+                tuple(assumed),
+            )
+        )
+        for n, v in zip(inputs.names, own, strict=True):
+            if n in assumed:
+                out.append(
+                    Assumption(
+                        f"{_ASSUMED_LIQUID}{n}",
+                        float(v),
+                        "USD bn",
+                        f"no sourced cash or short-term securities: {buf.basis}",
+                        (n,),
+                    )
+                )
+    if external_assets:
+        for n, v in external_assets.items():
+            out.append(Assumption(f"liquid assets of {n}", float(v), "USD bn", "given", (n,)))
+    overridden = [i for i, _ in network.overrides]
+    if overridden:
+        out.append(
+            Assumption(
+                "cleared as debts",
+                None,
+                "",
+                "commitments the caller chose to clear as debts (FinancingNetwork.as_debt)",
+                tuple(overridden),
+            )
+        )
+    out.append(
+        Assumption(
+            "capacity to pay",
+            None,
+            "",
+            "a firm pays from its liquid assets (cash and short-term securities at its latest "
+            "filing) plus what it receives in the clearing; operating cash flow, credit lines "
+            "and asset sales are not counted",
+        )
+    )
+    out.append(
+        Assumption(
+            "one year of obligations",
+            None,
+            "",
+            "the run-rate year: each commitment's amount / its years (a lump sum falls whole "
+            "in the year)"
+            if year is None
+            else f"calendar year {year}: each commitment's even share of that year",
+        )
+    )
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -484,7 +694,7 @@ def _run_chunk(chunk: _Chunk) -> tuple[Float64Array, Float64Array, Float64Array,
     assumed = np.array(chunk.base.assumed)
     b = chunk.base
     e0 = np.where(
-        assumed[None, :], b.need[None, :] + cover * b.pbar_base[None, :], b.external[None, :]
+        assumed[None, :], b.need[None, :] + cover * b.pbar_base[None, :], b.sourced[None, :]
     )
     e1 = e0 * chunk.shocked.closure_keep[None, :]
     p0, _ = clear_batch(
@@ -506,7 +716,11 @@ def _run_chunk(chunk: _Chunk) -> tuple[Float64Array, Float64Array, Float64Array,
     loss = _equity(e0, recv0, p0, chunk.base.liabilities.sum(axis=1)) - _equity(
         e1, recv1, p1, chunk.shocked.liabilities.sum(axis=1)
     )
-    return recv1, chunk.shocked.liabilities.sum(axis=1)[None, :] - p1, loss, d1 >= 0
+    ratio = np.stack([_ratio(chunk.shocked.liabilities, row) for row in p1])
+    debts = chunk.shocked.debts
+    due = debts.sum(axis=1)
+    received = ratio @ debts
+    return received, due[None, :] * (1.0 - ratio), loss, (d1 >= 0) & (due[None, :] > 0)
 
 
 def sensitivity(

@@ -20,6 +20,28 @@ fact base's ``GWC-01``, ~$35B of Nvidia content per GW). Multi-year deals become
 obligations (:mod:`bubblescope.economy._network_schedule`). Non-binding deals (statuses
 ``lapsed``, ``term_sheet``, ``loi`` …) are left out unless ``include_nonbinding=True``.
 
+Commitments by kind
+-------------------
+The stress tests clear only true payment obligations; every kind has a stated treatment
+(:data:`TREATMENTS`, shown per commitment by :meth:`FinancingNetwork.treatment_frame` and in
+the stress output):
+
+* ``debt`` — ``compute_purchase`` and ``chip_purchase``: cloud and compute purchase contracts
+  and chip purchase orders are the buyer's debts to the seller, cleared (Eisenberg–Noe);
+* ``funding`` — ``equity_investment`` (conditional, milestone or paid-in equity) and ``loan``
+  (a lender's disbursement): never a debt of the investor or lender; the year's amount is an
+  inflow to the investee's external assets, which an investor's withdrawal removes. An
+  investment by a seller in its own customer is labelled ``vendor financing`` and treated alike;
+* ``contingent`` — ``backstop``: a promise to buy what stays unsold, owed only if the capacity
+  goes unsold, so it is listed, not cleared;
+* ``non-cash`` — ``warrant`` and ``equity_to_customer``: shares handed over, no cash; they enter
+  only DebtRank's equity holdings;
+* ``funding source`` — ``share_sale``: a firm's sale of shares to the market, already in its
+  cash; listed, not cleared.
+
+:meth:`FinancingNetwork.as_debt` clears chosen commitments as debts instead (the pre-2026
+treatment of conditional equity, for comparison).
+
 The network's total of commitments is :meth:`FinancingNetwork.commitment_total`, computed by
 :func:`bubblescope.data.facts.commitment_total`, the function behind the fact-base summary too,
 so both print one number with one label (stated dollars, GW at their price, kinds, left out).
@@ -65,12 +87,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CASH_TYPES",
+    "DEBT_TYPES",
     "DEFAULT_GROUPS",
     "EDGE_TYPES",
     "EQUITY_TYPES",
     "FLOW_TYPES",
     "LISTED_TICKERS",
     "PURCHASE_TYPES",
+    "TREATMENTS",
+    "TREATMENT_NOTES",
     "Commitment",
     "Cycle",
     "FinancingNetwork",
@@ -89,10 +114,31 @@ PURCHASE_TYPES: frozenset[str] = frozenset(DEAL_KINDS["purchases"])
 #: Equity-like transfers: the holder of the resulting stake is the investor (equity) or the
 #: recipient (warrant, shares issued to a customer).
 EQUITY_TYPES: frozenset[str] = frozenset(DEAL_KINDS["equity stakes and warrants"])
-#: Cash obligations cleared in the stress test (non-cash share grants and share sales are not).
-CASH_TYPES: frozenset[str] = frozenset(
-    {"compute_purchase", "chip_purchase", "backstop", "loan", "equity_investment"}
-)
+#: How the stress tests treat each commitment type (see the module notes).
+TREATMENTS: Mapping[str, str] = {
+    "compute_purchase": "debt",
+    "chip_purchase": "debt",
+    "backstop": "contingent",
+    "equity_investment": "funding",
+    "loan": "funding",
+    "warrant": "non-cash",
+    "equity_to_customer": "non-cash",
+    "share_sale": "funding source",
+}
+#: What each treatment does in the clearing (shown in the stress output).
+TREATMENT_NOTES: Mapping[str, str] = {
+    "debt": "a payment obligation of the payer: cleared (Eisenberg-Noe)",
+    "funding": "not a debt of the investor or lender: the year's amount adds to the payee's "
+    "external assets; a withdrawal removes it",
+    "contingent": "owed only if a condition is met (unsold capacity): listed, not cleared",
+    "non-cash": "shares handed over, no cash: only in DebtRank's equity holdings",
+    "funding source": "a sale of shares to the market, already in the seller's cash: listed, "
+    "not cleared",
+}
+#: Payment obligations cleared as debts by default.
+DEBT_TYPES: frozenset[str] = frozenset(t for t, k in TREATMENTS.items() if k == "debt")
+#: Cash obligations cleared in the stress test (the debts; see :data:`TREATMENTS`).
+CASH_TYPES: frozenset[str] = DEBT_TYPES
 #: Types that enter loops and group flows by default (all but the share sale to the market).
 FLOW_TYPES: frozenset[str] = frozenset(EDGE_TYPES) - {"share_sale"}
 
@@ -116,6 +162,14 @@ DEFAULT_GROUPS: Mapping[str, tuple[str, ...]] = {
     "clouds": ("Oracle", "Microsoft", "Amazon", "CoreWeave", "Lambda", "Nebius", "Meta"),
     "chipmakers": ("Nvidia", "AMD", "Broadcom"),
     "investors": ("SoftBank",),
+}
+
+#: Firm fields read from firm financials (:mod:`bubblescope.data.financials`): field -> item.
+FINANCIAL_FIELDS: Mapping[str, str] = {
+    "liquid_assets": "cash_and_securities",
+    "debt": "debt",
+    "backlog": "remaining_performance_obligations",
+    "revenue": "revenue",
 }
 
 #: Balance-sheet items read from the fact base: (firm, item) -> fact id.
@@ -304,6 +358,7 @@ class FinancingNetwork:
     schedule_assumption: ScheduleAssumption = field(default_factory=ScheduleAssumption)
     include_nonbinding: bool = False
     origin: str = "fact base"
+    overrides: tuple[tuple[str, str], ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -318,6 +373,82 @@ class FinancingNetwork:
         raise UnknownSymbolError(
             f"unknown firm {name!r}", hint=f"known firms: {', '.join(self.names)}"
         )
+
+    def treatment(self, c: Commitment) -> str:
+        """How the stress tests treat commitment ``c`` (:data:`TREATMENTS`, or an override)."""
+        return dict(self.overrides).get(c.id, TREATMENTS[c.type])
+
+    def as_debt(self, *ids: str) -> FinancingNetwork:
+        """A copy clearing the commitments ``ids`` as debts of their payers.
+
+        Raises
+        ------
+        UnknownSymbolError
+            For an id that is not an included commitment.
+        """
+        known = {c.id for c in self.commitments}
+        for i in ids:
+            if i not in known:
+                raise UnknownSymbolError(
+                    f"unknown commitment {i!r}", hint=f"known: {', '.join(sorted(known))}"
+                )
+        return replace(self, overrides=(*self.overrides, *((i, "debt") for i in ids)))
+
+    def treated_matrix(
+        self, treatment: str, *, year: int | None = None, annual: bool = False
+    ) -> Float64Array:
+        """``M[i, j]``: USD bn from ``i`` to ``j`` over commitments of one ``treatment``.
+
+        ``year`` and ``annual`` as in :meth:`amount_matrix`.
+        """
+        index = {n: k for k, n in enumerate(self.names)}
+        m = np.zeros((len(index), len(index)))
+        for c in self.commitments:
+            if self.treatment(c) != treatment:
+                continue
+            if year is not None:
+                amount = c.annual.get(year, 0.0)
+            elif annual:
+                amount = c.annual_rate
+            else:
+                amount = c.amount_usd_bn
+            m[index[c.payer], index[c.payee]] += amount
+        return m
+
+    def treatment_frame(self) -> pd.DataFrame:
+        """One row per commitment with its treatment.
+
+        Columns: type, status, treatment, label (``vendor financing`` for an investment in
+        the investor's own customer, ``conditional equity`` for equity not yet executed), what
+        the treatment does, and whether the length was assumed (the horizon gave none).
+        """
+        sellers = {(c.payee, c.payer) for c in self.commitments if c.type in PURCHASE_TYPES}
+        rows = []
+        for c in self.commitments:
+            kind = self.treatment(c)
+            label = kind
+            if kind == "funding" and (c.payer, c.payee) in sellers:
+                label = "vendor financing"
+            elif c.type == "equity_investment" and c.status != "executed":
+                label = "conditional equity"
+            rows.append(
+                {
+                    "id": c.id,
+                    "payer": c.payer,
+                    "payee": c.payee,
+                    "type": c.type,
+                    "status": c.status,
+                    "treatment": kind,
+                    "label": label,
+                    "overridden": c.id in dict(self.overrides),
+                    "amount_usd_bn": c.amount_usd_bn,
+                    "annual_usd_bn": c.annual_rate,
+                    "years": c.schedule.years,
+                    "length_assumed": c.schedule.warning is not None,
+                    "treatment_note": TREATMENT_NOTES[kind],
+                }
+            )
+        return pd.DataFrame(rows).set_index("id") if rows else pd.DataFrame()
 
     def without(self, predicate: Callable[[Commitment], bool]) -> FinancingNetwork:
         """A copy without the commitments for which ``predicate(commitment)`` is true."""
@@ -612,7 +743,16 @@ def network_from_rows(
     )
 
 
-def _factbase_firms(fb: Any, names: Iterable[str]) -> list[Firm]:
+def _factbase_firms(fb: Any, names: Iterable[str], balance_sheets: bool) -> list[Firm]:
+    """Firms with their sourced items: filings (public) and facts (:data:`SOURCED_ITEMS`)."""
+    from bubblescope.data.financials import FiledValue, SourcedValue, firm_financials
+
+    names = [n for n in names if n not in _EXTERNAL_NODES]
+    filed = (
+        firm_financials([(n, LISTED_TICKERS.get(n)) for n in names], factbase=fb)
+        if balance_sheets
+        else {}
+    )
     out = []
     for n in names:
         items: dict[str, Any] = {}
@@ -626,12 +766,22 @@ def _factbase_firms(fb: Any, names: Iterable[str]) -> list[Firm]:
                 continue
             if value is not None:
                 items[item] = float(value)
-                sources.append((item, fid))
+                sources.append((item, f"fact {fid}"))
+        fin = filed.get(n)
+        if fin is not None:
+            for item, key in FINANCIAL_FIELDS.items():
+                if key not in fin.items:
+                    continue
+                v = fin.get(key)
+                if isinstance(v, (FiledValue, SourcedValue)):
+                    items[item] = v.value_usd_bn
+                    sources = [s for s in sources if s[0] != item]
+                    sources.append((item, v.label))
         out.append(
             Firm(
                 n,
                 ticker=LISTED_TICKERS.get(n),
-                external=n in _EXTERNAL_NODES,
+                external=False,
                 sources=tuple(sources),
                 **items,
             )
@@ -676,6 +826,7 @@ def load_network(
     gw_price: GWPrice | None = None,
     schedule: ScheduleAssumption | None = None,
     firms: str | Path | Iterable[Firm] | None = None,
+    balance_sheets: bool = True,
 ) -> FinancingNetwork:
     """Load the financing network from the fact base (default) or a user CSV/YAML.
 
@@ -692,6 +843,10 @@ def load_network(
         Fallback schedule length.
     firms : path or iterable of Firm, optional
         Balance sheets; merged over the ones sourced from the fact base.
+    balance_sheets : bool
+        Read the firms' liquid assets, debt and backlog from their filings and the fact base
+        (:func:`bubblescope.data.financials.firm_financials`; default True). False keeps only
+        the fact-base items of :data:`SOURCED_ITEMS`, so every firm's cash is assumed.
 
     Examples
     --------
@@ -722,7 +877,7 @@ def load_network(
         gw_price=gw_price,
         schedule=schedule,
     )
-    sourced = {f.name: f for f in _factbase_firms(fb, net.names)}
+    sourced = {f.name: f for f in _factbase_firms(fb, net.names, balance_sheets)}
     for f in user_firms:
         sourced[f.name] = f
     firms_out = tuple(sourced.get(f.name, f) for f in net.firms)
