@@ -149,6 +149,12 @@ def test_without_a_gap_the_bust_odds_are_the_historical_base_rate() -> None:
     assert res.summary().count("Base rate:") == 1
 
 
+def test_no_gap_no_onset_even_when_any_shortfall_would_reveal_it() -> None:
+    p = _paths({**NO_GAP, "revenue_disappointment": 0.0}, n=2_000)
+    assert not np.isfinite(p["onset_time"]).any()
+    assert (p["bust_year"] >= 0).sum() == p["base_rate_bust"].sum()
+
+
 def test_base_rate_counts_the_sp500_crashes_since_1927() -> None:
     """Peaks of the four S&P 500 falls of 40% or more: 1929, 1973, 2000 and 2007.
 

@@ -30,7 +30,9 @@ that path (the mean path less the log-normal's variance term, so a path that mee
 priced has no gap),
 
 .. math::
-    \Gamma_t = \max\bigl(0, \ln R^*_t - \sigma_R^2 t / 2 - \ln R_t\bigr).
+    \Gamma_t = \max\bigl(0, \ln R^*_t - \sigma_R^2 t / 2 - \ln R_t\bigr)
+
+(gaps below :math:`10^{-9}`, rounding of the reverse DCF's root, count as none).
 
 Before a bust the index (:math:`P_0 = 1` is :math:`V_0`) keeps the multiple it started with,
 so it moves with revenue served times a valuation-multiple noise,
@@ -126,6 +128,10 @@ import numpy as np
 from bubblescope._typing import Float64Array
 
 __all__ = ["ModelInputs", "simulate"]
+
+#: Log gaps up to this size are rounding, not a shortfall: the reverse DCF's root is solved to
+#: 1e-12 a year and the priced and realised log paths are summed differently over T years.
+_GAP_ROUNDING = 1e-9
 
 
 @dataclass(frozen=True)
@@ -251,14 +257,16 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
     post_plan = np.zeros(n)
     for t in range(T):
         revenue = p["ai_revenue_start"] * np.exp(log_served)
-        gap = np.maximum(0.0, log_priced_median[t] - log_served)
+        gap = log_priced_median[t] - log_served
+        gap = np.where(gap > _GAP_ROUNDING, gap, 0.0)
         out["revenue"][:, t] = revenue
         out["gap"][:, t] = gap
         # onset of public awareness: the revenue miss at the year's start, else the gap hazard
         rate = p["gap_onset_rate"] * gap
         need = e_gap - hazard_used
         within = np.divide(need, rate, out=np.full(n, np.inf), where=rate > 0)
-        new_onset = np.where(gap >= miss_gap, float(t), np.where(within < 1.0, t + within, np.inf))
+        missed = (gap >= miss_gap) & (gap > 0.0)  # no gap, no onset (also when d = 0)
+        new_onset = np.where(missed, float(t), np.where(within < 1.0, t + within, np.inf))
         onset = np.where(np.isfinite(onset) | busted, onset, new_onset)
         hazard_used += rate
 
