@@ -17,7 +17,10 @@ from bubblescope._json import to_jsonable
 from bubblescope._typing import ProgressCallback
 
 __all__ = [
+    "COST_LIMIT_S",
     "JSON_OPTION",
+    "YES_OPTION",
+    "check_cost",
     "console",
     "date_callback",
     "emit",
@@ -100,6 +103,53 @@ def jobs_callback(param: typer.CallbackParam, value: int | None) -> int | None:
     except InputError as exc:
         raise typer.BadParameter(str(exc)) from None
     return value
+
+
+#: Seconds of estimated work (reference machine, 2 cores) a command runs without ``--yes``; the
+#: same figure as the web server's default budget per analysis.
+COST_LIMIT_S = 120.0
+#: Estimates from this many seconds up are printed before the work starts.
+_ANNOUNCE_S = 10.0
+
+#: Reusable ``--yes`` option: run even when the estimated cost is over :data:`COST_LIMIT_S`.
+YES_OPTION = typer.Option(
+    False,
+    "--yes",
+    help=f"Run even when the estimated work is over {COST_LIMIT_S:.0f} s.",
+)
+
+
+def check_cost(seconds: float, basis: str, hint: str, yes: bool) -> None:
+    """Refuse work estimated over :data:`COST_LIMIT_S` unless ``yes``; announce long work.
+
+    Parameters
+    ----------
+    seconds : float
+        The estimate, seconds of the reference machine.
+    basis : str
+        What was counted (``"PSY: T=2,012, lag 12, 1,999 replications"``).
+    hint : str
+        How to make the work cheaper.
+    yes : bool
+        The user's ``--yes``.
+
+    Raises
+    ------
+    InputError
+        When the estimate is over the limit and ``yes`` is False; it names the estimate.
+    """
+    from bubblescope.errors import InputError
+
+    if seconds > COST_LIMIT_S and not yes:
+        raise InputError(
+            f"{basis}: estimated {seconds:,.0f} s of computation, over the limit of "
+            f"{COST_LIMIT_S:,.0f} s",
+            hint=f"{hint}; or pass --yes to run it anyway",
+        )
+    if seconds >= _ANNOUNCE_S:
+        err_console.print(
+            f"estimated {seconds:,.0f} s of computation: {basis}", style="dim", highlight=False
+        )
 
 
 def emit(payload: dict[str, Any], as_json: bool, render: Callable[[], None]) -> None:

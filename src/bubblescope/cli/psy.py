@@ -8,6 +8,8 @@ import typer
 
 from bubblescope.cli._common import (
     JSON_OPTION,
+    YES_OPTION,
+    check_cost,
     console,
     date_callback,
     emit_with_data,
@@ -142,6 +144,7 @@ def register(app: typer.Typer) -> None:
             help="--cv mc, wild or ps: cpu (numba), gpu (JAX, needs bubblescope[gpu]) or "
             "auto (gpu when JAX sees one).",
         ),
+        yes: bool = YES_OPTION,
         as_json: bool = JSON_OPTION,
     ) -> None:
         from dataclasses import replace
@@ -155,7 +158,7 @@ def register(app: typer.Typer) -> None:
             ResponseSurfaceCV,
             WildBootstrapCV,
         )
-        from bubblescope.detect.exuberance import psy
+        from bubblescope.detect.exuberance import FALLBACK_CV, psy, psy_cost_seconds
         from bubblescope.errors import InputError
         from bubblescope.settings import Frequency, RunSettings, resample
 
@@ -195,6 +198,20 @@ def register(app: typer.Typer) -> None:
             if (close <= 0).any():
                 raise InputError(f"{series}: --log needs positive prices")
             close = np.log(close)
+        top_lag = lag if lag_selection == "fixed" or max_lag is None else max(lag, max_lag)
+        if cv in ("mc", "wild", "ps"):
+            sim_reps = reps
+        elif cv == "auto" and (top_lag > 2 or lag_selection != "fixed"):
+            sim_reps = FALLBACK_CV.reps  # what cv="auto" simulates outside the response surface
+        else:
+            sim_reps = 0
+        check_cost(
+            psy_cost_seconds(len(close), top_lag, sim_reps),
+            f"PSY: T={len(close):,}, lag {top_lag}, {sim_reps:,} replications",
+            "use weekly or monthly closes (--freq), a shorter --start/--end window, a smaller "
+            "lag or fewer --reps",
+            yes,
+        )
         with progress_bar("critical values", enabled=not as_json) as progress:
             method: Any
             if cv == "auto":

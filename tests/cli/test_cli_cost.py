@@ -1,0 +1,50 @@
+"""``psy`` estimates its work before it starts and refuses it over the limit without --yes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from bubblescope.cli._common import COST_LIMIT_S, check_cost
+from bubblescope.cli.main import app
+from bubblescope.detect.exuberance import psy_cost_seconds
+from bubblescope.errors import InputError
+
+
+def test_a_billion_replications_are_refused_with_the_estimate() -> None:
+    out = CliRunner().invoke(app, ["psy", "nasdaq", "--cv", "mc", "--reps", "1000000000"])
+    assert out.exit_code == 2, out.output
+    assert "1,000,000,000 replications" in out.output
+    assert "estimated" in out.output
+    assert "--yes" in out.output
+
+
+def test_a_long_daily_history_with_many_reps_is_refused() -> None:
+    # the NASDAQ's daily closes since 1971 (~14,000 points) with 499 replications
+    out = CliRunner().invoke(
+        app, ["psy", "nasdaq", "--freq", "D", "--start", "1971", "--cv", "mc", "--reps", "499"]
+    )
+    assert out.exit_code == 2, out.output
+    assert "over the limit" in out.output
+
+
+def test_the_default_run_is_under_the_limit_and_unchanged() -> None:
+    out = CliRunner().invoke(app, ["psy", "nasdaq", "--json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["gsadf"] is not None
+
+
+def test_yes_lets_work_over_the_limit_through() -> None:
+    check_cost(10 * COST_LIMIT_S, "PSY: T=1", "smaller", yes=True)
+    with pytest.raises(InputError, match="over the limit"):
+        check_cost(10 * COST_LIMIT_S, "PSY: T=1", "smaller", yes=False)
+
+
+def test_the_estimate_grows_as_the_work_does() -> None:
+    base = psy_cost_seconds(1000, 0, 0)
+    # windows grow with n(n+1)/2, the system with (lag+2)^2, the sweeps with reps+1
+    assert psy_cost_seconds(2000, 0, 0) / base == pytest.approx(2000 * 2001 / (1000 * 1001))
+    assert psy_cost_seconds(1000, 2, 0) / base == pytest.approx(4.0)
+    assert psy_cost_seconds(1000, 0, 99) / base == pytest.approx(100.0)
