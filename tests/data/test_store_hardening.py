@@ -208,3 +208,29 @@ def test_query_refuses_every_statement_but_a_select(store_home: Path, sql: str) 
     store.import_frame(_prices("AAA"))
     with pytest.raises(InputError):
         store.query(sql)
+
+
+@pytest.mark.slow
+def test_twenty_writers_killed_at_random_points_leave_no_orphan(store_home: Path) -> None:
+    """Issue 20's acceptance: 20 kills mid-import, then one import start: no temp file left."""
+    rng = np.random.default_rng(20)
+    orphans_seen = 0
+    for _ in range(20):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _KILLED_WRITER], stdout=subprocess.PIPE, text=True
+        )
+        assert proc.stdout is not None
+        for _ in range(int(rng.integers(1, 4))):  # after 1 to 3 row groups
+            if not proc.stdout.readline():
+                break
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+        orphans_seen += len(_tmp_files(store_home))
+    assert orphans_seen > 0  # the kills did land mid-write
+    store.import_frame(_prices("NEXT"))
+    assert _tmp_files(store_home) == []
+    committed = store.list_symbols()
+    assert "NEXT" in committed
+    if "BIG" in committed:  # a writer that finished before its kill committed whole
+        assert len(store.load_prices("BIG")) == 3_000_000
