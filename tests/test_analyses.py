@@ -130,6 +130,7 @@ def test_report_has_a_section_per_flagged_entry() -> None:
         "drawdowns",
         "backtest",
         "network",
+        "runway",
         "depreciation",
         "gpu",
         "power",

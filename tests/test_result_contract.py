@@ -466,6 +466,7 @@ def _small_runs() -> dict[str, tuple[Factory, dict[str, Any]]]:
         "depreciation": (none, {}),
         "network": (none, {}),
         "stress": (none, {"shocks": ("OpenAI=0.5", "Oracle=0.9")}),
+        "runway": (none, {"scenarios": ("mid",)}),
         "scan": (none, {"analyses": ("drawdown",), "symbols": ("NVDA", "MSFT")}),
         "backtest": (lambda: weekly_prices(0, 600), {"signals": "runup,baseline_return"}),
         "scenario": (none, {"paths": 200}),

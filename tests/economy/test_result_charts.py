@@ -141,6 +141,12 @@ def _sensitivity() -> Any:
     return sensitivity(load_network(), [PaymentShock("OpenAI", 0.5)], n_draws=20, rng=0)
 
 
+def _runway() -> Any:
+    from bubblescope.economy.firms.runway import runway
+
+    return runway()
+
+
 EXAMPLES: dict[str, Callable[[], Any]] = {
     "gpu.CashCost": _cash_cost,
     "gpu.GPUEconomics": _gpu,
@@ -159,6 +165,7 @@ EXAMPLES: dict[str, Callable[[], Any]] = {
     "network.NetworkResult": _network,
     "clearing.StressResult": _stress,
     "clearing.SensitivityResult": _sensitivity,
+    "firms.runway.RunwayResult": _runway,
 }
 
 

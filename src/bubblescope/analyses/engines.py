@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from bubblescope.detect.lppls import FailedFit, LPPLSFit, LPPLSIndicators
     from bubblescope.economy.clearing import StressResult
     from bubblescope.economy.depreciation.restatement import RestatementResult
+    from bubblescope.economy.firms.runway import RunwayResult
     from bubblescope.economy.gpu import GPUEconomics
     from bubblescope.economy.network import NetworkResult
     from bubblescope.economy.power import GridComparison
@@ -872,6 +873,28 @@ def run_stress(data: pd.Series | pd.DataFrame | None, s: StressSettings) -> Stre
 
 
 @dataclass(frozen=True)
+class RunwaySettings:
+    """Runway settings (equal presets: the model is a closed form)."""
+
+    scenarios: tuple[Literal["low", "mid", "high"], ...] = setting(
+        ("low", "mid", "high"), "revenue growth scenarios (network.yaml rows runway_growth_*)",
+        max_length=3,
+    )  # fmt: skip
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> RunwaySettings:
+        """The same model for every preset."""
+        return _no_variants(cls, name)
+
+
+def run_runway(data: pd.Series | pd.DataFrame | None, s: RunwaySettings) -> RunwayResult:
+    """Each lab's contracted payments against revenue paths and committed funding."""
+    from bubblescope.economy.firms.runway import runway
+
+    return runway(scenarios=s.scenarios)
+
+
+@dataclass(frozen=True)
 class WaterSettings:
     """Data-centre water settings (equal presets: the model is a closed form)."""
 
@@ -975,11 +998,24 @@ NETWORK: Analysis[NetworkSettings] = Analysis(
     group="economy",
     report=70,
 )
+RUNWAY: Analysis[RunwaySettings] = Analysis(
+    name="runway",
+    title="Runway of the AI labs",
+    help="Each lab's contracted compute payments per year against its sourced revenue run-rate "
+    "grown in three scenarios and its committed funding: the year the money runs short and the "
+    "new money each year needs, next to OpenAI's >$1.4T of commitments.",
+    settings=RunwaySettings,
+    run=run_runway,
+    results=("bubblescope.economy.firms.runway.RunwayResult",),
+    group="economy",
+    report=75,
+)
 STRESS: Analysis[StressSettings] = Analysis(
     name="stress",
     title="Stress test of the financing network",
-    help="One year of the network's obligations cleared after payment shocks "
-    "(Eisenberg-Noe / Rogers-Veraart): who defaults, the losses and their spread.",
+    help="One year of the network's debts (compute and chip purchases) cleared after payment "
+    "shocks (Eisenberg-Noe / Rogers-Veraart) on the firms' filed liquid assets: who defaults, "
+    "the losses and their spread; equity, warrants and backstops by their stated treatment.",
     settings=StressSettings,
     run=run_stress,
     results=("bubblescope.economy.clearing.StressResult",),
@@ -1004,4 +1040,5 @@ ENGINES: tuple[Analysis[Any], ...] = (
     DEPRECIATION,
     NETWORK,
     STRESS,
+    RUNWAY,
 )
