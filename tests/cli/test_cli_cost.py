@@ -48,3 +48,19 @@ def test_the_estimate_grows_as_the_work_does() -> None:
     assert psy_cost_seconds(2000, 0, 0) / base == pytest.approx(2000 * 2001 / (1000 * 1001))
     assert psy_cost_seconds(1000, 2, 0) / base == pytest.approx(4.0)
     assert psy_cost_seconds(1000, 0, 99) / base == pytest.approx(100.0)
+
+
+def test_scan_refuses_replications_over_the_limit(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+    import pandas as pd
+
+    folder = tmp_path / "universe"
+    folder.mkdir()
+    idx = pd.bdate_range("2010-01-01", periods=600)
+    for i in range(2):
+        close = 100 * np.exp(np.cumsum(np.random.default_rng(i).normal(0, 0.02, 600)))
+        pd.DataFrame({"date": idx, "close": close}).to_csv(folder / f"S{i}.csv", index=False)
+    out = CliRunner().invoke(app, ["scan", str(folder), "--analyses", "psy", "--reps", "100000000"])
+    assert out.exit_code == 2, out.output
+    assert "scan PSY: 2 symbol(s)" in out.output
+    assert "--yes" in out.output

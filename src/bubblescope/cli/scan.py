@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from bubblescope.cli._common import (
     JSON_OPTION,
+    YES_OPTION,
+    check_cost,
     console,
     emit,
     err_console,
@@ -25,6 +29,31 @@ UNIVERSE is a folder of price files (one symbol per file), or a file listing sym
 or on a Dask cluster (--dask tcp://host:8786, or --dask local); results are identical.
 Example: `bubblescope scan prices/ --market SPY --jobs 2`.
 """
+
+
+def _check_psy_cost(members: dict[str, Any], window: int | None, run: Any, yes: bool) -> None:
+    """Estimate the scan's PSY work before it starts (see :func:`check_cost`).
+
+    Every symbol sweeps its sample once; the Monte Carlo critical values are simulated once
+    per distinct sample length (they are cached by length), ``reps`` sweeps each.
+    """
+    from bubblescope.detect.exuberance import psy_cost_seconds
+
+    lengths = [
+        min(window, len(frame)) if window else len(run.psy.sample(frame["close"]))
+        for frame in members.values()
+    ]
+    lag, reps = run.psy.lag, run.psy.reps
+    seconds = sum(psy_cost_seconds(n, lag, 0) for n in lengths) + sum(
+        psy_cost_seconds(n, lag, reps) for n in set(lengths)
+    )
+    check_cost(
+        seconds,
+        f"scan PSY: {len(lengths):,} symbol(s), up to T={max(lengths, default=0):,}, lag {lag}, "
+        f"{reps:,} replications",
+        "use fewer symbols, a shorter --window or fewer --reps",
+        yes,
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -67,6 +96,7 @@ def register(app: typer.Typer) -> None:
             None, help="Dask scheduler address, or 'local' for a LocalCluster."
         ),
         store: bool = typer.Option(False, help="Append each finished row to the store's runs."),
+        yes: bool = YES_OPTION,
         as_json: bool = JSON_OPTION,
     ) -> None:
         from bubblescope.analyses.registry import ScanAnalysisSettings
@@ -91,6 +121,8 @@ def register(app: typer.Typer) -> None:
         if market:
             key = market.upper()
             market_frame = members.pop(key) if key in members else resolve_series(market)
+        if "psy" in config.analyses:
+            _check_psy_cost(members, config.window, run, yes)
         executor = None
         if dask:
             executor = dask_executor(None if dask == "local" else dask)
