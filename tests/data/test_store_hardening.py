@@ -234,3 +234,18 @@ def test_twenty_writers_killed_at_random_points_leave_no_orphan(store_home: Path
     assert "NEXT" in committed
     if "BIG" in committed:  # a writer that finished before its kill committed whole
         assert len(store.load_prices("BIG")) == 3_000_000
+
+
+def test_reimporting_older_content_says_the_newer_import_stays_current(store_home: Path) -> None:
+    old = _prices("REV", 3)
+    new = old.assign(close=old["close"] * 1.1)
+    store.import_frame(old)
+    store.import_frame(new)
+    again = store.import_frame(old)
+    assert not again.written
+    assert again.superseded_by is not None
+    assert "a newer import" in again.summary()
+    # and it is true: the newer rows are the ones read
+    np.testing.assert_allclose(store.load_prices("REV")["close"], new["close"])
+    newest = store.import_frame(new)
+    assert newest.superseded_by is None

@@ -108,6 +108,10 @@ class ImportResult(ResultMixin):
     rows : int
     written : bool
         False when identical content was already stored (nothing written).
+    superseded_by : str or None
+        When the content was already stored but a newer import of the symbol exists: when
+        that import was made (``"2026-12-01 10:00 UTC"``). Its rows stay current (for prices,
+        on the dates both cover), so re-importing older content does not bring it back.
     """
 
     dataset: str
@@ -115,11 +119,18 @@ class ImportResult(ResultMixin):
     path: str
     rows: int
     written: bool
+    superseded_by: str | None = None
 
     def summary(self) -> str:
         """One line for humans."""
         verb = "imported" if self.written else "already stored (nothing written)"
-        return f"{self.dataset}/{self.symbol}: {self.rows} rows {verb} -> {self.path}"
+        line = f"{self.dataset}/{self.symbol}: {self.rows} rows {verb} -> {self.path}"
+        if self.superseded_by is not None:
+            line += (
+                f"; a newer import ({self.superseded_by}) stays current, so these rows are not "
+                "the ones read where both cover"
+            )
+        return line
 
     def to_frame(self) -> pd.DataFrame:
         """The import as one row."""
@@ -133,6 +144,7 @@ class ImportResult(ResultMixin):
             "path": self.path,
             "rows": self.rows,
             "written": self.written,
+            "superseded_by": self.superseded_by,
         }
 
     def chart_spec(self) -> ChartSpec:
@@ -332,7 +344,14 @@ def import_frame(
     folder = root / dataset / f"symbol={symbol}"
     existing = sorted(folder.glob(f"part-*-{content}.parquet")) if folder.is_dir() else []
     if existing:
-        return ImportResult(dataset, symbol, str(existing[0]), len(table_frame), False)
+        return ImportResult(
+            dataset,
+            symbol,
+            str(existing[0]),
+            len(table_frame),
+            False,
+            _newer_import(folder, existing[0], DATASETS[dataset]),
+        )
     vintage = time.time_ns()
     tmp_dir = root / ".tmp"
     tmp = tmp_dir / f"{dataset}-{symbol}-{_writer_tag()}-{uuid.uuid4().hex}.parquet"
@@ -365,6 +384,21 @@ def import_frame(
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
     return ImportResult(dataset, symbol, str(final), len(table_frame), True)
+
+
+def _newer_import(folder: Path, part: Path, semantics: Semantics) -> str | None:
+    """When a later import than ``part`` exists in ``folder``, its time; else None.
+
+    Append-only datasets keep every import, so nothing supersedes anything there.
+    """
+    if semantics == "append":
+        return None
+    own = _PART.match(part.name)
+    vintages = [int(m.group(1)) for f in folder.iterdir() if (m := _PART.match(f.name))]
+    newest = max(vintages, default=0)
+    if own is None or newest <= int(own.group(1)):
+        return None
+    return vintage_time(newest)
 
 
 def _part_files(dataset: str, symbol: str | None = None) -> list[Path]:
