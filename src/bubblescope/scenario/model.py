@@ -196,8 +196,9 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
     dict of str to ndarray
         ``capex, internal, debt, equity, planned, power_cap, funding_cap, demand, revenue,
         priced_revenue, gap`` (n, T) — ``revenue`` is revenue served :math:`R_t`, ``gap``
-        :math:`\Gamma_t` —, ``price`` (n, T + 1), the index at the start of each year plus the
-        end, ``bust_time`` (n,) in years from the start (``inf``: none within the horizon),
+        :math:`\Gamma_t` up to the bust year, NaN after it —, ``price`` (n, T + 1), the index at
+        the start of each year plus the end, ``bust_time`` (n,) in years from the start
+        (``inf``: none within the horizon),
         ``bust_year`` (n,) index of the bust year or -1, ``onset_time`` (n,) :math:`t_0`
         (``inf`` if the gap never became public), ``funding_bust``, ``base_rate_bust``,
         ``herding_bust`` (n,) 1.0 for the mechanism that set the bust time, ``depth`` (n,)
@@ -260,7 +261,7 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
         gap = log_priced_median[t] - log_served
         gap = np.where(gap > _GAP_ROUNDING, gap, 0.0)
         out["revenue"][:, t] = revenue
-        out["gap"][:, t] = gap
+        out["gap"][:, t] = np.where(busted, np.nan, gap)  # no priced path after a bust
         # onset of public awareness: the revenue miss at the year's start, else the gap hazard
         rate = p["gap_onset_rate"] * gap
         need = e_gap - hazard_used

@@ -195,7 +195,7 @@ class ScenarioResult(ResultMixin):
                 "ai_revenue_median": med["revenue"],
                 "ai_demand_median": np.median(p["demand"], axis=0),
                 "priced_revenue": p["priced_revenue"][0],
-                "gap_median": np.median(p["gap"], axis=0),
+                "gap_median_before_bust": [_q(p["gap"][:, t], 0.5) for t in range(len(self.years))],
                 "revenue_required_median": self.revenue_per_capex * med["capex"],
                 "index_p10": np.quantile(price, 0.1, axis=0),
                 "index_median": np.median(price, axis=0),
