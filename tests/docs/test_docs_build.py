@@ -1,0 +1,121 @@
+"""The documentation site: its build (warnings as errors, doctests, internal links) and checker."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = (
+    "bubblescope.detect",
+    "bubblescope.economy",
+    "bubblescope.data",
+    "bubblescope.analyses",
+    "bubblescope.backtest",
+    "bubblescope.scenario",
+    "bubblescope.status",
+    "bubblescope.result",
+    "bubblescope.charts",
+)
+
+
+def _checker() -> object:
+    spec = importlib.util.spec_from_file_location(
+        "check_docs_links", ROOT / "scripts/check_docs_links.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_link_check_finds_missing_pages_and_anchors(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "index.html").write_text(
+        '<a href="sub/page.html#here">ok</a> <a href="sub/page.html#gone">anchor</a>'
+        ' <a href="missing.html">file</a> <a href="https://example.org/x.html">external</a>'
+        ' <a href="#top">self</a> <img src="sub/fig.png"> <p id="top"></p>'
+    )
+    (tmp_path / "sub" / "page.html").write_text(
+        '<h1 id="here">x</h1><a href="../index.html">up</a>'
+    )
+    (tmp_path / "sub" / "fig.png").write_bytes(b"png")
+    problems, checked = _checker().broken_links(tmp_path)  # type: ignore[attr-defined]
+    assert checked == 6  # the external link is not followed
+    assert problems == [
+        "index.html: sub/page.html#gone (no anchor #gone in page.html)",
+        "index.html: missing.html (no file missing.html)",
+    ]
+
+
+def test_link_check_exit_codes(tmp_path: Path) -> None:
+    script = str(ROOT / "scripts/check_docs_links.py")
+    (tmp_path / "index.html").write_text('<a href="index.html">me</a>')
+    ok = subprocess.run([sys.executable, script, str(tmp_path)], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    (tmp_path / "index.html").write_text('<a href="nope.html">x</a>')
+    bad = subprocess.run([sys.executable, script, str(tmp_path)], capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "nope.html" in bad.stdout
+    empty = subprocess.run(
+        [sys.executable, script, str(tmp_path / "none")], capture_output=True, text=True
+    )
+    assert empty.returncode == 2
+
+
+@pytest.mark.docs
+@pytest.mark.slow
+def test_the_site_builds_without_warnings_and_its_doctests_and_links_pass(tmp_path: Path) -> None:
+    pytest.importorskip("sphinx")
+    pytest.importorskip("numpydoc")
+    pytest.importorskip("pydata_sphinx_theme")
+    pytest.importorskip("sphinx_gallery")
+    env = {**os.environ, "BUBBLESCOPE_DOCS_SETUP": "0", "BUBBLESCOPE_HOME": str(tmp_path / "home")}
+    out = subprocess.run(
+        ["bash", str(ROOT / "scripts/build_docs.sh"), str(tmp_path / "build")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-4000:]
+    assert re.search(r"^0 broken among \d{4,} internal links$", out.stderr, re.MULTILINE)
+    doctests = (tmp_path / "build/doctest/output.txt").read_text()
+    assert "0 failures in tests" in doctests
+    total = re.search(r"^\s+(\d+) tests$", doctests, re.MULTILINE)
+    assert total is not None
+    assert int(total.group(1)) >= 40
+
+    html = tmp_path / "build/html"
+    for package in PACKAGES:
+        assert (html / "api/generated" / f"{package}.html").exists(), package
+    assert (html / "api/generated/bubblescope.detect.psy.html").exists()
+    cli = (html / "cli.html").read_text()
+    for command in ("bubblescope-psy", "bubblescope-data-update", "bubblescope-run-water"):
+        assert f'id="cli-{command}"' in cli, command
+
+    from bubblescope.data.bundled import load_datacard
+
+    assert f"Shipped data version {load_datacard().version}" in (html / "data.html").read_text()
+    gallery = (html / "auto_examples/plot_nvda_bubble.html").read_text()
+    images = re.findall(r'<img src="\.\./(_images/sphx_glr_plot_nvda_bubble_\d+\.png)"', gallery)
+    assert len(images) == 3
+    assert all((html / image).stat().st_size > 10_000 for image in images)
+    assert 'href="plot_nvda_bubble.html"' in (html / "auto_examples/index.html").read_text()
+    assert 'href="auto_examples/index.html"' in (html / "index.html").read_text()
+
+
+def test_the_readme_links_the_nvda_example_in_one_click() -> None:
+    readme = (ROOT / "README.md").read_text()
+    links = dict(re.findall(r"\[([^\]]+)\]\(([^)\s]+)\)", readme))
+    target = links["Is NVDA in a bubble?"]
+    assert (ROOT / target).is_file()
+    first = (ROOT / target).read_text().split('"""')[1].strip().splitlines()[0]
+    assert first == "Is NVDA in a bubble?"  # the gallery page's title
