@@ -2,10 +2,12 @@
 
 Times GSADF (lag 0 at T = 200, 800, 1600, 6400; lags 1 and 2 at T = 1600, 3200; best of 5
 after a warm-up, numba compile excluded; best-of because the benchmark box is shared), for
-bubblescope both single-threaded and with numba threads, the extra peak memory of one call
-(VmHWM minus VmRSS before the call, in a fresh child process per cell), and 2,000-rep Monte
-Carlo critical values at T = 400 and 1600 (bubblescope: one process, numba threads on every
-core; pyexuber: its serial ``radf_mc_cv`` loop). The MC table also gives bubblescope's process
+bubblescope both single-threaded and with numba threads, for lag 0 also the exact per-end
+kernel that lags 1 and up use (the lag-0 path before the SIMD block kernel: the "before" of
+issue #18, timed in the same run), the extra peak memory of one call (VmHWM minus VmRSS
+before the call, in a fresh child process per cell), and 2,000-rep Monte Carlo critical
+values at T = 400 and 1600 (bubblescope: one process, numba threads on every core; pyexuber:
+its serial ``radf_mc_cv`` loop). The MC table also gives bubblescope's process
 CPU time (all threads): on a busy shared box, wall time over CPU time shows how many cores
 the run actually got.
 Inputs: ``np.cumsum(default_rng(12345).standard_normal(T))``.
@@ -38,10 +40,19 @@ if tool == "bubblescope":
     def run(y):
         return sweep(design_matrix(y, lag), minw)[0].max()
 elif tool == "bubblescope-1thread":
-    from bubblescope._kernels.psy import _sweep_serial, design_matrix
+    from bubblescope._kernels.psy import _sweep_lag0_serial, _sweep_serial, design_matrix
     minw = int(np.floor(T * (0.01 + 1.8 / np.sqrt(T))))
+    serial = _sweep_lag0_serial if lag == 0 else _sweep_serial
     def run(y):
-        return _sweep_serial(design_matrix(y, lag), minw)[0].max()
+        return serial(design_matrix(y, lag), minw)[0].max()
+elif tool == "bubblescope-per-end":
+    from bubblescope._kernels.psy import (
+        PARALLEL_MIN_ROWS, _sweep_parallel, _sweep_serial, design_matrix
+    )
+    minw = int(np.floor(T * (0.01 + 1.8 / np.sqrt(T))))
+    per_end = _sweep_parallel if T - 1 - lag >= PARALLEL_MIN_ROWS else _sweep_serial
+    def run(y):
+        return per_end(design_matrix(y, lag), minw)[0].max()
 else:
     import exuber
     minw = int(np.floor(T * (0.01 + 1.8 / np.sqrt(T))))
@@ -70,16 +81,19 @@ def cell(T: int, lag: int, tool: str) -> dict[str, float]:
 
 def statistics_table() -> None:
     print(
-        f"{'case':<18}{'bubblescope':>13}{'1 thread':>12}{'pyexuber':>12}{'speed-up':>10}"
-        f"{'peak MB (bs)':>14}{'peak MB (px)':>14}{'|dGSADF|':>11}"
+        f"{'case':<18}{'bubblescope':>13}{'1 thread':>12}{'per-end':>12}{'pyexuber':>12}"
+        f"{'speed-up':>10}{'peak MB (bs)':>14}{'peak MB (px)':>14}{'|dGSADF|':>11}"
     )
     for lag, sizes in ((0, (200, 800, 1600, 6400)), (1, (1600, 3200)), (2, (1600, 3200))):
         for T in sizes:
             a, b = cell(T, lag, "bubblescope"), cell(T, lag, "pyexuber")
             one = cell(T, lag, "bubblescope-1thread")
+            per_end = f"{'-':>12}"
+            if lag == 0:
+                per_end = f"{cell(T, lag, 'bubblescope-per-end')['time'] * 1e3:>9.1f} ms"
             print(
                 f"{f'GSADF lag {lag} T={T}':<18}{a['time'] * 1e3:>10.1f} ms"
-                f"{one['time'] * 1e3:>9.1f} ms"
+                f"{one['time'] * 1e3:>9.1f} ms{per_end}"
                 f"{b['time'] * 1e3:>9.1f} ms{b['time'] / a['time']:>9.1f}x"
                 f"{a['mem']:>14.1f}{b['mem']:>14.1f}{abs(a['gsadf'] - b['gsadf']):>11.1e}",
                 flush=True,

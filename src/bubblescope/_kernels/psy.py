@@ -16,6 +16,11 @@ window fits almost perfectly (explosive stretches), and near-collinear regressor
 checks both pivots; if a pivot keeps less than ``_TOL_Y`` (resp. ``_TOL_X``) of its diagonal
 the window is recomputed exactly by a Householder QR of its centred data (two-pass means).
 
+For lag 0 a series' sweep runs 64 consecutive window ends side by side in SIMD lanes
+(:func:`_ends_block_lag0`): every lane repeats :func:`_end_lag0`'s recurrences, so the numbers
+are bitwise the same, and a division-free pre-test against each lane's running maximum leaves
+the square root and division to the few windows that can raise it.
+
 Layout of the regression matrix ``Z`` (one row per regression row ``t = i + 1 + lag``):
 ``[dy_{t-1}, ..., dy_{t-lag}, y_{t-1}, dy_t]``; the intercept is handled by centring. The
 statistic is the t-ratio of the ``y_{t-1}`` coefficient with ``s^2 = SSR / (m - lag - 2)``.
@@ -440,9 +445,16 @@ def sweep(z: Float64Array, minw: int) -> tuple[Float64Array, Float64Array]:
     """BSADF and BADF sequences of one series (parallel over window ends for long series).
 
     Returns two arrays of length ``n - minw + 1``; entry ``k`` belongs to end row
-    ``minw - 1 + k`` (exuber's ``bsadf``/``badf`` layout). Both paths give identical numbers.
+    ``minw - 1 + k`` (exuber's ``bsadf``/``badf`` layout). Lag 0 (``z`` with two columns) runs
+    blocks of ends in SIMD lanes (:func:`_ends_block_lag0`), other lags one end at a time
+    (:func:`end_stats`); every path, serial or threaded, gives the numbers of
+    :func:`end_stats` bit for bit, in ``O(n)`` memory.
     """
-    kernel = _sweep_parallel if z.shape[0] >= PARALLEL_MIN_ROWS else _sweep_serial
+    parallel = z.shape[0] >= PARALLEL_MIN_ROWS
+    if z.shape[1] == 2:
+        kernel = _sweep_lag0_parallel if parallel else _sweep_lag0_serial
+    else:
+        kernel = _sweep_parallel if parallel else _sweep_serial
     bsadf, badf = kernel(z, minw)
     return np.asarray(bsadf, dtype=np.float64), np.asarray(badf, dtype=np.float64)
 
@@ -625,6 +637,208 @@ def _batch_lag0_serial(ys: Float64Array, minw: int) -> tuple[Float64Array, Float
     badf = np.empty((reps, L))
     for job in range(L * xt.shape[0]):
         _lag0_job(zs, xt, yt, minw, job, bsadf, badf)
+    return bsadf, badf
+
+
+#: Window ends per block of the single-series lag-0 kernel (one end per SIMD lane).
+_ENDS_BLOCK = 64
+#: ``_TOL_Y`` raised by ``_RELAX`` for the pre-test, which forms ``cxx cyy`` once: a window it
+#: passes as well conditioned passes :func:`_end_lag0`'s test too (the two products differ by
+#: a few ulp).
+_TOL_Y_SCREEN = _TOL_Y * (1.0 + _RELAX)
+
+
+@njit
+def _ends_block_lag0(
+    x: Float64Array,
+    y: Float64Array,
+    z: Float64Array,
+    e0: int,
+    w: int,
+    minw: int,
+    bsadf: Float64Array,
+    badf: Float64Array,
+) -> None:
+    """:func:`_end_lag0` for the ``w`` consecutive end rows ``e0, ..., e0 + w - 1`` at once.
+
+    Lane ``r`` owns the end ``e0 + r``. All lanes grow their windows backwards in step: at
+    step ``s`` every window has ``m = s + 1`` rows and lane ``r`` adds row ``e0 + r - s``, so
+    one step reads the contiguous slice ``x[e0 - s : e0 - s + w]`` (and of ``y``), shares one
+    ``1 / m``, and is one vectorisable pass over the lanes. Each lane repeats the operations of
+    :func:`_end_lag0` in the same order, so its numbers are bitwise those of
+    :func:`_end_lag0`. The running maximum is division-free as in :func:`_lanes_lag0`: a
+    window whose ``cxy |cxy| (m - 2)`` does not exceed ``num`` times the lane's
+    ``sign(best) best^2`` (lowered by ``_RELAX``) cannot beat the maximum, and only the other
+    windows (and ill-conditioned ones, which take the QR fallback) compute ``t``. Once lane 0
+    has reached row 0 the remaining ``r`` steps of lane ``r`` run scalar. Results go to
+    ``bsadf[e0 - minw + 1 + r]`` and ``badf[...]``; scratch is ``O(w)``.
+    """
+    mx = np.zeros(w)
+    my = np.zeros(w)
+    cxx = np.zeros(w)
+    cxy = np.zeros(w)
+    cyy = np.zeros(w)
+    sb = np.full(w, -np.inf)
+    best = np.full(w, -np.inf)
+    first = np.full(w, np.nan)
+    flag = np.zeros(w, dtype=np.bool_)
+    lanes = np.empty(w, dtype=np.int64)
+    for s in range(e0 + 1):
+        m = s + 1
+        base = e0 - s
+        inv = 1.0 / m
+        xrow = x[base : base + w]
+        yrow = y[base : base + w]
+        if m < minw:
+            for r in range(w):
+                xv = xrow[r]
+                yv = yrow[r]
+                dx = xv - mx[r]
+                dy = yv - my[r]
+                mxr = mx[r] + dx * inv
+                myr = my[r] + dy * inv
+                mx[r] = mxr
+                my[r] = myr
+                ex = xv - mxr
+                ey = yv - myr
+                cxx[r] += dx * ex
+                cxy[r] += dx * ey
+                cyy[r] += dy * ey
+            continue
+        mm2 = float(m - 2)
+        anyf = False
+        for r in range(w):
+            xv = xrow[r]
+            yv = yrow[r]
+            dx = xv - mx[r]
+            dy = yv - my[r]
+            mxr = mx[r] + dx * inv
+            myr = my[r] + dy * inv
+            mx[r] = mxr
+            my[r] = myr
+            ex = xv - mxr
+            ey = yv - myr
+            a = cxx[r] + dx * ex
+            b = cxy[r] + dx * ey
+            c = cyy[r] + dy * ey
+            cxx[r] = a
+            cxy[r] = b
+            cyy[r] = c
+            ac = a * c
+            num = ac - b * b
+            fl = (not num > _TOL_Y_SCREEN * ac) | (b * abs(b) * mm2 > sb[r] * num)
+            anyf |= fl
+        if not anyf and base != 0:
+            continue
+        for r in range(w):
+            a = cxx[r]
+            b = cxy[r]
+            c = cyy[r]
+            ac = a * c
+            num = ac - b * b
+            flag[r] = (not num > _TOL_Y_SCREEN * ac) | (b * abs(b) * mm2 > sb[r] * num)
+        flag[0] |= base == 0
+        nflag = 0
+        for r in range(w):
+            lanes[nflag] = r
+            nflag += int(flag[r])
+        for j in range(nflag):
+            r = lanes[j]
+            a = cxx[r]
+            b = cxy[r]
+            c = cyy[r]
+            num = a * c - b * b
+            if a > 0.0 and num > _TOL_Y * a * c:
+                t = b * np.sqrt((m - 2) / num)
+            else:
+                t = adf_window(z, base + r, e0 + r)
+            if t > best[r]:
+                best[r] = t
+                sq = t * abs(t)
+                sb[r] = sq - abs(sq) * _RELAX
+            if base + r == 0:
+                first[r] = t
+    for r in range(1, w):
+        i1 = e0 + r
+        mxr = mx[r]
+        myr = my[r]
+        a = cxx[r]
+        b = cxy[r]
+        c = cyy[r]
+        bst = best[r]
+        sbr = sb[r]
+        t = np.nan
+        for i0 in range(r - 1, -1, -1):
+            m = i1 - i0 + 1
+            xv = x[i0]
+            yv = y[i0]
+            dx = xv - mxr
+            dy = yv - myr
+            inv = 1.0 / m
+            mxr += dx * inv
+            myr += dy * inv
+            ex = xv - mxr
+            ey = yv - myr
+            a += dx * ex
+            b += dx * ey
+            c += dy * ey
+            num = a * c - b * b
+            good = a > 0.0 and num > _TOL_Y * a * c
+            if good and i0 != 0 and b * abs(b) * (m - 2) <= sbr * num:
+                continue
+            t = b * np.sqrt((m - 2) / num) if good else adf_window(z, i0, i1)
+            if t > bst:
+                bst = t
+                sq = t * abs(t)
+                sbr = sq - abs(sq) * _RELAX
+        best[r] = bst
+        first[r] = t
+    k0 = e0 - minw + 1
+    for r in range(w):
+        bsadf[k0 + r] = best[r]
+        badf[k0 + r] = first[r]
+
+
+@njit
+def _ends_job_lag0(
+    x: Float64Array,
+    y: Float64Array,
+    z: Float64Array,
+    minw: int,
+    job: int,
+    bsadf: Float64Array,
+    badf: Float64Array,
+) -> None:
+    """Block of ends number ``job`` in the order ``0, nb-1, 1, nb-2, ...`` (balanced threads)."""
+    L = bsadf.shape[0]
+    nb = -(-L // _ENDS_BLOCK)
+    p = job // 2 if job % 2 == 0 else nb - 1 - job // 2
+    k0 = p * _ENDS_BLOCK
+    w = min(_ENDS_BLOCK, L - k0)
+    _ends_block_lag0(x, y, z, minw - 1 + k0, w, minw, bsadf, badf)
+
+
+@njit_parallel
+def _sweep_lag0_parallel(z: Float64Array, minw: int) -> tuple[Float64Array, Float64Array]:
+    L = z.shape[0] - minw + 1
+    x = np.ascontiguousarray(z[:, 0])
+    y = np.ascontiguousarray(z[:, 1])
+    bsadf = np.empty(L)
+    badf = np.empty(L)
+    for job in prange(-(-L // _ENDS_BLOCK)):
+        _ends_job_lag0(x, y, z, minw, job, bsadf, badf)
+    return bsadf, badf
+
+
+@njit
+def _sweep_lag0_serial(z: Float64Array, minw: int) -> tuple[Float64Array, Float64Array]:
+    L = z.shape[0] - minw + 1
+    x = np.ascontiguousarray(z[:, 0])
+    y = np.ascontiguousarray(z[:, 1])
+    bsadf = np.empty(L)
+    badf = np.empty(L)
+    for job in range(-(-L // _ENDS_BLOCK)):
+        _ends_job_lag0(x, y, z, minw, job, bsadf, badf)
     return bsadf, badf
 
 
