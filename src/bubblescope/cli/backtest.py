@@ -9,6 +9,8 @@ import typer
 
 from bubblescope.cli._common import (
     JSON_OPTION,
+    YES_OPTION,
+    check_cost,
     console,
     emit_with_data,
     handle_errors,
@@ -43,6 +45,31 @@ def _shiller(spec: str) -> Any:
 
         return month_end_shiller(shipped())
     return load_shiller(spec)
+
+
+def _check_psy_cost(prices: Any, cfg: Any, yes: bool) -> None:
+    """Estimate the PSY signal's work before it starts (see :func:`check_cost`).
+
+    The critical value is simulated on the training sample (``reps`` sweeps of its length) and
+    the monitor then sweeps the whole history once.
+    """
+    import pandas as pd
+
+    from bubblescope.detect.exuberance import psy_cost_seconds
+
+    n = len(prices)
+    train_end = prices.index[0] + pd.DateOffset(months=round(12 * cfg.train_years))
+    n_train = min(n, int(prices.index.searchsorted(train_end, side="left")))
+    seconds = psy_cost_seconds(n_train, cfg.psy_lag, cfg.psy_reps) + psy_cost_seconds(
+        n, cfg.psy_lag, 0
+    )
+    check_cost(
+        seconds,
+        f"backtest PSY: T={n:,} ({n_train:,} training), lag {cfg.psy_lag}, "
+        f"{cfg.psy_reps:,} replications",
+        "use weekly or monthly closes (--freq), a shorter --train-years or fewer --reps",
+        yes,
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -93,10 +120,11 @@ def register(app: typer.Typer) -> None:
             help="Processes for the PSY bootstrap and LPPLS dates, at most one per core (-1: all).",
             callback=jobs_callback,
         ),
+        yes: bool = YES_OPTION,
         as_json: bool = JSON_OPTION,
     ) -> None:
         from bubblescope.analyses.registry import BacktestAnalysisSettings
-        from bubblescope.backtest import EventSpec, SignalConfig, backtest
+        from bubblescope.backtest import EventSpec, SignalConfig, backtest, parse_signals
         from bubblescope.backtest.histories import to_monthly, to_weekly
         from bubblescope.data.sources import resolve_series
         from bubblescope.errors import InputError
@@ -126,6 +154,8 @@ def register(app: typer.Typer) -> None:
                 "Literal['W', 'M', 'Q']", (lppls_grid or run.backtest.lppls_grid).upper()
             ),
         )
+        if "psy" in parse_signals(signals):
+            _check_psy_cost(prices, cfg, yes)
         result = backtest(
             prices,
             signals=signals,
