@@ -37,6 +37,11 @@ _WITHDRAW = typer.Option(
 _CLOSE = typer.Option(
     [], "--close-market", help="Firm whose external funding is cut to zero (repeatable)."
 )
+_AS_DEBT = typer.Option(
+    [],
+    "--as-debt",
+    help="Commitment id to clear as a debt instead of its kind's treatment (repeatable).",
+)
 
 
 def _load(file: Path | None, include_nonbinding: bool, usd_bn_per_gw: float | None) -> Any:
@@ -118,6 +123,12 @@ def register(app: typer.Typer) -> None:
             0, "--sweep", help="Also sweep the assumed cash buffers over N draws."
         ),
         seed: int = typer.Option(0, "--seed", help="Seed of the sweep."),
+        as_debt: list[str] = _AS_DEBT,
+        decisive: bool = typer.Option(
+            False,
+            "--decisive",
+            help="Also rerun with each assumption moved alone: which ones decide a default.",
+        ),
         file: Path | None = _FILE,
         include_nonbinding: bool = _NONBINDING,
         usd_bn_per_gw: float | None = _GW,
@@ -132,6 +143,7 @@ def register(app: typer.Typer) -> None:
             InvestorWithdrawal,
             MarketClosure,
             Scenario,
+            decisive_assumptions,
             parse_shock,
             sensitivity,
             stress,
@@ -143,6 +155,8 @@ def register(app: typer.Typer) -> None:
         if not (shock or withdraw or close_market):
             shock = list(standard.shocks)
         net = _load(file, include_nonbinding, usd_bn_per_gw)
+        if as_debt:
+            net = net.as_debt(*as_debt)
         scenarios: list[Scenario] = [parse_shock(s) for s in shock]
         scenarios += [InvestorWithdrawal(w) for w in withdraw]
         if close_market:
@@ -155,11 +169,29 @@ def register(app: typer.Typer) -> None:
                 net, scenarios, n_draws=sweep, rng=seed, alpha=alpha, beta=beta, year=year
             )
             payload["sensitivity"] = sens.to_dict()
+        import pandas as pd
+
+        decides = None
+        if decisive:
+            decides = decisive_assumptions(
+                scenarios, network=net, year=year, alpha=alpha, beta=beta
+            )
+            payload["decisive_assumptions"] = decides.to_dict(orient="records")
 
         def render() -> None:
             console.print(result.summary(), markup=False)
             if sens is not None:
                 console.print(sens.summary(), markup=False)
+            if decides is not None:
+                console.print("Each assumption moved alone (defaults entering / leaving):")
+                for r in decides.to_dict(orient="records"):
+                    v = r["value"]
+                    value = "" if v is None or pd.isna(v) else f" = {float(v):g}"
+                    console.print(
+                        f"  {r['assumption']}{value}: in default {r['defaults'] or '-'}"
+                        f" (+{r['entering'] or '-'} / -{r['leaving'] or '-'})",
+                        markup=False,
+                    )
 
         emit(payload, as_json, render)
 

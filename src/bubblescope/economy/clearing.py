@@ -64,6 +64,7 @@ __all__ = [
     "Scenario",
     "SensitivityResult",
     "StressResult",
+    "decisive_assumptions",
     "parse_shock",
     "sensitivity",
     "stress",
@@ -793,3 +794,122 @@ def sensitivity(
     ranges = pd.DataFrame(cols, index=pd.Index(shocked.names, name="firm"))
     ranges = ranges.loc[[n for n in shocked.names if not network.firm(n).external]]
     return SensitivityResult(tuple(scenarios), n_draws, buf, ranges)
+
+
+def decisive_assumptions(
+    scenarios: Sequence[Scenario],
+    *,
+    network: FinancingNetwork | None = None,
+    year: int | None = None,
+    alpha: float = 1.0,
+    beta: float = 1.0,
+) -> pd.DataFrame:
+    """Which assumptions decide a default: the stress rerun with each one moved alone.
+
+    Each assumption of the fact-base network moves to the alternatives of
+    ``economy/assumptions/network.yaml``, one at a time: the price of GW-stated deals (the
+    all-in ``gw_price_high``, fact ``GWC-03``), the length of horizons that give none
+    (``schedule_years_low``, ``schedule_years_high``), the cushion of assumed liquid assets
+    (``buffer_low``, ``buffer_high``), the year cleared (each calendar year in which a debt of a
+    shocked firm starts, instead of the run-rate) and the commitments' treatment (every funding
+    commitment cleared as a debt). An assumption decides a default when moving it puts a firm in
+    default or takes one out.
+
+    Parameters
+    ----------
+    scenarios : sequence of Scenario
+        The shocks, as for :func:`stress`.
+    network : FinancingNetwork, optional
+        The base network (default :func:`~bubblescope.economy.network.load_network`); the
+        price and schedule alternatives rebuild the fact-base network.
+    year, alpha, beta
+        As for :func:`stress`.
+
+    Returns
+    -------
+    DataFrame
+        One row per run (the base first): ``assumption``, ``value``, ``unit``, ``why``,
+        ``defaults`` (firms in default), ``entering`` and ``leaving`` (against the base) and
+        ``decides`` (bool).
+    """
+    from bubblescope.economy.network import GWPrice, ScheduleAssumption, load_network
+
+    rows = load_assumptions("network")
+    base_net = network if network is not None else load_network()
+
+    def defaults(net: FinancingNetwork, buf: BufferAssumption | None = None) -> set[str]:
+        f = stress(net, scenarios, alpha=alpha, beta=beta, year=year, buffer=buf).firms
+        return {str(n) for n in f.index[f["default_round"].notna()]}
+
+    def why(key: str) -> str:
+        row = rows.row(key)
+        return f"fact {row.fact}" if row.fact else str(row.why)
+
+    runs: list[tuple[str, float | None, str, str, set[str]]] = [
+        ("base", None, "", "the defaults of the stress", defaults(base_net))
+    ]
+    price = rows.input("gw_price_high").m_as("USD bn/GW")
+    runs.append(
+        (
+            "gw_price",
+            price,
+            "USD bn/GW",
+            why("gw_price_high"),
+            defaults(load_network(gw_price=GWPrice(price, str(rows.row("gw_price_high").fact)))),
+        )
+    )
+    for key in ("schedule_years_low", "schedule_years_high"):
+        years = rows.input(key).m_as("year")
+        net = load_network(schedule=ScheduleAssumption(int(years)))
+        runs.append(("schedule_years", years, "year", why(key), defaults(net)))
+    for key in ("buffer_low", "buffer_high"):
+        cover = rows.input(key).m_as("1")
+        buf = BufferAssumption(coverage=cover)
+        runs.append(("buffer_coverage", cover, "1", why(key), defaults(base_net, buf)))
+    if year is None:
+        shocked = {s.firm for s in scenarios if isinstance(s, PaymentShock)}
+        starts = sorted(
+            {
+                c.schedule.start
+                for c in base_net.commitments
+                if c.payer in shocked and base_net.treatment(c) == "debt" and c.schedule.start
+            }
+        )
+        for start in starts:
+            f = stress(base_net, scenarios, alpha=alpha, beta=beta, year=start).firms
+            runs.append(
+                (
+                    "one year of obligations",
+                    float(start),
+                    "year",
+                    "calendar year instead of the run-rate: a year in which a debt of the "
+                    "shocked firm starts",
+                    {str(n) for n in f.index[f["default_round"].notna()]},
+                )
+            )
+    funding = [c.id for c in base_net.commitments if base_net.treatment(c) == "funding"]
+    runs.append(
+        (
+            "treatment of funding",
+            None,
+            "",
+            f"every funding commitment cleared as a debt ({', '.join(funding)})",
+            defaults(base_net.as_debt(*funding)),
+        )
+    )
+    base = runs[0][4]
+    return pd.DataFrame(
+        [
+            {
+                "assumption": name,
+                "value": value,
+                "unit": unit,
+                "why": reason,
+                "defaults": ", ".join(sorted(d)),
+                "entering": ", ".join(sorted(d - base)),
+                "leaving": ", ".join(sorted(base - d)),
+                "decides": d != base,
+            }
+            for name, value, unit, reason, d in runs
+        ]
+    )

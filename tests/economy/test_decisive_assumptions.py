@@ -1,0 +1,83 @@
+"""Which assumptions decide a default (decisive_assumptions) and the CLI's --decisive/--as-debt.
+
+When OpenAI pays nothing, Oracle's default rests on clearing the run-rate year: Oracle's only
+debt is its chip order from Nvidia (E02, 40 over 2025-2026, 20 a year), which the run-rate year
+sets against nothing from OpenAI. In calendar 2027 that order is paid off, Oracle owes nothing
+and cannot default, while OpenAI's 60 a year to Oracle (E01) has just begun.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from bubblescope.economy.assumptions import load_assumptions
+from bubblescope.economy.clearing import PaymentShock, decisive_assumptions, stress
+from bubblescope.economy.network import load_network
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    return decisive_assumptions([PaymentShock("OpenAI", 0.0)])
+
+
+def test_base_row_is_the_stress(table: pd.DataFrame) -> None:
+    f = stress(load_network(), [PaymentShock("OpenAI", 0.0)]).firms
+    base = table.iloc[0]
+    assert base["assumption"] == "base"
+    assert base["defaults"] == ", ".join(
+        sorted(str(n) for n in f.index[f["default_round"].notna()])
+    )
+    assert not base["decides"]
+
+
+def test_alternatives_come_from_the_yaml_rows(table: pd.DataFrame) -> None:
+    rows = load_assumptions("network")
+    values = set(zip(table["assumption"], table["value"], strict=True))
+    assert ("gw_price", rows.input("gw_price_high").m_as("USD bn/GW")) in values
+    for key in ("schedule_years_low", "schedule_years_high"):
+        assert ("schedule_years", rows.input(key).m_as("year")) in values
+    for key in ("buffer_low", "buffer_high"):
+        assert ("buffer_coverage", rows.input(key).m_as("1")) in values
+    assert table["why"].map(bool).all()
+
+
+def test_the_run_rate_year_decides_oracles_default(table: pd.DataFrame) -> None:
+    net = load_network()
+    (e02,) = [c for c in net.commitments if c.id == "E02"]
+    assert e02.schedule.end < 2027  # the chip order is paid off before 2027
+    row = table[(table["assumption"] == "one year of obligations") & (table["value"] == 2027)]
+    assert row["leaving"].iloc[0] == "Oracle"
+    assert bool(row["decides"].iloc[0])
+    # the treatment of funding decides nothing here: OpenAI's investors have the cash
+    funding = table[table["assumption"] == "treatment of funding"].iloc[0]
+    assert not funding["decides"]
+
+
+def test_cli_as_debt_and_decisive() -> None:
+    from bubblescope.cli.network import register
+
+    app = typer.Typer()
+
+    @app.callback()
+    def _root() -> None:
+        """Test root."""
+
+    register(app)
+    runner = CliRunner()
+    out = runner.invoke(
+        app, ["network", "stress", "--shock", "OpenAI=0.5", "--as-debt", "E21", "--json"]
+    )
+    assert out.exit_code == 0, out.output
+    payload = json.loads(out.output)
+    (e21,) = [c for c in payload["commitments"] if c["id"] == "E21"]
+    assert e21["treatment"] == "debt"
+    out = runner.invoke(app, ["network", "stress", "--shock", "OpenAI=0", "--decisive"])
+    assert out.exit_code == 0, out.output
+    assert "one year of obligations = 2027" in out.output
+    bad = runner.invoke(app, ["network", "stress", "--as-debt", "E99"])
+    assert bad.exit_code != 0
