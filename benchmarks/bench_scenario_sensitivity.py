@@ -34,6 +34,7 @@ def main() -> None:
     from SALib import ProblemSpec
 
     from bubblescope.scenario import load_scenario
+    from bubblescope.scenario.base_rate import spell_depths
     from bubblescope.scenario.runner import model_inputs
     from bubblescope.scenario.sensitivity import (
         OUTPUTS,
@@ -59,7 +60,12 @@ def main() -> None:
     names = tuple(ranges)
     sample_seed, _, model_seed = _seeds(1)
     func = partial(
-        _scenario_outputs, model_inputs(load_scenario("base")), names, model_seed, args.paths
+        _scenario_outputs,
+        model_inputs(load_scenario("base")),
+        names,
+        model_seed,
+        args.paths,
+        spell_depths(),
     )
     sp = ProblemSpec(
         {

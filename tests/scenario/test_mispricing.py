@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from bubblescope.economy.valuation import dcf_value
 from bubblescope.scenario import load_scenario, run_scenario
-from bubblescope.scenario.base_rate import base_crash_rate
+from bubblescope.scenario.base_rate import base_crash_rate, spell_depths
 from bubblescope.scenario.model import simulate
 from bubblescope.scenario.pricing import priced_growth
 from bubblescope.scenario.runner import model_inputs
@@ -182,6 +182,9 @@ def test_base_rate_counts_the_sp500_crashes_since_1927() -> None:
     years = (close.index[-1] - close.index[0]) / pd.Timedelta(days=365.25)
     assert br.rate == pytest.approx(count / years, rel=1e-12)
     assert base_crash_rate(0.2).rate > br.rate > base_crash_rate(0.5).rate
+    depths, span = spell_depths()  # what sensitivity workers count with
+    for theta in (0.2, 0.3, 0.4, 0.5):
+        assert np.count_nonzero(depths >= theta) / span == base_crash_rate(theta).rate
 
 
 def test_priced_growth_is_the_reverse_dcf_of_the_overvalued_price() -> None:

@@ -37,7 +37,7 @@ import pandas as pd
 
 from bubblescope.errors import InputError
 
-__all__ = ["BaseRate", "base_crash_rate"]
+__all__ = ["BaseRate", "base_crash_rate", "spell_depths"]
 
 _DAYS_PER_YEAR = 365.25  # calendar days per Julian year (structural, to convert the data span)
 
@@ -115,6 +115,16 @@ def _sp500_spells() -> tuple[str, str, str, float, tuple[tuple[str, str, float],
         (index[-1] - index[0]).days / _DAYS_PER_YEAR,
         spells,
     )
+
+
+def spell_depths() -> tuple[np.ndarray, float]:
+    """Depths (fractions) of every S&P 500 under-water spell and the data's span in years.
+
+    ``(depths >= threshold).sum() / years`` is :attr:`BaseRate.rate`; a worker that gets these
+    two values needs no data.
+    """
+    _, _, _, years, spells = _sp500_spells()
+    return np.array([c[2] for c in spells], dtype=np.float64), float(years)
 
 
 def base_crash_rate(threshold: float) -> BaseRate:

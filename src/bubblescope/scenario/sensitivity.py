@@ -68,7 +68,7 @@ from bubblescope.charts import PALETTE, ChartSpec, Line, Panel, Text
 from bubblescope.errors import BackendError, InputError
 from bubblescope.parallel import as_seed_sequence, map_chunks
 from bubblescope.result import ResultMixin
-from bubblescope.scenario.base_rate import base_crash_rate
+from bubblescope.scenario.base_rate import spell_depths
 from bubblescope.scenario.model import ModelInputs, simulate
 from bubblescope.scenario.pricing import priced_growth
 from bubblescope.scenario.spec import PARAMETERS, ScenarioSpec, _check_constraint, load_scenario
@@ -447,9 +447,15 @@ def _scenario_outputs(
     names: tuple[str, ...],
     seed: np.random.SeedSequence,
     n_paths: int,
+    spells: tuple[Float64Array, float],
     rows: Float64Array,
 ) -> Float64Array:
-    """The three outputs for each parameter row, on common random numbers."""
+    """The three outputs for each parameter row, on common random numbers.
+
+    ``spells`` is :func:`~bubblescope.scenario.base_rate.spell_depths`, read once by the caller
+    so that workers count crashes without loading data.
+    """
+    depths, years = spells
     out = np.empty((len(rows), len(OUTPUTS)))
     horizon = float(base.n_years)
     for k, row in enumerate(rows):
@@ -458,7 +464,7 @@ def _scenario_outputs(
             base,
             p=p,
             implied_growth=priced_growth(p).implied_growth,
-            base_rate=base_crash_rate(p["crash_threshold"]).rate,
+            base_rate=float(np.count_nonzero(depths >= p["crash_threshold"])) / years,
         )
         paths = simulate(inputs, seed, n_paths)
         busted = paths["bust_year"] >= 0
@@ -512,7 +518,9 @@ def scenario_sensitivity(
 
     names = tuple(table)
     _, _, model_seed = _seeds(rng)
-    func = partial(_scenario_outputs, model_inputs(spec), names, model_seed, n_paths)
+    func = partial(
+        _scenario_outputs, model_inputs(spec), names, model_seed, n_paths, spell_depths()
+    )
     return global_sensitivity(
         func,
         names,
