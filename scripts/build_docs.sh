@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Build the documentation site and check it: HTML with warnings as errors (the API reference,
 # the CLI reference, the data pages and the gallery, whose examples run on the shipped data),
-# the pages' doctests, and every internal link of the built site (offline: no link leaves it).
+# the pages' doctests, every internal link of the built site (offline: no link leaves it), and
+# the index and the gallery page in headless Chromium (figures drawn; screenshots in
+# test-artifacts/docs; skipped with the reason when Chromium or Playwright is missing).
 # Usage: bash scripts/build_docs.sh [OUTPUT_DIR]     (default docs/_build)
 # Set BUBBLESCOPE_DOCS_SETUP=0 to skip installing the docs extra into .venv.
 set -euo pipefail
@@ -15,3 +17,10 @@ export MPLBACKEND=Agg
 .venv/bin/python -m sphinx -W --keep-going -q -b html docs "$out/html"
 .venv/bin/python -m sphinx -W --keep-going -q -b doctest docs "$out/doctest"
 .venv/bin/python scripts/check_docs_links.py "$out/html"
+status=0
+.venv/bin/python scripts/check_docs_browser.py "$out/html" test-artifacts/docs || status=$?
+if [ "$status" -eq 2 ]; then
+  echo "browser check of the docs skipped (see above)"
+elif [ "$status" -ne 0 ]; then
+  exit "$status"
+fi

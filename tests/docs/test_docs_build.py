@@ -87,6 +87,8 @@ def test_the_site_builds_without_warnings_and_its_doctests_and_links_pass(tmp_pa
     )
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-4000:]
     assert re.search(r"^0 broken among \d{4,} internal links$", out.stderr, re.MULTILINE)
+    if Path("/usr/bin/chromium").exists() and importlib.util.find_spec("playwright"):
+        assert "docs in the browser: 0 problem(s)" in out.stderr
     doctests = (tmp_path / "build/doctest/output.txt").read_text()
     assert "0 failures in tests" in doctests
     total = re.search(r"^\s+(\d+) tests$", doctests, re.MULTILINE)
@@ -119,3 +121,37 @@ def test_the_readme_links_the_nvda_example_in_one_click() -> None:
     assert (ROOT / target).is_file()
     first = (ROOT / target).read_text().split('"""')[1].strip().splitlines()[0]
     assert first == "Is NVDA in a bubble?"  # the gallery page's title
+
+
+@pytest.mark.browser
+def test_browser_check_finds_a_figure_that_is_not_drawn(tmp_path: Path) -> None:
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Chromium not found at /usr/bin/chromium (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api", reason="playwright not installed")
+    from matplotlib.figure import Figure
+
+    site = tmp_path / "html"
+    (site / "auto_examples").mkdir(parents=True)
+    links = "".join(
+        f'<a href="{t}">x</a>'
+        for t in ("auto_examples/index.html", "concepts/index.html", "data.html", "api/index.html")
+    )
+    (site / "index.html").write_text(f"<title>bubblescope</title>{links}")
+    figure = Figure(figsize=(6, 3))
+    figure.add_subplot().plot([0, 1], [1, 0])
+    figure.savefig(site / "auto_examples/fig.png", dpi=100)
+    images = '<img class="sphx-glr-single-img" src="fig.png">' * 2
+    missing = '<img class="sphx-glr-single-img" src="gone.png">'
+    (site / "auto_examples/plot_nvda_bubble.html").write_text(
+        f"<h1>Is NVDA in a bubble?</h1>{images}{missing}"
+    )
+    checker = importlib.util.spec_from_file_location(
+        "check_docs_browser", ROOT / "scripts/check_docs_browser.py"
+    )
+    assert checker is not None
+    assert checker.loader is not None
+    module = importlib.util.module_from_spec(checker)
+    checker.loader.exec_module(module)
+    problems = module.check(site, tmp_path / "shots")
+    assert problems == ["gallery: figure 3 not drawn (width 0 px)"]
+    assert (tmp_path / "shots/docs_gallery_nvda.png").stat().st_size > 0
