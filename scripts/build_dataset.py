@@ -333,7 +333,7 @@ def build_fundamentals(shared: Path) -> tuple[pa.Table, dict[str, Any]]:
         "Items: revenue, operating and net income, capex, D&A, operating cash flow, cash and "
         "short-term securities, debt, operating and finance lease liabilities, leases not yet "
         "commenced (company-extension tags, inline XBRL only), remaining performance "
-        "obligations, shares outstanding.",
+        "obligations, stockholders' equity, shares outstanding.",
         "items": list(ITEMS),
         "symbols": sorted({str(s) for s in frame["symbol"].unique()}),
         "first": str(pd.to_datetime(frame["end"]).min().date()),

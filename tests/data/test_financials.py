@@ -128,6 +128,7 @@ def test_microsoft_balance_sheet_at_its_latest_10q(shipped: dict[str, Any]) -> N
     )
     assert _filed(shipped, "MSFT", "debt", end) == pytest.approx(debt, abs=0.5)
     for item, concept in (
+        ("stockholders_equity", "StockholdersEquity"),
         ("operating_lease_liability", "OperatingLeaseLiability"),
         ("finance_lease_liability", "FinanceLeaseLiability"),
         ("remaining_performance_obligations", "RevenueRemainingPerformanceObligation"),

@@ -129,6 +129,8 @@ KEEP = {
         "FinanceLeaseLiabilityCurrent",
         "FinanceLeaseLiabilityNoncurrent",
         "RevenueRemainingPerformanceObligation",
+        "StockholdersEquity",
+        "StockholdersEquityIncludingPortionAttributableToNoncontrollingInterest",
         "CommonStockSharesOutstanding",
         "PropertyPlantAndEquipmentNet",
         "PropertyPlantAndEquipmentAndFinanceLeaseRightOfUseAssetAfterAccumulatedDepreciation"

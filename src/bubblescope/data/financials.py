@@ -11,7 +11,7 @@ into a :class:`~bubblescope.errors.DataError` naming the firm, the item and the 
 Items of a public firm (:data:`FINANCIAL_ITEMS`, USD bn)
 --------------------------------------------------------
 ``cash_and_securities``, ``debt``, ``operating_lease_liability``, ``finance_lease_liability``,
-``leases_not_commenced``, ``remaining_performance_obligations``
+``leases_not_commenced``, ``remaining_performance_obligations``, ``stockholders_equity``
     Balance-sheet instants at the latest period end the filings give (a 10-Q's quarter end or a
     10-K's year end).
 ``operating_cash_flow``, ``capex``
@@ -81,6 +81,7 @@ BALANCE_ITEMS: Final = (
     "finance_lease_liability",
     "leases_not_commenced",
     "remaining_performance_obligations",
+    "stockholders_equity",
 )
 #: Cash-flow items of a public firm (latest fiscal year).
 CASH_FLOW_ITEMS: Final = ("operating_cash_flow", "capex")

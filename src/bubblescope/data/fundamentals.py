@@ -80,6 +80,8 @@ when all its required parts have a value; an optional part without a value count
     us-gaap element exists and companyfacts omits company tags, so most filers have none)
 ``remaining_performance_obligations`` (USD, contracted revenue not yet recognised: backlog)
     RevenueRemainingPerformanceObligation
+``stockholders_equity`` (USD, book equity)
+    StockholdersEquity | StockholdersEquityIncludingPortionAttributableToNoncontrollingInterest
 ``shares_outstanding`` (shares)
     dei:EntityCommonStockSharesOutstanding on the cover page, the classes reported in one
     filing summed; else CommonStockSharesOutstanding at the filing's balance-sheet date
@@ -289,6 +291,10 @@ _INSTANTS: Final[dict[str, tuple[_Formula, ...]]] = {
         ),
     ),
     "remaining_performance_obligations": _chain("RevenueRemainingPerformanceObligation"),
+    "stockholders_equity": _chain(
+        "StockholdersEquity",
+        "StockholdersEquityIncludingPortionAttributableToNoncontrollingInterest",
+    ),
 }
 
 #: Company-extension concepts read from inline-XBRL facts (no us-gaap element exists for them).

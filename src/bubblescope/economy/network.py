@@ -170,6 +170,7 @@ FINANCIAL_FIELDS: Mapping[str, str] = {
     "debt": "debt",
     "backlog": "remaining_performance_obligations",
     "revenue": "revenue",
+    "equity": "stockholders_equity",
 }
 
 #: Balance-sheet items read from the fact base: (firm, item) -> fact id.
