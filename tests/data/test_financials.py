@@ -331,3 +331,20 @@ def test_a_restated_balance_keeps_the_last_filing_and_shows_the_first() -> None:
 def test_records_are_strict_json(shipped: dict[str, Any]) -> None:
     text = json.dumps([r for f in shipped.values() for r in f.records()], allow_nan=False)
     assert "Microsoft" in text
+
+
+def test_filings_in_the_store_win_over_the_shipped_ones(store_home: object) -> None:
+    """`data update` / `data fetch --source sec` put a fundamentals table in the store; the
+    reader prefers it (imported data wins over shipped data), value by value with its filing."""
+    from bubblescope.data.fundamentals import fundamentals_from_companyfacts
+    from bubblescope.data.store import import_frame
+
+    doc = _year([_fact("2024-12-31", 12e9)])
+    table = fundamentals_from_companyfacts(parse_companyfacts(doc, ticker="CRWV"), source="live")
+    import_frame(table, "fundamentals", symbol="CRWV")
+    got = firm_financials([("CoreWeave", "CRWV")])["CoreWeave"]
+    cash = got.get("cash_and_securities")
+    assert isinstance(cash, FiledValue)
+    assert cash.value_usd_bn == 12.0
+    assert cash.source == "live"
+    assert isinstance(got.get("debt"), MissingValue)
