@@ -305,8 +305,9 @@ def lppls_confidence(
     prices : SeriesLike
         Positive prices, one per trading day, no gaps.
     dates : iterable of date-like or int, optional
-        The t2 values (a date means the last observation on or before it). Default: every
-        observation with at least ``windows.max_window`` observations up to it.
+        The t2 values (a date means the last observation on or before it; an int a position,
+        ``0 .. len(prices) - 1``, negative positions refused). Default: every observation with
+        at least ``windows.max_window`` observations up to it.
     windows : WindowSet, optional
         Nested windows per date; default 750 → 125 in steps of 5 (126 windows).
     filter : LPPLSFilter, optional
@@ -348,8 +349,9 @@ def lppls_confidence(
     Raises
     ------
     InputError
-        Bad prices, a date with fewer than ``windows.max_window`` observations up to it,
-        ``n_synthetic < 1`` with ``trust``, or an unknown ``backend``.
+        Bad prices, a negative or out-of-range date position, a date with fewer than
+        ``windows.max_window`` observations up to it, ``n_synthetic < 1`` with ``trust``, or
+        an unknown ``backend``.
     BackendError
         ``backend="gpu"`` without jax installed.
     """
@@ -373,7 +375,15 @@ def lppls_confidence(
     if dates is None:
         positions = list(range(need - 1, len(logp)))
     else:
-        positions = sorted({locate(index, d, side="right", what="date") for d in dates})
+        given = list(dates)
+        for d in given:
+            if isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d < 0:
+                raise InputError(
+                    f"date position {d} is negative; an integer date is a position counted "
+                    f"from the first observation (0..{len(logp) - 1})",
+                    hint=f"for the last observation pass {len(logp) - 1} or its date",
+                )
+        positions = sorted({locate(index, d, side="right", what="date") for d in given})
         if not positions:
             raise InputError("no dates given")
         short = [p for p in positions if p + 1 < need]
