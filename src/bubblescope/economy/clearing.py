@@ -6,9 +6,16 @@ vector — the greatest fixed point, computed exactly by the fictitious-default 
 with ``alpha, beta < 1``, the Rogers–Veraart (2013) greatest clearing vector with default
 costs. Equity losses then spread over equity-like holdings by DebtRank (Battiston et al. 2012).
 
-Per firm, the result reports payments due and made, receipts due and received, shortfalls, the
-round in which the firm defaulted, its equity loss against the unshocked baseline, its DebtRank
-distress and — for listed firms — the revenue at risk (purchase receipts lost).
+Only debts (compute and chip purchases) can put a firm in default; equity and loans are paid
+pro rata with them and a shortfall on them is funding that did not arrive
+(:data:`~bubblescope.economy.network.TREATMENTS`). Firms pay from their filed liquid assets
+(:mod:`bubblescope.data.financials`) or, where none is sourced, a listed assumption.
+
+Per firm, the result reports its liquid assets and their source, its exposure to the shocked
+firms, debts due and paid, receipts due and received, shortfalls (also as shares of liquid
+assets), the round in which the firm defaulted, its equity loss against the unshocked baseline,
+its DebtRank distress and — for listed firms — the revenue at risk (purchase receipts lost).
+:func:`decisive_assumptions` shows which assumptions decide a default.
 
 All amounts are USD bn (per year for obligations). Equity here is the clearing net worth
 ``e + received − paid`` of the year (0 for a firm in default: limited liability), not market
@@ -329,12 +336,18 @@ def stress(
     Returns
     -------
     StressResult
-        ``firms`` columns: ``due, paid, shortfall`` (what the firm owes and pays),
-        ``due_in, received, shortfall_in`` (what it is owed and gets), ``default_round``
-        (NaN = no default, 0 = shocked), ``external_assets, external_basis``,
+        ``firms`` columns: ``due, paid, shortfall`` (the debts the firm owes and pays),
+        ``due_in, received, shortfall_in`` (the debts it is owed and gets),
+        ``funding_due, funding_paid, funding_received`` (equity and loans), ``default_round``
+        (NaN = no default on a debt, 0 = shocked), ``external_assets, external_basis``,
         ``equity_base, equity, equity_loss`` (against the unshocked network),
-        ``debtrank_h`` (relative equity loss after DebtRank), ``ticker`` and
-        ``revenue_at_risk`` (listed firms: purchase receipts lost vs the baseline).
+        ``debtrank_h`` (relative equity loss after DebtRank), ``ticker``,
+        ``revenue_at_risk`` (listed firms: purchase receipts lost vs the baseline),
+        ``liquid_assets`` and ``liquid_source`` (the filing, or "assumed"),
+        ``exposure_to_shocked`` (debts the shocked firms owe it this year) and
+        ``exposure_share, due_share, shortfall_share`` (as shares of liquid assets). The
+        result also holds ``commitments`` (each commitment's treatment and amount this year)
+        and ``assumptions`` (every assumption with its value and reason).
 
     Examples
     --------

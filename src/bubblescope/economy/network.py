@@ -29,9 +29,11 @@ the stress output):
 * ``debt`` — ``compute_purchase`` and ``chip_purchase``: cloud and compute purchase contracts
   and chip purchase orders are the buyer's debts to the seller, cleared (Eisenberg–Noe);
 * ``funding`` — ``equity_investment`` (conditional, milestone or paid-in equity) and ``loan``
-  (a lender's disbursement): never a debt of the investor or lender; the year's amount is an
-  inflow to the investee's external assets, which an investor's withdrawal removes. An
-  investment by a seller in its own customer is labelled ``vendor financing`` and treated alike;
+  (a lender's disbursement): never a debt of the investor or lender. The year's amount is paid
+  pro rata with the payer's debts from the same money, so it reaches the investee as far as
+  the investor can pay; a shortfall on it is funding that did not arrive, not a default, and an
+  investor's withdrawal removes it. An investment by a seller in its own customer is labelled
+  ``vendor financing``, equity not yet executed ``conditional equity``; both are treated alike;
 * ``contingent`` — ``backstop``: a promise to buy what stays unsold, owed only if the capacity
   goes unsold, so it is listed, not cleared;
 * ``non-cash`` — ``warrant`` and ``equity_to_customer``: shares handed over, no cash; they enter
@@ -128,8 +130,8 @@ TREATMENTS: Mapping[str, str] = {
 #: What each treatment does in the clearing (shown in the stress output).
 TREATMENT_NOTES: Mapping[str, str] = {
     "debt": "a payment obligation of the payer: cleared (Eisenberg-Noe)",
-    "funding": "not a debt of the investor or lender: the year's amount adds to the payee's "
-    "external assets; a withdrawal removes it",
+    "funding": "not a debt: paid pro rata with the payer's debts from the same money; a "
+    "shortfall is funding that did not arrive, never a default; a withdrawal removes it",
     "contingent": "owed only if a condition is met (unsold capacity): listed, not cleared",
     "non-cash": "shares handed over, no cash: only in DebtRank's equity holdings",
     "funding source": "a sale of shares to the market, already in the seller's cash: listed, "

@@ -41,6 +41,14 @@ def _network_numbers(res: NetworkResult) -> list[Number]:
     ]
 
 
+def _bn(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.2f}"
+
+
+def _pct(value: float) -> str:
+    return "-" if pd.isna(value) else f"{value:.0%}"
+
+
 def build(ctx: ReportContext) -> Section:
     """Network loops and a payment-shock stress test."""
     s = ctx.settings
@@ -69,13 +77,30 @@ def build(ctx: ReportContext) -> Section:
     firms = tuple(
         (
             str(name),
+            f"{r['liquid_assets']:.2f}"
+            + (" (assumed)" if r["external_basis"] == "assumed" else ""),
+            f"{r['exposure_to_shocked']:.2f}",
             f"{r['due']:.2f}",
             f"{r['paid']:.2f}",
             f"{r['received']:.2f}",
+            _pct(r["shortfall_share"]),
             f"{r['equity_loss']:.2f}",
             "-" if pd.isna(r["default_round"]) else f"round {int(r['default_round'])}",
         )
         for name, r in f.iterrows()
+    )
+    sheets = tuple(
+        (
+            firm.name,
+            *(_bn(getattr(firm, item)) for item in ("liquid_assets", "debt", "backlog", "equity")),
+            "; ".join(f"{item}: {src}" for item, src in firm.sources) or "not sourced",
+        )
+        for firm in net.firms
+        if not firm.external
+    )
+    kinds = tuple(
+        (str(label), ", ".join(str(i) for i in group.index), str(group["treatment_note"].iloc[0]))
+        for label, group in shocked.commitments.groupby("label", sort=True)
     )
     return Section(
         key="network",
@@ -83,8 +108,10 @@ def build(ctx: ReportContext) -> Section:
         intro=(
             "Deals between AI labs, cloud providers and chip makers form loops in which money "
             "sent out comes back as revenue. The network is built from the fact base's deal "
-            "edges; the stress test clears one year of obligations after a shock "
-            "(Eisenberg–Noe) and counts who defaults in which round."
+            "edges and the firms' filed balance sheets; the stress test clears one year of debts "
+            "(compute and chip purchases) after a shock (Eisenberg–Noe) against each firm's "
+            "liquid assets and counts who defaults in which round. Equity, warrants, backstops "
+            "and share sales keep their own stated treatment; every assumption is listed."
         ),
         numbers=tuple(numbers),
         charts=(
@@ -98,11 +125,30 @@ def build(ctx: ReportContext) -> Section:
                 loops,
             ),
             Table(
-                f"Stress scenario: {shocked.scenarios[0].label}",
-                ("firm", "due", "paid", "received", "equity loss", "default"),
+                "Firms as they stand (USD bn; each value with its filing or fact)",
+                ("firm", "liquid assets", "debt", "backlog (RPO)", "equity", "sources"),
+                sheets,
+            ),
+            Table("Commitments by kind", ("kind", "commitments", "treatment"), kinds),
+            Table(
+                f"Stress scenario: {shocked.scenarios[0].label} (USD bn per year)",
+                (
+                    "firm",
+                    "liquid assets",
+                    "exposure to the shocked firm",
+                    "debts due",
+                    "paid",
+                    "received",
+                    "shortfall / liquid assets",
+                    "equity loss",
+                    "default",
+                ),
                 firms,
             ),
         ),
-        notes=tuple(f"note: {w}" for w in net.warnings()),
+        notes=(
+            *(f"note: {w}" for w in net.warnings()),
+            *(f"assumption: {a.label}" for a in shocked.assumptions),
+        ),
         data={"network": res.to_dict(), "stress": shocked.to_dict()},
     )
