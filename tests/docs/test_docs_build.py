@@ -106,10 +106,12 @@ def test_the_site_builds_without_warnings_and_its_doctests_and_links_pass(tmp_pa
     from bubblescope.data.bundled import load_datacard
 
     assert f"Shipped data version {load_datacard().version}" in (html / "data.html").read_text()
-    gallery = (html / "auto_examples/plot_nvda_bubble.html").read_text()
-    images = re.findall(r'<img src="\.\./(_images/sphx_glr_plot_nvda_bubble_\d+\.png)"', gallery)
-    assert len(images) == 3
-    assert all((html / image).stat().st_size > 10_000 for image in images)
+    for example in ("plot_nvda_bubble", "plot_dotcom_three_ways"):  # 3 figures each
+        gallery = (html / f"auto_examples/{example}.html").read_text()
+        images = re.findall(rf'<img src="\.\./(_images/sphx_glr_{example}_\d+\.png)"', gallery)
+        assert len(images) == 3, example
+        assert all((html / image).stat().st_size > 10_000 for image in images)
+        assert any((html / "_downloads").rglob(f"{example}.ipynb")), example  # a notebook
     assert 'href="plot_nvda_bubble.html"' in (html / "auto_examples/index.html").read_text()
     assert 'href="auto_examples/index.html"' in (html / "index.html").read_text()
 
