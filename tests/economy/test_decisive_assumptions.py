@@ -58,7 +58,7 @@ def test_the_run_rate_year_decides_oracles_default(table: pd.DataFrame) -> None:
     assert not funding["decides"]
 
 
-def test_cli_as_debt_and_decisive() -> None:
+def _app() -> typer.Typer:
     from bubblescope.cli.network import register
 
     app = typer.Typer()
@@ -68,6 +68,26 @@ def test_cli_as_debt_and_decisive() -> None:
         """Test root."""
 
     register(app)
+    return app
+
+
+def test_cli_firms_lists_every_item_with_its_source() -> None:
+    from bubblescope.data.financials import FINANCIAL_ITEMS
+
+    out = CliRunner().invoke(_app(), ["network", "firms", "--json"])
+    assert out.exit_code == 0, out.output
+    firms = {f["name"]: f for f in json.loads(out.output)["firms"]}
+    msft = {v["item"]: v for v in firms["Microsoft"]["values"]}
+    assert list(msft) == list(FINANCIAL_ITEMS)
+    assert msft["cash_and_securities"]["accn"] == "0001193125-26-027207"
+    amd = {v["item"]: v for v in firms["AMD"]["values"]}
+    assert amd["cash_and_securities"]["value_usd_bn"] is None
+    assert "no SEC filings of AMD" in amd["cash_and_securities"]["reason"]
+    assert firms["OpenAI"]["values"][0]["fact_id"] == "OAI-06"
+
+
+def test_cli_as_debt_and_decisive() -> None:
+    app = _app()
     runner = CliRunner()
     out = runner.invoke(
         app, ["network", "stress", "--shock", "OpenAI=0.5", "--as-debt", "E21", "--json"]

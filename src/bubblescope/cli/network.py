@@ -100,6 +100,33 @@ def register(app: typer.Typer) -> None:
 
         emit(payload, as_json, render)
 
+    @group.command("firms")
+    @handle_errors
+    def firms(
+        include_nonbinding: bool = _NONBINDING,
+        as_json: bool = JSON_OPTION,
+    ) -> None:
+        """Each firm's balance sheet, backlog and cash flow with its filing or graded fact.
+
+        A value carries its filing (form, period, accession) or fact id; a gap says why.
+        """
+        from bubblescope.data.financials import firm_financials
+        from bubblescope.economy.network import LISTED_TICKERS, load_network
+
+        net = load_network(include_nonbinding=include_nonbinding)
+        names = [(f.name, LISTED_TICKERS.get(f.name)) for f in net.firms if not f.external]
+        found = firm_financials(names)
+        payload = {"unit": "USD bn", "firms": [f.to_dict() for f in found.values()]}
+
+        def render() -> None:
+            for firm in found.values():
+                console.print(f"{firm.name} ({firm.ticker or 'private'})", markup=False)
+                for v in firm.values:
+                    value = "-" if v.value_usd_bn is None else f"{v.value_usd_bn:,.2f}"
+                    console.print(f"  {v.item:<34}{value:>12}  {v.label}", markup=False)
+
+        emit(payload, as_json, render)
+
     @group.command("stress")
     @handle_errors
     def stress_cmd(
