@@ -13,8 +13,8 @@ year:
 * **committed funding** — the equity and loans due to it in the network that year, plus cash
   raised in rounds outside the network (a sourced fact, in its year).
 
-The table starts in the year the run-rate was stated (payments due before it are listed as
-left out, since no revenue of those years is sourced). The balance carried from year to year
+The table starts in the year the run-rate was stated (payments and funding before it are listed
+as left out, since no revenue of those years is sourced). The balance carried from year to year
 is ``funding + revenue − payments``, without any new
 money; the year it first turns negative is the year funding runs short, and the new money a
 year needs is the growth of the shortfall in that year. Every other cost (staff, inference
@@ -301,12 +301,13 @@ def runway(
                  "source": rid}
             )  # fmt: skip
         years = list(range(t0, max(due) + 1))
-        before = sum(v for y, v in due.items() if y < t0)
-        if before > 0:
-            sources.append(
-                {"name": f"{lab} payments before {t0} left out", "value": before,
-                 "unit": "USD bn", "source": f"no sourced revenue before {fid}'s year"}
-            )  # fmt: skip
+        for what, flows in (("payments", due), ("funding", funding)):
+            before = sum(v for y, v in flows.items() if y < t0)
+            if before > 0:
+                sources.append(
+                    {"name": f"{lab} {what} before {t0} left out", "value": before,
+                     "unit": "USD bn", "source": f"no sourced revenue before {fid}'s year"}
+                )  # fmt: skip
         for name in scenarios:
             g = rates[name]
             balance = 0.0
