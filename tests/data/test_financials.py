@@ -348,3 +348,24 @@ def test_filings_in_the_store_win_over_the_shipped_ones(store_home: object) -> N
     assert cash.value_usd_bn == 12.0
     assert cash.source == "live"
     assert isinstance(got.get("debt"), MissingValue)
+
+
+def test_committed_funding_of_a_lab_sums_its_binding_equity_deals() -> None:
+    """OpenAI's committed funding, recomputed from deals.csv with the csv module: the binding
+    (not lapsed, LOI or term-sheet) equity and loan deals paid to OpenAI, in USD bn."""
+    from importlib import resources
+
+    text = resources.files("bubblescope.data").joinpath("factbase/deals.csv").read_text("utf-8")
+    rows = [
+        r
+        for r in csv.DictReader(io.StringIO(text))
+        if r["payee"] == "OpenAI"
+        and r["type"] in ("equity_investment", "loan")
+        and r["status"] not in ("lapsed", "loi", "term_sheet")
+    ]
+    got = lab_financials("OpenAI").get("committed_funding")
+    assert isinstance(got, SourcedValue)
+    assert got.value_usd_bn == pytest.approx(sum(float(r["amount"]) for r in rows))
+    assert got.fact_id == "+".join(r["id"] for r in rows)
+    assert got.label.startswith("deals ")
+    assert isinstance(lab_financials("xAI").get("committed_funding"), MissingValue)

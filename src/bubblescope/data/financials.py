@@ -89,7 +89,14 @@ CASH_FLOW_ITEMS: Final = ("operating_cash_flow", "capex")
 FINANCIAL_ITEMS: Final = (*BALANCE_ITEMS, *CASH_FLOW_ITEMS, "free_cash_flow")
 
 #: Items of a private lab (from the fact base).
-LAB_ITEMS: Final = ("revenue", "revenue_run_rate", "operating_loss", "cash_burn", "cash_raised")
+LAB_ITEMS: Final = (
+    "revenue",
+    "revenue_run_rate",
+    "operating_loss",
+    "cash_burn",
+    "cash_raised",
+    "committed_funding",
+)
 
 #: Private labs' items -> fact ids (the fact base's sourced figures).
 LAB_FACTS: Final[Mapping[str, Mapping[str, str]]] = {
@@ -182,8 +189,9 @@ class SourcedValue:
 
     @property
     def label(self) -> str:
-        """``"fact CIR-06 (secondary, 2025-11-30)"``."""
-        return f"fact {self.fact_id} ({self.grade}, {self.as_of})"
+        """``"fact CIR-06 (secondary, 2025-11-30)"`` (``"deals E05+E20 ..."`` for deal sums)."""
+        kind = "deals" if self.source_title.startswith("fact base deals") else "fact"
+        return f"{kind} {self.fact_id} ({self.grade}, {self.as_of})"
 
     def to_dict(self) -> JSONDict:
         """Plain dict (strict JSON)."""
@@ -538,11 +546,39 @@ def _fact_value(fb: Any, item: str, fact_id: str) -> SourcedValue | MissingValue
     )
 
 
+def _committed_funding(fb: Any, name: str) -> SourcedValue | MissingValue:
+    """Equity and loans committed to ``name`` in the fact base's binding deals (USD bn)."""
+    from bubblescope.data.facts import NONBINDING_STATUSES
+
+    deals = [
+        d
+        for d in fb.deals
+        if d.payee == name
+        and d.type in ("equity_investment", "loan")
+        and d.status not in NONBINDING_STATUSES
+        and d.amount is not None
+        and d.unit == "USD bn"
+    ]
+    if not deals:
+        return MissingValue("committed_funding", f"no binding equity or loan deal to {name}")
+    grades = sorted({str(d.grade) for d in deals})
+    return SourcedValue(
+        "committed_funding",
+        float(sum(float(d.amount) for d in deals)),
+        "+".join(d.id for d in deals),
+        "/".join(grades),
+        max(str(d.date) for d in deals),
+        "fact base deals (sum of binding equity and loan commitments)",
+        "; ".join(str(d.source_ref) for d in deals),
+    )
+
+
 def lab_financials(name: str, factbase: Any = None) -> FirmFinancials:
     """A private lab's items (:data:`LAB_ITEMS`, USD bn or USD bn/yr) from the fact base.
 
     Items without a fact are :class:`MissingValue`. A lab not in :data:`LAB_FACTS` gets every
-    item missing.
+    fact item missing. ``committed_funding`` sums the binding equity and loan deals to the lab
+    (paid-in and conditional alike), labelled with their deal ids and grades.
 
     Examples
     --------
@@ -555,6 +591,9 @@ def lab_financials(name: str, factbase: Any = None) -> FirmFinancials:
     ids = LAB_FACTS.get(name, {})
     values: list[FirmValue] = []
     for item in LAB_ITEMS:
+        if item == "committed_funding":
+            values.append(_committed_funding(fb, name))
+            continue
         fid = ids.get(item)
         values.append(
             _fact_value(fb, item, fid)
@@ -636,9 +675,10 @@ def firm_financials(
             continue
         frame = _fundamentals(ticker)
         if frame is None:
-            reason = (
-                f"no SEC filings of {ticker} in the store or the shipped data "
-                f"(run `bubblescope data update` or `data fetch {ticker} --source sec`)"
+            reason = f"no SEC filings of {ticker} in the store or the shipped data " + (
+                "(not an SEC filer: a listing outside the US needs its own source)"
+                if "." in ticker
+                else f"(run `bubblescope data update` or `data fetch {ticker} --source sec`)"
             )
             firm = FirmFinancials(
                 name, ticker, tuple(MissingValue(i, reason) for i in FINANCIAL_ITEMS)
