@@ -348,7 +348,8 @@ def _check_frame(frame: pd.DataFrame, symbol: str) -> pd.DataFrame:
 
 
 def _latest_instant(rows: pd.DataFrame, item: str) -> FirmValue:
-    got = rows[rows["item"] == item]
+    """``rows``: the filer's rows of ``item``."""
+    got = rows
     if got.empty:
         tried = ", ".join(item_tags(item))
         return MissingValue(item, f"no filing reports it (tags tried: {tried})")
@@ -363,16 +364,15 @@ def _latest_instant(rows: pd.DataFrame, item: str) -> FirmValue:
 
 
 def _latest_flow(rows: pd.DataFrame, item: str) -> FirmValue:
-    got = rows[(rows["item"] == item) & (rows["period"] == "FY")]
+    """``rows``: the filer's rows of ``item``."""
+    got = rows[rows["period"] == "FY"]
     if got.empty:
         return MissingValue(
             item, f"no annual report gives it (tags tried: {', '.join(item_tags(item))})"
         )
     row = got.sort_values("end", kind="stable").iloc[-1]
     quarters = rows[
-        (rows["item"] == item)
-        & (rows["period"] == "Q")
-        & (rows["fiscal_year"] == row["fiscal_year"])
+        (rows["period"] == "Q") & (rows["fiscal_year"] == row["fiscal_year"])
     ].drop_duplicates("fiscal_period")
     restated = None
     if len(quarters) == 4:
@@ -442,11 +442,13 @@ def financials_from_fundamentals(
     89.462
     """
     rows = _check_frame(frame, symbol)
+    by_item = {str(k): g for k, g in rows.groupby("item", sort=False)}
+    empty = rows.iloc[:0]
     values: dict[str, FirmValue] = {}
     for item in BALANCE_ITEMS:
-        values[item] = _latest_instant(rows, item)
+        values[item] = _latest_instant(by_item.get(item, empty), item)
     for item in CASH_FLOW_ITEMS:
-        values[item] = _latest_flow(rows, item)
+        values[item] = _latest_flow(by_item.get(item, empty), item)
     values["free_cash_flow"] = _free_cash_flow(values["operating_cash_flow"], values["capex"])
     return FirmFinancials(name or symbol, symbol, tuple(values[i] for i in FINANCIAL_ITEMS))
 
