@@ -106,7 +106,7 @@ def test_the_site_builds_without_warnings_and_its_doctests_and_links_pass(tmp_pa
     from bubblescope.data.bundled import load_datacard
 
     assert f"Shipped data version {load_datacard().version}" in (html / "data.html").read_text()
-    for example in ("plot_nvda_bubble", "plot_dotcom_three_ways"):  # 3 figures each
+    for example in ("plot_nvda_bubble", "plot_dotcom_three_ways", "plot_gpu_lives"):
         gallery = (html / f"auto_examples/{example}.html").read_text()
         images = re.findall(rf'<img src="\.\./(_images/sphx_glr_{example}_\d+\.png)"', gallery)
         assert len(images) == 3, example
