@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import socket
 import threading
@@ -17,11 +18,12 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
 from bubblescope.data.bundled import load_bundled
-from bubblescope.errors import UnknownSymbolError
+from bubblescope.errors import InputError, UnknownSymbolError
 from bubblescope.web import create_app
 from bubblescope.web.cost import DEFAULT_BUDGET_S, psy_cost, settings_cost
 from bubblescope.web.guard import DEFAULT_MAX_JSON, FORM_OVERHEAD, SECURITY_HEADERS
@@ -155,7 +157,7 @@ def _blocker(release: threading.Event) -> Any:
 
 
 def test_a_full_queue_answers_429_and_health_still_answers(store_home: Any) -> None:
-    app = create_app(workers=1, max_pending=2)
+    app = create_app(workers=1, max_pending=2, isolate=False)  # the blockers are closures
     release = threading.Event()
     with TestClient(app, raise_server_exceptions=False) as client:
         try:
@@ -232,8 +234,8 @@ def test_an_abandoned_request_is_cancelled_running_or_queued() -> None:
         return True
 
     async def scenario() -> None:
-        first = asyncio.ensure_future(jobs.run("first", running, gone))
-        second = asyncio.ensure_future(jobs.run("second", queued, gone))
+        first = asyncio.ensure_future(jobs.run("first", gone, running))
+        second = asyncio.ensure_future(jobs.run("second", gone, queued))
         for task in (first, second):
             with pytest.raises(JobCancelledError):
                 await task
@@ -246,6 +248,49 @@ def test_an_abandoned_request_is_cancelled_running_or_queued() -> None:
     while jobs.pending and time.monotonic() < deadline:
         time.sleep(0.01)
     assert jobs.pending == 0
+
+
+def _settled(jobs: JobManager) -> None:
+    deadline = time.monotonic() + 30
+    while jobs.pending and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert jobs.pending == 0
+
+
+def test_an_isolated_analysis_runs_in_a_child_that_is_stopped_when_its_client_leaves() -> None:
+    import multiprocessing
+
+    from bubblescope.detect.critical_values import MonteCarloCV
+    from bubblescope.detect.exuberance import psy
+    from bubblescope.web import analyses as an
+    from bubblescope.web.schemas import PSYRequest
+
+    jobs = JobManager(workers=1, max_pending=2, isolate=True)
+    frame = load_bundled("nasdaq")
+    small = PSYRequest(series="nasdaq", frequency="M", start="2015-01-01", reps=99)
+
+    async def here() -> bool:
+        return False
+
+    async def gone() -> bool:
+        return True
+
+    # The child's answer is the engine's own.
+    payload = asyncio.run(jobs.run("psy", here, an.psy_on, frame, small))
+    monthly = frame["close"].loc["2015-01-01":].resample("ME").last()
+    expected = psy(np.log(monthly), cv=MonteCarloCV(reps=99, rng=20150401))
+    assert payload["result"]["gsadf"] == pytest.approx(expected.gsadf, abs=0)
+    # A typed error crosses the process boundary as itself.
+    with pytest.raises(InputError, match="no observations"):
+        asyncio.run(jobs.run("psy", here, an.psy_on, frame, small.model_copy(
+            update={"start": dt.date(2031, 1, 1)})))  # fmt: skip
+    # A long run (about 2,000 daily points, 2,000 replications) is stopped with its client.
+    long = PSYRequest(series="nasdaq", frequency="D", start="2010-03-01", end="2017-12-31",
+                      reps=2000)  # fmt: skip
+    with pytest.raises(JobCancelledError):
+        asyncio.run(jobs.run("psy", gone, an.psy_on, frame, long))
+    _settled(jobs)
+    assert multiprocessing.active_children() == []
 
 
 def test_psy_reports_progress_by_critical_value_chunks(client: TestClient) -> None:

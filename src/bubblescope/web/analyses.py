@@ -34,7 +34,9 @@ __all__ = [
     "drawdown_api",
     "lppls_api",
     "lppls_confidence_api",
+    "lppls_confidence_on",
     "psy_api",
+    "psy_on",
     "result_payload",
     "runup_api",
     "series_api",
@@ -126,6 +128,13 @@ def psy_api(
     )
 
 
+def psy_on(
+    frame: pd.DataFrame, req: PSYRequest, progress: ProgressCallback | None = None
+) -> dict[str, Any]:
+    """:func:`psy_api` on ``frame`` (the series ``req`` names, loaded by the caller)."""
+    return psy_api(SeriesRegistry.pinned(req.series, frame), req, progress)
+
+
 def lppls_api(reg: SeriesRegistry, req: LPPLSRequest) -> dict[str, Any]:
     """One LPPLS fit with the price and fitted path."""
     from bubblescope.analyses.engines import LPPLSFitSettings
@@ -166,6 +175,13 @@ def lppls_confidence_api(
     return result_payload(
         ind, ind.chart_spec(name=req.series, source=req.series), data=data_info(shown)
     )
+
+
+def lppls_confidence_on(
+    frame: pd.DataFrame, req: LPPLSConfidenceRequest, progress: ProgressCallback | None = None
+) -> dict[str, Any]:
+    """:func:`lppls_confidence_api` on ``frame`` (the series ``req`` names, loaded already)."""
+    return lppls_confidence_api(SeriesRegistry.pinned(req.series, frame), req, progress)
 
 
 def runup_api(reg: SeriesRegistry, req: RunupRequest) -> dict[str, Any]:

@@ -64,6 +64,8 @@ from bubblescope.web.schemas import (
 from bubblescope.web.series import SeriesRegistry, window
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from bubblescope.data.facts import FactBase
 
 __all__ = ["DEFAULT_MAX_UPLOAD", "create_app"]
@@ -128,6 +130,7 @@ def create_app(
     allowed_hosts: tuple[str, ...] = DEFAULT_ALLOWED_HOSTS,
     max_json_bytes: int = DEFAULT_MAX_JSON,
     job_ttl: float = 3600.0,
+    isolate: bool = True,
 ) -> FastAPI:
     """Build the dashboard application.
 
@@ -150,13 +153,16 @@ def create_app(
         Largest body of a request other than an upload, bytes.
     job_ttl : float
         Seconds a finished job's id keeps answering.
+    isolate : bool
+        Run each queued analysis in a child process, so that it never holds the server's GIL
+        and its memory is returned when it ends (:mod:`bubblescope.web.jobs`).
 
     Returns
     -------
     fastapi.FastAPI
     """
     registry = SeriesRegistry()
-    jobs = JobManager(workers=workers, max_pending=max_pending, ttl=job_ttl)
+    jobs = JobManager(workers=workers, max_pending=max_pending, ttl=job_ttl, isolate=isolate)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -258,9 +264,7 @@ def create_app(
         table, market view and synthesis as the report shows them) and ``chart`` (the AI
         basket against the dot-com basket).
         """
-        return ok(
-            await jobs.run("status", lambda p: an.status_api(preset, p), request.is_disconnected)
-        )
+        return ok(await jobs.run("status", request.is_disconnected, an.status_api, preset))
 
     @app.post("/api/jobs/status", tags=["status"], status_code=202)
     def job_status_page(
@@ -270,7 +274,7 @@ def create_app(
 
         The first run computes the backtest records (a minute or two); later runs read them.
         """
-        job = jobs.submit("status", lambda progress: an.status_api(preset, progress))
+        job = jobs.submit("status", an.status_api, preset)
         return ok(job.to_dict(), 202)
 
     # --- data -------------------------------------------------------------------------------
@@ -318,12 +322,14 @@ def create_app(
         )
 
     # --- detection --------------------------------------------------------------------------
-    def psy_checked(req: PSYRequest) -> None:
-        """Refuse an unknown series now, and a PSY run over budget before it starts."""
+    def psy_checked(req: PSYRequest) -> pd.DataFrame:
+        """The series of ``req``: a 404 now if unknown, a 400 now if the run is over budget."""
         from bubblescope.settings import resample
 
-        n = len(resample(window(registry.load(req.series), req.start, req.end), req.frequency))
+        frame = registry.load(req.series)
+        n = len(resample(window(frame, req.start, req.end), req.frequency))
         check_budget(psy_cost(n, req.lag, req.reps), budget_s)
+        return frame
 
     @app.post("/api/psy", tags=["detect"])
     async def run_psy(req: PSYRequest, request: Request) -> Response:
@@ -332,10 +338,8 @@ def create_app(
         Refused (400) when its estimated cost exceeds the server's budget; runs in the
         analysis queue (429 when full) and stops when the client leaves.
         """
-        await run_in_threadpool(psy_checked, req)
-        return ok(
-            await jobs.run("psy", lambda p: an.psy_api(registry, req, p), request.is_disconnected)
-        )
+        frame = await run_in_threadpool(psy_checked, req)
+        return ok(await jobs.run("psy", request.is_disconnected, an.psy_on, frame, req))
 
     @app.post("/api/lppls", tags=["detect"])
     def run_lppls(req: LPPLSRequest) -> Response:
@@ -356,29 +360,28 @@ def create_app(
     @app.post("/api/jobs/psy", tags=["jobs"], status_code=202)
     def job_psy(req: PSYRequest) -> Response:
         """Run PSY in the background; poll ``GET /api/jobs/{id}``."""
-        psy_checked(req)  # unknown series -> 404 and over budget -> 400 now, not a failed job
-        job = jobs.submit("psy", lambda progress: an.psy_api(registry, req, progress))
+        frame = psy_checked(req)  # not a failed job later
+        job = jobs.submit("psy", an.psy_on, frame, req)
         return ok(job.to_dict(), 202)
 
     @app.post("/api/jobs/lppls-confidence", tags=["jobs"], status_code=202)
     def job_confidence(req: LPPLSConfidenceRequest) -> Response:
         """Run DS LPPLS Confidence in the background; poll ``GET /api/jobs/{id}``."""
-        shown = window(registry.load(req.series), req.start, req.end)
+        frame = registry.load(req.series)
+        shown = window(frame, req.start, req.end)
         dates = min(an.MAX_CONFIDENCE_DATES, -(-len(shown) // req.every))
         check_budget(
             lppls_confidence_cost(dates, req.max_window, req.min_window, req.step), budget_s
         )
-        job = jobs.submit(
-            "lppls-confidence", lambda progress: an.lppls_confidence_api(registry, req, progress)
-        )
+        job = jobs.submit("lppls-confidence", an.lppls_confidence_on, frame, req)
         return ok(job.to_dict(), 202)
 
     @app.post("/api/jobs/scenario", tags=["jobs"], status_code=202)
     def job_scenario(req: ScenarioRequest) -> Response:
         """Run the scenario Monte Carlo in the background (progress in chunks of paths)."""
-        spec = sc.scenario_spec(req)  # bad preset or override -> 400 now, not a failed job
+        sc.scenario_spec(req)  # bad preset or override -> 400 now, not a failed job
         check_budget(scenario_cost(req.paths), budget_s)
-        job = jobs.submit("scenario", lambda progress: sc.scenario_api(req, progress, spec=spec))
+        job = jobs.submit("scenario", sc.scenario_api, req)
         return ok(job.to_dict(), 202)
 
     @app.get("/api/jobs/{job_id}", tags=["jobs"])
@@ -485,13 +488,9 @@ def create_app(
         At most 20,000 paths; for progress, submit the same body to ``POST /api/jobs/scenario``.
         Runs in the analysis queue (429 when full) and stops when the client leaves.
         """
-        spec = await run_in_threadpool(sc.scenario_spec, req)
+        await run_in_threadpool(sc.scenario_spec, req)  # bad preset or override -> 400 now
         check_budget(scenario_cost(req.paths), budget_s)
-        return ok(
-            await jobs.run(
-                "scenario", lambda p: sc.scenario_api(req, p, spec=spec), request.is_disconnected
-            )
-        )
+        return ok(await jobs.run("scenario", request.is_disconnected, sc.scenario_api, req))
 
     @app.get("/api/depreciation", tags=["economy"])
     def depreciation(

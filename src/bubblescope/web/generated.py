@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.concurrency import run_in_threadpool
 
 from bubblescope._json import to_jsonable
+from bubblescope._typing import ProgressCallback
 from bubblescope.analyses.base import PRESET_NAMES, Analysis
 from bubblescope.analyses.registry import REGISTRY
 from bubblescope.data.catalog import data_info
@@ -49,6 +50,7 @@ __all__ = [
     "listing",
     "prepare_request",
     "request_model",
+    "run_named",
     "run_prepared",
     "run_request",
 ]
@@ -128,6 +130,22 @@ def run_prepared(prepared: Prepared) -> dict[str, Any]:
     """Run a prepared request; the result's payload with the settings used."""
     result = prepared.entry.run(prepared.frame, prepared.settings)
     return result_payload(result, settings=dataclasses.asdict(prepared.settings), **prepared.extra)
+
+
+def run_named(
+    name: str,
+    settings: Any,
+    frame: Any,
+    extra: dict[str, Any],
+    progress: ProgressCallback | None = None,
+) -> dict[str, Any]:
+    """:func:`run_prepared` from plain data (what an analysis process is handed).
+
+    ``progress`` is accepted for the job queue; the registry's run functions report none.
+    """
+    from bubblescope.analyses.registry import get
+
+    return run_prepared(Prepared(get(name), settings, frame, extra))
 
 
 def run_request(entry: Analysis[Any], req: BaseModel, series: SeriesRegistry) -> dict[str, Any]:
@@ -214,7 +232,13 @@ def add_analysis_routes(
             prepared, heavy = await run_in_threadpool(checked, entry, req)
             if heavy:
                 payload = await jobs.run(
-                    entry.name, lambda _: run_prepared(prepared), request.is_disconnected
+                    entry.name,
+                    request.is_disconnected,
+                    run_named,
+                    entry.name,
+                    prepared.settings,
+                    prepared.frame,
+                    prepared.extra,
                 )
             else:
                 payload = await run_in_threadpool(run_prepared, prepared)
@@ -232,7 +256,14 @@ def add_analysis_routes(
 
             def submit(req: BaseModel, _: Request, entry: Analysis[Any] = entry) -> Response:
                 prepared, _heavy = checked(entry, req)  # unknown series, over budget: now
-                job = jobs.submit(entry.name, lambda _: run_prepared(prepared))
+                job = jobs.submit(
+                    entry.name,
+                    run_named,
+                    entry.name,
+                    prepared.settings,
+                    prepared.frame,
+                    prepared.extra,
+                )
                 return json_response(job.to_dict(), 202)
 
             app.add_api_route(

@@ -5,14 +5,25 @@ Every analysis the API runs, in a request or as a background job, goes through o
 running; one more is refused at once with :class:`QueueFullError` (HTTP 429) instead of
 waiting behind the others. A job's id answers from its submission until ``ttl`` seconds after
 it finished (queued and running jobs are never forgotten). A job is cancelled when its client
-leaves (:meth:`JobManager.run`): a queued one never starts, a running one stops at its next
-progress report. Light endpoints never enter this queue, so they never wait behind it.
+leaves (:meth:`JobManager.run`): a queued one never starts, a running one is stopped. Light
+endpoints never enter this queue, so they never wait behind it.
+
+With ``isolate`` (what ``bubblescope serve`` runs) each analysis runs in a child process forked
+from a clean fork server, so a numba kernel, which holds the GIL for the length of its call,
+never stalls the server's event loop, a cancelled analysis is stopped at once (the child is
+terminated) and the analysis's memory goes back to the system when the child exits. The
+function and its arguments must then be picklable (module-level functions, plain data); the
+child reports progress through a pipe and sees the ``BUBBLESCOPE_*`` environment of the
+submitting thread. Without ``isolate`` (tests) the analysis runs on the queue's thread and
+stops at its next progress report when cancelled.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import multiprocessing
+import os
 import threading
 import time
 import uuid
@@ -20,15 +31,69 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from typing import Any
 
-from bubblescope._typing import ProgressCallback
 from bubblescope.errors import BubblescopeError, UnknownSymbolError
 
 __all__ = ["Job", "JobCancelledError", "JobManager", "QueueFullError"]
 
 #: Seconds between two checks of whether a waiting request's client is still connected.
 _POLL_S = 0.2
+#: Modules the fork server imports once, so that each analysis process starts warm.
+_PRELOAD = [
+    "numpy",
+    "pandas",
+    "bubblescope.web.analyses",
+    "bubblescope.web.generated",
+    "bubblescope.web.scenario",
+    "bubblescope.detect.exuberance",
+    "bubblescope.detect.lppls",
+]
+_CONTEXT: Any = None
+_CONTEXT_LOCK = threading.Lock()
+
+
+def _context() -> Any:
+    """The multiprocessing context of analysis processes (a fork server where there is one)."""
+    global _CONTEXT
+    with _CONTEXT_LOCK:
+        if _CONTEXT is None:
+            methods = multiprocessing.get_all_start_methods()
+            _CONTEXT = multiprocessing.get_context(
+                "forkserver" if "forkserver" in methods else "spawn"
+            )
+            if "forkserver" in methods:
+                _CONTEXT.set_forkserver_preload(_PRELOAD)
+        return _CONTEXT
+
+
+def _child(
+    conn: Connection,
+    env: dict[str, str],
+    func: Callable[..., dict[str, Any]],
+    args: tuple[Any, ...],
+) -> None:
+    """Body of an analysis process: run ``func``, send progress and the outcome to ``conn``."""
+    os.environ.update(env)
+
+    def progress(done: int, total: int) -> None:
+        conn.send(("progress", int(done), int(total)))
+
+    try:
+        result = func(*args, progress=progress)
+    except BubblescopeError as exc:
+        try:
+            conn.send(("error", exc))
+        except Exception:  # an error that does not pickle: keep its type's name and text
+            conn.send(("error", BubblescopeError(f"{type(exc).__name__}: {exc}")))
+    except Exception as exc:  # a bug: only its type crosses; the child's stderr has the rest
+        conn.send(("crash", type(exc).__name__))
+        raise
+    else:
+        conn.send(("result", result))
+    finally:
+        conn.close()
 
 
 class QueueFullError(BubblescopeError):
@@ -105,6 +170,8 @@ class JobManager:
         and running jobs are never dropped).
     clock : callable
         Wall-clock seconds (``time.time``; a test passes its own).
+    isolate : bool
+        Run each analysis in a child process (see the module notes).
     """
 
     def __init__(
@@ -114,6 +181,8 @@ class JobManager:
         ttl: float = 3600.0,
         keep: int = 100,
         clock: Callable[[], float] = time.time,
+        *,
+        isolate: bool = False,
     ) -> None:
         if workers < 1 or max_pending < workers:
             raise ValueError("need workers >= 1 and max_pending >= workers")
@@ -122,6 +191,7 @@ class JobManager:
         self._ttl = ttl
         self._keep = keep
         self._clock = clock
+        self._isolate = isolate
         self._pool: ThreadPoolExecutor | None = None
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._pending = 0
@@ -136,11 +206,11 @@ class JobManager:
     def submit(
         self,
         kind: str,
-        func: Callable[[ProgressCallback], dict[str, Any]],
-        *,
+        func: Callable[..., dict[str, Any]],
+        *args: Any,
         listed: bool = True,
     ) -> Job:
-        """Queue ``func(progress)``; its dict becomes the job's result.
+        """Queue ``func(*args, progress=callback)``; its dict becomes the job's result.
 
         ``listed`` jobs answer ``GET /api/jobs/{id}``; a request's own analysis is not listed.
 
@@ -166,7 +236,8 @@ class JobManager:
                     max_workers=self._workers, thread_name_prefix="bubblescope-job"
                 )
             pool = self._pool
-        job.future = pool.submit(self._run, job, func)
+        env = {k: v for k, v in os.environ.items() if k.startswith("BUBBLESCOPE_")}
+        job.future = pool.submit(self._run, job, func, args, env)
         job.future.add_done_callback(
             lambda future: self._finish(job, "cancelled") if future.cancelled() else None
         )
@@ -179,14 +250,62 @@ class JobManager:
         with self._lock:
             self._pending -= 1
 
-    def _run(self, job: Job, func: Callable[[ProgressCallback], dict[str, Any]]) -> None:
+    def _isolated(
+        self,
+        job: Job,
+        func: Callable[..., dict[str, Any]],
+        args: tuple[Any, ...],
+        env: dict[str, str],
+    ) -> dict[str, Any]:
+        """Run ``func(*args)`` in a child process; relay its progress; stop it if cancelled."""
+        ctx = _context()
+        receiver, sender = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_child, args=(sender, env, func, args), daemon=True)
+        proc.start()
+        sender.close()
+        try:
+            while True:
+                if job.cancelled.is_set():
+                    raise JobCancelledError(f"job {job.id} was cancelled")
+                if not receiver.poll(_POLL_S):
+                    if not proc.is_alive() and not receiver.poll():
+                        raise RuntimeError("the analysis process ended without an answer")
+                    continue
+                try:
+                    kind, *rest = receiver.recv()
+                except EOFError:
+                    raise RuntimeError("the analysis process ended without an answer") from None
+                if kind == "progress":
+                    job.progress(*rest)
+                elif kind == "result":
+                    return dict(rest[0])
+                elif kind == "error":
+                    raise rest[0]
+                else:
+                    raise RuntimeError(f"the analysis process failed ({rest[0]})")
+        finally:
+            if proc.is_alive():
+                proc.terminate()
+            proc.join(5)
+            receiver.close()
+
+    def _run(
+        self,
+        job: Job,
+        func: Callable[..., dict[str, Any]],
+        args: tuple[Any, ...],
+        env: dict[str, str],
+    ) -> None:
         if job.cancelled.is_set():
             self._finish(job, "cancelled")
             return
         with job.lock:
             job.status = "running"
         try:
-            result = func(job.progress)
+            if self._isolate:
+                result = self._isolated(job, func, args, env)
+            else:
+                result = func(*args, progress=job.progress)
         except JobCancelledError as exc:
             job.exception = exc
             self._finish(job, "cancelled")
@@ -205,7 +324,7 @@ class JobManager:
         self._finish(job, "done")
 
     def cancel(self, job: Job) -> None:
-        """Cancel ``job``: a queued one never starts, a running one stops at its next progress."""
+        """Cancel ``job``: a queued one never starts, a running one is stopped."""
         job.cancelled.set()
         if job.future is not None:
             job.future.cancel()
@@ -213,10 +332,11 @@ class JobManager:
     async def run(
         self,
         kind: str,
-        func: Callable[[ProgressCallback], dict[str, Any]],
         disconnected: Callable[[], Awaitable[bool]],
+        func: Callable[..., dict[str, Any]],
+        *args: Any,
     ) -> dict[str, Any]:
-        """Run ``func`` in the queue for a waiting request; cancel it if the client leaves.
+        """Run ``func(*args)`` in the queue for a waiting request; cancel it if the client leaves.
 
         Raises
         ------
@@ -227,7 +347,7 @@ class JobManager:
         Exception
             Whatever the analysis raised.
         """
-        job = self.submit(kind, func, listed=False)
+        job = self.submit(kind, func, *args, listed=False)
         assert job.future is not None
         waiting = asyncio.wrap_future(job.future)
         while not waiting.done():

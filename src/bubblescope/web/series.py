@@ -34,6 +34,13 @@ class SeriesRegistry:
         self._max = max_uploads
         self._lock = threading.Lock()
 
+    @classmethod
+    def pinned(cls, name: str, frame: pd.DataFrame) -> SeriesRegistry:
+        """A registry in which ``name`` is ``frame`` (what an analysis process is handed)."""
+        reg = cls(max_uploads=1)
+        reg._uploads[name] = frame
+        return reg
+
     def names(self) -> list[dict[str, str]]:
         """Every analysable series with its kind (shipped, store, shipped+store, upload)."""
         from bubblescope.data.catalog import series_names
