@@ -24,6 +24,14 @@ PACKAGES = (
     "bubblescope.charts",
 )
 
+#: The gallery's examples and the figures each draws.
+GALLERY = {
+    "plot_nvda_bubble": 3,
+    "plot_dotcom_three_ways": 3,
+    "plot_gpu_lives": 3,
+    "plot_openai_stress": 2,
+}
+
 
 def _checker() -> object:
     spec = importlib.util.spec_from_file_location(
@@ -106,10 +114,10 @@ def test_the_site_builds_without_warnings_and_its_doctests_and_links_pass(tmp_pa
     from bubblescope.data.bundled import load_datacard
 
     assert f"Shipped data version {load_datacard().version}" in (html / "data.html").read_text()
-    for example in ("plot_nvda_bubble", "plot_dotcom_three_ways", "plot_gpu_lives"):
+    for example, figures in GALLERY.items():
         gallery = (html / f"auto_examples/{example}.html").read_text()
         images = re.findall(rf'<img src="\.\./(_images/sphx_glr_{example}_\d+\.png)"', gallery)
-        assert len(images) == 3, example
+        assert len(images) == figures, example
         assert all((html / image).stat().st_size > 10_000 for image in images)
         assert any((html / "_downloads").rglob(f"{example}.ipynb")), example  # a notebook
     assert 'href="plot_nvda_bubble.html"' in (html / "auto_examples/index.html").read_text()
