@@ -159,7 +159,8 @@ def test_every_assumption_is_listed_with_its_value(net: FinancingNetwork) -> Non
     assert listed["schedule_years"].value == rows.input("schedule_years").m_as("year")
     assert listed["buffer_coverage"].value == rows.input("buffer_coverage").m_as("1")
     assert set(listed["schedule_years"].applies_to) == set(res.assumed_horizons)
-    assert {"capacity to pay", "one year of obligations"} <= set(listed)
+    assert listed["capacity to pay: ocf_share"].value == rows.input("ocf_share").m_as("1")
+    assert "one year of obligations" in listed
     assert all(a.why for a in res.assumptions)
 
 
@@ -293,3 +294,18 @@ def test_shares_of_liquid_assets_are_nan_without_liquid_assets() -> None:
     res = stress(net, [PaymentShock("A", 0.0)], external_assets={"A": 0.0, "B": 0.0})
     assert np.isnan(res.firms.loc["B", "shortfall_share"])
     assert res.firms.loc["B", "exposure_to_shocked"] == pytest.approx(10.0)
+
+
+def test_capacity_to_pay_counts_the_share_of_operating_cash_flow(net: FinancingNetwork) -> None:
+    """With ocf_share = 1, Microsoft pays from its cash and securities plus its FY2025 operating
+    cash flow (its 10-K), both read here from its filings."""
+    from bubblescope.economy.clearing import CapacityAssumption
+
+    fin = firm_financials([("Microsoft", "MSFT")])["Microsoft"]
+    cash, ocf = fin.value("cash_and_securities"), fin.value("operating_cash_flow")
+    assert cash is not None
+    assert ocf is not None
+    res = stress(net, [PaymentShock("OpenAI", 0.5)], capacity=CapacityAssumption(1.0))
+    assert res.firms.loc["Microsoft", "liquid_assets"] == pytest.approx(cash + ocf)
+    listed = {a.name: a for a in res.assumptions}
+    assert listed["capacity to pay: ocf_share"].value == 1.0

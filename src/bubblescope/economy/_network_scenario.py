@@ -39,6 +39,7 @@ from bubblescope.errors import InputError
 __all__ = [
     "Assumption",
     "BufferAssumption",
+    "CapacityAssumption",
     "ClearingInputs",
     "InvestorWithdrawal",
     "MarketClosure",
@@ -184,6 +185,26 @@ class BufferAssumption:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class CapacityAssumption:
+    """What a firm with a sourced balance sheet can pay from, besides what it receives.
+
+    Its cash and short-term securities plus ``ocf_share ×`` its latest annual operating cash
+    flow (a negative cash flow counts as 0).
+
+    Parameters
+    ----------
+    ocf_share : float
+        Default: row ``ocf_share`` of ``economy/assumptions/network.yaml`` (0: liquid assets
+        only); ``decisive_assumptions`` tries ``ocf_share_high``.
+    """
+
+    ocf_share: float = field(default_factory=functools.partial(_buffer, "ocf_share"))
+
+    def __post_init__(self) -> None:
+        _unit_interval("CapacityAssumption.ocf_share", self.ocf_share)
+
+
 @dataclass(frozen=True)
 class ClearingInputs:
     """Arrays for the kernels, in ``names`` order (USD bn or USD bn/yr).
@@ -249,6 +270,7 @@ def prepare(
     external_assets: Mapping[str, float] | None,
     buffer: BufferAssumption,
     shocked: bool = True,
+    capacity: CapacityAssumption | None = None,
 ) -> ClearingInputs:
     """Translate a network and scenarios into kernel arrays.
 
@@ -285,7 +307,9 @@ def prepare(
             assumed.append(False)
             basis.append("given")
         elif firm.cash is not None or firm.liquid_assets is not None:
-            sourced[k] = (firm.cash or 0.0) + (firm.liquid_assets or 0.0)
+            share = (capacity or CapacityAssumption()).ocf_share
+            flow = max(firm.operating_cash_flow or 0.0, 0.0)
+            sourced[k] = (firm.cash or 0.0) + (firm.liquid_assets or 0.0) + share * flow
             assumed.append(False)
             basis.append("balance sheet")
         else:

@@ -49,6 +49,7 @@ from bubblescope.charts import Bar, ChartSpec, Panel
 from bubblescope.economy._network_scenario import (
     Assumption,
     BufferAssumption,
+    CapacityAssumption,
     ClearingInputs,
     InvestorWithdrawal,
     MarketClosure,
@@ -65,6 +66,7 @@ from bubblescope.result import ResultMixin
 __all__ = [
     "Assumption",
     "BufferAssumption",
+    "CapacityAssumption",
     "InvestorWithdrawal",
     "MarketClosure",
     "PaymentShock",
@@ -314,6 +316,7 @@ def stress(
     year: int | None = None,
     external_assets: Mapping[str, float] | None = None,
     buffer: BufferAssumption | None = None,
+    capacity: CapacityAssumption | None = None,
 ) -> StressResult:
     """Clear one year of obligations under ``scenarios`` and measure the damage.
 
@@ -332,6 +335,9 @@ def stress(
     buffer : BufferAssumption, optional
         Assumed external assets where nothing is sourced (default :class:`BufferAssumption`:
         coverage 0.1).
+    capacity : CapacityAssumption, optional
+        What a firm with a sourced balance sheet pays from (default
+        :class:`CapacityAssumption`: its liquid assets, no operating cash flow).
 
     Returns
     -------
@@ -358,11 +364,18 @@ def stress(
     """
     _check_rates(alpha, beta)
     buf = buffer or BufferAssumption()
-    base = prepare(
-        network, scenarios, year=year, external_assets=external_assets, buffer=buf, shocked=False
-    )
-    shocked = prepare(
-        network, scenarios, year=year, external_assets=external_assets, buffer=buf, shocked=True
+    cap = capacity or CapacityAssumption()
+    base, shocked = (
+        prepare(
+            network,
+            scenarios,
+            year=year,
+            external_assets=external_assets,
+            buffer=buf,
+            capacity=cap,
+            shocked=flag,
+        )
+        for flag in (False, True)
     )
     p0, _, _, _ = _clear(base, alpha, beta)
     p, dround, rounds, history = _clear(shocked, alpha, beta)
@@ -474,7 +487,7 @@ def stress(
         buf,
         tuple(network.warnings()),
         _commitment_table(network, year),
-        _assumptions(network, base, own, buf, external_assets, year),
+        _assumptions(network, base, own, buf, external_assets, year, cap),
     )
 
 
@@ -519,6 +532,7 @@ def _assumptions(
     buf: BufferAssumption,
     external_assets: Mapping[str, float] | None,
     year: int | None,
+    capacity: CapacityAssumption,
 ) -> tuple[Assumption, ...]:
     """Every assumption the stress rests on, with its value and reason."""
     rows = load_assumptions("network")
@@ -585,14 +599,17 @@ def _assumptions(
                 tuple(overridden),
             )
         )
+    default_share = capacity.ocf_share == rows.input("ocf_share").m_as("1")
     out.append(
         Assumption(
-            "capacity to pay",
-            None,
-            "",
-            "a firm pays from its liquid assets (cash and short-term securities at its latest "
-            "filing) plus what it receives in the clearing; operating cash flow, credit lines "
-            "and asset sales are not counted",
+            "capacity to pay: ocf_share",
+            capacity.ocf_share,
+            "1",
+            "a firm with a sourced balance sheet pays from its cash and short-term securities "
+            "at its latest filing, plus this share of its latest annual operating cash flow, "
+            "plus what it receives in the clearing; credit lines and asset sales are not "
+            "counted. "
+            + (str(rows.row("ocf_share").why) if default_share else "Share given by the caller."),
         )
     )
     out.append(
@@ -823,7 +840,8 @@ def decisive_assumptions(
     ``economy/assumptions/network.yaml``, one at a time: the price of GW-stated deals (the
     all-in ``gw_price_high``, fact ``GWC-03``), the length of horizons that give none
     (``schedule_years_low``, ``schedule_years_high``), the cushion of assumed liquid assets
-    (``buffer_low``, ``buffer_high``), the year cleared (each calendar year in which a debt of a
+    (``buffer_low``, ``buffer_high``), the share of a year's operating cash flow a firm can pay
+    from (``ocf_share_high``), the year cleared (each calendar year in which a debt of a
     shocked firm starts, instead of the run-rate) and the commitments' treatment (every funding
     commitment cleared as a debt). An assumption decides a default when moving it puts a firm in
     default or takes one out.
@@ -879,6 +897,24 @@ def decisive_assumptions(
         cover = rows.input(key).m_as("1")
         buf = BufferAssumption(coverage=cover)
         runs.append(("buffer_coverage", cover, "1", why(key), defaults(base_net, buf)))
+    share = rows.input("ocf_share_high").m_as("1")
+    f = stress(
+        base_net,
+        scenarios,
+        alpha=alpha,
+        beta=beta,
+        year=year,
+        capacity=CapacityAssumption(share),
+    ).firms
+    runs.append(
+        (
+            "capacity to pay: ocf_share",
+            share,
+            "1",
+            why("ocf_share_high"),
+            {str(n) for n in f.index[f["default_round"].notna()]},
+        )
+    )
     if year is None:
         shocked = {s.firm for s in scenarios if isinstance(s, PaymentShock)}
         starts = sorted(

@@ -173,6 +173,7 @@ FINANCIAL_FIELDS: Mapping[str, str] = {
     "backlog": "remaining_performance_obligations",
     "revenue": "revenue",
     "equity": "stockholders_equity",
+    "operating_cash_flow": "operating_cash_flow",
 }
 
 #: Balance-sheet items read from the fact base: (firm, item) -> fact id.
@@ -182,7 +183,15 @@ SOURCED_ITEMS: Mapping[tuple[str, str], str] = {
 }
 
 _EXTERNAL_NODES = frozenset({"market"})
-_BALANCE_ITEMS = ("cash", "liquid_assets", "debt", "revenue", "backlog", "equity")
+_BALANCE_ITEMS = (
+    "cash",
+    "liquid_assets",
+    "debt",
+    "revenue",
+    "backlog",
+    "equity",
+    "operating_cash_flow",
+)
 
 
 def _gw_price() -> float:
@@ -232,6 +241,7 @@ class Firm:
     revenue: float | None = None
     backlog: float | None = None
     equity: float | None = None
+    operating_cash_flow: float | None = None
     sources: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> JSONDict:
