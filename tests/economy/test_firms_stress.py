@@ -309,3 +309,15 @@ def test_capacity_to_pay_counts_the_share_of_operating_cash_flow(net: FinancingN
     assert res.firms.loc["Microsoft", "liquid_assets"] == pytest.approx(cash + ocf)
     listed = {a.name: a for a in res.assumptions}
     assert listed["capacity to pay: ocf_share"].value == 1.0
+
+
+def test_oracle_stands_exactly_when_openai_pays_its_breakeven_share(net: FinancingNetwork) -> None:
+    """Oracle pays Nvidia its 20 a year when its cash plus OpenAI's share of the 60 covers it:
+    the breakeven share is (20 - cash) / 60, from Oracle's 10-Q and deals E01 and E02."""
+    cash = _liquid("Oracle", "ORCL")
+    share = (_run_rate(net, "E02") - cash) / _run_rate(net, "E01")
+    assert 0.0 < share < 0.5
+    above = stress(net, [PaymentShock("OpenAI", share + 1e-6)])
+    below = stress(net, [PaymentShock("OpenAI", share - 1e-6)])
+    assert "Oracle" not in _defaults(above)
+    assert "Oracle" in _defaults(below)
