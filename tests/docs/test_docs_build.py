@@ -30,6 +30,7 @@ GALLERY = {
     "plot_dotcom_three_ways": 3,
     "plot_gpu_lives": 3,
     "plot_openai_stress": 2,
+    "plot_signal_backtests": 2,
 }
 
 
