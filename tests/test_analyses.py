@@ -136,6 +136,7 @@ def test_report_has_a_section_per_flagged_entry() -> None:
         "power",
         "water",
         "valuation",
+        "scenario-sensitivity",
         "gauge",
     ]
 

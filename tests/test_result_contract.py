@@ -470,6 +470,7 @@ def _small_runs() -> dict[str, tuple[Factory, dict[str, Any]]]:
         "scan": (none, {"analyses": ("drawdown",), "symbols": ("NVDA", "MSFT")}),
         "backtest": (lambda: weekly_prices(0, 600), {"signals": "runup,baseline_return"}),
         "scenario": (none, {"paths": 200}),
+        "scenario-sensitivity": (none, {"n": 4, "paths": 50}),
     }
 
 

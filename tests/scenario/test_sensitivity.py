@@ -94,8 +94,14 @@ def test_a_parameter_that_only_shapes_the_fall_has_no_effect_on_the_odds() -> No
         assert res.indices["bust_odds"]["mu_star"][res.names.index(name)] > 0.0
     spec = res.chart_spec()
     assert len(spec.panels) == len(OUTPUTS)
+    charted = res.charted()
+    assert len(charted) == min(5, len(res.names))
     for panel, out in zip(spec.panels, OUTPUTS, strict=True):
-        assert panel.texts[0].text.strip() == res.top_drivers(out, 1)[0]  # tornado: top first
+        # every output's top driver is charted, its bar the panel's tallest
+        top = res.top_drivers(out, 1)[0]
+        assert top in charted
+        heights = dict(zip(panel.bars[0].x, panel.bars[0].y, strict=True))
+        assert heights[top.replace("_", " ")] == max(heights.values())
     assert to_plotly(spec)["data"]
     assert "top drivers" in res.summary()
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from bubblescope.backtest.result import BacktestResult
     from bubblescope.scan import ScanResult
     from bubblescope.scenario.result import ScenarioResult
+    from bubblescope.scenario.sensitivity import GlobalSensitivityResult
     from bubblescope.status.result import StatusResult
 
 __all__ = [
@@ -36,10 +37,12 @@ __all__ = [
     "REGISTRY",
     "SCAN",
     "SCENARIO",
+    "SENSITIVITY",
     "STATUS",
     "BacktestAnalysisSettings",
     "ScanAnalysisSettings",
     "ScenarioSettings",
+    "SensitivitySettings",
     "StatusSettings",
     "get",
     "names",
@@ -294,8 +297,77 @@ SCENARIO: Analysis[ScenarioSettings] = Analysis(
     slow=True,
 )
 
+
+# --- which assumption decides the scenario's answer --------------------------------------------
+
+#: (method, base sample, paths per evaluation) by preset: Morris screening ranks the drivers
+#: for the report and the dashboard in seconds; Sobol's variance shares for publication.
+_SENSITIVITY: dict[str, tuple[Literal["sobol", "morris"], int, int]] = {
+    "standard": ("morris", 16, 400),
+    "quick": ("morris", 8, 200),
+    "publication": ("sobol", 256, 1000),
+}
+
+
+@dataclass(frozen=True)
+class SensitivitySettings:
+    """A global sensitivity analysis of a scenario preset over its parameters' stated ranges."""
+
+    scenario: str = setting("base", "scenario preset (bubblescope scenario list)")
+    method: Literal["sobol", "morris"] = setting(
+        _SENSITIVITY["standard"][0], "sobol (variance shares) or morris (elementary effects)"
+    )
+    n: int = setting(
+        _SENSITIVITY["standard"][1],
+        "base sample: Sobol N (N(2k+2) runs) or Morris trajectories (r(k+1) runs)",
+        ge=4,
+        le=4096,
+    )
+    paths: int = setting(_SENSITIVITY["standard"][2], "Monte Carlo paths per run", ge=50, le=20_000)
+    seed: int = setting(20260101, "random seed (reproducible)", ge=0, le=2**32 - 1)
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", self.scenario):
+            raise InputError(f"{self.scenario!r} is not a scenario preset name")
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> SensitivitySettings:
+        """The base scenario with the preset's method, sample and paths."""
+        _check_preset(name)
+        method, n, paths = _SENSITIVITY[name]
+        return cls(method=method, n=n, paths=paths)
+
+
+def run_sensitivity(
+    data: pd.Series | pd.DataFrame | None, s: SensitivitySettings
+) -> GlobalSensitivityResult:
+    """Sobol or Morris indices of the bust odds, time to bust and depth."""
+    from bubblescope.scenario import list_presets
+    from bubblescope.scenario.sensitivity import scenario_sensitivity
+
+    if s.scenario not in list_presets():
+        raise UnknownSymbolError(
+            f"no scenario preset {s.scenario!r}", hint=f"one of {list_presets()}"
+        )
+    return scenario_sensitivity(s.scenario, method=s.method, n=s.n, n_paths=s.paths, rng=s.seed)
+
+
+SENSITIVITY: Analysis[SensitivitySettings] = Analysis(
+    name="scenario-sensitivity",
+    title="What decides the scenario's answer",
+    help="Global sensitivity of the scenario Monte Carlo (Morris screening, or Sobol for "
+    "publication) over every parameter's stated range: which assumptions move the bust odds, "
+    "the time to a bust and its depth, as a tornado with the top drivers named.",
+    settings=SensitivitySettings,
+    run=run_sensitivity,
+    results=("bubblescope.scenario.sensitivity.GlobalSensitivityResult",),
+    group="composite",
+    slow=True,
+    report=115,
+)
+
 #: Every analysis, in order: the engines, then the composites built on them.
-REGISTRY: tuple[Analysis[Any], ...] = (*ENGINES, STATUS, SCAN, BACKTEST, SCENARIO)
+REGISTRY: tuple[Analysis[Any], ...] = (*ENGINES, STATUS, SCAN, BACKTEST, SCENARIO, SENSITIVITY)
 
 
 def names() -> tuple[str, ...]:

@@ -64,7 +64,7 @@ import pandas as pd
 
 from bubblescope._json import to_jsonable
 from bubblescope._typing import Float64Array, JSONDict, ProgressCallback, RngLike
-from bubblescope.charts import PALETTE, ChartSpec, Line, Panel, Text
+from bubblescope.charts import PALETTE, Bar, ChartSpec, Panel
 from bubblescope.errors import BackendError, InputError
 from bubblescope.parallel import as_seed_sequence, map_chunks
 from bubblescope.result import ResultMixin
@@ -85,6 +85,9 @@ __all__ = [
 ]
 
 Method = Literal["sobol", "morris"]
+
+#: Parameters a chart shows (the rest are in to_frame() and to_dict()).
+_CHARTED = 5
 
 #: The scenario outputs analysed, with their units.
 OUTPUTS: dict[str, str] = {
@@ -278,50 +281,46 @@ class GlobalSensitivityResult(ResultMixin):
         )
         return out
 
-    def chart_spec(self) -> ChartSpec:
-        """A tornado per output: parameters ranked by the key index, largest on top."""
-        stat = self.key_stat
-        panels = []
+    def charted(self, k: int = _CHARTED) -> list[str]:
+        """The ``k`` parameters that move some output most, largest first.
+
+        Each parameter scores its key index as a share of the largest for the same output,
+        taking its best output, so a driver of the depth alone is charted too.
+        """
+        score = dict.fromkeys(self.names, 0.0)
         for out in self.outputs:
-            ranked = self.ranking(out)
-            n = len(ranked)
-            lines: list[Line] = []
-            texts: list[Text] = []
-            for rank, (name, value) in enumerate(ranked):
-                y = float(n - rank)
-                width = max(0.0, value if np.isfinite(value) else 0.0)
-                lines.append(
-                    Line([0.0, width], [y, y], name, color=PALETTE[0], width=8.0, legend=False)
-                )
-                if self.method == "sobol":
-                    s1 = float(np.nan_to_num(self.indices[out]["S1"][self.names.index(name)]))
-                    lines.append(
-                        Line(
-                            [0.0, max(0.0, s1)],
-                            [y, y],
-                            "S1",
-                            color="#333333",
-                            width=2.0,
-                            legend=rank == 0,
-                        )
-                    )
-                texts.append(Text(width, y, f" {name}", anchor="left", size=10))
-            panels.append(
-                Panel(
-                    f"{out} ({OUTPUTS.get(out, '')}): {stat}"
-                    + (" (bar) and S1 (line)" if self.method == "sobol" else ""),
-                    "rank",
-                    lines=tuple(lines),
-                    texts=tuple(texts),
-                    height=max(1.0, n / 8),
-                )
-            )
+            values = np.nan_to_num(self.indices[out][self.key_stat], nan=0.0)
+            top = float(values.max())
+            if top > 0:
+                for name, value in zip(self.names, values, strict=True):
+                    score[name] = max(score[name], float(value) / top)
+        return sorted(self.names, key=lambda name: -score[name])[:k]
+
+    def chart_spec(self) -> ChartSpec:
+        """A panel per output: the charted parameters' key index (and S1 for Sobol)."""
+        stat = self.key_stat
+        order = self.charted()
+        at = [self.names.index(name) for name in order]
+        labels = [name.replace("_", " ") for name in order]  # wraps at the spaces
+        panels = []
+        for i, out in enumerate(self.outputs):
+            bars = [Bar(labels, self.indices[out][stat][at], stat, color=PALETTE[i])]
+            if self.method == "sobol":
+                bars.append(Bar(labels, self.indices[out]["S1"][at], "S1", color="#999999"))
+            unit = "share of variance" if self.method == "sobol" else OUTPUTS.get(out, "")
+            panels.append(Panel(f"{out}: {stat}", unit, bars=tuple(bars)))
+        what = (
+            "total (ST) and first-order (S1) Sobol indices"
+            if self.method == "sobol"
+            else "Morris mu*, the mean absolute effect of moving a parameter across its range"
+        )
         return ChartSpec(
             f"Which assumption decides the answer: {self.label}",
             tuple(panels),
-            xlabel=f"{stat} ({'share of variance' if self.method == 'sobol' else 'output units'})",
-            source="bubblescope.scenario.sensitivity (SALib); ranges: scenario/ranges.yaml",
-            legend=False,
+            xlabel=f"the {len(order)} parameters that move an output most, largest first",
+            source=f"{what}; bubblescope.scenario.sensitivity (SALib), ranges: "
+            "scenario/ranges.yaml",
+            legend=self.method == "sobol",
         )
 
 
