@@ -31,6 +31,7 @@ GALLERY = {
     "plot_gpu_lives": 3,
     "plot_openai_stress": 2,
     "plot_signal_backtests": 2,
+    "plot_scenario_breaks": 1,
 }
 
 
