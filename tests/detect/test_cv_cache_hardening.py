@@ -113,3 +113,18 @@ def test_results_cache_deletes_a_corrupt_entry_and_leaves_no_temp_file(
     monkeypatch.setattr(os, "replace", real_replace)
     assert cached_json("ns", key, lambda: {"x": 3.5}) == {"x": 3.5}
     assert cached_json("ns", key, lambda: {"x": 4.5}) == {"x": 3.5}
+
+
+def test_cusum_constants_cache_is_best_effort(store_home: Path) -> None:
+    from bubblescope.detect.critical_values.cusum import CUSUMCV
+
+    method = CUSUMCV(reps=40, rng=5)
+    fresh = method.compute(30, 60)
+    (entry,) = (store_home / "cache" / "cusum_cv").iterdir()
+    entry.write_text('{"b": [1.0')  # truncated
+    np.testing.assert_array_equal(method.compute(30, 60), fresh)
+    for item in (store_home / "cache" / "cusum_cv").iterdir():
+        item.unlink()
+    (store_home / "cache" / "cusum_cv").rmdir()
+    (store_home / "cache" / "cusum_cv").write_text("not a folder")  # cannot be written
+    np.testing.assert_array_equal(method.compute(30, 60), fresh)

@@ -1,11 +1,13 @@
 """On-disk cache of simulated critical values, keyed by every parameter that affects them.
 
-The cache only saves time, so it never fails a run: an entry that cannot be read (truncated,
-not a zip file, missing arrays) is deleted and recomputed, and a home that is read-only or full
-only means nothing is remembered. The folder (``cache_dir()/psy_cv``) is bounded: after each
-write the least recently used entries (a hit refreshes an entry's modification time) are
-evicted until the folder holds at most ``BUBBLESCOPE_CV_CACHE_MB`` megabytes (default
-:data:`DEFAULT_MAX_MB`; ``0`` keeps nothing).
+Simulated PSY critical values are ``.npz`` files under ``psy_cv``; small arrays of other
+simulations (the CUSUM boundary constants) are JSON files under their own folder
+(:func:`load_array`, :func:`save_array`). The cache only saves time, so it never fails a run:
+an entry that cannot be read (truncated, not a zip file, missing arrays) is deleted and
+recomputed, and a home that is read-only or full only means nothing is remembered. Each
+folder is bounded: after each write the least recently used entries (a hit refreshes an
+entry's modification time) are evicted until the folder holds at most
+``BUBBLESCOPE_CV_CACHE_MB`` megabytes (default :data:`DEFAULT_MAX_MB`; ``0`` keeps nothing).
 """
 
 from __future__ import annotations
@@ -21,18 +23,27 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from bubblescope._config import cache_dir
 from bubblescope.detect.critical_values._result import PSYCriticalValues
 
-__all__ = ["DEFAULT_MAX_MB", "cache_key", "load", "max_bytes", "save"]
+__all__ = [
+    "DEFAULT_MAX_MB",
+    "cache_key",
+    "load",
+    "load_array",
+    "max_bytes",
+    "save",
+    "save_array",
+]
 
 _ARRAYS = ("adf", "sadf", "gsadf", "badf", "bsadf", "familywise")
 #: Bump when the simulation changes in a way that changes its numbers.
 _VERSION = 1
 #: Default bound of the folder in megabytes (an entry for T = 5,000 is about 0.3 MB).
 DEFAULT_MAX_MB = 256.0
-_ENTRY = re.compile(r"^[0-9a-f]{64}\.npz$")
+_ENTRY = re.compile(r"^[0-9a-f]{64}\.(npz|json)$")
 #: A temporary file older than this (seconds) belongs to a writer that died.
 _TMP_MAX_AGE_S = 3600.0
 
@@ -139,7 +150,7 @@ def _evict(folder: Path, keep: Path) -> None:
                 st = item.stat()
                 if _ENTRY.match(item.name):
                     entries.append((st.st_mtime, st.st_size, item))
-                elif item.name.endswith(".tmp.npz") and now - st.st_mtime > _TMP_MAX_AGE_S:
+                elif ".tmp." in item.name and now - st.st_mtime > _TMP_MAX_AGE_S:
                     item.unlink()
     bound = max_bytes()
     total = sum(size for _, size, _ in entries)
@@ -150,3 +161,44 @@ def _evict(folder: Path, keep: Path) -> None:
         with contextlib.suppress(OSError):
             item.unlink()
             total -= size
+
+
+def load_array(namespace: str, key: str, shape: tuple[int, ...]) -> npt.NDArray[np.float64] | None:
+    """The float64 array cached under ``namespace/key`` with ``shape``, or None.
+
+    An unreadable entry, or one of another shape, is deleted; a hit refreshes its place in
+    the LRU order.
+    """
+    path = cache_dir() / namespace / f"{key}.json"
+    if not path.is_file():
+        return None
+    try:
+        values = np.asarray(json.loads(path.read_text(encoding="utf-8"))["b"], dtype=np.float64)
+        if values.shape != shape:
+            raise ValueError(f"shape {values.shape}, expected {shape}")
+    except Exception:  # OSError, ValueError, KeyError, TypeError: all mean "bad"
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)
+    return values
+
+
+def save_array(namespace: str, key: str, values: npt.ArrayLike) -> None:
+    """Cache ``values`` under ``namespace/key`` (best effort and bounded, as :func:`save`)."""
+    if max_bytes() == 0:
+        return
+    path = cache_dir() / namespace / f"{key}.json"
+    tmp = path.with_name(f".{key}.{os.getpid()}.{uuid.uuid4().hex}.tmp.json")
+    payload = {"b": [float(v) for v in np.asarray(values, dtype=np.float64).ravel()]}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(payload), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        return
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+    _evict(path.parent, keep=path)

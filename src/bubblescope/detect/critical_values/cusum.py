@@ -22,16 +22,14 @@ comparison of alternative methods. Journal of Financial Econometrics 10(1), 198-
 
 from __future__ import annotations
 
-import json
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from bubblescope._config import cache_dir
 from bubblescope._typing import Float64Array, ProgressCallback, RngLike
 from bubblescope.detect._cusum import crossing_constant, detector
+from bubblescope.detect.critical_values import _cache
 from bubblescope.detect.critical_values._cache import cache_key
 from bubblescope.detect.critical_values._result import check_levels
 from bubblescope.detect.critical_values._simulate import CHUNK_REPS, seed_identity
@@ -146,7 +144,7 @@ class CUSUMCV:
         """Boundary constants ``b`` at :attr:`levels` for ``n`` training and ``N`` total points."""
         levels = check_levels(self.levels)
         identity = seed_identity(self.rng)
-        path: Path | None = None
+        key: str | None = None
         if self.cache and identity is not None:
             key = cache_key(
                 {
@@ -161,18 +159,10 @@ class CUSUMCV:
                     "chunk": CHUNK_REPS,
                 }
             )
-            path = cache_dir() / "cusum_cv" / f"{key}.json"
-            if path.is_file():
-                try:
-                    cached = np.asarray(json.loads(path.read_text())["b"], dtype=np.float64)
-                except (OSError, ValueError, KeyError):
-                    cached = None
-                if cached is not None and cached.shape == (len(levels),):
-                    return cached
+            cached = _cache.load_array("cusum_cv", key, (len(levels),))
+            if cached is not None:
+                return cached
         b = np.quantile(self.draws(n, N, demean=demean, bandwidth=bandwidth), levels)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{np.random.default_rng().integers(1 << 62)}.tmp")
-            tmp.write_text(json.dumps({"b": [float(v) for v in b]}))
-            tmp.replace(path)
+        if key is not None:
+            _cache.save_array("cusum_cv", key, b)
         return np.asarray(b, dtype=np.float64)
