@@ -354,7 +354,7 @@ def run_sensitivity(
 
 SENSITIVITY: Analysis[SensitivitySettings] = Analysis(
     name="scenario-sensitivity",
-    title="What decides the scenario's answer",
+    title="Which assumptions decide the scenario",
     help="Global sensitivity of the scenario Monte Carlo (Morris screening, or Sobol for "
     "publication) over every parameter's stated range: which assumptions move the bust odds, "
     "the time to a bust and its depth, as a tornado with the top drivers named.",
