@@ -276,7 +276,7 @@ def test_an_isolated_analysis_runs_in_a_child_that_is_stopped_when_its_client_le
         return True
 
     # The child's answer is the engine's own.
-    payload = asyncio.run(jobs.run("psy", here, an.psy_on, frame, small))
+    payload = json.loads(asyncio.run(jobs.run("psy", here, an.psy_on, frame, small)))
     monthly = frame["close"].loc["2015-01-01":].resample("ME").last()
     expected = psy(np.log(monthly), cv=MonteCarloCV(reps=99, rng=20150401))
     assert payload["result"]["gsadf"] == pytest.approx(expected.gsadf, abs=0)

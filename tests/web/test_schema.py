@@ -30,7 +30,13 @@ os.environ.setdefault("BUBBLESCOPE_HOME", tempfile.mkdtemp(prefix="bubblescope-s
 # a cold cache, backtests each signal over a century of data: minutes per call, not a request
 # to fuzz. tests/test_consistency.py calls it, and its parameter is a three-value enum.
 schema = (
-    schemathesis.openapi.from_asgi("/openapi.json", create_app(max_upload_bytes=100_000))
+    schemathesis.openapi.from_asgi(
+        # In-thread analyses: a fresh process per call pays numba's cold start (about 2 s),
+        # too slow for schemathesis's 10 s request timeout on a loaded machine; the process
+        # path is tested in test_hardening.py.
+        "/openapi.json",
+        create_app(max_upload_bytes=100_000, isolate=False),
+    )
     .exclude(tag="status")
     .exclude(tag="slow")
     # A load_factor near 0 (1e-323) makes the water chart take log10(0) in charts.py (a 500);

@@ -96,6 +96,11 @@ def _status(exc: BubblescopeError) -> int:
     return 400
 
 
+def _json(body: bytes) -> Response:
+    """An answer of JSON already encoded (by the analysis's process)."""
+    return Response(body, media_type="application/json")
+
+
 def _error_responses(schema: dict[str, Any]) -> dict[str, Any]:
     """``schema`` with each operation's error bodies: ErrorBody (ValidationErrorBody for 422)."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
@@ -264,7 +269,8 @@ def create_app(
         table, market view and synthesis as the report shows them) and ``chart`` (the AI
         basket against the dot-com basket).
         """
-        return ok(await jobs.run("status", request.is_disconnected, an.status_api, preset))
+        jobs.ensure_room()
+        return _json(await jobs.run("status", request.is_disconnected, an.status_api, preset))
 
     @app.post("/api/jobs/status", tags=["status"], status_code=202)
     def job_status_page(
@@ -274,6 +280,7 @@ def create_app(
 
         The first run computes the backtest records (a minute or two); later runs read them.
         """
+        jobs.ensure_room()
         job = jobs.submit("status", an.status_api, preset)
         return ok(job.to_dict(), 202)
 
@@ -338,8 +345,9 @@ def create_app(
         Refused (400) when its estimated cost exceeds the server's budget; runs in the
         analysis queue (429 when full) and stops when the client leaves.
         """
+        jobs.ensure_room()  # a full queue answers at once, before any work
         frame = await run_in_threadpool(psy_checked, req)
-        return ok(await jobs.run("psy", request.is_disconnected, an.psy_on, frame, req))
+        return _json(await jobs.run("psy", request.is_disconnected, an.psy_on, frame, req))
 
     @app.post("/api/lppls", tags=["detect"])
     def run_lppls(req: LPPLSRequest) -> Response:
@@ -360,6 +368,7 @@ def create_app(
     @app.post("/api/jobs/psy", tags=["jobs"], status_code=202)
     def job_psy(req: PSYRequest) -> Response:
         """Run PSY in the background; poll ``GET /api/jobs/{id}``."""
+        jobs.ensure_room()
         frame = psy_checked(req)  # not a failed job later
         job = jobs.submit("psy", an.psy_on, frame, req)
         return ok(job.to_dict(), 202)
@@ -367,6 +376,7 @@ def create_app(
     @app.post("/api/jobs/lppls-confidence", tags=["jobs"], status_code=202)
     def job_confidence(req: LPPLSConfidenceRequest) -> Response:
         """Run DS LPPLS Confidence in the background; poll ``GET /api/jobs/{id}``."""
+        jobs.ensure_room()
         frame = registry.load(req.series)
         shown = window(frame, req.start, req.end)
         dates = min(an.MAX_CONFIDENCE_DATES, -(-len(shown) // req.every))
@@ -379,6 +389,7 @@ def create_app(
     @app.post("/api/jobs/scenario", tags=["jobs"], status_code=202)
     def job_scenario(req: ScenarioRequest) -> Response:
         """Run the scenario Monte Carlo in the background (progress in chunks of paths)."""
+        jobs.ensure_room()
         sc.scenario_spec(req)  # bad preset or override -> 400 now, not a failed job
         check_budget(scenario_cost(req.paths), budget_s)
         job = jobs.submit("scenario", sc.scenario_api, req)
@@ -488,9 +499,10 @@ def create_app(
         At most 20,000 paths; for progress, submit the same body to ``POST /api/jobs/scenario``.
         Runs in the analysis queue (429 when full) and stops when the client leaves.
         """
+        jobs.ensure_room()
         await run_in_threadpool(sc.scenario_spec, req)  # bad preset or override -> 400 now
         check_budget(scenario_cost(req.paths), budget_s)
-        return ok(await jobs.run("scenario", request.is_disconnected, sc.scenario_api, req))
+        return _json(await jobs.run("scenario", request.is_disconnected, sc.scenario_api, req))
 
     @app.get("/api/depreciation", tags=["economy"])
     def depreciation(

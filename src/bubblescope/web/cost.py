@@ -33,6 +33,7 @@ __all__ = [
     "CostEstimate",
     "CostLimitError",
     "check_budget",
+    "has_estimate",
     "lppls_confidence_cost",
     "psy_cost",
     "scenario_cost",
@@ -99,6 +100,16 @@ def scenario_cost(paths: int) -> CostEstimate:
         paths * SCENARIO_SECONDS_PER_PATH,
         f"scenario Monte Carlo: {paths:,} paths",
         "use fewer paths",
+    )
+
+
+def has_estimate(settings_type: type[Any]) -> bool:
+    """Whether analyses with settings of ``settings_type`` get a cost estimate."""
+    from bubblescope.analyses.engines import LPPLSConfidenceSettings, PSYAnalysisSettings
+    from bubblescope.analyses.registry import ScenarioSettings
+
+    return issubclass(
+        settings_type, (LPPLSConfidenceSettings, PSYAnalysisSettings, ScenarioSettings)
     )
 
 

@@ -38,7 +38,7 @@ from bubblescope.analyses.base import PRESET_NAMES, Analysis
 from bubblescope.analyses.registry import REGISTRY
 from bubblescope.data.catalog import data_info
 from bubblescope.web.analyses import result_payload
-from bubblescope.web.cost import DEFAULT_BUDGET_S, check_budget, settings_cost
+from bubblescope.web.cost import DEFAULT_BUDGET_S, check_budget, has_estimate, settings_cost
 from bubblescope.web.jobs import JobManager
 from bubblescope.web.schemas import SERIES_PATTERN
 from bubblescope.web.series import SeriesRegistry, window_frame
@@ -217,32 +217,36 @@ def add_analysis_routes(
         """Every analysis: name, title, help, presets and the schema of its request."""
         return json_response(listing())
 
-    def checked(entry: Analysis[Any], req: BaseModel) -> tuple[Prepared, bool]:
-        """The prepared request, refused over budget; whether it belongs in the job queue."""
+    def checked(entry: Analysis[Any], req: BaseModel) -> Prepared:
+        """The prepared request, refused over budget."""
         prepared = prepare_request(entry, req, series)
-        estimate = settings_cost(prepared.settings, prepared.frame)
-        check_budget(estimate, budget_s)
-        return prepared, entry.slow or estimate is not None
+        check_budget(settings_cost(prepared.settings, prepared.frame), budget_s)
+        return prepared
 
     for entry in REGISTRY:
         model = request_model(entry)
         tags: list[str | Enum] = ["analyses", entry.group, *(["slow"] if entry.slow else [])]
 
-        async def run(req: BaseModel, request: Request, entry: Analysis[Any] = entry) -> Response:
-            prepared, heavy = await run_in_threadpool(checked, entry, req)
-            if heavy:
-                payload = await jobs.run(
-                    entry.name,
-                    request.is_disconnected,
-                    run_named,
-                    entry.name,
-                    prepared.settings,
-                    prepared.frame,
-                    prepared.extra,
-                )
-            else:
-                payload = await run_in_threadpool(run_prepared, prepared)
-            return json_response(payload)
+        heavy = entry.slow or has_estimate(entry.settings)
+
+        async def run(
+            req: BaseModel, request: Request, entry: Analysis[Any] = entry, heavy: bool = heavy
+        ) -> Response:
+            if not heavy:
+                payload = await run_in_threadpool(run_request, entry, req, series)
+                return json_response(payload)
+            jobs.ensure_room()  # a full queue answers at once, before any work
+            prepared = await run_in_threadpool(checked, entry, req)
+            body = await jobs.run(
+                entry.name,
+                request.is_disconnected,
+                run_named,
+                entry.name,
+                prepared.settings,
+                prepared.frame,
+                prepared.extra,
+            )
+            return Response(body, media_type="application/json")
 
         app.add_api_route(
             f"/api/analyses/{entry.name}",
@@ -255,7 +259,8 @@ def add_analysis_routes(
         if entry.slow:
 
             def submit(req: BaseModel, _: Request, entry: Analysis[Any] = entry) -> Response:
-                prepared, _heavy = checked(entry, req)  # unknown series, over budget: now
+                jobs.ensure_room()
+                prepared = checked(entry, req)  # unknown series, over budget: now
                 job = jobs.submit(
                     entry.name,
                     run_named,

@@ -21,7 +21,9 @@ stops at its next progress report when cancelled.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import json
 import multiprocessing
 import os
 import threading
@@ -34,6 +36,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
+from bubblescope._typing import ProgressCallback
 from bubblescope.errors import BubblescopeError, UnknownSymbolError
 
 __all__ = ["Job", "JobCancelledError", "JobManager", "QueueFullError"]
@@ -47,9 +50,13 @@ _PRELOAD = [
     "bubblescope.web.analyses",
     "bubblescope.web.generated",
     "bubblescope.web.scenario",
+    "bubblescope.analyses.registry",
     "bubblescope.detect.exuberance",
     "bubblescope.detect.lppls",
+    "bubblescope.scenario",
 ]
+#: Niceness added to analysis processes: the server's own requests come first for the CPU.
+_NICE = 5
 _CONTEXT: Any = None
 _CONTEXT_LOCK = threading.Lock()
 
@@ -68,6 +75,15 @@ def _context() -> Any:
         return _CONTEXT
 
 
+def _warm() -> None:
+    """Start the fork server now, on a thread, so that the first analysis does not wait for it."""
+    ctx = _context()
+    if ctx.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        threading.Thread(target=forkserver.ensure_running, daemon=True).start()
+
+
 def _child(
     conn: Connection,
     env: dict[str, str],
@@ -76,6 +92,9 @@ def _child(
 ) -> None:
     """Body of an analysis process: run ``func``, send progress and the outcome to ``conn``."""
     os.environ.update(env)
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(_NICE)
 
     def progress(done: int, total: int) -> None:
         conn.send(("progress", int(done), int(total)))
@@ -94,6 +113,16 @@ def _child(
         conn.send(("result", result))
     finally:
         conn.close()
+
+
+def _as_json(
+    func: Callable[..., dict[str, Any]], *args: Any, progress: ProgressCallback
+) -> dict[str, Any]:
+    """``func``'s result as strict JSON bytes, encoded where it ran (``{"json": bytes}``)."""
+    from bubblescope._json import to_jsonable
+
+    result = func(*args, progress=progress)
+    return {"json": json.dumps(to_jsonable(result), allow_nan=False).encode()}
 
 
 class QueueFullError(BubblescopeError):
@@ -192,6 +221,8 @@ class JobManager:
         self._keep = keep
         self._clock = clock
         self._isolate = isolate
+        if isolate:
+            _warm()
         self._pool: ThreadPoolExecutor | None = None
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._pending = 0
@@ -329,14 +360,32 @@ class JobManager:
         if job.future is not None:
             job.future.cancel()
 
+    def ensure_room(self) -> None:
+        """Raise :class:`QueueFullError` now if the queue is full (before any other work).
+
+        Raises
+        ------
+        QueueFullError
+        """
+        with self._lock:
+            pending = self._pending
+        if pending >= self._max_pending:
+            raise QueueFullError(
+                f"{pending} analyses are queued or running, the most this server takes at once",
+                hint="try again when one has finished",
+            )
+
     async def run(
         self,
         kind: str,
         disconnected: Callable[[], Awaitable[bool]],
         func: Callable[..., dict[str, Any]],
         *args: Any,
-    ) -> dict[str, Any]:
+    ) -> bytes:
         """Run ``func(*args)`` in the queue for a waiting request; cancel it if the client leaves.
+
+        Returns the result as strict JSON, encoded where the analysis ran (in its process when
+        isolated), so the server only forwards bytes.
 
         Raises
         ------
@@ -347,7 +396,7 @@ class JobManager:
         Exception
             Whatever the analysis raised.
         """
-        job = self.submit(kind, func, *args, listed=False)
+        job = self.submit(kind, _as_json, func, *args, listed=False)
         assert job.future is not None
         waiting = asyncio.wrap_future(job.future)
         while not waiting.done():
@@ -359,7 +408,7 @@ class JobManager:
             raise job.exception
         if job.result is None:
             raise JobCancelledError(f"{kind}: the analysis was cancelled")
-        return job.result
+        return bytes(job.result["json"])
 
     def _expire(self) -> None:
         now = self._clock()
