@@ -132,11 +132,13 @@ def test_report_has_a_section_per_flagged_entry() -> None:
         "network",
         "runway",
         "depreciation",
+        "flattered",
         "gpu",
         "power",
         "water",
         "valuation",
         "scenario-sensitivity",
+        "scenario-breaks",
         "gauge",
     ]
 

@@ -30,8 +30,10 @@ import pytest
 
 import bubblescope
 from bubblescope.charts import ChartSpec, to_plotly
+from bubblescope.economy.depreciation.flattered import flattered
 from bubblescope.result import Result
 from tests.economy.test_result_charts import EXAMPLES as ECONOMY_EXAMPLES
+from tests.scenario.test_breaks import breaks_example
 
 matplotlib.use("Agg")
 
@@ -329,6 +331,7 @@ EXAMPLES: dict[str, tuple[tuple[str, Factory], ...]] = {
     "bubblescope.scenario.sensitivity.GlobalSensitivityResult": (
         ("scenario-sensitivity", _sensitivity),
     ),
+    "bubblescope.scenario.breaks.BreaksResult": (("scenario-breaks", breaks_example),),
     "bubblescope.status.result.StatusResult": (
         ("status", _status),
         ("status-unaligned", lambda: _status(aligned=False)),
@@ -338,6 +341,7 @@ EXAMPLES: dict[str, tuple[tuple[str, Factory], ...]] = {
     "bubblescope.data.update.UpdateResult": (("update", _update_result),),
     "bubblescope.data.bundled.DataCard": (("data-card", _data_card),),
     "bubblescope.data.facts.FactBase": (("factbase", _factbase),),
+    "bubblescope.economy.depreciation.flattered.FlatteredResult": (("flattered", flattered),),
     "bubblescope.economy.water.WaterResult": (
         ("water", _water),
         ("water-indirect", _water_indirect),
@@ -464,6 +468,7 @@ def _small_runs() -> dict[str, tuple[Factory, dict[str, Any]]]:
         "water": (none, {"cooling": "closed_loop"}),
         "valuation": (none, {}),
         "depreciation": (none, {}),
+        "flattered": (none, {"earnings_growth": 0.05}),
         "network": (none, {}),
         "stress": (none, {"shocks": ("OpenAI=0.5", "Oracle=0.9")}),
         "runway": (none, {"scenarios": ("mid",)}),
@@ -471,6 +476,7 @@ def _small_runs() -> dict[str, tuple[Factory, dict[str, Any]]]:
         "backtest": (lambda: weekly_prices(0, 600), {"signals": "runup,baseline_return"}),
         "scenario": (none, {"paths": 200}),
         "scenario-sensitivity": (none, {"n": 4, "paths": 50}),
+        "scenario-breaks": (none, {"paths": 200}),
     }
 
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from bubblescope.detect.gsy import RunupResult
     from bubblescope.detect.lppls import FailedFit, LPPLSFit, LPPLSIndicators
     from bubblescope.economy.clearing import StressResult
+    from bubblescope.economy.depreciation.flattered import FlatteredResult
     from bubblescope.economy.depreciation.restatement import RestatementResult
     from bubblescope.economy.firms.runway import RunwayResult
     from bubblescope.economy.gpu import GPUEconomics
@@ -43,6 +44,7 @@ __all__ = [
     "CUSUM",
     "DRAWDOWN",
     "ENGINES",
+    "FLATTERED",
     "GAUGE",
     "LPPLS_CONFIDENCE",
     "MARKET_GAUGE",
@@ -53,6 +55,7 @@ __all__ = [
     "CUSUMSettings",
     "DepreciationSettings",
     "DrawdownSettings",
+    "FlatteredSettings",
     "GPUSettings",
     "LPPLSConfidenceSettings",
     "LPPLSFitSettings",
@@ -821,6 +824,34 @@ def run_depreciation(
 
 
 @dataclass(frozen=True)
+class FlatteredSettings:
+    """Who-is-flattered settings (equal presets: the model is a closed form)."""
+
+    economic_life: float | None = setting(
+        None, "economic server life, years (none: the life implied by $176B)", gt=0.5, le=30.0
+    )
+    earnings_growth: float | None = setting(
+        None, "net-income growth a year (none: flattered.yaml's, held flat)", gt=-0.5, le=1.0
+    )
+    capex_growth: float | None = setting(
+        None, "capex growth a year after 2026 (none: flattered.yaml's, held)", gt=-0.5, le=1.0
+    )
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> FlatteredSettings:
+        """The same case for every preset."""
+        return _no_variants(cls, name)
+
+
+def run_flattered(data: pd.Series | pd.DataFrame | None, s: FlatteredSettings) -> FlatteredResult:
+    """Each hyperscaler's earnings overstatement 2026-28 and P/E at book and restated lives."""
+    from bubblescope.economy.depreciation.flattered import flattered
+
+    given = {"earnings_growth": s.earnings_growth, "capex_growth": s.capex_growth}
+    return flattered(s.economic_life, assumptions={k: v for k, v in given.items() if v is not None})
+
+
+@dataclass(frozen=True)
 class NetworkSettings:
     """Financing network settings (equal presets)."""
 
@@ -987,6 +1018,18 @@ DEPRECIATION: Analysis[DepreciationSettings] = Analysis(
     group="economy",
     report=80,
 )
+FLATTERED: Analysis[FlatteredSettings] = Analysis(
+    name="flattered",
+    title="Who is flattered, firm by firm",
+    help="Burry's per-firm earnings overstatement 2026-28 (Oracle 26.9%, Meta 20.8%) rebuilt "
+    "from each hyperscaler's filed capex at its book server life and at the life behind $176B, "
+    "and each one's P/E at book and at restated depreciation.",
+    settings=FlatteredSettings,
+    run=run_flattered,
+    results=("bubblescope.economy.depreciation.flattered.FlatteredResult",),
+    group="economy",
+    report=85,
+)
 NETWORK: Analysis[NetworkSettings] = Analysis(
     name="network",
     title="Financing network",
@@ -1041,4 +1084,5 @@ ENGINES: tuple[Analysis[Any], ...] = (
     NETWORK,
     STRESS,
     RUNWAY,
+    FLATTERED,
 )
