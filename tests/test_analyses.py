@@ -238,3 +238,28 @@ def test_api_fields_left_out_take_the_named_preset(client: TestClient) -> None:
         time.sleep(0.1)
     assert state["status"] == "done", state
     assert state["result"]["settings"] == {"scenario": "base", "paths": 2000, "seed": 3}
+
+
+def test_cli_run_exits_1_when_every_symbol_of_a_scan_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import pandas as pd
+
+    import bubblescope.data.catalog as catalog
+
+    def five_days(symbol: str) -> pd.Series:
+        dates = pd.bdate_range("2024-01-01", periods=5)
+        return pd.Series([1.0, 2.0, 3.0, 4.0, 5.0], index=dates, name=symbol)
+
+    monkeypatch.setattr(catalog, "load_series", five_days)
+    out = CliRunner().invoke(app, ["run", "scan", "--analyses", "psy", "--symbols", "A,B"])
+    assert out.exit_code == 1, out.output
+    assert "every part of the run failed" in out.output
+    ok = CliRunner().invoke(app, ["run", "scan", "--analyses", "drawdown", "--symbols", "A"])
+    assert ok.exit_code == 0, ok.output
+
+
+def test_cli_run_refuses_impossible_dates() -> None:
+    out = CliRunner().invoke(app, ["run", "drawdown", "NVDA", "--start", "2020-02-30"])
+    assert out.exit_code == 2
+    assert "is not a date" in out.output

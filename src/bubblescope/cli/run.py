@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 from typer.core import TyperGroup
 
-from bubblescope.cli._common import JSON_OPTION, console, emit, emit_with_data, handle_errors
+from bubblescope.cli._common import (
+    JSON_OPTION,
+    console,
+    date_callback,
+    emit,
+    emit_with_data,
+    err_console,
+    handle_errors,
+)
 
 if TYPE_CHECKING:
     from bubblescope.analyses.base import Analysis, SettingField
@@ -101,13 +109,19 @@ def _command(entry: Analysis[Any]) -> Any:
                 "start",
                 _KEYWORD,
                 default=None,
-                annotation=Annotated[str | None, typer.Option("--start", help="First date.")],
+                annotation=Annotated[
+                    str | None,
+                    typer.Option("--start", help="First date.", callback=date_callback),
+                ],
             ),
             inspect.Parameter(
                 "end",
                 _KEYWORD,
                 default=None,
-                annotation=Annotated[str | None, typer.Option("--end", help="Last date.")],
+                annotation=Annotated[
+                    str | None,
+                    typer.Option("--end", help="Last date.", callback=date_callback),
+                ],
             ),
         ]
     preset_option = typer.Option(
@@ -161,6 +175,9 @@ def _command(entry: Analysis[Any]) -> Any:
             emit(payload, kwargs["as_json"], render)
         else:
             emit_with_data(payload, kwargs["as_json"], render, frame)
+        if getattr(result, "all_failed", False):  # a scan whose every symbol failed
+            err_console.print("error: every part of the run failed; the reasons are above")
+            raise typer.Exit(code=1)
 
     command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     command.__annotations__ = {p.name: p.annotation for p in params}
