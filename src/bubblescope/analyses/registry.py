@@ -28,18 +28,21 @@ if TYPE_CHECKING:
 
     from bubblescope.backtest.result import BacktestResult
     from bubblescope.scan import ScanResult
+    from bubblescope.scenario.breaks import BreaksResult
     from bubblescope.scenario.result import ScenarioResult
     from bubblescope.scenario.sensitivity import GlobalSensitivityResult
     from bubblescope.status.result import StatusResult
 
 __all__ = [
     "BACKTEST",
+    "BREAKS",
     "REGISTRY",
     "SCAN",
     "SCENARIO",
     "SENSITIVITY",
     "STATUS",
     "BacktestAnalysisSettings",
+    "BreaksSettings",
     "ScanAnalysisSettings",
     "ScenarioSettings",
     "SensitivitySettings",
@@ -366,8 +369,71 @@ SENSITIVITY: Analysis[SensitivitySettings] = Analysis(
     report=115,
 )
 
+
+# --- what could break it, what would survive ---------------------------------------------------
+
+#: Paths per run (the scenario and one run per trigger and per preset a trigger names).
+_BREAKS_PATHS = {"standard": 2_000, "quick": 500, "publication": 20_000}
+
+
+@dataclass(frozen=True)
+class BreaksSettings:
+    """The triggers of the seeds run against a scenario preset, and the legacy of its busts."""
+
+    scenario: str = setting("base", "scenario preset (bubblescope scenario list)")
+    paths: int = setting(_BREAKS_PATHS["standard"], "Monte Carlo paths per run", ge=100,
+                         le=100_000)  # fmt: skip
+    seed: int = setting(20260101, "random seed shared by every run", ge=0, le=2**32 - 1)
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", self.scenario):
+            raise InputError(f"{self.scenario!r} is not a scenario preset name")
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> BreaksSettings:
+        """The base scenario with the preset's number of paths per run."""
+        _check_preset(name)
+        return cls(paths=_BREAKS_PATHS[name])
+
+
+def run_breaks(data: pd.Series | pd.DataFrame | None, s: BreaksSettings) -> BreaksResult:
+    """Each trigger's stress on common random numbers, and what a bust leaves and to whom."""
+    from bubblescope.scenario import list_presets
+    from bubblescope.scenario.breaks import what_breaks
+
+    if s.scenario not in list_presets():
+        raise UnknownSymbolError(
+            f"no scenario preset {s.scenario!r}", hint=f"one of {list_presets()}"
+        )
+    return what_breaks(s.scenario, n_paths=s.paths, rng=s.seed)
+
+
+BREAKS: Analysis[BreaksSettings] = Analysis(
+    name="scenario-breaks",
+    title="What could break it, what would survive",
+    help="The triggers the seeds name (lab funding gap, power shortfall, price war or "
+    "efficiency shock, export controls and rare earths, a credit event at a leveraged builder, "
+    "a rate shock), each as the scenario parameters it moves and the indicators to watch at "
+    "their latest values, run on common random numbers; and what a bust leaves: GW, shells, "
+    "GPUs by vintage, compute rent after it, and the builders left holding them.",
+    settings=BreaksSettings,
+    run=run_breaks,
+    results=("bubblescope.scenario.breaks.BreaksResult",),
+    group="composite",
+    slow=True,
+    report=118,
+)
+
 #: Every analysis, in order: the engines, then the composites built on them.
-REGISTRY: tuple[Analysis[Any], ...] = (*ENGINES, STATUS, SCAN, BACKTEST, SCENARIO, SENSITIVITY)
+REGISTRY: tuple[Analysis[Any], ...] = (
+    *ENGINES,
+    STATUS,
+    SCAN,
+    BACKTEST,
+    SCENARIO,
+    SENSITIVITY,
+    BREAKS,
+)
 
 
 def names() -> tuple[str, ...]:
