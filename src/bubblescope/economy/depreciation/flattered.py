@@ -29,6 +29,7 @@ FASB ASC 360-10-35 (depreciation over the useful life).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from bubblescope._json import to_jsonable
+from bubblescope._typing import Float64Array
 from bubblescope.charts import Bar, ChartSpec, Panel
 from bubblescope.economy.assumptions import AssumptionSet, assumptions_for
 from bubblescope.economy.depreciation.cases import load_cases
@@ -65,7 +67,7 @@ def overstatement(
     earnings: Sequence[float],
     window: tuple[int, int],
     tax_rate: float,
-) -> tuple[float, np.ndarray, np.ndarray]:
+) -> tuple[float, Float64Array, Float64Array]:
     r"""Window overstatement of earnings when servers are depreciated over their book life.
 
     Parameters
@@ -145,9 +147,9 @@ class FirmFlattery:
     ticker: str
     book_life: float
     economic_life: float
-    understated: np.ndarray
-    reported: np.ndarray
-    restated: np.ndarray
+    understated: Float64Array
+    reported: Float64Array
+    restated: Float64Array
     overstated: float
     published: Input | None
     price: float
@@ -334,7 +336,8 @@ def _capex(
 ) -> CapexVintages:
     """Filed capex, the file's rows for the years the filings lack, then the projection.
 
-    Vintages fully depreciated before the window under the ``longest`` life are left out.
+    Vintages fully depreciated before the window under the ``longest`` life are left out; a
+    year the window's depreciation needs that no source gives is a DataError naming it.
     """
     first, last = window
     from bubblescope.economy.depreciation.filings import capex_from_companyfacts
@@ -362,6 +365,12 @@ def _capex(
             f"{prev.name} grown at {g:g} ({growth.name})",
         )
     oldest = first - OFFSET["half-year"] - longest
+    missing = [y for y in range(math.floor(oldest) + 1, last + 1) if y not in items]
+    if missing:
+        raise DataError(
+            f"{ticker}: capex of fiscal years {missing} is neither filed nor in flattered.yaml",
+            hint=f"the {longest:g}-year life depreciates vintages from {math.floor(oldest) + 1}",
+        )
     return CapexVintages.from_inputs(ticker, {y: v for y, v in items.items() if y > oldest})
 
 
@@ -452,7 +461,8 @@ def flattered(
         capex = _capex(rows, ticker, rows_in, window, c_growth, longest)
         ni_year, ni = _required(rows, ticker, "net_income", f"net_income_{key}", rows_in)
         base_year = window[0] if ni_year is None else ni_year
-        reported = ni.m_as("USD bn") * (1.0 + e_growth.m_as("1")) ** (years - base_year)
+        growth = (1.0 + e_growth.m_as("1")) ** (years - base_year)
+        reported = np.asarray(ni.m_as("USD bn") * growth, dtype=np.float64)
         over, understated, restated = overstatement(
             capex,
             share.m_as("1"),
