@@ -142,6 +142,12 @@ class FirmFlattery:
     pe_book, pe_restated : float or None
         Market value over the window's first year's earnings (None when not positive).
     inputs : tuple of Input
+    filed_depreciation : Input or None
+        The latest filed fiscal year's D&A (``depreciation``), None where not filed.
+    servers_book : float or None
+        The model's book depreciation of the short-lived share in that year, USD bn: a check
+        against the filing (D&A also covers buildings and intangibles, so this stays below it
+        unless the share or the lives are too high).
     """
 
     ticker: str
@@ -158,6 +164,8 @@ class FirmFlattery:
     pe_book: float | None
     pe_restated: float | None
     inputs: tuple[Input, ...]
+    filed_depreciation: Input | None
+    servers_book: float | None
 
 
 @dataclass(frozen=True)
@@ -209,6 +217,8 @@ class FlatteredResult(ResultMixin):
                 "market_value_usd_bn": f.market_value,
                 "pe_book": f.pe_book,
                 "pe_restated": f.pe_restated,
+                "filed_da_usd_bn": _usd(f.filed_depreciation),
+                "servers_book_in_that_year_usd_bn": f.servers_book,
             }
             for f in self.firms
         ]
@@ -226,7 +236,7 @@ class FlatteredResult(ResultMixin):
             pub = "" if f.published is None else f" (Burry {f.published.m_as('%'):.1f}%)"
             lines.append(
                 f"  {f.ticker}: {f.overstated:+.1%}{pub}; P/E {_pe(f.pe_book)} at book, "
-                f"{_pe(f.pe_restated)} restated"
+                f"{_pe(f.pe_restated)} restated{_check(f)}"
             )
         lines.append("USD bn over the window; P/E on the window's first year at the last close:")
         lines.append(frame.round(2).to_string())
@@ -300,6 +310,18 @@ class FlatteredResult(ResultMixin):
 
 def _pe(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}"
+
+
+def _check(f: FirmFlattery) -> str:
+    """The model's server book depreciation against the filed D&A of that year, as text."""
+    if f.filed_depreciation is None or f.servers_book is None:
+        return "; no annual D&A filed"
+    filed = f.filed_depreciation
+    return f"; servers at book {f.servers_book:.1f} of {filed.name} {filed.m_as('USD bn'):.1f}"
+
+
+def _usd(item: Input | None) -> float | None:
+    return None if item is None else item.m_as("USD bn")
 
 
 def _nan(value: float | None) -> float:
@@ -458,7 +480,14 @@ def flattered(
         rows = table[table["symbol"] == ticker]
         book = rows_in.input(f"book_life_{key}")
         longest = max(book.m_as("year"), life.m_as("year"))
-        capex = _capex(rows, ticker, rows_in, window, c_growth, longest)
+        dep = _filed(rows, ticker, "depreciation")
+        first = window[0] if dep is None else min(window[0], dep[0])
+        capex = _capex(rows, ticker, rows_in, (first, window[1]), c_growth, longest)
+        servers_book = None
+        if dep is not None:
+            cost = np.asarray(capex.capex, dtype=np.float64) * share.m_as("1")
+            policy = LifePolicy.constant(book.m_as("year"))
+            servers_book = float(depreciation_matrix(cost, capex.years, [dep[0]], policy).sum())
         ni_year, ni = _required(rows, ticker, "net_income", f"net_income_{key}", rows_in)
         base_year = window[0] if ni_year is None else ni_year
         growth = (1.0 + e_growth.m_as("1")) ** (years - base_year)
@@ -492,7 +521,9 @@ def flattered(
                 value,
                 value / reported[0] if reported[0] > 0.0 else None,
                 value / restated[0] if restated[0] > 0.0 else None,
-                (*capex.sources, book, ni, shares),
+                (*capex.sources, book, ni, shares, *(() if dep is None else (dep[1],))),
+                None if dep is None else dep[1],
+                servers_book,
             )
         )
     return FlatteredResult(tuple(out), window, tax, share, life, (e_growth, c_growth))
