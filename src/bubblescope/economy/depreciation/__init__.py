@@ -23,8 +23,10 @@ The package: :mod:`~bubblescope.economy.depreciation.schedule` (life policies, c
 the straight-line schedules), :mod:`~bubblescope.economy.depreciation.restatement` (changes of
 estimate and restatements, their results), :mod:`~bubblescope.economy.depreciation.cases` (the
 published cases as data, ``cases.yaml``), :mod:`~bubblescope.economy.depreciation.filings`
-(capex vintages from SEC filings, read by :mod:`bubblescope.data.capex`) and
-:mod:`~bubblescope.economy.depreciation.published` (the published cases reproduced).
+(capex vintages from SEC filings, read by :mod:`bubblescope.data.capex`),
+:mod:`~bubblescope.economy.depreciation.published` (the published cases reproduced) and
+:mod:`~bubblescope.economy.depreciation.flattered` (Burry's per-firm figures, DEP-02/03, and
+each hyperscaler's P/E at book and restated depreciation).
 
 Examples
 --------
@@ -48,6 +50,7 @@ from bubblescope.economy.depreciation.cases import (
     load_cases,
 )
 from bubblescope.economy.depreciation.filings import capex_from_companyfacts, capex_from_ixbrl
+from bubblescope.economy.depreciation.flattered import FlatteredResult, flattered
 from bubblescope.economy.depreciation.published import (
     DisclosedTable,
     burry_capex,
@@ -75,6 +78,7 @@ __all__ = [
     "DisclosedChange",
     "DisclosedTable",
     "EstimateChangeResult",
+    "FlatteredResult",
     "LifePolicy",
     "RestatementResult",
     "burry_capex",
@@ -85,6 +89,7 @@ __all__ = [
     "depreciation_matrix",
     "disclosed_all",
     "disclosed_case",
+    "flattered",
     "implied_economic_life",
     "implied_share",
     "load_cases",

@@ -21,6 +21,10 @@ method is undisclosed. This module rebuilds the per-firm figures from each firm'
 * **P/E** at the last shipped close: market value (close × filed shares) over the window's
   first year's earnings, at book (:math:`E`) and restated (:math:`E - (1-τ) u`).
 
+Fiscal years are each firm's own (Oracle's ends in May, Microsoft's in June), as Burry's
+"2026–28" does not say which. Prices are the shipped split- and dividend-adjusted closes, so a
+market value is a little below one at the unadjusted close for a dividend payer.
+
 References
 ----------
 M. Burry, X post 2025-11-10 [DEP-01, DEP-02, DEP-03].
