@@ -42,7 +42,11 @@ flow).
 
 Capex, power and funding
 ------------------------
-Planned capex :math:`K_t = K_0 (1+g_K)^t`; after a bust in year :math:`b` the plan is cut to
+Planned capex :math:`K_t = K_0 (1+g_K)^t (1 - s \xi)`, where :math:`\xi` is an efficiency
+shock: the share of GPU spend per dollar of AI revenue no longer needed (a DeepSeek-style jump
+in compute per dollar; :math:`\xi = 0` in the base case), applied to the GPU share :math:`s`
+of the plan, so the same revenue is served by a smaller plan (:math:`u_t` compares capacity
+built with that plan); after a bust in year :math:`b` the plan is cut to
 :math:`K_t = (1-c) K_b` and held flat. Grid connections cap deployable capex:
 :math:`\bar C_t = k\, G_0 (1+g_G)^t` (``k`` in USD bn/GW, converted with
 :func:`bubblescope.economy.power.capex_to_gw`). Funding capacity has three sources,
@@ -236,7 +240,8 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
     wealth = 10.0 * p["ai_wealth_per_10pct"] * 1000.0  # USD bn of AI equity at P = 1
     power_cap = p["cost_per_gw"] * p["grid_additions"] * (1.0 + p["grid_growth"]) ** years[:T]
     core_cash = p["internal_cash_start"] * (1.0 + p["internal_cash_growth"]) ** years[:T]
-    plan0 = p["capex_start"] * (1.0 + p["capex_plan_growth"]) ** years[:T]
+    efficiency = 1.0 - p["gpu_share"] * p["compute_efficiency_gain"]
+    plan0 = p["capex_start"] * (1.0 + p["capex_plan_growth"]) ** years[:T] * efficiency
     hist = float(inputs.hist_capex.sum())
     built = np.full(n, hist)
     planned_cum = hist

@@ -77,6 +77,9 @@ PARAMETERS: dict[str, ParamInfo] = {
     "capex_base": ParamInfo("USD bn", "positive", "C_{-1}: big-5 capex the year before"),
     "capex_start": ParamInfo("USD bn", "positive", "K_0: planned big-5 capex in the first year"),
     "capex_plan_growth": ParamInfo("1", "real", "g_K: planned capex growth per year"),
+    "compute_efficiency_gain": ParamInfo(
+        "1", "fraction", "xi: cut in GPU spend per dollar of AI revenue (efficiency shock)"
+    ),
     "post_bust_capex_cut": ParamInfo("1", "fraction", "c: cut of planned capex after a bust"),
     "cost_per_gw": ParamInfo("USD bn/GW", "positive", "k: all-in capex per GW of capacity"),
     "grid_additions": ParamInfo("GW", "positive", "G_0: GW of new grid connections per year"),
