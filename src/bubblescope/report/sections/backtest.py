@@ -3,7 +3,8 @@
 The records are the status page's (:mod:`bubblescope.status.records`): every signal recomputed
 as it was knowable on each date of the NASDAQ Composite (1971 on, weekly), the S&P 500 (1927
 on, weekly) and the 49 French industries (1926 on, monthly), scored against the crashes that
-followed. The chart is the NASDAQ's backtest with the same settings.
+followed. The chart is the NASDAQ's backtest with the same settings, read from the results
+cache while its data and settings are unchanged (:mod:`bubblescope.backtest.cached`).
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from typing import Any
 
 import pandas as pd
 
+from bubblescope.backtest.cached import cached_nasdaq_backtest
 from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Chart, Number, Section, Table
 from bubblescope.status import SIGNALS
-from bubblescope.status.records import HISTORIES, nasdaq_backtest
+from bubblescope.status.records import HISTORIES
 
 __all__ = ["INTRO", "build"]
 
@@ -66,7 +68,7 @@ def build(ctx: ReportContext) -> Section:
                     raw=rec.hit_rate,
                 )
             )
-    result = nasdaq_backtest(run)
+    result = cached_nasdaq_backtest(run)
     events = ", ".join(f"{e.peak.date()} ({e.depth:.0%})" for e in result.events) or "none"
     bs = run.backtest
     notes = [

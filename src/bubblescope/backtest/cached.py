@@ -1,0 +1,217 @@
+"""A backtest remembered on disk: the whole result, keyed by its data's content and settings.
+
+:func:`result_to_json` writes everything a :class:`~bubblescope.backtest.BacktestResult` stores
+(prices, signal values and alarms with their dtypes, events, the event definition, skipped
+signals, settings) as JSON that :func:`result_from_json` reads back into an equal result: floats
+are written in their shortest round-trip form (NaN and infinities by name), dates as integer
+nanoseconds, and the scores are recomputed from the stored series exactly as
+:func:`~bubblescope.backtest.backtest` computes them.
+
+:func:`cached_nasdaq_backtest` is the report's NASDAQ backtest
+(:func:`bubblescope.status.records.nasdaq_backtest`) through the results cache
+(:mod:`bubblescope.cache`): its key holds the content hash of the NASDAQ and S&P 500 closes it
+reads and the run settings' fingerprint with the signal configuration they imply, so a new data
+point or any changed setting recomputes it, and an unchanged input reads it back.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bubblescope.backtest.events import Event, EventSpec
+from bubblescope.backtest.result import BacktestResult
+from bubblescope.backtest.scoring import score
+from bubblescope.settings import RunSettings
+
+__all__ = ["cached_nasdaq_backtest", "result_from_json", "result_to_json"]
+
+#: Non-finite floats by name (JSON has no NaN or infinity).
+_NONFINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+
+
+def _float_out(x: float) -> float | str:
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return x
+
+
+def _float_in(x: float | str) -> float:
+    return _NONFINITE[x] if isinstance(x, str) else float(x)
+
+
+def _stamp_out(stamp: pd.Timestamp) -> list[Any]:
+    return [stamp.as_unit("ns").value, stamp.unit]
+
+
+def _stamp_in(data: list[Any]) -> pd.Timestamp:
+    return pd.Timestamp(int(data[0]), unit="ns").as_unit(data[1])
+
+
+def _index_out(index: pd.Index) -> dict[str, Any]:
+    dates = pd.DatetimeIndex(index)
+    if dates.tz is not None:
+        raise ValueError("a cached backtest needs tz-naive dates")
+    return {
+        "ns": dates.as_unit("ns").asi8.tolist(),
+        "name": dates.name,
+        "freq": dates.freqstr,
+        "unit": str(dates.dtype),
+    }
+
+
+def _index_in(data: dict[str, Any]) -> pd.DatetimeIndex:
+    values = np.asarray(data["ns"], dtype=np.int64).view("datetime64[ns]")
+    dates = pd.DatetimeIndex(values, name=data["name"]).astype(data["unit"])
+    return pd.DatetimeIndex(dates, freq=data["freq"])
+
+
+def _column_out(values: pd.Series) -> dict[str, Any]:
+    dtype = str(values.dtype)
+    if values.dtype == np.float64:
+        data: list[Any] = [_float_out(v) for v in values.to_numpy().tolist()]
+    elif values.dtype in (np.bool_, np.int64):
+        data = values.to_numpy().tolist()
+    else:
+        raise ValueError(f"a cached backtest cannot store a {dtype} column")
+    return {"dtype": dtype, "data": data}
+
+
+def _column_in(data: dict[str, Any]) -> np.ndarray:
+    if data["dtype"] == "float64":
+        return np.array([_float_in(v) for v in data["data"]], dtype=np.float64)
+    return np.array(data["data"], dtype=data["dtype"])
+
+
+def _frame_out(frame: pd.DataFrame) -> dict[str, Any]:
+    return {
+        "index": _index_out(frame.index),
+        "columns": [str(c) for c in frame.columns],
+        "data": [_column_out(frame[c]) for c in frame.columns],
+    }
+
+
+def _frame_in(data: dict[str, Any]) -> pd.DataFrame:
+    index = _index_in(data["index"])
+    return pd.DataFrame(
+        {c: _column_in(col) for c, col in zip(data["columns"], data["data"], strict=True)},
+        index=index,
+        columns=list(data["columns"]),
+    )
+
+
+def result_to_json(result: BacktestResult) -> dict[str, Any]:
+    """Everything ``result`` stores, as JSON (inverse :func:`result_from_json`; see the module).
+
+    Raises
+    ------
+    ValueError
+        When a series has a dtype other than float64, int64 or bool, or time-zone dates.
+    """
+    return {
+        "name": result.name,
+        "prices": {
+            "name": None if result.prices.name is None else str(result.prices.name),
+            "index": _index_out(result.prices.index),
+            "data": _column_out(result.prices),
+        },
+        "values": _frame_out(result.values),
+        "alarms": _frame_out(result.alarms),
+        "signals": [dict(s) for s in result.signals],
+        "events": [
+            [
+                _stamp_out(e.peak),
+                _float_out(e.peak_price),
+                _stamp_out(e.crash_date),
+                _stamp_out(e.trough),
+                _float_out(e.trough_price),
+                _float_out(e.depth),
+            ]
+            for e in result.events
+        ],
+        "event_spec": result.event_spec.to_dict(),
+        "skipped": dict(result.skipped),
+        "settings": result.settings,
+    }
+
+
+def result_from_json(data: dict[str, Any]) -> BacktestResult:
+    """The :class:`~bubblescope.backtest.BacktestResult` that :func:`result_to_json` wrote.
+
+    The scores are recomputed from the stored alarms, probabilities and events with the
+    arguments :func:`~bubblescope.backtest.backtest` uses, so they equal the original's.
+    """
+    p = data["prices"]
+    prices = pd.Series(_column_in(p["data"]), index=_index_in(p["index"]), name=p["name"])
+    values = _frame_in(data["values"])
+    alarms = _frame_in(data["alarms"])
+    signals = tuple(dict(s) for s in data["signals"])
+    events = tuple(
+        Event(
+            _stamp_in(peak),
+            _float_in(peak_price),
+            _stamp_in(crash),
+            _stamp_in(trough),
+            _float_in(trough_price),
+            _float_in(depth),
+        )
+        for peak, peak_price, crash, trough, trough_price, depth in data["events"]
+    )
+    spec = EventSpec(**data["event_spec"])
+    order = [s["name"] for s in signals]
+    scores = score(
+        alarms,
+        events,
+        spec,
+        probabilities=values[[s["name"] for s in signals if s["kind"] == "probability"]],
+        kinds={s["name"]: s["kind"] for s in signals},
+        baselines=[s for s, info in zip(order, signals, strict=True) if info["baseline"]],
+    )
+    return BacktestResult(
+        str(data["name"]),
+        prices,
+        values,
+        alarms,
+        signals,
+        events,
+        spec,
+        scores,
+        dict(data["skipped"]),
+        dict(data["settings"]),
+    )
+
+
+def cached_nasdaq_backtest(settings: RunSettings) -> BacktestResult:
+    """The NASDAQ Composite's backtest behind its records, read from the cache when unchanged.
+
+    Equal to :func:`bubblescope.status.records.nasdaq_backtest` (``BUBBLESCOPE_NO_CACHE=1``
+    computes it afresh). The key holds the content hash of the NASDAQ and S&P 500 closes, the
+    settings' fingerprint and the signal configuration they imply (:mod:`bubblescope.cache`).
+
+    Parameters
+    ----------
+    settings : RunSettings
+
+    Returns
+    -------
+    BacktestResult
+    """
+    from bubblescope.cache import cached_json, content_hash, result_key
+    from bubblescope.data.catalog import load_series
+    from bubblescope.status.records import _config_dict, nasdaq_backtest
+
+    nasdaq = load_series("NASDAQ")["close"]
+    sp500 = load_series("SP500")["close"]
+    key = result_key(
+        "nasdaq-backtest",
+        [content_hash(nasdaq), content_hash(sp500)],
+        settings.fingerprint(),
+        _config_dict(settings),
+    )
+    data = cached_json("backtest", key, lambda: result_to_json(nasdaq_backtest(settings)))
+    return result_from_json(data)
