@@ -828,7 +828,7 @@ class FlatteredSettings:
     """Who-is-flattered settings (equal presets: the model is a closed form)."""
 
     economic_life: float | None = setting(
-        None, "economic server life, years (none: the life implied by $176B)", gt=0.5, le=30.0
+        None, "economic server life, years (none: the life implied by $176B)", gt=0.5, le=7.0
     )
     earnings_growth: float | None = setting(
         None, "net-income growth a year (none: flattered.yaml's, held flat)", gt=-0.5, le=1.0

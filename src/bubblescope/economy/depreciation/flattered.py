@@ -356,16 +356,16 @@ def _capex(
     rows: pd.DataFrame,
     ticker: str,
     rows_in: AssumptionSet,
-    window: tuple[int, int],
+    oldest: float,
+    last: int,
     growth: Input,
-    longest: float,
 ) -> CapexVintages:
     """Filed capex, the file's rows for the years the filings lack, then the projection.
 
-    Vintages fully depreciated before the window under the ``longest`` life are left out; a
-    year the window's depreciation needs that no source gives is a DataError naming it.
+    Vintages placed in service before ``oldest`` (a fractional fiscal time: fully depreciated
+    before any year the model charges) are left out; a year from there to ``last`` that no
+    source gives is a DataError naming it.
     """
-    first, last = window
     from bubblescope.economy.depreciation.filings import capex_from_companyfacts
 
     items: dict[int, Input] = {}
@@ -390,12 +390,11 @@ def _capex(
             "assumption",
             f"{prev.name} grown at {g:g} ({growth.name})",
         )
-    oldest = first - OFFSET["half-year"] - longest
     missing = [y for y in range(math.floor(oldest) + 1, last + 1) if y not in items]
     if missing:
         raise DataError(
             f"{ticker}: capex of fiscal years {missing} is neither filed nor in flattered.yaml",
-            hint=f"the {longest:g}-year life depreciates vintages from {math.floor(oldest) + 1}",
+            hint=f"the lives depreciate vintages from {math.floor(oldest) + 1} on: add rows",
         )
     return CapexVintages.from_inputs(ticker, {y: v for y, v in items.items() if y > oldest})
 
@@ -483,10 +482,12 @@ def flattered(
             raise InputError(f"no book life for {raw!r}", hint=f"firms: {', '.join(FIRMS)}")
         rows = table[table["symbol"] == ticker]
         book = rows_in.input(f"book_life_{key}")
-        longest = max(book.m_as("year"), life.m_as("year"))
+        start = OFFSET["half-year"]
+        oldest = window[0] - start - max(book.m_as("year"), life.m_as("year"))
         dep = _filed(rows, ticker, "depreciation")
-        first = window[0] if dep is None else min(window[0], dep[0])
-        capex = _capex(rows, ticker, rows_in, (first, window[1]), c_growth, longest)
+        if dep is not None:
+            oldest = min(oldest, dep[0] - start - book.m_as("year"))
+        capex = _capex(rows, ticker, rows_in, oldest, window[1], c_growth)
         servers_book = None
         if dep is not None:
             cost = np.asarray(capex.capex, dtype=np.float64) * share.m_as("1")
