@@ -196,3 +196,13 @@ def test_a_stress_at_the_scenarios_own_values_changes_nothing() -> None:
     base_years = res.base["mean_years_to_bust"]
     assert res.outcomes["power_shortfall"]["mean_years_to_bust"] < base_years
     assert "Same" in res.notes[-1]
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    import bubblescope.scenario.breaks as module
+
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0
