@@ -6,7 +6,9 @@ chunked and seeded by :func:`run_scenario`, which clears busts through the finan
 (:mod:`bubblescope.economy.clearing`). The bust odds move with the evidence: the index is
 valued by DCF (:mod:`bubblescope.scenario.pricing`) and falls back to the historical base
 rate (:mod:`bubblescope.scenario.base_rate`) when nothing is mispriced;
-:func:`scenario_sensitivity` says which assumption decides the answer (Sobol or Morris).
+:func:`scenario_sensitivity` says which assumption decides the answer (Sobol or Morris);
+:func:`what_breaks` runs the triggers the seeds name against a scenario and says what a bust
+would leave and who would hold it.
 
 Examples
 --------
@@ -15,6 +17,7 @@ Examples
 >>> print(res.summary())  # doctest: +SKIP
 """
 
+from bubblescope.scenario.breaks import BreaksResult, what_breaks
 from bubblescope.scenario.macro import furman_reference, jpm_wealth_inputs, wealth_effect
 from bubblescope.scenario.result import ScenarioResult
 from bubblescope.scenario.runner import run_scenario
@@ -23,6 +26,7 @@ from bubblescope.scenario.spec import PARAMETERS, ScenarioSpec, list_presets, lo
 
 __all__ = [
     "PARAMETERS",
+    "BreaksResult",
     "GlobalSensitivityResult",
     "ScenarioResult",
     "ScenarioSpec",
@@ -33,4 +37,5 @@ __all__ = [
     "run_scenario",
     "scenario_sensitivity",
     "wealth_effect",
+    "what_breaks",
 ]
