@@ -250,8 +250,8 @@ def test_an_abandoned_request_is_cancelled_running_or_queued() -> None:
     assert jobs.pending == 0
 
 
-def _settled(jobs: JobManager) -> None:
-    deadline = time.monotonic() + 30
+def _settled(jobs: JobManager, within: float = 30.0) -> None:
+    deadline = time.monotonic() + within
     while jobs.pending and time.monotonic() < deadline:
         time.sleep(0.05)
     assert jobs.pending == 0
@@ -441,6 +441,47 @@ def test_connections_that_never_finish_their_headers_are_closed(store_home: Any)
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@contextlib.contextmanager
+def _uvicorn(app: Any, **options: Any) -> Iterator[int]:
+    """``app`` served on a free loopback port in a thread (with bubblescope's timeouts)."""
+    import uvicorn
+
+    from bubblescope.web.server import server_config
+
+    port = _free_port()
+    server = uvicorn.Server(server_config(app, "127.0.0.1", port, **options))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def test_a_request_whose_client_leaves_stops_its_analysis(store_home: Any) -> None:
+    app = create_app(workers=1, max_pending=2)
+    body = json.dumps({"series": "nasdaq", "frequency": "D", "start": "2010-03-01",
+                       "end": "2017-12-31", "lag": 2, "reps": 2000}).encode()  # fmt: skip
+    # About 1,970 points, lag 2, 2,000 replications: estimated 74 s, well within the budget.
+    with _uvicorn(app) as port:
+        client = socket.create_connection(("127.0.0.1", port))
+        client.sendall(
+            b"POST /api/psy HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+        deadline = time.monotonic() + 30
+        while app.state.jobs.pending == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert app.state.jobs.pending == 1  # the analysis is running
+        client.close()  # the client leaves long before its result
+        _settled(app.state.jobs, within=10.0)  # ... and the analysis stops long before
 
 
 # --- errors ----------------------------------------------------------------------------------
