@@ -264,3 +264,23 @@ def test_server_depreciation_at_book_stays_within_the_filed_da(result: Flattered
         assert firm.filed_depreciation.m_as("USD bn") == pytest.approx(latest["value"] / 1e9)
         assert firm.servers_book is not None
         assert 0.3 < firm.servers_book / (latest["value"] / 1e9) < 1.05
+
+
+def test_implied_earnings_give_burrys_figure_back(result: FlatteredResult) -> None:
+    """The flat net income at which our understatement gives Burry's figure, checked by
+    recomputing the overstatement by hand from it and the result's understatement.
+
+    Oracle's is 12.1 bn a year against the 12.44 bn of its FY2025 10-K row (within 5%): the
+    1-point gap of DEP-02 is earnings. Meta's is 45.0 bn against 62.4 bn filed for 2024: DEP-03
+    needs Meta to earn about 28% less than it filed, or a larger understatement.
+    """
+    for ticker, ratio_lo, ratio_hi in (("ORCL", 0.95, 1.05), ("META", 0.6, 0.8)):
+        firm = result.firm(ticker)
+        assert firm.published is not None
+        assert firm.implied_earnings is not None
+        assert ratio_lo < firm.implied_earnings / firm.reported[0] < ratio_hi
+        after_tax = (1.0 - result.tax_rate.m_as("1")) * firm.understated
+        flat = np.full(3, firm.implied_earnings)
+        back = flat.sum() / (flat - after_tax).sum() - 1.0
+        assert back == pytest.approx(firm.published.m_as("1"), rel=1e-12)
+    assert result.firm("MSFT").implied_earnings is None

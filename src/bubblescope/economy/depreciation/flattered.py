@@ -123,7 +123,7 @@ def overstatement(
 
 @dataclass(frozen=True)
 class FirmFlattery:
-    """One firm: its lives, understatement, earnings and P/E (USD bn unless stated).
+    r"""One firm: its lives, understatement, earnings and P/E (USD bn unless stated).
 
     Attributes
     ----------
@@ -152,6 +152,10 @@ class FirmFlattery:
         The model's book depreciation of the short-lived share in that year, USD bn: a check
         against the filing (D&A also covers buildings and intangibles, so this stays below it
         unless the share or the lives are too high).
+    implied_earnings : float or None
+        For a firm with a published figure: the flat net income a year over the window at
+        which this understatement gives exactly that figure, USD bn
+        (:math:`(1-τ)\sum u \,(1+p) / (p\,n)`), to set against the earnings path.
     """
 
     ticker: str
@@ -170,6 +174,7 @@ class FirmFlattery:
     inputs: tuple[Input, ...]
     filed_depreciation: Input | None
     servers_book: float | None
+    implied_earnings: float | None
 
 
 @dataclass(frozen=True)
@@ -217,6 +222,7 @@ class FlatteredResult(ResultMixin):
                 "restated_net_income_usd_bn": float(f.restated.sum()),
                 "overstated_pct": f.overstated * 100.0,
                 "published_pct": None if f.published is None else f.published.m_as("%"),
+                "implied_net_income_a_year_usd_bn": f.implied_earnings,
                 "price_usd": f.price,
                 "market_value_usd_bn": f.market_value,
                 "pe_book": f.pe_book,
@@ -237,7 +243,12 @@ class FlatteredResult(ResultMixin):
             f"{self.economic_life.value:.2f} years (the life behind Burry's $176B):",
         ]
         for f in self.firms:
-            pub = "" if f.published is None else f" (Burry {f.published.m_as('%'):.1f}%)"
+            pub = (
+                ""
+                if f.published is None or f.implied_earnings is None
+                else f" (Burry {f.published.m_as('%'):.1f}%, which on this understatement "
+                f"needs {f.implied_earnings:.1f} bn of net income a year)"
+            )
             lines.append(
                 f"  {f.ticker}: {f.overstated:+.1%}{pub}; P/E {_pe(f.pe_book)} at book, "
                 f"{_pe(f.pe_restated)} restated{_check(f)}"
@@ -511,6 +522,12 @@ def flattered(
         price = float(prices.iloc[-1])
         value = price * shares.m_as("bn")
         published = f"published_{key}"
+        burry = rows_in.input(published) if published in rows_in else None
+        implied = None
+        if burry is not None and burry.m_as("1") > 0.0:
+            after_tax = (1.0 - tax.m_as("1")) * float(understated.sum())
+            p = burry.m_as("1")
+            implied = after_tax * (1.0 + p) / p / len(years)
         out.append(
             FirmFlattery(
                 ticker,
@@ -520,7 +537,7 @@ def flattered(
                 reported,
                 restated,
                 over,
-                rows_in.input(published) if published in rows_in else None,
+                burry,
                 price,
                 str(pd.Timestamp(prices.index[-1]).date()),
                 value,
@@ -529,6 +546,7 @@ def flattered(
                 (*capex.sources, book, ni, shares, *(() if dep is None else (dep[1],))),
                 None if dep is None else dep[1],
                 servers_book,
+                implied,
             )
         )
     return FlatteredResult(tuple(out), window, tax, share, life, (e_growth, c_growth))
