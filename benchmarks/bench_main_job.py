@@ -3,13 +3,20 @@
 Usage::
 
     .venv/bin/python benchmarks/bench_main_job.py [--preset standard] [--runs 2]
+        [--home DIR] [--baseline-src DIR]
 
 Runs both commands as a new user would (the installed console script, in fresh processes, on
 the shipped data, no network) in an empty ``BUBBLESCOPE_HOME``: the first run is cold (it
 simulates critical values and backtests each signal's record, then caches them), the later
 runs are warm (what a user meets the next time). Also times ``bubblescope status`` alone.
-Prints one table of wall-clock seconds. The acceptance target of the status-page issue: the
-warm main job under 60 s on 2 cores.
+Prints one table of wall-clock seconds. The acceptance targets: the warm main job under 60 s
+(status-page issue) and the warm report under 20 s (issue 18), on 2 cores.
+
+``--home DIR`` runs in that home instead of a new one (a home filled by an earlier run makes
+every run warm). ``--baseline-src DIR`` also times another version of bubblescope, e.g. the
+commit before a speed-up (``git archive REV src | tar -x -C DIR``; it is put first on
+``PYTHONPATH``), run by run after this tree's in the same home, so both meet the same load on
+a shared machine; it writes into the same results cache, so compare the warm runs only.
 """
 
 from __future__ import annotations
@@ -32,26 +39,46 @@ def _run(args: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
+def _job(exe: Path, preset: str, out: Path, env: dict[str, str]) -> tuple[float, float, float]:
+    overview = _run([str(exe), "overview", "--preset", preset], env)
+    report = _run([str(exe), "report", "--preset", preset, "--out", str(out)], env)
+    status = _run([str(exe), "status", "--preset", preset], env)
+    return overview, report, status
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--preset", default="standard")
     parser.add_argument("--runs", type=int, default=2, help="runs in the same home (1 cold)")
+    parser.add_argument("--home", help="run in this home (default: a new, empty one)")
+    parser.add_argument("--baseline-src", help="also time this bubblescope source tree")
     args = parser.parse_args()
     exe = Path(sys.executable).with_name("bubblescope")
-    home = tempfile.mkdtemp(prefix="bench-main-job-")
+    home = args.home or tempfile.mkdtemp(prefix="bench-main-job-")
     out = Path(home) / "report.html"
     env = {**os.environ, "BUBBLESCOPE_HOME": home, "COLUMNS": "160"}
     env.pop("BUBBLESCOPE_RESULTS_CACHE", None)
+    env.pop("BUBBLESCOPE_NO_CACHE", None)
+    variants = [("this tree", env)]
+    if args.baseline_src:
+        src = str(Path(args.baseline_src).resolve())
+        path = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
+        variants.append(("baseline", {**env, "PYTHONPATH": path}))
     rows = []
     for i in range(args.runs):
-        overview = _run([str(exe), "overview", "--preset", args.preset], env)
-        report = _run([str(exe), "report", "--preset", args.preset, "--out", str(out)], env)
-        status = _run([str(exe), "status", "--preset", args.preset], env)
-        rows.append(("cold" if i == 0 else f"warm {i}", overview, report, status))
+        run = "cold" if i == 0 and not args.home else f"warm {i + (1 if args.home else 0)}"
+        for label, variant_env in variants:
+            rows.append((run, label, *_job(exe, args.preset, out, variant_env)))
     print(f"README command 1 (overview + report), preset {args.preset!r}, {os.cpu_count()} CPUs")
-    print(f"{'run':<8} {'overview s':>11} {'report s':>9} {'main job s':>11} {'status s':>9}")
-    for name, overview, report, status in rows:
-        print(f"{name:<8} {overview:11.1f} {report:9.1f} {overview + report:11.1f} {status:9.1f}")
+    if args.baseline_src:
+        print(f"baseline: {args.baseline_src}")
+    head = f"{'run':<8} {'code':<10} {'overview s':>11} {'report s':>9}"
+    print(f"{head} {'main job s':>11} {'status s':>9}")
+    for name, label, overview, report, status in rows:
+        print(
+            f"{name:<8} {label:<10} {overview:11.1f} {report:9.1f} {overview + report:11.1f}"
+            f" {status:9.1f}"
+        )
 
 
 if __name__ == "__main__":
