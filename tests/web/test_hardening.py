@@ -127,6 +127,10 @@ def test_the_budget_is_configurable(store_home: Any) -> None:
         assert r.status_code == 400
         assert "budget of 0 s" in r.json()["message"]
         assert tight.post("/api/analyses/scenario", json={"paths": 1000}).status_code == 400
+        for path in ("/api/lppls", "/api/analyses/lppls"):
+            refused = tight.post(path, json={"series": "nasdaq"})
+            assert refused.status_code == 400
+            assert "LPPLS fit" in refused.json()["message"]
         assert tight.post("/api/jobs/scenario", json={"paths": 1000}).status_code == 400
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "lppls_api",
     "lppls_confidence_api",
     "lppls_confidence_on",
+    "lppls_on",
     "psy_api",
     "psy_on",
     "result_payload",
@@ -145,6 +146,13 @@ def lppls_api(reg: SeriesRegistry, req: LPPLSRequest) -> dict[str, Any]:
     return result_payload(
         fit, fit.chart_spec(name=req.series, source=req.series), data=data_info(close)
     )
+
+
+def lppls_on(
+    frame: pd.DataFrame, req: LPPLSRequest, progress: ProgressCallback | None = None
+) -> dict[str, Any]:
+    """:func:`lppls_api` on ``frame`` (loaded by the caller; a fit reports no progress)."""
+    return lppls_api(SeriesRegistry.pinned(req.series, frame), req)
 
 
 def lppls_confidence_api(

@@ -43,6 +43,7 @@ from bubblescope.web.cost import (
     DEFAULT_BUDGET_S,
     check_budget,
     lppls_confidence_cost,
+    lppls_fit_cost,
     psy_cost,
     scenario_cost,
 )
@@ -349,10 +350,18 @@ def create_app(
         frame = await run_in_threadpool(psy_checked, req)
         return _json(await jobs.run("psy", request.is_disconnected, an.psy_on, frame, req))
 
+    def lppls_checked(req: LPPLSRequest) -> pd.DataFrame:
+        """The series of ``req``: a 404 now if unknown, a 400 now if the fit is over budget."""
+        frame = registry.load(req.series)
+        check_budget(lppls_fit_cost(len(window(frame, req.start, req.end))), budget_s)
+        return frame
+
     @app.post("/api/lppls", tags=["detect"])
-    def run_lppls(req: LPPLSRequest) -> Response:
-        """One LPPLS fit on the date window."""
-        return ok(an.lppls_api(registry, req))
+    async def run_lppls(req: LPPLSRequest, request: Request) -> Response:
+        """One LPPLS fit on the date window (in the analysis queue: 429 when full)."""
+        jobs.ensure_room()
+        frame = await run_in_threadpool(lppls_checked, req)
+        return _json(await jobs.run("lppls", request.is_disconnected, an.lppls_on, frame, req))
 
     @app.post("/api/runup", tags=["detect"])
     def run_runup(req: RunupRequest) -> Response:

@@ -13,6 +13,8 @@ multiplies them by a rate measured once.
   machine's lag-0 sweeps ran at 1.2 ns).
 - **LPPLS Confidence** (Demos and Sornette 2017): one fit per (date, window); a fit of the
   nested windows of 60-250 trading days took 2.0-3.6 ms here.
+- **LPPLS fit**: linear in the window's length (the whole NASDAQ history, 13,914 points, took
+  2.0 s here; 500 points 0.08 s warm).
 - **Scenario Monte Carlo**: linear in paths (1.2e-5 to 3.2e-5 s a path here).
 
 An analysis without a size to grow (the economy models, a drawdown) is not estimated.
@@ -28,6 +30,7 @@ from bubblescope.errors import InputError
 __all__ = [
     "DEFAULT_BUDGET_S",
     "LPPLS_SECONDS_PER_FIT",
+    "LPPLS_SECONDS_PER_POINT",
     "PSY_SECONDS_PER_UPDATE",
     "SCENARIO_SECONDS_PER_PATH",
     "CostEstimate",
@@ -35,6 +38,7 @@ __all__ = [
     "check_budget",
     "has_estimate",
     "lppls_confidence_cost",
+    "lppls_fit_cost",
     "psy_cost",
     "scenario_cost",
     "settings_cost",
@@ -44,6 +48,8 @@ __all__ = [
 PSY_SECONDS_PER_UPDATE = 1.2e-9
 #: Seconds per LPPLS fit of one window (the slower of the two measurements, see the notes).
 LPPLS_SECONDS_PER_FIT = 3.6e-3
+#: Seconds per point of one LPPLS fit's window (13,914 points in 2.0 s, see the notes).
+LPPLS_SECONDS_PER_POINT = 1.5e-4
 #: Seconds per scenario path (the slower, cold measurement, see the notes).
 SCENARIO_SECONDS_PER_PATH = 3.2e-5
 #: Default budget of one analysis, seconds of the reference machine: the publication presets fit.
@@ -94,6 +100,15 @@ def lppls_confidence_cost(dates: int, max_window: int, min_window: int, step: in
     )
 
 
+def lppls_fit_cost(n: int) -> CostEstimate:
+    """One LPPLS fit of a window of ``n`` points."""
+    return CostEstimate(
+        n * LPPLS_SECONDS_PER_POINT,
+        f"LPPLS fit: {n:,} points",
+        "fit a shorter window",
+    )
+
+
 def scenario_cost(paths: int) -> CostEstimate:
     """The scenario Monte Carlo with ``paths`` paths."""
     return CostEstimate(
@@ -105,11 +120,16 @@ def scenario_cost(paths: int) -> CostEstimate:
 
 def has_estimate(settings_type: type[Any]) -> bool:
     """Whether analyses with settings of ``settings_type`` get a cost estimate."""
-    from bubblescope.analyses.engines import LPPLSConfidenceSettings, PSYAnalysisSettings
+    from bubblescope.analyses.engines import (
+        LPPLSConfidenceSettings,
+        LPPLSFitSettings,
+        PSYAnalysisSettings,
+    )
     from bubblescope.analyses.registry import ScenarioSettings
 
     return issubclass(
-        settings_type, (LPPLSConfidenceSettings, PSYAnalysisSettings, ScenarioSettings)
+        settings_type,
+        (LPPLSConfidenceSettings, LPPLSFitSettings, PSYAnalysisSettings, ScenarioSettings),
     )
 
 
@@ -118,9 +138,15 @@ def settings_cost(settings: Any, data: Any = None) -> CostEstimate | None:
 
     ``data`` is the price frame the analysis reads (when it needs one).
     """
-    from bubblescope.analyses.engines import LPPLSConfidenceSettings, PSYAnalysisSettings
+    from bubblescope.analyses.engines import (
+        LPPLSConfidenceSettings,
+        LPPLSFitSettings,
+        PSYAnalysisSettings,
+    )
     from bubblescope.analyses.registry import ScenarioSettings
 
+    if isinstance(settings, LPPLSFitSettings) and data is not None:
+        return lppls_fit_cost(settings.window_for(len(data)) or len(data))
     if isinstance(settings, PSYAnalysisSettings) and data is not None:
         n = len(settings.sample(data["close"]))
         return psy_cost(n, settings.lag, settings.reps)
