@@ -263,3 +263,21 @@ def test_cli_run_refuses_impossible_dates() -> None:
     out = CliRunner().invoke(app, ["run", "drawdown", "NVDA", "--start", "2020-02-30"])
     assert out.exit_code == 2
     assert "is not a date" in out.output
+
+
+def test_list_settings_have_their_least_length(client: TestClient) -> None:
+    entry = get("runway")
+    with pytest.raises(InputError, match="at least 1 items"):
+        entry.configure("standard", {"scenarios": ()})
+    r = client.post("/api/analyses/runway", json={"scenarios": []})
+    assert r.status_code == 422, r.text
+
+
+def test_a_denormal_water_load_factor_is_refused_and_its_chart_draws() -> None:
+    from bubblescope.charts import to_plotly
+    from bubblescope.economy.water import water_use
+
+    with pytest.raises(InputError, match="load_factor must be at least 0.01"):
+        get("water").configure("standard", {"load_factor": 1e-323})
+    tiny = water_use(load_factor=1e-323)  # the engine itself stays defined; its log axis draws
+    assert to_plotly(tiny.chart_spec())["layout"]

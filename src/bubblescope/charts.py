@@ -89,6 +89,8 @@ PANEL_PX = 250
 # of a side-by-side pair (about 640 px); titles, legends and category labels are laid out for
 # it, so they also fit the wider full-width charts.
 _NOMINAL_WIDTH_PX = 600
+#: The range of a log axis: positive normal floats (smaller ones have no finite log range).
+_TINY, _HUGE = float(np.finfo(np.float64).tiny), float(np.finfo(np.float64).max)
 _MIN_PANEL_PX = 70
 _MAX_PANELS_PX = 820  # taller stacks are scaled down to this (panels keep _MIN_PANEL_PX)
 _GAP_PX = 36  # between stacked panels: the next panel's title sits in it
@@ -350,14 +352,14 @@ def panel_yrange(panel: Panel, *, secondary: bool = False) -> tuple[float, float
             floor = 0.0
     values = np.concatenate(parts) if parts else np.empty(0)
     if panel.logy:
-        values = values[values > 0]
+        values = values[values >= _TINY]
     if values.size == 0:
         return None
     lo, hi = float(values.min()), float(values.max())
     if panel.logy:
         span = math.log10(hi / lo) or 0.5
         pad = 10.0 ** (Y_PAD * span)
-        return (lo / pad, hi * pad)
+        return (max(lo / pad, _TINY), min(hi * pad, _HUGE))
     span = hi - lo or max(abs(hi) * 0.2, 1.0)
     lo_pad = lo if floor is not None and lo >= floor else lo - Y_PAD * span
     hi_pad = hi if floor is not None and hi <= floor else hi + Y_PAD * span

@@ -39,12 +39,6 @@ schema = (
     )
     .exclude(tag="status")
     .exclude(tag="slow")
-    # A load_factor near 0 (1e-323) makes the water chart take log10(0) in charts.py (a 500);
-    # reported to the water model's owner, excluded here until it is fixed.
-    .exclude(path="/api/analyses/water")
-    # An empty scenario list ({"scenarios": []}) ends in KeyError 'new_money' in the runway
-    # model (a 500); reported to its owner, excluded here until it is fixed.
-    .exclude(path="/api/analyses/runway")
 )
 
 

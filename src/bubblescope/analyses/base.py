@@ -9,8 +9,8 @@ the status page take their signal lists from :attr:`Analysis.signals` and
 :attr:`Analysis.status`.
 
 A settings field's ``metadata`` may hold ``help`` (one line for ``--help`` and the API schema)
-and bounds ``ge``, ``gt``, ``le``, ``lt`` and ``max_length``, which the front ends enforce
-before a run (:func:`setting` writes them).
+and bounds ``ge``, ``gt``, ``le``, ``lt``, ``min_length`` and ``max_length``, which the front
+ends enforce before a run (:func:`setting` writes them).
 
 Nothing here imports an engine: the run functions import theirs when called, so reading the
 registry (``bubblescope --help``) stays fast.
@@ -82,10 +82,18 @@ def setting(
     gt: float | None = None,
     le: float | None = None,
     lt: float | None = None,
+    min_length: int | None = None,
     max_length: int | None = None,
 ) -> Any:
     """A settings field with its help line and the bounds the front ends check."""
-    bounds = {"ge": ge, "gt": gt, "le": le, "lt": lt, "max_length": max_length}
+    bounds = {
+        "ge": ge,
+        "gt": gt,
+        "le": le,
+        "lt": lt,
+        "min_length": min_length,
+        "max_length": max_length,
+    }
     meta = {"help": help, **{k: v for k, v in bounds.items() if v is not None}}
     if isinstance(default, (list, dict, set)):
         raise TypeError("settings are frozen: give a tuple, not a mutable default")
@@ -103,7 +111,8 @@ class SettingField:
         The field's resolved type (``int``, ``float | None``, ``Literal["log", "level"]`` ...).
     help : str
     bounds : dict
-        ``ge``, ``gt``, ``le``, ``lt`` and ``max_length`` where the field has them.
+        ``ge``, ``gt``, ``le``, ``lt``, ``min_length`` and ``max_length`` where the field has
+        them.
     """
 
     name: str
@@ -185,6 +194,8 @@ def coerce(text: str, annotation: Any) -> Any:
 def _check_bounds(name: str, value: Any, bounds: Mapping[str, float]) -> None:
     if value is None:
         return
+    if "min_length" in bounds and len(value) < bounds["min_length"]:
+        raise InputError(f"{name}: at least {bounds['min_length']:g} items, got {len(value)}")
     if "max_length" in bounds and len(value) > bounds["max_length"]:
         raise InputError(f"{name}: at most {bounds['max_length']:g} items, got {len(value)}")
     if not isinstance(value, (int, float)) or isinstance(value, bool):

@@ -909,7 +909,7 @@ class RunwaySettings:
 
     scenarios: tuple[Literal["low", "mid", "high"], ...] = setting(
         ("low", "mid", "high"), "revenue growth scenarios (network.yaml rows runway_growth_*)",
-        max_length=3,
+        min_length=1, max_length=3,
     )  # fmt: skip
 
     @classmethod
@@ -936,7 +936,7 @@ class WaterSettings:
         None, "PUE, facility / IT energy (none: the US 2023 average, WAT-05)", ge=1.0, le=3.0
     )
     load_factor: float | None = setting(
-        None, "average draw as a share of stated power (none: water.yaml's)", gt=0.0, le=1.0
+        None, "average draw as a share of stated power (none: water.yaml's)", ge=0.01, le=1.0
     )
     indirect: bool = setting(False, "also count the power plants' water (WAT-27)")
     site_mw: float | None = setting(

@@ -55,7 +55,7 @@ __all__ = [
     "run_request",
 ]
 
-_BOUNDS = ("ge", "gt", "le", "lt", "max_length")
+_BOUNDS = ("ge", "gt", "le", "lt", "min_length", "max_length")
 
 
 def json_response(payload: Any, status: int = 200) -> Response:

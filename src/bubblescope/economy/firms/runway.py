@@ -237,7 +237,7 @@ def runway(
     Raises
     ------
     InputError
-        For an unknown scenario or a lab without debts in the network.
+        For no scenario, an unknown scenario or a lab without debts in the network.
     DataError
         For a lab without a sourced revenue run-rate.
 
@@ -250,6 +250,8 @@ def runway(
     from bubblescope.data.facts import load_factbase
     from bubblescope.data.financials import LAB_FACTS
 
+    if not scenarios:
+        raise InputError("no revenue scenario given", hint=f"choose from {list(SCENARIOS)}")
     unknown = [s for s in scenarios if s not in SCENARIOS]
     if unknown:
         raise InputError(f"unknown scenario(s) {unknown}", hint=f"choose from {list(SCENARIOS)}")
