@@ -282,6 +282,7 @@ CUSUM: Analysis[CUSUMSettings] = Analysis(
     results=("bubblescope.detect.cusum.CUSUMResult",),
     group="detect",
     needs_series=True,
+    slow=True,  # simulates its boundary constant (up to 100,000 walks): the API queues it
     signals=(
         Column("cusum", "Homm-Breitung CUSUM above its boundary (drift removed)"),
         Column("cusum_robust", "volatility-robust CUSUM (Astill et al. 2023) above its boundary"),
