@@ -17,11 +17,12 @@ import pytest
 
 from bubblescope._json import to_jsonable
 from bubblescope.backtest import BacktestResult, backtest
-from bubblescope.backtest.cached import cached_nasdaq_backtest, result_from_json, result_to_json
+from bubblescope.backtest.cached import result_from_json, result_to_json
 from bubblescope.charts import to_plotly
 from bubblescope.data import catalog
 from bubblescope.settings import RunSettings
 from bubblescope.status import records
+from bubblescope.status.records import cached_nasdaq_backtest
 from tests.backtest.conftest import CHEAP, SMALL_EVENTS, shiller_like, weekly_prices
 
 #: The report tests' small run: quick preset, monthly PSY with 99 replications, a quarterly

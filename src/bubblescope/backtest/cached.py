@@ -1,4 +1,4 @@
-"""A backtest remembered on disk: the whole result, keyed by its data's content and settings.
+"""A backtest as exact JSON, so the results cache can keep it: the whole result round-trips.
 
 :func:`result_to_json` writes everything a :class:`~bubblescope.backtest.BacktestResult` stores
 (prices, signal values and alarms with their dtypes, events, the event definition, skipped
@@ -7,11 +7,8 @@ are written in their shortest round-trip form (NaN and infinities by name), date
 nanoseconds, and the scores are recomputed from the stored series exactly as
 :func:`~bubblescope.backtest.backtest` computes them.
 
-:func:`cached_nasdaq_backtest` is the report's NASDAQ backtest
-(:func:`bubblescope.status.records.nasdaq_backtest`) through the results cache
-(:mod:`bubblescope.cache`): its key holds the content hash of the NASDAQ and S&P 500 closes it
-reads and the run settings' fingerprint with the signal configuration they imply, so a new data
-point or any changed setting recomputes it, and an unchanged input reads it back.
+:func:`bubblescope.status.records.cached_nasdaq_backtest` keeps the report's NASDAQ backtest
+in the results cache (:mod:`bubblescope.cache`) this way.
 """
 
 from __future__ import annotations
@@ -25,9 +22,8 @@ import pandas as pd
 from bubblescope.backtest.events import Event, EventSpec
 from bubblescope.backtest.result import BacktestResult
 from bubblescope.backtest.scoring import score
-from bubblescope.settings import RunSettings
 
-__all__ = ["cached_nasdaq_backtest", "result_from_json", "result_to_json"]
+__all__ = ["result_from_json", "result_to_json"]
 
 #: Non-finite floats by name (JSON has no NaN or infinity).
 _NONFINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
@@ -184,34 +180,3 @@ def result_from_json(data: dict[str, Any]) -> BacktestResult:
         dict(data["skipped"]),
         dict(data["settings"]),
     )
-
-
-def cached_nasdaq_backtest(settings: RunSettings) -> BacktestResult:
-    """The NASDAQ Composite's backtest behind its records, read from the cache when unchanged.
-
-    Equal to :func:`bubblescope.status.records.nasdaq_backtest` (``BUBBLESCOPE_NO_CACHE=1``
-    computes it afresh). The key holds the content hash of the NASDAQ and S&P 500 closes, the
-    settings' fingerprint and the signal configuration they imply (:mod:`bubblescope.cache`).
-
-    Parameters
-    ----------
-    settings : RunSettings
-
-    Returns
-    -------
-    BacktestResult
-    """
-    from bubblescope.cache import cached_json, content_hash, result_key
-    from bubblescope.data.catalog import load_series
-    from bubblescope.status.records import _config_dict, nasdaq_backtest
-
-    nasdaq = load_series("NASDAQ")["close"]
-    sp500 = load_series("SP500")["close"]
-    key = result_key(
-        "nasdaq-backtest",
-        [content_hash(nasdaq), content_hash(sp500)],
-        settings.fingerprint(),
-        _config_dict(settings),
-    )
-    data = cached_json("backtest", key, lambda: result_to_json(nasdaq_backtest(settings)))
-    return result_from_json(data)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -32,9 +32,13 @@ import pandas as pd
 from bubblescope._typing import ProgressCallback
 from bubblescope.settings import RunSettings
 
+if TYPE_CHECKING:
+    from bubblescope.backtest.result import BacktestResult
+
 __all__ = [
     "HISTORIES",
     "Record",
+    "cached_nasdaq_backtest",
     "compute_records",
     "month_end_shiller",
     "nasdaq_backtest",
@@ -310,3 +314,35 @@ def record_for(
     if signal == "valuation" and history != "SP500":
         return None
     return records.get(history, {}).get(name)
+
+
+def cached_nasdaq_backtest(settings: RunSettings) -> BacktestResult:
+    """The NASDAQ Composite's backtest behind its records, read from the cache when unchanged.
+
+    Equal to :func:`nasdaq_backtest` (``BUBBLESCOPE_NO_CACHE=1`` computes it afresh); the
+    result round-trips through :func:`bubblescope.backtest.cached.result_to_json`. The key
+    holds the content hash of the NASDAQ and S&P 500 closes, the settings' fingerprint and the
+    signal configuration they imply (:mod:`bubblescope.cache`).
+
+    Parameters
+    ----------
+    settings : RunSettings
+
+    Returns
+    -------
+    BacktestResult
+    """
+    from bubblescope.backtest.cached import result_from_json, result_to_json
+    from bubblescope.cache import cached_json, content_hash, result_key
+    from bubblescope.data.catalog import load_series
+
+    nasdaq = load_series("NASDAQ")["close"]
+    sp500 = load_series("SP500")["close"]
+    key = result_key(
+        "nasdaq-backtest",
+        [content_hash(nasdaq), content_hash(sp500)],
+        settings.fingerprint(),
+        _config_dict(settings),
+    )
+    data = cached_json("backtest", key, lambda: result_to_json(nasdaq_backtest(settings)))
+    return result_from_json(data)

@@ -4,7 +4,8 @@ The records are the status page's (:mod:`bubblescope.status.records`): every sig
 as it was knowable on each date of the NASDAQ Composite (1971 on, weekly), the S&P 500 (1927
 on, weekly) and the 49 French industries (1926 on, monthly), scored against the crashes that
 followed. The chart is the NASDAQ's backtest with the same settings, read from the results
-cache while its data and settings are unchanged (:mod:`bubblescope.backtest.cached`).
+cache while its data and settings are unchanged
+(:func:`bubblescope.status.records.cached_nasdaq_backtest`).
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from typing import Any
 
 import pandas as pd
 
-from bubblescope.backtest.cached import cached_nasdaq_backtest
 from bubblescope.report.context import ReportContext
 from bubblescope.report.model import Chart, Number, Section, Table
 from bubblescope.status import SIGNALS
-from bubblescope.status.records import HISTORIES
+from bubblescope.status.records import HISTORIES, cached_nasdaq_backtest
 
 __all__ = ["INTRO", "build"]
 
