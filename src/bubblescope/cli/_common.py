@@ -7,14 +7,14 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bubblescope._json import to_jsonable
-from bubblescope._typing import ProgressCallback
+if TYPE_CHECKING:
+    from bubblescope._typing import ProgressCallback
 
 __all__ = [
     "COST_LIMIT_S",
@@ -150,6 +150,16 @@ def check_cost(seconds: float, basis: str, hint: str, yes: bool) -> None:
         err_console.print(
             f"estimated {seconds:,.0f} s of computation: {basis}", style="dim", highlight=False
         )
+
+
+def to_jsonable(value: Any) -> Any:
+    """:func:`bubblescope._json.to_jsonable`, imported when first used.
+
+    It imports numpy and pandas, which every command's ``--help`` would otherwise pay for.
+    """
+    from bubblescope._json import to_jsonable as convert
+
+    return convert(value)
 
 
 def emit(payload: dict[str, Any], as_json: bool, render: Callable[[], None]) -> None:
