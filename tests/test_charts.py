@@ -589,3 +589,17 @@ def test_lines_past_the_palette_stay_distinguishable() -> None:
     fig = render_matplotlib(spec)
     mpl_styles = [(line.get_color(), line.get_linestyle()) for line in fig.axes[0].get_lines()]
     assert len(set(mpl_styles)) == n
+
+
+def test_bars_left_out_of_the_legend_are_keyed_once() -> None:
+    """A series repeated in each panel (legend=False after the first) appears once."""
+    panels = tuple(
+        Panel(f"lab {i}", bars=(Bar(["a", "b"], [1.0, 2.0], "payments", legend=i == 0),))
+        for i in range(2)
+    )
+    spec = ChartSpec("repeated", panels)
+    traces = to_plotly(spec)["data"]
+    assert [t.get("showlegend", True) for t in traces] == [True, False]
+    fig = render_matplotlib(spec)
+    labels = [label for ax in fig.axes for label in ax.get_legend_handles_labels()[1]]
+    assert labels.count("payments") == 1

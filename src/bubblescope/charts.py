@@ -130,7 +130,8 @@ class Line:
 class Bar:
     """Vertical bars (``base`` lets bars float, as in a waterfall).
 
-    Several bars in one panel are drawn side by side at each x (grouped).
+    Several bars in one panel are drawn side by side at each x (grouped). ``legend=False``
+    leaves them out of the legend (a series repeated in several panels is keyed once).
     """
 
     x: Values
@@ -138,6 +139,7 @@ class Bar:
     name: str
     color: str | None = None
     base: Values | None = None
+    legend: bool = True
 
 
 @dataclass(frozen=True)
@@ -447,7 +449,7 @@ def _legend_entries(spec: ChartSpec) -> list[str]:
         for p in spec.panels
         for n in (
             *(x.name for x in p.lines if x.legend),
-            *(b.name for b in p.bars),
+            *(b.name for b in p.bars if b.legend),
             *(s.name for s in p.points),
         )
     ]
@@ -726,6 +728,8 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
             }
             if bar.base is not None:
                 trace["base"] = _ys(bar.base)
+            if not bar.legend:
+                trace["showlegend"] = False
             data.append(trace)
         for band in panel.bands:
             layout["shapes"].append(
@@ -956,7 +960,7 @@ def render_matplotlib(spec: ChartSpec, *, width: float = 10.0) -> Figure:
                 np.asarray(bar.y, dtype=float),
                 **({} if bar_width is None else {"width": bar_width}),
                 color=colour,
-                label=bar.name,
+                label=bar.name if bar.legend else "_nolegend_",
                 bottom=None if bar.base is None else np.asarray(bar.base, dtype=float),
             )
         if categories:

@@ -148,12 +148,17 @@ class RunwayResult(ResultMixin):
 
         palette = {"low": "#D55E00", "mid": "#0072B2", "high": "#009E73"}
         panels = []
-        for lab, rows in self.table.groupby("lab", sort=False):
+        for i, (lab, rows) in enumerate(self.table.groupby("lab", sort=False)):
             one = rows[rows["scenario"] == rows["scenario"].iloc[0]]
+            keyed = i == 0  # each series keyed once in the legend, not once per lab
             lines = []
             for scenario, s in rows.groupby("scenario", sort=False):
                 color = palette.get(str(scenario))
-                lines.append(Line(s["year"], s["revenue"], f"revenue ({scenario})", color=color))
+                lines.append(
+                    Line(
+                        s["year"], s["revenue"], f"revenue ({scenario})", color=color, legend=keyed
+                    )
+                )
                 lines.append(
                     Line(
                         s["year"],
@@ -161,6 +166,7 @@ class RunwayResult(ResultMixin):
                         f"balance ({scenario})",
                         color=color,
                         dash="dash",
+                        legend=keyed,
                     )
                 )
             low = rows[rows["scenario"] == rows["scenario"].iloc[0]]
@@ -177,8 +183,20 @@ class RunwayResult(ResultMixin):
                     "USD bn",
                     yrange=(bottom * 1.3, top * 1.3),  # head room: chart layout
                     bars=(
-                        Bar(one["year"], one["payments_due"], "payments due", color="#BBBBBB"),
-                        Bar(one["year"], one["funding"], "committed funding", color="#CC79A7"),
+                        Bar(
+                            one["year"],
+                            one["payments_due"],
+                            "payments due",
+                            color="#BBBBBB",
+                            legend=keyed,
+                        ),
+                        Bar(
+                            one["year"],
+                            one["funding"],
+                            "committed funding",
+                            color="#CC79A7",
+                            legend=keyed,
+                        ),
                     ),
                     lines=tuple(lines),
                     hlines=(HLine(0.0, "no balance left"),),
@@ -193,7 +211,9 @@ class RunwayResult(ResultMixin):
             "revenue",
             tuple(panels),
             source=f"bubblescope.economy.firms.runway: fact-base deals and facts ({ids}); "
-            "growth scenarios: rows runway_growth_* of economy/assumptions/network.yaml",
+            "growth scenarios: rows runway_growth_* of economy/assumptions/network.yaml. Each "
+            "y axis stops at 1.3 times the largest payment, funding or low-scenario revenue, so "
+            "faster revenue paths and balances run off the top (their values: to_frame()).",
         )
 
 
