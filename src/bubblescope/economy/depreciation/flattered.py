@@ -300,7 +300,12 @@ class FlatteredResult(ResultMixin):
                     f"earnings overstated {lo}-{hi}, %",
                     "%",
                     bars=(
-                        Bar(names, [f.overstated * 100.0 for f in self.firms], "this model"),
+                        Bar(
+                            names,
+                            [f.overstated * 100.0 for f in self.firms],
+                            "this model",
+                            color="#009E73",
+                        ),
                         Bar(names, published, "Burry (DEP-02/03)", color="#D55E00"),
                     ),
                 ),
@@ -308,11 +313,11 @@ class FlatteredResult(ResultMixin):
                     f"P/E on {lo} earnings at the last shipped close",
                     "x",
                     bars=(
-                        Bar(names, [_nan(f.pe_book) for f in self.firms], "book", "#0072B2"),
+                        Bar(names, [_nan(f.pe_book) for f in self.firms], "P/E at book", "#0072B2"),
                         Bar(
                             names,
                             [_nan(f.pe_restated) for f in self.firms],
-                            "restated",
+                            "P/E restated",
                             "#CC79A7",
                         ),
                     ),
