@@ -122,6 +122,12 @@ def _read_csv_strings(path: Path) -> pd.DataFrame:
         )
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError, EOFError, OSError) as exc:
         raise DataError(f"{path}: not a readable CSV file: {exc}") from exc
+    if not isinstance(table.index, pd.RangeIndex):  # pandas made the surplus fields an index
+        raise DataError(
+            f"{path}: rows have more fields than the header's {len(table.columns)} "
+            f"({list(table.columns)})",
+            hint="check the separator, the quoting and the header line",
+        )
     table.columns = [str(c).strip() for c in table.columns]
     return table
 
@@ -210,6 +216,11 @@ def _parse_shiller_codes(raw: pd.Series, where: _Where, column: str) -> pd.Datet
         months.append(month)
     parts = pd.DataFrame({"year": years, "month": months, "day": [1] * len(years)})
     return pd.DatetimeIndex(pd.to_datetime(parts))
+
+
+def _day(stamp: pd.Timestamp) -> str:
+    """``YYYY-MM-DD`` of any timestamp (``.date()`` fails outside Python's years 1-9999)."""
+    return str(stamp).split(" ")[0]
 
 
 def _parse_dates(raw: pd.Series, where: _Where, column: str, shiller: bool) -> pd.DatetimeIndex:
@@ -411,7 +422,7 @@ def parse_table(
         first_dup = dates[dup][0]
         at = lines[np.asarray(dates == first_dup)]
         raise DataError(
-            f"{origin}: duplicated date {first_dup.date()} on {where.word}s "
+            f"{origin}: duplicated date {_day(first_dup)} on {where.word}s "
             f"{', '.join(str(x) for x in at[:5])}",
             hint="remove the repeated rows",
         )
@@ -426,8 +437,8 @@ def parse_table(
             i = int(steps[0]) + 1
             raise DataError(
                 f"{origin}: dates out of order: {where.word} {lines[i]} "
-                f"({dates[i].date()}) comes after {where.word} {lines[i - 1]} "
-                f"({dates[i - 1].date()})",
+                f"({_day(dates[i])}) comes after {where.word} {lines[i - 1]} "
+                f"({_day(dates[i - 1])})",
                 hint="sort the file by date",
             )
     # -- labels ------------------------------------------------------------------------------
