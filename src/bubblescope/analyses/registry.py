@@ -54,6 +54,20 @@ __all__ = [
 _SYMBOL = re.compile(r"[A-Za-z0-9._^-]{1,64}")
 
 
+def _check_scenario_name(name: str) -> None:
+    """Refuse text that cannot name a scenario preset (before any file is read)."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", name):
+        raise InputError(f"{name!r} is not a scenario preset name")
+
+
+def _check_scenario_known(name: str) -> None:
+    """Refuse a scenario preset that does not ship (the message lists those that do)."""
+    from bubblescope.scenario import list_presets
+
+    if name not in list_presets():
+        raise UnknownSymbolError(f"no scenario preset {name!r}", hint=f"one of {list_presets()}")
+
+
 def _check_preset(name: str) -> None:
     if name not in PRESET_NAMES:
         raise InputError(f"unknown preset {name!r}", hint=f"one of {list(PRESET_NAMES)}")
@@ -265,8 +279,7 @@ class ScenarioSettings:
     seed: int = setting(20260101, "random seed (reproducible)", ge=0, le=2**32 - 1)
 
     def __post_init__(self) -> None:
-        if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", self.scenario):
-            raise InputError(f"{self.scenario!r} is not a scenario preset name")
+        _check_scenario_name(self.scenario)
 
     @classmethod
     def preset(cls, name: str = "standard") -> ScenarioSettings:
@@ -277,12 +290,9 @@ class ScenarioSettings:
 
 def run_scenario_mc(data: pd.Series | pd.DataFrame | None, s: ScenarioSettings) -> ScenarioResult:
     """Monte Carlo of the AI capex system for one scenario preset."""
-    from bubblescope.scenario import list_presets, run_scenario
+    from bubblescope.scenario import run_scenario
 
-    if s.scenario not in list_presets():
-        raise UnknownSymbolError(
-            f"no scenario preset {s.scenario!r}", hint=f"one of {list_presets()}"
-        )
+    _check_scenario_known(s.scenario)
     return run_scenario(s.scenario, n_paths=s.paths, rng=s.seed)
 
 
@@ -330,8 +340,7 @@ class SensitivitySettings:
     seed: int = setting(20260101, "random seed (reproducible)", ge=0, le=2**32 - 1)
 
     def __post_init__(self) -> None:
-        if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", self.scenario):
-            raise InputError(f"{self.scenario!r} is not a scenario preset name")
+        _check_scenario_name(self.scenario)
 
     @classmethod
     def preset(cls, name: str = "standard") -> SensitivitySettings:
@@ -345,13 +354,9 @@ def run_sensitivity(
     data: pd.Series | pd.DataFrame | None, s: SensitivitySettings
 ) -> GlobalSensitivityResult:
     """Sobol or Morris indices of the bust odds, time to bust and depth."""
-    from bubblescope.scenario import list_presets
     from bubblescope.scenario.sensitivity import scenario_sensitivity
 
-    if s.scenario not in list_presets():
-        raise UnknownSymbolError(
-            f"no scenario preset {s.scenario!r}", hint=f"one of {list_presets()}"
-        )
+    _check_scenario_known(s.scenario)
     return scenario_sensitivity(s.scenario, method=s.method, n=s.n, n_paths=s.paths, rng=s.seed)
 
 
@@ -386,8 +391,7 @@ class BreaksSettings:
     seed: int = setting(20260101, "random seed shared by every run", ge=0, le=2**32 - 1)
 
     def __post_init__(self) -> None:
-        if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", self.scenario):
-            raise InputError(f"{self.scenario!r} is not a scenario preset name")
+        _check_scenario_name(self.scenario)
 
     @classmethod
     def preset(cls, name: str = "standard") -> BreaksSettings:
@@ -398,13 +402,9 @@ class BreaksSettings:
 
 def run_breaks(data: pd.Series | pd.DataFrame | None, s: BreaksSettings) -> BreaksResult:
     """Each trigger's stress on common random numbers, and what a bust leaves and to whom."""
-    from bubblescope.scenario import list_presets
     from bubblescope.scenario.breaks import what_breaks
 
-    if s.scenario not in list_presets():
-        raise UnknownSymbolError(
-            f"no scenario preset {s.scenario!r}", hint=f"one of {list_presets()}"
-        )
+    _check_scenario_known(s.scenario)
     return what_breaks(s.scenario, n_paths=s.paths, rng=s.seed)
 
 

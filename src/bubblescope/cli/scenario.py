@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from bubblescope.cli._common import JSON_OPTION, console, emit, handle_errors, progress_bar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    from bubblescope.scenario.spec import ScenarioSpec
 
 __all__ = ["register"]
 
@@ -42,6 +48,22 @@ Example: `bubblescope scenario sensitivity base --method morris --n 10 --seed 1`
 """
 
 
+def _spec_and_executor(
+    scenario: str, settings: list[str], dask: str | None
+) -> tuple[ScenarioSpec, Executor | None]:
+    """The scenario with the command line's ``--set`` values, and the ``--dask`` executor."""
+    from bubblescope.scenario import load_scenario
+
+    spec = load_scenario(scenario)
+    if settings:
+        spec = spec.with_overrides(list(settings))
+    if dask is None:
+        return spec, None
+    from bubblescope.parallel import dask_executor
+
+    return spec, dask_executor(None if dask == "local" else dask)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``scenario`` command group to ``app``."""
     group = typer.Typer(
@@ -70,19 +92,12 @@ def register(app: typer.Typer) -> None:
         as_json: bool = JSON_OPTION,
     ) -> None:
         from bubblescope.analyses.registry import ScenarioSettings
-        from bubblescope.scenario import load_scenario, run_scenario
+        from bubblescope.scenario import run_scenario
 
         standard = ScenarioSettings.preset("standard")
         paths = standard.paths if paths is None else paths
         seed = standard.seed if seed is None else seed
-        spec = load_scenario(scenario)
-        if settings:
-            spec = spec.with_overrides(list(settings))
-        executor = None
-        if dask is not None:
-            from bubblescope.parallel import dask_executor
-
-            executor = dask_executor(None if dask == "local" else dask)
+        spec, executor = _spec_and_executor(scenario, settings, dask)
         try:
             with progress_bar(f"scenario {spec.name}", enabled=not as_json) as progress:
                 result = run_scenario(
@@ -124,19 +139,11 @@ def register(app: typer.Typer) -> None:
         as_json: bool = JSON_OPTION,
     ) -> None:
         from bubblescope.errors import InputError
-        from bubblescope.scenario import load_scenario
         from bubblescope.scenario.sensitivity import scenario_sensitivity
 
         if method not in ("sobol", "morris"):
             raise InputError(f"--method must be sobol or morris, got {method!r}")
-        spec = load_scenario(scenario)
-        if settings:
-            spec = spec.with_overrides(list(settings))
-        executor = None
-        if dask is not None:
-            from bubblescope.parallel import dask_executor
-
-            executor = dask_executor(None if dask == "local" else dask)
+        spec, executor = _spec_and_executor(scenario, settings, dask)
         try:
             with progress_bar(f"sensitivity {spec.name}", enabled=not as_json) as progress:
                 result = scenario_sensitivity(
