@@ -38,19 +38,24 @@ CUT_GRID: Float64Array = np.linspace(0.0, 1.0, 21)
 def model_inputs(spec: ScenarioSpec) -> ModelInputs:
     """Translate a scenario into the plain arrays of :func:`~bubblescope.scenario.model.simulate`.
 
-    Historical vintages are the DEP-14 capex path of
-    :func:`bubblescope.economy.depreciation.burry_capex` before the year preceding the start,
-    then ``capex_base`` for that year.
+    Historical vintages are the scenario's ``capex_history`` when it gives one, else the DEP-14
+    capex path of :func:`bubblescope.economy.depreciation.burry_capex` before the year
+    preceding the start; then ``capex_base`` for that year.
     """
-    path = burry_capex()
-    first = path.years[0]
-    if not first < spec.start_year <= path.years[-1] + 1:
-        raise InputError(
-            f"{spec.origin}: field 'start_year' must be in {first + 1}.."
-            f"{path.years[-1] + 1} (the historical capex vintages), "
-            f"got {spec.start_year}"
-        )
-    hist = [c for y, c in zip(path.years, path.capex, strict=True) if y < spec.start_year - 1]
+    if spec.capex_history is not None:
+        first = spec.start_year - 1 - len(spec.capex_history)
+        hist = [item.m_as("USD bn") for _, item in spec.capex_history]
+    else:
+        path = burry_capex()
+        first = path.years[0]
+        if not first < spec.start_year <= path.years[-1] + 1:
+            raise InputError(
+                f"{spec.origin}: field 'start_year' must be in {first + 1}.."
+                f"{path.years[-1] + 1} (the historical capex vintages), "
+                f"got {spec.start_year}",
+                hint="or give the earlier vintages in 'capex_history'",
+            )
+        hist = [c for y, c in zip(path.years, path.capex, strict=True) if y < spec.start_year - 1]
     hist.append(spec.value("capex_base"))
     all_years = list(range(first, spec.start_year + spec.horizon_years))
     ones = np.ones(len(all_years))

@@ -14,7 +14,11 @@ A scenario file is YAML with this shape::
     network:
       closure_firms: [OpenAI, CoreWeave]
 
-Every parameter names its provenance: ``source`` (a fact id of
+An optional top-level ``capex_history`` maps earlier years to capex entries of the same form
+(``2024: {value: 245, unit: USD bn, source: DEP-14g}``). Without it the historical vintages are
+the DEP-14 capex path (2020 on), so the start year must fall within it; with it (consecutive
+years ending two years before the start, possibly none) a scenario can start in any year, e.g. a
+past boom. Every parameter names its provenance: ``source`` (a fact id of
 :mod:`bubblescope.data.facts`) or ``assumption`` (the rationale, in words). With a ``source`` and
 no ``value`` the fact's own number is read (its unit must match); with both, the value must occur
 in the fact's text (:func:`bubblescope.economy.inputs.fact_part`), so a typo or a changed
@@ -139,7 +143,16 @@ PARAMETERS: dict[str, ParamInfo] = {
 
 _ENTRY_KEYS = frozenset({"value", "unit", "source", "assumption"})
 _TOP_KEYS = frozenset(
-    {"name", "description", "extends", "start_year", "horizon_years", "parameters", "network"}
+    {
+        "name",
+        "description",
+        "extends",
+        "start_year",
+        "horizon_years",
+        "capex_history",
+        "parameters",
+        "network",
+    }
 )
 _NETWORK_KEYS = frozenset({"closure_firms"})
 _PRESET_PACKAGE = "bubblescope.scenario.presets"
@@ -162,6 +175,11 @@ class ScenarioSpec:
         Firms of the financing network whose funding market closes in a bust.
     origin : str
         File or preset it was read from.
+    overrides : tuple of str
+        ``--set`` values applied, as ``name=value``.
+    capex_history : tuple of (int, Input), optional
+        Capex (USD bn) of each year before ``capex_base``'s, oldest first; ``None``: the DEP-14
+        path of :func:`bubblescope.economy.depreciation.burry_capex`.
     """
 
     name: str
@@ -172,6 +190,7 @@ class ScenarioSpec:
     closure_firms: tuple[str, ...]
     origin: str = ""
     overrides: tuple[str, ...] = field(default=())
+    capex_history: tuple[tuple[int, Input], ...] | None = None
 
     def value(self, name: str) -> float:
         """The parameter in the model's unit (see :data:`PARAMETERS`)."""
@@ -229,6 +248,12 @@ class ScenarioSpec:
             "horizon_years": self.horizon_years,
             "closure_firms": list(self.closure_firms),
             "overrides": list(self.overrides),
+            "capex_history": None
+            if self.capex_history is None
+            else [
+                {"year": y, "value": i.value, "kind": i.kind, "source": i.source}
+                for y, i in self.capex_history
+            ],
             "parameters": self.inputs_frame_rows(),
         }
 
@@ -284,8 +309,8 @@ def _check_constraint(name: str, item: Input, info: ParamInfo, where: str, field
         raise InputError(f"{where}: field {field_name!r} must be {need}, got {v:g} {info.unit}")
 
 
-def _entry(name: str, raw: Any, where: str) -> Input:
-    field_name = f"parameters.{name}"
+def _entry(name: str, raw: Any, where: str, field_name: str = "") -> Input:
+    field_name = field_name or f"parameters.{name}"
     info = _param_info(name, where, field_name)
     if not isinstance(raw, Mapping):
         raise InputError(
@@ -355,6 +380,30 @@ def _int_field(doc: Mapping[str, Any], key: str, where: str, default: int | None
     if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
         raise InputError(f"{where}: field {key!r} must be a positive integer, got {raw!r}")
     return raw
+
+
+def _capex_history(
+    doc: Mapping[str, Any], where: str, start_year: int, parent: ScenarioSpec | None
+) -> tuple[tuple[int, Input], ...] | None:
+    """The ``capex_history`` field: each year's capex entry, oldest first (None if absent)."""
+    if "capex_history" not in doc:
+        return parent.capex_history if parent else None
+    raw = doc["capex_history"] or {}
+    if not isinstance(raw, Mapping):
+        raise InputError(f"{where}: field 'capex_history' must map years to capex entries")
+    items: list[tuple[int, Input]] = []
+    for year, entry in raw.items():
+        if isinstance(year, bool) or not isinstance(year, int):
+            raise InputError(f"{where}: field 'capex_history' keys must be years, got {year!r}")
+        items.append((year, _entry("capex_base", entry, where, f"capex_history.{year}")))
+    items.sort(key=lambda item: item[0])
+    want = list(range(start_year - 1 - len(items), start_year - 1))
+    if [y for y, _ in items] != want:
+        raise InputError(
+            f"{where}: field 'capex_history' must give consecutive years ending at "
+            f"{start_year - 2} (capex_base is {start_year - 1}), got {[y for y, _ in items]}"
+        )
+    return tuple(items)
 
 
 def list_presets() -> list[str]:
@@ -451,14 +500,16 @@ def load_scenario(name_or_path: str | Path, *, _depth: int = 0) -> ScenarioSpec:
     for key, val in (("name", name), ("description", description)):
         if not isinstance(val, str):
             raise InputError(f"{where}: field {key!r} must be a string, got {val!r}")
+    start_year = _int_field(doc, "start_year", where, parent.start_year if parent else None)
     return ScenarioSpec(
         name=name,
         description=description,
-        start_year=_int_field(doc, "start_year", where, parent.start_year if parent else None),
+        start_year=start_year,
         horizon_years=_int_field(
             doc, "horizon_years", where, parent.horizon_years if parent else None
         ),
         params=params,
         closure_firms=tuple(firms_raw),
         origin=where,
+        capex_history=_capex_history(doc, where, start_year, parent),
     )
