@@ -69,5 +69,5 @@ def test_scan_refuses_replications_over_the_limit(tmp_path) -> None:  # type: ig
 def test_backtest_refuses_replications_over_the_limit() -> None:
     out = CliRunner().invoke(app, ["backtest", "nasdaq", "--reps", "100000000"])
     assert out.exit_code == 2, out.output
-    assert "backtest PSY" in out.output
+    assert "backtest: PSY" in out.output
     assert "100,000,000 replications" in out.output

@@ -47,27 +47,32 @@ def _shiller(spec: str) -> Any:
     return load_shiller(spec)
 
 
-def _check_psy_cost(prices: Any, cfg: Any, yes: bool) -> None:
-    """Estimate the PSY signal's work before it starts (see :func:`check_cost`).
+def _check_backtest_cost(
+    prices: Any, cfg: Any, signals: tuple[str, ...], frequency: str, yes: bool
+) -> None:
+    """Estimate the PSY and LPPLS signals' work before it starts (see :func:`check_cost`).
 
-    The critical value is simulated on the training sample (``reps`` sweeps of its length) and
-    the monitor then sweeps the whole history once.
+    The server's estimate (:func:`bubblescope.web.cost.backtest_prices_cost`): the PSY
+    monitor's critical values on the training sample and one sweep of the whole history, and
+    LPPLS Confidence at each grid date over the nested windows.
     """
-    import pandas as pd
+    from bubblescope.backtest.signals import default_windows
+    from bubblescope.web.cost import backtest_prices_cost
 
-    from bubblescope.detect.exuberance import psy_cost_seconds
-
-    n = len(prices)
-    train_end = prices.index[0] + pd.DateOffset(months=round(12 * cfg.train_years))
-    n_train = min(n, int(prices.index.searchsorted(train_end, side="left")))
-    seconds = psy_cost_seconds(n_train, cfg.psy_lag, cfg.psy_reps) + psy_cost_seconds(
-        n, cfg.psy_lag, 0
+    estimate = backtest_prices_cost(
+        prices,
+        signals,
+        train_years=cfg.train_years,
+        lag=cfg.psy_lag,
+        reps=cfg.psy_reps,
+        lppls_grid=cfg.lppls_grid,
+        lppls_windows=cfg.lppls_windows or default_windows(frequency),
     )
     check_cost(
-        seconds,
-        f"backtest PSY: T={n:,} ({n_train:,} training), lag {cfg.psy_lag}, "
-        f"{cfg.psy_reps:,} replications",
-        "use weekly or monthly closes (--freq), a shorter --train-years or fewer --reps",
+        estimate.seconds,
+        estimate.basis,
+        "use weekly or monthly closes (--freq), a coarser --lppls-grid, a shorter "
+        "--train-years or fewer --reps",
         yes,
     )
 
@@ -154,8 +159,7 @@ def register(app: typer.Typer) -> None:
                 "Literal['W', 'M', 'Q']", (lppls_grid or run.backtest.lppls_grid).upper()
             ),
         )
-        if "psy" in parse_signals(signals):
-            _check_psy_cost(prices, cfg, yes)
+        _check_backtest_cost(prices, cfg, parse_signals(signals), key, yes)
         result = backtest(
             prices,
             signals=signals,

@@ -34,23 +34,20 @@ Example: `bubblescope scan prices/ --market SPY --jobs 2`.
 def _check_psy_cost(members: dict[str, Any], window: int | None, run: Any, yes: bool) -> None:
     """Estimate the scan's PSY work before it starts (see :func:`check_cost`).
 
-    Every symbol sweeps its sample once; the Monte Carlo critical values are simulated once
-    per distinct sample length (they are cached by length), ``reps`` sweeps each.
+    The server's estimate (:func:`bubblescope.web.cost.scan_cost`): every symbol sweeps its
+    sample once; the Monte Carlo critical values are simulated once per distinct sample length
+    (they are cached by length), ``reps`` sweeps each.
     """
-    from bubblescope.detect.exuberance import psy_cost_seconds
+    from bubblescope.web.cost import scan_cost
 
     lengths = [
         min(window, len(frame)) if window else len(run.psy.sample(frame["close"]))
         for frame in members.values()
     ]
-    lag, reps = run.psy.lag, run.psy.reps
-    seconds = sum(psy_cost_seconds(n, lag, 0) for n in lengths) + sum(
-        psy_cost_seconds(n, lag, reps) for n in set(lengths)
-    )
+    estimate = scan_cost(lengths, run.psy.lag, run.psy.reps)
     check_cost(
-        seconds,
-        f"scan PSY: {len(lengths):,} symbol(s), up to T={max(lengths, default=0):,}, lag {lag}, "
-        f"{reps:,} replications",
+        estimate.seconds,
+        estimate.basis,
         "use fewer symbols, a shorter --window or fewer --reps",
         yes,
     )

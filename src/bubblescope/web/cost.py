@@ -11,43 +11,79 @@ multiplies them by a rate measured once.
   :data:`PSY_SECONDS_PER_UPDATE` reproduces the issue's measurement (daily NASDAQ 2011-2018,
   ``T`` = 2,012, lag 12, 1,999 replications: 754 s on 2 cores, 0.95 ns per update; this
   machine's lag-0 sweeps ran at 1.2 ns).
-- **LPPLS Confidence** (Demos and Sornette 2017): one fit per (date, window); a fit of the
-  nested windows of 60-250 trading days took 2.0-3.6 ms here.
+- **LPPLS Confidence** (Demos and Sornette 2017): one fit per (date, window), each a fixed
+  cost plus one linear in its window's length. Fits of the NASDAQ's nested windows took
+  0.68 ms a fit on weekly windows of 150-25 points, 0.68 ms on daily 183-40, 0.87 ms on
+  250-60, 2.75 ms on 730-365 and 4.62 ms on 1,460-730 (one process here): 0.34 ms plus 3.9 us
+  a point fits all five within 10%. :data:`LPPLS_SECONDS_PER_FIT` and
+  :data:`LPPLS_SECONDS_PER_WINDOW_POINT` are 1.2 times those, the margin by which PSY's
+  estimate exceeds the issue's measurement (953 s for 754 s).
 - **LPPLS fit**: linear in the window's length (the whole NASDAQ history, 13,914 points, took
   2.0 s here; 500 points 0.08 s warm).
 - **Scenario Monte Carlo**: linear in paths (1.2e-5 to 3.2e-5 s a path here).
+- **Scan**: one PSY sweep per symbol, and the Monte Carlo critical values once per distinct
+  sample length (they are cached by length); the run-ups, drawdowns and gauge are negligible.
+- **Backtest**: the PSY monitor's critical values on the training sample (``reps`` sweeps of
+  its length) and one sweep of the whole history, plus LPPLS Confidence at each grid date
+  over the nested windows. The CLI's ``scan`` and ``backtest`` refuse with the same estimates.
+- **Status page**: every watched series' two PSY readings (log and level, critical values once
+  per length) with the what-if search (two bisections of 32 sweeps at most), its LPPLS
+  readings (one date a month over the trace, each window scale), and the NASDAQ's and the
+  S&P 500's record backtests (all signals, and PSY on levels). Cached rows and records make a
+  warm run much cheaper; the estimate counts a cold one. The standard run was estimated at
+  101 s and took 85 s cold (79 s of CPU, one process, 2-core machine at load 1.5).
 
 An analysis without a size to grow (the economy models, a drawdown) is not estimated.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bubblescope.errors import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    import pandas as pd
+
+    from bubblescope.settings import RunSettings
 
 __all__ = [
     "DEFAULT_BUDGET_S",
     "LPPLS_SECONDS_PER_FIT",
     "LPPLS_SECONDS_PER_POINT",
+    "LPPLS_SECONDS_PER_WINDOW_POINT",
     "PSY_SECONDS_PER_UPDATE",
     "SCENARIO_SECONDS_PER_PATH",
+    "STATUS_WHAT_IF_SWEEPS",
     "CostEstimate",
     "CostLimitError",
+    "backtest_cost",
+    "backtest_prices_cost",
     "check_budget",
     "has_estimate",
     "lppls_confidence_cost",
     "lppls_fit_cost",
     "psy_cost",
+    "scan_cost",
     "scenario_cost",
     "settings_cost",
+    "status_cost",
 ]
 
-#: Seconds per ADF window update and q^2 (see the module notes for the measurement).
+#: Seconds per ADF window update and q^2 (see the module notes for the measurement; one rate
+#: with :func:`bubblescope.detect.exuberance.psy_cost_seconds`).
 PSY_SECONDS_PER_UPDATE = 1.2e-9
-#: Seconds per LPPLS fit of one window (the slower of the two measurements, see the notes).
-LPPLS_SECONDS_PER_FIT = 3.6e-3
+#: PSY sweeps without critical values of one status reading's what-if search: two bisections,
+#: each of its two end points and 30 steps (:mod:`bubblescope.status.readings`).
+STATUS_WHAT_IF_SWEEPS = 64
+#: Fixed seconds of each LPPLS Confidence fit (1.2 times the measured, see the notes).
+LPPLS_SECONDS_PER_FIT = 4.1e-4
+#: Seconds per point of each LPPLS Confidence fit's window (1.2 times the measured).
+LPPLS_SECONDS_PER_WINDOW_POINT = 4.7e-6
 #: Seconds per point of one LPPLS fit's window (13,914 points in 2.0 s, see the notes).
 LPPLS_SECONDS_PER_POINT = 1.5e-4
 #: Seconds per scenario path (the slower, cold measurement, see the notes).
@@ -79,6 +115,25 @@ class CostEstimate:
     hint: str
 
 
+def _sweeps(n: int, lag: int, sweeps: int) -> float:
+    """Seconds of ``sweeps`` BSADF sweeps over ``n`` points with ``lag`` lags."""
+    return sweeps * n * (n + 1) / 2 * (lag + 2) ** 2 * PSY_SECONDS_PER_UPDATE
+
+
+def _window_points(max_window: int, min_window: int, step: int) -> tuple[int, int]:
+    """The nested windows ``max_window, max_window - step, ...`` down to ``min_window``.
+
+    Returns their count and their total length (points).
+    """
+    lengths = range(max_window, min_window - 1, -step)
+    return len(lengths), sum(lengths)
+
+
+def _lppls_seconds(fits: int, points: int) -> float:
+    """Seconds of ``fits`` LPPLS Confidence fits of ``points`` points in all."""
+    return fits * LPPLS_SECONDS_PER_FIT + points * LPPLS_SECONDS_PER_WINDOW_POINT
+
+
 def psy_cost(n: int, lag: int, reps: int) -> CostEstimate:
     """PSY on ``n`` points with ``lag`` lags and ``reps`` Monte Carlo replications."""
     updates = (reps + 1) * n * (n + 1) / 2 * (lag + 2) ** 2
@@ -89,12 +144,144 @@ def psy_cost(n: int, lag: int, reps: int) -> CostEstimate:
     )
 
 
+def scan_cost(lengths: Sequence[int], lag: int, reps: int) -> CostEstimate:
+    """A scan's PSY on samples of ``lengths`` points (one a symbol).
+
+    Every symbol sweeps its sample once; the critical values are simulated once per distinct
+    length (``reps`` sweeps), as the scan caches them by length.
+    """
+    seconds = sum(_sweeps(n, lag, 1) for n in lengths) + sum(
+        _sweeps(n, lag, reps) for n in set(lengths)
+    )
+    return CostEstimate(
+        seconds,
+        f"scan PSY: {len(lengths):,} symbol(s), up to T={max(lengths, default=0):,}, lag {lag}, "
+        f"{reps:,} replications",
+        "use fewer symbols, a shorter window or fewer reps",
+    )
+
+
+def backtest_cost(
+    n: int, n_train: int | None, lag: int, reps: int, lppls_fits: int = 0, lppls_points: int = 0
+) -> CostEstimate:
+    """A backtest on ``n`` prices.
+
+    Parameters
+    ----------
+    n : int
+        Prices after resampling.
+    n_train : int or None
+        The PSY monitor's training sample (None: no PSY signal).
+    lag, reps : int
+        The PSY monitor's lag and Monte Carlo replications.
+    lppls_fits, lppls_points : int
+        LPPLS fits of the LPPLS signal, grid dates times windows, and their total length in
+        points (0: no LPPLS signal).
+    """
+    psy_s = 0.0 if n_train is None else _sweeps(n_train, lag, reps) + _sweeps(n, lag, 1)
+    parts = (
+        [] if n_train is None else [f"PSY T={n:,} ({n_train:,} training), {reps:,} replications"]
+    )
+    if lppls_fits:
+        parts.append(f"{lppls_fits:,} LPPLS fits")
+    return CostEstimate(
+        psy_s + _lppls_seconds(lppls_fits, lppls_points),
+        f"backtest: {', '.join(parts) or f'T={n:,}'}",
+        "use monthly closes, a coarser LPPLS grid or step, a shorter training sample or fewer reps",
+    )
+
+
+def backtest_prices_cost(
+    prices: pd.Series, signals: Iterable[str], *, train_years: float, lag: int, reps: int,
+    lppls_grid: str, lppls_windows: Any,
+) -> CostEstimate:  # fmt: skip
+    """:func:`backtest_cost` of ``signals`` on resampled ``prices`` (the CLI and the server).
+
+    ``lppls_windows`` is the LPPLS signal's :class:`~bubblescope.detect.lppls.WindowSet`.
+    """
+    import pandas as pd
+
+    from bubblescope.backtest.signals import lppls_grid_dates
+
+    wanted = set(signals)
+    n = len(prices)
+    n_train = None
+    if "psy" in wanted and n:
+        end = prices.index[0] + pd.DateOffset(months=round(12 * train_years))
+        n_train = min(n, int(prices.index.searchsorted(end, side="left")))
+    fits = points = 0
+    if "lppls" in wanted and n:
+        w = lppls_windows
+        t2, _ = lppls_grid_dates(pd.DatetimeIndex(prices.index), lppls_grid, w.max_window)
+        count, length = _window_points(w.max_window, w.min_window, w.step)
+        fits, points = len(t2) * count, len(t2) * length
+    return backtest_cost(n, n_train, lag, reps, fits, points)
+
+
+@functools.lru_cache(maxsize=4)
+def status_cost(run: RunSettings) -> CostEstimate:
+    """The status page of ``run`` computed cold (see the module notes for what is counted).
+
+    It reads every watched series (about a second), so it is kept per run for the process's
+    life: the samples it counts are bounded by the run's lookback and change little with an
+    import.
+    """
+    from bubblescope.backtest.histories import to_monthly, to_weekly
+    from bubblescope.backtest.signals import default_windows
+    from bubblescope.data.catalog import load_series
+    from bubblescope.detect.lppls import WindowSet
+    from bubblescope.errors import BubblescopeError
+    from bubblescope.status.watchlist import default_watchlist, load_item
+
+    ps, ls, bs = run.psy, run.lppls, run.backtest
+    lengths: list[int] = []
+    lppls_fits = lppls_points = 0
+    for item in default_watchlist(run):
+        try:
+            close = load_item(item, run)["close"].dropna()
+        except BubblescopeError:
+            continue  # the row will show its error
+        lengths.append(len(ps.sample(close)))
+        for w in ls.windows().values():
+            if len(close) >= w.max_window:
+                count, length = _window_points(w.max_window, w.min_window, w.step)
+                lppls_fits += (ls.history_months + 1) * count
+                lppls_points += (ls.history_months + 1) * length
+    seconds = sum(_sweeps(n, ps.lag, 2 + STATUS_WHAT_IF_SWEEPS) for n in lengths)
+    seconds += sum(_sweeps(n, ps.lag, ps.reps) for n in set(lengths))
+    seconds += _lppls_seconds(lppls_fits, lppls_points)
+    base = default_windows(bs.frequency)
+    windows = WindowSet(base.max_window, base.min_window, bs.lppls_step)
+    for key in ("NASDAQ", "SP500"):
+        try:
+            close = load_series(key)["close"].dropna()
+        except BubblescopeError:
+            continue
+        prices = to_weekly(close) if bs.frequency == "W" else to_monthly(close)
+        for signals in (("psy", "lppls"), ("psy",)):  # all signals, and PSY on levels
+            seconds += backtest_prices_cost(
+                prices,
+                signals,
+                train_years=bs.train_years,
+                lag=ps.lag,
+                reps=bs.psy_reps,
+                lppls_grid=bs.lppls_grid,
+                lppls_windows=windows,
+            ).seconds
+    return CostEstimate(
+        seconds,
+        f"status page: {len(lengths)} series' PSY ({ps.reps:,} replications) and "
+        f"{lppls_fits:,} LPPLS fits, and two indices' record backtests",
+        "use the quick run",
+    )
+
+
 def lppls_confidence_cost(dates: int, max_window: int, min_window: int, step: int) -> CostEstimate:
     """LPPLS Confidence at ``dates`` dates over the nested windows ``min_window..max_window``."""
-    windows = max(0, (max_window - min_window) // step + 1)
+    windows, points = _window_points(max_window, min_window, step)
     fits = dates * windows
     return CostEstimate(
-        fits * LPPLS_SECONDS_PER_FIT,
+        _lppls_seconds(fits, dates * points),
         f"LPPLS Confidence: {dates:,} dates x {windows:,} windows ({fits:,} fits)",
         "use fewer dates (a larger 'every'), a larger window step or a narrower window range",
     )
@@ -125,11 +312,24 @@ def has_estimate(settings_type: type[Any]) -> bool:
         LPPLSFitSettings,
         PSYAnalysisSettings,
     )
-    from bubblescope.analyses.registry import ScenarioSettings
+    from bubblescope.analyses.registry import (
+        BacktestAnalysisSettings,
+        ScanAnalysisSettings,
+        ScenarioSettings,
+        StatusSettings,
+    )
 
     return issubclass(
         settings_type,
-        (LPPLSConfidenceSettings, LPPLSFitSettings, PSYAnalysisSettings, ScenarioSettings),
+        (
+            BacktestAnalysisSettings,
+            LPPLSConfidenceSettings,
+            LPPLSFitSettings,
+            PSYAnalysisSettings,
+            ScanAnalysisSettings,
+            ScenarioSettings,
+            StatusSettings,
+        ),
     )
 
 
@@ -143,8 +343,20 @@ def settings_cost(settings: Any, data: Any = None) -> CostEstimate | None:
         LPPLSFitSettings,
         PSYAnalysisSettings,
     )
-    from bubblescope.analyses.registry import ScenarioSettings
+    from bubblescope.analyses.registry import (
+        BacktestAnalysisSettings,
+        ScanAnalysisSettings,
+        ScenarioSettings,
+        StatusSettings,
+    )
+    from bubblescope.settings import RunSettings
 
+    if isinstance(settings, ScanAnalysisSettings):
+        return _scan_settings_cost(settings, RunSettings.preset(settings.run))
+    if isinstance(settings, BacktestAnalysisSettings) and data is not None:
+        return _backtest_settings_cost(settings, data)
+    if isinstance(settings, StatusSettings):
+        return status_cost(RunSettings.preset(settings.run))
     if isinstance(settings, LPPLSFitSettings) and data is not None:
         return lppls_fit_cost(settings.window_for(len(data)) or len(data))
     if isinstance(settings, PSYAnalysisSettings) and data is not None:
@@ -157,6 +369,42 @@ def settings_cost(settings: Any, data: Any = None) -> CostEstimate | None:
     if isinstance(settings, ScenarioSettings):
         return scenario_cost(settings.paths)
     return None
+
+
+def _scan_settings_cost(s: Any, run: RunSettings) -> CostEstimate:
+    """The registry scan's cost: its symbols' PSY samples (loaded to count them)."""
+    from bubblescope.data.catalog import load_series
+
+    if "psy" not in s.analyses:
+        return scan_cost([], run.psy.lag, 0)
+    lengths = []
+    for symbol in s.symbols or run.data.leaders:
+        close = load_series(symbol)["close"]
+        lengths.append(min(s.window, len(close)) if s.window else len(run.psy.sample(close)))
+    return scan_cost(lengths, run.psy.lag, run.psy.reps)
+
+
+def _backtest_settings_cost(s: Any, data: Any) -> CostEstimate:
+    """The registry backtest's cost on ``data``, sampled and configured as its run does."""
+    from bubblescope.analyses.engines import closes
+    from bubblescope.backtest import parse_signals
+    from bubblescope.backtest.histories import to_monthly, to_weekly
+    from bubblescope.backtest.signals import default_windows
+    from bubblescope.detect.lppls import WindowSet
+    from bubblescope.settings import RunSettings
+
+    close = closes(data, "the backtest")
+    prices = to_weekly(close) if s.frequency == "W" else to_monthly(close)
+    base = default_windows(s.frequency)
+    return backtest_prices_cost(
+        prices,
+        parse_signals(s.signals),
+        train_years=s.train_years,
+        lag=RunSettings.preset(s.run).psy.lag,
+        reps=s.psy_reps,
+        lppls_grid=s.lppls_grid,
+        lppls_windows=WindowSet(base.max_window, base.min_window, s.lppls_step),
+    )
 
 
 def check_budget(estimate: CostEstimate | None, budget_s: float) -> None:
