@@ -5,6 +5,8 @@ interface it requires a token on every API request (``--token``, ``$BUBBLESCOPE_
 generated and printed at start) and answers only the host names it was told (``--allow-host``;
 the bound address and, for 0.0.0.0, this machine's names). Analyses are estimated before they
 run and refused over ``--budget-s``; at most ``--max-pending`` wait or run at once.
+``--openbb`` lets OpenBB Workspace's web app read the ``/openbb`` widgets (CORS for its origin
+only; see :mod:`bubblescope.web.openbb`).
 """
 
 from __future__ import annotations
@@ -96,6 +98,14 @@ def register(app: typer.Typer) -> None:
                 "--keep-alive", min=1.0, max=600.0, help="Seconds an idle connection is kept."
             ),
         ] = 5.0,
+        openbb: Annotated[
+            bool,
+            typer.Option(
+                "--openbb",
+                help="Let OpenBB Workspace (https://pro.openbb.co) read the /openbb widgets "
+                "from the browser (CORS for that origin only; the token still applies).",
+            ),
+        ] = False,
     ) -> None:
         """Serve the dashboard (charts, uploads, network, facts) and its JSON API.
 
@@ -138,4 +148,13 @@ def register(app: typer.Typer) -> None:
             token=token,
             allowed_hosts=hosts,
         )
+        if openbb:
+            from bubblescope.web.openbb import OPENBB_ORIGIN, PREFIX, allow_openbb
+
+            allow_openbb(app)
+            console.print(
+                f"OpenBB Workspace backend: {url.rstrip('/')}{PREFIX} (browser origin "
+                f"{OPENBB_ORIGIN} allowed)",
+                soft_wrap=True,
+            )
         server.serve(app, host, port, header_timeout=header_timeout, keep_alive=keep_alive)

@@ -50,6 +50,7 @@ from bubblescope.web.cost import (
 from bubblescope.web.generated import add_analysis_routes, json_response
 from bubblescope.web.guard import DEFAULT_ALLOWED_HOSTS, DEFAULT_MAX_JSON, Guard, GuardSettings
 from bubblescope.web.jobs import JobManager, QueueFullError
+from bubblescope.web.openbb import openbb_router
 from bubblescope.web.schemas import (
     SERIES_PATTERN,
     DrawdownRequest,
@@ -257,6 +258,7 @@ def create_app(
 
     # --- every analysis of the registry: POST /api/analyses/{name}, GET /api/analyses ------------
     add_analysis_routes(app, registry, jobs, budget_s)
+    app.include_router(openbb_router(registry, jobs, budget_s))  # OpenBB Workspace backend
 
     # --- the answer now ------------------------------------------------------------------------
     @app.get("/api/status", tags=["status"])
