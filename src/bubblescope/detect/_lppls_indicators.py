@@ -44,7 +44,7 @@ from bubblescope.detect._lppls_engine import (
 )
 from bubblescope.detect._lppls_time import locate
 from bubblescope.errors import InputError
-from bubblescope.parallel import map_chunks, spawn_seeds
+from bubblescope.parallel import map_chunks, resolve_jobs, spawn_seeds
 from bubblescope.result import ResultMixin
 
 if TYPE_CHECKING:
@@ -350,8 +350,9 @@ def lppls_confidence(
     ------
     InputError
         Bad prices, a negative or out-of-range date position, a date with fewer than
-        ``windows.max_window`` observations up to it, ``n_synthetic < 1`` with ``trust``, or
-        an unknown ``backend``.
+        ``windows.max_window`` observations up to it, ``n_synthetic < 1`` with ``trust``,
+        ``n_jobs`` 0 or below -1 (whatever the backend, :func:`~bubblescope.parallel.resolve_jobs`),
+        or an unknown ``backend``.
     BackendError
         ``backend="gpu"`` without jax installed.
     """
@@ -360,6 +361,7 @@ def lppls_confidence(
     tflt = trust_filter or LPPLSFilter.fco_trust()
     space = space or SearchSpace.fco()
     grid = grid or GridSpec()
+    resolve_jobs(n_jobs)
     use_gpu = _use_gpu(backend)
     if trust and n_synthetic < 1:
         raise InputError(f"n_synthetic must be at least 1 for Trust, got {n_synthetic}")

@@ -18,7 +18,7 @@ from bubblescope.detect.critical_values._result import (
     from_draws,
 )
 from bubblescope.errors import InputError
-from bubblescope.parallel import as_seed_sequence, map_chunks, spawn_seeds
+from bubblescope.parallel import as_seed_sequence, map_chunks, resolve_jobs, spawn_seeds
 
 __all__ = [
     "CHUNK_REPS",
@@ -195,7 +195,7 @@ def chunk_statistics(
         with ThreadPoolExecutor(max_workers=GPU_IN_FLIGHT) as pool:
             parts = map_chunks(func, groups, executor=pool, progress=progress)
         return [c for part in parts for c in part], device_label()
-    if executor is None and (n_jobs is None or n_jobs == 1 or len(tasks) == 1):
+    if executor is None and (resolve_jobs(n_jobs) == 1 or len(tasks) == 1):
         groups = [tasks[i : i + CPU_GROUP] for i in range(0, len(tasks), CPU_GROUP)]
         parts = map_chunks(
             partial(_run_chunks, draw, minw, lag, criterion, "threads", 0),
@@ -258,6 +258,7 @@ def run_simulation(
     if reps < 10:
         raise InputError(f"reps must be at least 10, got {reps}")
     resolve_backend(backend)  # a bad backend is an error even when the cache could answer
+    resolve_jobs(n_jobs)  # and so is a bad n_jobs (0, below -1), whatever the work
     if _criterion(lag_selection) is not None:
         params = {**params, "lag_selection": lag_selection}
         method = f"{method}, {lag_selection.upper()} lag 0..{lag}"
@@ -322,6 +323,9 @@ class SimulationSettings:
     backend: Backend = "cpu"
     gpu_batch: int = 1000
     lag_selection: LagSelection = "fixed"
+
+    def __post_init__(self) -> None:
+        resolve_jobs(self.n_jobs)  # the one rule: 0 and below -1 are refused at once
 
     def _simulate(
         self,

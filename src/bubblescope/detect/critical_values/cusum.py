@@ -34,7 +34,7 @@ from bubblescope.detect.critical_values._cache import cache_key
 from bubblescope.detect.critical_values._result import check_levels
 from bubblescope.detect.critical_values._simulate import CHUNK_REPS, seed_identity
 from bubblescope.errors import InputError
-from bubblescope.parallel import map_chunks, spawn_seeds
+from bubblescope.parallel import map_chunks, resolve_jobs, spawn_seeds
 
 __all__ = ["CUSUMCV", "HB_TABLE8", "HB_TABLE8_HORIZONS", "hb_table8"]
 
@@ -114,6 +114,9 @@ class CUSUMCV:
     n_jobs: int | None = None
     executor: Executor | None = None
     progress: ProgressCallback | None = None
+
+    def __post_init__(self) -> None:
+        resolve_jobs(self.n_jobs)  # the one rule: 0 and below -1 are refused at once
 
     def draws(
         self, n: int, N: int, *, demean: bool = False, bandwidth: int | None = None

@@ -30,7 +30,7 @@ from bubblescope.detect.critical_values._simulate import (
     chunk_statistics,
 )
 from bubblescope.errors import InputError
-from bubblescope.parallel import spawn_seeds
+from bubblescope.parallel import resolve_jobs, spawn_seeds
 from bubblescope.result import ResultMixin
 
 __all__ = ["PanelCriticalValues", "PanelSieveCV"]
@@ -152,6 +152,9 @@ class PanelSieveCV:
     progress: ProgressCallback | None = None
     backend: Backend = "cpu"
     gpu_batch: int = 1000
+
+    def __post_init__(self) -> None:
+        resolve_jobs(self.n_jobs)  # the one rule: 0 and below -1 are refused at once
 
     def compute(self, y: Float64Array, *, minw: int, lag: int) -> PanelCriticalValues:
         """Critical values for the ``(T, N)`` panel ``y`` (no missing values)."""
