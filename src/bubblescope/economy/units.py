@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -46,8 +47,21 @@ _JOINED = re.compile(r"([A-Za-z]\w*)-([A-Za-z]\w*)")
 _HINT = "a unit of bubblescope/economy/units.txt, e.g. USD bn, GWh, kW/GPU, USD/kW-month, %"
 
 
-@functools.cache
+_REGISTRY_LOCK = threading.Lock()
+
+
 def _registry() -> pint.UnitRegistry[float]:
+    """The one registry, built once under a lock.
+
+    Threads of the web server that look up their first unit at the same time would each build
+    a registry, and pint refuses to compare units of two registries (a 500 on the dashboard).
+    """
+    with _REGISTRY_LOCK:
+        return _build_registry()
+
+
+@functools.cache
+def _build_registry() -> pint.UnitRegistry[float]:
     from importlib import resources
 
     import pint
