@@ -125,6 +125,7 @@ def test_report_has_a_section_per_flagged_entry() -> None:
     assert keys == [
         "status",
         "psy",
+        "psy-adjusted",
         "lppls",
         "comparison",
         "drawdowns",

@@ -145,6 +145,22 @@ def _multiples() -> Any:
     return multiples(close, load_fundamentals("NVDA"), "NVDA", frequency="monthly")
 
 
+def _adjusted() -> Any:
+    from bubblescope.data.bundled import load_bundled, load_fundamentals
+    from bubblescope.detect.adjusted import adjusted_psy
+    from bubblescope.detect.critical_values import MonteCarloCV
+
+    close = load_bundled("NVDA")["close"].loc["2019":]
+    return adjusted_psy(
+        close,
+        "NVDA",
+        fundamentals=load_fundamentals("NVDA"),
+        factors={"SP500": load_bundled("SP500")["close"]},
+        sample=lambda s: s.resample("ME").last().dropna(),
+        cv=MonteCarloCV(reps=99, rng=0),
+    )
+
+
 # --- composites --------------------------------------------------------------------------------
 
 
@@ -323,6 +339,7 @@ EXAMPLES: dict[str, tuple[tuple[str, Factory], ...]] = {
     "bubblescope.detect.drawdowns.DrawdownResult": (("drawdown", _drawdown),),
     "bubblescope.detect.cusum.CUSUMResult": (("cusum", _cusum),),
     "bubblescope.detect.firm_multiples.MultiplesResult": (("multiples", _multiples),),
+    "bubblescope.detect.adjusted.AdjustedResult": (("psy-adjusted", _adjusted),),
     "bubblescope.gauge.GaugeResult": (("gauge", _gauge),),
     "bubblescope.scan.ScanResult": (("scan", _scan),),
     "bubblescope.backtest.result.BacktestResult": (("backtest", _backtest),),

@@ -23,6 +23,7 @@ from bubblescope.settings import PSYSettings, RunSettings, RunupSettings
 if TYPE_CHECKING:
     import pandas as pd
 
+    from bubblescope.detect.adjusted import AdjustedResult
     from bubblescope.detect.cusum import CUSUMResult
     from bubblescope.detect.drawdowns import DrawdownResult
     from bubblescope.detect.exuberance import PSYResult
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from bubblescope.gauge import GaugeResult
 
 __all__ = [
+    "ADJUSTED",
     "CUSUM",
     "DRAWDOWN",
     "ENGINES",
@@ -52,6 +54,7 @@ __all__ = [
     "RUNUP",
     "STRESS",
     "WATER",
+    "AdjustedSettings",
     "CUSUMSettings",
     "DepreciationSettings",
     "DrawdownSettings",
@@ -731,6 +734,89 @@ MULTIPLES: Analysis[MultiplesSettings] = Analysis(
 )
 
 
+# --- bubble or adoption? ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdjustedSettings(PSYSettings):
+    """Fundamentals-adjusted PSY: the firm, the factors, and the run's PSY settings."""
+
+    symbol: str = setting("NVDA", "a ticker (P/E and P/S need SEC fundamentals: NVDA, MSFT, GOOGL)")
+    factors: tuple[str, ...] = setting(
+        ("SP500", "XLK"), "market and industry series the price is netted of", max_length=5
+    )
+    frequency: Literal["D", "W", "M"] = setting(
+        PSYSettings.frequency, "sampling of daily closes: D, W (last close of a week) or M"
+    )
+    lookback_years: float | None = setting(
+        PSYSettings.lookback_years, "years tested, counted back from the last date (none: all)",
+        gt=0.0, le=200.0,
+    )  # fmt: skip
+    lag: int = setting(PSYSettings.lag, "lagged differences in each ADF regression", ge=0, le=12)
+    window: Literal["psy", "exuber"] | int = setting(
+        PSYSettings.window, "minimum window: psy, exuber or a number of points"
+    )
+    reps: int = setting(
+        PSYSettings.reps, "Monte Carlo replications of the critical values", ge=50, le=20_000
+    )
+    seed: int = setting(PSYSettings.seed, "seed of the critical values", ge=0, le=2**32 - 1)
+    level: float = setting(
+        PSYSettings.level, "level of the family-wise critical value", gt=0.0, lt=1.0
+    )
+
+    def __post_init__(self) -> None:
+        import re
+
+        for name in (self.symbol, *self.factors):
+            if not re.fullmatch(_NAME, name):
+                raise InputError(f"{name!r} is not a symbol")
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> AdjustedSettings:
+        """The run's PSY section of ``name`` (replications and sampling), for NVDA."""
+        return cls(**dataclasses.asdict(RunSettings.preset(name).psy))
+
+
+def run_adjusted(data: pd.Series | pd.DataFrame | None, s: AdjustedSettings) -> AdjustedResult:
+    """PSY on ``s.symbol``'s price, its P/E and P/S, net of factors and of AI proxies."""
+    from bubblescope.data.bundled import load_fundamentals
+    from bubblescope.data.catalog import load_series
+    from bubblescope.detect.adjusted import adjusted_psy, technology_proxies
+
+    symbol = s.symbol.upper()
+    fundamentals = load_fundamentals()
+    proxies, note = technology_proxies(fundamentals)
+    return adjusted_psy(
+        load_series(symbol)["close"],
+        symbol,
+        fundamentals=fundamentals,
+        factors={f: load_series(f)["close"] for f in s.factors},
+        proxies=proxies,
+        proxy_note=note,
+        sample=s.sample,
+        sampling=s.describe(),
+        lag=s.lag,
+        window=s.window,
+        cv=s.cv(),
+        level=s.level,
+    )
+
+
+ADJUSTED: Analysis[AdjustedSettings] = Analysis(
+    name="psy-adjusted",
+    title="Bubble or adoption? PSY adjusted for fundamentals",
+    help="PSY on a firm's log price next to PSY on its log P/E and P/S from the SEC filings "
+    "(as the Dallas Fed tests price-to-rent), on the price net of market and industry factors "
+    "(Basele, Phillips & Shi 2025) and net of the AI economy's technology proxies (Chen et al. "
+    "2026), with a plain sentence on what each difference means.",
+    settings=AdjustedSettings,
+    run=run_adjusted,
+    results=("bubblescope.detect.adjusted.AdjustedResult",),
+    group="detect",
+    report=25,
+)
+
+
 # --- the AI economy ---------------------------------------------------------------------------
 
 
@@ -1077,6 +1163,7 @@ ENGINES: tuple[Analysis[Any], ...] = (
     GAUGE,
     MARKET_GAUGE,
     MULTIPLES,
+    ADJUSTED,
     GPU,
     POWER,
     WATER,

@@ -54,6 +54,9 @@ _EXPORTS: dict[str, str] = {
     # point-in-time valuation multiples of one firm
     "multiples": "firm_multiples",
     "MultiplesResult": "firm_multiples",
+    # bubble or adoption: PSY adjusted for fundamentals, factors and technology proxies
+    "adjusted_psy": "adjusted",
+    "AdjustedResult": "adjusted",
 }
 
 __all__ = sorted(_EXPORTS)
