@@ -137,6 +137,24 @@ def _cusum() -> Any:
     return cusum_monitor(np.log(_boom(200)), train=100, critical="table", name="boom")
 
 
+def _whl() -> Any:
+    from bubblescope.detect.whl import whl_monitor
+
+    return whl_monitor(np.log(_boom(200)), train=90, horizon=110, name="boom")
+
+
+def _sign_monitor() -> Any:
+    from bubblescope.detect.sign_monitor import sign_monitor
+
+    return sign_monitor(np.log(_boom(200)), train=100, critical=2.5, demean=True, name="boom")
+
+
+def _bd_monitor() -> Any:
+    from bubblescope.detect.bd_monitor import bd_monitor
+
+    return bd_monitor(np.log(_boom(200)), train=100, critical="table", name="boom")
+
+
 def _multiples() -> Any:
     from bubblescope.data.bundled import load_bundled, load_fundamentals
     from bubblescope.detect.firm_multiples import multiples
@@ -338,6 +356,11 @@ EXAMPLES: dict[str, tuple[tuple[str, Factory], ...]] = {
     "bubblescope.detect.gsy.RunupResult": (("runup", _runup),),
     "bubblescope.detect.drawdowns.DrawdownResult": (("drawdown", _drawdown),),
     "bubblescope.detect.cusum.CUSUMResult": (("cusum", _cusum),),
+    "bubblescope.detect._sequential.SequentialResult": (
+        ("whl", _whl),
+        ("sign-monitor", _sign_monitor),
+        ("bd-monitor", _bd_monitor),
+    ),
     "bubblescope.detect.firm_multiples.MultiplesResult": (("multiples", _multiples),),
     "bubblescope.detect.adjusted.AdjustedResult": (("psy-adjusted", _adjusted),),
     "bubblescope.gauge.GaugeResult": (("gauge", _gauge),),
