@@ -32,7 +32,24 @@ GALLERY = {
     "plot_openai_stress": 2,
     "plot_signal_backtests": 2,
     "plot_scenario_breaks": 1,
+    "plot_cluster_scan": 2,
 }
+
+#: One concept page per method family of issue 19 (``docs/concepts/<page>.rst``).
+CONCEPTS = (
+    "psy",
+    "monitoring",
+    "lppls",
+    "gsy",
+    "gauge",
+    "network",
+    "depreciation",
+    "gpu",
+    "power",
+    "valuation",
+    "scenario",
+    "backtest",
+)
 
 
 def _checker() -> object:
@@ -44,6 +61,16 @@ def _checker() -> object:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def test_every_method_family_has_a_concept_page_in_the_toctree() -> None:
+    index = (ROOT / "docs/concepts/index.rst").read_text()
+    listed = re.findall(r"^   ([a-z_]+)$", index, re.MULTILINE)
+    assert set(CONCEPTS) <= set(listed)
+    for page in CONCEPTS:
+        text = (ROOT / f"docs/concepts/{page}.rst").read_text()
+        for section in ("What the tests check", "References"):
+            assert f"\n{section}\n" in text, (page, section)
 
 
 def test_link_check_finds_missing_pages_and_anchors(tmp_path: Path) -> None:
@@ -122,6 +149,8 @@ def test_the_site_builds_without_warnings_and_its_doctests_and_links_pass(tmp_pa
         assert len(images) == figures, example
         assert all((html / image).stat().st_size > 10_000 for image in images)
         assert any((html / "_downloads").rglob(f"{example}.ipynb")), example  # a notebook
+    for page in CONCEPTS:
+        assert (html / f"concepts/{page}.html").exists(), page
     assert 'href="plot_nvda_bubble.html"' in (html / "auto_examples/index.html").read_text()
     assert 'href="auto_examples/index.html"' in (html / "index.html").read_text()
 
