@@ -493,6 +493,15 @@ def _small_runs() -> dict[str, tuple[Factory, dict[str, Any]]]:
     return {
         "psy": (_boom, {"lookback_years": None}),
         "cusum": (lambda: _boom(200), {"train_years": 1.5, "horizon_years": 2.0}),
+        "whl": (lambda: _boom(200), {"train_years": 1.5}),
+        "sign-monitor": (
+            lambda: _boom(200),
+            {"train_years": 1.5, "horizon_years": 2.0, "reps": 100},
+        ),
+        "bd-monitor": (
+            lambda: _boom(200),
+            {"train_years": 1.5, "horizon_years": 2.0, "reps": 100},
+        ),
         "lppls": (_lppls_prices, {"window": None}),
         "lppls-confidence": (
             _lppls_prices,

@@ -23,6 +23,7 @@ from bubblescope.settings import PSYSettings, RunSettings, RunupSettings
 if TYPE_CHECKING:
     import pandas as pd
 
+    from bubblescope.detect._sequential import SequentialResult
     from bubblescope.detect.adjusted import AdjustedResult
     from bubblescope.detect.cusum import CUSUMResult
     from bubblescope.detect.drawdowns import DrawdownResult
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ADJUSTED",
+    "BD_MONITOR",
     "CUSUM",
     "DRAWDOWN",
     "ENGINES",
@@ -52,9 +54,12 @@ __all__ = [
     "MARKET_GAUGE",
     "PSY",
     "RUNUP",
+    "SIGN_MONITOR",
     "STRESS",
     "WATER",
+    "WHL",
     "AdjustedSettings",
+    "BDMonitorSettings",
     "CUSUMSettings",
     "DepreciationSettings",
     "DrawdownSettings",
@@ -69,8 +74,10 @@ __all__ = [
     "PSYAnalysisSettings",
     "RunupAnalysisSettings",
     "SequoiaSettings",
+    "SignMonitorSettings",
     "StockGaugeSettings",
     "StressSettings",
+    "WHLSettings",
     "WaterSettings",
     "closes",
 ]
@@ -290,6 +297,199 @@ CUSUM: Analysis[CUSUMSettings] = Analysis(
         Column("cusum", "Homm-Breitung CUSUM above its boundary (drift removed)"),
         Column("cusum_robust", "volatility-robust CUSUM (Astill et al. 2023) above its boundary"),
     ),
+)
+
+
+# --- Sequential monitors (WHL, sign-based, Breitung-Diegel) -------------------------------------
+
+
+def _monitored(
+    data: pd.Series | pd.DataFrame | None, analysis: str, transform: str, train_years: float,
+    horizon_years: float,
+) -> tuple[pd.Series, int, int, str]:  # fmt: skip
+    """Log (or level) closes, training points, monitored points in the horizon, and the name."""
+    import numpy as np
+    import pandas as pd
+
+    from bubblescope.data.validate import validate_series
+    from bubblescope.detect.cusum import training_and_horizon
+
+    close = closes(data, analysis)
+    name = str(close.name) if close.name is not None else "series"
+    prices = validate_series(
+        close, min_points=3, positive=transform == "log", name=name, purpose=analysis
+    ).series
+    if not isinstance(prices.index, pd.DatetimeIndex):
+        raise InputError(f"{analysis} needs dated prices (a DatetimeIndex)")
+    n, h = training_and_horizon(prices.index, train_years, horizon_years)
+    return (np.log(prices) if transform == "log" else prices), n, h, name
+
+
+@dataclass(frozen=True)
+class WHLSettings:
+    """Whitehouse-Harvey-Leybourne bubble and crash monitoring (presets equal: no simulation)."""
+
+    train_years: float = setting(
+        10.0, "training sample: the first years of the series", gt=0.0, le=100.0
+    )
+    k: int = setting(10, "bubble-detector window (observations)", ge=2, le=250)
+    m: int = setting(10, "crash detector: differences before the latest n", ge=1, le=250)
+    n: int = setting(2, "crash detector: latest differences", ge=1, le=250)
+    level: float = setting(0.95, "one minus the false-alarm rate; sets the horizon", gt=0.0, lt=1.0)
+    transform: Literal["log", "level"] = setting(
+        "log", "monitor log prices (explosive growth rate) or levels"
+    )
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> WHLSettings:
+        """The same monitor for every preset."""
+        return _no_variants(cls, name)
+
+
+def run_whl(data: pd.Series | pd.DataFrame | None, s: WHLSettings) -> SequentialResult:
+    """WHL monitoring after the first ``train_years`` of the closes."""
+    from bubblescope.detect.whl import whl_monitor
+
+    y, n, _, name = _monitored(data, "WHL monitoring", s.transform, s.train_years, 1.0)
+    return whl_monitor(y, train=n, k=s.k, m=s.m, n=s.n, level=s.level, name=name)
+
+
+WHL: Analysis[WHLSettings] = Analysis(
+    name="whl",
+    title="Bubble and crash monitor (WHL)",
+    help="Whitehouse, Harvey & Leybourne (2023) real-time monitoring: a bubble is signalled "
+    "when the weighted sum of the last k returns, over its root sum of squares, exceeds its "
+    "training maximum, and its crash when the product of the mean return before and after "
+    "falls below its training minimum; the false-alarm rate is h / (training detectors + h) "
+    "over h monitored days.",
+    settings=WHLSettings,
+    run=run_whl,
+    results=("bubblescope.detect._sequential.SequentialResult",),
+    group="detect",
+    needs_series=True,
+    signals=(Column("whl", "WHL bubble signalled, no crash signalled since"),),
+)
+
+
+@dataclass(frozen=True)
+class SignMonitorSettings:
+    """Sign-based (HLZ 2020) monitoring (presets differ in replications)."""
+
+    train_years: float = setting(
+        10.0, "training sample: the first years of the series", gt=0.0, le=100.0
+    )
+    horizon_years: float = setting(
+        10.0, "monitoring years over which the false-alarm rate is 1 - level", gt=0.0, le=100.0
+    )
+    level: float = setting(0.95, "one minus the false-alarm rate over the horizon", gt=0.0, lt=1.0)
+    demean: bool = setting(True, "recursively demeaned signs (HLTZ 2025), for a series with drift")
+    reps: int = setting(2000, "simulated sign walks for the boundary", ge=100, le=100_000)
+    seed: int = setting(0, "seed of the simulated boundary", ge=0, le=2**32 - 1)
+    transform: Literal["log", "level"] = setting(
+        "log", "monitor log prices (explosive growth rate) or levels"
+    )
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> SignMonitorSettings:
+        """``quick``: 500 walks; ``standard``: 2,000; ``publication``: 10,000."""
+        reps = {"quick": 500, "standard": 2000, "publication": 10_000}
+        if name not in reps:
+            raise InputError(f"unknown preset {name!r}", hint=f"one of {list(PRESET_NAMES)}")
+        return cls(reps=reps[name])
+
+
+def run_sign_monitor(
+    data: pd.Series | pd.DataFrame | None, s: SignMonitorSettings
+) -> SequentialResult:
+    """Sign-based monitoring after the first ``train_years`` of the closes."""
+    from bubblescope.detect.critical_values.sequential import SequentialCV
+    from bubblescope.detect.sign_monitor import sign_monitor
+
+    y, n, h, name = _monitored(
+        data, "sign-based monitoring", s.transform, s.train_years, s.horizon_years
+    )
+    return sign_monitor(
+        y, train=n, horizon=h, level=s.level, cv=SequentialCV(reps=s.reps, rng=s.seed),
+        demean=s.demean, name=name,
+    )  # fmt: skip
+
+
+SIGN_MONITOR: Analysis[SignMonitorSettings] = Analysis(
+    name="sign-monitor",
+    title="Sign-based bubble monitor (HLZ)",
+    help="Harvey, Leybourne & Zu (2020) sign-based monitoring: the Dickey-Fuller ratio of the "
+    "cumulated signs of the returns (exactly invariant to any volatility path) against its "
+    "simulated sPWY boundary for the monitoring horizon; recursively demeaned signs (Harvey, "
+    "Leybourne, Tatlow & Zu 2025) for an index that drifts up.",
+    settings=SignMonitorSettings,
+    run=run_sign_monitor,
+    results=("bubblescope.detect._sequential.SequentialResult",),
+    group="detect",
+    needs_series=True,
+    slow=True,  # simulates its boundary (up to 100,000 walks): the API queues it
+    signals=(Column("sign", "sign-based DF (HLZ 2020) above its boundary"),),
+)
+
+
+@dataclass(frozen=True)
+class BDMonitorSettings:
+    """Breitung-Diegel (2025) sequential monitoring (presets differ in replications)."""
+
+    train_years: float = setting(
+        10.0, "training sample: the first years of the series", gt=0.0, le=100.0
+    )
+    horizon_years: float = setting(
+        10.0, "monitoring years over which the false-alarm rate is 1 - level", gt=0.0, le=100.0
+    )
+    detector: Literal["wcusum", "mcusum", "cusum"] = setting(
+        "wcusum", "wCUSUM (weighted), mCUSUM (constant boundary) or CUSUM (linear boundary)"
+    )
+    cbar: float = setting(2.1, "wCUSUM weighting (BD calibrate 2.1)", ge=0.0, le=20.0)
+    level: float = setting(0.95, "one minus the false-alarm rate over the horizon", gt=0.0, lt=1.0)
+    demean: bool = setting(True, "remove the training sample's drift from every difference")
+    reps: int = setting(2000, "simulated random walks for the boundary", ge=100, le=100_000)
+    seed: int = setting(0, "seed of the simulated boundary", ge=0, le=2**32 - 1)
+    transform: Literal["log", "level"] = setting(
+        "log", "monitor log prices (explosive growth rate) or levels"
+    )
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> BDMonitorSettings:
+        """``quick``: 500 walks; ``standard``: 2,000; ``publication``: 10,000."""
+        reps = {"quick": 500, "standard": 2000, "publication": 10_000}
+        if name not in reps:
+            raise InputError(f"unknown preset {name!r}", hint=f"one of {list(PRESET_NAMES)}")
+        return cls(reps=reps[name])
+
+
+def run_bd_monitor(data: pd.Series | pd.DataFrame | None, s: BDMonitorSettings) -> SequentialResult:
+    """Breitung-Diegel monitoring after the first ``train_years`` of the closes."""
+    from bubblescope.detect.bd_monitor import bd_monitor
+    from bubblescope.detect.critical_values.sequential import SequentialCV
+
+    y, n, h, name = _monitored(
+        data, "Breitung-Diegel monitoring", s.transform, s.train_years, s.horizon_years
+    )
+    return bd_monitor(
+        y, train=n, horizon=max(h, 2), detector=s.detector, cbar=s.cbar, level=s.level,
+        cv=SequentialCV(reps=s.reps, rng=s.seed), demean=s.demean, name=name,
+    )  # fmt: skip
+
+
+BD_MONITOR: Analysis[BDMonitorSettings] = Analysis(
+    name="bd-monitor",
+    title="Sequential bubble detector (Breitung-Diegel)",
+    help="Breitung & Diegel (2025) sequential detectors: the standardised sum of returns since "
+    "a training sample (mCUSUM, constant boundary; CUSUM, linear boundary) or its "
+    "exponentially weighted version (wCUSUM), against a boundary simulated for the monitoring "
+    "horizon, and the first date it is crossed.",
+    settings=BDMonitorSettings,
+    run=run_bd_monitor,
+    results=("bubblescope.detect._sequential.SequentialResult",),
+    group="detect",
+    needs_series=True,
+    slow=True,  # simulates its boundary (up to 100,000 walks): the API queues it
+    signals=(Column("bd_wcusum", "Breitung-Diegel wCUSUM above its boundary (drift removed)"),),
 )
 
 
@@ -1156,6 +1356,9 @@ STRESS: Analysis[StressSettings] = Analysis(
 ENGINES: tuple[Analysis[Any], ...] = (
     PSY,
     CUSUM,
+    WHL,
+    SIGN_MONITOR,
+    BD_MONITOR,
     LPPLS_FIT,
     LPPLS_CONFIDENCE,
     RUNUP,

@@ -21,6 +21,22 @@ cusum_robust
     The same with the volatility-robust detector of Astill, Harvey, Leybourne, Taylor & Zu
     (2023): differences standardised by a one-sided kernel spot volatility over the last
     ``cusum_bandwidth + 1`` of them.
+whl
+    :class:`~bubblescope.detect.whl.WHLMonitor` (Whitehouse, Harvey & Leybourne 2023) on log
+    prices: training maxima/minima of its two detectors from the first ``train_years``; the
+    alarm is the monitor's state (a bubble signalled and no crash since), the value the bubble
+    detector over its training maximum. Its nominal false-alarm rate holds over a horizon set
+    by ``cusum_level`` (about 5% of the training detectors' count); past it the same boundary
+    is kept.
+sign
+    :class:`~bubblescope.detect.sign_monitor.SignMonitor` (Harvey, Leybourne & Zu 2020) on log
+    prices with recursively demeaned signs (the index's drift), its boundary simulated for the
+    training length and ``cusum_horizon_years`` (``cusum_reps`` walks, ``cusum_seed``); value
+    the sign-based DF ratio over its boundary (alarm above 1).
+bd_wcusum
+    :class:`~bubblescope.detect.bd_monitor.BDMonitor` (Breitung & Diegel 2025), wCUSUM with
+    ``bd_cbar`` on log prices, training drift removed, horizon and boundary as ``sign``; value
+    the detector over its boundary.
 lppls
     DS LPPLS Confidence of positive bubbles (:func:`bubblescope.detect.lppls.lppls_confidence`,
     which fits windows ending at t2 only) on a coarse grid: t2 = the last observation on or
@@ -124,6 +140,8 @@ class SignalConfig:
         One minus the CUSUM monitor's false-alarm rate over its horizon.
     cusum_bandwidth : int
         Kernel bandwidth of ``cusum_robust`` (Astill et al. 2023 recommend 20).
+    bd_cbar : float
+        wCUSUM weighting of the ``bd_wcusum`` signal (Breitung & Diegel calibrate 2.1).
     cusum_reps, cusum_seed : int
         Simulated random walks for the CUSUM boundary constant and their seed (its own, so
         the constant does not move with the PSY bootstrap's ``rng``).
@@ -166,6 +184,7 @@ class SignalConfig:
     cusum_bandwidth: int = 20
     cusum_reps: int = 2000
     cusum_seed: int = 0
+    bd_cbar: float = 2.1
     lppls_grid: Literal["W", "M", "Q"] = "M"
     lppls_windows: WindowSet | None = None
     lppls_gridspec: GridSpec | None = None
@@ -354,6 +373,77 @@ def cusum_signal(prices: pd.Series, cfg: SignalConfig, *, robust: bool = False) 
         f"training {dates[0].date()}..{dates[n - 1].date()} ({n} obs); boundary constant "
         f"b = {res.b:.3f}, {1 - cfg.cusum_level:.0%} false-alarm rate over {h} obs "
         f"({res.method})",
+    )
+
+
+def whl_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
+    """WHL's state (bubble signalled, no crash since), after training."""
+    from bubblescope.detect.cusum import training_and_horizon
+    from bubblescope.detect.whl import WHLMonitor
+
+    dates = _dated(prices)
+    y = np.log(prices.to_numpy(dtype=np.float64))
+    n, _ = training_and_horizon(dates, cfg.train_years, cfg.cusum_horizon_years)
+    monitor = WHLMonitor(
+        pd.Series(y[:n], index=dates[:n]), level=cfg.cusum_level, name=str(prices.name or "series")
+    )
+    for i in range(n, len(y)):
+        monitor.append(float(y[i]), date=dates[i])
+    res = monitor.result()
+    value = pd.Series(res.statistic / monitor.a_max, index=res.index).reindex(dates)
+    alarm = pd.Series(res.alarm.astype(np.float64), index=res.index).reindex(dates)
+    return Signal(
+        "whl",
+        "alarm",
+        value.astype(np.float64),
+        alarm.astype(np.float64),
+        1.0,
+        f"Whitehouse-Harvey-Leybourne bubble-then-crash monitor on log prices (k=10, m=10, "
+        f"n=2), streaming; training {dates[0].date()}..{dates[n - 1].date()} ({n} obs); "
+        f"bubble boundary A_max = {monitor.a_max:.3f}, crash boundary S_min = "
+        f"{monitor.s_min:.3f}; false-alarm rate {res.false_alarm_rate:.1%} over the first "
+        f"{res.horizon} monitored obs; {len(res.crashes)} crashes signalled",
+    )
+
+
+def _sequential_signal(prices: pd.Series, cfg: SignalConfig, which: str) -> Signal:
+    """The sign-based or Breitung-Diegel monitor's detector over its boundary, after training."""
+    from bubblescope.detect.bd_monitor import BDMonitor
+    from bubblescope.detect.critical_values.sequential import SequentialCV
+    from bubblescope.detect.cusum import training_and_horizon
+    from bubblescope.detect.sign_monitor import SignMonitor
+
+    dates = _dated(prices)
+    y = np.log(prices.to_numpy(dtype=np.float64))
+    n, h = training_and_horizon(dates, cfg.train_years, cfg.cusum_horizon_years)
+    train = pd.Series(y[:n], index=dates[:n])
+    cv = SequentialCV(reps=cfg.cusum_reps, rng=cfg.cusum_seed, cache=cfg.cache)
+    name = str(prices.name or "series")
+    monitor: SignMonitor | BDMonitor
+    if which == "sign":
+        monitor = SignMonitor(
+            train, horizon=h, level=cfg.cusum_level, cv=cv, demean=True, name=name
+        )
+        what = "Sign-based DF monitor (HLZ 2020, recursively demeaned signs)"
+    else:
+        monitor = BDMonitor(
+            train, horizon=max(h, 2), detector="wcusum", cbar=cfg.bd_cbar, level=cfg.cusum_level,
+            cv=cv, demean=True, name=name,
+        )  # fmt: skip
+        what = f"Breitung-Diegel wCUSUM monitor (cbar={cfg.bd_cbar:g}, training drift removed)"
+    for i in range(n, len(y)):
+        monitor.append(float(y[i]), date=dates[i])
+    res = monitor.result()
+    value = pd.Series(res.statistic / res.boundary, index=res.index).reindex(dates)
+    return Signal(
+        which,
+        "alarm",
+        value.astype(np.float64),
+        _alarm_from(value, 1.0),
+        1.0,
+        f"{what} on log prices, streaming; training {dates[0].date()}..{dates[n - 1].date()} "
+        f"({n} obs); {1 - cfg.cusum_level:.0%} false-alarm rate over {res.horizon} obs; "
+        f"boundary {res.critical}",
     )
 
 
@@ -592,6 +682,10 @@ def build_signal(
         return [psy_signal(prices, cfg, rng=rng, n_jobs=n_jobs, executor=executor)]
     if name in ("cusum", "cusum_robust"):
         return [cusum_signal(prices, cfg, robust=name == "cusum_robust")]
+    if name == "whl":
+        return [whl_signal(prices, cfg)]
+    if name in ("sign", "bd_wcusum"):
+        return [_sequential_signal(prices, cfg, name)]
     if name == "lppls":
         return [lppls_signal(prices, cfg, frequency=frequency, n_jobs=n_jobs, executor=executor)]
     if name in ("runup", "crash_probability"):
