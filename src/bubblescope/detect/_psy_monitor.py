@@ -4,6 +4,13 @@ Each update adds one regression row and runs one backward sweep over the window 
 end at the new point (:func:`bubblescope._kernels.psy.end_stats`), so the BSADF as of date t
 uses only data up to t and equals a full recomputation on the series truncated at t.
 
+Like the batch test, the monitor regresses the series times a power of two (exact in binary
+floating point, and ADF t-statistics do not depend on the series' scale), chosen once from the
+training sample's largest value and applied to every appended one, so levels near 1e155 and
+beyond do not overflow the sums of squares. Statistics that are still not finite (values that
+span too wide a range for float64 regressions) are refused with an ``InputError``, as batch
+PSY does, and a refused value leaves the monitor as it was.
+
 References
 ----------
 Phillips, P.C.B., Shi, S. and Yu, J. (2015). Testing for multiple bubbles. IER 56(4).
@@ -27,6 +34,36 @@ from bubblescope.detect._psy_window import WindowSpecLike, resolve_window
 from bubblescope.errors import InputError
 
 __all__ = ["MonitorUpdate", "PSYMonitor"]
+
+
+def _exponent(peak: float) -> int:
+    """The power of two that brings ``peak`` into [0.5, 1) (0 for zero or non-finite)."""
+    if peak == 0.0 or not math.isfinite(peak):
+        return 0
+    return -math.frexp(peak)[1]
+
+
+def _refuse_boolean(y: object) -> None:
+    """Raise for boolean input, which would otherwise be read silently as 0.0 and 1.0."""
+    dtype = getattr(y, "dtype", None)
+    flags = (
+        isinstance(y, list | tuple) and bool(y) and all(isinstance(v, bool | np.bool_) for v in y)
+    )
+    if flags or (dtype is not None and pd.api.types.is_bool_dtype(dtype)):
+        raise InputError(
+            "got boolean values; PSY monitors a price (or log price) series",
+            hint="pass the numeric prices, e.g. series.astype(float) if 0/1 is really meant",
+        )
+
+
+def _check_finite(bsadf: float, badf: float, at: Any) -> None:
+    """Refuse a non-finite statistic instead of reporting it as "no alarm"."""
+    if not (math.isfinite(bsadf) and math.isfinite(badf)):
+        raise InputError(
+            f"the PSY statistics at {at} are not finite (BSADF={bsadf}, BADF={badf}); the "
+            "series' values span too wide a range for the regressions",
+            hint="monitor the log of the prices, or a series whose level spans a narrower range",
+        )
 
 
 @dataclass(frozen=True)
@@ -96,7 +133,10 @@ class PSYMonitor:
             positive=False,
             purpose=f"PSY monitoring with lag {lag}",
         )
-        values = v.values
+        _refuse_boolean(history)
+        #: Power of two the stored values are multiplied by (exact; see the module notes).
+        self._exp = _exponent(float(np.max(np.abs(v.values))))
+        values = np.ldexp(v.values, self._exp)
         self.lag = lag
         self.window = resolve_window(window, len(values), lag)
         self.threshold = None if threshold is None else float(threshold)
@@ -109,6 +149,8 @@ class PSYMonitor:
         self._z[: len(z)] = z
         self._n = len(z)
         bsadf, badf = sweep(z, self.window.rows)
+        for b, a, at in zip(bsadf, badf, v.index[self.window.points - 1 :], strict=True):
+            _check_finite(float(b), float(a), at)
         self._bsadf = list(bsadf)
         self._badf = list(badf)
         self._alarm: list[bool] = []
@@ -136,6 +178,8 @@ class PSYMonitor:
 
     def append(self, value: float, date: Any = None) -> MonitorUpdate:
         """Add one observation; return its BSADF, BADF and the alarm state."""
+        if isinstance(value, bool | np.bool_):
+            raise InputError(f"appended value must be a number, got {value!r}")
         x = float(value)
         if not math.isfinite(x):
             raise InputError(f"appended value must be finite, got {value!r}")
@@ -149,7 +193,7 @@ class PSYMonitor:
                 )
         else:
             label = len(self._labels) if date is None else date
-        self._y.append(x)
+        self._y.append(math.ldexp(x, self._exp))
         t = len(self._y) - 1
         lag = self.lag
         if self._n == self._z.shape[0]:
@@ -160,9 +204,15 @@ class PSYMonitor:
         for j in range(lag):
             row[j] = self._y[t - 1 - j] - self._y[t - 2 - j]
         row[lag] = self._y[t - 1]
-        row[lag + 1] = x - self._y[t - 1]
+        row[lag + 1] = self._y[t] - self._y[t - 1]
         self._n += 1
         b, a = end_stats(self._z[: self._n], self._n - 1, self.window.rows)
+        try:
+            _check_finite(float(b), float(a), label)
+        except InputError:
+            self._n -= 1  # the monitor stays as it was before this value
+            self._y.pop()
+            raise
         self._labels.append(label)
         self._bsadf.append(float(b))
         self._badf.append(float(a))
