@@ -24,11 +24,11 @@ cross-site requests that change state.
 
 References
 ----------
-.. [1] OpenBB, "Widgets.json reference",
-   https://docs.openbb.co/workspace/developers/json-specs/widgets-json-reference
-.. [2] OpenBB, "apps.json reference", https://docs.openbb.co/workspace/apps-json-reference
-.. [3] OpenBB, "Data integration" (custom backends, CORS for OpenBB domains),
-   https://docs.openbb.co/workspace/developers/data-integration
+- OpenBB, "Widgets.json reference",
+  https://docs.openbb.co/workspace/developers/json-specs/widgets-json-reference
+- OpenBB, "apps.json reference", https://docs.openbb.co/workspace/apps-json-reference
+- OpenBB, "Data integration" (custom backends, CORS for OpenBB domains),
+  https://docs.openbb.co/workspace/developers/data-integration
 """
 
 from __future__ import annotations
@@ -66,11 +66,11 @@ __all__ = [
     "widgets_manifest",
 ]
 
-#: The origin OpenBB Workspace's web app calls backends from [3]_.
+#: The origin OpenBB Workspace's web app calls backends from (data integration guide).
 OPENBB_ORIGIN = "https://pro.openbb.co"
 #: Where the backend is served: the URL to add in Workspace is the server's address plus this.
 PREFIX = "/openbb"
-#: Width of Workspace's grid, in grid units [1]_.
+#: Width of Workspace's grid, in grid units (widgets.json reference).
 GRID_COLUMNS = 40
 #: The series a ticker parameter starts on.
 DEFAULT_TICKER = "NVDA"
@@ -302,7 +302,7 @@ def _default(widget: Widget, param: Param) -> Any:
 
 
 def widgets_manifest(series: SeriesRegistry) -> dict[str, dict[str, Any]]:
-    """``widgets.json``: every widget of :data:`WIDGETS` by key, in the documented fields [1]_."""
+    """``widgets.json``: each of :data:`WIDGETS` by key, in the widgets.json reference's fields."""
     out: dict[str, dict[str, Any]] = {}
     for w in WIDGETS:
         entry = get(w.analysis)
@@ -343,7 +343,7 @@ def widgets_manifest(series: SeriesRegistry) -> dict[str, dict[str, Any]]:
 
 
 def apps_manifest() -> list[dict[str, Any]]:
-    """``apps.json``: one app, a tab per theme, the widgets of each laid out row by row [2]_."""
+    """``apps.json``: one app, a tab per theme, its widgets laid out row by row."""
     tabs = {
         "now": ("Now", ("status",)),
         "detect": ("Bubble tests", ("psy_chart", "lppls_confidence", "psy_table")),
@@ -441,12 +441,12 @@ def openbb_router(
 
     @router.get("/widgets.json")
     def widgets() -> Response:
-        """The widgets manifest OpenBB Workspace reads [1]_."""
+        """The widgets manifest OpenBB Workspace reads."""
         return json_body(widgets_manifest(series))
 
     @router.get("/apps.json")
     def apps() -> Response:
-        """The app laying the widgets out [2]_."""
+        """The app laying the widgets out."""
         return json_body(apps_manifest())
 
     def prepared(widget: Widget, request: Request) -> tuple[Any, Any]:
