@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from bubblescope.backtest.result import BacktestResult
     from bubblescope.scan import ScanResult
     from bubblescope.scenario.breaks import BreaksResult
+    from bubblescope.scenario.calibration import TelecomCalibrationResult
     from bubblescope.scenario.result import ScenarioResult
     from bubblescope.scenario.sensitivity import GlobalSensitivityResult
     from bubblescope.status.result import StatusResult
@@ -41,12 +42,14 @@ __all__ = [
     "SCENARIO",
     "SENSITIVITY",
     "STATUS",
+    "TELECOM",
     "BacktestAnalysisSettings",
     "BreaksSettings",
     "ScanAnalysisSettings",
     "ScenarioSettings",
     "SensitivitySettings",
     "StatusSettings",
+    "TelecomSettings",
     "get",
     "names",
 ]
@@ -424,6 +427,55 @@ BREAKS: Analysis[BreaksSettings] = Analysis(
     report=118,
 )
 
+# --- calibrated on the last boom: telecom 1996-2003 --------------------------------------------
+
+#: Monte Carlo paths of the telecom preset by run preset.
+_TELECOM_PATHS = {"standard": 4_000, "quick": 1_000, "publication": 20_000}
+
+
+@dataclass(frozen=True)
+class TelecomSettings:
+    """The scenario model run on the telecom boom and compared with what happened."""
+
+    scenario: str = setting("telecom_1996", "scenario preset that replays the telecom boom")
+    paths: int = setting(_TELECOM_PATHS["standard"], "Monte Carlo paths", ge=100, le=100_000)
+    seed: int = setting(20260101, "random seed (reproducible)", ge=0, le=2**32 - 1)
+
+    def __post_init__(self) -> None:
+        _check_scenario_name(self.scenario)
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> TelecomSettings:
+        """The telecom preset with the run preset's number of paths."""
+        _check_preset(name)
+        return cls(paths=_TELECOM_PATHS[name])
+
+
+def run_telecom(
+    data: pd.Series | pd.DataFrame | None, s: TelecomSettings
+) -> TelecomCalibrationResult:
+    """The model's bust year, depth and capex collapse against the telecom bust's."""
+    from bubblescope.scenario.calibration import calibrate_telecom
+
+    _check_scenario_known(s.scenario)
+    return calibrate_telecom(s.scenario, n_paths=s.paths, rng=s.seed)
+
+
+TELECOM: Analysis[TelecomSettings] = Analysis(
+    name="scenario-telecom",
+    title="Calibrated on the last boom: telecom 1996-2003",
+    help="The scenario model run on the telecom boom from sourced facts (capex, revenue, the "
+    "1996 overvaluation): do its 10-90% bands cover the NASDAQ's March 2000 peak, its -78% fall "
+    "and the capex collapse of 2001-02? Where it misses, it says so; and what survived the bust "
+    "(fibre lit later at a fraction of its cost).",
+    settings=TelecomSettings,
+    run=run_telecom,
+    results=("bubblescope.scenario.calibration.TelecomCalibrationResult",),
+    group="composite",
+    slow=True,
+    report=119,
+)
+
 #: Every analysis, in order: the engines, then the composites built on them.
 REGISTRY: tuple[Analysis[Any], ...] = (
     *ENGINES,
@@ -433,6 +485,7 @@ REGISTRY: tuple[Analysis[Any], ...] = (
     SCENARIO,
     SENSITIVITY,
     BREAKS,
+    TELECOM,
 )
 
 

@@ -8,7 +8,8 @@ valued by DCF (:mod:`bubblescope.scenario.pricing`) and falls back to the histor
 rate (:mod:`bubblescope.scenario.base_rate`) when nothing is mispriced;
 :func:`scenario_sensitivity` says which assumption decides the answer (Sobol or Morris);
 :func:`what_breaks` runs the triggers the seeds name against a scenario and says what a bust
-would leave and who would hold it.
+would leave and who would hold it; :func:`calibrate_telecom` runs the model on the telecom boom
+of 1996-2003 and says whether its bands cover what happened.
 
 Examples
 --------
@@ -18,6 +19,7 @@ Examples
 """
 
 from bubblescope.scenario.breaks import BreaksResult, what_breaks
+from bubblescope.scenario.calibration import TelecomCalibrationResult, calibrate_telecom
 from bubblescope.scenario.macro import furman_reference, jpm_wealth_inputs, wealth_effect
 from bubblescope.scenario.result import ScenarioResult
 from bubblescope.scenario.runner import run_scenario
@@ -30,6 +32,8 @@ __all__ = [
     "GlobalSensitivityResult",
     "ScenarioResult",
     "ScenarioSpec",
+    "TelecomCalibrationResult",
+    "calibrate_telecom",
     "furman_reference",
     "jpm_wealth_inputs",
     "list_presets",
