@@ -6,6 +6,8 @@
 # test-artifacts/docs; skipped with the reason when Chromium or Playwright is missing).
 # Usage: bash scripts/build_docs.sh [OUTPUT_DIR]     (default docs/_build)
 # Set BUBBLESCOPE_DOCS_SETUP=0 to skip installing the docs extra into .venv.
+# Offline (no network, loopback only: the cluster example's Dask workers talk over 127.0.0.1):
+#   unshare -rn sh -c 'ip link set lo up && BUBBLESCOPE_DOCS_SETUP=0 bash scripts/build_docs.sh'
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-docs/_build}"
