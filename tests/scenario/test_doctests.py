@@ -15,6 +15,7 @@ import pytest
         "bubblescope.scenario.runner",
         "bubblescope.scenario.pricing",
         "bubblescope.scenario.base_rate",
+        "bubblescope.scenario.demand",
     ],
 )
 def test_docstring_examples_run(module: str) -> None:

@@ -136,8 +136,10 @@ def test_sequoia_requirement_uses_the_valuation_module(result) -> None:  # type:
 
     frame = result.to_frame()
     per = sequoia_gap(100.0, margin=result.spec.params["ai_gross_margin"]).required_revenue / 100
-    np.testing.assert_allclose(frame["revenue_required_median"], per * frame["capex_median"])
     assert per == pytest.approx(4.0)  # Sequoia: 1/s x 1/(1-m) with s = m = 0.5
+    # the rule is defined on GPU spend: the GPU share of each capex dollar (issue 15)
+    gpu = result.spec.value("gpu_share")
+    np.testing.assert_allclose(frame["revenue_required_median"], per * gpu * frame["capex_median"])
 
 
 @pytest.mark.cluster

@@ -31,6 +31,7 @@ NO_GAP = {
     "initial_overvaluation": 0.0,
     "ai_revenue_vol": 0.0,
     "revenue_growth_surprise": 0.0,
+    "adoption_vol": 0.0,  # adoption on its fitted curve: demand meets the expected path
     "grid_additions": 1_000.0,
     "internal_cash_start": 5_000.0,
 }

@@ -5,10 +5,12 @@ amounts are USD bn a year unless stated. Symbols match :data:`bubblescope.scenar
 
 Revenue, valuation and the priced path
 --------------------------------------
-Demand for AI services is log-normal: :math:`Q_t = R_0 e^{L_t}`, :math:`L_0 = 0`,
+Demand for AI services is log-normal times the demand side's ratio of realised to expected
+demand: :math:`Q_t = R_0 e^{L_t} X_t`, :math:`L_0 = 0`,
 :math:`L_{t+1} = L_t + \mu_R + \delta - \sigma_R^2/2 + \sigma_R \varepsilon_t`, where
 :math:`\mu_R` is the growth the market expects (:math:`E[Q_t] = R_0 e^{\mu_R t}` when
-:math:`\delta = 0`) and :math:`\delta` the realised surprise on it. Revenue served is demand
+:math:`\delta = 0` and :math:`X_t = 1`) and :math:`\delta` the realised surprise on it. Revenue
+served is demand
 scaled by the capacity deployed against the plan the price assumes,
 
 .. math::
@@ -25,14 +27,42 @@ market value :math:`V_0 = (1 + \omega) F_0`, :math:`\omega` the initial overvalu
 DCF (:func:`bubblescope.economy.valuation.reverse_dcf`) gives the growth :math:`g^*` that
 :math:`V_0` implies, :math:`\mathrm{DCF}(m R_0, g^*) = V_0` (:math:`g^* = g_e` when
 :math:`\omega = 0`), and so the priced revenue path :math:`R^*_t = R_0 (1 + g^*)^t`. The gap is
-the log shortfall of revenue served below the median of the revenue the market expects on
+the log shortfall of cash flow (revenue served times the margin :math:`m_t` of the demand
+side below) below the median of the revenue the market expects on
 that path (the mean path less the log-normal's variance term, so a path that meets what was
 priced has no gap),
 
 .. math::
-    \Gamma_t = \max\bigl(0, \ln R^*_t - \sigma_R^2 t / 2 - \ln R_t\bigr)
+    \Gamma_t = \max\bigl(0, \ln R^*_t - \sigma_R^2 t / 2 - \ln R_t - \ln(m_t / m)\bigr)
 
 (gaps below :math:`10^{-9}`, rounding of the reverse DCF's root, count as none).
+
+Demand side
+-----------
+(:mod:`bubblescope.scenario.demand`.) Enterprise adoption :math:`a_t` is logistic, fitted
+through the Census readings ADO-01a and ADO-02 under the ceiling :math:`\bar a`; the market
+expects the fitted rate :math:`k`, a path diffuses at
+:math:`k_i = k e^{\alpha + \sigma_k z_i}`, :math:`z_i \sim N(0, 1)`, from the same
+:math:`a_0`: :math:`a_{it} = \bar a / (1 + (\bar a / a_0 - 1) e^{-k_i t})`. Enterprise revenue
+moves with the share of firms using AI, so the expected enterprise share of demand is
+:math:`w_t = \min(1, w_E\, \bar a_t / a_0\, e^{-\mu_R t})` (:math:`\bar a_t` the expected
+curve) and the rest is consumer/API revenue, tokens times a price per token. The price falls
+at :math:`\pi` a year, the inference cost per token (H100 rent over the tokens a GPU-hour
+serves, :func:`bubblescope.economy.gpu.generation`) at :math:`\gamma`; volume answers the price
+with elasticity :math:`\varepsilon`. An efficiency shock :math:`\xi` cuts the cost per token
+from the second year and, passed on in the share :math:`\phi`, the price, so consumer revenue
+is scaled by :math:`P^C_t = (1 - \phi\xi)^{1 - \varepsilon}` (:math:`t \ge 1`). Then
+
+.. math::
+    X_t = w_t\, a_{it} / \bar a_t + (1 - w_t) P^C_t, \quad
+    s^E_t = w_t\, a_{it} / \bar a_t / X_t,
+
+the realised enterprise share :math:`s^E_t`. The gross margin on a token is
+:math:`m^C_t = 1 - (c_0/p_0) ((1-\gamma)/(1-\pi))^t (1-\xi)/(1-\phi\xi)` (a price war,
+:math:`\pi > \gamma`, squeezes it) and the cash margin on AI revenue
+:math:`m_t = \min(1, \max(0, m + (1 - s^E_t)(m^C_t - m^C_0)))`, so :math:`m_0 = m`. The gap
+below is a cash-flow gap: it adds :math:`-\ln(m_t/m)`, a margin below the one the price
+discounts.
 
 Before a bust the index (:math:`P_0 = 1` is :math:`V_0`) keeps the multiple it started with,
 so it moves with revenue served times a valuation-multiple noise,
@@ -46,13 +76,14 @@ Planned capex :math:`K_t = K_0 (1+g_K)^t (1 - s \xi)`, where :math:`\xi` is an e
 shock: the share of GPU spend per dollar of AI revenue no longer needed (a DeepSeek-style jump
 in compute per dollar; :math:`\xi = 0` in the base case), applied to the GPU share :math:`s`
 of the plan, so the same revenue is served by a smaller plan (:math:`u_t` compares capacity
-built with that plan); after a bust in year :math:`b` the plan is cut to
+built with that plan), and through the demand side it cheapens tokens (:math:`P^C_t`,
+:math:`m^C_t`); after a bust in year :math:`b` the plan is cut to
 :math:`K_t = (1-c) K_b` and held flat. Grid connections cap deployable capex:
 :math:`\bar C_t = k\, G_0 (1+g_G)^t` (``k`` in USD bn/GW, converted with
 :func:`bubblescope.economy.power.capex_to_gw`). Funding capacity has three sources,
 
 .. math::
-    CF_t = CF_0 (1+g_{CF})^t + m R_t, \quad
+    CF_t = CF_0 (1+g_{CF})^t + m_t R_t, \quad
     \bar D_t = \max(0, \lambda CF_t - (1-r) D_{t-1}), \quad
     \bar E_t = e\, W P_t,
 
@@ -130,6 +161,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bubblescope._typing import Float64Array
+from bubblescope.scenario.demand import api_margin
 
 __all__ = ["ModelInputs", "simulate"]
 
@@ -159,6 +191,14 @@ class ModelInputs:
         :math:`g^*`, the revenue growth a year the starting price implies (reverse DCF).
     base_rate : float
         :math:`h_0`, crashes a year at the historical base rate.
+    adoption_start : float
+        :math:`a_0`, the fitted share of US firms using AI in the first year (fraction).
+    adoption_rate : float
+        :math:`k`, the fitted logistic diffusion rate a year (0: adoption stays at
+        :math:`a_0`, the demand side's enterprise part then moves nothing).
+    api_cost_ratio : float
+        :math:`c_0 / p_0`, inference cost over price of a token in the first year (0: the
+        consumer/API margin stays at 100% and no price war shows).
     """
 
     p: dict[str, float]
@@ -170,6 +210,9 @@ class ModelInputs:
     dep_durable: Float64Array
     implied_growth: float
     base_rate: float
+    adoption_start: float = 1.0
+    adoption_rate: float = 0.0
+    api_cost_ratio: float = 0.0
 
 
 def _sell_order_statistic(rng: np.random.Generator, n: int, p: dict[str, float]) -> Float64Array:
@@ -208,7 +251,10 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
         ``herding_bust`` (n,) 1.0 for the mechanism that set the bust time, ``depth`` (n,)
         peak-to-trough fall of the index, ``gw_at_bust, durable_nbv_at_bust,
         gpu_book_nbv_at_bust, gpu_writeoff`` (n,) (NaN without a bust),
-        ``gdp_contribution_pp, spending_effect`` (n, T).
+        ``gdp_contribution_pp, spending_effect`` (n, T), and the demand side (n, T):
+        ``enterprise_revenue, consumer_revenue`` (revenue served split by :math:`s^E_t`),
+        ``gross_margin`` :math:`m_t`, ``adoption`` :math:`a_{it}` and ``api_margin``
+        :math:`m^C_t`.
     """
     p = inputs.p
     T = inputs.n_years
@@ -218,17 +264,20 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
     e_gap = rng.exponential(1.0, size=n)
     e_base = rng.exponential(1.0, size=n)
     sell = _sell_order_statistic(rng, n, p)
+    z_adopt = rng.standard_normal(n)  # drawn last: earlier draws keep their streams
 
     sigma_r = p["ai_revenue_vol"]
     steps = p["ai_revenue_growth"] + p["revenue_growth_surprise"] - 0.5 * sigma_r**2
-    log_d = np.concatenate(
-        [np.zeros((n, 1)), np.cumsum(steps + sigma_r * eps, axis=1)], axis=1
+    years = np.arange(T + 1, dtype=np.float64)
+    demand = _demand_side(inputs, years, z_adopt)
+    log_d = (
+        np.concatenate([np.zeros((n, 1)), np.cumsum(steps + sigma_r * eps, axis=1)], axis=1)
+        + demand.log_ratio
     )  # (n, T + 1)
     sigma_m = p["price_vol"]
     log_m = np.concatenate(
         [np.zeros((n, 1)), np.cumsum(sigma_m * zeta - 0.5 * sigma_m**2, axis=1)], axis=1
     )
-    years = np.arange(T + 1, dtype=np.float64)
     log_priced = np.log1p(inputs.implied_growth) * years  # ln(R*_t / R_0)
     log_priced_median = log_priced - 0.5 * sigma_r**2 * years
     over = 1.0 + p["initial_overvaluation"]
@@ -263,7 +312,8 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
     post_plan = np.zeros(n)
     for t in range(T):
         revenue = p["ai_revenue_start"] * np.exp(log_served)
-        gap = log_priced_median[t] - log_served
+        # the cash-flow gap: revenue and margin below what the price discounts
+        gap = log_priced_median[t] - log_served - demand.log_margin_ratio[:, t]
         gap = np.where(gap > _GAP_ROUNDING, gap, 0.0)
         out["revenue"][:, t] = revenue
         out["gap"][:, t] = np.where(busted, np.nan, gap)  # no priced path after a bust
@@ -277,7 +327,7 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
         hazard_used += rate
 
         planned = np.where(busted, post_plan, plan0[t])
-        cash = core_cash[t] + p["ai_gross_margin"] * revenue
+        cash = core_cash[t] + demand.margin[:, t] * revenue
         debt_cap = np.maximum(
             0.0, p["max_leverage"] * cash - (1.0 - p["debt_repayment"]) * debt_stock
         )
@@ -339,6 +389,11 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
             p["ai_revenue_start"] * np.exp(log_priced[:T]), (n, T)
         ).copy(),
         price=price,
+        enterprise_revenue=out["revenue"] * demand.enterprise_share[:, :T],
+        consumer_revenue=out["revenue"] * (1.0 - demand.enterprise_share[:, :T]),
+        gross_margin=demand.margin[:, :T].copy(),
+        adoption=demand.adoption[:, :T].copy(),
+        api_margin=np.broadcast_to(demand.api_margin[:T], (n, T)).copy(),
     )
     per_path: dict[str, Float64Array] = {
         "bust_time": bust_time,
@@ -350,6 +405,49 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
         "depth": depth,
     }
     return {**out, **per_path}
+
+
+@dataclass(frozen=True)
+class _Demand:
+    """The demand side on each path, shapes (n, T + 1) unless stated (see the module doc)."""
+
+    log_ratio: Float64Array  # ln X_t, realised over expected demand
+    enterprise_share: Float64Array  # s^E_t of realised demand
+    adoption: Float64Array  # a_t, share of firms using AI
+    api_margin: Float64Array  # m^C_t, shape (T + 1,)
+    margin: Float64Array  # m_t, blended cash margin
+    log_margin_ratio: Float64Array  # ln(m_t / m)
+
+
+def _demand_side(inputs: ModelInputs, years: Float64Array, z: Float64Array) -> _Demand:
+    """Enterprise adoption and consumer/API tokens against what the market expects."""
+    p = inputs.p
+    a0, ceiling = inputs.adoption_start, p["adoption_ceiling"]
+    odds = ceiling / a0 - 1.0
+    rates = inputs.adoption_rate * np.exp(p["adoption_surprise"] + p["adoption_vol"] * z)
+    adoption = ceiling / (1.0 + odds * np.exp(-np.outer(rates, years)))
+    expected = ceiling / (1.0 + odds * np.exp(-inputs.adoption_rate * years))
+    weight = np.minimum(
+        1.0, p["enterprise_revenue_share"] * expected / a0 / np.exp(p["ai_revenue_growth"] * years)
+    )
+    xi, phi = p["compute_efficiency_gain"], p["efficiency_pass_through"]
+    consumer = np.where(years >= 1.0, (1.0 - phi * xi) ** (1.0 - p["token_price_elasticity"]), 1.0)
+    enterprise = weight * adoption / expected
+    ratio = enterprise + (1.0 - weight) * consumer
+    share = enterprise / ratio
+    api = api_margin(
+        inputs.api_cost_ratio,
+        years,
+        p["token_price_decline"],
+        p["inference_cost_decline"],
+        xi,
+        phi,
+    )
+    m = p["ai_gross_margin"]
+    margin = np.clip(m + (1.0 - share) * (api - api[0]), 0.0, 1.0)
+    floor = np.finfo(np.float64).tiny  # a zero margin is an infinite gap, kept finite
+    log_margin = np.log(np.maximum(margin, floor)) - math.log(m) if m > 0 else np.zeros_like(margin)
+    return _Demand(np.log(ratio), share, adoption, api, margin, log_margin)
 
 
 def _legacy(

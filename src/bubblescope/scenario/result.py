@@ -17,7 +17,11 @@ from bubblescope.scenario.macro import WealthEffect, furman_reference, wealth_ef
 from bubblescope.scenario.pricing import PricedGrowth
 from bubblescope.scenario.spec import ScenarioSpec
 
-__all__ = ["ScenarioResult"]
+__all__ = ["DEMAND_KEYS", "ScenarioResult"]
+
+#: Per-year demand-side paths of :func:`bubblescope.scenario.model.simulate` (medians in
+#: :meth:`ScenarioResult.to_frame`).
+DEMAND_KEYS = ("enterprise_revenue", "consumer_revenue", "adoption", "api_margin", "gross_margin")
 
 
 def _q(values: Float64Array, q: float) -> float | None:
@@ -197,6 +201,7 @@ class ScenarioResult(ResultMixin):
                 "priced_revenue": p["priced_revenue"][0],
                 "gap_median_before_bust": [_q(p["gap"][:, t], 0.5) for t in range(len(self.years))],
                 "revenue_required_median": self.revenue_per_capex * med["capex"],
+                **{f"{key}_median": np.median(p[key], axis=0) for key in DEMAND_KEYS if key in p},
                 "index_p10": np.quantile(price, 0.1, axis=0),
                 "index_median": np.median(price, axis=0),
                 "index_p90": np.quantile(price, 0.9, axis=0),
@@ -206,6 +211,22 @@ class ScenarioResult(ResultMixin):
             },
             index=pd.Index(self.years, name="year"),
         )
+
+    def _demand_lines(self, frame: pd.DataFrame) -> list[str]:
+        """Enterprise vs consumer/API revenue, adoption and the cash margin (medians)."""
+        if not all(f"{key}_median" in frame for key in DEMAND_KEYS):
+            return []
+        first, last = frame.iloc[0], frame.iloc[-1]
+        return [
+            f"Demand side: enterprise {first['enterprise_revenue_median']:,.0f} -> "
+            f"{last['enterprise_revenue_median']:,.0f} USD bn (US firms using AI "
+            f"{first['adoption_median']:.1%} -> {last['adoption_median']:.1%}), consumer/API "
+            f"{first['consumer_revenue_median']:,.0f} -> "
+            f"{last['consumer_revenue_median']:,.0f} USD bn, {self.years[0]} -> "
+            f"{self.years[-1]}; token gross margin {first['api_margin_median']:.0%} -> "
+            f"{last['api_margin_median']:.0%}, cash margin on AI revenue "
+            f"{first['gross_margin_median']:.0%} -> {last['gross_margin_median']:.0%} (medians)"
+        ]
 
     def summary(self) -> str:
         """Headline numbers and the inputs they rest on."""
@@ -239,9 +260,10 @@ class ScenarioResult(ResultMixin):
             *self._valuation_lines(float(share[-1])),
             f"Revenue: AI revenue {frame['ai_revenue_median'].iloc[0]:,.0f} USD bn in "
             f"{self.years[0]} against {frame['revenue_required_median'].iloc[0]:,.0f} USD bn "
-            f"that Sequoia's rule requires for the year's capex (x{self.revenue_per_capex:g}); "
-            f"{frame['ai_revenue_median'].iloc[-1]:,.0f} vs "
+            f"that Sequoia's rule requires for the year's GPU spend (x{self.revenue_per_capex:g} "
+            f"of capex: x4 on its GPU share); {frame['ai_revenue_median'].iloc[-1]:,.0f} vs "
             f"{frame['revenue_required_median'].iloc[-1]:,.0f} in {self.years[-1]} (medians)",
+            *self._demand_lines(frame),
             f"Depth (peak-to-trough of the AI index, busted paths): median {pct(dq['p50'])}, "
             f"10-90%: {pct(dq['p10'])}-{pct(dq['p90'])}",
             f"Network stress: mean {dist['mean_firms_in_default']:.1f} firms in default, "

@@ -24,6 +24,7 @@ from bubblescope.economy.valuation import sequoia_gap
 from bubblescope.errors import InputError
 from bubblescope.parallel import map_chunks, spawn_seeds
 from bubblescope.scenario.base_rate import base_crash_rate
+from bubblescope.scenario.demand import decimal_year, fit_logistic, inference_cost_per_mtok
 from bubblescope.scenario.model import ModelInputs, simulate
 from bubblescope.scenario.pricing import priced_growth
 from bubblescope.scenario.result import ScenarioResult
@@ -75,7 +76,47 @@ def model_inputs(spec: ScenarioSpec) -> ModelInputs:
         dep_durable=per_unit(spec.value("durable_life")),
         implied_growth=valuation.implied_growth,
         base_rate=base_crash_rate(spec.value("crash_threshold")).rate,
+        **_demand_inputs(spec),
     )
+
+
+#: The Census BTOS readings the enterprise adoption curve runs through (original question).
+ADOPTION_FACTS = ("ADO-01a", "ADO-02")
+
+
+def _demand_inputs(spec: ScenarioSpec) -> dict[str, float]:
+    """The adoption curve's start and rate and the first year's token cost over price.
+
+    The logistic curve is fitted through :data:`ADOPTION_FACTS` under ``adoption_ceiling``
+    (:func:`bubblescope.scenario.demand.fit_logistic`) and read in the middle of the first
+    year. The inference cost of a million tokens is the H100's rent then
+    (:func:`bubblescope.economy.gpu.generation`) over the tokens a GPU serves in an hour at
+    ``energy_per_query`` and ``tokens_per_query``
+    (:func:`bubblescope.scenario.demand.inference_cost_per_mtok`).
+    """
+    from bubblescope.data.facts import load_factbase
+    from bubblescope.economy.gpu import generation
+
+    facts = load_factbase()
+    readings = [facts.get(fid) for fid in ADOPTION_FACTS]
+    first, second = ((decimal_year(f.as_of), facts.value(f.id, "%") / 100.0) for f in readings)
+    try:
+        curve = fit_logistic(first, second, spec.value("adoption_ceiling"))
+    except InputError as exc:
+        raise InputError(f"{spec.origin}: {exc.message}", hint=exc.hint) from None
+    mid_start = decimal_year(str(spec.start_year))
+    h100 = generation("H100")
+    cost = inference_cost_per_mtok(
+        float(h100.price_at(mid_start)[0]),
+        h100.power.m_as("kW/GPU"),
+        spec.value("energy_per_query"),
+        spec.value("tokens_per_query"),
+    )
+    return {
+        "adoption_start": float(curve.share(mid_start)),
+        "adoption_rate": curve.rate,
+        "api_cost_ratio": cost / spec.value("token_price_start"),
+    }
 
 
 @dataclass(frozen=True)
@@ -208,8 +249,12 @@ def run_scenario(
     paths["funding_cut"] = cuts
     paths["firms_in_default"] = dist.n_default
     paths["firms_in_distress"] = dist.n_distress
-    # Sequoia's revenue requirement generalised to all capex (ai-economy-facts.md section 10.5)
-    required = sequoia_gap(1.0, margin=spec.params["ai_gross_margin"]).required_revenue
+    # Sequoia's rule (x4 with its defaults) applies to the GPU spend it was defined on, the
+    # GPU share of each capex dollar, not to capex as a whole
+    required = (
+        spec.value("gpu_share")
+        * sequoia_gap(1.0, margin=spec.params["ai_gross_margin"]).required_revenue
+    )
     return ScenarioResult(
         spec=spec,
         n_paths=n_paths,

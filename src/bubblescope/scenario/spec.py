@@ -101,6 +101,26 @@ PARAMETERS: dict[str, ParamInfo] = {
     ),
     "ai_revenue_vol": ParamInfo("1", "nonneg", "sigma_R: volatility of AI revenue growth"),
     "ai_gross_margin": ParamInfo("1", "fraction", "m: cash margin on AI revenue"),
+    # demand side (bubblescope.scenario.demand)
+    "enterprise_revenue_share": ParamInfo(
+        "1", "fraction", "w_E: enterprise share of AI revenue in the first year"
+    ),
+    "adoption_ceiling": ParamInfo("1", "fraction", "a_bar: share of US firms that ever adopt AI"),
+    "adoption_surprise": ParamInfo(
+        "1", "real", "alpha: log of realised over fitted diffusion rate of adoption"
+    ),
+    "adoption_vol": ParamInfo("1", "nonneg", "sigma_k: log spread of the diffusion rate by path"),
+    "token_price_start": ParamInfo("USD", "positive", "p_0: price of a million output tokens"),
+    "token_price_decline": ParamInfo("1", "fraction", "pi: fall per year of the token price"),
+    "inference_cost_decline": ParamInfo(
+        "1", "fraction", "gamma: fall per year of the inference cost per token"
+    ),
+    "token_price_elasticity": ParamInfo("1", "nonneg", "epsilon: price elasticity of token volume"),
+    "efficiency_pass_through": ParamInfo(
+        "1", "fraction", "phi: share of an efficiency shock's cost cut passed on in prices"
+    ),
+    "energy_per_query": ParamInfo("Wh", "positive", "energy of serving one typical query"),
+    "tokens_per_query": ParamInfo("1", "positive", "output tokens of one typical query"),
     # funding
     "internal_cash_start": ParamInfo("USD bn", "nonneg", "CF_0: core cash flow for capex"),
     "internal_cash_growth": ParamInfo("1", "real", "g_CF: growth per year of core cash flow"),
@@ -139,6 +159,24 @@ PARAMETERS: dict[str, ParamInfo] = {
     "spending_gain_share": ParamInfo("1", "positive", "JPM: that spending as % of consumption"),
     "top10_consumption_share": ParamInfo("1", "fraction", "top-10% share of consumption"),
     "top10_wealth_effect_share": ParamInfo("1", "fraction", "top-10% share of the wealth effect"),
+}
+
+#: Demand-side parameters a scenario written before they existed may leave out: values under
+#: which revenue and margin follow ai_revenue_growth and ai_gross_margin exactly as before
+#: (no enterprise part, no price or cost drift, unit elasticity, an efficiency shock passed on
+#: in full, so it moves neither the revenue nor the margin).
+DEMAND_SIDE_OFF: dict[str, tuple[float, str]] = {
+    "enterprise_revenue_share": (0.0, "1"),
+    "adoption_ceiling": (1.0, "1"),
+    "adoption_surprise": (0.0, "1"),
+    "adoption_vol": (0.0, "1"),
+    "token_price_start": (1.0, "USD"),
+    "token_price_decline": (0.0, "1"),
+    "inference_cost_decline": (0.0, "1"),
+    "token_price_elasticity": (1.0, "1"),
+    "efficiency_pass_through": (1.0, "1"),
+    "energy_per_query": (1.0, "Wh"),
+    "tokens_per_query": (1.0, "1"),
 }
 
 _ENTRY_KEYS = frozenset({"value", "unit", "source", "assumption"})
@@ -467,6 +505,17 @@ def load_scenario(name_or_path: str | Path, *, _depth: int = 0) -> ScenarioSpec:
     params = dict(parent.params) if parent else {}
     for name, raw in raw_params.items():
         params[str(name)] = _entry(str(name), raw, where)
+    for name, (value, unit) in DEMAND_SIDE_OFF.items():
+        params.setdefault(
+            name,
+            assumption(
+                name,
+                value,
+                unit,
+                "not given: the demand side's neutral value (added after this file was "
+                "written), so demand follows ai_revenue_growth as before",
+            ),
+        )
     missing = [p for p in PARAMETERS if p not in params]
     if missing:
         raise InputError(
