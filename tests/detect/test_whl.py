@@ -150,3 +150,12 @@ def test_a_window_without_movement_reads_zero() -> None:
     for v in flat[250:]:
         mon.append(float(v))
     np.testing.assert_allclose(mon.result().statistic, batch.statistic, rtol=0, atol=1e-10)
+
+
+def test_an_alarm_episode_runs_from_the_bubble_signal_to_the_day_before_the_crash() -> None:
+    res = whl_monitor(_bubble_and_crash(3), train=380, horizon=120)
+    assert res.crashes
+    first, last = res.episodes[0]
+    assert first == res.first_alarm
+    assert last == res.crashes[0] - 1
+    assert int(res.alarm.sum()) == sum(b - a + 1 for a, b in res.episodes)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from bubblescope._typing import Float64Array, SeriesLike
-from bubblescope.charts import ChartSpec, Line, Panel, VLine
+from bubblescope.charts import Band, ChartSpec, Line, Panel, VLine
 from bubblescope.data.validate import validate_series
 from bubblescope.errors import InputError
 from bubblescope.result import ResultMixin
@@ -166,6 +166,14 @@ class SequentialResult(ResultMixin):
         return pd.Series(self.alarm.astype(bool), index=self.index, name="alarm")
 
     @property
+    def episodes(self) -> list[tuple[Any, Any]]:
+        """(first, last) label of each run of consecutive alarms."""
+        flag = np.r_[False, self.alarm.astype(bool), False]
+        starts = np.flatnonzero(~flag[:-1] & flag[1:])
+        ends = np.flatnonzero(flag[:-1] & ~flag[1:]) - 1
+        return [(self.index[int(a)], self.index[int(b)]) for a, b in zip(starts, ends, strict=True)]
+
+    @property
     def first_alarm(self) -> Any:
         """Label of the first alarm (the detection date), or None."""
         hit = np.flatnonzero(self.alarm)
@@ -182,6 +190,11 @@ class SequentialResult(ResultMixin):
             f"  boundary: {self.critical}; false-alarm rate {self.false_alarm_rate:.1%} over "
             f"{self.horizon} monitored obs",
         ]
+        if m > self.horizon:
+            lines.append(
+                f"  monitoring ran {m - self.horizon} obs past the horizon, where the "
+                "false-alarm rate is no longer held at that level"
+            )
         first = self.first_alarm
         if first is None:
             lines.append("  no alarm: no explosive episode detected")
@@ -189,7 +202,8 @@ class SequentialResult(ResultMixin):
             i = int(np.flatnonzero(self.alarm)[0])
             lines.append(
                 f"  first alarm {fmt_label(first)} ({i + 1} obs after training): detector "
-                f"{self.statistic[i]:.3f} vs boundary {self.boundary[i]:.3f}"
+                f"{self.statistic[i]:.3f} vs boundary {self.boundary[i]:.3f}; "
+                f"{len(self.episodes)} alarm episodes, {int(self.alarm.sum())} obs in alarm"
             )
         if self.crash_statistic is not None:
             lines.append(
@@ -233,6 +247,7 @@ class SequentialResult(ResultMixin):
             "statistic": [float(x) for x in self.statistic],
             "boundary": [float(x) for x in self.boundary],
             "alarm": [bool(x) for x in self.alarm],
+            "episodes": [[fmt_label(a), fmt_label(b)] for a, b in self.episodes],
             "crash_statistic": None
             if self.crash_statistic is None
             else [float(x) for x in self.crash_statistic],
@@ -254,6 +269,10 @@ class SequentialResult(ResultMixin):
                     Line(self.index, self.boundary, "boundary", color="#D55E00", dash="dash"),
                 ),
                 vlines=tuple(vlines),
+                bands=tuple(
+                    Band(a, b, "alarm" if k == 0 else "", color="#CC79A7", opacity=0.2)
+                    for k, (a, b) in enumerate(self.episodes)
+                ),
             )
         ]
         if self.crash_statistic is not None and self.crash_boundary is not None:
