@@ -16,6 +16,10 @@
    ``/api/upload`` may send ``max_upload_bytes`` plus the multipart framing, every other
    request ``max_json_bytes``. A declared ``Content-Length`` over the limit is refused before
    anything is read; a body that grows past it is cut off with a 413 at that byte.
+5. **Body time.** A body must arrive within ``body_timeout`` seconds of the request's start
+   plus one second for every ``min_body_rate`` bytes received, so a client that trickles its
+   body (a byte every few seconds holds a connection and a worker for ever otherwise) is
+   answered 408 and its connection closed; the header timeout is :mod:`bubblescope.web.server`'s.
 
 An exception that escapes the app becomes a JSON 500 that names no path or value (the server
 log keeps the traceback). Every response gets the security headers of
@@ -24,6 +28,7 @@ log keeps the traceback). Every response gets the security headers of
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -35,7 +40,9 @@ from urllib.parse import parse_qs, urlsplit
 __all__ = [
     "COOKIE",
     "DEFAULT_ALLOWED_HOSTS",
+    "DEFAULT_BODY_TIMEOUT",
     "DEFAULT_MAX_JSON",
+    "DEFAULT_MIN_BODY_RATE",
     "FORM_OVERHEAD",
     "LOOPBACK_HOSTS",
     "SECURITY_HEADERS",
@@ -57,6 +64,11 @@ DEFAULT_ALLOWED_HOSTS: tuple[str, ...] = (*LOOPBACK_HOSTS, "testserver")
 #: Largest JSON (or other non-upload) request body, bytes: the largest valid request (64
 #: scenario overrides, 20 shocks) is under 10 KiB.
 DEFAULT_MAX_JSON = 1024 * 1024
+#: Seconds any request body may take on top of its size at :data:`DEFAULT_MIN_BODY_RATE`.
+DEFAULT_BODY_TIMEOUT = 10.0
+#: Slowest average rate a body may arrive at after :data:`DEFAULT_BODY_TIMEOUT`, bytes a second
+#: (16 KiB/s, 128 kbit/s: a 200 MB upload may take 3.5 hours).
+DEFAULT_MIN_BODY_RATE = 16 * 1024.0
 #: Bytes of multipart framing allowed on top of an uploaded file.
 FORM_OVERHEAD = 64 * 1024
 #: Name of the cookie holding the token.
@@ -95,12 +107,18 @@ class GuardSettings:
         Required on every request but the page and its static files (None: no token).
     allowed_hosts : tuple of str
         Host names (without port) the server answers to; ``"*"`` allows any.
+    body_timeout : float
+        Seconds a request body may take on top of ``received / min_body_rate``.
+    min_body_rate : float
+        Bytes a second a body must keep up, on average, after ``body_timeout``.
     """
 
     max_upload_bytes: int
     max_json_bytes: int = DEFAULT_MAX_JSON
     token: str | None = None
     allowed_hosts: tuple[str, ...] = DEFAULT_ALLOWED_HOSTS
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
+    min_body_rate: float = DEFAULT_MIN_BODY_RATE
 
 
 def _hostname(netloc: str) -> str:
@@ -234,7 +252,7 @@ class Guard:
             raise
 
     async def _limited(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Run the app with the body counted as it arrives; 413 past the limit."""
+        """Run the app with the body counted and timed as it arrives; 413 or 408 past a limit."""
         if scope["path"] == "/api/upload":
             limit = self.settings.max_upload_bytes + FORM_OVERHEAD
             kind, what = "UploadTooLarge", f"upload exceeds the limit of {limit:,} bytes"
@@ -246,15 +264,35 @@ class Guard:
             await _answer(send, 413, kind, what, (("connection", "close"),))
             return
         received = 0
-        refused = False
-        started = False
+        refused = complete = started = False
+        loop = asyncio.get_running_loop()
+        opened = loop.time()
+        grace, rate = self.settings.body_timeout, self.settings.min_body_rate
 
         async def counted() -> Message:
-            nonlocal received, refused
+            nonlocal received, refused, complete
             if refused:
                 return {"type": "http.disconnect"}
-            message = await receive()
+            if complete:  # the body is in: waiting for a disconnect is not timed
+                return await receive()
+            left = opened + grace + received / rate - loop.time()
+            try:
+                message = await asyncio.wait_for(receive(), max(left, 0.0))
+            except TimeoutError:
+                refused = True
+                if not started:
+                    await _answer(
+                        send,
+                        408,
+                        "BodyTimeout",
+                        f"the request body came too slowly ({received:,} bytes in "
+                        f"{loop.time() - opened:.0f} s; at least {rate:,.0f} bytes a second "
+                        f"after the first {grace:g} s)",
+                        (("connection", "close"),),
+                    )
+                return {"type": "http.disconnect"}
             if message["type"] == "http.request":
+                complete = not message.get("more_body", False)
                 received += len(message.get("body", b""))
                 if received > limit:
                     refused = True
