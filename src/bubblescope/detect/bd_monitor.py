@@ -337,7 +337,7 @@ def bd_monitor(
     --------
     >>> import numpy as np
     >>> y = np.cumsum(np.random.default_rng(0).standard_normal(100))
-    >>> bd_monitor(y, train=50, detector="mcusum", critical="table").boundary[0]
+    >>> float(bd_monitor(y, train=50, detector="mcusum", critical="table").boundary[0])
     1.95
     """
     s, n = split_training(data, train, MIN_TRAIN, name, "Breitung-Diegel monitoring")
