@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel, ConfigDict, Field
 from typer.testing import CliRunner
 
+from bubblescope.analyses.base import coerce
 from bubblescope.analyses.registry import get
 from bubblescope.data.catalog import load_series
 from bubblescope.errors import InputError
@@ -37,7 +38,7 @@ class _Strict(BaseModel):
 
 class Option(_Strict):
     label: str
-    value: str | float | bool
+    value: str | int | float | bool
 
 
 class Param(_Strict):
@@ -47,7 +48,7 @@ class Param(_Strict):
     """
 
     paramName: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
-    value: str | float | bool | None = None
+    value: str | int | float | bool | None = None
     label: str | None = None
     description: str | None = None
     type: Literal["date", "text", "ticker", "number", "boolean", "endpoint", "form"]
@@ -199,6 +200,21 @@ def test_widgets_manifest_has_the_documented_fields(client: TestClient) -> None:
     assert "NVDA" in {o.value for o in widgets["psy_chart"].params[0].options or []}
 
 
+def test_each_default_reads_back_as_the_standard_setting(client: TestClient) -> None:
+    """A parameter left at its manifest value asks for the registry's standard run."""
+    specs = _manifest(client)
+    for widget in WIDGETS:
+        entry = get(widget.analysis)
+        annotations = {f.name: f.annotation for f in entry.fields()}
+        standard = entry.configure("standard")
+        for param, spec in zip(widget.params, specs[widget.key].params, strict=True):
+            assert spec.paramName == param.name
+            if param.target in ("series", "preset"):
+                continue
+            value = coerce(str(spec.value), annotations[param.target])
+            assert entry.configure("standard", {param.target: value}) == standard, param.name
+
+
 def test_apps_manifest_lays_out_every_widget_without_overlap(client: TestClient) -> None:
     r = client.get("/openbb/apps.json")
     assert r.status_code == 200
@@ -259,6 +275,14 @@ def test_the_psy_table_is_the_registry_s_result(client: TestClient) -> None:
     assert rows[-1]["date"] == frame.index[-1].date().isoformat()
     assert rows[-1]["bsadf"] == pytest.approx(frame["bsadf"].iloc[-1], rel=1e-12)
     assert sum(r["episode"] for r in rows) == int(frame["episode"].sum())
+
+
+def test_a_whole_number_sent_as_a_float_is_read_as_an_integer(client: TestClient) -> None:
+    """A number box may send ``50.0`` for an integer setting."""
+    r = client.get("/openbb/psy_table", params={**FAST["psy_table"], "reps": "50.0"})
+    assert r.status_code == 200, r.text
+    fractional = client.get("/openbb/psy_table", params={**FAST["psy_table"], "reps": "50.5"})
+    assert fractional.status_code == 400
 
 
 def test_a_larger_shock_never_lowers_the_stress_shortfall(client: TestClient) -> None:

@@ -395,6 +395,15 @@ def widget_data(
     return {"figure": to_plotly(result.chart_spec())}
 
 
+def _whole(text: str) -> str:
+    """``text`` without a zero fraction (a number box may send ``50.0`` for 50)."""
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return str(int(value)) if value.is_integer() else text
+
+
 def _query(widget: Widget, request: Request) -> tuple[str, str | None, dict[str, Any]]:
     """The run preset, the series and the settings a widget's query string asks for."""
     entry = get(widget.analysis)
@@ -409,6 +418,8 @@ def _query(widget: Widget, request: Request) -> tuple[str, str | None, dict[str,
         elif p.target == "series":
             ticker = text
         else:
+            if p.kind == "number":
+                text = _whole(text)
             try:
                 values[p.target] = coerce(text, annotations[p.target])
             except InputError as exc:
