@@ -232,6 +232,13 @@ def test_observed_values_lie_in_the_band_or_the_miss_is_reported() -> None:
     depth = res.check("depth")
     if not depth.covered and depth.observed > depth.high:
         assert "too shallow" in report_text
+        needed = (1 - res.spec.value("crash_overshoot")) / (1 - obs.depth) - 1
+        assert f"would have to stand {needed:.0%} above that value" in report_text
+    # what survived: the model's durable plant at a bust, priced at what the bust's fibre fetched
+    nbv = float(np.nanmedian(res.durable_nbv))
+    resale = BASE.value("TEL-12") / 100.0 * nbv
+    assert f"leaves {nbv:,.0f} USD bn of fibre" in report_text
+    assert f"would sell for {resale:,.1f} USD bn" in report_text
     assert "what survived" in report_text
     for fid in SURVIVED_FACTS:
         assert fid in report_text

@@ -254,6 +254,13 @@ class TelecomCalibrationResult(ResultMixin):
             )
         return out
 
+    @staticmethod
+    def _resale_share() -> float:
+        """What the bust's fibre sold for, as a share of its cost (TEL-12, fraction)."""
+        from bubblescope.data.facts import load_factbase
+
+        return float(load_factbase().value("TEL-12", unit="%")) / 100.0
+
     def _median_durable(self) -> float | None:
         finite = self.durable_nbv[np.isfinite(self.durable_nbv)]
         return float(np.median(finite)) if finite.size else None
@@ -317,6 +324,7 @@ class TelecomCalibrationResult(ResultMixin):
                 "bust_year_shares": self._year_shares(self.bust_year),
                 "capex_collapse_shares": self._year_shares(self.capex_collapse_year),
                 "median_durable_nbv_at_bust": self._median_durable(),
+                "resale_share_of_cost": self._resale_share(),
                 "survived": self.survived(),
                 "inputs": [
                     {
@@ -363,13 +371,16 @@ class TelecomCalibrationResult(ResultMixin):
         else:
             lines.append("  every observed value lies inside the model's band")
         nbv = self._median_durable()
+        price = self._resale_share()
         lines.append(
             "  what survived: "
             + (
                 "n/a (no bust)"
                 if nbv is None
                 else f"the model leaves {nbv:,.0f} USD bn of fibre, conduit and buildings at "
-                "book value at a bust (median)"
+                f"book value at a bust (median); at the {price:.1%} of its cost that Global "
+                f"Crossing's network fetched (TEL-12) it would sell for {price * nbv:,.1f} USD "
+                "bn (the facts below say how much of such fibre was lit later)"
             )
         )
         for s in self.survived():
@@ -579,12 +590,16 @@ def calibrate_telecom(
     )
     depth_check = checks[1]
     if not depth_check.covered and observed.depth > depth_check.high:
+        floor = 1.0 - spec.value("crash_overshoot")
+        needed = floor / (1.0 - observed.depth) - 1.0
         notes.append(
             "The model's falls are too shallow: at a bust the index drops to "
-            f"{1 - spec.value('crash_overshoot'):.0%} of the DCF value of realised revenue from "
-            f"a premium of {spec.value('initial_overvaluation'):.0%} (the broad market's CAPE "
-            "premium, a floor for the telecom and internet stocks), while the NASDAQ's premium "
-            "over its firms' cash flows was far larger."
+            f"{floor:.0%} of the DCF value of realised revenue from a premium of "
+            f"{spec.value('initial_overvaluation'):.0%} (the broad market's CAPE premium, a floor "
+            "for the telecom and internet stocks). To fall "
+            f"{observed.depth:.1%} with an unchanged multiple the index would have to stand "
+            f"{needed:.0%} above that value, (1 - o) / (1 - depth) - 1: the NASDAQ's premium "
+            "over its firms' cash flows, not the market's."
         )
     elif not depth_check.covered:
         notes.append(
