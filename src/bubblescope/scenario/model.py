@@ -254,7 +254,8 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
         ``gdp_contribution_pp, spending_effect`` (n, T), and the demand side (n, T):
         ``enterprise_revenue, consumer_revenue`` (revenue served split by :math:`s^E_t`),
         ``gross_margin`` :math:`m_t`, ``adoption`` :math:`a_{it}` and ``api_margin``
-        :math:`m^C_t`.
+        :math:`m^C_t`; ``capacity_share`` (n, T) :math:`u_t`, the share of the demand that the
+        capacity built (power and funding permitting) can serve.
     """
     p = inputs.p
     T = inputs.n_years
@@ -300,6 +301,7 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
         for name in ("capex", "internal", "debt", "equity", "planned", "funding_cap", "revenue")
     }
     out["gap"] = np.zeros((n, T))
+    out["capacity_share"] = np.ones((n, T))  # u_t: capacity built over the plan's
     price = np.ones((n, T + 1))
     log_served = np.zeros(n)  # ln(R_t / R_0) of the current year
     debt_stock = np.full(n, p["debt_start"])
@@ -361,7 +363,10 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
         # capacity built against the plan caps next year's revenue served
         built += capex
         planned_cum += plan0[t]
-        log_served = log_d[:, t + 1] + np.log(np.minimum(1.0, built / planned_cum))
+        served = np.minimum(1.0, built / planned_cum)
+        if t + 1 < T:
+            out["capacity_share"][:, t + 1] = served
+        log_served = log_d[:, t + 1] + np.log(served)
         grown = np.exp(log_served + log_m[:, t + 1])
         fundamental = np.exp(log_served) / over
         crash = np.minimum(
