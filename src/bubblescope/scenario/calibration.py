@@ -35,6 +35,7 @@ of San Francisco Economic Review*, 19-34.
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -82,6 +83,9 @@ SURVIVED_FACTS: tuple[str, ...] = (
 # the windows of TEL-16 and TEL-17: the boom's peak in 1995-2001, its trough after it to 2003
 _PEAK_WINDOW = ("1995-01-01", "2001-12-31")
 _TROUGH_END = "2003-12-31"
+
+#: Characters per line of the plain-text summary.
+_WIDTH = 100
 
 
 @dataclass(frozen=True)
@@ -388,7 +392,7 @@ class TelecomCalibrationResult(ResultMixin):
             shown = f"{value:g} {s['unit']}" if isinstance(value, float) else f"{value} {s['unit']}"
             lines.append(f"    {s['id']}: {s['description']}: {shown} ({s['as_of']})")
         lines.extend(f"  note: {n}" for n in self.notes)
-        return "\n".join(lines)
+        return "\n".join(_wrap(line) for line in lines)
 
     def chart_spec(self) -> ChartSpec:
         """Bust year and capex collapse by year; depth by bust year; observed values marked."""
@@ -477,6 +481,14 @@ class TelecomCalibrationResult(ResultMixin):
             "observed: shipped NASDAQ closes, TEL-01 capex",
             notes=self.notes,
         )
+
+
+def _wrap(line: str) -> str:
+    """One summary line wrapped at :data:`_WIDTH` characters, continued under its indent + 4."""
+    indent = " " * (len(line) - len(line.lstrip()) + 4)
+    return textwrap.fill(
+        line, _WIDTH, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+    )
 
 
 def _quantiles(values: Float64Array) -> tuple[float, float, float]:
