@@ -304,6 +304,7 @@ def test_a_larger_shock_never_lowers_the_stress_shortfall(client: TestClient) ->
         ("psy_table", {"reps": "5", "preset": "quick"}, 400, "InputError", "reps"),
         ("psy_chart", {"preset": "fast"}, 400, "InputError", "fast"),
         ("psy_chart", {"ticker": "NOSUCH"}, 404, "UnknownSymbolError", "NOSUCH"),
+        ("psy_chart", {"ticker": "../etc"}, 400, "InputError", "not a series name"),
         ("lppls_confidence", {"dates": "0"}, 400, "InputError", "dates"),
         ("stress", {"shock": "Nobody=0.5"}, 400, "InputError", "Nobody"),
         ("stress", {"shock": "OpenAI=lots"}, 400, "InputError", "lots"),

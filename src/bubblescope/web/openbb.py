@@ -34,6 +34,7 @@ References
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -48,6 +49,7 @@ from bubblescope.analyses.registry import get
 from bubblescope.errors import InputError
 from bubblescope.web.cost import DEFAULT_BUDGET_S, check_budget, has_estimate, settings_cost
 from bubblescope.web.jobs import JobManager
+from bubblescope.web.schemas import SERIES_PATTERN
 from bubblescope.web.series import SeriesRegistry
 
 if TYPE_CHECKING:
@@ -395,6 +397,17 @@ def widget_data(
     return {"figure": to_plotly(result.chart_spec())}
 
 
+def _openapi_param(param: Param) -> dict[str, Any]:
+    """A widget parameter as an OpenAPI query parameter (optional: the manifest has defaults)."""
+    return {
+        "name": param.name,
+        "in": "query",
+        "required": False,
+        "description": param.description,
+        "schema": {"type": "number" if param.kind == "number" else "string"},
+    }
+
+
 def _whole(text: str) -> str:
     """``text`` without a zero fraction (a number box may send ``50.0`` for 50)."""
     try:
@@ -416,6 +429,8 @@ def _query(widget: Widget, request: Request) -> tuple[str, str | None, dict[str,
         if p.target == "preset":
             preset = text
         elif p.target == "series":
+            if not re.fullmatch(SERIES_PATTERN, text):
+                raise InputError(f"{p.name}: {text[:100]!r} is not a series name")
             ticker = text
         else:
             if p.kind == "number":
@@ -498,6 +513,7 @@ def openbb_router(
             tags=["slow"] if heavy else None,
             summary=widget.name,
             name=f"openbb-{widget.key}",
+            openapi_extra={"parameters": [_openapi_param(p) for p in widget.params]},
         )
 
     for widget in WIDGETS:
