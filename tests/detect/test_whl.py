@@ -27,18 +27,23 @@ def _bubble_and_crash(seed: int) -> np.ndarray:
 
 
 def test_detectors_equal_the_formulas_by_loops() -> None:
+    """A by its sum; S with the m window's scale from an OLS fit of d_t on (1, y_{t-1})."""
     y = np.cumsum(np.random.default_rng(1).standard_normal(40))
     k, m, n = 10, 10, 2
     a, s = whl_detectors(y, k, m, n)
-    d = np.diff(y)  # d[j - 1] = y[j] - y[j - 1]
+    d = np.diff(y)  # d[t - 1] = y[t] - y[t - 1]
     for e in range(k, 40):
         w = [i * d[e - k + i - 1] for i in range(1, k + 1)]
         assert a[e] == pytest.approx(sum(w) / math.sqrt(sum(x * x for x in w)), rel=1e-12)
     for e in range(m + n, 40):
-        before = d[e - n - m : e - n]
-        after = d[e - n : e]
-        want = before.sum() * after.sum() / math.sqrt((before**2).sum() * (after**2).sum())
-        assert s[e] == pytest.approx(want, rel=1e-12)
+        ts = range(e - n - m + 1, e - n + 1)  # the m differences d_t, t = e-n-m+1 .. e-n
+        before = np.array([y[t] - y[t - 1] for t in ts])
+        design = np.array([[1.0, y[t - 1]] for t in ts])
+        coef = np.linalg.lstsq(design, before, rcond=None)[0]
+        ssr = float(np.sum((before - design @ coef) ** 2))
+        after = np.array([y[t] - y[t - 1] for t in range(e - n + 1, e + 1)])
+        want = before.sum() * after.sum() / math.sqrt(ssr * float(np.sum(after**2)))
+        assert s[e] == pytest.approx(want, rel=1e-9)
     assert np.isnan(a[:k]).all()
     assert np.isnan(s[: m + n]).all()
 
@@ -121,6 +126,9 @@ def test_power_grows_with_the_explosive_root() -> None:
 
 def test_horizon_from_level() -> None:
     assert whl_horizon(490, 0.95) == 25  # 25 / 515 = 4.85% <= 5% < 26 / 516
+    mon = WHLMonitor(np.cumsum(np.random.default_rng(2).standard_normal(500)))
+    assert mon.horizon == 25 + 9  # the first k - 1 = 9 monitored points are not tested
+    assert mon.false_alarm_rate == pytest.approx(25 / 515)
     with pytest.raises(InputError, match="allow no monitored"):
         whl_horizon(10, 0.95)
 

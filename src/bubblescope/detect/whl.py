@@ -1,22 +1,25 @@
 """Real-time monitoring of bubbles and crashes (Whitehouse, Harvey & Leybourne 2023).
 
-Two self-normalised detectors of the first differences ``d_j = y_j - y_{j-1}``, each computed
+Two self-normalised detectors of the first differences ``d_t = y_t - y_{t-1}``, each computed
 on a short window ending at the latest observation ``e``:
 
-* the bubble detector, a linearly up-weighted sum of the last ``k`` differences
-  ``A_e = sum_{i=1..k} i d_{e-k+i} / sqrt(sum_{i=1..k} (i d_{e-k+i})^2)``: large when the
+* the bubble detector ``A(e, k)``, a linearly up-weighted sum of the last ``k`` differences
+  ``A = sum_{i=1..k} i d_{e-k+i} / sqrt(sum_{i=1..k} (i d_{e-k+i})^2)``: large when the
   recent differences are positive and growing, as in an explosive regime;
-* the crash detector, the product of the mean difference over ``m`` observations and over the
-  ``n`` observations after them, ``S_e = (sum_{m part} d)(sum_{n part} d) /
-  sqrt(sum_{m part} d^2 sum_{n part} d^2)``: strongly negative when a run of rises is followed
-  by falls, as when an explosive regime collapses.
+* the crash detector ``S(e, m, n)``, the product of the summed differences over ``m``
+  observations and over the ``n`` after them, over the root of the product of the residual
+  sum of squares of the OLS regression of ``d_t`` on a constant and ``y_{t-1}`` over the
+  ``m`` window and the sum of squared differences over the ``n`` window: strongly negative
+  when a run of rises is followed by falls, as when an explosive regime collapses. (The
+  regression takes the explosive dynamics out of the ``m`` window's scale.)
 
-Both are invariant to the scale of the differences within their window, so a level of
-volatility cancels. A training sample taken to be free of bubbles gives the boundaries: the
-largest ``A`` and the smallest ``S`` over it. Monitoring signals a bubble at the first ``A_e``
-above the training maximum; once a bubble is signalled, it signals the crash at the first
-``S_e`` below the training minimum, and bubble monitoring resumes once ``A``'s window lies
-wholly after the crash. The alarm state is "inside a signalled bubble".
+Both are invariant to the scale of the differences, so a level of volatility cancels. A
+training sample taken to be free of bubbles gives the boundaries: the largest ``A`` and the
+smallest ``S`` over it. Monitoring signals a bubble at the first ``A`` above the training
+maximum, counting only windows that lie wholly after the training sample (the first ``k - 1``
+monitored points are not tested); once a bubble is signalled, it signals the crash at the
+first later ``S`` below the training minimum, and bubble monitoring resumes once ``A``'s window
+lies wholly after the crash. The alarm state is "inside a signalled bubble".
 
 False-alarm rate: under the null (a random walk whose differences are stationary) the training
 and monitoring detectors form one stationary sequence, so the chance that one of ``h``
@@ -26,11 +29,16 @@ training-maximum rule, which WHL adopt): the monitor sets ``h`` from the nominal
 reports the rate of a given ``h``.
 
 Provenance of the definitions (labelled): the paper's full text was not available to this
-implementation. The two detectors, the training maximum/minimum rule, the two-stage sequence
-and the defaults ``k = 10, m = 10, n = 2`` follow the description of WHL's procedure in the
-documentation of the GTBpy package (Mohammad-ebr/GTBpy, ``WHL``, README section 3) and the
-published abstracts of WHL (2023) and Astill et al. (2018); the rate formula is Astill et
-al.'s argument, not a number from WHL's tables. Each new observation costs ``O(k + m + n)``.
+implementation. The detectors and rules follow two independent public implementations written
+from it: the GTBpy package (Mohammad-ebr/GTBpy, ``WHL``: the detectors, the training
+maximum/minimum, the two stages, the defaults ``k = m = 10``, ``n = 2`` that its documentation
+says the authors suggest) and a replication of the paper's housing application
+(``bubble_detector.py``/``crash_detector.py`` of a public repository that reproduces WHL's
+2000-Q1 bubble and 2006-Q2 crash on the OECD US price-to-rent ratio: the regression residuals
+in ``S``'s scale and monitoring from ``T* + k``). Where the two differ (GTBpy scales ``S`` by
+the raw ``m``-window differences), the replication of the published dates is followed. The
+rate formula is Astill et al.'s argument, not a number from WHL's tables. Each new observation
+costs ``O(k + m + n)``.
 
 References
 ----------
@@ -72,8 +80,34 @@ def _check_windows(k: int, m: int, n: int) -> None:
         raise InputError(f"the bubble window k must be at least 2, got {k}")
 
 
+def _bubble(d: Float64Array, w: Float64Array) -> Float64Array:
+    """``A`` of each window (last axis: the ``k`` differences, oldest first); 0 where all zero."""
+    wd = d * w
+    den = np.sqrt((wd * wd).sum(axis=-1))
+    out: Float64Array = np.divide(wd.sum(axis=-1), den, out=np.zeros_like(den), where=den > 0.0)
+    return out
+
+
+def _crash(before: Float64Array, lag: Float64Array, after: Float64Array) -> Float64Array:
+    """``S`` of each window: ``before``/``lag`` the ``m`` differences and their lagged levels.
+
+    The ``m`` window's scale is the residual sum of squares of ``d`` on a constant and the
+    lagged level (centred sums; a constant level leaves the constant only).
+    """
+    dc = before - before.mean(axis=-1, keepdims=True)
+    xc = lag - lag.mean(axis=-1, keepdims=True)
+    sxx = (xc * xc).sum(axis=-1)
+    sxd = (xc * dc).sum(axis=-1)
+    fit = np.divide(sxd * sxd, sxx, out=np.zeros_like(sxx), where=sxx > 0.0)
+    ssr = np.maximum((dc * dc).sum(axis=-1) - fit, 0.0)
+    den = np.sqrt(ssr * (after * after).sum(axis=-1))
+    num = before.sum(axis=-1) * after.sum(axis=-1)
+    out: Float64Array = np.divide(num, den, out=np.zeros_like(den), where=den > 0.0)
+    return out
+
+
 def whl_detectors(y: Float64Array, k: int, m: int, n: int) -> tuple[Float64Array, Float64Array]:
-    """``A_e`` and ``S_e`` for every end point ``e`` of a series (NaN before the first window).
+    """``A(e, k)`` and ``S(e, m, n)`` for every end point ``e`` of a series.
 
     Parameters
     ----------
@@ -85,24 +119,21 @@ def whl_detectors(y: Float64Array, k: int, m: int, n: int) -> tuple[Float64Array
     Returns
     -------
     (ndarray, ndarray)
-        Each of shape ``(T,)``. A window whose differences are all zero (no price change, as on
-        market holidays carried forward) gives 0: no movement, no evidence either way.
+        Each of shape ``(T,)``, NaN before the first full window. A window without movement
+        (all differences zero, as on market holidays carried forward) gives 0: no evidence
+        either way.
     """
-    d = np.diff(np.asarray(y, dtype=np.float64))
-    T = len(d) + 1
+    y = np.asarray(y, dtype=np.float64)
+    d = np.diff(y)
+    T = len(y)
     a = np.full(T, np.nan)
     s = np.full(T, np.nan)
-    w = np.arange(1, k + 1, dtype=np.float64)
     if len(d) >= k:
-        win = sliding_window_view(d, k) * w
-        den = np.sqrt((win * win).sum(axis=1))
-        a[k:] = np.divide(win.sum(axis=1), den, out=np.zeros_like(den), where=den > 0.0)
+        a[k:] = _bubble(sliding_window_view(d, k), np.arange(1, k + 1, dtype=np.float64))
     if len(d) >= m + n:
         win = sliding_window_view(d, m + n)
-        before, after = win[:, :m], win[:, m:]
-        den = np.sqrt((before * before).sum(axis=1) * (after * after).sum(axis=1))
-        num = before.sum(axis=1) * after.sum(axis=1)
-        s[m + n :] = np.divide(num, den, out=np.zeros_like(den), where=den > 0.0)
+        lag = sliding_window_view(y[:-1], m + n)[:, :m]
+        s[m + n :] = _crash(win[:, :m], lag, win[:, m:])
     return a, s
 
 
@@ -124,6 +155,22 @@ def whl_horizon(n_stats: int, level: float) -> int:
             hint="use a longer training sample or a lower level",
         )
     return h
+
+
+def _horizon(n_stats: int, k: int, level: float, horizon: int | None) -> tuple[int, float]:
+    """Monitored observations of the horizon and the false-alarm rate over them.
+
+    The first ``k - 1`` monitored observations are not tested (their ``A`` windows reach into
+    training), so ``horizon`` monitored observations hold ``horizon - k + 1`` tested detectors.
+    """
+    tested = whl_horizon(n_stats, level) if horizon is None else int(horizon) - k + 1
+    if tested < 1:
+        raise InputError(
+            f"a horizon of {horizon} monitored observations tests no bubble detector (the first "
+            f"k - 1 = {k - 1} are not tested)",
+            hint=f"use a horizon of at least {k} observations",
+        )
+    return tested + k - 1, tested / (n_stats + tested)
 
 
 def _training_bounds(
@@ -186,7 +233,9 @@ class WHLMonitor:
     level : float
         One minus the nominal false-alarm rate; sets the horizon when ``horizon`` is None.
     horizon : int, optional
-        Monitored observations over which the rate is reported (overrides ``level``).
+        Monitored observations over which the rate is reported (overrides ``level``); the
+        first ``k - 1`` of them are not tested, so the rate is ``h / (n_A + h)`` with
+        ``h = horizon - k + 1`` and ``n_A`` the training detectors.
     name : str, optional
 
     Raises
@@ -201,7 +250,7 @@ class WHLMonitor:
     >>> y = np.cumsum(np.random.default_rng(1).standard_normal(260))
     >>> mon = WHLMonitor(y[:250])
     >>> mon.horizon, mon.append(float(y[250])).date
-    (12, 250)
+    (21, 250)
     """
 
     def __init__(
@@ -221,13 +270,11 @@ class WHLMonitor:
         values = train.to_numpy()
         self.k, self.m, self.n = k, m, n
         self.a_max, self.s_min, self.n_stats = _training_bounds(values, k, m, n, self.name)
-        self.horizon = whl_horizon(self.n_stats, level) if horizon is None else int(horizon)
-        if self.horizon < 1:
-            raise InputError(f"horizon must be at least 1 observation, got {horizon}")
-        self.false_alarm_rate = self.horizon / (self.n_stats + self.horizon)
+        self.horizon, self.false_alarm_rate = _horizon(self.n_stats, k, level, horizon)
         self._feed = Feed(train)
         width = max(k, m + n)
         self._d: deque[float] = deque(np.diff(values)[-width:].tolist(), maxlen=width)
+        self._lag: deque[float] = deque(values[-width - 1 : -1].tolist(), maxlen=width)
         self._last = float(values[-1])
         self._w = np.arange(1, k + 1, dtype=np.float64)
         self._a: list[float] = []
@@ -235,22 +282,21 @@ class WHLMonitor:
         self._alarm: list[bool] = []
         self._crashes: list[Any] = []
         self._in_bubble = False
-        self._armed_at = 0  # monitored position from which a bubble may be signalled
+        self._armed_at = k - 1  # first monitored position whose A window is after training
 
     def _detectors(self) -> tuple[float, float]:
         d = np.fromiter(self._d, dtype=np.float64)
-        wa = d[-self.k :] * self._w
-        den_a = math.sqrt(float(np.dot(wa, wa)))
-        before, after = d[-(self.m + self.n) : -self.n], d[-self.n :]
-        den_s = math.sqrt(float(np.dot(before, before)) * float(np.dot(after, after)))
-        a = float(wa.sum()) / den_a if den_a > 0.0 else 0.0
-        s = float(before.sum()) * float(after.sum()) / den_s if den_s > 0.0 else 0.0
-        return a, s
+        lag = np.fromiter(self._lag, dtype=np.float64)
+        mn = self.m + self.n
+        a = _bubble(d[None, -self.k :], self._w)
+        s = _crash(d[None, -mn : -self.n], lag[None, -mn : -self.n], d[None, -self.n :])
+        return float(a[0]), float(s[0])
 
     def append(self, value: float, date: Any = None) -> WHLUpdate:
         """Add one observation; return both detectors and the alarm state."""
         x, label = self._feed.check(value, date)
         self._d.append(x - self._last)
+        self._lag.append(self._last)
         a, s = self._detectors()
         self._last = x
         pos = len(self._a)
@@ -328,14 +374,12 @@ def whl_monitor(
     label = str(name or s.name or "series")
     values = s.to_numpy()
     a_max, s_min, n_stats = _training_bounds(values[:n_tr], k, m, n, label)
-    h = whl_horizon(n_stats, level) if horizon is None else int(horizon)
-    if h < 1:
-        raise InputError(f"horizon must be at least 1 observation, got {horizon}")
+    h, rate = _horizon(n_stats, k, level, horizon)
     a_all, s_all = whl_detectors(values, k, m, n)
     a, c = a_all[n_tr:], s_all[n_tr:]
     alarm = np.zeros(len(a), dtype=bool)
     crashes: list[Any] = []
-    in_bubble, armed_at = False, 0
+    in_bubble, armed_at = False, k - 1
     for i in range(len(a)):
         if in_bubble:
             if c[i] < s_min:
@@ -357,7 +401,7 @@ def whl_monitor(
         train_start=s.index[0],
         train_end=s.index[n_tr - 1],
         horizon=h,
-        false_alarm_rate=h / (n_stats + h),
+        false_alarm_rate=rate,
         critical=f"training maximum of A ({n_stats} training detectors)",
         params={"k": k, "m": m, "n": n},
         crash_statistic=np.asarray(c, dtype=np.float64),
