@@ -3,6 +3,7 @@ the shape its type expects with the registry's own numbers, typed errors, and op
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -326,6 +327,26 @@ def test_a_run_over_the_budget_is_refused_before_it_starts(store_home: Path) -> 
         r = c.get("/openbb/psy_chart", params={"ticker": "NVDA"})
     assert r.status_code == 400
     assert r.json()["error"] == "CostLimitError"
+
+
+def test_a_full_queue_answers_429_before_any_work(store_home: Path) -> None:
+    release = threading.Event()
+
+    def hold(progress: Any = None) -> dict[str, Any]:
+        release.wait(30)
+        return {}
+
+    app = create_app(workers=1, max_pending=1, isolate=False)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        app.state.jobs.submit("hold", hold)
+        try:
+            heavy = c.get("/openbb/psy_chart", params=FAST["psy_chart"])
+            light = c.get("/openbb/stress", params=FAST["stress"])  # never enters the queue
+        finally:
+            release.set()
+    assert heavy.status_code == 429
+    assert heavy.headers["retry-after"] == "5"
+    assert light.status_code == 200
 
 
 # --- CORS: opt-in, one origin, the backend's paths only, the guard unchanged -----------------
