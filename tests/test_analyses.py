@@ -143,6 +143,7 @@ def test_report_has_a_section_per_flagged_entry() -> None:
         "valuation",
         "scenario-sensitivity",
         "scenario-breaks",
+        "scenario-power",
         "scenario-telecom",
         "gauge",
     ]

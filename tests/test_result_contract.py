@@ -34,6 +34,7 @@ from bubblescope.economy.depreciation.flattered import flattered
 from bubblescope.result import Result
 from tests.economy.test_result_charts import EXAMPLES as ECONOMY_EXAMPLES
 from tests.scenario.test_breaks import breaks_example
+from tests.scenario.test_power_feed import power_feed_example
 from tests.scenario.test_telecom_calibration import telecom_example
 
 matplotlib.use("Agg")
@@ -373,6 +374,7 @@ EXAMPLES: dict[str, tuple[tuple[str, Factory], ...]] = {
         ("scenario-sensitivity", _sensitivity),
     ),
     "bubblescope.scenario.breaks.BreaksResult": (("scenario-breaks", breaks_example),),
+    "bubblescope.scenario.power_feed.PowerFeedResult": (("scenario-power", power_feed_example),),
     "bubblescope.scenario.calibration.TelecomCalibrationResult": (
         ("scenario-telecom", telecom_example),
     ),
@@ -530,6 +532,7 @@ def _small_runs() -> dict[str, tuple[Factory, dict[str, Any]]]:
         "scenario": (none, {"paths": 200}),
         "scenario-sensitivity": (none, {"n": 4, "paths": 50}),
         "scenario-breaks": (none, {"paths": 200}),
+        "scenario-power": (none, {"paths": 200}),
         "scenario-telecom": (none, {"paths": 200}),
     }
 

@@ -16,6 +16,7 @@ import pytest
         "bubblescope.scenario.pricing",
         "bubblescope.scenario.base_rate",
         "bubblescope.scenario.demand",
+        "bubblescope.scenario.power_feed",
     ],
 )
 def test_docstring_examples_run(module: str) -> None:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from bubblescope.scan import ScanResult
     from bubblescope.scenario.breaks import BreaksResult
     from bubblescope.scenario.calibration import TelecomCalibrationResult
+    from bubblescope.scenario.power_feed import PowerFeedResult
     from bubblescope.scenario.result import ScenarioResult
     from bubblescope.scenario.sensitivity import GlobalSensitivityResult
     from bubblescope.status.result import StatusResult
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BACKTEST",
     "BREAKS",
+    "POWER_FEED",
     "REGISTRY",
     "SCAN",
     "SCENARIO",
@@ -45,6 +47,7 @@ __all__ = [
     "TELECOM",
     "BacktestAnalysisSettings",
     "BreaksSettings",
+    "PowerFeedSettings",
     "ScanAnalysisSettings",
     "ScenarioSettings",
     "SensitivitySettings",
@@ -427,6 +430,57 @@ BREAKS: Analysis[BreaksSettings] = Analysis(
     report=118,
 )
 
+# --- power feeds through: contracted GW against the grid ---------------------------------------
+
+#: Paths per run (the scenario and the tighter-grid preset).
+_POWER_PATHS = {"standard": 2_000, "quick": 500, "publication": 20_000}
+
+
+@dataclass(frozen=True)
+class PowerFeedSettings:
+    """A scenario against a tighter-grid preset, with the contracted GW and local prices."""
+
+    scenario: str = setting("base", "scenario preset (bubblescope scenario list)")
+    tight: str = setting("power_bound", "tighter-grid preset to compare with")
+    paths: int = setting(_POWER_PATHS["standard"], "Monte Carlo paths per run", ge=100,
+                         le=100_000)  # fmt: skip
+    seed: int = setting(20260101, "random seed shared by both runs", ge=0, le=2**32 - 1)
+
+    def __post_init__(self) -> None:
+        _check_scenario_name(self.scenario)
+        _check_scenario_name(self.tight)
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> PowerFeedSettings:
+        """The base scenario against power_bound with the preset's number of paths."""
+        _check_preset(name)
+        return cls(paths=_POWER_PATHS[name])
+
+
+def run_power_feed(data: pd.Series | pd.DataFrame | None, s: PowerFeedSettings) -> PowerFeedResult:
+    """Contracted GW against grid additions, the served share and bust odds, local prices."""
+    from bubblescope.scenario.power_feed import power_feed
+
+    _check_scenario_known(s.scenario)
+    _check_scenario_known(s.tight)
+    return power_feed(s.scenario, tight=s.tight, n_paths=s.paths, rng=s.seed)
+
+
+POWER_FEED: Analysis[PowerFeedSettings] = Analysis(
+    name="scenario-power",
+    title="Power feeds through: contracted GW against the grid",
+    help="The GW contracted in the deals (OpenAI ~30 GW, Stargate 10, Broadcom 10, AMD 6, "
+    "Nvidia 10) against the scenario's grid connections and capex plan; the share of demand "
+    "the capacity built can serve and the bust odds against a tighter grid on the same random "
+    "numbers; US against China data-centre electricity (IEA); and the local cost: PJM capacity "
+    "prices and household bills near the data-centre clusters.",
+    settings=PowerFeedSettings,
+    run=run_power_feed,
+    results=("bubblescope.scenario.power_feed.PowerFeedResult",),
+    group="composite",
+    report=118,
+)
+
 # --- calibrated on the last boom: telecom 1996-2003 --------------------------------------------
 
 #: Monte Carlo paths of the telecom preset by run preset.
@@ -485,6 +539,7 @@ REGISTRY: tuple[Analysis[Any], ...] = (
     SCENARIO,
     SENSITIVITY,
     BREAKS,
+    POWER_FEED,
     TELECOM,
 )
 
