@@ -20,9 +20,9 @@ The observed peak, trough and depth are recomputed from the shipped NASDAQ close
 (:func:`bubblescope.data.bundled.load_bundled`), the capex path read from the fact base. A band
 that misses the observed value is reported as a miss, with the side it misses on.
 
-What survived is read from the fact base: the fibre left dark (HIS-02, HIS-03, TEL-08), what a
-network cost and what it later sold for (TEL-09, TEL-11, TEL-12) and the traffic that came
-later (TEL-21), next to the model's durable net book value at a bust.
+What survived is read from the fact base: the fibre left dark or idle (HIS-02, HIS-03, TEL-22,
+TEL-08), what a network cost and what it later sold for (TEL-09, TEL-11, TEL-12) and the traffic
+that came later (TEL-21), next to the model's durable net book value at a bust.
 
 References
 ----------
@@ -73,6 +73,7 @@ CAPEX_FACTS: tuple[str, ...] = tuple(f"TEL-01{letter}" for letter in "abcdefg")
 SURVIVED_FACTS: tuple[str, ...] = (
     "HIS-02",
     "HIS-03",
+    "TEL-22",
     "TEL-08",
     "TEL-09",
     "TEL-11",
@@ -611,7 +612,8 @@ def calibrate_telecom(
             "for the telecom and internet stocks). To fall "
             f"{observed.depth:.1%} with an unchanged multiple the index would have to stand "
             f"{needed:.0%} above that value, (1 - o) / (1 - depth) - 1: the NASDAQ's premium "
-            "over its firms' cash flows, not the market's."
+            "over its firms' cash flows, not the market's, priced on traffic doubling every "
+            "three months when it doubled about once a year (TEL-23)."
         )
     elif not depth_check.covered:
         notes.append(
