@@ -233,15 +233,14 @@ WIDGETS: tuple[Widget, ...] = (
                 "FIRM=FRACTION: the firm pays that fraction of its obligations (comma-separated)",
             ),
         ),
-        size=(40, 12),
     ),
     Widget(
         "stress_chart",
         "stress",
         "chart",
         "Network stress test (chart)",
-        "Who falls after the payment shocks: each firm's shortfall and losses in the cleared "
-        "financing network.",
+        "Who falls after the payment shocks: each firm's receipts due against those received, "
+        "and its equity loss, in the cleared financing network.",
         (
             Param(
                 "shock",
@@ -262,6 +261,7 @@ WIDGETS: tuple[Widget, ...] = (
             Param("preset", "scenario", "Scenario", "Scenario preset", choices="scenarios"),
             Param("paths", "paths", "Paths", "Monte Carlo paths", "number"),
         ),
+        size=(40, 30),  # five stacked panels
     ),
     Widget(
         "scenario_table",
@@ -349,7 +349,7 @@ def apps_manifest() -> list[dict[str, Any]]:
     tabs = {
         "now": ("Now", ("status",)),
         "detect": ("Bubble tests", ("psy_chart", "lppls_confidence", "psy_table")),
-        "economy": ("AI economy", ("stress_chart", "scenario", "stress", "scenario_table")),
+        "economy": ("AI economy", ("stress_chart", "stress", "scenario", "scenario_table")),
     }
     out: dict[str, Any] = {}
     for tab_id, (title, keys) in tabs.items():
