@@ -123,6 +123,12 @@ def render_status(result: StatusResult) -> list[RenderableType]:
         out.append(Text(f"{name}: {weighting}", style="dim"))
     out += [Text(f"warning: {w}", style="yellow") for w in result.warnings]
     out += _records_table(result)
+    adoption = result.adoption_lines()
+    if adoption:
+        out.append(
+            Text("Bubble or adoption? PSY on the price and on the price adjusted", style="bold")
+        )
+        out += [Text(f"  {line}") for line in adoption]
     market = result.market_lines()
     if market:
         out.append(Text("Market", style="bold"))

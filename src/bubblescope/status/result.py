@@ -16,6 +16,7 @@ import pandas as pd
 from bubblescope.analyses.engines import ENGINES
 from bubblescope.charts import Bar, ChartSpec, Panel
 from bubblescope.result import ResultMixin
+from bubblescope.status.adoption import ADJUSTED_HEADS, AdoptionRow
 from bubblescope.status.market import Alignment, GaugeView, IndexShare, alignment_chart
 from bubblescope.status.readings import LIGHTS, Reading
 from bubblescope.status.records import Record
@@ -49,6 +50,9 @@ class StatusRow:
         Signal -> the :class:`Record` shown next to its reading.
     error : str or None
         Why the row could not be computed (the other rows are unaffected).
+    adoption : AdoptionRow or None
+        For a stock: the raw and fundamentals-adjusted PSY verdicts, what the difference means
+        and the doubling time of the latest episode (:mod:`bubblescope.status.adoption`).
     """
 
     key: str
@@ -62,6 +66,7 @@ class StatusRow:
     readings: tuple[Reading, ...] = ()
     records: dict[str, Record] = field(default_factory=dict)
     error: str | None = None
+    adoption: AdoptionRow | None = None
 
     def reading(self, signal: str) -> Reading | None:
         """The reading of ``signal`` (None when absent)."""
@@ -87,6 +92,7 @@ class StatusRow:
             "readings": {r.signal: r.to_dict() for r in self.readings},
             "records": {k: v.to_dict() for k, v in self.records.items()},
             "alarms": self.alarms,
+            "adoption": None if self.adoption is None else self.adoption.to_dict(),
         }
 
 
@@ -129,6 +135,10 @@ class StatusResult(ResultMixin):
                 return r
         raise KeyError(key)
 
+    def adoption_lines(self) -> list[str]:
+        """Bubble or adoption? Per AI leader: the verdicts side by side, the sentence, the pace."""
+        return adoption_lines([r.to_dict() for r in self.rows])
+
     def market_lines(self) -> list[str]:
         """The market view as lines: gauge, AI share of the index, basket comparison, notes."""
         parts = [self.gauge, self.index_share, self.alignment]
@@ -165,6 +175,10 @@ class StatusResult(ResultMixin):
                 cells.append(f"{_MARK[r.light]} {head}: {_short(r)}{since}")
             out.append(f"{row.label:<{width}}  " + " | ".join(cells[:3]))
             out.append(f"{'':<{width}}  " + " | ".join(cells[3:]))
+        adoption = self.adoption_lines()
+        if adoption:
+            out += ["", "Bubble or adoption? PSY on the price and on the price adjusted"]
+            out += [f"  {line}" for line in adoption]
         market = self.market_lines()
         if market:
             out += ["", "Market"]
@@ -247,6 +261,33 @@ class StatusResult(ResultMixin):
         return status_table_html(self.to_dict())
 
 
+def adoption_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """The adoption section's lines from rows as JSON (:meth:`StatusRow.to_dict`).
+
+    Per stock: the verdicts side by side (the last BSADF against its critical value), the
+    sentence on what the difference means, and the doubling time of the latest episode. The
+    text, the HTML and the CLI print these same lines.
+    """
+    out = []
+    for row in rows:
+        a = row.get("adoption")
+        if not a:
+            continue
+        cells = []
+        for key, head in ADJUSTED_HEADS.items():
+            v = a["verdicts"].get(key)
+            if v is None or v["bsadf"] is None:
+                cells.append(f"{head} n/a")
+            else:
+                cells.append(
+                    f"{head} {v['verdict']} ({v['bsadf']:.2f} vs {v['critical_value']:.2f})"
+                )
+        out.append(f"{row['key']}: " + "; ".join(cells))
+        out.append(f"  {a['sentence']}")
+        out.append(f"  {a['doubling_text']}")
+    return out
+
+
 def _short(r: Reading) -> str:
     """A compact cell: the reading's text without its 'since' clause (shown separately)."""
     return r.text.split("; episode since")[0]
@@ -317,9 +358,14 @@ def status_table_html(data: dict[str, Any]) -> str:
         *(data[k]["text"] for k in ("gauge", "index_share", "alignment") if data.get(k)),
         *data["market_notes"],
     ]
+    adoption = [line.strip() for line in adoption_lines(data["rows"])]
     lists = "".join(
         f"<h3>{title}</h3><ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in items) + "</ul>"
-        for title, items in (("Market", market), ("What the signals say", data["synthesis"]))
+        for title, items in (
+            ("Bubble or adoption? PSY on the price and on the price adjusted", adoption),
+            ("Market", market),
+            ("What the signals say", data["synthesis"]),
+        )
         if items
     )
     legend = (

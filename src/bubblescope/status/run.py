@@ -11,6 +11,7 @@ Row readings are cached on disk by the row's data content and the settings' fing
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +21,7 @@ from bubblescope._config import today
 from bubblescope._typing import ProgressCallback
 from bubblescope.errors import BubblescopeError
 from bubblescope.settings import RunSettings
+from bubblescope.status.adoption import CACHE_FORMAT, AdoptionRow, adoption_row
 from bubblescope.status.readings import (
     Reading,
     crash_odds_reading,
@@ -65,11 +67,70 @@ def _price_readings(
     return [r.to_dict() for r in out]
 
 
+class _AdjustInputs:
+    """What the adjusted tests of every stock row share, loaded once per run.
+
+    The technology proxies (a second or so of filings arithmetic) are built only when a row
+    misses the cache.
+    """
+
+    def __init__(self) -> None:
+        from bubblescope.analyses.engines import AdjustedSettings
+        from bubblescope.cache import content_hash
+        from bubblescope.data.bundled import load_fundamentals
+        from bubblescope.data.catalog import load_series
+
+        self.fundamentals = load_fundamentals()
+        self.factors = {f: load_series(f)["close"] for f in AdjustedSettings().factors}
+        self.key = [
+            content_hash(self.fundamentals.astype(str)),
+            *(content_hash(s) for s in self.factors.values()),
+        ]
+
+    @functools.cached_property
+    def proxies(self) -> tuple[dict[str, pd.Series], str]:
+        """:func:`~bubblescope.detect.adjusted.technology_proxies` of the fundamentals."""
+        from bubblescope.detect.adjusted import technology_proxies
+
+        return technology_proxies(self.fundamentals)
+
+
+def _adoption(
+    item: WatchItem,
+    close: pd.Series,
+    readings: list[dict[str, Any]],
+    settings: RunSettings,
+    inputs: _AdjustInputs,
+) -> AdoptionRow:
+    """The row's raw and adjusted verdicts (cached like the readings)."""
+    from bubblescope.cache import cached_json, content_hash, result_key
+
+    key = result_key(
+        "status-adoption",
+        CACHE_FORMAT,
+        item.key,
+        content_hash(close),
+        inputs.key,
+        settings.fingerprint(),
+    )
+    by_signal = {r["signal"]: r for r in readings}
+    data = cached_json(
+        "status",
+        key,
+        lambda: adoption_row(
+            item.key, close, by_signal, settings, fundamentals=inputs.fundamentals,
+            factors=inputs.factors, proxies=inputs.proxies[0], proxy_note=inputs.proxies[1],
+        ).to_dict(),
+    )  # fmt: skip
+    return AdoptionRow.from_dict(data)
+
+
 def _row(
     item: WatchItem,
     settings: RunSettings,
     market: pd.Series | None,
     records: dict[str, dict[str, Record]],
+    inputs: _AdjustInputs | None = None,
 ) -> StatusRow:
     from bubblescope.cache import cached_json, content_hash, result_key
     from bubblescope.data.catalog import staleness
@@ -89,6 +150,12 @@ def _row(
             "status", key, lambda: _price_readings(item, close, market, settings, rate)
         )
         readings = [Reading.from_dict(r) for r in cached]
+        adoption = None
+        if item.kind == "stock" and inputs is not None and not rate:
+            try:
+                adoption = _adoption(item, close, cached, settings, inputs)
+            except BubblescopeError as exc:
+                adoption = AdoptionRow(item.key, {}, f"{item.key}: not adjusted: {exc}")
         try:
             readings.append(valuation_reading(item.key, item.kind, close, settings))
         except BubblescopeError as exc:
@@ -112,6 +179,7 @@ def _row(
         stale=staleness(last),
         readings=tuple(readings),
         records=recs,
+        adoption=adoption,
     )
 
 
@@ -199,9 +267,15 @@ def run_status(
     except BubblescopeError as exc:
         market = None
         warnings.append(f"no market series for net run-ups: {exc}")
+    inputs = None
+    if any(item.kind == "stock" for item in items):
+        try:
+            inputs = _AdjustInputs()
+        except BubblescopeError as exc:
+            warnings.append(f"no fundamentals-adjusted verdicts: {exc}")
     rows = []
     for i, item in enumerate(items, start=2):
-        rows.append(_row(item, settings, market, records))
+        rows.append(_row(item, settings, market, records, inputs))
         tick(i)
     gauge, align, share, notes = _market_view(settings)
     tick(total)
