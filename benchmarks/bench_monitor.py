@@ -8,9 +8,9 @@ over the window starts ending at the new point) against the Homm-Breitung CUSUM 
 volatility-robust version (Astill et al. 2023, ``bandwidth=20``: O(H), a kernel over the last
 21 differences), and the three monitors of issue 16's Deliver 1: Whitehouse-Harvey-Leybourne
 (:class:`~bubblescope.detect.whl.WHLMonitor`, O(k + m + n): two short windows), the
-sign-based monitor of Harvey-Leybourne-Zu (:class:`~bubblescope.detect.sign_monitor.SignMonitor`,
+sign-based monitor of Harvey-Leybourne-Zu (:class:`~bubblescope.detect.sign_based.SignMonitor`,
 O(1): running cross products of the cumulated signs, recursively demeaned) and the
-Breitung-Diegel wCUSUM (:class:`~bubblescope.detect.bd_monitor.BDMonitor`, O(1): one
+Breitung-Diegel wCUSUM (:class:`~bubblescope.detect.breitung_diegel.BDMonitor`, O(1): one
 recursion). Critical values are
 outside the timing (PSY gets a fixed threshold; the CUSUM constant is given, and its
 simulation, 2,000 random walks, is timed on its own line, as are the sign-based and
@@ -31,12 +31,12 @@ import numpy as np
 import pandas as pd
 
 from bubblescope.data.catalog import load_series
-from bubblescope.detect.bd_monitor import BDMonitor, bd_monitor
+from bubblescope.detect.breitung_diegel import BDMonitor, bd_monitor
 from bubblescope.detect.critical_values.cusum import CUSUMCV
 from bubblescope.detect.critical_values.sequential import SequentialCV
 from bubblescope.detect.cusum import CUSUMMonitor, cusum_monitor, training_and_horizon
 from bubblescope.detect.exuberance import PSYMonitor
-from bubblescope.detect.sign_monitor import SignMonitor, sign_monitor
+from bubblescope.detect.sign_based import SignMonitor, sign_monitor
 from bubblescope.detect.whl import WHLMonitor, whl_monitor
 
 #: PSY alarm threshold during the timing (a family-wise 95% value of that order).

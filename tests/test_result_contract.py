@@ -146,13 +146,13 @@ def _whl() -> Any:
 
 
 def _sign_monitor() -> Any:
-    from bubblescope.detect.sign_monitor import sign_monitor
+    from bubblescope.detect.sign_based import sign_monitor
 
     return sign_monitor(np.log(_boom(200)), train=100, critical=2.5, demean=True, name="boom")
 
 
 def _bd_monitor() -> Any:
-    from bubblescope.detect.bd_monitor import bd_monitor
+    from bubblescope.detect.breitung_diegel import bd_monitor
 
     return bd_monitor(np.log(_boom(200)), train=100, critical="table", name="boom")
 

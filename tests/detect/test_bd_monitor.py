@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from bubblescope.detect._bd import Detector, crossing_constant, detector_path
-from bubblescope.detect.bd_monitor import BD_TABLE1, BDMonitor, bd_monitor, bd_table
+from bubblescope.detect.breitung_diegel import BD_TABLE1, BDMonitor, bd_monitor, bd_table
 from bubblescope.detect.critical_values.sequential import SequentialCV
 from bubblescope.errors import InputError
 

@@ -12,8 +12,8 @@ import pytest
     "module",
     [
         "bubblescope.detect.whl",
-        "bubblescope.detect.sign_monitor",
-        "bubblescope.detect.bd_monitor",
+        "bubblescope.detect.sign_based",
+        "bubblescope.detect.breitung_diegel",
         "bubblescope.detect.critical_values.sequential",
     ],
 )

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 from bubblescope.backtest.signals import SignalConfig, build_signal
-from bubblescope.detect.bd_monitor import bd_monitor
+from bubblescope.detect.breitung_diegel import bd_monitor
 from bubblescope.detect.critical_values.sequential import SequentialCV
 from bubblescope.detect.cusum import training_and_horizon
-from bubblescope.detect.sign_monitor import sign_monitor
+from bubblescope.detect.sign_based import sign_monitor
 from bubblescope.detect.whl import whl_monitor
 
 

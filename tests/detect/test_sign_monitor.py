@@ -10,7 +10,7 @@ import pytest
 
 from bubblescope.detect._sign import df_path, sign_increments
 from bubblescope.detect.critical_values.sequential import SequentialCV
-from bubblescope.detect.sign_monitor import SignMonitor, sign_monitor
+from bubblescope.detect.sign_based import SignMonitor, sign_monitor
 from bubblescope.errors import InputError
 
 #: HLZ (2020) Table 1, asymptotic sPWY critical values for r0 = 0.1 at 10/5/1% (as quoted by

@@ -403,7 +403,7 @@ def run_sign_monitor(
 ) -> SequentialResult:
     """Sign-based monitoring after the first ``train_years`` of the closes."""
     from bubblescope.detect.critical_values.sequential import SequentialCV
-    from bubblescope.detect.sign_monitor import sign_monitor
+    from bubblescope.detect.sign_based import sign_monitor
 
     y, n, h, name = _monitored(
         data, "sign-based monitoring", s.transform, s.train_years, s.horizon_years
@@ -464,7 +464,7 @@ class BDMonitorSettings:
 
 def run_bd_monitor(data: pd.Series | pd.DataFrame | None, s: BDMonitorSettings) -> SequentialResult:
     """Breitung-Diegel monitoring after the first ``train_years`` of the closes."""
-    from bubblescope.detect.bd_monitor import bd_monitor
+    from bubblescope.detect.breitung_diegel import bd_monitor
     from bubblescope.detect.critical_values.sequential import SequentialCV
 
     y, n, h, name = _monitored(

@@ -29,12 +29,12 @@ whl
     by ``cusum_level`` (about 5% of the training detectors' count); past it the same boundary
     is kept.
 sign
-    :class:`~bubblescope.detect.sign_monitor.SignMonitor` (Harvey, Leybourne & Zu 2020) on log
+    :class:`~bubblescope.detect.sign_based.SignMonitor` (Harvey, Leybourne & Zu 2020) on log
     prices with recursively demeaned signs (the index's drift), its boundary simulated for the
     training length and ``cusum_horizon_years`` (``cusum_reps`` walks, ``cusum_seed``); value
     the sign-based DF ratio over its boundary (alarm above 1).
 bd_wcusum
-    :class:`~bubblescope.detect.bd_monitor.BDMonitor` (Breitung & Diegel 2025), wCUSUM with
+    :class:`~bubblescope.detect.breitung_diegel.BDMonitor` (Breitung & Diegel 2025), wCUSUM with
     ``bd_cbar`` on log prices, training drift removed, horizon and boundary as ``sign``; value
     the detector over its boundary.
 lppls
@@ -408,10 +408,10 @@ def whl_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
 
 def _sequential_signal(prices: pd.Series, cfg: SignalConfig, which: str) -> Signal:
     """The sign-based or Breitung-Diegel monitor's detector over its boundary, after training."""
-    from bubblescope.detect.bd_monitor import BDMonitor
+    from bubblescope.detect.breitung_diegel import BDMonitor
     from bubblescope.detect.critical_values.sequential import SequentialCV
     from bubblescope.detect.cusum import training_and_horizon
-    from bubblescope.detect.sign_monitor import SignMonitor
+    from bubblescope.detect.sign_based import SignMonitor
 
     dates = _dated(prices)
     y = np.log(prices.to_numpy(dtype=np.float64))

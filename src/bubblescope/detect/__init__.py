@@ -1,4 +1,4 @@
-"""Bubble detection on market data: PSY, CUSUM monitoring, LPPLS, run-up crash odds, drawdowns.
+"""Bubble detection on market data: PSY, real-time monitors, LPPLS, run-up crash odds, drawdowns.
 
 Public names are re-exported lazily: ``from bubblescope.detect import psy`` imports the PSY
 module (:mod:`~bubblescope.detect.exuberance`, and its numba kernels) only then. No submodule
@@ -34,6 +34,18 @@ _EXPORTS: dict[str, str] = {
     "CUSUMResult": "cusum",
     "CUSUMUpdate": "cusum",
     "CUSUMCV": "critical_values.cusum",
+    # sequential monitors: WHL (2023), sign-based (HLZ 2020), Breitung-Diegel (2025)
+    "whl_monitor": "whl",
+    "WHLMonitor": "whl",
+    "WHLUpdate": "whl",
+    "sign_monitor": "sign_based",
+    "SignMonitor": "sign_based",
+    "SignUpdate": "sign_based",
+    "bd_monitor": "breitung_diegel",
+    "BDMonitor": "breitung_diegel",
+    "BDUpdate": "breitung_diegel",
+    "SequentialResult": "_sequential",
+    "SequentialCV": "critical_values.sequential",
     # LPPLS (Johansen–Ledoit–Sornette; Filimonov–Sornette 2013; Sornette et al. 2015)
     "lppls_fit": "lppls",
     "lppls_confidence": "lppls",

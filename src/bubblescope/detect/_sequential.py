@@ -1,7 +1,7 @@
 """Shared parts of the sequential monitors: the result object and the dated feed.
 
-The monitors of :mod:`bubblescope.detect.whl`, :mod:`bubblescope.detect.sign_monitor` and
-:mod:`bubblescope.detect.bd_monitor` each turn a training sample and a stream of later
+The monitors of :mod:`bubblescope.detect.whl`, :mod:`bubblescope.detect.sign_based` and
+:mod:`bubblescope.detect.breitung_diegel` each turn a training sample and a stream of later
 observations into a detector path, a boundary and an alarm state. :class:`SequentialResult`
 holds that path under the result contract (:mod:`bubblescope.result`); :class:`Feed` keeps the
 labels of a stream (dated or positional) and rejects non-finite or out-of-order values.
