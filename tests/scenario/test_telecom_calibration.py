@@ -33,6 +33,7 @@ from bubblescope.scenario import load_scenario, run_scenario
 from bubblescope.scenario.calibration import (
     BAND,
     CAPEX_FACTS,
+    OVERVALUATION_PROFILE,
     SURVIVED_FACTS,
     TelecomCalibrationResult,
     calibrate_telecom,
@@ -211,6 +212,32 @@ def test_the_bands_are_the_models_quantiles_recomputed_from_its_paths() -> None:
     assert not np.isfinite(collapse[res.bust_year == 2003]).any()
 
 
+def test_the_overvaluation_profile_reruns_the_checks_on_the_same_random_numbers() -> None:
+    res = _calibration()
+    own = res.spec.value("initial_overvaluation")
+    table = res.profile
+    assert list(table.index) == sorted({*OVERVALUATION_PROFILE, own})
+    for c in res.checks:  # the preset's own row is the calibration itself
+        assert table.loc[own, f"{c.key}_low"] == c.low
+        assert table.loc[own, f"{c.key}_high"] == c.high
+        assert bool(table.loc[own, f"{c.key}_covered"]) == c.covered
+    omega = OVERVALUATION_PROFILE[1]
+    alone = calibrate_telecom(
+        res.spec.with_overrides({"initial_overvaluation": omega}),
+        n_paths=N_PATHS,
+        rng=SEED,
+        profile=(),
+    )
+    for c in alone.checks:
+        assert (table.loc[omega, f"{c.key}_low"], table.loc[omega, f"{c.key}_high"]) == (
+            c.low,
+            c.high,
+        )
+    # on common random numbers a larger premium deepens the falls and brings the busts forward
+    assert table["depth_high"].is_monotonic_increasing
+    assert table["bust_year_high"].is_monotonic_decreasing
+
+
 def test_observed_values_lie_in_the_band_or_the_miss_is_reported() -> None:
     res = _calibration()
     obs = res.observed
@@ -240,6 +267,9 @@ def test_observed_values_lie_in_the_band_or_the_miss_is_reported() -> None:
     assert f"leaves {nbv:,.0f} USD bn of fibre" in report_text
     assert f"would sell for {resale:,.1f} USD bn" in report_text
     assert "what survived" in report_text
+    for omega, row in res.profile.iterrows():
+        every = all(bool(row[f"{c.key}_covered"]) for c in res.checks)
+        assert (f"{omega:.0%}: every band covers what happened" in report_text) == every
     for fid in SURVIVED_FACTS:
         assert fid in report_text
     assert section.data["checks"][1]["covered"] == depth.covered

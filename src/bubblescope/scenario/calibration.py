@@ -16,6 +16,11 @@ against its 1881-1995 mean), the NASDAQ's volatility before the boom and the cap
   simulated collapse is the year of the largest one-year fall of simulated capex on the paths
   that bust (the post-bust cut applies from the year after the bust).
 
+The starting overvaluation is the one fact the preset can only bound: TEL-19 is the broad
+market's CAPE premium, a floor for the telecom and internet stocks. The checks are rerun on the
+same random numbers as it rises (:data:`OVERVALUATION_PROFILE`), a profile that shows where the
+observed values fall in or out of the bands, not a fit.
+
 The observed peak, trough and depth are recomputed from the shipped NASDAQ closes
 (:func:`bubblescope.data.bundled.load_bundled`), the capex path read from the fact base. A band
 that misses the observed value is reported as a miss, with the side it misses on.
@@ -55,6 +60,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BAND",
     "CAPEX_FACTS",
+    "OVERVALUATION_PROFILE",
     "SURVIVED_FACTS",
     "Check",
     "ObservedBoom",
@@ -62,6 +68,11 @@ __all__ = [
     "calibrate_telecom",
     "observed_telecom",
 ]
+
+#: Starting overvaluations (fractions) the calibration reruns on the same random numbers: TEL-19,
+#: the broad market's CAPE premium, is a floor for the boom's own stocks, so the checks are also
+#: shown as it rises (a profile, not a fit).
+OVERVALUATION_PROFILE: tuple[float, ...] = (1.0, 1.5, 2.0, 2.5)
 
 #: Quantiles of the band a calibration asks to cover (issue 15: "10-90% band").
 BAND: tuple[float, float] = (0.10, 0.90)
@@ -209,6 +220,10 @@ class TelecomCalibrationResult(ResultMixin):
         Net book value of the durable plant (fibre, conduit, buildings) at each bust (USD bn).
     observed : ObservedBoom
     checks : tuple of Check
+    profile : DataFrame
+        Per starting overvaluation (index, fraction; the scenario's own included): each
+        check's band ``<key>_low``, ``<key>_high`` and whether it covers (``<key>_covered``),
+        on the same random numbers.
     notes : tuple of str
     """
 
@@ -220,6 +235,7 @@ class TelecomCalibrationResult(ResultMixin):
     durable_nbv: Float64Array
     observed: ObservedBoom
     checks: tuple[Check, ...]
+    profile: pd.DataFrame
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -258,6 +274,19 @@ class TelecomCalibrationResult(ResultMixin):
                 }
             )
         return out
+
+    def _profile_line(self, omega: float) -> str:
+        """What the checks at one starting overvaluation cover and miss, in words."""
+        row = self.profile.loc[omega]
+        covered = [c.name for c in self.checks if bool(row[f"{c.key}_covered"])]
+        missed = [
+            f"{c.name} ({'below' if c.observed < row[f'{c.key}_low'] else 'above'} the band)"
+            for c in self.checks
+            if not bool(row[f"{c.key}_covered"])
+        ]
+        if not missed:
+            return "every band covers what happened"
+        return "misses " + ", ".join(missed) + ("; covers " + ", ".join(covered) if covered else "")
 
     @staticmethod
     def _resale_share() -> float:
@@ -329,6 +358,20 @@ class TelecomCalibrationResult(ResultMixin):
                 "bust_year_shares": self._year_shares(self.bust_year),
                 "capex_collapse_shares": self._year_shares(self.capex_collapse_year),
                 "median_durable_nbv_at_bust": self._median_durable(),
+                "profile": [
+                    {
+                        "initial_overvaluation": omega,
+                        **{
+                            k: (None if isinstance(v, float) and not math.isfinite(v) else v)
+                            for k, v in row.items()
+                        },
+                    }
+                    for omega, row in zip(
+                        self.profile.index.to_numpy(dtype=np.float64).tolist(),
+                        self.profile.to_dict("records"),
+                        strict=True,
+                    )
+                ],
                 "resale_share_of_cost": self._resale_share(),
                 "survived": self.survived(),
                 "inputs": [
@@ -375,6 +418,15 @@ class TelecomCalibrationResult(ResultMixin):
             lines.append("  the calibration misses on: " + ", ".join(c.name for c in self.missed))
         else:
             lines.append("  every observed value lies inside the model's band")
+        own = self.spec.value("initial_overvaluation")
+        source = self.spec.params["initial_overvaluation"].source
+        lines.append(
+            "  the same checks as the starting overvaluation rises (same random numbers; "
+            f"the preset's {own:.0%} is {source.split()[0]}):"
+        )
+        lines.extend(
+            f"    {omega:.0%}: {self._profile_line(omega)}" for omega in self.profile.index
+        )
         nbv = self._median_durable()
         price = self._resale_share()
         lines.append(
@@ -505,6 +557,7 @@ def calibrate_telecom(
     *,
     n_paths: int = 4_000,
     rng: RngLike = None,
+    profile: tuple[float, ...] = OVERVALUATION_PROFILE,
 ) -> TelecomCalibrationResult:
     """Run the telecom preset and compare its bands with what happened (see the module doc).
 
@@ -513,9 +566,12 @@ def calibrate_telecom(
     scenario : ScenarioSpec, str or Path
         Default the ``telecom_1996`` preset; it must start in or before the observed bust year.
     n_paths : int
-        Monte Carlo paths.
+        Monte Carlo paths per run.
     rng : int, Generator, SeedSequence or None
-        Randomness (an int reproduces the run).
+        Randomness (an int reproduces the run); the profile's runs share its random numbers.
+    profile : tuple of float
+        Starting overvaluations (fractions) to rerun the checks at besides the scenario's own
+        (:data:`OVERVALUATION_PROFILE`; empty: none).
 
     Returns
     -------
@@ -523,12 +579,13 @@ def calibrate_telecom(
 
     Examples
     --------
-    >>> res = calibrate_telecom(n_paths=300, rng=1)
+    >>> res = calibrate_telecom(n_paths=300, rng=1, profile=())
     >>> res.observed.bust_year, round(res.observed.depth, 3), res.observed.capex_collapse_year
     (2000, 0.779, 2002)
     >>> [c.key for c in res.checks]
     ['bust_year', 'depth', 'capex_collapse']
     """
+    from bubblescope.parallel import as_seed_sequence
     from bubblescope.scenario.pricing import priced_growth
     from bubblescope.scenario.runner import run_scenario
 
@@ -540,49 +597,34 @@ def calibrate_telecom(
             f"year {observed.bust_year}",
             hint="the calibration runs the telecom boom from its start",
         )
-    run = run_scenario(spec, n_paths=n_paths, rng=rng)
+    root = as_seed_sequence(rng)
+
+    def seed() -> np.random.SeedSequence:
+        # a fresh copy per run: common random numbers across the profile
+        return np.random.SeedSequence(root.entropy, spawn_key=root.spawn_key)
+
+    run = run_scenario(spec, n_paths=n_paths, rng=seed())
     pricing = run.pricing if run.pricing is not None else priced_growth(spec)
     paths = run.paths
-    index = paths["bust_year"]
-    has = index >= 0
-    bust_year = np.where(has, spec.start_year + index, np.nan)
-    depth = np.where(has, paths["depth"], np.nan)
-    capex = np.concatenate(
-        [np.full((n_paths, 1), spec.value("capex_base")), paths["capex"]], axis=1
-    )
-    falls = np.diff(capex, axis=1)  # (n, T): change into each simulated year
-    worst = np.argmin(falls, axis=1)
-    rows = np.arange(n_paths)
-    collapse = np.where(
-        has & (falls[rows, worst] < 0.0) & (worst > index), spec.start_year + worst, np.nan
-    )
-    horizon = float("inf")
-    checks = (
-        _check(
-            "bust_year",
-            "bust year",
-            "year",
-            float(observed.bust_year),
-            np.where(has, bust_year, horizon),
-            "all paths; no bust counts as after the horizon",
-        ),
-        _check(
-            "depth",
-            "depth of the fall",
-            "%",
-            observed.depth,
-            depth[has],
-            "paths that bust",
-        ),
-        _check(
-            "capex_collapse",
-            "capex collapse (largest one-year fall)",
-            "year",
-            float(observed.capex_collapse_year),
-            np.where(np.isfinite(collapse), collapse, horizon),
-            "all paths; none within the horizon counts as after it",
-        ),
-    )
+    bust_year, depth, collapse, checks = _outcome(spec, observed, paths)
+    rows = []
+    for omega in sorted({*profile, spec.value("initial_overvaluation")}):
+        if omega == spec.value("initial_overvaluation"):
+            found = checks
+        else:
+            other = spec.with_overrides({"initial_overvaluation": omega})
+            found = _outcome(
+                other, observed, run_scenario(other, n_paths=n_paths, rng=seed()).paths
+            )[3]
+        rows.append(
+            {
+                "initial_overvaluation": omega,
+                **{
+                    f"{c.key}_{k}": getattr(c, k) for c in found for k in ("low", "high", "covered")
+                },
+            }
+        )
+    table = pd.DataFrame(rows).set_index("initial_overvaluation")
     notes = [
         "The NASDAQ Composite stands for the boom's equity index; the telecom service "
         "industry's own market value fell 67% from March 2000 to July 2004 (TEL-15b).",
@@ -629,8 +671,49 @@ def calibrate_telecom(
         durable_nbv=paths["durable_nbv_at_bust"],
         observed=observed,
         checks=checks,
+        profile=table,
         notes=tuple(notes),
     )
+
+
+def _outcome(
+    spec: ScenarioSpec, observed: ObservedBoom, paths: dict[str, Float64Array]
+) -> tuple[Float64Array, Float64Array, Float64Array, tuple[Check, ...]]:
+    """Per path bust year, depth and capex collapse year, and the three checks."""
+    index = paths["bust_year"]
+    n = index.size
+    has = index >= 0
+    bust_year = np.where(has, spec.start_year + index, np.nan)
+    depth = np.where(has, paths["depth"], np.nan)
+    capex = np.concatenate([np.full((n, 1), spec.value("capex_base")), paths["capex"]], axis=1)
+    falls = np.diff(capex, axis=1)  # (n, T): change into each simulated year
+    worst = np.argmin(falls, axis=1)
+    collapse = np.where(
+        has & (falls[np.arange(n), worst] < 0.0) & (worst > index),
+        spec.start_year + worst,
+        np.nan,
+    )
+    horizon = float("inf")
+    checks = (
+        _check(
+            "bust_year",
+            "bust year",
+            "year",
+            float(observed.bust_year),
+            np.where(has, bust_year, horizon),
+            "all paths; no bust counts as after the horizon",
+        ),
+        _check("depth", "depth of the fall", "%", observed.depth, depth[has], "paths that bust"),
+        _check(
+            "capex_collapse",
+            "capex collapse year",
+            "year",
+            float(observed.capex_collapse_year),
+            np.where(np.isfinite(collapse), collapse, horizon),
+            "the largest one-year fall; all paths, none within the horizon counts as after it",
+        ),
+    )
+    return bust_year, depth, collapse, checks
 
 
 def _check(
