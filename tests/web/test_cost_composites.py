@@ -155,3 +155,11 @@ def _cli() -> Any:
     from bubblescope.cli.main import app
 
     return app
+
+
+def test_the_status_endpoints_are_refused_over_the_budget(tight: TestClient) -> None:
+    for r in (tight.get("/api/status"), tight.post("/api/jobs/status?preset=quick")):
+        assert r.status_code == 400, r.text
+        assert r.json()["error"] == "CostLimitError"
+        assert "status page: 11 series" in r.json()["message"]
+    assert tight.app.state.jobs.pending == 0  # nothing was queued, no place kept

@@ -46,6 +46,7 @@ from bubblescope.web.cost import (
     lppls_fit_cost,
     psy_cost,
     scenario_cost,
+    status_preset_cost,
 )
 from bubblescope.web.generated import add_analysis_routes, json_response
 from bubblescope.web.guard import DEFAULT_ALLOWED_HOSTS, DEFAULT_MAX_JSON, Guard, GuardSettings
@@ -272,8 +273,9 @@ def create_app(
         table, market view and synthesis as the report shows them) and ``chart`` (the AI
         basket against the dot-com basket).
         """
-        jobs.ensure_room()
-        return _json(await jobs.run("status", request.is_disconnected, an.status_api, preset))
+        with jobs.admitted():  # a queue place now (429 when full), then the checks
+            check_budget(await run_in_threadpool(status_preset_cost, preset), budget_s)
+            return _json(await jobs.run("status", request.is_disconnected, an.status_api, preset))
 
     @app.post("/api/jobs/status", tags=["status"], status_code=202)
     def job_status_page(
@@ -283,9 +285,10 @@ def create_app(
 
         The first run computes the backtest records (a minute or two); later runs read them.
         """
-        jobs.ensure_room()
-        job = jobs.submit("status", an.status_api, preset)
-        return ok(job.to_dict(), 202)
+        with jobs.admitted():  # a queue place now (429 when full), then the checks
+            check_budget(status_preset_cost(preset), budget_s)
+            job = jobs.submit("status", an.status_api, preset)
+            return ok(job.to_dict(), 202)
 
     # --- data -------------------------------------------------------------------------------
     @app.get("/api/health", tags=["meta"])
@@ -348,9 +351,9 @@ def create_app(
         Refused (400) when its estimated cost exceeds the server's budget; runs in the
         analysis queue (429 when full) and stops when the client leaves.
         """
-        jobs.ensure_room()  # a full queue answers at once, before any work
-        frame = await run_in_threadpool(psy_checked, req)
-        return _json(await jobs.run("psy", request.is_disconnected, an.psy_on, frame, req))
+        with jobs.admitted():  # a queue place now (429 when full), then the checks
+            frame = await run_in_threadpool(psy_checked, req)
+            return _json(await jobs.run("psy", request.is_disconnected, an.psy_on, frame, req))
 
     def lppls_checked(req: LPPLSRequest) -> pd.DataFrame:
         """The series of ``req``: a 404 now if unknown, a 400 now if the fit is over budget."""
@@ -361,9 +364,9 @@ def create_app(
     @app.post("/api/lppls", tags=["detect"])
     async def run_lppls(req: LPPLSRequest, request: Request) -> Response:
         """One LPPLS fit on the date window (in the analysis queue: 429 when full)."""
-        jobs.ensure_room()
-        frame = await run_in_threadpool(lppls_checked, req)
-        return _json(await jobs.run("lppls", request.is_disconnected, an.lppls_on, frame, req))
+        with jobs.admitted():  # a queue place now (429 when full), then the checks
+            frame = await run_in_threadpool(lppls_checked, req)
+            return _json(await jobs.run("lppls", request.is_disconnected, an.lppls_on, frame, req))
 
     @app.post("/api/runup", tags=["detect"])
     def run_runup(req: RunupRequest) -> Response:
@@ -379,32 +382,32 @@ def create_app(
     @app.post("/api/jobs/psy", tags=["jobs"], status_code=202)
     def job_psy(req: PSYRequest) -> Response:
         """Run PSY in the background; poll ``GET /api/jobs/{id}``."""
-        jobs.ensure_room()
-        frame = psy_checked(req)  # not a failed job later
-        job = jobs.submit("psy", an.psy_on, frame, req)
-        return ok(job.to_dict(), 202)
+        with jobs.admitted():  # a queue place now (429 when full), then the checks
+            frame = psy_checked(req)  # not a failed job later
+            job = jobs.submit("psy", an.psy_on, frame, req)
+            return ok(job.to_dict(), 202)
 
     @app.post("/api/jobs/lppls-confidence", tags=["jobs"], status_code=202)
     def job_confidence(req: LPPLSConfidenceRequest) -> Response:
         """Run DS LPPLS Confidence in the background; poll ``GET /api/jobs/{id}``."""
-        jobs.ensure_room()
-        frame = registry.load(req.series)
-        shown = window(frame, req.start, req.end)
-        dates = min(an.MAX_CONFIDENCE_DATES, -(-len(shown) // req.every))
-        check_budget(
-            lppls_confidence_cost(dates, req.max_window, req.min_window, req.step), budget_s
-        )
-        job = jobs.submit("lppls-confidence", an.lppls_confidence_on, frame, req)
-        return ok(job.to_dict(), 202)
+        with jobs.admitted():  # a queue place now (429 when full), then the checks
+            frame = registry.load(req.series)
+            shown = window(frame, req.start, req.end)
+            dates = min(an.MAX_CONFIDENCE_DATES, -(-len(shown) // req.every))
+            check_budget(
+                lppls_confidence_cost(dates, req.max_window, req.min_window, req.step), budget_s
+            )
+            job = jobs.submit("lppls-confidence", an.lppls_confidence_on, frame, req)
+            return ok(job.to_dict(), 202)
 
     @app.post("/api/jobs/scenario", tags=["jobs"], status_code=202)
     def job_scenario(req: ScenarioRequest) -> Response:
         """Run the scenario Monte Carlo in the background (progress in chunks of paths)."""
-        jobs.ensure_room()
-        sc.scenario_spec(req)  # bad preset or override -> 400 now, not a failed job
-        check_budget(scenario_cost(req.paths), budget_s)
-        job = jobs.submit("scenario", sc.scenario_api, req)
-        return ok(job.to_dict(), 202)
+        with jobs.admitted():  # a queue place now (429 when full), then the checks
+            sc.scenario_spec(req)  # bad preset or override -> 400 now, not a failed job
+            check_budget(scenario_cost(req.paths), budget_s)
+            job = jobs.submit("scenario", sc.scenario_api, req)
+            return ok(job.to_dict(), 202)
 
     @app.get("/api/jobs/{job_id}", tags=["jobs"])
     def job_status(job_id: str) -> Response:
@@ -510,10 +513,10 @@ def create_app(
         At most 20,000 paths; for progress, submit the same body to ``POST /api/jobs/scenario``.
         Runs in the analysis queue (429 when full) and stops when the client leaves.
         """
-        jobs.ensure_room()
-        await run_in_threadpool(sc.scenario_spec, req)  # bad preset or override -> 400 now
-        check_budget(scenario_cost(req.paths), budget_s)
-        return _json(await jobs.run("scenario", request.is_disconnected, sc.scenario_api, req))
+        with jobs.admitted():  # a queue place now (429 when full), then the checks
+            await run_in_threadpool(sc.scenario_spec, req)  # bad preset or override -> 400 now
+            check_budget(scenario_cost(req.paths), budget_s)
+            return _json(await jobs.run("scenario", request.is_disconnected, sc.scenario_api, req))
 
     @app.get("/api/depreciation", tags=["economy"])
     def depreciation(

@@ -72,6 +72,7 @@ __all__ = [
     "scenario_cost",
     "settings_cost",
     "status_cost",
+    "status_preset_cost",
 ]
 
 #: Seconds per ADF window update and q^2 (see the module notes for the measurement; one rate
@@ -274,6 +275,13 @@ def status_cost(run: RunSettings) -> CostEstimate:
         f"{lppls_fits:,} LPPLS fits, and two indices' record backtests",
         "use the quick run",
     )
+
+
+def status_preset_cost(preset: str) -> CostEstimate:
+    """:func:`status_cost` of the run named ``preset`` (standard, quick or publication)."""
+    from bubblescope.settings import RunSettings
+
+    return status_cost(RunSettings.preset(preset))
 
 
 def lppls_confidence_cost(dates: int, max_window: int, min_window: int, step: int) -> CostEstimate:

@@ -235,18 +235,18 @@ def add_analysis_routes(
             if not heavy:
                 payload = await run_in_threadpool(run_request, entry, req, series)
                 return json_response(payload)
-            jobs.ensure_room()  # a full queue answers at once, before any work
-            prepared = await run_in_threadpool(checked, entry, req)
-            body = await jobs.run(
-                entry.name,
-                request.is_disconnected,
-                run_named,
-                entry.name,
-                prepared.settings,
-                prepared.frame,
-                prepared.extra,
-            )
-            return Response(body, media_type="application/json")
+            with jobs.admitted():  # a queue place now (429 when full), then the checks
+                prepared = await run_in_threadpool(checked, entry, req)
+                body = await jobs.run(
+                    entry.name,
+                    request.is_disconnected,
+                    run_named,
+                    entry.name,
+                    prepared.settings,
+                    prepared.frame,
+                    prepared.extra,
+                )
+                return Response(body, media_type="application/json")
 
         app.add_api_route(
             f"/api/analyses/{entry.name}",
@@ -259,17 +259,17 @@ def add_analysis_routes(
         if entry.slow:
 
             def submit(req: BaseModel, _: Request, entry: Analysis[Any] = entry) -> Response:
-                jobs.ensure_room()
-                prepared = checked(entry, req)  # unknown series, over budget: now
-                job = jobs.submit(
-                    entry.name,
-                    run_named,
-                    entry.name,
-                    prepared.settings,
-                    prepared.frame,
-                    prepared.extra,
-                )
-                return json_response(job.to_dict(), 202)
+                with jobs.admitted():  # a queue place now (429 when full), then the checks
+                    prepared = checked(entry, req)  # unknown series, over budget: now
+                    job = jobs.submit(
+                        entry.name,
+                        run_named,
+                        entry.name,
+                        prepared.settings,
+                        prepared.frame,
+                        prepared.extra,
+                    )
+                    return json_response(job.to_dict(), 202)
 
             app.add_api_route(
                 f"/api/analyses/{entry.name}/job",

@@ -3,10 +3,15 @@
 Every analysis the API runs, in a request or as a background job, goes through one
 :class:`JobManager`: at most ``workers`` run at once and at most ``max_pending`` are queued or
 running; one more is refused at once with :class:`QueueFullError` (HTTP 429) instead of
-waiting behind the others. A job's id answers from its submission until ``ttl`` seconds after
-it finished (queued and running jobs are never forgotten). A job is cancelled when its client
-leaves (:meth:`JobManager.run`): a queued one never starts, a running one is stopped. Light
-endpoints never enter this queue, so they never wait behind it.
+waiting behind the others. A request takes its place with :meth:`JobManager.admitted` before
+its own checks (loading its series, estimating its cost), so a burst of 200 requests does at
+most ``max_pending`` of those checks in the server process and refuses the rest at once; when
+places were only checked, every request of the burst loaded its series and estimated its cost
+on the server's threads before 184 of them were refused, and ``/api/health`` waited seconds.
+A job's id answers from its submission until ``ttl`` seconds after it finished (queued and
+running jobs are never forgotten). A job is cancelled when its client leaves
+(:meth:`JobManager.run`): a queued one never starts, a running one is stopped. Light endpoints
+never enter this queue, so they never wait behind it.
 
 With ``isolate`` (what ``bubblescope serve`` runs) each analysis runs in a child process forked
 from a clean fork server, so a numba kernel, which holds the GIL for the length of its call,
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import datetime as dt
 import json
 import multiprocessing
@@ -30,7 +36,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -59,6 +65,18 @@ _PRELOAD = [
 _NICE = 5
 _CONTEXT: Any = None
 _CONTEXT_LOCK = threading.Lock()
+
+
+@dataclass
+class _Place:
+    """A place in a :class:`JobManager`'s queue taken by :meth:`JobManager.admitted`."""
+
+    manager: JobManager
+    used: bool = False
+
+
+#: The place the current request holds (set inside :meth:`JobManager.admitted`).
+_PLACE: contextvars.ContextVar[_Place | None] = contextvars.ContextVar("_PLACE", default=None)
 
 
 def _context() -> Any:
@@ -127,6 +145,13 @@ def _as_json(
 
 class QueueFullError(BubblescopeError):
     """Too many analyses are queued or running; the API answers 429."""
+
+
+def _full(pending: int) -> QueueFullError:
+    return QueueFullError(
+        f"{pending} analyses are queued or running, the most this server takes at once",
+        hint="try again when one has finished",
+    )
 
 
 class JobCancelledError(BubblescopeError):
@@ -251,15 +276,15 @@ class JobManager:
             When ``max_pending`` analyses are already queued or running.
         """
         job = Job(id=uuid.uuid4().hex[:12], kind=kind)
+        place = _PLACE.get()
         with self._lock:
             self._expire()
-            if self._pending >= self._max_pending:
-                raise QueueFullError(
-                    f"{self._pending} analyses are queued or running, the most this server "
-                    "takes at once",
-                    hint="try again when one has finished",
-                )
-            self._pending += 1
+            if place is not None and place.manager is self and not place.used:
+                place.used = True  # the place admitted() took for this request
+            elif self._pending >= self._max_pending:
+                raise _full(self._pending)
+            else:
+                self._pending += 1
             if listed:
                 self._jobs[job.id] = job
             if self._pool is None:
@@ -361,7 +386,10 @@ class JobManager:
             job.future.cancel()
 
     def ensure_room(self) -> None:
-        """Raise :class:`QueueFullError` now if the queue is full (before any other work).
+        """Raise :class:`QueueFullError` now if the queue is full (it takes no place).
+
+        Between this check and the submission other requests may pass it too;
+        :meth:`admitted` takes the place at once.
 
         Raises
         ------
@@ -370,10 +398,36 @@ class JobManager:
         with self._lock:
             pending = self._pending
         if pending >= self._max_pending:
-            raise QueueFullError(
-                f"{pending} analyses are queued or running, the most this server takes at once",
-                hint="try again when one has finished",
-            )
+            raise _full(pending)
+
+    @contextlib.contextmanager
+    def admitted(self) -> Iterator[None]:
+        """Take one place in the queue now, for the analysis this block submits.
+
+        The first :meth:`submit` (or :meth:`run`) inside the block uses the place; it is given
+        back if the block ends without one (a 400 or 404 from the request's own checks). Put
+        the request's checks inside the block, so that no more than ``max_pending`` requests
+        do them at once.
+
+        Raises
+        ------
+        QueueFullError
+            At once, when ``max_pending`` analyses are already queued, running or admitted.
+        """
+        with self._lock:
+            self._expire()
+            if self._pending >= self._max_pending:
+                raise _full(self._pending)
+            self._pending += 1
+        place = _Place(self)
+        token = _PLACE.set(place)
+        try:
+            yield
+        finally:
+            _PLACE.reset(token)
+            if not place.used:
+                with self._lock:
+                    self._pending -= 1
 
     async def run(
         self,
