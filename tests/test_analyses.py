@@ -134,6 +134,7 @@ def test_report_has_a_section_per_flagged_entry() -> None:
         "drawdowns",
         "backtest",
         "network",
+        "firms",
         "runway",
         "depreciation",
         "flattered",

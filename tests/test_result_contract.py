@@ -31,6 +31,7 @@ import pytest
 import bubblescope
 from bubblescope.charts import ChartSpec, to_plotly
 from bubblescope.economy.depreciation.flattered import flattered
+from bubblescope.economy.firms.view import firms_view
 from bubblescope.result import Result
 from tests.economy.test_result_charts import EXAMPLES as ECONOMY_EXAMPLES
 from tests.scenario.test_breaks import breaks_example
@@ -388,6 +389,10 @@ EXAMPLES: dict[str, tuple[tuple[str, Factory], ...]] = {
     "bubblescope.data.bundled.DataCard": (("data-card", _data_card),),
     "bubblescope.data.facts.FactBase": (("factbase", _factbase),),
     "bubblescope.economy.depreciation.flattered.FlatteredResult": (("flattered", flattered),),
+    "bubblescope.economy.firms.view.FirmsResult": (
+        ("firms", firms_view),
+        ("firms-oracle-shocked", lambda: firms_view(("Oracle=0",), year=2027)),
+    ),
     "bubblescope.economy.water.WaterResult": (
         ("water", _water),
         ("water-indirect", _water_indirect),
@@ -527,6 +532,7 @@ def _small_runs() -> dict[str, tuple[Factory, dict[str, Any]]]:
         "network": (none, {}),
         "stress": (none, {"shocks": ("OpenAI=0.5", "Oracle=0.9")}),
         "runway": (none, {"scenarios": ("mid",)}),
+        "firms": (none, {"shocks": ("OpenAI=0",)}),
         "scan": (none, {"analyses": ("drawdown",), "symbols": ("NVDA", "MSFT")}),
         "backtest": (lambda: weekly_prices(0, 600), {"signals": "runup,baseline_return"}),
         "scenario": (none, {"paths": 200}),

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from bubblescope.economy.depreciation.flattered import FlatteredResult
     from bubblescope.economy.depreciation.restatement import RestatementResult
     from bubblescope.economy.firms.runway import RunwayResult
+    from bubblescope.economy.firms.view import FirmsResult
     from bubblescope.economy.gpu import GPUEconomics
     from bubblescope.economy.network import NetworkResult
     from bubblescope.economy.power import GridComparison
@@ -48,6 +49,7 @@ __all__ = [
     "CUSUM",
     "DRAWDOWN",
     "ENGINES",
+    "FIRMS",
     "FLATTERED",
     "GAUGE",
     "LPPLS_CONFIDENCE",
@@ -63,6 +65,7 @@ __all__ = [
     "CUSUMSettings",
     "DepreciationSettings",
     "DrawdownSettings",
+    "FirmsSettings",
     "FlatteredSettings",
     "GPUSettings",
     "LPPLSConfidenceSettings",
@@ -1213,6 +1216,31 @@ def run_runway(data: pd.Series | pd.DataFrame | None, s: RunwaySettings) -> Runw
 
 
 @dataclass(frozen=True)
+class FirmsSettings:
+    """Firms-view settings (equal presets: the stress and its parts are closed forms)."""
+
+    shocks: tuple[str, ...] = setting(
+        ("OpenAI=0.5",), "FIRM=FRACTION: the firm pays that fraction of its obligations",
+        max_length=20,
+    )  # fmt: skip
+    year: int | None = setting(
+        None, "calendar year the stress clears (none: the run-rate)", ge=2020, le=2040
+    )
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> FirmsSettings:
+        """The same view for every preset."""
+        return _no_variants(cls, name)
+
+
+def run_firms(data: pd.Series | pd.DataFrame | None, s: FirmsSettings) -> FirmsResult:
+    """Balance sheets, a stress's exposures, the labs' runway and the restated P/E, linked."""
+    from bubblescope.economy.firms.view import firms_view
+
+    return firms_view(s.shocks, year=s.year)
+
+
+@dataclass(frozen=True)
 class WaterSettings:
     """Data-centre water settings (equal presets: the model is a closed form)."""
 
@@ -1340,6 +1368,19 @@ RUNWAY: Analysis[RunwaySettings] = Analysis(
     group="economy",
     report=75,
 )
+FIRMS: Analysis[FirmsSettings] = Analysis(
+    name="firms",
+    title="Firms as they stand",
+    help="Each firm's balance sheet (cash and securities, debt, leases, leases not yet "
+    "commenced, RPO, operating cash flow, capex, free cash flow) with its SEC filing or graded "
+    "fact, its exposure, payments due and shortfall when a firm pays part of its obligations "
+    "(USD bn and share of liquid assets), the labs' runway and the restated P/E.",
+    settings=FirmsSettings,
+    run=run_firms,
+    results=("bubblescope.economy.firms.view.FirmsResult",),
+    group="economy",
+    report=72,
+)
 STRESS: Analysis[StressSettings] = Analysis(
     name="stress",
     title="Stress test of the financing network",
@@ -1376,4 +1417,5 @@ ENGINES: tuple[Analysis[Any], ...] = (
     STRESS,
     RUNWAY,
     FLATTERED,
+    FIRMS,
 )

@@ -668,6 +668,7 @@ def firm_financials(
         where :data:`FACT_ITEMS` names one).
     """
     from bubblescope.data.facts import load_factbase
+    from bubblescope.data.universe import SEC_CIK
 
     fb = factbase if factbase is not None else load_factbase()
     out: dict[str, FirmFinancials] = {}
@@ -677,10 +678,11 @@ def firm_financials(
             continue
         frame = _fundamentals(ticker)
         if frame is None:
-            reason = f"no SEC filings of {ticker} in the store or the shipped data " + (
-                "(not an SEC filer: a listing outside the US needs its own source)"
+            reason = f"no SEC filings of {ticker} in the store or the shipped data: " + (
+                "not an SEC filer (a listing outside the US needs its own source)"
                 if "." in ticker
-                else f"(run `bubblescope data update` or `data fetch {ticker} --source sec`)"
+                else f"no filing shipped; `bubblescope data fetch {ticker} --source sec` fetches "
+                f"it (`data update` refreshes SEC fundamentals of {', '.join(SEC_CIK)} only)"
             )
             firm = FirmFinancials(
                 name, ticker, tuple(MissingValue(i, reason) for i in FINANCIAL_ITEMS)

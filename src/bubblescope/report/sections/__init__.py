@@ -19,6 +19,7 @@ from bubblescope.report.sections import backtest as backtest
 from bubblescope.report.sections import comparison as comparison
 from bubblescope.report.sections import depreciation as depreciation
 from bubblescope.report.sections import drawdowns as drawdowns
+from bubblescope.report.sections import firms as firms
 from bubblescope.report.sections import gauge as gauge
 from bubblescope.report.sections import generated as generated
 from bubblescope.report.sections import gpu as gpu
@@ -41,6 +42,7 @@ HANDWRITTEN: dict[str, tuple[str, Builder]] = {
     "drawdown": ("drawdowns", drawdowns.build),
     "backtest": ("backtest", backtest.build),
     "network": ("network", network.build),
+    "firms": ("firms", firms.build),
     "depreciation": ("depreciation", depreciation.build),
     "gpu": ("gpu", gpu.build),
     "power": ("power", power.build),

@@ -161,6 +161,146 @@ async function runStress(event) {
   }
 }
 
+// "Firms": the `firms` registry entry (POST /api/analyses/firms) as linked tables, its chart,
+// and the charts of its runway and restated-P/E parts (the `runway` and `flattered` entries).
+function linkTo(link, text) {
+  const node = link.url ? Object.assign(document.createElement("a"), { href: link.url, rel: "noreferrer", target: "_blank" })
+                        : document.createElement("span");
+  node.textContent = text;
+  node.title = link.title || link.text;
+  return node;
+}
+
+const bn = (x, digits = 2) => (x === null || x === undefined ? "n/a" : Number(x).toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+const share = (x) => (x === null || x === undefined ? "n/a" : `${Math.round(100 * x)}%`);
+
+function firmsTable(caption, head, rows) {
+  const table = document.createElement("table");
+  table.className = "firms-table";
+  table.createCaption().textContent = caption;
+  const tr = table.insertRow();
+  for (const h of head) tr.appendChild(Object.assign(document.createElement("th"), { textContent: h }));
+  for (const cells of rows) {
+    const row = table.insertRow();
+    cells.forEach((cell, k) => {
+      const td = document.createElement(k === 0 ? "th" : "td");
+      if (cell instanceof Node) td.appendChild(cell); else td.textContent = cell;
+      if (cell instanceof Element && cell.dataset.td) td.className = cell.dataset.td;
+      row.appendChild(td);
+    });
+  }
+  return table;
+}
+
+function valueCell(v) {
+  if (v.basis === "missing") {
+    const span = Object.assign(document.createElement("span"), { className: "missing", textContent: "n/a", title: v.reason });
+    return span;
+  }
+  const box = document.createElement("span");
+  box.className = "num";
+  box.appendChild(v.links.length ? linkTo(v.links[0], bn(v.value_usd_bn)) : document.createTextNode(bn(v.value_usd_bn)));
+  v.links.slice(1).forEach((link, k) => {
+    const sup = document.createElement("sup");
+    sup.appendChild(document.createTextNode(" "));
+    sup.appendChild(linkTo(link, String(k + 2)));
+    box.appendChild(sup);
+  });
+  return box;
+}
+
+function sourcesCell(links) {
+  const box = document.createElement("span");
+  box.dataset.td = "text";
+  links.forEach((link, k) => {
+    if (k) box.appendChild(document.createTextNode(", "));
+    box.appendChild(linkTo(link, link.text));
+  });
+  return box;
+}
+
+function renderFirms(r) {
+  const box = $("firms-tables");
+  box.innerHTML = "";
+  const titles = r.item_titles;
+  for (const [kind, caption] of [["listed", "Balance sheets of the listed firms (USD bn, latest filing)"],
+                                 ["private", "The private labs (USD bn, from graded facts)"]]) {
+    const items = r.items[kind];
+    const rows = [];
+    for (const f of r.firms.filter((x) => x.kind === kind)) {
+      const name = `${f.name} (${f.ticker || "private"})`;
+      if (f.fallback) {
+        const span = Object.assign(document.createElement("span"), { className: "missing", textContent: `n/a: ${f.fallback}` });
+        span.dataset.td = "text";
+        rows.push([name, span]);
+        continue;
+      }
+      const byItem = Object.fromEntries(f.values.map((v) => [v.item, v]));
+      rows.push([name, ...items.map((i) => valueCell(byItem[i]))]);
+    }
+    const table = firmsTable(caption, ["firm", ...items.map((i) => titles[i])], rows);
+    for (const row of table.rows) {
+      const only = row.cells.length === 2 && items.length > 1 ? row.cells[1] : null;
+      if (only) only.colSpan = items.length;
+    }
+    box.appendChild(table);
+  }
+  const s = r.stress;
+  box.appendChild(firmsTable(
+    `Exposures when ${s.scenarios.join("; ")} (USD bn a year, ${s.year}; % of liquid assets)`,
+    ["firm", "liquid assets", "exposure to shocked", "%", "payments due", "%", "shortfall", "%", "default"],
+    s.exposures.map((e) => [
+      e.firm,
+      e.links.length ? linkTo(e.links[0], bn(e.liquid_assets))
+                     : Object.assign(document.createElement("span"), { textContent: `${bn(e.liquid_assets)} assumed`, title: e.liquid_source, className: "assumed" }),
+      bn(e.exposure_to_shocked), share(e.exposure_share), bn(e.due), share(e.due_share),
+      bn(e.shortfall), share(e.shortfall_share), e.default_round === null ? "-" : `round ${e.default_round}`,
+    ])));
+  box.appendChild(firmsTable("Runway: the year funding runs short (USD bn)",
+    ["lab", "scenario", "short in", "new money", "payments", "sources"],
+    r.runway.short_year.map((x) => [x.lab, x.scenario, x.short_year === null ? "never within the contracts" : String(x.short_year),
+                                    bn(x.new_money_total, 1), bn(x.payments_total, 1), sourcesCell(x.links)])));
+  const [lo, hi] = r.flattered.window;
+  box.appendChild(firmsTable(`Restated P/E (earnings ${lo}-${hi}, servers over ${bn(r.flattered.economic_life_years)} years)`,
+    ["firm", "earnings overstated", "Burry", "P/E at book", "P/E restated", "sources"],
+    r.flattered.firms.map((x) => [x.ticker, `${x.overstated_pct >= 0 ? "+" : ""}${x.overstated_pct.toFixed(1)}%`,
+                                  x.published_pct === null ? "-" : `${x.published_pct.toFixed(1)}%`,
+                                  bn(x.pe_book, 1), bn(x.pe_restated, 1), sourcesCell(x.links)])));
+  const notes = $("firms-notes");
+  notes.innerHTML = "";
+  for (const n of r.notes) notes.appendChild(Object.assign(document.createElement("li"), { textContent: n }));
+  const defaults = s.exposures.filter((e) => e.default_round !== null).map((e) => e.firm);
+  const filed = r.firms.filter((f) => f.kind === "listed" && !f.fallback).length;
+  showNumbers($("firms-numbers"), [["firms", String(r.firms.length)], ["listed firms with filings", String(filed)],
+                                   ["in default", defaults.join(", ") || "none"]]);
+}
+
+async function loadFirmsForm() {
+  const { result } = await api("/api/network");
+  fillSelect($("firms-firm"), result.firms.filter((f) => !f.external).map((f) => [f.name, f.name]), "OpenAI");
+}
+
+async function runFirms(event) {
+  if (event) event.preventDefault();
+  const body = { shocks: [`${$("firms-firm").value || "OpenAI"}=${Number($("firms-fraction").value)}`] };
+  if ($("firms-year").value) body.year = Number($("firms-year").value);
+  $("firms-message").textContent = "";
+  $("firms-run").disabled = true;
+  try {
+    const [out, runway, flattered] = await Promise.all([
+      post("/api/analyses/firms", body), post("/api/analyses/runway", {}), post("/api/analyses/flattered", {})]);
+    renderFirms(out.result);
+    Plotly.react("firms-chart", out.chart.data, out.chart.layout, { responsive: true, displaylogo: false });
+    Plotly.react("firms-runway-chart", runway.chart.data, runway.chart.layout, { responsive: true, displaylogo: false });
+    Plotly.react("firms-flattered-chart", flattered.chart.data, flattered.chart.layout, { responsive: true, displaylogo: false });
+    $("firms-tables").dataset.ready = body.shocks[0];
+  } catch (err) {
+    $("firms-message").textContent = err.message;
+  } finally {
+    $("firms-run").disabled = false;
+  }
+}
+
 async function runGpu(event) {
   if (event) event.preventDefault();
   const params = new URLSearchParams({ generation: $("generation").value });
@@ -397,6 +537,11 @@ function switchTab(name) {
     $("network-chart").dataset.loaded = "1";
     loadNetwork().catch((err) => { $("stress-summary").textContent = err.message; });
   }
+  if (name === "firms" && !$("firms-tables").dataset.loaded) {
+    $("firms-tables").dataset.loaded = "1";
+    loadFirmsForm().catch((err) => { $("firms-message").textContent = err.message; });
+    runFirms();
+  }
   if (name === "economy" && !$("gpu-chart").dataset.loaded) {
     $("gpu-chart").dataset.loaded = "1";
     runGpu();
@@ -426,6 +571,7 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const button of document.querySelectorAll(".tab")) button.addEventListener("click", () => switchTab(button.dataset.tab));
   $("analyse-form").addEventListener("submit", runAnalysis);
   $("stress-form").addEventListener("submit", runStress);
+  $("firms-form").addEventListener("submit", runFirms);
   $("facts-form").addEventListener("submit", searchFacts);
   $("gpu-form").addEventListener("submit", runGpu);
   $("scenario-form").addEventListener("submit", runScenario);
