@@ -273,6 +273,10 @@ def test_observed_values_lie_in_the_band_or_the_miss_is_reported() -> None:
     for fid in SURVIVED_FACTS:
         assert fid in report_text
     assert section.data["checks"][1]["covered"] == depth.covered
+    # every fact the section cites (the preset's inputs table, the notes) is in the fact base
+    cited = section.fact_ids()
+    assert {"TEL-02", "TEL-06a", "TEL-19"} <= set(cited)
+    assert set(cited) <= {f.id for f in BASE.facts}
 
 
 def test_the_telecom_entry_runs_on_every_surface_from_the_registry() -> None:
