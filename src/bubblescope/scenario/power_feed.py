@@ -32,7 +32,7 @@ import pandas as pd
 
 from bubblescope._json import to_jsonable
 from bubblescope._typing import RngLike
-from bubblescope.charts import Bar, ChartSpec, HLine, Line, Panel, Points
+from bubblescope.charts import Bar, ChartSpec, Line, Panel, Points
 from bubblescope.result import ResultMixin
 from bubblescope.scenario.spec import ScenarioSpec, load_scenario
 
@@ -45,6 +45,8 @@ CONTRACTED: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("AMD Instinct GPUs", ("CIR-10",)),
     ("Nvidia letter of intent", ("CIR-08", "CIR-08a")),
 )
+#: The year the GW-denominated deals run to (Broadcom's to end-2029, CIR-15).
+DEALS_END = 2029
 #: OpenAI's stated total commitments (overlapping the itemised deals).
 OPENAI_TOTAL = "OAI-01b"
 #: IEA base case, data-centre electricity: (country, 2024 fact, 2030 fact).
@@ -119,7 +121,7 @@ class PowerFeedResult(ResultMixin):
     def summary(self) -> str:
         """Contracted GW against the grid, the tighter grid's odds, US-China, local prices."""
         s, t = self.scenario, self.tight
-        end = min(len(self.years), 4) - 1  # the deals run to the end of 2029
+        end = max(0, min(DEALS_END, self.years[-1]) - self.years[0])  # deals run to end-2029
         base, tight = self.runs[s], self.runs[t]
         us24, us30 = self._by("US", 2024), self._by("US", 2030)
         cn24, cn30 = self._by("China", 2024), self._by("China", 2030)
@@ -243,6 +245,7 @@ class PowerFeedResult(ResultMixin):
         cn = [r for r in self.us_china if r["country"] == "China" and r["series"] == "data centres"]
         rto = self.household["pjm_rto"]
         zones = self.household["pjm_zones"]
+        deals_end = min(DEALS_END, self.years[-1])
         return ChartSpec(
             "Power feeds through: contracted GW against the grid, and who pays",
             (
@@ -265,16 +268,18 @@ class PowerFeedResult(ResultMixin):
                             x, self.built_gw[t], f"built, median ({t})", color="#009E73", dash="dot"
                         ),
                     ),
-                    hlines=(
-                        HLine(
-                            self.contracted_gw,
-                            f"itemised deals {self.contracted_gw:.0f} GW",
+                    points=(
+                        Points(
+                            [deals_end] * 2,
+                            [self.contracted_gw, self.openai_total_gw],
+                            "GW contracted by the end of 2029: itemised deals, OpenAI's total",
+                            symbol="diamond",
                             color="#CC79A7",
-                        ),
-                        HLine(
-                            self.openai_total_gw,
-                            f"OpenAI total ~{self.openai_total_gw:.0f} GW",
-                            color="#999999",
+                            size=11.0,
+                            hover=(
+                                f"itemised deals {self.contracted_gw:.0f} GW",
+                                f"OpenAI total ~{self.openai_total_gw:.0f} GW",
+                            ),
                         ),
                     ),
                 ),
