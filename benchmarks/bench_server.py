@@ -2,23 +2,31 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_server.py [--base 31957bf] [--requests 200]
+    .venv/bin/python benchmarks/bench_server.py [--base 31957bf | --base ''] [--requests 200]
         [--heavy 200] [--heavy-seconds 60]
 
 Each server runs in its own process on 127.0.0.1 (this virtualenv; ``PYTHONPATH`` pointing at
 this tree's ``src`` or at the base revision's, extracted with ``git archive`` into a temporary
-folder), with an empty ``BUBBLESCOPE_HOME``. Two phases per server, every count and time
-bounded:
+folder), with an empty ``BUBBLESCOPE_HOME``, as ``bubblescope serve`` runs it
+(:func:`bubblescope.web.server.serve`; plain ``uvicorn.run`` for a revision without it). Two
+phases per server, every count and time bounded:
 
 1. **Load**: ``--requests`` requests at concurrency 1, 8 and 32, for ``GET /api/health`` (light)
-   and ``POST /api/drawdown`` on NASDAQ (reads a series, computes, answers JSON). Prints
-   requests per second, p50 and p99 latency and the server's peak resident memory.
+   and ``POST /api/drawdown`` on NASDAQ (reads a series, computes, answers JSON), sent from a
+   client process of their own. Prints requests per second, p50 and p99 latency and the
+   server's peak resident memory.
 2. **Heavy** (issue 20's acceptance): ``--heavy`` concurrent uncached PSY requests (weekly
    NASDAQ closes from distinct start dates, so no two share critical values; 999 replications)
-   while another process probes ``/api/health`` every 20 ms, for at most ``--heavy-seconds``.
-   Prints the health p50/p99/max (a probe still unanswered at the end counts at its waiting
-   time) overall and from 2 s after the burst of requests, the heavy requests' statuses, and
-   the server's memory before, at peak and 10 s after.
+   while a prober process (one request at a time) asks for ``/api/health`` every 20 ms, for at
+   most ``--heavy-seconds``. Prints the health p50/p99/max (a probe still unanswered at the end
+   counts at its waiting time) overall and from 2 s after the burst of requests, the heavy
+   requests' statuses, and the server's memory before, at peak and 10 s after.
+
+The load generators must not starve the server they measure on a 2-core machine: the burst
+client runs in its own process at ``nice`` 10 (it only has to send and wait), the prober in
+its own process at normal priority, and this process only samples memory. The one-minute load
+average before and after each phase is printed next to its figures: on a shared machine they
+say how much of the latency is other work.
 
 The peer is the server before issue 20's hardening: sync endpoints on the shared threadpool,
 no queue bound. Its heavy phase is cut off at ``--heavy-seconds`` (it would run on); the
@@ -53,7 +61,13 @@ REPO = Path(__file__).resolve().parents[1]
 SERVE = (
     "import sys, uvicorn\n"
     "from bubblescope.web import create_app\n"
-    "uvicorn.run(create_app(), host='127.0.0.1', port=int(sys.argv[1]), log_level='error')\n"
+    "app, port = create_app(), int(sys.argv[1])\n"
+    "try:\n"
+    "    from bubblescope.web.server import serve\n"
+    "except ImportError:\n"
+    "    uvicorn.run(app, host='127.0.0.1', port=port, log_level='error')\n"
+    "else:\n"
+    "    serve(app, '127.0.0.1', port)\n"
 )
 CONCURRENCY = (1, 8, 32)
 
@@ -148,22 +162,41 @@ async def _load(url: str, method: str, path: str, body: Any, n: int, conc: int) 
     return latencies
 
 
-def load_phase(url: str, mem: Memory, n: int) -> list[tuple[str, int, float, float, float, float]]:
-    """Rows (endpoint, concurrency, req/s, p50 ms, p99 ms, peak MiB) of the load phase."""
+def _load_client(url: str, method: str, path: str, body: Any, n: int, conc: int, out: Any) -> None:
+    """:func:`_load` in a process of its own; put (latencies, wall seconds) on ``out``."""
+    started = time.perf_counter()
+    lat = asyncio.run(_load(url, method, path, body, n, conc))
+    out.put((lat, time.perf_counter() - started))
+
+
+def _loadavg() -> float:
+    """The one-minute load average (NaN where the system has none)."""
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+
+Row = tuple[str, int, float, float, float, float, float, float]
+
+
+def load_phase(url: str, mem: Memory, n: int) -> list[Row]:
+    """Rows (endpoint, concurrency, req/s, p50 ms, p99 ms, peak MiB, load before, after)."""
     rows = []
     cases = (
         ("GET /api/health", "GET", "/api/health", None),
         ("POST /api/drawdown", "POST", "/api/drawdown", {"series": "nasdaq"}),
     )
+    ctx = multiprocessing.get_context("spawn")
     for name, method, path, body in cases:
         for conc in CONCURRENCY:
             mem.reset()
-            started = time.perf_counter()
-            lat = asyncio.run(_load(url, method, path, body, n, conc))
-            wall = time.perf_counter() - started
+            load_before = _loadavg()
+            out = ctx.Queue()
+            client = ctx.Process(target=_load_client, args=(url, method, path, body, n, conc, out))
+            client.start()
+            lat, wall = out.get(timeout=120 + n)
+            client.join(10)
             rows.append(
                 (name, conc, len(lat) / wall, 1e3 * _pct(lat, 0.5), 1e3 * _pct(lat, 0.99),
-                 mem.peak / 2**20)
+                 mem.peak / 2**20, load_before, _loadavg())
             )  # fmt: skip
     return rows
 
@@ -180,6 +213,13 @@ def _probe(url: str, seconds: float, out: Any) -> None:
             samples.append((now - begin, time.perf_counter() - now))
             time.sleep(0.02)
     out.put(samples)
+
+
+def _burst(url: str, n: int, seconds: float, out: Any) -> None:
+    """:func:`_heavy` in a process of its own at nice 10; put its statuses on ``out``."""
+    if hasattr(os, "nice"):
+        os.nice(10)  # the client only sends and waits: the server it measures comes first
+    out.put(asyncio.run(_heavy(url, n, seconds)))
 
 
 async def _heavy(url: str, n: int, seconds: float) -> Counter[str]:
@@ -210,16 +250,21 @@ def heavy_phase(url: str, mem: Memory, n: int, seconds: float) -> dict[str, Any]
     asyncio.run(_load(url, "POST", "/api/drawdown", {"series": "nasdaq"}, 10, 2))  # warm up
     before = mem.now()
     mem.reset()
+    load_before = _loadavg()
     ctx = multiprocessing.get_context("spawn")
-    out = ctx.Queue()
+    out, sent = ctx.Queue(), ctx.Queue()
     prober = ctx.Process(target=_probe, args=(url, seconds, out))
     prober.start()
     time.sleep(2.0)  # the probe process is up and probing before the burst
     started = time.perf_counter()
-    statuses = asyncio.run(_heavy(url, n, seconds - 2.0))
+    burst = ctx.Process(target=_burst, args=(url, n, seconds - 2.0, sent))
+    burst.start()
+    statuses = sent.get(timeout=seconds + 60)
     wall = time.perf_counter() - started
+    burst.join(10)
     samples = out.get(timeout=seconds + 60)
     prober.join(10)
+    load_after = _loadavg()
     health = [lat for _, lat in samples]
     after_burst = [lat for t, lat in samples if t >= 4.0]  # from 2 s after the burst
     peak = mem.peak
@@ -235,6 +280,8 @@ def heavy_phase(url: str, mem: Memory, n: int, seconds: float) -> dict[str, Any]
         "rss_before_mib": before / 2**20,
         "rss_peak_mib": peak / 2**20,
         "rss_after_mib": mem.now() / 2**20,
+        "load_before": load_before,
+        "load_after": load_after,
     }
 
 
@@ -252,13 +299,17 @@ def _extract(base: str) -> Path:
 def main() -> None:
     """Run both servers through both phases and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base", default="31957bf", help="peer revision (before hardening)")
+    parser.add_argument(
+        "--base", default="31957bf", help="peer revision (before hardening); '' for none"
+    )
     parser.add_argument("--requests", type=int, default=200, help="requests per load cell")
     parser.add_argument("--heavy", type=int, default=200, help="concurrent PSY requests")
     parser.add_argument("--heavy-seconds", type=float, default=60.0, help="heavy phase cap")
     args = parser.parse_args()
-    trees = {"now": REPO / "src", f"peer {args.base}": _extract(args.base)}
-    loads: dict[str, list[tuple[str, int, float, float, float, float]]] = {}
+    trees = {"now": REPO / "src"}
+    if args.base:
+        trees[f"peer {args.base}"] = _extract(args.base)
+    loads: dict[str, list[Row]] = {}
     heavies: dict[str, dict[str, Any]] = {}
     for label, src in trees.items():
         with server(src) as (url, proc):
@@ -268,11 +319,11 @@ def main() -> None:
             mem.stop()
     print(f"\nload: {args.requests} requests per cell, loopback, {os.cpu_count()} cores")
     print(f"{'server':<14} {'endpoint':<20} {'conc':>4} {'req/s':>8} {'p50 ms':>8} "
-          f"{'p99 ms':>8} {'peak MiB':>9}")  # fmt: skip
+          f"{'p99 ms':>8} {'peak MiB':>9} {'load avg':>11}")  # fmt: skip
     for label, rows in loads.items():
-        for name, conc, rps, p50, p99, peak in rows:
+        for name, conc, rps, p50, p99, peak, la, lb in rows:
             print(f"{label:<14} {name:<20} {conc:>4} {rps:>8.1f} {p50:>8.1f} {p99:>8.1f} "
-                  f"{peak:>9.0f}")  # fmt: skip
+                  f"{peak:>9.0f} {la:>5.1f}-{lb:<5.1f}")  # fmt: skip
     print(f"\nheavy: {args.heavy} concurrent uncached PSY requests, at most "
           f"{args.heavy_seconds:g} s; /api/health probed every 20 ms")  # fmt: skip
     for label, h in heavies.items():
@@ -281,7 +332,8 @@ def main() -> None:
               f"{h['wall_s']:.0f} s (p99 from 2 s after the burst: {h['later_p99_ms']:.1f} ms); "
               f"PSY statuses {h['statuses']}; RSS before "
               f"{h['rss_before_mib']:.0f} MiB, peak {h['rss_peak_mib']:.0f}, 10 s after "
-              f"{h['rss_after_mib']:.0f}")  # fmt: skip
+              f"{h['rss_after_mib']:.0f}; load average {h['load_before']:.1f} before, "
+              f"{h['load_after']:.1f} after")  # fmt: skip
 
 
 if __name__ == "__main__":
