@@ -28,6 +28,8 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.doctest",
     "sphinx.ext.mathjax",
+    # copies MathJax 3 into _static/mathjax: the formulas typeset with no network
+    "sphinx-mathjax-offline",
     "numpydoc",
     "cli_reference",
     "sphinx_gallery.gen_gallery",
@@ -35,6 +37,8 @@ extensions = [
 ]
 
 templates_path = ["_templates"]
+# The local MathJax (sphinx-mathjax-offline), never a CDN: the site must read offline (issue 19).
+mathjax_path = "mathjax/tex-chtml.js"
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "examples"]
 root_doc = "index"
 # "--freq" stays two hyphens (option names in the CLI reference and the pages)

@@ -2,7 +2,8 @@
 # Build the documentation site and check it: HTML with warnings as errors (the API reference,
 # the CLI reference, the data pages and the gallery, whose examples run on the shipped data),
 # the pages' doctests, every internal link of the built site (offline: no link leaves it), and
-# the index and the gallery page in headless Chromium (figures drawn; screenshots in
+# the index, the gallery page and the concept pages in headless Chromium (figures drawn, every
+# formula typeset by the MathJax copied into the site, none left as raw TeX; screenshots in
 # test-artifacts/docs; skipped with the reason when Chromium or Playwright is missing).
 # Usage: bash scripts/build_docs.sh [OUTPUT_DIR]     (default docs/_build)
 # Set BUBBLESCOPE_DOCS_SETUP=0 to skip installing the docs extra into .venv.

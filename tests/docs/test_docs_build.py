@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -186,6 +187,14 @@ def test_browser_check_finds_a_figure_that_is_not_drawn(tmp_path: Path) -> None:
     (site / "auto_examples/plot_nvda_bubble.html").write_text(
         f"<h1>Is NVDA in a bubble?</h1>{images}{missing}"
     )
+    _maths_page(site, _local_mathjax())
+    problems = _browser_checker().check(site, tmp_path / "shots")
+    assert problems == ["gallery: figure 3 not drawn (width 0 px)"]
+    assert (tmp_path / "shots/docs_gallery_nvda.png").stat().st_size > 0
+    assert (tmp_path / "shots/docs_concept_psy.png").stat().st_size > 0
+
+
+def _browser_checker() -> Any:
     checker = importlib.util.spec_from_file_location(
         "check_docs_browser", ROOT / "scripts/check_docs_browser.py"
     )
@@ -193,6 +202,49 @@ def test_browser_check_finds_a_figure_that_is_not_drawn(tmp_path: Path) -> None:
     assert checker.loader is not None
     module = importlib.util.module_from_spec(checker)
     checker.loader.exec_module(module)
-    problems = module.check(site, tmp_path / "shots")
-    assert problems == ["gallery: figure 3 not drawn (width 0 px)"]
-    assert (tmp_path / "shots/docs_gallery_nvda.png").stat().st_size > 0
+    return module
+
+
+def _local_mathjax() -> str:
+    """The file URI of the MathJax that the docs extra ships (sphinx-mathjax-offline)."""
+    spec = importlib.util.find_spec("sphinx-mathjax-offline")
+    if spec is None or spec.origin is None:
+        pytest.skip("sphinx-mathjax-offline not installed (the docs extra has it)")
+    return (Path(spec.origin).parent / "static/mathjax/tex-chtml.js").as_uri()
+
+
+def _maths_page(site: Path, mathjax: str) -> None:
+    """A concept page as Sphinx writes maths: ``.math`` elements holding TeX in delimiters."""
+    (site / "concepts").mkdir()
+    (site / "concepts/psy.html").write_text(
+        f'<script defer src="{mathjax}"></script><p>grows like '
+        '<span class="math notranslate nohighlight">\\(y_t = \\rho y_{t-1}\\)</span></p>'
+        '<div class="math notranslate nohighlight">\\[\\Delta y_t = \\alpha + \\beta y_{t-1}'
+        "\\]</div>"
+    )
+
+
+@pytest.mark.browser
+def test_browser_check_finds_maths_left_as_raw_tex(tmp_path: Path) -> None:
+    """MathJax out of reach (a CDN offline): both formulas stay TeX, and the check says so."""
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Chromium not found at /usr/bin/chromium (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api", reason="playwright not installed")
+    site = tmp_path / "html"
+    site.mkdir()
+    _maths_page(site, (tmp_path / "gone/tex-chtml.js").as_uri())
+    from playwright.sync_api import sync_playwright
+
+    module = _browser_checker()
+    module.MATHS_TIMEOUT_S = 2
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=module.CHROMIUM, headless=True, args=module.CHROMIUM_ARGS
+        )
+        problems = module._check_maths(browser.new_page(), site, tmp_path / "shots")
+        browser.close()
+    assert problems == [
+        "concepts/psy.html: MathJax did not load within 2 s",
+        "concepts/psy.html: 2 of 2 formulas not typeset",
+        "concepts/psy.html: 2 raw TeX delimiters left in the text",
+    ]
