@@ -96,8 +96,8 @@ SURVIVED_FACTS: tuple[str, ...] = (
 _PEAK_WINDOW = ("1995-01-01", "2001-12-31")
 _TROUGH_END = "2003-12-31"
 
-#: Characters per line of the plain-text summary.
-_WIDTH = 100
+#: Characters per line of the plain-text summary (fits an 80-column terminal).
+_WIDTH = 78
 
 
 @dataclass(frozen=True)
