@@ -71,3 +71,26 @@ def test_backtest_refuses_replications_over_the_limit() -> None:
     assert out.exit_code == 2, out.output
     assert "backtest: PSY" in out.output
     assert "100,000,000 replications" in out.output
+
+
+def test_a_huge_series_without_replications_is_refused_quickly(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # the 10 M rows ran over 300 s with no guard; 250,000 hourly closes tested as
+    # given (--freq D keeps them) cost about 150 s for one BSADF sweep: refused before it
+    import time
+
+    import numpy as np
+    import pandas as pd
+
+    n = 250_000
+    idx = pd.date_range("1960-01-01", periods=n, freq="h")
+    close = 100 * np.exp(np.cumsum(np.random.default_rng(0).normal(0, 0.001, n)))
+    path = tmp_path / "hourly.csv"
+    pd.DataFrame({"date": idx, "close": close}).to_csv(path, index=False)
+    started = time.monotonic()
+    out = CliRunner().invoke(
+        app, ["psy", str(path), "--freq", "D", "--start", "1960-01-01", "--cv", "none"]
+    )
+    assert out.exit_code == 2, out.output
+    assert f"T={n:,}" in out.output
+    assert f"estimated {psy_cost_seconds(n, 0, 0):,.0f} s" in " ".join(out.output.split())
+    assert time.monotonic() - started < 60

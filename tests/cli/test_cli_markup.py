@@ -46,3 +46,14 @@ def test_file_name_in_brackets_is_printed_as_written(home: Path) -> None:
     out = CliRunner().invoke(app, ["psy", str(path), "--cv", "none"])
     assert out.exit_code == 0, out.output
     assert "[bold]walk.csv" in out.output
+
+
+def test_the_backend_label_in_brackets_is_printed(home: Path) -> None:
+    # the critical values' method names its backend as "[jax cpu]": as markup it vanished
+    pytest.importorskip("jax")
+    out = CliRunner().invoke(
+        app, ["psy", "nasdaq", "--freq", "M", "--start", "2015", "--cv", "mc", "--reps", "50",
+              "--backend", "gpu"],
+    )  # fmt: skip
+    assert out.exit_code == 0, out.output
+    assert "Monte Carlo (drift) [jax " in out.output
