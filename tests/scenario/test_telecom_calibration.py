@@ -261,6 +261,13 @@ def test_observed_values_lie_in_the_band_or_the_miss_is_reported() -> None:
         assert "too shallow" in report_text
         needed = (1 - res.spec.value("crash_overshoot")) / (1 - obs.depth) - 1
         assert f"would have to stand {needed:.0%} above that value" in report_text
+    # the telecom service industry's own fall (TEL-15b) against the same depth band
+    fall = -BASE.value("TEL-15b") / 100.0
+    verdict = "covers" if depth.low <= fall <= depth.high else "misses too"
+    assert (
+        f"fell {fall:.0%} from March 2000 to July 2004 (TEL-15b), which the depth band {verdict}"
+        in report_text
+    )
     # what survived: the model's durable plant at a bust, priced at what the bust's fibre fetched
     nbv = float(np.nanmedian(res.durable_nbv))
     resale = BASE.value("TEL-12") / 100.0 * nbv

@@ -625,9 +625,14 @@ def calibrate_telecom(
             }
         )
     table = pd.DataFrame(rows).set_index("initial_overvaluation")
+    from bubblescope.data.facts import load_factbase
+
+    telecom_fall = -float(load_factbase().value("TEL-15b", unit="%")) / 100.0
+    telecom_in = checks[1].low <= telecom_fall <= checks[1].high
     notes = [
-        "The NASDAQ Composite stands for the boom's equity index; the telecom service "
-        "industry's own market value fell 67% from March 2000 to July 2004 (TEL-15b).",
+        "The NASDAQ Composite stands for the boom's equity index. The telecom service "
+        f"industry's own market value fell {telecom_fall:.0%} from March 2000 to July 2004 "
+        f"(TEL-15b), which the depth band {'covers' if telecom_in else 'misses too'}.",
         "Capex is the incumbents' (TEL-01, from filings); the entrants that built most of the "
         "long-haul fibre and went bankrupt are not in it, and RHK's wider wireline series "
         "fell first in 2001 (TEL-04).",
