@@ -165,3 +165,43 @@ def test_scan_reads_as_the_status_page_does(store_home: Path) -> None:
         assert np.isnan(row["runup_crash_odds_now"])
     else:
         assert row["runup_crash_odds_now"] == pytest.approx(odds.value, abs=1e-12)
+
+
+def test_net_run_up_is_the_raw_return_minus_the_markets(store_home: Path) -> None:
+    """SMCI net of SPY, recomputed from the shipped Parquet: R - M, near -1 (-54% against +45%).
+
+    The scan's ``runup_net_2y`` is GSY's difference definition (percentage points), not the
+    relative return (1 + R) / (1 + M) - 1; its definition and the summary say so.
+    """
+    from bubblescope.data.bundled import shipped_dir
+    from bubblescope.data.catalog import load_series
+
+    prices = pd.read_parquet(shipped_dir() / "prices.parquet")
+    last = prices[prices["symbol"] == "SMCI"]["date"].max()
+    start = pd.Timestamp(last) - pd.DateOffset(months=24)
+
+    def two_year(symbol: str) -> float:
+        rows = prices[prices["symbol"] == symbol].sort_values("date")
+        dates = pd.to_datetime(rows["date"])
+        then = rows["close"][dates <= start].iloc[-1]
+        now = rows["close"][dates <= pd.Timestamp(last)].iloc[-1]
+        return float(now / then - 1.0)
+
+    raw, market = two_year("SMCI"), two_year("SPY")
+    res = scan(
+        {"SMCI": load_series("SMCI")},
+        ScanConfig(analyses=("runup",), run=RunSettings.preset("quick")),
+        market=load_series("SPY"),
+        market_name="SPY",
+    )
+    row = res.to_frame().loc["SMCI"]
+    assert row["runup_raw_2y"] == pytest.approx(raw, abs=1e-12)
+    assert row["runup_net_2y"] == pytest.approx(raw - market, abs=1e-12)
+    assert row["runup_net_2y"] < raw < 0.0 < market  # a fall and a market gain: near -100
+    assert row["runup_net_2y"] != pytest.approx((1.0 + raw) / (1.0 + market) - 1.0, abs=0.1)
+    definition = res.to_dict()["definitions"]["runup_net_2y"]
+    assert "minus the market's" in definition
+    assert f"SMCI     raw {100 * raw:+7.1f}%  net {100 * (raw - market):+7.1f} pts" in (
+        res.summary()
+    )
+    assert "minus SPY's 24-month return, in percentage points" in " ".join(res.summary().split())

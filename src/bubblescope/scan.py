@@ -142,6 +142,15 @@ class ScanResult(ResultMixin):
         """Whether no symbol completed its analyses (the CLI then exits non-zero)."""
         return all(not o.ok for o in self.outcomes)
 
+    @property
+    def definitions(self) -> dict[str, str]:
+        """Metric -> how it is computed and its unit, for the analyses that ran.
+
+        E.g. ``runup_net_2y`` is GSY's net of market, the raw 24-month return minus the
+        market's (a difference of two returns, so it can fall below -1).
+        """
+        return {m: d for a in self.config.analyses for m, d in _HOOKS[a].definitions}
+
     def to_frame(self) -> pd.DataFrame:
         """One row per symbol: the metrics, ``ok`` and the error (if any)."""
         rows = [
@@ -181,6 +190,8 @@ class ScanResult(ResultMixin):
                     f"  {sym:<8} GSADF {row['psy_gsadf']:7.2f}  cv {row['psy_cv']:5.2f}  "
                     f"ratio {row['psy_gsadf_ratio']:5.2f}  {flag}"
                 )
+        if "runup_raw_2y" in ok:
+            lines.extend(self._runup_lines(ok))
         if "runup_flag_now" in ok:
             runups = ok[ok["runup_flag_now"].astype("boolean").fillna(False).astype(bool)]
             lines.append(f"in a GSY run-up now: {', '.join(runups.index) or 'none'}")
@@ -202,12 +213,28 @@ class ScanResult(ResultMixin):
             )
         return "\n".join(lines)
 
+    def _runup_lines(self, frame: pd.DataFrame) -> list[str]:
+        """The 24-month run-up now, raw and net of the market, with what "net" means."""
+        market = self.market or "the market"
+        lines = [
+            f"24-month run-up now: raw return, and net of {market} (GSY: raw minus {market}'s "
+            "24-month return, in percentage points; a difference of two returns, not a return, "
+            "so it can fall below -100)"
+        ]
+        raw = frame["runup_raw_2y"].astype("float64")
+        net = frame["runup_net_2y"].astype("float64")
+        for sym in raw.dropna().index:
+            net_text = f"{100.0 * net[sym]:+7.1f} pts" if np.isfinite(net[sym]) else "no market"
+            lines.append(f"  {sym:<8} raw {100.0 * raw[sym]:+7.1f}%  net {net_text}")
+        return lines
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: settings and one entry per symbol."""
+        """JSON-ready: settings, one entry per symbol and the metrics' definitions."""
         out: dict[str, Any] = to_jsonable(
             {
                 "config": self.config.to_dict(),
                 "market": self.market,
+                "definitions": self.definitions,
                 "outcomes": [o.to_dict() for o in self.outcomes],
                 "stored_runs": list(self.stored_runs),
                 "unstored": dict(self.unstored),

@@ -266,6 +266,9 @@ class ScanHook:
         Factor onto the chart's unit (100 for a fraction shown in %).
     line : (float, str) or None
         A reference line on the panel: its value and label.
+    definitions : tuple of (str, str)
+        ``(metric, definition)`` pairs: how a metric is computed and in what unit, where its
+        name alone could mislead (the scan's ``definitions`` and its summary show them).
     """
 
     describe: str
@@ -275,6 +278,7 @@ class ScanHook:
     ylabel: str
     scale: float = 1.0
     line: tuple[float, str] | None = None
+    definitions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -718,6 +718,25 @@ RUNUP: Analysis[RunupAnalysisSettings] = Analysis(
         "%",
         scale=100.0,
         line=(100.0, "GSY run-up (doubling)"),
+        definitions=(
+            (
+                "runup_raw_2y",
+                "R = P_t / P_b - 1, the return from the close b on or before the date 24 "
+                "months before the last close t to that close (a fraction: -0.5 is -50%)",
+            ),
+            (
+                "runup_net_2y",
+                "R - M, GSY's net of market: the raw 24-month return minus the market's "
+                "over the same 24 months (a difference of two fractions, in return points: "
+                "not a return, so it nears or passes -1 when the stock fell while the market "
+                "rose: -0.54 - 0.45 = -0.99); null without a market",
+            ),
+            (
+                "runup_crash_odds_now",
+                "GSY's crash probability at runup_net_2y (their logit on industry portfolios; "
+                "indicative for one stock); null below the model's range or without a market",
+            ),
+        ),
     ),
     signals=(
         Column("runup", "GSY run-up flag from completed months"),
