@@ -211,6 +211,14 @@ def _backtest() -> Any:
     return backtest(weekly_prices(0), signals="runup", config=CHEAP, events=SMALL_EVENTS)
 
 
+def _leaderboard() -> Any:
+    from bubblescope.backtest.leaderboard import History, leaderboard
+    from tests.backtest.conftest import CHEAP, SMALL_EVENTS, weekly_prices
+
+    history = History("A", "A, weekly", weekly_prices(0, 300), SMALL_EVENTS)
+    return leaderboard([history], config=CHEAP, signals=["runup", "baseline_return"])
+
+
 def _universe_backtest() -> Any:
     from bubblescope.backtest import backtest_universe
     from tests.backtest.conftest import CHEAP, SMALL_EVENTS, weekly_prices
@@ -370,6 +378,7 @@ EXAMPLES: dict[str, tuple[tuple[str, Factory], ...]] = {
     "bubblescope.scan.ScanResult": (("scan", _scan),),
     "bubblescope.backtest.result.BacktestResult": (("backtest", _backtest),),
     "bubblescope.backtest.run.UniverseBacktest": (("universe-backtest", _universe_backtest),),
+    "bubblescope.backtest.leaderboard.LeaderboardResult": (("leaderboard", _leaderboard),),
     "bubblescope.scenario.result.ScenarioResult": (("scenario", _scenario),),
     "bubblescope.scenario.sensitivity.GlobalSensitivityResult": (
         ("scenario-sensitivity", _sensitivity),

@@ -26,6 +26,7 @@ from bubblescope.settings import BacktestSettings, RunSettings
 if TYPE_CHECKING:
     import pandas as pd
 
+    from bubblescope.backtest.leaderboard import LeaderboardResult
     from bubblescope.backtest.result import BacktestResult
     from bubblescope.scan import ScanResult
     from bubblescope.scenario.breaks import BreaksResult
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BACKTEST",
     "BREAKS",
+    "LEADERBOARD",
     "POWER_FEED",
     "REGISTRY",
     "SCAN",
@@ -47,6 +49,7 @@ __all__ = [
     "TELECOM",
     "BacktestAnalysisSettings",
     "BreaksSettings",
+    "LeaderboardSettings",
     "PowerFeedSettings",
     "ScanAnalysisSettings",
     "ScenarioSettings",
@@ -266,6 +269,58 @@ BACKTEST: Analysis[BacktestAnalysisSettings] = Analysis(
     needs_series=True,
     slow=True,
     report=60,
+)
+
+
+@dataclass(frozen=True)
+class LeaderboardSettings:
+    """The leaderboard: every backtest signal on the long histories."""
+
+    run: Literal["standard", "quick", "publication"] = setting(
+        "standard", "the run whose PSY, LPPLS, run-up and backtest settings apply"
+    )
+    histories: tuple[str, ...] = setting(
+        ("NASDAQ", "SP500", "FRENCH49"), "histories: NASDAQ, SP500, FRENCH49", max_length=3
+    )
+
+    def __post_init__(self) -> None:
+        bad = [h for h in self.histories if h not in ("NASDAQ", "SP500", "FRENCH49")]
+        if bad or not self.histories:
+            raise InputError(
+                f"unknown or no histories {bad}", hint="choose from NASDAQ, SP500, FRENCH49"
+            )
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> LeaderboardSettings:
+        """The three histories under the run preset ``name``."""
+        _check_preset(name)
+        return cls(run=name)  # type: ignore[arg-type]
+
+
+def run_leaderboard(
+    data: pd.Series | pd.DataFrame | None, s: LeaderboardSettings
+) -> LeaderboardResult:
+    """Every backtest signal's record on the NASDAQ, the S&P 500 and the French industries."""
+    from bubblescope.backtest.leaderboard import leaderboard
+    from bubblescope.status.records import leaderboard_histories, signal_config
+
+    run = RunSettings.preset(s.run)
+    return leaderboard(
+        leaderboard_histories(run, s.histories), config=signal_config(run), rng=run.psy.seed
+    )
+
+
+LEADERBOARD: Analysis[LeaderboardSettings] = Analysis(
+    name="leaderboard",
+    title="Leaderboard of the signals",
+    help="Every backtest signal (the registry's signals and the baselines) scored on the NASDAQ "
+    "1971-, the S&P 500 1927- and the 49 French industries 1926-: crashes warned of, false "
+    "alarms per year and median lead, in one table and chart; each history cached.",
+    settings=LeaderboardSettings,
+    run=run_leaderboard,
+    results=("bubblescope.backtest.leaderboard.LeaderboardResult",),
+    group="composite",
+    slow=True,
 )
 
 
@@ -536,6 +591,7 @@ REGISTRY: tuple[Analysis[Any], ...] = (
     STATUS,
     SCAN,
     BACKTEST,
+    LEADERBOARD,
     SCENARIO,
     SENSITIVITY,
     BREAKS,

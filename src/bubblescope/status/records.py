@@ -40,9 +40,11 @@ __all__ = [
     "Record",
     "cached_nasdaq_backtest",
     "compute_records",
+    "leaderboard_histories",
     "month_end_shiller",
     "nasdaq_backtest",
     "record_for",
+    "signal_config",
 ]
 
 #: History key -> (label, event description).
@@ -122,7 +124,8 @@ def _num(value: Any) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def _config(settings: RunSettings, *, log: bool = True) -> Any:
+def signal_config(settings: RunSettings, *, log: bool = True) -> Any:
+    """The backtest's :class:`~bubblescope.backtest.SignalConfig` implied by the run settings."""
     from bubblescope.backtest import SignalConfig
     from bubblescope.backtest.signals import default_windows
     from bubblescope.detect.lppls import WindowSet
@@ -191,11 +194,11 @@ def _index_backtests(
         signals.append("baseline_cape")
     seed, events = settings.psy.seed, EventSpec.index()
     main = backtest(
-        prices, signals=signals, config=_config(settings), shiller=shiller, events=events,
+        prices, signals=signals, config=signal_config(settings), shiller=shiller, events=events,
         market=mkt, name=key, rng=seed,
     )  # fmt: skip
     levels = backtest(
-        prices, signals=["psy"], config=_config(settings, log=False), events=events,
+        prices, signals=["psy"], config=signal_config(settings, log=False), events=events,
         market=mkt, name=key, rng=seed,
     )  # fmt: skip
     return main, levels
@@ -236,7 +239,7 @@ def _french_records(settings: RunSettings) -> list[dict[str, Any]]:
     res = backtest_universe(
         universe,
         signals=["runup", "crash_probability"],
-        config=_config(settings),
+        config=signal_config(settings),
         events=EventSpec.stock(),
         market=market,
         rng=settings.psy.seed,
@@ -244,6 +247,58 @@ def _french_records(settings: RunSettings) -> list[dict[str, Any]]:
     label, events = HISTORIES["FRENCH49"]
     history = f"{label} {_span(prices.index, 'M')}"
     return _table_rows(res.pooled, history, events)
+
+
+def leaderboard_histories(
+    settings: RunSettings, keys: tuple[str, ...] = tuple(HISTORIES)
+) -> list[Any]:
+    """The records' histories as :class:`~bubblescope.backtest.leaderboard.History` objects.
+
+    The same prices, markets, Shiller table and crash definitions as :func:`compute_records`, so
+    the leaderboard's rows and the records agree where both score a signal. LPPLS is left out
+    on the 49 industries: 49 nested-window scans of monthly data, for a model fitted to single
+    markets.
+    """
+    from bubblescope.backtest import EventSpec
+    from bubblescope.backtest.leaderboard import History
+    from bubblescope.data.bundled import load_french49, load_shiller
+    from bubblescope.data.catalog import load_series
+    from bubblescope.detect.industries import french_industries
+
+    freq = settings.backtest.frequency
+    out: list[Any] = []
+    for key in keys:
+        if key not in HISTORIES:
+            from bubblescope.errors import InputError
+
+            raise InputError(f"unknown history {key!r}", hint=f"one of {list(HISTORIES)}")
+        label, _ = HISTORIES[key]
+        if key == "FRENCH49":
+            data = french_industries(load_french49())
+            prices = data.prices()
+            market = pd.Series(
+                np.exp(np.log1p(data.market).cumsum()), index=data.market.index, name="market"
+            )
+            universe = {str(c): prices[c].dropna() for c in prices.columns}
+            out.append(
+                History(
+                    key, f"{label} {_span(prices.index, 'M')}", universe, EventSpec.stock(),
+                    market=market,
+                    leave_out={"lppls": "not run on the 49 industries (49 nested-window scans)"},
+                )
+            )  # fmt: skip
+            continue
+        close = _sample(load_series(key)["close"], freq)
+        sp500 = load_series("SP500")["close"]
+        net = _sample(sp500, freq) if key == "NASDAQ" else None
+        shiller = month_end_shiller(load_shiller()) if key == "SP500" else None
+        out.append(
+            History(
+                key, f"{label} {_span(close.index, freq)}", close, EventSpec.index(),
+                market=net, shiller=shiller,
+            )
+        )  # fmt: skip
+    return out
 
 
 def compute_records(
@@ -282,7 +337,7 @@ def compute_records(
 
 
 def _config_dict(settings: RunSettings) -> dict[str, Any]:
-    cfg: dict[str, Any] = _config(settings).to_dict()
+    cfg: dict[str, Any] = signal_config(settings).to_dict()
     return cfg
 
 
