@@ -506,9 +506,9 @@ class TelecomCalibrationResult(ResultMixin):
                     yrange=(0.0, 1.35 * top),  # room above the bars for the lines' labels
                 ),
                 Panel(
-                    f"How deep: the fall of the index by simulated bust year ({lo}%, median, "
-                    f"{hi}%; all busts {depth.fmt(depth.low)} to {depth.fmt(depth.high)}) "
-                    f"against the NASDAQ's -{o.depth:.0%}",
+                    f"How deep: fall by simulated bust year ({lo}%, median, {hi}%; all busts "
+                    f"{depth.fmt(depth.low)} to {depth.fmt(depth.high)}) vs the NASDAQ's "
+                    f"-{o.depth:.0%}",
                     "peak-to-trough fall, %",
                     lines=(
                         Line(
