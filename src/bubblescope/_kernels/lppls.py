@@ -38,10 +38,11 @@ from bubblescope._typing import Float64Array, IntArray
 __all__ = [
     "fit_batch",
     "grid_nested",
+    "grid_nested_dates",
     "linear_params",
     "lppls_path",
     "polish",
-    "polish_many",
+    "polish_warm",
     "profiled_ssr",
 ]
 
@@ -277,15 +278,20 @@ def _jacobian(
         u[1, 2] += ri * lu * h
         u[2, 1] -= ri * lu * h
         u[2, 2] += ri * lu * g
-    for j in range(3):
-        sv = svf = svg = svh = svv = 0.0
-        for i in range(n):
+    # the sums of each column against (1, f, g, h) in one pass, each in order over i
+    sv = np.zeros((3, 5))
+    for i in range(n):
+        f = buf[0, i]
+        g = buf[1, i]
+        h = buf[2, i]
+        for j in range(3):
             v = jac[i, j]
-            sv += v
-            svf += v * buf[0, i]
-            svg += v * buf[1, i]
-            svh += v * buf[2, i]
-            svv += v * v
+            sv[j, 0] += v
+            sv[j, 1] += v * f
+            sv[j, 2] += v * g
+            sv[j, 3] += v * h
+            sv[j, 4] += v * v
+    for j in range(3):
         _, pa, pb, pc1, pc2 = _solve3(
             sums[9],
             sums[0],
@@ -297,11 +303,11 @@ def _jacobian(
             sums[6],
             sums[7],
             sums[8],
-            sv,
-            svf,
-            svg,
-            svh,
-            svv,
+            sv[j, 0],
+            sv[j, 1],
+            sv[j, 2],
+            sv[j, 3],
+            sv[j, 4],
         )
         _, za, zb, zc1, zc2 = _solve3(
             sums[9],
@@ -563,6 +569,245 @@ def grid_nested(
 
 
 @njit
+def grid_nested_dates(
+    ys: Float64Array,
+    starts: IntArray,
+    tc_offsets: Float64Array,
+    m_grid: Float64Array,
+    w_grid: Float64Array,
+    tc_lo_frac: float,
+    tc_hi_frac: float,
+    keep: int,
+) -> tuple[Float64Array, Float64Array]:
+    """:func:`grid_nested` of many dates at once, each date's result bitwise equal to it.
+
+    The columns f, g, h depend only on the distance to t2 (time is the index and the scale is
+    the array length N), so for every grid point their sums over each nested window, and the
+    Cholesky factor of the centred 3×3 system, are the same on every date. They are computed
+    once per grid point and window; only the sums against each date's centred log prices and
+    the profiled SSR are computed per date. Every quantity is the same expression, summed in
+    the same order, as in :func:`grid_nested` and :func:`_solve3`.
+
+    Parameters
+    ----------
+    ys : ndarray, shape (D, N)
+        Log prices, one row per date; every row's t2 = N − 1.
+    starts, tc_offsets, m_grid, w_grid, tc_lo_frac, tc_hi_frac, keep :
+        As in :func:`grid_nested`.
+
+    Returns
+    -------
+    best_ssr : ndarray, shape (D, W, keep)
+    best_par : ndarray, shape (D, W, keep, 3)
+        Per date, :func:`grid_nested`'s outputs.
+    """
+    n_dates = ys.shape[0]
+    n = ys.shape[1]
+    n_win = starts.shape[0]
+    t2 = float(n - 1)
+    scale = float(n)
+    # centred prices, (N, D) so each step of the backward pass reads one row
+    yc = np.empty((n, n_dates))
+    suf_y = np.zeros((n_win, n_dates))
+    suf_yy = np.zeros((n_win, n_dates))
+    for d in range(n_dates):
+        ymean = 0.0
+        for i in range(n):
+            ymean += ys[d, i]
+        ymean /= n
+        for i in range(n):
+            yc[i, d] = ys[d, i] - ymean
+        acc_y = 0.0
+        acc_yy = 0.0
+        w = n_win - 1
+        for i in range(n - 1, -1, -1):
+            acc_y += yc[i, d]
+            acc_yy += yc[i, d] * yc[i, d]
+            while w >= 0 and starts[w] == i:
+                suf_y[w, d] = acc_y
+                suf_yy[w, d] = acc_yy
+                w -= 1
+    best_ssr = np.full((n_dates, n_win, keep), np.inf)
+    best_par = np.zeros((n_dates, n_win, keep, 3))
+    dts = np.empty(n_win)
+    for k in range(n_win):
+        dts[k] = t2 - starts[k]
+    lu = np.empty(n)
+    zero = np.empty(n, dtype=np.bool_)
+    fm = np.empty((m_grid.shape[0], n))
+    cw = np.empty(n)
+    sw = np.empty(n)
+    syf = np.empty(n_dates)
+    syg = np.empty(n_dates)
+    syh = np.empty(n_dates)
+    first = starts[0]
+    for io in range(tc_offsets.shape[0]):
+        off = tc_offsets[io]
+        any_ok = False
+        for k in range(n_win):
+            if -tc_lo_frac * dts[k] <= off <= tc_hi_frac * dts[k]:
+                any_ok = True
+                break
+        if not any_ok:
+            continue
+        tc = t2 + off
+        for i in range(first, n):
+            d = abs(tc - i)
+            if d > _TINY:
+                lu[i] = math.log(d / scale)
+                zero[i] = False
+            else:
+                lu[i] = 0.0
+                zero[i] = True
+        for im in range(m_grid.shape[0]):
+            for i in range(first, n):
+                fm[im, i] = 0.0 if zero[i] else math.exp(m_grid[im] * lu[i])
+        for iw in range(w_grid.shape[0]):
+            om = w_grid[iw]
+            for i in range(first, n):
+                cw[i] = math.cos(om * lu[i])
+                sw[i] = math.sin(om * lu[i])
+            for im in range(m_grid.shape[0]):
+                sf = sg = sh = sff = sfg = sfh = sgg = sgh = shh = 0.0
+                syf[:] = 0.0
+                syg[:] = 0.0
+                syh[:] = 0.0
+                k = n_win - 1
+                for i in range(n - 1, first - 1, -1):
+                    f = fm[im, i]
+                    g = f * cw[i]
+                    h = f * sw[i]
+                    sf += f
+                    sg += g
+                    sh += h
+                    sff += f * f
+                    sfg += f * g
+                    sfh += f * h
+                    sgg += g * g
+                    sgh += g * h
+                    shh += h * h
+                    for dd in range(n_dates):
+                        yi = yc[i, dd]
+                        syf[dd] += yi * f
+                        syg[dd] += yi * g
+                        syh[dd] += yi * h
+                    while k >= 0 and starts[k] == i:
+                        if -tc_lo_frac * dts[k] <= off <= tc_hi_frac * dts[k]:
+                            _insert_dates(
+                                best_ssr,
+                                best_par,
+                                k,
+                                float(n - i),
+                                sf,
+                                sg,
+                                sh,
+                                sff,
+                                sfg,
+                                sfh,
+                                sgg,
+                                sgh,
+                                shh,
+                                suf_y,
+                                syf,
+                                syg,
+                                syh,
+                                suf_yy,
+                                off,
+                                m_grid[im],
+                                om,
+                            )
+                        k -= 1
+    return best_ssr, best_par
+
+
+@njit
+def _insert_dates(
+    best_ssr: Float64Array,
+    best_par: Float64Array,
+    k: int,
+    n: float,
+    sf: float,
+    sg: float,
+    sh: float,
+    sff: float,
+    sfg: float,
+    sfh: float,
+    sgg: float,
+    sgh: float,
+    shh: float,
+    suf_y: Float64Array,
+    syf: Float64Array,
+    syg: Float64Array,
+    syh: Float64Array,
+    suf_yy: Float64Array,
+    off: float,
+    m: float,
+    om: float,
+) -> None:
+    """Window ``k``'s profiled SSR at one grid point on every date, kept if among the best.
+
+    The factor is :func:`_solve3`'s, computed once for all dates; the per-date part repeats
+    :func:`_solve3`'s expressions for the right-hand side and the SSR.
+    """
+    a11 = sff - sf * sf / n
+    a12 = sfg - sf * sg / n
+    a13 = sfh - sf * sh / n
+    a22 = sgg - sg * sg / n
+    a23 = sgh - sg * sh / n
+    a33 = shh - sh * sh / n
+    l00 = 0.0
+    l10 = 0.0
+    l20 = 0.0
+    l11 = 0.0
+    l21 = 0.0
+    l22 = 0.0
+    if a11 > 0.0:
+        l00 = math.sqrt(a11)
+        l10 = a12 / l00
+        l20 = a13 / l00
+    d1 = a22 - l10 * l10
+    ok1 = d1 > _COLLINEAR * a22 and d1 > 0.0
+    if ok1:
+        l11 = math.sqrt(d1)
+        l21 = (a23 - l20 * l10) / l11
+    d2 = a33 - l20 * l20 - l21 * l21
+    ok2 = d2 > _COLLINEAR * a33 and d2 > 0.0
+    if ok2:
+        l22 = math.sqrt(d2)
+    keep = best_ssr.shape[2]
+    for d in range(best_ssr.shape[0]):
+        sy = suf_y[k, d]
+        r1 = syf[d] - sy * sf / n
+        r2 = syg[d] - sy * sg / n
+        r3 = syh[d] - sy * sh / n
+        ryy = suf_yy[k, d] - sy * sy / n
+        z0 = 0.0
+        z1 = 0.0
+        z2 = 0.0
+        if a11 > 0.0:
+            z0 = r1 / l00
+        if ok1:
+            z1 = (r2 - l10 * z0) / l11
+        if ok2:
+            z2 = (r3 - l20 * z0 - l21 * z1) / l22
+        ssr = ryy - z0 * z0 - z1 * z1 - z2 * z2
+        if ssr < 0.0:
+            ssr = 0.0
+        if ssr < best_ssr[d, k, keep - 1]:
+            j = keep - 1
+            while j > 0 and best_ssr[d, k, j - 1] > ssr:
+                best_ssr[d, k, j] = best_ssr[d, k, j - 1]
+                best_par[d, k, j, 0] = best_par[d, k, j - 1, 0]
+                best_par[d, k, j, 1] = best_par[d, k, j - 1, 1]
+                best_par[d, k, j, 2] = best_par[d, k, j - 1, 2]
+                j -= 1
+            best_ssr[d, k, j] = ssr
+            best_par[d, k, j, 0] = off
+            best_par[d, k, j, 1] = m
+            best_par[d, k, j, 2] = om
+
+
+@njit
 def _clip(x: float, lo: float, hi: float) -> float:
     return lo if x < lo else (hi if x > hi else x)
 
@@ -631,17 +876,32 @@ def polish(
     while it < max_iter and not converged:
         it += 1
         _jacobian(buf, sums, r, theta[1], theta[2], span, jac)
-        for a in range(3):
-            s = 0.0
-            for i in range(n):
-                s += jac[i, a] * r[i]
-            g[a] = s
-            for b in range(a, 3):
-                s = 0.0
-                for i in range(n):
-                    s += jac[i, a] * jac[i, b]
-                jtj[a, b] = s
-                jtj[b, a] = s
+        # Jᵀr and JᵀJ in one pass; each sum runs over i in order, as nine passes would
+        g0 = g1 = g2 = 0.0
+        s00 = s01 = s02 = s11 = s12 = s22 = 0.0
+        for i in range(n):
+            j0 = jac[i, 0]
+            j1 = jac[i, 1]
+            j2 = jac[i, 2]
+            ri = r[i]
+            g0 += j0 * ri
+            g1 += j1 * ri
+            g2 += j2 * ri
+            s00 += j0 * j0
+            s01 += j0 * j1
+            s02 += j0 * j2
+            s11 += j1 * j1
+            s12 += j1 * j2
+            s22 += j2 * j2
+        g[0] = g0
+        g[1] = g1
+        g[2] = g2
+        jtj[0, 0] = s00
+        jtj[0, 1] = jtj[1, 0] = s01
+        jtj[0, 2] = jtj[2, 0] = s02
+        jtj[1, 1] = s11
+        jtj[1, 2] = jtj[2, 1] = s12
+        jtj[2, 2] = s22
         free = np.ones(3, dtype=np.bool_)
         for j in range(3):
             # descent direction is -g; frozen if it leaves the box
@@ -718,15 +978,41 @@ def polish(
 
 
 @njit
-def polish_many(
+def _start_ssr(
+    t: Float64Array, y: Float64Array, start: Float64Array, lo: Float64Array, hi: Float64Array
+) -> float:
+    """The SSR :func:`polish` starts from at ``start`` (clipped into the box, same scale)."""
+    scale = max(float(t[-1] - t[0]), 1.0)
+    theta = np.empty(3)
+    for j in range(3):
+        span = hi[j] - lo[j]
+        p = _clip((start[j] - lo[j]) / span, 0.0, 1.0) if span > 0 else 0.0
+        theta[j] = lo[j] + p * span
+    out = np.empty(t.shape[0])
+    ssr: float = _residuals(t, y, theta[0], theta[1], theta[2], scale, out)
+    return ssr
+
+
+@njit
+def polish_warm(
     y: Float64Array,
     starts: IntArray,
     cand: Float64Array,
+    warm: Float64Array,
     lo: Float64Array,
     hi: Float64Array,
     max_iter: int,
-) -> Float64Array:
+) -> tuple[Float64Array, Float64Array, IntArray]:
     """Polish every kept candidate of every nested window; return each window's best.
+
+    A candidate may start from a nearby earlier solution (a warm start).
+
+    For candidate ``c`` of window ``k`` with a finite warm start ``warm[k, c]`` (the point
+    where the same grid cell's polish ended on an earlier date), the warm polish's result is
+    kept when its SSR is at most the SSR at the cold start ``cand[k, c]``, which is all the
+    cold polish guarantees (LM only accepts steps that lower the SSR). Otherwise the warm
+    start is *worse* and the candidate is polished from its cold start, as in
+    without warm starts. Each window keeps its lowest-SSR candidate (the first on ties).
 
     Parameters
     ----------
@@ -735,7 +1021,10 @@ def polish_many(
     starts : ndarray of int, shape (W,)
         Window starts.
     cand : ndarray, shape (W, K, 3)
-        Starting (tc, m, ω) per window (absolute tc); rows with NaN tc are skipped.
+        Cold starting (tc, m, ω) per window (absolute tc); rows with NaN tc are skipped.
+    warm : ndarray, shape (W, K, 3)
+        Warm starting (tc, m, ω) per candidate (absolute tc); NaN tc where there is none
+        (all NaN: the cold polish).
     lo, hi : ndarray, shape (W, 3)
         Bounds per window.
     max_iter : int
@@ -743,13 +1032,20 @@ def polish_many(
 
     Returns
     -------
-    ndarray, shape (W, 4)
+    best : ndarray, shape (W, 4)
         Best ``[tc, m, ω, SSR]`` per window (SSR ``inf`` when no candidate was given).
+    ends : ndarray, shape (W, K, 4)
+        Where each candidate's polish ended (NaN rows for skipped candidates).
+    counts : ndarray of int, shape (3,)
+        Candidates polished cold without a warm start, warm starts kept, warm starts that
+        fell back to the cold start.
     """
     n = y.shape[0]
     n_win = starts.shape[0]
     t_all = np.arange(n).astype(np.float64)
     out = np.full((n_win, 4), np.inf)
+    ends = np.full((n_win, cand.shape[1], 4), np.nan)
+    counts = np.zeros(3, dtype=np.int64)
     for k in range(n_win):
         s = starts[k]
         t = t_all[s:]
@@ -757,13 +1053,23 @@ def polish_many(
         for c in range(cand.shape[1]):
             if np.isnan(cand[k, c, 0]):
                 continue
-            res = polish(t, yy, cand[k, c], lo[k], hi[k], max_iter, 1e-9)
+            if np.isnan(warm[k, c, 0]):
+                res = polish(t, yy, cand[k, c], lo[k], hi[k], max_iter, 1e-9)
+                counts[0] += 1
+            else:
+                res = polish(t, yy, warm[k, c], lo[k], hi[k], max_iter, 1e-9)
+                if res[3] <= _start_ssr(t, yy, cand[k, c], lo[k], hi[k]):
+                    counts[1] += 1
+                else:
+                    res = polish(t, yy, cand[k, c], lo[k], hi[k], max_iter, 1e-9)
+                    counts[2] += 1
+            ends[k, c, :] = res[:4]
             if res[3] < out[k, 3]:
                 out[k, 0] = res[0]
                 out[k, 1] = res[1]
                 out[k, 2] = res[2]
                 out[k, 3] = res[3]
-    return out
+    return out, ends, counts
 
 
 @njit

@@ -7,7 +7,7 @@ end at t2 = N − 1 of the array they are given.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -24,6 +24,7 @@ from bubblescope.detect._lppls_config import (
 __all__ = [
     "NestedFits",
     "fit_nested",
+    "fit_nested_dates",
     "fit_nested_dates_jax",
     "trust_fractions",
     "trust_fractions_jax",
@@ -37,7 +38,14 @@ BOUNDARY_TOL = 1e-6
 
 @dataclass(frozen=True)
 class NestedFits:
-    """Best fit of every nested window (arrays of shape (W,)); tc is an absolute index."""
+    """Best fit of every nested window (arrays of shape (W,)); tc is an absolute index.
+
+    ``candidates`` (W, K, 3) are the polished starting points (absolute tc; NaN tc where
+    none); ``ends`` (W, K, 4), when the numba path filled it, is where each candidate's
+    polish ended ``[tc, m, ω, SSR]``: the warm starts of the next date (:func:`fit_nested`'s
+    ``previous``). ``counts`` are :func:`bubblescope._kernels.lppls.polish_warm`'s counts
+    (cold, warm kept, warm fallen back to cold).
+    """
 
     starts: np.ndarray
     t2: int
@@ -53,6 +61,8 @@ class NestedFits:
     lo: Float64Array
     hi: Float64Array
     candidates: Float64Array
+    ends: Float64Array | None = None
+    counts: tuple[int, int, int] = (0, 0, 0)
 
     @classmethod
     def from_rows(
@@ -137,8 +147,17 @@ def fit_nested(
     space: SearchSpace,
     grid: GridSpec,
     extra_starts: Float64Array | None = None,
+    previous: NestedFits | None = None,
+    shift: int = 0,
 ) -> NestedFits:
     """Fit every window ``y[s:]`` (s in ``starts``, increasing) by grid scan + bounded LM.
+
+    With ``previous`` (the fits of the same windows ``shift`` observations earlier) the polish
+    is warm-started: a grid cell kept today that was also kept on the earlier date starts
+    from where that date's polish of the cell ended, moved ``shift`` observations left
+    (:func:`_warm_starts`), and falls back to its cold start wherever the warm result is
+    worse than the cold start's SSR (:func:`bubblescope._kernels.lppls.polish_warm`). The
+    grid, the kept cells and the choice of each window's best candidate are the cold path's.
 
     Parameters
     ----------
@@ -152,6 +171,11 @@ def fit_nested(
         Grid resolution and number of polished candidates.
     extra_starts : ndarray, shape (W, R, 3), optional
         Further starting points (absolute tc) per window, e.g. random draws.
+    previous : NestedFits, optional
+        Fits of the same windows on an earlier date of the same series (same ``starts``,
+        same length N), with ``ends``.
+    shift : int
+        How many observations later this date's t2 is than ``previous``'s (≥ 1).
 
     Returns
     -------
@@ -159,12 +183,62 @@ def fit_nested(
     """
     y = np.ascontiguousarray(y, dtype=np.float64)
     starts = np.ascontiguousarray(starts, dtype=np.int64)
-    n = y.shape[0]
-    t2 = n - 1
+    t2 = y.shape[0] - 1
     offsets, m_grid, w_grid = _grid_axes(starts, t2, space, grid)
     best_ssr, best_par = K.grid_nested(
         y, starts, offsets, m_grid, w_grid, -space.tc[0], space.tc[1], grid.keep
     )
+    return _polish_grid(y, starts, space, grid, best_ssr, best_par, extra_starts, previous, shift)
+
+
+def fit_nested_dates(
+    ys: Float64Array, starts: np.ndarray, space: SearchSpace, grid: GridSpec
+) -> list[NestedFits]:
+    """:func:`fit_nested` of many dates, the grid scan shared (each date's fits equal to it).
+
+    The grid scan runs once for all dates (:func:`bubblescope._kernels.lppls.grid_nested_dates`,
+    bitwise equal per date to :func:`bubblescope._kernels.lppls.grid_nested`); each date is
+    then polished as in :func:`fit_nested`.
+
+    Parameters
+    ----------
+    ys : ndarray, shape (D, N)
+        Log prices per date; every date's t2 = N − 1.
+    starts, space, grid :
+        As in :func:`fit_nested`.
+
+    Returns
+    -------
+    list of NestedFits
+        One per date.
+    """
+    ys = np.ascontiguousarray(ys, dtype=np.float64)
+    starts = np.ascontiguousarray(starts, dtype=np.int64)
+    offsets, m_grid, w_grid = _grid_axes(starts, ys.shape[1] - 1, space, grid)
+    best_ssr, best_par = K.grid_nested_dates(
+        ys, starts, offsets, m_grid, w_grid, -space.tc[0], space.tc[1], grid.keep
+    )
+    return [
+        _polish_grid(np.ascontiguousarray(y), starts, space, grid, bs, bp)
+        for y, bs, bp in zip(ys, best_ssr, best_par, strict=True)
+    ]
+
+
+def _polish_grid(
+    y: Float64Array,
+    starts: np.ndarray,
+    space: SearchSpace,
+    grid: GridSpec,
+    best_ssr: Float64Array,
+    best_par: Float64Array,
+    extra_starts: Float64Array | None = None,
+    previous: NestedFits | None = None,
+    shift: int = 0,
+) -> NestedFits:
+    """The polish and derived quantities of :func:`fit_nested` from its grid scan's output."""
+    n = y.shape[0]
+    t2 = n - 1
+    offsets, m_grid, w_grid = _grid_axes(starts, t2, space, grid)
     cand = best_par.copy()
     cand[~np.isfinite(best_ssr), 0] = np.nan
     _drop_neighbours(
@@ -187,9 +261,9 @@ def fit_nested(
     if extra_starts is not None:
         cand = np.concatenate([cand, extra_starts], axis=1)
     cand = np.ascontiguousarray(cand)
-    best = K.polish_many(
-        y, starts, cand, np.ascontiguousarray(lo), np.ascontiguousarray(hi), grid.max_iter
-    )
+    lo_c, hi_c = np.ascontiguousarray(lo), np.ascontiguousarray(hi)
+    warm = _warm_starts(cand, starts, t2, previous, shift)
+    best, ends, tally = K.polish_warm(y, starts, cand, warm, lo_c, hi_c, grid.max_iter)
     w = starts.shape[0]
     lin = np.empty((w, 5))
     rel = np.empty(w)
@@ -201,7 +275,44 @@ def fit_nested(
         path = K.lppls_path(t, best[k, 0], best[k, 1], best[k, 2], *lin[k, :4])
         rel[k] = float(np.mean(np.abs(np.expm1(y[s:] - path))))
     rows = np.column_stack([best[:, :3], lin[:, 4], lin[:, :4], rel])
-    return NestedFits.from_rows(starts, t2, rows, lo, hi, cand)
+    fits = NestedFits.from_rows(starts, t2, rows, lo, hi, cand)
+    return replace(fits, ends=ends, counts=(int(tally[0]), int(tally[1]), int(tally[2])))
+
+
+def _warm_starts(
+    cand: Float64Array,
+    starts: np.ndarray,
+    t2: int,
+    previous: NestedFits | None,
+    shift: int,
+) -> Float64Array:
+    """Warm starting points per candidate (all NaN: a cold polish).
+
+    Candidate ``c`` of window ``k`` gets a warm start when ``previous`` kept the very same
+    grid cell (equal (tc, m, ω) starting point: the grid is the same on every date of equal
+    window set and length) for that window; the start is where that cell's polish ended,
+    tc moved ``shift`` observations left (the same calendar time in today's index). NaN tc
+    elsewhere. ``previous`` is ignored (cold) when its windows or length differ, it has no
+    ``ends``, or ``shift`` < 1.
+    """
+    warm = np.full(cand.shape, np.nan)
+    if (
+        previous is None
+        or previous.ends is None
+        or shift < 1
+        or previous.t2 != t2
+        or not np.array_equal(previous.starts, starts)
+    ):
+        return warm
+    prev = previous.candidates
+    for j in range(cand.shape[1]):
+        for i in range(prev.shape[1]):
+            same = np.all(cand[:, j, :] == prev[:, i, :], axis=1)
+            ends = previous.ends[:, i, :3]
+            ok = same & np.isfinite(ends[:, 0])
+            warm[ok, j, :] = ends[ok]
+    warm[:, :, 0] -= shift
+    return np.ascontiguousarray(warm)
 
 
 def _grid_axes(
