@@ -94,3 +94,22 @@ def test_a_huge_series_without_replications_is_refused_quickly(tmp_path) -> None
     assert f"T={n:,}" in out.output
     assert f"estimated {psy_cost_seconds(n, 0, 0):,.0f} s" in " ".join(out.output.split())
     assert time.monotonic() - started < 60
+
+
+def test_lppls_confidence_is_refused_with_the_servers_estimate() -> None:
+    from bubblescope.data.bundled import load_bundled
+    from bubblescope.web.cost import lppls_confidence_cost
+
+    close = load_bundled("nasdaq")["close"]
+    dates = int((close.index >= "2000-01-01").sum())
+    expected = lppls_confidence_cost(dates, 750, 125, 5)
+    out = CliRunner().invoke(app, ["lppls", "confidence", "nasdaq", "--start", "2000-01-01"])
+    assert out.exit_code == 2, out.output
+    text = " ".join(out.output.split())
+    assert f"{dates:,} dates x 126 windows" in text
+    assert f"estimated {expected.seconds:,.0f} s" in text
+    trust = CliRunner().invoke(
+        app, ["lppls", "confidence", "nasdaq", "--start", "2026-01-01", "--trust"]
+    )
+    assert trust.exit_code == 2, trust.output  # a few dates, but 101 fits a window
+    assert "with Trust (100 synthetic series a window)" in " ".join(trust.output.split())

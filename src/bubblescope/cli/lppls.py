@@ -8,6 +8,8 @@ import typer
 
 from bubblescope.cli._common import (
     JSON_OPTION,
+    YES_OPTION,
+    check_cost,
     console,
     date_callback,
     emit_with_data,
@@ -84,11 +86,13 @@ def register(app: typer.Typer) -> None:
             "[2, 25]).",
         ),
         seed: int = typer.Option(0, "--seed", help="Seed of the extra random starts."),
+        yes: bool = YES_OPTION,
         as_json: bool = JSON_OPTION,
     ) -> None:
         from bubblescope.analyses.engines import LPPLSFitSettings
         from bubblescope.detect.lppls import SearchSpace, lppls_fit
         from bubblescope.errors import InputError
+        from bubblescope.web.cost import lppls_fit_cost
 
         spaces = {"fco": SearchSpace.fco, "stylised": SearchSpace.stylised}
         if space not in spaces:
@@ -96,6 +100,9 @@ def register(app: typer.Typer) -> None:
         close = _load(series, end)
         if window is None:
             window = LPPLSFitSettings.preset("standard").window_for(len(close))
+        n = len(close.loc[start:]) if start else min(window or len(close), len(close))
+        fit_cost = lppls_fit_cost(n)  # the server's estimate
+        check_cost(fit_cost.seconds, fit_cost.basis, "fit a shorter window (--window)", yes)
         fit = lppls_fit(close, t1=start, t2=end, window=window, space=spaces[space](), rng=seed)
         emit_with_data(
             fit.to_dict(), as_json, lambda: console.print(fit.summary(), highlight=False), close
@@ -135,6 +142,7 @@ def register(app: typer.Typer) -> None:
             "--backend",
             help="cpu (numba), gpu (JAX on its device; needs the gpu extra) or auto.",
         ),
+        yes: bool = YES_OPTION,
         as_json: bool = JSON_OPTION,
     ) -> None:
         import dataclasses
@@ -143,6 +151,7 @@ def register(app: typer.Typer) -> None:
         from rich.table import Table
 
         from bubblescope.detect.lppls import LPPLSFilter, WindowSet, lppls_confidence
+        from bubblescope.web.cost import lppls_confidence_cost
 
         ws = WindowSet.parse(windows)
         flt = LPPLSFilter.fco_confidence()
@@ -152,6 +161,13 @@ def register(app: typer.Typer) -> None:
         index = close.index
         lo = index[-1] if start is None else max(index[0], pd.Timestamp(start))
         dates = list(index[index >= lo])
+        estimate = lppls_confidence_cost(len(dates), ws.max_window, ws.min_window, ws.step)
+        seconds, basis = estimate.seconds, estimate.basis  # the server's estimate
+        if trust:  # each window also fits its n_synthetic resampled series
+            seconds *= 1 + n_synthetic
+            basis += f", with Trust ({n_synthetic:,} synthetic series a window)"
+        hint = "use a later --start, a larger --windows step or a narrower window range"
+        check_cost(seconds, basis, hint + (", or fewer --n-synthetic" if trust else ""), yes)
         with progress_bar("LPPLS confidence", enabled=not as_json) as progress:
             result = lppls_confidence(
                 close,
