@@ -110,6 +110,26 @@ def test_chart_spec_and_plot(result) -> None:  # type: ignore[no-untyped-def]
     plt.close(fig)
 
 
+def test_bust_share_panel_reads_in_percent_on_a_fixed_0_to_100_axis(result) -> None:  # type: ignore[no-untyped-def]
+    """The panel counts the busted paths itself: percent of paths with a bust year <= t.
+
+    Fixed at 0-100% so its ticks read as shares of all paths (the data-derived range of a
+    share between 4% and 85% left one tick, 0.5, on a short panel).
+    """
+    from bubblescope.charts import panel_yrange
+
+    panel = next(p for p in result.chart_spec().panels if p.title.startswith("Share of paths"))
+    bust_year = np.asarray(result.paths["bust_year"])
+    counted = [
+        100.0 * sum(1 for b in bust_year if 0 <= b <= t) / len(bust_year)
+        for t in range(len(result.years))
+    ]
+    assert list(panel.lines[0].y) == pytest.approx(counted, abs=1e-12)
+    assert panel_yrange(panel) == (0.0, 100.0)
+    assert "%" in panel.ylabel
+    assert 0.0 < counted[-1] < 100.0  # some paths bust and some do not: a range to show
+
+
 def test_no_bust_scenario_reports_none_and_stays_json_ready() -> None:
     res = run_scenario(
         "base",

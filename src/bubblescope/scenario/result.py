@@ -387,9 +387,10 @@ class ScenarioResult(ResultMixin):
                     ),
                 ),
                 Panel(
-                    "Share of paths busted (cumulative)",
-                    "share",
-                    lines=(Line(x, f["bust_share_cumulative"].tolist(), "busted"),),
+                    "Share of paths busted (cumulative), %",
+                    "% of paths",
+                    lines=(Line(x, (100.0 * f["bust_share_cumulative"]).tolist(), "busted"),),
+                    yrange=(0.0, 100.0),
                 ),
                 Panel(
                     "AI revenue against the path the price implies, USD bn a year",
