@@ -99,3 +99,21 @@ def test_same_scenario_twice_is_refused() -> None:
 
     with pytest.raises(InputError, match="two different scenarios"):
         power_feed("base", tight="base", n_paths=100, rng=1)
+
+
+def test_china_grid_preset_scales_the_grid_by_the_sourced_additions(
+    result: PowerFeedResult,
+) -> None:
+    fb = load_factbase()
+    ratio = fb.value("PWR-02", "GW") / fb.value("PWR-03", "GW")  # China 2024 over US 2023
+    china, base = load_scenario("china_grid"), load_scenario("base")
+    assert china.value("grid_additions") == pytest.approx(
+        base.value("grid_additions") * ratio, abs=1
+    )
+    added = {r["country"]: r["gw"] for r in result.us_china if r["series"] == "generation added"}
+    assert added == {"US": 40.4, "China": 427.0}
+    # on common random numbers China's grid never binds and never brings a bust earlier
+    loose = run_scenario("china_grid", n_paths=400, rng=4).paths
+    tight = run_scenario("base", n_paths=400, rng=4).paths
+    assert not (loose["capex"] >= loose["power_cap"]).any()
+    assert (loose["bust_time"] >= tight["bust_time"] - 1e-12).all()

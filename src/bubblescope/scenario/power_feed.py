@@ -11,7 +11,8 @@ shortfall widens the cash-flow gap that the holders see (the bust hazard of
   intent, 100 USD bn at 10 USD bn per GW, CIR-08 / CIR-08a) against the scenario's cumulative
   grid connections, the GW its capex plan buys and the GW it builds (median path);
 * the IEA's base case for data-centre electricity in the US and China (ENE-07a-d) as average
-  GW, and the two countries' total consumption (ENE-11b, ENE-12a);
+  GW, the two countries' total consumption (ENE-11b, ENE-12a) and the generation capacity each
+  added in a year (PWR-02, PWR-03; the ``china_grid`` preset scales the grid by their ratio);
 * the local cost: PJM capacity prices by delivery year (HEP-02..04a, the Dominion and BGE zones
   of the 2025/26 auction, HEP-03a/b), Bloomberg's up-to-267% rise in wholesale power near data
   centres (HEP-01) and BGE's residential bill (HEP-05);
@@ -53,6 +54,8 @@ OPENAI_TOTAL = "OAI-01b"
 IEA_DC = (("US", "ENE-07a", "ENE-07b"), ("China", "ENE-07c", "ENE-07d"))
 #: Total electricity consumption in 2024: US (TWh) and China (PWh).
 TOTAL_US, TOTAL_CHINA = "ENE-11b", "ENE-12a"
+#: Generation capacity added in a year: (country, year, fact), GW nameplate.
+ADDITIONS = (("US", 2023, "PWR-03"), ("China", 2024, "PWR-02"))
 #: PJM capacity prices (USD per MW-day) by the delivery year's first calendar year.
 PJM_RTO = ((2024, "HEP-02"), (2025, "HEP-03"), (2026, "HEP-04"), (2027, "HEP-04a"))
 PJM_ZONES = (("Dominion (N. Virginia)", "HEP-03a"), ("BGE (Baltimore)", "HEP-03b"))
@@ -87,8 +90,9 @@ class PowerFeedResult(ResultMixin):
         ``capacity_share_median`` (:math:`u_t`, median by year), ``grid_binding_share`` (share
         of paths in which the grid caps capex, by year), ``n_paths``.
     us_china : list of dict
-        ``country``, ``year``, ``twh``, ``avg_gw``, ``fact`` (IEA data-centre electricity) and
-        the two totals (``series`` ``total``).
+        ``country``, ``series``, ``year``, ``twh``, ``avg_gw``, ``fact``: IEA data-centre
+        electricity (``data centres``), the two totals (``total``), and the generation capacity
+        added in a year (``generation added``, ``gw``; ``twh`` and ``avg_gw`` None).
     household : dict
         ``pjm_rto`` (year, USD per MW-day, fact), ``pjm_zones`` (zone, price, fact),
         ``wholesale_rise_pct`` and ``bge_bill_rise_usd_month`` with their facts.
@@ -126,6 +130,10 @@ class PowerFeedResult(ResultMixin):
         us24, us30 = self._by("US", 2024), self._by("US", 2030)
         cn24, cn30 = self._by("China", 2024), self._by("China", 2030)
         us_tot, cn_tot = self._by("US", 2024, "total"), self._by("China", 2024, "total")
+        us_add, cn_add = (
+            self._by("US", 2023, "generation added"),
+            self._by("China", 2024, "generation added"),
+        )
         rto = self.household["pjm_rto"]
         zones = ", ".join(
             f"{z['zone']} {z['usd_per_mw_day']:.0f}" for z in self.household["pjm_zones"]
@@ -153,7 +161,9 @@ class PowerFeedResult(ResultMixin):
                 f"{us30['twh']:.0f} TWh (US) and {cn24['twh']:.0f} -> {cn30['twh']:.0f} TWh "
                 f"(China), 2024 -> 2030; total consumption in 2024 {us_tot['twh']:,.0f} TWh "
                 f"(US) against {cn_tot['twh']:,.0f} TWh (China, "
-                f"{cn_tot['twh'] / us_tot['twh']:.1f}x).",
+                f"{cn_tot['twh'] / us_tot['twh']:.1f}x); generation capacity added "
+                f"{us_add['gw']:.1f} GW (US, 2023) against {cn_add['gw']:.0f} GW (China, 2024), "
+                f"{cn_add['gw'] / us_add['gw']:.1f}x (preset china_grid scales the grid by it).",
                 "Local cost: PJM capacity prices "
                 + " -> ".join(f"{r['usd_per_mw_day']:.0f}" for r in rto)
                 + f" USD/MW-day for {rto[0]['year']}/{rto[0]['year'] % 100 + 1:02d} to "
@@ -200,8 +210,8 @@ class PowerFeedResult(ResultMixin):
                 "panel": "us_china",
                 "series": f"{r['country']} {r['series']}",
                 "year": r["year"],
-                "value": r["twh"],
-                "unit": "TWh",
+                "value": r["twh"] if r["twh"] is not None else r["gw"],
+                "unit": "TWh" if r["twh"] is not None else "GW",
             }
             for r in self.us_china
         ]
@@ -462,6 +472,18 @@ def power_feed(
                 "year": 2024,
                 "twh": twh,
                 "avg_gw": 1e3 * twh / hours,
+                "fact": fid,
+            }
+        )
+    for country, year, fid in ADDITIONS:
+        us_china.append(
+            {
+                "country": country,
+                "series": "generation added",
+                "year": year,
+                "twh": None,
+                "avg_gw": None,
+                "gw": fb.value(fid, "GW"),
                 "fact": fid,
             }
         )
