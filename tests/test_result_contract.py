@@ -314,6 +314,41 @@ def _water_indirect() -> Any:
 # --- data --------------------------------------------------------------------------------------
 
 
+def _universe_monitor() -> Any:
+    from bubblescope.status.universe_monitor import (
+        TickerReading,
+        UniverseMonitorResult,
+        UniverseSettings,
+    )
+
+    def row(date: str, bsadf: float, conf: float, runup: float, dd: float) -> dict[str, Any]:
+        return {
+            "date": date,
+            "close": 100.0,
+            "bsadf": bsadf,
+            "psy_alarm": bsadf > 1.5,
+            "lppls_confidence_pos": conf,
+            "lppls_confidence_neg": 0.0,
+            "runup": runup,
+            "drawdown": dd,
+            "max_drawdown": dd - 0.1,
+        }
+
+    readings = (
+        TickerReading("AAA", True, "updated", row("2026-12-04", 2.1, 0.4, 1.2, 0.0), 1),
+        TickerReading(
+            "BBB",
+            True,
+            "recomputed",
+            row("2026-12-04", -0.3, float("nan"), float("nan"), -0.2),
+            800,
+            ("recomputed: history changed", "LPPLS needs 750 closes, has 700"),
+        ),
+        TickerReading("CCC", False, "failed", error="UnknownSymbolError: no prices for 'CCC'"),
+    )
+    return UniverseMonitorResult(readings, UniverseSettings(psy_cv=1.5), "state", 1.0, 300.0)
+
+
 def _import_result() -> Any:
     from bubblescope.data.store import ImportResult
 
@@ -387,6 +422,9 @@ EXAMPLES: dict[str, tuple[tuple[str, Factory], ...]] = {
     "bubblescope.scenario.power_feed.PowerFeedResult": (("scenario-power", power_feed_example),),
     "bubblescope.scenario.calibration.TelecomCalibrationResult": (
         ("scenario-telecom", telecom_example),
+    ),
+    "bubblescope.status.universe_monitor.UniverseMonitorResult": (
+        ("universe-monitor", _universe_monitor),
     ),
     "bubblescope.status.result.StatusResult": (
         ("status", _status),
