@@ -215,11 +215,13 @@ class ScanResult(ResultMixin):
 
     def _runup_lines(self, frame: pd.DataFrame) -> list[str]:
         """The 24-month run-up now, raw and net of the market, with what "net" means."""
-        market = self.market or "the market"
+        market = self.market
         lines = [
             f"24-month run-up now: raw return, and net of {market} (GSY: raw minus {market}'s "
             "24-month return, in percentage points; a difference of two returns, not a return, "
             "so it can fall below -100)"
+            if market
+            else "24-month run-up now: raw return (no market given, so no net run-up)"
         ]
         raw = frame["runup_raw_2y"].astype("float64")
         net = frame["runup_net_2y"].astype("float64")

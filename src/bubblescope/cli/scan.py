@@ -67,7 +67,8 @@ def register(app: typer.Typer) -> None:
         market: str | None = typer.Option(
             None,
             help="Market series for net-of-market run-ups: a symbol of the universe, a "
-            "shipped series, a file or a stored symbol.",
+            "shipped series, a file or a stored symbol (default: the preset's, SP500, as on "
+            "the status page; '' for none).",
         ),
         analyses: str | None = typer.Option(
             None,
@@ -115,7 +116,10 @@ def register(app: typer.Typer) -> None:
         wanted = [s.strip() for s in symbols.split(",")] if symbols else None
         members = load_universe(universe, wanted)
         market_frame = None
-        if market:
+        if market is None:  # the status page's market, so the net run-ups read the same
+            market = run.runup.market
+            market_frame = resolve_series(market)
+        elif market:
             key = market.upper()
             market_frame = members.pop(key) if key in members else resolve_series(market)
         if "psy" in config.analyses:
@@ -128,7 +132,7 @@ def register(app: typer.Typer) -> None:
                 members,
                 config,
                 market=market_frame,
-                market_name=market,
+                market_name=market or None,
                 executor=executor,
                 n_jobs=jobs,
                 progress=progress,
