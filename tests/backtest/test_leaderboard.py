@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bubblescope.backtest import backtest, backtest_universe
+from bubblescope.backtest import UniverseBacktest, backtest, backtest_universe
 from bubblescope.backtest import leaderboard as lb
 from bubblescope.backtest.leaderboard import COLUMNS, History, leaderboard
 from bubblescope.errors import InputError
@@ -41,6 +41,14 @@ def _expect(table: pd.DataFrame, signal: str) -> list[float | None]:
     return [None if pd.isna(r[c]) else float(r[c]) for c in COLUMNS]
 
 
+def _pooled_with_shares(u: UniverseBacktest) -> pd.DataFrame:
+    """The universe's pooled scores with the members' mean share of dates in alarm."""
+    table = u.pooled.copy()
+    shares = [r.scores.table["alarm_share"] for r in u.results.values()]
+    table["alarm_share"] = pd.concat(shares, axis=1).mean(axis=1)
+    return table
+
+
 def test_rows_are_each_historys_backtest_scores() -> None:
     hs = _histories()
     res = leaderboard(hs, config=CHEAP, signals=SIGNALS, rng=5)
@@ -51,7 +59,8 @@ def test_rows_are_each_historys_backtest_scores() -> None:
                  shiller=hs[1].shiller, name="B", rng=5)  # fmt: skip
     u = backtest_universe(hs[2].prices, signals=[s for s in SIGNALS if s != "gauge"],
                           config=CHEAP, events=SMALL_EVENTS, rng=5)  # fmt: skip
-    for key, table in (("A", a.scores.table), ("B", b.scores.table), ("U", u.pooled)):
+    pooled = _pooled_with_shares(u)
+    for key, table in (("A", a.scores.table), ("B", b.scores.table), ("U", pooled)):
         for signal in table.index:
             row = got.loc[(key, signal)]
             want = _expect(table, str(signal))

@@ -41,7 +41,10 @@ COLUMNS: tuple[str, ...] = (
     "hit_rate",
     "false_alarms_per_year",
     "lead_median_months",
+    "alarm_share",
 )
+#: Version of the cached rows' fields (part of the cache key: bump it when they change).
+_FORMAT = 2
 _COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
 
 
@@ -86,7 +89,7 @@ def _rows(table: pd.DataFrame, signals: Sequence[str]) -> list[dict[str, Any]]:
         if name not in table.index:
             continue
         r = table.loc[name]
-        out.append({"signal": name, **{c: _num(r[c]) for c in COLUMNS}})
+        out.append({"signal": name, **{c: _num(r.get(c)) for c in COLUMNS}})
     return out
 
 
@@ -110,7 +113,9 @@ def _score_history(
             h.prices, signals=wanted, config=config, events=h.events, shiller=h.shiller,
             market=h.market, rng=rng,
         )  # fmt: skip
-        table = uni.pooled
+        table = uni.pooled.copy()
+        shares = pd.DataFrame({k: r.scores.table["alarm_share"] for k, r in uni.results.items()})
+        table["alarm_share"] = shares.mean(axis=1).reindex(table.index)
         for sig in wanted:
             reasons = {r.skipped[sig] for r in uni.results.values() if sig in r.skipped}
             if sig not in table.index and reasons:
@@ -146,7 +151,8 @@ class LeaderboardResult(ResultMixin):
     ----------
     table : pandas.DataFrame
         One row per (history, signal): :data:`COLUMNS` (crashes scored, warned of, the share
-        warned, false alarms per year, median lead in months; None where undefined).
+        warned, false alarms per year, median lead in months, share of dates in alarm, a
+        universe's the mean over its members; None where undefined).
     histories : dict of str to str
         History key -> its label (name, span, frequency).
     events : dict of str to str
@@ -170,6 +176,7 @@ class LeaderboardResult(ResultMixin):
             lines.append(f"  {label} (a crash: {self.events[key]})")
             lines.append(
                 f"    {'signal':<20} {'warned':>9} {'hit rate':>9} {'false/yr':>9} {'lead (m)':>9}"
+                f" {'in alarm':>9}"
             )
             part = self.table[self.table["history"] == key]
             for _, r in part.iterrows():
@@ -177,14 +184,16 @@ class LeaderboardResult(ResultMixin):
                 lines.append(
                     f"    {r['signal']:<20} {warned:>9} {_fmt(r['hit_rate'], '.0%'):>9} "
                     f"{_fmt(r['false_alarms_per_year'], '.2f'):>9} "
-                    f"{_fmt(r['lead_median_months'], '.0f'):>9}"
+                    f"{_fmt(r['lead_median_months'], '.0f'):>9} {_fmt(r['alarm_share'], '.0%'):>9}"
                 )
             for sig, why in self.skipped.get(key, {}).items():
                 lines.append(f"    {sig:<20} not scored: {why}")
         lines.append(
             "  warned: crashes with an alarm in the warning window before their peak; false/yr: "
             "alarm spells no crash followed, per year; lead: median months from the first alarm "
-            "to the peak."
+            "to the peak; in alarm: share of dates in alarm (a universe: the members' mean). A "
+            "signal that stays in alarm warns of every crash with no false alarm spell: read "
+            "its hit rate with its share in alarm."
         )
         return "\n".join(lines)
 
@@ -206,9 +215,9 @@ class LeaderboardResult(ResultMixin):
         return out
 
     def chart_spec(self) -> ChartSpec:
-        """Share of crashes warned of, and false alarms per year, by signal and history."""
+        """Share of crashes warned of, false alarms per year and share in alarm, by signal."""
         signals = [s for s in self.signals if s in set(self.table["signal"])]
-        hit_bars, fa_bars = [], []
+        hit_bars, fa_bars, share_bars = [], [], []
         for i, (key, label) in enumerate(self.histories.items()):
             part = self.table[self.table["history"] == key].set_index("signal")
             colour = _COLOURS[i % len(_COLOURS)]
@@ -216,11 +225,19 @@ class LeaderboardResult(ResultMixin):
             fas = [_nan(part["false_alarms_per_year"].get(s)) for s in signals]
             hit_bars.append(Bar(signals, hits, label, color=colour))
             fa_bars.append(Bar(signals, fas, label, color=colour, legend=False))
+            shares = [_nan(part["alarm_share"].get(s)) for s in signals]
+            share_bars.append(Bar(signals, shares, label, color=colour, legend=False))
         return ChartSpec(
             "Leaderboard: each signal's record on the long histories",
             (
                 Panel("share of crashes warned of", "share", bars=tuple(hit_bars)),
                 Panel("false alarms per year", "per year", bars=tuple(fa_bars), height=0.8),
+                Panel(
+                    "share of dates in alarm (near 1: always on, its hits say little)",
+                    "share",
+                    bars=tuple(share_bars),
+                    height=0.8,
+                ),
             ),
             source="bubblescope.backtest.leaderboard on the shipped histories; a missing bar: "
             "the signal was not scored on that history (see the summary)",
@@ -290,7 +307,7 @@ def leaderboard(
     rows: list[dict[str, Any]] = []
     skipped: dict[str, dict[str, str]] = {}
     for i, h in enumerate(histories):
-        key = result_key("leaderboard", _content(h), cfg.to_dict(), list(names), rng)
+        key = result_key("leaderboard", _FORMAT, _content(h), cfg.to_dict(), list(names), rng)
 
         def compute(h: History = h) -> dict[str, Any]:
             try:

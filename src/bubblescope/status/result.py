@@ -358,14 +358,19 @@ def status_table_html(data: dict[str, Any]) -> str:
         *(data[k]["text"] for k in ("gauge", "index_share", "alignment") if data.get(k)),
         *data["market_notes"],
     ]
-    adoption = [line.strip() for line in adoption_lines(data["rows"])]
-    lists = "".join(
+    lines = [line.strip() for line in adoption_lines(data["rows"])]
+    adoption = "".join(
+        "<li>" + "<br>".join(html.escape(x) for x in lines[i : i + 3]) + "</li>"
+        for i in range(0, len(lines), 3)
+    )
+    lists = (
+        "<h3>Bubble or adoption? PSY on the price and on the price adjusted</h3>"
+        f'<ul class="adoption">{adoption}</ul>'
+        if adoption
+        else ""
+    ) + "".join(
         f"<h3>{title}</h3><ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in items) + "</ul>"
-        for title, items in (
-            ("Bubble or adoption? PSY on the price and on the price adjusted", adoption),
-            ("Market", market),
-            ("What the signals say", data["synthesis"]),
-        )
+        for title, items in (("Market", market), ("What the signals say", data["synthesis"]))
         if items
     )
     legend = (
