@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -74,8 +75,8 @@ TC_QUANTILES: tuple[float, float] = (0.1, 0.9)
 #: Most dates per block sharing one grid scan (the shared scan costs ~12 ms a date at 16, ~55
 #: ms alone; larger blocks gain little and balance worse across workers).
 _MAX_BLOCK = 16
-#: At least this many blocks when there are enough dates (so up to ~4 workers stay busy).
-_MIN_BLOCKS = 8
+#: Blocks per worker slot when an executor of unknown size maps them.
+_EXECUTOR_SLOTS = 8
 
 
 @dataclass(frozen=True)
@@ -98,10 +99,17 @@ def _run_dates(tasks: list[_DateTask]) -> list[tuple[float, ...]]:
     return [_indicators(f, t) for f, t in zip(fits, tasks, strict=True)]
 
 
-def _blocks(tasks: list[_DateTask]) -> list[list[_DateTask]]:
-    """Consecutive blocks of at most :data:`_MAX_BLOCK` dates, :data:`_MIN_BLOCKS` or more."""
-    size = min(_MAX_BLOCK, max(1, -(-len(tasks) // _MIN_BLOCKS)))
-    return [tasks[i : i + size] for i in range(0, len(tasks), size)]
+def _blocks(tasks: list[_DateTask], slots: int) -> list[list[_DateTask]]:
+    """Consecutive blocks of at most :data:`_MAX_BLOCK` dates, a multiple of ``slots`` of them.
+
+    Sizes differ by at most one date, so ``slots`` workers get equal work (a block of dates
+    costs the same whatever its dates: every date fits the same windows). The blocking never
+    changes a result (each date's fits are bitwise those of a one-date block).
+    """
+    rounds = -(-len(tasks) // (slots * _MAX_BLOCK))
+    n_blocks = min(len(tasks), slots * rounds)
+    bounds = np.linspace(0, len(tasks), n_blocks + 1).round().astype(int)
+    return [tasks[a:b] for a, b in pairwise(bounds)]
 
 
 def _run_dates_cpu(
@@ -111,7 +119,7 @@ def _run_dates_cpu(
     progress: ProgressCallback | None,
 ) -> list[tuple[float, ...]]:
     """Rows of all dates by the numba engine, blocks mapped over ``n_jobs``/``executor``."""
-    blocks = _blocks(tasks)
+    blocks = _blocks(tasks, _EXECUTOR_SLOTS if executor is not None else resolve_jobs(n_jobs))
     done = 0
 
     def report(_: int, rows: list[tuple[float, ...]]) -> None:

@@ -1,0 +1,184 @@
+"""DS LPPLS Confidence over consecutive daily dates: cold, shared-grid, warm-start, lppls, 2 cores.
+
+Issue #18 (Deliver 1). One run times, on the same consecutive daily t2 of the NASDAQ (the lppls
+wheel's ``nasdaq_dotcom.csv``, Adj Close, dates ending 2000-03-10; FCO windows 750 -> 125 step
+5, 126 windows a date):
+
+* **cold**: every date on its own, :func:`~bubblescope.detect._lppls_engine.fit_nested` (one
+  grid scan per date, every kept grid cell polished from its grid point): the engine before
+  the shared scan, with the same kernels;
+* **shared grid**: :func:`~bubblescope.detect.lppls.lppls_confidence` in one process, blocks of
+  dates sharing one grid scan (bitwise equal per date to the cold scan);
+* **warm start** (an experiment, not used by ``lppls_confidence``): each date's kept grid cells
+  polished from where the previous date's polish of the same cell ended, falling back to the
+  cold start where the warm result is above the cold start's SSR. The table reports how far
+  its best SSR per window lands from the cold path's and on how many dates Confidence differs;
+* **lppls** 0.6.24 (the peer): ``LPPLS._func_compute_nested_fits`` (125 windows 750 -> 130,
+  ``max_searches=25``) on ``--peer-dates`` of the dates, per-date CPU extrapolated;
+* **shared grid, n_jobs=2**: wall time, and the CPU time of this process and its workers.
+
+CPU time is the single-core figure (the box is shared: the load average is printed with each
+row). The 10-year line extrapolates: the per-date CPU time times 2,520 daily dates, plus the
+measured fixed CPU cost of two workers, over two cores; it says so.
+
+Run: ``.venv/bin/python benchmarks/bench_lppls_dates.py [--dates 30] [--peer-dates 1]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import time
+
+import numpy as np
+import pandas as pd
+
+
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def _load() -> float:
+    return os.getloadavg()[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dates", type=int, default=30, help="consecutive daily t2")
+    parser.add_argument("--peer-dates", type=int, default=1, help="dates timed for lppls")
+    args = parser.parse_args()
+
+    import lppls.data_loader as dl
+    from lppls import lppls as peer
+
+    from bubblescope.detect._lppls_engine import NestedFits, fit_nested
+    from bubblescope.detect.lppls import (
+        GridSpec,
+        LPPLSFilter,
+        SearchSpace,
+        WindowSet,
+        lppls_confidence,
+    )
+
+    df = dl.nasdaq_dotcom()
+    close = pd.Series(df["Adj Close"].to_numpy(), index=pd.to_datetime(df["Date"]))
+    close = close.loc[:"2000-03-10"]
+    logp = np.log(close.to_numpy())
+    need = 750
+    ends = list(range(len(close) - args.dates, len(close)))
+    ys = [np.ascontiguousarray(logp[e - need + 1 : e + 1]) for e in ends]
+    starts = (need - WindowSet.fco().lengths).astype(np.int64)
+    space, grid, flt = SearchSpace.fco(), GridSpec(), LPPLSFilter.fco_confidence()
+    dates = [close.index[e] for e in ends]
+
+    # numba cache loads outside the timings
+    lppls_confidence(close, dates=dates[:2])
+    fit_nested(ys[0], starts, space, grid)
+    np.random.seed(0)  # noqa: NPY002 - lppls draws from the global state
+    t = np.arange(need, dtype=np.float64)
+    peer.LPPLS(observations=np.array([t[-200:], ys[0][-200:]])).fit(5)
+
+    rows = []
+
+    def conf(fits: NestedFits) -> tuple[float, float]:
+        ok = fits.passes(flt)
+        return float(np.mean(ok & (fits.b < 0))), float(np.mean(ok & (fits.b > 0)))
+
+    load = _load()
+    c0, w0 = time.process_time(), time.perf_counter()
+    cold = [fit_nested(y, starts, space, grid) for y in ys]
+    cold_conf = [conf(f) for f in cold]
+    rows.append(
+        ("cold, one date at a time", time.perf_counter() - w0, time.process_time() - c0, load)
+    )
+
+    load = _load()
+    c0, w0 = time.process_time(), time.perf_counter()
+    shared = lppls_confidence(close, dates=dates).frame
+    rows.append(
+        ("shared grid (lppls_confidence)", time.perf_counter() - w0, time.process_time() - c0, load)
+    )
+    shared_conf = list(zip(shared["confidence_pos"], shared["confidence_neg"], strict=True))
+
+    load = _load()
+    c0, w0 = time.process_time(), time.perf_counter()
+    warm, prev = [], None
+    for y in ys:
+        prev = fit_nested(y, starts, space, grid, previous=prev, shift=1)
+        warm.append(prev)
+    rows.append(
+        ("warm start (experiment)", time.perf_counter() - w0, time.process_time() - c0, load)
+    )
+    excess = np.concatenate([(w.ssr - c.ssr) / c.ssr for w, c in zip(warm, cold, strict=True)])
+    counts = np.sum([w.counts for w in warm[1:]], axis=0)
+    warm_diff = sum(conf(w) != cc for w, cc in zip(warm, cold_conf, strict=True))
+
+    n_peer = max(1, min(args.peer_dates, len(ys)))
+    load = _load()
+    c0, w0 = time.process_time(), time.perf_counter()
+    for y in ys[-n_peer:]:
+        model = peer.LPPLS(observations=np.array([t, y]))
+        np.random.seed(0)  # noqa: NPY002
+        model._func_compute_nested_fits((np.array([t, y]), need, 0, 125, 5, 5, 25))
+    peer_wall, peer_cpu = time.perf_counter() - w0, time.process_time() - c0
+    scale = len(ys) / n_peer
+    rows.append(
+        (
+            f"lppls 0.6.24 ({n_peer} date(s), x{scale:.0f})",
+            peer_wall * scale,
+            peer_cpu * scale,
+            load,
+        )
+    )
+
+    load = _load()
+    k0, c0, w0 = _children_cpu(), time.process_time(), time.perf_counter()
+    par = lppls_confidence(close, dates=dates, n_jobs=2).frame
+    par_wall = time.perf_counter() - w0
+    par_cpu = time.process_time() - c0 + _children_cpu() - k0
+    rows.append(("shared grid, n_jobs=2 (CPU: main + workers)", par_wall, par_cpu, load))
+
+    cold_cpu, peer_cpu_all = rows[0][2], rows[3][2]
+    print(f"DS LPPLS Confidence, NASDAQ, {len(ys)} daily t2 {dates[0].date()}..{dates[-1].date()}")
+    print(
+        f"{'path':46s}{'wall s':>8s}{'CPU s':>8s}{'CPU ms/date':>12s}{'vs cold':>9s}"
+        f"{'vs lppls':>9s}{'load':>6s}"
+    )
+    for name, wall, cpu, ld in rows:
+        print(
+            f"{name:46s}{wall:8.2f}{cpu:8.2f}{1e3 * cpu / len(ys):12.1f}"
+            f"{cold_cpu / cpu:8.2f}x{peer_cpu_all / cpu:8.1f}x{ld:6.1f}"
+        )
+    same = shared_conf == cold_conf
+    print(f"shared-grid Confidence equals the cold path's on every date: {same}")
+    print(f"n_jobs=2 frame equals the serial frame: {par.equals(shared)}")
+    print(
+        f"warm start: {int(counts[1])} warm starts kept, {int(counts[2])} fell back, "
+        f"{int(counts[0])} cells new (cold); best SSR vs cold: worst {excess.max():+.2e} "
+        f"relative, better by >1e-9 in {np.mean(excess < -1e-9):.1%} of windows, worse by "
+        f">1e-9 in {np.mean(excess > 1e-9):.1%}; Confidence differs on {warm_diff} of "
+        f"{len(ys)} dates"
+    )
+    serial_cpu = rows[1][2]
+    overhead = par_cpu - serial_cpu
+    per_date = serial_cpu / len(ys)
+    print(
+        f"2 processes: wall speed-up {rows[1][1] / par_wall:.2f}x on this loaded box; they add "
+        f"{overhead:.2f} CPU s (spawning two workers: imports and numba cache loads), a fixed "
+        f"cost, so on two idle cores {len(ys)} dates take (serial CPU + overhead) / 2 = "
+        f"{serial_cpu / ((serial_cpu + overhead) / 2):.2f}x less wall time than one process"
+    )
+    for label, n_dates in (("10 years", 2520), ("752 dates", 752)):
+        wall2 = (per_date * n_dates + overhead) / 2
+        print(
+            f"{label} of daily Confidence, EXTRAPOLATED from {len(ys)} dates: "
+            f"({per_date:.3f} CPU s x {n_dates} + {overhead:.1f}) / 2 cores = {wall2:.0f} s "
+            f"({wall2 / 60:.1f} min; {per_date * n_dates / wall2:.2f}x one process) on two idle "
+            f"cores; cold path {cold_cpu / len(ys) * n_dates / 2:.0f} s"
+        )
+
+
+if __name__ == "__main__":
+    main()
