@@ -44,7 +44,7 @@ COLUMNS: tuple[str, ...] = (
     "alarm_share",
 )
 #: Version of the cached rows' fields (part of the cache key: bump it when they change).
-_FORMAT = 2
+_FORMAT = 3
 _COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
 
 
@@ -89,7 +89,10 @@ def _rows(table: pd.DataFrame, signals: Sequence[str]) -> list[dict[str, Any]]:
         if name not in table.index:
             continue
         r = table.loc[name]
-        out.append({"signal": name, **{c: _num(r.get(c)) for c in COLUMNS}})
+        row: dict[str, Any] = {"signal": name, **{c: _num(r.get(c)) for c in COLUMNS}}
+        for count in ("events", "hits"):
+            row[count] = None if row[count] is None else int(row[count])
+        out.append(row)
     return out
 
 
