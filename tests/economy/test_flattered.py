@@ -9,12 +9,16 @@ What is checked, and against what:
   and shares are all filed (MSFT, GOOGL);
 * properties: a longer economic life lowers the overstatement, more capex raises it;
 * provenance and typed errors: filed capex carries its accession, a firm without capex or
-  earnings is a DataError naming it.
+  earnings is a DataError naming it;
+* the rows copied from 10-Ks the shipped data lack: each names its accession and EDGAR URL,
+  the figure its reason quotes from the filing is its value, and every row not read in its
+  filing is listed by the result (summary and JSON), recounted from the YAML by PyYAML.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +30,7 @@ from hypothesis import strategies as st
 
 from bubblescope.economy.depreciation.flattered import (
     FIRMS,
+    UNVERIFIED,
     FlatteredResult,
     flattered,
     overstatement,
@@ -270,9 +275,10 @@ def test_implied_earnings_give_burrys_figure_back(result: FlatteredResult) -> No
     """The flat net income at which our understatement gives Burry's figure, checked by
     recomputing the overstatement by hand from it and the result's understatement.
 
-    Oracle's is 12.1 bn a year against the 12.44 bn of its FY2025 10-K row (within 5%): the
-    1-point gap of DEP-02 is earnings. Meta's is 45.0 bn against 62.4 bn filed for 2024: DEP-03
-    needs Meta to earn about 28% less than it filed, or a larger understatement.
+    Oracle's is 12.1 bn a year against the 12.443 bn of its FY2025 row (within 5%; the row
+    is listed as not verified against the 10-K): the 1-point gap of DEP-02 is earnings.
+    Meta's is 45.0 bn against 62.4 bn filed for 2024: DEP-03 needs Meta to earn about 28% less
+    than it filed, or a larger understatement.
     """
     for ticker, ratio_lo, ratio_hi in (("ORCL", 0.95, 1.05), ("META", 0.6, 0.8)):
         firm = result.firm(ticker)
@@ -284,3 +290,52 @@ def test_implied_earnings_give_burrys_figure_back(result: FlatteredResult) -> No
         back = flat.sum() / (flat - after_tax).sum() - 1.0
         assert back == pytest.approx(firm.published.m_as("1"), rel=1e-12)
     assert result.firm("MSFT").implied_earnings is None
+
+
+def _filed_rows() -> list[dict[str, object]]:
+    """flattered.yaml's rows that quote a 10-K (a ``why`` naming a 10-K), read by PyYAML."""
+    rows = yaml.safe_load(YAML.read_text())
+    every = [r for v in rows.values() for r in (v if isinstance(v, list) else [v])]
+    return [r for r in every if "10-K" in str(r.get("why", ""))]
+
+
+def test_filed_rows_name_accession_and_url_and_quote_their_value() -> None:
+    """Every row copied from a 10-K names its accession and EDGAR URL, and the figure it
+    quotes from the filing (USD m as the cash-flow statement prints it, USD as XBRL gives it,
+    or the cover's class counts) is its value: a typo in the number or the quote fails here."""
+    rows = _filed_rows()
+    assert {"ORCL capex FY2019", "AMZN capex 2021", "META shares outstanding (class A and B)"} <= {
+        str(r["name"]) for r in rows
+    }
+    for row in rows:
+        why = " ".join(str(row["why"]).split())
+        assert re.search(r"\b\d{10}-\d{2}-\d{6}\b", why), row["name"]
+        assert "https://www.sec.gov/Archives/edgar/data/" in why, row["name"]
+        value = float(str(row["value"]))
+        quoted = [float(m.replace(",", "")) for m in re.findall(r"\d{1,3}(?:,\d{3})+", why)]
+        if row["unit"] == "USD bn":
+            in_usd = [value * 1e3, value * 1e9]  # USD m, USD
+            assert any(q == pytest.approx(v, rel=1e-12) for q in quoted for v in in_usd), (
+                row["name"],
+                quoted,
+            )
+        else:
+            assert row["unit"] == "bn"
+            assert sum(q for q in quoted if q > 1e8) == pytest.approx(value * 1e9), row["name"]
+
+
+def test_rows_not_read_in_their_filing_are_listed(result: FlatteredResult) -> None:
+    """The result lists exactly the model's inputs whose row says it was not checked against
+    its filing, recounted from the YAML (only rows the window uses reach the inputs)."""
+    unchecked = {str(r["name"]) for r in _filed_rows() if str(r["why"]).startswith(UNVERIFIED)}
+    assert unchecked, "the YAML states which filed rows were not checked"
+    used = {i.name for i in result.inputs}
+    listed = {i.name for i in result.unverified}
+    assert listed == unchecked & used
+    summary = result.summary()
+    assert f"Not verified against the filing ({len(listed)} rows" in summary
+    assert all(name in summary for name in listed)
+    out = result.to_dict()
+    assert {i["name"] for i in out["unverified_inputs"]} == listed
+    checked = flattered(assumptions={"net_income_orcl": result.firm("ORCL").reported[0]}).unverified
+    assert "ORCL net income FY2025" not in {i.name for i in checked}

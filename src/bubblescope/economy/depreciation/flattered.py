@@ -7,7 +7,10 @@ method is undisclosed. This module rebuilds the per-firm figures from each firm'
 * **Capex** by fiscal year from the shipped SEC fundamentals (``capex``: PP&E purchases, each
   year a ``filing`` input with its tag, form and accession); years the filings lack come from
   ``flattered.yaml`` (a fact such as CAP-02, or a labelled row), then held at the last year
-  grown at ``capex_growth`` to 2028.
+  grown at ``capex_growth`` to 2028. A row copied from a 10-K the shipped data lack names the
+  filing (accession, URL) and where it was read; one whose reason starts with
+  :data:`UNVERIFIED` was not read in its filing, and :attr:`FlatteredResult.unverified`
+  lists it in every output.
 * **Depreciation** of the short-lived share (60%, DEP-14) straight line with half-year
   convention at the firm's book life (DEP-06..10) and at the economic life that reproduces
   Burry's $176B on the DEP-14 capex path (:func:`~bubblescope.economy.depreciation.burry_case`,
@@ -36,7 +39,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -57,10 +60,20 @@ from bubblescope.economy.units import Q
 from bubblescope.errors import DataError, InputError
 from bubblescope.result import ResultMixin
 
-__all__ = ["FIRMS", "FirmFlattery", "FlatteredResult", "flattered", "overstatement"]
+__all__ = [
+    "FIRMS",
+    "UNVERIFIED",
+    "FirmFlattery",
+    "FlatteredResult",
+    "flattered",
+    "overstatement",
+]
 
 #: The hyperscalers of Burry's $176B, in the order shown.
 FIRMS: tuple[str, ...] = ("ORCL", "META", "MSFT", "GOOGL", "AMZN")
+
+#: How a ``flattered.yaml`` row copied from a filing says that the filing itself was not read.
+UNVERIFIED: Final = "not verified against the filing"
 
 
 def overstatement(
@@ -210,6 +223,12 @@ class FlatteredResult(ResultMixin):
         shared = (self.economic_life, self.share, self.tax_rate, *self.assumptions)
         return (*shared, *(i for f in self.firms for i in f.inputs))
 
+    @property
+    def unverified(self) -> tuple[Input, ...]:
+        """Inputs whose row was not checked against its filing (source: :data:`UNVERIFIED`...)."""
+        rows = {i.name: i for i in self.inputs if i.source.startswith(UNVERIFIED)}
+        return tuple(rows.values())
+
     def to_frame(self) -> pd.DataFrame:
         """One row per firm: lives, window sums, overstatement vs published, P/E."""
         rows = [
@@ -259,6 +278,12 @@ class FlatteredResult(ResultMixin):
             "Earnings path: the latest filed fiscal year's net income grown at "
             f"{self.assumptions[0].value:g} a year ({self.assumptions[0].source})."
         )
+        unchecked = self.unverified
+        if unchecked:
+            lines.append(
+                f"Not verified against the filing ({len(unchecked)} rows of flattered.yaml; "
+                "reasons under Inputs): " + "; ".join(f"{i.name} = {i.quantity}" for i in unchecked)
+            )
         lines.append(format_inputs(self.inputs))
         return "\n".join(lines)
 
@@ -283,6 +308,7 @@ class FlatteredResult(ResultMixin):
                 ],
                 "price_dates": {f.ticker: f.price_date for f in self.firms},
                 "inputs": inputs_to_dicts(self.inputs),
+                "unverified_inputs": inputs_to_dicts(self.unverified),
             }
         )
         return out
