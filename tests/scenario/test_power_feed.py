@@ -54,9 +54,25 @@ def test_a_tighter_grid_serves_less_and_busts_more(result: PowerFeedResult) -> N
         for t, b in zip(tight["capacity_share_median"], base["capacity_share_median"], strict=True)
     )
     assert tight["bust_odds"] >= base["bust_odds"]
+    assert tight["served_before_bust"] < base["served_before_bust"] <= 1.0
+    assert tight["grid_binding_before_bust"] > base["grid_binding_before_bust"]
     assert all(
         t >= b for t, b in zip(tight["grid_binding_share"], base["grid_binding_share"], strict=True)
     )
+
+
+def test_served_before_bust_recomputed_from_the_paths(result: PowerFeedResult) -> None:
+    from bubblescope.parallel import spawn_seeds
+
+    seed = spawn_seeds(5, 1)[0]  # the seed power_feed(rng=5) gives both runs
+    p = run_scenario("power_bound", n_paths=600, rng=seed).paths
+    base = run_scenario("base", n_paths=600, rng=spawn_seeds(5, 1)[0]).paths
+    # both runs share their random numbers: a tighter grid never brings a bust later
+    assert (p["bust_time"] <= base["bust_time"] + 1e-12).all()
+    assert result.runs["base"]["bust_odds"] == pytest.approx((base["bust_year"] >= 0).mean())
+    live = (p["bust_year"][:, None] < 0) | (p["bust_year"][:, None] >= np.arange(10)[None, :])
+    by_hand = p["capacity_share"][live].mean()
+    assert result.runs["power_bound"]["served_before_bust"] == pytest.approx(by_hand)
 
 
 def test_revenue_served_is_demand_times_capacity_share() -> None:

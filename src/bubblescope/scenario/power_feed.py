@@ -87,8 +87,11 @@ class PowerFeedResult(ResultMixin):
         OpenAI's stated commitments (OAI-01b), overlapping the itemised deals.
     runs : dict of str to dict
         Per scenario: ``bust_odds``, ``bust_share`` (cumulative by year),
-        ``capacity_share_median`` (:math:`u_t`, median by year), ``grid_binding_share`` (share
-        of paths in which the grid caps capex, by year), ``n_paths``.
+        ``capacity_share_median`` (:math:`u_t`, median by year over the paths not yet busted,
+        NaN once all have), ``served_before_bust`` and ``grid_binding_before_bust`` (mean of
+        :math:`u_t` and share of path-years in which the grid caps capex, before each path's
+        bust), ``grid_binding_share`` (share of paths in which the grid caps capex, by year,
+        busted or not), ``n_paths``.
     us_china : list of dict
         ``country``, ``series``, ``year``, ``twh``, ``avg_gw``, ``fact``: IEA data-centre
         electricity (``data centres``), the two totals (``total``), and the generation capacity
@@ -150,11 +153,11 @@ class PowerFeedResult(ResultMixin):
                 f"{us30['avg_gw'] - us24['avg_gw']:.0f} GW of average US data-centre load "
                 "2024-2030. OpenAI's contracts alone would take "
                 f"{self.openai_total_gw / self.grid_gw[s][end]:.0%} of the grid's additions.",
-                f"Served: the capacity built serves a median "
-                f"{base['capacity_share_median'][-1]:.0%} of demand in {self.years[-1]} ({t}: "
-                f"{tight['capacity_share_median'][-1]:.0%}); the grid caps capex in "
-                f"{base['grid_binding_share'][-1]:.0%} of paths ({t}: "
-                f"{tight['grid_binding_share'][-1]:.0%}). The shortfall widens the gap holders "
+                "Served: before a bust the capacity built serves on average "
+                f"{base['served_before_bust']:.0%} of demand ({t}: "
+                f"{tight['served_before_bust']:.0%}) and the grid caps capex in "
+                f"{base['grid_binding_before_bust']:.0%} of path-years ({t}: "
+                f"{tight['grid_binding_before_bust']:.0%}). The shortfall widens the gap holders "
                 f"watch: bust odds {base['bust_odds']:.0%} against {tight['bust_odds']:.0%} "
                 "on the same random numbers.",
                 f"US and China (IEA base case): data centres {us24['twh']:.0f} -> "
@@ -294,7 +297,8 @@ class PowerFeedResult(ResultMixin):
                     ),
                 ),
                 Panel(
-                    "Share of demand the capacity built can serve (median) and paths busted",
+                    "Share of demand the capacity built can serve (median before a bust) and "
+                    "paths busted",
                     "share",
                     lines=(
                         Line(
@@ -427,7 +431,10 @@ def power_feed(
     grid, planned, built, runs = {}, {}, {}, {}
     years: tuple[int, ...] = ()
     for name, spec in specs.items():
-        res = run_scenario(spec, n_paths=n_paths, rng=seed)
+        # a fresh copy each run: spawning children advances a SeedSequence, and both runs must
+        # draw the same random numbers
+        same = np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key)
+        res = run_scenario(spec, n_paths=n_paths, rng=same)
         v = spec.values()
         t = np.arange(spec.horizon_years, dtype=np.float64)
         years = spec.years
@@ -438,14 +445,23 @@ def power_feed(
         planned[name] = np.cumsum(plan / per_gw).tolist()
         built[name] = (np.median(np.cumsum(res.paths["capex"], axis=1), axis=0) / per_gw).tolist()
         p = res.paths
+        # before its bust a path's plan is the one the price assumes; after it the plan is cut
+        sim_years = np.arange(spec.horizon_years)[None, :]
+        live = np.asarray((p["bust_year"][:, None] < 0) | (p["bust_year"][:, None] >= sim_years))
+        binds = np.asarray(p["capex"] >= p["power_cap"] * (1.0 - 1e-12))
+        share = np.where(live, p["capacity_share"], np.nan)
+        alive = np.asarray(live.any(axis=0), dtype=bool)
         runs[name] = {
             "n_paths": n_paths,
             "bust_odds": float(res.busted.mean()),
             "bust_share": res.bust_share_by_year().tolist(),
-            "capacity_share_median": np.median(p["capacity_share"], axis=0).tolist(),
-            "grid_binding_share": np.mean(
-                p["capex"] >= p["power_cap"] * (1.0 - 1e-12), axis=0
-            ).tolist(),
+            "capacity_share_median": [
+                float(np.median(share[live[:, i], i])) if alive[i] else float("nan")
+                for i in range(spec.horizon_years)
+            ],
+            "served_before_bust": float(share[live].mean()),
+            "grid_binding_before_bust": float(binds[live].mean()),
+            "grid_binding_share": binds.mean(axis=0).tolist(),
         }
     fb = load_factbase()
     hours = _hours_per_year()
