@@ -196,7 +196,10 @@ def test_bad_tickers_fail_one_by_one(universe: dict[str, pd.DataFrame], tmp_path
     res = monitor_universe(tickers, SETTINGS, state_dir=tmp_path / "state")
     rows = {r.ticker: r for r in res.readings}
     assert [r.ticker for r in res.readings] == [t.upper() for t in tickers]
-    assert rows["NOPE"].error.startswith("UnknownSymbolError: no prices for 'NOPE'")
+    assert (
+        rows["NOPE"].error
+        == "UnknownSymbolError: no prices for 'NOPE' in the store (7 symbols stored)"
+    )
     assert rows["SHORT"].error.startswith("InputError: SHORT: 30 closes, fewer than the PSY")
     assert rows["HOLED"].error.startswith("DataError: HOLED: 1 close(s) are NaN")
     assert not any(rows[t].ok for t in ("NOPE", "SHORT", "HOLED"))

@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "economy",
     "gauge",
     "scan",
+    "monitor",
     "scenario",
     "backtest",
     "run",

@@ -684,25 +684,40 @@ def monitor_universe(
 
     start = time.perf_counter()
     settings = settings or UniverseSettings()
-    names = list_symbols("prices") if tickers is None else [t.strip().upper() for t in tickers]
+    in_store = list_symbols("prices")
+    names = in_store if tickers is None else [t.strip().upper() for t in tickers]
     names = list(dict.fromkeys(n for n in names if n))
     if not names:
         raise InputError(
             "no tickers to monitor: the store has no prices"
             if tickers is None
             else "no tickers to monitor: the list is empty",
-            hint="import prices with `bubblescope data import FILE`, or name tickers",
+            hint="import prices with `bubblescope data import FILE`, or name the tickers",
         )
     if chunk < 1:
         raise InputError(f"chunk must be at least 1 ticker, got {chunk}")
     folder = Path(state_dir) if state_dir is not None else default_state_dir()
+    known = set(in_store)
+    todo = [n for n in names if n in known]
     chunks = [
-        _Chunk(tuple(names[i : i + chunk]), settings, str(folder))
-        for i in range(0, len(names), chunk)
+        _Chunk(tuple(todo[i : i + chunk]), settings, str(folder))
+        for i in range(0, len(todo), chunk)
     ]
     parts = map_chunks(_run_chunk, chunks, executor=executor, n_jobs=n_jobs, progress=progress)
-    readings = tuple(r for part in parts for r in part.readings)
-    peak = max(part.peak_rss_mb for part in parts)
+    done = {r.ticker: r for part in parts for r in part.readings}
+    readings = tuple(
+        done[n]
+        if n in done
+        else TickerReading(
+            n,
+            False,
+            "failed",
+            error=f"UnknownSymbolError: no prices for {n!r} in the store "
+            f"({len(known)} symbols stored)",
+        )
+        for n in names
+    )
+    peak = max((part.peak_rss_mb for part in parts), default=_peak_rss_mb())
     result = UniverseMonitorResult(
         readings, settings, str(folder), time.perf_counter() - start, peak
     )
