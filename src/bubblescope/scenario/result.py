@@ -399,6 +399,14 @@ class ScenarioResult(ResultMixin):
                         Line(x, f["priced_revenue"].tolist(), "priced (reverse DCF)", dash="dash"),
                         Line(x, f["ai_demand_median"].tolist(), "demand (median)", dash="dot"),
                         Line(x, f["ai_revenue_median"].tolist(), "served (median)"),
+                        *(
+                            Line(x, f[f"{key}_median"].tolist(), f"{label} (median)", color)
+                            for key, label, color in (
+                                ("enterprise_revenue", "enterprise adoption", "#009E73"),
+                                ("consumer_revenue", "consumer and API tokens", "#CC79A7"),
+                            )
+                            if f"{key}_median" in f
+                        ),
                     ),
                 ),
                 Panel(
