@@ -5,6 +5,10 @@ streaming monitor over ~11,400 appended days), DS LPPLS Confidence on a monthly 
 FCO windows per date, dates spread over ``--n-jobs`` processes), GSY run-up and crash
 probability, the Shiller gauge, the two baselines, event detection and scoring.
 
+Each stage prints its wall time, its CPU time (this process and its worker processes) and the
+load average when it started: the box is shared, and CPU time is what two idle cores would
+need to share.
+
 Peer in the same run: the naive point-in-time PSY, i.e. exuber's C++ ``radf`` (pyexuber)
 recomputed on the series truncated at each date, timed on ``--naive-dates`` evenly spaced dates
 and extrapolated to every monitored date (stated as such in the table).
@@ -21,6 +25,8 @@ subset; the table then extrapolates to the full grid and says so).
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import time
 from pathlib import Path
 
@@ -59,15 +65,18 @@ def main() -> None:
     shiller = load_shiller(data / "shiller" / "shiller_monthly_tidy.csv")
     cfg = SignalConfig(lppls_grid=args.lppls_grid, cache=False)
     rows: list[tuple[str, float, str]] = []
+    cpu: dict[str, tuple[float, float]] = {}
     built = {}
 
     def stage(name: str, note: str = "", series=prices) -> None:  # type: ignore[no-untyped-def]
-        t = time.perf_counter()
+        load = os.getloadavg()[0]
+        t, c = time.perf_counter(), _cpu()
         for s in build_signal(
             name, series, cfg, frequency="D", shiller=shiller, rng=0, n_jobs=args.n_jobs
         ):
             built[s.name] = s
         rows.append((name, time.perf_counter() - t, note))
+        cpu[name] = (_cpu() - c, load)
 
     total0 = time.perf_counter()
     stage("psy", "499-rep Phillips-Shi CV + streaming monitor")
@@ -125,9 +134,17 @@ def main() -> None:
         f"NASDAQ daily {prices.index[0].date()}..{prices.index[-1].date()} ({len(prices)} obs),"
         f" n_jobs={args.n_jobs}"
     )
-    print(f"{'stage':<24}{'seconds':>10}  note")
+    print(f"{'stage':<24}{'seconds':>10}{'CPU s':>9}{'load':>6}  note")
     for name, secs, note in rows:
-        print(f"{name:<24}{secs:>10.1f}  {note}")
+        c, ld = cpu.get(name, (np.nan, np.nan))
+        print(f"{name:<24}{secs:>10.1f}{c:>9.1f}{ld:>6.1f}  {note}")
+    if "lppls" in cpu and args.max_lppls_dates and args.max_lppls_dates < len(grid):
+        per = cpu["lppls"][0] / args.max_lppls_dates
+        print(
+            f"lppls CPU (main + workers) {per:.3f} s a grid date; all {len(grid)} dates on two "
+            f"idle cores: {per * len(grid) / 2:.0f} s (EXTRAPOLATED; an upper bound, as the "
+            "workers' fixed start-up is scaled with the dates)"
+        )
     print(f"{'total (measured)':<24}{total:>10.1f}")
     print()
     cols = [
@@ -145,6 +162,13 @@ def main() -> None:
         f"{'peer: naive PSY':<24}{naive:>10.1f}  pyexuber radf on every truncated series "
         f"(extrapolated from {len(ends)} dates)"
     )
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished worker processes."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def universe(data: Path, n_jobs: int) -> None:
