@@ -13,14 +13,15 @@ phases per server, every count and time bounded:
 
 1. **Load**: ``--requests`` requests at concurrency 1, 8 and 32, for ``GET /api/health`` (light)
    and ``POST /api/drawdown`` on NASDAQ (reads a series, computes, answers JSON), sent from a
-   client process of their own. Prints requests per second, p50 and p99 latency and the
-   server's peak resident memory.
+   client process of their own. Prints requests per second, p50 and p99 latency and the peak
+   memory of the server's process tree (see :class:`Memory`).
 2. **Heavy** (issue 20's acceptance): ``--heavy`` concurrent uncached PSY requests (weekly
    NASDAQ closes from distinct start dates, so no two share critical values; 999 replications)
    while a prober process (one request at a time) asks for ``/api/health`` every 20 ms, for at
    most ``--heavy-seconds``. Prints the health p50/p99/max (a probe still unanswered at the end
    counts at its waiting time) overall and from 2 s after the burst of requests, the heavy
-   requests' statuses, and the server's memory before, at peak and 10 s after.
+   requests' statuses, and the memory of the server's process tree before, at peak and 10 s
+   after.
 
 The load generators must not starve the server they measure on a 2-core machine: the burst
 client runs in its own process at ``nice`` 10 (it only has to send and wait), the prober in
@@ -79,7 +80,12 @@ def _free_port() -> int:
 
 
 class Memory:
-    """Peak resident memory of a process, sampled every 50 ms on a thread."""
+    """Peak memory of a server and the processes it started, sampled every 100 ms on a thread.
+
+    The proportional set size (PSS) of the server and every descendant (fork server, analysis
+    processes), so pages a forked child shares with its parent count once; the resident set
+    where the system has no PSS.
+    """
 
     def __init__(self, pid: int) -> None:
         self.proc = psutil.Process(pid)
@@ -89,8 +95,16 @@ class Memory:
         self._thread.start()
 
     def now(self) -> int:
-        """Resident memory now, bytes."""
-        return int(self.proc.memory_info().rss)
+        """Memory of the server's process tree now, bytes."""
+        total = 0
+        for proc in (self.proc, *self.proc.children(recursive=True)):
+            try:
+                info = proc.memory_full_info()
+                total += int(getattr(info, "pss", info.rss))
+            except psutil.Error:
+                if proc is self.proc:
+                    raise
+        return total
 
     def _sample(self) -> None:
         while not self._stop.is_set():
@@ -98,7 +112,7 @@ class Memory:
                 self.peak = max(self.peak, self.now())
             except psutil.Error:
                 return
-            time.sleep(0.05)
+            time.sleep(0.1)
 
     def reset(self) -> None:
         """Start a new peak from now."""
@@ -277,9 +291,9 @@ def heavy_phase(url: str, mem: Memory, n: int, seconds: float) -> dict[str, Any]
         "health_max_ms": 1e3 * max(health),
         "later_p99_ms": 1e3 * _pct(after_burst, 0.99),
         "statuses": dict(statuses),
-        "rss_before_mib": before / 2**20,
-        "rss_peak_mib": peak / 2**20,
-        "rss_after_mib": mem.now() / 2**20,
+        "mem_before_mib": before / 2**20,
+        "mem_peak_mib": peak / 2**20,
+        "mem_after_mib": mem.now() / 2**20,
         "load_before": load_before,
         "load_after": load_after,
     }
@@ -330,9 +344,9 @@ def main() -> None:
         print(f"{label:<14} health p50 {h['health_p50_ms']:.1f} ms, p99 {h['health_p99_ms']:.1f}"
               f" ms, max {h['health_max_ms']:.1f} ms over {h['probes']} probes in "
               f"{h['wall_s']:.0f} s (p99 from 2 s after the burst: {h['later_p99_ms']:.1f} ms); "
-              f"PSY statuses {h['statuses']}; RSS before "
-              f"{h['rss_before_mib']:.0f} MiB, peak {h['rss_peak_mib']:.0f}, 10 s after "
-              f"{h['rss_after_mib']:.0f}; load average {h['load_before']:.1f} before, "
+              f"PSY statuses {h['statuses']}; memory (PSS of the tree) before "
+              f"{h['mem_before_mib']:.0f} MiB, peak {h['mem_peak_mib']:.0f}, 10 s after "
+              f"{h['mem_after_mib']:.0f}; load average {h['load_before']:.1f} before, "
               f"{h['load_after']:.1f} after")  # fmt: skip
 
 
