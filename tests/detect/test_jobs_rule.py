@@ -26,6 +26,7 @@ from bubblescope.detect.critical_values import (
     WildBootstrapCV,
 )
 from bubblescope.detect.critical_values.cusum import CUSUMCV
+from bubblescope.detect.critical_values.sequential import SequentialCV
 from bubblescope.detect.lppls import WindowSet, lppls_confidence
 from bubblescope.errors import InputError
 from bubblescope.scan import ScanConfig, scan
@@ -47,6 +48,7 @@ CONSTRUCTORS: dict[str, Callable[[Any], object]] = {
     "PhillipsShiCV": lambda j: PhillipsShiCV(reps=50, rng=0, n_jobs=j),
     "CUSUMCV": lambda j: CUSUMCV(reps=50, rng=0, n_jobs=j),
     "PanelSieveCV": lambda j: PanelSieveCV(reps=50, rng=0, n_jobs=j),
+    "SequentialCV": lambda j: SequentialCV(reps=50, rng=0, n_jobs=j),
 }
 
 

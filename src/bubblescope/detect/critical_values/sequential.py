@@ -29,7 +29,7 @@ from bubblescope.detect.critical_values._cache import cache_key
 from bubblescope.detect.critical_values._result import check_levels
 from bubblescope.detect.critical_values._simulate import CHUNK_REPS, seed_identity
 from bubblescope.errors import InputError
-from bubblescope.parallel import map_chunks, spawn_seeds
+from bubblescope.parallel import map_chunks, resolve_jobs, spawn_seeds
 
 __all__ = ["SequentialCV", "bd_chunk", "sign_chunk"]
 
@@ -88,6 +88,9 @@ class SequentialCV:
     n_jobs: int | None = None
     executor: Executor | None = None
     progress: ProgressCallback | None = None
+
+    def __post_init__(self) -> None:
+        resolve_jobs(self.n_jobs)  # the one rule: 0 and below -1 are refused at once
 
     def draws(self, kind: str, **params: Any) -> Float64Array:
         """The crossing constant of each replication (``reps`` values)."""
