@@ -202,8 +202,9 @@ def shoot_dashboard(page: Page, url: str, out: Path, *, status: bool = False) ->
     """Run every analysis and tab of the dashboard at ``url`` and screenshot each chart.
 
     The analyses run on the bundled NASDAQ (PSY monthly with 199 replications; LPPLS on
-    1998-2000 so the fit stays quick); then the network and a stress test, the GPU and power
-    charts, the base scenario with 2,000 paths, and the water analysis in the "All analyses"
+    1998-2000 so the fit stays quick); then the network and a stress test, the Firms tab's three
+    charts, the GPU and power charts, the base scenario with 2,000 paths, and the water
+    analysis in the "All analyses"
     tab (a registry entry with no hand-written page). With ``status``, first the "Status now"
     tab's chart, where the dashboard has one (its first reading computes backtest records and
     can take minutes). Earlier ``dashboard-*.png`` files in ``out`` are removed first.
@@ -232,6 +233,11 @@ def shoot_dashboard(page: Page, url: str, out: Path, *, status: bool = False) ->
     page.click("#stress-form button[type=submit]")
     _ready(page, "#stress-chart .main-svg")
     shots.append(shoot(page.locator("#stress-chart"), out / "dashboard-stress.png"))
+    page.click("button[data-tab=firms]")
+    _ready(page, "#firms-tables[data-ready]")
+    for part in ("firms", "firms-runway", "firms-flattered"):
+        _ready(page, f"#{part}-chart .main-svg")
+        shots.append(shoot(page.locator(f"#{part}-chart"), out / f"dashboard-{part}.png"))
     page.click("button[data-tab=economy]")
     _ready(page, "#gpu-chart .main-svg")
     _ready(page, "#power-chart .main-svg")

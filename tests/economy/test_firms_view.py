@@ -174,6 +174,17 @@ def test_exposures_are_the_stress_on_filed_balance_sheets(view: FirmsResult) -> 
     assert defaults == ["OpenAI"]
 
 
+def test_exposures_link_the_deals_they_sum(view: FirmsResult) -> None:
+    """The deals linked to an exposure (or to the payments due) add up to it this year."""
+    year = view.stress.commitments["year_usd_bn"]
+    for r in view.exposures():
+        for key, links in (("exposure_to_shocked", "exposure_links"), ("due", "due_links")):
+            ids = [link["text"].removeprefix("deal ") for link in r[links]]
+            assert float(year.loc[ids].sum()) == pytest.approx(r[key], abs=1e-9), (r["firm"], key)
+    amazon = next(r for r in view.exposures() if r["firm"] == "Amazon")
+    assert [link["text"] for link in amazon["exposure_links"]] == ["deal E22", "deal E23"]
+
+
 def test_runway_and_pe_are_their_entries_results(view: FirmsResult) -> None:
     from bubblescope.analyses.registry import REGISTRY
 

@@ -222,3 +222,53 @@ def test_every_report_chart_is_drawn_readably(report_page: object, tmp_path: Pat
     assert [shot.name for shot in taken] == expected
     _assert_readable(taken)
     assert errors == []
+
+
+def test_firms_tab_shows_the_results_numbers_with_their_links(page: object, server: str) -> None:
+    """The Firms tab: each balance-sheet value as Python formats it (the report's text),
+    linked to the same filing or fact; firms without filings say n/a with the fetch command;
+    a shock on Oracle re-runs the stress and the table follows the engine."""
+    from playwright.sync_api import Page, expect
+
+    from bubblescope.economy.firms.view import firms_view
+
+    pg = cast(Page, page)
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.goto(server + "/")
+    pg.click("button[data-tab=firms]")
+    expect(pg.locator("#firms-tables[data-ready]")).to_have_count(1, timeout=60_000)
+    rows = pg.eval_on_selector_all(
+        "#firms-tables table:first-of-type tr",
+        "trs => trs.slice(1).map(tr => [tr.cells[0].textContent,"
+        " [...tr.cells].slice(1).map(td => [td.textContent,"
+        " (td.querySelector('a') || {}).href || null])])",
+    )
+    shown = {name: cells for name, cells in rows}
+    view = firms_view()
+    checked = 0
+    for firm in view.balance_sheets():
+        if firm["kind"] != "listed":
+            continue
+        cells = shown[f"{firm['name']} ({firm['ticker']})"]
+        if firm["fallback"]:
+            assert cells[0][0] == f"n/a: {firm['fallback']}"
+            continue
+        for v, (text, href) in zip(firm["values"], cells, strict=True):
+            if v["value_usd_bn"] is None:
+                assert text == "n/a"
+                continue
+            assert text.startswith(f"{v['value_usd_bn']:,.2f}"), (firm["name"], v["item"])
+            assert href == v["links"][0]["url"], (firm["name"], v["item"])
+            checked += 1
+    filed = [v for f in view.balance_sheets() if f["kind"] == "listed" for v in f["values"]]
+    assert checked == sum(v["value_usd_bn"] is not None for v in filed) > 0
+    pg.select_option("#firms-firm", "Oracle")
+    pg.fill("#firms-fraction", "0")
+    pg.click("#firms-run")
+    expect(pg.locator("#firms-tables[data-ready='Oracle=0']")).to_have_count(1, timeout=60_000)
+    oracle = firms_view(("Oracle=0",))
+    defaults = ", ".join(r["firm"] for r in oracle.exposures() if r["default_round"] is not None)
+    expect(pg.locator("#firms-numbers")).to_contain_text(defaults)
+    pg.screenshot(path=str(ARTIFACTS / "dashboard-firms.png"), full_page=True)
+    assert errors == []

@@ -73,10 +73,11 @@ EXTRA_FIRMS: Final = (("Alphabet", "GOOGL"), ("Broadcom", "AVGO"))
 _ACCESSION = re.compile(r"\b\d{10}-\d{2}-\d{6}\b")
 _FORM = re.compile(r"\b10-[KQ]\b")
 _FACT_ID = re.compile(r"\b(?:[A-Z]{2,4}-\d{2}[a-z]?|E\d{2}[a-z]?)\b")
+#: Exposure columns: (value, its share of liquid assets, the deals behind it).
 _EXPOSURE_COLUMNS: Final = (
-    ("exposure_to_shocked", "exposure_share"),
-    ("due", "due_share"),
-    ("shortfall", "shortfall_share"),
+    ("exposure_to_shocked", "exposure_share", "exposure_links"),
+    ("due", "due_share", "due_links"),
+    ("shortfall", "shortfall_share", "due_links"),
 )
 _ITEM_TITLES: Final[Mapping[str, str]] = {
     "cash_and_securities": "cash and marketable securities",
@@ -241,8 +242,19 @@ class FirmsResult(ResultMixin):
         ``liquid_basis`` is ``"filed"`` (the cash and securities of the balance sheet, linked to
         its filing) or ``"assumed"`` (the stress's listed buffer assumption; the reason says why
         no filing gives it). A share is None where the liquid assets are zero.
+        ``exposure_links`` and ``due_links`` link the deals behind the exposure (the debts the
+        shocked firms owe the firm this year) and the payments due (the firm's own debts).
         """
+        from bubblescope.economy.clearing import PaymentShock
+
         f = self.stress.firms
+        c = self.stress.commitments
+        debts = c[(c["treatment"] == "debt") & (c["year_usd_bn"] > 0)] if not c.empty else c
+        shocked = {s.firm for s in self.stress.scenarios if isinstance(s, PaymentShock)}
+
+        def deals(mask: Any) -> list[JSONDict]:
+            return _fact_links([str(i) for i in debts.index[mask]], self.sources)
+
         rows: list[JSONDict] = []
         names = {x.name: x for x in self.financials}
         for name, r in f.iterrows():
@@ -269,6 +281,10 @@ class FirmsResult(ResultMixin):
                     "liquid_source": why,
                     "links": links,
                     "exposure_to_shocked": r["exposure_to_shocked"],
+                    "exposure_links": deals(
+                        debts["payer"].isin(shocked) & (debts["payee"] == name)
+                    ),
+                    "due_links": deals(debts["payer"] == name),
                     "exposure_share": r["exposure_share"],
                     "due": r["due"],
                     "due_share": r["due_share"],
@@ -429,7 +445,7 @@ class FirmsResult(ResultMixin):
             lines.append(
                 f"  {r['firm']:<11}{_num(r['liquid_assets']):>8} {basis:<9} "
                 + "".join(
-                    f"{_num(r[k]):>9} {_share(r[share]):>5}" for k, share in _EXPOSURE_COLUMNS
+                    f"{_num(r[k]):>9} {_share(r[share]):>5}" for k, share, _ in _EXPOSURE_COLUMNS
                 )
                 + f"  {dflt}"
             )
@@ -481,6 +497,12 @@ class FirmsResult(ResultMixin):
                 for n in names
             ]
 
+        def liquid(basis: str) -> list[float]:
+            return [
+                v if n in by_firm and by_firm[n]["liquid_basis"] == basis else np.nan
+                for n, v in zip(names, stressed("liquid_assets"), strict=True)
+            ]
+
         missing = [f["name"] for f in sheets if f["fallback"]]
         return ChartSpec(
             "Firms as they stand: balance sheets and a stress's exposures",
@@ -515,11 +537,12 @@ class FirmsResult(ResultMixin):
                     f"stress: {'; '.join(x.label for x in self.stress.scenarios)} (USD bn a year)",
                     "USD bn",
                     bars=(
+                        Bar(names, liquid("filed"), "liquid assets, filed", color="#56B4E9"),
                         Bar(
                             names,
-                            stressed("liquid_assets"),
-                            "liquid assets (filed or assumed)",
-                            color="#56B4E9",
+                            liquid("assumed"),
+                            "liquid assets, assumed (nothing filed)",
+                            color="#C9E4F5",
                         ),
                         Bar(
                             names,
@@ -552,13 +575,16 @@ def _a(link: JSONDict, text: str | None = None) -> str:
     return f'<a href="{html.escape(str(link["url"]))}" title="{title}" rel="noreferrer">{label}</a>'
 
 
+def _linked(text: str, links: Sequence[JSONDict]) -> str:
+    """``text`` linked to the first source, the others as numbered superscripts."""
+    body = _a(links[0], text) if links else html.escape(text)
+    return body + "".join(f"<sup> {_a(x, str(k))}</sup>" for k, x in enumerate(links[1:], 2))
+
+
 def _value_td(v: JSONDict) -> str:
     if v["basis"] == "missing":
         return f'<td class="missing" title="{html.escape(v["reason"])}">n/a</td>'
-    links = v["links"]
-    body = _a(links[0], _cell(v)) if links else html.escape(_cell(v))
-    more = "".join(f"<sup> {_a(x, str(k))}</sup>" for k, x in enumerate(links[1:], start=2))
-    return f'<td class="num">{body}{more}</td>'
+    return f'<td class="num">{_linked(_cell(v), v["links"])}</td>'
 
 
 def _html(res: FirmsResult) -> str:
@@ -605,8 +631,9 @@ def _html(res: FirmsResult) -> str:
             else f'<span title="{html.escape(r["liquid_source"])}">{liquid} assumed</span>'
         )
         shares = "".join(
-            f'<td class="num">{_num(r[k])}</td><td class="num">{_share(r[share])}</td>'
-            for k, share in _EXPOSURE_COLUMNS
+            f'<td class="num">{_linked(_num(r[k]), r[links] if r[k] else [])}</td>'
+            f'<td class="num">{_share(r[share])}</td>'
+            for k, share, links in _EXPOSURE_COLUMNS
         )
         dflt = "-" if r["default_round"] is None else f"round {r['default_round']}"
         parts.append(

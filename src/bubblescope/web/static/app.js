@@ -171,7 +171,13 @@ function linkTo(link, text) {
   return node;
 }
 
-const bn = (x, digits = 2) => (x === null || x === undefined ? "n/a" : Number(x).toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+// USD bn as Python's f"{x:,.2f}" writes it (toFixed rounds the double itself, as Python does;
+// toLocaleString rounds its shortest decimal and could show 415.27 where the report shows 415.26).
+function bn(x, digits = 2) {
+  if (x === null || x === undefined) return "n/a";
+  const [whole, frac] = Number(x).toFixed(digits).split(".");
+  return whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (frac === undefined ? "" : `.${frac}`);
+}
 const share = (x) => (x === null || x === undefined ? "n/a" : `${Math.round(100 * x)}%`);
 
 function firmsTable(caption, head, rows) {
@@ -197,10 +203,14 @@ function valueCell(v) {
     const span = Object.assign(document.createElement("span"), { className: "missing", textContent: "n/a", title: v.reason });
     return span;
   }
+  return linkedNumber(bn(v.value_usd_bn), v.links);
+}
+
+// A number linked to its first source, the others as numbered superscripts.
+function linkedNumber(text, links) {
   const box = document.createElement("span");
-  box.className = "num";
-  box.appendChild(v.links.length ? linkTo(v.links[0], bn(v.value_usd_bn)) : document.createTextNode(bn(v.value_usd_bn)));
-  v.links.slice(1).forEach((link, k) => {
+  box.appendChild(links.length ? linkTo(links[0], text) : document.createTextNode(text));
+  links.slice(1).forEach((link, k) => {
     const sup = document.createElement("sup");
     sup.appendChild(document.createTextNode(" "));
     sup.appendChild(linkTo(link, String(k + 2)));
@@ -253,8 +263,10 @@ function renderFirms(r) {
       e.firm,
       e.links.length ? linkTo(e.links[0], bn(e.liquid_assets))
                      : Object.assign(document.createElement("span"), { textContent: `${bn(e.liquid_assets)} assumed`, title: e.liquid_source, className: "assumed" }),
-      bn(e.exposure_to_shocked), share(e.exposure_share), bn(e.due), share(e.due_share),
-      bn(e.shortfall), share(e.shortfall_share), e.default_round === null ? "-" : `round ${e.default_round}`,
+      linkedNumber(bn(e.exposure_to_shocked), e.exposure_to_shocked ? e.exposure_links : []), share(e.exposure_share),
+      linkedNumber(bn(e.due), e.due ? e.due_links : []), share(e.due_share),
+      linkedNumber(bn(e.shortfall), e.shortfall ? e.due_links : []), share(e.shortfall_share),
+      e.default_round === null ? "-" : `round ${e.default_round}`,
     ])));
   box.appendChild(firmsTable("Runway: the year funding runs short (USD bn)",
     ["lab", "scenario", "short in", "new money", "payments", "sources"],
