@@ -76,21 +76,27 @@ def test_nvda_price_to_sales_recomputed_from_the_parquet() -> None:
     assert float(again.bsadf.iloc[-1]) == pytest.approx(ps.bsadf_now, abs=1e-10)
 
 
-def test_raw_test_is_the_status_page_psy_on_log_prices() -> None:
+def test_raw_tests_are_the_status_page_psy_on_logs_and_levels() -> None:
     close = load_bundled("MSFT")["close"]
-    res = adjusted_psy(close, "MSFT", sample=PS.sample, cv=PS.cv(), lag=PS.lag, window=PS.window)
-    direct = psy(np.log(PS.sample(close)), lag=PS.lag, window=PS.window, cv=PS.cv())
-    assert res.raw.result is not None
-    assert res.raw.result.gsadf == direct.gsadf
-    np.testing.assert_array_equal(res.raw.result.bsadf.to_numpy(), direct.bsadf.to_numpy())
+    res = adjusted_psy(
+        close, "MSFT", sample=PS.sample, cv=PS.cv(), lag=PS.lag, window=PS.window, levels=True
+    )
+    for key, y in (("price", np.log(PS.sample(close))), ("price_level", PS.sample(close))):
+        direct = psy(y, lag=PS.lag, window=PS.window, cv=PS.cv())
+        result = res.test(key).result
+        assert result is not None
+        assert result.gsadf == direct.gsadf
+        np.testing.assert_array_equal(result.bsadf.to_numpy(), direct.bsadf.to_numpy())
+    assert [t.key for t in res.tests] == ["price", "price_level"]
 
 
-def test_a_constant_fundamental_or_a_scaled_ratio_changes_nothing() -> None:
+@pytest.mark.parametrize("log", [True, False])
+def test_a_constant_fundamental_or_a_scaled_ratio_changes_nothing(log: bool) -> None:
     price = _weekly(300, np.random.default_rng(3))
-    raw = psy(np.log(price), cv=CV)
+    raw = psy(np.log(price) if log else price, cv=CV)
     verdict = AdjustedTest("price", "log price", "", result=raw).verdict
     for ratio in (price / 17.0, price * 1e6):
-        t = ratio_test(ratio, cv=CV)
+        t = ratio_test(ratio, cv=CV, log=log)
         assert t.result is not None
         assert t.result.gsadf == pytest.approx(raw.gsadf, abs=1e-10)
         np.testing.assert_allclose(t.result.bsadf.to_numpy(), raw.bsadf.to_numpy(), atol=1e-9)

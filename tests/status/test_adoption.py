@@ -22,7 +22,7 @@ from bubblescope.detect.explosive_root import episode_root
 from bubblescope.settings import RunSettings
 from bubblescope.status.adoption import AdoptionRow, adoption_row, doubling_sentence
 from bubblescope.status.readings import psy_reading
-from bubblescope.status.result import adoption_lines, status_table_html
+from bubblescope.status.result import adoption_groups, adoption_lines, status_table_html
 
 SETTINGS = RunSettings.preset("standard").with_changes(psy={"reps": 199})
 
@@ -47,17 +47,18 @@ def _row(key: str) -> tuple[AdoptionRow, dict[str, dict[str, Any]]]:
 
 
 @pytest.mark.parametrize("key", ["NVDA", "TSM"])
-def test_raw_verdict_is_the_tables_psy_log_reading(key: str) -> None:
+def test_raw_verdicts_are_the_tables_psy_readings(key: str) -> None:
     row, readings = _row(key)
-    raw, log = row.verdicts["price"], readings["psy_log"]
-    assert raw["bsadf"] == log["value"]
-    assert raw["critical_value"] == log["detail"]["critical_value"]
-    assert (raw["verdict"] == "explosive now") == (log["light"] == "red")
+    for test, signal in (("price", "psy_log"), ("price_level", "psy_level")):
+        raw, reading = row.verdicts[test], readings[signal]
+        assert raw["bsadf"] == reading["value"]
+        assert raw["critical_value"] == reading["detail"]["critical_value"]
+        assert (raw["verdict"] == "explosive now") == (reading["light"] == "red")
 
 
 def test_nvda_has_its_ratios_tested_and_a_sentence() -> None:
     row, _ = _row("NVDA")
-    for key in ("pe", "ps", "factors", "technology"):
+    for key in ("pe", "ps", "factors", "technology", "pe_level", "ps_level"):
         assert row.verdicts[key]["bsadf"] is not None, key
     assert "price-to-sales" in row.sentence
     assert row.sentence.startswith(("NVDA", "Neither NVDA"))
@@ -91,12 +92,12 @@ def test_text_html_and_json_show_the_same_lines() -> None:
         "market_notes": [],
         "synthesis": [],
     }  # fmt: skip
-    lines = adoption_lines(data["rows"])
-    assert lines[1].strip() == row.sentence
-    assert lines[2].strip() == row.doubling_text
+    (group,) = adoption_groups(data["rows"])
+    assert group[2] == row.sentence
+    assert group[3] == row.doubling_text
+    assert [line.strip() for line in adoption_lines(data["rows"])] == group
     shown = status_table_html(data)
-    for line in lines:
-        assert html.escape(line.strip()) in shown
+    assert "<br>".join(html.escape(line) for line in group) in shown
     assert AdoptionRow.from_dict(row.to_dict()) == row
 
 
@@ -109,4 +110,16 @@ def test_doubling_sentence_says_never_for_an_open_interval() -> None:
     assert text == (
         "X's price doubles every 16.0 months in this episode (95% CI 7.5 months to never; PSY "
         "episode on levels, since 2026-01-02, 9 weekly closes)."
+    )
+
+
+def test_doubling_sentence_says_when_an_episode_is_too_young() -> None:
+    text = doubling_sentence(
+        "X",
+        {"test": "levels", "start": "2026-07-24", "end": None, "n": 2, "rho": None,
+         "rho_ci": None, "months": None, "months_ci": [None, None]},
+    )  # fmt: skip
+    assert text == (
+        "X's current PSY episode on levels, since 2026-07-24 has 2 weekly close(s), too few "
+        "for a doubling time."
     )

@@ -985,6 +985,7 @@ class AdjustedSettings(PSYSettings):
     level: float = setting(
         PSYSettings.level, "level of the family-wise critical value", gt=0.0, lt=1.0
     )
+    levels: bool = setting(True, "also test the price, its P/E and P/S in levels")
 
     def __post_init__(self) -> None:
         import re
@@ -1021,6 +1022,7 @@ def run_adjusted(data: pd.Series | pd.DataFrame | None, s: AdjustedSettings) -> 
         window=s.window,
         cv=s.cv(),
         level=s.level,
+        levels=s.levels,
     )
 
 

@@ -31,6 +31,12 @@ running the PSY recursive test (Phillips, Shi and Yu 2015) on what is left:
     rental prices and power ship only as a few dated facts (``GPU-*`` rows of the fact base),
     not as series a regression can use, so they are left out and the result says so.
 
+``price_level``, ``pe_level``, ``ps_level`` (``levels=True``)
+    The same price and ratios tested in levels rather than logs: PSY on levels reads steady
+    exponential growth as explosive, PSY on logs only growth that accelerates. The ratio tests
+    are blind to the ratio's scale in levels too (ADF t-statistics do not change when a series
+    is multiplied by a constant).
+
 Every adjusted series is tested with the same sampling, lag, window and critical values as
 the raw price, so the verdicts compare like with like. A verdict is "explosive now" (an
 episode ongoing at the last date), "explosive earlier" (episodes, none ongoing) or "not
@@ -100,6 +106,8 @@ _AGAINST = {
     "ps": "sales",
     "factors": "the market and its sector",
     "technology": "AI capex and NVIDIA's sales",
+    "pe_level": "earnings",
+    "ps_level": "sales",
 }
 _COLORS = ("#000000", "#0072B2", "#009E73", "#D55E00", "#CC79A7")
 
@@ -266,6 +274,7 @@ def ratio_test(
     window: Literal["psy", "exuber"] | int = "psy",
     cv: CriticalValueMethod | None = None,
     level: float = 0.95,
+    log: bool = True,
 ) -> AdjustedTest:
     """PSY on the log of a price-to-fundamental ratio (the Dallas Fed's price-to-rent test).
 
@@ -283,6 +292,8 @@ def ratio_test(
     lag, window, cv, level
         As for :func:`bubblescope.detect.exuberance.psy`; ``cv`` defaults to
         ``MonteCarloCV(reps=999, rng=20150401)``.
+    log : bool
+        Test the log of the ratio (default) or the ratio in levels.
 
     Returns
     -------
@@ -313,7 +324,7 @@ def ratio_test(
         if dropped
         else ""
     )
-    y = np.log(run).rename(label)
+    y = (np.log(run) if log else run).rename(label)
     result = _psy(y, label, lag, window, cv or MonteCarloCV(reps=999, rng=20150401), level)
     return AdjustedTest(key, label, method, y, result, None, note)
 
@@ -489,18 +500,35 @@ class AdjustedResult(ResultMixin):
         """The test on the price itself."""
         return self.test("price")
 
-    @property
-    def headline(self) -> AdjustedTest | None:
-        """The adjusted test the plain sentence compares with: P/S, else P/E, else technology."""
-        for key in ("ps", "pe", "technology", "factors"):
+    def _first(self, keys: tuple[str, ...]) -> AdjustedTest | None:
+        for key in keys:
             t = next((x for x in self.tests if x.key == key and x.result is not None), None)
             if t is not None:
                 return t
         return None
 
+    @property
+    def headline(self) -> AdjustedTest | None:
+        """The adjusted test the plain sentence compares with: P/S, else P/E, else technology."""
+        return self._first(("ps", "pe", "technology", "factors"))
+
+    @property
+    def headline_level(self) -> AdjustedTest | None:
+        """The levels test compared with the price in levels: P/S, else P/E (None without)."""
+        return self._first(("ps_level", "pe_level"))
+
     def sentences(self) -> list[str]:
-        """One plain sentence per adjusted test on what its difference from the raw means."""
-        return [meaning(self.raw, t, self.name) for t in self.tests if t.key != "price"]
+        """One plain sentence per adjusted test on what its difference from the raw means.
+
+        A levels test is compared with the price in levels, the others with the log price.
+        """
+        out = []
+        for t in self.tests:
+            if t.key in ("price", "price_level"):
+                continue
+            raw = self.test("price_level") if t.key.endswith("_level") else self.raw
+            out.append(meaning(raw, t, self.name))
+        return out
 
     def summary(self) -> str:
         """The verdicts side by side, the sentences and the regressions."""
@@ -589,6 +617,7 @@ def adjusted_psy(
     window: Literal["psy", "exuber"] | int = "psy",
     cv: CriticalValueMethod | None = None,
     level: float = 0.95,
+    levels: bool = False,
 ) -> AdjustedResult:
     """PSY on a price and on the price adjusted for its fundamentals, side by side.
 
@@ -613,6 +642,8 @@ def adjusted_psy(
         How ``sample`` samples, for the output.
     lag, window, cv, level
         As for :func:`bubblescope.detect.exuberance.psy`, the same for every test.
+    levels : bool
+        Also test the price and (with ``fundamentals``) its P/E and P/S in levels.
 
     Returns
     -------
@@ -682,6 +713,16 @@ def adjusted_psy(
                 ),
             )
         )
+    if levels:
+        tests.append(
+            AdjustedTest(
+                "price_level", "price (levels)", "PSY on the close in levels",
+                prices.rename("price (levels)"),
+                _psy(prices.rename("price (levels)"), "price (levels)", lag, window, cv, level),
+            )
+        )  # fmt: skip
+        if fundamentals is not None:
+            tests += _ratio_tests(daily, fundamentals, name, {**opts, "log": False})
     notes = (proxy_note,) if proxies and proxy_note else ()
     return AdjustedResult(name, tuple(tests), sampling, notes)
 
@@ -701,9 +742,11 @@ def _ratio_tests(
 ) -> list[AdjustedTest]:
     from bubblescope.detect.firm_multiples import multiples
 
+    log = opts.get("log", True)
+    suffix, prefix, how = ("", "log ", "in logs") if log else ("_level", "", "in levels")
     specs = (
-        ("pe", "log price-to-earnings", "net income"),
-        ("ps", "log price-to-sales", "revenue"),
+        ("pe" + suffix, prefix + "price-to-earnings", "net income"),
+        ("ps" + suffix, prefix + "price-to-sales", "revenue"),
     )
     try:
         frame = multiples(daily, fundamentals, name).frame
@@ -714,7 +757,7 @@ def _ratio_tests(
         ]
 
     def one(key: str, label: str, method: str) -> AdjustedTest:
-        ratio = frame[key]
+        ratio = frame[key.removesuffix("_level")]
         return _guarded(
             key,
             label,
@@ -727,7 +770,7 @@ def _ratio_tests(
             key,
             label,
             f"market capitalisation over the trailing-twelve-month {item} known at each date "
-            "(SEC filings), tested in logs as the Dallas Fed tests price-to-rent",
+            f"(SEC filings), tested {how} as the Dallas Fed tests price-to-rent",
         )
         for key, label, item in specs
     ]

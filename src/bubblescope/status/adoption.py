@@ -28,8 +28,8 @@ from bubblescope.settings import RunSettings
 __all__ = ["AdoptionRow", "adoption_row", "doubling_sentence"]
 
 #: Version of the cached row's fields and wording (part of the cache key: bump it on a change).
-CACHE_FORMAT = 1
-#: The adjusted tests shown, in column order, with their short headings.
+CACHE_FORMAT = 3
+#: The tests on logs shown, in order, with their short headings.
 ADJUSTED_HEADS: dict[str, str] = {
     "price": "price (raw)",
     "pe": "P/E",
@@ -37,6 +37,8 @@ ADJUSTED_HEADS: dict[str, str] = {
     "factors": "net of market",
     "technology": "net of AI proxies",
 }
+#: The tests on levels shown, in order, with their short headings.
+LEVEL_HEADS: dict[str, str] = {"price_level": "price (raw)", "pe_level": "P/E", "ps_level": "P/S"}
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,9 @@ class AdoptionRow:
         What the difference between the raw and the headline adjusted verdict means.
     doubling : dict or None
         The episode's ``test`` ("log" or "levels"), ``start``, ``end`` (None while ongoing),
-        ``n`` (weekly closes), ``months`` and ``months_ci`` (None for "never": the interval's
-        lower root is at or below one).
+        ``n`` (weekly closes), ``rho`` and ``rho_ci`` (None under three closes: too few to
+        fit), ``months`` and ``months_ci`` (None for "never": the root or the interval's lower
+        bound is at or below one).
     notes : tuple of str
     """
 
@@ -117,6 +120,11 @@ def doubling_sentence(key: str, doubling: dict[str, Any]) -> str:
     )  # fmt: skip
     where = f"PSY episode on {doubling['test']}, {span}"
     now = doubling["end"] is None
+    if doubling["rho"] is None:
+        return (
+            f"{key}'s {'current' if now else 'latest'} {where} has {doubling['n']} weekly "
+            "close(s), too few for a doubling time."
+        )
     if months is None:
         return (
             f"{key}'s price {'has not risen' if now else 'did not rise'} over the "
@@ -140,7 +148,11 @@ def _doubling(
     end = episode["end"]
     j = len(index) if end is None else int(index.searchsorted(pd.Timestamp(end)))
     if j - i < 3:
-        return None
+        return {
+            "test": test, "start": str(index[min(i, len(index) - 1)].date()),
+            "end": episode["end"], "n": j - i, "rho": None, "rho_ci": None, "months": None,
+            "months_ci": [None, None],
+        }  # fmt: skip
     root = explosive_root(sample, index[i], index[j - 1], level=level)
 
     def months(obs: float) -> float | None:
@@ -196,7 +208,7 @@ def adoption_row(
     res = adjusted_psy(
         close, key, fundamentals=fundamentals, factors=factors, proxies=proxies,
         proxy_note=proxy_note, sample=ps.sample, sampling=ps.describe(), lag=ps.lag,
-        window=ps.window, cv=ps.cv(), level=ps.level,
+        window=ps.window, cv=ps.cv(), level=ps.level, levels=True,
     )  # fmt: skip
     verdicts = {
         t.key: {
@@ -214,12 +226,15 @@ def adoption_row(
         if head is not None
         else f"{key}: no adjusted test could run on the shipped data."
     )
-    level = readings.get("psy_level", {})
-    if level.get("light") == "red" and res.raw.verdict != "explosive now":
+    in_levels = res.test("price_level")
+    if in_levels.verdict == "explosive now" and res.raw.verdict != "explosive now":
         sentence += (
-            " PSY on price levels is in alarm: the price grows exponentially, which the log "
+            " On price levels PSY is in alarm: the price grows exponentially, which the log "
             "tests read as a steady rate rather than an accelerating one."
         )
+        head_level = res.headline_level
+        if head_level is not None:
+            sentence += " " + meaning(in_levels, head_level, key)
     found = _episode(readings)
     doubling = None
     if found is not None:

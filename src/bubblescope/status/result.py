@@ -16,7 +16,7 @@ import pandas as pd
 from bubblescope.analyses.engines import ENGINES
 from bubblescope.charts import Bar, ChartSpec, Panel
 from bubblescope.result import ResultMixin
-from bubblescope.status.adoption import ADJUSTED_HEADS, AdoptionRow
+from bubblescope.status.adoption import ADJUSTED_HEADS, LEVEL_HEADS, AdoptionRow
 from bubblescope.status.market import Alignment, GaugeView, IndexShare, alignment_chart
 from bubblescope.status.readings import LIGHTS, Reading
 from bubblescope.status.records import Record
@@ -261,31 +261,47 @@ class StatusResult(ResultMixin):
         return status_table_html(self.to_dict())
 
 
-def adoption_lines(rows: list[dict[str, Any]]) -> list[str]:
-    """The adoption section's lines from rows as JSON (:meth:`StatusRow.to_dict`).
+def _verdict_cells(verdicts: dict[str, Any], heads: dict[str, str]) -> str:
+    cells = []
+    for key, head in heads.items():
+        v = verdicts.get(key)
+        if v is None or v["bsadf"] is None:
+            cells.append(f"{head} n/a")
+        else:
+            cells.append(f"{head} {v['verdict']} ({v['bsadf']:.2f} vs {v['critical_value']:.2f})")
+    return "; ".join(cells)
 
-    Per stock: the verdicts side by side (the last BSADF against its critical value), the
-    sentence on what the difference means, and the doubling time of the latest episode. The
-    text, the HTML and the CLI print these same lines.
+
+def adoption_groups(rows: list[dict[str, Any]]) -> list[list[str]]:
+    """The adoption section from rows as JSON (:meth:`StatusRow.to_dict`), one group a stock.
+
+    Each group: the verdicts on logs side by side, then on levels (the last BSADF against its
+    critical value), the sentence on what the difference means, and the doubling time of the
+    latest episode. The text, the HTML and the CLI print these same lines.
     """
     out = []
     for row in rows:
         a = row.get("adoption")
         if not a:
             continue
-        cells = []
-        for key, head in ADJUSTED_HEADS.items():
-            v = a["verdicts"].get(key)
-            if v is None or v["bsadf"] is None:
-                cells.append(f"{head} n/a")
-            else:
-                cells.append(
-                    f"{head} {v['verdict']} ({v['bsadf']:.2f} vs {v['critical_value']:.2f})"
-                )
-        out.append(f"{row['key']}: " + "; ".join(cells))
-        out.append(f"  {a['sentence']}")
-        out.append(f"  {a['doubling_text']}")
+        out.append(
+            [
+                f"{row['key']}, logs: " + _verdict_cells(a["verdicts"], ADJUSTED_HEADS),
+                f"{row['key']}, levels: " + _verdict_cells(a["verdicts"], LEVEL_HEADS),
+                a["sentence"],
+                a["doubling_text"],
+            ]
+        )
     return out
+
+
+def adoption_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """:func:`adoption_groups` as indented lines (a stock's first line flush left)."""
+    return [
+        line if i == 0 else f"  {line}"
+        for group in adoption_groups(rows)
+        for i, line in enumerate(group)
+    ]
 
 
 def _short(r: Reading) -> str:
@@ -358,10 +374,9 @@ def status_table_html(data: dict[str, Any]) -> str:
         *(data[k]["text"] for k in ("gauge", "index_share", "alignment") if data.get(k)),
         *data["market_notes"],
     ]
-    lines = [line.strip() for line in adoption_lines(data["rows"])]
     adoption = "".join(
-        "<li>" + "<br>".join(html.escape(x) for x in lines[i : i + 3]) + "</li>"
-        for i in range(0, len(lines), 3)
+        "<li>" + "<br>".join(html.escape(x) for x in group) + "</li>"
+        for group in adoption_groups(data["rows"])
     )
     lists = (
         "<h3>Bubble or adoption? PSY on the price and on the price adjusted</h3>"
