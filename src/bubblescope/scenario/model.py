@@ -293,6 +293,8 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
     efficiency = 1.0 - p["gpu_share"] * p["compute_efficiency_gain"]
     plan0 = p["capex_start"] * (1.0 + p["capex_plan_growth"]) ** years[:T] * efficiency
     hist = float(inputs.hist_capex.sum())
+    margin_by_year = np.ascontiguousarray(demand.margin.T)  # rows are years: fast to read
+    log_margin_by_year = np.ascontiguousarray(demand.log_margin_ratio.T)
     built = np.full(n, hist)
     planned_cum = hist
 
@@ -315,7 +317,7 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
     for t in range(T):
         revenue = p["ai_revenue_start"] * np.exp(log_served)
         # the cash-flow gap: revenue and margin below what the price discounts
-        gap = log_priced_median[t] - log_served - demand.log_margin_ratio[:, t]
+        gap = log_priced_median[t] - log_served - log_margin_by_year[t]
         gap = np.where(gap > _GAP_ROUNDING, gap, 0.0)
         out["revenue"][:, t] = revenue
         out["gap"][:, t] = np.where(busted, np.nan, gap)  # no priced path after a bust
@@ -329,7 +331,7 @@ def simulate(inputs: ModelInputs, seed: np.random.SeedSequence, n: int) -> dict[
         hazard_used += rate
 
         planned = np.where(busted, post_plan, plan0[t])
-        cash = core_cash[t] + demand.margin[:, t] * revenue
+        cash = core_cash[t] + margin_by_year[t] * revenue
         debt_cap = np.maximum(
             0.0, p["max_leverage"] * cash - (1.0 - p["debt_repayment"]) * debt_stock
         )
