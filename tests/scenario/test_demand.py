@@ -193,6 +193,16 @@ def test_a_scenario_without_the_demand_fields_keeps_the_old_demand(tmp_path: Pat
         ("energy_per_query: {value: 0.3, unit: USD, assumption: x}", "energy_per_query"),
         ("token_price_decline: {value: 1.5, unit: '1', assumption: x}", "token_price_decline"),
         ("adoption_ceiling: {value: 0.05, unit: '1', assumption: x}", "adoption_ceiling"),
+        ("token_price_decline: {value: 1, unit: '1', assumption: x}", "token_price_decline"),
+        (
+            "inference_cost_decline: {value: 100, unit: '%', assumption: x}",
+            "inference_cost_decline",
+        ),
+        (
+            "efficiency_pass_through: {value: 1, unit: '1', assumption: x}\n"
+            "  compute_efficiency_gain: {value: 1, unit: '1', assumption: x}",
+            "efficiency_pass_through",
+        ),
     ],
 )
 def test_bad_demand_fields_name_the_field(tmp_path: Path, entry: str, pattern: str) -> None:

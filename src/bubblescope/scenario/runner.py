@@ -97,6 +97,17 @@ def _demand_inputs(spec: ScenarioSpec) -> dict[str, float]:
     from bubblescope.data.facts import load_factbase
     from bubblescope.economy.gpu import generation
 
+    for name in ("token_price_decline", "inference_cost_decline"):
+        if spec.value(name) >= 1.0:
+            raise InputError(
+                f"{spec.origin}: field 'parameters.{name}' must be below 100% a year "
+                f"(a price or cost that vanishes), got {spec.value(name):g}"
+            )
+    if spec.value("efficiency_pass_through") * spec.value("compute_efficiency_gain") >= 1.0:
+        raise InputError(
+            f"{spec.origin}: fields 'parameters.efficiency_pass_through' and "
+            "'parameters.compute_efficiency_gain' would pass on a shock that makes tokens free"
+        )
     facts = load_factbase()
     readings = [facts.get(fid) for fid in ADOPTION_FACTS]
     first, second = ((decimal_year(f.as_of), facts.value(f.id, "%") / 100.0) for f in readings)
