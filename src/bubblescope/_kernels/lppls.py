@@ -291,6 +291,7 @@ def _jacobian(
             sv[j, 2] += v * g
             sv[j, 3] += v * h
             sv[j, 4] += v * v
+    coef = np.empty((3, 8))
     for j in range(3):
         _, pa, pb, pc1, pc2 = _solve3(
             sums[9],
@@ -326,9 +327,22 @@ def _jacobian(
             u[j, 2],
             0.0,
         )
-        for i in range(n):
-            proj = pa + pb * buf[0, i] + pc1 * buf[1, i] + pc2 * buf[2, i]
-            second = za + zb * buf[0, i] + zc1 * buf[1, i] + zc2 * buf[2, i]
+        coef[j, 0] = pa
+        coef[j, 1] = pb
+        coef[j, 2] = pc1
+        coef[j, 3] = pc2
+        coef[j, 4] = za
+        coef[j, 5] = zb
+        coef[j, 6] = zc1
+        coef[j, 7] = zc2
+    # the three columns in one pass, each element the same expression as column by column
+    for i in range(n):
+        f = buf[0, i]
+        g = buf[1, i]
+        h = buf[2, i]
+        for j in range(3):
+            proj = coef[j, 0] + coef[j, 1] * f + coef[j, 2] * g + coef[j, 3] * h
+            second = coef[j, 4] + coef[j, 5] * f + coef[j, 6] * g + coef[j, 7] * h
             jac[i, j] = -(jac[i, j] - proj + second) * span[j]
 
 
@@ -956,9 +970,10 @@ def polish(
                 for j in range(3):
                     p[j] = _clip(p[j] + step[j], 0.0, 1.0)
                     theta[j] = trial[j]
-                r[:] = rt
-                buf[:, :] = trial_buf
-                sums[:] = trial_sums
+                # the trial's buffers become the current ones (swapped, not copied)
+                r, rt = rt, r
+                buf, trial_buf = trial_buf, buf
+                sums, trial_sums = trial_sums, sums
                 ssr = new
                 lam = max(lam / 4.0, 1e-9)
                 improved = True
