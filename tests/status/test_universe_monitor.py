@@ -215,6 +215,9 @@ def test_bad_tickers_fail_one_by_one(universe: dict[str, pd.DataFrame], tmp_path
     )
     assert res.counts() == {"cold": 3, "updated": 0, "unchanged": 0, "recomputed": 0, "failed": 3}
     assert not (tmp_path / "state" / "NOPE.state").exists()
+    again = monitor_universe(["BRIEF"], SETTINGS, state_dir=tmp_path / "state")
+    assert again.readings[0].action == "unchanged"
+    assert again.readings[0].notes == rows["BRIEF"].notes
 
 
 def test_readings_are_stored(universe: dict[str, pd.DataFrame], tmp_path: Path) -> None:
