@@ -295,3 +295,25 @@ def test_dask_cluster_equals_serial(universe: dict[str, pd.DataFrame], tmp_path:
     again = monitor_universe(list(universe), SETTINGS, state_dir=tmp_path / "a", store=False)
     assert {r.action for r in day.readings} == {"updated"}
     pd.testing.assert_frame_equal(again.to_frame(), day.to_frame())
+
+
+def test_the_chart_shows_the_highest_bsadf_first_and_at_most_30() -> None:
+    from bubblescope.status.universe_monitor import TickerReading, UniverseMonitorResult
+
+    rng = np.random.default_rng(0)
+    stats = rng.standard_normal(35)
+    ok = [
+        TickerReading(
+            f"T{i:02d}",
+            True,
+            "updated",
+            {c: 0.0 for c in READING_COLUMNS} | {"date": "2026-12-04", "bsadf": float(b)},
+        )
+        for i, b in enumerate(stats)
+    ]
+    readings = (*ok, TickerReading("BAD", False, "failed", error="DataError: x"))
+    spec = UniverseMonitorResult(readings, SETTINGS, "state", 1.0, 1.0).chart_spec()
+    bars = spec.panels[0].bars[0]
+    assert list(bars.x) == [f"T{i:02d}" for i in np.argsort(-stats)[:30]]
+    assert spec.title.endswith("(the 30 highest BSADF of 35 tickers)")
+    assert spec.panels[0].hlines[0].y == SETTINGS.psy_cv

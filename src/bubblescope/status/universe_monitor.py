@@ -99,6 +99,8 @@ __all__ = [
 STATE_FORMAT = 1
 #: Tickers per task (fixed, so the chunks do not depend on the number of workers).
 CHUNK = 16
+#: Tickers the chart shows at most (the highest BSADF first).
+CHART_TICKERS = 30
 #: Columns of :meth:`UniverseMonitorResult.to_frame` (one row per ticker).
 READING_COLUMNS: tuple[str, ...] = (
     "date",
@@ -599,13 +601,15 @@ class UniverseMonitorResult(ResultMixin):
         return "\n".join(lines)
 
     def chart_spec(self) -> ChartSpec:
-        """Bars across the tickers, highest BSADF first.
+        """Bars across the tickers, highest BSADF first (at most :data:`CHART_TICKERS`).
 
         Panels: BSADF (with the alarm's critical value), LPPLS Confidence of positive bubbles,
         and the drawdown from the peak.
         """
         frame = self.to_frame()
         frame = frame[frame["action"] != "failed"].sort_values("bsadf", ascending=False)
+        shown = len(frame)
+        frame = frame.iloc[:CHART_TICKERS]
         order = list(frame.index)
         cv = self.settings.psy_cv
         panels = (
@@ -626,8 +630,11 @@ class UniverseMonitorResult(ResultMixin):
                 bars=(Bar(order, 100.0 * frame["drawdown"].to_numpy(), "drawdown"),),
             ),
         )
+        title = "Universe monitor: newest readings"
+        if shown > len(frame):
+            title += f" (the {len(frame)} highest BSADF of {shown} tickers)"
         return ChartSpec(
-            "Universe monitor: newest readings",
+            title,
             panels,
             source="bubblescope.status.universe_monitor",
             legend=False,
