@@ -128,3 +128,24 @@ def test_warm_start_never_ends_above_the_cold_start(shift: int) -> None:
     # the grid and its kept cells are the cold path's
     cold = fit_nested(ys[1], starts, SPACE, GRID)
     np.testing.assert_array_equal(warm.candidates, cold.candidates)
+
+
+def test_shipped_nasdaq_dotcom_sample_equals_the_cold_path() -> None:
+    """FCO windows on four shipped NASDAQ dates of the dot-com run-up: shared = cold, exactly."""
+    from bubblescope.data.bundled import load_bundled
+
+    close = load_bundled("NASDAQ")["close"].loc[:"2000-03-10"]
+    ends = range(len(close) - 1 - 3 * 21, len(close), 21)
+    res = lppls_confidence(close, dates=[close.index[e] for e in ends])
+    logp = np.log(close.to_numpy())
+    starts = (750 - WindowSet.fco().lengths).astype(np.int64)
+    flt = LPPLSFilter.fco_confidence()
+    for d, e in enumerate(ends):
+        cold = fit_nested(logp[e - 749 : e + 1], starts, SPACE, GRID)
+        ok = cold.passes(flt)
+        assert res.frame["confidence_pos"].iloc[d] == np.mean(ok & (cold.b < 0))
+        assert res.frame["confidence_neg"].iloc[d] == np.mean(ok & (cold.b > 0))
+        pos = ok & (cold.b < 0)
+        if pos.any():
+            assert res.frame["tc_median_pos"].iloc[d] == np.median(cold.tc[pos] - cold.t2)
+    assert res.frame["confidence_pos"].iloc[-1] >= 0.10  # S11: the bubble is seen at the peak
