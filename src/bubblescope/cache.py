@@ -26,7 +26,7 @@ import pandas as pd
 from bubblescope._config import cache_dir
 from bubblescope._json import to_jsonable
 
-__all__ = ["cached_json", "content_hash", "result_key"]
+__all__ = ["cached_json", "content_hash", "is_cached", "result_key"]
 
 #: Bump when a cached result's meaning changes without its inputs changing.
 FORMAT = 1
@@ -58,6 +58,19 @@ def _path(namespace: str, key: str) -> Path:
     return base / namespace / f"{key}.json"
 
 
+def _disabled() -> bool:
+    return os.environ.get("BUBBLESCOPE_NO_CACHE", "").lower() in {"1", "true", "yes"}
+
+
+def is_cached(namespace: str, key: str) -> bool:
+    """Whether :func:`cached_json` would read ``key`` instead of computing it.
+
+    An entry that turns out unreadable is recomputed by :func:`cached_json`; this only looks
+    for the file, so a cost estimate built on it can err low by one such entry.
+    """
+    return not _disabled() and _path(namespace, key).is_file()
+
+
 def cached_json(namespace: str, key: str, compute: Callable[[], Any]) -> Any:
     """The cached JSON value under ``key``, or ``compute()`` stored under it.
 
@@ -65,7 +78,7 @@ def cached_json(namespace: str, key: str, compute: Callable[[], Any]) -> Any:
     so what is returned on a miss equals what a later hit returns).
     """
     path = _path(namespace, key)
-    disabled = os.environ.get("BUBBLESCOPE_NO_CACHE", "").lower() in {"1", "true", "yes"}
+    disabled = _disabled()
     if not disabled and path.is_file():
         try:
             return json.loads(path.read_text(encoding="utf-8"))

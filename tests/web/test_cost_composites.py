@@ -45,7 +45,13 @@ def _estimate(message: str) -> str:
 
 
 @pytest.fixture
-def tight(store_home: Any) -> Any:
+def cold(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty results cache: the status page's estimate counts every row and record."""
+    monkeypatch.setenv("BUBBLESCOPE_RESULTS_CACHE", str(tmp_path / "results-cache"))
+
+
+@pytest.fixture
+def tight(store_home: Any, cold: None) -> Any:
     with TestClient(create_app(budget_s=1e-3), raise_server_exceptions=False) as c:
         yield c
 
@@ -125,7 +131,7 @@ def test_the_scan_estimate_simulates_once_per_length() -> None:
     )
 
 
-def test_the_status_estimate_grows_with_the_run() -> None:
+def test_the_status_estimate_grows_with_the_run(cold: None) -> None:
     quick, standard, publication = (
         settings_cost(StatusSettings(run=name), None)  # type: ignore[arg-type]
         for name in ("quick", "standard", "publication")

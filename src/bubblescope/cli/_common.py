@@ -119,7 +119,9 @@ YES_OPTION = typer.Option(
 )
 
 
-def check_cost(seconds: float, basis: str, hint: str, yes: bool) -> None:
+def check_cost(
+    seconds: float, basis: str, hint: str, yes: bool, *, announce_s: float = _ANNOUNCE_S
+) -> None:
     """Refuse work estimated over :data:`COST_LIMIT_S` unless ``yes``; announce long work.
 
     Parameters
@@ -132,6 +134,8 @@ def check_cost(seconds: float, basis: str, hint: str, yes: bool) -> None:
         How to make the work cheaper.
     yes : bool
         The user's ``--yes``.
+    announce_s : float
+        Estimates from this many seconds up are printed (on stderr) before the work starts.
 
     Raises
     ------
@@ -146,7 +150,7 @@ def check_cost(seconds: float, basis: str, hint: str, yes: bool) -> None:
             f"{COST_LIMIT_S:,.0f} s",
             hint=f"{hint}; or pass --yes to run it anyway",
         )
-    if seconds >= _ANNOUNCE_S:
+    if seconds >= announce_s:
         err_console.print(
             f"estimated {seconds:,.0f} s of computation: {basis}", style="dim", highlight=False
         )

@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from bubblescope.cli._common import JSON_OPTION, console, emit, handle_errors, progress_bar
+from bubblescope.cli._common import (
+    JSON_OPTION,
+    YES_OPTION,
+    check_cost,
+    console,
+    emit,
+    handle_errors,
+    progress_bar,
+)
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -23,7 +31,8 @@ two-year return with the GSY run-up flag and crash odds, the drawdown from the p
 valuation against the series' own history; under it each signal's backtest record, the
 market view and a synthesis that counts signals. Runs offline on the shipped data (your
 imports and `data update` win per date). Every run is appended to the readings log
-(`bubblescope readings`).
+(`bubblescope readings`). The work is estimated first, counting only what the cache does not
+hold for the data and settings; over 120 s (the publication run, cold) it needs `--yes`.
 """
 
 PRESET_OPTION = typer.Option(
@@ -185,12 +194,16 @@ def register(app: typer.Typer) -> None:
         ] = None,
         preset: str = PRESET_OPTION,
         log: bool = typer.Option(True, "--log/--no-log", help="Append to the readings log."),
+        yes: bool = YES_OPTION,
         as_json: bool = JSON_OPTION,
     ) -> None:
         from bubblescope.settings import RunSettings
         from bubblescope.status import run_status
+        from bubblescope.web.cost import status_cost
 
         settings = RunSettings.preset(preset)
+        estimate = status_cost(settings, symbols or None)  # the server's estimate
+        check_cost(estimate.seconds, estimate.basis, estimate.hint, yes, announce_s=0.0)
         with progress_bar("status", enabled=not as_json) as progress:
             result = run_status(settings, symbols=symbols or None, progress=progress, log=log)
 

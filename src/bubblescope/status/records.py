@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "HISTORIES",
     "Record",
+    "cached_histories",
     "cached_nasdaq_backtest",
     "compute_records",
     "leaderboard_histories",
@@ -308,32 +309,69 @@ def compute_records(
 
     Failures of one history (e.g. a damaged file) leave it out; the caller shows "no record".
     """
-    from bubblescope.cache import cached_json, content_hash, result_key
-    from bubblescope.data.bundled import load_french49, load_shiller
-    from bubblescope.data.catalog import load_series
+    from bubblescope.cache import cached_json
 
-    nasdaq = load_series("NASDAQ")["close"]
-    sp500 = load_series("SP500")["close"]
-    shiller = month_end_shiller(load_shiller())
+    nasdaq, sp500, shiller = _index_inputs()
+    keys = _record_keys(settings, nasdaq, sp500, shiller)
     jobs = {
-        "NASDAQ": (
-            [content_hash(nasdaq), content_hash(sp500)],
-            lambda: _index_records("NASDAQ", nasdaq, sp500, None, settings),
-        ),
-        "SP500": (
-            [content_hash(sp500), content_hash(shiller)],
-            lambda: _index_records("SP500", sp500, None, shiller, settings),
-        ),
-        "FRENCH49": ([content_hash(load_french49())], lambda: _french_records(settings)),
+        "NASDAQ": lambda: _index_records("NASDAQ", nasdaq, sp500, None, settings),
+        "SP500": lambda: _index_records("SP500", sp500, None, shiller, settings),
+        "FRENCH49": lambda: _french_records(settings),
     }
     out: dict[str, dict[str, Record]] = {}
-    for i, (key, (hashes, compute)) in enumerate(jobs.items()):
-        cache_key = result_key("records", key, hashes, settings.backtest, _config_dict(settings))
-        rows = cached_json("records", cache_key, compute)
+    for i, (key, compute) in enumerate(jobs.items()):
+        rows = cached_json("records", keys[key], compute)
         out[key] = {row["signal"]: Record.from_dict(row) for row in rows}
         if progress is not None:
             progress(i + 1, len(jobs))
     return out
+
+
+def _index_inputs() -> tuple[pd.Series, pd.Series, pd.DataFrame]:
+    """The NASDAQ's and the S&P 500's closes and Shiller's month-end table."""
+    from bubblescope.data.bundled import load_shiller
+    from bubblescope.data.catalog import load_series
+
+    nasdaq = load_series("NASDAQ")["close"]
+    sp500 = load_series("SP500")["close"]
+    return nasdaq, sp500, month_end_shiller(load_shiller())
+
+
+def _record_keys(
+    settings: RunSettings, nasdaq: pd.Series, sp500: pd.Series, shiller: pd.DataFrame
+) -> dict[str, str]:
+    """Each history's cache key: its inputs' content hashes and the settings."""
+    from bubblescope.cache import content_hash, result_key
+    from bubblescope.data.bundled import load_french49
+
+    hashes = {
+        "NASDAQ": [content_hash(nasdaq), content_hash(sp500)],
+        "SP500": [content_hash(sp500), content_hash(shiller)],
+        "FRENCH49": [content_hash(load_french49())],
+    }
+    config = _config_dict(settings)
+    return {
+        key: result_key("records", key, parts, settings.backtest, config)
+        for key, parts in hashes.items()
+    }
+
+
+def cached_histories(settings: RunSettings) -> frozenset[str]:
+    """The histories whose records :func:`compute_records` would read from the cache.
+
+    Parameters
+    ----------
+    settings : RunSettings
+
+    Returns
+    -------
+    frozenset of str
+        Keys of :data:`HISTORIES` cached for the current data and ``settings``.
+    """
+    from bubblescope.cache import is_cached
+
+    keys = _record_keys(settings, *_index_inputs())
+    return frozenset(key for key, cache_key in keys.items() if is_cached("records", cache_key))
 
 
 def _config_dict(settings: RunSettings) -> dict[str, Any]:

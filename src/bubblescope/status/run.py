@@ -44,7 +44,7 @@ from bubblescope.status.watchlist import (
     watchlist,
 )
 
-__all__ = ["run_status"]
+__all__ = ["cached_row", "run_status"]
 
 
 def _price_readings(
@@ -125,6 +125,50 @@ def _adoption(
     return AdoptionRow.from_dict(data)
 
 
+def _row_key(
+    item: WatchItem, close: pd.Series, market: pd.Series | None, settings: RunSettings
+) -> str:
+    """Cache key of a row's price readings: the item, its closes' and the market's content."""
+    from bubblescope.cache import content_hash, result_key
+
+    return result_key(
+        "status-row",
+        item.to_dict(),
+        content_hash(close),
+        None if market is None else content_hash(market),
+        settings.fingerprint(),
+    )
+
+
+def cached_row(
+    item: WatchItem, settings: RunSettings, market: pd.Series | None
+) -> tuple[pd.Series, bool]:
+    """A row's closes and whether :func:`run_status` would read its price readings from the cache.
+
+    Parameters
+    ----------
+    item : WatchItem
+    settings : RunSettings
+    market : pandas.Series or None
+        The closes of ``settings.runup.market`` as :func:`run_status` loads them (None: none).
+
+    Returns
+    -------
+    close : pandas.Series
+        The item's daily closes (float64, no gaps), which the readings test.
+    cached : bool
+
+    Raises
+    ------
+    BubblescopeError
+        From loading the item (its row will show the error).
+    """
+    from bubblescope.cache import is_cached
+
+    close = load_item(item, settings)["close"].astype("float64").dropna()
+    return close, is_cached("status", _row_key(item, close, market, settings))
+
+
 def _row(
     item: WatchItem,
     settings: RunSettings,
@@ -132,20 +176,14 @@ def _row(
     records: dict[str, dict[str, Record]],
     inputs: _AdjustInputs | None = None,
 ) -> StatusRow:
-    from bubblescope.cache import cached_json, content_hash, result_key
+    from bubblescope.cache import cached_json
     from bubblescope.data.catalog import staleness
 
     try:
         frame = load_item(item, settings)
         close = frame["close"].astype("float64").dropna()
         rate = bool(frame.attrs.get("rate", False))
-        key = result_key(
-            "status-row",
-            item.to_dict(),
-            content_hash(close),
-            None if market is None else content_hash(market),
-            settings.fingerprint(),
-        )
+        key = _row_key(item, close, market, settings)
         cached = cached_json(
             "status", key, lambda: _price_readings(item, close, market, settings, rate)
         )

@@ -31,16 +31,16 @@ multiplies them by a rate measured once.
 - **Status page**: every watched series' two PSY readings (log and level, critical values once
   per length) with the what-if search (two bisections of 32 sweeps at most), its LPPLS
   readings (one date a month over the trace, each window scale), and the NASDAQ's and the
-  S&P 500's record backtests (all signals, and PSY on levels). Cached rows and records make a
-  warm run much cheaper; the estimate counts a cold one. The standard run was estimated at
-  101 s and took 85 s cold (79 s of CPU, one process, 2-core machine at load 1.5).
+  S&P 500's record backtests (all signals, and PSY on levels). Only what the results cache
+  does not hold for the current data and settings is counted: a cached row or record costs
+  nothing, so a warm page is not refused for work it will not do. The standard run was
+  estimated at 101 s and took 85 s cold (79 s of CPU, one process, 2-core machine at load 1.5).
 
 An analysis without a size to grow (the economy models, a drawdown) is not estimated.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -221,29 +221,46 @@ def backtest_prices_cost(
     return backtest_cost(n, n_train, lag, reps, fits, points)
 
 
-@functools.lru_cache(maxsize=4)
-def status_cost(run: RunSettings) -> CostEstimate:
-    """The status page of ``run`` computed cold (see the module notes for what is counted).
+def status_cost(run: RunSettings, symbols: Sequence[str] | None = None) -> CostEstimate:
+    """The status page of ``run``: the work its cache does not hold (see the module notes).
 
-    It reads every watched series (about a second), so it is kept per run for the process's
-    life: the samples it counts are bounded by the run's lookback and change little with an
-    import.
+    The same estimate for the server and ``bubblescope status``. A row whose price readings
+    are cached for its data and settings (:func:`bubblescope.status.run.cached_row`) and an
+    index whose records are (:func:`bubblescope.status.records.cached_histories`) cost
+    nothing, so a warm page is estimated near zero and a cold one in full. It reads every
+    watched series (about a second).
+
+    Parameters
+    ----------
+    run : RunSettings
+    symbols : sequence of str, optional
+        The series watched instead of the default watchlist (as :func:`run_status` takes them).
     """
     from bubblescope.backtest.histories import to_monthly, to_weekly
     from bubblescope.backtest.signals import default_windows
     from bubblescope.data.catalog import load_series
     from bubblescope.detect.lppls import WindowSet
     from bubblescope.errors import BubblescopeError
-    from bubblescope.status.watchlist import default_watchlist, load_item
+    from bubblescope.status.records import cached_histories
+    from bubblescope.status.run import cached_row
+    from bubblescope.status.watchlist import default_watchlist, watchlist
 
     ps, ls, bs = run.psy, run.lppls, run.backtest
+    items = default_watchlist(run) if symbols is None else watchlist(list(symbols), run)
+    try:
+        market: pd.Series | None = load_series(run.runup.market)["close"]
+    except BubblescopeError:
+        market = None
     lengths: list[int] = []
-    lppls_fits = lppls_points = 0
-    for item in default_watchlist(run):
+    lppls_fits = lppls_points = cached = 0
+    for item in items:
         try:
-            close = load_item(item, run)["close"].dropna()
+            close, hit = cached_row(item, run, market)
         except BubblescopeError:
             continue  # the row will show its error
+        if hit:
+            cached += 1
+            continue
         lengths.append(len(ps.sample(close)))
         for w in ls.windows().values():
             if len(close) >= w.max_window:
@@ -255,7 +272,12 @@ def status_cost(run: RunSettings) -> CostEstimate:
     seconds += _lppls_seconds(lppls_fits, lppls_points)
     base = default_windows(bs.frequency)
     windows = WindowSet(base.max_window, base.min_window, bs.lppls_step)
-    for key in ("NASDAQ", "SP500"):
+    try:
+        records_cached = cached_histories(run)
+    except BubblescopeError:
+        records_cached = frozenset()  # the page will say it has no records
+    backtests = [key for key in ("NASDAQ", "SP500") if key not in records_cached]
+    for key in backtests:
         try:
             close = load_series(key)["close"].dropna()
         except BubblescopeError:
@@ -273,8 +295,9 @@ def status_cost(run: RunSettings) -> CostEstimate:
             ).seconds
     return CostEstimate(
         seconds,
-        f"status page: {len(lengths)} series' PSY ({ps.reps:,} replications) and "
-        f"{lppls_fits:,} LPPLS fits, and two indices' record backtests",
+        f"status page: {len(items)} series ({cached} cached), {len(lengths)} to compute "
+        f"(PSY with {ps.reps:,} replications, {lppls_fits:,} LPPLS fits), and "
+        f"{len(backtests)} of two indices' record backtests",
         "use the quick run",
     )
 
