@@ -181,6 +181,10 @@ def test_exposures_link_the_deals_they_sum(view: FirmsResult) -> None:
         for key, links in (("exposure_to_shocked", "exposure_links"), ("due", "due_links")):
             ids = [link["text"].removeprefix("deal ") for link in r[links]]
             assert float(year.loc[ids].sum()) == pytest.approx(r[key], abs=1e-9), (r["firm"], key)
+    amount = view.stress.commitments["amount_usd_bn"]
+    for r in view.runway_rows():  # the runway's payments are these deals in full
+        ids = [link["text"].removeprefix("deal ") for link in r["payment_links"]]
+        assert float(amount.loc[ids].sum()) == pytest.approx(r["payments_total"]), r["lab"]
     amazon = next(r for r in view.exposures() if r["firm"] == "Amazon")
     assert [link["text"] for link in amazon["exposure_links"]] == ["deal E22", "deal E23"]
 

@@ -297,10 +297,18 @@ class FirmsResult(ResultMixin):
         return out
 
     def runway_rows(self) -> list[JSONDict]:
-        """Per lab and scenario: the year funding runs short, new money and payments (USD bn)."""
+        """Per lab and scenario: the year funding runs short, new money and payments (USD bn).
+
+        ``links`` are the facts behind the revenue path and the raises, ``payment_links`` the
+        deals whose payments the lab owes.
+        """
         rows = self.runway.short_year.reset_index().to_dict(orient="records")
+        c = self.stress.commitments
+        debts = c[c["treatment"] == "debt"] if not c.empty else c
         out: list[JSONDict] = []
         for r in ({str(k): v for k, v in row.items()} for row in rows):
+            ids = [str(i) for i in debts.index[debts["payer"] == r["lab"]]]
+            r["payment_links"] = _fact_links(ids, self.sources)
             own = [
                 s
                 for s in self.runway.sources
@@ -652,7 +660,8 @@ def _html(res: FirmsResult) -> str:
         parts.append(
             f"<tr><th>{html.escape(r['lab'])}</th><td>{html.escape(r['scenario'])}</td>"
             f'<td>{short}</td><td class="num">{_num(r["new_money_total"], 1)}</td>'
-            f'<td class="num">{_num(r["payments_total"], 1)}</td><td>{srcs}</td></tr>'
+            f'<td class="num">{_linked(_num(r["payments_total"], 1), r["payment_links"])}</td>'
+            f"<td>{srcs}</td></tr>"
         )
     parts.append("</table>")
     lo, hi = d["flattered"]["window"]

@@ -271,7 +271,7 @@ function renderFirms(r) {
   box.appendChild(firmsTable("Runway: the year funding runs short (USD bn)",
     ["lab", "scenario", "short in", "new money", "payments", "sources"],
     r.runway.short_year.map((x) => [x.lab, x.scenario, x.short_year === null ? "never within the contracts" : String(x.short_year),
-                                    bn(x.new_money_total, 1), bn(x.payments_total, 1), sourcesCell(x.links)])));
+                                    bn(x.new_money_total, 1), linkedNumber(bn(x.payments_total, 1), x.payment_links), sourcesCell(x.links)])));
   const [lo, hi] = r.flattered.window;
   box.appendChild(firmsTable(`Restated P/E (earnings ${lo}-${hi}, servers over ${bn(r.flattered.economic_life_years)} years)`,
     ["firm", "earnings overstated", "Burry", "P/E at book", "P/E restated", "sources"],
