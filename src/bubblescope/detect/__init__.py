@@ -21,6 +21,8 @@ _EXPORTS: dict[str, str] = {
     "PSYMonitor": "exuberance",
     "MonitorUpdate": "exuberance",
     "Episode": "exuberance",
+    "EpisodeNow": "_datestamp",
+    "episode_now": "_datestamp",
     "default_cv": "exuberance",
     "MonteCarloCV": "critical_values",
     "WildBootstrapCV": "critical_values",

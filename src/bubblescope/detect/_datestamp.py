@@ -13,6 +13,13 @@ Two episode rules are offered (detection-methods.md §1.3):
 Positions are indices into the statistic's own array; ``end`` is the first non-exceeding
 position after the episode (exclusive), or ``None`` when the episode runs to the sample end.
 
+The rules date episodes after the fact. Under ``"psy"`` an exceedance within the last
+``min_duration`` observations is an ongoing episode even when the statistic is back below its
+critical value at the last date, so a reading *now* must not call every ongoing episode
+"explosive now": :func:`episode_now` is the one real-time reading every surface prints
+("explosive now" only while the last statistic is above its critical value, "episode not
+confirmed" when an ongoing episode's statistic has fallen back below it).
+
 References
 ----------
 Phillips, P.C.B., Shi, S. and Yu, J. (2015). Testing for multiple bubbles: historical
@@ -22,6 +29,7 @@ episodes of exuberance and collapse in the S&P 500. International Economic Revie
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -31,9 +39,19 @@ import pandas as pd
 from bubblescope._typing import Float64Array
 from bubblescope.errors import InputError
 
-__all__ = ["Episode", "EpisodeRule", "episodes_from_path", "find_runs"]
+__all__ = [
+    "Episode",
+    "EpisodeNow",
+    "EpisodeRule",
+    "NowState",
+    "episode_now",
+    "episodes_from_path",
+    "find_runs",
+]
 
 EpisodeRule = Literal["psy", "exuber"]
+#: The real-time reading of a dated statistic path (see :func:`episode_now`).
+NowState = Literal["explosive now", "episode not confirmed", "explosive earlier", "not explosive"]
 
 
 @dataclass(frozen=True)
@@ -151,3 +169,126 @@ def episodes_from_path(
             )
         )
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class EpisodeNow:
+    """The reading *now* of a statistic path and its dated episodes.
+
+    Attributes
+    ----------
+    state : {"explosive now", "episode not confirmed", "explosive earlier", "not explosive"}
+        "explosive now": the last statistic is above its critical value. "episode not
+        confirmed": the episode rule holds an episode open at the last date (an exceedance
+        within the minimum duration) but the last statistic is at or below its critical value.
+        "explosive earlier": episodes, none open at the last date. "not explosive": none.
+    stat, critical_value : float
+        The last statistic and its critical value (the statistic's units, e.g. a BSADF
+        t-statistic).
+    start : Timestamp, int or None
+        Label of the first exceedance of the episode open at the last date (None if none).
+    """
+
+    state: NowState
+    stat: float
+    critical_value: float
+    start: Any = None
+
+    @property
+    def explosive(self) -> bool:
+        """True only when the last statistic is above its critical value."""
+        return self.state == "explosive now"
+
+    @property
+    def since(self) -> str | None:
+        """Start of the open episode as text (``YYYY-MM-DD`` for a date), None if none."""
+        return None if self.start is None else str(_label(self.start))
+
+    def clause(self) -> str:
+        """The clause after the numbers: "episode since DATE", "episode from DATE not confirmed".
+
+        Empty when no episode is open at the last date.
+        """
+        if self.state == "explosive now" and self.since is not None:
+            return f"episode since {self.since}"
+        if self.state == "episode not confirmed":
+            return f"episode from {self.since} not confirmed"
+        return ""
+
+    def sentence(self, what: str = "the statistic") -> str:
+        """The reading as a sentence, naming ``what`` was tested.
+
+        E.g. "an episode began on 2026-11-13, not yet confirmed: the statistic has fallen back
+        below its critical value (-0.32 vs 2.36)".
+        """
+        nums = f"({self.stat:.2f} vs {self.critical_value:.2f})"
+        if self.state == "explosive now":
+            since = "" if self.since is None else f", episode since {self.since}"
+            return f"explosive now: {what} is above its critical value {nums}{since}"
+        if self.state == "episode not confirmed":
+            return (
+                f"an episode began on {self.since}, not yet confirmed: {what} has fallen back "
+                f"below its critical value {nums}"
+            )
+        if self.state == "explosive earlier":
+            return f"explosive earlier, not now: {what} is below its critical value {nums}"
+        return f"not explosive: {what} is below its critical value {nums}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return {
+            "state": self.state,
+            "stat": self.stat,
+            "critical_value": self.critical_value,
+            "start": self.since,
+            "sentence": self.sentence(),
+        }
+
+
+def episode_now(
+    stat: pd.Series | Float64Array, cv: pd.Series | Float64Array, episodes: Sequence[Episode]
+) -> EpisodeNow:
+    """Read a dated statistic path at its last observation.
+
+    Parameters
+    ----------
+    stat, cv : Series or ndarray
+        The statistic path (e.g. BSADF) and its critical value at each observation; only the
+        last values are read.
+    episodes : sequence of Episode
+        The episodes dated on that path (:func:`episodes_from_path`, either rule).
+
+    Returns
+    -------
+    EpisodeNow
+        "explosive now" exactly when the last statistic exceeds its critical value (the
+        comparison that starts an episode); an episode the rule holds open while the last
+        statistic is not above it is "episode not confirmed". The dating itself is unchanged.
+
+    Raises
+    ------
+    InputError
+        Empty paths, or paths of different lengths.
+
+    References
+    ----------
+    Phillips, P.C.B., Shi, S. and Yu, J. (2015), IER 56(4), 1043-1078: origination at the first
+    exceedance, termination searched from ``min_duration`` observations later.
+    """
+    s = np.asarray(stat, dtype=np.float64)
+    c = np.asarray(cv, dtype=np.float64)
+    if s.shape != c.shape:
+        raise InputError(f"statistic ({s.shape}) and critical values ({c.shape}) differ")
+    if not len(s):
+        raise InputError("an empty statistic path has no reading now")
+    last, crit = float(s[-1]), float(c[-1])
+    open_ = [ep for ep in episodes if ep.ongoing]
+    start = open_[-1].start if open_ else None
+    state: NowState
+    if last > crit:
+        state = "explosive now"
+    elif open_:
+        state = "episode not confirmed"
+    else:
+        state = "explosive earlier" if episodes else "not explosive"
+    return EpisodeNow(state, last, crit, start)

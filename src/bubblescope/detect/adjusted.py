@@ -38,9 +38,11 @@ running the PSY recursive test (Phillips, Shi and Yu 2015) on what is left:
     is multiplied by a constant).
 
 Every adjusted series is tested with the same sampling, lag, window and critical values as
-the raw price, so the verdicts compare like with like. A verdict is "explosive now" (an
-episode ongoing at the last date), "explosive earlier" (episodes, none ongoing) or "not
-explosive".
+the raw price, so the verdicts compare like with like. A verdict is the reading now of
+:func:`bubblescope.detect.episode_now`, as on the status page's PSY columns: "explosive now"
+(the last BSADF above its critical value), "episode not confirmed" (PSY's dating holds an
+episode open, an exceedance within the minimum duration, but the last BSADF is back below the
+critical value), "explosive earlier" (episodes, none open) or "not explosive".
 
 Caveat: the residual of a regression on integrated regressors does not have the random-walk
 null distribution PSY's critical values assume (its ADF statistic is shifted left, as in
@@ -73,6 +75,7 @@ import pandas as pd
 
 from bubblescope._json import to_jsonable
 from bubblescope.charts import ChartSpec, HLine, Line, Panel
+from bubblescope.detect._datestamp import EpisodeNow, episode_now
 from bubblescope.detect.critical_values import CriticalValueMethod, MonteCarloCV
 from bubblescope.detect.exuberance import PSYResult, psy
 from bubblescope.errors import BubblescopeError, InputError
@@ -87,7 +90,9 @@ __all__ = [
     "technology_proxies",
 ]
 
-Verdict = Literal["explosive now", "explosive earlier", "not explosive", "not tested"]
+Verdict = Literal[
+    "explosive now", "episode not confirmed", "explosive earlier", "not explosive", "not tested"
+]
 Sampler = Callable[[pd.Series], pd.Series]
 
 #: Firms whose trailing capital expenditure may make up the AI-capex proxy.
@@ -144,14 +149,21 @@ class AdjustedTest:
     reason: str = ""
 
     @property
-    def verdict(self) -> Verdict:
-        """One of: explosive now, explosive earlier, not explosive, not tested."""
+    def now(self) -> EpisodeNow | None:
+        """The reading now (:func:`~bubblescope.detect.episode_now`); None when not tested."""
         if self.result is None:
-            return "not tested"
-        episodes = self.result.episodes
-        if any(ep.ongoing for ep in episodes):
-            return "explosive now"
-        return "explosive earlier" if episodes else "not explosive"
+            return None
+        r = self.result
+        return episode_now(r.bsadf, r.threshold, r.episodes)
+
+    @property
+    def verdict(self) -> Verdict:
+        """The reading now (:attr:`now`'s state), or "not tested".
+
+        One of: explosive now, episode not confirmed, explosive earlier, not explosive.
+        """
+        now = self.now
+        return "not tested" if now is None else now.state
 
     @property
     def bsadf_now(self) -> float | None:
@@ -181,6 +193,8 @@ class AdjustedTest:
             text += f"; latest episode from {last['start']}" + (
                 " ongoing" if eps[-1].ongoing else f" to {last['end']}"
             )
+            if self.verdict == "episode not confirmed":
+                text += ", not yet confirmed: BSADF has fallen back below its critical value"
         return text + ")"
 
     def to_dict(self) -> dict[str, Any]:
@@ -224,21 +238,27 @@ def meaning(raw: AdjustedTest, adjusted: AdjustedTest, name: str) -> str:
     now_raw = raw.verdict == "explosive now"
     now_adj = adjusted.verdict == "explosive now"
     if now_raw and not now_adj:
-        return (
+        text = (
             f"{name}'s price is explosive but its {what} is not: {against} grew about as fast, "
             "which reads as adoption rather than a speculative bubble on this test."
         )
-    if now_raw and now_adj:
-        return (
+    elif now_raw and now_adj:
+        text = (
             f"{name}'s price and its {what} are both explosive: {against} did not keep up with "
             "the price, so the run is not explained by it and speculation is not ruled out."
         )
-    if now_adj:
-        return (
+    elif now_adj:
+        text = (
             f"{name}'s price is not explosive but its {what} is: the price outruns {against}, "
             "a stretch relative to it rather than a price run of its own."
         )
-    return f"Neither {name}'s price nor its {what} is explosive now: no bubble on either test."
+    else:
+        text = f"Neither {name}'s price nor its {what} is explosive now: no bubble on either test."
+    for test, label in ((raw, f"{name}'s price"), (adjusted, f"its {what}")):
+        now = test.now
+        if now is not None and now.state == "episode not confirmed":
+            text += f" For {label}, {now.sentence('BSADF')}."
+    return text
 
 
 def _sampled(series: pd.Series, sample: Sampler | None) -> pd.Series:

@@ -28,7 +28,7 @@ from bubblescope.settings import RunSettings
 __all__ = ["AdoptionRow", "adoption_row", "doubling_sentence"]
 
 #: Version of the cached row's fields and wording (part of the cache key: bump it on a change).
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 #: The tests on logs shown, in order, with their short headings.
 ADJUSTED_HEADS: dict[str, str] = {
     "price": "price (raw)",

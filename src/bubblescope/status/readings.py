@@ -7,8 +7,11 @@ warning, grey not available (the note says why).
 
 psy_log, psy_level
     PSY (Phillips, Shi and Yu 2015) on weekly closes of the last 20 years (``RunSettings.psy``):
-    the last BSADF against the family-wise critical value; red while an episode is ongoing,
-    amber when BSADF exceeds the 90% value. ``since`` is the ongoing episode's start. The
+    the last BSADF against the family-wise critical value, read by
+    :func:`bubblescope.detect.episode_now`: red while BSADF is above it ("explosive now"),
+    amber when BSADF exceeds the 90% value or when PSY's dating holds an episode open that the
+    last BSADF no longer confirms (an exceedance within the minimum duration, now back below
+    the critical value). ``since`` is the start of the episode in alarm. The
     ``what_if`` price is the close at the last date at which the reading would flip.
 lppls
     DS LPPLS Confidence of a positive bubble (Sornette et al. 2015) at the last date on the
@@ -50,6 +53,7 @@ from typing import Any, Literal, cast
 import numpy as np
 import pandas as pd
 
+from bubblescope.detect import episode_now
 from bubblescope.detect.gsy import MODEL_FROM, trailing_return
 from bubblescope.errors import BubblescopeError, InputError
 from bubblescope.settings import RunSettings
@@ -189,17 +193,22 @@ def psy_reading(
         if any(abs(lv - amber_level) < 1e-12 for lv in cv.levels)
         else float("nan")
     )
-    now = float(res.bsadf.iloc[-1])
-    ongoing = [e for e in res.episodes if e.ongoing]
-    light: Light = "red" if ongoing else ("amber" if now > crit_amber else "green")
-    since = _day(ongoing[0].start) if ongoing else None
+    reading = episode_now(res.bsadf, res.threshold, res.episodes)
+    now = reading.stat
+    light: Light = (
+        "red"
+        if reading.explosive
+        else ("amber" if now > crit_amber or reading.state == "episode not confirmed" else "green")
+    )
+    since = reading.since if reading.explosive else None
     last_episode = res.episodes[-1].to_dict() if res.episodes else None
     text = f"BSADF {now:.2f} vs {crit:.2f}"
-    if ongoing:
-        text += f"; episode since {since}"
+    if reading.clause():
+        text += f"; {reading.clause()}"
     detail = {
         "bsadf": now,
         "critical_value": crit,
+        "now": reading.to_dict(),
         "critical_value_amber": crit_amber if np.isfinite(crit_amber) else None,
         "gsadf": float(res.gsadf),
         "gsadf_critical_value": res.critical_value("gsadf"),
