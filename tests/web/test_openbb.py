@@ -3,11 +3,14 @@ the shape its type expects with the registry's own numbers, typed errors, and op
 
 from __future__ import annotations
 
+import asyncio
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
+import httpx
 import pytest
 import typer
 from fastapi.testclient import TestClient
@@ -323,10 +326,43 @@ def test_a_bad_parameter_is_a_typed_error(
 
 
 def test_a_run_over_the_budget_is_refused_before_it_starts(store_home: Path) -> None:
-    with TestClient(create_app(budget_s=1e-3, isolate=False), raise_server_exceptions=False) as c:
+    app = create_app(budget_s=1e-3, isolate=False)
+    with TestClient(app, raise_server_exceptions=False) as c:
         r = c.get("/openbb/psy_chart", params={"ticker": "NVDA"})
     assert r.status_code == 400
     assert r.json()["error"] == "CostLimitError"
+    assert app.state.jobs.pending == 0  # the place its checks held was given back
+
+
+def test_a_burst_of_widget_requests_does_at_most_max_pending_checks(store_home: Path) -> None:
+    # issue 20: each heavy widget takes its queue place before loading its series and
+    # estimating its cost, so a burst cannot do all its checks and only then be refused
+    app = create_app(workers=1, max_pending=2, isolate=False)
+    registry = app.state.registry
+    loads: list[str] = []
+    load = registry.load
+
+    def counted(name: str) -> Any:
+        loads.append(name)
+        time.sleep(0.2)  # a check that takes a while, as loading a long series does
+        return load(name)
+
+    registry.load = counted
+
+    async def burst() -> list[int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            answers = await asyncio.gather(
+                *(c.get("/openbb/psy_table", params=FAST["psy_table"]) for _ in range(20))
+            )
+        return [r.status_code for r in answers]
+
+    statuses = asyncio.run(burst())
+    assert statuses.count(429) >= 18
+    assert set(statuses) <= {200, 429}
+    assert len(loads) <= 2  # before: every request loaded NVDA, then 18 were refused
+    assert app.state.jobs.pending == 0
+    app.state.jobs.shutdown()
 
 
 def test_a_full_queue_answers_429_before_any_work(store_home: Path) -> None:

@@ -385,21 +385,6 @@ class JobManager:
         if job.future is not None:
             job.future.cancel()
 
-    def ensure_room(self) -> None:
-        """Raise :class:`QueueFullError` now if the queue is full (it takes no place).
-
-        Between this check and the submission other requests may pass it too;
-        :meth:`admitted` takes the place at once.
-
-        Raises
-        ------
-        QueueFullError
-        """
-        with self._lock:
-            pending = self._pending
-        if pending >= self._max_pending:
-            raise _full(pending)
-
     @contextlib.contextmanager
     def admitted(self) -> Iterator[None]:
         """Take one place in the queue now, for the analysis this block submits.

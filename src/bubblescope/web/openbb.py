@@ -495,13 +495,16 @@ def openbb_router(
 
         async def endpoint(request: Request) -> Response:
             if heavy:
-                jobs.ensure_room()  # a full queue answers at once, before any work
-            settings, frame = await run_in_threadpool(prepared, widget, request)
-            args = (widget.analysis, settings, frame, widget.view)
-            if heavy:
-                body = await jobs.run(widget.analysis, request.is_disconnected, widget_data, *args)
+                with jobs.admitted():  # a queue place now (429 when full), then the checks
+                    settings, frame = await run_in_threadpool(prepared, widget, request)
+                    args = (widget.analysis, settings, frame, widget.view)
+                    body = await jobs.run(
+                        widget.analysis, request.is_disconnected, widget_data, *args
+                    )
                 payload = json.loads(body)
             else:
+                settings, frame = await run_in_threadpool(prepared, widget, request)
+                args = (widget.analysis, settings, frame, widget.view)
                 payload = await run_in_threadpool(widget_data, *args)
             return json_body(payload["rows"] if widget.view == "table" else payload["figure"])
 
