@@ -175,29 +175,6 @@ def test_bad_input_gives_typed_errors() -> None:
         mon.append(float("nan"), date="2021-01-01")
 
 
-def test_backtest_signal_is_the_streaming_monitor_over_its_boundary() -> None:
-    from bubblescope.backtest.signals import SignalConfig, build_signal
-    from bubblescope.detect.cusum import training_and_horizon
-
-    idx = pd.date_range("2000-01-07", periods=400, freq="W-FRI")
-    prices = pd.Series(np.exp(_bubble(400, 300, 1.02, 8) / 20 + 0.001 * np.arange(400)), idx)
-    cfg = SignalConfig(train_years=3.0, cusum_horizon_years=2.0, cusum_reps=300, cache=False)
-    (sig,) = build_signal("cusum", prices, cfg, frequency="W")
-    n, h = training_and_horizon(idx, 3.0, 2.0)
-    ref = cusum_monitor(
-        np.log(prices),
-        train=n,
-        horizon=h,
-        cv=CUSUMCV(reps=300, rng=0, cache=False),
-        demean=True,
-    )
-    ratio = sig.value.dropna()
-    assert ratio.index.equals(ref.index)
-    np.testing.assert_allclose(ratio.to_numpy(), ref.statistic / ref.boundary, atol=1e-10)
-    np.testing.assert_array_equal(sig.alarm.dropna().to_numpy() == 1.0, ref.alarms.to_numpy())
-    assert sig.value.iloc[:n].isna().all()
-
-
 def test_engine_flags_the_dotcom_run_up_on_the_nasdaq_before_its_peak() -> None:
     """NASDAQ daily 1971-2026, training 1971-1981, drift removed: the first crossing falls in
     the 1999-2000 run-up, before the 10 March 2000 peak."""

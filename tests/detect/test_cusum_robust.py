@@ -132,27 +132,3 @@ def test_bad_input_gives_typed_errors() -> None:
         mon.append(float(y[49]))
     with pytest.raises(InputError, match="zero spot volatility"):
         mon.append(float(y[49]))
-
-
-def test_backtest_signal_is_the_robust_monitor_over_its_boundary() -> None:
-    from bubblescope.backtest.signals import SignalConfig, build_signal
-    from bubblescope.detect.cusum import training_and_horizon
-
-    idx = pd.date_range("2000-01-07", periods=400, freq="W-FRI")
-    prices = pd.Series(np.exp(_bubble(400, 300, 1.02, 8) / 20 + 0.001 * np.arange(400)), idx)
-    cfg = SignalConfig(train_years=3.0, cusum_horizon_years=2.0, cusum_reps=300, cache=False)
-    (sig,) = build_signal("cusum_robust", prices, cfg, frequency="W")
-    n, h = training_and_horizon(idx, 3.0, 2.0)
-    ref = cusum_monitor(
-        np.log(prices),
-        train=n,
-        horizon=h,
-        cv=CUSUMCV(reps=300, rng=0, cache=False),
-        demean=True,
-        bandwidth=cfg.cusum_bandwidth,
-    )
-    assert sig.name == "cusum_robust"
-    np.testing.assert_allclose(
-        sig.value.dropna().to_numpy(), ref.statistic / ref.boundary, atol=1e-10
-    )
-    np.testing.assert_array_equal(sig.alarm.dropna().to_numpy() == 1.0, ref.alarms.to_numpy())

@@ -11,32 +11,39 @@ psy
     controlled over ``psy_horizon_years`` of monitoring) is computed on it alone. Each later
     observation is appended in turn (BSADF equals recomputation on the truncated series). The
     signal is available from the last training date on.
-cusum
-    :class:`~bubblescope.detect.cusum.CUSUMMonitor` (Homm & Breitung 2012) on log prices with
-    the training sample's drift removed. Training is the first ``train_years``; the boundary
-    constant is simulated for its length and a horizon of ``cusum_horizon_years`` (counted in
-    the training sample's observations per year), so it uses training data only. The value is
-    the detector over its boundary (alarm above 1), from the first monitored observation on.
-cusum_robust
-    The same with the volatility-robust detector of Astill, Harvey, Leybourne, Taylor & Zu
-    (2023): differences standardised by a one-sided kernel spot volatility over the last
-    ``cusum_bandwidth + 1`` of them.
-whl
-    :class:`~bubblescope.detect.whl.WHLMonitor` (Whitehouse, Harvey & Leybourne 2023) on log
-    prices: training maxima/minima of its two detectors from the first ``train_years``; the
-    alarm is the monitor's state (a bubble signalled and no crash since), the value the bubble
-    detector over its training maximum. Its nominal false-alarm rate holds over a horizon set
-    by ``cusum_level`` (about 5% of the training detectors' count); past it the same boundary
-    is kept.
-sign
-    :class:`~bubblescope.detect.sign_based.SignMonitor` (Harvey, Leybourne & Zu 2020) on log
-    prices with recursively demeaned signs (the index's drift), its boundary simulated for the
-    training length and ``cusum_horizon_years`` (``cusum_reps`` walks, ``cusum_seed``); value
-    the sign-based DF ratio over its boundary (alarm above 1).
-bd_wcusum
-    :class:`~bubblescope.detect.breitung_diegel.BDMonitor` (Breitung & Diegel 2025), wCUSUM with
-    ``bd_cbar`` on log prices, training drift removed, horizon and boundary as ``sign``; value
-    the detector over its boundary.
+cusum, cusum_robust, whl, sign, bd_wcusum
+    The real-time monitors, restarted on a rolling schedule. Each controls its false-alarm
+    rate over one monitoring period after a training sample taken to be free of bubbles; run
+    for decades from one training sample, a monitor's rate is not controlled (and WHL's
+    alarm, once raised, lasts until a crash is signalled). So monitoring runs in consecutive
+    periods: the first starts ``train_years`` after the first price; each is trained on the
+    log prices of the last ``train_years`` before its start (its boundary re-estimated on
+    them), monitored for its horizon, then the next one starts. An alarm is the monitor's
+    state within its period and ends with its episode or with the period. Each period equals
+    the batch monitor run on its training sample and horizon, and the chance of any false
+    alarm in a period is the monitor's nominal ``1 - cusum_level``. Horizons: for the CUSUM,
+    sign and Breitung-Diegel monitors ``cusum_horizon_years`` (counted in the training
+    sample's observations per year; the default equals the training length, the design of
+    Homm & Breitung's ``k = N/n = 2`` and Breitung & Diegel's ``T_m = T_0``); for WHL the
+    horizon its training maximum controls at ``cusum_level`` (``h / (n_A + h) <= 5%`` with
+    ``n_A`` training detectors: about six months after ten years of daily data).
+
+    - ``cusum``: :class:`~bubblescope.detect.cusum.CUSUMMonitor` (Homm & Breitung 2012) with
+      the training drift removed, boundary constant simulated for each period's training
+      length and horizon (``cusum_reps`` walks, ``cusum_seed``); value the detector over its
+      boundary (alarm above 1).
+    - ``cusum_robust``: the same with the volatility-robust detector of Astill, Harvey,
+      Leybourne, Taylor & Zu (2023): differences standardised by a one-sided kernel spot
+      volatility over the last ``cusum_bandwidth + 1`` of them.
+    - ``whl``: :class:`~bubblescope.detect.whl.WHLMonitor` (Whitehouse, Harvey & Leybourne
+      2023): the alarm is the monitor's state (a bubble signalled and no crash since), the
+      value the bubble detector over its training maximum.
+    - ``sign``: :class:`~bubblescope.detect.sign_based.SignMonitor` (Harvey, Leybourne & Zu
+      2020) with recursively demeaned signs (the index's drift); value the sign-based DF
+      ratio over its boundary.
+    - ``bd_wcusum``: :class:`~bubblescope.detect.breitung_diegel.BDMonitor` (Breitung &
+      Diegel 2025), wCUSUM with ``bd_cbar``, training drift removed; value the detector over
+      its boundary.
 lppls
     DS LPPLS Confidence of positive bubbles (:func:`bubblescope.detect.lppls.lppls_confidence`,
     which fits windows ending at t2 only) on a coarse grid: t2 = the last observation on or
@@ -72,14 +79,16 @@ Greenwood, R., Shleifer, A. and You, Y. (2019). Bubbles for Fama. JFE 131(1), 20
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from bubblescope._typing import RngLike
+from bubblescope._typing import Float64Array, RngLike
 from bubblescope.analyses.engines import ENGINES
 from bubblescope.detect.exuberance import PSYMonitor, WindowSpecLike
 from bubblescope.detect.lppls import GridSpec, WindowSet
@@ -121,6 +130,9 @@ class SignalConfig:
     ----------
     train_years : float
         PSY training sample: the first ``train_years`` of data (window and critical value).
+        The monitors' rolling training sample: each monitoring period is trained on the last
+        ``train_years`` before it (ten years: the long quiet sample the monitors' boundaries
+        assume; WHL's horizon grows with it, about six months of daily data for ten years).
     psy_lag, psy_window : int, {"psy", "exuber"} or int
         ADF lag and minimum window of the monitor.
     psy_horizon_years : float
@@ -135,9 +147,15 @@ class SignalConfig:
     psy_log : bool
         Run PSY on log prices (default) or on price levels.
     cusum_horizon_years : float
-        CUSUM monitoring horizon over which the false-alarm rate is ``1 - cusum_level``.
+        Monitoring period of the ``cusum``, ``cusum_robust``, ``sign`` and ``bd_wcusum``
+        signals, after which they retrain and restart; their false-alarm rate per period is
+        ``1 - cusum_level``. Default: the training length, the design of Homm & Breitung
+        (``k = N/n = 2``, the default of :class:`~bubblescope.detect.cusum.CUSUMMonitor`) and
+        of Breitung & Diegel (``T_m = T_0``). A longer period lowers the boundary's power
+        late in it; a shorter one restarts more often (more periods, each at the same rate).
     cusum_level : float
-        One minus the CUSUM monitor's false-alarm rate over its horizon.
+        One minus each monitor's false-alarm rate per monitoring period (WHL: sets its
+        period, the horizon its training maximum controls at this rate).
     cusum_bandwidth : int
         Kernel bandwidth of ``cusum_robust`` (Astill et al. 2023 recommend 20).
     bd_cbar : float
@@ -340,110 +358,193 @@ def psy_signal(
     )
 
 
-def cusum_signal(prices: pd.Series, cfg: SignalConfig, *, robust: bool = False) -> Signal:
-    """Homm-Breitung (or the volatility-robust) CUSUM over its boundary, after training."""
-    from bubblescope.detect.critical_values.cusum import CUSUMCV
-    from bubblescope.detect.cusum import CUSUMMonitor, training_and_horizon
+def _restarted(
+    prices: pd.Series,
+    cfg: SignalConfig,
+    start: Callable[[pd.Series, int], tuple[Any, int]],
+    read: Callable[[Any], tuple[Float64Array, npt.NDArray[np.bool_]]],
+) -> tuple[pd.Series, pd.Series, str]:
+    """Run a monitor on log prices in consecutive periods, each retrained on the last years.
 
+    Period ``j`` starts at observation ``s_j`` (``s_0``: the first date ``train_years`` after
+    the first price). Its training sample is every log price dated in
+    ``[date(s_j) - train_years, date(s_j))``; ``start(train, h)`` builds the monitor on it, with
+    ``h`` the observations in ``cusum_horizon_years`` at the training sample's observations per
+    year, and returns it with the horizon it controls (WHL's comes from its level). The monitor
+    is fed ``s_j .. s_j + horizon - 1``; then the next period starts. The schedule and each
+    monitor use data before the period's start, and within a period the monitor only appends,
+    so the values up to any date do not depend on later prices.
+
+    Returns
+    -------
+    value, alarm : pandas.Series
+        ``read(monitor)``'s detector over its boundary and alarm state on the price dates (NaN
+        before the first period); an alarm ends with its episode or with its period.
+    schedule : str
+        The periods, for the signal's description.
+    """
     dates = _dated(prices)
     y = np.log(prices.to_numpy(dtype=np.float64))
-    n, h = training_and_horizon(dates, cfg.train_years, cfg.cusum_horizon_years)
-    monitor = CUSUMMonitor(
-        pd.Series(y[:n], index=dates[:n]),
-        horizon=h,
-        level=cfg.cusum_level,
-        cv=CUSUMCV(reps=cfg.cusum_reps, rng=cfg.cusum_seed, cache=cfg.cache),
-        demean=True,
-        bandwidth=cfg.cusum_bandwidth if robust else None,
-        name=str(prices.name or "series"),
+    offset = _years_to_offset(cfg.train_years)
+    first = int(dates.searchsorted(dates[0] + offset, side="left"))
+    if first >= len(y):
+        raise InputError(
+            f"the {cfg.train_years:g}-year training sample covers the whole history; nothing "
+            "is left to monitor",
+            hint="use a longer history or a shorter train_years",
+        )
+    value = np.full(len(y), np.nan)
+    alarm = np.full(len(y), np.nan)
+    trained: list[int] = []
+    horizons: list[int] = []
+    s = first
+    while s < len(y):
+        lo = int(dates.searchsorted(dates[s] - offset, side="left"))
+        span = (dates[s - 1] - dates[lo]).days / 365.25
+        per_year = (s - lo - 1) / span if span > 0 else 1.0
+        train = pd.Series(y[lo:s], index=dates[lo:s])
+        monitor, h = start(train, max(1, round(cfg.cusum_horizon_years * per_year)))
+        end = min(s + h, len(y))
+        for i in range(s, end):
+            monitor.append(float(y[i]), date=dates[i])
+        ratio, on = read(monitor)
+        value[s:end] = ratio
+        alarm[s:end] = on
+        trained.append(s - lo)
+        horizons.append(h)
+        s = end
+    schedule = (
+        f"{len(trained)} monitoring periods from {dates[first].date()}, each trained on the "
+        f"last {cfg.train_years:g} years ({_span(trained)} obs) and monitored for "
+        f"{_span(horizons)} obs, then restarted"
     )
-    for i in range(n, len(y)):
-        monitor.append(float(y[i]), date=dates[i])
-    res = monitor.result()
-    ratio = pd.Series(res.statistic / res.boundary, index=res.index)
-    value = ratio.reindex(dates)
+    return pd.Series(value, index=dates), pd.Series(alarm, index=dates), schedule
+
+
+def _span(counts: list[int]) -> str:
+    lo, hi = min(counts), max(counts)
+    return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
+def cusum_signal(prices: pd.Series, cfg: SignalConfig, *, robust: bool = False) -> Signal:
+    """Homm-Breitung (or the volatility-robust) CUSUM over its boundary, restarted per period."""
+    from bubblescope.detect.critical_values.cusum import CUSUMCV
+    from bubblescope.detect.cusum import CUSUMMonitor, CUSUMResult
+
+    cv = CUSUMCV(reps=cfg.cusum_reps, rng=cfg.cusum_seed, cache=cfg.cache)
+    constants: dict[tuple[int, int], float] = {}
+    name = str(prices.name or "series")
+
+    def start(train: pd.Series, h: int) -> tuple[CUSUMMonitor, int]:
+        key = (len(train), h)
+        mon = CUSUMMonitor(
+            train, horizon=h, level=cfg.cusum_level, critical=constants.get(key, "simulated"),
+            cv=cv, demean=True, bandwidth=cfg.cusum_bandwidth if robust else None, name=name,
+        )  # fmt: skip
+        constants[key] = mon.b
+        return mon, h
+
+    def read(mon: CUSUMMonitor) -> tuple[Float64Array, npt.NDArray[np.bool_]]:
+        res: CUSUMResult = mon.result()
+        return res.statistic / res.boundary, res.statistic > res.boundary
+
+    value, alarm, schedule = _restarted(prices, cfg, start, read)
+    b = sorted(constants.values())
     return Signal(
         "cusum_robust" if robust else "cusum",
         "alarm",
-        value.astype(np.float64),
-        _alarm_from(value, 1.0),
+        value,
+        alarm,
         1.0,
         f"{'Volatility-robust (kernel H=' + str(cfg.cusum_bandwidth) + ') ' if robust else ''}"
         f"Homm-Breitung CUSUM on log prices, training drift removed, streaming monitor; "
-        f"training {dates[0].date()}..{dates[n - 1].date()} ({n} obs); boundary constant "
-        f"b = {res.b:.3f}, {1 - cfg.cusum_level:.0%} false-alarm rate over {h} obs "
-        f"({res.method})",
+        f"{schedule}; boundary constant b = {b[0]:.3f}..{b[-1]:.3f} (simulated, "
+        f"{cfg.cusum_reps} random walks, seed {cfg.cusum_seed}), "
+        f"{1 - cfg.cusum_level:.0%} false-alarm rate per period",
     )
 
 
 def whl_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
-    """WHL's state (bubble signalled, no crash since), after training."""
-    from bubblescope.detect.cusum import training_and_horizon
+    """WHL's state (bubble signalled, no crash since), restarted per period."""
+    from bubblescope.detect._sequential import SequentialResult
     from bubblescope.detect.whl import WHLMonitor
 
-    dates = _dated(prices)
-    y = np.log(prices.to_numpy(dtype=np.float64))
-    n, _ = training_and_horizon(dates, cfg.train_years, cfg.cusum_horizon_years)
-    monitor = WHLMonitor(
-        pd.Series(y[:n], index=dates[:n]), level=cfg.cusum_level, name=str(prices.name or "series")
-    )
-    for i in range(n, len(y)):
-        monitor.append(float(y[i]), date=dates[i])
-    res = monitor.result()
-    value = pd.Series(res.statistic / monitor.a_max, index=res.index).reindex(dates)
-    alarm = pd.Series(res.alarm.astype(np.float64), index=res.index).reindex(dates)
+    name = str(prices.name or "series")
+    rates: list[float] = []
+
+    def start(train: pd.Series, h: int) -> tuple[WHLMonitor, int]:
+        del h  # WHL's horizon is the one its training maximum controls at cusum_level
+        mon = WHLMonitor(train, level=cfg.cusum_level, name=name)
+        rates.append(mon.false_alarm_rate)
+        return mon, mon.horizon
+
+    def read(mon: WHLMonitor) -> tuple[Float64Array, npt.NDArray[np.bool_]]:
+        res: SequentialResult = mon.result()
+        return res.statistic / mon.a_max, res.alarm
+
+    value, alarm, schedule = _restarted(prices, cfg, start, read)
     return Signal(
         "whl",
         "alarm",
-        value.astype(np.float64),
-        alarm.astype(np.float64),
+        value,
+        alarm,
         1.0,
         f"Whitehouse-Harvey-Leybourne bubble-then-crash monitor on log prices (k=10, m=10, "
-        f"n=2), streaming; training {dates[0].date()}..{dates[n - 1].date()} ({n} obs); "
-        f"bubble boundary A_max = {monitor.a_max:.3f}, crash boundary S_min = "
-        f"{monitor.s_min:.3f}; false-alarm rate {res.false_alarm_rate:.1%} over the first "
-        f"{res.horizon} monitored obs; {len(res.crashes)} crashes signalled",
+        f"n=2), streaming; {schedule}; boundaries: the training maximum of A and minimum of "
+        f"S; false-alarm rate {min(rates):.1%}..{max(rates):.1%} per period (its horizon "
+        f"is set by the {1 - cfg.cusum_level:.0%} rate)",
     )
 
 
 def _sequential_signal(prices: pd.Series, cfg: SignalConfig, which: str) -> Signal:
-    """The sign-based or Breitung-Diegel monitor's detector over its boundary, after training."""
+    """The sign-based or Breitung-Diegel monitor's detector over its boundary, per period."""
+    from bubblescope.detect._sequential import SequentialResult
     from bubblescope.detect.breitung_diegel import BDMonitor
     from bubblescope.detect.critical_values.sequential import SequentialCV
-    from bubblescope.detect.cusum import training_and_horizon
     from bubblescope.detect.sign_based import SignMonitor
 
-    dates = _dated(prices)
-    y = np.log(prices.to_numpy(dtype=np.float64))
-    n, h = training_and_horizon(dates, cfg.train_years, cfg.cusum_horizon_years)
-    train = pd.Series(y[:n], index=dates[:n])
     cv = SequentialCV(reps=cfg.cusum_reps, rng=cfg.cusum_seed, cache=cfg.cache)
     name = str(prices.name or "series")
-    monitor: SignMonitor | BDMonitor
-    if which == "sign":
-        monitor = SignMonitor(
-            train, horizon=h, level=cfg.cusum_level, cv=cv, demean=True, name=name
-        )
-        what = "Sign-based DF monitor (HLZ 2020, recursively demeaned signs)"
-    else:
-        monitor = BDMonitor(
-            train, horizon=max(h, 2), detector="wcusum", cbar=cfg.bd_cbar, level=cfg.cusum_level,
-            cv=cv, demean=True, name=name,
-        )  # fmt: skip
-        what = f"Breitung-Diegel wCUSUM monitor (cbar={cfg.bd_cbar:g}, training drift removed)"
-    for i in range(n, len(y)):
-        monitor.append(float(y[i]), date=dates[i])
-    res = monitor.result()
-    value = pd.Series(res.statistic / res.boundary, index=res.index).reindex(dates)
+    constants: dict[tuple[int, int], float] = {}
+
+    def start(train: pd.Series, h: int) -> tuple[SignMonitor | BDMonitor, int]:
+        h = h if which == "sign" else max(h, 2)
+        key = (len(train), h)
+        critical: float | Literal["simulated"] = constants.get(key, "simulated")
+        mon: SignMonitor | BDMonitor
+        if which == "sign":
+            mon = SignMonitor(
+                train, horizon=h, level=cfg.cusum_level, critical=critical, cv=cv, demean=True,
+                name=name,
+            )  # fmt: skip
+        else:
+            mon = BDMonitor(
+                train, horizon=h, detector="wcusum", cbar=cfg.bd_cbar, level=cfg.cusum_level,
+                critical=critical, cv=cv, demean=True, name=name,
+            )  # fmt: skip
+        constants[key] = mon.boundary if isinstance(mon, SignMonitor) else mon.boundary_constant
+        return mon, h
+
+    def read(mon: SignMonitor | BDMonitor) -> tuple[Float64Array, npt.NDArray[np.bool_]]:
+        res: SequentialResult = mon.result()
+        return res.statistic / res.boundary, res.alarm
+
+    value, alarm, schedule = _restarted(prices, cfg, start, read)
+    what = (
+        "Sign-based DF monitor (HLZ 2020, recursively demeaned signs)"
+        if which == "sign"
+        else f"Breitung-Diegel wCUSUM monitor (cbar={cfg.bd_cbar:g}, training drift removed)"
+    )
+    c = sorted(constants.values())
     return Signal(
         which,
         "alarm",
-        value.astype(np.float64),
-        _alarm_from(value, 1.0),
+        value,
+        alarm,
         1.0,
-        f"{what} on log prices, streaming; training {dates[0].date()}..{dates[n - 1].date()} "
-        f"({n} obs); {1 - cfg.cusum_level:.0%} false-alarm rate over {res.horizon} obs; "
-        f"boundary {res.critical}",
+        f"{what} on log prices, streaming; {schedule}; boundary {c[0]:.3f}..{c[-1]:.3f} "
+        f"(simulated, {cfg.cusum_reps} random walks, seed {cfg.cusum_seed}), "
+        f"{1 - cfg.cusum_level:.0%} false-alarm rate per period",
     )
 
 
