@@ -93,3 +93,14 @@ def test_a_burst_does_at_most_max_pending_checks(store_home: Any) -> None:
     assert len(loads) <= 2  # before: all 20 loaded their series, then 18 were refused
     assert app.state.jobs.pending == 0
     app.state.jobs.shutdown()
+
+
+def test_health_is_matched_before_every_other_route(store_home: Any) -> None:
+    # Starlette tries routes in order: first in line, /api/health matches without testing the
+    # dashboard's, the registry's and the OpenBB backend's patterns (CPU per request in an
+    # in-process ASGI loop: 109 us when it came after them, 52 us first)
+    app = create_app(isolate=False)
+    paths = [getattr(route, "path", None) for route in app.router.routes]
+    paths.remove(app.openapi_url)  # FastAPI's own schema route, added when the app is made
+    assert paths[0] == "/api/health"
+    app.state.jobs.shutdown()

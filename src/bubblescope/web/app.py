@@ -245,6 +245,12 @@ def create_app(
         )
         return error(422, "ValidationError", message, detail=details)
 
+    # --- liveness: the first route, so matching it tries no other ----------------------------
+    @app.get("/api/health", tags=["meta"])
+    async def health() -> dict[str, str]:
+        """Liveness check (on the event loop: it never waits for a thread)."""
+        return {"status": "ok"}
+
     # --- pages and static files -----------------------------------------------------------
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
@@ -291,11 +297,6 @@ def create_app(
             return ok(job.to_dict(), 202)
 
     # --- data -------------------------------------------------------------------------------
-    @app.get("/api/health", tags=["meta"])
-    async def health() -> dict[str, str]:
-        """Liveness check (on the event loop: it never waits for a thread)."""
-        return {"status": "ok"}
-
     @app.get("/api/series", tags=["data"])
     def list_series() -> Response:
         """Every series the API can analyse: shipped, uploaded and stored."""
