@@ -140,7 +140,11 @@ class ScanAnalysisSettings:
     window: int | None = setting(
         None, "PSY on the trailing observations (none: the run's sample)", ge=30, le=10_000
     )
-    market: str = setting("", "market series for net-of-market run-ups ('' for none)")
+    market: str | None = setting(
+        None,
+        "market series for net-of-market run-ups (none: the run's, SP500, as in `bubblescope "
+        "scan` and on the status page; '' for no net run-up)",
+    )
 
     def __post_init__(self) -> None:
         bad = [s for s in (*self.symbols, self.market) if s and not _SYMBOL.fullmatch(s)]
@@ -161,9 +165,10 @@ def run_scan(data: pd.Series | pd.DataFrame | None, s: ScanAnalysisSettings) -> 
 
     run = RunSettings.preset(s.run)
     universe = {symbol: load_series(symbol) for symbol in s.symbols or run.data.leaders}
-    market = load_series(s.market) if s.market else None
+    name = run.runup.market if s.market is None else s.market
+    market = load_series(name) if name else None
     config = ScanConfig(analyses=s.analyses, run=run, window=s.window)
-    return scan(universe, config, market=market, market_name=s.market or None)
+    return scan(universe, config, market=market, market_name=name or None)
 
 
 SCAN: Analysis[ScanAnalysisSettings] = Analysis(

@@ -20,7 +20,8 @@ lppls
     time is the 10th-90th percentile of tc over the qualifying windows.
 return_24m
     The two-year return ``P_t / P_{t-24m} - 1`` (``P_{t-24m}``: the last close on or before
-    that date), raw and net of the market (S&P 500); the GSY run-up flag is raw and net both at
+    that date), raw and net of the market (S&P 500; the difference of the two returns, printed
+    in percentage points by :func:`net_points`); the GSY run-up flag is raw and net both at
     or above 100% (Greenwood, Shleifer and You 2019, applied at the last date rather than at a
     month end).
 crash_odds
@@ -66,6 +67,7 @@ __all__ = [
     "drawdown_reading",
     "grey",
     "lppls_reading",
+    "net_points",
     "psy_reading",
     "return_reading",
 ]
@@ -363,6 +365,22 @@ def _since(trace: pd.Series, holds: Callable[[float], bool]) -> tuple[str | None
 # --- returns, crash odds, drawdown -------------------------------------------------------------
 
 
+def net_points(net: float) -> str:
+    """The net-of-market run-up as text, in percentage points: ``"-99.5 pts"``.
+
+    GSY's net run-up (``net="difference"`` in :mod:`bubblescope.detect.gsy`) is the raw return
+    minus the market's over the same months: a difference of two returns, not a return, so it
+    is printed in points (one decimal, as ``bubblescope scan`` prints it) and can fall below
+    -100.
+
+    Parameters
+    ----------
+    net : float
+        The difference of the two returns, as a fraction (0.51 is 51 points).
+    """
+    return f"{100.0 * net:+.1f} pts"
+
+
 def return_reading(
     close: pd.Series, market: pd.Series | None, settings: RunSettings, *, is_market: bool
 ) -> tuple[Reading, float | None]:
@@ -388,7 +406,7 @@ def return_reading(
     light: Light = "red" if flag else ("amber" if now >= settings.lights.return_amber else "green")
     text = f"{now:+.0%}"
     if net is not None:
-        text += f" (net {net:+.0%})"
+        text += f" (net {net_points(net)})"
     text += "; GSY run-up" if flag else ""
     if light == "green":
         since, bound = None, ""
@@ -451,10 +469,10 @@ def crash_odds_reading(
             signal,
             label,
             None,
-            f"below the model's range (net {net:+.0%})",
+            f"below the model's range (net {net_points(net)})",
             "green",
             detail={"net": net, "model_from": low},
-            note=f"the model describes run-ups from a {low:.0%} net return; {scope}",
+            note=f"the model describes net run-ups from {net_points(low)}; {scope}",
         )
     try:
         prob = float(crash_probability(net, sample=settings.runup.model_sample))  # type: ignore[arg-type]
@@ -464,7 +482,12 @@ def crash_odds_reading(
     light: Light = (
         "red" if prob >= lights.crash_red else ("amber" if prob >= lights.crash_amber else "green")
     )
-    note = scope + ("; a net run-up above 200% is beyond the fitted range" if net > 2.0 else "")
+    beyond = 2.0  # the largest net run-up in GSY's fitted range (a fraction)
+    note = scope + (
+        f"; a net run-up above {net_points(beyond)} is beyond the fitted range"
+        if net > beyond
+        else ""
+    )
     return Reading(
         signal,
         label,
