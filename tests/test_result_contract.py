@@ -402,7 +402,7 @@ EXAMPLES: dict[str, tuple[tuple[str, Factory], ...]] = {
     "bubblescope.detect.gsy.RunupResult": (("runup", _runup),),
     "bubblescope.detect.drawdowns.DrawdownResult": (("drawdown", _drawdown),),
     "bubblescope.detect.cusum.CUSUMResult": (("cusum", _cusum),),
-    "bubblescope.detect._sequential.SequentialResult": (
+    "bubblescope.detect.sequential.SequentialResult": (
         ("whl", _whl),
         ("sign-monitor", _sign_monitor),
         ("bd-monitor", _bd_monitor),

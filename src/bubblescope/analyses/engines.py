@@ -23,7 +23,7 @@ from bubblescope.settings import PSYSettings, RunSettings, RunupSettings
 if TYPE_CHECKING:
     import pandas as pd
 
-    from bubblescope.detect._sequential import SequentialResult
+    from bubblescope.detect.sequential import SequentialResult
     from bubblescope.detect.adjusted import AdjustedResult
     from bubblescope.detect.cusum import CUSUMResult
     from bubblescope.detect.drawdowns import DrawdownResult
@@ -367,7 +367,7 @@ WHL: Analysis[WHLSettings] = Analysis(
     "over h monitored days.",
     settings=WHLSettings,
     run=run_whl,
-    results=("bubblescope.detect._sequential.SequentialResult",),
+    results=("bubblescope.detect.sequential.SequentialResult",),
     group="detect",
     needs_series=True,
     signals=(Column("whl", "WHL bubble signalled, no crash signalled since"),),
@@ -426,7 +426,7 @@ SIGN_MONITOR: Analysis[SignMonitorSettings] = Analysis(
     "Leybourne, Tatlow & Zu 2025) for an index that drifts up.",
     settings=SignMonitorSettings,
     run=run_sign_monitor,
-    results=("bubblescope.detect._sequential.SequentialResult",),
+    results=("bubblescope.detect.sequential.SequentialResult",),
     group="detect",
     needs_series=True,
     slow=True,  # simulates its boundary (up to 100,000 walks): the API queues it
@@ -488,7 +488,7 @@ BD_MONITOR: Analysis[BDMonitorSettings] = Analysis(
     "horizon, and the first date it is crossed.",
     settings=BDMonitorSettings,
     run=run_bd_monitor,
-    results=("bubblescope.detect._sequential.SequentialResult",),
+    results=("bubblescope.detect.sequential.SequentialResult",),
     group="detect",
     needs_series=True,
     slow=True,  # simulates its boundary (up to 100,000 walks): the API queues it

@@ -46,7 +46,7 @@ _EXPORTS: dict[str, str] = {
     "bd_monitor": "breitung_diegel",
     "BDMonitor": "breitung_diegel",
     "BDUpdate": "breitung_diegel",
-    "SequentialResult": "_sequential",
+    "SequentialResult": "sequential",
     "SequentialCV": "critical_values.sequential",
     # LPPLS (Johansen–Ledoit–Sornette; Filimonov–Sornette 2013; Sornette et al. 2015)
     "lppls_fit": "lppls",

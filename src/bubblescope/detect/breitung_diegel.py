@@ -46,7 +46,7 @@ import numpy as np
 
 from bubblescope._typing import SeriesLike
 from bubblescope.detect._bd import Detector, detector_path, shape
-from bubblescope.detect._sequential import Feed, SequentialResult, split_training, training_sample
+from bubblescope.detect.sequential import Feed, SequentialResult, split_training, training_sample
 from bubblescope.detect.critical_values.sequential import SequentialCV
 from bubblescope.errors import InputError
 
@@ -286,7 +286,7 @@ class BDMonitor:
         return BDUpdate(label, stat, bound, stat > bound)
 
     def result(self) -> SequentialResult:
-        """The path so far as a :class:`~bubblescope.detect._sequential.SequentialResult`."""
+        """The path so far as a :class:`~bubblescope.detect.sequential.SequentialResult`."""
         stat = np.asarray(self._stat, dtype=np.float64)
         bound = np.asarray(self._bound, dtype=np.float64)
         return SequentialResult(

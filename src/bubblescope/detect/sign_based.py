@@ -46,7 +46,7 @@ from typing import Any, Literal
 import numpy as np
 
 from bubblescope._typing import SeriesLike
-from bubblescope.detect._sequential import Feed, SequentialResult, split_training, training_sample
+from bubblescope.detect.sequential import Feed, SequentialResult, split_training, training_sample
 from bubblescope.detect._sign import df_path, sign_increments
 from bubblescope.detect.critical_values.sequential import SequentialCV
 from bubblescope.errors import InputError
@@ -208,7 +208,7 @@ class SignMonitor:
         return SignUpdate(label, stat, self.boundary, stat > self.boundary)
 
     def result(self) -> SequentialResult:
-        """The path so far as a :class:`~bubblescope.detect._sequential.SequentialResult`."""
+        """The path so far as a :class:`~bubblescope.detect.sequential.SequentialResult`."""
         stat = np.asarray(self._stat, dtype=np.float64)
         return SequentialResult(
             name=self.name,

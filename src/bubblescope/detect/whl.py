@@ -58,7 +58,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from bubblescope._typing import Float64Array, SeriesLike
-from bubblescope.detect._sequential import (
+from bubblescope.detect.sequential import (
     Feed,
     SequentialResult,
     fmt_label,
@@ -330,7 +330,7 @@ class WHLMonitor:
         return WHLUpdate(label, a, s, self._in_bubble, crash)
 
     def result(self) -> SequentialResult:
-        """The path so far as a :class:`~bubblescope.detect._sequential.SequentialResult`."""
+        """The path so far as a :class:`~bubblescope.detect.sequential.SequentialResult`."""
         m = len(self._a)
         return SequentialResult(
             name=self.name,
