@@ -587,6 +587,7 @@ def _small_runs() -> dict[str, tuple[Factory, dict[str, Any]]]:
         "scenario-breaks": (none, {"paths": 200}),
         "scenario-power": (none, {"paths": 200}),
         "scenario-telecom": (none, {"paths": 200}),
+        "psy-adjusted": (none, {"symbol": "NVDA", "frequency": "M", "levels": False}),
     }
 
 
@@ -594,6 +595,8 @@ def _small_runs() -> dict[str, tuple[Factory, dict[str, Any]]]:
 NOT_RUN: dict[str, str] = {
     "status": "backtests every signal on a century of data (minutes); tests/test_consistency.py "
     "runs it on every surface",
+    "leaderboard": "backtests every signal on three long histories (minutes cold); "
+    "tests/backtest/test_leaderboard.py runs the same function on small histories",
 }
 
 
