@@ -21,6 +21,7 @@ from bubblescope.detect.critical_values.sequential import SequentialCV
 from bubblescope.detect.cusum import cusum_monitor
 from bubblescope.detect.sign_based import sign_monitor
 from bubblescope.detect.whl import whl_horizon, whl_monitor
+from bubblescope.errors import InputError
 
 MONITORS = ("cusum", "cusum_robust", "whl", "sign", "bd_wcusum")
 CFG = SignalConfig(train_years=3.0, cusum_horizon_years=1.0, cusum_reps=300, cache=False)
@@ -41,7 +42,7 @@ def _schedule(
 
     The last period may end before its horizon (the data end).
     """
-    years = pd.DateOffset(months=round(12 * cfg.train_years))
+    years = pd.DateOffset(months=round(12 * (cfg.monitor_train_years or cfg.train_years)))
     out = []
     s = int(dates.searchsorted(dates[0] + years))
     while s < len(dates):
@@ -101,6 +102,24 @@ def test_signal_is_point_in_time(name: str) -> None:
         (part,) = build_signal(name, prices.iloc[:cut], CFG, frequency="W")
         pd.testing.assert_series_equal(full.value.iloc[:cut], part.value, check_names=False)
         pd.testing.assert_series_equal(full.alarm.iloc[:cut], part.alarm, check_names=False)
+
+
+def test_monitor_train_years_sets_the_monitors_training_alone() -> None:
+    """Set apart from PSY's ``train_years``, it is what the monitors train on; bad values fail."""
+    prices = _prices()
+    apart = SignalConfig(
+        train_years=1.0, monitor_train_years=3.0, cusum_horizon_years=1.0, cusum_reps=300,
+        cache=False,
+    )  # fmt: skip
+    for name in ("cusum", "whl"):
+        (a,) = build_signal(name, prices, apart, frequency="W")
+        (b,) = build_signal(name, prices, CFG, frequency="W")
+        pd.testing.assert_series_equal(a.alarm, b.alarm)
+        pd.testing.assert_series_equal(a.value, b.value)
+    with pytest.raises(InputError, match="monitor_train_years"):
+        SignalConfig(monitor_train_years=0.0)
+    with pytest.raises(InputError, match="covers the whole history"):
+        build_signal("sign", prices, SignalConfig(monitor_train_years=20.0), frequency="W")
 
 
 def test_the_boom_is_still_found() -> None:

@@ -16,8 +16,9 @@ cusum, cusum_robust, whl, sign, bd_wcusum
     rate over one monitoring period after a training sample taken to be free of bubbles; run
     for decades from one training sample, a monitor's rate is not controlled (and WHL's
     alarm, once raised, lasts until a crash is signalled). So monitoring runs in consecutive
-    periods: the first starts ``train_years`` after the first price; each is trained on the
-    log prices of the last ``train_years`` before its start (its boundary re-estimated on
+    periods: the first starts ``monitor_train_years`` (default ``train_years``) after the
+    first price; each is trained on the log prices of the last ``monitor_train_years`` before
+    its start (its boundary re-estimated on
     them), monitored for its horizon, then the next one starts. An alarm is the monitor's
     state within its period and ends with its episode or with the period. Each period equals
     the batch monitor run on its training sample and horizon, and the chance of any false
@@ -130,9 +131,7 @@ class SignalConfig:
     ----------
     train_years : float
         PSY training sample: the first ``train_years`` of data (window and critical value).
-        The monitors' rolling training sample: each monitoring period is trained on the last
-        ``train_years`` before it (ten years: the long quiet sample the monitors' boundaries
-        assume; WHL's horizon grows with it, about six months of daily data for ten years).
+        The monitors' rolling training sample too, unless ``monitor_train_years`` is set.
     psy_lag, psy_window : int, {"psy", "exuber"} or int
         ADF lag and minimum window of the monitor.
     psy_horizon_years : float
@@ -146,13 +145,21 @@ class SignalConfig:
         PSY rule: an alarm, once raised, is held at least this many observations.
     psy_log : bool
         Run PSY on log prices (default) or on price levels.
+    monitor_train_years : float, optional
+        The monitors' (``cusum``, ``cusum_robust``, ``whl``, ``sign``, ``bd_wcusum``) rolling
+        training sample: each monitoring period is trained on the last ``monitor_train_years``
+        before it, and the first starts that long after the first price. Default None:
+        ``train_years`` (ten years by default), a long sample for boundaries that each paper
+        estimates on a stretch it takes to be free of bubbles (none fixes it in years); WHL's
+        period grows with it, about six months of daily data after ten years.
     cusum_horizon_years : float
         Monitoring period of the ``cusum``, ``cusum_robust``, ``sign`` and ``bd_wcusum``
         signals, after which they retrain and restart; their false-alarm rate per period is
         ``1 - cusum_level``. Default: the training length, the design of Homm & Breitung
         (``k = N/n = 2``, the default of :class:`~bubblescope.detect.cusum.CUSUMMonitor`) and
-        of Breitung & Diegel (``T_m = T_0``). A longer period lowers the boundary's power
-        late in it; a shorter one restarts more often (more periods, each at the same rate).
+        of Breitung & Diegel (``T_m = T_0``). A longer period needs a higher boundary (less
+        power early in it); a shorter one restarts more often (more periods, each at the same
+        rate).
     cusum_level : float
         One minus each monitor's false-alarm rate per monitoring period (WHL: sets its
         period, the horizon its training maximum controls at this rate).
@@ -197,6 +204,7 @@ class SignalConfig:
     psy_reps: int = 499
     psy_min_duration: int = 0
     psy_log: bool = True
+    monitor_train_years: float | None = None
     cusum_horizon_years: float = 10.0
     cusum_level: float = 0.95
     cusum_bandwidth: int = 20
@@ -229,6 +237,14 @@ class SignalConfig:
             raise InputError(f"psy_level must lie strictly between 0 and 1, got {self.psy_level}")
         if not self.return_years > 0:
             raise InputError(f"return_years must be positive, got {self.return_years}")
+        if self.monitor_train_years is not None and not self.monitor_train_years > 0:
+            raise InputError(
+                f"monitor_train_years must be positive, got {self.monitor_train_years}"
+            )
+        if not self.cusum_horizon_years > 0:
+            raise InputError(
+                f"cusum_horizon_years must be positive, got {self.cusum_horizon_years}"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready settings."""
@@ -366,12 +382,13 @@ def _restarted(
 ) -> tuple[pd.Series, pd.Series, str]:
     """Run a monitor on log prices in consecutive periods, each retrained on the last years.
 
-    Period ``j`` starts at observation ``s_j`` (``s_0``: the first date ``train_years`` after
-    the first price). Its training sample is every log price dated in
-    ``[date(s_j) - train_years, date(s_j))``; ``start(train, h)`` builds the monitor on it, with
-    ``h`` the observations in ``cusum_horizon_years`` at the training sample's observations per
-    year, and returns it with the horizon it controls (WHL's comes from its level). The monitor
-    is fed ``s_j .. s_j + horizon - 1``; then the next period starts. The schedule and each
+    Period ``j`` starts at observation ``s_j`` (``s_0``: the first date ``years`` after the
+    first price, ``years`` the monitors' training years). Its training sample is every log
+    price dated in ``[date(s_j) - years, date(s_j))``; ``start(train, h)`` builds the
+    monitor on it, with ``h`` the observations in ``cusum_horizon_years`` at the training
+    sample's observations per year, and returns it with the horizon it controls (WHL's comes
+    from its level). The monitor is fed ``s_j .. s_j + horizon - 1``; then the next period
+    starts. The schedule and each
     monitor use data before the period's start, and within a period the monitor only appends,
     so the values up to any date do not depend on later prices.
 
@@ -385,13 +402,14 @@ def _restarted(
     """
     dates = _dated(prices)
     y = np.log(prices.to_numpy(dtype=np.float64))
-    offset = _years_to_offset(cfg.train_years)
+    years = cfg.monitor_train_years or cfg.train_years
+    offset = _years_to_offset(years)
     first = int(dates.searchsorted(dates[0] + offset, side="left"))
     if first >= len(y):
         raise InputError(
-            f"the {cfg.train_years:g}-year training sample covers the whole history; nothing "
-            "is left to monitor",
-            hint="use a longer history or a shorter train_years",
+            f"the monitors' {years:g}-year training sample covers the whole history; "
+            "nothing is left to monitor",
+            hint="use a longer history or shorter monitor_train_years (or train_years)",
         )
     value = np.full(len(y), np.nan)
     alarm = np.full(len(y), np.nan)
@@ -415,7 +433,7 @@ def _restarted(
         s = end
     schedule = (
         f"{len(trained)} monitoring periods from {dates[first].date()}, each trained on the "
-        f"last {cfg.train_years:g} years ({_span(trained)} obs) and monitored for "
+        f"last {years:g} years ({_span(trained)} obs) and monitored for "
         f"{_span(horizons)} obs, then restarted"
     )
     return pd.Series(value, index=dates), pd.Series(alarm, index=dates), schedule
@@ -466,7 +484,7 @@ def cusum_signal(prices: pd.Series, cfg: SignalConfig, *, robust: bool = False) 
 
 def whl_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
     """WHL's state (bubble signalled, no crash since), restarted per period."""
-    from bubblescope.detect._sequential import SequentialResult
+    from bubblescope.detect.sequential import SequentialResult
     from bubblescope.detect.whl import WHLMonitor
 
     name = str(prices.name or "series")
@@ -498,9 +516,9 @@ def whl_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
 
 def _sequential_signal(prices: pd.Series, cfg: SignalConfig, which: str) -> Signal:
     """The sign-based or Breitung-Diegel monitor's detector over its boundary, per period."""
-    from bubblescope.detect._sequential import SequentialResult
     from bubblescope.detect.breitung_diegel import BDMonitor
     from bubblescope.detect.critical_values.sequential import SequentialCV
+    from bubblescope.detect.sequential import SequentialResult
     from bubblescope.detect.sign_based import SignMonitor
 
     cv = SequentialCV(reps=cfg.cusum_reps, rng=cfg.cusum_seed, cache=cfg.cache)
