@@ -13,10 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from bubblescope.data.bundled import load_fundamentals
 from bubblescope.detect.adjusted import adjusted_psy, meaning
 from bubblescope.settings import RunSettings
+from bubblescope.status.adoption import adoption_row
 from bubblescope.status.readings import psy_reading
-from bubblescope.status.result import status_table_html
+from bubblescope.status.result import adoption_lines, status_table_html
 
 SETTINGS = RunSettings.preset("standard").with_changes(psy={"reps": 199})
 RUN, GROWTH = 6, 0.06
@@ -91,3 +93,24 @@ def test_the_table_html_shows_the_unconfirmed_episode_in_the_cell() -> None:
     assert 'class="light-amber"' in page
     assert "not confirmed" in page
     assert "<small>since" not in page
+
+
+def test_the_adoption_row_reads_the_unconfirmed_episode_as_the_table_does() -> None:
+    close = _daily(True)
+    readings = {
+        r.signal: r.to_dict()
+        for r in (psy_reading(close, SETTINGS, log=True), psy_reading(close, SETTINGS, log=False))
+    }
+    row = adoption_row(
+        "X", close, readings, SETTINGS, fundamentals=load_fundamentals(), factors={},
+        proxies={}, proxy_note="",
+    )  # fmt: skip
+    raw = row.verdicts["price"]
+    assert raw["bsadf"] == readings["psy_log"]["value"]
+    assert raw["verdict"] == readings["psy_log"]["detail"]["now"]["state"]
+    assert raw["verdict"] == "episode not confirmed"
+    assert "explosive now" not in adoption_lines([{"key": "X", "adoption": row.to_dict()}])[0]
+    assert row.doubling is not None
+    assert row.doubling["test"] == "log"  # the open episode, not the ended one on levels
+    assert row.doubling["confirmed"] is False
+    assert "unconfirmed PSY episode on log" in row.doubling_text

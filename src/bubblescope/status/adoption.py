@@ -28,7 +28,7 @@ from bubblescope.settings import RunSettings
 __all__ = ["AdoptionRow", "adoption_row", "doubling_sentence"]
 
 #: Version of the cached row's fields and wording (part of the cache key: bump it on a change).
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 #: The tests on logs shown, in order, with their short headings.
 ADJUSTED_HEADS: dict[str, str] = {
     "price": "price (raw)",
@@ -56,6 +56,8 @@ class AdoptionRow:
         What the difference between the raw and the headline adjusted verdict means.
     doubling : dict or None
         The episode's ``test`` ("log" or "levels"), ``start``, ``end`` (None while ongoing),
+        ``confirmed`` (False for an ongoing episode whose last BSADF is back below its critical
+        value: "episode not confirmed" in :func:`bubblescope.detect.episode_now`),
         ``n`` (weekly closes), ``rho`` and ``rho_ci`` (None under three closes: too few to
         fit), ``months`` and ``months_ci`` (None for "never": the root or the interval's lower
         bound is at or below one).
@@ -98,18 +100,24 @@ class AdoptionRow:
         )
 
 
-def _episode(readings: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any]] | None:
-    """The current or latest PSY episode of the log and levels readings: (test, episode)."""
+def _episode(readings: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any], bool] | None:
+    """The current or latest PSY episode of the log and levels readings.
+
+    Returns (test, episode, confirmed): ``confirmed`` is False when the reading now is
+    "episode not confirmed" (the last BSADF is back below its critical value).
+    """
     found = []
     for signal, test in (("psy_log", "log"), ("psy_level", "levels")):
         reading = readings.get(signal)
-        last = None if reading is None else reading.get("detail", {}).get("last_episode")
+        detail = {} if reading is None else reading.get("detail", {})
+        last = detail.get("last_episode")
         if last:
-            found.append((last["end"] is None, str(last["start"]), test, last))
+            confirmed = detail.get("now", {}).get("state") != "episode not confirmed"
+            found.append((last["end"] is None, str(last["start"]), test, last, confirmed))
     if not found:
         return None
-    _, _, test, episode = max(found, key=lambda x: (x[0], x[1]))
-    return test, episode
+    _, _, test, episode, confirmed = max(found, key=lambda x: (x[0], x[1]))
+    return test, episode, confirmed
 
 
 def doubling_sentence(key: str, doubling: dict[str, Any]) -> str:
@@ -120,26 +128,28 @@ def doubling_sentence(key: str, doubling: dict[str, Any]) -> str:
     )  # fmt: skip
     where = f"PSY episode on {doubling['test']}, {span}"
     now = doubling["end"] is None
+    which = ("current" if doubling.get("confirmed", True) else "unconfirmed") if now else "latest"
     if doubling["rho"] is None:
         return (
-            f"{key}'s {'current' if now else 'latest'} {where} has {doubling['n']} weekly "
-            "close(s), too few for a doubling time."
+            f"{key}'s {which} {where} has {doubling['n']} weekly close(s), too few for a "
+            "doubling time."
         )
     if months is None:
         return (
             f"{key}'s price {'has not risen' if now else 'did not rise'} over the "
-            f"{doubling['n']} weekly closes of its {'current' if now else 'latest'} {where} "
+            f"{doubling['n']} weekly closes of its {which} {where} "
             f"(root {doubling['rho']:.4f}): no doubling time."
         )
     upper = "never" if hi is None else f"{hi:.1f} months"
     return (
         f"{key}'s price {'doubles' if now else 'doubled'} every {months:.1f} months in this "
-        f"episode (95% CI {lo:.1f} months to {upper}; {where}, {doubling['n']} weekly closes)."
+        f"{'' if which != 'unconfirmed' else 'unconfirmed '}episode (95% CI {lo:.1f} months to "
+        f"{upper}; {where}, {doubling['n']} weekly closes)."
     )
 
 
 def _doubling(
-    sample: pd.Series, test: str, episode: dict[str, Any], level: float
+    sample: pd.Series, test: str, episode: dict[str, Any], level: float, confirmed: bool
 ) -> dict[str, Any] | None:
     from bubblescope.detect.explosive_root import explosive_root
 
@@ -150,8 +160,8 @@ def _doubling(
     if j - i < 3:
         return {
             "test": test, "start": str(index[min(i, len(index) - 1)].date()),
-            "end": episode["end"], "n": j - i, "rho": None, "rho_ci": None, "months": None,
-            "months_ci": [None, None],
+            "end": episode["end"], "confirmed": confirmed, "n": j - i, "rho": None,
+            "rho_ci": None, "months": None, "months_ci": [None, None],
         }  # fmt: skip
     root = explosive_root(sample, index[i], index[j - 1], level=level)
 
@@ -164,6 +174,7 @@ def _doubling(
         "test": test,
         "start": str(index[i].date()),
         "end": episode["end"],
+        "confirmed": confirmed,
         "n": j - i,
         "rho": root.rho,
         "rho_ci": list(root.ci),
@@ -238,9 +249,9 @@ def adoption_row(
     found = _episode(readings)
     doubling = None
     if found is not None:
-        test, episode = found
+        test, episode, confirmed = found
         try:
-            doubling = _doubling(ps.sample(close), test, episode, ps.level)
+            doubling = _doubling(ps.sample(close), test, episode, ps.level, confirmed)
         except BubblescopeError:
             doubling = None
     return AdoptionRow(key, verdicts, sentence, doubling, res.notes)
