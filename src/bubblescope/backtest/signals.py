@@ -444,6 +444,11 @@ def _span(counts: list[int]) -> str:
     return str(lo) if lo == hi else f"{lo}-{hi}"
 
 
+def _range(values: list[float], spec: str) -> str:
+    lo, hi = format(min(values), spec), format(max(values), spec)
+    return lo if lo == hi else f"{lo}..{hi}"
+
+
 def cusum_signal(prices: pd.Series, cfg: SignalConfig, *, robust: bool = False) -> Signal:
     """Homm-Breitung (or the volatility-robust) CUSUM over its boundary, restarted per period."""
     from bubblescope.detect.critical_values.cusum import CUSUMCV
@@ -467,7 +472,7 @@ def cusum_signal(prices: pd.Series, cfg: SignalConfig, *, robust: bool = False) 
         return res.statistic / res.boundary, res.statistic > res.boundary
 
     value, alarm, schedule = _restarted(prices, cfg, start, read)
-    b = sorted(constants.values())
+    b = list(constants.values())
     return Signal(
         "cusum_robust" if robust else "cusum",
         "alarm",
@@ -476,7 +481,7 @@ def cusum_signal(prices: pd.Series, cfg: SignalConfig, *, robust: bool = False) 
         1.0,
         f"{'Volatility-robust (kernel H=' + str(cfg.cusum_bandwidth) + ') ' if robust else ''}"
         f"Homm-Breitung CUSUM on log prices, training drift removed, streaming monitor; "
-        f"{schedule}; boundary constant b = {b[0]:.3f}..{b[-1]:.3f} (simulated, "
+        f"{schedule}; boundary constant b = {_range(b, '.3f')} (simulated, "
         f"{cfg.cusum_reps} random walks, seed {cfg.cusum_seed}), "
         f"{1 - cfg.cusum_level:.0%} false-alarm rate per period",
     )
@@ -509,7 +514,7 @@ def whl_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
         1.0,
         f"Whitehouse-Harvey-Leybourne bubble-then-crash monitor on log prices (k=10, m=10, "
         f"n=2), streaming; {schedule}; boundaries: the training maximum of A and minimum of "
-        f"S; false-alarm rate {min(rates):.1%}..{max(rates):.1%} per period (its horizon "
+        f"S; false-alarm rate {_range(rates, '.1%')} per period (its horizon "
         f"is set by the {1 - cfg.cusum_level:.0%} rate)",
     )
 
@@ -553,14 +558,14 @@ def _sequential_signal(prices: pd.Series, cfg: SignalConfig, which: str) -> Sign
         if which == "sign"
         else f"Breitung-Diegel wCUSUM monitor (cbar={cfg.bd_cbar:g}, training drift removed)"
     )
-    c = sorted(constants.values())
+    c = list(constants.values())
     return Signal(
         which,
         "alarm",
         value,
         alarm,
         1.0,
-        f"{what} on log prices, streaming; {schedule}; boundary {c[0]:.3f}..{c[-1]:.3f} "
+        f"{what} on log prices, streaming; {schedule}; boundary {_range(c, '.3f')} "
         f"(simulated, {cfg.cusum_reps} random walks, seed {cfg.cusum_seed}), "
         f"{1 - cfg.cusum_level:.0%} false-alarm rate per period",
     )
