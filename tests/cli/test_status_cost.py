@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -47,6 +48,7 @@ def test_a_cold_page_over_the_limit_needs_yes_and_a_warm_one_does_not(
     n = len(run.psy.sample(_nvda_close()))
     assert cold.seconds > psy_cost(n, run.psy.lag, run.psy.reps).seconds
     assert "1 series (0 cached)" in cold.basis
+    assert "1 simulation(s) of critical values" in cold.basis
     assert "2 of two indices' record backtests" in cold.basis
 
     monkeypatch.setattr(_common, "COST_LIMIT_S", cold.seconds / 2)
@@ -66,6 +68,15 @@ def test_a_cold_page_over_the_limit_needs_yes_and_a_warm_one_does_not(
     again = CliRunner().invoke(app, ARGS)  # same limit, no --yes: the warm page runs
     assert again.exit_code == 0, again.output
     assert _estimate(again.output) == 0
+
+    # rows and records gone, NVDA's simulated critical values still on disk: only their
+    # replications' sweeps drop out of the cold estimate
+    shutil.rmtree(empty_cache)
+    partial = status_cost(run, ["NVDA"])
+    lag, reps = run.psy.lag, run.psy.reps
+    simulation = psy_cost(n, lag, reps).seconds - psy_cost(n, lag, 0).seconds
+    assert partial.seconds == pytest.approx(cold.seconds - simulation)
+    assert "0 simulation(s) of critical values" in partial.basis
 
 
 def test_the_standard_page_runs_cold_without_flags(empty_cache: Path) -> None:

@@ -128,3 +128,27 @@ def test_cusum_constants_cache_is_best_effort(store_home: Path) -> None:
     (store_home / "cache" / "cusum_cv").rmdir()
     (store_home / "cache" / "cusum_cv").write_text("not a folder")  # cannot be written
     np.testing.assert_array_equal(method.compute(30, 60), fresh)
+
+
+def test_cv_cached_says_what_psy_will_read_from_disk(store_home: Path) -> None:
+    # the status page's cost estimate leaves out simulations cv_cached reports: it must name
+    # exactly the entry psy() reads, for each window convention and lag
+    from bubblescope.detect.exuberance import cv_cached, psy
+
+    y = np.cumsum(np.random.default_rng(7).normal(size=120))
+    cv = MonteCarloCV(reps=20, rng=3)
+    for window, lag in (("psy", 0), ("exuber", 1)):
+        assert not cv_cached(120, lag=lag, window=window, cv=cv)
+        psy(y, lag=lag, window=window, cv=cv)
+        assert cv_cached(120, lag=lag, window=window, cv=cv)
+    assert not cv_cached(121, lag=0, window="psy", cv=cv)  # another length
+    assert not cv_cached(120, lag=0, window="psy", cv=MonteCarloCV(reps=21, rng=3))
+    assert not cv_cached(120, lag=0, window="psy", cv=MonteCarloCV(reps=20, rng=4))
+    assert not cv_cached(120, lag=0, window="psy", cv=MonteCarloCV(reps=20, rng=3, cache=False))
+    assert not cv_cached(120, lag=0, window="psy", cv=MonteCarloCV(reps=20))  # no seed
+    assert not cv_cached(10, lag=0, window=50, cv=cv)  # a window psy would refuse
+    bic = MonteCarloCV(reps=20, rng=3, lag_selection="bic")  # its own entry, lag selected
+    assert not bic.is_cached(120, minw=30, lag=1)
+    bic.compute(np.zeros(120), minw=30, lag=1)
+    assert bic.is_cached(120, minw=30, lag=1)
+    assert not cv.is_cached(120, minw=30, lag=1)

@@ -45,8 +45,8 @@ def _estimate(message: str) -> str:
 
 
 @pytest.fixture
-def cold(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An empty results cache: the status page's estimate counts every row and record."""
+def cold(store_home: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Empty caches (a fresh home, results cache): the status page's estimate counts it all."""
     monkeypatch.setenv("BUBBLESCOPE_RESULTS_CACHE", str(tmp_path / "results-cache"))
 
 

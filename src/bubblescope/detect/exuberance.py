@@ -92,6 +92,7 @@ __all__ = [
     "PSYResult",
     "Stamping",
     "WindowSpecLike",
+    "cv_cached",
     "default_cv",
     "psy",
     "psy_cost_seconds",
@@ -140,6 +141,32 @@ def psy_cost_seconds(n: int, lag: int, reps: int = 0) -> float:
     """
     updates = (reps + 1) * n * (n + 1) / 2 * (lag + 2) ** 2
     return updates * PSY_SECONDS_PER_UPDATE
+
+
+def cv_cached(n: int, *, lag: int, window: WindowSpecLike, cv: MonteCarloCV) -> bool:
+    """Whether :func:`psy` on ``n`` points would read ``cv``'s critical values from disk.
+
+    A cost estimate leaves such a test's ``reps`` sweeps out (see :func:`psy_cost_seconds`).
+
+    Parameters
+    ----------
+    n : int
+        Points tested.
+    lag : int
+    window : {"psy", "exuber"} or int
+        The minimum window, as :func:`psy` takes it.
+    cv : MonteCarloCV
+
+    Returns
+    -------
+    bool
+        False also when the window does not fit ``n`` points (:func:`psy` refuses that).
+    """
+    try:
+        spec = resolve_window(window, n, lag)
+    except InputError:
+        return False
+    return cv.is_cached(n, minw=spec.rows, lag=lag)
 
 
 def default_cv(window: WindowSpec, lag: int) -> CriticalValueMethod:

@@ -31,9 +31,9 @@ multiplies them by a rate measured once.
 - **Status page**: every watched series' two PSY readings (log and level, critical values once
   per length) with the what-if search (two bisections of 32 sweeps at most), its LPPLS
   readings (one date a month over the trace, each window scale), and the NASDAQ's and the
-  S&P 500's record backtests (all signals, and PSY on levels). Only what the results cache
-  does not hold for the current data and settings is counted: a cached row or record costs
-  nothing, so a warm page is not refused for work it will not do. The standard run was
+  S&P 500's record backtests (all signals, and PSY on levels). Only what the caches do not
+  hold for the current data and settings is counted: a cached row, record or set of critical
+  values costs nothing, so a warm page is not refused for work it will not do. The standard run was
   estimated at 101 s and took 85 s cold (79 s of CPU, one process, 2-core machine at load 1.5).
 
 An analysis without a size to grow (the economy models, a drawdown) is not estimated.
@@ -225,9 +225,10 @@ def status_cost(run: RunSettings, symbols: Sequence[str] | None = None) -> CostE
     """The status page of ``run``: the work its cache does not hold (see the module notes).
 
     The same estimate for the server and ``bubblescope status``. A row whose price readings
-    are cached for its data and settings (:func:`bubblescope.status.run.cached_row`) and an
-    index whose records are (:func:`bubblescope.status.records.cached_histories`) cost
-    nothing, so a warm page is estimated near zero and a cold one in full. It reads every
+    are cached for its data and settings (:func:`bubblescope.status.run.cached_row`), critical
+    values simulated for a sample length (:func:`bubblescope.detect.exuberance.cv_cached`) and
+    an index whose records are cached (:func:`bubblescope.status.records.cached_histories`)
+    cost nothing, so a warm page is estimated at zero and a cold one in full. It reads every
     watched series (about a second).
 
     Parameters
@@ -239,6 +240,7 @@ def status_cost(run: RunSettings, symbols: Sequence[str] | None = None) -> CostE
     from bubblescope.backtest.histories import to_monthly, to_weekly
     from bubblescope.backtest.signals import default_windows
     from bubblescope.data.catalog import load_series
+    from bubblescope.detect.exuberance import cv_cached
     from bubblescope.detect.lppls import WindowSet
     from bubblescope.errors import BubblescopeError
     from bubblescope.status.records import cached_histories
@@ -267,8 +269,12 @@ def status_cost(run: RunSettings, symbols: Sequence[str] | None = None) -> CostE
                 count, length = _window_points(w.max_window, w.min_window, w.step)
                 lppls_fits += (ls.history_months + 1) * count
                 lppls_points += (ls.history_months + 1) * length
+    cv = ps.cv()
+    simulated = [
+        n for n in set(lengths) if not cv_cached(n, lag=ps.lag, window=ps.window, cv=cv)
+    ]  # critical values on disk for a length cost nothing
     seconds = sum(_sweeps(n, ps.lag, 2 + STATUS_WHAT_IF_SWEEPS) for n in lengths)
-    seconds += sum(_sweeps(n, ps.lag, ps.reps) for n in set(lengths))
+    seconds += sum(_sweeps(n, ps.lag, ps.reps) for n in simulated)
     seconds += _lppls_seconds(lppls_fits, lppls_points)
     base = default_windows(bs.frequency)
     windows = WindowSet(base.max_window, base.min_window, bs.lppls_step)
@@ -296,8 +302,9 @@ def status_cost(run: RunSettings, symbols: Sequence[str] | None = None) -> CostE
     return CostEstimate(
         seconds,
         f"status page: {len(items)} series ({cached} cached), {len(lengths)} to compute "
-        f"(PSY with {ps.reps:,} replications, {lppls_fits:,} LPPLS fits), and "
-        f"{len(backtests)} of two indices' record backtests",
+        f"(PSY, {len(simulated)} simulation(s) of critical values with {ps.reps:,} "
+        f"replications, {lppls_fits:,} LPPLS fits), and {len(backtests)} of two indices' "
+        "record backtests",
         "use the quick run",
     )
 

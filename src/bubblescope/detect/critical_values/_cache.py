@@ -77,6 +77,11 @@ def max_bytes() -> int:
     return int(mb * 1024 * 1024)
 
 
+def is_cached(key: str) -> bool:
+    """Whether an entry is stored under ``key`` (:func:`load` may still find it unreadable)."""
+    return _path(key).is_file()
+
+
 def load(key: str) -> PSYCriticalValues | None:
     """The cached critical values under ``key``, or None (missing or unreadable).
 

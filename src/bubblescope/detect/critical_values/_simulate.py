@@ -26,9 +26,11 @@ __all__ = [
     "LagSelection",
     "SimulationSettings",
     "chunk_statistics",
+    "method_label",
     "resolve_backend",
     "run_simulation",
     "seed_identity",
+    "simulation_key",
 ]
 
 #: Replications per chunk. Fixed (never derived from the worker count), so that every
@@ -221,6 +223,40 @@ def seed_identity(rng: RngLike) -> dict[str, Any] | None:
     return {"entropy": str(seq.entropy), "spawn_key": list(seq.spawn_key)}
 
 
+def method_label(method: str, lag_selection: str, lag: int) -> str:
+    """The method's label, naming the lag selection when the lag is selected."""
+    if _criterion(lag_selection) is None:
+        return method
+    return f"{method}, {lag_selection.upper()} lag 0..{lag}"
+
+
+def simulation_key(
+    params: dict[str, Any], *, reps: int, rng: RngLike, levels: tuple[float, ...],
+    definition: BSADFDefinition, method: str, lag_selection: str,
+) -> str | None:  # fmt: skip
+    """The disk-cache key of a simulation (None: its seed is not reproducible, nothing cached).
+
+    ``method`` is the label with the lag selection already appended (as :func:`run_simulation`
+    does); ``params`` are the method's own (series length, window, lag, ...).
+    """
+    identity = seed_identity(rng)
+    if identity is None:
+        return None
+    if _criterion(lag_selection) is not None:
+        params = {**params, "lag_selection": lag_selection}
+    return _cache.cache_key(
+        {
+            **params,
+            "reps": reps,
+            "rng": identity,
+            "levels": list(levels),
+            "definition": definition,
+            "method": method,
+            "chunk": CHUNK_REPS,
+        }
+    )
+
+
 def run_simulation(
     draw: Draw,
     make_task: Callable[[np.random.SeedSequence, int], Any],
@@ -259,23 +295,14 @@ def run_simulation(
         raise InputError(f"reps must be at least 10, got {reps}")
     resolve_backend(backend)  # a bad backend is an error even when the cache could answer
     resolve_jobs(n_jobs)  # and so is a bad n_jobs (0, below -1), whatever the work
-    if _criterion(lag_selection) is not None:
-        params = {**params, "lag_selection": lag_selection}
-        method = f"{method}, {lag_selection.upper()} lag 0..{lag}"
-    identity = seed_identity(rng)
+    method = method_label(method, lag_selection, lag)
     key = None
-    if cache and identity is not None:
-        key = _cache.cache_key(
-            {
-                **params,
-                "reps": reps,
-                "rng": identity,
-                "levels": list(levels),
-                "definition": definition,
-                "method": method,
-                "chunk": CHUNK_REPS,
-            }
-        )
+    if cache:
+        key = simulation_key(
+            params, reps=reps, rng=rng, levels=levels, definition=definition, method=method,
+            lag_selection=lag_selection,
+        )  # fmt: skip
+    if key is not None:
         hit = _cache.load(key)
         if hit is not None:
             return hit
@@ -326,6 +353,19 @@ class SimulationSettings:
 
     def __post_init__(self) -> None:
         resolve_jobs(self.n_jobs)  # the one rule: 0 and below -1 are refused at once
+
+    def _is_cached(
+        self, *, reps: int, rng: RngLike, lag: int, levels: tuple[float, ...],
+        definition: BSADFDefinition, method: str, params: dict[str, Any],
+    ) -> bool:  # fmt: skip
+        """Whether :meth:`_simulate` with these arguments would read the disk cache."""
+        if not self.cache:
+            return False
+        key = simulation_key(
+            params, reps=reps, rng=rng, levels=levels, definition=definition,
+            method=method_label(method, self.lag_selection, lag), lag_selection=self.lag_selection,
+        )  # fmt: skip
+        return key is not None and _cache.is_cached(key)
 
     def _simulate(
         self,

@@ -10,6 +10,7 @@ episodes of exuberance and collapse in the S&P 500. International Economic Revie
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -104,10 +105,20 @@ class MonteCarloCV(SimulationSettings):
     levels: tuple[float, ...] = (0.90, 0.95, 0.99)
     bsadf_definition: BSADFDefinition = "sadf"
 
+    def _drift(self, T: int) -> float:
+        return self.d * T ** (-self.eta) if self.drift else 0.0
+
+    def _method(self) -> str:
+        return "Monte Carlo" + (" (drift)" if self.drift else "")
+
+    def _params(self, T: int, minw: int, lag: int) -> dict[str, Any]:
+        """The simulation's own part of its cache key."""
+        return {"kind": "mc", "T": T, "minw": minw, "lag": lag, "drift": self._drift(T)}
+
     def compute(self, y: Float64Array, *, minw: int, lag: int) -> PSYCriticalValues:
         """Critical values for a series of ``len(y)`` points (its values are not used)."""
         T = len(y)
-        drift = self.d * T ** (-self.eta) if self.drift else 0.0
+        drift = self._drift(T)
 
         def make_task(seed: np.random.SeedSequence, n: int) -> _Task:
             return (seed, n, T, drift)
@@ -121,7 +132,29 @@ class MonteCarloCV(SimulationSettings):
             lag=lag,
             levels=check_levels(self.levels),
             definition=self.bsadf_definition,
-            method="Monte Carlo" + (" (drift)" if self.drift else ""),
+            method=self._method(),
             horizon=T,
-            params={"kind": "mc", "T": T, "minw": minw, "lag": lag, "drift": drift},
+            params=self._params(T, minw, lag),
         )
+
+    def is_cached(self, T: int, *, minw: int, lag: int) -> bool:
+        """Whether :meth:`compute` for a series of ``T`` points would read the disk cache.
+
+        Parameters
+        ----------
+        T : int
+            Points of the series.
+        minw, lag : int
+            As :meth:`compute` takes them (``minw`` in regression rows).
+
+        Returns
+        -------
+        bool
+            False also when the seed is not reproducible (``rng`` None or a generator) or
+            ``cache`` is off: such a run always simulates.
+        """
+        return self._is_cached(
+            reps=self.reps, rng=self.rng, lag=lag, levels=check_levels(self.levels),
+            definition=self.bsadf_definition, method=self._method(),
+            params=self._params(T, minw, lag),
+        )  # fmt: skip
