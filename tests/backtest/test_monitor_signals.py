@@ -148,15 +148,18 @@ def test_false_alarm_rate_per_period_is_nominal_under_a_random_walk(name: str) -
 
     CUSUM, sign and wCUSUM: two-year training, two-year periods, 5% (about 2,200 periods over
     eight walks). WHL: ten-year training, whose maximum controls 5 detectors at 5/115 = 4.35%
-    (about 1,900 periods over four walks). Tolerance: 3.5 standard errors of the binomial share
-    plus, for the simulated boundaries, of the 95% quantile of ``cusum_reps`` walks.
+    (about 2,300 periods over five walks). Tolerance: 3.5 standard errors of the binomial share
+    plus, for the simulated boundaries, of the 95% quantile of ``cusum_reps`` walks. Measured
+    (seed 7): cusum 5.7%, cusum_robust 5.2%, sign 4.6%, bd_wcusum 5.0% of 2,192 periods; WHL
+    5.5% of 2,310, 2.8 standard errors above its 4.35%, which is an approximation (the
+    exchangeability argument for a training maximum of serially dependent detectors).
     """
     whl = name == "whl"
     cfg = SignalConfig(
         train_years=10.0 if whl else 2.0, cusum_horizon_years=2.0, cusum_reps=2000, cache=False
     )
     hit: list[bool] = []
-    for prices in _walks(4 if whl else 8, seed=7):
+    for prices in _walks(5 if whl else 8, seed=7):
         (sig,) = build_signal(name, prices, cfg, frequency="M")
         for _, s, end, h in _schedule(pd.DatetimeIndex(prices.index), cfg, name):
             if end - s == h:  # full periods only
@@ -165,7 +168,7 @@ def test_false_alarm_rate_per_period_is_nominal_under_a_random_walk(name: str) -
     se = np.sqrt(nominal * (1 - nominal) / len(hit))
     if not whl:
         se = np.hypot(se, np.sqrt(nominal * (1 - nominal) / cfg.cusum_reps))
-    assert len(hit) > 1800
+    assert len(hit) > 2000
     assert abs(np.mean(hit) - nominal) < 3.5 * se, (np.mean(hit), nominal, len(hit))
 
 
