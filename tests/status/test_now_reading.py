@@ -17,7 +17,7 @@ from bubblescope.data.bundled import load_fundamentals
 from bubblescope.detect.adjusted import adjusted_psy, meaning
 from bubblescope.settings import RunSettings
 from bubblescope.status.adoption import adoption_row
-from bubblescope.status.readings import psy_reading
+from bubblescope.status.readings import psy_reading, return_reading
 from bubblescope.status.result import adoption_lines, status_table_html
 
 SETTINGS = RunSettings.preset("standard").with_changes(psy={"reps": 199})
@@ -114,3 +114,15 @@ def test_the_adoption_row_reads_the_unconfirmed_episode_as_the_table_does() -> N
     assert row.doubling["test"] == "log"  # the open episode, not the ended one on levels
     assert row.doubling["confirmed"] is False
     assert "unconfirmed PSY episode on log" in row.doubling_text
+
+
+def test_the_terminal_cells_say_unconfirmed_and_print_the_net_runup_in_points() -> None:
+    from bubblescope.cli.status import _compact
+
+    assert _compact(psy_reading(_daily(True), SETTINGS, log=True)).endswith("\nunconfirmed")
+    assert "unconfirmed" not in _compact(psy_reading(_daily(False), SETTINGS, log=True))
+    close = _daily(False)
+    market = close.iloc[::-1].set_axis(close.index)  # any other path: a nonzero net run-up
+    reading, net = return_reading(close, market, SETTINGS, is_market=False)
+    assert net is not None
+    assert _compact(reading).endswith(f"\nn{100.0 * net:+.1f} pts")

@@ -61,17 +61,22 @@ _KEY = (
 
 def _compact(r: Reading) -> str:
     """A terminal-width cell: the reading's number(s) only."""
+    from bubblescope.status.readings import net_points
+
     d = r.detail
     if r.light == "grey" or r.value is None:
         return "n/a" if r.light == "grey" else "–"
     if r.signal in ("psy_log", "psy_level"):
-        return f"{r.value:.2f}\n/{d['critical_value']:.2f}"
+        unconfirmed = d.get("now", {}).get("state") == "episode not confirmed"
+        return f"{r.value:.2f}\n/{d['critical_value']:.2f}" + (
+            "\nunconfirmed" if unconfirmed else ""
+        )
     if r.signal == "lppls":
         best = d.get("largest_scale", "")
         return f"{r.value:.2f} {best[:1].upper()}"
     if r.signal == "return_24m":
         net = d.get("net")
-        return f"{r.value:+.0%}" + ("" if net is None else f"\nn{net:+.0%}")
+        return f"{r.value:+.0%}" + ("" if net is None else f"\nn{net_points(net)}")
     if r.signal == "crash_odds":
         return f"{r.value:.0%}"
     if r.signal == "drawdown":

@@ -61,6 +61,7 @@ from bubblescope.settings import RunSettings
 
 __all__ = [
     "LIGHTS",
+    "READINGS_FORMAT",
     "Light",
     "Reading",
     "crash_odds_reading",
@@ -73,6 +74,9 @@ __all__ = [
 ]
 
 Light = Literal["red", "amber", "green", "grey"]
+#: Version of the readings' fields and wording (part of the status row's cache key: bump it on a
+#: change, or a warm home shows the old text).
+READINGS_FORMAT = 2
 #: Light -> severity (for counting and sorting).
 LIGHTS: dict[str, int] = {"grey": -1, "green": 0, "amber": 1, "red": 2}
 

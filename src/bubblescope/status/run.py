@@ -23,6 +23,7 @@ from bubblescope.errors import BubblescopeError
 from bubblescope.settings import RunSettings
 from bubblescope.status.adoption import CACHE_FORMAT, AdoptionRow, adoption_row
 from bubblescope.status.readings import (
+    READINGS_FORMAT,
     Reading,
     crash_odds_reading,
     drawdown_reading,
@@ -133,6 +134,7 @@ def _row_key(
 
     return result_key(
         "status-row",
+        READINGS_FORMAT,
         item.to_dict(),
         content_hash(close),
         None if market is None else content_hash(market),
