@@ -15,7 +15,12 @@ wheel's ``nasdaq_dotcom.csv``, Adj Close, dates ending 2000-03-10; FCO windows 7
   its best SSR per window lands from the cold path's and on how many dates Confidence differs;
 * **lppls** 0.6.24 (the peer): ``LPPLS._func_compute_nested_fits`` (125 windows 750 -> 130,
   ``max_searches=25``) on ``--peer-dates`` of the dates, per-date CPU extrapolated;
-* **shared grid, n_jobs=2**: wall time, and the CPU time of this process and its workers.
+* **shared grid, n_jobs=2**: wall time, and the CPU time of this process and its workers
+  (a fresh pool: two workers spawned);
+* **n_jobs=2, two calls on one pool**: the same dates twice; the second call reuses the first
+  call's workers (:mod:`bubblescope.parallel` keeps the pool), so its start-up is not paid
+  again. Worker CPU is read once the pool is shut down (``RUSAGE_CHILDREN`` counts only
+  processes that have exited).
 
 CPU time is the single-core figure (the box is shared: the load average is printed with each
 row). The 10-year line extrapolates: the per-date CPU time times 2,520 daily dates, plus the
@@ -61,6 +66,7 @@ def main() -> None:
         WindowSet,
         lppls_confidence,
     )
+    from bubblescope.parallel import shutdown_pools
 
     df = dl.nasdaq_dotcom()
     close = pd.Series(df["Adj Close"].to_numpy(), index=pd.to_datetime(df["Date"]))
@@ -133,12 +139,22 @@ def main() -> None:
         )
     )
 
+    shutdown_pools()
     load = _load()
     k0, c0, w0 = _children_cpu(), time.process_time(), time.perf_counter()
     par = lppls_confidence(close, dates=dates, n_jobs=2).frame
     par_wall = time.perf_counter() - w0
+    shutdown_pools()
     par_cpu = time.process_time() - c0 + _children_cpu() - k0
     rows.append(("shared grid, n_jobs=2 (CPU: main + workers)", par_wall, par_cpu, load))
+
+    load = _load()
+    k0, c0, w0 = _children_cpu(), time.process_time(), time.perf_counter()
+    twice = [lppls_confidence(close, dates=dates, n_jobs=2).frame for _ in range(2)]
+    twice_wall = time.perf_counter() - w0
+    shutdown_pools()
+    twice_cpu = time.process_time() - c0 + _children_cpu() - k0
+    rows.append(("n_jobs=2, two calls on one pool (per call)", twice_wall / 2, twice_cpu / 2, load))
 
     cold_cpu, peer_cpu_all = rows[0][2], rows[3][2]
     print(f"DS LPPLS Confidence, NASDAQ, {len(ys)} daily t2 {dates[0].date()}..{dates[-1].date()}")
@@ -153,7 +169,10 @@ def main() -> None:
         )
     same = shared_conf == cold_conf
     print(f"shared-grid Confidence equals the cold path's on every date: {same}")
-    print(f"n_jobs=2 frame equals the serial frame: {par.equals(shared)}")
+    print(
+        f"n_jobs=2 frames equal the serial frame: "
+        f"{par.equals(shared) and all(f.equals(shared) for f in twice)}"
+    )
     print(
         f"warm start: {int(counts[1])} warm starts kept, {int(counts[2])} fell back, "
         f"{int(counts[0])} cells new (cold); best SSR vs cold: worst {excess.max():+.2e} "
@@ -169,6 +188,10 @@ def main() -> None:
         f"{overhead:.2f} CPU s (spawning two workers: imports and numba cache loads), a fixed "
         f"cost, so on two idle cores {len(ys)} dates take (serial CPU + overhead) / 2 = "
         f"{serial_cpu / ((serial_cpu + overhead) / 2):.2f}x less wall time than one process"
+    )
+    print(
+        f"two calls on one pool: {twice_cpu - 2 * serial_cpu:.2f} CPU s over two serial runs "
+        f"(one pool's start-up for both calls; a fresh pool per call paid {overhead:.2f} each)"
     )
     for label, n_dates in (("10 years", 2520), ("752 dates", 752)):
         wall2 = (per_date * n_dates + overhead) / 2

@@ -8,11 +8,10 @@ SeriesLike, FrameLike``): they name what :func:`bubblescope.data.validate.valida
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 Float64Array: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int64]
@@ -33,15 +32,46 @@ class SupportsToNumpy(Protocol):
     def to_numpy(self) -> npt.NDArray[Any]: ...
 
 
-#: One series: a pandas Series (its DatetimeIndex is kept through to the outputs), a one-column
-#: DataFrame or one with a ``close`` column (a canonical price frame), a numeric 1-d array (or a
-#: 2-d array with one column or row), a sequence of numbers, or an object with ``.to_numpy()``.
-SeriesLike: TypeAlias = (
-    pd.Series | pd.DataFrame | npt.NDArray[Any] | Sequence[float] | SupportsToNumpy
-)
+if TYPE_CHECKING:
+    import pandas as pd
 
-#: Several series on one index, one column each: a pandas DataFrame (or a Series, one column), a
-#: numeric 2-d array ``(T, N)``, a sequence of rows, or an object with ``.to_numpy()``.
-FrameLike: TypeAlias = (
-    pd.DataFrame | pd.Series | npt.NDArray[Any] | Sequence[Sequence[float]] | SupportsToNumpy
-)
+    #: One series: a pandas Series (its DatetimeIndex is kept through to the outputs), a one-column
+    #: DataFrame or one with a ``close`` column (a canonical price frame), a numeric 1-d array (or a
+    #: 2-d array with one column or row), a sequence of numbers, or an object with ``.to_numpy()``.
+    SeriesLike: TypeAlias = (
+        pd.Series | pd.DataFrame | npt.NDArray[Any] | Sequence[float] | SupportsToNumpy
+    )
+
+    #: Several series on one index, one column each: a pandas DataFrame (or a Series, one column), a
+    #: numeric 2-d array ``(T, N)``, a sequence of rows, or an object with ``.to_numpy()``.
+    FrameLike: TypeAlias = (
+        pd.DataFrame | pd.Series | npt.NDArray[Any] | Sequence[Sequence[float]] | SupportsToNumpy
+    )
+
+else:
+
+    def __getattr__(name: str) -> Any:
+        """Build :data:`SeriesLike` and :data:`FrameLike` on first use (they need pandas).
+
+        Type checkers read the aliases above; at run time they are made only when a module asks
+        for them, so a spawned worker that imports only the array aliases never imports pandas
+        (~0.2 s CPU per worker).
+        """
+        if name not in ("SeriesLike", "FrameLike"):
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        import pandas as pd
+
+        aliases = {
+            "SeriesLike": pd.Series
+            | pd.DataFrame
+            | npt.NDArray[Any]
+            | Sequence[float]
+            | SupportsToNumpy,
+            "FrameLike": pd.DataFrame
+            | pd.Series
+            | npt.NDArray[Any]
+            | Sequence[Sequence[float]]
+            | SupportsToNumpy,
+        }
+        globals().update(aliases)
+        return aliases[name]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -35,15 +37,72 @@ def test_workers_are_clamped_to_the_cores(asked: int | None, expected: int) -> N
 
 def test_a_pool_never_exceeds_the_cores_or_the_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     made: list[int] = []
+    running = 0
+    peak = 0
 
-    class Recording(parallel.ProcessPoolExecutor):
-        def __init__(self, max_workers: int, **kwargs: Any) -> None:
+    class Recording(ThreadPoolExecutor):
+        def __init__(self, max_workers: int, **_: Any) -> None:
             made.append(max_workers)
-            super().__init__(max_workers=1, **kwargs)
+            super().__init__(max_workers=max_workers)
 
+        def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+            nonlocal running, peak
+            running += 1
+            peak = max(peak, running)
+            fut = super().submit(fn, *args, **kwargs)
+
+            def finished(_: Future[Any]) -> None:
+                nonlocal running
+                running -= 1
+
+            fut.add_done_callback(finished)
+            return fut
+
+    parallel.shutdown_pools()
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", Recording)
-    assert map_chunks(len, [[1], [1, 2], [1, 2, 3]], n_jobs=1000) == [1, 2, 3]
-    assert made == [min(CORES, 3)]
+    try:
+        assert map_chunks(len, [[1], [1, 2], [1, 2, 3]], n_jobs=1000) == [1, 2, 3]
+        assert map_chunks(len, [[1]] * 7, n_jobs=1000) == [1] * 7
+    finally:
+        parallel.shutdown_pools()
+    # one pool of one worker per core, reused by the second call; never more chunks in flight
+    # than the first call has chunks or than there are cores
+    assert made == [CORES]
+    assert peak <= min(CORES, 7)
+
+
+def _pid(_: int) -> int:
+    return os.getpid()
+
+
+def test_a_second_call_reuses_the_workers_and_shutdown_ends_them() -> None:
+    parallel.shutdown_pools()
+    first = set(map_chunks(_pid, range(4), n_jobs=2))
+    second = set(map_chunks(_pid, range(4), n_jobs=2))
+    assert os.getpid() not in first
+    # the same processes answer the second call: no worker was spawned for it
+    assert second <= first
+    assert len(first) <= min(CORES, 2)
+    parallel.shutdown_pools()
+    for pid in first:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    # a fresh pool after the shutdown
+    assert set(map_chunks(_pid, range(2), n_jobs=2)).isdisjoint(first)
+    parallel.shutdown_pools()
+
+
+def _fail_on_two(i: int) -> int:
+    if i == 2:
+        raise ValueError("chunk 2")
+    return i
+
+
+def test_an_error_in_a_chunk_leaves_the_pool_usable() -> None:
+    with pytest.raises(ValueError, match="chunk 2"):
+        map_chunks(_fail_on_two, range(6), n_jobs=2)
+    assert map_chunks(_fail_on_two, [0, 1, 3], n_jobs=2) == [0, 1, 3]
+    parallel.shutdown_pools()
 
 
 @pytest.mark.parametrize(

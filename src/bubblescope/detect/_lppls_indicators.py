@@ -38,13 +38,8 @@ from bubblescope._typing import Float64Array, JSONDict, ProgressCallback, RngLik
 from bubblescope.charts import ChartSpec, Line, Panel, VLine, price_panel
 from bubblescope.data.validate import validate_series
 from bubblescope.detect._lppls_config import GridSpec, LPPLSFilter, SearchSpace, WindowSet
-from bubblescope.detect._lppls_engine import (
-    NestedFits,
-    fit_nested_dates,
-    fit_nested_dates_jax,
-    trust_fractions,
-    trust_fractions_jax,
-)
+from bubblescope.detect._lppls_dates import _DateTask, _indicators, _run_dates
+from bubblescope.detect._lppls_engine import fit_nested_dates_jax, trust_fractions_jax
 from bubblescope.detect._lppls_time import locate
 from bubblescope.errors import InputError
 from bubblescope.parallel import map_chunks, resolve_jobs, spawn_seeds
@@ -70,33 +65,11 @@ COLUMNS: tuple[str, ...] = (
     "tc_q10_pos",
     "tc_q90_pos",
 )
-#: Quantiles of tc − t2 among the qualifying positive-bubble windows (the spread of tc).
-TC_QUANTILES: tuple[float, float] = (0.1, 0.9)
 #: Most dates per block sharing one grid scan (the shared scan costs ~12 ms a date at 16, ~55
 #: ms alone; larger blocks gain little and balance worse across workers).
 _MAX_BLOCK = 16
 #: Blocks per worker slot when an executor of unknown size maps them.
 _EXECUTOR_SLOTS = 8
-
-
-@dataclass(frozen=True)
-class _DateTask:
-    y: Float64Array
-    starts: np.ndarray
-    space: SearchSpace
-    grid: GridSpec
-    flt: LPPLSFilter
-    trust_flt: LPPLSFilter | None
-    n_synthetic: int
-    seed: np.random.SeedSequence
-
-
-def _run_dates(tasks: list[_DateTask]) -> list[tuple[float, ...]]:
-    """Indicators of a block of t2 sharing one grid scan (module level: executors pickle it)."""
-    first = tasks[0]
-    ys = np.stack([t.y for t in tasks])
-    fits = fit_nested_dates(ys, first.starts, first.space, first.grid)
-    return [_indicators(f, t) for f, t in zip(fits, tasks, strict=True)]
 
 
 def _blocks(tasks: list[_DateTask], slots: int) -> list[list[_DateTask]]:
@@ -130,45 +103,6 @@ def _run_dates_cpu(
 
     out = map_chunks(_run_dates, blocks, executor=executor, n_jobs=n_jobs, on_result=report)
     return [row for rows in out for row in rows]
-
-
-def _indicators(
-    fits: NestedFits,
-    task: _DateTask,
-    trust: tuple[Float64Array, Float64Array] | None = None,
-) -> tuple[float, ...]:
-    """Confidence (and Trust) of one t2 from its window fits.
-
-    ``trust``: the per-window Trust fractions when already computed (the gpu backend); else
-    they are computed here (numba) when the task asks for Trust.
-    """
-    ok = fits.passes(task.flt)
-    w = float(task.starts.shape[0])
-    pos = ok & (fits.b < 0)
-    neg = ok & (fits.b > 0)
-    offset = fits.tc - fits.t2
-    tc_pos = float(np.median(offset[pos])) if pos.any() else np.nan
-    tc_neg = float(np.median(offset[neg])) if neg.any() else np.nan
-    lo, hi = np.quantile(offset[pos], TC_QUANTILES) if pos.any() else (np.nan, np.nan)
-    trust_pos = trust_neg = np.nan
-    if trust is None and task.trust_flt is not None:
-        trust = trust_fractions(
-            task.y, fits, task.trust_flt, task.n_synthetic, task.seed, task.grid
-        )
-    if trust is not None:
-        fp, fn = trust
-        trust_pos = float(np.median(fp))
-        trust_neg = float(np.median(fn))
-    return (
-        float(pos.sum()) / w,
-        float(neg.sum()) / w,
-        trust_pos,
-        trust_neg,
-        tc_pos,
-        tc_neg,
-        float(lo),
-        float(hi),
-    )
 
 
 @dataclass(frozen=True)
