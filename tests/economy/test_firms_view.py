@@ -5,8 +5,9 @@
   a sourced value to the URL of its fact's row in ``facts.csv``, read with :mod:`csv`.
 * Firms without shipped SEC data (AMD, Broadcom, CoreWeave, Nebius, SoftBank) show a labelled
   fallback on every output (summary, frame, JSON, HTML, exposures), never a zero; the command
-  it names is the one that fetches them (``data update`` refreshes only the firms of
-  ``SEC_CIK`` and refuses the others), and once the store holds their filings the fallback goes.
+  it names is the one that fetches them (``data update TICKER --no-prices``: the four are in
+  ``SEC_CIK``; SoftBank is no SEC filer), and once the store holds their filings the fallback
+  goes (tests/data/test_update_network_firms.py runs the update on replayed companyfacts).
 * One number, one value: ``bubblescope network firms --json``, the ``firms`` result, its
   report section and ``POST /api/analyses/firms`` give the same balance-sheet values.
 """
@@ -105,7 +106,7 @@ def test_firms_without_shipped_filings_show_a_labelled_fallback(view: FirmsResul
     notes = "\n".join(view.notes())
     for name, ticker in UNSHIPPED.items():
         f = sheets[name]
-        command = f"`bubblescope data fetch {ticker} --source sec` fetches it"
+        command = f"`bubblescope data update {ticker} --no-prices` fetches it"
         assert command in f["fallback"], f["fallback"]
         assert all(v["value_usd_bn"] is None for v in f["values"])
         assert f"{name} ({ticker}): n/a: no SEC filings of {ticker}" in summary
@@ -128,15 +129,29 @@ def test_firms_without_shipped_filings_show_a_labelled_fallback(view: FirmsResul
     assert re.search(r"AMD\s+0\.00 \(assumed\)\s+42\.00\s+n/a", summary)
 
 
-def test_data_update_refreshes_only_the_firms_of_sec_cik() -> None:
-    """Why the fallback names ``data fetch``: ``data update AMD`` refreshes AMD's prices only,
-    and asked for fundamentals alone it refuses (before any network call)."""
+def test_data_update_fetches_the_firms_the_fallback_names(store_home: Path) -> None:
+    """Why the fallback names ``data update``: the four firms are in ``SEC_CIK``, so
+    ``data update AMD --no-prices`` asks SEC for AMD's companyfacts (refused here: offline, it
+    is a failed step naming the CIK), while a ticker outside ``SEC_CIK`` is refused at once."""
+    import httpx
+    import respx
+
+    from bubblescope.data import http
     from bubblescope.data.universe import SEC_CIK
     from bubblescope.data.update import update_universe
 
-    assert not set(UNSHIPPED.values()) & set(SEC_CIK)
-    with pytest.raises(InputError, match="no SEC fundamentals ship for AMD"):
-        update_universe(["AMD"], sources=["fundamentals"])
+    assert set(UNSHIPPED.values()) <= set(SEC_CIK)
+    with respx.mock(assert_all_called=True) as mock:
+        mock.get("https://data.sec.gov/api/xbrl/companyfacts/CIK0000002488.json").mock(
+            side_effect=httpx.ConnectError("offline")
+        )
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(http, "_sleep", lambda seconds: None)
+            result = update_universe(["AMD"], sources=["fundamentals"])
+    (entry,) = result.entries
+    assert (entry.symbol, entry.source, entry.ok) == ("AMD", "sec CIK0000002488", False)
+    with pytest.raises(InputError, match="no SEC fundamentals ship for SPY"):
+        update_universe(["SPY"], sources=["fundamentals"])
 
 
 def test_fetched_filings_replace_the_fallback(store_home: Path) -> None:

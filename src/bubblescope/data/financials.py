@@ -456,41 +456,67 @@ def financials_from_fundamentals(
 def check_units(facts: pd.DataFrame) -> None:
     """Refuse companyfacts whose money items are not in USD (another currency or unit).
 
-    Every concept the financial items read (:func:`bubblescope.data.fundamentals.item_tags`)
-    must have USD facts where it has any: a filer reporting in yen (a 20-F in JPY) or a
-    money concept tagged in shares is a :class:`UnitError`, never a silently dropped value.
-    A concept with USD facts besides others (a foreign-currency note) passes; its USD facts are
-    used.
+    For each money item (the concepts of :func:`bubblescope.data.fundamentals.item_tags`, us-gaap
+    and ifrs-full), the latest period end reported in another currency must not be later than
+    the latest reported in USD: a filer reporting in yen (a 20-F in JPY) is a
+    :class:`UnitError`, never a silently dropped value or one left at an older USD figure. A
+    filer that changed its reporting currency to USD passes (Nebius, whose reports as Yandex
+    N.V. are in RUB); its USD facts are used and the older ones are never converted. A money
+    concept tagged only in a non-currency unit (shares) is a :class:`UnitError` too.
 
     Parameters
     ----------
     facts : pandas.DataFrame
         Output of :func:`bubblescope.data.sec.parse_companyfacts` (columns ``ticker, concept,
-        unit`` at least).
+        unit`` at least; ``end``, ``form`` and ``accn`` name the filing when present).
 
     Raises
     ------
     UnitError
-        Naming the filer, the concept and the unit(s) found.
+        Naming the filer, the item, the concept, the currency and the filing.
     """
     for col in ("concept", "unit"):
         if col not in facts.columns:
             raise InputError(f"companyfacts frame lacks column {col!r}")
-    money = {t for item in FINANCIAL_ITEMS[:-1] for t in item_tags(item)}
-    rows = facts[facts["concept"].isin(sorted(money))]
     who = ", ".join(str(t) for t in facts["ticker"].dropna().unique()) if "ticker" in facts else ""
+    who = who or "filer"
+    for item in FINANCIAL_ITEMS[:-1]:
+        rows = facts[facts["concept"].isin(item_tags(item))]
+        if rows.empty:
+            continue
+        units = rows["unit"].astype(str)
+        currency = units.str.fullmatch(_CURRENCY.pattern).to_numpy()
+        usd = (units == "USD").to_numpy()
+        _check_tagged_units(rows, who)
+        foreign = rows[currency & ~usd]
+        if foreign.empty:
+            continue
+        if "end" not in rows.columns:
+            if usd.any():
+                continue
+            latest = foreign.iloc[0]
+        else:
+            latest = foreign.sort_values("end", kind="stable").iloc[-1]
+            last_usd = rows.loc[usd, "end"].max() if usd.any() else None
+            if last_usd is not None and not latest["end"] > last_usd:
+                continue
+        where = (f", period ending {_date(latest['end'])}" if "end" in rows.columns else "") + (
+            f", {latest['form']} accn {latest['accn']}" if "accn" in rows.columns else ""
+        )
+        raise UnitError(
+            f"{who}: {item} ({latest['concept']}{where}) is reported in {latest['unit']}, not USD",
+            hint="a filing in another currency needs an exchange rate; none is assumed",
+        )
+
+
+def _check_tagged_units(rows: pd.DataFrame, who: str) -> None:
+    """A money concept with facts only in non-currency units (shares) is a unit mismatch."""
     for concept, group in rows.groupby("concept", sort=True):
         units = sorted({str(u) for u in group["unit"]})
-        if "USD" in units:
+        if any(_CURRENCY.match(u) for u in units):
             continue
-        currencies = [u for u in units if _CURRENCY.match(u)]
-        if currencies:
-            raise UnitError(
-                f"{who or 'filer'}: {concept} is reported in {', '.join(currencies)}, not USD",
-                hint="a filing in another currency needs an exchange rate; none is assumed",
-            )
         raise UnitError(
-            f"{who or 'filer'}: {concept} is a money item but is tagged in {', '.join(units)}",
+            f"{who}: {concept} is a money item but is tagged in {', '.join(units)}",
             hint="the filing's unit does not match the concept; fix or drop the fact",
         )
 
@@ -681,8 +707,10 @@ def firm_financials(
             reason = f"no SEC filings of {ticker} in the store or the shipped data: " + (
                 "not an SEC filer (a listing outside the US needs its own source)"
                 if "." in ticker
-                else f"no filing shipped; `bubblescope data fetch {ticker} --source sec` fetches "
-                f"it (`data update` refreshes SEC fundamentals of {', '.join(SEC_CIK)} only)"
+                else f"no filing shipped; `bubblescope data update {ticker} --no-prices` fetches "
+                f"it (SEC companyfacts of CIK {SEC_CIK[ticker]})"
+                if ticker in SEC_CIK
+                else f"no filing shipped; `bubblescope data fetch {ticker} --source sec` fetches it"
             )
             firm = FirmFinancials(
                 name, ticker, tuple(MissingValue(i, reason) for i in FINANCIAL_ITEMS)

@@ -53,27 +53,34 @@ when all its required parts have a value; an optional part without a value count
 ``net_income`` (USD)
     NetIncomeLoss | ProfitLoss | NetIncomeLossAvailableToCommonStockholdersBasic
 ``capex`` (USD)
-    PaymentsToAcquirePropertyPlantAndEquipment | PaymentsToAcquireProductiveAssets
+    PaymentsToAcquirePropertyPlantAndEquipment | PaymentsToAcquireProductiveAssets |
+    PurchaseOfPropertyPlantAndEquipmentClassifiedAsInvestingActivities (ifrs-full)
 ``depreciation`` (USD, D&A)
     DepreciationDepletionAndAmortization | DepreciationAndAmortization |
     DepreciationAmortizationAndAccretionNet; Depreciation + [AmortizationOfIntangibleAssets] +
     [FinanceLeaseRightOfUseAssetAmortization]
 ``operating_cash_flow`` (USD)
-    NetCashProvidedByUsedInOperatingActivities
+    NetCashProvidedByUsedInOperatingActivities | CashFlowsFromUsedInOperatingActivities
+    (ifrs-full)
 ``cash_and_securities`` (USD, cash and equivalents plus short-term marketable securities)
     CashCashEquivalentsAndShortTermInvestments; CashAndCashEquivalentsAtCarryingValue +
     (ShortTermInvestments | MarketableSecuritiesCurrent |
     AvailableForSaleSecuritiesDebtSecuritiesCurrent | DebtSecuritiesCurrent |
-    AvailableForSaleSecuritiesCurrent)
+    AvailableForSaleSecuritiesCurrent); CashAndCashEquivalents + CurrentInvestments (ifrs-full)
 ``debt`` (USD, long-term debt including its current portion plus short-term borrowings)
     (LongTermDebtNoncurrent | LongTermNotesAndLoans | LongTermDebtAndCapitalLeaseObligations) +
     [LongTermDebtCurrent | NotesPayableCurrent | LongTermDebtAndCapitalLeaseObligationsCurrent] +
     [CommercialPaper | ShortTermBorrowings]; LongTermDebt + [CommercialPaper |
-    ShortTermBorrowings]
+    ShortTermBorrowings]; Borrowings; (NoncurrentPortionOfNoncurrentBorrowings |
+    LongtermBorrowings) + [CurrentBorrowingsAndCurrentPortionOfNoncurrentBorrowings |
+    CurrentPortionOfLongtermBorrowings] + [ShorttermBorrowings] (the last two ifrs-full)
 ``operating_lease_liability`` (USD, present value of operating-lease payments)
     OperatingLeaseLiability; OperatingLeaseLiabilityCurrent + OperatingLeaseLiabilityNoncurrent
 ``finance_lease_liability`` (USD)
-    FinanceLeaseLiability; FinanceLeaseLiabilityCurrent + FinanceLeaseLiabilityNoncurrent
+    FinanceLeaseLiability; FinanceLeaseLiabilityCurrent + FinanceLeaseLiabilityNoncurrent;
+    LeaseLiabilities; CurrentLeaseLiabilities + NoncurrentLeaseLiabilities (ifrs-full: IFRS 16
+    has one lessee model, the finance-lease one, so an IFRS filer's lease liabilities are read
+    here and its ``operating_lease_liability`` is a gap)
 ``leases_not_commenced`` (USD, undiscounted payments of leases signed but not yet commenced)
     LesseeLeaseNotYetCommencedCurrentAmount + [LesseeLeaseNotYetCommencedNoncurrentAmount]:
     company-extension concepts (:data:`EXTENSION_TAGS`, read from inline-XBRL facts only; no
@@ -82,6 +89,7 @@ when all its required parts have a value; an optional part without a value count
     RevenueRemainingPerformanceObligation
 ``stockholders_equity`` (USD, book equity)
     StockholdersEquity | StockholdersEquityIncludingPortionAttributableToNoncontrollingInterest
+    | EquityAttributableToOwnersOfParent (ifrs-full)
 ``shares_outstanding`` (shares)
     dei:EntityCommonStockSharesOutstanding on the cover page, the classes reported in one
     filing summed; else CommonStockSharesOutstanding at the filing's balance-sheet date
@@ -95,6 +103,13 @@ rather than understated when no short-term securities tag is reported. companyfa
 company-specific tags, so a filer that used one for a line in some filings has gaps there
 (NVIDIA's capex in several 10-Qs). Values are as tagged: a figure under an unexpected tag is
 wrong or missing.
+
+Foreign private issuers (Nebius) file annual reports on form 20-F, read as annual reports, and
+interim reports on form 6-K, not read (their facts are rarely tagged and carry no 10-Q periods).
+An IFRS filer's facts are under the ``ifrs-full`` taxonomy; the items list its concepts after
+the us-gaap ones (marked ifrs-full above). Only USD (and share) facts enter the table: a value
+in another currency is never converted, and :func:`bubblescope.data.financials.check_units`
+refuses a filer whose latest facts of an item are in another currency.
 
 Which vintage wins
 ------------------
@@ -211,7 +226,9 @@ _FLOWS: Final[dict[str, tuple[_Formula, ...]]] = {
         "NetIncomeLoss", "ProfitLoss", "NetIncomeLossAvailableToCommonStockholdersBasic"
     ),
     "capex": _chain(
-        "PaymentsToAcquirePropertyPlantAndEquipment", "PaymentsToAcquireProductiveAssets"
+        "PaymentsToAcquirePropertyPlantAndEquipment",
+        "PaymentsToAcquireProductiveAssets",
+        "PurchaseOfPropertyPlantAndEquipmentClassifiedAsInvestingActivities",
     ),
     "depreciation": (
         (
@@ -229,7 +246,9 @@ _FLOWS: Final[dict[str, tuple[_Formula, ...]]] = {
             _Part(("FinanceLeaseRightOfUseAssetAmortization",), required=False),
         ),
     ),
-    "operating_cash_flow": _chain("NetCashProvidedByUsedInOperatingActivities"),
+    "operating_cash_flow": _chain(
+        "NetCashProvidedByUsedInOperatingActivities", "CashFlowsFromUsedInOperatingActivities"
+    ),
 }
 
 #: Balance-sheet items (instants) -> formulas, tried in order.
@@ -248,6 +267,7 @@ _INSTANTS: Final[dict[str, tuple[_Formula, ...]]] = {
                 )
             ),
         ),
+        (_Part(("CashAndCashEquivalents",)), _Part(("CurrentInvestments",))),
     ),
     "debt": (
         (
@@ -269,6 +289,18 @@ _INSTANTS: Final[dict[str, tuple[_Formula, ...]]] = {
             _SHORT_TERM,
         ),
         (_Part(("LongTermDebt",)), _SHORT_TERM),
+        (_Part(("Borrowings",)),),
+        (
+            _Part(("NoncurrentPortionOfNoncurrentBorrowings", "LongtermBorrowings")),
+            _Part(
+                (
+                    "CurrentBorrowingsAndCurrentPortionOfNoncurrentBorrowings",
+                    "CurrentPortionOfLongtermBorrowings",
+                ),
+                required=False,
+            ),
+            _Part(("ShorttermBorrowings",), required=False),
+        ),
     ),
     "operating_lease_liability": (
         (_Part(("OperatingLeaseLiability",)),),
@@ -283,6 +315,8 @@ _INSTANTS: Final[dict[str, tuple[_Formula, ...]]] = {
             _Part(("FinanceLeaseLiabilityCurrent",)),
             _Part(("FinanceLeaseLiabilityNoncurrent",)),
         ),
+        (_Part(("LeaseLiabilities",)),),
+        (_Part(("CurrentLeaseLiabilities",)), _Part(("NoncurrentLeaseLiabilities",))),
     ),
     "leases_not_commenced": (
         (
@@ -294,6 +328,7 @@ _INSTANTS: Final[dict[str, tuple[_Formula, ...]]] = {
     "stockholders_equity": _chain(
         "StockholdersEquity",
         "StockholdersEquityIncludingPortionAttributableToNoncontrollingInterest",
+        "EquityAttributableToOwnersOfParent",
     ),
 }
 

@@ -155,7 +155,22 @@ LIVE_SOURCE: Final[dict[str, tuple[str, str]]] = {
     "IRX": ("yahoo", "^IRX"),
 }
 
-#: SEC central index keys of the firms whose fundamentals ship (companyfacts or iXBRL filings).
+#: SEC central index keys of the firms whose SEC companyfacts ``bubblescope data update`` fetches.
+#: The first six also ship (companyfacts or iXBRL filings in the shipped data). The last four
+#: are firms of the financing network without shipped filings; each CIK is the one in the EDGAR
+#: paths of the filer's own reports (``https://www.sec.gov/Archives/edgar/data/<CIK>/...``):
+#:
+#: * AMD 2488: Advanced Micro Devices, Inc., ``https://data.sec.gov/api/xbrl/companyfacts/
+#:   CIK0000002488.json`` (entity "ADVANCED MICRO DEVICES INC").
+#: * AVGO 1730168: Broadcom Inc.; its own filings carry its CIK in their accession numbers
+#:   (e.g. 0001730168-26-000080), its fiscal year ends in early November (2025-11-02).
+#: * CRWV 1769628: CoreWeave, Inc., 10-K for FY2025 filed 2026-03-02, accession
+#:   0001769628-26-000104, ``.../edgar/data/1769628/000176962826000104/crwv-20251231.htm``;
+#:   a filer since its 2025 IPO (10-K for FY2025 and 10-Qs).
+#: * NBIS 1513845: Nebius Group N.V. (Yandex N.V. until 2024), a foreign private issuer: 20-F for
+#:   FY2025 filed 2026-04-30, accession 0001104659-26-052948,
+#:   ``.../edgar/data/1513845/000110465926052948/nbis-20251231x20f.htm``; its XBRL uses us-gaap
+#:   concepts in USD (its older Yandex reports are in RUB), interim reports are 6-Ks.
 SEC_CIK: Final[dict[str, int]] = {
     "MSFT": 789019,
     "GOOGL": 1652044,
@@ -163,6 +178,10 @@ SEC_CIK: Final[dict[str, int]] = {
     "AMZN": 1018724,
     "META": 1326801,
     "ORCL": 1341439,
+    "AMD": 2488,
+    "AVGO": 1730168,
+    "CRWV": 1769628,
+    "NBIS": 1513845,
 }
 
 

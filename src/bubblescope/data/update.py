@@ -11,7 +11,10 @@ fundamentals
     For the firms in :data:`~bubblescope.data.universe.SEC_CIK`: SEC companyfacts turned into
     the tidy table of :func:`~bubblescope.data.fundamentals.fundamentals_from_companyfacts` and
     stored in the ``fundamentals`` dataset (a snapshot per symbol: the newest import replaces
-    the older one).
+    the older one). Annual reports on 10-K or 20-F (a foreign private issuer's, e.g. Nebius),
+    us-gaap or ifrs-full concepts; a filer whose latest facts are in another currency than USD
+    fails its step with a :class:`~bubblescope.errors.UnitError` (nothing is converted or
+    stored; :func:`~bubblescope.data.financials.check_units`).
 
 Each symbol and dataset is one step that succeeds or fails on its own: a network error, an
 unknown ticker or a malformed response becomes a failed :class:`UpdateEntry` with the message,
@@ -268,15 +271,15 @@ def _known_periods(symbol: str) -> set[tuple[Any, ...]]:
 
 def _update_fundamentals(symbol: str, cik: int) -> UpdateEntry:
     from bubblescope.data import store
+    from bubblescope.data.financials import check_units
     from bubblescope.data.fundamentals import fundamentals_from_companyfacts
     from bubblescope.data.sec import fetch_companyfacts
 
     label = f"sec CIK{cik:010d}"
     try:
-        facts = fetch_companyfacts(cik)
-        table = fundamentals_from_companyfacts(
-            facts.assign(ticker=symbol), source=_COMPANYFACTS_URL.format(cik=cik)
-        )
+        facts = fetch_companyfacts(cik).assign(ticker=symbol)
+        check_units(facts)
+        table = fundamentals_from_companyfacts(facts, source=_COMPANYFACTS_URL.format(cik=cik))
         if table.empty:
             raise SourceError(
                 f"SEC companyfacts for {symbol} (CIK {cik}) hold none of the fundamentals items"
