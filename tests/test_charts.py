@@ -603,3 +603,97 @@ def test_bars_left_out_of_the_legend_are_keyed_once() -> None:
     fig = render_matplotlib(spec)
     labels = [label for ax in fig.axes for label in ax.get_legend_handles_labels()[1]]
     assert labels.count("payments") == 1
+
+
+def _tornado() -> ChartSpec:
+    """A tornado: two panels in different units, three rows of low and high bars from a centre."""
+    rows = ["first row", "second", "third"]
+    panels = tuple(
+        Panel(
+            f"out {k}",
+            bars=(
+                Bar([-3.0 * s, 1.0 * s, -0.5 * s], rows, "low", base=[c] * 3, legend=k == 0,
+                    orientation="h"),
+                Bar([2.0 * s, -0.5 * s, 0.25 * s], rows, "high", base=[c] * 3, legend=k == 0,
+                    orientation="h"),
+            ),
+            vlines=(VLine(c),),
+            xlabel=f"unit {k}",
+        )
+        for k, (c, s) in enumerate(((10.0, 1.0), (0.5, 0.01)))
+    )  # fmt: skip
+    return ChartSpec("tornado", panels)
+
+
+def test_horizontal_bars_in_plotly_have_their_own_value_axis_per_panel() -> None:
+    spec = _tornado()
+    fig = to_plotly(spec)
+    json.dumps(fig, allow_nan=False)
+    traces = fig["data"]
+    assert [t["orientation"] for t in traces] == ["h"] * 4
+    # lengths on x, categories on y, the base where each bar starts
+    assert traces[0]["x"] == [-3.0, 1.0, -0.5]
+    assert traces[0]["y"] == [
+        "first row",
+        "second",
+        "third",
+    ]
+    assert traces[0]["base"] == [10.0] * 3
+    layout = fig["layout"]
+    for i, panel in enumerate(spec.panels):
+        yname = "yaxis" + ("" if i == 0 else str(2 * i + 1))
+        xaxis = layout[f"xaxis{i + 2}"]
+        # each panel on its own x axis, anchored to its y axis and ranged from its own bars
+        assert {traces[2 * i]["xaxis"], traces[2 * i + 1]["xaxis"]} == {f"x{i + 2}"}
+        assert xaxis["anchor"] == "y" + yname[5:]
+        assert xaxis["title"]["text"] == panel.xlabel
+        lo, hi = xaxis["range"]
+        ends = [b + v for bar in panel.bars for b, v in zip(bar.base or [], bar.x, strict=True)]
+        assert lo < min(ends)
+        assert hi > max(ends)
+        assert hi - lo == pytest.approx((max(ends) - min(ends)) * (1 + 2 * Y_PAD))
+        # the first category on top: a reversed categorical range
+        assert layout[yname]["type"] == "category"
+        assert layout[yname]["range"] == [2.5, -0.5]
+        # the centre line is drawn on the panel's own axis
+        centre = [s for s in layout["shapes"] if s["xref"] == f"x{i + 2}"]
+        assert [s["x0"] for s in centre] == [panel.vlines[0].x]
+    # no vertical panel: the shared x axis is hidden; the gap under the first panel holds its
+    # own x ticks and title
+    assert layout["xaxis"]["visible"] is False
+    top, bottom = layout["yaxis"]["domain"], layout["yaxis3"]["domain"]
+    gap_px = (top[0] - bottom[1]) * (
+        layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    )
+    assert gap_px == pytest.approx(36 + 24 + 26)
+    # vertical charts are unchanged: no orientation key, the shared axis
+    plain = to_plotly(ChartSpec("v", (Panel("p", bars=(Bar(["a"], [1.0], "b"),)),)))
+    assert "orientation" not in plain["data"][0]
+    assert plain["data"][0]["xaxis"] == "x"
+    assert not any(k.startswith("xaxis") and k != "xaxis" for k in plain["layout"])
+
+
+def test_horizontal_bars_in_matplotlib_float_from_their_base_top_row_first() -> None:
+    spec = _tornado()
+    fig = render_matplotlib(spec)
+    assert len(fig.axes) == 2
+    for ax, panel in zip(fig.axes, spec.panels, strict=True):
+        rects = [p for p in ax.patches if isinstance(p, Rectangle)]
+        assert len(rects) == 6
+        # each bar runs from the centre to centre + length, in the panel's own x units
+        for bar, group in zip(panel.bars, (rects[:3], rects[3:]), strict=True):
+            for rect, base, length in zip(group, bar.base or [], bar.x, strict=True):
+                assert rect.get_x() == pytest.approx(base)
+                assert rect.get_width() == pytest.approx(length)
+        # the first category on top (an inverted y axis), low and high side by side in a row
+        lo, hi = ax.get_ylim()
+        assert lo > hi
+        assert [t.get_text() for t in ax.get_yticklabels()] == ["first row", "second", "third"]
+        low0, high0 = rects[0], rects[3]
+        assert low0.get_y() + low0.get_height() <= high0.get_y() + 1e-9
+        assert low0.get_y() < 0.0 < high0.get_y() + high0.get_height()
+        assert ax.get_xlabel() == panel.xlabel
+    # not shared: each panel keeps its own value range
+    assert fig.axes[0].get_xlim() != fig.axes[1].get_xlim()
+    labels = [label for ax in fig.axes for label in ax.get_legend_handles_labels()[1]]
+    assert sorted(labels) == ["high", "low"]

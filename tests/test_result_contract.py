@@ -29,7 +29,7 @@ import pandas as pd
 import pytest
 
 import bubblescope
-from bubblescope.charts import ChartSpec, to_plotly
+from bubblescope.charts import Bar, ChartSpec, to_plotly
 from bubblescope.economy.depreciation.flattered import flattered
 from bubblescope.economy.firms.view import firms_view
 from bubblescope.result import Result
@@ -466,10 +466,13 @@ def _params() -> list[Any]:
 
 
 def _has_data(spec: ChartSpec) -> bool:
-    return any(
-        len(np.atleast_1d(item.y)) > 0 and np.isfinite(np.asarray(item.y, dtype=float)).any()
+    values = [
+        item.x if isinstance(item, Bar) and item.orientation == "h" else item.y  # bar lengths
         for panel in spec.panels
         for item in (*panel.lines, *panel.bars)
+    ]
+    return any(
+        len(np.atleast_1d(v)) > 0 and np.isfinite(np.asarray(v, dtype=float)).any() for v in values
     )
 
 

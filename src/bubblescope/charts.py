@@ -55,6 +55,7 @@ __all__ = [
     "Text",
     "VLine",
     "log_ticks",
+    "panel_xrange",
     "panel_yrange",
     "price_panel",
     "render_matplotlib",
@@ -101,6 +102,7 @@ _XTITLE_PX = 26
 _SOURCE_PX = 18
 _LEGEND_ROW_PX = 21
 _CHAR_PX = {10: 5.6, 12: 6.8, 14: 7.8, 17: 9.4}  # mean glyph width by font size (Open Sans)
+_ROW_LABEL_CHARS = 16  # a category label of horizontal bars wraps at this many characters
 
 
 @dataclass(frozen=True)
@@ -128,10 +130,13 @@ class Line:
 
 @dataclass(frozen=True)
 class Bar:
-    """Vertical bars (``base`` lets bars float, as in a waterfall).
+    """Vertical bars (``base`` lets bars float, as in a waterfall), or horizontal ones.
 
     Several bars in one panel are drawn side by side at each x (grouped). ``legend=False``
     leaves them out of the legend (a series repeated in several panels is keyed once).
+    ``orientation="h"`` draws horizontal bars, as plotly does: ``x`` holds their lengths,
+    ``y`` their categories (the first on top) and ``base`` where they start on the x axis (a
+    tornado). A panel of horizontal bars has its own x axis, titled by its ``xlabel``.
     """
 
     x: Values
@@ -140,6 +145,7 @@ class Bar:
     color: str | None = None
     base: Values | None = None
     legend: bool = True
+    orientation: Literal["v", "h"] = "v"
 
 
 @dataclass(frozen=True)
@@ -239,7 +245,10 @@ class Panel:
     ``yrange`` fixes the y range (data units, e.g. ``(0, 1)`` for a probability); by default
     it is derived from the panel's data by :func:`panel_yrange`. ``aspect="equal"`` draws one
     unit of x as long as one unit of y, and ``axes=False`` leaves out the axis lines, ticks
-    and grid: with both, a panel is a diagram (a network's ring).
+    and grid: with both, a panel is a diagram (a network's ring). A panel of horizontal bars
+    (:class:`Bar` with ``orientation="h"``; it holds no other series but vertical lines) does
+    not share the chart's x axis: it has its own, ranged by :func:`panel_xrange` and titled
+    ``xlabel``, and its categories run down the y axis.
     """
 
     title: str
@@ -258,6 +267,12 @@ class Panel:
     texts: tuple[Text, ...] = ()
     aspect: Literal["auto", "equal"] = "auto"
     axes: bool = True
+    xlabel: str = ""
+
+    @property
+    def horizontal(self) -> bool:
+        """Whether the panel holds horizontal bars (and so its own x axis)."""
+        return any(bar.orientation == "h" for bar in self.bars)
 
 
 @dataclass(frozen=True)
@@ -266,7 +281,8 @@ class ChartSpec:
 
     ``legend=False`` leaves the legend out (for charts whose panel titles already name every
     series). ``xrange`` fixes the shared x range (data units); by default the renderers fit it
-    to the data.
+    to the data. ``xlabel`` and ``xrange`` are the shared axis's, which panels of horizontal
+    bars do not use.
     """
 
     title: str
@@ -345,12 +361,14 @@ def panel_yrange(panel: Panel, *, secondary: bool = False) -> tuple[float, float
     floor: float | None = None
     if not secondary:
         for bar in panel.bars:
+            if bar.orientation == "h":
+                continue
             top = np.asarray(bar.y, dtype=np.float64)
             base = np.zeros_like(top) if bar.base is None else np.asarray(bar.base, np.float64)
             parts += [_finite(base), _finite(base + top)]
         parts += [_finite([h.y for h in panel.hlines]), _finite([m.y for m in panel.markers])]
         parts += [_finite(pt.y) for pt in panel.points] + [_finite([t.y for t in panel.texts])]
-        if any(bar.base is None for bar in panel.bars):
+        if any(bar.base is None and bar.orientation == "v" for bar in panel.bars):
             floor = 0.0
     values = np.concatenate(parts) if parts else np.empty(0)
     if panel.logy:
@@ -368,6 +386,33 @@ def panel_yrange(panel: Panel, *, secondary: bool = False) -> tuple[float, float
     if lo == hi:
         lo_pad, hi_pad = min(lo_pad, lo - span / 2), max(hi_pad, hi + span / 2)
     return (lo_pad, hi_pad)
+
+
+def panel_xrange(panel: Panel) -> tuple[float, float] | None:
+    """The value range of a panel of horizontal bars (``None``: no horizontal bars).
+
+    The span of the bars' bases and ends and of the panel's vertical lines, widened by
+    :data:`Y_PAD` of it on each side; bars standing on zero (no ``base``) start exactly there
+    when they are all non-negative, as :func:`panel_yrange` does for vertical bars.
+    """
+    bars = [bar for bar in panel.bars if bar.orientation == "h"]
+    if not bars:
+        return None
+    parts = [_finite([v.x for v in panel.vlines if isinstance(v.x, (int, float))])]
+    for bar in bars:
+        length = np.asarray(bar.x, dtype=np.float64)
+        base = np.zeros_like(length) if bar.base is None else np.asarray(bar.base, np.float64)
+        parts += [_finite(base), _finite(base + length)]
+    values = np.concatenate(parts)
+    if values.size == 0:
+        return None
+    lo, hi = float(values.min()), float(values.max())
+    span = hi - lo or max(abs(hi) * 0.2, 1.0)
+    floor = any(bar.base is None for bar in bars)
+    return (
+        lo if floor and lo >= 0.0 else lo - Y_PAD * span,
+        hi if floor and hi <= 0.0 else hi + Y_PAD * span,
+    )
 
 
 def tick_text(value: float) -> str:
@@ -412,11 +457,16 @@ def _text_px(text: str, size: int) -> float:
     return len(text) * _CHAR_PX[size]
 
 
-def _categories(panel: Panel) -> list[str]:
-    """The panel's bar categories in order of first appearance (empty for numeric/date x)."""
+def _categories(panel: Panel, *, horizontal: bool = False) -> list[str]:
+    """The panel's bar categories in order of first appearance (empty for numeric/date x).
+
+    With ``horizontal``, those of its horizontal bars (their y); otherwise its vertical bars'.
+    """
     seen: dict[str, None] = {}
     for bar in panel.bars:
-        for v in bar.x:
+        if (bar.orientation == "h") != horizontal:
+            continue
+        for v in bar.y if horizontal else bar.x:
             if not isinstance(v, str):
                 return []
             seen[v] = None
@@ -557,7 +607,9 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
     """
     n = len(spec.panels)
     panel_px = _panels_px(spec.panels)
-    plot_px = sum(panel_px) + _GAP_PX * max(n - 1, 0) or float(PANEL_PX)
+    # a panel of horizontal bars has its x ticks and title under it, in the gap below
+    gap_px = [_GAP_PX + _own_axis_px(p) for p in spec.panels[:-1]]
+    plot_px = sum(panel_px) + sum(gap_px) or float(PANEL_PX)
     title_lines = _wrap(spec.title, int(_NOMINAL_WIDTH_PX / _CHAR_PX[17]))
     margin_t = 16 + _TITLE_LINE_PX * len(title_lines) + 24
     categories = _categories(spec.panels[-1]) if spec.panels else []
@@ -568,6 +620,8 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
     else:
         ticks_px = _TICKS_PX + _TICK_LINE_PX * (max(map(len, wrapped), default=1) - 1)
     axis_px = ticks_px + (_XTITLE_PX if spec.xlabel else 0)
+    if spec.panels and spec.panels[-1].horizontal:
+        axis_px = _own_axis_px(spec.panels[-1])
     source = _wrap(f"Source: {spec.source}", int(_NOMINAL_WIDTH_PX / _CHAR_PX[10]))
     source_px = (_SOURCE_PX + 14 * (len(source) - 1)) if spec.source else 0
     legend = _legend_entries(spec)
@@ -604,7 +658,9 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
     }
     if spec.xrange is not None:
         layout["xaxis"]["range"] = list(spec.xrange)
-    if spec.panels and not any(p.axes for p in spec.panels):
+    if spec.panels and (
+        not any(p.axes for p in spec.panels) or all(p.horizontal for p in spec.panels)
+    ):
         layout["xaxis"].update(_HIDDEN_AXIS)
     if categories:
         layout["xaxis"].update(
@@ -621,7 +677,8 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
     for i, panel in enumerate(spec.panels):
         px = panel_px[i]
         domain = [max(0.0, 1.0 - (top_px + px) / plot_px), 1.0 - top_px / plot_px]
-        top_px += px + _GAP_PX
+        top_px += px + (gap_px[i] if i < n - 1 else 0.0)
+        xref = f"x{i + 2}" if panel.horizontal else "x"
         yname = "yaxis" + _axis_suffix(i, n)
         yref = "y" + _axis_suffix(i, n)
         y2name = "yaxis" + str(2 * i + 2)
@@ -631,6 +688,26 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
         if ylabel and _text_px(ylabel, 14) + 10 > px:
             title, ylabel = f"{title}  ({ylabel})", ""
         layout[yname] = _plotly_yaxis(panel, px, ylabel, domain=domain)
+        if panel.horizontal:
+            rows = _categories(panel, horizontal=True)
+            layout[yname] = {
+                "title": {"text": ylabel},
+                "type": "category",
+                "domain": domain,
+                "automargin": True,
+                "range": [len(rows) - 0.5, -0.5],  # the first category on top
+                "tickmode": "array",
+                "tickvals": rows,
+                "ticktext": ["<br>".join(_wrap(r, _ROW_LABEL_CHARS)) for r in rows],
+            }
+            layout["xaxis" + xref[1:]] = {
+                "title": {"text": panel.xlabel, "standoff": 4},  # in the gap sized for it
+                "anchor": yref,
+                "domain": [0.0, 1.0],
+                "automargin": False,
+                "zeroline": False,
+                **({"range": list(xr)} if (xr := panel_xrange(panel)) is not None else {}),
+            }
         if panel.aspect == "equal":
             layout[yname].update(scaleanchor="x", scaleratio=1)
         if not panel.axes:
@@ -665,7 +742,7 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
                 "name": line.name,
                 "x": xs or [None],  # a line without points still gets its legend key
                 "y": ys or [None],
-                "xaxis": "x",
+                "xaxis": xref,
                 "yaxis": y2ref if line.secondary else yref,
                 "line": {"color": colour, "width": line.width, "dash": _PLOTLY_DASH[dash]},
             }
@@ -683,9 +760,9 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
                         "y": _annotation_y(panel, ys[-1]),
                         "ax": xs[-2],
                         "ay": _annotation_y(panel, ys[-2]),
-                        "xref": "x",
+                        "xref": xref,
                         "yref": yref,
-                        "axref": "x",
+                        "axref": xref,
                         "ayref": yref,
                         "showarrow": True,
                         "arrowhead": 2,
@@ -702,7 +779,7 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
                 "name": pts.name,
                 "x": _xs(pts.x),
                 "y": _ys(pts.y),
-                "xaxis": "x",
+                "xaxis": xref,
                 "yaxis": yref,
                 "marker": {
                     "size": pts.size,
@@ -717,15 +794,18 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
         for bar in panel.bars:
             colour = bar.color or PALETTE[colour_i % len(PALETTE)]
             colour_i += 1
+            horizontal = bar.orientation == "h"
             trace: dict[str, Any] = {
                 "type": "bar",
                 "name": bar.name,
-                "x": _xs(bar.x),
-                "y": _ys(bar.y),
-                "xaxis": "x",
+                "x": _ys(bar.x) if horizontal else _xs(bar.x),
+                "y": _xs(bar.y) if horizontal else _ys(bar.y),
+                "xaxis": xref,
                 "yaxis": yref,
                 "marker": {"color": colour},
             }
+            if horizontal:
+                trace["orientation"] = "h"
             if bar.base is not None:
                 trace["base"] = _ys(bar.base)
             if not bar.legend:
@@ -735,7 +815,7 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
             layout["shapes"].append(
                 {
                     "type": "rect",
-                    "xref": "x",
+                    "xref": xref,
                     "yref": f"{yref} domain",
                     "x0": _xs([band.start])[0],
                     "x1": _xs([band.end])[0],
@@ -751,7 +831,7 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
             layout["shapes"].append(
                 {
                     "type": "line",
-                    "xref": "x domain",
+                    "xref": f"{xref} domain",
                     "yref": yref,
                     "x0": 0,
                     "x1": 1,
@@ -766,7 +846,7 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
             layout["shapes"].append(
                 {
                     "type": "line",
-                    "xref": "x",
+                    "xref": xref,
                     "yref": f"{yref} domain",
                     "x0": x,
                     "x1": x,
@@ -782,7 +862,7 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
                         "text": v.label,
                         "x": x,
                         "y": 1,
-                        "xref": "x",
+                        "xref": xref,
                         "yref": f"{yref} domain",
                         "xanchor": anchor,
                         "yanchor": "top",
@@ -797,7 +877,7 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
                 {
                     "x": _xs([m.x])[0],
                     "y": _annotation_y(panel, m.y),
-                    "xref": "x",
+                    "xref": xref,
                     "yref": yref,
                     "text": m.text,
                     "showarrow": True,
@@ -812,7 +892,7 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
                 {
                     "x": t.x,
                     "y": _annotation_y(panel, t.y),
-                    "xref": "x",
+                    "xref": xref,
                     "yref": yref,
                     "text": t.text,
                     "showarrow": False,
@@ -879,28 +959,40 @@ def _plotly_yaxis(
     return axis
 
 
+def _own_axis_px(panel: Panel) -> float:
+    """Height of a panel's own x axis (ticks and title) under it: 0 but for horizontal bars."""
+    if not panel.horizontal:
+        return 0.0
+    return _TICKS_PX + (_XTITLE_PX if panel.xlabel else 0)
+
+
 def _axis_suffix(i: int, n: int) -> str:
     return "" if i == 0 else str(2 * i + 1)
 
 
 def _bar_positions(
-    panel: Panel, categories: list[str]
+    panel: Panel, categories: list[str], *, horizontal: bool = False
 ) -> tuple[list[npt.NDArray[np.float64] | list[Any]], float | None]:
     """Positions of each bar series, grouped side by side, and the bar width.
 
     Categories sit at 0, 1, …; numeric x keep their values and share their smallest spacing;
-    other x (dates) are drawn as given (width ``None``: matplotlib's default).
+    other x (dates) are drawn as given (width ``None``: matplotlib's default). With
+    ``horizontal``, the positions of the horizontal bars' categories (their y) on the y axis.
     """
-    k = len(panel.bars)
+    bars = [bar for bar in panel.bars if (bar.orientation == "h") == horizontal]
+    k = len(bars)
     if categories:
         where = {c: j for j, c in enumerate(categories)}
-        centres = [np.array([where[v] for v in bar.x], dtype=np.float64) for bar in panel.bars]
+        centres = [
+            np.array([where[v] for v in (bar.y if horizontal else bar.x)], dtype=np.float64)
+            for bar in bars
+        ]
         spacing = 1.0
     else:
         try:
-            centres = [np.asarray(bar.x, dtype=np.float64) for bar in panel.bars]
+            centres = [np.asarray(bar.x, dtype=np.float64) for bar in bars]
         except (TypeError, ValueError):
-            return [list(bar.x) for bar in panel.bars], None
+            return [list(bar.x) for bar in bars], None
         steps = np.diff(np.unique(np.concatenate(centres)))
         spacing = float(steps.min()) if steps.size else 1.0
     width = 0.8 * spacing / k
@@ -921,6 +1013,31 @@ def _mpl_log_axis(ax: Axes, rng: tuple[float, float], px: float) -> None:
     ax.yaxis.set_minor_formatter(NullFormatter())
 
 
+def _mpl_horizontal_bars(ax: Axes, panel: Panel, colour_i: int) -> None:
+    """Draw a panel's horizontal bars on its own x axis (:func:`panel_xrange`).
+
+    Categories run down the y axis, the first on top; several series are grouped in each row.
+    """
+    rows = _categories(panel, horizontal=True)
+    bars = [bar for bar in panel.bars if bar.orientation == "h"]
+    positions, height = _bar_positions(panel, rows, horizontal=True)
+    for j, (bar, pos) in enumerate(zip(bars, positions, strict=True)):
+        ax.barh(
+            pos,
+            np.asarray(bar.x, dtype=float),
+            height=0.8 if height is None else height,
+            left=None if bar.base is None else np.asarray(bar.base, dtype=float),
+            color=bar.color or PALETTE[(colour_i + j) % len(PALETTE)],
+            label=bar.name if bar.legend else "_nolegend_",
+        )
+    ax.set_yticks(range(len(rows)), ["\n".join(_wrap(r, _ROW_LABEL_CHARS)) for r in rows])
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    rng = panel_xrange(panel)
+    if rng is not None:
+        ax.set_xlim(*rng)
+    ax.set_xlabel(panel.xlabel)
+
+
 def render_matplotlib(spec: ChartSpec, *, width: float = 10.0) -> Figure:
     """Render a spec with matplotlib and return the Figure (never shown).
 
@@ -932,9 +1049,13 @@ def render_matplotlib(spec: ChartSpec, *, width: float = 10.0) -> Figure:
 
     heights = [p.height for p in spec.panels] or [1.0]
     fig = Figure(figsize=(width, 2.6 * sum(heights) + 0.8))
+    own = [p.horizontal for p in spec.panels]  # panels with their own x axis
     axes = fig.subplots(
-        len(heights), 1, sharex=True, squeeze=False, gridspec_kw={"height_ratios": heights}
+        len(heights), 1, sharex=not any(own), squeeze=False, gridspec_kw={"height_ratios": heights}
     )[:, 0]
+    shared = [ax for ax, is_own in zip(axes, own, strict=False) if not is_own]
+    for ax in shared[1:] if any(own) else []:
+        ax.sharex(shared[0])
     colour_i = 0
     dates = False
     chars = int(width * 72 / 7.5)  # characters of a 10 pt line across the figure
@@ -951,8 +1072,12 @@ def render_matplotlib(spec: ChartSpec, *, width: float = 10.0) -> Figure:
                 lw=0,
                 label=band.label or None,
             )
-        positions, bar_width = _bar_positions(panel, categories) if panel.bars else ([], None)
-        for bar, pos in zip(panel.bars, positions, strict=True):
+        if panel.horizontal:
+            _mpl_horizontal_bars(ax, panel, colour_i)
+            colour_i += sum(bar.orientation == "h" for bar in panel.bars)
+        vertical = [bar for bar in panel.bars if bar.orientation == "v"]
+        positions, bar_width = _bar_positions(panel, categories) if vertical else ([], None)
+        for bar, pos in zip(vertical, positions, strict=True):
             colour = bar.color or PALETTE[colour_i % len(PALETTE)]
             colour_i += 1
             ax.bar(
@@ -1101,15 +1226,16 @@ def render_matplotlib(spec: ChartSpec, *, width: float = 10.0) -> Figure:
                 borderaxespad=0,
                 frameon=False,
             )
-    if spec.xrange is not None:
-        axes[-1].set_xlim(*spec.xrange)
-    if dates:
+    if shared and spec.xrange is not None:
+        shared[-1].set_xlim(*spec.xrange)
+    if shared and dates:
         locator = mdates.AutoDateLocator(maxticks=10)  # type: ignore[no-untyped-call]
-        axes[-1].xaxis.set_major_locator(locator)
-        axes[-1].xaxis.set_major_formatter(
+        shared[-1].xaxis.set_major_locator(locator)
+        shared[-1].xaxis.set_major_formatter(
             mdates.ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
         )
-    axes[-1].set_xlabel(spec.xlabel)
+    if shared:
+        shared[-1].set_xlabel(spec.xlabel)
     fig.suptitle("\n".join(_wrap(spec.title, int(chars * 0.75))))
     if spec.source:
         fig.text(

@@ -54,6 +54,29 @@ def test_morris_on_a_linear_function_gives_its_slopes_times_the_ranges() -> None
     np.testing.assert_allclose(res.indices["y"]["sigma"], 0.0, atol=1e-9)
 
 
+def test_swings_of_a_linear_function_are_its_slopes_times_the_ranges_with_their_sign() -> None:
+    res = global_sensitivity(
+        _linear, ["a", "b", "c"], [(0.0, 2.0), (0.0, 4.0), (1.0, 5.0)], outputs=("y",),
+        method="morris", n=4, rng=1, centre=[1.0, 3.0, 2.0],
+    )  # fmt: skip
+    np.testing.assert_allclose(res.swing("y"), [6.0, -4.0, 0.0], atol=1e-12)
+    assert res.at_centre == {"y": 3.0 * 1.0 - 3.0}  # y = 3a - b at the centre
+    assert res.ends is not None
+    np.testing.assert_allclose(res.ends["y"], [[-3.0, 3.0], [3.0, -1.0], [0.0, 0.0]], atol=1e-12)
+    assert res.tornado("y", 2) == [("a", pytest.approx(6.0)), ("b", pytest.approx(-4.0))]
+    # the one-at-a-time rows are not SALib's sample: the indices are those of a run without them
+    plain = global_sensitivity(
+        _linear, ["a", "b", "c"], [(0.0, 2.0), (0.0, 4.0), (1.0, 5.0)], outputs=("y",),
+        method="morris", n=4, rng=1,
+    )  # fmt: skip
+    assert res.n_evaluations == plain.n_evaluations == 4 * 4
+    for stat, values in plain.indices["y"].items():
+        np.testing.assert_array_equal(res.indices["y"][stat], values)
+    with pytest.raises(InputError, match="centre"):
+        global_sensitivity(_linear, ["a", "b", "c"], [(0.0, 1.0)] * 3, outputs=("y",),
+                           method="morris", n=4, centre=[0.5, 0.5])  # fmt: skip
+
+
 def test_reproducible_for_a_seed_and_identical_in_processes() -> None:
     a = scenario_sensitivity("base", method="morris", n=4, n_paths=120, rng=7, chunk_size=16)
     b = scenario_sensitivity(
@@ -61,6 +84,11 @@ def test_reproducible_for_a_seed_and_identical_in_processes() -> None:
     )
     c = scenario_sensitivity("base", method="morris", n=4, n_paths=120, rng=8, chunk_size=16)
     assert a.to_dict() == b.to_dict()
+    assert a.ends is not None
+    assert b.ends is not None
+    for out in OUTPUTS:  # the swings too, bit for bit, serially and in 2 processes
+        np.testing.assert_array_equal(a.ends[out], b.ends[out])
+    assert a.to_dict()["swings"] is not None
     assert a.to_dict() != c.to_dict()
     json.dumps(a.to_dict(), allow_nan=False)
 
@@ -92,16 +120,39 @@ def test_a_parameter_that_only_shapes_the_fall_has_no_effect_on_the_odds() -> No
     # the mispricing inputs do move the odds
     for name in ("initial_overvaluation", "revenue_growth_surprise"):
         assert res.indices["bust_odds"]["mu_star"][res.names.index(name)] > 0.0
+    # ... and its one-at-a-time swing on the odds is exactly zero too (common random numbers)
+    assert res.swing("bust_odds")[i] == 0.0
+    # the signs agree with the economics: a larger initial mispricing raises the odds of a
+    # bust, revenue growing faster than priced lowers them
+    assert res.swing("bust_odds")[res.names.index("initial_overvaluation")] > 0.0
+    assert res.swing("bust_odds")[res.names.index("revenue_growth_surprise")] < 0.0
     spec = res.chart_spec()
     assert len(spec.panels) == len(OUTPUTS)
-    charted = res.charted()
-    assert len(charted) == min(5, len(res.names))
+    assert res.ends is not None
+    assert res.at_centre is not None
+    lines = res.summary().splitlines()
     for panel, out in zip(spec.panels, OUTPUTS, strict=True):
-        # every output's top driver is charted, its bar the panel's tallest
-        top = res.top_drivers(out, 1)[0]
-        assert top in charted
-        heights = dict(zip(panel.bars[0].x, panel.bars[0].y, strict=True))
-        assert heights[top.replace("_", " ")] == max(heights.values())
+        low, high = panel.bars
+        rows = [label.replace(" ", "_") for label in low.y]
+        assert rows == [name for name, _ in res.tornado(out)]
+        # the rows sorted by the size of the swing, largest on top
+        swings = np.abs(res.swing(out)[[res.names.index(name) for name in rows]])
+        assert (np.diff(swings) <= 0).all()
+        assert swings[0] == np.abs(res.swing(out)).max()
+        # each bar runs from the output at the preset to its value at one end of the range
+        for bar, end in ((low, 0), (high, 1)):
+            np.testing.assert_allclose(bar.base, res.at_centre[out])
+            np.testing.assert_allclose(
+                np.asarray(bar.base) + np.asarray(bar.x),
+                [res.ends[out][res.names.index(name), end] for name in rows],
+            )
+        # the summary names the chart's top rows, in its order, with the signed swing
+        line = next(text for text in lines if text.strip().startswith(f"{out} ("))
+        named = line.split(": ", 1)[1].split("; global")[0].split(", ")
+        assert [item.split(" ")[0] for item in named] == rows[:3]
+        for item, name in zip(named, rows, strict=False):
+            value = res.swing(out)[res.names.index(name)]
+            assert item == f"{name} {value:+.3g}"
     assert to_plotly(spec)["data"]
     assert "top drivers" in res.summary()
 

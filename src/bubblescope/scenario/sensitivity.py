@@ -25,6 +25,18 @@ Two methods of SALib (Herman and Usher 2017; Iwanaga, Usher and Herman 2022):
   range scaled to [0, 1]) and :math:`\sigma_i` their standard deviation (Morris 1991; Campolongo,
   Cariboni and Saltelli 2007). Cheaper, for screening.
 
+The direction of each effect, which neither index has (:math:`S_{Ti}` and :math:`\mu^*_i` are
+non-negative), is the **one-at-a-time swing** of a tornado diagram: with every other parameter at
+the preset's value :math:`x^0`, the output at the low and at the high end of parameter
+:math:`i`'s range, :math:`Y(x^0_{\sim i}, \ell_i)` and :math:`Y(x^0_{\sim i}, h_i)`, and the
+signed swing :math:`\Delta_i = Y(h_i) - Y(\ell_i)` in the output's unit (Eschenbach 1992),
+on the same common random numbers as the indices (:math:`2D + 1` further evaluations). It is
+chosen over Morris's signed :math:`\mu_i` because it exists for both methods (Sobol has no
+signed index), is in the output's own unit rather than per unit of a scaled range, and is exact
+for a single draw of the paths, so its sign is the model's response and not an average of
+effects of both signs over the grid; it is local (the other parameters at the preset), so the
+charts name both it and the global index.
+
 The evaluations run through :func:`bubblescope.parallel.map_chunks` in chunks of rows, and
 every random number comes from one ``rng``: the sampler's and the bootstrap's seeds and the
 model's seed are drawn from its :class:`~numpy.random.SeedSequence`, so a seed gives the same
@@ -34,6 +46,8 @@ References
 ----------
 Campolongo, F., Cariboni, J. and Saltelli, A. (2007). An effective screening design for
 sensitivity analysis of large models. *Environmental Modelling & Software* 22(10), 1509-1518.
+Eschenbach, T. G. (1992). Spiderplots versus tornado diagrams for sensitivity analysis.
+*Interfaces* 22(6), 40-46.
 Herman, J. and Usher, W. (2017). SALib: An open-source Python library for sensitivity
 analysis. *Journal of Open Source Software* 2(9), 97.
 Iwanaga, T., Usher, W. and Herman, J. (2022). Toward SALib 2.0. *Socio-Environmental Systems
@@ -64,7 +78,7 @@ import pandas as pd
 
 from bubblescope._json import to_jsonable
 from bubblescope._typing import Float64Array, JSONDict, ProgressCallback, RngLike
-from bubblescope.charts import PALETTE, Bar, ChartSpec, Panel
+from bubblescope.charts import PALETTE, Bar, ChartSpec, Panel, VLine
 from bubblescope.errors import BackendError, InputError
 from bubblescope.parallel import as_seed_sequence, map_chunks
 from bubblescope.result import ResultMixin
@@ -88,6 +102,8 @@ Method = Literal["sobol", "morris"]
 
 #: Parameters a chart shows (the rest are in to_frame() and to_dict()).
 _CHARTED = 5
+#: Drivers the summary names per output (the tornado's top rows).
+_NAMED = 3
 
 #: The scenario outputs analysed, with their units.
 OUTPUTS: dict[str, str] = {
@@ -192,6 +208,13 @@ class GlobalSensitivityResult(ResultMixin):
         Monte Carlo paths per evaluation (None for a deterministic function).
     why : dict of str to str
         The reason for each range.
+    centre : ndarray, shape (D,) or None
+        The preset's value of each parameter (None: no one-at-a-time swings were run).
+    at_centre : dict of str to float or None
+        Each output at ``centre``.
+    ends : dict of str to ndarray, shape (D, 2), or None
+        ``ends[output][i]``: the output with parameter ``i`` at the low and at the high end of
+        its range and the others at ``centre``, on the indices' common random numbers.
     """
 
     method: Method
@@ -204,6 +227,9 @@ class GlobalSensitivityResult(ResultMixin):
     n_evaluations: int
     n_paths: int | None = None
     why: dict[str, str] | None = None
+    centre: Float64Array | None = None
+    at_centre: dict[str, float] | None = None
+    ends: dict[str, Float64Array] | None = None
 
     @property
     def key_stat(self) -> str:
@@ -220,14 +246,42 @@ class GlobalSensitivityResult(ResultMixin):
         """The ``k`` parameters with the largest key index for ``output``."""
         return [name for name, _ in self.ranking(output)[:k]]
 
+    def swing(self, output: str) -> Float64Array:
+        """Signed swing of ``output`` per parameter, high end minus low end, shape (D,).
+
+        Raises
+        ------
+        InputError
+            The result has no one-at-a-time runs (``global_sensitivity`` without ``centre``).
+        """
+        if self.ends is None:
+            raise InputError(f"{self.label}: no one-at-a-time swings were run (pass centre=)")
+        ends = self.ends[output]
+        return np.asarray(ends[:, 1] - ends[:, 0], dtype=np.float64)
+
+    def tornado(self, output: str, k: int = _CHARTED) -> list[tuple[str, float]]:
+        """The ``k`` parameters with the largest absolute swing of ``output``, largest first.
+
+        Each with its signed swing; ties keep the sampling order.
+        """
+        values = self.swing(output)
+        order = np.argsort(-np.abs(np.nan_to_num(values, nan=0.0)), kind="stable")[:k]
+        return [(self.names[i], float(values[i])) for i in order]
+
     def to_frame(self) -> pd.DataFrame:
-        """One row per (output, parameter): the indices and the range."""
+        """One row per (output, parameter): the indices and the range.
+
+        With the one-at-a-time runs, also the output at each end of the range and the swing.
+        """
         rows = []
         for out in self.outputs:
             for i, name in enumerate(self.names):
                 row: dict[str, Any] = {"output": out, "parameter": name}
                 row.update({s: float(self.indices[out][s][i]) for s in _STATS[self.method]})
                 row.update(low=float(self.bounds[i, 0]), high=float(self.bounds[i, 1]))
+                if self.ends is not None:
+                    at_low, at_high = (float(v) for v in self.ends[out][i])
+                    row.update(at_low=at_low, at_high=at_high, swing=at_high - at_low)
                 rows.append(row)
         return pd.DataFrame(rows).set_index(["output", "parameter"])
 
@@ -240,15 +294,24 @@ class GlobalSensitivityResult(ResultMixin):
             + (f" of {self.n_paths:,} paths each" if self.n_paths else "")
             + f") of {self.label} over {len(self.names)} parameters' ranges",
         ]
+        if self.ends is not None:
+            lines.append(
+                "  top drivers by swing, low to high end of each range with the others at the "
+                "preset (common random numbers):"
+            )
         for out in self.outputs:
             conf = self.indices[out][f"{stat}_conf"]
-            top = self.ranking(out)[:3]
+            ranked = ", ".join(
+                f"{name} ({stat} {value:.2f} ± {conf[self.names.index(name)]:.2f})"
+                for name, value in self.ranking(out)[:3]
+            )
+            if self.ends is None or self.at_centre is None:
+                lines.append(f"  {out}: top drivers {ranked}")
+                continue
+            swings = ", ".join(f"{name} {value:+.3g}" for name, value in self.tornado(out, _NAMED))
             lines.append(
-                f"  {out}: top drivers "
-                + ", ".join(
-                    f"{name} ({stat} {value:.2f} ± {conf[self.names.index(name)]:.2f})"
-                    for name, value in top
-                )
+                f"  {out} ({OUTPUTS.get(out, '')}; {self.at_centre[out]:.3g} at the preset): "
+                f"{swings}; global {ranked}"
             )
         return "\n".join(lines)
 
@@ -277,50 +340,90 @@ class GlobalSensitivityResult(ResultMixin):
                     for o in self.outputs
                 },
                 "top_drivers": {o: self.top_drivers(o) for o in self.outputs},
+                "swings": None
+                if self.ends is None or self.centre is None or self.at_centre is None
+                else {
+                    o: {
+                        "at_preset": _finite(self.at_centre[o]),
+                        "parameters": {
+                            name: {
+                                "preset": float(self.centre[i]),
+                                "at_low": _finite(self.ends[o][i, 0]),
+                                "at_high": _finite(self.ends[o][i, 1]),
+                                "swing": _finite(self.ends[o][i, 1] - self.ends[o][i, 0]),
+                            }
+                            for i, name in enumerate(self.names)
+                        },
+                        "top": [name for name, _ in self.tornado(o, _NAMED)],
+                    }
+                    for o in self.outputs
+                },
             }
         )
         return out
 
-    def charted(self, k: int = _CHARTED) -> list[str]:
-        """The ``k`` parameters that move some output most, largest first.
-
-        Each parameter scores its key index as a share of the largest for the same output,
-        taking its best output, so a driver of the depth alone is charted too.
-        """
-        score = dict.fromkeys(self.names, 0.0)
-        for out in self.outputs:
-            values = np.nan_to_num(self.indices[out][self.key_stat], nan=0.0)
-            top = float(values.max())
-            if top > 0:
-                for name, value in zip(self.names, values, strict=True):
-                    score[name] = max(score[name], float(value) / top)
-        return sorted(self.names, key=lambda name: -score[name])[:k]
-
     def chart_spec(self) -> ChartSpec:
-        """A panel per output: the charted parameters' key index (and S1 for Sobol)."""
+        """A tornado per output: its ``k`` largest swings, largest on top, in its own unit.
+
+        Each row is a parameter; its two bars start at the output's value at the preset and
+        end at its value with the parameter at the low (blue) and at the high (orange) end of
+        its range. Without one-at-a-time runs (``global_sensitivity`` without ``centre``) each
+        row is the output's key index instead (with S1 beside ST for Sobol), largest on top.
+        """
         stat = self.key_stat
-        order = self.charted()
-        at = [self.names.index(name) for name in order]
-        labels = [name.replace("_", " ") for name in order]  # wraps at the spaces
         panels = []
         for i, out in enumerate(self.outputs):
-            bars = [Bar(labels, self.indices[out][stat][at], stat, color=PALETTE[i])]
-            if self.method == "sobol":
-                bars.append(Bar(labels, self.indices[out]["S1"][at], "S1", color="#999999"))
-            unit = "share of variance" if self.method == "sobol" else OUTPUTS.get(out, "")
-            panels.append(Panel(f"{out}: {stat}", unit, bars=tuple(bars)))
-        what = (
-            "total (ST) and first-order (S1) Sobol indices"
-            if self.method == "sobol"
-            else "Morris mu*, the mean absolute effect of moving a parameter across its range"
-        )
+            unit = OUTPUTS.get(out, "")
+            if self.ends is not None and self.at_centre is not None:
+                rows = [name for name, _ in self.tornado(out)]
+                at = [self.names.index(name) for name in rows]
+                labels = [name.replace("_", " ") for name in rows]  # wraps at the spaces
+                centre = float(self.at_centre[out])
+                ends = self.ends[out][at]
+                bars: tuple[Bar, ...] = tuple(
+                    Bar(
+                        ends[:, j] - centre,
+                        labels,
+                        f"{end} end of the range",
+                        color=PALETTE[j],
+                        base=np.full(len(rows), centre),
+                        legend=i == 0,
+                        orientation="h",
+                    )
+                    for j, end in enumerate(("low", "high"))
+                )
+                panels.append(
+                    Panel(
+                        f"{out}: {centre:.3g} at the preset",
+                        bars=bars,
+                        vlines=(VLine(centre, color="#666666", dash="solid"),),
+                        xlabel=unit,
+                    )
+                )
+                continue
+            rows = [name for name, _ in self.ranking(out)[:_CHARTED]]
+            at = [self.names.index(name) for name in rows]
+            labels = [name.replace("_", " ") for name in rows]
+            shown = [(stat, PALETTE[i])] + ([("S1", "#999999")] if self.method == "sobol" else [])
+            bars = tuple(
+                Bar(self.indices[out][s][at], labels, s, color=c, orientation="h") for s, c in shown
+            )
+            what = "share of variance" if self.method == "sobol" else unit
+            panels.append(Panel(f"{out}: {stat}", bars=bars, xlabel=what))
+        if self.ends is not None:
+            what = (
+                "the output with one parameter at an end of its range (scenario/ranges.yaml), "
+                "the others at the preset, on common random numbers"
+            )
+        elif self.method == "sobol":
+            what = "total (ST) and first-order (S1) Sobol indices"
+        else:
+            what = "Morris mu*, the mean absolute effect of moving a parameter across its range"
         return ChartSpec(
             f"Which assumption decides the answer: {self.label}",
             tuple(panels),
-            xlabel=f"the {len(order)} parameters that move an output most, largest first",
-            source=f"{what}; bubblescope.scenario.sensitivity (SALib), ranges: "
-            "scenario/ranges.yaml",
-            legend=self.method == "sobol",
+            source=f"{what}; bubblescope.scenario.sensitivity (SALib)",
+            legend=self.ends is not None or self.method == "sobol",
         )
 
 
@@ -351,6 +454,7 @@ def global_sensitivity(
     label: str = "a model",
     n_paths: int | None = None,
     why: Mapping[str, str] | None = None,
+    centre: Sequence[float] | Float64Array | None = None,
 ) -> GlobalSensitivityResult:
     """Sobol or Morris indices of ``func`` over a box, evaluated through the parallel seam.
 
@@ -372,13 +476,17 @@ def global_sensitivity(
         Rows per work item of :func:`bubblescope.parallel.map_chunks`.
     executor, n_jobs, progress
         As in :func:`~bubblescope.parallel.map_chunks`.
+    centre : sequence of float, optional
+        A point of the box (a preset): ``func`` is also evaluated there and with each
+        parameter in turn at its low and its high end and the others at ``centre``
+        (:math:`2D + 1` rows, in the same chunks), giving the result's signed swings.
 
     Raises
     ------
     BackendError
         SALib is not installed (``pip install 'bubblescope[sensitivity]'``).
     InputError
-        A bad method, ``n``, ``chunk_size`` or bounds.
+        A bad method, ``n``, ``chunk_size``, bounds or ``centre``.
     """
     try:
         from SALib.analyze import morris as morris_analyze  # type: ignore[import-untyped,unused-ignore]
@@ -399,13 +507,22 @@ def global_sensitivity(
     box = np.asarray(bounds, dtype=np.float64)
     if box.shape != (len(names), 2) or not (box[:, 0] < box[:, 1]).all():
         raise InputError("bounds must be one (low, high) pair with low < high per name")
+    oat = np.empty((0, len(names)))
+    if centre is not None:
+        mid = np.asarray(centre, dtype=np.float64)
+        if mid.shape != (len(names),) or not np.isfinite(mid).all():
+            raise InputError(f"centre must hold one finite value per name, got shape {mid.shape}")
+        oat = np.repeat(mid[None, :], 2 * len(names) + 1, axis=0)
+        d = np.arange(len(names))
+        oat[1 + d, d], oat[1 + len(names) + d, d] = box[:, 0], box[:, 1]
     problem = {"num_vars": len(names), "names": list(names), "bounds": box.tolist()}
     sample_seed, boot_seed, _ = _seeds(rng)
     if method == "sobol":
         x = sobol_sample.sample(problem, n, calc_second_order=False, seed=sample_seed)
     else:
         x = morris_sample.sample(problem, n, num_levels=4, seed=sample_seed)
-    x = np.ascontiguousarray(x, dtype=np.float64)
+    n_sampled = len(x)
+    x = np.ascontiguousarray(np.vstack([x, oat]), dtype=np.float64)
     chunks = [x[i : i + chunk_size] for i in range(0, len(x), chunk_size)]
     parts = map_chunks(func, chunks, executor=executor, n_jobs=n_jobs, progress=progress)
     y = np.concatenate(
@@ -416,6 +533,7 @@ def global_sensitivity(
     )
     if y.shape[1] != len(outputs):
         raise InputError(f"func returned {y.shape[1]} outputs for {len(outputs)} names")
+    x, y, y_oat = x[:n_sampled], y[:n_sampled], y[n_sampled:]
     indices: dict[str, dict[str, Float64Array]] = {}
     for j, out in enumerate(outputs):
         if method == "sobol":
@@ -435,9 +553,19 @@ def global_sensitivity(
         outputs=tuple(outputs),
         indices=indices,
         n_base=n,
-        n_evaluations=len(x),
+        n_evaluations=n_sampled,
         n_paths=n_paths,
         why=dict(why) if why else None,
+        centre=None if centre is None else oat[0].copy(),
+        at_centre=None
+        if centre is None
+        else {o: float(y_oat[0, j]) for j, o in enumerate(outputs)},
+        ends=None
+        if centre is None
+        else {
+            o: np.column_stack([y_oat[1 : 1 + len(names), j], y_oat[1 + len(names) :, j]])
+            for j, o in enumerate(outputs)
+        },
     )
 
 
@@ -516,6 +644,7 @@ def scenario_sensitivity(
     from bubblescope.scenario.runner import model_inputs
 
     names = tuple(table)
+    preset = [spec.value(k) for k in names]
     _, _, model_seed = _seeds(rng)
     func = partial(
         _scenario_outputs, model_inputs(spec), names, model_seed, n_paths, spell_depths()
@@ -535,6 +664,7 @@ def scenario_sensitivity(
         label=f"scenario {spec.name!r}",
         n_paths=n_paths,
         why={k: table[k].why for k in names},
+        centre=preset,
     )
 
 
