@@ -64,7 +64,7 @@ def test_a_cold_page_over_the_limit_needs_yes_and_a_warm_one_does_not(
     warm = status_cost(run, ["NVDA"])  # the row and the records are now cached
     assert warm.seconds < cold.seconds
     assert warm.seconds == 0
-    assert "1 series (1 cached)" in warm.basis
+    assert warm.basis == "status page: 1 series, every row and record cached"
     again = CliRunner().invoke(app, ARGS)  # same limit, no --yes: the warm page runs
     assert again.exit_code == 0, again.output
     assert _estimate(again.output) == 0

@@ -299,6 +299,10 @@ def status_cost(run: RunSettings, symbols: Sequence[str] | None = None) -> CostE
                 lppls_grid=bs.lppls_grid,
                 lppls_windows=windows,
             ).seconds
+    if not lengths and not backtests:
+        return CostEstimate(
+            seconds, f"status page: {len(items)} series, every row and record cached", ""
+        )
     return CostEstimate(
         seconds,
         f"status page: {len(items)} series ({cached} cached), {len(lengths)} to compute "
