@@ -59,6 +59,7 @@ PARTS: dict[str, dict[str, tuple[str, ...]]] = {
         "capex": _CAPEX,
     },
     "AVGO": {
+        "cash_and_securities": _CASH,
         "debt": _DEBT,
         "operating_lease_liability": ("OperatingLeaseLiability",),
         "remaining_performance_obligations": _RPO,
@@ -92,7 +93,7 @@ FLOWS = ("operating_cash_flow", "capex")
 #: ticker -> items the fixture does not report: labelled gaps, and the tag each names
 GAPS = {
     "AMD": {"leases_not_commenced": "LesseeLeaseNotYetCommencedCurrentAmount"},
-    "AVGO": {"cash_and_securities": "ShortTermInvestments"},
+    "AVGO": {"finance_lease_liability": "FinanceLeaseLiability"},
     "CRWV": {"leases_not_commenced": "LesseeLeaseNotYetCommencedCurrentAmount"},
     "NBIS": {"remaining_performance_obligations": "RevenueRemainingPerformanceObligation"},
 }

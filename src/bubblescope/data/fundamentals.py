@@ -66,7 +66,9 @@ when all its required parts have a value; an optional part without a value count
     CashCashEquivalentsAndShortTermInvestments; CashAndCashEquivalentsAtCarryingValue +
     (ShortTermInvestments | MarketableSecuritiesCurrent |
     AvailableForSaleSecuritiesDebtSecuritiesCurrent | DebtSecuritiesCurrent |
-    AvailableForSaleSecuritiesCurrent); CashAndCashEquivalents + CurrentInvestments (ifrs-full)
+    AvailableForSaleSecuritiesCurrent); CashAndCashEquivalents + CurrentInvestments (ifrs-full);
+    for a filer reporting none of these securities concepts,
+    CashAndCashEquivalentsAtCarryingValue | CashAndCashEquivalents alone
 ``debt`` (USD, long-term debt including its current portion plus short-term borrowings)
     (LongTermDebtNoncurrent | LongTermNotesAndLoans | LongTermDebtAndCapitalLeaseObligations) +
     [LongTermDebtCurrent | NotesPayableCurrent | LongTermDebtAndCapitalLeaseObligationsCurrent] +
@@ -99,7 +101,11 @@ other") under a company-specific tag that companyfacts omits, so its ``depreciat
 of the three us-gaap tags (USD 21.8 bn for FY2024 against 22.3 bn published: "other" is
 missing). Alphabet tags its long-term debt with finance leases
 (``LongTermDebtAndCapitalLeaseObligations``) in 2015-2024. ``cash_and_securities`` is left out
-rather than understated when no short-term securities tag is reported. companyfacts omits
+rather than understated when no short-term securities tag is reported for that date; a filer
+that reports no short-term securities concept in any filing (Broadcom's balance sheet shows cash
+and equivalents only) has its cash alone as ``cash_and_securities``, labelled with the cash tag
+alone (a filer tagging its securities under a company extension would be understated there).
+companyfacts omits
 company-specific tags, so a filer that used one for a line in some filings has gaps there
 (NVIDIA's capex in several 10-Qs). Values are as tagged: a figure under an unexpected tag is
 wrong or missing.
@@ -331,6 +337,33 @@ _INSTANTS: Final[dict[str, tuple[_Formula, ...]]] = {
         "EquityAttributableToOwnersOfParent",
     ),
 }
+
+#: Short-term securities concepts of ``cash_and_securities`` (us-gaap, then ifrs-full).
+_SHORT_TERM_SECURITIES: Final = (
+    "CashCashEquivalentsAndShortTermInvestments",
+    "ShortTermInvestments",
+    "MarketableSecuritiesCurrent",
+    "AvailableForSaleSecuritiesDebtSecuritiesCurrent",
+    "DebtSecuritiesCurrent",
+    "AvailableForSaleSecuritiesCurrent",
+    "CurrentInvestments",
+)
+#: ``cash_and_securities`` of a filer that reports no short-term securities concept at all.
+_CASH_ALONE: Final[_Formula] = (
+    _Part(("CashAndCashEquivalentsAtCarryingValue", "CashAndCashEquivalents")),
+)
+
+
+def _instant_formulas(concepts: set[str]) -> dict[str, tuple[_Formula, ...]]:
+    """The instant formulas for a filer reporting ``concepts``.
+
+    Cash alone counts as ``cash_and_securities`` only for a filer that never reports
+    short-term securities.
+    """
+    if concepts & set(_SHORT_TERM_SECURITIES):
+        return _INSTANTS
+    return {**_INSTANTS, "cash_and_securities": (*_INSTANTS["cash_and_securities"], _CASH_ALONE)}
+
 
 #: Company-extension concepts read from inline-XBRL facts (no us-gaap element exists for them).
 EXTENSION_TAGS: Final = (
@@ -715,18 +748,22 @@ def _evaluate(
     return out.reset_index(drop=True)
 
 
-def _annual_rows(std: pd.DataFrame, annual_ends: set[pd.Timestamp]) -> list[pd.DataFrame]:
+def _annual_rows(
+    std: pd.DataFrame,
+    annual_ends: set[pd.Timestamp],
+    instant_formulas: dict[str, tuple[_Formula, ...]],
+) -> list[pd.DataFrame]:
     annual = std[std["annual"].to_numpy() & (std["unit"] == "USD").to_numpy()]
     flows = annual[_days(annual).between(*ANNUAL_DAYS).to_numpy()]
     instants = annual[annual["start"].isna().to_numpy() & annual["end"].isin(annual_ends)]
     out = []
-    for items, facts in ((_FLOWS, flows), (_INSTANTS, instants)):
+    for items, facts in ((_FLOWS, flows), (instant_formulas, instants)):
         picks = _pick(facts, ["end"], latest=True)
         for item, formulas in items.items():
             rows = _evaluate(picks, formulas, ["end"], latest=True)
             if rows.empty:
                 continue
-            if item in _INSTANTS:
+            if item in instant_formulas:
                 rows["start"] = pd.NaT
             rows["fiscal_year"] = [_label(e) for e in rows["end"]]
             rows = rows.sort_values("end").drop_duplicates("fiscal_year", keep="last")
@@ -783,13 +820,16 @@ def _quarter_flows(std: pd.DataFrame, cal: _Calendar) -> list[pd.DataFrame]:
 
 
 def _quarter_instants(
-    std: pd.DataFrame, cal: _Calendar, quarter_ends: set[pd.Timestamp]
+    std: pd.DataFrame,
+    cal: _Calendar,
+    quarter_ends: set[pd.Timestamp],
+    instant_formulas: dict[str, tuple[_Formula, ...]],
 ) -> list[pd.DataFrame]:
     facts = std[std["start"].isna().to_numpy() & (std["unit"] == "USD").to_numpy()]
     facts = facts[facts["end"].isin(quarter_ends)]
     picks = _pick(facts, ["end"], latest=False)
     out = []
-    for item, formulas in _INSTANTS.items():
+    for item, formulas in instant_formulas.items():
         rows = _evaluate(picks, formulas, ["end"], latest=False)
         located = [cal.locate(e) for e in rows["end"]]
         ok = np.array([w is not None for w in located], dtype=bool)
@@ -864,10 +904,11 @@ def _tidy(std: pd.DataFrame, symbol: str) -> pd.DataFrame:
     annual_filings = std.loc[std["annual"].to_numpy(), "filing"].unique()
     annual_ends = set(period_ends[period_ends.index.isin(annual_filings)])
     quarter_ends = set(period_ends) | set(cal.ends)
+    instants = _instant_formulas(set(std["concept"]))
     parts = [
-        *_annual_rows(std, annual_ends),
+        *_annual_rows(std, annual_ends, instants),
         *_quarter_flows(std, cal),
-        *_quarter_instants(std, cal, quarter_ends),
+        *_quarter_instants(std, cal, quarter_ends, instants),
     ]
     share_parts = _shares(std, cal, period_ends)
     parts += [p.assign(item="shares_outstanding", derived=False) for p in share_parts]
