@@ -461,9 +461,20 @@ def test_psy_now_equals_pyexuber(status: StatusResult, key: str, log: bool) -> N
         assert last["end"] == (None if ongoing else day(ends[end]))
     else:
         assert d["last_episode"] is None
-    light = "red" if ongoing else ("amber" if bsadf[-1] > crit_amber else "green")
+    # the reading now: explosive only while the last BSADF is above its critical value; an
+    # episode the rule holds open while BSADF is back below it is not confirmed (amber)
+    above = bool(bsadf[-1] > crit)
+    state = (
+        "explosive now"
+        if above
+        else "episode not confirmed"
+        if ongoing
+        else ("explosive earlier" if runs else "not explosive")
+    )
+    assert d["now"]["state"] == state
+    light = "red" if above else ("amber" if bsadf[-1] > crit_amber or ongoing else "green")
     assert r.light == light
-    assert r.since == (day(ends[runs[-1][0]]) if ongoing else None)
+    assert r.since == (day(ends[runs[-1][0]]) if above else None)
 
 
 @pytest.mark.parametrize("log", [True, False], ids=["log", "level"])
