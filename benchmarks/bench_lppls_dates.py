@@ -21,6 +21,10 @@ wheel's ``nasdaq_dotcom.csv``, Adj Close, dates ending 2000-03-10; FCO windows 7
   call's workers (:mod:`bubblescope.parallel` keeps the pool), so its start-up is not paid
   again. Worker CPU is read once the pool is shut down (``RUSAGE_CHILDREN`` counts only
   processes that have exited).
+* **one date**: ``lppls_confidence`` on the last date alone, serially and with ``n_jobs=2``
+  (one date is one block, so its windows' polish runs on two numba threads instead of
+  processes; bitwise equal), ``--repeats`` times each; wall and CPU per date against the
+  peer's CPU per date.
 
 CPU time is the single-core figure (the box is shared: the load average is printed with each
 row). The 10-year line extrapolates: the per-date CPU time times 2,520 daily dates, plus the
@@ -53,6 +57,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dates", type=int, default=30, help="consecutive daily t2")
     parser.add_argument("--peer-dates", type=int, default=1, help="dates timed for lppls")
+    parser.add_argument("--repeats", type=int, default=5, help="runs of the one-date rows")
     args = parser.parse_args()
 
     import lppls.data_loader as dl
@@ -156,6 +161,20 @@ def main() -> None:
     twice_cpu = time.process_time() - c0 + _children_cpu() - k0
     rows.append(("n_jobs=2, two calls on one pool (per call)", twice_wall / 2, twice_cpu / 2, load))
 
+    one: list[tuple[str, float, float, float, bool]] = []
+    last = lppls_confidence(close, dates=dates[-1:]).frame
+    lppls_confidence(close, dates=dates[-1:], n_jobs=2)  # compiles the threaded kernel
+    for label, jobs in (("one date, serial", None), ("one date, n_jobs=2 (2 threads)", 2)):
+        load = _load()
+        c0, w0 = time.process_time(), time.perf_counter()
+        frames = [
+            lppls_confidence(close, dates=dates[-1:], n_jobs=jobs).frame
+            for _ in range(args.repeats)
+        ]
+        wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+        same = all(f.equals(last) for f in frames)
+        one.append((label, wall / args.repeats, cpu / args.repeats, load, same))
+
     cold_cpu, peer_cpu_all = rows[0][2], rows[3][2]
     print(f"DS LPPLS Confidence, NASDAQ, {len(ys)} daily t2 {dates[0].date()}..{dates[-1].date()}")
     print(
@@ -166,6 +185,16 @@ def main() -> None:
         print(
             f"{name:46s}{wall:8.2f}{cpu:8.2f}{1e3 * cpu / len(ys):12.1f}"
             f"{cold_cpu / cpu:8.2f}x{peer_cpu_all / cpu:8.1f}x{ld:6.1f}"
+        )
+    peer_date = peer_cpu_all / len(ys)
+    print(
+        f"{'one date (x' + str(args.repeats) + ')':46s}{'wall ms':>8s}{'CPU ms':>8s}"
+        f"{'lppls CPU/our wall':>20s}{'lppls CPU/our CPU':>19s}{'load':>6s}{'equal':>7s}"
+    )
+    for name, wall, cpu, ld, eq in one:
+        print(
+            f"{name:46s}{1e3 * wall:8.0f}{1e3 * cpu:8.0f}{peer_date / wall:19.1f}x"
+            f"{peer_date / cpu:18.1f}x{ld:6.1f}{eq!s:>7s}"
         )
     same = shared_conf == cold_conf
     print(f"shared-grid Confidence equals the cold path's on every date: {same}")

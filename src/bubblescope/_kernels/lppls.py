@@ -32,7 +32,7 @@ import math
 
 import numpy as np
 
-from bubblescope._numba import njit
+from bubblescope._numba import njit, njit_parallel, prange
 from bubblescope._typing import Float64Array, IntArray
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "lppls_path",
     "polish",
     "polish_warm",
+    "polish_warm_threads",
     "profiled_ssr",
 ]
 
@@ -1055,36 +1056,88 @@ def polish_warm(
         Candidates polished cold without a warm start, warm starts kept, warm starts that
         fell back to the cold start.
     """
-    n = y.shape[0]
     n_win = starts.shape[0]
-    t_all = np.arange(n).astype(np.float64)
+    t_all = np.arange(y.shape[0]).astype(np.float64)
     out = np.full((n_win, 4), np.inf)
     ends = np.full((n_win, cand.shape[1], 4), np.nan)
-    counts = np.zeros(3, dtype=np.int64)
+    counts = np.zeros((n_win, 3), dtype=np.int64)
     for k in range(n_win):
-        s = starts[k]
-        t = t_all[s:]
-        yy = y[s:]
-        for c in range(cand.shape[1]):
-            if np.isnan(cand[k, c, 0]):
-                continue
-            if np.isnan(warm[k, c, 0]):
-                res = polish(t, yy, cand[k, c], lo[k], hi[k], max_iter, 1e-9)
-                counts[0] += 1
+        _polish_window(k, t_all, y, starts, cand, warm, lo, hi, max_iter, out, ends, counts)
+    return out, ends, counts.sum(axis=0)
+
+
+@njit_parallel
+def polish_warm_threads(
+    y: Float64Array,
+    starts: IntArray,
+    cand: Float64Array,
+    warm: Float64Array,
+    lo: Float64Array,
+    hi: Float64Array,
+    max_iter: int,
+) -> tuple[Float64Array, Float64Array, IntArray]:
+    """:func:`polish_warm` with the windows shared among numba's threads (bitwise equal).
+
+    Each window is polished exactly as in :func:`polish_warm` (:func:`_polish_window`, which
+    writes only that window's rows); only the order in which windows run changes. The count
+    per window is summed after the loop in window order (integers: exact). Windows are dealt
+    longest and shortest alternately (``0, W−1, 1, W−2, …``), so the equal contiguous chunks
+    a static schedule gives each thread hold about the same number of points. The number of
+    threads is numba's (:func:`numba.set_num_threads`).
+    """
+    n_win = starts.shape[0]
+    t_all = np.arange(y.shape[0]).astype(np.float64)
+    out = np.full((n_win, 4), np.inf)
+    ends = np.full((n_win, cand.shape[1], 4), np.nan)
+    counts = np.zeros((n_win, 3), dtype=np.int64)
+    for i in prange(n_win):
+        k = i // 2 if i % 2 == 0 else n_win - 1 - i // 2
+        _polish_window(k, t_all, y, starts, cand, warm, lo, hi, max_iter, out, ends, counts)
+    return out, ends, counts.sum(axis=0)
+
+
+@njit
+def _polish_window(
+    k: int,
+    t_all: Float64Array,
+    y: Float64Array,
+    starts: IntArray,
+    cand: Float64Array,
+    warm: Float64Array,
+    lo: Float64Array,
+    hi: Float64Array,
+    max_iter: int,
+    out: Float64Array,
+    ends: Float64Array,
+    counts: IntArray,
+) -> None:
+    """Polish window ``k``'s candidates; write its rows of ``out``, ``ends`` and ``counts``.
+
+    The body of :func:`polish_warm`'s loop over windows (its parameters and outputs), so the
+    serial and threaded kernels run the same arithmetic per window.
+    """
+    s = starts[k]
+    t = t_all[s:]
+    yy = y[s:]
+    for c in range(cand.shape[1]):
+        if np.isnan(cand[k, c, 0]):
+            continue
+        if np.isnan(warm[k, c, 0]):
+            res = polish(t, yy, cand[k, c], lo[k], hi[k], max_iter, 1e-9)
+            counts[k, 0] += 1
+        else:
+            res = polish(t, yy, warm[k, c], lo[k], hi[k], max_iter, 1e-9)
+            if res[3] <= _start_ssr(t, yy, cand[k, c], lo[k], hi[k]):
+                counts[k, 1] += 1
             else:
-                res = polish(t, yy, warm[k, c], lo[k], hi[k], max_iter, 1e-9)
-                if res[3] <= _start_ssr(t, yy, cand[k, c], lo[k], hi[k]):
-                    counts[1] += 1
-                else:
-                    res = polish(t, yy, cand[k, c], lo[k], hi[k], max_iter, 1e-9)
-                    counts[2] += 1
-            ends[k, c, :] = res[:4]
-            if res[3] < out[k, 3]:
-                out[k, 0] = res[0]
-                out[k, 1] = res[1]
-                out[k, 2] = res[2]
-                out[k, 3] = res[3]
-    return out, ends, counts
+                res = polish(t, yy, cand[k, c], lo[k], hi[k], max_iter, 1e-9)
+                counts[k, 2] += 1
+        ends[k, c, :] = res[:4]
+        if res[3] < out[k, 3]:
+            out[k, 0] = res[0]
+            out[k, 1] = res[1]
+            out[k, 2] = res[2]
+            out[k, 3] = res[3]
 
 
 @njit

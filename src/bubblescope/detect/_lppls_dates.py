@@ -32,11 +32,14 @@ class _DateTask:
     seed: np.random.SeedSequence
 
 
-def _run_dates(tasks: list[_DateTask]) -> list[tuple[float, ...]]:
-    """Indicators of a block of t2 sharing one grid scan (module level: executors pickle it)."""
+def _run_dates(tasks: list[_DateTask], threads: int = 1) -> list[tuple[float, ...]]:
+    """Indicators of a block of t2 sharing one grid scan (module level: executors pickle it).
+
+    ``threads``: numba threads sharing each date's windows in the polish (bitwise equal).
+    """
     first = tasks[0]
     ys = np.stack([t.y for t in tasks])
-    fits = fit_nested_dates(ys, first.starts, first.space, first.grid)
+    fits = fit_nested_dates(ys, first.starts, first.space, first.grid, threads=threads)
     return [_indicators(f, t) for f, t in zip(fits, tasks, strict=True)]
 
 

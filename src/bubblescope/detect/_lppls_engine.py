@@ -7,10 +7,14 @@ end at t2 = N − 1 of the array they are given.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any, TypeAlias
 
 import numpy as np
+import numpy.typing as npt
 
+from bubblescope._config import numba_disabled
 from bubblescope._kernels import lppls as K
 from bubblescope._typing import Float64Array
 from bubblescope.detect._lppls_config import (
@@ -32,6 +36,8 @@ __all__ = [
 
 #: Host memory for the synthetic series of one batch of Trust refits (dates are grouped).
 _TRUST_HOST_BYTES = 1 << 30
+#: What the polish kernels return: best (W, 4), ends (W, K, 4), counts (3,).
+_Polished: TypeAlias = tuple[Float64Array, Float64Array, npt.NDArray[np.int64]]
 #: A parameter within this fraction of its search range from a bound is "at the boundary".
 BOUNDARY_TOL = 1e-6
 
@@ -198,7 +204,7 @@ def fit_nested(
 
 
 def fit_nested_dates(
-    ys: Float64Array, starts: np.ndarray, space: SearchSpace, grid: GridSpec
+    ys: Float64Array, starts: np.ndarray, space: SearchSpace, grid: GridSpec, threads: int = 1
 ) -> list[NestedFits]:
     """:func:`fit_nested` of many dates, the grid scan shared (each date's fits equal to it).
 
@@ -212,6 +218,10 @@ def fit_nested_dates(
         Log prices per date; every date's t2 = N − 1.
     starts, space, grid :
         As in :func:`fit_nested`.
+    threads : int
+        numba threads sharing each date's windows in the polish
+        (:func:`bubblescope._kernels.lppls.polish_warm_threads`, bitwise equal to the serial
+        polish); 1 polishes on this thread.
 
     Returns
     -------
@@ -225,7 +235,7 @@ def fit_nested_dates(
         ys, starts, offsets, m_grid, w_grid, -space.tc[0], space.tc[1], grid.keep
     )
     return [
-        _polish_grid(np.ascontiguousarray(y), starts, space, grid, bs, bp)
+        _polish_grid(np.ascontiguousarray(y), starts, space, grid, bs, bp, threads=threads)
         for y, bs, bp in zip(ys, best_ssr, best_par, strict=True)
     ]
 
@@ -240,8 +250,12 @@ def _polish_grid(
     extra_starts: Float64Array | None = None,
     previous: NestedFits | None = None,
     shift: int = 0,
+    threads: int = 1,
 ) -> NestedFits:
-    """The polish and derived quantities of :func:`fit_nested` from its grid scan's output."""
+    """The polish and derived quantities of :func:`fit_nested` from its grid scan's output.
+
+    ``threads`` > 1 polishes the windows on that many numba threads (bitwise equal).
+    """
     n = y.shape[0]
     t2 = n - 1
     offsets, m_grid, w_grid = _grid_axes(starts, t2, space, grid)
@@ -269,7 +283,11 @@ def _polish_grid(
     cand = np.ascontiguousarray(cand)
     lo_c, hi_c = np.ascontiguousarray(lo), np.ascontiguousarray(hi)
     warm = _warm_starts(cand, starts, t2, previous, shift)
-    best, ends, tally = K.polish_warm(y, starts, cand, warm, lo_c, hi_c, grid.max_iter)
+    args = (y, starts, cand, warm, lo_c, hi_c, grid.max_iter)
+    if threads > 1:
+        best, ends, tally = _on_threads(threads, K.polish_warm_threads, args)
+    else:
+        best, ends, tally = K.polish_warm(*args)
     w = starts.shape[0]
     lin = np.empty((w, 5))
     rel = np.empty(w)
@@ -283,6 +301,21 @@ def _polish_grid(
     rows = np.column_stack([best[:, :3], lin[:, 4], lin[:, :4], rel])
     fits = NestedFits.from_rows(starts, t2, rows, lo, hi, cand)
     return replace(fits, ends=ends, counts=(int(tally[0]), int(tally[1]), int(tally[2])))
+
+
+def _on_threads(threads: int, kernel: Callable[..., _Polished], args: tuple[Any, ...]) -> _Polished:
+    """Run a ``parallel=True`` kernel on at most ``threads`` numba threads, then restore them."""
+    if numba_disabled():
+        return kernel(*args)
+    import numba
+
+    before = numba.get_num_threads()
+    most: int = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]
+    numba.set_num_threads(min(threads, most))
+    try:
+        return kernel(*args)
+    finally:
+        numba.set_num_threads(before)
 
 
 def _warm_starts(

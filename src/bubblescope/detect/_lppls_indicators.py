@@ -92,7 +92,14 @@ def _run_dates_cpu(
     progress: ProgressCallback | None,
 ) -> list[tuple[float, ...]]:
     """Rows of all dates by the numba engine, blocks mapped over ``n_jobs``/``executor``."""
-    blocks = _blocks(tasks, _EXECUTOR_SLOTS if executor is not None else resolve_jobs(n_jobs))
+    workers = resolve_jobs(n_jobs)
+    blocks = _blocks(tasks, _EXECUTOR_SLOTS if executor is not None else workers)
+    if executor is None and workers > 1 and len(blocks) == 1:
+        # one block (one date): its windows share the workers as threads, not processes
+        rows = _run_dates(blocks[0], threads=workers)
+        if progress is not None:
+            progress(len(rows), len(tasks))
+        return rows
     done = 0
 
     def report(_: int, rows: list[tuple[float, ...]]) -> None:
