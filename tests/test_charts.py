@@ -697,3 +697,20 @@ def test_horizontal_bars_in_matplotlib_float_from_their_base_top_row_first() -> 
     assert fig.axes[0].get_xlim() != fig.axes[1].get_xlim()
     labels = [label for ax in fig.axes for label in ax.get_legend_handles_labels()[1]]
     assert sorted(labels) == ["high", "low"]
+
+
+def test_a_tornado_under_vertical_panels_leaves_them_the_shared_x_axis() -> None:
+    line = Panel("prices", lines=(Line([1.0, 2.0, 3.0], [1.0, 2.0, 1.5], "p"),))
+    spec = ChartSpec("mixed", (line, _tornado().panels[0]), xlabel="year")
+    layout = to_plotly(spec)["layout"]
+    # the shared axis is drawn under the line panel, with its ticks and title in the gap below
+    assert layout["xaxis"]["anchor"] == "y"
+    assert layout["xaxis"].get("visible", True)
+    assert layout["xaxis3"]["anchor"] == "y3"  # the tornado (panel 1) on its own
+    top, bottom = layout["yaxis"]["domain"], layout["yaxis3"]["domain"]
+    gap_px = (top[0] - bottom[1]) * (
+        layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    )
+    assert gap_px == pytest.approx(36 + 24 + 26)
+    fig = render_matplotlib(spec)
+    assert [ax.get_xlabel() for ax in fig.axes] == ["year", "unit 0"]

@@ -607,21 +607,24 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
     """
     n = len(spec.panels)
     panel_px = _panels_px(spec.panels)
-    # a panel of horizontal bars has its x ticks and title under it, in the gap below
-    gap_px = [_GAP_PX + _own_axis_px(p) for p in spec.panels[:-1]]
-    plot_px = sum(panel_px) + sum(gap_px) or float(PANEL_PX)
+    # the shared x axis sits under the last panel that uses it (not one of horizontal bars)
+    shared = max((i for i, p in enumerate(spec.panels) if not p.horizontal), default=n - 1)
     title_lines = _wrap(spec.title, int(_NOMINAL_WIDTH_PX / _CHAR_PX[17]))
     margin_t = 16 + _TITLE_LINE_PX * len(title_lines) + 24
-    categories = _categories(spec.panels[-1]) if spec.panels else []
+    categories = _categories(spec.panels[shared]) if spec.panels else []
     width_chars = int(_NOMINAL_WIDTH_PX / max(len(categories), 1) / _CHAR_PX[12]) - 1
     wrapped, slanted = _category_labels(categories, width_chars)
     if slanted:  # a 30 degree slant: half the label's length goes down
         ticks_px = _TICKS_PX + 0.5 * max(_text_px(c, 12) for c in categories)
     else:
         ticks_px = _TICKS_PX + _TICK_LINE_PX * (max(map(len, wrapped), default=1) - 1)
-    axis_px = ticks_px + (_XTITLE_PX if spec.xlabel else 0)
-    if spec.panels and spec.panels[-1].horizontal:
-        axis_px = _own_axis_px(spec.panels[-1])
+    # the x ticks and title under each panel: the shared axis's, or a horizontal panel's own
+    under_px = [_own_axis_px(p) for p in spec.panels]
+    if spec.panels and not spec.panels[shared].horizontal:
+        under_px[shared] = ticks_px + (_XTITLE_PX if spec.xlabel else 0)
+    gap_px = [_GAP_PX + px for px in under_px[:-1]]
+    plot_px = sum(panel_px) + sum(gap_px) or float(PANEL_PX)
+    axis_px = under_px[-1] if spec.panels else ticks_px + (_XTITLE_PX if spec.xlabel else 0)
     source = _wrap(f"Source: {spec.source}", int(_NOMINAL_WIDTH_PX / _CHAR_PX[10]))
     source_px = (_SOURCE_PX + 14 * (len(source) - 1)) if spec.source else 0
     legend = _legend_entries(spec)
@@ -652,7 +655,7 @@ def to_plotly(spec: ChartSpec) -> dict[str, Any]:
         "margin": {"t": margin_t, "b": margin_b, "l": 60, "r": 30},
         "xaxis": {
             "title": {"text": spec.xlabel},
-            "anchor": "y" + _axis_suffix(n - 1, n),
+            "anchor": "y" + _axis_suffix(shared, n),
             "automargin": False,
         },
     }
