@@ -148,7 +148,7 @@ def test_a_parameter_that_only_shapes_the_fall_has_no_effect_on_the_odds() -> No
             )
         # the summary names the chart's top rows, in its order, with the signed swing
         line = next(text for text in lines if text.strip().startswith(f"{out} ("))
-        named = line.split(": ", 1)[1].split("; global")[0].split(", ")
+        named = line.split(": ", 1)[1].split(", ")
         assert [item.split(" ")[0] for item in named] == rows[:3]
         for item, name in zip(named, rows, strict=False):
             value = res.swing(out)[res.names.index(name)]

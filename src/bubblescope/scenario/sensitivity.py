@@ -291,27 +291,28 @@ class GlobalSensitivityResult(ResultMixin):
         lines = [
             f"Global sensitivity ({self.method.capitalize()}, N = {self.n_base}, "
             f"{self.n_evaluations:,} evaluations"
+            + ("" if self.ends is None else f" + {2 * len(self.names) + 1} one at a time")
             + (f" of {self.n_paths:,} paths each" if self.n_paths else "")
             + f") of {self.label} over {len(self.names)} parameters' ranges",
         ]
         if self.ends is not None:
             lines.append(
-                "  top drivers by swing, low to high end of each range with the others at the "
-                "preset (common random numbers):"
+                "  top drivers by swing (output with the parameter at the high end of its range "
+                "less at the low end, the others at the preset, common random numbers):"
             )
         for out in self.outputs:
             conf = self.indices[out][f"{stat}_conf"]
             ranked = ", ".join(
-                f"{name} ({stat} {value:.2f} ± {conf[self.names.index(name)]:.2f})"
+                f"{name} {value:.2f} ± {conf[self.names.index(name)]:.2f}"
                 for name, value in self.ranking(out)[:3]
             )
             if self.ends is None or self.at_centre is None:
-                lines.append(f"  {out}: top drivers {ranked}")
+                lines.append(f"  {out}: top drivers by {stat}: {ranked}")
                 continue
             swings = ", ".join(f"{name} {value:+.3g}" for name, value in self.tornado(out, _NAMED))
             lines.append(
                 f"  {out} ({OUTPUTS.get(out, '')}; {self.at_centre[out]:.3g} at the preset): "
-                f"{swings}; global {ranked}"
+                f"{swings}\n    over the whole box by {stat}: {ranked}"
             )
         return "\n".join(lines)
 
@@ -617,6 +618,10 @@ def scenario_sensitivity(
     progress: ProgressCallback | None = None,
 ) -> GlobalSensitivityResult:
     """Sobol or Morris sensitivity of a scenario's bust odds, time to bust and depth.
+
+    Also runs the :math:`2D + 1` one-at-a-time evaluations of the tornado (the preset, and each
+    parameter at each end of its range with the others at the preset) in the same chunks, on
+    the same common random numbers: the result's ``swing``, ``tornado`` and chart.
 
     Parameters
     ----------
