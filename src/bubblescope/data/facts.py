@@ -77,6 +77,8 @@ UNITS: dict[str, str] = {
     "USD bn/yr": "billions of US dollars per year",
     "USD bn/GW": "billions of US dollars per gigawatt of data-centre capacity",
     "USD/GPU-hour": "US dollars per GPU-hour",
+    "JPY bn": "billions of Japanese yen",
+    "JPY/USD": "Japanese yen per US dollar (an exchange rate)",
     "%": "percent",
     "pp": "percentage points",
     "bp": "basis points (1/100 of a percent)",

@@ -24,6 +24,13 @@ Where the filings lack an item or are older than a sourced fact, the fact base f
 (:data:`FACT_ITEMS`, e.g. Oracle's leases not yet commenced, fact ``CIR-06``), labelled with the
 fact's id and grade.
 
+A firm that files outside the SEC gets its items from the fact base alone (SoftBank Group, ticker
+``9984.T``: cash and cash equivalents from its TSE consolidated financial report, fact
+``SBG-01``). A fact in another currency (unit ``"JPY bn"``) is converted to USD at the sourced
+rate :data:`FX_RATE_FACTS` names for that currency (unit ``"JPY/USD"``, fact ``SBG-03``); the
+value then carries both fact ids (``SBG-01+SBG-03``) and both grades. A currency without a rate
+fact is a :class:`~bubblescope.errors.UnitError`, never an unconverted number.
+
 Bad filings
 -----------
 * a missing tag: a :class:`MissingValue` naming the tags tried (never 0);
@@ -59,6 +66,7 @@ from bubblescope.errors import BubblescopeError, DataError, InputError, UnitErro
 __all__ = [
     "FACT_ITEMS",
     "FINANCIAL_ITEMS",
+    "FX_RATE_FACTS",
     "LAB_FACTS",
     "LAB_ITEMS",
     "FiledValue",
@@ -114,10 +122,19 @@ LAB_FACTS: Final[Mapping[str, Mapping[str, str]]] = {
 FACT_ITEMS: Final[Mapping[tuple[str, str], str]] = {
     ("ORCL", "remaining_performance_obligations"): "CIR-02",
     ("ORCL", "leases_not_commenced"): "CIR-06",
+    ("9984.T", "cash_and_securities"): "SBG-01",
 }
+
+#: Currency -> the fact giving its units per US dollar, used to convert facts in that currency.
+FX_RATE_FACTS: Final[Mapping[str, str]] = {"JPY": "SBG-03"}
 
 _BN: Final = 1e9
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+#: USD bn per unit of a USD fact.
+_USD_SCALE: Final = {"USD bn": 1.0, "USD bn/yr": 1.0, "USD tn": 1e3, "USD mn": 1e-3}
+#: Billions per unit of a foreign-currency amount (``"JPY bn"``).
+_FOREIGN_SCALE: Final = {"bn": 1.0, "tn": 1e3, "mn": 1e-3}
+_FOREIGN_UNIT = re.compile(r"^([A-Z]{3}) (bn|tn|mn)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -560,9 +577,9 @@ def _fact_value(fb: Any, item: str, fact_id: str) -> SourcedValue | MissingValue
         return MissingValue(item, f"fact {fact_id} not in the fact base ({exc})")
     if fact.value is None:
         return MissingValue(item, f"fact {fact_id} has no single value ({fact.value_text!r})")
-    scale = {"USD bn": 1.0, "USD bn/yr": 1.0, "USD tn": 1e3, "USD mn": 1e-3}.get(fact.unit)
+    scale = _USD_SCALE.get(fact.unit)
     if scale is None:
-        raise UnitError(f"fact {fact_id} is in {fact.unit!r}, not a USD amount (item {item})")
+        return _converted(fb, item, fact)
     return SourcedValue(
         item,
         float(fact.value) * scale,
@@ -571,6 +588,46 @@ def _fact_value(fb: Any, item: str, fact_id: str) -> SourcedValue | MissingValue
         fact.as_of,
         fact.source_title,
         fact.source_ref,
+    )
+
+
+def _converted(fb: Any, item: str, fact: Any) -> SourcedValue | MissingValue:
+    """A fact in another currency, in USD bn at the rate fact of :data:`FX_RATE_FACTS`.
+
+    Raises
+    ------
+    UnitError
+        The unit is no currency amount, its currency has no rate fact, or the rate fact is in
+        another unit or not positive.
+    """
+    m = _FOREIGN_UNIT.match(fact.unit)
+    currency = m.group(1) if m else ""
+    rate_id = FX_RATE_FACTS.get(currency)
+    if m is None or rate_id is None:
+        raise UnitError(
+            f"fact {fact.id} is in {fact.unit!r}, not a USD amount (item {item})",
+            hint=f"currencies with a sourced rate: {', '.join(FX_RATE_FACTS)}",
+        )
+    try:
+        rate = fb.get(rate_id)
+    except BubblescopeError as exc:
+        return MissingValue(
+            item, f"rate fact {rate_id} for {currency} not in the fact base ({exc})"
+        )
+    if rate.unit != f"{currency}/USD" or rate.value is None or not float(rate.value) > 0:
+        raise UnitError(
+            f"rate fact {rate_id} is {rate.value!r} {rate.unit!r}, not a positive "
+            f"{currency}/USD rate (converting fact {fact.id}, item {item})"
+        )
+    per_usd = float(rate.value)
+    return SourcedValue(
+        item,
+        float(fact.value) * _FOREIGN_SCALE[m.group(2)] / per_usd,
+        f"{fact.id}+{rate.id}",
+        "/".join(sorted({str(fact.grade), str(rate.grade)})),
+        fact.as_of,
+        f"{fact.source_title}; converted at {per_usd:g} {currency}/USD ({rate.source_title})",
+        f"{fact.source_ref}; {rate.source_ref}",
     )
 
 
