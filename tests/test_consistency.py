@@ -48,7 +48,7 @@ def surfaces(home: Path) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     cli = runner.invoke(app, ["status", "--json", "--preset", PRESET])
     assert cli.exit_code == 0, cli.output
-    out["cli status --json"] = json.loads(cli.output)
+    out["cli status --json"] = json.loads(cli.stdout)  # the cost estimate goes to stderr
     overview = runner.invoke(app, ["overview", "--json", "--preset", PRESET])
     assert overview.exit_code == 0, overview.output
     out["overview --json"] = json.loads(overview.output)["status"]
