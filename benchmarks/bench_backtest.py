@@ -165,7 +165,13 @@ def main() -> None:
 
 
 def _cpu() -> float:
-    """CPU seconds of this process and its finished worker processes."""
+    """CPU seconds of this process and its finished worker processes.
+
+    The reusable worker pools are shut first: ``RUSAGE_CHILDREN`` counts only exited workers.
+    """
+    from bubblescope.parallel import shutdown_pools
+
+    shutdown_pools()
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime

@@ -41,7 +41,6 @@ import resource
 import time
 
 import numpy as np
-import pandas as pd
 
 
 def _children_cpu() -> float:
@@ -60,7 +59,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5, help="runs of the one-date rows")
     args = parser.parse_args()
 
+    # pandas here, not at the top: spawned workers re-import this script as their main module
     import lppls.data_loader as dl
+    import pandas as pd
     from lppls import lppls as peer
 
     from bubblescope.detect._lppls_engine import NestedFits, fit_nested

@@ -28,6 +28,10 @@ import pandas as pd
 
 
 def _children_cpu() -> float:
+    """CPU of the exited workers; the reusable pools are shut first so that theirs counts."""
+    from bubblescope.parallel import shutdown_pools
+
+    shutdown_pools()
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
 

@@ -36,8 +36,15 @@ from pathlib import Path
 
 
 def _cpu_s() -> float:
-    """CPU seconds of this process and its finished children (the pools' workers)."""
+    """CPU seconds of this process and its finished children (the pools' workers).
+
+    The reusable worker pools are shut first: ``RUSAGE_CHILDREN`` counts only exited workers.
+    """
     import resource
+
+    from bubblescope.parallel import shutdown_pools
+
+    shutdown_pools()
 
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
