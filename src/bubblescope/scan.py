@@ -19,6 +19,12 @@ Settings (:class:`ScanConfig`)
     symbol scanned here reads as it does on the status page: PSY on log prices of its weekly
     closes over the last 20 years (``window``: the trailing observations instead), lag 0, PSY
     minimum window, the run's Monte Carlo critical values, family-wise stamping at 95%.
+    ``psy_now`` is the status page's reading at the last date
+    (:func:`bubblescope.detect.episode_now`: "explosive now" only while the last BSADF is above
+    its critical value, "episode not confirmed" when the dating holds an episode open with
+    BSADF back below); ``psy_ongoing`` is the dating's flag (an episode stays open for
+    ``min_duration`` observations after its first exceedance) and the summary prints
+    ``psy_now``.
     Run-ups: GSY's episodes on month-end prices (24-month return above 100%, raw and, with
     ``market``, net of the market), and the run-up now (the two-year return at the last
     date) with GSY's crash odds at that net run-up, the status page's numbers.
@@ -185,7 +191,8 @@ class ScanResult(ResultMixin):
             top = ok.dropna(subset=["psy_gsadf_ratio"])
             top = top.sort_values("psy_gsadf_ratio", ascending=False).head(10)
             for sym, row in top.iterrows():
-                flag = "ongoing episode" if row.get("psy_ongoing") else ""
+                now = row.get("psy_now")
+                flag = now if now in ("explosive now", "episode not confirmed") else ""
                 lines.append(
                     f"  {sym:<8} GSADF {row['psy_gsadf']:7.2f}  cv {row['psy_cv']:5.2f}  "
                     f"ratio {row['psy_gsadf_ratio']:5.2f}  {flag}"

@@ -177,6 +177,7 @@ def _psy_scan(inp: ScanInput) -> dict[str, Any]:
     res = run_psy(close, s)
     cv = res.critical_value("gsadf")
     last = res.episodes[-1] if res.episodes else None
+    now = res.now
     return {
         "psy_n": len(res.y),
         "psy_gsadf": res.gsadf,
@@ -186,6 +187,8 @@ def _psy_scan(inp: ScanInput) -> dict[str, Any]:
         "psy_last_bsadf": float(res.bsadf.iloc[-1]),
         "psy_episodes": len(res.episodes),
         "psy_ongoing": bool(last is not None and last.ongoing),
+        "psy_last_bsadf_cv": None if now is None else now.critical_value,
+        "psy_now": None if now is None else now.state,
     }
 
 
@@ -202,12 +205,32 @@ PSY: Analysis[PSYAnalysisSettings] = Analysis(
     needs_series=True,
     report=20,
     scan=ScanHook(
-        "GSADF on log prices (trailing window), 95% critical value, ongoing episode",
+        "GSADF on log prices (trailing window), 95% critical value, the reading now",
         _psy_scan,
         "psy_gsadf_ratio",
         "GSADF / 95% critical value (log prices)",
         "ratio",
         line=(1.0, "critical value"),
+        definitions=(
+            (
+                "psy_ongoing",
+                "PSY's dating holds an episode open at the last date: it stays open for "
+                "min_duration observations after its first exceedance, even when the last "
+                "BSADF is back below its critical value (see psy_now)",
+            ),
+            (
+                "psy_last_bsadf_cv",
+                "the critical value the last BSADF (psy_last_bsadf) is compared with "
+                "(t-statistic units)",
+            ),
+            (
+                "psy_now",
+                "the reading at the last date, as on the status page "
+                "(bubblescope.detect.episode_now): 'explosive now' only while psy_last_bsadf "
+                "> psy_last_bsadf_cv; 'episode not confirmed' when the dating holds an "
+                "episode open but BSADF is back below; 'explosive earlier'; 'not explosive'",
+            ),
+        ),
     ),
     signals=(Column("psy", "PSY BSADF alarm: streaming monitor, family-wise critical value"),),
     status=(Column("psy_log", "PSY (log)"), Column("psy_level", "PSY (levels)")),

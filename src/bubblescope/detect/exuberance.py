@@ -58,7 +58,13 @@ from bubblescope._kernels.psy_ic import AIC, BIC, sweep_ic
 from bubblescope._typing import Float64Array, FrameLike, SeriesLike
 from bubblescope.charts import Band, ChartSpec, HLine, Line, Panel
 from bubblescope.data.validate import validate_panel, validate_series
-from bubblescope.detect._datestamp import Episode, EpisodeRule, episodes_from_path
+from bubblescope.detect._datestamp import (
+    Episode,
+    EpisodeNow,
+    EpisodeRule,
+    episode_now,
+    episodes_from_path,
+)
 from bubblescope.detect._psy_monitor import MonitorUpdate, PSYMonitor
 from bubblescope.detect._psy_window import (
     WindowSpec,
@@ -259,8 +265,20 @@ class PSYResult(ResultMixin):
             return None
         return bool(self.gsadf > self.critical_value("gsadf"))
 
+    @property
+    def now(self) -> EpisodeNow | None:
+        """The reading at the last date (:func:`~bubblescope.detect.episode_now`).
+
+        "explosive now" only while the last BSADF is above its critical value; an episode the
+        rule holds open inside its minimum duration with BSADF back below reads "episode not
+        confirmed" (the dating in ``episodes`` is unchanged). None without critical values.
+        """
+        if self.cv is None:
+            return None
+        return episode_now(self.bsadf, self.threshold, self.episodes)
+
     def summary(self) -> str:
-        """Plain-text report of the statistics, critical values and episodes."""
+        """Plain-text report of the statistics, critical values, episodes and the reading now."""
         w = self.window
         lag = (
             f"lag {self.lag}"
@@ -305,6 +323,11 @@ class PSYResult(ResultMixin):
                 root = episode_root(self.y, ep)
                 if root is not None:
                     lines.append(f"      {root.describe()}")
+            now = self.now
+            if now is not None:
+                end = self.bsadf.index[-1]
+                last = end.date() if isinstance(end, pd.Timestamp) else end
+                lines.append(f"  now ({last}): {now.sentence('BSADF')}")
         return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:
@@ -358,6 +381,7 @@ class PSYResult(ResultMixin):
                 "min_duration": self.min_duration,
                 "critical_values": None if self.cv is None else self.cv.to_dict(),
                 "episodes": [ep.to_dict() for ep in self.episodes],
+                "now": None if self.now is None else self.now.to_dict(),
                 "bsadf_peak": {
                     "date": _jsonable_label(self.bsadf.idxmax()),
                     "value": float(self.bsadf.max()),
