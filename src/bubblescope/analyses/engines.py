@@ -23,7 +23,6 @@ from bubblescope.settings import PSYSettings, RunSettings, RunupSettings
 if TYPE_CHECKING:
     import pandas as pd
 
-    from bubblescope.detect.sequential import SequentialResult
     from bubblescope.detect.adjusted import AdjustedResult
     from bubblescope.detect.cusum import CUSUMResult
     from bubblescope.detect.drawdowns import DrawdownResult
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
     from bubblescope.detect.firm_multiples import MultiplesResult
     from bubblescope.detect.gsy import RunupResult
     from bubblescope.detect.lppls import FailedFit, LPPLSFit, LPPLSIndicators
+    from bubblescope.detect.sequential import SequentialResult
     from bubblescope.economy.clearing import StressResult
     from bubblescope.economy.depreciation.flattered import FlatteredResult
     from bubblescope.economy.depreciation.restatement import RestatementResult

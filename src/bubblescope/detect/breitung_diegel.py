@@ -46,8 +46,8 @@ import numpy as np
 
 from bubblescope._typing import SeriesLike
 from bubblescope.detect._bd import Detector, detector_path, shape
-from bubblescope.detect.sequential import Feed, SequentialResult, split_training, training_sample
 from bubblescope.detect.critical_values.sequential import SequentialCV
+from bubblescope.detect.sequential import Feed, SequentialResult, split_training, training_sample
 from bubblescope.errors import InputError
 
 __all__ = [

@@ -46,9 +46,9 @@ from typing import Any, Literal
 import numpy as np
 
 from bubblescope._typing import SeriesLike
-from bubblescope.detect.sequential import Feed, SequentialResult, split_training, training_sample
 from bubblescope.detect._sign import df_path, sign_increments
 from bubblescope.detect.critical_values.sequential import SequentialCV
+from bubblescope.detect.sequential import Feed, SequentialResult, split_training, training_sample
 from bubblescope.errors import InputError
 
 __all__ = ["MIN_TRAIN", "SignMonitor", "SignUpdate", "sign_monitor"]
