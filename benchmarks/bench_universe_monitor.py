@@ -151,15 +151,9 @@ def main() -> None:
         per = seconds / n
         print(
             f"{name:<56} {seconds:>8.1f} {per:>9.4f} {per * target / 60:>11.1f} min "
-            f"{cpu if cpu >= 0.05 else float('nan'):>8.1f} {peak or float('nan'):>9.0f} "
-            f"{load:>5.1f}"
+            f"{cpu:>8.1f} {peak or float('nan'):>9.0f} {load:>5.1f}"
         )
     cold_s, update_s = rows[0][1], rows[3][1]
-    if any(r[2] < 0.05 for r in rows):
-        print(
-            "CPU s nan: the pool's workers were not reaped into RUSAGE_CHILDREN (seen with "
-            "numba threads in the workers); read the serial rows' CPU"
-        )
     print(f"state on disk: {state_mb:.1f} MiB for {n} tickers ({state_mb / n * 1024:.0f} KiB each)")
     print(
         f"baseline (recompute every ticker each day) / incremental update, {args.jobs} "
