@@ -248,8 +248,13 @@ def test_the_default_window_is_the_psy_rule_for_ten_years() -> None:
     assert UniverseSettings().psy_window == math.floor(t * (0.01 + 1.8 / math.sqrt(t)))
 
 
-def test_two_processes_equal_serial(universe: dict[str, pd.DataFrame], tmp_path: Path) -> None:
-    """The pool updates states written here, one ticker per task so both workers run some."""
+def test_two_processes_equal_serial(
+    universe: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool updates states written here, one ticker per task so both workers run some.
+
+    Then the same (reused) pool serves a caller in another data home: it reads that store.
+    """
     for name in ("a", "b"):
         monitor_universe(list(universe), SETTINGS, state_dir=tmp_path / name, store=False)
     for frame in universe.values():
@@ -260,6 +265,15 @@ def test_two_processes_equal_serial(universe: dict[str, pd.DataFrame], tmp_path:
     )
     assert {r.action for r in pool.readings} == {"updated"}
     pd.testing.assert_frame_equal(serial.to_frame(), pool.to_frame())
+    monkeypatch.setenv("BUBBLESCOPE_HOME", str(tmp_path / "other-home"))
+    other = synthetic_universe(2, DAYS, rng=8)
+    for name, frame in other.items():
+        import_frame(frame.assign(symbol=f"X{name}"))
+    names = [f"X{n}" for n in other]
+    moved = monitor_universe(names, SETTINGS, state_dir=tmp_path / "c", n_jobs=2, chunk=1)
+    assert [r.ok for r in moved.readings] == [True, True], moved.summary()
+    here = monitor_universe(names, SETTINGS, state_dir=tmp_path / "d", store=False)
+    pd.testing.assert_frame_equal(here.to_frame(), moved.to_frame())
 
 
 @pytest.mark.cluster

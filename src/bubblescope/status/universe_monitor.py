@@ -36,9 +36,9 @@ Errors
 Parallelism
     Tickers are cut into chunks of :data:`CHUNK` in their sorted order (independent of the
     number of workers) and mapped through :func:`bubblescope.parallel.map_chunks`: serial, a
-    local process pool or a Dask cluster give identical readings. Workers read the store
-    through ``$BUBBLESCOPE_HOME``, which spawned processes and a ``LocalCluster`` started from
-    this process inherit.
+    local process pool or a Dask cluster give identical readings. Each chunk carries the
+    caller's data home, so a worker reads the caller's store even when its (reused) pool was
+    started under another ``$BUBBLESCOPE_HOME``.
 
 References
 ----------
@@ -455,6 +455,8 @@ class _Chunk:
     tickers: tuple[str, ...]
     settings: UniverseSettings
     state_dir: str
+    #: The caller's data home: a reused pool's workers may have started under another one.
+    home: str
 
 
 @dataclass(frozen=True)
@@ -471,20 +473,30 @@ def _peak_rss_mb() -> float:
 
 def _run_chunk(chunk: _Chunk) -> _ChunkResult:
     """Worker: update every ticker of a chunk; one ticker's error never stops the others."""
-    out: list[TickerReading] = []
-    for ticker in chunk.tickers:
-        start = time.perf_counter()
-        try:
-            out.append(_update_one(ticker, chunk.settings, Path(chunk.state_dir)))
-            continue
-        except BubblescopeError as exc:
-            error = f"{type(exc).__name__}: {exc}"
-        except Exception as exc:  # a bug: keep the other tickers, report it loudly
-            detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-            error = f"InternalError: {detail}"
-        seconds = time.perf_counter() - start
-        out.append(TickerReading(ticker, False, "failed", error=error, seconds=seconds))
+    before = os.environ.get("BUBBLESCOPE_HOME")
+    os.environ["BUBBLESCOPE_HOME"] = chunk.home
+    try:
+        out = [_update_guarded(ticker, chunk) for ticker in chunk.tickers]
+    finally:
+        if before is None:
+            os.environ.pop("BUBBLESCOPE_HOME", None)
+        else:
+            os.environ["BUBBLESCOPE_HOME"] = before
     return _ChunkResult(tuple(out), _peak_rss_mb())
+
+
+def _update_guarded(ticker: str, chunk: _Chunk) -> TickerReading:
+    """One ticker's update, or its failed row: an error never reaches the other tickers."""
+    start = time.perf_counter()
+    try:
+        return _update_one(ticker, chunk.settings, Path(chunk.state_dir))
+    except BubblescopeError as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    except Exception as exc:  # a bug: keep the other tickers, report it loudly
+        detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        error = f"InternalError: {detail}"
+    seconds = time.perf_counter() - start
+    return TickerReading(ticker, False, "failed", error=error, seconds=seconds)
 
 
 @dataclass(frozen=True)
@@ -721,7 +733,7 @@ def monitor_universe(
     known = set(in_store)
     todo = [n for n in names if n in known]
     chunks = [
-        _Chunk(tuple(todo[i : i + chunk]), settings, str(folder))
+        _Chunk(tuple(todo[i : i + chunk]), settings, str(folder), str(data_home()))
         for i in range(0, len(todo), chunk)
     ]
     parts = map_chunks(_run_chunk, chunks, executor=executor, n_jobs=n_jobs, progress=progress)
