@@ -53,9 +53,16 @@ def test_the_run_rate_year_decides_oracles_default(table: pd.DataFrame) -> None:
     row = table[(table["assumption"] == "one year of obligations") & (table["value"] == 2027)]
     assert row["leaving"].iloc[0] == "Oracle"
     assert bool(row["decides"].iloc[0])
-    # the treatment of funding decides nothing here: OpenAI's investors have the cash
+    # the treatment of funding decides SoftBank's default alone: cleared as debts, its funding
+    # due to OpenAI this year (E18 + E20) exceeds its sourced cash (SBG-01 at SBG-03) and it is
+    # owed nothing; every other investor of OpenAI has the cash
     funding = table[table["assumption"] == "treatment of funding"].iloc[0]
-    assert not funding["decides"]
+    assert bool(funding["decides"])
+    assert funding["entering"] == "SoftBank"
+    assert funding["leaving"] == ""
+    softbank = stress(net, [PaymentShock("OpenAI", 0.0)]).firms.loc["SoftBank"]
+    assert softbank["external_basis"] == "balance sheet"
+    assert softbank["funding_due"] > softbank["liquid_assets"] + softbank["received"]
 
 
 def _app() -> typer.Typer:

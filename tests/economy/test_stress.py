@@ -193,15 +193,27 @@ def test_stress_properties(f1: float, f2: float, coverage: float) -> None:
 def test_factbase_baseline_clears_and_openai_shock() -> None:
     net = load_network()
     base = stress(net)
-    # the assumed buffers cover each firm's net need, so the unshocked network clears in full
-    assert base.firms["default_round"].isna().all()
-    assert np.allclose(base.firms["equity_loss"], 0.0)
+    # the assumed buffers cover each firm's net need (receipts counted in full) plus coverage x
+    # its obligations. SoftBank's liquid assets are its sourced cash (SBG-01 at SBG-03), less
+    # than its funding due to OpenAI this year (E18 + E20): it pays all of it, and OpenAI,
+    # whose assumed cushion counted on that funding, falls short by the rest less its margin,
+    # the only default of the unshocked network
+    b = base.firms
+    assert set(b.index[b["default_round"].notna()]) == {"OpenAI"}
+    sb, oa = b.loc["SoftBank"], b.loc["OpenAI"]
+    assert sb["external_basis"] == "balance sheet"
+    assert sb["funding_paid"] == pytest.approx(sb["liquid_assets"])
+    missing = sb["funding_due"] - sb["funding_paid"]
+    margin = BufferAssumption().coverage * oa["due"]
+    assert oa["due"] - oa["paid"] == pytest.approx(missing - margin)
     res = stress(net, [PaymentShock("OpenAI", 0.5)])
     f = res.firms
-    # OpenAI pays pro rata, so each seller gets half its run-rate: Oracle's E01 is 300 over
-    # 5 yrs = 60/yr -> 30 lost; AMD's 6 GW x 35 over 5 assumed yrs = 42/yr -> 21 lost.
-    assert f.loc["Oracle", "revenue_at_risk"] == pytest.approx(30.0)
-    assert f.loc["AMD", "revenue_at_risk"] == pytest.approx(21.0)
+    # OpenAI pays pro rata: half its run-rate under the shock, against the share it pays
+    # unshocked (above). Oracle's E01 is 300 over 5 yrs = 60/yr; AMD's 6 GW x 35 over 5 assumed
+    # yrs = 42/yr; each loses its run-rate x (unshocked share - 0.5).
+    lost = oa["paid"] / oa["due"] - 0.5
+    assert f.loc["Oracle", "revenue_at_risk"] == pytest.approx(60.0 * lost)
+    assert f.loc["AMD", "revenue_at_risk"] == pytest.approx(42.0 * lost)
     assert np.isnan(f.loc["OpenAI", "revenue_at_risk"])  # private
     assert "market" not in f.index
     assert 0.0 <= res.debtrank <= 1.0
