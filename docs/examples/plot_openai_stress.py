@@ -52,8 +52,9 @@ for paid in (0.0, 0.25, 0.5, 0.75, 1.0):
 # ----------
 # A firm falls when what OpenAI owes it is large against its own liquid assets and its own
 # debts fall due in the same year; the hyperscalers with large cash piles take equity losses
-# but stay solvent. The shortfall shrinks as OpenAI pays more, and the second
-# default disappears once OpenAI pays a quarter of what it owes. Every input, from each deal's
+# but stay solvent. The shortfall shrinks as OpenAI pays more: Oracle stands once OpenAI pays
+# a quarter of what it owes, CoreWeave (whose cash is assumed) once it pays half, and with
+# OpenAI paying in full nobody defaults. Every input, from each deal's
 # amount to the cash assumed for private firms (marked ``*``), is listed with its source in the
 # full summary; ``bubblescope network stress --shock OpenAI=0.5`` runs the same test from the
 # command line.

@@ -3,13 +3,15 @@
 Who defaults when OpenAI pays half or nothing is derived here from the fact base's deals and
 the firms' filed liquid assets (bubblescope.data.financials), not read off the model: each test
 recomputes the deciding margins by hand. Property tests: clearing is monotone in the shock,
-conserves money with every kind of commitment mixed in, and clearing a conditional commitment
-as a debt never lowers defaults.
+conserves money with every kind of commitment mixed in, clearing a conditional commitment
+as a debt never lowers defaults, and clearing a paid-in commitment again as a flow never lowers
+its payer's shortfall.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -21,6 +23,8 @@ from bubblescope.economy.assumptions import load_assumptions
 from bubblescope.economy.clearing import PaymentShock, stress
 from bubblescope.economy.network import (
     DEBT_TYPES,
+    PAID_IN_TYPES,
+    TREATMENT_NOTES,
     TREATMENTS,
     FinancingNetwork,
     load_network,
@@ -78,14 +82,19 @@ def test_when_openai_pays_half_only_openai_defaults(net: FinancingNetwork) -> No
     assert not e21["overridden"]
 
 
-def test_when_openai_pays_nothing_oracle_defaults_on_nvidia(net: FinancingNetwork) -> None:
+def test_when_openai_pays_nothing_oracle_and_coreweave_default(net: FinancingNetwork) -> None:
     """With nothing from OpenAI, Oracle has only its 10.9 of cash for the 20 it owes Nvidia:
     it pays 10.9 and defaults in round 1 with a shortfall of 20 - 10.9 = 9.1 (83% of its cash).
-    Nvidia receives 9.1 less but owes only 0.7 against USD 50.3 bn of cash: no second round.
-    CoreWeave loses OpenAI's 4.5/yr (E11) yet its other receipts and Nvidia's equity cover the
-    5.2 it owes; Microsoft (89.5 of cash) and Amazon (owes nothing) stand."""
+    CoreWeave has no filed balance sheet: its assumed cash is the cushion, coverage x the 5.2
+    it owes (its receipts exceed its debts, so its net need is 0). It loses OpenAI's 4.5/yr
+    (E11); its other receipts plus the cushion fall short of the 5.2, and it defaults in round
+    1. Nvidia's 2 of CoreWeave shares (E14, executed 2026-01-26) would have covered the gap,
+    but they were paid in before the year: counting them again as a receipt is what kept
+    CoreWeave standing before. Nvidia, owed by both, loses both shortfalls but owes only 0.7
+    against USD 50.3 bn of cash: no further round. Microsoft (89.5 of cash) and Amazon (owes
+    nothing) stand."""
     res = stress(net, [PaymentShock("OpenAI", 0.0)])
-    assert _defaults(res) == {"OpenAI", "Oracle"}
+    assert _defaults(res) == {"OpenAI", "Oracle", "CoreWeave"}
     f = res.firms
     oracle_cash = _liquid("Oracle", "ORCL")
     due = _run_rate(net, "E02")
@@ -93,11 +102,26 @@ def test_when_openai_pays_nothing_oracle_defaults_on_nvidia(net: FinancingNetwor
     assert f.loc["Oracle", "paid"] == pytest.approx(oracle_cash)
     assert f.loc["Oracle", "shortfall"] == pytest.approx(due - oracle_cash)
     assert f.loc["Oracle", "shortfall_share"] == pytest.approx((due - oracle_cash) / oracle_cash)
+    cw = f.loc["CoreWeave"]
+    assert cw["external_basis"] == "assumed"
+    assert cw["due"] < cw["due_in"]
+    cushion = load_assumptions("network").input("buffer_coverage").m_as("1") * cw["due"]
+    assert cw["liquid_assets"] == pytest.approx(cushion)
+    assert cw["received"] == pytest.approx(cw["due_in"] - _run_rate(net, "E11"))
+    gap = cw["due"] - (cushion + cw["received"])
+    assert cw["default_round"] == 1
+    assert cw["shortfall"] == pytest.approx(gap)
+    assert res.commitments.loc["E14", "treatment"] == "paid-in"
+    assert 0.0 < gap < _run_rate(net, "E14")
+    again = stress(net.as_funding("E14"), [PaymentShock("OpenAI", 0.0)])
+    assert _defaults(again) == {"OpenAI", "Oracle"}
+    # Nvidia, creditor of both (E02, E30), loses both shortfalls but owes only 0.7 against
+    # USD 50.3 bn of cash: no further round
     nvidia_cash = _liquid("Nvidia", "NVDA")
     assert f.loc["Nvidia", "due"] < nvidia_cash
-    lost = due - oracle_cash
+    lost = (due - oracle_cash) + gap
     assert f.loc["Nvidia", "received"] == pytest.approx(f.loc["Nvidia", "due_in"] - lost)
-    assert res.cascade["n_new"].tolist()[:2] == [1, 1]
+    assert res.cascade["n_new"].tolist()[:2] == [1, 2]
 
 
 # --- commitments by kind -------------------------------------------------------------------------
@@ -110,8 +134,14 @@ def test_only_payment_obligations_clear_as_debts(net: FinancingNetwork) -> None:
     cleared = table[table["treatment"] == "debt"]
     assert set(cleared["type"]) <= DEBT_TYPES
     assert set(table.loc[table["type"].isin(DEBT_TYPES), "treatment"]) == {"debt"}
+    # executed equity and loans are paid in before the run-rate year; every other commitment
+    # takes its type's treatment
+    paid_in = table["type"].isin(PAID_IN_TYPES) & (table["status"] == "executed")
+    assert (table.loc[paid_in, "treatment"] == "paid-in").all()
     for kind, treatment in TREATMENTS.items():
-        assert (table.loc[table["type"] == kind, "treatment"] == treatment).all()
+        rows = (table["type"] == kind) & ~paid_in
+        assert (table.loc[rows, "treatment"] == treatment).all()
+    assert set(table.index[paid_in]) == {"E09", "E14", "E18"}
     # the cleared total is the debts' run-rate, nothing else
     assert res.firms["due"].sum() == pytest.approx(cleared["year_usd_bn"].sum())
     # vendor financing: Amazon invests in its own customer OpenAI
@@ -122,8 +152,10 @@ def test_only_payment_obligations_clear_as_debts(net: FinancingNetwork) -> None:
     assert (table.loc[sorted(assumed), "years"] == net.schedule_assumption.default_years).all()
     out = res.to_dict()
     json.dumps(out, allow_nan=False)
-    assert set(out["treatments"]) == set(TREATMENTS.values())
+    assert set(out["treatments"]) == set(TREATMENTS.values()) | {"paid-in"}
+    assert set(out["treatments"]) == set(TREATMENT_NOTES)
     assert "vendor financing" in res.summary()
+    assert "paid-in: " in res.summary()
 
 
 def test_clearing_e21_as_a_debt_is_shown_and_moves_only_amazon(net: FinancingNetwork) -> None:
@@ -258,7 +290,7 @@ def test_a_conditional_commitment_cleared_as_debt_never_lowers_defaults(
     shock = [PaymentShock(shocked, fraction)]
     base = _defaults(stress(net, shock, external_assets=cash))
     for c in net.commitments:
-        if TREATMENTS[c.type] != "funding":
+        if net.treatment(c, run_rate=True) != "funding":
             continue
         converted = _defaults(stress(net.as_debt(c.id), shock, external_assets=cash))
         assert base <= converted, c.id
@@ -271,8 +303,54 @@ def test_each_factbase_conditional_commitment_as_debt_never_lowers_defaults(
         shock = [PaymentShock("OpenAI", fraction)]
         base = _defaults(stress(net, shock))
         for c in net.commitments:
-            if TREATMENTS[c.type] == "funding":
+            if net.treatment(c, run_rate=True) == "funding":
                 assert base <= _defaults(stress(net.as_debt(c.id), shock)), c.id
+
+
+@settings(max_examples=60, deadline=None)
+@given(_networks())
+def test_a_paid_in_commitment_cleared_as_a_flow_never_lowers_its_payers_shortfall(
+    case: tuple[FinancingNetwork, dict[str, float], float],
+) -> None:
+    """A paid-in commitment is already out of its payer's cash. Cleared again as funding, it
+    is paid pro rata with the payer's debts from the same cash, so the payer's shortfall on its
+    debts can only grow, and the payer pays out at least as much in all. (Its investee gains
+    the flow a second time, so its own shortfall can fall: the double count.)"""
+    net, cash, fraction = case
+    shocked = next(iter(cash))
+    shock = [PaymentShock(shocked, fraction)]
+    base = stress(net, shock, external_assets=cash).firms
+    for c in net.commitments:
+        if net.treatment(c, run_rate=True) != "paid-in":
+            continue
+        again = stress(net.as_funding(c.id), shock, external_assets=cash).firms
+        assert again.loc[c.payer, "shortfall"] >= base.loc[c.payer, "shortfall"] - 1e-9, c.id
+        out_base = base.loc[c.payer, ["paid", "funding_paid"]].sum()
+        out_again = again.loc[c.payer, ["paid", "funding_paid"]].sum()
+        assert out_again >= out_base - 1e-9, c.id
+
+
+def test_factbase_paid_in_commitments_are_in_the_payers_filed_cash(net: FinancingNetwork) -> None:
+    """Every paid-in commitment of the fact base is paid before its payer's latest filing, so
+    the filed cash is already net of it; cleared again as a flow it never lowers the payer's
+    shortfall, and with no shock no firm defaults."""
+    base = stress(net)
+    assert _defaults(base) == set()
+    f = base.firms
+    paid_in = [c for c in net.commitments if net.treatment(c, run_rate=True) == "paid-in"]
+    assert {c.id for c in paid_in} == {"E09", "E14", "E18"}
+    for c in paid_in:
+        assert f.loc[c.payer, "external_basis"] == "balance sheet", c.id
+        source = str(f.loc[c.payer, "liquid_source"])
+        filed = max(re.findall(r"20\d\d-\d\d-\d\d", source))
+        assert c.schedule.end <= int(filed[:4]), (c.id, source)
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", c.date):
+            assert c.date < filed, (c.id, source)
+        for fraction in (1.0, 0.5, 0.0):
+            shock = [PaymentShock("OpenAI", fraction)]
+            before = stress(net, shock).firms.loc[c.payer, "shortfall"]
+            after = stress(net.as_funding(c.id), shock).firms.loc[c.payer, "shortfall"]
+            assert after >= before - 1e-9, (c.id, fraction)
 
 
 def test_shares_of_liquid_assets_are_nan_without_liquid_assets() -> None:

@@ -193,24 +193,32 @@ def test_stress_properties(f1: float, f2: float, coverage: float) -> None:
 def test_factbase_baseline_clears_and_openai_shock() -> None:
     net = load_network()
     base = stress(net)
-    # the assumed buffers cover each firm's net need (receipts counted in full) plus coverage x
-    # its obligations. SoftBank's liquid assets are its sourced cash (SBG-01 at SBG-03), less
-    # than its funding due to OpenAI this year (E18 + E20): it pays all of it, and OpenAI,
-    # whose assumed cushion counted on that funding, falls short by the rest less its margin,
-    # the only default of the unshocked network
+    # with no shock no firm defaults. SoftBank's 30 into OpenAI's March 2025 round (E18) is
+    # executed, paid in by 2025-12-26, before SoftBank's filing (SBG-01 at 2026-03-31): it is
+    # already in OpenAI's cash and out of SoftBank's, so it is listed as paid-in, not cleared.
+    # What SoftBank owes this year is the February 2026 round alone (E20), within its cash.
     b = base.firms
-    assert set(b.index[b["default_round"].notna()]) == {"OpenAI"}
+    assert set(b.index[b["default_round"].notna()]) == set()
+    assert b["shortfall"].sum() == pytest.approx(0.0)
+    (e18,) = [c for c in net.commitments if c.id == "E18"]
+    assert e18.status == "executed"
+    assert base.commitments.loc["E18", "treatment"] == "paid-in"
     sb, oa = b.loc["SoftBank"], b.loc["OpenAI"]
     assert sb["external_basis"] == "balance sheet"
-    assert sb["funding_paid"] == pytest.approx(sb["liquid_assets"])
-    missing = sb["funding_due"] - sb["funding_paid"]
-    margin = BufferAssumption().coverage * oa["due"]
-    assert oa["due"] - oa["paid"] == pytest.approx(missing - margin)
+    assert sb["funding_due"] == pytest.approx(base.commitments.loc["E20", "year_usd_bn"])
+    assert sb["funding_due"] <= sb["liquid_assets"]
+    assert sb["funding_paid"] == pytest.approx(sb["funding_due"])
+    # cleared again as a flow of the year, E18 would be paid twice: SoftBank would owe it on
+    # top of E20, more than its cash, and pay out all of it
+    again = stress(net.as_funding("E18")).firms.loc["SoftBank"]
+    assert again["funding_due"] == pytest.approx(sb["funding_due"] + e18.amount_usd_bn)
+    assert again["funding_due"] > again["liquid_assets"]
+    assert again["funding_paid"] == pytest.approx(again["liquid_assets"])
     res = stress(net, [PaymentShock("OpenAI", 0.5)])
     f = res.firms
     # OpenAI pays pro rata: half its run-rate under the shock, against the share it pays
-    # unshocked (above). Oracle's E01 is 300 over 5 yrs = 60/yr; AMD's 6 GW x 35 over 5 assumed
-    # yrs = 42/yr; each loses its run-rate x (unshocked share - 0.5).
+    # unshocked (above: all of it). Oracle's E01 is 300 over 5 yrs = 60/yr; AMD's 6 GW x 35
+    # over 5 assumed yrs = 42/yr; each loses its run-rate x (unshocked share - 0.5).
     lost = oa["paid"] / oa["due"] - 0.5
     assert f.loc["Oracle", "revenue_at_risk"] == pytest.approx(60.0 * lost)
     assert f.loc["AMD", "revenue_at_risk"] == pytest.approx(42.0 * lost)

@@ -7,8 +7,9 @@ with ``alpha, beta < 1``, the Rogers–Veraart (2013) greatest clearing vector w
 costs. Equity losses then spread over equity-like holdings by DebtRank (Battiston et al. 2012).
 
 Only debts (compute and chip purchases) can put a firm in default; equity and loans are paid
-pro rata with them and a shortfall on them is funding that did not arrive
-(:data:`~bubblescope.economy.network.TREATMENTS`). Firms pay from their filed liquid assets
+pro rata with them and a shortfall on them is funding that did not arrive; an executed one paid
+before the cleared year is already in the investee's cash and only listed (``paid-in``,
+:data:`~bubblescope.economy.network.TREATMENTS`). Firms pay from their filed liquid assets
 (:mod:`bubblescope.data.financials`) or, where none is sourced, a listed assumption.
 
 Per firm, the result reports its liquid assets and their source, its exposure to the shocked
@@ -514,7 +515,7 @@ def _liquid_source(firm: Firm, basis: str) -> str:
 
 def _commitment_table(network: FinancingNetwork, year: int | None) -> pd.DataFrame:
     """The treatment of every commitment and its amount in the cleared year (USD bn)."""
-    table = network.treatment_frame()
+    table = network.treatment_frame(year, run_rate=year is None)
     if table.empty:
         return table
     by_id = {c.id: c for c in network.commitments}
@@ -936,7 +937,11 @@ def decisive_assumptions(
                     {str(n) for n in f.index[f["default_round"].notna()]},
                 )
             )
-    funding = [c.id for c in base_net.commitments if base_net.treatment(c) == "funding"]
+    funding = [
+        c.id
+        for c in base_net.commitments
+        if base_net.treatment(c, year, run_rate=year is None) == "funding"
+    ]
     runs.append(
         (
             "treatment of funding",

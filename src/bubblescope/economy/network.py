@@ -28,12 +28,20 @@ the stress output):
 
 * ``debt`` — ``compute_purchase`` and ``chip_purchase``: cloud and compute purchase contracts
   and chip purchase orders are the buyer's debts to the seller, cleared (Eisenberg–Noe);
-* ``funding`` — ``equity_investment`` (conditional, milestone or paid-in equity) and ``loan``
-  (a lender's disbursement): never a debt of the investor or lender. The year's amount is paid
+* ``funding`` — ``equity_investment`` (conditional or milestone equity) and ``loan`` (a
+  lender's disbursement) still to be paid: never a debt of the investor or lender. The year's
+  amount is paid
   pro rata with the payer's debts from the same money, so it reaches the investee as far as
   the investor can pay; a shortfall on it is funding that did not arrive, not a default, and an
   investor's withdrawal removes it. An investment by a seller in its own customer is labelled
   ``vendor financing``, equity not yet executed ``conditional equity``; both are treated alike;
+* ``paid-in`` — an ``equity_investment`` or ``loan`` with status ``executed`` (closed and
+  funded) whose schedule ends before the cleared year (every such one in the run-rate year,
+  which starts from the latest filings): the money moved before the year, so it is already in
+  the investee's cash and out of the investor's; listed, not cleared (clearing it again would
+  count it twice). In the fact base: SoftBank's 30 into OpenAI's March 2025 round (E18, paid in
+  by 2025-12-26), Microsoft's 13 into OpenAI (E09, 2019-2023) and Nvidia's 2 of CoreWeave shares
+  (E14, 2026-01-26);
 * ``contingent`` — ``backstop``: a promise to buy what stays unsold, owed only if the capacity
   goes unsold, so it is listed, not cleared;
 * ``non-cash`` — ``warrant`` and ``equity_to_customer``: shares handed over, no cash; they enter
@@ -42,7 +50,8 @@ the stress output):
   cash; listed, not cleared.
 
 :meth:`FinancingNetwork.as_debt` clears chosen commitments as debts instead (the pre-2026
-treatment of conditional equity, for comparison).
+treatment of conditional equity, for comparison); :meth:`FinancingNetwork.as_funding` clears
+chosen ones as funding (a paid-in commitment as if it were still to pay, for comparison).
 
 The network's total of commitments is :meth:`FinancingNetwork.commitment_total`, computed by
 :func:`bubblescope.data.facts.commitment_total`, the function behind the fact-base summary too,
@@ -95,6 +104,7 @@ __all__ = [
     "EQUITY_TYPES",
     "FLOW_TYPES",
     "LISTED_TICKERS",
+    "PAID_IN_TYPES",
     "PURCHASE_TYPES",
     "TREATMENTS",
     "TREATMENT_NOTES",
@@ -127,6 +137,8 @@ TREATMENTS: Mapping[str, str] = {
     "equity_to_customer": "non-cash",
     "share_sale": "funding source",
 }
+#: Types whose executed commitments are paid in before the cleared year (``paid-in``).
+PAID_IN_TYPES: frozenset[str] = frozenset({"equity_investment", "loan"})
 #: What each treatment does in the clearing (shown in the stress output).
 TREATMENT_NOTES: Mapping[str, str] = {
     "debt": "a payment obligation of the payer: cleared (Eisenberg-Noe)",
@@ -136,6 +148,8 @@ TREATMENT_NOTES: Mapping[str, str] = {
     "non-cash": "shares handed over, no cash: only in DebtRank's equity holdings",
     "funding source": "a sale of shares to the market, already in the seller's cash: listed, "
     "not cleared",
+    "paid-in": "executed equity or loan paid before the cleared year, already in the "
+    "investee's cash: listed, not cleared",
 }
 #: Payment obligations cleared as debts by default.
 DEBT_TYPES: frozenset[str] = frozenset(t for t, k in TREATMENTS.items() if k == "debt")
@@ -387,9 +401,34 @@ class FinancingNetwork:
             f"unknown firm {name!r}", hint=f"known firms: {', '.join(self.names)}"
         )
 
-    def treatment(self, c: Commitment) -> str:
-        """How the stress tests treat commitment ``c`` (:data:`TREATMENTS`, or an override)."""
-        return dict(self.overrides).get(c.id, TREATMENTS[c.type])
+    def treatment(self, c: Commitment, year: int | None = None, *, run_rate: bool = False) -> str:
+        """How the stress tests treat commitment ``c`` when clearing one year.
+
+        An override (:meth:`as_debt`, :meth:`as_funding`) first; then ``paid-in`` for an
+        executed equity investment or loan whose schedule ends before the calendar ``year``
+        cleared, or any executed one when the run-rate year is cleared (``run_rate=True``: it
+        starts from the latest filings); otherwise :data:`TREATMENTS`. With neither (no year
+        cleared, e.g. a schedule read year by year), the type's treatment.
+        """
+        given = dict(self.overrides).get(c.id)
+        if given is not None:
+            return given
+        if (
+            c.type in PAID_IN_TYPES
+            and c.status == "executed"
+            and (run_rate or (year is not None and c.schedule.end < year))
+        ):
+            return "paid-in"
+        return TREATMENTS[c.type]
+
+    def _override(self, kind: str, ids: tuple[str, ...]) -> FinancingNetwork:
+        known = {c.id for c in self.commitments}
+        for i in ids:
+            if i not in known:
+                raise UnknownSymbolError(
+                    f"unknown commitment {i!r}", hint=f"known: {', '.join(sorted(known))}"
+                )
+        return replace(self, overrides=(*self.overrides, *((i, kind) for i in ids)))
 
     def as_debt(self, *ids: str) -> FinancingNetwork:
         """A copy clearing the commitments ``ids`` as debts of their payers.
@@ -399,13 +438,17 @@ class FinancingNetwork:
         UnknownSymbolError
             For an id that is not an included commitment.
         """
-        known = {c.id for c in self.commitments}
-        for i in ids:
-            if i not in known:
-                raise UnknownSymbolError(
-                    f"unknown commitment {i!r}", hint=f"known: {', '.join(sorted(known))}"
-                )
-        return replace(self, overrides=(*self.overrides, *((i, "debt") for i in ids)))
+        return self._override("debt", ids)
+
+    def as_funding(self, *ids: str) -> FinancingNetwork:
+        """A copy clearing the commitments ``ids`` as funding (e.g. a paid-in one, to compare).
+
+        Raises
+        ------
+        UnknownSymbolError
+            For an id that is not an included commitment.
+        """
+        return self._override("funding", ids)
 
     def treated_matrix(
         self, treatment: str, *, year: int | None = None, annual: bool = False
@@ -417,7 +460,7 @@ class FinancingNetwork:
         index = {n: k for k, n in enumerate(self.names)}
         m = np.zeros((len(index), len(index)))
         for c in self.commitments:
-            if self.treatment(c) != treatment:
+            if self.treatment(c, year, run_rate=annual and year is None) != treatment:
                 continue
             if year is not None:
                 amount = c.annual.get(year, 0.0)
@@ -428,8 +471,8 @@ class FinancingNetwork:
             m[index[c.payer], index[c.payee]] += amount
         return m
 
-    def treatment_frame(self) -> pd.DataFrame:
-        """One row per commitment with its treatment.
+    def treatment_frame(self, year: int | None = None, *, run_rate: bool = False) -> pd.DataFrame:
+        """One row per commitment with its treatment when clearing ``year`` or the run-rate.
 
         Columns: type, status, treatment, label (``vendor financing`` for an investment in
         the investor's own customer, ``conditional equity`` for equity not yet executed), what
@@ -438,7 +481,7 @@ class FinancingNetwork:
         sellers = {(c.payee, c.payer) for c in self.commitments if c.type in PURCHASE_TYPES}
         rows = []
         for c in self.commitments:
-            kind = self.treatment(c)
+            kind = self.treatment(c, year, run_rate=run_rate)
             label = kind
             if kind == "funding" and (c.payer, c.payee) in sellers:
                 label = "vendor financing"
