@@ -314,8 +314,8 @@ def test_a_paid_in_commitment_cleared_as_a_flow_never_lowers_its_payers_shortfal
 ) -> None:
     """A paid-in commitment is already out of its payer's cash. Cleared again as funding, it
     is paid pro rata with the payer's debts from the same cash, so the payer's shortfall on its
-    debts can only grow, and the payer pays out at least as much in all. (Its investee gains
-    the flow a second time, so its own shortfall can fall: the double count.)"""
+    debts can only grow. (Its investee gains the flow a second time, so its own shortfall can
+    fall: the double count.)"""
     net, cash, fraction = case
     shocked = next(iter(cash))
     shock = [PaymentShock(shocked, fraction)]
@@ -325,9 +325,6 @@ def test_a_paid_in_commitment_cleared_as_a_flow_never_lowers_its_payers_shortfal
             continue
         again = stress(net.as_funding(c.id), shock, external_assets=cash).firms
         assert again.loc[c.payer, "shortfall"] >= base.loc[c.payer, "shortfall"] - 1e-9, c.id
-        out_base = base.loc[c.payer, ["paid", "funding_paid"]].sum()
-        out_again = again.loc[c.payer, ["paid", "funding_paid"]].sum()
-        assert out_again >= out_base - 1e-9, c.id
 
 
 def test_factbase_paid_in_commitments_are_in_the_payers_filed_cash(net: FinancingNetwork) -> None:
