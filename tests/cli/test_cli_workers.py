@@ -126,3 +126,34 @@ def test_unreachable_dask_scheduler_is_a_backend_error(monkeypatch: pytest.Monke
     monkeypatch.setattr(parallel, "DASK_CONNECT_TIMEOUT_S", 0.5)
     with pytest.raises(BackendError, match="tcp://127.0.0.1:1"):
         parallel.dask_executor("tcp://127.0.0.1:1")
+
+
+def _square(i: int) -> int:
+    return i * i
+
+
+def _map_in_child(queue: Any) -> None:
+    queue.put(map_chunks(_square, range(4), n_jobs=2))
+
+
+def test_a_forked_child_makes_its_own_pool() -> None:
+    """A child forked while the parent holds a pool makes its own, and shuts it at exit.
+
+    Without the fork hook the child would submit to the parent's pool and wait forever;
+    without the exit finalizer it would wait forever at exit for its own pool's workers.
+    """
+    import multiprocessing
+
+    map_chunks(_pid, range(2), n_jobs=2)
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_map_in_child, args=(queue,))
+    child.start()
+    try:
+        assert queue.get(timeout=120) == [0, 1, 4, 9]
+    finally:
+        child.join(60)
+        if child.is_alive():
+            child.kill()
+        parallel.shutdown_pools()
+    assert child.exitcode == 0
