@@ -7,7 +7,7 @@ multi-process and Dask runs give bit-identical results.
 
 The local process pool of ``n_jobs = k`` is made once and reused by every later call with the
 same ``k`` (a multi-call run, e.g. a backtest or a universe update, pays each worker's start-up
-of ~0.6 s CPU once, not per call); :func:`shutdown_pools` closes the pools, as does the
+of ~0.85 s CPU once, not per call); :func:`shutdown_pools` closes the pools, as does the
 interpreter's exit.
 
 Examples
