@@ -53,20 +53,37 @@ R = TypeVar("R")
 
 #: Priority of the exit finalizer that shuts the pools (run before children are joined).
 _EXIT_PRIORITY = 100
-#: The reusable local pools, by number of workers (see :func:`_pool`).
-_POOLS: dict[int, Executor] = {}
+#: The reusable local pools, by number of workers (see :func:`_pool`), each with the
+#: environment and working directory its workers were spawned with.
+_POOLS: dict[int, tuple[object, Executor]] = {}
+#: Calls running on each pool (by ``id``); a replaced pool is shut when its last call ends.
+_USERS: dict[int, int] = {}
 _POOLS_LOCK = threading.Lock()
+
+
+def _spawn_state() -> object:
+    """What a spawned worker inherits once and keeps: the environment and working directory."""
+    return (tuple(sorted(os.environ.items())), os.getcwd())
 
 
 def _pool(workers: int) -> Executor:
     """The process pool of ``workers`` workers, made on first use and kept for later calls.
 
     Workers are spawned on demand (one per chunk in flight, up to ``workers``), not all at
-    once. Thread-safe: concurrent callers share the pool.
+    once. Thread-safe: concurrent callers share the pool. A pool whose workers were spawned
+    under another environment or working directory (e.g. another ``BUBBLESCOPE_HOME``) is
+    replaced, so workers always see the caller's; call :func:`_release` when done.
     """
+    state = _spawn_state()
+    retired: Executor | None = None
     with _POOLS_LOCK:
-        pool = _POOLS.get(workers)
-        if pool is None:
+        kept = _POOLS.get(workers)
+        if kept is not None and kept[0] != state:
+            del _POOLS[workers]
+            if _USERS.get(id(kept[1]), 0) == 0:
+                retired = kept[1]
+            kept = None
+        if kept is None:
             # spawn, not fork: forking a process whose numba kernels already started OpenMP
             # threads aborts ("fork() called from a process already using GNU OpenMP")
             pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
@@ -75,16 +92,29 @@ def _pool(workers: int) -> Executor:
                 # joins the child's own children before the pools' threads stop them:
                 # a finalizer shuts the pools first (the main process does it at exit too)
                 Finalize(None, shutdown_pools, exitpriority=_EXIT_PRIORITY)
-            _POOLS[workers] = pool
-        return pool
+            kept = (state, pool)
+            _POOLS[workers] = kept
+        _USERS[id(kept[1])] = _USERS.get(id(kept[1]), 0) + 1
+    if retired is not None:
+        retired.shutdown(wait=False)
+    return kept[1]
 
 
-def _discard_pool(workers: int, pool: Executor) -> None:
-    """Forget a broken pool (a worker died), so that the next call makes a fresh one."""
+def _release(pool: Executor, broken: bool = False) -> None:
+    """End a call on ``pool``; shut it if it was replaced (or is broken) and no call uses it."""
     with _POOLS_LOCK:
-        if _POOLS.get(workers) is pool:
-            del _POOLS[workers]
-    pool.shutdown(wait=False, cancel_futures=True)
+        left = _USERS.pop(id(pool), 1) - 1
+        if left:
+            _USERS[id(pool)] = left
+        if broken:
+            for workers, (_, kept) in list(_POOLS.items()):
+                if kept is pool:
+                    del _POOLS[workers]
+        current = any(kept is pool for _, kept in _POOLS.values())
+    if broken:
+        pool.shutdown(wait=False, cancel_futures=True)
+    elif not current and not left:
+        pool.shutdown(wait=False)
 
 
 def shutdown_pools() -> None:
@@ -94,7 +124,7 @@ def shutdown_pools() -> None:
     server, a test that replaces the executor). The next parallel call makes a fresh pool.
     """
     with _POOLS_LOCK:
-        pools = list(_POOLS.values())
+        pools = [pool for _, pool in _POOLS.values()]
         _POOLS.clear()
     for pool in pools:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -109,6 +139,7 @@ def _forget_pools() -> None:
     global _POOLS_LOCK
     _POOLS_LOCK = threading.Lock()
     _POOLS.clear()
+    _USERS.clear()
 
 
 atexit.register(shutdown_pools)
@@ -249,11 +280,14 @@ def map_chunks(
     if executor is not None:
         return _run_on(executor, func, items, total, total, on_result, progress)
     pool = _pool(workers)
+    broken = False
     try:
         return _run_on(pool, func, items, min(workers, total), total, on_result, progress)
     except BrokenProcessPool:
-        _discard_pool(workers, pool)
+        broken = True
         raise
+    finally:
+        _release(pool, broken)
 
 
 def _run_on(

@@ -157,3 +157,23 @@ def test_a_forked_child_makes_its_own_pool() -> None:
             child.kill()
         parallel.shutdown_pools()
     assert child.exitcode == 0
+
+
+def _home(_: int) -> str:
+    return os.environ.get("BUBBLESCOPE_HOME", "")
+
+
+def test_workers_see_the_callers_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """A kept pool spawned under another data home is replaced, so workers read the caller's."""
+    parallel.shutdown_pools()
+    try:
+        for home in (tmp_path / "a", tmp_path / "b", tmp_path / "a"):
+            monkeypatch.setenv("BUBBLESCOPE_HOME", str(home))
+            assert set(map_chunks(_home, range(3), n_jobs=2)) == {str(home)}
+        first = set(map_chunks(_pid, range(3), n_jobs=2))
+        # the same environment again: the pool is kept
+        assert set(map_chunks(_pid, range(3), n_jobs=2)) <= first
+    finally:
+        parallel.shutdown_pools()
