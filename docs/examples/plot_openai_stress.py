@@ -9,8 +9,10 @@ firms in a year in which OpenAI pays only part of what it owes.
 
 The stress test clears one year of obligations with the Eisenberg and Noe (2001) clearing
 vector: every firm pays what it owes or all it has, and a firm that receives less than it is
-owed may in turn fall short. Only true payment obligations (compute and chip purchases) are
-cleared; equity investments are funding that may not arrive, never a default. Losses then
+owed may in turn fall short. Only true payment obligations (compute and chip purchases) still
+due are cleared; a commitment whose schedule ended before the network's reference date (the
+latest date in the deal list) is settled, listed but not cleared; equity investments are
+funding that may not arrive, never a default. Losses then
 spread to shareholders by DebtRank (Battiston et al. 2012). Amounts are USD bn a year.
 """  # noqa: D205, D400 - sphinx-gallery's title block
 
@@ -53,8 +55,9 @@ for paid in (0.0, 0.25, 0.5, 0.75, 1.0):
 # A firm falls when what OpenAI owes it is large against its own liquid assets and its own
 # debts fall due in the same year; the hyperscalers with large cash piles take equity losses
 # but stay solvent. The shortfall shrinks as OpenAI pays more: Oracle stands once OpenAI pays
-# a quarter of what it owes, CoreWeave (whose cash is assumed) once it pays half, and with
-# OpenAI paying in full nobody defaults. Every input, from each deal's
+# a quarter of what it owes, and with OpenAI paying in full nobody defaults. CoreWeave stands
+# even when OpenAI pays nothing: its only debt, its GPU purchases from Nvidia in 2023-2025, is
+# settled before the reference date, so it owes nothing this year. Every input, from each deal's
 # amount to the cash assumed for private firms (marked ``*``), is listed with its source in the
 # full summary; ``bubblescope network stress --shock OpenAI=0.5`` runs the same test from the
 # command line.

@@ -3,10 +3,10 @@
 When OpenAI pays nothing, Oracle's default rests on clearing the run-rate year: Oracle's only
 debt is its chip order from Nvidia (E02, 40 over 2025-2026, 20 a year), which the run-rate year
 sets against nothing from OpenAI. In calendar 2027 that order is paid off, Oracle owes nothing
-and cannot default, while OpenAI's 60 a year to Oracle (E01) has just begun. CoreWeave's
-default rests on its assumed cash (no filed balance sheet) and on the run-rate year: Nvidia's
-2 of CoreWeave shares (E14, executed 2026-01-26) are paid in before the run-rate year, so they
-are no receipt of it, while in calendar 2026 they still are.
+and cannot default, while OpenAI's 60 a year to Oracle (E01) has just begun. CoreWeave does
+not default in the run-rate year: its only debt, its Nvidia GPU purchases (E30, 2023-2025),
+ends before the year of the network's reference date and is settled. Only clearing calendar
+2025, a year before the reference date in which E30 was still due, puts it in default.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from bubblescope.economy.assumptions import load_assumptions
 from bubblescope.economy.clearing import PaymentShock, decisive_assumptions, stress
-from bubblescope.economy.network import load_network
+from bubblescope.economy.network import DEBT_TYPES, load_network
 
 
 @pytest.fixture(scope="module")
@@ -56,19 +56,25 @@ def test_the_run_rate_year_decides_oracles_default(table: pd.DataFrame) -> None:
     row = table[(table["assumption"] == "one year of obligations") & (table["value"] == 2027)]
     assert "Oracle" in row["leaving"].iloc[0].split(", ")
     assert bool(row["decides"].iloc[0])
-    # CoreWeave: its cash is assumed (coverage x what it owes) and E14 is paid in before the
-    # run-rate year; a larger cushion or clearing calendar 2026, E14's own year, saves it
-    (e14,) = [c for c in net.commitments if c.id == "E14"]
-    assert e14.status == "executed"
-    assert net.treatment(e14, run_rate=True) == "paid-in"
-    assert net.treatment(e14, e14.schedule.end) == "funding"
-    leaving = {
+    # CoreWeave: its only debt (E30) is settled in the run-rate year, so no assumption of the
+    # run-rate year puts it in default; a calendar year within E30's schedule, before the
+    # reference year, would clear E30 as due
+    debts = [c for c in net.commitments if c.payer == "CoreWeave" and c.type in DEBT_TYPES]
+    assert [c.id for c in debts] == ["E30"]
+    (e30,) = debts
+    assert net.reference_year is not None
+    assert e30.schedule.end < net.reference_year
+    assert net.treatment(e30, run_rate=True) == "settled"
+    assert "CoreWeave" not in table.iloc[0]["defaults"].split(", ")
+    entering = {
         (a, v): set(filter(None, str(x).split(", ")))
-        for a, v, x in zip(table["assumption"], table["value"], table["leaving"], strict=True)
+        for a, v, x in zip(table["assumption"], table["value"], table["entering"], strict=True)
     }
-    assert "CoreWeave" in leaving[("one year of obligations", float(e14.schedule.end))]
-    high = load_assumptions("network").input("buffer_high").m_as("1")
-    assert "CoreWeave" in leaving[("buffer_coverage", high)]
+    for (assumption, value), names in entering.items():
+        if "CoreWeave" in names:
+            assert assumption == "one year of obligations", assumption
+            assert e30.schedule.start <= value <= e30.schedule.end
+    assert any("CoreWeave" in names for names in entering.values())
     # the treatment of funding no longer decides a default: SoftBank's funding due this year is
     # the February 2026 round alone (E20; E18 is paid in), within its sourced cash (SBG-01 at
     # SBG-03), so clearing funding as debts leaves it standing

@@ -4,20 +4,23 @@ Who defaults when OpenAI pays half or nothing is derived here from the fact base
 the firms' filed liquid assets (bubblescope.data.financials), not read off the model: each test
 recomputes the deciding margins by hand. Property tests: clearing is monotone in the shock,
 conserves money with every kind of commitment mixed in, clearing a conditional commitment
-as a debt never lowers defaults, and clearing a paid-in commitment again as a flow never lowers
-its payer's shortfall.
+as a debt never lowers defaults, and clearing a paid-in or settled commitment again as due
+never lowers its payer's shortfall.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import bubblescope
 from bubblescope.data.financials import firm_financials
 from bubblescope.economy.assumptions import load_assumptions
 from bubblescope.economy.clearing import PaymentShock, stress
@@ -26,6 +29,7 @@ from bubblescope.economy.network import (
     PAID_IN_TYPES,
     TREATMENT_NOTES,
     TREATMENTS,
+    Commitment,
     FinancingNetwork,
     load_network,
     network_from_rows,
@@ -61,12 +65,14 @@ def test_when_openai_pays_half_only_openai_defaults(net: FinancingNetwork) -> No
     2025-26). It receives half of OpenAI's 60/yr (E01, 300 over five years) = 30 and holds
     USD 10.9 bn of cash and securities (10-Q to 2024-08-31): 40.9 >= 20, so it pays. Every
     other seller of OpenAI either owes nothing this year (AMD, Amazon) or holds far more cash
-    than it owes (Microsoft 89.5 against 4.6; CoreWeave's receipts from Microsoft, Meta and the
-    Nvidia backstop cover its 5.2 to Nvidia). Amazon's USD 50 bn for OpenAI (E21) is
-    conditional equity, funding rather than a debt, so it cannot put Amazon in default."""
+    than it owes (Microsoft 89.5 against 3.4); CoreWeave owes nothing this year: its only
+    debt, its Nvidia GPU purchases of 2023-2025 (E30), is settled before the reference date.
+    Amazon's USD 50 bn for OpenAI (E21) is conditional equity, funding rather than a debt, so
+    it cannot put Amazon in default."""
     res = stress(net, [PaymentShock("OpenAI", 0.5)])
     assert _defaults(res) == {"OpenAI"}
     f = res.firms
+    assert f.loc["CoreWeave", "due"] == 0.0
     oracle_cash = _liquid("Oracle", "ORCL")
     due_to_nvidia = _run_rate(net, "E02")
     from_openai = 0.5 * _run_rate(net, "E01")
@@ -82,19 +88,22 @@ def test_when_openai_pays_half_only_openai_defaults(net: FinancingNetwork) -> No
     assert not e21["overridden"]
 
 
-def test_when_openai_pays_nothing_oracle_and_coreweave_default(net: FinancingNetwork) -> None:
+def _coreweave_debts(net: FinancingNetwork) -> list[str]:
+    return [c.id for c in net.commitments if c.payer == "CoreWeave" and c.type in DEBT_TYPES]
+
+
+def test_when_openai_pays_nothing_only_oracle_follows(net: FinancingNetwork) -> None:
     """With nothing from OpenAI, Oracle has only its 10.9 of cash for the 20 it owes Nvidia:
     it pays 10.9 and defaults in round 1 with a shortfall of 20 - 10.9 = 9.1 (83% of its cash).
-    CoreWeave has no filed balance sheet: its assumed cash is the cushion, coverage x the 5.2
-    it owes (its receipts exceed its debts, so its net need is 0). It loses OpenAI's 4.5/yr
-    (E11); its other receipts plus the cushion fall short of the 5.2, and it defaults in round
-    1. Nvidia's 2 of CoreWeave shares (E14, executed 2026-01-26) would have covered the gap,
-    but they were paid in before the year: counting them again as a receipt is what kept
-    CoreWeave standing before. Nvidia, owed by both, loses both shortfalls but owes only 0.7
-    against USD 50.3 bn of cash: no further round. Microsoft (89.5 of cash) and Amazon (owes
-    nothing) stand."""
-    res = stress(net, [PaymentShock("OpenAI", 0.0)])
-    assert _defaults(res) == {"OpenAI", "Oracle", "CoreWeave"}
+    CoreWeave loses OpenAI's 4.5/yr (E11) but owes nothing this year: its only debt, its Nvidia
+    GPU purchases (E30, 15.6 over 2023-2025), ends before the reference year, so it is settled
+    (paid; listed, not cleared). Cleared again as this year's debt (5.2) it would put CoreWeave
+    in default, the double count this treatment removes. Nvidia, owed by Oracle, loses Oracle's
+    shortfall but owes only 0.7 against USD 50.3 bn of cash: no further round. Microsoft (89.5
+    of cash) and Amazon (owes nothing) stand."""
+    shock = [PaymentShock("OpenAI", 0.0)]
+    res = stress(net, shock)
+    assert _defaults(res) == {"OpenAI", "Oracle"}
     f = res.firms
     oracle_cash = _liquid("Oracle", "ORCL")
     due = _run_rate(net, "E02")
@@ -103,25 +112,25 @@ def test_when_openai_pays_nothing_oracle_and_coreweave_default(net: FinancingNet
     assert f.loc["Oracle", "shortfall"] == pytest.approx(due - oracle_cash)
     assert f.loc["Oracle", "shortfall_share"] == pytest.approx((due - oracle_cash) / oracle_cash)
     cw = f.loc["CoreWeave"]
-    assert cw["external_basis"] == "assumed"
-    assert cw["due"] < cw["due_in"]
-    cushion = load_assumptions("network").input("buffer_coverage").m_as("1") * cw["due"]
-    assert cw["liquid_assets"] == pytest.approx(cushion)
+    assert _coreweave_debts(net) == ["E30"]
+    (e30,) = [c for c in net.commitments if c.id == "E30"]
+    assert net.reference_year is not None
+    assert e30.schedule.end < net.reference_year
+    assert res.commitments.loc["E30", "treatment"] == "settled"
+    assert cw["due"] == 0.0
+    assert cw["shortfall"] == 0.0
     assert cw["received"] == pytest.approx(cw["due_in"] - _run_rate(net, "E11"))
-    gap = cw["due"] - (cushion + cw["received"])
-    assert cw["default_round"] == 1
-    assert cw["shortfall"] == pytest.approx(gap)
-    assert res.commitments.loc["E14", "treatment"] == "paid-in"
-    assert 0.0 < gap < _run_rate(net, "E14")
-    again = stress(net.as_funding("E14"), [PaymentShock("OpenAI", 0.0)])
-    assert _defaults(again) == {"OpenAI", "Oracle"}
-    # Nvidia, creditor of both (E02, E30), loses both shortfalls but owes only 0.7 against
+    again = stress(net.as_debt("E30"), shock).firms.loc["CoreWeave"]
+    assert again["due"] == pytest.approx(_run_rate(net, "E30"))
+    assert again["shortfall"] > 0.0
+    assert again["default_round"] == 1
+    # Nvidia, creditor of Oracle (E02), loses Oracle's shortfall but owes only 0.7 against
     # USD 50.3 bn of cash: no further round
     nvidia_cash = _liquid("Nvidia", "NVDA")
     assert f.loc["Nvidia", "due"] < nvidia_cash
-    lost = (due - oracle_cash) + gap
+    lost = due - oracle_cash
     assert f.loc["Nvidia", "received"] == pytest.approx(f.loc["Nvidia", "due_in"] - lost)
-    assert res.cascade["n_new"].tolist()[:2] == [1, 2]
+    assert res.cascade["n_new"].tolist() == [1, 1]
 
 
 # --- commitments by kind -------------------------------------------------------------------------
@@ -133,15 +142,22 @@ def test_only_payment_obligations_clear_as_debts(net: FinancingNetwork) -> None:
     assert set(table.index) == {c.id for c in net.commitments}
     cleared = table[table["treatment"] == "debt"]
     assert set(cleared["type"]) <= DEBT_TYPES
-    assert set(table.loc[table["type"].isin(DEBT_TYPES), "treatment"]) == {"debt"}
+    # a commitment of any type whose schedule ends before the reference year is settled;
     # executed equity and loans are paid in before the run-rate year; every other commitment
     # takes its type's treatment
-    paid_in = table["type"].isin(PAID_IN_TYPES) & (table["status"] == "executed")
+    ref = net.reference_year
+    assert ref is not None
+    settled = table.index.isin([c.id for c in net.commitments if c.schedule.end < ref])
+    assert (table.loc[settled, "treatment"] == "settled").all()
+    assert set(table.loc[table["type"].isin(DEBT_TYPES) & ~settled, "treatment"]) == {"debt"}
+    paid_in = table["type"].isin(PAID_IN_TYPES) & (table["status"] == "executed") & ~settled
     assert (table.loc[paid_in, "treatment"] == "paid-in").all()
     for kind, treatment in TREATMENTS.items():
-        rows = (table["type"] == kind) & ~paid_in
+        rows = (table["type"] == kind) & ~paid_in & ~settled
         assert (table.loc[rows, "treatment"] == treatment).all()
-    assert set(table.index[paid_in]) == {"E09", "E14", "E18"}
+    assert set(table.index[paid_in]) == {"E14"}
+    assert {"E29", "E30"} <= set(table.index[settled])
+    assert (table.loc[settled, "year_usd_bn"] > 0.0).all()  # listed with their run-rate
     # the cleared total is the debts' run-rate, nothing else
     assert res.firms["due"].sum() == pytest.approx(cleared["year_usd_bn"].sum())
     # vendor financing: Amazon invests in its own customer OpenAI
@@ -152,10 +168,28 @@ def test_only_payment_obligations_clear_as_debts(net: FinancingNetwork) -> None:
     assert (table.loc[sorted(assumed), "years"] == net.schedule_assumption.default_years).all()
     out = res.to_dict()
     json.dumps(out, allow_nan=False)
-    assert set(out["treatments"]) == set(TREATMENTS.values()) | {"paid-in"}
+    assert set(out["treatments"]) == set(TREATMENTS.values()) | {"paid-in", "settled"}
     assert set(out["treatments"]) == set(TREATMENT_NOTES)
-    assert "vendor financing" in res.summary()
-    assert "paid-in: " in res.summary()
+    summary = res.summary()
+    assert "vendor financing" in summary
+    assert "paid-in: " in summary
+    assert "settled: " in summary
+    assert f"reference date {net.as_of}" in " ".join(summary.split())
+
+
+def test_the_reference_date_is_the_deal_lists_latest_date(net: FinancingNetwork) -> None:
+    """The run-rate year starts at the latest date in the deal list, read here from the CSV with
+    its own parser; no schedule of assumed length ends before its year, so each still clears."""
+    path = Path(bubblescope.__file__).parent / "data" / "factbase" / "deals.csv"
+    with path.open(encoding="utf-8") as fh:
+        dates = [row["date"] for row in csv.DictReader(fh)]
+    parts = [p.strip() for d in dates for p in re.split(r"\.\.|(?<=\d{4})-(?=\d{4})", d)]
+    found = [p for p in parts if re.fullmatch(r"\d{4}(-\d\d){0,2}", p)]
+    assert net.as_of == max(found)
+    assert net.reference_year == int(max(found)[:4])
+    assumed = [c for c in net.commitments if c.schedule.warning]
+    assert assumed
+    assert all(c.schedule.end >= net.reference_year for c in assumed)
 
 
 def test_clearing_e21_as_a_debt_is_shown_and_moves_only_amazon(net: FinancingNetwork) -> None:
@@ -216,7 +250,9 @@ _FIRMS = ("A", "B", "C", "D")
 
 
 @st.composite
-def _networks(draw: st.DrawFn) -> tuple[FinancingNetwork, dict[str, float], float]:
+def _networks(
+    draw: st.DrawFn, years: tuple[int, ...] = (2026,)
+) -> tuple[FinancingNetwork, dict[str, float], float]:
     n = draw(st.integers(3, 8))
     rows = []
     for k in range(n):
@@ -229,7 +265,7 @@ def _networks(draw: st.DrawFn) -> tuple[FinancingNetwork, dict[str, float], floa
                 "amount": draw(st.floats(1.0, 100.0)),
                 "unit": "USD bn",
                 "type": draw(st.sampled_from(_KINDS)),
-                "date": f"2026-{k + 1:02d}",
+                "date": f"{draw(st.sampled_from(years))}-{k + 1:02d}",
                 "horizon": draw(st.sampled_from(("", "2 yrs", "5 yrs"))),
                 "status": draw(st.sampled_from(("signed", "announced", "executed"))),
             }
@@ -327,6 +363,54 @@ def test_a_paid_in_commitment_cleared_as_a_flow_never_lowers_its_payers_shortfal
         assert again.loc[c.payer, "shortfall"] >= base.loc[c.payer, "shortfall"] - 1e-9, c.id
 
 
+def _as_due(net: FinancingNetwork, c: Commitment) -> FinancingNetwork | None:
+    """``net`` with ``c`` cleared as its type's cleared treatment (None if it has none)."""
+    kind = TREATMENTS[c.type]
+    if kind == "debt":
+        return net.as_debt(c.id)
+    if kind == "funding":
+        return net.as_funding(c.id)
+    return None
+
+
+@settings(max_examples=60, deadline=None)
+@given(_networks(years=(2023, 2024, 2025, 2026)))
+def test_a_settled_commitment_treated_as_due_never_lowers_its_payers_shortfall(
+    case: tuple[FinancingNetwork, dict[str, float], float],
+) -> None:
+    """A settled commitment was paid before the reference date. Treated as due this year (a
+    debt, or funding paid pro rata with the debts), it only adds to what its payer owes from
+    the same money, so the payer's shortfall can only grow."""
+    net, cash, fraction = case
+    shocked = next(iter(cash))
+    shock = [PaymentShock(shocked, fraction)]
+    base = stress(net, shock, external_assets=cash).firms
+    for c in net.commitments:
+        due = _as_due(net, c)
+        if net.treatment(c, run_rate=True) != "settled" or due is None:
+            continue
+        again = stress(due, shock, external_assets=cash).firms
+        assert again.loc[c.payer, "shortfall"] >= base.loc[c.payer, "shortfall"] - 1e-9, c.id
+
+
+def test_factbase_settled_commitments_treated_as_due_never_lower_shortfalls(
+    net: FinancingNetwork,
+) -> None:
+    """Each settled commitment of the fact base, cleared again as due, leaves its payer's
+    shortfall as it is or larger, whatever OpenAI pays."""
+    settled = [c for c in net.commitments if net.treatment(c, run_rate=True) == "settled"]
+    assert settled
+    for c in settled:
+        due = _as_due(net, c)
+        if due is None:
+            continue
+        for fraction in (1.0, 0.5, 0.0):
+            shock = [PaymentShock("OpenAI", fraction)]
+            before = stress(net, shock).firms.loc[c.payer, "shortfall"]
+            after = stress(due, shock).firms.loc[c.payer, "shortfall"]
+            assert after >= before - 1e-9, (c.id, fraction)
+
+
 def test_factbase_paid_in_commitments_are_in_the_payers_filed_cash(net: FinancingNetwork) -> None:
     """Every paid-in commitment of the fact base is paid before its payer's latest filing, so
     the filed cash is already net of it; cleared again as a flow it never lowers the payer's
@@ -335,7 +419,7 @@ def test_factbase_paid_in_commitments_are_in_the_payers_filed_cash(net: Financin
     assert _defaults(base) == set()
     f = base.firms
     paid_in = [c for c in net.commitments if net.treatment(c, run_rate=True) == "paid-in"]
-    assert {c.id for c in paid_in} == {"E09", "E14", "E18"}
+    assert {c.id for c in paid_in} == {"E14"}
     for c in paid_in:
         assert f.loc[c.payer, "external_basis"] == "balance sheet", c.id
         source = str(f.loc[c.payer, "liquid_source"])

@@ -194,15 +194,18 @@ def test_factbase_baseline_clears_and_openai_shock() -> None:
     net = load_network()
     base = stress(net)
     # with no shock no firm defaults. SoftBank's 30 into OpenAI's March 2025 round (E18) is
-    # executed, paid in by 2025-12-26, before SoftBank's filing (SBG-01 at 2026-03-31): it is
-    # already in OpenAI's cash and out of SoftBank's, so it is listed as paid-in, not cleared.
-    # What SoftBank owes this year is the February 2026 round alone (E20), within its cash.
+    # executed, paid in by 2025-12-26: its schedule (a lump sum in 2025) ends before the year of
+    # the network's reference date, so it is already in OpenAI's cash and out of SoftBank's and
+    # is listed as settled, not cleared. What SoftBank owes this year is the February 2026
+    # round alone (E20), within its cash.
     b = base.firms
     assert set(b.index[b["default_round"].notna()]) == set()
     assert b["shortfall"].sum() == pytest.approx(0.0)
     (e18,) = [c for c in net.commitments if c.id == "E18"]
     assert e18.status == "executed"
-    assert base.commitments.loc["E18", "treatment"] == "paid-in"
+    assert net.reference_year is not None
+    assert e18.schedule.end < net.reference_year
+    assert base.commitments.loc["E18", "treatment"] == "settled"
     sb, oa = b.loc["SoftBank"], b.loc["OpenAI"]
     assert sb["external_basis"] == "balance sheet"
     assert sb["funding_due"] == pytest.approx(base.commitments.loc["E20", "year_usd_bn"])

@@ -6,6 +6,7 @@ import time
 from typing import Any, cast
 
 import numpy as np
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
@@ -13,6 +14,7 @@ from bubblescope.data.bundled import load_bundled
 from bubblescope.detect.critical_values import MonteCarloCV
 from bubblescope.detect.drawdowns import drawdown
 from bubblescope.detect.exuberance import psy
+from bubblescope.economy.clearing import PaymentShock, stress
 from bubblescope.economy.network import load_network
 from tests.web.conftest import TEST_UPLOAD_LIMIT
 
@@ -79,8 +81,19 @@ def test_network_and_stress(client: TestClient) -> None:
     r = client.post("/api/stress", json={"shocks": [{"firm": "OpenAI", "fraction": 0.0}]})
     assert r.status_code == 200
     firms = {f["firm"]: f for f in r.json()["result"]["firms"]}
-    # A firm paying nothing defaults in round 0 (by assumption of the scenario).
-    assert firms["OpenAI"]["default_round"] == 0
+    # the endpoint returns the library's clearing: every firm's default round as stress() has it
+    expected = stress(load_network(), [PaymentShock("OpenAI", 0.0)]).firms
+    for name, row in expected.iterrows():
+        got = firms[str(name)]["default_round"]
+        assert (got is None) == bool(pd.isna(row["default_round"])), name
+        if got is not None:
+            assert got == row["default_round"], name
+    # a shocked firm that pays nothing of what it owes is short from the start: round 0, the
+    # first of the cascade
+    assert firms["OpenAI"]["due"] > 0.0
+    assert firms["OpenAI"]["paid"] == 0.0
+    rounds = [f["default_round"] for f in firms.values() if f["default_round"] is not None]
+    assert firms["OpenAI"]["default_round"] == min(rounds) == 0
 
 
 def test_facts_search_and_lookup(client: TestClient) -> None:

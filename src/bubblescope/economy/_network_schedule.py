@@ -9,14 +9,16 @@ Anything it cannot read falls back to :class:`ScheduleAssumption` and says so in
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bubblescope.economy.assumptions import load_assumptions
 from bubblescope.errors import InputError
 
-__all__ = ["Schedule", "ScheduleAssumption", "deal_year", "parse_schedule"]
+__all__ = ["Schedule", "ScheduleAssumption", "deal_year", "latest_date", "parse_schedule"]
 
 _YEAR = re.compile(r"(19|20)\d{2}")
+_DATE = re.compile(r"(?:19|20)\d{2}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
 
 
 def _schedule_years() -> int:
@@ -81,6 +83,21 @@ def deal_year(date: str) -> int | None:
     """First four-digit year in a deal date such as ``"2025-09"`` or ``"2019-2023"``."""
     m = _YEAR.search(date or "")
     return int(m.group(0)) if m else None
+
+
+def latest_date(dates: Iterable[str]) -> str:
+    """The latest ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` in deal dates (``""`` if none).
+
+    A range such as ``"2025-03..2025-09"`` or ``"2019-2023"`` counts by its last date; a date
+    given to the month or year sorts before the days within it.
+
+    Examples
+    --------
+    >>> latest_date(["2025-09-10", "2019-2023", "2026-02-27", "2025-03..2025-09"])
+    '2026-02-27'
+    """
+    found = [m.group(0) for d in dates for m in _DATE.finditer(d or "")]
+    return max(found, default="")
 
 
 def parse_schedule(

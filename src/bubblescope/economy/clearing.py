@@ -9,7 +9,10 @@ costs. Equity losses then spread over equity-like holdings by DebtRank (Battisto
 Only debts (compute and chip purchases) can put a firm in default; equity and loans are paid
 pro rata with them and a shortfall on them is funding that did not arrive; an executed one paid
 before the cleared year is already in the investee's cash and only listed (``paid-in``,
-:data:`~bubblescope.economy.network.TREATMENTS`). Firms pay from their filed liquid assets
+:data:`~bubblescope.economy.network.TREATMENTS`). In the run-rate year any commitment whose
+schedule ends before the network's reference date
+(:attr:`~bubblescope.economy.network.FinancingNetwork.as_of`) is ``settled``: paid, listed, not
+cleared. Firms pay from their filed liquid assets
 (:mod:`bubblescope.data.financials`) or, where none is sourced, a listed assumption.
 
 Per firm, the result reports its liquid assets and their source, its exposure to the shocked
@@ -618,8 +621,10 @@ def _assumptions(
             "one year of obligations",
             None,
             "",
-            "the run-rate year: each commitment's amount / its years (a lump sum falls whole "
-            "in the year)"
+            "the run-rate year from the reference date "
+            f"{network.as_of or '(none: no deal dated)'} (the latest date in the deal list): "
+            "each commitment's amount / its years (a lump sum falls whole in the year); one "
+            "whose schedule ends before the reference year is settled, listed, not cleared"
             if year is None
             else f"calendar year {year}: each commitment's even share of that year",
         )

@@ -35,13 +35,23 @@ the stress output):
   the investor can pay; a shortfall on it is funding that did not arrive, not a default, and an
   investor's withdrawal removes it. An investment by a seller in its own customer is labelled
   ``vendor financing``, equity not yet executed ``conditional equity``; both are treated alike;
+* ``settled`` — in the run-rate year, any commitment of any type whose schedule ends before
+  the network's reference date (:attr:`FinancingNetwork.as_of`, the latest date in its deal
+  list: nothing newer is known to it; the fact base's is 2026-03-11, Nvidia's Nebius stake
+  E17): it was paid before the reference date, so the money is already in the payee's cash and
+  out of the payer's; listed, not cleared (clearing it again would count it twice, a debt as
+  this year's default risk). In the fact base: CoreWeave's Nvidia GPU purchases (E30,
+  2023-2025), Microsoft's 2024 payments to CoreWeave (E29), SoftBank's 30 into OpenAI's March
+  2025 round (E18, paid in by 2025-12-26), Microsoft's 13 into OpenAI (E09, 2019-2023), the
+  CoreWeave shares handed to OpenAI (E12, 2025), SoftBank's Nvidia share sale (E19, 2025) and
+  Nvidia's and Microsoft's Anthropic stakes (E25, E26, lump sums at their 2025-11-18 deal date).
+  No schedule of assumed length (E06, E07, E08, E24: 5 years from 2025 or 2026) ends before
+  it. A schedule whose year is unknown is never settled;
 * ``paid-in`` — an ``equity_investment`` or ``loan`` with status ``executed`` (closed and
-  funded) whose schedule ends before the cleared year (every such one in the run-rate year,
-  which starts from the latest filings): the money moved before the year, so it is already in
-  the investee's cash and out of the investor's; listed, not cleared (clearing it again would
-  count it twice). In the fact base: SoftBank's 30 into OpenAI's March 2025 round (E18, paid in
-  by 2025-12-26), Microsoft's 13 into OpenAI (E09, 2019-2023) and Nvidia's 2 of CoreWeave shares
-  (E14, 2026-01-26);
+  funded) not settled whose schedule ends before the cleared year, or in the run-rate year
+  (which starts from the latest filings) any such one: the money moved before the year, so it
+  is already in the investee's cash and out of the investor's; listed, not cleared. In the fact
+  base: Nvidia's 2 of CoreWeave shares (E14, 2026-01-26);
 * ``contingent`` — ``backstop``: a promise to buy what stays unsold, owed only if the capacity
   goes unsold, so it is listed, not cleared;
 * ``non-cash`` — ``warrant`` and ``equity_to_customer``: shares handed over, no cash; they enter
@@ -88,7 +98,12 @@ from bubblescope.economy._network_io import (
     read_rows,
     validate_rows,
 )
-from bubblescope.economy._network_schedule import Schedule, ScheduleAssumption, parse_schedule
+from bubblescope.economy._network_schedule import (
+    Schedule,
+    ScheduleAssumption,
+    latest_date,
+    parse_schedule,
+)
 from bubblescope.economy.assumptions import load_assumptions
 from bubblescope.errors import BubblescopeError, InputError, UnknownSymbolError
 from bubblescope.result import ResultMixin
@@ -106,6 +121,7 @@ __all__ = [
     "LISTED_TICKERS",
     "PAID_IN_TYPES",
     "PURCHASE_TYPES",
+    "SETTLED",
     "TREATMENTS",
     "TREATMENT_NOTES",
     "Commitment",
@@ -137,6 +153,8 @@ TREATMENTS: Mapping[str, str] = {
     "equity_to_customer": "non-cash",
     "share_sale": "funding source",
 }
+#: Treatment of a commitment whose schedule ends before the network's reference date.
+SETTLED = "settled"
 #: Types whose executed commitments are paid in before the cleared year (``paid-in``).
 PAID_IN_TYPES: frozenset[str] = frozenset({"equity_investment", "loan"})
 #: What each treatment does in the clearing (shown in the stress output).
@@ -150,6 +168,8 @@ TREATMENT_NOTES: Mapping[str, str] = {
     "not cleared",
     "paid-in": "executed equity or loan paid before the cleared year, already in the "
     "investee's cash: listed, not cleared",
+    SETTLED: "paid before the reference date (the network's as-of date), already in the "
+    "payee's cash: listed, not cleared",
 }
 #: Payment obligations cleared as debts by default.
 DEBT_TYPES: frozenset[str] = frozenset(t for t, k in TREATMENTS.items() if k == "debt")
@@ -375,7 +395,10 @@ class FinancingNetwork:
     """Firms and the commitments between them.
 
     Build with :func:`load_network` or :func:`network_from_rows`. ``commitments`` holds the
-    included edges; ``dropped`` the non-binding ones left out (kept for the record).
+    included edges; ``dropped`` the non-binding ones left out (kept for the record). ``as_of``
+    is the network's reference date (``YYYY[-MM[-DD]]``): the latest date in its deal list,
+    included or not (``""`` when no deal is dated); the run-rate year starts there, so a
+    commitment whose schedule ends before its year is ``settled``.
     """
 
     firms: tuple[Firm, ...]
@@ -386,11 +409,25 @@ class FinancingNetwork:
     include_nonbinding: bool = False
     origin: str = "fact base"
     overrides: tuple[tuple[str, str], ...] = ()
+    as_of: str = ""
 
     @property
     def names(self) -> tuple[str, ...]:
         """Firm names in node order."""
         return tuple(f.name for f in self.firms)
+
+    @property
+    def reference_year(self) -> int | None:
+        """Calendar year of :attr:`as_of` (None when no deal is dated)."""
+        return int(self.as_of[:4]) if self.as_of else None
+
+    def settled(self, c: Commitment) -> bool:
+        """Whether ``c``'s schedule ends before the year of the reference date :attr:`as_of`.
+
+        A schedule whose year is unknown (start 0) is never settled.
+        """
+        ref = self.reference_year
+        return ref is not None and c.schedule.start > 0 and c.schedule.end < ref
 
     def firm(self, name: str) -> Firm:
         """The firm called ``name``; :class:`UnknownSymbolError` listing the known ones."""
@@ -404,15 +441,19 @@ class FinancingNetwork:
     def treatment(self, c: Commitment, year: int | None = None, *, run_rate: bool = False) -> str:
         """How the stress tests treat commitment ``c`` when clearing one year.
 
-        An override (:meth:`as_debt`, :meth:`as_funding`) first; then ``paid-in`` for an
-        executed equity investment or loan whose schedule ends before the calendar ``year``
-        cleared, or any executed one when the run-rate year is cleared (``run_rate=True``: it
-        starts from the latest filings); otherwise :data:`TREATMENTS`. With neither (no year
-        cleared, e.g. a schedule read year by year), the type's treatment.
+        An override (:meth:`as_debt`, :meth:`as_funding`) first; then, in the run-rate year
+        (``run_rate=True``: it starts from the reference date :attr:`as_of`), ``settled`` for a
+        commitment of any type whose schedule ends before the reference year
+        (:meth:`settled`); then ``paid-in`` for an executed equity investment or loan whose
+        schedule ends before the calendar ``year`` cleared, or any executed one in the run-rate
+        year; otherwise :data:`TREATMENTS`. With neither (no year cleared, e.g. a schedule read
+        year by year), the type's treatment.
         """
         given = dict(self.overrides).get(c.id)
         if given is not None:
             return given
+        if run_rate and self.settled(c):
+            return SETTLED
         if (
             c.type in PAID_IN_TYPES
             and c.status == "executed"
@@ -485,7 +526,7 @@ class FinancingNetwork:
             label = kind
             if kind == "funding" and (c.payer, c.payee) in sellers:
                 label = "vendor financing"
-            elif c.type == "equity_investment" and c.status != "executed":
+            elif kind == "funding" and c.type == "equity_investment" and c.status != "executed":
                 label = "conditional equity"
             rows.append(
                 {
@@ -795,7 +836,14 @@ def network_from_rows(
         for n in names
     )
     return FinancingNetwork(
-        nodes, tuple(kept), tuple(dropped), price, assume, include_nonbinding, origin
+        nodes,
+        tuple(kept),
+        tuple(dropped),
+        price,
+        assume,
+        include_nonbinding,
+        origin,
+        as_of=latest_date(c.date for c in (*kept, *dropped)),
     )
 
 
