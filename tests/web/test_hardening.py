@@ -274,9 +274,11 @@ def test_an_isolated_analysis_runs_in_a_child_that_is_stopped_when_its_client_le
 
     from bubblescope.detect.critical_values import MonteCarloCV
     from bubblescope.detect.exuberance import psy
+    from bubblescope.parallel import shutdown_pools
     from bubblescope.web import analyses as an
     from bubblescope.web.schemas import PSYRequest
 
+    shutdown_pools()  # an earlier test's kept worker pool is not this test's child
     jobs = JobManager(workers=1, max_pending=2, isolate=True)
     frame = load_bundled("nasdaq")
     small = PSYRequest(series="nasdaq", frequency="M", start="2015-01-01", reps=99)
