@@ -117,8 +117,8 @@ def _no_variants(cls: type[T], name: str) -> T:
 
 
 @dataclass(frozen=True)
-class PSYAnalysisSettings(PSYSettings):
-    """PSY settings of the run (:class:`~bubblescope.settings.PSYSettings`) plus the transform."""
+class _RunPSYSettings(PSYSettings):
+    """The run's PSY settings (:class:`~bubblescope.settings.PSYSettings`) with their bounds."""
 
     frequency: Literal["D", "W", "M"] = setting(
         PSYSettings.frequency, "sampling of daily closes: D, W (last close of a week) or M"
@@ -138,6 +138,12 @@ class PSYAnalysisSettings(PSYSettings):
     level: float = setting(
         PSYSettings.level, "level of the family-wise critical value", gt=0.0, lt=1.0
     )
+
+
+@dataclass(frozen=True)
+class PSYAnalysisSettings(_RunPSYSettings):
+    """PSY settings of the run (:class:`~bubblescope.settings.PSYSettings`) plus the transform."""
+
     transform: Literal["log", "level"] = setting(
         "log", "test log prices (super-exponential growth) or levels (exponential growth)"
     )
@@ -983,30 +989,12 @@ MULTIPLES: Analysis[MultiplesSettings] = Analysis(
 
 
 @dataclass(frozen=True)
-class AdjustedSettings(PSYSettings):
+class AdjustedSettings(_RunPSYSettings):
     """Fundamentals-adjusted PSY: the firm, the factors, and the run's PSY settings."""
 
     symbol: str = setting("NVDA", "a ticker (P/E and P/S need SEC fundamentals: NVDA, MSFT, GOOGL)")
     factors: tuple[str, ...] = setting(
         ("SP500", "XLK"), "market and industry series the price is netted of", max_length=5
-    )
-    frequency: Literal["D", "W", "M"] = setting(
-        PSYSettings.frequency, "sampling of daily closes: D, W (last close of a week) or M"
-    )
-    lookback_years: float | None = setting(
-        PSYSettings.lookback_years, "years tested, counted back from the last date (none: all)",
-        gt=0.0, le=200.0,
-    )  # fmt: skip
-    lag: int = setting(PSYSettings.lag, "lagged differences in each ADF regression", ge=0, le=12)
-    window: Literal["psy", "exuber"] | int = setting(
-        PSYSettings.window, "minimum window: psy, exuber or a number of points"
-    )
-    reps: int = setting(
-        PSYSettings.reps, "Monte Carlo replications of the critical values", ge=50, le=20_000
-    )
-    seed: int = setting(PSYSettings.seed, "seed of the critical values", ge=0, le=2**32 - 1)
-    level: float = setting(
-        PSYSettings.level, "level of the family-wise critical value", gt=0.0, lt=1.0
     )
     levels: bool = setting(True, "also test the price, its P/E and P/S in levels")
 
