@@ -18,7 +18,6 @@ __all__ = ["register"]
 
 MONITOR_HELP = """Bring every stored ticker's readings to its newest date: PSY (BSADF and alarm on
 log closes, streamed), the LPPLS Confidence of the newest date, the run-up and the drawdown.
-
 Each ticker keeps a state file; the next run processes only the new closes. A revised close,
 changed settings or a corrupt state file recomputes that ticker from scratch and says why. A bad
 ticker (unknown, too short, a NaN close) is reported on its own line; the others carry on. The
