@@ -47,7 +47,13 @@ import numpy as np
 from bubblescope._typing import SeriesLike
 from bubblescope.detect._bd import Detector, detector_path, shape
 from bubblescope.detect.critical_values.sequential import SequentialCV
-from bubblescope.detect.sequential import Feed, SequentialResult, split_training, training_sample
+from bubblescope.detect.sequential import (
+    Feed,
+    SequentialResult,
+    path_result,
+    split_training,
+    training_sample,
+)
 from bubblescope.errors import InputError
 
 __all__ = [
@@ -287,19 +293,15 @@ class BDMonitor:
 
     def result(self) -> SequentialResult:
         """The path so far as a :class:`~bubblescope.detect.sequential.SequentialResult`."""
-        stat = np.asarray(self._stat, dtype=np.float64)
-        bound = np.asarray(self._bound, dtype=np.float64)
-        return SequentialResult(
+        return path_result(
+            self._feed.index(),
+            self._feed.n_train,
+            self._feed.train_labels,
+            self._stat,
+            self._bound,
             name=self.name,
             title=_title(self.detector, self.cbar),
             method=f"bd-{self.detector}",
-            index=self._feed.index(),
-            statistic=stat,
-            boundary=bound,
-            alarm=stat > bound,
-            n_train=self._feed.n_train,
-            train_start=self._feed.train_labels[0],
-            train_end=self._feed.train_labels[1],
             horizon=self.horizon,
             false_alarm_rate=1.0 - self.level,
             critical=f"{self.critical}, constant {self.boundary_constant:.3f}",
@@ -353,17 +355,15 @@ def bd_monitor(
     d = np.diff(values)[n - 1 :] - mu
     stat = detector_path(d, sigma, h, det, float(cbar))
     bound = b * shape(len(d), h, det)
-    return SequentialResult(
+    return path_result(
+        s.index[n:],
+        n,
+        (s.index[0], s.index[n - 1]),
+        stat,
+        bound,
         name=label,
         title=_title(det, float(cbar)),
         method=f"bd-{det}",
-        index=s.index[n:],
-        statistic=stat,
-        boundary=bound,
-        alarm=stat > bound,
-        n_train=n,
-        train_start=s.index[0],
-        train_end=s.index[n - 1],
         horizon=h,
         false_alarm_rate=1.0 - float(level),
         critical=f"{how}, constant {b:.3f}",

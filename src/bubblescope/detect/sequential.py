@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from bubblescope._typing import Float64Array, SeriesLike
 from bubblescope.charts import Band, ChartSpec, Line, Panel, VLine
@@ -22,7 +23,14 @@ from bubblescope.data.validate import validate_series
 from bubblescope.errors import InputError
 from bubblescope.result import ResultMixin
 
-__all__ = ["Feed", "SequentialResult", "fmt_label", "split_training", "training_sample"]
+__all__ = [
+    "Feed",
+    "SequentialResult",
+    "fmt_label",
+    "path_result",
+    "split_training",
+    "training_sample",
+]
 
 
 def fmt_label(label: Any) -> str:
@@ -298,3 +306,49 @@ class SequentialResult(ResultMixin):
             source=f"bubblescope.detect ({self.method}) on {self.name}; training "
             f"{fmt_label(self.train_start)}..{fmt_label(self.train_end)}; {self.critical}",
         )
+
+
+def path_result(
+    index: pd.Index,
+    n_train: int,
+    train_labels: tuple[Any, Any],
+    statistic: ArrayLike,
+    boundary: ArrayLike,
+    *,
+    alarm: np.ndarray | None = None,
+    **fields: Any,
+) -> SequentialResult:
+    """A monitor's path as a :class:`SequentialResult` (the part every monitor shares).
+
+    Parameters
+    ----------
+    index : pandas.Index
+        Labels of the monitored observations.
+    n_train : int
+        Training observations.
+    train_labels : tuple
+        First and last training labels.
+    statistic : array_like
+        Detector at each monitored observation (dimensionless).
+    boundary : array_like or float
+        Boundary at each monitored observation, or one boundary for all of them.
+    alarm : ndarray of bool, optional
+        The monitor's own alarm state; default: the detector above its boundary.
+    **fields
+        The rest of :class:`SequentialResult` (name, title, method, horizon,
+        false_alarm_rate, critical, params and WHL's crash fields).
+    """
+    stat = np.asarray(statistic, dtype=np.float64)
+    bound = np.asarray(boundary, dtype=np.float64)
+    if bound.ndim == 0:
+        bound = np.full(len(stat), float(bound))
+    return SequentialResult(
+        index=index,
+        statistic=stat,
+        boundary=bound,
+        alarm=stat > bound if alarm is None else alarm,
+        n_train=n_train,
+        train_start=train_labels[0],
+        train_end=train_labels[1],
+        **fields,
+    )

@@ -48,7 +48,13 @@ import numpy as np
 from bubblescope._typing import SeriesLike
 from bubblescope.detect._sign import df_path, sign_increments
 from bubblescope.detect.critical_values.sequential import SequentialCV
-from bubblescope.detect.sequential import Feed, SequentialResult, split_training, training_sample
+from bubblescope.detect.sequential import (
+    Feed,
+    SequentialResult,
+    path_result,
+    split_training,
+    training_sample,
+)
 from bubblescope.errors import InputError
 
 __all__ = ["MIN_TRAIN", "SignMonitor", "SignUpdate", "sign_monitor"]
@@ -209,18 +215,15 @@ class SignMonitor:
 
     def result(self) -> SequentialResult:
         """The path so far as a :class:`~bubblescope.detect.sequential.SequentialResult`."""
-        stat = np.asarray(self._stat, dtype=np.float64)
-        return SequentialResult(
+        return path_result(
+            self._feed.index(),
+            self._feed.n_train,
+            self._feed.train_labels,
+            self._stat,
+            self.boundary,
             name=self.name,
             title=_title(self.demean),
             method="sign-demeaned" if self.demean else "sign",
-            index=self._feed.index(),
-            statistic=stat,
-            boundary=np.full(len(stat), self.boundary),
-            alarm=stat > self.boundary,
-            n_train=self._feed.n_train,
-            train_start=self._feed.train_labels[0],
-            train_end=self._feed.train_labels[1],
             horizon=self.horizon,
             false_alarm_rate=1.0 - self.level,
             critical=self.critical,
@@ -268,18 +271,15 @@ def sign_monitor(
         raise InputError(f"horizon must be at least 1 observation, got {horizon}")
     boundary, how = _resolve(critical, cv, n, n + h, float(level), demean)
     stat, _, _ = df_path(sign_increments(values, demean=demean), n)
-    path = np.asarray(stat[1:], dtype=np.float64)
-    return SequentialResult(
+    return path_result(
+        s.index[n:],
+        n,
+        (s.index[0], s.index[n - 1]),
+        stat[1:],
+        boundary,
         name=label,
         title=_title(demean),
         method="sign-demeaned" if demean else "sign",
-        index=s.index[n:],
-        statistic=path,
-        boundary=np.full(len(path), boundary),
-        alarm=path > boundary,
-        n_train=n,
-        train_start=s.index[0],
-        train_end=s.index[n - 1],
         horizon=h,
         false_alarm_rate=1.0 - float(level),
         critical=how,

@@ -62,6 +62,7 @@ from bubblescope.detect.sequential import (
     Feed,
     SequentialResult,
     fmt_label,
+    path_result,
     split_training,
     training_sample,
 )
@@ -331,18 +332,16 @@ class WHLMonitor:
 
     def result(self) -> SequentialResult:
         """The path so far as a :class:`~bubblescope.detect.sequential.SequentialResult`."""
-        m = len(self._a)
-        return SequentialResult(
+        return path_result(
+            self._feed.index(),
+            self._feed.n_train,
+            self._feed.train_labels,
+            self._a,
+            self.a_max,
+            alarm=np.asarray(self._alarm, dtype=bool),
             name=self.name,
             title=_TITLE,
             method="whl",
-            index=self._feed.index(),
-            statistic=np.asarray(self._a, dtype=np.float64),
-            boundary=np.full(m, self.a_max),
-            alarm=np.asarray(self._alarm, dtype=bool),
-            n_train=self._feed.n_train,
-            train_start=self._feed.train_labels[0],
-            train_end=self._feed.train_labels[1],
             horizon=self.horizon,
             false_alarm_rate=self.false_alarm_rate,
             critical=f"training maximum of A ({self.n_stats} training detectors)",
@@ -404,17 +403,16 @@ def whl_monitor(
         elif i >= armed_at and a[i] > a_max:
             in_bubble = True
         alarm[i] = in_bubble
-    return SequentialResult(
+    return path_result(
+        s.index[n_tr:],
+        n_tr,
+        (s.index[0], s.index[n_tr - 1]),
+        a,
+        a_max,
+        alarm=alarm,
         name=label,
         title=_TITLE,
         method="whl",
-        index=s.index[n_tr:],
-        statistic=np.asarray(a, dtype=np.float64),
-        boundary=np.full(len(a), a_max),
-        alarm=alarm,
-        n_train=n_tr,
-        train_start=s.index[0],
-        train_end=s.index[n_tr - 1],
         horizon=h,
         false_alarm_rate=rate,
         critical=f"training maximum of A ({n_stats} training detectors)",
