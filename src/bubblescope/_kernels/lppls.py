@@ -432,6 +432,54 @@ def lppls_path(
 
 
 @njit
+def _admitted(off: float, dts: Float64Array, tc_lo_frac: float, tc_hi_frac: float) -> bool:
+    """Whether any window (span ``dts``) admits the tc offset ``off`` (trading days)."""
+    any_ok = False
+    for k in range(dts.shape[0]):
+        if -tc_lo_frac * dts[k] <= off <= tc_hi_frac * dts[k]:
+            any_ok = True
+            break
+    return any_ok
+
+
+@njit
+def _power_rows(
+    tc: float,
+    first: int,
+    scale: float,
+    m_grid: Float64Array,
+    lu: Float64Array,
+    zero: np.ndarray,
+    fm: Float64Array,
+) -> None:
+    """Fill ``lu = log(|tc − i|/scale)``, ``zero`` (i at tc) and ``fm = |tc − i|^m/scale^m``.
+
+    For i from ``first`` to the end of the rows; ``fm`` has one row per exponent in ``m_grid``
+    and is 0 where ``zero``. In place.
+    """
+    n = lu.shape[0]
+    for i in range(first, n):
+        d = abs(tc - i)
+        if d > _TINY:
+            lu[i] = math.log(d / scale)
+            zero[i] = False
+        else:
+            lu[i] = 0.0
+            zero[i] = True
+    for im in range(m_grid.shape[0]):
+        for i in range(first, n):
+            fm[im, i] = 0.0 if zero[i] else math.exp(m_grid[im] * lu[i])
+
+
+@njit
+def _trig_rows(om: float, first: int, lu: Float64Array, cw: Float64Array, sw: Float64Array) -> None:
+    """Fill ``cw = cos(ω·lu)`` and ``sw = sin(ω·lu)`` from ``first`` on, in place."""
+    for i in range(first, lu.shape[0]):
+        cw[i] = math.cos(om * lu[i])
+        sw[i] = math.sin(om * lu[i])
+
+
+@njit
 def grid_nested(
     y: Float64Array,
     starts: IntArray,
@@ -502,31 +550,12 @@ def grid_nested(
     first = starts[0]
     for io in range(tc_offsets.shape[0]):
         off = tc_offsets[io]
-        # which windows admit this offset?
-        any_ok = False
-        for k in range(n_win):
-            if -tc_lo_frac * dts[k] <= off <= tc_hi_frac * dts[k]:
-                any_ok = True
-                break
-        if not any_ok:
+        if not _admitted(off, dts, tc_lo_frac, tc_hi_frac):
             continue
-        tc = t2 + off
-        for i in range(first, n):
-            d = abs(tc - i)
-            if d > _TINY:
-                lu[i] = math.log(d / scale)
-                zero[i] = False
-            else:
-                lu[i] = 0.0
-                zero[i] = True
-        for im in range(m_grid.shape[0]):
-            for i in range(first, n):
-                fm[im, i] = 0.0 if zero[i] else math.exp(m_grid[im] * lu[i])
+        _power_rows(t2 + off, first, scale, m_grid, lu, zero, fm)
         for iw in range(w_grid.shape[0]):
             om = w_grid[iw]
-            for i in range(first, n):
-                cw[i] = math.cos(om * lu[i])
-                sw[i] = math.sin(om * lu[i])
+            _trig_rows(om, first, lu, cw, sw)
             for im in range(m_grid.shape[0]):
                 sf = sg = sh = sff = sfg = sfh = sgg = sgh = shh = 0.0
                 syf = syg = syh = 0.0
@@ -658,30 +687,12 @@ def grid_nested_dates(
     first = starts[0]
     for io in range(tc_offsets.shape[0]):
         off = tc_offsets[io]
-        any_ok = False
-        for k in range(n_win):
-            if -tc_lo_frac * dts[k] <= off <= tc_hi_frac * dts[k]:
-                any_ok = True
-                break
-        if not any_ok:
+        if not _admitted(off, dts, tc_lo_frac, tc_hi_frac):
             continue
-        tc = t2 + off
-        for i in range(first, n):
-            d = abs(tc - i)
-            if d > _TINY:
-                lu[i] = math.log(d / scale)
-                zero[i] = False
-            else:
-                lu[i] = 0.0
-                zero[i] = True
-        for im in range(m_grid.shape[0]):
-            for i in range(first, n):
-                fm[im, i] = 0.0 if zero[i] else math.exp(m_grid[im] * lu[i])
+        _power_rows(t2 + off, first, scale, m_grid, lu, zero, fm)
         for iw in range(w_grid.shape[0]):
             om = w_grid[iw]
-            for i in range(first, n):
-                cw[i] = math.cos(om * lu[i])
-                sw[i] = math.sin(om * lu[i])
+            _trig_rows(om, first, lu, cw, sw)
             for im in range(m_grid.shape[0]):
                 sf = sg = sh = sff = sfg = sfh = sgg = sgh = shh = 0.0
                 syf[:] = 0.0
