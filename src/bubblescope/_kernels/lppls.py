@@ -55,6 +55,103 @@ _COLLINEAR = 1e-12
 
 
 @njit
+def _factor3(
+    n: float,
+    sf: float,
+    sg: float,
+    sh: float,
+    sff: float,
+    sfg: float,
+    sfh: float,
+    sgg: float,
+    sgh: float,
+    shh: float,
+) -> tuple[float, float, float, float, float, float]:
+    """Cholesky factor (l00, l10, l20, l11, l21, l22) of the centred 3×3 system of f, g, h.
+
+    A pivot that is not positive (or, after the first, collinear to within ``_COLLINEAR``)
+    leaves its column zero, which drops that regressor.
+    """
+    a11 = sff - sf * sf / n
+    a12 = sfg - sf * sg / n
+    a13 = sfh - sf * sh / n
+    a22 = sgg - sg * sg / n
+    a23 = sgh - sg * sh / n
+    a33 = shh - sh * sh / n
+    l00 = 0.0
+    l10 = 0.0
+    l20 = 0.0
+    l11 = 0.0
+    l21 = 0.0
+    l22 = 0.0
+    if a11 > 0.0:
+        l00 = math.sqrt(a11)
+        l10 = a12 / l00
+        l20 = a13 / l00
+    d1 = a22 - l10 * l10
+    if d1 > _COLLINEAR * a22 and d1 > 0.0:
+        l11 = math.sqrt(d1)
+        l21 = (a23 - l20 * l10) / l11
+    d2 = a33 - l20 * l20 - l21 * l21
+    if d2 > _COLLINEAR * a33 and d2 > 0.0:
+        l22 = math.sqrt(d2)
+    return l00, l10, l20, l11, l21, l22
+
+
+@njit
+def _forward3(
+    l00: float,
+    l10: float,
+    l20: float,
+    l11: float,
+    l21: float,
+    l22: float,
+    r1: float,
+    r2: float,
+    r3: float,
+    ryy: float,
+) -> tuple[float, float, float, float]:
+    """SSR (floored at 0) and ``z = L⁻¹ r`` for the factor of :func:`_factor3`.
+
+    ``r`` is the centred right-hand side, ``ryy`` the centred sum of squares of y; a dropped
+    (zero) pivot gives a zero ``z``.
+    """
+    z0 = 0.0
+    z1 = 0.0
+    z2 = 0.0
+    if l00 > 0.0:
+        z0 = r1 / l00
+    if l11 > 0.0:
+        z1 = (r2 - l10 * z0) / l11
+    if l22 > 0.0:
+        z2 = (r3 - l20 * z0 - l21 * z1) / l22
+    ssr = ryy - z0 * z0 - z1 * z1 - z2 * z2
+    if ssr < 0.0:
+        ssr = 0.0
+    return ssr, z0, z1, z2
+
+
+@njit
+def _keep_best(
+    best_ssr: Float64Array, best_par: Float64Array, ssr: float, off: float, m: float, om: float
+) -> None:
+    """Insert (``ssr``; ``off``, ``m``, ``om``) into one window's ascending kept list, in place."""
+    keep = best_ssr.shape[0]
+    if ssr < best_ssr[keep - 1]:
+        j = keep - 1
+        while j > 0 and best_ssr[j - 1] > ssr:
+            best_ssr[j] = best_ssr[j - 1]
+            best_par[j, 0] = best_par[j - 1, 0]
+            best_par[j, 1] = best_par[j - 1, 1]
+            best_par[j, 2] = best_par[j - 1, 2]
+            j -= 1
+        best_ssr[j] = ssr
+        best_par[j, 0] = off
+        best_par[j, 1] = m
+        best_par[j, 2] = om
+
+
+@njit
 def _solve3(
     n: float,
     sf: float,
@@ -73,42 +170,11 @@ def _solve3(
     syy: float,
 ) -> tuple[float, float, float, float, float]:
     """Profiled SSR and (A, B, C1, C2) from raw sums, via the centred 3×3 system."""
-    a11 = sff - sf * sf / n
-    a12 = sfg - sf * sg / n
-    a13 = sfh - sf * sh / n
-    a22 = sgg - sg * sg / n
-    a23 = sgh - sg * sh / n
-    a33 = shh - sh * sh / n
-    r1 = syf - sy * sf / n
-    r2 = syg - sy * sg / n
-    r3 = syh - sy * sh / n
-    ryy = syy - sy * sy / n
-    l00 = 0.0
-    l10 = 0.0
-    l20 = 0.0
-    l11 = 0.0
-    l21 = 0.0
-    l22 = 0.0
-    z0 = 0.0
-    z1 = 0.0
-    z2 = 0.0
-    if a11 > 0.0:
-        l00 = math.sqrt(a11)
-        l10 = a12 / l00
-        l20 = a13 / l00
-        z0 = r1 / l00
-    d1 = a22 - l10 * l10
-    if d1 > _COLLINEAR * a22 and d1 > 0.0:
-        l11 = math.sqrt(d1)
-        l21 = (a23 - l20 * l10) / l11
-        z1 = (r2 - l10 * z0) / l11
-    d2 = a33 - l20 * l20 - l21 * l21
-    if d2 > _COLLINEAR * a33 and d2 > 0.0:
-        l22 = math.sqrt(d2)
-        z2 = (r3 - l20 * z0 - l21 * z1) / l22
-    ssr = ryy - z0 * z0 - z1 * z1 - z2 * z2
-    if ssr < 0.0:
-        ssr = 0.0
+    l00, l10, l20, l11, l21, l22 = _factor3(n, sf, sg, sh, sff, sfg, sfh, sgg, sgh, shh)
+    ssr, z0, z1, z2 = _forward3(
+        l00, l10, l20, l11, l21, l22,
+        syf - sy * sf / n, syg - sy * sg / n, syh - sy * sh / n, syy - sy * sy / n,
+    )  # fmt: skip
     c2 = z2 / l22 if l22 > 0.0 else 0.0
     c1 = (z1 - l21 * c2) / l11 if l11 > 0.0 else 0.0
     b = (z0 - l10 * c1 - l20 * c2) / l00 if l00 > 0.0 else 0.0
@@ -596,18 +662,7 @@ def grid_nested(
                                 syh,
                                 suf_yy[k],
                             )[0]
-                            if ssr < best_ssr[k, keep - 1]:
-                                j = keep - 1
-                                while j > 0 and best_ssr[k, j - 1] > ssr:
-                                    best_ssr[k, j] = best_ssr[k, j - 1]
-                                    best_par[k, j, 0] = best_par[k, j - 1, 0]
-                                    best_par[k, j, 1] = best_par[k, j - 1, 1]
-                                    best_par[k, j, 2] = best_par[k, j - 1, 2]
-                                    j -= 1
-                                best_ssr[k, j] = ssr
-                                best_par[k, j, 0] = off
-                                best_par[k, j, 1] = m_grid[im]
-                                best_par[k, j, 2] = om
+                            _keep_best(best_ssr[k], best_par[k], ssr, off, m_grid[im], om)
                         k -= 1
     return best_ssr, best_par
 
@@ -772,65 +827,18 @@ def _insert_dates(
 ) -> None:
     """Window ``k``'s profiled SSR at one grid point on every date, kept if among the best.
 
-    The factor is :func:`_solve3`'s, computed once for all dates; the per-date part repeats
-    :func:`_solve3`'s expressions for the right-hand side and the SSR.
+    The factor (:func:`_factor3`, as in :func:`_solve3`) is computed once for all dates; the
+    right-hand side and the SSR (:func:`_forward3`) per date.
     """
-    a11 = sff - sf * sf / n
-    a12 = sfg - sf * sg / n
-    a13 = sfh - sf * sh / n
-    a22 = sgg - sg * sg / n
-    a23 = sgh - sg * sh / n
-    a33 = shh - sh * sh / n
-    l00 = 0.0
-    l10 = 0.0
-    l20 = 0.0
-    l11 = 0.0
-    l21 = 0.0
-    l22 = 0.0
-    if a11 > 0.0:
-        l00 = math.sqrt(a11)
-        l10 = a12 / l00
-        l20 = a13 / l00
-    d1 = a22 - l10 * l10
-    ok1 = d1 > _COLLINEAR * a22 and d1 > 0.0
-    if ok1:
-        l11 = math.sqrt(d1)
-        l21 = (a23 - l20 * l10) / l11
-    d2 = a33 - l20 * l20 - l21 * l21
-    ok2 = d2 > _COLLINEAR * a33 and d2 > 0.0
-    if ok2:
-        l22 = math.sqrt(d2)
-    keep = best_ssr.shape[2]
+    l00, l10, l20, l11, l21, l22 = _factor3(n, sf, sg, sh, sff, sfg, sfh, sgg, sgh, shh)
     for d in range(best_ssr.shape[0]):
         sy = suf_y[k, d]
-        r1 = syf[d] - sy * sf / n
-        r2 = syg[d] - sy * sg / n
-        r3 = syh[d] - sy * sh / n
-        ryy = suf_yy[k, d] - sy * sy / n
-        z0 = 0.0
-        z1 = 0.0
-        z2 = 0.0
-        if a11 > 0.0:
-            z0 = r1 / l00
-        if ok1:
-            z1 = (r2 - l10 * z0) / l11
-        if ok2:
-            z2 = (r3 - l20 * z0 - l21 * z1) / l22
-        ssr = ryy - z0 * z0 - z1 * z1 - z2 * z2
-        if ssr < 0.0:
-            ssr = 0.0
-        if ssr < best_ssr[d, k, keep - 1]:
-            j = keep - 1
-            while j > 0 and best_ssr[d, k, j - 1] > ssr:
-                best_ssr[d, k, j] = best_ssr[d, k, j - 1]
-                best_par[d, k, j, 0] = best_par[d, k, j - 1, 0]
-                best_par[d, k, j, 1] = best_par[d, k, j - 1, 1]
-                best_par[d, k, j, 2] = best_par[d, k, j - 1, 2]
-                j -= 1
-            best_ssr[d, k, j] = ssr
-            best_par[d, k, j, 0] = off
-            best_par[d, k, j, 1] = m
-            best_par[d, k, j, 2] = om
+        ssr = _forward3(
+            l00, l10, l20, l11, l21, l22,
+            syf[d] - sy * sf / n, syg[d] - sy * sg / n, syh[d] - sy * sh / n,
+            suf_yy[k, d] - sy * sy / n,
+        )[0]  # fmt: skip
+        _keep_best(best_ssr[d, k], best_par[d, k], ssr, off, m, om)
 
 
 @njit
