@@ -498,6 +498,26 @@ def lppls_path(
 
 
 @njit
+def _grid_buffers(
+    starts: IntArray, t2: float, n: int, n_m: int
+) -> tuple[Float64Array, Float64Array, np.ndarray, Float64Array, Float64Array, Float64Array]:
+    """Window spans ``dts = t2 − starts`` and the row buffers of the grid kernels.
+
+    ``lu``, ``zero``, ``fm`` (``n_m`` rows) for :func:`_power_rows`, ``cw``, ``sw`` for
+    :func:`_trig_rows`; each row of length ``n``.
+    """
+    dts = np.empty(starts.shape[0])
+    for k in range(starts.shape[0]):
+        dts[k] = t2 - starts[k]
+    lu = np.empty(n)
+    zero = np.empty(n, dtype=np.bool_)
+    fm = np.empty((n_m, n))
+    cw = np.empty(n)
+    sw = np.empty(n)
+    return dts, lu, zero, fm, cw, sw
+
+
+@njit
 def _admitted(off: float, dts: Float64Array, tc_lo_frac: float, tc_hi_frac: float) -> bool:
     """Whether any window (span ``dts``) admits the tc offset ``off`` (trading days)."""
     any_ok = False
@@ -605,14 +625,7 @@ def grid_nested(
             w -= 1
     best_ssr = np.full((n_win, keep), np.inf)
     best_par = np.zeros((n_win, keep, 3))
-    dts = np.empty(n_win)
-    for k in range(n_win):
-        dts[k] = t2 - starts[k]
-    lu = np.empty(n)
-    zero = np.empty(n, dtype=np.bool_)
-    fm = np.empty((m_grid.shape[0], n))
-    cw = np.empty(n)
-    sw = np.empty(n)
+    dts, lu, zero, fm, cw, sw = _grid_buffers(starts, t2, n, m_grid.shape[0])
     first = starts[0]
     for io in range(tc_offsets.shape[0]):
         off = tc_offsets[io]
@@ -728,14 +741,7 @@ def grid_nested_dates(
                 w -= 1
     best_ssr = np.full((n_dates, n_win, keep), np.inf)
     best_par = np.zeros((n_dates, n_win, keep, 3))
-    dts = np.empty(n_win)
-    for k in range(n_win):
-        dts[k] = t2 - starts[k]
-    lu = np.empty(n)
-    zero = np.empty(n, dtype=np.bool_)
-    fm = np.empty((m_grid.shape[0], n))
-    cw = np.empty(n)
-    sw = np.empty(n)
+    dts, lu, zero, fm, cw, sw = _grid_buffers(starts, t2, n, m_grid.shape[0])
     syf = np.empty(n_dates)
     syg = np.empty(n_dates)
     syh = np.empty(n_dates)
