@@ -593,20 +593,32 @@ class AdjustedResult(ResultMixin):
         return out
 
     def chart_spec(self) -> ChartSpec:
-        """Each tested series (rebased to 0 at its start), above BSADF minus its critical value."""
+        """Each log series tested (rebased to 0), above BSADF minus its critical value.
+
+        A test in levels shares its log counterpart's colour and is dashed in the lower panel;
+        its levels are left out of the upper panel, whose axis is in log units.
+        """
         done = [t for t in self.tests if t.result is not None and t.series is not None]
+        logs = [t.key for t in done if not t.key.endswith("_level")]
         series_lines = []
         gap_lines = []
-        for i, t in enumerate(done):
+        for t in done:
             assert t.series is not None
             assert t.result is not None
-            color = _COLORS[i % len(_COLORS)]
-            y = t.series - float(t.series.iloc[0])
-            series_lines.append(Line(y.index, y.to_numpy(), t.label, color=color, width=1.2))
+            base = t.key.removesuffix("_level")
+            in_levels = t.key != base
+            at = logs.index(base) if base in logs else len(logs) + done.index(t)
+            color = _COLORS[at % len(_COLORS)]
+            if not in_levels:
+                y = t.series - float(t.series.iloc[0])
+                series_lines.append(Line(y.index, y.to_numpy(), t.label, color=color, width=1.2))
             gap = t.result.bsadf - t.result.threshold
             gap_lines.append(
-                Line(gap.index, gap.to_numpy(), t.label, color=color, width=1.2, legend=False)
-            )
+                Line(
+                    gap.index, gap.to_numpy(), t.label, color=color, width=1.2,
+                    dash="dash" if in_levels else "solid", legend=in_levels,
+                )
+            )  # fmt: skip
         return ChartSpec(
             f"{self.name}: bubble or adoption? PSY on the price and on the price adjusted",
             (
