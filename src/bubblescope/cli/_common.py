@@ -105,6 +105,16 @@ def jobs_callback(param: typer.CallbackParam, value: int | None) -> int | None:
     return value
 
 
+#: Reusable ``--jobs`` option for commands that map work over local processes.
+JOBS_OPTION = typer.Option(
+    1,
+    help="Local worker processes, at most one per core (1 = serial, -1 = all cores).",
+    callback=jobs_callback,
+)
+#: Reusable ``--dask`` option: run the same work on a Dask cluster instead.
+DASK_OPTION = typer.Option(None, help="Dask scheduler address, or 'local' for a LocalCluster.")
+
+
 #: Seconds of estimated work (reference machine, 2 cores) a command runs without ``--yes``; the
 #: same figure as the web server's default budget per analysis.
 COST_LIMIT_S = 120.0

@@ -5,12 +5,13 @@ from __future__ import annotations
 import typer
 
 from bubblescope.cli._common import (
+    DASK_OPTION,
+    JOBS_OPTION,
     JSON_OPTION,
     console,
     emit,
     err_console,
     handle_errors,
-    jobs_callback,
     progress_bar,
 )
 
@@ -53,14 +54,8 @@ def register(app: typer.Typer) -> None:
         state_dir: str | None = typer.Option(
             None, help="Folder of the state files (default: $BUBBLESCOPE_HOME/monitor/universe)."
         ),
-        jobs: int = typer.Option(
-            1,
-            help="Local worker processes, at most one per core (1 = serial, -1 = all cores).",
-            callback=jobs_callback,
-        ),
-        dask: str | None = typer.Option(
-            None, help="Dask scheduler address, or 'local' for a LocalCluster."
-        ),
+        jobs: int = JOBS_OPTION,
+        dask: str | None = DASK_OPTION,
         store: bool = typer.Option(True, help="Append the readings to the store's runs."),
         as_json: bool = JSON_OPTION,
     ) -> None:

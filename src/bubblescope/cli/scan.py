@@ -7,6 +7,8 @@ from typing import Any
 import typer
 
 from bubblescope.cli._common import (
+    DASK_OPTION,
+    JOBS_OPTION,
     JSON_OPTION,
     YES_OPTION,
     check_cost,
@@ -14,7 +16,6 @@ from bubblescope.cli._common import (
     emit,
     err_console,
     handle_errors,
-    jobs_callback,
     progress_bar,
 )
 
@@ -85,14 +86,8 @@ def register(app: typer.Typer) -> None:
             None, help="Monte Carlo replications of the PSY critical values (default: preset)."
         ),
         symbols: str | None = typer.Option(None, help="Comma-separated subset of the universe."),
-        jobs: int = typer.Option(
-            1,
-            help="Local worker processes, at most one per core (1 = serial, -1 = all cores).",
-            callback=jobs_callback,
-        ),
-        dask: str | None = typer.Option(
-            None, help="Dask scheduler address, or 'local' for a LocalCluster."
-        ),
+        jobs: int = JOBS_OPTION,
+        dask: str | None = DASK_OPTION,
         store: bool = typer.Option(False, help="Append each finished row to the store's runs."),
         yes: bool = YES_OPTION,
         as_json: bool = JSON_OPTION,
