@@ -220,6 +220,31 @@ def test_bad_tickers_fail_one_by_one(universe: dict[str, pd.DataFrame], tmp_path
     assert again.readings[0].notes == rows["BRIEF"].notes
 
 
+def test_a_failing_shared_lppls_run_fails_only_the_ticker_at_fault(
+    universe: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bubblescope.detect import _lppls_indicators
+
+    expected = monitor_universe(list(universe), SETTINGS, state_dir=tmp_path / "a").to_frame()
+    shared = _lppls_indicators.confidence_at_last
+    stored = universe["SYN00002"]["close"].to_numpy()[:-3]  # the fixture stores all but 3 days
+    cut = np.log(stored[-SETTINGS.lppls_max_window :])
+
+    def fails_on_one(logps: list[np.ndarray], windows: object) -> list[tuple[float, float]]:
+        if any(np.array_equal(x, cut) for x in logps):
+            raise RuntimeError("boom")
+        return shared(logps, windows)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_lppls_indicators, "confidence_at_last", fails_on_one)
+    res = monitor_universe(list(universe), SETTINGS, state_dir=tmp_path / "b")
+    rows = {r.ticker: r for r in res.readings}
+    assert not rows["SYN00002"].ok
+    assert rows["SYN00002"].error == "InternalError: RuntimeError: boom"
+    others = [t for t in universe if t != "SYN00002"]
+    assert all(rows[t].ok for t in others)
+    _assert_same(res.to_frame().loc[others], expected.loc[others])
+
+
 def test_readings_are_stored(universe: dict[str, pd.DataFrame], tmp_path: Path) -> None:
     res = monitor_universe(list(universe), SETTINGS, state_dir=tmp_path / "state")
     runs = load_dataset("runs")

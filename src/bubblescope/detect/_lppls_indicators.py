@@ -48,7 +48,7 @@ from bubblescope.result import ResultMixin
 if TYPE_CHECKING:
     from bubblescope.detect.lppls import LPPLSFit
 
-__all__ = ["COLUMNS", "LPPLSIndicators", "lppls_confidence"]
+__all__ = ["COLUMNS", "LPPLSIndicators", "confidence_at_last", "lppls_confidence"]
 
 Backend = Literal["cpu", "gpu", "auto"]
 #: Label of the default (numba) backend in :attr:`LPPLSIndicators.device`.
@@ -415,6 +415,55 @@ def lppls_confidence(
         n_synthetic=n_synthetic if trust else 0,
         device=device,
     )
+
+
+def confidence_at_last(
+    logps: list[Float64Array], windows: WindowSet | None = None
+) -> list[tuple[float, float]]:
+    """DS LPPLS Confidence (positive, negative) at the last observation of many series.
+
+    The series' windows share the grid scan in blocks of :data:`_MAX_BLOCK`, as consecutive
+    dates of one series do in :func:`lppls_confidence`: the scan's power and trigonometric
+    rows depend only on the distance to t2, not on the prices, so any series of the same
+    window set can share them. Each series' result is bitwise that of
+    ``lppls_confidence(prices, [len(prices) - 1], windows=windows)`` with the default filter,
+    search space and grid (tested): the universe monitor's newest-date update for a chunk of
+    tickers.
+
+    Parameters
+    ----------
+    logps : list of ndarray
+        Log prices of each series, finite, each at least ``windows.max_window`` long (only
+        the last ``max_window`` are used).
+    windows : WindowSet, optional
+        Default 750 → 125 in steps of 5.
+
+    Returns
+    -------
+    list of (float, float)
+        (confidence_pos, confidence_neg) per series, in order.
+
+    Raises
+    ------
+    InputError
+        A series shorter than the longest window, or holding a NaN or infinite value.
+    """
+    windows = windows or WindowSet()
+    need = windows.max_window
+    starts = (need - windows.lengths).astype(np.int64)
+    space, grid, flt = SearchSpace.fco(), GridSpec(), LPPLSFilter.fco_confidence()
+    tasks = []
+    for i, logp in enumerate(logps):
+        y = np.ascontiguousarray(np.asarray(logp, dtype=np.float64)[-need:])
+        if y.shape[0] < need:
+            raise InputError(
+                f"series {i} has {y.shape[0]} observations; the longest window needs {need}"
+            )
+        if not np.all(np.isfinite(y)):
+            raise InputError(f"series {i} holds a NaN or infinite log price in its last {need}")
+        tasks.append(_DateTask(y, starts, space, grid, flt, None, 0, np.random.SeedSequence(0)))
+    rows = [row for block in _blocks(tasks, 1) for row in _run_dates(block)]
+    return [(row[0], row[1]) for row in rows]
 
 
 def _use_gpu(backend: str) -> bool:

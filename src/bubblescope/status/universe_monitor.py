@@ -9,9 +9,11 @@ PSY
     a batch :func:`~bubblescope.detect.psy` on the series cut there. An update appends only the
     new closes: O(T) work per new observation.
 LPPLS Confidence
-    DS LPPLS Confidence (positive and negative bubbles) of the newest date only, from
+    DS LPPLS Confidence (positive and negative bubbles) of the newest date only, equal to
     :func:`~bubblescope.detect.lppls_confidence` on the closes up to it; earlier dates keep
-    the readings they had.
+    the readings they had. The tickers of a chunk share their grid scans
+    (:func:`~bubblescope.detect._lppls_indicators.confidence_at_last`, bitwise equal to each
+    ticker alone), about 40 ms less CPU a ticker than a scan each.
 Run-up
     The return over the last ``runup_days`` trading days, ``P_t / P_{t-n} - 1``.
 Drawdown
@@ -66,7 +68,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -321,26 +323,42 @@ def _closes(ticker: str) -> pd.Series:
     return close.rename(ticker)
 
 
-def _lppls_now(close: pd.Series, settings: UniverseSettings) -> tuple[float, float, str]:
-    """LPPLS Confidence (positive, negative) at the last close, or NaN and why."""
-    if not settings.lppls:
-        return math.nan, math.nan, ""
-    if len(close) < settings.lppls_max_window:
-        return (
-            math.nan,
-            math.nan,
-            f"LPPLS needs {settings.lppls_max_window} closes, has {len(close)}",
-        )
-    from bubblescope.detect import lppls_confidence
+def _lppls_batch(
+    closes: dict[str, pd.Series], settings: UniverseSettings
+) -> dict[str, tuple[float, float, str]]:
+    """LPPLS Confidence (positive, negative) at each ticker's last close, or NaN and why.
 
-    frame = lppls_confidence(
-        close.to_numpy(), [len(close) - 1], windows=settings.windows()
-    ).to_frame()
-    return float(frame["confidence_pos"].iloc[-1]), float(frame["confidence_neg"].iloc[-1]), ""
+    The tickers with enough history share their grid scans
+    (:func:`~bubblescope.detect._lppls_indicators.confidence_at_last`, bitwise equal to
+    :func:`~bubblescope.detect.lppls_confidence` at the last close of each).
+    """
+    need = settings.lppls_max_window
+    out: dict[str, tuple[float, float, str]] = {}
+    fit: list[str] = []
+    for ticker, close in closes.items():
+        if not settings.lppls:
+            out[ticker] = (math.nan, math.nan, "")
+        elif len(close) < need:
+            out[ticker] = (math.nan, math.nan, f"LPPLS needs {need} closes, has {len(close)}")
+        else:
+            fit.append(ticker)
+    if fit:
+        from bubblescope.detect._lppls_indicators import confidence_at_last
+
+        logps = [np.log(closes[t].to_numpy()[-need:]) for t in fit]
+        for ticker, (pos, neg) in zip(
+            fit, confidence_at_last(logps, settings.windows()), strict=True
+        ):
+            out[ticker] = (pos, neg, "")
+    return out
 
 
 def _reading(
-    close: pd.Series, state: _State, update: Any, settings: UniverseSettings
+    close: pd.Series,
+    state: _State,
+    update: Any,
+    settings: UniverseSettings,
+    lppls: tuple[float, float, str],
 ) -> tuple[dict[str, Any], list[str]]:
     notes: list[str] = []
     n = settings.runup_days
@@ -349,7 +367,7 @@ def _reading(
         runup = float(close.iloc[-1]) / float(close.iloc[-1 - n]) - 1.0
     else:
         notes.append(f"run-up needs {n + 1} closes, has {len(close)}")
-    pos, neg, why = _lppls_now(close, settings)
+    pos, neg, why = lppls
     if why:
         notes.append(why)
     last = float(close.iloc[-1])
@@ -390,7 +408,22 @@ def _cold(close: pd.Series, settings: UniverseSettings) -> tuple[_State, tuple[f
     return state, (float(monitor.bsadf.iloc[-1]), bool(monitor.alarms.iloc[-1]))
 
 
-def _update_one(ticker: str, settings: UniverseSettings, state_dir: Path) -> TickerReading:
+@dataclass
+class _Pending:
+    """A ticker brought up to date except for its LPPLS reading (computed per chunk)."""
+
+    ticker: str
+    close: pd.Series
+    state: _State
+    stats: tuple[float, bool]
+    action: str
+    notes: list[str]
+    appended: int
+    seconds: float
+
+
+def _advance(ticker: str, settings: UniverseSettings, state_dir: Path) -> TickerReading | _Pending:
+    """Read the ticker and its state, append the new closes: its final row when unchanged."""
     start = time.perf_counter()
     path = state_dir / f"{ticker}.state"
     close = _closes(ticker)
@@ -409,12 +442,17 @@ def _update_one(ticker: str, settings: UniverseSettings, state_dir: Path) -> Tic
                 why = f"state corrupt: {type(exc).__name__}: {exc}"
     notes: list[str] = [f"recomputed: {why}"] if why else []
     if state is not None and processed == len(close):
-        action = "unchanged"
-        readings = state.readings
-        notes += state.notes
-        appended = 0
-    elif state is not None:
-        action = "updated"
+        return TickerReading(
+            ticker,
+            True,
+            "unchanged",
+            state.readings,
+            0,
+            tuple(notes + list(state.notes)),
+            "",
+            time.perf_counter() - start,
+        )
+    if state is not None:
         new = close.iloc[processed:]
         logs = np.log(new.to_numpy())
         update: Any = None
@@ -424,29 +462,40 @@ def _update_one(ticker: str, settings: UniverseSettings, state_dir: Path) -> Tic
             state.peak = max(state.peak, float(price))
             state.max_drawdown = min(state.max_drawdown, float(price) / state.peak - 1.0)
         stats = (update.bsadf, update.alarm)
-        readings, more = _reading(close, state, stats, settings)
-        notes += more
-        appended = len(new)
+        action, appended = "updated", len(new)
     else:
-        action = "recomputed" if why else "cold"
         state, stats = _cold(close, settings)
-        readings, more = _reading(close, state, stats, settings)
-        notes += more
-        appended = len(close)
-    if action != "unchanged":
-        state.readings = readings
-        state.notes = tuple(n for n in notes if not n.startswith("recomputed: "))
-        header = {
-            "format": STATE_FORMAT,
-            "ticker": ticker,
-            "settings": settings.fingerprint(),
-            "n": len(close),
-            "hash": _history_hash(close),
-            "last_date": readings["date"],
-        }
-        _write_state(path, header, state)
+        action, appended = ("recomputed" if why else "cold"), len(close)
+    return _Pending(
+        ticker, close, state, stats, action, notes, appended, time.perf_counter() - start
+    )
+
+
+def _finish(
+    pending: _Pending,
+    lppls: tuple[float, float, str],
+    settings: UniverseSettings,
+    state_dir: Path,
+) -> TickerReading:
+    """Complete a ticker's readings with its LPPLS reading and write its state."""
+    start = time.perf_counter()
+    state, close = pending.state, pending.close
+    readings, more = _reading(close, state, pending.stats, settings, lppls)
+    notes = pending.notes + more
+    state.readings = readings
+    state.notes = tuple(n for n in notes if not n.startswith("recomputed: "))
+    header = {
+        "format": STATE_FORMAT,
+        "ticker": pending.ticker,
+        "settings": settings.fingerprint(),
+        "n": len(close),
+        "hash": _history_hash(close),
+        "last_date": readings["date"],
+    }
+    _write_state(state_dir / f"{pending.ticker}.state", header, state)
+    seconds = pending.seconds + time.perf_counter() - start
     return TickerReading(
-        ticker, True, action, readings, appended, tuple(notes), "", time.perf_counter() - start
+        pending.ticker, True, pending.action, readings, pending.appended, tuple(notes), "", seconds
     )
 
 
@@ -472,11 +521,35 @@ def _peak_rss_mb() -> float:
 
 
 def _run_chunk(chunk: _Chunk) -> _ChunkResult:
-    """Worker: update every ticker of a chunk; one ticker's error never stops the others."""
+    """Worker: update every ticker of a chunk; one ticker's error never stops the others.
+
+    Each ticker is first brought up to date but for LPPLS (:func:`_advance`); the LPPLS
+    readings of the chunk's tickers are then computed together (:func:`_lppls_batch`), and
+    each ticker is finished (:func:`_finish`). Should the shared LPPLS run fail, each ticker's
+    LPPLS reading is computed alone, so only the ticker at fault fails.
+    """
     before = os.environ.get("BUBBLESCOPE_HOME")
     os.environ["BUBBLESCOPE_HOME"] = chunk.home
     try:
-        out = [_update_guarded(ticker, chunk) for ticker in chunk.tickers]
+        first = {
+            ticker: _guarded(ticker, _advance, ticker, chunk.settings, Path(chunk.state_dir))
+            for ticker in chunk.tickers
+        }
+        pending = {t: r for t, r in first.items() if isinstance(r, _Pending)}
+        lppls_start = time.perf_counter()
+        closes = {t: p.close for t, p in pending.items()}
+        try:
+            lppls = _lppls_batch(closes, chunk.settings)
+        except Exception:  # one ticker at fault: find it, and keep the others
+            lppls = {}
+        share = (time.perf_counter() - lppls_start) / max(len(pending), 1)
+        out: list[TickerReading] = []
+        for ticker, row in first.items():
+            if not isinstance(row, _Pending):
+                out.append(row)
+                continue
+            row.seconds += share
+            out.append(cast(TickerReading, _guarded(ticker, _finish_one, row, lppls, chunk)))
     finally:
         if before is None:
             os.environ.pop("BUBBLESCOPE_HOME", None)
@@ -485,11 +558,22 @@ def _run_chunk(chunk: _Chunk) -> _ChunkResult:
     return _ChunkResult(tuple(out), _peak_rss_mb())
 
 
-def _update_guarded(ticker: str, chunk: _Chunk) -> TickerReading:
-    """One ticker's update, or its failed row: an error never reaches the other tickers."""
+def _finish_one(
+    pending: _Pending, lppls: dict[str, tuple[float, float, str]], chunk: _Chunk
+) -> TickerReading:
+    """:func:`_finish` with the chunk's LPPLS reading, or the ticker's own when it has none."""
+    reading = lppls.get(pending.ticker)
+    if reading is None:
+        reading = _lppls_batch({pending.ticker: pending.close}, chunk.settings)[pending.ticker]
+    return _finish(pending, reading, chunk.settings, Path(chunk.state_dir))
+
+
+def _guarded(ticker: str, step: Any, *args: Any) -> TickerReading | _Pending:
+    """``step(*args)``, or the ticker's failed row: an error never reaches the other tickers."""
     start = time.perf_counter()
     try:
-        return _update_one(ticker, chunk.settings, Path(chunk.state_dir))
+        result: TickerReading | _Pending = step(*args)
+        return result
     except BubblescopeError as exc:
         error = f"{type(exc).__name__}: {exc}"
     except Exception as exc:  # a bug: keep the other tickers, report it loudly
