@@ -121,6 +121,28 @@ def test_cli_refuses_bad_jobs_before_any_work(command: list[str]) -> None:
     assert "positive integer or -1" in out.output
 
 
+@pytest.mark.parametrize("bad", ["0", "-3", "two"])
+@pytest.mark.parametrize("command", ["run", "sensitivity"])
+def test_scenario_refuses_bad_jobs_as_a_usage_error(
+    command: str, bad: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``scenario run|sensitivity --jobs`` is checked while parsing, as ``scan``'s is."""
+    import bubblescope.scenario as scenario
+    import bubblescope.scenario.sensitivity as sensitivity
+
+    def no_work(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the command started work on a bad --jobs")
+
+    monkeypatch.setattr(scenario, "run_scenario", no_work)
+    monkeypatch.setattr(sensitivity, "scenario_sensitivity", no_work)
+    out = CliRunner().invoke(app, ["scenario", command, "base", "--jobs", bad])
+    text = " ".join(out.output.replace("│", " ").split())
+    assert out.exit_code == 2, out.output
+    assert f"Usage: bubblescope scenario {command}" in text
+    assert "Invalid value for '--jobs'" in text
+    assert ("positive integer or -1" if bad != "two" else "valid integer") in text
+
+
 def test_unreachable_dask_scheduler_is_a_backend_error(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("distributed")
     monkeypatch.setattr(parallel, "DASK_CONNECT_TIMEOUT_S", 0.5)

@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from bubblescope.cli._common import JSON_OPTION, console, emit, handle_errors, progress_bar
+from bubblescope.cli._common import (
+    DASK_OPTION,
+    JOBS_OPTION,
+    JSON_OPTION,
+    console,
+    emit,
+    handle_errors,
+    progress_bar,
+)
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -80,10 +88,8 @@ def register(app: typer.Typer) -> None:
         seed: int | None = typer.Option(
             None, "--seed", help="Random seed (default: the standard preset's, reproducible)."
         ),
-        jobs: int = typer.Option(1, "--jobs", help="Local worker processes (1 = serial)."),
-        dask: str | None = typer.Option(
-            None, "--dask", help="Dask scheduler address, or 'local' for a LocalCluster."
-        ),
+        jobs: int = JOBS_OPTION,
+        dask: str | None = DASK_OPTION,
         chunk_size: int = typer.Option(
             2_000, "--chunk-size", help="Paths per work item (part of the random stream)."
         ),
@@ -105,7 +111,7 @@ def register(app: typer.Typer) -> None:
                     n_paths=paths,
                     rng=seed,
                     chunk_size=chunk_size,
-                    n_jobs=jobs if jobs != 1 else None,
+                    n_jobs=jobs,
                     executor=executor,
                     progress=progress,
                 )
@@ -128,10 +134,8 @@ def register(app: typer.Typer) -> None:
         ),
         paths: int = typer.Option(400, "--paths", help="Monte Carlo paths per evaluation."),
         seed: int = typer.Option(1, "--seed", help="Random seed (sampler, bootstrap, paths)."),
-        jobs: int = typer.Option(1, "--jobs", help="Local worker processes (1 = serial)."),
-        dask: str | None = typer.Option(
-            None, "--dask", help="Dask scheduler address, or 'local' for a LocalCluster."
-        ),
+        jobs: int = JOBS_OPTION,
+        dask: str | None = DASK_OPTION,
         chunk_size: int = typer.Option(64, "--chunk-size", help="Parameter rows per work item."),
         ranges: Path | None = _RANGES,
         settings: list[str] = _SET,
@@ -154,7 +158,7 @@ def register(app: typer.Typer) -> None:
                     rng=seed,
                     ranges=ranges,
                     chunk_size=chunk_size,
-                    n_jobs=jobs if jobs != 1 else None,
+                    n_jobs=jobs,
                     executor=executor,
                     progress=progress,
                 )
