@@ -5,7 +5,8 @@ observations ``y_s..y_e`` the no-intercept AR(1) ``y_t = rho y_{t-1} + e_t`` is 
 (``Delta y_t`` on ``y_{t-1}``, ``n = e - s`` differences, ``sigma^2 = SSR / (n - 1)``), the
 model of Phillips & Magdalinos (2007) without the intercept that would add a deterministic
 explosive component. The interval follows the development branch of R's exuber
-(``explosive_root()`` and ``root_ci()`` in R/explosive_root.R, 2026):
+(``rootstamp()`` in R/rootstamp.R, which consolidated its earlier ``explosive_root()`` and
+``root_ci()``, 2026):
 
 * ``"normal"`` (default): ``rho +/- z se``. Guo, Sun & Wang (2019) show the OLS t-ratio of a
   moderately explosive root is asymptotically standard normal (with drift, and under weak
@@ -26,7 +27,7 @@ Journal 22(3), 279-303.
 Phillips, P.C.B. and Magdalinos, T. (2007). Limit theory for moderate deviations from a unit
 root. Journal of Econometrics 136(1), 115-130.
 Vasilopoulos, K., Pavlidis, E. and Martinez-Garcia, E. exuber: Econometric analysis of
-explosive time series, R package, development branch (August 2026), R/explosive_root.R.
+explosive time series, R package, development branch (2026), R/rootstamp.R.
 """
 
 from __future__ import annotations
