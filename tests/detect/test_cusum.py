@@ -113,8 +113,9 @@ def test_size_under_the_null_equals_the_nominal_false_alarm_rate(demean: bool) -
 def test_power_rises_with_the_explosive_root() -> None:
     """Explosive AR(1) from the middle of the monitoring period: power above size, rising in rho.
 
-    Homm & Breitung's own size/power table for the CUSUM monitor could not be obtained, so
-    this checks the ordering rather than their entries.
+    Homm's own table of the monitor's power (dissertation, Table 1.6: Evans bubbles) leaves the
+    monitoring design undocumented, so this checks the ordering rather than table entries; the
+    Evans alternative itself is in test_cusum_evans.py.
     """
     n, T, reps = 100, 200, 1000
     b = hb_table8(100, 2, 0.95)
