@@ -2,8 +2,11 @@
 
 Stages: PSY (Phillips-Shi family-wise critical value on the 10-year training sample, then the
 streaming monitor over ~11,400 appended days), DS LPPLS Confidence on a monthly t2 grid (126
-FCO windows per date, dates spread over ``--n-jobs`` processes), GSY run-up and crash
-probability, the Shiller gauge, the two baselines, event detection and scoring.
+FCO windows per date, dates spread over ``--n-jobs`` processes), then every other signal of
+:data:`bubblescope.backtest.signals.ALL_SIGNALS`: the sequential monitors (HB CUSUM, robust
+CUSUM, WHL, sign-based, Breitung-Diegel wCUSUM, each restarted on its rolling schedule), GSY
+run-up and crash probability, the Shiller gauge and the two baselines; then event detection
+and scoring.
 
 Each stage prints its wall time, its CPU time (this process and its worker processes) and the
 load average when it started: the box is shared, and CPU time is what two idle cores would
@@ -55,6 +58,7 @@ def main() -> None:
     from bubblescope.backtest import EventSpec, SignalConfig, detect_events, score
     from bubblescope.backtest.histories import load_nasdaq, load_shiller
     from bubblescope.backtest.signals import (
+        ALL_SIGNALS,
         build_signal,
         default_windows,
         lppls_grid_dates,
@@ -97,10 +101,10 @@ def main() -> None:
         )
     else:
         stage("lppls", f"{len(grid)} {args.lppls_grid}-grid dates x 126 windows")
-    stage("runup", "runup + crash probability")
-    stage("gauge")
-    stage("baseline_return")
-    stage("baseline_cape")
+    notes = {"runup": "runup + crash probability", "cusum": "HB CUSUM, rolling restart"}
+    for name in ALL_SIGNALS:  # every other signal of the registry, and the baselines
+        if name not in built:
+            stage(name, notes.get(name, ""))
     t = time.perf_counter()
     spec = EventSpec.index()
     events = detect_events(prices, spec)
