@@ -8,6 +8,7 @@ fundamental). The CUSUM monitor is checked against the qualitative finding of Ho
 reachable text does not say how the monitors were set up (training length, how "detrended data"
 is done in real time, which boundary constant), and different readings reproduce different
 entries, so fitting one reading to the table would be tuning, not reproduction.
+``python -m bubblescope.detect.simulation.homm_table16`` prints every reading against the table.
 """
 
 from __future__ import annotations
@@ -24,6 +25,14 @@ from bubblescope.detect.critical_values.cusum import CUSUMCV
 from bubblescope.detect.cusum import cusum_monitor
 from bubblescope.detect.simulation import evans
 from bubblescope.detect.simulation.evans import evans_bubble, evans_price, fundamental_price
+from bubblescope.detect.simulation.homm_table16 import (
+    READINGS,
+    TABLE_1_6_CUSUM,
+    Detrend,
+    detrended_statistic,
+    rejection_rates,
+    render,
+)
 from bubblescope.errors import InputError
 
 R = 0.05
@@ -119,3 +128,31 @@ def test_docstring_examples_run() -> None:
     result = doctest.testmod(evans)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+@pytest.mark.parametrize("how", ["demean", "train_ols", "full_ols"])
+def test_each_detrending_reading_is_blind_to_a_linear_trend(how: Detrend) -> None:
+    y = np.cumsum(np.random.default_rng(8).standard_normal((3, 100)), axis=1)
+    line = 4.0 + 0.7 * np.arange(100)
+    base = detrended_statistic(y, 50, how)
+    np.testing.assert_allclose(detrended_statistic(y + line, 50, how), base, atol=1e-9)
+    assert not np.allclose(
+        detrended_statistic(y + line, 50, "raw"), detrended_statistic(y, 50, "raw")
+    )
+
+
+def test_size_calibrated_readings_hold_five_percent_on_the_drifting_fundamental() -> None:
+    """The "no bubble" row of each simulated-constant reading: a random walk with drift."""
+    reps = 2000
+    calibrated = tuple(r for r in READINGS if r.constant == "simulated" and r.n == 50)
+    constants, rates = rejection_rates(calibrated, reps, seed=3)
+    se = math.sqrt(0.05 * 0.95 / reps)
+    for reading in calibrated:
+        assert abs(rates[reading.label][None] - 0.05) < 3 * se, reading
+        assert constants[reading.label] > 0
+    text = render(constants, rates, reps)
+    assert text.splitlines()[1].startswith("Table 1.6 (CUSUM)")
+    assert all(f"{v:.3f}" in text.splitlines()[1] for v in TABLE_1_6_CUSUM.values())
+    assert [line.split()[0:3] for line in text.splitlines()[2:]] == [
+        r.label.split() for r in calibrated
+    ]
