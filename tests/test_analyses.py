@@ -128,6 +128,7 @@ def test_report_has_a_section_per_flagged_entry() -> None:
     assert keys == [
         "status",
         "psy",
+        "svadf",
         "psy-adjusted",
         "lppls",
         "comparison",

@@ -182,6 +182,18 @@ def _adjusted() -> Any:
     )
 
 
+def _svadf() -> Any:
+    from bubblescope.detect.svadf_dating import svadf
+
+    return svadf(np.log(_boom()), name="log boom")
+
+
+def _svadf_none() -> Any:
+    from bubblescope.detect.svadf_dating import svadf
+
+    return svadf(np.log(_walk(120, 5)), min_duration=200, name="walk")
+
+
 # --- composites --------------------------------------------------------------------------------
 
 
@@ -409,6 +421,10 @@ EXAMPLES: dict[str, tuple[tuple[str, Factory], ...]] = {
     ),
     "bubblescope.detect.firm_multiples.MultiplesResult": (("multiples", _multiples),),
     "bubblescope.detect.adjusted.AdjustedResult": (("psy-adjusted", _adjusted),),
+    "bubblescope.detect.svadf_dating.SVADFResult": (
+        ("svadf", _svadf),
+        ("svadf-none", _svadf_none),
+    ),
     "bubblescope.gauge.GaugeResult": (("gauge", _gauge),),
     "bubblescope.scan.ScanResult": (("scan", _scan),),
     "bubblescope.backtest.result.BacktestResult": (("backtest", _backtest),),
@@ -591,6 +607,7 @@ def _small_runs() -> dict[str, tuple[Factory, dict[str, Any]]]:
         "scenario-power": (none, {"paths": 200}),
         "scenario-telecom": (none, {"paths": 200}),
         "psy-adjusted": (none, {"symbol": "NVDA", "frequency": "M", "levels": False}),
+        "svadf": (_boom, {"lookback_years": None}),
     }
 
 

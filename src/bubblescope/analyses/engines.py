@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from bubblescope.detect.gsy import RunupResult
     from bubblescope.detect.lppls import FailedFit, LPPLSFit, LPPLSIndicators
     from bubblescope.detect.sequential import SequentialResult
+    from bubblescope.detect.svadf_dating import SVADFResult
     from bubblescope.economy.clearing import StressResult
     from bubblescope.economy.depreciation.flattered import FlatteredResult
     from bubblescope.economy.depreciation.restatement import RestatementResult
@@ -58,6 +59,7 @@ __all__ = [
     "RUNUP",
     "SIGN_MONITOR",
     "STRESS",
+    "SVADF",
     "WATER",
     "WHL",
     "AdjustedSettings",
@@ -76,6 +78,7 @@ __all__ = [
     "NoSettings",
     "PSYAnalysisSettings",
     "RunupAnalysisSettings",
+    "SVADFSettings",
     "SequoiaSettings",
     "SignMonitorSettings",
     "StockGaugeSettings",
@@ -1052,6 +1055,70 @@ ADJUSTED: Analysis[AdjustedSettings] = Analysis(
 )
 
 
+# --- SV-ADF dating (Sarkar & Wells 2026, preprint) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class SVADFSettings:
+    """SV-ADF dating of a price series (presets equal: nothing is simulated)."""
+
+    frequency: Literal["D", "W", "M"] = setting(
+        "D", "sampling of daily closes: D, W (last close of a week) or M"
+    )
+    lookback_years: float | None = setting(
+        5.0, "years tested, counted back from the last date (none: all)", gt=0.0, le=200.0
+    )
+    lag: int = setting(0, "lagged differences in each ADF regression", ge=0, le=12)
+    window: Literal["psy", "exuber"] | int = setting(
+        "psy", "minimum window: psy, exuber or a number of points"
+    )
+    min_duration: int | None = setting(
+        None,
+        "observations a threshold crossing must last (none: round(log T))",
+        ge=0,
+        le=10_000,
+    )
+    transform: Literal["log", "level"] = setting("log", "date log prices or levels")
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> SVADFSettings:
+        """The same dating for every preset."""
+        return _no_variants(cls, name)
+
+
+def run_svadf(data: pd.Series | pd.DataFrame | None, s: SVADFSettings) -> SVADFResult:
+    """SV-ADF dating of the closes: daily log closes of the last five years by default."""
+    import numpy as np
+
+    from bubblescope.data.validate import validate_series
+    from bubblescope.detect.svadf_dating import svadf
+
+    close = closes(data, "SV-ADF")
+    name = str(close.name) if close.name is not None else "series"
+    sample = PSYSettings(frequency=s.frequency, lookback_years=s.lookback_years).sample(close)
+    prices = validate_series(
+        sample, min_points=3, positive=s.transform == "log", name=name, purpose="SV-ADF dating"
+    ).series
+    y = np.log(prices) if s.transform == "log" else prices
+    return svadf(y, lag=s.lag, window=s.window, min_duration=s.min_duration, name=name)
+
+
+SVADF: Analysis[SVADFSettings] = Analysis(
+    name="svadf",
+    title="SV-ADF dating (Sarkar & Wells 2026, preprint)",
+    help="Sarkar & Wells (2026, arXiv:2604.12062, a non-peer-reviewed preprint): the forward "
+    "recursive ADF statistic against an origination threshold log(t)/10 and a collapse "
+    "threshold log(t)/2 (t the window's size), dating at most one origination and collapse; "
+    "no critical values are simulated. Daily log closes of the last five years by default.",
+    settings=SVADFSettings,
+    run=run_svadf,
+    results=("bubblescope.detect.svadf_dating.SVADFResult",),
+    group="detect",
+    needs_series=True,
+    report=22,
+)
+
+
 # --- the AI economy ---------------------------------------------------------------------------
 
 
@@ -1440,6 +1507,7 @@ ENGINES: tuple[Analysis[Any], ...] = (
     MARKET_GAUGE,
     MULTIPLES,
     ADJUSTED,
+    SVADF,
     GPU,
     POWER,
     WATER,

@@ -71,6 +71,9 @@ _EXPORTS: dict[str, str] = {
     # bubble or adoption: PSY adjusted for fundamentals, factors and technology proxies
     "adjusted_psy": "adjusted",
     "AdjustedResult": "adjusted",
+    # SV-ADF dating (Sarkar & Wells 2026, a non-peer-reviewed preprint)
+    "svadf": "svadf_dating",
+    "SVADFResult": "svadf_dating",
 }
 
 __all__ = sorted(_EXPORTS)
