@@ -119,10 +119,10 @@ def test_the_adoption_row_reads_the_unconfirmed_episode_as_the_table_does() -> N
 def test_the_terminal_cells_say_unconfirmed_and_print_the_net_runup_in_points() -> None:
     from bubblescope.cli.status import _compact
 
-    assert _compact(psy_reading(_daily(True), SETTINGS, log=True)).endswith("\nunconfirmed")
-    assert "unconfirmed" not in _compact(psy_reading(_daily(False), SETTINGS, log=True))
+    assert _compact(psy_reading(_daily(True), SETTINGS, log=True)).endswith("\nunconf.")
+    assert "unconf" not in _compact(psy_reading(_daily(False), SETTINGS, log=True))
     close = _daily(False)
     market = close.iloc[::-1].set_axis(close.index)  # any other path: a nonzero net run-up
     reading, net = return_reading(close, market, SETTINGS, is_market=False)
     assert net is not None
-    assert _compact(reading).endswith(f"\nn{100.0 * net:+.1f} pts")
+    assert _compact(reading).endswith(f"\nn{100.0 * net:+.0f}pts")

@@ -52,31 +52,33 @@ _HEADS = {
 }
 _KEY = (
     "PSY: last BSADF over its 95% critical value (weekly closes, 20 years; log prices and "
-    "levels). LPPLS: the largest Confidence now and its window scale (Short, Medium, Long). "
-    "Run-up: 24-month return, n = net of the S&P 500. Crash: GSY crash odds. Drawdn: fall from "
-    "the peak. Value: trailing P/E (or P/S, CAPE) and p = its percentile of own history. "
+    "levels); unconf.: an episode began, but the BSADF has fallen back below that value. "
+    "LPPLS: the largest Confidence now and its window scale (Short, Medium, Long). Run-up: "
+    "24-month return, n = net of the S&P 500 in percentage points (pts). Crash: GSY crash odds. "
+    "Drawdn: fall from the peak. Value: trailing P/E (or P/S, CAPE) and p = its percentile of "
+    "own history. "
     "`--json` or the report give every detail."
 )
 
 
 def _compact(r: Reading) -> str:
-    """A terminal-width cell: the reading's number(s) only."""
-    from bubblescope.status.readings import net_points
+    """A terminal-width cell: the reading's number(s) only.
 
+    Short enough (``n+188pts``, ``unconf.``) for the table to fit an 80-column terminal
+    without breaking a cell (see :func:`render_status`).
+    """
     d = r.detail
     if r.light == "grey" or r.value is None:
         return "n/a" if r.light == "grey" else "–"
     if r.signal in ("psy_log", "psy_level"):
         unconfirmed = d.get("now", {}).get("state") == "episode not confirmed"
-        return f"{r.value:.2f}\n/{d['critical_value']:.2f}" + (
-            "\nunconfirmed" if unconfirmed else ""
-        )
+        return f"{r.value:.2f}\n/{d['critical_value']:.2f}" + ("\nunconf." if unconfirmed else "")
     if r.signal == "lppls":
         best = d.get("largest_scale", "")
         return f"{r.value:.2f} {best[:1].upper()}"
     if r.signal == "return_24m":
         net = d.get("net")
-        return f"{r.value:+.0%}" + ("" if net is None else f"\nn{net_points(net)}")
+        return f"{r.value:+.0%}" + ("" if net is None else f"\nn{100.0 * net:+.0f}pts")
     if r.signal == "crash_odds":
         return f"{r.value:.0%}"
     if r.signal == "drawdown":
@@ -102,7 +104,17 @@ def render_status(result: StatusResult) -> list[RenderableType]:
     )
     from rich import box
 
-    table = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1), expand=False)
+    # no edge columns and no padding outside the first and last column: with the widest cells
+    # (5 to 9 characters with the light's dot) the table is 79 columns wide, so at 80 columns
+    # rich breaks no cell over two lines
+    table = Table(
+        title=title,
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        expand=False,
+        show_edge=False,
+        pad_edge=False,
+    )
     table.add_column("series", overflow="fold")
     for sig in SIGNALS:
         table.add_column(_HEADS[sig], overflow="fold")
@@ -162,7 +174,11 @@ def _records_table(result: StatusResult) -> list[RenderableType]:
         for sig, rec in row.records.items():
             seen.setdefault((sig, rec.history), rec)
     table = Table(
-        title="Each signal's record in the backtests", box=box.SIMPLE_HEAD, padding=(0, 1)
+        title="Each signal's record in the backtests",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        show_edge=False,
+        pad_edge=False,
     )
     table.add_column("signal")
     table.add_column("history")
