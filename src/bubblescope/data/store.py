@@ -32,6 +32,25 @@ Which vintage wins
     replaces the older ones as a whole. ``runs`` and ``readings`` (the status page's readings log)
     are append-only: every import is kept. Because a
     re-import of identical content writes nothing, its vintage stays that of its first import.
+Compaction
+    Every file a read opens costs it time (DuckDB opens and plans each), so a symbol imported one
+    row a day would read ever slower. When a symbol's folder holds more than
+    :data:`COMPACT_AFTER` files, the import that made it so folds them into one
+    (:func:`compact`, also ``bubblescope data compact``). The compacted file holds exactly the
+    rows a read returned before, each with the ``_vintage`` of the import that supplied it, so
+    later imports still win or lose per date as before; rows no read could return (superseded
+    dates of ``prices``, older ``fundamentals`` snapshots) are dropped. Its Parquet metadata
+    (key ``bubblescope.compacted``) names the files it replaces and the ``(vintage, hash)`` of
+    every import it holds, so re-importing any of them still writes nothing and still says
+    whether a newer import stays current. It is named like any part,
+    ``part-<newest vintage>-<hash of the replaced names>.parquet``, and becomes visible with one
+    :func:`os.replace`; only then are the replaced files deleted. Readers skip every file a
+    compacted file names as replaced, so a compaction killed between those steps leaves the
+    data read exactly as before (the next compaction deletes the leftovers), and a reader whose
+    file list went stale while the files were deleted lists again (up to :data:`_READ_TRIES`
+    times). A lock file (``.compact.lock`` in the symbol's folder, naming its process) keeps two
+    compactions of one symbol apart; imports need no lock, since a part imported during a
+    compaction is not among those it replaces.
 """
 
 from __future__ import annotations
@@ -44,10 +63,10 @@ import re
 import socket
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -60,9 +79,11 @@ from bubblescope.errors import InputError, StoreError, UnknownSymbolError
 from bubblescope.result import ResultMixin
 
 __all__ = [
+    "COMPACT_AFTER",
     "DATASETS",
     "SCHEMA_VERSION",
     "ImportResult",
+    "compact",
     "import_frame",
     "list_datasets",
     "list_symbols",
@@ -94,6 +115,17 @@ _SYMBOL = re.compile(r"^[A-Za-z0-9._^-]{1,64}$")
 _PART = re.compile(r"^part-(\d{19})-([0-9a-f]{16})\.parquet$")
 _ROW_GROUP = 100_000
 _TMP_MAX_AGE_S = 3600.0
+#: Files a symbol's folder may hold before an import compacts them into one. Reading one
+#: ticker took 25 ms from one file and 80 ms from 100 (``benchmarks/bench_store.py``), about
+#: 0.5 ms a file, so 16 files cost a read at most about 8 ms more than one.
+COMPACT_AFTER = 16
+#: Parquet metadata key of a compacted file's manifest (see the module notes).
+_MANIFEST_KEY = b"bubblescope.compacted"
+_LOCK_NAME = ".compact.lock"
+#: Times a read lists the files again when a compaction deleted some it had listed.
+_READ_TRIES = 5
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,9 +272,12 @@ def _writer_gone(name: str) -> bool:
     network drive) or a name of another shape is never judged gone: only age removes those.
     """
     parts = name.rsplit("-", 2)
-    if len(parts) != 3:
-        return False
-    pid_text, _, host = parts[1].partition(".")
+    return len(parts) == 3 and _tag_gone(parts[1])
+
+
+def _tag_gone(tag: str) -> bool:
+    """Whether ``<pid>.<host>`` (see :func:`_writer_tag`) names a dead process of this host."""
+    pid_text, _, host = tag.partition(".")
     if not pid_text.isdigit() or host != _writer_tag().partition(".")[2]:
         return False
     pid = int(pid_text)
@@ -342,15 +377,15 @@ def import_frame(
             hint="use plain numbers, strings, booleans and dates",
         ) from exc
     folder = root / dataset / f"symbol={symbol}"
-    existing = sorted(folder.glob(f"part-*-{content}.parquet")) if folder.is_dir() else []
-    if existing:
+    held = _stored_imports(folder).get(content)
+    if held is not None:
         return ImportResult(
             dataset,
             symbol,
-            str(existing[0]),
+            str(held[1]),
             len(table_frame),
             False,
-            _newer_import(folder, existing[0], DATASETS[dataset]),
+            _newer_import(folder, held[0], DATASETS[dataset]),
         )
     vintage = time.time_ns()
     tmp_dir = root / ".tmp"
@@ -383,22 +418,53 @@ def import_frame(
     finally:  # on success the file was moved away; on any failure it must not stay behind
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+    if len(_folder_parts(folder)) > COMPACT_AFTER:
+        with contextlib.suppress(StoreError):  # the import stands; a read names a bad file
+            final = _compact_folder(dataset, folder) or final
     return ImportResult(dataset, symbol, str(final), len(table_frame), True)
 
 
-def _newer_import(folder: Path, part: Path, semantics: Semantics) -> str | None:
-    """When a later import than ``part`` exists in ``folder``, its time; else None.
+def _folder_parts(folder: Path) -> list[Path]:
+    """The part files in one symbol's folder (replaced ones included), by name."""
+    if not folder.is_dir():
+        return []
+    return sorted(f for f in folder.iterdir() if _PART.match(f.name))
 
-    Append-only datasets keep every import, so nothing supersedes anything there.
+
+def _stored_imports(folder: Path) -> dict[str, tuple[int, Path]]:
+    """Content hash -> (vintage, file holding it) of every import a symbol's folder holds.
+
+    A part holds the import its name says; a compacted file also holds every import its
+    manifest lists. A file that vanished or cannot be read holds nothing to find here.
+    """
+    import pyarrow.parquet as pq
+
+    found: dict[str, tuple[int, Path]] = {}
+    parts = _folder_parts(folder)
+    for file in parts:
+        if m := _PART.match(file.name):
+            found[m.group(2)] = (int(m.group(1)), file)
+    for file in parts:
+        try:
+            manifest = _manifest(pq.read_schema(file))
+        except Exception:  # pyarrow raises many types; a read names the file
+            continue
+        if manifest is not None:
+            found.update({h: (v, file) for v, h in manifest.imports})
+    return found
+
+
+def _newer_import(folder: Path, own: int, semantics: Semantics) -> str | None:
+    """When a later import than the vintage ``own`` exists in ``folder``, its time; else None.
+
+    Append-only datasets keep every import, so nothing supersedes anything there. A compacted
+    file is named by the newest import it holds, so the names tell.
     """
     if semantics == "append":
         return None
-    own = _PART.match(part.name)
-    vintages = [int(m.group(1)) for f in folder.iterdir() if (m := _PART.match(f.name))]
+    vintages = [int(m.group(1)) for f in _folder_parts(folder) if (m := _PART.match(f.name))]
     newest = max(vintages, default=0)
-    if own is None or newest <= int(own.group(1)):
-        return None
-    return vintage_time(newest)
+    return vintage_time(newest) if newest > own else None
 
 
 def _part_files(dataset: str, symbol: str | None = None) -> list[Path]:
@@ -422,34 +488,106 @@ def _part_files(dataset: str, symbol: str | None = None) -> list[Path]:
     return sorted(files, key=lambda f: f.name)
 
 
+class _VanishedError(Exception):
+    """A file listed for a read was deleted (by a compaction) before the read opened it."""
+
+
+def _retrying(read: Callable[[], _T]) -> _T:
+    """Run ``read``, which lists the files itself, again when a listed file vanished."""
+    for _ in range(_READ_TRIES - 1):
+        with contextlib.suppress(_VanishedError):
+            return read()
+    try:
+        return read()
+    except _VanishedError as exc:
+        raise StoreError(
+            f"the store's files changed under {_READ_TRIES} reads in a row ({exc} vanished)",
+            hint="retry: another process is compacting the store",
+        ) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class _Manifest:
+    """What a compacted file replaces (file names) and holds (``(vintage, hash)`` imports)."""
+
+    replaces: tuple[str, ...]
+    imports: tuple[tuple[int, str], ...]
+
+
+def _manifest(schema: Any) -> _Manifest | None:
+    """A file's compaction manifest (None for a plain import).
+
+    Raises
+    ------
+    ValueError
+        When the manifest is there but malformed.
+    """
+    raw = (schema.metadata or {}).get(_MANIFEST_KEY)
+    if raw is None:
+        return None
+    try:
+        doc = json.loads(raw)
+        replaces = tuple(str(name) for name in doc["replaces"])
+        imports = tuple((int(v), str(h)) for v, h in doc["imports"])
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"{type(exc).__name__}: {exc}") from exc
+    if not all(_PART.match(name) for name in replaces) or not all(
+        re.fullmatch(r"[0-9a-f]{16}", h) for _, h in imports
+    ):
+        raise ValueError("names a file or an import hash of the wrong form")
+    return _Manifest(replaces, imports)
+
+
 def _split_files(files: list[Path], required: tuple[str, ...]) -> tuple[list[Path], list[str]]:
-    """The readable store files, and ``"<file> (<why>)"`` for each corrupt or foreign one."""
+    """The store files a read uses, and ``"<file> (<why>)"`` for each corrupt or foreign one.
+
+    Files that a compacted file replaces are in neither list (see the module notes).
+
+    Raises
+    ------
+    _VanishedError
+        When a listed file no longer exists.
+    """
     import pyarrow.parquet as pq
 
     good: list[Path] = []
-    bad: list[str] = []
+    bad: list[tuple[Path, str]] = []
+    replaced: set[Path] = set()
     for file in files:
         try:
-            names = set(pq.read_schema(file).names)
+            schema = pq.read_schema(file)
         except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ... for bad files
-            bad.append(f"{file} ({type(exc).__name__}: {exc})")
+            if not file.exists():
+                raise _VanishedError(str(file)) from exc
+            bad.append((file, f"{type(exc).__name__}: {exc}"))
             continue
-        missing = [c for c in required if c not in names]
+        missing = [c for c in required if c not in schema.names]
         if missing:
-            bad.append(f"{file} (foreign file: lacks column(s) {missing})")
-        else:
-            good.append(file)
-    return good, bad
+            bad.append((file, f"foreign file: lacks column(s) {missing}"))
+            continue
+        try:
+            manifest = _manifest(schema)
+        except ValueError as exc:
+            bad.append((file, f"malformed compaction manifest: {exc}"))
+            continue
+        good.append(file)
+        if manifest is not None:
+            replaced.update(file.parent / name for name in manifest.replaces)
+    return (
+        [f for f in good if f not in replaced],
+        [f"{f} ({why})" for f, why in bad if f not in replaced],
+    )
 
 
-def _check_files(files: list[Path], required: tuple[str, ...]) -> None:
-    """Raise :class:`StoreError` naming each file that is not a readable store file."""
-    _, bad = _split_files(files, required)
+def _check_files(files: list[Path], required: tuple[str, ...]) -> list[Path]:
+    """The files a read uses; :class:`StoreError` naming each that is not a store file."""
+    good, bad = _split_files(files, required)
     if bad:
         raise StoreError(
             "corrupt or foreign file(s) in the store: " + "; ".join(bad),
             hint="move the named file(s) out of the store; other data is unaffected",
         )
+    return good
 
 
 def _sql_list(files: list[Path]) -> str:
@@ -508,8 +646,37 @@ def _run(sql: str, files: list[Path], what: str) -> pd.DataFrame:
         with _connect() as con:
             return _fetch(con, sql)
     except duckdb.Error as exc:
+        _vanished(files, exc)
         _check_files(files, ())
         raise StoreError(f"store query on {what} failed: {_one_line(exc)}") from exc
+
+
+def _vanished(files: list[Path], exc: BaseException) -> None:
+    """Raise :class:`_VanishedError` from ``exc`` when one of ``files`` no longer exists."""
+    gone = next((f for f in files if not f.exists()), None)
+    if gone is not None:
+        raise _VanishedError(str(gone)) from exc
+
+
+def _read_one(file: Path) -> pd.DataFrame:
+    """One price file's rows by date, through pyarrow (a DuckDB connection costs more).
+
+    The same rows and column types as :func:`_run` over the file alone
+    (``tests/data/test_store_compaction.py`` compares them).
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(file)
+    except (OSError, pa.ArrowException) as exc:
+        _vanished([file], exc)
+        raise StoreError(
+            f"corrupt or foreign file(s) in the store: {file} ({type(exc).__name__}: {exc})",
+            hint="move the named file(s) out of the store; other data is unaffected",
+        ) from exc
+    rows: pd.DataFrame = table.sort_by("date").to_pandas(ignore_metadata=True)
+    return rows
 
 
 def load_dataset(dataset: str, symbol: str | None = None) -> pd.DataFrame:
@@ -522,11 +689,15 @@ def load_dataset(dataset: str, symbol: str | None = None) -> pd.DataFrame:
     """
     _check_dataset(dataset)
     _check_schema(store_root())
-    files = _part_files(dataset, symbol)
-    if not files:
-        return pd.DataFrame()
-    _check_files(files, ("_vintage",))
-    return _run(_view_sql(dataset, files), files, dataset)
+
+    def read() -> pd.DataFrame:
+        files = _part_files(dataset, symbol)
+        if not files:
+            return pd.DataFrame()
+        files = _check_files(files, ("_vintage",))
+        return _run(_view_sql(dataset, files), files, dataset)
+
+    return _retrying(read)
 
 
 def load_prices(symbol: str) -> pd.DataFrame:
@@ -544,15 +715,23 @@ def load_prices(symbol: str) -> pd.DataFrame:
         read, so they cannot break this read).
     """
     key = symbol.upper()
-    if not _SYMBOL.match(key) or not _part_files("prices", key):
+
+    def read() -> pd.DataFrame | None:
+        files = _part_files("prices", key) if _SYMBOL.match(key) else []
+        if not files:
+            return None
+        files = _check_files(files, _PRICE_REQUIRED)
+        if len(files) == 1:
+            return _read_one(files[0])
+        return _run(_view_sql("prices", files) + " ORDER BY date", files, f"prices/{key}")
+
+    rows = _retrying(read)
+    if rows is None:
         available = list_symbols("prices")
         raise UnknownSymbolError(
             f"no prices for {symbol!r} in the store ({', '.join(available) or 'store is empty'})",
             hint="import it with `bubblescope data import FILE`",
         )
-    files = _part_files("prices", key)
-    _check_files(files, _PRICE_REQUIRED)
-    rows = _run(_view_sql("prices", files) + " ORDER BY date", files, f"prices/{key}")
     newest = int(rows.pop("_vintage").max())
     frame = rows.set_index(pd.DatetimeIndex(rows.pop("date"), name="date"))
     frame["adjusted"] = frame["adjusted"].astype(bool) if "adjusted" in frame else False
@@ -601,6 +780,10 @@ def summary(dataset: str = "prices") -> pd.DataFrame:
     the symbols it belongs to are counted from their readable files.
     """
     _check_dataset(dataset)
+    return _retrying(lambda: _summary(dataset))
+
+
+def _summary(dataset: str) -> pd.DataFrame:
     files, corrupt = _split_files(
         _part_files(dataset), _PRICE_REQUIRED if dataset == "prices" else ("_vintage",)
     )
@@ -671,16 +854,21 @@ def query(sql: str) -> pd.DataFrame:
         On a SQL error (reading a file outside the store included), a query on an empty
         dataset, or a corrupt/foreign file (named).
     """
-    import duckdb
-
     _read_only_statement(sql)
     _check_schema(store_root())
+    return _retrying(lambda: _query(sql))
+
+
+def _query(sql: str) -> pd.DataFrame:
+    import duckdb
+
     views: dict[str, list[Path]] = {}
     for name in DATASETS:
         files = _part_files(name)
         if files:
-            _check_files(files, _PRICE_REQUIRED if name == "prices" else ("_vintage",))
-            views[name] = files
+            views[name] = _check_files(
+                files, _PRICE_REQUIRED if name == "prices" else ("_vintage",)
+            )
     all_files = [f for files in views.values() for f in files]
     try:
         with _connect() as con:
@@ -701,5 +889,232 @@ def query(sql: str) -> pd.DataFrame:
             hint="store.query reads only the store's datasets; load other files yourself",
         ) from exc
     except duckdb.Error as exc:
+        _vanished(all_files, exc)
         _check_files(all_files, ())
         raise StoreError(f"store query failed: {_one_line(exc)}") from exc
+
+
+def _lock_stale(lock: Path) -> bool:
+    """Whether a compaction lock was left by a dead process (or is over an hour old)."""
+    try:
+        tag = lock.read_text(encoding="utf-8")
+        age = time.time() - lock.stat().st_mtime
+    except FileNotFoundError:
+        return True  # released meanwhile: the next try takes it
+    except OSError:
+        return False
+    return _tag_gone(tag) or age > _TMP_MAX_AGE_S
+
+
+@contextlib.contextmanager
+def _compaction_lock(folder: Path) -> Iterator[bool]:
+    """Hold a symbol folder's compaction lock; yields False while another process holds it.
+
+    The lock is a file created exclusively (``O_EXCL``) holding ``<pid>.<host>``; a lock whose
+    process is dead, or that is over an hour old, is taken over.
+    """
+    lock = folder / _LOCK_NAME
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            if not _lock_stale(lock):
+                break
+            with contextlib.suppress(OSError):
+                lock.unlink()
+            continue
+        try:
+            os.write(fd, _writer_tag().encode())
+        finally:
+            os.close(fd)
+        try:
+            yield True
+        finally:
+            with contextlib.suppress(OSError):
+                lock.unlink()
+        return
+    yield False
+
+
+def _held_imports(files: list[Path]) -> list[tuple[int, str]]:
+    """``(vintage, hash)`` of every import ``files`` hold, oldest first."""
+    import pyarrow.parquet as pq
+
+    held: list[tuple[int, str]] = []
+    for file in files:
+        manifest = _manifest(pq.read_schema(file))
+        if manifest is not None:
+            held.extend(manifest.imports)
+        elif m := _PART.match(file.name):
+            held.append((int(m.group(1)), m.group(2)))
+    return sorted(set(held))
+
+
+def _compacted_sql(dataset: str, files: list[Path]) -> str:
+    """SELECT of one symbol's current rows over ``files``, without the ``symbol`` column.
+
+    Each row keeps its ``_vintage``. ``prices`` come by date; a snapshot's and an append-only
+    dataset's rows keep the order a read gives them (files by vintage, rows as imported).
+    """
+    source = (
+        f"read_parquet({_sql_list(files)}, hive_partitioning=true, union_by_name=true, "
+        f"hive_types={{'symbol': VARCHAR}})"
+    )
+    semantics = DATASETS[dataset]
+    if semantics == "series":
+        return f"SELECT * EXCLUDE (symbol) FROM ({_view_sql(dataset, files)}) ORDER BY date"
+    if semantics == "snapshot":
+        return (
+            f"SELECT * EXCLUDE (symbol) FROM {source} "
+            f"WHERE _vintage = (SELECT max(_vintage) FROM {source})"
+        )
+    return f"SELECT * EXCLUDE (symbol) FROM {source}"
+
+
+def _write_compacted(table: Any, tmp: Path) -> None:
+    """Write ``table`` to ``tmp`` in row groups and flush it to disk."""
+    import pyarrow.parquet as pq
+
+    with pq.ParquetWriter(tmp, table.schema, compression="zstd") as writer:
+        for offset in range(0, table.num_rows, _ROW_GROUP):
+            writer.write_table(table.slice(offset, _ROW_GROUP))
+    with tmp.open("rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _remove_replaced(files: list[Path]) -> None:
+    """Delete files a compacted file has replaced (readers already skip them)."""
+    for file in files:
+        with contextlib.suppress(OSError):  # a later compaction deletes what is left
+            file.unlink(missing_ok=True)
+
+
+def _compact_folder(dataset: str, folder: Path) -> Path | None:
+    """Fold one symbol's files into one (see the module notes).
+
+    Returns
+    -------
+    Path or None
+        The compacted file (also when only the leftovers of a killed compaction were
+        deleted); None when there was nothing to fold (one file) or another process holds the
+        folder's compaction lock.
+
+    Raises
+    ------
+    StoreError
+        Naming a corrupt or foreign file among the symbol's files, or when the compacted
+        file cannot be written (nothing is changed then).
+    """
+    import duckdb
+
+    with _compaction_lock(folder) as held:
+        if not held:
+            return None
+        listed = _folder_parts(folder)
+        files = _check_files(listed, _PRICE_REQUIRED if dataset == "prices" else ("_vintage",))
+        if len(files) < 2:  # at most leftovers of a compaction killed before it deleted them
+            leftovers = [f for f in listed if f not in files]
+            _remove_replaced(leftovers)
+            return files[0] if leftovers else None
+        imports = _held_imports(files)
+        replaces = sorted(f.name for f in listed)
+        name_hash = hashlib.sha256(json.dumps(replaces).encode()).hexdigest()[:16]
+        final = folder / f"part-{imports[-1][0]:019d}-{name_hash}.parquet"
+        manifest = json.dumps({"replaces": replaces, "imports": imports}).encode()
+        tmp = store_root() / ".tmp" / f"compact-{folder.name}-{_writer_tag()}-{uuid.uuid4().hex}"
+        try:
+            with _connect() as con:
+                table = con.sql(_compacted_sql(dataset, files)).to_arrow_table()
+            table = table.replace_schema_metadata({_MANIFEST_KEY: manifest})
+            tmp.parent.mkdir(parents=True, exist_ok=True)
+            _write_compacted(table, tmp)
+            os.replace(tmp, final)
+        except (OSError, duckdb.Error) as exc:
+            raise StoreError(
+                f"cannot compact {dataset}/{folder.name}: {_one_line(exc)}",
+                hint="check free disk space and permissions; the store is unchanged",
+            ) from exc
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+        _remove_replaced(listed)
+        return final
+
+
+def compact(dataset: str | None = None, symbol: str | None = None) -> pd.DataFrame:
+    """Fold each symbol's files into one file, keeping exactly the rows reads return.
+
+    Imports compact a symbol on their own once it has more than :data:`COMPACT_AFTER` files;
+    this does it now, for a store written by many small imports. Safe while other processes
+    read or import (see the module notes).
+
+    Parameters
+    ----------
+    dataset : str, optional
+        One of :data:`DATASETS`; all of them when None.
+    symbol : str, optional
+        One symbol (price symbols are upper-cased); every symbol when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per symbol: ``dataset``, ``symbol``, ``files_before``, ``files_after``,
+        ``rows`` (held in its files after) and ``outcome`` (``compacted``, ``one file
+        already`` or ``skipped: another process is compacting it``).
+
+    Raises
+    ------
+    InputError
+        An unknown dataset or a malformed symbol.
+    UnknownSymbolError
+        When ``symbol`` has no files in the dataset(s).
+    StoreError
+        Naming a corrupt or foreign file, or when a compacted file cannot be written.
+    """
+    import pyarrow.parquet as pq
+
+    names = list(DATASETS) if dataset is None else [dataset]
+    for name in names:
+        _check_dataset(name)
+    _check_schema(store_root())
+    folders: list[tuple[str, Path]] = []
+    for name in names:
+        base = store_root() / name
+        if symbol is None:
+            found = sorted(p for p in base.glob("symbol=*") if p.is_dir()) if base.is_dir() else []
+        else:
+            key = _check_symbol(symbol.upper() if name == "prices" else symbol)
+            found = [base / f"symbol={key}"] if _folder_parts(base / f"symbol={key}") else []
+        folders.extend((name, folder) for folder in found)
+    if symbol is not None and not folders:
+        raise UnknownSymbolError(
+            f"nothing stored for {symbol!r} in {dataset or 'any dataset'}",
+            hint="see `bubblescope data list`",
+        )
+    rows = []
+    for name, folder in folders:
+        before = len(
+            _check_files(_folder_parts(folder), _PRICE_REQUIRED if name == "prices" else ())
+        )
+        done = _compact_folder(name, folder)
+        after = _check_files(_folder_parts(folder), ())
+        outcome = (
+            "compacted"
+            if done is not None
+            else "one file already"
+            if before <= 1
+            else "skipped: another process is compacting it"
+        )
+        rows.append(
+            {
+                "dataset": name,
+                "symbol": folder.name.removeprefix("symbol="),
+                "files_before": before,
+                "files_after": len(after),
+                "rows": sum(pq.ParquetFile(f).metadata.num_rows for f in after),
+                "outcome": outcome,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["dataset", "symbol", "files_before", "files_after", "rows", "outcome"]
+    )
