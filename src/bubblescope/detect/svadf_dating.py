@@ -26,9 +26,10 @@ The procedure, as the development branch of R's exuber implements it
 Because :math:`\log(t)/2 > \log(t)/10`, an episode lasts only while BADF stays above the
 higher collapse threshold once it has crossed the origination one (their Remark 1, as exuber
 cites it, calibrates the two separately: a unit-root-based threshold suits collapse, not
-origination). On the shipped daily log closes of NVDA, GOOGL, TSLA and TSM this reading dates
-episodes of one observation: BADF crosses :math:`\log(t)/10` without reaching
-:math:`\log(t)/2`, and the collapse is the next window end. The summary says so when it happens.
+origination). On the shipped daily log closes of NVDA, GOOGL, TSLA and TSM (the last five
+years and the whole history) half the runs date an episode, of one to five trading days, and
+half date none: BADF crosses :math:`\log(t)/10` but hardly reaches :math:`\log(t)/2`. The
+summary says when the collapse follows the origination at once.
 ``min_duration`` defaults to PSY's ``round(log T)`` (exuber's ``psy_ds``), in place of the
 calendar-month persistence the paper asks of daily data (as exuber reports it).
 
