@@ -152,6 +152,13 @@ def _sign_monitor() -> Any:
     return sign_monitor(np.log(_boom(200)), train=100, critical=2.5, demean=True, name="boom")
 
 
+def _sign_psy() -> Any:
+    from bubblescope.detect.critical_values.sign import SignPSYCV
+    from bubblescope.detect.sign_based import sign_psy
+
+    return sign_psy(np.log(_boom(200)), cv=SignPSYCV(reps=100, cache=False), name="boom")
+
+
 def _bd_monitor() -> Any:
     from bubblescope.detect.breitung_diegel import bd_monitor
 
@@ -414,6 +421,7 @@ EXAMPLES: dict[str, tuple[tuple[str, Factory], ...]] = {
     "bubblescope.detect.gsy.RunupResult": (("runup", _runup),),
     "bubblescope.detect.drawdowns.DrawdownResult": (("drawdown", _drawdown),),
     "bubblescope.detect.cusum.CUSUMResult": (("cusum", _cusum),),
+    "bubblescope.detect.sign_based.SignPSYResult": (("sign-psy", _sign_psy),),
     "bubblescope.detect.sequential.SequentialResult": (
         ("whl", _whl),
         ("sign-monitor", _sign_monitor),
@@ -579,6 +587,7 @@ def _small_runs() -> dict[str, tuple[Factory, dict[str, Any]]]:
             lambda: _boom(200),
             {"train_years": 1.5, "horizon_years": 2.0, "reps": 100},
         ),
+        "sign-psy": (lambda: _boom(200), {"lookback_years": None, "reps": 100}),
         "lppls": (_lppls_prices, {"window": None}),
         "lppls-confidence": (
             _lppls_prices,

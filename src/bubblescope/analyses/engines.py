@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from bubblescope.detect.gsy import RunupResult
     from bubblescope.detect.lppls import FailedFit, LPPLSFit, LPPLSIndicators
     from bubblescope.detect.sequential import SequentialResult
+    from bubblescope.detect.sign_based import SignPSYResult
     from bubblescope.detect.svadf_dating import SVADFResult
     from bubblescope.economy.clearing import StressResult
     from bubblescope.economy.depreciation.flattered import FlatteredResult
@@ -58,6 +59,7 @@ __all__ = [
     "PSY",
     "RUNUP",
     "SIGN_MONITOR",
+    "SIGN_PSY",
     "STRESS",
     "SVADF",
     "WATER",
@@ -463,6 +465,74 @@ SIGN_MONITOR: Analysis[SignMonitorSettings] = Analysis(
     needs_series=True,
     slow=True,  # simulates its boundary (up to 100,000 walks): the API queues it
     signals=(Column("sign", "sign-based DF (HLZ 2020) above its boundary"),),
+)
+
+
+@dataclass(frozen=True)
+class SignPSYSettings:
+    """Sign-based sPSY test (HLZ 2020) on the run's sample (presets differ in replications)."""
+
+    frequency: Literal["D", "W", "M"] = setting(
+        "W", "sampling of daily closes: D, W (last close of a week) or M"
+    )
+    lookback_years: float | None = setting(
+        20.0, "years tested, counted back from the last date (none: all)", gt=0.0, le=200.0
+    )
+    r0: float = setting(
+        0.1, "minimum window as a fraction of the sample (HLZ's Table 1: 0.1)", gt=0.0, lt=1.0
+    )
+    demean: bool = setting(True, "recursively demeaned signs (HLTZ 2025), for a series with drift")
+    stamping: Literal["pointwise", "familywise"] = setting(
+        "pointwise",
+        "date against the pointwise critical values, or against the sPSY one (family-wise)",
+    )
+    level: float = setting(0.95, "confidence level of the test and the dating", gt=0.0, lt=1.0)
+    reps: int = setting(2000, "simulated sign walks for the critical values", ge=100, le=100_000)
+    seed: int = setting(0, "seed of the simulated critical values", ge=0, le=2**32 - 1)
+
+    @classmethod
+    def preset(cls, name: str = "standard") -> SignPSYSettings:
+        """``quick``: 500 walks; ``standard``: 2,000; ``publication``: 10,000."""
+        reps = {"quick": 500, "standard": 2000, "publication": 10_000}
+        if name not in reps:
+            raise InputError(f"unknown preset {name!r}", hint=f"one of {list(PRESET_NAMES)}")
+        return cls(reps=reps[name])
+
+
+def run_sign_psy(data: pd.Series | pd.DataFrame | None, s: SignPSYSettings) -> SignPSYResult:
+    """The sign-based sPSY test on log closes (weekly, last 20 years by default)."""
+    import numpy as np
+
+    from bubblescope.data.validate import validate_series
+    from bubblescope.detect.critical_values.sign import SignPSYCV
+    from bubblescope.detect.sign_based import sign_psy
+
+    close = closes(data, "the sign-based PSY test")
+    name = str(close.name) if close.name is not None else "series"
+    sample = PSYSettings(frequency=s.frequency, lookback_years=s.lookback_years).sample(close)
+    prices = validate_series(
+        sample, min_points=3, name=name, purpose="the sign-based PSY test"
+    ).series
+    return sign_psy(
+        np.log(prices), r0=s.r0, cv=SignPSYCV(reps=s.reps, rng=s.seed), level=s.level,
+        demean=s.demean, stamping=s.stamping, name=name,
+    )  # fmt: skip
+
+
+SIGN_PSY: Analysis[SignPSYSettings] = Analysis(
+    name="sign-psy",
+    title="Sign-based PSY test (HLZ)",
+    help="Harvey, Leybourne & Zu (2020) sign-based sPSY test: the PSY double supremum of the "
+    "Dickey-Fuller ratio of the cumulated signs of the returns (exactly invariant to any "
+    "volatility path), its simulated critical values, and episodes dated with the backward "
+    "path; recursively demeaned signs (Harvey, Leybourne, Tatlow & Zu 2025) for an index that "
+    "drifts up.",
+    settings=SignPSYSettings,
+    run=run_sign_psy,
+    results=("bubblescope.detect.sign_based.SignPSYResult",),
+    group="detect",
+    needs_series=True,
+    slow=True,  # simulates its critical values (up to 100,000 walks): the API queues it
 )
 
 
@@ -1498,6 +1568,7 @@ ENGINES: tuple[Analysis[Any], ...] = (
     CUSUM,
     WHL,
     SIGN_MONITOR,
+    SIGN_PSY,
     BD_MONITOR,
     LPPLS_FIT,
     LPPLS_CONFIDENCE,
