@@ -380,3 +380,33 @@ def test_update_stores_what_it_can_and_tables_the_failures(
     code, _, err = _invoke(app, "data", "update", "NVDA", "--no-prices", "--no-fundamentals")
     assert code == 2
     assert "unknown or no datasets" in err
+
+
+def test_compact_folds_imports_and_reads_the_same(
+    app: typer.Typer, store_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bubblescope.data import store
+
+    monkeypatch.setattr(store, "COMPACT_AFTER", 1_000)
+    dates = pd.bdate_range("2024-01-01", periods=6)
+    for k in range(6):
+        store.import_frame(
+            canonical_frame(dates[k : k + 1], [1.0 + k], symbol="DAY", source="t", adjusted=False)
+        )
+    before = store.load_prices("DAY")
+    code, out, _ = _invoke(app, "data", "compact", "--json")
+    assert code == 0
+    (row,) = json.loads(out)["symbols"]
+    assert (row["symbol"], row["files_before"], row["files_after"], row["rows"]) == (
+        "DAY",
+        6,
+        1,
+        6,
+    )
+    pd.testing.assert_frame_equal(store.load_prices("DAY"), before)
+    code, out, _ = _invoke(app, "data", "compact")
+    assert code == 0
+    assert "1 symbol(s): 1 file(s) before, 1 after (1 already one file)" in out
+    code, _, err = _invoke(app, "data", "compact", "NOPE")
+    assert code == 3
+    assert "nothing stored for 'NOPE'" in err

@@ -253,20 +253,46 @@ def test_a_malformed_manifest_is_named(store_home: Path) -> None:
         store.compact("prices", "ZZZ")
 
 
-def test_the_one_file_read_matches_the_duckdb_read(store_home: Path) -> None:
-    frame = canonical_frame(
-        DATES,
-        np.linspace(1.0, 2.0, len(DATES)),
-        symbol="ONE",
-        source="test",
-        adjusted=True,
-        extra={"open": np.linspace(0.5, 1.5, len(DATES)), "volume": np.arange(len(DATES)) * 1.0},
+@pytest.mark.parametrize("compacted", [False, True], ids=["14-files", "compacted"])
+def test_the_pyarrow_read_matches_the_duckdb_read(
+    store_home: Path, monkeypatch: pytest.MonkeyPatch, compacted: bool
+) -> None:
+    _daily_history(monkeypatch)  # volume in one import, a revision, one-row days
+    store.import_frame(
+        canonical_frame(
+            DATES[40:43],
+            [5.0, 6.0, 7.0],
+            symbol="AAA",
+            source="other",
+            adjusted=True,
+            extra={"open": [4.5, 5.5, 6.5]},
+        )
     )
-    store.import_frame(frame)
-    (part,) = store._part_files("prices", "ONE")
-    fast = store._read_one(part)
-    duck = store._run(store._view_sql("prices", [part]) + " ORDER BY date", [part], "ONE")
-    pd.testing.assert_frame_equal(fast, duck.drop(columns="symbol"), check_exact=True)
+    if compacted:
+        store.compact("prices", "AAA")
+        store.import_frame(_prices("AAA", 43, [8.0]))  # the compacted file beside a new part
+    files = store._check_files(store._part_files("prices", "AAA"), store._PRICE_REQUIRED)
+    assert len(files) == (2 if compacted else 15)
+    fast = store._read_arrow(files)
+    assert fast is not None
+    duck = store._run(store._view_sql("prices", files) + " ORDER BY date", files, "AAA")
+    duck = duck.drop(columns="symbol")
+    assert sorted(fast.columns) == sorted(duck.columns)
+    pd.testing.assert_frame_equal(fast[duck.columns], duck, check_exact=True)
+
+
+def test_files_that_disagree_on_a_type_are_read_through_duckdb(store_home: Path) -> None:
+    store.import_frame(_prices("MIX", 0, [1.5, 2.5]))
+    folder = _folder(store_home, "prices", "MIX")
+    foreign = pd.DataFrame(
+        {"date": DATES[2:4].astype("datetime64[us]"), "close": [3, 4], "_vintage": [1, 1]}
+    )
+    foreign.to_parquet(folder / "part-0000000000000000001-00000000000000aa.parquet")
+    files = store._part_files("prices", "MIX")
+    assert store._read_arrow(files) is None  # int64 and double closes: pyarrow declines
+    read = store.load_prices("MIX")
+    assert read["close"].tolist() == [1.5, 2.5, 3.0, 4.0]
+    assert read["close"].dtype == np.float64
 
 
 READER = textwrap.dedent("""

@@ -40,6 +40,7 @@ Files can be FRED, Yahoo, Shiller or any date,value CSV, or Parquet. Examples:
   bubblescope data update                      (network: the whole shipped universe)
   bubblescope data update NVDA MSFT --no-prices
   bubblescope data annual MSFT --item capex    (after `data fetch MSFT --source sec`)
+  bubblescope data compact                     (one file per symbol: faster reads)
 """
 
 
@@ -253,6 +254,45 @@ def register(app: typer.Typer) -> None:
                     highlight=False,
                     soft_wrap=True,
                 )
+
+        emit(payload, as_json, render)
+
+    @data_app.command("compact")
+    @handle_errors
+    def compact_cmd(
+        symbol: Annotated[
+            str | None, typer.Argument(help="One stored symbol (default: every symbol).")
+        ] = None,
+        dataset: str | None = typer.Option(
+            None,
+            "--dataset",
+            help="prices, fundamentals, facts, deals, runs or readings (default: all).",
+        ),
+        as_json: bool = JSON_OPTION,
+    ) -> None:
+        """Fold each symbol's imports into one file, so reads open one file (same rows after).
+
+        Imports do this on their own once a symbol has more than 16 files; this does it now.
+        Safe while other processes read or import.
+        """
+        from bubblescope.data import store
+
+        done = store.compact(dataset, symbol)
+        rows: list[dict[str, Any]] = [
+            {str(k): v for k, v in row.items()} for row in done.to_dict(orient="records")
+        ]
+        before, after = int(done["files_before"].sum()), int(done["files_after"].sum())
+        payload = {"store": str(store.store_root()), "symbols": rows}
+
+        def render() -> None:
+            changed = [row for row in rows if row["outcome"] != "one file already"]
+            if changed:
+                _print_table("compacted", changed)
+            console.print(
+                f"{len(rows)} symbol(s): {before:,} file(s) before, {after:,} after "
+                f"({len(rows) - len(changed)} already one file)",
+                highlight=False,
+            )
 
         emit(payload, as_json, render)
 

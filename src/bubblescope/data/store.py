@@ -658,25 +658,51 @@ def _vanished(files: list[Path], exc: BaseException) -> None:
         raise _VanishedError(str(gone)) from exc
 
 
-def _read_one(file: Path) -> pd.DataFrame:
-    """One price file's rows by date, through pyarrow (a DuckDB connection costs more).
+def _read_arrow(files: list[Path]) -> pd.DataFrame | None:
+    """Price files' current rows by date through pyarrow: the newest vintage per date.
 
-    The same rows and column types as :func:`_run` over the file alone
-    (``tests/data/test_store_compaction.py`` compares them).
+    A DuckDB connection costs more than reading a few small files, and a daily monitor reads
+    thousands of symbols. The same rows and column types as :func:`_run` over the same files
+    (``tests/data/test_store_compaction.py`` compares them); None when the files disagree on
+    a column's type, which DuckDB's ``union_by_name`` reconciles.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    try:
-        table = pq.read_table(file)
-    except (OSError, pa.ArrowException) as exc:
-        _vanished([file], exc)
-        raise StoreError(
-            f"corrupt or foreign file(s) in the store: {file} ({type(exc).__name__}: {exc})",
-            hint="move the named file(s) out of the store; other data is unaffected",
-        ) from exc
-    rows: pd.DataFrame = table.sort_by("date").to_pandas(ignore_metadata=True)
+    tables = []
+    for file in files:
+        try:
+            tables.append(pq.read_table(file))
+        except (OSError, pa.ArrowException) as exc:
+            _vanished([file], exc)
+            raise StoreError(
+                f"corrupt or foreign file(s) in the store: {file} ({type(exc).__name__}: {exc})",
+                hint="move the named file(s) out of the store; other data is unaffected",
+            ) from exc
+    try:  # pandas writes large strings, DuckDB (a compaction) plain ones: one kind for all
+        table = pa.concat_tables([_plain_strings(t) for t in tables], promote_options="default")
+    except pa.ArrowException:
+        return None
+    table = table.sort_by([("date", "ascending"), ("_vintage", "descending")])
+    if len(tables) > 1:
+        dates = table["date"].to_numpy()
+        first = np.ones(len(dates), dtype=bool)
+        first[1:] = dates[1:] != dates[:-1]
+        table = table.filter(pa.array(first))
+    rows: pd.DataFrame = table.to_pandas(ignore_metadata=True)
     return rows
+
+
+def _plain_strings(table: Any) -> Any:
+    """``table`` with its ``large_string`` and ``string_view`` columns cast to ``string``."""
+    import pyarrow as pa
+
+    wide = (pa.large_string(), pa.string_view())
+    schema = pa.schema(
+        [f.with_type(pa.string()) if f.type in wide else f for f in table.schema],
+        metadata=table.schema.metadata,
+    )
+    return table if schema.equals(table.schema) else table.cast(schema)
 
 
 def load_dataset(dataset: str, symbol: str | None = None) -> pd.DataFrame:
@@ -721,8 +747,9 @@ def load_prices(symbol: str) -> pd.DataFrame:
         if not files:
             return None
         files = _check_files(files, _PRICE_REQUIRED)
-        if len(files) == 1:
-            return _read_one(files[0])
+        fast = _read_arrow(files)
+        if fast is not None:
+            return fast
         return _run(_view_sql("prices", files) + " ORDER BY date", files, f"prices/{key}")
 
     rows = _retrying(read)
