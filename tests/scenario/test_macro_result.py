@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import numpy as np
 import pytest
 
-from bubblescope.charts import to_plotly
+from bubblescope.charts import render_matplotlib, to_plotly
+from bubblescope.data.facts import load_factbase
 from bubblescope.scenario import (
     furman_reference,
     jpm_wealth_inputs,
@@ -108,6 +110,66 @@ def test_chart_spec_and_plot(result) -> None:  # type: ignore[no-untyped-def]
     import matplotlib.pyplot as plt
 
     plt.close(fig)
+
+
+def _mpl_lines(result, title: str) -> list[Any]:  # type: ignore[no-untyped-def]
+    """The matplotlib lines of the panel titled ``title``, in drawing order."""
+    import matplotlib.pyplot as plt
+
+    fig = render_matplotlib(result.chart_spec())
+    ax = next(a for a in fig.axes if a.get_title(loc="left") == title)
+    lines = list(ax.get_lines())
+    box = ax.get_legend()
+    assert box is not None
+    legend = [t.get_text() for t in box.get_texts()]
+    plt.close(fig)
+    assert legend == [line.get_label() for line in lines]  # every line is in the legend
+    return lines
+
+
+def test_capex_panel_draws_the_plan_under_a_narrower_capex_line(result) -> None:  # type: ignore[no-untyped-def]
+    """Capex equals the plan until funding or power binds, so the two lines must not hide
+    each other: the plan is drawn first, wider and in another colour, and the lines drawn over
+    capex are dashed or dotted and narrower, so capex shows around and between them."""
+    frame = result.to_frame()
+    capex, plan = frame["capex_median"].to_numpy(), frame["planned_median"].to_numpy()
+    assert np.isclose(capex, plan, rtol=1e-9).any()  # this run has years where they coincide
+    data = to_plotly(result.chart_spec())["data"]
+    axis = next(t["yaxis"] for t in data if t["name"] == "capex (median)")
+    traces = [t for t in data if t["yaxis"] == axis]  # the capex panel's, in drawing order
+    names = [t["name"] for t in traces]
+    assert names[:2] == ["plan (median)", "capex (median)"]
+    under, over, *rest = (t["line"] for t in traces)
+    np.testing.assert_array_equal(traces[1]["y"], capex)
+    assert under["color"] != over["color"]
+    assert under["width"] > over["width"]
+    assert all(r["dash"] != "solid" and r["width"] < over["width"] for r in rest)
+    lines = _mpl_lines(result, "Capex, USD bn")
+    assert [line.get_label() for line in lines] == names
+    assert lines[0].get_color() != lines[1].get_color()
+    assert lines[0].get_linewidth() > lines[1].get_linewidth()
+    assert all(
+        line.get_linestyle() != "-" and line.get_linewidth() < lines[1].get_linewidth()
+        for line in lines[2:]
+    )
+
+
+def test_gdp_panel_names_furmans_reference_line_with_its_value(result) -> None:  # type: ignore[no-untyped-def]
+    """The dashed line is Furman's H1-2025 reading, 1.2% growth x 92% = 1.1 pp, in the
+    legend of both renderers."""
+    fb = load_factbase()
+    expected = fb.value("MAC-02a", "%") * fb.value("MAC-02", "%") / 100.0
+    label = f"H1 2025 (Furman, MAC-01/02): {expected:.1f} pp"
+    data = to_plotly(result.chart_spec())["data"]
+    gdp = next(t for t in data if t["name"] == "GDP contribution (median)")
+    ref = next(t for t in data if t["name"] == label)
+    assert ref["yaxis"] == gdp["yaxis"]
+    assert ref.get("showlegend", True)
+    assert ref["y"] == pytest.approx([expected] * len(result.years), abs=1e-12)
+    assert ref["line"]["dash"] != gdp["line"]["dash"]
+    lines = _mpl_lines(result, "AI capex contribution to GDP growth, pp")
+    assert [line.get_label() for line in lines] == ["GDP contribution (median)", label]
+    assert lines[1].get_ydata() == pytest.approx([expected] * len(result.years), abs=1e-12)
 
 
 def test_bust_share_panel_reads_in_percent_on_a_fixed_0_to_100_axis(result) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ import pandas as pd
 
 from bubblescope._json import to_jsonable
 from bubblescope._typing import Float64Array, JSONDict
-from bubblescope.charts import ChartSpec, HLine, Line, Panel
+from bubblescope.charts import ChartSpec, Line, Panel
 from bubblescope.result import ResultMixin
 from bubblescope.scenario.base_rate import BaseRate
 from bubblescope.scenario.macro import WealthEffect, furman_reference, wealth_effect
@@ -412,13 +412,23 @@ class ScenarioResult(ResultMixin):
                 Panel(
                     "Capex, USD bn",
                     "USD bn",
+                    # capex follows the plan until funding or power binds: the plan is a wide
+                    # grey line under the narrower capex line, so both show where they coincide;
+                    # the dashed and dotted lines are drawn over them, capex showing in the gaps
                     lines=(
-                        Line(x, f["planned_median"].tolist(), "plan (median)", dash="dash"),
-                        Line(x, f["power_cap"].tolist(), "power cap", dash="dot"),
-                        Line(x, f["capex_median"].tolist(), "capex (median)"),
-                        Line(x, f["internal_mean"].tolist(), "internal (mean)"),
-                        Line(x, f["debt_mean"].tolist(), "debt (mean)"),
-                        Line(x, f["equity_mean"].tolist(), "equity (mean)"),
+                        Line(
+                            x, f["planned_median"].tolist(), "plan (median)", "#AAAAAA", width=7.0
+                        ),
+                        Line(x, f["capex_median"].tolist(), "capex (median)", "#D55E00", width=3.0),
+                        Line(x, f["power_cap"].tolist(), "power cap", "#009E73", dash="dash"),
+                        *(
+                            Line(x, f[f"{key}_mean"].tolist(), f"{key} (mean)", color, dash="dot")
+                            for key, color in (
+                                ("internal", "#0072B2"),
+                                ("debt", "#CC79A7"),
+                                ("equity", "#E69F00"),
+                            )
+                        ),
                     ),
                 ),
                 Panel(
@@ -426,10 +436,22 @@ class ScenarioResult(ResultMixin):
                     "pp",
                     lines=(
                         Line(
-                            x, f["gdp_contribution_pp_median"].tolist(), "GDP contribution (median)"
+                            x,
+                            f["gdp_contribution_pp_median"].tolist(),
+                            "GDP contribution (median)",
+                            "#0072B2",
+                            width=2.0,
+                        ),
+                        # Furman's H1-2025 reading as a line of the legend in both renderers
+                        Line(
+                            x,
+                            [furman.ai_contribution_pp] * len(x),
+                            f"H1 2025 (Furman, MAC-01/02): {furman.ai_contribution_pp:.1f} pp",
+                            "#666666",
+                            width=1.0,
+                            dash="dash",
                         ),
                     ),
-                    hlines=(HLine(furman.ai_contribution_pp, "H1-2025 (Furman, MAC-01/02)"),),
                 ),
             ),
             xlabel="year",
