@@ -192,13 +192,19 @@ def _adjusted() -> Any:
 def _svadf() -> Any:
     from bubblescope.detect.svadf_dating import svadf
 
-    return svadf(np.log(_boom()), name="log boom")
+    return svadf(_boom(), origination_run=5, collapse_run=5, bridge=30, name="boom")
+
+
+def _svadf_exuber() -> Any:
+    from bubblescope.detect.svadf_dating import svadf
+
+    return svadf(np.log(_boom()), rule="exuber", name="log boom")
 
 
 def _svadf_none() -> Any:
     from bubblescope.detect.svadf_dating import svadf
 
-    return svadf(np.log(_walk(120, 5)), min_duration=200, name="walk")
+    return svadf(_walk(120, 5), origination_run=200, name="walk")
 
 
 # --- composites --------------------------------------------------------------------------------
@@ -431,6 +437,7 @@ EXAMPLES: dict[str, tuple[tuple[str, Factory], ...]] = {
     "bubblescope.detect.adjusted.AdjustedResult": (("psy-adjusted", _adjusted),),
     "bubblescope.detect.svadf_dating.SVADFResult": (
         ("svadf", _svadf),
+        ("svadf-exuber", _svadf_exuber),
         ("svadf-none", _svadf_none),
     ),
     "bubblescope.gauge.GaugeResult": (("gauge", _gauge),),

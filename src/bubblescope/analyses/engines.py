@@ -1132,23 +1132,37 @@ ADJUSTED: Analysis[AdjustedSettings] = Analysis(
 class SVADFSettings:
     """SV-ADF dating of a price series (presets equal: nothing is simulated)."""
 
+    rule: Literal["paper", "exuber"] = setting(
+        "paper", "the authors' replication code (paper) or exuber's reading (exuber)"
+    )
     frequency: Literal["D", "W", "M"] = setting(
         "D", "sampling of daily closes: D, W (last close of a week) or M"
     )
     lookback_years: float | None = setting(
-        5.0, "years tested, counted back from the last date (none: all)", gt=0.0, le=200.0
+        4.0, "years tested, counted back from the last date (none: all)", gt=0.0, le=200.0
     )
-    lag: int = setting(0, "lagged differences in each ADF regression", ge=0, le=12)
-    window: Literal["psy", "exuber"] | int = setting(
-        "psy", "minimum window: psy, exuber or a number of points"
+    transform: Literal["level", "log"] = setting(
+        "level", "date price levels (the paper's adjusted closes) or log prices"
     )
-    min_duration: int | None = setting(
+    origination_run: int | None = setting(
         None,
-        "observations a threshold crossing must last (none: round(log T))",
-        ge=0,
+        "windows above log(t)/10 that originate an episode (none: 60; exuber: round(log T))",
+        ge=1,
         le=10_000,
     )
-    transform: Literal["log", "level"] = setting("log", "date log prices or levels")
+    collapse_run: int | None = setting(
+        None,
+        "windows below log(t)/2 that confirm a collapse (none: 30; exuber: round(log T))",
+        ge=1,
+        le=10_000,
+    )
+    bridge: float | None = setting(
+        None,
+        "paper: calendar days after an origination in which a fall below log(t)/10 is its "
+        "collapse (none: 90)",
+        gt=0.0,
+        le=3650.0,
+    )
 
     @classmethod
     def preset(cls, name: str = "standard") -> SVADFSettings:
@@ -1157,7 +1171,7 @@ class SVADFSettings:
 
 
 def run_svadf(data: pd.Series | pd.DataFrame | None, s: SVADFSettings) -> SVADFResult:
-    """SV-ADF dating of the closes: daily log closes of the last five years by default."""
+    """SV-ADF dating of the closes: daily closes of the last four years, in levels, by default."""
     import numpy as np
 
     from bubblescope.data.validate import validate_series
@@ -1170,16 +1184,20 @@ def run_svadf(data: pd.Series | pd.DataFrame | None, s: SVADFSettings) -> SVADFR
         sample, min_points=3, positive=s.transform == "log", name=name, purpose="SV-ADF dating"
     ).series
     y = np.log(prices) if s.transform == "log" else prices
-    return svadf(y, lag=s.lag, window=s.window, min_duration=s.min_duration, name=name)
+    return svadf(
+        y, rule=s.rule, origination_run=s.origination_run, collapse_run=s.collapse_run,
+        bridge=s.bridge, name=name,
+    )  # fmt: skip
 
 
 SVADF: Analysis[SVADFSettings] = Analysis(
     name="svadf",
     title="SV-ADF dating (Sarkar & Wells 2026, preprint)",
-    help="Sarkar & Wells (2026, arXiv:2604.12062, a non-peer-reviewed preprint): the forward "
-    "recursive ADF statistic against an origination threshold log(t)/10 and a collapse "
-    "threshold log(t)/2 (t the window's size), dating at most one origination and collapse; "
-    "no critical values are simulated. Daily log closes of the last five years by default.",
+    help="Sarkar & Wells (2026, arXiv:2604.12062, a non-peer-reviewed preprint) as their "
+    "replication code dates the AI stocks: the recursive Dickey-Fuller coefficient statistic "
+    "against an origination threshold log(t)/10 and a collapse threshold log(t)/2 (t the "
+    "window's sample size), with a 90-day bridge after each origination; no critical values "
+    "are simulated. Daily closes of the last four years, in levels, by default.",
     settings=SVADFSettings,
     run=run_svadf,
     results=("bubblescope.detect.svadf_dating.SVADFResult",),

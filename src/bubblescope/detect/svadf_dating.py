@@ -1,46 +1,47 @@
-r"""SV-ADF date-stamping: the forward recursive ADF against two sample-size thresholds.
+r"""SV-ADF date-stamping: a recursive Dickey-Fuller path against two sample-size thresholds.
 
-Sarkar and Wells (2026) date a bubble's origination and collapse when prices move under
-persistent, time-varying (stochastic) volatility. **Their paper is a non-peer-reviewed preprint**
-(arXiv:2604.12062); every output of this module says so.
+Sarkar and Wells (2026) date bubbles in prices that move under persistent, time-varying
+(stochastic) volatility. **Their paper is a non-peer-reviewed preprint** (arXiv:2604.12062);
+every output of this module says so. No critical values are simulated: the statistic is compared
+with an origination threshold :math:`\log(t)/10` and a collapse threshold :math:`\log(t)/2`,
+:math:`t` the sample size of the recursive window (their Section 5.1: approximations of their
+calibration exercise, 1,000 replications per sample size, under the null for origination and
+under the explosive alternative for collapse).
 
-The procedure, as the development branch of R's exuber implements it
-(``datestamp(option = "svadf")``, August 2026) and as this module follows it:
+Two readings are offered (``rule=``):
 
-* The statistic is the forward recursive ADF path :math:`\mathrm{BADF}_t`, the ADF t-ratio on
-  ``y[0..t-1]`` for every window end (``badf`` of :func:`~bubblescope.detect.psy`). Per exuber's
-  reading of the paper's proof appendix (eqs. A.13-A.14), the paper's "feasible" variance
-  estimator is the window's ordinary OLS residual variance, so the SV-ADF statistic *is* that
-  ADF t-ratio; what is new is how it is compared.
-* Origination threshold :math:`\log(t)/10` and collapse threshold :math:`\log(t)/2`, with
-  :math:`t` the number of observations in the window ``[0, t-1]`` (Sarkar and Wells 2026,
-  Section 5.1, "Threshold Selection Insights": the approximations of their calibration exercise,
-  1,000 replications per sample size under the null for origination and under the explosive
-  alternative for collapse). No critical values are simulated.
-* Origination: the start of the first run of at least ``min_duration`` consecutive window ends
-  with BADF above its origination threshold. Collapse: the start of the first run of at least
-  ``min_duration`` consecutive window ends *after the origination* with BADF below its collapse
-  threshold. At most one origination/collapse pair per series (the paper's procedure, and
-  exuber's). Without a collapse the episode is ongoing.
-
-Because :math:`\log(t)/2 > \log(t)/10`, an episode lasts only while BADF stays above the
-higher collapse threshold once it has crossed the origination one (their Remark 1, as exuber
-cites it, calibrates the two separately: a unit-root-based threshold suits collapse, not
-origination). On the shipped daily log closes of NVDA, GOOGL, TSLA and TSM (the last five
-years and the whole history) half the runs date an episode, of one to five trading days, and
-half date none: BADF crosses :math:`\log(t)/10` but hardly reaches :math:`\log(t)/2`. The
-summary says when the collapse follows the origination at once.
-``min_duration`` defaults to PSY's ``round(log T)`` (exuber's ``psy_ds``), in place of the
-calendar-month persistence the paper asks of daily data (as exuber reports it).
-
-*Labelled*: the paper's text could not be read here beyond its abstract; the thresholds, the
-statistic and the dating rule follow exuber's implementation and its stated reading of the
-paper's Section 5.1, not a check against the paper.
+``"paper"`` (default): the authors' replication code
+    (github.com/AbirS2026/SVADF-Bubble, ``Recursive SV-ADF Date stamps Tech.R`` and ``...
+    Semis.R``, the code of the paper's Figures 7 and 8). The statistic is the coefficient form
+    :math:`\mathrm{DF}_\delta(\tau) = \tau(\hat\delta_\tau - 1)`, :math:`\hat\delta_\tau` the
+    slope of :math:`y_j` on :math:`y_{j-1}` with an intercept over the first :math:`\tau`
+    regression rows, for :math:`\tau` from :math:`\lfloor r_0 n \rfloor` (:math:`r_0 = 0.1`)
+    to :math:`n` (:math:`n + 1` observations), on price *levels*, with :math:`t = \tau`.
+    Origination: the first window of a run of ``origination_run`` (60) consecutive windows
+    above :math:`\log(t)/10`. Collapse: within a bridge of ``bridge`` (90) calendar days after
+    the origination, the first window back below :math:`\log(t)/10`; after the bridge, the first
+    window of a run of ``collapse_run`` (30) windows below :math:`\log(t)/2` (the code's screen
+    :math:`\mathrm{DF}_\delta < \log t` is implied). The search then resumes for the next
+    episode. The code's grid :math:`s = r_0, r_0 + 1/n, \dots` repeats or skips a window where
+    floating point rounds :math:`ns` down, often stops one observation short of the end, and
+    puts :math:`t = ns`; here every window end is taken once with :math:`t = \tau`. On the
+    twelve stocks of Figures 7 and 8 the dates are the same to the day.
+``"exuber"``: the development branch of R's exuber (``datestamp(option = "svadf")``)
+    The statistic is the forward recursive ADF *t-ratio* (``badf`` of
+    :func:`~bubblescope.detect.psy`, PSY's minimum window, ``lag``), :math:`t` the window's
+    number of observations. Origination: the first run of ``origination_run`` window ends above
+    :math:`\log(t)/10`; collapse: the first run of ``collapse_run`` window ends after it below
+    :math:`\log(t)/2`; both default to ``round(log T)`` (exuber's ``psy_ds``); at most one
+    episode. There is no bridge, so an episode lasts only while the statistic stays above the
+    higher collapse threshold: on the shipped daily log closes of NVDA, GOOGL, TSLA and TSM
+    (last five years and whole history) half the runs date an episode of one to five trading
+    days and half none.
 
 References
 ----------
 Sarkar, A. and Wells, M.T. (2026). Is there an AI bubble? Robust date-stamping for periods of
-exuberance. arXiv:2604.12062 (preprint, not peer reviewed).
+exuberance. arXiv:2604.12062 (preprint, not peer reviewed); replication code
+github.com/AbirS2026/SVADF-Bubble.
 Phillips, P.C.B., Wu, Y. and Yu, J. (2011). Explosive behavior in the 1990s Nasdaq: when did
 exuberance escalate asset values? International Economic Review 52(1), 201-226.
 Vasilopoulos, K., Pavlidis, E. and Martínez-García, E. exuber: Econometric analysis of
@@ -54,8 +55,12 @@ Examples
 >>> calm = 100 + np.cumsum(rng.standard_normal(60))
 >>> boom = calm[-1] * 1.04 ** np.arange(1, 41) + np.cumsum(rng.standard_normal(40))
 >>> bust = boom[-1] - np.cumsum(np.abs(rng.normal(3.0, 1.0, 40)))
->>> res = svadf(np.r_[calm, boom, bust], window="exuber", name="boom")
->>> int(res.origination), int(res.collapse)  # the boom starts at 60, the bust at 100
+>>> y = np.r_[calm, boom, bust]  # the boom starts at 60, the bust at 100
+>>> res = svadf(y, origination_run=5, collapse_run=5, bridge=10)
+>>> int(res.origination), int(res.collapse)
+(63, 107)
+>>> res = svadf(y, rule="exuber", window="exuber")
+>>> int(res.origination), int(res.collapse)
 (63, 116)
 """
 
@@ -63,7 +68,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -73,7 +78,7 @@ from bubblescope._typing import Float64Array, SeriesLike
 from bubblescope.charts import Band, ChartSpec, Line, Panel
 from bubblescope.data.validate import validate_series
 from bubblescope.detect._datestamp import Episode, find_runs
-from bubblescope.detect._psy_window import WindowSpec, WindowSpecLike
+from bubblescope.detect._psy_window import WindowSpecLike
 from bubblescope.detect._psy_window import min_duration as default_min_duration
 from bubblescope.detect.exuberance import psy
 from bubblescope.errors import InputError
@@ -83,12 +88,18 @@ __all__ = [
     "CAVEAT",
     "COLLAPSE_DIVISOR",
     "ORIGINATION_DIVISOR",
+    "PAPER_DEFAULTS",
     "REFERENCE",
+    "Rule",
     "SVADFResult",
+    "coefficient_path",
+    "exuber_dates",
+    "paper_dates",
     "svadf",
-    "svadf_dates",
     "svadf_thresholds",
 ]
+
+Rule = Literal["paper", "exuber"]
 
 #: Origination threshold ``log(t) / ORIGINATION_DIVISOR`` (Sarkar & Wells 2026, Section 5.1:
 #: their null calibration, 1,000 replications per sample size, approximated by log(n)/10).
@@ -96,32 +107,43 @@ ORIGINATION_DIVISOR = 10.0
 #: Collapse threshold ``log(t) / COLLAPSE_DIVISOR`` (Sarkar & Wells 2026, Section 5.1: the same
 #: exercise under the explosive alternative, averaged over drawn nuisance parameters).
 COLLAPSE_DIVISOR = 2.0
+#: The settings of the paper's empirical dating (Figures 7 and 8; ``common_settings`` of the
+#: replication code): first window 10% of the sample, origination after 60 windows above, a
+#: 90-calendar-day bridge, collapse confirmed by 30 windows below.
+PAPER_DEFAULTS: dict[str, float] = {
+    "min_fraction": 0.1,
+    "origination_run": 60,
+    "collapse_run": 30,
+    "bridge": 90,
+}
 #: The source, as every output names it.
 REFERENCE = "Sarkar & Wells (2026), arXiv:2604.12062"
 #: The caveat every output carries.
-CAVEAT = (
-    "Sarkar & Wells (2026) is a non-peer-reviewed preprint; thresholds and dating rule as "
-    "exuber's development branch reads it (datestamp option 'svadf')"
-)
+CAVEAT = "Sarkar & Wells (2026) is a non-peer-reviewed preprint"
+_STATISTIC = {"paper": "tau (delta_hat - 1)", "exuber": "ADF t-ratio"}
+_READING = {
+    "paper": "the authors' replication code",
+    "exuber": "exuber's development branch, datestamp option 'svadf'",
+}
 
 
-def svadf_thresholds(t: Float64Array | int) -> tuple[Float64Array, Float64Array]:
-    """Origination and collapse thresholds for windows of ``t`` observations.
+def svadf_thresholds(t: Float64Array | float) -> tuple[Float64Array, Float64Array]:
+    """Origination and collapse thresholds for recursive windows of sample size ``t``.
 
     Parameters
     ----------
-    t : int or ndarray
-        Observations in each recursive window ``[0, t-1]`` (``>= 2``).
+    t : float or ndarray
+        Sample size of each recursive window (``>= 2``).
 
     Returns
     -------
     origination, collapse : ndarray
-        ``log(t) / 10`` and ``log(t) / 2`` (ADF t-ratio units), float64.
+        ``log(t) / 10`` and ``log(t) / 2`` (units of the statistic), float64.
 
     Raises
     ------
     InputError
-        A window of fewer than two observations.
+        A window of sample size under 2.
 
     Examples
     --------
@@ -131,56 +153,135 @@ def svadf_thresholds(t: Float64Array | int) -> tuple[Float64Array, Float64Array]
     """
     tt = np.atleast_1d(np.asarray(t, dtype=np.float64))
     if tt.size and not np.all(tt >= 2):
-        raise InputError(f"SV-ADF windows need at least 2 observations, got {tt.min():g}")
+        raise InputError(f"SV-ADF windows need a sample size of at least 2, got {tt.min():g}")
     logt = np.log(tt)
     return logt / ORIGINATION_DIVISOR, logt / COLLAPSE_DIVISOR
 
 
-def svadf_dates(
-    badf: Float64Array, t: Float64Array, *, min_duration: int
-) -> tuple[int, int | None] | None:
-    """The origination and collapse positions of one BADF path (the SV-ADF dating rule).
+def coefficient_path(y: Float64Array, first: int) -> Float64Array:
+    """The coefficient statistic ``tau (delta_hat_tau - 1)`` for ``tau = first .. n``.
+
+    ``delta_hat_tau`` is the least-squares slope, with an intercept, of ``y[1..tau]`` on
+    ``y[0..tau-1]``; ``n = len(y) - 1``. The slope does not change when a constant is taken
+    from the series, so the series is first taken from its first value, then the centred
+    co-moments are updated one row at a time (Welford; no prefix sums, so a level far from zero
+    costs no digits).
 
     Parameters
     ----------
-    badf : ndarray
-        Forward recursive ADF t-ratios, one per window end.
-    t : ndarray
-        Observations in each of those windows (same length).
-    min_duration : int
-        Consecutive window ends a crossing must last to count (``>= 0``; 0 and 1 are alike).
+    y : ndarray
+        The series (float64, finite).
+    first : int
+        Regression rows in the first window (``2 <= first <= n``).
 
     Returns
     -------
-    tuple or None
-        ``(start, end)``: positions into ``badf`` of the origination and of the collapse (the
-        first position of the first qualifying run below the collapse threshold after the
-        origination), ``end`` None when none follows. None when nothing originates.
-
-    Raises
-    ------
-    InputError
-        Paths of different lengths, a negative ``min_duration``, windows under 2 points.
+    ndarray
+        ``n - first + 1`` values; NaN where the lagged level is constant over the window.
     """
-    b = np.asarray(badf, dtype=np.float64)
-    tt = np.asarray(t, dtype=np.float64)
-    if b.shape != tt.shape or b.ndim != 1:
-        raise InputError(f"BADF ({b.shape}) and window sizes ({tt.shape}) differ")
-    if min_duration < 0:
-        raise InputError(f"min_duration must be >= 0, got {min_duration}")
-    orig, coll = svadf_thresholds(tt)
-    up = find_runs(b, orig, min_duration=min_duration, rule="exuber")
+    x = np.asarray(y, dtype=np.float64)
+    x = x - x[0]
+    n = len(x) - 1
+    out = np.full(n - first + 1, np.nan)
+    mx = my = cxx = cxy = 0.0
+    for k in range(1, n + 1):
+        xk, yk = x[k - 1], x[k]
+        dx = xk - mx
+        mx += dx / k
+        my += (yk - my) / k
+        cxx += dx * (xk - mx)
+        cxy += dx * (yk - my)
+        if k >= first and cxx > 0.0:
+            out[k - first] = k * (cxy / cxx - 1.0)
+    return out
+
+
+def exuber_dates(
+    stat: Float64Array, t: Float64Array, *, origination_run: int, collapse_run: int
+) -> list[tuple[int, int | None, str | None]]:
+    """Dating as exuber reads it: one origination and collapse at most (positions into ``stat``).
+
+    The origination starts the first run of ``origination_run`` values above ``log(t)/10``;
+    the collapse starts the first run of ``collapse_run`` values after it below ``log(t)/2``.
+
+    Returns
+    -------
+    list of (start, end, how)
+        ``end`` None (and ``how`` None) without a collapse; empty without an origination.
+    """
+    orig, coll = svadf_thresholds(t)
+    up = find_runs(stat, orig, min_duration=origination_run, rule="exuber")
     if not up:
-        return None
+        return []
     start = up[0][0]
     rest = slice(start + 1, None)
-    down = find_runs(-b[rest], -coll[rest], min_duration=min_duration, rule="exuber")
-    return start, (start + 1 + down[0][0]) if down else None
+    down = find_runs(-stat[rest], -coll[rest], min_duration=collapse_run, rule="exuber")
+    if not down:
+        return [(start, None, None)]
+    return [(start, start + 1 + down[0][0], f"{collapse_run} below log(t)/2")]
+
+
+def paper_dates(
+    stat: Float64Array,
+    t: Float64Array,
+    clock: Float64Array,
+    *,
+    origination_run: int,
+    collapse_run: int,
+    bridge: float,
+) -> list[tuple[int, int | None, str | None]]:
+    """The replication code's dating: every episode, with the bridge after each origination.
+
+    Parameters
+    ----------
+    stat, t : ndarray
+        The statistic and the window sample sizes.
+    clock : ndarray
+        Each window end's time in the unit of ``bridge`` (days, or positions), increasing.
+    origination_run, collapse_run : int
+        Windows above ``log(t)/10`` to originate; below ``log(t)/2`` to confirm a collapse.
+    bridge : float
+        Length of the bridge after an origination, in ``clock`` units.
+
+    Returns
+    -------
+    list of (start, end, how)
+        Positions into ``stat``; ``end`` None when the last episode has not collapsed; ``how``
+        says which collapse rule dated it.
+    """
+    orig, coll = svadf_thresholds(t)
+    below = stat < coll
+    n = len(stat)
+    out: list[tuple[int, int | None, str | None]] = []
+    i = 0
+    while i < n:
+        up = find_runs(stat[i:], orig[i:], min_duration=origination_run, rule="exuber")
+        if not up:
+            break
+        start = i + up[0][0]
+        after = int(np.searchsorted(clock, clock[start] + bridge, side="left"))
+        bridge_end = min(after, n - 1)
+        fall = np.flatnonzero(stat[start + 1 : bridge_end] < orig[start + 1 : bridge_end])
+        end: int | None = None
+        if fall.size:
+            end, how = start + 1 + int(fall[0]), "bridge: below log(t)/10"
+        else:
+            how = f"{collapse_run} below log(t)/2"
+            for j in range(bridge_end, n - collapse_run + 1):
+                if below[j : j + collapse_run].all():
+                    end = j
+                    break
+        if end is None:
+            out.append((start, None, None))
+            break
+        out.append((start, end, how))
+        i = end + 1
+    return out
 
 
 @dataclass(frozen=True)
 class SVADFResult(ResultMixin):
-    """Result of :func:`svadf`: the BADF path, its two thresholds and the dated episode.
+    """Result of :func:`svadf`: the statistic path, its two thresholds and the episodes.
 
     Attributes
     ----------
@@ -188,119 +289,119 @@ class SVADFResult(ResultMixin):
         Series name.
     y : pandas.Series
         The validated input (index: the input's dates, or a RangeIndex).
-    lag : int
-        Lagged differences in every ADF regression.
-    window : WindowSpec
-        Minimum window (convention, points of y, regression rows).
-    badf : pandas.Series
-        Forward recursive ADF t-ratios, indexed by window-end label.
+    rule : {"paper", "exuber"}
+        Which reading dated it (see the module notes).
+    stat : pandas.Series
+        The statistic at each window end (``tau (delta_hat - 1)`` or the ADF t-ratio),
+        indexed by the window end's label.
     t : pandas.Series
-        Observations in each window ``[0, end]``, indexed like ``badf``.
-    min_duration : int
-        Consecutive window ends a threshold crossing must last.
-    episode : Episode or None
-        The origination-to-collapse episode (``end`` exclusive: the collapse date), peak at
-        the highest BADF inside it; None when nothing originates.
+        Sample size of each window, as the thresholds use it, indexed like ``stat``.
+    origination_run, collapse_run : int
+        Windows a crossing must last to originate and to confirm a collapse.
+    bridge : float or None
+        The bridge after an origination (calendar days for dated input, else observations);
+        None under ``rule="exuber"``.
+    episodes : tuple of Episode
+        Origination (``start``) to collapse (``end``, exclusive; None while ongoing), peak at
+        the highest statistic inside.
+    collapse_rules : tuple of str or None
+        Which collapse rule dated each episode (None while ongoing).
     """
 
     name: str
     y: pd.Series
-    lag: int
-    window: WindowSpec
-    badf: pd.Series
+    rule: Rule
+    stat: pd.Series
     t: pd.Series
-    min_duration: int
-    episode: Episode | None
+    origination_run: int
+    collapse_run: int
+    bridge: float | None
+    episodes: tuple[Episode, ...]
+    collapse_rules: tuple[str | None, ...]
 
     @property
     def origination_threshold(self) -> pd.Series:
         """``log(t) / 10`` at each window end."""
         return pd.Series(
-            svadf_thresholds(self.t.to_numpy())[0], index=self.badf.index, name="origination"
+            svadf_thresholds(self.t.to_numpy())[0], index=self.stat.index, name="origination"
         )
 
     @property
     def collapse_threshold(self) -> pd.Series:
         """``log(t) / 2`` at each window end."""
         return pd.Series(
-            svadf_thresholds(self.t.to_numpy())[1], index=self.badf.index, name="collapse"
+            svadf_thresholds(self.t.to_numpy())[1], index=self.stat.index, name="collapse"
         )
 
     @property
     def origination(self) -> Any:
-        """Label of the origination (None if none)."""
-        return None if self.episode is None else self.episode.start
+        """Label of the first episode's origination (None if none)."""
+        return self.episodes[0].start if self.episodes else None
 
     @property
     def collapse(self) -> Any:
-        """Label of the collapse (None if none, or the episode is ongoing)."""
-        return None if self.episode is None else self.episode.end
-
-    def _collapsed_at_once(self) -> bool:
-        """Whether the collapse is the window end right after the origination."""
-        ep = self.episode
-        return ep is not None and not ep.ongoing and ep.duration == 1
+        """Label of the first episode's collapse (None if none, or still ongoing)."""
+        return self.episodes[0].end if self.episodes else None
 
     def reading(self) -> str:
         """The reading at the last window end, one sentence."""
-        last = float(self.badf.iloc[-1])
+        last = float(self.stat.iloc[-1])
         o = float(self.origination_threshold.iloc[-1])
         c = float(self.collapse_threshold.iloc[-1])
-        nums = f"BADF {last:.2f}; origination {o:.2f}, collapse {c:.2f}"
-        if self.episode is None:
+        nums = f"statistic {last:.2f}; origination {o:.2f}, collapse {c:.2f}"
+        if not self.episodes:
             return f"no episode originated ({nums})"
-        d = self.episode.to_dict()
-        if self.episode.ongoing:
+        d = self.episodes[-1].to_dict()
+        if self.episodes[-1].ongoing:
             return f"episode since {d['start']} has not collapsed ({nums})"
-        return (
-            f"episode {d['start']} -> {d['end']} collapsed; at most one is dated per series "
-            f"({nums})"
-        )
+        return f"last episode collapsed on {d['end']} ({nums})"
 
     def summary(self) -> str:
-        """Plain-text report: the sample, the thresholds, the episode and the reading now."""
-        w = self.window
+        """Plain-text report: the sample, the rule, the episodes and the reading now."""
+        first_t = float(self.t.iloc[0])
         lines = [
             f"SV-ADF dating: {self.name} ({REFERENCE}; non-peer-reviewed preprint)",
-            f"  observations {len(self.y)}, lag {self.lag}, minimum window {w.points} points "
-            f"({w.rows} regression rows, convention {w.convention!r})",
-            "  statistic: forward recursive ADF (BADF) on [first obs, t]; origination when it "
-            f"exceeds log(t)/{ORIGINATION_DIVISOR:g}, collapse when it falls below "
-            f"log(t)/{COLLAPSE_DIVISOR:g}, each for {self.min_duration} consecutive window ends",
+            f"  observations {len(self.y)}, first window of sample size t = {first_t:g}; "
+            f"rule {self.rule!r} ({_READING[self.rule]})",
+            f"  statistic {_STATISTIC[self.rule]}; origination after {self.origination_run} "
+            f"windows above log(t)/{ORIGINATION_DIVISOR:g}; collapse after "
+            f"{self.collapse_run} below log(t)/{COLLAPSE_DIVISOR:g}"
+            + (
+                ""
+                if self.bridge is None
+                else f", or back below log(t)/{ORIGINATION_DIVISOR:g} within a bridge of "
+                f"{self.bridge:g} {self._bridge_unit()}"
+            ),
+            f"  episodes: {len(self.episodes)}",
         ]
-        ep = self.episode
-        if ep is None:
-            lines.append("  episode: none (BADF never stayed above the origination threshold)")
-        else:
+        for ep, how in zip(self.episodes, self.collapse_rules, strict=True):
             d = ep.to_dict()
-            end = "not collapsed (ongoing)" if ep.ongoing else f"collapse {d['end']}"
+            end = "not collapsed (ongoing)" if ep.ongoing else f"collapse {d['end']} ({how})"
             lines.append(
-                f"  episode: origination {d['start']} -> {end}; peak {d['peak']} "
-                f"(BADF {ep.peak_stat:.3f}), {ep.duration} obs"
+                f"    origination {d['start']} -> {end}; peak {d['peak']} "
+                f"(statistic {ep.peak_stat:.3f}), {ep.duration} obs"
             )
-            if self._collapsed_at_once():
-                lines.append(
-                    "  note: BADF never reached the collapse threshold after originating, so the "
-                    "collapse is dated at the next window end (the rule as exuber reads it)"
-                )
-        end_label = self.badf.index[-1]
+        end_label = self.stat.index[-1]
         last = end_label.date() if isinstance(end_label, pd.Timestamp) else end_label
         lines.append(f"  now ({last}): {self.reading()}")
         lines.append(f"  caveat: {CAVEAT}")
         return "\n".join(lines)
 
+    def _bridge_unit(self) -> str:
+        return "calendar days" if isinstance(self.y.index, pd.DatetimeIndex) else "observations"
+
     def to_frame(self) -> pd.DataFrame:
-        """One row per input date: y, BADF, window size, both thresholds and the episode flag."""
+        """One row per input date: y, statistic, window size, both thresholds, episode flag."""
         frame = pd.DataFrame({"y": self.y})
-        frame["badf"] = self.badf
-        frame["t"] = self.t.astype("Int64")
+        frame["stat"] = self.stat
+        frame["t"] = self.t
         frame["origination_threshold"] = self.origination_threshold
         frame["collapse_threshold"] = self.collapse_threshold
         flag = pd.Series(False, index=self.y.index)
-        if self.episode is not None:
-            pos = {label: k for k, label in enumerate(self.y.index)}
-            stop = len(self.y) if self.episode.end is None else pos[self.episode.end]
-            flag.iloc[pos[self.episode.start] : stop] = True
+        pos = {label: k for k, label in enumerate(self.y.index)}
+        for ep in self.episodes:
+            stop = len(self.y) if ep.end is None else pos[ep.end]
+            flag.iloc[pos[ep.start] : stop] = True
         frame["episode"] = flag
         return frame
 
@@ -310,20 +411,23 @@ class SVADFResult(ResultMixin):
             {
                 "name": self.name,
                 "n": len(self.y),
-                "lag": self.lag,
-                "window": {
-                    "convention": self.window.convention,
-                    "points": self.window.points,
-                    "rows": self.window.rows,
-                },
-                "min_duration": self.min_duration,
+                "rule": self.rule,
+                "statistic": _STATISTIC[self.rule],
+                "first_window": float(self.t.iloc[0]),
+                "origination_run": self.origination_run,
+                "collapse_run": self.collapse_run,
+                "bridge": self.bridge,
+                "bridge_unit": None if self.bridge is None else self._bridge_unit(),
                 "thresholds": {
                     "origination": f"log(t)/{ORIGINATION_DIVISOR:g}",
                     "collapse": f"log(t)/{COLLAPSE_DIVISOR:g}",
                 },
-                "episode": None if self.episode is None else self.episode.to_dict(),
+                "episodes": [
+                    {**ep.to_dict(), "collapse_rule": how}
+                    for ep, how in zip(self.episodes, self.collapse_rules, strict=True)
+                ],
                 "last": {
-                    "badf": float(self.badf.iloc[-1]),
+                    "stat": float(self.stat.iloc[-1]),
                     "origination_threshold": float(self.origination_threshold.iloc[-1]),
                     "collapse_threshold": float(self.collapse_threshold.iloc[-1]),
                     "sentence": self.reading(),
@@ -336,26 +440,25 @@ class SVADFResult(ResultMixin):
         return out
 
     def chart_spec(self, *, title: str | None = None, source: str = "") -> ChartSpec:
-        """The series with its episode shaded, above BADF and its two thresholds.
+        """The series with its episodes shaded, above the statistic and its two thresholds.
 
         Parameters
         ----------
         title : str, optional
-            The chart's title (default: the series and the episode's dates).
+            The chart's title (default: the series, the rule and the episode count).
         source : str
             The source line printed under the chart.
         """
         frame = self.to_frame()
-        ep = self.episode
-        bands: tuple[Band, ...] = ()
-        if ep is not None:
-            bands = (Band(ep.start, frame.index[-1] if ep.end is None else ep.end, "episode"),)
+        last = frame.index[-1]
+        bands = tuple(
+            Band(ep.start, last if ep.end is None else ep.end, "episode") for ep in self.episodes
+        )
         if title is None:
-            dated = "no episode"
-            if ep is not None:
-                d = ep.to_dict()
-                dated = f"{d['start']} -> {'ongoing' if ep.ongoing else d['end']}"
-            title = f"{self.name}: SV-ADF dating (preprint), {dated}"
+            title = (
+                f"{self.name}: SV-ADF dating (preprint), rule {self.rule!r}, "
+                f"{len(self.episodes)} episode(s)"
+            )
         return ChartSpec(
             title,
             (
@@ -365,10 +468,10 @@ class SVADFResult(ResultMixin):
                     bands=bands,
                 ),
                 Panel(
-                    "BADF and the SV-ADF thresholds",
-                    "t-statistic",
+                    f"SV-ADF statistic ({_STATISTIC[self.rule]}) and its thresholds",
+                    "statistic",
                     lines=(
-                        Line(frame.index, frame["badf"], "BADF", color="#0072B2"),
+                        Line(frame.index, frame["stat"], "statistic", color="#0072B2"),
                         Line(
                             frame.index,
                             frame["origination_threshold"],
@@ -392,31 +495,53 @@ class SVADFResult(ResultMixin):
         )
 
 
+def _count(value: int | None, name: str, default: int) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise InputError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _only_for(rule: Rule, options: dict[str, Any], wanted: Rule) -> None:
+    given = [k for k, v in options.items() if v is not None]
+    if rule != wanted and given:
+        raise InputError(
+            f"{', '.join(given)} applies only to rule {wanted!r}, not {rule!r}",
+            hint=f"drop it, or pass rule={wanted!r}",
+        )
+
+
 def svadf(
     y: SeriesLike,
-    lag: int = 0,
-    window: WindowSpecLike = "psy",
     *,
-    min_duration: int | None = None,
-    delta: float = 1.0,
+    rule: Rule = "paper",
+    origination_run: int | None = None,
+    collapse_run: int | None = None,
+    min_fraction: float | None = None,
+    bridge: float | None = None,
+    lag: int | None = None,
+    window: WindowSpecLike | None = None,
     name: str | None = None,
 ) -> SVADFResult:
-    """Date one episode with the SV-ADF thresholds of Sarkar & Wells (2026, preprint).
+    """Date bubbles with the SV-ADF thresholds of Sarkar & Wells (2026, a preprint).
 
     Parameters
     ----------
     y : SeriesLike
-        Level series, as :func:`~bubblescope.detect.psy` takes it (take logs first to test log
-        prices): a pandas Series, a one-column DataFrame, a 1-d array or sequence.
-    lag : int
-        Lagged differences in each ADF regression (exuber's SV-ADF examples use 0).
-    window : {"psy", "exuber"} or int
-        Minimum window of the recursion (see :mod:`~bubblescope.detect.exuberance`).
-    min_duration : int, optional
-        Consecutive window ends a crossing of either threshold must last; default
-        ``round(delta log T)`` (exuber's ``psy_ds``).
-    delta : float
-        Frequency constant of the default ``min_duration``.
+        The series in the units to test: the paper dates daily adjusted closes in levels. A
+        pandas Series (dates kept), a one-column DataFrame, a 1-d array or sequence.
+    rule : {"paper", "exuber"}
+        The authors' replication code (default) or exuber's reading (module notes).
+    origination_run, collapse_run : int, optional
+        Windows a crossing must last: paper 60 and 30, exuber ``round(log T)`` for both.
+    min_fraction : float, optional
+        ``rule="paper"``: the first window as a fraction of the regression rows (0.1).
+    bridge : float, optional
+        ``rule="paper"``: calendar days (dated input) or observations (undated) after an
+        origination during which a fall below ``log(t)/10`` is its collapse (90).
+    lag, window : optional
+        ``rule="exuber"``: the ADF lag (0) and PSY's minimum window ("psy").
     name : str, optional
         Series name for messages and output.
 
@@ -427,23 +552,63 @@ def svadf(
     Raises
     ------
     InputError
-        Too short for the lag or the window, NaN or inf, a constant series, unsorted or
-        duplicated dates, several columns (as :func:`~bubblescope.detect.psy`); a negative
-        ``lag`` or ``min_duration``, a non-positive ``delta``.
+        Too short, NaN or inf, a constant series, unsorted or duplicated dates, several
+        columns; an unknown rule, an option of the other rule, a non-positive run or bridge,
+        ``min_fraction`` outside (0, 1).
 
     References
     ----------
     Sarkar, A. and Wells, M.T. (2026). Is there an AI bubble? Robust date-stamping for periods
     of exuberance. arXiv:2604.12062 (preprint, not peer reviewed), Section 5.1.
     """
-    if min_duration is not None and (
-        isinstance(min_duration, bool)
-        or not isinstance(min_duration, (int, np.integer))
-        or min_duration < 0
-    ):
-        raise InputError(f"min_duration must be a non-negative integer, got {min_duration!r}")
-    if not (isinstance(delta, (int, float)) and math.isfinite(delta) and delta > 0):
-        raise InputError(f"delta must be a positive number, got {delta!r}")
+    if rule not in ("paper", "exuber"):
+        raise InputError(f"unknown rule {rule!r}", hint="use 'paper' or 'exuber'")
+    _only_for(rule, {"min_fraction": min_fraction, "bridge": bridge}, "paper")
+    _only_for(rule, {"lag": lag, "window": window}, "exuber")
+    if rule == "exuber":
+        return _exuber(y, origination_run, collapse_run, lag or 0, window or "psy", name)
+    frac = PAPER_DEFAULTS["min_fraction"] if min_fraction is None else min_fraction
+    if not (isinstance(frac, (int, float)) and 0.0 < frac < 1.0):
+        raise InputError(f"min_fraction must lie strictly between 0 and 1, got {frac!r}")
+    span = PAPER_DEFAULTS["bridge"] if bridge is None else bridge
+    if not (isinstance(span, (int, float)) and math.isfinite(span) and span > 0):
+        raise InputError(f"bridge must be a positive number, got {span!r}")
+    orun = _count(origination_run, "origination_run", int(PAPER_DEFAULTS["origination_run"]))
+    crun = _count(collapse_run, "collapse_run", int(PAPER_DEFAULTS["collapse_run"]))
+    v = validate_series(
+        y, min_points=4, positive=False, nonconstant=True, name=name, purpose="SV-ADF dating"
+    )
+    s = v.series
+    label = str(s.name) if s.name is not None else "series"
+    n = len(s) - 1
+    first = max(math.floor(frac * n), 2)
+    values = coefficient_path(s.to_numpy(dtype=np.float64), first)
+    if not np.all(np.isfinite(values)):
+        raise InputError(
+            f"{label}: the lagged level is constant over the first {first} rows",
+            hint="start the sample later, or raise min_fraction",
+        )
+    ends = s.index[first:]
+    t = np.arange(first, n + 1, dtype=np.float64)
+    if isinstance(s.index, pd.DatetimeIndex):
+        clock = ((ends - ends[0]) / pd.Timedelta(days=1)).to_numpy(dtype=np.float64)
+    else:
+        clock = np.arange(first, n + 1, dtype=np.float64)
+    dates = paper_dates(
+        values, t, clock, origination_run=orun, collapse_run=crun, bridge=float(span)
+    )
+    return _result(s, label, "paper", values, t, orun, crun, float(span), dates)
+
+
+def _exuber(
+    y: SeriesLike,
+    origination_run: int | None,
+    collapse_run: int | None,
+    lag: int,
+    window: WindowSpecLike,
+    name: str | None,
+) -> SVADFResult:
+    """The reading of exuber: the forward recursive ADF t-ratio of :func:`psy`, one episode."""
     if isinstance(lag, bool) or not isinstance(lag, (int, np.integer)) or lag < 0:
         raise InputError(f"lag must be a non-negative integer, got {lag!r}")
     v = validate_series(
@@ -456,31 +621,50 @@ def svadf(
     )
     res = psy(v.series, lag=int(lag), window=window, cv=None, name=name)
     values = res.badf.to_numpy(dtype=np.float64)
-    first_end = len(res.y) - len(values)
-    t = np.arange(first_end + 1, len(res.y) + 1, dtype=np.float64)
-    dur = default_min_duration(len(res.y), delta) if min_duration is None else int(min_duration)
-    dates = svadf_dates(values, t, min_duration=dur)
-    episode = None
-    if dates is not None:
-        start, end = dates
+    T = len(res.y)
+    t = np.arange(T - len(values) + 1, T + 1, dtype=np.float64)
+    dur = default_min_duration(T)
+    orun = _count(origination_run, "origination_run", max(dur, 1))
+    crun = _count(collapse_run, "collapse_run", max(dur, 1))
+    dates = exuber_dates(values, t, origination_run=orun, collapse_run=crun)
+    return _result(res.y, res.name, "exuber", values, t, orun, crun, None, dates)
+
+
+def _result(
+    s: pd.Series,
+    label: str,
+    rule: Rule,
+    values: Float64Array,
+    t: Float64Array,
+    orun: int,
+    crun: int,
+    bridge: float | None,
+    dates: list[tuple[int, int | None, str | None]],
+) -> SVADFResult:
+    ends = s.index[len(s) - len(values) :]
+    episodes = []
+    for start, end, _ in dates:
         stop = len(values) if end is None else end
         peak = start + int(np.argmax(values[start:stop]))
-        labels = res.badf.index
-        episode = Episode(
-            start=labels[start],
-            peak=labels[peak],
-            end=None if end is None else labels[end],
-            duration=stop - start,
-            ongoing=end is None,
-            peak_stat=float(values[peak]),
+        episodes.append(
+            Episode(
+                start=ends[start],
+                peak=ends[peak],
+                end=None if end is None else ends[end],
+                duration=stop - start,
+                ongoing=end is None,
+                peak_stat=float(values[peak]),
+            )
         )
     return SVADFResult(
-        name=res.name,
-        y=res.y,
-        lag=res.lag,
-        window=res.window,
-        badf=res.badf,
-        t=pd.Series(t.astype(np.int64), index=res.badf.index, name="t"),
-        min_duration=dur,
-        episode=episode,
+        name=label,
+        y=s,
+        rule=rule,
+        stat=pd.Series(values, index=ends, name="stat"),
+        t=pd.Series(t, index=ends, name="t"),
+        origination_run=orun,
+        collapse_run=crun,
+        bridge=bridge,
+        episodes=tuple(episodes),
+        collapse_rules=tuple(how for _, _, how in dates),
     )
