@@ -55,6 +55,34 @@ def test_kernel_equals_least_squares_on_every_window(demean: bool) -> None:
     np.testing.assert_allclose(badf, stat, rtol=1e-12, atol=1e-12)
 
 
+def _every_window(dc: np.ndarray, minw: int) -> np.ndarray:
+    """The backward supremum with every window computed (the kernel's formula, no skipping)."""
+    c = np.r_[0.0, np.cumsum(dc)][:-1]
+    pxx, pxy, pyy = (np.r_[0.0, np.cumsum(v)] for v in (c * c, c * dc, dc * dc))
+    out = []
+    for b in range(minw, len(dc) + 1):
+        a = np.arange(0, b - minw + 1)
+        sxx = pxx[b] - pxx[a]
+        sxy = pxy[b] - pxy[a]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ssr = pyy[b] - pyy[a] - sxy * sxy / sxx
+            t = sxy / np.sqrt(ssr / (b - a - 1) * sxx)
+        out.append(np.max(t[(sxx > 0) & (ssr > 0)]))
+    return np.asarray(out)
+
+
+@pytest.mark.parametrize("demean", [False, True])
+def test_skipping_windows_leaves_the_supremum_bitwise_unchanged(demean: bool) -> None:
+    """The kernel skips windows that cannot beat the running maximum; long series use threads."""
+    d = np.random.default_rng(6).standard_normal(2100)
+    d[1500:1540] = np.abs(d[1500:1540])
+    dc = sign_increments(np.cumsum(d), demean=demean)
+    bsadf, _ = sign_sweep(dc, 300)  # 2,099 rows: window ends on numba threads
+    np.testing.assert_array_equal(bsadf, _every_window(dc, 300))
+    short, _ = sign_sweep(dc[:600], 60)  # one thread
+    np.testing.assert_array_equal(short, _every_window(dc[:600], 60))
+
+
 def test_batch_threads_equal_one_series_at_a_time() -> None:
     y = np.cumsum(np.random.default_rng(3).standard_normal((7, 80)), axis=1)
     dc = sign_increments(y, demean=False)
