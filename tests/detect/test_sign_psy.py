@@ -163,6 +163,19 @@ def test_critical_values_are_cached_and_seeded() -> None:
     assert np.all(np.diff(a.gsadf) > 0)
 
 
+def test_a_level_outside_the_simulated_ones_is_simulated_too() -> None:
+    y = np.cumsum(np.random.default_rng(8).standard_normal(120))
+    cv = SignPSYCV(reps=200, rng=2, cache=False)
+    res = sign_psy(y, cv=cv, level=0.975)
+    assert res.cv is not None
+    assert res.cv.levels == (0.90, 0.95, 0.975, 0.99)
+    q = res.cv.gsadf
+    assert q[1] < res.critical_value("spsy") == q[2] < q[3]
+    given = cv.compute(120, minw=12)  # the default levels, given as values: 0.975 is refused
+    with pytest.raises(InputError, match="not among"):
+        sign_psy(y, cv=given, level=0.975)
+
+
 def test_dating_finds_an_explosive_run() -> None:
     """A 40-step run of rises then a collapse: the episode starts inside the run.
 

@@ -592,7 +592,7 @@ def _min_rows(r0: float, T: int, label: str) -> int:
     if minw < 3:
         raise InputError(
             f"{label}: {T} observations are too short for r0 = {r0:g}: the smallest window "
-            f"would hold {minw} regression rows, the DF ratio needs at least 3",
+            f"would hold {minw} regression row(s), the DF ratio needs at least 3",
             hint=f"use at least {math.ceil(2.5 / r0)} observations or a larger r0",
         )
     if minw > T - 1:
@@ -632,7 +632,8 @@ def sign_psy(
         Minimum window as a fraction of the ``T`` observations (HLZ's Table 1: 0.1).
     cv : SignPSYCV, PSYCriticalValues or None
         How to get critical values: simulated for this ``T`` and window (default
-        ``SignPSYCV()``: 2,000 sign walks, seed 0, cached), given, or None (statistics only).
+        ``SignPSYCV()``: 2,000 sign walks, seed 0, cached; ``level`` is added to its levels),
+        given, or None (statistics only).
     level : float
         Confidence level of the verdict and of the dating.
     demean : bool
@@ -692,7 +693,13 @@ def sign_psy(
 
     bsadf, badf = sign_sweep(sign_increments(values, demean=demean), minw)
     ends = s.index[minw:]
-    crit = cv.compute(T, minw=minw, demean=demean) if isinstance(cv, SignPSYCV) else cv
+    crit: PSYCriticalValues | None = cv if not isinstance(cv, SignPSYCV) else None
+    if isinstance(cv, SignPSYCV):  # simulate the requested level too
+        levels = (
+            cv.levels if any(abs(x - level) < 1e-12 for x in cv.levels) else (*cv.levels, level)
+        )
+        sim = dataclasses.replace(cv, levels=tuple(sorted(levels)))
+        crit = sim.compute(T, minw=minw, demean=demean)
     if crit is not None and crit.bsadf.shape[0] != len(bsadf):
         raise InputError(
             f"the critical values cover {crit.bsadf.shape[0]} window ends, the series {len(bsadf)}",
