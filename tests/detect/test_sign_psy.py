@@ -244,8 +244,12 @@ def test_bad_input_gives_typed_errors() -> None:
         sign_psy(np.r_[y[:50], np.inf], cv=None)
     with pytest.raises(InputError, match="no difference is non-zero"):
         sign_psy(np.full(60, 4.2), cv=None)
+    with pytest.raises(InputError, match="no window"):
+        sign_psy(np.r_[np.zeros(59), 1.0], cv=None)  # one rise, last: every lagged C is 0
     with pytest.raises(InputError, match="r0"):
         sign_psy(y, r0=1.2, cv=None)
+    with pytest.raises(InputError, match="rule"):
+        sign_psy(y, cv=None, rule="never")  # type: ignore[arg-type]
     with pytest.raises(InputError, match="window ends"):
         sign_psy(y, cv=SignPSYCV(reps=50, cache=False).compute(90, minw=9))
     with pytest.raises(InputError, match="stamping"):

@@ -655,8 +655,9 @@ def sign_psy(
     Raises
     ------
     InputError
-        Too short for ``r0``, NaN or inf, no sign at all (no difference is non-zero), a
-        critical value set of another shape, or a bad level, stamping or rule.
+        Too short for ``r0``, NaN or inf, no sign at all (no difference is non-zero) or no
+        window with a ratio, a critical value set of another shape, or a bad level, stamping
+        or rule.
 
     References
     ----------
@@ -682,6 +683,8 @@ def sign_psy(
         raise InputError(f"level must lie strictly between 0 and 1, got {level}")
     if stamping not in ("pointwise", "familywise"):
         raise InputError(f"unknown stamping {stamping!r}", hint="use 'pointwise' or 'familywise'")
+    if rule not in ("psy", "exuber"):
+        raise InputError(f"unknown episode rule {rule!r}", hint="use 'psy' or 'exuber'")
     values = np.asarray(s.to_numpy(), dtype=np.float64)
     raw = np.sign(np.diff(values))
     if not np.any(raw):
@@ -692,6 +695,12 @@ def sign_psy(
     from bubblescope._kernels.sign_psy import sign_sweep
 
     bsadf, badf = sign_sweep(sign_increments(values, demean=demean), minw)
+    if not np.any(np.isfinite(bsadf)):
+        raise InputError(
+            f"{label}: no window of {minw} or more rows has a sign-based DF ratio (the lagged "
+            "cumulated signs are all zero, or fit the changes exactly)",
+            hint="the series needs more rises and falls, or a larger r0",
+        )
     ends = s.index[minw:]
     crit: PSYCriticalValues | None = cv if not isinstance(cv, SignPSYCV) else None
     if isinstance(cv, SignPSYCV):  # simulate the requested level too
@@ -716,7 +725,7 @@ def sign_psy(
         signs=(int(np.sum(raw > 0)), int(np.sum(raw < 0)), int(np.sum(raw == 0))),
         sdf=float(badf[-1]),
         spwy=float(finite.max()) if len(finite) else float("nan"),
-        spsy=float(np.nanmax(bsadf)) if np.any(np.isfinite(bsadf)) else float("nan"),
+        spsy=float(np.nanmax(bsadf)),
         badf=pd.Series(badf, index=ends, name="badf"),
         bsadf=bs,
         cv=crit,
@@ -728,7 +737,7 @@ def sign_psy(
     )
     if crit is None:
         return res
-    crit.level_index(level)
+    crit.level_index(level)  # a level the given critical values lack: a typed error
     episodes = episodes_from_path(
         bs, res.threshold.to_numpy(), min_duration=res.min_duration, rule=rule
     )
