@@ -5,8 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bubblescope.detect._lppls_indicators import _MAX_BLOCK, confidence_at_last
-from bubblescope.detect.lppls import WindowSet, lppls_confidence, lppls_formula
+from bubblescope.detect._lppls_indicators import _MAX_BLOCK
+from bubblescope.detect.lppls import (
+    WindowSet,
+    confidence_at_last,
+    lppls_confidence,
+    lppls_formula,
+)
 from bubblescope.errors import InputError
 
 #: Small window set so each one-series run stays quick: 300 -> 100 in steps of 20.

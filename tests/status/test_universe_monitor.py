@@ -223,10 +223,10 @@ def test_bad_tickers_fail_one_by_one(universe: dict[str, pd.DataFrame], tmp_path
 def test_a_failing_shared_lppls_run_fails_only_the_ticker_at_fault(
     universe: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bubblescope.detect import _lppls_indicators
+    from bubblescope.detect import lppls as lppls_module
 
     expected = monitor_universe(list(universe), SETTINGS, state_dir=tmp_path / "a").to_frame()
-    shared = _lppls_indicators.confidence_at_last
+    shared = lppls_module.confidence_at_last
     stored = universe["SYN00002"]["close"].to_numpy()[:-3]  # the fixture stores all but 3 days
     cut = np.log(stored[-SETTINGS.lppls_max_window :])
 
@@ -235,7 +235,7 @@ def test_a_failing_shared_lppls_run_fails_only_the_ticker_at_fault(
             raise RuntimeError("boom")
         return shared(logps, windows)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(_lppls_indicators, "confidence_at_last", fails_on_one)
+    monkeypatch.setattr(lppls_module, "confidence_at_last", fails_on_one)
     res = monitor_universe(list(universe), SETTINGS, state_dir=tmp_path / "b")
     rows = {r.ticker: r for r in res.readings}
     assert not rows["SYN00002"].ok

@@ -53,7 +53,11 @@ from bubblescope.detect._lppls_config import (
     oscillations,
 )
 from bubblescope.detect._lppls_engine import fit_nested
-from bubblescope.detect._lppls_indicators import LPPLSIndicators, lppls_confidence
+from bubblescope.detect._lppls_indicators import (
+    LPPLSIndicators,
+    confidence_at_last,
+    lppls_confidence,
+)
 from bubblescope.detect._lppls_time import index_to_date, locate
 from bubblescope.errors import InputError
 from bubblescope.parallel import as_generator
@@ -68,6 +72,7 @@ __all__ = [
     "LPPLSIndicators",
     "SearchSpace",
     "WindowSet",
+    "confidence_at_last",
     "lppls_confidence",
     "lppls_fit",
     "lppls_formula",
