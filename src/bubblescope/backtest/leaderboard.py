@@ -32,7 +32,7 @@ from bubblescope.charts import Bar, ChartSpec, Panel
 from bubblescope.errors import BubblescopeError, InputError
 from bubblescope.result import ResultMixin
 
-__all__ = ["COLUMNS", "History", "LeaderboardResult", "leaderboard"]
+__all__ = ["COLUMNS", "History", "LeaderboardResult", "cached_histories", "leaderboard"]
 
 #: The columns of the leaderboard's table (per history and signal).
 COLUMNS: tuple[str, ...] = (
@@ -293,7 +293,7 @@ def leaderboard(
         be computed keeps its reason under ``skipped``.
     """
     from bubblescope.backtest import signals as signal_module
-    from bubblescope.cache import cached_json, result_key
+    from bubblescope.cache import cached_json
 
     if not histories:
         raise InputError("the leaderboard needs at least one history")
@@ -310,7 +310,7 @@ def leaderboard(
     rows: list[dict[str, Any]] = []
     skipped: dict[str, dict[str, str]] = {}
     for i, h in enumerate(histories):
-        key = result_key("leaderboard", _FORMAT, _content(h), cfg.to_dict(), list(names), rng)
+        key = _cache_key(h, cfg, names, rng)
 
         def compute(h: History = h) -> dict[str, Any]:
             try:
@@ -330,6 +330,35 @@ def leaderboard(
         events={h.key: _event_text(h.events) for h in histories},
         skipped=skipped,
         signals=names,
+    )
+
+
+def _cache_key(h: History, cfg: SignalConfig, names: Sequence[str], rng: int) -> str:
+    """The key of one history's cached rows (see the module notes)."""
+    from bubblescope.cache import result_key
+
+    return result_key("leaderboard", _FORMAT, _content(h), cfg.to_dict(), list(names), rng)
+
+
+def cached_histories(
+    histories: Sequence[History],
+    *,
+    config: SignalConfig | None = None,
+    signals: Sequence[str] | None = None,
+    rng: int = 0,
+) -> frozenset[str]:
+    """Keys of the histories whose rows :func:`leaderboard` would read from its cache.
+
+    The same arguments as :func:`leaderboard`; its cost estimate
+    (:func:`bubblescope.web.cost.leaderboard_cost`) counts only the other histories.
+    """
+    from bubblescope.backtest import signals as signal_module
+    from bubblescope.cache import is_cached
+
+    names = tuple(signals) if signals is not None else tuple(signal_module.ALL_SIGNALS)
+    cfg = config or SignalConfig()
+    return frozenset(
+        h.key for h in histories if is_cached("leaderboard", _cache_key(h, cfg, names, rng))
     )
 
 

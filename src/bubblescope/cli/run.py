@@ -21,6 +21,8 @@ from typer.core import TyperGroup
 
 from bubblescope.cli._common import (
     JSON_OPTION,
+    YES_OPTION,
+    check_cost,
     console,
     date_callback,
     emit,
@@ -149,6 +151,11 @@ def _command(entry: Analysis[Any]) -> Any:
         ),
         inspect.Parameter("as_json", _KEYWORD, default=JSON_OPTION, annotation=bool),
     ]
+    from bubblescope.web.cost import has_estimate
+
+    estimated = has_estimate(entry.settings)
+    if estimated:  # refused over the limit without --yes, as the server refuses over budget
+        params.append(inspect.Parameter("yes", _KEYWORD, default=YES_OPTION, annotation=bool))
 
     def command(**kwargs: Any) -> None:
         values = _values(entry, kwargs, kwargs.get("assignments") or [])
@@ -160,6 +167,12 @@ def _command(entry: Analysis[Any]) -> Any:
             series = kwargs["series"]
             frame = resolve_series(series, start=kwargs["start"], end=kwargs["end"])
             frame.attrs = {"symbol": series.upper(), **frame.attrs}
+        if estimated:
+            from bubblescope.web.cost import settings_cost
+
+            estimate = settings_cost(settings, frame)
+            if estimate is not None:
+                check_cost(estimate.seconds, estimate.basis, estimate.hint, kwargs["yes"])
         result = entry.run(frame, settings)
         if kwargs["plot"] is not None:
             import matplotlib

@@ -12,14 +12,14 @@ multiplies them by a rate measured once.
   ``T`` = 2,012, lag 12, 1,999 replications: 754 s on 2 cores, 0.95 ns per update; this
   machine's lag-0 sweeps ran at 1.2 ns).
 - **LPPLS Confidence** (Demos and Sornette 2017): one fit per (date, window), each a fixed
-  cost plus one linear in its window's length. Fits of the NASDAQ's nested windows took
-  0.68 ms a fit on weekly windows of 150-25 points, 0.68 ms on daily 183-40, 0.87 ms on
-  250-60, 2.75 ms on 730-365 and 4.62 ms on 1,460-730 (one process here): 0.34 ms plus 3.9 us
-  a point fits all five within 10%. :data:`LPPLS_SECONDS_PER_FIT` and
-  :data:`LPPLS_SECONDS_PER_WINDOW_POINT` are 1.2 times those, the margin by which PSY's
-  estimate exceeds the issue's measurement (953 s for 754 s). Since dates share one grid scan
-  (9b8a97f) the same fits take 0.41, 0.43, 0.48, 2.59 and 3.76 ms of CPU: the estimate now
-  errs high by 1.15 (730-365) to 2 (150-25).
+  cost plus one linear in its window's length. The two rates, :data:`LPPLS_SECONDS_PER_FIT`
+  and :data:`LPPLS_SECONDS_PER_WINDOW_POINT`, are data: ``cost_rates.yaml`` next to this
+  module holds them with the measurements they were fitted to (CPU seconds a date of
+  ``lppls_confidence`` in one process, on NASDAQ dates a month apart, for the nested windows
+  150-25 step 5 and step 1, 250-60 step 5 and 750-125 step 5) and the command that measures
+  and rewrites them, ``benchmarks/bench_cost.py --write``. They carry no margin: the rates
+  before them (0.41 ms a fit plus 4.7 us a point, 1.2 times a fit from before dates shared one
+  grid scan and before the polish kernels were sped up) erred high by about two at 150-25.
 - **LPPLS fit**: linear in the window's length (the whole NASDAQ history, 13,914 points, took
   2.0 s here; 500 points 0.08 s warm).
 - **Scenario Monte Carlo**: linear in paths (1.2e-5 to 3.2e-5 s a path here).
@@ -28,13 +28,22 @@ multiplies them by a rate measured once.
 - **Backtest**: the PSY monitor's critical values on the training sample (``reps`` sweeps of
   its length) and one sweep of the whole history, plus LPPLS Confidence at each grid date
   over the nested windows. The CLI's ``scan`` and ``backtest`` refuse with the same estimates.
+- **Leaderboard** (:mod:`bubblescope.backtest.leaderboard`): every history whose rows are not
+  cached costs, per price series (the 49 industries: each member), the backtest estimate of its
+  PSY and LPPLS signals, plus :data:`LEADERBOARD_SECONDS_PER_HISTORY` and
+  :data:`LEADERBOARD_SECONDS_PER_OBSERVATION` per observation for all the other signals (the
+  monitors, run-ups, gauge and baselines; measured and kept with the LPPLS rates). A history
+  whose rows are cached costs nothing. ``cost_rates.yaml`` also keeps each history's cold
+  leaderboard as measured with them (standard run: 5.8, 10.3 and 6.1 s for the NASDAQ, the
+  S&P 500 and the 49 industries, estimated at 7.1, 12.5 and 5.6 s).
 - **Status page**: every watched series' two PSY readings (log and level, critical values once
   per length) with the what-if search (two bisections of 32 sweeps at most), its LPPLS
   readings (one date a month over the trace, each window scale), and the NASDAQ's and the
   S&P 500's record backtests (all signals, and PSY on levels). Only what the caches do not
   hold for the current data and settings is counted: a cached row, record or set of critical
   values costs nothing, so a warm page is not refused for work it will not do. The standard run was
-  estimated at 101 s and took 85 s cold (79 s of CPU, one process, 2-core machine at load 1.5).
+  estimated at 101 s and took 85 s cold (79 s of CPU, one process, 2-core machine at load 1.5),
+  with the LPPLS rates before the present ones.
 
 An analysis without a size to grow (the economy models, a drawdown) is not estimated.
 """
@@ -44,7 +53,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bubblescope.errors import InputError
+from bubblescope.errors import DataError, InputError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -55,6 +64,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_BUDGET_S",
+    "LEADERBOARD_SECONDS_PER_HISTORY",
+    "LEADERBOARD_SECONDS_PER_OBSERVATION",
     "LPPLS_SECONDS_PER_FIT",
     "LPPLS_SECONDS_PER_POINT",
     "LPPLS_SECONDS_PER_WINDOW_POINT",
@@ -67,6 +78,7 @@ __all__ = [
     "backtest_prices_cost",
     "check_budget",
     "has_estimate",
+    "leaderboard_cost",
     "lppls_confidence_cost",
     "lppls_fit_cost",
     "psy_cost",
@@ -83,10 +95,46 @@ PSY_SECONDS_PER_UPDATE = 1.2e-9
 #: PSY sweeps without critical values of one status reading's what-if search: two bisections,
 #: each of its two end points and 30 steps (:mod:`bubblescope.status.readings`).
 STATUS_WHAT_IF_SWEEPS = 64
-#: Fixed seconds of each LPPLS Confidence fit (1.2 times the measured, see the notes).
-LPPLS_SECONDS_PER_FIT = 4.1e-4
-#: Seconds per point of each LPPLS Confidence fit's window (1.2 times the measured).
-LPPLS_SECONDS_PER_WINDOW_POINT = 4.7e-6
+
+
+def _measured_rates() -> dict[str, float]:
+    """The rates of ``cost_rates.yaml`` (see the module notes), by name.
+
+    Raises
+    ------
+    DataError
+        When the file is missing or a rate is not a positive number.
+    """
+    from importlib import resources
+
+    import yaml
+
+    source = resources.files("bubblescope.web").joinpath("cost_rates.yaml")
+    try:
+        rows = yaml.safe_load(source.read_text(encoding="utf-8"))["rates"]
+        rates = {str(name): float(row["value"]) for name, row in rows.items()}
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise DataError(
+            f"the cost rates file {source} is unreadable: {type(exc).__name__}: {exc}",
+            hint="restore it, or measure it again with benchmarks/bench_cost.py --write",
+        ) from exc
+    bad = [name for name, value in rates.items() if not value >= 0.0]
+    if bad:
+        raise DataError(f"the cost rates file {source} has negative or NaN rates: {bad}")
+    return rates
+
+
+_RATES = _measured_rates()
+#: Fixed CPU seconds of each LPPLS Confidence fit (measured, ``cost_rates.yaml``).
+LPPLS_SECONDS_PER_FIT = _RATES["lppls_seconds_per_fit"]
+#: CPU seconds per point of each LPPLS Confidence fit's window (measured, ``cost_rates.yaml``).
+LPPLS_SECONDS_PER_WINDOW_POINT = _RATES["lppls_seconds_per_window_point"]
+#: Seconds of a leaderboard history's signals other than PSY and LPPLS, on top of those per
+#: observation (measured, ``cost_rates.yaml``).
+LEADERBOARD_SECONDS_PER_HISTORY = _RATES["leaderboard_seconds_per_history"]
+#: Seconds per observation of a leaderboard history's signals other than PSY and LPPLS
+#: (measured, ``cost_rates.yaml``).
+LEADERBOARD_SECONDS_PER_OBSERVATION = _RATES["leaderboard_seconds_per_observation"]
 #: Seconds per point of one LPPLS fit's window (13,914 points in 2.0 s, see the notes).
 LPPLS_SECONDS_PER_POINT = 1.5e-4
 #: Seconds per scenario path (the slower, cold measurement, see the notes).
@@ -313,6 +361,59 @@ def status_cost(run: RunSettings, symbols: Sequence[str] | None = None) -> CostE
     )
 
 
+def leaderboard_cost(run: RunSettings, keys: Sequence[str]) -> CostEstimate:
+    """The leaderboard of ``run`` on the histories ``keys``: what its cache does not hold.
+
+    Per history not cached, each of its price series (a universe's members) costs the
+    backtest estimate of its PSY and LPPLS signals (:func:`backtest_prices_cost`, with the
+    leaderboard's signal settings); its other signals cost
+    :data:`LEADERBOARD_SECONDS_PER_HISTORY` plus :data:`LEADERBOARD_SECONDS_PER_OBSERVATION`
+    an observation. It loads the histories (about a second).
+
+    Parameters
+    ----------
+    run : RunSettings
+    keys : sequence of str
+        History keys (``NASDAQ``, ``SP500``, ``FRENCH49``).
+    """
+    import pandas as pd
+
+    from bubblescope.backtest.leaderboard import cached_histories
+    from bubblescope.backtest.signals import ALL_SIGNALS
+    from bubblescope.status.records import leaderboard_histories, signal_config
+
+    histories = leaderboard_histories(run, tuple(keys))
+    cfg = signal_config(run)
+    cached = cached_histories(histories, config=cfg, rng=run.psy.seed)
+    seconds = 0.0
+    series = observations = 0
+    for h in histories:
+        if h.key in cached:
+            continue
+        seconds += LEADERBOARD_SECONDS_PER_HISTORY
+        wanted = [s for s in ALL_SIGNALS if s not in h.leave_out]
+        members = [h.prices] if isinstance(h.prices, pd.Series) else list(h.prices.values())
+        for prices in members:
+            seconds += backtest_prices_cost(
+                prices,
+                wanted,
+                train_years=cfg.train_years,
+                lag=cfg.psy_lag,
+                reps=cfg.psy_reps,
+                lppls_grid=cfg.lppls_grid,
+                lppls_windows=cfg.lppls_windows,
+            ).seconds
+            series += 1
+            observations += len(prices)
+    seconds += observations * LEADERBOARD_SECONDS_PER_OBSERVATION
+    return CostEstimate(
+        seconds,
+        f"leaderboard: {len(histories)} histories ({len(cached)} cached), {series} price "
+        f"series and {observations:,} observations to backtest with {len(ALL_SIGNALS)} signals",
+        "score fewer histories or use the quick run",
+    )
+
+
 def status_preset_cost(preset: str) -> CostEstimate:
     """:func:`status_cost` of the run named ``preset`` (standard, quick or publication)."""
     from bubblescope.settings import RunSettings
@@ -358,6 +459,7 @@ def has_estimate(settings_type: type[Any]) -> bool:
     )
     from bubblescope.analyses.registry import (
         BacktestAnalysisSettings,
+        LeaderboardSettings,
         ScanAnalysisSettings,
         ScenarioSettings,
         StatusSettings,
@@ -367,6 +469,7 @@ def has_estimate(settings_type: type[Any]) -> bool:
         settings_type,
         (
             BacktestAnalysisSettings,
+            LeaderboardSettings,
             LPPLSConfidenceSettings,
             LPPLSFitSettings,
             PSYAnalysisSettings,
@@ -389,6 +492,7 @@ def settings_cost(settings: Any, data: Any = None) -> CostEstimate | None:
     )
     from bubblescope.analyses.registry import (
         BacktestAnalysisSettings,
+        LeaderboardSettings,
         ScanAnalysisSettings,
         ScenarioSettings,
         StatusSettings,
@@ -401,6 +505,8 @@ def settings_cost(settings: Any, data: Any = None) -> CostEstimate | None:
         return _backtest_settings_cost(settings, data)
     if isinstance(settings, StatusSettings):
         return status_cost(RunSettings.preset(settings.run))
+    if isinstance(settings, LeaderboardSettings):
+        return leaderboard_cost(RunSettings.preset(settings.run), settings.histories)
     if isinstance(settings, LPPLSFitSettings) and data is not None:
         return lppls_fit_cost(settings.window_for(len(data)) or len(data))
     if isinstance(settings, PSYAnalysisSettings) and data is not None:
@@ -416,14 +522,25 @@ def settings_cost(settings: Any, data: Any = None) -> CostEstimate | None:
 
 
 def _scan_settings_cost(s: Any, run: RunSettings) -> CostEstimate:
-    """The registry scan's cost: its symbols' PSY samples (loaded to count them)."""
+    """The registry scan's cost: its symbols' PSY samples (loaded to count them).
+
+    A symbol that does not load costs nothing (the scan reports it); a loader may give the
+    closes as a frame or as the series itself, as the scan takes them.
+    """
+    import pandas as pd
+
     from bubblescope.data.catalog import load_series
+    from bubblescope.errors import BubblescopeError
 
     if "psy" not in s.analyses:
         return scan_cost([], run.psy.lag, 0)
     lengths = []
     for symbol in s.symbols or run.data.leaders:
-        close = load_series(symbol)["close"]
+        try:
+            loaded = load_series(symbol)
+        except BubblescopeError:
+            continue
+        close = loaded["close"] if isinstance(loaded, pd.DataFrame) else loaded
         lengths.append(min(s.window, len(close)) if s.window else len(run.psy.sample(close)))
     return scan_cost(lengths, run.psy.lag, run.psy.reps)
 
