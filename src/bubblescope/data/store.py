@@ -1,14 +1,18 @@
-"""The embedded store: immutable Parquet files read through short-lived in-process DuckDB.
+"""The embedded store: write-once Parquet files read through pyarrow or in-process DuckDB.
 
 Why not a DuckDB database file? DuckDB lets one process hold a database file for writing and
 locks every other process out, so the CLI could not import while the dashboard reads. Here every
-import writes one new Parquet file and nothing is ever rewritten, so any number of processes can
-read while one writes (``../shared/spec/ecosystem-and-style.md`` §2c).
+import writes one new Parquet file and no file is ever changed (a compaction writes a new one
+and then deletes those it replaces), so any number of processes can read while one writes
+(``../shared/spec/ecosystem-and-style.md`` §2c). Price reads go through pyarrow when the
+symbol's files agree on their column types (a DuckDB connection costs more than the read),
+else, and for every other read, through a short-lived DuckDB connection.
 
 Layout (under :func:`store_root`, i.e. ``$BUBBLESCOPE_HOME/store``)::
 
     SCHEMA_VERSION                      {"schema_version": 1}
     prices/symbol=NVDA/part-<vintage>-<hash>.parquet
+    prices/symbol=NVDA/.compact.lock    while a compaction of NVDA runs
     fundamentals/symbol=MSFT/part-....parquet
     facts/ deals/ runs/ readings/       same Hive-style tree
     .tmp/                               files being written (never read)
