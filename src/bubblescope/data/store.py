@@ -51,7 +51,7 @@ Compaction
     :func:`os.replace`; only then are the replaced files deleted. Readers skip every file a
     compacted file names as replaced, so a compaction killed between those steps leaves the
     data read exactly as before (the next compaction deletes the leftovers), and a reader whose
-    file list went stale while the files were deleted lists again (up to :data:`_READ_TRIES`
+    file list went stale while the files were deleted lists again (up to ``_READ_TRIES``
     times). A lock file (``.compact.lock`` in the symbol's folder, naming its process) keeps two
     compactions of one symbol apart; imports need no lock, since a part imported during a
     compaction is not among those it replaces.
