@@ -95,11 +95,13 @@ def test_scan_backtest_and_status_read_the_registry() -> None:
         "cusum_robust",
         "whl",
         "sign",
+        "sign_psy",
         "bd_wcusum",
         "lppls",
         "runup",
         "crash_probability",
         "gauge",
+        "svadf",
         "baseline_return",
         "baseline_cape",
     )

@@ -10,10 +10,12 @@ from bubblescope.backtest import EventSpec, SignalConfig
 from bubblescope.detect.lppls import GridSpec, WindowSet
 
 #: Cheap settings covering every signal: 1-year PSY training, 20 bootstrap reps, 3 LPPLS
-#: windows on a tiny grid, 12-month run-ups, a 24-month gauge history, 1-year return baseline.
+#: windows on a tiny grid, 12-month run-ups, a 24-month gauge history, 1-year return baseline,
+#: 1-year SV-ADF samples, 200 simulated walks for the monitors' boundaries and sPSY's value.
 CHEAP = SignalConfig(
     train_years=1.0,
     psy_reps=20,
+    cusum_reps=200,
     cache=False,
     lppls_windows=WindowSet(40, 20, 10),
     lppls_gridspec=GridSpec(n_tc=5, n_m=3, n_omega=5, keep=1, max_iter=10),
@@ -21,6 +23,7 @@ CHEAP = SignalConfig(
     runup_prior_window=None,
     gauge_min_history=24,
     return_years=1.0,
+    svadf_years=1.0,
 )
 SMALL_EVENTS = EventSpec(0.10, 6, warning_months=6)
 

@@ -533,6 +533,7 @@ SIGN_PSY: Analysis[SignPSYSettings] = Analysis(
     group="detect",
     needs_series=True,
     slow=True,  # simulates its critical values (up to 100,000 walks): the API queues it
+    signals=(Column("sign_psy", "sign-based sPSY (HLZ 2020) above its critical value"),),
 )
 
 
@@ -1204,6 +1205,7 @@ SVADF: Analysis[SVADFSettings] = Analysis(
     group="detect",
     needs_series=True,
     report=22,
+    signals=(Column("svadf", "SV-ADF episode confirmed, collapse not yet (preprint)"),),
 )
 
 

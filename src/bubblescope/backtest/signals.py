@@ -45,6 +45,45 @@ cusum, cusum_robust, whl, sign, bd_wcusum
     - ``bd_wcusum``: :class:`~bubblescope.detect.breitung_diegel.BDMonitor` (Breitung &
       Diegel 2025), wCUSUM with ``bd_cbar``, training drift removed; value the detector over
       its boundary.
+sign_psy
+    The sign-based sPSY test of Harvey, Leybourne & Zu (2020) (:func:`~bubblescope.detect.
+    sign_based.sign_psy`, recursively demeaned signs of Harvey, Leybourne, Tatlow & Zu 2025 for
+    the index's drift) on a rolling restart, the monitors' convention rather than PSY's one
+    training sample, for two reasons. The cumulated signs are measured from the sample's first
+    observation and not re-based per window, so run from 1971 the statistic of a window in
+    2020 would depend on fifty years of accumulated signs; and the sign-based null is exact
+    for any volatility path, so a critical value simulated for one sample's length holds the
+    chance of any false alarm in it at ``1 - cusum_level`` whatever the volatility, as each
+    monitor's boundary does per period. The counts are fixed from the first
+    ``monitor_train_years`` (default ``train_years``) of data: ``n`` observations, ``h`` =
+    ``cusum_horizon_years`` of them at that sample's observations per year. Each period's
+    sample holds the last ``n`` log prices before its start and the ``h`` it monitors (``N = n
+    + h``, the same for every period, so one simulation serves all). The value at a date is
+    the backward-sup sign-based DF ratio of the window ends up to it (windows of at least
+    ``round(sign_psy_r0 N)`` rows, every start in the sample), over the sPSY critical value
+    for ``N`` and that window at ``cusum_level`` (:class:`~bubblescope.detect.critical_values.
+    sign.SignPSYCV`, ``cusum_reps`` sign walks, ``cusum_seed``, cached): the
+    ``stamping="familywise"`` reading of :func:`sign_psy` on the period's sample, whose
+    critical value bounds the chance of any exceedance at the ``N - minw`` window ends, so
+    the rate over the ``h`` monitored ends is at most ``1 - cusum_level``. Every value uses
+    the sample's prices up to its date only (the recursive demeaning too), and the counts
+    come from the first years' dates alone. Signs do not change under any positive scaling
+    of the increments: the signal is the same for any volatility path.
+svadf
+    The Sarkar & Wells (2026, non-peer-reviewed preprint) SV-ADF dating, their replication
+    code's rule (:func:`~bubblescope.detect.svadf_dating.paper_dates`: the coefficient
+    statistic ``tau (delta_hat - 1)`` of the recursive windows from the sample's first
+    observation, origination after 60 windows above ``log(t)/10``, a 90-day bridge, collapse
+    after 30 windows below ``log(t)/2``), on a rolling restart of its own: each sample holds
+    ``N`` observations, the count in the first ``svadf_years`` of data (the paper dates four
+    years of daily closes), of which the first ``floor(0.1 (N - 1))`` regression rows are the
+    first window (the paper's 10%); the rest are monitored, then the next sample starts with
+    the last first-window's worth of prices. In ``svadf_transform`` units (the paper's price
+    levels by default). The alarm is on from the date an origination is *confirmed* (its
+    60th window above) to the date its collapse is confirmed (the fall within the bridge, or
+    the 30th window below), exclusive, and ends with its period; the value is the statistic
+    over the origination threshold ``log(t)/10``. The paper's runs count daily windows: on
+    monthly data an origination needs five years above the threshold.
 lppls
     DS LPPLS Confidence of positive bubbles (:func:`bubblescope.detect.lppls.lppls_confidence`,
     which fits windows ending at t2 only) on a coarse grid: t2 = the last observation on or
@@ -73,6 +112,11 @@ References
 ----------
 Phillips, P.C.B. and Shi, S. (2020). Real time monitoring of asset markets: bubbles and
 crises. Handbook of Statistics 42, 61-80.
+Harvey, D.I., Leybourne, S.J. and Zu, Y. (2020). Sign-based unit root tests for explosive
+financial bubbles in the presence of deterministically time-varying volatility. Econometric
+Theory 36(1), 122-169.
+Sarkar, A. and Wells, M.T. (2026). Is there an AI bubble? Robust date-stamping for periods of
+exuberance. arXiv:2604.12062 (preprint, not peer reviewed).
 Sornette, D. et al. (2015). Real-time prediction and post-mortem analysis of the Shanghai 2015
 stock market bubble and crash. Journal of Investment Strategies 4(4), 77-95.
 Greenwood, R., Shleifer, A. and You, Y. (2019). Bubbles for Fama. JFE 131(1), 20-43.
@@ -80,6 +124,7 @@ Greenwood, R., Shleifer, A. and You, Y. (2019). Bubbles for Fama. JFE 131(1), 20
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -170,6 +215,16 @@ class SignalConfig:
     cusum_reps, cusum_seed : int
         Simulated random walks for the CUSUM boundary constant and their seed (its own, so
         the constant does not move with the PSY bootstrap's ``rng``).
+    sign_psy_r0 : float
+        Minimum window of the ``sign_psy`` signal as a fraction of each period's sample
+        (HLZ's Table 1: 0.1), at least 3 rows; monitored dates before a window of that many
+        rows has ended in their period have no value.
+    svadf_years : float
+        Years of data in each sample of the ``svadf`` signal (the count of observations in
+        the first ``svadf_years`` fixes every sample's length; the paper dates four years of
+        daily closes).
+    svadf_transform : {"level", "log"}
+        Date price levels (the paper's adjusted closes) or log prices.
     lppls_grid : {"W", "M", "Q"}
         Calendar period of the LPPLS t2 grid.
     lppls_windows : WindowSet, optional
@@ -211,6 +266,9 @@ class SignalConfig:
     cusum_reps: int = 2000
     cusum_seed: int = 0
     bd_cbar: float = 2.1
+    sign_psy_r0: float = 0.1
+    svadf_years: float = 4.0
+    svadf_transform: Literal["level", "log"] = "level"
     lppls_grid: Literal["W", "M", "Q"] = "M"
     lppls_windows: WindowSet | None = None
     lppls_gridspec: GridSpec | None = None
@@ -240,6 +298,16 @@ class SignalConfig:
         if self.monitor_train_years is not None and not self.monitor_train_years > 0:
             raise InputError(
                 f"monitor_train_years must be positive, got {self.monitor_train_years}"
+            )
+        if not 0.0 < self.sign_psy_r0 < 1.0:
+            raise InputError(
+                f"sign_psy_r0 must lie strictly between 0 and 1, got {self.sign_psy_r0}"
+            )
+        if not self.svadf_years > 0:
+            raise InputError(f"svadf_years must be positive, got {self.svadf_years}")
+        if self.svadf_transform not in ("level", "log"):
+            raise InputError(
+                f"svadf_transform must be 'level' or 'log', got {self.svadf_transform!r}"
             )
         if not self.cusum_horizon_years > 0:
             raise InputError(
@@ -571,6 +639,139 @@ def _sequential_signal(prices: pd.Series, cfg: SignalConfig, which: str) -> Sign
     )
 
 
+def _fixed_periods(total: int, n: int, h: int) -> list[tuple[int, int, int]]:
+    """``(lo, start, end)`` of consecutive periods: ``n`` prior points, then ``h`` monitored.
+
+    The first starts at observation ``n``; each sample is ``lo = start - n`` to ``end =
+    min(start + h, total)`` (the last may be cut short by the data's end).
+    """
+    return [(s - n, s, min(s + h, total)) for s in range(n, total, h)]
+
+
+def sign_psy_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
+    """HLZ's sPSY backward path over its family-wise critical value, restarted per period."""
+    from bubblescope.detect.critical_values.sign import SignPSYCV
+    from bubblescope.detect.sign_based import sign_psy
+
+    dates = _dated(prices)
+    y = np.log(prices.to_numpy(dtype=np.float64))
+    years = cfg.monitor_train_years or cfg.train_years
+    n = int(dates.searchsorted(dates[0] + _years_to_offset(years), side="left"))
+    if n >= len(y):
+        raise InputError(
+            f"sign_psy: the {years:g}-year training sample covers the whole history; nothing "
+            "is left to monitor",
+            hint="use a longer history or shorter monitor_train_years (or train_years)",
+        )
+    span = (dates[n - 1] - dates[0]).days / 365.25
+    per_year = (n - 1) / span if span > 0 else 1.0
+    h = max(1, round(cfg.cusum_horizon_years * per_year))
+    size = n + h
+    minw = round(cfg.sign_psy_r0 * size)
+    if not 3 <= minw <= size - 1:
+        raise InputError(
+            f"sign_psy: a minimum window of {minw} rows (sign_psy_r0 = {cfg.sign_psy_r0:g} of "
+            f"{size} observations) must hold 3 to {size - 1} rows",
+            hint="change sign_psy_r0, or the training and horizon years",
+        )
+    cv = SignPSYCV(
+        reps=cfg.cusum_reps, rng=cfg.cusum_seed, levels=(cfg.cusum_level,), cache=cfg.cache
+    )
+    crit = float(cv.compute(size, minw=minw, demean=True).gsadf[0])
+    name = str(prices.name or "series")
+    stat = np.full(len(y), np.nan)
+    periods = _fixed_periods(len(y), n, h)
+    for lo, s, end in periods:
+        if end - lo <= minw:  # no window end of the minimum window yet
+            continue
+        sample = pd.Series(y[lo:end], index=dates[lo:end])
+        # r0 = minw / length: the period's minimum window, however many of its points exist yet
+        res = sign_psy(sample, r0=minw / len(sample), cv=None, demean=True, name=name)
+        path = res.bsadf.to_numpy(dtype=np.float64)  # window ends lo + minw .. end - 1
+        first = max(s, lo + minw)
+        stat[first:end] = path[first - lo - minw :]
+    known = ~np.isnan(stat)
+    alarm = np.where(known, (stat > crit).astype(np.float64), np.nan)
+    return Signal(
+        "sign_psy",
+        "alarm",
+        pd.Series(stat / crit, index=dates),
+        pd.Series(alarm, index=dates),
+        1.0,
+        f"Sign-based sPSY backward path (HLZ 2020, recursively demeaned signs) on log prices; "
+        f"{len(periods)} periods from {dates[n].date()}, each on the last {n} obs (the count "
+        f"in the first {years:g} years) and the {h} it monitors, minimum window {minw} rows; "
+        f"sPSY critical value {crit:.3f} for {size} obs (simulated, {cfg.cusum_reps} sign "
+        f"walks, seed {cfg.cusum_seed}), at most {1 - cfg.cusum_level:.0%} false-alarm rate "
+        "per period",
+    )
+
+
+def svadf_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
+    """SV-ADF's confirmed episodes (the replication code's rule), restarted per sample."""
+    from bubblescope.detect.svadf_dating import (
+        PAPER_DEFAULTS,
+        REFERENCE,
+        coefficient_path,
+        paper_dates,
+        svadf_thresholds,
+    )
+
+    dates = _dated(prices)
+    y = prices.to_numpy(dtype=np.float64)
+    if cfg.svadf_transform == "log":
+        y = np.log(y)
+    size = int(dates.searchsorted(dates[0] + _years_to_offset(cfg.svadf_years), side="left"))
+    first = max(math.floor(PAPER_DEFAULTS["min_fraction"] * (size - 1)), 2)
+    if size >= len(y) or first >= size - 1:
+        raise InputError(
+            f"svadf: {len(y)} observations do not hold one {cfg.svadf_years:g}-year sample "
+            f"({size} observations) with windows after its first",
+            hint="use a longer history or a different svadf_years",
+        )
+    orun = int(PAPER_DEFAULTS["origination_run"])
+    crun = int(PAPER_DEFAULTS["collapse_run"])
+    bridge = float(PAPER_DEFAULTS["bridge"])
+    value = np.full(len(y), np.nan)
+    alarm = np.full(len(y), np.nan)
+    periods = _fixed_periods(len(y), first, size - first)
+    for lo, s, end in periods:
+        stat = coefficient_path(y[lo:end], first)
+        t = np.arange(first, first + len(stat), dtype=np.float64)
+        clock = ((dates[s:end] - dates[s]) / pd.Timedelta(days=1)).to_numpy(dtype=np.float64)
+        # A trailing NaN window that never crosses anything: paper_dates searches a bridge
+        # only up to its sample's next-to-last window, and the last one known must count too
+        found = paper_dates(
+            np.r_[stat, np.nan], np.r_[t, t[-1] + 1.0], np.r_[clock, np.inf],
+            origination_run=orun, collapse_run=crun, bridge=bridge,
+        )  # fmt: skip
+        on = np.zeros(len(stat))
+        for start, stop, how in found:  # on from the confirmations, off once confirmed
+            if stop is None:
+                off = len(stat)
+            elif how is not None and how.startswith("bridge"):
+                off = stop
+            else:
+                off = stop + crun - 1
+            on[start + orun - 1 : off] = 1.0
+        value[s:end] = stat / svadf_thresholds(t)[0]
+        alarm[s:end] = on
+    return Signal(
+        "svadf",
+        "alarm",
+        pd.Series(value, index=dates),
+        pd.Series(alarm, index=dates),
+        1.0,
+        f"SV-ADF dating ({REFERENCE}, non-peer-reviewed preprint), the replication code's "
+        f"rule on {'log prices' if cfg.svadf_transform == 'log' else 'price levels'}; "
+        f"{len(periods)} samples of {size} obs (the count in the first {cfg.svadf_years:g} "
+        f"years), first window {first} rows, {size - first} obs monitored each, then "
+        f"restarted; alarm from an origination's {orun}th window above log(t)/10 to its "
+        f"collapse (below log(t)/10 within {bridge:g} days, or the {crun}th window below "
+        "log(t)/2); value: the statistic over log(t)/10",
+    )
+
+
 def default_windows(frequency: str | None) -> WindowSet:
     """LPPLS windows for the data frequency (FCO's 750->125 trading days, rescaled)."""
     if frequency == "W":
@@ -810,6 +1011,10 @@ def build_signal(
         return [whl_signal(prices, cfg)]
     if name in ("sign", "bd_wcusum"):
         return [_sequential_signal(prices, cfg, name)]
+    if name == "sign_psy":
+        return [sign_psy_signal(prices, cfg)]
+    if name == "svadf":
+        return [svadf_signal(prices, cfg)]
     if name == "lppls":
         return [lppls_signal(prices, cfg, frequency=frequency, n_jobs=n_jobs, executor=executor)]
     if name in ("runup", "crash_probability"):
