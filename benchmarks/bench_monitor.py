@@ -19,6 +19,13 @@ whole series at once (:func:`~bubblescope.detect.cusum.cusum_monitor`), and the 
 difference between the streamed and the batch CUSUM paths. PSY runs best of 3 (seconds each),
 the CUSUM cells best of 5 (the box is shared). Numba compilation is excluded (a warm-up run).
 
+Two tests of the issue are batch sweeps rather than streams, timed over the whole daily
+series (its 13,900 closes at once) next to PSY's batch sweep
+(:func:`~bubblescope.detect.exuberance.psy`, statistics only): the sign-based sPSY of
+Harvey-Leybourne-Zu (:func:`~bubblescope.detect.sign_based.sign_psy`, statistics only, O(T^2))
+and the SV-ADF dating of Sarkar & Wells (:func:`~bubblescope.detect.svadf_dating.svadf`, the
+authors' rule on the closes in levels, O(T)). Their "vs PSY" compares with PSY's batch sweep.
+
 Run: ``.venv/bin/python benchmarks/bench_monitor.py``.
 """
 
@@ -35,8 +42,9 @@ from bubblescope.detect.breitung_diegel import BDMonitor, bd_monitor
 from bubblescope.detect.critical_values.cusum import CUSUMCV
 from bubblescope.detect.critical_values.sequential import SequentialCV
 from bubblescope.detect.cusum import CUSUMMonitor, cusum_monitor, training_and_horizon
-from bubblescope.detect.exuberance import PSYMonitor
-from bubblescope.detect.sign_based import SignMonitor, sign_monitor
+from bubblescope.detect.exuberance import PSYMonitor, psy
+from bubblescope.detect.sign_based import SignMonitor, sign_monitor, sign_psy
+from bubblescope.detect.svadf_dating import svadf
 from bubblescope.detect.whl import WHLMonitor, whl_monitor
 
 #: PSY alarm threshold during the timing (a family-wise 95% value of that order).
@@ -124,12 +132,19 @@ def main() -> None:
         ("sign constant (2,000 walks)", best(sign_constant, 1), 0),
         ("BD constant (2,000 walks)", best(bd_constant, 1), 0),
     ]
+    sign_psy(y, cv=None)  # compile
+    batch_rows = [
+        ("PSY (batch, whole series)", best(lambda: psy(y, cv=None), 3), len(y)),
+        ("sign-based sPSY (batch)", best(lambda: sign_psy(y, cv=None), 3), len(y)),
+        ("SV-ADF dating (batch)", best(lambda: svadf(close), 3), len(y)),
+    ]
     print(f"{'monitor':<30}{'seconds':>10}{'us / obs':>12}{'vs PSY':>10}")
-    psy_time = rows[0][1]
-    for name, sec, obs in rows:
-        per = f"{1e6 * sec / obs:.1f}" if obs else "-"
-        ratio = f"{psy_time / sec:.0f}x" if obs else "-"
-        print(f"{name:<30}{sec:>10.3f}{per:>12}{ratio:>10}")
+    for group in (rows, batch_rows):
+        psy_time = group[0][1]
+        for name, sec, obs in group:
+            per = f"{1e6 * sec / obs:.1f}" if obs else "-"
+            ratio = f"{psy_time / sec:.1f}x" if obs else "-"
+            print(f"{name:<30}{sec:>10.3f}{per:>12}{ratio:>10}")
     streamed = cusum_stream().result().statistic
     batch = cusum_monitor(y, train=n, horizon=h, critical=CUSUM_B, demean=True).statistic
     print(f"max |streamed - batch| CUSUM detector: {np.max(np.abs(streamed - batch)):.2e}")
