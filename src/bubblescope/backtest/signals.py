@@ -74,16 +74,18 @@ svadf
     code's rule (:func:`~bubblescope.detect.svadf_dating.paper_dates`: the coefficient
     statistic ``tau (delta_hat - 1)`` of the recursive windows from the sample's first
     observation, origination after 60 windows above ``log(t)/10``, a 90-day bridge, collapse
-    after 30 windows below ``log(t)/2``), on a rolling restart of its own: each sample holds
-    ``N`` observations, the count in the first ``svadf_years`` of data (the paper dates four
-    years of daily closes), of which the first ``floor(0.1 (N - 1))`` regression rows are the
-    first window (the paper's 10%); the rest are monitored, then the next sample starts with
-    the last first-window's worth of prices. In ``svadf_transform`` units (the paper's price
-    levels by default). The alarm is on from the date an origination is *confirmed* (its
-    60th window above) to the date its collapse is confirmed (the fall within the bridge, or
-    the 30th window below), exclusive, and ends with its period; the value is the statistic
-    over the origination threshold ``log(t)/10``. The paper's runs count daily windows: on
-    monthly data an origination needs five years above the threshold.
+    after 30 windows below ``log(t)/2``), on a rolling restart of its own. The first
+    ``svadf_years`` of data (the paper dates four years of daily closes) fix the sample
+    length ``N``, their count of observations, and are not monitored (on them the count is
+    not yet known). Each sample then holds ``N`` observations, of which the first ``f =
+    floor(0.1 (N - 1))`` regression rows are the first window (the paper's 10%): the ``f``
+    prices before the period's start and the ``N - f`` it monitors; then the next starts.
+    In ``svadf_transform`` units (the paper's price levels by default). The alarm is on from the
+    date an origination is *confirmed* (its 60th window above) to the date its collapse is
+    confirmed (the fall within the bridge, or the 30th window below), exclusive, and ends with
+    its period; the value is the statistic over the origination threshold ``log(t)/10``. The
+    paper's runs count daily windows: on monthly data an origination needs five years above the
+    threshold.
 lppls
     DS LPPLS Confidence of positive bubbles (:func:`bubblescope.detect.lppls.lppls_confidence`,
     which fits windows ending at t2 only) on a coarse grid: t2 = the last observation on or
@@ -220,9 +222,9 @@ class SignalConfig:
         (HLZ's Table 1: 0.1), at least 3 rows; monitored dates before a window of that many
         rows has ended in their period have no value.
     svadf_years : float
-        Years of data in each sample of the ``svadf`` signal (the count of observations in
-        the first ``svadf_years`` fixes every sample's length; the paper dates four years of
-        daily closes).
+        Years of data in each sample of the ``svadf`` signal: the count of observations in
+        the first ``svadf_years`` (not monitored) fixes every sample's length (the paper
+        dates four years of daily closes).
     svadf_transform : {"level", "log"}
         Date price levels (the paper's adjusted closes) or log prices.
     lppls_grid : {"W", "M", "Q"}
@@ -639,13 +641,13 @@ def _sequential_signal(prices: pd.Series, cfg: SignalConfig, which: str) -> Sign
     )
 
 
-def _fixed_periods(total: int, n: int, h: int) -> list[tuple[int, int, int]]:
+def _fixed_periods(total: int, n: int, h: int, begin: int) -> list[tuple[int, int, int]]:
     """``(lo, start, end)`` of consecutive periods: ``n`` prior points, then ``h`` monitored.
 
-    The first starts at observation ``n``; each sample is ``lo = start - n`` to ``end =
+    The first starts at observation ``begin``; each sample is ``lo = start - n`` to ``end =
     min(start + h, total)`` (the last may be cut short by the data's end).
     """
-    return [(s - n, s, min(s + h, total)) for s in range(n, total, h)]
+    return [(s - n, s, min(s + h, total)) for s in range(begin, total, h)]
 
 
 def sign_psy_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
@@ -680,7 +682,7 @@ def sign_psy_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
     crit = float(cv.compute(size, minw=minw, demean=True).gsadf[0])
     name = str(prices.name or "series")
     stat = np.full(len(y), np.nan)
-    periods = _fixed_periods(len(y), n, h)
+    periods = _fixed_periods(len(y), n, h, n)
     for lo, s, end in periods:
         if end - lo <= minw:  # no window end of the minimum window yet
             continue
@@ -723,18 +725,18 @@ def svadf_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
         y = np.log(y)
     size = int(dates.searchsorted(dates[0] + _years_to_offset(cfg.svadf_years), side="left"))
     first = max(math.floor(PAPER_DEFAULTS["min_fraction"] * (size - 1)), 2)
-    if size >= len(y) or first >= size - 1:
+    if size >= len(y):
         raise InputError(
-            f"svadf: {len(y)} observations do not hold one {cfg.svadf_years:g}-year sample "
-            f"({size} observations) with windows after its first",
-            hint="use a longer history or a different svadf_years",
+            f"svadf: the first {cfg.svadf_years:g} years, which fix the sample length, cover "
+            "the whole history; nothing is left to monitor",
+            hint="use a longer history or a shorter svadf_years",
         )
     orun = int(PAPER_DEFAULTS["origination_run"])
     crun = int(PAPER_DEFAULTS["collapse_run"])
     bridge = float(PAPER_DEFAULTS["bridge"])
     value = np.full(len(y), np.nan)
     alarm = np.full(len(y), np.nan)
-    periods = _fixed_periods(len(y), first, size - first)
+    periods = _fixed_periods(len(y), first, size - first, size)
     for lo, s, end in periods:
         stat = coefficient_path(y[lo:end], first)
         t = np.arange(first, first + len(stat), dtype=np.float64)
@@ -765,10 +767,10 @@ def svadf_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
         f"SV-ADF dating ({REFERENCE}, non-peer-reviewed preprint), the replication code's "
         f"rule on {'log prices' if cfg.svadf_transform == 'log' else 'price levels'}; "
         f"{len(periods)} samples of {size} obs (the count in the first {cfg.svadf_years:g} "
-        f"years), first window {first} rows, {size - first} obs monitored each, then "
-        f"restarted; alarm from an origination's {orun}th window above log(t)/10 to its "
-        f"collapse (below log(t)/10 within {bridge:g} days, or the {crun}th window below "
-        "log(t)/2); value: the statistic over log(t)/10",
+        f"years) from {dates[size].date()}, first window {first} rows, {size - first} obs "
+        f"monitored each, then restarted; alarm from an origination's {orun}th window above "
+        f"log(t)/10 to its collapse (below log(t)/10 within {bridge:g} days, or the {crun}th "
+        "window below log(t)/2); value: the statistic over log(t)/10",
     )
 
 
