@@ -84,8 +84,10 @@ svadf
     date an origination is *confirmed* (its 60th window above) to the date its collapse is
     confirmed (the fall within the bridge, or the 30th window below), exclusive, and ends with
     its period; the value is the statistic over the origination threshold ``log(t)/10``. The
-    paper's runs count daily windows: on monthly data an origination needs five years above the
-    threshold.
+    paper's runs count trading days; with ``svadf_runs="calendar"`` (default) weekly and
+    monthly data take the same spans in their own observations (60 and 30 trading days: 12
+    and 6 weeks, 3 and 1 months at 21 trading days a month), with ``"paper"`` 60 and 30
+    observations whatever the frequency (on monthly data five years above the threshold).
 lppls
     DS LPPLS Confidence of positive bubbles (:func:`bubblescope.detect.lppls.lppls_confidence`,
     which fits windows ending at t2 only) on a coarse grid: t2 = the last observation on or
@@ -227,6 +229,10 @@ class SignalConfig:
         dates four years of daily closes).
     svadf_transform : {"level", "log"}
         Date price levels (the paper's adjusted closes) or log prices.
+    svadf_runs : {"calendar", "paper"}
+        The origination (60) and collapse (30) runs of ``svadf``: trading days, converted to
+        weekly, monthly, quarterly or annual observations (5, 21, 63, 252 trading days each;
+        at least one), or that many observations at any frequency. Daily data: the same.
     lppls_grid : {"W", "M", "Q"}
         Calendar period of the LPPLS t2 grid.
     lppls_windows : WindowSet, optional
@@ -271,6 +277,7 @@ class SignalConfig:
     sign_psy_r0: float = 0.1
     svadf_years: float = 4.0
     svadf_transform: Literal["level", "log"] = "level"
+    svadf_runs: Literal["calendar", "paper"] = "calendar"
     lppls_grid: Literal["W", "M", "Q"] = "M"
     lppls_windows: WindowSet | None = None
     lppls_gridspec: GridSpec | None = None
@@ -311,6 +318,8 @@ class SignalConfig:
             raise InputError(
                 f"svadf_transform must be 'level' or 'log', got {self.svadf_transform!r}"
             )
+        if self.svadf_runs not in ("calendar", "paper"):
+            raise InputError(f"svadf_runs must be 'calendar' or 'paper', got {self.svadf_runs!r}")
         if not self.cusum_horizon_years > 0:
             raise InputError(
                 f"cusum_horizon_years must be positive, got {self.cusum_horizon_years}"
@@ -709,7 +718,11 @@ def sign_psy_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
     )
 
 
-def svadf_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
+#: Trading days in one observation of each sampling frequency (``svadf_runs="calendar"``).
+_TRADING_DAYS = {"W": 5, "M": 21, "Q": 63, "A": 252}
+
+
+def svadf_signal(prices: pd.Series, cfg: SignalConfig, *, frequency: str | None) -> Signal:
     """SV-ADF's confirmed episodes (the replication code's rule), restarted per sample."""
     from bubblescope.detect.svadf_dating import (
         PAPER_DEFAULTS,
@@ -731,8 +744,9 @@ def svadf_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
             "the whole history; nothing is left to monitor",
             hint="use a longer history or a shorter svadf_years",
         )
-    orun = int(PAPER_DEFAULTS["origination_run"])
-    crun = int(PAPER_DEFAULTS["collapse_run"])
+    days = _TRADING_DAYS.get(frequency or "D", 1) if cfg.svadf_runs == "calendar" else 1
+    orun = max(1, round(PAPER_DEFAULTS["origination_run"] / days))
+    crun = max(1, round(PAPER_DEFAULTS["collapse_run"] / days))
     bridge = float(PAPER_DEFAULTS["bridge"])
     value = np.full(len(y), np.nan)
     alarm = np.full(len(y), np.nan)
@@ -768,9 +782,10 @@ def svadf_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
         f"rule on {'log prices' if cfg.svadf_transform == 'log' else 'price levels'}; "
         f"{len(periods)} samples of {size} obs (the count in the first {cfg.svadf_years:g} "
         f"years) from {dates[size].date()}, first window {first} rows, {size - first} obs "
-        f"monitored each, then restarted; alarm from an origination's {orun}th window above "
-        f"log(t)/10 to its collapse (below log(t)/10 within {bridge:g} days, or the {crun}th "
-        "window below log(t)/2); value: the statistic over log(t)/10",
+        f"monitored each, then restarted; alarm from the last of {orun} windows above "
+        f"log(t)/10 (origination confirmed) to the collapse (below log(t)/10 within "
+        f"{bridge:g} days, or the last of {crun} windows below log(t)/2); value: the statistic "
+        "over log(t)/10",
     )
 
 
@@ -1016,7 +1031,7 @@ def build_signal(
     if name == "sign_psy":
         return [sign_psy_signal(prices, cfg)]
     if name == "svadf":
-        return [svadf_signal(prices, cfg)]
+        return [svadf_signal(prices, cfg, frequency=frequency)]
     if name == "lppls":
         return [lppls_signal(prices, cfg, frequency=frequency, n_jobs=n_jobs, executor=executor)]
     if name in ("runup", "crash_probability"):
