@@ -4,9 +4,10 @@ Stages: PSY (Phillips-Shi family-wise critical value on the 10-year training sam
 streaming monitor over ~11,400 appended days), DS LPPLS Confidence on a monthly t2 grid (126
 FCO windows per date, dates spread over ``--n-jobs`` processes), then every other signal of
 :data:`bubblescope.backtest.signals.ALL_SIGNALS`: the sequential monitors (HB CUSUM, robust
-CUSUM, WHL, sign-based, Breitung-Diegel wCUSUM, each restarted on its rolling schedule), GSY
-run-up and crash probability, the Shiller gauge and the two baselines; then event detection
-and scoring.
+CUSUM, WHL, sign-based, Breitung-Diegel wCUSUM, each restarted on its rolling schedule), the
+sign-based sPSY test (its critical value simulated for the 20-year period: 2,000 sign walks,
+uncached here) and the SV-ADF dating (four-year samples), GSY run-up and crash probability, the
+Shiller gauge and the two baselines; then event detection and scoring.
 
 Each stage prints its wall time, its CPU time (this process and its worker processes) and the
 load average when it started: the box is shared, and CPU time is what two idle cores would
@@ -101,7 +102,12 @@ def main() -> None:
         )
     else:
         stage("lppls", f"{len(grid)} {args.lppls_grid}-grid dates x 126 windows")
-    notes = {"runup": "runup + crash probability", "cusum": "HB CUSUM, rolling restart"}
+    notes = {
+        "runup": "runup + crash probability",
+        "cusum": "HB CUSUM, rolling restart",
+        "sign_psy": "sPSY CV (2,000 sign walks) + sweeps",
+        "svadf": "SV-ADF paper rule, 4-year samples",
+    }
     for name in ALL_SIGNALS:  # every other signal of the registry, and the baselines
         if name not in built:
             stage(name, notes.get(name, ""))

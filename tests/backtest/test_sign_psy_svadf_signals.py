@@ -9,7 +9,7 @@ exactly the same when the increments are multiplied by any positive volatility p
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -20,7 +20,7 @@ from bubblescope.backtest.signals import SignalConfig, build_signal
 from bubblescope.data.catalog import load_series
 from bubblescope.detect.critical_values.sign import SignPSYCV
 from bubblescope.detect.sign_based import sign_psy
-from bubblescope.detect.svadf_dating import PAPER_DEFAULTS, svadf
+from bubblescope.detect.svadf_dating import svadf
 from bubblescope.errors import InputError
 
 #: Three-year training, two-year periods, 200 sign walks: weekly samples of ~260 points.
@@ -41,30 +41,30 @@ def _switches(alarm: pd.Series) -> list[int]:
 
 
 def _periods(
-    dates: pd.DatetimeIndex, years: float, horizon_years: float | None
+    dates: pd.DatetimeIndex, years: float, horizon_years: float
 ) -> list[tuple[int, int, int]]:
-    """(lo, start, end) by the documented rule, recomputed: counts from the first years."""
-    n = begin = int(dates.searchsorted(dates[0] + pd.DateOffset(months=round(12 * years))))
-    if horizon_years is None:  # svadf: n is the sample, its first 10% of rows the first window
-        first = int(np.floor(PAPER_DEFAULTS["min_fraction"] * (n - 1)))
-        n, h = first, n - first
-    else:  # sign_psy: the horizon at the training sample's observations per year
-        h = round(horizon_years * (n - 1) / ((dates[n - 1] - dates[0]).days / 365.25))
-    return [(s - n, s, min(s + h, len(dates))) for s in range(begin, len(dates), h)]
+    """sign_psy's (lo, start, end) by the documented rule, recomputed: the first ``years``
+    give ``n`` training points, the horizon is at their observations per year."""
+    n = int(dates.searchsorted(dates[0] + pd.DateOffset(months=round(12 * years))))
+    h = round(horizon_years * (n - 1) / ((dates[n - 1] - dates[0]).days / 365.25))
+    return [(s - n, s, min(s + h, len(dates))) for s in range(n, len(dates), h)]
 
 
 def _assert_same_up_to(full: pd.Series, part: pd.Series) -> None:
     pd.testing.assert_series_equal(full.iloc[: len(part)], part, check_names=False)
 
 
-def test_svadf_is_point_in_time_at_every_switch(nasdaq: pd.Series) -> None:
+@pytest.mark.parametrize(("rule", "least"), [("paper", 10), ("exuber", 4)])
+def test_svadf_is_point_in_time_at_every_switch(
+    nasdaq: pd.Series, rule: Literal["paper", "exuber"], least: int
+) -> None:
     """Cut the NASDAQ daily at each date the alarm switches and either side of it: the alarm
-    and value up to the cut are those of the full run (an origination counts from its 60th
-    window above, a collapse from the date it is confirmed, the last date included)."""
-    cfg = SignalConfig()
+    and value up to the cut are those of the full run (an origination counts from the last
+    window of its run, a collapse from the date it is confirmed, the last date included)."""
+    cfg = SignalConfig(svadf_rule=rule)
     (full,) = build_signal("svadf", nasdaq, cfg, frequency="D")
     switches = _switches(full.alarm)[1:]  # after the first, from "not yet known" to off
-    assert len(switches) >= 10
+    assert len(switches) >= least
     for cut in sorted({c + d for c in switches for d in (-1, 0, 1)} | {3000, 7777}):
         (part,) = build_signal("svadf", nasdaq.iloc[: cut + 1], cfg, frequency="D")
         _assert_same_up_to(full.alarm, part.alarm)
@@ -72,27 +72,33 @@ def test_svadf_is_point_in_time_at_every_switch(nasdaq: pd.Series) -> None:
 
 
 @pytest.mark.parametrize(
-    ("freq", "runs", "orun", "crun"),
-    [("D", "calendar", 60, 30), ("W", "calendar", 12, 6), ("W", "paper", 60, 30)],
+    ("freq", "settings", "dating", "least"),
+    [
+        ("D", {}, {"origination_run": 60, "collapse_run": 30}, 4),
+        ("W", {}, {"origination_run": 12, "collapse_run": 6}, 4),  # 60 and 30 trading days
+        ("W", {"svadf_runs": "paper"}, {}, 0),
+        ("D", {"svadf_rule": "exuber"}, {"rule": "exuber"}, 2),
+    ],
 )
-def test_svadf_alarm_is_the_paper_datings_confirmed_dates(
-    nasdaq: pd.Series, freq: str, runs: Literal["calendar", "paper"], orun: int, crun: int
+def test_svadf_alarm_is_the_datings_confirmed_dates(
+    nasdaq: pd.Series, freq: str, settings: dict[str, Any], dating: dict[str, Any], least: int
 ) -> None:
-    """Each complete sample, dated by ``svadf`` (paper's rule) on its own prices: the alarm is on
-    from each origination's last window of its run to its collapse (the bridge date itself, or
-    the last window of the run below log(t)/2), and the value is the statistic over log(t)/10.
-    Weekly, the calendar runs are the paper's 60 and 30 trading days at 5 a week."""
+    """Each complete sample, dated by ``svadf`` on its own prices: the alarm is on from each
+    origination's last window of its run to its collapse (the bridge date itself, or the last
+    window of the run below log(t)/2), and the value is the statistic over log(t)/10. The
+    sample is the count of the first four years, its first window ``svadf``'s own for it."""
     close = nasdaq if freq == "D" else to_weekly(nasdaq)
-    (sig,) = build_signal("svadf", close, SignalConfig(svadf_runs=runs), frequency=freq)
+    (sig,) = build_signal("svadf", close, SignalConfig(**settings), frequency=freq)
     dates = pd.DatetimeIndex(close.index)
     pos = {d: k for k, d in enumerate(dates)}
+    size = int(dates.searchsorted(dates[0] + pd.DateOffset(years=4)))
+    first = size - len(svadf(close.iloc[:size], **dating).stat)
+    assert sig.alarm.iloc[:size].isna().all()
     episodes = 0
-    periods = _periods(dates, 4.0, None)
-    assert sig.alarm.iloc[: periods[0][1]].isna().all()
-    for lo, s, end in periods:
-        if end - lo < periods[0][2] - periods[0][0]:  # the last, cut short
-            continue
-        res = svadf(close.iloc[lo:end], origination_run=orun, collapse_run=crun)
+    for s in range(size, len(dates) - size + first, size - first):  # complete samples
+        lo, end = s - first, s + size - first
+        res = svadf(close.iloc[lo:end], **dating)
+        orun, crun = res.origination_run, res.collapse_run
         want = np.zeros(end - s)
         for ep, how in zip(res.episodes, res.collapse_rules, strict=True):
             on = pos[ep.start] + orun - 1
@@ -105,7 +111,7 @@ def test_svadf_alarm_is_the_paper_datings_confirmed_dates(
         np.testing.assert_array_equal(sig.alarm.iloc[s:end].to_numpy(), want)
         ratio = res.stat / res.origination_threshold
         np.testing.assert_allclose(sig.value.iloc[s:end], ratio.to_numpy(), rtol=1e-12)
-    assert episodes >= (0 if runs == "paper" and freq == "W" else 4)
+    assert episodes >= least
 
 
 def test_sign_psy_is_point_in_time(nasdaq: pd.Series) -> None:
@@ -184,7 +190,7 @@ def test_settings_and_short_histories_give_typed_errors() -> None:
         build_signal("sign_psy", prices, tiny, frequency="W")
     bad_settings = (
         {"sign_psy_r0": 1.0}, {"svadf_years": 0.0}, {"svadf_transform": "pct"},
-        {"svadf_runs": "weeks"},
+        {"svadf_runs": "weeks"}, {"svadf_rule": "psy"},
     )  # fmt: skip
     for bad in bad_settings:
         with pytest.raises(InputError, match=next(iter(bad))):

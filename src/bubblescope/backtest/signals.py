@@ -88,6 +88,9 @@ svadf
     monthly data take the same spans in their own observations (60 and 30 trading days: 12
     and 6 weeks, 3 and 1 months at 21 trading days a month), with ``"paper"`` 60 and 30
     observations whatever the frequency (on monthly data five years above the threshold).
+    ``svadf_rule="exuber"``: exuber's reading on the same samples (the forward ADF t-ratio from
+    PSY's minimum window for ``N`` points, runs of ``round(log N)``, at most one episode a
+    sample), alarmed the same way.
 lppls
     DS LPPLS Confidence of positive bubbles (:func:`bubblescope.detect.lppls.lppls_confidence`,
     which fits windows ending at t2 only) on a coarse grid: t2 = the last observation on or
@@ -233,6 +236,11 @@ class SignalConfig:
         The origination (60) and collapse (30) runs of ``svadf``: trading days, converted to
         weekly, monthly, quarterly or annual observations (5, 21, 63, 252 trading days each;
         at least one), or that many observations at any frequency. Daily data: the same.
+    svadf_rule : {"paper", "exuber"}
+        The replication code's dating (default) or exuber's reading: the forward ADF t-ratio
+        from PSY's minimum window (exuber's convention) for the sample's length, origination
+        and collapse runs of ``round(log N)``, at most one episode a sample
+        (``svadf_runs`` then does not apply).
     lppls_grid : {"W", "M", "Q"}
         Calendar period of the LPPLS t2 grid.
     lppls_windows : WindowSet, optional
@@ -278,6 +286,7 @@ class SignalConfig:
     svadf_years: float = 4.0
     svadf_transform: Literal["level", "log"] = "level"
     svadf_runs: Literal["calendar", "paper"] = "calendar"
+    svadf_rule: Literal["paper", "exuber"] = "paper"
     lppls_grid: Literal["W", "M", "Q"] = "M"
     lppls_windows: WindowSet | None = None
     lppls_gridspec: GridSpec | None = None
@@ -318,6 +327,8 @@ class SignalConfig:
             raise InputError(
                 f"svadf_transform must be 'level' or 'log', got {self.svadf_transform!r}"
             )
+        if self.svadf_rule not in ("paper", "exuber"):
+            raise InputError(f"svadf_rule must be 'paper' or 'exuber', got {self.svadf_rule!r}")
         if self.svadf_runs not in ("calendar", "paper"):
             raise InputError(f"svadf_runs must be 'calendar' or 'paper', got {self.svadf_runs!r}")
         if not self.cusum_horizon_years > 0:
@@ -723,12 +734,14 @@ _TRADING_DAYS = {"W": 5, "M": 21, "Q": 63, "A": 252}
 
 
 def svadf_signal(prices: pd.Series, cfg: SignalConfig, *, frequency: str | None) -> Signal:
-    """SV-ADF's confirmed episodes (the replication code's rule), restarted per sample."""
+    """SV-ADF's confirmed episodes (the paper's or exuber's rule), restarted per sample."""
     from bubblescope.detect.svadf_dating import (
         PAPER_DEFAULTS,
         REFERENCE,
         coefficient_path,
+        exuber_dates,
         paper_dates,
+        svadf,
         svadf_thresholds,
     )
 
@@ -737,30 +750,45 @@ def svadf_signal(prices: pd.Series, cfg: SignalConfig, *, frequency: str | None)
     if cfg.svadf_transform == "log":
         y = np.log(y)
     size = int(dates.searchsorted(dates[0] + _years_to_offset(cfg.svadf_years), side="left"))
-    first = max(math.floor(PAPER_DEFAULTS["min_fraction"] * (size - 1)), 2)
     if size >= len(y):
         raise InputError(
             f"svadf: the first {cfg.svadf_years:g} years, which fix the sample length, cover "
             "the whole history; nothing is left to monitor",
             hint="use a longer history or a shorter svadf_years",
         )
-    days = _TRADING_DAYS.get(frequency or "D", 1) if cfg.svadf_runs == "calendar" else 1
-    orun = max(1, round(PAPER_DEFAULTS["origination_run"] / days))
-    crun = max(1, round(PAPER_DEFAULTS["collapse_run"] / days))
+    name = str(prices.name or "series")
     bridge = float(PAPER_DEFAULTS["bridge"])
+    if cfg.svadf_rule == "exuber":
+        # exuber's minimum window and runs for a sample of `size` points (only the count enters)
+        ref = svadf(pd.Series(y[:size], index=dates[:size]), rule="exuber", name=name)
+        first = size - len(ref.stat)  # sample position of the first window end
+        orun, crun = ref.origination_run, ref.collapse_run
+    else:
+        first = max(math.floor(PAPER_DEFAULTS["min_fraction"] * (size - 1)), 2)
+        days = _TRADING_DAYS.get(frequency or "D", 1) if cfg.svadf_runs == "calendar" else 1
+        orun = max(1, round(PAPER_DEFAULTS["origination_run"] / days))
+        crun = max(1, round(PAPER_DEFAULTS["collapse_run"] / days))
     value = np.full(len(y), np.nan)
     alarm = np.full(len(y), np.nan)
     periods = _fixed_periods(len(y), first, size - first, size)
     for lo, s, end in periods:
-        stat = coefficient_path(y[lo:end], first)
-        t = np.arange(first, first + len(stat), dtype=np.float64)
-        clock = ((dates[s:end] - dates[s]) / pd.Timedelta(days=1)).to_numpy(dtype=np.float64)
-        # A trailing NaN window that never crosses anything: paper_dates searches a bridge
-        # only up to its sample's next-to-last window, and the last one known must count too
-        found = paper_dates(
-            np.r_[stat, np.nan], np.r_[t, t[-1] + 1.0], np.r_[clock, np.inf],
-            origination_run=orun, collapse_run=crun, bridge=bridge,
-        )  # fmt: skip
+        if cfg.svadf_rule == "exuber":
+            res = svadf(
+                pd.Series(y[lo:end], index=dates[lo:end]), rule="exuber", window=first + 1,
+                origination_run=orun, collapse_run=crun, name=name,
+            )  # fmt: skip
+            stat, t = res.stat.to_numpy(dtype=np.float64), res.t.to_numpy(dtype=np.float64)
+            found = exuber_dates(stat, t, origination_run=orun, collapse_run=crun)
+        else:
+            stat = coefficient_path(y[lo:end], first)
+            t = np.arange(first, first + len(stat), dtype=np.float64)
+            clock = ((dates[s:end] - dates[s]) / pd.Timedelta(days=1)).to_numpy(np.float64)
+            # A trailing NaN window that never crosses anything: paper_dates searches a bridge
+            # only up to its sample's next-to-last window, and the last one known must count
+            found = paper_dates(
+                np.r_[stat, np.nan], np.r_[t, t[-1] + 1.0], np.r_[clock, np.inf],
+                origination_run=orun, collapse_run=crun, bridge=bridge,
+            )  # fmt: skip
         on = np.zeros(len(stat))
         for start, stop, how in found:  # on from the confirmations, off once confirmed
             if stop is None:
@@ -772,20 +800,29 @@ def svadf_signal(prices: pd.Series, cfg: SignalConfig, *, frequency: str | None)
             on[start + orun - 1 : off] = 1.0
         value[s:end] = stat / svadf_thresholds(t)[0]
         alarm[s:end] = on
+    rule = (
+        f"exuber's reading (ADF t-ratio from a {first + 1}-point window, one episode a sample)"
+        if cfg.svadf_rule == "exuber"
+        else "the replication code's rule"
+    )
+    collapse = (
+        f"(below log(t)/10 within {bridge:g} days, or the last of {crun} windows below log(t)/2)"
+        if cfg.svadf_rule == "paper"
+        else f"(the last of {crun} windows below log(t)/2)"
+    )
     return Signal(
         "svadf",
         "alarm",
         pd.Series(value, index=dates),
         pd.Series(alarm, index=dates),
         1.0,
-        f"SV-ADF dating ({REFERENCE}, non-peer-reviewed preprint), the replication code's "
-        f"rule on {'log prices' if cfg.svadf_transform == 'log' else 'price levels'}; "
+        f"SV-ADF dating ({REFERENCE}, non-peer-reviewed preprint), {rule} on "
+        f"{'log prices' if cfg.svadf_transform == 'log' else 'price levels'}; "
         f"{len(periods)} samples of {size} obs (the count in the first {cfg.svadf_years:g} "
-        f"years) from {dates[size].date()}, first window {first} rows, {size - first} obs "
-        f"monitored each, then restarted; alarm from the last of {orun} windows above "
-        f"log(t)/10 (origination confirmed) to the collapse (below log(t)/10 within "
-        f"{bridge:g} days, or the last of {crun} windows below log(t)/2); value: the statistic "
-        "over log(t)/10",
+        f"years) from {dates[size].date()}, first window end at obs {first + 1}, "
+        f"{size - first} obs monitored each, then restarted; alarm from the last of {orun} "
+        f"windows above log(t)/10 (origination confirmed) to the collapse {collapse}; value: "
+        "the statistic over log(t)/10",
     )
 
 
