@@ -700,6 +700,13 @@ def sign_psy_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
         reps=cfg.cusum_reps, rng=cfg.cusum_seed, levels=(cfg.cusum_level,), cache=cfg.cache
     )
     crit = float(cv.compute(size, minw=minw, demean=True).gsadf[0])
+    if not math.isfinite(crit):
+        raise InputError(
+            f"sign_psy: the simulated sPSY critical value for {size} observations and a "
+            f"{minw}-row window is not finite (some simulated sign walks have window ends "
+            "without a DF ratio, as short samples do)",
+            hint="use longer training and horizon years (240 monthly observations suffice)",
+        )
     name = str(prices.name or "series")
     stat = np.full(len(y), np.nan)
     periods = _fixed_periods(len(y), n, h, n)
