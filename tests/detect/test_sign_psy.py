@@ -163,6 +163,38 @@ def test_critical_values_are_cached_and_seeded() -> None:
     assert np.all(np.diff(a.gsadf) > 0)
 
 
+def test_short_samples_get_finite_values_from_the_defined_windows() -> None:
+    """Short demeaned sign walks have window ends without a ratio (NaN in their paths).
+
+    Each replication's supremum is over its defined windows, as the sample's is, and the
+    quantiles are over the replications defined there; recomputed here from the draws.
+    """
+    cv = SignPSYCV(reps=400, rng=5, cache=False)
+    _badf, bsadf = cv.draws(48, minw=5, demean=True)
+    assert np.isnan(bsadf).any()  # the case at hand: the test can fail
+    got = cv.compute(48, minw=5, demean=True)
+    assert np.all(np.isfinite(got.gsadf))
+    assert np.all(np.isfinite(got.familywise))
+    rows = [r[np.isfinite(r)] for r in bsadf]
+    sup = np.array([r.max() for r in rows if len(r)])
+    np.testing.assert_array_equal(got.gsadf, np.quantile(sup, cv.levels))
+    assert got.reps == len(sup)
+
+
+def test_nan_aware_quantiles_equal_the_plain_ones_without_nan() -> None:
+    from bubblescope.detect.critical_values._result import from_draws
+
+    rng = np.random.default_rng(2)
+    badf, bsadf = rng.standard_normal((300, 40)), rng.standard_normal((300, 40))
+    for definition in ("sadf", "bsadf"):
+        plain = from_draws(badf, bsadf, levels=(0.9, 0.95, 0.99), definition=definition,
+                           method="m", horizon=40)  # fmt: skip
+        aware = from_draws(badf, bsadf, levels=(0.9, 0.95, 0.99), definition=definition,
+                           method="m", horizon=40, undefined=True)  # fmt: skip
+        for field in ("adf", "sadf", "gsadf", "badf", "bsadf", "familywise"):
+            np.testing.assert_array_equal(getattr(plain, field), getattr(aware, field))
+
+
 def test_a_level_outside_the_simulated_ones_is_simulated_too() -> None:
     y = np.cumsum(np.random.default_rng(8).standard_normal(120))
     cv = SignPSYCV(reps=200, rng=2, cache=False)

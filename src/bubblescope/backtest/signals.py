@@ -702,10 +702,9 @@ def sign_psy_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
     crit = float(cv.compute(size, minw=minw, demean=True).gsadf[0])
     if not math.isfinite(crit):
         raise InputError(
-            f"sign_psy: the simulated sPSY critical value for {size} observations and a "
-            f"{minw}-row window is not finite (some simulated sign walks have window ends "
-            "without a DF ratio, as short samples do)",
-            hint="use longer training and horizon years (240 monthly observations suffice)",
+            f"sign_psy: no simulated sPSY critical value for {size} observations and a "
+            f"{minw}-row window (no simulated sign walk has a DF ratio in any window)",
+            hint="use longer training and horizon years",
         )
     name = str(prices.name or "series")
     stat = np.full(len(y), np.nan)

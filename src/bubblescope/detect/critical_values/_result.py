@@ -22,6 +22,7 @@ crises. Handbook of Statistics 42, 61-80.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -216,23 +217,39 @@ def from_draws(
     definition: BSADFDefinition,
     method: str,
     horizon: int,
+    undefined: bool = False,
 ) -> PSYCriticalValues:
-    """Quantiles of simulated BADF/BSADF paths (one row per replication)."""
+    """Quantiles of simulated BADF/BSADF paths (one row per replication).
+
+    ``undefined``: a path may hold NaN where a window has no statistic (the sign-based DF
+    ratio of a window whose lagged cumulated signs are all zero). Each supremum is then taken
+    over the defined values, as the sample's statistics are (:func:`numpy.nanmax`), a
+    replication with no defined value at all is dropped, and each quantile is taken over the
+    replications defined there (NaN only where none is). Without NaN this gives the same
+    numbers as the default.
+    """
     if definition not in ("sadf", "bsadf"):
         raise InputError(f"bsadf_definition must be 'sadf' or 'bsadf', got {definition!r}")
     lv = np.asarray(levels)
-    gsadf = bsadf.max(axis=1)
-    path = np.maximum.accumulate(badf, axis=1) if definition == "sadf" else bsadf
-    return PSYCriticalValues(
-        levels=levels,
-        adf=np.quantile(badf[:, -1], lv),
-        sadf=np.quantile(badf.max(axis=1), lv),
-        gsadf=np.quantile(gsadf, lv),
-        badf=np.quantile(badf, lv, axis=0).T.copy(),
-        bsadf=np.quantile(path, lv, axis=0).T.copy(),
-        familywise=np.quantile(gsadf, lv),
-        horizon=horizon,
-        method=method,
-        reps=badf.shape[0],
-        bsadf_definition=definition,
-    )
+    quantile, top, accumulate = np.quantile, np.max, np.maximum.accumulate
+    if undefined:
+        keep = np.isfinite(bsadf).any(axis=1)
+        badf, bsadf = badf[keep], bsadf[keep]
+        quantile, top, accumulate = np.nanquantile, np.nanmax, np.fmax.accumulate
+    with warnings.catch_warnings():  # an all-NaN column has no quantile: NaN, said above
+        warnings.simplefilter("ignore", RuntimeWarning)
+        gsadf = top(bsadf, axis=1)
+        path = accumulate(badf, axis=1) if definition == "sadf" else bsadf
+        return PSYCriticalValues(
+            levels=levels,
+            adf=quantile(badf[:, -1], lv),
+            sadf=quantile(top(badf, axis=1), lv),
+            gsadf=quantile(gsadf, lv),
+            badf=quantile(badf, lv, axis=0).T.copy(),
+            bsadf=quantile(path, lv, axis=0).T.copy(),
+            familywise=quantile(gsadf, lv),
+            horizon=horizon,
+            method=method,
+            reps=badf.shape[0],
+            bsadf_definition=definition,
+        )

@@ -157,6 +157,7 @@ class SignPSYCV:
                     "levels": list(levels),
                     "definition": self.bsadf_definition,
                     "chunk": CHUNK_REPS,
+                    "undefined": "dropped",
                 }
             )
             hit = _cache.load(key)
@@ -167,6 +168,7 @@ class SignPSYCV:
         cv = from_draws(
             badf, bsadf, levels=levels, definition=self.bsadf_definition,
             method=f"{method}, T = {T}, minimum window {minw} rows", horizon=bsadf.shape[1],
+            undefined=True,
         )  # fmt: skip
         if key is not None:
             _cache.save(key, cv)
