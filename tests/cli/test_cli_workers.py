@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -75,10 +76,20 @@ def _pid(_: int) -> int:
     return os.getpid()
 
 
+def _slow_pid(_: int) -> int:
+    """The worker's pid after 0.3 s: a busy worker makes the pool start its second one.
+
+    (A process pool starts a worker only when none is idle, so quick tasks can all land on
+    the first and leave the second to be started by a later call.)
+    """
+    time.sleep(0.3)
+    return os.getpid()
+
+
 def test_a_second_call_reuses_the_workers_and_shutdown_ends_them() -> None:
     parallel.shutdown_pools()
-    first = set(map_chunks(_pid, range(4), n_jobs=2))
-    second = set(map_chunks(_pid, range(4), n_jobs=2))
+    first = set(map_chunks(_slow_pid, range(4), n_jobs=2))
+    second = set(map_chunks(_slow_pid, range(4), n_jobs=2))
     assert os.getpid() not in first
     # the same processes answer the second call: no worker was spawned for it
     assert second <= first
@@ -194,8 +205,8 @@ def test_workers_see_the_callers_environment(
         for home in (tmp_path / "a", tmp_path / "b", tmp_path / "a"):
             monkeypatch.setenv("BUBBLESCOPE_HOME", str(home))
             assert set(map_chunks(_home, range(3), n_jobs=2)) == {str(home)}
-        first = set(map_chunks(_pid, range(3), n_jobs=2))
+        first = set(map_chunks(_slow_pid, range(4), n_jobs=2))
         # the same environment again: the pool is kept
-        assert set(map_chunks(_pid, range(3), n_jobs=2)) <= first
+        assert set(map_chunks(_slow_pid, range(4), n_jobs=2)) <= first
     finally:
         parallel.shutdown_pools()
