@@ -242,8 +242,8 @@ class LeaderboardResult(ResultMixin):
                     height=0.8,
                 ),
             ),
-            source="bubblescope.backtest.leaderboard on the shipped histories; a missing bar: "
-            "the signal was not scored on that history (see the summary)",
+            source="bubblescope.backtest.leaderboard on the shipped histories; no bar: a zero, "
+            "or the signal was not scored on that history (the summary's table tells which)",
         )
 
 
