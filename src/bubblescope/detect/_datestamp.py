@@ -44,6 +44,7 @@ __all__ = [
     "EpisodeNow",
     "EpisodeRule",
     "NowState",
+    "episode_flags",
     "episode_now",
     "episodes_from_path",
     "find_runs",
@@ -169,6 +170,20 @@ def episodes_from_path(
             )
         )
     return tuple(out)
+
+
+def episode_flags(index: pd.Index, episodes: tuple[Episode, ...]) -> pd.Series:
+    """True on every label of ``index`` inside an episode (start included, end excluded).
+
+    An ongoing episode (``end`` None) runs to the last label. The ``episode`` column of the
+    dating results' ``to_frame``.
+    """
+    flag = pd.Series(False, index=index)
+    pos = {label: k for k, label in enumerate(index)}
+    for ep in episodes:
+        stop = len(index) if ep.end is None else pos[ep.end]
+        flag.iloc[pos[ep.start] : stop] = True
+    return flag
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ from bubblescope.detect._datestamp import (
     Episode,
     EpisodeNow,
     EpisodeRule,
+    episode_flags,
     episode_now,
     episodes_from_path,
 )
@@ -343,12 +344,7 @@ class PSYResult(ResultMixin):
             frame["badf_cv"] = pd.Series(self.cv.badf[:, i], index=self.bsadf.index)
             frame["bsadf_cv"] = pd.Series(self.cv.bsadf[:, i], index=self.bsadf.index)
         frame["threshold"] = self.threshold
-        flag = pd.Series(False, index=self.y.index)
-        pos = {label: k for k, label in enumerate(self.y.index)}
-        for ep in self.episodes:
-            stop = len(self.y) if ep.end is None else pos[ep.end]
-            flag.iloc[pos[ep.start] : stop] = True
-        frame["episode"] = flag
+        frame["episode"] = episode_flags(self.y.index, self.episodes)
         return frame
 
     def to_dict(self) -> dict[str, Any]:

@@ -77,7 +77,7 @@ from bubblescope._json import to_jsonable
 from bubblescope._typing import Float64Array, SeriesLike
 from bubblescope.charts import Band, ChartSpec, Line, Panel
 from bubblescope.data.validate import validate_series
-from bubblescope.detect._datestamp import Episode, find_runs
+from bubblescope.detect._datestamp import Episode, episode_flags, find_runs
 from bubblescope.detect._psy_window import WindowSpecLike
 from bubblescope.detect._psy_window import min_duration as default_min_duration
 from bubblescope.detect.exuberance import psy
@@ -397,12 +397,7 @@ class SVADFResult(ResultMixin):
         frame["t"] = self.t
         frame["origination_threshold"] = self.origination_threshold
         frame["collapse_threshold"] = self.collapse_threshold
-        flag = pd.Series(False, index=self.y.index)
-        pos = {label: k for k, label in enumerate(self.y.index)}
-        for ep in self.episodes:
-            stop = len(self.y) if ep.end is None else pos[ep.end]
-            flag.iloc[pos[ep.start] : stop] = True
-        frame["episode"] = flag
+        frame["episode"] = episode_flags(self.y.index, self.episodes)
         return frame
 
     def to_dict(self) -> dict[str, Any]:
