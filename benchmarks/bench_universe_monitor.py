@@ -127,7 +127,11 @@ def main() -> None:
     row("update without LPPLS (PSY, run-up, drawdown), serial", quick.seconds, 0.0)
 
     check = names[: args.check]
-    fresh = monitor_universe(check, settings, state_dir=home / "s-fresh", store=False).to_frame()
+    recomputed = monitor_universe(check, settings, state_dir=home / "s-fresh", store=False)
+    for r in (*res.readings, *serial.readings, *pool.readings, *recomputed.readings):
+        if not r.ok:
+            print(f"  FAILED {r.ticker} ({r.action}): {r.error}")
+    fresh = recomputed.to_frame()
     got = serial.to_frame().loc[check]
     diffs = {
         c: float(np.max(np.abs(got[c].to_numpy() - fresh[c].to_numpy())))
