@@ -127,6 +127,13 @@ def test_the_leaderboard_estimate_counts_its_parts(cold: None) -> None:
         + sum(len(p) for p in members) * cost.LEADERBOARD_SECONDS_PER_OBSERVATION
     )
     assert f"{len(members)} price series" in universe.basis
+    # asked for, LPPLS on the industries is run and counted, member by member
+    with_lppls = cost.leaderboard_cost(run, ["FRENCH49"], industry_lppls=True)
+    assert with_lppls.seconds == pytest.approx(
+        universe.seconds + sum(backtest_part(p, ["lppls"]) for p in members)
+    )
+    assert not leaderboard_histories(run, ("FRENCH49",), industry_lppls=True)[0].leave_out
+    assert "lppls" in french.leave_out
     publication = cost.leaderboard_cost(RunSettings.preset("publication"), ["NASDAQ"])
     assert publication.seconds > one.seconds  # finer LPPLS steps, more replications
 

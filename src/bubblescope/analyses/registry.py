@@ -287,6 +287,9 @@ class LeaderboardSettings:
     histories: tuple[str, ...] = setting(
         ("NASDAQ", "SP500", "FRENCH49"), "histories: NASDAQ, SP500, FRENCH49", max_length=3
     )
+    industry_lppls: bool = setting(
+        False, "also score LPPLS on the 49 French industries (minutes the first time; cached)"
+    )
 
     def __post_init__(self) -> None:
         bad = [h for h in self.histories if h not in ("NASDAQ", "SP500", "FRENCH49")]
@@ -311,7 +314,9 @@ def run_leaderboard(
 
     run = RunSettings.preset(s.run)
     return leaderboard(
-        leaderboard_histories(run, s.histories), config=signal_config(run), rng=run.psy.seed
+        leaderboard_histories(run, s.histories, s.industry_lppls),
+        config=signal_config(run),
+        rng=run.psy.seed,
     )
 
 

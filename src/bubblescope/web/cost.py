@@ -361,7 +361,9 @@ def status_cost(run: RunSettings, symbols: Sequence[str] | None = None) -> CostE
     )
 
 
-def leaderboard_cost(run: RunSettings, keys: Sequence[str]) -> CostEstimate:
+def leaderboard_cost(
+    run: RunSettings, keys: Sequence[str], industry_lppls: bool = False
+) -> CostEstimate:
     """The leaderboard of ``run`` on the histories ``keys``: what its cache does not hold.
 
     Per history not cached, each of its price series (a universe's members) costs the
@@ -375,6 +377,9 @@ def leaderboard_cost(run: RunSettings, keys: Sequence[str]) -> CostEstimate:
     run : RunSettings
     keys : sequence of str
         History keys (``NASDAQ``, ``SP500``, ``FRENCH49``).
+    industry_lppls : bool
+        LPPLS scored on the 49 industries too (see
+        :func:`bubblescope.status.records.leaderboard_histories`).
     """
     import pandas as pd
 
@@ -382,7 +387,7 @@ def leaderboard_cost(run: RunSettings, keys: Sequence[str]) -> CostEstimate:
     from bubblescope.backtest.signals import ALL_SIGNALS
     from bubblescope.status.records import leaderboard_histories, signal_config
 
-    histories = leaderboard_histories(run, tuple(keys))
+    histories = leaderboard_histories(run, tuple(keys), industry_lppls)
     cfg = signal_config(run)
     cached = cached_histories(histories, config=cfg, rng=run.psy.seed)
     seconds = 0.0
@@ -506,7 +511,9 @@ def settings_cost(settings: Any, data: Any = None) -> CostEstimate | None:
     if isinstance(settings, StatusSettings):
         return status_cost(RunSettings.preset(settings.run))
     if isinstance(settings, LeaderboardSettings):
-        return leaderboard_cost(RunSettings.preset(settings.run), settings.histories)
+        return leaderboard_cost(
+            RunSettings.preset(settings.run), settings.histories, settings.industry_lppls
+        )
     if isinstance(settings, LPPLSFitSettings) and data is not None:
         return lppls_fit_cost(settings.window_for(len(data)) or len(data))
     if isinstance(settings, PSYAnalysisSettings) and data is not None:
