@@ -10,6 +10,7 @@ file; bad tickers fail one by one. Small LPPLS windows keep the fits fast.
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -243,6 +244,30 @@ def test_a_failing_shared_lppls_run_fails_only_the_ticker_at_fault(
     others = [t for t in universe if t != "SYN00002"]
     assert all(rows[t].ok for t in others)
     _assert_same(res.to_frame().loc[others], expected.loc[others])
+
+
+def _worker_peak(_: int) -> tuple[int, float]:
+    from bubblescope.status import universe_monitor
+
+    return os.getpid(), universe_monitor._peak_rss_mb()
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads Linux's VmHWM")
+def test_a_workers_peak_memory_is_its_own_not_its_parents() -> None:
+    """Linux carries a process's RSS across exec into ``ru_maxrss``: a spawned worker would
+    report at least its parent's size. The peak read is the worker's own high-water mark."""
+    from bubblescope import parallel
+
+    parallel.shutdown_pools()  # a fresh worker, spawned while the parent is large
+    held = np.ones(80_000_000)  # 610 MiB in the parent
+    try:
+        peaks = parallel.map_chunks(_worker_peak, [0, 1], n_jobs=2)
+    finally:
+        parallel.shutdown_pools()
+    assert held.sum() == 80_000_000
+    for pid, peak in peaks:
+        assert pid != os.getpid()  # ran in a worker
+        assert 0 < peak < 450  # the worker's imports, far below the parent's 610 MiB
 
 
 def test_readings_are_stored(universe: dict[str, pd.DataFrame], tmp_path: Path) -> None:
