@@ -22,8 +22,8 @@ Each row gives the wall time, seconds per ticker, the linear extrapolation to ``
 tickers (tickers are independent, so the work is linear in their number; the per-process
 start-up of a pool is counted once), the CPU seconds of this process and the pool's workers
 (what the row costs on an idle machine, whatever the load), the peak resident memory of the
-processes that ran tickers (``ru_maxrss``) and the 1-minute load average when the row
-finished: other work on a shared machine slows every row.
+processes that ran tickers (each one's own high-water mark, ``VmHWM`` on Linux) and the 1-minute
+load average when the row finished: other work on a shared machine slows every row.
 """
 
 from __future__ import annotations

@@ -56,6 +56,7 @@ __all__ = [
     "SensitivitySettings",
     "StatusSettings",
     "TelecomSettings",
+    "backtest_inputs",
     "get",
     "names",
 ]
@@ -222,12 +223,17 @@ class BacktestAnalysisSettings(BacktestSettings):
         return cls(**dataclasses.asdict(run.backtest), run=name)  # type: ignore[arg-type]
 
 
-def run_backtest(
+def backtest_inputs(
     data: pd.Series | pd.DataFrame | None, s: BacktestAnalysisSettings
-) -> BacktestResult:
-    """Every signal as knowable on each date, scored against the crashes of the series."""
+) -> dict[str, Any]:
+    """The keyword arguments :func:`run_backtest` gives :func:`~bubblescope.backtest.backtest`.
+
+    The closes resampled to ``s.frequency``, the signal configuration of ``s.run``'s preset
+    with ``s``'s changes, the events, Shiller's shipped table at month ends, the name and the
+    seed (the cost estimate reads the same, to leave out what the results cache holds).
+    """
     from bubblescope.analyses.engines import closes
-    from bubblescope.backtest import EventSpec, SignalConfig, backtest
+    from bubblescope.backtest import EventSpec, SignalConfig
     from bubblescope.backtest.histories import to_monthly, to_weekly
     from bubblescope.backtest.signals import default_windows
     from bubblescope.data.bundled import load_shiller
@@ -251,15 +257,28 @@ def run_backtest(
         runup_horizon=run.runup.horizon_months,
         crash_probability_threshold=run.lights.crash_red,
     )
-    return backtest(
-        prices,
-        signals=s.signals,
-        config=config,
-        events=EventSpec(s.event_drawdown, s.horizon_months, warning_months=s.warning_months),
-        shiller=month_end_shiller(load_shiller()),
-        name=str(close.name),
-        rng=run.psy.seed,
-    )
+    return {
+        "prices": prices,
+        "signals": s.signals,
+        "config": config,
+        "events": EventSpec(s.event_drawdown, s.horizon_months, warning_months=s.warning_months),
+        "shiller": month_end_shiller(load_shiller()),
+        "name": str(close.name),
+        "rng": run.psy.seed,
+    }
+
+
+def run_backtest(
+    data: pd.Series | pd.DataFrame | None, s: BacktestAnalysisSettings
+) -> BacktestResult:
+    """Every signal as knowable on each date, scored against the crashes of the series.
+
+    Each built signal is kept in the results cache (``backtest(cache=True)``), so an unchanged
+    series with unchanged settings is read back, not recomputed.
+    """
+    from bubblescope.backtest import backtest
+
+    return backtest(**backtest_inputs(data, s), cache=True)
 
 
 BACKTEST: Analysis[BacktestAnalysisSettings] = Analysis(

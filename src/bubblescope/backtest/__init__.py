@@ -7,7 +7,13 @@
 
 from bubblescope.backtest.events import Event, EventSpec, detect_events
 from bubblescope.backtest.result import BacktestResult
-from bubblescope.backtest.run import UniverseBacktest, backtest, backtest_universe, parse_signals
+from bubblescope.backtest.run import (
+    UniverseBacktest,
+    backtest,
+    backtest_universe,
+    cached_signals,
+    parse_signals,
+)
 from bubblescope.backtest.scoring import Scores, score
 from bubblescope.backtest.signals import (
     ALL_SIGNALS,
@@ -30,6 +36,7 @@ __all__ = [
     "UniverseBacktest",
     "backtest",
     "backtest_universe",
+    "cached_signals",
     "detect_events",
     "parse_signals",
     "score",

@@ -8,7 +8,9 @@ nanoseconds, and the scores are recomputed from the stored series exactly as
 :func:`~bubblescope.backtest.backtest` computes them.
 
 :func:`bubblescope.status.records.cached_nasdaq_backtest` keeps the report's NASDAQ backtest
-in the results cache (:mod:`bubblescope.cache`) this way.
+in the results cache (:mod:`bubblescope.cache`) this way. :func:`signal_to_json` and
+:func:`signal_from_json` do the same for one built :class:`~bubblescope.backtest.signals.Signal`
+on known dates, which :mod:`bubblescope.backtest.signal_cache` keeps per signal.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ import pandas as pd
 from bubblescope.backtest.events import Event, EventSpec
 from bubblescope.backtest.result import BacktestResult
 from bubblescope.backtest.scoring import score
+from bubblescope.backtest.signals import Signal
 
-__all__ = ["result_from_json", "result_to_json"]
+__all__ = ["result_from_json", "result_to_json", "signal_from_json", "signal_to_json"]
 
 #: Non-finite floats by name (JSON has no NaN or infinity).
 _NONFINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
@@ -179,4 +182,40 @@ def result_from_json(data: dict[str, Any]) -> BacktestResult:
         scores,
         dict(data["skipped"]),
         dict(data["settings"]),
+    )
+
+
+def signal_to_json(signal: Signal, dates: pd.DatetimeIndex) -> dict[str, Any]:
+    """One signal on ``dates`` as JSON (inverse :func:`signal_from_json`).
+
+    The value and alarm are written on ``dates`` (a date the signal lacks is NaN, as
+    :func:`~bubblescope.backtest.backtest` aligns them), so only the columns are stored.
+
+    Raises
+    ------
+    ValueError
+        When the value or alarm is not float64.
+    """
+    return {
+        "name": signal.name,
+        "kind": signal.kind,
+        "value": _column_out(signal.value.reindex(dates)),
+        "alarm": _column_out(signal.alarm.reindex(dates)),
+        "threshold": None if signal.threshold is None else _float_out(signal.threshold),
+        "description": signal.description,
+        "baseline": signal.baseline,
+    }
+
+
+def signal_from_json(data: dict[str, Any], dates: pd.DatetimeIndex) -> Signal:
+    """The :class:`~bubblescope.backtest.signals.Signal` that :func:`signal_to_json` wrote."""
+    threshold = data["threshold"]
+    return Signal(
+        name=str(data["name"]),
+        kind=data["kind"],
+        value=pd.Series(_column_in(data["value"]), index=dates),
+        alarm=pd.Series(_column_in(data["alarm"]), index=dates),
+        threshold=None if threshold is None else _float_in(threshold),
+        description=str(data["description"]),
+        baseline=bool(data["baseline"]),
     )

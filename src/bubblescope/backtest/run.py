@@ -21,6 +21,7 @@ from bubblescope._typing import ProgressCallback, RngLike
 from bubblescope.backtest.events import EventSpec, detect_events
 from bubblescope.backtest.result import BacktestResult, _iso
 from bubblescope.backtest.scoring import score
+from bubblescope.backtest.signal_cache import build_signal_cached, signal_cached
 from bubblescope.backtest.signals import ALL_SIGNALS, BASELINES, Signal, SignalConfig, build_signal
 from bubblescope.charts import Bar, ChartSpec, Panel
 from bubblescope.data.validate import validate_series
@@ -28,7 +29,13 @@ from bubblescope.errors import BubblescopeError, InputError
 from bubblescope.parallel import as_seed_sequence, map_chunks, spawn_seeds
 from bubblescope.result import ResultMixin
 
-__all__ = ["UniverseBacktest", "backtest", "backtest_universe", "parse_signals"]
+__all__ = [
+    "UniverseBacktest",
+    "backtest",
+    "backtest_universe",
+    "cached_signals",
+    "parse_signals",
+]
 
 _GROUPS = {"runup": ("runup", "crash_probability"), "baseline": BASELINES, "all": ALL_SIGNALS}
 
@@ -77,6 +84,64 @@ def _close(data: pd.Series | pd.DataFrame, name: str, *, trim: bool = False) -> 
     return close
 
 
+def _inputs(
+    prices: pd.Series | pd.DataFrame,
+    market: pd.Series | pd.DataFrame | None,
+    name: str | None,
+) -> tuple[str, pd.Series, str | None, pd.Series | None]:
+    """The label, validated prices, their frequency code and the market closes of a backtest."""
+    label = name or (prices.name if isinstance(prices, pd.Series) and prices.name else "series")
+    v = validate_series(
+        _close(prices, str(label)), min_points=3, name=str(label), purpose="a backtest"
+    )
+    if not isinstance(v.series.index, pd.DatetimeIndex):
+        raise InputError("the backtest needs dated prices (a DatetimeIndex)")
+    mkt = None if market is None else _close(market, "market").dropna()
+    return str(label), v.series, v.report.frequency, mkt
+
+
+def cached_signals(
+    prices: pd.Series | pd.DataFrame,
+    signals: str | Sequence[str] = ALL_SIGNALS,
+    *,
+    config: SignalConfig | None = None,
+    shiller: pd.DataFrame | None = None,
+    market: pd.Series | pd.DataFrame | None = None,
+    name: str | None = None,
+    rng: RngLike = 0,
+) -> tuple[str, ...]:
+    """The signals that :func:`backtest` with ``cache=True`` would read instead of building.
+
+    Parameters as :func:`backtest` takes them (a cost estimate leaves these signals out).
+
+    Returns
+    -------
+    tuple of str
+        Names among ``signals``, in their order.
+
+    Raises
+    ------
+    InputError
+        Bad prices or unknown signals, as :func:`backtest` raises them.
+    """
+    _, series, freq, mkt = _inputs(prices, market, name)
+    wanted = parse_signals(signals)
+    held = {
+        sig
+        for sig in wanted
+        if signal_cached(
+            sig,
+            series,
+            config or SignalConfig(),
+            frequency=freq,
+            shiller=shiller,
+            market=mkt,
+            rng=rng,
+        )
+    }
+    return tuple(sig for sig in wanted if sig in held)
+
+
 def backtest(
     prices: pd.Series | pd.DataFrame,
     *,
@@ -90,6 +155,7 @@ def backtest(
     n_jobs: int | None = None,
     executor: Executor | None = None,
     strict: bool = False,
+    cache: bool = False,
 ) -> BacktestResult:
     """Backtest early-warning signals on one price history.
 
@@ -127,18 +193,14 @@ def backtest(
         Bad prices (too short, non-positive, NaN anywhere, unsorted), unknown signals, no
         signal computable on this history (the message gives each signal's reason), or with
         ``strict`` a signal that cannot be computed.
+    cache : bool
+        Keep each built signal in the results cache and read it back when the prices, settings,
+        seed, market and Shiller's table are unchanged (:mod:`bubblescope.backtest.signal_cache`;
+        ``BUBBLESCOPE_NO_CACHE=1`` turns it off). The result is the same either way.
     """
     cfg = config or SignalConfig()
     spec = events or EventSpec.index()
-    label = name or (prices.name if isinstance(prices, pd.Series) and prices.name else "series")
-    v = validate_series(
-        _close(prices, str(label)), min_points=3, name=str(label), purpose="a backtest"
-    )
-    series = v.series
-    if not isinstance(series.index, pd.DatetimeIndex):
-        raise InputError("the backtest needs dated prices (a DatetimeIndex)")
-    freq = v.report.frequency
-    mkt = None if market is None else _close(market, "market").dropna()
+    label, series, freq, mkt = _inputs(prices, market, name)
     wanted = parse_signals(signals)
     built: dict[str, Signal] = {}
     skipped: dict[str, str] = {}
@@ -146,7 +208,7 @@ def backtest(
         if sig in built or sig in skipped:
             continue
         try:
-            for s in build_signal(
+            for s in (build_signal_cached if cache else build_signal)(
                 sig,
                 series,
                 cfg,

@@ -29,6 +29,8 @@ SERIES is a shipped series (a ticker such as NVDA, nasdaq, sp500), a CSV/Parquet
 symbol in the store (stored rows win over shipped ones per date).
 The gauge and the CAPE baseline use Shiller's table: --shiller shiller (the shipped one) or a
 CSV. PSY training, replications, seed and the LPPLS grid default to the standard run's.
+Each built signal is kept in the results cache, keyed by the prices, settings and seed: a rerun
+on unchanged data reads it back (BUBBLESCOPE_NO_CACHE=1 recomputes).
 Example: `bubblescope backtest NASDAQCOM.csv --signals psy,runup,baseline --freq W`.
 """
 
@@ -54,7 +56,9 @@ def _check_backtest_cost(
 
     The server's estimate (:func:`bubblescope.web.cost.backtest_prices_cost`): the PSY
     monitor's critical values on the training sample and one sweep of the whole history, and
-    LPPLS Confidence at each grid date over the nested windows.
+    LPPLS Confidence at each grid date over the nested windows. ``signals`` are those the
+    results cache does not hold (:func:`bubblescope.backtest.cached_signals`), so a repeated
+    run is estimated at what it recomputes.
     """
     from bubblescope.backtest.signals import default_windows
     from bubblescope.web.cost import backtest_prices_cost
@@ -129,7 +133,13 @@ def register(app: typer.Typer) -> None:
         as_json: bool = JSON_OPTION,
     ) -> None:
         from bubblescope.analyses.registry import BacktestAnalysisSettings
-        from bubblescope.backtest import EventSpec, SignalConfig, backtest, parse_signals
+        from bubblescope.backtest import (
+            EventSpec,
+            SignalConfig,
+            backtest,
+            cached_signals,
+            parse_signals,
+        )
         from bubblescope.backtest.histories import to_monthly, to_weekly
         from bubblescope.data.sources import resolve_series
         from bubblescope.errors import InputError
@@ -159,17 +169,30 @@ def register(app: typer.Typer) -> None:
                 "Literal['W', 'M', 'Q']", (lppls_grid or run.backtest.lppls_grid).upper()
             ),
         )
-        _check_backtest_cost(prices, cfg, parse_signals(signals), key, yes)
+        shiller_frame = _shiller(shiller) if shiller else None
+        rng = run.psy.seed if seed is None else seed
+        held = cached_signals(
+            prices,
+            signals,
+            config=cfg,
+            shiller=shiller_frame,
+            market=market_close,
+            name=series,
+            rng=rng,
+        )
+        to_build = tuple(s for s in parse_signals(signals) if s not in held)
+        _check_backtest_cost(prices, cfg, to_build, key, yes)
         result = backtest(
             prices,
             signals=signals,
             config=cfg,
             events=EventSpec(event_drawdown, horizon, warning_months=warning),
-            shiller=_shiller(shiller) if shiller else None,
+            shiller=shiller_frame,
             market=market_close,
             name=series,
-            rng=run.psy.seed if seed is None else seed,
+            rng=rng,
             n_jobs=None if n_jobs == 1 else n_jobs,
+            cache=True,
         )
         emit_with_data(
             result.to_dict(),

@@ -553,25 +553,33 @@ def _scan_settings_cost(s: Any, run: RunSettings) -> CostEstimate:
 
 
 def _backtest_settings_cost(s: Any, data: Any) -> CostEstimate:
-    """The registry backtest's cost on ``data``, sampled and configured as its run does."""
-    from bubblescope.analyses.engines import closes
-    from bubblescope.backtest import parse_signals
-    from bubblescope.backtest.histories import to_monthly, to_weekly
-    from bubblescope.backtest.signals import default_windows
-    from bubblescope.detect.lppls import WindowSet
+    """The registry backtest's cost on ``data``: its PSY and LPPLS signals the cache lacks.
+
+    Sampled and configured as its run does (:func:`bubblescope.analyses.registry.backtest_inputs`);
+    a signal the results cache holds for them costs nothing.
+    """
+    from bubblescope.analyses.registry import backtest_inputs
+    from bubblescope.backtest import cached_signals, parse_signals
     from bubblescope.settings import RunSettings
 
-    close = closes(data, "the backtest")
-    prices = to_weekly(close) if s.frequency == "W" else to_monthly(close)
-    base = default_windows(s.frequency)
+    inputs = backtest_inputs(data, s)
+    cfg = inputs["config"]
+    held = cached_signals(
+        inputs["prices"],
+        inputs["signals"],
+        config=cfg,
+        shiller=inputs["shiller"],
+        name=inputs["name"],
+        rng=inputs["rng"],
+    )
     return backtest_prices_cost(
-        prices,
-        parse_signals(s.signals),
-        train_years=s.train_years,
+        inputs["prices"],
+        [sig for sig in parse_signals(s.signals) if sig not in held],
+        train_years=cfg.train_years,
         lag=RunSettings.preset(s.run).psy.lag,
-        reps=s.psy_reps,
-        lppls_grid=s.lppls_grid,
-        lppls_windows=WindowSet(base.max_window, base.min_window, s.lppls_step),
+        reps=cfg.psy_reps,
+        lppls_grid=cfg.lppls_grid,
+        lppls_windows=cfg.lppls_windows,
     )
 
 
