@@ -977,36 +977,61 @@ def trailing_table(frame: pd.DataFrame, symbol: str, item: str) -> pd.DataFrame:
     Notes
     -----
     Only quarterly rows with a filing date are used; as they are as first reported, the
-    value at filing date ``d`` uses no information filed after ``d``.
+    value at filing date ``d`` uses no information filed after ``d``. One pass over the rows
+    sorted by filing date keeps each quarter's latest-ending report as it goes (the same table
+    as a pandas selection per filing date, tests/data/test_trailing_table.py).
     """
     rows = _item_rows(frame, symbol, item)
     flow = item in FLOW_ITEMS
+    filed = rows["filed"].to_numpy(dtype="datetime64[ns]")
+    # NaT sorts after every date, as sort_values(na_position="last") puts it
+    end_ns = rows["end"].to_numpy(dtype="datetime64[ns]").view(np.int64).copy()
+    end_ns[end_ns == np.iinfo(np.int64).min] = np.iinfo(np.int64).max
+    end_day = rows["end"].to_numpy(dtype="datetime64[D]")
+    values = rows["value"].to_numpy(dtype=np.float64)
+    filed_ns = filed.view(np.int64)
+    years, periods = rows["fiscal_year"].tolist(), rows["fiscal_period"].tolist()
+    ends, forms, accns = rows["end"].tolist(), rows["form"].tolist(), rows["accn"].tolist()
+    quarters = [
+        (None if pd.isna(y) else y, None if pd.isna(q) else q)
+        for y, q in zip(years, periods, strict=True)
+    ]
+    # Rows come sorted by (filed, end): those known at a filing date are a prefix. Of each
+    # quarter the row kept is the last in (end, position) order, as a stable sort by end and
+    # drop_duplicates(keep="last") keep it.
+    kept: dict[tuple[object, object], int] = {}
     out: list[dict[str, object]] = []
-    dates = pd.DatetimeIndex(rows["filed"].unique())
-    for day in dates:
-        known = rows[rows["filed"] <= day].sort_values("end", kind="stable")
-        known = known.drop_duplicates(["fiscal_year", "fiscal_period"], keep="last")
-        latest = known.iloc[-1]
+    j = 0
+    for day in pd.DatetimeIndex(rows["filed"].unique()):
+        while j < len(filed_ns) and filed_ns[j] <= day.value:
+            held = kept.get(quarters[j])
+            if held is None or end_ns[j] >= end_ns[held]:
+                kept[quarters[j]] = j
+            j += 1
+        known = sorted(kept.values(), key=lambda k: (end_ns[k], k))
+        latest = known[-1]
         if flow:
-            window = known.iloc[-4:]
-            gaps = _day_gaps(pd.DatetimeIndex(window["end"]))
+            window = known[-4:]
+            gaps = np.diff(end_day[window]).astype(np.int64)
             consecutive = len(window) == 4 and bool(
                 np.all((gaps >= _QUARTER_DAYS[0]) & (gaps <= _QUARTER_DAYS[1]))
             )
-            value = float(window["value"].sum()) if consecutive else np.nan
-            newest = window.sort_values("filed", kind="stable").iloc[-1]
+            summed = values[window].copy()
+            summed[np.isnan(summed)] = 0.0  # pandas' sum skips NaN the same way
+            value = float(summed.sum()) if consecutive else np.nan
+            newest = max(enumerate(window), key=lambda p: (filed_ns[p[1]], p[0]))[1]
         else:
-            value = float(latest["value"])
+            value = float(values[latest])
             newest = latest
         out.append(
             {
                 "filed": day,
                 "value": value,
-                "fiscal_year": int(latest["fiscal_year"]),
-                "fiscal_period": str(latest["fiscal_period"]),
-                "end": latest["end"],
-                "form": str(newest["form"]),
-                "accn": str(newest["accn"]),
+                "fiscal_year": int(years[latest]),
+                "fiscal_period": str(periods[latest]),
+                "end": ends[latest],
+                "form": str(forms[newest]),
+                "accn": str(accns[newest]),
             }
         )
     columns = ["value", "fiscal_year", "fiscal_period", "end", "form", "accn"]
