@@ -369,3 +369,28 @@ def test_committed_funding_of_a_lab_sums_its_binding_equity_deals() -> None:
     assert got.fact_id == "+".join(r["id"] for r in rows)
     assert got.label.startswith("deals ")
     assert isinstance(lab_financials("xAI").get("committed_funding"), MissingValue)
+
+
+def test_a_table_read_again_is_remembered_and_any_change_is_read_afresh() -> None:
+    from bubblescope.data import financials as fin
+    from bubblescope.data.bundled import load_fundamentals
+
+    frame = load_fundamentals("MSFT")
+    first = financials_from_fundamentals(frame, "MSFT", name="Microsoft")
+    again = financials_from_fundamentals(load_fundamentals("MSFT"), "MSFT", name="Microsoft")
+    assert again is first  # the same content: read once
+    assert first == fin._financials(frame, "MSFT", "Microsoft")  # what a fresh read gives
+    assert financials_from_fundamentals(frame, "MSFT").name == "MSFT"  # the name is in the key
+    changed = frame.copy()
+    cash = changed.index[changed["item"] == "cash_and_securities"]
+    changed.loc[cash, "value"] *= 2.0
+    doubled = financials_from_fundamentals(changed, "MSFT", name="Microsoft")
+    assert doubled == fin._financials(changed, "MSFT", "Microsoft")
+    assert doubled.value("cash_and_securities") == 2.0 * first.value("cash_and_securities")
+    changed.loc[changed["item"] == "debt", "unit"] = "EUR"
+    for _ in range(2):  # an error is raised each time, never remembered
+        with pytest.raises(UnitError, match="MSFT: debt"):
+            financials_from_fundamentals(changed, "MSFT")
+    for k in range(fin._READ_SIZE + 5):  # the memory stays bounded
+        financials_from_fundamentals(frame, "MSFT", name=f"firm {k}")
+    assert len(fin._READ) <= fin._READ_SIZE

@@ -53,6 +53,7 @@ from __future__ import annotations
 import contextlib
 import math
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -60,6 +61,7 @@ from typing import Any, Final
 import pandas as pd
 
 from bubblescope._typing import JSONDict
+from bubblescope.cache import content_hash
 from bubblescope.data.fundamentals import COLUMNS, item_tags
 from bubblescope.errors import BubblescopeError, DataError, InputError, UnitError
 
@@ -458,6 +460,27 @@ def financials_from_fundamentals(
     >>> round(f.value("cash_and_securities"), 3)
     89.462
     """
+    key = (content_hash(frame), symbol, name)
+    with _READ_LOCK:
+        read = _READ.get(key)
+    if read is None:
+        read = _financials(frame, symbol, name)
+        with _READ_LOCK:
+            _READ[key] = read
+            if len(_READ) > _READ_SIZE:
+                del _READ[next(iter(_READ))]  # the oldest entry
+    return read
+
+
+#: Financials already read from a table, by (its content hash, symbol, name): one report
+#: reads the same filings for every network it loads (the stress, each scenario, the
+#: sensitivity). A FirmFinancials is immutable, and a table's content is all it depends on.
+_READ: dict[tuple[str, str, str | None], FirmFinancials] = {}
+_READ_SIZE: Final = 256
+_READ_LOCK = threading.Lock()  # the server reads from several threads
+
+
+def _financials(frame: pd.DataFrame, symbol: str, name: str | None) -> FirmFinancials:
     rows = _check_frame(frame, symbol)
     by_item = {str(k): g for k, g in rows.groupby("item", sort=False)}
     empty = rows.iloc[:0]
