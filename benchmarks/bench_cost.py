@@ -12,7 +12,11 @@ rates measured here and kept in ``src/bubblescope/web/cost_rates.yaml``. This sc
    backtest of every signal but PSY and LPPLS (the monitors, run-ups, gauge and baselines),
    and fits ``seconds = a + observations x b`` (least squares on the relative error);
 3. times the leaderboard of each history alone, cold, in the same order (together: the whole
-   cold leaderboard), and prints its estimate beside it.
+   cold leaderboard), and prints its estimate beside it;
+4. times the ``sign_psy`` signal's critical-value simulation (:class:`~bubblescope.detect.
+   critical_values.sign.SignPSYCV`, recursively demeaned sign walks, CPU seconds of this
+   process and its numba threads) for four (T, minw, walks), and fits ``seconds = walks x a +
+   walks x windows x b`` (windows: those of at least minw of the T - 1 sign increments).
 
 It prints each measurement next to the estimate from the rates on file, and with ``--write``
 rewrites the rates file from this run's measurements (then the estimates printed are the new
@@ -38,6 +42,8 @@ import yaml
 RATES = Path(__file__).resolve().parents[1] / "src" / "bubblescope" / "web" / "cost_rates.yaml"
 #: (max_window, min_window, step, dates) of the LPPLS measurements.
 LPPLS_SETS = ((150, 25, 5, 48), (150, 25, 1, 16), (250, 60, 5, 32), (750, 125, 5, 16))
+#: (T, minw, walks) of the sPSY simulation measurements (minw = T / 10, sign_psy_r0's default).
+SIGN_PSY_SETS = ((400, 40, 400), (1000, 100, 200), (2500, 250, 50), (5000, 500, 20))
 
 
 def fresh_home() -> None:
@@ -141,8 +147,33 @@ def measure_histories(preset: str) -> list[dict[str, Any]]:
     return rows
 
 
+def measure_sign_psy() -> list[dict[str, Any]]:
+    from bubblescope.detect.critical_values.sign import SignPSYCV
+
+    SignPSYCV(reps=10, rng=0, cache=False).draws(60, minw=6, demean=True)  # numba loaded
+    rows = []
+    for T, minw, walks in SIGN_PSY_SETS:
+        started = time.process_time()
+        SignPSYCV(reps=walks, rng=0, cache=False).draws(T, minw=minw, demean=True)
+        rows.append(
+            {
+                "T": T,
+                "minw": minw,
+                "walks": walks,
+                # windows of each length L >= minw among the T - 1 sign increments
+                "windows_per_walk": sum(T - length for length in range(minw, T)),
+                "cpu_s": round(time.process_time() - started, 4),
+                "load": round(os.getloadavg()[0], 1),
+            }
+        )
+    return rows
+
+
 def write_rates(
-    lppls: list[dict[str, Any]], board: list[dict[str, Any]], runs: list[dict[str, Any]]
+    lppls: list[dict[str, Any]],
+    board: list[dict[str, Any]],
+    runs: list[dict[str, Any]],
+    sign: list[dict[str, Any]],
 ) -> None:
     per_fit, per_point = fit_rates(
         [r["cpu_s_per_date"] for r in lppls],
@@ -150,6 +181,10 @@ def write_rates(
     )
     per_history, per_obs = fit_rates(
         [r["other_signals_s"] for r in board], [(1, r["observations"]) for r in board]
+    )
+    per_walk, per_window = fit_rates(
+        [r["cpu_s"] for r in sign],
+        [(r["walks"], r["walks"] * r["windows_per_walk"]) for r in sign],
     )
     doc = {
         "measured": f"{dt.date.today().isoformat()}, one process (LPPLS CPU time) on the shared "
@@ -180,10 +215,23 @@ def write_rates(
                 "unit": "s",
                 "why": "wall seconds per observation of the same signals (the same least squares)",
             },
+            "sign_psy_seconds_per_walk": {
+                "value": float(f"{per_walk:.3g}"),
+                "unit": "s",
+                "why": "fixed CPU seconds of each simulated sign walk of the sPSY critical "
+                "values: least squares of sign_psy_measurements' seconds on walks and windows",
+            },
+            "sign_psy_seconds_per_window": {
+                "value": float(f"{per_window:.3g}"),
+                "unit": "s",
+                "why": "CPU seconds per window of one sign walk's sPSY sweep (the same least "
+                "squares)",
+            },
         },
         "lppls_measurements": lppls,
         "leaderboard_measurements": board,
         "leaderboard_runs": runs,
+        "sign_psy_measurements": sign,
     }
     header = (
         "# Measured rates of the cost estimates (bubblescope.web.cost); do not edit by hand.\n"
@@ -202,8 +250,9 @@ def main() -> None:
     board = measure_leaderboard(args.preset)
     fresh_home()
     runs = measure_histories(args.preset)
+    sign = measure_sign_psy()
     if args.write:
-        write_rates(lppls, board, runs)
+        write_rates(lppls, board, runs, sign)
     from bubblescope.web import cost
 
     if args.write:
@@ -245,6 +294,13 @@ def main() -> None:
         )
     took = sum(r["leaderboard_s"] for r in runs)
     print(f"{'all':>10s} {took:8.1f} s measured {total:8.1f} s estimated  ratio {total / took:.2f}")
+    print("\nsPSY critical values, recursively demeaned sign walks: CPU seconds")
+    for r in sign:
+        est = cost.sign_psy_simulation_seconds(r["walks"], r["T"], r["minw"])
+        print(
+            f"T={r['T']:5d} minw {r['minw']:4d} {r['walks']:4d} walks {r['cpu_s']:8.2f} s measured"
+            f" {est:8.2f} s estimated  ratio {est / r['cpu_s']:.2f} (load {r['load']})"
+        )
 
 
 if __name__ == "__main__":

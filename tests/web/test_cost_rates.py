@@ -8,6 +8,7 @@ engine does, and that the leaderboard is estimated, refused over budget and free
 
 from __future__ import annotations
 
+import dataclasses
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -228,3 +229,71 @@ class _Done:
 
     def summary(self) -> str:
         return "done"
+
+
+#: sPSY simulation: the two-rate line (a walk, a window) fits the measured simulations; 1.5
+#: allows for a re-measurement on a loaded machine.
+SIGN_PSY_FACTOR = 1.5
+
+
+@pytest.mark.parametrize("row", RATES["sign_psy_measurements"], ids=lambda r: f"T{r['T']}")
+def test_the_sign_psy_estimate_is_within_its_factor_of_each_measured_simulation(
+    row: dict[str, Any],
+) -> None:
+    estimate = cost.sign_psy_simulation_seconds(row["walks"], row["T"], row["minw"])
+    assert 1 / SIGN_PSY_FACTOR < estimate / row["cpu_s"] < SIGN_PSY_FACTOR
+    assert row["windows_per_walk"] == cost.sign_psy_windows(row["T"], row["minw"])
+
+
+def test_sign_psy_windows_are_every_window_of_at_least_minw_sign_increments() -> None:
+    for T, minw in ((10, 3), (40, 4), (61, 6), (5, 4)):
+        increments = T - 1
+        brute = sum(
+            1
+            for start in range(increments)
+            for end in range(start + 1, increments + 1)
+            if end - start >= minw
+        )
+        assert cost.sign_psy_windows(T, minw) == brute
+
+
+def test_the_backtest_estimate_counts_the_sign_psy_simulation_until_it_is_cached(
+    store_home: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bubblescope.backtest.signals import build_signal
+    from bubblescope.detect.critical_values.sign import SignPSYCV
+
+    dates = pd.date_range("2000-01-07", periods=300, freq="W-FRI")
+    walk = np.cumsum(np.random.default_rng(4).standard_normal(300)) * 0.02
+    prices = pd.Series(100.0 * np.exp(walk), index=dates, name="close")
+    cfg = SignalConfig(train_years=2.0, cusum_horizon_years=1.0, cusum_reps=60)
+
+    def estimate(signals: list[str], config: SignalConfig = cfg) -> cost.CostEstimate:
+        return cost.backtest_prices_cost(
+            prices, signals, train_years=config.train_years, lag=config.psy_lag,
+            reps=config.psy_reps, lppls_grid=config.lppls_grid,
+            lppls_windows=WindowSet(150, 25, 5), config=config,
+        )  # fmt: skip
+
+    simulated: list[tuple[int, int, int]] = []
+    real = SignPSYCV.compute
+
+    def spy(self: SignPSYCV, T: int, *, minw: int, demean: bool = False) -> Any:
+        if not self.is_cached(T, minw=minw, demean=demean):
+            simulated.append((self.reps, T, minw))
+        return real(self, T, minw=minw, demean=demean)
+
+    monkeypatch.setattr(SignPSYCV, "compute", spy)
+    cold = estimate(["sign_psy"])
+    assert "sPSY critical value: 60 sign walks" in cold.basis
+    build_signal("sign_psy", prices, cfg, frequency="W")
+    assert len(simulated) == 1  # what the signal simulated is what the estimate counted
+    assert cold.seconds == pytest.approx(cost.sign_psy_simulation_seconds(*simulated[0]))
+    warm = estimate(["sign_psy"])  # now on disk: nothing left to simulate
+    assert warm.seconds == 0
+    assert "sPSY" not in warm.basis
+    uncached = dataclasses.replace(cfg, cache=False)
+    assert estimate(["sign_psy"], uncached).seconds == cold.seconds
+    assert estimate(["runup"]).seconds == 0  # only asked-for signals are counted
+    too_long = dataclasses.replace(cfg, train_years=30.0)  # the signal is skipped: no work
+    assert estimate(["sign_psy"], too_long).seconds == 0

@@ -135,7 +135,7 @@ import math
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -146,6 +146,9 @@ from bubblescope.analyses.engines import ENGINES
 from bubblescope.detect.exuberance import PSYMonitor, WindowSpecLike
 from bubblescope.detect.lppls import GridSpec, WindowSet
 from bubblescope.errors import InputError
+
+if TYPE_CHECKING:
+    from bubblescope.detect.critical_values.sign import SignPSYCV
 
 __all__ = [
     "ALL_SIGNALS",
@@ -670,24 +673,21 @@ def _fixed_periods(total: int, n: int, h: int, begin: int) -> list[tuple[int, in
     return [(s - n, s, min(s + h, total)) for s in range(begin, total, h)]
 
 
-def sign_psy_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
-    """HLZ's sPSY backward path over its family-wise critical value, restarted per period."""
-    from bubblescope.detect.critical_values.sign import SignPSYCV
-    from bubblescope.detect.sign_based import sign_psy
+def sign_psy_simulation(prices: pd.Series, cfg: SignalConfig) -> tuple[SignPSYCV, int, int]:
+    """The critical-value simulation of the ``sign_psy`` signal: the simulator, T and minw.
 
-    dates = _dated(prices)
-    y = np.log(prices.to_numpy(dtype=np.float64))
-    years = cfg.monitor_train_years or cfg.train_years
-    n = int(dates.searchsorted(dates[0] + _years_to_offset(years), side="left"))
-    if n >= len(y):
-        raise InputError(
-            f"sign_psy: the {years:g}-year training sample covers the whole history; nothing "
-            "is left to monitor",
-            hint="use a longer history or shorter monitor_train_years (or train_years)",
-        )
-    span = (dates[n - 1] - dates[0]).days / 365.25
-    per_year = (n - 1) / span if span > 0 else 1.0
-    h = max(1, round(cfg.cusum_horizon_years * per_year))
+    Each monitoring period holds the ``n`` observations of the first training years and the
+    ``h`` of the horizon; the family-wise value is simulated once for ``T = n + h`` points and a
+    minimum window of ``sign_psy_r0 * T`` rows (the cost estimate asks whether it is cached).
+
+    Raises
+    ------
+    InputError
+        When the training sample covers the whole history or the minimum window is unusable.
+    """
+    from bubblescope.detect.critical_values.sign import SignPSYCV
+
+    n, h = _sign_psy_period(_dated(prices), cfg)
     size = n + h
     minw = round(cfg.sign_psy_r0 * size)
     if not 3 <= minw <= size - 1:
@@ -699,6 +699,33 @@ def sign_psy_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
     cv = SignPSYCV(
         reps=cfg.cusum_reps, rng=cfg.cusum_seed, levels=(cfg.cusum_level,), cache=cfg.cache
     )
+    return cv, size, minw
+
+
+def _sign_psy_period(dates: pd.DatetimeIndex, cfg: SignalConfig) -> tuple[int, int]:
+    """Observations of the training years and of the horizon of each ``sign_psy`` period."""
+    years = cfg.monitor_train_years or cfg.train_years
+    n = int(dates.searchsorted(dates[0] + _years_to_offset(years), side="left"))
+    if n >= len(dates):
+        raise InputError(
+            f"sign_psy: the {years:g}-year training sample covers the whole history; nothing "
+            "is left to monitor",
+            hint="use a longer history or shorter monitor_train_years (or train_years)",
+        )
+    span = (dates[n - 1] - dates[0]).days / 365.25
+    per_year = (n - 1) / span if span > 0 else 1.0
+    return n, max(1, round(cfg.cusum_horizon_years * per_year))
+
+
+def sign_psy_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
+    """HLZ's sPSY backward path over its family-wise critical value, restarted per period."""
+    from bubblescope.detect.sign_based import sign_psy
+
+    dates = _dated(prices)
+    y = np.log(prices.to_numpy(dtype=np.float64))
+    years = cfg.monitor_train_years or cfg.train_years
+    cv, size, minw = sign_psy_simulation(prices, cfg)
+    n, h = _sign_psy_period(dates, cfg)
     crit = float(cv.compute(size, minw=minw, demean=True).gsadf[0])
     if not math.isfinite(crit):
         raise InputError(

@@ -71,6 +71,7 @@ def _check_backtest_cost(
         reps=cfg.psy_reps,
         lppls_grid=cfg.lppls_grid,
         lppls_windows=cfg.lppls_windows or default_windows(frequency),
+        config=cfg,
     )
     check_cost(
         estimate.seconds,

@@ -27,15 +27,21 @@ multiplies them by a rate measured once.
   sample length (they are cached by length); the run-ups, drawdowns and gauge are negligible.
 - **Backtest**: the PSY monitor's critical values on the training sample (``reps`` sweeps of
   its length) and one sweep of the whole history, plus LPPLS Confidence at each grid date
-  over the nested windows. The CLI's ``scan`` and ``backtest`` refuse with the same estimates.
+  over the nested windows, plus the ``sign_psy`` signal's critical-value simulation when its
+  disk cache lacks it: ``reps`` sign walks of ``T`` points, each an sPSY sweep over the
+  ``(T - minw)(T - minw + 1) / 2`` windows of at least ``minw`` rows, at the measured rates
+  :data:`SIGN_PSY_SECONDS_PER_WALK` and :data:`SIGN_PSY_SECONDS_PER_WINDOW` (CPU seconds,
+  ``cost_rates.yaml``; NASDAQ daily: 2,000 walks of 5,043 points took 103 CPU s). A signal
+  the results cache holds costs nothing. The CLI's ``scan`` and ``backtest`` refuse with the
+  same estimates.
 - **Leaderboard** (:mod:`bubblescope.backtest.leaderboard`): every history whose rows are not
   cached costs, per price series (the 49 industries: each member), the backtest estimate of its
   PSY and LPPLS signals, plus :data:`LEADERBOARD_SECONDS_PER_HISTORY` and
   :data:`LEADERBOARD_SECONDS_PER_OBSERVATION` per observation for all the other signals (the
   monitors, run-ups, gauge and baselines; measured and kept with the LPPLS rates). A history
   whose rows are cached costs nothing. ``cost_rates.yaml`` also keeps each history's cold
-  leaderboard as measured with them (standard run: 5.8, 10.3 and 6.1 s for the NASDAQ, the
-  S&P 500 and the 49 industries, estimated at 7.1, 12.5 and 5.6 s).
+  leaderboard as measured with them (standard run: 9.3, 15.2 and 7.5 s for the NASDAQ, the
+  S&P 500 and the 49 industries, estimated at 10.1, 15.6 and 7.0 s).
 - **Status page**: every watched series' two PSY readings (log and level, critical values once
   per length) with the what-if search (two bisections of 32 sweeps at most), its LPPLS
   readings (one date a month over the trace, each window scale), and the NASDAQ's and the
@@ -135,6 +141,11 @@ LEADERBOARD_SECONDS_PER_HISTORY = _RATES["leaderboard_seconds_per_history"]
 #: Seconds per observation of a leaderboard history's signals other than PSY and LPPLS
 #: (measured, ``cost_rates.yaml``).
 LEADERBOARD_SECONDS_PER_OBSERVATION = _RATES["leaderboard_seconds_per_observation"]
+#: CPU seconds of each simulated sign walk of the sPSY critical values, on top of those per
+#: window (measured, ``cost_rates.yaml``).
+SIGN_PSY_SECONDS_PER_WALK = _RATES["sign_psy_seconds_per_walk"]
+#: CPU seconds per window of one simulated sign walk's sPSY sweep (measured, ``cost_rates.yaml``).
+SIGN_PSY_SECONDS_PER_WINDOW = _RATES["sign_psy_seconds_per_window"]
 #: Seconds per point of one LPPLS fit's window (13,914 points in 2.0 s, see the notes).
 LPPLS_SECONDS_PER_POINT = 1.5e-4
 #: Seconds per scenario path (the slower, cold measurement, see the notes).
@@ -212,8 +223,27 @@ def scan_cost(lengths: Sequence[int], lag: int, reps: int) -> CostEstimate:
     )
 
 
+def sign_psy_windows(T: int, minw: int) -> int:
+    """Windows of an sPSY sweep over ``T`` points: those of at least ``minw`` rows."""
+    m = max(0, T - minw)
+    return m * (m + 1) // 2
+
+
+def sign_psy_simulation_seconds(reps: int, T: int, minw: int) -> float:
+    """CPU seconds of ``reps`` simulated sign walks of ``T`` points (minimum window ``minw``)."""
+    return reps * (
+        SIGN_PSY_SECONDS_PER_WALK + sign_psy_windows(T, minw) * SIGN_PSY_SECONDS_PER_WINDOW
+    )
+
+
 def backtest_cost(
-    n: int, n_train: int | None, lag: int, reps: int, lppls_fits: int = 0, lppls_points: int = 0
+    n: int,
+    n_train: int | None,
+    lag: int,
+    reps: int,
+    lppls_fits: int = 0,
+    lppls_points: int = 0,
+    sign_psy: tuple[int, int, int] | None = None,
 ) -> CostEstimate:
     """A backtest on ``n`` prices.
 
@@ -228,6 +258,8 @@ def backtest_cost(
     lppls_fits, lppls_points : int
         LPPLS fits of the LPPLS signal, grid dates times windows, and their total length in
         points (0: no LPPLS signal).
+    sign_psy : (reps, T, minw), optional
+        The ``sign_psy`` signal's critical-value simulation still to run (None: none).
     """
     psy_s = 0.0 if n_train is None else _sweeps(n_train, lag, reps) + _sweeps(n, lag, 1)
     parts = (
@@ -235,8 +267,12 @@ def backtest_cost(
     )
     if lppls_fits:
         parts.append(f"{lppls_fits:,} LPPLS fits")
+    sign_s = 0.0
+    if sign_psy is not None:
+        sign_s = sign_psy_simulation_seconds(*sign_psy)
+        parts.append(f"sPSY critical value: {sign_psy[0]:,} sign walks of T={sign_psy[1]:,}")
     return CostEstimate(
-        psy_s + _lppls_seconds(lppls_fits, lppls_points),
+        psy_s + _lppls_seconds(lppls_fits, lppls_points) + sign_s,
         f"backtest: {', '.join(parts) or f'T={n:,}'}",
         "use monthly closes, a coarser LPPLS grid or step, a shorter training sample or fewer reps",
     )
@@ -244,11 +280,13 @@ def backtest_cost(
 
 def backtest_prices_cost(
     prices: pd.Series, signals: Iterable[str], *, train_years: float, lag: int, reps: int,
-    lppls_grid: str, lppls_windows: Any,
+    lppls_grid: str, lppls_windows: Any, config: Any = None,
 ) -> CostEstimate:  # fmt: skip
     """:func:`backtest_cost` of ``signals`` on resampled ``prices`` (the CLI and the server).
 
-    ``lppls_windows`` is the LPPLS signal's :class:`~bubblescope.detect.lppls.WindowSet`.
+    ``lppls_windows`` is the LPPLS signal's :class:`~bubblescope.detect.lppls.WindowSet`;
+    ``config``, the backtest's :class:`~bubblescope.backtest.signals.SignalConfig`, sizes the
+    ``sign_psy`` signal's critical-value simulation (counted unless its disk cache holds it).
     """
     import pandas as pd
 
@@ -266,7 +304,26 @@ def backtest_prices_cost(
         t2, _ = lppls_grid_dates(pd.DatetimeIndex(prices.index), lppls_grid, w.max_window)
         count, length = _window_points(w.max_window, w.min_window, w.step)
         fits, points = len(t2) * count, len(t2) * length
-    return backtest_cost(n, n_train, lag, reps, fits, points)
+    return backtest_cost(
+        n, n_train, lag, reps, fits, points, _sign_psy_pending(prices, wanted, config)
+    )
+
+
+def _sign_psy_pending(
+    prices: pd.Series, wanted: set[str], config: Any
+) -> tuple[int, int, int] | None:
+    """(reps, T, minw) of the ``sign_psy`` simulation a backtest would run, None if none."""
+    from bubblescope.backtest.signals import sign_psy_simulation
+
+    if "sign_psy" not in wanted or config is None or not len(prices):
+        return None
+    try:
+        cv, size, minw = sign_psy_simulation(prices, config)
+    except InputError:  # the signal will be skipped with this reason: no simulation
+        return None
+    if cv.is_cached(size, minw=minw, demean=True):
+        return None
+    return cv.reps, size, minw
 
 
 def status_cost(run: RunSettings, symbols: Sequence[str] | None = None) -> CostEstimate:
@@ -580,6 +637,7 @@ def _backtest_settings_cost(s: Any, data: Any) -> CostEstimate:
         reps=cfg.psy_reps,
         lppls_grid=cfg.lppls_grid,
         lppls_windows=cfg.lppls_windows,
+        config=cfg,
     )
 
 

@@ -140,26 +140,36 @@ class SignPSYCV:
         )  # fmt: skip
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
+    def _key(self, T: int, minw: int, demean: bool) -> str | None:
+        """The disk-cache key of :meth:`compute` (None: not cached)."""
+        identity = seed_identity(self.rng)
+        if not self.cache or identity is None:
+            return None
+        return _cache.cache_key(
+            {
+                "kind": "sign-psy",
+                "T": int(T),
+                "minw": int(minw),
+                "demean": bool(demean),
+                "reps": self.reps,
+                "rng": identity,
+                "levels": list(check_levels(self.levels)),
+                "definition": self.bsadf_definition,
+                "chunk": CHUNK_REPS,
+                "undefined": "dropped",
+            }
+        )
+
+    def is_cached(self, T: int, *, minw: int, demean: bool = False) -> bool:
+        """Whether :meth:`compute` with these arguments would read the disk cache."""
+        key = self._key(T, minw, demean)
+        return key is not None and _cache.is_cached(key)
+
     def compute(self, T: int, *, minw: int, demean: bool = False) -> PSYCriticalValues:
         """Critical values at :attr:`levels` for ``T`` points and ``minw`` rows (cached)."""
         levels = check_levels(self.levels)
-        identity = seed_identity(self.rng)
-        key: str | None = None
-        if self.cache and identity is not None:
-            key = _cache.cache_key(
-                {
-                    "kind": "sign-psy",
-                    "T": int(T),
-                    "minw": int(minw),
-                    "demean": bool(demean),
-                    "reps": self.reps,
-                    "rng": identity,
-                    "levels": list(levels),
-                    "definition": self.bsadf_definition,
-                    "chunk": CHUNK_REPS,
-                    "undefined": "dropped",
-                }
-            )
+        key = self._key(T, minw, demean)
+        if key is not None:
             hit = _cache.load(key)
             if hit is not None:
                 return hit
