@@ -27,7 +27,9 @@ Run::
         [--lppls-grid M] [--max-lppls-dates N]
 
 ``--max-lppls-dates`` keeps only the last N grid dates' worth of history for LPPLS (timing a
-subset; the table then extrapolates to the full grid and says so).
+subset; the table then extrapolates to the full grid and says so). ``--append-day`` times a
+daily rerun instead (:func:`append_day`): the backtest after one more day, with the critical
+values and each LPPLS grid date's Confidence cached, against the cold run it must equal.
 """
 
 from __future__ import annotations
@@ -56,9 +58,17 @@ def main() -> None:
         action="store_true",
         help="instead: time the 62-ticker universe (psy, runup, baselines)",
     )
+    parser.add_argument(
+        "--append-day",
+        action="store_true",
+        help="instead: time a daily rerun, the backtest after one more day (see append_day)",
+    )
     args = parser.parse_args()
     if args.universe:
         universe(Path(args.data), args.n_jobs)
+        return
+    if args.append_day:
+        append_day(Path(args.data), args.n_jobs, args.lppls_grid)
         return
 
     from bubblescope.backtest import EventSpec, SignalConfig, backtest, detect_events, score
@@ -200,6 +210,53 @@ def main() -> None:
         f"{'peer: naive PSY':<24}{naive:>10.1f}  pyexuber radf on every truncated series "
         f"(extrapolated from {len(ends)} dates)"
     )
+
+
+def append_day(data: Path, n_jobs: int, lppls_grid: str) -> None:
+    """Time a daily rerun: every signal after one more day of NASDAQ prices, caches on.
+
+    In a fresh home and results cache, the backtest of every signal on the history less its
+    last day (cold: critical values simulated, every LPPLS grid date fitted), then on the whole
+    history, as a user's next day meets it: each signal's key changed with the new day, so each
+    is rebuilt, but the critical values (same training samples) and each LPPLS grid date's
+    Confidence (same windows) are read back. Then, in another fresh home, the whole history
+    cold, the baseline it must equal (every value and alarm).
+    """
+    from bubblescope.backtest import SignalConfig, backtest
+    from bubblescope.backtest.histories import load_nasdaq, load_shiller
+
+    prices = load_nasdaq(data / "fred" / "NASDAQCOM_daily_1971-2026_combined.csv")
+    shiller = load_shiller(data / "shiller" / "shiller_monthly_tidy.csv")
+    cfg = SignalConfig(lppls_grid=lppls_grid)  # cache on: critical values and LPPLS dates
+
+    def run(series, label: str):  # type: ignore[no-untyped-def]
+        load = os.getloadavg()[0]
+        started = time.perf_counter()
+        res = backtest(
+            series, signals="all", config=cfg, shiller=shiller, rng=0, n_jobs=n_jobs, cache=True
+        )
+        rows.append((label, time.perf_counter() - started, load))
+        return res
+
+    rows: list[tuple[str, float, float]] = []
+    _fresh_home()
+    run(prices.iloc[:-1], f"history to {prices.index[-2].date()}, cold")
+    appended = run(prices, f"{prices.index[-1].date()} appended (caches warm)")
+    _fresh_home()
+    cold = run(prices, f"history to {prices.index[-1].date()}, cold (the baseline)")
+    same = appended.values.equals(cold.values) and appended.alarms.equals(cold.alarms)
+    print(f"NASDAQ daily, every signal, n_jobs={n_jobs}, LPPLS grid {lppls_grid}")
+    print(f"{'run':<44}{'seconds':>9}{'load':>6}")
+    for label, secs, load in rows:
+        print(f"{label:<44}{secs:>9.1f}{load:>6.1f}")
+    print(f"the appended run equals the cold baseline (every value and alarm): {same}")
+
+
+def _fresh_home() -> None:
+    """A new, empty BUBBLESCOPE_HOME and results cache (cold critical values and signals)."""
+    home = tempfile.mkdtemp(prefix="bench-backtest-home-")
+    os.environ["BUBBLESCOPE_HOME"] = home
+    os.environ["BUBBLESCOPE_RESULTS_CACHE"] = str(Path(home) / "results")
 
 
 def _cpu() -> float:

@@ -267,7 +267,8 @@ class SignalConfig:
     cape_threshold : float
         Baseline: CAPE above it.
     cache : bool
-        Cache the PSY critical values on disk (keyed by data and seed).
+        Cache on disk the simulated critical values (keyed by sample and seed) and each LPPLS
+        grid date's Confidence (keyed by its window's prices and the LPPLS settings).
     """
 
     train_years: float = 10.0
@@ -903,7 +904,13 @@ def lppls_signal(
     n_jobs: int | None = None,
     executor: Executor | None = None,
 ) -> Signal:
-    """DS LPPLS Confidence (positive bubbles) on a calendar grid, held forward."""
+    """DS LPPLS Confidence (positive bubbles) on a calendar grid, held forward.
+
+    With ``cfg.cache`` each grid date's Confidence is kept in the results cache under its
+    window's prices and the settings (:mod:`bubblescope.backtest.lppls_memo`), so a history
+    extended by new days computes only the grid dates it did not have.
+    """
+    from bubblescope.backtest.lppls_memo import confidence_by_date, date_keys
     from bubblescope.detect.lppls import lppls_confidence
 
     dates = _dated(prices)
@@ -915,15 +922,27 @@ def lppls_signal(
             "longest window needs",
             hint="use a longer history or smaller windows",
         )
-    ind = lppls_confidence(
-        prices,
-        dates=list(t2),
-        windows=windows,
-        grid=cfg.lppls_gridspec,
-        n_jobs=n_jobs,
-        executor=executor,
-    )
-    conf = pd.Series(ind.frame["confidence_pos"].to_numpy(dtype=np.float64), index=published)
+    positions = dates.get_indexer(t2)
+
+    def confidence(at: list[int]) -> Float64Array:
+        ind = lppls_confidence(
+            prices,
+            dates=[int(positions[i]) for i in at],
+            windows=windows,
+            grid=cfg.lppls_gridspec,
+            n_jobs=n_jobs,
+            executor=executor,
+        )
+        return ind.frame["confidence_pos"].to_numpy(dtype=np.float64)
+
+    if cfg.cache:  # each grid date's Confidence kept on its own: a new day reuses the others
+        keys = date_keys(
+            prices.to_numpy(dtype=np.float64), positions.tolist(), windows, cfg.lppls_gridspec
+        )
+        values = confidence_by_date(keys, confidence)
+    else:
+        values = confidence(list(range(len(t2))))
+    conf = pd.Series(values, index=published)
     value = _held(conf, dates)
     return Signal(
         "lppls",

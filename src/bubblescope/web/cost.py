@@ -286,10 +286,14 @@ def backtest_prices_cost(
 
     ``lppls_windows`` is the LPPLS signal's :class:`~bubblescope.detect.lppls.WindowSet`;
     ``config``, the backtest's :class:`~bubblescope.backtest.signals.SignalConfig`, sizes the
-    ``sign_psy`` signal's critical-value simulation (counted unless its disk cache holds it).
+    ``sign_psy`` signal's critical-value simulation (counted unless its disk cache holds it)
+    and, with ``config.cache``, leaves out the LPPLS grid dates whose Confidence the results
+    cache holds (:mod:`bubblescope.backtest.lppls_memo`).
     """
+    import numpy as np
     import pandas as pd
 
+    from bubblescope.backtest.lppls_memo import date_keys, pending_dates
     from bubblescope.backtest.signals import lppls_grid_dates
 
     wanted = set(signals)
@@ -303,7 +307,16 @@ def backtest_prices_cost(
         w = lppls_windows
         t2, _ = lppls_grid_dates(pd.DatetimeIndex(prices.index), lppls_grid, w.max_window)
         count, length = _window_points(w.max_window, w.min_window, w.step)
-        fits, points = len(t2) * count, len(t2) * length
+        todo = len(t2)
+        if config is not None and config.cache:  # grid dates already in the results cache
+            keys = date_keys(
+                prices.to_numpy(dtype=np.float64),
+                pd.DatetimeIndex(prices.index).get_indexer(t2).tolist(),
+                w,
+                config.lppls_gridspec,
+            )
+            todo = pending_dates(keys)
+        fits, points = todo * count, todo * length
     return backtest_cost(
         n, n_train, lag, reps, fits, points, _sign_psy_pending(prices, wanted, config)
     )
