@@ -686,25 +686,12 @@ def sign_psy_simulation(prices: pd.Series, cfg: SignalConfig) -> tuple[SignPSYCV
     InputError
         When the training sample covers the whole history or the minimum window is unusable.
     """
-    from bubblescope.detect.critical_values.sign import SignPSYCV
-
-    n, h = _sign_psy_period(_dated(prices), cfg)
-    size = n + h
-    minw = round(cfg.sign_psy_r0 * size)
-    if not 3 <= minw <= size - 1:
-        raise InputError(
-            f"sign_psy: a minimum window of {minw} rows (sign_psy_r0 = {cfg.sign_psy_r0:g} of "
-            f"{size} observations) must hold 3 to {size - 1} rows",
-            hint="change sign_psy_r0, or the training and horizon years",
-        )
-    cv = SignPSYCV(
-        reps=cfg.cusum_reps, rng=cfg.cusum_seed, levels=(cfg.cusum_level,), cache=cfg.cache
-    )
-    return cv, size, minw
+    n, h, minw = _sign_psy_design(_dated(prices), cfg)
+    return _sign_psy_cv(cfg), n + h, minw
 
 
-def _sign_psy_period(dates: pd.DatetimeIndex, cfg: SignalConfig) -> tuple[int, int]:
-    """Observations of the training years and of the horizon of each ``sign_psy`` period."""
+def _sign_psy_design(dates: pd.DatetimeIndex, cfg: SignalConfig) -> tuple[int, int, int]:
+    """Training and horizon observations of each ``sign_psy`` period, and its minimum window."""
     years = cfg.monitor_train_years or cfg.train_years
     n = int(dates.searchsorted(dates[0] + _years_to_offset(years), side="left"))
     if n >= len(dates):
@@ -715,7 +702,24 @@ def _sign_psy_period(dates: pd.DatetimeIndex, cfg: SignalConfig) -> tuple[int, i
         )
     span = (dates[n - 1] - dates[0]).days / 365.25
     per_year = (n - 1) / span if span > 0 else 1.0
-    return n, max(1, round(cfg.cusum_horizon_years * per_year))
+    h = max(1, round(cfg.cusum_horizon_years * per_year))
+    size = n + h
+    minw = round(cfg.sign_psy_r0 * size)
+    if not 3 <= minw <= size - 1:
+        raise InputError(
+            f"sign_psy: a minimum window of {minw} rows (sign_psy_r0 = {cfg.sign_psy_r0:g} of "
+            f"{size} observations) must hold 3 to {size - 1} rows",
+            hint="change sign_psy_r0, or the training and horizon years",
+        )
+    return n, h, minw
+
+
+def _sign_psy_cv(cfg: SignalConfig) -> SignPSYCV:
+    from bubblescope.detect.critical_values.sign import SignPSYCV
+
+    return SignPSYCV(
+        reps=cfg.cusum_reps, rng=cfg.cusum_seed, levels=(cfg.cusum_level,), cache=cfg.cache
+    )
 
 
 def sign_psy_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
@@ -725,8 +729,9 @@ def sign_psy_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
     dates = _dated(prices)
     y = np.log(prices.to_numpy(dtype=np.float64))
     years = cfg.monitor_train_years or cfg.train_years
-    cv, size, minw = sign_psy_simulation(prices, cfg)
-    n, h = _sign_psy_period(dates, cfg)
+    n, h, minw = _sign_psy_design(dates, cfg)
+    size = n + h
+    cv = _sign_psy_cv(cfg)
     crit = float(cv.compute(size, minw=minw, demean=True).gsadf[0])
     if not math.isfinite(crit):
         raise InputError(

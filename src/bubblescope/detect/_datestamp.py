@@ -31,13 +31,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from bubblescope._typing import Float64Array
 from bubblescope.errors import InputError
+
+if TYPE_CHECKING:
+    from bubblescope.detect.critical_values import PSYCriticalValues
 
 __all__ = [
     "Episode",
@@ -48,6 +51,7 @@ __all__ = [
     "episode_now",
     "episodes_from_path",
     "find_runs",
+    "path_frame",
 ]
 
 EpisodeRule = Literal["psy", "exuber"]
@@ -184,6 +188,39 @@ def episode_flags(index: pd.Index, episodes: tuple[Episode, ...]) -> pd.Series:
         stop = len(index) if ep.end is None else pos[ep.end]
         flag.iloc[pos[ep.start] : stop] = True
     return flag
+
+
+def path_frame(
+    y: pd.Series,
+    badf: pd.Series,
+    bsadf: pd.Series,
+    *,
+    cv: PSYCriticalValues | None,
+    level: float,
+    threshold: pd.Series,
+    episodes: tuple[Episode, ...],
+    lags: tuple[pd.Series, pd.Series] | None = None,
+) -> pd.DataFrame:
+    """One row per input date: y, the BADF and BSADF paths, their critical values and episodes.
+
+    The ``to_frame`` of the PSY and sign-based PSY results: ``y``, ``badf``, ``bsadf``, the
+    lags each window chose (``lags``: BADF's and BSADF's, where selected by an information
+    criterion), ``badf_cv`` and ``bsadf_cv`` at ``level`` where critical values were simulated,
+    the dating ``threshold`` and the ``episode`` flag (:func:`episode_flags`).
+    """
+    frame = pd.DataFrame({"y": y})
+    frame["badf"] = badf
+    frame["bsadf"] = bsadf
+    if lags is not None:
+        frame["badf_lag"] = lags[0].astype("Int64")
+        frame["bsadf_lag"] = lags[1].astype("Int64")
+    if cv is not None:
+        i = cv.level_index(level)
+        frame["badf_cv"] = pd.Series(cv.badf[:, i], index=bsadf.index)
+        frame["bsadf_cv"] = pd.Series(cv.bsadf[:, i], index=bsadf.index)
+    frame["threshold"] = threshold
+    frame["episode"] = episode_flags(y.index, episodes)
+    return frame
 
 
 @dataclass(frozen=True)

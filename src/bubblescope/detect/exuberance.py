@@ -62,9 +62,9 @@ from bubblescope.detect._datestamp import (
     Episode,
     EpisodeNow,
     EpisodeRule,
-    episode_flags,
     episode_now,
     episodes_from_path,
+    path_frame,
 )
 from bubblescope.detect._psy_monitor import MonitorUpdate, PSYMonitor
 from bubblescope.detect._psy_window import (
@@ -333,19 +333,13 @@ class PSYResult(ResultMixin):
 
     def to_frame(self) -> pd.DataFrame:
         """One row per input date: y, BADF, BSADF, critical values and the episode flag."""
-        frame = pd.DataFrame({"y": self.y})
-        frame["badf"] = self.badf
-        frame["bsadf"] = self.bsadf
+        lags = None
         if self.badf_lag is not None and self.bsadf_lag is not None:
-            frame["badf_lag"] = self.badf_lag.astype("Int64")
-            frame["bsadf_lag"] = self.bsadf_lag.astype("Int64")
-        if self.cv is not None:
-            i = self.cv.level_index(self.level)
-            frame["badf_cv"] = pd.Series(self.cv.badf[:, i], index=self.bsadf.index)
-            frame["bsadf_cv"] = pd.Series(self.cv.bsadf[:, i], index=self.bsadf.index)
-        frame["threshold"] = self.threshold
-        frame["episode"] = episode_flags(self.y.index, self.episodes)
-        return frame
+            lags = (self.badf_lag, self.bsadf_lag)
+        return path_frame(
+            self.y, self.badf, self.bsadf, cv=self.cv, level=self.level,
+            threshold=self.threshold, episodes=self.episodes, lags=lags,
+        )  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready result (what ``--json`` and the web API emit)."""

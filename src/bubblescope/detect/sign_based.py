@@ -70,9 +70,9 @@ from bubblescope.detect._datestamp import (
     Episode,
     EpisodeNow,
     EpisodeRule,
-    episode_flags,
     episode_now,
     episodes_from_path,
+    path_frame,
 )
 from bubblescope.detect._psy_window import min_duration as psy_min_duration
 from bubblescope.detect._sign import df_path, sign_increments
@@ -490,16 +490,10 @@ class SignPSYResult(ResultMixin):
 
     def to_frame(self) -> pd.DataFrame:
         """One row per input date: y, both paths, their critical values and the episode flag."""
-        frame = pd.DataFrame({"y": self.y})
-        frame["badf"] = self.badf
-        frame["bsadf"] = self.bsadf
-        if self.cv is not None:
-            i = self.cv.level_index(self.level)
-            frame["badf_cv"] = pd.Series(self.cv.badf[:, i], index=self.bsadf.index)
-            frame["bsadf_cv"] = pd.Series(self.cv.bsadf[:, i], index=self.bsadf.index)
-        frame["threshold"] = self.threshold
-        frame["episode"] = episode_flags(self.y.index, self.episodes)
-        return frame
+        return path_frame(
+            self.y, self.badf, self.bsadf, cv=self.cv, level=self.level,
+            threshold=self.threshold, episodes=self.episodes,
+        )  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready result."""
