@@ -12,6 +12,8 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
+import multiprocessing
+import signal
 import socket
 import threading
 import time
@@ -270,7 +272,6 @@ def _settled(jobs: JobManager, within: float = 30.0) -> None:
 
 
 def test_an_isolated_analysis_runs_in_a_child_that_is_stopped_when_its_client_leaves() -> None:
-    import multiprocessing
 
     from bubblescope.detect.critical_values import MonteCarloCV
     from bubblescope.detect.exuberance import psy
@@ -279,6 +280,7 @@ def test_an_isolated_analysis_runs_in_a_child_that_is_stopped_when_its_client_le
     from bubblescope.web.schemas import PSYRequest
 
     shutdown_pools()  # an earlier test's kept worker pool is not this test's child
+    before = set(multiprocessing.active_children())  # another test's may still be ending
     jobs = JobManager(workers=1, max_pending=2, isolate=True)
     frame = load_bundled("nasdaq")
     small = PSYRequest(series="nasdaq", frequency="M", start="2015-01-01", reps=99)
@@ -304,7 +306,57 @@ def test_an_isolated_analysis_runs_in_a_child_that_is_stopped_when_its_client_le
     with pytest.raises(JobCancelledError):
         asyncio.run(jobs.run("psy", gone, an.psy_on, frame, long))
     _settled(jobs)
-    assert multiprocessing.active_children() == []
+    assert set(multiprocessing.active_children()) <= before
+
+
+def _waits(*, progress: Any) -> dict[str, Any]:
+    """An analysis that reports once and then runs for a minute."""
+    progress(0, 1)
+    time.sleep(60)
+    return {}
+
+
+def _waits_ignoring_sigterm(*, progress: Any) -> dict[str, Any]:
+    """An analysis that will not stop for SIGTERM (as a hung C extension may not)."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    return _waits(progress=progress)
+
+
+def _started_child(jobs: JobManager, func: Any, before: set[Any]) -> tuple[Any, Any]:
+    """Submit ``func`` isolated; return the job and its process once it has reported."""
+    job = jobs.submit("wait", func)
+    deadline = time.monotonic() + 60
+    while job.to_dict()["total"] != 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert job.to_dict()["status"] == "running"
+    (child,) = set(multiprocessing.active_children()) - before
+    return job, child
+
+
+def test_a_stopped_server_leaves_no_analysis_running() -> None:
+    before = set(multiprocessing.active_children())
+    jobs = JobManager(workers=1, max_pending=2, isolate=True)
+    job, child = _started_child(jobs, _waits, before)
+    queued = jobs.submit("wait", _waits)
+    jobs.shutdown()
+    assert not child.is_alive()
+    assert (job.to_dict()["status"], queued.to_dict()["status"]) == ("cancelled", "cancelled")
+    assert jobs.pending == 0
+    assert set(multiprocessing.active_children()) <= before
+
+
+def test_a_child_that_ignores_sigterm_is_killed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bubblescope.web import jobs as jobs_module
+
+    monkeypatch.setattr(jobs_module, "_TERMINATE_S", 0.5)
+    before = set(multiprocessing.active_children())
+    jobs = JobManager(workers=1, max_pending=2, isolate=True)
+    job, child = _started_child(jobs, _waits_ignoring_sigterm, before)
+    jobs.cancel(job)
+    _settled(jobs)
+    assert job.to_dict()["status"] == "cancelled"
+    assert not child.is_alive()
+    assert child.exitcode == -signal.SIGKILL
 
 
 def test_psy_reports_progress_by_critical_value_chunks(client: TestClient) -> None:

@@ -49,6 +49,8 @@ __all__ = ["Job", "JobCancelledError", "JobManager", "QueueFullError"]
 
 #: Seconds between two checks of whether a waiting request's client is still connected.
 _POLL_S = 0.2
+#: Seconds a terminated analysis process is given to exit before it is killed.
+_TERMINATE_S = 5.0
 #: Modules the fork server imports once, so that each analysis process starts warm.
 _PRELOAD = [
     "numpy",
@@ -250,6 +252,7 @@ class JobManager:
             _warm()
         self._pool: ThreadPoolExecutor | None = None
         self._jobs: OrderedDict[str, Job] = OrderedDict()
+        self._unfinished: dict[str, Job] = {}
         self._pending = 0
         self._lock = threading.Lock()
 
@@ -287,6 +290,7 @@ class JobManager:
                 self._pending += 1
             if listed:
                 self._jobs[job.id] = job
+            self._unfinished[job.id] = job
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(
                     max_workers=self._workers, thread_name_prefix="bubblescope-job"
@@ -305,6 +309,7 @@ class JobManager:
             job.status, job.expires = status, now + self._ttl
         with self._lock:
             self._pending -= 1
+            self._unfinished.pop(job.id, None)
 
     def _isolated(
         self,
@@ -342,7 +347,10 @@ class JobManager:
         finally:
             if proc.is_alive():
                 proc.terminate()
-            proc.join(5)
+            proc.join(_TERMINATE_S)
+            if proc.is_alive():  # SIGTERM not acted on in time: SIGKILL cannot be ignored
+                proc.kill()
+                proc.join()
             receiver.close()
 
     def _run(
@@ -477,8 +485,17 @@ class JobManager:
         return job
 
     def shutdown(self) -> None:
-        """Stop the worker threads (queued jobs are cancelled; a later submit restarts them)."""
+        """Cancel every queued and running job and stop the worker threads.
+
+        A queued job never starts. With ``isolate``, a running job's child process is
+        terminated and reaped before this returns, so a stopped server leaves no analysis
+        running behind it; without it, a running job stops at its next progress report. A
+        later :meth:`submit` starts new worker threads.
+        """
         with self._lock:
             pool, self._pool = self._pool, None
+            unfinished = list(self._unfinished.values())
+        for job in unfinished:
+            self.cancel(job)
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=self._isolate, cancel_futures=True)
