@@ -8,6 +8,15 @@ entry is deleted and recomputed, and a home that cannot be written (read-only, f
 means the value is not remembered; no temporary file is left behind either way.
 ``BUBBLESCOPE_NO_CACHE=1`` bypasses the cache; ``BUBBLESCOPE_RESULTS_CACHE`` moves it from
 ``$BUBBLESCOPE_HOME/cache/results`` to another folder (the test suite shares one per run).
+
+The cache is bounded: its entries, all namespaces together, hold at most
+``BUBBLESCOPE_RESULTS_CACHE_MB`` megabytes (default :data:`DEFAULT_MAX_MB`; ``0`` keeps
+nothing). A hit refreshes an entry's modification time, and the least recently used entries
+are evicted first (entries of an older bubblescope version, whose keys no run asks for any
+more, go this way). A process sweeps the folder at its first write and then each time it has
+written :data:`SWEEP_FRACTION` of the bound, so a run that stores many small entries (the
+LPPLS dates of a backtest) does not list the folder at every write; the bound is exceeded by
+at most that much between two sweeps.
 """
 
 from __future__ import annotations
@@ -16,6 +25,8 @@ import contextlib
 import hashlib
 import json
 import os
+import re
+import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -24,12 +35,30 @@ from typing import Any
 import pandas as pd
 
 from bubblescope._config import cache_dir
+from bubblescope._disk_lru import bound_from_env, evict, touch
 from bubblescope._json import to_jsonable
 
-__all__ = ["cached_json", "content_hash", "is_cached", "result_key"]
+__all__ = [
+    "DEFAULT_MAX_MB",
+    "SWEEP_FRACTION",
+    "cached_json",
+    "content_hash",
+    "is_cached",
+    "max_bytes",
+    "result_key",
+]
 
 #: Bump when a cached result's meaning changes without its inputs changing.
 FORMAT = 1
+#: Default bound of the results cache in megabytes (a daily NASDAQ backtest of every signal
+#: stores about 4 MB; the README's first run about 8 MB).
+DEFAULT_MAX_MB = 512.0
+#: Fraction of the bound a process writes between two sweeps of the folder.
+SWEEP_FRACTION = 1 / 32
+_ENTRY = re.compile(r"^[0-9a-f]{64}\.json$")
+_SWEEP_LOCK = threading.Lock()
+#: Bytes this process has written since its last sweep (None: it has not swept yet).
+_unswept: int | None = None
 
 
 def content_hash(data: pd.Series | pd.DataFrame) -> str:
@@ -52,10 +81,34 @@ def result_key(namespace: str, *parts: Any) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def _path(namespace: str, key: str) -> Path:
+def _base() -> Path:
     root = os.environ.get("BUBBLESCOPE_RESULTS_CACHE")
-    base = Path(root) if root else cache_dir() / "results"
-    return base / namespace / f"{key}.json"
+    return Path(root) if root else cache_dir() / "results"
+
+
+def _path(namespace: str, key: str) -> Path:
+    return _base() / namespace / f"{key}.json"
+
+
+def max_bytes() -> int:
+    """The cache's bound in bytes, from ``BUBBLESCOPE_RESULTS_CACHE_MB``.
+
+    An unreadable or negative value gives :data:`DEFAULT_MAX_MB`.
+    """
+    return bound_from_env("BUBBLESCOPE_RESULTS_CACHE_MB", DEFAULT_MAX_MB)
+
+
+def _written(path: Path, size: int, bound: int) -> None:
+    """Count ``size`` bytes just written to ``path``; sweep the cache when it is time."""
+    global _unswept
+    with _SWEEP_LOCK:
+        due = _unswept is None or _unswept + size >= bound * SWEEP_FRACTION
+        _unswept = 0 if due else (_unswept or 0) + size
+    if due:
+        base = _base()
+        with contextlib.suppress(OSError):
+            folders = [item for item in base.iterdir() if item.is_dir()]
+            evict(folders, bound, is_entry=lambda name: bool(_ENTRY.match(name)), keep=path)
 
 
 def _disabled() -> bool:
@@ -81,21 +134,27 @@ def cached_json(namespace: str, key: str, compute: Callable[[], Any]) -> Any:
     disabled = _disabled()
     if not disabled and path.is_file():
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            value = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             with contextlib.suppress(OSError):
                 path.unlink()
+        else:
+            touch(path)
+            return value
     value = to_jsonable(compute())
-    if disabled:
+    bound = max_bytes()
+    if disabled or bound == 0:
         return value
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(value, allow_nan=False), encoding="utf-8")
+        text = json.dumps(value, allow_nan=False)
+        tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
     except OSError:
-        pass  # a read-only home still computes; it only cannot remember
+        return value  # a read-only home still computes; it only cannot remember
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+    _written(path, len(text.encode()), bound)
     return value

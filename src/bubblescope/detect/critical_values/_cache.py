@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import re
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bubblescope._config import cache_dir
+from bubblescope._disk_lru import bound_from_env, evict, touch
 from bubblescope.detect.critical_values._result import PSYCriticalValues
 
 __all__ = [
@@ -44,8 +44,6 @@ _VERSION = 1
 #: Default bound of the folder in megabytes (an entry for T = 5,000 is about 0.3 MB).
 DEFAULT_MAX_MB = 256.0
 _ENTRY = re.compile(r"^[0-9a-f]{64}\.(npz|json)$")
-#: A temporary file older than this (seconds) belongs to a writer that died.
-_TMP_MAX_AGE_S = 3600.0
 
 
 def cache_key(params: dict[str, Any]) -> str:
@@ -67,14 +65,7 @@ def max_bytes() -> int:
 
     An unreadable or negative value gives :data:`DEFAULT_MAX_MB`.
     """
-    text = os.environ.get("BUBBLESCOPE_CV_CACHE_MB", "")
-    try:
-        mb = float(text) if text else DEFAULT_MAX_MB
-    except ValueError:
-        mb = DEFAULT_MAX_MB
-    if not np.isfinite(mb) or mb < 0:
-        mb = DEFAULT_MAX_MB
-    return int(mb * 1024 * 1024)
+    return bound_from_env("BUBBLESCOPE_CV_CACHE_MB", DEFAULT_MAX_MB)
 
 
 def is_cached(key: str) -> bool:
@@ -107,8 +98,7 @@ def load(key: str) -> PSYCriticalValues | None:
         with contextlib.suppress(OSError):
             path.unlink()
         return None
-    with contextlib.suppress(OSError):
-        os.utime(path)
+    touch(path)
     return cv
 
 
@@ -147,25 +137,7 @@ def _evict(folder: Path, keep: Path) -> None:
     ``keep`` (the entry just written) goes last, and only when it alone exceeds the bound.
     Temporary files of writers that died more than an hour ago are removed too.
     """
-    now = time.time()
-    entries: list[tuple[float, int, Path]] = []
-    with contextlib.suppress(OSError):
-        for item in folder.iterdir():
-            with contextlib.suppress(OSError):
-                st = item.stat()
-                if _ENTRY.match(item.name):
-                    entries.append((st.st_mtime, st.st_size, item))
-                elif ".tmp." in item.name and now - st.st_mtime > _TMP_MAX_AGE_S:
-                    item.unlink()
-    bound = max_bytes()
-    total = sum(size for _, size, _ in entries)
-    entries.sort(key=lambda e: (e[2] == keep, e[0]))
-    for _, size, item in entries:
-        if total <= bound:
-            break
-        with contextlib.suppress(OSError):
-            item.unlink()
-            total -= size
+    evict([folder], max_bytes(), is_entry=lambda name: bool(_ENTRY.match(name)), keep=keep)
 
 
 def load_array(namespace: str, key: str, shape: tuple[int, ...]) -> npt.NDArray[np.float64] | None:
@@ -185,8 +157,7 @@ def load_array(namespace: str, key: str, shape: tuple[int, ...]) -> npt.NDArray[
         with contextlib.suppress(OSError):
             path.unlink()
         return None
-    with contextlib.suppress(OSError):
-        os.utime(path)
+    touch(path)
     return values
 
 
