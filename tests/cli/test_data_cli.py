@@ -410,3 +410,11 @@ def test_compact_folds_imports_and_reads_the_same(
     code, _, err = _invoke(app, "data", "compact", "NOPE")
     assert code == 3
     assert "nothing stored for 'NOPE'" in err
+
+
+def test_compact_help_names_the_threshold_the_store_uses(app: typer.Typer) -> None:
+    from bubblescope.data import store
+
+    code, out, _ = _invoke(app, "data", "compact", "--help")
+    assert code == 0
+    assert f"more than {store.COMPACT_AFTER} files" in " ".join(out.split())
