@@ -9,6 +9,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bubblescope._kernels.psy import sweep_batch
 from bubblescope._kernels.sign_psy import sign_sweep, sign_sweep_batch
@@ -55,11 +57,14 @@ def test_kernel_equals_least_squares_on_every_window(demean: bool) -> None:
     np.testing.assert_allclose(badf, stat, rtol=1e-12, atol=1e-12)
 
 
-def _every_window(dc: np.ndarray, minw: int) -> np.ndarray:
-    """The backward supremum with every window computed (the kernel's formula, no skipping)."""
+def _every_window(dc: np.ndarray, minw: int) -> tuple[np.ndarray, np.ndarray]:
+    """Backward supremum and forward ratio with every window computed (no skipping).
+
+    The kernel's formula in numpy, one end at a time; NaN where no window has a ratio.
+    """
     c = np.r_[0.0, np.cumsum(dc)][:-1]
     pxx, pxy, pyy = (np.r_[0.0, np.cumsum(v)] for v in (c * c, c * dc, dc * dc))
-    out = []
+    sup, forward = [], []
     for b in range(minw, len(dc) + 1):
         a = np.arange(0, b - minw + 1)
         sxx = pxx[b] - pxx[a]
@@ -67,8 +72,10 @@ def _every_window(dc: np.ndarray, minw: int) -> np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore"):
             ssr = pyy[b] - pyy[a] - sxy * sxy / sxx
             t = sxy / np.sqrt(ssr / (b - a - 1) * sxx)
-        out.append(np.max(t[(sxx > 0) & (ssr > 0)]))
-    return np.asarray(out)
+        t[~((sxx > 0) & (ssr > 0))] = np.nan
+        sup.append(np.nanmax(t) if np.isfinite(t).any() else np.nan)
+        forward.append(t[0])
+    return np.asarray(sup), np.asarray(forward)
 
 
 @pytest.mark.parametrize("demean", [False, True])
@@ -77,10 +84,42 @@ def test_skipping_windows_leaves_the_supremum_bitwise_unchanged(demean: bool) ->
     d = np.random.default_rng(6).standard_normal(2100)
     d[1500:1540] = np.abs(d[1500:1540])
     dc = sign_increments(np.cumsum(d), demean=demean)
-    bsadf, _ = sign_sweep(dc, 300)  # 2,099 rows: window ends on numba threads
-    np.testing.assert_array_equal(bsadf, _every_window(dc, 300))
+    bsadf, badf = sign_sweep(dc, 300)  # 2,099 rows: runs of window ends on numba threads
+    np.testing.assert_array_equal(bsadf, _every_window(dc, 300)[0])
+    np.testing.assert_array_equal(badf, _every_window(dc, 300)[1])
     short, _ = sign_sweep(dc[:600], 60)  # one thread
-    np.testing.assert_array_equal(short, _every_window(dc[:600], 60))
+    np.testing.assert_array_equal(short, _every_window(dc[:600], 60)[0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(12, 420),
+    r0=st.floats(0.02, 0.6),
+    demean=st.booleans(),
+    burst=st.floats(0.0, 1.0),
+    ties=st.booleans(),
+)
+def test_block_and_window_skips_leave_both_paths_bitwise_equal_to_every_window(
+    seed: int, n: int, r0: float, demean: bool, burst: float, ties: bool
+) -> None:
+    """Blocks of starts skipped whole, seeded ends: still every window's maximum, bit for bit.
+
+    Walks with an explosive stretch of any length, and with flat stretches (zero increments,
+    windows without a ratio) where ``ties``.
+    """
+    rng = np.random.default_rng(seed)
+    d = rng.standard_normal(n)
+    start, length = int(rng.integers(0, n)), int(burst * n)
+    d[start : start + length] = np.abs(d[start : start + length])
+    if ties:
+        d[rng.random(n) < 0.3] = 0.0
+    dc = sign_increments(np.cumsum(d), demean=demean)
+    minw = min(len(dc), max(2, round(r0 * len(dc))))
+    bsadf, badf = sign_sweep(dc, minw)
+    want_sup, want_forward = _every_window(dc, minw)
+    np.testing.assert_array_equal(bsadf, want_sup)
+    np.testing.assert_array_equal(badf, want_forward)
 
 
 def test_batch_threads_equal_one_series_at_a_time() -> None:

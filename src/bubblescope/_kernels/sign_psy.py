@@ -4,8 +4,9 @@ The regression of every window is the no-intercept Dickey-Fuller regression of `
 ``C_{j-1}`` (``C_0 = 0``, the cumulated signs measured from the first observation, as in
 :mod:`bubblescope.detect._sign`), so a window's cross products are differences of three prefix
 sums: ``Sxx = sum C_{j-1}^2``, ``Sxy = sum C_{j-1} dC_j``, ``Syy = sum dC_j^2`` over its rows.
-The prefix sums take O(T) memory; each of the O(T^2) windows then costs O(1), and most are
-skipped before the square root (see :func:`_end`). With raw signs
+The prefix sums take O(T) memory; each of the O(T^2) windows then costs O(1), most are
+skipped before the square root, and blocks of starts that cannot hold the maximum are skipped
+whole (see :func:`_end`). With raw signs
 (``dC`` in {-1, 0, 1}) every sum is an integer below ``T^3``, exact in float64 for any series
 shorter than 200,000 observations, so the statistics depend on nothing but the signs.
 
@@ -32,6 +33,10 @@ PARALLEL_MIN_ROWS = 2000
 _RELAX = 1.0 - 1e-9
 #: The pre-test runs only where ``Syy Sxx - Sxy^2`` keeps more than this of ``Syy Sxx``.
 _WELL = 1e-6
+#: Window starts per block of the block pre-test.
+_BLOCK = 32
+#: Consecutive window ends one thread sweeps (each seeded by the one before).
+_ENDS_PER_TASK = 64
 
 
 @njit
@@ -51,62 +56,144 @@ def _prefix(dc: Float64Array) -> tuple[Float64Array, Float64Array, Float64Array]
 
 
 @njit
-def _end(
-    pxx: Float64Array, pxy: Float64Array, pyy: Float64Array, b: int, minw: int
-) -> tuple[float, float]:
-    """Backward supremum and forward ratio of the windows ending at row ``b`` (1-based).
+def _block_min(pxy: Float64Array) -> Float64Array:
+    """Smallest ``pxy[a]`` of each block of :data:`_BLOCK` consecutive starts ``a``."""
+    n = pxy.shape[0]
+    out = np.empty((n + _BLOCK - 1) // _BLOCK)
+    for k in range(out.shape[0]):
+        lo = k * _BLOCK
+        low = pxy[lo]
+        for i in range(lo + 1, min(lo + _BLOCK, n)):
+            low = min(low, pxy[i])
+        out[k] = low
+    return out
 
-    A window whose ratio cannot beat the running maximum is skipped before any division or
-    square root: a non-positive ``Sxy`` once the maximum is not negative, or, for a positive
-    one, ``Sxy^2 (L - 1) <= best^2 (Syy Sxx - Sxy^2) (1 - 1e-9)`` (``SSR Sxx`` written without
-    a division), tried only where ``Syy Sxx - Sxy^2`` keeps more than ``1e-6`` of ``Syy Sxx``,
-    so its rounding stays far below the slack. Every window that can win is computed in full,
-    so the maximum is bitwise that of computing them all.
+
+@njit
+def _ratio(pxx: Float64Array, pxy: Float64Array, pyy: Float64Array, a: int, b: int) -> float:
+    """The DF ratio of the window of rows ``a + 1 .. b``; NaN when it has none."""
+    sxx = pxx[b] - pxx[a]
+    if not sxx > 0.0:
+        return np.nan
+    sxy = pxy[b] - pxy[a]
+    ssr = pyy[b] - pyy[a] - sxy * sxy / sxx
+    if not ssr > 0.0:
+        return np.nan
+    return float(sxy / np.sqrt(ssr / (b - a - 1) * sxx))
+
+
+@njit
+def _end(
+    pxx: Float64Array,
+    pxy: Float64Array,
+    pyy: Float64Array,
+    bmin: Float64Array,
+    b: int,
+    minw: int,
+    seed: int,
+) -> tuple[float, float, int]:
+    """Backward supremum, forward ratio and best start of the windows ending at row ``b``.
+
+    The window from the first row (the forward ratio) and the window starting at ``seed``
+    (the previous end's best start, ``-1`` for none) are computed first, so the running
+    maximum starts near its final value. Then each block of :data:`_BLOCK` starts is skipped
+    whole when no window in it can beat the maximum: ``Sxy`` of every window in it is at most
+    ``U = pxy[b] - min pxy`` over the block, and ``Sxx`` and ``Syy`` at least their values
+    for the block's last start (the prefix sums of squares never decrease, and rounding a
+    difference is monotone, so these bound the very values the windows would compute), so
+    the test below with ``U``, those lower bounds and the block's most rows holds for every
+    window in it. A window is skipped before any division or square root when its ratio cannot
+    beat the running maximum: a non-positive ``Sxy`` once the maximum is not negative, or, for
+    a positive one, ``Sxy^2 (L - 1) <= best^2 (Syy Sxx - Sxy^2) (1 - 1e-9)`` (``SSR Sxx``
+    written without a division), tried only where ``Syy Sxx - Sxy^2`` keeps more than
+    ``1e-6`` of ``Syy Sxx`` (for a block, of the largest ``Syy Sxx`` in it), so its rounding
+    stays far below the slack. Every window that can win is computed in full, so the maximum
+    is bitwise that of computing them all, in any order.
     """
-    best = -np.inf
-    first = np.nan
-    for a in range(0, b - minw + 1):
-        sxx = pxx[b] - pxx[a]
-        if not sxx > 0.0:
-            continue
-        sxy = pxy[b] - pxy[a]
-        if a > 0 and best >= 0.0 and sxy <= 0.0:
-            continue
-        syy = pyy[b] - pyy[a]
-        rows = b - a - 1
-        if a > 0 and best > 0.0:
-            q = syy * sxx
-            g = q - sxy * sxy  # SSR Sxx without a division
-            if g > _WELL * q and sxy * sxy * rows <= best * best * g * _RELAX:
-                continue
-        ssr = syy - sxy * sxy / sxx
-        if not ssr > 0.0:
-            continue
-        t = sxy / np.sqrt(ssr / rows * sxx)
-        if a == 0:
-            first = t
+    last = b - minw
+    first = _ratio(pxx, pxy, pyy, 0, b)
+    best = first if first == first else -np.inf
+    arg = 0 if first == first else -1
+    if 0 < seed <= last:
+        t = _ratio(pxx, pxy, pyy, seed, b)
         if t > best:
-            best = t
-    return (best if best > -np.inf else np.nan), first
+            best, arg = t, seed
+    a0 = 1
+    while a0 <= last:
+        k = a0 // _BLOCK
+        a1 = min((k + 1) * _BLOCK - 1, last)
+        if best >= 0.0:
+            u = pxy[b] - bmin[k]
+            if u <= 0.0:
+                a0 = a1 + 1
+                continue
+            if best > 0.0:
+                g = (pyy[b] - pyy[a1]) * (pxx[b] - pxx[a1]) - u * u
+                top = (pyy[b] - pyy[a0]) * (pxx[b] - pxx[a0])
+                if g > _WELL * top and u * u * (b - a0 - 1) <= best * best * g * _RELAX:
+                    a0 = a1 + 1
+                    continue
+        for a in range(a0, a1 + 1):
+            sxx = pxx[b] - pxx[a]
+            if not sxx > 0.0:
+                continue
+            sxy = pxy[b] - pxy[a]
+            if best >= 0.0 and sxy <= 0.0:
+                continue
+            syy = pyy[b] - pyy[a]
+            rows = b - a - 1
+            if best > 0.0:
+                q = syy * sxx
+                g = q - sxy * sxy  # SSR Sxx without a division
+                if g > _WELL * q and sxy * sxy * rows <= best * best * g * _RELAX:
+                    continue
+            ssr = syy - sxy * sxy / sxx
+            if not ssr > 0.0:
+                continue
+            t = sxy / np.sqrt(ssr / rows * sxx)
+            if t > best:
+                best, arg = t, a
+        a0 = a1 + 1
+    return (best if best > -np.inf else np.nan), first, arg
+
+
+@njit
+def _sweep_range(
+    pxx: Float64Array,
+    pxy: Float64Array,
+    pyy: Float64Array,
+    bmin: Float64Array,
+    minw: int,
+    lo: int,
+    hi: int,
+    bsadf: Float64Array,
+    badf: Float64Array,
+) -> None:
+    """Entries ``lo .. hi - 1`` of the paths, each end seeded with the previous end's best."""
+    seed = -1
+    for k in range(lo, hi):
+        bsadf[k], badf[k], seed = _end(pxx, pxy, pyy, bmin, k + minw, minw, seed)
 
 
 @njit
 def _sweep_one(dc: Float64Array, minw: int, bsadf: Float64Array, badf: Float64Array) -> None:
     """Fill ``bsadf`` and ``badf`` (length ``n1 - minw + 1``) for one increment series."""
     pxx, pxy, pyy = _prefix(dc)
-    for b in range(minw, dc.shape[0] + 1):
-        bsadf[b - minw], badf[b - minw] = _end(pxx, pxy, pyy, b, minw)
+    _sweep_range(pxx, pxy, pyy, _block_min(pxy), minw, 0, bsadf.shape[0], bsadf, badf)
 
 
 @njit_parallel
 def _sweep_ends_parallel(dc: Float64Array, minw: int) -> tuple[Float64Array, Float64Array]:
-    """One long series, its window ends shared among numba threads (same numbers)."""
+    """One long series, runs of :data:`_ENDS_PER_TASK` window ends shared among numba threads."""
     pxx, pxy, pyy = _prefix(dc)
+    bmin = _block_min(pxy)
     m = dc.shape[0] - minw + 1
     bsadf = np.empty(m)
     badf = np.empty(m)
-    for k in prange(m):
-        bsadf[k], badf[k] = _end(pxx, pxy, pyy, k + minw, minw)
+    tasks = (m + _ENDS_PER_TASK - 1) // _ENDS_PER_TASK
+    for i in prange(tasks):
+        lo = i * _ENDS_PER_TASK
+        _sweep_range(pxx, pxy, pyy, bmin, minw, lo, min(lo + _ENDS_PER_TASK, m), bsadf, badf)
     return bsadf, badf
 
 
