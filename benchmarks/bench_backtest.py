@@ -125,7 +125,7 @@ def main() -> None:
     notes = {
         "runup": "runup + crash probability",
         "cusum": "HB CUSUM, rolling restart",
-        "sign_psy": "sPSY CV (2,000 sign walks) + sweeps",
+        "sign_psy": "sPSY family-wise CV (2,000 sign walks) + sweeps",
         "svadf": "SV-ADF paper rule, 4-year samples",
     }
     for name in ALL_SIGNALS:  # every other signal of the registry, and the baselines

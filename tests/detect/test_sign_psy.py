@@ -202,6 +202,40 @@ def test_critical_values_are_cached_and_seeded() -> None:
     assert np.all(np.diff(a.gsadf) > 0)
 
 
+@pytest.mark.parametrize(
+    ("T", "minw", "demean"), [(80, 8, False), (48, 5, True), (600, 60, True), (2100, 210, False)]
+)
+def test_familywise_values_from_suprema_equal_those_from_the_paths(
+    T: int, minw: int, demean: bool
+) -> None:
+    """The suprema alone (the running maximum carried across ends) give the same numbers.
+
+    Short demeaned walks have windows without a ratio (NaN suprema are dropped as the paths'
+    are); threaded and one-thread runs agree.
+    """
+    cv = SignPSYCV(reps=60, rng=11, cache=False, levels=(0.9, 0.95, 0.99))
+    _badf, bsadf = cv.draws(T, minw=minw, demean=demean)
+    with np.errstate(invalid="ignore"):
+        want = np.array([np.nanmax(row) if np.isfinite(row).any() else np.nan for row in bsadf])
+    np.testing.assert_array_equal(cv.suprema(T, minw=minw, demean=demean), want)
+    one_thread = SignPSYCV(reps=60, rng=11, cache=False, levels=(0.9, 0.95, 0.99), n_jobs=1)
+    np.testing.assert_array_equal(one_thread.suprema(T, minw=minw, demean=demean), want)
+    full = cv.compute(T, minw=minw, demean=demean)
+    np.testing.assert_array_equal(cv.familywise(T, minw=minw, demean=demean), full.gsadf)
+
+
+def test_familywise_values_are_cached_apart_from_the_paths(store_home: object) -> None:
+    cv = SignPSYCV(reps=40, rng=3)
+    assert not cv.familywise_is_cached(90, minw=9)
+    first = cv.familywise(90, minw=9)
+    assert cv.familywise_is_cached(90, minw=9)
+    assert not cv.is_cached(90, minw=9)  # the paths' entry is another one
+    np.testing.assert_array_equal(cv.familywise(90, minw=9), first)  # read back
+    np.testing.assert_array_equal(first, cv.compute(90, minw=9).gsadf)
+    assert not SignPSYCV(reps=40, rng=4).familywise_is_cached(90, minw=9)
+    assert not cv.familywise_is_cached(90, minw=9, demean=True)
+
+
 def test_short_samples_get_finite_values_from_the_defined_windows() -> None:
     """Short demeaned sign walks have window ends without a ratio (NaN in their paths).
 

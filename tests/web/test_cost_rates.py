@@ -276,14 +276,14 @@ def test_the_backtest_estimate_counts_the_sign_psy_simulation_until_it_is_cached
         )  # fmt: skip
 
     simulated: list[tuple[int, int, int]] = []
-    real = SignPSYCV.compute
+    real = SignPSYCV.familywise
 
     def spy(self: SignPSYCV, T: int, *, minw: int, demean: bool = False) -> Any:
-        if not self.is_cached(T, minw=minw, demean=demean):
+        if not self.familywise_is_cached(T, minw=minw, demean=demean):
             simulated.append((self.reps, T, minw))
         return real(self, T, minw=minw, demean=demean)
 
-    monkeypatch.setattr(SignPSYCV, "compute", spy)
+    monkeypatch.setattr(SignPSYCV, "familywise", spy)
     cold = estimate(["sign_psy"])
     assert "sPSY critical value: 60 sign walks" in cold.basis
     build_signal("sign_psy", prices, cfg, frequency="W")

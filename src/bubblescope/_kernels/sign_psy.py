@@ -25,7 +25,7 @@ import numpy as np
 from bubblescope._numba import njit, njit_parallel, prange
 from bubblescope._typing import Float64Array
 
-__all__ = ["PARALLEL_MIN_ROWS", "sign_sweep", "sign_sweep_batch"]
+__all__ = ["PARALLEL_MIN_ROWS", "sign_sup_batch", "sign_sweep", "sign_sweep_batch"]
 
 #: One series of at least this many differences shares its window ends among numba threads.
 PARALLEL_MIN_ROWS = 2000
@@ -83,7 +83,7 @@ def _ratio(pxx: Float64Array, pxy: Float64Array, pyy: Float64Array, a: int, b: i
 
 
 @njit
-def _end(
+def _beat(
     pxx: Float64Array,
     pxy: Float64Array,
     pyy: Float64Array,
@@ -91,29 +91,32 @@ def _end(
     b: int,
     minw: int,
     seed: int,
+    best: float,
 ) -> tuple[float, float, int]:
-    """Backward supremum, forward ratio and best start of the windows ending at row ``b``.
+    """The larger of ``best`` and every ratio of the windows ending at row ``b``.
 
-    The window from the first row (the forward ratio) and the window starting at ``seed``
-    (the previous end's best start, ``-1`` for none) are computed first, so the running
-    maximum starts near its final value. Then each block of :data:`_BLOCK` starts is skipped
-    whole when no window in it can beat the maximum: ``Sxy`` of every window in it is at most
-    ``U = pxy[b] - min pxy`` over the block, and ``Sxx`` and ``Syy`` at least their values
-    for the block's last start (the prefix sums of squares never decrease, and rounding a
-    difference is monotone, so these bound the very values the windows would compute), so
-    the test below with ``U``, those lower bounds and the block's most rows holds for every
-    window in it. A window is skipped before any division or square root when its ratio cannot
-    beat the running maximum: a non-positive ``Sxy`` once the maximum is not negative, or, for
-    a positive one, ``Sxy^2 (L - 1) <= best^2 (Syy Sxx - Sxy^2) (1 - 1e-9)`` (``SSR Sxx``
-    written without a division), tried only where ``Syy Sxx - Sxy^2`` keeps more than
-    ``1e-6`` of ``Syy Sxx`` (for a block, of the largest ``Syy Sxx`` in it), so its rounding
-    stays far below the slack. Every window that can win is computed in full, so the maximum
-    is bitwise that of computing them all, in any order.
+    Returns that maximum, the forward ratio (the window from the first row) and the start of
+    the window that set the maximum (``seed`` when none beat ``best``). The forward window and
+    the window starting at ``seed`` (the previous end's best start, ``-1`` for none) are
+    computed first, so the running maximum starts near its final value. Then each block of
+    :data:`_BLOCK` starts is skipped whole when no window in it can beat the maximum: ``Sxy``
+    of every window in it is at most ``U = pxy[b] - min pxy`` over the block, and ``Sxx`` and
+    ``Syy`` at least their values for the block's last start (the prefix sums of squares
+    never decrease, and rounding a difference is monotone, so these bound the very values the
+    windows would compute), so the test below with ``U``, those lower bounds and the block's
+    most rows holds for every window in it. A window is skipped before any division or square
+    root when its ratio cannot beat the running maximum: a non-positive ``Sxy`` once the
+    maximum is not negative, or, for a positive one, ``Sxy^2 (L - 1) <= best^2 (Syy Sxx -
+    Sxy^2) (1 - 1e-9)`` (``SSR Sxx`` written without a division), tried only where ``Syy Sxx
+    - Sxy^2`` keeps more than ``1e-6`` of ``Syy Sxx`` (for a block, of the largest ``Syy Sxx``
+    in it), so its rounding stays far below the slack. Every window that can win is computed
+    in full, so the maximum is bitwise that of computing them all, in any order.
     """
     last = b - minw
     first = _ratio(pxx, pxy, pyy, 0, b)
-    best = first if first == first else -np.inf
-    arg = 0 if first == first else -1
+    arg = seed
+    if first > best:
+        best, arg = first, 0
     if 0 < seed <= last:
         t = _ratio(pxx, pxy, pyy, seed, b)
         if t > best:
@@ -154,7 +157,54 @@ def _end(
             if t > best:
                 best, arg = t, a
         a0 = a1 + 1
+    return best, first, arg
+
+
+@njit
+def _end(
+    pxx: Float64Array,
+    pxy: Float64Array,
+    pyy: Float64Array,
+    bmin: Float64Array,
+    b: int,
+    minw: int,
+    seed: int,
+) -> tuple[float, float, int]:
+    """Backward supremum (NaN when no window has a ratio), forward ratio and best start."""
+    best, first, arg = _beat(pxx, pxy, pyy, bmin, b, minw, seed, -np.inf)
     return (best if best > -np.inf else np.nan), first, arg
+
+
+@njit
+def _sup_one(dc: Float64Array, minw: int) -> float:
+    """The largest ratio over every window of one series (NaN when none has one).
+
+    The running maximum is carried from end to end, so an end none of whose windows beats
+    the largest so far costs little more than its block tests.
+    """
+    pxx, pxy, pyy = _prefix(dc)
+    bmin = _block_min(pxy)
+    best = -np.inf
+    seed = -1
+    for b in range(minw, dc.shape[0] + 1):
+        best, _, seed = _beat(pxx, pxy, pyy, bmin, b, minw, seed, best)
+    return best if best > -np.inf else np.nan
+
+
+@njit_parallel
+def _sup_batch_parallel(dcs: Float64Array, minw: int) -> Float64Array:
+    out = np.empty(dcs.shape[0])
+    for i in prange(dcs.shape[0]):
+        out[i] = _sup_one(dcs[i], minw)
+    return out
+
+
+@njit
+def _sup_batch_serial(dcs: Float64Array, minw: int) -> Float64Array:
+    out = np.empty(dcs.shape[0])
+    for i in range(dcs.shape[0]):
+        out[i] = _sup_one(dcs[i], minw)
+    return out
 
 
 @njit
@@ -260,3 +310,29 @@ def sign_sweep_batch(
     kernel = _batch_parallel if threaded else _batch_serial
     bsadf, badf = kernel(arr, int(minw))
     return np.asarray(bsadf, dtype=np.float64), np.asarray(badf, dtype=np.float64)
+
+
+def sign_sup_batch(dcs: Float64Array, minw: int, *, threaded: bool = True) -> Float64Array:
+    """The sPSY statistic of every row of ``dcs``: its largest ratio over every window.
+
+    Equal, bit for bit, to ``numpy.nanmax`` of the row's :func:`sign_sweep` BSADF path (NaN
+    where no window has a ratio), without the path: the running maximum is carried across
+    window ends, so most ends are skipped by their block tests (a critical-value simulation
+    that needs only the supremum, many times faster than the paths).
+
+    Parameters
+    ----------
+    dcs : ndarray, shape (r, n1)
+        Increments of the cumulated sign series, one series per row.
+    minw : int
+        Regression rows in the smallest window (at least 2, at most ``n1``).
+    threaded : bool
+        Rows on numba threads (the same numbers either way).
+
+    Returns
+    -------
+    ndarray, shape (r,)
+    """
+    arr = np.ascontiguousarray(dcs, dtype=np.float64)
+    kernel = _sup_batch_parallel if threaded else _sup_batch_serial
+    return np.asarray(kernel(arr, int(minw)), dtype=np.float64)

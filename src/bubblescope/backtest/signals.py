@@ -679,7 +679,9 @@ def sign_psy_simulation(prices: pd.Series, cfg: SignalConfig) -> tuple[SignPSYCV
 
     Each monitoring period holds the ``n`` observations of the first training years and the
     ``h`` of the horizon; the family-wise value is simulated once for ``T = n + h`` points and a
-    minimum window of ``sign_psy_r0 * T`` rows (the cost estimate asks whether it is cached).
+    minimum window of ``sign_psy_r0 * T`` rows, from each walk's supremum alone
+    (:meth:`~bubblescope.detect.critical_values.sign.SignPSYCV.familywise`; the cost estimate
+    asks whether it is cached).
 
     Raises
     ------
@@ -732,7 +734,7 @@ def sign_psy_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
     n, h, minw = _sign_psy_design(dates, cfg)
     size = n + h
     cv = _sign_psy_cv(cfg)
-    crit = float(cv.compute(size, minw=minw, demean=True).gsadf[0])
+    crit = float(cv.familywise(size, minw=minw, demean=True)[0])
     if not math.isfinite(crit):
         raise InputError(
             f"sign_psy: no simulated sPSY critical value for {size} observations and a "

@@ -334,7 +334,7 @@ def _sign_psy_pending(
         cv, size, minw = sign_psy_simulation(prices, config)
     except InputError:  # the signal will be skipped with this reason: no simulation
         return None
-    if cv.is_cached(size, minw=minw, demean=True):
+    if cv.familywise_is_cached(size, minw=minw, demean=True):
         return None
     return cv.reps, size, minw
 

@@ -31,6 +31,7 @@ from bubblescope.detect.critical_values._result import PSYCriticalValues
 __all__ = [
     "DEFAULT_MAX_MB",
     "cache_key",
+    "is_cached_array",
     "load",
     "load_array",
     "max_bytes",
@@ -138,6 +139,11 @@ def _evict(folder: Path, keep: Path) -> None:
     Temporary files of writers that died more than an hour ago are removed too.
     """
     evict([folder], max_bytes(), is_entry=lambda name: bool(_ENTRY.match(name)), keep=keep)
+
+
+def is_cached_array(namespace: str, key: str) -> bool:
+    """Whether :func:`load_array` finds an entry under ``namespace/key`` (it may be unreadable)."""
+    return (cache_dir() / namespace / f"{key}.json").is_file()
 
 
 def load_array(namespace: str, key: str, shape: tuple[int, ...]) -> npt.NDArray[np.float64] | None:

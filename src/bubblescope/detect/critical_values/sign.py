@@ -23,6 +23,7 @@ Theory 36(1), 122-169.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from functools import partial
@@ -43,10 +44,12 @@ from bubblescope.detect.critical_values._simulate import CHUNK_REPS, seed_identi
 from bubblescope.errors import InputError
 from bubblescope.parallel import map_chunks, resolve_jobs, spawn_seeds
 
-__all__ = ["SignPSYCV", "quantile_standard_errors", "sign_psy_chunk"]
+__all__ = ["SignPSYCV", "quantile_standard_errors", "sign_psy_chunk", "sign_sup_chunk"]
 
 #: Method label of the simulated values.
 METHOD = "sign-based Monte Carlo (HLZ 2020)"
+#: Folder of the cached family-wise values (:meth:`SignPSYCV.familywise`).
+_SUP_NAMESPACE = "sign_psy_sup"
 
 
 def sign_psy_chunk(
@@ -56,10 +59,24 @@ def sign_psy_chunk(
     from bubblescope._kernels.sign_psy import sign_sweep_batch
 
     seed, reps, p = task
-    y = np.cumsum(np.random.default_rng(seed).standard_normal((reps, p["T"])), axis=1)
-    dc = _sign.sign_increments(y, demean=p["demean"])
-    bsadf, badf = sign_sweep_batch(dc, p["minw"], threaded=threaded)
+    bsadf, badf = sign_sweep_batch(_null_signs(seed, reps, p), p["minw"], threaded=threaded)
     return badf, bsadf
+
+
+def _null_signs(seed: np.random.SeedSequence, reps: int, p: dict[str, Any]) -> Float64Array:
+    """Sign increments of ``reps`` null random walks of ``p["T"]`` points (one per row)."""
+    y = np.cumsum(np.random.default_rng(seed).standard_normal((reps, p["T"])), axis=1)
+    return _sign.sign_increments(y, demean=p["demean"])
+
+
+def sign_sup_chunk(
+    threaded: bool, task: tuple[np.random.SeedSequence, int, dict[str, Any]]
+) -> Float64Array:
+    """The sPSY statistic of each null sign walk of one chunk (:func:`sign_psy_chunk`'s walks)."""
+    from bubblescope._kernels.sign_psy import sign_sup_batch
+
+    seed, reps, p = task
+    return sign_sup_batch(_null_signs(seed, reps, p), p["minw"], threaded=threaded)
 
 
 @dataclass(frozen=True)
@@ -124,6 +141,20 @@ class SignPSYCV:
         demean : bool
             Recursively demeaned signs (Harvey, Leybourne, Tatlow & Zu 2025).
         """
+        parts = self._chunks(sign_psy_chunk, T, minw, demean)
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+    def suprema(self, T: int, *, minw: int, demean: bool = False) -> Float64Array:
+        """The sPSY statistic of every replication, ``(reps,)``: each walk's largest ratio.
+
+        The same walks as :meth:`draws` and, bit for bit, the ``numpy.nanmax`` of each of its
+        BSADF paths (NaN for a walk without a ratio), computed without the paths
+        (:func:`bubblescope._kernels.sign_psy.sign_sup_batch`), many times faster.
+        """
+        return np.concatenate(self._chunks(sign_sup_chunk, T, minw, demean))
+
+    def _chunks(self, chunk: Callable[..., Any], T: int, minw: int, demean: bool) -> list[Any]:
+        """``chunk(threaded, (seed, reps, params))`` of each chunk of replications, in order."""
         if not 3 <= minw <= T - 1:
             raise InputError(
                 f"the minimum window must hold 3 to T - 1 = {T - 1} regression rows, got {minw}"
@@ -134,20 +165,19 @@ class SignPSYCV:
         params = {"T": int(T), "minw": int(minw), "demean": bool(demean)}
         tasks = [(s, m, params) for s, m in zip(seeds, sizes, strict=True)]
         in_process = self.executor is None and resolve_jobs(self.n_jobs) == 1
-        parts = map_chunks(
-            partial(sign_psy_chunk, in_process), tasks, executor=self.executor,
-            n_jobs=self.n_jobs, progress=self.progress,
+        return map_chunks(
+            partial(chunk, in_process), tasks, executor=self.executor, n_jobs=self.n_jobs,
+            progress=self.progress,
         )  # fmt: skip
-        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
-    def _key(self, T: int, minw: int, demean: bool) -> str | None:
-        """The disk-cache key of :meth:`compute` (None: not cached)."""
+    def _key(self, T: int, minw: int, demean: bool, kind: str = "sign-psy") -> str | None:
+        """The disk-cache key of :meth:`compute`, or of :meth:`familywise` (None: not cached)."""
         identity = seed_identity(self.rng)
         if not self.cache or identity is None:
             return None
         return _cache.cache_key(
             {
-                "kind": "sign-psy",
+                "kind": kind,
                 "T": int(T),
                 "minw": int(minw),
                 "demean": bool(demean),
@@ -164,6 +194,35 @@ class SignPSYCV:
         """Whether :meth:`compute` with these arguments would read the disk cache."""
         key = self._key(T, minw, demean)
         return key is not None and _cache.is_cached(key)
+
+    def familywise(self, T: int, *, minw: int, demean: bool = False) -> Float64Array:
+        """The sPSY critical values at :attr:`levels`, from the suprema alone (cached).
+
+        Equal, bit for bit, to ``compute(T, minw=minw, demean=demean).gsadf`` (and
+        ``.familywise``): the quantiles of :meth:`suprema` over the walks with a ratio, as
+        :func:`~bubblescope.detect.critical_values._result.from_draws` takes them. For a
+        caller that needs only the family-wise value (the ``sign_psy`` backtest signal), not
+        the pointwise sequences.
+        """
+        levels = check_levels(self.levels)
+        key = self._key(T, minw, demean, kind="sign-psy-sup")
+        if key is not None:
+            hit = _cache.load_array(_SUP_NAMESPACE, key, (len(levels),))
+            if hit is not None:
+                return hit
+        sup = self.suprema(T, minw=minw, demean=demean)
+        sup = sup[np.isfinite(sup)]
+        values = (
+            np.nanquantile(sup, np.asarray(levels)) if sup.size else np.full(len(levels), np.nan)
+        )
+        if key is not None:
+            _cache.save_array(_SUP_NAMESPACE, key, values)
+        return np.asarray(values, dtype=np.float64)
+
+    def familywise_is_cached(self, T: int, *, minw: int, demean: bool = False) -> bool:
+        """Whether :meth:`familywise` with these arguments would read the disk cache."""
+        key = self._key(T, minw, demean, kind="sign-psy-sup")
+        return key is not None and _cache.is_cached_array(_SUP_NAMESPACE, key)
 
     def compute(self, T: int, *, minw: int, demean: bool = False) -> PSYCriticalValues:
         """Critical values at :attr:`levels` for ``T`` points and ``minw`` rows (cached)."""
