@@ -13,10 +13,11 @@ rates measured here and kept in ``src/bubblescope/web/cost_rates.yaml``. This sc
    and fits ``seconds = a + observations x b`` (least squares on the relative error);
 3. times the leaderboard of each history alone, cold, in the same order (together: the whole
    cold leaderboard), and prints its estimate beside it;
-4. times the ``sign_psy`` signal's critical-value simulation (:class:`~bubblescope.detect.
-   critical_values.sign.SignPSYCV`, recursively demeaned sign walks, CPU seconds of this
-   process and its numba threads) for four (T, minw, walks), and fits ``seconds = walks x a +
-   walks x windows x b`` (windows: those of at least minw of the T - 1 sign increments).
+4. times the ``sign_psy`` signal's critical-value simulation (:meth:`~bubblescope.detect.
+   critical_values.sign.SignPSYCV.suprema`, each recursively demeaned sign walk's supremum,
+   CPU seconds of this process and its numba threads) for four (T, minw, walks), and fits
+   ``seconds = walks x a + walks x windows x b`` (windows: those of at least minw of the
+   T - 1 sign increments).
 
 It prints each measurement next to the estimate from the rates on file, and with ``--write``
 rewrites the rates file from this run's measurements (then the estimates printed are the new
@@ -43,7 +44,7 @@ RATES = Path(__file__).resolve().parents[1] / "src" / "bubblescope" / "web" / "c
 #: (max_window, min_window, step, dates) of the LPPLS measurements.
 LPPLS_SETS = ((150, 25, 5, 48), (150, 25, 1, 16), (250, 60, 5, 32), (750, 125, 5, 16))
 #: (T, minw, walks) of the sPSY simulation measurements (minw = T / 10, sign_psy_r0's default).
-SIGN_PSY_SETS = ((400, 40, 400), (1000, 100, 200), (2500, 250, 50), (5000, 500, 20))
+SIGN_PSY_SETS = ((400, 40, 4000), (1000, 100, 2000), (2500, 250, 600), (5000, 500, 300))
 
 
 def fresh_home() -> None:
@@ -150,11 +151,11 @@ def measure_histories(preset: str) -> list[dict[str, Any]]:
 def measure_sign_psy() -> list[dict[str, Any]]:
     from bubblescope.detect.critical_values.sign import SignPSYCV
 
-    SignPSYCV(reps=10, rng=0, cache=False).draws(60, minw=6, demean=True)  # numba loaded
+    SignPSYCV(reps=10, rng=0, cache=False).suprema(60, minw=6, demean=True)  # numba loaded
     rows = []
     for T, minw, walks in SIGN_PSY_SETS:
         started = time.process_time()
-        SignPSYCV(reps=walks, rng=0, cache=False).draws(T, minw=minw, demean=True)
+        SignPSYCV(reps=walks, rng=0, cache=False).suprema(T, minw=minw, demean=True)
         rows.append(
             {
                 "T": T,
@@ -224,8 +225,8 @@ def write_rates(
             "sign_psy_seconds_per_window": {
                 "value": float(f"{per_window:.3g}"),
                 "unit": "s",
-                "why": "CPU seconds per window of one sign walk's sPSY sweep (the same least "
-                "squares)",
+                "why": "CPU seconds per window of one sign walk's sPSY supremum (most windows "
+                "are skipped; the same least squares)",
             },
         },
         "lppls_measurements": lppls,
