@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from bubblescope.errors import DataError, InputError
-from bubblescope.settings import PRESETS, RunSettings, _validated, resample
+from bubblescope.settings import PRESETS, Frequency, RunSettings, _validated, resample
 
 
 def _yaml() -> dict:  # type: ignore[type-arg]
@@ -95,3 +95,24 @@ def test_psy_episodes_never_end_after_the_data() -> None:
         for episode in res.episodes:
             assert pd.Timestamp(episode.start) <= last
             assert episode.end is None or pd.Timestamp(episode.end) <= last
+
+
+@pytest.mark.parametrize("frequency", ["W", "M"])
+def test_resample_equals_a_period_by_period_reference(frequency: Frequency) -> None:
+    """Each period's last close (NaN skipped) dated at its last trading day, attrs kept."""
+    rng = np.random.default_rng(7)
+    days = pd.bdate_range("2019-12-20", "2021-03-03")
+    close = pd.Series(rng.lognormal(size=len(days)), index=days, name="close")
+    close.iloc[rng.choice(len(days), 20, replace=False)] = np.nan
+    close.iloc[-1] = np.nan  # the last period's value comes from an earlier day
+    close.attrs = {"source": "test", "nested": {"a": [1, 2]}}
+    rule = "W-FRI" if frequency == "W" else "M"
+    want_days, want_values = [], []
+    for period in sorted(set(days.to_period(rule))):
+        rows = close[days.to_period(rule) == period]
+        want_days.append(rows.index[-1])
+        want_values.append(rows.dropna().iloc[-1] if rows.notna().any() else np.nan)
+    got = resample(close, frequency)
+    want = pd.Series(want_values, index=pd.DatetimeIndex(want_days), name="close")
+    pd.testing.assert_series_equal(got, want)
+    assert got.attrs == close.attrs

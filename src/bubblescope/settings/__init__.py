@@ -72,11 +72,14 @@ def resample(close: pd.Series, frequency: Frequency) -> pd.Series:
         return close
     if frequency not in ("W", "M"):
         raise InputError(f"unknown frequency {frequency!r}", hint="use D, W or M")
-    period = pd.DatetimeIndex(close.index).to_period("W-FRI" if frequency == "W" else "M")
-    grouped = close.groupby(period)
+    days = pd.DatetimeIndex(close.index)
+    # period ordinals (increasing with the period); each period's last trading day in one
+    # grouped pass, not a sub-series per period
+    period = days.to_period("W-FRI" if frequency == "W" else "M").asi8
+    last_day = pd.Series(days).groupby(period).last()
     out = pd.Series(
-        grouped.last().to_numpy(),
-        index=pd.DatetimeIndex([g.index[-1] for _, g in grouped], name=close.index.name),
+        close.groupby(period).last().to_numpy(),
+        index=pd.DatetimeIndex(last_day.to_numpy(), name=close.index.name),
         name=close.name,
     )
     out.attrs = dict(close.attrs)
