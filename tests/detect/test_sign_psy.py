@@ -268,6 +268,50 @@ def test_nan_aware_quantiles_equal_the_plain_ones_without_nan() -> None:
             np.testing.assert_array_equal(getattr(plain, field), getattr(aware, field))
 
 
+@pytest.mark.parametrize(
+    ("T", "minw", "demean"), [(80, 8, False), (48, 5, True), (400, 40, True), (2100, 210, False)]
+)
+def test_critical_values_without_the_backward_paths_equal_those_from_them(
+    T: int, minw: int, demean: bool
+) -> None:
+    """``compute`` (PSY's "sadf" sequence) simulates no backward path: the same numbers.
+
+    The reference builds every quantile from :meth:`SignPSYCV.draws`' paths; the forward
+    paths of the supremum kernel are the sweep's, bit for bit.
+    """
+    from bubblescope._kernels.sign_psy import sign_sup_batch
+    from bubblescope.detect.critical_values._result import from_draws
+
+    cv = SignPSYCV(reps=60, rng=12, cache=False)
+    badf, bsadf = cv.draws(T, minw=minw, demean=demean)
+    want = from_draws(badf, bsadf, levels=cv.levels, definition="sadf", method="m",
+                      horizon=badf.shape[1], undefined=True)  # fmt: skip
+    got = cv.compute(T, minw=minw, demean=demean)
+    for field in ("adf", "sadf", "gsadf", "badf", "bsadf", "familywise"):
+        np.testing.assert_array_equal(getattr(got, field), getattr(want, field), err_msg=field)
+    assert got.reps == want.reps
+    dc = sign_increments(np.cumsum(np.random.default_rng(T).standard_normal((3, T)), axis=1),
+                         demean=demean)  # fmt: skip
+    sup, forward = sign_sup_batch(dc, minw)
+    sweep_sup, sweep_forward = sign_sweep_batch(dc, minw)
+    np.testing.assert_array_equal(forward, sweep_forward)
+    with np.errstate(invalid="ignore"):
+        np.testing.assert_array_equal(sup, np.nanmax(sweep_sup, axis=1))
+
+
+def test_from_draws_takes_the_paths_or_their_suprema() -> None:
+    from bubblescope.detect.critical_values._result import from_draws
+
+    badf = np.zeros((5, 4))
+    kw = {"levels": (0.95,), "method": "m", "horizon": 4}
+    with pytest.raises(InputError, match="give suprema"):
+        from_draws(badf, None, definition="sadf", **kw)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="give suprema"):
+        from_draws(badf, None, definition="bsadf", suprema=np.zeros(5), **kw)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="not both"):
+        from_draws(badf, badf, definition="sadf", suprema=np.zeros(5), **kw)  # type: ignore[arg-type]
+
+
 def test_a_level_outside_the_simulated_ones_is_simulated_too() -> None:
     y = np.cumsum(np.random.default_rng(8).standard_normal(120))
     cv = SignPSYCV(reps=200, rng=2, cache=False)

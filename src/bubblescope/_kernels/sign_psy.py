@@ -176,35 +176,40 @@ def _end(
 
 
 @njit
-def _sup_one(dc: Float64Array, minw: int) -> float:
+def _sup_one(dc: Float64Array, minw: int, badf: Float64Array) -> float:
     """The largest ratio over every window of one series (NaN when none has one).
 
     The running maximum is carried from end to end, so an end none of whose windows beats
-    the largest so far costs little more than its block tests.
+    the largest so far costs little more than its block tests. ``badf`` (length
+    ``n1 - minw + 1``) receives the forward path on the way.
     """
     pxx, pxy, pyy = _prefix(dc)
     bmin = _block_min(pxy)
     best = -np.inf
     seed = -1
     for b in range(minw, dc.shape[0] + 1):
-        best, _, seed = _beat(pxx, pxy, pyy, bmin, b, minw, seed, best)
+        best, badf[b - minw], seed = _beat(pxx, pxy, pyy, bmin, b, minw, seed, best)
     return best if best > -np.inf else np.nan
 
 
 @njit_parallel
-def _sup_batch_parallel(dcs: Float64Array, minw: int) -> Float64Array:
-    out = np.empty(dcs.shape[0])
-    for i in prange(dcs.shape[0]):
-        out[i] = _sup_one(dcs[i], minw)
-    return out
+def _sup_batch_parallel(dcs: Float64Array, minw: int) -> tuple[Float64Array, Float64Array]:
+    r, n1 = dcs.shape
+    out = np.empty(r)
+    badf = np.empty((r, n1 - minw + 1))
+    for i in prange(r):
+        out[i] = _sup_one(dcs[i], minw, badf[i])
+    return out, badf
 
 
 @njit
-def _sup_batch_serial(dcs: Float64Array, minw: int) -> Float64Array:
-    out = np.empty(dcs.shape[0])
-    for i in range(dcs.shape[0]):
-        out[i] = _sup_one(dcs[i], minw)
-    return out
+def _sup_batch_serial(dcs: Float64Array, minw: int) -> tuple[Float64Array, Float64Array]:
+    r, n1 = dcs.shape
+    out = np.empty(r)
+    badf = np.empty((r, n1 - minw + 1))
+    for i in range(r):
+        out[i] = _sup_one(dcs[i], minw, badf[i])
+    return out, badf
 
 
 @njit
@@ -312,13 +317,16 @@ def sign_sweep_batch(
     return np.asarray(bsadf, dtype=np.float64), np.asarray(badf, dtype=np.float64)
 
 
-def sign_sup_batch(dcs: Float64Array, minw: int, *, threaded: bool = True) -> Float64Array:
-    """The sPSY statistic of every row of ``dcs``: its largest ratio over every window.
+def sign_sup_batch(
+    dcs: Float64Array, minw: int, *, threaded: bool = True
+) -> tuple[Float64Array, Float64Array]:
+    """The sPSY statistic and the forward (BADF) path of every row of ``dcs``.
 
-    Equal, bit for bit, to ``numpy.nanmax`` of the row's :func:`sign_sweep` BSADF path (NaN
-    where no window has a ratio), without the path: the running maximum is carried across
-    window ends, so most ends are skipped by their block tests (a critical-value simulation
-    that needs only the supremum, many times faster than the paths).
+    The statistic is each row's largest ratio over every window: equal, bit for bit, to
+    ``numpy.nanmax`` of the row's :func:`sign_sweep` BSADF path (NaN where no window has a
+    ratio), found without the path: the running maximum is carried across window ends, so
+    most ends are skipped by their block tests (many times faster than the paths). The
+    forward path is :func:`sign_sweep`'s BADF, bit for bit.
 
     Parameters
     ----------
@@ -331,8 +339,9 @@ def sign_sup_batch(dcs: Float64Array, minw: int, *, threaded: bool = True) -> Fl
 
     Returns
     -------
-    ndarray, shape (r,)
+    (ndarray, ndarray) of shapes ``(r,)`` and ``(r, n1 - minw + 1)``
     """
     arr = np.ascontiguousarray(dcs, dtype=np.float64)
     kernel = _sup_batch_parallel if threaded else _sup_batch_serial
-    return np.asarray(kernel(arr, int(minw)), dtype=np.float64)
+    sup, badf = kernel(arr, int(minw))
+    return np.asarray(sup, dtype=np.float64), np.asarray(badf, dtype=np.float64)

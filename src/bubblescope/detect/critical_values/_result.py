@@ -211,13 +211,14 @@ def check_levels(levels: tuple[float, ...]) -> tuple[float, ...]:
 
 def from_draws(
     badf: Float64Array,
-    bsadf: Float64Array,
+    bsadf: Float64Array | None,
     *,
     levels: tuple[float, ...],
     definition: BSADFDefinition,
     method: str,
     horizon: int,
     undefined: bool = False,
+    suprema: Float64Array | None = None,
 ) -> PSYCriticalValues:
     """Quantiles of simulated BADF/BSADF paths (one row per replication).
 
@@ -227,19 +228,31 @@ def from_draws(
     replication with no defined value at all is dropped, and each quantile is taken over the
     replications defined there (NaN only where none is). Without NaN this gives the same
     numbers as the default.
+
+    ``suprema``: each replication's supremum of its BSADF path, given instead of the paths
+    (``bsadf=None``; with ``definition="sadf"`` the pointwise sequence needs only ``badf``).
+    It must equal the paths' (``nanmax`` with ``undefined``, else ``max``); the numbers are
+    then the same as from the paths.
     """
+    if bsadf is None:
+        if suprema is None or definition != "sadf":
+            raise InputError("without the BSADF paths, give suprema and definition='sadf'")
+    elif suprema is not None:
+        raise InputError("give the BSADF paths or their suprema, not both")
     if definition not in ("sadf", "bsadf"):
         raise InputError(f"bsadf_definition must be 'sadf' or 'bsadf', got {definition!r}")
     lv = np.asarray(levels)
     quantile, top, accumulate = np.quantile, np.max, np.maximum.accumulate
     if undefined:
-        keep = np.isfinite(bsadf).any(axis=1)
-        badf, bsadf = badf[keep], bsadf[keep]
         quantile, top, accumulate = np.nanquantile, np.nanmax, np.fmax.accumulate
     with warnings.catch_warnings():  # an all-NaN column has no quantile: NaN, said above
         warnings.simplefilter("ignore", RuntimeWarning)
-        gsadf = top(bsadf, axis=1)
-        path = accumulate(badf, axis=1) if definition == "sadf" else bsadf
+        gsadf = top(bsadf, axis=1) if bsadf is not None else np.asarray(suprema)
+        if undefined:  # a replication whose every window lacks a statistic is dropped
+            keep = np.isfinite(gsadf)
+            badf, gsadf = badf[keep], gsadf[keep]
+            bsadf = None if bsadf is None else bsadf[keep]
+        path = accumulate(badf, axis=1) if bsadf is None or definition == "sadf" else bsadf
         return PSYCriticalValues(
             levels=levels,
             adf=quantile(badf[:, -1], lv),

@@ -71,12 +71,17 @@ def _null_signs(seed: np.random.SeedSequence, reps: int, p: dict[str, Any]) -> F
 
 def sign_sup_chunk(
     threaded: bool, task: tuple[np.random.SeedSequence, int, dict[str, Any]]
-) -> Float64Array:
-    """The sPSY statistic of each null sign walk of one chunk (:func:`sign_psy_chunk`'s walks)."""
+) -> tuple[Float64Array, Float64Array]:
+    """``(badf, spsy)`` of one chunk: the forward paths and the sPSY statistics.
+
+    The walks of :func:`sign_psy_chunk`; each sPSY statistic is the supremum of the walk's
+    backward path, found without that path.
+    """
     from bubblescope._kernels.sign_psy import sign_sup_batch
 
     seed, reps, p = task
-    return sign_sup_batch(_null_signs(seed, reps, p), p["minw"], threaded=threaded)
+    spsy, badf = sign_sup_batch(_null_signs(seed, reps, p), p["minw"], threaded=threaded)
+    return badf, spsy
 
 
 @dataclass(frozen=True)
@@ -151,7 +156,7 @@ class SignPSYCV:
         BSADF paths (NaN for a walk without a ratio), computed without the paths
         (:func:`bubblescope._kernels.sign_psy.sign_sup_batch`), many times faster.
         """
-        return np.concatenate(self._chunks(sign_sup_chunk, T, minw, demean))
+        return np.concatenate([p[1] for p in self._chunks(sign_sup_chunk, T, minw, demean)])
 
     def _chunks(self, chunk: Callable[..., Any], T: int, minw: int, demean: bool) -> list[Any]:
         """``chunk(threaded, (seed, reps, params))`` of each chunk of replications, in order."""
@@ -225,19 +230,31 @@ class SignPSYCV:
         return key is not None and _cache.is_cached_array(_SUP_NAMESPACE, key)
 
     def compute(self, T: int, *, minw: int, demean: bool = False) -> PSYCriticalValues:
-        """Critical values at :attr:`levels` for ``T`` points and ``minw`` rows (cached)."""
+        """Critical values at :attr:`levels` for ``T`` points and ``minw`` rows (cached).
+
+        With ``bsadf_definition="sadf"`` (the default) the backward paths are never simulated:
+        the pointwise values need only the forward paths and the sPSY values each walk's
+        supremum (:meth:`suprema`), the same numbers many times faster.
+        """
         levels = check_levels(self.levels)
         key = self._key(T, minw, demean)
         if key is not None:
             hit = _cache.load(key)
             if hit is not None:
                 return hit
-        badf, bsadf = self.draws(T, minw=minw, demean=demean)
         method = METHOD if not demean else f"{METHOD}, recursively demeaned signs"
+        bsadf: Float64Array | None = None
+        if self.bsadf_definition == "sadf":  # the pointwise values need only the forward paths
+            parts = self._chunks(sign_sup_chunk, T, minw, demean)
+            badf = np.concatenate([p[0] for p in parts])
+            spsy: Float64Array | None = np.concatenate([p[1] for p in parts])
+        else:
+            badf, bsadf = self.draws(T, minw=minw, demean=demean)
+            spsy = None
         cv = from_draws(
             badf, bsadf, levels=levels, definition=self.bsadf_definition,
-            method=f"{method}, T = {T}, minimum window {minw} rows", horizon=bsadf.shape[1],
-            undefined=True,
+            method=f"{method}, T = {T}, minimum window {minw} rows", horizon=badf.shape[1],
+            undefined=True, suprema=spsy,
         )  # fmt: skip
         if key is not None:
             _cache.save(key, cv)
