@@ -13,7 +13,7 @@ from bubblescope._config import numba_disabled
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["njit", "njit_parallel", "prange"]
+__all__ = ["njit", "njit_nogil", "njit_parallel", "prange"]
 
 prange: Any
 if numba_disabled():
@@ -45,4 +45,13 @@ else:
 def njit_parallel(func: F) -> F:
     """``njit(parallel=True)`` with the decorated function's type kept (loops over ``prange``)."""
     compiled: F = njit(parallel=True)(func)
+    return compiled
+
+
+def njit_nogil(func: F) -> F:
+    """``njit(nogil=True)`` with the decorated function's type kept.
+
+    The compiled function releases the GIL while it runs, so Python threads run it at once.
+    """
+    compiled: F = njit(nogil=True)(func)
     return compiled

@@ -1,9 +1,11 @@
-"""The polish of one date's windows on numba threads is bitwise the serial polish (issue 18).
+"""One date's grid scan and polish on threads are bitwise the serial ones (issue 18).
 
 Each window is polished by the same kernel body whichever thread runs it; only the schedule
-changes. Compared here field by field, bitwise, on noisy LPPLS paths (cold starts and warm
-starts from the previous date), and through ``lppls_confidence`` on one date with
-``n_jobs=2`` (the threaded path) against the serial run.
+changes. The grid scan is split into consecutive tc-offset parts whose kept lists are merged.
+Compared here field by field, bitwise, on noisy LPPLS paths (cold starts and warm starts from
+the previous date), on grids whose scores tie and windows that admit fewer grid points than
+they keep, and through ``lppls_confidence`` on one date with ``n_jobs=2`` (its windows on two
+threads) against the serial run.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from bubblescope._kernels import lppls as K
 from bubblescope.detect._lppls_engine import (
     NestedFits,
     _grid_axes,
+    _grid_scan,
     _polish_grid,
     fit_nested,
     fit_nested_dates,
@@ -91,3 +94,27 @@ def test_one_date_on_two_jobs_runs_threads_and_equals_serial() -> None:
     threaded = lppls_confidence(prices, windows=WINDOWS, dates=[prices.index[-1]], n_jobs=2)
     pd.testing.assert_frame_equal(serial.frame, threaded.frame, check_exact=True)
     assert numba.get_num_threads() == before
+
+
+@pytest.mark.parametrize("threads", [2, 3, 7])
+@pytest.mark.parametrize("kind", ["noisy", "flat", "coarse"])
+def test_threaded_grid_scan_is_bitwise_the_serial_scan(threads: int, kind: str) -> None:
+    prices = _prices(0.03, 5)
+    grid = GRID
+    if kind == "flat":
+        # constant prices: every grid point scores 0, so the kept lists are decided by ties
+        prices = pd.Series(np.full(prices.shape[0], 100.0), index=prices.index)
+    elif kind == "coarse":
+        # three tc offsets: the short windows admit fewer grid points than they keep (inf)
+        grid = GridSpec(n_tc=3, n_m=2, n_omega=2, keep=8)
+    ys, starts = _ys(prices, [299, 339])
+    off, m_grid, w_grid = _grid_axes(starts, ys.shape[1] - 1, SPACE, grid)
+    one = K.grid_nested_dates(ys, starts, off, m_grid, w_grid, -SPACE.tc[0], SPACE.tc[1], grid.keep)
+    split = _grid_scan(ys, starts, SPACE, grid, threads)
+    np.testing.assert_array_equal(split[0], one[0])
+    np.testing.assert_array_equal(split[1], one[1])
+    if kind == "flat":
+        assert (one[0][np.isfinite(one[0])] == 0.0).all()
+    if kind == "coarse":
+        assert np.isinf(one[0]).any()
+        assert np.isfinite(one[0]).any()

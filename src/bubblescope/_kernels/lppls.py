@@ -32,7 +32,7 @@ import math
 
 import numpy as np
 
-from bubblescope._numba import njit, njit_parallel, prange
+from bubblescope._numba import njit, njit_nogil
 from bubblescope._typing import Float64Array, IntArray
 
 __all__ = [
@@ -42,8 +42,9 @@ __all__ = [
     "linear_params",
     "lppls_path",
     "polish",
+    "polish_outputs",
     "polish_warm",
-    "polish_warm_threads",
+    "polish_windows",
     "profiled_ssr",
 ]
 
@@ -680,7 +681,7 @@ def grid_nested(
     return best_ssr, best_par
 
 
-@njit
+@njit_nogil
 def grid_nested_dates(
     ys: Float64Array,
     starts: IntArray,
@@ -699,6 +700,11 @@ def grid_nested_dates(
     once per grid point and window; only the sums against each date's centred log prices and
     the profiled SSR are computed per date. Every quantity is the same expression, summed in
     the same order, as in :func:`grid_nested` and :func:`_solve3`.
+
+    A window's kept list is the first ``keep`` of its grid points in ascending SSR, ties in
+    scan order (tc offset, then ω, then m), so the lists of a split of ``tc_offsets`` into
+    consecutive parts merge into the whole scan's by a stable sort (the kernel releases the
+    GIL, so parts can run on threads).
 
     Parameters
     ----------
@@ -1034,7 +1040,44 @@ def _start_ssr(
     return ssr
 
 
-@njit
+@njit_nogil
+def polish_outputs(n_win: int, n_cand: int) -> tuple[Float64Array, Float64Array, IntArray]:
+    """Empty outputs of :func:`polish_windows` for ``n_win`` windows of ``n_cand`` candidates.
+
+    ``best`` (W, 4) all ``inf``, ``ends`` (W, K, 4) all NaN, ``counts`` (W, 3) zero.
+    """
+    best = np.full((n_win, 4), np.inf)
+    ends = np.full((n_win, n_cand, 4), np.nan)
+    counts = np.zeros((n_win, 3), dtype=np.int64)
+    return best, ends, counts
+
+
+@njit_nogil
+def polish_windows(
+    ks: IntArray,
+    y: Float64Array,
+    starts: IntArray,
+    cand: Float64Array,
+    warm: Float64Array,
+    lo: Float64Array,
+    hi: Float64Array,
+    max_iter: int,
+    best: Float64Array,
+    ends: Float64Array,
+    counts: IntArray,
+) -> None:
+    """Polish the windows ``ks`` of :func:`polish_warm`, writing only their rows, in place.
+
+    The outputs are :func:`polish_outputs`' arrays; a window's rows depend on nothing but its
+    own inputs, so windows polished by different calls (on different threads: the kernel
+    releases the GIL) give the rows one call over every window gives.
+    """
+    t_all = np.arange(y.shape[0]).astype(np.float64)
+    for k in ks:
+        _polish_window(k, t_all, y, starts, cand, warm, lo, hi, max_iter, best, ends, counts)
+
+
+@njit_nogil
 def polish_warm(
     y: Float64Array,
     starts: IntArray,
@@ -1082,43 +1125,9 @@ def polish_warm(
         fell back to the cold start.
     """
     n_win = starts.shape[0]
-    t_all = np.arange(y.shape[0]).astype(np.float64)
-    out = np.full((n_win, 4), np.inf)
-    ends = np.full((n_win, cand.shape[1], 4), np.nan)
-    counts = np.zeros((n_win, 3), dtype=np.int64)
-    for k in range(n_win):
-        _polish_window(k, t_all, y, starts, cand, warm, lo, hi, max_iter, out, ends, counts)
-    return out, ends, counts.sum(axis=0)
-
-
-@njit_parallel
-def polish_warm_threads(
-    y: Float64Array,
-    starts: IntArray,
-    cand: Float64Array,
-    warm: Float64Array,
-    lo: Float64Array,
-    hi: Float64Array,
-    max_iter: int,
-) -> tuple[Float64Array, Float64Array, IntArray]:
-    """:func:`polish_warm` with the windows shared among numba's threads (bitwise equal).
-
-    Each window is polished exactly as in :func:`polish_warm` (:func:`_polish_window`, which
-    writes only that window's rows); only the order in which windows run changes. The count
-    per window is summed after the loop in window order (integers: exact). Windows are dealt
-    longest and shortest alternately (``0, W−1, 1, W−2, …``), so the equal contiguous chunks
-    a static schedule gives each thread hold about the same number of points. The number of
-    threads is numba's (:func:`numba.set_num_threads`).
-    """
-    n_win = starts.shape[0]
-    t_all = np.arange(y.shape[0]).astype(np.float64)
-    out = np.full((n_win, 4), np.inf)
-    ends = np.full((n_win, cand.shape[1], 4), np.nan)
-    counts = np.zeros((n_win, 3), dtype=np.int64)
-    for i in prange(n_win):
-        k = i // 2 if i % 2 == 0 else n_win - 1 - i // 2
-        _polish_window(k, t_all, y, starts, cand, warm, lo, hi, max_iter, out, ends, counts)
-    return out, ends, counts.sum(axis=0)
+    best, ends, counts = polish_outputs(n_win, cand.shape[1])
+    polish_windows(np.arange(n_win), y, starts, cand, warm, lo, hi, max_iter, best, ends, counts)
+    return best, ends, counts.sum(axis=0)
 
 
 @njit
@@ -1138,8 +1147,8 @@ def _polish_window(
 ) -> None:
     """Polish window ``k``'s candidates; write its rows of ``out``, ``ends`` and ``counts``.
 
-    The body of :func:`polish_warm`'s loop over windows (its parameters and outputs), so the
-    serial and threaded kernels run the same arithmetic per window.
+    The body of :func:`polish_windows`' loop over windows (the parameters and outputs of
+    :func:`polish_warm`).
     """
     s = starts[k]
     t = t_all[s:]

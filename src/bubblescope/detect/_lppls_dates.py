@@ -35,7 +35,8 @@ class _DateTask:
 def _run_dates(tasks: list[_DateTask], threads: int = 1) -> list[tuple[float, ...]]:
     """Indicators of a block of t2 sharing one grid scan (module level: executors pickle it).
 
-    ``threads``: numba threads sharing each date's windows in the polish (bitwise equal).
+    ``threads``: threads sharing the grid scan and each date's windows in the polish
+    (bitwise equal).
     """
     first = tasks[0]
     ys = np.stack([t.y for t in tasks])
