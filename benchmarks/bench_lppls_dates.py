@@ -7,28 +7,28 @@ wheel's ``nasdaq_dotcom.csv``, Adj Close, dates ending 2000-03-10; FCO windows 7
 * **cold**: every date on its own, :func:`~bubblescope.detect._lppls_engine.fit_nested` (one
   grid scan per date, every kept grid cell polished from its grid point): the engine before
   the shared scan, with the same kernels;
-* **shared grid**: :func:`~bubblescope.detect.lppls.lppls_confidence` in one process, blocks of
-  dates sharing one grid scan (bitwise equal per date to the cold scan);
+* **shared grid**: :func:`~bubblescope.detect.lppls.lppls_confidence` on one thread
+  (``numba.set_num_threads(1)``, as every row above the parallel ones), blocks of dates sharing
+  one grid scan (bitwise equal per date to the cold scan);
 * **warm start** (an experiment, not used by ``lppls_confidence``): each date's kept grid cells
   polished from where the previous date's polish of the same cell ended, falling back to the
   cold start where the warm result is above the cold start's SSR. The table reports how far
   its best SSR per window lands from the cold path's and on how many dates Confidence differs;
 * **lppls** 0.6.24 (the peer): ``LPPLS._func_compute_nested_fits`` (125 windows 750 -> 130,
   ``max_searches=25``) on ``--peer-dates`` of the dates, per-date CPU extrapolated;
-* **shared grid, n_jobs=2**: wall time, and the CPU time of this process and its workers
-  (a fresh pool: two workers spawned);
-* **n_jobs=2, two calls on one pool**: the same dates twice; the second call reuses the first
-  call's workers (:mod:`bubblescope.parallel` keeps the pool), so its start-up is not paid
-  again. Worker CPU is read once the pool is shut down (``RUSAGE_CHILDREN`` counts only
+* **shared grid, 2 threads**: ``n_jobs`` None on numba's thread count (two here): the blocks
+  of dates on two threads of this process (the numba kernels release the GIL); wall time and
+  the CPU time of both threads;
+* **shared grid, n_jobs=2**: two worker processes (a fresh pool): wall time and the CPU of this
+  process and its workers (read once the pool is shut down: ``RUSAGE_CHILDREN`` counts only
   processes that have exited).
-* **one date**: ``lppls_confidence`` on the last date alone, serially and with ``n_jobs=2``
-  (one date is one block, so its windows' polish runs on two numba threads instead of
-  processes; bitwise equal), ``--repeats`` times each; wall and CPU per date against the
-  peer's CPU per date.
+* **one date**: ``lppls_confidence`` on the last date alone, on one thread and on two (one
+  date is one block, so its grid scan and its windows' polish share the two threads; bitwise
+  equal), ``--repeats`` times each; wall and CPU per date against the peer's CPU per date.
 
 CPU time is the single-core figure (the box is shared: the load average is printed with each
-row). The 10-year line extrapolates: the per-date CPU time times 2,520 daily dates, plus the
-measured fixed CPU cost of two workers, over two cores; it says so.
+row). The 10-year line extrapolates: the per-date CPU time of the two-thread run times 2,520
+daily dates, over two cores; it says so.
 
 Run: ``.venv/bin/python benchmarks/bench_lppls_dates.py [--dates 30] [--peer-dates 1]``
 """
@@ -61,6 +61,7 @@ def main() -> None:
 
     # pandas here, not at the top: spawned workers re-import this script as their main module
     import lppls.data_loader as dl
+    import numba
     import pandas as pd
     from lppls import lppls as peer
 
@@ -85,7 +86,9 @@ def main() -> None:
     space, grid, flt = SearchSpace.fco(), GridSpec(), LPPLSFilter.fco_confidence()
     dates = [close.index[e] for e in ends]
 
-    # numba cache loads outside the timings
+    # numba cache loads outside the timings; one thread until the parallel rows
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
     lppls_confidence(close, dates=dates[:2])
     fit_nested(ys[0], starts, space, grid)
     np.random.seed(0)  # noqa: NPY002 - lppls draws from the global state
@@ -145,33 +148,30 @@ def main() -> None:
         )
     )
 
-    shutdown_pools()
+    numba.set_num_threads(threads)
     load = _load()
-    k0, c0, w0 = _children_cpu(), time.process_time(), time.perf_counter()
-    par = lppls_confidence(close, dates=dates, n_jobs=2).frame
+    c0, w0 = time.process_time(), time.perf_counter()
+    par = lppls_confidence(close, dates=dates).frame
     par_wall = time.perf_counter() - w0
-    shutdown_pools()
-    par_cpu = time.process_time() - c0 + _children_cpu() - k0
-    rows.append(("shared grid, n_jobs=2 (CPU: main + workers)", par_wall, par_cpu, load))
+    par_cpu = time.process_time() - c0
+    rows.append((f"shared grid, {threads} threads (n_jobs None)", par_wall, par_cpu, load))
 
+    shutdown_pools()
     load = _load()
     k0, c0, w0 = _children_cpu(), time.process_time(), time.perf_counter()
-    twice = [lppls_confidence(close, dates=dates, n_jobs=2).frame for _ in range(2)]
-    twice_wall = time.perf_counter() - w0
+    procs = lppls_confidence(close, dates=dates, n_jobs=2).frame
+    procs_wall = time.perf_counter() - w0
     shutdown_pools()
-    twice_cpu = time.process_time() - c0 + _children_cpu() - k0
-    rows.append(("n_jobs=2, two calls on one pool (per call)", twice_wall / 2, twice_cpu / 2, load))
+    procs_cpu = time.process_time() - c0 + _children_cpu() - k0
+    rows.append(("shared grid, n_jobs=2 (CPU: main + workers)", procs_wall, procs_cpu, load))
 
     one: list[tuple[str, float, float, float, bool]] = []
     last = lppls_confidence(close, dates=dates[-1:]).frame
-    lppls_confidence(close, dates=dates[-1:], n_jobs=2)  # compiles the threaded kernel
-    for label, jobs in (("one date, serial", None), ("one date, n_jobs=2 (2 threads)", 2)):
+    for label, n_threads in (("one date, 1 thread", 1), (f"one date, {threads} threads", threads)):
+        numba.set_num_threads(n_threads)
         load = _load()
         c0, w0 = time.process_time(), time.perf_counter()
-        frames = [
-            lppls_confidence(close, dates=dates[-1:], n_jobs=jobs).frame
-            for _ in range(args.repeats)
-        ]
+        frames = [lppls_confidence(close, dates=dates[-1:]).frame for _ in range(args.repeats)]
         wall, cpu = time.perf_counter() - w0, time.process_time() - c0
         same = all(f.equals(last) for f in frames)
         one.append((label, wall / args.repeats, cpu / args.repeats, load, same))
@@ -200,8 +200,8 @@ def main() -> None:
     same = shared_conf == cold_conf
     print(f"shared-grid Confidence equals the cold path's on every date: {same}")
     print(
-        f"n_jobs=2 frames equal the serial frame: "
-        f"{par.equals(shared) and all(f.equals(shared) for f in twice)}"
+        f"threaded and n_jobs=2 frames equal the one-thread frame: "
+        f"{par.equals(shared) and procs.equals(shared)}"
     )
     print(
         f"warm start: {int(counts[1])} warm starts kept, {int(counts[2])} fell back, "
@@ -210,26 +210,20 @@ def main() -> None:
         f">1e-9 in {np.mean(excess > 1e-9):.1%}; Confidence differs on {warm_diff} of "
         f"{len(ys)} dates"
     )
-    serial_cpu = rows[1][2]
-    overhead = par_cpu - serial_cpu
-    per_date = serial_cpu / len(ys)
+    serial_wall = rows[1][1]
+    per_date = par_cpu / len(ys)
     print(
-        f"2 processes: wall speed-up {rows[1][1] / par_wall:.2f}x on this loaded box; they add "
-        f"{overhead:.2f} CPU s (spawning two workers: imports and numba cache loads), a fixed "
-        f"cost, so on two idle cores {len(ys)} dates take (serial CPU + overhead) / 2 = "
-        f"{serial_cpu / ((serial_cpu + overhead) / 2):.2f}x less wall time than one process"
-    )
-    print(
-        f"two calls on one pool: {twice_cpu - 2 * serial_cpu:.2f} CPU s over two serial runs "
-        f"(one pool's start-up for both calls; a fresh pool per call paid {overhead:.2f} each)"
+        f"wall speed-up on this box: {threads} threads {serial_wall / par_wall:.2f}x, 2 processes "
+        f"{serial_wall / procs_wall:.2f}x (spawning and loading two workers: "
+        f"{procs_cpu - rows[1][2]:+.2f} CPU s over the serial run; threads "
+        f"{par_cpu - rows[1][2]:+.2f})"
     )
     for label, n_dates in (("10 years", 2520), ("752 dates", 752)):
-        wall2 = (per_date * n_dates + overhead) / 2
+        wall2 = per_date * n_dates / 2
         print(
             f"{label} of daily Confidence, EXTRAPOLATED from {len(ys)} dates: "
-            f"({per_date:.3f} CPU s x {n_dates} + {overhead:.1f}) / 2 cores = {wall2:.0f} s "
-            f"({wall2 / 60:.1f} min; {per_date * n_dates / wall2:.2f}x one process) on two idle "
-            f"cores; cold path {cold_cpu / len(ys) * n_dates / 2:.0f} s"
+            f"{per_date:.3f} CPU s x {n_dates} / 2 cores = {wall2:.0f} s ({wall2 / 60:.1f} min) "
+            f"on two idle cores; cold path {cold_cpu / len(ys) * n_dates / 2:.0f} s"
         )
 
 

@@ -1,14 +1,16 @@
-"""LPPLS Confidence over many dates: one process against ``n_jobs=2``, and where the time goes.
+"""LPPLS Confidence over many dates: one thread, two threads and two processes, in one run.
 
 Issue #18 measured ``lppls confidence`` over 752 days only ~1.3x faster with ``--jobs 2``. This
-script runs the same dates serially and with two worker processes in one run and prints, for
-each, the wall time, the CPU time of this process and of its worker processes
-(``RUSAGE_CHILDREN``), and the box's load average. The CPU columns separate what bubblescope
-adds to a parallel run (spawning the workers, their imports and numba cache loads, pickling the
-dates) from what the machine gives it: ``CPU efficiency`` is the serial CPU time over the
-parallel run's total, and ``2 x efficiency`` the speed-up two otherwise idle cores would give.
-On a shared box the wall-time ratio falls short of that bound by the cores other jobs hold.
-The two frames are compared for equality (the chunking never depends on the worker count).
+script runs the same dates on one thread (``numba.set_num_threads(1)``), on this process's
+threads (``n_jobs`` None: numba's thread count, two here; the numba kernels release the GIL)
+and on two worker processes (``n_jobs=2``: a fresh spawned pool) in one run, and prints for
+each the wall time, the CPU time of this process and of its worker processes
+(``RUSAGE_CHILDREN``), and the box's load average. The CPU columns separate what a
+parallel run adds (for processes: spawning the workers, their imports and numba cache loads,
+pickling the dates) from what the machine gives it: ``CPU efficiency`` is the serial CPU time
+over the parallel run's total, and ``2 x efficiency`` the speed-up two otherwise idle cores
+would give. On a shared box the wall-time ratio falls short of that bound by the cores other
+jobs hold. The frames are compared for equality (the blocking never changes a result).
 
 Data: a seeded lognormal random walk (``default_rng(0)``, 1 % daily volatility), 750
 observations before the first date; default 60 dates, FCO windows (750 -> 125, step 5).
@@ -23,6 +25,7 @@ import os
 import resource
 import time
 
+import numba
 import numpy as np
 import pandas as pd
 
@@ -55,30 +58,30 @@ def main() -> None:
 
     rows = []
     frames = []
-    for jobs in (1, 2):
+    runs = (("1 thread", 1), ("2 threads (n_jobs None)", None), ("2 processes (n_jobs=2)", 2))
+    threads = numba.get_num_threads()
+    for label, jobs in runs:
+        numba.set_num_threads(1 if jobs == 1 else threads)
         load = os.getloadavg()[0]
         kids, cpu, t0 = _children_cpu(), time.process_time(), time.perf_counter()
         frames.append(lppls_confidence(close, dates=dates, n_jobs=jobs).frame)
         wall = time.perf_counter() - t0
-        rows.append((jobs, wall, time.process_time() - cpu, _children_cpu() - kids, load))
+        rows.append((label, wall, time.process_time() - cpu, _children_cpu() - kids, load))
 
     print(f"LPPLS Confidence, {len(dates)} daily dates, 126 windows each")
     print(
-        f"{'n_jobs':>6}{'wall (s)':>10}{'main CPU':>10}{'worker CPU':>12}{'total CPU':>11}"
-        f"{'load avg':>10}"
+        f"{'run':>26}{'wall (s)':>10}{'main CPU':>10}{'worker CPU':>12}{'total CPU':>11}"
+        f"{'load avg':>10}{'speed-up':>10}{'2 x eff.':>10}"
     )
-    for jobs, wall, cpu, kids, load in rows:
-        print(f"{jobs:>6}{wall:>10.2f}{cpu:>10.2f}{kids:>12.2f}{cpu + kids:>11.2f}{load:>10.1f}")
     serial_cpu = rows[0][2] + rows[0][3]
-    par_cpu = rows[1][2] + rows[1][3]
-    eff = serial_cpu / par_cpu
-    print(
-        f"wall speed-up {rows[0][1] / rows[1][1]:.2f}x; CPU efficiency {eff:.2f} "
-        f"(overhead {par_cpu - serial_cpu:.2f} CPU s for two workers); "
-        f"2 x efficiency = {2 * eff:.2f}x on two idle cores"
-    )
-    same = frames[0].equals(frames[1])
-    print(f"serial and 2-process frames identical: {same}")
+    for label, wall, cpu, kids, load in rows:
+        eff = serial_cpu / (cpu + kids)
+        print(
+            f"{label:>26}{wall:>10.2f}{cpu:>10.2f}{kids:>12.2f}{cpu + kids:>11.2f}"
+            f"{load:>10.1f}{rows[0][1] / wall:>9.2f}x{2 * eff:>9.2f}x"
+        )
+    same = all(frames[0].equals(f) for f in frames[1:])
+    print(f"one-thread, two-thread and two-process frames identical: {same}")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,10 @@ child of one :class:`numpy.random.SeedSequence`, and mapped through :func:`map_c
 the chunking and the seeds depend only on the inputs (never on the number of workers), serial,
 multi-process and Dask runs give bit-identical results.
 
+Work that runs in this process (``n_jobs`` None or 1) may still use its threads: numba's
+``parallel`` kernels, and the LPPLS engine, whose kernels release the GIL, on
+:func:`local_threads` threads.
+
 The local process pool of ``n_jobs = k`` is made once and reused by every later call with the
 same ``k`` (a multi-call run, e.g. a backtest or a universe update, pays each worker's start-up
 of ~0.85 s CPU once, not per call); :func:`shutdown_pools` closes the pools, as does the
@@ -39,6 +43,7 @@ __all__ = [
     "as_generator",
     "as_seed_sequence",
     "dask_executor",
+    "local_threads",
     "map_chunks",
     "resolve_jobs",
     "shutdown_pools",
@@ -226,6 +231,24 @@ def resolve_jobs(n_jobs: int | None) -> int:
             hint=f"this machine has {cores} core(s)",
         )
     return cores if n_jobs == -1 else min(int(n_jobs), cores)
+
+
+def local_threads() -> int:
+    """How many threads a computation in this process may use: numba's thread count.
+
+    The numba kernels run on :func:`numba.get_num_threads` threads (every core unless
+    ``NUMBA_NUM_THREADS`` or :func:`numba.set_num_threads` says fewer), and work that runs its
+    own threads in this process (``n_jobs`` None or 1) uses as many. With numba disabled,
+    every core.
+    """
+    from bubblescope._config import numba_disabled
+
+    if numba_disabled():
+        return os.cpu_count() or 1
+    import numba
+
+    threads: int = numba.get_num_threads()
+    return threads
 
 
 def map_chunks(

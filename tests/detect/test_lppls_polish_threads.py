@@ -1,14 +1,18 @@
-"""One date's grid scan and polish on threads are bitwise the serial ones (issue 18).
+"""LPPLS Confidence on threads of this process is bitwise the one-thread run (issue 18).
 
 Each window is polished by the same kernel body whichever thread runs it; only the schedule
 changes. The grid scan is split into consecutive tc-offset parts whose kept lists are merged.
 Compared here field by field, bitwise, on noisy LPPLS paths (cold starts and warm starts from
 the previous date), on grids whose scores tie and windows that admit fewer grid points than
-they keep, and through ``lppls_confidence`` on one date with ``n_jobs=2`` (its windows on two
-threads) against the serial run.
+they keep, and through ``lppls_confidence``: one date with ``n_jobs=2`` (its windows on two
+threads), and many dates on numba's thread count (blocks of dates on threads) against one
+thread.
 """
 
 from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
 
 import numba
 import numpy as np
@@ -16,6 +20,7 @@ import pandas as pd
 import pytest
 
 from bubblescope._kernels import lppls as K
+from bubblescope.detect import _lppls_indicators
 from bubblescope.detect._lppls_engine import (
     NestedFits,
     _grid_axes,
@@ -31,6 +36,7 @@ from bubblescope.detect.lppls import (
     lppls_confidence,
     lppls_formula,
 )
+from bubblescope.parallel import local_threads
 
 WINDOWS = WindowSet(300, 100, 10)
 SPACE = SearchSpace.fco()
@@ -118,3 +124,44 @@ def test_threaded_grid_scan_is_bitwise_the_serial_scan(threads: int, kind: str) 
     if kind == "coarse":
         assert np.isinf(one[0]).any()
         assert np.isfinite(one[0]).any()
+
+
+@pytest.fixture
+def numba_threads() -> Iterator[None]:
+    """Restore numba's thread count after the test."""
+    if numba.config.NUMBA_NUM_THREADS < 2:  # type: ignore[attr-defined]
+        pytest.skip("numba runs on one thread here (NUMBA_NUM_THREADS)")
+    before = numba.get_num_threads()
+    yield
+    numba.set_num_threads(before)
+
+
+@pytest.mark.usefixtures("numba_threads")
+@pytest.mark.parametrize("n_dates", [1, 40])
+def test_dates_on_numba_threads_equal_one_thread(
+    n_dates: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prices = _prices(0.02, 13)
+    dates = list(prices.index[-n_dates:])
+    seen: set[int] = set()
+    run_dates = _lppls_indicators._run_dates
+
+    def spy(tasks: list[object], threads: int = 1) -> list[tuple[float, ...]]:
+        seen.add(threading.get_ident() if threads == 1 else -threads)
+        return run_dates(tasks, threads=threads)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_lppls_indicators, "_run_dates", spy)
+    numba.set_num_threads(1)
+    assert local_threads() == 1
+    one = lppls_confidence(prices, windows=WINDOWS, dates=dates)
+    assert seen == {threading.get_ident()}  # one thread: this one
+    seen.clear()
+    numba.set_num_threads(2)
+    assert local_threads() == 2
+    two = lppls_confidence(prices, windows=WINDOWS, dates=dates)
+    pd.testing.assert_frame_equal(one.frame, two.frame, check_exact=True)
+    if n_dates == 1:
+        assert seen == {-2}  # one block: its grid scan and windows on two threads
+    else:
+        assert len(seen) == 2  # blocks of dates on two threads other than this one
+        assert threading.get_ident() not in seen

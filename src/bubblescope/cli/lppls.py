@@ -133,7 +133,8 @@ def register(app: typer.Typer) -> None:
         jobs: int = typer.Option(
             1,
             "--jobs",
-            help="Worker processes over dates, at most one per core (-1: all).",
+            help="Worker processes over dates, at most one per core (-1: all); 1 runs in "
+            "this process on numba's threads (every core unless NUMBA_NUM_THREADS says less).",
             callback=jobs_callback,
         ),
         seed: int = typer.Option(0, "--seed", help="Seed of the Trust resampling."),

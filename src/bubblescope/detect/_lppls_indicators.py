@@ -10,10 +10,11 @@ over (tc, m, ω) shared by all windows, then bounded LM polishing). Then
   window's fitted LPPLS path plus its residuals resampled with replacement) whose refits pass
   filter 2 with the same sign of B. Refits start from the window's fit and best grid point.
 
-Dates are independent, each with its own child seed. They are mapped by
-:func:`bubblescope.parallel.map_chunks` in blocks of consecutive dates whose grid scan is
-shared (:func:`bubblescope.detect._lppls_engine.fit_nested_dates`, bitwise equal per date to
-the one-date scan), so serial and parallel runs, and any blocking, give identical results.
+Dates are independent, each with its own child seed. They run in blocks of consecutive dates
+whose grid scan is shared (:func:`bubblescope.detect._lppls_engine.fit_nested_dates`, bitwise
+equal per date to the one-date scan), on threads of this process or mapped on worker processes
+or an executor by :func:`bubblescope.parallel.map_chunks`, so serial and parallel runs, and
+any blocking, give identical results.
 
 References
 ----------
@@ -25,7 +26,7 @@ Journal of Investment Strategies 4(4), 77–95.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Literal
@@ -42,7 +43,7 @@ from bubblescope.detect._lppls_dates import _DateTask, _indicators, _run_dates
 from bubblescope.detect._lppls_engine import fit_nested_dates_jax, trust_fractions_jax
 from bubblescope.detect._lppls_time import locate
 from bubblescope.errors import InputError
-from bubblescope.parallel import map_chunks, resolve_jobs, spawn_seeds
+from bubblescope.parallel import local_threads, map_chunks, resolve_jobs, spawn_seeds
 from bubblescope.result import ResultMixin
 
 if TYPE_CHECKING:
@@ -91,12 +92,20 @@ def _run_dates_cpu(
     executor: Executor | None,
     progress: ProgressCallback | None,
 ) -> list[tuple[float, ...]]:
-    """Rows of all dates by the numba engine, blocks mapped over ``n_jobs``/``executor``."""
+    """Rows of all dates by the numba engine: on this process's threads or mapped.
+
+    With an executor, or ``n_jobs`` > 1 worker processes, the blocks of dates are mapped by
+    :func:`bubblescope.parallel.map_chunks` (one thread each). Otherwise they run on
+    :func:`bubblescope.parallel.local_threads` threads of this process (the numba kernels
+    release the GIL), handed out as threads come free. A single block (one date) shares its
+    grid scan and its windows among the threads (or among the ``n_jobs`` workers' worth of
+    threads) instead.
+    """
     workers = resolve_jobs(n_jobs)
-    blocks = _blocks(tasks, _EXECUTOR_SLOTS if executor is not None else workers)
-    if executor is None and workers > 1 and len(blocks) == 1:
-        # one block (one date): its windows share the workers as threads, not processes
-        rows = _run_dates(blocks[0], threads=workers)
+    threads = local_threads() if executor is None and workers == 1 else workers
+    blocks = _blocks(tasks, _EXECUTOR_SLOTS if executor is not None else threads)
+    if executor is None and len(blocks) == 1:
+        rows = _run_dates(blocks[0], threads=threads)
         if progress is not None:
             progress(len(rows), len(tasks))
         return rows
@@ -108,7 +117,11 @@ def _run_dates_cpu(
         if progress is not None:
             progress(done, len(tasks))
 
-    out = map_chunks(_run_dates, blocks, executor=executor, n_jobs=n_jobs, on_result=report)
+    if executor is not None or workers > 1 or threads == 1:
+        out = map_chunks(_run_dates, blocks, executor=executor, n_jobs=n_jobs, on_result=report)
+    else:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            out = map_chunks(_run_dates, blocks, executor=pool, on_result=report)
     return [row for rows in out for row in rows]
 
 
@@ -311,7 +324,12 @@ def lppls_confidence(
     rng : int, Generator, SeedSequence or None
         Seeds the Trust resampling (one child per date).
     n_jobs, executor : optional
-        Parallelism over dates, as in :func:`bubblescope.parallel.map_chunks`.
+        Parallelism over dates (``backend="cpu"``), as in
+        :func:`bubblescope.parallel.map_chunks`: worker processes or an executor. With
+        neither (``n_jobs`` None or 1) the dates run in this process on
+        :func:`~bubblescope.parallel.local_threads` threads (numba's thread count: every
+        core unless ``NUMBA_NUM_THREADS`` says fewer), as the PSY simulations do. The
+        result is the same bit for bit whatever runs it.
     progress : callable, optional
         ``progress(done, total)`` over dates, called as each block (``backend="cpu"``) or
         batch (``backend="gpu"``) of dates finishes.

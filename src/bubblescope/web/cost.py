@@ -17,9 +17,12 @@ multiplies them by a rate measured once.
   module holds them with the measurements they were fitted to (CPU seconds a date of
   ``lppls_confidence`` in one process, on NASDAQ dates a month apart, for the nested windows
   150-25 step 5 and step 1, 250-60 step 5 and 750-125 step 5) and the command that measures
-  and rewrites them, ``benchmarks/bench_cost.py --write``. They carry no margin: the rates
-  before them (0.41 ms a fit plus 4.7 us a point, 1.2 times a fit from before dates shared one
-  grid scan and before the polish kernels were sped up) erred high by about two at 150-25.
+  and rewrites them, ``benchmarks/bench_cost.py --write``. They are CPU seconds: a run in one
+  process spreads its dates over numba's threads (every core), so on the 2-core machine it
+  takes about half the estimate in wall time, which stays an upper bound. They carry no
+  margin: the rates before them (0.41 ms a fit plus 4.7 us a point, 1.2 times a fit from
+  before dates shared one grid scan and before the polish kernels were sped up) erred high by
+  about two at 150-25.
 - **LPPLS fit**: linear in the window's length (the whole NASDAQ history, 13,914 points, took
   2.0 s here; 500 points 0.08 s warm).
 - **Scenario Monte Carlo**: linear in paths (1.2e-5 to 3.2e-5 s a path here).
