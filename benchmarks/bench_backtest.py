@@ -2,7 +2,8 @@
 
 Stages: PSY (Phillips-Shi family-wise critical value on the 10-year training sample, then the
 streaming monitor over ~11,400 appended days), DS LPPLS Confidence on a monthly t2 grid (126
-FCO windows per date, dates spread over ``--n-jobs`` processes), then every other signal of
+FCO windows per date; ``--n-jobs 1`` runs the dates on this process's numba threads, ``k > 1``
+spreads them over ``k`` processes), then every other signal of
 :data:`bubblescope.backtest.signals.ALL_SIGNALS`: the sequential monitors (HB CUSUM, robust
 CUSUM, WHL, sign-based, Breitung-Diegel wCUSUM, each restarted on its rolling schedule), the
 sign-based sPSY test (its critical value simulated for the 20-year period: 2,000 sign walks,

@@ -14,8 +14,8 @@ series now, next to each signal's record), then the deepest falls of the NASDAQ 
 S&P 500, PSY on the dot-com boom (log prices and levels), the LPPLS fit to the 2000 peak, the
 sourced AI-economy fact base, the circular-financing loops and Sequoia's revenue gap. Runs on
 the data that ships with bubblescope (your imports and `data update` win per date). The
-first run simulates and caches critical values and backtest records (a minute or two); later
-runs take seconds.
+first run simulates and caches critical values and backtest records (under a minute on two
+cores); later runs take seconds.
 """
 
 

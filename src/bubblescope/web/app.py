@@ -289,7 +289,8 @@ def create_app(
     ) -> Response:
         """Compute the status page in the background; poll ``GET /api/jobs/{id}``.
 
-        The first run computes the backtest records (a minute or two); later runs read them.
+        The first run computes the backtest records (under a minute on two cores); later runs
+        read them.
         """
         with jobs.admitted():  # a queue place now (429 when full), then the checks
             check_budget(status_preset_cost(preset), budget_s)
