@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 
 from bubblescope import errors
-from bubblescope.parallel import as_generator, as_seed_sequence, map_chunks, spawn_seeds
+from bubblescope.parallel import (
+    as_generator,
+    as_seed_sequence,
+    local_threads,
+    map_chunks,
+    spawn_seeds,
+)
 
 
 def test_every_error_is_a_bubblescope_error_with_a_distinct_exit_code() -> None:
@@ -48,6 +55,20 @@ def test_serial_threaded_and_process_runs_are_identical() -> None:
     processes = map_chunks(_draw, seeds, n_jobs=2)
     assert serial == threaded == processes
     assert len(set(serial)) == 4
+
+
+def _threads(_: int) -> int:
+    return local_threads()
+
+
+def test_pool_workers_share_the_cores() -> None:
+    cores = os.cpu_count() or 1
+    if cores < 2:
+        pytest.skip("one core: every worker runs on one thread anyway")
+    before = local_threads()
+    # each of two workers runs numba (and the LPPLS dates) on half the cores, not all of them
+    assert map_chunks(_threads, [0, 1, 2, 3], n_jobs=2) == [max(1, cores // 2)] * 4
+    assert local_threads() == before  # this process keeps its own
 
 
 def test_progress_is_reported_for_every_chunk() -> None:

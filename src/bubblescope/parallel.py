@@ -9,6 +9,7 @@ Work that runs in this process (``n_jobs`` None or 1) may still use its threads:
 ``parallel`` kernels, and the LPPLS engine, whose kernels release the GIL, on
 :func:`local_threads` threads.
 
+A pool's workers share the cores: each runs numba on ``cores // k`` threads (at least one).
 The local process pool of ``n_jobs = k`` is made once and reused by every later call with the
 same ``k`` (a multi-call run, e.g. a backtest or a universe update, pays each worker's start-up
 of ~0.85 s CPU once, not per call); :func:`shutdown_pools` closes the pools, as does the
@@ -91,7 +92,12 @@ def _pool(workers: int) -> Executor:
         if kept is None:
             # spawn, not fork: forking a process whose numba kernels already started OpenMP
             # threads aborts ("fork() called from a process already using GNU OpenMP")
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+            pool = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=get_context("spawn"),
+                initializer=_share_cores,
+                initargs=(max(1, (os.cpu_count() or 1) // workers),),
+            )
             if not _POOLS:
                 # inside a multiprocessing child (an analysis process of the server), exit
                 # joins the child's own children before the pools' threads stop them:
@@ -103,6 +109,22 @@ def _pool(workers: int) -> Executor:
     if retired is not None:
         retired.shutdown(wait=False)
     return kept[1]
+
+
+def _share_cores(threads: int) -> None:
+    """Start a pool worker on ``threads`` numba threads: the workers share the cores.
+
+    Without it each of ``k`` workers would run its numba kernels, and the LPPLS dates it is
+    given (:func:`local_threads`), on every core: ``k`` times as many threads as cores.
+    """
+    from bubblescope._config import numba_disabled
+
+    if numba_disabled():
+        return
+    import numba
+
+    most: int = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]
+    numba.set_num_threads(min(threads, most))
 
 
 def _release(pool: Executor, broken: bool = False) -> None:
