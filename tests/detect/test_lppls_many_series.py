@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 import pytest
 
@@ -40,6 +41,21 @@ def test_many_series_equal_each_series_alone() -> None:
     alone = [lppls_confidence(p, [len(p) - 1], windows=WINDOWS).to_frame().iloc[-1] for p in prices]
     assert got == [(row["confidence_pos"], row["confidence_neg"]) for row in alone]
     assert sum(pos > 0 for pos, _ in got) >= 5  # the run-ups qualify: the test can fail
+
+
+def test_one_thread_and_every_thread_give_the_same_confidence() -> None:
+    if numba.config.NUMBA_NUM_THREADS < 2:  # type: ignore[attr-defined]
+        pytest.skip("numba runs on one thread here (NUMBA_NUM_THREADS)")
+    logps = [np.log(p) for p in _series(2 * _MAX_BLOCK + 1)]  # three blocks for the threads
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = confidence_at_last(logps, WINDOWS)
+        numba.set_num_threads(2)
+        two = confidence_at_last(logps, WINDOWS)
+    finally:
+        numba.set_num_threads(before)
+    assert one == two
 
 
 def test_only_the_last_window_is_used() -> None:

@@ -108,7 +108,8 @@ def jobs_callback(param: typer.CallbackParam, value: int | None) -> int | None:
 #: Reusable ``--jobs`` option for commands that map work over local processes.
 JOBS_OPTION = typer.Option(
     1,
-    help="Local worker processes, at most one per core (1 = serial, -1 = all cores).",
+    help="Local worker processes, at most one per core (1 = this process, on numba's "
+    "threads; -1 = all cores).",
     callback=jobs_callback,
 )
 #: Reusable ``--dask`` option: run the same work on a Dask cluster instead.

@@ -446,7 +446,8 @@ def confidence_at_last(
     window set can share them. Each series' result is bitwise that of
     ``lppls_confidence(prices, [len(prices) - 1], windows=windows)`` with the default filter,
     search space and grid (tested): the universe monitor's newest-date update for a chunk of
-    tickers.
+    tickers. The blocks run on this process's threads, as in :func:`lppls_confidence` (one
+    in a pool worker that has one).
 
     Parameters
     ----------
@@ -480,7 +481,7 @@ def confidence_at_last(
         if not np.all(np.isfinite(y)):
             raise InputError(f"series {i} holds a NaN or infinite log price in its last {need}")
         tasks.append(_DateTask(y, starts, space, grid, flt, None, 0, np.random.SeedSequence(0)))
-    rows = [row for block in _blocks(tasks, 1) for row in _run_dates(block)]
+    rows = _run_dates_cpu(tasks, None, None, None)
     return [(row[0], row[1]) for row in rows]
 
 
