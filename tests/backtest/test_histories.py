@@ -8,15 +8,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from bubblescope.backtest import EventSpec, SignalConfig, backtest_universe
-from bubblescope.backtest.histories import load_french, load_nasdaq, load_universe, to_weekly
-from bubblescope.errors import DataError
+from bubblescope.backtest.histories import (
+    load_french,
+    load_nasdaq,
+    load_universe,
+    to_monthly,
+    to_weekly,
+)
+from bubblescope.errors import DataError, InputError
 from tests.reference import SharedFiles
 
 FAST = SignalConfig(psy_reps=49, cache=False)
+
+
+@pytest.mark.parametrize("sample", [to_weekly, to_monthly])
+def test_a_bad_close_inside_a_period_is_refused_not_sampled_away(sample: object) -> None:
+    days = pd.bdate_range("2020-01-01", periods=60)
+    close = pd.Series(100.0 + np.arange(60.0), index=days, name="x")
+    close.iloc[[21, 40]] = [-5.0, 0.0]  # a Thursday: the week and the month keep Friday 31st
+    assert days[21].day_name() == "Thursday"
+    with pytest.raises(InputError, match=r"x: 2 non-positive close\(s\), first -5 at 2020-01-30"):
+        sample(close)  # type: ignore[operator]
+    assert (sample(close.abs() + 1.0) > 0).all()  # type: ignore[operator]
 
 
 def test_weekly_sampling_keeps_the_last_trading_day(shared_file: SharedFiles) -> None:

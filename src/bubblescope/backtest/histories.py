@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from bubblescope.data.sources import load_file
-from bubblescope.errors import DataError
+from bubblescope.errors import DataError, InputError
 
 __all__ = [
     "ERAS",
@@ -40,19 +40,60 @@ def load_nasdaq(path: str | Path) -> pd.Series:
     return frame["close"].rename("NASDAQCOM")
 
 
+def _require_positive(prices: pd.Series) -> None:
+    """Refuse a non-positive close anywhere in ``prices``, before sampling.
+
+    A sample keeps each period's last close, so a bad close on any other day would vanish
+    unseen and the backtest, which checks the sampled series, would run on corrupt data.
+
+    Raises
+    ------
+    InputError
+        Naming how many closes are zero or negative, and the first one with its date.
+    """
+    values = prices.to_numpy(dtype=np.float64)
+    bad = np.flatnonzero(values <= 0.0)
+    if bad.size:
+        first = bad[0]
+        raise InputError(
+            f"{prices.name or 'prices'}: {bad.size} non-positive close(s), first "
+            f"{values[first]:g} at {pd.Timestamp(prices.index[first]).date()}; a backtest "
+            "needs positive prices",
+            hint="use prices (not returns), or a series shifted to be positive",
+        )
+
+
 def to_weekly(prices: pd.Series) -> pd.Series:
-    """Last close of each week (weeks ending Friday), dated at the last trading day."""
+    """Last close of each week (weeks ending Friday), dated at the last trading day.
+
+    Raises
+    ------
+    DataError
+        Without a DatetimeIndex.
+    InputError
+        A zero or negative close on any day (:func:`_require_positive`).
+    """
     if not isinstance(prices.index, pd.DatetimeIndex):
         raise DataError("weekly sampling needs a DatetimeIndex")
+    _require_positive(prices)
     grouped = prices.groupby(prices.index.to_period("W-FRI"))
     last_dates = pd.DatetimeIndex([g.index[-1] for _, g in grouped])
     return pd.Series(grouped.last().to_numpy(), index=last_dates, name=prices.name)
 
 
 def to_monthly(prices: pd.Series) -> pd.Series:
-    """Last close of each month, dated at the calendar month end (known once it closes)."""
+    """Last close of each month, dated at the calendar month end (known once it closes).
+
+    Raises
+    ------
+    DataError
+        Without a DatetimeIndex.
+    InputError
+        A zero or negative close on any day (:func:`_require_positive`).
+    """
     if not isinstance(prices.index, pd.DatetimeIndex):
         raise DataError("monthly sampling needs a DatetimeIndex")
+    _require_positive(prices)
     out = prices.groupby(prices.index.to_period("M")).last()
     ends = pd.PeriodIndex(out.index).to_timestamp(how="end").normalize()
     return pd.Series(out.to_numpy(), index=pd.DatetimeIndex(ends, name="date"), name=prices.name)
