@@ -375,6 +375,23 @@ def test_psy_reports_progress_by_critical_value_chunks(client: TestClient) -> No
     assert seen == [(0, 1), (1, 2), (2, 2), (1, 1)]
 
 
+def test_psy_on_log_prices_refuses_a_bad_close_inside_a_week() -> None:
+    import pandas as pd
+
+    from bubblescope.web import analyses as an
+    from bubblescope.web.schemas import PSYRequest
+    from bubblescope.web.series import SeriesRegistry
+
+    days = pd.bdate_range("2015-01-01", periods=600)
+    close = 100.0 * np.exp(np.cumsum(0.01 * np.random.default_rng(3).standard_normal(600)))
+    close[np.flatnonzero(days == pd.Timestamp("2016-12-01"))[0]] = -5.0  # a Thursday
+    reg = SeriesRegistry.pinned("bad", pd.DataFrame({"close": close}, index=days))
+    with pytest.raises(InputError, match="first -5 at 2016-12-01; PSY on log prices needs"):
+        an.psy_api(reg, PSYRequest(series="bad", frequency="W", reps=99))
+    levels = an.psy_api(reg, PSYRequest(series="bad", frequency="W", reps=99, transform="level"))
+    assert levels["data"]["first_date"] == "2015-01-02"  # levels may be anything: tested
+
+
 # --- body limits -----------------------------------------------------------------------------
 
 

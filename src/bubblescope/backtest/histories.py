@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from bubblescope.data.sources import load_file
-from bubblescope.errors import DataError, InputError
+from bubblescope.data.validate import require_positive
+from bubblescope.errors import DataError
 
 __all__ = [
     "ERAS",
@@ -40,29 +41,6 @@ def load_nasdaq(path: str | Path) -> pd.Series:
     return frame["close"].rename("NASDAQCOM")
 
 
-def _require_positive(prices: pd.Series) -> None:
-    """Refuse a non-positive close anywhere in ``prices``, before sampling.
-
-    A sample keeps each period's last close, so a bad close on any other day would vanish
-    unseen and the backtest, which checks the sampled series, would run on corrupt data.
-
-    Raises
-    ------
-    InputError
-        Naming how many closes are zero or negative, and the first one with its date.
-    """
-    values = prices.to_numpy(dtype=np.float64)
-    bad = np.flatnonzero(values <= 0.0)
-    if bad.size:
-        first = bad[0]
-        raise InputError(
-            f"{prices.name or 'prices'}: {bad.size} non-positive close(s), first "
-            f"{values[first]:g} at {pd.Timestamp(prices.index[first]).date()}; a backtest "
-            "needs positive prices",
-            hint="use prices (not returns), or a series shifted to be positive",
-        )
-
-
 def to_weekly(prices: pd.Series) -> pd.Series:
     """Last close of each week (weeks ending Friday), dated at the last trading day.
 
@@ -71,11 +49,12 @@ def to_weekly(prices: pd.Series) -> pd.Series:
     DataError
         Without a DatetimeIndex.
     InputError
-        A zero or negative close on any day (:func:`_require_positive`).
+        A zero or negative close on any day
+        (:func:`bubblescope.data.validate.require_positive`).
     """
     if not isinstance(prices.index, pd.DatetimeIndex):
         raise DataError("weekly sampling needs a DatetimeIndex")
-    _require_positive(prices)
+    require_positive(prices, "a backtest needs positive prices")
     grouped = prices.groupby(prices.index.to_period("W-FRI"))
     last_dates = pd.DatetimeIndex([g.index[-1] for _, g in grouped])
     return pd.Series(grouped.last().to_numpy(), index=last_dates, name=prices.name)
@@ -89,11 +68,12 @@ def to_monthly(prices: pd.Series) -> pd.Series:
     DataError
         Without a DatetimeIndex.
     InputError
-        A zero or negative close on any day (:func:`_require_positive`).
+        A zero or negative close on any day
+        (:func:`bubblescope.data.validate.require_positive`).
     """
     if not isinstance(prices.index, pd.DatetimeIndex):
         raise DataError("monthly sampling needs a DatetimeIndex")
-    _require_positive(prices)
+    require_positive(prices, "a backtest needs positive prices")
     out = prices.groupby(prices.index.to_period("M")).last()
     ends = pd.PeriodIndex(out.index).to_timestamp(how="end").normalize()
     return pd.Series(out.to_numpy(), index=pd.DatetimeIndex(ends, name="date"), name=prices.name)

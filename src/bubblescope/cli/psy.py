@@ -152,6 +152,7 @@ def register(app: typer.Typer) -> None:
         import numpy as np
 
         from bubblescope.data.sources import resolve_series
+        from bubblescope.data.validate import require_positive
         from bubblescope.detect.critical_values import (
             MonteCarloCV,
             PhillipsShiCV,
@@ -189,14 +190,14 @@ def register(app: typer.Typer) -> None:
                 hint="use --cv mc for other levels",
             )
         frame = resolve_series(series, column=column, start=start, end=end)
+        if log:  # on every day: sampling would drop a bad close that does not end its period
+            require_positive(frame["close"].rename(series), "--log needs positive prices")
         sampler = replace(standard, frequency=cast(Frequency, frequency))
         if start is None:
             close = sampler.sample(frame["close"]).rename(series)
         else:
             close = resample(frame["close"], sampler.frequency).rename(series)
         if log:
-            if (close <= 0).any():
-                raise InputError(f"{series}: --log needs positive prices")
             close = np.log(close)
         top_lag = lag if lag_selection == "fixed" or max_lag is None else max(lag, max_lag)
         if cv in ("mc", "wild", "ps"):

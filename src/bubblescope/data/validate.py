@@ -39,6 +39,7 @@ __all__ = [
     "ValidatedSeries",
     "ValidationReport",
     "infer_frequency",
+    "require_positive",
     "validate_panel",
     "validate_series",
 ]
@@ -278,6 +279,37 @@ def _check_frequency(
         f"{len(obj)} -> {len(resampled)} points"
     )
     return resampled, coarsest
+
+
+def require_positive(prices: pd.Series, need: str) -> None:
+    """Refuse a zero or negative close anywhere in ``prices`` (NaN passes), before sampling.
+
+    A weekly or monthly sample keeps each period's last close, so a bad close on any other
+    day would vanish unseen, and the method, which checks the sampled series, would run on
+    corrupt data.
+
+    Parameters
+    ----------
+    prices : pandas.Series
+        Closes with a DatetimeIndex; the Series name labels the message.
+    need : str
+        What needs positive prices, ending the message (e.g. ``"a backtest needs positive
+        prices"``).
+
+    Raises
+    ------
+    InputError
+        Naming how many closes are zero or negative, and the first one with its date.
+    """
+    values = prices.to_numpy(dtype=np.float64)
+    bad = np.flatnonzero(values <= 0.0)
+    if bad.size:
+        first = bad[0]
+        raise InputError(
+            f"{prices.name or 'prices'}: {bad.size} non-positive close(s), first "
+            f"{values[first]:g} at {pd.Timestamp(prices.index[first]).date()}; {need}",
+            hint="use prices (not returns), or a series shifted to be positive",
+        )
 
 
 def validate_series(

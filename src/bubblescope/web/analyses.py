@@ -100,12 +100,16 @@ def psy_api(
     reg: SeriesRegistry, req: PSYRequest, progress: ProgressCallback | None = None
 ) -> dict[str, Any]:
     """PSY on log prices or levels, with the report's chart."""
+    from bubblescope.data.validate import require_positive
     from bubblescope.detect.critical_values import MonteCarloCV
     from bubblescope.detect.exuberance import psy
     from bubblescope.settings import RunSettings, resample
 
     seed = RunSettings.preset("standard").psy.seed
-    close = resample(window(reg.load(req.series), req.start, req.end), req.frequency)
+    daily = window(reg.load(req.series), req.start, req.end)
+    if req.transform == "log":  # every day: sampling would drop a bad close inside a period
+        require_positive(daily.rename(req.series), "PSY on log prices needs positive prices")
+    close = resample(daily, req.frequency)
     if len(close) > MAX_PSY_POINTS:
         raise InputError(
             f"{len(close)} observations is too many for PSY here (at most {MAX_PSY_POINTS})",
