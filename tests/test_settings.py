@@ -116,3 +116,28 @@ def test_resample_equals_a_period_by_period_reference(frequency: Frequency) -> N
     want = pd.Series(want_values, index=pd.DatetimeIndex(want_days), name="close")
     pd.testing.assert_series_equal(got, want)
     assert got.attrs == close.attrs
+
+
+def test_a_log_sample_refuses_a_bad_close_inside_its_span_only() -> None:
+    from bubblescope.settings import PSYSettings
+    from bubblescope.status.readings import psy_reading
+
+    days = pd.bdate_range("2000-01-03", periods=6000)  # about 23 years
+    rng = np.random.default_rng(5)
+    close = pd.Series(100.0 * np.exp(np.cumsum(0.01 * rng.standard_normal(6000))), index=days)
+    thursday = days[(days.day_of_week == 3) & (days.year == 2016)][10]
+    close[thursday] = -5.0  # inside the 20-year span, and no week keeps a Thursday
+    ps = PSYSettings(frequency="W", lookback_years=20.0)
+    assert (ps.sample(close) > 0).all()  # levels: the week keeps its Friday, as before
+    with pytest.raises(InputError, match=f"1 non-positive close.*{thursday.date()}"):
+        ps.sample(close, positive=True)
+    before_span = close.copy()
+    before_span[thursday] = close[thursday - pd.offsets.BDay(1)]
+    before_span.iloc[3] = -5.0  # 2000-01-06: more than 20 years before the last close
+    pd.testing.assert_series_equal(ps.sample(before_span, positive=True), ps.sample(before_span))
+    # the status page's PSY on log prices is grey and says why; on levels it is tested
+    run = RunSettings.preset("quick")
+    grey = psy_reading(close.rename("X"), run, log=True)
+    assert grey.light == "grey"
+    assert str(thursday.date()) in grey.note
+    assert psy_reading(close.rename("X"), run, log=False).light != "grey"

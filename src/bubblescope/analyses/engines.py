@@ -174,7 +174,8 @@ def run_psy(data: pd.Series | pd.DataFrame | None, s: PSYAnalysisSettings) -> PS
     close = closes(data, "PSY")
     name = str(close.name) if close.name is not None else "series"
     purpose = "PSY on log prices" if s.transform == "log" else "PSY on levels"
-    prices = validate_series(s.sample(close), min_points=3, name=name, purpose=purpose).series
+    sample = s.sample(close, positive=s.transform == "log")
+    prices = validate_series(sample, min_points=3, name=name, purpose=purpose).series
     y = np.log(prices) if s.transform == "log" else prices
     return psy(y, lag=s.lag, window=s.window, cv=s.cv(), level=s.level, name=name)
 
@@ -509,7 +510,8 @@ def run_sign_psy(data: pd.Series | pd.DataFrame | None, s: SignPSYSettings) -> S
 
     close = closes(data, "the sign-based PSY test")
     name = str(close.name) if close.name is not None else "series"
-    sample = PSYSettings(frequency=s.frequency, lookback_years=s.lookback_years).sample(close)
+    sampler = PSYSettings(frequency=s.frequency, lookback_years=s.lookback_years)
+    sample = sampler.sample(close, positive=True)
     prices = validate_series(
         sample, min_points=3, name=name, purpose="the sign-based PSY test"
     ).series
@@ -1180,7 +1182,8 @@ def run_svadf(data: pd.Series | pd.DataFrame | None, s: SVADFSettings) -> SVADFR
 
     close = closes(data, "SV-ADF")
     name = str(close.name) if close.name is not None else "series"
-    sample = PSYSettings(frequency=s.frequency, lookback_years=s.lookback_years).sample(close)
+    sampler = PSYSettings(frequency=s.frequency, lookback_years=s.lookback_years)
+    sample = sampler.sample(close, positive=s.transform == "log")
     prices = validate_series(
         sample, min_points=3, positive=s.transform == "log", name=name, purpose="SV-ADF dating"
     ).series

@@ -128,15 +128,36 @@ class PSYSettings:
 
         return MonteCarloCV(reps=self.reps, rng=self.seed)
 
-    def sample(self, close: pd.Series) -> pd.Series:
-        """Closes resampled to :attr:`frequency` over the last :attr:`lookback_years`."""
+    def sample(self, close: pd.Series, *, positive: bool = False) -> pd.Series:
+        """Closes resampled to :attr:`frequency` over the last :attr:`lookback_years`.
+
+        Parameters
+        ----------
+        close : pandas.Series
+            Daily closes with a DatetimeIndex.
+        positive : bool
+            Refuse a zero or negative close on any day of the sampled span, not only among the
+            closes the sample keeps (:func:`bubblescope.data.validate.require_positive`): set
+            it when the sample's logarithm is taken.
+
+        Raises
+        ------
+        InputError
+            With ``positive``, a non-positive close in the span, named with its date.
+        """
         import pandas as pd
 
-        out = resample(close.dropna(), self.frequency)
+        from bubblescope.data.validate import require_positive
+
+        daily = close.dropna()
+        out = resample(daily, self.frequency)
         if self.lookback_years is not None and len(out):
             months = round(12 * self.lookback_years)
             start = out.index[-1] - pd.DateOffset(months=months)
             out = out.loc[out.index > start]
+            daily = daily.loc[daily.index > start]
+        if positive:
+            require_positive(daily, "its logarithm needs positive prices")
         return out
 
     def describe(self) -> str:

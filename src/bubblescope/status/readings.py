@@ -184,9 +184,9 @@ def psy_reading(
     if rate and log:
         return grey(signal, label, "a yield is not a price: PSY on its log is not defined")
     ps = settings.psy
-    sample = ps.sample(close)
-    y = np.log(sample) if log else sample
     try:
+        sample = ps.sample(close, positive=log)
+        y = np.log(sample) if log else sample
         res = psy(y, lag=ps.lag, window=ps.window, cv=ps.cv(), level=ps.level, name=label)
     except InputError as exc:
         return grey(signal, label, f"not tested: {exc}")
