@@ -41,21 +41,31 @@ def load_nasdaq(path: str | Path) -> pd.Series:
     return frame["close"].rename("NASDAQCOM")
 
 
-def to_weekly(prices: pd.Series) -> pd.Series:
-    """Last close of each week (weeks ending Friday), dated at the last trading day.
+def _check_sampleable(prices: pd.Series, sampling: str) -> pd.DatetimeIndex:
+    """The dates of ``prices``, after refusing closes a backtest sampler cannot take.
 
     Raises
     ------
     DataError
         Without a DatetimeIndex.
     InputError
-        A zero or negative close on any day
+        A zero or negative close on any day, including the days the sample drops
         (:func:`bubblescope.data.validate.require_positive`).
     """
     if not isinstance(prices.index, pd.DatetimeIndex):
-        raise DataError("weekly sampling needs a DatetimeIndex")
+        raise DataError(f"{sampling} sampling needs a DatetimeIndex")
     require_positive(prices, "a backtest needs positive prices")
-    grouped = prices.groupby(prices.index.to_period("W-FRI"))
+    return prices.index
+
+
+def to_weekly(prices: pd.Series) -> pd.Series:
+    """Last close of each week (weeks ending Friday), dated at the last trading day.
+
+    Closes without a DatetimeIndex or with a non-positive day are refused
+    (:func:`_check_sampleable`).
+    """
+    days = _check_sampleable(prices, "weekly")
+    grouped = prices.groupby(days.to_period("W-FRI"))
     last_dates = pd.DatetimeIndex([g.index[-1] for _, g in grouped])
     return pd.Series(grouped.last().to_numpy(), index=last_dates, name=prices.name)
 
@@ -63,18 +73,11 @@ def to_weekly(prices: pd.Series) -> pd.Series:
 def to_monthly(prices: pd.Series) -> pd.Series:
     """Last close of each month, dated at the calendar month end (known once it closes).
 
-    Raises
-    ------
-    DataError
-        Without a DatetimeIndex.
-    InputError
-        A zero or negative close on any day
-        (:func:`bubblescope.data.validate.require_positive`).
+    Closes without a DatetimeIndex or with a non-positive day are refused
+    (:func:`_check_sampleable`).
     """
-    if not isinstance(prices.index, pd.DatetimeIndex):
-        raise DataError("monthly sampling needs a DatetimeIndex")
-    require_positive(prices, "a backtest needs positive prices")
-    out = prices.groupby(prices.index.to_period("M")).last()
+    days = _check_sampleable(prices, "monthly")
+    out = prices.groupby(days.to_period("M")).last()
     ends = pd.PeriodIndex(out.index).to_timestamp(how="end").normalize()
     return pd.Series(out.to_numpy(), index=pd.DatetimeIndex(ends, name="date"), name=prices.name)
 
