@@ -37,6 +37,22 @@ def test_a_bad_close_inside_a_period_is_refused_not_sampled_away(sample: object)
     assert (sample(close.abs() + 1.0) > 0).all()  # type: ignore[operator]
 
 
+def test_weekly_sampling_equals_a_week_by_week_reference() -> None:
+    """Each week's last close (NaN skipped) dated at its last trading day, names as given."""
+    rng = np.random.default_rng(9)
+    days = pd.bdate_range("2019-12-18", "2021-02-10", name="date")
+    close = pd.Series(rng.lognormal(size=len(days)), index=days, name="x")
+    close.iloc[rng.choice(len(days), 25, replace=False)] = np.nan
+    close.iloc[-1] = np.nan  # the last week's value comes from an earlier day
+    want_days, want_values = [], []
+    for week in sorted(set(days.to_period("W-FRI"))):
+        rows = close[days.to_period("W-FRI") == week]
+        want_days.append(rows.index[-1])
+        want_values.append(rows.dropna().iloc[-1] if rows.notna().any() else np.nan)
+    want = pd.Series(want_values, index=pd.DatetimeIndex(want_days), name="x")
+    pd.testing.assert_series_equal(to_weekly(close), want)
+
+
 def test_weekly_sampling_keeps_the_last_trading_day(shared_file: SharedFiles) -> None:
     nq = load_nasdaq(shared_file("fred/NASDAQCOM_daily_1971-2026_combined.csv"))
     w = to_weekly(nq)

@@ -17,6 +17,7 @@ import pandas as pd
 from bubblescope.data.sources import load_file
 from bubblescope.data.validate import require_positive
 from bubblescope.errors import DataError
+from bubblescope.settings import resample
 
 __all__ = [
     "ERAS",
@@ -64,10 +65,10 @@ def to_weekly(prices: pd.Series) -> pd.Series:
     Closes without a DatetimeIndex or with a non-positive day are refused
     (:func:`_check_sampleable`).
     """
-    days = _check_sampleable(prices, "weekly")
-    grouped = prices.groupby(days.to_period("W-FRI"))
-    last_dates = pd.DatetimeIndex([g.index[-1] for _, g in grouped])
-    return pd.Series(grouped.last().to_numpy(), index=last_dates, name=prices.name)
+    _check_sampleable(prices, "weekly")
+    # each week's last trading day and last close in one grouped pass (bubblescope.settings)
+    out = resample(prices, "W")
+    return pd.Series(out.to_numpy(), index=out.index.rename(None), name=prices.name)
 
 
 def to_monthly(prices: pd.Series) -> pd.Series:
