@@ -301,15 +301,8 @@ def require_positive(prices: pd.Series, need: str) -> None:
     InputError
         Naming how many closes are zero or negative, and the first one with its date.
     """
-    values = prices.to_numpy(dtype=np.float64)
-    bad = np.flatnonzero(values <= 0.0)
-    if bad.size:
-        first = bad[0]
-        raise InputError(
-            f"{prices.name or 'prices'}: {bad.size} non-positive close(s), first "
-            f"{values[first]:g} at {pd.Timestamp(prices.index[first]).date()}; {need}",
-            hint="use prices (not returns), or a series shifted to be positive",
-        )
+    label = str(prices.name or "prices")
+    _refuse_non_positive(prices.to_numpy(dtype=np.float64), prices.index, label, "close", need)
 
 
 def validate_series(
@@ -497,15 +490,24 @@ def validate_panel(
 def _check_values(
     values: np.ndarray, index: pd.Index, label: str, positive: bool, nonconstant: bool
 ) -> None:
-    if positive and len(values) and (values <= 0).any():
-        k = int(np.argmax(values <= 0))
-        raise InputError(
-            f"{label}: {int((values <= 0).sum())} non-positive value(s), first {values[k]:g} "
-            f"at {_fmt(index[k])}; this method takes logarithms",
-            hint="use prices (not returns), or a series shifted to be positive",
-        )
+    if positive:
+        _refuse_non_positive(values, index, label, "value", "this method takes logarithms")
     if nonconstant and len(values) >= 2 and np.all(values == values[0]):
         raise InputError(f"{label}: the series is constant ({values[0]:g}); nothing to test")
+
+
+def _refuse_non_positive(
+    values: np.ndarray, index: pd.Index, label: str, noun: str, need: str
+) -> None:
+    """Raise naming how many ``values`` are zero or negative and the first, with its date."""
+    bad = np.flatnonzero(values <= 0.0)
+    if bad.size:
+        k = int(bad[0])
+        raise InputError(
+            f"{label}: {bad.size} non-positive {noun}(s), first {values[k]:g} at "
+            f"{_fmt(index[k])}; {need}",
+            hint="use prices (not returns), or a series shifted to be positive",
+        )
 
 
 def _fmt(x: Any) -> str:
