@@ -55,6 +55,51 @@ def test_shared_grid_scan_is_bitwise_the_one_date_scan() -> None:
     assert np.isfinite(best_ssr[:, :, 0]).all()
 
 
+def _design_sums(f: np.ndarray, g: np.ndarray, h: np.ndarray) -> list[float]:
+    return [float(f.size), f.sum(), g.sum(), h.sum(), f @ f, f @ g, f @ h, g @ g, g @ h, h @ h]
+
+
+def test_batched_window_solves_are_bitwise_the_scalar_solve() -> None:
+    """The grid scan's vectorised factor and SSR equal :func:`_solve3`'s, column by column.
+
+    37 columns (not a multiple of any vector width) of real f, g, h sums, with degenerate
+    ones mixed in: a constant f (zero first pivot), g = 2f (collinear second) and h = f + g
+    (collinear third), so every branch of the factorisation runs in some vector lane.
+    """
+    rng = np.random.default_rng(3)
+    cols, rows = [], []
+    for j in range(37):
+        n = int(rng.integers(20, 200))
+        u = rng.uniform(0.01, 1.0, n)
+        f = u ** rng.uniform(0.1, 0.9)
+        g = f * np.cos(rng.uniform(2, 25) * np.log(u))
+        h = f * np.sin(rng.uniform(2, 25) * np.log(u))
+        if j % 4 == 1:
+            f = np.ones(n)
+        elif j % 4 == 2:
+            g = 2.0 * f
+        elif j % 4 == 3:
+            h = f + g
+        y = rng.standard_normal(n).cumsum()
+        cols.append(_design_sums(f, g, h))
+        rows.append([y.sum(), y @ y, y @ f, y @ g, y @ h])
+    sums = np.ascontiguousarray(np.array(cols).T)
+    rhs = np.ascontiguousarray(np.array(rows).T)
+    chol = np.empty((6, 37))
+    ssr = np.empty(37)
+    K._factor_windows(37, sums, chol)
+    K._ssr_windows(37, sums, chol, rhs, ssr)
+    dropped = 0
+    for j in range(37):
+        assert tuple(chol[:, j]) == K._factor3(*sums[:, j])
+        sy, syy, syf, syg, syh = rhs[:, j]
+        assert ssr[j] == K._solve3(*sums[:, j], sy, syf, syg, syh, syy)[0]
+        dropped += int(np.count_nonzero(chol[[0, 3, 5], j] == 0.0))
+    # each degenerate column dropped its one pivot (f, g or h) and no other column dropped
+    # any, so the zero branches were compared too
+    assert dropped == 27
+
+
 def test_confidence_over_dates_equals_the_cold_one_date_path() -> None:
     """Every date's Confidence equals the cold path's, recomputed here from fit_nested."""
     prices = _prices()

@@ -55,7 +55,7 @@ _TINY = 1e-9
 _COLLINEAR = 1e-12
 
 
-@njit
+@njit(error_model="numpy")
 def _factor3(
     n: float,
     sf: float,
@@ -99,7 +99,7 @@ def _factor3(
     return l00, l10, l20, l11, l21, l22
 
 
-@njit
+@njit(error_model="numpy")
 def _forward3(
     l00: float,
     l10: float,
@@ -751,6 +751,12 @@ def grid_nested_dates(
     syf = np.empty(n_dates)
     syg = np.empty(n_dates)
     syh = np.empty(n_dates)
+    # per grid point, the admitted windows' sums, factors and right-hand sides, in scan order
+    admitted = np.empty(n_win, dtype=np.int64)
+    sums = np.empty((10, n_win))
+    chol = np.empty((6, n_win))
+    rhs = np.empty((n_dates, 5, n_win))
+    ssr = np.empty(n_win)
     first = starts[0]
     for io in range(tc_offsets.shape[0]):
         off = tc_offsets[io]
@@ -766,6 +772,7 @@ def grid_nested_dates(
                 syg[:] = 0.0
                 syh[:] = 0.0
                 k = n_win - 1
+                cnt = 0
                 for i in range(n - 1, first - 1, -1):
                     f = fm[im, i]
                     g = f * cw[i]
@@ -786,38 +793,30 @@ def grid_nested_dates(
                         syh[dd] += yi * h
                     while k >= 0 and starts[k] == i:
                         if -tc_lo_frac * dts[k] <= off <= tc_hi_frac * dts[k]:
-                            _insert_dates(
-                                best_ssr,
-                                best_par,
-                                k,
-                                float(n - i),
-                                sf,
-                                sg,
-                                sh,
-                                sff,
-                                sfg,
-                                sfh,
-                                sgg,
-                                sgh,
-                                shh,
-                                suf_y,
-                                syf,
-                                syg,
-                                syh,
-                                suf_yy,
-                                off,
-                                m_grid[im],
-                                om,
+                            admitted[cnt] = k
+                            _record_window(
+                                cnt, float(n - i), sf, sg, sh, sff, sfg, sfh, sgg, sgh, shh, sums
                             )
+                            for dd in range(n_dates):
+                                rhs[dd, 0, cnt] = suf_y[k, dd]
+                                rhs[dd, 1, cnt] = suf_yy[k, dd]
+                                rhs[dd, 2, cnt] = syf[dd]
+                                rhs[dd, 3, cnt] = syg[dd]
+                                rhs[dd, 4, cnt] = syh[dd]
+                            cnt += 1
                         k -= 1
+                _factor_windows(cnt, sums, chol)
+                for dd in range(n_dates):
+                    _ssr_windows(cnt, sums, chol, rhs[dd], ssr)
+                    for j in range(cnt):
+                        kj = admitted[j]
+                        _keep_best(best_ssr[dd, kj], best_par[dd, kj], ssr[j], off, m_grid[im], om)
     return best_ssr, best_par
 
 
 @njit
-def _insert_dates(
-    best_ssr: Float64Array,
-    best_par: Float64Array,
-    k: int,
+def _record_window(
+    j: int,
     n: float,
     sf: float,
     sg: float,
@@ -828,29 +827,60 @@ def _insert_dates(
     sgg: float,
     sgh: float,
     shh: float,
-    suf_y: Float64Array,
-    syf: Float64Array,
-    syg: Float64Array,
-    syh: Float64Array,
-    suf_yy: Float64Array,
-    off: float,
-    m: float,
-    om: float,
+    sums: Float64Array,
 ) -> None:
-    """Window ``k``'s profiled SSR at one grid point on every date, kept if among the best.
+    """Write one window's count and sums of f, g, h into column ``j`` of ``sums``."""
+    sums[0, j] = n
+    sums[1, j] = sf
+    sums[2, j] = sg
+    sums[3, j] = sh
+    sums[4, j] = sff
+    sums[5, j] = sfg
+    sums[6, j] = sfh
+    sums[7, j] = sgg
+    sums[8, j] = sgh
+    sums[9, j] = shh
 
-    The factor (:func:`_factor3`, as in :func:`_solve3`) is computed once for all dates; the
-    right-hand side and the SSR (:func:`_forward3`) per date.
+
+@njit(error_model="numpy")
+def _factor_windows(cnt: int, sums: Float64Array, chol: Float64Array) -> None:
+    """:func:`_factor3` of the first ``cnt`` columns of ``sums`` into those of ``chol``.
+
+    ``sums`` rows: n, Σf, Σg, Σh, Σff, Σfg, Σfh, Σgg, Σgh, Σhh; ``chol`` rows: l00, l10,
+    l20, l11, l21, l22. The columns are independent, so the compiler runs several at once in
+    vector registers; square roots and quotients are correctly rounded there as in scalar
+    code, so every column is bitwise :func:`_factor3`'s.
     """
-    l00, l10, l20, l11, l21, l22 = _factor3(n, sf, sg, sh, sff, sfg, sfh, sgg, sgh, shh)
-    for d in range(best_ssr.shape[0]):
-        sy = suf_y[k, d]
-        ssr = _forward3(
-            l00, l10, l20, l11, l21, l22,
-            syf[d] - sy * sf / n, syg[d] - sy * sg / n, syh[d] - sy * sh / n,
-            suf_yy[k, d] - sy * sy / n,
+    for j in range(cnt):
+        l00, l10, l20, l11, l21, l22 = _factor3(
+            sums[0, j], sums[1, j], sums[2, j], sums[3, j], sums[4, j],
+            sums[5, j], sums[6, j], sums[7, j], sums[8, j], sums[9, j],
+        )  # fmt: skip
+        chol[0, j] = l00
+        chol[1, j] = l10
+        chol[2, j] = l20
+        chol[3, j] = l11
+        chol[4, j] = l21
+        chol[5, j] = l22
+
+
+@njit(error_model="numpy")
+def _ssr_windows(
+    cnt: int, sums: Float64Array, chol: Float64Array, rhs: Float64Array, out: Float64Array
+) -> None:
+    """Profiled SSR (:func:`_forward3`, as in :func:`_solve3`) of the first ``cnt`` windows.
+
+    ``rhs`` rows: Σy, Σy², Σyf, Σyg, Σyh of one date per window; ``sums`` and ``chol`` as in
+    :func:`_factor_windows`. Written into ``out[:cnt]``, each bitwise :func:`_solve3`'s SSR.
+    """
+    for j in range(cnt):
+        n = sums[0, j]
+        sy = rhs[0, j]
+        out[j] = _forward3(
+            chol[0, j], chol[1, j], chol[2, j], chol[3, j], chol[4, j], chol[5, j],
+            rhs[2, j] - sy * sums[1, j] / n, rhs[3, j] - sy * sums[2, j] / n,
+            rhs[4, j] - sy * sums[3, j] / n, rhs[1, j] - sy * sy / n,
         )[0]  # fmt: skip
-        _keep_best(best_ssr[d, k], best_par[d, k], ssr, off, m, om)
 
 
 @njit
