@@ -324,8 +324,9 @@ def _jacobian(
     b = sums[11]
     c1 = sums[12]
     c2 = sums[13]
-    # D_jᵀ r: rows (f, g, h) derivatives against r, for j = tc, m, ω
-    u = np.zeros((3, 3))
+    # D_jᵀ r (u_j0, u_j1, u_j2: the f, g, h derivatives against r, j = tc, m, ω; ∂f/∂ω = 0),
+    # each in a scalar so the running sums stay in registers
+    u00 = u01 = u02 = u10 = u11 = u12 = u21 = u22 = 0.0
     for i in range(n):
         f = buf[0, i]
         g = buf[1, i]
@@ -338,80 +339,74 @@ def _jacobian(
         jac[i, 0] = (m * q + omega * osc) * inv
         jac[i, 1] = lu * q
         jac[i, 2] = lu * osc
-        u[0, 0] += ri * m * f * inv
-        u[0, 1] += ri * (m * g - omega * h) * inv
-        u[0, 2] += ri * (m * h + omega * g) * inv
-        u[1, 0] += ri * lu * f
-        u[1, 1] += ri * lu * g
-        u[1, 2] += ri * lu * h
-        u[2, 1] -= ri * lu * h
-        u[2, 2] += ri * lu * g
-    # the sums of each column against (1, f, g, h) in one pass, each in order over i
-    sv = np.zeros((3, 5))
+        u00 += ri * m * f * inv
+        u01 += ri * (m * g - omega * h) * inv
+        u02 += ri * (m * h + omega * g) * inv
+        u10 += ri * lu * f
+        u11 += ri * lu * g
+        u12 += ri * lu * h
+        u21 -= ri * lu * h
+        u22 += ri * lu * g
+    # the sums of each column against (1, f, g, h) and itself, in one pass, each in order
+    s00 = s01 = s02 = s03 = s04 = 0.0
+    s10 = s11 = s12 = s13 = s14 = 0.0
+    s20 = s21 = s22 = s23 = s24 = 0.0
     for i in range(n):
         f = buf[0, i]
         g = buf[1, i]
         h = buf[2, i]
-        for j in range(3):
-            v = jac[i, j]
-            sv[j, 0] += v
-            sv[j, 1] += v * f
-            sv[j, 2] += v * g
-            sv[j, 3] += v * h
-            sv[j, 4] += v * v
-    coef = np.empty((3, 8))
-    for j in range(3):
-        _, pa, pb, pc1, pc2 = _solve3(
-            sums[9],
-            sums[0],
-            sums[1],
-            sums[2],
-            sums[3],
-            sums[4],
-            sums[5],
-            sums[6],
-            sums[7],
-            sums[8],
-            sv[j, 0],
-            sv[j, 1],
-            sv[j, 2],
-            sv[j, 3],
-            sv[j, 4],
-        )
-        _, za, zb, zc1, zc2 = _solve3(
-            sums[9],
-            sums[0],
-            sums[1],
-            sums[2],
-            sums[3],
-            sums[4],
-            sums[5],
-            sums[6],
-            sums[7],
-            sums[8],
-            0.0,
-            u[j, 0],
-            u[j, 1],
-            u[j, 2],
-            0.0,
-        )
-        coef[j, 0] = pa
-        coef[j, 1] = pb
-        coef[j, 2] = pc1
-        coef[j, 3] = pc2
-        coef[j, 4] = za
-        coef[j, 5] = zb
-        coef[j, 6] = zc1
-        coef[j, 7] = zc2
-    # the three columns in one pass, each element the same expression as column by column
+        v = jac[i, 0]
+        s00 += v
+        s01 += v * f
+        s02 += v * g
+        s03 += v * h
+        s04 += v * v
+        v = jac[i, 1]
+        s10 += v
+        s11 += v * f
+        s12 += v * g
+        s13 += v * h
+        s14 += v * v
+        v = jac[i, 2]
+        s20 += v
+        s21 += v * f
+        s22 += v * g
+        s23 += v * h
+        s24 += v * v
+    # per column, the projection coefficients (p) and (XᵀX)⁻¹ D_jᵀ r (z)
+    _, p0a, p0b, p0c, p0d = _solve_design(sums, s00, s01, s02, s03, s04)
+    _, p1a, p1b, p1c, p1d = _solve_design(sums, s10, s11, s12, s13, s14)
+    _, p2a, p2b, p2c, p2d = _solve_design(sums, s20, s21, s22, s23, s24)
+    _, z0a, z0b, z0c, z0d = _solve_design(sums, 0.0, u00, u01, u02, 0.0)
+    _, z1a, z1b, z1c, z1d = _solve_design(sums, 0.0, u10, u11, u12, 0.0)
+    _, z2a, z2b, z2c, z2d = _solve_design(sums, 0.0, 0.0, u21, u22, 0.0)
+    span0 = span[0]
+    span1 = span[1]
+    span2 = span[2]
     for i in range(n):
         f = buf[0, i]
         g = buf[1, i]
         h = buf[2, i]
-        for j in range(3):
-            proj = coef[j, 0] + coef[j, 1] * f + coef[j, 2] * g + coef[j, 3] * h
-            second = coef[j, 4] + coef[j, 5] * f + coef[j, 6] * g + coef[j, 7] * h
-            jac[i, j] = -(jac[i, j] - proj + second) * span[j]
+        proj = p0a + p0b * f + p0c * g + p0d * h
+        second = z0a + z0b * f + z0c * g + z0d * h
+        jac[i, 0] = -(jac[i, 0] - proj + second) * span0
+        proj = p1a + p1b * f + p1c * g + p1d * h
+        second = z1a + z1b * f + z1c * g + z1d * h
+        jac[i, 1] = -(jac[i, 1] - proj + second) * span1
+        proj = p2a + p2b * f + p2c * g + p2d * h
+        second = z2a + z2b * f + z2c * g + z2d * h
+        jac[i, 2] = -(jac[i, 2] - proj + second) * span2
+
+
+@njit
+def _solve_design(
+    sums: Float64Array, sy: float, syf: float, syg: float, syh: float, syy: float
+) -> tuple[float, float, float, float, float]:
+    """:func:`_solve3` on the design sums ``sums`` (as :func:`_residuals_buf` writes them)."""
+    return _solve3(
+        sums[9], sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8],
+        sy, syf, syg, syh, syy,
+    )  # fmt: skip
 
 
 @njit
