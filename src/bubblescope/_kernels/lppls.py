@@ -184,44 +184,6 @@ def _solve3(
 
 
 @njit
-def _fit_window(
-    t: Float64Array, y: Float64Array, tc: float, m: float, omega: float, scale: float
-) -> tuple[float, float, float, float, float]:
-    """Profiled SSR and scaled linear parameters of one window (time scaled by ``scale``)."""
-    n = t.shape[0]
-    sf = sg = sh = sff = sfg = sfh = sgg = sgh = shh = 0.0
-    sy = syf = syg = syh = syy = 0.0
-    for i in range(n):
-        d = abs(tc - t[i])
-        yi = y[i]
-        if d > _TINY:
-            lu = math.log(d / scale)
-            f = math.exp(m * lu)
-            g = f * math.cos(omega * lu)
-            h = f * math.sin(omega * lu)
-        else:
-            f = g = h = 0.0
-        sf += f
-        sg += g
-        sh += h
-        sff += f * f
-        sfg += f * g
-        sfh += f * h
-        sgg += g * g
-        sgh += g * h
-        shh += h * h
-        sy += yi
-        syf += yi * f
-        syg += yi * g
-        syh += yi * h
-        syy += yi * yi
-    ssr, a, b, c1, c2 = _solve3(
-        float(n), sf, sg, sh, sff, sfg, sfh, sgg, sgh, shh, sy, syf, syg, syh, syy
-    )
-    return ssr, a, b, c1, c2
-
-
-@njit
 def _residuals_buf(
     t: Float64Array,
     y: Float64Array,
@@ -462,8 +424,10 @@ def linear_params(
     """
     scale = max(abs(tc - t[0]), abs(tc - t[-1]), 1.0)
     out = np.empty(t.shape[0])
-    ssr = _residuals(t, y, tc, m, omega, scale, out)
-    _, a, bs, c1s, c2s = _fit_window(t, y, tc, m, omega, scale)
+    buf = np.empty((5, t.shape[0]))
+    sums = np.empty(14)
+    ssr = _residuals_buf(t, y, tc, m, omega, scale, out, buf, sums)
+    a, bs, c1s, c2s = sums[10], sums[11], sums[12], sums[13]
     k = math.exp(-m * math.log(scale))
     phi0 = omega * math.log(scale)
     res = np.empty(5)
