@@ -13,7 +13,7 @@ from bubblescope._config import numba_disabled
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["njit", "njit_nogil", "njit_parallel", "prange"]
+__all__ = ["njit", "njit_ieee", "njit_nogil", "njit_parallel", "prange"]
 
 prange: Any
 if numba_disabled():
@@ -54,4 +54,16 @@ def njit_nogil(func: F) -> F:
     The compiled function releases the GIL while it runs, so Python threads run it at once.
     """
     compiled: F = njit(nogil=True)(func)
+    return compiled
+
+
+def njit_ieee(func: F) -> F:
+    """``njit(error_model="numpy")`` with the decorated function's type kept.
+
+    Division follows IEEE 754 (x/0 is ±inf or NaN) instead of raising ``ZeroDivisionError``,
+    so the compiled code has no zero-divisor branch and loops of quotients and square roots
+    can run in vector registers. Use it only where every divisor is known to be nonzero, so
+    the results are those of ``njit``.
+    """
+    compiled: F = njit(error_model="numpy")(func)
     return compiled

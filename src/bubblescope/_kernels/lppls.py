@@ -32,7 +32,7 @@ import math
 
 import numpy as np
 
-from bubblescope._numba import njit, njit_nogil
+from bubblescope._numba import njit, njit_ieee, njit_nogil
 from bubblescope._typing import Float64Array, IntArray
 
 __all__ = [
@@ -55,7 +55,7 @@ _TINY = 1e-9
 _COLLINEAR = 1e-12
 
 
-@njit(error_model="numpy")
+@njit_ieee
 def _factor3(
     n: float,
     sf: float,
@@ -99,7 +99,7 @@ def _factor3(
     return l00, l10, l20, l11, l21, l22
 
 
-@njit(error_model="numpy")
+@njit_ieee
 def _forward3(
     l00: float,
     l10: float,
@@ -365,10 +365,11 @@ def _solve_design(
     sums: Float64Array, sy: float, syf: float, syg: float, syh: float, syy: float
 ) -> tuple[float, float, float, float, float]:
     """:func:`_solve3` on the design sums ``sums`` (as :func:`_residuals_buf` writes them)."""
-    return _solve3(
+    solved: tuple[float, float, float, float, float] = _solve3(
         sums[9], sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8],
         sy, syf, syg, syh, syy,
     )  # fmt: skip
+    return solved
 
 
 @njit
@@ -801,7 +802,7 @@ def _record_window(
     sums[9, j] = shh
 
 
-@njit(error_model="numpy")
+@njit_ieee
 def _factor_windows(cnt: int, sums: Float64Array, chol: Float64Array) -> None:
     """:func:`_factor3` of the first ``cnt`` columns of ``sums`` into those of ``chol``.
 
@@ -823,7 +824,7 @@ def _factor_windows(cnt: int, sums: Float64Array, chol: Float64Array) -> None:
         chol[5, j] = l22
 
 
-@njit(error_model="numpy")
+@njit_ieee
 def _ssr_windows(
     cnt: int, sums: Float64Array, chol: Float64Array, rhs: Float64Array, out: Float64Array
 ) -> None:
