@@ -191,8 +191,9 @@ def emit_with_data(
     """:func:`emit`, stating the prices used: ``payload["data"]`` and a line after the render.
 
     ``frame`` is the price frame or series the command read (its ``attrs`` name the vintage).
-    The line names the vintage and dates, and a stale-data warning follows when the prices are
-    more than 14 days old.
+    The line names the vintage and dates; a note follows for each thing reading a file changed
+    (rows without a close dropped, newest-first order reversed), and a stale-data warning when
+    the prices are more than 14 days old.
     """
     from bubblescope.data.catalog import data_info
 
@@ -204,6 +205,8 @@ def emit_with_data(
             f"data: {info['vintage']}; {info['first_date']} to {info['last_date']}",
             highlight=False,
         )
+        for note in info["notes"]:
+            console.print(f"note: {note}", highlight=False)
         if info["stale"]:
             console.print(f"warning: {info['stale']}", style="yellow", highlight=False)
 

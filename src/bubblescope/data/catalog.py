@@ -191,8 +191,10 @@ def data_info(frame: pd.DataFrame | pd.Series) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``vintage``, ``first_date``, ``last_date`` (ISO dates) and ``stale`` (the warning of
-        :func:`staleness`, or None).
+        ``vintage``, ``first_date``, ``last_date`` (ISO dates), ``stale`` (the warning of
+        :func:`staleness`, or None) and ``notes``: what reading a file dropped, reversed or
+        rescaled (``attrs["notes"]`` of :func:`bubblescope.data.sources.load_file`; empty
+        for shipped and stored series).
     """
     vintage = frame.attrs.get("vintage") or (
         str(frame["source"].iloc[-1]) if isinstance(frame, pd.DataFrame) else ""
@@ -203,4 +205,5 @@ def data_info(frame: pd.DataFrame | pd.Series) -> dict[str, Any]:
         "first_date": str(pd.Timestamp(frame.index[0]).date()),
         "last_date": str(last.date()),
         "stale": staleness(last),
+        "notes": [str(note) for note in frame.attrs.get("notes", [])],
     }
