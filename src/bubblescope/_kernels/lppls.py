@@ -310,38 +310,22 @@ def _jacobian(
         u21 -= ri * lu * h
         u22 += ri * lu * g
     # the sums of each column against (1, f, g, h) and itself, in one pass, each in order
-    s00 = s01 = s02 = s03 = s04 = 0.0
-    s10 = s11 = s12 = s13 = s14 = 0.0
-    s20 = s21 = s22 = s23 = s24 = 0.0
+    zero = (0.0, 0.0, 0.0, 0.0, 0.0)
+    s0 = s1 = s2 = zero
     for i in range(n):
         f = buf[0, i]
         g = buf[1, i]
         h = buf[2, i]
-        v = jac[i, 0]
-        s00 += v
-        s01 += v * f
-        s02 += v * g
-        s03 += v * h
-        s04 += v * v
-        v = jac[i, 1]
-        s10 += v
-        s11 += v * f
-        s12 += v * g
-        s13 += v * h
-        s14 += v * v
-        v = jac[i, 2]
-        s20 += v
-        s21 += v * f
-        s22 += v * g
-        s23 += v * h
-        s24 += v * v
+        s0 = _accumulate_column(s0, jac[i, 0], f, g, h)
+        s1 = _accumulate_column(s1, jac[i, 1], f, g, h)
+        s2 = _accumulate_column(s2, jac[i, 2], f, g, h)
     # per column, the projection coefficients (p) and (XᵀX)⁻¹ D_jᵀ r (z)
-    _, p0a, p0b, p0c, p0d = _solve_design(sums, s00, s01, s02, s03, s04)
-    _, p1a, p1b, p1c, p1d = _solve_design(sums, s10, s11, s12, s13, s14)
-    _, p2a, p2b, p2c, p2d = _solve_design(sums, s20, s21, s22, s23, s24)
-    _, z0a, z0b, z0c, z0d = _solve_design(sums, 0.0, u00, u01, u02, 0.0)
-    _, z1a, z1b, z1c, z1d = _solve_design(sums, 0.0, u10, u11, u12, 0.0)
-    _, z2a, z2b, z2c, z2d = _solve_design(sums, 0.0, 0.0, u21, u22, 0.0)
+    p0 = _solve_design(sums, s0[0], s0[1], s0[2], s0[3], s0[4])[1:]
+    p1 = _solve_design(sums, s1[0], s1[1], s1[2], s1[3], s1[4])[1:]
+    p2 = _solve_design(sums, s2[0], s2[1], s2[2], s2[3], s2[4])[1:]
+    z0 = _solve_design(sums, 0.0, u00, u01, u02, 0.0)[1:]
+    z1 = _solve_design(sums, 0.0, u10, u11, u12, 0.0)[1:]
+    z2 = _solve_design(sums, 0.0, 0.0, u21, u22, 0.0)[1:]
     span0 = span[0]
     span1 = span[1]
     span2 = span[2]
@@ -349,15 +333,37 @@ def _jacobian(
         f = buf[0, i]
         g = buf[1, i]
         h = buf[2, i]
-        proj = p0a + p0b * f + p0c * g + p0d * h
-        second = z0a + z0b * f + z0c * g + z0d * h
-        jac[i, 0] = -(jac[i, 0] - proj + second) * span0
-        proj = p1a + p1b * f + p1c * g + p1d * h
-        second = z1a + z1b * f + z1c * g + z1d * h
-        jac[i, 1] = -(jac[i, 1] - proj + second) * span1
-        proj = p2a + p2b * f + p2c * g + p2d * h
-        second = z2a + z2b * f + z2c * g + z2d * h
-        jac[i, 2] = -(jac[i, 2] - proj + second) * span2
+        jac[i, 0] = _project_column(jac[i, 0], p0, z0, f, g, h, span0)
+        jac[i, 1] = _project_column(jac[i, 1], p1, z1, f, g, h, span1)
+        jac[i, 2] = _project_column(jac[i, 2], p2, z2, f, g, h, span2)
+
+
+@njit
+def _accumulate_column(
+    acc: tuple[float, float, float, float, float], v: float, f: float, g: float, h: float
+) -> tuple[float, float, float, float, float]:
+    """One point's terms added to a Jacobian column's running (Σv, Σvf, Σvg, Σvh, Σv²)."""
+    return acc[0] + v, acc[1] + v * f, acc[2] + v * g, acc[3] + v * h, acc[4] + v * v
+
+
+@njit
+def _project_column(
+    v: float,
+    p: tuple[float, float, float, float],
+    z: tuple[float, float, float, float],
+    f: float,
+    g: float,
+    h: float,
+    span: float,
+) -> float:
+    """``−[(I − P) D_j β + X (XᵀX)⁻¹ D_jᵀ r]`` at one point, scaled to the unit box.
+
+    ``v`` is the point's D_j β, ``p`` the coefficients of its projection on (1, f, g, h) and
+    ``z`` those of (XᵀX)⁻¹ D_jᵀ r (see :func:`_jacobian`).
+    """
+    proj = p[0] + p[1] * f + p[2] * g + p[3] * h
+    second = z[0] + z[1] * f + z[2] * g + z[3] * h
+    return -(v - proj + second) * span
 
 
 @njit
