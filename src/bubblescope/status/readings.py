@@ -49,15 +49,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
 
+from bubblescope._typing import Float64Array
 from bubblescope.detect import episode_now
 from bubblescope.detect.gsy import MODEL_FROM, trailing_return
 from bubblescope.errors import BubblescopeError, InputError
 from bubblescope.settings import RunSettings
+
+if TYPE_CHECKING:
+    from bubblescope.detect.lppls import WindowSet
 
 __all__ = [
     "LIGHTS",
@@ -67,7 +71,10 @@ __all__ = [
     "crash_odds_reading",
     "drawdown_reading",
     "grey",
+    "lppls_pending",
     "lppls_reading",
+    "lppls_trace_dates",
+    "lppls_trace_keys",
     "net_points",
     "psy_reading",
     "return_reading",
@@ -281,31 +288,103 @@ def _tc_date(index: pd.DatetimeIndex, offset: float) -> str:
     return _day(day)
 
 
-def lppls_reading(close: pd.Series, settings: RunSettings) -> Reading:
-    """DS LPPLS Confidence now on each window scale, the spread of tc, and since when."""
+def lppls_trace_dates(close: pd.Series, settings: RunSettings) -> dict[str, list[pd.Timestamp]]:
+    """The dates the LPPLS reading computes on each window scale long enough for the series.
+
+    The month ends of the ``since`` trace (``history_months`` back) that hold the scale's
+    longest window, and the last date; in order, the last date last.
+    """
+    close = close.dropna()
+    index = pd.DatetimeIndex(close.index)
+    dates = _month_end_dates(index, settings.lppls.history_months)
+    return {
+        scale: [d for d in dates if int(index.searchsorted(d)) + 1 >= windows.max_window]
+        for scale, windows in settings.lppls.windows().items()
+        if len(close) >= windows.max_window
+    }
+
+
+def lppls_trace_keys(close: pd.Series, dates: list[pd.Timestamp], windows: WindowSet) -> list[str]:
+    """Results-cache keys of the trace dates' Confidence on ``windows`` (window prices, settings).
+
+    The same keys as the backtest's LPPLS grid dates (:mod:`bubblescope.backtest.lppls_memo`):
+    a date's Confidence depends only on the prices of its longest window and the window and
+    grid settings, so a date computed once, by either, is read back by both.
+    """
+    from bubblescope.backtest.lppls_memo import date_keys
+
+    close = close.dropna()
+    positions = pd.DatetimeIndex(close.index).get_indexer(pd.DatetimeIndex(dates)).tolist()
+    return date_keys(close.to_numpy(dtype=np.float64), positions, windows, None)
+
+
+def lppls_pending(close: pd.Series, settings: RunSettings) -> dict[str, int]:
+    """How many dates :func:`lppls_reading` would compute on each scale long enough.
+
+    The last date always, and the earlier trace dates whose Confidence the results cache lacks
+    (:func:`lppls_trace_keys`): what a cost estimate counts.
+    """
+    from bubblescope.backtest.lppls_memo import pending_dates
+
+    windows = settings.lppls.windows()
+    return {
+        scale: 1 + pending_dates(lppls_trace_keys(close, dates[:-1], windows[scale]))
+        for scale, dates in lppls_trace_dates(close, settings).items()
+    }
+
+
+def _lppls_scale(
+    close: pd.Series, dates: list[pd.Timestamp], windows: WindowSet
+) -> tuple[pd.Series, pd.Series]:
+    """One scale's indicator row at the last date and its Confidence on every trace date.
+
+    The earlier dates' Confidence goes through the results cache
+    (:func:`bubblescope.backtest.lppls_memo.confidence_by_date`); those missing there are
+    computed together in one run, and the last date's value is its row's.
+    """
+    from bubblescope.backtest.lppls_memo import confidence_by_date
     from bubblescope.detect.lppls import lppls_confidence
 
+    row = lppls_confidence(close, dates[-1:], windows=windows).to_frame().iloc[-1]
+    last = len(dates) - 1
+
+    def confidence(at: list[int]) -> Float64Array:
+        earlier = [i for i in at if i < last]
+        found = dict.fromkeys(at, float(row["confidence_pos"]))
+        if earlier:
+            frame = lppls_confidence(close, [dates[i] for i in earlier], windows=windows)
+            values = frame.to_frame()["confidence_pos"].to_numpy(dtype=np.float64)
+            found.update(zip(earlier, values.tolist(), strict=True))
+        return np.array([found[i] for i in at], dtype=np.float64)
+
+    values = confidence_by_date(lppls_trace_keys(close, dates, windows), confidence)
+    return row, pd.Series(values, index=pd.DatetimeIndex(dates))
+
+
+def lppls_reading(close: pd.Series, settings: RunSettings) -> Reading:
+    """DS LPPLS Confidence now on each window scale, the spread of tc, and since when.
+
+    The last date is computed in full (its tc spread is shown); the Confidence of each earlier
+    date of the ``since`` trace is kept in the results cache under its window's prices
+    (:func:`lppls_trace_keys`), so a series extended by new days recomputes only the dates
+    whose windows changed: the new last date, not the month ends before it.
+    """
     signal, label = "lppls", "LPPLS Confidence"
     ls = settings.lppls
     close = close.dropna()
     index = pd.DatetimeIndex(close.index)
     scales: dict[str, dict[str, Any]] = {}
     history: dict[str, pd.Series] = {}
+    trace_dates = lppls_trace_dates(close, settings)
     for scale, windows in ls.windows().items():
-        if len(close) < windows.max_window:
+        if scale not in trace_dates:
             scales[scale] = {
                 "confidence": None,
                 "windows": f"{windows.max_window}-{windows.min_window}",
                 "note": f"needs {windows.max_window} trading days, has {len(close)}",
             }
             continue
-        dates = [
-            d
-            for d in _month_end_dates(index, ls.history_months)
-            if int(index.searchsorted(d)) + 1 >= windows.max_window
-        ]
-        frame = lppls_confidence(close, dates, windows=windows).to_frame()
-        row = frame.iloc[-1]
+        row, history[scale] = _lppls_scale(close, trace_dates[scale], windows)
         lo, hi = row["tc_q10_pos"], row["tc_q90_pos"]
         scales[scale] = {
             "confidence": float(row["confidence_pos"]),
@@ -318,7 +397,6 @@ def lppls_reading(close: pd.Series, settings: RunSettings) -> Reading:
             if np.isfinite(lo) and np.isfinite(hi)
             else None,
         }
-        history[scale] = frame["confidence_pos"]
     done = {k: v for k, v in scales.items() if v["confidence"] is not None}
     if not done:
         why = "; ".join(f"{k}: {v['note']}" for k, v in scales.items())

@@ -47,12 +47,13 @@ multiplies them by a rate measured once.
   S&P 500 and the 49 industries, estimated at 10.1, 15.6 and 7.0 s).
 - **Status page**: every watched series' two PSY readings (log and level, critical values once
   per length) with the what-if search (two bisections of 32 sweeps at most), its LPPLS
-  readings (one date a month over the trace, each window scale), and the NASDAQ's and the
-  S&P 500's record backtests (all signals, and PSY on levels). Only what the caches do not
-  hold for the current data and settings is counted: a cached row, record or set of critical
-  values costs nothing, so a warm page is not refused for work it will not do. The standard run was
-  estimated at 101 s and took 85 s cold (79 s of CPU, one process, 2-core machine at load 1.5),
-  with the LPPLS rates before the present ones.
+  readings (each window scale: the last date, and the month ends of the trace whose
+  Confidence the results cache lacks, :func:`bubblescope.status.readings.lppls_pending`), and
+  the NASDAQ's and the S&P 500's record backtests (all signals, and PSY on levels). Only what
+  the caches do not hold for the current data and settings is counted: a cached row, record
+  or set of critical values costs nothing, so a warm page is not refused for work it will not
+  do. The standard run was estimated at 101 s and took 85 s cold (79 s of CPU, one process,
+  2-core machine at load 1.5), with the LPPLS rates before the present ones.
 
 An analysis without a size to grow (the economy models, a drawdown) is not estimated.
 """
@@ -364,6 +365,7 @@ def status_cost(run: RunSettings, symbols: Sequence[str] | None = None) -> CostE
     from bubblescope.detect.exuberance import cv_cached
     from bubblescope.detect.lppls import WindowSet
     from bubblescope.errors import BubblescopeError
+    from bubblescope.status.readings import lppls_pending
     from bubblescope.status.records import cached_histories
     from bubblescope.status.run import cached_row
     from bubblescope.status.watchlist import default_watchlist, watchlist
@@ -385,11 +387,12 @@ def status_cost(run: RunSettings, symbols: Sequence[str] | None = None) -> CostE
             cached += 1
             continue
         lengths.append(len(ps.sample(close)))
-        for w in ls.windows().values():
-            if len(close) >= w.max_window:
-                count, length = _window_points(w.max_window, w.min_window, w.step)
-                lppls_fits += (ls.history_months + 1) * count
-                lppls_points += (ls.history_months + 1) * length
+        scales = ls.windows()
+        for scale, dates in lppls_pending(close, run).items():
+            w = scales[scale]
+            count, length = _window_points(w.max_window, w.min_window, w.step)
+            lppls_fits += dates * count
+            lppls_points += dates * length
     cv = ps.cv()
     simulated = [
         n for n in set(lengths) if not cv_cached(n, lag=ps.lag, window=ps.window, cv=cv)
