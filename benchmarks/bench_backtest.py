@@ -261,16 +261,23 @@ def _fresh_home() -> None:
 
 
 def _cpu() -> float:
-    """CPU seconds of this process and its finished worker processes.
+    """CPU seconds of this process and its worker processes, live and finished.
 
-    The reusable worker pools are shut first: ``RUSAGE_CHILDREN`` counts only exited workers.
+    The reusable worker pools stay up (as in a backtest, every stage shares them): live
+    workers are read with psutil, exited ones through ``RUSAGE_CHILDREN``.
     """
-    from bubblescope.parallel import shutdown_pools
+    import psutil
 
-    shutdown_pools()
     own = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    done = resource.getrusage(resource.RUSAGE_CHILDREN)
+    live = 0.0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            times = child.cpu_times()
+        except psutil.Error:  # exited since the listing: counted in RUSAGE_CHILDREN now
+            continue
+        live += times.user + times.system
+    return own.ru_utime + own.ru_stime + done.ru_utime + done.ru_stime + live
 
 
 def universe(data: Path, n_jobs: int) -> None:
