@@ -52,7 +52,8 @@ def test_deterministic_for_a_seed(prices: pd.Series, shiller: pd.DataFrame) -> N
 def test_one_history_serial_and_process_pool_are_identical(
     prices: pd.Series, shiller: pd.DataFrame
 ) -> None:
-    # n_jobs=2 spreads the PSY bootstrap chunks and the LPPLS dates over two processes
+    # n_jobs=2 spreads the PSY bootstrap chunks, the LPPLS dates and the CUSUM, sign-based and
+    # Breitung-Diegel boundary simulations (CHEAP: uncached) over two processes
     assert_same(run(prices, shiller, n_jobs=None), run(prices, shiller, n_jobs=2))
 
 

@@ -178,7 +178,8 @@ def backtest(
     rng : int, SeedSequence, Generator or None
         Seed of the PSY bootstrap (default 0: reproducible).
     n_jobs, executor
-        Parallelism of the PSY bootstrap and the LPPLS dates (results do not depend on it).
+        Parallelism of the PSY bootstrap, the LPPLS dates and the sequential monitors'
+        boundary simulations (results do not depend on it).
     strict : bool
         Raise when a signal cannot be computed on this history (default: record it in
         ``skipped`` and carry on).

@@ -543,12 +543,25 @@ def _range(values: list[float], spec: str) -> str:
     return lo if lo == hi else f"{lo}..{hi}"
 
 
-def cusum_signal(prices: pd.Series, cfg: SignalConfig, *, robust: bool = False) -> Signal:
-    """Homm-Breitung (or the volatility-robust) CUSUM over its boundary, restarted per period."""
+def cusum_signal(
+    prices: pd.Series,
+    cfg: SignalConfig,
+    *,
+    robust: bool = False,
+    n_jobs: int | None = None,
+    executor: Executor | None = None,
+) -> Signal:
+    """Homm-Breitung (or the volatility-robust) CUSUM over its boundary, restarted per period.
+
+    ``n_jobs``, ``executor``: parallelism of the boundary simulations (the same constants for
+    any).
+    """
     from bubblescope.detect.critical_values.cusum import CUSUMCV
     from bubblescope.detect.cusum import CUSUMMonitor, CUSUMResult
 
-    cv = CUSUMCV(reps=cfg.cusum_reps, rng=cfg.cusum_seed, cache=cfg.cache)
+    cv = CUSUMCV(
+        reps=cfg.cusum_reps, rng=cfg.cusum_seed, cache=cfg.cache, n_jobs=n_jobs, executor=executor
+    )
     constants: dict[tuple[int, int], float] = {}
     name = str(prices.name or "series")
 
@@ -613,14 +626,27 @@ def whl_signal(prices: pd.Series, cfg: SignalConfig) -> Signal:
     )
 
 
-def _sequential_signal(prices: pd.Series, cfg: SignalConfig, which: str) -> Signal:
-    """The sign-based or Breitung-Diegel monitor's detector over its boundary, per period."""
+def _sequential_signal(
+    prices: pd.Series,
+    cfg: SignalConfig,
+    which: str,
+    *,
+    n_jobs: int | None = None,
+    executor: Executor | None = None,
+) -> Signal:
+    """The sign-based or Breitung-Diegel monitor's detector over its boundary, per period.
+
+    ``n_jobs``, ``executor``: parallelism of the boundary simulations (the same constants for
+    any).
+    """
     from bubblescope.detect.breitung_diegel import BDMonitor
     from bubblescope.detect.critical_values.sequential import SequentialCV
     from bubblescope.detect.sequential import SequentialResult
     from bubblescope.detect.sign_based import SignMonitor
 
-    cv = SequentialCV(reps=cfg.cusum_reps, rng=cfg.cusum_seed, cache=cfg.cache)
+    cv = SequentialCV(
+        reps=cfg.cusum_reps, rng=cfg.cusum_seed, cache=cfg.cache, n_jobs=n_jobs, executor=executor
+    )
     name = str(prices.name or "series")
     constants: dict[tuple[int, int], float] = {}
 
@@ -1105,7 +1131,9 @@ def build_signal(
     market : pandas.Series, optional
         Market prices for the net-of-market run-up.
     rng, n_jobs, executor
-        Seed of the PSY bootstrap; parallelism of the PSY bootstrap and LPPLS dates.
+        Seed of the PSY bootstrap; parallelism of the PSY bootstrap, the LPPLS dates and the
+        CUSUM, sign-based and Breitung-Diegel boundary simulations (results do not depend on
+        it).
 
     Returns
     -------
@@ -1119,11 +1147,12 @@ def build_signal(
     if name == "psy":
         return [psy_signal(prices, cfg, rng=rng, n_jobs=n_jobs, executor=executor)]
     if name in ("cusum", "cusum_robust"):
-        return [cusum_signal(prices, cfg, robust=name == "cusum_robust")]
+        robust = name == "cusum_robust"
+        return [cusum_signal(prices, cfg, robust=robust, n_jobs=n_jobs, executor=executor)]
     if name == "whl":
         return [whl_signal(prices, cfg)]
     if name in ("sign", "bd_wcusum"):
-        return [_sequential_signal(prices, cfg, name)]
+        return [_sequential_signal(prices, cfg, name, n_jobs=n_jobs, executor=executor)]
     if name == "sign_psy":
         return [sign_psy_signal(prices, cfg)]
     if name == "svadf":

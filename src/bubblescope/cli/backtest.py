@@ -127,7 +127,8 @@ def register(app: typer.Typer) -> None:
         seed: int | None = typer.Option(None, help="Seed of the PSY bootstrap (default: preset)."),
         n_jobs: int = typer.Option(
             1,
-            help="Processes for the PSY bootstrap and LPPLS dates, at most one per core (-1: all).",
+            help="Processes for the PSY bootstrap, the LPPLS dates and the monitors' boundary "
+            "simulations, at most one per core (-1: all).",
             callback=jobs_callback,
         ),
         yes: bool = YES_OPTION,
