@@ -17,6 +17,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from bubblescope._typing import Float64Array
 from bubblescope.data.universe import INDEX_SYMBOLS, NAMES, canonical_symbol
 from bubblescope.errors import InputError
 from bubblescope.settings import DataSettings, RunSettings
@@ -137,7 +138,7 @@ def basket_index(
     Raises
     ------
     InputError
-        When no period has enough members listed.
+        When no period has enough members listed, or ``min_share`` is outside (0, 1].
 
     Examples
     --------
@@ -151,33 +152,42 @@ def basket_index(
     >>> two.tolist()  # a doubles on the rebalance day: earned with Q1's weights
     [100.0, 100.0, 150.0]
     """
+    if not 0.0 < min_share <= 1.0:
+        raise InputError(f"min_share must lie in (0, 1], not {min_share}")
     closes = closes.sort_index().ffill()
-    listed = closes.notna()
     periods = pd.DatetimeIndex(closes.index).to_period(rebalance)
-    starts = pd.Series(closes.index, index=closes.index).groupby(periods).first()
-    enough = [p for p, day in starts.items() if listed.loc[day].mean() >= min_share]
-    if not enough:
+    # the rows are in date order, so each period is one run of rows: its first row's position
+    # bounds[k], its last bounds[k + 1] - 1
+    ordinals = periods.asi8
+    bounds = np.flatnonzero(np.r_[True, ordinals[1:] != ordinals[:-1]])
+    listed = closes.notna().to_numpy()
+    enough = np.flatnonzero(listed[bounds].mean(axis=1) >= min_share) if len(closes) else bounds[:0]
+    if enough.size == 0:
         raise InputError(
             f"no period has {min_share:.0%} of the basket's {closes.shape[1]} members listed"
         )
+    bounds = np.r_[bounds[enough[0] :], len(closes)]
+    values = closes.to_numpy(dtype=np.float64)
     level = 100.0
-    pieces: list[pd.Series] = []
+    pieces: list[Float64Array] = []
     counts: dict[str, int] = {}
-    first = starts.index.get_loc(enough[0])
-    days = list(starts.iloc[first:])
-    for k, period in enumerate(starts.index[first:]):
-        rows = closes.loc[periods == period]
-        base = rows.iloc[0]
-        members = base.index[base.notna().to_numpy()]
-        relative = rows[members].div(base[members]).mean(axis=1)
-        piece = level * relative
-        pieces.append(piece)
-        counts[str(period)] = len(members)
-        if k + 1 < len(days):
+    for k in range(len(bounds) - 1):
+        base = values[bounds[k]]
+        members = np.flatnonzero(~np.isnan(base))
+        # listed on the period's first day, so (forward-filled) on each of its days: the mean
+        # of the members' relative prices, summed member by member in column order
+        rows = values[bounds[k] : bounds[k + 1], members] / base[members]
+        relative = rows[:, 0].copy()
+        for j in range(1, members.size):
+            relative += rows[:, j]
+        pieces.append(level * (relative / members.size))
+        counts[str(periods[bounds[k]])] = int(members.size)
+        if k + 2 < len(bounds):
             # the weights drift up to the next rebalance day's close, where the basket is
             # rebalanced: that day's move is earned with this period's weights
-            level *= float(closes.loc[days[k + 1], members].div(base[members]).mean())
-    out: pd.Series = pd.concat(pieces)
+            moved = values[bounds[k + 1], members] / base[members]
+            level *= float(moved.sum() / members.size)
+    out = pd.Series(np.concatenate(pieces), index=closes.index[bounds[0] :])
     out.name = "basket"
     out.attrs["members_listed"] = counts
     return out
