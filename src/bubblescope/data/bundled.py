@@ -287,6 +287,8 @@ def _parse_card(raw: Any, path: Path) -> DataCard:
 def _card_at(folder: Path) -> DataCard:
     import yaml
 
+    from bubblescope import _yaml
+
     path = folder / "datacard.yaml"
     if not path.is_file():
         raise DataError(
@@ -294,7 +296,7 @@ def _card_at(folder: Path) -> DataCard:
             hint="reinstall bubblescope (or rebuild with scripts/build_dataset.py)",
         )
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = _yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise DataError(
             f"the shipped data card {path} is unreadable: {' '.join(str(exc).split())}",

@@ -77,10 +77,10 @@ def read_rows(path: str | Path) -> list[dict[str, Any]]:
         with p.open(newline="", encoding="utf-8") as fh:
             return [dict(r) for r in csv.DictReader(fh)]
     if suffix in (".yaml", ".yml"):
-        import yaml  # type: ignore[import-untyped,unused-ignore]
+        from bubblescope import _yaml
 
         with p.open(encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+            data = _yaml.safe_load(fh)
         if isinstance(data, Mapping):
             data = data.get("commitments")
         if not isinstance(data, list) or not all(isinstance(r, Mapping) for r in data):

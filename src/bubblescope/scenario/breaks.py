@@ -211,14 +211,14 @@ def load_triggers(path: str | Path | None = None) -> tuple[Trigger, ...]:
     DataError
         A series without a close or a fact without a number.
     """
-    import yaml  # type: ignore[import-untyped,unused-ignore]
+    from bubblescope import _yaml
 
     if path is None:
         text = (resources.files("bubblescope.scenario") / "triggers.yaml").read_text("utf-8")
         where = "triggers.yaml"
     else:
         text, where = Path(path).read_text(encoding="utf-8"), str(path)
-    doc = yaml.safe_load(text)
+    doc = _yaml.safe_load(text)
     if not isinstance(doc, Mapping) or not doc:
         raise InputError(f"{where}: triggers must be a non-empty YAML mapping")
     out = []

@@ -139,8 +139,7 @@ def load_ranges(path: str | Path | None = None) -> dict[str, ParamRange]:
         convert to the model's, ``low >= high`` or a bound outside the parameter's admissible
         values; the message names the file and the field.
     """
-    import yaml  # type: ignore[import-untyped,unused-ignore]
-
+    from bubblescope import _yaml
     from bubblescope.economy.inputs import user_input
     from bubblescope.errors import BubblescopeError
 
@@ -149,7 +148,7 @@ def load_ranges(path: str | Path | None = None) -> dict[str, ParamRange]:
         where = "ranges.yaml"
     else:
         text, where = Path(path).read_text(encoding="utf-8"), str(path)
-    doc = yaml.safe_load(text)
+    doc = _yaml.safe_load(text)
     if not isinstance(doc, Mapping) or not doc:
         raise InputError(f"{where}: ranges must be a non-empty YAML mapping")
     out: dict[str, ParamRange] = {}

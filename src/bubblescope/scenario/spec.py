@@ -481,9 +481,11 @@ def load_scenario(name_or_path: str | Path, *, _depth: int = 0) -> ScenarioSpec:
     """
     import yaml  # type: ignore[import-untyped,unused-ignore]
 
+    from bubblescope import _yaml
+
     text, where = _read_text(name_or_path)
     try:
-        doc = yaml.safe_load(text)
+        doc = _yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise InputError(f"{where}: not valid YAML ({exc})") from None
     if not isinstance(doc, Mapping):

@@ -358,9 +358,11 @@ def _coerce(section: str, values: dict[str, Any]) -> dict[str, Any]:
 def _presets() -> dict[str, Any]:
     import yaml
 
+    from bubblescope import _yaml
+
     path = resources.files("bubblescope.settings").joinpath("presets.yaml")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = _yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise DataError(f"cannot read the run presets {path}: {exc}") from exc
     return _validated(raw, str(path))

@@ -119,9 +119,11 @@ def _measured_rates() -> dict[str, float]:
 
     import yaml
 
+    from bubblescope import _yaml
+
     source = resources.files("bubblescope.web").joinpath("cost_rates.yaml")
     try:
-        rows = yaml.safe_load(source.read_text(encoding="utf-8"))["rates"]
+        rows = _yaml.safe_load(source.read_text(encoding="utf-8"))["rates"]
         rates = {str(name): float(row["value"]) for name, row in rows.items()}
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise DataError(

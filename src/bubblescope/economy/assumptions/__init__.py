@@ -389,8 +389,10 @@ def _built(reader: _Reader, key: str, row: Row) -> Built:
 def _parse(text: str, model: str, where: str) -> AssumptionSet:
     import yaml
 
+    from bubblescope import _yaml
+
     try:
-        raw = yaml.safe_load(text)
+        raw = _yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise DataError(f"{where}: not valid YAML: {exc}") from None
     reader = _Reader(where)

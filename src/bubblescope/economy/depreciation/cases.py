@@ -341,8 +341,10 @@ class _Reader:
 def _parse(text: str, where: str) -> Cases:
     import yaml
 
+    from bubblescope import _yaml
+
     try:
-        raw = yaml.safe_load(text)
+        raw = _yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise DataError(f"{where}: not valid YAML: {exc}") from exc
     read = _Reader(where)
