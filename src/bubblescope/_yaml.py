@@ -2,15 +2,19 @@
 
 The shipped assumption, scenario and settings files are parsed many times in one report; the C
 parser reads them several times faster than the pure-Python one and builds the same objects
-(``tests/test_yaml.py`` checks every shipped file both ways). Errors are PyYAML's
-(:class:`yaml.YAMLError`) either way.
+(``tests/test_yaml.py`` checks every shipped file both ways). :func:`safe_load` raises PyYAML's
+errors (:class:`yaml.YAMLError`); :func:`load_file`, for a file a user names, raises a typed
+bubblescope error that names the file, and the line and column of a syntax error.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["safe_load"]
+from bubblescope.errors import BubblescopeError, InputError
+
+__all__ = ["load_file", "safe_load"]
 
 
 def safe_load(stream: str | IO[str]) -> Any:
@@ -18,4 +22,30 @@ def safe_load(stream: str | IO[str]) -> Any:
     import yaml  # type: ignore[import-untyped,unused-ignore]
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(stream, Loader=loader)
+    return yaml.load(stream, Loader=loader)  # a safe loader either way
+
+
+def load_file(path: str | Path, error: type[BubblescopeError] = InputError) -> Any:
+    """The YAML document in the file ``path`` (UTF-8).
+
+    Raises
+    ------
+    BubblescopeError
+        Of class ``error``: the file cannot be read (missing, a folder, not UTF-8) or is not
+        valid YAML; the message names the file, and the line and column of a syntax error.
+    """
+    import yaml  # type: ignore[import-untyped,unused-ignore]
+
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise error(f"cannot read {p}: {reason}") from None
+    try:
+        return safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
+        at = "" if mark is None else f" at line {mark.line + 1}, column {mark.column + 1}"
+        raise error(f"{p}: not valid YAML: {problem}{at}") from None

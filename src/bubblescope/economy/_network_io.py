@@ -68,6 +68,12 @@ def read_rows(path: str | Path) -> list[dict[str, Any]]:
     """Read a commitments file (``.csv``, ``.yaml``/``.yml``) into a list of dicts.
 
     A YAML file holds either a list of mappings or a mapping with a ``commitments`` list.
+
+    Raises
+    ------
+    DataError
+        The file is missing, unreadable, not valid YAML or of another type (the message names
+        it), or its YAML is not a list of commitments.
     """
     p = Path(path)
     if not p.is_file():
@@ -79,8 +85,7 @@ def read_rows(path: str | Path) -> list[dict[str, Any]]:
     if suffix in (".yaml", ".yml"):
         from bubblescope import _yaml
 
-        with p.open(encoding="utf-8") as fh:
-            data = _yaml.safe_load(fh)
+        data = _yaml.load_file(p, DataError)
         if isinstance(data, Mapping):
             data = data.get("commitments")
         if not isinstance(data, list) or not all(isinstance(r, Mapping) for r in data):

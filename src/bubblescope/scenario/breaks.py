@@ -206,8 +206,8 @@ def load_triggers(path: str | Path | None = None) -> tuple[Trigger, ...]:
     Raises
     ------
     InputError
-        An unknown field, parameter, preset or fact, or an end without a range; the message
-        names the file and the field.
+        The file cannot be read or is not valid YAML; an unknown field, parameter, preset or
+        fact, or an end without a range; the message names the file and the field.
     DataError
         A series without a close or a fact without a number.
     """
@@ -215,10 +215,9 @@ def load_triggers(path: str | Path | None = None) -> tuple[Trigger, ...]:
 
     if path is None:
         text = (resources.files("bubblescope.scenario") / "triggers.yaml").read_text("utf-8")
-        where = "triggers.yaml"
+        doc, where = _yaml.safe_load(text), "triggers.yaml"
     else:
-        text, where = Path(path).read_text(encoding="utf-8"), str(path)
-    doc = _yaml.safe_load(text)
+        doc, where = _yaml.load_file(path), str(path)
     if not isinstance(doc, Mapping) or not doc:
         raise InputError(f"{where}: triggers must be a non-empty YAML mapping")
     out = []

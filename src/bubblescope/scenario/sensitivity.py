@@ -135,9 +135,10 @@ def load_ranges(path: str | Path | None = None) -> dict[str, ParamRange]:
     Raises
     ------
     InputError
-        Not a mapping, an unknown parameter or key, a missing ``why``, a unit that does not
-        convert to the model's, ``low >= high`` or a bound outside the parameter's admissible
-        values; the message names the file and the field.
+        The file cannot be read or is not valid YAML; not a mapping, an unknown parameter or
+        key, a missing ``why``, a unit that does not convert to the model's, ``low >= high`` or
+        a bound outside the parameter's admissible values; the message names the file and the
+        field.
     """
     from bubblescope import _yaml
     from bubblescope.economy.inputs import user_input
@@ -145,10 +146,9 @@ def load_ranges(path: str | Path | None = None) -> dict[str, ParamRange]:
 
     if path is None:
         text = (resources.files("bubblescope.scenario") / "ranges.yaml").read_text("utf-8")
-        where = "ranges.yaml"
+        doc, where = _yaml.safe_load(text), "ranges.yaml"
     else:
-        text, where = Path(path).read_text(encoding="utf-8"), str(path)
-    doc = _yaml.safe_load(text)
+        doc, where = _yaml.load_file(path), str(path)
     if not isinstance(doc, Mapping) or not doc:
         raise InputError(f"{where}: ranges must be a non-empty YAML mapping")
     out: dict[str, ParamRange] = {}
