@@ -115,6 +115,18 @@ def test_card_hashes_match_the_files() -> None:
     assert set(load_fundamentals()["symbol"]) <= set(universe())
 
 
+@pytest.mark.parametrize("symbol", ["NVDA", "msft", "ORCL", "TSLA", ""])
+def test_one_symbols_fundamentals_are_the_whole_tables_rows_of_it(symbol: str) -> None:
+    whole = load_fundamentals()
+    want = whole[whole["symbol"] == symbol.upper()].reset_index(drop=True)
+    got = load_fundamentals(symbol)
+    pd.testing.assert_frame_equal(got, want)
+    assert got.attrs["vintage"] == whole.attrs["vintage"]
+    assert (len(got) > 0) == (symbol.upper() in set(whole["symbol"]))
+    got.loc[:, "value"] = -1.0  # the caller's own copy: the next read is unchanged
+    pd.testing.assert_frame_equal(load_fundamentals(symbol), want)
+
+
 def test_unknown_shipped_name_is_typed() -> None:
     with pytest.raises(UnknownSymbolError, match=r"unknown shipped series 'dow'"):
         load_bundled("dow")
@@ -129,10 +141,12 @@ def shipped_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     bundled._card_at.cache_clear()
     bundled._verified_table.cache_clear()
     bundled._grouped_prices.cache_clear()
+    bundled._grouped_fundamentals.cache_clear()
     yield copy
     bundled._card_at.cache_clear()
     bundled._verified_table.cache_clear()
     bundled._grouped_prices.cache_clear()
+    bundled._grouped_fundamentals.cache_clear()
 
 
 def test_damaged_file_is_a_typed_error(shipped_copy: Path) -> None:

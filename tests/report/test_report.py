@@ -133,7 +133,12 @@ def test_a_damaged_shipped_file_fails_the_price_sections_only(
     prices = copy / "prices.parquet"
     prices.write_bytes(prices.read_bytes()[:1000])
     monkeypatch.setenv("BUBBLESCOPE_SHIPPED_DIR", str(copy))
-    for cached in (bundled._card_at, bundled._verified_table, bundled._grouped_prices):
+    for cached in (
+        bundled._card_at,
+        bundled._verified_table,
+        bundled._grouped_prices,
+        bundled._grouped_fundamentals,
+    ):
         cached.cache_clear()
     try:
         report = build_report(
@@ -146,7 +151,12 @@ def test_a_damaged_shipped_file_fails_the_price_sections_only(
             ),
         )
     finally:
-        for cached in (bundled._card_at, bundled._verified_table, bundled._grouped_prices):
+        for cached in (
+            bundled._card_at,
+            bundled._verified_table,
+            bundled._grouped_prices,
+            bundled._grouped_fundamentals,
+        ):
             cached.cache_clear()
     built = {s.key: s for s in report.sections}
     nvda = built["status"].data["rows"][0]

@@ -455,10 +455,25 @@ def load_french49() -> pd.DataFrame:
 
 
 def load_fundamentals(symbol: str | None = None) -> pd.DataFrame:
-    """Shipped SEC fundamentals (one row per value with its filing), optionally of one symbol."""
-    frame = _table("fundamentals.parquet")
-    if symbol is not None:
-        frame = frame[frame["symbol"] == symbol.upper()]
-    frame = frame.reset_index(drop=True)
+    """Shipped SEC fundamentals (one row per value with its filing), optionally of one symbol.
+
+    One symbol's rows are those of the whole table in its order (empty for a symbol it lacks),
+    from a split of the table made once per process: a report reads them hundreds of times.
+    The frame returned is the caller's own copy.
+    """
+    if symbol is None:
+        frame = _table("fundamentals.parquet").reset_index(drop=True)
+    else:
+        groups = _grouped_fundamentals(shipped_dir())
+        frame = groups.get(symbol.upper(), groups[""]).copy()
     frame.attrs.update(vintage=load_datacard().vintage)
     return frame
+
+
+@functools.cache
+def _grouped_fundamentals(folder: Path) -> dict[str, pd.DataFrame]:
+    """The shipped fundamentals split by symbol; ``""`` holds none of its rows."""
+    table = _verified_table(folder, "fundamentals.parquet")
+    groups = {str(s): rows for s, rows in table.groupby("symbol", sort=False, observed=True)}
+    groups[""] = table.iloc[:0]
+    return {s: rows.reset_index(drop=True) for s, rows in groups.items()}
