@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from bubblescope.errors import BubblescopeError, InputError
 
-__all__ = ["load_file", "safe_load"]
+__all__ = ["describe", "load_file", "safe_load"]
 
 
 def safe_load(stream: str | IO[str]) -> Any:
@@ -45,7 +45,21 @@ def load_file(path: str | Path, error: type[BubblescopeError] = InputError) -> A
     try:
         return safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
-        at = "" if mark is None else f" at line {mark.line + 1}, column {mark.column + 1}"
-        raise error(f"{p}: not valid YAML: {problem}{at}") from None
+        raise error(f"{p}: not valid YAML: {describe(exc)}") from None
+
+
+def describe(exc: Exception) -> str:
+    """What is wrong in a document PyYAML refused, and where (line and column, 1-based).
+
+    The problem and its place, without PyYAML's name for the stream (``"<unicode string>"``
+    for parsed text), which the caller replaces with the file's name.
+    """
+    import yaml  # type: ignore[import-untyped,unused-ignore]
+
+    if isinstance(exc, yaml.reader.ReaderError):
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return f"character #x{code:04x} at position {exc.position + 1}: {exc.reason}"
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
+    at = "" if mark is None else f" at line {mark.line + 1}, column {mark.column + 1}"
+    return f"{problem}{at}"

@@ -72,16 +72,19 @@ def read_rows(path: str | Path) -> list[dict[str, Any]]:
     Raises
     ------
     DataError
-        The file is missing, unreadable, not valid YAML or of another type (the message names
-        it), or its YAML is not a list of commitments.
+        The file is missing, unreadable, not UTF-8, not valid CSV or YAML, or of another type
+        (the message names it), or its YAML is not a list of commitments.
     """
     p = Path(path)
     if not p.is_file():
         raise DataError(f"commitments file not found: {p}")
     suffix = p.suffix.lower()
     if suffix == ".csv":
-        with p.open(newline="", encoding="utf-8") as fh:
-            return [dict(r) for r in csv.DictReader(fh)]
+        try:
+            with p.open(newline="", encoding="utf-8") as fh:
+                return [dict(r) for r in csv.DictReader(fh)]
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            raise DataError(f"cannot read {p} as a UTF-8 CSV file: {exc}") from None
     if suffix in (".yaml", ".yml"):
         from bubblescope import _yaml
 

@@ -461,7 +461,10 @@ def _read_text(name_or_path: str | Path) -> tuple[str, str]:
             f"no scenario preset or file named {text_name!r}",
             hint=f"presets: {', '.join(list_presets())}",
         )
-    return path.read_text(encoding="utf-8"), str(path)
+    try:
+        return path.read_text(encoding="utf-8"), str(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the scenario file {path}: {exc}") from None
 
 
 def load_scenario(name_or_path: str | Path, *, _depth: int = 0) -> ScenarioSpec:
@@ -487,7 +490,7 @@ def load_scenario(name_or_path: str | Path, *, _depth: int = 0) -> ScenarioSpec:
     try:
         doc = _yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise InputError(f"{where}: not valid YAML ({exc})") from None
+        raise InputError(f"{where}: not valid YAML: {_yaml.describe(exc)}") from None
     if not isinstance(doc, Mapping):
         raise InputError(f"{where}: a scenario must be a YAML mapping")
     unknown = sorted(set(doc) - _TOP_KEYS)
