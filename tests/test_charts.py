@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from matplotlib.patches import Rectangle
 
+from bubblescope import charts as charts_module
 from bubblescope.charts import (
     PALETTE,
     Y_PAD,
@@ -714,3 +715,38 @@ def test_a_tornado_under_vertical_panels_leaves_them_the_shared_x_axis() -> None
     assert gap_px == pytest.approx(36 + 24 + 26)
     fig = render_matplotlib(spec)
     assert [ax.get_xlabel() for ax in fig.axes] == ["year", "unit 0"]
+
+
+def _iso_one_by_one(values: Any) -> list[Any]:
+    """The x values as written before the vectorised path: each timestamp's isoformat."""
+    return [
+        pd.Timestamp(v).isoformat()
+        if isinstance(v, (pd.Timestamp, np.datetime64))
+        else (v.item() if isinstance(v, np.generic) else v)
+        for v in values
+    ]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pd.bdate_range("1971-02-05", periods=3000),
+        pd.date_range("2026-01-02 09:30", periods=50, freq="37s"),
+        pd.DatetimeIndex(["2026-01-02", "NaT", "2026-01-05"]),
+        pd.date_range("2026-01-02", periods=5, freq="250ms"),
+        pd.date_range("2026-01-02", periods=4, tz="US/Eastern"),
+        pd.Series(pd.bdate_range("2000-01-03", periods=10)),
+        pd.bdate_range("2000-01-03", periods=10).to_numpy(),
+        np.array(["2026-01-02T00:00:00", "2026-01-02T00:00:01"], dtype="M8[ns]"),
+        np.array(["2026-01-02T00:00:00", "2026-01-02T00:00:00.5"], dtype="M8[ns]"),
+        pd.DatetimeIndex([]),
+        np.arange(5.0),
+        ["a", "b"],
+    ],
+    ids=lambda v: type(v).__name__,
+)
+def test_chart_x_values_are_each_values_iso_text(values: Any) -> None:
+    got = charts_module._xs(values)
+    assert got == _iso_one_by_one(values)
+    assert all(type(g) is type(w) for g, w in zip(got, _iso_one_by_one(values), strict=True))
+    json.dumps([g for g in got if g is not pd.NaT])

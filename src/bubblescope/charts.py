@@ -314,6 +314,22 @@ def price_panel(
 
 
 def _xs(values: Values) -> list[Any]:
+    """JSON-ready x values: a timestamp as its ISO text, a NumPy scalar as a Python one.
+
+    Naive datetimes at whole seconds (daily closes) are written in one vectorised call, the
+    same text as ``pd.Timestamp.isoformat``; any other value one by one.
+    """
+    if (
+        isinstance(values, (pd.DatetimeIndex, pd.Series, np.ndarray))
+        and isinstance(values.dtype, np.dtype)
+        and values.dtype.kind == "M"
+    ):
+        stamps = np.asarray(values)
+        seconds = stamps.astype("M8[s]")
+        # NaT never equals itself, so a NaT (as a fraction of a second) keeps the slow path
+        if stamps.size and bool(np.all(seconds == stamps)):
+            text: list[Any] = np.datetime_as_string(seconds, unit="s").tolist()
+            return text
     out = []
     for v in values:
         if isinstance(v, (pd.Timestamp, np.datetime64)):
