@@ -31,6 +31,8 @@ Run::
 subset; the table then extrapolates to the full grid and says so). ``--append-day`` times a
 daily rerun instead (:func:`append_day`): the backtest after one more day, with the critical
 values and each LPPLS grid date's Confidence cached, against the cold run it must equal.
+``--monitor-threads`` times the four restarted monitors' boundary simulations on one thread
+and on this process's threads (:func:`monitor_threads`), whose signals must be equal.
 """
 
 from __future__ import annotations
@@ -60,6 +62,12 @@ def main() -> None:
         help="instead: time the 62-ticker universe (psy, runup, baselines)",
     )
     parser.add_argument(
+        "--monitor-threads",
+        action="store_true",
+        help="instead: time the sequential monitors' boundary simulations on 1 and on the "
+        "local threads",
+    )
+    parser.add_argument(
         "--append-day",
         action="store_true",
         help="instead: time a daily rerun, the backtest after one more day (see append_day)",
@@ -70,6 +78,9 @@ def main() -> None:
         return
     if args.append_day:
         append_day(Path(args.data), args.n_jobs, args.lppls_grid)
+        return
+    if args.monitor_threads:
+        monitor_threads(Path(args.data))
         return
 
     from bubblescope.backtest import EventSpec, SignalConfig, backtest, detect_events, score
@@ -251,6 +262,56 @@ def append_day(data: Path, n_jobs: int, lppls_grid: str) -> None:
     for label, secs, load in rows:
         print(f"{label:<44}{secs:>9.1f}{load:>6.1f}")
     print(f"the appended run equals the cold baseline (every value and alarm): {same}")
+
+
+def monitor_threads(data: Path) -> None:
+    """Time the four restarted monitors cold, their simulations on one thread, then on all.
+
+    HB CUSUM, the volatility-robust CUSUM, the sign-based and the Breitung-Diegel monitors each
+    simulate their boundary constant (2,000 walks) for every new training size, with the
+    critical-value cache off; ``n_jobs`` None, so the chunks run in this process: first on one
+    thread (``local_threads`` held at 1, as before the chunks went on threads), then on
+    :func:`bubblescope.parallel.local_threads` threads. The signals must be identical.
+    """
+    from contextlib import nullcontext
+    from unittest import mock
+
+    from bubblescope.backtest import SignalConfig
+    from bubblescope.backtest.histories import load_nasdaq
+    from bubblescope.backtest.signal_cache import build_signal_cached
+    from bubblescope.data.validate import validate_series
+    from bubblescope.parallel import local_threads
+
+    checked = validate_series(
+        load_nasdaq(data / "fred" / "NASDAQCOM_daily_1971-2026_combined.csv"),
+        min_points=3,
+        name="nasdaq",
+        purpose="a backtest",
+    )
+    prices, freq = checked.series, checked.report.frequency
+    cfg = SignalConfig(cache=False)
+    names = ("cusum", "cusum_robust", "sign", "bd_wcusum")
+    build_signal_cached("whl", prices, cfg, frequency=freq, rng=0)  # imports outside the timing
+    threads = local_threads()
+    print(f"NASDAQ daily monitors, boundary simulations cold; local threads: {threads}")
+    print(f"{'signal':<14}{'1 thread s':>12}{f'{threads} threads s':>14}{'speed-up':>10}  equal")
+    totals = [0.0, 0.0]
+    for name in names:
+        timed = []
+        for one in (True, False):
+            os.environ["BUBBLESCOPE_RESULTS_CACHE"] = tempfile.mkdtemp(prefix="bench-mon-")
+            one_thread = mock.patch("bubblescope.parallel.local_threads", return_value=1)
+            with one_thread if one else nullcontext():
+                started = time.perf_counter()
+                (sig,) = build_signal_cached(name, prices, cfg, frequency=freq, rng=0)
+                timed.append((time.perf_counter() - started, sig))
+        (t1, a), (tn, b) = timed
+        totals[0] += t1
+        totals[1] += tn
+        same = a.value.equals(b.value) and a.alarm.equals(b.alarm)
+        print(f"{name:<14}{t1:>12.2f}{tn:>14.2f}{t1 / tn:>9.2f}x  {same}")
+    print(f"{'total':<14}{totals[0]:>12.2f}{totals[1]:>14.2f}{totals[0] / totals[1]:>9.2f}x")
+    print(f"load average {os.getloadavg()[0]:.1f}")
 
 
 def _fresh_home() -> None:

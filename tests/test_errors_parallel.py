@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -55,6 +56,25 @@ def test_serial_threaded_and_process_runs_are_identical() -> None:
     processes = map_chunks(_draw, seeds, n_jobs=2)
     assert serial == threaded == processes
     assert len(set(serial)) == 4
+
+
+def test_threaded_chunks_run_at_once_on_the_local_threads_and_match_serial(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seeds = spawn_seeds(321, 6)
+    serial = map_chunks(_draw, seeds)
+    monkeypatch.setattr("bubblescope.parallel.local_threads", lambda: 2)
+    assert map_chunks(_draw, seeds, threaded=True) == serial
+    # two chunks that each wait for the other finish only if they run at the same time
+    both = threading.Barrier(2, timeout=30)
+    ran = map_chunks(lambda i: (both.wait(), threading.get_ident())[1], [0, 1], threaded=True)
+    assert ran[0] != ran[1]
+    assert threading.get_ident() not in ran
+    # with one local thread, n_jobs > 1 or an executor, threaded changes nothing
+    monkeypatch.setattr("bubblescope.parallel.local_threads", lambda: 1)
+    here = map_chunks(lambda i: threading.get_ident(), [0, 1, 2], threaded=True)
+    assert here == [threading.get_ident()] * 3
+    assert map_chunks(_draw, seeds, n_jobs=2, threaded=True) == serial
 
 
 def _threads(_: int) -> int:

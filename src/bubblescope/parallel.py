@@ -6,8 +6,9 @@ the chunking and the seeds depend only on the inputs (never on the number of wor
 multi-process and Dask runs give bit-identical results.
 
 Work that runs in this process (``n_jobs`` None or 1) may still use its threads: numba's
-``parallel`` kernels, and the LPPLS engine, whose kernels release the GIL, on
-:func:`local_threads` threads.
+``parallel`` kernels, the LPPLS engine, whose kernels release the GIL, and the chunks of a
+``map_chunks(..., threaded=True)`` call (NumPy work, which releases the GIL in its array
+loops), on :func:`local_threads` threads.
 
 A pool's workers share the cores: each runs numba on ``cores // k`` threads (at least one).
 The local process pool of ``n_jobs = k`` is made once and reused by every later call with the
@@ -29,7 +30,14 @@ import atexit
 import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from multiprocessing.util import Finalize
@@ -281,6 +289,7 @@ def map_chunks(
     n_jobs: int | None = None,
     progress: ProgressCallback | None = None,
     on_result: Callable[[int, R], None] | None = None,
+    threaded: bool = False,
 ) -> list[R]:
     """Apply ``func`` to every chunk and return the results in chunk order.
 
@@ -304,6 +313,11 @@ def map_chunks(
     on_result : callable, optional
         ``on_result(i, result)`` as soon as chunk ``i`` finishes (completion order), e.g. to
         persist each result so that a crash later in the run loses nothing already finished.
+    threaded : bool
+        Run the chunks that would run serially in this process (no executor, ``n_jobs`` None
+        or 1) on :func:`local_threads` threads instead. For chunks that spend their time in
+        NumPy calls, which release the GIL (random draws, cumulative sums, element-wise
+        maths), and share no mutable state; each result still depends only on its chunk.
 
     Returns
     -------
@@ -313,6 +327,10 @@ def map_chunks(
     items: Sequence[T] = list(chunks)
     total = len(items)
     workers = resolve_jobs(n_jobs)
+    threads = local_threads() if threaded and executor is None and workers == 1 else 1
+    if threads > 1 and total > 1:
+        with ThreadPoolExecutor(max_workers=min(threads, total)) as local:
+            return _run_on(local, func, items, total, total, on_result, progress)
     if executor is None and (workers == 1 or total <= 1):
         out: list[R] = []
         for i, item in enumerate(items):

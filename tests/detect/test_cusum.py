@@ -143,6 +143,17 @@ def test_simulated_constants_are_seeded_and_cached() -> None:
     np.testing.assert_array_equal(serial, chunked)
 
 
+def test_draws_on_threads_equal_those_on_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bubblescope.parallel.local_threads", lambda: 1)
+    one = [CUSUMCV(reps=300, rng=9, cache=False).draws(40, 120, demean=True, bandwidth=b)
+           for b in (None, 5)]  # fmt: skip
+    monkeypatch.setattr("bubblescope.parallel.local_threads", lambda: 2)
+    two = [CUSUMCV(reps=300, rng=9, cache=False).draws(40, 120, demean=True, bandwidth=b)
+           for b in (None, 5)]  # fmt: skip
+    for a, b in zip(one, two, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_bad_input_gives_typed_errors() -> None:
     y = _walk(100, 3)
     with pytest.raises(InputError, match="at least 10"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -153,3 +154,21 @@ def test_bad_input_gives_typed_errors() -> None:
         mon.append(float("nan"))
     with pytest.raises(InputError, match="training sample has"):
         sign_monitor(y, train=5, critical=2.0)
+
+
+@pytest.mark.parametrize(
+    ("kind", "params"),
+    [
+        ("sign", {"n": 40, "N": 160, "demean": True}),
+        ("bd", {"n": 40, "horizon": 80, "detector": "wcusum", "cbar": 0.5, "demean": True}),
+    ],
+)
+def test_draws_on_threads_equal_those_on_one_thread(
+    kind: str, params: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bubblescope.parallel.local_threads", lambda: 1)
+    one = SequentialCV(reps=300, rng=3, cache=False).draws(kind, **params)
+    monkeypatch.setattr("bubblescope.parallel.local_threads", lambda: 2)
+    two = SequentialCV(reps=300, rng=3, cache=False).draws(kind, **params)
+    np.testing.assert_array_equal(one, two)
+    assert np.isfinite(one).sum() > 250  # real draws, not a shared constant

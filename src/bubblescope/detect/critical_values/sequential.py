@@ -72,7 +72,9 @@ class SequentialCV:
     cache : bool
         Read and write the on-disk cache (only with a reproducible ``rng``).
     n_jobs, executor, progress
-        Parallelism across chunks and a ``progress(done, total)`` callback.
+        Parallelism across chunks and a ``progress(done, total)`` callback. With neither
+        ``n_jobs`` (None or 1) nor an executor the chunks run on this process's threads
+        (:func:`~bubblescope.parallel.local_threads`).
 
     Examples
     --------
@@ -104,7 +106,7 @@ class SequentialCV:
         tasks = [(s, m, params) for s, m in zip(seeds, sizes, strict=True)]
         parts = map_chunks(
             _CHUNKS[kind], tasks, executor=self.executor, n_jobs=self.n_jobs,
-            progress=self.progress,
+            progress=self.progress, threaded=True,
         )  # fmt: skip
         return np.concatenate(parts)
 
