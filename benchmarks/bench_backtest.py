@@ -84,21 +84,14 @@ def main() -> None:
         return
 
     from bubblescope.backtest import EventSpec, SignalConfig, backtest, detect_events, score
-    from bubblescope.backtest.histories import load_nasdaq, load_shiller
+    from bubblescope.backtest.histories import load_shiller
     from bubblescope.backtest.signal_cache import build_signal_cached
     from bubblescope.backtest.signals import ALL_SIGNALS, default_windows, lppls_grid_dates
-    from bubblescope.data.validate import validate_series
 
     os.environ["BUBBLESCOPE_RESULTS_CACHE"] = tempfile.mkdtemp(prefix="bench-backtest-")
     os.environ.pop("BUBBLESCOPE_NO_CACHE", None)
     data = Path(args.data)
-    checked = validate_series(
-        load_nasdaq(data / "fred" / "NASDAQCOM_daily_1971-2026_combined.csv"),
-        min_points=3,
-        name="nasdaq",
-        purpose="a backtest",
-    )
-    prices, freq = checked.series, checked.report.frequency
+    prices, freq = _nasdaq(data)
     shiller = load_shiller(data / "shiller" / "shiller_monthly_tidy.csv")
     cfg = SignalConfig(lppls_grid=args.lppls_grid, cache=False)
     rows: list[tuple[str, float, str]] = []
@@ -277,18 +270,10 @@ def monitor_threads(data: Path) -> None:
     from unittest import mock
 
     from bubblescope.backtest import SignalConfig
-    from bubblescope.backtest.histories import load_nasdaq
     from bubblescope.backtest.signal_cache import build_signal_cached
-    from bubblescope.data.validate import validate_series
     from bubblescope.parallel import local_threads
 
-    checked = validate_series(
-        load_nasdaq(data / "fred" / "NASDAQCOM_daily_1971-2026_combined.csv"),
-        min_points=3,
-        name="nasdaq",
-        purpose="a backtest",
-    )
-    prices, freq = checked.series, checked.report.frequency
+    prices, freq = _nasdaq(data)
     cfg = SignalConfig(cache=False)
     names = ("cusum", "cusum_robust", "sign", "bd_wcusum")
     build_signal_cached("whl", prices, cfg, frequency=freq, rng=0)  # imports outside the timing
@@ -312,6 +297,20 @@ def monitor_threads(data: Path) -> None:
         print(f"{name:<14}{t1:>12.2f}{tn:>14.2f}{t1 / tn:>9.2f}x  {same}")
     print(f"{'total':<14}{totals[0]:>12.2f}{totals[1]:>14.2f}{totals[0] / totals[1]:>9.2f}x")
     print(f"load average {os.getloadavg()[0]:.1f}")
+
+
+def _nasdaq(data: Path):  # type: ignore[no-untyped-def]
+    """The NASDAQ daily closes, validated as a backtest reads them, and their frequency."""
+    from bubblescope.backtest.histories import load_nasdaq
+    from bubblescope.data.validate import validate_series
+
+    checked = validate_series(
+        load_nasdaq(data / "fred" / "NASDAQCOM_daily_1971-2026_combined.csv"),
+        min_points=3,
+        name="nasdaq",
+        purpose="a backtest",
+    )
+    return checked.series, checked.report.frequency
 
 
 def _fresh_home() -> None:
