@@ -26,7 +26,7 @@ Journal of Investment Strategies 4(4), 77–95.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Literal
@@ -117,11 +117,9 @@ def _run_dates_cpu(
         if progress is not None:
             progress(done, len(tasks))
 
-    if executor is not None or workers > 1 or threads == 1:
-        out = map_chunks(_run_dates, blocks, executor=executor, n_jobs=n_jobs, on_result=report)
-    else:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            out = map_chunks(_run_dates, blocks, executor=pool, on_result=report)
+    out = map_chunks(
+        _run_dates, blocks, executor=executor, n_jobs=n_jobs, on_result=report, threaded=True
+    )
     return [row for rows in out for row in rows]
 
 
