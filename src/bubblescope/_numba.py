@@ -6,6 +6,7 @@ coverage and debuggers see inside the kernels (the pattern of ``arch.compat.numb
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -13,7 +14,16 @@ from bubblescope._config import numba_disabled
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["njit", "njit_ieee", "njit_nogil", "njit_parallel", "prange"]
+__all__ = [
+    "bits_to_float",
+    "float_to_bits",
+    "njit",
+    "njit_ieee",
+    "njit_inline",
+    "njit_nogil",
+    "njit_parallel",
+    "prange",
+]
 
 prange: Any
 if numba_disabled():
@@ -29,10 +39,48 @@ if numba_disabled():
 
         return wrap
 
+    def float_to_bits(x: float) -> int:
+        """Return the IEEE 754 bits of the float64 ``x`` as a signed 64-bit integer."""
+        bits: int = struct.unpack("<q", struct.pack("<d", x))[0]
+        return bits
+
+    def bits_to_float(bits: int) -> float:
+        """Return the float64 whose IEEE 754 bits are the signed 64-bit integer ``bits``."""
+        x: float = struct.unpack("<d", struct.pack("<q", bits))[0]
+        return x
+
 else:
     import numba
+    from llvmlite import ir
+    from numba.core import types
+    from numba.extending import intrinsic
 
     prange = numba.prange
+
+    @intrinsic
+    def float_to_bits(typingctx: Any, x: Any) -> Any:
+        """Return the IEEE 754 bits of the float64 ``x`` as an int64 (a bit cast, no code).
+
+        A compiler intrinsic, so loops that use it still run in vector registers.
+        """
+        if x != types.float64:
+            return None
+
+        def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+            return builder.bitcast(args[0], ir.IntType(64))
+
+        return types.int64(types.float64), codegen
+
+    @intrinsic
+    def bits_to_float(typingctx: Any, bits: Any) -> Any:
+        """Return the float64 whose IEEE 754 bits are the int64 ``bits`` (a bit cast)."""
+        if bits != types.int64:
+            return None
+
+        def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+            return builder.bitcast(args[0], ir.DoubleType())
+
+        return types.float64(types.int64), codegen
 
     def njit(*args: Any, **kwargs: Any) -> Any:
         """Compile with ``numba.njit`` (``cache=True`` unless given)."""
@@ -66,4 +114,14 @@ def njit_ieee(func: F) -> F:
     the results are those of ``njit``.
     """
     compiled: F = njit(error_model="numpy")(func)
+    return compiled
+
+
+def njit_inline(func: F) -> F:
+    """``njit(error_model="numpy", inline="always")`` for small element-wise functions.
+
+    The function is inlined into its callers' code, so a loop that calls it can run in vector
+    registers; division follows IEEE 754 as in :func:`njit_ieee`.
+    """
+    compiled: F = njit(error_model="numpy", inline="always")(func)
     return compiled

@@ -18,6 +18,10 @@ Nested windows sharing the right end t2 share f, g, h for every candidate (tc, m
 measured from t2, so one backward pass of suffix sums gives the normal equations of *all*
 windows at once (:func:`grid_nested`).
 
+ln, the power and the oscillations are computed by :mod:`bubblescope._kernels.elementary`
+(within 1 ulp of the C library, the C library itself outside their domains), so the loops over
+the points run in vector registers.
+
 All functions take plain float64 arrays; time is in trading days (observation index).
 
 References
@@ -32,6 +36,14 @@ import math
 
 import numpy as np
 
+from bubblescope._kernels.elementary import (
+    EXP_LIMIT,
+    TRIG_LIMIT,
+    exp_fast,
+    log_fast,
+    log_in_domain,
+    sincos_fast,
+)
 from bubblescope._numba import njit, njit_ieee, njit_nogil
 from bubblescope._typing import Float64Array, IntArray
 
@@ -183,6 +195,62 @@ def _solve3(
     return ssr, a, b, c1, c2
 
 
+@njit_ieee
+def _basis_rows(
+    t: Float64Array, tc: float, m: float, omega: float, scale: float, buf: Float64Array
+) -> int:
+    """Fill ``buf`` (shape (5, n)) with f, g, h, ln(d/S) and 1/(tc − t) at every point.
+
+    Points within ``_TINY`` of tc (or with a NaN distance) get zeros in every row. The
+    transcendental functions are those of :mod:`bubblescope._kernels.elementary`, so the loop
+    runs in vector registers; returns how many points fell outside their domains (those rows
+    are then unset, for :func:`_basis_rows_exact`).
+    """
+    outside = 0
+    for i in range(t.shape[0]):
+        dd = tc - t[i]
+        d = abs(dd)
+        near = not d > _TINY
+        u = d / scale
+        lu = log_fast(u)
+        x = m * lu
+        phase = omega * lu
+        f = exp_fast(x)
+        sin_p, cos_p = sincos_fast(phase)
+        ok = log_in_domain(u) and abs(x) <= EXP_LIMIT and abs(phase) <= TRIG_LIMIT
+        outside += 0 if (near or ok) else 1
+        buf[0, i] = 0.0 if near else f
+        buf[1, i] = 0.0 if near else f * cos_p
+        buf[2, i] = 0.0 if near else f * sin_p
+        buf[3, i] = 0.0 if near else lu
+        buf[4, i] = 0.0 if near else 1.0 / dd
+    return outside
+
+
+@njit
+def _basis_rows_exact(
+    t: Float64Array, tc: float, m: float, omega: float, scale: float, buf: Float64Array
+) -> None:
+    """Redo, by the C library's functions, the rows :func:`_basis_rows` left outside its domains."""
+    for i in range(t.shape[0]):
+        dd = tc - t[i]
+        d = abs(dd)
+        if not d > _TINY:
+            continue
+        u = d / scale
+        lu = math.log(u)
+        x = m * lu
+        phase = omega * lu
+        if log_in_domain(u) and abs(x) <= EXP_LIMIT and abs(phase) <= TRIG_LIMIT:
+            continue
+        f = math.exp(x)
+        buf[0, i] = f
+        buf[1, i] = f * math.cos(phase)
+        buf[2, i] = f * math.sin(phase)
+        buf[3, i] = lu
+        buf[4, i] = 1.0 / dd
+
+
 @njit
 def _residuals_buf(
     t: Float64Array,
@@ -197,31 +265,20 @@ def _residuals_buf(
 ) -> float:
     """Write the residuals of the slaved fit at (tc, m, ω) into ``out``; return the SSR.
 
-    ``buf`` (shape (5, n)) receives f, g, h, ln(d/S) and sign(tc − t)/d, so the
-    transcendental functions run once; ``sums`` (shape (14,)) receives Σf, Σg, Σh, Σff, Σfg,
-    Σfh, Σgg, Σgh, Σhh, n and the scaled (A, B, C1, C2).
+    ``buf`` (shape (5, n)) receives f, g, h, ln(d/S) and sign(tc − t)/d (:func:`_basis_rows`),
+    so the transcendental functions run once; ``sums`` (shape (14,)) receives Σf, Σg, Σh, Σff,
+    Σfg, Σfh, Σgg, Σgh, Σhh, n and the scaled (A, B, C1, C2).
     """
     n = t.shape[0]
+    if _basis_rows(t, tc, m, omega, scale, buf) > 0:
+        _basis_rows_exact(t, tc, m, omega, scale, buf)
     sf = sg = sh = sff = sfg = sfh = sgg = sgh = shh = 0.0
     sy = syf = syg = syh = syy = 0.0
     for i in range(n):
-        dd = tc - t[i]
-        d = abs(dd)
+        f = buf[0, i]
+        g = buf[1, i]
+        h = buf[2, i]
         yi = y[i]
-        if d > _TINY:
-            lu = math.log(d / scale)
-            f = math.exp(m * lu)
-            g = f * math.cos(omega * lu)
-            h = f * math.sin(omega * lu)
-            buf[3, i] = lu
-            buf[4, i] = 1.0 / dd
-        else:
-            f = g = h = 0.0
-            buf[3, i] = 0.0
-            buf[4, i] = 0.0
-        buf[0, i] = f
-        buf[1, i] = g
-        buf[2, i] = h
         sf += f
         sg += g
         sh += h
@@ -508,28 +565,67 @@ def _power_rows(
     """Fill ``lu = log(|tc − i|/scale)``, ``zero`` (i at tc) and ``fm = |tc − i|^m/scale^m``.
 
     For i from ``first`` to the end of the rows; ``fm`` has one row per exponent in ``m_grid``
-    and is 0 where ``zero``. In place.
+    and is 0 where ``zero``. In place. The logarithms and powers are those of
+    :mod:`bubblescope._kernels.elementary` (:func:`_log_row`, :func:`_power_row`).
     """
-    n = lu.shape[0]
-    for i in range(first, n):
-        d = abs(tc - i)
-        if d > _TINY:
-            lu[i] = math.log(d / scale)
-            zero[i] = False
-        else:
-            lu[i] = 0.0
-            zero[i] = True
+    _log_row(tc, first, scale, lu, zero)
     for im in range(m_grid.shape[0]):
-        for i in range(first, n):
-            fm[im, i] = 0.0 if zero[i] else math.exp(m_grid[im] * lu[i])
+        _power_row(m_grid[im], first, lu, zero, fm[im])
 
 
-@njit
-def _trig_rows(om: float, first: int, lu: Float64Array, cw: Float64Array, sw: Float64Array) -> None:
-    """Fill ``cw = cos(ω·lu)`` and ``sw = sin(ω·lu)`` from ``first`` on, in place."""
+@njit_ieee
+def _log_row(tc: float, first: int, scale: float, lu: Float64Array, zero: np.ndarray) -> None:
+    """``lu`` and ``zero`` of :func:`_power_rows`; the C library's log outside the fast domain."""
+    outside = 0
     for i in range(first, lu.shape[0]):
-        cw[i] = math.cos(om * lu[i])
-        sw[i] = math.sin(om * lu[i])
+        d = abs(tc - i)
+        near = not d > _TINY
+        u = d / scale
+        lu[i] = 0.0 if near else log_fast(u)
+        zero[i] = near
+        outside += 0 if (near or log_in_domain(u)) else 1
+    if outside > 0:
+        for i in range(first, lu.shape[0]):
+            u = abs(tc - i) / scale
+            if not zero[i] and not log_in_domain(u):
+                lu[i] = math.log(u)
+
+
+@njit_ieee
+def _power_row(m: float, first: int, lu: Float64Array, zero: np.ndarray, row: Float64Array) -> None:
+    """``row = exp(m·lu)`` (0 where ``zero``) from ``first`` on; math.exp beyond ``EXP_LIMIT``."""
+    outside = 0
+    for i in range(first, lu.shape[0]):
+        x = m * lu[i]
+        row[i] = 0.0 if zero[i] else exp_fast(x)
+        outside += 0 if (zero[i] or abs(x) <= EXP_LIMIT) else 1
+    if outside > 0:
+        for i in range(first, lu.shape[0]):
+            x = m * lu[i]
+            if not zero[i] and not abs(x) <= EXP_LIMIT:
+                row[i] = math.exp(x)
+
+
+@njit_ieee
+def _trig_rows(om: float, first: int, lu: Float64Array, cw: Float64Array, sw: Float64Array) -> None:
+    """Fill ``cw = cos(ω·lu)`` and ``sw = sin(ω·lu)`` from ``first`` on, in place.
+
+    By :func:`~bubblescope._kernels.elementary.sincos_fast`; the C library's beyond
+    ``TRIG_LIMIT``.
+    """
+    outside = 0
+    for i in range(first, lu.shape[0]):
+        phase = om * lu[i]
+        sin_p, cos_p = sincos_fast(phase)
+        cw[i] = cos_p
+        sw[i] = sin_p
+        outside += 0 if abs(phase) <= TRIG_LIMIT else 1
+    if outside > 0:
+        for i in range(first, lu.shape[0]):
+            phase = om * lu[i]
+            if not abs(phase) <= TRIG_LIMIT:
+                cw[i] = math.cos(phase)
+                sw[i] = math.sin(phase)
 
 
 @njit
