@@ -189,7 +189,7 @@ def test_confidence_equals_that_of_the_c_library_kernels_on_nasdaq_dates() -> No
 
     ``lppls_confidence_libm.json`` holds the Confidence of the package before the switch (its
     script checks that commit out and runs it). The fits move within the polish's tolerance, so
-    the median tc of the qualifying windows may move by a few thousandths of a trading day.
+    the median tc of the qualifying windows may move by up to a few hundredths of a trading day.
     """
     ref = json.loads((RESULTS / "lppls_confidence_libm.json").read_text())
     close = load_bundled("nasdaq")["close"]
