@@ -88,21 +88,26 @@ _ROUNDER = 6755399441055744.0
 _SMALLEST_NORMAL = float(np.finfo(np.float64).tiny)
 _LARGEST = float(np.finfo(np.float64).max)
 
-# Taylor coefficients, each the float nearest the exact rational
-_E2, _E3, _E4, _E5, _E6, _E7, _E8, _E9, _E10, _E11, _E12, _E13 = (
-    float(Fraction(1, math.factorial(k))) for k in range(2, 14)
-)
-# sin: r + S1 r³ + S2 r⁵ + …; cos: 1 − r²/2 + C2 r⁴ + C3 r⁶ + …
-_S1, _S2, _S3, _S4, _S5, _S6, _S7, _S8, _S9 = (
-    float(Fraction((-1) ** j, math.factorial(2 * j + 1))) for j in range(1, 10)
-)
-_C2, _C3, _C4, _C5, _C6, _C7, _C8, _C9, _C10 = (
-    float(Fraction((-1) ** j, math.factorial(2 * j))) for j in range(2, 11)
-)
-# ln(1 + f) = f − f²/2 + s (f²/2 + R), R = Σ_{k≥1} 2/(2k+1) s^(2k)
-_G1, _G2, _G3, _G4, _G5, _G6, _G7, _G8, _G9, _G10 = (
-    float(Fraction(2, 2 * k + 1)) for k in range(1, 11)
-)
+# Polynomial coefficients, highest degree first (for :func:`_horner`), each the float nearest
+# the exact rational.
+# e^r = Σ_{k=0}^{13} r^k / k!
+_EXP_POLY = tuple(float(Fraction(1, math.factorial(k))) for k in range(13, -1, -1))
+# sin r = r + r³ (S1 + r² (S2 + …)), S_j = (−1)^j / (2j+1)!; the Horner part is S2..S9
+_S1 = float(Fraction(-1, 6))
+_SIN_POLY = tuple(float(Fraction((-1) ** j, math.factorial(2 * j + 1))) for j in range(9, 1, -1))
+# cos r = 1 − r²/2 + r⁴ (C2 + r² (C3 + …)), C_j = (−1)^j / (2j)!; the Horner part is C2..C10
+_COS_POLY = tuple(float(Fraction((-1) ** j, math.factorial(2 * j))) for j in range(10, 1, -1))
+# ln(1 + f) = f − f²/2 + s (f²/2 + R), R = Σ_{k=1}^{10} 2/(2k+1) s^(2k) = s² (G1 + s² (G2 + …))
+_LOG_POLY = tuple(float(Fraction(2, 2 * k + 1)) for k in range(10, 0, -1))
+
+
+@njit_inline
+def _horner(x: float, coeffs: tuple[float, ...]) -> float:
+    """Σ coeffs[k] x^(K−k) by Horner's rule, the highest-degree coefficient first."""
+    p = coeffs[0]
+    for k in range(1, len(coeffs)):
+        p = p * x + coeffs[k]
+    return p
 
 
 @njit_inline
@@ -110,19 +115,7 @@ def exp_fast(x: float) -> float:
     """Return e**x to within 1 ulp, for ``|x| <= EXP_LIMIT``."""
     k = (x * _INV_LN2 + _ROUNDER) - _ROUNDER
     r = (x - k * _LN2_HI) - k * _LN2_LO
-    p = _E13 * r + _E12
-    p = p * r + _E11
-    p = p * r + _E10
-    p = p * r + _E9
-    p = p * r + _E8
-    p = p * r + _E7
-    p = p * r + _E6
-    p = p * r + _E5
-    p = p * r + _E4
-    p = p * r + _E3
-    p = p * r + _E2
-    p = p * r + 1.0
-    p = p * r + 1.0
+    p = _horner(r, _EXP_POLY)
     return p * bits_to_float((int(k) + 1023) << 52)
 
 
@@ -144,16 +137,7 @@ def log_fast(x: float) -> float:
     f = mant - 1.0
     s = f / (2.0 + f)
     z = s * s
-    big_r = _G10 * z + _G9
-    big_r = big_r * z + _G8
-    big_r = big_r * z + _G7
-    big_r = big_r * z + _G6
-    big_r = big_r * z + _G5
-    big_r = big_r * z + _G4
-    big_r = big_r * z + _G3
-    big_r = big_r * z + _G2
-    big_r = big_r * z + _G1
-    big_r = big_r * z
+    big_r = _horner(z, _LOG_POLY) * z
     hfsq = 0.5 * f * f
     dk = float(e)
     return dk * _LN2_HI - ((hfsq - (s * (hfsq + big_r) + dk * _LN2_LO)) - f)
@@ -171,22 +155,9 @@ def sincos_fast(x: float) -> tuple[float, float]:
     rr = ((a - (r - bp)) + (nb - bp)) - k * _PIO2_3
     z = r * r
     v = z * r
-    ps = _S9 * z + _S8
-    ps = ps * z + _S7
-    ps = ps * z + _S6
-    ps = ps * z + _S5
-    ps = ps * z + _S4
-    ps = ps * z + _S3
-    ps = ps * z + _S2
+    ps = _horner(z, _SIN_POLY)
     sin_r = r - ((z * (0.5 * rr - v * ps) - rr) - v * _S1)
-    pc = _C10 * z + _C9
-    pc = pc * z + _C8
-    pc = pc * z + _C7
-    pc = pc * z + _C6
-    pc = pc * z + _C5
-    pc = pc * z + _C4
-    pc = pc * z + _C3
-    pc = pc * z + _C2
+    pc = _horner(z, _COS_POLY)
     hz = 0.5 * z
     w = 1.0 - hz
     cos_r = w + (((1.0 - w) - hz) + (z * z * pc - r * rr))
