@@ -170,7 +170,7 @@ def main() -> None:
 
     y = np.cumsum(rng.normal(0.0, 0.01, n)) + 5.0
     out, sums = np.empty(n), np.empty(14)
-    jac, span = np.empty((n, 3)), np.array([100.0, 0.8, 10.0])
+    jac, span = np.empty((3, n)), np.array([100.0, 0.8, 10.0])
     res = _best(lambda: _repeat_residuals(reps, t, y, par, out, buf, sums), reps * n)
     jcb = _best(lambda: _repeat_jacobian(reps, buf, sums, out, par, span, jac), reps * n)
 

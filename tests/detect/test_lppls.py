@@ -107,6 +107,42 @@ def test_profiled_ssr_matches_independent_lstsq() -> None:
         assert K.profiled_ssr(t, y, tc, m, w) == pytest.approx(float(resid @ resid), rel=1e-8)
 
 
+@pytest.mark.parametrize(
+    ("tc", "m", "w"), [(330.0, 0.3, 6.0), (300.5, 1.5, 20.0), (325.0, 0.8, 11.0)]
+)
+def test_polish_jacobian_equals_central_differences(tc: float, m: float, w: float) -> None:
+    # the polish's analytic variable-projection Jacobian (rows tc, m, ω, in the unit box)
+    # against central differences of the slaved residuals from numpy's least squares
+    rng = np.random.default_rng(5)
+    t = np.arange(300.0)
+    y = np.cumsum(rng.normal(0, 0.01, 300)) + 4.0
+    span = np.array([40.0, 0.9, 12.0])
+
+    def resid(theta: np.ndarray) -> np.ndarray:
+        d = np.abs(theta[0] - t)
+        f = d ** theta[1]
+        x = np.column_stack(
+            [np.ones_like(t), f, f * np.cos(theta[2] * np.log(d)), f * np.sin(theta[2] * np.log(d))]
+        )
+        return np.asarray(y - x @ np.linalg.lstsq(x, y, rcond=None)[0])
+
+    n = t.shape[0]
+    r, buf, sums, jac = np.empty(n), np.empty((5, n)), np.empty(14), np.empty((3, n))
+    K._residuals_buf(t, y, tc, m, w, float(t[-1] - t[0]), r, buf, sums)
+    K._jacobian(buf, sums, r, m, w, span, jac)
+    theta = np.array([tc, m, w])
+    np.testing.assert_allclose(r, resid(theta), atol=1e-12)
+    for j in range(3):
+        step = 1e-6 * span[j]
+        hi, lo = theta.copy(), theta.copy()
+        hi[j] += step
+        lo[j] -= step
+        numeric = (resid(hi) - resid(lo)) / (2e-6)
+        scale = np.abs(numeric).max()
+        assert scale > 0.0
+        np.testing.assert_allclose(jac[j], numeric, rtol=0, atol=1e-5 * scale)
+
+
 def test_grid_shared_sums_equal_direct_ssr_per_window() -> None:
     # the nested-window grid's suffix sums must give each window's own slaved SSR
     rng = np.random.default_rng(4)

@@ -202,28 +202,38 @@ def _basis_rows(
     """Fill ``buf`` (shape (5, n)) with f, g, h, ln(d/S) and 1/(tc − t) at every point.
 
     Points within ``_TINY`` of tc (or with a NaN distance) get zeros in every row. The
-    transcendental functions are those of :mod:`bubblescope._kernels.elementary`, so the loop
-    runs in vector registers; returns how many points fell outside their domains (those rows
-    are then unset, for :func:`_basis_rows_exact`).
+    transcendental functions are those of :mod:`bubblescope._kernels.elementary`, so the loops
+    run in vector registers; returns how many domain checks failed (zero exactly when every
+    point is inside the functions' domains; otherwise the rows are to be redone by
+    :func:`_basis_rows_exact`).
+
+    Two loops, ln(d/S) and 1/(tc − t) first, then the power and the oscillations from the
+    stored logarithm: the values of one loop over both, at half its cost (one loop holds more
+    constants than the vector registers take).
     """
     outside = 0
-    for i in range(t.shape[0]):
+    n = t.shape[0]
+    for i in range(n):
         dd = tc - t[i]
         d = abs(dd)
         near = not d > _TINY
         u = d / scale
         lu = log_fast(u)
+        outside += 0 if (near or log_in_domain(u)) else 1
+        buf[3, i] = 0.0 if near else lu
+        buf[4, i] = 0.0 if near else 1.0 / dd
+    for i in range(n):
+        near = not abs(tc - t[i]) > _TINY
+        lu = buf[3, i]
         x = m * lu
         phase = omega * lu
         f = exp_fast(x)
         sin_p, cos_p = sincos_fast(phase)
-        ok = log_in_domain(u) and abs(x) <= EXP_LIMIT and abs(phase) <= TRIG_LIMIT
+        ok = abs(x) <= EXP_LIMIT and abs(phase) <= TRIG_LIMIT
         outside += 0 if (near or ok) else 1
         buf[0, i] = 0.0 if near else f
         buf[1, i] = 0.0 if near else f * cos_p
         buf[2, i] = 0.0 if near else f * sin_p
-        buf[3, i] = 0.0 if near else lu
-        buf[4, i] = 0.0 if near else 1.0 / dd
     return outside
 
 
@@ -328,7 +338,10 @@ def _jacobian(
     span: Float64Array,
     jac: Float64Array,
 ) -> None:
-    """Exact (Golub–Pereyra) Jacobian of the slaved residuals, in the unit box.
+    """Exact (Golub–Pereyra) Jacobian of the slaved residuals, in the unit box, into ``jac``.
+
+    ``jac`` has shape (3, n), one row per column of the Jacobian (tc, m, ω), so the loops
+    over the points store contiguously and run in vector registers.
 
     With X the design (1, f, g, h), β its least-squares coefficients, D_j = ∂X/∂θ_j and P the
     projection on X's columns, column j is
@@ -343,8 +356,21 @@ def _jacobian(
     b = sums[11]
     c1 = sums[12]
     c2 = sums[13]
+    # the unprojected columns D_j β (no running sums here, so the loop runs in vector registers)
+    for i in range(n):
+        f = buf[0, i]
+        g = buf[1, i]
+        h = buf[2, i]
+        lu = buf[3, i]
+        inv = buf[4, i]
+        q = b * f + c1 * g + c2 * h
+        osc = c2 * g - c1 * h
+        jac[0, i] = (m * q + omega * osc) * inv
+        jac[1, i] = lu * q
+        jac[2, i] = lu * osc
     # D_jᵀ r (u_j0, u_j1, u_j2: the f, g, h derivatives against r, j = tc, m, ω; ∂f/∂ω = 0),
-    # each in a scalar so the running sums stay in registers
+    # each in a scalar so the running sums stay in registers; a loop of its own, as running
+    # sums keep a loop scalar
     u00 = u01 = u02 = u10 = u11 = u12 = u21 = u22 = 0.0
     for i in range(n):
         f = buf[0, i]
@@ -353,11 +379,6 @@ def _jacobian(
         lu = buf[3, i]
         inv = buf[4, i]
         ri = r[i]
-        q = b * f + c1 * g + c2 * h
-        osc = c2 * g - c1 * h
-        jac[i, 0] = (m * q + omega * osc) * inv
-        jac[i, 1] = lu * q
-        jac[i, 2] = lu * osc
         u00 += ri * m * f * inv
         u01 += ri * (m * g - omega * h) * inv
         u02 += ri * (m * h + omega * g) * inv
@@ -373,9 +394,9 @@ def _jacobian(
         f = buf[0, i]
         g = buf[1, i]
         h = buf[2, i]
-        s0 = _accumulate_column(s0, jac[i, 0], f, g, h)
-        s1 = _accumulate_column(s1, jac[i, 1], f, g, h)
-        s2 = _accumulate_column(s2, jac[i, 2], f, g, h)
+        s0 = _accumulate_column(s0, jac[0, i], f, g, h)
+        s1 = _accumulate_column(s1, jac[1, i], f, g, h)
+        s2 = _accumulate_column(s2, jac[2, i], f, g, h)
     # per column, the projection coefficients (p) and (XᵀX)⁻¹ D_jᵀ r (z)
     p0 = _solve_design(sums, s0[0], s0[1], s0[2], s0[3], s0[4])[1:]
     p1 = _solve_design(sums, s1[0], s1[1], s1[2], s1[3], s1[4])[1:]
@@ -390,9 +411,9 @@ def _jacobian(
         f = buf[0, i]
         g = buf[1, i]
         h = buf[2, i]
-        jac[i, 0] = _project_column(jac[i, 0], p0, z0, f, g, h, span0)
-        jac[i, 1] = _project_column(jac[i, 1], p1, z1, f, g, h, span1)
-        jac[i, 2] = _project_column(jac[i, 2], p2, z2, f, g, h, span2)
+        jac[0, i] = _project_column(jac[0, i], p0, z0, f, g, h, span0)
+        jac[1, i] = _project_column(jac[1, i], p1, z1, f, g, h, span1)
+        jac[2, i] = _project_column(jac[2, i], p2, z2, f, g, h, span2)
 
 
 @njit
@@ -997,7 +1018,7 @@ def polish(
     trial = np.empty(3)
     r = np.empty(n)
     rt = np.empty(n)
-    jac = np.empty((n, 3))
+    jac = np.empty((3, n))
     buf = np.empty((5, n))
     sums = np.empty(14)
     trial_buf = np.empty((5, n))
@@ -1018,9 +1039,9 @@ def polish(
         g0 = g1 = g2 = 0.0
         s00 = s01 = s02 = s11 = s12 = s22 = 0.0
         for i in range(n):
-            j0 = jac[i, 0]
-            j1 = jac[i, 1]
-            j2 = jac[i, 2]
+            j0 = jac[0, i]
+            j1 = jac[1, i]
+            j2 = jac[2, i]
             ri = r[i]
             g0 += j0 * ri
             g1 += j1 * ri
