@@ -183,3 +183,16 @@ def test_table_lookup_and_errors() -> None:
     mon = BDMonitor(y[:30], critical=1.0)
     with pytest.raises(InputError, match="finite"):
         mon.append(float("inf"))
+
+
+@pytest.mark.parametrize("shape", [(7,), (3, 40), (2, 3, 25), (0, 5), (4, 0)])
+def test_wcusum_path_equals_scipy_lfilter(shape: tuple[int, ...]) -> None:
+    # the wCUSUM's own recursive filter against scipy's lfilter, the peer it replaced: bitwise
+    lfilter = pytest.importorskip("scipy.signal").lfilter
+    d = np.random.default_rng(11).standard_normal(shape)
+    for cbar, h in ((2.1, 50), (0.0, 10), (8.0, 1000)):
+        phi = np.exp(-cbar / (h - 1.0))
+        want = lfilter([1.0], [1.0, -phi], d, axis=-1) / (0.7 * np.sqrt(h - 1.0))
+        got = detector_path(d, 0.7, h, "wcusum", cbar)
+        assert got.shape == d.shape
+        np.testing.assert_array_equal(got, want)

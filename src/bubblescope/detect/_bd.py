@@ -16,11 +16,12 @@ follow BD's replication code (maxcd/SequentialBubbleDetectors, ``BubbleCUSUMmoni
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 import numpy as np
-from scipy.signal import lfilter
 
+from bubblescope._kernels.recursive_filter import discounted_sums
 from bubblescope._typing import Float64Array
 
 __all__ = ["Detector", "crossing_constant", "detector_path", "shape"]
@@ -34,8 +35,11 @@ def detector_path(
     """The detector at each monitored difference ``d`` (last axis), dimensionless."""
     scale = sigma * np.sqrt(horizon - 1.0)
     if detector == "wcusum":
-        phi = np.exp(-cbar / (horizon - 1.0))
-        return np.asarray(lfilter([1.0], [1.0, -phi], d, axis=-1) / scale, dtype=np.float64)
+        phi = float(np.exp(-cbar / (horizon - 1.0)))
+        rows = np.ascontiguousarray(d, dtype=np.float64).reshape(
+            math.prod(d.shape[:-1]), d.shape[-1]
+        )
+        return np.asarray(discounted_sums(rows, phi).reshape(d.shape) / scale, dtype=np.float64)
     return np.asarray(np.cumsum(d, axis=-1) / scale, dtype=np.float64)
 
 
