@@ -188,8 +188,10 @@ def test_confidence_equals_that_of_the_c_library_kernels_on_nasdaq_dates() -> No
     """The switch from the C library's functions changed no Confidence on 24 NASDAQ dates.
 
     ``lppls_confidence_libm.json`` holds the Confidence of the package before the switch (its
-    script checks that commit out and runs it). The fits move within the polish's tolerance, so
-    the median tc of the qualifying windows may move by up to a few hundredths of a trading day.
+    script checks that commit out and runs it), when the polish also summed in order. The fits
+    move within the polish's tolerance, so the median tc of the qualifying windows may move a
+    little: by at most 0.072 trading days on 870 NASDAQ dates (the sums' order depends on the
+    CPU's vector width, hence the margin).
     """
     ref = json.loads((RESULTS / "lppls_confidence_libm.json").read_text())
     close = load_bundled("nasdaq")["close"]
@@ -197,4 +199,4 @@ def test_confidence_equals_that_of_the_c_library_kernels_on_nasdaq_dates() -> No
     for col in ("confidence_pos", "confidence_neg"):
         np.testing.assert_array_equal(frame[col].to_numpy(), np.array(ref[col], dtype=float))
     tc_ref = np.array([np.nan if v is None else v for v in ref["tc_median_pos"]])
-    np.testing.assert_allclose(frame["tc_median_pos"].to_numpy(), tc_ref, rtol=0, atol=0.01)
+    np.testing.assert_allclose(frame["tc_median_pos"].to_numpy(), tc_ref, rtol=0, atol=0.1)

@@ -20,7 +20,9 @@ windows at once (:func:`grid_nested`).
 
 ln, the power and the oscillations are computed by :mod:`bubblescope._kernels.elementary`
 (within 1 ulp of the C library, the C library itself outside their domains), so the loops over
-the points run in vector registers.
+the points run in vector registers. The polish's running sums (the normal equations, Jᵀr and
+JᵀJ) are compiled to be reordered into vector partial sums (:func:`bubblescope._numba.njit_sums`):
+equal to the in-order sums within rounding, the same bits on every call on one machine.
 
 All functions take plain float64 arrays; time is in trading days (observation index).
 
@@ -44,7 +46,7 @@ from bubblescope._kernels.elementary import (
     log_in_domain,
     sincos_fast,
 )
-from bubblescope._numba import njit, njit_ieee, njit_nogil
+from bubblescope._numba import njit, njit_ieee, njit_nogil, njit_sums
 from bubblescope._typing import Float64Array, IntArray
 
 __all__ = [
@@ -282,9 +284,40 @@ def _residuals_buf(
     n = t.shape[0]
     if _basis_rows(t, tc, m, omega, scale, buf) > 0:
         _basis_rows_exact(t, tc, m, omega, scale, buf)
+    sf, sg, sh, sff, sfg, sfh, sgg, sgh, shh, sy, syf, syg, syh, syy = _design_sums(buf, y)
+    _, a, b, c1, c2 = _solve3(
+        float(n), sf, sg, sh, sff, sfg, sfh, sgg, sgh, shh, sy, syf, syg, syh, syy
+    )
+    sums[0] = sf
+    sums[1] = sg
+    sums[2] = sh
+    sums[3] = sff
+    sums[4] = sfg
+    sums[5] = sfh
+    sums[6] = sgg
+    sums[7] = sgh
+    sums[8] = shh
+    sums[9] = float(n)
+    sums[10] = a
+    sums[11] = b
+    sums[12] = c1
+    sums[13] = c2
+    for i in range(n):
+        out[i] = y[i] - (a + b * buf[0, i] + c1 * buf[1, i] + c2 * buf[2, i])
+    return _sum_squares(out)
+
+
+@njit_sums
+def _design_sums(
+    buf: Float64Array, y: Float64Array
+) -> tuple[
+    float, float, float, float, float, float, float, float, float, float, float, float, float,
+    float,
+]:  # fmt: skip
+    """Σf, Σg, Σh, Σff, Σfg, Σfh, Σgg, Σgh, Σhh, Σy, Σyf, Σyg, Σyh, Σyy of ``buf``'s rows."""
     sf = sg = sh = sff = sfg = sfh = sgg = sgh = shh = 0.0
     sy = syf = syg = syh = syy = 0.0
-    for i in range(n):
+    for i in range(y.shape[0]):
         f = buf[0, i]
         g = buf[1, i]
         h = buf[2, i]
@@ -303,29 +336,16 @@ def _residuals_buf(
         syg += yi * g
         syh += yi * h
         syy += yi * yi
-    _, a, b, c1, c2 = _solve3(
-        float(n), sf, sg, sh, sff, sfg, sfh, sgg, sgh, shh, sy, syf, syg, syh, syy
-    )
-    sums[0] = sf
-    sums[1] = sg
-    sums[2] = sh
-    sums[3] = sff
-    sums[4] = sfg
-    sums[5] = sfh
-    sums[6] = sgg
-    sums[7] = sgh
-    sums[8] = shh
-    sums[9] = float(n)
-    sums[10] = a
-    sums[11] = b
-    sums[12] = c1
-    sums[13] = c2
-    ssr = 0.0
-    for i in range(n):
-        r = y[i] - (a + b * buf[0, i] + c1 * buf[1, i] + c2 * buf[2, i])
-        out[i] = r
-        ssr += r * r
-    return ssr
+    return sf, sg, sh, sff, sfg, sfh, sgg, sgh, shh, sy, syf, syg, syh, syy
+
+
+@njit_sums
+def _sum_squares(x: Float64Array) -> float:
+    """Σx²."""
+    total = 0.0
+    for i in range(x.shape[0]):
+        total += x[i] * x[i]
+    return total
 
 
 @njit
@@ -368,35 +388,8 @@ def _jacobian(
         jac[0, i] = (m * q + omega * osc) * inv
         jac[1, i] = lu * q
         jac[2, i] = lu * osc
-    # D_jᵀ r (u_j0, u_j1, u_j2: the f, g, h derivatives against r, j = tc, m, ω; ∂f/∂ω = 0),
-    # each in a scalar so the running sums stay in registers; a loop of its own, as running
-    # sums keep a loop scalar
-    u00 = u01 = u02 = u10 = u11 = u12 = u21 = u22 = 0.0
-    for i in range(n):
-        f = buf[0, i]
-        g = buf[1, i]
-        h = buf[2, i]
-        lu = buf[3, i]
-        inv = buf[4, i]
-        ri = r[i]
-        u00 += ri * m * f * inv
-        u01 += ri * (m * g - omega * h) * inv
-        u02 += ri * (m * h + omega * g) * inv
-        u10 += ri * lu * f
-        u11 += ri * lu * g
-        u12 += ri * lu * h
-        u21 -= ri * lu * h
-        u22 += ri * lu * g
-    # the sums of each column against (1, f, g, h) and itself, in one pass, each in order
-    zero = (0.0, 0.0, 0.0, 0.0, 0.0)
-    s0 = s1 = s2 = zero
-    for i in range(n):
-        f = buf[0, i]
-        g = buf[1, i]
-        h = buf[2, i]
-        s0 = _accumulate_column(s0, jac[0, i], f, g, h)
-        s1 = _accumulate_column(s1, jac[1, i], f, g, h)
-        s2 = _accumulate_column(s2, jac[2, i], f, g, h)
+    u00, u01, u02, u10, u11, u12, u21, u22 = _derivative_sums(buf, r, m, omega)
+    s0, s1, s2 = _column_sums(buf, jac)
     # per column, the projection coefficients (p) and (XᵀX)⁻¹ D_jᵀ r (z)
     p0 = _solve_design(sums, s0[0], s0[1], s0[2], s0[3], s0[4])[1:]
     p1 = _solve_design(sums, s1[0], s1[1], s1[2], s1[3], s1[4])[1:]
@@ -416,12 +409,69 @@ def _jacobian(
         jac[2, i] = _project_column(jac[2, i], p2, z2, f, g, h, span2)
 
 
-@njit
-def _accumulate_column(
-    acc: tuple[float, float, float, float, float], v: float, f: float, g: float, h: float
-) -> tuple[float, float, float, float, float]:
-    """One point's terms added to a Jacobian column's running (Σv, Σvf, Σvg, Σvh, Σv²)."""
-    return acc[0] + v, acc[1] + v * f, acc[2] + v * g, acc[3] + v * h, acc[4] + v * v
+@njit_sums
+def _derivative_sums(
+    buf: Float64Array, r: Float64Array, m: float, omega: float
+) -> tuple[float, float, float, float, float, float, float, float]:
+    """D_jᵀ r for :func:`_jacobian`: the f, g, h derivatives against r, j = tc, m, ω.
+
+    Returns (u_00, u_01, u_02, u_10, u_11, u_12, u_21, u_22), u_jk the sum of r times the
+    derivative of the k-th of (f, g, h) by the j-th of (tc, m, ω) (∂f/∂ω = 0).
+    """
+    u00 = u01 = u02 = u10 = u11 = u12 = u21 = u22 = 0.0
+    for i in range(r.shape[0]):
+        f = buf[0, i]
+        g = buf[1, i]
+        h = buf[2, i]
+        lu = buf[3, i]
+        inv = buf[4, i]
+        ri = r[i]
+        u00 += ri * m * f * inv
+        u01 += ri * (m * g - omega * h) * inv
+        u02 += ri * (m * h + omega * g) * inv
+        u10 += ri * lu * f
+        u11 += ri * lu * g
+        u12 += ri * lu * h
+        u21 -= ri * lu * h
+        u22 += ri * lu * g
+    return u00, u01, u02, u10, u11, u12, u21, u22
+
+
+@njit_sums
+def _column_sums(
+    buf: Float64Array, jac: Float64Array
+) -> tuple[
+    tuple[float, float, float, float, float],
+    tuple[float, float, float, float, float],
+    tuple[float, float, float, float, float],
+]:
+    """Each unprojected Jacobian row's (Σv, Σvf, Σvg, Σvh, Σv²), for :func:`_jacobian`."""
+    a0 = af0 = ag0 = ah0 = aa0 = 0.0
+    a1 = af1 = ag1 = ah1 = aa1 = 0.0
+    a2 = af2 = ag2 = ah2 = aa2 = 0.0
+    for i in range(jac.shape[1]):
+        f = buf[0, i]
+        g = buf[1, i]
+        h = buf[2, i]
+        v0 = jac[0, i]
+        v1 = jac[1, i]
+        v2 = jac[2, i]
+        a0 += v0
+        af0 += v0 * f
+        ag0 += v0 * g
+        ah0 += v0 * h
+        aa0 += v0 * v0
+        a1 += v1
+        af1 += v1 * f
+        ag1 += v1 * g
+        ah1 += v1 * h
+        aa1 += v1 * v1
+        a2 += v2
+        af2 += v2 * f
+        ag2 += v2 * g
+        ah2 += v2 * h
+        aa2 += v2 * v2
+    return (a0, af0, ag0, ah0, aa0), (a1, af1, ag1, ah1, aa1), (a2, af2, ag2, ah2, aa2)
 
 
 @njit
@@ -1035,23 +1085,7 @@ def polish(
     while it < max_iter and not converged:
         it += 1
         _jacobian(buf, sums, r, theta[1], theta[2], span, jac)
-        # Jᵀr and JᵀJ in one pass; each sum runs over i in order, as nine passes would
-        g0 = g1 = g2 = 0.0
-        s00 = s01 = s02 = s11 = s12 = s22 = 0.0
-        for i in range(n):
-            j0 = jac[0, i]
-            j1 = jac[1, i]
-            j2 = jac[2, i]
-            ri = r[i]
-            g0 += j0 * ri
-            g1 += j1 * ri
-            g2 += j2 * ri
-            s00 += j0 * j0
-            s01 += j0 * j1
-            s02 += j0 * j2
-            s11 += j1 * j1
-            s12 += j1 * j2
-            s22 += j2 * j2
+        g0, g1, g2, s00, s01, s02, s11, s12, s22 = _normal_sums(jac, r)
         g[0] = g0
         g[1] = g1
         g[2] = g2
@@ -1135,6 +1169,33 @@ def polish(
     out[3] = ssr
     out[4] = float(it)
     return out
+
+
+@njit_sums
+def _normal_sums(
+    jac: Float64Array, r: Float64Array
+) -> tuple[float, float, float, float, float, float, float, float, float]:
+    """Jᵀr and the upper triangle of JᵀJ for :func:`polish`, ``jac`` of shape (3, n).
+
+    Returns (Σj0 r, Σj1 r, Σj2 r, Σj0², Σj0 j1, Σj0 j2, Σj1², Σj1 j2, Σj2²).
+    """
+    g0 = g1 = g2 = 0.0
+    s00 = s01 = s02 = s11 = s12 = s22 = 0.0
+    for i in range(r.shape[0]):
+        j0 = jac[0, i]
+        j1 = jac[1, i]
+        j2 = jac[2, i]
+        ri = r[i]
+        g0 += j0 * ri
+        g1 += j1 * ri
+        g2 += j2 * ri
+        s00 += j0 * j0
+        s01 += j0 * j1
+        s02 += j0 * j2
+        s11 += j1 * j1
+        s12 += j1 * j2
+        s22 += j2 * j2
+    return g0, g1, g2, s00, s01, s02, s11, s12, s22
 
 
 @njit
