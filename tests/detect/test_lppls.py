@@ -107,6 +107,19 @@ def test_profiled_ssr_matches_independent_lstsq() -> None:
         assert K.profiled_ssr(t, y, tc, m, w) == pytest.approx(float(resid @ resid), rel=1e-8)
 
 
+def test_linear_fit_residuals_equal_the_path_from_linear_params() -> None:
+    # the residuals of the scaled-time solve against y less the unscaled model path
+    rng = np.random.default_rng(6)
+    t = np.arange(250.0) + 40.0
+    y = np.cumsum(rng.normal(0, 0.01, 250)) + 3.0
+    for tc, m, w in [(300.0, 0.4, 7.0), (289.6, 1.2, 15.0), (420.0, 0.1, 3.0)]:
+        params, resid = K.linear_fit(t, y, tc, m, w)
+        np.testing.assert_array_equal(params, K.linear_params(t, y, tc, m, w))
+        path = K.lppls_path(t, tc, m, w, *params[:4])
+        np.testing.assert_allclose(resid, y - path, rtol=0, atol=1e-12)
+        assert float(resid @ resid) == pytest.approx(params[4], rel=1e-12)
+
+
 @pytest.mark.parametrize(
     ("tc", "m", "w"), [(330.0, 0.3, 6.0), (300.5, 1.5, 20.0), (325.0, 0.8, 11.0)]
 )

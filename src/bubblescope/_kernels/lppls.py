@@ -53,6 +53,7 @@ __all__ = [
     "fit_batch",
     "grid_nested",
     "grid_nested_dates",
+    "linear_fit",
     "linear_params",
     "lppls_path",
     "polish",
@@ -557,6 +558,19 @@ def linear_params(
     parameters are ``B = S^−m B_s``, ``C1 = S^−m (C1_s cos φ0 − C2_s sin φ0)``,
     ``C2 = S^−m (C1_s sin φ0 + C2_s cos φ0)`` (FS2013 eq. 17, rescaled).
     """
+    params: Float64Array = linear_fit(t, y, tc, m, omega)[0]
+    return params
+
+
+@njit
+def linear_fit(
+    t: Float64Array, y: Float64Array, tc: float, m: float, omega: float
+) -> tuple[Float64Array, Float64Array]:
+    """:func:`linear_params` and the fit's residuals ``y − fitted`` (log-price units).
+
+    The residuals are those of the solve in scaled time, equal to ``y`` less
+    :func:`lppls_path` at the unscaled parameters within rounding.
+    """
     scale = max(abs(tc - t[0]), abs(tc - t[-1]), 1.0)
     out = np.empty(t.shape[0])
     buf = np.empty((5, t.shape[0]))
@@ -571,7 +585,7 @@ def linear_params(
     res[2] = k * (c1s * math.cos(phi0) - c2s * math.sin(phi0))
     res[3] = k * (c1s * math.sin(phi0) + c2s * math.cos(phi0))
     res[4] = ssr
-    return res
+    return res, out
 
 
 @njit

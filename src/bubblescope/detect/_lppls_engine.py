@@ -292,9 +292,8 @@ def _polish_grid(
     for k in range(w):
         s = int(starts[k])
         t = t_all[s:]
-        lin[k] = K.linear_params(t, y[s:], best[k, 0], best[k, 1], best[k, 2])
-        path = K.lppls_path(t, best[k, 0], best[k, 1], best[k, 2], *lin[k, :4])
-        rel[k] = float(np.mean(np.abs(np.expm1(y[s:] - path))))
+        lin[k], resid = K.linear_fit(t, y[s:], best[k, 0], best[k, 1], best[k, 2])
+        rel[k] = float(np.mean(np.abs(np.expm1(resid))))
     rows = np.column_stack([best[:, :3], lin[:, 4], lin[:, :4], rel])
     fits = NestedFits.from_rows(starts, t2, rows, lo, hi, cand)
     return replace(fits, ends=ends, counts=(int(tally[0]), int(tally[1]), int(tally[2])))
