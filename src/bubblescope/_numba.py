@@ -21,6 +21,7 @@ __all__ = [
     "njit_ieee",
     "njit_inline",
     "njit_nogil",
+    "njit_nogil_ieee",
     "njit_parallel",
     "njit_sums",
     "prange",
@@ -103,6 +104,16 @@ def njit_nogil(func: F) -> F:
     The compiled function releases the GIL while it runs, so Python threads run it at once.
     """
     compiled: F = njit(nogil=True)(func)
+    return compiled
+
+
+def njit_nogil_ieee(func: F) -> F:
+    """``njit(nogil=True, error_model="numpy")``: :func:`njit_nogil` with IEEE division.
+
+    For kernels run on threads whose divisions may meet a zero (x/0 is ±inf or NaN, as in
+    NumPy, instead of raising ``ZeroDivisionError``).
+    """
+    compiled: F = njit(nogil=True, error_model="numpy")(func)
     return compiled
 
 

@@ -22,8 +22,9 @@ from typing import Any
 
 import numpy as np
 
+from bubblescope._kernels.monitor_null import sign_df_sups
 from bubblescope._typing import Float64Array, ProgressCallback, RngLike
-from bubblescope.detect import _bd, _sign
+from bubblescope.detect import _bd
 from bubblescope.detect.critical_values import _cache
 from bubblescope.detect.critical_values._cache import cache_key
 from bubblescope.detect.critical_values._result import check_levels
@@ -38,8 +39,8 @@ def sign_chunk(task: tuple[np.random.SeedSequence, int, dict[str, Any]]) -> Floa
     """Sup of the sign-based DF path over the monitoring points of one chunk of null walks."""
     seed, reps, p = task
     y = np.cumsum(np.random.default_rng(seed).standard_normal((reps, p["N"])), axis=1)
-    stat, _, _ = _sign.df_path(_sign.sign_increments(y, demean=p["demean"]), p["n"])
-    return np.asarray(np.nanmax(stat[:, 1:], axis=1), dtype=np.float64)
+    sups: Float64Array = sign_df_sups(y, p["n"], p["demean"])
+    return sups
 
 
 def bd_chunk(task: tuple[np.random.SeedSequence, int, dict[str, Any]]) -> Float64Array:
