@@ -20,7 +20,7 @@ import numpy as np
 from bubblescope._numba import njit_nogil_ieee
 from bubblescope._typing import Float64Array
 
-__all__ = ["cusum_crossing_constants", "sign_df_sups"]
+__all__ = ["cusum_crossing_constants", "robust_crossing_constants", "sign_df_sups"]
 
 
 @njit_nogil_ieee
@@ -61,6 +61,57 @@ def cusum_crossing_constants(
                 if s > 0.0:
                     excess = s * s / float(n + 1 + k) - log_ratio[k]
                     best = max(best, excess)
+        out[r] = best
+    return out
+
+
+@njit_nogil_ieee
+def robust_crossing_constants(
+    y: Float64Array, n: int, mu: Float64Array, weights: Float64Array, log_ratio: Float64Array
+) -> Float64Array:
+    """Crossing constant of the volatility-robust CUSUM (Astill et al. 2023) of each walk.
+
+    The detector ``S_t`` is the running sum of each monitored difference over its spot
+    volatility, the square root of the kernel-weighted mean of the last ``H + 1`` squared
+    differences (:func:`bubblescope.detect._cusum.detector` with a bandwidth ``H``); the
+    constant is ``max (S_t^2 / t - log(t / n))`` as in :func:`cusum_crossing_constants`.
+
+    Parameters
+    ----------
+    y : ndarray, shape (R, N)
+        Walks (levels).
+    n : int
+        Training points (n > H).
+    mu : ndarray, shape (R,)
+        Each walk's drift removed from its differences (or 0).
+    weights : ndarray, shape (H + 1,)
+        Kernel weights, lag 0 first (:func:`bubblescope.detect._cusum.kernel_weights`).
+    log_ratio : ndarray, shape (N - n,)
+        ``log(t / n)`` for ``t = n+1 .. N``.
+
+    Returns
+    -------
+    ndarray, shape (R,)
+        The constant over the points with ``S_t > 0`` (``-inf`` where there is none).
+    """
+    reps, size = y.shape
+    out = np.empty(reps)
+    d = np.empty(size - 1)
+    for r in range(reps):
+        m = mu[r]
+        for j in range(size - 1):
+            d[j] = (y[r, j + 1] - y[r, j]) - m
+        total = 0.0
+        best = -np.inf
+        for k in range(size - n):
+            var = 0.0
+            for lag in range(weights.shape[0]):
+                q = d[n - 1 - lag + k]
+                var += weights[lag] * (q * q)
+            total += d[n - 1 + k] / math.sqrt(var)
+            if total > 0.0:
+                excess = total * total / float(n + 1 + k) - log_ratio[k]
+                best = max(best, excess)
         out[r] = best
     return out
 

@@ -27,9 +27,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bubblescope._kernels.monitor_null import cusum_crossing_constants
+from bubblescope._kernels.monitor_null import (
+    cusum_crossing_constants,
+    robust_crossing_constants,
+)
 from bubblescope._typing import Float64Array, ProgressCallback, RngLike
-from bubblescope.detect._cusum import crossing_constant, detector
+from bubblescope.detect._cusum import kernel_weights
 from bubblescope.detect.critical_values import _cache
 from bubblescope.detect.critical_values._cache import cache_key
 from bubblescope.detect.critical_values._result import check_levels
@@ -79,13 +82,16 @@ def _chunk(task: tuple[np.random.SeedSequence, int, int, int, bool, int | None])
     """Crossing constants of one chunk of null random walks."""
     seed, reps, n, N, demean, bandwidth = task
     y = np.cumsum(np.random.default_rng(seed).standard_normal((reps, N)), axis=1)
-    if bandwidth is None:  # one pass per walk, bitwise the definitions below
-        mu = np.diff(y[:, :n], axis=1).mean(axis=1) if demean else np.zeros(reps)
-        log_ratio = np.log(np.arange(n + 1, N + 1, dtype=np.float64) / n)
-        constants: Float64Array = cusum_crossing_constants(y, n, mu, log_ratio)
-        return constants
-    s, _ = detector(y, n, demean=demean, bandwidth=bandwidth)
-    return crossing_constant(s, n)
+    # one pass per walk (monitor_null), bitwise detector() and crossing_constant()
+    mu = np.diff(y[:, :n], axis=1).mean(axis=1) if demean else np.zeros(reps)
+    log_ratio = np.log(np.arange(n + 1, N + 1, dtype=np.float64) / n)
+    constants: Float64Array
+    if bandwidth is None:
+        constants = cusum_crossing_constants(y, n, mu, log_ratio)
+    else:
+        weights = kernel_weights(bandwidth)
+        constants = robust_crossing_constants(y, n, mu, weights, log_ratio)
+    return constants
 
 
 @dataclass(frozen=True)
