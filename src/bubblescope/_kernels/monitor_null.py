@@ -17,10 +17,16 @@ import math
 
 import numpy as np
 
-from bubblescope._numba import njit_nogil_ieee
+from bubblescope._numba import njit_inline, njit_nogil_ieee
 from bubblescope._typing import Float64Array
 
 __all__ = ["cusum_crossing_constants", "robust_crossing_constants", "sign_df_sups"]
+
+
+@njit_inline
+def _crossing(best: float, s: float, t: float, log_ratio: float) -> float:
+    """The running ``max (s^2 / t - log(t / n))`` after one more point (only where s > 0)."""
+    return max(best, s * s / t - log_ratio) if s > 0.0 else best
 
 
 @njit_nogil_ieee
@@ -58,9 +64,7 @@ def cusum_crossing_constants(
                 k = j - (n - 1)
                 sigma = math.sqrt(ss / float(n + k))
                 s = (y[r, n + k] - y[r, n - 1] - m * float(k + 1)) / sigma
-                if s > 0.0:
-                    excess = s * s / float(n + 1 + k) - log_ratio[k]
-                    best = max(best, excess)
+                best = _crossing(best, s, float(n + 1 + k), log_ratio[k])
         out[r] = best
     return out
 
@@ -109,9 +113,7 @@ def robust_crossing_constants(
                 q = d[n - 1 - lag + k]
                 var += weights[lag] * (q * q)
             total += d[n - 1 + k] / math.sqrt(var)
-            if total > 0.0:
-                excess = total * total / float(n + 1 + k) - log_ratio[k]
-                best = max(best, excess)
+            best = _crossing(best, total, float(n + 1 + k), log_ratio[k])
         out[r] = best
     return out
 
