@@ -6,8 +6,10 @@ coverage and debuggers see inside the kernels (the pattern of ``arch.compat.numb
 
 from __future__ import annotations
 
+import math
 import struct
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any, TypeVar
 
 from bubblescope._config import numba_disabled
@@ -17,6 +19,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 __all__ = [
     "bits_to_float",
     "float_to_bits",
+    "fma",
     "njit",
     "njit_ieee",
     "njit_inline",
@@ -51,6 +54,12 @@ if numba_disabled():
         x: float = struct.unpack("<d", struct.pack("<q", bits))[0]
         return x
 
+    def fma(a: float, b: float, c: float) -> float:
+        """Return ``a * b + c`` rounded once (exact rationals, then one rounding)."""
+        if not (math.isfinite(a) and math.isfinite(b) and math.isfinite(c)):
+            return a * b + c
+        return float(Fraction(a) * Fraction(b) + Fraction(c))
+
 else:
     import numba
     from llvmlite import ir
@@ -72,6 +81,25 @@ else:
             return builder.bitcast(args[0], ir.IntType(64))
 
         return types.int64(types.float64), codegen
+
+    @intrinsic
+    def fma(typingctx: Any, a: Any, b: Any, c: Any) -> Any:
+        """Return ``a * b + c`` rounded once (IEEE 754 fused multiply-add, ``llvm.fma``).
+
+        One instruction where the CPU has it (x86 since 2013, every 64-bit ARM), the C
+        library's ``fma`` elsewhere: the same correctly rounded value on every machine.
+        """
+        if not (a == types.float64 and b == types.float64 and c == types.float64):
+            return None
+
+        def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+            double = ir.DoubleType()
+            fn = builder.module.declare_intrinsic(
+                "llvm.fma", [double], ir.FunctionType(double, [double, double, double])
+            )
+            return builder.call(fn, args)
+
+        return types.float64(types.float64, types.float64, types.float64), codegen
 
     @intrinsic
     def bits_to_float(typingctx: Any, bits: Any) -> Any:

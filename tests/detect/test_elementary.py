@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,7 @@ from bubblescope._kernels.elementary import (
     log_in_domain,
     sincos_fast,
 )
-from bubblescope._numba import njit_ieee
+from bubblescope._numba import fma, njit_ieee
 from bubblescope._typing import Float64Array
 from bubblescope.data.bundled import load_bundled
 from bubblescope.detect.lppls import lppls_confidence
@@ -200,3 +201,25 @@ def test_confidence_equals_that_of_the_c_library_kernels_on_nasdaq_dates() -> No
         np.testing.assert_array_equal(frame[col].to_numpy(), np.array(ref[col], dtype=float))
     tc_ref = np.array([np.nan if v is None else v for v in ref["tc_median_pos"]])
     np.testing.assert_allclose(frame["tc_median_pos"].to_numpy(), tc_ref, rtol=0, atol=0.1)
+
+
+@njit_ieee
+def _map_fma(a: Float64Array, b: Float64Array, c: Float64Array, out: Float64Array) -> None:
+    for i in range(a.shape[0]):
+        out[i] = fma(a[i], b[i], c[i])
+
+
+def test_fma_rounds_once() -> None:
+    # the fused multiply-add of the polynomials against exact rational arithmetic, rounded once;
+    # c = -a*b rounded makes the product's rounding error the whole result
+    rng = np.random.default_rng(8)
+    a = rng.uniform(-2.0, 2.0, 5000)
+    b = rng.uniform(-2.0, 2.0, 5000)
+    c = np.where(np.arange(5000) % 2 == 0, -(a * b), rng.uniform(-1.0, 1.0, 5000))
+    got = np.empty(5000)
+    _map_fma(a, b, c, got)
+    want = np.array(
+        [float(Fraction(x) * Fraction(y) + Fraction(z)) for x, y, z in zip(a, b, c, strict=True)]
+    )
+    np.testing.assert_array_equal(got, want)
+    assert (got != a * b + c).sum() > 2000  # unfused, most would differ

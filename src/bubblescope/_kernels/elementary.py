@@ -3,8 +3,8 @@
 The LPPLS kernels evaluate ``ln u``, ``u^m``, ``cos(ω ln u)`` and ``sin(ω ln u)`` at every point
 of every trial fit. Through the C library each call is a scalar function call, and these four
 take 85% of a residual evaluation. The functions here are straight-line code of additions,
-multiplications, one division and bit casts, inlined into the caller, so the compiler runs a
-loop of them four or eight points at a time.
+multiplications, fused multiply-adds, one division and bit casts, inlined into the caller, so
+the compiler runs a loop of them four or eight points at a time.
 
 Each is the textbook method (Muller 2016, ch. 11; Cody and Waite 1980):
 
@@ -18,11 +18,15 @@ Each is the textbook method (Muller 2016, ch. 11; Cody and Waite 1980):
   of ``r + rr`` by their Taylor polynomials to degree 19 and 20 with the first-order tail
   correction; the quadrant ``k mod 4`` picks and signs them.
 
+Every polynomial is evaluated by Horner's rule with one fused multiply-add a step
+(:func:`bubblescope._numba.fma`).
+
 Accuracy: within 1 unit in the last place (ulp) of the C library's values on their domains
 (``tests/detect/test_elementary.py`` measures it on 200,000 points per domain). Results do
-not depend on the vector width: every operation is an IEEE 754 correctly rounded one, the code
-has no reductions, and numba fuses no multiply-adds without ``fastmath``, so a vector loop
-gives the values of a scalar one (tested).
+not depend on the vector width or the machine: every operation, the fused multiply-adds
+included, is an IEEE 754 correctly rounded one, the code has no reductions, and numba fuses no
+other multiply-adds without ``fastmath``, so a vector loop gives the values of a scalar one
+(tested).
 
 The functions are inlined where they are called, and numba's on-disk cache keys a compiled
 function by its own file only: after editing this module, delete the ``__pycache__`` entries
@@ -47,7 +51,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from bubblescope._numba import bits_to_float, float_to_bits, njit_inline
+from bubblescope._numba import bits_to_float, float_to_bits, fma, njit_inline
 
 __all__ = [
     "EXP_LIMIT",
@@ -103,10 +107,14 @@ _LOG_POLY = tuple(float(Fraction(2, 2 * k + 1)) for k in range(10, 0, -1))
 
 @njit_inline
 def _horner(x: float, coeffs: tuple[float, ...]) -> float:
-    """Σ coeffs[k] x^(K−k) by Horner's rule, the highest-degree coefficient first."""
+    """Σ coeffs[k] x^(K−k) by Horner's rule, the highest-degree coefficient first.
+
+    Each step is one fused multiply-add (:func:`bubblescope._numba.fma`, rounded once): half
+    the operations of a multiply and an add, and the same value on every machine.
+    """
     p = coeffs[0]
     for k in range(1, len(coeffs)):
-        p = p * x + coeffs[k]
+        p = fma(p, x, coeffs[k])
     return p
 
 
